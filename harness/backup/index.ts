@@ -1,0 +1,26 @@
+import type { FlavorAdapter } from '../runtime/adapter.js';
+import { mariabackup } from './mariabackup.js';
+import type { PhysicalMethod } from './method.js';
+
+export type { PhysicalMethod } from './method.js';
+export type { Manifest, ArtifactFile } from './manifest.js';
+export { readManifest, parseManifest, hashTree, sha256File, MANIFEST_FILE, DATA_DIR, MANIFEST_FORMAT } from './manifest.js';
+export { openStore, artifactPath, partialPath } from './store.js';
+export type { BackupStore } from './store.js';
+export { parseSlaveInfo, parseBinlogInfo } from './mariabackup.js';
+
+const PHYSICAL: Record<string, PhysicalMethod> = { mariadb: mariabackup };
+
+/** The physical backup method of a flavor (mariabackup on MariaDB; the clone plugin on MySQL, later). */
+export function physicalMethodFor(adapter: FlavorAdapter): PhysicalMethod {
+  const m = PHYSICAL[adapter.flavor.family];
+  if (!m) throw new Error(`no physical backup method for ${adapter.flavor.id} yet`);
+  return m;
+}
+
+/** The method that made an artifact, by the name its manifest records. */
+export function methodByName(name: string): PhysicalMethod {
+  const m = Object.values(PHYSICAL).find((x) => x.name === name);
+  if (!m) throw new Error(`unknown backup method '${name}'`);
+  return m;
+}

@@ -1,0 +1,68 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import type { Snapshot } from '../verify/index.js';
+
+export const MANIFEST_FORMAT = 'firedrill-artifact/1';
+export const MANIFEST_FILE = 'manifest.json';
+export const DATA_DIR = 'data';
+
+export interface ArtifactFile { path: string; bytes: number; sha256: string }
+
+/** Describes a finished artifact: what it is, where it stands (GTID), the pre-backup snapshot, every file's hash. */
+export interface Manifest {
+  format: typeof MANIFEST_FORMAT;
+  id: string;
+  method: string;
+  flavor: string;
+  serverVersion: string;
+  source: { node: string; serverId: number };
+  createdAt: string;
+  position: { gtid: string; snapshotGtid: string; binlog?: { file: string; pos: number; gtid?: string } };
+  snapshot: Snapshot;
+  files: ArtifactFile[];
+  totalBytes: number;
+  timings: Record<string, number>;
+}
+
+export async function sha256File(path: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
+  return h.digest('hex');
+}
+
+async function walk(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...(await walk(p)));
+    else if (e.isFile()) out.push(p);
+  }
+  return out;
+}
+
+/** Hashes every file under `root` (paths relative to it, sorted). */
+export async function hashTree(root: string): Promise<ArtifactFile[]> {
+  const files = (await walk(root)).sort();
+  const out: ArtifactFile[] = [];
+  for (const f of files) out.push({ path: relative(root, f), bytes: (await stat(f)).size, sha256: await sha256File(f) });
+  return out;
+}
+
+export async function writeManifest(dir: string, m: Manifest): Promise<void> {
+  await writeFile(join(dir, MANIFEST_FILE), JSON.stringify(m, null, 2) + '\n');
+}
+
+export function parseManifest(text: string): Manifest {
+  const m = JSON.parse(text) as Partial<Manifest>;
+  if (m.format !== MANIFEST_FORMAT) throw new Error(`not a firedrill manifest (format ${String(m.format)})`);
+  for (const k of ['id', 'method', 'flavor', 'position', 'files', 'snapshot'] as const) {
+    if (m[k] === undefined) throw new Error(`manifest lacks '${k}'`);
+  }
+  return m as Manifest;
+}
+
+export async function readManifest(dir: string): Promise<Manifest> {
+  return parseManifest(await readFile(join(dir, MANIFEST_FILE), 'utf8'));
+}

@@ -1,0 +1,255 @@
+import { parseArgs } from 'node:util';
+import mysql from 'mysql2/promise';
+import { ExecError } from '../exec/index.js';
+import {
+  cleanDeadRuns, DEFAULT_FLAVOR, engineVersion, flavor as flavorById, FLAVORS, imageExists, loadConfig, planImage,
+  resolveImage, RunContext, sakilaDir, UsageError, type FlavorId,
+} from '../runtime/index.js';
+import { findScenario, loadScenarios, runScenario, SUITES, type DrillResult } from '../scenario/index.js';
+import { consoleSummary } from '../report/index.js';
+import { compareServers, gtidPositionsEqual, type CheckResult, type Queryable } from '../verify/index.js';
+import type { Statement } from '../sql/index.js';
+import { dsnLabel, parseDsn, type Dsn } from './dsn.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+const HELP: Record<string, string> = {
+  main: `firedrill: restore drills and chaos tests for MySQL and MariaDB
+
+usage: firedrill <command> [options]
+
+commands:
+  list [--json]                     the scenarios
+  run <id> [--flavor F] [--param k=v] [--keep-artifacts] [--json]
+                                    run a drill (exit 0 pass, 1 fail, 2 could not run)
+  suite [name] [--json]             run a named suite of drills (default: "default")
+  verify --source DSN --target DSN [--databases a,b] [--gtid] [--json]
+                                    compare two live servers (exit 0 equal, 1 different, 2 error)
+  images [--flavor F]               build the flavor images that are missing (cached by input hash)
+  doctor                            what is there and what is missing, with the fix
+  clean [--all]                     remove containers, volumes, networks of runs that are no longer alive
+
+Every command takes --help.`,
+  list: 'usage: firedrill list [--json]\n\nLists the scenarios. --json: an array of {id, description, flavors, params}.',
+  run: `usage: firedrill run <id> [--flavor F] [--param name=value]... [--keep-artifacts] [--json]
+
+Runs one drill and writes reports/<run-id>/{result.json,summary.md,junit.xml,ledger.json}.
+  --flavor F          ${Object.keys(FLAVORS).join(' | ')} (default ${DEFAULT_FLAVOR})
+  --param k=v         a scenario parameter (see 'firedrill list')
+  --keep-artifacts    keep the backup store under the report folder
+  --json              print the result object on stdout and nothing else there
+Exit: 0 pass, 1 fail, 2 could not run. Everything started is removed at the end, also on Ctrl-C.`,
+  suite: 'usage: firedrill suite [name] [--json]\n\nRuns every drill of a suite in turn. Suites: ' + Object.keys(SUITES).join(', '),
+  verify: `usage: firedrill verify --source mysql://user:pass@host:port --target mysql://user:pass@host:port [--databases a,b] [--gtid] [--json]
+
+Compares every schema object and every table's data (CHECKSUM TABLE plus chunked row fingerprints that name the
+differing rows; tables without a primary key are compared as multisets of rows). --gtid also compares GTID positions.
+Default scope: every database except the system ones. Exit 0 equal, 1 different, 2 error.
+Tip: put passwords in the environment and refer to them as \${VAR} inside the DSN to keep them off argv.`,
+  images: 'usage: firedrill images [--flavor F]\n\nBuilds missing images (debootstrap + docker import + docker/<dir>/Dockerfile). Nothing is rebuilt if an image with the same inputs exists.',
+  doctor: 'usage: firedrill doctor\n\nReports the Docker engine, the images per flavor, and the Sakila dataset, with the fix for what is missing. Exit 0 when all is there, 2 otherwise.',
+  clean: 'usage: firedrill clean [--all]\n\nRemoves containers, volumes and networks of runs whose process is gone (--all: of every run).',
+};
+
+const out = (s: string) => process.stdout.write(s + '\n');
+const err = (s: string) => process.stderr.write(s + '\n');
+
+/** Parses options; a parse error is bad input (one line, exit 2). */
+function parse<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    throw new UsageError((e as Error).message.split('\n')[0]!);
+  }
+}
+
+function parseParams(list: string[] | undefined): Record<string, number> {
+  const p: Record<string, number> = {};
+  for (const kv of list ?? []) {
+    const m = /^(\w+)=(-?\d+(?:\.\d+)?)$/.exec(kv);
+    if (!m) throw new UsageError(`bad --param '${kv}' (expected name=number)`);
+    p[m[1]!] = Number(m[2]);
+  }
+  return p;
+}
+
+/** Runs one drill with its own run context, torn down in finally and on SIGINT/SIGTERM. */
+async function drill(id: string, flavorId: FlavorId, params: Record<string, number>, keepArtifacts: boolean, json: boolean): Promise<DrillResult> {
+  const def = await findScenario(id);
+  const run = new RunContext();
+  const progress = (m: string) => err(`[${new Date().toISOString().slice(11, 19)}] ${m}`);
+  const onSignal = (sig: NodeJS.Signals) => {
+    progress(`${sig}: tearing down run ${run.runId}`);
+    void run.teardown().finally(() => process.exit(sig === 'SIGINT' ? 130 : 143));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    progress(`run ${run.runId}: ${def.id} on ${flavorId}`);
+    const r = await runScenario(def, { flavor: flavorId, params, run, progress, keepArtifacts });
+    return r;
+  } finally {
+    const failures = await run.teardown();
+    for (const f of failures) progress(`teardown: ${f}`);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    void json;
+  }
+}
+
+async function cmdRun(args: string[]): Promise<number> {
+  const { values, positionals } = parse(() => parseArgs({ args, allowPositionals: true, strict: true, options: { flavor: { type: 'string' }, param: { type: 'string', multiple: true }, 'keep-artifacts': { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean' } } }));
+  if (values.help) { out(HELP['run']!); return 0; }
+  if (positionals.length !== 1) throw new UsageError('run takes exactly one scenario id (see firedrill list)');
+  const f = flavorById(values.flavor ?? DEFAULT_FLAVOR).id;
+  const r = await drill(positionals[0]!, f, parseParams(values.param), !!values['keep-artifacts'], !!values.json);
+  if (values.json) out(JSON.stringify(r, null, 2)); else out(consoleSummary(r));
+  return r.verdict === 'pass' ? 0 : 1;
+}
+
+async function cmdSuite(args: string[]): Promise<number> {
+  const { values, positionals } = parse(() => parseArgs({ args, allowPositionals: true, strict: true, options: { json: { type: 'boolean' }, help: { type: 'boolean' } } }));
+  if (values.help) { out(HELP['suite']!); return 0; }
+  const name = positionals[0] ?? 'default';
+  const suite = SUITES[name];
+  if (!suite) throw new UsageError(`unknown suite '${name}' (known: ${Object.keys(SUITES).join(', ')})`);
+  const results: DrillResult[] = [];
+  for (const item of suite) {
+    const r = await drill(item.scenario, item.flavor, item.params ?? {}, false, !!values.json);
+    results.push(r);
+    if (!values.json) out(consoleSummary(r));
+  }
+  if (values.json) out(JSON.stringify(results, null, 2));
+  const failed = results.filter((r) => r.verdict !== 'pass');
+  if (!values.json) out(`suite ${name}: ${results.length - failed.length} passed, ${failed.length} failed`);
+  return failed.length ? 1 : 0;
+}
+
+async function cmdList(args: string[]): Promise<number> {
+  const { values } = parse(() => parseArgs({ args, allowPositionals: true, strict: true, options: { json: { type: 'boolean' }, help: { type: 'boolean' } } }));
+  if (values.help) { out(HELP['list']!); return 0; }
+  const all = await loadScenarios();
+  if (values.json) {
+    out(JSON.stringify(all.map((s) => ({ id: s.id, description: s.description, flavors: s.flavors, params: s.params })), null, 2));
+  } else {
+    for (const s of all) out(`${s.id.padEnd(24)} ${s.description}\n${' '.repeat(25)}flavors: ${s.flavors.join(', ')}; params: ${Object.entries(s.params).map(([k, p]) => `${k}=${p.default} (${p.description})`).join(', ') || 'none'}`);
+  }
+  return 0;
+}
+
+/** Expands ${VAR} from the environment, so passwords can stay off argv. */
+function expandEnv(s: string): string {
+  return s.replace(/\$\{(\w+)\}/g, (_, v: string) => {
+    const val = process.env[v];
+    if (val === undefined) throw new UsageError(`environment variable ${v} (used in a DSN) is not set`);
+    return encodeURIComponent(val);
+  });
+}
+
+async function connectDsn(d: Dsn): Promise<Queryable & { close(): Promise<void> }> {
+  let c: mysql.Connection;
+  try {
+    c = await mysql.createConnection({ host: d.host, port: d.port, user: d.user, password: d.password, dateStrings: true,
+      supportBigNumbers: true, bigNumberStrings: true, connectTimeout: 10_000 });
+  } catch (e) {
+    throw new UsageError(`cannot connect to ${dsnLabel(d)}: ${(e as Error).message}`);
+  }
+  return {
+    name: dsnLabel(d),
+    async query<T>(s: Statement) { const [rows] = await c.query(s.sql, s.values); return rows as T[]; },
+    async close() { await c.end().catch(() => c.destroy()); },
+  };
+}
+
+async function cmdVerify(args: string[]): Promise<number> {
+  const { values } = parse(() => parseArgs({ args, allowPositionals: true, strict: true, options: { source: { type: 'string' }, target: { type: 'string' }, databases: { type: 'string' }, gtid: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean' } } }));
+  if (values.help) { out(HELP['verify']!); return 0; }
+  if (!values.source || !values.target) throw new UsageError('verify needs --source and --target (mysql://user:password@host:port)');
+  const src = await connectDsn(parseDsn(expandEnv(values.source)));
+  try {
+    const dst = await connectDsn(parseDsn(expandEnv(values.target)));
+    try {
+      const databases = values.databases ? values.databases.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+      const checks: CheckResult[] = await compareServers(src, dst, { databases, progress: values.json ? undefined : (m) => err(m) });
+      if (values.gtid) {
+        const q = { sql: 'SELECT @@GLOBAL.gtid_current_pos AS gtid' };
+        const [[a], [b]] = await Promise.all([src.query<{ gtid: string }>(q), dst.query<{ gtid: string }>(q)]);
+        checks.push(gtidPositionsEqual(String(a?.gtid ?? ''), String(b?.gtid ?? ''), 'gtid'));
+      }
+      const equal = checks.every((c) => c.valid);
+      if (values.json) out(JSON.stringify({ source: src.name, target: dst.name, equal, checks }, null, 2));
+      else {
+        for (const c of checks) {
+          out(`${c.valid ? 'ok  ' : 'DIFF'} ${c.name}`);
+          for (const d of (c.details['differences'] as Array<Record<string, unknown>> | undefined) ?? []) {
+            out(`     ${d['database']}.${d['object']}: ${d['kind']}${d['where'] ? ` at ${d['where']}` : ''}${d['expected'] !== undefined ? ` (source ${JSON.stringify(d['expected'])}, target ${JSON.stringify(d['actual'])})` : ''}`);
+          }
+        }
+        out(equal ? `equal: ${src.name} and ${dst.name}` : `different: ${src.name} and ${dst.name}`);
+      }
+      return equal ? 0 : 1;
+    } finally { await dst.close(); }
+  } finally { await src.close(); }
+}
+
+async function cmdImages(args: string[]): Promise<number> {
+  const { values } = parse(() => parseArgs({ args, allowPositionals: true, strict: true, options: { flavor: { type: 'string', multiple: true }, help: { type: 'boolean' } } }));
+  if (values.help) { out(HELP['images']!); return 0; }
+  await engineVersion();
+  const ids = values.flavor?.length ? (values.flavor as string[]) : [DEFAULT_FLAVOR];
+  for (const id of ids) out(await resolveImage(flavorById(id), (m) => err(m)));
+  return 0;
+}
+
+async function cmdDoctor(args: string[]): Promise<number> {
+  const { values } = parse(() => parseArgs({ args, allowPositionals: true, strict: true, options: { help: { type: 'boolean' } } }));
+  if (values.help) { out(HELP['doctor']!); return 0; }
+  let ok = true;
+  let engine = false;
+  try { out(`ok    Docker engine ${await engineVersion()}`); engine = true; } catch (e) { ok = false; out(`MISS  ${(e as Error).message}`); }
+  loadConfig();
+  for (const f of Object.values(FLAVORS)) {
+    if (!engine) { out(`?     image for ${f.id}: no engine to ask`); continue; }
+    const configured = loadConfig().images[f.id];
+    const ref = configured ?? (await planImage(f).catch(() => undefined))?.ref;
+    if (!ref) { out(`-     ${f.id}: no image recipe in docker/ yet`); continue; }
+    if (await imageExists(ref)) out(`ok    image ${ref}`);
+    else out(`miss  image ${ref} for ${f.id}: firedrill images --flavor ${f.id} (built on first use)`);
+  }
+  for (const file of ['sakila-schema.sql', 'sakila-data.sql']) {
+    const p = join(sakilaDir, file);
+    if (existsSync(p)) out(`ok    dataset ${p}`); else { ok = false; out(`MISS  dataset ${p}: put the Sakila files there or set FIREDRILL_SAKILA_DIR`); }
+  }
+  return ok ? 0 : 2;
+}
+
+async function cmdClean(args: string[]): Promise<number> {
+  const { values } = parse(() => parseArgs({ args, allowPositionals: true, strict: true, options: { all: { type: 'boolean' }, help: { type: 'boolean' } } }));
+  if (values.help) { out(HELP['clean']!); return 0; }
+  await engineVersion();
+  const removed = await cleanDeadRuns({ all: !!values.all });
+  for (const r of removed) out(`removed run ${r.runId}: ${r.removed.join(', ')}`);
+  out(removed.length ? `cleaned ${removed.length} run(s)` : 'nothing to clean');
+  return 0;
+}
+
+const COMMANDS: Record<string, (a: string[]) => Promise<number>> = {
+  list: cmdList, run: cmdRun, suite: cmdSuite, verify: cmdVerify, images: cmdImages, doctor: cmdDoctor, clean: cmdClean,
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') { out(HELP['main']!); return cmd ? 0 : 2; }
+  const fn = COMMANDS[cmd];
+  if (!fn) { err(`firedrill: unknown command '${cmd}' (see firedrill --help)`); return 2; }
+  try {
+    return await fn(rest);
+  } catch (e) {
+    if (e instanceof UsageError) { err(`firedrill: ${e.message}`); return 2; }
+    if (e instanceof ExecError && /Cannot connect to the Docker daemon|docker: not found|ENOENT/.test(e.message)) {
+      err('firedrill: no Docker engine answers; run npm run setup'); return 2;
+    }
+    err(`firedrill: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    return 2;
+  }
+}

@@ -1,0 +1,1 @@
+export { consoleSummary, writeReport } from './write.js';

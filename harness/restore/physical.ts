@@ -1,0 +1,34 @@
+import { methodByName, type Manifest } from '../backup/index.js';
+import { docker } from '../runtime/docker.js';
+import { NodeDefinition, type StartedNode, type TopologyContext } from '../runtime/node.js';
+import { verifyArtifact } from './verify-artifact.js';
+
+export interface RestoreTarget { name: string; serverId: number; readOnly?: boolean }
+
+export interface RestoreResult { node: StartedNode; manifest: Manifest; timings: { verifyArtifactMs: number; copyBackMs: number; startMs: number } }
+
+/**
+ * Restores a physical artifact into a brand-new node: verify every file against the manifest (before anything is
+ * created), copy it back into a new labelled volume with the method's own steps in one-shot containers, then start
+ * a server on that volume with a new server id.
+ */
+export async function restorePhysical(ctx: TopologyContext, artifactDir: string, target: RestoreTarget): Promise<RestoreResult> {
+  const t0 = Date.now();
+  const manifest = await verifyArtifact(artifactDir);
+  const method = methodByName(manifest.method);
+  const t1 = Date.now();
+  const volume = ctx.run.name(`${target.name}-data`);
+  await docker(['volume', 'create', ...ctx.run.labelArgs(), volume]);
+  ctx.run.onTeardown(`remove volume ${volume}`, async () => { await docker(['volume', 'rm', '-f', volume]); });
+  for (const [i, step] of method.restoreSteps('/artifact').entries()) {
+    ctx.progress(`restore ${target.name}: ${step[0]} (step ${i + 1})`);
+    await docker(['run', '--rm', '--name', ctx.run.name(`${target.name}-restore-${i}`), ...ctx.run.labelArgs(),
+      '-e', 'FIREDRILL_EMPTY_DATADIR=1', '-v', `${volume}:/var/lib/mysql`, '-v', `${artifactDir}:/artifact:ro`,
+      ctx.image, ...step], { timeoutMs: 60 * 60_000 });
+  }
+  const t2 = Date.now();
+  const node = await new NodeDefinition(ctx, {
+    name: target.name, server: { serverId: target.serverId, readOnly: target.readOnly }, datadirVolume: volume, skipBootstrap: true,
+  }).start();
+  return { node, manifest, timings: { verifyArtifactMs: t1 - t0, copyBackMs: t2 - t1, startMs: Date.now() - t2 } };
+}

@@ -1,0 +1,44 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { imageExists } from './docker.js';
+import { isFlavorId, UsageError, type Flavor, type FlavorId } from './flavors.js';
+import { ensureImage } from './images.js';
+import { projectRoot } from './paths.js';
+
+/** firedrill.config.json: optional. `images` points a flavor at an image the user provides (e.g. from a registry). */
+export interface Config { images: Partial<Record<FlavorId, string>> }
+
+let loaded: Config | undefined;
+
+export function parseConfig(text: string, source: string): Config {
+  let raw: unknown;
+  try { raw = JSON.parse(text); } catch (e) { throw new UsageError(`${source}: not valid JSON (${(e as Error).message})`); }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new UsageError(`${source}: must be a JSON object`);
+  const cfg: Config = { images: {} };
+  for (const [k, v] of Object.entries(raw)) {
+    if (k !== 'images') throw new UsageError(`${source}: unknown key '${k}' (known: images)`);
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new UsageError(`${source}: 'images' must map flavor ids to image references`);
+    for (const [f, ref] of Object.entries(v)) {
+      if (!isFlavorId(f)) throw new UsageError(`${source}: images: unknown flavor '${f}'`);
+      if (typeof ref !== 'string' || !/^[\w./:@-]+$/.test(ref)) throw new UsageError(`${source}: images.${f}: not an image reference`);
+      cfg.images[f] = ref;
+    }
+  }
+  return cfg;
+}
+
+export function loadConfig(path = process.env.FIREDRILL_CONFIG ?? resolve(projectRoot, 'firedrill.config.json')): Config {
+  if (loaded) return loaded;
+  loaded = existsSync(path) ? parseConfig(readFileSync(path, 'utf8'), path) : { images: {} };
+  return loaded;
+}
+
+/** The image for a flavor: the configured one (which must exist), or firedrill's own, built if missing. */
+export async function resolveImage(flavor: Flavor, progress: (m: string) => void): Promise<string> {
+  const configured = loadConfig().images[flavor.id];
+  if (configured) {
+    if (!(await imageExists(configured))) throw new UsageError(`image '${configured}' configured for ${flavor.id} is not present (docker pull it first)`);
+    return configured;
+  }
+  return ensureImage(flavor, progress);
+}

@@ -1,0 +1,50 @@
+/** The server flavors firedrill can bring up, and how each one's image is made from Debian packages. */
+export type FlavorId = 'mariadb-10.11' | 'mariadb-11.8' | 'mysql-9.7';
+export type Family = 'mariadb' | 'mysql';
+
+export interface Flavor {
+  id: FlavorId;
+  family: Family;
+  /** Debian suite the image is bootstrapped from. */
+  suite: string;
+  /** Packages debootstrap installs into the base. */
+  packages: readonly string[];
+  /** Folder under docker/ holding the Dockerfile and files layered on the base. */
+  dockerDir: string;
+  /** Whether the flavor can run a Galera cluster. */
+  galera: boolean;
+}
+
+const common = ['procps', 'iptables', 'zstd', 'ca-certificates'];
+
+export const FLAVORS: Readonly<Record<FlavorId, Flavor>> = {
+  'mariadb-10.11': {
+    id: 'mariadb-10.11', family: 'mariadb', suite: 'bookworm', dockerDir: 'mariadb', galera: true,
+    packages: ['mariadb-server', 'mariadb-client', 'mariadb-backup', 'galera-4', 'rsync', 'socat', ...common],
+  },
+  'mariadb-11.8': {
+    id: 'mariadb-11.8', family: 'mariadb', suite: 'trixie', dockerDir: 'mariadb', galera: true,
+    packages: ['mariadb-server', 'mariadb-client', 'mariadb-backup', 'galera-4', 'rsync', 'socat', ...common],
+  },
+  'mysql-9.7': {
+    id: 'mysql-9.7', family: 'mysql', suite: 'sid', dockerDir: 'mysql', galera: false,
+    packages: ['mysql-server-core', 'mysql-client', ...common],
+  },
+};
+
+export const DEFAULT_FLAVOR: FlavorId = 'mariadb-10.11';
+
+export function isFlavorId(s: string): s is FlavorId {
+  return Object.prototype.hasOwnProperty.call(FLAVORS, s);
+}
+
+/** Looks a flavor up by id; the error lists the valid ids (bad input, exit 2 at the CLI). */
+export function flavor(id: string): Flavor {
+  if (!isFlavorId(id)) throw new UsageError(`unknown flavor '${id}' (known: ${Object.keys(FLAVORS).join(', ')})`);
+  return FLAVORS[id];
+}
+
+/** Bad input from a user: the CLI prints its message on one line and exits 2. */
+export class UsageError extends Error {
+  constructor(message: string) { super(message); this.name = 'UsageError'; }
+}

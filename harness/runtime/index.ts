@@ -1,0 +1,17 @@
+export * from './flavors.js';
+export { adapterFor } from './adapter.js';
+export type { FlavorAdapter, ServerOptions } from './adapter.js';
+export { docker, engineVersion, imageExists, NoEngineError } from './docker.js';
+export { ensureImage, planImage } from './images.js';
+export { loadConfig, parseConfig, resolveImage } from './config.js';
+export type { Config } from './config.js';
+export { RunContext, newRunId, LABEL_RUN } from './run-context.js';
+export { cleanDeadRuns, removeRun } from './cleanup.js';
+export { startNetwork } from './network.js';
+export { NodeDefinition, StartedNode, ServerExitedError, isConnectionError } from './node.js';
+export type { Credentials, NodeSpec, Mount, TopologyContext } from './node.js';
+export { attachReplica, replicaStates, gtidExecuted, gtidReplicaPos, waitCaughtUp } from './replication.js';
+export { Topology, startPrimaryReplicas, openTopologyContext } from './topology.js';
+export type { TopologySpec, PrimaryReplicasSpec, ReplicaSpec } from './topology.js';
+export * from './gtid.js';
+export { projectRoot, reportsDir, sakilaDir } from './paths.js';

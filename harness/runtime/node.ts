@@ -1,0 +1,196 @@
+import mysql from 'mysql2/promise';
+import { format } from 'mysql2';
+import { waitUntil, type RunOptions, type RunResult } from '../exec/index.js';
+import type { Statement } from '../sql/index.js';
+import type { FlavorAdapter, ServerOptions } from './adapter.js';
+import { docker, inspect } from './docker.js';
+import type { StartedNetwork } from './network.js';
+import type { RunContext } from './run-context.js';
+
+export const LABEL_NODE = 'firedrill.node';
+
+/** Per-run credentials: generated, kept in memory, given to servers over stdin or SQL, never on argv or in logs. */
+export interface Credentials { admin: string; adminPassword: string; repl: string; replPassword: string }
+
+export interface TopologyContext {
+  run: RunContext;
+  network: StartedNetwork;
+  adapter: FlavorAdapter;
+  image: string;
+  creds: Credentials;
+  progress: (m: string) => void;
+}
+
+export interface Mount { source: string; target: string; readOnly?: boolean }
+
+export interface NodeSpec {
+  /** Logical name ('primary', 'replica-1'): the container's network alias and hostname. */
+  name: string;
+  server: ServerOptions;
+  /** Host folders mounted into the container. */
+  mounts?: readonly Mount[];
+  /** An existing volume holding a prepared datadir (a restore); by default a fresh volume seeded from the template. */
+  datadirVolume?: string;
+  /** Skip creating firedrill's users (a restored datadir already has them). */
+  skipBootstrap?: boolean;
+}
+
+const READY_TIMEOUT_MS = 120_000;
+
+/** A node that is described but not running. `start()` returns the running handle. */
+export class NodeDefinition {
+  constructor(private readonly ctx: TopologyContext, readonly spec: NodeSpec) {}
+
+  async start(): Promise<StartedNode> {
+    const { run, network, adapter, image } = this.ctx;
+    const container = run.name(this.spec.name);
+    let volume = this.spec.datadirVolume;
+    if (!volume) {
+      volume = run.name(`${this.spec.name}-data`);
+      await docker(['volume', 'create', ...run.labelArgs(), volume]);
+      const v = volume;
+      run.onTeardown(`remove volume ${v}`, async () => { await docker(['volume', 'rm', '-f', v]); });
+    }
+    const mounts = (this.spec.mounts ?? []).flatMap((m) => ['-v', `${m.source}:${m.target}${m.readOnly ? ':ro' : ''}`]);
+    await docker(['run', '-d', '--name', container, '--hostname', this.spec.name, '--network', network.name,
+      '--network-alias', this.spec.name, ...run.labelArgs(), '--label', `${LABEL_NODE}=${this.spec.name}`,
+      '-v', `${volume}:/var/lib/mysql`, ...mounts, image, ...adapter.serverCommand(this.spec.server)]);
+    run.onTeardown(`remove container ${container}`, async () => { await docker(['rm', '-f', '-v', container]); });
+    const node = new StartedNode(this.ctx, this.spec, container, volume);
+    await node.waitReady();
+    if (!this.spec.skipBootstrap) await node.clientSql(this.ctx.adapter.dialect.bootstrapUsers(this.ctx.creds));
+    await node.refreshAddress();
+    return node;
+  }
+}
+
+/** A running (or killed, restartable) server container. */
+export class StartedNode implements AsyncDisposable {
+  private conn: mysql.Connection | undefined;
+  private ip = '';
+
+  constructor(private readonly ctx: TopologyContext, readonly spec: NodeSpec, readonly container: string, readonly volume: string) {}
+
+  get name(): string { return this.spec.name; }
+  get adapter(): FlavorAdapter { return this.ctx.adapter; }
+  get address(): string { return this.ip; }
+  get serverId(): number { return this.spec.server.serverId; }
+
+  async refreshAddress(): Promise<void> {
+    const info = await inspect<{ NetworkSettings: { Networks: Record<string, { IPAddress: string }> } }>('container', this.container);
+    this.ip = info.NetworkSettings.Networks[this.ctx.network.name]?.IPAddress ?? '';
+    if (!this.ip) throw new Error(`${this.name}: no address on network ${this.ctx.network.name}`);
+  }
+
+  async state(): Promise<{ running: boolean; status: string; restartCount: number; exitCode: number }> {
+    const i = await inspect<{ State: { Running: boolean; Status: string; ExitCode: number }; RestartCount: number }>('container', this.container);
+    return { running: i.State.Running, status: i.State.Status, restartCount: i.RestartCount, exitCode: i.State.ExitCode };
+  }
+
+  /** Waits until the server answers on its socket; fails at once, with the log tail, if the container exits. */
+  async waitReady(timeoutMs = READY_TIMEOUT_MS): Promise<void> {
+    await waitUntil(async () => {
+      const s = await this.state();
+      if (!s.running) throw new ServerExitedError(this.name, s.exitCode, await this.logsTail(15));
+      await this.exec(this.adapter.ping, { timeoutMs: 10_000 });
+      return true;
+    }, (ok) => ok, {
+      what: `${this.name} to answer ping`, timeoutMs, intervalMs: 150, abortOn: (e) => e instanceof ServerExitedError,
+    });
+  }
+
+  async logsTail(lines = 30): Promise<string> {
+    const r = await docker(['logs', '--tail', String(lines), this.container]).catch(() => undefined);
+    return r ? (r.stdout + r.stderr).trim() : '';
+  }
+
+  /** Runs a program inside the container (argv, no shell). */
+  exec(argv: readonly string[], opts: RunOptions & { user?: string } = {}): Promise<RunResult> {
+    const stdin = opts.input !== undefined || opts.inputFile !== undefined;
+    return docker(['exec', ...(stdin ? ['-i'] : []), ...(opts.user ? ['-u', opts.user] : []), this.container, ...argv], opts);
+  }
+
+  /** Feeds statements to the in-container client over stdin (used before firedrill's network user exists). */
+  async clientSql(statements: readonly Statement[]): Promise<RunResult> {
+    const text = statements.map((s) => format(s.sql, (s.values ?? []) as never[]) + ';\n').join('');
+    return this.exec(this.adapter.client, { input: text, timeoutMs: 60_000 });
+  }
+
+  /** Loads a SQL file through the in-container client (handles DELIMITER, as the client does). */
+  async loadSqlFile(path: string, database?: string): Promise<RunResult> {
+    return this.exec([...this.adapter.client, ...(database ? [database] : [])], { inputFile: path, timeoutMs: 30 * 60_000 });
+  }
+
+  /** A new dedicated connection as firedrill's admin user. The caller closes it. */
+  async connect(): Promise<mysql.Connection> {
+    return mysql.createConnection({
+      host: this.ip, port: 3306, user: this.ctx.creds.admin, password: this.ctx.creds.adminPassword,
+      dateStrings: true, supportBigNumbers: true, bigNumberStrings: true, connectTimeout: 5000, multipleStatements: false,
+    });
+  }
+
+  /** Runs one statement on the node's shared connection, reconnecting if the last one was lost. */
+  async query<T = Record<string, unknown>>(stmt: Statement): Promise<T[]> {
+    if (!this.conn) {
+      const c = await this.connect();
+      c.on('error', () => { if (this.conn === c) this.conn = undefined; });
+      this.conn = c;
+    }
+    try {
+      const [rows] = await this.conn.query(stmt.sql, stmt.values);
+      return rows as T[];
+    } catch (e) {
+      if (isConnectionError(e)) await this.dropConnection();
+      throw e;
+    }
+  }
+
+  async dropConnection(): Promise<void> {
+    const c = this.conn;
+    this.conn = undefined;
+    if (c) c.destroy();
+  }
+
+  /** Sends a signal to the server process (PID 1): SIGKILL is a crash with no chance to flush anything. */
+  async kill(signal = 'KILL'): Promise<void> {
+    await this.dropConnection();
+    await docker(['kill', '--signal', signal, this.container]);
+  }
+
+  /** Starts the container again after a kill or stop, waits until ready, re-reads its address. */
+  async restart(): Promise<void> {
+    await this.dropConnection();
+    await docker(['start', this.container]);
+    await this.waitReady();
+    await this.refreshAddress();
+  }
+
+  async stop(timeoutS = 60): Promise<void> {
+    await this.dropConnection();
+    await docker(['stop', '-t', String(timeoutS), this.container], { timeoutMs: (timeoutS + 30) * 1000 });
+  }
+
+  async remove(): Promise<void> {
+    await this.dropConnection();
+    await docker(['rm', '-f', '-v', this.container]);
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> { await this.remove(); }
+}
+
+export class ServerExitedError extends Error {
+  constructor(node: string, exitCode: number, logTail: string) {
+    super(`${node}: server exited (code ${exitCode}); last log lines:\n${logTail}`);
+    this.name = 'ServerExitedError';
+  }
+}
+
+const CONNECTION_ERRORS = new Set(['PROTOCOL_CONNECTION_LOST', 'ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE',
+  'EHOSTUNREACH', 'ER_SERVER_SHUTDOWN', 'ER_CONNECTION_KILLED', 'PROTOCOL_SEQUENCE_TIMEOUT']);
+
+/** True for errors after which the client cannot know what the server did (lost connection, server gone). */
+export function isConnectionError(e: unknown): boolean {
+  const code = (e as { code?: string } | null)?.code;
+  if (code && CONNECTION_ERRORS.has(code)) return true;
+  return e instanceof Error && /closed state|Connection lost|socket hang up/i.test(e.message);
+}

@@ -1,0 +1,31 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { UsageError } from '../runtime/flavors.js';
+import { projectRoot } from '../runtime/paths.js';
+import type { FlavorId } from '../runtime/flavors.js';
+import type { ScenarioDefinition } from './types.js';
+
+/** Every scenario file under scenarios/ (each default-exports a definition). */
+export async function loadScenarios(): Promise<ScenarioDefinition[]> {
+  const dir = join(projectRoot, 'scenarios');
+  const files = (await readdir(dir)).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).sort();
+  const out: ScenarioDefinition[] = [];
+  for (const f of files) {
+    const mod = (await import(pathToFileURL(join(dir, f)).href)) as { default?: ScenarioDefinition };
+    if (mod.default) out.push(mod.default);
+  }
+  return out;
+}
+
+export async function findScenario(id: string): Promise<ScenarioDefinition> {
+  const all = await loadScenarios();
+  const s = all.find((x) => x.id === id);
+  if (!s) throw new UsageError(`unknown scenario '${id}' (known: ${all.map((x) => x.id).join(', ')})`);
+  return s;
+}
+
+/** Named drill suites: which scenarios on which flavors. */
+export const SUITES: Readonly<Record<string, ReadonlyArray<{ scenario: string; flavor: FlavorId; params?: Record<string, number> }>>> = {
+  default: [{ scenario: 'replica-kill-restore', flavor: 'mariadb-10.11' }],
+};

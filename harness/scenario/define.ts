@@ -1,0 +1,29 @@
+import type { BackupStore } from '../backup/index.js';
+import type { Mount } from '../runtime/node.js';
+import type { Phase, ScenarioDefinition, Step, TopologyPlan } from './types.js';
+
+export function defineScenario(def: ScenarioDefinition): ScenarioDefinition {
+  const names = new Set<string>();
+  for (const p of def.phases) {
+    if (names.has(p.name)) throw new Error(`scenario ${def.id}: phase '${p.name}' appears twice`);
+    names.add(p.name);
+  }
+  return def;
+}
+
+export const phase = (name: string, steps: readonly Step[], opts: { recovery?: boolean } = {}): Phase => ({ name, steps, ...opts });
+
+const storeMount = (s: BackupStore): Mount => ({ source: s.hostDir, target: s.containerDir });
+
+/** A primary with GTID replicas; backup replicas get the backup store mounted. */
+export function primaryReplicas(p: { replicas: readonly string[]; backupReplicas?: readonly string[] }): TopologyPlan {
+  return {
+    spec: (store) => ({
+      kind: 'primary-replicas',
+      replicas: [
+        ...p.replicas.map((name) => ({ name })),
+        ...(p.backupReplicas ?? []).map((name) => ({ name, mounts: [storeMount(store)] })),
+      ],
+    }),
+  };
+}

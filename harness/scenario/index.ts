@@ -1,0 +1,6 @@
+export type { DrillContext, Step, Phase, ScenarioDefinition, ParamSpec, Params, TopologyPlan } from './types.js';
+export { defineScenario, phase, primaryReplicas } from './define.js';
+export * from './steps.js';
+export { runScenario, resolveParams } from './run.js';
+export type { DrillResult, PhaseRecord, StepRecord, RunOptions } from './run.js';
+export { loadScenarios, findScenario, SUITES } from './catalog.js';

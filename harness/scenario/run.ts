@@ -1,0 +1,149 @@
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { openStore } from '../backup/index.js';
+import type { FaultEnv } from '../faults/index.js';
+import { UsageError, type FlavorId } from '../runtime/flavors.js';
+import type { RunContext } from '../runtime/run-context.js';
+import { openTopologyContext, startPrimaryReplicas } from '../runtime/topology.js';
+import { waitCaughtUp } from '../runtime/replication.js';
+import { reportsDir } from '../runtime/paths.js';
+import type { CheckResult } from '../verify/index.js';
+import { judgeLedger, presentLedgerIds } from '../verify/index.js';
+import { loadBulk, loadSakila, WriteWorkload } from '../workload/index.js';
+import type { DrillContext, Params, ScenarioDefinition } from './types.js';
+import { writeReport } from '../report/index.js';
+
+export interface StepRecord { name: string; startMs: number; endMs: number; error?: string }
+export interface PhaseRecord { name: string; recovery: boolean; startMs: number; endMs: number; durationMs: number; steps: StepRecord[] }
+
+export interface DrillResult {
+  runId: string;
+  scenario: string;
+  description: string;
+  flavor: FlavorId;
+  verdict: 'pass' | 'fail';
+  startedAt: string;
+  endedAt: string;
+  durationMs: number;
+  params: Params;
+  phases: PhaseRecord[];
+  rto: { ms: number | null; method: string; phases: Record<string, number> };
+  rpo: { lostAcknowledgedWrites: number | null; seconds: number | null; node: string; indeterminate: number; method: string };
+  checks: CheckResult[];
+  faults: DrillContext['faults'];
+  observations: Record<string, unknown>;
+  ledger?: ReturnType<WriteWorkload['ledger']['summary']>;
+  error?: string;
+  reportDir: string;
+  teardownFailures?: string[];
+}
+
+export interface RunOptions {
+  flavor: FlavorId;
+  params?: Record<string, number>;
+  run: RunContext;
+  progress: (m: string) => void;
+  keepArtifacts?: boolean;
+}
+
+/** Fills in defaults and refuses unknown or out-of-range parameters (bad input). */
+export function resolveParams(def: ScenarioDefinition, given: Record<string, number> = {}): Params {
+  const out: Record<string, number> = {};
+  for (const k of Object.keys(given)) {
+    if (!def.params[k]) throw new UsageError(`scenario ${def.id} has no parameter '${k}' (known: ${Object.keys(def.params).join(', ') || 'none'})`);
+  }
+  for (const [k, spec] of Object.entries(def.params)) {
+    const v = given[k] ?? spec.default;
+    if (!Number.isFinite(v) || (spec.min !== undefined && v < spec.min)) throw new UsageError(`parameter ${k}=${v} is out of range (min ${spec.min})`);
+    out[k] = v;
+  }
+  return out;
+}
+
+/**
+ * Runs one drill: brings up the topology, loads data, starts the workload, runs every phase's steps in order,
+ * writes the report and returns the result. A step that throws ends the drill as failed; checks that fail are all recorded and the
+ * drill goes on to the end. Tearing down is the caller's (RunContext), so it also happens on Ctrl-C.
+ */
+export async function runScenario(def: ScenarioDefinition, o: RunOptions): Promise<DrillResult> {
+  if (!def.flavors.includes(o.flavor)) throw new UsageError(`scenario ${def.id} does not run on ${o.flavor} (supported: ${def.flavors.join(', ')})`);
+  const params = resolveParams(def, o.params);
+  const started = Date.now();
+  const reportDir = join(reportsDir, o.run.runId);
+  await mkdir(reportDir, { recursive: true });
+  const store = await openStore(join(reportDir, 'store'));
+  if (!o.keepArtifacts) o.run.onTeardown('remove backup store data', () => rm(store.hostDir, { recursive: true, force: true }));
+  const phases: PhaseRecord[] = [];
+  const result: DrillResult = {
+    runId: o.run.runId, scenario: def.id, description: def.description, flavor: o.flavor, verdict: 'fail',
+    startedAt: new Date(started).toISOString(), endedAt: '', durationMs: 0, params, phases,
+    rto: { ms: null, method: 'first recovery phase start to last recovery phase end (wall clock, measured)', phases: {} },
+    rpo: { lostAcknowledgedWrites: null, seconds: null, node: def.rpoNode, indeterminate: 0,
+      method: 'acknowledged writes in the client ledger missing on the recovered node after catch-up' },
+    checks: [], faults: [], observations: {}, reportDir,
+  };
+  let ctx: DrillContext | undefined;
+  const timed = async (name: string, recovery: boolean, steps: ReadonlyArray<{ name: string; run: () => Promise<void> }>) => {
+    const p: PhaseRecord = { name, recovery, startMs: Date.now(), endMs: 0, durationMs: 0, steps: [] };
+    phases.push(p);
+    o.progress(`phase ${name}`);
+    try {
+      for (const s of steps) {
+        const rec: StepRecord = { name: s.name, startMs: Date.now(), endMs: 0 };
+        p.steps.push(rec);
+        o.progress(`  ${s.name}`);
+        try { await s.run(); } catch (e) { rec.error = e instanceof Error ? e.message : String(e); throw e; } finally { rec.endMs = Date.now(); }
+      }
+    } finally {
+      p.endMs = Date.now();
+      p.durationMs = p.endMs - p.startMs;
+    }
+  };
+  try {
+    const tctx = await openTopologyContext(o.run, o.flavor, o.progress);
+    let topo!: Awaited<ReturnType<typeof startPrimaryReplicas>>;
+    let workload!: WriteWorkload;
+    await timed('setup', false, [
+      { name: 'start topology', run: async () => { topo = await startPrimaryReplicas(tctx, def.topology.spec(store)); } },
+      { name: 'load datasets', run: async () => {
+        if (def.data.sakila) await loadSakila(topo.primary);
+        const mb = def.data.bulkMb(params);
+        if (mb > 0) await loadBulk(topo.primary, mb, o.progress);
+        await WriteWorkload.prepare(topo.primary);
+        for (const r of topo.replicas) await waitCaughtUp(r, topo.primary, 600);
+      } },
+      { name: 'start write workload', run: async () => {
+        workload = new WriteWorkload(topo.primary, def.workload);
+        workload.start();
+      } },
+    ]);
+    const faultEnv: FaultEnv = {
+      resolve: (t) => t === 'primary' ? [topo.primary] : t === 'all-replicas' ? topo.replicas : t === 'one-replica' ? topo.replicas.slice(0, 1) : [topo.get(t)],
+      progress: o.progress,
+    };
+    ctx = { run: o.run, tctx, topo, store, workload, params, artifacts: [], faults: result.faults, checks: result.checks,
+      observations: result.observations, faultEnv, progress: o.progress };
+    const c = ctx;
+    for (const ph of def.phases) await timed(ph.name, !!ph.recovery, ph.steps.map((s) => ({ name: s.name, run: () => s.run(c) })));
+    if (c.workload.isRunning) await c.workload.stop();
+    const verdict = judgeLedger(c.workload.ledger, await presentLedgerIds(topo.get(def.rpoNode)));
+    result.rpo = { ...result.rpo, lostAcknowledgedWrites: verdict.lost.length, seconds: verdict.lostSeconds,
+      indeterminate: verdict.indeterminatePresent + verdict.indeterminateAbsent };
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    result.error = e instanceof Error ? e.message : String(e);
+  } finally {
+    if (ctx?.workload.isRunning) await ctx.workload.stop();
+    if (ctx) result.ledger = ctx.workload.ledger.summary();
+  }
+  const rec = phases.filter((p) => p.recovery);
+  if (rec.length) {
+    result.rto.ms = rec[rec.length - 1]!.endMs - rec[0]!.startMs;
+    for (const p of rec) result.rto.phases[p.name] = p.durationMs;
+  }
+  result.verdict = !result.error && result.checks.length > 0 && result.checks.every((c) => c.valid) && result.rpo.lostAcknowledgedWrites === 0 ? 'pass' : 'fail';
+  result.endedAt = new Date().toISOString();
+  result.durationMs = Date.now() - started;
+  await writeReport(result, ctx?.workload.ledger);
+  return result;
+}

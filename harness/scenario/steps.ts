@@ -1,0 +1,94 @@
+import { artifactPath, physicalMethodFor } from '../backup/index.js';
+import { withFault, type Fault } from '../faults/index.js';
+import { restorePhysical } from '../restore/index.js';
+import { attachReplica, gtidExecuted, gtidReplicaPos, replicaStates, waitCaughtUp } from '../runtime/replication.js';
+import { check, compareServers, compareSnapshots, gtidPositionsEqual, ledgerCheck, presentLedgerIds, takeSnapshot } from '../verify/index.js';
+import type { DrillContext, Step } from './types.js';
+
+const step = (name: string, run: (ctx: DrillContext) => Promise<void>): Step => ({ name, run });
+
+/** Injects a fault and heals it (heal always runs); the record goes into the result. */
+export const inject = (fault: Fault): Step => step(`inject ${fault.kind} on ${fault.target}`, async (ctx) => {
+  const { record } = await withFault(ctx.faultEnv, fault);
+  ctx.faults.push(record);
+});
+
+/** The node's replication threads run without error and it reaches the primary's position (server-side wait). */
+export const expectReplicating = (node: string, timeoutS = 120): Step => step(`${node} resumes replication`, async (ctx) => {
+  const n = ctx.topo.get(node);
+  const before = await gtidReplicaPos(n);
+  const primaryAt = await gtidExecuted(ctx.topo.primary);
+  const caught = await waitCaughtUp(n, ctx.topo.primary, timeoutS).then((r) => ({ ok: true as const, ...r }), (e: Error) => ({ ok: false as const, error: e.message }));
+  const states = await replicaStates(n);
+  const diffs = states.flatMap((s) => [
+    ...(s.ioRunning !== 'Yes' ? [{ database: '*', object: node, kind: 'io-thread-not-running', actual: s.ioRunning, where: s.lastIoError }] : []),
+    ...(s.sqlRunning !== 'Yes' ? [{ database: '*', object: node, kind: 'sql-thread-not-running', actual: s.sqlRunning, where: s.lastSqlError }] : []),
+  ]);
+  if (!caught.ok) diffs.push({ database: '*', object: node, kind: 'did-not-catch-up', actual: caught.error, where: '' });
+  ctx.checks.push(check(`${node}-resumes-replication`, diffs, { positionAfterRestart: before, primaryPosition: primaryAt, catchUp: caught }));
+});
+
+/** Physical backup on a (backup) replica with the flavor's method; the artifact lands in the store. */
+export const physicalBackup = (from: string): Step => step(`physical backup of ${from}`, async (ctx) => {
+  const n = ctx.topo.get(from);
+  const method = physicalMethodFor(n.adapter);
+  const id = `${method.name}-${from}-${ctx.artifacts.length + 1}`;
+  const manifest = await method.backup(n, ctx.store, id, ctx.progress);
+  ctx.artifacts.push({ dir: artifactPath(ctx.store, id), manifest });
+  ctx.observations[`backup ${id}`] = { gtid: manifest.position.gtid, totalBytes: manifest.totalBytes, files: manifest.files.length, timings: manifest.timings };
+  ctx.checks.push(gtidPositionsEqual(manifest.position.snapshotGtid, manifest.position.gtid, 'backup-point-equals-snapshot-point'));
+  ctx.progress(`artifact ${id}: ${(manifest.totalBytes / 1048576).toFixed(1)} MiB, ${manifest.files.length} files, GTID ${manifest.position.gtid}`);
+});
+
+const latest = (ctx: DrillContext) => {
+  const a = ctx.artifacts[ctx.artifacts.length - 1];
+  if (!a) throw new Error('no backup artifact has been taken in this drill');
+  return a;
+};
+
+/** Restores the latest artifact into a brand-new node with a new server id (checksums verified first). */
+export const restoreLatest = (as: string): Step => step(`restore latest artifact as ${as}`, async (ctx) => {
+  const a = latest(ctx);
+  const serverId = 100 + ctx.topo.nextServerId();
+  const r = await restorePhysical(ctx.tctx, a.dir, { name: as, serverId, readOnly: true });
+  ctx.topo.add(r.node);
+  ctx.observations[`restore ${as}`] = { artifact: a.manifest.id, serverId, timings: r.timings };
+});
+
+/** The restored node equals the pre-backup snapshot: CHECK TABLE clean, CHECKSUM TABLE and objects equal, GTID equal. */
+export const verifyAgainstSnapshot = (node: string): Step => step(`verify ${node} against the pre-backup snapshot`, async (ctx) => {
+  const { manifest } = latest(ctx);
+  const n = ctx.topo.get(node);
+  const snap = await takeSnapshot(n, manifest.snapshot.databases);
+  for (const c of compareSnapshots(manifest.snapshot, snap)) ctx.checks.push({ ...c, name: `${node}-${c.name}` });
+  ctx.checks.push(gtidPositionsEqual(manifest.position.gtid, await gtidReplicaPos(n), `${node}-gtid-equals-manifest`));
+});
+
+/** Attaches the node to the primary by GTID and waits (server-side) until it has everything the primary has. */
+export const catchUpFromPrimary = (node: string, timeoutS = 300): Step => step(`${node} catches up from the primary`, async (ctx) => {
+  const n = ctx.topo.get(node);
+  await attachReplica(n, ctx.topo.primary, ctx.tctx.creds);
+  const r = await waitCaughtUp(n, ctx.topo.primary, timeoutS);
+  ctx.observations[`catch-up ${node}`] = r;
+});
+
+/** Stops the write workload; the ledger is final from here. */
+export const stopWorkload = (): Step => step('stop the write workload', async (ctx) => {
+  await ctx.workload.stop();
+  ctx.observations['workload'] = ctx.workload.ledger.summary();
+});
+
+/** Every named node reaches the primary's final position. */
+export const converge = (nodes: readonly string[], timeoutS = 300): Step => step(`${nodes.join(', ')} converge`, async (ctx) => {
+  for (const name of nodes) await waitCaughtUp(ctx.topo.get(name), ctx.topo.primary, timeoutS);
+});
+
+/** The node equals the primary: every schema object and every row (checksums, chunked fingerprints). */
+export const equalsPrimary = (node: string): Step => step(`${node} equals the primary`, async (ctx) => {
+  for (const c of await compareServers(ctx.topo.primary, ctx.topo.get(node))) ctx.checks.push({ ...c, name: `${node}-${c.name}-equals-primary` });
+});
+
+/** Every acknowledged write in the ledger is on the node, and nothing the client did not write. */
+export const ledgerHolds = (node: string): Step => step(`ledger holds on ${node}`, async (ctx) => {
+  ctx.checks.push(ledgerCheck(`${node}-ledger`, ctx.workload.ledger, await presentLedgerIds(ctx.topo.get(node))));
+});

@@ -1,0 +1,56 @@
+import type { BackupStore, Manifest } from '../backup/index.js';
+import type { FaultEnv, FaultRecord } from '../faults/index.js';
+import type { FlavorId } from '../runtime/flavors.js';
+import type { RunContext } from '../runtime/run-context.js';
+import type { Topology, TopologySpec } from '../runtime/topology.js';
+import type { TopologyContext } from '../runtime/node.js';
+import type { CheckResult } from '../verify/index.js';
+import type { WorkloadOptions, WriteWorkload } from '../workload/index.js';
+
+export type Params = Readonly<Record<string, number>>;
+
+export interface ParamSpec { default: number; description: string; min?: number }
+
+/** Everything a step can see and record during one drill. */
+export interface DrillContext {
+  run: RunContext;
+  tctx: TopologyContext;
+  topo: Topology;
+  store: BackupStore;
+  workload: WriteWorkload;
+  params: Params;
+  /** Artifacts taken in this drill, newest last, with the folder each is in. */
+  artifacts: Array<{ dir: string; manifest: Manifest }>;
+  faults: FaultRecord[];
+  checks: CheckResult[];
+  /** What steps observed (timings, positions, lag), by step. */
+  observations: Record<string, unknown>;
+  faultEnv: FaultEnv;
+  progress(m: string): void;
+}
+
+/** One runbook line: a named action that records checks and observations. Throwing ends the drill as failed. */
+export interface Step { name: string; run(ctx: DrillContext): Promise<void> }
+
+export interface Phase {
+  name: string;
+  /** Recovery phases make up the RTO: from the first one's start to the last one's end. */
+  recovery?: boolean;
+  steps: readonly Step[];
+}
+
+/** Topology of a scenario; `backupNodes` get the run's backup store mounted. */
+export interface TopologyPlan { spec: (store: BackupStore) => TopologySpec }
+
+export interface ScenarioDefinition {
+  id: string;
+  description: string;
+  flavors: readonly FlavorId[];
+  params: Readonly<Record<string, ParamSpec>>;
+  topology: TopologyPlan;
+  data: { sakila: boolean; bulkMb: (p: Params) => number };
+  workload: WorkloadOptions;
+  phases: readonly Phase[];
+  /** The node whose ledger verdict is the drill's RPO. */
+  rpoNode: string;
+}

@@ -1,0 +1,45 @@
+/** SQL text for one server family. Procedures ask the dialect; they never branch on the flavor themselves. */
+export interface Statement { sql: string; values?: unknown[] }
+
+export interface ReplicationSource {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  /** Named connection (MariaDB multi-source) or channel (MySQL); '' for the default one. */
+  channel?: string;
+}
+
+export interface Dialect {
+  family: 'mariadb' | 'mysql';
+  /** Statements run once on every new node, with binary logging off so no node gets a GTID of its own. */
+  bootstrapUsers(p: { admin: string; adminPassword: string; repl: string; replPassword: string }): Statement[];
+  changeSource(src: ReplicationSource): Statement;
+  startReplica(channel?: string): Statement;
+  stopReplica(channel?: string): Statement;
+  stopReplicaSqlThread(channel?: string): Statement;
+  startReplicaSqlThread(channel?: string): Statement;
+  /** Rows of the replica status, one per channel. */
+  replicaStatus(): Statement;
+  /** One row, column `gtid`: every transaction this server has applied or written. */
+  gtidExecuted(): Statement;
+  /** One row, column `gtid`: the replication position (what a replica resumes from). */
+  gtidReplicaPos(): Statement;
+  /** One row, column `r`: 0 when the position was reached, -1 on timeout. */
+  waitForGtid(gtid: string, timeoutS: number): Statement;
+  setReadOnly(on: boolean): Statement;
+  /** One row, column `v`: the server's version string. */
+  version(): Statement;
+  serverIdentity(): Statement;
+}
+
+/** Maps a replica-status row to the fields firedrill reads, whatever the family calls them. */
+export interface ReplicaState {
+  channel: string;
+  ioRunning: string;
+  sqlRunning: string;
+  lastIoError: string;
+  lastSqlError: string;
+  secondsBehind: number | null;
+  gtidPos: string;
+}

@@ -1,0 +1,45 @@
+import type { Dialect, ReplicaState, ReplicationSource, Statement } from './dialect.js';
+
+const conn = (channel?: string) => (channel ? ` '${channel.replace(/'/g, "''")}'` : '');
+
+export const mariadb: Dialect = {
+  family: 'mariadb',
+  bootstrapUsers: ({ admin, adminPassword, repl, replPassword }) => [
+    { sql: 'SET SESSION sql_log_bin = 0' },
+    { sql: 'CREATE USER IF NOT EXISTS ?@? IDENTIFIED BY ?', values: [admin, '%', adminPassword] },
+    { sql: 'GRANT ALL PRIVILEGES ON *.* TO ?@? WITH GRANT OPTION', values: [admin, '%'] },
+    { sql: 'CREATE USER IF NOT EXISTS ?@? IDENTIFIED BY ?', values: [repl, '%', replPassword] },
+    { sql: 'GRANT REPLICATION SLAVE, REPLICATION CLIENT, BINLOG MONITOR ON *.* TO ?@?', values: [repl, '%'] },
+    { sql: 'SET SESSION sql_log_bin = 1' },
+  ],
+  changeSource: (s: ReplicationSource) => ({
+    sql: `CHANGE MASTER${conn(s.channel)} TO MASTER_HOST = ?, MASTER_PORT = ?, MASTER_USER = ?, MASTER_PASSWORD = ?, `
+      + 'MASTER_USE_GTID = slave_pos, MASTER_CONNECT_RETRY = 1',
+    values: [s.host, s.port, s.user, s.password],
+  }),
+  startReplica: (c) => ({ sql: `START SLAVE${conn(c)}` }),
+  stopReplica: (c) => ({ sql: `STOP SLAVE${conn(c)}` }),
+  stopReplicaSqlThread: (c) => ({ sql: `STOP SLAVE${conn(c)} SQL_THREAD` }),
+  startReplicaSqlThread: (c) => ({ sql: `START SLAVE${conn(c)} SQL_THREAD` }),
+  replicaStatus: () => ({ sql: 'SHOW ALL SLAVES STATUS' }),
+  gtidExecuted: () => ({ sql: 'SELECT @@GLOBAL.gtid_current_pos AS gtid' }),
+  gtidReplicaPos: () => ({ sql: 'SELECT @@GLOBAL.gtid_slave_pos AS gtid' }),
+  waitForGtid: (gtid, timeoutS) => ({ sql: 'SELECT MASTER_GTID_WAIT(?, ?) AS r', values: [gtid, timeoutS] }),
+  setReadOnly: (on) => ({ sql: `SET GLOBAL read_only = ${on ? 'ON' : 'OFF'}` }),
+  version: () => ({ sql: 'SELECT VERSION() AS v' }),
+  serverIdentity: () => ({ sql: 'SELECT @@server_id AS serverId, @@hostname AS host, @@version AS version' }),
+};
+
+/** Reads SHOW ALL SLAVES STATUS rows. */
+export function mariadbReplicaState(row: Record<string, unknown>): ReplicaState {
+  const sbm = row['Seconds_Behind_Master'];
+  return {
+    channel: String(row['Connection_name'] ?? ''),
+    ioRunning: String(row['Slave_IO_Running'] ?? ''),
+    sqlRunning: String(row['Slave_SQL_Running'] ?? ''),
+    lastIoError: String(row['Last_IO_Error'] ?? ''),
+    lastSqlError: String(row['Last_SQL_Error'] ?? ''),
+    secondsBehind: sbm === null || sbm === undefined ? null : Number(sbm),
+    gtidPos: String(row['Gtid_Slave_Pos'] ?? ''),
+  };
+}

@@ -1,0 +1,47 @@
+import type { Family } from '../runtime/flavors.js';
+import type { Statement } from './dialect.js';
+
+/** The ledger's table: one row per write the workload sends; ids are chosen by the client. */
+export const LEDGER_DB = 'drill';
+export const LEDGER_TABLE = 'writes';
+export const BULK_DB = 'bulk';
+
+export const createLedgerSchema = (): Statement[] => [
+  { sql: `CREATE DATABASE IF NOT EXISTS ${LEDGER_DB}` },
+  { sql: `CREATE TABLE IF NOT EXISTS ${LEDGER_DB}.${LEDGER_TABLE} (
+    id BIGINT UNSIGNED NOT NULL PRIMARY KEY,
+    writer SMALLINT UNSIGNED NOT NULL,
+    payload VARCHAR(64) NOT NULL,
+    created_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6)
+  ) ENGINE=InnoDB` },
+];
+
+export const insertWrite = (id: number, writer: number, payload: string): Statement => ({
+  sql: `INSERT INTO ${LEDGER_DB}.${LEDGER_TABLE} (id, writer, payload) VALUES (?, ?, ?)`,
+  values: [id, writer, payload],
+});
+
+export const presentWriteIds = (): Statement => ({ sql: `SELECT id FROM ${LEDGER_DB}.${LEDGER_TABLE} ORDER BY id` });
+
+export const createBulkSchema = (): Statement[] => [
+  { sql: `CREATE DATABASE IF NOT EXISTS ${BULK_DB}` },
+  { sql: `CREATE TABLE IF NOT EXISTS ${BULK_DB}.filler (
+    id INT UNSIGNED NOT NULL PRIMARY KEY,
+    k INT UNSIGNED NOT NULL,
+    c CHAR(64) NOT NULL,
+    pad VARCHAR(255) NOT NULL,
+    KEY k_idx (k)
+  ) ENGINE=InnoDB` },
+];
+
+/** Rows lo..hi of the generated bulk table: deterministic content, about 400 bytes a row on disk. */
+export function insertBulkRange(family: Family, lo: number, hi: number): Statement {
+  const select = (n: string) => `SELECT ${n}, CRC32(${n}) % 1000000, SHA2(${n}, 256), CONCAT(SHA2(${n} * 7, 512), SHA2(${n} * 13, 256))`;
+  if (family === 'mariadb') {
+    return { sql: `INSERT INTO ${BULK_DB}.filler (id, k, c, pad) ${select('seq')} FROM ${BULK_DB}.seq_${lo}_to_${hi}` };
+  }
+  return {
+    sql: `INSERT INTO ${BULK_DB}.filler (id, k, c, pad) WITH RECURSIVE s(n) AS (SELECT ${lo} UNION ALL SELECT n + 1 FROM s WHERE n < ${hi}) ${select('n')} FROM s`,
+  };
+}
+export const BULK_ROW_BYTES = 400;

@@ -1,0 +1,32 @@
+import type { Statement } from '../sql/index.js';
+
+/** A checker's verdict. Checkers return one; they never throw on a mismatch and never stop at the first. */
+export interface CheckResult {
+  name: string;
+  valid: boolean;
+  details: Record<string, unknown>;
+}
+
+/** One difference a user could observe: where it is and what kind it is. */
+export interface Difference {
+  database: string;
+  object: string;
+  kind: string;
+  where?: string;
+  expected?: unknown;
+  actual?: unknown;
+}
+
+/** Anything that answers SQL: a node handle, or a connection opened from a DSN. Verify only reads. */
+export interface Queryable {
+  name: string;
+  query<T = Record<string, unknown>>(stmt: Statement): Promise<T[]>;
+}
+
+export function check(name: string, differences: readonly Difference[], extra: Record<string, unknown> = {}, limit = 200): CheckResult {
+  return {
+    name,
+    valid: differences.length === 0,
+    details: { differenceCount: differences.length, differences: differences.slice(0, limit), ...extra },
+  };
+}

@@ -1,0 +1,13 @@
+export type { CheckResult, Difference, Queryable } from './check.js';
+export { check } from './check.js';
+export { takeSnapshot, schemaObjects, checkTableState, checksumOf, normaliseDefinition, tableKey } from './snapshot.js';
+export type { Snapshot, TableState } from './snapshot.js';
+export { compareSnapshots, tablesHealthy, checksumsEqual, compareObjects, firstDifferentLine } from './compare-snapshot.js';
+export { compareData } from './data-diff.js';
+export type { DataDiffOptions } from './data-diff.js';
+export { gtidPositionsEqual } from './gtid.js';
+export { judgeLedger, ledgerCheck } from './ledger.js';
+export type { LedgerVerdict } from './ledger.js';
+export { databasesInScope } from './scope.js';
+export { presentLedgerIds } from './ledger-read.js';
+export { compareServers } from './servers.js';

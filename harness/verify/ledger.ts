@@ -1,0 +1,55 @@
+import type { Ledger } from '../workload/index.js';
+import type { CheckResult } from './check.js';
+
+export interface LedgerVerdict {
+  /** Acknowledged writes missing on the node: data loss. */
+  lost: number[];
+  /** Rows on the node the client never sent, or whose write it saw fail: must not exist. */
+  unexpected: number[];
+  /** Writes whose outcome the client could not know: counted apart, neither lost nor present by guess. */
+  indeterminatePresent: number;
+  indeterminateAbsent: number;
+  /** Seconds of acknowledged writes lost: from the newest surviving acknowledgement before the first lost write
+   * (or the first lost one, if none survived before it) to the last lost acknowledgement. 0 when nothing was lost. */
+  lostSeconds: number;
+}
+
+/** Compares the ledger with the ids a node holds. Only acknowledged writes count as loss. */
+export function judgeLedger(ledger: Ledger, presentIds: Iterable<number>, acceptUntil = Infinity): LedgerVerdict {
+  const present = new Set(presentIds);
+  const entries = ledger.all();
+  const byId = new Map(entries.map((e) => [e.id, e]));
+  const lostEntries = entries.filter((e) => e.outcome === 'acked' && e.doneAt <= acceptUntil && !present.has(e.id));
+  const unexpected = [...present].filter((id) => { const e = byId.get(id); return !e || e.outcome === 'failed'; }).sort((a, b) => a - b);
+  const ind = entries.filter((e) => e.outcome === 'indeterminate');
+  let lostSeconds = 0;
+  if (lostEntries.length) {
+    const firstLost = Math.min(...lostEntries.map((e) => e.doneAt));
+    const lastLost = Math.max(...lostEntries.map((e) => e.doneAt));
+    const survivorsBefore = entries.filter((e) => e.outcome === 'acked' && present.has(e.id) && e.doneAt <= firstLost);
+    const from = survivorsBefore.length ? Math.max(...survivorsBefore.map((e) => e.doneAt)) : firstLost;
+    lostSeconds = (lastLost - from) / 1000;
+  }
+  return {
+    lost: lostEntries.map((e) => e.id),
+    unexpected,
+    indeterminatePresent: ind.filter((e) => present.has(e.id)).length,
+    indeterminateAbsent: ind.filter((e) => !present.has(e.id)).length,
+    lostSeconds,
+  };
+}
+
+export function ledgerCheck(name: string, ledger: Ledger, presentIds: Iterable<number>): CheckResult {
+  const v = judgeLedger(ledger, presentIds);
+  const s = ledger.summary();
+  return {
+    name,
+    valid: v.lost.length === 0 && v.unexpected.length === 0,
+    details: {
+      acknowledged: s.acked, failed: s.failed, indeterminate: s.indeterminate,
+      lostAcknowledgedWrites: v.lost.length, lostIds: v.lost.slice(0, 50), firstLostId: v.lost[0], lastLostId: v.lost[v.lost.length - 1],
+      lostSeconds: v.lostSeconds, unexpectedRows: v.unexpected.length, unexpectedIds: v.unexpected.slice(0, 50),
+      indeterminatePresent: v.indeterminatePresent, indeterminateAbsent: v.indeterminateAbsent,
+    },
+  };
+}

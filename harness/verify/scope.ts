@@ -1,0 +1,21 @@
+import { inspect } from '../sql/index.js';
+import type { Queryable } from './check.js';
+
+export interface TableInfo { database: string; name: string; type: 'BASE TABLE' | 'VIEW' | string; engine: string | null }
+
+/** The databases in scope: the ones asked for, or every non-system database. */
+export async function databasesInScope(q: Queryable, only?: readonly string[]): Promise<string[]> {
+  const all = (await q.query<{ name: string }>(inspect.listDatabases())).map((r) => r.name);
+  return only && only.length ? only.filter((d) => all.includes(d)) : all;
+}
+
+export async function tablesOf(q: Queryable, db: string): Promise<TableInfo[]> {
+  const rows = await q.query<{ name: string; type: string; engine: string | null }>(inspect.listTables(db));
+  return rows.map((r) => ({ database: db, name: r.name, type: r.type, engine: r.engine }));
+}
+
+export async function baseTables(q: Queryable, dbs: readonly string[]): Promise<TableInfo[]> {
+  const out: TableInfo[] = [];
+  for (const db of dbs) out.push(...(await tablesOf(q, db)).filter((t) => t.type === 'BASE TABLE'));
+  return out;
+}

@@ -1,0 +1,85 @@
+import { inspect } from '../sql/index.js';
+import type { ObjectKind } from '../sql/inspect.js';
+import type { Queryable } from './check.js';
+import { baseTables, databasesInScope, tablesOf } from './scope.js';
+
+export interface TableState {
+  /** CHECKSUM TABLE ... EXTENDED; null when the engine gives none. */
+  checksum: string | null;
+  /** CHECK TABLE: ok when its last status row says OK; every message kept. */
+  checkOk: boolean;
+  checkMessages: string[];
+}
+
+/** What a server looks like at one point: per table health and checksum, and every schema object's definition. */
+export interface Snapshot {
+  takenAt: string;
+  databases: string[];
+  tables: Record<string, TableState>;
+  /** Key `KIND db.name` (DATABASE db), value the normalised SHOW CREATE text. */
+  objects: Record<string, string>;
+}
+
+export const tableKey = (db: string, t: string) => `${db}.${t}`;
+
+/** SHOW CREATE output with the parts that are not definition removed (table AUTO_INCREMENT counters). */
+export function normaliseDefinition(kind: ObjectKind, text: string): string {
+  return kind === 'TABLE' ? text.replace(/ AUTO_INCREMENT=\d+/, '') : text;
+}
+
+const CREATE_COLUMN: Record<ObjectKind, string> = {
+  DATABASE: 'Create Database', TABLE: 'Create Table', VIEW: 'Create View', TRIGGER: 'SQL Original Statement',
+  PROCEDURE: 'Create Procedure', FUNCTION: 'Create Function', EVENT: 'Create Event',
+};
+
+async function definition(q: Queryable, kind: ObjectKind, db: string, name: string): Promise<string> {
+  const [row] = await q.query<Record<string, unknown>>(inspect.showCreate(kind, db, name));
+  const text = row?.[CREATE_COLUMN[kind]];
+  if (text === null || text === undefined) {
+    // A definer without privileges shows NULL: a check that cannot be made is reported, never passed silently.
+    return `<definition not readable: SHOW CREATE ${kind} returned no text>`;
+  }
+  return normaliseDefinition(kind, String(text));
+}
+
+/** Every schema object's definition in the given databases. */
+export async function schemaObjects(q: Queryable, dbs: readonly string[]): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const db of dbs) {
+    out[`DATABASE ${db}`] = await definition(q, 'DATABASE', db, db);
+    for (const t of await tablesOf(q, db)) {
+      const kind: ObjectKind = t.type === 'VIEW' ? 'VIEW' : 'TABLE';
+      out[`${kind} ${db}.${t.name}`] = await definition(q, kind, db, t.name);
+    }
+    for (const kind of ['TRIGGER', 'PROCEDURE', 'FUNCTION', 'EVENT'] as const) {
+      for (const r of await q.query<{ name: string }>(inspect.listObjects(db, kind))) {
+        out[`${kind} ${db}.${r.name}`] = await definition(q, kind, db, r.name);
+      }
+    }
+  }
+  return out;
+}
+
+export async function checkTableState(q: Queryable, db: string, table: string): Promise<{ ok: boolean; messages: string[] }> {
+  const rows = await q.query<{ Msg_type: string; Msg_text: string }>(inspect.checkTable(db, table));
+  const messages = rows.map((r) => `${r.Msg_type}: ${r.Msg_text}`);
+  const last = rows[rows.length - 1];
+  const ok = !!last && last.Msg_type === 'status' && last.Msg_text === 'OK' && !rows.some((r) => r.Msg_type === 'error');
+  return { ok, messages };
+}
+
+export async function checksumOf(q: Queryable, db: string, table: string): Promise<string | null> {
+  const [row] = await q.query<{ Checksum: string | number | null }>(inspect.checksumTable(db, table));
+  return row?.Checksum === null || row?.Checksum === undefined ? null : String(row.Checksum);
+}
+
+/** Takes a snapshot: CHECK TABLE and CHECKSUM TABLE on every base table, every schema object's definition. Reads only. */
+export async function takeSnapshot(q: Queryable, only?: readonly string[]): Promise<Snapshot> {
+  const databases = await databasesInScope(q, only);
+  const tables: Record<string, TableState> = {};
+  for (const t of await baseTables(q, databases)) {
+    const c = await checkTableState(q, t.database, t.name);
+    tables[tableKey(t.database, t.name)] = { checksum: await checksumOf(q, t.database, t.name), checkOk: c.ok, checkMessages: c.messages };
+  }
+  return { takenAt: new Date().toISOString(), databases, tables, objects: await schemaObjects(q, databases) };
+}

@@ -1,0 +1,79 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import type mysql from 'mysql2/promise';
+import { workloadSql, type Statement } from '../sql/index.js';
+import { isConnectionError } from '../runtime/node.js';
+import { Ledger } from './ledger.js';
+
+/** Where the workload writes: something that can open a connection (a node handle, or a DSN target). */
+export interface WriteTarget { name: string; connect(): Promise<mysql.Connection> }
+
+export interface WorkloadOptions {
+  writers?: number;
+  /** Total target rate over all writers (writes per second); paces the loop, it is not a wait for a condition. */
+  ratePerSec?: number;
+}
+
+/**
+ * A write workload that records every write in a ledger. Each writer has its own connection and sends
+ * single-row autocommit INSERTs with ids it chose, so the ledger knows exactly which rows must exist.
+ */
+export class WriteWorkload {
+  readonly ledger = new Ledger();
+  private nextId = 1;
+  private running = false;
+  private loops: Promise<void>[] = [];
+  private readonly writers: number;
+  private readonly intervalMs: number;
+
+  constructor(private readonly target: WriteTarget, opts: WorkloadOptions = {}) {
+    this.writers = opts.writers ?? 4;
+    this.intervalMs = this.writers * 1000 / (opts.ratePerSec ?? 200);
+  }
+
+  static async prepare(target: { query(s: Statement): Promise<unknown> }): Promise<void> {
+    for (const s of workloadSql.createLedgerSchema()) await target.query(s);
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    for (let w = 1; w <= this.writers; w++) this.loops.push(this.loop(w));
+  }
+
+  get isRunning(): boolean { return this.running; }
+
+  /** Stops every writer after its current write; resolves when all have finished. */
+  async stop(): Promise<Ledger> {
+    this.running = false;
+    await Promise.all(this.loops);
+    this.loops = [];
+    return this.ledger;
+  }
+
+  private async loop(writer: number): Promise<void> {
+    let conn: mysql.Connection | undefined;
+    let next = Date.now();
+    while (this.running) {
+      if (!conn) {
+        try { conn = await this.target.connect(); } catch { await delay(100); continue; }
+        conn.on('error', () => { /* reported through the failing query */ });
+      }
+      const id = this.nextId++;
+      const sentAt = Date.now();
+      const s = workloadSql.insertWrite(id, writer, `w${writer}-${id}`);
+      try {
+        await conn.query(s.sql, s.values);
+        this.ledger.record({ id, writer, sentAt, doneAt: Date.now(), outcome: 'acked' });
+      } catch (e) {
+        const msg = e instanceof Error ? e.message : String(e);
+        const lost = isConnectionError(e);
+        this.ledger.record({ id, writer, sentAt, doneAt: Date.now(), outcome: lost ? 'indeterminate' : 'failed', error: msg });
+        if (lost) { conn.destroy(); conn = undefined; }
+      }
+      next += this.intervalMs;
+      const wait = next - Date.now();
+      if (wait > 0) await delay(wait); else next = Date.now();
+    }
+    if (conn) await conn.end().catch(() => conn?.destroy());
+  }
+}

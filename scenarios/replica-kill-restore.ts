@@ -1,0 +1,35 @@
+// Seed runbook "The road to continuous restore": a replica dies under load and must come back crash-safely;
+// the backup replica's backup must restore, match the snapshot taken just before it, and catch up with no loss.
+import {
+  catchUpFromPrimary, converge, defineScenario, equalsPrimary, expectReplicating, inject, ledgerHolds, phase,
+  physicalBackup, primaryReplicas, restoreLatest, stopWorkload, verifyAgainstSnapshot,
+} from '../harness/scenario/index.js';
+
+export default defineScenario({
+  id: 'replica-kill-restore',
+  description: 'SIGKILL a replica under load, back up the backup replica, restore into a new node, verify and catch up',
+  flavors: ['mariadb-10.11', 'mariadb-11.8'],
+  params: { bulkMb: { default: 100, min: 0, description: 'size of the generated bulk table (MB)' } },
+  topology: primaryReplicas({ replicas: ['replica-1'], backupReplicas: ['backup-replica'] }),
+  data: { sakila: true, bulkMb: (p) => p['bulkMb']! },
+  workload: { writers: 4, ratePerSec: 200 },
+  phases: [
+    phase('replica-crash', [
+      inject({ kind: 'kill', target: 'replica-1', signal: 'KILL' }),
+      expectReplicating('replica-1'),
+    ]),
+    phase('backup', [physicalBackup('backup-replica')]),
+    phase('restore', [restoreLatest('restored')], { recovery: true }),
+    phase('verify-restore', [verifyAgainstSnapshot('restored')], { recovery: true }),
+    phase('catch-up', [catchUpFromPrimary('restored')], { recovery: true }),
+    phase('verify', [
+      stopWorkload(),
+      converge(['replica-1', 'backup-replica', 'restored']),
+      equalsPrimary('restored'),
+      equalsPrimary('replica-1'),
+      ledgerHolds('restored'),
+      ledgerHolds('replica-1'),
+    ]),
+  ],
+  rpoNode: 'restored',
+});
