@@ -41,7 +41,8 @@ export class ExecError extends Error {
   }) {
     const tail = p.stderr.length > TAIL_CHARS ? '…' + p.stderr.slice(-TAIL_CHARS) : p.stderr;
     const how = p.timedOut ? `timed out after ${p.durationMs} ms`
-      : p.signal ? `killed by ${p.signal}` : p.exitCode === null ? 'could not start' : `exit code ${p.exitCode}`;
+      : p.cause !== undefined ? `could not start: ${p.cause instanceof Error ? p.cause.message : String(p.cause)}`
+        : p.signal ? `killed by ${p.signal}` : `exit code ${p.exitCode}`;
     super(`command failed (${how}, ${p.durationMs} ms): ${formatArgv(p.argv)}${tail.trim() ? `\n${tail.trim()}` : ''}`,
       p.cause === undefined ? undefined : { cause: p.cause });
     this.name = 'ExecError';

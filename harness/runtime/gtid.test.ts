@@ -1,0 +1,51 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { compareMariaPos, formatMariaPos, GtidParseError, mariaDomainDifferences, mariaLeq, parseMariaPos, type MariaPos } from './gtid.js';
+
+const pos = fc.uniqueArray(fc.record({ domain: fc.nat(20), server: fc.nat(5), seq: fc.nat(1000) }), { selector: (g) => g.domain, maxLength: 5 })
+  .map((gs) => new Map(gs.map((g) => [g.domain, { server: g.server, seq: g.seq }])) as MariaPos);
+
+describe('MariaDB GTID positions', () => {
+  it('parses what the server prints', () => {
+    const p = parseMariaPos('0-1-100,2-5-7');
+    expect(p.get(0)).toEqual({ server: 1, seq: 100 });
+    expect(p.get(2)).toEqual({ server: 5, seq: 7 });
+    expect(parseMariaPos('').size).toBe(0);
+  });
+
+  it('refuses malformed positions and a domain listed twice', () => {
+    expect(() => parseMariaPos('0-1')).toThrow(GtidParseError);
+    expect(() => parseMariaPos('0-1-2,0-1-3')).toThrow(/twice/);
+    expect(() => parseMariaPos('a-b-c')).toThrow(GtidParseError);
+  });
+
+  it('parse after format is the identity', () => {
+    fc.assert(fc.property(pos, (p) => { expect(parseMariaPos(formatMariaPos(p))).toEqual(p); }));
+  });
+
+  it('≤ is reflexive, antisymmetric on sequence numbers, and transitive', () => {
+    fc.assert(fc.property(pos, (a) => mariaLeq(a, a)));
+    fc.assert(fc.property(pos, pos, (a, b) => {
+      if (mariaLeq(a, b) && mariaLeq(b, a)) {
+        expect([...a.keys()].sort()).toEqual([...b.keys()].sort());
+        for (const [d, g] of a) expect(b.get(d)!.seq).toBe(g.seq);
+      }
+    }));
+    fc.assert(fc.property(pos, pos, pos, (a, b, c) => !(mariaLeq(a, b) && mariaLeq(b, c)) || mariaLeq(a, c)));
+  });
+
+  it('compare is consistent with ≤ and symmetric', () => {
+    const flip = { before: 'after', after: 'before', equal: 'equal', concurrent: 'concurrent' } as const;
+    fc.assert(fc.property(pos, pos, (a, b) => {
+      const o = compareMariaPos(a, b);
+      expect(compareMariaPos(b, a)).toBe(flip[o]);
+      expect(o === 'before' || o === 'equal').toBe(mariaLeq(a, b));
+    }));
+  });
+
+  it('names each domain that differs', () => {
+    expect(mariaDomainDifferences(parseMariaPos('0-1-10,1-2-5'), parseMariaPos('0-1-10,1-2-6,3-9-1'))).toEqual([
+      { domain: 1, expected: '1-2-5', actual: '1-2-6' }, { domain: 3, expected: undefined, actual: '3-9-1' },
+    ]);
+  });
+});

@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { UsageError } from '../runtime/flavors.js';
+import { findScenario, loadScenarios } from './catalog.js';
+import { resolveParams } from './run.js';
+
+describe('scenario catalog and parameters', () => {
+  it('lists the contract scenario ids', async () => {
+    expect((await loadScenarios()).map((s) => s.id)).toContain('replica-kill-restore');
+  });
+  it('refuses an unknown scenario with the known ids', async () => {
+    await expect(findScenario('nope')).rejects.toThrow(UsageError);
+    await expect(findScenario('nope')).rejects.toThrow(/known: .*replica-kill-restore/);
+  });
+  it('fills defaults and refuses unknown or out-of-range parameters', async () => {
+    const s = await findScenario('replica-kill-restore');
+    expect(resolveParams(s)).toEqual({ bulkMb: 100 });
+    expect(resolveParams(s, { bulkMb: 5 })).toEqual({ bulkMb: 5 });
+    expect(() => resolveParams(s, { rows: 1 })).toThrow(/no parameter 'rows'/);
+    expect(() => resolveParams(s, { bulkMb: -1 })).toThrow(/out of range/);
+  });
+});

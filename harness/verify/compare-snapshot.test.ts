@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { checksumsEqual, compareObjects, compareSnapshots, firstDifferentLine, tablesHealthy } from './compare-snapshot.js';
+import { normaliseDefinition, type Snapshot } from './snapshot.js';
+
+const snap = (tables: Snapshot['tables'], objects: Snapshot['objects'] = {}): Snapshot => ({ takenAt: '', databases: ['sakila'], tables, objects });
+const t = (checksum: string | null, checkOk = true) => ({ checksum, checkOk, checkMessages: checkOk ? ['status: OK'] : ['error: Corrupt'] });
+
+describe('snapshot comparison', () => {
+  it('passes equal snapshots', () => {
+    const a = snap({ 'sakila.actor': t('1'), 'sakila.film': t('2') }, { 'VIEW sakila.v': 'CREATE VIEW v AS SELECT 1' });
+    expect(compareSnapshots(a, structuredClone(a)).every((c) => c.valid)).toBe(true);
+  });
+
+  it('names every table whose checksum differs, is missing, unexpected or unavailable — not just the first', () => {
+    const r = checksumsEqual(
+      snap({ 'sakila.actor': t('1'), 'sakila.film': t('2'), 'sakila.gone': t('3'), 'sakila.mem': t(null) }),
+      snap({ 'sakila.actor': t('9'), 'sakila.film': t('2'), 'sakila.new': t('4'), 'sakila.mem': t('5') }),
+    );
+    expect(r.valid).toBe(false);
+    const d = r.details['differences'] as Array<{ object: string; kind: string }>;
+    expect(d.map((x) => `${x.object}:${x.kind}`)).toEqual([
+      'actor:checksum-differs', 'gone:table-missing', 'mem:checksum-unavailable', 'new:table-unexpected',
+    ]);
+  });
+
+  it('fails CHECK TABLE errors with the messages', () => {
+    const r = tablesHealthy(snap({ 'sakila.actor': t('1', false) }));
+    expect(r.valid).toBe(false);
+    expect(JSON.stringify(r.details)).toContain('Corrupt');
+  });
+
+  it('names a changed, missing and unexpected schema object with the first differing line', () => {
+    const r = compareObjects(
+      { 'TRIGGER sakila.ins_film': 'CREATE TRIGGER a\nBEGIN\n INSERT 1;\nEND', 'PROCEDURE sakila.p': 'x', 'DATABASE sakila': 'd' },
+      { 'TRIGGER sakila.ins_film': 'CREATE TRIGGER a\nBEGIN\n INSERT 2;\nEND', 'FUNCTION sakila.f': 'y', 'DATABASE sakila': 'd' },
+    );
+    const d = r.details['differences'] as Array<Record<string, unknown>>;
+    expect(d).toContainEqual({ database: 'sakila', object: 'f', kind: 'function-unexpected' });
+    expect(d).toContainEqual({ database: 'sakila', object: 'p', kind: 'procedure-missing' });
+    expect(d).toContainEqual({ database: 'sakila', object: 'ins_film', kind: 'trigger-definition-differs', where: 'line 3', expected: ' INSERT 1;', actual: ' INSERT 2;' });
+  });
+
+  it('ignores only the AUTO_INCREMENT counter in table definitions', () => {
+    expect(normaliseDefinition('TABLE', 'CREATE TABLE t (...) ENGINE=InnoDB AUTO_INCREMENT=201 DEFAULT CHARSET=utf8mb4'))
+      .toBe('CREATE TABLE t (...) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4');
+    expect(normaliseDefinition('VIEW', 'x AUTO_INCREMENT=3')).toBe('x AUTO_INCREMENT=3');
+    expect(firstDifferentLine('a\nb', 'a')).toEqual({ line: 2, expected: 'b', actual: '<end>' });
+  });
+});

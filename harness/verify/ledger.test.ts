@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { Ledger } from '../workload/ledger.js';
+import { judgeLedger, ledgerCheck } from './ledger.js';
+
+function ledger(): Ledger {
+  const l = new Ledger();
+  for (let id = 1; id <= 10; id++) l.record({ id, writer: 1, sentAt: id * 1000 - 5, doneAt: id * 1000, outcome: 'acked' });
+  l.record({ id: 11, writer: 1, sentAt: 11_000, doneAt: 11_010, outcome: 'indeterminate', error: 'Connection lost' });
+  l.record({ id: 12, writer: 1, sentAt: 12_000, doneAt: 12_010, outcome: 'failed', error: 'ER_OPTION_PREVENTS_STATEMENT' });
+  return l;
+}
+
+describe('ledger verdict', () => {
+  it('passes when every acknowledged write is present; indeterminate writes count apart either way', () => {
+    const c = ledgerCheck('n', ledger(), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    expect(c.valid).toBe(true);
+    expect(c.details).toMatchObject({ lostAcknowledgedWrites: 0, indeterminatePresent: 1, indeterminateAbsent: 0, acknowledged: 10 });
+    expect(ledgerCheck('n', ledger(), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]).valid).toBe(true);
+  });
+
+  it('counts each lost acknowledged write with its ids and the seconds of writes lost', () => {
+    const v = judgeLedger(ledger(), [1, 2, 3, 4, 5, 6, 7]);
+    expect(v.lost).toEqual([8, 9, 10]);
+    expect(v.lostSeconds).toBe(3); // from the last survivor's ack (7 s) to the last lost ack (10 s)
+    const c = ledgerCheck('restored', ledger(), [1, 2, 3, 4, 5, 6, 7]);
+    expect(c.valid).toBe(false);
+    expect(c.details).toMatchObject({ lostAcknowledgedWrites: 3, firstLostId: 8, lastLostId: 10 });
+  });
+
+  it('flags rows the client never wrote or saw fail', () => {
+    const v = judgeLedger(ledger(), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 99]);
+    expect(v.unexpected).toEqual([12, 99]);
+    expect(ledgerCheck('n', ledger(), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 99]).valid).toBe(false);
+  });
+
+  it('refuses to record an id twice', () => {
+    const l = ledger();
+    expect(() => l.record({ id: 1, writer: 2, sentAt: 0, doneAt: 0, outcome: 'acked' })).toThrow(/twice/);
+  });
+});

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Sets everything up on a fresh machine: npm dependencies, a Docker engine (Debian's docker.io, started by hand
+# when we are root and none answers), debootstrap, the default flavor's image (cached by input hash), and removes
+# leftovers of dead runs. Safe to run again: it does only what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+log() { printf 'firedrill setup: %s\n' "$*" >&2; }
+
+if ! command -v node >/dev/null 2>&1; then log "Node.js 20+ is required"; exit 2; fi
+if [ ! -x node_modules/.bin/vitest ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  log "installing npm dependencies"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+bash scripts/engine.sh
+node bin/firedrill.mjs images --flavor "${FIREDRILL_FLAVOR:-mariadb-10.11}" >/dev/null
+node bin/firedrill.mjs clean >&2
+log "ready"
