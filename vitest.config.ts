@@ -2,6 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // Docker tests share a 2-core machine: one file at a time.
+    fileParallelism: false,
     projects: [
       {
         test: {
@@ -17,7 +19,6 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 15 * 60_000,
           hookTimeout: 15 * 60_000,
-          fileParallelism: false,
           pool: 'forks',
         },
       },

@@ -2,7 +2,7 @@
 // the backup replica's backup must restore, match the snapshot taken just before it, and catch up with no loss.
 import {
   catchUpFromPrimary, converge, defineScenario, equalsPrimary, expectReplicating, inject, ledgerHolds, phase,
-  physicalBackup, primaryReplicas, restoreLatest, stopWorkload, verifyAgainstSnapshot,
+  physicalBackup, primaryReplicas, restoreLatest, stopWorkload, underLoad, verifyAgainstSnapshot,
 } from '../harness/scenario/index.js';
 
 export default defineScenario({
@@ -15,6 +15,7 @@ export default defineScenario({
   workload: { writers: 4, ratePerSec: 200 },
   phases: [
     phase('replica-crash', [
+      underLoad(300),
       inject({ kind: 'kill', target: 'replica-1', signal: 'KILL' }),
       expectReplicating('replica-1'),
     ]),

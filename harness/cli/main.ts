@@ -5,7 +5,7 @@ import {
   cleanDeadRuns, DEFAULT_FLAVOR, engineVersion, flavor as flavorById, FLAVORS, imageExists, loadConfig, planImage,
   resolveImage, RunContext, sakilaDir, UsageError, type FlavorId,
 } from '../runtime/index.js';
-import { findScenario, loadScenarios, runScenario, SUITES, type DrillResult } from '../scenario/index.js';
+import { findScenario, loadScenarios, resolveParams, runScenario, SUITES, type DrillResult } from '../scenario/index.js';
 import { consoleSummary } from '../report/index.js';
 import { compareServers, gtidPositionsEqual, type CheckResult, type Queryable } from '../verify/index.js';
 import type { Statement } from '../sql/index.js';
@@ -76,8 +76,12 @@ function parseParams(list: string[] | undefined): Record<string, number> {
 /** Runs one drill with its own run context, torn down in finally and on SIGINT/SIGTERM. */
 async function drill(id: string, flavorId: FlavorId, params: Record<string, number>, keepArtifacts: boolean, json: boolean): Promise<DrillResult> {
   const def = await findScenario(id);
-  const run = new RunContext();
+  resolveParams(def, params); // bad input is refused before anything starts
+  if (!def.flavors.includes(flavorId)) throw new UsageError(`scenario ${def.id} does not run on ${flavorId} (supported: ${def.flavors.join(', ')})`);
   const progress = (m: string) => err(`[${new Date().toISOString().slice(11, 19)}] ${m}`);
+  await engineVersion();
+  await resolveImage(FLAVORS[flavorId], progress); // a missing configured image is bad input; a missing own image is built
+  const run = new RunContext();
   const onSignal = (sig: NodeJS.Signals) => {
     progress(`${sig}: tearing down run ${run.runId}`);
     void run.teardown().finally(() => process.exit(sig === 'SIGINT' ? 130 : 143));

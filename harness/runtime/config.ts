@@ -27,8 +27,12 @@ export function parseConfig(text: string, source: string): Config {
   return cfg;
 }
 
-export function loadConfig(path = process.env.FIREDRILL_CONFIG ?? resolve(projectRoot, 'firedrill.config.json')): Config {
+/** Reads the config: FIREDRILL_CONFIG names a file that must exist; otherwise firedrill.config.json if present. */
+export function loadConfig(): Config {
   if (loaded) return loaded;
+  const named = process.env.FIREDRILL_CONFIG;
+  if (named && !existsSync(named)) throw new UsageError(`config file ${named} (FIREDRILL_CONFIG) does not exist`);
+  const path = named ?? resolve(projectRoot, 'firedrill.config.json');
   loaded = existsSync(path) ? parseConfig(readFileSync(path, 'utf8'), path) : { images: {} };
   return loaded;
 }

@@ -1,4 +1,5 @@
 import { artifactPath, physicalMethodFor } from '../backup/index.js';
+import { waitUntil } from '../exec/index.js';
 import { withFault, type Fault } from '../faults/index.js';
 import { restorePhysical } from '../restore/index.js';
 import { attachReplica, gtidExecuted, gtidReplicaPos, replicaStates, waitCaughtUp } from '../runtime/replication.js';
@@ -6,6 +7,13 @@ import { check, compareServers, compareSnapshots, gtidPositionsEqual, ledgerChec
 import type { DrillContext, Step } from './types.js';
 
 const step = (name: string, run: (ctx: DrillContext) => Promise<void>): Step => ({ name, run });
+
+/** Waits until the workload has had `acked` more writes acknowledged, so what follows happens under load. */
+export const underLoad = (acked = 200, timeoutS = 120): Step => step(`wait for ${acked} more acknowledged writes`, async (ctx) => {
+  const base = ctx.workload.ledger.summary().acked;
+  await waitUntil(async () => ctx.workload.ledger.summary().acked - base, (n) => n >= acked,
+    { what: `${acked} more acknowledged writes from the workload`, timeoutMs: timeoutS * 1000, intervalMs: 100 });
+});
 
 /** Injects a fault and heals it (heal always runs); the record goes into the result. */
 export const inject = (fault: Fault): Step => step(`inject ${fault.kind} on ${fault.target}`, async (ctx) => {

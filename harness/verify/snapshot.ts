@@ -32,8 +32,16 @@ const CREATE_COLUMN: Record<ObjectKind, string> = {
   PROCEDURE: 'Create Procedure', FUNCTION: 'Create Function', EVENT: 'Create Event',
 };
 
+const reason = (e: unknown) => (e instanceof Error ? e.message.split('\n')[0]! : String(e));
+
 async function definition(q: Queryable, kind: ObjectKind, db: string, name: string): Promise<string> {
-  const [row] = await q.query<Record<string, unknown>>(inspect.showCreate(kind, db, name));
+  let row: Record<string, unknown> | undefined;
+  try {
+    [row] = await q.query<Record<string, unknown>>(inspect.showCreate(kind, db, name));
+  } catch (e) {
+    // A damaged table cannot show its definition: that is a finding, recorded as such, never a silent pass.
+    return `<definition not readable: ${reason(e)}>`;
+  }
   const text = row?.[CREATE_COLUMN[kind]];
   if (text === null || text === undefined) {
     // A definer without privileges shows NULL: a check that cannot be made is reported, never passed silently.
@@ -61,16 +69,26 @@ export async function schemaObjects(q: Queryable, dbs: readonly string[]): Promi
 }
 
 export async function checkTableState(q: Queryable, db: string, table: string): Promise<{ ok: boolean; messages: string[] }> {
-  const rows = await q.query<{ Msg_type: string; Msg_text: string }>(inspect.checkTable(db, table));
+  let rows: Array<{ Msg_type: string; Msg_text: string }>;
+  try {
+    rows = await q.query<{ Msg_type: string; Msg_text: string }>(inspect.checkTable(db, table));
+  } catch (e) {
+    return { ok: false, messages: [`error: CHECK TABLE failed: ${reason(e)}`] };
+  }
   const messages = rows.map((r) => `${r.Msg_type}: ${r.Msg_text}`);
   const last = rows[rows.length - 1];
   const ok = !!last && last.Msg_type === 'status' && last.Msg_text === 'OK' && !rows.some((r) => r.Msg_type === 'error');
   return { ok, messages };
 }
 
+/** CHECKSUM TABLE; null when the server gives none (engine without checksums, or a table it cannot read). */
 export async function checksumOf(q: Queryable, db: string, table: string): Promise<string | null> {
-  const [row] = await q.query<{ Checksum: string | number | null }>(inspect.checksumTable(db, table));
-  return row?.Checksum === null || row?.Checksum === undefined ? null : String(row.Checksum);
+  try {
+    const [row] = await q.query<{ Checksum: string | number | null }>(inspect.checksumTable(db, table));
+    return row?.Checksum === null || row?.Checksum === undefined ? null : String(row.Checksum);
+  } catch {
+    return null;
+  }
 }
 
 /** Takes a snapshot: CHECK TABLE and CHECKSUM TABLE on every base table, every schema object's definition. Reads only. */
