@@ -1,4 +1,3 @@
-import { docker } from '../runtime/docker.js';
 import type { Fault, FaultHandler } from './types.js';
 
 /** SIGKILL (or another signal) to the server process; heal starts it again and waits until it answers. */
@@ -18,21 +17,55 @@ export const kill: FaultHandler = {
   },
 };
 
+/** SIGKILL and the datadir deleted: the node is gone for good. Nothing can be undone; recovery is a rebuild. */
+export const destroy: FaultHandler = {
+  kind: 'destroy',
+  describe: (f) => `SIGKILL ${f.target} and delete its datadir`,
+  async inject(env, f) {
+    const nodes = env.resolve(f.target);
+    const out: Array<Record<string, unknown>> = [];
+    for (const n of nodes) {
+      await n.kill('KILL');
+      const st = await n.state();
+      await n.destroy();
+      env.forget(n.name);
+      out.push({ node: n.name, exitCode: st.exitCode, datadir: 'deleted' });
+    }
+    return { nodes: nodes.map((n) => n.name), observed: { destroyed: out } };
+  },
+  async heal() { return { note: 'nothing to undo: the node and its datadir are gone; recovery rebuilds it' }; },
+};
+
 /** Freezes the container's processes (cgroup freezer); heal thaws them. */
 export const pause: FaultHandler = {
   kind: 'pause',
   describe: (f) => `freeze ${f.target}`,
   async inject(env, f) {
     const nodes = env.resolve(f.target);
-    for (const n of nodes) await docker(['pause', n.container]);
-    return { nodes: nodes.map((n) => n.name), observed: { paused: true } };
+    for (const n of nodes) await n.pause();
+    return { nodes: nodes.map((n) => n.name), observed: { paused: nodes.map((n) => n.name) } };
   },
   async heal(env, _f, effect) {
-    for (const name of effect.nodes) for (const n of env.resolve(name)) await docker(['unpause', n.container]);
+    for (const name of effect.nodes) for (const n of env.resolve(name)) await n.unpause();
     return { unpaused: effect.nodes };
   },
 };
 
-export const BUILTIN_FAULTS: readonly FaultHandler[] = [kill, pause];
+/** Cuts the target off the network (docker network disconnect: packets dropped, no RST); heal reconnects it. */
+export const partition: FaultHandler = {
+  kind: 'partition',
+  describe: (f) => `cut ${f.target} off the network`,
+  async inject(env, f) {
+    const nodes = env.resolve(f.target);
+    for (const n of nodes) await n.disconnectNetwork();
+    return { nodes: nodes.map((n) => n.name), observed: { isolated: nodes.map((n) => n.name) } };
+  },
+  async heal(env, _f, effect) {
+    for (const name of effect.nodes) for (const n of env.resolve(name)) await n.connectNetwork();
+    return { reconnected: effect.nodes };
+  },
+};
+
+export const BUILTIN_FAULTS: readonly FaultHandler[] = [kill, destroy, pause, partition];
 
 export function faultLabel(f: Fault): string { return `${f.kind}(${f.target})`; }

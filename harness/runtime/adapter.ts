@@ -1,5 +1,6 @@
 import { dialectFor, replicaStateFor, type Dialect, type ReplicaState } from '../sql/index.js';
 import type { Flavor } from './flavors.js';
+import { formatMariaState, parseMariaState, subtractMariaState } from './gtid.js';
 
 /** Per-node server settings a topology chooses; the adapter turns them into the flavor's command line. */
 export interface ServerOptions {
@@ -22,14 +23,26 @@ export interface FlavorAdapter {
   /** Succeeds once the server answers on its socket. */
   ping: readonly string[];
   serverCommand(o: ServerOptions): string[];
+  /** GTID set algebra of the flavor's format. */
+  gtid: {
+    /** Transactions in set `a` that `b` lacks, formatted ('' when none). */
+    subtract(a: string, b: string): string;
+    /** The server id that wrote each transaction of a formatted set, as the flavor names it (MariaDB: server id;
+     * MySQL: source uuid). */
+    writers(set: string): string[];
+  };
 }
 
 const mariadbAdapter = (flavor: Flavor): FlavorAdapter => ({
   flavor,
   dialect: dialectFor('mariadb'),
   replicaState: replicaStateFor('mariadb'),
-  client: ['mariadb', '--batch', '--skip-column-names'],
+  client: ['mariadb', '--batch'],
   ping: ['mariadb-admin', '--silent', 'ping'],
+  gtid: {
+    subtract: (a, b) => formatMariaState(subtractMariaState(parseMariaState(a), parseMariaState(b))),
+    writers: (set) => [...parseMariaState(set).values()].map((g) => String(g.server)),
+  },
   serverCommand: (o) => [
     'mariadbd',
     `--server-id=${o.serverId}`,

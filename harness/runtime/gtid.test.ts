@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compareMariaPos, formatMariaPos, GtidParseError, mariaDomainDifferences, mariaLeq, parseMariaPos, type MariaPos } from './gtid.js';
+import { compareMariaPos, formatMariaPos, formatMariaState, GtidParseError, mariaDomainDifferences, mariaLeq, parseMariaPos, parseMariaState, subtractMariaState, type MariaPos } from './gtid.js';
 
 const pos = fc.uniqueArray(fc.record({ domain: fc.nat(20), server: fc.nat(5), seq: fc.nat(1000) }), { selector: (g) => g.domain, maxLength: 5 })
   .map((gs) => new Map(gs.map((g) => [g.domain, { server: g.server, seq: g.seq }])) as MariaPos);
@@ -47,5 +47,30 @@ describe('MariaDB GTID positions', () => {
     expect(mariaDomainDifferences(parseMariaPos('0-1-10,1-2-5'), parseMariaPos('0-1-10,1-2-6,3-9-1'))).toEqual([
       { domain: 1, expected: '1-2-5', actual: '1-2-6' }, { domain: 3, expected: undefined, actual: '3-9-1' },
     ]);
+  });
+});
+
+describe('MariaDB binlog states', () => {
+  const state = fc.uniqueArray(fc.record({ domain: fc.nat(3), server: fc.nat(4), seq: fc.nat(100) }), { selector: (g) => `${g.domain}-${g.server}`, maxLength: 6 })
+    .map((gs) => formatMariaState(new Map(gs.map((g) => [`${g.domain}-${g.server}`, g]))));
+
+  it('allow one entry per (domain, server) and round-trip', () => {
+    expect(formatMariaState(parseMariaState('0-1-500,0-2-501'))).toBe('0-1-500,0-2-501');
+    expect(() => parseMariaState('0-1-5,0-1-6')).toThrow(/twice/);
+    fc.assert(fc.property(state, (s) => { expect(formatMariaState(parseMariaState(s))).toBe(s); }));
+  });
+
+  it("names a replica's own write as errant against its primary", () => {
+    const errant = subtractMariaState(parseMariaState('0-1-500,0-2-501'), parseMariaState('0-1-520'));
+    expect(formatMariaState(errant)).toBe('0-2-501');
+    expect(subtractMariaState(parseMariaState('0-1-500'), parseMariaState('0-1-520')).size).toBe(0);
+  });
+
+  it('a state minus itself is empty, and minus the empty state is itself', () => {
+    fc.assert(fc.property(state, (s) => {
+      const p = parseMariaState(s);
+      expect(subtractMariaState(p, p).size).toBe(0);
+      expect(formatMariaState(subtractMariaState(p, new Map()))).toBe(s);
+    }));
   });
 });

@@ -64,3 +64,39 @@ export function mariaDomainDifferences(expected: MariaPos, actual: MariaPos): Ar
   }
   return out;
 }
+
+/**
+ * A MariaDB binlog state (@@gtid_binlog_state): the last GTID of every (domain, server) pair that wrote to the
+ * binlog. Unlike a position, a domain may appear once per server.
+ */
+export type MariaState = ReadonlyMap<string, { domain: number; server: number; seq: number }>;
+
+export function parseMariaState(input: string): MariaState {
+  const out = new Map<string, { domain: number; server: number; seq: number }>();
+  if (input.trim() === '') return out;
+  for (const part of input.split(',')) {
+    const one = parseMariaPos(part);
+    const [domain, g] = [...one.entries()][0]!;
+    const key = `${domain}-${g.server}`;
+    if (out.has(key)) throw new GtidParseError(input, `pair ${key} appears twice`);
+    out.set(key, { domain, server: g.server, seq: g.seq });
+  }
+  return out;
+}
+
+export function formatMariaState(s: MariaState): string {
+  return [...s.values()].sort((a, b) => a.domain - b.domain || a.server - b.server).map((g) => `${g.domain}-${g.server}-${g.seq}`).join(',');
+}
+
+/**
+ * Transactions in `a`'s binlog that `b` has not written: every (domain, server) pair of `a` that `b` lacks or has
+ * at a lower sequence number. With `a` a replica and `b` its primary, these are the replica's errant transactions.
+ */
+export function subtractMariaState(a: MariaState, b: MariaState): MariaState {
+  const out = new Map<string, { domain: number; server: number; seq: number }>();
+  for (const [k, g] of a) {
+    const o = b.get(k);
+    if (!o || o.seq < g.seq) out.set(k, g);
+  }
+  return out;
+}

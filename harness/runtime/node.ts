@@ -175,6 +175,41 @@ export class StartedNode implements AsyncDisposable {
     await docker(['rm', '-f', '-v', this.container]);
   }
 
+  /** Removes the container and its datadir volume: the node and its data are gone for good. */
+  async destroy(): Promise<void> {
+    await this.remove();
+    await docker(['volume', 'rm', '-f', this.volume]);
+  }
+
+  /** Freezes every process of the container (cgroup freezer). */
+  async pause(): Promise<void> { await docker(['pause', this.container]); }
+  async unpause(): Promise<void> { await docker(['unpause', this.container]); }
+
+  /** Cuts the container off the topology's network (no route in or out, no RST: peers find out by timeout). */
+  async disconnectNetwork(): Promise<void> {
+    await this.dropConnection();
+    await docker(['network', 'disconnect', '--force', this.ctx.network.name, this.container]);
+  }
+
+  /** Puts the container back on the network under its name, and re-reads its address. */
+  async connectNetwork(): Promise<void> {
+    await docker(['network', 'connect', '--alias', this.name, this.ctx.network.name, this.container]);
+    await this.refreshAddress();
+  }
+
+  /**
+   * Runs one statement through the in-container client over the local socket: works while the node is cut off
+   * from the network. Rows come back as objects of strings (NULL as null).
+   */
+  async localQuery(stmt: Statement): Promise<Array<Record<string, string | null>>> {
+    const text = format(stmt.sql, (stmt.values ?? []) as never[]);
+    const r = await this.exec(this.adapter.client, { input: text + ';\n', timeoutMs: 30_000 });
+    const lines = r.stdout.split('\n').filter((l) => l.length > 0);
+    const unescape = (v: string) => (v === 'NULL' ? null : v.replace(/\\(.)/g, (_, c: string) => ({ n: '\n', t: '\t', '0': '\0' } as Record<string, string>)[c] ?? c));
+    const header = (lines.shift() ?? '').split('\t');
+    return lines.map((l) => Object.fromEntries(l.split('\t').map((v, i) => [header[i] ?? String(i), unescape(v)])));
+  }
+
   async [Symbol.asyncDispose](): Promise<void> { await this.remove(); }
 }
 

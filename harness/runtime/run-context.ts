@@ -38,7 +38,10 @@ export class RunContext implements AsyncDisposable {
     this.tornDown = true;
     const failures: string[] = [];
     for (const step of this.steps.reverse()) {
-      try { await step.fn(); } catch (e) { failures.push(`${step.what}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`); }
+      try { await step.fn(); } catch (e) {
+        if (e instanceof Error && /No such (container|volume|network)|not found/i.test(e.message)) continue; // already gone
+        failures.push(`${step.what}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+      }
     }
     this.steps = [];
     return failures;

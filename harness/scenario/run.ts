@@ -119,6 +119,7 @@ export async function runScenario(def: ScenarioDefinition, o: RunOptions): Promi
     ]);
     const faultEnv: FaultEnv = {
       resolve: (t) => t === 'primary' ? [topo.primary] : t === 'all-replicas' ? topo.replicas : t === 'one-replica' ? topo.replicas.slice(0, 1) : [topo.get(t)],
+      forget: (name) => topo.remove(name),
       progress: o.progress,
     };
     ctx = { run: o.run, tctx, topo, store, workload, params, artifacts: [], faults: result.faults, checks: result.checks,

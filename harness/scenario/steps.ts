@@ -3,7 +3,8 @@ import { waitUntil } from '../exec/index.js';
 import { withFault, type Fault } from '../faults/index.js';
 import { restorePhysical } from '../restore/index.js';
 import { attachReplica, gtidExecuted, gtidReplicaPos, replicaStates, waitCaughtUp } from '../runtime/replication.js';
-import { check, compareServers, compareSnapshots, gtidPositionsEqual, ledgerCheck, presentLedgerIds, takeSnapshot } from '../verify/index.js';
+import { check, compareServers, compareSnapshots, errantTransactions, gtidPositionsEqual, ledgerCheck, noErrantTransactions, presentLedgerIds, takeSnapshot } from '../verify/index.js';
+import { workloadSql } from '../sql/index.js';
 import type { DrillContext, Step } from './types.js';
 
 const step = (name: string, run: (ctx: DrillContext) => Promise<void>): Step => ({ name, run });
@@ -99,4 +100,63 @@ export const equalsPrimary = (node: string): Step => step(`${node} equals the pr
 /** Every acknowledged write in the ledger is on the node, and nothing the client did not write. */
 export const ledgerHolds = (node: string): Step => step(`ledger holds on ${node}`, async (ctx) => {
   ctx.checks.push(ledgerCheck(`${node}-ledger`, ctx.workload.ledger, await presentLedgerIds(ctx.topo.get(node))));
+});
+
+/** Injects a fault, runs the steps while it holds, then heals it (the heal runs whatever the steps do). */
+export const whileFaulted = (fault: Fault, steps: readonly Step[]): Step => step(`while ${fault.kind} on ${fault.target}: ${steps.map((s) => s.name).join('; ')}`, async (ctx) => {
+  const { record } = await withFault(ctx.faultEnv, fault, async () => { for (const s of steps) await s.run(ctx); });
+  ctx.faults.push(record);
+});
+
+/**
+ * The fault really cut replication: polled over the node's local socket (it may be unreachable over the
+ * network) until its IO thread is no longer running, or the timeout. Records what was seen and when.
+ */
+export const replicationInterrupted = (node: string, timeoutS = 60): Step => step(`${node}'s replication notices the fault`, async (ctx) => {
+  const n = ctx.topo.get(node);
+  const t0 = Date.now();
+  const seen = await waitUntil(async () => (await n.localQuery(n.adapter.dialect.replicaStatus())).map(n.adapter.replicaState),
+    (st) => st.length > 0 && st.every((s) => s.ioRunning !== 'Yes'),
+    { what: `${node}'s IO thread to stop running`, timeoutMs: timeoutS * 1000, intervalMs: 250 }).then((v) => ({ ok: true, v }), (e: Error) => ({ ok: false, v: e.message }));
+  ctx.checks.push(check(`${node}-replication-interrupted-by-fault`, seen.ok ? [] : [{ database: '*', object: node, kind: 'fault-had-no-effect', actual: seen.v }],
+    { afterMs: Date.now() - t0, state: seen.v }));
+});
+
+/** Someone switches read_only off on a replica and an application writes there (seed "ten rules": never write to a replica). */
+export const errantWriteOn = (node: string): Step => step(`errant write on ${node}`, async (ctx) => {
+  const n = ctx.topo.get(node);
+  const d = n.adapter.dialect;
+  await n.query(d.setReadOnly(false));
+  try { await n.query(workloadSql.errantWrite()); } finally { await n.query(d.setReadOnly(true)); }
+});
+
+/** GTID comparison finds the replica's own transactions and names them. */
+export const detectErrant = (node: string): Step => step(`detect errant transactions on ${node}`, async (ctx) => {
+  const n = ctx.topo.get(node);
+  const e = await errantTransactions(n, ctx.topo.primary);
+  const ours = e.writers.length > 0 && e.writers.every((w) => w === String(n.serverId) || n.adapter.flavor.family === 'mysql');
+  ctx.observations[`errant ${node}`] = e;
+  ctx.checks.push(check(`${node}-errant-transaction-detected`, ours ? [] : [{ database: '*', object: node, kind: 'errant-transaction-not-detected', actual: e }], { errantGtids: e.errant, writers: e.writers }));
+});
+
+/** The replica holds no transaction the primary lacks. */
+export const noErrant = (node: string): Step => step(`${node} has no errant transactions`, async (ctx) => {
+  ctx.checks.push(await noErrantTransactions(ctx.topo.get(node), ctx.topo.primary));
+});
+
+/** Rebuilds a lost or diverged replica from the latest artifact (under its old name) and catches it up by GTID. */
+export const rebuildFromBackup = (node: string): Step => step(`rebuild ${node} from the latest backup`, async (ctx) => {
+  if (ctx.topo.all().some((n) => n.name === node)) {
+    await ctx.topo.get(node).destroy();
+    ctx.topo.remove(node);
+  }
+  await restoreLatest(node).run(ctx);
+  await catchUpFromPrimary(node).run(ctx);
+});
+
+/** Only the primary is left. */
+export const primaryStandsAlone = (): Step => step('the primary stands alone', async (ctx) => {
+  const left = ctx.topo.all().map((n) => n.name);
+  ctx.checks.push(check('primary-stands-alone', left.length === 1 && left[0] === 'primary' ? [] : [{ database: '*', object: 'topology', kind: 'nodes-left', actual: left }]));
+  ctx.observations['nodes after the failures'] = left;
 });

@@ -23,6 +23,9 @@ export interface Dialect {
   replicaStatus(): Statement;
   /** One row, column `gtid`: every transaction this server has applied or written. */
   gtidExecuted(): Statement;
+  /** One row, column `gtid`: every transaction this server wrote to its binlog, its own and replicated (MariaDB
+   * gtid_binlog_state, MySQL gtid_executed): what errant-transaction detection compares. */
+  gtidWritten(): Statement;
   /** One row, column `gtid`: the replication position (what a replica resumes from). */
   gtidReplicaPos(): Statement;
   /** One row, column `r`: 0 when the position was reached, -1 on timeout. */

@@ -23,6 +23,7 @@ export const mariadb: Dialect = {
   startReplicaSqlThread: (c) => ({ sql: `START SLAVE${conn(c)} SQL_THREAD` }),
   replicaStatus: () => ({ sql: 'SHOW ALL SLAVES STATUS' }),
   gtidExecuted: () => ({ sql: 'SELECT @@GLOBAL.gtid_current_pos AS gtid' }),
+  gtidWritten: () => ({ sql: 'SELECT @@GLOBAL.gtid_binlog_state AS gtid' }),
   gtidReplicaPos: () => ({ sql: 'SELECT @@GLOBAL.gtid_slave_pos AS gtid' }),
   waitForGtid: (gtid, timeoutS) => ({ sql: 'SELECT MASTER_GTID_WAIT(?, ?) AS r', values: [gtid, timeoutS] }),
   setReadOnly: (on) => ({ sql: `SET GLOBAL read_only = ${on ? 'ON' : 'OFF'}` }),

@@ -21,6 +21,9 @@ export const insertWrite = (id: number, writer: number, payload: string): Statem
   values: [id, writer, payload],
 });
 
+/** What an application writes by mistake on a replica whose read_only was switched off. */
+export const errantWrite = (): Statement => ({ sql: "INSERT INTO sakila.actor (first_name, last_name) VALUES ('ERRANT', 'WRITE')" });
+
 export const presentWriteIds = (): Statement => ({ sql: `SELECT id FROM ${LEDGER_DB}.${LEDGER_TABLE} ORDER BY id` });
 
 export const createBulkSchema = (): Statement[] => [
