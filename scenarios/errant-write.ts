@@ -8,7 +8,7 @@ import {
 export default defineScenario({
   id: 'errant-write',
   description: 'a write lands on a read_only-off replica; detect the errant GTID, rebuild the replica from backup, verify',
-  flavors: ['mariadb-10.11', 'mariadb-11.8'],
+  flavors: ['mariadb-10.11', 'mariadb-11.8', 'mysql-9.7'],
   params: { bulkMb: { default: 20, min: 0, description: 'size of the generated bulk table (MB)' } },
   topology: primaryReplicas({ replicas: ['replica-1'], backupReplicas: ['backup-replica'] }),
   data: { sakila: true, bulkMb: (p) => p['bulkMb']! },

@@ -8,7 +8,7 @@ import {
 export default defineScenario({
   id: 'replica-kill-restore',
   description: 'SIGKILL a replica under load, back up the backup replica, restore into a new node, verify and catch up',
-  flavors: ['mariadb-10.11', 'mariadb-11.8'],
+  flavors: ['mariadb-10.11', 'mariadb-11.8', 'mysql-9.7'],
   params: { bulkMb: { default: 100, min: 0, description: 'size of the generated bulk table (MB)' } },
   topology: primaryReplicas({ replicas: ['replica-1'], backupReplicas: ['backup-replica'] }),
   data: { sakila: true, bulkMb: (p) => p['bulkMb']! },

@@ -7,7 +7,7 @@ import {
 export default defineScenario({
   id: 'replica-partition',
   description: 'cut a replica off the network under load (docker network disconnect), heal, prove it catches up',
-  flavors: ['mariadb-10.11', 'mariadb-11.8'],
+  flavors: ['mariadb-10.11', 'mariadb-11.8', 'mysql-9.7'],
   params: { bulkMb: { default: 20, min: 0, description: 'size of the generated bulk table (MB)' } },
   topology: primaryReplicas({ replicas: ['replica-1', 'replica-2'] }),
   data: { sakila: true, bulkMb: (p) => p['bulkMb']! },

@@ -7,7 +7,7 @@ import {
 export default defineScenario({
   id: 'replica-pause',
   description: 'freeze a replica past slave_net_timeout (10 s) under load, thaw it, prove convergence',
-  flavors: ['mariadb-10.11', 'mariadb-11.8'],
+  flavors: ['mariadb-10.11', 'mariadb-11.8', 'mysql-9.7'],
   params: { bulkMb: { default: 20, min: 0, description: 'size of the generated bulk table (MB)' } },
   topology: primaryReplicas({ replicas: ['replica-1', 'replica-2'] }),
   data: { sakila: true, bulkMb: (p) => p['bulkMb']! },

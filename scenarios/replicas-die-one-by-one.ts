@@ -10,7 +10,7 @@ const replicas = ['replica-1', 'replica-2', 'backup-replica'];
 export default defineScenario({
   id: 'replicas-die-one-by-one',
   description: 'under load, SIGKILL every replica in turn and lose its datadir; rebuild all from the last backup, verify each',
-  flavors: ['mariadb-10.11', 'mariadb-11.8'],
+  flavors: ['mariadb-10.11', 'mariadb-11.8', 'mysql-9.7'],
   params: { bulkMb: { default: 20, min: 0, description: 'size of the generated bulk table (MB)' } },
   topology: primaryReplicas({ replicas: ['replica-1', 'replica-2'], backupReplicas: ['backup-replica'] }),
   data: { sakila: true, bulkMb: (p) => p['bulkMb']! },

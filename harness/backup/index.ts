@@ -1,4 +1,6 @@
 import type { FlavorAdapter } from '../runtime/adapter.js';
+import type { Family } from '../runtime/flavors.js';
+import { clonePlugin } from './clone.js';
 import { mariabackup } from './mariabackup.js';
 import type { PhysicalMethod } from './method.js';
 
@@ -9,13 +11,11 @@ export { openStore, artifactPath, partialPath } from './store.js';
 export type { BackupStore } from './store.js';
 export { parseSlaveInfo, parseBinlogInfo } from './mariabackup.js';
 
-const PHYSICAL: Record<string, PhysicalMethod> = { mariadb: mariabackup };
+const PHYSICAL: Record<Family, PhysicalMethod> = { mariadb: mariabackup, mysql: clonePlugin };
 
-/** The physical backup method of a flavor (mariabackup on MariaDB; the clone plugin on MySQL, later). */
+/** The physical backup method of a flavor: mariabackup on MariaDB, the clone plugin on MySQL. */
 export function physicalMethodFor(adapter: FlavorAdapter): PhysicalMethod {
-  const m = PHYSICAL[adapter.flavor.family];
-  if (!m) throw new Error(`no physical backup method for ${adapter.flavor.id} yet`);
-  return m;
+  return PHYSICAL[adapter.flavor.family];
 }
 
 /** The method that made an artifact, by the name its manifest records. */

@@ -2,13 +2,13 @@ import { parseArgs } from 'node:util';
 import mysql from 'mysql2/promise';
 import { ExecError } from '../exec/index.js';
 import {
-  cleanDeadRuns, DEFAULT_FLAVOR, engineVersion, flavor as flavorById, FLAVORS, imageExists, loadConfig, planImage,
+  cleanDeadRuns, DEFAULT_FLAVOR, familyOfVersion, GTID_ALGEBRA, engineVersion, flavor as flavorById, FLAVORS, imageExists, loadConfig, planImage,
   resolveImage, RunContext, sakilaDir, UsageError, type FlavorId,
 } from '../runtime/index.js';
 import { findScenario, loadScenarios, resolveParams, runScenario, SUITES, type DrillResult } from '../scenario/index.js';
 import { consoleSummary } from '../report/index.js';
 import { compareServers, gtidPositionsEqual, type CheckResult, type Queryable } from '../verify/index.js';
-import type { Statement } from '../sql/index.js';
+import { dialectFor, inspect, type Statement } from '../sql/index.js';
 import { dsnLabel, parseDsn, type Dsn } from './dsn.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -165,6 +165,16 @@ async function connectDsn(d: Dsn): Promise<Queryable & { close(): Promise<void> 
   };
 }
 
+/** Compares the GTID positions of two live servers in their own format (found from VERSION()). */
+async function compareGtid(src: Queryable, dst: Queryable): Promise<CheckResult> {
+  const family = async (q: Queryable) => familyOfVersion(String((await q.query<{ v: string }>(inspect.serverVersion()))[0]?.v ?? ''));
+  const [fa, fb] = await Promise.all([family(src), family(dst)]);
+  if (fa !== fb) return { name: 'gtid', valid: false, details: { error: `GTID formats differ: ${src.name} is ${fa}, ${dst.name} is ${fb}` } };
+  const stmt = dialectFor(fa).gtidExecuted();
+  const [[a], [b]] = await Promise.all([src.query<{ gtid: string }>(stmt), dst.query<{ gtid: string }>(stmt)]);
+  return gtidPositionsEqual(GTID_ALGEBRA[fa], String(a?.gtid ?? ''), String(b?.gtid ?? ''), 'gtid');
+}
+
 async function cmdVerify(args: string[]): Promise<number> {
   const { values } = parse(() => parseArgs({ args, allowPositionals: true, strict: true, options: { source: { type: 'string' }, target: { type: 'string' }, databases: { type: 'string' }, gtid: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean' } } }));
   if (values.help) { out(HELP['verify']!); return 0; }
@@ -175,11 +185,7 @@ async function cmdVerify(args: string[]): Promise<number> {
     try {
       const databases = values.databases ? values.databases.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
       const checks: CheckResult[] = await compareServers(src, dst, { databases, progress: values.json ? undefined : (m) => err(m) });
-      if (values.gtid) {
-        const q = { sql: 'SELECT @@GLOBAL.gtid_current_pos AS gtid' };
-        const [[a], [b]] = await Promise.all([src.query<{ gtid: string }>(q), dst.query<{ gtid: string }>(q)]);
-        checks.push(gtidPositionsEqual(String(a?.gtid ?? ''), String(b?.gtid ?? ''), 'gtid'));
-      }
+      if (values.gtid) checks.push(await compareGtid(src, dst));
       const equal = checks.every((c) => c.valid);
       if (values.json) out(JSON.stringify({ source: src.name, target: dst.name, equal, checks }, null, 2));
       else {

@@ -10,7 +10,8 @@ export interface RestoreResult { node: StartedNode; manifest: Manifest; timings:
 /**
  * Restores a physical artifact into a brand-new node: verify every file against the manifest (before anything is
  * created), copy it back into a new labelled volume with the method's own steps in one-shot containers, then start
- * a server on that volume with a new server id.
+ * a server on that volume with a new server id. Replication does not start at boot (a copy may carry the source's
+ * replication settings): the restored server is verified at the backup point first, then attached.
  */
 export async function restorePhysical(ctx: TopologyContext, artifactDir: string, target: RestoreTarget): Promise<RestoreResult> {
   const t0 = Date.now();
@@ -28,7 +29,7 @@ export async function restorePhysical(ctx: TopologyContext, artifactDir: string,
   }
   const t2 = Date.now();
   const node = await new NodeDefinition(ctx, {
-    name: target.name, server: { serverId: target.serverId, readOnly: target.readOnly }, datadirVolume: volume, skipBootstrap: true,
+    name: target.name, server: { serverId: target.serverId, readOnly: target.readOnly, skipReplicaStart: true }, datadirVolume: volume, skipBootstrap: true,
   }).start();
   return { node, manifest, timings: { verifyArtifactMs: t1 - t0, copyBackMs: t2 - t1, startMs: Date.now() - t2 } };
 }

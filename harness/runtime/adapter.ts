@@ -1,12 +1,14 @@
 import { dialectFor, replicaStateFor, type Dialect, type ReplicaState } from '../sql/index.js';
-import type { Flavor } from './flavors.js';
-import { formatMariaState, parseMariaState, subtractMariaState } from './gtid.js';
+import type { Family, Flavor } from './flavors.js';
+import { GTID_ALGEBRA, type GtidAlgebra } from './gtid-algebra.js';
 
 /** Per-node server settings a topology chooses; the adapter turns them into the flavor's command line. */
 export interface ServerOptions {
   serverId: number;
   readOnly?: boolean;
   gtidDomainId?: number;
+  /** Do not start replication at boot (a restored copy may carry replication settings; it is verified first). */
+  skipReplicaStart?: boolean;
   extra?: readonly string[];
 }
 
@@ -23,14 +25,8 @@ export interface FlavorAdapter {
   /** Succeeds once the server answers on its socket. */
   ping: readonly string[];
   serverCommand(o: ServerOptions): string[];
-  /** GTID set algebra of the flavor's format. */
-  gtid: {
-    /** Transactions in set `a` that `b` lacks, formatted ('' when none). */
-    subtract(a: string, b: string): string;
-    /** The server id that wrote each transaction of a formatted set, as the flavor names it (MariaDB: server id;
-     * MySQL: source uuid). */
-    writers(set: string): string[];
-  };
+  /** GTID algebra of the flavor's format. */
+  gtid: GtidAlgebra;
 }
 
 const mariadbAdapter = (flavor: Flavor): FlavorAdapter => ({
@@ -39,10 +35,7 @@ const mariadbAdapter = (flavor: Flavor): FlavorAdapter => ({
   replicaState: replicaStateFor('mariadb'),
   client: ['mariadb', '--batch'],
   ping: ['mariadb-admin', '--silent', 'ping'],
-  gtid: {
-    subtract: (a, b) => formatMariaState(subtractMariaState(parseMariaState(a), parseMariaState(b))),
-    writers: (set) => [...parseMariaState(set).values()].map((g) => String(g.server)),
-  },
+  gtid: GTID_ALGEBRA.mariadb,
   serverCommand: (o) => [
     'mariadbd',
     `--server-id=${o.serverId}`,
@@ -51,13 +44,33 @@ const mariadbAdapter = (flavor: Flavor): FlavorAdapter => ({
     `--report-host=node-${o.serverId}`,
     ...(o.gtidDomainId !== undefined ? [`--gtid-domain-id=${o.gtidDomainId}`] : []),
     ...(o.readOnly ? ['--read-only=ON'] : []),
+    ...(o.skipReplicaStart ? ['--skip-slave-start'] : []),
     ...(o.extra ?? []),
   ],
 });
 
+const mysqlAdapter = (flavor: Flavor): FlavorAdapter => ({
+  flavor,
+  dialect: dialectFor('mysql'),
+  replicaState: replicaStateFor('mysql'),
+  client: ['mysql', '--batch'],
+  ping: ['mysqladmin', '--silent', 'ping'],
+  gtid: GTID_ALGEBRA.mysql,
+  serverCommand: (o) => [
+    'mysqld',
+    `--server-id=${o.serverId}`,
+    '--log-bin=mysql-bin',
+    '--relay-log=relay-bin',
+    `--report-host=node-${o.serverId}`,
+    '--plugin-load-add=mysql_clone.so',
+    ...(o.readOnly ? ['--read-only=ON'] : []),
+    ...(o.skipReplicaStart ? ['--skip-replica-start'] : []),
+    ...(o.extra ?? []),
+  ],
+});
+
+const ADAPTERS: Readonly<Record<Family, (f: Flavor) => FlavorAdapter>> = { mariadb: mariadbAdapter, mysql: mysqlAdapter };
+
 export function adapterFor(flavor: Flavor): FlavorAdapter {
-  switch (flavor.family) {
-    case 'mariadb': return mariadbAdapter(flavor);
-    default: throw new Error(`flavor ${flavor.id} has no adapter yet`);
-  }
+  return ADAPTERS[flavor.family](flavor);
 }

@@ -44,6 +44,11 @@ export function flavor(id: string): Flavor {
   return FLAVORS[id];
 }
 
+/** The server family a VERSION() string belongs to. */
+export function familyOfVersion(version: string): Family {
+  return /mariadb/i.test(version) ? 'mariadb' : 'mysql';
+}
+
 /** Bad input from a user: the CLI prints its message on one line and exits 2. */
 export class UsageError extends Error {
   constructor(message: string) { super(message); this.name = 'UsageError'; }

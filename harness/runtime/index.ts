@@ -14,4 +14,7 @@ export { attachReplica, replicaStates, gtidExecuted, gtidReplicaPos, waitCaughtU
 export { Topology, startPrimaryReplicas, openTopologyContext } from './topology.js';
 export type { TopologySpec, PrimaryReplicasSpec, ReplicaSpec } from './topology.js';
 export * from './gtid.js';
+export * as mysqlGtid from './gtid-mysql.js';
+export { GTID_ALGEBRA } from './gtid-algebra.js';
+export type { GtidAlgebra, GtidDifference } from './gtid-algebra.js';
 export { projectRoot, reportsDir, sakilaDir } from './paths.js';

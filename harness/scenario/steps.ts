@@ -45,7 +45,7 @@ export const physicalBackup = (from: string): Step => step(`physical backup of $
   const manifest = await method.backup(n, ctx.store, id, ctx.progress);
   ctx.artifacts.push({ dir: artifactPath(ctx.store, id), manifest });
   ctx.observations[`backup ${id}`] = { gtid: manifest.position.gtid, totalBytes: manifest.totalBytes, files: manifest.files.length, timings: manifest.timings };
-  ctx.checks.push(gtidPositionsEqual(manifest.position.snapshotGtid, manifest.position.gtid, 'backup-point-equals-snapshot-point'));
+  ctx.checks.push(gtidPositionsEqual(n.adapter.gtid, manifest.position.snapshotGtid, manifest.position.gtid, 'backup-point-equals-snapshot-point'));
   ctx.progress(`artifact ${id}: ${(manifest.totalBytes / 1048576).toFixed(1)} MiB, ${manifest.files.length} files, GTID ${manifest.position.gtid}`);
 });
 
@@ -70,7 +70,7 @@ export const verifyAgainstSnapshot = (node: string): Step => step(`verify ${node
   const n = ctx.topo.get(node);
   const snap = await takeSnapshot(n, manifest.snapshot.databases);
   for (const c of compareSnapshots(manifest.snapshot, snap)) ctx.checks.push({ ...c, name: `${node}-${c.name}` });
-  ctx.checks.push(gtidPositionsEqual(manifest.position.gtid, await gtidReplicaPos(n), `${node}-gtid-equals-manifest`));
+  ctx.checks.push(gtidPositionsEqual(n.adapter.gtid, manifest.position.gtid, await gtidReplicaPos(n), `${node}-gtid-equals-manifest`));
 });
 
 /** Attaches the node to the primary by GTID and waits (server-side) until it has everything the primary has. */
@@ -134,7 +134,8 @@ export const errantWriteOn = (node: string): Step => step(`errant write on ${nod
 export const detectErrant = (node: string): Step => step(`detect errant transactions on ${node}`, async (ctx) => {
   const n = ctx.topo.get(node);
   const e = await errantTransactions(n, ctx.topo.primary);
-  const ours = e.writers.length > 0 && e.writers.every((w) => w === String(n.serverId) || n.adapter.flavor.family === 'mysql');
+  const [me] = await n.query<{ w: string }>(n.adapter.dialect.gtidWriterIdentity());
+  const ours = e.writers.length > 0 && e.writers.every((w) => w === String(me?.w));
   ctx.observations[`errant ${node}`] = e;
   ctx.checks.push(check(`${node}-errant-transaction-detected`, ours ? [] : [{ database: '*', object: node, kind: 'errant-transaction-not-detected', actual: e }], { errantGtids: e.errant, writers: e.writers }));
 });

@@ -26,6 +26,8 @@ export interface Dialect {
   /** One row, column `gtid`: every transaction this server wrote to its binlog, its own and replicated (MariaDB
    * gtid_binlog_state, MySQL gtid_executed): what errant-transaction detection compares. */
   gtidWritten(): Statement;
+  /** One row, column `w`: how this server is named as the writer of its own GTIDs (server id, or server uuid). */
+  gtidWriterIdentity(): Statement;
   /** One row, column `gtid`: the replication position (what a replica resumes from). */
   gtidReplicaPos(): Statement;
   /** One row, column `r`: 0 when the position was reached, -1 on timeout. */
@@ -34,6 +36,10 @@ export interface Dialect {
   /** One row, column `v`: the server's version string. */
   version(): Statement;
   serverIdentity(): Statement;
+  /** Session settings before generating the bulk table. */
+  bulkSession(): Statement[];
+  /** Physical copy of the whole server into a local directory (MySQL clone plugin); absent where unsupported. */
+  cloneInto?(dir: string): Statement;
 }
 
 /** Maps a replica-status row to the fields firedrill reads, whatever the family calls them. */

@@ -9,6 +9,8 @@ export function quoteId(name: string): string {
 }
 export const qualified = (db: string, t: string) => `${quoteId(db)}.${quoteId(t)}`;
 
+export const serverVersion = (): Statement => ({ sql: 'SELECT VERSION() AS v' });
+
 export const listDatabases = (): Statement => ({
   sql: `SELECT SCHEMA_NAME AS name FROM information_schema.SCHEMATA WHERE SCHEMA_NAME NOT IN (${SYSTEM_SCHEMAS.map(() => '?').join(',')}) ORDER BY SCHEMA_NAME`,
   values: [...SYSTEM_SCHEMAS],
@@ -60,7 +62,7 @@ export interface Column { name: string; type: string }
 /**
  * One expression that fingerprints a row as an unsigned 64-bit number. Every value is rendered unambiguously
  * (text and binary as hex, spatial as hex WKB, numbers and times as their text, which holds no '#'), NULLs are
- * marked apart from empty values, and the rendering is hashed with MD5 (first 64 bits kept).
+ * marked apart from empty values, and the rendering is hashed with SHA-256 (first 64 bits kept; MySQL 9.7 has no MD5).
  */
 export function rowHashExpr(columns: readonly Column[]): string {
   const parts = columns.map((c) => {
@@ -72,7 +74,7 @@ export function rowHashExpr(columns: readonly Column[]): string {
     return `HEX(${id})`;
   });
   const nulls = columns.map((c) => `ISNULL(${quoteId(c.name)})`).join(', ');
-  return `CAST(CONV(LEFT(MD5(CONCAT_WS('#', ${parts.join(', ')}, CONCAT(${nulls}))), 16), 16, 10) AS UNSIGNED)`;
+  return `CAST(CONV(LEFT(SHA2(CONCAT_WS('#', ${parts.join(', ')}, CONCAT(${nulls})), 256), 16), 16, 10) AS UNSIGNED)`;
 }
 
 const tuple = (cols: readonly string[]) => (cols.length === 1 ? quoteId(cols[0]!) : `(${cols.map(quoteId).join(', ')})`);

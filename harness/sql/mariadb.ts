@@ -24,11 +24,13 @@ export const mariadb: Dialect = {
   replicaStatus: () => ({ sql: 'SHOW ALL SLAVES STATUS' }),
   gtidExecuted: () => ({ sql: 'SELECT @@GLOBAL.gtid_current_pos AS gtid' }),
   gtidWritten: () => ({ sql: 'SELECT @@GLOBAL.gtid_binlog_state AS gtid' }),
+  gtidWriterIdentity: () => ({ sql: 'SELECT CAST(@@GLOBAL.server_id AS CHAR) AS w' }),
   gtidReplicaPos: () => ({ sql: 'SELECT @@GLOBAL.gtid_slave_pos AS gtid' }),
   waitForGtid: (gtid, timeoutS) => ({ sql: 'SELECT MASTER_GTID_WAIT(?, ?) AS r', values: [gtid, timeoutS] }),
   setReadOnly: (on) => ({ sql: `SET GLOBAL read_only = ${on ? 'ON' : 'OFF'}` }),
   version: () => ({ sql: 'SELECT VERSION() AS v' }),
   serverIdentity: () => ({ sql: 'SELECT @@server_id AS serverId, @@hostname AS host, @@version AS version' }),
+  bulkSession: () => [],
 };
 
 /** Reads SHOW ALL SLAVES STATUS rows. */

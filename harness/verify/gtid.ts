@@ -1,12 +1,12 @@
-import { mariaDomainDifferences, parseMariaPos } from '../runtime/gtid.js';
+import type { GtidAlgebra } from '../runtime/gtid-algebra.js';
 import type { Statement } from '../sql/index.js';
 import { check, type CheckResult, type Queryable } from './check.js';
 
-/** Two GTID positions are equal domain by domain; each differing domain is named. */
-export function gtidPositionsEqual(expected: string, actual: string, name = 'gtid-position'): CheckResult {
+/** Two GTID positions (or sets) are equal, domain by domain or source by source; each difference is named. */
+export function gtidPositionsEqual(algebra: GtidAlgebra, expected: string, actual: string, name = 'gtid-position'): CheckResult {
   try {
-    const diffs = mariaDomainDifferences(parseMariaPos(expected), parseMariaPos(actual)).map((d) => ({
-      database: '*', object: `gtid domain ${d.domain}`, kind: 'gtid-differs', expected: d.expected ?? '(none)', actual: d.actual ?? '(none)',
+    const diffs = algebra.differences(expected, actual).map((d) => ({
+      database: '*', object: `gtid ${d.source}`, kind: 'gtid-differs', expected: d.expected ?? '(none)', actual: d.actual ?? '(none)',
     }));
     return check(name, diffs, { expected, actual });
   } catch (e) {
@@ -16,7 +16,7 @@ export function gtidPositionsEqual(expected: string, actual: string, name = 'gti
 
 /** What errant-transaction detection needs of a server: a name, its flavor's GTID algebra, a way to ask it. */
 export interface GtidSource extends Queryable {
-  adapter: { dialect: { gtidWritten(): Statement }; gtid: { subtract(a: string, b: string): string; writers(s: string): string[] } };
+  adapter: { dialect: { gtidWritten(): Statement }; gtid: GtidAlgebra };
 }
 
 /** Transactions the replica wrote that the primary never did (errant), by GTID comparison. Reads only. */

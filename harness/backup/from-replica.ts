@@ -1,0 +1,64 @@
+import { chmod, mkdir, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { gtidReplicaPos } from '../runtime/replication.js';
+import type { StartedNode } from '../runtime/node.js';
+import { takeSnapshot } from '../verify/index.js';
+import { DATA_DIR, hashTree, MANIFEST_FORMAT, writeManifest, type Manifest } from './manifest.js';
+import { artifactPath, partialPath, type BackupStore } from './store.js';
+
+/** What a physical method does inside the common replica protocol. */
+export interface CopyStep {
+  method: string;
+  /** Copies the server into `inContainerDir` (which must not exist yet); returns timings of its own. */
+  copy(node: StartedNode, inContainerDir: string, progress: (m: string) => void): Promise<Record<string, number>>;
+  /** The GTID position of the copy, read from the copy where the tool records it. */
+  position(node: StartedNode, hostDataDir: string, snapshotGtid: string): Promise<Pick<Manifest['position'], 'gtid' | 'binlog'>>;
+}
+
+/**
+ * The replica backup protocol (seed: "continuous restore"): stop the replica's SQL thread at a known GTID, take the
+ * pre-backup snapshot at that point, copy the server while the SQL thread stays stopped (the IO thread keeps
+ * receiving), start the SQL thread again in every case, hash every file, write the manifest, and only then give
+ * the artifact its final name. A failure removes the partial artifact: nothing half-made is ever restorable.
+ */
+export async function backupFromReplica(step: CopyStep, node: StartedNode, store: BackupStore, id: string, progress: (m: string) => void = () => {}): Promise<Manifest> {
+  const d = node.adapter.dialect;
+  const partial = partialPath(store, id);
+  const timings: Record<string, number> = {};
+  const t0 = Date.now();
+  await rm(partial, { recursive: true, force: true });
+  await mkdir(partial, { recursive: true });
+  await chmod(partial, 0o777); // the server (user mysql) writes here in some methods
+  try {
+    await node.query(d.stopReplicaSqlThread());
+    let snapshotGtid: string;
+    let snapshot;
+    try {
+      snapshotGtid = await gtidReplicaPos(node);
+      progress(`${node.name}: SQL thread stopped at ${snapshotGtid}; taking the pre-backup snapshot`);
+      snapshot = await takeSnapshot(node);
+      timings['snapshotMs'] = Date.now() - t0;
+      Object.assign(timings, await step.copy(node, `${store.containerDir}/${id}.partial/${DATA_DIR}`, progress));
+    } finally {
+      await node.query(d.startReplicaSqlThread());
+    }
+    const dataDir = join(partial, DATA_DIR);
+    const position = await step.position(node, dataDir, snapshotGtid);
+    const th = Date.now();
+    const files = await hashTree(dataDir);
+    timings['checksumMs'] = Date.now() - th;
+    const [ver] = await node.query<{ v: string }>(d.version());
+    const manifest: Manifest = {
+      format: MANIFEST_FORMAT, id, method: step.method, flavor: node.adapter.flavor.id, serverVersion: String(ver?.v ?? ''),
+      source: { node: node.name, serverId: node.serverId }, createdAt: new Date().toISOString(),
+      position: { ...position, snapshotGtid }, snapshot, files, totalBytes: files.reduce((s, f) => s + f.bytes, 0),
+      timings: { ...timings, totalMs: Date.now() - t0 },
+    };
+    await writeManifest(partial, manifest);
+    await rename(partial, artifactPath(store, id));
+    return manifest;
+  } catch (e) {
+    await rm(partial, { recursive: true, force: true });
+    throw e;
+  }
+}

@@ -1,0 +1,40 @@
+import type { Family } from './flavors.js';
+import { formatMariaState, mariaDomainDifferences, parseMariaPos, parseMariaState, subtractMariaState } from './gtid.js';
+import { formatMysqlSet, parseMysqlSet, subtract } from './gtid-mysql.js';
+
+export interface GtidDifference { source: string; expected?: string; actual?: string }
+
+/** What procedures and checkers need of a flavor's GTID format. */
+export interface GtidAlgebra {
+  /** Transactions in `a` that `b` lacks, formatted ('' when none). */
+  subtract(a: string, b: string): string;
+  /** Who wrote each transaction of a set (MariaDB: server id; MySQL: source uuid). */
+  writers(set: string): string[];
+  /** Where two positions/sets differ, per domain (MariaDB) or per source uuid (MySQL). Throws on a bad format. */
+  differences(expected: string, actual: string): GtidDifference[];
+}
+
+const mariadb: GtidAlgebra = {
+  subtract: (a, b) => formatMariaState(subtractMariaState(parseMariaState(a), parseMariaState(b))),
+  writers: (set) => [...parseMariaState(set).values()].map((g) => String(g.server)),
+  differences: (e, a) => mariaDomainDifferences(parseMariaPos(e), parseMariaPos(a))
+    .map((d) => ({ source: `domain ${d.domain}`, expected: d.expected, actual: d.actual })),
+};
+
+const mysql: GtidAlgebra = {
+  subtract: (a, b) => formatMysqlSet(subtract(parseMysqlSet(a), parseMysqlSet(b))),
+  writers: (set) => [...new Set([...parseMysqlSet(set).keys()].map((k) => k.split(':')[0]!))],
+  differences: (e, a) => {
+    const pe = parseMysqlSet(e);
+    const pa = parseMysqlSet(a);
+    const out: GtidDifference[] = [];
+    for (const k of [...new Set([...pe.keys(), ...pa.keys()])].sort()) {
+      const fe = pe.has(k) ? formatMysqlSet(new Map([[k, pe.get(k)!]])) : undefined;
+      const fa = pa.has(k) ? formatMysqlSet(new Map([[k, pa.get(k)!]])) : undefined;
+      if (fe !== fa) out.push({ source: k, expected: fe, actual: fa });
+    }
+    return out;
+  },
+};
+
+export const GTID_ALGEBRA: Readonly<Record<Family, GtidAlgebra>> = { mariadb, mysql };

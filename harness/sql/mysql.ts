@@ -1,0 +1,52 @@
+import type { Dialect, ReplicaState, ReplicationSource, Statement } from './dialect.js';
+
+const channel = (c?: string) => (c ? ` FOR CHANNEL '${c.replace(/'/g, "''")}'` : '');
+
+export const mysql: Dialect = {
+  family: 'mysql',
+  bootstrapUsers: ({ admin, adminPassword, repl, replPassword }) => [
+    { sql: 'SET SESSION sql_log_bin = 0' },
+    { sql: 'CREATE USER IF NOT EXISTS ?@? IDENTIFIED BY ?', values: [admin, '%', adminPassword] },
+    { sql: 'GRANT ALL PRIVILEGES ON *.* TO ?@? WITH GRANT OPTION', values: [admin, '%'] },
+    { sql: 'CREATE USER IF NOT EXISTS ?@? IDENTIFIED BY ?', values: [repl, '%', replPassword] },
+    { sql: 'GRANT REPLICATION SLAVE, REPLICATION CLIENT, BACKUP_ADMIN, CLONE_ADMIN ON *.* TO ?@?', values: [repl, '%'] },
+    { sql: 'SET SESSION sql_log_bin = 1' },
+  ],
+  changeSource: (s: ReplicationSource) => ({
+    sql: 'CHANGE REPLICATION SOURCE TO SOURCE_HOST = ?, SOURCE_PORT = ?, SOURCE_USER = ?, SOURCE_PASSWORD = ?, '
+      + `SOURCE_AUTO_POSITION = 1, GET_SOURCE_PUBLIC_KEY = 1, SOURCE_CONNECT_RETRY = 1${channel(s.channel)}`,
+    values: [s.host, s.port, s.user, s.password],
+  }),
+  startReplica: (c) => ({ sql: `START REPLICA${channel(c)}` }),
+  stopReplica: (c) => ({ sql: `STOP REPLICA${channel(c)}` }),
+  stopReplicaSqlThread: (c) => ({ sql: `STOP REPLICA SQL_THREAD${channel(c)}` }),
+  startReplicaSqlThread: (c) => ({ sql: `START REPLICA SQL_THREAD${channel(c)}` }),
+  replicaStatus: () => ({ sql: 'SHOW REPLICA STATUS' }),
+  gtidExecuted: () => ({ sql: 'SELECT @@GLOBAL.gtid_executed AS gtid' }),
+  gtidWritten: () => ({ sql: 'SELECT @@GLOBAL.gtid_executed AS gtid' }),
+  gtidWriterIdentity: () => ({ sql: 'SELECT @@GLOBAL.server_uuid AS w' }),
+  gtidReplicaPos: () => ({ sql: 'SELECT @@GLOBAL.gtid_executed AS gtid' }),
+  // WAIT_FOR_EXECUTED_GTID_SET returns 0 when reached and 1 on timeout.
+  waitForGtid: (gtid, timeoutS) => ({ sql: 'SELECT WAIT_FOR_EXECUTED_GTID_SET(?, ?) AS r', values: [gtid, timeoutS] }),
+  setReadOnly: (on) => ({ sql: `SET GLOBAL read_only = ${on ? 'ON' : 'OFF'}` }),
+  version: () => ({ sql: 'SELECT VERSION() AS v' }),
+  serverIdentity: () => ({ sql: 'SELECT @@server_id AS serverId, @@hostname AS host, @@version AS version' }),
+  bulkSession: () => [{ sql: 'SET SESSION cte_max_recursion_depth = 10000000' }],
+  cloneInto: (dir) => ({ sql: 'CLONE LOCAL DATA DIRECTORY = ?', values: [dir] }),
+};
+
+/** Reads SHOW REPLICA STATUS rows. */
+export function mysqlReplicaState(row: Record<string, unknown>): ReplicaState {
+  const sbs = row['Seconds_Behind_Source'];
+  return {
+    channel: String(row['Channel_Name'] ?? ''),
+    ioRunning: String(row['Replica_IO_Running'] ?? ''),
+    sqlRunning: String(row['Replica_SQL_Running'] ?? ''),
+    lastIoError: String(row['Last_IO_Error'] ?? ''),
+    lastSqlError: String(row['Last_SQL_Error'] ?? ''),
+    secondsBehind: sbs === null || sbs === undefined || sbs === 'NULL' ? null : Number(sbs),
+    gtidPos: String(row['Executed_Gtid_Set'] ?? ''),
+  };
+}
+
+export type { Statement };
