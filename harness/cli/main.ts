@@ -20,7 +20,7 @@ usage: firedrill <command> [options]
 
 commands:
   list [--json]                     the scenarios
-  run <id> [--flavor F] [--param k=v] [--keep-artifacts] [--json]
+  run <id> [--flavor F | --all-flavors] [--param k=v] [--keep-artifacts] [--json]
                                     run a drill (exit 0 pass, 1 fail, 2 could not run)
   suite [name] [--json]             run a named suite of drills (default: "default")
   verify --source DSN --target DSN [--databases a,b] [--gtid] [--json]
@@ -31,15 +31,16 @@ commands:
 
 Every command takes --help.`,
   list: 'usage: firedrill list [--json]\n\nLists the scenarios. --json: an array of {id, description, flavors, params}.',
-  run: `usage: firedrill run <id> [--flavor F] [--param name=value]... [--keep-artifacts] [--json]
+  run: `usage: firedrill run <id> [--flavor F | --all-flavors] [--param name=value]... [--keep-artifacts] [--json]
 
 Runs one drill and writes reports/<run-id>/{result.json,summary.md,junit.xml,ledger.json}.
   --flavor F          ${Object.keys(FLAVORS).join(' | ')} (default ${DEFAULT_FLAVOR})
+  --all-flavors       run on every flavor the scenario supports, one after another (--json: an array)
   --param k=v         a scenario parameter (see 'firedrill list')
   --keep-artifacts    keep the backup store under the report folder
   --json              print the result object on stdout and nothing else there
 Exit: 0 pass, 1 fail, 2 could not run. Everything started is removed at the end, also on Ctrl-C.`,
-  suite: 'usage: firedrill suite [name] [--json]\n\nRuns every drill of a suite in turn. Suites: ' + Object.keys(SUITES).join(', '),
+  suite: 'usage: firedrill suite [name] [--json]\n\nRuns every drill of a suite in turn. Suites: ' + [...Object.keys(SUITES), 'matrix (every scenario on every flavor it supports)'].join(', '),
   verify: `usage: firedrill verify --source mysql://user:pass@host:port --target mysql://user:pass@host:port [--databases a,b] [--gtid] [--json]
 
 Compares every schema object and every table's data (CHECKSUM TABLE plus chunked row fingerprints that name the
@@ -74,7 +75,7 @@ function parseParams(list: string[] | undefined): Record<string, number> {
 }
 
 /** Runs one drill with its own run context, torn down in finally and on SIGINT/SIGTERM. */
-async function drill(id: string, flavorId: FlavorId, params: Record<string, number>, keepArtifacts: boolean, json: boolean): Promise<DrillResult> {
+async function drill(id: string, flavorId: FlavorId, params: Record<string, number>, keepArtifacts: boolean): Promise<DrillResult> {
   const def = await findScenario(id);
   resolveParams(def, params); // bad input is refused before anything starts
   if (!def.flavors.includes(flavorId)) throw new UsageError(`scenario ${def.id} does not run on ${flavorId} (supported: ${def.flavors.join(', ')})`);
@@ -97,16 +98,29 @@ async function drill(id: string, flavorId: FlavorId, params: Record<string, numb
     for (const f of failures) progress(`teardown: ${f}`);
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    void json;
   }
 }
 
 async function cmdRun(args: string[]): Promise<number> {
-  const { values, positionals } = parse(() => parseArgs({ args, allowPositionals: true, strict: true, options: { flavor: { type: 'string' }, param: { type: 'string', multiple: true }, 'keep-artifacts': { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean' } } }));
+  const { values, positionals } = parse(() => parseArgs({ args, allowPositionals: true, strict: true, options: { flavor: { type: 'string' }, 'all-flavors': { type: 'boolean' }, param: { type: 'string', multiple: true }, 'keep-artifacts': { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean' } } }));
   if (values.help) { out(HELP['run']!); return 0; }
   if (positionals.length !== 1) throw new UsageError('run takes exactly one scenario id (see firedrill list)');
+  if (values['all-flavors'] && values.flavor) throw new UsageError('give --flavor or --all-flavors, not both');
+  const params = parseParams(values.param);
+  if (values['all-flavors']) {
+    const def = await findScenario(positionals[0]!);
+    const results: DrillResult[] = [];
+    for (const f of def.flavors) {
+      const r = await drill(def.id, f, params, !!values['keep-artifacts']);
+      results.push(r);
+      if (!values.json) out(consoleSummary(r));
+    }
+    if (values.json) out(JSON.stringify(results, null, 2));
+    else out(`${def.id}: ${results.filter((r) => r.verdict === 'pass').length} of ${results.length} flavors passed`);
+    return results.every((r) => r.verdict === 'pass') ? 0 : 1;
+  }
   const f = flavorById(values.flavor ?? DEFAULT_FLAVOR).id;
-  const r = await drill(positionals[0]!, f, parseParams(values.param), !!values['keep-artifacts'], !!values.json);
+  const r = await drill(positionals[0]!, f, params, !!values['keep-artifacts']);
   if (values.json) out(JSON.stringify(r, null, 2)); else out(consoleSummary(r));
   return r.verdict === 'pass' ? 0 : 1;
 }
@@ -115,11 +129,13 @@ async function cmdSuite(args: string[]): Promise<number> {
   const { values, positionals } = parse(() => parseArgs({ args, allowPositionals: true, strict: true, options: { json: { type: 'boolean' }, help: { type: 'boolean' } } }));
   if (values.help) { out(HELP['suite']!); return 0; }
   const name = positionals[0] ?? 'default';
-  const suite = SUITES[name];
-  if (!suite) throw new UsageError(`unknown suite '${name}' (known: ${Object.keys(SUITES).join(', ')})`);
+  const suite = name === 'matrix'
+    ? (await loadScenarios()).flatMap((s) => s.flavors.map((flavor) => ({ scenario: s.id, flavor, params: undefined })))
+    : SUITES[name];
+  if (!suite) throw new UsageError(`unknown suite '${name}' (known: ${[...Object.keys(SUITES), 'matrix'].join(', ')})`);
   const results: DrillResult[] = [];
   for (const item of suite) {
-    const r = await drill(item.scenario, item.flavor, item.params ?? {}, false, !!values.json);
+    const r = await drill(item.scenario, item.flavor, item.params ?? {}, false);
     results.push(r);
     if (!values.json) out(consoleSummary(r));
   }

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { cli, leftovers } from './helpers.js';
+
+/** Each drill once, through the CLI, on one flavor (the whole matrix: `firedrill suite matrix`). */
+const CASES: Array<{ id: string; flavor: string; expectChecks: string[] }> = [
+  { id: 'replica-kill-restore', flavor: 'mysql-9.7', expectChecks: ['restored-gtid-equals-manifest', 'restored-data-equals-primary', 'restored-ledger'] },
+  { id: 'replica-partition', flavor: 'mysql-9.7', expectChecks: ['replica-1-replication-interrupted-by-fault', 'replica-1-data-equals-primary'] },
+  { id: 'replica-pause', flavor: 'mariadb-11.8', expectChecks: ['replica-1-resumes-replication', 'replica-1-data-equals-primary'] },
+  { id: 'errant-write', flavor: 'mariadb-10.11', expectChecks: ['replica-1-errant-transaction-detected', 'replica-1-no-errant-transactions'] },
+  { id: 'replicas-die-one-by-one', flavor: 'mariadb-10.11', expectChecks: ['primary-stands-alone', 'replica-2-data-equals-primary', 'backup-replica-ledger'] },
+];
+
+describe.each(CASES)('firedrill run $id --flavor $flavor', ({ id, flavor, expectChecks }) => {
+  it('passes, names the observed effect, loses no acknowledged write, and leaves nothing behind', async () => {
+    const r = await cli(['run', id, '--flavor', flavor, '--param', 'bulkMb=2', '--json']);
+    const result = JSON.parse(r.stdout) as { verdict: string; runId: string; flavor: string; rpo: { lostAcknowledgedWrites: number }; checks: Array<{ name: string; valid: boolean }> };
+    expect(result.verdict, r.stderr.slice(-3000)).toBe('pass');
+    expect(r.code).toBe(0);
+    expect(result.flavor).toBe(flavor);
+    expect(result.rpo.lostAcknowledgedWrites).toBe(0);
+    const names = result.checks.map((c) => c.name);
+    for (const c of expectChecks) expect(names).toContain(c);
+    expect(await leftovers(result.runId)).toEqual([]);
+  });
+});
