@@ -1,3 +1,4 @@
+import { crashTrigger } from './crash-loop.js';
 import type { Fault, FaultHandler } from './types.js';
 
 /** SIGKILL (or another signal) to the server process; heal starts it again and waits until it answers. */
@@ -66,6 +67,6 @@ export const partition: FaultHandler = {
   },
 };
 
-export const BUILTIN_FAULTS: readonly FaultHandler[] = [kill, destroy, pause, partition];
+export const BUILTIN_FAULTS: readonly FaultHandler[] = [kill, destroy, pause, partition, crashTrigger];
 
 export function faultLabel(f: Fault): string { return `${f.kind}(${f.target})`; }

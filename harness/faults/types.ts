@@ -9,6 +9,8 @@ export interface Fault { kind: string; target: Selector; [attribute: string]: un
 export interface FaultEnv {
   /** The nodes a selector names now. */
   resolve(target: Selector): StartedNode[];
+  /** The node of that name if it (still) exists. */
+  find(name: string): StartedNode | undefined;
   /** Drops a node that no longer exists from the topology. */
   forget(name: string): void;
   progress(m: string): void;

@@ -9,6 +9,10 @@ export interface ServerOptions {
   gtidDomainId?: number;
   /** Do not start replication at boot (a restored copy may carry replication settings; it is verified first). */
   skipReplicaStart?: boolean;
+  /** Run the server under its supervisor (mysqld_safe), which restarts it when it crashes. */
+  supervised?: boolean;
+  /** Fire the replica's own triggers for replicated row events (MariaDB slave_run_triggers_for_rbr). */
+  replicaRunsTriggers?: boolean;
   extra?: readonly string[];
 }
 
@@ -25,9 +29,17 @@ export interface FlavorAdapter {
   /** Succeeds once the server answers on its socket. */
   ping: readonly string[];
   serverCommand(o: ServerOptions): string[];
+  /** Where the server reads configuration drop-ins, and the drop-in that holds replication at the next start. */
+  configDropIn: { dir: string; holdReplication: string };
+  /** Where a supervised server writes its error log. */
+  supervisedLog: string;
   /** GTID algebra of the flavor's format. */
   gtid: GtidAlgebra;
 }
+
+const SUPERVISED_LOG = '/var/log/mysql/error.log';
+const supervise = (o: ServerOptions, server: string[]) =>
+  (o.supervised ? ['mysqld_safe', '--skip-syslog', `--log-error=${SUPERVISED_LOG}`, ...server.slice(1)] : server);
 
 const mariadbAdapter = (flavor: Flavor): FlavorAdapter => ({
   flavor,
@@ -36,7 +48,9 @@ const mariadbAdapter = (flavor: Flavor): FlavorAdapter => ({
   client: ['mariadb', '--batch'],
   ping: ['mariadb-admin', '--silent', 'ping'],
   gtid: GTID_ALGEBRA.mariadb,
-  serverCommand: (o) => [
+  configDropIn: { dir: '/etc/mysql/mariadb.conf.d', holdReplication: '[mysqld]\nskip-slave-start\n' },
+  supervisedLog: SUPERVISED_LOG,
+  serverCommand: (o) => supervise(o, [
     'mariadbd',
     `--server-id=${o.serverId}`,
     '--log-bin=mysql-bin',
@@ -45,8 +59,9 @@ const mariadbAdapter = (flavor: Flavor): FlavorAdapter => ({
     ...(o.gtidDomainId !== undefined ? [`--gtid-domain-id=${o.gtidDomainId}`] : []),
     ...(o.readOnly ? ['--read-only=ON'] : []),
     ...(o.skipReplicaStart ? ['--skip-slave-start'] : []),
+    ...(o.replicaRunsTriggers ? ['--slave-run-triggers-for-rbr=YES'] : []),
     ...(o.extra ?? []),
-  ],
+  ]),
 });
 
 const mysqlAdapter = (flavor: Flavor): FlavorAdapter => ({
@@ -56,7 +71,11 @@ const mysqlAdapter = (flavor: Flavor): FlavorAdapter => ({
   client: ['mysql', '--batch'],
   ping: ['mysqladmin', '--silent', 'ping'],
   gtid: GTID_ALGEBRA.mysql,
-  serverCommand: (o) => [
+  configDropIn: { dir: '/etc/mysql/conf.d', holdReplication: '[mysqld]\nskip-replica-start\n' },
+  supervisedLog: SUPERVISED_LOG,
+  // MySQL replicas never fire triggers for row events; replicaRunsTriggers has no switch here (the poison DELETE
+  // is logged as a statement instead, see the dialect).
+  serverCommand: (o) => supervise(o, [
     'mysqld',
     `--server-id=${o.serverId}`,
     '--log-bin=mysql-bin',
@@ -66,7 +85,7 @@ const mysqlAdapter = (flavor: Flavor): FlavorAdapter => ({
     ...(o.readOnly ? ['--read-only=ON'] : []),
     ...(o.skipReplicaStart ? ['--skip-replica-start'] : []),
     ...(o.extra ?? []),
-  ],
+  ]),
 });
 
 const ADAPTERS: Readonly<Record<Family, (f: Flavor) => FlavorAdapter>> = { mariadb: mariadbAdapter, mysql: mysqlAdapter };

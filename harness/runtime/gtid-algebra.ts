@@ -1,6 +1,6 @@
 import type { Family } from './flavors.js';
-import { formatMariaState, mariaDomainDifferences, parseMariaPos, parseMariaState, subtractMariaState } from './gtid.js';
-import { formatMysqlSet, parseMysqlSet, subtract } from './gtid-mysql.js';
+import { formatMariaPos, formatMariaState, mariaDomainDifferences, mariaLeq, parseMariaPos, parseMariaState, subtractMariaState } from './gtid.js';
+import { formatMysqlSet, isSubset, parseMysqlSet, subtract, union } from './gtid-mysql.js';
 
 export interface GtidDifference { source: string; expected?: string; actual?: string }
 
@@ -12,6 +12,10 @@ export interface GtidAlgebra {
   writers(set: string): string[];
   /** Where two positions/sets differ, per domain (MariaDB) or per source uuid (MySQL). Throws on a bad format. */
   differences(expected: string, actual: string): GtidDifference[];
+  /** The position after also applying `gtid` (MariaDB: its domain moves to it; MySQL: set union). */
+  advance(pos: string, gtid: string): string;
+  /** Whether a position/set contains a transaction. */
+  contains(pos: string, gtid: string): boolean;
 }
 
 const mariadb: GtidAlgebra = {
@@ -19,6 +23,12 @@ const mariadb: GtidAlgebra = {
   writers: (set) => [...parseMariaState(set).values()].map((g) => String(g.server)),
   differences: (e, a) => mariaDomainDifferences(parseMariaPos(e), parseMariaPos(a))
     .map((d) => ({ source: `domain ${d.domain}`, expected: d.expected, actual: d.actual })),
+  advance: (pos, gtid) => {
+    const p = new Map(parseMariaPos(pos));
+    for (const [d, g] of parseMariaPos(gtid)) p.set(d, g);
+    return formatMariaPos(p);
+  },
+  contains: (pos, gtid) => mariaLeq(parseMariaPos(gtid), parseMariaPos(pos)),
 };
 
 const mysql: GtidAlgebra = {
@@ -35,6 +45,8 @@ const mysql: GtidAlgebra = {
     }
     return out;
   },
+  advance: (pos, gtid) => formatMysqlSet(union(parseMysqlSet(pos), parseMysqlSet(gtid))),
+  contains: (pos, gtid) => isSubset(parseMysqlSet(gtid), parseMysqlSet(pos)),
 };
 
 export const GTID_ALGEBRA: Readonly<Record<Family, GtidAlgebra>> = { mariadb, mysql };

@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import mysql from 'mysql2/promise';
 import { format } from 'mysql2';
 import { waitUntil, type RunOptions, type RunResult } from '../exec/index.js';
@@ -179,6 +182,18 @@ export class StartedNode implements AsyncDisposable {
   async destroy(): Promise<void> {
     await this.remove();
     await docker(['volume', 'rm', '-f', this.volume]);
+  }
+
+  /** Writes a file into the container (docker cp from a private temporary file). */
+  async putFile(path: string, content: string | Buffer, mode = 0o644): Promise<void> {
+    const dir = await mkdtemp(join(tmpdir(), 'fd-put-'));
+    try {
+      const f = join(dir, basename(path));
+      await writeFile(f, content, { mode });
+      await docker(['cp', f, `${this.container}:${path}`]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   }
 
   /** Freezes every process of the container (cgroup freezer). */

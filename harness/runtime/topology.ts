@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { adapterFor } from './adapter.js';
+import { adapterFor, type ServerOptions } from './adapter.js';
 import { FLAVORS, type FlavorId } from './flavors.js';
 import { resolveImage } from './config.js';
 import { engineVersion } from './docker.js';
@@ -8,7 +8,7 @@ import { NodeDefinition, type Credentials, type Mount, type StartedNode, type To
 import { attachReplica } from './replication.js';
 import type { RunContext } from './run-context.js';
 
-export interface ReplicaSpec { name: string; mounts?: readonly Mount[] }
+export interface ReplicaSpec { name: string; mounts?: readonly Mount[]; server?: Partial<ServerOptions> }
 
 /** A primary and GTID replicas (read_only), each with its own server id. */
 export interface PrimaryReplicasSpec { kind: 'primary-replicas'; replicas: readonly ReplicaSpec[]; primaryMounts?: readonly Mount[] }
@@ -49,7 +49,7 @@ export async function startPrimaryReplicas(ctx: TopologyContext, spec: PrimaryRe
   const topo = new Topology(ctx, spec);
   const defs = [
     new NodeDefinition(ctx, { name: 'primary', server: { serverId: 1 }, mounts: spec.primaryMounts }),
-    ...spec.replicas.map((r, i) => new NodeDefinition(ctx, { name: r.name, server: { serverId: i + 2, readOnly: true }, mounts: r.mounts })),
+    ...spec.replicas.map((r, i) => new NodeDefinition(ctx, { name: r.name, server: { ...r.server, serverId: i + 2, readOnly: true }, mounts: r.mounts })),
   ];
   ctx.progress(`starting ${defs.map((d) => d.spec.name).join(', ')} (${ctx.adapter.flavor.id}, image ${ctx.image})`);
   for (const n of await Promise.all(defs.map((d) => d.start()))) topo.add(n);

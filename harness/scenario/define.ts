@@ -1,4 +1,5 @@
 import type { BackupStore } from '../backup/index.js';
+import type { ServerOptions } from '../runtime/adapter.js';
 import type { Mount } from '../runtime/node.js';
 import type { Phase, ScenarioDefinition, Step, TopologyPlan } from './types.js';
 
@@ -16,13 +17,14 @@ export const phase = (name: string, steps: readonly Step[], opts: { recovery?: b
 const storeMount = (s: BackupStore): Mount => ({ source: s.hostDir, target: s.containerDir });
 
 /** A primary with GTID replicas; backup replicas get the backup store mounted. */
-export function primaryReplicas(p: { replicas: readonly string[]; backupReplicas?: readonly string[] }): TopologyPlan {
+export function primaryReplicas(p: { replicas: readonly string[]; backupReplicas?: readonly string[]; replicaServer?: Partial<ServerOptions> }): TopologyPlan {
+  const server = p.replicaServer;
   return {
     spec: (store) => ({
       kind: 'primary-replicas',
       replicas: [
-        ...p.replicas.map((name) => ({ name })),
-        ...(p.backupReplicas ?? []).map((name) => ({ name, mounts: [storeMount(store)] })),
+        ...p.replicas.map((name) => ({ name, server })),
+        ...(p.backupReplicas ?? []).map((name) => ({ name, server, mounts: [storeMount(store)] })),
       ],
     }),
   };

@@ -120,9 +120,10 @@ export async function runScenario(def: ScenarioDefinition, o: RunOptions): Promi
     const faultEnv: FaultEnv = {
       resolve: (t) => t === 'primary' ? [topo.primary] : t === 'all-replicas' ? topo.replicas : t === 'one-replica' ? topo.replicas.slice(0, 1) : [topo.get(t)],
       forget: (name) => topo.remove(name),
+      find: (name) => topo.all().find((n) => n.name === name),
       progress: o.progress,
     };
-    ctx = { run: o.run, tctx, topo, store, workload, params, artifacts: [], faults: result.faults, checks: result.checks,
+    ctx = { run: o.run, tctx, topo, store, workload, params, artifacts: [], faults: result.faults, checks: result.checks, vars: new Map(),
       observations: result.observations, faultEnv, progress: o.progress };
     const c = ctx;
     for (const ph of def.phases) await timed(ph.name, !!ph.recovery, ph.steps.map((s) => ({ name: s.name, run: () => s.run(c) })));

@@ -23,6 +23,8 @@ export interface DrillContext {
   artifacts: Array<{ dir: string; manifest: Manifest }>;
   faults: FaultRecord[];
   checks: CheckResult[];
+  /** Values one step hands to a later one (e.g. the poison transaction's GTID). */
+  vars: Map<string, unknown>;
   /** What steps observed (timings, positions, lag), by step. */
   observations: Record<string, unknown>;
   faultEnv: FaultEnv;

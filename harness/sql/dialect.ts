@@ -38,6 +38,13 @@ export interface Dialect {
   serverIdentity(): Statement;
   /** Session settings before generating the bulk table. */
   bulkSession(): Statement[];
+  /**
+   * The statements that run a DELETE on the primary so that replicas fire their own triggers when applying it,
+   * and a query (column `gtid`, same session) for the GTID it got.
+   */
+  poisonDelete(del: Statement): { statements: Statement[]; gtid: Statement };
+  /** Skips one transaction on a stopped replica: `newPos` is the position past it (GTID algebra `advance`). */
+  skipTransaction(gtid: string, newPos: string): Statement[];
   /** Physical copy of the whole server into a local directory (MySQL clone plugin); absent where unsupported. */
   cloneInto?(dir: string): Statement;
 }

@@ -4,6 +4,8 @@ export { mysql, mysqlReplicaState } from './mysql.js';
 export * as inspect from './inspect.js';
 export { quoteId, qualified } from './inspect.js';
 export * as workloadSql from './workload.js';
+export * as crashSql from './crash.js';
+export type { RowRef } from './crash.js';
 import type { Family } from '../runtime/flavors.js';
 import type { Dialect, ReplicaState } from './dialect.js';
 import { mariadb, mariadbReplicaState } from './mariadb.js';

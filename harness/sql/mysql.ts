@@ -1,5 +1,8 @@
 import type { Dialect, ReplicaState, ReplicationSource, Statement } from './dialect.js';
 
+/** The GTID firedrill gives a poison transaction on MySQL (a source uuid no server has). */
+export const POISON_GTID = 'fd0000de-ad00-4000-8000-00000000dead:1';
+
 const channel = (c?: string) => (c ? ` FOR CHANNEL '${c.replace(/'/g, "''")}'` : '');
 
 export const mysql: Dialect = {
@@ -32,6 +35,22 @@ export const mysql: Dialect = {
   version: () => ({ sql: 'SELECT VERSION() AS v' }),
   serverIdentity: () => ({ sql: 'SELECT @@server_id AS serverId, @@hostname AS host, @@version AS version' }),
   bulkSession: () => [{ sql: 'SET SESSION cte_max_recursion_depth = 10000000' }],
+  // MySQL replicas never fire triggers for row events, so the DELETE is logged as a statement (still accepted per
+  // session). MySQL has no "last GTID" of a session, so the transaction gets a GTID of its own, chosen here.
+  poisonDelete: (del) => ({
+    statements: [
+      { sql: "SET SESSION binlog_format = 'STATEMENT'" },
+      { sql: `SET SESSION gtid_next = '${POISON_GTID}'` },
+      del,
+      { sql: "SET SESSION gtid_next = 'AUTOMATIC'" },
+      { sql: "SET SESSION binlog_format = 'ROW'" },
+    ],
+    gtid: { sql: `SELECT '${POISON_GTID}' AS gtid` },
+  }),
+  // The standard way: commit an empty transaction with the skipped GTID.
+  skipTransaction: (gtid) => [
+    { sql: 'SET SESSION gtid_next = ?', values: [gtid] }, { sql: 'BEGIN' }, { sql: 'COMMIT' }, { sql: "SET SESSION gtid_next = 'AUTOMATIC'" },
+  ],
   cloneInto: (dir) => ({ sql: 'CLONE LOCAL DATA DIRECTORY = ?', values: [dir] }),
 };
 

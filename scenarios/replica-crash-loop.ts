@@ -1,0 +1,40 @@
+// Seed "continuous restore": one DELETE on the primary sends every replica into an endless crash loop
+// (mysqld dies applying it, mysqld_safe restarts it, replication resumes, it dies again).
+// Recovery both ways a DBA would: (a) skip the poison transaction and repair the divergence it leaves;
+// (b) rebuild from the backup replica's last artifact and catch up past the poison once the cause is removed.
+import {
+  converge, defineScenario, divergesExactlyBy, equalsPrimary, ledgerHolds, noErrant, observeCrashLoop, phase,
+  physicalBackup, poisonDelete, primaryReplicas, rebuildFromBackup, repairSkipped, skipPoison, stopWorkload,
+  stuckBeforePoison, underLoad, whileFaulted,
+} from '../harness/scenario/index.js';
+
+// A Sakila table with no trigger on the primary: MariaDB runs a replica's own triggers for row events only then.
+const poison = { db: 'sakila', table: 'film_text', key: 'film_id', id: 1 };
+const replicas = ['replica-1', 'backup-replica'];
+
+export default defineScenario({
+  id: 'replica-crash-loop',
+  description: 'a replicated DELETE crashes every replica (abort() in a UDF from a replica-only trigger) in a loop; recover by skip+repair and by rebuild',
+  flavors: ['mariadb-10.11', 'mariadb-11.8', 'mysql-9.7'],
+  params: { bulkMb: { default: 20, min: 0, description: 'size of the generated bulk table (MB)' } },
+  topology: primaryReplicas({ replicas: ['replica-1'], backupReplicas: ['backup-replica'], replicaServer: { supervised: true, replicaRunsTriggers: true } }),
+  data: { sakila: true, bulkMb: (p) => p['bulkMb']! },
+  workload: { writers: 4, ratePerSec: 200 },
+  phases: [
+    phase('nightly-backup', [underLoad(200), physicalBackup('backup-replica')]),
+    // The heal breaks each loop (a drop-in holds replication, one more crash), then removes the trigger and UDF.
+    phase('crash-loop', [whileFaulted({ kind: 'crash-trigger', target: 'all-replicas', ...poison }, [
+      poisonDelete(poison), ...replicas.map((r) => observeCrashLoop(r)), underLoad(400),
+    ])]),
+    phase('recover-by-skip', [
+      ...replicas.map((r) => stuckBeforePoison(r)),
+      skipPoison('replica-1'), divergesExactlyBy('replica-1', poison), repairSkipped('replica-1', poison),
+    ], { recovery: true }),
+    phase('recover-by-rebuild', [rebuildFromBackup('backup-replica')], { recovery: true }),
+    phase('verify', [
+      stopWorkload(), converge(replicas),
+      ...replicas.flatMap((r) => [equalsPrimary(r), noErrant(r), ledgerHolds(r)]),
+    ]),
+  ],
+  rpoNode: 'replica-1',
+});
