@@ -30,10 +30,10 @@ export async function installCrashCause(node: StartedNode, row: RowRef, library:
   for (const s of crashSql.installCrashCause(row)) await node.query(s);
 }
 
-/** How many times the supervisor restarted the server (from its error log). */
+/** How many times the supervisor restarted the server: the server's own start lines in its error log, less the first. */
 export async function supervisedRestarts(node: StartedNode): Promise<number> {
-  const r = await node.exec(['grep', '-c', 'mysqld restarted', node.adapter.supervisedLog], { okExitCodes: [0, 1] });
-  return Number(r.stdout.trim() || 0);
+  const r = await node.exec(['grep', '-c', '-F', node.adapter.startLogLine, node.adapter.supervisedLog], { okExitCodes: [0, 1] });
+  return Math.max(0, Number(r.stdout.trim() || 0) - 1);
 }
 
 /**

@@ -31,8 +31,9 @@ export interface FlavorAdapter {
   serverCommand(o: ServerOptions): string[];
   /** Where the server reads configuration drop-ins, and the drop-in that holds replication at the next start. */
   configDropIn: { dir: string; holdReplication: string };
-  /** Where a supervised server writes its error log. */
+  /** Where a supervised server writes its error log, and the text of the line it logs at every start. */
   supervisedLog: string;
+  startLogLine: string;
   /** GTID algebra of the flavor's format. */
   gtid: GtidAlgebra;
 }
@@ -50,6 +51,7 @@ const mariadbAdapter = (flavor: Flavor): FlavorAdapter => ({
   gtid: GTID_ALGEBRA.mariadb,
   configDropIn: { dir: '/etc/mysql/mariadb.conf.d', holdReplication: '[mysqld]\nskip-slave-start\n' },
   supervisedLog: SUPERVISED_LOG,
+  startLogLine: ' as process ', // "Starting MariaDB 10.11.18-... as process 192"
   serverCommand: (o) => supervise(o, [
     'mariadbd',
     `--server-id=${o.serverId}`,
@@ -73,6 +75,7 @@ const mysqlAdapter = (flavor: Flavor): FlavorAdapter => ({
   gtid: GTID_ALGEBRA.mysql,
   configDropIn: { dir: '/etc/mysql/conf.d', holdReplication: '[mysqld]\nskip-replica-start\n' },
   supervisedLog: SUPERVISED_LOG,
+  startLogLine: ' starting as process ', // "/usr/sbin/mysqld (mysqld 9.7.4-2) starting as process 640"
   // MySQL replicas never fire triggers for row events; replicaRunsTriggers has no switch here (the poison DELETE
   // is logged as a statement instead, see the dialect).
   serverCommand: (o) => supervise(o, [
