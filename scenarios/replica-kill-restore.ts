@@ -1,7 +1,7 @@
 // Seed runbook "The road to continuous restore": a replica dies under load and must come back crash-safely;
 // the backup replica's backup must restore, match the snapshot taken just before it, and catch up with no loss.
 import {
-  catchUpFromPrimary, converge, defineScenario, equalsPrimary, expectReplicating, inject, ledgerHolds, phase,
+  catchUpFromSources, converge, defineScenario, equalsPrimary, expectReplicating, inject, ledgerHolds, phase,
   physicalBackup, primaryReplicas, restoreLatest, stopWorkload, underLoad, verifyAgainstSnapshot,
 } from '../harness/scenario/index.js';
 
@@ -22,7 +22,7 @@ export default defineScenario({
     phase('backup', [physicalBackup('backup-replica')]),
     phase('restore', [restoreLatest('restored')], { recovery: true }),
     phase('verify-restore', [verifyAgainstSnapshot('restored')], { recovery: true }),
-    phase('catch-up', [catchUpFromPrimary('restored')], { recovery: true }),
+    phase('catch-up', [catchUpFromSources('restored')], { recovery: true }),
     phase('verify', [
       stopWorkload(),
       converge(['replica-1', 'backup-replica', 'restored']),

@@ -1,6 +1,6 @@
 import { chmod, mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { gtidReplicaPos } from '../runtime/replication.js';
+import { gtidReplicaPos, replicaStates } from '../runtime/replication.js';
 import type { StartedNode } from '../runtime/node.js';
 import { takeSnapshot } from '../verify/index.js';
 import { DATA_DIR, hashTree, MANIFEST_FORMAT, writeManifest, type Manifest } from './manifest.js';
@@ -16,7 +16,7 @@ export interface CopyStep {
 }
 
 /**
- * The replica backup protocol (seed: "continuous restore"): stop the replica's SQL thread at a known GTID, take the
+ * The replica backup protocol (seed: "continuous restore"): stop the replica's SQL thread(s) at a known GTID, take the
  * pre-backup snapshot at that point, copy the server while the SQL thread stays stopped (the IO thread keeps
  * receiving), start the SQL thread again in every case, hash every file, write the manifest, and only then give
  * the artifact its final name. A failure removes the partial artifact: nothing half-made is ever restorable.
@@ -29,8 +29,10 @@ export async function backupFromReplica(step: CopyStep, node: StartedNode, store
   await rm(partial, { recursive: true, force: true });
   await mkdir(partial, { recursive: true });
   await chmod(partial, 0o777); // the server (user mysql) writes here in some methods
+  // Every channel (named connection) of the replica: one on a plain replica, one per source on a fan-in.
+  const channels = [...new Set((await replicaStates(node)).map((s) => s.channel || undefined))];
   try {
-    await node.query(d.stopReplicaSqlThread());
+    for (const c of channels) await node.query(d.stopReplicaSqlThread(c));
     let snapshotGtid: string;
     let snapshot;
     try {
@@ -40,7 +42,7 @@ export async function backupFromReplica(step: CopyStep, node: StartedNode, store
       timings['snapshotMs'] = Date.now() - t0;
       Object.assign(timings, await step.copy(node, `${store.containerDir}/${id}.partial/${DATA_DIR}`, progress));
     } finally {
-      await node.query(d.startReplicaSqlThread());
+      for (const c of channels) await node.query(d.startReplicaSqlThread(c));
     }
     const dataDir = join(partial, DATA_DIR);
     const position = await step.position(node, dataDir, snapshotGtid);

@@ -5,7 +5,8 @@ import type { Credentials, StartedNode } from './node.js';
 /** Points `replica` at `source` by GTID and starts replication. */
 export async function attachReplica(replica: StartedNode, source: StartedNode, creds: Credentials, channel?: string): Promise<void> {
   const d = replica.adapter.dialect;
-  await replica.query(d.stopReplica(channel)); // a restored copy may carry (stopped or running) settings of its own
+  // A restored copy may carry settings of its own for this channel: stop it before repointing it.
+  if ((await replicaStates(replica)).some((s) => s.channel === (channel ?? ''))) await replica.query(d.stopReplica(channel));
   await replica.query(d.changeSource({ host: source.name, port: 3306, user: creds.repl, password: creds.replPassword, channel }));
   await replica.query(d.startReplica(channel));
 }

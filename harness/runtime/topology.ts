@@ -9,10 +9,17 @@ import { attachReplica } from './replication.js';
 import type { RunContext } from './run-context.js';
 
 export interface ReplicaSpec { name: string; mounts?: readonly Mount[]; server?: Partial<ServerOptions> }
+/** A primary: its name, the database its write workload's ledger lives in, its GTID domain (MariaDB). */
+export interface SourceSpec { name: string; ledgerDb: string; gtidDomainId?: number }
 
 /** A primary and GTID replicas (read_only), each with its own server id. */
 export interface PrimaryReplicasSpec { kind: 'primary-replicas'; replicas: readonly ReplicaSpec[]; primaryMounts?: readonly Mount[] }
-export type TopologySpec = PrimaryReplicasSpec;
+/** Several primaries fanned into every replica: one named connection (MariaDB) or channel (MySQL) per primary. */
+export interface MultiSourceSpec { kind: 'multi-source'; sources: readonly SourceSpec[]; replicas: readonly ReplicaSpec[] }
+export type TopologySpec = PrimaryReplicasSpec | MultiSourceSpec;
+
+/** Where a replica replicates from: the source node and the channel (connection name) it uses. */
+export interface SourceLink { source: StartedNode; channel?: string; ledgerDb: string }
 
 const secret = () => randomBytes(18).toString('base64url');
 
@@ -26,6 +33,8 @@ export async function openTopologyContext(run: RunContext, flavorId: FlavorId, p
   return { run, network, adapter: adapterFor(flavor), image, creds, progress };
 }
 
+const channelOf = (source: string) => source.replace(/^primary-?/, '') || undefined;
+
 /** The running nodes of a topology, by name. New nodes (restored ones) can be added. */
 export class Topology {
   private readonly nodes = new Map<string, StartedNode>();
@@ -38,21 +47,42 @@ export class Topology {
     if (!n) throw new Error(`no node '${name}' in this topology (have: ${[...this.nodes.keys()].join(', ')})`);
     return n;
   }
-  get primary(): StartedNode { return this.get('primary'); }
+  /** The primaries with their ledger databases. */
+  get sourceSpecs(): readonly SourceSpec[] {
+    return this.spec.kind === 'multi-source' ? this.spec.sources : [{ name: 'primary', ledgerDb: 'drill' }];
+  }
+  get primaries(): StartedNode[] { return this.sourceSpecs.map((s) => this.get(s.name)); }
+  /** The single primary of a primary-replicas topology (the first primary otherwise). */
+  get primary(): StartedNode { return this.get(this.sourceSpecs[0]!.name); }
   get replicas(): StartedNode[] { return this.spec.replicas.map((r) => this.nodes.get(r.name)).filter((n): n is StartedNode => !!n); }
   all(): StartedNode[] { return [...this.nodes.values()]; }
   nextServerId(): number { return Math.max(0, ...this.all().map((n) => n.serverId)) + 1; }
+  /** The sources a replica replicates from, each with its channel. */
+  sourcesOf(_replica: string): SourceLink[] {
+    return this.sourceSpecs.map((s) => ({
+      source: this.get(s.name), ledgerDb: s.ledgerDb, channel: this.spec.kind === 'multi-source' ? channelOf(s.name) : undefined,
+    }));
+  }
 }
 
-/** Starts the primary and every replica, and points each replica at the primary by GTID. */
-export async function startPrimaryReplicas(ctx: TopologyContext, spec: PrimaryReplicasSpec): Promise<Topology> {
+/** Points a replica at every source of the topology and starts replication. */
+export async function attachToSources(topo: Topology, replica: StartedNode): Promise<void> {
+  for (const l of topo.sourcesOf(replica.name)) await attachReplica(replica, l.source, topo.ctx.creds, l.channel);
+}
+
+/** Starts the primaries and every replica, and points each replica at its sources by GTID. */
+export async function startTopology(ctx: TopologyContext, spec: TopologySpec): Promise<Topology> {
   const topo = new Topology(ctx, spec);
+  const sources = spec.kind === 'multi-source' ? spec.sources : [{ name: 'primary', ledgerDb: 'drill' }];
+  const primaryMounts = spec.kind === 'primary-replicas' ? spec.primaryMounts : undefined;
   const defs = [
-    new NodeDefinition(ctx, { name: 'primary', server: { serverId: 1 }, mounts: spec.primaryMounts }),
-    ...spec.replicas.map((r, i) => new NodeDefinition(ctx, { name: r.name, server: { ...r.server, serverId: i + 2, readOnly: true }, mounts: r.mounts })),
+    ...sources.map((s, i) => new NodeDefinition(ctx, { name: s.name, server: { serverId: i + 1, gtidDomainId: s.gtidDomainId }, mounts: primaryMounts })),
+    ...spec.replicas.map((r, i) => new NodeDefinition(ctx, {
+      name: r.name, server: { ...r.server, serverId: sources.length + i + 1, readOnly: true }, mounts: r.mounts,
+    })),
   ];
   ctx.progress(`starting ${defs.map((d) => d.spec.name).join(', ')} (${ctx.adapter.flavor.id}, image ${ctx.image})`);
   for (const n of await Promise.all(defs.map((d) => d.start()))) topo.add(n);
-  for (const r of topo.replicas) await attachReplica(r, topo.primary, ctx.creds);
+  for (const r of topo.replicas) await attachToSources(topo, r);
   return topo;
 }

@@ -16,6 +16,23 @@ export const phase = (name: string, steps: readonly Step[], opts: { recovery?: b
 
 const storeMount = (s: BackupStore): Mount => ({ source: s.hostDir, target: s.containerDir });
 
+/**
+ * Several primaries fanned into replicas (MariaDB named connections with one GTID domain per primary; MySQL
+ * channels). Each primary's workload writes its own ledger database (drill_a, drill_b, ...).
+ */
+export function multiSource(p: { sources: readonly string[]; replicas?: readonly string[]; backupReplicas?: readonly string[] }): TopologyPlan {
+  return {
+    spec: (store) => ({
+      kind: 'multi-source',
+      sources: p.sources.map((name, i) => ({ name, ledgerDb: `drill_${name.replace(/^primary-?/, '') || i + 1}`, gtidDomainId: i + 1 })),
+      replicas: [
+        ...(p.replicas ?? []).map((name) => ({ name })),
+        ...(p.backupReplicas ?? []).map((name) => ({ name, mounts: [storeMount(store)] })),
+      ],
+    }),
+  };
+}
+
 /** A primary with GTID replicas; backup replicas get the backup store mounted. */
 export function primaryReplicas(p: { replicas: readonly string[]; backupReplicas?: readonly string[]; replicaServer?: Partial<ServerOptions> }): TopologyPlan {
   const server = p.replicaServer;

@@ -1,5 +1,5 @@
 export type { DrillContext, Step, Phase, ScenarioDefinition, ParamSpec, Params, TopologyPlan } from './types.js';
-export { defineScenario, phase, primaryReplicas } from './define.js';
+export { defineScenario, phase, primaryReplicas, multiSource } from './define.js';
 export * from './steps.js';
 export { runScenario, resolveParams } from './run.js';
 export type { DrillResult, PhaseRecord, StepRecord, RunOptions } from './run.js';

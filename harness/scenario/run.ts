@@ -4,7 +4,7 @@ import { openStore } from '../backup/index.js';
 import type { FaultEnv } from '../faults/index.js';
 import { UsageError, type FlavorId } from '../runtime/flavors.js';
 import type { RunContext } from '../runtime/run-context.js';
-import { openTopologyContext, startPrimaryReplicas } from '../runtime/topology.js';
+import { openTopologyContext, startTopology, type Topology } from '../runtime/topology.js';
 import { waitCaughtUp } from '../runtime/replication.js';
 import { reportsDir } from '../runtime/paths.js';
 import type { CheckResult } from '../verify/index.js';
@@ -101,41 +101,47 @@ export async function runScenario(def: ScenarioDefinition, o: RunOptions): Promi
   };
   try {
     const tctx = await openTopologyContext(o.run, o.flavor, o.progress);
-    let topo!: Awaited<ReturnType<typeof startPrimaryReplicas>>;
-    let workload!: WriteWorkload;
+    let topo!: Topology;
+    const workloads = new Map<string, WriteWorkload>();
     await timed('setup', false, [
-      { name: 'start topology', run: async () => { topo = await startPrimaryReplicas(tctx, def.topology.spec(store)); } },
+      { name: 'start topology', run: async () => { topo = await startTopology(tctx, def.topology.spec(store)); } },
       { name: 'load datasets', run: async () => {
-        if (def.data.sakila) await loadSakila(topo.primary);
+        // Sakila on the first primary, the bulk table on the last (the same one on primary-replicas).
+        const primaries = topo.primaries;
+        if (def.data.sakila) await loadSakila(primaries[0]!);
         const mb = def.data.bulkMb(params);
-        if (mb > 0) await loadBulk(topo.primary, mb, o.progress);
-        await WriteWorkload.prepare(topo.primary);
-        for (const r of topo.replicas) await waitCaughtUp(r, topo.primary, 600);
+        if (mb > 0) await loadBulk(primaries[primaries.length - 1]!, mb, o.progress);
+        for (const s of topo.sourceSpecs) await WriteWorkload.prepare(topo.get(s.name), s.ledgerDb);
+        for (const r of topo.replicas) for (const l of topo.sourcesOf(r.name)) await waitCaughtUp(r, l.source, 600);
       } },
-      { name: 'start write workload', run: async () => {
-        workload = new WriteWorkload(topo.primary, def.workload);
-        workload.start();
+      { name: 'start write workloads', run: async () => {
+        for (const s of topo.sourceSpecs) workloads.set(s.name, new WriteWorkload(topo.get(s.name), { ...def.workload, db: s.ledgerDb }));
+        for (const w of workloads.values()) w.start();
       } },
     ]);
+    const workload = workloads.values().next().value!;
     const faultEnv: FaultEnv = {
       resolve: (t) => t === 'primary' ? [topo.primary] : t === 'all-replicas' ? topo.replicas : t === 'one-replica' ? topo.replicas.slice(0, 1) : [topo.get(t)],
       forget: (name) => topo.remove(name),
       find: (name) => topo.all().find((n) => n.name === name),
       progress: o.progress,
     };
-    ctx = { run: o.run, tctx, topo, store, workload, params, artifacts: [], faults: result.faults, checks: result.checks, vars: new Map(),
+    ctx = { run: o.run, tctx, topo, store, workload, workloads, params, artifacts: [], faults: result.faults, checks: result.checks, vars: new Map(),
       observations: result.observations, faultEnv, progress: o.progress };
     const c = ctx;
     for (const ph of def.phases) await timed(ph.name, !!ph.recovery, ph.steps.map((s) => ({ name: s.name, run: () => s.run(c) })));
-    if (c.workload.isRunning) await c.workload.stop();
-    const verdict = judgeLedger(c.workload.ledger, await presentLedgerIds(topo.get(def.rpoNode)));
-    result.rpo = { ...result.rpo, lostAcknowledgedWrites: verdict.lost.length, seconds: verdict.lostSeconds,
-      indeterminate: verdict.indeterminatePresent + verdict.indeterminateAbsent };
+    for (const w of workloads.values()) if (w.isRunning) await w.stop();
+    let lost = 0; let seconds = 0; let indeterminate = 0;
+    for (const w of workloads.values()) {
+      const v = judgeLedger(w.ledger, await presentLedgerIds(topo.get(def.rpoNode), w.db));
+      lost += v.lost.length; seconds = Math.max(seconds, v.lostSeconds); indeterminate += v.indeterminatePresent + v.indeterminateAbsent;
+    }
+    result.rpo = { ...result.rpo, lostAcknowledgedWrites: lost, seconds, indeterminate };
   } catch (e) {
     if (e instanceof UsageError) throw e;
     result.error = e instanceof Error ? e.message : String(e);
   } finally {
-    if (ctx?.workload.isRunning) await ctx.workload.stop();
+    for (const w of ctx?.workloads.values() ?? []) if (w.isRunning) await w.stop();
     if (ctx) result.ledger = ctx.workload.ledger.summary();
   }
   const rec = phases.filter((p) => p.recovery);

@@ -2,8 +2,9 @@ import { artifactPath, physicalMethodFor } from '../backup/index.js';
 import { waitUntil } from '../exec/index.js';
 import { supervisedRestarts, withFault, type Fault } from '../faults/index.js';
 import { restorePhysical } from '../restore/index.js';
-import { attachReplica, gtidExecuted, gtidReplicaPos, replicaStates, waitCaughtUp } from '../runtime/replication.js';
-import { check, compareData, compareServers, compareSnapshots, errantTransactions, gtidPositionsEqual, ledgerCheck, noErrantTransactions, presentLedgerIds, takeSnapshot } from '../verify/index.js';
+import { gtidExecuted, gtidReplicaPos, replicaStates, waitCaughtUp } from '../runtime/replication.js';
+import { attachToSources } from '../runtime/topology.js';
+import { check, compareData, compareServers, databasesInScope, compareSnapshots, errantTransactions, gtidPositionsEqual, ledgerCheck, noErrantTransactions, presentLedgerIds, takeSnapshot } from '../verify/index.js';
 import { crashSql, workloadSql, type RowRef } from '../sql/index.js';
 import type { Difference } from '../verify/index.js';
 import type { DrillContext, Step } from './types.js';
@@ -11,9 +12,11 @@ import type { DrillContext, Step } from './types.js';
 const step = (name: string, run: (ctx: DrillContext) => Promise<void>): Step => ({ name, run });
 
 /** Waits until the workload has had `acked` more writes acknowledged, so what follows happens under load. */
+const ackedTotal = (ctx: DrillContext) => [...ctx.workloads.values()].reduce((s, w) => s + w.ledger.summary().acked, 0);
+
 export const underLoad = (acked = 200, timeoutS = 120): Step => step(`wait for ${acked} more acknowledged writes`, async (ctx) => {
-  const base = ctx.workload.ledger.summary().acked;
-  await waitUntil(async () => ctx.workload.ledger.summary().acked - base, (n) => n >= acked,
+  const base = ackedTotal(ctx);
+  await waitUntil(async () => ackedTotal(ctx) - base, (n) => n >= acked,
     { what: `${acked} more acknowledged writes from the workload`, timeoutMs: timeoutS * 1000, intervalMs: 100 });
 });
 
@@ -23,12 +26,20 @@ export const inject = (fault: Fault): Step => step(`inject ${fault.kind} on ${fa
   ctx.faults.push(record);
 });
 
-/** The node's replication threads run without error and it reaches the primary's position (server-side wait). */
+/** Waits (server-side) until the node has everything each of its sources has now. */
+async function catchUpAll(ctx: DrillContext, node: string, timeoutS: number): Promise<Array<{ source: string; gtid: string; waitedMs: number }>> {
+  const n = ctx.topo.get(node);
+  const out = [];
+  for (const l of ctx.topo.sourcesOf(node)) out.push({ source: l.source.name, ...(await waitCaughtUp(n, l.source, timeoutS)) });
+  return out;
+}
+
+/** The node's replication threads run without error and it reaches its sources' positions (server-side wait). */
 export const expectReplicating = (node: string, timeoutS = 120): Step => step(`${node} resumes replication`, async (ctx) => {
   const n = ctx.topo.get(node);
   const before = await gtidReplicaPos(n);
   const primaryAt = await gtidExecuted(ctx.topo.primary);
-  const caught = await waitCaughtUp(n, ctx.topo.primary, timeoutS).then((r) => ({ ok: true as const, ...r }), (e: Error) => ({ ok: false as const, error: e.message }));
+  const caught = await catchUpAll(ctx, node, timeoutS).then((r) => ({ ok: true as const, sources: r }), (e: Error) => ({ ok: false as const, error: e.message }));
   const states = await replicaStates(n);
   const diffs = states.flatMap((s) => [
     ...(s.ioRunning !== 'Yes' ? [{ database: '*', object: node, kind: 'io-thread-not-running', actual: s.ioRunning, where: s.lastIoError }] : []),
@@ -74,33 +85,56 @@ export const verifyAgainstSnapshot = (node: string): Step => step(`verify ${node
   ctx.checks.push(gtidPositionsEqual(n.adapter.gtid, manifest.position.gtid, await gtidReplicaPos(n), `${node}-gtid-equals-manifest`));
 });
 
-/** Attaches the node to the primary by GTID and waits (server-side) until it has everything the primary has. */
-export const catchUpFromPrimary = (node: string, timeoutS = 300): Step => step(`${node} catches up from the primary`, async (ctx) => {
-  const n = ctx.topo.get(node);
-  await attachReplica(n, ctx.topo.primary, ctx.tctx.creds);
-  const r = await waitCaughtUp(n, ctx.topo.primary, timeoutS);
-  ctx.observations[`catch-up ${node}`] = r;
+/** Attaches the node to each of its sources by GTID and waits (server-side) until it has everything they have. */
+export const catchUpFromSources = (node: string, timeoutS = 300): Step => step(`${node} catches up from its sources`, async (ctx) => {
+  await attachToSources(ctx.topo, ctx.topo.get(node));
+  ctx.observations[`catch-up ${node}`] = await catchUpAll(ctx, node, timeoutS);
 });
 
-/** Stops the write workload; the ledger is final from here. */
+/** Stops every write workload; the ledgers are final from here. */
 export const stopWorkload = (): Step => step('stop the write workload', async (ctx) => {
-  await ctx.workload.stop();
-  ctx.observations['workload'] = ctx.workload.ledger.summary();
+  for (const [name, w] of ctx.workloads) {
+    await w.stop();
+    ctx.observations[ctx.workloads.size > 1 ? `workload ${name}` : 'workload'] = w.ledger.summary();
+  }
 });
 
-/** Every named node reaches the primary's final position. */
+/** Every named node reaches its sources' final positions. */
 export const converge = (nodes: readonly string[], timeoutS = 300): Step => step(`${nodes.join(', ')} converge`, async (ctx) => {
-  for (const name of nodes) await waitCaughtUp(ctx.topo.get(name), ctx.topo.primary, timeoutS);
+  for (const name of nodes) await catchUpAll(ctx, name, timeoutS);
 });
 
-/** The node equals the primary: every schema object and every row (checksums, chunked fingerprints). */
-export const equalsPrimary = (node: string): Step => step(`${node} equals the primary`, async (ctx) => {
-  for (const c of await compareServers(ctx.topo.primary, ctx.topo.get(node))) ctx.checks.push({ ...c, name: `${node}-${c.name}-equals-primary` });
+/**
+ * The node equals its source(s): every schema object and every row (checksums, chunked fingerprints). With
+ * several sources, each is compared over its own databases: the node must hold the union of its sources.
+ */
+export const equalsPrimary = (node: string): Step => step(`${node} equals its source(s)`, async (ctx) => {
+  const links = ctx.topo.sourcesOf(node);
+  for (const l of links) {
+    const databases = links.length > 1 ? await databasesInScope(l.source) : undefined;
+    const suffix = links.length > 1 ? l.source.name : 'primary';
+    for (const c of await compareServers(l.source, ctx.topo.get(node), { databases })) ctx.checks.push({ ...c, name: `${node}-${c.name}-equals-${suffix}` });
+  }
 });
 
-/** Every acknowledged write in the ledger is on the node, and nothing the client did not write. */
+/** Every acknowledged write of every source's ledger is on the node, and nothing the clients did not write. */
 export const ledgerHolds = (node: string): Step => step(`ledger holds on ${node}`, async (ctx) => {
-  ctx.checks.push(ledgerCheck(`${node}-ledger`, ctx.workload.ledger, await presentLedgerIds(ctx.topo.get(node))));
+  for (const [name, w] of ctx.workloads) {
+    const label = ctx.workloads.size > 1 ? `${node}-ledger-${name}` : `${node}-ledger`;
+    ctx.checks.push(ledgerCheck(label, w.ledger, await presentLedgerIds(ctx.topo.get(node), w.db)));
+  }
+});
+
+/** The node's GTID position covers everything each source has written. */
+export const gtidCoversSources = (node: string): Step => step(`${node}'s GTID position covers every source`, async (ctx) => {
+  const n = ctx.topo.get(node);
+  const pos = await gtidReplicaPos(n);
+  const diffs = [];
+  for (const l of ctx.topo.sourcesOf(node)) {
+    const s = await gtidExecuted(l.source);
+    if (!n.adapter.gtid.contains(pos, s)) diffs.push({ database: '*', object: node, kind: 'gtid-not-covered', where: l.source.name, expected: s, actual: pos });
+  }
+  ctx.checks.push(check(`${node}-gtid-covers-every-source`, diffs, { position: pos }));
 });
 
 /** Injects a fault, runs the steps while it holds, then heals it (the heal runs whatever the steps do). */
@@ -153,7 +187,7 @@ export const rebuildFromBackup = (node: string): Step => step(`rebuild ${node} f
     ctx.topo.remove(node);
   }
   await restoreLatest(node).run(ctx);
-  await catchUpFromPrimary(node).run(ctx);
+  await catchUpFromSources(node).run(ctx);
 });
 
 /** Only the primary is left. */

@@ -17,7 +17,10 @@ export interface DrillContext {
   tctx: TopologyContext;
   topo: Topology;
   store: BackupStore;
+  /** The write workload of the (first) primary. */
   workload: WriteWorkload;
+  /** Every primary's write workload, by primary name (one on primary-replicas). */
+  workloads: ReadonlyMap<string, WriteWorkload>;
   params: Params;
   /** Artifacts taken in this drill, newest last, with the folder each is in. */
   artifacts: Array<{ dir: string; manifest: Manifest }>;

@@ -1,14 +1,17 @@
 import type { Family } from '../runtime/flavors.js';
 import type { Statement } from './dialect.js';
+import { quoteId } from './inspect.js';
 
-/** The ledger's table: one row per write the workload sends; ids are chosen by the client. */
+/** The ledger's table: one row per write the workload sends; ids are chosen by the client. Each primary's
+ * workload writes its own database (`drill`, or `drill_a`, `drill_b` on a multi-source topology). */
 export const LEDGER_DB = 'drill';
 export const LEDGER_TABLE = 'writes';
+const ledger = (db: string) => `${quoteId(db)}.${LEDGER_TABLE}`;
 export const BULK_DB = 'bulk';
 
-export const createLedgerSchema = (): Statement[] => [
-  { sql: `CREATE DATABASE IF NOT EXISTS ${LEDGER_DB}` },
-  { sql: `CREATE TABLE IF NOT EXISTS ${LEDGER_DB}.${LEDGER_TABLE} (
+export const createLedgerSchema = (db = LEDGER_DB): Statement[] => [
+  { sql: `CREATE DATABASE IF NOT EXISTS ${quoteId(db)}` },
+  { sql: `CREATE TABLE IF NOT EXISTS ${ledger(db)} (
     id BIGINT UNSIGNED NOT NULL PRIMARY KEY,
     writer SMALLINT UNSIGNED NOT NULL,
     payload VARCHAR(64) NOT NULL,
@@ -16,15 +19,15 @@ export const createLedgerSchema = (): Statement[] => [
   ) ENGINE=InnoDB` },
 ];
 
-export const insertWrite = (id: number, writer: number, payload: string): Statement => ({
-  sql: `INSERT INTO ${LEDGER_DB}.${LEDGER_TABLE} (id, writer, payload) VALUES (?, ?, ?)`,
+export const insertWrite = (id: number, writer: number, payload: string, db = LEDGER_DB): Statement => ({
+  sql: `INSERT INTO ${ledger(db)} (id, writer, payload) VALUES (?, ?, ?)`,
   values: [id, writer, payload],
 });
 
 /** What an application writes by mistake on a replica whose read_only was switched off. */
 export const errantWrite = (): Statement => ({ sql: "INSERT INTO sakila.actor (first_name, last_name) VALUES ('ERRANT', 'WRITE')" });
 
-export const presentWriteIds = (): Statement => ({ sql: `SELECT id FROM ${LEDGER_DB}.${LEDGER_TABLE} ORDER BY id` });
+export const presentWriteIds = (db = LEDGER_DB): Statement => ({ sql: `SELECT id FROM ${ledger(db)} ORDER BY id` });
 
 export const createBulkSchema = (): Statement[] => [
   { sql: `CREATE DATABASE IF NOT EXISTS ${BULK_DB}` },

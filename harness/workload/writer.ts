@@ -11,6 +11,8 @@ export interface WorkloadOptions {
   writers?: number;
   /** Total target rate over all writers (writes per second); paces the loop, it is not a wait for a condition. */
   ratePerSec?: number;
+  /** The database holding this workload's ledger table (default `drill`). */
+  db?: string;
 }
 
 /**
@@ -24,14 +26,16 @@ export class WriteWorkload {
   private loops: Promise<void>[] = [];
   private readonly writers: number;
   private readonly intervalMs: number;
+  readonly db: string;
 
-  constructor(private readonly target: WriteTarget, opts: WorkloadOptions = {}) {
+  constructor(readonly target: WriteTarget, opts: WorkloadOptions = {}) {
+    this.db = opts.db ?? workloadSql.LEDGER_DB;
     this.writers = opts.writers ?? 4;
     this.intervalMs = this.writers * 1000 / (opts.ratePerSec ?? 200);
   }
 
-  static async prepare(target: { query(s: Statement): Promise<unknown> }): Promise<void> {
-    for (const s of workloadSql.createLedgerSchema()) await target.query(s);
+  static async prepare(target: { query(s: Statement): Promise<unknown> }, db?: string): Promise<void> {
+    for (const s of workloadSql.createLedgerSchema(db)) await target.query(s);
   }
 
   start(): void {
@@ -60,7 +64,7 @@ export class WriteWorkload {
       }
       const id = this.nextId++;
       const sentAt = Date.now();
-      const s = workloadSql.insertWrite(id, writer, `w${writer}-${id}`);
+      const s = workloadSql.insertWrite(id, writer, `w${writer}-${id}`, this.db);
       try {
         await conn.query(s.sql, s.values);
         this.ledger.record({ id, writer, sentAt, doneAt: Date.now(), outcome: 'acked' });

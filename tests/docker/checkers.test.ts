@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { artifactPath, openStore, physicalMethodFor, type Manifest } from '../../harness/backup/index.js';
 import { restorePhysical } from '../../harness/restore/index.js';
-import { gtidReplicaPos, openTopologyContext, RunContext, startPrimaryReplicas, waitCaughtUp, type StartedNode, type Topology } from '../../harness/runtime/index.js';
+import { gtidReplicaPos, openTopologyContext, RunContext, startTopology, waitCaughtUp, type StartedNode, type Topology } from '../../harness/runtime/index.js';
 import { waitUntil } from '../../harness/exec/index.js';
 import {
   checkTableState, compareData, compareSnapshots, gtidPositionsEqual, ledgerCheck, presentLedgerIds, tablesHealthy, takeSnapshot,
@@ -24,7 +24,7 @@ beforeAll(async () => {
   storeDir = await mkdtemp(join(tmpdir(), 'fd-store-'));
   const store = await openStore(storeDir);
   const ctx = await openTopologyContext(run, 'mariadb-10.11', quiet);
-  topo = await startPrimaryReplicas(ctx, { kind: 'primary-replicas', replicas: [{ name: 'backup-replica', mounts: [{ source: store.hostDir, target: store.containerDir }] }] });
+  topo = await startTopology(ctx, { kind: 'primary-replicas', replicas: [{ name: 'backup-replica', mounts: [{ source: store.hostDir, target: store.containerDir }] }] });
   await loadSakila(topo.primary);
   await WriteWorkload.prepare(topo.primary);
   workload = new WriteWorkload(topo.primary, { writers: 2, ratePerSec: 500 });

@@ -8,6 +8,7 @@ const CASES: Array<{ id: string; flavor: string; expectChecks: string[] }> = [
   { id: 'replica-pause', flavor: 'mariadb-11.8', expectChecks: ['replica-1-resumes-replication', 'replica-1-data-equals-primary'] },
   { id: 'errant-write', flavor: 'mariadb-10.11', expectChecks: ['replica-1-errant-transaction-detected', 'replica-1-no-errant-transactions'] },
   { id: 'replica-crash-loop', flavor: 'mariadb-10.11', expectChecks: ['replica-1-crash-loops', 'backup-replica-stuck-before-poison', 'replica-1-diverges-exactly-by-skipped-transaction', 'backup-replica-data-equals-primary'] },
+  { id: 'multi-source-replica-rebuild', flavor: 'mysql-9.7', expectChecks: ['fanin-gtid-equals-manifest', 'fanin-gtid-covers-every-source', 'fanin-data-equals-primary-a', 'fanin-data-equals-primary-b', 'fanin-ledger-primary-b'] },
   { id: 'replicas-die-one-by-one', flavor: 'mariadb-10.11', expectChecks: ['primary-stands-alone', 'replica-2-data-equals-primary', 'backup-replica-ledger'] },
 ];
 
