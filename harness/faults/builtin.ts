@@ -1,10 +1,13 @@
 import { crashTrigger } from './crash-loop.js';
 import type { Fault, FaultHandler } from './types.js';
 
-/** SIGKILL (or another signal) to the server process; heal starts it again and waits until it answers. */
+/**
+ * SIGKILL (or another signal) to the server process; heal starts it again and waits until it answers.
+ * With `restart: false` the heal leaves the nodes down: the drill's recovery procedure brings them back.
+ */
 export const kill: FaultHandler = {
   kind: 'kill',
-  describe: (f) => `send SIG${String(f['signal'] ?? 'KILL')} to ${f.target}`,
+  describe: (f) => `send SIG${String(f['signal'] ?? 'KILL')} to ${f.target}${f['restart'] === false ? ' (no automatic restart)' : ''}`,
   async inject(env, f) {
     const nodes = env.resolve(f.target);
     for (const n of nodes) await n.kill(String(f['signal'] ?? 'KILL'));
@@ -12,9 +15,34 @@ export const kill: FaultHandler = {
     return { nodes: nodes.map((n) => n.name), observed: { afterKill: states } };
   },
   async heal(env, f, effect) {
+    if (f['restart'] === false) return { note: 'left down for the recovery procedure' };
     const t0 = Date.now();
     for (const name of effect.nodes) for (const n of env.resolve(name)) await n.restart();
     return { restartedMs: Date.now() - t0 };
+  },
+};
+
+/**
+ * The datadir deleted under a running server, then SIGKILL (seed: Galera node lost). Heal starts it on an empty
+ * datadir; with `restart: false` it is left down for the drill's recovery phase to start.
+ */
+export const wipeDatadir: FaultHandler = {
+  kind: 'wipe-datadir',
+  describe: (f) => `delete the datadir of ${f.target} and SIGKILL it`,
+  async inject(env, f) {
+    const nodes = env.resolve(f.target);
+    for (const n of nodes) {
+      await n.exec(['find', '/var/lib/mysql', '-mindepth', '1', '-delete'], { okExitCodes: [0, 1] });
+      await n.kill('KILL');
+    }
+    const left = await Promise.all(nodes.map(async (n) => ({ node: n.name, ...(await n.state()) })));
+    return { nodes: nodes.map((n) => n.name), observed: { afterWipeAndKill: left } };
+  },
+  async heal(env, f, effect) {
+    if (f['restart'] === false) return { note: 'left down for the recovery procedure' };
+    const t0 = Date.now();
+    for (const name of effect.nodes) for (const n of env.resolve(name)) await n.restart();
+    return { restartedOnEmptyDatadirMs: Date.now() - t0 };
   },
 };
 
@@ -67,6 +95,6 @@ export const partition: FaultHandler = {
   },
 };
 
-export const BUILTIN_FAULTS: readonly FaultHandler[] = [kill, destroy, pause, partition, crashTrigger];
+export const BUILTIN_FAULTS: readonly FaultHandler[] = [kill, destroy, wipeDatadir, pause, partition, crashTrigger];
 
 export function faultLabel(f: Fault): string { return `${f.kind}(${f.target})`; }

@@ -1,6 +1,6 @@
 import type { StartedNode } from '../runtime/node.js';
 
-/** A target selector: a node name, or a role-based choice resolved against the topology at injection time. */
+/** A target selector: a node name, several names joined by commas, or a role resolved against the topology when injected. */
 export type Selector = string | 'primary' | 'one-replica' | 'all-replicas';
 
 /** A fault is data: its kind, its target, and the kind's attributes. */

@@ -1,6 +1,7 @@
 import { methodByName, type Manifest } from '../backup/index.js';
 import { docker } from '../runtime/docker.js';
 import { NodeDefinition, type StartedNode, type TopologyContext } from '../runtime/node.js';
+import { oneShot } from '../runtime/oneshot.js';
 import { verifyArtifact } from './verify-artifact.js';
 
 export interface RestoreTarget { name: string; serverId: number; readOnly?: boolean }
@@ -23,9 +24,7 @@ export async function restorePhysical(ctx: TopologyContext, artifactDir: string,
   ctx.run.onTeardown(`remove volume ${volume}`, async () => { await docker(['volume', 'rm', '-f', volume]); });
   for (const [i, step] of method.restoreSteps('/artifact').entries()) {
     ctx.progress(`restore ${target.name}: ${step[0]} (step ${i + 1})`);
-    await docker(['run', '--rm', '--name', ctx.run.name(`${target.name}-restore-${i}`), ...ctx.run.labelArgs(),
-      '-e', 'FIREDRILL_EMPTY_DATADIR=1', '-v', `${volume}:/var/lib/mysql`, '-v', `${artifactDir}:/artifact:ro`,
-      ctx.image, ...step], { timeoutMs: 60 * 60_000 });
+    await oneShot(ctx, { name: `${target.name}-restore-${i}`, volume, argv: step, mounts: [{ source: artifactDir, target: '/artifact', readOnly: true }] });
   }
   const t2 = Date.now();
   const node = await new NodeDefinition(ctx, {

@@ -13,6 +13,8 @@ export interface ServerOptions {
   supervised?: boolean;
   /** Fire the replica's own triggers for replicated row events (MariaDB slave_run_triggers_for_rbr). */
   replicaRunsTriggers?: boolean;
+  /** A Galera cluster member: every member's address, its own address and name, the SST method. */
+  galera?: { members: readonly string[]; address: string; name: string; sst: 'rsync' | 'mariabackup' };
   extra?: readonly string[];
 }
 
@@ -62,9 +64,24 @@ const mariadbAdapter = (flavor: Flavor): FlavorAdapter => ({
     ...(o.readOnly ? ['--read-only=ON'] : []),
     ...(o.skipReplicaStart ? ['--skip-slave-start'] : []),
     ...(o.replicaRunsTriggers ? ['--slave-run-triggers-for-rbr=YES'] : []),
+    ...(o.galera ? galeraArgs(o.galera) : []),
     ...(o.extra ?? []),
   ]),
 });
+
+/** Galera (galera-4) settings; failure detection is shortened from ~6 s so drills do not wait on defaults. */
+const galeraArgs = (g: NonNullable<ServerOptions['galera']>) => [
+  '--wsrep-on=ON',
+  '--wsrep-provider=/usr/lib/galera/libgalera_smm.so',
+  '--wsrep-cluster-name=firedrill',
+  `--wsrep-cluster-address=gcomm://${g.members.join(',')}`,
+  `--wsrep-node-address=${g.address}`,
+  `--wsrep-node-name=${g.name}`,
+  `--wsrep-sst-method=${g.sst}`,
+  '--wsrep-provider-options=evs.suspect_timeout=PT2S;evs.inactive_timeout=PT4S;evs.keepalive_period=PT0.5S;evs.inactive_check_period=PT0.5S;gmcast.peer_timeout=PT2S;pc.wait_prim_timeout=PT5S;gcache.size=128M',
+  '--innodb-autoinc-lock-mode=2',
+  '--binlog-format=ROW',
+];
 
 const mysqlAdapter = (flavor: Flavor): FlavorAdapter => ({
   flavor,

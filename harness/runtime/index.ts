@@ -12,7 +12,10 @@ export { NodeDefinition, StartedNode, ServerExitedError, isConnectionError } fro
 export type { Credentials, NodeSpec, Mount, TopologyContext } from './node.js';
 export { attachReplica, replicaStates, gtidExecuted, gtidReplicaPos, waitCaughtUp } from './replication.js';
 export { Topology, startTopology, openTopologyContext, attachToSources } from './topology.js';
-export type { TopologySpec, PrimaryReplicasSpec, MultiSourceSpec, ReplicaSpec, SourceSpec, SourceLink } from './topology.js';
+export type { TopologySpec, PrimaryReplicasSpec, MultiSourceSpec, GaleraSpec, ReplicaSpec, SourceSpec, SourceLink } from './topology.js';
+export { galeraState, waitGalera, isSynced } from './galera.js';
+export type { GaleraState } from './galera.js';
+export { oneShot } from './oneshot.js';
 export * from './gtid.js';
 export * as mysqlGtid from './gtid-mysql.js';
 export { GTID_ALGEBRA } from './gtid-algebra.js';

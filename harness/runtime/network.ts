@@ -1,12 +1,31 @@
+import { randomInt } from 'node:crypto';
+import { ExecError } from '../exec/index.js';
 import { docker } from './docker.js';
 import type { RunContext } from './run-context.js';
 
-export interface StartedNetwork { name: string }
+export interface StartedNetwork {
+  name: string;
+  /** The first three octets of the network's /24 when it has a fixed subnet (nodes then get static addresses). */
+  prefix?: string;
+}
 
-/** Creates the run's bridge network (labelled, removed at teardown). */
-export async function startNetwork(run: RunContext, suffix = 'net'): Promise<StartedNetwork> {
-  const name = run.name(suffix);
-  await docker(['network', 'create', ...run.labelArgs(), name]);
+/**
+ * Creates the run's bridge network (labelled, removed at teardown). With `fixedSubnet`, a free /24 is chosen so
+ * nodes can have static addresses (Galera's gcomm:// list must not depend on DNS of stopped containers).
+ */
+export async function startNetwork(run: RunContext, opts: { suffix?: string; fixedSubnet?: boolean } = {}): Promise<StartedNetwork> {
+  const name = run.name(opts.suffix ?? 'net');
+  let prefix: string | undefined;
+  for (let attempt = 0; ; attempt++) {
+    prefix = opts.fixedSubnet ? `172.${randomInt(20, 31)}.${randomInt(0, 256)}` : undefined;
+    try {
+      await docker(['network', 'create', ...run.labelArgs(), ...(prefix ? ['--subnet', `${prefix}.0/24`] : []), name]);
+      break;
+    } catch (e) {
+      if (prefix && attempt < 20 && e instanceof ExecError && /overlap/i.test(e.stderrTail)) continue;
+      throw e;
+    }
+  }
   run.onTeardown(`remove network ${name}`, async () => { await docker(['network', 'rm', name]); });
-  return { name };
+  return { name, prefix };
 }

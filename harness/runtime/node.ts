@@ -8,6 +8,7 @@ import type { Statement } from '../sql/index.js';
 import type { FlavorAdapter, ServerOptions } from './adapter.js';
 import { docker, inspect } from './docker.js';
 import type { StartedNetwork } from './network.js';
+import { oneShot } from './oneshot.js';
 import type { RunContext } from './run-context.js';
 
 export const LABEL_NODE = 'firedrill.node';
@@ -36,6 +37,10 @@ export interface NodeSpec {
   datadirVolume?: string;
   /** Skip creating firedrill's users (a restored datadir already has them). */
   skipBootstrap?: boolean;
+  /** A static address on the run's network (which then has a fixed subnet). */
+  ip?: string;
+  /** Galera: this node's first start bootstraps a new cluster. */
+  bootstrapCluster?: boolean;
 }
 
 const READY_TIMEOUT_MS = 120_000;
@@ -55,8 +60,13 @@ export class NodeDefinition {
       run.onTeardown(`remove volume ${v}`, async () => { await docker(['volume', 'rm', '-f', v]); });
     }
     const mounts = (this.spec.mounts ?? []).flatMap((m) => ['-v', `${m.source}:${m.target}${m.readOnly ? ':ro' : ''}`]);
+    if (this.spec.bootstrapCluster) {
+      await oneShot(this.ctx, { name: `${this.spec.name}-init`, volume, argv: ['touch', '/var/lib/mysql/.fd-bootstrap-once'] });
+    }
     await docker(['run', '-d', '--name', container, '--hostname', this.spec.name, '--network', network.name,
-      '--network-alias', this.spec.name, ...run.labelArgs(), '--label', `${LABEL_NODE}=${this.spec.name}`,
+      '--network-alias', this.spec.name, ...(this.spec.ip ? ['--ip', this.spec.ip] : []),
+      ...(this.spec.server.galera ? ['-e', 'FIREDRILL_GALERA=1'] : []),
+      ...run.labelArgs(), '--label', `${LABEL_NODE}=${this.spec.name}`,
       '-v', `${volume}:/var/lib/mysql`, ...mounts, image, ...adapter.serverCommand(this.spec.server)]);
     run.onTeardown(`remove container ${container}`, async () => { await docker(['rm', '-f', '-v', container]); });
     const node = new StartedNode(this.ctx, this.spec, container, volume);
@@ -78,6 +88,7 @@ export class StartedNode implements AsyncDisposable {
   get adapter(): FlavorAdapter { return this.ctx.adapter; }
   get address(): string { return this.ip; }
   get serverId(): number { return this.spec.server.serverId; }
+  get context(): TopologyContext { return this.ctx; }
 
   async refreshAddress(): Promise<void> {
     const info = await inspect<{ NetworkSettings: { Networks: Record<string, { IPAddress: string }> } }>('container', this.container);
@@ -208,7 +219,7 @@ export class StartedNode implements AsyncDisposable {
 
   /** Puts the container back on the network under its name, and re-reads its address. */
   async connectNetwork(): Promise<void> {
-    await docker(['network', 'connect', '--alias', this.name, this.ctx.network.name, this.container]);
+    await docker(['network', 'connect', '--alias', this.name, ...(this.spec.ip ? ['--ip', this.spec.ip] : []), this.ctx.network.name, this.container]);
     await this.refreshAddress();
   }
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { adapterFor, type ServerOptions } from './adapter.js';
-import { FLAVORS, type FlavorId } from './flavors.js';
+import { FLAVORS, UsageError, type FlavorId } from './flavors.js';
+import { isSynced, waitGalera } from './galera.js';
 import { resolveImage } from './config.js';
 import { engineVersion } from './docker.js';
 import { startNetwork } from './network.js';
@@ -16,7 +17,9 @@ export interface SourceSpec { name: string; ledgerDb: string; gtidDomainId?: num
 export interface PrimaryReplicasSpec { kind: 'primary-replicas'; replicas: readonly ReplicaSpec[]; primaryMounts?: readonly Mount[] }
 /** Several primaries fanned into every replica: one named connection (MariaDB) or channel (MySQL) per primary. */
 export interface MultiSourceSpec { kind: 'multi-source'; sources: readonly SourceSpec[]; replicas: readonly ReplicaSpec[] }
-export type TopologySpec = PrimaryReplicasSpec | MultiSourceSpec;
+/** A Galera cluster; the write workload goes to `writeNode`. */
+export interface GaleraSpec { kind: 'galera'; members: readonly string[]; writeNode: string; sst: 'rsync' | 'mariabackup' }
+export type TopologySpec = PrimaryReplicasSpec | MultiSourceSpec | GaleraSpec;
 
 /** Where a replica replicates from: the source node and the channel (connection name) it uses. */
 export interface SourceLink { source: StartedNode; channel?: string; ledgerDb: string }
@@ -24,11 +27,11 @@ export interface SourceLink { source: StartedNode; channel?: string; ledgerDb: s
 const secret = () => randomBytes(18).toString('base64url');
 
 /** Prepares what every node of a run shares: engine check, image, network, credentials. */
-export async function openTopologyContext(run: RunContext, flavorId: FlavorId, progress: (m: string) => void): Promise<TopologyContext> {
+export async function openTopologyContext(run: RunContext, flavorId: FlavorId, progress: (m: string) => void, opts: { fixedSubnet?: boolean } = {}): Promise<TopologyContext> {
   await engineVersion();
   const flavor = FLAVORS[flavorId];
   const image = await resolveImage(flavor, progress);
-  const network = await startNetwork(run);
+  const network = await startNetwork(run, { fixedSubnet: opts.fixedSubnet });
   const creds: Credentials = { admin: 'firedrill', adminPassword: secret(), repl: 'repl', replPassword: secret() };
   return { run, network, adapter: adapterFor(flavor), image, creds, progress };
 }
@@ -49,12 +52,18 @@ export class Topology {
   }
   /** The primaries with their ledger databases. */
   get sourceSpecs(): readonly SourceSpec[] {
-    return this.spec.kind === 'multi-source' ? this.spec.sources : [{ name: 'primary', ledgerDb: 'drill' }];
+    if (this.spec.kind === 'multi-source') return this.spec.sources;
+    return [{ name: this.spec.kind === 'galera' ? this.spec.writeNode : 'primary', ledgerDb: 'drill' }];
   }
+  /** Galera members (empty for replication topologies). */
+  get members(): StartedNode[] { return this.spec.kind === 'galera' ? this.spec.members.map((m) => this.nodes.get(m)).filter((n): n is StartedNode => !!n) : []; }
   get primaries(): StartedNode[] { return this.sourceSpecs.map((s) => this.get(s.name)); }
   /** The single primary of a primary-replicas topology (the first primary otherwise). */
   get primary(): StartedNode { return this.get(this.sourceSpecs[0]!.name); }
-  get replicas(): StartedNode[] { return this.spec.replicas.map((r) => this.nodes.get(r.name)).filter((n): n is StartedNode => !!n); }
+  get replicas(): StartedNode[] {
+    if (this.spec.kind === 'galera') return [];
+    return this.spec.replicas.map((r) => this.nodes.get(r.name)).filter((n): n is StartedNode => !!n);
+  }
   all(): StartedNode[] { return [...this.nodes.values()]; }
   nextServerId(): number { return Math.max(0, ...this.all().map((n) => n.serverId)) + 1; }
   /** The sources a replica replicates from, each with its channel. */
@@ -70,8 +79,27 @@ export async function attachToSources(topo: Topology, replica: StartedNode): Pro
   for (const l of topo.sourcesOf(replica.name)) await attachReplica(replica, l.source, topo.ctx.creds, l.channel);
 }
 
-/** Starts the primaries and every replica, and points each replica at its sources by GTID. */
+/** Starts a Galera cluster: the first member bootstraps it, the others join one by one (SST), each until Synced. */
+async function startGalera(ctx: TopologyContext, spec: GaleraSpec): Promise<Topology> {
+  if (!ctx.adapter.flavor.galera) throw new UsageError(`${ctx.adapter.flavor.id} has no Galera`);
+  if (!ctx.network.prefix) throw new Error('a Galera topology needs a network with a fixed subnet');
+  const topo = new Topology(ctx, spec);
+  const ips = spec.members.map((_, i) => `${ctx.network.prefix}.${11 + i}`);
+  ctx.progress(`starting Galera cluster ${spec.members.join(', ')} (${ctx.adapter.flavor.id}, SST ${spec.sst})`);
+  for (const [i, name] of spec.members.entries()) {
+    const node = await new NodeDefinition(ctx, {
+      name, ip: ips[i], bootstrapCluster: i === 0,
+      server: { serverId: i + 1, galera: { members: ips, address: ips[i]!, name, sst: spec.sst } },
+    }).start();
+    await waitGalera(node, 'to be Synced in the Primary component', isSynced);
+    topo.add(node);
+  }
+  return topo;
+}
+
+/** Starts the topology: primaries and replicas pointed at their sources by GTID, or a Galera cluster. */
 export async function startTopology(ctx: TopologyContext, spec: TopologySpec): Promise<Topology> {
+  if (spec.kind === 'galera') return startGalera(ctx, spec);
   const topo = new Topology(ctx, spec);
   const sources = spec.kind === 'multi-source' ? spec.sources : [{ name: 'primary', ledgerDb: 'drill' }];
   const primaryMounts = spec.kind === 'primary-replicas' ? spec.primaryMounts : undefined;

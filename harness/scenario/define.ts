@@ -33,6 +33,11 @@ export function multiSource(p: { sources: readonly string[]; replicas?: readonly
   };
 }
 
+/** A Galera cluster (MariaDB); the write workload goes to `writeNode`. */
+export function galera(p: { members: readonly string[]; writeNode: string; sst?: 'rsync' | 'mariabackup' }): TopologyPlan {
+  return { spec: () => ({ kind: 'galera', members: p.members, writeNode: p.writeNode, sst: p.sst ?? 'rsync' }) };
+}
+
 /** A primary with GTID replicas; backup replicas get the backup store mounted. */
 export function primaryReplicas(p: { replicas: readonly string[]; backupReplicas?: readonly string[]; replicaServer?: Partial<ServerOptions> }): TopologyPlan {
   const server = p.replicaServer;

@@ -1,6 +1,7 @@
 export type { DrillContext, Step, Phase, ScenarioDefinition, ParamSpec, Params, TopologyPlan } from './types.js';
-export { defineScenario, phase, primaryReplicas, multiSource } from './define.js';
+export { defineScenario, phase, primaryReplicas, multiSource, galera } from './define.js';
 export * from './steps.js';
+export * from './galera-steps.js';
 export { runScenario, resolveParams } from './run.js';
 export type { DrillResult, PhaseRecord, StepRecord, RunOptions } from './run.js';
 export { loadScenarios, findScenario, SUITES } from './catalog.js';

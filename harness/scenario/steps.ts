@@ -190,6 +190,13 @@ export const rebuildFromBackup = (node: string): Step => step(`rebuild ${node} f
   await catchUpFromSources(node).run(ctx);
 });
 
+/** Starts a stopped node again and waits until it answers (e.g. a wiped Galera node, which then needs an SST). */
+export const startNode = (node: string): Step => step(`start ${node}`, async (ctx) => {
+  const t0 = Date.now();
+  await ctx.topo.get(node).restart();
+  ctx.observations[`start ${node}`] = { untilAnsweringMs: Date.now() - t0 };
+});
+
 /** Only the primary is left. */
 export const primaryStandsAlone = (): Step => step('the primary stands alone', async (ctx) => {
   const left = ctx.topo.all().map((n) => n.name);

@@ -39,7 +39,7 @@ export interface Step { name: string; run(ctx: DrillContext): Promise<void> }
 
 export interface Phase {
   name: string;
-  /** Recovery phases make up the RTO: from the first one's start to the last one's end. */
+  /** Recovery phases make up the RTO: the sum of their durations. */
   recovery?: boolean;
   steps: readonly Step[];
 }

@@ -9,6 +9,8 @@ const CASES: Array<{ id: string; flavor: string; expectChecks: string[] }> = [
   { id: 'errant-write', flavor: 'mariadb-10.11', expectChecks: ['replica-1-errant-transaction-detected', 'replica-1-no-errant-transactions'] },
   { id: 'replica-crash-loop', flavor: 'mariadb-10.11', expectChecks: ['replica-1-crash-loops', 'backup-replica-stuck-before-poison', 'replica-1-diverges-exactly-by-skipped-transaction', 'backup-replica-data-equals-primary'] },
   { id: 'multi-source-replica-rebuild', flavor: 'mysql-9.7', expectChecks: ['fanin-gtid-equals-manifest', 'fanin-gtid-covers-every-source', 'fanin-data-equals-primary-a', 'fanin-data-equals-primary-b', 'fanin-ledger-primary-b'] },
+  { id: 'galera-datadir-wiped', flavor: 'mariadb-11.8', expectChecks: ['galera-2-primary-with-2-members', 'galera-1-rejoined-by-sst', 'galera-2-data-equals-galera-1', 'galera-1-ledger'] },
+  { id: 'galera-quorum-loss', flavor: 'mariadb-10.11', expectChecks: ['galera-1-non-primary-after-quorum-loss', 'galera-1-refuses-queries-without-quorum', 'galera-3-data-equals-galera-1', 'galera-2-ledger'] },
   { id: 'replicas-die-one-by-one', flavor: 'mariadb-10.11', expectChecks: ['primary-stands-alone', 'replica-2-data-equals-primary', 'backup-replica-ledger'] },
 ];
 

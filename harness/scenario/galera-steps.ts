@@ -1,0 +1,96 @@
+import { galeraState, isSynced, waitGalera } from '../runtime/galera.js';
+import { oneShot } from '../runtime/oneshot.js';
+import type { StartedNode } from '../runtime/node.js';
+import { galeraSql, workloadSql } from '../sql/index.js';
+import { check, compareServers } from '../verify/index.js';
+import { waitUntil } from '../exec/index.js';
+import type { DrillContext, Step } from './types.js';
+
+const step = (name: string, run: (ctx: DrillContext) => Promise<void>): Step => ({ name, run });
+const members = (ctx: DrillContext, names?: readonly string[]) => (names ? names.map((n) => ctx.topo.get(n)) : ctx.topo.members);
+
+/** Every named member (default: all) is Synced in the Primary component; records the cluster size seen. */
+export const galeraSynced = (names?: readonly string[], timeoutS = 180): Step => step(`${names?.join(', ') ?? 'every member'} Synced`, async (ctx) => {
+  for (const n of members(ctx, names)) {
+    const t0 = Date.now();
+    const s = await waitGalera(n, 'to be Synced in the Primary component', isSynced, { timeoutS });
+    ctx.observations[`synced ${n.name}`] = { afterMs: Date.now() - t0, clusterSize: s.clusterSize, lastCommitted: s.lastCommitted };
+  }
+});
+
+/** The cluster as seen from a node has this many members (the survivors keep a Primary component). */
+export const galeraClusterSize = (node: string, size: number): Step => step(`${node} sees a cluster of ${size}`, async (ctx) => {
+  const s = await waitGalera(ctx.topo.get(node), `to see ${size} members`, (x) => x.clusterSize === size && x.clusterStatus === 'Primary', { timeoutS: 60 })
+    .then((v) => ({ ok: true, v }), (e: Error) => ({ ok: false, v: e.message }));
+  ctx.checks.push(check(`${node}-primary-with-${size}-members`, s.ok ? [] : [{ database: '*', object: node, kind: 'unexpected-cluster-state', actual: s.v }], { state: s.v }));
+});
+
+/** After losing quorum, the node's component is non-Primary and it refuses queries (ERROR 1047), as the seed saw. */
+export const galeraRefusesWithoutQuorum = (node: string): Step => step(`${node} is non-Primary and refuses queries`, async (ctx) => {
+  const n = ctx.topo.get(node);
+  const t0 = Date.now();
+  const st = await waitGalera(n, 'to leave the Primary component', (s) => s.clusterStatus !== 'Primary', { timeoutS: 60 })
+    .then((v) => ({ ok: true, v }), (e: Error) => ({ ok: false, v: e.message }));
+  const refused = await n.query(workloadSql.presentWriteIds()).then(() => ({ refused: false, code: 0, message: 'query succeeded' }),
+    (e: { errno?: number; message?: string }) => ({ refused: true, code: e.errno ?? 0, message: String(e.message) }));
+  ctx.observations[`quorum loss ${node}`] = { afterMs: Date.now() - t0, state: st.v, query: refused };
+  ctx.checks.push(check(`${node}-non-primary-after-quorum-loss`, st.ok ? [] : [{ database: '*', object: node, kind: 'still-primary', actual: st.v }], { state: st.v }));
+  ctx.checks.push(check(`${node}-refuses-queries-without-quorum`, refused.refused && refused.code === 1047 ? [] : [{ database: '*', object: node, kind: 'query-not-refused', actual: refused }], { error: refused }));
+});
+
+/** The seed's recovery: make the survivor the Primary component (pc.bootstrap=YES). */
+export const bootstrapSurvivor = (node: string): Step => step(`bootstrap ${node} as the Primary component`, async (ctx) => {
+  const n = ctx.topo.get(node);
+  const t0 = Date.now();
+  await n.query(galeraSql.bootstrapPrimaryComponent());
+  const s = await waitGalera(n, 'to become Primary', (x) => x.clusterStatus === 'Primary', { timeoutS: 30 });
+  ctx.observations[`bootstrap ${node}`] = { afterMs: Date.now() - t0, state: s };
+});
+
+const seqnoOf = (text: string, re: RegExp) => { const m = re.exec(text); return m ? Number(m[1]) : undefined; };
+
+/**
+ * Whole-cluster crash recovery by hand: read every member's grastate.dat and its --wsrep-recover position, pick the
+ * most advanced member, mark it safe_to_bootstrap and bootstrap it, then start the others (they rejoin by IST).
+ */
+export const recoverCrashedCluster = (): Step => step('recover the crashed cluster from the most advanced member', async (ctx) => {
+  const nodes = ctx.topo.members;
+  const seen: Array<{ node: StartedNode; grastate: string; recovered?: number }> = [];
+  for (const n of nodes) {
+    const g = await oneShot(n.context, { name: `${n.name}-grastate`, volume: n.volume, argv: ['cat', '/var/lib/mysql/grastate.dat'] });
+    const r = await oneShot(n.context, { name: `${n.name}-recover`, volume: n.volume, argv: [...n.adapter.serverCommand(n.spec.server), '--wsrep-recover'] });
+    seen.push({ node: n, grastate: g.stdout, recovered: seqnoOf(r.stderr + r.stdout, /Recovered position:\s*[0-9a-f-]+:(-?\d+)/) });
+  }
+  const best = seen.reduce((a, b) => ((b.recovered ?? -1) > (a.recovered ?? -1) ? b : a));
+  if (best.recovered === undefined) throw new Error(`no member recovered a position: ${JSON.stringify(seen.map((s) => s.grastate))}`);
+  await oneShot(best.node.context, { name: `${best.node.name}-safe`, volume: best.node.volume, argv: ['sed', '-i', 's/^safe_to_bootstrap: 0/safe_to_bootstrap: 1/', '/var/lib/mysql/grastate.dat'] });
+  await oneShot(best.node.context, { name: `${best.node.name}-mark`, volume: best.node.volume, argv: ['touch', '/var/lib/mysql/.fd-bootstrap-once'] });
+  await best.node.restart();
+  await waitGalera(best.node, 'to bootstrap a Primary component', isSynced);
+  for (const s of seen) if (s.node !== best.node) { await s.node.restart(); await waitGalera(s.node, 'to rejoin Synced', isSynced, { timeoutS: 180 }); }
+  ctx.observations['cluster recovery'] = {
+    members: seen.map((s) => ({ node: s.node.name, recoveredSeqno: s.recovered, grastate: s.grastate.trim().split('\n').filter((l) => /seqno|safe_to_bootstrap/.test(l)) })),
+    bootstrapped: best.node.name,
+  };
+});
+
+/** After the workload stopped: every member has committed the same last transaction. */
+export const galeraConverge = (timeoutS = 120): Step => step('every member converges', async (ctx) => {
+  const nodes = ctx.topo.members;
+  await waitUntil(async () => Promise.all(nodes.map(async (n) => (await galeraState(n)).lastCommitted)),
+    (seqs) => seqs.every((s) => s === seqs[0]), { what: 'every member to reach the same wsrep_last_committed', timeoutMs: timeoutS * 1000, intervalMs: 250 });
+});
+
+/** Every member equals the first: schema objects and every row. */
+export const galeraMembersEqual = (): Step => step('every member holds the same data', async (ctx) => {
+  const [first, ...rest] = ctx.topo.members;
+  for (const n of rest) for (const c of await compareServers(first!, n)) ctx.checks.push({ ...c, name: `${n.name}-${c.name}-equals-${first!.name}` });
+});
+
+/** The node came back through a full state transfer (SST), from its own log. */
+export const rejoinedBySst = (node: string): Step => step(`${node} rejoined by SST`, async (ctx) => {
+  const log = await ctx.topo.get(node).logsTail(2000);
+  const lines = log.split('\n').filter((l) => /SST (received|complete)|State transfer .* complete|IST received/i.test(l));
+  const sst = lines.some((l) => /SST (received|complete)|State transfer .* complete/i.test(l));
+  ctx.checks.push(check(`${node}-rejoined-by-sst`, sst ? [] : [{ database: '*', object: node, kind: 'no-sst-seen', actual: lines }], { logLines: lines.slice(-5) }));
+});
