@@ -78,7 +78,7 @@ const galeraArgs = (g: NonNullable<ServerOptions['galera']>) => [
   `--wsrep-node-address=${g.address}`,
   `--wsrep-node-name=${g.name}`,
   `--wsrep-sst-method=${g.sst}`,
-  '--wsrep-provider-options=evs.suspect_timeout=PT2S;evs.inactive_timeout=PT4S;evs.keepalive_period=PT0.5S;evs.inactive_check_period=PT0.5S;gmcast.peer_timeout=PT2S;pc.wait_prim_timeout=PT5S;gcache.size=128M',
+  '--wsrep-provider-options=evs.suspect_timeout=PT2S;evs.inactive_timeout=PT4S;evs.keepalive_period=PT0.5S;evs.inactive_check_period=PT0.5S;gmcast.peer_timeout=PT2S;pc.wait_prim_timeout=PT30S;gcache.size=128M',
   '--innodb-autoinc-lock-mode=2',
   '--binlog-format=ROW',
 ];

@@ -26,13 +26,17 @@ export const galeraClusterSize = (node: string, size: number): Step => step(`${n
 });
 
 /** After losing quorum, the node's component is non-Primary and it refuses queries (ERROR 1047), as the seed saw. */
-export const galeraRefusesWithoutQuorum = (node: string): Step => step(`${node} is non-Primary and refuses queries`, async (ctx) => {
+export const galeraRefusesWithoutQuorum = (node: string, via: 'network' | 'local' = 'network'): Step => step(`${node} is non-Primary and refuses queries`, async (ctx) => {
   const n = ctx.topo.get(node);
   const t0 = Date.now();
-  const st = await waitGalera(n, 'to leave the Primary component', (s) => s.clusterStatus !== 'Primary', { timeoutS: 60 })
+  const st = await waitGalera(n, 'to leave the Primary component', (s) => s.clusterStatus !== 'Primary', { timeoutS: 60, via })
     .then((v) => ({ ok: true, v }), (e: Error) => ({ ok: false, v: e.message }));
-  const refused = await n.query(workloadSql.presentWriteIds()).then(() => ({ refused: false, code: 0, message: 'query succeeded' }),
-    (e: { errno?: number; message?: string }) => ({ refused: true, code: e.errno ?? 0, message: String(e.message) }));
+  // Over the network the driver gives the error number; over the local socket the client prints "ERROR 1047 (08S01)".
+  const refused = await (via === 'network' ? n.query(workloadSql.presentWriteIds()) : n.localQuery(workloadSql.presentWriteIds()))
+    .then(() => ({ refused: false, code: 0, message: 'query succeeded' }),
+      (e: { errno?: number; message?: string }) => ({
+        refused: true, code: e.errno ?? Number(/ERROR (\d+)/.exec(String(e.message))?.[1] ?? 0), message: String(e.message).split('\n').slice(-1)[0],
+      }));
   ctx.observations[`quorum loss ${node}`] = { afterMs: Date.now() - t0, state: st.v, query: refused };
   ctx.checks.push(check(`${node}-non-primary-after-quorum-loss`, st.ok ? [] : [{ database: '*', object: node, kind: 'still-primary', actual: st.v }], { state: st.v }));
   ctx.checks.push(check(`${node}-refuses-queries-without-quorum`, refused.refused && refused.code === 1047 ? [] : [{ database: '*', object: node, kind: 'query-not-refused', actual: refused }], { error: refused }));

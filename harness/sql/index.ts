@@ -1,6 +1,6 @@
 export type { Dialect, Statement, ReplicationSource, ReplicaState } from './dialect.js';
 export { mariadb, mariadbReplicaState } from './mariadb.js';
-export { mysql, mysqlReplicaState } from './mysql.js';
+export { mysql, mysqlReplicaState, gtidSetFunctions } from './mysql.js';
 export * as inspect from './inspect.js';
 export { quoteId, qualified } from './inspect.js';
 export * as workloadSql from './workload.js';

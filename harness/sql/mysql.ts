@@ -54,6 +54,11 @@ export const mysql: Dialect = {
   cloneInto: (dir) => ({ sql: 'CLONE LOCAL DATA DIRECTORY = ?', values: [dir] }),
 };
 
+/** The server's own GTID set arithmetic (to check firedrill's against). */
+export const gtidSetFunctions = (a: string, b: string): Statement => ({
+  sql: 'SELECT GTID_SUBTRACT(?, ?) AS subtract, GTID_SUBSET(?, ?) AS subset', values: [a, b, a, b],
+});
+
 /** Reads SHOW REPLICA STATUS rows. */
 export function mysqlReplicaState(row: Record<string, unknown>): ReplicaState {
   const sbs = row['Seconds_Behind_Source'];

@@ -11,6 +11,7 @@ const CASES: Array<{ id: string; flavor: string; expectChecks: string[] }> = [
   { id: 'multi-source-replica-rebuild', flavor: 'mysql-9.7', expectChecks: ['fanin-gtid-equals-manifest', 'fanin-gtid-covers-every-source', 'fanin-data-equals-primary-a', 'fanin-data-equals-primary-b', 'fanin-ledger-primary-b'] },
   { id: 'galera-datadir-wiped', flavor: 'mariadb-11.8', expectChecks: ['galera-2-primary-with-2-members', 'galera-1-rejoined-by-sst', 'galera-2-data-equals-galera-1', 'galera-1-ledger'] },
   { id: 'galera-quorum-loss', flavor: 'mariadb-10.11', expectChecks: ['galera-1-non-primary-after-quorum-loss', 'galera-1-refuses-queries-without-quorum', 'galera-3-data-equals-galera-1', 'galera-2-ledger'] },
+  { id: 'galera-partition', flavor: 'mariadb-10.11', expectChecks: ['galera-3-non-primary-after-quorum-loss', 'galera-3-refuses-queries-without-quorum', 'galera-1-primary-with-2-members', 'galera-3-ledger'] },
   { id: 'replicas-die-one-by-one', flavor: 'mariadb-10.11', expectChecks: ['primary-stands-alone', 'replica-2-data-equals-primary', 'backup-replica-ledger'] },
 ];
 
