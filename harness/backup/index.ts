@@ -24,3 +24,5 @@ export function methodByName(name: string): PhysicalMethod {
   if (!m) throw new Error(`unknown backup method '${name}'`);
   return m;
 }
+export { packArtifact, unpackArtifact, copyPackage, loadKey, keyFingerprint, sidecarOf, PackageRejectedError, PACKAGE_FORMAT } from './package.js';
+export type { PackageInfo } from './package.js';

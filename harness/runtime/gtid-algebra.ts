@@ -16,6 +16,8 @@ export interface GtidAlgebra {
   advance(pos: string, gtid: string): string;
   /** Whether a position/set contains a transaction. */
   contains(pos: string, gtid: string): boolean;
+  /** How many transactions `to` has beyond `from` (`from` ≤ `to`). */
+  transactionsBetween(from: string, to: string): number;
 }
 
 const mariadb: GtidAlgebra = {
@@ -29,6 +31,11 @@ const mariadb: GtidAlgebra = {
     return formatMariaPos(p);
   },
   contains: (pos, gtid) => mariaLeq(parseMariaPos(gtid), parseMariaPos(pos)),
+  // Sequence numbers are consecutive within a domain.
+  transactionsBetween: (from, to) => {
+    const f = parseMariaPos(from);
+    return [...parseMariaPos(to)].reduce((n, [d, g]) => n + g.seq - (f.get(d)?.seq ?? 0), 0);
+  },
 };
 
 const mysql: GtidAlgebra = {
@@ -47,6 +54,8 @@ const mysql: GtidAlgebra = {
   },
   advance: (pos, gtid) => formatMysqlSet(union(parseMysqlSet(pos), parseMysqlSet(gtid))),
   contains: (pos, gtid) => isSubset(parseMysqlSet(gtid), parseMysqlSet(pos)),
+  transactionsBetween: (from, to) => [...subtract(parseMysqlSet(to), parseMysqlSet(from)).values()]
+    .reduce((n, iv) => n + iv.reduce((m, [a, b]) => m + b - a + 1, 0), 0),
 };
 
 export const GTID_ALGEBRA: Readonly<Record<Family, GtidAlgebra>> = { mariadb, mysql };

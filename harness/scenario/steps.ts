@@ -1,4 +1,10 @@
-import { artifactPath, physicalMethodFor } from '../backup/index.js';
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, stat, truncate, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { artifactPath, copyPackage, packArtifact, PackageRejectedError, physicalMethodFor, unpackArtifact } from '../backup/index.js';
+import { ArtifactRejectedError } from '../restore/index.js';
+import { listByLabel } from '../runtime/docker.js';
+import { LABEL_RUN } from '../runtime/run-context.js';
 import { waitUntil } from '../exec/index.js';
 import { supervisedRestarts, withFault, type Fault } from '../faults/index.js';
 import { restorePhysical } from '../restore/index.js';
@@ -272,4 +278,86 @@ export const divergesExactlyBy = (node: string, row: RowRef): Step => step(`${no
 /** The repair after a skip: apply the skipped DELETE by hand on the replica, outside the binary log. */
 export const repairSkipped = (node: string, row: RowRef): Step => step(`apply the skipped DELETE on ${node} by hand`, async (ctx) => {
   for (const s of crashSql.deleteLocally(row)) await ctx.topo.get(node).query(s);
+});
+
+/** Records where the primary stands before it is lost (its last GTID and when). */
+export const notePrimaryPosition = (): Step => step('note the primary\'s last position', async (ctx) => {
+  ctx.vars.set('primary-final', { gtid: await gtidExecuted(ctx.topo.primary), at: Date.now() });
+});
+
+/**
+ * The real RPO of restoring the backup alone, measured two ways that must agree: the acknowledged writes the
+ * restored node lacks (ledger), and the transactions the primary committed after the backup's GTID point.
+ */
+export const rpoOfBackupAlone = (node: string): Step => step(`RPO of the backup alone on ${node}`, async (ctx) => {
+  const n = ctx.topo.get(node);
+  const { manifest } = latest(ctx);
+  const final = ctx.vars.get('primary-final') as { gtid: string; at: number } | undefined;
+  if (!final) throw new Error('the primary\'s final position was not noted');
+  const present = new Set(await presentLedgerIds(n, ctx.workload.db));
+  const acked = ctx.workload.ledger.byOutcome('acked');
+  const lost = acked.filter((e) => !present.has(e.id));
+  const afterPoint = n.adapter.gtid.transactionsBetween(manifest.position.gtid, final.gtid);
+  const newestKept = Math.max(0, ...acked.filter((e) => present.has(e.id)).map((e) => e.doneAt));
+  const rpo = {
+    lostAcknowledgedWrites: lost.length, firstLostId: lost[0]?.id, lastLostId: lost[lost.length - 1]?.id,
+    transactionsAfterBackupPoint: afterPoint, backupGtid: manifest.position.gtid, primaryFinalGtid: final.gtid,
+    secondsFromBackupPointToFailure: newestKept ? (final.at - newestKept) / 1000 : null,
+  };
+  ctx.observations['rpo of the backup alone'] = rpo;
+  ctx.checks.push(check('rpo-equals-transactions-after-backup-point', lost.length === afterPoint ? [] : [{
+    database: '*', object: node, kind: 'rpo-mismatch', expected: afterPoint, actual: lost.length }], rpo));
+});
+
+/** Packs the latest artifact (zstd + AES-256-GCM, key generated for this drill, kept in memory) and uploads it. */
+export const packageAndUpload = (): Step => step('package the latest artifact and upload it to the store', async (ctx) => {
+  const a = latest(ctx);
+  const key = randomBytes(32);
+  const outgoing = join(ctx.store.hostDir, 'outgoing');
+  const remote = join(ctx.store.hostDir, 'remote');
+  await mkdir(outgoing, { recursive: true });
+  await mkdir(remote, { recursive: true });
+  const info = await packArtifact(a.dir, outgoing, key);
+  const uploaded = await copyPackage(join(outgoing, info.file), remote);
+  ctx.vars.set('package', { file: uploaded, key });
+  ctx.observations['package'] = { ...info, artifactBytes: a.manifest.totalBytes, ratio: +(info.bytes / a.manifest.totalBytes).toFixed(3) };
+});
+
+const packaged = (ctx: DrillContext) => {
+  const p = ctx.vars.get('package') as { file: string; key: Buffer } | undefined;
+  if (!p) throw new Error('no package has been uploaded in this drill');
+  return p;
+};
+
+/** Downloads the package, unpacks it (checks first), and restores it into a brand-new node. */
+async function restoreFromPackage(ctx: DrillContext, file: string, key: Buffer, as: string): Promise<void> {
+  const staging = await mkdtemp(join(ctx.store.hostDir, 'download-'));
+  const local = await copyPackage(file, staging);
+  const dir = await unpackArtifact(local, key, staging);
+  const r = await restorePhysical(ctx.tctx, dir, { name: as, serverId: 100 + ctx.topo.nextServerId(), readOnly: true });
+  ctx.topo.add(r.node);
+}
+
+export type Tamper = 'flip-byte' | 'truncate' | 'wrong-key';
+
+/** A bad copy of the package is refused with a clear error, before any container or volume is created. */
+export const refuseTampered = (kind: Tamper): Step => step(`refuse a package with ${kind}`, async (ctx) => {
+  const { file, key } = packaged(ctx);
+  const bad = await mkdtemp(join(ctx.store.hostDir, `tamper-${kind}-`));
+  const copy = await copyPackage(file, bad);
+  if (kind === 'flip-byte') { const b = await readFile(copy); b[Math.floor(b.length / 2)]! ^= 0x10; await writeFile(copy, b); }
+  if (kind === 'truncate') { const s = (await stat(copy)).size; await truncate(copy, Math.floor(s * 0.9)); }
+  const as = `tampered-${kind}`;
+  const outcome = await restoreFromPackage(ctx, copy, kind === 'wrong-key' ? randomBytes(32) : key, as)
+    .then(() => ({ refused: false, error: 'restore went ahead' }), (e: Error) => ({ refused: e instanceof PackageRejectedError || e instanceof ArtifactRejectedError, error: e.message }));
+  const touched = [...await listByLabel('container', `${LABEL_RUN}=${ctx.run.runId}`), ...await listByLabel('volume', `${LABEL_RUN}=${ctx.run.runId}`)]
+    .filter((n) => n.startsWith(ctx.run.name(as)));
+  ctx.checks.push(check(`tamper-${kind}-refused-before-any-server`, outcome.refused && touched.length === 0 ? [] : [{
+    database: '*', object: as, kind: 'tampered-package-not-refused', actual: { ...outcome, createdObjects: touched } }], { error: outcome.error }));
+});
+
+/** The intact package downloads, unpacks and restores into a new node. */
+export const restorePackaged = (as: string): Step => step(`restore the uploaded package as ${as}`, async (ctx) => {
+  const { file, key } = packaged(ctx);
+  await restoreFromPackage(ctx, file, key, as);
 });

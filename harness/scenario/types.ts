@@ -58,4 +58,7 @@ export interface ScenarioDefinition {
   phases: readonly Phase[];
   /** The node whose ledger verdict is the drill's RPO. */
   rpoNode: string;
+  /** The procedure loses data by design (e.g. a backup without binlogs): a non-zero RPO does not fail the drill,
+   * the drill's own checks judge whether it was measured exactly. */
+  expectsLoss?: boolean;
 }
