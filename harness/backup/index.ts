@@ -10,6 +10,7 @@ export { readManifest, parseManifest, hashTree, sha256File, MANIFEST_FILE, DATA_
 export { openStore, artifactPath, partialPath } from './store.js';
 export type { BackupStore } from './store.js';
 export { parseSlaveInfo, parseBinlogInfo } from './mariabackup.js';
+export { logicalBackup, DUMP_FILE } from './logical.js';
 
 const PHYSICAL: Record<Family, PhysicalMethod> = { mariadb: mariabackup, mysql: clonePlugin };
 

@@ -1,3 +1,4 @@
 export { verifyArtifact, ArtifactRejectedError } from './verify-artifact.js';
 export { restorePhysical } from './physical.js';
+export { restoreLogical } from './logical.js';
 export type { RestoreTarget, RestoreResult } from './physical.js';

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { artifactPath, copyPackage, packArtifact, PackageRejectedError, physicalMethodFor, unpackArtifact } from '../backup/index.js';
-import { ArtifactRejectedError } from '../restore/index.js';
+import { artifactPath, copyPackage, logicalBackup, packArtifact, PackageRejectedError, physicalMethodFor, unpackArtifact } from '../backup/index.js';
+import { ArtifactRejectedError, restoreLogical } from '../restore/index.js';
 import { listByLabel } from '../runtime/docker.js';
 import { LABEL_RUN } from '../runtime/run-context.js';
 import { waitUntil } from '../exec/index.js';
@@ -73,11 +73,21 @@ const latest = (ctx: DrillContext) => {
   return a;
 };
 
-/** Restores the latest artifact into a brand-new node with a new server id (checksums verified first). */
+/** Logical dump of a replica with the flavor's dump tool; the artifact lands in the store. */
+export const logicalBackupOf = (from: string): Step => step(`logical dump of ${from}`, async (ctx) => {
+  const n = ctx.topo.get(from);
+  const id = `logical-${from}-${ctx.artifacts.length + 1}`;
+  const manifest = await logicalBackup(n, ctx.store, id, ctx.progress);
+  ctx.artifacts.push({ dir: artifactPath(ctx.store, id), manifest });
+  ctx.observations[`backup ${id}`] = { gtid: manifest.position.gtid, totalBytes: manifest.totalBytes, timings: manifest.timings };
+});
+
+/** Restores the latest artifact (physical or logical) into a brand-new node with a new server id (checksums verified first). */
 export const restoreLatest = (as: string): Step => step(`restore latest artifact as ${as}`, async (ctx) => {
   const a = latest(ctx);
   const serverId = 100 + ctx.topo.nextServerId();
-  const r = await restorePhysical(ctx.tctx, a.dir, { name: as, serverId, readOnly: true });
+  const restore = a.manifest.method === 'logical' ? restoreLogical : restorePhysical;
+  const r = await restore(ctx.tctx, a.dir, { name: as, serverId, readOnly: true });
   ctx.topo.add(r.node);
   ctx.observations[`restore ${as}`] = { artifact: a.manifest.id, serverId, timings: r.timings };
 });

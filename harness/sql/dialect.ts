@@ -45,6 +45,10 @@ export interface Dialect {
   poisonDelete(del: Statement): { statements: Statement[]; gtid: Statement };
   /** Skips one transaction on a stopped replica: `newPos` is the position past it (GTID algebra `advance`). */
   skipTransaction(gtid: string, newPos: string): Statement[];
+  /** Session statement the client runs before loading a logical dump: binary logging off, so no GTIDs are minted. */
+  loadSessionInit(): string;
+  /** After a logical load: make the server's replication position the dump's (where the dump does not do it). */
+  adoptReplicaPosition(gtid: string): Statement[];
   /** Physical copy of the whole server into a local directory (MySQL clone plugin); absent where unsupported. */
   cloneInto?(dir: string): Statement;
 }

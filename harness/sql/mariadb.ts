@@ -31,6 +31,8 @@ export const mariadb: Dialect = {
   version: () => ({ sql: 'SELECT VERSION() AS v' }),
   serverIdentity: () => ({ sql: 'SELECT @@server_id AS serverId, @@hostname AS host, @@version AS version' }),
   bulkSession: () => [],
+  loadSessionInit: () => 'SET SESSION sql_log_bin = 0',
+  adoptReplicaPosition: (gtid) => [{ sql: 'SET GLOBAL gtid_slave_pos = ?', values: [gtid] }],
   // Row events fire replica triggers with slave_run_triggers_for_rbr; the session's last GTID names the DELETE.
   poisonDelete: (del) => ({ statements: [del], gtid: { sql: 'SELECT @@SESSION.last_gtid AS gtid' } }),
   skipTransaction: (_gtid, newPos) => [{ sql: 'SET GLOBAL gtid_slave_pos = ?', values: [newPos] }],

@@ -35,6 +35,9 @@ export const mysql: Dialect = {
   version: () => ({ sql: 'SELECT VERSION() AS v' }),
   serverIdentity: () => ({ sql: 'SELECT @@server_id AS serverId, @@hostname AS host, @@version AS version' }),
   bulkSession: () => [{ sql: 'SET SESSION cte_max_recursion_depth = 10000000' }],
+  loadSessionInit: () => 'SET SESSION sql_log_bin = 0',
+  // mysqldump --set-gtid-purged=ON writes SET @@GLOBAL.GTID_PURGED into the dump itself.
+  adoptReplicaPosition: () => [],
   // MySQL replicas never fire triggers for row events, so the DELETE is logged as a statement (still accepted per
   // session). MySQL has no "last GTID" of a session, so the transaction gets a GTID of its own, chosen here.
   poisonDelete: (del) => ({
