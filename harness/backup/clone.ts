@@ -5,7 +5,7 @@ import type { PhysicalMethod } from './method.js';
 
 const copy: CopyStep = {
   method: 'clone',
-  async copy(node, dir, progress) {
+  async copy(node, { inContainer: dir }, progress) {
     const stmt = node.adapter.dialect.cloneInto?.(dir);
     if (!stmt) throw new Error(`${node.adapter.flavor.id} has no clone plugin`);
     const t0 = Date.now();

@@ -9,8 +9,9 @@ import { artifactPath, partialPath, type BackupStore } from './store.js';
 /** What a physical method does inside the common replica protocol. */
 export interface CopyStep {
   method: string;
-  /** Copies the server into `inContainerDir` (which must not exist yet); returns timings of its own. */
-  copy(node: StartedNode, inContainerDir: string, progress: (m: string) => void): Promise<Record<string, number>>;
+  /** Copies the server into the target folder (which must not exist yet), given as the node sees it and as the host
+   * sees it; returns timings of its own. */
+  copy(node: StartedNode, target: { inContainer: string; onHost: string }, progress: (m: string) => void): Promise<Record<string, number>>;
   /** The GTID position of the copy, read from the copy where the tool records it. */
   position(node: StartedNode, hostDataDir: string, snapshotGtid: string): Promise<Pick<Manifest['position'], 'gtid' | 'binlog'>>;
 }
@@ -40,7 +41,7 @@ export async function backupFromReplica(step: CopyStep, node: StartedNode, store
       progress(`${node.name}: SQL thread stopped at ${snapshotGtid}; taking the pre-backup snapshot`);
       snapshot = await takeSnapshot(node);
       timings['snapshotMs'] = Date.now() - t0;
-      Object.assign(timings, await step.copy(node, `${store.containerDir}/${id}.partial/${DATA_DIR}`, progress));
+      Object.assign(timings, await step.copy(node, { inContainer: `${store.containerDir}/${id}.partial/${DATA_DIR}`, onHost: join(partial, DATA_DIR) }, progress));
     } finally {
       for (const c of channels) await node.query(d.startReplicaSqlThread(c));
     }

@@ -1,6 +1,7 @@
 import type { FlavorAdapter } from '../runtime/adapter.js';
 import type { Family } from '../runtime/flavors.js';
 import { clonePlugin } from './clone.js';
+import { fsSnapshot } from './fs-snapshot.js';
 import { mariabackup } from './mariabackup.js';
 import type { PhysicalMethod } from './method.js';
 
@@ -19,9 +20,12 @@ export function physicalMethodFor(adapter: FlavorAdapter): PhysicalMethod {
   return PHYSICAL[adapter.flavor.family];
 }
 
+/** Physical methods that work on every flavor. */
+export const FS_SNAPSHOT: PhysicalMethod = fsSnapshot;
+
 /** The method that made an artifact, by the name its manifest records. */
 export function methodByName(name: string): PhysicalMethod {
-  const m = Object.values(PHYSICAL).find((x) => x.name === name);
+  const m = [...Object.values(PHYSICAL), fsSnapshot].find((x) => x.name === name);
   if (!m) throw new Error(`unknown backup method '${name}'`);
   return m;
 }

@@ -9,7 +9,7 @@ export const DUMP_FILE = 'dump.sql';
 
 const copy: CopyStep = {
   method: 'logical',
-  async copy(node, dir, progress) {
+  async copy(node, { inContainer: dir }, progress) {
     const dbs = await databasesInScope(node);
     await node.exec(['mkdir', '-p', dir]);
     const t0 = Date.now();

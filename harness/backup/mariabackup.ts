@@ -24,7 +24,7 @@ export function parseBinlogInfo(text: string): { file: string; pos: number; gtid
 
 const copy: CopyStep = {
   method: 'mariabackup',
-  async copy(node, dir, progress) {
+  async copy(node, { inContainer: dir }, progress) {
     const tb = Date.now();
     await withHeartbeat(progress, 'mariadb-backup --backup', node.exec(['mariadb-backup', '--backup', '--slave-info',
       '--safe-slave-backup', `--target-dir=${dir}`], { timeoutMs: 60 * 60_000 }));

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { artifactPath, copyPackage, logicalBackup, packArtifact, PackageRejectedError, physicalMethodFor, unpackArtifact } from '../backup/index.js';
+import { artifactPath, copyPackage, FS_SNAPSHOT, logicalBackup, packArtifact, PackageRejectedError, physicalMethodFor, unpackArtifact } from '../backup/index.js';
 import { ArtifactRejectedError, restoreLogical } from '../restore/index.js';
 import { listByLabel } from '../runtime/docker.js';
 import { LABEL_RUN } from '../runtime/run-context.js';
@@ -55,10 +55,13 @@ export const expectReplicating = (node: string, timeoutS = 120): Step => step(`$
   ctx.checks.push(check(`${node}-resumes-replication`, diffs, { positionAfterRestart: before, primaryPosition: primaryAt, catchUp: caught }));
 });
 
-/** Physical backup on a (backup) replica with the flavor's method; the artifact lands in the store. */
-export const physicalBackup = (from: string): Step => step(`physical backup of ${from}`, async (ctx) => {
+/**
+ * Physical backup on a (backup) replica with the flavor's method (mariabackup, clone), or with `fs-snapshot`
+ * (FLUSH TABLES WITH READ LOCK + frozen copy of the datadir); the artifact lands in the store.
+ */
+export const physicalBackup = (from: string, how: 'native' | 'fs-snapshot' = 'native'): Step => step(`${how === 'native' ? 'physical backup' : 'filesystem snapshot'} of ${from}`, async (ctx) => {
   const n = ctx.topo.get(from);
-  const method = physicalMethodFor(n.adapter);
+  const method = how === 'native' ? physicalMethodFor(n.adapter) : FS_SNAPSHOT;
   const id = `${method.name}-${from}-${ctx.artifacts.length + 1}`;
   const manifest = await method.backup(n, ctx.store, id, ctx.progress);
   ctx.artifacts.push({ dir: artifactPath(ctx.store, id), manifest });

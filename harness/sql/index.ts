@@ -6,6 +6,7 @@ export { quoteId, qualified } from './inspect.js';
 export * as workloadSql from './workload.js';
 export * as crashSql from './crash.js';
 export * as galeraSql from './galera.js';
+export * as backupSql from './backup.js';
 export type { RowRef } from './crash.js';
 import type { Family } from '../runtime/flavors.js';
 import type { Dialect, ReplicaState } from './dialect.js';

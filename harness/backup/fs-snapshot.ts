@@ -1,0 +1,56 @@
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { run } from '../exec/index.js';
+import { inspect } from '../runtime/docker.js';
+import { backupSql } from '../sql/index.js';
+import { DATA_DIR } from './manifest.js';
+import { backupFromReplica, type CopyStep } from './from-replica.js';
+import type { PhysicalMethod } from './method.js';
+
+/** Files that must not travel with a datadir copy: a server's identity (seed mysqlbackup.py leaves out auto.cnf). */
+const IDENTITY_FILES = ['auto.cnf'];
+
+const copy: CopyStep = {
+  method: 'fs-snapshot',
+  async copy(node, { onHost }, progress) {
+    const vol = await inspect<{ Mountpoint: string }>('volume', node.volume);
+    const conn = await node.connect();
+    const t0 = Date.now();
+    try {
+      await conn.query(backupSql.flushTablesWithReadLock().sql);
+      const lockedAt = Date.now();
+      await node.exec(['sync']);
+      await node.pause(); // the freeze (xfs_freeze in the seed): nothing in the server touches a file now
+      const tc = Date.now();
+      try {
+        progress(`${node.name}: writes blocked and server frozen: copying its datadir volume`);
+        await run(['cp', '-a', `${vol.Mountpoint}/.`, `${onHost}/`], { timeoutMs: 60 * 60_000 });
+      } finally {
+        await node.unpause(); // the thaw
+      }
+      const copyMs = Date.now() - tc;
+      await conn.query(backupSql.unlockTables().sql);
+      const writesBlockedMs = Date.now() - lockedAt;
+      for (const f of IDENTITY_FILES) await rm(join(onHost, f), { force: true });
+      return { lockAndFlushMs: lockedAt - t0, copyMs, writesBlockedMs };
+    } finally {
+      conn.destroy();
+    }
+  },
+  // Taken with the replica's SQL thread(s) stopped: the copy holds exactly the snapshot's GTID position.
+  position: async (_node, _dir, snapshotGtid) => ({ gtid: snapshotGtid }),
+};
+
+/**
+ * The seed's EBS/LVM snapshot pattern: FLUSH TABLES WITH READ LOCK, sync, freeze (the container is frozen with
+ * docker pause, as xfs_freeze freezes a filesystem), copy the datadir volume, thaw, UNLOCK TABLES. How long writes
+ * were blocked is recorded. The copy is crash-consistent: a restored server runs InnoDB recovery on start.
+ */
+export const fsSnapshot: PhysicalMethod = {
+  name: 'fs-snapshot',
+  backup: (node, store, id, progress) => backupFromReplica(copy, node, store, id, progress),
+  restoreSteps: (artifactMount: string) => [
+    ['cp', '-a', `${artifactMount}/${DATA_DIR}/.`, '/var/lib/mysql/'],
+    ['chown', '-R', 'mysql:mysql', '/var/lib/mysql'],
+  ],
+};
