@@ -36,14 +36,19 @@ export async function backupFromReplica(step: CopyStep, node: StartedNode, store
     for (const c of channels) await node.query(d.stopReplicaSqlThread(c));
     let snapshotGtid: string;
     let snapshot;
+    let copyError: unknown;
     try {
       snapshotGtid = await gtidReplicaPos(node);
       progress(`${node.name}: SQL thread stopped at ${snapshotGtid}; taking the pre-backup snapshot`);
       snapshot = await takeSnapshot(node);
       timings['snapshotMs'] = Date.now() - t0;
       Object.assign(timings, await step.copy(node, { inContainer: `${store.containerDir}/${id}.partial/${DATA_DIR}`, onHost: join(partial, DATA_DIR) }, progress));
+    } catch (e) {
+      copyError = e;
+      throw e;
     } finally {
-      for (const c of channels) await node.query(d.startReplicaSqlThread(c));
+      // Restart replication; if the copy already failed (e.g. the node died), its error is the one reported.
+      try { for (const c of channels) await node.query(d.startReplicaSqlThread(c)); } catch (e) { if (!copyError) throw e; }
     }
     const dataDir = join(partial, DATA_DIR);
     const position = await step.position(node, dataDir, snapshotGtid);

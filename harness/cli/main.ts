@@ -20,7 +20,7 @@ usage: firedrill <command> [options]
 
 commands:
   list [--json]                     the scenarios
-  run <id> [--flavor F | --all-flavors] [--param k=v] [--keep-artifacts] [--json]
+  run <id> [--flavor F | --all-flavors] [--param k=v] [--keep-artifacts] [--fault-during-backup] [--json]
                                     run a drill (exit 0 pass, 1 fail, 2 could not run)
   suite [name] [--json]             run a named suite of drills (default: "default")
   verify --source DSN --target DSN [--databases a,b] [--gtid] [--json]
@@ -31,13 +31,16 @@ commands:
 
 Every command takes --help.`,
   list: 'usage: firedrill list [--json]\n\nLists the scenarios. --json: an array of {id, description, flavors, params}.',
-  run: `usage: firedrill run <id> [--flavor F | --all-flavors] [--param name=value]... [--keep-artifacts] [--json]
+  run: `usage: firedrill run <id> [--flavor F | --all-flavors] [--param name=value]... [--keep-artifacts] [--fault-during-backup] [--json]
 
 Runs one drill and writes reports/<run-id>/{result.json,summary.md,junit.xml,ledger.json}.
   --flavor F          ${Object.keys(FLAVORS).join(' | ')} (default ${DEFAULT_FLAVOR})
   --all-flavors       run on every flavor the scenario supports, one after another (--json: an array)
   --param k=v         a scenario parameter (see 'firedrill list')
   --keep-artifacts    keep the backup store under the report folder
+  --fault-during-backup
+                      SIGKILL the backup node in the middle of each backup: it must fail loudly and leave nothing a
+                      restore would accept; the retry must succeed (checks backup-fault-*, backup-retry-succeeds)
   --json              print the result object on stdout and nothing else there
 Exit: 0 pass, 1 fail, 2 could not run. Everything started is removed at the end, also on Ctrl-C.`,
   suite: 'usage: firedrill suite [name] [--json]\n\nRuns every drill of a suite in turn. Suites: ' + [...Object.keys(SUITES), 'matrix (every scenario on every flavor it supports)'].join(', '),
@@ -75,7 +78,9 @@ function parseParams(list: string[] | undefined): Record<string, number> {
 }
 
 /** Runs one drill with its own run context, torn down in finally and on SIGINT/SIGTERM. */
-async function drill(id: string, flavorId: FlavorId, params: Record<string, number>, keepArtifacts: boolean): Promise<DrillResult> {
+interface DrillFlags { keepArtifacts: boolean; faultDuringBackup: boolean }
+
+async function drill(id: string, flavorId: FlavorId, params: Record<string, number>, flags: DrillFlags): Promise<DrillResult> {
   const def = await findScenario(id);
   resolveParams(def, params); // bad input is refused before anything starts
   if (!def.flavors.includes(flavorId)) throw new UsageError(`scenario ${def.id} does not run on ${flavorId} (supported: ${def.flavors.join(', ')})`);
@@ -91,7 +96,7 @@ async function drill(id: string, flavorId: FlavorId, params: Record<string, numb
   process.once('SIGTERM', onSignal);
   try {
     progress(`run ${run.runId}: ${def.id} on ${flavorId}`);
-    const r = await runScenario(def, { flavor: flavorId, params, run, progress, keepArtifacts });
+    const r = await runScenario(def, { flavor: flavorId, params, run, progress, ...flags });
     return r;
   } finally {
     const failures = await run.teardown();
@@ -102,8 +107,9 @@ async function drill(id: string, flavorId: FlavorId, params: Record<string, numb
 }
 
 async function cmdRun(args: string[]): Promise<number> {
-  const { values, positionals } = parse(() => parseArgs({ args, allowPositionals: true, strict: true, options: { flavor: { type: 'string' }, 'all-flavors': { type: 'boolean' }, param: { type: 'string', multiple: true }, 'keep-artifacts': { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean' } } }));
+  const { values, positionals } = parse(() => parseArgs({ args, allowPositionals: true, strict: true, options: { flavor: { type: 'string' }, 'all-flavors': { type: 'boolean' }, param: { type: 'string', multiple: true }, 'keep-artifacts': { type: 'boolean' }, 'fault-during-backup': { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean' } } }));
   if (values.help) { out(HELP['run']!); return 0; }
+  const flags: DrillFlags = { keepArtifacts: !!values['keep-artifacts'], faultDuringBackup: !!values['fault-during-backup'] };
   if (positionals.length !== 1) throw new UsageError('run takes exactly one scenario id (see firedrill list)');
   if (values['all-flavors'] && values.flavor) throw new UsageError('give --flavor or --all-flavors, not both');
   const params = parseParams(values.param);
@@ -111,7 +117,7 @@ async function cmdRun(args: string[]): Promise<number> {
     const def = await findScenario(positionals[0]!);
     const results: DrillResult[] = [];
     for (const f of def.flavors) {
-      const r = await drill(def.id, f, params, !!values['keep-artifacts']);
+      const r = await drill(def.id, f, params, flags);
       results.push(r);
       if (!values.json) out(consoleSummary(r));
     }
@@ -120,7 +126,7 @@ async function cmdRun(args: string[]): Promise<number> {
     return results.every((r) => r.verdict === 'pass') ? 0 : 1;
   }
   const f = flavorById(values.flavor ?? DEFAULT_FLAVOR).id;
-  const r = await drill(positionals[0]!, f, params, !!values['keep-artifacts']);
+  const r = await drill(positionals[0]!, f, params, flags);
   if (values.json) out(JSON.stringify(r, null, 2)); else out(consoleSummary(r));
   return r.verdict === 'pass' ? 0 : 1;
 }
@@ -135,7 +141,7 @@ async function cmdSuite(args: string[]): Promise<number> {
   if (!suite) throw new UsageError(`unknown suite '${name}' (known: ${[...Object.keys(SUITES), 'matrix'].join(', ')})`);
   const results: DrillResult[] = [];
   for (const item of suite) {
-    const r = await drill(item.scenario, item.flavor, item.params ?? {}, false);
+    const r = await drill(item.scenario, item.flavor, item.params ?? {}, { keepArtifacts: false, faultDuringBackup: false });
     results.push(r);
     if (!values.json) out(consoleSummary(r));
   }

@@ -81,6 +81,8 @@ export class NodeDefinition {
 export class StartedNode implements AsyncDisposable {
   private conn: mysql.Connection | undefined;
   private ip = '';
+  /** Rejecters of queries in flight on the shared connection: a dropped connection fails them at once. */
+  private readonly inFlight = new Set<(e: Error) => void>();
 
   constructor(private readonly ctx: TopologyContext, readonly spec: NodeSpec, readonly container: string, readonly volume: string) {}
 
@@ -150,18 +152,29 @@ export class StartedNode implements AsyncDisposable {
       c.on('error', () => { if (this.conn === c) this.conn = undefined; });
       this.conn = c;
     }
+    let reject!: (e: Error) => void;
+    const dropped = new Promise<never>((_, rej) => { reject = rej; });
+    this.inFlight.add(reject);
     try {
-      const [rows] = await this.conn.query(stmt.sql, stmt.values);
+      const [rows] = await Promise.race([this.conn.query(stmt.sql, stmt.values), dropped]);
       return rows as T[];
     } catch (e) {
       if (isConnectionError(e)) await this.dropConnection();
       throw e;
+    } finally {
+      this.inFlight.delete(reject);
     }
   }
 
+  /**
+   * Closes the shared connection. Queries still in flight fail at once: a killed or cut-off server never answers
+   * (no RST reaches the client), and destroying the socket alone does not settle them.
+   */
   async dropConnection(): Promise<void> {
     const c = this.conn;
     this.conn = undefined;
+    for (const rej of this.inFlight) rej(Object.assign(new Error(`${this.name}: connection dropped while a query was running`), { code: 'PROTOCOL_CONNECTION_LOST' }));
+    this.inFlight.clear();
     if (c) c.destroy();
   }
 

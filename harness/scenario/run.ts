@@ -44,6 +44,8 @@ export interface RunOptions {
   run: RunContext;
   progress: (m: string) => void;
   keepArtifacts?: boolean;
+  /** Kill the backup node in the middle of every backup: it must fail loudly, leave nothing restorable, and a retry must succeed. */
+  faultDuringBackup?: boolean;
 }
 
 /** Fills in defaults and refuses unknown or out-of-range parameters (bad input). */
@@ -129,7 +131,7 @@ export async function runScenario(def: ScenarioDefinition, o: RunOptions): Promi
       progress: o.progress,
     };
     ctx = { run: o.run, tctx, topo, store, workload, workloads, params, artifacts: [], faults: result.faults, checks: result.checks, vars: new Map(),
-      observations: result.observations, faultEnv, progress: o.progress };
+      observations: result.observations, faultEnv, progress: o.progress, options: { faultDuringBackup: o.faultDuringBackup } };
     const c = ctx;
     for (const ph of def.phases) await timed(ph.name, !!ph.recovery, ph.steps.map((s) => ({ name: s.name, run: () => s.run(c) })));
     for (const w of workloads.values()) if (w.isRunning) await w.stop();

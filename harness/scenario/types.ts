@@ -31,6 +31,8 @@ export interface DrillContext {
   /** What steps observed (timings, positions, lag), by step. */
   observations: Record<string, unknown>;
   faultEnv: FaultEnv;
+  /** Drill-wide options from the command line. */
+  options: { faultDuringBackup?: boolean };
   progress(m: string): void;
 }
 

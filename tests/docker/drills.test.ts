@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { cli, leftovers } from './helpers.js';
 
 /** Each drill once, through the CLI, on one flavor (the whole matrix: `firedrill suite matrix`). */
-const CASES: Array<{ id: string; flavor: string; expectChecks: string[] }> = [
+const FAULT_CHECKS = ['backup-fault-fails-loudly', 'backup-fault-leaves-no-restorable-artifact', 'backup-retry-succeeds'];
+const CASES: Array<{ id: string; flavor: string; expectChecks: string[]; args?: string[] }> = [
   { id: 'replica-kill-restore', flavor: 'mysql-9.7', expectChecks: ['restored-gtid-equals-manifest', 'restored-data-equals-primary', 'restored-ledger'] },
   { id: 'replica-partition', flavor: 'mysql-9.7', expectChecks: ['replica-1-replication-interrupted-by-fault', 'replica-1-data-equals-primary'] },
   { id: 'replica-pause', flavor: 'mariadb-11.8', expectChecks: ['replica-1-resumes-replication', 'replica-1-data-equals-primary'] },
@@ -16,12 +17,14 @@ const CASES: Array<{ id: string; flavor: string; expectChecks: string[] }> = [
   { id: 'encrypted-artifact-tamper', flavor: 'mariadb-10.11', expectChecks: ['tamper-flip-byte-refused-before-any-server', 'tamper-truncate-refused-before-any-server', 'tamper-wrong-key-refused-before-any-server', 'restored-checksum-table'] },
   { id: 'logical-restore', flavor: 'mariadb-11.8', expectChecks: ['restored-checksum-table', 'restored-gtid-equals-manifest', 'restored-data-equals-primary'] },
   { id: 'snapshot-restore', flavor: 'mysql-9.7', expectChecks: ['restored-checksum-table', 'restored-gtid-equals-manifest', 'restored-data-equals-primary'] },
+  { id: 'clone-restore', flavor: 'mysql-9.7', args: ['--fault-during-backup'], expectChecks: [...FAULT_CHECKS, 'restored-gtid-equals-manifest', 'restored-data-equals-primary'] },
+  { id: 'replica-kill-restore', flavor: 'mariadb-10.11', args: ['--fault-during-backup'], expectChecks: [...FAULT_CHECKS, 'restored-checksum-table'] },
   { id: 'replicas-die-one-by-one', flavor: 'mariadb-10.11', expectChecks: ['primary-stands-alone', 'replica-2-data-equals-primary', 'backup-replica-ledger'] },
 ];
 
-describe.each(CASES)('firedrill run $id --flavor $flavor', ({ id, flavor, expectChecks }) => {
+describe.each(CASES)('firedrill run $id --flavor $flavor $args', ({ id, flavor, expectChecks, args }) => {
   it('passes, names the observed effect, loses no acknowledged write, and leaves nothing behind', async () => {
-    const r = await cli(['run', id, '--flavor', flavor, '--param', 'bulkMb=2', '--json']);
+    const r = await cli(['run', id, '--flavor', flavor, '--param', 'bulkMb=2', ...(args ?? []), '--json']);
     const result = JSON.parse(r.stdout) as { verdict: string; runId: string; flavor: string; rpo: { lostAcknowledgedWrites: number }; checks: Array<{ name: string; valid: boolean }>; observations: Record<string, any> };
     expect(result.verdict, r.stderr.slice(-3000)).toBe('pass');
     expect(r.code).toBe(0);
@@ -36,6 +39,7 @@ describe.each(CASES)('firedrill run $id --flavor $flavor', ({ id, flavor, expect
     }
     const names = result.checks.map((c) => c.name);
     for (const c of expectChecks) expect(names).toContain(c);
+    expect(result.checks.filter((c) => !c.valid)).toEqual([]);
     expect(await leftovers(result.runId)).toEqual([]);
   });
 });
