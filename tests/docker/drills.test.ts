@@ -17,8 +17,8 @@ const CASES: Array<{ id: string; flavor: string; expectChecks: string[]; args?: 
   { id: 'encrypted-artifact-tamper', flavor: 'mariadb-10.11', expectChecks: ['tamper-flip-byte-refused-before-any-server', 'tamper-truncate-refused-before-any-server', 'tamper-wrong-key-refused-before-any-server', 'restored-checksum-table'] },
   { id: 'logical-restore', flavor: 'mariadb-11.8', expectChecks: ['restored-checksum-table', 'restored-gtid-equals-manifest', 'restored-data-equals-primary'] },
   { id: 'snapshot-restore', flavor: 'mysql-9.7', expectChecks: ['restored-checksum-table', 'restored-gtid-equals-manifest', 'restored-data-equals-primary'] },
-  { id: 'clone-restore', flavor: 'mysql-9.7', args: ['--fault-during-backup'], expectChecks: [...FAULT_CHECKS, 'restored-gtid-equals-manifest', 'restored-data-equals-primary'] },
-  { id: 'replica-kill-restore', flavor: 'mariadb-10.11', args: ['--fault-during-backup'], expectChecks: [...FAULT_CHECKS, 'restored-checksum-table'] },
+  { id: 'clone-restore', flavor: 'mysql-9.7', args: ['--fault-during-backup', '--param', 'bulkMb=20'], expectChecks: [...FAULT_CHECKS, 'restored-gtid-equals-manifest', 'restored-data-equals-primary'] },
+  { id: 'replica-kill-restore', flavor: 'mariadb-10.11', args: ['--fault-during-backup', '--param', 'bulkMb=20'], expectChecks: [...FAULT_CHECKS, 'restored-checksum-table'] },
   { id: 'replicas-die-one-by-one', flavor: 'mariadb-10.11', expectChecks: ['primary-stands-alone', 'replica-2-data-equals-primary', 'backup-replica-ledger'] },
 ];
 
