@@ -33,6 +33,8 @@ export interface FlavorAdapter {
   serverCommand(o: ServerOptions): string[];
   /** Where the server reads configuration drop-ins, and the drop-in that holds replication at the next start. */
   configDropIn: { dir: string; holdReplication: string };
+  /** Upgrades the system tables after the server was started on an older version's datadir. */
+  upgrade: readonly string[];
   /** The logical dump command (consistent snapshot, routines, events, triggers) writing to a file in the container. */
   logicalDump(databases: readonly string[], resultFile: string): string[];
   /** Where a supervised server writes its error log, and the text of the line it logs at every start. */
@@ -56,6 +58,7 @@ const mariadbAdapter = (flavor: Flavor): FlavorAdapter => ({
   configDropIn: { dir: '/etc/mysql/mariadb.conf.d', holdReplication: '[mysqld]\nskip-slave-start\n' },
   supervisedLog: SUPERVISED_LOG,
   startLogLine: ' as process ', // "Starting MariaDB 10.11.18-... as process 192"
+  upgrade: ['mariadb-upgrade'],
   logicalDump: (dbs, file) => ['mariadb-dump', '--databases', ...dbs, '--routines', '--events', '--triggers',
     '--single-transaction', '--hex-blob', '--gtid', '--dump-slave=2', `--result-file=${file}`],
   serverCommand: (o) => supervise(o, [
@@ -97,6 +100,7 @@ const mysqlAdapter = (flavor: Flavor): FlavorAdapter => ({
   configDropIn: { dir: '/etc/mysql/conf.d', holdReplication: '[mysqld]\nskip-replica-start\n' },
   supervisedLog: SUPERVISED_LOG,
   startLogLine: ' starting as process ', // "/usr/sbin/mysqld (mysqld 9.7.4-2) starting as process 640"
+  upgrade: [], // MySQL 8.0.16+ upgrades itself at start
   logicalDump: (dbs, file) => ['mysqldump', '--databases', ...dbs, '--routines', '--events', '--triggers',
     '--single-transaction', '--hex-blob', '--set-gtid-purged=ON', `--result-file=${file}`],
   // MySQL replicas never fire triggers for row events; replicaRunsTriggers has no switch here (the poison DELETE

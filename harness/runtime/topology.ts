@@ -36,6 +36,12 @@ export async function openTopologyContext(run: RunContext, flavorId: FlavorId, p
   return { run, network, adapter: adapterFor(flavor), image, creds, progress };
 }
 
+/** The same run, network and credentials with another flavor's image and adapter (an upgrade target). */
+export async function withFlavor(ctx: TopologyContext, flavorId: FlavorId): Promise<TopologyContext> {
+  const flavor = FLAVORS[flavorId];
+  return { ...ctx, adapter: adapterFor(flavor), image: await resolveImage(flavor, ctx.progress) };
+}
+
 const channelOf = (source: string) => source.replace(/^primary-?/, '') || undefined;
 
 /** The running nodes of a topology, by name. New nodes (restored ones) can be added. */

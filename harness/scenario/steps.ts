@@ -10,7 +10,8 @@ import { waitUntil } from '../exec/index.js';
 import { supervisedRestarts, withFault, type Fault, type FaultRecord } from '../faults/index.js';
 import { restorePhysical } from '../restore/index.js';
 import { gtidExecuted, gtidReplicaPos, replicaStates, waitCaughtUp } from '../runtime/replication.js';
-import { attachToSources } from '../runtime/topology.js';
+import { attachToSources, withFlavor } from '../runtime/topology.js';
+import type { FlavorId } from '../runtime/flavors.js';
 import { check, compareData, compareServers, databasesInScope, compareSnapshots, errantTransactions, gtidPositionsEqual, ledgerCheck, noErrantTransactions, presentLedgerIds, takeSnapshot } from '../verify/index.js';
 import { crashSql, workloadSql, type RowRef } from '../sql/index.js';
 import type { Difference } from '../verify/index.js';
@@ -402,4 +403,31 @@ export const refuseTampered = (kind: Tamper): Step => step(`refuse a package wit
 export const restorePackaged = (as: string): Step => step(`restore the uploaded package as ${as}`, async (ctx) => {
   const { file, key } = packaged(ctx);
   await restoreFromPackage(ctx, file, key, as);
+});
+
+/**
+ * Pre-upgrade validation: restores the latest artifact onto another flavor (a newer server), runs its upgrade,
+ * and verifies. Data (CHECK TABLE, CHECKSUM TABLE) must be unchanged; objects must all be there; definitions the
+ * upgrade rewrote are reported apart (observation "upgrade changed"), not as data loss.
+ */
+export const restoreOnto = (as: string, flavorId: FlavorId): Step => step(`restore the latest artifact onto ${flavorId} as ${as}, upgrade, verify`, async (ctx) => {
+  const a = latest(ctx);
+  const target = await withFlavor(ctx.tctx, flavorId);
+  const restore = a.manifest.method === 'logical' ? restoreLogical : restorePhysical;
+  const r = await restore(target, a.dir, { name: as, serverId: 100 + ctx.topo.nextServerId(), readOnly: true });
+  ctx.topo.add(r.node);
+  const t0 = Date.now();
+  const upgrade = r.node.adapter.upgrade.length ? (await r.node.exec(r.node.adapter.upgrade, { timeoutMs: 30 * 60_000 })).stdout.trim().split('\n').slice(-3) : ['(upgrades itself at start)'];
+  const snap = await takeSnapshot(r.node, a.manifest.snapshot.databases);
+  const [health, checksums, objects] = compareSnapshots(a.manifest.snapshot, snap);
+  ctx.checks.push({ ...health!, name: `${as}-check-table` }, { ...checksums!, name: `${as}-checksum-table` });
+  const diffs = (objects!.details['differences'] as Difference[]) ?? [];
+  const rewritten = diffs.filter((d) => d.kind.endsWith('-definition-differs'));
+  ctx.checks.push(check(`${as}-schema-objects-all-present`, diffs.filter((d) => !d.kind.endsWith('-definition-differs')), { objectsCompared: objects!.details['objectsCompared'] }));
+  ctx.checks.push(gtidPositionsEqual(r.node.adapter.gtid, a.manifest.position.gtid, await gtidReplicaPos(r.node), `${as}-gtid-equals-manifest`));
+  const [ver] = await r.node.query<{ v: string }>(r.node.adapter.dialect.version());
+  ctx.observations[`upgrade changed (${as})`] = {
+    from: a.manifest.serverVersion, to: ver?.v, method: a.manifest.method, upgradeMs: Date.now() - t0, upgradeOutput: upgrade,
+    definitionsRewritten: rewritten.map((d) => ({ object: `${d.database}.${d.object}`, kind: d.kind, where: d.where, before: d.expected, after: d.actual })),
+  };
 });

@@ -19,6 +19,7 @@ const CASES: Array<{ id: string; flavor: string; expectChecks: string[]; args?: 
   { id: 'snapshot-restore', flavor: 'mysql-9.7', expectChecks: ['restored-checksum-table', 'restored-gtid-equals-manifest', 'restored-data-equals-primary'] },
   { id: 'clone-restore', flavor: 'mysql-9.7', args: ['--fault-during-backup', '--param', 'bulkMb=20'], expectChecks: [...FAULT_CHECKS, 'restored-gtid-equals-manifest', 'restored-data-equals-primary'] },
   { id: 'replica-kill-restore', flavor: 'mariadb-10.11', args: ['--fault-during-backup', '--param', 'bulkMb=20'], expectChecks: [...FAULT_CHECKS, 'restored-checksum-table'] },
+  { id: 'pre-upgrade', flavor: 'mariadb-10.11', expectChecks: ['upgraded-physical-checksum-table', 'upgraded-logical-checksum-table', 'upgraded-physical-data-equals-primary', 'upgraded-logical-ledger'] },
   { id: 'replicas-die-one-by-one', flavor: 'mariadb-10.11', expectChecks: ['primary-stands-alone', 'replica-2-data-equals-primary', 'backup-replica-ledger'] },
 ];
 
