@@ -2,6 +2,7 @@
 // upload and a wrong key must each be refused with a clear error before any server is touched; the intact
 // package must restore and verify.
 import {
+  sakilaPlusBulk, ALL_FLAVORS,
   defineScenario, packageAndUpload, phase, physicalBackup, primaryReplicas, refuseTampered, restorePackaged,
   underLoad, verifyAgainstSnapshot,
 } from '../harness/scenario/index.js';
@@ -9,10 +10,9 @@ import {
 export default defineScenario({
   id: 'encrypted-artifact-tamper',
   description: 'package a backup (zstd + AES-256-GCM + sha256), upload it; a flipped byte, truncation, a wrong key are refused; the intact one restores',
-  flavors: ['mariadb-10.11', 'mariadb-11.8', 'mysql-9.7'],
-  params: { bulkMb: { default: 20, min: 0, description: 'size of the generated bulk table (MB)' } },
+  flavors: ALL_FLAVORS,
+  ...sakilaPlusBulk(),
   topology: primaryReplicas({ replicas: [], backupReplicas: ['backup-replica'] }),
-  data: { sakila: true, bulkMb: (p) => p['bulkMb']! },
   workload: { writers: 2, ratePerSec: 100 },
   phases: [
     phase('backup', [underLoad(100), physicalBackup('backup-replica'), packageAndUpload()]),

@@ -1,6 +1,7 @@
 // Seed "ten rules", rule 2: never write to a replica. Someone did; GTID comparison must name the errant
 // transaction, and the replica is rebuilt from the backup replica's artifact.
 import {
+  sakilaPlusBulk, ALL_FLAVORS,
   converge, defineScenario, detectErrant, equalsPrimary, errantWriteOn, ledgerHolds, noErrant, phase,
   physicalBackup, primaryReplicas, rebuildFromBackup, stopWorkload, underLoad,
 } from '../harness/scenario/index.js';
@@ -8,10 +9,9 @@ import {
 export default defineScenario({
   id: 'errant-write',
   description: 'a write lands on a read_only-off replica; detect the errant GTID, rebuild the replica from backup, verify',
-  flavors: ['mariadb-10.11', 'mariadb-11.8', 'mysql-9.7'],
-  params: { bulkMb: { default: 20, min: 0, description: 'size of the generated bulk table (MB)' } },
+  flavors: ALL_FLAVORS,
+  ...sakilaPlusBulk(),
   topology: primaryReplicas({ replicas: ['replica-1'], backupReplicas: ['backup-replica'] }),
-  data: { sakila: true, bulkMb: (p) => p['bulkMb']! },
   workload: { writers: 4, ratePerSec: 200 },
   phases: [
     phase('backup', [underLoad(200), physicalBackup('backup-replica')]),

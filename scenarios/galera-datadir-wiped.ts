@@ -1,6 +1,7 @@
 // Seed "MariaDB Galera": the node that bootstrapped the cluster loses its datadir and is SIGKILLed. The survivors
 // keep serving writes; the node rejoins with an empty datadir through a full state transfer (SST).
 import {
+  sakilaPlusBulk, MARIADB_FLAVORS,
   defineScenario, galera, galeraClusterSize, galeraConverge, galeraMembersEqual, galeraSynced, inject, ledgerHolds, phase,
   rejoinedBySst, startNode, stopWorkload, underLoad,
 } from '../harness/scenario/index.js';
@@ -10,10 +11,9 @@ const members = ['galera-1', 'galera-2', 'galera-3'];
 export default defineScenario({
   id: 'galera-datadir-wiped',
   description: 'delete the bootstrap node\'s datadir and SIGKILL it; survivors keep writing; it rejoins by SST; all three equal',
-  flavors: ['mariadb-10.11', 'mariadb-11.8'],
-  params: { bulkMb: { default: 20, min: 0, description: 'size of the generated bulk table (MB)' } },
+  flavors: MARIADB_FLAVORS,
+  ...sakilaPlusBulk(),
   topology: galera({ members, writeNode: 'galera-2' }),
-  data: { sakila: true, bulkMb: (p) => p['bulkMb']! },
   workload: { writers: 4, ratePerSec: 150 },
   phases: [
     phase('wipe', [underLoad(200), inject({ kind: 'wipe-datadir', target: 'galera-1', restart: false }), galeraClusterSize('galera-2', 2), underLoad(400)]),

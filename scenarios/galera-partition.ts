@@ -2,6 +2,7 @@
 // isolated node) must refuse queries; the majority keeps a Primary component and keeps writing; after the heal the
 // node rejoins (IST) and all three are equal.
 import {
+  sakilaPlusBulk, MARIADB_FLAVORS,
   defineScenario, galera, galeraClusterSize, galeraConverge, galeraMembersEqual, galeraRefusesWithoutQuorum,
   galeraSynced, ledgerHolds, phase, stopWorkload, underLoad, whileFaulted,
 } from '../harness/scenario/index.js';
@@ -11,10 +12,9 @@ const members = ['galera-1', 'galera-2', 'galera-3'];
 export default defineScenario({
   id: 'galera-partition',
   description: 'cut one Galera node off the network under load: the minority refuses queries, the majority writes on; heal, rejoin, all equal',
-  flavors: ['mariadb-10.11', 'mariadb-11.8'],
-  params: { bulkMb: { default: 20, min: 0, description: 'size of the generated bulk table (MB)' } },
+  flavors: MARIADB_FLAVORS,
+  ...sakilaPlusBulk(),
   topology: galera({ members, writeNode: 'galera-1' }),
-  data: { sakila: true, bulkMb: (p) => p['bulkMb']! },
   workload: { writers: 4, ratePerSec: 150 },
   phases: [
     phase('partition', [underLoad(200), whileFaulted({ kind: 'partition', target: 'galera-3' }, [

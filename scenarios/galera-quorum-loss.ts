@@ -2,6 +2,7 @@
 // bootstrapped (pc.bootstrap); the others rejoin. Then the whole cluster crashes and is recovered by hand from the
 // most advanced member (grastate.dat / --wsrep-recover, safe_to_bootstrap).
 import {
+  sakilaPlusBulk, MARIADB_FLAVORS,
   bootstrapSurvivor, defineScenario, galera, galeraConverge, galeraMembersEqual, galeraRefusesWithoutQuorum,
   galeraSynced, inject, ledgerHolds, phase, recoverCrashedCluster, stopWorkload, underLoad, whileFaulted,
 } from '../harness/scenario/index.js';
@@ -11,10 +12,9 @@ const members = ['galera-1', 'galera-2', 'galera-3'];
 export default defineScenario({
   id: 'galera-quorum-loss',
   description: 'kill 2 of 3 nodes: survivor non-Primary, bootstrap it, rejoin; then crash all 3 and recover from the most advanced',
-  flavors: ['mariadb-10.11', 'mariadb-11.8'],
-  params: { bulkMb: { default: 20, min: 0, description: 'size of the generated bulk table (MB)' } },
+  flavors: MARIADB_FLAVORS,
+  ...sakilaPlusBulk(),
   topology: galera({ members, writeNode: 'galera-1' }),
-  data: { sakila: true, bulkMb: (p) => p['bulkMb']! },
   workload: { writers: 4, ratePerSec: 150 },
   phases: [
     phase('quorum-loss', [underLoad(200), whileFaulted({ kind: 'kill', target: 'galera-2,galera-3' }, [

@@ -1,6 +1,7 @@
 // Two primaries fan into one replica. The fan-in replica dies with its datadir; it is rebuilt from a backup taken
 // on it earlier, both sources' positions come back from the artifact, and it catches up from both primaries.
 import {
+  sakilaPlusBulk, ALL_FLAVORS,
   catchUpFromSources, converge, defineScenario, equalsPrimary, gtidCoversSources, inject, ledgerHolds, multiSource,
   phase, physicalBackup, restoreLatest, stopWorkload, underLoad, verifyAgainstSnapshot,
 } from '../harness/scenario/index.js';
@@ -8,10 +9,9 @@ import {
 export default defineScenario({
   id: 'multi-source-replica-rebuild',
   description: 'fan-in replica of two primaries loses its datadir; rebuild from its own backup, restore both positions, catch up from both',
-  flavors: ['mariadb-10.11', 'mariadb-11.8', 'mysql-9.7'],
-  params: { bulkMb: { default: 20, min: 0, description: 'size of the generated bulk table on primary-b (MB)' } },
+  flavors: ALL_FLAVORS,
+  ...sakilaPlusBulk(),
   topology: multiSource({ sources: ['primary-a', 'primary-b'], backupReplicas: ['fanin'] }),
-  data: { sakila: true, bulkMb: (p) => p['bulkMb']! },
   workload: { writers: 2, ratePerSec: 100 },
   phases: [
     phase('backup', [underLoad(300), physicalBackup('fanin')]),

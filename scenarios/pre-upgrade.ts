@@ -2,6 +2,7 @@
 // MariaDB 11.8 (with mariadb-upgrade), verified, and replicate from the 10.11 primary. What the upgrade rewrote is
 // reported apart from anything that would be data loss.
 import {
+  sakilaPlusBulk,
   catchUpFromSources, converge, defineScenario, equalsPrimary, ledgerHolds, logicalBackupOf, phase, physicalBackup,
   primaryReplicas, restoreOnto, stopWorkload, underLoad,
 } from '../harness/scenario/index.js';
@@ -10,9 +11,8 @@ export default defineScenario({
   id: 'pre-upgrade',
   description: 'restore 10.11 backups (physical + logical) onto 11.8, run mariadb-upgrade, verify, replicate 10.11 → 11.8',
   flavors: ['mariadb-10.11'],
-  params: { bulkMb: { default: 20, min: 0, description: 'size of the generated bulk table (MB)' } },
+  ...sakilaPlusBulk(),
   topology: primaryReplicas({ replicas: [], backupReplicas: ['backup-replica'] }),
-  data: { sakila: true, bulkMb: (p) => p['bulkMb']! },
   workload: { writers: 4, ratePerSec: 150 },
   phases: [
     phase('physical', [underLoad(200), physicalBackup('backup-replica'), restoreOnto('upgraded-physical', 'mariadb-11.8')], { recovery: true }),

@@ -3,6 +3,7 @@
 // Recovery both ways a DBA would: (a) skip the poison transaction and repair the divergence it leaves;
 // (b) rebuild from the backup replica's last artifact and catch up past the poison once the cause is removed.
 import {
+  sakilaPlusBulk, ALL_FLAVORS,
   converge, defineScenario, divergesExactlyBy, equalsPrimary, ledgerHolds, noErrant, observeCrashLoop, phase,
   physicalBackup, poisonDelete, primaryReplicas, rebuildFromBackup, repairSkipped, skipPoison, stopWorkload,
   stuckBeforePoison, underLoad, whileFaulted,
@@ -15,10 +16,9 @@ const replicas = ['replica-1', 'backup-replica'];
 export default defineScenario({
   id: 'replica-crash-loop',
   description: 'a replicated DELETE crashes every replica (abort() in a UDF from a replica-only trigger) in a loop; recover by skip+repair and by rebuild',
-  flavors: ['mariadb-10.11', 'mariadb-11.8', 'mysql-9.7'],
-  params: { bulkMb: { default: 20, min: 0, description: 'size of the generated bulk table (MB)' } },
+  flavors: ALL_FLAVORS,
+  ...sakilaPlusBulk(),
   topology: primaryReplicas({ replicas: ['replica-1'], backupReplicas: ['backup-replica'], replicaServer: { supervised: true, replicaRunsTriggers: true } }),
-  data: { sakila: true, bulkMb: (p) => p['bulkMb']! },
   workload: { writers: 4, ratePerSec: 200 },
   phases: [
     phase('nightly-backup', [underLoad(200), physicalBackup('backup-replica')]),

@@ -1,6 +1,7 @@
 // Seed runbook "The road to continuous restore": a replica dies under load and must come back crash-safely;
 // the backup replica's backup must restore, match the snapshot taken just before it, and catch up with no loss.
 import {
+  sakilaPlusBulk, ALL_FLAVORS,
   catchUpFromSources, converge, defineScenario, equalsPrimary, expectReplicating, inject, ledgerHolds, phase,
   physicalBackup, primaryReplicas, restoreLatest, stopWorkload, underLoad, verifyAgainstSnapshot,
 } from '../harness/scenario/index.js';
@@ -8,10 +9,9 @@ import {
 export default defineScenario({
   id: 'replica-kill-restore',
   description: 'SIGKILL a replica under load, back up the backup replica, restore into a new node, verify and catch up',
-  flavors: ['mariadb-10.11', 'mariadb-11.8', 'mysql-9.7'],
-  params: { bulkMb: { default: 100, min: 0, description: 'size of the generated bulk table (MB)' } },
+  flavors: ALL_FLAVORS,
+  ...sakilaPlusBulk(100),
   topology: primaryReplicas({ replicas: ['replica-1'], backupReplicas: ['backup-replica'] }),
-  data: { sakila: true, bulkMb: (p) => p['bulkMb']! },
   workload: { writers: 4, ratePerSec: 200 },
   phases: [
     phase('replica-crash', [

@@ -1,5 +1,6 @@
 // A replica is cut off the network while writes continue; after the heal it must catch up on its own.
 import {
+  sakilaPlusBulk, ALL_FLAVORS,
   converge, defineScenario, equalsPrimary, expectReplicating, ledgerHolds, phase, primaryReplicas,
   replicationInterrupted, stopWorkload, underLoad, whileFaulted,
 } from '../harness/scenario/index.js';
@@ -7,10 +8,9 @@ import {
 export default defineScenario({
   id: 'replica-partition',
   description: 'cut a replica off the network under load (docker network disconnect), heal, prove it catches up',
-  flavors: ['mariadb-10.11', 'mariadb-11.8', 'mysql-9.7'],
-  params: { bulkMb: { default: 20, min: 0, description: 'size of the generated bulk table (MB)' } },
+  flavors: ALL_FLAVORS,
+  ...sakilaPlusBulk(),
   topology: primaryReplicas({ replicas: ['replica-1', 'replica-2'] }),
-  data: { sakila: true, bulkMb: (p) => p['bulkMb']! },
   workload: { writers: 4, ratePerSec: 200 },
   phases: [
     phase('partition', [

@@ -1,5 +1,6 @@
 // A replica freezes (docker pause) for longer than the replication timeouts while writes continue.
 import {
+  sakilaPlusBulk, ALL_FLAVORS,
   converge, defineScenario, equalsPrimary, expectReplicating, ledgerHolds, phase, primaryReplicas,
   stopWorkload, underLoad, whileFaulted,
 } from '../harness/scenario/index.js';
@@ -7,10 +8,9 @@ import {
 export default defineScenario({
   id: 'replica-pause',
   description: 'freeze a replica past slave_net_timeout (10 s) under load, thaw it, prove convergence',
-  flavors: ['mariadb-10.11', 'mariadb-11.8', 'mysql-9.7'],
-  params: { bulkMb: { default: 20, min: 0, description: 'size of the generated bulk table (MB)' } },
+  flavors: ALL_FLAVORS,
+  ...sakilaPlusBulk(),
   topology: primaryReplicas({ replicas: ['replica-1', 'replica-2'] }),
-  data: { sakila: true, bulkMb: (p) => p['bulkMb']! },
   workload: { writers: 4, ratePerSec: 200 },
   phases: [
     // 3000 writes at 200/s hold the freeze ~15 s, past the 10 s replication timeout.

@@ -1,6 +1,7 @@
 // Seed "continuous restore": replicas died one after another until the primary stood alone, datadirs lost.
 // Recovery: rebuild every replica from the latest backup artifact and catch up from the primary by GTID.
 import {
+  sakilaPlusBulk, ALL_FLAVORS,
   converge, defineScenario, equalsPrimary, inject, ledgerHolds, phase, physicalBackup, primaryReplicas,
   primaryStandsAlone, rebuildFromBackup, stopWorkload, underLoad,
 } from '../harness/scenario/index.js';
@@ -10,10 +11,9 @@ const replicas = ['replica-1', 'replica-2', 'backup-replica'];
 export default defineScenario({
   id: 'replicas-die-one-by-one',
   description: 'under load, SIGKILL every replica in turn and lose its datadir; rebuild all from the last backup, verify each',
-  flavors: ['mariadb-10.11', 'mariadb-11.8', 'mysql-9.7'],
-  params: { bulkMb: { default: 20, min: 0, description: 'size of the generated bulk table (MB)' } },
+  flavors: ALL_FLAVORS,
+  ...sakilaPlusBulk(),
   topology: primaryReplicas({ replicas: ['replica-1', 'replica-2'], backupReplicas: ['backup-replica'] }),
-  data: { sakila: true, bulkMb: (p) => p['bulkMb']! },
   workload: { writers: 4, ratePerSec: 200 },
   phases: [
     phase('nightly-backup', [underLoad(200), physicalBackup('backup-replica')]),

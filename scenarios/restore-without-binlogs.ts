@@ -1,6 +1,7 @@
 // The primary and its replica are lost; no binlogs survive. Only the last physical backup is restored, and the
 // drill reports the real RPO: exactly which acknowledged writes are gone, checked against the GTID arithmetic.
 import {
+  sakilaPlusBulk, ALL_FLAVORS,
   defineScenario, inject, notePrimaryPosition, phase, physicalBackup, primaryReplicas, restoreLatest, rpoOfBackupAlone,
   stopWorkload, underLoad, verifyAgainstSnapshot,
 } from '../harness/scenario/index.js';
@@ -8,10 +9,9 @@ import {
 export default defineScenario({
   id: 'restore-without-binlogs',
   description: 'lose the primary (and its replica) after the last backup; restore the backup alone and measure the exact RPO',
-  flavors: ['mariadb-10.11', 'mariadb-11.8', 'mysql-9.7'],
-  params: { bulkMb: { default: 20, min: 0, description: 'size of the generated bulk table (MB)' } },
+  flavors: ALL_FLAVORS,
+  ...sakilaPlusBulk(),
   topology: primaryReplicas({ replicas: [], backupReplicas: ['backup-replica'] }),
-  data: { sakila: true, bulkMb: (p) => p['bulkMb']! },
   workload: { writers: 4, ratePerSec: 200 },
   phases: [
     phase('backup', [underLoad(200), physicalBackup('backup-replica')]),

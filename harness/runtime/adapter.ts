@@ -45,6 +45,8 @@ export interface FlavorAdapter {
 }
 
 const SUPERVISED_LOG = '/var/log/mysql/error.log';
+/** Flags every node of both families gets: identity, binary and relay logs. */
+const commonServerArgs = (o: ServerOptions) => [`--server-id=${o.serverId}`, '--log-bin=mysql-bin', '--relay-log=relay-bin', `--report-host=node-${o.serverId}`];
 const supervise = (o: ServerOptions, server: string[]) =>
   (o.supervised ? ['mysqld_safe', '--skip-syslog', `--log-error=${SUPERVISED_LOG}`, ...server.slice(1)] : server);
 
@@ -63,10 +65,7 @@ const mariadbAdapter = (flavor: Flavor): FlavorAdapter => ({
     '--single-transaction', '--hex-blob', '--gtid', '--dump-slave=2', `--result-file=${file}`],
   serverCommand: (o) => supervise(o, [
     'mariadbd',
-    `--server-id=${o.serverId}`,
-    '--log-bin=mysql-bin',
-    '--relay-log=relay-bin',
-    `--report-host=node-${o.serverId}`,
+    ...commonServerArgs(o),
     ...(o.gtidDomainId !== undefined ? [`--gtid-domain-id=${o.gtidDomainId}`] : []),
     ...(o.readOnly ? ['--read-only=ON'] : []),
     ...(o.skipReplicaStart ? ['--skip-slave-start'] : []),
@@ -107,10 +106,7 @@ const mysqlAdapter = (flavor: Flavor): FlavorAdapter => ({
   // is logged as a statement instead, see the dialect).
   serverCommand: (o) => supervise(o, [
     'mysqld',
-    `--server-id=${o.serverId}`,
-    '--log-bin=mysql-bin',
-    '--relay-log=relay-bin',
-    `--report-host=node-${o.serverId}`,
+    ...commonServerArgs(o),
     '--plugin-load-add=mysql_clone.so',
     ...(o.readOnly ? ['--read-only=ON'] : []),
     ...(o.skipReplicaStart ? ['--skip-replica-start'] : []),

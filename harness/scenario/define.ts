@@ -2,6 +2,7 @@ import type { BackupStore } from '../backup/index.js';
 import type { ServerOptions } from '../runtime/adapter.js';
 import type { Mount } from '../runtime/node.js';
 import type { Phase, ScenarioDefinition, Step, TopologyPlan } from './types.js';
+import { catchUpFromSources, converge, equalsPrimary, ledgerHolds, restoreLatest, stopWorkload, verifyAgainstSnapshot } from './steps.js';
 
 export function defineScenario(def: ScenarioDefinition): ScenarioDefinition {
   const names = new Set<string>();
@@ -50,4 +51,26 @@ export function primaryReplicas(p: { replicas: readonly string[]; backupReplicas
       ],
     }),
   };
+}
+
+/** Every flavor, and the MariaDB ones (Galera, mariabackup, upgrades). */
+export const ALL_FLAVORS = ['mariadb-10.11', 'mariadb-11.8', 'mysql-9.7'] as const;
+export const MARIADB_FLAVORS = ['mariadb-10.11', 'mariadb-11.8'] as const;
+
+/** The standard data: Sakila plus a generated bulk table whose size is the `bulkMb` parameter. */
+export function sakilaPlusBulk(defaultMb = 20): Pick<ScenarioDefinition, 'params' | 'data'> {
+  return {
+    params: { bulkMb: { default: defaultMb, min: 0, description: 'size of the generated bulk table (MB)' } },
+    data: { sakila: true, bulkMb: (p) => p['bulkMb']! },
+  };
+}
+
+/** The tail of every restore drill: restore the latest artifact, verify it at the backup point, catch up, verify. */
+export function restoreVerifyCatchUp(as: string, alsoConverge: readonly string[] = []): Phase[] {
+  return [
+    phase('restore', [restoreLatest(as)], { recovery: true }),
+    phase('verify-restore', [verifyAgainstSnapshot(as)], { recovery: true }),
+    phase('catch-up', [catchUpFromSources(as)], { recovery: true }),
+    phase('verify', [stopWorkload(), converge([as, ...alsoConverge]), equalsPrimary(as), ledgerHolds(as)]),
+  ];
 }

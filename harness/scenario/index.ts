@@ -1,5 +1,5 @@
 export type { DrillContext, Step, Phase, ScenarioDefinition, ParamSpec, Params, TopologyPlan } from './types.js';
-export { defineScenario, phase, primaryReplicas, multiSource, galera } from './define.js';
+export { defineScenario, phase, primaryReplicas, multiSource, galera, sakilaPlusBulk, restoreVerifyCatchUp, ALL_FLAVORS, MARIADB_FLAVORS } from './define.js';
 export * from './steps.js';
 export * from './galera-steps.js';
 export { runScenario, resolveParams } from './run.js';
