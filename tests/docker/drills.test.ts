@@ -23,7 +23,7 @@ const CASES: Array<{ id: string; flavor: string; expectChecks: string[]; args?: 
   { id: 'replicas-die-one-by-one', flavor: 'mariadb-10.11', expectChecks: ['primary-stands-alone', 'replica-2-data-equals-primary', 'backup-replica-ledger'] },
 ];
 
-describe.each(CASES)('firedrill run $id --flavor $flavor $args', ({ id, flavor, expectChecks, args }) => {
+describe.each(CASES.map((c) => ({ ...c, extra: (c.args ?? []).join(' ') })))('firedrill run $id --flavor $flavor $extra', ({ id, flavor, expectChecks, args }) => {
   it('passes, names the observed effect, loses no acknowledged write, and leaves nothing behind', async () => {
     const r = await cli(['run', id, '--flavor', flavor, '--param', 'bulkMb=2', ...(args ?? []), '--json']);
     const result = JSON.parse(r.stdout) as { verdict: string; runId: string; flavor: string; rpo: { lostAcknowledgedWrites: number }; checks: Array<{ name: string; valid: boolean }>; observations: Record<string, any> };
