@@ -10,7 +10,7 @@ const labels = (run: string, pid: string) => ['--label', `firedrill.run=${run}`,
 
 afterAll(async () => {
   for (const r of [dead, live]) {
-    await docker(['rm', '-f', `fd-${r}-x`]).catch(() => undefined);
+    await docker(['rm', '-f', '-v', `fd-${r}-x`]).catch(() => undefined); // -v: the image declares a VOLUME
     await docker(['volume', 'rm', '-f', `fd-${r}-v`]).catch(() => undefined);
     await docker(['network', 'rm', `fd-${r}-n`]).catch(() => undefined);
   }
