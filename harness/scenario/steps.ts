@@ -341,7 +341,7 @@ export const rpoOfBackupAlone = (node: string): Step => step(`RPO of the backup 
   const acked = ctx.workload.ledger.byOutcome('acked');
   const lost = acked.filter((e) => !present.has(e.id));
   const afterPoint = n.adapter.gtid.transactionsBetween(manifest.position.gtid, final.gtid);
-  const newestKept = Math.max(0, ...acked.filter((e) => present.has(e.id)).map((e) => e.doneAt));
+  const newestKept = acked.reduce((m, e) => (present.has(e.id) ? Math.max(m, e.doneAt) : m), 0);
   const rpo = {
     lostAcknowledgedWrites: lost.length, firstLostId: lost[0]?.id, lastLostId: lost[lost.length - 1]?.id,
     transactionsAfterBackupPoint: afterPoint, backupGtid: manifest.position.gtid, primaryFinalGtid: final.gtid,

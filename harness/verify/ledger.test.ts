@@ -38,3 +38,15 @@ describe('ledger verdict', () => {
     expect(() => l.record({ id: 1, writer: 2, sentAt: 0, doneAt: 0, outcome: 'acked' })).toThrow(/twice/);
   });
 });
+
+describe('ledger at scale', () => {
+  it('summarises and judges 300k writes (more than a call takes as arguments)', () => {
+    const l = new Ledger();
+    for (let id = 1; id <= 300_000; id++) l.record({ id, writer: 1, sentAt: id, doneAt: id + 1, outcome: 'acked' });
+    expect(l.summary()).toMatchObject({ sent: 300_000, acked: 300_000, firstAckAt: 2, lastAckAt: 300_001 });
+    const present = Array.from({ length: 299_000 }, (_, i) => i + 1);
+    const v = judgeLedger(l, present);
+    expect(v.lost).toHaveLength(1000);
+    expect(v.lostSeconds).toBe(1); // last survivor acked at 299001 ms, last lost at 300001 ms
+  });
+});

@@ -24,10 +24,12 @@ export function judgeLedger(ledger: Ledger, presentIds: Iterable<number>, accept
   const ind = entries.filter((e) => e.outcome === 'indeterminate');
   let lostSeconds = 0;
   if (lostEntries.length) {
-    const firstLost = Math.min(...lostEntries.map((e) => e.doneAt));
-    const lastLost = Math.max(...lostEntries.map((e) => e.doneAt));
-    const survivorsBefore = entries.filter((e) => e.outcome === 'acked' && present.has(e.id) && e.doneAt <= firstLost);
-    const from = survivorsBefore.length ? Math.max(...survivorsBefore.map((e) => e.doneAt)) : firstLost;
+    // Loops, not Math.min(...spread): a long drill has more writes than a call may take arguments.
+    let firstLost = Infinity; let lastLost = -Infinity;
+    for (const e of lostEntries) { firstLost = Math.min(firstLost, e.doneAt); lastLost = Math.max(lastLost, e.doneAt); }
+    let from = -Infinity;
+    for (const e of entries) if (e.outcome === 'acked' && present.has(e.id) && e.doneAt <= firstLost) from = Math.max(from, e.doneAt);
+    if (from === -Infinity) from = firstLost;
     lostSeconds = (lastLost - from) / 1000;
   }
   return {
