@@ -1,6 +1,14 @@
 import { crashTrigger } from './crash-loop.js';
 import type { Fault, FaultHandler } from './types.js';
 
+/** The heal of faults that leave nodes down: start them again, unless the fault says `restart: false`. */
+const restartNodes = (timingKey: string): FaultHandler['heal'] => async (env, f, effect) => {
+  if (f['restart'] === false) return { note: 'left down for the recovery procedure' };
+  const t0 = Date.now();
+  for (const name of effect.nodes) for (const n of env.resolve(name)) await n.restart();
+  return { [timingKey]: Date.now() - t0 };
+};
+
 /**
  * SIGKILL (or another signal) to the server process; heal starts it again and waits until it answers.
  * With `restart: false` the heal leaves the nodes down: the drill's recovery procedure brings them back.
@@ -14,12 +22,7 @@ export const kill: FaultHandler = {
     const states = await Promise.all(nodes.map(async (n) => ({ node: n.name, ...(await n.state()) })));
     return { nodes: nodes.map((n) => n.name), observed: { afterKill: states } };
   },
-  async heal(env, f, effect) {
-    if (f['restart'] === false) return { note: 'left down for the recovery procedure' };
-    const t0 = Date.now();
-    for (const name of effect.nodes) for (const n of env.resolve(name)) await n.restart();
-    return { restartedMs: Date.now() - t0 };
-  },
+  heal: restartNodes('restartedMs'),
 };
 
 /**
@@ -38,12 +41,7 @@ export const wipeDatadir: FaultHandler = {
     const left = await Promise.all(nodes.map(async (n) => ({ node: n.name, ...(await n.state()) })));
     return { nodes: nodes.map((n) => n.name), observed: { afterWipeAndKill: left } };
   },
-  async heal(env, f, effect) {
-    if (f['restart'] === false) return { note: 'left down for the recovery procedure' };
-    const t0 = Date.now();
-    for (const name of effect.nodes) for (const n of env.resolve(name)) await n.restart();
-    return { restartedOnEmptyDatadirMs: Date.now() - t0 };
-  },
+  heal: restartNodes('restartedOnEmptyDatadirMs'),
 };
 
 /** SIGKILL and the datadir deleted: the node is gone for good. Nothing can be undone; recovery is a rebuild. */

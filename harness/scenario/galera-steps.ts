@@ -4,9 +4,9 @@ import type { StartedNode } from '../runtime/node.js';
 import { galeraSql, workloadSql } from '../sql/index.js';
 import { check, compareServers } from '../verify/index.js';
 import { waitUntil } from '../exec/index.js';
+import { step } from './steps.js';
 import type { DrillContext, Step } from './types.js';
 
-const step = (name: string, run: (ctx: DrillContext) => Promise<void>): Step => ({ name, run });
 const members = (ctx: DrillContext, names?: readonly string[]) => (names ? names.map((n) => ctx.topo.get(n)) : ctx.topo.members);
 
 /** Every named member (default: all) is Synced in the Primary component; records the cluster size seen. */

@@ -17,7 +17,8 @@ import { crashSql, workloadSql, type RowRef } from '../sql/index.js';
 import type { Difference } from '../verify/index.js';
 import type { DrillContext, Step } from './types.js';
 
-const step = (name: string, run: (ctx: DrillContext) => Promise<void>): Step => ({ name, run });
+/** A named runbook line. */
+export const step = (name: string, run: (ctx: DrillContext) => Promise<void>): Step => ({ name, run });
 
 /** Waits until the workload has had `acked` more writes acknowledged, so what follows happens under load. */
 const ackedTotal = (ctx: DrillContext) => [...ctx.workloads.values()].reduce((s, w) => s + w.ledger.summary().acked, 0);

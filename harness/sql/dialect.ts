@@ -63,3 +63,18 @@ export interface ReplicaState {
   secondsBehind: number | null;
   gtidPos: string;
 }
+
+/**
+ * firedrill's two users, created with binary logging off so no node gets a GTID of its own: an admin, and a
+ * replication user with the grants the family needs.
+ */
+export function bootstrapUsersWith(replGrants: string) {
+  return ({ admin, adminPassword, repl, replPassword }: { admin: string; adminPassword: string; repl: string; replPassword: string }): Statement[] => [
+    { sql: 'SET SESSION sql_log_bin = 0' },
+    { sql: 'CREATE USER IF NOT EXISTS ?@? IDENTIFIED BY ?', values: [admin, '%', adminPassword] },
+    { sql: 'GRANT ALL PRIVILEGES ON *.* TO ?@? WITH GRANT OPTION', values: [admin, '%'] },
+    { sql: 'CREATE USER IF NOT EXISTS ?@? IDENTIFIED BY ?', values: [repl, '%', replPassword] },
+    { sql: `GRANT ${replGrants} ON *.* TO ?@?`, values: [repl, '%'] },
+    { sql: 'SET SESSION sql_log_bin = 1' },
+  ];
+}

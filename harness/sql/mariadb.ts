@@ -1,17 +1,10 @@
-import type { Dialect, ReplicaState, ReplicationSource, Statement } from './dialect.js';
+import { bootstrapUsersWith, type Dialect, type ReplicaState, type ReplicationSource } from './dialect.js';
 
 const conn = (channel?: string) => (channel ? ` '${channel.replace(/'/g, "''")}'` : '');
 
 export const mariadb: Dialect = {
   family: 'mariadb',
-  bootstrapUsers: ({ admin, adminPassword, repl, replPassword }) => [
-    { sql: 'SET SESSION sql_log_bin = 0' },
-    { sql: 'CREATE USER IF NOT EXISTS ?@? IDENTIFIED BY ?', values: [admin, '%', adminPassword] },
-    { sql: 'GRANT ALL PRIVILEGES ON *.* TO ?@? WITH GRANT OPTION', values: [admin, '%'] },
-    { sql: 'CREATE USER IF NOT EXISTS ?@? IDENTIFIED BY ?', values: [repl, '%', replPassword] },
-    { sql: 'GRANT REPLICATION SLAVE, REPLICATION CLIENT, BINLOG MONITOR ON *.* TO ?@?', values: [repl, '%'] },
-    { sql: 'SET SESSION sql_log_bin = 1' },
-  ],
+  bootstrapUsers: bootstrapUsersWith('REPLICATION SLAVE, REPLICATION CLIENT, BINLOG MONITOR'),
   changeSource: (s: ReplicationSource) => ({
     sql: `CHANGE MASTER${conn(s.channel)} TO MASTER_HOST = ?, MASTER_PORT = ?, MASTER_USER = ?, MASTER_PASSWORD = ?, `
       // MASTER_SSL = 0: 11.4+ replicas require SSL by default; drill servers talk plaintext on their private network.

@@ -1,4 +1,4 @@
-import type { Dialect, ReplicaState, ReplicationSource, Statement } from './dialect.js';
+import { bootstrapUsersWith, type Dialect, type ReplicaState, type ReplicationSource, type Statement } from './dialect.js';
 
 /** The GTID firedrill gives a poison transaction on MySQL (a source uuid no server has). */
 export const POISON_GTID = 'fd0000de-ad00-4000-8000-00000000dead:1';
@@ -7,14 +7,7 @@ const channel = (c?: string) => (c ? ` FOR CHANNEL '${c.replace(/'/g, "''")}'` :
 
 export const mysql: Dialect = {
   family: 'mysql',
-  bootstrapUsers: ({ admin, adminPassword, repl, replPassword }) => [
-    { sql: 'SET SESSION sql_log_bin = 0' },
-    { sql: 'CREATE USER IF NOT EXISTS ?@? IDENTIFIED BY ?', values: [admin, '%', adminPassword] },
-    { sql: 'GRANT ALL PRIVILEGES ON *.* TO ?@? WITH GRANT OPTION', values: [admin, '%'] },
-    { sql: 'CREATE USER IF NOT EXISTS ?@? IDENTIFIED BY ?', values: [repl, '%', replPassword] },
-    { sql: 'GRANT REPLICATION SLAVE, REPLICATION CLIENT, BACKUP_ADMIN, CLONE_ADMIN ON *.* TO ?@?', values: [repl, '%'] },
-    { sql: 'SET SESSION sql_log_bin = 1' },
-  ],
+  bootstrapUsers: bootstrapUsersWith('REPLICATION SLAVE, REPLICATION CLIENT, BACKUP_ADMIN, CLONE_ADMIN'),
   changeSource: (s: ReplicationSource) => ({
     sql: 'CHANGE REPLICATION SOURCE TO SOURCE_HOST = ?, SOURCE_PORT = ?, SOURCE_USER = ?, SOURCE_PASSWORD = ?, '
       + `SOURCE_AUTO_POSITION = 1, GET_SOURCE_PUBLIC_KEY = 1, SOURCE_CONNECT_RETRY = 1${channel(s.channel)}`,

@@ -1,4 +1,4 @@
-import { adapterFor, FLAVORS, NodeDefinition, openTopologyContext, RunContext, waitCaughtUp, type FlavorId, type StartedNode, type TopologyContext } from '../../harness/runtime/index.js';
+import { NodeDefinition, openTopologyContext, RunContext, waitCaughtUp, type FlavorId, type StartedNode, type TopologyContext } from '../../harness/runtime/index.js';
 import { loadSakila, WriteWorkload } from '../../harness/workload/index.js';
 import { quiet } from './helpers.js';
 
@@ -7,7 +7,6 @@ export async function standaloneServers(n: number, flavorId: FlavorId = 'mariadb
   const run = new RunContext();
   try {
     const ctx = await openTopologyContext(run, flavorId, quiet);
-    void adapterFor(FLAVORS[flavorId]);
     const nodes = await Promise.all(Array.from({ length: n }, (_, i) => new NodeDefinition(ctx, { name: `server-${i + 1}`, server: { serverId: i + 1 } }).start()));
     await Promise.all(nodes.map(async (node) => { await loadSakila(node); await WriteWorkload.prepare(node); }));
     return { run, ctx, nodes };
