@@ -106,6 +106,23 @@ async function drill(id: string, flavorId: FlavorId, params: Record<string, numb
   }
 }
 
+/**
+ * Runs drills one after another: each summary as it ends (or one JSON array at the end), then a closing line.
+ * Exit 0 when all passed, 1 otherwise.
+ */
+async function runMany(label: string, items: ReadonlyArray<{ scenario: string; flavor: FlavorId; params?: Record<string, number> }>, flags: DrillFlags, json: boolean): Promise<number> {
+  const results: DrillResult[] = [];
+  for (const item of items) {
+    const r = await drill(item.scenario, item.flavor, item.params ?? {}, flags);
+    results.push(r);
+    if (!json) out(consoleSummary(r));
+  }
+  const failed = results.filter((r) => r.verdict !== 'pass').length;
+  if (json) out(JSON.stringify(results, null, 2));
+  else out(`${label}: ${results.length - failed} passed, ${failed} failed`);
+  return failed ? 1 : 0;
+}
+
 async function cmdRun(args: string[]): Promise<number> {
   const { values, positionals } = parse(() => parseArgs({ args, allowPositionals: true, strict: true, options: { flavor: { type: 'string' }, 'all-flavors': { type: 'boolean' }, param: { type: 'string', multiple: true }, 'keep-artifacts': { type: 'boolean' }, 'fault-during-backup': { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean' } } }));
   if (values.help) { out(HELP['run']!); return 0; }
@@ -115,15 +132,7 @@ async function cmdRun(args: string[]): Promise<number> {
   const params = parseParams(values.param);
   if (values['all-flavors']) {
     const def = await findScenario(positionals[0]!);
-    const results: DrillResult[] = [];
-    for (const f of def.flavors) {
-      const r = await drill(def.id, f, params, flags);
-      results.push(r);
-      if (!values.json) out(consoleSummary(r));
-    }
-    if (values.json) out(JSON.stringify(results, null, 2));
-    else out(`${def.id}: ${results.filter((r) => r.verdict === 'pass').length} of ${results.length} flavors passed`);
-    return results.every((r) => r.verdict === 'pass') ? 0 : 1;
+    return runMany(`${def.id} on every flavor`, def.flavors.map((flavor) => ({ scenario: def.id, flavor, params })), flags, !!values.json);
   }
   const f = flavorById(values.flavor ?? DEFAULT_FLAVOR).id;
   const r = await drill(positionals[0]!, f, params, flags);
@@ -139,16 +148,7 @@ async function cmdSuite(args: string[]): Promise<number> {
     ? (await loadScenarios()).flatMap((s) => s.flavors.map((flavor) => ({ scenario: s.id, flavor, params: undefined })))
     : SUITES[name];
   if (!suite) throw new UsageError(`unknown suite '${name}' (known: ${[...Object.keys(SUITES), 'matrix'].join(', ')})`);
-  const results: DrillResult[] = [];
-  for (const item of suite) {
-    const r = await drill(item.scenario, item.flavor, item.params ?? {}, { keepArtifacts: false, faultDuringBackup: false });
-    results.push(r);
-    if (!values.json) out(consoleSummary(r));
-  }
-  if (values.json) out(JSON.stringify(results, null, 2));
-  const failed = results.filter((r) => r.verdict !== 'pass');
-  if (!values.json) out(`suite ${name}: ${results.length - failed.length} passed, ${failed.length} failed`);
-  return failed.length ? 1 : 0;
+  return runMany(`suite ${name}`, suite, { keepArtifacts: false, faultDuringBackup: false }, !!values.json);
 }
 
 async function cmdList(args: string[]): Promise<number> {
