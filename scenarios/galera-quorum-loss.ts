@@ -2,7 +2,7 @@
 // bootstrapped (pc.bootstrap); the others rejoin. Then the whole cluster crashes and is recovered by hand from the
 // most advanced member (grastate.dat / --wsrep-recover, safe_to_bootstrap).
 import {
-  sakilaPlusBulk,
+  sakilaPlusBulk, MARIADB_FLAVORS,
   bootstrapSurvivor, defineScenario, galera, galeraConverge, galeraMembersEqual, galeraRefusesWithoutQuorum,
   galeraSynced, inject, ledgerHolds, phase, recoverCrashedCluster, stopWorkload, underLoad, whileFaulted,
 } from '../harness/scenario/index.js';
@@ -12,9 +12,7 @@ const members = ['galera-1', 'galera-2', 'galera-3'];
 export default defineScenario({
   id: 'galera-quorum-loss',
   description: 'kill 2 of 3 nodes: survivor non-Primary, bootstrap it, rejoin; then crash all 3 and recover from the most advanced',
-  // MariaDB 11.8 is left out: after the survivor is bootstrapped (pc.bootstrap), a killed node restarted on 11.8
-  // never reaches the Primary view ("failed to reach primary view"), with or without pc.recovery. Open in issue 3.
-  flavors: ['mariadb-10.11'],
+  flavors: MARIADB_FLAVORS,
   ...sakilaPlusBulk(),
   topology: galera({ members, writeNode: 'galera-1' }),
   workload: { writers: 4, ratePerSec: 150 },

@@ -1,4 +1,4 @@
-import { dialectFor, replicaStateFor, type Dialect, type ReplicaState } from '../sql/index.js';
+import { dialectFor, galeraSql, replicaStateFor, type Dialect, type ReplicaState, type Statement } from '../sql/index.js';
 import type { Family, Flavor } from './flavors.js';
 import { GTID_ALGEBRA, type GtidAlgebra } from './gtid-algebra.js';
 
@@ -42,6 +42,8 @@ export interface FlavorAdapter {
   startLogLine: string;
   /** GTID algebra of the flavor's format. */
   gtid: GtidAlgebra;
+  /** Galera statements whose form depends on the version (absent on flavors without Galera). */
+  galera?: { bootstrapPrimaryComponent: Statement };
 }
 
 const SUPERVISED_LOG = '/var/log/mysql/error.log';
@@ -57,6 +59,7 @@ const mariadbAdapter = (flavor: Flavor): FlavorAdapter => ({
   client: ['mariadb', '--batch'],
   ping: ['mariadb-admin', '--silent', 'ping'],
   gtid: GTID_ALGEBRA.mariadb,
+  ...(flavor.galera ? { galera: { bootstrapPrimaryComponent: galeraSql.bootstrapPrimaryComponent(flavor.providerOptions ?? 'options-string') } } : {}),
   configDropIn: { dir: '/etc/mysql/mariadb.conf.d', holdReplication: '[mysqld]\nskip-slave-start\n' },
   supervisedLog: SUPERVISED_LOG,
   startLogLine: ' as process ', // "Starting MariaDB 10.11.18-... as process 192"

@@ -13,17 +13,22 @@ export interface Flavor {
   dockerDir: string;
   /** Whether the flavor can run a Galera cluster. */
   galera: boolean;
+  /**
+   * How Galera provider options are changed at run time: through `wsrep_provider_options` (10.11), or, from
+   * MariaDB 11.1, through one system variable each (`wsrep_provider_pc_bootstrap`); there the old variable is read-only.
+   */
+  providerOptions?: 'options-string' | 'variables';
 }
 
 const common = ['procps', 'iptables', 'zstd', 'ca-certificates'];
 
 export const FLAVORS: Readonly<Record<FlavorId, Flavor>> = {
   'mariadb-10.11': {
-    id: 'mariadb-10.11', family: 'mariadb', suite: 'bookworm', dockerDir: 'mariadb', galera: true,
+    id: 'mariadb-10.11', family: 'mariadb', suite: 'bookworm', dockerDir: 'mariadb', galera: true, providerOptions: 'options-string',
     packages: ['mariadb-server', 'mariadb-client', 'mariadb-backup', 'galera-4', 'rsync', 'socat', ...common],
   },
   'mariadb-11.8': {
-    id: 'mariadb-11.8', family: 'mariadb', suite: 'trixie', dockerDir: 'mariadb', galera: true,
+    id: 'mariadb-11.8', family: 'mariadb', suite: 'trixie', dockerDir: 'mariadb', galera: true, providerOptions: 'variables',
     packages: ['mariadb-server', 'mariadb-client', 'mariadb-backup', 'galera-4', 'rsync', 'socat', ...common],
   },
   'mysql-9.7': {

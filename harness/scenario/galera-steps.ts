@@ -1,7 +1,7 @@
 import { galeraState, isSynced, waitGalera } from '../runtime/galera.js';
 import { oneShot } from '../runtime/oneshot.js';
 import type { StartedNode } from '../runtime/node.js';
-import { galeraSql, workloadSql } from '../sql/index.js';
+import { workloadSql } from '../sql/index.js';
 import { check, compareServers } from '../verify/index.js';
 import { waitUntil } from '../exec/index.js';
 import { step } from './steps.js';
@@ -42,11 +42,12 @@ export const galeraRefusesWithoutQuorum = (node: string, via: 'network' | 'local
   ctx.checks.push(check(`${node}-refuses-queries-without-quorum`, refused.refused && refused.code === 1047 ? [] : [{ database: '*', object: node, kind: 'query-not-refused', actual: refused }], { error: refused }));
 });
 
-/** The seed's recovery: make the survivor the Primary component (pc.bootstrap=YES). */
+/** The seed's recovery: make the survivor the Primary component (pc.bootstrap). */
 export const bootstrapSurvivor = (node: string): Step => step(`bootstrap ${node} as the Primary component`, async (ctx) => {
   const n = ctx.topo.get(node);
   const t0 = Date.now();
-  await n.query(galeraSql.bootstrapPrimaryComponent());
+  if (!n.adapter.galera) throw new Error(`${n.adapter.flavor.id} has no Galera`);
+  await n.query(n.adapter.galera.bootstrapPrimaryComponent);
   const s = await waitGalera(n, 'to become Primary', (x) => x.clusterStatus === 'Primary', { timeoutS: 30 });
   ctx.observations[`bootstrap ${node}`] = { afterMs: Date.now() - t0, state: s };
 });

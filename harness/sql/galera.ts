@@ -2,5 +2,10 @@ import type { Statement } from './dialect.js';
 
 /** Rows {Variable_name, Value} of every wsrep status variable. */
 export const wsrepStatus = (): Statement => ({ sql: "SHOW GLOBAL STATUS LIKE 'wsrep\\_%'" });
-/** Makes a non-Primary survivor the Primary component (the seed's recovery after quorum loss). */
-export const bootstrapPrimaryComponent = (): Statement => ({ sql: "SET GLOBAL wsrep_provider_options = 'pc.bootstrap=YES'" });
+/**
+ * Makes a non-Primary survivor the Primary component (the seed's recovery after quorum loss). MariaDB 11.1+ exposes
+ * each provider option as its own variable and refuses writes to `wsrep_provider_options` (ERROR 1238).
+ */
+export const bootstrapPrimaryComponent = (style: 'options-string' | 'variables'): Statement => ({
+  sql: style === 'variables' ? 'SET GLOBAL wsrep_provider_pc_bootstrap = ON' : "SET GLOBAL wsrep_provider_options = 'pc.bootstrap=YES'",
+});
