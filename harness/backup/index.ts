@@ -31,3 +31,7 @@ export function methodByName(name: string): PhysicalMethod {
 }
 export { packArtifact, unpackArtifact, copyPackage, loadKey, keyFingerprint, sidecarOf, PackageRejectedError, PACKAGE_FORMAT } from './package.js';
 export type { PackageInfo } from './package.js';
+export { BinlogStream } from './binlog-stream.js';
+export type { StreamRestart } from './binlog-stream.js';
+export { parseBinlogText, parseBinlogTextFile, BinlogTextParser } from './binlog-events.js';
+export type { BinlogTransaction } from './binlog-events.js';

@@ -2,3 +2,5 @@ export { verifyArtifact, ArtifactRejectedError } from './verify-artifact.js';
 export { restorePhysical } from './physical.js';
 export { restoreLogical } from './logical.js';
 export type { RestoreTarget, RestoreResult } from './physical.js';
+export { pointInTimeRestore, listBinlogTransactions } from './pitr.js';
+export type { PitrTarget, PitrResult } from './pitr.js';

@@ -18,6 +18,23 @@ export interface ServerOptions {
   extra?: readonly string[];
 }
 
+/** Where a binlog transaction starts: its GTID, the file it is in and the byte position of its first event. */
+export interface BinlogTxRef { gtid: string; file: string; pos: number }
+
+/** The binlog tool's command lines (mariadb-binlog / mysqlbinlog). File arguments are paths in the container. */
+export interface BinlogTools {
+  /** Streams the source's binlogs, raw, into `dir` from `firstFile` on, following rotation, never stopping. The
+   * credentials come from an option file; they are never on argv. */
+  stream(o: { optionFile: string; host: string; connectionId: number; dir: string; firstFile: string }): string[];
+  /** Decodes binlog files to text (one file, in order) so transactions can be found in them. */
+  decode(files: readonly string[], resultFile: string): string[];
+  /**
+   * The SQL that replays the transactions after the backup point (`after`, a GTID position or set) up to and
+   * including `last`; `next` is the first transaction not to apply (MySQL stops at its byte position).
+   */
+  replay(files: readonly string[], range: { after: string; last: BinlogTxRef; next?: BinlogTxRef }, resultFile: string): string[];
+}
+
 /**
  * Everything that differs between flavors, in one place: SQL dialect, client and server programs, how a server
  * is started. Procedures receive an adapter and never test the flavor themselves.
@@ -42,6 +59,7 @@ export interface FlavorAdapter {
   startLogLine: string;
   /** GTID algebra of the flavor's format. */
   gtid: GtidAlgebra;
+  binlog: BinlogTools;
   /** Galera statements whose form depends on the version (absent on flavors without Galera). */
   galera?: { bootstrapPrimaryComponent: Statement };
 }
@@ -62,6 +80,13 @@ const mariadbAdapter = (flavor: Flavor): FlavorAdapter => ({
   ...(flavor.galera ? { galera: { bootstrapPrimaryComponent: galeraSql.bootstrapPrimaryComponent(flavor.providerOptions ?? 'options-string') } } : {}),
   configDropIn: { dir: '/etc/mysql/mariadb.conf.d', holdReplication: '[mysqld]\nskip-slave-start\n' },
   supervisedLog: SUPERVISED_LOG,
+  binlog: {
+    stream: (o) => ['mariadb-binlog', `--defaults-extra-file=${o.optionFile}`, '--read-from-remote-server', `--host=${o.host}`, '--raw',
+      '--stop-never', `--stop-never-slave-server-id=${o.connectionId}`, `--result-file=${o.dir}/`, o.firstFile],
+    decode: (files, out) => ['mariadb-binlog', `--result-file=${out}`, ...files],
+    // MariaDB >= 10.8 takes GTID positions: the start is exclusive, the stop inclusive; original GTIDs are kept.
+    replay: (files, r, out) => ['mariadb-binlog', `--start-position=${r.after}`, `--stop-position=${r.last.gtid}`, `--result-file=${out}`, ...files],
+  },
   startLogLine: ' as process ', // "Starting MariaDB 10.11.18-... as process 192"
   upgrade: ['mariadb-upgrade'],
   logicalDump: (dbs, file) => ['mariadb-dump', '--databases', ...dbs, '--routines', '--events', '--triggers',
@@ -101,6 +126,19 @@ const mysqlAdapter = (flavor: Flavor): FlavorAdapter => ({
   gtid: GTID_ALGEBRA.mysql,
   configDropIn: { dir: '/etc/mysql/conf.d', holdReplication: '[mysqld]\nskip-replica-start\n' },
   supervisedLog: SUPERVISED_LOG,
+  binlog: {
+    stream: (o) => ['mysqlbinlog', `--defaults-extra-file=${o.optionFile}`, '--read-from-remote-server', `--host=${o.host}`,
+      '--get-server-public-key', '--raw', '--stop-never', `--connection-server-id=${o.connectionId}`, `--result-file=${o.dir}/`, o.firstFile],
+    decode: (files, out) => ['mysqlbinlog', `--result-file=${out}`, ...files],
+    // Transactions in the backup's gtid_executed are excluded; the stop is the byte position of the first
+    // transaction not to apply, which --stop-position reads in the last file given.
+    replay: (files, r, out) => {
+      const i = r.next ? files.findIndex((f) => f.endsWith(`/${r.next!.file}`)) : files.length - 1;
+      if (i < 0) throw new Error(`replay: ${r.next!.file} is not among the binlog files given`);
+      const upTo = files.slice(0, i + 1);
+      return ['mysqlbinlog', `--exclude-gtids=${r.after}`, ...(r.next ? [`--stop-position=${r.next.pos}`] : []), `--result-file=${out}`, ...upTo];
+    },
+  },
   startLogLine: ' starting as process ', // "/usr/sbin/mysqld (mysqld 9.7.4-2) starting as process 640"
   upgrade: [], // MySQL 8.0.16+ upgrades itself at start
   logicalDump: (dbs, file) => ['mysqldump', '--databases', ...dbs, '--routines', '--events', '--triggers',

@@ -1,6 +1,6 @@
 export * from './flavors.js';
 export { adapterFor } from './adapter.js';
-export type { FlavorAdapter, ServerOptions } from './adapter.js';
+export type { FlavorAdapter, ServerOptions, BinlogTools, BinlogTxRef } from './adapter.js';
 export { docker, engineVersion, imageExists, NoEngineError } from './docker.js';
 export { ensureImage, planImage } from './images.js';
 export { loadConfig, parseConfig, resolveImage } from './config.js';

@@ -220,6 +220,11 @@ export class StartedNode implements AsyncDisposable {
     }
   }
 
+  /** Copies a file out of the container to a host path (docker cp: reads only, works on a stopped container). */
+  async copyOut(path: string, hostPath: string): Promise<void> {
+    await docker(['cp', `${this.container}:${path}`, hostPath]);
+  }
+
   /** Freezes every process of the container (cgroup freezer). */
   async pause(): Promise<void> { await docker(['pause', this.container]); }
   async unpause(): Promise<void> { await docker(['unpause', this.container]); }

@@ -10,7 +10,7 @@ import { reportsDir } from '../runtime/paths.js';
 import type { CheckResult } from '../verify/index.js';
 import { judgeLedger, presentLedgerIds } from '../verify/index.js';
 import { loadBulk, loadSakila, WriteWorkload } from '../workload/index.js';
-import type { DrillContext, Params, ScenarioDefinition } from './types.js';
+import { RECOVERY_POINT, type DrillContext, type Params, type ScenarioDefinition } from './types.js';
 import { writeReport } from '../report/index.js';
 
 export interface StepRecord { name: string; startMs: number; endMs: number; error?: string }
@@ -136,8 +136,10 @@ export async function runScenario(def: ScenarioDefinition, o: RunOptions): Promi
     for (const ph of def.phases) await timed(ph.name, !!ph.recovery, ph.steps.map((s) => ({ name: s.name, run: () => s.run(c) })));
     for (const w of workloads.values()) if (w.isRunning) await w.stop();
     let lost = 0; let seconds = 0; let indeterminate = 0;
+    const point = ctx.vars.get(RECOVERY_POINT) as number | undefined;
+    if (point !== undefined) result.rpo.method += `, acknowledged before the recovery target (${new Date(point).toISOString()}): the point-in-time recovery stops there on purpose`;
     for (const w of workloads.values()) {
-      const v = judgeLedger(w.ledger, await presentLedgerIds(topo.get(def.rpoNode), w.db));
+      const v = judgeLedger(w.ledger, await presentLedgerIds(topo.get(def.rpoNode), w.db), point);
       lost += v.lost.length; seconds = Math.max(seconds, v.lostSeconds); indeterminate += v.indeterminatePresent + v.indeterminateAbsent;
     }
     result.rpo = { ...result.rpo, lostAcknowledgedWrites: lost, seconds, indeterminate };

@@ -36,6 +36,12 @@ export interface DrillContext {
   progress(m: string): void;
 }
 
+/**
+ * A drill var (client time, ms) set by a step whose recovery targets a point in time (e.g. just before a DROP): the
+ * drill's RPO then counts the acknowledged writes before that point that the recovered node lacks.
+ */
+export const RECOVERY_POINT = 'recovery-point';
+
 /** One runbook line: a named action that records checks and observations. Throwing ends the drill as failed. */
 export interface Step { name: string; run(ctx: DrillContext): Promise<void> }
 

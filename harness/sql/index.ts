@@ -19,3 +19,4 @@ const REPLICA_STATE: Readonly<Record<Family, (row: Record<string, unknown>) => R
 /** The flavor adapter's SQL side: one dialect per server family. */
 export const dialectFor = (family: Family): Dialect => DIALECTS[family];
 export const replicaStateFor = (family: Family) => REPLICA_STATE[family];
+export * as binlogSql from './binlog.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Ledger } from '../workload/ledger.js';
-import { judgeLedger, ledgerCheck } from './ledger.js';
+import { judgeLedger, ledgerAtCutCheck, ledgerCheck } from './ledger.js';
 
 function ledger(): Ledger {
   const l = new Ledger();
@@ -48,5 +48,35 @@ describe('ledger at scale', () => {
     const v = judgeLedger(l, present);
     expect(v.lost).toHaveLength(1000);
     expect(v.lostSeconds).toBe(1); // last survivor acked at 299001 ms, last lost at 300001 ms
+  });
+});
+
+describe('ledger at a point-in-time recovery cut', () => {
+  // Writes 1..10 acked at 1 s .. 10 s; the accident ran from 5.5 s to 5.6 s; write 6 was sent at 5.995 s.
+  const cut = { from: 5_500, to: 5_600 };
+
+  it('passes when everything before the cut is present and nothing after it', () => {
+    const c = ledgerAtCutCheck('pitr', ledger(), [1, 2, 3, 4, 5], cut);
+    expect(c.valid).toBe(true);
+    expect(c.details).toMatchObject({ acknowledgedBeforeTarget: 5, missingBeforeTarget: 0, presentAfterTarget: 0 });
+  });
+
+  it('fails on a write acknowledged before the cut that the recovery lost, naming it', () => {
+    const c = ledgerAtCutCheck('pitr', ledger(), [1, 2, 4, 5], cut);
+    expect(c.valid).toBe(false);
+    expect(c.details).toMatchObject({ missingBeforeTarget: 1, missingIds: [3] });
+  });
+
+  it('fails when the recovery went past its target (a write sent after the cut is present)', () => {
+    const c = ledgerAtCutCheck('pitr', ledger(), [1, 2, 3, 4, 5, 6, 7], cut);
+    expect(c.valid).toBe(false);
+    expect(c.details).toMatchObject({ presentAfterTarget: 2, presentAfterIds: [6, 7] });
+  });
+
+  it('counts writes in flight across the cut apart, present or not', () => {
+    const l = ledger();
+    l.record({ id: 13, writer: 2, sentAt: 5_450, doneAt: 5_650, outcome: 'acked' });
+    expect(ledgerAtCutCheck('pitr', l, [1, 2, 3, 4, 5, 13], cut)).toMatchObject({ valid: true, details: { inFlightAtTargetPresent: 1 } });
+    expect(ledgerAtCutCheck('pitr', l, [1, 2, 3, 4, 5], cut)).toMatchObject({ valid: true, details: { inFlightAtTargetAbsent: 1 } });
   });
 });

@@ -55,3 +55,52 @@ export function ledgerCheck(name: string, ledger: Ledger, presentIds: Iterable<n
     },
   };
 }
+
+/** A recovery point in client time: writes acknowledged before `from` precede it; writes sent after `to` follow it. */
+export interface RecoveryCut { from: number; to: number }
+
+export interface CutVerdict {
+  /** Acknowledged before the cut, missing: lost by the recovery. */
+  missingBefore: number[];
+  /** Sent after the cut, present: the recovery went past its target. */
+  presentAfter: number[];
+  /** Failed writes (or ids never sent) that are present. */
+  unexpected: number[];
+  /** In flight while the cut happened: binlog order decides, so either way is right; counted, not judged. */
+  concurrentPresent: number;
+  concurrentAbsent: number;
+}
+
+/** Judges a point-in-time recovery against the ledger: everything before the cut present, nothing after it. */
+export function judgeLedgerAtCut(ledger: Ledger, presentIds: Iterable<number>, cut: RecoveryCut): CutVerdict {
+  const present = new Set(presentIds);
+  const entries = ledger.all();
+  const byId = new Map(entries.map((e) => [e.id, e]));
+  const v: CutVerdict = { missingBefore: [], presentAfter: [], unexpected: [], concurrentPresent: 0, concurrentAbsent: 0 };
+  for (const e of entries) {
+    const has = present.has(e.id);
+    if (e.outcome === 'acked' && e.doneAt < cut.from) { if (!has) v.missingBefore.push(e.id); }
+    else if (e.sentAt > cut.to) { if (has) v.presentAfter.push(e.id); }
+    else if (e.outcome !== 'failed') { if (has) v.concurrentPresent++; else v.concurrentAbsent++; }
+  }
+  v.unexpected = [...present].filter((id) => { const e = byId.get(id); return !e || (e.outcome === 'failed' && e.sentAt <= cut.to); }).sort((a, b) => a - b);
+  return v;
+}
+
+export function ledgerAtCutCheck(name: string, ledger: Ledger, presentIds: Iterable<number>, cut: RecoveryCut): CheckResult {
+  const v = judgeLedgerAtCut(ledger, presentIds, cut);
+  const all = ledger.all();
+  return {
+    name,
+    valid: v.missingBefore.length === 0 && v.presentAfter.length === 0 && v.unexpected.length === 0,
+    details: {
+      method: 'acknowledged before the target must be present; sent after it must be absent; in flight across it: counted apart',
+      acknowledgedBeforeTarget: all.filter((e) => e.outcome === 'acked' && e.doneAt < cut.from).length,
+      sentAfterTarget: all.filter((e) => e.sentAt > cut.to).length,
+      missingBeforeTarget: v.missingBefore.length, missingIds: v.missingBefore.slice(0, 50),
+      presentAfterTarget: v.presentAfter.length, presentAfterIds: v.presentAfter.slice(0, 50),
+      unexpectedRows: v.unexpected.length, unexpectedIds: v.unexpected.slice(0, 50),
+      inFlightAtTargetPresent: v.concurrentPresent, inFlightAtTargetAbsent: v.concurrentAbsent,
+    },
+  };
+}
