@@ -17,6 +17,28 @@ export interface CopyStep {
 }
 
 /**
+ * Hashes every file of a partial artifact, writes its manifest, and only then gives it its final name (the caller
+ * removes the partial folder if this throws).
+ */
+export async function sealArtifact(node: StartedNode, store: BackupStore, id: string,
+  p: { method: string; position: Manifest['position']; snapshot: Manifest['snapshot']; timings: Record<string, number>; t0: number }): Promise<Manifest> {
+  const partial = partialPath(store, id);
+  const th = Date.now();
+  const files = await hashTree(join(partial, DATA_DIR));
+  const checksumMs = Date.now() - th;
+  const [ver] = await node.query<{ v: string }>(node.adapter.dialect.version());
+  const manifest: Manifest = {
+    format: MANIFEST_FORMAT, id, method: p.method, flavor: node.adapter.flavor.id, serverVersion: String(ver?.v ?? ''),
+    source: { node: node.name, serverId: node.serverId }, createdAt: new Date().toISOString(),
+    position: p.position, snapshot: p.snapshot, files, totalBytes: files.reduce((s, f) => s + f.bytes, 0),
+    timings: { ...p.timings, checksumMs, totalMs: Date.now() - p.t0 },
+  };
+  await writeManifest(partial, manifest);
+  await rename(partial, artifactPath(store, id));
+  return manifest;
+}
+
+/**
  * The replica backup protocol (seed: "continuous restore"): stop the replica's SQL thread(s) at a known GTID, take the
  * pre-backup snapshot at that point, copy the server while the SQL thread stays stopped (the IO thread keeps
  * receiving), start the SQL thread again in every case, hash every file, write the manifest, and only then give
@@ -50,20 +72,8 @@ export async function backupFromReplica(step: CopyStep, node: StartedNode, store
       // Restart replication; if the copy already failed (e.g. the node died), its error is the one reported.
       try { for (const c of channels) await node.query(d.startReplicaSqlThread(c)); } catch (e) { if (!copyError) throw e; }
     }
-    const dataDir = join(partial, DATA_DIR);
-    const position = await step.position(node, dataDir, snapshotGtid);
-    const th = Date.now();
-    const files = await hashTree(dataDir);
-    timings['checksumMs'] = Date.now() - th;
-    const [ver] = await node.query<{ v: string }>(d.version());
-    const manifest: Manifest = {
-      format: MANIFEST_FORMAT, id, method: step.method, flavor: node.adapter.flavor.id, serverVersion: String(ver?.v ?? ''),
-      source: { node: node.name, serverId: node.serverId }, createdAt: new Date().toISOString(),
-      position: { ...position, snapshotGtid }, snapshot, files, totalBytes: files.reduce((s, f) => s + f.bytes, 0),
-      timings: { ...timings, totalMs: Date.now() - t0 },
-    };
-    await writeManifest(partial, manifest);
-    await rename(partial, artifactPath(store, id));
+    const position = await step.position(node, join(partial, DATA_DIR), snapshotGtid);
+    const manifest = await sealArtifact(node, store, id, { method: step.method, position: { ...position, snapshotGtid }, snapshot: snapshot!, timings, t0 });
     return manifest;
   } catch (e) {
     await rm(partial, { recursive: true, force: true });

@@ -6,37 +6,47 @@ import { backupSql } from '../sql/index.js';
 import { DATA_DIR } from './manifest.js';
 import { backupFromReplica, type CopyStep } from './from-replica.js';
 import type { PhysicalMethod } from './method.js';
+import type { StartedNode } from '../runtime/node.js';
 
 /** Files that must not travel with a datadir copy: a server's identity (seed mysqlbackup.py leaves out auto.cnf). */
 const IDENTITY_FILES = ['auto.cnf'];
 
+/**
+ * Lock, flush, sync, freeze, copy the datadir volume, thaw, unlock; `underLock` runs while writes are blocked (to
+ * read the position the copy holds). Files that carry a server's identity are left out of the copy.
+ */
+export async function lockedVolumeCopy(node: StartedNode, onHost: string, progress: (m: string) => void,
+  opts: { leaveOut?: readonly string[]; underLock?: () => Promise<void>; beforeUnlock?: () => Promise<void> } = {}): Promise<Record<string, number>> {
+  const vol = await inspect<{ Mountpoint: string }>('volume', node.volume);
+  const conn = await node.connect();
+  const t0 = Date.now();
+  try {
+    await conn.query(backupSql.flushTablesWithReadLock().sql);
+    const lockedAt = Date.now();
+    await opts.underLock?.();
+    await node.exec(['sync']);
+    await node.pause(); // the freeze (xfs_freeze in the seed): nothing in the server touches a file now
+    const tc = Date.now();
+    try {
+      progress(`${node.name}: writes blocked and server frozen: copying its datadir volume`);
+      await run(['cp', '-a', `${vol.Mountpoint}/.`, `${onHost}/`], { timeoutMs: 60 * 60_000 });
+    } finally {
+      await node.unpause(); // the thaw
+    }
+    const copyMs = Date.now() - tc;
+    await opts.beforeUnlock?.();
+    await conn.query(backupSql.unlockTables().sql);
+    const writesBlockedMs = Date.now() - lockedAt;
+    for (const f of [...IDENTITY_FILES, ...(opts.leaveOut ?? [])]) await rm(join(onHost, f), { force: true });
+    return { lockAndFlushMs: lockedAt - t0, copyMs, writesBlockedMs };
+  } finally {
+    conn.destroy();
+  }
+}
+
 const copy: CopyStep = {
   method: 'fs-snapshot',
-  async copy(node, { onHost }, progress) {
-    const vol = await inspect<{ Mountpoint: string }>('volume', node.volume);
-    const conn = await node.connect();
-    const t0 = Date.now();
-    try {
-      await conn.query(backupSql.flushTablesWithReadLock().sql);
-      const lockedAt = Date.now();
-      await node.exec(['sync']);
-      await node.pause(); // the freeze (xfs_freeze in the seed): nothing in the server touches a file now
-      const tc = Date.now();
-      try {
-        progress(`${node.name}: writes blocked and server frozen: copying its datadir volume`);
-        await run(['cp', '-a', `${vol.Mountpoint}/.`, `${onHost}/`], { timeoutMs: 60 * 60_000 });
-      } finally {
-        await node.unpause(); // the thaw
-      }
-      const copyMs = Date.now() - tc;
-      await conn.query(backupSql.unlockTables().sql);
-      const writesBlockedMs = Date.now() - lockedAt;
-      for (const f of IDENTITY_FILES) await rm(join(onHost, f), { force: true });
-      return { lockAndFlushMs: lockedAt - t0, copyMs, writesBlockedMs };
-    } finally {
-      conn.destroy();
-    }
-  },
+  copy: (node, { onHost }, progress) => lockedVolumeCopy(node, onHost, progress),
   // Taken with the replica's SQL thread(s) stopped: the copy holds exactly the snapshot's GTID position.
   position: async (_node, _dir, snapshotGtid) => ({ gtid: snapshotGtid }),
 };

@@ -35,3 +35,4 @@ export { BinlogStream } from './binlog-stream.js';
 export type { StreamRestart } from './binlog-stream.js';
 export { parseBinlogText, parseBinlogTextFile, BinlogTextParser } from './binlog-events.js';
 export type { BinlogTransaction } from './binlog-events.js';
+export { galeraSnapshot } from './galera-snapshot.js';

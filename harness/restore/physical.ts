@@ -1,10 +1,16 @@
 import { methodByName, type Manifest } from '../backup/index.js';
 import { docker } from '../runtime/docker.js';
-import { NodeDefinition, type StartedNode, type TopologyContext } from '../runtime/node.js';
+import { NodeDefinition, type NodeSpec, type StartedNode, type TopologyContext } from '../runtime/node.js';
 import { oneShot } from '../runtime/oneshot.js';
 import { verifyArtifact } from './verify-artifact.js';
 
-export interface RestoreTarget { name: string; serverId: number; readOnly?: boolean }
+export interface RestoreTarget {
+  name: string;
+  serverId: number;
+  readOnly?: boolean;
+  /** Start the restored datadir as this node instead (e.g. a Galera member with its address and cluster settings). */
+  as?: NodeSpec;
+}
 
 export interface RestoreResult { node: StartedNode; manifest: Manifest; timings: { verifyArtifactMs: number; copyBackMs: number; startMs: number } }
 
@@ -28,7 +34,8 @@ export async function restorePhysical(ctx: TopologyContext, artifactDir: string,
   }
   const t2 = Date.now();
   const node = await new NodeDefinition(ctx, {
-    name: target.name, server: { serverId: target.serverId, readOnly: target.readOnly, skipReplicaStart: true }, datadirVolume: volume, skipBootstrap: true,
+    ...(target.as ?? { name: target.name, server: { serverId: target.serverId, readOnly: target.readOnly, skipReplicaStart: true } }),
+    datadirVolume: volume, skipBootstrap: true,
   }).start();
   return { node, manifest, timings: { verifyArtifactMs: t1 - t0, copyBackMs: t2 - t1, startMs: Date.now() - t2 } };
 }

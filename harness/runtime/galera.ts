@@ -7,6 +7,8 @@ export interface GaleraState {
   localState: string;      // Synced | Donor/Desynced | Joining | ...
   clusterSize: number;
   lastCommitted: number;
+  /** The cluster state's uuid: with lastCommitted, the Galera position (uuid:seqno). */
+  stateUuid: string;
   ready: string;
 }
 
@@ -15,7 +17,7 @@ function toState(rows: Array<Record<string, unknown>>): GaleraState {
   return {
     clusterStatus: m.get('wsrep_cluster_status') ?? '', localState: m.get('wsrep_local_state_comment') ?? '',
     clusterSize: Number(m.get('wsrep_cluster_size') ?? 0), lastCommitted: Number(m.get('wsrep_last_committed') ?? -1),
-    ready: m.get('wsrep_ready') ?? '',
+    ready: m.get('wsrep_ready') ?? '', stateUuid: m.get('wsrep_local_state_uuid') ?? '',
   };
 }
 

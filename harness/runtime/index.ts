@@ -11,7 +11,7 @@ export { startNetwork } from './network.js';
 export { NodeDefinition, StartedNode, ServerExitedError, isConnectionError } from './node.js';
 export type { Credentials, NodeSpec, Mount, TopologyContext } from './node.js';
 export { attachReplica, replicaStates, gtidExecuted, gtidReplicaPos, waitCaughtUp } from './replication.js';
-export { Topology, startTopology, openTopologyContext, attachToSources, withFlavor } from './topology.js';
+export { Topology, startTopology, openTopologyContext, attachToSources, withFlavor, galeraMemberSpec } from './topology.js';
 export type { TopologySpec, PrimaryReplicasSpec, MultiSourceSpec, GaleraSpec, ReplicaSpec, SourceSpec, SourceLink } from './topology.js';
 export { galeraState, waitGalera, isSynced } from './galera.js';
 export type { GaleraState } from './galera.js';

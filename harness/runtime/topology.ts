@@ -5,7 +5,7 @@ import { isSynced, waitGalera } from './galera.js';
 import { resolveImage } from './config.js';
 import { engineVersion } from './docker.js';
 import { startNetwork } from './network.js';
-import { NodeDefinition, type Credentials, type Mount, type StartedNode, type TopologyContext } from './node.js';
+import { NodeDefinition, type Credentials, type Mount, type NodeSpec, type StartedNode, type TopologyContext } from './node.js';
 import { attachReplica } from './replication.js';
 import type { RunContext } from './run-context.js';
 
@@ -85,18 +85,22 @@ export async function attachToSources(topo: Topology, replica: StartedNode): Pro
   for (const l of topo.sourcesOf(replica.name)) await attachReplica(replica, l.source, topo.ctx.creds, l.channel);
 }
 
+/** A Galera member's node spec: its static address (.11, .12, ...), every member's address, its SST method. */
+export function galeraMemberSpec(ctx: TopologyContext, spec: GaleraSpec, name: string): NodeSpec {
+  const i = spec.members.indexOf(name);
+  if (i < 0) throw new Error(`${name} is not a member of the Galera cluster (${spec.members.join(', ')})`);
+  const ips = spec.members.map((_, k) => `${ctx.network.prefix}.${11 + k}`);
+  return { name, ip: ips[i], server: { serverId: i + 1, galera: { members: ips, address: ips[i]!, name, sst: spec.sst } } };
+}
+
 /** Starts a Galera cluster: the first member bootstraps it, the others join one by one (SST), each until Synced. */
 async function startGalera(ctx: TopologyContext, spec: GaleraSpec): Promise<Topology> {
   if (!ctx.adapter.flavor.galera) throw new UsageError(`${ctx.adapter.flavor.id} has no Galera`);
   if (!ctx.network.prefix) throw new Error('a Galera topology needs a network with a fixed subnet');
   const topo = new Topology(ctx, spec);
-  const ips = spec.members.map((_, i) => `${ctx.network.prefix}.${11 + i}`);
   ctx.progress(`starting Galera cluster ${spec.members.join(', ')} (${ctx.adapter.flavor.id}, SST ${spec.sst})`);
   for (const [i, name] of spec.members.entries()) {
-    const node = await new NodeDefinition(ctx, {
-      name, ip: ips[i], bootstrapCluster: i === 0,
-      server: { serverId: i + 1, galera: { members: ips, address: ips[i]!, name, sst: spec.sst } },
-    }).start();
+    const node = await new NodeDefinition(ctx, { ...galeraMemberSpec(ctx, spec, name), bootstrapCluster: i === 0 }).start();
     await waitGalera(node, 'to be Synced in the Primary component', isSynced);
     topo.add(node);
   }

@@ -2,9 +2,12 @@ import { galeraState, isSynced, waitGalera } from '../runtime/galera.js';
 import { oneShot } from '../runtime/oneshot.js';
 import type { StartedNode } from '../runtime/node.js';
 import { workloadSql } from '../sql/index.js';
-import { check, compareServers } from '../verify/index.js';
+import { check, compareServers, judgeStateTransfer } from '../verify/index.js';
 import { waitUntil } from '../exec/index.js';
-import { step } from './steps.js';
+import { artifactPath, galeraSnapshot } from '../backup/index.js';
+import { restorePhysical } from '../restore/index.js';
+import { galeraMemberSpec, type GaleraSpec } from '../runtime/topology.js';
+import { ackedTotal, step } from './steps.js';
 import type { DrillContext, Step } from './types.js';
 
 const members = (ctx: DrillContext, names?: readonly string[]) => (names ? names.map((n) => ctx.topo.get(n)) : ctx.topo.members);
@@ -98,4 +101,45 @@ export const rejoinedBySst = (node: string): Step => step(`${node} rejoined by S
   const lines = log.split('\n').filter((l) => /SST (received|complete)|State transfer .* complete|IST received/i.test(l));
   const sst = lines.some((l) => /SST (received|complete)|State transfer .* complete/i.test(l));
   ctx.checks.push(check(`${node}-rejoined-by-sst`, sst ? [] : [{ database: '*', object: node, kind: 'no-sst-seen', actual: lines }], { logLines: lines.slice(-5) }));
+});
+
+/**
+ * FTWRL + filesystem snapshot of one member, desynced first: the cluster must keep committing while the member is
+ * locked (its acknowledged writes during the lock are counted), and the member resyncs afterwards.
+ */
+export const galeraDesyncedSnapshot = (node: string): Step => step(`snapshot ${node} desynced (wsrep_desync + FTWRL)`, async (ctx) => {
+  const n = ctx.topo.get(node);
+  const id = `fs-snapshot-${node}-${ctx.artifacts.length + 1}`;
+  const seen = { atLock: 0, atUnlock: 0, lockedAt: 0, unlockAt: 0 };
+  const manifest = await galeraSnapshot(n, ctx.store, id, ctx.progress, {
+    locked: () => { seen.atLock = ackedTotal(ctx); seen.lockedAt = Date.now(); },
+    unlocking: () => { seen.atUnlock = ackedTotal(ctx); seen.unlockAt = Date.now(); },
+  });
+  ctx.artifacts.push({ dir: artifactPath(ctx.store, id), manifest });
+  const ackedWhileLocked = seen.atUnlock - seen.atLock;
+  ctx.observations[`backup ${id}`] = { galeraPosition: manifest.position.gtid, totalBytes: manifest.totalBytes, timings: manifest.timings,
+    clusterWritesAcknowledgedWhileLocked: ackedWhileLocked, lockedMs: seen.unlockAt - seen.lockedAt };
+  ctx.checks.push(check(`cluster-kept-writing-while-${node}-was-locked`, ackedWhileLocked > 0 ? [] : [{ database: '*', object: node, kind: 'cluster-stalled-by-backup', actual: ackedWhileLocked }],
+    { ackedWhileLocked, lockedMs: seen.unlockAt - seen.lockedAt }));
+});
+
+/** Rebuilds a lost member from the latest artifact, under its own name and address; it joins and becomes Synced. */
+export const rebuildGaleraMember = (node: string): Step => step(`rebuild ${node} from the latest backup and rejoin`, async (ctx) => {
+  const a = ctx.artifacts[ctx.artifacts.length - 1];
+  if (!a) throw new Error('no backup artifact has been taken in this drill');
+  const spec = galeraMemberSpec(ctx.tctx, ctx.topo.spec as GaleraSpec, node);
+  const t0 = Date.now();
+  const r = await restorePhysical(ctx.tctx, a.dir, { name: node, serverId: spec.server.serverId, as: spec });
+  ctx.topo.add(r.node);
+  const s = await waitGalera(r.node, 'to join and be Synced', isSynced, { timeoutS: 300 });
+  ctx.observations[`rebuild ${node}`] = { artifact: a.manifest.id, backupPosition: a.manifest.position.gtid, timings: r.timings, untilSyncedMs: Date.now() - t0, lastCommitted: s.lastCommitted };
+});
+
+/** The member caught up by IST from the backup's position, not by a full SST (judged from its log). */
+export const rejoinedByIst = (node: string): Step => step(`${node} rejoined by IST from the backup's position`, async (ctx) => {
+  const a = ctx.artifacts[ctx.artifacts.length - 1];
+  if (!a) throw new Error('no backup artifact has been taken in this drill');
+  const c = judgeStateTransfer(node, await ctx.topo.get(node).logsTail(3000), Number(a.manifest.position.gtid.split(':').pop()));
+  ctx.observations[`state transfer ${node}`] = c.details;
+  ctx.checks.push(c);
 });

@@ -21,7 +21,7 @@ import type { DrillContext, Step } from './types.js';
 export const step = (name: string, run: (ctx: DrillContext) => Promise<void>): Step => ({ name, run });
 
 /** Waits until the workload has had `acked` more writes acknowledged, so what follows happens under load. */
-const ackedTotal = (ctx: DrillContext) => [...ctx.workloads.values()].reduce((s, w) => s + w.ledger.summary().acked, 0);
+export const ackedTotal = (ctx: DrillContext) => [...ctx.workloads.values()].reduce((s, w) => s + w.ledger.summary().acked, 0);
 
 export const underLoad = (acked = 200, timeoutS = 120): Step => step(`wait for ${acked} more acknowledged writes`, async (ctx) => {
   const base = ackedTotal(ctx);

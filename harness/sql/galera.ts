@@ -9,3 +9,6 @@ export const wsrepStatus = (): Statement => ({ sql: "SHOW GLOBAL STATUS LIKE 'ws
 export const bootstrapPrimaryComponent = (style: 'options-string' | 'variables'): Statement => ({
   sql: style === 'variables' ? 'SET GLOBAL wsrep_provider_pc_bootstrap = ON' : "SET GLOBAL wsrep_provider_options = 'pc.bootstrap=YES'",
 });
+
+/** Desynchronises a node from the cluster's flow control (a backup on it must not stall the others), or resyncs it. */
+export const setDesync = (on: boolean): Statement => ({ sql: `SET GLOBAL wsrep_desync = ${on ? 'ON' : 'OFF'}` });

@@ -14,3 +14,4 @@ export { presentLedgerIds } from './ledger-read.js';
 export { compareServers } from './servers.js';
 export { compareBinlogCopies, binlogDigest } from './binlog-copy.js';
 export type { BinlogPair } from './binlog-copy.js';
+export { judgeStateTransfer } from './state-transfer.js';

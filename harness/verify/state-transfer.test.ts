@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { judgeStateTransfer } from './state-transfer.js';
+
+// Lines from real MariaDB 11.8 joiner logs (galera-snapshot-rebuild and galera-datadir-wiped drills).
+const U = '8b50a54f-e63f-11f1-9eee-cad6143f0b01';
+const byIst = [
+  `2026-11-22  6:41:33 0 [Note] WSREP: Running: 'wsrep_sst_rsync --role 'joiner' --address '172.30.133.13'`,
+  `2026-11-22  6:40:32 3 [Note] WSREP: Recovered position from storage: ${U}:297`,
+  `2026-11-22  6:40:32 3 [Note] WSREP: SST received: ${U}:297`,
+  '2026-11-22  6:40:32 2 [Note] WSREP: Receiving IST: 1181 writesets, seqnos 298-1478',
+  `2026-11-22  6:40:33 2 [Note] WSREP: IST received: ${U}:1478`,
+].join('\n');
+
+describe('judgeStateTransfer', () => {
+  it('accepts a rejoin by IST from the backup\'s position, though the SST script was started', () => {
+    const c = judgeStateTransfer('galera-3', byIst, 297);
+    expect(c.valid).toBe(true);
+    expect(c.details).toMatchObject({ joinedBy: 'IST', recoveredSeqno: 297, istFrom: 298, istTo: 1478, istWritesets: 1181 });
+  });
+
+  it('fails on a full SST (the donor\'s position arrived, no IST)', () => {
+    const sst = [`2026-11-22  6:40:32 3 [Note] WSREP: SST received: ${U}:1478`, `2026-11-22  6:40:32 3 [Note] WSREP: SST succeeded for position ${U}:1478`].join('\n');
+    const c = judgeStateTransfer('galera-1', sst, 297);
+    expect(c.valid).toBe(false);
+    expect((c.details['differences'] as Array<{ kind: string }>).map((d) => d.kind)).toEqual(['full-sst-instead-of-ist', 'no-ist-seen']);
+  });
+
+  it('fails when IST did not start right after the backup (the restored datadir was not at the backup\'s position)', () => {
+    const c = judgeStateTransfer('galera-3', byIst, 250);
+    expect(c.valid).toBe(false);
+    expect(JSON.stringify(c.details['differences'])).toContain('ist-not-from-backup-position');
+  });
+});

@@ -1,0 +1,26 @@
+import { check, type CheckResult, type Difference } from './check.js';
+
+/**
+ * How a Galera member restored from a backup at `backupSeqno` caught up, read from its log: it must have recovered
+ * that position from the restored datadir, the donor must have bypassed SST ("SST received" at that same position:
+ * the joiner starts its SST script in every case), and IST must start at the next seqno. A full SST shows as "SST
+ * received" at the donor's position instead.
+ */
+export function judgeStateTransfer(name: string, log: string, backupSeqno: number): CheckResult {
+  const lines = log.split('\n').filter((l) => /Receiving IST: |IST received|Recovered position from storage|SST received: /i.test(l));
+  const first = (re: RegExp) => lines.map((l) => re.exec(l)).find(Boolean) ?? undefined;
+  const ist = first(/Receiving IST: (\d+) writesets, seqnos (\d+)-(\d+)/);
+  const sst = first(/SST received: \S+:(-?\d+)/);
+  const recovered = first(/Recovered position from storage: \S+:(-?\d+)/);
+  const fullSst = !!sst && Number(sst[1]) !== backupSeqno;
+  const observed = {
+    joinedBy: fullSst ? 'SST' : ist ? 'IST' : 'none', backupSeqno, recoveredSeqno: recovered ? Number(recovered[1]) : undefined,
+    sstSeqno: sst ? Number(sst[1]) : undefined, istWritesets: ist ? Number(ist[1]) : 0, istFrom: ist ? Number(ist[2]) : undefined,
+    istTo: ist ? Number(ist[3]) : undefined, logLines: lines.slice(-6),
+  };
+  const diffs: Difference[] = [];
+  if (fullSst) diffs.push({ database: '*', object: name, kind: 'full-sst-instead-of-ist', expected: backupSeqno, actual: Number(sst![1]) });
+  if (!ist) diffs.push({ database: '*', object: name, kind: 'no-ist-seen', actual: lines.slice(-6) });
+  else if (Number(ist[2]) !== backupSeqno + 1) diffs.push({ database: '*', object: name, kind: 'ist-not-from-backup-position', expected: backupSeqno + 1, actual: Number(ist[2]) });
+  return check(`${name}-rejoined-by-ist-from-backup-position`, diffs, observed);
+}
