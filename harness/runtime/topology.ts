@@ -47,10 +47,19 @@ const channelOf = (source: string) => source.replace(/^primary-?/, '') || undefi
 /** The running nodes of a topology, by name. New nodes (restored ones) can be added. */
 export class Topology {
   private readonly nodes = new Map<string, StartedNode>();
+  /** What every node that was ever a member was started as: a lost node is rebuilt as what it was. */
+  private readonly specs = new Map<string, NodeSpec>();
   constructor(readonly ctx: TopologyContext, readonly spec: TopologySpec) {}
 
-  add(node: StartedNode): void { this.nodes.set(node.name, node); }
+  add(node: StartedNode): void { this.nodes.set(node.name, node); this.specs.set(node.name, node.spec); }
   remove(name: string): void { this.nodes.delete(name); }
+  /** The spec a node (present or lost) was started with, without the datadir it had. */
+  specOf(name: string): NodeSpec {
+    const s = this.specs.get(name);
+    if (!s) throw new Error(`'${name}' was never a member of this topology`);
+    const { datadirVolume: _v, skipBootstrap: _b, bootstrapCluster: _c, ...rest } = s;
+    return rest;
+  }
   get(name: string): StartedNode {
     const n = this.nodes.get(name);
     if (!n) throw new Error(`no node '${name}' in this topology (have: ${[...this.nodes.keys()].join(', ')})`);

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readFile, stat, truncate, writeFile } from 'node:fs/pro
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { artifactPath, copyPackage, DATA_DIR, FS_SNAPSHOT, partialPath, type Manifest, logicalBackup, packArtifact, PackageRejectedError, physicalMethodFor, unpackArtifact } from '../backup/index.js';
-import { ArtifactRejectedError, restoreLogical, verifyArtifact } from '../restore/index.js';
+import { ArtifactRejectedError, restoreAndCatchUp, restoreLogical, verifyArtifact } from '../restore/index.js';
 import { listByLabel } from '../runtime/docker.js';
 import { LABEL_RUN } from '../runtime/run-context.js';
 import { waitUntil } from '../exec/index.js';
@@ -431,4 +431,37 @@ export const restoreOnto = (as: string, flavorId: FlavorId): Step => step(`resto
     from: a.manifest.serverVersion, to: ver?.v, method: a.manifest.method, upgradeMs: Date.now() - t0, upgradeOutput: upgrade,
     definitionsRewritten: rewritten.map((d) => ({ object: `${d.database}.${d.object}`, kind: d.kind, where: d.where, before: d.expected, after: d.actual })),
   };
+});
+
+/**
+ * The seed's catch-up (mysqlbackup.py): rebuild a lost node from the latest artifact under a temporary server id,
+ * catch up from each reachable peer in turn until less than one second behind it, stop, and start the ready datadir
+ * as the node it was (its own server id). Checks that nothing was written under the temporary identity and that
+ * the node holds everything every peer has.
+ */
+export const rebuildWithCatchUp = (node: string, peers: readonly string[]): Step => step(`rebuild ${node} from the latest backup with a temporary server id, catching up from ${peers.join(', ')}`, async (ctx) => {
+  const a = latest(ctx);
+  const temporaryServerId = 4000 + ctx.topo.nextServerId();
+  const peerNodes = peers.map((p) => ctx.topo.get(p));
+  const r = await restoreAndCatchUp(ctx.tctx, a.dir, ctx.topo.specOf(node), peerNodes, ctx.tctx.creds, temporaryServerId);
+  ctx.topo.add(r.node);
+  ctx.observations[`catch-up rebuild ${node}`] = { artifact: a.manifest.id, backupGtid: a.manifest.position.gtid, ...r, node: undefined };
+  ctx.checks.push(check(`${node}-wrote-nothing-under-temporary-server-id`, r.writtenUnderTemporaryIdentity.length === 0 ? [] : [{
+    database: '*', object: node, kind: 'events-under-temporary-identity', actual: r.writtenUnderTemporaryIdentity }], { temporaryServerId, temporaryIdentity: r.temporaryIdentity }));
+  const diffs = [];
+  for (const p of peerNodes) {
+    const g = await gtidExecuted(p);
+    if (!r.node.adapter.gtid.contains(r.finalGtid, g)) diffs.push({ database: '*', object: node, kind: 'peer-transactions-missing', where: p.name, expected: g, actual: r.finalGtid });
+  }
+  ctx.checks.push(check(`${node}-holds-every-peer-transaction`, diffs, { gtid: r.finalGtid, peers: r.peers }));
+});
+
+/** A DBA points the node at its source(s) again by GTID (e.g. after the primary was rebuilt) and it catches up. */
+export const reattachToSources = (node: string): Step => step(`${node} follows its source(s) again`, async (ctx) => {
+  await attachToSources(ctx.topo, ctx.topo.get(node));
+});
+
+/** The application writes again, to whatever node now has each primary's name (e.g. a rebuilt primary). */
+export const resumeWorkload = (): Step => step('resume the write workload', async (ctx) => {
+  for (const [name, w] of ctx.workloads) { w.moveTo(ctx.topo.get(name)); w.start(); }
 });

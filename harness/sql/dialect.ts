@@ -18,6 +18,8 @@ export interface Dialect {
   startReplica(channel?: string): Statement;
   stopReplica(channel?: string): Statement;
   stopReplicaSqlThread(channel?: string): Statement;
+  /** Forgets a stopped channel's replication settings (what the seed's catch-up leaves behind: none). */
+  resetReplicaAll(channel?: string): Statement;
   startReplicaSqlThread(channel?: string): Statement;
   /** Rows of the replica status, one per channel. */
   replicaStatus(): Statement;

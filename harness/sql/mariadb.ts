@@ -13,6 +13,7 @@ export const mariadb: Dialect = {
   }),
   startReplica: (c) => ({ sql: `START SLAVE${conn(c)}` }),
   stopReplica: (c) => ({ sql: `STOP SLAVE${conn(c)}` }),
+  resetReplicaAll: (c) => ({ sql: `RESET SLAVE${conn(c)} ALL` }),
   stopReplicaSqlThread: (c) => ({ sql: `STOP SLAVE${conn(c)} SQL_THREAD` }),
   startReplicaSqlThread: (c) => ({ sql: `START SLAVE${conn(c)} SQL_THREAD` }),
   replicaStatus: () => ({ sql: 'SHOW ALL SLAVES STATUS' }),

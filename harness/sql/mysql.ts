@@ -15,6 +15,7 @@ export const mysql: Dialect = {
   }),
   startReplica: (c) => ({ sql: `START REPLICA${channel(c)}` }),
   stopReplica: (c) => ({ sql: `STOP REPLICA${channel(c)}` }),
+  resetReplicaAll: (c) => ({ sql: `RESET REPLICA ALL${channel(c)}` }),
   stopReplicaSqlThread: (c) => ({ sql: `STOP REPLICA SQL_THREAD${channel(c)}` }),
   startReplicaSqlThread: (c) => ({ sql: `START REPLICA SQL_THREAD${channel(c)}` }),
   replicaStatus: () => ({ sql: 'SHOW REPLICA STATUS' }),

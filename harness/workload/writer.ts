@@ -28,7 +28,7 @@ export class WriteWorkload {
   private readonly intervalMs: number;
   readonly db: string;
 
-  constructor(readonly target: WriteTarget, opts: WorkloadOptions = {}) {
+  constructor(private target: WriteTarget, opts: WorkloadOptions = {}) {
     this.db = opts.db ?? workloadSql.LEDGER_DB;
     this.writers = opts.writers ?? 4;
     this.intervalMs = this.writers * 1000 / (opts.ratePerSec ?? 200);
@@ -45,6 +45,12 @@ export class WriteWorkload {
   }
 
   get isRunning(): boolean { return this.running; }
+
+  /** Points the (stopped) workload at another server, as an application is pointed at a rebuilt primary. */
+  moveTo(target: WriteTarget): void {
+    if (this.running) throw new Error('stop the workload before moving it to another server');
+    this.target = target;
+  }
 
   /** Stops every writer after its current write; resolves when all have finished. */
   async stop(): Promise<Ledger> {

@@ -22,6 +22,7 @@ const CASES: Array<{ id: string; flavor: string; expectChecks: string[]; args?: 
   { id: 'pre-upgrade', flavor: 'mariadb-10.11', expectChecks: ['upgraded-physical-checksum-table', 'upgraded-logical-checksum-table', 'upgraded-physical-data-equals-primary', 'upgraded-logical-ledger'] },
   { id: 'pitr-accidental-drop', flavor: 'mariadb-11.8', expectChecks: ['binlog-stream-identical-to-source', 'pitr-checksum-table-as-before-the-drop', 'pitr-gtid-stops-just-before-the-drop', 'pitr-ledger-at-recovery-point'] },
   { id: 'galera-snapshot-rebuild', flavor: 'mariadb-10.11', expectChecks: ['cluster-kept-writing-while-galera-3-was-locked', 'galera-3-rejoined-by-ist-from-backup-position', 'galera-3-data-equals-galera-1', 'galera-3-ledger'] },
+  { id: 'primary-restore-catch-up', flavor: 'mysql-9.7', expectChecks: ['primary-wrote-nothing-under-temporary-server-id', 'primary-holds-every-peer-transaction', 'replica-1-data-equals-primary', 'replica-1-ledger'] },
   { id: 'replicas-die-one-by-one', flavor: 'mariadb-10.11', expectChecks: ['primary-stands-alone', 'replica-2-data-equals-primary', 'backup-replica-ledger'] },
 ];
 
@@ -39,6 +40,13 @@ describe.each(CASES.map((c) => ({ ...c, extra: (c.args ?? []).join(' ') })))('fi
       expect(result.rpo.lostAcknowledgedWrites).toBe(rpo.transactionsAfterBackupPoint);
     } else {
       expect(result.rpo.lostAcknowledgedWrites).toBe(0);
+    }
+    if (id === 'primary-restore-catch-up') {
+      // caught up under a temporary identity (MySQL: a new server uuid), one peer after the other
+      const c = result.observations['catch-up rebuild primary'];
+      expect(c.temporaryServerId).toBeGreaterThan(4000);
+      expect(c.peers.map((p: { peer: string }) => p.peer)).toEqual(['replica-1', 'backup-replica']);
+      expect(c.backupGtid).not.toBe(c.finalGtid);
     }
     if (id === 'pitr-accidental-drop') {
       // the recovery stopped exactly before the DROP it found in the stream, after replaying the writes since the
