@@ -11,8 +11,6 @@ export interface CatchUpResult {
   /** The identity the server had while it caught up (server id, or on MySQL its new server uuid). */
   temporaryIdentity: string;
   peers: PeerCatchUp[];
-  /** GTIDs the server wrote under its temporary identity: must be none. */
-  writtenUnderTemporaryIdentity: string[];
   finalGtid: string;
   timings: { restoreMs: number; catchUpMs: number; restartMs: number };
 }
@@ -45,12 +43,10 @@ export async function restoreAndCatchUp(ctx: TopologyContext, artifactDir: strin
     await temp.query(d.resetReplicaAll());
     done.push({ peer: peer.name, reachedGtid: caught.gtid, secondsBehindAtStop: st!.secondsBehind, untilUnderOneSecondMs: underOne, waitedForGtidMs: caught.waitedMs });
   }
-  const [w] = await temp.query<{ gtid: string }>(d.gtidWritten());
-  const writtenUnderTemporaryIdentity = temp.adapter.gtid.writers(String(w?.gtid ?? '')).filter((x) => x === temporaryIdentity);
   const t2 = Date.now();
   await temp.stop();
   await temp.remove(); // the container only: the datadir volume is the result
   const node = await new NodeDefinition(ctx, { ...final, datadirVolume: temp.volume, skipBootstrap: true }).start();
-  return { node, temporaryServerId, temporaryIdentity, peers: done, writtenUnderTemporaryIdentity, finalGtid: await gtidExecuted(node),
+  return { node, temporaryServerId, temporaryIdentity, peers: done, finalGtid: await gtidExecuted(node),
     timings: { restoreMs: t1 - t0, catchUpMs: t2 - t1, restartMs: Date.now() - t2 } };
 }

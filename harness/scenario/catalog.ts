@@ -27,5 +27,6 @@ export async function findScenario(id: string): Promise<ScenarioDefinition> {
 
 /** Named drill suites: which scenarios on which flavors. */
 export const SUITES: Readonly<Record<string, ReadonlyArray<{ scenario: string; flavor: FlavorId; params?: Record<string, number> }>>> = {
-  default: [{ scenario: 'replica-kill-restore', flavor: 'mariadb-10.11' }],
+  // The nightly drill: the backup restores and catches up, and point-in-time recovery works from streamed binlogs.
+  default: [{ scenario: 'replica-kill-restore', flavor: 'mariadb-10.11' }, { scenario: 'pitr-accidental-drop', flavor: 'mariadb-10.11' }],
 };

@@ -2,7 +2,7 @@ import { BinlogStream } from '../backup/index.js';
 import { pointInTimeRestore } from '../restore/index.js';
 import { gtidExecuted } from '../runtime/replication.js';
 import { binlogSql } from '../sql/index.js';
-import { check, compareSnapshots, ledgerAtCutCheck, presentLedgerIds, takeSnapshot, type RecoveryCut, type Snapshot } from '../verify/index.js';
+import { compareSnapshots, ledgerAtCutCheck, presentLedgerIds, stopsJustBefore, takeSnapshot, type RecoveryCut, type Snapshot } from '../verify/index.js';
 import { step, underLoad } from './steps.js';
 import { RECOVERY_POINT, type DrillContext, type Step } from './types.js';
 
@@ -92,9 +92,6 @@ export const recoveredToJustBeforeAccident = (node: string): Step => step(`${nod
   // transactions keep their original GTIDs there.
   const [w] = await n.query<{ gtid: string }>(n.adapter.dialect.gtidWritten());
   const pos = String(w?.gtid ?? '');
-  const g = n.adapter.gtid;
-  const gtidOk = !g.contains(pos, r.stoppedBefore.gtid) && (!r.lastApplied || g.contains(pos, r.lastApplied.gtid));
-  ctx.checks.push(check(`${node}-gtid-stops-just-before-the-drop`, gtidOk ? [] : [{ database: '*', object: node, kind: 'wrong-recovery-point', actual: pos,
-    expected: `${r.lastApplied?.gtid ?? 'the backup point'} and not ${r.stoppedBefore.gtid}` }], { position: pos, drop: r.stoppedBefore.gtid, lastApplied: r.lastApplied?.gtid }));
+  ctx.checks.push(stopsJustBefore(n.adapter.gtid, node, pos, r.stoppedBefore.gtid, r.lastApplied?.gtid));
   ctx.checks.push(ledgerAtCutCheck(`${node}-ledger-at-recovery-point`, ctx.workload.ledger, await presentLedgerIds(n, ctx.workload.db), a.cut));
 });

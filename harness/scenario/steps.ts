@@ -12,7 +12,7 @@ import { restorePhysical } from '../restore/index.js';
 import { gtidExecuted, gtidReplicaPos, replicaStates, waitCaughtUp } from '../runtime/replication.js';
 import { attachToSources, withFlavor } from '../runtime/topology.js';
 import type { FlavorId } from '../runtime/flavors.js';
-import { check, compareData, compareServers, databasesInScope, compareSnapshots, errantTransactions, gtidPositionsEqual, ledgerCheck, noErrantTransactions, presentLedgerIds, takeSnapshot } from '../verify/index.js';
+import { check, compareData, compareServers, coversEvery, wroteNothingAs, databasesInScope, compareSnapshots, errantTransactions, gtidPositionsEqual, ledgerCheck, noErrantTransactions, presentLedgerIds, takeSnapshot } from '../verify/index.js';
 import { crashSql, workloadSql, type RowRef } from '../sql/index.js';
 import type { Difference } from '../verify/index.js';
 import type { DrillContext, Step } from './types.js';
@@ -446,14 +446,10 @@ export const rebuildWithCatchUp = (node: string, peers: readonly string[]): Step
   const r = await restoreAndCatchUp(ctx.tctx, a.dir, ctx.topo.specOf(node), peerNodes, ctx.tctx.creds, temporaryServerId);
   ctx.topo.add(r.node);
   ctx.observations[`catch-up rebuild ${node}`] = { artifact: a.manifest.id, backupGtid: a.manifest.position.gtid, ...r, node: undefined };
-  ctx.checks.push(check(`${node}-wrote-nothing-under-temporary-server-id`, r.writtenUnderTemporaryIdentity.length === 0 ? [] : [{
-    database: '*', object: node, kind: 'events-under-temporary-identity', actual: r.writtenUnderTemporaryIdentity }], { temporaryServerId, temporaryIdentity: r.temporaryIdentity }));
-  const diffs = [];
-  for (const p of peerNodes) {
-    const g = await gtidExecuted(p);
-    if (!r.node.adapter.gtid.contains(r.finalGtid, g)) diffs.push({ database: '*', object: node, kind: 'peer-transactions-missing', where: p.name, expected: g, actual: r.finalGtid });
-  }
-  ctx.checks.push(check(`${node}-holds-every-peer-transaction`, diffs, { gtid: r.finalGtid, peers: r.peers }));
+  const [w] = await r.node.query<{ gtid: string }>(r.node.adapter.dialect.gtidWritten());
+  ctx.checks.push(wroteNothingAs(r.node.adapter.gtid, node, String(w?.gtid ?? ''), r.temporaryIdentity));
+  const peerPositions = await Promise.all(peerNodes.map(async (p) => ({ name: p.name, gtid: await gtidExecuted(p) })));
+  ctx.checks.push(coversEvery(r.node.adapter.gtid, node, r.finalGtid, peerPositions));
 });
 
 /** A DBA points the node at its source(s) again by GTID (e.g. after the primary was rebuilt) and it catches up. */

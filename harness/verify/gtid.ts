@@ -38,3 +38,28 @@ export async function noErrantTransactions(replica: GtidSource, primary: GtidSou
     ? [{ database: '*', object: replica.name, kind: 'errant-transactions', where: e.errant, expected: `subset of ${e.primarySet}`, actual: e.replicaSet }]
     : [], { replicaSet: e.replicaSet, primarySet: e.primarySet });
 }
+
+/**
+ * A point-in-time recovery stopped where it should: the node's GTIDs include the last transaction meant to be applied
+ * and not the one it had to stop before (the accident).
+ */
+export function stopsJustBefore(algebra: GtidAlgebra, name: string, position: string, stopBefore: string, lastApplied?: string): CheckResult {
+  const diffs = [];
+  if (algebra.contains(position, stopBefore)) diffs.push({ database: '*', object: name, kind: 'went-past-the-target', where: stopBefore, actual: position });
+  if (lastApplied && !algebra.contains(position, lastApplied)) diffs.push({ database: '*', object: name, kind: 'stopped-short-of-the-target', where: lastApplied, actual: position });
+  return check(`${name}-gtid-stops-just-before-the-drop`, diffs, { position, stopBefore, lastApplied });
+}
+
+/** A node that ran under a temporary identity (server id / server uuid) wrote no transaction under it. */
+export function wroteNothingAs(algebra: GtidAlgebra, name: string, written: string, identity: string): CheckResult {
+  const mine = written ? algebra.writers(written).filter((w) => w === identity) : [];
+  return check(`${name}-wrote-nothing-under-temporary-server-id`, mine.length ? [{ database: '*', object: name, kind: 'events-under-temporary-identity', where: identity, actual: written }] : [],
+    { temporaryIdentity: identity, written });
+}
+
+/** The node holds every transaction each peer has. */
+export function coversEvery(algebra: GtidAlgebra, name: string, position: string, peers: ReadonlyArray<{ name: string; gtid: string }>): CheckResult {
+  const diffs = peers.filter((p) => !algebra.contains(position, p.gtid))
+    .map((p) => ({ database: '*', object: name, kind: 'peer-transactions-missing', where: p.name, expected: p.gtid, actual: position }));
+  return check(`${name}-holds-every-peer-transaction`, diffs, { position, peers });
+}

@@ -5,7 +5,7 @@ export type { Snapshot, TableState } from './snapshot.js';
 export { compareSnapshots, tablesHealthy, checksumsEqual, compareObjects, firstDifferentLine } from './compare-snapshot.js';
 export { compareData } from './data-diff.js';
 export type { DataDiffOptions } from './data-diff.js';
-export { gtidPositionsEqual, errantTransactions, noErrantTransactions } from './gtid.js';
+export { gtidPositionsEqual, errantTransactions, noErrantTransactions, stopsJustBefore, wroteNothingAs, coversEvery } from './gtid.js';
 export type { GtidSource } from './gtid.js';
 export { judgeLedger, ledgerCheck, judgeLedgerAtCut, ledgerAtCutCheck } from './ledger.js';
 export type { LedgerVerdict, RecoveryCut, CutVerdict } from './ledger.js';
