@@ -49,7 +49,10 @@ export const expectReplicating = (node: string, timeoutS = 120): Step => step(`$
   const before = await gtidReplicaPos(n);
   const primaryAt = await gtidExecuted(ctx.topo.primary);
   const caught = await catchUpAll(ctx, node, timeoutS).then((r) => ({ ok: true as const, sources: r }), (e: Error) => ({ ok: false as const, error: e.message }));
-  const states = await replicaStates(n);
+  // Just after START REPLICA the IO thread may still be "Connecting" though nothing is missing: poll, then judge.
+  const running = (st: Awaited<ReturnType<typeof replicaStates>>) => st.length > 0 && st.every((s) => s.ioRunning === 'Yes' && s.sqlRunning === 'Yes');
+  const states = await waitUntil(() => replicaStates(n), running, { what: `${node}'s replication threads to run`, timeoutMs: 30_000, intervalMs: 200 })
+    .catch(() => replicaStates(n));
   const diffs = states.flatMap((s) => [
     ...(s.ioRunning !== 'Yes' ? [{ database: '*', object: node, kind: 'io-thread-not-running', actual: s.ioRunning, where: s.lastIoError }] : []),
     ...(s.sqlRunning !== 'Yes' ? [{ database: '*', object: node, kind: 'sql-thread-not-running', actual: s.sqlRunning, where: s.lastSqlError }] : []),
