@@ -1,5 +1,6 @@
 // Seed "MariaDB Galera": the node that bootstrapped the cluster loses its datadir and is SIGKILLed. The survivors
-// keep serving writes; the node rejoins with an empty datadir through a full state transfer (SST).
+// keep serving writes; the node rejoins with an empty datadir through a full state transfer (SST by mariabackup,
+// the production method: the donor stays readable and writable while it streams a hot backup).
 import {
   sakilaPlusBulk, MARIADB_FLAVORS,
   defineScenario, galera, galeraClusterSize, galeraConverge, galeraMembersEqual, galeraSynced, inject, ledgerHolds, phase,
@@ -13,7 +14,7 @@ export default defineScenario({
   description: 'delete the bootstrap node\'s datadir and SIGKILL it; survivors keep writing; it rejoins by SST; all three equal',
   flavors: MARIADB_FLAVORS,
   ...sakilaPlusBulk(),
-  topology: galera({ members, writeNode: 'galera-2' }),
+  topology: galera({ members, writeNode: 'galera-2', sst: 'mariabackup' }),
   workload: { writers: 4, ratePerSec: 150 },
   phases: [
     phase('wipe', [underLoad(200), inject({ kind: 'wipe-datadir', target: 'galera-1', restart: false }), galeraClusterSize('galera-2', 2), underLoad(400)]),

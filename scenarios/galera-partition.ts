@@ -17,7 +17,7 @@ export default defineScenario({
   topology: galera({ members, writeNode: 'galera-1' }),
   workload: { writers: 4, ratePerSec: 150 },
   phases: [
-    phase('partition', [underLoad(200), whileFaulted({ kind: 'partition', target: 'galera-3' }, [
+    phase('partition', [underLoad(200), whileFaulted({ kind: 'partition', target: 'minority' /* galera-3 */ }, [
       galeraRefusesWithoutQuorum('galera-3', 'local'), galeraClusterSize('galera-1', 2), underLoad(400),
     ])]),
     phase('rejoin', [galeraSynced(['galera-3'])], { recovery: true }),

@@ -1,7 +1,7 @@
 import type { StartedNode } from '../runtime/node.js';
 
 /** A target selector: a node name, several names joined by commas, or a role resolved against the topology when injected. */
-export type Selector = string | 'primary' | 'one-replica' | 'all-replicas';
+export type Selector = string | 'primary' | 'one-replica' | 'all-replicas' | 'minority';
 
 /** A fault is data: its kind, its target, and the kind's attributes. */
 export interface Fault { kind: string; target: Selector; [attribute: string]: unknown }

@@ -4,6 +4,7 @@ import { openStore } from '../backup/index.js';
 import type { FaultEnv } from '../faults/index.js';
 import { UsageError, type FlavorId } from '../runtime/flavors.js';
 import type { RunContext } from '../runtime/run-context.js';
+import type { StartedNode } from '../runtime/node.js';
 import { openTopologyContext, startTopology, type Topology } from '../runtime/topology.js';
 import { waitCaughtUp } from '../runtime/replication.js';
 import { reportsDir } from '../runtime/paths.js';
@@ -124,8 +125,7 @@ export async function runScenario(def: ScenarioDefinition, o: RunOptions): Promi
     ]);
     const workload = workloads.values().next().value!;
     const faultEnv: FaultEnv = {
-      resolve: (t) => t === 'primary' ? [topo.primary] : t === 'all-replicas' ? topo.replicas : t === 'one-replica' ? topo.replicas.slice(0, 1)
-        : t.split(',').map((name) => topo.get(name.trim())),
+      resolve: (t) => resolveSelector(topo, t),
       forget: (name) => topo.remove(name),
       find: (name) => topo.all().find((n) => n.name === name),
       progress: o.progress,
@@ -161,4 +161,20 @@ export async function runScenario(def: ScenarioDefinition, o: RunOptions): Promi
   result.durationMs = Date.now() - started;
   await writeReport(result, ctx?.workload.ledger);
   return result;
+}
+
+/**
+ * Resolves a fault's target against the topology: 'primary', 'one-replica', 'all-replicas', 'minority' (the fewest
+ * Galera members that cannot form a quorum alone: the last floor((n-1)/2)), or node names joined by commas.
+ */
+export function resolveSelector(topo: Topology, t: string): StartedNode[] {
+  if (t === 'primary') return [topo.primary];
+  if (t === 'all-replicas') return topo.replicas;
+  if (t === 'one-replica') return topo.replicas.slice(0, 1);
+  if (t === 'minority') {
+    const m = topo.members;
+    if (m.length < 3) throw new Error(`'minority' needs a Galera cluster of 3 or more members (have ${m.length})`);
+    return m.slice(m.length - Math.floor((m.length - 1) / 2));
+  }
+  return t.split(',').map((name) => topo.get(name.trim()));
 }
