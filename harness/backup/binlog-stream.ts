@@ -80,13 +80,13 @@ export class BinlogStream {
     const files = await this.files();
     const last = files[files.length - 1];
     if (!last) throw new Error(`no binlog in ${this.dir} to resume from`);
-    await docker(['rm', '-f', this.container]);
+    await docker(['rm', '-f', '-v', this.container]);
     await this.launch(last);
     this.restarts.push({ killedAt: this.killedAt, resumedAt: Date.now(), resumedFrom: last });
     return last;
   }
 
-  async stop(): Promise<void> { await docker(['rm', '-f', this.container]); }
+  async stop(): Promise<void> { await docker(['rm', '-f', '-v', this.container]); }
 
   /**
    * Waits until the stream has caught up with every binlog the source lists (sizes equal), then compares every file

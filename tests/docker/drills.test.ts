@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cli, leftovers } from './helpers.js';
+import { cli, danglingVolumes, leftovers } from './helpers.js';
 
 /** Each drill once, through the CLI, on one flavor (the whole matrix: `firedrill suite matrix`). */
 const FAULT_CHECKS = ['backup-fault-fails-loudly', 'backup-fault-leaves-no-restorable-artifact', 'backup-retry-succeeds'];
@@ -28,6 +28,7 @@ const CASES: Array<{ id: string; flavor: string; expectChecks: string[]; args?: 
 
 describe.each(CASES.map((c) => ({ ...c, extra: (c.args ?? []).join(' ') })))('firedrill run $id --flavor $flavor $extra', ({ id, flavor, expectChecks, args }) => {
   it('passes, names the observed effect, loses no acknowledged write, and leaves nothing behind', async () => {
+    const volumesBefore = await danglingVolumes();
     const r = await cli(['run', id, '--flavor', flavor, '--param', 'bulkMb=2', ...(args ?? []), '--json']);
     const result = JSON.parse(r.stdout) as { verdict: string; runId: string; flavor: string; rpo: { lostAcknowledgedWrites: number }; checks: Array<{ name: string; valid: boolean }>; observations: Record<string, any> };
     expect(result.verdict, r.stderr.slice(-3000)).toBe('pass');
@@ -62,5 +63,6 @@ describe.each(CASES.map((c) => ({ ...c, extra: (c.args ?? []).join(' ') })))('fi
     for (const c of expectChecks) expect(names).toContain(c);
     expect(result.checks.filter((c) => !c.valid)).toEqual([]);
     expect(await leftovers(result.runId)).toEqual([]);
+    expect((await danglingVolumes()).filter((v) => !volumesBefore.includes(v)), 'anonymous volumes left behind').toEqual([]);
   });
 });

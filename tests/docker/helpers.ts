@@ -29,3 +29,9 @@ export async function leftovers(runId: string): Promise<string[]> {
 }
 
 export const quiet = () => {};
+
+/** Volumes no container uses. Anonymous volumes carry no run label: a run that leaks one shows up here. */
+export async function danglingVolumes(): Promise<string[]> {
+  const v = await docker(['volume', 'ls', '-q', '--filter', 'dangling=true']);
+  return v.stdout.split('\n').map((s) => s.trim()).filter(Boolean);
+}
