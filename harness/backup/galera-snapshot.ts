@@ -1,6 +1,6 @@
 import { chmod, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { galeraState, waitGalera } from '../runtime/galera.js';
+import { galeraState, isSynced, waitGalera } from '../runtime/galera.js';
 import type { StartedNode } from '../runtime/node.js';
 import { galeraSql } from '../sql/index.js';
 import { takeSnapshot } from '../verify/index.js';
@@ -28,6 +28,8 @@ export async function galeraSnapshot(node: StartedNode, store: BackupStore, id: 
   await mkdir(join(partial, DATA_DIR), { recursive: true });
   await chmod(partial, 0o777);
   try {
+    // Only a Synced member holds the cluster's data (e.g. one just restarted may still be receiving IST).
+    await waitGalera(node, 'to be Synced before the snapshot', isSynced, { timeoutS: 300 });
     await node.query(galeraSql.setDesync(true));
     let position = '';
     let snapshot: Manifest['snapshot'] | undefined;

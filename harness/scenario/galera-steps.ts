@@ -7,7 +7,7 @@ import { waitUntil } from '../exec/index.js';
 import { artifactPath, galeraSnapshot } from '../backup/index.js';
 import { restorePhysical } from '../restore/index.js';
 import { galeraMemberSpec, type GaleraSpec } from '../runtime/topology.js';
-import { ackedTotal, step } from './steps.js';
+import { ackedTotal, backupWithOptionalFault, step } from './steps.js';
 import type { DrillContext, Step } from './types.js';
 
 const members = (ctx: DrillContext, names?: readonly string[]) => (names ? names.map((n) => ctx.topo.get(n)) : ctx.topo.members);
@@ -111,10 +111,10 @@ export const galeraDesyncedSnapshot = (node: string): Step => step(`snapshot ${n
   const n = ctx.topo.get(node);
   const id = `fs-snapshot-${node}-${ctx.artifacts.length + 1}`;
   const seen = { atLock: 0, atUnlock: 0, lockedAt: 0, unlockAt: 0 };
-  const manifest = await galeraSnapshot(n, ctx.store, id, ctx.progress, {
+  const manifest = await backupWithOptionalFault(ctx, node, id, (aid) => galeraSnapshot(n, ctx.store, aid, ctx.progress, {
     locked: () => { seen.atLock = ackedTotal(ctx); seen.lockedAt = Date.now(); },
     unlocking: () => { seen.atUnlock = ackedTotal(ctx); seen.unlockAt = Date.now(); },
-  });
+  }));
   ctx.artifacts.push({ dir: artifactPath(ctx.store, id), manifest });
   const ackedWhileLocked = seen.atUnlock - seen.atLock;
   ctx.observations[`backup ${id}`] = { galeraPosition: manifest.position.gtid, totalBytes: manifest.totalBytes, timings: manifest.timings,

@@ -81,7 +81,7 @@ export const physicalBackup = (from: string, how: 'native' | 'fs-snapshot' = 'na
  * copy has begun: that attempt must fail loudly and leave nothing a restore would accept; the node is restarted
  * (the fault's heal) and the real backup is the retry.
  */
-async function backupWithOptionalFault(ctx: DrillContext, from: string, id: string, take: (id: string) => Promise<Manifest>): Promise<Manifest> {
+export async function backupWithOptionalFault(ctx: DrillContext, from: string, id: string, take: (id: string) => Promise<Manifest>): Promise<Manifest> {
   if (!ctx.options.faultDuringBackup) return take(id);
   const n = ctx.topo.get(from);
   const doomed = `${id}-faulted`;
