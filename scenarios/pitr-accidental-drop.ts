@@ -1,7 +1,8 @@
 // Seed "continuous restore" / PITR: binlogs are streamed off the primary all day (the streamer itself crashes once
 // and is resumed); under load someone drops sakila.payment. Recovery: the last physical backup plus the streamed
 // binlogs, replayed up to the transaction just before the DROP. Proof: the table is back as it was, and the ledger
-// holds every write acknowledged before the DROP and none sent after it.
+// holds every write acknowledged before the DROP and none sent after it. Then the same recovery by time (the whole
+// second before the DROP), checked against the ledger at that second.
 import {
   sakilaPlusBulk, ALL_FLAVORS,
   accidentalDrop, defineScenario, phase, physicalBackup, pointInTimeRecovery, primaryReplicas, recoveredToJustBeforeAccident,
@@ -23,6 +24,8 @@ export default defineScenario({
     phase('detect', [stopWorkload(), streamComplete()], { recovery: true }),
     phase('point-in-time-recovery', [pointInTimeRecovery('pitr')], { recovery: true }),
     phase('verify', [recoveredToJustBeforeAccident('pitr')], { recovery: true }),
+    // The same recovery when all the DBA knows is when it happened: up to the second before the DROP's second.
+    phase('recovery-by-time', [pointInTimeRecovery('pitr-by-time', 'time'), recoveredToJustBeforeAccident('pitr-by-time')]),
   ],
   rpoNode: 'pitr',
 });

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../runtime/paths.js';
-import { parseBinlogText } from './binlog-events.js';
+import { eventTime, parseBinlogText } from './binlog-events.js';
 
 const fixture = (name: string) => readFile(join(projectRoot, 'fixtures', 'binlog', name), 'utf8');
 
@@ -36,5 +36,13 @@ describe('parseBinlogText on real decoded binlogs', () => {
     const text = [file(1, '0-1-6'), file(2, '0-1-7')].join('\n');
     expect(parseBinlogText(text, ['b.000001', 'b.000002']).map((t) => [t.gtid, t.file, t.pos])).toEqual([['0-1-6', 'b.000001', 342], ['0-1-7', 'b.000002', 342]]);
     expect(() => parseBinlogText(text, ['b.000001'])).toThrow(/more files than given/);
+  });
+});
+
+describe('eventTime', () => {
+  it('reads the decoded event time as UTC', () => {
+    expect(new Date(eventTime('261122 6:35:16')).toISOString()).toBe('2026-11-22T06:35:16.000Z');
+    expect(new Date(eventTime('261231  23:59:59')).toISOString()).toBe('2026-12-31T23:59:59.000Z');
+    expect(() => eventTime('yesterday')).toThrow(/not yymmdd/);
   });
 });

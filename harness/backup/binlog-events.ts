@@ -67,6 +67,14 @@ export class BinlogTextParser {
   transactions(): BinlogTransaction[] { return this.out; }
 }
 
+/** The epoch milliseconds of a decoded event time ('261122 6:35:16': yymmdd h:mm:ss; the tools print UTC here). */
+export function eventTime(at: string): number {
+  const m = /^(\d{2})(\d{2})(\d{2}) (\d{1,2}):(\d{2}):(\d{2})$/.exec(at.trim().replace(/\s+/g, ' '));
+  if (!m) throw new Error(`binlog event time '${at}' is not yymmdd h:mm:ss`);
+  const [, y, mo, d, h, mi, se] = m.map(Number) as number[];
+  return Date.UTC(2000 + y!, mo! - 1, d!, h!, mi!, se!);
+}
+
 export function parseBinlogText(text: string, files: readonly string[]): BinlogTransaction[] {
   const p = new BinlogTextParser(files);
   for (const l of text.split('\n')) p.line(l);

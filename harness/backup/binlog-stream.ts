@@ -86,7 +86,12 @@ export class BinlogStream {
     return last;
   }
 
-  async stop(): Promise<void> { await docker(['rm', '-f', '-v', this.container]); }
+  /** Stops streaming (idempotent). */
+  async stop(): Promise<void> {
+    if (!this.container) return;
+    await docker(['rm', '-f', '-v', this.container]);
+    this.container = '';
+  }
 
   /**
    * Waits until the stream has caught up with every binlog the source lists (sizes equal), then compares every file

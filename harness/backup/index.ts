@@ -33,6 +33,6 @@ export { packArtifact, unpackArtifact, copyPackage, loadKey, keyFingerprint, sid
 export type { PackageInfo } from './package.js';
 export { BinlogStream } from './binlog-stream.js';
 export type { StreamRestart } from './binlog-stream.js';
-export { parseBinlogText, parseBinlogTextFile, BinlogTextParser } from './binlog-events.js';
+export { parseBinlogText, parseBinlogTextFile, BinlogTextParser, eventTime } from './binlog-events.js';
 export type { BinlogTransaction } from './binlog-events.js';
 export { galeraSnapshot } from './galera-snapshot.js';

@@ -1,6 +1,6 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseBinlogTextFile, type BinlogTransaction } from '../backup/index.js';
+import { eventTime, parseBinlogTextFile, type BinlogTransaction } from '../backup/index.js';
 import { oneShot } from '../runtime/oneshot.js';
 import type { StartedNode, TopologyContext } from '../runtime/node.js';
 import { restorePhysical, type RestoreTarget } from './physical.js';
@@ -17,10 +17,16 @@ export async function listBinlogTransactions(ctx: TopologyContext, binlogDir: st
   return parseBinlogTextFile(join(work, out), files);
 }
 
-export interface PitrTarget {
-  /** Recover to the last transaction before the first one (after the backup point) whose statement matches. */
-  beforeStatement: RegExp;
-}
+/**
+ * Where a point-in-time recovery stops: before the first transaction after the backup point whose statement matches,
+ * or before the first one written at or after a time (binlog event times have one-second granularity, so a time
+ * target is a whole second: everything written in that second and later is left out).
+ */
+export type PitrTarget = { beforeStatement: RegExp } | { beforeTime: Date };
+
+const targetIndex = (txs: readonly BinlogTransaction[], t: PitrTarget) => ('beforeStatement' in t
+  ? txs.findIndex((x) => x.statements.some((s) => t.beforeStatement.test(s)))
+  : txs.findIndex((x) => eventTime(x.at) >= t.beforeTime.getTime()));
 
 export interface PitrResult {
   node: StartedNode;
@@ -47,8 +53,8 @@ export async function pointInTimeRestore(ctx: TopologyContext, artifactDir: stri
   const all = await listBinlogTransactions(ctx, binlogDir, files, `${as.name}-locate`);
   const algebra = ctx.adapter.gtid;
   const after = all.filter((t) => !algebra.contains(backupPoint, t.gtid));
-  const i = after.findIndex((t) => t.statements.some((s) => target.beforeStatement.test(s)));
-  if (i < 0) throw new Error(`no transaction after the backup point ${backupPoint} matches ${target.beforeStatement} in ${files.join(', ')}`);
+  const i = targetIndex(after, target);
+  if (i < 0) throw new Error(`no transaction after the backup point ${backupPoint} is at the target (${'beforeStatement' in target ? target.beforeStatement : target.beforeTime.toISOString()}) in ${files.join(', ')}`);
   const stoppedBefore = after[i]!;
   const lastApplied = i > 0 ? after[i - 1] : undefined;
   const t2 = Date.now();

@@ -62,18 +62,26 @@ export const streamComplete = (): Step => step('the binlog stream holds every ev
   ctx.checks.push(await s.compareWithSource('binlog-stream-identical-to-source'));
 });
 
-/** Point-in-time recovery into a new node: the latest physical backup plus the streamed binlogs, stopping before the DROP. */
-export const pointInTimeRecovery = (as: string, beforeStatement = /^DROP TABLE/i): Step => step(`point-in-time recovery as ${as}, stopping before the DROP`, async (ctx) => {
+/**
+ * Point-in-time recovery into a new node: the latest physical backup plus the streamed binlogs, stopping before the
+ * DROP (found by its statement), or by time: before the whole second in which the DROP ran (what a DBA who only
+ * knows when it happened would do; writes of that second are left out too, and the ledger check uses that second).
+ */
+export const pointInTimeRecovery = (as: string, by: 'statement' | 'time' = 'statement'): Step => step(`point-in-time recovery as ${as}, stopping before the DROP (by ${by})`, async (ctx) => {
   const s = stream(ctx);
   const a = ctx.artifacts[ctx.artifacts.length - 1];
   if (!a) throw new Error('no backup artifact has been taken in this drill');
+  const acc = accident(ctx);
+  const second = Math.floor(acc.cut.from / 1000) * 1000;
+  const target = by === 'statement' ? { beforeStatement: /^DROP TABLE/i } : { beforeTime: new Date(second) };
+  const cut: RecoveryCut = by === 'statement' ? acc.cut : { from: second, to: second };
   await s.stop();
-  const r = await pointInTimeRestore(ctx.tctx, a.dir, s.dir, await s.files(), { beforeStatement }, { name: as, serverId: 100 + ctx.topo.nextServerId() });
+  const r = await pointInTimeRestore(ctx.tctx, a.dir, s.dir, await s.files(), target, { name: as, serverId: 100 + ctx.topo.nextServerId() });
   ctx.topo.add(r.node);
-  ctx.vars.set(`pitr ${as}`, r);
+  ctx.vars.set(`pitr ${as}`, { ...r, cut });
   ctx.observations[`point-in-time recovery ${as}`] = {
-    artifact: a.manifest.id, backupGtid: a.manifest.position.gtid, stoppedBefore: r.stoppedBefore, lastApplied: r.lastApplied,
-    transactionsApplied: r.transactionsApplied, replaySqlBytes: r.replaySqlBytes, timings: r.timings,
+    artifact: a.manifest.id, backupGtid: a.manifest.position.gtid, target: 'beforeStatement' in target ? String(target.beforeStatement) : target.beforeTime.toISOString(),
+    stoppedBefore: r.stoppedBefore, lastApplied: r.lastApplied, transactionsApplied: r.transactionsApplied, replaySqlBytes: r.replaySqlBytes, timings: r.timings,
   };
 });
 
@@ -85,7 +93,7 @@ export const pointInTimeRecovery = (as: string, beforeStatement = /^DROP TABLE/i
 export const recoveredToJustBeforeAccident = (node: string): Step => step(`${node} holds everything before the DROP and nothing after`, async (ctx) => {
   const n = ctx.topo.get(node);
   const a = accident(ctx);
-  const r = ctx.vars.get(`pitr ${node}`) as Awaited<ReturnType<typeof pointInTimeRestore>> | undefined;
+  const r = ctx.vars.get(`pitr ${node}`) as (Awaited<ReturnType<typeof pointInTimeRestore>> & { cut: RecoveryCut }) | undefined;
   if (!r) throw new Error(`${node} was not recovered to a point in time`);
   for (const c of compareSnapshots(a.before, await takeSnapshot(n, [a.db]))) ctx.checks.push({ ...c, name: `${node}-${c.name}-as-before-the-drop` });
   // What the node has written to its binlog (MariaDB gtid_binlog_state, MySQL gtid_executed): the replayed
@@ -93,5 +101,5 @@ export const recoveredToJustBeforeAccident = (node: string): Step => step(`${nod
   const [w] = await n.query<{ gtid: string }>(n.adapter.dialect.gtidWritten());
   const pos = String(w?.gtid ?? '');
   ctx.checks.push(stopsJustBefore(n.adapter.gtid, node, pos, r.stoppedBefore.gtid, r.lastApplied?.gtid));
-  ctx.checks.push(ledgerAtCutCheck(`${node}-ledger-at-recovery-point`, ctx.workload.ledger, await presentLedgerIds(n, ctx.workload.db), a.cut));
+  ctx.checks.push(ledgerAtCutCheck(`${node}-ledger-at-recovery-point`, ctx.workload.ledger, await presentLedgerIds(n, ctx.workload.db), r.cut));
 });
