@@ -5,4 +5,4 @@ export type { RestoreTarget, RestoreResult } from './physical.js';
 export { pointInTimeRestore, listBinlogTransactions } from './pitr.js';
 export type { PitrTarget, PitrResult } from './pitr.js';
 export { restoreAndCatchUp } from './catch-up.js';
-export type { CatchUpResult, PeerCatchUp } from './catch-up.js';
+export type { CatchUpResult, PeerCatchUp, Peer } from './catch-up.js';

@@ -23,6 +23,7 @@ const CASES: Array<{ id: string; flavor: string; expectChecks: string[]; args?: 
   { id: 'pitr-accidental-drop', flavor: 'mariadb-11.8', expectChecks: ['binlog-stream-identical-to-source', 'pitr-checksum-table-as-before-the-drop', 'pitr-gtid-stops-just-before-the-drop', 'pitr-ledger-at-recovery-point', 'pitr-by-time-checksum-table-as-before-the-drop', 'pitr-by-time-ledger-at-recovery-point'] },
   { id: 'galera-snapshot-rebuild', flavor: 'mariadb-10.11', expectChecks: ['cluster-kept-writing-while-galera-3-was-locked', 'galera-3-rejoined-by-ist-from-backup-position', 'galera-3-data-equals-galera-1', 'galera-3-ledger'] },
   { id: 'primary-restore-catch-up', flavor: 'mysql-9.7', expectChecks: ['primary-wrote-nothing-under-temporary-server-id', 'primary-holds-every-peer-transaction', 'replica-1-data-equals-primary', 'replica-1-ledger'] },
+  { id: 'multi-source-catch-up', flavor: 'mariadb-11.8', expectChecks: ['fanin-wrote-nothing-under-temporary-server-id', 'fanin-holds-every-peer-transaction', 'fanin-gtid-covers-every-source', 'fanin-data-equals-primary-b', 'fanin-ledger-primary-a'] },
   { id: 'replicas-die-one-by-one', flavor: 'mariadb-10.11', expectChecks: ['primary-stands-alone', 'replica-2-data-equals-primary', 'backup-replica-ledger'] },
 ];
 
