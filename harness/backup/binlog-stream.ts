@@ -100,11 +100,7 @@ export class BinlogStream {
   async compareWithSource(name: string, timeoutS = 120): Promise<CheckResult> {
     const sourceFiles = async () => (await this.source.query<{ Log_name: string; File_size: string | number }>(binlogSql.binaryLogs()))
       .map((r) => ({ name: String(r.Log_name), bytes: Number(r.File_size) }));
-    const sizes = async () => {
-      const src = await sourceFiles();
-      const got = await Promise.all(src.map(async (f) => ({ ...f, copied: await stat(join(this.dir, f.name)).then((s) => s.size, () => -1) })));
-      return got;
-    };
+    const sizes = async () => Promise.all((await sourceFiles()).map(async (f) => ({ ...f, copied: await stat(join(this.dir, f.name)).then((s) => s.size, () => -1) })));
     const caught = await waitUntil(sizes, (fs) => fs.every((f) => f.copied === f.bytes),
       { what: `the binlog stream of ${this.source.name} to reach the source's binlog sizes`, timeoutMs: timeoutS * 1000, intervalMs: 200 })
       .then(() => true, () => false);

@@ -73,8 +73,7 @@ export async function backupFromReplica(step: CopyStep, node: StartedNode, store
       try { for (const c of channels) await node.query(d.startReplicaSqlThread(c)); } catch (e) { if (!copyError) throw e; }
     }
     const position = await step.position(node, join(partial, DATA_DIR), snapshotGtid);
-    const manifest = await sealArtifact(node, store, id, { method: step.method, position: { ...position, snapshotGtid }, snapshot: snapshot!, timings, t0 });
-    return manifest;
+    return await sealArtifact(node, store, id, { method: step.method, position: { ...position, snapshotGtid }, snapshot: snapshot!, timings, t0 });
   } catch (e) {
     await rm(partial, { recursive: true, force: true });
     throw e;

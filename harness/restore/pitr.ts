@@ -6,15 +6,24 @@ import type { StartedNode, TopologyContext } from '../runtime/node.js';
 import { restorePhysical, type RestoreTarget } from './physical.js';
 
 const STORE = '/binlogs';
+const WORK = '/work';
+
+/**
+ * Runs the flavor's binlog tool over the streamed files in a one-shot container (the files read-only) and returns
+ * the host path of what it wrote: `argv` gets the files as the container sees them and the output path there.
+ */
+async function runBinlogTool(ctx: TopologyContext, binlogDir: string, files: readonly string[], out: string,
+  argv: (files: string[], resultFile: string) => string[]): Promise<string> {
+  const work = join(binlogDir, '..', 'decoded');
+  await mkdir(work, { recursive: true });
+  await oneShot(ctx, { name: out.replace(/\.\w+$/, ''), argv: argv(files.map((f) => `${STORE}/${f}`), `${WORK}/${out}`),
+    mounts: [{ source: binlogDir, target: STORE, readOnly: true }, { source: work, target: WORK }] });
+  return join(work, out);
+}
 
 /** Decodes the streamed binlog files (in the flavor's own tool, in a one-shot container) and lists their transactions. */
 export async function listBinlogTransactions(ctx: TopologyContext, binlogDir: string, files: readonly string[], label: string): Promise<BinlogTransaction[]> {
-  const work = join(binlogDir, '..', 'decoded');
-  await mkdir(work, { recursive: true });
-  const out = `${label}.txt`;
-  await oneShot(ctx, { name: `${label}-decode`, argv: ctx.adapter.binlog.decode(files.map((f) => `${STORE}/${f}`), `/work/${out}`),
-    mounts: [{ source: binlogDir, target: STORE, readOnly: true }, { source: work, target: '/work' }] });
-  return parseBinlogTextFile(join(work, out), files);
+  return parseBinlogTextFile(await runBinlogTool(ctx, binlogDir, files, `${label}-decode.txt`, (f, out) => ctx.adapter.binlog.decode(f, out)), files);
 }
 
 /**
@@ -60,13 +69,11 @@ export async function pointInTimeRestore(ctx: TopologyContext, artifactDir: stri
   const t2 = Date.now();
   let replaySqlBytes = 0;
   if (lastApplied) {
-    const sql = `${as.name}-replay.sql`;
-    const work = join(binlogDir, '..', 'decoded');
     ctx.progress(`${as.name}: replaying ${i} transaction(s) after ${backupPoint} up to ${lastApplied.gtid}, stopping before ${stoppedBefore.gtid}`);
-    await oneShot(ctx, { name: `${as.name}-replay`, argv: ctx.adapter.binlog.replay(files.map((f) => `${STORE}/${f}`), { after: backupPoint, last: lastApplied, next: stoppedBefore }, `/work/${sql}`),
-      mounts: [{ source: binlogDir, target: STORE, readOnly: true }, { source: work, target: '/work' }] });
-    replaySqlBytes = (await stat(join(work, sql))).size;
-    await restored.node.loadSqlFile(join(work, sql));
+    const sql = await runBinlogTool(ctx, binlogDir, files, `${as.name}-replay.sql`,
+      (f, out) => ctx.adapter.binlog.replay(f, { after: backupPoint, last: lastApplied, next: stoppedBefore }, out));
+    replaySqlBytes = (await stat(sql)).size;
+    await restored.node.loadSqlFile(sql);
   }
   return { node: restored.node, stoppedBefore, lastApplied, transactionsApplied: i, replaySqlBytes,
     timings: { restoreMs: t1 - t0, locateMs: t2 - t1, replayMs: Date.now() - t2 } };

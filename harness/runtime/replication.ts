@@ -1,5 +1,5 @@
 import { WaitTimeoutError } from '../exec/index.js';
-import type { ReplicaState } from '../sql/index.js';
+import type { ReplicaState, Statement } from '../sql/index.js';
 import type { Credentials, StartedNode } from './node.js';
 
 /** Points `replica` at `source` by GTID and starts replication. */
@@ -19,6 +19,12 @@ export async function replicaStates(node: StartedNode): Promise<ReplicaState[]> 
 /** Every transaction the node has (MariaDB gtid_current_pos, MySQL gtid_executed). */
 export async function gtidExecuted(node: StartedNode): Promise<string> {
   const [row] = await node.query<{ gtid: string }>(node.adapter.dialect.gtidExecuted());
+  return String(row?.gtid ?? '');
+}
+
+/** Every transaction the node wrote to its binlog, its own and replicated (MariaDB gtid_binlog_state, MySQL gtid_executed). */
+export async function gtidWritten(node: { query<T>(s: Statement): Promise<T[]>; adapter: { dialect: { gtidWritten(): Statement } } }): Promise<string> {
+  const [row] = await node.query<{ gtid: string }>(node.adapter.dialect.gtidWritten());
   return String(row?.gtid ?? '');
 }
 

@@ -95,7 +95,7 @@ export async function attachToSources(topo: Topology, replica: StartedNode): Pro
 }
 
 /** A Galera member's node spec: its static address (.11, .12, ...), every member's address, its SST method. */
-export function galeraMemberSpec(ctx: TopologyContext, spec: GaleraSpec, name: string): NodeSpec {
+function galeraMemberSpec(ctx: TopologyContext, spec: GaleraSpec, name: string): NodeSpec {
   const i = spec.members.indexOf(name);
   if (i < 0) throw new Error(`${name} is not a member of the Galera cluster (${spec.members.join(', ')})`);
   const ips = spec.members.map((_, k) => `${ctx.network.prefix}.${11 + k}`);

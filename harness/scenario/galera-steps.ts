@@ -6,8 +6,7 @@ import { check, compareServers, judgeStateTransfer } from '../verify/index.js';
 import { waitUntil } from '../exec/index.js';
 import { artifactPath, galeraSnapshot } from '../backup/index.js';
 import { restorePhysical } from '../restore/index.js';
-import { galeraMemberSpec, type GaleraSpec } from '../runtime/topology.js';
-import { ackedTotal, backupWithOptionalFault, step } from './steps.js';
+import { ackedTotal, backupWithOptionalFault, latest, step } from './steps.js';
 import type { DrillContext, Step } from './types.js';
 
 const members = (ctx: DrillContext, names?: readonly string[]) => (names ? names.map((n) => ctx.topo.get(n)) : ctx.topo.members);
@@ -125,9 +124,8 @@ export const galeraDesyncedSnapshot = (node: string): Step => step(`snapshot ${n
 
 /** Rebuilds a lost member from the latest artifact, under its own name and address; it joins and becomes Synced. */
 export const rebuildGaleraMember = (node: string): Step => step(`rebuild ${node} from the latest backup and rejoin`, async (ctx) => {
-  const a = ctx.artifacts[ctx.artifacts.length - 1];
-  if (!a) throw new Error('no backup artifact has been taken in this drill');
-  const spec = galeraMemberSpec(ctx.tctx, ctx.topo.spec as GaleraSpec, node);
+  const a = latest(ctx);
+  const spec = ctx.topo.specOf(node); // its address and cluster settings, as it was started
   const t0 = Date.now();
   const r = await restorePhysical(ctx.tctx, a.dir, { name: node, serverId: spec.server.serverId, as: spec });
   ctx.topo.add(r.node);
@@ -137,8 +135,7 @@ export const rebuildGaleraMember = (node: string): Step => step(`rebuild ${node}
 
 /** The member caught up by IST from the backup's position, not by a full SST (judged from its log). */
 export const rejoinedByIst = (node: string): Step => step(`${node} rejoined by IST from the backup's position`, async (ctx) => {
-  const a = ctx.artifacts[ctx.artifacts.length - 1];
-  if (!a) throw new Error('no backup artifact has been taken in this drill');
+  const a = latest(ctx);
   const c = judgeStateTransfer(node, await ctx.topo.get(node).logsTail(3000), Number(a.manifest.position.gtid.split(':').pop()));
   ctx.observations[`state transfer ${node}`] = c.details;
   ctx.checks.push(c);

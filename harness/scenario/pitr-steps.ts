@@ -1,9 +1,9 @@
 import { BinlogStream } from '../backup/index.js';
 import { pointInTimeRestore } from '../restore/index.js';
-import { gtidExecuted } from '../runtime/replication.js';
+import { gtidExecuted, gtidWritten } from '../runtime/replication.js';
 import { binlogSql } from '../sql/index.js';
 import { compareSnapshots, ledgerAtCutCheck, presentLedgerIds, stopsJustBefore, takeSnapshot, type RecoveryCut, type Snapshot } from '../verify/index.js';
-import { step, underLoad } from './steps.js';
+import { latest, step, underLoad } from './steps.js';
 import { RECOVERY_POINT, type DrillContext, type Step } from './types.js';
 
 const STREAM = 'binlog-stream';
@@ -69,8 +69,7 @@ export const streamComplete = (): Step => step('the binlog stream holds every ev
  */
 export const pointInTimeRecovery = (as: string, by: 'statement' | 'time' = 'statement'): Step => step(`point-in-time recovery as ${as}, stopping before the DROP (by ${by})`, async (ctx) => {
   const s = stream(ctx);
-  const a = ctx.artifacts[ctx.artifacts.length - 1];
-  if (!a) throw new Error('no backup artifact has been taken in this drill');
+  const a = latest(ctx);
   const acc = accident(ctx);
   const second = Math.floor(acc.cut.from / 1000) * 1000;
   const target = by === 'statement' ? { beforeStatement: /^DROP TABLE/i } : { beforeTime: new Date(second) };
@@ -98,8 +97,7 @@ export const recoveredToJustBeforeAccident = (node: string): Step => step(`${nod
   for (const c of compareSnapshots(a.before, await takeSnapshot(n, [a.db]))) ctx.checks.push({ ...c, name: `${node}-${c.name}-as-before-the-drop` });
   // What the node has written to its binlog (MariaDB gtid_binlog_state, MySQL gtid_executed): the replayed
   // transactions keep their original GTIDs there.
-  const [w] = await n.query<{ gtid: string }>(n.adapter.dialect.gtidWritten());
-  const pos = String(w?.gtid ?? '');
+  const pos = await gtidWritten(n);
   ctx.checks.push(stopsJustBefore(n.adapter.gtid, node, pos, r.stoppedBefore.gtid, r.lastApplied?.gtid));
   ctx.checks.push(ledgerAtCutCheck(`${node}-ledger-at-recovery-point`, ctx.workload.ledger, await presentLedgerIds(n, ctx.workload.db), r.cut));
 });

@@ -9,7 +9,7 @@ import { LABEL_RUN } from '../runtime/run-context.js';
 import { waitUntil } from '../exec/index.js';
 import { supervisedRestarts, withFault, type Fault, type FaultRecord } from '../faults/index.js';
 import { restorePhysical } from '../restore/index.js';
-import { gtidExecuted, gtidReplicaPos, replicaStates, waitCaughtUp } from '../runtime/replication.js';
+import { gtidExecuted, gtidReplicaPos, gtidWritten, replicaStates, waitCaughtUp } from '../runtime/replication.js';
 import { attachToSources, withFlavor } from '../runtime/topology.js';
 import type { FlavorId } from '../runtime/flavors.js';
 import { check, compareData, compareServers, coversEvery, wroteNothingAs, databasesInScope, compareSnapshots, errantTransactions, gtidPositionsEqual, ledgerCheck, noErrantTransactions, presentLedgerIds, takeSnapshot } from '../verify/index.js';
@@ -104,7 +104,8 @@ export async function backupWithOptionalFault(ctx: DrillContext, from: string, i
   return m;
 }
 
-const latest = (ctx: DrillContext) => {
+/** The newest artifact taken in this drill. */
+export const latest = (ctx: DrillContext) => {
   const a = ctx.artifacts[ctx.artifacts.length - 1];
   if (!a) throw new Error('no backup artifact has been taken in this drill');
   return a;
@@ -450,8 +451,7 @@ export const rebuildWithCatchUp = (node: string, peers?: readonly string[]): Ste
   const r = await restoreAndCatchUp(ctx.tctx, a.dir, ctx.topo.specOf(node), list, ctx.tctx.creds, temporaryServerId);
   ctx.topo.add(r.node);
   ctx.observations[`catch-up rebuild ${node}`] = { artifact: a.manifest.id, backupGtid: a.manifest.position.gtid, ...r, node: undefined };
-  const [w] = await r.node.query<{ gtid: string }>(r.node.adapter.dialect.gtidWritten());
-  ctx.checks.push(wroteNothingAs(r.node.adapter.gtid, node, String(w?.gtid ?? ''), r.temporaryIdentity));
+  ctx.checks.push(wroteNothingAs(r.node.adapter.gtid, node, await gtidWritten(r.node), r.temporaryIdentity));
   // The ready datadir, restarted as itself, still holds what each peer had when its catch-up ended (the peers may
   // have written on since: the node follows its sources again afterwards).
   ctx.checks.push(coversEvery(r.node.adapter.gtid, node, r.finalGtid, r.peers.map((p) => ({ name: p.peer, gtid: p.reachedGtid }))));

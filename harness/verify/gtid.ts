@@ -1,4 +1,5 @@
 import type { GtidAlgebra } from '../runtime/gtid-algebra.js';
+import { gtidWritten } from '../runtime/replication.js';
 import type { Statement } from '../sql/index.js';
 import { check, type CheckResult, type Queryable } from './check.js';
 
@@ -21,12 +22,7 @@ export interface GtidSource extends Queryable {
 
 /** Transactions the replica wrote that the primary never did (errant), by GTID comparison. Reads only. */
 export async function errantTransactions(replica: GtidSource, primary: GtidSource): Promise<{ errant: string; writers: string[]; replicaSet: string; primarySet: string }> {
-  const [[r], [p]] = await Promise.all([
-    replica.query<{ gtid: string }>(replica.adapter.dialect.gtidWritten()),
-    primary.query<{ gtid: string }>(primary.adapter.dialect.gtidWritten()),
-  ]);
-  const replicaSet = String(r?.gtid ?? '');
-  const primarySet = String(p?.gtid ?? '');
+  const [replicaSet, primarySet] = await Promise.all([gtidWritten(replica), gtidWritten(primary)]);
   const errant = replica.adapter.gtid.subtract(replicaSet, primarySet);
   return { errant, writers: errant ? replica.adapter.gtid.writers(errant) : [], replicaSet, primarySet };
 }
