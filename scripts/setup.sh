@@ -8,9 +8,8 @@ log() { printf 'firedrill setup: %s\n' "$*" >&2; }
 
 if ! command -v node >/dev/null 2>&1; then log "Node.js 20+ is required"; exit 2; fi
 if [ ! -x node_modules/.bin/vitest ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  log "installing npm dependencies"
-  # npm install (not npm ci): this npm writes lock files its own `npm ci` refuses (omitted optional entries).
-  npm install --no-audit --no-fund --loglevel=error
+  log "installing npm dependencies (npm ci: exactly the committed lock file)"
+  npm ci --no-audit --no-fund --loglevel=error
 fi
 bash scripts/engine.sh
 node bin/firedrill.mjs images --flavor "${FIREDRILL_FLAVOR:-mariadb-10.11}" >/dev/null

@@ -3,6 +3,6 @@ import { resolve } from 'node:path';
 
 /** The project's root folder (where package.json is). */
 export const projectRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
-/** Where the Sakila sample database lives (the shared datasets folder beside the project). */
-export const sakilaDir = process.env.FIREDRILL_SAKILA_DIR ?? resolve(projectRoot, '..', 'shared', 'datasets', 'sakila');
+/** Where the Sakila sample database lives: carried in the repository (fixtures/datasets/sakila, BSD). */
+export const sakilaDir = process.env.FIREDRILL_SAKILA_DIR ?? resolve(projectRoot, 'fixtures', 'datasets', 'sakila');
 export const reportsDir = process.env.FIREDRILL_REPORTS_DIR ?? resolve(projectRoot, 'reports');
