@@ -22,6 +22,17 @@ export default defineConfig({
           pool: 'forks',
         },
       },
+      {
+        // Long series (interruptions, repeated runs, full matrices, chaos shrinking): `npm run test:nightly`.
+        test: {
+          name: 'nightly',
+          include: ['tests/nightly/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 120 * 60_000,
+          hookTimeout: 15 * 60_000,
+          pool: 'forks',
+        },
+      },
     ],
   },
 });
