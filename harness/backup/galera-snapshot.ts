@@ -53,7 +53,7 @@ export async function galeraSnapshot(node: StartedNode, store: BackupStore, id: 
     const t1 = Date.now();
     await waitGalera(node, 'to resync after the snapshot', (s) => s.localState === 'Synced', { timeoutS: 120 });
     return await sealArtifact(node, store, id, {
-      method: 'fs-snapshot', position: { gtid: position, snapshotGtid: position }, snapshot: snapshot!,
+      method: 'galera-snapshot', position: { gtid: position, snapshotGtid: position }, snapshot: snapshot!,
       timings: { ...timings, resyncMs: Date.now() - t1 }, t0,
     });
   } catch (e) {

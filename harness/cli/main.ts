@@ -11,6 +11,7 @@ import { compareServers, gtidPositionsEqual, type CheckResult, type Queryable } 
 import { dialectFor, inspect, type Statement } from '../sql/index.js';
 import { dsnLabel, parseDsn, type Dsn } from './dsn.js';
 import { existsSync } from 'node:fs';
+import { cmdRestoreTest, cmdSnapshot, RESTORE_TEST_HELP, SNAPSHOT_HELP } from './restore-test.js';
 import { join } from 'node:path';
 
 const HELP: Record<string, string> = {
@@ -28,6 +29,10 @@ commands:
   images [--flavor F]               build the flavor images that are missing (cached by input hash)
   doctor                            what is there and what is missing, with the fix
   clean [--all]                     remove containers, volumes, networks of runs that are no longer alive
+  snapshot --source DSN --out STATE.json [--databases a,b] [--hold-replica] [-- BACKUP COMMAND]
+                                    record the state a backup must restore to
+  restore-test --artifact PATH --flavor F [--expect STATE.json] [--max-age 26h] [--json]
+                                    restore-test a backup made by your own tools (exit 0 good, 1 bad backup, 2 not a backup)
 
 Every command takes --help.`,
   list: 'usage: firedrill list [--json]\n\nLists the scenarios. --json: an array of {id, description, flavors, params}.',
@@ -52,6 +57,8 @@ Default scope: every database except the system ones. Exit 0 equal, 1 different,
 Tip: put passwords in the environment and refer to them as \${VAR} inside the DSN to keep them off argv.`,
   images: 'usage: firedrill images [--flavor F]\n\nBuilds missing images (debootstrap + docker import + docker/<dir>/Dockerfile). Nothing is rebuilt if an image with the same inputs exists.',
   doctor: 'usage: firedrill doctor\n\nReports the Docker engine, the images per flavor, and the Sakila dataset, with the fix for what is missing. Exit 0 when all is there, 2 otherwise.',
+  'restore-test': RESTORE_TEST_HELP,
+  snapshot: SNAPSHOT_HELP,
   clean: 'usage: firedrill clean [--all]\n\nRemoves containers, volumes and networks of runs whose process is gone (--all: of every run).',
 };
 
@@ -266,6 +273,7 @@ async function cmdClean(args: string[]): Promise<number> {
 }
 
 const COMMANDS: Record<string, (a: string[]) => Promise<number>> = {
+  'restore-test': cmdRestoreTest, snapshot: cmdSnapshot,
   list: cmdList, run: cmdRun, suite: cmdSuite, verify: cmdVerify, images: cmdImages, doctor: cmdDoctor, clean: cmdClean,
 };
 

@@ -15,3 +15,5 @@ export { compareServers } from './servers.js';
 export { compareBinlogCopies, binlogDigest } from './binlog-copy.js';
 export type { BinlogPair } from './binlog-copy.js';
 export { judgeStateTransfer } from './state-transfer.js';
+export { takeState, parseState, compareWithState, accountsOf, STATE_FORMAT } from './state-file.js';
+export type { RecordedState, StateTable, StateAccount, TakeStateOptions, CompareStateOptions } from './state-file.js';

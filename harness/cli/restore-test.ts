@@ -1,0 +1,264 @@
+import { spawn } from 'node:child_process';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import mysql from 'mysql2/promise';
+import { writeReport } from '../report/index.js';
+import { readServerConfig } from '../restore/server-config.js';
+import { restoreTest, type RestoreTestOutcome } from '../restore/restore-test.js';
+import { DEFAULT_FLAVOR, engineVersion, familyOfVersion, flavor as flavorById, reportsDir, resolveImage, RunContext, UsageError, FLAVORS } from '../runtime/index.js';
+import { dialectFor, inspect, replicaStateFor, type Statement } from '../sql/index.js';
+import type { DrillResult } from '../scenario/index.js';
+import { parseState, takeState, type Queryable, type RecordedState } from '../verify/index.js';
+import { dsnLabel, parseDsn, type Dsn } from './dsn.js';
+
+export const RESTORE_TEST_HELP = `usage: firedrill restore-test --artifact PATH --flavor F [--incremental DIR]... [--expect STATE.json]
+                            [--server-config my.cnf] [--binlogs DIR --until GTID|TIME] [--max-age 26h] [--json]
+
+Restore-tests one backup, made by firedrill or by your own tools, in a throwaway container (the backup is only
+ever mounted read-only): a prepared or unprepared mariabackup directory, a folder holding a full mariabackup and its
+incrementals (or --incremental DIR in order), an mbstream file, a MySQL clone directory or datadir copy, a
+mysqldump / mariadb-dump file (plain, .gz, .zst), a firedrill artifact or package. What it is is read from its
+contents; it is restored with the method that fits, CHECK TABLE runs on every table, every object is inventoried,
+and with --expect the result is compared with the state \`firedrill snapshot\` recorded when the backup was taken.
+  --flavor F          ${Object.keys(FLAVORS).join(' | ')} (default ${DEFAULT_FLAVOR})
+  --server-config F   the source's my.cnf (lower_case_table_names, page size, encryption keys); path options are ignored
+  --binlogs DIR --until GTID|TIME
+                      replay your binlog archive onto the backup up to a GTID (included) or a time (ISO 8601)
+  --max-age 26h       fail a backup older than that (from its own timestamp), or one whose GTID position has not
+                      advanced since the last backup tested from the same place (history in reports/)
+Writes reports/<run-id>/{result.json,summary.md,junit.xml}.
+Exit: 0 the backup restores and matches, 1 a bad backup (damaged, does not restore, differs from the state, stale),
+2 not a backup / wrong flavor / bad input.`;
+
+export const SNAPSHOT_HELP = `usage: firedrill snapshot --source DSN --out STATE.json [--databases a,b] [--hold-replica] [--json] [-- BACKUP COMMAND...]
+
+Records the state a backup must restore to (run it when the backup is taken): per table row count, CHECKSUM TABLE and
+row fingerprints, every schema object, accounts and grants (a salted digest stands for each password hash), the GTID
+position. --hold-replica (on a replica): stop the SQL thread(s), snapshot, record the GTID, run the backup command
+given after -- while the replica is still held, then start the SQL thread(s) again (always, also on failure).
+Passwords by \${VAR} in the DSN; never on argv or in the file. Exit 0 recorded, 1 the backup command failed, 2 bad input.`;
+
+const err = (s: string) => process.stderr.write(s + '\n');
+const progressLine = (m: string) => err(`[${new Date().toISOString().slice(11, 19)}] ${m}`);
+
+function parse<T>(fn: () => T): T {
+  try { return fn(); } catch (e) { throw new UsageError((e as Error).message.split('\n')[0]!); }
+}
+
+function expandEnv(s: string): string {
+  return s.replace(/\$\{(\w+)\}/g, (_, v: string) => {
+    const val = process.env[v];
+    if (val === undefined) throw new UsageError(`environment variable ${v} (used in a DSN) is not set`);
+    return encodeURIComponent(val);
+  });
+}
+
+/** "26h", "90m", "2d", "3600s" → milliseconds. */
+export function parseDuration(s: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(s|m|h|d)$/.exec(s.trim());
+  if (!m) throw new UsageError(`bad duration '${s}' (expected e.g. 26h, 90m, 2d)`);
+  return Number(m[1]) * { s: 1000, m: 60_000, h: 3600_000, d: 86_400_000 }[m[2] as 's' | 'm' | 'h' | 'd'];
+}
+
+/** A GTID (MariaDB d-s-n, MySQL uuid:n) or a time (ISO 8601). */
+export function parseUntil(s: string): { gtid: string } | { time: Date } {
+  if (/^\d+-\d+-\d+$/.test(s) || /^[0-9a-f-]{36}(:[\w]+)?:\d+$/i.test(s)) return { gtid: s };
+  const t = new Date(s);
+  if (/^\d{4}-\d{2}-\d{2}/.test(s) && !Number.isNaN(t.getTime())) return { time: t };
+  throw new UsageError(`bad --until '${s}' (a GTID such as 0-1-42 or uuid:42, or a time such as 2026-11-29T03:00:00Z)`);
+}
+
+// ---------------------------------------------------------------- history (staleness)
+
+export interface HistoryEntry { runId: string; location: string; artifact: string; flavor: string; verdict: 'pass' | 'fail'; gtid?: string; createdAt?: string; testedAt: string }
+export const historyFile = () => join(reportsDir, 'restore-test-history.json');
+
+export async function readHistory(file = historyFile()): Promise<HistoryEntry[]> {
+  try { return JSON.parse(await readFile(file, 'utf8')) as HistoryEntry[]; } catch { return []; }
+}
+async function appendHistory(e: HistoryEntry, file = historyFile()): Promise<void> {
+  const all = [...(await readHistory(file)), e].slice(-1000);
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(`${file}.tmp`, JSON.stringify(all, null, 2) + '\n');
+  await rename(`${file}.tmp`, file);
+}
+/** Where backups of one source are kept: the folder the artifact is in (one nightly backup beside the other). */
+export const locationOf = (artifact: string) => dirname(resolve(artifact));
+
+/** The last passing test of a backup from the same place with a GTID position. */
+export function lastTested(h: readonly HistoryEntry[], location: string, flavor: string): HistoryEntry | undefined {
+  return [...h].reverse().find((e) => e.location === location && e.flavor === flavor && e.verdict === 'pass' && e.gtid);
+}
+
+// ---------------------------------------------------------------- restore-test
+
+export async function cmdRestoreTest(args: string[]): Promise<number> {
+  const { values } = parse(() => parseArgs({ args, allowPositionals: false, strict: true, options: {
+    artifact: { type: 'string' }, incremental: { type: 'string', multiple: true }, flavor: { type: 'string' }, expect: { type: 'string' },
+    'server-config': { type: 'string' }, binlogs: { type: 'string' }, until: { type: 'string' }, 'max-age': { type: 'string' },
+    json: { type: 'boolean' }, help: { type: 'boolean' } } }));
+  if (values.help) { process.stdout.write(RESTORE_TEST_HELP + '\n'); return 0; }
+  if (!values.artifact) throw new UsageError('restore-test needs --artifact PATH (a backup directory or file)');
+  const f = flavorById(values.flavor ?? DEFAULT_FLAVOR);
+  if (!!values.binlogs !== !!values.until) throw new UsageError('--binlogs DIR and --until GTID|TIME go together');
+  const until = values.until ? parseUntil(values.until) : undefined;
+  const maxAgeMs = values['max-age'] ? parseDuration(values['max-age']) : undefined;
+  let expect: RecordedState | undefined;
+  if (values.expect) {
+    let text: string;
+    try { text = await readFile(values.expect, 'utf8'); } catch (e) { throw new UsageError(`--expect ${values.expect}: ${(e as Error).message}`); }
+    try { expect = parseState(text); } catch (e) { throw new UsageError(`--expect ${values.expect}: ${(e as Error).message}`); }
+    if (expect.source.family !== f.family) throw new UsageError(`--expect ${values.expect} was recorded on ${expect.source.family === 'mariadb' ? 'MariaDB' : 'MySQL'} ${expect.source.version}; --flavor ${f.id} is another server family`);
+  }
+  const serverConfig = values['server-config'] ? { path: resolve(values['server-config']), config: await readServerConfig(values['server-config']) } : undefined;
+  const progress = values.json ? progressLine : progressLine;
+  await engineVersion();
+  await resolveImage(f, progress);
+  const location = locationOf(values.artifact);
+  const last = maxAgeMs !== undefined ? lastTested(await readHistory(), location, f.id) : undefined;
+
+  const run = new RunContext();
+  const onSignal = (sig: NodeJS.Signals) => {
+    progress(`${sig}: tearing down run ${run.runId}`);
+    void run.teardown().finally(() => process.exit(sig === 'SIGINT' ? 130 : 143));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const started = Date.now();
+  let outcome: RestoreTestOutcome;
+  let teardownFailures: string[] = [];
+  try {
+    progress(`run ${run.runId}: restore-test of ${values.artifact} on ${f.id}`);
+    outcome = await restoreTest({
+      artifact: values.artifact, incrementals: values.incremental ?? [], flavor: f.id, expect, serverConfig,
+      ...(values.binlogs && until ? { binlogs: { dir: resolve(values.binlogs), until } } : {}),
+      ...(maxAgeMs !== undefined ? { maxAgeMs } : {}),
+      ...(last?.gtid ? { lastTested: { runId: last.runId, gtid: last.gtid, testedAt: last.testedAt } } : {}),
+      run, progress,
+    });
+  } finally {
+    teardownFailures = await run.teardown();
+    for (const t of teardownFailures) progress(`teardown: ${t}`);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  const result = toResult(outcome, { runId: run.runId, flavor: f.id, started, artifact: values.artifact, teardownFailures });
+  await mkdir(result.reportDir, { recursive: true });
+  await writeReport(result);
+  await appendHistory({ runId: run.runId, location, artifact: resolve(values.artifact), flavor: f.id, verdict: result.verdict,
+    ...(outcome.gtid ? { gtid: outcome.gtid } : {}), ...(outcome.artifact.createdAt ? { createdAt: outcome.artifact.createdAt } : {}), testedAt: new Date().toISOString() });
+  if (values.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+  else process.stdout.write(summaryLines(result) + '\n');
+  return result.verdict === 'pass' ? 0 : 1;
+}
+
+function toResult(o: RestoreTestOutcome, p: { runId: string; flavor: DrillResult['flavor']; started: number; artifact: string; teardownFailures: string[] }): DrillResult {
+  const restorePhases = o.phases.filter((x) => x.recovery);
+  const rtoMs = restorePhases.length ? restorePhases.reduce((s, x) => s + x.durationMs, 0) : null;
+  const verdict = !o.error && o.checks.length > 0 && o.checks.every((c) => c.valid) ? 'pass' : 'fail';
+  return {
+    runId: p.runId, scenario: 'restore-test', description: `restore-test of ${p.artifact}: ${o.artifact.description}`, flavor: p.flavor, verdict,
+    startedAt: new Date(p.started).toISOString(), endedAt: new Date().toISOString(), durationMs: Date.now() - p.started, params: {},
+    phases: o.phases,
+    rto: { ms: rtoMs, method: 'sum of the phases that bring the backup back as a server (stage, prepare, copy-back, start, load, replay), measured', phases: Object.fromEntries(restorePhases.map((x) => [x.name, x.durationMs])) },
+    rpo: { lostAcknowledgedWrites: null, seconds: null, node: 'restored', indeterminate: 0, method: 'not measured: a restore test of one backup has no write ledger (compare with --expect STATE instead)' },
+    checks: o.checks, faults: [], observations: o.observations, ...(o.error ? { error: o.error } : {}),
+    reportDir: join(reportsDir, p.runId), ...(p.teardownFailures.length ? { teardownFailures: p.teardownFailures } : {}),
+  };
+}
+
+function summaryLines(r: DrillResult): string {
+  const secs = (ms: number | null) => (ms === null ? 'n/a' : `${(ms / 1000).toFixed(2)} s`);
+  return [
+    `${r.verdict === 'pass' ? 'PASS' : 'FAIL'} ${r.description} on ${r.flavor} (run ${r.runId}, ${secs(r.durationMs)})`,
+    ...r.phases.map((x) => `  ${x.recovery ? '*' : ' '} ${x.name.padEnd(16)} ${secs(x.durationMs).padStart(10)}${x.steps.some((s) => s.error) ? '  (failed)' : ''}`),
+    `  restore time ${secs(r.rto.ms)} (* phases)`,
+    ...r.checks.map((c) => `  ${c.valid ? 'ok  ' : 'FAIL'} ${c.name}${c.valid ? '' : `: ${JSON.stringify(c.details).slice(0, 400)}`}`),
+    ...(r.error ? [`  error: ${r.error.split('\n').slice(0, 6).join('\n         ')}`] : []),
+    `  report: ${r.reportDir}`,
+  ].join('\n');
+}
+
+// ---------------------------------------------------------------- snapshot
+
+async function connect(d: Dsn): Promise<Queryable & { close(): Promise<void> }> {
+  let c: mysql.Connection;
+  try {
+    c = await mysql.createConnection({ host: d.host, port: d.port, user: d.user, password: d.password, dateStrings: true,
+      supportBigNumbers: true, bigNumberStrings: true, connectTimeout: 10_000 });
+  } catch (e) {
+    throw new UsageError(`cannot connect to ${dsnLabel(d)}: ${(e as Error).message}`);
+  }
+  return {
+    name: dsnLabel(d),
+    async query<T>(s: Statement) { const [rows] = await c.query(s.sql, s.values); return rows as T[]; },
+    async close() { await c.end().catch(() => c.destroy()); },
+  };
+}
+
+function runCommand(argv: string[]): Promise<number> {
+  return new Promise((res) => {
+    const p = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', process.stderr, process.stderr] });
+    p.on('error', (e) => { err(`firedrill: backup command could not start: ${e.message}`); res(127); });
+    p.on('close', (code, signal) => res(code ?? (signal ? 128 : 1)));
+  });
+}
+
+export async function cmdSnapshot(args: string[]): Promise<number> {
+  const { values, positionals } = parse(() => parseArgs({ args, allowPositionals: true, strict: true, options: {
+    source: { type: 'string' }, out: { type: 'string' }, databases: { type: 'string' }, 'hold-replica': { type: 'boolean' },
+    json: { type: 'boolean' }, help: { type: 'boolean' } } }));
+  if (values.help) { process.stdout.write(SNAPSHOT_HELP + '\n'); return 0; }
+  if (!values.source || !values.out) throw new UsageError('snapshot needs --source DSN and --out STATE.json');
+  if (positionals.length && !values['hold-replica']) throw new UsageError('a backup command after -- runs while the replica is held: give --hold-replica');
+  const q = await connect(parseDsn(expandEnv(values.source)));
+  let code = 0;
+  try {
+    const version = String((await q.query<{ v: string }>(inspect.serverVersion()))[0]?.v ?? '');
+    const family = familyOfVersion(version);
+    const d = dialectFor(family);
+    const databases = values.databases ? values.databases.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+    if (databases) {
+      const known = (await q.query<{ name: string }>(inspect.listDatabases())).map((r) => r.name);
+      const unknown = databases.filter((x) => !known.includes(x));
+      if (unknown.length) throw new UsageError(`--databases: ${unknown.join(', ')} not on ${q.name}`);
+    }
+    const channels = values['hold-replica']
+      ? (await q.query<Record<string, unknown>>(d.replicaStatus())).map((r) => replicaStateFor(family)(r).channel || undefined) : [];
+    if (values['hold-replica'] && channels.length === 0) throw new UsageError(`--hold-replica: ${q.name} is not a replica (no replication channel)`);
+    const t0 = Date.now();
+    let state: RecordedState;
+    let commandCode: number | undefined;
+    for (const c of channels) await q.query(d.stopReplicaSqlThread(c));
+    try {
+      const gtid = async (s: Statement) => String((await q.query<{ gtid: string }>(s))[0]?.gtid ?? '');
+      const replicaPos = await gtid(d.gtidReplicaPos());
+      const executed = await gtid(d.gtidExecuted());
+      if (channels.length) progressLine(`${q.name}: SQL thread(s) held at ${replicaPos}`);
+      state = await takeState(q, { databases, label: q.name, family, gtidExecuted: executed, replicaPos, heldReplica: channels.length > 0, progress: progressLine });
+      state.timings['snapshotMs'] = Date.now() - t0;
+      await mkdir(dirname(resolve(values.out)), { recursive: true });
+      await writeFile(values.out, JSON.stringify(state, null, 2) + '\n', { mode: 0o600 });
+      if (positionals.length) {
+        progressLine(`running the backup while ${q.name} is held: ${positionals.join(' ')}`);
+        const tc = Date.now();
+        commandCode = await runCommand(positionals);
+        state.timings['backupCommandMs'] = Date.now() - tc;
+        await writeFile(values.out, JSON.stringify({ ...state, backupCommand: { exitCode: commandCode } }, null, 2) + '\n', { mode: 0o600 });
+        if (commandCode !== 0) { err(`firedrill: the backup command exited ${commandCode}`); code = 1; }
+      }
+    } finally {
+      for (const c of channels) await q.query(d.startReplicaSqlThread(c));
+      if (channels.length) progressLine(`${q.name}: SQL thread(s) started again`);
+    }
+    const summary = { out: resolve(values.out), source: q.name, version, gtid: state.gtid, databases: state.databases.length, tables: Object.keys(state.tables).length,
+      rows: Object.values(state.tables).reduce((s, t) => s + t.rows, 0), objects: Object.keys(state.objects).length, accounts: Object.keys(state.accounts.list).length,
+      ...(commandCode !== undefined ? { backupCommandExitCode: commandCode } : {}) };
+    if (values.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
+    else process.stdout.write(`recorded ${summary.tables} tables (${summary.rows} rows), ${summary.objects} objects, ${summary.accounts} accounts of ${summary.source} at GTID ${state.gtid.replicaPos || state.gtid.executed || '(none)'} in ${summary.out}\n`);
+  } finally {
+    await q.close();
+  }
+  return code;
+}
