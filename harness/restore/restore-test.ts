@@ -266,7 +266,7 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
         try {
           await withHeartbeat(o.progress, `load ${basename(dumpPath)}`, n.exec(['sh', '-c', `${decompress} | "$@"`, 'sh', ...adminClient, init], { timeoutMs: 4 * 60 * 60_000 }));
         } catch (e) {
-          throw new BadBackupError(`the dump does not load: ${e instanceof Error ? e.message : String(e)}`);
+          throw new BadBackupError(`the dump does not load: ${firstClientError(e)}`);
         }
       });
       const dbs = artifact.kind === 'dump' ? artifact.dumpDatabases ?? [] : artifact.manifest?.snapshot.databases ?? [];
@@ -356,6 +356,12 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
   return outcome;
 }
 
+/** The client's own error line ("ERROR 1062 (23000) at line 49: Duplicate entry …"), else the whole message. */
+function firstClientError(e: unknown): string {
+  const m = e instanceof Error ? e.message : String(e);
+  return /^ERROR \d+.*$/m.exec(m)?.[0] ?? m;
+}
+
 /** `mariadb-bin.000001`-style files in a folder, in order (no index files, no decoded text). */
 async function binlogFiles(dir: string): Promise<string[]> {
   const names = (await readdir(dir)).filter((n) => /\.\d{6,}$/.test(n)).sort();
@@ -407,7 +413,7 @@ async function replayBinlogs(ctx: TopologyContext, node: StartedNode, b: NonNull
   try {
     await node.exec(['sh', '-c', `"$@" < ${pathInContainer}`, 'sh', ...adminClient], { timeoutMs: 4 * 60 * 60_000 });
   } catch (e) {
-    throw new BadBackupError(`the binlog replay fails: ${e instanceof Error ? e.message : String(e)}`);
+    throw new BadBackupError(`the binlog replay fails: ${firstClientError(e)}`);
   }
   return { files, transactionsApplied: applied, firstApplied: after[0]?.gtid, lastApplied: last.gtid, stoppedBefore: next?.gtid, replaySqlBytes: bytes };
 }
