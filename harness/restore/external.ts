@@ -264,8 +264,12 @@ async function detectFile(path: string): Promise<DetectedArtifact> {
   const compression = b.subarray(0, 2).equals(GZIP) ? 'gzip' : b.subarray(0, 4).equals(ZSTD) ? 'zstd' : 'none';
   const scan = await scanDump(path, compression);
   const f = dumpFacts(scan.head, scan.tail, scan.databases);
+  if (!f.header && scan.error) {
+    // Compressed data that breaks off before any of it can be read: a damaged file, judged as a bad backup.
+    return { kind: 'dump', path, description: `a ${compression} file that does not decompress`, compression, bytes: scan.bytes, ...fileTime,
+      damaged: `the ${compression} data does not decompress (${scan.error}): truncated or corrupt` };
+  }
   if (!f.header) {
-    if (scan.error && scan.head === '') throw new NotABackupError(`${path} is not a backup: ${compression} data that does not decompress (${scan.error})`);
     throw new NotABackupError(`${path} is not a backup: not a firedrill artifact or package, not mbstream, and not a mysqldump / mariadb-dump file (no dump header)`);
   }
   const damaged = scan.error ? `the dump does not decompress whole: ${scan.error}`
