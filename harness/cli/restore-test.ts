@@ -59,7 +59,7 @@ export function parseUntil(s: string): { gtid: string } | { time: Date } {
 
 // ---------------------------------------------------------------- history (staleness)
 
-export interface HistoryEntry { runId: string; location: string; artifact: string; flavor: string; verdict: 'pass' | 'fail'; gtid?: string; createdAt?: string; testedAt: string }
+export interface HistoryEntry { runId: string; location: string; kind: string; artifact: string; flavor: string; verdict: 'pass' | 'fail'; gtid?: string; createdAt?: string; testedAt: string }
 export const historyFile = () => join(reportsDir, 'restore-test-history.json');
 
 export async function readHistory(file = historyFile()): Promise<HistoryEntry[]> {
@@ -74,9 +74,9 @@ async function appendHistory(e: HistoryEntry, file = historyFile()): Promise<voi
 /** Where backups of one source are kept: the folder the artifact is in (one nightly backup beside the other). */
 export const locationOf = (artifact: string) => dirname(resolve(artifact));
 
-/** The last passing test of a backup from the same place with a GTID position. */
-export function lastTested(h: readonly HistoryEntry[], location: string, flavor: string): HistoryEntry | undefined {
-  return [...h].reverse().find((e) => e.location === location && e.flavor === flavor && e.verdict === 'pass' && e.gtid);
+/** The last passing test of a backup of the same kind from the same place, with a GTID position. */
+export function lastTested(h: readonly HistoryEntry[], at: { location: string; kind: string; flavor: string }): HistoryEntry | undefined {
+  return [...h].reverse().find((e) => e.location === at.location && e.kind === at.kind && e.flavor === at.flavor && e.verdict === 'pass' && e.gtid);
 }
 
 // ---------------------------------------------------------------- restore-test
@@ -104,7 +104,7 @@ export async function cmdRestoreTest(args: string[]): Promise<number> {
   await engineVersion();
   await resolveImage(f, progress);
   const location = locationOf(values.artifact);
-  const last = maxAgeMs !== undefined ? lastTested(await readHistory(), location, f.id) : undefined;
+  const history = maxAgeMs !== undefined ? await readHistory() : [];
 
   const run = new RunContext();
   const onSignal = (sig: NodeJS.Signals) => {
@@ -122,7 +122,10 @@ export async function cmdRestoreTest(args: string[]): Promise<number> {
       artifact: values.artifact, incrementals: values.incremental ?? [], flavor: f.id, expect, serverConfig,
       ...(values.binlogs && until ? { binlogs: { dir: resolve(values.binlogs), until } } : {}),
       ...(maxAgeMs !== undefined ? { maxAgeMs } : {}),
-      ...(last?.gtid ? { lastTested: { runId: last.runId, gtid: last.gtid, testedAt: last.testedAt } } : {}),
+      lastTested: (a) => {
+        const last = lastTested(history, { location, kind: a.kind, flavor: f.id });
+        return last?.gtid ? { runId: last.runId, gtid: last.gtid, testedAt: last.testedAt } : undefined;
+      },
       run, progress,
     });
   } finally {
@@ -134,7 +137,7 @@ export async function cmdRestoreTest(args: string[]): Promise<number> {
   const result = toResult(outcome, { runId: run.runId, flavor: f.id, started, artifact: values.artifact, teardownFailures });
   await mkdir(result.reportDir, { recursive: true });
   await writeReport(result);
-  await appendHistory({ runId: run.runId, location, artifact: resolve(values.artifact), flavor: f.id, verdict: result.verdict,
+  await appendHistory({ runId: run.runId, location, kind: outcome.artifact.kind, artifact: resolve(values.artifact), flavor: f.id, verdict: result.verdict,
     ...(outcome.gtid ? { gtid: outcome.gtid } : {}), ...(outcome.artifact.createdAt ? { createdAt: outcome.artifact.createdAt } : {}), testedAt: new Date().toISOString() });
   if (values.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
   else process.stdout.write(summaryLines(result) + '\n');

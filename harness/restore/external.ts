@@ -29,7 +29,9 @@ export interface DetectedArtifact {
   gtid?: string;
   // mariabackup
   prepared?: boolean;
-  lsn?: { from: number; to: number };
+  lsn?: { from: number; to: number; last: number };
+  /** A chain given as a folder: the full backup's own directory (path is the folder). */
+  fullPath?: string;
   incrementals?: DetectedArtifact[];
   // dumps
   compression?: 'none' | 'gzip' | 'zstd';
@@ -107,7 +109,7 @@ export async function readMariabackupFiles(dir: string, read: (names: readonly s
   const what = type === 'incremental' ? 'an incremental mariabackup directory' : prepared ? 'a prepared mariabackup directory' : 'an unprepared mariabackup directory';
   return {
     kind: 'mariabackup', path: dir, description: `${what}${sv ? ` (${sv.family === 'mariadb' ? 'MariaDB' : 'MySQL'} ${sv.version})` : ''}`,
-    family: sv?.family ?? 'mariadb', version: sv?.version, prepared, lsn: { from: Number(c['from_lsn'] ?? 0), to: Number(c['to_lsn'] ?? 0) },
+    family: sv?.family ?? 'mariadb', version: sv?.version, prepared, lsn: { from: Number(c['from_lsn'] ?? 0), to: Number(c['to_lsn'] ?? 0), last: Number(c['last_lsn'] ?? c['to_lsn'] ?? 0) },
     ...(type === 'incremental' ? { incrementals: [] } : {}),
     ...(createdAt ? { createdAt, createdAtFrom: 'the backup info file (end_time)' } : {}),
     ...(gtid ? { gtid } : {}),
@@ -121,7 +123,9 @@ const isIncremental = (a: DetectedArtifact) => a.incrementals !== undefined && a
  * ended. Returns the problem when the chain is broken (a missing or foreign incremental: a bad backup).
  */
 export function orderChain(full: DetectedArtifact, incs: readonly DetectedArtifact[]): { chain: DetectedArtifact; broken?: string } {
-  const sorted = [...incs].sort((a, b) => (a.lsn?.from ?? 0) - (b.lsn?.from ?? 0));
+  // By start, then by end: to_lsn is the last checkpoint and may stay the same across incrementals taken close
+  // together; last_lsn always grows.
+  const sorted = [...incs].sort((a, b) => (a.lsn?.from ?? 0) - (b.lsn?.from ?? 0) || (a.lsn?.last ?? 0) - (b.lsn?.last ?? 0));
   let to = full.lsn?.to ?? 0;
   for (const i of sorted) {
     if ((i.lsn?.from ?? -1) !== to) {
@@ -182,7 +186,7 @@ async function detectDirectory(dir: string): Promise<DetectedArtifact> {
   const fulls = subs.filter((s) => !isIncremental(s));
   if (fulls.length === 1) {
     const { chain, broken } = orderChain(fulls[0]!, subs.filter(isIncremental));
-    return { ...chain, path: dir, ...(broken ? { damaged: broken } : {}) };
+    return { ...chain, path: dir, fullPath: fulls[0]!.path, ...(broken ? { damaged: broken } : {}) };
   }
   if (fulls.length > 1) throw new NotABackupError(`${dir} holds ${fulls.length} full mariabackups (${fulls.map((f) => basename(f.path)).join(', ')}): point --artifact at one of them`);
   throw new NotABackupError(`${dir} is not a backup: no firedrill manifest, no mariabackup checkpoints file, no clone marker, no InnoDB datadir files`);

@@ -29,7 +29,7 @@ export interface RestoreTestOptions {
   binlogs?: { dir: string; until: { gtid: string } | { time: Date } };
   maxAgeMs?: number;
   /** The last tested backup of the same place (history), for the "has its GTID advanced" check. */
-  lastTested?: { runId: string; gtid: string; testedAt: string };
+  lastTested?: (a: DetectedArtifact) => { runId: string; gtid: string; testedAt: string } | undefined;
   run: RunContext;
   progress: (m: string) => void;
   now?: () => number;
@@ -164,7 +164,7 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
     }
   };
   const ART = '/artifact';
-  const artifactMount = { source: artifact.path, target: ART, readOnly: true };
+  const artifactMount = { source: artifact.fullPath ?? artifact.path, target: ART, readOnly: true };
   let node: StartedNode | undefined;
   let datadirVolume: string | undefined;
   let serverAccountsInBackup = true;
@@ -290,8 +290,16 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
     if (o.binlogs) {
       const r = await timed('replay-binlogs', () => replayBinlogs(ctx, node!, o.binlogs!, backupGtid ?? '', unpackDir, adminClient));
       observations['binlogReplay'] = r;
-      const [after] = await node.query<{ gtid: string }>(d.gtidExecuted());
-      backupGtid = String(after?.gtid ?? '') || backupGtid;
+      if (r.lastApplied) {
+        // The server must now hold the last transaction replayed; the position is the backup's advanced to it.
+        const [w] = await node.query<{ gtid: string }>(d.gtidWritten());
+        const written = String(w?.gtid ?? '');
+        let holds = false;
+        try { holds = written.split(',').some((g) => ctx.adapter.gtid.contains(g.trim(), r.lastApplied!)) || ctx.adapter.gtid.contains(written, r.lastApplied); } catch { holds = false; }
+        checks.push(check('binlog-replay', holds ? [] : [{ database: '*', object: 'gtid', kind: 'replayed-transaction-missing', expected: r.lastApplied, actual: written }],
+          { transactionsApplied: r.transactionsApplied, lastApplied: r.lastApplied, stoppedBefore: r.stoppedBefore }));
+        backupGtid = backupGtid ? ctx.adapter.gtid.advance(backupGtid, r.lastApplied) : r.lastApplied;
+      }
     }
     outcome.gtid = backupGtid;
     observations['restoredGtid'] = { backup: artifact.gtid, server: restoredGtid, afterReplay: o.binlogs ? backupGtid : undefined };
@@ -339,8 +347,8 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
           gtidEqual: (a, b) => algebra.differences(a, b).length === 0, progress: o.progress,
         }));
       }
-      if (o.maxAgeMs !== undefined && o.lastTested && backupGtid) {
-        const last = o.lastTested;
+      const last = o.maxAgeMs !== undefined ? o.lastTested?.(artifact) : undefined;
+      if (last && backupGtid) {
         let advanced: boolean;
         try { advanced = ctx.adapter.gtid.subtract(backupGtid, last.gtid) !== ''; } catch { advanced = backupGtid !== last.gtid; }
         checks.push(check('gtid-advanced', advanced ? [] : [{ database: '*', object: 'gtid', kind: 'gtid-not-advanced', expected: `beyond ${last.gtid} (last tested backup, run ${last.runId}, ${last.testedAt})`, actual: backupGtid }],
@@ -404,7 +412,7 @@ async function replayBinlogs(ctx: TopologyContext, node: StartedNode, b: NonNull
     const upTo = i < 0 ? after.length : i;
     last = upTo > 0 ? after[upTo - 1] : undefined; next = i < 0 ? undefined : after[i];
   }
-  if (!last) return { files, transactionsApplied: 0, from: backupPoint, to: backupPoint };
+  if (!last) return { files, transactionsApplied: 0, from: backupPoint, lastApplied: undefined as string | undefined, stoppedBefore: next?.gtid };
   const applied = after.indexOf(last) + 1;
   const sql = await tool('replay.sql', (f, out) => ctx.adapter.binlog.replay(f, { after: backupPoint, last: last!, next }, out));
   const bytes = (await stat(sql)).size;
