@@ -55,6 +55,18 @@ describe('detectArtifact: what a backup is, from its contents', () => {
     expect(orderChain(full, []).broken).toBeUndefined();
   });
 
+  it('orders incrementals whose checkpoint LSN did not move by their last LSN', async () => {
+    // to_lsn is the last checkpoint: incrementals taken close together share it; last_lsn tells them apart
+    await mariabackup(join(dir, 'c2', 'full'), 'full-backuped', 0, 100);
+    await mariabackup(join(dir, 'c2', 'b'), 'incremental', 100, 100);
+    await writeFile(join(dir, 'c2', 'b', 'xtrabackup_checkpoints'), 'backup_type = incremental\nfrom_lsn = 100\nto_lsn = 100\nlast_lsn = 900\n');
+    await mariabackup(join(dir, 'c2', 'a'), 'incremental', 100, 100);
+    await writeFile(join(dir, 'c2', 'a', 'xtrabackup_checkpoints'), 'backup_type = incremental\nfrom_lsn = 100\nto_lsn = 100\nlast_lsn = 500\n');
+    const c = await detectArtifact(join(dir, 'c2'));
+    expect(c.incrementals!.map((i) => i.path.split('/').pop())).toEqual(['a', 'b']);
+    expect(c.fullPath).toBe(join(dir, 'c2', 'full'));
+  });
+
   it('refuses an incremental given as the artifact, and a non-incremental given as --incremental', async () => {
     await mariabackup(join(dir, 'full'), 'full-backuped', 0, 100);
     await mariabackup(join(dir, 'inc'), 'incremental', 100, 200);

@@ -111,7 +111,7 @@ describe('restore-test on backups made outside firedrill (MariaDB 10.11)', () =>
     const bad = await restoreTest('--artifact', join(dir, 'corrupt.sql'), '--flavor', 'mariadb-10.11');
     expect(bad.code).toBe(1);
     expect(failed(bad.result)).toEqual(['backup-restores']);
-    expect(JSON.stringify(bad.result!.checks[0])).toMatch(/ERROR 1062/);
+    expect(JSON.stringify(bad.result!.checks[0])).toMatch(/the dump does not load: ERROR \d+/);
   });
 
   it('a backup that does not match the state is a bad backup (exit 1): the differing rows and objects are named', async () => {
@@ -129,13 +129,16 @@ describe('restore-test on backups made outside firedrill (MariaDB 10.11)', () =>
   });
 
   it('a stale backup fails --max-age, and one whose GTID has not advanced since the last tested backup fails too', async () => {
-    const old = await restoreTest('--artifact', join(dir, 'app.sql.gz'), '--flavor', 'mariadb-10.11', '--max-age', '1s');
+    // its own folder: a passing test of the same backup earlier in this file counts as "tested" in the history
+    await mkdir(join(dir, 'nightly'));
+    await writeFile(join(dir, 'nightly', 'app.sql.gz'), await readFile(join(dir, 'app.sql.gz')));
+    const old = await restoreTest('--artifact', join(dir, 'nightly', 'app.sql.gz'), '--flavor', 'mariadb-10.11', '--max-age', '1s');
     expect(old.code).toBe(1);
     expect(failed(old.result)).toEqual(['backup-age']);
-    const first = await restoreTest('--artifact', join(dir, 'app.sql.gz'), '--flavor', 'mariadb-10.11', '--max-age', '26h');
+    const first = await restoreTest('--artifact', join(dir, 'nightly', 'app.sql.gz'), '--flavor', 'mariadb-10.11', '--max-age', '26h');
     expect(first.code, first.stderr).toBe(0);
     // the same backup again (last night's backup job did not run): its position has not moved
-    const again = await restoreTest('--artifact', join(dir, 'app.sql.gz'), '--flavor', 'mariadb-10.11', '--max-age', '26h');
+    const again = await restoreTest('--artifact', join(dir, 'nightly', 'app.sql.gz'), '--flavor', 'mariadb-10.11', '--max-age', '26h');
     expect(again.code).toBe(1);
     expect(failed(again.result)).toEqual(['gtid-advanced']);
   });
