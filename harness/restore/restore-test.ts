@@ -192,6 +192,7 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
               artifact = { ...artifact, version: inner.version, gtid: inner.gtid, prepared: inner.prepared, lsn: inner.lsn,
                 ...(inner.createdAt ? { createdAt: inner.createdAt, createdAtFrom: 'the backup info file inside the stream (end_time)' } : {}) };
               outcome.artifact = artifact;
+              observations['artifact'] = { ...(observations['artifact'] as object), version: artifact.version, gtid: artifact.gtid, createdAt: artifact.createdAt, createdAtFrom: artifact.createdAtFrom };
               checkFlavor(artifact, flavor);
             } else {
               await step('stage', ['sh', '-c', 'mkdir -p /stage/full && cp -a /artifact/. /stage/full/ && for i in /incremental/*; do [ -d "$i" ] && mkdir -p "/stage/inc-${i##*/}" && cp -a "$i/." "/stage/inc-${i##*/}/"; done; true'],

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NodeDefinition, openTopologyContext, RunContext, type StartedNode } from '../../harness/runtime/index.js';
+import { NodeDefinition, openTopologyContext, replicaStates, RunContext, startTopology, waitCaughtUp, type StartedNode } from '../../harness/runtime/index.js';
 import { cli, leftovers, quiet } from '../docker/helpers.js';
 
 /**
@@ -42,6 +42,7 @@ beforeAll(async () => {
   await sql('CREATE DATABASE app', 'CREATE TABLE app.t (id INT PRIMARY KEY AUTO_INCREMENT, v VARCHAR(20))',
     "INSERT INTO app.t (v) SELECT CONCAT('v', seq) FROM app.seq_1_to_3000");
   await snapshot('state-full.json');
+  await db.exec(['mkdir', '-p', '/tmp/chain']);
   await backup('--target-dir=/tmp/chain/full');
   await db.exec(['sh', '-c', 'mariadb-backup --backup --user=root --stream=xbstream > /tmp/full.xb']);
   await sql("INSERT INTO app.t (v) VALUES ('inc1')");
@@ -94,5 +95,49 @@ describe('restore-test, long cases (MariaDB 10.11)', () => {
     const gap = await restoreTest('--artifact', join(dir, 'chain'), '--binlogs', join(dir, 'binlogs'), '--until', '0-1-999');
     expect(gap.code).toBe(1);
     expect(JSON.stringify(gap.result!.checks)).toMatch(/no such transaction after the backup point/);
+  });
+});
+
+describe('snapshot --hold-replica: the seed\'s protocol on a replica under writes', () => {
+  let hrun: RunContext;
+  let hdir: string;
+  afterAll(async () => {
+    await hrun?.teardown();
+    if (hrun) expect(await leftovers(hrun.runId)).toEqual([]);
+    if (hdir) await rm(hdir, { recursive: true, force: true });
+  });
+
+  it('holds the SQL thread, runs the backup while held, starts it again; the backup equals the state, GTID included', async () => {
+    hrun = new RunContext();
+    const hctx = await openTopologyContext(hrun, 'mariadb-10.11', quiet);
+    const topo = await startTopology(hctx, { kind: 'primary-replicas', replicas: [{ name: 'backup-replica' }] });
+    const [primary, replica] = [topo.primary, topo.replicas[0]!];
+    hdir = await mkdtemp(join(tmpdir(), 'fd-rt-hold-'));
+    await primary.query({ sql: 'CREATE DATABASE app' });
+    await primary.query({ sql: 'CREATE TABLE app.w (id INT PRIMARY KEY AUTO_INCREMENT, at TIMESTAMP(6) DEFAULT CURRENT_TIMESTAMP(6))' });
+    await waitCaughtUp(replica, primary, 60);
+    // the primary keeps writing for the whole snapshot and backup
+    let writing = true; let writes = 0;
+    const writer = (async () => { while (writing) { await primary.query({ sql: 'INSERT INTO app.w () VALUES ()' }); writes++; } })();
+    try {
+      const r = await cli(['snapshot', '--source', `mysql://firedrill:\${FD_PW}@${replica.address}:3306`, '--out', join(hdir, 'state.json'), '--hold-replica', '--',
+        'docker', 'exec', replica.container, 'mariadb-backup', '--backup', '--user=root', '--slave-info', '--target-dir=/tmp/held'], { env: { FD_PW: hctx.creds.adminPassword } });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/SQL thread\(s\) held at 0-1-\d+/);
+      expect(r.stderr).toMatch(/SQL thread\(s\) started again/);
+    } finally {
+      writing = false;
+      await writer;
+    }
+    expect(writes).toBeGreaterThan(0);
+    const st = (await replicaStates(replica))[0]!;
+    expect([st.ioRunning, st.sqlRunning]).toEqual(['Yes', 'Yes']);
+    await replica.copyOut('/tmp/held', join(hdir, 'held'));
+    const t = await cli(['restore-test', '--json', '--flavor', 'mariadb-10.11', '--artifact', join(hdir, 'held'), '--expect', join(hdir, 'state.json')]);
+    expect(t.code, t.stderr).toBe(0);
+    const res = JSON.parse(t.stdout) as Result;
+    expect(failed(res)).toEqual([]);
+    const gtid = res.checks.find((c) => c.name === 'state-gtid')!.details;
+    expect((gtid['recorded'] as { replicaPos: string }).replicaPos).toBe(gtid['backup']);
   });
 });
