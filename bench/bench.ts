@@ -1,7 +1,8 @@
 // firedrill's speed and memory targets, checked on a real drill (not by timed assertions in tests).
 // Usage: npm run bench [-- --mb 100 --flavor mariadb-10.11]. Exits 1 when a target is missed.
 import { parseArgs } from 'node:util';
-import { RunContext, flavor } from '../harness/runtime/index.js';
+import { flavor } from '../harness/core/index.js';
+import { RunContext } from '../harness/runtime/index.js';
 import { findScenario, runScenario } from '../harness/scenario/index.js';
 
 const { values } = parseArgs({ options: { mb: { type: 'string', default: '100' }, flavor: { type: 'string', default: 'mariadb-10.11' } } });

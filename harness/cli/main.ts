@@ -1,14 +1,14 @@
 import { parseArgs } from 'node:util';
 import mysql from 'mysql2/promise';
 import { ExecError } from '../exec/index.js';
+import { DEFAULT_FLAVOR, familyOfVersion, flavor as flavorById, FLAVORS, UsageError, type FlavorId } from '../core/index.js';
 import {
-  cleanDeadRuns, DEFAULT_FLAVOR, familyOfVersion, GTID_ALGEBRA, engineVersion, flavor as flavorById, FLAVORS, imageExists, loadConfig, planImage,
-  resolveImage, RunContext, sakilaDir, UsageError, type FlavorId,
+  cleanDeadRuns, engineVersion, familyAdapter, imageExists, loadConfig, planImage, resolveImage, RunContext, sakilaDir,
 } from '../runtime/index.js';
 import { findScenario, loadScenarios, resolveParams, runScenario, SUITES, type DrillResult } from '../scenario/index.js';
 import { consoleSummary } from '../report/index.js';
 import { compareServers, gtidPositionsEqual, type CheckResult, type Queryable } from '../verify/index.js';
-import { dialectFor, inspect, type Statement } from '../sql/index.js';
+import { inspect, type Statement } from '../sql/index.js';
 import { dsnLabel, parseDsn, type Dsn } from './dsn.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -192,9 +192,10 @@ async function compareGtid(src: Queryable, dst: Queryable): Promise<CheckResult>
   const family = async (q: Queryable) => familyOfVersion(String((await q.query<{ v: string }>(inspect.serverVersion()))[0]?.v ?? ''));
   const [fa, fb] = await Promise.all([family(src), family(dst)]);
   if (fa !== fb) return { name: 'gtid', valid: false, details: { error: `GTID formats differ: ${src.name} is ${fa}, ${dst.name} is ${fb}` } };
-  const stmt = dialectFor(fa).gtidExecuted();
+  const adapter = familyAdapter(fa);
+  const stmt = adapter.dialect.gtidExecuted();
   const [[a], [b]] = await Promise.all([src.query<{ gtid: string }>(stmt), dst.query<{ gtid: string }>(stmt)]);
-  return gtidPositionsEqual(GTID_ALGEBRA[fa], String(a?.gtid ?? ''), String(b?.gtid ?? ''), 'gtid');
+  return gtidPositionsEqual(adapter.gtid, String(a?.gtid ?? ''), String(b?.gtid ?? ''), 'gtid');
 }
 
 async function cmdVerify(args: string[]): Promise<number> {

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run, waitUntil } from '../exec/index.js';
-import { UsageError } from '../runtime/flavors.js';
+import { UsageError } from '../core/index.js';
 import { projectRoot } from '../runtime/paths.js';
 import type { StartedNode } from '../runtime/node.js';
 import { crashSql, type RowRef } from '../sql/index.js';

@@ -1,4 +1,4 @@
-import { UsageError } from '../runtime/flavors.js';
+import { UsageError } from '../core/index.js';
 import { BUILTIN_FAULTS } from './builtin.js';
 import type { Fault, FaultEffect, FaultEnv, FaultHandler } from './types.js';
 

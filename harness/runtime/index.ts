@@ -1,6 +1,5 @@
-export * from './flavors.js';
-export { adapterFor } from './adapter.js';
-export type { FlavorAdapter, ServerOptions, BinlogTools, BinlogTxRef } from './adapter.js';
+export { adapterFor, familyAdapter } from './adapter.js';
+export type { FamilyAdapter, FlavorAdapter, ServerOptions, BinlogTools, BinlogTxRef } from './adapter.js';
 export { docker, engineVersion, imageExists, NoEngineError } from './docker.js';
 export { ensureImage, planImage } from './images.js';
 export { loadConfig, parseConfig, resolveImage } from './config.js';
@@ -16,8 +15,4 @@ export type { TopologySpec, PrimaryReplicasSpec, MultiSourceSpec, GaleraSpec, Re
 export { galeraState, waitGalera, isSynced } from './galera.js';
 export type { GaleraState } from './galera.js';
 export { oneShot } from './oneshot.js';
-export * from './gtid.js';
-export * as mysqlGtid from './gtid-mysql.js';
-export { GTID_ALGEBRA } from './gtid-algebra.js';
-export type { GtidAlgebra, GtidDifference } from './gtid-algebra.js';
 export { projectRoot, reportsDir, sakilaDir } from './paths.js';

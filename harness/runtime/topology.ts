@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { adapterFor, type ServerOptions } from './adapter.js';
-import { FLAVORS, UsageError, type FlavorId } from './flavors.js';
+import { FLAVORS, UsageError, type FlavorId } from '../core/index.js';
 import { isSynced, waitGalera } from './galera.js';
 import { resolveImage } from './config.js';
 import { engineVersion } from './docker.js';

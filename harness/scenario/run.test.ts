@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../runtime/flavors.js';
+import { UsageError } from '../core/index.js';
 import { findScenario, loadScenarios } from './catalog.js';
 import { resolveParams, resolveSelector } from './run.js';
 import type { Topology } from '../runtime/topology.js';

@@ -2,7 +2,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openStore } from '../backup/index.js';
 import type { FaultEnv } from '../faults/index.js';
-import { UsageError, type FlavorId } from '../runtime/flavors.js';
+import { UsageError, type FlavorId } from '../core/index.js';
 import type { RunContext } from '../runtime/run-context.js';
 import type { StartedNode } from '../runtime/node.js';
 import { openTopologyContext, startTopology, type Topology } from '../runtime/topology.js';

@@ -11,7 +11,7 @@ import { supervisedRestarts, withFault, type Fault, type FaultRecord } from '../
 import { restorePhysical } from '../restore/index.js';
 import { gtidExecuted, gtidReplicaPos, gtidWritten, replicaStates, waitCaughtUp } from '../runtime/replication.js';
 import { attachToSources, withFlavor } from '../runtime/topology.js';
-import type { FlavorId } from '../runtime/flavors.js';
+import type { FlavorId } from '../core/index.js';
 import { check, compareData, compareServers, coversEvery, wroteNothingAs, databasesInScope, compareSnapshots, errantTransactions, gtidPositionsEqual, ledgerCheck, noErrantTransactions, presentLedgerIds, takeSnapshot } from '../verify/index.js';
 import { crashSql, workloadSql, type RowRef } from '../sql/index.js';
 import type { Difference } from '../verify/index.js';

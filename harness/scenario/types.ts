@@ -1,6 +1,6 @@
 import type { BackupStore, Manifest } from '../backup/index.js';
 import type { FaultEnv, FaultRecord } from '../faults/index.js';
-import type { FlavorId } from '../runtime/flavors.js';
+import type { FlavorId } from '../core/index.js';
 import type { RunContext } from '../runtime/run-context.js';
 import type { Topology, TopologySpec } from '../runtime/topology.js';
 import type { TopologyContext } from '../runtime/node.js';
