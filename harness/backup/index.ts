@@ -1,5 +1,4 @@
 import type { FlavorAdapter } from '../runtime/adapter.js';
-import type { Family } from '../runtime/flavors.js';
 import { clonePlugin } from './clone.js';
 import { fsSnapshot } from './fs-snapshot.js';
 import { mariabackup } from './mariabackup.js';
@@ -14,11 +13,10 @@ export type { BackupStore } from './store.js';
 export { parseSlaveInfo, parseBinlogInfo } from './mariabackup.js';
 export { logicalBackup, DUMP_FILE } from './logical.js';
 
-const PHYSICAL: Record<Family, PhysicalMethod> = { mariadb: mariabackup, mysql: clonePlugin };
 
-/** The physical backup method of a flavor: mariabackup on MariaDB, the clone plugin on MySQL. */
-export function physicalMethodFor(adapter: FlavorAdapter): PhysicalMethod {
-  return PHYSICAL[adapter.flavor.family];
+/** The physical backup method the flavor's adapter names: mariabackup on MariaDB, the clone plugin on MySQL. */
+export function physicalMethodFor(adapter: Pick<FlavorAdapter, 'physicalBackup'>): PhysicalMethod {
+  return methodByName(adapter.physicalBackup);
 }
 
 /** Physical methods that work on every flavor. */

@@ -4,8 +4,9 @@ import { parseArgs } from 'node:util';
 import { writeReport } from '../report/index.js';
 import { readServerConfig } from '../restore/server-config.js';
 import { restoreTest, type RestoreTestOutcome } from '../restore/restore-test.js';
-import { DEFAULT_FLAVOR, engineVersion, flavor as flavorById, reportsDir, resolveImage, RunContext, UsageError, FLAVORS } from '../runtime/index.js';
-import type { DrillResult } from '../scenario/index.js';
+import { DEFAULT_FLAVOR, flavor as flavorById, FLAVORS, UsageError } from '../core/index.js';
+import { engineVersion, reportsDir, resolveImage, RunContext } from '../runtime/index.js';
+import type { DrillResult } from '../report/index.js';
 import { parseState, type RecordedState } from '../verify/index.js';
 
 export const HELP_RESTORE_TEST = `usage: firedrill restore-test --artifact PATH --flavor F [--incremental DIR]... [--expect STATE.json]

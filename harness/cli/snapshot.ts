@@ -3,8 +3,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import mysql from 'mysql2/promise';
-import { familyOfVersion, UsageError } from '../runtime/index.js';
-import { dialectFor, inspect, replicaStateFor, type Statement } from '../sql/index.js';
+import { familyOfVersion, UsageError } from '../core/index.js';
+import { familyAdapter } from '../runtime/index.js';
+import { inspect, type Statement } from '../sql/index.js';
 import { takeState, type Queryable, type RecordedState } from '../verify/index.js';
 import { dsnLabel, parseDsn, type Dsn } from './dsn.js';
 import { err, expandEnv, parse, progressLine } from './restore-test.js';
@@ -52,7 +53,8 @@ export async function cmdSnapshot(args: string[]): Promise<number> {
   try {
     const version = String((await q.query<{ v: string }>(inspect.serverVersion()))[0]?.v ?? '');
     const family = familyOfVersion(version);
-    const d = dialectFor(family);
+    const fam = familyAdapter(family);
+    const d = fam.dialect;
     const databases = values.databases ? values.databases.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
     if (databases) {
       const known = (await q.query<{ name: string }>(inspect.listDatabases())).map((r) => r.name);
@@ -60,7 +62,7 @@ export async function cmdSnapshot(args: string[]): Promise<number> {
       if (unknown.length) throw new UsageError(`--databases: ${unknown.join(', ')} not on ${q.name}`);
     }
     const channels = values['hold-replica']
-      ? (await q.query<Record<string, unknown>>(d.replicaStatus())).map((r) => replicaStateFor(family)(r).channel || undefined) : [];
+      ? (await q.query<Record<string, unknown>>(d.replicaStatus())).map((r) => fam.replicaState(r).channel || undefined) : [];
     if (values['hold-replica'] && channels.length === 0) throw new UsageError(`--hold-replica: ${q.name} is not a replica (no replication channel)`);
     const t0 = Date.now();
     let state: RecordedState;

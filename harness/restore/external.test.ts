@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FLAVORS } from '../runtime/flavors.js';
+import { FLAVORS } from '../core/index.js';
 import { checkFlavor, detectArtifact, dumpFacts, NotABackupError, orderChain, parseToolTime } from './external.js';
 import { filterServerConfig } from './server-config.js';
 

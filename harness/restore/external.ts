@@ -4,7 +4,7 @@ import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { MANIFEST_FILE, parseBinlogInfo, parseManifest, parseSlaveInfo, type Manifest } from '../backup/index.js';
-import { UsageError, type Family, type Flavor } from '../runtime/flavors.js';
+import { UsageError, type Family, type Flavor } from '../core/index.js';
 
 /**
  * What a backup made outside firedrill (or by firedrill) is, found from its own contents: Vitess's

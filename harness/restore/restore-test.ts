@@ -6,12 +6,13 @@ import { format } from 'mysql2';
 import { loadKey, methodOf, PackageRejectedError, parseBinlogTextFile, unpackArtifact, eventTime, type BinlogTransaction } from '../backup/index.js';
 import { withHeartbeat } from '../exec/index.js';
 import { docker } from '../runtime/docker.js';
-import { FLAVORS, type FlavorId } from '../runtime/flavors.js';
-import { NodeDefinition, ServerExitedError, type StartedNode, type TopologyContext } from '../runtime/node.js';
+import { FLAVORS, type FlavorId } from '../core/index.js';
+import type { TopologyContext } from '../runtime/context.js';
+import { NodeDefinition, ServerExitedError, type StartedNode } from '../runtime/node.js';
 import { oneShot } from '../runtime/oneshot.js';
 import type { RunContext } from '../runtime/run-context.js';
 import { openTopologyContext } from '../runtime/topology.js';
-import { inspect } from '../sql/index.js';
+import { stateSql } from '../sql/index.js';
 import {
   check, checkTableState, compareSnapshots, compareWithState, schemaObjects, takeSnapshot, type CheckResult, type Difference, type RecordedState,
 } from '../verify/index.js';
@@ -250,7 +251,7 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
       // An older version's datadir: upgrade the system tables, as a DBA would after an in-place upgrade.
       if (artifact.version && ctx.adapter.upgrade.length && artifact.version.split('.').slice(0, 2).join('.') !== FLAVORS[o.flavor].id.replace(/^[a-z]+-/, '')) {
         const [prog, ...rest] = ctx.adapter.upgrade;
-        const r = await timed('start', () => node!.exec([prog!, `--defaults-extra-file=${FILES}/client.cnf`, ...rest], { timeoutMs: 30 * 60_000 }));
+        const r = await timed('start', () => node!.container.exec([prog!, `--defaults-extra-file=${FILES}/client.cnf`, ...rest], { timeoutMs: 30 * 60_000 }));
         observations['upgrade'] = { from: artifact.version, output: r.stdout.split('\n').slice(-3).join('\n') };
       }
     } else {
@@ -265,7 +266,7 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
         const init = `--init-command=${d.loadSessionInit()}`;
         const decompress = artifact.compression === 'gzip' ? 'gzip -dc /dump' : artifact.compression === 'zstd' ? 'zstd -dc /dump' : 'cat /dump';
         try {
-          await withHeartbeat(o.progress, `load ${basename(dumpPath)}`, n.exec(['sh', '-c', `${decompress} | "$@"`, 'sh', ...adminClient, init], { timeoutMs: 4 * 60 * 60_000 }));
+          await withHeartbeat(o.progress, `load ${basename(dumpPath)}`, n.container.exec(['sh', '-c', `${decompress} | "$@"`, 'sh', ...adminClient, init], { timeoutMs: 4 * 60 * 60_000 }));
         } catch (e) {
           throw new BadBackupError(`the dump does not load: ${firstClientError(e)}`);
         }
@@ -330,7 +331,7 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
         if (v.startsWith('<definition not readable')) unreadable.push({ database: k.slice(k.indexOf(' ') + 1).split('.')[0]!, object: k.slice(k.indexOf(' ') + 1), kind: 'definition-not-readable', actual: v });
       }
       const rows: Record<string, number> = {};
-      for (const t of await baseTables(n, dbs)) rows[`${t.database}.${t.name}`] = Number((await n.query<{ n: string }>(inspect.countRows(t.database, t.name)))[0]?.n ?? 0);
+      for (const t of await baseTables(n, dbs)) rows[`${t.database}.${t.name}`] = Number((await n.query<{ n: string }>(stateSql.countRows(t.database, t.name)))[0]?.n ?? 0);
       observations['inventory'] = { databases: dbs, objects: counts, rows };
       checks.push(check('objects-readable', unreadable, { objects: counts }));
     });
@@ -418,9 +419,9 @@ async function replayBinlogs(ctx: TopologyContext, node: StartedNode, b: NonNull
   const sql = await tool('replay.sql', (f, out) => ctx.adapter.binlog.replay(f, { after: backupPoint, last: last!, next }, out));
   const bytes = (await stat(sql)).size;
   const pathInContainer = '/replay.sql';
-  await docker(['cp', sql, `${node.container}:${pathInContainer}`]);
+  await docker(['cp', sql, `${node.container.name}:${pathInContainer}`]);
   try {
-    await node.exec(['sh', '-c', `"$@" < ${pathInContainer}`, 'sh', ...adminClient], { timeoutMs: 4 * 60 * 60_000 });
+    await node.container.exec(['sh', '-c', `"$@" < ${pathInContainer}`, 'sh', ...adminClient], { timeoutMs: 4 * 60 * 60_000 });
   } catch (e) {
     throw new BadBackupError(`the binlog replay fails: ${firstClientError(e)}`);
   }

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { UsageError } from '../runtime/flavors.js';
+import { UsageError } from '../core/index.js';
 
 /**
  * The user's my.cnf for a restore test (a datadir that needs lower_case_table_names, another page size, encryption

@@ -14,6 +14,8 @@ export function rowMultisetDigest(db: string, table: string, cols: readonly Colu
   return { sql: `SELECT COUNT(*) AS n, CAST(COALESCE(SUM(h), 0) AS CHAR) AS s, COALESCE(BIT_XOR(h), 0) AS x FROM (SELECT ${rowHashExpr(cols)} AS h FROM ${qualified(db, table)}) fd` };
 }
 
+export const countRows = (db: string, table: string): Statement => ({ sql: `SELECT COUNT(*) AS n FROM ${qualified(db, table)}` });
+
 /** Every account and role (MariaDB roles have an empty host). */
 export const listAccounts = (): Statement => ({ sql: 'SELECT User AS user, Host AS host FROM mysql.user ORDER BY User, Host' });
 export const showGrants = (user: string, host: string): Statement => ({ sql: 'SHOW GRANTS FOR ?@?', values: [user, host] });

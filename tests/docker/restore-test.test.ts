@@ -54,10 +54,10 @@ beforeAll(async () => {
   // The team's nightly job: record the state, then take the backups by hand, then copy them out.
   const snap = await cli(['snapshot', '--source', dsn(maria), '--out', join(dir, 'state.json')], { env });
   expect(snap.code, snap.stderr).toBe(0);
-  await maria.exec(['mariadb-backup', '--backup', '--user=root', '--target-dir=/tmp/full']);
-  await maria.exec(['sh', '-c', 'mariadb-dump --databases app --single-transaction --gtid --master-data=2 --routines --events --triggers | gzip > /tmp/app.sql.gz']);
-  await maria.exec(['sh', '-c', 'mariadb-dump --databases app --single-transaction --routines --triggers > /tmp/app.sql']);
-  for (const f of ['full', 'app.sql.gz', 'app.sql']) await maria.copyOut(`/tmp/${f}`, join(dir, f));
+  await maria.container.exec(['mariadb-backup', '--backup', '--user=root', '--target-dir=/tmp/full']);
+  await maria.container.exec(['sh', '-c', 'mariadb-dump --databases app --single-transaction --gtid --master-data=2 --routines --events --triggers | gzip > /tmp/app.sql.gz']);
+  await maria.container.exec(['sh', '-c', 'mariadb-dump --databases app --single-transaction --routines --triggers > /tmp/app.sql']);
+  for (const f of ['full', 'app.sql.gz', 'app.sql']) await maria.container.copyOut(`/tmp/${f}`, join(dir, f));
 }, 10 * 60_000);
 
 afterAll(async () => {
@@ -118,8 +118,8 @@ describe('restore-test on backups made outside firedrill (MariaDB 10.11)', () =>
     // The state is taken, then the data changes before the backup: the backup is not the state the team recorded.
     await maria.query({ sql: "UPDATE app.orders SET amount = 0 WHERE id = 1234" });
     await maria.query({ sql: 'DROP PROCEDURE app.total' });
-    await maria.exec(['sh', '-c', 'mariadb-dump --databases app --single-transaction --routines --triggers > /tmp/later.sql']);
-    await maria.copyOut('/tmp/later.sql', join(dir, 'later.sql'));
+    await maria.container.exec(['sh', '-c', 'mariadb-dump --databases app --single-transaction --routines --triggers > /tmp/later.sql']);
+    await maria.container.copyOut('/tmp/later.sql', join(dir, 'later.sql'));
     const r = await restoreTest('--artifact', join(dir, 'later.sql'), '--flavor', 'mariadb-10.11', '--expect', join(dir, 'state.json'));
     expect(r.code).toBe(1);
     expect(failed(r.result)).toEqual(expect.arrayContaining(['state-data', 'state-objects']));
@@ -172,7 +172,7 @@ describe('restore-test on a MySQL clone made outside firedrill (MySQL 9.7)', () 
     const snap = await cli(['snapshot', '--source', `mysql://firedrill:\${FD_MY_PW}@${my.address}:3306`, '--out', join(mdir, 'state.json')], { env: { FD_MY_PW: mctx.creds.adminPassword } });
     expect(snap.code, snap.stderr).toBe(0);
     await my.query({ sql: "CLONE LOCAL DATA DIRECTORY = '/var/lib/mysql-files/nightly'" });
-    await my.copyOut('/var/lib/mysql-files/nightly', join(mdir, 'clone'));
+    await my.container.copyOut('/var/lib/mysql-files/nightly', join(mdir, 'clone'));
   }, 10 * 60_000);
   afterAll(async () => {
     await mrun?.teardown();

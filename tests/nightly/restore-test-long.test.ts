@@ -31,7 +31,7 @@ const snapshot = async (name: string) => {
   const r = await cli(['snapshot', '--source', `mysql://firedrill:\${FD_TEST_PW}@${db.address}:3306`, '--out', join(dir, name)], { env });
   expect(r.code, r.stderr).toBe(0);
 };
-const backup = (...args: string[]) => db.exec(['mariadb-backup', '--backup', '--user=root', ...args]);
+const backup = (...args: string[]) => db.container.exec(['mariadb-backup', '--backup', '--user=root', ...args]);
 
 beforeAll(async () => {
   run = new RunContext();
@@ -42,9 +42,9 @@ beforeAll(async () => {
   await sql('CREATE DATABASE app', 'CREATE TABLE app.t (id INT PRIMARY KEY AUTO_INCREMENT, v VARCHAR(20))',
     "INSERT INTO app.t (v) SELECT CONCAT('v', seq) FROM app.seq_1_to_3000");
   await snapshot('state-full.json');
-  await db.exec(['mkdir', '-p', '/tmp/chain']);
+  await db.container.exec(['mkdir', '-p', '/tmp/chain']);
   await backup('--target-dir=/tmp/chain/full');
-  await db.exec(['sh', '-c', 'mariadb-backup --backup --user=root --stream=xbstream > /tmp/full.xb']);
+  await db.container.exec(['sh', '-c', 'mariadb-backup --backup --user=root --stream=xbstream > /tmp/full.xb']);
   await sql("INSERT INTO app.t (v) VALUES ('inc1')");
   await backup('--target-dir=/tmp/chain/inc1', '--incremental-basedir=/tmp/chain/full');
   await sql("INSERT INTO app.t (v) VALUES ('inc2')", 'DELETE FROM app.t WHERE id = 7');
@@ -54,11 +54,11 @@ beforeAll(async () => {
   target = String((await db.query<{ g: string }>({ sql: 'SELECT @@gtid_binlog_pos AS g' }))[0]!.g);
   await snapshot('state-target.json');
   await sql("INSERT INTO app.t (v) VALUES ('too-late')", 'FLUSH BINARY LOGS', "INSERT INTO app.t (v) VALUES ('later')");
-  await db.copyOut('/tmp/chain', join(dir, 'chain'));
-  await db.copyOut('/tmp/full.xb', join(dir, 'full.xb'));
+  await db.container.copyOut('/tmp/chain', join(dir, 'chain'));
+  await db.container.copyOut('/tmp/full.xb', join(dir, 'full.xb'));
   await mkdir(join(dir, 'binlogs'));
-  const files = (await db.exec(['sh', '-c', 'ls /var/lib/mysql/mysql-bin.0*'])).stdout.split('\n').filter(Boolean);
-  for (const f of files) await db.copyOut(f, join(dir, 'binlogs', f.split('/').pop()!));
+  const files = (await db.container.exec(['sh', '-c', 'ls /var/lib/mysql/mysql-bin.0*'])).stdout.split('\n').filter(Boolean);
+  for (const f of files) await db.container.copyOut(f, join(dir, 'binlogs', f.split('/').pop()!));
 }, 15 * 60_000);
 
 afterAll(async () => {
@@ -121,7 +121,7 @@ describe('snapshot --hold-replica: the seed\'s protocol on a replica under write
     const writer = (async () => { while (writing) { await primary.query({ sql: 'INSERT INTO app.w () VALUES ()' }); writes++; } })();
     try {
       const r = await cli(['snapshot', '--source', `mysql://firedrill:\${FD_PW}@${replica.address}:3306`, '--out', join(hdir, 'state.json'), '--hold-replica', '--',
-        'docker', 'exec', replica.container, 'mariadb-backup', '--backup', '--user=root', '--slave-info', '--target-dir=/tmp/held'], { env: { FD_PW: hctx.creds.adminPassword } });
+        'docker', 'exec', replica.container.name, 'mariadb-backup', '--backup', '--user=root', '--slave-info', '--target-dir=/tmp/held'], { env: { FD_PW: hctx.creds.adminPassword } });
       expect(r.code, r.stderr).toBe(0);
       expect(r.stderr).toMatch(/SQL thread\(s\) held at 0-1-\d+/);
       expect(r.stderr).toMatch(/SQL thread\(s\) started again/);
@@ -132,7 +132,7 @@ describe('snapshot --hold-replica: the seed\'s protocol on a replica under write
     expect(writes).toBeGreaterThan(0);
     const st = (await replicaStates(replica))[0]!;
     expect([st.ioRunning, st.sqlRunning]).toEqual(['Yes', 'Yes']);
-    await replica.copyOut('/tmp/held', join(hdir, 'held'));
+    await replica.container.copyOut('/tmp/held', join(hdir, 'held'));
     const t = await cli(['restore-test', '--json', '--flavor', 'mariadb-10.11', '--artifact', join(hdir, 'held'), '--expect', join(hdir, 'state.json')]);
     expect(t.code, t.stderr).toBe(0);
     const res = JSON.parse(t.stdout) as Result;
