@@ -12,9 +12,7 @@ import type { BackupStore } from './store.js';
  * read-only at `artifactMount`) that leave a ready datadir at /var/lib/mysql; `load`: a SQL dump (path inside the
  * artifact) loaded into a fresh server through its own client with binary logging off.
  */
-export type RestoreRecipe =
-  | { kind: 'datadir'; steps(artifactMount: string): string[][] }
-  | { kind: 'load'; dumpFile: string };
+export type RestoreRecipe = { kind: 'datadir'; steps(artifactMount: string): string[][] } | { kind: 'load'; dumpFile: string };
 
 /**
  * One backup method: how it is taken, and how its artifact is restored. Physical and logical methods sit in one
@@ -35,7 +33,12 @@ const REGISTRY: readonly BackupMethod[] = [
   { name: clonePlugin.name, kind: 'physical', take: clonePlugin.backup, restore: datadir(clonePlugin.restoreSteps) },
   { name: fsSnapshot.name, kind: 'physical', take: fsSnapshot.backup, restore: datadir(fsSnapshot.restoreSteps) },
   // The desynced Galera member's snapshot is a crash-consistent datadir copy: restored like a filesystem snapshot.
-  { name: 'galera-snapshot', kind: 'physical', take: (n, s, id, p) => galeraSnapshot(n, s, id, p), restore: datadir(fsSnapshot.restoreSteps) },
+  {
+    name: 'galera-snapshot',
+    kind: 'physical',
+    take: (n, s, id, p) => galeraSnapshot(n, s, id, p),
+    restore: datadir(fsSnapshot.restoreSteps),
+  },
   { name: 'logical', kind: 'logical', take: logicalBackup, restore: { kind: 'load', dumpFile: `${DATA_DIR}/${DUMP_FILE}` } },
 ];
 

@@ -11,8 +11,8 @@ import { compareServers, gtidPositionsEqual, type CheckResult, type Queryable } 
 import { inspect, type Statement } from '../sql/index.js';
 import { dsnLabel, parseDsn, type Dsn } from './dsn.js';
 import { existsSync } from 'node:fs';
-import { cmdRestoreTest } from './restore-test.js';
-import { cmdSnapshot } from './snapshot.js';
+import { cmdRestoreTest, HELP_RESTORE_TEST } from './restore-test.js';
+import { cmdSnapshot, HELP_SNAPSHOT } from './snapshot.js';
 import { join } from 'node:path';
 
 const HELP: Record<string, string> = {
@@ -58,6 +58,8 @@ Default scope: every database except the system ones. Exit 0 equal, 1 different,
 Tip: put passwords in the environment and refer to them as \${VAR} inside the DSN to keep them off argv.`,
   images: 'usage: firedrill images [--flavor F]\n\nBuilds missing images (debootstrap + docker import + docker/<dir>/Dockerfile). Nothing is rebuilt if an image with the same inputs exists.',
   doctor: 'usage: firedrill doctor\n\nReports the Docker engine, the images per flavor, and the Sakila dataset, with the fix for what is missing. Exit 0 when all is there, 2 otherwise.',
+  'restore-test': HELP_RESTORE_TEST,
+  snapshot: HELP_SNAPSHOT,
   clean: 'usage: firedrill clean [--all]\n\nRemoves containers, volumes and networks of runs whose process is gone (--all: of every run).',
 };
 

@@ -10,7 +10,13 @@ import { cli, leftovers, quiet } from './helpers.js';
  * mariadb-backup, mariadb-dump and MySQL's CLONE run by hand in its container, as a team's own backup job would, and
  * copied out. The state is recorded with `firedrill snapshot` before each backup.
  */
-interface Result { runId: string; verdict: string; checks: Array<{ name: string; valid: boolean; details: Record<string, unknown> }>; observations: Record<string, unknown>; phases: Array<{ name: string }> }
+interface Result {
+  runId: string;
+  verdict: string;
+  checks: Array<{ name: string; valid: boolean; details: Record<string, unknown> }>;
+  observations: Record<string, unknown>;
+  phases: Array<{ name: string }>;
+}
 
 let run: RunContext;
 let ctx: TopologyContext;
@@ -22,7 +28,11 @@ const dsn = (n: StartedNode) => `mysql://firedrill:\${FD_TEST_PW}@${n.address}:3
 async function restoreTest(...args: string[]): Promise<{ code: number | null; stderr: string; result?: Result }> {
   const r = await cli(['restore-test', '--json', ...args], { env });
   let result: Result | undefined;
-  try { result = JSON.parse(r.stdout) as Result; } catch { /* exit 2: no result */ }
+  try {
+    result = JSON.parse(r.stdout) as Result;
+  } catch {
+    /* exit 2: no result */
+  }
   if (result) expect(await leftovers(result.runId)).toEqual([]);
   return { code: r.code, stderr: r.stderr, result };
 }
@@ -41,7 +51,8 @@ async function appSchema(n: StartedNode): Promise<void> {
     'CREATE PROCEDURE app.total() SELECT SUM(amount) FROM app.orders',
     "CREATE USER 'reporting'@'10.%' IDENTIFIED BY 'not-stored-anywhere'",
     "GRANT SELECT ON app.* TO 'reporting'@'10.%'",
-  ]) await n.query({ sql });
+  ])
+    await n.query({ sql });
 }
 
 beforeAll(async () => {
@@ -55,7 +66,11 @@ beforeAll(async () => {
   const snap = await cli(['snapshot', '--source', dsn(maria), '--out', join(dir, 'state.json')], { env });
   expect(snap.code, snap.stderr).toBe(0);
   await maria.container.exec(['mariadb-backup', '--backup', '--user=root', '--target-dir=/tmp/full']);
-  await maria.container.exec(['sh', '-c', 'mariadb-dump --databases app --single-transaction --gtid --master-data=2 --routines --events --triggers | gzip > /tmp/app.sql.gz']);
+  await maria.container.exec([
+    'sh',
+    '-c',
+    'mariadb-dump --databases app --single-transaction --gtid --master-data=2 --routines --events --triggers | gzip > /tmp/app.sql.gz',
+  ]);
   await maria.container.exec(['sh', '-c', 'mariadb-dump --databases app --single-transaction --routines --triggers > /tmp/app.sql']);
   for (const f of ['full', 'app.sql.gz', 'app.sql']) await maria.container.copyOut(`/tmp/${f}`, join(dir, f));
 }, 10 * 60_000);
@@ -71,7 +86,10 @@ describe('restore-test on backups made outside firedrill (MariaDB 10.11)', () =>
     const text = await readFile(join(dir, 'state.json'), 'utf8');
     expect(text).not.toMatch(/\*[0-9A-F]{40}/); // mysql_native_password hashes
     expect(text).not.toContain('not-stored-anywhere');
-    const s = JSON.parse(text) as { tables: Record<string, { rows: number; fingerprint: { method: string } }>; accounts: { list: Record<string, { grants: string[] }> } };
+    const s = JSON.parse(text) as {
+      tables: Record<string, { rows: number; fingerprint: { method: string } }>;
+      accounts: { list: Record<string, { grants: string[] }> };
+    };
     expect(s.tables['app.orders']).toMatchObject({ rows: 2500, fingerprint: { method: 'pk-chunks' } });
     expect(s.tables['app.events']).toMatchObject({ rows: 3, fingerprint: { method: 'multiset' } });
     expect(s.accounts.list["'reporting'@'10.%'"]!.grants.join('\n')).toContain("IDENTIFIED BY PASSWORD '<secret>'");
@@ -80,11 +98,33 @@ describe('restore-test on backups made outside firedrill (MariaDB 10.11)', () =>
   it('an unprepared mariadb-backup directory restores, checks, and equals the state (exit 0); the backup is unchanged', async () => {
     const before = (await stat(join(dir, 'full', 'xtrabackup_checkpoints'))).mtimeMs;
     const checkpoints = await readFile(join(dir, 'full', 'xtrabackup_checkpoints'), 'utf8');
-    const r = await restoreTest('--artifact', join(dir, 'full'), '--flavor', 'mariadb-10.11', '--expect', join(dir, 'state.json'), '--max-age', '26h');
+    const r = await restoreTest(
+      '--artifact',
+      join(dir, 'full'),
+      '--flavor',
+      'mariadb-10.11',
+      '--expect',
+      join(dir, 'state.json'),
+      '--max-age',
+      '26h',
+    );
     expect(r.code, r.stderr).toBe(0);
-    expect(r.result!.checks.map((c) => c.name)).toEqual(expect.arrayContaining(['backup-age', 'backup-restores', 'check-table', 'objects-readable', 'state-data', 'state-objects', 'state-accounts', 'state-gtid']));
+    expect(r.result!.checks.map((c) => c.name)).toEqual(
+      expect.arrayContaining([
+        'backup-age',
+        'backup-restores',
+        'check-table',
+        'objects-readable',
+        'state-data',
+        'state-objects',
+        'state-accounts',
+        'state-gtid',
+      ]),
+    );
     expect(failed(r.result)).toEqual([]);
-    expect(r.result!.phases.map((p) => p.name)).toEqual(expect.arrayContaining(['stage', 'prepare', 'copy-back', 'start', 'check-table', 'compare']));
+    expect(r.result!.phases.map((p) => p.name)).toEqual(
+      expect.arrayContaining(['stage', 'prepare', 'copy-back', 'start', 'check-table', 'compare']),
+    );
     // prepared in a copy: the artifact itself is untouched
     expect(await readFile(join(dir, 'full', 'xtrabackup_checkpoints'), 'utf8')).toBe(checkpoints);
     expect(checkpoints).toMatch(/backup_type = full-backuped/);
@@ -105,7 +145,7 @@ describe('restore-test on backups made outside firedrill (MariaDB 10.11)', () =>
     expect(cut.code).toBe(1);
     expect(failed(cut.result)).toEqual(['backup-complete']);
     // a damaged statement inside a complete-looking dump
-    const corrupt = text.replace('INSERT INTO `orders` VALUES', 'INSERT INTO `orders` VALUES (1,\'dup\',1,NULL),');
+    const corrupt = text.replace('INSERT INTO `orders` VALUES', "INSERT INTO `orders` VALUES (1,'dup',1,NULL),");
     expect(corrupt).not.toBe(text);
     await writeFile(join(dir, 'corrupt.sql'), corrupt);
     const bad = await restoreTest('--artifact', join(dir, 'corrupt.sql'), '--flavor', 'mariadb-10.11');
@@ -116,7 +156,7 @@ describe('restore-test on backups made outside firedrill (MariaDB 10.11)', () =>
 
   it('a backup that does not match the state is a bad backup (exit 1): the differing rows and objects are named', async () => {
     // The state is taken, then the data changes before the backup: the backup is not the state the team recorded.
-    await maria.query({ sql: "UPDATE app.orders SET amount = 0 WHERE id = 1234" });
+    await maria.query({ sql: 'UPDATE app.orders SET amount = 0 WHERE id = 1234' });
     await maria.query({ sql: 'DROP PROCEDURE app.total' });
     await maria.container.exec(['sh', '-c', 'mariadb-dump --databases app --single-transaction --routines --triggers > /tmp/later.sql']);
     await maria.container.copyOut('/tmp/later.sql', join(dir, 'later.sql'));
@@ -124,7 +164,16 @@ describe('restore-test on backups made outside firedrill (MariaDB 10.11)', () =>
     expect(r.code).toBe(1);
     expect(failed(r.result)).toEqual(expect.arrayContaining(['state-data', 'state-objects']));
     const data = r.result!.checks.find((c) => c.name === 'state-data')!.details['differences'] as Array<Record<string, unknown>>;
-    expect(data).toEqual([{ database: 'app', object: 'orders', kind: 'chunk-differs', where: 'id in (1000, 2000]', expected: { rows: 1000 }, actual: { rows: 1000 } }]);
+    expect(data).toEqual([
+      {
+        database: 'app',
+        object: 'orders',
+        kind: 'chunk-differs',
+        where: 'id in (1000, 2000]',
+        expected: { rows: 1000 },
+        actual: { rows: 1000 },
+      },
+    ]);
     expect(JSON.stringify(r.result!.checks.find((c) => c.name === 'state-objects'))).toContain('procedure-missing');
   });
 
@@ -148,7 +197,12 @@ describe('restore-test on backups made outside firedrill (MariaDB 10.11)', () =>
     await writeFile(join(dir, 'not-a-backup', 'README'), 'backups go to /mnt/backups\n');
     const notBackup = await restoreTest('--artifact', join(dir, 'not-a-backup'), '--flavor', 'mariadb-10.11');
     expect(notBackup.code).toBe(2);
-    expect(notBackup.stderr.trim().split('\n').filter((l) => l.startsWith('firedrill:'))).toHaveLength(1);
+    expect(
+      notBackup.stderr
+        .trim()
+        .split('\n')
+        .filter((l) => l.startsWith('firedrill:')),
+    ).toHaveLength(1);
     expect(notBackup.stderr).toMatch(/is not a backup/);
     const newer = await restoreTest('--artifact', join(dir, 'full'), '--flavor', 'mariadb-11.8');
     expect(newer.code).toBe(2);
@@ -167,9 +221,18 @@ describe('restore-test on a MySQL clone made outside firedrill (MySQL 9.7)', () 
     const mctx = await openTopologyContext(mrun, 'mysql-9.7', quiet);
     const my = await new NodeDefinition(mctx, { name: 'team-mysql', server: { serverId: 1 } }).start();
     mdir = await mkdtemp(join(tmpdir(), 'fd-rt-mysql-'));
-    for (const sql of ['CREATE DATABASE shop', 'CREATE TABLE shop.items (id INT PRIMARY KEY, name VARCHAR(20))',
-      "INSERT INTO shop.items VALUES (1, 'one'), (2, 'two'), (3, NULL)", 'CREATE TABLE shop.log (line TEXT)', "INSERT INTO shop.log VALUES ('x'), ('x')"]) await my.query({ sql });
-    const snap = await cli(['snapshot', '--source', `mysql://firedrill:\${FD_MY_PW}@${my.address}:3306`, '--out', join(mdir, 'state.json')], { env: { FD_MY_PW: mctx.creds.adminPassword } });
+    for (const sql of [
+      'CREATE DATABASE shop',
+      'CREATE TABLE shop.items (id INT PRIMARY KEY, name VARCHAR(20))',
+      "INSERT INTO shop.items VALUES (1, 'one'), (2, 'two'), (3, NULL)",
+      'CREATE TABLE shop.log (line TEXT)',
+      "INSERT INTO shop.log VALUES ('x'), ('x')",
+    ])
+      await my.query({ sql });
+    const snap = await cli(
+      ['snapshot', '--source', `mysql://firedrill:\${FD_MY_PW}@${my.address}:3306`, '--out', join(mdir, 'state.json')],
+      { env: { FD_MY_PW: mctx.creds.adminPassword } },
+    );
     expect(snap.code, snap.stderr).toBe(0);
     await my.query({ sql: "CLONE LOCAL DATA DIRECTORY = '/var/lib/mysql-files/nightly'" });
     await my.container.copyOut('/var/lib/mysql-files/nightly', join(mdir, 'clone'));
