@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FS_SNAPSHOT, openStore, packArtifact } from '../../harness/backup/index.js';
 import { NodeDefinition, openTopologyContext, RunContext, type StartedNode, type TopologyContext } from '../../harness/runtime/index.js';
 import { cli, leftovers, quiet } from './helpers.js';
 
@@ -25,8 +27,12 @@ let dir: string;
 let env: Record<string, string>;
 const dsn = (n: StartedNode) => `mysql://firedrill:\${FD_TEST_PW}@${n.address}:3306`;
 
-async function restoreTest(...args: string[]): Promise<{ code: number | null; stderr: string; result?: Result }> {
-  const r = await cli(['restore-test', '--json', ...args], { env });
+const restoreTest = (...args: string[]) => restoreTestEnv({}, ...args);
+async function restoreTestEnv(
+  extra: Record<string, string>,
+  ...args: string[]
+): Promise<{ code: number | null; stderr: string; result?: Result }> {
+  const r = await cli(['restore-test', '--json', ...args], { env: { ...env, ...extra } });
   let result: Result | undefined;
   try {
     result = JSON.parse(r.stdout) as Result;
@@ -210,6 +216,39 @@ describe('restore-test on backups made outside firedrill (MariaDB 10.11)', () =>
     const family = await restoreTest('--artifact', join(dir, 'full'), '--flavor', 'mysql-9.7');
     expect(family.code).toBe(2);
     expect(family.stderr).toMatch(/a MariaDB backup cannot be restored with --flavor mysql-9.7/);
+  });
+});
+
+describe("restore-test on firedrill's own artifacts and packages (MariaDB 10.11)", () => {
+  it('a firedrill artifact is checked against its manifest and restored by the method the manifest names; its package too', async () => {
+    const store = await openStore(join(dir, 'store'));
+    const manifest = await FS_SNAPSHOT.backup(maria, store, 'nightly-1');
+    expect(manifest.method).toBe('fs-snapshot');
+    const art = await restoreTest('--artifact', join(store.hostDir, 'nightly-1'), '--flavor', 'mariadb-10.11');
+    expect(art.code, art.stderr).toBe(0);
+    expect(art.result!.checks.map((c) => c.name)).toEqual(
+      expect.arrayContaining(['backup-complete', 'manifest-checksums', 'manifest-objects', 'check-table']),
+    );
+    expect(failed(art.result)).toEqual([]);
+    // the same artifact packed (zstd + AES-256-GCM): unpacked with the key, then restored alike
+    const key = randomBytes(32);
+    const info = await packArtifact(join(store.hostDir, 'nightly-1'), join(dir, 'packages'), key);
+    const pkg = join(dir, 'packages', info.file);
+    const withKey = { FIREDRILL_ARTIFACT_KEY: key.toString('hex') };
+    const ok = await restoreTestEnv(withKey, '--artifact', pkg, '--flavor', 'mariadb-10.11');
+    expect(ok.code, ok.stderr).toBe(0);
+    // a flipped byte in the package: refused before anything is restored (a bad backup)
+    const b = await readFile(pkg);
+    b[b.length - 100] = b[b.length - 100]! ^ 0xff;
+    await writeFile(pkg, b);
+    const bad = await restoreTestEnv(withKey, '--artifact', pkg, '--flavor', 'mariadb-10.11');
+    expect(bad.code).toBe(1);
+    expect(failed(bad.result)).toEqual(['backup-complete']);
+    // a file of the artifact changed after it was sealed: the manifest's sha256 catches it
+    await writeFile(join(store.hostDir, 'nightly-1', 'data', 'aria_log_control'), 'changed');
+    const changed = await restoreTest('--artifact', join(store.hostDir, 'nightly-1'), '--flavor', 'mariadb-10.11');
+    expect(changed.code).toBe(1);
+    expect(JSON.stringify(changed.result!.checks)).toMatch(/aria_log_control/);
   });
 });
 
