@@ -180,12 +180,10 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
   if (artifact.kind === 'firedrill-package') {
     const key = await loadKey();
     try {
+      await mkdir(join(unpackDir, 'package'), { mode: 0o700 });
       const dir = await timed('inspect', () => unpackArtifact(artifact.path, key, join(unpackDir, 'package')));
-      artifact = {
-        ...(await detectArtifact(dir)),
-        path: dir,
-        description: `${artifact.description} holding ${(await detectArtifact(dir)).description}`,
-      };
+      const inner = await detectArtifact(dir);
+      artifact = { ...inner, description: `${artifact.description} holding ${inner.description}` };
       outcome.artifact = artifact;
       checkFlavor(artifact, flavor);
     } catch (e) {

@@ -232,6 +232,7 @@ describe("restore-test on firedrill's own artifacts and packages (MariaDB 10.11)
     expect(failed(art.result)).toEqual([]);
     // the same artifact packed (zstd + AES-256-GCM): unpacked with the key, then restored alike
     const key = randomBytes(32);
+    await mkdir(join(dir, 'packages'));
     const info = await packArtifact(join(store.hostDir, 'nightly-1'), join(dir, 'packages'), key);
     const pkg = join(dir, 'packages', info.file);
     const withKey = { FIREDRILL_ARTIFACT_KEY: key.toString('hex') };
