@@ -17,6 +17,12 @@ import { crashSql, workloadSql, type RowRef } from '../sql/index.js';
 import type { Difference } from '../verify/index.js';
 import type { DrillContext, Step } from './types.js';
 
+/**
+ * Test-only switch for defects planted on purpose (FIREDRILL_PLANTED_DEFECT=name): the generative chaos test proves
+ * it finds and shrinks them. Never set in a real drill.
+ */
+export const plantedDefect = (name: 'restore-skips-binlogs'): boolean => process.env['FIREDRILL_PLANTED_DEFECT'] === name;
+
 /** A named runbook line. */
 export const step = (name: string, run: (ctx: DrillContext) => Promise<void>): Step => ({ name, run });
 
@@ -141,6 +147,12 @@ export const verifyAgainstSnapshot = (node: string): Step => step(`verify ${node
 
 /** Attaches the node to each of its sources by GTID and waits (server-side) until it has everything they have. */
 export const catchUpFromSources = (node: string, timeoutS = 300): Step => step(`${node} catches up from its sources`, async (ctx) => {
+  if (plantedDefect('restore-skips-binlogs')) {
+    // TEST-ONLY planted defect (chaos must find it): the restored node adopts the primary's position of now, so it
+    // skips every transaction written between its backup and this moment (MariaDB; a no-op on MySQL).
+    const n = ctx.topo.get(node);
+    for (const s of n.adapter.dialect.adoptReplicaPosition(await gtidExecuted(ctx.topo.primary))) await n.query(s);
+  }
   await attachToSources(ctx.topo, ctx.topo.get(node));
   ctx.observations[`catch-up ${node}`] = await catchUpAll(ctx, node, timeoutS);
 });
