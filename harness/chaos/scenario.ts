@@ -94,6 +94,8 @@ export function chaosScenario(spec: ChaosSpec): ScenarioDefinition {
     ...planned.map(({ command, after }, i) => phase(commandPhaseName(i, command), [...stepsFor(spec.topology, command), invariantsHold(i, command, invariantsFor(spec.topology, after))])),
   ];
   const last = planned[planned.length - 1]?.after ?? { up: new Set(shape.targets), lost: new Set<string>(), artifacts: 0 };
+  // the end: writes stop, every node standing converges and is judged once more (the drill's RPO is read after it)
+  phases.push(phase('verify', [stopWorkload(), ...invariantsFor(spec.topology, last)]));
   const origin = spec.origin ? ` (seed ${spec.origin.seed}${spec.origin.path ? `, path ${spec.origin.path}` : ''})` : '';
   return defineScenario({
     id: spec.id,

@@ -6,7 +6,16 @@ export function commandArbitrary(shape: ChaosShape, faults: readonly FaultComman
   const kinds = shape.kinds.filter((k) => !(FAULT_COMMANDS as readonly string[]).includes(k) || faults.includes(k as FaultCommand));
   const target = fc.constantFrom(...shape.targets);
   const writes = fc.constantFrom(50, 100, 200);
-  const arbs: Array<fc.Arbitrary<ChaosCommand>> = kinds.map((kind) => {
+  // Procedures weigh more than single faults: the interesting histories combine a backup, a loss and a restore,
+  // and a restore is only eligible after both.
+  const weight: Partial<Record<ChaosCommand['kind'], number>> = { backup: 2, lose: 2, restore: 3 };
+  const arbs = kinds.map((kind) => {
+    const arbitrary = arbFor(kind);
+    return { arbitrary, weight: weight[kind] ?? 1 };
+  });
+  return fc.oneof(...arbs);
+
+  function arbFor(kind: ChaosCommand['kind']): fc.Arbitrary<ChaosCommand> {
     switch (kind) {
       case 'writes':
         return writes.map((count) => ({ kind, count }));
@@ -18,8 +27,7 @@ export function commandArbitrary(shape: ChaosShape, faults: readonly FaultComman
       default:
         return target.map((t) => ({ kind, target: t }) as ChaosCommand);
     }
-  });
-  return fc.oneof(...arbs);
+  }
 }
 
 /** What one attempt (one generated drill, from a fresh topology to teardown) concluded. */
@@ -73,7 +81,8 @@ export async function searchSchedules(o: SearchOptions): Promise<SearchResult> {
   const attempts: AttemptRecord[] = [];
   let firstFailure: AttemptRecord | undefined;
   let smallest: AttemptRecord | undefined;
-  const arb = fc.array(commandArbitrary(o.shape, o.faults), { minLength: 1, maxLength: o.steps });
+  // size 'max': draw schedules across the whole 1..steps range from the first run (not small ones first)
+  const arb = fc.array(commandArbitrary(o.shape, o.faults), { minLength: 1, maxLength: o.steps, size: 'max' });
   const property = fc.asyncProperty(arb, async (drawn) => {
     const commands = plan(o.shape, drawn).map((p) => p.command);
     const shrinking = firstFailure !== undefined;
