@@ -71,6 +71,13 @@ describe('searchSchedules', () => {
     expect(again.verdict).toBe('fail');
   });
 
+  it('replays one schedule only, also when it passes', async () => {
+    const r = await run(true);
+    const again = await run(false, { seed: r.seed, path: r.minimal!.path });
+    expect(again.attempts).toHaveLength(1);
+    expect(again.verdict).toBe('pass');
+  });
+
   it('passes the same seed without the defect, after running every drawn schedule', async () => {
     const r = await run(false);
     expect(r.verdict).toBe('pass');
