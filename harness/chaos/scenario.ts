@@ -1,4 +1,4 @@
-import type { FlavorId } from '../runtime/flavors.js';
+import type { FlavorId } from '../core/index.js';
 import {
   ALL_FLAVORS, MARIADB_FLAVORS, catchUpFromSources, converge, defineScenario, equalsPrimary, expectReplicating, galera,
   galeraConverge, galeraMembersEqual, galeraSynced, gtidCoversSources, inject, ledgerHolds, multiSource, noErrant, phase,

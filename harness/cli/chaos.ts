@@ -6,9 +6,10 @@ import {
   CHAOS_TOPOLOGIES, FAULT_COMMANDS, SHAPES, chaosScenario, commandIndexOf, describeCommand, parseReplay, searchSchedules,
   writeScenarioFile, type AttemptOutcome, type ChaosCommand, type ChaosTopology, type FaultCommand, type SearchResult,
 } from '../chaos/index.js';
-import { DEFAULT_FLAVOR, engineVersion, FLAVORS, flavor as flavorById, newRunId, resolveImage, RunContext, UsageError, type FlavorId } from '../runtime/index.js';
+import { DEFAULT_FLAVOR, FLAVORS, flavor as flavorById, UsageError, type FlavorId } from '../core/index.js';
+import { newRunId, RunContext } from '../runtime/index.js';
 import { reportsDir } from '../runtime/paths.js';
-import { runScenario } from '../scenario/index.js';
+import { planDrill, runScenario } from '../scenario/index.js';
 
 export const HELP_CHAOS = `usage: firedrill chaos --topology primary-replicas|multi-source|galera [--flavor F] [--seed S] [--steps N]
                       [--runs N] [--budget 10m] [--faults kill,pause,partition,wipe-datadir,lose] [--replay SEED:PATH] [--json]
@@ -49,7 +50,7 @@ function parseFaults(s: string | undefined, topology: ChaosTopology): FaultComma
 
 /** One schedule as one drill, with its own run context, torn down whatever happens (also on Ctrl-C). */
 async function attemptDrill(id: string, topology: ChaosTopology, flavorId: FlavorId, commands: readonly ChaosCommand[], progress: (m: string) => void): Promise<AttemptOutcome> {
-  const def = chaosScenario({ id, topology, commands, flavors: [flavorId] });
+  const plan = await planDrill(chaosScenario({ id, topology, commands, flavors: [flavorId] }), flavorId, {}, progress);
   const run = new RunContext();
   const onSignal = (sig: NodeJS.Signals) => {
     progress(`${sig}: tearing down run ${run.runId}`);
@@ -59,7 +60,7 @@ async function attemptDrill(id: string, topology: ChaosTopology, flavorId: Flavo
   process.once('SIGTERM', onSignal);
   try {
     progress(`run ${run.runId}: ${commands.map(describeCommand).join('; ')}`);
-    const r = await runScenario(def, { flavor: flavorId, run, progress });
+    const r = await runScenario(plan, { run, progress });
     if (r.verdict === 'pass') return { pass: true, reportDir: r.reportDir };
     const failedPhase = [...r.phases].reverse().find((p) => p.steps.some((s) => s.error));
     const failedAt = failedPhase ? commandIndexOf(failedPhase.name) : undefined;
@@ -98,8 +99,8 @@ export async function cmdChaos(args: string[]): Promise<number> {
   if (steps < 1 || runs < 1) throw new UsageError('--steps and --runs must be at least 1');
   const budgetMs = parseDuration(values.budget ?? '10m');
   const faults = parseFaults(values.faults, topology);
-  await engineVersion();
-  await resolveImage(FLAVORS[flavorId], err);
+  // engine, image and flavor are checked once before the first drill (bad input: exit 2, nothing started)
+  await planDrill(chaosScenario({ id: 'chaos-check', topology, commands: [], flavors: [flavorId] }), flavorId, {}, err);
 
   const id = `chaos-${newRunId()}`;
   const dir = join(reportsDir, id);
