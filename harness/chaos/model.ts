@@ -84,7 +84,7 @@ export function eligible(shape: ChaosShape, m: ChaosModel, c: ChaosCommand): boo
 }
 
 /** The state after an eligible command. */
-export function apply(m: ChaosModel, c: ChaosCommand): ChaosModel {
+function apply(m: ChaosModel, c: ChaosCommand): ChaosModel {
   const up = new Set(m.up);
   const lost = new Set(m.lost);
   if (c.kind === 'lose') {
@@ -129,14 +129,18 @@ export function parseCommands(shape: ChaosShape, raw: unknown): ChaosCommand[] {
   return raw.map((c, i) => {
     const o = c as Record<string, unknown>;
     const kind = o['kind'] as ChaosKind;
-    if (!shape.kinds.includes(kind)) throw new Error(`command ${i + 1}: kind '${String(o['kind'])}' does not apply to ${shape.topology} (known: ${shape.kinds.join(', ')})`);
+    if (!shape.kinds.includes(kind))
+      throw new Error(
+        `command ${i + 1}: kind '${String(o['kind'])}' does not apply to ${shape.topology} (known: ${shape.kinds.join(', ')})`,
+      );
     if (kind === 'writes') {
       if (!Number.isInteger(o['count']) || (o['count'] as number) < 1) throw new Error(`command ${i + 1}: writes needs a positive count`);
       return { kind, count: o['count'] as number };
     }
     const target = o['target'];
     const known = kind === 'backup' ? shape.backupFrom : shape.targets;
-    if (typeof target !== 'string' || !known.includes(target)) throw new Error(`command ${i + 1}: target '${String(target)}' is not one of ${known.join(', ')}`);
+    if (typeof target !== 'string' || !known.includes(target))
+      throw new Error(`command ${i + 1}: target '${String(target)}' is not one of ${known.join(', ')}`);
     if (kind === 'pause' || kind === 'partition') {
       const writes = o['writes'];
       if (!Number.isInteger(writes) || (writes as number) < 1) throw new Error(`command ${i + 1}: ${kind} needs a positive 'writes'`);

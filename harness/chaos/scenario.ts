@@ -1,9 +1,34 @@
 import type { FlavorId } from '../core/index.js';
 import {
-  ALL_FLAVORS, MARIADB_FLAVORS, catchUpFromSources, converge, defineScenario, equalsPrimary, expectReplicating, galera,
-  galeraConverge, galeraMembersEqual, galeraSynced, gtidCoversSources, inject, ledgerHolds, multiSource, noErrant, phase,
-  physicalBackup, primaryReplicas, restoreLatest, resumeWorkload, step, stopWorkload, underLoad, verifyAgainstSnapshot,
-  whileFaulted, type Phase, type ScenarioDefinition, type Step,
+  ALL_FLAVORS,
+  MARIADB_FLAVORS,
+  catchUpFromSources,
+  converge,
+  defineScenario,
+  equalsPrimary,
+  expectReplicating,
+  galera,
+  galeraConverge,
+  galeraMembersEqual,
+  galeraSynced,
+  gtidCoversSources,
+  inject,
+  ledgerHolds,
+  multiSource,
+  noErrant,
+  phase,
+  physicalBackup,
+  primaryReplicas,
+  restoreLatest,
+  resumeWorkload,
+  step,
+  stopWorkload,
+  underLoad,
+  verifyAgainstSnapshot,
+  whileFaulted,
+  type Phase,
+  type ScenarioDefinition,
+  type Step,
 } from '../scenario/index.js';
 import { type ChaosCommand, type ChaosModel, type ChaosTopology, describeCommand, parseCommands, plan, SHAPES } from './model.js';
 
@@ -49,7 +74,11 @@ function stepsFor(topology: ChaosTopology, c: ChaosCommand): Step[] {
 function invariantsFor(topology: ChaosTopology, m: ChaosModel): Step[] {
   const up = [...m.up].sort();
   if (topology === 'galera') return [galeraConverge(), galeraMembersEqual(), ...['galera-1', ...up].map((n) => ledgerHolds(n))];
-  const perNode = up.flatMap((n) => [equalsPrimary(n), ledgerHolds(n), ...(topology === 'primary-replicas' ? [noErrant(n)] : [gtidCoversSources(n)])]);
+  const perNode = up.flatMap((n) => [
+    equalsPrimary(n),
+    ledgerHolds(n),
+    ...(topology === 'primary-replicas' ? [noErrant(n)] : [gtidCoversSources(n)]),
+  ]);
   return [converge(up), ...perNode];
 }
 
@@ -60,16 +89,20 @@ export class InvariantViolation extends Error {}
  * Runs the invariants with the workload stopped (rows are compared at rest), then starts it again. Any failed
  * check ends the drill at this command: what comes after would only pile effects on an unknown state.
  */
-const invariantsHold = (index: number, c: ChaosCommand, checks: Step[]): Step => step(`invariants hold after command ${index + 1}`, async (ctx) => {
-  const before = ctx.checks.length;
-  await stopWorkload().run(ctx);
-  for (const s of checks) await s.run(ctx);
-  const failed = ctx.checks.slice(before).filter((k) => !k.valid);
-  if (failed.length) throw new InvariantViolation(`invariant violated after command ${index + 1} (${describeCommand(c)}): ${failed.map((k) => k.name).join(', ')}`);
-  await resumeWorkload().run(ctx);
-});
+const invariantsHold = (index: number, c: ChaosCommand, checks: Step[]): Step =>
+  step(`invariants hold after command ${index + 1}`, async (ctx) => {
+    const before = ctx.checks.length;
+    await stopWorkload().run(ctx);
+    for (const s of checks) await s.run(ctx);
+    const failed = ctx.checks.slice(before).filter((k) => !k.valid);
+    if (failed.length)
+      throw new InvariantViolation(
+        `invariant violated after command ${index + 1} (${describeCommand(c)}): ${failed.map((k) => k.name).join(', ')}`,
+      );
+    await resumeWorkload().run(ctx);
+  });
 
-export const commandPhaseName = (i: number, c: ChaosCommand) => `cmd-${i + 1}: ${describeCommand(c)}`;
+const commandPhaseName = (i: number, c: ChaosCommand) => `cmd-${i + 1}: ${describeCommand(c)}`;
 
 /** The command index a phase name stands for (the inverse of commandPhaseName), or undefined. */
 export const commandIndexOf = (phaseName: string): number | undefined => {
@@ -87,11 +120,18 @@ export function chaosScenario(spec: ChaosSpec): ScenarioDefinition {
   const planned = plan(shape, commands);
   if (planned.length !== commands.length) {
     const bad = commands.findIndex((c, i) => planned[i]?.command !== c);
-    throw new Error(`chaos scenario ${spec.id}: command ${bad + 1} (${describeCommand(commands[bad]!)}) is not eligible at that point of the schedule`);
+    throw new Error(
+      `chaos scenario ${spec.id}: command ${bad + 1} (${describeCommand(commands[bad]!)}) is not eligible at that point of the schedule`,
+    );
   }
   const phases: Phase[] = [
     phase('warm-up', [underLoad(100)]),
-    ...planned.map(({ command, after }, i) => phase(commandPhaseName(i, command), [...stepsFor(spec.topology, command), invariantsHold(i, command, invariantsFor(spec.topology, after))])),
+    ...planned.map(({ command, after }, i) =>
+      phase(commandPhaseName(i, command), [
+        ...stepsFor(spec.topology, command),
+        invariantsHold(i, command, invariantsFor(spec.topology, after)),
+      ]),
+    ),
   ];
   const last = planned[planned.length - 1]?.after ?? { up: new Set(shape.targets), lost: new Set<string>(), artifacts: 0 };
   // the end: writes stop, every node standing converges and is judged once more (the drill's RPO is read after it)

@@ -15,7 +15,8 @@ async function fakeSystem(commands: readonly ChaosCommand[], defect: boolean) {
   for (const [i, c] of commands.entries()) {
     if (c.kind === 'backup') backedUp = true;
     if (c.kind === 'lose') lost.add(c.target);
-    if (c.kind === 'restore' && defect && backedUp && lost.has(c.target)) return { pass: false, failedAt: i, reason: `${c.target} misses writes after the backup` };
+    if (c.kind === 'restore' && defect && backedUp && lost.has(c.target))
+      return { pass: false, failedAt: i, reason: `${c.target} misses writes after the backup` };
     if (c.kind === 'restore') lost.delete(c.target);
   }
   return { pass: true };
@@ -25,21 +26,25 @@ const quiet = () => {};
 
 describe('the chaos model', () => {
   it('plans only eligible commands: no restore before a backup and a loss, never losing the last replica', () => {
-    fc.assert(fc.property(fc.array(commandArbitrary(shape), { maxLength: 20 }), (drawn) => {
-      let m = initialModel(shape);
-      for (const { command, after } of plan(shape, drawn)) {
-        expect(eligible(shape, m, command)).toBe(true);
-        if (command.kind === 'restore') expect(m.artifacts).toBeGreaterThan(0);
-        m = after;
-        expect(m.up.size).toBeGreaterThanOrEqual(1);
-      }
-    }));
+    fc.assert(
+      fc.property(fc.array(commandArbitrary(shape), { maxLength: 20 }), (drawn) => {
+        let m = initialModel(shape);
+        for (const { command, after } of plan(shape, drawn)) {
+          expect(eligible(shape, m, command)).toBe(true);
+          if (command.kind === 'restore') expect(m.artifacts).toBeGreaterThan(0);
+          m = after;
+          expect(m.up.size).toBeGreaterThanOrEqual(1);
+        }
+      }),
+    );
   });
 
   it('refuses a schedule with an unknown kind or target', () => {
     expect(() => parseCommands(shape, [{ kind: 'kil', target: 'replica-1' }])).toThrow(/kind 'kil'/);
     expect(() => parseCommands(shape, [{ kind: 'kill', target: 'replica-9' }])).toThrow(/target 'replica-9'/);
-    expect(parseCommands(shape, [{ kind: 'pause', target: 'replica-2', writes: 50 }])).toEqual([{ kind: 'pause', target: 'replica-2', writes: 50 }]);
+    expect(parseCommands(shape, [{ kind: 'pause', target: 'replica-2', writes: 50 }])).toEqual([
+      { kind: 'pause', target: 'replica-2', writes: 50 },
+    ]);
   });
 
   it('reads SEED:PATH', () => {
@@ -49,10 +54,17 @@ describe('the chaos model', () => {
 });
 
 describe('searchSchedules', () => {
-  const run = (defect: boolean, extra: Partial<Parameters<typeof searchSchedules>[0]> = {}) => searchSchedules({
-    shape, seed: 7, steps: 10, runs: 60, budgetMs: 60_000, progress: quiet,
-    attempt: (cmds) => fakeSystem(cmds, defect), ...extra,
-  });
+  const run = (defect: boolean, extra: Partial<Parameters<typeof searchSchedules>[0]> = {}) =>
+    searchSchedules({
+      shape,
+      seed: 7,
+      steps: 10,
+      runs: 60,
+      budgetMs: 60_000,
+      progress: quiet,
+      attempt: (cmds) => fakeSystem(cmds, defect),
+      ...extra,
+    });
 
   it('finds the planted defect from a fixed seed and shrinks it to at most 3 commands', async () => {
     const r = await run(true);
@@ -86,7 +98,13 @@ describe('searchSchedules', () => {
   });
 
   it('stops at the budget', async () => {
-    const r = await run(false, { budgetMs: 50, attempt: async () => { await new Promise((res) => setTimeout(res, 20)); return { pass: true }; } });
+    const r = await run(false, {
+      budgetMs: 50,
+      attempt: async () => {
+        await new Promise((res) => setTimeout(res, 20));
+        return { pass: true };
+      },
+    });
     expect(r.interrupted).toBe(true);
     expect(r.attempts.length).toBeLessThan(60);
   });

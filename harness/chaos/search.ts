@@ -55,7 +55,12 @@ export interface SearchOptions {
   progress(m: string): void;
 }
 
-export interface AttemptRecord { attempt: number; shrinking: boolean; commands: ChaosCommand[]; outcome: AttemptOutcome }
+export interface AttemptRecord {
+  attempt: number;
+  shrinking: boolean;
+  commands: ChaosCommand[];
+  outcome: AttemptOutcome;
+}
 
 export interface SearchResult {
   seed: number;
@@ -89,9 +94,11 @@ export async function searchSchedules(o: SearchOptions): Promise<SearchResult> {
     const commands = plan(o.shape, drawn).map((p) => p.command);
     const shrinking = firstFailure !== undefined;
     const attempt = attempts.length + 1;
-    o.progress(shrinking
-      ? `shrink attempt ${attempt - firstFailure!.attempt} (smallest failing so far: ${smallest!.commands.length} commands): ${commands.length} commands`
-      : `attempt ${attempt}: ${commands.length} commands`);
+    o.progress(
+      shrinking
+        ? `shrink attempt ${attempt - firstFailure!.attempt} (smallest failing so far: ${smallest!.commands.length} commands): ${commands.length} commands`
+        : `attempt ${attempt}: ${commands.length} commands`,
+    );
     const outcome = await o.attempt(commands, { attempt, shrinking });
     // A run stops at the first violated invariant: what follows never ran and is not part of the failing schedule.
     const ran = !outcome.pass && outcome.failedAt !== undefined ? commands.slice(0, outcome.failedAt + 1) : commands;
@@ -115,7 +122,8 @@ export async function searchSchedules(o: SearchOptions): Promise<SearchResult> {
   let minimal: SearchResult['minimal'];
   if (details.failed && details.counterexample && details.counterexamplePath) {
     const commands = plan(o.shape, details.counterexample[0]).map((p) => p.command);
-    const rec = [...attempts].reverse().find((a) => !a.outcome.pass && sameSchedule(a.commands, commands.slice(0, a.commands.length))) ?? smallest!;
+    const rec =
+      [...attempts].reverse().find((a) => !a.outcome.pass && sameSchedule(a.commands, commands.slice(0, a.commands.length))) ?? smallest!;
     minimal = { ...rec, path: details.counterexamplePath };
   }
   return {
@@ -129,7 +137,7 @@ export async function searchSchedules(o: SearchOptions): Promise<SearchResult> {
   };
 }
 
-export const sameSchedule = (a: readonly ChaosCommand[], b: readonly ChaosCommand[]) => JSON.stringify(a) === JSON.stringify(b);
+const sameSchedule = (a: readonly ChaosCommand[], b: readonly ChaosCommand[]) => JSON.stringify(a) === JSON.stringify(b);
 
 /** `SEED:PATH` as printed by a failed run (`--replay`). */
 export function parseReplay(s: string): { seed: number; path: string } {

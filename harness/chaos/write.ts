@@ -9,7 +9,9 @@ import type { ChaosSpec } from './scenario.js';
  */
 export async function writeScenarioFile(file: string, spec: ChaosSpec): Promise<string> {
   await mkdir(dirname(file), { recursive: true });
-  let from = relative(dirname(file), join(projectRoot, 'harness', 'chaos', 'index.js')).split('\\').join('/');
+  let from = relative(dirname(file), join(projectRoot, 'harness', 'chaos', 'index.js'))
+    .split('\\')
+    .join('/');
   if (!from.startsWith('.')) from = `./${from}`;
   const o = spec.origin;
   const header = [

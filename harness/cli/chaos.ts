@@ -3,8 +3,20 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
-  CHAOS_TOPOLOGIES, FAULT_COMMANDS, SHAPES, chaosScenario, commandIndexOf, describeCommand, parseReplay, searchSchedules,
-  writeScenarioFile, type AttemptOutcome, type ChaosCommand, type ChaosTopology, type FaultCommand, type SearchResult,
+  CHAOS_TOPOLOGIES,
+  FAULT_COMMANDS,
+  SHAPES,
+  chaosScenario,
+  commandIndexOf,
+  describeCommand,
+  parseReplay,
+  searchSchedules,
+  writeScenarioFile,
+  type AttemptOutcome,
+  type ChaosCommand,
+  type ChaosTopology,
+  type FaultCommand,
+  type SearchResult,
 } from '../chaos/index.js';
 import { DEFAULT_FLAVOR, FLAVORS, flavor as flavorById, UsageError, type FlavorId } from '../core/index.js';
 import { newRunId, RunContext } from '../runtime/index.js';
@@ -30,26 +42,39 @@ failure, the scenario file beside it. Exit 0 no invariant violated, 1 a violatio
 
 const err = (s: string) => process.stderr.write(`${s}\n`);
 
-export function parseDuration(s: string): number {
+function parseDuration(s: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(s.trim());
   if (!m) throw new UsageError(`bad duration '${s}' (e.g. 90s, 10m, 1h)`);
   const n = Number(m[1]);
-  return n * ({ ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h']);
+  return n * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
 }
 
 function parseFaults(s: string | undefined, topology: ChaosTopology): FaultCommand[] | undefined {
   if (!s) return undefined;
-  const list = s.split(',').map((x) => x.trim()).filter(Boolean);
+  const list = s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
   const takes = SHAPES[topology].kinds;
   for (const f of list) {
-    if (!(FAULT_COMMANDS as readonly string[]).includes(f)) throw new UsageError(`unknown chaos fault '${f}' (known: ${FAULT_COMMANDS.join(', ')})`);
-    if (!takes.includes(f as FaultCommand)) throw new UsageError(`fault '${f}' does not apply to ${topology} (it takes: ${takes.filter((k) => (FAULT_COMMANDS as readonly string[]).includes(k)).join(', ')})`);
+    if (!(FAULT_COMMANDS as readonly string[]).includes(f))
+      throw new UsageError(`unknown chaos fault '${f}' (known: ${FAULT_COMMANDS.join(', ')})`);
+    if (!takes.includes(f as FaultCommand))
+      throw new UsageError(
+        `fault '${f}' does not apply to ${topology} (it takes: ${takes.filter((k) => (FAULT_COMMANDS as readonly string[]).includes(k)).join(', ')})`,
+      );
   }
   return list as FaultCommand[];
 }
 
 /** One schedule as one drill, with its own run context, torn down whatever happens (also on Ctrl-C). */
-async function attemptDrill(id: string, topology: ChaosTopology, flavorId: FlavorId, commands: readonly ChaosCommand[], progress: (m: string) => void): Promise<AttemptOutcome> {
+async function attemptDrill(
+  id: string,
+  topology: ChaosTopology,
+  flavorId: FlavorId,
+  commands: readonly ChaosCommand[],
+  progress: (m: string) => void,
+): Promise<AttemptOutcome> {
   const plan = await planDrill(chaosScenario({ id, topology, commands, flavors: [flavorId] }), flavorId, {}, progress);
   const run = new RunContext();
   const onSignal = (sig: NodeJS.Signals) => {
@@ -65,7 +90,12 @@ async function attemptDrill(id: string, topology: ChaosTopology, flavorId: Flavo
     const failedPhase = [...r.phases].reverse().find((p) => p.steps.some((s) => s.error));
     const failedAt = failedPhase ? commandIndexOf(failedPhase.name) : undefined;
     const failedChecks = r.checks.filter((c) => !c.valid).map((c) => c.name);
-    return { pass: false, failedAt, reportDir: r.reportDir, reason: r.error ?? `failed checks: ${failedChecks.join(', ') || 'none'}; RPO ${r.rpo.lostAcknowledgedWrites}` };
+    return {
+      pass: false,
+      failedAt,
+      reportDir: r.reportDir,
+      reason: r.error ?? `failed checks: ${failedChecks.join(', ') || 'none'}; RPO ${r.rpo.lostAcknowledgedWrites}`,
+    };
   } finally {
     for (const f of await run.teardown()) progress(`teardown: ${f}`);
     process.off('SIGINT', onSignal);
@@ -76,23 +106,49 @@ async function attemptDrill(id: string, topology: ChaosTopology, flavorId: Flavo
 export async function cmdChaos(args: string[]): Promise<number> {
   const { values } = (() => {
     try {
-      return parseArgs({ args, strict: true, options: {
-        topology: { type: 'string' }, flavor: { type: 'string' }, seed: { type: 'string' }, steps: { type: 'string' }, runs: { type: 'string' },
-        budget: { type: 'string' }, faults: { type: 'string' }, replay: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' },
-      } });
-    } catch (e) { throw new UsageError((e as Error).message.split('\n')[0]!); }
+      return parseArgs({
+        args,
+        strict: true,
+        options: {
+          topology: { type: 'string' },
+          flavor: { type: 'string' },
+          seed: { type: 'string' },
+          steps: { type: 'string' },
+          runs: { type: 'string' },
+          budget: { type: 'string' },
+          faults: { type: 'string' },
+          replay: { type: 'string' },
+          json: { type: 'boolean' },
+          help: { type: 'boolean' },
+        },
+      });
+    } catch (e) {
+      throw new UsageError((e as Error).message.split('\n')[0]!);
+    }
   })();
-  if (values.help) { process.stdout.write(`${HELP_CHAOS}\n`); return 0; }
+  if (values.help) {
+    process.stdout.write(`${HELP_CHAOS}\n`);
+    return 0;
+  }
   const topology = values.topology as ChaosTopology | undefined;
   if (!topology || !CHAOS_TOPOLOGIES.includes(topology)) throw new UsageError(`chaos needs --topology ${CHAOS_TOPOLOGIES.join('|')}`);
   const flavorId = flavorById(values.flavor ?? DEFAULT_FLAVOR).id;
-  if (topology === 'galera' && FLAVORS[flavorId].family !== 'mariadb') throw new UsageError(`galera runs on MariaDB flavors only, not ${flavorId}`);
+  if (topology === 'galera' && FLAVORS[flavorId].family !== 'mariadb')
+    throw new UsageError(`galera runs on MariaDB flavors only, not ${flavorId}`);
   const int = (s: string | undefined, name: string, dflt: number) => {
     if (s === undefined) return dflt;
     if (!/^-?\d+$/.test(s)) throw new UsageError(`--${name} takes a whole number, not '${s}'`);
     return Number(s);
   };
-  const replay = values.replay ? (() => { try { return parseReplay(values.replay); } catch (e) { throw new UsageError((e as Error).message); } })() : undefined;
+  const replay = values.replay
+    ? (() => {
+        try {
+          return parseReplay(values.replay);
+        } catch (e) {
+          throw new UsageError((e as Error).message);
+        }
+      })()
+    : undefined;
   const seed = replay?.seed ?? int(values.seed, 'seed', randomInt(1, 2 ** 31 - 1));
   const steps = int(values.steps, 'steps', 6);
   const runs = int(values.runs, 'runs', 10);
@@ -106,36 +162,84 @@ export async function cmdChaos(args: string[]): Promise<number> {
   const dir = join(reportsDir, id);
   await mkdir(dir, { recursive: true });
   const log = (m: string) => err(`[${new Date().toISOString().slice(11, 19)}] ${m}`);
-  log(`chaos ${id}: ${topology} on ${flavorId}, seed ${seed}${replay ? `, replaying path ${replay.path}` : ''}, up to ${steps} commands, ${runs} schedules, budget ${budgetMs / 1000} s`);
+  log(
+    `chaos ${id}: ${topology} on ${flavorId}, seed ${seed}${replay ? `, replaying path ${replay.path}` : ''}, up to ${steps} commands, ${runs} schedules, budget ${budgetMs / 1000} s`,
+  );
   let current = '';
   const result: SearchResult = await searchSchedules({
-    shape: SHAPES[topology], seed, steps, runs, budgetMs, faults, path: replay?.path,
-    progress: (m) => { current = m; log(m); },
-    attempt: (commands, info) => attemptDrill(`${id}-a${info.attempt}`, topology, flavorId, commands, (m) => log(`  [${current.split(':')[0]}] ${m}`)),
+    shape: SHAPES[topology],
+    seed,
+    steps,
+    runs,
+    budgetMs,
+    faults,
+    path: replay?.path,
+    progress: (m) => {
+      current = m;
+      log(m);
+    },
+    attempt: (commands, info) =>
+      attemptDrill(`${id}-a${info.attempt}`, topology, flavorId, commands, (m) => log(`  [${current.split(':')[0]}] ${m}`)),
   });
 
   let scenarioFile: string | undefined;
   if (result.minimal) {
     scenarioFile = await writeScenarioFile(join(dir, `chaos-${seed}.ts`), {
-      id: `chaos-${seed}`, topology, flavors: [flavorId], commands: result.minimal.commands,
+      id: `chaos-${seed}`,
+      topology,
+      flavors: [flavorId],
+      commands: result.minimal.commands,
       origin: { seed, path: result.minimal.path, shrunkFrom: result.firstFailure?.commands.length },
     });
   }
   const summary = {
-    id, topology, flavor: flavorId, seed, steps, runs, budgetMs, faults: faults ?? 'all', replay: values.replay ?? null,
-    verdict: result.verdict, interrupted: result.interrupted, durationMs: result.durationMs,
-    attempts: result.attempts.map((a) => ({ attempt: a.attempt, shrinking: a.shrinking, commands: a.commands, pass: a.outcome.pass, failedAt: a.outcome.failedAt, reason: a.outcome.reason, reportDir: a.outcome.reportDir })),
-    firstFailure: result.firstFailure ? { attempt: result.firstFailure.attempt, commands: result.firstFailure.commands, reason: result.firstFailure.outcome.reason } : null,
-    minimal: result.minimal ? { attempt: result.minimal.attempt, commands: result.minimal.commands, reason: result.minimal.outcome.reason, replay: `${seed}:${result.minimal.path}`, scenarioFile } : null,
+    id,
+    topology,
+    flavor: flavorId,
+    seed,
+    steps,
+    runs,
+    budgetMs,
+    faults: faults ?? 'all',
+    replay: values.replay ?? null,
+    verdict: result.verdict,
+    interrupted: result.interrupted,
+    durationMs: result.durationMs,
+    attempts: result.attempts.map((a) => ({
+      attempt: a.attempt,
+      shrinking: a.shrinking,
+      commands: a.commands,
+      pass: a.outcome.pass,
+      failedAt: a.outcome.failedAt,
+      reason: a.outcome.reason,
+      reportDir: a.outcome.reportDir,
+    })),
+    firstFailure: result.firstFailure
+      ? { attempt: result.firstFailure.attempt, commands: result.firstFailure.commands, reason: result.firstFailure.outcome.reason }
+      : null,
+    minimal: result.minimal
+      ? {
+          attempt: result.minimal.attempt,
+          commands: result.minimal.commands,
+          reason: result.minimal.outcome.reason,
+          replay: `${seed}:${result.minimal.path}`,
+          scenarioFile,
+        }
+      : null,
   };
   await writeFile(join(dir, 'chaos.json'), `${JSON.stringify(summary, null, 2)}\n`);
   if (values.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
   else {
     const out = (s: string) => process.stdout.write(`${s}\n`);
-    out(`chaos ${topology} on ${flavorId}, seed ${seed}: ${result.attempts.length} drills, ${result.verdict === 'pass' ? 'no invariant violated' : 'INVARIANT VIOLATED'}${result.interrupted ? ' (budget reached)' : ''}`);
-    if (result.firstFailure) out(`  first failure (${result.firstFailure.commands.length} commands): ${result.firstFailure.outcome.reason}`);
+    out(
+      `chaos ${topology} on ${flavorId}, seed ${seed}: ${result.attempts.length} drills, ${result.verdict === 'pass' ? 'no invariant violated' : 'INVARIANT VIOLATED'}${result.interrupted ? ' (budget reached)' : ''}`,
+    );
+    if (result.firstFailure)
+      out(`  first failure (${result.firstFailure.commands.length} commands): ${result.firstFailure.outcome.reason}`);
     if (result.minimal) {
-      out(`  smallest failing schedule (${result.minimal.commands.length} commands): ${result.minimal.commands.map(describeCommand).join('; ')}`);
+      out(
+        `  smallest failing schedule (${result.minimal.commands.length} commands): ${result.minimal.commands.map(describeCommand).join('; ')}`,
+      );
       out(`  replay: firedrill chaos --topology ${topology} --flavor ${flavorId} --replay ${seed}:${result.minimal.path}`);
       out(`  as a drill: firedrill run ${scenarioFile} --flavor ${flavorId}`);
     }

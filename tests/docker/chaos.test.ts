@@ -10,7 +10,8 @@ const DEFECT = { FIREDRILL_PLANTED_DEFECT: 'restore-skips-binlogs' };
 const replay = ['chaos', '--topology', 'primary-replicas', '--flavor', 'mariadb-10.11', '--replay', '1:0:2', '--json'];
 
 interface ChaosSummary {
-  verdict: string; seed: number;
+  verdict: string;
+  seed: number;
   attempts: Array<{ commands: Array<{ kind: string; target?: string }>; pass: boolean; reason?: string; reportDir: string }>;
   minimal: { commands: unknown[]; replay: string; scenarioFile: string } | null;
 }
@@ -22,7 +23,11 @@ describe('firedrill chaos --replay', () => {
     expect(r.code, r.stderr.slice(-2000)).toBe(1);
     const s = JSON.parse(r.stdout) as ChaosSummary;
     expect(s.attempts).toHaveLength(1);
-    expect(s.attempts[0]!.commands).toEqual([{ kind: 'backup', target: 'replica-1' }, { kind: 'lose', target: 'replica-2' }, { kind: 'restore', target: 'replica-2' }]);
+    expect(s.attempts[0]!.commands).toEqual([
+      { kind: 'backup', target: 'replica-1' },
+      { kind: 'lose', target: 'replica-2' },
+      { kind: 'restore', target: 'replica-2' },
+    ]);
     expect(s.attempts[0]!.reason).toMatch(/invariant violated after command 3 \(restore replica-2\).*replica-2-ledger/);
     expect(s.minimal!.replay).toBe('1:0:2');
     expect(await leftovers(runIdOf(s.attempts[0]!.reportDir))).toEqual([]);
@@ -45,8 +50,14 @@ describe('firedrill chaos --replay', () => {
   });
 
   it('refuses bad input with one line and exit 2', async () => {
-    for (const args of [['chaos'], ['chaos', '--topology', 'ring'], ['chaos', '--topology', 'galera', '--flavor', 'mysql-9.7'],
-      ['chaos', '--topology', 'galera', '--faults', 'lose'], ['chaos', '--topology', 'primary-replicas', '--replay', 'x'], ['chaos', '--topology', 'primary-replicas', '--budget', 'soon']]) {
+    for (const args of [
+      ['chaos'],
+      ['chaos', '--topology', 'ring'],
+      ['chaos', '--topology', 'galera', '--flavor', 'mysql-9.7'],
+      ['chaos', '--topology', 'galera', '--faults', 'lose'],
+      ['chaos', '--topology', 'primary-replicas', '--replay', 'x'],
+      ['chaos', '--topology', 'primary-replicas', '--budget', 'soon'],
+    ]) {
       const r = await cli(args);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
