@@ -76,8 +76,9 @@ export function eligible(shape: ChaosShape, m: ChaosModel, c: ChaosCommand): boo
     case 'restore':
       return m.lost.has(c.target) && m.artifacts > 0;
     case 'lose':
-      // keep at least one replica up: the model's invariants compare replicas with their source
-      return m.up.has(c.target) && (shape.topology !== 'primary-replicas' || m.up.size > 1);
+      // primary-replicas keeps one replica up (the invariants compare replicas with their source); a lone fan-in
+      // may be lost only once an artifact exists to rebuild it from (the drill's end rebuilds it if no restore did)
+      return m.up.has(c.target) && (shape.topology === 'primary-replicas' ? m.up.size > 1 : m.artifacts > 0);
     default:
       return shape.targets.includes(c.target) && m.up.has(c.target);
   }

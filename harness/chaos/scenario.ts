@@ -134,8 +134,17 @@ export function chaosScenario(spec: ChaosSpec): ScenarioDefinition {
     ),
   ];
   const last = planned[planned.length - 1]?.after ?? { up: new Set(shape.targets), lost: new Set<string>(), artifacts: 0 };
-  // the end: writes stop, every node standing converges and is judged once more (the drill's RPO is read after it)
-  phases.push(phase('verify', [stopWorkload(), ...invariantsFor(spec.topology, last)]));
+  // The end: writes stop, a node still lost is rebuilt from the latest artifact, every node converges and is judged
+  // once more (the drill's RPO is read after it).
+  const rebuilt = [...last.lost].sort();
+  const end: ChaosModel = { up: new Set([...last.up, ...rebuilt]), lost: new Set(), artifacts: last.artifacts };
+  phases.push(
+    phase('verify', [
+      stopWorkload(),
+      ...rebuilt.flatMap((n) => stepsFor(spec.topology, { kind: 'restore', target: n })),
+      ...invariantsFor(spec.topology, end),
+    ]),
+  );
   const origin = spec.origin ? ` (seed ${spec.origin.seed}${spec.origin.path ? `, path ${spec.origin.path}` : ''})` : '';
   return defineScenario({
     id: spec.id,
@@ -146,7 +155,7 @@ export function chaosScenario(spec: ChaosSpec): ScenarioDefinition {
     data: { sakila: false, bulkMb: () => 0 },
     workload: { writers: 2, ratePerSec: 100 },
     phases,
-    // the ledger is judged on a node the schedule leaves standing (a primary when every target is lost)
-    rpoNode: spec.topology === 'galera' ? 'galera-1' : ([...last.up].sort()[0] ?? 'primary-a'),
+    // the ledger is judged on a replica standing at the end (Galera: the member the workload writes to)
+    rpoNode: spec.topology === 'galera' ? 'galera-1' : [...end.up].sort()[0]!,
   });
 }

@@ -39,6 +39,19 @@ describe('the chaos model', () => {
     );
   });
 
+  it('loses the lone fan-in only once an artifact exists to rebuild it from', () => {
+    const ms = SHAPES['multi-source'];
+    fc.assert(
+      fc.property(fc.array(commandArbitrary(ms), { maxLength: 20 }), (drawn) => {
+        let artifacts = 0;
+        for (const { command, after } of plan(ms, drawn)) {
+          if (command.kind === 'lose') expect(artifacts).toBeGreaterThan(0);
+          artifacts = after.artifacts;
+        }
+      }),
+    );
+  });
+
   it('refuses a schedule with an unknown kind or target', () => {
     expect(() => parseCommands(shape, [{ kind: 'kil', target: 'replica-1' }])).toThrow(/kind 'kil'/);
     expect(() => parseCommands(shape, [{ kind: 'kill', target: 'replica-9' }])).toThrow(/target 'replica-9'/);
