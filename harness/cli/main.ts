@@ -13,6 +13,7 @@ import { dsnLabel, parseDsn, type Dsn } from './dsn.js';
 import { existsSync } from 'node:fs';
 import { cmdRestoreTest, HELP_RESTORE_TEST } from './restore-test.js';
 import { cmdSnapshot, HELP_SNAPSHOT } from './snapshot.js';
+import { cmdChaos, HELP_CHAOS } from './chaos.js';
 import { join } from 'node:path';
 
 const HELP: Record<string, string> = {
@@ -34,6 +35,7 @@ commands:
                                     record the state a backup must restore to
   restore-test --artifact PATH --flavor F [--expect STATE.json] [--max-age 26h] [--json]
                                     restore-test a backup made by your own tools (exit 0 good, 1 bad backup, 2 not a backup)
+  chaos --topology T [--seed S] ... generative chaos: random fault schedules, invariants, replay, shrinking
 
 Every command takes --help.`,
   list: 'usage: firedrill list [--json]\n\nLists the scenarios. --json: an array of {id, description, flavors, params}.',
@@ -60,6 +62,7 @@ Tip: put passwords in the environment and refer to them as \${VAR} inside the DS
   doctor: 'usage: firedrill doctor\n\nReports the Docker engine, the images per flavor, and the Sakila dataset, with the fix for what is missing. Exit 0 when all is there, 2 otherwise.',
   'restore-test': HELP_RESTORE_TEST,
   snapshot: HELP_SNAPSHOT,
+  chaos: HELP_CHAOS,
   clean: 'usage: firedrill clean [--all]\n\nRemoves containers, volumes and networks of runs whose process is gone (--all: of every run).',
 };
 
@@ -275,7 +278,7 @@ async function cmdClean(args: string[]): Promise<number> {
 
 const COMMANDS: Record<string, (a: string[]) => Promise<number>> = {
   'restore-test': cmdRestoreTest, snapshot: cmdSnapshot,
-  list: cmdList, run: cmdRun, suite: cmdSuite, verify: cmdVerify, images: cmdImages, doctor: cmdDoctor, clean: cmdClean,
+  list: cmdList, run: cmdRun, suite: cmdSuite, verify: cmdVerify, images: cmdImages, doctor: cmdDoctor, clean: cmdClean, chaos: cmdChaos,
 };
 
 export async function main(argv: string[]): Promise<number> {
