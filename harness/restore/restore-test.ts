@@ -87,7 +87,10 @@ class BadBackupError extends Error {}
 
 /** Server log lines that mean "this datadir needs other settings or another version", not "this backup is bad". */
 const NEEDS_OTHER_SETTINGS =
-  /Cannot boot server version|Downgrade is not supported|Different lower_case_table_names|uses page size \d+, but the innodb_page_size|innodb_page_size=\d+ .*differs|Upgrade after a crash is not supported|unsupported redo log format|The redo log was created with|is encrypted|Cannot decrypt|key_id \d+ .*not found|Unknown\/unsupported storage engine/i;
+  /Cannot boot server version|Downgrade is not supported|Different lower_case_table_names|uses page size \d+, but the innodb_page_size|innodb_page_size=\d+ .*differs|Upgrade after a crash is not supported|unsupported redo log format|The redo log was created with|is encrypted|Cannot decrypt|key_id \d+ .*not found|Unknown\/unsupported storage engine|Plugin '\w+' init function returned error|registration as a ENCRYPTION failed/i;
+
+/** Folders of the image a user's config folder must never cover. */
+const SYSTEM_DIR = /^\/(?:$|(?:etc|usr|var|lib|lib64|bin|sbin|run|proc|sys|dev|boot|root|opt\/firedrill)(?:\/|$))/;
 
 const own = (runId: string) => `fdrt_${runId.slice(-6)}${randomBytes(2).toString('hex')}`;
 
@@ -234,12 +237,20 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
     { mode: 0o644 },
   );
   if (o.serverConfig) await writeFile(join(filesDir, 'user.cnf'), o.serverConfig.config.text, { mode: 0o644 });
+  // The config's own folder is mounted read-only at the same path (key files named in it are found), unless that
+  // would cover a folder of the image itself.
+  const cfgDir = o.serverConfig ? dirname(o.serverConfig.path) : undefined;
+  const cfgDirMount = cfgDir && !SYSTEM_DIR.test(cfgDir) ? [{ source: cfgDir, target: cfgDir, readOnly: true }] : [];
+  if (o.serverConfig)
+    observations['serverConfigFolder'] = cfgDirMount.length
+      ? `${cfgDir} mounted read-only at the same path`
+      : `${cfgDir} not mounted (a system folder of the image)`;
   const serverMounts = [
     { source: filesDir, target: FILES, readOnly: true },
     ...(o.serverConfig
       ? [
           { source: join(filesDir, 'user.cnf'), target: `${ctx.adapter.configDropIn.dir}/99-restore-test-user.cnf`, readOnly: true },
-          { source: dirname(o.serverConfig.path), target: dirname(o.serverConfig.path), readOnly: true },
+          ...cfgDirMount,
         ]
       : []),
   ];
@@ -267,11 +278,17 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
           name: `rt-${name}`,
           volume: p.volume,
           argv,
-          mounts: [...(p.mounts ?? []), { source: filesDir, target: FILES, readOnly: true }],
+          mounts: [...(p.mounts ?? []), { source: filesDir, target: FILES, readOnly: true }, ...cfgDirMount],
         }),
       );
     } catch (e) {
-      throw new BadBackupError(`${name}: ${e instanceof Error ? e.message : String(e)}`);
+      const msg = e instanceof Error ? e.message : String(e);
+      const line = msg.split('\n').find((l) => NEEDS_OTHER_SETTINGS.test(l));
+      if (line)
+        throw new NotABackupError(
+          `${o.artifact}: ${name} needs the source's settings: ${line.trim().slice(0, 300)} (give them with --server-config my.cnf)`,
+        );
+      throw new BadBackupError(`${name}: ${msg}`);
     }
   };
   const ART = '/artifact';

@@ -1,4 +1,5 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -205,5 +206,59 @@ describe("snapshot --hold-replica: the seed's protocol on a replica under writes
     expect(failed(res)).toEqual([]);
     const gtid = res.checks.find((c) => c.name === 'state-gtid')!.details;
     expect((gtid['recorded'] as { replicaPos: string }).replicaPos).toBe(gtid['backup']);
+  });
+});
+
+describe("--server-config: a backup with encrypted tables needs the source's key management settings", () => {
+  let erun: RunContext;
+  let edir: string;
+  afterAll(async () => {
+    await erun?.teardown();
+    if (erun) expect(await leftovers(erun.runId)).toEqual([]);
+    if (edir) await rm(edir, { recursive: true, force: true });
+  });
+
+  it('without them: exit 2 naming the settings; with them: it restores and checks clean', async () => {
+    edir = await mkdtemp(join(tmpdir(), 'fd-rt-enc-'));
+    await mkdir(join(edir, 'conf'));
+    await writeFile(join(edir, 'conf', 'keys.txt'), `1;${randomBytes(32).toString('hex')}\n`, { mode: 0o644 });
+    const keyOptions = [
+      '--plugin-load-add=file_key_management',
+      `--file-key-management-filename=${join(edir, 'conf', 'keys.txt')}`,
+      '--innodb-encrypt-tables=ON',
+    ];
+    await writeFile(join(edir, 'conf', 'my.cnf'), `[mysqld]\n${keyOptions.map((o) => o.slice(2)).join('\n')}\ndatadir=/srv/mysql\n`);
+    erun = new RunContext();
+    const ectx = await openTopologyContext(erun, 'mariadb-10.11', quiet);
+    const enc = await new NodeDefinition(ectx, {
+      name: 'encrypted-db',
+      server: { serverId: 1, extra: keyOptions },
+      mounts: [{ source: join(edir, 'conf'), target: join(edir, 'conf'), readOnly: true }],
+    }).start();
+    await enc.query({ sql: 'CREATE DATABASE app' });
+    await enc.query({ sql: 'CREATE TABLE app.secret (id INT PRIMARY KEY, v VARCHAR(20)) ENCRYPTED=YES' });
+    await enc.query({ sql: "INSERT INTO app.secret VALUES (1, 'classified')" });
+    await enc.container.exec(['mariadb-backup', '--backup', '--user=root', '--target-dir=/tmp/encrypted']);
+    await enc.container.copyOut('/tmp/encrypted', join(edir, 'full'));
+    const without = await cli(['restore-test', '--flavor', 'mariadb-10.11', '--artifact', join(edir, 'full')]);
+    expect(without.code).toBe(2);
+    expect(without.stderr).toMatch(/needs the source's settings: .*file_key_management.*--server-config/);
+    const withCfg = await cli([
+      'restore-test',
+      '--json',
+      '--flavor',
+      'mariadb-10.11',
+      '--artifact',
+      join(edir, 'full'),
+      '--server-config',
+      join(edir, 'conf', 'my.cnf'),
+    ]);
+    expect(withCfg.code, withCfg.stderr).toBe(0);
+    const r = JSON.parse(withCfg.stdout) as Result & {
+      observations: { serverConfig: { overridden: Array<{ option: string }> }; inventory: { rows: Record<string, number> } };
+    };
+    expect(r.observations.serverConfig.overridden.map((o) => o.option)).toEqual(['datadir']);
+    expect(r.observations.inventory.rows['app.secret']).toBe(1);
+    expect(await leftovers(r.runId)).toEqual([]);
   });
 });
