@@ -80,7 +80,7 @@ export interface RestoreTestOutcome {
 }
 
 /** Phases that bring the backup back as a server: their sum is the restore time (RTO of this backup). */
-const RESTORE_PHASES = new Set(['stage', 'prepare', 'copy-back', 'start', 'load', 'replay-binlogs']);
+const RESTORE_PHASES = new Set(['stage', 'prepare', 'copy-back', 'start', 'upgrade', 'load', 'replay-binlogs']);
 
 /** A failure caused by the backup itself (it does not prepare, load or start): the test found a bad backup. */
 class BadBackupError extends Error {}
@@ -447,7 +447,7 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
         artifact.version.split('.').slice(0, 2).join('.') !== FLAVORS[o.flavor].id.replace(/^[a-z]+-/, '')
       ) {
         const [prog, ...rest] = ctx.adapter.upgrade;
-        const r = await timed('start', () =>
+        const r = await timed('upgrade', () =>
           node!.container.exec([prog!, `--defaults-extra-file=${FILES}/client.cnf`, ...rest], { timeoutMs: 30 * 60_000 }),
         );
         observations['upgrade'] = { from: artifact.version, output: r.stdout.split('\n').slice(-3).join('\n') };
