@@ -184,6 +184,11 @@ describe('dumpFacts', () => {
       gtid: 'd19e4d7a-ebc1-11f1-8d2b-0242ac110005:1-3',
     });
   });
+  it('joins a GTID set mysqldump broke over lines', () => {
+    const head =
+      "-- MySQL dump 10.13  Distrib 9.7.4, for Linux (x86_64)\n-- Server version\t9.7.4-2\nSET @@GLOBAL.GTID_PURGED=/*!80000 '+'*/ '0aaa0000-0000-0000-0000-000000000000:1-5,\n1bbb0000-0000-0000-0000-000000000000:1-9';\n";
+    expect(dumpFacts(head, '', []).gtid).toBe('0aaa0000-0000-0000-0000-000000000000:1-5,1bbb0000-0000-0000-0000-000000000000:1-9');
+  });
   it('sees no header in a SQL file that is not a dump', () => {
     expect(dumpFacts('CREATE TABLE t (a int);\n', '', []).header).toBe(false);
   });

@@ -288,7 +288,8 @@ export function dumpFacts(head: string, tail: string, databases: readonly string
   const completed = /-- Dump completed on (.+)\s*$/.exec(tail)?.[1];
   const purged = /GTID_PURGED\s*=\s*(?:\/\*!\d+ '\+'\*\/\s*)?'([^']*)'/i.exec(head)?.[1];
   const slavePos = /gtid_slave_pos\s*=\s*'([^']*)'/i.exec(tail)?.[1] ?? /gtid_slave_pos\s*=\s*'([^']*)'/i.exec(head)?.[1];
-  const gtid = purged ?? slavePos;
+  // mysqldump breaks a set of several source uuids over lines inside the quotes
+  const gtid = (purged ?? slavePos)?.replace(/\s+/g, '');
   return {
     header,
     family,

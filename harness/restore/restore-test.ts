@@ -191,6 +191,9 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
       checkFlavor(artifact, flavor);
     } catch (e) {
       if (!(e instanceof PackageRejectedError)) throw e;
+      // Another key than the package's (its sidecar names the key's fingerprint): bad input, not a bad backup.
+      if (/key does not match/i.test(e.message))
+        throw new NotABackupError(`${e.message} (set FIREDRILL_ARTIFACT_KEY to the key the package was made with)`);
       checks.push(check('backup-complete', [{ database: '*', object: basename(o.artifact), kind: 'package-rejected', actual: e.message }]));
       outcome.error = e.message;
       return outcome;
@@ -570,7 +573,8 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
       const rows: Record<string, number> = {};
       for (const t of await baseTables(n, dbs))
         rows[`${t.database}.${t.name}`] = Number((await n.query<{ n: string }>(stateSql.countRows(t.database, t.name)))[0]?.n ?? 0);
-      observations['inventory'] = { databases: dbs, objects: counts, rows };
+      const accounts = (await n.query<{ user: string; host: string }>(stateSql.listAccounts())).filter((a) => !adminNames.includes(String(a.user))).length;
+      observations['inventory'] = { databases: dbs, objects: counts, rows, accounts };
       checks.push(check('objects-readable', unreadable, { objects: counts }));
     });
     await timed('compare', async () => {
