@@ -230,7 +230,8 @@ function toResult(
     phases: o.phases,
     rto: {
       ms: rtoMs,
-      method: 'sum of the phases that bring the backup back as a server (stage, prepare, copy-back, start, upgrade, load, replay), measured',
+      method:
+        'sum of the phases that bring the backup back as a server (stage, prepare, copy-back, start, upgrade, load, replay), measured',
       phases: Object.fromEntries(restorePhases.map((x) => [x.name, x.durationMs])),
     },
     rpo: {
