@@ -23,7 +23,9 @@ and with --expect the result is compared with the state \`firedrill snapshot\` r
   --binlogs DIR --until GTID|TIME
                       replay your binlog archive onto the backup up to a GTID (included) or a time (ISO 8601)
   --max-age 26h       fail a backup older than that (from its own timestamp), or one whose GTID position has not
-                      advanced since the last backup tested from the same place (history in reports/)
+                      advanced since the last backup tested of the same source (history in reports/)
+  --history-key NAME  which backups follow one another in that history (default: the source the --expect state
+                      was recorded on, else the artifact's folder)
 Writes reports/<run-id>/{result.json,summary.md,junit.xml}.
 Exit: 0 the backup restores and matches, 1 a bad backup (damaged, does not restore, differs from the state, stale),
 2 not a backup / wrong flavor / bad input.`;
@@ -90,8 +92,12 @@ async function appendHistory(e: HistoryEntry, file = historyFile()): Promise<voi
   await writeFile(`${file}.tmp`, JSON.stringify(all, null, 2) + '\n');
   await rename(`${file}.tmp`, file);
 }
-/** Where backups of one source are kept: the folder the artifact is in (one nightly backup beside the other). */
-const locationOf = (artifact: string) => dirname(resolve(artifact));
+/**
+ * Which backups follow one another in the history: --history-key, else the source the state was recorded on
+ * (--expect), else the folder the artifact is in.
+ */
+const historyKeyOf = (artifact: string, expect?: RecordedState, given?: string) =>
+  given ?? (expect ? `source ${expect.source.label}` : dirname(resolve(artifact)));
 
 /** The last passing test of a backup of the same kind from the same place, with a GTID position. */
 export function lastTested(h: readonly HistoryEntry[], at: { location: string; kind: string; flavor: string }): HistoryEntry | undefined {
@@ -117,6 +123,7 @@ export async function cmdRestoreTest(args: string[]): Promise<number> {
         binlogs: { type: 'string' },
         until: { type: 'string' },
         'max-age': { type: 'string' },
+        'history-key': { type: 'string' },
         json: { type: 'boolean' },
         help: { type: 'boolean' },
       },
@@ -155,7 +162,7 @@ export async function cmdRestoreTest(args: string[]): Promise<number> {
   const progress = progressLine;
   await engineVersion();
   await resolveImage(f, progress);
-  const location = locationOf(values.artifact);
+  const location = historyKeyOf(values.artifact, expect, values['history-key']);
   const history = maxAgeMs !== undefined ? await readHistory() : [];
 
   const run = new RunContext();
