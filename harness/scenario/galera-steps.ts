@@ -2,7 +2,7 @@ import { galeraState, isSynced, waitGalera } from '../runtime/galera.js';
 import { oneShot } from '../runtime/oneshot.js';
 import type { StartedNode } from '../runtime/node.js';
 import { workloadSql } from '../sql/index.js';
-import { check, compareServers, judgeStateTransfer } from '../verify/index.js';
+import { check, compareServers, judgeSstRejoin, judgeStateTransfer } from '../verify/index.js';
 import { waitUntil } from '../exec/index.js';
 import { artifactPath, galeraSnapshot } from '../backup/index.js';
 import { restorePhysical } from '../restore/index.js';
@@ -94,12 +94,14 @@ export const galeraMembersEqual = (): Step => step('every member holds the same 
   for (const n of rest) for (const c of await compareServers(first!, n)) ctx.checks.push({ ...c, name: `${n.name}-${c.name}-equals-${first!.name}` });
 });
 
-/** The node came back through a full state transfer (SST), from its own log. */
+/** The node came back through a full state transfer (SST), from its own log since the fault that hit it. */
 export const rejoinedBySst = (node: string): Step => step(`${node} rejoined by SST`, async (ctx) => {
-  const log = await ctx.topo.get(node).logsTail(2000);
-  const lines = log.split('\n').filter((l) => /SST (received|complete)|State transfer .* complete|IST received/i.test(l));
-  const sst = lines.some((l) => /SST (received|complete)|State transfer .* complete/i.test(l));
-  ctx.checks.push(check(`${node}-rejoined-by-sst`, sst ? [] : [{ database: '*', object: node, kind: 'no-sst-seen', actual: lines }], { logLines: lines.slice(-5) }));
+  const fault = [...ctx.faults].reverse().find((f) => f.effect?.nodes.includes(node) ?? f.fault.target === node);
+  if (!fault) {
+    ctx.checks.push(check(`${node}-rejoined-by-sst`, [{ database: '*', object: node, kind: 'no-fault-on-node', where: 'no fault hit this node: nothing to rejoin from' }]));
+    return;
+  }
+  ctx.checks.push(judgeSstRejoin(node, await ctx.topo.get(node).logsTail(20_000, fault.injectedAt)));
 });
 
 /**

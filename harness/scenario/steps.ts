@@ -12,10 +12,10 @@ import { restorePhysical } from '../restore/index.js';
 import { gtidExecuted, gtidReplicaPos, gtidWritten, replicaStates, waitCaughtUp } from '../runtime/replication.js';
 import { attachToSources, withFlavor } from '../runtime/topology.js';
 import type { FlavorId } from '../runtime/flavors.js';
-import { check, compareData, compareServers, coversEvery, wroteNothingAs, databasesInScope, compareSnapshots, errantTransactions, gtidPositionsEqual, ledgerCheck, noErrantTransactions, presentLedgerIds, takeSnapshot } from '../verify/index.js';
+import { check, committedGtids, compareData, compareServers, coversEvery, wroteNothingAs, databasesInScope, compareSnapshots, errantTransactions, gtidPositionsEqual, ledgerCheck, noErrantTransactions, presentLedgerIds, takeSnapshot } from '../verify/index.js';
 import { crashSql, workloadSql, type RowRef } from '../sql/index.js';
 import type { Difference } from '../verify/index.js';
-import type { DrillContext, Step } from './types.js';
+import { EXPECTED_LOSS, type DrillContext, type Step } from './types.js';
 
 /** A named runbook line. */
 export const step = (name: string, run: (ctx: DrillContext) => Promise<void>): Step => ({ name, run });
@@ -99,9 +99,20 @@ export async function backupWithOptionalFault(ctx: DrillContext, from: string, i
   const leftovers = [artifactPath(ctx.store, doomed), partialPath(ctx.store, doomed)].filter((p) => existsSync(p));
   ctx.checks.push(check('backup-fault-fails-loudly', attempt.failed && record.injectedAt > 0 ? [] : [{ database: '*', object: from, kind: 'backup-did-not-fail', actual: attempt }], { error: attempt.error }));
   ctx.checks.push(check('backup-fault-leaves-no-restorable-artifact', !accepted && leftovers.length === 0 ? [] : [{ database: '*', object: doomed, kind: 'half-artifact-left', actual: { accepted, leftovers } }]));
-  const m = await take(id);
-  ctx.checks.push(check('backup-retry-succeeds', [], { artifact: m.id, gtid: m.position.gtid }));
-  return m;
+  // The retry must produce an artifact a restore accepts; a failed retry is recorded with its cause, then ends the drill.
+  const retry = await take(id).then((m) => ({ m, error: '' }), (e: Error) => ({ m: undefined, error: e.message.split('\n')[0]! }));
+  const retryAccepted = retry.m ? await verifyArtifact(artifactPath(ctx.store, id)).then(() => '', (e: Error) => e.message.split('\n')[0]!) : 'no artifact';
+  ctx.checks.push(retryCheck(id, retry.m?.position.gtid, retry.error, retryAccepted));
+  if (!retry.m) throw new Error(`backup retry ${id} failed: ${retry.error}`);
+  return retry.m;
+}
+
+/** The retry of a faulted backup: it ran without error and its artifact passes verification. */
+export function retryCheck(id: string, gtid: string | undefined, error: string, notAccepted: string) {
+  const diffs: Difference[] = [];
+  if (error) diffs.push({ database: '*', object: id, kind: 'backup-retry-failed', actual: error });
+  else if (notAccepted) diffs.push({ database: '*', object: id, kind: 'retry-artifact-refused', actual: notAccepted });
+  return check('backup-retry-succeeds', diffs, { artifact: id, gtid });
 }
 
 /** The newest artifact taken in this drill. */
@@ -328,9 +339,9 @@ export const repairSkipped = (node: string, row: RowRef): Step => step(`apply th
   for (const s of crashSql.deleteLocally(row)) await ctx.topo.get(node).query(s);
 });
 
-/** Records where the primary stands before it is lost (its last GTID and when). */
+/** Records where the primary stands before it is lost (its last GTID, every GTID its binlogs hold, and when). */
 export const notePrimaryPosition = (): Step => step('note the primary\'s last position', async (ctx) => {
-  ctx.vars.set('primary-final', { gtid: await gtidExecuted(ctx.topo.primary), at: Date.now() });
+  ctx.vars.set('primary-final', { gtid: await gtidExecuted(ctx.topo.primary), committed: await committedGtids(ctx.topo.primary), at: Date.now() });
 });
 
 /**
@@ -340,12 +351,14 @@ export const notePrimaryPosition = (): Step => step('note the primary\'s last po
 export const rpoOfBackupAlone = (node: string): Step => step(`RPO of the backup alone on ${node}`, async (ctx) => {
   const n = ctx.topo.get(node);
   const { manifest } = latest(ctx);
-  const final = ctx.vars.get('primary-final') as { gtid: string; at: number } | undefined;
+  const final = ctx.vars.get('primary-final') as { gtid: string; committed: string[]; at: number } | undefined;
   if (!final) throw new Error('the primary\'s final position was not noted');
   const present = new Set(await presentLedgerIds(n, ctx.workload.db));
   const acked = ctx.workload.ledger.byOutcome('acked');
   const lost = acked.filter((e) => !present.has(e.id));
-  const afterPoint = n.adapter.gtid.transactionsBetween(manifest.position.gtid, final.gtid);
+  // Counted from the GTIDs the primary's binlogs held (never from sequence-number arithmetic).
+  const afterPoint = n.adapter.gtid.transactionsBetween(manifest.position.gtid, final.gtid, final.committed);
+  ctx.vars.set(EXPECTED_LOSS, afterPoint);
   const newestKept = acked.reduce((m, e) => (present.has(e.id) ? Math.max(m, e.doneAt) : m), 0);
   const rpo = {
     lostAcknowledgedWrites: lost.length, firstLostId: lost[0]?.id, lastLostId: lost[lost.length - 1]?.id,

@@ -119,3 +119,17 @@ export function chunkRows(db: string, table: string, pk: readonly string[], cols
 export function rowHashMultiset(db: string, table: string, cols: readonly Column[]): Statement {
   return { sql: `SELECT h, COUNT(*) AS n FROM (SELECT ${rowHashExpr(cols)} AS h FROM ${qualified(db, table)}) x GROUP BY h` };
 }
+
+/** The server's binary log files (Log_name), oldest first. */
+export const binaryLogs = (): Statement => ({ sql: 'SHOW BINARY LOGS' });
+/** The events of one binary log file (Event_type, Info). */
+export const binlogEvents = (file: string): Statement => ({ sql: `SHOW BINLOG EVENTS IN '${file.replace(/\\/g, '\\\\').replace(/'/g, "''")}'` });
+
+/**
+ * The GTID a binlog event starts, from SHOW BINLOG EVENTS' Info: MariaDB `BEGIN GTID 0-1-5` / `GTID 0-1-5`,
+ * MySQL `SET @@SESSION.GTID_NEXT= 'uuid[:tag]:5'`; undefined for other events.
+ */
+export function gtidOfBinlogEvent(eventType: string, info: string): string | undefined {
+  if (!/^Gtid/i.test(eventType)) return undefined;
+  return /GTID_NEXT\s*=\s*'([^']+)'/i.exec(info)?.[1] ?? /\bGTID (\d+-\d+-\d+)\b/.exec(info)?.[1];
+}

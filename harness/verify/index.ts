@@ -14,4 +14,6 @@ export { presentLedgerIds } from './ledger-read.js';
 export { compareServers } from './servers.js';
 export { compareBinlogCopies, binlogDigest } from './binlog-copy.js';
 export type { BinlogPair } from './binlog-copy.js';
-export { judgeStateTransfer } from './state-transfer.js';
+export { judgeStateTransfer, judgeSstRejoin } from './state-transfer.js';
+export { judgeRpo } from './rpo.js';
+export { committedGtids } from './committed.js';
