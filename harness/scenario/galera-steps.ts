@@ -2,7 +2,7 @@ import { galeraState, isSynced, waitGalera } from '../runtime/galera.js';
 import { oneShot } from '../runtime/oneshot.js';
 import type { StartedNode } from '../runtime/node.js';
 import { workloadSql } from '../sql/index.js';
-import { check, compareServers, judgeSstRejoin, judgeStateTransfer } from '../verify/index.js';
+import { backupPointEqualsSnapshot, check, compareServers, judgeSstRejoin, judgeStateTransfer } from '../verify/index.js';
 import { waitUntil } from '../exec/index.js';
 import { artifactPath, galeraSnapshot } from '../backup/index.js';
 import { restorePhysical } from '../restore/index.js';
@@ -117,6 +117,7 @@ export const galeraDesyncedSnapshot = (node: string): Step => step(`snapshot ${n
     unlocking: () => { seen.atUnlock = ackedTotal(ctx); seen.unlockAt = Date.now(); },
   }));
   ctx.artifacts.push({ dir: artifactPath(ctx.store, id), manifest });
+  ctx.checks.push(backupPointEqualsSnapshot('galera', manifest.position));
   const ackedWhileLocked = seen.atUnlock - seen.atLock;
   ctx.observations[`backup ${id}`] = { galeraPosition: manifest.position.gtid, totalBytes: manifest.totalBytes, timings: manifest.timings,
     clusterWritesAcknowledgedWhileLocked: ackedWhileLocked, lockedMs: seen.unlockAt - seen.lockedAt };

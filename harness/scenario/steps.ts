@@ -12,7 +12,7 @@ import { restorePhysical } from '../restore/index.js';
 import { gtidExecuted, gtidReplicaPos, gtidWritten, replicaStates, waitCaughtUp } from '../runtime/replication.js';
 import { attachToSources, withFlavor } from '../runtime/topology.js';
 import type { FlavorId } from '../runtime/flavors.js';
-import { check, committedGtids, compareData, compareServers, coversEvery, wroteNothingAs, databasesInScope, compareSnapshots, errantTransactions, gtidPositionsEqual, ledgerCheck, noErrantTransactions, presentLedgerIds, takeSnapshot } from '../verify/index.js';
+import { backupPointEqualsSnapshot, check, committedGtids, compareData, compareServers, coversEvery, wroteNothingAs, databasesInScope, compareSnapshots, errantTransactions, gtidPositionsEqual, ledgerCheck, noErrantTransactions, presentLedgerIds, takeSnapshot } from '../verify/index.js';
 import { crashSql, workloadSql, type RowRef } from '../sql/index.js';
 import type { Difference } from '../verify/index.js';
 import { EXPECTED_LOSS, type DrillContext, type Step } from './types.js';
@@ -72,7 +72,7 @@ export const physicalBackup = (from: string, how: 'native' | 'fs-snapshot' = 'na
   const manifest = await backupWithOptionalFault(ctx, from, id, (aid) => method.backup(n, ctx.store, aid, ctx.progress));
   ctx.artifacts.push({ dir: artifactPath(ctx.store, id), manifest });
   ctx.observations[`backup ${id}`] = { gtid: manifest.position.gtid, totalBytes: manifest.totalBytes, files: manifest.files.length, timings: manifest.timings };
-  ctx.checks.push(gtidPositionsEqual(n.adapter.gtid, manifest.position.snapshotGtid, manifest.position.gtid, 'backup-point-equals-snapshot-point'));
+  ctx.checks.push(backupPointEqualsSnapshot(n.adapter.gtid, manifest.position));
   ctx.progress(`artifact ${id}: ${(manifest.totalBytes / 1048576).toFixed(1)} MiB, ${manifest.files.length} files, GTID ${manifest.position.gtid}`);
 });
 
@@ -129,6 +129,7 @@ export const logicalBackupOf = (from: string): Step => step(`logical dump of ${f
   const manifest = await backupWithOptionalFault(ctx, from, id, (aid) => logicalBackup(n, ctx.store, aid, ctx.progress));
   ctx.artifacts.push({ dir: artifactPath(ctx.store, id), manifest });
   ctx.observations[`backup ${id}`] = { gtid: manifest.position.gtid, totalBytes: manifest.totalBytes, timings: manifest.timings };
+  ctx.checks.push(backupPointEqualsSnapshot(n.adapter.gtid, manifest.position));
 });
 
 /** Restores the latest artifact (physical or logical) into a brand-new node with a new server id (checksums verified first). */
@@ -145,9 +146,14 @@ export const restoreLatest = (as: string): Step => step(`restore latest artifact
 export const verifyAgainstSnapshot = (node: string): Step => step(`verify ${node} against the pre-backup snapshot`, async (ctx) => {
   const { manifest } = latest(ctx);
   const n = ctx.topo.get(node);
-  const snap = await takeSnapshot(n, manifest.snapshot.databases);
+  // The whole server, not only the manifest's databases: a database present only on the restored node is reported.
+  const snap = await takeSnapshot(n);
   for (const c of compareSnapshots(manifest.snapshot, snap)) ctx.checks.push({ ...c, name: `${node}-${c.name}` });
-  ctx.checks.push(gtidPositionsEqual(n.adapter.gtid, manifest.position.gtid, await gtidReplicaPos(n), `${node}-gtid-equals-manifest`));
+  // The restored server's own GTID state (read from the restored datadir or the loaded dump) against the artifact's
+  // recorded point and against the snapshot's point.
+  const restoredAt = await gtidReplicaPos(n);
+  ctx.checks.push(gtidPositionsEqual(n.adapter.gtid, manifest.position.gtid, restoredAt, `${node}-gtid-equals-manifest`));
+  ctx.checks.push(gtidPositionsEqual(n.adapter.gtid, manifest.position.snapshotGtid, restoredAt, `${node}-gtid-equals-snapshot-point`));
 });
 
 /** Attaches the node to each of its sources by GTID and waits (server-side) until it has everything they have. */
@@ -436,7 +442,7 @@ export const restoreOnto = (as: string, flavorId: FlavorId): Step => step(`resto
   ctx.topo.add(r.node);
   const t0 = Date.now();
   const upgrade = r.node.adapter.upgrade.length ? (await r.node.exec(r.node.adapter.upgrade, { timeoutMs: 30 * 60_000 })).stdout.trim().split('\n').slice(-3) : ['(upgrades itself at start)'];
-  const snap = await takeSnapshot(r.node, a.manifest.snapshot.databases);
+  const snap = await takeSnapshot(r.node);
   const [health, checksums, objects] = compareSnapshots(a.manifest.snapshot, snap);
   ctx.checks.push({ ...health!, name: `${as}-check-table` }, { ...checksums!, name: `${as}-checksum-table` });
   const diffs = (objects!.details['differences'] as Difference[]) ?? [];

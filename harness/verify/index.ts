@@ -17,3 +17,5 @@ export type { BinlogPair } from './binlog-copy.js';
 export { judgeStateTransfer, judgeSstRejoin } from './state-transfer.js';
 export { judgeRpo } from './rpo.js';
 export { committedGtids } from './committed.js';
+export { backupPointEqualsSnapshot } from './backup-point.js';
+export type { BackupPoint } from './backup-point.js';
