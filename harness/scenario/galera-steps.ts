@@ -6,7 +6,7 @@ import { backupPointEqualsSnapshot, check, compareServers, judgeSstRejoin, judge
 import { waitUntil } from '../exec/index.js';
 import { artifactPath, galeraSnapshot } from '../backup/index.js';
 import { restorePhysical } from '../restore/index.js';
-import { ackedTotal, backupWithOptionalFault, latest, step } from './steps.js';
+import { ackedTotal, backupWithOptionalFault, harnessAccounts, latest, step } from './steps.js';
 import type { DrillContext, Step } from './types.js';
 
 const members = (ctx: DrillContext, names?: readonly string[]) => (names ? names.map((n) => ctx.topo.get(n)) : ctx.topo.members);
@@ -91,7 +91,7 @@ export const galeraConverge = (timeoutS = 120): Step => step('every member conve
 /** Every member equals the first: schema objects and every row. */
 export const galeraMembersEqual = (): Step => step('every member holds the same data', async (ctx) => {
   const [first, ...rest] = ctx.topo.members;
-  for (const n of rest) for (const c of await compareServers(first!, n)) ctx.checks.push({ ...c, name: `${n.name}-${c.name}-equals-${first!.name}` });
+  for (const n of rest) for (const c of await compareServers(first!, n, { excludeAccounts: harnessAccounts(ctx) })) ctx.checks.push({ ...c, name: `${n.name}-${c.name}-equals-${first!.name}` });
 });
 
 /** The node came back through a full state transfer (SST), from its own log since the fault that hit it. */

@@ -184,9 +184,12 @@ export const equalsPrimary = (node: string): Step => step(`${node} equals its so
   for (const l of links) {
     const databases = links.length > 1 ? await databasesInScope(l.source) : undefined;
     const suffix = links.length > 1 ? l.source.name : 'primary';
-    for (const c of await compareServers(l.source, ctx.topo.get(node), { databases })) ctx.checks.push({ ...c, name: `${node}-${c.name}-equals-${suffix}` });
+    for (const c of await compareServers(l.source, ctx.topo.get(node), { databases, excludeAccounts: harnessAccounts(ctx) })) ctx.checks.push({ ...c, name: `${node}-${c.name}-equals-${suffix}` });
   }
 });
+
+/** The harness's own accounts (created on each node by the harness itself): left out of account comparisons. */
+export const harnessAccounts = (ctx: DrillContext) => [ctx.tctx.creds.admin, ctx.tctx.creds.repl];
 
 /** Every acknowledged write of every source's ledger is on the node, and nothing the clients did not write. */
 export const ledgerHolds = (node: string): Step => step(`ledger holds on ${node}`, async (ctx) => {

@@ -1,9 +1,9 @@
 export type { CheckResult, Difference, Queryable } from './check.js';
 export { check } from './check.js';
-export { takeSnapshot, schemaObjects, checkTableState, checksumOf, normaliseDefinition, tableKey } from './snapshot.js';
+export { takeSnapshot, schemaObjects, checkTableState, checksumOf, normaliseDefinition, tableKey, rowsFingerprint } from './snapshot.js';
 export type { Snapshot, TableState } from './snapshot.js';
 export { compareSnapshots, tablesHealthy, checksumsEqual, compareObjects, firstDifferentLine } from './compare-snapshot.js';
-export { compareData } from './data-diff.js';
+export { compareData, databasesToCompare, UnknownDatabaseError } from './data-diff.js';
 export type { DataDiffOptions } from './data-diff.js';
 export { gtidPositionsEqual, errantTransactions, noErrantTransactions, stopsJustBefore, wroteNothingAs, coversEvery } from './gtid.js';
 export type { GtidSource } from './gtid.js';
@@ -19,3 +19,4 @@ export { judgeRpo } from './rpo.js';
 export { committedGtids } from './committed.js';
 export { backupPointEqualsSnapshot } from './backup-point.js';
 export type { BackupPoint } from './backup-point.js';
+export { compareAccounts, maskSecrets } from './accounts.js';
