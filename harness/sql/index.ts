@@ -20,5 +20,5 @@ const REPLICA_STATE: Readonly<Record<Family, (row: Record<string, unknown>) => R
 export const dialectFor = (family: Family): Dialect => DIALECTS[family];
 export const replicaStateFor = (family: Family) => REPLICA_STATE[family];
 export * as binlogSql from './binlog.js';
-export { dumpPosition, DUMP_POSITION_HEAD_BYTES } from './dump-position.js';
+export { dumpPosition, DUMP_POSITION_HEAD_BYTES, DUMP_POSITION_TAIL_BYTES } from './dump-position.js';
 export type { DumpPosition } from './dump-position.js';
