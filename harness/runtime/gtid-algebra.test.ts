@@ -41,6 +41,25 @@ describe('GTID algebra per family', () => {
     }));
   });
 
+  it('counts add up along a history: between(a, c) = between(a, b) + between(b, c) for a ⊆ b ⊆ c', () => {
+    // MySQL: three nested sets (prefixes of one source's history plus a second source).
+    const cuts = fc.tuple(fc.integer({ min: 1, max: 30 }), fc.integer({ min: 0, max: 30 }), fc.integer({ min: 0, max: 30 }));
+    fc.assert(fc.property(cuts, ([x, y, z]) => {
+      const a = `${U}:1-${x}`; const b = `${U}:1-${x + y}`; const c = `${U}:1-${x + y + z},${U.replace('3e11', '4e11')}:1-${z + 1}`;
+      const m = GTID_ALGEBRA.mysql;
+      expect(m.transactionsBetween(a, c)).toBe(m.transactionsBetween(a, b) + m.transactionsBetween(b, c));
+    }));
+    // MariaDB: any committed history of one domain with gaps and several writers, cut at three of its transactions.
+    const history = fc.array(fc.record({ gap: fc.integer({ min: 1, max: 5 }), server: fc.constantFrom(1, 2, 4001) }), { minLength: 3, maxLength: 40 })
+      .map((xs) => { let q = 0; return xs.map((x) => `0-${x.server}-${(q += x.gap)}`); });
+    fc.assert(fc.property(history, fc.nat(), fc.nat(), fc.nat(), (h, i, j, k) => {
+      const [p, q, r] = [i, j, k].map((n) => n % h.length).sort((u, v) => u - v) as [number, number, number];
+      const m = GTID_ALGEBRA.mariadb;
+      expect(m.transactionsBetween(h[p]!, h[r]!, h)).toBe(m.transactionsBetween(h[p]!, h[q]!, h) + m.transactionsBetween(h[q]!, h[r]!, h));
+      expect(m.transactionsBetween(h[p]!, h[r]!, h)).toBe(r - p);
+    }));
+  });
+
   it('MariaDB: the same domain and sequence number written by another server id is a divergence, never containment', () => {
     const g = GTID_ALGEBRA.mariadb;
     expect(g.contains('0-4001-600', '0-1-600')).toBe(false);
