@@ -14,9 +14,9 @@ const copy: CopyStep = {
   method: 'logical',
   async copy(node, { inContainer: dir }, progress) {
     const dbs = await databasesInScope(node);
-    await node.exec(['mkdir', '-p', dir]);
+    await node.container.exec(['mkdir', '-p', dir]);
     const t0 = Date.now();
-    await withHeartbeat(progress, 'logical dump', node.exec(node.adapter.logicalDump(dbs, `${dir}/${DUMP_FILE}`), { timeoutMs: 60 * 60_000 }));
+    await withHeartbeat(progress, 'logical dump', node.container.exec(node.adapter.logicalDump(dbs, `${dir}/${DUMP_FILE}`), { timeoutMs: 60 * 60_000 }));
     return { dumpMs: Date.now() - t0 };
   },
   // The position the dump itself carries (its tool's own line), never the snapshot's: the drill compares the two.

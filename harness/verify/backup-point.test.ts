@@ -5,8 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { readDumpPosition } from '../backup/logical.js';
 import { parseSlaveInfo } from '../backup/mariabackup.js';
 import { grastateUuid } from '../backup/galera-snapshot.js';
-import { GTID_ALGEBRA } from '../runtime/gtid-algebra.js';
+import { mariadbGtid, mysqlGtid } from '../core/index.js';
 import { backupPointEqualsSnapshot } from './backup-point.js';
+
+const GTID_ALGEBRA = { mariadb: mariadbGtid, mysql: mysqlGtid };
 
 const U = '3e11fa47-71ca-11e1-9e33-c80aa9429562';
 

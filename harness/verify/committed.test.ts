@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { GTID_ALGEBRA } from '../runtime/gtid-algebra.js';
+import { mariadbGtid, mysqlGtid } from '../core/index.js';
 import type { Queryable } from './check.js';
 import { committedGtids } from './committed.js';
+
+const GTID_ALGEBRA = { mariadb: mariadbGtid, mysql: mysqlGtid };
 
 /** A fake server with two binary logs: a gtid_seq_no jump and a second writer in the domain. */
 const server: Queryable = {
