@@ -55,4 +55,11 @@ describe('compareAccounts', () => {
     expect(kinds).toEqual(['app@% account-definition-differs', 'app@% grants-differ', 'ghost@% account-unexpected', 'reader account-missing']);
     expect(JSON.stringify(c)).not.toMatch(/AAAA|BBBB/);
   });
+
+  it('accounts that cannot be listed (no privilege on mysql.user) are a difference, never "equal"', async () => {
+    const denied: Queryable = { name: 'b', async query() { throw new Error("SELECT command denied to user 'verify'@'%' for table `mysql`.`user`"); } };
+    const c = await compareAccounts(server('a', base), denied, ['firedrill']);
+    expect(c.valid).toBe(false);
+    expect(c.details['differences']).toEqual([expect.objectContaining({ kind: 'accounts-not-readable', actual: expect.stringContaining('denied') })]);
+  });
 });

@@ -47,7 +47,13 @@ async function accountStates(q: Queryable, exclude: readonly string[] = []): Pro
  * each account present on both, with the same definition (authentication compared by digest only) and the same grants.
  */
 export async function compareAccounts(src: Queryable, dst: Queryable, exclude: readonly string[] = [], name = 'accounts'): Promise<CheckResult> {
-  const [a, b] = await Promise.all([accountStates(src, exclude), accountStates(dst, exclude)]);
+  const read = (q: Queryable) => accountStates(q, exclude).then((m) => ({ m, error: '' }), (e: unknown) => ({ m: new Map<string, AccountState>(), error: reason(e) }));
+  const [ra, rb] = await Promise.all([read(src), read(dst)]);
+  if (ra.error || rb.error) {
+    // Accounts that could not be listed (e.g. no SELECT on mysql.user) were not compared: a difference, never "equal".
+    return check(name, [{ database: '*', object: 'accounts', kind: 'accounts-not-readable', expected: ra.error || '(read)', actual: rb.error || '(read)' }], { excluded: exclude });
+  }
+  const [a, b] = [ra.m, rb.m];
   const diffs: Difference[] = [];
   for (const k of [...new Set([...a.keys(), ...b.keys()])].sort()) {
     const e = a.get(k);
