@@ -24,7 +24,7 @@ commands:
   run <id> [--flavor F | --all-flavors] [--param k=v] [--keep-artifacts] [--fault-during-backup] [--json]
                                     run a drill (exit 0 pass, 1 fail, 2 could not run)
   suite [name] [--json]             run a named suite of drills (default: "default")
-  verify --source DSN --target DSN [--databases a,b] [--gtid] [--full-rows] [--json]
+  verify --source DSN --target DSN [--databases a,b] [--gtid] [--full-rows] [--ignore-accounts u,v] [--json]
                                     compare two live servers (exit 0 equal, 1 different, 2 error)
   images [--flavor F]               build the flavor images that are missing (cached by input hash)
   doctor                            what is there and what is missing, with the fix
@@ -45,7 +45,7 @@ Runs one drill and writes reports/<run-id>/{result.json,summary.md,junit.xml,led
   --json              print the result object on stdout and nothing else there
 Exit: 0 pass, 1 fail, 2 could not run. Everything started is removed at the end, also on Ctrl-C.`,
   suite: 'usage: firedrill suite [name] [--json]\n\nRuns every drill of a suite in turn. Suites: ' + [...Object.keys(SUITES), 'matrix (every scenario on every flavor it supports)'].join(', '),
-  verify: `usage: firedrill verify --source DSN --target DSN [--databases a,b] [--gtid] [--full-rows] [--json]
+  verify: `usage: firedrill verify --source DSN --target DSN [--databases a,b] [--gtid] [--full-rows] [--ignore-accounts u,v] [--json]
   DSN: mysql://user:password@host:port[?ssl-mode=DISABLED|PREFERRED|REQUIRED|VERIFY_CA|VERIFY_IDENTITY&ssl-ca=PATH]
        (default PREFERRED, as the mysql client; an unknown option is refused)
 
@@ -54,7 +54,8 @@ every table's data, sequences' state, system-versioned tables' history, and acco
 hashes compared by digest, never printed). Data: equal CHECKSUM TABLE values settle a table as equal; otherwise the
 rows decide (chunked row fingerprints by primary key that name the differing rows; tables without one as multisets
 of rows): a checksum never proves "different". --full-rows: the rows decide on every table. Floating-point values
-are compared by exact value; rows of any size. --gtid also compares GTID positions.
+are compared by exact value; rows of any size. --gtid also compares GTID positions. --ignore-accounts: user names
+left out of the account comparison (e.g. a monitoring user that differs per server by design).
 Default scope: every database except the system ones, on either side; --databases naming a database that exists on
 neither side is an error. Exit 0 equal, 1 different, 2 error.
 Tip: put passwords in the environment and refer to them as \${VAR} inside the DSN to keep them off argv.`,
@@ -212,7 +213,7 @@ async function compareGtid(src: Queryable, dst: Queryable): Promise<CheckResult>
 }
 
 async function cmdVerify(args: string[]): Promise<number> {
-  const { values } = parse(() => parseArgs({ args, allowPositionals: true, strict: true, options: { source: { type: 'string' }, target: { type: 'string' }, databases: { type: 'string' }, gtid: { type: 'boolean' }, 'full-rows': { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean' } } }));
+  const { values } = parse(() => parseArgs({ args, allowPositionals: true, strict: true, options: { source: { type: 'string' }, target: { type: 'string' }, databases: { type: 'string' }, gtid: { type: 'boolean' }, 'full-rows': { type: 'boolean' }, 'ignore-accounts': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' } } }));
   if (values.help) { out(HELP['verify']!); return 0; }
   if (!values.source || !values.target) throw new UsageError('verify needs --source and --target (mysql://user:password@host:port)');
   const src = await connectDsn(parseDsn(expandEnv(values.source)));
@@ -220,7 +221,8 @@ async function cmdVerify(args: string[]): Promise<number> {
     const dst = await connectDsn(parseDsn(expandEnv(values.target)));
     try {
       const databases = values.databases ? values.databases.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
-      const checks: CheckResult[] = await compareServers(src, dst, { databases, rows: values['full-rows'] ? 'always' : 'checksum-fast-path',
+      const excludeAccounts = values['ignore-accounts']?.split(',').map((s) => s.trim()).filter(Boolean);
+      const checks: CheckResult[] = await compareServers(src, dst, { databases, excludeAccounts, rows: values['full-rows'] ? 'always' : 'checksum-fast-path',
         progress: values.json ? undefined : (m) => err(m) })
         .catch((e: unknown) => { if (e instanceof UnknownDatabaseError) throw new UsageError(`verify --databases: ${e.message}`); throw e; });
       if (values.gtid) checks.push(await compareGtid(src, dst));
