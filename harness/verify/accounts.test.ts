@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { compareAccounts, maskSecrets } from './accounts.js';
+import { compareAccounts, maskSecrets, normaliseAccountQuotes } from './accounts.js';
 import type { Queryable } from './check.js';
+
+describe('normaliseAccountQuotes', () => {
+  it('reads a PROXY grant alike from MariaDB 10.11 and 11.8 (seen on the pre-upgrade drill)', () => {
+    expect(normaliseAccountQuotes("GRANT PROXY ON ''@'%' TO 'root'@'localhost' WITH GRANT OPTION")).toBe('GRANT PROXY ON ``@`%` TO `root`@`localhost` WITH GRANT OPTION');
+    expect(normaliseAccountQuotes('GRANT PROXY ON ``@`%` TO `root`@`localhost` WITH GRANT OPTION')).toBe('GRANT PROXY ON ``@`%` TO `root`@`localhost` WITH GRANT OPTION');
+    expect(normaliseAccountQuotes("GRANT SELECT ON `db`.* TO 'o''neil'@'%'")).toBe("GRANT SELECT ON `db`.* TO `o'neil`@`%`");
+  });
+});
 
 describe('maskSecrets', () => {
   it('replaces password hashes by a digest (never printed), the same hash giving the same digest', () => {
