@@ -20,7 +20,7 @@ import { NodeDefinition, ServerExitedError, type StartedNode } from '../runtime/
 import { oneShot } from '../runtime/oneshot.js';
 import type { RunContext } from '../runtime/run-context.js';
 import { openTopologyContext } from '../runtime/topology.js';
-import { stateSql } from '../sql/index.js';
+import { inspect, stateSql } from '../sql/index.js';
 import {
   check,
   checkTableState,
@@ -32,7 +32,7 @@ import {
   type Difference,
   type RecordedState,
 } from '../verify/index.js';
-import { baseTables, databasesInScope } from '../verify/scope.js';
+import { dataTables, databasesInScope } from '../verify/scope.js';
 import {
   checkFlavor,
   detectArtifact,
@@ -545,7 +545,7 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
     await timed('check-table', async () => {
       const dbs = [...(await databasesInScope(n)), 'mysql'];
       const diffs: Difference[] = [];
-      const tables = await baseTables(n, dbs);
+      const tables = await dataTables(n, dbs);
       for (const [i, t] of tables.entries()) {
         if (i % 50 === 0) o.progress(`CHECK TABLE ${i + 1}/${tables.length}`);
         const c = await checkTableState(n, t.database, t.name);
@@ -571,9 +571,11 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
           });
       }
       const rows: Record<string, number> = {};
-      for (const t of await baseTables(n, dbs))
+      for (const t of await dataTables(n, dbs))
         rows[`${t.database}.${t.name}`] = Number((await n.query<{ n: string }>(stateSql.countRows(t.database, t.name)))[0]?.n ?? 0);
-      const accounts = (await n.query<{ user: string; host: string }>(stateSql.listAccounts())).filter((a) => !adminNames.includes(String(a.user))).length;
+      const accounts = (await n.query<{ user: string; host: string }>(inspect.listAccounts())).filter(
+        (a) => !adminNames.includes(String(a.user)),
+      ).length;
       observations['inventory'] = { databases: dbs, objects: counts, rows, accounts };
       checks.push(check('objects-readable', unreadable, { objects: counts }));
     });

@@ -18,11 +18,7 @@ export function rowMultisetDigest(db: string, table: string, cols: readonly Colu
 
 export const countRows = (db: string, table: string): Statement => ({ sql: `SELECT COUNT(*) AS n FROM ${qualified(db, table)}` });
 
-/** Every account and role (MariaDB roles have an empty host). */
-export const listAccounts = (): Statement => ({ sql: 'SELECT User AS user, Host AS host FROM mysql.user ORDER BY User, Host' });
-export const showGrants = (user: string, host: string): Statement => ({ sql: 'SHOW GRANTS FOR ?@?', values: [user, host] });
 export const showGrantsForRole = (role: string): Statement => ({ sql: 'SHOW GRANTS FOR ?', values: [role] });
-export const showCreateUser = (user: string, host: string): Statement => ({ sql: 'SHOW CREATE USER ?@?', values: [user, host] });
 
 /** The server's own identity and clock, recorded with a state. */
 export const serverFacts = (): Statement => ({

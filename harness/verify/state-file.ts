@@ -2,10 +2,11 @@ import { randomBytes, scrypt } from 'node:crypto';
 import { promisify } from 'node:util';
 import { inspect, stateSql } from '../sql/index.js';
 import type { Column, KeyRange } from '../sql/inspect.js';
+import { normaliseAccountQuotes } from './accounts.js';
 import { check, type CheckResult, type Difference, type Queryable } from './check.js';
 import { compareObjects } from './compare-snapshot.js';
-import { baseTables, databasesInScope } from './scope.js';
-import { checksumOf, schemaObjects, tableKey } from './snapshot.js';
+import { dataTables, databasesInScope } from './scope.js';
+import { checksumOf, rowsFingerprint, schemaObjects, tableKey } from './snapshot.js';
 
 /**
  * The state a backup must restore to, recorded by `firedrill snapshot` when the backup is taken (seed 000: the
@@ -36,6 +37,10 @@ export interface StateTable {
   columns: Column[];
   primaryKey: string[];
   fingerprint: ChunkFingerprints | MultisetFingerprint;
+  /** information_schema's table type (BASE TABLE, SEQUENCE, SYSTEM VERSIONED). */
+  type?: string;
+  /** For a sequence or a system-versioned table: the whole table's fingerprint, history included (verify's). */
+  whole?: { n: string; x: string; s: string } | null;
 }
 
 export interface StateAccount {
@@ -96,7 +101,7 @@ const firstValue = (row: Row | undefined) => (row ? String(Object.values(row)[0]
 /** Every account's grants (secrets stripped) and a salted digest of its authentication. */
 export async function accountsOf(q: Queryable, salt: Buffer, exclude: readonly string[] = []): Promise<Record<string, StateAccount>> {
   const out: Record<string, StateAccount> = {};
-  for (const a of await q.query<{ user: string; host: string }>(stateSql.listAccounts())) {
+  for (const a of await q.query<{ user: string; host: string }>(inspect.listAccounts())) {
     const user = String(a.user);
     const host = String(a.host);
     if (exclude.includes(user)) continue;
@@ -104,8 +109,8 @@ export async function accountsOf(q: Queryable, salt: Buffer, exclude: readonly s
     const isRole = host === '';
     let grants: string[];
     try {
-      grants = (await q.query<Row>(isRole ? stateSql.showGrantsForRole(user) : stateSql.showGrants(user, host)))
-        .map((r) => stateSql.stripSecrets(firstValue(r)))
+      grants = (await q.query<Row>(isRole ? stateSql.showGrantsForRole(user) : inspect.showGrants(user, host)))
+        .map((r) => normaliseAccountQuotes(stateSql.stripSecrets(firstValue(r))))
         .sort();
     } catch (e) {
       grants = [`<grants not readable: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}>`];
@@ -113,7 +118,7 @@ export async function accountsOf(q: Queryable, salt: Buffer, exclude: readonly s
     let authDigest: string | null = null;
     if (!isRole) {
       try {
-        const [r] = await q.query<Row>(stateSql.showCreateUser(user, host));
+        const [r] = await q.query<Row>(inspect.showCreateUser(user, host));
         authDigest = (await scryptAsync(firstValue(r), salt, 16, SCRYPT)).toString('hex');
       } catch (e) {
         authDigest = `<not readable: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}>`;
@@ -141,7 +146,7 @@ export async function takeState(q: Queryable, o: TakeStateOptions): Promise<Reco
   const [facts] = await q.query<Row>(stateSql.serverFacts());
   const databases = await databasesInScope(q, o.databases);
   const tables: Record<string, StateTable> = {};
-  for (const t of await baseTables(q, databases)) {
+  for (const t of await dataTables(q, databases)) {
     o.progress?.(`fingerprinting ${t.database}.${t.name}`);
     const columns = (await q.query<Column>(inspect.listColumns(t.database, t.name))).map((c) => ({
       name: String(c.name),
@@ -153,7 +158,8 @@ export async function takeState(q: Queryable, o: TakeStateOptions): Promise<Reco
       ? await fingerprintKeyed(q, t.database, t.name, primaryKey, columns, o.chunkRows ?? 1000)
       : await fingerprintUnkeyed(q, t.database, t.name, columns);
     const rows = fingerprint.method === 'multiset' ? fingerprint.rows : fingerprint.chunks.reduce((s, c) => s + c.rows, 0);
-    tables[tableKey(t.database, t.name)] = { rows, checksum, columns, primaryKey, fingerprint };
+    const typed = t.type !== 'BASE TABLE' ? { type: t.type, whole: await rowsFingerprint(q, t.database, t.name, t.type) } : {};
+    tables[tableKey(t.database, t.name)] = { rows, checksum, columns, primaryKey, fingerprint, ...typed };
   }
   const t1 = Date.now();
   o.progress?.('reading every schema object');
@@ -216,6 +222,24 @@ async function tableDifferences(
   const columns = (await q.query<Column>(inspect.listColumns(db, t))).map((c) => ({ name: String(c.name), type: String(c.type) }));
   if (JSON.stringify(columns) !== JSON.stringify(e.columns))
     return { diffs: [{ ...where, kind: 'columns-differ', expected: e.columns, actual: columns }], decidedBy: 'fingerprints' };
+  if (e.whole && e.type) {
+    // A sequence's state or a system-versioned table's history: the whole table's fingerprint decides first.
+    const w = await rowsFingerprint(q, db, t, e.type);
+    if (!w || w.n !== e.whole.n || w.x !== e.whole.x || w.s !== e.whole.s) {
+      return {
+        diffs: [
+          {
+            ...where,
+            kind: 'rows-differ-history-included',
+            where: `whole ${e.type.toLowerCase()} table`,
+            expected: { rows: e.whole.n },
+            actual: { rows: w?.n ?? null },
+          },
+        ],
+        decidedBy: 'fingerprints',
+      };
+    }
+  }
   if (o.checksumFastPath && e.checksum !== null) {
     const c = await checksumOf(q, db, t);
     if (c !== null && c === e.checksum) return { diffs: [], decidedBy: 'checksum' };
@@ -276,7 +300,7 @@ export async function compareWithState(expected: RecordedState, q: Queryable, o:
   for (const d of expected.databases) if (!present.includes(d)) diffs.push({ database: d, object: '*', kind: 'database-missing' });
   if (expected.scope === 'all')
     for (const d of present) if (!expected.databases.includes(d)) diffs.push({ database: d, object: '*', kind: 'database-unexpected' });
-  const actualTables = new Set((await baseTables(q, dbs)).map((t) => tableKey(t.database, t.name)));
+  const actualTables = new Set((await dataTables(q, dbs)).map((t) => tableKey(t.database, t.name)));
   for (const k of actualTables) if (!expected.tables[k]) diffs.push({ ...split(k), kind: 'table-unexpected' });
   let byChecksum = 0;
   let byFingerprints = 0;
