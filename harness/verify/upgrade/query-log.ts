@@ -33,6 +33,9 @@ export function splitStatements(text: string): string[] {
   return out;
 }
 
+/** The lines a server writes at the top of its log files (and again after each restart). */
+const HEADER = /^\S*(mariadbd|mysqld)[^,]*, Version:|^Tcp port:|^Time\s+Id\s+Command/;
+
 const stripComments = (s: string) => s.replace(/^\s*\/\*[\s\S]*?\*\/\s*/, '').trim();
 
 export function parseSlowLog(text: string, source = 'slow log'): LoggedQuery[] {
@@ -55,7 +58,7 @@ export function parseSlowLog(text: string, source = 'slow log'): LoggedQuery[] {
       if (schema) db = schema[1] || undefined;
       continue;
     }
-    if (/^(\/usr\/\S+|\S+mariadbd|\S+mysqld), Version:|^Tcp port:|^Time\s+Id\s+Command/.test(line)) continue;
+    if (HEADER.test(line)) continue;
     body.push(line);
   }
   flush();
@@ -83,7 +86,7 @@ export function parseGeneralLog(text: string, source = 'general log'): LoggedQue
   for (const line of text.split(/\r?\n/)) {
     const m = entry.exec(line);
     if (m) { flush(); cur = { id: m[1]!, cmd: m[2]!, arg: m[3] ?? '' }; continue; }
-    if (/^(\/usr\/\S+|\S+mariadbd|\S+mysqld), Version:|^Tcp port:|^Time\s+Id\s+Command/.test(line)) continue;
+    if (HEADER.test(line)) continue;
     if (cur) cur.arg += '\n' + line;
   }
   flush();
