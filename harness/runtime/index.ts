@@ -16,6 +16,7 @@ export type { TopologySpec, PrimaryReplicasSpec, MultiSourceSpec, GaleraSpec, Re
 export { galeraState, waitGalera, isSynced } from './galera.js';
 export type { GaleraState } from './galera.js';
 export { oneShot } from './oneshot.js';
+export { probeOptions, type OptionVerdict, type ProbedOption } from './option-probe.js';
 export * from './gtid.js';
 export * as mysqlGtid from './gtid-mysql.js';
 export { GTID_ALGEBRA } from './gtid-algebra.js';

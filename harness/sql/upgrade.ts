@@ -27,9 +27,12 @@ export const triggers = (): Statement => ({ sql: `SELECT TRIGGER_SCHEMA AS db, T
 export const events = (): Statement => ({ sql: `SELECT EVENT_SCHEMA AS db, EVENT_NAME AS name, 'EVENT' AS type, EVENT_DEFINITION AS body,
   SQL_MODE AS sqlMode, COLLATION_CONNECTION AS collation FROM information_schema.EVENTS WHERE EVENT_SCHEMA NOT IN ${SYSTEM} ORDER BY 1, 2` });
 
-/** Accounts with their authentication plugin and whether they have a password (never the hash itself). */
-export const accounts = (): Statement => ({ sql: `SELECT User AS user, Host AS host, plugin,
-  (authentication_string = '' AND Password = '') AS noPassword, account_locked = 'Y' AS locked FROM mysql.user WHERE is_role = 'N'` });
+/** Accounts with their authentication plugin and whether they have a password (never the hash itself). MariaDB's
+ * mysql.global_priv: the upgrade rules are MariaDB version steps. */
+export const accounts = (): Statement => ({ sql: `SELECT User AS user, Host AS host, IFNULL(JSON_VALUE(Priv, '$.plugin'), '') AS plugin,
+  IFNULL(JSON_VALUE(Priv, '$.authentication_string'), '') = '' AS noPassword,
+  IFNULL(JSON_VALUE(Priv, '$.account_locked'), 0) IN ('1', 'true') AS locked
+  FROM mysql.global_priv WHERE IFNULL(JSON_VALUE(Priv, '$.is_role'), 'false') NOT IN ('1', 'true')` });
 
 export const globalVariables = (): Statement => ({ sql: 'SHOW GLOBAL VARIABLES' });
 export const version = (): Statement => ({ sql: 'SELECT VERSION() AS v' });
