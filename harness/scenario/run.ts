@@ -47,6 +47,8 @@ export interface RunOptions {
   keepArtifacts?: boolean;
   /** Kill the backup node in the middle of every backup: it must fail loudly, leave nothing restorable, and a retry must succeed. */
   faultDuringBackup?: boolean;
+  /** pre-upgrade: target version, queries, option file. */
+  upgrade?: DrillContext['options']['upgrade'];
 }
 
 /** Fills in defaults and refuses unknown or out-of-range parameters (bad input). */
@@ -131,7 +133,7 @@ export async function runScenario(def: ScenarioDefinition, o: RunOptions): Promi
       progress: o.progress,
     };
     ctx = { run: o.run, tctx, topo, store, workload, workloads, params, artifacts: [], faults: result.faults, checks: result.checks, vars: new Map(),
-      observations: result.observations, faultEnv, progress: o.progress, options: { faultDuringBackup: o.faultDuringBackup } };
+      observations: result.observations, faultEnv, progress: o.progress, options: { faultDuringBackup: o.faultDuringBackup, upgrade: o.upgrade } };
     const c = ctx;
     for (const ph of def.phases) await timed(ph.name, !!ph.recovery, ph.steps.map((s) => ({ name: s.name, run: () => s.run(c) })));
     for (const w of workloads.values()) if (w.isRunning) await w.stop();

@@ -58,3 +58,13 @@ export const showWarnings = (): Statement => ({ sql: 'SHOW WARNINGS' });
 export const explain = (query: string): Statement => ({ sql: `EXPLAIN ${query}` });
 export const begin = (): Statement => ({ sql: 'START TRANSACTION' });
 export const rollback = (): Statement => ({ sql: 'ROLLBACK' });
+
+// ---- rolling upgrade (MariaDB: the version steps firedrill upgrades) ----
+
+/** A slow shutdown before new binaries open the datadir (InnoDB purges and merges everything). */
+export const slowShutdown = (): Statement => ({ sql: 'SET GLOBAL innodb_fast_shutdown = 0' });
+/**
+ * A former primary about to replicate: its replica position becomes everything it wrote, so it asks its new source
+ * only for what comes after (MASTER_USE_GTID = slave_pos).
+ */
+export const adoptOwnPositionAsReplica = (): Statement => ({ sql: 'SET GLOBAL gtid_slave_pos = @@GLOBAL.gtid_binlog_pos' });

@@ -35,7 +35,9 @@ export function parseRuleSet(text: string, file: string): RuleSet {
 
 /** The rules of one version step (`mariadb-10.11-to-11.8.json` for mariadb-10.11 -> mariadb-11.8). */
 export function loadRuleSet(from: string, to: string, dir = RULES_DIR): RuleSet {
-  const file = join(dir, `${from}-to-${to.replace(/^[a-z]+-/, '')}.json`);
+  const family = (f: string) => f.replace(/-[^-]*$/, '');
+  // mariadb-10.11 -> mariadb-11.8: mariadb-10.11-to-11.8.json; across families the target keeps its family.
+  const file = join(dir, `${from}-to-${family(from) === family(to) ? to.slice(family(to).length + 1) : to}.json`);
   if (!existsSync(file)) {
     const have = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, '')) : [];
     throw new UsageError(`no upgrade rules for ${from} -> ${to} (have: ${have.join(', ') || 'none'}; add ${file})`);

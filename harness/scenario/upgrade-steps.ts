@@ -1,0 +1,206 @@
+/**
+ * Steps of the pre-upgrade drill: the incompatibility report before anything moves, query replay on both versions,
+ * the rolling upgrade under load (replicas upgraded in place, switchover, an old-version replica kept as the rollback
+ * target, the rollback exercised), and the one go/no-go verdict over every finding.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { waitUntil } from '../exec/index.js';
+import { attachReplica, replicaStates, waitCaughtUp } from '../runtime/replication.js';
+import { withFlavor } from '../runtime/topology.js';
+import { NodeDefinition, type StartedNode } from '../runtime/node.js';
+import { probeOptions } from '../runtime/option-probe.js';
+import { projectRoot } from '../runtime/paths.js';
+import { FLAVORS, UsageError, type FlavorId } from '../runtime/flavors.js';
+import { upgradeSql } from '../sql/index.js';
+import { check, compareData, ledgerCheck, presentLedgerIds } from '../verify/index.js';
+import {
+  goNoGo, incompatibilityReport, loadRuleSet, parseOptionFile, parseQueries, readInventory, replayQueries, serverOptions, type Finding, type LoggedQuery,
+} from '../verify/upgrade/index.js';
+import type { DrillContext, Step } from './types.js';
+import { ackedTotal, restoreOnto, step } from './steps.js';
+
+
+const FINDINGS = 'upgrade-findings';
+export const DEFAULT_UPGRADE_TARGET: FlavorId = 'mariadb-11.8';
+
+export const upgradeTarget = (ctx: DrillContext): FlavorId => ctx.options.upgrade?.to ?? DEFAULT_UPGRADE_TARGET;
+const findings = (ctx: DrillContext): Finding[] => {
+  let f = ctx.vars.get(FINDINGS) as Finding[] | undefined;
+  if (!f) { f = []; ctx.vars.set(FINDINGS, f); }
+  return f;
+};
+const currentPrimary = (ctx: DrillContext): StartedNode => ctx.topo.get((ctx.vars.get('current-primary') as string | undefined) ?? 'primary');
+
+/**
+ * Reads the old server (schema, routines, views, triggers, events, accounts, variables) and judges it against the
+ * rules of the version step and against a fresh server of the target version (sql_mode values, plugins, and the
+ * user's option file parsed by the target's own binary). Nothing moves.
+ */
+export const incompatibilityReportOf = (node: string): Step => step(`incompatibility report of ${node} for the target version`, async (ctx) => {
+  const n = ctx.topo.get(node);
+  const to = upgradeTarget(ctx);
+  const rules = loadRuleSet(n.adapter.flavor.id, to);
+  const target = await withFlavor(ctx.tctx, to);
+  const probe = await new NodeDefinition(target, { name: 'target-probe', server: { serverId: 900 } }).start();
+  try {
+    const cfgFile = ctx.options.upgrade?.serverConfig;
+    let config;
+    if (cfgFile) {
+      const options = serverOptions(parseOptionFile(cfgFile));
+      ctx.progress(`  asking ${to} about ${options.length} option(s) of ${cfgFile}`);
+      config = { options, verdicts: await probeOptions(ctx.run, target.image, FLAVORS[to].family, options) };
+    }
+    const old = await readInventory(n);
+    const f = await incompatibilityReport({ rules, old, target: probe, config });
+    findings(ctx).push(...f);
+    ctx.observations['incompatibility report'] = {
+      from: old.version, to, rules: rules.file, serverConfig: cfgFile ?? null, objectsRead: old.objects.length, identifiersRead: old.identifiers.length,
+      accountsRead: old.accounts.length, findings: f.length, blocking: f.filter((x) => x.severity === 'blocking').length,
+    };
+  } finally {
+    await probe.destroy();
+  }
+});
+
+/** The queries to replay: the user's file (slow log, general log or statements) or the drill's own sample. */
+function queriesFor(ctx: DrillContext): LoggedQuery[] {
+  const file = ctx.options.upgrade?.queriesFile ?? join(projectRoot, 'fixtures', 'pre-upgrade', 'sakila-queries.sql');
+  let text: string;
+  try { text = readFileSync(file, 'utf8'); } catch (e) { throw new UsageError(`--queries ${file}: ${(e as Error).message}`); }
+  return parseQueries(text, file.replace(/^.*\//, ''));
+}
+
+/** Replays the queries on an old-version node and an upgraded one holding the same data (both caught up). */
+export const replayOn = (oldNode: string, newNode: string): Step => step(`replay the queries on ${oldNode} and ${newNode}`, async (ctx) => {
+  const a = ctx.topo.get(oldNode); const b = ctx.topo.get(newNode);
+  const src = currentPrimary(ctx);
+  for (const n of [a, b]) if (n !== src) await waitCaughtUp(n, src, 300);
+  const queries = queriesFor(ctx);
+  const r = await replayQueries({ name: oldNode, connect: () => a.connect() }, { name: newNode, connect: () => b.connect() }, queries);
+  findings(ctx).push(...r.findings);
+  ctx.observations['query replay'] = {
+    sessions: r.sessions, queries: r.queries, replayed: r.replayed, skipped: r.skipped,
+    differences: r.comparisons.filter((c) => c.differences.length).map((c) => ({ sql: c.sql, differences: c.differences, digests: { old: c.old?.digest, new: c.new?.digest } })),
+    note: 'sessions run SET NAMES <charset> without a collation: mysql2 announces utf8mb4_unicode_ci in its handshake, which would pin the collation on both servers',
+  };
+});
+
+/**
+ * Upgrades a replica in place: replication stopped, slow shutdown, the container removed (the datadir volume
+ * stays), a container of the target version started on the same datadir, mariadb-upgrade, replication resumed.
+ */
+export const upgradeInPlace = (node: string): Step => step(`upgrade ${node} in place to the target version`, async (ctx) => {
+  const n = ctx.topo.get(node);
+  const to = upgradeTarget(ctx);
+  const t0 = Date.now();
+  await n.query(n.adapter.dialect.stopReplica());
+  await n.query(upgradeSql.slowShutdown());
+  await n.stop();
+  await n.remove();
+  const target = await withFlavor(ctx.tctx, to);
+  const up = await new NodeDefinition(target, { ...n.spec, datadirVolume: n.volume, skipBootstrap: true, server: { ...n.spec.server, skipReplicaStart: true } }).start();
+  const out = up.adapter.upgrade.length ? (await up.exec(up.adapter.upgrade, { timeoutMs: 30 * 60_000 })).stdout.trim().split('\n').slice(-2) : [];
+  await up.query(up.adapter.dialect.startReplica());
+  ctx.topo.add(up);
+  const caught = await waitCaughtUp(up, currentPrimary(ctx), 300);
+  const [v] = await up.query<{ v: string }>(up.adapter.dialect.version());
+  ctx.observations[`in-place upgrade ${node}`] = { from: n.adapter.flavor.id, to, version: v?.v, ms: Date.now() - t0, upgradeOutput: out, caughtUpInMs: caught.waitedMs };
+});
+
+/** The longest stretch without an acknowledged write that overlaps [from, to], and what failed meanwhile (ledger). */
+function writeWindow(ctx: DrillContext, from: number, to: number) {
+  const entries = ctx.workload.ledger.all();
+  const acks = entries.filter((e) => e.outcome === 'acked').map((e) => e.doneAt).sort((a, b) => a - b);
+  let gap = 0; let gapFrom = from; let gapTo = to;
+  for (let i = 1; i < acks.length; i++) {
+    const a = acks[i - 1]!; const b = acks[i]!;
+    if (b >= from && a <= to && b - a > gap) { gap = b - a; gapFrom = a; gapTo = b; }
+  }
+  const inWindow = entries.filter((e) => e.sentAt <= gapTo && e.doneAt >= gapFrom);
+  return { writeUnavailableMs: gap, fromIso: new Date(gapFrom).toISOString(), toIso: new Date(gapTo).toISOString(),
+    refused: inWindow.filter((e) => e.outcome === 'failed').length, indeterminate: inWindow.filter((e) => e.outcome === 'indeterminate').length };
+}
+
+/**
+ * Switches the primary role to `to`: the old primary is made read-only and the application stops writing to it;
+ * `to` catches up, stops replicating and becomes writable; the application writes to it; every other node
+ * (including the old primary, the rollback target) replicates from it. The write-unavailability window is measured
+ * from the ledger. A replication direction the servers refuse is a finding with the server's error, not a crash.
+ */
+export const switchover = (to: string, label: string): Step => step(`${label}: switch over to ${to}`, async (ctx) => {
+  const old = currentPrimary(ctx);
+  const nw = ctx.topo.get(to);
+  const d = nw.adapter.dialect;
+  const t0 = Date.now();
+  await old.query(old.adapter.dialect.setReadOnly(true));
+  await ctx.workload.stop();
+  await waitCaughtUp(nw, old, 120);
+  await nw.query(d.stopReplica());
+  await nw.query(d.resetReplicaAll());
+  await nw.query(d.setReadOnly(false));
+  ctx.workload.moveTo(nw);
+  const base = ackedTotal(ctx);
+  ctx.workload.start();
+  await waitUntil(async () => ackedTotal(ctx) - base, (k) => k > 0, { what: `a first acknowledged write on ${to}`, timeoutMs: 60_000, intervalMs: 20 });
+  const t1 = Date.now();
+  ctx.vars.set('current-primary', to);
+  const refused: Array<{ node: string; error: string }> = [];
+  for (const n of ctx.topo.all()) {
+    if (n === nw) continue;
+    try {
+      if (n === old) await n.query(upgradeSql.adoptOwnPositionAsReplica());
+      await attachReplica(n, nw, ctx.tctx.creds);
+      const st = await waitUntil(() => replicaStates(n), (s) => s.some((x) => (x.ioRunning === 'Yes' && x.sqlRunning === 'Yes') || !!x.lastIoError || !!x.lastSqlError),
+        { what: `${n.name} to replicate from ${to} (or report an error)`, timeoutMs: 60_000, intervalMs: 200 });
+      const bad = st.find((x) => x.lastIoError || x.lastSqlError);
+      if (bad) throw new Error(bad.lastIoError || bad.lastSqlError);
+      await waitCaughtUp(n, nw, 120);
+    } catch (e) {
+      refused.push({ node: n.name, error: (e as Error).message.split('\n')[0]! });
+    }
+  }
+  for (const r of refused) {
+    findings(ctx).push({ severity: 'warning', source: 'rolling-upgrade', kind: 'replication-refused', where: `${r.node} <- ${to}`,
+      message: `${label}: ${r.node} (${ctx.topo.get(r.node).adapter.flavor.id}) cannot replicate from ${to} (${nw.adapter.flavor.id}); the server said: ${r.error}`,
+      cite: 'the replica\'s own replication error (SHOW ALL SLAVES STATUS)' });
+  }
+  const w = writeWindow(ctx, t0, t1);
+  ctx.observations[`${label}`] = { from: old.name, to, fromFlavor: old.adapter.flavor.id, toFlavor: nw.adapter.flavor.id, switchMs: t1 - t0, ...w, replicasRefused: refused };
+  ctx.vars.set(`${label}-refused`, refused.map((r) => r.node));
+});
+
+/** Every node equals the current primary row for row and holds every acknowledged write of the ledger. */
+export const allEqualAndWhole = (label: string): Step => step(`${label}: every node equals the primary and holds the ledger`, async (ctx) => {
+  const p = currentPrimary(ctx);
+  await ctx.workload.stop();
+  const refused = new Set([...(ctx.vars.get('switchover-refused') as string[] ?? []), ...(ctx.vars.get('rollback-refused') as string[] ?? [])]);
+  for (const n of ctx.topo.all()) {
+    if (n === p || refused.has(n.name)) continue;
+    await waitCaughtUp(n, p, 300);
+    ctx.checks.push({ ...(await compareData(p, n)), name: `${label}-${n.name}-equals-${p.name}` });
+  }
+  for (const n of ctx.topo.all()) {
+    if (refused.has(n.name)) continue;
+    const c = ledgerCheck(`${label}-${n.name}-ledger`, ctx.workload.ledger, await presentLedgerIds(n, ctx.workload.db));
+    ctx.checks.push(c);
+    if (!c.valid) findings(ctx).push({ severity: 'blocking', source: 'rolling-upgrade', kind: 'data-lost', where: n.name,
+      message: `${label}: ${n.name} lacks acknowledged writes or holds writes the clients did not make`, evidence: c.details });
+  }
+  ctx.workload.start();
+});
+
+/** Restores the latest artifact onto the target version (the drill's --to), upgrades and verifies it. */
+export const restoreOntoTarget = (as: string): Step => step(`restore the latest artifact onto the target version as ${as}, upgrade, verify`, async (ctx) => {
+  await restoreOnto(as, upgradeTarget(ctx)).run(ctx);
+});
+
+/** The one go/no-go verdict: every finding with its severity; the drill fails when one blocks. */
+export const goNoGoVerdict = (): Step => step('go / no-go', async (ctx) => {
+  const g = goNoGo(findings(ctx));
+  ctx.observations['go/no-go'] = g;
+  ctx.checks.push(check('pre-upgrade-no-blocking-finding', g.findings.filter((f) => f.severity === 'blocking').map((f) => ({
+    database: '*', object: f.where, kind: `${f.source}:${f.kind}`, actual: f.message,
+  })), { verdict: g.verdict, blocking: g.blocking, warnings: g.warnings, info: g.info }));
+});
+
