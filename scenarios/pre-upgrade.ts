@@ -10,7 +10,7 @@
 import {
   sakilaPlusBulk,
   allEqualAndWhole, catchUpFromSources, converge, defineScenario, goNoGoVerdict, incompatibilityReportOf, ledgerHolds, logicalBackupOf, phase,
-  physicalBackup, primaryReplicas, replayOn, restoreOntoTarget, switchover, underLoad, upgradeInPlace,
+  physicalBackup, primaryReplicas, replayOn, restoreOntoTarget, stopWorkload, switchover, underLoad, upgradeInPlace,
 } from '../harness/scenario/index.js';
 
 export default defineScenario({
@@ -28,7 +28,7 @@ export default defineScenario({
     phase('query-replay', [replayOn('backup-replica', 'upgraded-physical')]),
     phase('rolling-upgrade', [upgradeInPlace('replica-1'), underLoad(100), switchover('replica-1', 'switchover'), underLoad(100), allEqualAndWhole('after-switchover')]),
     phase('rollback', [switchover('primary', 'rollback'), underLoad(100), allEqualAndWhole('after-rollback')]),
-    phase('verify', [converge(['upgraded-physical', 'upgraded-logical']), ledgerHolds('upgraded-physical'), ledgerHolds('upgraded-logical')]),
+    phase('verify', [stopWorkload(), converge(['upgraded-physical', 'upgraded-logical']), ledgerHolds('upgraded-physical'), ledgerHolds('upgraded-logical')]),
     phase('go-no-go', [goNoGoVerdict()]),
   ],
   rpoNode: 'upgraded-physical',

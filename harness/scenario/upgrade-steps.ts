@@ -132,6 +132,15 @@ export const switchover = (to: string, label: string): Step => step(`${label}: s
   const old = currentPrimary(ctx);
   const nw = ctx.topo.get(to);
   const d = nw.adapter.dialect;
+  const behind = Object.entries(Object.fromEntries(['switchover', 'rollback'].map((l) => [l, ctx.vars.get(`${l}-refused`) as string[] | undefined])))
+    .some(([, names]) => names?.includes(to));
+  if (behind) {
+    // The target never replicated (the servers refused that direction): switching to it would lose writes.
+    findings(ctx).push({ severity: 'warning', source: 'rolling-upgrade', kind: 'no-rollback-path', where: `${old.name} -> ${to}`,
+      message: `${label}: not attempted: ${to} (${nw.adapter.flavor.id}) does not replicate from ${old.name} (${old.adapter.flavor.id}), so it is no rollback target; the way back is a restore of the last backup taken on the old version` });
+    ctx.observations[label] = { from: old.name, to, attempted: false, reason: `${to} does not replicate from ${old.name}` };
+    return;
+  }
   const t0 = Date.now();
   await old.query(old.adapter.dialect.setReadOnly(true));
   await ctx.workload.stop();
@@ -166,6 +175,9 @@ export const switchover = (to: string, label: string): Step => step(`${label}: s
       cite: 'the replica\'s own replication error (SHOW ALL SLAVES STATUS)' });
   }
   const w = writeWindow(ctx, t0, t1);
+  findings(ctx).push({ severity: 'info', source: 'rolling-upgrade', kind: `${label}-window`, where: `${old.name} (${old.adapter.flavor.id}) -> ${to} (${nw.adapter.flavor.id})`,
+    message: `${label}: writes unavailable for ${w.writeUnavailableMs} ms (longest stretch without an acknowledged write, from the ledger: ${w.fromIso} -> ${w.toIso}); ${w.refused} write(s) refused, ${w.indeterminate} indeterminate; switch took ${t1 - t0} ms`,
+    evidence: { ...w, switchMs: t1 - t0 } });
   ctx.observations[`${label}`] = { from: old.name, to, fromFlavor: old.adapter.flavor.id, toFlavor: nw.adapter.flavor.id, switchMs: t1 - t0, ...w, replicasRefused: refused };
   ctx.vars.set(`${label}-refused`, refused.map((r) => r.node));
 });
@@ -187,7 +199,10 @@ export const allEqualAndWhole = (label: string): Step => step(`${label}: every n
     if (!c.valid) findings(ctx).push({ severity: 'blocking', source: 'rolling-upgrade', kind: 'data-lost', where: n.name,
       message: `${label}: ${n.name} lacks acknowledged writes or holds writes the clients did not make`, evidence: c.details });
   }
+  // The application writes again before anything else is measured (a switchover's window must not include this pause).
+  const base = ackedTotal(ctx);
   ctx.workload.start();
+  await waitUntil(async () => ackedTotal(ctx) - base, (k) => k >= 20, { what: `20 acknowledged writes on ${p.name} after the comparison`, timeoutMs: 60_000, intervalMs: 20 });
 });
 
 /** Restores the latest artifact onto the target version (the drill's --to), upgrades and verifies it. */
