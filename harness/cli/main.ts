@@ -5,14 +5,14 @@ import {
   cleanDeadRuns, DEFAULT_FLAVOR, familyOfVersion, GTID_ALGEBRA, engineVersion, flavor as flavorById, FLAVORS, imageExists, loadConfig, planImage,
   resolveImage, RunContext, sakilaDir, UsageError, type FlavorId,
 } from '../runtime/index.js';
-import { DEFAULT_UPGRADE_TARGET, findScenario, loadScenarios, resolveParams, runScenario, SUITES, type DrillResult, type UpgradeOptions } from '../scenario/index.js';
-import { goNoGoMarkdown, loadRuleSet, parseQueries, type GoNoGo } from '../verify/upgrade/index.js';
+import { findScenario, loadScenarios, resolveParams, runScenario, SUITES, type DrillResult, type UpgradeOptions } from '../scenario/index.js';
+import { cmdPreUpgrade } from './pre-upgrade.js';
 import { consoleSummary } from '../report/index.js';
 import { compareServers, gtidPositionsEqual, type CheckResult, type Queryable } from '../verify/index.js';
 import { dialectFor, inspect, type Statement } from '../sql/index.js';
 import { dsnLabel, parseDsn, type Dsn } from './dsn.js';
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve as resolvePath } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 
 const HELP: Record<string, string> = {
   main: `firedrill: restore drills and chaos tests for MySQL and MariaDB
@@ -54,24 +54,6 @@ Compares every schema object and every table's data (CHECKSUM TABLE plus chunked
 differing rows; tables without a primary key are compared as multisets of rows). --gtid also compares GTID positions.
 Default scope: every database except the system ones. Exit 0 equal, 1 different, 2 error.
 Tip: put passwords in the environment and refer to them as \${VAR} inside the DSN to keep them off argv.`,
-  'pre-upgrade': `usage: firedrill pre-upgrade --from F --to G [--queries FILE] [--server-config my.cnf] [--dataset D] [--param k=v]... [--keep-artifacts] [--json]
-
-Runs the pre-upgrade drill from version F (default mariadb-10.11) to G (default mariadb-11.8):
-  1. incompatibility report before anything moves: schema, routines, views, triggers, events, accounts, variables
-     and the option file against fixtures/upgrade-rules/<F>-to-<G>.json (each rule cites its release notes) and
-     against the target server's own answers (options it refuses or ignores, sql_mode values, plugins);
-  2. the physical and logical backups restored onto G (mariadb-upgrade), replicating from F;
-  3. query replay on F and G holding the same data: results, errors, warnings, median time, EXPLAIN;
-  4. rolling upgrade under load: a replica upgraded in place, switchover to it, F replicas kept as the rollback
-     target, rollback exercised; write-unavailability windows measured from the ledger; 0 acknowledged writes lost;
-  5. go/no-go: every finding with its severity in result.json and summary.md.
-  --queries FILE        the team's queries: a slow query log, a general query log, or a file of SQL statements
-                        (default: a sample over Sakila). Reads run 3 times per side; writes run in a transaction
-                        that is rolled back; DDL is not replayed.
-  --server-config FILE  the my.cnf the servers run with: each option is judged by G's own binary (refused: blocking;
-                        ignored: warning naming the option, the file and the line)
-  --dataset D           sakila (the only dataset of this build; others arrive with issue 9)
-Exit: 0 go, 1 no-go (a blocking finding or a failed check), 2 could not run.`,
   images: 'usage: firedrill images [--flavor F]\n\nBuilds missing images (debootstrap + docker import + docker/<dir>/Dockerfile). Nothing is rebuilt if an image with the same inputs exists.',
   doctor: 'usage: firedrill doctor\n\nReports the Docker engine, the images per flavor, and the Sakila dataset, with the fix for what is missing. Exit 0 when all is there, 2 otherwise.',
   clean: 'usage: firedrill clean [--all]\n\nRemoves containers, volumes and networks of runs whose process is gone (--all: of every run).',
@@ -81,7 +63,7 @@ const out = (s: string) => process.stdout.write(s + '\n');
 const err = (s: string) => process.stderr.write(s + '\n');
 
 /** Parses options; a parse error is bad input (one line, exit 2). */
-function parse<T>(fn: () => T): T {
+export function parse<T>(fn: () => T): T {
   try {
     return fn();
   } catch (e) {
@@ -89,7 +71,7 @@ function parse<T>(fn: () => T): T {
   }
 }
 
-function parseParams(list: string[] | undefined): Record<string, number> {
+export function parseParams(list: string[] | undefined): Record<string, number> {
   const p: Record<string, number> = {};
   for (const kv of list ?? []) {
     const m = /^(\w+)=(-?\d+(?:\.\d+)?)$/.exec(kv);
@@ -100,9 +82,9 @@ function parseParams(list: string[] | undefined): Record<string, number> {
 }
 
 /** Runs one drill with its own run context, torn down in finally and on SIGINT/SIGTERM. */
-interface DrillFlags { keepArtifacts: boolean; faultDuringBackup: boolean; upgrade?: UpgradeOptions }
+export interface DrillFlags { keepArtifacts: boolean; faultDuringBackup: boolean; upgrade?: UpgradeOptions }
 
-async function drill(id: string, flavorId: FlavorId, params: Record<string, number>, flags: DrillFlags): Promise<DrillResult> {
+export async function drill(id: string, flavorId: FlavorId, params: Record<string, number>, flags: DrillFlags): Promise<DrillResult> {
   const def = await findScenario(id);
   resolveParams(def, params); // bad input is refused before anything starts
   if (!def.flavors.includes(flavorId)) throw new UsageError(`scenario ${def.id} does not run on ${flavorId} (supported: ${def.flavors.join(', ')})`);
@@ -285,31 +267,6 @@ async function cmdClean(args: string[]): Promise<number> {
   for (const r of removed) out(`removed run ${r.runId}: ${r.removed.join(', ')}`);
   out(removed.length ? `cleaned ${removed.length} run(s)` : 'nothing to clean');
   return 0;
-}
-
-async function cmdPreUpgrade(args: string[]): Promise<number> {
-  const { values } = parse(() => parseArgs({ args, strict: true, options: {
-    from: { type: 'string' }, to: { type: 'string' }, queries: { type: 'string' }, 'server-config': { type: 'string' }, dataset: { type: 'string' },
-    param: { type: 'string', multiple: true }, 'keep-artifacts': { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean' } } }));
-  if (values.help) { out(HELP['pre-upgrade']!); return 0; }
-  const from = flavorById(values.from ?? 'mariadb-10.11').id;
-  const to = flavorById(values.to ?? DEFAULT_UPGRADE_TARGET).id;
-  if (from === to) throw new UsageError(`--from and --to are the same version (${from})`);
-  loadRuleSet(from, to); // no rules for this version step: bad input, before anything starts
-  for (const [opt, file] of [['--queries', values.queries], ['--server-config', values['server-config']]] as const) {
-    if (file && !existsSync(file)) throw new UsageError(`${opt} ${file}: no such file`);
-  }
-  if (values.queries) parseQueries(readFileSync(values.queries, 'utf8'), values.queries).length || (() => { throw new UsageError(`--queries ${values.queries}: no statement found`); })();
-  if (values.dataset && values.dataset !== 'sakila') throw new UsageError(`--dataset ${values.dataset}: this build loads Sakila only (own datasets arrive with issue 9)`);
-  const upgrade = { to, queriesFile: values.queries ? resolvePath(values.queries) : undefined, serverConfig: values['server-config'] ? resolvePath(values['server-config']) : undefined, dataset: values.dataset };
-  const r = await drill('pre-upgrade', from, parseParams(values.param), { keepArtifacts: !!values['keep-artifacts'], faultDuringBackup: false, upgrade });
-  if (values.json) out(JSON.stringify(r, null, 2));
-  else {
-    out(consoleSummary(r));
-    const g = r.observations['go/no-go'] as GoNoGo | undefined;
-    if (g) out(goNoGoMarkdown(g, `Pre-upgrade ${from} -> ${to}`));
-  }
-  return r.verdict === 'pass' ? 0 : 1;
 }
 
 const COMMANDS: Record<string, (a: string[]) => Promise<number>> = {
