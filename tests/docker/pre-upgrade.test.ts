@@ -85,7 +85,7 @@ describe('query replay on both versions', () => {
   it('10.11 -> 11.8: the collation-dependent results change (blocking, with digests and the first differing row); a missing index is slow', async () => {
     await upgraded.query({ sql: 'ALTER TABLE shop.events DROP INDEX k' }); // planted: the index is missing on the new side
     try {
-      const r = await replayQueries(side(old), side(upgraded), queries, { runs: 3 });
+      const r = await replayQueries(side(old), side(upgraded), queries);
       const by = (kind: string) => r.findings.filter((f) => f.kind === kind);
       expect(by('result').map((f) => f.where)).toEqual([
         "queries.sql: SELECT COUNT(DISTINCT x) AS spellings FROM (SELECT 'Straße' AS x UNION ALL SELECT 'Strasse') t",

@@ -16,9 +16,13 @@ import { isRead, isTransactionalWrite, type LoggedQuery } from './query-log.js';
 export interface ReplaySide { name: string; connect(): Promise<mysql.Connection> }
 
 export interface ReplayOptions {
-  /** Runs of each read per side; the median time is compared (default 3). */
+  /** Timed runs of each read per side, after one warm-up run, alternating sides; the medians are compared (default 5). */
   runs?: number;
-  /** A read is slower when its new median exceeds the old one by this factor AND by `slowMinMs` (defaults 2 and 20 ms). */
+  /**
+   * A read is slower when its new median exceeds the old one by this factor AND by `slowMinMs` (defaults 2 and
+   * 25 ms), and even its fastest new run is slower than the slowest old one (noise on a shared machine moves single
+   * runs, rarely all of them).
+   */
   slowFactor?: number;
   slowMinMs?: number;
   /** Character set the sessions name (default utf8mb4). */
@@ -108,18 +112,28 @@ async function runOnce(s: Session, q: LoggedQuery, write: boolean, timeout: numb
   }
 }
 
-async function measure(s: Session, q: LoggedQuery, write: boolean, runs: number, timeout: number): Promise<Outcome> {
-  const times: number[] = [];
-  let first: Omit<Outcome, 'medianMs' | 'timesMs'> | undefined;
-  for (let i = 0; i < (write ? 1 : runs); i++) {
-    const { out, ms } = await runOnce(s, q, write, timeout);
-    times.push(ms);
-    first ??= out;
+function outcome(q: LoggedQuery, first: Omit<Outcome, 'medianMs' | 'timesMs'>, times: number[]): Outcome {
+  const rows = ordersRows(q.sql) ? first.rows : [...first.rows].sort();
+  const digest = first.ok ? sha(JSON.stringify([first.columns, rows, first.affectedRows ?? null])) : sha(`error ${first.errno}`);
+  return { ...first, rows, digest, medianMs: median(times), timesMs: times };
+}
+
+/**
+ * Runs a statement on both sides. A read runs once on each side to warm caches (not timed), then `runs` times,
+ * alternating sides so that load on the machine falls on both alike; a write runs once, rolled back.
+ */
+async function measurePair(a: Session, b: Session, q: LoggedQuery, write: boolean, runs: number, timeout: number): Promise<[Outcome, Outcome]> {
+  if (write) {
+    const x = await runOnce(a, q, true, timeout); const y = await runOnce(b, q, true, timeout);
+    return [outcome(q, x.out, [x.ms]), outcome(q, y.out, [y.ms])];
   }
-  const f = first!;
-  const rows = ordersRows(q.sql) ? f.rows : [...f.rows].sort();
-  const digest = f.ok ? sha(JSON.stringify([f.columns, rows, f.affectedRows ?? null])) : sha(`error ${f.errno}`);
-  return { ...f, rows, digest, medianMs: median(times), timesMs: times };
+  const fa = await runOnce(a, q, false, timeout); const fb = await runOnce(b, q, false, timeout);
+  const ta: number[] = []; const tb: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    ta.push((await runOnce(a, q, false, timeout)).ms);
+    tb.push((await runOnce(b, q, false, timeout)).ms);
+  }
+  return [outcome(q, fa.out, ta), outcome(q, fb.out, tb)];
 }
 
 function firstDifferingRow(a: string[], b: string[]): { index: number; old: string | null; new: string | null } | undefined {
@@ -139,7 +153,7 @@ const short = (sql: string) => (sql.length > 160 ? `${sql.slice(0, 157)}...` : s
 
 /** Replays the queries on both sides and returns every difference as a finding (never stops at the first). */
 export async function replayQueries(oldSide: ReplaySide, newSide: ReplaySide, queries: readonly LoggedQuery[], opts: ReplayOptions = {}): Promise<ReplayReport> {
-  const o = { runs: 3, slowFactor: 2, slowMinMs: 20, charset: 'utf8mb4', queryTimeoutMs: 60_000, ...opts };
+  const o = { runs: 5, slowFactor: 2, slowMinMs: 25, charset: 'utf8mb4', queryTimeoutMs: 60_000, ...opts };
   const a = await openSession(oldSide, o);
   const b = await openSession(newSide, o).catch(async (e) => { await a.conn.end().catch(() => undefined); throw e; });
   const report: ReplayReport = {
@@ -153,8 +167,7 @@ export async function replayQueries(oldSide: ReplaySide, newSide: ReplaySide, qu
         report.skipped.push({ sql: short(q.sql), why: 'not a read and not a DML write a transaction can undo (DDL, SET, administration)' });
         continue;
       }
-      const before = await measure(a, q, !read, o.runs, o.queryTimeoutMs);
-      const after = await measure(b, q, !read, o.runs, o.queryTimeoutMs);
+      const [before, after] = await measurePair(a, b, q, !read, o.runs, o.queryTimeoutMs);
       report.replayed++;
       const cmp: QueryComparison = { sql: q.sql, db: q.db, kind: read ? 'read' : 'write', old: before, new: after, differences: [] };
       const base = { source: 'replay' as const, where: `${q.source}: ${short(q.sql)}` };
@@ -178,13 +191,14 @@ export async function replayQueries(oldSide: ReplaySide, newSide: ReplaySide, qu
           message: `warnings change: [${before.warnings.join('; ') || 'none'}] -> [${after.warnings.join('; ') || 'none'}]`, evidence: { query: q.sql, digests } });
       }
       if (read && before.ok && after.ok) {
-        const slower = after.medianMs > before.medianMs * o.slowFactor && after.medianMs - before.medianMs > o.slowMinMs;
+        const slower = after.medianMs > before.medianMs * o.slowFactor && after.medianMs - before.medianMs > o.slowMinMs
+          && Math.min(...after.timesMs) > Math.max(...before.timesMs);
         const planOld = await explainRows(a, q.sql); const planNew = await explainRows(b, q.sql);
         const planChanged = JSON.stringify(planOld) !== JSON.stringify(planNew);
         if (slower) {
           cmp.differences.push('time');
           report.findings.push({ ...base, severity: 'warning', kind: 'time',
-            message: `slower: median ${before.medianMs.toFixed(1)} ms -> ${after.medianMs.toFixed(1)} ms over ${o.runs} runs (threshold x${o.slowFactor} and +${o.slowMinMs} ms)${planChanged ? `; plan ${JSON.stringify(planOld)} -> ${JSON.stringify(planNew)}` : ''}`,
+            message: `slower: median ${before.medianMs.toFixed(1)} ms -> ${after.medianMs.toFixed(1)} ms over ${o.runs} runs each (threshold: median x${o.slowFactor} and +${o.slowMinMs} ms, every new run slower than every old one)${planChanged ? `; plan ${JSON.stringify(planOld)} -> ${JSON.stringify(planNew)}` : ''}`,
             evidence: { query: q.sql, timesMs: { old: before.timesMs, new: after.timesMs }, plan: { old: planOld, new: planNew } } });
         } else if (planChanged) {
           cmp.differences.push('plan');
