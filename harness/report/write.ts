@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { DrillResult } from '../scenario/index.js';
+import type { DrillResult } from './result.js';
 import type { Ledger } from '../workload/index.js';
 import { goNoGoMarkdown, type GoNoGo } from '../verify/upgrade/index.js';
 

@@ -8,10 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ExecError } from '../exec/index.js';
 import { docker } from './docker.js';
-import type { Family } from './flavors.js';
+import type { Family } from '../core/index.js';
 import type { RunContext } from './run-context.js';
 
-export interface ProbedOption { name: string; value?: string }
+export interface ProbedOption {
+  name: string;
+  value?: string;
+}
 export type OptionVerdict = { name: string; verdict: 'refused' | 'ignored' | 'deprecated'; message: string };
 
 /** How each family's server binary checks a configuration without starting. */
@@ -49,7 +52,12 @@ async function parseOnce(run: RunContext, image: string, family: Family, options
  * The server's verdict on every option: refused options are found one per pass (the server stops at the first)
  * and left out of the next pass; removed and deprecated ones are named in its warnings.
  */
-export async function probeOptions(run: RunContext, image: string, family: Family, options: readonly ProbedOption[]): Promise<OptionVerdict[]> {
+export async function probeOptions(
+  run: RunContext,
+  image: string,
+  family: Family,
+  options: readonly ProbedOption[],
+): Promise<OptionVerdict[]> {
   let left = [...options];
   const out: OptionVerdict[] = [];
   for (let pass = 0; pass <= options.length; pass++) {
@@ -57,7 +65,11 @@ export async function probeOptions(run: RunContext, image: string, family: Famil
     const unknown = UNKNOWN.exec(said);
     if (unknown) {
       const name = norm(unknown[1]!);
-      const line = said.split('\n').find((l) => UNKNOWN.test(l))?.trim() ?? unknown[0];
+      const line =
+        said
+          .split('\n')
+          .find((l) => UNKNOWN.test(l))
+          ?.trim() ?? unknown[0];
       out.push({ name, verdict: 'refused', message: line.replace(/^\S+\s+\S+\s+\d+\s+/, '') });
       const before = left.length;
       left = left.filter((o) => norm(o.name) !== name);

@@ -4,9 +4,26 @@
 // by a missing index, and finds no difference between identical servers.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NodeDefinition, openTopologyContext, probeOptions, projectRoot, RunContext, withFlavor, type StartedNode, type TopologyContext } from '../../harness/runtime/index.js';
 import {
-  goNoGo, incompatibilityReport, loadRuleSet, parseOptionFile, parseQueries, readInventory, replayQueries, serverOptions, type Finding,
+  NodeDefinition,
+  openTopologyContext,
+  probeOptions,
+  projectRoot,
+  RunContext,
+  withFlavor,
+  type StartedNode,
+  type TopologyContext,
+} from '../../harness/runtime/index.js';
+import {
+  goNoGo,
+  incompatibilityReport,
+  loadRuleSet,
+  parseOptionFile,
+  parseQueries,
+  readInventory,
+  replayQueries,
+  serverOptions,
+  type Finding,
 } from '../../harness/verify/upgrade/index.js';
 import { readFileSync } from 'node:fs';
 import { quiet } from './helpers.js';
@@ -35,23 +52,32 @@ beforeAll(async () => {
   for (const n of [old, twin, upgraded]) await n.loadSqlFile(fixture('shop.sql'));
   await old.loadSqlFile(fixture('planted-10.11.sql'));
 });
-afterAll(async () => { await run?.teardown(); });
+afterAll(async () => {
+  await run?.teardown();
+});
 
 describe('incompatibility report, 10.11 -> 11.8', () => {
   it('finds each planted problem, with the object and the line; the option file is judged by the 11.8 server itself', async () => {
     const options = serverOptions(parseOptionFile(fixture('planted-my.cnf')));
     const verdicts = await probeOptions(run, newCtx.image, 'mariadb', options);
-    expect(verdicts.map((v) => [v.name, v.verdict])).toEqual(expect.arrayContaining([['old_alter_table', 'refused'], ['innodb_defragment', 'ignored']]));
+    expect(verdicts.map((v) => [v.name, v.verdict])).toEqual(
+      expect.arrayContaining([
+        ['old_alter_table', 'refused'],
+        ['innodb_defragment', 'ignored'],
+      ]),
+    );
     const f = await incompatibilityReport({ rules, old: await readInventory(old), target: upgraded, config: { options, verdicts } });
     const got = serious(f).map((x) => [x.severity, x.kind, x.where.replace(/^.*\//, '')]);
-    expect(got).toEqual(expect.arrayContaining([
-      ['warning', 'option-ignored', 'planted-my.cnf:4'],
-      ['blocking', 'option-refused', 'planted-my.cnf:5'],
-      ['warning', 'default-collation-uca1400', 'shop.same_city:2'],
-      ['warning', 'reserved-words-11.8', 'shop.docs.vector'],
-      ['blocking', 'reserved-words-11.8', 'shop.nearest:2'],
-      ['warning', 'auth-tls-by-default', "'reporting'@'%'"],
-    ]));
+    expect(got).toEqual(
+      expect.arrayContaining([
+        ['warning', 'option-ignored', 'planted-my.cnf:4'],
+        ['blocking', 'option-refused', 'planted-my.cnf:5'],
+        ['warning', 'default-collation-uca1400', 'shop.same_city:2'],
+        ['warning', 'reserved-words-11.8', 'shop.docs.vector'],
+        ['blocking', 'reserved-words-11.8', 'shop.nearest:2'],
+        ['warning', 'auth-tls-by-default', "'reporting'@'%'"],
+      ]),
+    );
     expect(got).toHaveLength(7); // the two CONVERTs of same_city are on the same line: one finding each
     const ignored = f.find((x) => x.kind === 'option-ignored')!;
     expect(ignored.message).toMatch(/innodb_defragment in .*planted-my\.cnf \(line 4\)/);
@@ -68,7 +94,7 @@ describe('incompatibility report, 10.11 -> 11.8', () => {
 describe('query replay on both versions', () => {
   const queries = parseQueries(readFileSync(fixture('queries.sql'), 'utf8'), 'queries.sql');
 
-  it('sessions run with each server\'s own default collation (the driver does not pin it)', async () => {
+  it("sessions run with each server's own default collation (the driver does not pin it)", async () => {
     const r = await replayQueries(side(old), side(twin), queries.slice(0, 1), { runs: 1 });
     expect(r.sessions['old']!.collation).toBe('utf8mb4_general_ci');
     const r2 = await replayQueries(side(old), side(upgraded), queries.slice(0, 1), { runs: 1 });

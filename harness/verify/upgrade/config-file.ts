@@ -6,12 +6,20 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
-export interface ConfigOption { file: string; line: number; group: string; name: string; raw: string; value?: string; loose: boolean }
+export interface ConfigOption {
+  file: string;
+  line: number;
+  group: string;
+  name: string;
+  raw: string;
+  value?: string;
+  loose: boolean;
+}
 
 /** Groups a MariaDB server reads (mariadbd and its aliases, and the version-suffixed ones). */
-export const SERVER_GROUPS = /^(mysqld|mariadbd|server|mariadb|galera|mysqld-\d.*|mariadb-\d.*|mariadbd-\d.*)$/i;
+const SERVER_GROUPS = /^(mysqld|mariadbd|server|mariadb|galera|mysqld-\d.*|mariadb-\d.*|mariadbd-\d.*)$/i;
 
-export const normalise = (name: string) => name.trim().toLowerCase().replace(/-/g, '_');
+const normalise = (name: string) => name.trim().toLowerCase().replace(/-/g, '_');
 
 export function parseOptionFile(path: string, seen = new Set<string>()): ConfigOption[] {
   const file = resolve(path);
@@ -19,26 +27,34 @@ export function parseOptionFile(path: string, seen = new Set<string>()): ConfigO
   seen.add(file);
   const out: ConfigOption[] = [];
   let group = '';
-  readFileSync(file, 'utf8').split(/\r?\n/).forEach((text, i) => {
-    const line = text.trim();
-    if (!line || line.startsWith('#') || line.startsWith(';')) return;
-    const inc = /^!include(dir)?\s+(.+)$/.exec(line);
-    if (inc) {
-      const target = resolve(dirname(file), inc[2]!.trim());
-      if (inc[1]) {
-        for (const f of readdirSync(target).filter((n) => n.endsWith('.cnf')).sort()) out.push(...parseOptionFile(join(target, f), seen));
-      } else out.push(...parseOptionFile(target, seen));
-      return;
-    }
-    const g = /^\[(.+)\]$/.exec(line);
-    if (g) { group = g[1]!.trim(); return; }
-    const m = /^([^=\s#]+)\s*(?:=\s*(.*?))?\s*(?:#.*)?$/.exec(line);
-    if (!m) return;
-    let name = normalise(m[1]!);
-    const loose = name.startsWith('loose_');
-    if (loose) name = name.slice(6);
-    out.push({ file, line: i + 1, group, name, raw: line, value: m[2], loose });
-  });
+  readFileSync(file, 'utf8')
+    .split(/\r?\n/)
+    .forEach((text, i) => {
+      const line = text.trim();
+      if (!line || line.startsWith('#') || line.startsWith(';')) return;
+      const inc = /^!include(dir)?\s+(.+)$/.exec(line);
+      if (inc) {
+        const target = resolve(dirname(file), inc[2]!.trim());
+        if (inc[1]) {
+          for (const f of readdirSync(target)
+            .filter((n) => n.endsWith('.cnf'))
+            .sort())
+            out.push(...parseOptionFile(join(target, f), seen));
+        } else out.push(...parseOptionFile(target, seen));
+        return;
+      }
+      const g = /^\[(.+)\]$/.exec(line);
+      if (g) {
+        group = g[1]!.trim();
+        return;
+      }
+      const m = /^([^=\s#]+)\s*(?:=\s*(.*?))?\s*(?:#.*)?$/.exec(line);
+      if (!m) return;
+      let name = normalise(m[1]!);
+      const loose = name.startsWith('loose_');
+      if (loose) name = name.slice(6);
+      out.push({ file, line: i + 1, group, name, raw: line, value: m[2], loose });
+    });
   return out;
 }
 

@@ -21,8 +21,9 @@ export interface IncompatInput {
 
 /** Blanks string literals, quoted identifiers and comments (same length, newlines kept) so words are found only in code. */
 export function codeOnly(sql: string): string {
-  return sql.replace(/'(?:[^'\\]|\\.|'')*'|"(?:[^"\\]|\\.|"")*"|`(?:[^`]|``)*`|\/\*[\s\S]*?\*\/|(?:--\s|#)[^\n]*/g,
-    (m) => m.replace(/[^\n]/g, ' '));
+  return sql.replace(/'(?:[^'\\]|\\.|'')*'|"(?:[^"\\]|\\.|"")*"|`(?:[^`]|``)*`|\/\*[\s\S]*?\*\/|(?:--\s|#)[^\n]*/g, (m) =>
+    m.replace(/[^\n]/g, ' '),
+  );
 }
 
 /** 1-based line of an offset in a text. */
@@ -43,10 +44,19 @@ function optionFindings(input: IncompatInput): Finding[] {
     const effect = said?.verdict ?? rule?.effect;
     if (!effect) continue;
     const severity = effect === 'refused' ? (o.loose ? 'warning' : 'blocking') : effect === 'ignored' ? 'warning' : 'info';
-    const what = effect === 'refused' ? (o.loose ? 'is unknown to the target server (loose-: it only warns)' : 'is refused by the target server: it will not start')
-      : effect === 'ignored' ? 'is ignored by the target server (accepted, does nothing)' : 'is deprecated on the target server';
+    const what =
+      effect === 'refused'
+        ? o.loose
+          ? 'is unknown to the target server (loose-: it only warns)'
+          : 'is refused by the target server: it will not start'
+        : effect === 'ignored'
+          ? 'is ignored by the target server (accepted, does nothing)'
+          : 'is deprecated on the target server';
     out.push({
-      severity, source: 'incompatibility', kind: `option-${effect}`, where: at(o),
+      severity,
+      source: 'incompatibility',
+      kind: `option-${effect}`,
+      where: at(o),
       message: `option ${o.name} in ${o.file} (line ${o.line}) ${what}${rule ? `; ${rule.advice}` : ''}`,
       cite: [rule?.cite, said ? `target server: ${said.message.trim()}` : undefined].filter(Boolean).join('; '),
       evidence: { option: o.name, file: o.file, line: o.line, group: o.group, serverSaid: said?.message, rule: rule?.id },
@@ -67,16 +77,24 @@ function defaultFindings(input: IncompatInput): Finding[] {
         for (const m of code.matchAll(re)) {
           const line = lineOf(o.body, m.index ?? 0);
           out.push({
-            severity: 'warning', source: 'incompatibility', kind: r.id, where: `${o.db}.${o.name}:${line}`,
+            severity: 'warning',
+            source: 'incompatibility',
+            kind: r.id,
+            where: `${o.db}.${o.name}:${line}`,
             message: `${objectName(o)}, body line ${line}: '${o.body.split('\n')[line - 1]!.trim()}' depends on the default collation of utf8mb4 (${r.from} on the old server, ${r.to} on the target); ${r.advice}`,
-            cite: r.cite, evidence: { object: `${o.db}.${o.name}`, type: o.type, line, text: m[0] },
+            cite: r.cite,
+            evidence: { object: `${o.db}.${o.name}`, type: o.type, line, text: m[0] },
           });
         }
       }
     }
     out.push({
-      severity: 'info', source: 'incompatibility', kind: r.id, where: pinned ? `option ${pinned}` : `server default ${r.variable}`,
-      message: pinned ? `${r.variable}: the configuration sets ${pinned}, which pins it (${r.from} -> ${r.to} does not apply as a default)`
+      severity: 'info',
+      source: 'incompatibility',
+      kind: r.id,
+      where: pinned ? `option ${pinned}` : `server default ${r.variable}`,
+      message: pinned
+        ? `${r.variable}: the configuration sets ${pinned}, which pins it (${r.from} -> ${r.to} does not apply as a default)`
         : `${r.variable} changes from ${r.from} to ${r.to} (since ${r.since}); ${r.advice}`,
       cite: r.cite,
     });
@@ -89,17 +107,29 @@ function reservedWordFindings(input: IncompatInput, rule: Rule & { kind: 'reserv
   const words = new Set(rule.words.map((w) => w.toUpperCase()));
   for (const id of input.old.identifiers) {
     if (!words.has(id.name.toUpperCase())) continue;
-    out.push({ severity: 'warning', source: 'incompatibility', kind: rule.id, where: id.where,
-      message: `${id.what} ${id.where} is named ${id.name}, a reserved word on the target (since ${rule.since}); ${rule.advice}`, cite: rule.cite });
+    out.push({
+      severity: 'warning',
+      source: 'incompatibility',
+      kind: rule.id,
+      where: id.where,
+      message: `${id.what} ${id.where} is named ${id.name}, a reserved word on the target (since ${rule.since}); ${rule.advice}`,
+      cite: rule.cite,
+    });
   }
   const re = new RegExp(`\\b(${rule.words.join('|')})\\b`, 'gi');
   for (const o of input.old.objects) {
     if (o.type === 'VIEW') continue; // the server stores view definitions with every identifier quoted
     for (const m of codeOnly(o.body).matchAll(re)) {
       const line = lineOf(o.body, m.index ?? 0);
-      out.push({ severity: 'blocking', source: 'incompatibility', kind: rule.id, where: `${o.db}.${o.name}:${line}`,
+      out.push({
+        severity: 'blocking',
+        source: 'incompatibility',
+        kind: rule.id,
+        where: `${o.db}.${o.name}:${line}`,
         message: `${objectName(o)}, body line ${line}: unquoted ${m[1]} is a reserved word on the target, the ${o.type.toLowerCase()} will not parse there; ${rule.advice}`,
-        cite: rule.cite, evidence: { object: `${o.db}.${o.name}`, type: o.type, line, text: o.body.split('\n')[line - 1]?.trim() } });
+        cite: rule.cite,
+        evidence: { object: `${o.db}.${o.name}`, type: o.type, line, text: o.body.split('\n')[line - 1]?.trim() },
+      });
     }
   }
   return out;
@@ -111,9 +141,15 @@ function patternFindings(input: IncompatInput, rule: Rule & { kind: 'function' |
   for (const o of input.old.objects) {
     for (const m of codeOnly(o.body).matchAll(re)) {
       const line = lineOf(o.body, m.index ?? 0);
-      out.push({ severity: 'blocking', source: 'incompatibility', kind: rule.id, where: `${o.db}.${o.name}:${line}`,
+      out.push({
+        severity: 'blocking',
+        source: 'incompatibility',
+        kind: rule.id,
+        where: `${o.db}.${o.name}:${line}`,
         message: `${objectName(o)}, body line ${line}: ${m[0].trim()} — removed on the target (since ${rule.since}); ${rule.advice}`,
-        cite: rule.cite, evidence: { object: `${o.db}.${o.name}`, line, text: o.body.split('\n')[line - 1]?.trim() } });
+        cite: rule.cite,
+        evidence: { object: `${o.db}.${o.name}`, line, text: o.body.split('\n')[line - 1]?.trim() },
+      });
     }
   }
   return out;
@@ -125,16 +161,30 @@ async function accountFindings(input: IncompatInput, rule: Rule & { kind: 'accou
   if (rule.match === 'empty-password') {
     for (const a of input.old.accounts) {
       if (!a.noPassword || a.locked || local.has(a.host) || !['', 'mysql_native_password'].includes(a.plugin)) continue;
-      out.push({ severity: 'warning', source: 'incompatibility', kind: rule.id, where: `'${a.user}'@'${a.host}'`,
-        message: `account '${a.user}'@'${a.host}' has no password: ${rule.advice}`, cite: rule.cite });
+      out.push({
+        severity: 'warning',
+        source: 'incompatibility',
+        kind: rule.id,
+        where: `'${a.user}'@'${a.host}'`,
+        message: `account '${a.user}'@'${a.host}' has no password: ${rule.advice}`,
+        cite: rule.cite,
+      });
     }
   } else {
-    const have = new Map((await input.target.query<{ name: string; status: string }>(upgradeSql.authPlugins())).map((p) => [String(p.name), String(p.status)]));
+    const have = new Map(
+      (await input.target.query<{ name: string; status: string }>(upgradeSql.authPlugins())).map((p) => [String(p.name), String(p.status)]),
+    );
     for (const a of input.old.accounts) {
       if (!a.plugin || have.has(a.plugin)) continue;
-      out.push({ severity: 'blocking', source: 'incompatibility', kind: rule.id, where: `'${a.user}'@'${a.host}'`,
+      out.push({
+        severity: 'blocking',
+        source: 'incompatibility',
+        kind: rule.id,
+        where: `'${a.user}'@'${a.host}'`,
         message: `account '${a.user}'@'${a.host}' authenticates with ${a.plugin}, which the target server does not have; ${rule.advice}`,
-        cite: rule.cite, evidence: { targetPlugins: [...have.keys()] } });
+        cite: rule.cite,
+        evidence: { targetPlugins: [...have.keys()] },
+      });
     }
   }
   return out;
@@ -155,17 +205,30 @@ async function sqlModeFindings(input: IncompatInput): Promise<Finding[]> {
       try {
         await input.target.query(upgradeSql.trySqlMode(value));
       } catch (e) {
-        out.push({ severity: 'blocking', source: 'incompatibility', kind: 'sql-mode-removed', where: who.join(', '),
+        out.push({
+          severity: 'blocking',
+          source: 'incompatibility',
+          kind: 'sql-mode-removed',
+          where: who.join(', '),
           message: `sql_mode value ${value} (used by ${who.join(', ')}) is refused by the target server: ${(e as Error).message}`,
-          cite: 'the target server\'s own answer to SET sql_mode' });
+          cite: "the target server's own answer to SET sql_mode",
+        });
       }
     }
   }
   const oldMode = input.old.variables.get('old_mode');
   for (const value of (oldMode ?? '').split(',').filter(Boolean)) {
-    try { await input.target.query(upgradeSql.tryOldMode(value)); } catch (e) {
-      out.push({ severity: 'blocking', source: 'incompatibility', kind: 'old-mode-removed', where: 'global old_mode',
-        message: `old_mode value ${value} is refused by the target server: ${(e as Error).message}`, cite: 'the target server\'s own answer to SET old_mode' });
+    try {
+      await input.target.query(upgradeSql.tryOldMode(value));
+    } catch (e) {
+      out.push({
+        severity: 'blocking',
+        source: 'incompatibility',
+        kind: 'old-mode-removed',
+        where: 'global old_mode',
+        message: `old_mode value ${value} is refused by the target server: ${(e as Error).message}`,
+        cite: "the target server's own answer to SET old_mode",
+      });
     }
   }
   return out;

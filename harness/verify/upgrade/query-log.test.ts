@@ -7,7 +7,7 @@ import { ordersRows } from './replay.js';
 
 const fixture = (f: string) => readFileSync(join(projectRoot, 'fixtures', 'query-logs', f), 'utf8');
 
-describe('query logs in the server\'s own formats (captured from MariaDB 10.11.18)', () => {
+describe("query logs in the server's own formats (captured from MariaDB 10.11.18)", () => {
   it('reads the slow log: statements with their schema, SET timestamp and use dropped, multi-line kept', () => {
     const q = parseSlowLog(fixture('mariadb-10.11-slow.log'));
     expect(q.map((x) => [x.db, x.sql])).toEqual([
@@ -34,11 +34,21 @@ describe('query logs in the server\'s own formats (captured from MariaDB 10.11.1
   it('tells the formats apart; a plain file is statements with USE', () => {
     expect(parseQueries(fixture('mariadb-10.11-slow.log'), 's')[0]!.db).toBe('t1');
     expect(parseQueries(fixture('mariadb-10.11-general.log'), 'g')).toHaveLength(8);
-    const plain = parseQueries("USE shop;\nSELECT ';' AS x; -- c;\nDELIMITER //\nCREATE PROCEDURE p() BEGIN SELECT 1; END//\nDELIMITER ;\nSELECT 2", 'f');
-    expect(plain.map((x) => [x.db, x.sql])).toEqual([['shop', "SELECT ';' AS x"], ['shop', 'CREATE PROCEDURE p() BEGIN SELECT 1; END'], ['shop', 'SELECT 2']]);
+    const plain = parseQueries(
+      "USE shop;\nSELECT ';' AS x; -- c;\nDELIMITER //\nCREATE PROCEDURE p() BEGIN SELECT 1; END//\nDELIMITER ;\nSELECT 2",
+      'f',
+    );
+    expect(plain.map((x) => [x.db, x.sql])).toEqual([
+      ['shop', "SELECT ';' AS x"],
+      ['shop', 'CREATE PROCEDURE p() BEGIN SELECT 1; END'],
+      ['shop', 'SELECT 2'],
+    ]);
   });
   it('splits on ; outside strings, identifiers and comments', () => {
-    expect(splitStatements("select 'a;b', `c;d` /* ; */ from t; select \"x\\\";\"")).toEqual(["select 'a;b', `c;d` /* ; */ from t", 'select "x\\";"']);
+    expect(splitStatements('select \'a;b\', `c;d` /* ; */ from t; select "x\\";"')).toEqual([
+      "select 'a;b', `c;d` /* ; */ from t",
+      'select "x\\";"',
+    ]);
   });
   it('reads are told from writes; a locking read is not a read', () => {
     expect(isRead('SELECT 1')).toBe(true);

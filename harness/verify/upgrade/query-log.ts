@@ -4,7 +4,11 @@
  * query log (`<time> <id> Query <statement>` with continuation lines; `Init DB` and `Connect … on db` give the
  * current database per connection).
  */
-export interface LoggedQuery { sql: string; db?: string; source: string }
+export interface LoggedQuery {
+  sql: string;
+  db?: string;
+  source: string;
+}
 
 /** Splits a text of SQL statements on `;` outside strings, quoted identifiers and comments; `DELIMITER` is honoured. */
 export function splitStatements(text: string): string[] {
@@ -16,18 +20,41 @@ export function splitStatements(text: string): string[] {
     const atLineStart = cur.trim() === '';
     if (atLineStart) {
       const m = /^\s*DELIMITER\s+(\S+)[^\n]*\n?/i.exec(text.slice(i));
-      if (m) { delim = m[1]!; i += m[0].length; cur = ''; continue; }
+      if (m) {
+        delim = m[1]!;
+        i += m[0].length;
+        cur = '';
+        continue;
+      }
     }
     const c = text[i]!;
     if (c === "'" || c === '"' || c === '`') {
       let j = i + 1;
       while (j < text.length && text[j] !== c) j += text[j] === '\\' && c !== '`' ? 2 : 1;
-      cur += text.slice(i, j + 1); i = j + 1; continue;
+      cur += text.slice(i, j + 1);
+      i = j + 1;
+      continue;
     }
-    if (text.startsWith('/*', i)) { const j = text.indexOf('*/', i + 2); const end = j < 0 ? text.length : j + 2; cur += text.slice(i, end); i = end; continue; }
-    if (text.startsWith('-- ', i) || c === '#') { const j = text.indexOf('\n', i); i = j < 0 ? text.length : j; continue; }
-    if (text.startsWith(delim, i)) { if (cur.trim()) out.push(cur.trim()); cur = ''; i += delim.length; continue; }
-    cur += c; i++;
+    if (text.startsWith('/*', i)) {
+      const j = text.indexOf('*/', i + 2);
+      const end = j < 0 ? text.length : j + 2;
+      cur += text.slice(i, end);
+      i = end;
+      continue;
+    }
+    if (text.startsWith('-- ', i) || c === '#') {
+      const j = text.indexOf('\n', i);
+      i = j < 0 ? text.length : j;
+      continue;
+    }
+    if (text.startsWith(delim, i)) {
+      if (cur.trim()) out.push(cur.trim());
+      cur = '';
+      i += delim.length;
+      continue;
+    }
+    cur += c;
+    i++;
   }
   if (cur.trim()) out.push(cur.trim());
   return out;
@@ -45,7 +72,10 @@ export function parseSlowLog(text: string, source = 'slow log'): LoggedQuery[] {
   const flush = () => {
     for (const s of splitStatements(body.join('\n'))) {
       const use = /^use\s+`?([^`;\s]+)`?$/i.exec(s);
-      if (use) { db = use[1]; continue; }
+      if (use) {
+        db = use[1];
+        continue;
+      }
       if (/^SET\s+timestamp\s*=/i.test(s)) continue;
       out.push({ sql: stripComments(s), db, source });
     }
@@ -73,8 +103,11 @@ export function parseGeneralLog(text: string, source = 'general log'): LoggedQue
     if (!cur) return;
     const { id, cmd, arg } = cur;
     if (cmd === 'Init DB') dbOf.set(id, arg.trim());
-    else if (cmd === 'Connect') { const m = / on (\S+) using /.exec(` ${arg} `); if (m) dbOf.set(id, m[1]!); else dbOf.delete(id); }
-    else if (cmd === 'Query' || cmd === 'Execute') {
+    else if (cmd === 'Connect') {
+      const m = / on (\S+) using /.exec(` ${arg} `);
+      if (m) dbOf.set(id, m[1]!);
+      else dbOf.delete(id);
+    } else if (cmd === 'Query' || cmd === 'Execute') {
       const use = /^use\s+`?([^`;\s]+)`?;?$/i.exec(arg.trim());
       if (use) dbOf.set(id, use[1]!);
       else if (arg.trim()) out.push({ sql: stripComments(arg.trim().replace(/;$/, '')), db: dbOf.get(id), source });
@@ -82,10 +115,15 @@ export function parseGeneralLog(text: string, source = 'general log'): LoggedQue
     cur = undefined;
   };
   // "<date time>\t   <id> <Command>\t<arg>" or "\t\t   <id> <Command>\t<arg>" (same second); MySQL: "<iso>Z\t<id> <Command>\t<arg>".
-  const entry = /^(?:\S+(?:\s+\S+)?)?\s*\t\s*(\d+)\s+(Query|Connect|Init DB|Quit|Execute|Prepare|Close stmt|Field List|Statistics|Ping|Shutdown|Kill|Refresh|Change user)\t?(.*)$/;
+  const entry =
+    /^(?:\S+(?:\s+\S+)?)?\s*\t\s*(\d+)\s+(Query|Connect|Init DB|Quit|Execute|Prepare|Close stmt|Field List|Statistics|Ping|Shutdown|Kill|Refresh|Change user)\t?(.*)$/;
   for (const line of text.split(/\r?\n/)) {
     const m = entry.exec(line);
-    if (m) { flush(); cur = { id: m[1]!, cmd: m[2]!, arg: m[3] ?? '' }; continue; }
+    if (m) {
+      flush();
+      cur = { id: m[1]!, cmd: m[2]!, arg: m[3] ?? '' };
+      continue;
+    }
     if (HEADER.test(line)) continue;
     if (cur) cur.arg += '\n' + line;
   }
@@ -96,12 +134,16 @@ export function parseGeneralLog(text: string, source = 'general log'): LoggedQue
 /** Reads a queries file: a slow log, a general log, or plain SQL statements, told apart by their headers. */
 export function parseQueries(text: string, source: string): LoggedQuery[] {
   if (/^# (Time|User@Host|Query_time):/m.test(text)) return parseSlowLog(text, source);
-  if (/^Time\s+Id\s+Command\s+Argument/m.test(text) || /^\S*\s*\t\s*\d+\s+(Query|Connect)\t/m.test(text)) return parseGeneralLog(text, source);
+  if (/^Time\s+Id\s+Command\s+Argument/m.test(text) || /^\S*\s*\t\s*\d+\s+(Query|Connect)\t/m.test(text))
+    return parseGeneralLog(text, source);
   let db: string | undefined;
   const out: LoggedQuery[] = [];
   for (const s of splitStatements(text)) {
     const use = /^use\s+`?([^`;\s]+)`?$/i.exec(s);
-    if (use) { db = use[1]; continue; }
+    if (use) {
+      db = use[1];
+      continue;
+    }
     out.push({ sql: s, db, source });
   }
   return out;
@@ -109,7 +151,11 @@ export function parseQueries(text: string, source: string): LoggedQuery[] {
 
 /** Reads (SELECT, WITH, SHOW, EXPLAIN, VALUES, TABLE, DESCRIBE) versus anything else, which is a write. */
 export function isRead(sql: string): boolean {
-  return /^\s*(\(\s*)?(SELECT|WITH|SHOW|VALUES|TABLE|DESC|DESCRIBE|EXPLAIN)\b/i.test(sql) && !/\bINTO\s+(OUTFILE|DUMPFILE)\b/i.test(sql) && !/\bFOR\s+UPDATE\b/i.test(sql);
+  return (
+    /^\s*(\(\s*)?(SELECT|WITH|SHOW|VALUES|TABLE|DESC|DESCRIBE|EXPLAIN)\b/i.test(sql) &&
+    !/\bINTO\s+(OUTFILE|DUMPFILE)\b/i.test(sql) &&
+    !/\bFOR\s+UPDATE\b/i.test(sql)
+  );
 }
 
 /** Writes that a transaction can undo (DML); DDL and the like commit implicitly and are never replayed. */

@@ -13,7 +13,10 @@ import type { Finding } from './findings.js';
 import { codeOnly } from './incompat.js';
 import { isRead, isTransactionalWrite, type LoggedQuery } from './query-log.js';
 
-export interface ReplaySide { name: string; connect(): Promise<mysql.Connection> }
+export interface ReplaySide {
+  name: string;
+  connect(): Promise<mysql.Connection>;
+}
 
 export interface ReplayOptions {
   /** Timed runs of each read per side, after one warm-up run, alternating sides; the medians are compared (default 5). */
@@ -46,7 +49,14 @@ interface Outcome {
   timesMs: number[];
 }
 
-export interface QueryComparison { sql: string; db?: string; kind: 'read' | 'write' | 'skipped'; old?: Outcome; new?: Outcome; differences: string[] }
+interface QueryComparison {
+  sql: string;
+  db?: string;
+  kind: 'read' | 'write' | 'skipped';
+  old?: Outcome;
+  new?: Outcome;
+  differences: string[];
+}
 
 export interface ReplayReport {
   sessions: Record<string, { collation: string; sqlMode: string }>;
@@ -73,12 +83,17 @@ export function ordersRows(sql: string): boolean {
   return false;
 }
 
-const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.floor((s.length - 1) / 2)]! : 0; };
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.floor((s.length - 1) / 2)]! : 0;
+};
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
 async function openSession(side: ReplaySide, o: Required<Pick<ReplayOptions, 'charset'>> & ReplayOptions) {
   const conn = await side.connect();
-  conn.on('error', () => { /* reported through the failing query */ });
+  conn.on('error', () => {
+    /* reported through the failing query */
+  });
   await conn.query(upgradeSql.setNames(o.charset).sql);
   for (const s of o.session ?? []) await conn.query(s);
   const [rows] = await conn.query(upgradeSql.sessionCollation().sql);
@@ -88,8 +103,16 @@ async function openSession(side: ReplaySide, o: Required<Pick<ReplayOptions, 'ch
 
 type Session = Awaited<ReturnType<typeof openSession>>;
 
-async function runOnce(s: Session, q: LoggedQuery, write: boolean, timeout: number): Promise<{ out: Omit<Outcome, 'medianMs' | 'timesMs'>; ms: number }> {
-  if (q.db && q.db !== s.db) { await s.conn.query(upgradeSql.useDatabase(q.db).sql); s.db = q.db; }
+async function runOnce(
+  s: Session,
+  q: LoggedQuery,
+  write: boolean,
+  timeout: number,
+): Promise<{ out: Omit<Outcome, 'medianMs' | 'timesMs'>; ms: number }> {
+  if (q.db && q.db !== s.db) {
+    await s.conn.query(upgradeSql.useDatabase(q.db).sql);
+    s.db = q.db;
+  }
   if (write) await s.conn.query(upgradeSql.begin().sql);
   const t0 = process.hrtime.bigint();
   let res: Omit<Outcome, 'medianMs' | 'timesMs'>;
@@ -122,13 +145,23 @@ function outcome(q: LoggedQuery, first: Omit<Outcome, 'medianMs' | 'timesMs'>, t
  * Runs a statement on both sides. A read runs once on each side to warm caches (not timed), then `runs` times,
  * alternating sides so that load on the machine falls on both alike; a write runs once, rolled back.
  */
-async function measurePair(a: Session, b: Session, q: LoggedQuery, write: boolean, runs: number, timeout: number): Promise<[Outcome, Outcome]> {
+async function measurePair(
+  a: Session,
+  b: Session,
+  q: LoggedQuery,
+  write: boolean,
+  runs: number,
+  timeout: number,
+): Promise<[Outcome, Outcome]> {
   if (write) {
-    const x = await runOnce(a, q, true, timeout); const y = await runOnce(b, q, true, timeout);
+    const x = await runOnce(a, q, true, timeout);
+    const y = await runOnce(b, q, true, timeout);
     return [outcome(q, x.out, [x.ms]), outcome(q, y.out, [y.ms])];
   }
-  const fa = await runOnce(a, q, false, timeout); const fb = await runOnce(b, q, false, timeout);
-  const ta: number[] = []; const tb: number[] = [];
+  const fa = await runOnce(a, q, false, timeout);
+  const fb = await runOnce(b, q, false, timeout);
+  const ta: number[] = [];
+  const tb: number[] = [];
   for (let i = 0; i < runs; i++) {
     ta.push((await runOnce(a, q, false, timeout)).ms);
     tb.push((await runOnce(b, q, false, timeout)).ms);
@@ -146,19 +179,36 @@ async function explainRows(s: Session, sql: string): Promise<string[] | string> 
   try {
     const [rows] = await s.conn.query(upgradeSql.explain(sql).sql);
     return (rows as Array<Record<string, unknown>>).map((r) => `${r['table']}:${r['type']}:${r['key'] ?? '-'}`);
-  } catch (e) { return `EXPLAIN failed: ${(e as Error).message}`; }
+  } catch (e) {
+    return `EXPLAIN failed: ${(e as Error).message}`;
+  }
 }
 
 const short = (sql: string) => (sql.length > 160 ? `${sql.slice(0, 157)}...` : sql).replace(/\s+/g, ' ');
 
 /** Replays the queries on both sides and returns every difference as a finding (never stops at the first). */
-export async function replayQueries(oldSide: ReplaySide, newSide: ReplaySide, queries: readonly LoggedQuery[], opts: ReplayOptions = {}): Promise<ReplayReport> {
+export async function replayQueries(
+  oldSide: ReplaySide,
+  newSide: ReplaySide,
+  queries: readonly LoggedQuery[],
+  opts: ReplayOptions = {},
+): Promise<ReplayReport> {
   const o = { runs: 5, slowFactor: 2, slowMinMs: 25, charset: 'utf8mb4', queryTimeoutMs: 60_000, ...opts };
   const a = await openSession(oldSide, o);
-  const b = await openSession(newSide, o).catch(async (e) => { await a.conn.end().catch(() => undefined); throw e; });
+  const b = await openSession(newSide, o).catch(async (e) => {
+    await a.conn.end().catch(() => undefined);
+    throw e;
+  });
   const report: ReplayReport = {
-    sessions: { [oldSide.name]: { collation: a.collation, sqlMode: a.sqlMode }, [newSide.name]: { collation: b.collation, sqlMode: b.sqlMode } },
-    queries: queries.length, replayed: 0, skipped: [], comparisons: [], findings: [],
+    sessions: {
+      [oldSide.name]: { collation: a.collation, sqlMode: a.sqlMode },
+      [newSide.name]: { collation: b.collation, sqlMode: b.sqlMode },
+    },
+    queries: queries.length,
+    replayed: 0,
+    skipped: [],
+    comparisons: [],
+    findings: [],
   };
   try {
     for (const q of queries) {
@@ -174,37 +224,62 @@ export async function replayQueries(oldSide: ReplaySide, newSide: ReplaySide, qu
       const digests = { old: before.digest, new: after.digest };
       if (before.ok !== after.ok || (!before.ok && before.errno !== after.errno)) {
         cmp.differences.push('error');
-        report.findings.push({ ...base, severity: 'blocking', kind: 'error',
+        report.findings.push({
+          ...base,
+          severity: 'blocking',
+          kind: 'error',
           message: `error changes: ${oldSide.name} ${before.ok ? 'succeeds' : `fails (${before.errno}: ${before.error})`}, ${newSide.name} ${after.ok ? 'succeeds' : `fails (${after.errno}: ${after.error})`}`,
-          evidence: { query: q.sql, db: q.db, digests } });
+          evidence: { query: q.sql, db: q.db, digests },
+        });
       } else if (before.ok && before.digest !== after.digest) {
         cmp.differences.push('result');
         const first = firstDifferingRow(before.rows, after.rows);
-        report.findings.push({ ...base, severity: 'blocking', kind: 'result',
+        report.findings.push({
+          ...base,
+          severity: 'blocking',
+          kind: 'result',
           message: `result changes (${before.rows.length} rows -> ${after.rows.length}; ${ordersRows(q.sql) ? 'ordered' : 'as a multiset'}); first differing row #${first?.index ?? '?'}: ${first?.old ?? '(none)'} -> ${first?.new ?? '(none)'}${before.columns.join() !== after.columns.join() ? `; columns ${before.columns.join(',')} -> ${after.columns.join(',')}` : ''}${before.affectedRows !== after.affectedRows ? `; affected rows ${before.affectedRows} -> ${after.affectedRows}` : ''}`,
-          evidence: { query: q.sql, db: q.db, digests, firstDifferingRow: first, collations: report.sessions } });
+          evidence: { query: q.sql, db: q.db, digests, firstDifferingRow: first, collations: report.sessions },
+        });
       }
-      const wa = [...before.warnings].sort().join('\n'); const wb = [...after.warnings].sort().join('\n');
+      const wa = [...before.warnings].sort().join('\n');
+      const wb = [...after.warnings].sort().join('\n');
       if (wa !== wb) {
         cmp.differences.push('warnings');
-        report.findings.push({ ...base, severity: 'warning', kind: 'warnings',
-          message: `warnings change: [${before.warnings.join('; ') || 'none'}] -> [${after.warnings.join('; ') || 'none'}]`, evidence: { query: q.sql, digests } });
+        report.findings.push({
+          ...base,
+          severity: 'warning',
+          kind: 'warnings',
+          message: `warnings change: [${before.warnings.join('; ') || 'none'}] -> [${after.warnings.join('; ') || 'none'}]`,
+          evidence: { query: q.sql, digests },
+        });
       }
       if (read && before.ok && after.ok) {
-        const slower = after.medianMs > before.medianMs * o.slowFactor && after.medianMs - before.medianMs > o.slowMinMs
-          && Math.min(...after.timesMs) > Math.max(...before.timesMs);
-        const planOld = await explainRows(a, q.sql); const planNew = await explainRows(b, q.sql);
+        const slower =
+          after.medianMs > before.medianMs * o.slowFactor &&
+          after.medianMs - before.medianMs > o.slowMinMs &&
+          Math.min(...after.timesMs) > Math.max(...before.timesMs);
+        const planOld = await explainRows(a, q.sql);
+        const planNew = await explainRows(b, q.sql);
         const planChanged = JSON.stringify(planOld) !== JSON.stringify(planNew);
         if (slower) {
           cmp.differences.push('time');
-          report.findings.push({ ...base, severity: 'warning', kind: 'time',
+          report.findings.push({
+            ...base,
+            severity: 'warning',
+            kind: 'time',
             message: `slower: median ${before.medianMs.toFixed(1)} ms -> ${after.medianMs.toFixed(1)} ms over ${o.runs} runs each (threshold: median x${o.slowFactor} and +${o.slowMinMs} ms, every new run slower than every old one)${planChanged ? `; plan ${JSON.stringify(planOld)} -> ${JSON.stringify(planNew)}` : ''}`,
-            evidence: { query: q.sql, timesMs: { old: before.timesMs, new: after.timesMs }, plan: { old: planOld, new: planNew } } });
+            evidence: { query: q.sql, timesMs: { old: before.timesMs, new: after.timesMs }, plan: { old: planOld, new: planNew } },
+          });
         } else if (planChanged) {
           cmp.differences.push('plan');
-          report.findings.push({ ...base, severity: 'info', kind: 'plan',
+          report.findings.push({
+            ...base,
+            severity: 'info',
+            kind: 'plan',
             message: `plan changes (time within threshold: ${before.medianMs.toFixed(1)} -> ${after.medianMs.toFixed(1)} ms): ${JSON.stringify(planOld)} -> ${JSON.stringify(planNew)}`,
-            evidence: { query: q.sql, plan: { old: planOld, new: planNew } } });
+            evidence: { query: q.sql, plan: { old: planOld, new: planNew } },
+          });
         }
       }
       report.comparisons.push(cmp);

@@ -1,36 +1,56 @@
-/**
- * Steps of the pre-upgrade drill: the incompatibility report before anything moves, query replay on both versions,
- * the rolling upgrade under load (replicas upgraded in place, switchover, an old-version replica kept as the rollback
- * target, the rollback exercised), and the one go/no-go verdict over every finding.
- */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { waitUntil } from '../exec/index.js';
-import { attachReplica, replicaStates, waitCaughtUp } from '../runtime/replication.js';
-import { withFlavor } from '../runtime/topology.js';
-import { NodeDefinition, type StartedNode } from '../runtime/node.js';
-import { probeOptions } from '../runtime/option-probe.js';
-import { projectRoot } from '../runtime/paths.js';
-import { FLAVORS, UsageError, type FlavorId } from '../runtime/flavors.js';
-import { upgradeSql } from '../sql/index.js';
-import { check, compareData, ledgerCheck, presentLedgerIds } from '../verify/index.js';
+import { FLAVORS, UsageError, type FlavorId } from '../../core/index.js';
+import { waitUntil } from '../../exec/index.js';
+import { restoreLogical, restorePhysical } from '../../restore/index.js';
+import { NodeDefinition, type StartedNode } from '../../runtime/node.js';
+import { probeOptions } from '../../runtime/option-probe.js';
+import { projectRoot } from '../../runtime/paths.js';
+import { attachReplica, gtidReplicaPos, replicaStates, waitCaughtUp } from '../../runtime/replication.js';
+import { withFlavor } from '../../runtime/topology.js';
+import { upgradeSql } from '../../sql/index.js';
+import { check, compareData, compareSnapshots, gtidPositionsEqual, ledgerCheck, presentLedgerIds, takeSnapshot, type Difference } from '../../verify/index.js';
 import {
   goNoGo, incompatibilityReport, loadRuleSet, parseOptionFile, parseQueries, readInventory, replayQueries, serverOptions, type Finding, type LoggedQuery,
-} from '../verify/upgrade/index.js';
-import type { DrillContext, Step } from './types.js';
-import { ackedTotal, restoreOnto, step } from './steps.js';
+} from '../../verify/upgrade/index.js';
+import { checkName, observationName } from '../names.js';
+import type { DrillContext, Step } from '../types.js';
+import { ackedTotal, latest, restoredServerId, step } from './common.js';
 
+/**
+ * Pre-upgrade validation: restores the latest artifact onto another flavor (a newer server), runs its upgrade,
+ * and verifies. Data (CHECK TABLE, CHECKSUM TABLE) must be unchanged; objects must all be there; definitions the
+ * upgrade rewrote are reported apart (observation "upgrade changed"), not as data loss.
+ */
+export const restoreOnto = (as: string, flavorId: FlavorId): Step => step(`restore the latest artifact onto ${flavorId} as ${as}, upgrade, verify`, async (ctx) => {
+  const a = latest(ctx);
+  const target = await withFlavor(ctx.tctx, flavorId);
+  const restore = a.manifest.method === 'logical' ? restoreLogical : restorePhysical;
+  const r = await restore(target, a.dir, { name: as, serverId: restoredServerId(ctx), readOnly: true });
+  ctx.topo.add(r.node);
+  const t0 = Date.now();
+  const upgrade = r.node.adapter.upgrade.length ? (await r.node.container.exec(r.node.adapter.upgrade, { timeoutMs: 30 * 60_000 })).stdout.trim().split('\n').slice(-3) : ['(upgrades itself at start)'];
+  const snap = await takeSnapshot(r.node, a.manifest.snapshot.databases);
+  const [health, checksums, objects] = compareSnapshots(a.manifest.snapshot, snap);
+  ctx.checks.push({ ...health!, name: checkName.onNode(as, 'check-table') }, { ...checksums!, name: checkName.onNode(as, 'checksum-table') });
+  const diffs = (objects!.details['differences'] as Difference[]) ?? [];
+  const rewritten = diffs.filter((d) => d.kind.endsWith('-definition-differs'));
+  ctx.checks.push(check(checkName.schemaObjectsAllPresent(as), diffs.filter((d) => !d.kind.endsWith('-definition-differs')), { objectsCompared: objects!.details['objectsCompared'] }));
+  ctx.checks.push(gtidPositionsEqual(r.node.adapter.gtid, a.manifest.position.gtid, await gtidReplicaPos(r.node), checkName.gtidEqualsManifest(as)));
+  const [ver] = await r.node.query<{ v: string }>(r.node.adapter.dialect.version());
+  ctx.observations[observationName.upgradeChanged(as)] = {
+    from: a.manifest.serverVersion, to: ver?.v, method: a.manifest.method, upgradeMs: Date.now() - t0, upgradeOutput: upgrade,
+    definitionsRewritten: rewritten.map((d) => ({ object: `${d.database}.${d.object}`, kind: d.kind, where: d.where, before: d.expected, after: d.actual })),
+  };
+});
 
-const FINDINGS = 'upgrade-findings';
+// ---- pre-upgrade validation (issue 15) ----
+
 export const DEFAULT_UPGRADE_TARGET: FlavorId = 'mariadb-11.8';
 
-export const upgradeTarget = (ctx: DrillContext): FlavorId => ctx.options.upgrade?.to ?? DEFAULT_UPGRADE_TARGET;
-const findings = (ctx: DrillContext): Finding[] => {
-  let f = ctx.vars.get(FINDINGS) as Finding[] | undefined;
-  if (!f) { f = []; ctx.vars.set(FINDINGS, f); }
-  return f;
-};
-const currentPrimary = (ctx: DrillContext): StartedNode => ctx.topo.get((ctx.vars.get('current-primary') as string | undefined) ?? 'primary');
+const upgradeTarget = (ctx: DrillContext): FlavorId => ctx.options.upgrade?.to ?? DEFAULT_UPGRADE_TARGET;
+const findings = (ctx: DrillContext): Finding[] => ctx.state.upgradeFindings;
+const currentPrimary = (ctx: DrillContext): StartedNode => ctx.topo.get(ctx.state.currentPrimary ?? 'primary');
 
 /**
  * Reads the old server (schema, routines, views, triggers, events, accounts, variables) and judges it against the
@@ -45,7 +65,7 @@ export const incompatibilityReportOf = (node: string): Step => step(`incompatibi
   const probe = await new NodeDefinition(target, { name: 'target-probe', server: { serverId: 900 } }).start();
   try {
     const cfgFile = ctx.options.upgrade?.serverConfig;
-    let config;
+    let config: Parameters<typeof incompatibilityReport>[0]['config'];
     if (cfgFile) {
       const options = serverOptions(parseOptionFile(cfgFile));
       ctx.progress(`  asking ${to} about ${options.length} option(s) of ${cfgFile}`);
@@ -100,7 +120,7 @@ export const upgradeInPlace = (node: string): Step => step(`upgrade ${node} in p
   await n.remove();
   const target = await withFlavor(ctx.tctx, to);
   const up = await new NodeDefinition(target, { ...n.spec, datadirVolume: n.volume, skipBootstrap: true, server: { ...n.spec.server, skipReplicaStart: true } }).start();
-  const out = up.adapter.upgrade.length ? (await up.exec(up.adapter.upgrade, { timeoutMs: 30 * 60_000 })).stdout.trim().split('\n').slice(-2) : [];
+  const out = up.adapter.upgrade.length ? (await up.container.exec(up.adapter.upgrade, { timeoutMs: 30 * 60_000 })).stdout.trim().split('\n').slice(-2) : [];
   await up.query(up.adapter.dialect.startReplica());
   ctx.topo.add(up);
   const caught = await waitCaughtUp(up, currentPrimary(ctx), 300);
@@ -132,8 +152,7 @@ export const switchover = (to: string, label: string): Step => step(`${label}: s
   const old = currentPrimary(ctx);
   const nw = ctx.topo.get(to);
   const d = nw.adapter.dialect;
-  const behind = Object.entries(Object.fromEntries(['switchover', 'rollback'].map((l) => [l, ctx.vars.get(`${l}-refused`) as string[] | undefined])))
-    .some(([, names]) => names?.includes(to));
+  const behind = [...ctx.state.replicationRefused.values()].some((names) => names.includes(to));
   if (behind) {
     // The target never replicated (the servers refused that direction): switching to it would lose writes.
     findings(ctx).push({ severity: 'warning', source: 'rolling-upgrade', kind: 'no-rollback-path', where: `${old.name} -> ${to}`,
@@ -153,7 +172,7 @@ export const switchover = (to: string, label: string): Step => step(`${label}: s
   ctx.workload.start();
   await waitUntil(async () => ackedTotal(ctx) - base, (k) => k > 0, { what: `a first acknowledged write on ${to}`, timeoutMs: 60_000, intervalMs: 20 });
   const t1 = Date.now();
-  ctx.vars.set('current-primary', to);
+  ctx.state.currentPrimary = to;
   const refused: Array<{ node: string; error: string }> = [];
   for (const n of ctx.topo.all()) {
     if (n === nw) continue;
@@ -179,14 +198,14 @@ export const switchover = (to: string, label: string): Step => step(`${label}: s
     message: `${label}: writes unavailable for ${w.writeUnavailableMs} ms (longest stretch without an acknowledged write, from the ledger: ${w.fromIso} -> ${w.toIso}); ${w.refused} write(s) refused, ${w.indeterminate} indeterminate; switch took ${t1 - t0} ms`,
     evidence: { ...w, switchMs: t1 - t0 } });
   ctx.observations[`${label}`] = { from: old.name, to, fromFlavor: old.adapter.flavor.id, toFlavor: nw.adapter.flavor.id, switchMs: t1 - t0, ...w, replicasRefused: refused };
-  ctx.vars.set(`${label}-refused`, refused.map((r) => r.node));
+  ctx.state.replicationRefused.set(label, refused.map((r) => r.node));
 });
 
 /** Every node equals the current primary row for row and holds every acknowledged write of the ledger. */
 export const allEqualAndWhole = (label: string): Step => step(`${label}: every node equals the primary and holds the ledger`, async (ctx) => {
   const p = currentPrimary(ctx);
   await ctx.workload.stop();
-  const refused = new Set([...(ctx.vars.get('switchover-refused') as string[] ?? []), ...(ctx.vars.get('rollback-refused') as string[] ?? [])]);
+  const refused = new Set([...ctx.state.replicationRefused.values()].flat());
   for (const n of ctx.topo.all()) {
     if (n === p || refused.has(n.name)) continue;
     await waitCaughtUp(n, p, 300);
