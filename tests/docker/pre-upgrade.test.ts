@@ -9,6 +9,7 @@ import {
   openTopologyContext,
   probeOptions,
   projectRoot,
+  replicateOrRefusal,
   RunContext,
   withFlavor,
   type StartedNode,
@@ -136,5 +137,18 @@ describe('query replay on both versions', () => {
     } finally {
       await upgraded.query({ sql: 'ALTER TABLE shop.events ADD KEY k (k)' });
     }
+  });
+});
+
+describe('rollback direction: an old-version replica of the new primary', () => {
+  it("replicates until the new primary runs DDL only it knows; then the refusal is the replica's own error, not a crash", async () => {
+    const [pos] = await upgraded.query<{ gtid: string }>(upgraded.adapter.dialect.gtidWritten());
+    for (const s of twin.adapter.dialect.adoptReplicaPosition(String(pos!.gtid))) await twin.query(s);
+    const before = await replicateOrRefusal(twin, upgraded, oldCtx.creds, 60);
+    expect(before).toMatchObject({ ok: true });
+    await upgraded.loadSqlFile(fixture('new-only-ddl.sql'));
+    const after = await replicateOrRefusal(twin, upgraded, oldCtx.creds, 60);
+    expect(after.ok).toBe(false);
+    expect(after.ok ? '' : after.error).toMatch(/VECTOR|syntax/i);
   });
 });

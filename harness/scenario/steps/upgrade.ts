@@ -6,7 +6,8 @@ import { restoreLogical, restorePhysical } from '../../restore/index.js';
 import { NodeDefinition, type StartedNode } from '../../runtime/node.js';
 import { probeOptions } from '../../runtime/option-probe.js';
 import { projectRoot } from '../../runtime/paths.js';
-import { attachReplica, gtidReplicaPos, replicaStates, waitCaughtUp } from '../../runtime/replication.js';
+import { gtidReplicaPos, waitCaughtUp } from '../../runtime/replication.js';
+import { catchUpOrRefusal, replicateOrRefusal } from '../../runtime/replication-attempt.js';
 import { withFlavor } from '../../runtime/topology.js';
 import { upgradeSql } from '../../sql/index.js';
 import { check, compareData, compareSnapshots, gtidPositionsEqual, ledgerCheck, presentLedgerIds, takeSnapshot, type Difference } from '../../verify/index.js';
@@ -176,17 +177,9 @@ export const switchover = (to: string, label: string): Step => step(`${label}: s
   const refused: Array<{ node: string; error: string }> = [];
   for (const n of ctx.topo.all()) {
     if (n === nw) continue;
-    try {
-      if (n === old) await n.query(upgradeSql.adoptOwnPositionAsReplica());
-      await attachReplica(n, nw, ctx.tctx.creds);
-      const st = await waitUntil(() => replicaStates(n), (s) => s.some((x) => (x.ioRunning === 'Yes' && x.sqlRunning === 'Yes') || !!x.lastIoError || !!x.lastSqlError),
-        { what: `${n.name} to replicate from ${to} (or report an error)`, timeoutMs: 60_000, intervalMs: 200 });
-      const bad = st.find((x) => x.lastIoError || x.lastSqlError);
-      if (bad) throw new Error(bad.lastIoError || bad.lastSqlError);
-      await waitCaughtUp(n, nw, 120);
-    } catch (e) {
-      refused.push({ node: n.name, error: (e as Error).message.split('\n')[0]! });
-    }
+    if (n === old) await n.query(upgradeSql.adoptOwnPositionAsReplica());
+    const r = await replicateOrRefusal(n, nw, ctx.tctx.creds);
+    if (!r.ok) refused.push({ node: n.name, error: r.error });
   }
   for (const r of refused) {
     findings(ctx).push({ severity: 'warning', source: 'rolling-upgrade', kind: 'replication-refused', where: `${r.node} <- ${to}`,
@@ -208,7 +201,16 @@ export const allEqualAndWhole = (label: string): Step => step(`${label}: every n
   const refused = new Set([...ctx.state.replicationRefused.values()].flat());
   for (const n of ctx.topo.all()) {
     if (n === p || refused.has(n.name)) continue;
-    await waitCaughtUp(n, p, 300);
+    const r = await catchUpOrRefusal(n, p, 300);
+    if (!r.ok) {
+      // e.g. an old-version replica meeting DDL only the new version knows: the servers' refusal, as a finding
+      refused.add(n.name);
+      ctx.state.replicationRefused.set(label, [...(ctx.state.replicationRefused.get(label) ?? []), n.name]);
+      findings(ctx).push({ severity: 'warning', source: 'rolling-upgrade', kind: 'replication-refused', where: `${n.name} <- ${p.name}`,
+        message: `${label}: ${n.name} (${n.adapter.flavor.id}) stopped replicating from ${p.name} (${p.adapter.flavor.id}); the server said: ${r.error}`,
+        cite: 'the replica\'s own replication error (SHOW ALL SLAVES STATUS)' });
+      continue;
+    }
     ctx.checks.push({ ...(await compareData(p, n)), name: `${label}-${n.name}-equals-${p.name}` });
   }
   for (const n of ctx.topo.all()) {
