@@ -75,7 +75,7 @@ export const incompatibilityReportOf = (node: string): Step => step(`incompatibi
     const old = await readInventory(n);
     const f = await incompatibilityReport({ rules, old, target: probe, config });
     findings(ctx).push(...f);
-    ctx.observations['incompatibility report'] = {
+    ctx.observations[observationName.incompatibilityReport] = {
       from: old.version, to, rules: rules.file, serverConfig: cfgFile ?? null, objectsRead: old.objects.length, identifiersRead: old.identifiers.length,
       accountsRead: old.accounts.length, findings: f.length, blocking: f.filter((x) => x.severity === 'blocking').length,
     };
@@ -100,7 +100,7 @@ export const replayOn = (oldNode: string, newNode: string): Step => step(`replay
   const queries = queriesFor(ctx);
   const r = await replayQueries({ name: oldNode, connect: () => a.connect() }, { name: newNode, connect: () => b.connect() }, queries);
   findings(ctx).push(...r.findings);
-  ctx.observations['query replay'] = {
+  ctx.observations[observationName.queryReplay] = {
     sessions: r.sessions, queries: r.queries, replayed: r.replayed, skipped: r.skipped,
     differences: r.comparisons.filter((c) => c.differences.length).map((c) => ({ sql: c.sql, differences: c.differences, digests: { old: c.old?.digest, new: c.new?.digest } })),
     note: 'sessions run SET NAMES <charset> without a collation: mysql2 announces utf8mb4_unicode_ci in its handshake, which would pin the collation on both servers',
@@ -126,7 +126,7 @@ export const upgradeInPlace = (node: string): Step => step(`upgrade ${node} in p
   ctx.topo.add(up);
   const caught = await waitCaughtUp(up, currentPrimary(ctx), 300);
   const [v] = await up.query<{ v: string }>(up.adapter.dialect.version());
-  ctx.observations[`in-place upgrade ${node}`] = { from: n.adapter.flavor.id, to, version: v?.v, ms: Date.now() - t0, upgradeOutput: out, caughtUpInMs: caught.waitedMs };
+  ctx.observations[observationName.inPlaceUpgrade(node)] = { from: n.adapter.flavor.id, to, version: v?.v, ms: Date.now() - t0, upgradeOutput: out, caughtUpInMs: caught.waitedMs };
 });
 
 /** The longest stretch without an acknowledged write that overlaps [from, to], and what failed meanwhile (ledger). */
@@ -158,7 +158,7 @@ export const switchover = (to: string, label: string): Step => step(`${label}: s
     // The target never replicated (the servers refused that direction): switching to it would lose writes.
     findings(ctx).push({ severity: 'warning', source: 'rolling-upgrade', kind: 'no-rollback-path', where: `${old.name} -> ${to}`,
       message: `${label}: not attempted: ${to} (${nw.adapter.flavor.id}) does not replicate from ${old.name} (${old.adapter.flavor.id}), so it is no rollback target; the way back is a restore of the last backup taken on the old version` });
-    ctx.observations[label] = { from: old.name, to, attempted: false, reason: `${to} does not replicate from ${old.name}` };
+    ctx.observations[observationName.switchover(label)] = { from: old.name, to, attempted: false, reason: `${to} does not replicate from ${old.name}` };
     return;
   }
   const t0 = Date.now();
@@ -190,7 +190,7 @@ export const switchover = (to: string, label: string): Step => step(`${label}: s
   findings(ctx).push({ severity: 'info', source: 'rolling-upgrade', kind: `${label}-window`, where: `${old.name} (${old.adapter.flavor.id}) -> ${to} (${nw.adapter.flavor.id})`,
     message: `${label}: writes unavailable for ${w.writeUnavailableMs} ms (longest stretch without an acknowledged write, from the ledger: ${w.fromIso} -> ${w.toIso}); ${w.refused} write(s) refused, ${w.indeterminate} indeterminate; switch took ${t1 - t0} ms`,
     evidence: { ...w, switchMs: t1 - t0 } });
-  ctx.observations[`${label}`] = { from: old.name, to, fromFlavor: old.adapter.flavor.id, toFlavor: nw.adapter.flavor.id, switchMs: t1 - t0, ...w, replicasRefused: refused };
+  ctx.observations[observationName.switchover(label)] = { from: old.name, to, fromFlavor: old.adapter.flavor.id, toFlavor: nw.adapter.flavor.id, switchMs: t1 - t0, ...w, replicasRefused: refused };
   ctx.state.replicationRefused.set(label, refused.map((r) => r.node));
 });
 
@@ -211,11 +211,11 @@ export const allEqualAndWhole = (label: string): Step => step(`${label}: every n
         cite: 'the replica\'s own replication error (SHOW ALL SLAVES STATUS)' });
       continue;
     }
-    ctx.checks.push({ ...(await compareData(p, n)), name: `${label}-${n.name}-equals-${p.name}` });
+    ctx.checks.push({ ...(await compareData(p, n)), name: checkName.equalsAfter(label, n.name, p.name) });
   }
   for (const n of ctx.topo.all()) {
     if (refused.has(n.name)) continue;
-    const c = ledgerCheck(`${label}-${n.name}-ledger`, ctx.workload.ledger, await presentLedgerIds(n, ctx.workload.db));
+    const c = ledgerCheck(checkName.ledgerAfter(label, n.name), ctx.workload.ledger, await presentLedgerIds(n, ctx.workload.db));
     ctx.checks.push(c);
     if (!c.valid) findings(ctx).push({ severity: 'blocking', source: 'rolling-upgrade', kind: 'data-lost', where: n.name,
       message: `${label}: ${n.name} lacks acknowledged writes or holds writes the clients did not make`, evidence: c.details });
@@ -234,8 +234,8 @@ export const restoreOntoTarget = (as: string): Step => step(`restore the latest 
 /** The one go/no-go verdict: every finding with its severity; the drill fails when one blocks. */
 export const goNoGoVerdict = (): Step => step('go / no-go', async (ctx) => {
   const g = goNoGo(findings(ctx));
-  ctx.observations['go/no-go'] = g;
-  ctx.checks.push(check('pre-upgrade-no-blocking-finding', g.findings.filter((f) => f.severity === 'blocking').map((f) => ({
+  ctx.observations[observationName.goNoGo] = g;
+  ctx.checks.push(check(checkName.preUpgradeNoBlockingFinding, g.findings.filter((f) => f.severity === 'blocking').map((f) => ({
     database: '*', object: f.where, kind: `${f.source}:${f.kind}`, actual: f.message,
   })), { verdict: g.verdict, blocking: g.blocking, warnings: g.warnings, info: g.info }));
 });
