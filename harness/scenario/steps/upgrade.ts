@@ -12,7 +12,7 @@ import { withFlavor } from '../../runtime/topology.js';
 import { upgradeSql } from '../../sql/index.js';
 import { check, compareData, compareSnapshots, gtidPositionsEqual, ledgerCheck, presentLedgerIds, takeSnapshot, type Difference } from '../../verify/index.js';
 import {
-  goNoGo, incompatibilityReport, loadRuleSet, parseOptionFile, parseQueries, readInventory, replayQueries, serverOptions, type Finding, type LoggedQuery,
+  goNoGo, incompatibilityReport, loadRuleSet, parseOptionFile, parseQueries, readInventory, replayQueries, serverOptions, writeUnavailability, type Finding, type LoggedQuery,
 } from '../../verify/upgrade/index.js';
 import { checkName, observationName } from '../names.js';
 import type { DrillContext, Step } from '../types.js';
@@ -129,19 +129,6 @@ export const upgradeInPlace = (node: string): Step => step(`upgrade ${node} in p
   ctx.observations[observationName.inPlaceUpgrade(node)] = { from: n.adapter.flavor.id, to, version: v?.v, ms: Date.now() - t0, upgradeOutput: out, caughtUpInMs: caught.waitedMs };
 });
 
-/** The longest stretch without an acknowledged write that overlaps [from, to], and what failed meanwhile (ledger). */
-function writeWindow(ctx: DrillContext, from: number, to: number) {
-  const entries = ctx.workload.ledger.all();
-  const acks = entries.filter((e) => e.outcome === 'acked').map((e) => e.doneAt).sort((a, b) => a - b);
-  let gap = 0; let gapFrom = from; let gapTo = to;
-  for (let i = 1; i < acks.length; i++) {
-    const a = acks[i - 1]!; const b = acks[i]!;
-    if (b >= from && a <= to && b - a > gap) { gap = b - a; gapFrom = a; gapTo = b; }
-  }
-  const inWindow = entries.filter((e) => e.sentAt <= gapTo && e.doneAt >= gapFrom);
-  return { writeUnavailableMs: gap, fromIso: new Date(gapFrom).toISOString(), toIso: new Date(gapTo).toISOString(),
-    refused: inWindow.filter((e) => e.outcome === 'failed').length, indeterminate: inWindow.filter((e) => e.outcome === 'indeterminate').length };
-}
 
 /**
  * Switches the primary role to `to`: the old primary is made read-only and the application stops writing to it;
@@ -186,7 +173,7 @@ export const switchover = (to: string, label: string): Step => step(`${label}: s
       message: `${label}: ${r.node} (${ctx.topo.get(r.node).adapter.flavor.id}) cannot replicate from ${to} (${nw.adapter.flavor.id}); the server said: ${r.error}`,
       cite: 'the replica\'s own replication error (SHOW ALL SLAVES STATUS)' });
   }
-  const w = writeWindow(ctx, t0, t1);
+  const w = writeUnavailability(ctx.workload.ledger.all(), t0, t1);
   findings(ctx).push({ severity: 'info', source: 'rolling-upgrade', kind: `${label}-window`, where: `${old.name} (${old.adapter.flavor.id}) -> ${to} (${nw.adapter.flavor.id})`,
     message: `${label}: writes unavailable for ${w.writeUnavailableMs} ms (longest stretch without an acknowledged write, from the ledger: ${w.fromIso} -> ${w.toIso}); ${w.refused} write(s) refused, ${w.indeterminate} indeterminate; switch took ${t1 - t0} ms`,
     evidence: { ...w, switchMs: t1 - t0 } });

@@ -5,3 +5,4 @@ export { readInventory } from './inventory.js';
 export { incompatibilityReport } from './incompat.js';
 export { parseQueries, type LoggedQuery } from './query-log.js';
 export { replayQueries } from './replay.js';
+export { writeUnavailability } from './write-window.js';
