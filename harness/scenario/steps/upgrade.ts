@@ -101,7 +101,7 @@ export const replayOn = (oldNode: string, newNode: string): Step => step(`replay
   const r = await replayQueries({ name: oldNode, connect: () => a.connect() }, { name: newNode, connect: () => b.connect() }, queries);
   findings(ctx).push(...r.findings);
   ctx.observations[observationName.queryReplay] = {
-    sessions: r.sessions, queries: r.queries, replayed: r.replayed, skipped: r.skipped,
+    sessions: r.sessions, queries: r.queries, replayed: r.replayed, failedOnBoth: r.failedOnBoth, skipped: r.skipped,
     differences: r.comparisons.filter((c) => c.differences.length).map((c) => ({ sql: c.sql, differences: c.differences, digests: { old: c.old?.digest, new: c.new?.digest } })),
     note: 'sessions run SET NAMES <charset> without a collation: mysql2 announces utf8mb4_unicode_ci in its handshake, which would pin the collation on both servers',
   };

@@ -23,8 +23,8 @@ export interface ReplayOptions {
   runs?: number;
   /**
    * A read is slower when its new median exceeds the old one by this factor AND by `slowMinMs` (defaults 2 and
-   * 25 ms), and even its fastest new run is slower than the slowest old one (noise on a shared machine moves single
-   * runs, rarely all of them).
+   * 25 ms), and its second-fastest new run is slower than the second-slowest old one (noise on a shared machine
+   * moves single runs, rarely most of them).
    */
   slowFactor?: number;
   slowMinMs?: number;
@@ -62,6 +62,8 @@ export interface ReplayReport {
   sessions: Record<string, { collation: string; sqlMode: string }>;
   queries: number;
   replayed: number;
+  /** Statements that fail with the same error on both servers: replayed, but nothing to compare. */
+  failedOnBoth: number;
   skipped: Array<{ sql: string; why: string }>;
   comparisons: QueryComparison[];
   findings: Finding[];
@@ -86,6 +88,16 @@ export function ordersRows(sql: string): boolean {
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? s[Math.floor((s.length - 1) / 2)]! : 0;
+};
+/** The second-fastest and second-slowest of several runs (the extremes with 3 runs or fewer): one outlier per side
+ * (a load spike on a shared machine) does not decide. */
+const lowEnd = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length > 3 ? s[1]! : (s[0] ?? 0);
+};
+const highEnd = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length > 3 ? s[s.length - 2]! : (s[s.length - 1] ?? 0);
 };
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -206,6 +218,7 @@ export async function replayQueries(
     },
     queries: queries.length,
     replayed: 0,
+    failedOnBoth: 0,
     skipped: [],
     comparisons: [],
     findings: [],
@@ -222,6 +235,16 @@ export async function replayQueries(
       const cmp: QueryComparison = { sql: q.sql, db: q.db, kind: read ? 'read' : 'write', old: before, new: after, differences: [] };
       const base = { source: 'replay' as const, where: `${q.source}: ${short(q.sql)}` };
       const digests = { old: before.digest, new: after.digest };
+      if (!before.ok && !after.ok && before.errno === after.errno) {
+        report.failedOnBoth++;
+        report.findings.push({
+          ...base,
+          severity: 'info',
+          kind: 'fails-on-both',
+          message: `not compared: fails the same way on both servers (${before.errno}: ${before.error})`,
+          evidence: { query: q.sql, db: q.db },
+        });
+      }
       if (before.ok !== after.ok || (!before.ok && before.errno !== after.errno)) {
         cmp.differences.push('error');
         report.findings.push({
@@ -258,7 +281,7 @@ export async function replayQueries(
         const slower =
           after.medianMs > before.medianMs * o.slowFactor &&
           after.medianMs - before.medianMs > o.slowMinMs &&
-          Math.min(...after.timesMs) > Math.max(...before.timesMs);
+          lowEnd(after.timesMs) > highEnd(before.timesMs);
         const planOld = await explainRows(a, q.sql);
         const planNew = await explainRows(b, q.sql);
         const planChanged = JSON.stringify(planOld) !== JSON.stringify(planNew);
@@ -268,7 +291,7 @@ export async function replayQueries(
             ...base,
             severity: 'warning',
             kind: 'time',
-            message: `slower: median ${before.medianMs.toFixed(1)} ms -> ${after.medianMs.toFixed(1)} ms over ${o.runs} runs each (threshold: median x${o.slowFactor} and +${o.slowMinMs} ms, every new run slower than every old one)${planChanged ? `; plan ${JSON.stringify(planOld)} -> ${JSON.stringify(planNew)}` : ''}`,
+            message: `slower: median ${before.medianMs.toFixed(1)} ms -> ${after.medianMs.toFixed(1)} ms over ${o.runs} runs each (threshold: median x${o.slowFactor} and +${o.slowMinMs} ms, the second-fastest new run slower than the second-slowest old one)${planChanged ? `; plan ${JSON.stringify(planOld)} -> ${JSON.stringify(planNew)}` : ''}`,
             evidence: { query: q.sql, timesMs: { old: before.timesMs, new: after.timesMs }, plan: { old: planOld, new: planNew } },
           });
         } else if (planChanged) {
@@ -287,6 +310,15 @@ export async function replayQueries(
   } finally {
     await a.conn.end().catch(() => a.conn.destroy());
     await b.conn.end().catch(() => b.conn.destroy());
+  }
+  if (report.replayed > 0 && report.failedOnBoth === report.replayed) {
+    report.findings.push({
+      severity: 'warning',
+      source: 'replay',
+      kind: 'nothing-compared',
+      where: queries[0]?.source ?? 'queries',
+      message: `the replay compared nothing: all ${report.replayed} replayed statements fail on both servers (are they written for this data set?)`,
+    });
   }
   return report;
 }
