@@ -10,7 +10,7 @@ import { openTopologyContext, startTopology, type Topology } from '../runtime/to
 import {
   rpoOf, rtoOf, unmeasuredRpo, verdictOf, writeReport, type DrillResult, type PhaseRecord, type Rpo, type StepRecord,
 } from '../report/index.js';
-import { judgeLedger, presentLedgerIds } from '../verify/index.js';
+import { judgeLedger, judgeRpo, presentLedgerIds } from '../verify/index.js';
 import { loadBulk, loadSakila, WriteWorkload } from '../workload/index.js';
 import type { DrillPlan } from './plan.js';
 import { emptyState } from './state.js';
@@ -59,6 +59,8 @@ export async function runScenario(plan: DrillPlan, o: RunOptions): Promise<Drill
     if (ctx) result.ledger = ctx.workload.ledger.summary();
   }
   result.rto = rtoOf(result.phases);
+  // A drill that loses data by design passes only when the loss equals the exact loss a step measured apart.
+  if (def.expectsLoss) result.checks.push(judgeRpo(result.rpo.lostAcknowledgedWrites, true, ctx?.state.expectedLoss));
   result.verdict = verdictOf(result, !!def.expectsLoss);
   result.endedAt = new Date().toISOString();
   result.durationMs = Date.now() - started;
