@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parseOptionFile, serverOptions } from './config-file.js';
 import { goNoGo, goNoGoMarkdown, type Finding } from './findings.js';
 import { codeOnly, incompatibilityReport, lineOf } from './incompat.js';
@@ -9,6 +9,16 @@ import type { Inventory, SqlTarget } from './inventory.js';
 import { loadRuleSet, parseRuleSet } from './rules.js';
 
 const rules = loadRuleSet('mariadb-10.11', 'mariadb-11.8');
+const made: string[] = [];
+/** A private temporary folder for option files, removed after the tests. */
+const tempDir = () => {
+  const d = mkdtempSync(join(tmpdir(), 'fd-cnf-'));
+  made.push(d);
+  return d;
+};
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
 
 describe('upgrade rules as data', () => {
   it('every rule of the 10.11 -> 11.8 step cites its source and covers each required kind', () => {
@@ -29,7 +39,7 @@ describe('upgrade rules as data', () => {
 
 describe('option files', () => {
   it('reads groups, lines, loose- and includes; only server groups count', () => {
-    const d = mkdtempSync(join(tmpdir(), 'fd-cnf-'));
+    const d = tempDir();
     writeFileSync(join(d, 'extra.cnf'), '[mariadbd]\ninnodb-defragment = 1\n');
     writeFileSync(
       join(d, 'my.cnf'),
@@ -91,7 +101,7 @@ describe('incompatibility report (each rule kind on a schema that has the proble
       ['default-collation-uca1400', 'shop.same_name:3', 'warning'],
       ['default-collation-uca1400', 'shop.same_name:3', 'warning'],
     ]);
-    const d = mkdtempSync(join(tmpdir(), 'fd-cnf-'));
+    const d = tempDir();
     writeFileSync(join(d, 'my.cnf'), '[mysqld]\ncharacter_set_collations=utf8mb4=utf8mb4_general_ci\n');
     const pinned = await incompatibilityReport({
       rules,
@@ -102,7 +112,7 @@ describe('incompatibility report (each rule kind on a schema that has the proble
     expect(serious(pinned)).toEqual([]);
   });
   it('an option the target refuses blocks; one it ignores warns, naming the option and the file', async () => {
-    const d = mkdtempSync(join(tmpdir(), 'fd-cnf-'));
+    const d = tempDir();
     writeFileSync(join(d, 'my.cnf'), '[mysqld]\ninnodb_defragment=1\nold_alter_table=1\n');
     const options = serverOptions(parseOptionFile(join(d, 'my.cnf')));
     const f = await incompatibilityReport({
