@@ -512,7 +512,8 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
 
     if (o.binlogs) {
       const r = await timed('replay-binlogs', () => replayBinlogs(ctx, node!, o.binlogs!, backupGtid ?? '', unpackDir, adminClient));
-      observations['binlogReplay'] = r;
+      const { applied: _applied, ...replay } = r;
+      observations['binlogReplay'] = replay;
       if (r.lastApplied) {
         // The server must now hold the last transaction replayed; the position is the backup's advanced to it.
         const [w] = await node.query<{ gtid: string }>(d.gtidWritten());
@@ -534,7 +535,8 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
             { transactionsApplied: r.transactionsApplied, lastApplied: r.lastApplied, stoppedBefore: r.stoppedBefore },
           ),
         );
-        backupGtid = backupGtid ? ctx.adapter.gtid.advance(backupGtid, r.lastApplied) : r.lastApplied;
+        // every transaction applied moves the position (a MySQL set gains each one; a MariaDB domain its last)
+        backupGtid = r.applied.reduce((pos, g) => (pos ? ctx.adapter.gtid.advance(pos, g) : g), backupGtid ?? '');
       }
     }
     outcome.gtid = backupGtid;
@@ -709,7 +711,13 @@ async function replayBinlogs(
     next = i < 0 ? undefined : after[i];
   }
   if (!last)
-    return { files, transactionsApplied: 0, from: backupPoint, lastApplied: undefined as string | undefined, stoppedBefore: next?.gtid };
+    return {
+      files,
+      transactionsApplied: 0,
+      applied: [] as string[],
+      lastApplied: undefined as string | undefined,
+      stoppedBefore: next?.gtid,
+    };
   const applied = after.indexOf(last) + 1;
   const sql = await tool('replay.sql', (f, out) => ctx.adapter.binlog.replay(f, { after: backupPoint, last: last!, next }, out));
   const bytes = (await stat(sql)).size;
@@ -723,6 +731,7 @@ async function replayBinlogs(
   return {
     files,
     transactionsApplied: applied,
+    applied: after.slice(0, applied).map((t) => t.gtid),
     firstApplied: after[0]?.gtid,
     lastApplied: last.gtid,
     stoppedBefore: next?.gtid,
