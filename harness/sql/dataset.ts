@@ -1,0 +1,72 @@
+import type { Statement } from './dialect.js';
+import { qualified, quoteId, SYSTEM_SCHEMAS } from './inspect.js';
+
+/** Statements that read a dataset's shape (information_schema, the same on MariaDB and MySQL) and fill it. */
+
+const inList = (xs: readonly string[]) => xs.map(() => '?').join(',');
+
+/** Every column of the given databases' base tables, in table and ordinal order. */
+export const columnsOf = (dbs: readonly string[]): Statement => ({
+  sql: `SELECT c.TABLE_SCHEMA AS db, c.TABLE_NAME AS tbl, c.COLUMN_NAME AS name, c.DATA_TYPE AS dataType,
+      c.COLUMN_TYPE AS columnType, c.IS_NULLABLE AS nullable, c.CHARACTER_MAXIMUM_LENGTH AS maxLength,
+      c.NUMERIC_PRECISION AS numPrecision, c.NUMERIC_SCALE AS numScale, c.DATETIME_PRECISION AS fsp,
+      c.CHARACTER_SET_NAME AS charset, c.EXTRA AS extra, c.COLUMN_DEFAULT AS dflt
+    FROM information_schema.COLUMNS c JOIN information_schema.TABLES t
+      ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME AND t.TABLE_TYPE = 'BASE TABLE'
+    WHERE c.TABLE_SCHEMA IN (${inList(dbs)}) ORDER BY c.TABLE_SCHEMA, c.TABLE_NAME, c.ORDINAL_POSITION`,
+  values: [...dbs],
+});
+
+/** Unique indexes (PRIMARY included) of the given databases, one row per column. */
+export const uniqueKeysOf = (dbs: readonly string[]): Statement => ({
+  sql: `SELECT TABLE_SCHEMA AS db, TABLE_NAME AS tbl, INDEX_NAME AS idx, COLUMN_NAME AS col
+    FROM information_schema.STATISTICS WHERE TABLE_SCHEMA IN (${inList(dbs)}) AND NON_UNIQUE = 0
+    ORDER BY TABLE_SCHEMA, TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX`,
+  values: [...dbs],
+});
+
+/** Foreign keys of the given databases, one row per column pair. */
+export const foreignKeysOf = (dbs: readonly string[]): Statement => ({
+  sql: `SELECT TABLE_SCHEMA AS db, TABLE_NAME AS tbl, CONSTRAINT_NAME AS fk, COLUMN_NAME AS col,
+      REFERENCED_TABLE_SCHEMA AS refDb, REFERENCED_TABLE_NAME AS refTbl, REFERENCED_COLUMN_NAME AS refCol
+    FROM information_schema.KEY_COLUMN_USAGE
+    WHERE TABLE_SCHEMA IN (${inList(dbs)}) AND REFERENCED_TABLE_NAME IS NOT NULL
+    ORDER BY TABLE_SCHEMA, TABLE_NAME, CONSTRAINT_NAME, ORDINAL_POSITION`,
+  values: [...dbs],
+});
+
+/** Base tables of the given databases with their engine and size (rows are InnoDB's estimate: for choosing, never for judging). */
+export const tableSizes = (dbs: readonly string[]): Statement => ({
+  sql: `SELECT TABLE_SCHEMA AS db, TABLE_NAME AS tbl, ENGINE AS engine, TABLE_ROWS AS estRows,
+      DATA_LENGTH + INDEX_LENGTH AS bytes
+    FROM information_schema.TABLES WHERE TABLE_SCHEMA IN (${inList(dbs)}) AND TABLE_TYPE = 'BASE TABLE'
+    ORDER BY TABLE_SCHEMA, TABLE_NAME`,
+  values: [...dbs],
+});
+
+/** The non-system databases (a live source's choice when --databases is not given). */
+export const userDatabases = (): Statement => ({
+  sql: `SELECT SCHEMA_NAME AS name FROM information_schema.SCHEMATA WHERE SCHEMA_NAME NOT IN (${inList(SYSTEM_SCHEMAS)}) ORDER BY SCHEMA_NAME`,
+  values: [...SYSTEM_SCHEMAS],
+});
+
+/** Accounts with the given user names (a clash with firedrill's own accounts). */
+export const accountsNamed = (users: readonly string[]): Statement => ({
+  sql: `SELECT User AS user, Host AS host FROM mysql.user WHERE User IN (${inList(users)})`,
+  values: [...users],
+});
+
+/** Session settings for loading generated rows: UTC (no DST gaps), keys checked by the generator itself. */
+export const generatedLoadSession = (): Statement[] => [
+  { sql: "SET SESSION time_zone = '+00:00'" },
+  { sql: 'SET SESSION foreign_key_checks = 0' },
+];
+
+/** One multi-row INSERT of generated rows (values are bound, never spliced). */
+export const insertRows = (db: string, table: string, columns: readonly string[], rows: ReadonlyArray<readonly unknown[]>): Statement => ({
+  sql: `INSERT INTO ${qualified(db, table)} (${columns.map(quoteId).join(', ')}) VALUES ${rows.map(() => `(${columns.map(() => '?').join(', ')})`).join(', ')}`,
+  values: rows.flat(),
+});
+
+/** Statements a dump file begins with when it names no database: create it and make it current. */
+export const useDatabase = (db: string): string => `CREATE DATABASE IF NOT EXISTS ${quoteId(db)};\nUSE ${quoteId(db)};\n`;
