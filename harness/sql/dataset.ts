@@ -35,6 +35,15 @@ export const foreignKeysOf = (dbs: readonly string[]): Statement => ({
   values: [...dbs],
 });
 
+/** CHECK constraints of the given databases' tables (MariaDB stores a JSON column as LONGTEXT with CHECK json_valid(col)). */
+export const checkConstraintsOf = (dbs: readonly string[]): Statement => ({
+  sql: `SELECT tc.TABLE_SCHEMA AS db, tc.TABLE_NAME AS tbl, cc.CHECK_CLAUSE AS clause
+    FROM information_schema.TABLE_CONSTRAINTS tc JOIN information_schema.CHECK_CONSTRAINTS cc
+      ON cc.CONSTRAINT_SCHEMA = tc.CONSTRAINT_SCHEMA AND cc.CONSTRAINT_NAME = tc.CONSTRAINT_NAME
+    WHERE tc.CONSTRAINT_TYPE = 'CHECK' AND tc.TABLE_SCHEMA IN (${inList(dbs)})`,
+  values: [...dbs],
+});
+
 /** Base tables of the given databases with their engine and size (rows are InnoDB's estimate: for choosing, never for judging). */
 export const tableSizes = (dbs: readonly string[]): Statement => ({
   sql: `SELECT TABLE_SCHEMA AS db, TABLE_NAME AS tbl, ENGINE AS engine, TABLE_ROWS AS estRows,
