@@ -1,0 +1,73 @@
+// The house rule: no import circle between harness/ files (type-only imports count: a circle of types is still
+// two modules that cannot be understood apart), and the ground floor (harness/core) imports no other folder.
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = dirname(fileURLToPath(import.meta.url));
+
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) return sources(p);
+    return e.name.endsWith('.ts') && !e.name.endsWith('.test.ts') ? [p] : [];
+  });
+}
+
+/** Relative imports and re-exports of a file, resolved to .ts paths (`./x.js` is the source `./x.ts`). */
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  const specs = [...text.matchAll(/^\s*(?:import|export)\b[^'"]*?\bfrom\s+'(\.[^']+)'/gm), ...text.matchAll(/^\s*import\s+'(\.[^']+)'/gm)].map((m) => m[1]!);
+  return specs.map((s) => resolve(dirname(file), s.replace(/\.js$/, '.ts')));
+}
+
+/** Every import circle, each as the list of files around it (found by depth-first search, each reported once). */
+function findCircles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
+  const state = new Map<string, 'open' | 'done'>();
+  const stack: string[] = [];
+  const circles: string[][] = [];
+  const visit = (f: string) => {
+    state.set(f, 'open');
+    stack.push(f);
+    for (const g of graph.get(f) ?? []) {
+      if (state.get(g) === 'open') circles.push([...stack.slice(stack.indexOf(g)), g]);
+      else if (!state.has(g)) visit(g);
+    }
+    stack.pop();
+    state.set(f, 'done');
+  };
+  for (const f of [...graph.keys()].sort()) if (!state.has(f)) visit(f);
+  return circles;
+}
+
+const graph = new Map(sources(root).map((f) => [f, importsOf(f)]));
+const rel = (f: string) => relative(root, f);
+
+describe('harness import graph', () => {
+  it('finds a circle when there is one (the walk itself can fail)', () => {
+    expect(findCircles(new Map([['a', ['b']], ['b', ['c']], ['c', ['a']], ['d', ['a']]]))).toEqual([['a', 'b', 'c', 'a']]);
+    expect(findCircles(new Map([['a', ['b']], ['b', []]]))).toEqual([]);
+  });
+
+  it('has no import circle between harness files', () => {
+    expect(graph.size).toBeGreaterThan(50);
+    expect(findCircles(graph).map((c) => c.map(rel).join(' -> '))).toEqual([]);
+  });
+
+  it('has no import circle between harness folders (roles)', () => {
+    const folder = (f: string) => rel(f).split('/')[0]!;
+    const folders = new Map<string, string[]>();
+    for (const [f, deps] of graph) {
+      const out = folders.get(folder(f)) ?? [];
+      for (const d of deps) if (folder(d) !== folder(f) && !out.includes(folder(d))) out.push(folder(d));
+      folders.set(folder(f), out);
+    }
+    expect(findCircles(folders).map((c) => c.join(' -> '))).toEqual([]);
+  });
+
+  it('keeps the ground floor (harness/core) free of every other folder', () => {
+    const upward = [...graph].filter(([f]) => rel(f).startsWith('core/')).flatMap(([f, deps]) => deps.filter((d) => !rel(d).startsWith('core/')).map((d) => `${rel(f)} -> ${rel(d)}`));
+    expect(upward).toEqual([]);
+  });
+});
