@@ -1,7 +1,7 @@
 import { chmod, copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { UsageError, type Family } from './flavors.js';
+import { UsageError, type Family } from '../core/index.js';
 
 /**
  * The user's server configuration (`--server-config my.cnf`), applied to every node of a drill (seed 004: the same

@@ -5,7 +5,7 @@ import { Transform, Writable, type Readable, type TransformCallback } from 'node
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { spawnPiped } from '../exec/index.js';
-import { UsageError } from '../runtime/flavors.js';
+import { UsageError } from '../core/index.js';
 import { datasetSql } from '../sql/index.js';
 
 /**

@@ -4,7 +4,7 @@ import { PassThrough, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import mysql from 'mysql2/promise';
 import { ExecError, spawnPiped, type PipedProcess } from '../exec/index.js';
-import { UsageError } from '../runtime/flavors.js';
+import { UsageError } from '../core/index.js';
 import type { StartedNode } from '../runtime/node.js';
 import { sakilaDir } from '../runtime/paths.js';
 import { docker } from '../runtime/docker.js';
