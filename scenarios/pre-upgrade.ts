@@ -2,7 +2,7 @@
 // MariaDB 11.8 (with mariadb-upgrade), verified, and replicate from the 10.11 primary. What the upgrade rewrote is
 // reported apart from anything that would be data loss.
 import {
-  sakilaPlusBulk,
+  datasetPlusBulk,
   catchUpFromSources, converge, defineScenario, equalsPrimary, ledgerHolds, logicalBackupOf, phase, physicalBackup,
   primaryReplicas, restoreOnto, stopWorkload, underLoad,
 } from '../harness/scenario/index.js';
@@ -11,7 +11,7 @@ export default defineScenario({
   id: 'pre-upgrade',
   description: 'restore 10.11 backups (physical + logical) onto 11.8, run mariadb-upgrade, verify, replicate 10.11 → 11.8',
   flavors: ['mariadb-10.11'],
-  ...sakilaPlusBulk(),
+  ...datasetPlusBulk(),
   topology: primaryReplicas({ replicas: [], backupReplicas: ['backup-replica'] }),
   workload: { writers: 4, ratePerSec: 150 },
   phases: [

@@ -159,3 +159,4 @@ export async function stageServerConfig(cfg: ServerConfig): Promise<{ hostFile: 
 
 /** Where the file goes in a node: after firedrill's own defaults, so its options win over those. */
 export const USER_CONFIG_NAME = 'zz-firedrill-user.cnf';
+

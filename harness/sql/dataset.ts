@@ -53,6 +53,21 @@ export const tableSizes = (dbs: readonly string[]): Statement => ({
   values: [...dbs],
 });
 
+/**
+ * The dataset's table an accidental DROP takes by default: the largest InnoDB base table no other table's foreign
+ * key references (the server refuses to drop a referenced one).
+ */
+export const largestUnreferencedTable = (dbs: readonly string[]): Statement => ({
+  sql: `SELECT t.TABLE_SCHEMA AS db, t.TABLE_NAME AS tbl, t.DATA_LENGTH + t.INDEX_LENGTH AS bytes
+    FROM information_schema.TABLES t
+    WHERE t.TABLE_SCHEMA IN (${inList(dbs)}) AND t.TABLE_TYPE = 'BASE TABLE' AND t.ENGINE = 'InnoDB'
+      AND NOT EXISTS (SELECT 1 FROM information_schema.KEY_COLUMN_USAGE k
+        WHERE k.REFERENCED_TABLE_SCHEMA = t.TABLE_SCHEMA AND k.REFERENCED_TABLE_NAME = t.TABLE_NAME
+          AND NOT (k.TABLE_SCHEMA = t.TABLE_SCHEMA AND k.TABLE_NAME = t.TABLE_NAME))
+    ORDER BY bytes DESC, t.TABLE_SCHEMA, t.TABLE_NAME LIMIT 1`,
+  values: [...dbs],
+});
+
 /** The non-system databases (a live source's choice when --databases is not given). */
 export const userDatabases = (): Statement => ({
   sql: `SELECT SCHEMA_NAME AS name FROM information_schema.SCHEMATA WHERE SCHEMA_NAME NOT IN (${inList(SYSTEM_SCHEMAS)}) ORDER BY SCHEMA_NAME`,

@@ -156,8 +156,8 @@ async function planLive(s: LiveServer, only?: readonly string[]): Promise<Datase
  * Refuses a dataset that holds an object of firedrill's own (its schemas or accounts): exit 2 before anything
  * starts, naming each clash and the setting that renames firedrill's side.
  */
-export function refuseClashes(plan: DatasetPlan, own: { schemas: readonly string[]; accounts: readonly string[] }): void {
-  const dbs = plan.databases.filter((d) => own.schemas.some((s) => s.toLowerCase() === d.toLowerCase()));
+export function refuseClashes(plan: DatasetPlan, own: { isOwnDatabase: (db: string) => boolean; accounts: readonly string[] }): void {
+  const dbs = plan.databases.filter((d) => own.isOwnDatabase(d));
   const users = plan.users.filter((u) => own.accounts.includes(u));
   if (!dbs.length && !users.length) return;
   const what = [...dbs.map((d) => `database '${d}'`), ...users.map((u) => `account '${u}'`)].join(', ');
