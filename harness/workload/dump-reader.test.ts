@@ -97,6 +97,12 @@ describe('dump reader', () => {
     expect(out.split('\n').filter((l) => l.startsWith('USE')).length).toBe(2);
   });
 
+  it('reads bare (unquoted) names as the Sakila files write them', async () => {
+    const { out, f } = await filter('SET NAMES utf8mb4;\nDROP SCHEMA IF EXISTS sakila;\nCREATE SCHEMA sakila;\nUSE sakila;\nCREATE TABLE actor (id int);\nCREATE TABLE `other`.`t` (a int);\n', 5);
+    expect(f.info).toMatchObject({ databases: ['sakila'], tables: ['sakila.actor', 'other.t'], injectedDatabase: null });
+    expect(out).not.toContain('CREATE DATABASE IF NOT EXISTS');
+  });
+
   it('falls back to the file name when neither USE nor the header names a database', async () => {
     const { out, f } = await filter('/*!40101 SET NAMES utf8mb4 */;\nCREATE TABLE `x` (a int);\n', 4, 'fromfile');
     expect(f.info.injectedDatabase).toBe('fromfile');

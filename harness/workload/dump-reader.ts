@@ -71,15 +71,19 @@ const REMOVE: ReadonlyArray<[string, RegExp]> = [
   ['change-source', /^CHANGE (MASTER|REPLICATION SOURCE)\b/i],
   ['start-replica', /^START (SLAVE|REPLICA)\b/i],
 ];
-const CREATE_DB = /^CREATE (?:DATABASE|SCHEMA) (?:\/\*!32312 )?(?:IF NOT EXISTS )?(?:\*\/ )?`((?:[^`]|``)+)`/i;
-const USE_DB = /^USE `((?:[^`]|``)+)`/i;
+/** An identifier, back-quoted or bare: group 1 or group 2. */
+const ID = '(?:`((?:[^`]|``)+)`|([A-Za-z0-9_$]+))';
+const CREATE_DB = new RegExp(`^CREATE (?:DATABASE|SCHEMA) (?:/\\*!32312 IF NOT EXISTS\\*/ |IF NOT EXISTS )?${ID}`, 'i');
+const USE_DB = new RegExp(`^USE ${ID}`, 'i');
 const HEADER_DB = /^-- Host: .*\bDatabase: (\S+)/;
-const CREATE_TABLE = /^CREATE TABLE (?:IF NOT EXISTS )?`((?:[^`]|``)+)`(?:\.`((?:[^`]|``)+)`)?/i;
+const CREATE_TABLE = new RegExp(`^CREATE TABLE (?:IF NOT EXISTS )?${ID}(?:\\.${ID})?`, 'i');
 const CREATE_USER = /^(?:CREATE USER|GRANT .* TO) (?:IF NOT EXISTS )?'((?:[^'\\]|\\.)+)'@/i;
 /** Lines that need a current database: once one comes before any USE, the dump names none. */
 const NEEDS_DB = /^(?:CREATE (?!DATABASE|SCHEMA|USER|ROLE)|DROP (?!DATABASE|SCHEMA|USER)|INSERT |REPLACE |LOCK TABLES|ALTER TABLE|DELIMITER|\/\*!50\d{3} (?:CREATE|DROP))/i;
 const HEAD_BYTES = 512;
 const unq = (s: string) => s.replace(/``/g, '`');
+/** The identifier a match holds at groups i (quoted) or i+1 (bare). */
+const idAt = (m: RegExpExecArray, i: number): string | undefined => (m[i] !== undefined ? unq(m[i]!) : m[i + 1]);
 
 /**
  * The streaming filter. It looks only at the first bytes of each line (dump lines can be megabytes of INSERT
@@ -159,8 +163,8 @@ export class DumpFilter extends Transform {
     }
     let m: RegExpExecArray | null;
     if ((m = HEADER_DB.exec(line))) { this.headerDb = m[1]!.replace(/[^\w$]/g, '_'); return 'pass'; }
-    if ((m = CREATE_DB.exec(line))) { this.noteDb(unq(m[1]!)); return 'pass'; }
-    if ((m = USE_DB.exec(line))) { this.current = unq(m[1]!); this.noteDb(this.current); return 'pass'; }
+    if ((m = CREATE_DB.exec(line))) { this.noteDb(idAt(m, 1)!); return 'pass'; }
+    if ((m = USE_DB.exec(line))) { this.current = idAt(m, 1)!; this.noteDb(this.current); return 'pass'; }
     if ((m = CREATE_USER.exec(line))) { const u = m[1]!.replace(/\\(.)/g, '$1'); if (!this.info.users.includes(u)) this.info.users.push(u); return 'pass'; }
     if (this.current === null && NEEDS_DB.test(line)) {
       const db = this.headerDb ?? this.defaultDb;
@@ -170,7 +174,8 @@ export class DumpFilter extends Transform {
       this.out(datasetSql.useDatabase(db));
     }
     if ((m = CREATE_TABLE.exec(line))) {
-      const [db, t] = m[2] !== undefined ? [unq(m[1]!), unq(m[2])] : [this.current ?? this.defaultDb, unq(m[1]!)];
+      const first = idAt(m, 1)!; const second = idAt(m, 3);
+      const [db, t] = second !== undefined ? [first, second] : [this.current ?? this.defaultDb, first];
       const q = `${db}.${t}`;
       if (!this.info.tables.includes(q)) this.info.tables.push(q);
     }
