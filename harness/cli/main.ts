@@ -86,9 +86,10 @@ function parse<T>(fn: () => T): T {
 }
 
 
-/** Runs one drill with its own run context, torn down in finally and on SIGINT/SIGTERM. */
+/** Drill-wide options from the command line. */
 interface DrillFlags { keepArtifacts: boolean; faultDuringBackup: boolean }
 
+/** Runs one drill with its own run context, torn down in finally and on SIGINT/SIGTERM. */
 async function drill(id: string, flavorId: FlavorId, params: Readonly<Record<string, string | number>>, flags: DrillFlags, inputs: DrillInputs = {}): Promise<DrillResult> {
   const progress = (m: string) => err(`[${new Date().toISOString().slice(11, 19)}] ${m}`);
   // Bad input is refused before anything starts: flavor, parameters, engine, image (a missing own image is built).

@@ -166,7 +166,7 @@ export function refuseClashes(plan: DatasetPlan, own: { isOwnDatabase: (db: stri
 
 /** The node's own client, reading SQL from stdin (docker exec -i; argv only). */
 function clientOf(node: StartedNode): PipedProcess {
-  return spawnPiped(['docker', 'exec', '-i', node.container, ...node.adapter.client, '--max-allowed-packet=1G']);
+  return spawnPiped(['docker', 'exec', '-i', node.container.name, ...node.adapter.client, '--max-allowed-packet=1G']);
 }
 
 /** The client's first ERROR line: what a refused dump gets reported with. */

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gtidExecuted, NodeDefinition, openTopologyContext, RunContext, type StartedNode, type TopologyContext } from '../../harness/runtime/index.js';
 import { compareServers } from '../../harness/verify/index.js';
 import { datasetSource, loadDataset, planDataset, refuseClashes } from '../../harness/workload/index.js';
-import { quiet, root } from './helpers.js';
+import { quiet } from './helpers.js';
+import { projectRoot as root } from '../../harness/runtime/index.js';
 
 const SHOP = resolve(root, 'fixtures/datasets/shop/shop.sql');
 const SHOP_SCHEMA = resolve(root, 'fixtures/datasets/shop-schema/schema.sql');

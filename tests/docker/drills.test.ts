@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
-import { cli, danglingVolumes, leftovers, root } from './helpers.js';
+import { cli, danglingVolumes, leftovers } from './helpers.js';
+import { projectRoot as root } from '../../harness/runtime/index.js';
 
 /**
  * Each drill once, through the CLI, on one flavor (the whole matrix: `firedrill suite matrix`), on a dataset that is

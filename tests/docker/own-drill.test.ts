@@ -2,7 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, leftovers, root } from './helpers.js';
+import { cli, leftovers } from './helpers.js';
+import { projectRoot as root } from '../../harness/runtime/index.js';
 
 // A team's own drill, in a folder outside the repository, written against the public API ('firedrill'), run on a
 // dataset of the team's (here firedrill's small shop dump) with `firedrill run PATH`.

@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadScenarios } from '../../harness/scenario/index.js';
-import { cli, leftovers, root } from '../docker/helpers.js';
+import { cli, leftovers } from '../docker/helpers.js';
+import { projectRoot as root } from '../../harness/runtime/index.js';
 
 // Every drill on every flavor it supports, on a dataset that is not Sakila (firedrill's own shop dump): no drill
 // depends on a sample table. One drill at a time (the machine is shared); small bulk tables.
