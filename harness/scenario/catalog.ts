@@ -21,7 +21,7 @@ function registerFiredrillResolver(): void {
   if (hookRegistered) return;
   hookRegistered = true;
   register(pathToFileURL(join(projectRoot, 'harness', 'scenario', 'resolve-hook.mjs')).href, {
-    data: { index: pathToFileURL(join(projectRoot, 'harness', 'index.ts')).href },
+    data: { index: pathToFileURL(join(projectRoot, 'harness', 'index.ts')).href, project: pathToFileURL(projectRoot).href + '/' },
   });
 }
 
