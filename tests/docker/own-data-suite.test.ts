@@ -1,0 +1,29 @@
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { projectRoot } from '../../harness/runtime/index.js';
+import { cli, leftovers } from './helpers.js';
+
+// The default suite (the nightly drill) on a dataset that is not Sakila: firedrill's own shop dump.
+describe('firedrill suite default --dataset shop', () => {
+  it('passes both drills on the shop data, and says so in each result', async () => {
+    const r = await cli(['suite', 'default', '--dataset', resolve(projectRoot, 'fixtures/datasets/shop'), '--param', 'bulkMb=1', '--json']);
+    const results = JSON.parse(r.stdout) as Array<{ scenario: string; verdict: string; runId: string; dataset: { name: string; kind: string; databases: string[]; serverBytes: number }; observations: Record<string, any> }>;
+    expect(results.map((x) => `${x.scenario}: ${x.verdict}`), r.stderr.slice(-3000)).toEqual(['replica-kill-restore: pass', 'pitr-accidental-drop: pass']);
+    expect(r.code).toBe(0);
+    for (const x of results) {
+      expect(x.dataset).toMatchObject({ name: 'shop', kind: 'dump', databases: ['shop'] });
+      expect(x.dataset.serverBytes).toBeGreaterThan(0);
+      expect(await leftovers(x.runId)).toEqual([]);
+    }
+    expect(results[1]!.observations['accident target'].table).toBe('shop.order_items');
+  }, 1_200_000);
+
+  it('refuses a parameter no drill of the suite has, and a dataset that is not there, before anything starts', async () => {
+    const a = await cli(['suite', 'default', '--param', 'nope=1']);
+    expect(a.code).toBe(2);
+    expect(a.stderr).toMatch(/no drill of it has a parameter nope/);
+    const b = await cli(['suite', 'default', '--dataset', '/nonexistent/dump.sql.gz']);
+    expect(b.code).toBe(2);
+    expect(b.stderr.trim()).toBe('firedrill: dataset /nonexistent/dump.sql.gz: no such file or folder');
+  });
+});
