@@ -11,8 +11,10 @@ describe('--dataset and --param', () => {
   });
   it('takes a live server\'s password from the environment, never from argv', () => {
     process.env['FD_TEST_PW'] = 'p@ss:w/rd';
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a DSN's ${VAR} is literal text, expanded from the environment
     const s = datasetFrom({ dataset: 'mysql://reader:${FD_TEST_PW}@db.internal:3307', databases: 'shop, billing' });
     expect(s).toEqual({ kind: 'live', server: { user: 'reader', password: 'p@ss:w/rd', host: 'db.internal', port: 3307 }, databases: ['shop', 'billing'] });
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: as above
     expect(() => datasetFrom({ dataset: 'mysql://reader:${FD_UNSET_VAR}@h:1' })).toThrow(/FD_UNSET_VAR .* is not set/);
   });
   it('refuses options that do not go together', () => {

@@ -14,7 +14,7 @@ export async function doctorInputs(flags: DatasetFlags): Promise<{ lines: string
   const lines: string[] = [];
   let ok = true;
   const fail = (m: string) => { ok = false; lines.push(`MISS  ${m}`); };
-  const tryIt = async (what: string, fn: () => Promise<string | void>) => {
+  const tryIt = async (what: string, fn: () => Promise<string | undefined>) => {
     try { const r = await fn(); lines.push(`ok    ${what}${r ? `: ${r}` : ''}`); } catch (e) {
       if (!(e instanceof UsageError)) throw e;
       fail(`${what}: ${e.message}`);

@@ -3,7 +3,7 @@ import mysql from 'mysql2/promise';
 import { ExecError } from '../exec/index.js';
 import { DEFAULT_FLAVOR, familyOfVersion, flavor as flavorById, FLAVORS, UsageError, type FlavorId } from '../core/index.js';
 import {
-  cleanDeadRuns, engineVersion, familyAdapter, imageExists, loadConfig, planImage, resolveImage, RunContext, sakilaDir,
+  cleanDeadRuns, engineVersion, familyAdapter, imageExists, loadConfig, planImage, resolveImage, RunContext,
 } from '../runtime/index.js';
 import { findScenario, findSuite, loadScenarios, planDrill, planInputs, resolveParams, runScenario, SUITES, type DrillInputs } from '../scenario/index.js';
 import { DATASET_HELP, DATASET_OPTIONS, datasetFrom, expandEnv, parseParamArgs } from './dataset-options.js';
@@ -12,8 +12,6 @@ import { consoleSummary, type DrillResult } from '../report/index.js';
 import { compareServers, gtidPositionsEqual, type CheckResult, type Queryable } from '../verify/index.js';
 import { inspect, type Statement } from '../sql/index.js';
 import { dsnLabel, parseDsn, type Dsn } from './dsn.js';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 
 const HELP: Record<string, string> = {
   main: `firedrill: restore drills and chaos tests for MySQL and MariaDB

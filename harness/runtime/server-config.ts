@@ -14,7 +14,7 @@ import { UsageError, type Family } from '../core/index.js';
 /** Option groups a server reads (the rest, e.g. [client], are kept in the file and do not concern the server). */
 const SERVER_GROUP = /^(mysqld|server|mariadb|mariadbd|galera|mysqld-\d+(\.\d+)*|mariadb-\d+(\.\d+)*|mariadbd-\d+(\.\d+)*)$/;
 
-export interface ServerConfigOption {
+interface ServerConfigOption {
   /** Canonical name: lower case, dashes, no loose-/skip-/enable-/disable- prefix. */
   name: string;
   /** The value as written (`ON`/`OFF` for a bare flag or a skip-/disable- form). */

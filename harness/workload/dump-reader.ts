@@ -161,11 +161,14 @@ export class DumpFilter extends Transform {
         return 'drop-statement';
       }
     }
-    let m: RegExpExecArray | null;
-    if ((m = HEADER_DB.exec(line))) { this.headerDb = m[1]!.replace(/[^\w$]/g, '_'); return 'pass'; }
-    if ((m = CREATE_DB.exec(line))) { this.noteDb(idAt(m, 1)!); return 'pass'; }
-    if ((m = USE_DB.exec(line))) { this.current = idAt(m, 1)!; this.noteDb(this.current); return 'pass'; }
-    if ((m = CREATE_USER.exec(line))) { const u = m[1]!.replace(/\\(.)/g, '$1'); if (!this.info.users.includes(u)) this.info.users.push(u); return 'pass'; }
+    const header = HEADER_DB.exec(line);
+    if (header) { this.headerDb = header[1]!.replace(/[^\w$]/g, '_'); return 'pass'; }
+    const create = CREATE_DB.exec(line);
+    if (create) { this.noteDb(idAt(create, 1)!); return 'pass'; }
+    const use = USE_DB.exec(line);
+    if (use) { this.current = idAt(use, 1)!; this.noteDb(this.current); return 'pass'; }
+    const user = CREATE_USER.exec(line);
+    if (user) { const u = user[1]!.replace(/\\(.)/g, '$1'); if (!this.info.users.includes(u)) this.info.users.push(u); return 'pass'; }
     if (this.current === null && NEEDS_DB.test(line)) {
       const db = this.headerDb ?? this.defaultDb;
       this.info.injectedDatabase = db;
@@ -173,7 +176,8 @@ export class DumpFilter extends Transform {
       this.noteDb(db);
       this.out(datasetSql.useDatabase(db));
     }
-    if ((m = CREATE_TABLE.exec(line))) {
+    const m = CREATE_TABLE.exec(line);
+    if (m) {
       const first = idAt(m, 1)!; const second = idAt(m, 3);
       const [db, t] = second !== undefined ? [first, second] : [this.current ?? this.defaultDb, first];
       const q = `${db}.${t}`;
@@ -191,7 +195,7 @@ class Counter extends Transform {
   override _transform(chunk: Buffer, _e: BufferEncoding, cb: TransformCallback): void { this.bytes += chunk.length; cb(null, chunk); }
 }
 
-export async function fileCompression(file: string): Promise<Compression> {
+async function fileCompression(file: string): Promise<Compression> {
   const fh = await open(file, 'r');
   try {
     const b = Buffer.alloc(4);

@@ -67,8 +67,7 @@ export function enumValues(columnType: string): string[] {
   if (!m) return [];
   const out: string[] = [];
   const re = /'((?:[^']|'')*)'/g;
-  let v: RegExpExecArray | null;
-  while ((v = re.exec(m[1]!))) out.push(v[1]!.replace(/''/g, "'"));
+  for (const v of m[1]!.matchAll(re)) out.push(v[1]!.replace(/''/g, "'"));
   return out;
 }
 
@@ -87,7 +86,7 @@ const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 const DAY_MS = 86_400_000;
 
 /** The arbitrary of a column's non-NULL values, or undefined when its type is not supported. */
-export function valueArbitrary(c: ColumnModel): fc.Arbitrary<unknown> | undefined {
+function valueArbitrary(c: ColumnModel): fc.Arbitrary<unknown> | undefined {
   const t = c.dataType;
   if (t in INT_RANGE) { const [min, max] = intRange(c); return fc.bigInt({ min, max }).map((v) => v.toString()); }
   if (t === 'decimal' || t === 'numeric') {
@@ -211,7 +210,7 @@ export function generateRows(tables: readonly TableModel[], rows: number, seed =
     done.set(key(t), g);
     const idx = new Map(cols.map((c, i) => [c.name, i]));
     const fkOf = new Map<string, { fk: ForeignKeyModel; pos: number }>();
-    for (const fk of t.foreignKeys) fk.columns.forEach((c, pos) => fkOf.set(c, { fk, pos }));
+    for (const fk of t.foreignKeys) for (const [pos, c] of fk.columns.entries()) fkOf.set(c, { fk, pos });
     const singleUnique = new Set(t.uniques.filter((u) => u.length === 1 && !fkOf.has(u[0]!)).map((u) => u[0]!));
     const arbs = new Map<string, fc.Arbitrary<unknown>>();
     for (const c of cols) {
@@ -227,7 +226,7 @@ export function generateRows(tables: readonly TableModel[], rows: number, seed =
     const batch = () => fc.sample(rowArb, { seed: seed + ti * 1_000_003 + drawn, numRuns: Math.min(1000, rows * 2) });
     let pool = batch(); let pi = 0;
     let misses = 0;
-    for (let i = 0; g.rows.length < rows && misses < rows * 5 + 50; i++) {
+    while (g.rows.length < rows && misses < rows * 5 + 50) {
       if (pi >= pool.length) { drawn += pool.length; pool = batch(); pi = 0; }
       const row = [...pool[pi++]!];
       let ok = true;

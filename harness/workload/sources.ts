@@ -9,7 +9,7 @@ import type { StartedNode } from '../runtime/node.js';
 import { sakilaDir } from '../runtime/paths.js';
 import { docker } from '../runtime/docker.js';
 import { datasetSql, type Statement } from '../sql/index.js';
-import { databaseNameFromFile, DumpFilter, dumpFiles, scanDump, streamDump, type DumpInfo } from './dump-reader.js';
+import { DumpFilter, dumpFiles, scanDump, streamDump, type DumpInfo } from './dump-reader.js';
 import { generateRows } from './generate.js';
 import { readTableModels } from './schema-model.js';
 
@@ -333,5 +333,3 @@ async function copyLive(node: StartedNode, plan: DatasetPlan, progress: (m: stri
   return { dump, lock: { tables: nonTx, ms: lockMs } };
 }
 
-/** The default database a dump without one gets (for messages and tests). */
-export { databaseNameFromFile };
