@@ -84,6 +84,7 @@ describe('datasets (mariadb-10.11)', () => {
   it('copies a live server consistently and read-only; only the MyISAM table is locked, for a measured time', async () => {
     const source = await fresh('live-source');
     await loadDataset(source, await planDataset(datasetSource(SHOP)));
+    await source.query({ sql: 'ALTER TABLE shop.page_hits ENGINE=MyISAM' }); // a non-transactional table to lock
     const before = await gtidExecuted(source);
     const target = await fresh('live-target');
     const live = { user: ctx.creds.admin, password: ctx.creds.adminPassword, host: source.address, port: 3306 };
