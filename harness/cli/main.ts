@@ -188,7 +188,9 @@ async function cmdList(args: string[]): Promise<number> {
   if (values.help) { out(HELP['list']!); return 0; }
   const all = await loadScenarios();
   if (values.json) {
-    out(JSON.stringify(all.map((s) => ({ id: s.id, description: s.description, flavors: s.flavors, params: s.params })), null, 2));
+    // A string parameter's pattern is printed as its source text (a RegExp has no JSON form).
+    const params = (p: (typeof all)[number]['params']) => Object.fromEntries(Object.entries(p).map(([k, v]) => [k, 'pattern' in v && v.pattern ? { ...v, pattern: v.pattern.source } : v]));
+    out(JSON.stringify(all.map((s) => ({ id: s.id, description: s.description, flavors: s.flavors, params: params(s.params) })), null, 2));
   } else {
     for (const s of all) out(`${s.id.padEnd(24)} ${s.description}\n${' '.repeat(25)}flavors: ${s.flavors.join(', ')}; params: ${Object.entries(s.params).map(([k, p]) => `${k}=${p.default}${p.type === 'string' ? ' (string)' : ''} (${p.description})`).join(', ') || 'none'}`);
   }

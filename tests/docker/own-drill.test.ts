@@ -47,6 +47,32 @@ describe('firedrill run PATH: a drill file of your own, outside the repository',
     expect(await leftovers(result.runId)).toEqual([]);
   }, 600_000);
 
+  it('joins firedrill list and a suite of the config from a drill folder; doctor checks the suite\'s inputs', async () => {
+    const cfg = join(dir, 'firedrill.config.json');
+    await writeFile(cfg, JSON.stringify({ drillFolders: ['.'], suites: { mine: { dataset: resolve(root, 'fixtures/datasets/shop'), drills: ['orders-failover'] } } }));
+    // the folder also holds not-a-drill.ts: a folder must hold drills only
+    await rm(join(dir, 'not-a-drill.ts'));
+    const env = { FIREDRILL_CONFIG: cfg };
+    const list = await cli(['list', '--json'], { env });
+    expect(list.code, list.stderr).toBe(0);
+    const ids = (JSON.parse(list.stdout) as Array<{ id: string; params: Record<string, { pattern?: string }> }>);
+    expect(ids.map((x) => x.id)).toContain('orders-failover');
+    expect(ids.find((x) => x.id === 'pitr-accidental-drop')!.params['dropTable']!.pattern).toMatch(/auto/);
+    const doc = await cli(['doctor'], { env });
+    expect(doc.stdout).toMatch(/ok {4}suite mine: 1 drills/);
+    expect(doc.stdout).toMatch(/ok {4}suite mine dataset: shop from .*: shop \(5 tables\)/);
+    // firedrill's own schema named like a database of the dataset: doctor says so (and a run would exit 2)
+    await writeFile(cfg, JSON.stringify({ ownSchema: 'shop', drillFolders: ['.'], suites: { mine: { dataset: resolve(root, 'fixtures/datasets/shop'), drills: ['orders-failover'] } } }));
+    const clash = await cli(['doctor'], { env });
+    expect(clash.code).toBe(2);
+    expect(clash.stdout).toMatch(/MISS  suite mine dataset: dataset shop has database 'shop', which firedrill uses for itself/);
+    const run = await cli(['suite', 'mine'], { env });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/dataset shop has database 'shop', which firedrill uses for itself/);
+    await writeFile(join(dir, 'not-a-drill.ts'), 'export const x = 1;\n');
+    await rm(cfg);
+  }, 300_000);
+
   it('refuses a file that is not a drill, and a missing one, with exit 2 and one line', async () => {
     for (const [f, re] of [['not-a-drill.ts', /its default export is not a scenario/], ['missing.ts', /no such file/]] as const) {
       const r = await cli(['run', join(dir, f)]);
