@@ -33,7 +33,7 @@ export { check, compareServers, compareData, takeSnapshot, compareSnapshots, tab
 export type { CheckResult, Difference } from './verify/index.js';
 
 // The names firedrill gives its own objects (config "ownSchema", "accounts"), and the flavors.
-export { ownNames } from './runtime/index.js';
-export type { OwnNames } from './runtime/index.js';
+export { ownNames } from './scenario/index.js';
+export type { OwnNames } from './scenario/index.js';
 export { FLAVORS } from './core/index.js';
 export type { FlavorId } from './core/index.js';

@@ -7,8 +7,8 @@ import {
   converge, defineScenario, divergesExactlyBy, equalsPrimary, ledgerHolds, noErrant, observeCrashLoop, phase,
   physicalBackup, poisonDelete, primaryReplicas, rebuildFromBackup, repairSkipped, skipPoison, stopWorkload,
   stuckBeforePoison, underLoad, whileFaulted,
+  ownNames,
 } from '../harness/scenario/index.js';
-import { ownNames } from '../harness/runtime/index.js';
 
 // The poison row is in a table firedrill creates for itself on every dataset (`<ownSchema>_targets.items`): it has no
 // trigger on the primary (MariaDB runs a replica's own triggers for row events only then) and deleting its row harms
