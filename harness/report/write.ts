@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DrillResult } from './result.js';
 import type { Ledger } from '../workload/index.js';
+import { goNoGoMarkdown, type GoNoGo } from '../verify/upgrade/index.js';
 
 const secs = (ms: number | null | undefined) => (ms === null || ms === undefined ? 'n/a' : `${(ms / 1000).toFixed(2)} s`);
 
@@ -31,6 +32,8 @@ function markdown(r: DrillResult): string {
     ...(r.serverConfig ? [`**Server configuration** ${r.serverConfig.path}; overridden by the topology: ${Object.entries(r.serverConfig.overrides).flatMap(([n, os]) => os.map((o) => `${n} ${o.option}=${o.yours} → ${o.ours}`)).join(', ') || 'nothing'}.`, ''] : []),
     '| phase | recovery | time | steps |', '|---|---|---|---|', ...rows, '',
     '| check | verdict | details |', '|---|---|---|', ...checks, '',
+    // pre-upgrade: the go/no-go page (every finding with its severity)
+    ...(r.observations['go/no-go'] ? [goNoGoMarkdown(r.observations['go/no-go'] as GoNoGo)] : []),
     ...(r.faults.length ? ['## Faults', ...r.faults.map((f) => `- ${f.description}: injected ${new Date(f.injectedAt).toISOString()}, healed ${f.healedAt ? new Date(f.healedAt).toISOString() : 'never'}`), ''] : []),
     ...(r.error ? ['## Error', '```', r.error, '```', ''] : []),
   ].join('\n');

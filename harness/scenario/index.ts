@@ -1,4 +1,4 @@
-export type { DrillContext, Step, Phase, ScenarioDefinition, ParamSpec, Params, ParamValue, TopologyPlan } from './types.js';
+export type { DrillContext, Step, Phase, ScenarioDefinition, ParamSpec, Params, ParamValue, TopologyPlan, UpgradeOptions } from './types.js';
 export type { DrillState, Accident, PitrRecovery } from './state.js';
 export { checkName, observationName } from './names.js';
 export { ownNames } from '../runtime/config.js';

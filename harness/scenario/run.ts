@@ -10,7 +10,7 @@ import { openTopologyContext, startTopology, type Topology } from '../runtime/to
 import {
   rpoOf, rtoOf, unmeasuredRpo, verdictOf, writeReport, type DrillResult, type PhaseRecord, type Rpo, type StepRecord,
 } from '../report/index.js';
-import { judgeLedger, presentLedgerIds } from '../verify/index.js';
+import { judgeLedger, judgeRpo, presentLedgerIds } from '../verify/index.js';
 import { loadBulk, loadDataset, WriteWorkload, type DatasetInfo, type DatasetPlan } from '../workload/index.js';
 import { stageServerConfig } from '../runtime/server-config.js';
 import { validateServerConfig } from '../runtime/server-config-check.js';
@@ -25,6 +25,8 @@ export interface RunOptions {
   keepArtifacts?: boolean;
   /** Kill the backup node in the middle of every backup: it must fail loudly, leave nothing restorable, and a retry must succeed. */
   faultDuringBackup?: boolean;
+  /** pre-upgrade: target version, queries, option file. */
+  upgrade?: DrillContext['options']['upgrade'];
 }
 
 /**
@@ -60,6 +62,8 @@ export async function runScenario(plan: DrillPlan, o: RunOptions): Promise<Drill
     if (ctx) result.ledger = ctx.workload.ledger.summary();
   }
   result.rto = rtoOf(result.phases);
+  // A drill that loses data by design passes only when the loss equals the exact loss a step measured apart.
+  if (def.expectsLoss) result.checks.push(judgeRpo(result.rpo.lostAcknowledgedWrites, true, ctx?.state.expectedLoss));
   result.verdict = verdictOf(result, !!def.expectsLoss);
   result.endedAt = new Date().toISOString();
   result.durationMs = Date.now() - started;
@@ -121,7 +125,7 @@ async function setUp(plan: DrillPlan, o: RunOptions, store: BackupStore, result:
   return {
     run: o.run, tctx, topo, store, workload: workloads.values().next().value!, workloads, params: plan.params, artifacts: [],
     faults: result.faults, checks: result.checks, state: emptyState(), observations: result.observations,
-    faultEnv: faultEnvOf(topo, o.progress), progress: o.progress, options: { faultDuringBackup: o.faultDuringBackup },
+    faultEnv: faultEnvOf(topo, o.progress), progress: o.progress, options: { faultDuringBackup: o.faultDuringBackup, upgrade: o.upgrade },
     dataset, own: plan.own,
   };
 }

@@ -13,6 +13,9 @@ import type { DrillState } from './state.js';
 export type ParamValue = number | string;
 export type Params = Readonly<Record<string, ParamValue>>;
 
+/** What `firedrill pre-upgrade` adds to its drill: the target version, the team's queries, their option file. */
+export interface UpgradeOptions { to?: FlavorId; queriesFile?: string; serverConfig?: string; dataset?: string }
+
 /** A numeric parameter (`type` may be left out), or a string one; `--param k=v` is checked against it. */
 export type ParamSpec =
   | { type?: 'number'; default: number; description: string; min?: number }
@@ -39,7 +42,7 @@ export interface DrillContext {
   observations: Record<string, unknown>;
   faultEnv: FaultEnv;
   /** Drill-wide options from the command line. */
-  options: { faultDuringBackup?: boolean };
+  options: { faultDuringBackup?: boolean; upgrade?: UpgradeOptions };
   /** The run's dataset as loaded (name, databases, size), and the names firedrill uses for its own objects. */
   dataset: DatasetInfo;
   own: OwnNames;
