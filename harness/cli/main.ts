@@ -14,7 +14,6 @@ import { compareServers, gtidPositionsEqual, UnknownDatabaseError, type CheckRes
 import { inspect, type Statement } from '../sql/index.js';
 import { dsnLabel, parseDsn, sslOptions, verifyPeerIdentity, type Dsn } from './dsn.js';
 import type { PeerCertificate } from 'node:tls';
-import { existsSync } from 'node:fs';
 import { cmdChaos, HELP_CHAOS } from './chaos.js';
 
 const HELP: Record<string, string> = {

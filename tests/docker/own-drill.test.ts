@@ -65,7 +65,7 @@ describe('firedrill run PATH: a drill file of your own, outside the repository',
     await writeFile(cfg, JSON.stringify({ ownSchema: 'shop', drillFolders: ['.'], suites: { mine: { dataset: resolve(root, 'fixtures/datasets/shop'), drills: ['orders-failover'] } } }));
     const clash = await cli(['doctor'], { env });
     expect(clash.code).toBe(2);
-    expect(clash.stdout).toMatch(/MISS  suite mine dataset: dataset shop has database 'shop', which firedrill uses for itself/);
+    expect(clash.stdout).toMatch(/MISS {2}suite mine dataset: dataset shop has database 'shop', which firedrill uses for itself/);
     const run = await cli(['suite', 'mine'], { env });
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/dataset shop has database 'shop', which firedrill uses for itself/);
