@@ -148,7 +148,7 @@ async function loadDatasets(plan: DrillPlan, topo: Topology, progress: (m: strin
 
 /** What a drill that loads no dataset (or has not loaded it yet) reports. */
 const emptyDatasetInfo = (p: DatasetPlan): DatasetInfo => ({
-  name: p.name, kind: p.source.kind, origin: p.origin, databases: [], tables: 0, streamedBytes: 0, fileBytes: 0, serverBytes: 0, loadMs: 0, removed: {}, notes: ['not loaded'],
+  name: p.name, kind: p.source.kind, origin: p.origin, databases: [], tables: 0, tableNames: [], streamedBytes: 0, fileBytes: 0, serverBytes: 0, loadMs: 0, removed: {}, notes: ['not loaded'],
 });
 
 async function stopWorkloads(ctx: DrillContext): Promise<void> {

@@ -54,6 +54,8 @@ export interface DatasetInfo {
   origin: string;
   databases: string[];
   tables: number;
+  /** The dataset's base tables as `db.table`. */
+  tableNames: string[];
   /** Uncompressed SQL bytes streamed into the server (dump and live), and bytes read from disk. */
   streamedBytes: number;
   fileBytes: number;
@@ -214,7 +216,7 @@ async function serverBytes(node: StartedNode, dbs: readonly string[]): Promise<n
 export async function loadDataset(node: StartedNode, plan: DatasetPlan, progress: (m: string) => void = () => {}): Promise<DatasetInfo> {
   const t0 = Date.now();
   const info: DatasetInfo = {
-    name: plan.name, kind: plan.source.kind, origin: plan.origin, databases: [...plan.databases], tables: plan.tables.length,
+    name: plan.name, kind: plan.source.kind, origin: plan.origin, databases: [...plan.databases], tables: plan.tables.length, tableNames: [...plan.tables],
     streamedBytes: 0, fileBytes: plan.fileBytes, serverBytes: 0, loadMs: 0, removed: {}, notes: [],
   };
   const add = (d: DumpInfo) => {
