@@ -1,0 +1,110 @@
+import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DATA_DIR, readManifest, type Manifest } from '../backup/index.js';
+import { docker } from '../runtime/docker.js';
+import { oneShot } from '../runtime/oneshot.js';
+import { NodeDefinition, type StartedNode, type TopologyContext } from '../runtime/node.js';
+import { gtidReplicaPos } from '../runtime/replication.js';
+import { check, compareSnapshots, gtidPositionsEqual, takeSnapshot, type CheckResult } from '../verify/index.js';
+import { ArtifactRejectedError, verifyArtifact } from './verify-artifact.js';
+
+export interface InstantVerifyOptions {
+  /** Node name of the throw-away server (default 'instant'). */
+  name?: string;
+  serverId?: number;
+  /** Extra server options (e.g. the user's --server-config drop-ins as flags). */
+  extra?: readonly string[];
+  /**
+   * Runs more checks on the server while it is up (e.g. restore-test's expected state); their verdicts are added.
+   * The server is read-only: anything that writes fails.
+   */
+  more?: (node: StartedNode, manifest: Manifest) => Promise<CheckResult[]>;
+}
+
+export interface InstantVerifyResult {
+  manifest: Manifest;
+  /** CHECK TABLE, CHECKSUM TABLE and objects vs the manifest's snapshot, GTID position, and `artifact-unchanged`. */
+  checks: CheckResult[];
+  timings: { startMs: number; checksMs: number; rehashMs: number; totalMs: number };
+  /** Bytes the overlay's upper layer holds at the end (allocated blocks): what the server wrote, copy-ups included. */
+  copiedUpBytes: number;
+}
+
+/** Flags that keep the server from writing to its data files: InnoDB opens them read-only, nothing is purged. */
+const READ_ONLY_DATA = ['--innodb-read-only=ON', '--read-only=ON'];
+const INSTANT_ADMIN = 'firedrill_instant';
+
+/**
+ * Verifies a physical artifact without copying it. The server starts on the artifact itself: its data folder is the
+ * lower layer of an overlay mount (a local volume the engine mounts with type=overlay, metacopy=on), so whatever the
+ * server writes at start (logs, Aria control files, a throw-away account) lands in an upper folder that is thrown
+ * away, and InnoDB runs read-only so no data file is written or copied up. The files are handed to the server's user
+ * in the overlay (metacopy: inodes only, never data). Then the same checks as after a full restore run (CHECK TABLE,
+ * CHECKSUM TABLE and every object's definition against the manifest's snapshot, the GTID position), the server is
+ * removed, and the artifact is hashed again against its manifest: `artifact-unchanged` proves it byte-identical.
+ * The cost is the server's start, what the checks read and one hash pass; `copiedUpBytes` shows what the overlay
+ * had to write (it does not grow with the data).
+ */
+export async function instantVerify(ctx: TopologyContext, artifactDir: string, o: InstantVerifyOptions = {}): Promise<InstantVerifyResult> {
+  const t0 = Date.now();
+  let manifest: Manifest;
+  try { manifest = await readManifest(artifactDir); } catch (e) {
+    throw new ArtifactRejectedError(artifactDir, [`manifest unreadable: ${e instanceof Error ? e.message : String(e)}`]);
+  }
+  if (manifest.method === 'logical') throw new Error(`artifact ${manifest.id} is a logical dump: an instant check needs a physical artifact`);
+  const name = o.name ?? 'instant';
+  const scratch = await mkdtemp(join(tmpdir(), `fd-instant-${ctx.run.runId}-`));
+  ctx.run.onTeardown(`remove ${scratch}`, () => rm(scratch, { recursive: true, force: true }));
+  await mkdir(join(scratch, 'upper'));
+  await mkdir(join(scratch, 'work'));
+  const volume = ctx.run.name(`${name}-overlay`);
+  await docker(['volume', 'create', ...ctx.run.labelArgs(), '--driver', 'local', '--opt', 'type=overlay', '--opt', 'device=overlay',
+    '--opt', `o=lowerdir=${join(artifactDir, DATA_DIR)},upperdir=${join(scratch, 'upper')},workdir=${join(scratch, 'work')},metacopy=on`, volume]);
+  ctx.run.onTeardown(`remove volume ${volume}`, async () => { await docker(['volume', 'rm', '-f', volume]); });
+  const checks: CheckResult[] = [];
+  let node: StartedNode | undefined;
+  const t1 = Date.now();
+  let t2 = t1;
+  try {
+    // The artifact's files keep the owner they have on the store (often root, 0640): give them to the server's user
+    // in the overlay. With metacopy=on that copies up the inodes only, never the data.
+    await oneShot(ctx, { name: `${name}-own`, volume, argv: ['chown', '-R', 'mysql:mysql', '/var/lib/mysql'] });
+    // The artifact's own accounts are not ours to know: a throw-away account of this run is created over the local
+    // socket (root, unix_socket) in the overlay's upper layer (MariaDB keeps accounts in Aria tables, writable here).
+    const own: TopologyContext = { ...ctx, creds: { ...ctx.creds, admin: INSTANT_ADMIN, repl: `${INSTANT_ADMIN}_repl` } };
+    node = await new NodeDefinition(own, {
+      name, datadirVolume: volume,
+      server: { serverId: o.serverId ?? 900, skipReplicaStart: true, extra: [...READ_ONLY_DATA, ...(o.extra ?? [])] },
+    }).start();
+    t2 = Date.now();
+    ctx.progress(`${name}: server up on ${manifest.id} read-only (overlay, nothing copied); checking against the snapshot`);
+    const snap = await takeSnapshot(node, manifest.snapshot.databases);
+    for (const c of compareSnapshots(manifest.snapshot, snap)) checks.push({ ...c, name: `${name}-${c.name}` });
+    checks.push(gtidPositionsEqual(node.adapter.gtid, manifest.position.gtid, await gtidReplicaPos(node), `${name}-gtid-equals-manifest`));
+    if (o.more) checks.push(...(await o.more(node, manifest)));
+  } finally {
+    // Also when the server never came up: its container holds the volume. Failures here are left to the teardown.
+    await (node ? node.remove() : docker(['rm', '-f', '-v', ctx.run.name(name)])).catch(() => undefined);
+    await docker(['volume', 'rm', '-f', volume]).catch(() => undefined); // the engine unmounts the overlay with it
+  }
+  const copiedUpBytes = await allocatedBytes(join(scratch, 'upper'));
+  const t3 = Date.now();
+  ctx.progress(`${name}: hashing ${manifest.id} again against its manifest`);
+  const rehash = await verifyArtifact(artifactDir).then(() => [], (e: unknown) => {
+    if (e instanceof ArtifactRejectedError) return e.problems;
+    throw e;
+  });
+  checks.push(check(`${name}-artifact-unchanged`, rehash.map((p) => ({ database: '*', object: manifest.id, kind: 'artifact-file-differs', where: p })),
+    { files: manifest.files.length, bytes: manifest.totalBytes, method: 'every file re-hashed (sha256) against the manifest after the server was removed' }));
+  const t4 = Date.now();
+  return { manifest, checks, timings: { startMs: t2 - t1, checksMs: t3 - t2, rehashMs: t4 - t3, totalMs: t4 - t0 }, copiedUpBytes };
+}
+
+async function allocatedBytes(dir: string): Promise<number> {
+  let n = 0;
+  for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (e.isFile()) n += (await stat(join(e.parentPath, e.name))).blocks * 512;
+  }
+  return n;
+}
