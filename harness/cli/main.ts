@@ -10,6 +10,7 @@ import { consoleSummary } from '../report/index.js';
 import { compareServers, gtidPositionsEqual, type CheckResult, type Queryable } from '../verify/index.js';
 import { dialectFor, inspect, type Statement } from '../sql/index.js';
 import { dsnLabel, parseDsn, type Dsn } from './dsn.js';
+import { parseParallel, runPool } from './parallel.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -22,7 +23,8 @@ commands:
   list [--json]                     the scenarios
   run <id> [--flavor F | --all-flavors] [--param k=v] [--keep-artifacts] [--fault-during-backup] [--json]
                                     run a drill (exit 0 pass, 1 fail, 2 could not run)
-  suite [name] [--json]             run a named suite of drills (default: "default")
+  suite [name] [--parallel N] [--json]
+                                    run a named suite of drills (default: "default"), N at once
   verify --source DSN --target DSN [--databases a,b] [--gtid] [--json]
                                     compare two live servers (exit 0 equal, 1 different, 2 error)
   images [--flavor F]               build the flavor images that are missing (cached by input hash)
@@ -43,7 +45,7 @@ Runs one drill and writes reports/<run-id>/{result.json,summary.md,junit.xml,led
                       restore would accept; the retry must succeed (checks backup-fault-*, backup-retry-succeeds)
   --json              print the result object on stdout and nothing else there
 Exit: 0 pass, 1 fail, 2 could not run. Everything started is removed at the end, also on Ctrl-C.`,
-  suite: 'usage: firedrill suite [name] [--json]\n\nRuns every drill of a suite in turn. Suites: ' + [...Object.keys(SUITES), 'matrix (every scenario on every flavor it supports)'].join(', '),
+  suite: 'usage: firedrill suite [name] [--parallel N] [--json]\n\nRuns every drill of a suite, in turn or N at once (--parallel N, 1-16: each drill in its own run, progress lines\nprefixed with the drill, reports apart; exit as in turn: 0 all pass, 1 any failed, 2 could not run). Suites: ' + [...Object.keys(SUITES), 'matrix (every scenario on every flavor it supports)'].join(', '),
   verify: `usage: firedrill verify --source mysql://user:pass@host:port --target mysql://user:pass@host:port [--databases a,b] [--gtid] [--json]
 
 Compares every schema object and every table's data (CHECKSUM TABLE plus chunked row fingerprints that name the
@@ -80,17 +82,21 @@ function parseParams(list: string[] | undefined): Record<string, number> {
 /** Runs one drill with its own run context, torn down in finally and on SIGINT/SIGTERM. */
 interface DrillFlags { keepArtifacts: boolean; faultDuringBackup: boolean }
 
-async function drill(id: string, flavorId: FlavorId, params: Record<string, number>, flags: DrillFlags): Promise<DrillResult> {
+/** Teardowns started by a signal: the process exits once all of them (one per drill running) are done. */
+const signalTeardowns: Array<Promise<unknown>> = [];
+
+async function drill(id: string, flavorId: FlavorId, params: Record<string, number>, flags: DrillFlags, label = ''): Promise<DrillResult> {
   const def = await findScenario(id);
   resolveParams(def, params); // bad input is refused before anything starts
   if (!def.flavors.includes(flavorId)) throw new UsageError(`scenario ${def.id} does not run on ${flavorId} (supported: ${def.flavors.join(', ')})`);
-  const progress = (m: string) => err(`[${new Date().toISOString().slice(11, 19)}] ${m}`);
+  const progress = (m: string) => err(`[${new Date().toISOString().slice(11, 19)}]${label ? ` [${label}]` : ''} ${m}`);
   await engineVersion();
   await resolveImage(FLAVORS[flavorId], progress); // a missing configured image is bad input; a missing own image is built
   const run = new RunContext();
   const onSignal = (sig: NodeJS.Signals) => {
     progress(`${sig}: tearing down run ${run.runId}`);
-    void run.teardown().finally(() => process.exit(sig === 'SIGINT' ? 130 : 143));
+    signalTeardowns.push(run.teardown());
+    void Promise.allSettled(signalTeardowns).finally(() => process.exit(sig === 'SIGINT' ? 130 : 143));
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
@@ -110,13 +116,15 @@ async function drill(id: string, flavorId: FlavorId, params: Record<string, numb
  * Runs drills one after another: each summary as it ends (or one JSON array at the end), then a closing line.
  * Exit 0 when all passed, 1 otherwise.
  */
-async function runMany(label: string, items: ReadonlyArray<{ scenario: string; flavor: FlavorId; params?: Record<string, number> }>, flags: DrillFlags, json: boolean): Promise<number> {
-  const results: DrillResult[] = [];
-  for (const item of items) {
-    const r = await drill(item.scenario, item.flavor, item.params ?? {}, flags);
-    results.push(r);
+async function runMany(label: string, items: ReadonlyArray<{ scenario: string; flavor: FlavorId; params?: Record<string, number> }>, flags: DrillFlags, json: boolean, parallel = 1): Promise<number> {
+  // --parallel N: N drills at once on the one engine, each in its own run (own containers, network, report folder);
+  // progress lines carry the drill's name, each summary is printed whole as its drill ends.
+  // A drill that could not run (bad input, no engine) stops the suite as in sequential mode: exit 2.
+  const results = await runPool(items, parallel, async (item) => {
+    const r = await drill(item.scenario, item.flavor, item.params ?? {}, flags, parallel > 1 ? `${item.scenario} ${item.flavor}` : '');
     if (!json) out(consoleSummary(r));
-  }
+    return r;
+  });
   const failed = results.filter((r) => r.verdict !== 'pass').length;
   if (json) out(JSON.stringify(results, null, 2));
   else out(`${label}: ${results.length - failed} passed, ${failed} failed`);
@@ -141,14 +149,16 @@ async function cmdRun(args: string[]): Promise<number> {
 }
 
 async function cmdSuite(args: string[]): Promise<number> {
-  const { values, positionals } = parse(() => parseArgs({ args, allowPositionals: true, strict: true, options: { json: { type: 'boolean' }, help: { type: 'boolean' } } }));
+  const { values, positionals } = parse(() => parseArgs({ args, allowPositionals: true, strict: true, options: { json: { type: 'boolean' }, parallel: { type: 'string' }, help: { type: 'boolean' } } }));
   if (values.help) { out(HELP['suite']!); return 0; }
+  const parallel = parseParallel(values.parallel);
+  if (parallel instanceof Error) throw new UsageError(parallel.message);
   const name = positionals[0] ?? 'default';
   const suite = name === 'matrix'
     ? (await loadScenarios()).flatMap((s) => s.flavors.map((flavor) => ({ scenario: s.id, flavor, params: undefined })))
     : SUITES[name];
   if (!suite) throw new UsageError(`unknown suite '${name}' (known: ${[...Object.keys(SUITES), 'matrix'].join(', ')})`);
-  return runMany(`suite ${name}`, suite, { keepArtifacts: false, faultDuringBackup: false }, !!values.json);
+  return runMany(`suite ${name}`, suite, { keepArtifacts: false, faultDuringBackup: false }, !!values.json, parallel);
 }
 
 async function cmdList(args: string[]): Promise<number> {
