@@ -1,4 +1,7 @@
+import { open } from 'node:fs/promises';
+import { join } from 'node:path';
 import { withHeartbeat } from '../exec/index.js';
+import { dumpPosition, DUMP_POSITION_HEAD_BYTES, type DumpPosition } from '../sql/index.js';
 import type { StartedNode } from '../runtime/node.js';
 import { databasesInScope } from '../verify/index.js';
 import { backupFromReplica, type CopyStep } from './from-replica.js';
@@ -16,9 +19,25 @@ const copy: CopyStep = {
     await withHeartbeat(progress, 'logical dump', node.exec(node.adapter.logicalDump(dbs, `${dir}/${DUMP_FILE}`), { timeoutMs: 60 * 60_000 }));
     return { dumpMs: Date.now() - t0 };
   },
-  // Taken with the replica's SQL thread(s) stopped: the dump holds exactly the snapshot's GTID position.
-  position: async (_node, _dir, snapshotGtid) => ({ gtid: snapshotGtid }),
+  // The position the dump itself carries (its tool's own line), never the snapshot's: the drill compares the two.
+  async position(node, dataDir) {
+    const p = await readDumpPosition(join(dataDir, DUMP_FILE));
+    if (!p) throw new Error(`${node.name}: the dump carries no replication position (no gtid_slave_pos / GTID_PURGED line in its head)`);
+    return { gtid: p.gtid, readFrom: `the dump's own ${p.form} line` };
+  },
 };
+
+/** The replication position written in a dump file's head by its tool (undefined: the dump has none). */
+export async function readDumpPosition(path: string): Promise<DumpPosition | undefined> {
+  const f = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(DUMP_POSITION_HEAD_BYTES);
+    const { bytesRead } = await f.read(buf, 0, buf.length, 0);
+    return dumpPosition(buf.subarray(0, bytesRead).toString('utf8'));
+  } finally {
+    await f.close();
+  }
+}
 
 /** Logical dump of a replica (mariadb-dump / mysqldump --single-transaction, routines, events, triggers). */
 export function logicalBackup(node: StartedNode, store: BackupStore, id: string, progress?: (m: string) => void): Promise<Manifest> {

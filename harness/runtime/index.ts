@@ -18,6 +18,6 @@ export type { GaleraState } from './galera.js';
 export { oneShot } from './oneshot.js';
 export * from './gtid.js';
 export * as mysqlGtid from './gtid-mysql.js';
-export { GTID_ALGEBRA } from './gtid-algebra.js';
+export { GTID_ALGEBRA, GtidOrderError } from './gtid-algebra.js';
 export type { GtidAlgebra, GtidDifference } from './gtid-algebra.js';
 export { projectRoot, reportsDir, sakilaDir } from './paths.js';

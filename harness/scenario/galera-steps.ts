@@ -2,11 +2,11 @@ import { galeraState, isSynced, waitGalera } from '../runtime/galera.js';
 import { oneShot } from '../runtime/oneshot.js';
 import type { StartedNode } from '../runtime/node.js';
 import { workloadSql } from '../sql/index.js';
-import { check, compareServers, judgeStateTransfer } from '../verify/index.js';
+import { backupPointEqualsSnapshot, check, compareServers, judgeSstRejoin, judgeStateTransfer } from '../verify/index.js';
 import { waitUntil } from '../exec/index.js';
 import { artifactPath, galeraSnapshot } from '../backup/index.js';
 import { restorePhysical } from '../restore/index.js';
-import { ackedTotal, backupWithOptionalFault, latest, step } from './steps.js';
+import { ackedTotal, backupWithOptionalFault, harnessAccounts, latest, step } from './steps.js';
 import type { DrillContext, Step } from './types.js';
 
 const members = (ctx: DrillContext, names?: readonly string[]) => (names ? names.map((n) => ctx.topo.get(n)) : ctx.topo.members);
@@ -91,15 +91,17 @@ export const galeraConverge = (timeoutS = 120): Step => step('every member conve
 /** Every member equals the first: schema objects and every row. */
 export const galeraMembersEqual = (): Step => step('every member holds the same data', async (ctx) => {
   const [first, ...rest] = ctx.topo.members;
-  for (const n of rest) for (const c of await compareServers(first!, n)) ctx.checks.push({ ...c, name: `${n.name}-${c.name}-equals-${first!.name}` });
+  for (const n of rest) for (const c of await compareServers(first!, n, { excludeAccounts: harnessAccounts(ctx) })) ctx.checks.push({ ...c, name: `${n.name}-${c.name}-equals-${first!.name}` });
 });
 
-/** The node came back through a full state transfer (SST), from its own log. */
+/** The node came back through a full state transfer (SST), from its own log since the fault that hit it. */
 export const rejoinedBySst = (node: string): Step => step(`${node} rejoined by SST`, async (ctx) => {
-  const log = await ctx.topo.get(node).logsTail(2000);
-  const lines = log.split('\n').filter((l) => /SST (received|complete)|State transfer .* complete|IST received/i.test(l));
-  const sst = lines.some((l) => /SST (received|complete)|State transfer .* complete/i.test(l));
-  ctx.checks.push(check(`${node}-rejoined-by-sst`, sst ? [] : [{ database: '*', object: node, kind: 'no-sst-seen', actual: lines }], { logLines: lines.slice(-5) }));
+  const fault = [...ctx.faults].reverse().find((f) => f.effect?.nodes.includes(node) ?? f.fault.target === node);
+  if (!fault) {
+    ctx.checks.push(check(`${node}-rejoined-by-sst`, [{ database: '*', object: node, kind: 'no-fault-on-node', where: 'no fault hit this node: nothing to rejoin from' }]));
+    return;
+  }
+  ctx.checks.push(judgeSstRejoin(node, await ctx.topo.get(node).logsTail(20_000, fault.injectedAt)));
 });
 
 /**
@@ -115,6 +117,7 @@ export const galeraDesyncedSnapshot = (node: string): Step => step(`snapshot ${n
     unlocking: () => { seen.atUnlock = ackedTotal(ctx); seen.unlockAt = Date.now(); },
   }));
   ctx.artifacts.push({ dir: artifactPath(ctx.store, id), manifest });
+  ctx.checks.push(backupPointEqualsSnapshot('galera', manifest.position));
   const ackedWhileLocked = seen.atUnlock - seen.atLock;
   ctx.observations[`backup ${id}`] = { galeraPosition: manifest.position.gtid, totalBytes: manifest.totalBytes, timings: manifest.timings,
     clusterWritesAcknowledgedWhileLocked: ackedWhileLocked, lockedMs: seen.unlockAt - seen.lockedAt };

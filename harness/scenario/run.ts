@@ -9,9 +9,9 @@ import { openTopologyContext, startTopology, type Topology } from '../runtime/to
 import { waitCaughtUp } from '../runtime/replication.js';
 import { reportsDir } from '../runtime/paths.js';
 import type { CheckResult } from '../verify/index.js';
-import { judgeLedger, presentLedgerIds } from '../verify/index.js';
+import { judgeLedger, judgeRpo, presentLedgerIds } from '../verify/index.js';
 import { loadBulk, loadSakila, WriteWorkload } from '../workload/index.js';
-import { RECOVERY_POINT, type DrillContext, type Params, type ScenarioDefinition } from './types.js';
+import { EXPECTED_LOSS, RECOVERY_POINT, type DrillContext, type Params, type ScenarioDefinition } from './types.js';
 import { writeReport } from '../report/index.js';
 
 export interface StepRecord { name: string; startMs: number; endMs: number; error?: string }
@@ -155,7 +155,9 @@ export async function runScenario(def: ScenarioDefinition, o: RunOptions): Promi
     result.rto.ms = rec.reduce((s, p) => s + p.durationMs, 0);
     for (const p of rec) result.rto.phases[p.name] = p.durationMs;
   }
-  const rpoOk = def.expectsLoss ? result.rpo.lostAcknowledgedWrites !== null : result.rpo.lostAcknowledgedWrites === 0;
+  const rpoVerdict = judgeRpo(result.rpo.lostAcknowledgedWrites, !!def.expectsLoss, ctx?.vars.get(EXPECTED_LOSS) as number | undefined);
+  if (def.expectsLoss) result.checks.push(rpoVerdict);
+  const rpoOk = rpoVerdict.valid;
   result.verdict = !result.error && result.checks.length > 0 && result.checks.every((c) => c.valid) && rpoOk ? 'pass' : 'fail';
   result.endedAt = new Date().toISOString();
   result.durationMs = Date.now() - started;

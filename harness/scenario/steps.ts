@@ -12,10 +12,10 @@ import { restorePhysical } from '../restore/index.js';
 import { gtidExecuted, gtidReplicaPos, gtidWritten, replicaStates, waitCaughtUp } from '../runtime/replication.js';
 import { attachToSources, withFlavor } from '../runtime/topology.js';
 import type { FlavorId } from '../runtime/flavors.js';
-import { check, compareData, compareServers, coversEvery, wroteNothingAs, databasesInScope, compareSnapshots, errantTransactions, gtidPositionsEqual, ledgerCheck, noErrantTransactions, presentLedgerIds, takeSnapshot } from '../verify/index.js';
+import { backupPointEqualsSnapshot, check, committedGtids, compareData, compareServers, coversEvery, wroteNothingAs, databasesInScope, compareSnapshots, errantTransactions, gtidPositionsEqual, ledgerCheck, noErrantTransactions, presentLedgerIds, takeSnapshot } from '../verify/index.js';
 import { crashSql, workloadSql, type RowRef } from '../sql/index.js';
 import type { Difference } from '../verify/index.js';
-import type { DrillContext, Step } from './types.js';
+import { EXPECTED_LOSS, type DrillContext, type Step } from './types.js';
 
 /** A named runbook line. */
 export const step = (name: string, run: (ctx: DrillContext) => Promise<void>): Step => ({ name, run });
@@ -72,7 +72,7 @@ export const physicalBackup = (from: string, how: 'native' | 'fs-snapshot' = 'na
   const manifest = await backupWithOptionalFault(ctx, from, id, (aid) => method.backup(n, ctx.store, aid, ctx.progress));
   ctx.artifacts.push({ dir: artifactPath(ctx.store, id), manifest });
   ctx.observations[`backup ${id}`] = { gtid: manifest.position.gtid, totalBytes: manifest.totalBytes, files: manifest.files.length, timings: manifest.timings };
-  ctx.checks.push(gtidPositionsEqual(n.adapter.gtid, manifest.position.snapshotGtid, manifest.position.gtid, 'backup-point-equals-snapshot-point'));
+  ctx.checks.push(backupPointEqualsSnapshot(n.adapter.gtid, manifest.position));
   ctx.progress(`artifact ${id}: ${(manifest.totalBytes / 1048576).toFixed(1)} MiB, ${manifest.files.length} files, GTID ${manifest.position.gtid}`);
 });
 
@@ -99,9 +99,20 @@ export async function backupWithOptionalFault(ctx: DrillContext, from: string, i
   const leftovers = [artifactPath(ctx.store, doomed), partialPath(ctx.store, doomed)].filter((p) => existsSync(p));
   ctx.checks.push(check('backup-fault-fails-loudly', attempt.failed && record.injectedAt > 0 ? [] : [{ database: '*', object: from, kind: 'backup-did-not-fail', actual: attempt }], { error: attempt.error }));
   ctx.checks.push(check('backup-fault-leaves-no-restorable-artifact', !accepted && leftovers.length === 0 ? [] : [{ database: '*', object: doomed, kind: 'half-artifact-left', actual: { accepted, leftovers } }]));
-  const m = await take(id);
-  ctx.checks.push(check('backup-retry-succeeds', [], { artifact: m.id, gtid: m.position.gtid }));
-  return m;
+  // The retry must produce an artifact a restore accepts; a failed retry is recorded with its cause, then ends the drill.
+  const retry = await take(id).then((m) => ({ m, error: '' }), (e: Error) => ({ m: undefined, error: e.message.split('\n')[0]! }));
+  const retryAccepted = retry.m ? await verifyArtifact(artifactPath(ctx.store, id)).then(() => '', (e: Error) => e.message.split('\n')[0]!) : 'no artifact';
+  ctx.checks.push(retryCheck(id, retry.m?.position.gtid, retry.error, retryAccepted));
+  if (!retry.m) throw new Error(`backup retry ${id} failed: ${retry.error}`);
+  return retry.m;
+}
+
+/** The retry of a faulted backup: it ran without error and its artifact passes verification. */
+export function retryCheck(id: string, gtid: string | undefined, error: string, notAccepted: string) {
+  const diffs: Difference[] = [];
+  if (error) diffs.push({ database: '*', object: id, kind: 'backup-retry-failed', actual: error });
+  else if (notAccepted) diffs.push({ database: '*', object: id, kind: 'retry-artifact-refused', actual: notAccepted });
+  return check('backup-retry-succeeds', diffs, { artifact: id, gtid });
 }
 
 /** The newest artifact taken in this drill. */
@@ -118,6 +129,7 @@ export const logicalBackupOf = (from: string): Step => step(`logical dump of ${f
   const manifest = await backupWithOptionalFault(ctx, from, id, (aid) => logicalBackup(n, ctx.store, aid, ctx.progress));
   ctx.artifacts.push({ dir: artifactPath(ctx.store, id), manifest });
   ctx.observations[`backup ${id}`] = { gtid: manifest.position.gtid, totalBytes: manifest.totalBytes, timings: manifest.timings };
+  ctx.checks.push(backupPointEqualsSnapshot(n.adapter.gtid, manifest.position));
 });
 
 /** Restores the latest artifact (physical or logical) into a brand-new node with a new server id (checksums verified first). */
@@ -134,9 +146,14 @@ export const restoreLatest = (as: string): Step => step(`restore latest artifact
 export const verifyAgainstSnapshot = (node: string): Step => step(`verify ${node} against the pre-backup snapshot`, async (ctx) => {
   const { manifest } = latest(ctx);
   const n = ctx.topo.get(node);
-  const snap = await takeSnapshot(n, manifest.snapshot.databases);
+  // The whole server, not only the manifest's databases: a database present only on the restored node is reported.
+  const snap = await takeSnapshot(n);
   for (const c of compareSnapshots(manifest.snapshot, snap)) ctx.checks.push({ ...c, name: `${node}-${c.name}` });
-  ctx.checks.push(gtidPositionsEqual(n.adapter.gtid, manifest.position.gtid, await gtidReplicaPos(n), `${node}-gtid-equals-manifest`));
+  // The restored server's own GTID state (read from the restored datadir or the loaded dump) against the artifact's
+  // recorded point and against the snapshot's point.
+  const restoredAt = await gtidReplicaPos(n);
+  ctx.checks.push(gtidPositionsEqual(n.adapter.gtid, manifest.position.gtid, restoredAt, `${node}-gtid-equals-manifest`));
+  ctx.checks.push(gtidPositionsEqual(n.adapter.gtid, manifest.position.snapshotGtid, restoredAt, `${node}-gtid-equals-snapshot-point`));
 });
 
 /** Attaches the node to each of its sources by GTID and waits (server-side) until it has everything they have. */
@@ -167,9 +184,12 @@ export const equalsPrimary = (node: string): Step => step(`${node} equals its so
   for (const l of links) {
     const databases = links.length > 1 ? await databasesInScope(l.source) : undefined;
     const suffix = links.length > 1 ? l.source.name : 'primary';
-    for (const c of await compareServers(l.source, ctx.topo.get(node), { databases })) ctx.checks.push({ ...c, name: `${node}-${c.name}-equals-${suffix}` });
+    for (const c of await compareServers(l.source, ctx.topo.get(node), { databases, excludeAccounts: harnessAccounts(ctx) })) ctx.checks.push({ ...c, name: `${node}-${c.name}-equals-${suffix}` });
   }
 });
+
+/** The harness's own accounts (created on each node by the harness itself): left out of account comparisons. */
+export const harnessAccounts = (ctx: DrillContext) => [ctx.tctx.creds.admin, ctx.tctx.creds.repl];
 
 /** Every acknowledged write of every source's ledger is on the node, and nothing the clients did not write. */
 export const ledgerHolds = (node: string): Step => step(`ledger holds on ${node}`, async (ctx) => {
@@ -328,9 +348,9 @@ export const repairSkipped = (node: string, row: RowRef): Step => step(`apply th
   for (const s of crashSql.deleteLocally(row)) await ctx.topo.get(node).query(s);
 });
 
-/** Records where the primary stands before it is lost (its last GTID and when). */
+/** Records where the primary stands before it is lost (its last GTID, every GTID its binlogs hold, and when). */
 export const notePrimaryPosition = (): Step => step('note the primary\'s last position', async (ctx) => {
-  ctx.vars.set('primary-final', { gtid: await gtidExecuted(ctx.topo.primary), at: Date.now() });
+  ctx.vars.set('primary-final', { gtid: await gtidExecuted(ctx.topo.primary), committed: await committedGtids(ctx.topo.primary), at: Date.now() });
 });
 
 /**
@@ -340,12 +360,14 @@ export const notePrimaryPosition = (): Step => step('note the primary\'s last po
 export const rpoOfBackupAlone = (node: string): Step => step(`RPO of the backup alone on ${node}`, async (ctx) => {
   const n = ctx.topo.get(node);
   const { manifest } = latest(ctx);
-  const final = ctx.vars.get('primary-final') as { gtid: string; at: number } | undefined;
+  const final = ctx.vars.get('primary-final') as { gtid: string; committed: string[]; at: number } | undefined;
   if (!final) throw new Error('the primary\'s final position was not noted');
   const present = new Set(await presentLedgerIds(n, ctx.workload.db));
   const acked = ctx.workload.ledger.byOutcome('acked');
   const lost = acked.filter((e) => !present.has(e.id));
-  const afterPoint = n.adapter.gtid.transactionsBetween(manifest.position.gtid, final.gtid);
+  // Counted from the GTIDs the primary's binlogs held (never from sequence-number arithmetic).
+  const afterPoint = n.adapter.gtid.transactionsBetween(manifest.position.gtid, final.gtid, final.committed);
+  ctx.vars.set(EXPECTED_LOSS, afterPoint);
   const newestKept = acked.reduce((m, e) => (present.has(e.id) ? Math.max(m, e.doneAt) : m), 0);
   const rpo = {
     lostAcknowledgedWrites: lost.length, firstLostId: lost[0]?.id, lastLostId: lost[lost.length - 1]?.id,
@@ -423,7 +445,7 @@ export const restoreOnto = (as: string, flavorId: FlavorId): Step => step(`resto
   ctx.topo.add(r.node);
   const t0 = Date.now();
   const upgrade = r.node.adapter.upgrade.length ? (await r.node.exec(r.node.adapter.upgrade, { timeoutMs: 30 * 60_000 })).stdout.trim().split('\n').slice(-3) : ['(upgrades itself at start)'];
-  const snap = await takeSnapshot(r.node, a.manifest.snapshot.databases);
+  const snap = await takeSnapshot(r.node);
   const [health, checksums, objects] = compareSnapshots(a.manifest.snapshot, snap);
   ctx.checks.push({ ...health!, name: `${as}-check-table` }, { ...checksums!, name: `${as}-checksum-table` });
   const diffs = (objects!.details['differences'] as Difference[]) ?? [];

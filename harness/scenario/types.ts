@@ -42,6 +42,13 @@ export interface DrillContext {
  */
 export const RECOVERY_POINT = 'recovery-point';
 
+/**
+ * A drill var (number) set by a step that measures, independently of the ledger, how many acknowledged writes a
+ * procedure loses by design (e.g. the transactions committed after the backup point): with `expectsLoss`, the drill's
+ * RPO must equal it.
+ */
+export const EXPECTED_LOSS = 'expected-loss';
+
 /** One runbook line: a named action that records checks and observations. Throwing ends the drill as failed. */
 export interface Step { name: string; run(ctx: DrillContext): Promise<void> }
 
@@ -66,7 +73,7 @@ export interface ScenarioDefinition {
   phases: readonly Phase[];
   /** The node whose ledger verdict is the drill's RPO. */
   rpoNode: string;
-  /** The procedure loses data by design (e.g. a backup without binlogs): a non-zero RPO does not fail the drill,
-   * the drill's own checks judge whether it was measured exactly. */
+  /** The procedure loses data by design (e.g. a backup without binlogs): the RPO must equal the exact loss a step
+   * measured apart (drill var EXPECTED_LOSS); a loss that was not measured, or differs, fails the drill. */
   expectsLoss?: boolean;
 }

@@ -21,3 +21,5 @@ export const dialectFor = (family: Family): Dialect => DIALECTS[family];
 export const replicaStateFor = (family: Family) => REPLICA_STATE[family];
 export * as binlogSql from './binlog.js';
 export * as tamperSql from './tamper.js';
+export { dumpPosition, DUMP_POSITION_HEAD_BYTES } from './dump-position.js';
+export type { DumpPosition } from './dump-position.js';
