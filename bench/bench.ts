@@ -75,8 +75,10 @@ for (const mb of sizes) {
 
 for (const r of results) {
   const size = `${r.mb} MB`;
-  rows.push({ what: `drill replica-kill-restore (${r.drill.verdict})`, size, harness: fmtMs(r.drill.durationMs), baseline: '', ratio: null, target: 'pass', ok: r.drill.verdict === 'pass',
-    note: r.drill.error });
+  if (r.drill) {
+    rows.push({ what: `drill replica-kill-restore (${r.drill.verdict})`, size, harness: fmtMs(r.drill.durationMs), baseline: '', ratio: null, target: 'pass', ok: r.drill.verdict === 'pass',
+      note: r.drill.error });
+  }
   for (const t of RATIOS) {
     const p = r.pairs[t.key];
     if (!p) { rows.push({ what: t.what, size, harness: 'not measured', baseline: '', ratio: null, target: `≤ ${t.max}`, ok: false }); continue; }
@@ -87,9 +89,10 @@ for (const r of results) {
 }
 
 // Linear cost: the marginal drill time per GB between consecutive sizes (fixed costs cancel out), flat within 25 %.
-const slopes = results.slice(1).map((r, i) => {
-  const prev = results[i]!;
-  return { from: prev.mb, to: r.mb, msPerGB: (r.drill.durationMs - prev.drill.durationMs) / ((r.mb - prev.mb) / 1000) };
+const drilled = results.filter((r) => r.drill);
+const slopes = drilled.slice(1).map((r, i) => {
+  const prev = drilled[i]!;
+  return { from: prev.mb, to: r.mb, msPerGB: (r.drill!.durationMs - prev.drill!.durationMs) / ((r.mb - prev.mb) / 1000) };
 });
 for (const s of slopes) {
   rows.push({ what: 'marginal drill time per GB', size: `${s.from}→${s.to} MB`, harness: `${(s.msPerGB / 1000).toFixed(1)} s/GB`, baseline: '', ratio: null, target: '', ok: null });

@@ -17,7 +17,11 @@ import type { Pair, SizeResult } from './types.js';
 
 const { values } = parseArgs({ options: {
   mb: { type: 'string' }, flavor: { type: 'string', default: 'mariadb-10.11' }, reps: { type: 'string', default: '3' },
+  // For working on one part: --only verify,copyBack,instant,load,compare (the drill runs when an artifact is needed).
+  only: { type: 'string' },
 } });
+const only = values.only ? new Set(values.only.split(',')) : undefined;
+const wants = (part: string) => !only || only.has(part);
 const mb = Number(values.mb);
 const reps = Math.max(1, Number(values.reps));
 const flavorId = flavor(values.flavor!).id;
@@ -58,19 +62,20 @@ const stopDrill = () => { void drillRun.teardown().finally(() => process.exit(13
 process.once('SIGINT', stopDrill);
 process.once('SIGTERM', stopDrill);
 const def = await findScenario('replica-kill-restore');
-let drill;
+const needsDrill = wants('drill') || wants('verify') || wants('copyBack') || wants('instant');
+let drill: Awaited<ReturnType<typeof runScenario>> | undefined;
 try {
-  drill = await runScenario(def, { flavor: flavorId, params: { bulkMb: mb }, run: drillRun, progress, keepArtifacts: true });
+  if (needsDrill) drill = await runScenario(def, { flavor: flavorId, params: { bulkMb: mb }, run: drillRun, progress, keepArtifacts: true });
 } finally {
   await drillRun.teardown();
   process.removeListener('SIGINT', stopDrill);
   process.removeListener('SIGTERM', stopDrill);
 }
 const rssAfterDrill = rssMiB();
-const backupKey = Object.keys(drill.observations).find((k) => k.startsWith('backup '));
-if (!backupKey) throw new Error(`the drill took no backup (${drill.verdict}: ${drill.error ?? ''})`);
-const artifactDir = join(drill.reportDir, 'store', backupKey.slice('backup '.length));
-const manifest = await readManifest(artifactDir);
+const backupKey = drill && Object.keys(drill.observations).find((k) => k.startsWith('backup '));
+if (drill && !backupKey) throw new Error(`the drill took no backup (${drill.verdict}: ${drill.error ?? ''})`);
+const artifactDir = drill && backupKey ? join(drill.reportDir, 'store', backupKey.slice('backup '.length)) : '';
+const manifest = drill ? await readManifest(artifactDir) : undefined;
 
 // 2. Each step against the physical work it stands for, on that artifact and on two fresh servers.
 const run = new RunContext();
@@ -79,9 +84,9 @@ process.once('SIGINT', stop);
 process.once('SIGTERM', stop);
 const out: SizeResult = {
   mb, flavor: flavorId, reps,
-  drill: { runId: drill.runId, verdict: drill.verdict, durationMs: drill.durationMs, reportDir: drill.reportDir, error: drill.error,
-    phases: Object.fromEntries(drill.phases.map((p) => [p.name, p.durationMs])), rtoMs: drill.rto.ms },
-  artifact: { id: manifest.id, method: manifest.method, bytes: manifest.totalBytes, files: manifest.files.length },
+  drill: drill ? { runId: drill.runId, verdict: drill.verdict, durationMs: drill.durationMs, reportDir: drill.reportDir, error: drill.error,
+    phases: Object.fromEntries(drill.phases.map((p) => [p.name, p.durationMs])), rtoMs: drill.rto.ms } : undefined,
+  artifact: manifest ? { id: manifest.id, method: manifest.method, bytes: manifest.totalBytes, files: manifest.files.length } : undefined,
   rssMiB: { afterDrill: rssAfterDrill, peak: 0 },
   pairs: {},
 };
@@ -93,15 +98,16 @@ try {
   await mkdir(work, { recursive: true });
   run.onTeardown(`remove ${work}`, () => rm(work, { recursive: true, force: true }));
 
+  if (manifest) {
   // Artifact verification vs sha256sum of the same files.
   const files = manifest.files.map((f) => join(artifactDir, DATA_DIR, f.path));
-  out.pairs['verify'] = await pair('artifact verification vs sha256sum',
+  if (wants('verify')) out.pairs['verify'] = await pair('artifact verification vs sha256sum',
     () => verifyArtifact(artifactDir), () => exec(['sha256sum', '--', ...files], { timeoutMs: 3_600_000 }));
 
   // Copy-back vs cp -a of the same folder on the same disk (the docker volumes and the reports are on one filesystem).
   const method = methodByName(manifest.method);
   let how = '';
-  out.pairs['copyBack'] = await pair('copy-back vs cp -a',
+  if (wants('copyBack')) out.pairs['copyBack'] = await pair('copy-back vs cp -a',
     async (i) => {
       const volume = run.name(`bench-copy-${i}`);
       await docker(['volume', 'create', ...run.labelArgs(), volume]);
@@ -112,10 +118,10 @@ try {
       try { await exec(['cp', '-a', join(artifactDir, DATA_DIR), dest], { timeoutMs: 3_600_000 }); } finally { await rm(dest, { recursive: true, force: true }); }
     },
     sync);
-  out.pairs['copyBack']!.note = `harness copied ${how === 'host' ? 'in-process into the volume' : 'with the method\'s one-shot containers'}`;
+  if (out.pairs['copyBack']) out.pairs['copyBack'].note = `harness copied ${how === 'host' ? 'in-process into the volume' : 'with the method\'s one-shot containers'}`;
 
   // Instant check (server read-only on the artifact itself) vs full restore followed by the same checks.
-  out.pairs['instant'] = await pair('instant check vs full restore + the same checks',
+  if (wants('instant')) out.pairs['instant'] = await pair('instant check vs full restore + the same checks',
     async () => {
       const r = await instantVerify(tctx, artifactDir, { name: 'bench-instant' });
       if (!r.checks.every((c) => c.valid)) throw new Error(`instant check failed: ${JSON.stringify(r.checks.filter((c) => !c.valid)).slice(0, 500)}`);
@@ -128,7 +134,9 @@ try {
         if (!checks.every((c) => c.valid)) throw new Error('full restore checks failed');
       } finally { await r.node.destroy(); }
     }, async () => undefined, Math.min(reps, 2));
+  }
 
+  if (wants('load') || wants('compare')) {
   // Dataset load vs the server's own load of a dump of the same data.
   const loaded = await new NodeDefinition(tctx, { name: 'bench-load', server: { serverId: 201 }, mounts: [{ source: work, target: '/bench' }] }).start();
   const tl = await timed(async () => { await loadSakila(loaded); return loadBulk(loaded, mb); });
@@ -160,10 +168,11 @@ try {
   progress(out.pairs['compare']!.note!);
   await loaded.destroy();
   await fromDump.destroy();
+  }
 } finally {
   const failures = await run.teardown();
   if (failures.length) progress(`teardown failures: ${failures.join('; ')}`);
-  await rm(join(drill.reportDir, 'store'), { recursive: true, force: true });
+  if (drill) await rm(join(drill.reportDir, 'store'), { recursive: true, force: true });
 }
 out.rssMiB.peak = rssMiB();
 process.stdout.write(JSON.stringify(out) + '\n');

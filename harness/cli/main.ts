@@ -208,6 +208,7 @@ async function connectDsn(d: Dsn): Promise<Queryable & { close(): Promise<void> 
     name: dsnLabel(d),
     async query<T>(s: Statement) { const [rows] = await c.query(s.sql, s.values); return rows as T[]; },
     async close() { await c.end().catch(() => c.destroy()); },
+    another: () => connectDsn(d),
   };
 }
 

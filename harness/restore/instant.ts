@@ -79,7 +79,7 @@ export async function instantVerify(ctx: TopologyContext, artifactDir: string, o
     }).start();
     t2 = Date.now();
     ctx.progress(`${name}: server up on ${manifest.id} read-only (overlay, nothing copied); checking against the snapshot`);
-    const snap = await takeSnapshot(node, manifest.snapshot.databases);
+    const snap = await takeSnapshot(node, undefined, { against: manifest.snapshot });
     for (const c of compareSnapshots(manifest.snapshot, snap)) checks.push({ ...c, name: `${name}-${c.name}` });
     checks.push(gtidPositionsEqual(node.adapter.gtid, manifest.position.gtid, await gtidReplicaPos(node), `${name}-gtid-equals-manifest`));
     if (o.more) checks.push(...(await o.more(node, manifest)));

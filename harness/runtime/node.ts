@@ -147,6 +147,12 @@ export class StartedNode implements AsyncDisposable {
     });
   }
 
+  /** Another session on a connection of its own (e.g. to compare several tables at once); the caller closes it. */
+  async another(): Promise<{ name: string; query<T = Record<string, unknown>>(stmt: Statement): Promise<T[]>; close(): Promise<void> }> {
+    const c = await this.connect();
+    return { name: this.name, query: async <T>(s: Statement) => (await c.query(s.sql, s.values))[0] as T[], close: () => c.end().catch(() => c.destroy()) };
+  }
+
   /** Runs one statement on the node's shared connection, reconnecting if the last one was lost. */
   async query<T = Record<string, unknown>>(stmt: Statement): Promise<T[]> {
     if (!this.conn) {

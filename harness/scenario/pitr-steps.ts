@@ -94,7 +94,7 @@ export const recoveredToJustBeforeAccident = (node: string): Step => step(`${nod
   const a = accident(ctx);
   const r = ctx.vars.get(`pitr ${node}`) as (Awaited<ReturnType<typeof pointInTimeRestore>> & { cut: RecoveryCut }) | undefined;
   if (!r) throw new Error(`${node} was not recovered to a point in time`);
-  for (const c of compareSnapshots(a.before, await takeSnapshot(n, [a.db]))) ctx.checks.push({ ...c, name: `${node}-${c.name}-as-before-the-drop` });
+  for (const c of compareSnapshots(a.before, await takeSnapshot(n, [a.db], { against: a.before }))) ctx.checks.push({ ...c, name: `${node}-${c.name}-as-before-the-drop` });
   // What the node has written to its binlog (MariaDB gtid_binlog_state, MySQL gtid_executed): the replayed
   // transactions keep their original GTIDs there.
   const pos = await gtidWritten(n);
