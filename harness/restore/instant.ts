@@ -1,13 +1,13 @@
 import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DATA_DIR, readManifest, type Manifest } from '../backup/index.js';
+import { DATA_DIR, hashTree, readManifest, type ArtifactFile, type Manifest } from '../backup/index.js';
 import { docker } from '../runtime/docker.js';
 import { oneShot } from '../runtime/oneshot.js';
 import { NodeDefinition, type StartedNode, type TopologyContext } from '../runtime/node.js';
 import { gtidReplicaPos } from '../runtime/replication.js';
 import { check, compareSnapshots, gtidPositionsEqual, takeSnapshot, type CheckResult } from '../verify/index.js';
-import { ArtifactRejectedError, verifyArtifact } from './verify-artifact.js';
+import { ArtifactRejectedError } from './verify-artifact.js';
 
 export interface InstantVerifyOptions {
   /** Node name of the throw-away server (default 'instant'). */
@@ -26,7 +26,7 @@ export interface InstantVerifyResult {
   manifest: Manifest;
   /** CHECK TABLE, CHECKSUM TABLE and objects vs the manifest's snapshot, GTID position, and `artifact-unchanged`. */
   checks: CheckResult[];
-  timings: { startMs: number; checksMs: number; rehashMs: number; totalMs: number };
+  timings: { prehashMs: number; startMs: number; checksMs: number; rehashMs: number; totalMs: number };
   /** Bytes the overlay's upper layer holds at the end (allocated blocks): what the server wrote, copy-ups included. */
   copiedUpBytes: number;
 }
@@ -54,23 +54,61 @@ export async function instantVerify(ctx: TopologyContext, artifactDir: string, o
   }
   if (manifest.method === 'logical') throw new Error(`artifact ${manifest.id} is a logical dump: an instant check needs a physical artifact`);
   const name = o.name ?? 'instant';
+  const r = await instantCheck(ctx, join(artifactDir, DATA_DIR), {
+    name, serverId: o.serverId, extra: o.extra, label: manifest.id, expectedFiles: manifest.files,
+    checks: async (node) => {
+      const snap = await takeSnapshot(node, undefined, { against: manifest.snapshot });
+      const out = compareSnapshots(manifest.snapshot, snap).map((c) => ({ ...c, name: `${name}-${c.name}` }));
+      out.push(gtidPositionsEqual(node.adapter.gtid, manifest.position.gtid, await gtidReplicaPos(node), `${name}-gtid-equals-manifest`));
+      if (o.more) out.push(...(await o.more(node, manifest)));
+      return out;
+    },
+  });
+  return { manifest, checks: r.checks, timings: { ...r.timings, totalMs: Date.now() - t0 }, copiedUpBytes: r.copiedUpBytes };
+}
+
+export interface InstantCheckOptions {
+  name?: string;
+  serverId?: number;
+  extra?: readonly string[];
+  /** How the folder is named in progress lines and findings (default: its path). */
+  label?: string;
+  /** The files the folder must hold (a manifest's list): checked after the server is gone. Without it, every file
+   * is hashed before the server starts and again after it is gone (two passes). */
+  expectedFiles?: readonly ArtifactFile[];
+  /** The checks to run while the read-only server is up. */
+  checks: (node: StartedNode) => Promise<CheckResult[]>;
+}
+
+/**
+ * The instant check of any folder that is a ready datadir (a prepared mariabackup folder, a clone, a datadir copy,
+ * a firedrill artifact's data): the server starts on the folder itself, read-only, through an overlay volume (see
+ * instantVerify), `checks` run, the server and the overlay are removed, and `<name>-artifact-unchanged` proves the
+ * folder byte-identical (against `expectedFiles`, or against its own hashes taken before the start).
+ */
+export async function instantCheck(ctx: TopologyContext, dataDir: string, o: InstantCheckOptions): Promise<{ checks: CheckResult[]; timings: Omit<InstantVerifyResult['timings'], 'totalMs'>; copiedUpBytes: number }> {
+  const name = o.name ?? 'instant';
+  const label = o.label ?? dataDir;
+  const th = Date.now();
+  const expected = o.expectedFiles ?? (ctx.progress(`${name}: hashing ${label} before the server starts on it`), await hashTree(dataDir));
+  const prehashMs = Date.now() - th;
   const scratch = await mkdtemp(join(tmpdir(), `fd-instant-${ctx.run.runId}-`));
   ctx.run.onTeardown(`remove ${scratch}`, () => rm(scratch, { recursive: true, force: true }));
   await mkdir(join(scratch, 'upper'));
   await mkdir(join(scratch, 'work'));
   const volume = ctx.run.name(`${name}-overlay`);
   await docker(['volume', 'create', ...ctx.run.labelArgs(), '--driver', 'local', '--opt', 'type=overlay', '--opt', 'device=overlay',
-    '--opt', `o=lowerdir=${join(artifactDir, DATA_DIR)},upperdir=${join(scratch, 'upper')},workdir=${join(scratch, 'work')},metacopy=on`, volume]);
+    '--opt', `o=lowerdir=${dataDir},upperdir=${join(scratch, 'upper')},workdir=${join(scratch, 'work')},metacopy=on`, volume]);
   ctx.run.onTeardown(`remove volume ${volume}`, async () => { await docker(['volume', 'rm', '-f', volume]); });
   const checks: CheckResult[] = [];
   let node: StartedNode | undefined;
   const t1 = Date.now();
   let t2 = t1;
   try {
-    // The artifact's files keep the owner they have on the store (often root, 0640): give them to the server's user
+    // The folder's files keep the owner they have on the store (often root, 0640): give them to the server's user
     // in the overlay. With metacopy=on that copies up the inodes only, never the data.
     await oneShot(ctx, { name: `${name}-own`, volume, argv: ['chown', '-R', 'mysql:mysql', '/var/lib/mysql'] });
-    // The artifact's own accounts are not ours to know: a throw-away account of this run is created over the local
+    // The folder's own accounts are not ours to know: a throw-away account of this run is created over the local
     // socket (root, unix_socket) in the overlay's upper layer (MariaDB keeps accounts in Aria tables, writable here).
     const own: TopologyContext = { ...ctx, creds: { ...ctx.creds, admin: INSTANT_ADMIN, repl: `${INSTANT_ADMIN}_repl` } };
     node = await new NodeDefinition(own, {
@@ -78,11 +116,8 @@ export async function instantVerify(ctx: TopologyContext, artifactDir: string, o
       server: { serverId: o.serverId ?? 900, skipReplicaStart: true, extra: [...READ_ONLY_DATA, ...(o.extra ?? [])] },
     }).start();
     t2 = Date.now();
-    ctx.progress(`${name}: server up on ${manifest.id} read-only (overlay, nothing copied); checking against the snapshot`);
-    const snap = await takeSnapshot(node, undefined, { against: manifest.snapshot });
-    for (const c of compareSnapshots(manifest.snapshot, snap)) checks.push({ ...c, name: `${name}-${c.name}` });
-    checks.push(gtidPositionsEqual(node.adapter.gtid, manifest.position.gtid, await gtidReplicaPos(node), `${name}-gtid-equals-manifest`));
-    if (o.more) checks.push(...(await o.more(node, manifest)));
+    ctx.progress(`${name}: server up on ${label} read-only (overlay, nothing copied); checking`);
+    checks.push(...(await o.checks(node)));
   } finally {
     // Also when the server never came up: its container holds the volume. Failures here are left to the teardown.
     await (node ? node.remove() : docker(['rm', '-f', '-v', ctx.run.name(name)])).catch(() => undefined);
@@ -90,15 +125,27 @@ export async function instantVerify(ctx: TopologyContext, artifactDir: string, o
   }
   const copiedUpBytes = await allocatedBytes(join(scratch, 'upper'));
   const t3 = Date.now();
-  ctx.progress(`${name}: hashing ${manifest.id} again against its manifest`);
-  const rehash = await verifyArtifact(artifactDir).then(() => [], (e: unknown) => {
-    if (e instanceof ArtifactRejectedError) return e.problems;
-    throw e;
-  });
-  checks.push(check(`${name}-artifact-unchanged`, rehash.map((p) => ({ database: '*', object: manifest.id, kind: 'artifact-file-differs', where: p })),
-    { files: manifest.files.length, bytes: manifest.totalBytes, method: 'every file re-hashed (sha256) against the manifest after the server was removed' }));
-  const t4 = Date.now();
-  return { manifest, checks, timings: { startMs: t2 - t1, checksMs: t3 - t2, rehashMs: t4 - t3, totalMs: t4 - t0 }, copiedUpBytes };
+  ctx.progress(`${name}: hashing ${label} again`);
+  const problems = filesDiffer(expected, await hashTree(dataDir).catch(() => []));
+  checks.push(check(`${name}-artifact-unchanged`, problems.map((p) => ({ database: '*', object: label, kind: 'artifact-file-differs', where: p })),
+    { files: expected.length, bytes: expected.reduce((n, f) => n + f.bytes, 0),
+      method: `every file re-hashed (sha256) after the server was removed, against ${o.expectedFiles ? 'the manifest' : 'its hashes taken before the start'}` }));
+  return { checks, timings: { prehashMs, startMs: t2 - t1, checksMs: t3 - t2, rehashMs: Date.now() - t3 }, copiedUpBytes };
+}
+
+/** Every file of `expected` present with the same size and sha256 in `actual`, and nothing more. */
+function filesDiffer(expected: readonly ArtifactFile[], actual: readonly ArtifactFile[]): string[] {
+  const byPath = new Map(actual.map((f) => [f.path, f]));
+  const problems: string[] = [];
+  for (const f of expected) {
+    const a = byPath.get(f.path);
+    if (!a) problems.push(`${f.path}: missing`);
+    else if (a.bytes !== f.bytes) problems.push(`${f.path}: ${a.bytes} bytes, expected ${f.bytes}`);
+    else if (a.sha256 !== f.sha256) problems.push(`${f.path}: sha256 differs`);
+    byPath.delete(f.path);
+  }
+  for (const p of byPath.keys()) problems.push(`${p}: not expected`);
+  return problems;
 }
 
 async function allocatedBytes(dir: string): Promise<number> {
