@@ -7,7 +7,8 @@ import { spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { FLAVORS, projectRoot, reportsDir } from '../harness/runtime/index.js';
+import { FLAVORS } from '../harness/core/index.js';
+import { projectRoot, reportsDir } from '../harness/runtime/index.js';
 import type { SizeResult } from './types.js';
 import { suiteTimes, type SuiteTimes } from './suite.js';
 

@@ -8,8 +8,9 @@ import { parseArgs } from 'node:util';
 import { DATA_DIR, methodByName, readManifest } from '../harness/backup/index.js';
 import { run as exec } from '../harness/exec/index.js';
 import { copyBack, instantVerify, restorePhysical, verifyArtifact } from '../harness/restore/index.js';
-import { docker, flavor, NodeDefinition, openTopologyContext, reportsDir, RunContext, type StartedNode } from '../harness/runtime/index.js';
-import { findScenario, runScenario } from '../harness/scenario/index.js';
+import { flavor } from '../harness/core/index.js';
+import { docker, NodeDefinition, openTopologyContext, reportsDir, RunContext, type StartedNode } from '../harness/runtime/index.js';
+import { findScenario, planDrill, runScenario } from '../harness/scenario/index.js';
 import { inspect, tamperSql, workloadSql } from '../harness/sql/index.js';
 import { compareData, compareSnapshots, databasesInScope, takeSnapshot } from '../harness/verify/index.js';
 import { loadBulk, loadSakila } from '../harness/workload/index.js';
@@ -65,7 +66,7 @@ const def = await findScenario('replica-kill-restore');
 const needsDrill = wants('drill') || wants('verify') || wants('copyBack') || wants('instant');
 let drill: Awaited<ReturnType<typeof runScenario>> | undefined;
 try {
-  if (needsDrill) drill = await runScenario(def, { flavor: flavorId, params: { bulkMb: mb }, run: drillRun, progress, keepArtifacts: true });
+  if (needsDrill) drill = await runScenario(await planDrill(def, flavorId, { bulkMb: mb }, progress), { run: drillRun, progress, keepArtifacts: true });
 } finally {
   await drillRun.teardown();
   process.removeListener('SIGINT', stopDrill);
@@ -142,7 +143,7 @@ try {
   const tl = await timed(async () => { await loadSakila(loaded); return loadBulk(loaded, mb); });
   const rows = tl.value;
   const dbs = await databasesInScope(loaded);
-  await loaded.exec(loaded.adapter.logicalDump(dbs, '/bench/dump.sql'), { timeoutMs: 3_600_000 });
+  await loaded.container.exec(loaded.adapter.logicalDump(dbs, '/bench/dump.sql'), { timeoutMs: 3_600_000 });
   const fromDump = await new NodeDefinition(tctx, { name: 'bench-dump', server: { serverId: 202 } }).start();
   const td = await timed(() => fromDump.loadSqlFile(join(work, 'dump.sql')));
   out.pairs['load'] = { harnessMs: Math.round(tl.ms), baselineMs: Math.round(td.ms), harnessRuns: [Math.round(tl.ms)], baselineRuns: [Math.round(td.ms)],

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { checkServerIdentity, type PeerCertificate } from 'node:tls';
-import { UsageError } from '../runtime/flavors.js';
+import { UsageError } from '../core/index.js';
 
 /** The TLS modes of the mysql client's --ssl-mode, with its meaning. */
-export const SSL_MODES = ['DISABLED', 'PREFERRED', 'REQUIRED', 'VERIFY_CA', 'VERIFY_IDENTITY'] as const;
-export type SslMode = (typeof SSL_MODES)[number];
+const SSL_MODES = ['DISABLED', 'PREFERRED', 'REQUIRED', 'VERIFY_CA', 'VERIFY_IDENTITY'] as const;
+type SslMode = (typeof SSL_MODES)[number];
 
 export interface Dsn { user: string; password: string; host: string; port: number; tls: { mode: SslMode; ca?: string } }
 

@@ -3,7 +3,7 @@ import { access, chown, copyFile, mkdir, readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path';
 import { DATA_DIR, type PhysicalMethod } from '../backup/index.js';
 import { docker, inspect } from '../runtime/docker.js';
-import type { TopologyContext } from '../runtime/node.js';
+import type { TopologyContext } from '../runtime/context.js';
 import { oneShot } from '../runtime/oneshot.js';
 
 /** How a copy-back was done, and what it moved. */

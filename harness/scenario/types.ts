@@ -1,11 +1,12 @@
 import type { BackupStore, Manifest } from '../backup/index.js';
-import type { FaultEnv, FaultRecord } from '../faults/index.js';
-import type { FlavorId } from '../runtime/flavors.js';
+import type { Fault, FaultEnv, FaultRecord, TopologyShape } from '../faults/index.js';
+import type { FlavorId } from '../core/index.js';
 import type { RunContext } from '../runtime/run-context.js';
 import type { Topology, TopologySpec } from '../runtime/topology.js';
-import type { TopologyContext } from '../runtime/node.js';
+import type { TopologyContext } from '../runtime/context.js';
 import type { CheckResult } from '../verify/index.js';
 import type { WorkloadOptions, WriteWorkload } from '../workload/index.js';
+import type { DrillState } from './state.js';
 
 export type Params = Readonly<Record<string, number>>;
 
@@ -26,8 +27,8 @@ export interface DrillContext {
   artifacts: Array<{ dir: string; manifest: Manifest }>;
   faults: FaultRecord[];
   checks: CheckResult[];
-  /** Values one step hands to a later one (e.g. the poison transaction's GTID). */
-  vars: Map<string, unknown>;
+  /** Values one step hands to a later one (e.g. the poison transaction's GTID), in named slots. */
+  state: DrillState;
   /** What steps observed (timings, positions, lag), by step. */
   observations: Record<string, unknown>;
   faultEnv: FaultEnv;
@@ -36,21 +37,13 @@ export interface DrillContext {
   progress(m: string): void;
 }
 
-/**
- * A drill var (client time, ms) set by a step whose recovery targets a point in time (e.g. just before a DROP): the
- * drill's RPO then counts the acknowledged writes before that point that the recovered node lacks.
- */
-export const RECOVERY_POINT = 'recovery-point';
-
-/**
- * A drill var (number) set by a step that measures, independently of the ledger, how many acknowledged writes a
- * procedure loses by design (e.g. the transactions committed after the backup point): with `expectsLoss`, the drill's
- * RPO must equal it.
- */
-export const EXPECTED_LOSS = 'expected-loss';
-
 /** One runbook line: a named action that records checks and observations. Throwing ends the drill as failed. */
-export interface Step { name: string; run(ctx: DrillContext): Promise<void> }
+export interface Step {
+  name: string;
+  run(ctx: DrillContext): Promise<void>;
+  /** The faults the step injects (its own and its inner steps'): checked against the topology when the scenario is defined. */
+  faults?: readonly Fault[];
+}
 
 export interface Phase {
   name: string;
@@ -59,8 +52,9 @@ export interface Phase {
   steps: readonly Step[];
 }
 
-/** Topology of a scenario; `backupNodes` get the run's backup store mounted. */
-export interface TopologyPlan { spec: (store: BackupStore) => TopologySpec }
+/** Topology of a scenario: the nodes it will have (known when the scenario is defined), and its spec for a run's
+ * backup store (backup replicas get the store mounted). */
+export interface TopologyPlan { shape: TopologyShape; spec: (store: BackupStore) => TopologySpec }
 
 export interface ScenarioDefinition {
   id: string;
@@ -73,7 +67,7 @@ export interface ScenarioDefinition {
   phases: readonly Phase[];
   /** The node whose ledger verdict is the drill's RPO. */
   rpoNode: string;
-  /** The procedure loses data by design (e.g. a backup without binlogs): the RPO must equal the exact loss a step
-   * measured apart (drill var EXPECTED_LOSS); a loss that was not measured, or differs, fails the drill. */
+  /** The procedure loses data by design (e.g. a backup without binlogs): a non-zero RPO does not fail the drill,
+   * the drill's own checks judge whether it was measured exactly. */
   expectsLoss?: boolean;
 }

@@ -2,7 +2,7 @@
  * The replication position a logical dump carries in its own text, as its tool wrote it:
  * - mariadb-dump --gtid --dump-slave[=2] / --master-data[=2]: `[-- ]SET GLOBAL gtid_slave_pos='0-1-5';`
  * - mysqldump --set-gtid-purged=ON: `SET @@GLOBAL.GTID_PURGED=/*!80000 '+'*\/ 'uuid:1-5,\nuuid2:1-3';`
- * Both tools write it before any data, so the head of the file is enough.
+ * mysqldump writes it before any data; mariadb-dump 10.11+ defers it to the end of the file: head and tail are read.
  */
 export interface DumpPosition { gtid: string; form: 'gtid_slave_pos' | 'GTID_PURGED'; commented: boolean }
 
@@ -17,5 +17,6 @@ export function dumpPosition(head: string): DumpPosition | undefined {
   return undefined;
 }
 
-/** How many bytes of a dump's head to read for its position (both tools write it before any data). */
+/** How many bytes of a dump's head and tail to read for its position. */
 export const DUMP_POSITION_HEAD_BYTES = 8 * 1024 * 1024;
+export const DUMP_POSITION_TAIL_BYTES = 1024 * 1024;

@@ -17,7 +17,7 @@ interface AccountState { definition: string; grants: string[] }
 const reason = (e: unknown) => (e instanceof Error ? e.message.split('\n')[0]! : String(e));
 
 /** Every account and role with its definition (secrets masked) and its grants (sorted). Reads only. */
-export async function accountStates(q: Queryable, exclude: readonly string[] = []): Promise<Map<string, AccountState>> {
+async function accountStates(q: Queryable, exclude: readonly string[] = []): Promise<Map<string, AccountState>> {
   const out = new Map<string, AccountState>();
   for (const a of await q.query<{ user: string; host: string }>(inspect.listAccounts())) {
     const user = String(a.user);

@@ -1,4 +1,4 @@
-import type { GtidAlgebra } from '../runtime/gtid-algebra.js';
+import type { GtidAlgebra } from '../core/index.js';
 import { check, type CheckResult } from './check.js';
 import { gtidPositionsEqual } from './gtid.js';
 

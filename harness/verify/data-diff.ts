@@ -142,7 +142,7 @@ export class UnknownDatabaseError extends Error {
 /** The databases to compare: the ones asked for (each must exist on at least one side), or every non-system one of either side. */
 export async function databasesToCompare(src: Queryable, dst: Queryable, only?: readonly string[]): Promise<{ src: string[]; dst: string[]; all: string[] }> {
   const [a, b] = await Promise.all([databasesInScope(src), databasesInScope(dst)]);
-  if (only && only.length) {
+  if (only?.length) {
     const unknown = only.filter((d) => !a.includes(d) && !b.includes(d));
     if (unknown.length) throw new UnknownDatabaseError(unknown);
     return { src: a.filter((d) => only.includes(d)), dst: b.filter((d) => only.includes(d)), all: [...new Set(only)].sort() };

@@ -33,10 +33,10 @@ describe('judgeStateTransfer', () => {
 });
 
 describe('judgeSstRejoin (reads only the log written after the fault)', () => {
+  // From a real galera-datadir-wiped run on MariaDB 10.11 (mariabackup SST): the received position is also logged as recovered.
   const fullSst = [
-    `2026-11-22  6:40:30 0 [Note] WSREP: Recovered position from storage: 00000000-0000-0000-0000-000000000000:-1`,
-    `2026-11-22  6:40:32 3 [Note] WSREP: SST received: ${U}:1478`,
-    `2026-11-22  6:40:32 3 [Note] WSREP: SST succeeded for position ${U}:1478`,
+    '2026-11-29  7:26:33 3 [Note] WSREP: Recovered position from storage: f7762f92-ebc5-11f1-b0bc-76bc012e16f8:2241',
+    '2026-11-29  7:26:33 3 [Note] WSREP: SST received: f7762f92-ebc5-11f1-b0bc-76bc012e16f8:2241',
   ].join('\n');
   it('passes when the joiner received a full SST after the fault', () => {
     expect(judgeSstRejoin('galera-1', fullSst).valid).toBe(true);

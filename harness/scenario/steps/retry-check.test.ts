@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { retryCheck } from './steps.js';
+import { retryCheck } from './backup.js';
 
 describe('backup-retry-succeeds', () => {
   it('passes when the retry ran and its artifact verifies', () => {

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { GTID_ALGEBRA, GtidOrderError } from './gtid-algebra.js';
+import { GtidOrderError, mariadbGtid, mysqlGtid } from './gtid-algebra.js';
+
+const GTID_ALGEBRA = { mariadb: mariadbGtid, mysql: mysqlGtid };
 
 const U = '3e11fa47-71ca-11e1-9e33-c80aa9429562';
 
@@ -38,6 +40,25 @@ describe('GTID algebra per family', () => {
     const mset = fc.array(fc.record({ a: fc.integer({ min: 1, max: 40 }), n: fc.nat(5) }), { maxLength: 4 }).map((xs) => xs.map((x) => `${U}:${x.a}-${x.a + x.n}`).join(','));
     fc.assert(fc.property(mset, mset, (a, b) => {
       try { expect(GTID_ALGEBRA.mysql.transactionsBetween(a, b)).toBeGreaterThanOrEqual(0); } catch (e) { expect(e).toBeInstanceOf(GtidOrderError); }
+    }));
+  });
+
+  it('counts add up along a history: between(a, c) = between(a, b) + between(b, c) for a ⊆ b ⊆ c', () => {
+    // MySQL: three nested sets (prefixes of one source's history plus a second source).
+    const cuts = fc.tuple(fc.integer({ min: 1, max: 30 }), fc.integer({ min: 0, max: 30 }), fc.integer({ min: 0, max: 30 }));
+    fc.assert(fc.property(cuts, ([x, y, z]) => {
+      const a = `${U}:1-${x}`; const b = `${U}:1-${x + y}`; const c = `${U}:1-${x + y + z},${U.replace('3e11', '4e11')}:1-${z + 1}`;
+      const m = GTID_ALGEBRA.mysql;
+      expect(m.transactionsBetween(a, c)).toBe(m.transactionsBetween(a, b) + m.transactionsBetween(b, c));
+    }));
+    // MariaDB: any committed history of one domain with gaps and several writers, cut at three of its transactions.
+    const history = fc.array(fc.record({ gap: fc.integer({ min: 1, max: 5 }), server: fc.constantFrom(1, 2, 4001) }), { minLength: 3, maxLength: 40 })
+      .map((xs) => { let q = 0; return xs.map((x) => { q += x.gap; return `0-${x.server}-${q}`; }); });
+    fc.assert(fc.property(history, fc.nat(), fc.nat(), fc.nat(), (h, i, j, k) => {
+      const [p, q, r] = [i, j, k].map((n) => n % h.length).sort((u, v) => u - v) as [number, number, number];
+      const m = GTID_ALGEBRA.mariadb;
+      expect(m.transactionsBetween(h[p]!, h[r]!, h)).toBe(m.transactionsBetween(h[p]!, h[q]!, h) + m.transactionsBetween(h[q]!, h[r]!, h));
+      expect(m.transactionsBetween(h[p]!, h[r]!, h)).toBe(r - p);
     }));
   });
 
