@@ -33,7 +33,7 @@ export function datadirOwner(image: string): Promise<{ uid: number; gid: number 
 }
 
 /** The host folder behind a local named volume, when this process may write there (root, local engine); else undefined. */
-export async function volumeHostPath(volume: string): Promise<string | undefined> {
+async function volumeHostPath(volume: string): Promise<string | undefined> {
   try {
     const v = await inspect<{ Driver: string; Mountpoint: string; Options: Record<string, string> | null }>('volume', volume);
     if (v.Driver !== 'local' || (v.Options && Object.keys(v.Options).length) || !v.Mountpoint) return undefined;
