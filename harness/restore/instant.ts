@@ -81,13 +81,20 @@ export interface InstantCheckOptions {
   checks: (node: StartedNode) => Promise<CheckResult[]>;
 }
 
+/** A read-only server running on a folder through an overlay (see openInstant). */
+export interface InstantServer {
+  node: StartedNode;
+  /** Removes the server and the overlay, then hashes the folder again: `<name>-artifact-unchanged`. */
+  close(): Promise<{ check: CheckResult; copiedUpBytes: number; rehashMs: number }>;
+}
+
 /**
- * The instant check of any folder that is a ready datadir (a prepared mariabackup folder, a clone, a datadir copy,
- * a firedrill artifact's data): the server starts on the folder itself, read-only, through an overlay volume (see
- * instantVerify), `checks` run, the server and the overlay are removed, and `<name>-artifact-unchanged` proves the
- * folder byte-identical (against `expectedFiles`, or against its own hashes taken before the start).
+ * Starts a read-only server on a folder that is a ready datadir (a prepared mariabackup folder, a clone, a datadir
+ * copy, a firedrill artifact's data), without copying it: the folder is the lower layer of an overlay volume (see
+ * instantVerify). `close()` removes the server and the overlay and proves the folder byte-identical (against
+ * `expectedFiles`, or against its own hashes taken before the start). The caller runs its checks in between.
  */
-export async function instantCheck(ctx: TopologyContext, dataDir: string, o: InstantCheckOptions): Promise<{ checks: CheckResult[]; timings: Omit<InstantVerifyResult['timings'], 'totalMs'>; copiedUpBytes: number }> {
+export async function openInstant(ctx: TopologyContext, dataDir: string, o: Omit<InstantCheckOptions, 'checks'> = {}): Promise<InstantServer & { prehashMs: number; startMs: number }> {
   const name = o.name ?? 'instant';
   const label = o.label ?? dataDir;
   const th = Date.now();
@@ -101,37 +108,64 @@ export async function instantCheck(ctx: TopologyContext, dataDir: string, o: Ins
   await docker(['volume', 'create', ...ctx.run.labelArgs(), '--driver', 'local', '--opt', 'type=overlay', '--opt', 'device=overlay',
     '--opt', `o=lowerdir=${dataDir},upperdir=${join(scratch, 'upper')},workdir=${join(scratch, 'work')},metacopy=on`, volume]);
   ctx.run.onTeardown(`remove volume ${volume}`, async () => { await docker(['volume', 'rm', '-f', volume]); });
-  const checks: CheckResult[] = [];
   let node: StartedNode | undefined;
+  const removeAll = async () => {
+    // Also when the server never came up: its container holds the volume. Failures here are left to the teardown.
+    await (node ? node.remove() : docker(['rm', '-f', '-v', ctx.run.name(name)])).catch(() => undefined);
+    await docker(['volume', 'rm', '-f', volume]).catch(() => undefined); // the engine unmounts the overlay with it
+  };
   const t1 = Date.now();
-  let t2 = t1;
   try {
     // The folder's files keep the owner they have on the store (often root, 0640): give them to the server's user
     // in the overlay. With metacopy=on that copies up the inodes only, never the data.
     await oneShot(ctx, { name: `${name}-own`, volume, argv: ['chown', '-R', 'mysql:mysql', '/var/lib/mysql'] });
-    // The folder's own accounts are not ours to know: a throw-away account of this run is created over the local
-    // socket (root, unix_socket) in the overlay's upper layer (MariaDB keeps accounts in Aria tables, writable here).
-    const own: TopologyContext = { ...ctx, creds: { ...ctx.creds, admin: INSTANT_ADMIN, repl: `${INSTANT_ADMIN}_repl` } };
-    node = await new NodeDefinition(own, {
+    // The folder's own accounts are not ours to know: the context's account is created over the local socket (root,
+    // unix_socket) in the overlay's upper layer (MariaDB keeps accounts in Aria tables, writable here).
+    node = await new NodeDefinition(ctx, {
       name, datadirVolume: volume,
       server: { serverId: o.serverId ?? 900, skipReplicaStart: true, extra: [...READ_ONLY_DATA, ...(o.extra ?? [])] },
     }).start();
-    t2 = Date.now();
-    ctx.progress(`${name}: server up on ${label} read-only (overlay, nothing copied); checking`);
-    checks.push(...(await o.checks(node)));
-  } finally {
-    // Also when the server never came up: its container holds the volume. Failures here are left to the teardown.
-    await (node ? node.remove() : docker(['rm', '-f', '-v', ctx.run.name(name)])).catch(() => undefined);
-    await docker(['volume', 'rm', '-f', volume]).catch(() => undefined); // the engine unmounts the overlay with it
+  } catch (e) {
+    await removeAll();
+    throw e;
   }
-  const copiedUpBytes = await allocatedBytes(join(scratch, 'upper'));
-  const t3 = Date.now();
-  ctx.progress(`${name}: hashing ${label} again`);
-  const problems = filesDiffer(expected, await hashTree(dataDir).catch(() => []));
-  checks.push(check(`${name}-artifact-unchanged`, problems.map((p) => ({ database: '*', object: label, kind: 'artifact-file-differs', where: p })),
-    { files: expected.length, bytes: expected.reduce((n, f) => n + f.bytes, 0),
-      method: `every file re-hashed (sha256) after the server was removed, against ${o.expectedFiles ? 'the manifest' : 'its hashes taken before the start'}` }));
-  return { checks, timings: { prehashMs, startMs: t2 - t1, checksMs: t3 - t2, rehashMs: Date.now() - t3 }, copiedUpBytes };
+  const startMs = Date.now() - t1;
+  ctx.progress(`${name}: server up on ${label} read-only (overlay, nothing copied)`);
+  let closed = false;
+  return {
+    node, prehashMs, startMs,
+    async close() {
+      if (closed) throw new Error(`${name}: closed twice`);
+      closed = true;
+      await removeAll();
+      const copiedUpBytes = await allocatedBytes(join(scratch, 'upper'));
+      const t = Date.now();
+      ctx.progress(`${name}: hashing ${label} again`);
+      const problems = filesDiffer(expected, await hashTree(dataDir).catch(() => []));
+      const c = check(`${name}-artifact-unchanged`, problems.map((p) => ({ database: '*', object: label, kind: 'artifact-file-differs', where: p })),
+        { files: expected.length, bytes: expected.reduce((n, f) => n + f.bytes, 0), copiedUpBytes,
+          method: `every file re-hashed (sha256) after the server was removed, against ${o.expectedFiles ? 'the manifest' : 'its hashes taken before the start'}` });
+      return { check: c, copiedUpBytes, rehashMs: Date.now() - t };
+    },
+  };
+}
+
+/** The instant check of a ready datadir folder: openInstant, `checks`, close (see openInstant). */
+export async function instantCheck(ctx: TopologyContext, dataDir: string, o: InstantCheckOptions): Promise<{ checks: CheckResult[]; timings: Omit<InstantVerifyResult['timings'], 'totalMs'>; copiedUpBytes: number }> {
+  // The artifact's accounts are not ours to know: a throw-away account of this run (created in the overlay).
+  const own: TopologyContext = { ...ctx, creds: { ...ctx.creds, admin: INSTANT_ADMIN, repl: `${INSTANT_ADMIN}_repl` } };
+  const server = await openInstant(own, dataDir, o);
+  const t = Date.now();
+  let checks: CheckResult[];
+  try {
+    checks = await o.checks(server.node);
+  } catch (e) {
+    await server.close().catch(() => undefined); // the server goes in every case; the checks' error is the one reported
+    throw e;
+  }
+  const checksMs = Date.now() - t;
+  const done = await server.close();
+  return { checks: [...checks, done.check], timings: { prehashMs: server.prehashMs, startMs: server.startMs, checksMs, rehashMs: done.rehashMs }, copiedUpBytes: done.copiedUpBytes };
 }
 
 /** Every file of `expected` present with the same size and sha256 in `actual`, and nothing more. */
