@@ -13,6 +13,8 @@ import { dsnLabel, parseDsn, sslOptions, verifyPeerIdentity, type Dsn } from './
 import { parseParallel, runPool } from './parallel.js';
 import type { PeerCertificate } from 'node:tls';
 import { existsSync } from 'node:fs';
+import { cmdRestoreTest } from './restore-test.js';
+import { cmdSnapshot } from './snapshot.js';
 import { join } from 'node:path';
 
 const HELP: Record<string, string> = {
@@ -31,6 +33,10 @@ commands:
   images [--flavor F]               build the flavor images that are missing (cached by input hash)
   doctor                            what is there and what is missing, with the fix
   clean [--all]                     remove containers, volumes, networks of runs that are no longer alive
+  snapshot --source DSN --out STATE.json [--databases a,b] [--hold-replica] [-- BACKUP COMMAND]
+                                    record the state a backup must restore to
+  restore-test --artifact PATH --flavor F [--expect STATE.json] [--max-age 26h] [--json]
+                                    restore-test a backup made by your own tools (exit 0 good, 1 bad backup, 2 not a backup)
 
 Every command takes --help.`,
   list: 'usage: firedrill list [--json]\n\nLists the scenarios. --json: an array of {id, description, flavors, params}.',
@@ -293,6 +299,7 @@ async function cmdClean(args: string[]): Promise<number> {
 }
 
 const COMMANDS: Record<string, (a: string[]) => Promise<number>> = {
+  'restore-test': cmdRestoreTest, snapshot: cmdSnapshot,
   list: cmdList, run: cmdRun, suite: cmdSuite, verify: cmdVerify, images: cmdImages, doctor: cmdDoctor, clean: cmdClean,
 };
 

@@ -12,3 +12,4 @@ export * as binlogSql from './binlog.js';
 export * as tamperSql from './tamper.js';
 export { dumpPosition, DUMP_POSITION_HEAD_BYTES, DUMP_POSITION_TAIL_BYTES } from './dump-position.js';
 export type { DumpPosition } from './dump-position.js';
+export * as stateSql from './state.js';

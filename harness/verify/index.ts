@@ -20,3 +20,5 @@ export { committedGtids } from './committed.js';
 export { backupPointEqualsSnapshot } from './backup-point.js';
 export type { BackupPoint } from './backup-point.js';
 export { compareAccounts, maskSecrets } from './accounts.js';
+export { takeState, parseState, compareWithState, accountsOf, STATE_FORMAT } from './state-file.js';
+export type { RecordedState, StateTable, StateAccount, TakeStateOptions, CompareStateOptions } from './state-file.js';
