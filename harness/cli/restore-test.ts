@@ -10,7 +10,7 @@ import type { DrillResult } from '../report/index.js';
 import { parseState, type RecordedState } from '../verify/index.js';
 
 export const HELP_RESTORE_TEST = `usage: firedrill restore-test --artifact PATH --flavor F [--incremental DIR]... [--expect STATE.json]
-                            [--server-config my.cnf] [--binlogs DIR --until GTID|TIME] [--max-age 26h] [--json]
+                            [--server-config my.cnf] [--binlogs DIR --until GTID|TIME] [--max-age 26h] [--instant] [--json]
 
 Restore-tests one backup, made by firedrill or by your own tools, in a throwaway container (the backup is only
 ever mounted read-only): a prepared or unprepared mariabackup directory, a folder holding a full mariabackup and its
@@ -24,6 +24,11 @@ and with --expect the result is compared with the state \`firedrill snapshot\` r
                       replay your binlog archive onto the backup up to a GTID (included) or a time (ISO 8601)
   --max-age 26h       fail a backup older than that (from its own timestamp), or one whose GTID position has not
                       advanced since the last backup tested from the same place (history in reports/)
+  --instant           no copy, no restore: the server starts read-only on the backup itself (an overlay; InnoDB
+                      read-only), the same checks run, and every file is hashed again afterwards (artifact-unchanged):
+                      how to check every night's backup of a large database. A ready datadir on MariaDB only (a
+                      prepared mariabackup folder without incrementals, a firedrill artifact, a datadir copy); the
+                      full restore stays the measure of the restore time
 Writes reports/<run-id>/{result.json,summary.md,junit.xml}.
 Exit: 0 the backup restores and matches, 1 a bad backup (damaged, does not restore, differs from the state, stale),
 2 not a backup / wrong flavor / bad input.`;
@@ -86,7 +91,7 @@ export async function cmdRestoreTest(args: string[]): Promise<number> {
   const { values } = parse(() => parseArgs({ args, allowPositionals: false, strict: true, options: {
     artifact: { type: 'string' }, incremental: { type: 'string', multiple: true }, flavor: { type: 'string' }, expect: { type: 'string' },
     'server-config': { type: 'string' }, binlogs: { type: 'string' }, until: { type: 'string' }, 'max-age': { type: 'string' },
-    json: { type: 'boolean' }, help: { type: 'boolean' } } }));
+    instant: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean' } } }));
   if (values.help) { process.stdout.write(HELP_RESTORE_TEST + '\n'); return 0; }
   if (!values.artifact) throw new UsageError('restore-test needs --artifact PATH (a backup directory or file)');
   const f = flavorById(values.flavor ?? DEFAULT_FLAVOR);
@@ -127,7 +132,7 @@ export async function cmdRestoreTest(args: string[]): Promise<number> {
         const last = lastTested(history, { location, kind: a.kind, flavor: f.id });
         return last?.gtid ? { runId: last.runId, gtid: last.gtid, testedAt: last.testedAt } : undefined;
       },
-      run, progress,
+      run, progress, instant: !!values.instant,
     });
   } finally {
     teardownFailures = await run.teardown();

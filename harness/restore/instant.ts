@@ -70,6 +70,8 @@ export async function instantVerify(ctx: TopologyContext, artifactDir: string, o
 
 export interface InstantCheckOptions {
   name?: string;
+  /** Host files the server needs (e.g. the user's config drop-in), mounted read-only as given. */
+  mounts?: ReadonlyArray<{ source: string; target: string; readOnly?: boolean }>;
   serverId?: number;
   extra?: readonly string[];
   /** How the folder is named in progress lines and findings (default: its path). */
@@ -122,7 +124,7 @@ export async function openInstant(ctx: TopologyContext, dataDir: string, o: Omit
     // The folder's own accounts are not ours to know: the context's account is created over the local socket (root,
     // unix_socket) in the overlay's upper layer (MariaDB keeps accounts in Aria tables, writable here).
     node = await new NodeDefinition(ctx, {
-      name, datadirVolume: volume,
+      name, datadirVolume: volume, mounts: o.mounts,
       server: { serverId: o.serverId ?? 900, skipReplicaStart: true, extra: [...READ_ONLY_DATA, ...(o.extra ?? [])] },
     }).start();
   } catch (e) {

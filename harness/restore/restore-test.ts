@@ -3,7 +3,7 @@ import { chmod, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/pro
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { format } from 'mysql2';
-import { loadKey, methodOf, PackageRejectedError, parseBinlogTextFile, unpackArtifact, eventTime, type BinlogTransaction } from '../backup/index.js';
+import { DATA_DIR, loadKey, methodOf, type ArtifactFile, PackageRejectedError, parseBinlogTextFile, unpackArtifact, eventTime, type BinlogTransaction } from '../backup/index.js';
 import { withHeartbeat } from '../exec/index.js';
 import { docker } from '../runtime/docker.js';
 import { FLAVORS, type FlavorId } from '../core/index.js';
@@ -20,6 +20,7 @@ import { baseTables, databasesInScope } from '../verify/scope.js';
 import { checkFlavor, detectArtifact, MARIABACKUP_FILES, NotABackupError, readMariabackupFiles, type DetectedArtifact } from './external.js';
 import type { ServerConfig } from './server-config.js';
 import { ArtifactRejectedError, verifyArtifact } from './verify-artifact.js';
+import { openInstant, type InstantServer } from './instant.js';
 
 export interface RestoreTestOptions {
   artifact: string;
@@ -34,6 +35,13 @@ export interface RestoreTestOptions {
   run: RunContext;
   progress: (m: string) => void;
   now?: () => number;
+  /**
+   * Instant check (openInstant): no copy, no restore; the server starts read-only on the backup itself through an
+   * overlay, the same checks run, and the backup is proved byte-identical afterwards (check artifact-unchanged).
+   * A ready datadir only (a prepared mariabackup folder without incrementals, a firedrill artifact, a datadir copy), on
+   * MariaDB; not with binlog replay (the server is read-only).
+   */
+  instant?: boolean;
 }
 
 export interface PhaseRecord { name: string; recovery: boolean; startMs: number; endMs: number; durationMs: number; steps: Array<{ name: string; startMs: number; endMs: number; error?: string }> }
@@ -132,6 +140,7 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
     checks.push(check('backup-complete', [], { verifiedFiles: artifact.manifest?.files.length }));
   }
 
+  if (o.instant) instantFolder(artifact, o); // bad input (exit 2) before any container exists
   const base = await openTopologyContext(o.run, o.flavor, o.progress);
   const suffix = own(o.run.runId);
   const ctx: TopologyContext = { ...base, creds: { ...base.creds, admin: suffix, repl: `${suffix}_r` } };
@@ -168,12 +177,23 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
   const artifactMount = { source: artifact.fullPath ?? artifact.path, target: ART, readOnly: true };
   let node: StartedNode | undefined;
   let datadirVolume: string | undefined;
+  let instant: InstantServer | undefined;
   let serverAccountsInBackup = true;
 
   try {
     // Stage, prepare, copy back: a ready datadir in a new labelled volume (physical kinds).
     const physical = artifact.kind !== 'dump' && !(artifact.kind === 'firedrill-artifact' && methodOf(artifact.manifest!).restore.kind === 'load');
-    if (physical) {
+    if (physical && o.instant) {
+      const at = instantFolder(artifact, o);
+      const opened = await timed('start', () => openInstant(ctx, at.dir, { name: 'restored', label: basename(o.artifact), expectedFiles: at.expectedFiles,
+        mounts: serverMounts, serverId: 4_000_000 + (Date.now() % 100_000), extra: ['--event-scheduler=OFF'] }).catch((e: unknown) => {
+        if (e instanceof ServerExitedError) throw new BadBackupError(`the server does not start read-only on the backup: ${e.message}`);
+        throw e;
+      }));
+      instant = opened;
+      node = opened.node;
+      observations['instant'] = { folder: at.dir, prehashMs: opened.prehashMs, startMs: opened.startMs };
+    } else if (physical) {
       datadirVolume = await volume('restore-data');
       if (artifact.kind === 'mariabackup' || artifact.kind === 'mbstream') {
         const needsStage = artifact.kind === 'mbstream' || !artifact.prepared || !!artifact.incrementals?.length;
@@ -338,7 +358,7 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
     await timed('compare', async () => {
       if (artifact.kind === 'firedrill-artifact' && artifact.manifest && !o.binlogs) {
         // The manifest's own pre-backup snapshot: the artifact must restore to it.
-        const [, sums, objs] = compareSnapshots(artifact.manifest.snapshot, await takeSnapshot(n, artifact.manifest.snapshot.databases));
+        const [, sums, objs] = compareSnapshots(artifact.manifest.snapshot, await takeSnapshot(n, artifact.manifest.snapshot.databases, { against: artifact.manifest.snapshot }));
         checks.push({ ...sums!, name: 'manifest-checksums' }, { ...objs!, name: 'manifest-objects' });
       }
       if (o.expect) {
@@ -363,7 +383,23 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
     if (e instanceof BadBackupError) checks.unshift(check('backup-restores', [{ database: '*', object: basename(o.artifact), kind: 'restore-failed', actual: msg.slice(0, 2000) }]));
     outcome.error = msg;
   }
+  if (instant) {
+    // The server and its overlay go; the backup is hashed again: it must be byte-identical.
+    const done = await instant.close();
+    checks.push(done.check);
+    observations['instant'] = { ...(observations['instant'] as object), copiedUpBytes: done.copiedUpBytes, rehashMs: done.rehashMs };
+  }
   return outcome;
+}
+
+/** The ready datadir folder of a backup for an instant check, or bad input (exit 2) saying why there is none. */
+function instantFolder(a: DetectedArtifact, o: RestoreTestOptions): { dir: string; expectedFiles?: ArtifactFile[] } {
+  if (FLAVORS[o.flavor].family !== 'mariadb') throw new NotABackupError('--instant runs on MariaDB only (MySQL keeps its accounts in InnoDB, which the instant check keeps read-only): test this backup without --instant');
+  if (o.binlogs) throw new NotABackupError('--instant cannot replay binlogs (the server runs read-only on the backup): leave out --binlogs/--until, or --instant');
+  if (a.kind === 'firedrill-artifact' && a.manifest && methodOf(a.manifest).restore.kind === 'datadir') return { dir: join(a.path, DATA_DIR), expectedFiles: a.manifest.files };
+  if (a.kind === 'mariabackup' && a.prepared && !a.incrementals?.length) return { dir: a.fullPath ?? a.path };
+  if (a.kind === 'datadir') return { dir: a.path };
+  throw new NotABackupError(`--instant needs a ready datadir (a prepared mariabackup folder without incrementals, a firedrill artifact, a datadir copy); this is ${a.description}: test it without --instant`);
 }
 
 /** The client's own error line ("ERROR 1062 (23000) at line 49: Duplicate entry …"), else the whole message. */

@@ -7,7 +7,7 @@ import { artifactPath, DATA_DIR, openStore, physicalMethodFor, type Manifest } f
 import { instantVerify } from '../../harness/restore/index.js';
 import { docker, openTopologyContext, RunContext, startTopology, waitCaughtUp, type TopologyContext } from '../../harness/runtime/index.js';
 import { loadSakila } from '../../harness/workload/index.js';
-import { quiet } from './helpers.js';
+import { cli, quiet } from './helpers.js';
 
 let run: RunContext;
 let ctx: TopologyContext;
@@ -73,5 +73,27 @@ describe('instant check of a physical artifact (server read-only on the artifact
     const unchanged = r.checks.find((c) => c.name === 'instant-bad-artifact-unchanged')!;
     expect(unchanged.valid).toBe(false);
     expect(JSON.stringify(unchanged.details['differences'])).toMatch(/backup-my\.cnf/);
+  });
+
+  it('restore-test --instant: passes on the artifact, copies nothing, and leaves it byte-identical', async () => {
+    const before = await fingerprint(artifact);
+    const r = await cli(['restore-test', '--artifact', artifact, '--flavor', 'mariadb-10.11', '--instant', '--json']);
+    expect(r.code, r.stderr.slice(-2000)).toBe(0);
+    const result = JSON.parse(r.stdout) as { verdict: string; checks: Array<{ name: string; valid: boolean }>; observations: Record<string, { copiedUpBytes?: number }> };
+    expect(result.verdict).toBe('pass');
+    expect(result.checks).toEqual(expect.arrayContaining([
+      expect.objectContaining({ name: 'check-table', valid: true }), expect.objectContaining({ name: 'manifest-checksums', valid: true }),
+      expect.objectContaining({ name: 'restored-artifact-unchanged', valid: true }),
+    ]));
+    expect(result.observations['instant']!.copiedUpBytes).toBeLessThan(manifest.totalBytes / 4);
+    expect(await fingerprint(artifact)).toEqual(before);
+  });
+
+  it('restore-test --instant refuses what is not a ready datadir (exit 2, one line)', async () => {
+    const dump = join(storeDir, 'not-a-datadir.sql');
+    await writeFile(dump, '-- MariaDB dump 10.19  Distrib 10.11.18-MariaDB\nCREATE DATABASE x;\n-- Dump completed on 2026-11-29  7:00:00\n');
+    const r = await cli(['restore-test', '--artifact', dump, '--flavor', 'mariadb-10.11', '--instant']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n').pop()).toMatch(/--instant needs a ready datadir/);
   });
 });
