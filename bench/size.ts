@@ -40,14 +40,16 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }>
  * the fastest of each: on a shared machine interference only ever adds time, so the minimum is the best estimate.
  */
 async function pair(name: string, harness: (i: number) => Promise<unknown>, baseline: (i: number) => Promise<unknown>,
-  before: () => Promise<unknown> = async () => undefined, n = reps): Promise<Pair> {
+  before: () => Promise<unknown> = async () => undefined, n = reps, after: (which: 'harness' | 'baseline', i: number) => Promise<unknown> = async () => undefined): Promise<Pair> {
   const h: number[] = []; const b: number[] = [];
   for (let i = 0; i < n; i++) {
     const order = i % 2 === 0 ? (['baseline', 'harness'] as const) : (['harness', 'baseline'] as const);
     for (const which of order) {
       await before();
-      const t = await timed(() => (which === 'harness' ? harness(i) : baseline(i)));
-      (which === 'harness' ? h : b).push(Math.round(t.ms));
+      try {
+        const t = await timed(() => (which === 'harness' ? harness(i) : baseline(i)));
+        (which === 'harness' ? h : b).push(Math.round(t.ms));
+      } finally { await after(which, i); } // clean-up is not part of either side's time
     }
     progress(`${name}: harness ${h.at(-1)} ms, baseline ${b.at(-1)} ms`);
   }
@@ -111,14 +113,15 @@ try {
   if (wants('copyBack')) out.pairs['copyBack'] = await pair('copy-back vs cp -a',
     async (i) => {
       const volume = run.name(`bench-copy-${i}`);
-      await docker(['volume', 'create', ...run.labelArgs(), volume]);
-      try { how = (await copyBack(tctx, artifactDir, method, volume, `bench-copy-${i}`)).how; } finally { await docker(['volume', 'rm', '-f', volume]); }
+      await docker(['volume', 'create', ...run.labelArgs(), volume]); // its destination, as cp -a creates its own
+      how = (await copyBack(tctx, artifactDir, method, volume, `bench-copy-${i}`)).how;
     },
-    async (i) => {
-      const dest = join(work, `cp-a-${i}`);
-      try { await exec(['cp', '-a', join(artifactDir, DATA_DIR), dest], { timeoutMs: 3_600_000 }); } finally { await rm(dest, { recursive: true, force: true }); }
-    },
-    sync);
+    (i) => exec(['cp', '-a', join(artifactDir, DATA_DIR), join(work, `cp-a-${i}`)], { timeoutMs: 3_600_000 }),
+    sync, reps,
+    async (which, i) => {
+      if (which === 'harness') await docker(['volume', 'rm', '-f', run.name(`bench-copy-${i}`)]);
+      else await rm(join(work, `cp-a-${i}`), { recursive: true, force: true });
+    });
   if (out.pairs['copyBack']) out.pairs['copyBack'].note = `harness copied ${how === 'host' ? 'in-process into the volume' : 'with the method\'s one-shot containers'}`;
 
   // Instant check (server read-only on the artifact itself) vs full restore followed by the same checks.
@@ -156,15 +159,16 @@ try {
   for (const db of dbs) for (const t of await loaded.query<{ name: string; type: string }>(inspect.listTables(db))) if (t.type === 'BASE TABLE') tables.push([db, t.name]);
   const checksumBoth = () => Promise.all([loaded, fromDump].map(async (n: StartedNode) => { for (const [db, t] of tables) await n.query(inspect.checksumTable(db, t)); }));
   let equal = true;
+  let settledBy: unknown;
   out.pairs['compare'] = await pair('data comparison vs CHECKSUM TABLE on both',
-    async () => { equal = (await compareData(loaded, fromDump)).valid && equal; }, checksumBoth);
+    async () => { const c = await compareData(loaded, fromDump); equal = c.valid && equal; settledBy = c.details['settledBy']; }, checksumBoth);
   // The proviso: it still names the differing rows (one changed row in the bulk table).
   const key = Math.ceil(rows / 2);
   await fromDump.query(tamperSql.alterOneRow(workloadSql.BULK_DB, 'filler', 'id', key, 'pad', 'changed by the benchmark'));
   const td2 = await timed(() => compareData(loaded, fromDump));
   const diffs = (td2.value.details['differences'] as Array<{ kind: string; where?: string }>) ?? [];
   const named = diffs.some((d) => d.kind === 'row-differs' && d.where === `id=${key}`);
-  out.pairs['compare']!.note = `equal servers judged equal: ${equal}; one changed row named (id=${key}): ${named} in ${Math.round(td2.ms)} ms`;
+  out.pairs['compare']!.note = `equal servers judged equal: ${equal} (settled by ${JSON.stringify(settledBy)}); one changed row named (id=${key}): ${named} in ${Math.round(td2.ms)} ms`;
   out.pairs['compare']!.proviso = equal && named;
   progress(out.pairs['compare']!.note!);
   await loaded.destroy();
