@@ -15,6 +15,7 @@ import type { PeerCertificate } from 'node:tls';
 import { existsSync } from 'node:fs';
 import { cmdRestoreTest } from './restore-test.js';
 import { cmdSnapshot } from './snapshot.js';
+import { cmdChaos, HELP_CHAOS } from './chaos.js';
 import { join } from 'node:path';
 
 const HELP: Record<string, string> = {
@@ -37,6 +38,7 @@ commands:
                                     record the state a backup must restore to
   restore-test --artifact PATH --flavor F [--expect STATE.json] [--max-age 26h] [--json]
                                     restore-test a backup made by your own tools (exit 0 good, 1 bad backup, 2 not a backup)
+  chaos --topology T [--seed S] ... generative chaos: random fault schedules, invariants, replay, shrinking
 
 Every command takes --help.`,
   list: 'usage: firedrill list [--json]\n\nLists the scenarios. --json: an array of {id, description, flavors, params}.',
@@ -68,6 +70,7 @@ neither side is an error. Exit 0 equal, 1 different, 2 error.
 Tip: put passwords in the environment and refer to them as \${VAR} inside the DSN to keep them off argv.`,
   images: 'usage: firedrill images [--flavor F]\n\nBuilds missing images (debootstrap + docker import + docker/<dir>/Dockerfile). Nothing is rebuilt if an image with the same inputs exists.',
   doctor: 'usage: firedrill doctor\n\nReports the Docker engine, the images per flavor, and the Sakila dataset, with the fix for what is missing. Exit 0 when all is there, 2 otherwise.',
+  chaos: HELP_CHAOS,
   clean: 'usage: firedrill clean [--all]\n\nRemoves containers, volumes and networks of runs whose process is gone (--all: of every run).',
 };
 
@@ -300,7 +303,7 @@ async function cmdClean(args: string[]): Promise<number> {
 
 const COMMANDS: Record<string, (a: string[]) => Promise<number>> = {
   'restore-test': cmdRestoreTest, snapshot: cmdSnapshot,
-  list: cmdList, run: cmdRun, suite: cmdSuite, verify: cmdVerify, images: cmdImages, doctor: cmdDoctor, clean: cmdClean,
+  list: cmdList, run: cmdRun, suite: cmdSuite, verify: cmdVerify, images: cmdImages, doctor: cmdDoctor, clean: cmdClean, chaos: cmdChaos,
 };
 
 export async function main(argv: string[]): Promise<number> {
