@@ -61,7 +61,9 @@ const rssMiB = () => Math.round(process.resourceUsage().maxRSS / 1024);
 
 // 1. The drill itself, as a user runs it (its artifact is kept for the measurements below).
 const drillRun = new RunContext();
-const stopDrill = () => { void drillRun.teardown().finally(() => process.exit(130)); };
+// On a signal the run is torn down and the process exits; work interrupted meanwhile waits for that, never crashes past it.
+let stopping: Promise<unknown> | undefined;
+const stopDrill = () => { stopping ??= drillRun.teardown().finally(() => process.exit(130)); };
 process.once('SIGINT', stopDrill);
 process.once('SIGTERM', stopDrill);
 const def = await findScenario('replica-kill-restore');
@@ -69,6 +71,9 @@ const needsDrill = wants('drill') || wants('verify') || wants('copyBack') || wan
 let drill: Awaited<ReturnType<typeof runScenario>> | undefined;
 try {
   if (needsDrill) drill = await runScenario(await planDrill(def, flavorId, { bulkMb: mb }, progress), { run: drillRun, progress, keepArtifacts: true });
+} catch (e) {
+  if (stopping) await stopping;
+  throw e;
 } finally {
   await drillRun.teardown();
   process.removeListener('SIGINT', stopDrill);
@@ -82,7 +87,7 @@ const manifest = drill ? await readManifest(artifactDir) : undefined;
 
 // 2. Each step against the physical work it stands for, on that artifact and on two fresh servers.
 const run = new RunContext();
-const stop = () => { void run.teardown().finally(() => process.exit(130)); };
+const stop = () => { stopping ??= run.teardown().finally(() => process.exit(130)); };
 process.once('SIGINT', stop);
 process.once('SIGTERM', stop);
 const out: SizeResult = {
@@ -174,6 +179,9 @@ try {
   await loaded.destroy();
   await fromDump.destroy();
   }
+} catch (e) {
+  if (stopping) await stopping;
+  throw e;
 } finally {
   const failures = await run.teardown();
   if (failures.length) progress(`teardown failures: ${failures.join('; ')}`);
