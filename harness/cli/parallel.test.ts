@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseParallel, runPool } from './parallel.js';
 
@@ -38,4 +40,14 @@ describe('parseParallel', () => {
     expect(parseParallel('2')).toBe(2);
     for (const bad of ['0', '17', '1.5', 'two', '']) expect(parseParallel(bad)).toBeInstanceOf(Error);
   });
+});
+
+describe('firedrill suite --parallel (bad input)', () => {
+  it('refuses a bad --parallel with one line and exit 2, before anything starts', () => {
+    const root = resolve(import.meta.dirname, '..', '..');
+    const r = spawnSync(process.execPath, [resolve(root, 'bin/firedrill.mjs'), 'suite', 'default', '--parallel', '0'], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/bad --parallel '0'/);
+  }, 60_000);
 });
