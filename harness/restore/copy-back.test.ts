@@ -2,6 +2,7 @@ import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/pr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { backupMethods, methodByName } from '../backup/index.js';
 import { copyTreeAs } from './copy-back.js';
 
 let src: string;
@@ -49,5 +50,13 @@ describe('copyTreeAs', { timeout: 30_000 }, () => {
     await writeFile(join(dest, 'f'), 'old');
     await expect(copyTreeAs(src, dest, { uid: process.getuid!(), gid: process.getgid!() })).rejects.toThrow(/EEXIST/);
     expect(await readFile(join(dest, 'f'), 'utf8')).toBe('old');
+  });
+});
+
+describe('which artifacts the harness copies itself', () => {
+  it('every physical method whose artifact is a ready datadir says so through the registry (else restores fall back to one-shot containers)', () => {
+    for (const m of backupMethods().filter((x) => x.kind === 'physical')) {
+      expect([m.name, methodByName(m.name).datadirAsIs]).toEqual([m.name, true]);
+    }
   });
 });
