@@ -5,7 +5,8 @@ import { DEFAULT_FLAVOR, familyOfVersion, flavor as flavorById, FLAVORS, UsageEr
 import {
   cleanDeadRuns, engineVersion, familyAdapter, imageExists, loadConfig, planImage, resolveImage, RunContext, sakilaDir,
 } from '../runtime/index.js';
-import { findScenario, loadScenarios, planDrill, runScenario, SUITES } from '../scenario/index.js';
+import { findScenario, loadScenarios, planDrill, runScenario, SUITES, type UpgradeOptions } from '../scenario/index.js';
+import { cmdPreUpgrade } from './pre-upgrade.js';
 import { consoleSummary, type DrillResult } from '../report/index.js';
 import { compareServers, gtidPositionsEqual, UnknownDatabaseError, type CheckResult, type Queryable } from '../verify/index.js';
 import { inspect, type Statement } from '../sql/index.js';
@@ -29,8 +30,11 @@ commands:
                                     run a drill (exit 0 pass, 1 fail, 2 could not run)
   suite [name] [--parallel N] [--json]
                                     run a named suite of drills (default: "default"), N at once
-  verify --source DSN --target DSN [--databases a,b] [--gtid] [--full-rows] [--json]
+  verify --source DSN --target DSN [--databases a,b] [--gtid] [--full-rows] [--ignore-accounts u,v] [--json]
                                     compare two live servers (exit 0 equal, 1 different, 2 error)
+  pre-upgrade --from F --to G [--queries FILE] [--server-config my.cnf] [--dataset D] [--json]
+                                    validate an upgrade: incompatibility report, query replay on both
+                                    versions, rolling upgrade with rollback; exit 1 on a blocking finding
   images [--flavor F]               build the flavor images that are missing (cached by input hash)
   doctor                            what is there and what is missing, with the fix
   clean [--all]                     remove containers, volumes, networks of runs that are no longer alive
@@ -55,7 +59,7 @@ Runs one drill and writes reports/<run-id>/{result.json,summary.md,junit.xml,led
   --json              print the result object on stdout and nothing else there
 Exit: 0 pass, 1 fail, 2 could not run. Everything started is removed at the end, also on Ctrl-C.`,
   suite: 'usage: firedrill suite [name] [--parallel N] [--json]\n\nRuns every drill of a suite, in turn or N at once (--parallel N, 1-16: each drill in its own run, progress lines\nprefixed with the drill, reports apart; exit as in turn: 0 all pass, 1 any failed, 2 could not run). Suites: ' + [...Object.keys(SUITES), 'matrix (every scenario on every flavor it supports)'].join(', '),
-  verify: `usage: firedrill verify --source DSN --target DSN [--databases a,b] [--gtid] [--full-rows] [--json]
+  verify: `usage: firedrill verify --source DSN --target DSN [--databases a,b] [--gtid] [--full-rows] [--ignore-accounts u,v] [--json]
   DSN: mysql://user:password@host:port[?ssl-mode=DISABLED|PREFERRED|REQUIRED|VERIFY_CA|VERIFY_IDENTITY&ssl-ca=PATH]
        (default PREFERRED, as the mysql client; an unknown option is refused)
 
@@ -64,7 +68,8 @@ every table's data, sequences' state, system-versioned tables' history, and acco
 hashes compared by digest, never printed). Data: equal CHECKSUM TABLE values settle a table as equal; otherwise the
 rows decide (chunked row fingerprints by primary key that name the differing rows; tables without one as multisets
 of rows): a checksum never proves "different". --full-rows: the rows decide on every table. Floating-point values
-are compared by exact value; rows of any size. --gtid also compares GTID positions.
+are compared by exact value; rows of any size. --gtid also compares GTID positions. --ignore-accounts: user names
+left out of the account comparison (e.g. a monitoring user that differs per server by design).
 Default scope: every database except the system ones, on either side; --databases naming a database that exists on
 neither side is an error. Exit 0 equal, 1 different, 2 error.
 Tip: put passwords in the environment and refer to them as \${VAR} inside the DSN to keep them off argv.`,
@@ -97,7 +102,7 @@ function parseParams(list: string[] | undefined): Record<string, number> {
 }
 
 /** Drill-wide options from the command line. */
-interface DrillFlags { keepArtifacts: boolean; faultDuringBackup: boolean }
+interface DrillFlags { keepArtifacts: boolean; faultDuringBackup: boolean; upgrade?: UpgradeOptions }
 
 /** Teardowns started by a signal: the process exits once all of them (one per drill running) are done. */
 const signalTeardowns: Array<Promise<unknown>> = [];
@@ -232,7 +237,7 @@ async function compareGtid(src: Queryable, dst: Queryable): Promise<CheckResult>
 }
 
 async function cmdVerify(args: string[]): Promise<number> {
-  const { values } = parse(() => parseArgs({ args, allowPositionals: true, strict: true, options: { source: { type: 'string' }, target: { type: 'string' }, databases: { type: 'string' }, gtid: { type: 'boolean' }, 'full-rows': { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean' } } }));
+  const { values } = parse(() => parseArgs({ args, allowPositionals: true, strict: true, options: { source: { type: 'string' }, target: { type: 'string' }, databases: { type: 'string' }, gtid: { type: 'boolean' }, 'full-rows': { type: 'boolean' }, 'ignore-accounts': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' } } }));
   if (values.help) { out(HELP['verify']!); return 0; }
   if (!values.source || !values.target) throw new UsageError('verify needs --source and --target (mysql://user:password@host:port)');
   const src = await connectDsn(parseDsn(expandEnv(values.source)));
@@ -240,7 +245,8 @@ async function cmdVerify(args: string[]): Promise<number> {
     const dst = await connectDsn(parseDsn(expandEnv(values.target)));
     try {
       const databases = values.databases ? values.databases.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
-      const checks: CheckResult[] = await compareServers(src, dst, { databases, rows: values['full-rows'] ? 'always' : 'checksum-fast-path',
+      const excludeAccounts = values['ignore-accounts']?.split(',').map((s) => s.trim()).filter(Boolean);
+      const checks: CheckResult[] = await compareServers(src, dst, { databases, excludeAccounts, rows: values['full-rows'] ? 'always' : 'checksum-fast-path',
         progress: values.json ? undefined : (m) => err(m) })
         .catch((e: unknown) => { if (e instanceof UnknownDatabaseError) throw new UsageError(`verify --databases: ${e.message}`); throw e; });
       if (values.gtid) checks.push(await compareGtid(src, dst));
@@ -303,6 +309,7 @@ async function cmdClean(args: string[]): Promise<number> {
 
 const COMMANDS: Record<string, (a: string[]) => Promise<number>> = {
   'restore-test': cmdRestoreTest, snapshot: cmdSnapshot,
+  'pre-upgrade': (a) => cmdPreUpgrade(a, { drill, parse, parseParams }),
   list: cmdList, run: cmdRun, suite: cmdSuite, verify: cmdVerify, images: cmdImages, doctor: cmdDoctor, clean: cmdClean, chaos: cmdChaos,
 };
 

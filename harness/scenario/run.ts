@@ -22,6 +22,8 @@ export interface RunOptions {
   keepArtifacts?: boolean;
   /** Kill the backup node in the middle of every backup: it must fail loudly, leave nothing restorable, and a retry must succeed. */
   faultDuringBackup?: boolean;
+  /** pre-upgrade: target version, queries, option file. */
+  upgrade?: DrillContext['options']['upgrade'];
 }
 
 /**
@@ -106,7 +108,7 @@ async function setUp(plan: DrillPlan, o: RunOptions, store: BackupStore, result:
   return {
     run: o.run, tctx, topo, store, workload: workloads.values().next().value!, workloads, params: plan.params, artifacts: [],
     faults: result.faults, checks: result.checks, state: emptyState(), observations: result.observations,
-    faultEnv: faultEnvOf(topo, o.progress), progress: o.progress, options: { faultDuringBackup: o.faultDuringBackup },
+    faultEnv: faultEnvOf(topo, o.progress), progress: o.progress, options: { faultDuringBackup: o.faultDuringBackup, upgrade: o.upgrade },
   };
 }
 

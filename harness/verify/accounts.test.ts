@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { compareAccounts, maskSecrets } from './accounts.js';
+import { compareAccounts, maskSecrets, normaliseAccountQuotes } from './accounts.js';
 import type { Queryable } from './check.js';
+
+describe('normaliseAccountQuotes', () => {
+  it('reads a PROXY grant alike from MariaDB 10.11 and 11.8 (seen on the pre-upgrade drill)', () => {
+    expect(normaliseAccountQuotes("GRANT PROXY ON ''@'%' TO 'root'@'localhost' WITH GRANT OPTION")).toBe('GRANT PROXY ON ``@`%` TO `root`@`localhost` WITH GRANT OPTION');
+    expect(normaliseAccountQuotes('GRANT PROXY ON ``@`%` TO `root`@`localhost` WITH GRANT OPTION')).toBe('GRANT PROXY ON ``@`%` TO `root`@`localhost` WITH GRANT OPTION');
+    expect(normaliseAccountQuotes("GRANT SELECT ON `db`.* TO 'o''neil'@'%'")).toBe("GRANT SELECT ON `db`.* TO `o'neil`@`%`");
+  });
+});
 
 describe('maskSecrets', () => {
   it('replaces password hashes by a digest (never printed), the same hash giving the same digest', () => {
@@ -54,5 +62,12 @@ describe('compareAccounts', () => {
     const kinds = (c.details['differences'] as Array<{ object: string; kind: string }>).map((d) => `${d.object} ${d.kind}`);
     expect(kinds).toEqual(['app@% account-definition-differs', 'app@% grants-differ', 'ghost@% account-unexpected', 'reader account-missing']);
     expect(JSON.stringify(c)).not.toMatch(/AAAA|BBBB/);
+  });
+
+  it('accounts that cannot be listed (no privilege on mysql.user) are a difference, never "equal"', async () => {
+    const denied: Queryable = { name: 'b', async query() { throw new Error("SELECT command denied to user 'verify'@'%' for table `mysql`.`user`"); } };
+    const c = await compareAccounts(server('a', base), denied, ['firedrill']);
+    expect(c.valid).toBe(false);
+    expect(c.details['differences']).toEqual([expect.objectContaining({ kind: 'accounts-not-readable', actual: expect.stringContaining('denied') })]);
   });
 });

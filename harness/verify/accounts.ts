@@ -12,6 +12,15 @@ export function maskSecrets(text: string): string {
   return text.replace(/\b(PASSWORD|USING|AS)(\s+)'((?:[^'\\]|\\.|'')*)'/g, (_m, kw: string, sp: string, secret: string) => `${kw}${sp}${digest(secret)}`);
 }
 
+/**
+ * One quoting style for account names in SHOW GRANTS / SHOW CREATE USER text: MariaDB 10.11 prints a PROXY grant's
+ * accounts as 'user'@'host', 11.8 as `user`@`host` (the same grant).
+ */
+export function normaliseAccountQuotes(text: string): string {
+  return text.replace(/'((?:[^'\\]|\\.|'')*)'@'((?:[^'\\]|\\.|'')*)'/g,
+    (_m, u: string, h: string) => `\`${u.replace(/''/g, "'")}\`@\`${h.replace(/''/g, "'")}\``);
+}
+
 interface AccountState { definition: string; grants: string[] }
 
 const reason = (e: unknown) => (e instanceof Error ? e.message.split('\n')[0]! : String(e));
@@ -26,14 +35,14 @@ async function accountStates(q: Queryable, exclude: readonly string[] = []): Pro
     let definition: string;
     try {
       const [row] = await q.query<Record<string, unknown>>(inspect.showCreateUser(user, host));
-      definition = maskSecrets(String(Object.values(row ?? {})[0] ?? ''));
+      definition = normaliseAccountQuotes(maskSecrets(String(Object.values(row ?? {})[0] ?? '')));
     } catch (e) {
       // A MariaDB role has no CREATE USER: its grants say what it is.
       definition = host === '' ? '(role)' : `<definition not readable: ${reason(e)}>`;
     }
     let grants: string[];
     try {
-      grants = (await q.query<Record<string, unknown>>(inspect.showGrants(user, host))).map((r) => maskSecrets(String(Object.values(r)[0]))).sort();
+      grants = (await q.query<Record<string, unknown>>(inspect.showGrants(user, host))).map((r) => normaliseAccountQuotes(maskSecrets(String(Object.values(r)[0])))).sort();
     } catch (e) {
       grants = [`<grants not readable: ${reason(e)}>`];
     }
@@ -47,7 +56,13 @@ async function accountStates(q: Queryable, exclude: readonly string[] = []): Pro
  * each account present on both, with the same definition (authentication compared by digest only) and the same grants.
  */
 export async function compareAccounts(src: Queryable, dst: Queryable, exclude: readonly string[] = [], name = 'accounts'): Promise<CheckResult> {
-  const [a, b] = await Promise.all([accountStates(src, exclude), accountStates(dst, exclude)]);
+  const read = (q: Queryable) => accountStates(q, exclude).then((m) => ({ m, error: '' }), (e: unknown) => ({ m: new Map<string, AccountState>(), error: reason(e) }));
+  const [ra, rb] = await Promise.all([read(src), read(dst)]);
+  if (ra.error || rb.error) {
+    // Accounts that could not be listed (e.g. no SELECT on mysql.user) were not compared: a difference, never "equal".
+    return check(name, [{ database: '*', object: 'accounts', kind: 'accounts-not-readable', expected: ra.error || '(read)', actual: rb.error || '(read)' }], { excluded: exclude });
+  }
+  const [a, b] = [ra.m, rb.m];
   const diffs: Difference[] = [];
   for (const k of [...new Set([...a.keys(), ...b.keys()])].sort()) {
     const e = a.get(k);

@@ -74,6 +74,15 @@ describe('firedrill verify on two real servers', () => {
     expect(r.stdout).toMatch(/gtid domain 0: gtid-differs/);
   });
 
+  it('names an account present on one server only; --ignore-accounts leaves it out', async () => {
+    await b.query({ sql: "CREATE USER 'monitor'@'%' IDENTIFIED BY 'm0n'" });
+    const r = await verify('--databases', 'drill');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/\*\.monitor@%: account-unexpected/);
+    expect((await verify('--databases', 'drill', '--ignore-accounts', 'monitor')).code).toBe(0);
+    await b.query({ sql: "DROP USER 'monitor'@'%'" });
+  });
+
   it('exits 2 when --databases names a database that exists on neither server (never "equal" for what was not compared)', async () => {
     const r = await verify('--databases', 'sakila_typo');
     expect(r.code).toBe(2);
