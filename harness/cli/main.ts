@@ -53,6 +53,9 @@ Runs one drill and writes reports/<run-id>/{result.json,summary.md,junit.xml,led
   --all-flavors       run on every flavor the scenario supports, one after another (--json: an array)
   --param k=v         a scenario parameter (see 'firedrill list')
   --keep-artifacts    keep the backup store under the report folder
+  --instant-verify    after every mariabackup backup, also check the artifact where it lies: a read-only server on
+                      it (no copy), the restore checks, then every file re-hashed (checks instant-N-*; MariaDB only;
+                      crash-consistent copies need InnoDB recovery and are restored instead)
   --fault-during-backup
                       SIGKILL the backup node in the middle of each backup: it must fail loudly and leave nothing a
                       restore would accept; the retry must succeed (checks backup-fault-*, backup-retry-succeeds)
@@ -102,7 +105,7 @@ function parseParams(list: string[] | undefined): Record<string, number> {
 }
 
 /** Drill-wide options from the command line. */
-interface DrillFlags { keepArtifacts: boolean; faultDuringBackup: boolean; upgrade?: UpgradeOptions }
+interface DrillFlags { keepArtifacts: boolean; faultDuringBackup: boolean; upgrade?: UpgradeOptions; instantVerify?: boolean }
 
 /** Teardowns started by a signal: the process exits once all of them (one per drill running) are done. */
 const signalTeardowns: Array<Promise<unknown>> = [];
@@ -153,9 +156,12 @@ async function runMany(label: string, items: ReadonlyArray<{ scenario: string; f
 }
 
 async function cmdRun(args: string[]): Promise<number> {
-  const { values, positionals } = parse(() => parseArgs({ args, allowPositionals: true, strict: true, options: { flavor: { type: 'string' }, 'all-flavors': { type: 'boolean' }, param: { type: 'string', multiple: true }, 'keep-artifacts': { type: 'boolean' }, 'fault-during-backup': { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean' } } }));
+  const { values, positionals } = parse(() => parseArgs({ args, allowPositionals: true, strict: true, options: { flavor: { type: 'string' }, 'all-flavors': { type: 'boolean' }, param: { type: 'string', multiple: true }, 'keep-artifacts': { type: 'boolean' }, 'fault-during-backup': { type: 'boolean' }, 'instant-verify': { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean' } } }));
   if (values.help) { out(HELP['run']!); return 0; }
-  const flags: DrillFlags = { keepArtifacts: !!values['keep-artifacts'], faultDuringBackup: !!values['fault-during-backup'] };
+  const flags: DrillFlags = { keepArtifacts: !!values['keep-artifacts'], faultDuringBackup: !!values['fault-during-backup'], instantVerify: !!values['instant-verify'] };
+  if (flags.instantVerify && (values['all-flavors'] || flavorById(values.flavor ?? DEFAULT_FLAVOR).family !== 'mariadb')) {
+    throw new UsageError('--instant-verify runs on MariaDB flavors only (MySQL keeps its accounts in InnoDB, read-only in the instant check): give --flavor mariadb-…');
+  }
   if (positionals.length !== 1) throw new UsageError('run takes exactly one scenario id (see firedrill list)');
   if (values['all-flavors'] && values.flavor) throw new UsageError('give --flavor or --all-flavors, not both');
   const params = parseParams(values.param);

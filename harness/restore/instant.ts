@@ -35,6 +35,8 @@ export interface InstantVerifyResult {
 /** Flags that keep the server from writing to its data files: InnoDB opens them read-only, nothing is purged. */
 const READ_ONLY_DATA = ['--innodb-read-only=ON', '--read-only=ON'];
 const INSTANT_ADMIN = 'firedrill_instant';
+/** Methods whose artifact is a consistent datadir InnoDB can open read-only (a prepared mariabackup). */
+export const INSTANT_METHODS: ReadonlySet<string> = new Set(['mariabackup']);
 
 /**
  * Verifies a physical artifact without copying it. The server starts on the artifact itself: its data folder is the
@@ -53,7 +55,9 @@ export async function instantVerify(ctx: TopologyContext, artifactDir: string, o
   try { manifest = await readManifest(artifactDir); } catch (e) {
     throw new ArtifactRejectedError(artifactDir, [`manifest unreadable: ${e instanceof Error ? e.message : String(e)}`]);
   }
-  if (manifest.method === 'logical') throw new Error(`artifact ${manifest.id} is a logical dump: an instant check needs a physical artifact`);
+  if (!INSTANT_METHODS.has(manifest.method)) {
+    throw new Error(`artifact ${manifest.id} (${manifest.method}) cannot be checked instantly: ${manifest.method === 'logical' ? 'a logical dump has no datadir' : 'a crash-consistent copy needs InnoDB recovery, which writes'}; restore it instead`);
+  }
   const name = o.name ?? 'instant';
   const r = await instantCheck(ctx, join(artifactDir, DATA_DIR), {
     name, serverId: o.serverId, extra: o.extra, label: manifest.id, expectedFiles: manifest.files,
