@@ -13,7 +13,11 @@ import { consoleSummary, type DrillResult } from '../report/index.js';
 import { compareServers, gtidPositionsEqual, UnknownDatabaseError, type CheckResult, type Queryable } from '../verify/index.js';
 import { inspect, type Statement } from '../sql/index.js';
 import { dsnLabel, parseDsn, sslOptions, verifyPeerIdentity, type Dsn } from './dsn.js';
+import { parseParallel, runPool } from './parallel.js';
 import type { PeerCertificate } from 'node:tls';
+import { existsSync } from 'node:fs';
+import { cmdRestoreTest } from './restore-test.js';
+import { cmdSnapshot } from './snapshot.js';
 import { cmdChaos, HELP_CHAOS } from './chaos.js';
 
 const HELP: Record<string, string> = {
@@ -26,8 +30,8 @@ commands:
   run <id|file.ts> [--flavor F | --all-flavors] [--param k=v] [--dataset D [--rows N] [--databases a,b]]
       [--server-config my.cnf] [--keep-artifacts] [--fault-during-backup] [--json]
                                     run a drill, firedrill's or your own file (exit 0 pass, 1 fail, 2 could not run)
-  suite [name] [--flavor F] [--dataset D] [--server-config F] [--param k=v] [--json]
-                                    run a named suite of drills (default: "default"; also firedrill.config.json's)
+  suite [name] [--flavor F] [--dataset D] [--server-config F] [--param k=v] [--parallel N] [--json]
+                                    run a named suite of drills (default: "default"; also firedrill.config.json's), N at once
   verify --source DSN --target DSN [--databases a,b] [--gtid] [--full-rows] [--ignore-accounts u,v] [--json]
                                     compare two live servers (exit 0 equal, 1 different, 2 error)
   pre-upgrade --from F --to G [--queries FILE] [--server-config my.cnf] [--dataset D] [--json]
@@ -37,6 +41,10 @@ commands:
   doctor [--dataset D] [--server-config F]
                                     what is there and what is missing (engine, images, config, drills, datasets), with the fix
   clean [--all]                     remove containers, volumes, networks of runs that are no longer alive
+  snapshot --source DSN --out STATE.json [--databases a,b] [--hold-replica] [-- BACKUP COMMAND]
+                                    record the state a backup must restore to
+  restore-test --artifact PATH --flavor F [--expect STATE.json] [--max-age 26h] [--json]
+                                    restore-test a backup made by your own tools (exit 0 good, 1 bad backup, 2 not a backup)
   chaos --topology T [--seed S] ... generative chaos: random fault schedules, invariants, replay, shrinking
 
 Every command takes --help.`,
@@ -50,15 +58,19 @@ your own (export default defineScenario({...}), importing from 'firedrill').
   --param k=v         a scenario parameter, number or string (see 'firedrill list')
 ${DATASET_HELP}
   --keep-artifacts    keep the backup store under the report folder
+  --instant-verify    after every mariabackup backup, also check the artifact where it lies: a read-only server on
+                      it (no copy), the restore checks, then every file re-hashed (checks instant-N-*; MariaDB only;
+                      crash-consistent copies need InnoDB recovery and are restored instead)
   --fault-during-backup
                       SIGKILL the backup node in the middle of each backup: it must fail loudly and leave nothing a
                       restore would accept; the retry must succeed (checks backup-fault-*, backup-retry-succeeds)
   --json              print the result object on stdout and nothing else there
 Exit: 0 pass, 1 fail, 2 could not run. Everything started is removed at the end, also on Ctrl-C.`,
-  suite: `usage: firedrill suite [name] [--flavor F] [--param k=v]... [dataset options] [--json]
+  suite: `usage: firedrill suite [name] [--flavor F] [--param k=v]... [dataset options] [--parallel N] [--json]
 
 Runs every drill of a suite in turn, on the run's dataset and server configuration. Suites: ${[...Object.keys(SUITES), 'matrix (every scenario on every flavor it supports)'].join(', ')}, and those of firedrill.config.json ("suites": {"name": {"drills": [...], "dataset": ..., "serverConfig": ...}}).
   --flavor F          every drill on F (matrix: only F's)
+  --parallel N        N drills at once (1-16), each in its own run, progress lines prefixed with the drill
   --param k=v         given to every drill of the suite that has the parameter (one no drill has: exit 2)
 ${DATASET_HELP}
 Exit: 0 all pass, 1 any failed, 2 could not run.`,
@@ -101,18 +113,22 @@ function parse<T>(fn: () => T): T {
 
 
 /** Drill-wide options from the command line. */
-interface DrillFlags { keepArtifacts: boolean; faultDuringBackup: boolean; upgrade?: UpgradeOptions }
+interface DrillFlags { keepArtifacts: boolean; faultDuringBackup: boolean; upgrade?: UpgradeOptions; instantVerify?: boolean }
+
+/** Teardowns started by a signal: the process exits once all of them (one per drill running) are done. */
+const signalTeardowns: Array<Promise<unknown>> = [];
 
 /** Runs one drill with its own run context, torn down in finally and on SIGINT/SIGTERM. */
-async function drill(id: string, flavorId: FlavorId, params: Readonly<Record<string, string | number>>, flags: DrillFlags, inputs: DrillInputs = {}): Promise<DrillResult> {
-  const progress = (m: string) => err(`[${new Date().toISOString().slice(11, 19)}] ${m}`);
+async function drill(id: string, flavorId: FlavorId, params: Readonly<Record<string, string | number>>, flags: DrillFlags, inputs: DrillInputs = {}, label = ''): Promise<DrillResult> {
+  const progress = (m: string) => err(`[${new Date().toISOString().slice(11, 19)}]${label ? ` [${label}]` : ''} ${m}`);
   // Bad input is refused before anything starts: flavor, parameters, engine, image (a missing own image is built).
   const plan = await planDrill(await findScenario(id), flavorId, params, progress, inputs);
   const def = plan.def;
   const run = new RunContext();
   const onSignal = (sig: NodeJS.Signals) => {
     progress(`${sig}: tearing down run ${run.runId}`);
-    void run.teardown().finally(() => process.exit(sig === 'SIGINT' ? 130 : 143));
+    signalTeardowns.push(run.teardown());
+    void Promise.allSettled(signalTeardowns).finally(() => process.exit(sig === 'SIGINT' ? 130 : 143));
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
@@ -132,13 +148,15 @@ async function drill(id: string, flavorId: FlavorId, params: Readonly<Record<str
  * Runs drills one after another: each summary as it ends (or one JSON array at the end), then a closing line.
  * Exit 0 when all passed, 1 otherwise.
  */
-async function runMany(label: string, items: ReadonlyArray<{ scenario: string; flavor: FlavorId; params?: Readonly<Record<string, string | number>> }>, flags: DrillFlags, json: boolean, inputs: DrillInputs = {}): Promise<number> {
-  const results: DrillResult[] = [];
-  for (const item of items) {
-    const r = await drill(item.scenario, item.flavor, item.params ?? {}, flags, inputs);
-    results.push(r);
+async function runMany(label: string, items: ReadonlyArray<{ scenario: string; flavor: FlavorId; params?: Readonly<Record<string, string | number>> }>, flags: DrillFlags, json: boolean, parallel = 1, inputs: DrillInputs = {}): Promise<number> {
+  // --parallel N: N drills at once on the one engine, each in its own run (own containers, network, report folder);
+  // progress lines carry the drill's name, each summary is printed whole as its drill ends.
+  // A drill that could not run (bad input, no engine) stops the suite as in sequential mode: exit 2.
+  const results = await runPool(items, parallel, async (item) => {
+    const r = await drill(item.scenario, item.flavor, item.params ?? {}, flags, inputs, parallel > 1 ? `${item.scenario} ${item.flavor}` : '');
     if (!json) out(consoleSummary(r));
-  }
+    return r;
+  });
   const failed = results.filter((r) => r.verdict !== 'pass').length;
   if (json) out(JSON.stringify(results, null, 2));
   else out(`${label}: ${results.length - failed} passed, ${failed} failed`);
@@ -146,9 +164,12 @@ async function runMany(label: string, items: ReadonlyArray<{ scenario: string; f
 }
 
 async function cmdRun(args: string[]): Promise<number> {
-  const { values, positionals } = parse(() => parseArgs({ args, allowPositionals: true, strict: true, options: { flavor: { type: 'string' }, 'all-flavors': { type: 'boolean' }, param: { type: 'string', multiple: true }, 'keep-artifacts': { type: 'boolean' }, 'fault-during-backup': { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean' }, ...DATASET_OPTIONS } }));
+  const { values, positionals } = parse(() => parseArgs({ args, allowPositionals: true, strict: true, options: { flavor: { type: 'string' }, 'all-flavors': { type: 'boolean' }, param: { type: 'string', multiple: true }, 'keep-artifacts': { type: 'boolean' }, 'fault-during-backup': { type: 'boolean' }, 'instant-verify': { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean' }, ...DATASET_OPTIONS } }));
   if (values.help) { out(HELP['run']!); return 0; }
-  const flags: DrillFlags = { keepArtifacts: !!values['keep-artifacts'], faultDuringBackup: !!values['fault-during-backup'] };
+  const flags: DrillFlags = { keepArtifacts: !!values['keep-artifacts'], faultDuringBackup: !!values['fault-during-backup'], instantVerify: !!values['instant-verify'] };
+  if (flags.instantVerify && (values['all-flavors'] || flavorById(values.flavor ?? DEFAULT_FLAVOR).family !== 'mariadb')) {
+    throw new UsageError('--instant-verify runs on MariaDB flavors only (MySQL keeps its accounts in InnoDB, read-only in the instant check): give --flavor mariadb-…');
+  }
   if (positionals.length !== 1) throw new UsageError('run takes exactly one scenario id or drill file (see firedrill list)');
   if (values['all-flavors'] && values.flavor) throw new UsageError('give --flavor or --all-flavors, not both');
   const params = parseParamArgs(values.param);
@@ -157,7 +178,7 @@ async function cmdRun(args: string[]): Promise<number> {
   // The dataset and the server configuration are read once, before anything starts (exit 2 on bad input).
   const inputs = await planInputs({ dataset: datasetFrom(values), serverConfig: values['server-config'] });
   if (values['all-flavors']) {
-    return runMany(`${def.id} on every flavor`, def.flavors.map((flavor) => ({ scenario: positionals[0]!, flavor, params })), flags, !!values.json, inputs);
+    return runMany(`${def.id} on every flavor`, def.flavors.map((flavor) => ({ scenario: positionals[0]!, flavor, params })), flags, !!values.json, 1, inputs);
   }
   const f = flavorById(values.flavor ?? (def.flavors.includes(DEFAULT_FLAVOR) ? DEFAULT_FLAVOR : def.flavors[0]!)).id;
   const r = await drill(positionals[0]!, f, params, flags, inputs);
@@ -166,9 +187,11 @@ async function cmdRun(args: string[]): Promise<number> {
 }
 
 async function cmdSuite(args: string[]): Promise<number> {
-  const { values, positionals } = parse(() => parseArgs({ args, allowPositionals: true, strict: true, options: { json: { type: 'boolean' }, help: { type: 'boolean' }, flavor: { type: 'string' }, param: { type: 'string', multiple: true }, ...DATASET_OPTIONS } }));
+  const { values, positionals } = parse(() => parseArgs({ args, allowPositionals: true, strict: true, options: { json: { type: 'boolean' }, parallel: { type: 'string' }, help: { type: 'boolean' }, flavor: { type: 'string' }, param: { type: 'string', multiple: true }, ...DATASET_OPTIONS } }));
   if (values.help) { out(HELP['suite']!); return 0; }
   if (positionals.length > 1) throw new UsageError('suite takes one suite name');
+  const parallel = parseParallel(values.parallel);
+  if (parallel instanceof Error) throw new UsageError(parallel.message);
   const name = positionals[0] ?? 'default';
   const suite = await findSuite(name);
   const flavor = values.flavor ? flavorById(values.flavor).id : undefined;
@@ -193,7 +216,7 @@ async function cmdSuite(args: string[]): Promise<number> {
   }
   const unknown = Object.keys(given).filter((k) => !used.has(k));
   if (unknown.length) throw new UsageError(`suite ${name}: no drill of it has a parameter ${unknown.join(', ')}`);
-  return runMany(`suite ${name}`, items, { keepArtifacts: false, faultDuringBackup: false }, !!values.json, inputs);
+  return runMany(`suite ${name}`, items, { keepArtifacts: false, faultDuringBackup: false }, !!values.json, parallel, inputs);
 }
 
 async function cmdList(args: string[]): Promise<number> {
@@ -228,6 +251,7 @@ async function connectDsn(d: Dsn): Promise<Queryable & { close(): Promise<void> 
     name: dsnLabel(d),
     async query<T>(s: Statement) { const [rows] = await c.query(s.sql, s.values); return rows as T[]; },
     async close() { await c.end().catch(() => c.destroy()); },
+    another: () => connectDsn(d),
   };
 }
 
@@ -313,6 +337,7 @@ async function cmdClean(args: string[]): Promise<number> {
 }
 
 const COMMANDS: Record<string, (a: string[]) => Promise<number>> = {
+  'restore-test': cmdRestoreTest, snapshot: cmdSnapshot,
   'pre-upgrade': (a) => cmdPreUpgrade(a, { drill, parse, parseParams: parseParamArgs }),
   list: cmdList, run: cmdRun, suite: cmdSuite, verify: cmdVerify, images: cmdImages, doctor: cmdDoctor, clean: cmdClean, chaos: cmdChaos,
 };

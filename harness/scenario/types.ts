@@ -42,7 +42,7 @@ export interface DrillContext {
   observations: Record<string, unknown>;
   faultEnv: FaultEnv;
   /** Drill-wide options from the command line. */
-  options: { faultDuringBackup?: boolean; upgrade?: UpgradeOptions };
+  options: { faultDuringBackup?: boolean; upgrade?: UpgradeOptions; /** Also run the instant check (server read-only on the artifact) after every physical backup. */ instantVerify?: boolean };
   /** The run's dataset as loaded (name, databases, size), and the names firedrill uses for its own objects. */
   dataset: DatasetInfo;
   own: OwnNames;
