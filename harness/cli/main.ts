@@ -15,7 +15,6 @@ import { inspect, type Statement } from '../sql/index.js';
 import { dsnLabel, parseDsn, sslOptions, verifyPeerIdentity, type Dsn } from './dsn.js';
 import { parseParallel, runPool } from './parallel.js';
 import type { PeerCertificate } from 'node:tls';
-import { existsSync } from 'node:fs';
 import { cmdRestoreTest } from './restore-test.js';
 import { cmdSnapshot } from './snapshot.js';
 import { cmdChaos, HELP_CHAOS } from './chaos.js';
