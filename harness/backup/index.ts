@@ -27,7 +27,7 @@ export function methodByName(name: string): PhysicalMethod {
   const m = backupMethod(name);
   if (m.restore.kind !== 'datadir') throw new Error(`backup method '${name}' is ${m.kind}, not a physical copy`);
   const steps = m.restore.steps;
-  return { name: m.name, backup: m.take, restoreSteps: steps };
+  return { name: m.name, backup: m.take, restoreSteps: steps, datadirAsIs: m.restore.asIs };
 }
 export { backupMethods, backupMethod, methodOf } from './registry.js';
 export type { BackupMethod, RestoreRecipe } from './registry.js';

@@ -10,7 +10,7 @@ import type { DrillResult } from '../report/index.js';
 import { parseState, type RecordedState } from '../verify/index.js';
 
 export const HELP_RESTORE_TEST = `usage: firedrill restore-test --artifact PATH --flavor F [--incremental DIR]... [--expect STATE.json]
-                            [--server-config my.cnf] [--binlogs DIR --until GTID|TIME] [--max-age 26h] [--json]
+                            [--server-config my.cnf] [--binlogs DIR --until GTID|TIME] [--max-age 26h] [--instant] [--json]
 
 Restore-tests one backup, made by firedrill or by your own tools, in a throwaway container (the backup is only
 ever mounted read-only): a prepared or unprepared mariabackup directory, a folder holding a full mariabackup and its
@@ -26,6 +26,11 @@ and with --expect the result is compared with the state \`firedrill snapshot\` r
                       advanced since the last backup tested of the same source (history in reports/)
   --history-key NAME  which backups follow one another in that history (default: the source the --expect state
                       was recorded on, else the artifact's folder)
+  --instant           no copy, no restore: the server starts read-only on the backup itself (an overlay; InnoDB
+                      read-only), the same checks run, and every file is hashed again afterwards (artifact-unchanged):
+                      how to check every night's backup of a large database. A ready datadir on MariaDB only (a
+                      prepared mariabackup folder without incrementals, a firedrill artifact, a datadir copy); the
+                      full restore stays the measure of the restore time
 Writes reports/<run-id>/{result.json,summary.md,junit.xml}.
 Exit: 0 the backup restores and matches, 1 a bad backup (damaged, does not restore, differs from the state, stale),
 2 not a backup / wrong flavor / bad input.`;
@@ -124,6 +129,7 @@ export async function cmdRestoreTest(args: string[]): Promise<number> {
         until: { type: 'string' },
         'max-age': { type: 'string' },
         'history-key': { type: 'string' },
+        instant: { type: 'boolean' },
         json: { type: 'boolean' },
         help: { type: 'boolean' },
       },
@@ -191,6 +197,7 @@ export async function cmdRestoreTest(args: string[]): Promise<number> {
       },
       run,
       progress,
+      instant: !!values.instant,
     });
   } finally {
     teardownFailures = await run.teardown();

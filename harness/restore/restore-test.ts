@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { format } from 'mysql2';
 import {
+  type ArtifactFile,
+  DATA_DIR,
   loadKey,
+  methodByName,
   methodOf,
   PackageRejectedError,
   parseBinlogTextFile,
@@ -32,7 +35,7 @@ import {
   type Difference,
   type RecordedState,
 } from '../verify/index.js';
-import { dataTables, databasesInScope } from '../verify/scope.js';
+import { baseTables, dataTables, databasesInScope } from '../verify/scope.js';
 import {
   checkFlavor,
   detectArtifact,
@@ -43,6 +46,8 @@ import {
 } from './external.js';
 import type { ServerConfig } from './server-config.js';
 import { ArtifactRejectedError, verifyArtifact } from './verify-artifact.js';
+import { copyBack } from './copy-back.js';
+import { type InstantServer, openInstant } from './instant.js';
 
 export interface RestoreTestOptions {
   artifact: string;
@@ -57,6 +62,13 @@ export interface RestoreTestOptions {
   run: RunContext;
   progress: (m: string) => void;
   now?: () => number;
+  /**
+   * Instant check (openInstant): no copy, no restore; the server starts read-only on the backup itself through an
+   * overlay, the same checks run, and the backup is proved byte-identical afterwards (check artifact-unchanged).
+   * A ready datadir only (a prepared mariabackup folder without incrementals, a firedrill artifact, a datadir copy), on
+   * MariaDB; not with binlog replay (the server is read-only).
+   */
+  instant?: boolean;
 }
 
 /** A timed phase, in the shape of a drill's (harness/report's PhaseRecord). */
@@ -216,6 +228,7 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
     checks.push(check('backup-complete', [], { verifiedFiles: artifact.manifest?.files.length }));
   }
 
+  if (o.instant) instantFolder(artifact, o); // bad input (exit 2) before any container exists
   const base = await openTopologyContext(o.run, o.flavor, o.progress);
   const suffix = own(o.run.runId);
   const ctx: TopologyContext = { ...base, creds: { ...base.creds, admin: suffix, repl: `${suffix}_r` } };
@@ -298,13 +311,32 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
   const artifactMount = { source: artifact.fullPath ?? artifact.path, target: ART, readOnly: true };
   let node: StartedNode | undefined;
   let datadirVolume: string | undefined;
+  let instant: InstantServer | undefined;
   let serverAccountsInBackup = true;
 
   try {
     // Stage, prepare, copy back: a ready datadir in a new labelled volume (physical kinds).
     const physical =
       artifact.kind !== 'dump' && !(artifact.kind === 'firedrill-artifact' && methodOf(artifact.manifest!).restore.kind === 'load');
-    if (physical) {
+    if (physical && o.instant) {
+      const at = instantFolder(artifact, o);
+      const opened = await timed('start', () =>
+        openInstant(ctx, at.dir, {
+          name: 'restored',
+          label: basename(o.artifact),
+          expectedFiles: at.expectedFiles,
+          mounts: serverMounts,
+          serverId: 4_000_000 + (Date.now() % 100_000),
+          extra: ['--event-scheduler=OFF'],
+        }).catch((e: unknown) => {
+          if (e instanceof ServerExitedError) throw new BadBackupError(`the server does not start read-only on the backup: ${e.message}`);
+          throw e;
+        }),
+      );
+      instant = opened;
+      node = opened.node;
+      observations['instant'] = { folder: at.dir, prehashMs: opened.prehashMs, startMs: opened.startMs };
+    } else if (physical) {
       datadirVolume = await volume('restore-data');
       if (artifact.kind === 'mariabackup' || artifact.kind === 'mbstream') {
         const needsStage = artifact.kind === 'mbstream' || !artifact.prepared || !!artifact.incrementals?.length;
@@ -407,6 +439,11 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
         const recipe = methodOf(artifact.manifest!).restore;
         if (recipe.kind !== 'datadir') throw new Error('unreachable');
         await timed('copy-back', async () => {
+          // A ready datadir is copied by the harness straight into the volume (copy-back.ts); else the recipe's steps.
+          if (recipe.asIs) {
+            await copyBack(ctx, artifact.path, methodByName(artifact.manifest!.method), datadirVolume!, 'restored');
+            return;
+          }
           for (const [i, argv] of recipe.steps(ART).entries())
             await step(`copy-back-${i + 1}`, argv, { volume: datadirVolume, mounts: [artifactMount] });
         });
@@ -573,7 +610,7 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
           });
       }
       const rows: Record<string, number> = {};
-      for (const t of await dataTables(n, dbs))
+      for (const t of await baseTables(n, dbs))
         rows[`${t.database}.${t.name}`] = Number((await n.query<{ n: string }>(stateSql.countRows(t.database, t.name)))[0]?.n ?? 0);
       const accounts = (await n.query<{ user: string; host: string }>(inspect.listAccounts())).filter(
         (a) => !adminNames.includes(String(a.user)),
@@ -584,7 +621,10 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
     await timed('compare', async () => {
       if (artifact.kind === 'firedrill-artifact' && artifact.manifest && !o.binlogs) {
         // The manifest's own pre-backup snapshot: the artifact must restore to it.
-        const [, sums, objs] = compareSnapshots(artifact.manifest.snapshot, await takeSnapshot(n, artifact.manifest.snapshot.databases));
+        const [, sums, objs] = compareSnapshots(
+          artifact.manifest.snapshot,
+          await takeSnapshot(n, artifact.manifest.snapshot.databases, { against: artifact.manifest.snapshot }),
+        );
         checks.push({ ...sums!, name: 'manifest-checksums' }, { ...objs!, name: 'manifest-objects' });
       }
       if (o.expect) {
@@ -637,7 +677,32 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
       );
     outcome.error = msg;
   }
+  if (instant) {
+    // The server and its overlay go; the backup is hashed again: it must be byte-identical.
+    const done = await instant.close();
+    checks.push(done.check);
+    observations['instant'] = { ...(observations['instant'] as object), copiedUpBytes: done.copiedUpBytes, rehashMs: done.rehashMs };
+  }
   return outcome;
+}
+
+/** The ready datadir folder of a backup for an instant check, or bad input (exit 2) saying why there is none. */
+function instantFolder(a: DetectedArtifact, o: RestoreTestOptions): { dir: string; expectedFiles?: ArtifactFile[] } {
+  if (FLAVORS[o.flavor].family !== 'mariadb')
+    throw new NotABackupError(
+      '--instant runs on MariaDB only (MySQL keeps its accounts in InnoDB, which the instant check keeps read-only): test this backup without --instant',
+    );
+  if (o.binlogs)
+    throw new NotABackupError(
+      '--instant cannot replay binlogs (the server runs read-only on the backup): leave out --binlogs/--until, or --instant',
+    );
+  if (a.kind === 'firedrill-artifact' && a.manifest && methodOf(a.manifest).restore.kind === 'datadir')
+    return { dir: join(a.path, DATA_DIR), expectedFiles: a.manifest.files };
+  if (a.kind === 'mariabackup' && a.prepared && !a.incrementals?.length) return { dir: a.fullPath ?? a.path };
+  if (a.kind === 'datadir') return { dir: a.path };
+  throw new NotABackupError(
+    `--instant needs a ready datadir (a prepared mariabackup folder without incrementals, a firedrill artifact, a datadir copy); this is ${a.description}: test it without --instant`,
+  );
 }
 
 /** The client's own error line ("ERROR 1062 (23000) at line 49: Duplicate entry …"), else the whole message. */

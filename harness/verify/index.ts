@@ -1,7 +1,7 @@
 export type { CheckResult, Difference, Queryable } from './check.js';
 export { check } from './check.js';
 export { takeSnapshot, schemaObjects, checkTableState, checksumOf, normaliseDefinition, tableKey, rowsFingerprint } from './snapshot.js';
-export type { Snapshot, TableState } from './snapshot.js';
+export type { Snapshot, TableState, SnapshotOptions } from './snapshot.js';
 export { compareSnapshots, tablesHealthy, checksumsEqual, compareObjects, firstDifferentLine } from './compare-snapshot.js';
 export { compareData, databasesToCompare, UnknownDatabaseError } from './data-diff.js';
 export type { DataDiffOptions } from './data-diff.js';
