@@ -1,12 +1,13 @@
 import { parseArgs } from 'node:util';
 import mysql from 'mysql2/promise';
-import { ExecError } from '../exec/index.js';
+import { ExecError, signalExitCode } from '../exec/index.js';
+import { mkdir } from 'node:fs/promises';
 import {
   cleanDeadRuns, DEFAULT_FLAVOR, familyOfVersion, GTID_ALGEBRA, engineVersion, flavor as flavorById, FLAVORS, imageExists, loadConfig, planImage,
   resolveImage, RunContext, sakilaDir, UsageError, type FlavorId,
 } from '../runtime/index.js';
-import { findScenario, loadScenarios, resolveParams, runScenario, SUITES, type DrillResult } from '../scenario/index.js';
-import { consoleSummary } from '../report/index.js';
+import { errorResult, exitCodeOf, findScenario, loadScenarios, resolveParams, runScenario, SUITES, type DrillResult } from '../scenario/index.js';
+import { consoleSummary, writeReport } from '../report/index.js';
 import { compareServers, gtidPositionsEqual, type CheckResult, type Queryable } from '../verify/index.js';
 import { dialectFor, inspect, type Statement } from '../sql/index.js';
 import { dsnLabel, parseDsn, type Dsn } from './dsn.js';
@@ -80,35 +81,62 @@ function parseParams(list: string[] | undefined): Record<string, number> {
 /** Runs one drill with its own run context, torn down in finally and on SIGINT/SIGTERM. */
 interface DrillFlags { keepArtifacts: boolean; faultDuringBackup: boolean }
 
+/** Thrown to stop a series of drills once one was interrupted: the process exits with this code after teardown. */
+class Interrupted extends Error { constructor(readonly code: number) { super(`interrupted (exit ${code})`); } }
+
+/**
+ * Runs one drill. A signal interrupts it: the drill's commands are killed, teardown runs to its end (a second signal
+ * does not cut it short), and only then are result.json and junit.xml written, with verdict "interrupted" and any
+ * teardown failure. Whatever happens after the run starts, its report is written.
+ */
 async function drill(id: string, flavorId: FlavorId, params: Record<string, number>, flags: DrillFlags): Promise<DrillResult> {
   const def = await findScenario(id);
   resolveParams(def, params); // bad input is refused before anything starts
   if (!def.flavors.includes(flavorId)) throw new UsageError(`scenario ${def.id} does not run on ${flavorId} (supported: ${def.flavors.join(', ')})`);
   const progress = (m: string) => err(`[${new Date().toISOString().slice(11, 19)}] ${m}`);
   await engineVersion();
-  await resolveImage(FLAVORS[flavorId], progress); // a missing configured image is bad input; a missing own image is built
+  const image = await resolveImage(FLAVORS[flavorId], progress); // a missing configured image is bad input; a missing own image is built
   const run = new RunContext();
   const onSignal = (sig: NodeJS.Signals) => {
-    progress(`${sig}: tearing down run ${run.runId}`);
-    void run.teardown().finally(() => process.exit(sig === 'SIGINT' ? 130 : 143));
+    if (run.interruptedBy) { progress(`${sig} again: teardown of run ${run.runId} goes on to its end (SIGKILL leaves the rest to 'firedrill clean')`); return; }
+    progress(`${sig}: interrupting run ${run.runId}; tearing down`);
+    run.interrupt(sig);
+    void run.teardown();
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  let result: DrillResult | undefined;
   try {
     progress(`run ${run.runId}: ${def.id} on ${flavorId}`);
-    const r = await runScenario(def, { flavor: flavorId, params, run, progress, ...flags });
-    return r;
-  } finally {
+    try {
+      await run.open({ leaseImage: image });
+      result = await runScenario(def, { flavor: flavorId, params, run, progress, ...flags });
+    } catch (e) {
+      result = errorResult(def, flavorId, run.runId, e, run.interruptedBy ? 'interrupted' : 'error');
+    }
     const failures = await run.teardown();
     for (const f of failures) progress(`teardown: ${f}`);
+    if (run.interruptedBy) result.verdict = 'interrupted';
+    if (failures.length) {
+      result.teardownFailures = failures;
+      if (result.verdict === 'pass') { result.verdict = 'error'; result.error = `teardown failed: ${failures.join('; ')}`; }
+    }
+    await mkdir(result.reportDir, { recursive: true });
+    await writeReport(result); // after teardown: its failures are in the report
+  } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+  if (run.interruptedBy) {
+    progress(`run ${run.runId} interrupted by ${run.interruptedBy}; torn down; report in ${result.reportDir}`);
+    throw new Interrupted(signalExitCode(run.interruptedBy));
+  }
+  return result;
 }
 
 /**
  * Runs drills one after another: each summary as it ends (or one JSON array at the end), then a closing line.
- * Exit 0 when all passed, 1 otherwise.
+ * Exit 0 when all passed, 1 when any failed, else 2 when any could not run; an interrupt stops the series.
  */
 async function runMany(label: string, items: ReadonlyArray<{ scenario: string; flavor: FlavorId; params?: Record<string, number> }>, flags: DrillFlags, json: boolean): Promise<number> {
   const results: DrillResult[] = [];
@@ -117,10 +145,11 @@ async function runMany(label: string, items: ReadonlyArray<{ scenario: string; f
     results.push(r);
     if (!json) out(consoleSummary(r));
   }
-  const failed = results.filter((r) => r.verdict !== 'pass').length;
+  const failed = results.filter((r) => r.verdict === 'fail').length;
+  const errors = results.filter((r) => r.verdict === 'error').length;
   if (json) out(JSON.stringify(results, null, 2));
-  else out(`${label}: ${results.length - failed} passed, ${failed} failed`);
-  return failed ? 1 : 0;
+  else out(`${label}: ${results.length - failed - errors} passed, ${failed} failed${errors ? `, ${errors} could not run` : ''}`);
+  return failed ? 1 : errors ? 2 : 0;
 }
 
 async function cmdRun(args: string[]): Promise<number> {
@@ -137,7 +166,7 @@ async function cmdRun(args: string[]): Promise<number> {
   const f = flavorById(values.flavor ?? DEFAULT_FLAVOR).id;
   const r = await drill(positionals[0]!, f, params, flags);
   if (values.json) out(JSON.stringify(r, null, 2)); else out(consoleSummary(r));
-  return r.verdict === 'pass' ? 0 : 1;
+  return exitCodeOf(r);
 }
 
 async function cmdSuite(args: string[]): Promise<number> {
@@ -260,7 +289,8 @@ async function cmdClean(args: string[]): Promise<number> {
   if (values.help) { out(HELP['clean']!); return 0; }
   await engineVersion();
   const removed = await cleanDeadRuns({ all: !!values.all });
-  for (const r of removed) out(`removed run ${r.runId}: ${r.removed.join(', ')}`);
+  for (const r of removed) out(`removed run ${r.runId} (${r.why}): ${r.removed.join(', ')}`);
+  for (const r of removed.leftAlone ?? []) out(`left alone run ${r.runId} (${r.why})`);
   out(removed.length ? `cleaned ${removed.length} run(s)` : 'nothing to clean');
   return 0;
 }
@@ -277,6 +307,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await fn(rest);
   } catch (e) {
+    if (e instanceof Interrupted) return e.code;
     if (e instanceof UsageError) { err(`firedrill: ${e.message}`); return 2; }
     if (e instanceof ExecError && /Cannot connect to the Docker daemon|docker: not found|ENOENT/.test(e.message)) {
       err('firedrill: no Docker engine answers; run npm run setup'); return 2;

@@ -1,9 +1,22 @@
-import { run, ExecError, type RunOptions, type RunResult } from '../exec/index.js';
+import { run, ExecError, DEFAULT_TIMEOUT_MS, type RunOptions, type RunResult } from '../exec/index.js';
 import { UsageError } from './flavors.js';
 
-/** Runs the docker CLI with argv (never a shell string). */
+/**
+ * Deadlines of docker CLI calls that name none: control calls (inspect, ls, rm, kill, network, volume, ...) answer in
+ * seconds on a healthy engine, so a minute means the engine is stuck; commands that run a program (exec, run
+ * without -d, cp, wait, stop) get the backstop of every command.
+ */
+export const DOCKER_CONTROL_TIMEOUT_MS = 90_000;
+const LONG_SUBCOMMANDS = new Set(['exec', 'cp', 'wait', 'stop', 'build', 'import', 'image', 'logs', 'pull', 'commit', 'save', 'load']);
+export function dockerDeadline(args: readonly string[]): number {
+  const sub = args[0] ?? '';
+  if (sub === 'run') return args.includes('-d') ? DOCKER_CONTROL_TIMEOUT_MS : DEFAULT_TIMEOUT_MS;
+  return LONG_SUBCOMMANDS.has(sub) ? DEFAULT_TIMEOUT_MS : DOCKER_CONTROL_TIMEOUT_MS;
+}
+
+/** Runs the docker CLI with argv (never a shell string), always with a deadline. */
 export function docker(args: readonly string[], opts?: RunOptions): Promise<RunResult> {
-  return run(['docker', ...args], opts);
+  return run(['docker', ...args], { ...opts, timeoutMs: opts?.timeoutMs ?? dockerDeadline(args) });
 }
 
 /** Raised when no Docker engine answers: a "could not run" condition (exit 2). */

@@ -3,6 +3,6 @@ export { defineScenario, phase, primaryReplicas, multiSource, galera, sakilaPlus
 export * from './steps.js';
 export * from './galera-steps.js';
 export * from './pitr-steps.js';
-export { runScenario, resolveParams } from './run.js';
-export type { DrillResult, PhaseRecord, StepRecord, RunOptions } from './run.js';
+export { runScenario, resolveParams, classifyFailure, errorResult, exitCodeOf } from './run.js';
+export type { DrillResult, PhaseRecord, StepRecord, RunOptions, Verdict } from './run.js';
 export { loadScenarios, findScenario, SUITES } from './catalog.js';

@@ -1,4 +1,4 @@
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openStore } from '../backup/index.js';
 import type { FaultEnv } from '../faults/index.js';
@@ -13,6 +13,7 @@ import { judgeLedger, presentLedgerIds } from '../verify/index.js';
 import { loadBulk, loadSakila, WriteWorkload } from '../workload/index.js';
 import { RECOVERY_POINT, type DrillContext, type Params, type ScenarioDefinition } from './types.js';
 import { writeReport } from '../report/index.js';
+import { InterruptedError, isInfrastructureError, signalExitCode, withCancelScope } from '../exec/index.js';
 
 export interface StepRecord { name: string; startMs: number; endMs: number; error?: string }
 export interface PhaseRecord { name: string; recovery: boolean; startMs: number; endMs: number; durationMs: number; steps: StepRecord[] }
@@ -22,7 +23,9 @@ export interface DrillResult {
   scenario: string;
   description: string;
   flavor: FlavorId;
-  verdict: 'pass' | 'fail';
+  /** pass; fail: the drill ran and found something wrong; error: it could not run (the harness or its infrastructure
+   * failed, see `error`); interrupted: a signal ended it (the report is written after teardown). */
+  verdict: Verdict;
   startedAt: string;
   endedAt: string;
   durationMs: number;
@@ -37,6 +40,35 @@ export interface DrillResult {
   error?: string;
   reportDir: string;
   teardownFailures?: string[];
+}
+
+export type Verdict = 'pass' | 'fail' | 'error' | 'interrupted';
+
+/** The exit code a verdict gives: 0 pass, 1 fail, 2 could not run, 128+signal when interrupted. */
+export function exitCodeOf(r: Pick<DrillResult, 'verdict'>, signal?: NodeJS.Signals): number {
+  return r.verdict === 'pass' ? 0 : r.verdict === 'fail' ? 1 : r.verdict === 'error' ? 2 : signalExitCode(signal ?? 'SIGINT');
+}
+
+/**
+ * Why a drill ended early: interrupted (a signal); error (bad input found late, the harness's infrastructure failed,
+ * or the topology could not be set up: the drill never ran); fail (a step of the drill itself failed).
+ */
+export function classifyFailure(e: unknown, phase: string | undefined, interrupted: boolean): Verdict {
+  if (interrupted || e instanceof InterruptedError) return 'interrupted';
+  if (e instanceof UsageError || isInfrastructureError(e)) return 'error';
+  if (phase === undefined || phase === 'setup') return 'error';
+  return 'fail';
+}
+
+/** The result of a drill that ended before it began (its report still says why). */
+export function errorResult(def: Pick<ScenarioDefinition, 'id' | 'description' | 'rpoNode'>, flavor: FlavorId, runId: string, error: unknown, verdict: Verdict = 'error'): DrillResult {
+  const now = new Date().toISOString();
+  return {
+    runId, scenario: def.id, description: def.description, flavor, verdict, startedAt: now, endedAt: now, durationMs: 0, params: {},
+    phases: [], rto: { ms: null, method: 'not measured: the drill did not run', phases: {} },
+    rpo: { lostAcknowledgedWrites: null, seconds: null, node: def.rpoNode, indeterminate: 0, method: 'not measured: the drill did not run' },
+    checks: [], faults: [], observations: {}, error: error instanceof Error ? error.message : String(error), reportDir: join(reportsDir, runId),
+  };
 }
 
 export interface RunOptions {
@@ -75,7 +107,7 @@ export async function runScenario(def: ScenarioDefinition, o: RunOptions): Promi
   const reportDir = join(reportsDir, o.run.runId);
   await mkdir(reportDir, { recursive: true });
   const store = await openStore(join(reportDir, 'store'));
-  if (!o.keepArtifacts) o.run.onTeardown('remove backup store data', () => rm(store.hostDir, { recursive: true, force: true }));
+  if (!o.keepArtifacts) o.run.temporary(store.hostDir, 'remove backup store data');
   const phases: PhaseRecord[] = [];
   const result: DrillResult = {
     runId: o.run.runId, scenario: def.id, description: def.description, flavor: o.flavor, verdict: 'fail',
@@ -102,7 +134,9 @@ export async function runScenario(def: ScenarioDefinition, o: RunOptions): Promi
       p.durationMs = p.endMs - p.startMs;
     }
   };
-  try {
+  // The drill runs in the run's cancel scope: an interrupt kills its commands and ends the wait at once; teardown
+  // (the caller's) then removes everything, also objects the abandoned body still creates.
+  const body = withCancelScope(o.run.signal, async () => {
     const spec = def.topology.spec(store);
     const tctx = await openTopologyContext(o.run, o.flavor, o.progress, { fixedSubnet: spec.kind === 'galera' });
     let topo!: Topology;
@@ -143,8 +177,17 @@ export async function runScenario(def: ScenarioDefinition, o: RunOptions): Promi
       lost += v.lost.length; seconds = Math.max(seconds, v.lostSeconds); indeterminate += v.indeterminatePresent + v.indeterminateAbsent;
     }
     result.rpo = { ...result.rpo, lostAcknowledgedWrites: lost, seconds, indeterminate };
+  });
+  let ended: Verdict | undefined;
+  try {
+    const interrupted = new Promise<never>((_, rej) => {
+      if (o.run.signal.aborted) rej(o.run.signal.reason);
+      o.run.signal.addEventListener('abort', () => rej(o.run.signal.reason), { once: true });
+    });
+    body.catch(() => undefined); // once interrupted, the abandoned body's own failure is of no interest
+    await Promise.race([body, interrupted]);
   } catch (e) {
-    if (e instanceof UsageError) throw e;
+    ended = classifyFailure(e, phases[phases.length - 1]?.name, o.run.signal.aborted);
     result.error = e instanceof Error ? e.message : String(e);
   } finally {
     for (const w of ctx?.workloads.values() ?? []) if (w.isRunning) await w.stop();
@@ -156,7 +199,7 @@ export async function runScenario(def: ScenarioDefinition, o: RunOptions): Promi
     for (const p of rec) result.rto.phases[p.name] = p.durationMs;
   }
   const rpoOk = def.expectsLoss ? result.rpo.lostAcknowledgedWrites !== null : result.rpo.lostAcknowledgedWrites === 0;
-  result.verdict = !result.error && result.checks.length > 0 && result.checks.every((c) => c.valid) && rpoOk ? 'pass' : 'fail';
+  result.verdict = ended ?? (result.checks.length > 0 && result.checks.every((c) => c.valid) && rpoOk ? 'pass' : 'fail');
   result.endedAt = new Date().toISOString();
   result.durationMs = Date.now() - started;
   await writeReport(result, ctx?.workload.ledger);
