@@ -8,7 +8,7 @@ import type { PhysicalMethod } from './method.js';
 export type { PhysicalMethod } from './method.js';
 export type { Manifest, ArtifactFile } from './manifest.js';
 export { readManifest, parseManifest, hashTree, sha256File, MANIFEST_FILE, DATA_DIR, MANIFEST_FORMAT } from './manifest.js';
-export { openStore, artifactPath, partialPath } from './store.js';
+export { openStore, artifactPath, partialPath, makePartial, removePartial, checkArtifactId } from './store.js';
 export type { BackupStore } from './store.js';
 export { parseSlaveInfo, parseBinlogInfo } from './mariabackup.js';
 export { logicalBackup, DUMP_FILE } from './logical.js';

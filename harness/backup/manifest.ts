@@ -24,6 +24,8 @@ export interface Manifest {
   files: ArtifactFile[];
   totalBytes: number;
   timings: Record<string, number>;
+  /** Credentials: files removed from the copy before hashing, and what still holds some (the artifact is then secret). */
+  secrets?: { stripped: string[]; remaining: string[] };
 }
 
 export async function sha256File(path: string): Promise<string> {

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import mysql from 'mysql2/promise';
-import { ExecError, signalExitCode } from '../exec/index.js';
+import { ExecError, HarnessError, signalExitCode } from '../exec/index.js';
 import { mkdir } from 'node:fs/promises';
 import {
   cleanDeadRuns, DEFAULT_FLAVOR, familyOfVersion, GTID_ALGEBRA, engineVersion, flavor as flavorById, FLAVORS, imageExists, loadConfig, planImage,
@@ -24,7 +24,7 @@ commands:
   run <id> [--flavor F | --all-flavors] [--param k=v] [--keep-artifacts] [--fault-during-backup] [--json]
                                     run a drill (exit 0 pass, 1 fail, 2 could not run)
   suite [name] [--json]             run a named suite of drills (default: "default")
-  verify --source DSN --target DSN [--databases a,b] [--gtid] [--json]
+  verify --source DSN --target DSN [--databases a,b] [--gtid] [--timeout 60s] [--json]
                                     compare two live servers (exit 0 equal, 1 different, 2 error)
   images [--flavor F]               build the flavor images that are missing (cached by input hash)
   doctor                            what is there and what is missing, with the fix
@@ -45,11 +45,13 @@ Runs one drill and writes reports/<run-id>/{result.json,summary.md,junit.xml,led
   --json              print the result object on stdout and nothing else there
 Exit: 0 pass, 1 fail, 2 could not run. Everything started is removed at the end, also on Ctrl-C.`,
   suite: 'usage: firedrill suite [name] [--json]\n\nRuns every drill of a suite in turn. Suites: ' + [...Object.keys(SUITES), 'matrix (every scenario on every flavor it supports)'].join(', '),
-  verify: `usage: firedrill verify --source mysql://user:pass@host:port --target mysql://user:pass@host:port [--databases a,b] [--gtid] [--json]
+  verify: `usage: firedrill verify --source mysql://user:pass@host:port --target mysql://user:pass@host:port [--databases a,b] [--gtid] [--timeout T] [--json]
 
 Compares every schema object and every table's data (CHECKSUM TABLE plus chunked row fingerprints that name the
 differing rows; tables without a primary key are compared as multisets of rows). --gtid also compares GTID positions.
 Default scope: every database except the system ones. Exit 0 equal, 1 different, 2 error.
+  --timeout T   deadline of the connection and of every query (default 60 s without an answer: exit 2, naming the
+                query); T in seconds, or with ms / s / m
 Tip: put passwords in the environment and refer to them as \${VAR} inside the DSN to keep them off argv.`,
   images: 'usage: firedrill images [--flavor F]\n\nBuilds missing images (debootstrap + docker import + docker/<dir>/Dockerfile). Nothing is rebuilt if an image with the same inputs exists.',
   doctor: 'usage: firedrill doctor\n\nReports the Docker engine, the images per flavor, and the Sakila dataset, with the fix for what is missing. Exit 0 when all is there, 2 otherwise.',
@@ -201,19 +203,44 @@ function expandEnv(s: string): string {
   });
 }
 
-async function connectDsn(d: Dsn): Promise<Queryable & { close(): Promise<void> }> {
+/**
+ * Connects with a deadline on the connection (handshake included) and on every query: a server that accepts the
+ * connection and then never answers ends the command with exit 2 and what it was waiting for, instead of a hang.
+ */
+async function connectDsn(d: Dsn, timeoutMs = VERIFY_TIMEOUT_MS): Promise<Queryable & { close(): Promise<void> }> {
   let c: mysql.Connection;
   try {
     c = await mysql.createConnection({ host: d.host, port: d.port, user: d.user, password: d.password, dateStrings: true,
-      supportBigNumbers: true, bigNumberStrings: true, connectTimeout: 10_000 });
+      supportBigNumbers: true, bigNumberStrings: true, connectTimeout: Math.min(timeoutMs, 30_000) });
   } catch (e) {
     throw new UsageError(`cannot connect to ${dsnLabel(d)}: ${(e as Error).message}`);
   }
+  c.on('error', () => { /* reported by the query that was waiting */ });
   return {
     name: dsnLabel(d),
-    async query<T>(s: Statement) { const [rows] = await c.query(s.sql, s.values); return rows as T[]; },
-    async close() { await c.end().catch(() => c.destroy()); },
+    async query<T>(s: Statement) {
+      try {
+        const [rows] = await c.query({ sql: s.sql, values: s.values, timeout: timeoutMs });
+        return rows as T[];
+      } catch (e) {
+        if ((e as { code?: string }).code === 'PROTOCOL_SEQUENCE_TIMEOUT') {
+          throw new HarnessError(`${dsnLabel(d)} gave no answer within ${timeoutMs / 1000} s (--timeout) to: ${s.sql.replace(/\s+/g, ' ').slice(0, 160)}`);
+        }
+        throw e;
+      }
+    },
+    async close() { await Promise.race([c.end(), new Promise((r) => setTimeout(r, 2000).unref())]).catch(() => undefined); c.destroy(); },
   };
+}
+
+/** verify's default deadline: a server that gives no answer to one query (no progress) for this long is an error. */
+const VERIFY_TIMEOUT_MS = 60_000;
+
+function parseTimeout(v: string | undefined): number {
+  if (v === undefined) return VERIFY_TIMEOUT_MS;
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(v.trim());
+  if (!m || Number(m[1]) <= 0) throw new UsageError(`bad --timeout '${v}' (seconds, or a number with ms, s or m)`);
+  return Math.round(Number(m[1]) * ({ ms: 1, s: 1000, m: 60_000 } as Record<string, number>)[m[2] ?? 's']!);
 }
 
 /** Compares the GTID positions of two live servers in their own format (found from VERSION()). */
@@ -227,12 +254,13 @@ async function compareGtid(src: Queryable, dst: Queryable): Promise<CheckResult>
 }
 
 async function cmdVerify(args: string[]): Promise<number> {
-  const { values } = parse(() => parseArgs({ args, allowPositionals: true, strict: true, options: { source: { type: 'string' }, target: { type: 'string' }, databases: { type: 'string' }, gtid: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean' } } }));
+  const { values } = parse(() => parseArgs({ args, allowPositionals: true, strict: true, options: { source: { type: 'string' }, target: { type: 'string' }, databases: { type: 'string' }, gtid: { type: 'boolean' }, json: { type: 'boolean' }, timeout: { type: 'string' }, help: { type: 'boolean' } } }));
   if (values.help) { out(HELP['verify']!); return 0; }
   if (!values.source || !values.target) throw new UsageError('verify needs --source and --target (mysql://user:password@host:port)');
-  const src = await connectDsn(parseDsn(expandEnv(values.source)));
+  const timeoutMs = parseTimeout(values.timeout);
+  const src = await connectDsn(parseDsn(expandEnv(values.source)), timeoutMs);
   try {
-    const dst = await connectDsn(parseDsn(expandEnv(values.target)));
+    const dst = await connectDsn(parseDsn(expandEnv(values.target)), timeoutMs);
     try {
       const databases = values.databases ? values.databases.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
       const checks: CheckResult[] = await compareServers(src, dst, { databases, progress: values.json ? undefined : (m) => err(m) });
@@ -308,7 +336,7 @@ export async function main(argv: string[]): Promise<number> {
     return await fn(rest);
   } catch (e) {
     if (e instanceof Interrupted) return e.code;
-    if (e instanceof UsageError) { err(`firedrill: ${e.message}`); return 2; }
+    if (e instanceof UsageError || e instanceof HarnessError) { err(`firedrill: ${e.message}`); return 2; }
     if (e instanceof ExecError && /Cannot connect to the Docker daemon|docker: not found|ENOENT/.test(e.message)) {
       err('firedrill: no Docker engine answers; run npm run setup'); return 2;
     }

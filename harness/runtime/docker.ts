@@ -62,3 +62,39 @@ export async function listByLabel(kind: 'container' | 'network' | 'volume', labe
   const r = await docker(args);
   return r.stdout.split('\n').map((s) => s.trim()).filter(Boolean);
 }
+
+/** `timeout` argv that enforces a deadline inside a container (coreutils; SIGKILL 5 s after SIGTERM). */
+export function inContainerDeadline(timeoutMs: number): string[] {
+  return ['timeout', '--kill-after=5', `${Math.max(1, Math.ceil(timeoutMs / 1000))}s`];
+}
+
+/** A ustar archive of regular files, in memory (what `docker cp -` reads on stdin). */
+export function tarOf(files: ReadonlyArray<{ name: string; content: string | Buffer; mode?: number }>): Buffer {
+  const blocks: Buffer[] = [];
+  for (const f of files) {
+    if (!/^[^/\0]{1,100}$/.test(f.name) || f.name === '.' || f.name === '..') throw new Error(`tarOf: bad file name ${JSON.stringify(f.name)}`);
+    const body = Buffer.isBuffer(f.content) ? f.content : Buffer.from(f.content);
+    const h = Buffer.alloc(512);
+    const put = (s: string, off: number, len: number) => h.write(s, off, len, 'utf8');
+    const oct = (n: number, len: number): string => n.toString(8).padStart(len - 1, '0') + '\0';
+    put(f.name, 0, 100);
+    put(oct(f.mode ?? 0o644, 8), 100, 8);
+    put(oct(0, 8), 108, 8); put(oct(0, 8), 116, 8);
+    put(oct(body.length, 12), 124, 12);
+    put(oct(Math.floor(Date.now() / 1000), 12), 136, 12);
+    put('        ', 148, 8);
+    put('0', 156, 1);
+    put('ustar\0', 257, 6); put('00', 263, 2);
+    let sum = 0;
+    for (const b of h) sum += b;
+    put(sum.toString(8).padStart(6, '0') + '\0 ', 148, 8);
+    blocks.push(h, body, Buffer.alloc((512 - (body.length % 512)) % 512));
+  }
+  blocks.push(Buffer.alloc(1024));
+  return Buffer.concat(blocks);
+}
+
+/** Writes files into a container's folder through `docker cp -` (a tar on stdin): secrets never touch the host's disk. */
+export async function putFiles(container: string, dir: string, files: ReadonlyArray<{ name: string; content: string | Buffer; mode?: number }>): Promise<void> {
+  await docker(['cp', '-', `${container}:${dir}`], { input: tarOf(files) });
+}

@@ -1,12 +1,10 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname } from 'node:path';
 import mysql from 'mysql2/promise';
 import { format } from 'mysql2';
-import { waitUntil, type RunOptions, type RunResult } from '../exec/index.js';
+import { DEFAULT_TIMEOUT_MS, waitUntil, type RunOptions, type RunResult } from '../exec/index.js';
 import type { Statement } from '../sql/index.js';
 import type { FlavorAdapter, ServerOptions } from './adapter.js';
-import { docker, inspect } from './docker.js';
+import { docker, inContainerDeadline, inspect, putFiles } from './docker.js';
 import type { StartedNetwork } from './network.js';
 import { oneShot } from './oneshot.js';
 import type { RunContext } from './run-context.js';
@@ -44,6 +42,8 @@ export interface NodeSpec {
 }
 
 const READY_TIMEOUT_MS = 120_000;
+/** The deadline of a query that names none (long statements such as CLONE or CHECKSUM TABLE of a big table fit). */
+export const QUERY_TIMEOUT_MS = 30 * 60_000;
 
 /** A node that is described but not running. `start()` returns the running handle. */
 export class NodeDefinition {
@@ -120,10 +120,15 @@ export class StartedNode implements AsyncDisposable {
     return r ? (r.stdout + r.stderr).trim() : '';
   }
 
-  /** Runs a program inside the container (argv, no shell). */
+  /**
+   * Runs a program inside the container (argv, no shell). Its deadline holds inside the container too (coreutils
+   * `timeout` kills the program): a timed-out or killed docker client never leaves the tool running in there.
+   */
   exec(argv: readonly string[], opts: RunOptions & { user?: string } = {}): Promise<RunResult> {
     const stdin = opts.input !== undefined || opts.inputFile !== undefined;
-    return docker(['exec', ...(stdin ? ['-i'] : []), ...(opts.user ? ['-u', opts.user] : []), this.container, ...argv], opts);
+    const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    return docker(['exec', ...(stdin ? ['-i'] : []), ...(opts.user ? ['-u', opts.user] : []), this.container,
+      ...inContainerDeadline(timeoutMs), ...argv], { ...opts, timeoutMs: timeoutMs + 10_000 });
   }
 
   /** Feeds statements to the in-container client over stdin (used before firedrill's network user exists). */
@@ -145,8 +150,12 @@ export class StartedNode implements AsyncDisposable {
     });
   }
 
-  /** Runs one statement on the node's shared connection, reconnecting if the last one was lost. */
-  async query<T = Record<string, unknown>>(stmt: Statement): Promise<T[]> {
+  /**
+   * Runs one statement on the node's shared connection, reconnecting if the last one was lost. Every query has a
+   * deadline (default QUERY_TIMEOUT_MS): past it the connection is destroyed and the error names the statement, so a
+   * paused or cut-off node never leaves a query waiting for TCP keepalive.
+   */
+  async query<T = Record<string, unknown>>(stmt: Statement, opts: { timeoutMs?: number } = {}): Promise<T[]> {
     if (!this.conn) {
       const c = await this.connect();
       c.on('error', () => { if (this.conn === c) this.conn = undefined; });
@@ -156,10 +165,14 @@ export class StartedNode implements AsyncDisposable {
     const dropped = new Promise<never>((_, rej) => { reject = rej; });
     this.inFlight.add(reject);
     try {
-      const [rows] = await Promise.race([this.conn.query(stmt.sql, stmt.values), dropped]);
+      const timeout = opts.timeoutMs ?? QUERY_TIMEOUT_MS;
+      const [rows] = await Promise.race([this.conn.query({ sql: stmt.sql, values: stmt.values, timeout }), dropped]);
       return rows as T[];
     } catch (e) {
       if (isConnectionError(e)) await this.dropConnection();
+      if ((e as { code?: string }).code === 'PROTOCOL_SEQUENCE_TIMEOUT') {
+        throw Object.assign(new Error(`${this.name}: no answer within ${opts.timeoutMs ?? QUERY_TIMEOUT_MS} ms (deadline) to: ${stmt.sql.slice(0, 200)}`), { code: 'PROTOCOL_SEQUENCE_TIMEOUT', cause: e });
+      }
       throw e;
     } finally {
       this.inFlight.delete(reject);
@@ -178,10 +191,21 @@ export class StartedNode implements AsyncDisposable {
     if (c) c.destroy();
   }
 
-  /** Sends a signal to the server process (PID 1): SIGKILL is a crash with no chance to flush anything. */
+  /**
+   * Sends a signal to the server process (PID 1): SIGKILL is a crash with no chance to flush anything. For SIGKILL it
+   * returns once the container has stopped (with PID 1 every process of the container, docker exec'd tools included,
+   * is gone), and only then fails the queries in flight: whoever handles their failure (removing a half-written
+   * backup) finds no writer left.
+   */
   async kill(signal = 'KILL'): Promise<void> {
-    await this.dropConnection();
     await docker(['kill', '--signal', signal, this.container]);
+    if (signal === 'KILL' || signal === 'SIGKILL') await this.waitStopped();
+    await this.dropConnection();
+  }
+
+  /** Waits until the container is no longer running (every process in it has exited). */
+  async waitStopped(timeoutMs = 60_000): Promise<void> {
+    await waitUntil(() => this.state(), (s) => !s.running, { what: `${this.name} to stop`, timeoutMs, intervalMs: 50 });
   }
 
   /** Starts the container again after a kill or stop, waits until ready, re-reads its address. */
@@ -208,16 +232,9 @@ export class StartedNode implements AsyncDisposable {
     await docker(['volume', 'rm', '-f', this.volume]);
   }
 
-  /** Writes a file into the container (docker cp from a private temporary file). */
+  /** Writes a file into the container (a tar stream on docker cp's stdin: nothing is written on the host). */
   async putFile(path: string, content: string | Buffer, mode = 0o644): Promise<void> {
-    const dir = await mkdtemp(join(tmpdir(), 'fd-put-'));
-    try {
-      const f = join(dir, basename(path));
-      await writeFile(f, content, { mode });
-      await docker(['cp', f, `${this.container}:${path}`]);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    await putFiles(this.container, dirname(path), [{ name: basename(path), content, mode }]);
   }
 
   /** Copies a file out of the container to a host path (docker cp: reads only, works on a stopped container). */
