@@ -29,7 +29,7 @@ export function methodByName(name: string): PhysicalMethod {
   if (!m) throw new Error(`unknown backup method '${name}'`);
   return m;
 }
-export { packArtifact, unpackArtifact, copyPackage, loadKey, keyFingerprint, sidecarOf, PackageRejectedError, PACKAGE_FORMAT } from './package.js';
+export { packArtifact, unpackArtifact, copyPackage, loadKey, keyFingerprint, sidecarOf, PackageRejectedError, PACKAGE_FORMAT, resealSidecar, dataOffset, scanTree } from './package.js';
 export type { PackageInfo } from './package.js';
 export { BinlogStream } from './binlog-stream.js';
 export type { StreamRestart } from './binlog-stream.js';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
-import { artifactPath, copyPackage, DATA_DIR, FS_SNAPSHOT, partialPath, type Manifest, logicalBackup, packArtifact, PackageRejectedError, physicalMethodFor, unpackArtifact } from '../backup/index.js';
+import { artifactPath, copyPackage, DATA_DIR, dataOffset, FS_SNAPSHOT, partialPath, type Manifest, logicalBackup, packArtifact, PackageRejectedError, physicalMethodFor, resealSidecar, unpackArtifact } from '../backup/index.js';
 import { ArtifactRejectedError, restoreAndCatchUp, restoreLogical, verifyArtifact } from '../restore/index.js';
 import { listByLabel } from '../runtime/docker.js';
 import { LABEL_RUN } from '../runtime/run-context.js';
@@ -381,12 +381,17 @@ const packaged = (ctx: DrillContext) => {
 async function restoreFromPackage(ctx: DrillContext, file: string, key: Buffer, as: string): Promise<void> {
   const staging = await mkdtemp(join(ctx.store.hostDir, 'download-'));
   const local = await copyPackage(file, staging);
-  const dir = await unpackArtifact(local, key, staging);
+  const dir = await unpackArtifact(local, key, join(staging, 'artifact'));
   const r = await restorePhysical(ctx.tctx, dir, { name: as, serverId: 100 + ctx.topo.nextServerId(), readOnly: true });
   ctx.topo.add(r.node);
 }
 
-export type Tamper = 'flip-byte' | 'truncate' | 'wrong-key';
+/**
+ * flip-byte, truncate: caught by the authenticated sidecar's sha256 and size; wrong-key: by the key fingerprint;
+ * flip-ciphertext-resealed: a ciphertext byte flipped before the sidecar was made (its sha256, size and MAC
+ * recomputed with the key): only the AES-GCM tags can catch it, and the check requires that they did.
+ */
+export type Tamper = 'flip-byte' | 'truncate' | 'wrong-key' | 'flip-ciphertext-resealed';
 
 /** A bad copy of the package is refused with a clear error, before any container or volume is created. */
 export const refuseTampered = (kind: Tamper): Step => step(`refuse a package with ${kind}`, async (ctx) => {
@@ -395,9 +400,20 @@ export const refuseTampered = (kind: Tamper): Step => step(`refuse a package wit
   const copy = await copyPackage(file, bad);
   if (kind === 'flip-byte') { const b = await readFile(copy); b[Math.floor(b.length / 2)]! ^= 0x10; await writeFile(copy, b); }
   if (kind === 'truncate') { const s = (await stat(copy)).size; await truncate(copy, Math.floor(s * 0.9)); }
+  if (kind === 'flip-ciphertext-resealed') {
+    const b = await readFile(copy);
+    const at = (await dataOffset(copy)) + Math.floor((b.length - (await dataOffset(copy))) / 2);
+    b[at]! ^= 0x10;
+    await writeFile(copy, b);
+    await resealSidecar(copy, key);
+  }
   const as = `tampered-${kind}`;
   const outcome = await restoreFromPackage(ctx, copy, kind === 'wrong-key' ? randomBytes(32) : key, as)
-    .then(() => ({ refused: false, error: 'restore went ahead' }), (e: Error) => ({ refused: e instanceof PackageRejectedError || e instanceof ArtifactRejectedError, error: e.message }));
+    .then(() => ({ refused: false, error: 'restore went ahead' }), (e: Error) => ({
+      refused: (e instanceof PackageRejectedError || e instanceof ArtifactRejectedError)
+        && (kind !== 'flip-ciphertext-resealed' || /authentication failed/.test(e.message)), // refused by GCM, nothing else
+      error: e.message,
+    }));
   const touched = [...await listByLabel('container', `${LABEL_RUN}=${ctx.run.runId}`), ...await listByLabel('volume', `${LABEL_RUN}=${ctx.run.runId}`)]
     .filter((n) => n.startsWith(ctx.run.name(as)));
   ctx.checks.push(check(`tamper-${kind}-refused-before-any-server`, outcome.refused && touched.length === 0 ? [] : [{
