@@ -86,7 +86,9 @@ export class Lease {
 
   /** Ends the lease (the container is removed by the caller, after everything else). */
   release(): void {
-    this.child.stdin?.end();
+    this.child.stdin?.destroy(); // EOF for `cat`: the container stops (if the sweep has not removed it already)
+    this.child.stderr?.destroy();
+    this.child.unref();
     if (this.child.exitCode === null) setTimeout(() => this.child.kill('SIGKILL'), 5000).unref();
   }
 }

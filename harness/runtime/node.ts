@@ -63,12 +63,13 @@ export class NodeDefinition {
     if (this.spec.bootstrapCluster) {
       await oneShot(this.ctx, { name: `${this.spec.name}-init`, volume, argv: ['touch', '/var/lib/mysql/.fd-bootstrap-once'] });
     }
+    // Registered before it exists: a run interrupted while `docker run` is under way still removes it.
+    run.onTeardown(`remove container ${container}`, async () => { await docker(['rm', '-f', '-v', container]); });
     await docker(['run', '-d', '--name', container, '--hostname', this.spec.name, '--network', network.name,
       '--network-alias', this.spec.name, ...(this.spec.ip ? ['--ip', this.spec.ip] : []),
       ...(this.spec.server.galera ? ['-e', 'FIREDRILL_GALERA=1'] : []),
       ...run.labelArgs(), '--label', `${LABEL_NODE}=${this.spec.name}`,
       '-v', `${volume}:/var/lib/mysql`, ...mounts, image, ...adapter.serverCommand(this.spec.server)]);
-    run.onTeardown(`remove container ${container}`, async () => { await docker(['rm', '-f', '-v', container]); });
     const node = new StartedNode(this.ctx, this.spec, container, volume);
     await node.waitReady();
     if (!this.spec.skipBootstrap) await node.clientSql(this.ctx.adapter.dialect.bootstrapUsers(this.ctx.creds));

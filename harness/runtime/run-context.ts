@@ -131,16 +131,18 @@ export class RunContext implements AsyncDisposable {
 
   private async doTeardown(): Promise<string[]> {
     const failures: string[] = [];
-    const attempt = async (what: string, fn: () => Promise<unknown>) => {
+    const failed: TeardownStep[] = [];
+    const attempt = async (what: string, fn: () => Promise<unknown>, retry?: TeardownStep) => {
       try { await fn(); } catch (e) {
         if (e instanceof Error && /No such (container|volume|network)|not found/i.test(e.message)) return; // already gone
+        if (retry) { failed.push(retry); return; }
         failures.push(`${what}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
       }
     };
     const drain = async () => {
       while (this.steps.length) {
         const step = this.steps.pop()!;
-        await attempt(step.what, step.fn);
+        await attempt(step.what, step.fn, step);
       }
     };
     await drain();
@@ -150,6 +152,9 @@ export class RunContext implements AsyncDisposable {
     await drain();
     await attempt(`remove every object labelled ${LABEL_RUN}=${this.runId}`, () => removeRun(this.runId));
     await drain();
+    // A step that failed because of an object nobody had registered yet (a volume still used by a container whose
+    // `docker run` was under way) succeeds once the sweep removed that object: only what fails again is reported.
+    for (const step of failed.splice(0)) await attempt(step.what, step.fn);
     this.lease?.release();
     for (const p of this.temporaries) await attempt(`remove ${p}`, () => rm(p, { recursive: true, force: true }));
     await attempt(`remove ${this.dir}`, () => rm(this.dir, { recursive: true, force: true }));
