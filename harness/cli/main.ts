@@ -96,8 +96,6 @@ async function drill(id: string, flavorId: FlavorId, params: Record<string, numb
   resolveParams(def, params); // bad input is refused before anything starts
   if (!def.flavors.includes(flavorId)) throw new UsageError(`scenario ${def.id} does not run on ${flavorId} (supported: ${def.flavors.join(', ')})`);
   const progress = (m: string) => err(`[${new Date().toISOString().slice(11, 19)}] ${m}`);
-  await engineVersion();
-  const image = await resolveImage(FLAVORS[flavorId], progress); // a missing configured image is bad input; a missing own image is built
   const run = new RunContext();
   const onSignal = (sig: NodeJS.Signals) => {
     if (run.interruptedBy) { progress(`${sig} again: teardown of run ${run.runId} goes on to its end (SIGKILL leaves the rest to 'firedrill clean')`); return; }
@@ -111,9 +109,13 @@ async function drill(id: string, flavorId: FlavorId, params: Record<string, numb
   try {
     progress(`run ${run.runId}: ${def.id} on ${flavorId}`);
     try {
+      // No engine, a missing image, a lease that cannot start: the run could not start; its report says why.
+      await engineVersion();
+      const image = await resolveImage(FLAVORS[flavorId], progress); // a missing own image is built
       await run.open({ leaseImage: image });
       result = await runScenario(def, { flavor: flavorId, params, run, progress, ...flags });
     } catch (e) {
+      err(`firedrill: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
       result = errorResult(def, flavorId, run.runId, e, run.interruptedBy ? 'interrupted' : 'error');
     }
     const failures = await run.teardown();
