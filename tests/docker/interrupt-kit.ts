@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { cli, danglingVolumes, leftovers, root } from './helpers.js';
@@ -27,8 +27,12 @@ export function seeded(seed: number): () => number {
 export const seedFromEnv = () => Number(process.env['FIREDRILL_INTERRUPT_SEED'] ?? (Date.now() % 1_000_000_007));
 
 const reportsDir = process.env['FIREDRILL_REPORTS_DIR'] ?? resolve(root, 'reports');
-const runsRoot = process.env['FIREDRILL_RUNS_DIR'] ?? join(tmpdir(), 'firedrill-runs');
-const tmpEntries = async () => new Set((await readdir(tmpdir()).catch(() => [] as string[])).filter((n) => n.startsWith('fd-')));
+
+/** Every file and folder under dir (a private TMPDIR: other runs on the machine cannot blur what this one left). */
+async function entries(dir: string): Promise<string[]> {
+  const all = await readdir(dir, { recursive: true }).catch(() => [] as string[]);
+  return all.map(String).filter((n) => n !== 'firedrill-runs').map((n) => join(dir, n));
+}
 
 /**
  * Runs a real drill and interrupts it `afterMs` after the phase starts (the "phase X" progress line; 'start' is the
@@ -37,12 +41,15 @@ const tmpEntries = async () => new Set((await readdir(tmpdir()).catch(() => [] a
  */
 export async function interruptAt(point: Point): Promise<Outcome> {
   const danglingBefore = new Set(await danglingVolumes());
-  const tmpBefore = await tmpEntries();
+  // The run gets its own TMPDIR: every temporary file it makes lands there (its runs folder too), so what is left
+  // there afterwards is exactly what it left.
+  const tmp = await mkdtemp(join(tmpdir(), 'fd-interrupt-'));
+  const env = { ...process.env, TMPDIR: tmp };
   let runId = '';
   let sent = false;
   const marker = point.phase === 'start' ? /run \d{14}-[0-9a-f]{6}: / : new RegExp(`phase ${point.phase}\\n`);
   const r = await new Promise<{ code: number | null; stderr: string }>((res, rej) => {
-    const child = spawn(process.execPath, [resolve(root, 'bin/firedrill.mjs'), 'run', point.scenario, '--flavor', point.flavor, '--param', 'bulkMb=1'], { cwd: root });
+    const child = spawn(process.execPath, [resolve(root, 'bin/firedrill.mjs'), 'run', point.scenario, '--flavor', point.flavor, '--param', 'bulkMb=1'], { cwd: root, env });
     let stderr = '';
     let teardownSeen = false;
     child.stdout.resume();
@@ -65,13 +72,13 @@ export async function interruptAt(point: Point): Promise<Outcome> {
     child.on('close', (code) => res({ code, stderr }));
   });
   if (point.how === 'SIGKILL+clean' && sent) {
-    const c = await cli(['clean']);
+    const c = await cli(['clean'], { env: { TMPDIR: tmp } });
     if (c.code !== 0) throw new Error(`firedrill clean exited ${c.code}: ${c.stderr}`);
   }
   const objects = runId ? await leftovers(runId) : ['(no run id seen)'];
   const dangling = (await danglingVolumes()).filter((v) => !danglingBefore.has(v));
-  const tempFiles = [...(await tmpEntries())].filter((n) => !tmpBefore.has(n)).map((n) => join(tmpdir(), n));
-  if (runId && existsSync(join(runsRoot, runId))) tempFiles.push(join(runsRoot, runId));
+  const tempFiles = await entries(tmp);
+  await rm(tmp, { recursive: true, force: true });
   if (runId && existsSync(join(reportsDir, runId, 'store'))) tempFiles.push(join(reportsDir, runId, 'store'));
   let verdict: string | undefined;
   try { verdict = (JSON.parse(await readFile(join(reportsDir, runId, 'result.json'), 'utf8')) as { verdict: string }).verdict; } catch { /* none */ }
