@@ -31,7 +31,8 @@ const reportsDir = process.env['FIREDRILL_REPORTS_DIR'] ?? resolve(root, 'report
 /** Every file and folder under dir (a private TMPDIR: other runs on the machine cannot blur what this one left). */
 async function entries(dir: string): Promise<string[]> {
   const all = await readdir(dir, { recursive: true }).catch(() => [] as string[]);
-  return all.map(String).filter((n) => n !== 'firedrill-runs').map((n) => join(dir, n));
+  // tsx-<uid>: the TypeScript loader's own cache (bin/firedrill.mjs runs through tsx), not the harness's files.
+  return all.map(String).filter((n) => n !== 'firedrill-runs' && !/^tsx-\d+(\/|$)/.test(n)).map((n) => join(dir, n));
 }
 
 /**
