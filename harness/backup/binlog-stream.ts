@@ -2,7 +2,8 @@ import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { waitUntil } from '../exec/index.js';
 import { docker, putFiles } from '../runtime/docker.js';
-import { LABEL_NODE, type StartedNode, type TopologyContext } from '../runtime/node.js';
+import { LABEL_NODE, type StartedNode } from '../runtime/node.js';
+import type { TopologyContext } from '../runtime/context.js';
 import { binlogSql } from '../sql/index.js';
 import { compareBinlogCopies, type CheckResult } from '../verify/index.js';
 import type { BackupStore } from './store.js';
@@ -49,8 +50,6 @@ export class BinlogStream {
   async files(): Promise<string[]> {
     return (await readdir(this.dir)).filter((f) => BINLOG_FILE.test(f)).sort();
   }
-
-  get running(): string { return this.container; }
 
   private async launch(firstFile: string): Promise<void> {
     this.generation++;
@@ -111,7 +110,7 @@ export class BinlogStream {
     const src = await sourceFiles();
     const scratch = await mkdtemp(join(await this.ctx.run.tempDir(), 'binlog-src-'));
     try {
-      for (const f of src) await this.source.copyOut(`/var/lib/mysql/${f.name}`, join(scratch, f.name));
+      for (const f of src) await this.source.container.copyOut(`/var/lib/mysql/${f.name}`, join(scratch, f.name));
       const names = [...new Set([...src.map((f) => f.name), ...await this.files()])].sort();
       const r = await compareBinlogCopies(name, names.map((n) => ({
         name: n, source: src.some((f) => f.name === n) ? join(scratch, n) : undefined, copy: join(this.dir, n),

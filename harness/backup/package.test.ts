@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, truncate, writeFi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { UsageError } from '../runtime/flavors.js';
+import { UsageError } from '../core/index.js';
 import { sha256File } from './manifest.js';
 import {
   CHUNK_BYTES, copyPackage, dataOffset, keyFingerprint, loadKey, packArtifact, PackageRejectedError, packTree, resealSidecar, sidecarMac, sidecarOf, unpackArtifact,

@@ -5,7 +5,7 @@ import { basename, dirname, join, relative } from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { execa } from 'execa';
-import { UsageError } from '../runtime/flavors.js';
+import { UsageError } from '../core/index.js';
 import { sha256File } from './manifest.js';
 
 export const PACKAGE_FORMAT = 'firedrill-package/2';
@@ -20,7 +20,7 @@ const toolDeadline = (bytes: number) => 120_000 + Math.ceil(bytes / (1 << 20)) *
  * The package's header, in the file and in the sidecar, authenticated as associated data of every chunk: what it is
  * and how it was sealed. The artifact id is a label only: it never becomes a path.
  */
-export interface PackageHeader {
+interface PackageHeader {
   format: typeof PACKAGE_FORMAT;
   artifact: string;
   compression: 'zstd';
@@ -74,7 +74,7 @@ export async function loadKey(env: NodeJS.ProcessEnv = process.env): Promise<Buf
 }
 
 /** Canonical JSON (keys sorted at every level): what the MAC and the associated data are computed over. */
-export function canonical(v: unknown): string {
+function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
   if (v && typeof v === 'object') {
     return `{${Object.keys(v).sort().filter((k) => (v as Record<string, unknown>)[k] !== undefined)

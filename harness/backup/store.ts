@@ -1,4 +1,4 @@
-import { chmod, chown, mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { chmod, chown, mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HarnessError, waitUntil } from '../exec/index.js';
 
@@ -51,9 +51,4 @@ export async function removePartial(path: string, timeoutMs = 30_000): Promise<v
     .catch((e: Error) => {
       throw new HarnessError(`could not remove the half-made artifact ${path}: ${e.message}`, { cause: e });
     });
-}
-
-/** What is left of a folder, for error messages. */
-export async function listing(path: string): Promise<string[]> {
-  return readdir(path, { recursive: true }).then((l) => l.map(String).slice(0, 20), () => []);
 }

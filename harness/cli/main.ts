@@ -2,14 +2,14 @@ import { parseArgs } from 'node:util';
 import mysql from 'mysql2/promise';
 import { ExecError, HarnessError, signalExitCode } from '../exec/index.js';
 import { mkdir } from 'node:fs/promises';
+import { DEFAULT_FLAVOR, familyOfVersion, flavor as flavorById, FLAVORS, UsageError, type FlavorId } from '../core/index.js';
 import {
-  cleanDeadRuns, DEFAULT_FLAVOR, familyOfVersion, GTID_ALGEBRA, engineVersion, flavor as flavorById, FLAVORS, imageExists, loadConfig, planImage,
-  resolveImage, RunContext, sakilaDir, UsageError, type FlavorId,
+  cleanDeadRuns, engineVersion, familyAdapter, imageExists, loadConfig, planImage, resolveImage, RunContext, sakilaDir,
 } from '../runtime/index.js';
-import { errorResult, exitCodeOf, findScenario, loadScenarios, resolveParams, runScenario, SUITES, type DrillResult } from '../scenario/index.js';
-import { consoleSummary, writeReport } from '../report/index.js';
+import { errorResult, exitCodeOf, findScenario, loadScenarios, planDrill, resolveParams, runScenario, SUITES } from '../scenario/index.js';
+import { consoleSummary, writeReport, type DrillResult } from '../report/index.js';
 import { compareServers, gtidPositionsEqual, type CheckResult, type Queryable } from '../verify/index.js';
-import { dialectFor, inspect, type Statement } from '../sql/index.js';
+import { inspect, type Statement } from '../sql/index.js';
 import { dsnLabel, parseDsn, type Dsn } from './dsn.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -80,7 +80,7 @@ function parseParams(list: string[] | undefined): Record<string, number> {
   return p;
 }
 
-/** Runs one drill with its own run context, torn down in finally and on SIGINT/SIGTERM. */
+/** Drill-wide options from the command line. */
 interface DrillFlags { keepArtifacts: boolean; faultDuringBackup: boolean }
 
 /** Thrown to stop a series of drills once one was interrupted: the process exits with this code after teardown. */
@@ -92,10 +92,11 @@ class Interrupted extends Error { constructor(readonly code: number) { super(`in
  * teardown failure. Whatever happens after the run starts, its report is written.
  */
 async function drill(id: string, flavorId: FlavorId, params: Record<string, number>, flags: DrillFlags): Promise<DrillResult> {
-  const def = await findScenario(id);
-  resolveParams(def, params); // bad input is refused before anything starts
-  if (!def.flavors.includes(flavorId)) throw new UsageError(`scenario ${def.id} does not run on ${flavorId} (supported: ${def.flavors.join(', ')})`);
   const progress = (m: string) => err(`[${new Date().toISOString().slice(11, 19)}] ${m}`);
+  // Bad input is refused before anything starts: the scenario, the flavor, the parameters (one line, exit 2).
+  const def = await findScenario(id);
+  if (!def.flavors.includes(flavorId)) throw new UsageError(`scenario ${def.id} does not run on ${flavorId} (supported: ${def.flavors.join(', ')})`);
+  resolveParams(def, params);
   const run = new RunContext();
   const onSignal = (sig: NodeJS.Signals) => {
     if (run.interruptedBy) { progress(`${sig} again: teardown of run ${run.runId} goes on to its end (SIGKILL leaves the rest to 'firedrill clean')`); return; }
@@ -110,10 +111,9 @@ async function drill(id: string, flavorId: FlavorId, params: Record<string, numb
     progress(`run ${run.runId}: ${def.id} on ${flavorId}`);
     try {
       // No engine, a missing image, a lease that cannot start: the run could not start; its report says why.
-      await engineVersion();
-      const image = await resolveImage(FLAVORS[flavorId], progress); // a missing own image is built
-      await run.open({ leaseImage: image });
-      result = await runScenario(def, { flavor: flavorId, params, run, progress, ...flags });
+      const plan = await planDrill(def, flavorId, params, progress); // a missing own image is built
+      await run.open({ leaseImage: plan.image });
+      result = await runScenario(plan, { run, progress, ...flags });
     } catch (e) {
       err(`firedrill: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
       result = errorResult(def, flavorId, run.runId, e, run.interruptedBy ? 'interrupted' : 'error');
@@ -250,9 +250,10 @@ async function compareGtid(src: Queryable, dst: Queryable): Promise<CheckResult>
   const family = async (q: Queryable) => familyOfVersion(String((await q.query<{ v: string }>(inspect.serverVersion()))[0]?.v ?? ''));
   const [fa, fb] = await Promise.all([family(src), family(dst)]);
   if (fa !== fb) return { name: 'gtid', valid: false, details: { error: `GTID formats differ: ${src.name} is ${fa}, ${dst.name} is ${fb}` } };
-  const stmt = dialectFor(fa).gtidExecuted();
+  const adapter = familyAdapter(fa);
+  const stmt = adapter.dialect.gtidExecuted();
   const [[a], [b]] = await Promise.all([src.query<{ gtid: string }>(stmt), dst.query<{ gtid: string }>(stmt)]);
-  return gtidPositionsEqual(GTID_ALGEBRA[fa], String(a?.gtid ?? ''), String(b?.gtid ?? ''), 'gtid');
+  return gtidPositionsEqual(adapter.gtid, String(a?.gtid ?? ''), String(b?.gtid ?? ''), 'gtid');
 }
 
 async function cmdVerify(args: string[]): Promise<number> {

@@ -111,8 +111,7 @@ export async function run(argv: readonly string[], opts: RunOptions = {}): Promi
   });
   live.add(child);
   if (opts.onStderr) child.stderr?.on('data', (b: Buffer) => opts.onStderr!(b.toString('utf8')));
-  let r;
-  try { r = await child; } finally { live.delete(child); }
+  const r = await child.finally(() => live.delete(child));
   const stdout = typeof r.stdout === 'string' ? r.stdout : '';
   const stderr = typeof r.stderr === 'string' ? r.stderr : '';
   const ok = opts.okExitCodes ?? [0];

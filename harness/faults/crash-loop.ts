@@ -2,11 +2,11 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run, waitUntil } from '../exec/index.js';
-import { UsageError } from '../runtime/flavors.js';
+import { UsageError } from '../core/index.js';
 import { projectRoot } from '../runtime/paths.js';
 import type { StartedNode } from '../runtime/node.js';
 import { crashSql, type RowRef } from '../sql/index.js';
-import type { Fault, FaultHandler } from './types.js';
+import type { CrashTriggerFault, FaultHandler } from './types.js';
 
 const SOURCE = join(projectRoot, 'fixtures', 'udf', 'firedrill_abort.c');
 const HOLD_FILE = 'zz-firedrill-hold-replication.cnf';
@@ -24,15 +24,15 @@ export async function buildCrashUdf(workDir: string): Promise<string> {
 }
 
 /** Installs the crash cause on one node: the UDF library in its plugin dir, the function, the trigger. */
-export async function installCrashCause(node: StartedNode, row: RowRef, library: Buffer): Promise<void> {
+async function installCrashCause(node: StartedNode, row: RowRef, library: Buffer): Promise<void> {
   const [dir] = await node.query<{ d: string }>(crashSql.pluginDir());
-  await node.putFile(`${String(dir?.d).replace(/\/$/, '')}/${crashSql.UDF_LIBRARY}`, library, 0o755);
+  await node.container.putFile(`${String(dir?.d).replace(/\/$/, '')}/${crashSql.UDF_LIBRARY}`, library, 0o755);
   for (const s of crashSql.installCrashCause(row)) await node.query(s);
 }
 
 /** How many times the supervisor restarted the server: the server's own start lines in its error log, less the first. */
 export async function supervisedRestarts(node: StartedNode): Promise<number> {
-  const r = await node.exec(['grep', '-c', '-F', node.adapter.startLogLine, node.adapter.supervisedLog], { okExitCodes: [0, 1] });
+  const r = await node.container.exec(['grep', '-c', '-F', node.adapter.startLogLine, node.adapter.supervisedLog], { okExitCodes: [0, 1] });
   return Math.max(0, Number(r.stdout.trim() || 0) - 1);
 }
 
@@ -42,7 +42,7 @@ export async function supervisedRestarts(node: StartedNode): Promise<number> {
  */
 export async function holdReplication(node: StartedNode, timeoutS = 120): Promise<{ restartsAtHold: number }> {
   const dropIn = `${node.adapter.configDropIn.dir}/${HOLD_FILE}`;
-  await node.putFile(dropIn, node.adapter.configDropIn.holdReplication);
+  await node.container.putFile(dropIn, node.adapter.configDropIn.holdReplication);
   let last = -1;
   const restartsAtHold = await waitUntil(async () => {
     const n = await supervisedRestarts(node);
@@ -52,15 +52,15 @@ export async function holdReplication(node: StartedNode, timeoutS = 120): Promis
     return stable ? n : -1;
   }, (n) => n >= 0, { what: `${node.name} to come up and stay up with replication held`, timeoutMs: timeoutS * 1000, intervalMs: 1000 });
   await node.dropConnection();
-  await node.refreshAddress();
+  await node.container.refreshAddress();
   return { restartsAtHold };
 }
 
 export async function releaseHold(node: StartedNode): Promise<void> {
-  await node.exec(['rm', '-f', `${node.adapter.configDropIn.dir}/${HOLD_FILE}`]);
+  await node.container.exec(['rm', '-f', `${node.adapter.configDropIn.dir}/${HOLD_FILE}`]);
 }
 
-const rowOf = (f: Fault): RowRef => ({ db: String(f['db']), table: String(f['table']), key: String(f['key']), id: Number(f['id']) });
+const rowOf = (f: CrashTriggerFault): RowRef => ({ db: f.db, table: f.table, key: f.key, id: f.id });
 
 /**
  * `{kind: 'crash-trigger', target, db, table, key, id}`: a replica-only trigger that crashes the server
@@ -68,9 +68,9 @@ const rowOf = (f: Fault): RowRef => ({ db: String(f['db']), table: String(f['tab
  * Heal: break the loop (hold replication, one more crash), remove the trigger and the UDF, release the hold. The
  * replica is left stopped just before the poison transaction: recovering it is the drill's procedure.
  */
-export const crashTrigger: FaultHandler = {
+export const crashTrigger: FaultHandler<CrashTriggerFault> = {
   kind: 'crash-trigger',
-  describe: (f) => `install a crash-on-DELETE trigger for ${String(f['db'])}.${String(f['table'])} ${String(f['key'])}=${String(f['id'])} on ${f.target}`,
+  describe: (f) => `install a crash-on-DELETE trigger for ${f.db}.${f.table} ${f.key}=${f.id} on ${f.target}`,
   async inject(env, f) {
     const nodes = env.resolve(f.target);
     const work = await mkdtemp(join(nodes[0] ? await nodes[0].context.run.tempDir() : tmpdir(), 'udf-'));

@@ -1,5 +1,5 @@
 import { run, ExecError, DEFAULT_TIMEOUT_MS, type RunOptions, type RunResult } from '../exec/index.js';
-import { UsageError } from './flavors.js';
+import { UsageError } from '../core/index.js';
 
 /**
  * Deadlines of docker CLI calls that name none: control calls (inspect, ls, rm, kill, network, volume, ...) answer in

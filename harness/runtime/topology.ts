@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { adapterFor, type ServerOptions } from './adapter.js';
-import { FLAVORS, UsageError, type FlavorId } from './flavors.js';
+import { FLAVORS, UsageError, type FlavorId } from '../core/index.js';
 import { isSynced, waitGalera } from './galera.js';
 import { resolveImage } from './config.js';
 import { engineVersion } from './docker.js';
 import { startNetwork } from './network.js';
-import { NodeDefinition, type Credentials, type Mount, type NodeSpec, type StartedNode, type TopologyContext } from './node.js';
+import type { RemovedState } from './container.js';
+import { NodeDefinition, type Mount, type NodeSpec, type StartedNode } from './node.js';
+import type { Credentials, TopologyContext } from './context.js';
 import { attachReplica } from './replication.js';
 import type { RunContext } from './run-context.js';
 
@@ -26,11 +28,17 @@ export interface SourceLink { source: StartedNode; channel?: string; ledgerDb: s
 
 const secret = () => randomBytes(18).toString('base64url');
 
-/** Prepares what every node of a run shares: engine check, image, network, credentials. */
-export async function openTopologyContext(run: RunContext, flavorId: FlavorId, progress: (m: string) => void, opts: { fixedSubnet?: boolean } = {}): Promise<TopologyContext> {
-  await engineVersion();
+/**
+ * Prepares what every node of a run shares: image, network, credentials. Given the image (a drill's plan has
+ * checked the engine and resolved it), it is used as is; otherwise the engine is checked and the image resolved.
+ */
+export async function openTopologyContext(run: RunContext, flavorId: FlavorId, progress: (m: string) => void, opts: { fixedSubnet?: boolean; image?: string } = {}): Promise<TopologyContext> {
   const flavor = FLAVORS[flavorId];
-  const image = await resolveImage(flavor, progress);
+  let image = opts.image;
+  if (!image) {
+    await engineVersion();
+    image = await resolveImage(flavor, progress);
+  }
   const network = await startNetwork(run, { fixedSubnet: opts.fixedSubnet });
   const creds: Credentials = { admin: 'firedrill', adminPassword: secret(), repl: 'repl', replPassword: secret() };
   return { run, network, adapter: adapterFor(flavor), image, creds, progress };
@@ -52,7 +60,12 @@ export class Topology {
   constructor(readonly ctx: TopologyContext, readonly spec: TopologySpec) {}
 
   add(node: StartedNode): void { this.nodes.set(node.name, node); this.specs.set(node.name, node.spec); }
-  remove(name: string): void { this.nodes.delete(name); }
+  /** Destroys the node (container and datadir) and forgets it; what it was started as is kept (specOf). */
+  async destroy(name: string): Promise<RemovedState> {
+    const left = await this.get(name).destroy();
+    this.nodes.delete(name);
+    return left;
+  }
   /** The spec a node (present or lost) was started with, without the datadir it had. */
   specOf(name: string): NodeSpec {
     const s = this.specs.get(name);

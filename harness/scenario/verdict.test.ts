@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ExecError, HarnessError, InterruptedError, WaitTimeoutError } from '../exec/index.js';
-import { UsageError } from '../runtime/flavors.js';
+import { UsageError } from '../core/index.js';
 import { classifyFailure, exitCodeOf } from './run.js';
 
 const dockerErr = (p: Partial<ConstructorParameters<typeof ExecError>[0]>) => new ExecError({

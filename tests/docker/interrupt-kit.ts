@@ -3,7 +3,9 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { cli, danglingVolumes, leftovers, root } from './helpers.js';
+import { cli, danglingVolumes, leftovers } from './helpers.js';
+
+const root = resolve(import.meta.dirname, '..', '..');
 
 /** How a run is interrupted: one signal, a second signal during teardown, or SIGKILL followed by `firedrill clean`. */
 export type How = 'SIGINT' | 'SIGTERM' | 'second-signal' | 'SIGKILL+clean';

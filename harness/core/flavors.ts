@@ -1,7 +1,11 @@
-/** The server flavors firedrill can bring up, and how each one's image is made from Debian packages. */
+import { UsageError } from './errors.js';
+
+/** The server flavors firedrill can bring up (each one's entry in FLAVORS says how its image is made). */
 export type FlavorId = 'mariadb-10.11' | 'mariadb-11.8' | 'mysql-9.7';
+/** A server family: one SQL dialect, GTID format and set of tools (harness/runtime/adapter.ts). */
 export type Family = 'mariadb' | 'mysql';
 
+/** A flavor: its family, and how its image is made from Debian packages. */
 export interface Flavor {
   id: FlavorId;
   family: Family;
@@ -52,9 +56,4 @@ export function flavor(id: string): Flavor {
 /** The server family a VERSION() string belongs to. */
 export function familyOfVersion(version: string): Family {
   return /mariadb/i.test(version) ? 'mariadb' : 'mysql';
-}
-
-/** Bad input from a user: the CLI prints its message on one line and exits 2. */
-export class UsageError extends Error {
-  constructor(message: string) { super(message); this.name = 'UsageError'; }
 }
