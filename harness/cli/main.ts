@@ -12,6 +12,7 @@ import { compareServers, gtidPositionsEqual, type CheckResult, type Queryable } 
 import { inspect, type Statement } from '../sql/index.js';
 import { dsnLabel, parseDsn, type Dsn } from './dsn.js';
 import { existsSync } from 'node:fs';
+import { cmdChaos, HELP_CHAOS } from './chaos.js';
 import { join } from 'node:path';
 
 const HELP: Record<string, string> = {
@@ -29,6 +30,7 @@ commands:
   images [--flavor F]               build the flavor images that are missing (cached by input hash)
   doctor                            what is there and what is missing, with the fix
   clean [--all]                     remove containers, volumes, networks of runs that are no longer alive
+  chaos --topology T [--seed S] ... generative chaos: random fault schedules, invariants, replay, shrinking
 
 Every command takes --help.`,
   list: 'usage: firedrill list [--json]\n\nLists the scenarios. --json: an array of {id, description, flavors, params}.',
@@ -55,6 +57,7 @@ Default scope: every database except the system ones. Exit 0 equal, 1 different,
 Tip: put passwords in the environment and refer to them as \${VAR} inside the DSN to keep them off argv.`,
   images: 'usage: firedrill images [--flavor F]\n\nBuilds missing images (debootstrap + docker import + docker/<dir>/Dockerfile). Nothing is rebuilt if an image with the same inputs exists.',
   doctor: 'usage: firedrill doctor\n\nReports the Docker engine, the images per flavor, and the Sakila dataset, with the fix for what is missing. Exit 0 when all is there, 2 otherwise.',
+  chaos: HELP_CHAOS,
   clean: 'usage: firedrill clean [--all]\n\nRemoves containers, volumes and networks of runs whose process is gone (--all: of every run).',
 };
 
@@ -327,7 +330,7 @@ async function cmdClean(args: string[]): Promise<number> {
 }
 
 const COMMANDS: Record<string, (a: string[]) => Promise<number>> = {
-  list: cmdList, run: cmdRun, suite: cmdSuite, verify: cmdVerify, images: cmdImages, doctor: cmdDoctor, clean: cmdClean,
+  list: cmdList, run: cmdRun, suite: cmdSuite, verify: cmdVerify, images: cmdImages, doctor: cmdDoctor, clean: cmdClean, chaos: cmdChaos,
 };
 
 export async function main(argv: string[]): Promise<number> {
