@@ -79,7 +79,9 @@ export async function interruptAt(point: Point): Promise<Outcome> {
     if (c.code !== 0) throw new Error(`firedrill clean exited ${c.code}: ${c.stderr}`);
   }
   const objects = runId ? await leftovers(runId) : ['(no run id seen)'];
-  const dangling = (await danglingVolumes()).filter((v) => !danglingBefore.has(v));
+  // Anonymous volumes (64 hex digits) carry no run label: a new dangling one is a leak. Named ones carry the label
+  // and are counted by `leftovers` (a dangling named volume of another run on this engine is not ours).
+  const dangling = (await danglingVolumes()).filter((v) => !danglingBefore.has(v) && /^[0-9a-f]{64}$/.test(v));
   const tempFiles = await entries(tmp);
   await rm(tmp, { recursive: true, force: true });
   if (runId && existsSync(join(reportsDir, runId, 'store'))) tempFiles.push(join(reportsDir, runId, 'store'));
