@@ -1,10 +1,11 @@
 // Seed mysqlbackup.py: the artifact travels as an encrypted, checksummed archive. A flipped byte, a truncated
-// upload, a wrong key and a ciphertext byte altered before the sidecar was made (only AES-GCM sees it) must each be refused with a clear error before any server is touched; the intact
+// upload, a wrong key and a ciphertext byte altered before the sidecar was made (only AES-GCM sees it) must each be
+// refused with a clear error before any server is touched; the intact
 // package must restore and verify.
 import {
   sakilaPlusBulk, ALL_FLAVORS,
   defineScenario, packageAndUpload, phase, physicalBackup, primaryReplicas, refuseTampered, restorePackaged,
-  underLoad, verifyAgainstSnapshot,
+  underLoad, verifyAgainstSnapshot, stopWorkload, converge,
 } from '../harness/scenario/index.js';
 
 export default defineScenario({
@@ -19,6 +20,8 @@ export default defineScenario({
     phase('tamper', [refuseTampered('flip-byte'), refuseTampered('truncate'), refuseTampered('wrong-key'), refuseTampered('flip-ciphertext-resealed')]),
     phase('restore', [restorePackaged('restored')], { recovery: true }),
     phase('verify-restore', [verifyAgainstSnapshot('restored')], { recovery: true }),
+    // The RPO is judged on the backup replica: only once it has caught up (it lagged the last write by ms).
+    phase('verify', [stopWorkload(), converge(['backup-replica'])]),
   ],
   rpoNode: 'backup-replica',
 });
