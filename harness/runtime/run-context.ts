@@ -66,17 +66,27 @@ export class RunContext implements AsyncDisposable {
    * Makes the run visible to `firedrill clean` before it creates anything: the owner file (with the host paths that
    * are temporary) and, given an image, the lease container that runs exactly as long as this process.
    */
-  async open(opts: { leaseImage?: string } = {}): Promise<void> {
-    await mkdir(join(this.dir, 'tmp'), { recursive: true, mode: 0o700 });
-    this.writeOwner();
-    if (opts.leaseImage) {
-      const name = this.name('lease');
-      this.lease = await Lease.hold(name, opts.leaseImage, this.labelArgs());
-      (this.labels as Record<string, string>)[LABEL_LEASE] = name;
-    }
+  open(opts: { leaseImage?: string } = {}): Promise<void> {
+    // Teardown waits for an open under way (a signal may come while the lease starts): nothing it makes is missed.
+    this.opening = (async () => {
+      // Interrupted before it opened (teardown may be over already): create nothing.
+      if (this.interruptedBy || this.teardownRun) throw new InterruptedError(this.interruptedBy ?? 'SIGTERM');
+      await mkdir(join(this.dir, 'tmp'), { recursive: true, mode: 0o700 });
+      this.writeOwner();
+      if (opts.leaseImage) {
+        const name = this.name('lease');
+        this.lease = await Lease.hold(name, opts.leaseImage, this.labelArgs());
+        (this.labels as Record<string, string>)[LABEL_LEASE] = name;
+      }
+      if (this.interruptedBy) throw new InterruptedError(this.interruptedBy);
+    })();
+    return this.opening;
   }
+  private opening: Promise<void> | undefined;
+  private closing = false;
 
   private writeOwner(): void {
+    if (this.closing) return; // teardown has begun: its folder is about to go, never to be made again
     try {
       mkdirSync(this.dir, { recursive: true, mode: 0o700 });
       writeFileSync(join(this.dir, 'owner.json'), JSON.stringify({ runId: this.runId, ...selfToken(), temporaries: this.temporaries }) + '\n', { mode: 0o600 });
@@ -130,6 +140,8 @@ export class RunContext implements AsyncDisposable {
   }
 
   private async doTeardown(): Promise<string[]> {
+    await this.opening?.catch(() => undefined);
+    this.closing = true;
     const failures: string[] = [];
     const failed: TeardownStep[] = [];
     const attempt = async (what: string, fn: () => Promise<unknown>, retry?: TeardownStep) => {

@@ -12,6 +12,8 @@ const points = drawPoints(rand, 4, 'replica-kill-restore', 'mariadb-10.11', phas
 
 describe(`interrupting real drills leaves nothing behind (seed ${seed})`, () => {
   console.log(`interrupt seed ${seed}: ${points.map((p) => `${p.how}@${p.phase}+${p.afterMs}ms`).join(', ')}`);
+  // Found by the nightly series (seed 940019735): a signal before the run had opened left its lease container.
+  points.unshift({ scenario: 'replica-kill-restore', flavor: 'mariadb-10.11', phase: 'start', afterMs: 0, how: 'SIGINT' });
   for (const point of points) {
     it(`${point.how} ${point.afterMs} ms into phase ${point.phase}`, async () => {
       const o: Outcome = await interruptAt(point);
