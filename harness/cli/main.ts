@@ -6,11 +6,13 @@ import { DEFAULT_FLAVOR, familyOfVersion, flavor as flavorById, FLAVORS, UsageEr
 import {
   cleanDeadRuns, engineVersion, familyAdapter, imageExists, loadConfig, planImage, resolveImage, RunContext, sakilaDir,
 } from '../runtime/index.js';
-import { errorResult, exitCodeOf, findScenario, loadScenarios, planDrill, resolveParams, runScenario, SUITES } from '../scenario/index.js';
+import { errorResult, exitCodeOf, findScenario, loadScenarios, planDrill, resolveParams, runScenario, SUITES, type UpgradeOptions } from '../scenario/index.js';
+import { cmdPreUpgrade } from './pre-upgrade.js';
 import { consoleSummary, writeReport, type DrillResult } from '../report/index.js';
-import { compareServers, gtidPositionsEqual, type CheckResult, type Queryable } from '../verify/index.js';
+import { compareServers, gtidPositionsEqual, UnknownDatabaseError, type CheckResult, type Queryable } from '../verify/index.js';
 import { inspect, type Statement } from '../sql/index.js';
-import { dsnLabel, parseDsn, type Dsn } from './dsn.js';
+import { dsnLabel, parseDsn, sslOptions, verifyPeerIdentity, type Dsn } from './dsn.js';
+import type { PeerCertificate } from 'node:tls';
 import { existsSync } from 'node:fs';
 import { cmdChaos, HELP_CHAOS } from './chaos.js';
 import { join } from 'node:path';
@@ -25,8 +27,11 @@ commands:
   run <id> [--flavor F | --all-flavors] [--param k=v] [--keep-artifacts] [--fault-during-backup] [--json]
                                     run a drill (exit 0 pass, 1 fail, 2 could not run)
   suite [name] [--json]             run a named suite of drills (default: "default")
-  verify --source DSN --target DSN [--databases a,b] [--gtid] [--timeout 60s] [--json]
+  verify --source DSN --target DSN [--databases a,b] [--gtid] [--full-rows] [--ignore-accounts u,v] [--timeout 60s] [--json]
                                     compare two live servers (exit 0 equal, 1 different, 2 error)
+  pre-upgrade --from F --to G [--queries FILE] [--server-config my.cnf] [--dataset D] [--json]
+                                    validate an upgrade: incompatibility report, query replay on both
+                                    versions, rolling upgrade with rollback; exit 1 on a blocking finding
   images [--flavor F]               build the flavor images that are missing (cached by input hash)
   doctor                            what is there and what is missing, with the fix
   clean [--all]                     remove containers, volumes, networks of runs that are no longer alive
@@ -47,11 +52,19 @@ Runs one drill and writes reports/<run-id>/{result.json,summary.md,junit.xml,led
   --json              print the result object on stdout and nothing else there
 Exit: 0 pass, 1 fail, 2 could not run. Everything started is removed at the end, also on Ctrl-C.`,
   suite: 'usage: firedrill suite [name] [--json]\n\nRuns every drill of a suite in turn. Suites: ' + [...Object.keys(SUITES), 'matrix (every scenario on every flavor it supports)'].join(', '),
-  verify: `usage: firedrill verify --source mysql://user:pass@host:port --target mysql://user:pass@host:port [--databases a,b] [--gtid] [--timeout T] [--json]
+  verify: `usage: firedrill verify --source DSN --target DSN [--databases a,b] [--gtid] [--full-rows] [--ignore-accounts u,v] [--timeout T] [--json]
+  DSN: mysql://user:password@host:port[?ssl-mode=DISABLED|PREFERRED|REQUIRED|VERIFY_CA|VERIFY_IDENTITY&ssl-ca=PATH]
+       (default PREFERRED, as the mysql client; an unknown option is refused)
 
-Compares every schema object and every table's data (CHECKSUM TABLE plus chunked row fingerprints that name the
-differing rows; tables without a primary key are compared as multisets of rows). --gtid also compares GTID positions.
-Default scope: every database except the system ones. Exit 0 equal, 1 different, 2 error.
+Compares every schema object with the settings that change its behaviour (sql_mode, character set, collation),
+every table's data, sequences' state, system-versioned tables' history, and accounts, roles and grants (password
+hashes compared by digest, never printed). Data: equal CHECKSUM TABLE values settle a table as equal; otherwise the
+rows decide (chunked row fingerprints by primary key that name the differing rows; tables without one as multisets
+of rows): a checksum never proves "different". --full-rows: the rows decide on every table. Floating-point values
+are compared by exact value; rows of any size. --gtid also compares GTID positions. --ignore-accounts: user names
+left out of the account comparison (e.g. a monitoring user that differs per server by design).
+Default scope: every database except the system ones, on either side; --databases naming a database that exists on
+neither side is an error. Exit 0 equal, 1 different, 2 error.
   --timeout T   deadline of the connection and of every query (default 60 s without an answer: exit 2, naming the
                 query); T in seconds, or with ms / s / m
 Tip: put passwords in the environment and refer to them as \${VAR} inside the DSN to keep them off argv.`,
@@ -84,7 +97,7 @@ function parseParams(list: string[] | undefined): Record<string, number> {
 }
 
 /** Drill-wide options from the command line. */
-interface DrillFlags { keepArtifacts: boolean; faultDuringBackup: boolean }
+interface DrillFlags { keepArtifacts: boolean; faultDuringBackup: boolean; upgrade?: UpgradeOptions }
 
 /** Thrown to stop a series of drills once one was interrupted: the process exits with this code after teardown. */
 class Interrupted extends Error { constructor(readonly code: number) { super(`interrupted (exit ${code})`); } }
@@ -214,12 +227,18 @@ function expandEnv(s: string): string {
  */
 async function connectDsn(d: Dsn, timeoutMs = VERIFY_TIMEOUT_MS): Promise<Queryable & { close(): Promise<void> }> {
   let c: mysql.Connection;
+  const ssl = sslOptions(d);
+  const open = (tls: typeof ssl) => mysql.createConnection({ host: d.host, port: d.port, user: d.user, password: d.password, dateStrings: true,
+    supportBigNumbers: true, bigNumberStrings: true, connectTimeout: Math.min(timeoutMs, 30_000), ...(tls ? { ssl: tls } : {}) });
   try {
-    c = await mysql.createConnection({ host: d.host, port: d.port, user: d.user, password: d.password, dateStrings: true,
-      supportBigNumbers: true, bigNumberStrings: true, connectTimeout: Math.min(timeoutMs, 30_000) });
+    // PREFERRED, as the mysql client: TLS when the server offers it, plaintext otherwise.
+    c = await open(ssl).catch((e: { code?: string }) => (d.tls.mode === 'PREFERRED' && e.code === 'HANDSHAKE_NO_SSL_SUPPORT' ? open(undefined) : Promise.reject(e)));
   } catch (e) {
-    throw new UsageError(`cannot connect to ${dsnLabel(d)}: ${(e as Error).message}`);
+    throw new UsageError(`cannot connect to ${dsnLabel(d)} (ssl-mode ${d.tls.mode}): ${(e as Error).message}`);
   }
+  const stream = (c as unknown as { connection?: { stream?: { getPeerCertificate?: () => PeerCertificate } } }).connection?.stream;
+  const identity = verifyPeerIdentity(d, stream?.getPeerCertificate?.());
+  if (identity) { c.destroy(); throw new UsageError(`cannot connect to ${dsnLabel(d)} (ssl-mode VERIFY_IDENTITY): ${identity.message}`); }
   c.on('error', () => { /* reported by the query that was waiting */ });
   return {
     name: dsnLabel(d),
@@ -260,7 +279,7 @@ async function compareGtid(src: Queryable, dst: Queryable): Promise<CheckResult>
 }
 
 async function cmdVerify(args: string[]): Promise<number> {
-  const { values } = parse(() => parseArgs({ args, allowPositionals: true, strict: true, options: { source: { type: 'string' }, target: { type: 'string' }, databases: { type: 'string' }, gtid: { type: 'boolean' }, json: { type: 'boolean' }, timeout: { type: 'string' }, help: { type: 'boolean' } } }));
+  const { values } = parse(() => parseArgs({ args, allowPositionals: true, strict: true, options: { source: { type: 'string' }, target: { type: 'string' }, databases: { type: 'string' }, gtid: { type: 'boolean' }, 'full-rows': { type: 'boolean' }, 'ignore-accounts': { type: 'string' }, json: { type: 'boolean' }, timeout: { type: 'string' }, help: { type: 'boolean' } } }));
   if (values.help) { out(HELP['verify']!); return 0; }
   if (!values.source || !values.target) throw new UsageError('verify needs --source and --target (mysql://user:password@host:port)');
   const timeoutMs = parseTimeout(values.timeout);
@@ -269,7 +288,10 @@ async function cmdVerify(args: string[]): Promise<number> {
     const dst = await connectDsn(parseDsn(expandEnv(values.target)), timeoutMs);
     try {
       const databases = values.databases ? values.databases.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
-      const checks: CheckResult[] = await compareServers(src, dst, { databases, progress: values.json ? undefined : (m) => err(m) });
+      const excludeAccounts = values['ignore-accounts']?.split(',').map((s) => s.trim()).filter(Boolean);
+      const checks: CheckResult[] = await compareServers(src, dst, { databases, excludeAccounts, rows: values['full-rows'] ? 'always' : 'checksum-fast-path',
+        progress: values.json ? undefined : (m) => err(m) })
+        .catch((e: unknown) => { if (e instanceof UnknownDatabaseError) throw new UsageError(`verify --databases: ${e.message}`); throw e; });
       if (values.gtid) checks.push(await compareGtid(src, dst));
       const equal = checks.every((c) => c.valid);
       if (values.json) out(JSON.stringify({ source: src.name, target: dst.name, equal, checks }, null, 2));
@@ -330,6 +352,7 @@ async function cmdClean(args: string[]): Promise<number> {
 }
 
 const COMMANDS: Record<string, (a: string[]) => Promise<number>> = {
+  'pre-upgrade': (a) => cmdPreUpgrade(a, { drill, parse, parseParams }),
   list: cmdList, run: cmdRun, suite: cmdSuite, verify: cmdVerify, images: cmdImages, doctor: cmdDoctor, clean: cmdClean, chaos: cmdChaos,
 };
 

@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DrillResult } from './result.js';
 import type { Ledger } from '../workload/index.js';
+import { goNoGoMarkdown, type GoNoGo } from '../verify/upgrade/index.js';
 
 const secs = (ms: number | null | undefined) => (ms === null || ms === undefined ? 'n/a' : `${(ms / 1000).toFixed(2)} s`);
 
@@ -29,6 +30,8 @@ function markdown(r: DrillResult): string {
     `**RPO** ${r.rpo.lostAcknowledgedWrites ?? 'n/a'} lost acknowledged writes (${r.rpo.seconds ?? 'n/a'} s of writes) on ${r.rpo.node}; ${r.rpo.indeterminate} indeterminate — ${r.rpo.method}.`, '',
     '| phase | recovery | time | steps |', '|---|---|---|---|', ...rows, '',
     '| check | verdict | details |', '|---|---|---|', ...checks, '',
+    // pre-upgrade: the go/no-go page (every finding with its severity)
+    ...(r.observations['go/no-go'] ? [goNoGoMarkdown(r.observations['go/no-go'] as GoNoGo)] : []),
     ...(r.faults.length ? ['## Faults', ...r.faults.map((f) => `- ${f.description}: injected ${new Date(f.injectedAt).toISOString()}, healed ${f.healedAt ? new Date(f.healedAt).toISOString() : 'never'}`), ''] : []),
     ...(r.error ? ['## Error', '```', r.error, '```', ''] : []),
   ].join('\n');

@@ -11,7 +11,7 @@ import { openTopologyContext, startTopology, type Topology } from '../runtime/to
 import {
   rpoOf, rtoOf, unmeasuredRpo, verdictOf, writeReport, type DrillResult, type PhaseRecord, type Rpo, type StepRecord, type Verdict,
 } from '../report/index.js';
-import { judgeLedger, presentLedgerIds } from '../verify/index.js';
+import { judgeLedger, judgeRpo, presentLedgerIds } from '../verify/index.js';
 import { loadBulk, loadSakila, WriteWorkload } from '../workload/index.js';
 import type { DrillPlan } from './plan.js';
 import { emptyState } from './state.js';
@@ -49,6 +49,8 @@ export interface RunOptions {
   keepArtifacts?: boolean;
   /** Kill the backup node in the middle of every backup: it must fail loudly, leave nothing restorable, and a retry must succeed. */
   faultDuringBackup?: boolean;
+  /** pre-upgrade: target version, queries, option file. */
+  upgrade?: DrillContext['options']['upgrade'];
 }
 
 /**
@@ -96,6 +98,8 @@ export async function runScenario(plan: DrillPlan, o: RunOptions): Promise<Drill
     if (c) result.ledger = c.workload.ledger.summary();
   }
   result.rto = rtoOf(result.phases);
+  // A drill that loses data by design passes only when the loss equals the exact loss a step measured apart.
+  if (def.expectsLoss && !ended) result.checks.push(judgeRpo(result.rpo.lostAcknowledgedWrites, true, (ctx as DrillContext | undefined)?.state.expectedLoss));
   result.verdict = ended ?? verdictOf(result, !!def.expectsLoss);
   result.endedAt = new Date().toISOString();
   result.durationMs = Date.now() - started;
@@ -143,7 +147,7 @@ async function setUp(plan: DrillPlan, o: RunOptions, store: BackupStore, result:
   return {
     run: o.run, tctx, topo, store, workload: workloads.values().next().value!, workloads, params: plan.params, artifacts: [],
     faults: result.faults, checks: result.checks, state: emptyState(), observations: result.observations,
-    faultEnv: faultEnvOf(topo, o.progress), progress: o.progress, options: { faultDuringBackup: o.faultDuringBackup },
+    faultEnv: faultEnvOf(topo, o.progress), progress: o.progress, options: { faultDuringBackup: o.faultDuringBackup, upgrade: o.upgrade },
   };
 }
 

@@ -1,6 +1,7 @@
 import type { BinlogStream } from '../backup/index.js';
 import type { RecoveryCut, Snapshot } from '../verify/index.js';
 import type { PitrResult } from '../restore/index.js';
+import type { Finding } from '../verify/upgrade/index.js';
 
 /** The accident a point-in-time recovery undoes: what was dropped, when, and the database as it was before. */
 export interface Accident { db: string; table: string; cut: RecoveryCut; before: Snapshot }
@@ -15,8 +16,13 @@ export type PitrRecovery = PitrResult & { cut: RecoveryCut };
 export interface DrillState {
   /** The poison transaction's GTID (poisonDelete). */
   poisonGtid?: string;
-  /** The primary's last position and when it was noted, before it was lost (notePrimaryPosition). */
-  primaryFinal?: { gtid: string; at: number };
+  /** The primary's last position, every GTID its binlogs held, and when it was noted, before it was lost (notePrimaryPosition). */
+  primaryFinal?: { gtid: string; committed: string[]; at: number };
+  /**
+   * How many acknowledged writes the procedure loses by design, measured apart from the ledger (the transactions
+   * committed after the backup point; rpoOfBackupAlone): with `expectsLoss`, the drill's RPO must equal it.
+   */
+  expectedLoss?: number;
   /** The uploaded artifact package and its key, kept in memory (packageAndUpload). */
   package?: { file: string; key: Buffer };
   /** The continuous binlog stream into the backup store (streamBinlogs). */
@@ -30,9 +36,15 @@ export interface DrillState {
   recoveryPoint?: number;
   /** Point-in-time recovered nodes, by name (pointInTimeRecovery). */
   pitr: Map<string, PitrRecovery>;
+  /** pre-upgrade: every finding so far, from the incompatibility report, the replay and the rolling upgrade. */
+  upgradeFindings: Finding[];
+  /** pre-upgrade: the node holding the primary role after a switchover (switchover); 'primary' before any. */
+  currentPrimary?: string;
+  /** pre-upgrade: the nodes that refused to replicate from the new primary, by switchover label (switchover). */
+  replicationRefused: Map<string, string[]>;
 }
 
-export const emptyState = (): DrillState => ({ pitr: new Map() });
+export const emptyState = (): DrillState => ({ pitr: new Map(), upgradeFindings: [], replicationRefused: new Map() });
 
 /** The slot's value, or the error of a runbook that reads it before the step that fills it. */
 export function need<T>(value: T | undefined, missing: string): T {
