@@ -12,8 +12,11 @@ import { consoleSummary, writeReport, type DrillResult } from '../report/index.j
 import { compareServers, gtidPositionsEqual, UnknownDatabaseError, type CheckResult, type Queryable } from '../verify/index.js';
 import { inspect, type Statement } from '../sql/index.js';
 import { dsnLabel, parseDsn, sslOptions, verifyPeerIdentity, type Dsn } from './dsn.js';
+import { parseParallel, runPool } from './parallel.js';
 import type { PeerCertificate } from 'node:tls';
 import { existsSync } from 'node:fs';
+import { cmdRestoreTest } from './restore-test.js';
+import { cmdSnapshot } from './snapshot.js';
 import { cmdChaos, HELP_CHAOS } from './chaos.js';
 import { join } from 'node:path';
 
@@ -26,8 +29,9 @@ commands:
   list [--json]                     the scenarios
   run <id> [--flavor F | --all-flavors] [--param k=v] [--keep-artifacts] [--fault-during-backup] [--json]
                                     run a drill (exit 0 pass, 1 fail, 2 could not run)
-  suite [name] [--json]             run a named suite of drills (default: "default")
-  verify --source DSN --target DSN [--databases a,b] [--gtid] [--full-rows] [--ignore-accounts u,v] [--timeout 60s] [--json]
+  suite [name] [--parallel N] [--json]
+                                    run a named suite of drills (default: "default"), N at once
+  verify --source DSN --target DSN [--databases a,b] [--gtid] [--full-rows] [--ignore-accounts u,v] [--timeout T] [--json]
                                     compare two live servers (exit 0 equal, 1 different, 2 error)
   pre-upgrade --from F --to G [--queries FILE] [--server-config my.cnf] [--dataset D] [--json]
                                     validate an upgrade: incompatibility report, query replay on both
@@ -35,6 +39,10 @@ commands:
   images [--flavor F]               build the flavor images that are missing (cached by input hash)
   doctor                            what is there and what is missing, with the fix
   clean [--all]                     remove containers, volumes, networks of runs that are no longer alive
+  snapshot --source DSN --out STATE.json [--databases a,b] [--hold-replica] [-- BACKUP COMMAND]
+                                    record the state a backup must restore to
+  restore-test --artifact PATH --flavor F [--expect STATE.json] [--max-age 26h] [--json]
+                                    restore-test a backup made by your own tools (exit 0 good, 1 bad backup, 2 not a backup)
   chaos --topology T [--seed S] ... generative chaos: random fault schedules, invariants, replay, shrinking
 
 Every command takes --help.`,
@@ -46,12 +54,15 @@ Runs one drill and writes reports/<run-id>/{result.json,summary.md,junit.xml,led
   --all-flavors       run on every flavor the scenario supports, one after another (--json: an array)
   --param k=v         a scenario parameter (see 'firedrill list')
   --keep-artifacts    keep the backup store under the report folder
+  --instant-verify    after every mariabackup backup, also check the artifact where it lies: a read-only server on
+                      it (no copy), the restore checks, then every file re-hashed (checks instant-N-*; MariaDB only;
+                      crash-consistent copies need InnoDB recovery and are restored instead)
   --fault-during-backup
                       SIGKILL the backup node in the middle of each backup: it must fail loudly and leave nothing a
                       restore would accept; the retry must succeed (checks backup-fault-*, backup-retry-succeeds)
   --json              print the result object on stdout and nothing else there
 Exit: 0 pass, 1 fail, 2 could not run. Everything started is removed at the end, also on Ctrl-C.`,
-  suite: 'usage: firedrill suite [name] [--json]\n\nRuns every drill of a suite in turn. Suites: ' + [...Object.keys(SUITES), 'matrix (every scenario on every flavor it supports)'].join(', '),
+  suite: 'usage: firedrill suite [name] [--parallel N] [--json]\n\nRuns every drill of a suite, in turn or N at once (--parallel N, 1-16: each drill in its own run, progress lines\nprefixed with the drill, reports apart; exit as in turn: 0 all pass, 1 any failed, 2 could not run). Suites: ' + [...Object.keys(SUITES), 'matrix (every scenario on every flavor it supports)'].join(', '),
   verify: `usage: firedrill verify --source DSN --target DSN [--databases a,b] [--gtid] [--full-rows] [--ignore-accounts u,v] [--timeout T] [--json]
   DSN: mysql://user:password@host:port[?ssl-mode=DISABLED|PREFERRED|REQUIRED|VERIFY_CA|VERIFY_IDENTITY&ssl-ca=PATH]
        (default PREFERRED, as the mysql client; an unknown option is refused)
@@ -97,7 +108,10 @@ function parseParams(list: string[] | undefined): Record<string, number> {
 }
 
 /** Drill-wide options from the command line. */
-interface DrillFlags { keepArtifacts: boolean; faultDuringBackup: boolean; upgrade?: UpgradeOptions }
+interface DrillFlags { keepArtifacts: boolean; faultDuringBackup: boolean; upgrade?: UpgradeOptions; instantVerify?: boolean }
+
+/** The signal that interrupted this process, if one did: no drill starts after it (suite, --parallel). */
+let interruptedBy: NodeJS.Signals | undefined;
 
 /** Thrown to stop a series of drills once one was interrupted: the process exits with this code after teardown. */
 class Interrupted extends Error { constructor(readonly code: number) { super(`interrupted (exit ${code})`); } }
@@ -107,14 +121,16 @@ class Interrupted extends Error { constructor(readonly code: number) { super(`in
  * does not cut it short), and only then are result.json and junit.xml written, with verdict "interrupted" and any
  * teardown failure. Whatever happens after the run starts, its report is written.
  */
-async function drill(id: string, flavorId: FlavorId, params: Record<string, number>, flags: DrillFlags): Promise<DrillResult> {
-  const progress = (m: string) => err(`[${new Date().toISOString().slice(11, 19)}] ${m}`);
+async function drill(id: string, flavorId: FlavorId, params: Record<string, number>, flags: DrillFlags, label = ''): Promise<DrillResult> {
+  const progress = (m: string) => err(`[${new Date().toISOString().slice(11, 19)}]${label ? ` [${label}]` : ''} ${m}`);
   // Bad input is refused before anything starts: the scenario, the flavor, the parameters (one line, exit 2).
   const def = await findScenario(id);
   if (!def.flavors.includes(flavorId)) throw new UsageError(`scenario ${def.id} does not run on ${flavorId} (supported: ${def.flavors.join(', ')})`);
   resolveParams(def, params);
+  if (interruptedBy) throw new Interrupted(signalExitCode(interruptedBy));
   const run = new RunContext();
   const onSignal = (sig: NodeJS.Signals) => {
+    interruptedBy ??= sig;
     if (run.interruptedBy) { progress(`${sig} again: teardown of run ${run.runId} goes on to its end (SIGKILL leaves the rest to 'firedrill clean')`); return; }
     progress(`${sig}: interrupting run ${run.runId}; tearing down`);
     run.interrupt(sig);
@@ -158,13 +174,15 @@ async function drill(id: string, flavorId: FlavorId, params: Record<string, numb
  * Runs drills one after another: each summary as it ends (or one JSON array at the end), then a closing line.
  * Exit 0 when all passed, 1 when any failed, else 2 when any could not run; an interrupt stops the series.
  */
-async function runMany(label: string, items: ReadonlyArray<{ scenario: string; flavor: FlavorId; params?: Record<string, number> }>, flags: DrillFlags, json: boolean): Promise<number> {
-  const results: DrillResult[] = [];
-  for (const item of items) {
-    const r = await drill(item.scenario, item.flavor, item.params ?? {}, flags);
-    results.push(r);
+async function runMany(label: string, items: ReadonlyArray<{ scenario: string; flavor: FlavorId; params?: Record<string, number> }>, flags: DrillFlags, json: boolean, parallel = 1): Promise<number> {
+  // --parallel N: N drills at once on the one engine, each in its own run (own containers, network, report folder);
+  // progress lines carry the drill's name, each summary is printed whole as its drill ends.
+  // A drill that could not run (bad input, no engine) stops the suite as in sequential mode: exit 2.
+  const results = await runPool(items, parallel, async (item) => {
+    const r = await drill(item.scenario, item.flavor, item.params ?? {}, flags, parallel > 1 ? `${item.scenario} ${item.flavor}` : '');
     if (!json) out(consoleSummary(r));
-  }
+    return r;
+  });
   const failed = results.filter((r) => r.verdict === 'fail').length;
   const errors = results.filter((r) => r.verdict === 'error').length;
   if (json) out(JSON.stringify(results, null, 2));
@@ -173,9 +191,12 @@ async function runMany(label: string, items: ReadonlyArray<{ scenario: string; f
 }
 
 async function cmdRun(args: string[]): Promise<number> {
-  const { values, positionals } = parse(() => parseArgs({ args, allowPositionals: true, strict: true, options: { flavor: { type: 'string' }, 'all-flavors': { type: 'boolean' }, param: { type: 'string', multiple: true }, 'keep-artifacts': { type: 'boolean' }, 'fault-during-backup': { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean' } } }));
+  const { values, positionals } = parse(() => parseArgs({ args, allowPositionals: true, strict: true, options: { flavor: { type: 'string' }, 'all-flavors': { type: 'boolean' }, param: { type: 'string', multiple: true }, 'keep-artifacts': { type: 'boolean' }, 'fault-during-backup': { type: 'boolean' }, 'instant-verify': { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean' } } }));
   if (values.help) { out(HELP['run']!); return 0; }
-  const flags: DrillFlags = { keepArtifacts: !!values['keep-artifacts'], faultDuringBackup: !!values['fault-during-backup'] };
+  const flags: DrillFlags = { keepArtifacts: !!values['keep-artifacts'], faultDuringBackup: !!values['fault-during-backup'], instantVerify: !!values['instant-verify'] };
+  if (flags.instantVerify && (values['all-flavors'] || flavorById(values.flavor ?? DEFAULT_FLAVOR).family !== 'mariadb')) {
+    throw new UsageError('--instant-verify runs on MariaDB flavors only (MySQL keeps its accounts in InnoDB, read-only in the instant check): give --flavor mariadb-…');
+  }
   if (positionals.length !== 1) throw new UsageError('run takes exactly one scenario id (see firedrill list)');
   if (values['all-flavors'] && values.flavor) throw new UsageError('give --flavor or --all-flavors, not both');
   const params = parseParams(values.param);
@@ -190,14 +211,16 @@ async function cmdRun(args: string[]): Promise<number> {
 }
 
 async function cmdSuite(args: string[]): Promise<number> {
-  const { values, positionals } = parse(() => parseArgs({ args, allowPositionals: true, strict: true, options: { json: { type: 'boolean' }, help: { type: 'boolean' } } }));
+  const { values, positionals } = parse(() => parseArgs({ args, allowPositionals: true, strict: true, options: { json: { type: 'boolean' }, parallel: { type: 'string' }, help: { type: 'boolean' } } }));
   if (values.help) { out(HELP['suite']!); return 0; }
+  const parallel = parseParallel(values.parallel);
+  if (parallel instanceof Error) throw new UsageError(parallel.message);
   const name = positionals[0] ?? 'default';
   const suite = name === 'matrix'
     ? (await loadScenarios()).flatMap((s) => s.flavors.map((flavor) => ({ scenario: s.id, flavor, params: undefined })))
     : SUITES[name];
   if (!suite) throw new UsageError(`unknown suite '${name}' (known: ${[...Object.keys(SUITES), 'matrix'].join(', ')})`);
-  return runMany(`suite ${name}`, suite, { keepArtifacts: false, faultDuringBackup: false }, !!values.json);
+  return runMany(`suite ${name}`, suite, { keepArtifacts: false, faultDuringBackup: false }, !!values.json, parallel);
 }
 
 async function cmdList(args: string[]): Promise<number> {
@@ -254,6 +277,7 @@ async function connectDsn(d: Dsn, timeoutMs = VERIFY_TIMEOUT_MS): Promise<Querya
       }
     },
     async close() { await Promise.race([c.end(), new Promise((r) => setTimeout(r, 2000).unref())]).catch(() => undefined); c.destroy(); },
+    another: () => connectDsn(d, timeoutMs),
   };
 }
 
@@ -352,6 +376,7 @@ async function cmdClean(args: string[]): Promise<number> {
 }
 
 const COMMANDS: Record<string, (a: string[]) => Promise<number>> = {
+  'restore-test': cmdRestoreTest, snapshot: cmdSnapshot,
   'pre-upgrade': (a) => cmdPreUpgrade(a, { drill, parse, parseParams }),
   list: cmdList, run: cmdRun, suite: cmdSuite, verify: cmdVerify, images: cmdImages, doctor: cmdDoctor, clean: cmdClean, chaos: cmdChaos,
 };

@@ -99,6 +99,12 @@ export class StartedNode implements AsyncDisposable {
   /** A new dedicated connection as firedrill's admin user. The caller closes it. */
   connect(): Promise<mysql.Connection> { return this.session.connect(); }
 
+  /** Another session on a connection of its own (e.g. to compare several tables at once); the caller closes it. */
+  async another(): Promise<{ name: string; query<T = Record<string, unknown>>(stmt: Statement): Promise<T[]>; close(): Promise<void> }> {
+    const c = await this.session.connect();
+    return { name: this.name, query: async <T>(s: Statement) => (await c.query({ sql: s.sql, values: s.values, timeout: 30 * 60_000 }))[0] as T[], close: () => c.end().catch(() => c.destroy()) };
+  }
+
   /** Runs one statement on the node's shared connection, reconnecting if the last one was lost; with a deadline (session). */
   query<T = Record<string, unknown>>(stmt: Statement, opts?: { timeoutMs?: number }): Promise<T[]> { return this.session.query<T>(stmt, opts); }
 

@@ -49,6 +49,8 @@ export interface RunOptions {
   keepArtifacts?: boolean;
   /** Kill the backup node in the middle of every backup: it must fail loudly, leave nothing restorable, and a retry must succeed. */
   faultDuringBackup?: boolean;
+  /** After every physical backup, also the instant check of its artifact (restore/instant.ts): checks instant-N-*. */
+  instantVerify?: boolean;
   /** pre-upgrade: target version, queries, option file. */
   upgrade?: DrillContext['options']['upgrade'];
 }
@@ -147,7 +149,7 @@ async function setUp(plan: DrillPlan, o: RunOptions, store: BackupStore, result:
   return {
     run: o.run, tctx, topo, store, workload: workloads.values().next().value!, workloads, params: plan.params, artifacts: [],
     faults: result.faults, checks: result.checks, state: emptyState(), observations: result.observations,
-    faultEnv: faultEnvOf(topo, o.progress), progress: o.progress, options: { faultDuringBackup: o.faultDuringBackup, upgrade: o.upgrade },
+    faultEnv: faultEnvOf(topo, o.progress), progress: o.progress, options: { faultDuringBackup: o.faultDuringBackup, upgrade: o.upgrade, instantVerify: o.instantVerify },
   };
 }
 

@@ -36,7 +36,7 @@ export interface DrillContext {
   observations: Record<string, unknown>;
   faultEnv: FaultEnv;
   /** Drill-wide options from the command line. */
-  options: { faultDuringBackup?: boolean; upgrade?: UpgradeOptions };
+  options: { faultDuringBackup?: boolean; upgrade?: UpgradeOptions; /** Also run the instant check (server read-only on the artifact) after every physical backup. */ instantVerify?: boolean };
   progress(m: string): void;
 }
 

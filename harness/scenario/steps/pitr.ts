@@ -82,7 +82,7 @@ export const recoveredToJustBeforeAccident = (node: string): Step => step(`${nod
   const n = ctx.topo.get(node);
   const a = accident(ctx);
   const r = need(ctx.state.pitr.get(node), `${node} was not recovered to a point in time`);
-  for (const c of compareSnapshots(a.before, await takeSnapshot(n, [a.db]))) ctx.checks.push({ ...c, name: checkName.asBeforeTheDrop(node, c.name) });
+  for (const c of compareSnapshots(a.before, await takeSnapshot(n, [a.db], { against: a.before }))) ctx.checks.push({ ...c, name: checkName.asBeforeTheDrop(node, c.name) });
   // What the node has written to its binlog (MariaDB gtid_binlog_state, MySQL gtid_executed): the replayed
   // transactions keep their original GTIDs there.
   const pos = await gtidWritten(n);
