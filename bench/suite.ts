@@ -10,7 +10,7 @@ export interface SuiteTimes { suite: string; size: string; drills: string[]; run
  * N = 1 and N = 2, one after the other on the same engine.
  */
 export async function suiteTimes(progress: (m: string) => void, suite = 'default'): Promise<SuiteTimes> {
-  const drills = (SUITES[suite] ?? []).map((d) => `${d.scenario} ${d.flavor}`);
+  const drills = (SUITES[suite]?.drills ?? []).map((d) => `${d.scenario} ${d.flavor ?? ''}`);
   const runs: SuiteTimes['runs'] = [];
   for (const parallel of [1, 2]) {
     progress(`suite ${suite} --parallel ${parallel} (${drills.join(', ')})`);

@@ -3,7 +3,7 @@
 // refused with a clear error before any server is touched; the intact
 // package must restore and verify.
 import {
-  sakilaPlusBulk, ALL_FLAVORS,
+  datasetPlusBulk, ALL_FLAVORS,
   defineScenario, packageAndUpload, phase, physicalBackup, primaryReplicas, refuseTampered, restorePackaged,
   underLoad, verifyAgainstSnapshot, stopWorkload, converge,
 } from '../harness/scenario/index.js';
@@ -12,7 +12,7 @@ export default defineScenario({
   id: 'encrypted-artifact-tamper',
   description: 'package a backup (zstd + chunked AES-256-GCM, sidecar authenticated), upload it; a flipped byte, truncation, a wrong key, a ciphertext flip only GCM can see are refused; the intact one restores',
   flavors: ALL_FLAVORS,
-  ...sakilaPlusBulk(),
+  ...datasetPlusBulk(),
   topology: primaryReplicas({ replicas: [], backupReplicas: ['backup-replica'] }),
   workload: { writers: 2, ratePerSec: 100 },
   phases: [

@@ -4,9 +4,11 @@ import { ExecError, HarnessError, signalExitCode } from '../exec/index.js';
 import { mkdir } from 'node:fs/promises';
 import { DEFAULT_FLAVOR, familyOfVersion, flavor as flavorById, FLAVORS, UsageError, type FlavorId } from '../core/index.js';
 import {
-  cleanDeadRuns, engineVersion, familyAdapter, imageExists, loadConfig, planImage, resolveImage, RunContext, sakilaDir,
+  cleanDeadRuns, engineVersion, familyAdapter, imageExists, loadConfig, planImage, resolveImage, RunContext,
 } from '../runtime/index.js';
-import { errorResult, exitCodeOf, findScenario, loadScenarios, planDrill, resolveParams, runScenario, SUITES, type UpgradeOptions } from '../scenario/index.js';
+import { errorResult, exitCodeOf, findScenario, findSuite, loadScenarios, planDrill, planInputs, resolveParams, runScenario, SUITES, type DrillInputs, type UpgradeOptions } from '../scenario/index.js';
+import { DATASET_HELP, DATASET_OPTIONS, datasetFrom, expandEnv, parseParamArgs } from './dataset-options.js';
+import { doctorInputs } from './doctor-inputs.js';
 import { cmdPreUpgrade } from './pre-upgrade.js';
 import { consoleSummary, writeReport, type DrillResult } from '../report/index.js';
 import { compareServers, gtidPositionsEqual, UnknownDatabaseError, type CheckResult, type Queryable } from '../verify/index.js';
@@ -14,11 +16,9 @@ import { inspect, type Statement } from '../sql/index.js';
 import { dsnLabel, parseDsn, sslOptions, verifyPeerIdentity, type Dsn } from './dsn.js';
 import { parseParallel, runPool } from './parallel.js';
 import type { PeerCertificate } from 'node:tls';
-import { existsSync } from 'node:fs';
 import { cmdRestoreTest } from './restore-test.js';
 import { cmdSnapshot } from './snapshot.js';
 import { cmdChaos, HELP_CHAOS } from './chaos.js';
-import { join } from 'node:path';
 
 const HELP: Record<string, string> = {
   main: `firedrill: restore drills and chaos tests for MySQL and MariaDB
@@ -27,17 +27,19 @@ usage: firedrill <command> [options]
 
 commands:
   list [--json]                     the scenarios
-  run <id> [--flavor F | --all-flavors] [--param k=v] [--keep-artifacts] [--fault-during-backup] [--json]
-                                    run a drill (exit 0 pass, 1 fail, 2 could not run)
-  suite [name] [--parallel N] [--json]
-                                    run a named suite of drills (default: "default"), N at once
+  run <id|file.ts> [--flavor F | --all-flavors] [--param k=v] [--dataset D [--rows N] [--databases a,b]]
+      [--server-config my.cnf] [--keep-artifacts] [--fault-during-backup] [--json]
+                                    run a drill, firedrill's or your own file (exit 0 pass, 1 fail, 2 could not run)
+  suite [name] [--flavor F] [--dataset D] [--server-config F] [--param k=v] [--parallel N] [--json]
+                                    run a named suite of drills (default: "default"; also firedrill.config.json's), N at once
   verify --source DSN --target DSN [--databases a,b] [--gtid] [--full-rows] [--ignore-accounts u,v] [--timeout T] [--json]
                                     compare two live servers (exit 0 equal, 1 different, 2 error)
   pre-upgrade --from F --to G [--queries FILE] [--server-config my.cnf] [--dataset D] [--json]
                                     validate an upgrade: incompatibility report, query replay on both
                                     versions, rolling upgrade with rollback; exit 1 on a blocking finding
   images [--flavor F]               build the flavor images that are missing (cached by input hash)
-  doctor                            what is there and what is missing, with the fix
+  doctor [--dataset D] [--server-config F]
+                                    what is there and what is missing (engine, images, config, drills, datasets), with the fix
   clean [--all]                     remove containers, volumes, networks of runs that are no longer alive
   snapshot --source DSN --out STATE.json [--databases a,b] [--hold-replica] [-- BACKUP COMMAND]
                                     record the state a backup must restore to
@@ -47,12 +49,14 @@ commands:
 
 Every command takes --help.`,
   list: 'usage: firedrill list [--json]\n\nLists the scenarios. --json: an array of {id, description, flavors, params}.',
-  run: `usage: firedrill run <id> [--flavor F | --all-flavors] [--param name=value]... [--keep-artifacts] [--fault-during-backup] [--json]
+  run: `usage: firedrill run <id|path/to/drill.ts> [--flavor F | --all-flavors] [--param name=value]... [dataset options] [--keep-artifacts] [--fault-during-backup] [--json]
 
-Runs one drill and writes reports/<run-id>/{result.json,summary.md,junit.xml,ledger.json}.
+Runs one drill and writes reports/<run-id>/{result.json,summary.md,junit.xml,ledger.json}. A path runs a drill file of
+your own (export default defineScenario({...}), importing from 'firedrill').
   --flavor F          ${Object.keys(FLAVORS).join(' | ')} (default ${DEFAULT_FLAVOR})
   --all-flavors       run on every flavor the scenario supports, one after another (--json: an array)
-  --param k=v         a scenario parameter (see 'firedrill list')
+  --param k=v         a scenario parameter, number or string (see 'firedrill list')
+${DATASET_HELP}
   --keep-artifacts    keep the backup store under the report folder
   --instant-verify    after every mariabackup backup, also check the artifact where it lies: a read-only server on
                       it (no copy), the restore checks, then every file re-hashed (checks instant-N-*; MariaDB only;
@@ -62,7 +66,14 @@ Runs one drill and writes reports/<run-id>/{result.json,summary.md,junit.xml,led
                       restore would accept; the retry must succeed (checks backup-fault-*, backup-retry-succeeds)
   --json              print the result object on stdout and nothing else there
 Exit: 0 pass, 1 fail, 2 could not run. Everything started is removed at the end, also on Ctrl-C.`,
-  suite: 'usage: firedrill suite [name] [--parallel N] [--json]\n\nRuns every drill of a suite, in turn or N at once (--parallel N, 1-16: each drill in its own run, progress lines\nprefixed with the drill, reports apart; exit as in turn: 0 all pass, 1 any failed, 2 could not run). Suites: ' + [...Object.keys(SUITES), 'matrix (every scenario on every flavor it supports)'].join(', '),
+  suite: `usage: firedrill suite [name] [--flavor F] [--param k=v]... [dataset options] [--parallel N] [--json]
+
+Runs every drill of a suite in turn, on the run's dataset and server configuration. Suites: ${[...Object.keys(SUITES), 'matrix (every scenario on every flavor it supports)'].join(', ')}, and those of firedrill.config.json ("suites": {"name": {"drills": [...], "dataset": ..., "serverConfig": ...}}).
+  --flavor F          every drill on F (matrix: only F's)
+  --parallel N        N drills at once (1-16), each in its own run, progress lines prefixed with the drill
+  --param k=v         given to every drill of the suite that has the parameter (one no drill has: exit 2)
+${DATASET_HELP}
+Exit: 0 all pass, 1 any failed, 2 could not run.`,
   verify: `usage: firedrill verify --source DSN --target DSN [--databases a,b] [--gtid] [--full-rows] [--ignore-accounts u,v] [--timeout T] [--json]
   DSN: mysql://user:password@host:port[?ssl-mode=DISABLED|PREFERRED|REQUIRED|VERIFY_CA|VERIFY_IDENTITY&ssl-ca=PATH]
        (default PREFERRED, as the mysql client; an unknown option is refused)
@@ -80,7 +91,12 @@ neither side is an error. Exit 0 equal, 1 different, 2 error.
                 query); T in seconds, or with ms / s / m
 Tip: put passwords in the environment and refer to them as \${VAR} inside the DSN to keep them off argv.`,
   images: 'usage: firedrill images [--flavor F]\n\nBuilds missing images (debootstrap + docker import + docker/<dir>/Dockerfile). Nothing is rebuilt if an image with the same inputs exists.',
-  doctor: 'usage: firedrill doctor\n\nReports the Docker engine, the images per flavor, and the Sakila dataset, with the fix for what is missing. Exit 0 when all is there, 2 otherwise.',
+  doctor: `usage: firedrill doctor [--dataset D [--rows N]] [--server-config F]
+
+Reports the Docker engine, the images per flavor, firedrill.config.json, the drills (and drill folders), every suite's
+drills, dataset and server configuration, and the dataset and server configuration given here (files read,
+databases listed, clashes with firedrill's own schema or accounts), with the fix for what is missing. Exit 0 when all
+is there, 2 otherwise.`,
   chaos: HELP_CHAOS,
   clean: 'usage: firedrill clean [--all]\n\nRemoves containers, volumes and networks of runs whose process is gone (--all: of every run).',
 };
@@ -97,15 +113,6 @@ function parse<T>(fn: () => T): T {
   }
 }
 
-function parseParams(list: string[] | undefined): Record<string, number> {
-  const p: Record<string, number> = {};
-  for (const kv of list ?? []) {
-    const m = /^(\w+)=(-?\d+(?:\.\d+)?)$/.exec(kv);
-    if (!m) throw new UsageError(`bad --param '${kv}' (expected name=number)`);
-    p[m[1]!] = Number(m[2]);
-  }
-  return p;
-}
 
 /** Drill-wide options from the command line. */
 interface DrillFlags { keepArtifacts: boolean; faultDuringBackup: boolean; upgrade?: UpgradeOptions; instantVerify?: boolean }
@@ -121,7 +128,7 @@ class Interrupted extends Error { constructor(readonly code: number) { super(`in
  * does not cut it short), and only then are result.json and junit.xml written, with verdict "interrupted" and any
  * teardown failure. Whatever happens after the run starts, its report is written.
  */
-async function drill(id: string, flavorId: FlavorId, params: Record<string, number>, flags: DrillFlags, label = ''): Promise<DrillResult> {
+async function drill(id: string, flavorId: FlavorId, params: Readonly<Record<string, string | number>>, flags: DrillFlags, inputs: DrillInputs = {}, label = ''): Promise<DrillResult> {
   const progress = (m: string) => err(`[${new Date().toISOString().slice(11, 19)}]${label ? ` [${label}]` : ''} ${m}`);
   // Bad input is refused before anything starts: the scenario, the flavor, the parameters (one line, exit 2).
   const def = await findScenario(id);
@@ -143,7 +150,8 @@ async function drill(id: string, flavorId: FlavorId, params: Record<string, numb
     progress(`run ${run.runId}: ${def.id} on ${flavorId}`);
     try {
       // No engine, a missing image, a lease that cannot start: the run could not start; its report says why.
-      const plan = await planDrill(def, flavorId, params, progress); // a missing own image is built
+      const plan = await planDrill(def, flavorId, params, progress, inputs); // a missing own image is built
+      progress(`dataset ${plan.dataset.name}${plan.serverConfig ? `, server config ${plan.serverConfig.path}` : ''}`);
       await run.open({ leaseImage: plan.image });
       result = await runScenario(plan, { run, progress, ...flags });
     } catch (e) {
@@ -174,12 +182,12 @@ async function drill(id: string, flavorId: FlavorId, params: Record<string, numb
  * Runs drills one after another: each summary as it ends (or one JSON array at the end), then a closing line.
  * Exit 0 when all passed, 1 when any failed, else 2 when any could not run; an interrupt stops the series.
  */
-async function runMany(label: string, items: ReadonlyArray<{ scenario: string; flavor: FlavorId; params?: Record<string, number> }>, flags: DrillFlags, json: boolean, parallel = 1): Promise<number> {
+async function runMany(label: string, items: ReadonlyArray<{ scenario: string; flavor: FlavorId; params?: Readonly<Record<string, string | number>> }>, flags: DrillFlags, json: boolean, parallel = 1, inputs: DrillInputs = {}): Promise<number> {
   // --parallel N: N drills at once on the one engine, each in its own run (own containers, network, report folder);
   // progress lines carry the drill's name, each summary is printed whole as its drill ends.
   // A drill that could not run (bad input, no engine) stops the suite as in sequential mode: exit 2.
   const results = await runPool(items, parallel, async (item) => {
-    const r = await drill(item.scenario, item.flavor, item.params ?? {}, flags, parallel > 1 ? `${item.scenario} ${item.flavor}` : '');
+    const r = await drill(item.scenario, item.flavor, item.params ?? {}, flags, inputs, parallel > 1 ? `${item.scenario} ${item.flavor}` : '');
     if (!json) out(consoleSummary(r));
     return r;
   });
@@ -191,36 +199,59 @@ async function runMany(label: string, items: ReadonlyArray<{ scenario: string; f
 }
 
 async function cmdRun(args: string[]): Promise<number> {
-  const { values, positionals } = parse(() => parseArgs({ args, allowPositionals: true, strict: true, options: { flavor: { type: 'string' }, 'all-flavors': { type: 'boolean' }, param: { type: 'string', multiple: true }, 'keep-artifacts': { type: 'boolean' }, 'fault-during-backup': { type: 'boolean' }, 'instant-verify': { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean' } } }));
+  const { values, positionals } = parse(() => parseArgs({ args, allowPositionals: true, strict: true, options: { flavor: { type: 'string' }, 'all-flavors': { type: 'boolean' }, param: { type: 'string', multiple: true }, 'keep-artifacts': { type: 'boolean' }, 'fault-during-backup': { type: 'boolean' }, 'instant-verify': { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean' }, ...DATASET_OPTIONS } }));
   if (values.help) { out(HELP['run']!); return 0; }
   const flags: DrillFlags = { keepArtifacts: !!values['keep-artifacts'], faultDuringBackup: !!values['fault-during-backup'], instantVerify: !!values['instant-verify'] };
   if (flags.instantVerify && (values['all-flavors'] || flavorById(values.flavor ?? DEFAULT_FLAVOR).family !== 'mariadb')) {
     throw new UsageError('--instant-verify runs on MariaDB flavors only (MySQL keeps its accounts in InnoDB, read-only in the instant check): give --flavor mariadb-…');
   }
-  if (positionals.length !== 1) throw new UsageError('run takes exactly one scenario id (see firedrill list)');
+  if (positionals.length !== 1) throw new UsageError('run takes exactly one scenario id or drill file (see firedrill list)');
   if (values['all-flavors'] && values.flavor) throw new UsageError('give --flavor or --all-flavors, not both');
-  const params = parseParams(values.param);
+  const params = parseParamArgs(values.param);
+  const def = await findScenario(positionals[0]!);
+  resolveParams(def, params);
+  // The dataset and the server configuration are read once, before anything starts (exit 2 on bad input).
+  const inputs = await planInputs({ dataset: datasetFrom(values), serverConfig: values['server-config'] });
   if (values['all-flavors']) {
-    const def = await findScenario(positionals[0]!);
-    return runMany(`${def.id} on every flavor`, def.flavors.map((flavor) => ({ scenario: def.id, flavor, params })), flags, !!values.json);
+    return runMany(`${def.id} on every flavor`, def.flavors.map((flavor) => ({ scenario: positionals[0]!, flavor, params })), flags, !!values.json, 1, inputs);
   }
-  const f = flavorById(values.flavor ?? DEFAULT_FLAVOR).id;
-  const r = await drill(positionals[0]!, f, params, flags);
+  const f = flavorById(values.flavor ?? (def.flavors.includes(DEFAULT_FLAVOR) ? DEFAULT_FLAVOR : def.flavors[0]!)).id;
+  const r = await drill(positionals[0]!, f, params, flags, inputs);
   if (values.json) out(JSON.stringify(r, null, 2)); else out(consoleSummary(r));
   return exitCodeOf(r);
 }
 
 async function cmdSuite(args: string[]): Promise<number> {
-  const { values, positionals } = parse(() => parseArgs({ args, allowPositionals: true, strict: true, options: { json: { type: 'boolean' }, parallel: { type: 'string' }, help: { type: 'boolean' } } }));
+  const { values, positionals } = parse(() => parseArgs({ args, allowPositionals: true, strict: true, options: { json: { type: 'boolean' }, parallel: { type: 'string' }, help: { type: 'boolean' }, flavor: { type: 'string' }, param: { type: 'string', multiple: true }, ...DATASET_OPTIONS } }));
   if (values.help) { out(HELP['suite']!); return 0; }
+  if (positionals.length > 1) throw new UsageError('suite takes one suite name');
   const parallel = parseParallel(values.parallel);
   if (parallel instanceof Error) throw new UsageError(parallel.message);
   const name = positionals[0] ?? 'default';
-  const suite = name === 'matrix'
-    ? (await loadScenarios()).flatMap((s) => s.flavors.map((flavor) => ({ scenario: s.id, flavor, params: undefined })))
-    : SUITES[name];
-  if (!suite) throw new UsageError(`unknown suite '${name}' (known: ${[...Object.keys(SUITES), 'matrix'].join(', ')})`);
-  return runMany(`suite ${name}`, suite, { keepArtifacts: false, faultDuringBackup: false }, !!values.json, parallel);
+  const suite = await findSuite(name);
+  const flavor = values.flavor ? flavorById(values.flavor).id : undefined;
+  const given = parseParamArgs(values.param);
+  // The run's dataset: --dataset, else the suite's own (config), else Sakila; read once for every drill.
+  const dataset = datasetFrom(values) ?? (suite.dataset ? datasetFrom({ dataset: suite.dataset, rows: suite.rows?.toString(), databases: suite.databases?.join(',') }) : undefined);
+  const inputs = await planInputs({ dataset, serverConfig: values['server-config'] ?? suite.serverConfig });
+  const items: Array<{ scenario: string; flavor: FlavorId; params: Record<string, string | number> }> = [];
+  const used = new Set<string>();
+  for (const d of suite.drills) {
+    const def = await findScenario(d.scenario);
+    const f = flavor ?? d.flavor ?? (def.flavors.includes(DEFAULT_FLAVOR) ? DEFAULT_FLAVOR : def.flavors[0]!);
+    if (!def.flavors.includes(f)) {
+      if (name === 'matrix') continue;
+      throw new UsageError(`suite ${name}: ${def.id} does not run on ${f} (supported: ${def.flavors.join(', ')})`);
+    }
+    if (name === 'matrix' && flavor && d.flavor !== flavor) continue;
+    const params: Record<string, string | number> = { ...d.params };
+    for (const [k, v] of Object.entries(given)) if (def.params[k]) { params[k] = v; used.add(k); }
+    resolveParams(def, params);
+    if (!items.some((i) => i.scenario === d.scenario && i.flavor === f)) items.push({ scenario: d.scenario, flavor: f, params });
+  }
+  const unknown = Object.keys(given).filter((k) => !used.has(k));
+  if (unknown.length) throw new UsageError(`suite ${name}: no drill of it has a parameter ${unknown.join(', ')}`);
+  return runMany(`suite ${name}`, items, { keepArtifacts: false, faultDuringBackup: false }, !!values.json, parallel, inputs);
 }
 
 async function cmdList(args: string[]): Promise<number> {
@@ -228,20 +259,13 @@ async function cmdList(args: string[]): Promise<number> {
   if (values.help) { out(HELP['list']!); return 0; }
   const all = await loadScenarios();
   if (values.json) {
-    out(JSON.stringify(all.map((s) => ({ id: s.id, description: s.description, flavors: s.flavors, params: s.params })), null, 2));
+    // A string parameter's pattern is printed as its source text (a RegExp has no JSON form).
+    const params = (p: (typeof all)[number]['params']) => Object.fromEntries(Object.entries(p).map(([k, v]) => [k, 'pattern' in v && v.pattern ? { ...v, pattern: v.pattern.source } : v]));
+    out(JSON.stringify(all.map((s) => ({ id: s.id, description: s.description, flavors: s.flavors, params: params(s.params) })), null, 2));
   } else {
-    for (const s of all) out(`${s.id.padEnd(24)} ${s.description}\n${' '.repeat(25)}flavors: ${s.flavors.join(', ')}; params: ${Object.entries(s.params).map(([k, p]) => `${k}=${p.default} (${p.description})`).join(', ') || 'none'}`);
+    for (const s of all) out(`${s.id.padEnd(24)} ${s.description}\n${' '.repeat(25)}flavors: ${s.flavors.join(', ')}; params: ${Object.entries(s.params).map(([k, p]) => `${k}=${p.default}${p.type === 'string' ? ' (string)' : ''} (${p.description})`).join(', ') || 'none'}`);
   }
   return 0;
-}
-
-/** Expands ${VAR} from the environment, so passwords can stay off argv. */
-function expandEnv(s: string): string {
-  return s.replace(/\$\{(\w+)\}/g, (_, v: string) => {
-    const val = process.env[v];
-    if (val === undefined) throw new UsageError(`environment variable ${v} (used in a DSN) is not set`);
-    return encodeURIComponent(val);
-  });
 }
 
 /**
@@ -343,7 +367,7 @@ async function cmdImages(args: string[]): Promise<number> {
 }
 
 async function cmdDoctor(args: string[]): Promise<number> {
-  const { values } = parse(() => parseArgs({ args, allowPositionals: true, strict: true, options: { help: { type: 'boolean' } } }));
+  const { values } = parse(() => parseArgs({ args, allowPositionals: true, strict: true, options: { help: { type: 'boolean' }, ...DATASET_OPTIONS } }));
   if (values.help) { out(HELP['doctor']!); return 0; }
   let ok = true;
   let engine = false;
@@ -357,11 +381,10 @@ async function cmdDoctor(args: string[]): Promise<number> {
     if (await imageExists(ref)) out(`ok    image ${ref}`);
     else out(`miss  image ${ref} for ${f.id}: firedrill images --flavor ${f.id} (built on first use)`);
   }
-  for (const file of ['sakila-schema.sql', 'sakila-data.sql']) {
-    const p = join(sakilaDir, file);
-    if (existsSync(p)) out(`ok    dataset ${p}`); else { ok = false; out(`MISS  dataset ${p}: put the Sakila files there or set FIREDRILL_SAKILA_DIR`); }
-  }
-  return ok ? 0 : 2;
+  // Every input a drill reads besides engine and image: config, drill folders, suites, datasets, server configs.
+  const inputs = await doctorInputs(values);
+  for (const l of inputs.lines) out(l);
+  return ok && inputs.ok ? 0 : 2;
 }
 
 async function cmdClean(args: string[]): Promise<number> {
@@ -377,7 +400,7 @@ async function cmdClean(args: string[]): Promise<number> {
 
 const COMMANDS: Record<string, (a: string[]) => Promise<number>> = {
   'restore-test': cmdRestoreTest, snapshot: cmdSnapshot,
-  'pre-upgrade': (a) => cmdPreUpgrade(a, { drill, parse, parseParams }),
+  'pre-upgrade': (a) => cmdPreUpgrade(a, { drill, parse, parseParams: parseParamArgs }),
   list: cmdList, run: cmdRun, suite: cmdSuite, verify: cmdVerify, images: cmdImages, doctor: cmdDoctor, clean: cmdClean, chaos: cmdChaos,
 };
 

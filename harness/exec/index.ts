@@ -3,3 +3,5 @@ export type { RunOptions, RunResult } from './run.js';
 export { waitUntil, WaitTimeoutError, withHeartbeat } from './wait.js';
 export type { WaitOptions } from './wait.js';
 export { HarnessError, InterruptedError, isInfrastructureError, signalExitCode } from './errors.js';
+export { spawnPiped } from './stream.js';
+export type { PipedProcess } from './stream.js';

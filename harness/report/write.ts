@@ -28,6 +28,8 @@ function markdown(r: DrillResult): string {
     `Run ${r.runId}, started ${r.startedAt}, ${secs(r.durationMs)}.`, '',
     `**RTO** ${secs(r.rto.ms)} — ${r.rto.method}.`, '',
     `**RPO** ${r.rpo.lostAcknowledgedWrites ?? 'n/a'} lost acknowledged writes (${r.rpo.seconds ?? 'n/a'} s of writes) on ${r.rpo.node}; ${r.rpo.indeterminate} indeterminate — ${r.rpo.method}.`, '',
+    ...(r.dataset ? [`**Dataset** ${r.dataset.name} (${r.dataset.kind}, from ${r.dataset.origin}): ${r.dataset.databases.join(', ') || 'no database'}, ${r.dataset.tables} tables, ${(r.dataset.serverBytes / 1048576).toFixed(1)} MB on the server, loaded in ${secs(r.dataset.loadMs)}${r.dataset.lock ? `; non-transactional tables locked on the source for ${r.dataset.lock.ms} ms` : ''}.`, ''] : []),
+    ...(r.serverConfig ? [`**Server configuration** ${r.serverConfig.path}; overridden by the topology: ${Object.entries(r.serverConfig.overrides).flatMap(([n, os]) => os.map((o) => `${n} ${o.option}=${o.yours} → ${o.ours}`)).join(', ') || 'nothing'}.`, ''] : []),
     '| phase | recovery | time | steps |', '|---|---|---|---|', ...rows, '',
     '| check | verdict | details |', '|---|---|---|', ...checks, '',
     // pre-upgrade: the go/no-go page (every finding with its severity)

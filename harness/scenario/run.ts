@@ -12,7 +12,10 @@ import {
   rpoOf, rtoOf, unmeasuredRpo, verdictOf, writeReport, type DrillResult, type PhaseRecord, type Rpo, type StepRecord, type Verdict,
 } from '../report/index.js';
 import { judgeLedger, judgeRpo, presentLedgerIds } from '../verify/index.js';
-import { loadBulk, loadSakila, WriteWorkload } from '../workload/index.js';
+import { loadBulk, loadDataset, WriteWorkload, type DatasetInfo, type DatasetPlan } from '../workload/index.js';
+import { stageServerConfig } from '../runtime/server-config.js';
+import { validateServerConfig } from '../runtime/server-config-check.js';
+import { workloadSql } from '../sql/index.js';
 import type { DrillPlan } from './plan.js';
 import { emptyState } from './state.js';
 import type { DrillContext, ScenarioDefinition } from './types.js';
@@ -136,11 +139,25 @@ async function setUp(plan: DrillPlan, o: RunOptions, store: BackupStore, result:
   const { def } = plan;
   const spec = def.topology.spec(store);
   const tctx = await openTopologyContext(o.run, plan.flavor, o.progress, { fixedSubnet: spec.kind === 'galera', image: plan.image });
+  if (plan.serverConfig) {
+    // The user's my.cnf: checked by the server itself before any node starts (a refused option: exit 2), then
+    // mounted into every node of the run; the overrides are recorded per node as they start.
+    const staged = await stageServerConfig(plan.serverConfig);
+    o.run.onTeardown('remove the staged server configuration', staged.dispose);
+    await validateServerConfig(tctx, plan.serverConfig, staged.hostFile);
+    const overrides = {};
+    tctx.serverConfig = { cfg: plan.serverConfig, hostFile: staged.hostFile, overrides };
+    result.serverConfig = { path: plan.serverConfig.path, overrides };
+  }
   let topo!: Topology;
+  let dataset: DatasetInfo = emptyDatasetInfo(plan.dataset);
   const workloads = new Map<string, WriteWorkload>();
   await timed('setup', false, [
     { name: 'start topology', run: async () => { topo = await startTopology(tctx, spec); } },
-    { name: 'load datasets', run: () => loadDatasets(def, plan.params, topo, o.progress) },
+    { name: `load dataset ${plan.dataset.name}`, run: async () => {
+      dataset = await loadDatasets(plan, topo, o.progress);
+      result.dataset = dataset;
+    } },
     { name: 'start write workloads', run: async () => {
       for (const s of topo.sourceSpecs) workloads.set(s.name, new WriteWorkload(topo.get(s.name), { ...def.workload, db: s.ledgerDb }));
       for (const w of workloads.values()) w.start();
@@ -150,18 +167,30 @@ async function setUp(plan: DrillPlan, o: RunOptions, store: BackupStore, result:
     run: o.run, tctx, topo, store, workload: workloads.values().next().value!, workloads, params: plan.params, artifacts: [],
     faults: result.faults, checks: result.checks, state: emptyState(), observations: result.observations,
     faultEnv: faultEnvOf(topo, o.progress), progress: o.progress, options: { faultDuringBackup: o.faultDuringBackup, upgrade: o.upgrade, instantVerify: o.instantVerify },
+    dataset, own: plan.own,
   };
 }
 
-/** Sakila on the first primary, the bulk table on the last (the same one on primary-replicas), the ledger schemas; replicas caught up. */
-async function loadDatasets(def: ScenarioDefinition, params: DrillPlan['params'], topo: Topology, progress: (m: string) => void): Promise<void> {
+/**
+ * The run's dataset on the first primary; firedrill's own objects: its drill targets there too, the bulk table on the
+ * last primary (the same one on primary-replicas), the ledger schemas; replicas caught up.
+ */
+async function loadDatasets(plan: DrillPlan, topo: Topology, progress: (m: string) => void): Promise<DatasetInfo> {
+  const { def, own } = plan;
   const primaries = topo.primaries;
-  if (def.data.sakila) await loadSakila(primaries[0]!);
-  const mb = def.data.bulkMb(params);
-  if (mb > 0) await loadBulk(primaries[primaries.length - 1]!, mb, progress);
+  const info = def.data.dataset ? await loadDataset(primaries[0]!, plan.dataset, progress) : emptyDatasetInfo(plan.dataset);
+  for (const s of workloadSql.createTargets(own.targets)) await primaries[0]!.query(s);
+  const mb = def.data.bulkMb(plan.params);
+  if (mb > 0) await loadBulk(primaries[primaries.length - 1]!, mb, progress, own.bulk);
   for (const s of topo.sourceSpecs) await WriteWorkload.prepare(topo.get(s.name), s.ledgerDb);
   for (const r of topo.replicas) for (const l of topo.sourcesOf(r.name)) await waitCaughtUp(r, l.source, 600);
+  return info;
 }
+
+/** What a drill that loads no dataset (or has not loaded it yet) reports. */
+const emptyDatasetInfo = (p: DatasetPlan): DatasetInfo => ({
+  name: p.name, kind: p.source.kind, origin: p.origin, databases: [], tables: 0, tableNames: [], streamedBytes: 0, fileBytes: 0, serverBytes: 0, loadMs: 0, removed: {}, notes: ['not loaded'],
+});
 
 async function stopWorkloads(ctx: DrillContext): Promise<void> {
   for (const w of ctx.workloads.values()) if (w.isRunning) await w.stop();
