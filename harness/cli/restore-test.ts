@@ -77,7 +77,7 @@ export interface HistoryEntry {
   kind: string;
   artifact: string;
   flavor: string;
-  verdict: 'pass' | 'fail';
+  verdict: DrillResult['verdict'];
   gtid?: string;
   createdAt?: string;
   testedAt: string;

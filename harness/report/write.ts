@@ -9,7 +9,7 @@ const secs = (ms: number | null | undefined) => (ms === null || ms === undefined
 /** A few lines for a person at a terminal. */
 export function consoleSummary(r: DrillResult): string {
   const lines = [
-    `${r.verdict === 'pass' ? 'PASS' : 'FAIL'} ${r.scenario} on ${r.flavor} (run ${r.runId}, ${secs(r.durationMs)})`,
+    `${r.verdict === 'pass' ? 'PASS' : r.verdict === 'fail' ? 'FAIL' : r.verdict.toUpperCase()} ${r.scenario} on ${r.flavor} (run ${r.runId}, ${secs(r.durationMs)})`,
     ...r.phases.map((p) => `  ${p.recovery ? '*' : ' '} ${p.name.padEnd(16)} ${secs(p.durationMs).padStart(10)}${p.steps.some((s) => s.error) ? '  (step failed)' : ''}`),
     `  RTO ${secs(r.rto.ms)} (${r.rto.method}; * = recovery phase)`,
     `  RPO ${r.rpo.lostAcknowledgedWrites ?? 'n/a'} lost acknowledged writes, ${r.rpo.seconds ?? 'n/a'} s of writes, on ${r.rpo.node}; ${r.rpo.indeterminate} indeterminate (${r.rpo.method})`,
@@ -43,9 +43,10 @@ const xml = (s: string) => s.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt
 
 function junit(r: DrillResult): string {
   const cases = r.checks.map((c) => `    <testcase classname="${xml(`${r.scenario}.${r.flavor}`)}" name="${xml(c.name)}">${c.valid ? '' : `<failure message="${xml(c.name)} failed">${xml(JSON.stringify(c.details, null, 2))}</failure>`}</testcase>`);
-  if (r.error) cases.push(`    <testcase classname="${xml(`${r.scenario}.${r.flavor}`)}" name="drill"><error message="drill did not complete">${xml(r.error)}</error></testcase>`);
+  if (r.error) cases.push(`    <testcase classname="${xml(`${r.scenario}.${r.flavor}`)}" name="drill"><error message="drill did not complete (${xml(r.verdict)})">${xml(r.error)}</error></testcase>`);
+  if (r.teardownFailures?.length) cases.push(`    <testcase classname="${xml(`${r.scenario}.${r.flavor}`)}" name="teardown"><error message="teardown left something behind">${xml(r.teardownFailures.join('\n'))}</error></testcase>`);
   const failures = r.checks.filter((c) => !c.valid).length;
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n  <testsuite name="${xml(`${r.scenario} (${r.flavor})`)}" tests="${cases.length}" failures="${failures}" errors="${r.error ? 1 : 0}" time="${(r.durationMs / 1000).toFixed(3)}">\n${cases.join('\n')}\n  </testsuite>\n</testsuites>\n`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n  <testsuite name="${xml(`${r.scenario} (${r.flavor})`)}" tests="${cases.length}" failures="${failures}" errors="${(r.error ? 1 : 0) + (r.teardownFailures?.length ? 1 : 0)}" time="${(r.durationMs / 1000).toFixed(3)}">\n${cases.join('\n')}\n  </testsuite>\n</testsuites>\n`;
 }
 
 /** Writes result.json (for CI and tools), summary.md (for people), junit.xml (for CI dashboards), ledger.json. */
