@@ -166,7 +166,7 @@ describe('detectArtifact: what a backup is, from its contents', () => {
 
   it('knows an mbstream file and a firedrill package by their magic', async () => {
     await writeFile(join(dir, 's.xb'), Buffer.concat([Buffer.from('XBSTCK01'), Buffer.alloc(64)]));
-    await writeFile(join(dir, 'p.tar.zst.enc'), Buffer.concat([Buffer.from('FDPKG1\n'), Buffer.alloc(64)]));
+    await writeFile(join(dir, 'p.tar.zst.enc'), Buffer.concat([Buffer.from('FDPKG2\n'), Buffer.alloc(64)]));
     expect(await detectArtifact(join(dir, 's.xb'))).toMatchObject({ kind: 'mbstream', family: 'mariadb' });
     expect(await detectArtifact(join(dir, 'p.tar.zst.enc'))).toMatchObject({ kind: 'firedrill-package' });
   });

@@ -266,7 +266,8 @@ async function detectDirectory(dir: string): Promise<DetectedArtifact> {
 const GZIP = Buffer.from([0x1f, 0x8b]);
 const ZSTD = Buffer.from([0x28, 0xb5, 0x2f, 0xfd]);
 const XBSTREAM = Buffer.from('XBSTCK01');
-const FDPKG = Buffer.from('FDPKG1\n');
+/** Every version of firedrill's package format starts with FDPKG, its version digit and a newline. */
+const FDPKG = Buffer.from('FDPKG');
 
 /** What a dump's text says about itself, from its first and last bytes and its "Current Database" lines. */
 export interface DumpFacts {
@@ -362,7 +363,7 @@ async function detectFile(path: string): Promise<DetectedArtifact> {
   const b = magic.subarray(0, n);
   const st = await stat(path);
   const fileTime = { createdAt: st.mtime.toISOString(), createdAtFrom: "the file's modification time" };
-  if (b.subarray(0, FDPKG.length).equals(FDPKG)) {
+  if (b.subarray(0, FDPKG.length).equals(FDPKG) && /^\d\n$/.test(b.subarray(FDPKG.length, FDPKG.length + 2).toString('latin1'))) {
     return {
       kind: 'firedrill-package',
       path,

@@ -195,7 +195,7 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
   if (artifact.kind === 'firedrill-package') {
     const key = await loadKey();
     try {
-      await mkdir(join(unpackDir, 'package'), { mode: 0o700 });
+      // unpackArtifact stages next to the folder it is given and renames the staging folder to it
       const dir = await timed('inspect', () => unpackArtifact(artifact.path, key, join(unpackDir, 'package')));
       const inner = await detectArtifact(dir);
       artifact = { ...inner, description: `${artifact.description} holding ${inner.description}` };
