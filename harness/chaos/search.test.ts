@@ -110,6 +110,13 @@ describe('searchSchedules', () => {
     expect(r.minimal).toBeUndefined();
   });
 
+  it('ends the search when a drill could not run, rethrowing its error without shrinking', async () => {
+    let calls = 0;
+    const r = run(true, { attempt: async () => { calls++; throw new Error('no engine'); } });
+    await expect(r).rejects.toThrow('no engine');
+    expect(calls).toBe(1);
+  });
+
   it('stops at the budget', async () => {
     const r = await run(false, {
       budgetMs: 50,

@@ -86,11 +86,12 @@ export async function searchSchedules(o: SearchOptions): Promise<SearchResult> {
   const attempts: AttemptRecord[] = [];
   let firstFailure: AttemptRecord | undefined;
   let smallest: AttemptRecord | undefined;
+  let fatal: unknown;
   // size 'max': draw schedules across the whole 1..steps range from the first run (not small ones first)
   const arb = fc.array(commandArbitrary(o.shape, o.faults), { minLength: 1, maxLength: o.steps, size: 'max' });
   const property = fc.asyncProperty(arb, async (drawn) => {
     // A replay runs the one schedule at the path; fast-check would go on to its siblings in the shrink tree.
-    if (o.path && attempts.length > 0) return true;
+    if ((o.path && attempts.length > 0) || fatal !== undefined) return true;
     const commands = plan(o.shape, drawn).map((p) => p.command);
     // nothing eligible was drawn: not a schedule worth a drill (fast-check counts it as skipped)
     fc.pre(commands.length > 0);
@@ -101,7 +102,15 @@ export async function searchSchedules(o: SearchOptions): Promise<SearchResult> {
         ? `shrink attempt ${attempt - firstFailure!.attempt} (smallest failing so far: ${smallest!.commands.length} commands): ${commands.length} commands`
         : `attempt ${attempt}: ${commands.length} commands`,
     );
-    const outcome = await o.attempt(commands, { attempt, shrinking });
+    let outcome: AttemptOutcome;
+    try {
+      outcome = await o.attempt(commands, { attempt, shrinking });
+    } catch (e) {
+      // Not a verdict on the schedule (the drill could not run, or was interrupted): no shrinking on it; the search
+      // ends and the error is rethrown once fast-check returns.
+      fatal ??= e;
+      return true;
+    }
     // A run stops at the first violated invariant: what follows never ran and is not part of the failing schedule.
     const ran = !outcome.pass && outcome.failedAt !== undefined ? commands.slice(0, outcome.failedAt + 1) : commands;
     const rec: AttemptRecord = { attempt, shrinking, commands: ran, outcome };
@@ -120,6 +129,7 @@ export async function searchSchedules(o: SearchOptions): Promise<SearchResult> {
     interruptAfterTimeLimit: o.budgetMs,
     markInterruptAsFailure: false,
   });
+  if (fatal !== undefined) throw fatal;
   // fast-check's counterexample is the last (smallest) failing value it found; its path replays it.
   let minimal: SearchResult['minimal'];
   if (details.failed && details.counterexample && details.counterexamplePath) {

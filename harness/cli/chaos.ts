@@ -19,9 +19,10 @@ import {
   type SearchResult,
 } from '../chaos/index.js';
 import { DEFAULT_FLAVOR, FLAVORS, flavor as flavorById, UsageError, type FlavorId } from '../core/index.js';
-import { newRunId, RunContext } from '../runtime/index.js';
+import { newRunId } from '../runtime/index.js';
 import { reportsDir } from '../runtime/paths.js';
-import { planDrill, runScenario } from '../scenario/index.js';
+import type { DrillResult } from '../report/index.js';
+import { planDrill, type ScenarioDefinition } from '../scenario/index.js';
 
 export const HELP_CHAOS = `usage: firedrill chaos --topology primary-replicas|multi-source|galera [--flavor F] [--seed S] [--steps N]
                       [--runs N] [--budget 10m] [--faults kill,pause,partition,wipe-datadir,lose] [--replay SEED:PATH] [--json]
@@ -67,43 +68,32 @@ function parseFaults(s: string | undefined, topology: ChaosTopology): FaultComma
   return list as FaultCommand[];
 }
 
-/** One schedule as one drill, with its own run context, torn down whatever happens (also on Ctrl-C). */
-async function attemptDrill(
-  id: string,
-  topology: ChaosTopology,
-  flavorId: FlavorId,
-  commands: readonly ChaosCommand[],
-  progress: (m: string) => void,
-): Promise<AttemptOutcome> {
-  const plan = await planDrill(chaosScenario({ id, topology, commands, flavors: [flavorId] }), flavorId, {}, progress);
-  const run = new RunContext();
-  const onSignal = (sig: NodeJS.Signals) => {
-    progress(`${sig}: tearing down run ${run.runId}`);
-    void run.teardown().finally(() => process.exit(sig === 'SIGINT' ? 130 : 143));
+/**
+ * The CLI's drill runner (main.ts's `drill`: lease, signals, teardown to the end, report written after it), passed
+ * in so that this file does not import main.ts.
+ */
+export type RunDrill = (def: ScenarioDefinition, flavor: FlavorId, label: string) => Promise<DrillResult>;
+
+/** A drill that could not run (no engine, a node that never came up): the search stops, the command exits 2. */
+class AttemptCouldNotRun extends Error {}
+
+/** One schedule as one drill: a violated invariant is the outcome; a drill that could not run ends the search. */
+async function attemptDrill(id: string, topology: ChaosTopology, flavorId: FlavorId, commands: readonly ChaosCommand[], runDrill: RunDrill, label: string): Promise<AttemptOutcome> {
+  const r = await runDrill(chaosScenario({ id, topology, commands, flavors: [flavorId] }), flavorId, label);
+  if (r.verdict === 'pass') return { pass: true, reportDir: r.reportDir };
+  if (r.verdict !== 'fail') throw new AttemptCouldNotRun(`drill ${id} could not run (${r.verdict}): ${r.error ?? 'see its report'} (${r.reportDir})`);
+  const failedPhase = [...r.phases].reverse().find((p) => p.steps.some((s) => s.error));
+  const failedAt = failedPhase ? commandIndexOf(failedPhase.name) : undefined;
+  const failedChecks = r.checks.filter((c) => !c.valid).map((c) => c.name);
+  return {
+    pass: false,
+    failedAt,
+    reportDir: r.reportDir,
+    reason: r.error ?? `failed checks: ${failedChecks.join(', ') || 'none'}; RPO ${r.rpo.lostAcknowledgedWrites}`,
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  try {
-    progress(`run ${run.runId}: ${commands.map(describeCommand).join('; ')}`);
-    const r = await runScenario(plan, { run, progress });
-    if (r.verdict === 'pass') return { pass: true, reportDir: r.reportDir };
-    const failedPhase = [...r.phases].reverse().find((p) => p.steps.some((s) => s.error));
-    const failedAt = failedPhase ? commandIndexOf(failedPhase.name) : undefined;
-    const failedChecks = r.checks.filter((c) => !c.valid).map((c) => c.name);
-    return {
-      pass: false,
-      failedAt,
-      reportDir: r.reportDir,
-      reason: r.error ?? `failed checks: ${failedChecks.join(', ') || 'none'}; RPO ${r.rpo.lostAcknowledgedWrites}`,
-    };
-  } finally {
-    for (const f of await run.teardown()) progress(`teardown: ${f}`);
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
 }
 
-export async function cmdChaos(args: string[]): Promise<number> {
+export async function cmdChaos(args: string[], deps: { runDrill: RunDrill }): Promise<number> {
   const { values } = (() => {
     try {
       return parseArgs({
@@ -179,7 +169,7 @@ export async function cmdChaos(args: string[]): Promise<number> {
       log(m);
     },
     attempt: (commands, info) =>
-      attemptDrill(`${id}-a${info.attempt}`, topology, flavorId, commands, (m) => log(`  [${current.split(':')[0]}] ${m}`)),
+      attemptDrill(`${id}-a${info.attempt}`, topology, flavorId, commands, deps.runDrill, `attempt ${info.attempt}${info.shrinking ? ' (shrinking)' : ''}`),
   });
 
   let scenarioFile: string | undefined;

@@ -6,7 +6,7 @@ import { DEFAULT_FLAVOR, familyOfVersion, flavor as flavorById, FLAVORS, UsageEr
 import {
   cleanDeadRuns, engineVersion, familyAdapter, imageExists, loadConfig, planImage, resolveImage, RunContext,
 } from '../runtime/index.js';
-import { errorResult, exitCodeOf, findScenario, findSuite, loadScenarios, planDrill, planInputs, resolveParams, runScenario, SUITES, type DrillInputs, type UpgradeOptions } from '../scenario/index.js';
+import { errorResult, exitCodeOf, findScenario, findSuite, loadScenarios, planDrill, planInputs, resolveParams, runScenario, SUITES, type DrillInputs, type ScenarioDefinition, type UpgradeOptions } from '../scenario/index.js';
 import { DATASET_HELP, DATASET_OPTIONS, datasetFrom, expandEnv, parseParamArgs } from './dataset-options.js';
 import { doctorInputs } from './doctor-inputs.js';
 import { cmdPreUpgrade } from './pre-upgrade.js';
@@ -130,10 +130,10 @@ class Interrupted extends Error { constructor(readonly code: number) { super(`in
  * does not cut it short), and only then are result.json and junit.xml written, with verdict "interrupted" and any
  * teardown failure. Whatever happens after the run starts, its report is written.
  */
-async function drill(id: string, flavorId: FlavorId, params: Readonly<Record<string, string | number>>, flags: DrillFlags, inputs: DrillInputs = {}, label = ''): Promise<DrillResult> {
+async function drill(id: string | ScenarioDefinition, flavorId: FlavorId, params: Readonly<Record<string, string | number>>, flags: DrillFlags, inputs: DrillInputs = {}, label = ''): Promise<DrillResult> {
   const progress = (m: string) => err(`[${new Date().toISOString().slice(11, 19)}]${label ? ` [${label}]` : ''} ${m}`);
   // Bad input is refused before anything starts: the scenario, the flavor, the parameters (one line, exit 2).
-  const def = await findScenario(id);
+  const def = typeof id === 'string' ? await findScenario(id) : id;
   if (!def.flavors.includes(flavorId)) throw new UsageError(`scenario ${def.id} does not run on ${flavorId} (supported: ${def.flavors.join(', ')})`);
   resolveParams(def, params);
   if (interruptedBy) throw new Interrupted(signalExitCode(interruptedBy));
@@ -403,7 +403,8 @@ async function cmdClean(args: string[]): Promise<number> {
 const COMMANDS: Record<string, (a: string[]) => Promise<number>> = {
   'restore-test': cmdRestoreTest, snapshot: cmdSnapshot,
   'pre-upgrade': (a) => cmdPreUpgrade(a, { drill, parse, parseParams: parseParamArgs }),
-  list: cmdList, run: cmdRun, suite: cmdSuite, verify: cmdVerify, images: cmdImages, doctor: cmdDoctor, clean: cmdClean, chaos: cmdChaos,
+  list: cmdList, run: cmdRun, suite: cmdSuite, verify: cmdVerify, images: cmdImages, doctor: cmdDoctor, clean: cmdClean,
+  chaos: (a) => cmdChaos(a, { runDrill: (def, f, label) => drill(def, f, {}, { keepArtifacts: false, faultDuringBackup: false }, {}, label) }),
 };
 
 export async function main(argv: string[]): Promise<number> {
