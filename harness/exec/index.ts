@@ -1,4 +1,4 @@
-export { run, ExecError, formatArgv } from './run.js';
+export { run, ExecError, formatArgv, observeCommands } from './run.js';
 export type { RunOptions, RunResult } from './run.js';
 export { waitUntil, WaitTimeoutError, withHeartbeat } from './wait.js';
 export type { WaitOptions } from './wait.js';

@@ -55,9 +55,18 @@ export function formatArgv(argv: readonly string[]): string {
   return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
 }
 
+const commandObservers = new Set<(argv: readonly string[]) => void>();
+
+/** Calls fn with every command's argv before it runs (e.g. `--verbose` logging); returns the unsubscribe. */
+export function observeCommands(fn: (argv: readonly string[]) => void): () => void {
+  commandObservers.add(fn);
+  return () => { commandObservers.delete(fn); };
+}
+
 /** Runs argv without a shell and resolves with its output, or rejects with an ExecError. */
 export function run(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
   if (argv.length === 0) throw new Error('run: empty argv');
+  for (const o of commandObservers) { try { o(argv); } catch { /* an observer never stops a command */ } }
   const started = Date.now();
   return new Promise((resolve, reject) => {
     const child = spawn(argv[0]!, argv.slice(1), {

@@ -20,3 +20,4 @@ const REPLICA_STATE: Readonly<Record<Family, (row: Record<string, unknown>) => R
 export const dialectFor = (family: Family): Dialect => DIALECTS[family];
 export const replicaStateFor = (family: Family) => REPLICA_STATE[family];
 export * as binlogSql from './binlog.js';
+export * as reportSql from './report.js';
