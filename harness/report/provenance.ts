@@ -108,15 +108,16 @@ export function redactArgv(argv: readonly string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
+    if (/^-p(?![\d.:]+(\/\w+)?$)\S+$/.test(a)) { out.push('-p***'); continue; }
+    if (/^--?(key-?file|ssl-key|ssl-ca|ssl-cert|[\w-]*-key-file)(=|$)/i.test(a)) { out.push(a); continue; } // paths, not secrets
     const m = SECRET_OPTION.exec(a);
-    if (m && !/^--?(key-?file|ssl-key|.*-key-file)$/i.test(m[1]!)) {
+    if (m) {
       if (m[4] !== undefined) { out.push(`${m[1]}=***`); continue; }
       // "--password value": the next word is the value unless it is another option.
       out.push(a);
       if (i + 1 < argv.length && !argv[i + 1]!.startsWith('-') && /pass|pwd|secret|token/i.test(m[1]!)) { out.push('***'); i++; }
       continue;
     }
-    if (/^-p(?![\d.:]+(\/\w+)?$)\S+$/.test(a)) { out.push('-p***'); continue; }
     const s = SECRET_ASSIGN.exec(a);
     if (s) { out.push(`${s[1]}=***`); continue; }
     out.push(a.replace(/(\w+:\/\/[^:/@\s]+:)[^@\s]+@/g, '$1***@'));
