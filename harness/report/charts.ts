@@ -136,7 +136,7 @@ export function trendSvg(title: string, points: readonly TrendPoint[], rtoObject
     grid: { left: 48, right: 48, top: 36, bottom: 52 },
     xAxis: { type: 'category', data: labels, axisLabel: { fontSize: 9, rotate: 20 } },
     yAxis: [
-      { type: 'value', name: 's', min: 0, max: rtoMax > 0 ? undefined : 1, axisLabel: { fontSize: 10 }, nameTextStyle: { fontSize: 10 } },
+      { type: 'value', name: 's', min: 0, max: rtoMax > 0 ? (showObjective ? Math.ceil(rtoMax * 1.15) : undefined) : 1, axisLabel: { fontSize: 10 }, nameTextStyle: { fontSize: 10 } },
       { type: 'value', name: 'writes', min: 0, minInterval: 1, axisLabel: { fontSize: 10 }, nameTextStyle: { fontSize: 10 }, splitLine: { show: false } },
     ],
     series: [

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { writeAllureResult } from './allure.js';
 import { judgementsOf, verdictFrom } from './evidence.js';
 import { junitXml } from './junit.js';
-import { DEFAULT_OBJECTIVES, judgeObjectives, objectivesFor, parseObjectives } from './objectives.js';
+import { DEFAULT_OBJECTIVES, judgeObjectives, objectivesFor, parseObjectives, type ObjectivesConfig } from './objectives.js';
 import { sampleLedger, sampleResult } from './sample.test-fixture.js';
 
 const tmp: string[] = [];
@@ -19,7 +19,7 @@ function cases(xml: string): Array<{ name: string; failed: boolean; time: string
 const attr = (xml: string, tag: string, a: string) => new RegExp(`<${tag} [^>]*${a}="([^"]*)"`).exec(xml)?.[1];
 
 /** What runScenario does with objectives: judge, and let a missed one fail the verdict. */
-function judged(over: Parameters<typeof sampleResult>[0], config?: Parameters<typeof objectivesFor>[1]['config']) {
+function judged(over: Parameters<typeof sampleResult>[0], config?: ObjectivesConfig) {
   const r = sampleResult(over);
   r.objectives = judgeObjectives(objectivesFor(r.scenario, { config }), { rtoMs: r.rto.ms, rpoWrites: r.rpo.lostAcknowledgedWrites, rpoSeconds: r.rpo.seconds });
   r.verdict = verdictFrom(r, r.objectives, r.rpo.lostAcknowledgedWrites !== null);
