@@ -12,6 +12,11 @@ import { dialectFor, inspect, type Statement } from '../sql/index.js';
 import { dsnLabel, parseDsn, type Dsn } from './dsn.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { cmdReport } from './report.js';
+import { parseShard, shardOf } from './shard.js';
+import { consoleTime, DrillLog, firedrillCommit, firedrillVersion } from '../report/index.js';
+import { observeCommands } from '../exec/index.js';
+import { reportsDir } from '../runtime/paths.js';
 
 const HELP: Record<string, string> = {
   main: `firedrill: restore drills and chaos tests for MySQL and MariaDB
@@ -22,14 +27,18 @@ commands:
   list [--json]                     the scenarios
   run <id> [--flavor F | --all-flavors] [--param k=v] [--keep-artifacts] [--fault-during-backup] [--json]
                                     run a drill (exit 0 pass, 1 fail, 2 could not run)
-  suite [name] [--json]             run a named suite of drills (default: "default")
+  suite [name] [--shard i/n] [--json]
+                                    run a named suite of drills (default: "default"); --shard: one CI job's part
+  report [--out FILE] [--redact] [--history FILE] [PATH...]
+                                    one self-contained HTML report of drill results and their trend
   verify --source DSN --target DSN [--databases a,b] [--gtid] [--json]
                                     compare two live servers (exit 0 equal, 1 different, 2 error)
   images [--flavor F]               build the flavor images that are missing (cached by input hash)
   doctor                            what is there and what is missing, with the fix
   clean [--all]                     remove containers, volumes, networks of runs that are no longer alive
 
-Every command takes --help.`,
+Every command takes --help (or: firedrill help <command>). firedrill --version prints the version and commit.
+run and suite take --verbose: every command line firedrill runs goes to the run's drill.log (and stderr).`,
   list: 'usage: firedrill list [--json]\n\nLists the scenarios. --json: an array of {id, description, flavors, params}.',
   run: `usage: firedrill run <id> [--flavor F | --all-flavors] [--param name=value]... [--keep-artifacts] [--fault-during-backup] [--json]
 
@@ -42,8 +51,12 @@ Runs one drill and writes reports/<run-id>/{result.json,summary.md,junit.xml,led
                       SIGKILL the backup node in the middle of each backup: it must fail loudly and leave nothing a
                       restore would accept; the retry must succeed (checks backup-fault-*, backup-retry-succeeds)
   --json              print the result object on stdout and nothing else there
+  --verbose           also log every command firedrill runs (argv; passwords are never on argv, and anything
+                      that looks like one is replaced by ***)
+Progress goes to stderr and to reports/<run-id>/drill.log (timestamps with their zone).
 Exit: 0 pass, 1 fail, 2 could not run. Everything started is removed at the end, also on Ctrl-C.`,
-  suite: 'usage: firedrill suite [name] [--json]\n\nRuns every drill of a suite in turn. Suites: ' + [...Object.keys(SUITES), 'matrix (every scenario on every flavor it supports)'].join(', '),
+  suite: 'usage: firedrill suite [name] [--shard i/n] [--verbose] [--json]\n\nRuns every drill of a suite in turn. Suites: ' + [...Object.keys(SUITES), 'matrix (every scenario on every flavor it supports)'].join(', ')
+    + '\n  --shard i/n   run only the i-th of n parts (1-based): the n parts together run every drill x flavor exactly once\n                (CI parallel jobs; merge their reports with firedrill report <folders>)',
   verify: `usage: firedrill verify --source mysql://user:pass@host:port --target mysql://user:pass@host:port [--databases a,b] [--gtid] [--json]
 
 Compares every schema object and every table's data (CHECKSUM TABLE plus chunked row fingerprints that name the
@@ -78,16 +91,19 @@ function parseParams(list: string[] | undefined): Record<string, number> {
 }
 
 /** Runs one drill with its own run context, torn down in finally and on SIGINT/SIGTERM. */
-interface DrillFlags { keepArtifacts: boolean; faultDuringBackup: boolean }
+interface DrillFlags { keepArtifacts: boolean; faultDuringBackup: boolean; verbose?: boolean }
 
 async function drill(id: string, flavorId: FlavorId, params: Record<string, number>, flags: DrillFlags): Promise<DrillResult> {
   const def = await findScenario(id);
   resolveParams(def, params); // bad input is refused before anything starts
   if (!def.flavors.includes(flavorId)) throw new UsageError(`scenario ${def.id} does not run on ${flavorId} (supported: ${def.flavors.join(', ')})`);
-  const progress = (m: string) => err(`[${new Date().toISOString().slice(11, 19)}] ${m}`);
   await engineVersion();
-  await resolveImage(FLAVORS[flavorId], progress); // a missing configured image is bad input; a missing own image is built
+  await resolveImage(FLAVORS[flavorId], (m) => err(`[${consoleTime()}] ${m}`)); // a missing configured image is bad input; a missing own image is built
   const run = new RunContext();
+  // Progress goes to stderr and to the run's drill.log; --verbose adds every command line (redacted).
+  const log = new DrillLog(join(reportsDir, run.runId, 'drill.log'));
+  const progress = (m: string) => { const at = Date.now(); err(`[${consoleTime(at)}] ${m}`); log.line(m, at); };
+  const unobserve = flags.verbose ? observeCommands((argv) => { log.command(argv); err(`[${consoleTime()}] $ ${argv[0]} … (see drill.log)`); }) : () => {};
   const onSignal = (sig: NodeJS.Signals) => {
     progress(`${sig}: tearing down run ${run.runId}`);
     void run.teardown().finally(() => process.exit(sig === 'SIGINT' ? 130 : 143));
@@ -101,6 +117,7 @@ async function drill(id: string, flavorId: FlavorId, params: Record<string, numb
   } finally {
     const failures = await run.teardown();
     for (const f of failures) progress(`teardown: ${f}`);
+    unobserve();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
@@ -124,9 +141,9 @@ async function runMany(label: string, items: ReadonlyArray<{ scenario: string; f
 }
 
 async function cmdRun(args: string[]): Promise<number> {
-  const { values, positionals } = parse(() => parseArgs({ args, allowPositionals: true, strict: true, options: { flavor: { type: 'string' }, 'all-flavors': { type: 'boolean' }, param: { type: 'string', multiple: true }, 'keep-artifacts': { type: 'boolean' }, 'fault-during-backup': { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean' } } }));
+  const { values, positionals } = parse(() => parseArgs({ args, allowPositionals: true, strict: true, options: { flavor: { type: 'string' }, 'all-flavors': { type: 'boolean' }, param: { type: 'string', multiple: true }, 'keep-artifacts': { type: 'boolean' }, 'fault-during-backup': { type: 'boolean' }, json: { type: 'boolean' }, verbose: { type: 'boolean' }, help: { type: 'boolean' } } }));
   if (values.help) { out(HELP['run']!); return 0; }
-  const flags: DrillFlags = { keepArtifacts: !!values['keep-artifacts'], faultDuringBackup: !!values['fault-during-backup'] };
+  const flags: DrillFlags = { keepArtifacts: !!values['keep-artifacts'], faultDuringBackup: !!values['fault-during-backup'], verbose: !!values.verbose };
   if (positionals.length !== 1) throw new UsageError('run takes exactly one scenario id (see firedrill list)');
   if (values['all-flavors'] && values.flavor) throw new UsageError('give --flavor or --all-flavors, not both');
   const params = parseParams(values.param);
@@ -141,14 +158,17 @@ async function cmdRun(args: string[]): Promise<number> {
 }
 
 async function cmdSuite(args: string[]): Promise<number> {
-  const { values, positionals } = parse(() => parseArgs({ args, allowPositionals: true, strict: true, options: { json: { type: 'boolean' }, help: { type: 'boolean' } } }));
+  const { values, positionals } = parse(() => parseArgs({ args, allowPositionals: true, strict: true, options: { json: { type: 'boolean' }, shard: { type: 'string' }, verbose: { type: 'boolean' }, help: { type: 'boolean' } } }));
   if (values.help) { out(HELP['suite']!); return 0; }
   const name = positionals[0] ?? 'default';
-  const suite = name === 'matrix'
+  const shard = values.shard ? parseShard(values.shard) : undefined;
+  const all = name === 'matrix'
     ? (await loadScenarios()).flatMap((s) => s.flavors.map((flavor) => ({ scenario: s.id, flavor, params: undefined })))
     : SUITES[name];
-  if (!suite) throw new UsageError(`unknown suite '${name}' (known: ${[...Object.keys(SUITES), 'matrix'].join(', ')})`);
-  return runMany(`suite ${name}`, suite, { keepArtifacts: false, faultDuringBackup: false }, !!values.json);
+  if (!all) throw new UsageError(`unknown suite '${name}' (known: ${[...Object.keys(SUITES), 'matrix'].join(', ')})`);
+  const suite = shard ? shardOf(all, shard) : all;
+  if (shard) { process.env.FIREDRILL_SHARD = `${shard.index}/${shard.count}`; err(`suite ${name}, shard ${shard.index}/${shard.count}: ${suite.length} of ${all.length} drills: ${suite.map((x) => `${x.scenario}@${x.flavor}`).join(', ') || 'none'}`); }
+  return runMany(`suite ${name}${shard ? ` (shard ${shard.index}/${shard.count})` : ''}`, suite, { keepArtifacts: false, faultDuringBackup: false, verbose: !!values.verbose }, !!values.json);
 }
 
 async function cmdList(args: string[]): Promise<number> {
@@ -267,10 +287,21 @@ async function cmdClean(args: string[]): Promise<number> {
 
 const COMMANDS: Record<string, (a: string[]) => Promise<number>> = {
   list: cmdList, run: cmdRun, suite: cmdSuite, verify: cmdVerify, images: cmdImages, doctor: cmdDoctor, clean: cmdClean,
+  report: cmdReport,
 };
 
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
+  if (cmd === '--version' || cmd === '-V' || cmd === 'version') {
+    const { commit, dirty } = await firedrillCommit();
+    out(`firedrill ${firedrillVersion()}${commit ? ` (${commit.slice(0, 12)}${dirty ? ', modified' : ''})` : ''}`);
+    return 0;
+  }
+  // help <command>: the command's own --help
+  if (cmd === 'help' && rest.length) {
+    if (!COMMANDS[rest[0]!]) { err(`firedrill: no command '${rest[0]}' (commands: ${Object.keys(COMMANDS).join(', ')})`); return 2; }
+    return main([rest[0]!, '--help']);
+  }
   if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') { out(HELP['main']!); return cmd ? 0 : 2; }
   const fn = COMMANDS[cmd];
   if (!fn) { err(`firedrill: unknown command '${cmd}' (see firedrill --help)`); return 2; }

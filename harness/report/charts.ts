@@ -91,8 +91,8 @@ export function throughputLatencySvg(inp: ThroughputInput, width = 1000, height 
   return render(width, height, {
     backgroundColor: '#fff',
     title: [
-      { text: 'write throughput (per second, by outcome time)', left: 60, top: 4, textStyle: { fontSize: 12, fontWeight: 'normal' } },
-      { text: 'write latency (ms, acknowledged writes, by send time)', left: 60, top: 238, textStyle: { fontSize: 12, fontWeight: 'normal' } },
+      { text: 'write throughput (per second, by outcome time)', left: 110, top: 4, textStyle: { fontSize: 12, fontWeight: 'normal' } },
+      { text: 'write latency (ms, acknowledged writes, by send time)', left: 110, top: 238, textStyle: { fontSize: 12, fontWeight: 'normal' } },
     ],
     legend: [{ top: 4, right: 10, itemWidth: 14, textStyle: { fontSize: 10 }, data: ['acknowledged', 'failed', 'indeterminate', ...(lost.length ? ['lost acknowledged'] : [])] },
       { top: 238, right: 10, itemWidth: 14, textStyle: { fontSize: 10 }, data: ['p50', 'p99', 'max'] }],

@@ -38,7 +38,7 @@ table { border-collapse: collapse; width: 100%; margin: 6px 0 10px; } th, td { b
 th { background: #f9fafb; font-weight: 600; }
 .badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-weight: 700; font-size: 12px; color: #fff; }
 .pass, .met { background: var(--ok); } .fail, .missed, .error, .interrupted { background: var(--bad); } .unset { background: #9ca3af; }
-td.ok { color: var(--ok); font-weight: 600; } td.bad { color: var(--bad); font-weight: 700; }
+td.ok { color: var(--ok); font-weight: 600; } td.mono, .mono { overflow-wrap: anywhere; } td.bad { color: var(--bad); font-weight: 700; }
 .timeline { position: relative; height: 54px; border: 1px solid var(--line); background: #fafafa; margin: 6px 0 2px; }
 .timeline .ph { position: absolute; top: 0; height: 30px; border-right: 1px solid #fff; font-size: 10px; overflow: hidden; white-space: nowrap; padding: 2px 3px; color: #1f2937; background: #dbe4f0; }
 .timeline .ph.rec { background: #bbf7d0; } .timeline .ph.failed { background: #fecaca; }
