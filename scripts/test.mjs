@@ -10,8 +10,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'reports', 'vitest-results.json');
 mkdirSync(dirname(out), { recursive: true });
 rmSync(out, { force: true });
-const r = spawnSync(process.execPath, [join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run',
-  '--reporter=default', '--reporter=json', `--outputFile.json=${out}`, ...process.argv.slice(2)], { stdio: 'inherit', cwd: root });
+// Reporters (terminal, JSON to reports/vitest-results.json, Allure to reports/allure-results) are in vitest.config.ts:
+// a --reporter here would replace them all.
+const r = spawnSync(process.execPath, [join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', ...process.argv.slice(2)], { stdio: 'inherit', cwd: root });
 try {
   const j = JSON.parse(readFileSync(out, 'utf8'));
   const skipped = (j.numPendingTests ?? 0) + (j.numTodoTests ?? 0);

@@ -5,7 +5,7 @@ import { buildReport, defaultHistoryFile, writeHistory } from '../report/index.j
 import { reportsDir } from '../runtime/paths.js';
 import { UsageError } from '../runtime/flavors.js';
 
-export const HELP_REPORT = `usage: firedrill report [--out FILE] [--redact] [--history FILE]... [--save-history FILE] [PATH...]
+export const HELP_REPORT = `usage: firedrill report [--out FILE] [--redact] [--strict] [--history FILE]... [--save-history FILE] [PATH...]
 
 Builds one self-contained HTML file (no script, no network: styles and SVG charts inline; prints to PDF) from drill
 results: per drill and flavor the verdict, RTO and RPO against their objectives, the phase timeline, write
@@ -20,13 +20,14 @@ and the RTO/RPO trend of every drill x flavor from the history.
   --out FILE        where to write the page (default: ${reportsDir}/report.html)
   --redact          replace the user's database and table names, row keys and values by digests (HMAC-SHA256
                     under FIREDRILL_REDACT_KEY when set, so reports stay comparable; else a random key)
-Exit: 0 written, 2 bad input (nothing to report).`;
+  --strict          exit 1 when a reported drill did not pass (the page is written first): a CI merge job's verdict
+Exit: 0 written, 1 (--strict) a drill failed, 2 bad input (nothing to report).`;
 
 export async function cmdReport(args: string[]): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({ args, allowPositionals: true, strict: true, options: {
-      out: { type: 'string' }, redact: { type: 'boolean' }, history: { type: 'string', multiple: true }, 'save-history': { type: 'string' }, help: { type: 'boolean' },
+      out: { type: 'string' }, redact: { type: 'boolean' }, history: { type: 'string', multiple: true }, 'save-history': { type: 'string' }, strict: { type: 'boolean' }, help: { type: 'boolean' },
     } });
   } catch (e) { throw new UsageError((e as Error).message.split('\n')[0]!); }
   const { values, positionals } = parsed;
@@ -44,5 +45,5 @@ export async function cmdReport(args: string[]): Promise<number> {
   for (const n of r.notes) process.stderr.write(`firedrill report: ${n}\n`);
   const failed = r.runs.filter((x) => x.result.verdict !== 'pass').length;
   process.stdout.write(`${out}: ${r.runs.length} drill(s) (${failed} failed), ${r.history.length} history entr${r.history.length === 1 ? 'y' : 'ies'}, ${(r.bytes / 1024).toFixed(0)} KiB${values.redact ? ', redacted' : ''}\n`);
-  return 0;
+  return values.strict && failed ? 1 : 0;
 }
