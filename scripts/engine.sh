@@ -21,7 +21,12 @@ command -v debootstrap >/dev/null 2>&1 || need_pkgs+=(debootstrap)
 if ! engine_up && ! command -v dockerd >/dev/null 2>&1; then need_pkgs+=(docker.io); fi
 command -v iptables >/dev/null 2>&1 || need_pkgs+=(iptables)
 command -v zstd >/dev/null 2>&1 || need_pkgs+=(zstd)
-command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || need_pkgs+=(chromium)
+# Debian's release keys, for debootstrap on a host that is not Debian (e.g. an Ubuntu CI runner)
+[ -e /usr/share/keyrings/debian-archive-keyring.gpg ] || need_pkgs+=(debian-archive-keyring)
+# The HTML report's browser test; a runner's own Chrome will do (FIREDRILL_CHROMIUM names it).
+if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1 && ! command -v google-chrome >/dev/null 2>&1 && [ -z "${FIREDRILL_CHROMIUM:-}" ]; then
+  need_pkgs+=(chromium)
+fi
 
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   if [ "$as_root_possible" = no ] || ! command -v apt-get >/dev/null 2>&1; then

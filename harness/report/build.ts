@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { join, resolve } from 'node:path';
 import type { LedgerEntry } from '../workload/index.js';
 import type { EvidenceResult } from './evidence.js';
-import { readHistory, type HistoryEntry } from './history.js';
+import { historyEntryOf, readHistory, type HistoryEntry } from './history.js';
 import { renderReport, type ReportRun } from './html.js';
 import { redactResult, redactor } from './redact.js';
 
@@ -64,6 +64,14 @@ export function buildReport(o: BuildOptions): BuildOutcome {
   }
   const h = readHistory(o.historyFiles);
   for (const s of h.skipped) notes.push(`${s.file}:${s.line}: skipped (${s.reason})`);
+  // The runs reported are part of the history too (a shard's lines may have been lost when artifacts were merged):
+  // one entry per run, the history's own line first.
+  const known = new Set(h.entries.map((e) => `${e.runId}\u0000${e.scenario}\u0000${e.flavor}`));
+  for (const r of runs) {
+    const e = historyEntryOf(r.result);
+    if (!known.has(`${e.runId}\u0000${e.scenario}\u0000${e.flavor}`)) h.entries.push(e);
+  }
+  h.entries.sort((a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt));
   const red = o.redact ? redactor() : undefined;
   const shown = red ? runs.map((r) => ({ ...r, result: redactResult(r.result, red) })) : runs;
   const html = renderReport({ runs: shown, history: h.entries, generatedAt: o.now, notes, redacted: !!o.redact });
