@@ -1,8 +1,9 @@
 // firedrill's speed and memory targets, checked on a real drill (not by timed assertions in tests).
 // Usage: npm run bench [-- --mb 100 --flavor mariadb-10.11]. Exits 1 when a target is missed.
 import { parseArgs } from 'node:util';
-import { RunContext, flavor } from '../harness/runtime/index.js';
-import { findScenario, runScenario } from '../harness/scenario/index.js';
+import { flavor } from '../harness/core/index.js';
+import { RunContext } from '../harness/runtime/index.js';
+import { findScenario, planDrill, runScenario } from '../harness/scenario/index.js';
 
 const { values } = parseArgs({ options: { mb: { type: 'string', default: '100' }, flavor: { type: 'string', default: 'mariadb-10.11' } } });
 const mb = Number(values.mb);
@@ -30,7 +31,8 @@ const stop = () => { void run.teardown().finally(() => process.exit(130)); };
 process.once('SIGINT', stop);
 try {
   const def = await findScenario('replica-kill-restore');
-  const r = await runScenario(def, { flavor: flavor(values.flavor!).id, params: { bulkMb: mb }, run, progress: (m) => process.stderr.write(`${m}\n`) });
+  const progress = (m: string) => process.stderr.write(`${m}\n`);
+  const r = await runScenario(await planDrill(def, flavor(values.flavor!).id, { bulkMb: mb }, progress), { run, progress });
   const rssMiB = process.resourceUsage().maxRSS / 1024;
   let missed = 0;
   console.log(`benchmark: replica-kill-restore on ${r.flavor}, bulk ${mb} MB, drill ${r.verdict} (${r.reportDir})`);

@@ -1,5 +1,4 @@
 import type { FlavorAdapter } from '../runtime/adapter.js';
-import type { Family } from '../runtime/flavors.js';
 import { clonePlugin } from './clone.js';
 import { fsSnapshot } from './fs-snapshot.js';
 import { mariabackup } from './mariabackup.js';
@@ -13,11 +12,12 @@ export type { BackupStore } from './store.js';
 export { parseSlaveInfo, parseBinlogInfo } from './mariabackup.js';
 export { logicalBackup, DUMP_FILE } from './logical.js';
 
-const PHYSICAL: Record<Family, PhysicalMethod> = { mariadb: mariabackup, mysql: clonePlugin };
+/** Every physical method, by the name a manifest records. */
+const PHYSICAL_METHODS: readonly PhysicalMethod[] = [mariabackup, clonePlugin, fsSnapshot];
 
-/** The physical backup method of a flavor: mariabackup on MariaDB, the clone plugin on MySQL. */
-export function physicalMethodFor(adapter: FlavorAdapter): PhysicalMethod {
-  return PHYSICAL[adapter.flavor.family];
+/** The physical backup method the flavor's adapter names: mariabackup on MariaDB, the clone plugin on MySQL. */
+export function physicalMethodFor(adapter: Pick<FlavorAdapter, 'physicalBackup'>): PhysicalMethod {
+  return methodByName(adapter.physicalBackup);
 }
 
 /** Physical methods that work on every flavor. */
@@ -25,7 +25,7 @@ export const FS_SNAPSHOT: PhysicalMethod = fsSnapshot;
 
 /** The method that made an artifact, by the name its manifest records. */
 export function methodByName(name: string): PhysicalMethod {
-  const m = [...Object.values(PHYSICAL), fsSnapshot].find((x) => x.name === name);
+  const m = PHYSICAL_METHODS.find((x) => x.name === name);
   if (!m) throw new Error(`unknown backup method '${name}'`);
   return m;
 }

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { UsageError } from '../runtime/flavors.js';
+import { UsageError } from '../core/index.js';
 import { sha256File } from './manifest.js';
 import { copyPackage, keyFingerprint, loadKey, packArtifact, PackageRejectedError, sidecarOf, unpackArtifact } from './package.js';
 

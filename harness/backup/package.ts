@@ -5,7 +5,7 @@ import { mkdtemp, open, readFile, rename, rm, stat, writeFile } from 'node:fs/pr
 import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Readable, Writable } from 'node:stream';
-import { UsageError } from '../runtime/flavors.js';
+import { UsageError } from '../core/index.js';
 import { sha256File } from './manifest.js';
 
 export const PACKAGE_FORMAT = 'firedrill-package/1';

@@ -1,4 +1,4 @@
-import { UsageError } from '../runtime/flavors.js';
+import { UsageError } from '../core/index.js';
 
 export interface Dsn { user: string; password: string; host: string; port: number }
 

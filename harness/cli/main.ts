@@ -1,14 +1,14 @@
 import { parseArgs } from 'node:util';
 import mysql from 'mysql2/promise';
 import { ExecError } from '../exec/index.js';
+import { DEFAULT_FLAVOR, familyOfVersion, flavor as flavorById, FLAVORS, UsageError, type FlavorId } from '../core/index.js';
 import {
-  cleanDeadRuns, DEFAULT_FLAVOR, familyOfVersion, GTID_ALGEBRA, engineVersion, flavor as flavorById, FLAVORS, imageExists, loadConfig, planImage,
-  resolveImage, RunContext, sakilaDir, UsageError, type FlavorId,
+  cleanDeadRuns, engineVersion, familyAdapter, imageExists, loadConfig, planImage, resolveImage, RunContext, sakilaDir,
 } from '../runtime/index.js';
-import { findScenario, loadScenarios, resolveParams, runScenario, SUITES, type DrillResult } from '../scenario/index.js';
-import { consoleSummary } from '../report/index.js';
+import { findScenario, loadScenarios, planDrill, runScenario, SUITES } from '../scenario/index.js';
+import { consoleSummary, type DrillResult } from '../report/index.js';
 import { compareServers, gtidPositionsEqual, type CheckResult, type Queryable } from '../verify/index.js';
-import { dialectFor, inspect, type Statement } from '../sql/index.js';
+import { inspect, type Statement } from '../sql/index.js';
 import { dsnLabel, parseDsn, type Dsn } from './dsn.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -94,11 +94,9 @@ function parseParams(list: string[] | undefined): Record<string, number> {
 interface DrillFlags { keepArtifacts: boolean; faultDuringBackup: boolean; verbose?: boolean }
 
 async function drill(id: string, flavorId: FlavorId, params: Record<string, number>, flags: DrillFlags): Promise<DrillResult> {
-  const def = await findScenario(id);
-  resolveParams(def, params); // bad input is refused before anything starts
-  if (!def.flavors.includes(flavorId)) throw new UsageError(`scenario ${def.id} does not run on ${flavorId} (supported: ${def.flavors.join(', ')})`);
-  await engineVersion();
-  await resolveImage(FLAVORS[flavorId], (m) => err(`[${consoleTime()}] ${m}`)); // a missing configured image is bad input; a missing own image is built
+  // Bad input is refused before anything starts: flavor, parameters, engine, image (a missing own image is built).
+  const plan = await planDrill(await findScenario(id), flavorId, params, (m) => err(`[${consoleTime()}] ${m}`));
+  const def = plan.def;
   const run = new RunContext();
   // Progress goes to stderr and to the run's drill.log; --verbose adds every command line (redacted).
   const log = new DrillLog(join(reportsDir, run.runId, 'drill.log'));
@@ -112,7 +110,7 @@ async function drill(id: string, flavorId: FlavorId, params: Record<string, numb
   process.once('SIGTERM', onSignal);
   try {
     progress(`run ${run.runId}: ${def.id} on ${flavorId}`);
-    const r = await runScenario(def, { flavor: flavorId, params, run, progress, ...flags });
+    const r = await runScenario(plan, { run, progress, ...flags });
     return r;
   } finally {
     const failures = await run.teardown();
@@ -212,9 +210,10 @@ async function compareGtid(src: Queryable, dst: Queryable): Promise<CheckResult>
   const family = async (q: Queryable) => familyOfVersion(String((await q.query<{ v: string }>(inspect.serverVersion()))[0]?.v ?? ''));
   const [fa, fb] = await Promise.all([family(src), family(dst)]);
   if (fa !== fb) return { name: 'gtid', valid: false, details: { error: `GTID formats differ: ${src.name} is ${fa}, ${dst.name} is ${fb}` } };
-  const stmt = dialectFor(fa).gtidExecuted();
+  const adapter = familyAdapter(fa);
+  const stmt = adapter.dialect.gtidExecuted();
   const [[a], [b]] = await Promise.all([src.query<{ gtid: string }>(stmt), dst.query<{ gtid: string }>(stmt)]);
-  return gtidPositionsEqual(GTID_ALGEBRA[fa], String(a?.gtid ?? ''), String(b?.gtid ?? ''), 'gtid');
+  return gtidPositionsEqual(adapter.gtid, String(a?.gtid ?? ''), String(b?.gtid ?? ''), 'gtid');
 }
 
 async function cmdVerify(args: string[]): Promise<number> {

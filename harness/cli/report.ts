@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildReport, defaultHistoryFile, writeHistory } from '../report/index.js';
 import { reportsDir } from '../runtime/paths.js';
-import { UsageError } from '../runtime/flavors.js';
+import { UsageError } from '../core/index.js';
 
 export const HELP_REPORT = `usage: firedrill report [--out FILE] [--redact] [--strict] [--history FILE]... [--save-history FILE] [PATH...]
 

@@ -1,4 +1,4 @@
-import { UsageError } from '../runtime/flavors.js';
+import { UsageError } from '../core/index.js';
 
 export interface Shard { index: number; count: number }
 

@@ -1,9 +1,8 @@
-import { crashTrigger } from './crash-loop.js';
-import type { Fault, FaultHandler } from './types.js';
+import type { DestroyFault, FaultHandler, KillFault, PartitionFault, PauseFault, WipeDatadirFault } from './types.js';
 
 /** The heal of faults that leave nodes down: start them again, unless the fault says `restart: false`. */
-const restartNodes = (timingKey: string): FaultHandler['heal'] => async (env, f, effect) => {
-  if (f['restart'] === false) return { note: 'left down for the recovery procedure' };
+const restartNodes = (timingKey: string): FaultHandler<KillFault | WipeDatadirFault>['heal'] => async (env, f, effect) => {
+  if (f.restart === false) return { note: 'left down for the recovery procedure' };
   const t0 = Date.now();
   for (const name of effect.nodes) for (const n of env.resolve(name)) await n.restart();
   return { [timingKey]: Date.now() - t0 };
@@ -13,12 +12,12 @@ const restartNodes = (timingKey: string): FaultHandler['heal'] => async (env, f,
  * SIGKILL (or another signal) to the server process; heal starts it again and waits until it answers.
  * With `restart: false` the heal leaves the nodes down: the drill's recovery procedure brings them back.
  */
-export const kill: FaultHandler = {
+export const kill: FaultHandler<KillFault> = {
   kind: 'kill',
-  describe: (f) => `send SIG${String(f['signal'] ?? 'KILL')} to ${f.target}${f['restart'] === false ? ' (no automatic restart)' : ''}`,
+  describe: (f) => `send SIG${f.signal ?? 'KILL'} to ${f.target}${f.restart === false ? ' (no automatic restart)' : ''}`,
   async inject(env, f) {
     const nodes = env.resolve(f.target);
-    for (const n of nodes) await n.kill(String(f['signal'] ?? 'KILL'));
+    for (const n of nodes) await n.kill(f.signal ?? 'KILL');
     const states = await Promise.all(nodes.map(async (n) => ({ node: n.name, ...(await n.state()) })));
     return { nodes: nodes.map((n) => n.name), observed: { afterKill: states } };
   },
@@ -29,7 +28,7 @@ export const kill: FaultHandler = {
  * The datadir deleted under a running server, then SIGKILL (seed: Galera node lost). Heal starts it on an empty
  * datadir; with `restart: false` it is left down for the drill's recovery phase to start.
  */
-export const wipeDatadir: FaultHandler = {
+export const wipeDatadir: FaultHandler<WipeDatadirFault> = {
   kind: 'wipe-datadir',
   describe: (f) => `delete the datadir of ${f.target} and SIGKILL it`,
   async inject(env, f) {
@@ -45,7 +44,7 @@ export const wipeDatadir: FaultHandler = {
 };
 
 /** SIGKILL and the datadir deleted: the node is gone for good. Nothing can be undone; recovery is a rebuild. */
-export const destroy: FaultHandler = {
+export const destroy: FaultHandler<DestroyFault> = {
   kind: 'destroy',
   describe: (f) => `SIGKILL ${f.target} and delete its datadir`,
   async inject(env, f) {
@@ -64,7 +63,7 @@ export const destroy: FaultHandler = {
 };
 
 /** Freezes the container's processes (cgroup freezer); heal thaws them. */
-export const pause: FaultHandler = {
+export const pause: FaultHandler<PauseFault> = {
   kind: 'pause',
   describe: (f) => `freeze ${f.target}`,
   async inject(env, f) {
@@ -79,7 +78,7 @@ export const pause: FaultHandler = {
 };
 
 /** Cuts the target off the network (docker network disconnect: packets dropped, no RST); heal reconnects it. */
-export const partition: FaultHandler = {
+export const partition: FaultHandler<PartitionFault> = {
   kind: 'partition',
   describe: (f) => `cut ${f.target} off the network`,
   async inject(env, f) {
@@ -92,7 +91,3 @@ export const partition: FaultHandler = {
     return { reconnected: effect.nodes };
   },
 };
-
-export const BUILTIN_FAULTS: readonly FaultHandler[] = [kill, destroy, wipeDatadir, pause, partition, crashTrigger];
-
-export function faultLabel(f: Fault): string { return `${f.kind}(${f.target})`; }

@@ -2,11 +2,11 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run, waitUntil } from '../exec/index.js';
-import { UsageError } from '../runtime/flavors.js';
+import { UsageError } from '../core/index.js';
 import { projectRoot } from '../runtime/paths.js';
 import type { StartedNode } from '../runtime/node.js';
 import { crashSql, type RowRef } from '../sql/index.js';
-import type { Fault, FaultHandler } from './types.js';
+import type { CrashTriggerFault, FaultHandler } from './types.js';
 
 const SOURCE = join(projectRoot, 'fixtures', 'udf', 'firedrill_abort.c');
 const HOLD_FILE = 'zz-firedrill-hold-replication.cnf';
@@ -60,7 +60,7 @@ export async function releaseHold(node: StartedNode): Promise<void> {
   await node.exec(['rm', '-f', `${node.adapter.configDropIn.dir}/${HOLD_FILE}`]);
 }
 
-const rowOf = (f: Fault): RowRef => ({ db: String(f['db']), table: String(f['table']), key: String(f['key']), id: Number(f['id']) });
+const rowOf = (f: CrashTriggerFault): RowRef => ({ db: f.db, table: f.table, key: f.key, id: f.id });
 
 /**
  * `{kind: 'crash-trigger', target, db, table, key, id}`: a replica-only trigger that crashes the server
@@ -68,9 +68,9 @@ const rowOf = (f: Fault): RowRef => ({ db: String(f['db']), table: String(f['tab
  * Heal: break the loop (hold replication, one more crash), remove the trigger and the UDF, release the hold. The
  * replica is left stopped just before the poison transaction: recovering it is the drill's procedure.
  */
-export const crashTrigger: FaultHandler = {
+export const crashTrigger: FaultHandler<CrashTriggerFault> = {
   kind: 'crash-trigger',
-  describe: (f) => `install a crash-on-DELETE trigger for ${String(f['db'])}.${String(f['table'])} ${String(f['key'])}=${String(f['id'])} on ${f.target}`,
+  describe: (f) => `install a crash-on-DELETE trigger for ${f.db}.${f.table} ${f.key}=${f.id} on ${f.target}`,
   async inject(env, f) {
     const nodes = env.resolve(f.target);
     const work = await mkdtemp(join(tmpdir(), 'fd-udf-'));

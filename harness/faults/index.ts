@@ -1,5 +1,6 @@
-export type { Fault, FaultEnv, FaultEffect, FaultHandler, Selector } from './types.js';
-export { withFault, handlerFor, registerFault, faultKinds } from './registry.js';
+export type { Fault, FaultKind, FaultEnv, FaultEffect, FaultHandler, KillFault, WipeDatadirFault, DestroyFault, PauseFault, PartitionFault, CrashTriggerFault } from './types.js';
+export type { Selector, Role, SelectorTopology, TopologyShape } from './selector.js';
+export { ROLES, resolveSelector, selectorProblem, faultEnvOf } from './selector.js';
+export { withFault, validateFault, faultKinds } from './registry.js';
 export type { FaultRecord } from './registry.js';
-export { kill, destroy, pause, partition, faultLabel } from './builtin.js';
-export { crashTrigger, buildCrashUdf, supervisedRestarts, holdReplication, releaseHold } from './crash-loop.js';
+export { buildCrashUdf, supervisedRestarts, holdReplication, releaseHold } from './crash-loop.js';

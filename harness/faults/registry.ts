@@ -1,16 +1,36 @@
-import { UsageError } from '../runtime/flavors.js';
-import { BUILTIN_FAULTS } from './builtin.js';
-import type { Fault, FaultEffect, FaultEnv, FaultHandler } from './types.js';
+import { UsageError } from '../core/index.js';
+import { destroy, kill, partition, pause, wipeDatadir } from './builtin.js';
+import { crashTrigger } from './crash-loop.js';
+import { selectorProblem, type TopologyShape } from './selector.js';
+import type { Fault, FaultEffect, FaultEnv, FaultHandler, FaultKind, FaultOfKind } from './types.js';
 
-const registry = new Map<string, FaultHandler>(BUILTIN_FAULTS.map((h) => [h.kind, h]));
+/** Every fault kind and its handler: a kind added to the `Fault` union without a handler here fails tsc. */
+const HANDLERS: { readonly [K in FaultKind]: FaultHandler<FaultOfKind<K>> } = {
+  kill,
+  'wipe-datadir': wipeDatadir,
+  destroy,
+  pause,
+  partition,
+  'crash-trigger': crashTrigger,
+};
 
-export function registerFault(h: FaultHandler): void { registry.set(h.kind, h); }
-export function faultKinds(): string[] { return [...registry.keys()].sort(); }
+export const faultKinds = (): string[] => Object.keys(HANDLERS).sort();
 
-export function handlerFor(f: Fault): FaultHandler {
-  const h = registry.get(f.kind);
-  if (!h) throw new UsageError(`unknown fault kind '${f.kind}' (known: ${faultKinds().join(', ')})`);
-  return h;
+const isKind = (k: unknown): k is FaultKind => typeof k === 'string' && Object.prototype.hasOwnProperty.call(HANDLERS, k);
+
+function handlerFor<F extends Fault>(f: F): FaultHandler<F> {
+  if (!isKind(f.kind)) throw new UsageError(`unknown fault kind '${String(f.kind)}' (known: ${faultKinds().join(', ')})`);
+  return HANDLERS[f.kind] as unknown as FaultHandler<F>;
+}
+
+/**
+ * Refuses a fault a drill could not inject: an unknown kind (a scenario written in plain JavaScript, or cast) or a
+ * target the topology cannot have. Called when a scenario is defined, before anything starts.
+ */
+export function validateFault(f: Fault, shape: TopologyShape): void {
+  handlerFor(f);
+  const problem = selectorProblem(f.target, shape);
+  if (problem) throw new UsageError(`fault ${f.kind} on '${f.target}': ${problem}`);
 }
 
 export interface FaultRecord {

@@ -1,11 +1,32 @@
 import type { StartedNode } from '../runtime/node.js';
+import type { Selector } from './selector.js';
 
-/** A target selector: a node name, several names joined by commas, or a role resolved against the topology when injected. */
-export type Selector = string | 'primary' | 'one-replica' | 'all-replicas' | 'minority';
+/** SIGKILL (or another signal) to the server process; `restart: false` leaves the nodes down for the recovery. */
+export interface KillFault {
+  kind: 'kill';
+  target: Selector;
+  signal?: 'KILL' | 'TERM' | 'ABRT' | 'SEGV';
+  restart?: boolean;
+  /** Recorded when the kill hit a node in the middle of a backup (--fault-during-backup). */
+  during?: 'backup';
+}
+/** The datadir deleted under a running server, then SIGKILL; `restart: false` leaves it down. */
+export interface WipeDatadirFault { kind: 'wipe-datadir'; target: Selector; restart?: boolean }
+/** SIGKILL and the datadir deleted: the node is gone for good. */
+export interface DestroyFault { kind: 'destroy'; target: Selector }
+/** The container's processes frozen (cgroup freezer). */
+export interface PauseFault { kind: 'pause'; target: Selector }
+/** The target cut off the network (docker network disconnect). */
+export interface PartitionFault { kind: 'partition'; target: Selector }
+/** A replica-only trigger that crashes the server when a replicated DELETE reaches the poison row. */
+export interface CrashTriggerFault { kind: 'crash-trigger'; target: Selector; db: string; table: string; key: string; id: number }
 
-/** A fault is data: its kind, its target, and the kind's attributes. */
-export interface Fault { kind: string; target: Selector; [attribute: string]: unknown }
+/** A fault is data: its kind, its target, and the kind's attributes (toxiproxy's shape). */
+export type Fault = KillFault | WipeDatadirFault | DestroyFault | PauseFault | PartitionFault | CrashTriggerFault;
+export type FaultKind = Fault['kind'];
+export type FaultOfKind<K extends FaultKind> = Extract<Fault, { kind: K }>;
 
+/** What a fault sees of the drill: the nodes a selector names, and the topology's bookkeeping. */
 export interface FaultEnv {
   /** The nodes a selector names now. */
   resolve(target: Selector): StartedNode[];
@@ -19,10 +40,10 @@ export interface FaultEnv {
 /** What injection did, as observed (kept in the run's record). */
 export interface FaultEffect { nodes: string[]; observed: Record<string, unknown> }
 
-export interface FaultHandler {
-  kind: string;
-  describe(f: Fault): string;
-  inject(env: FaultEnv, f: Fault): Promise<FaultEffect>;
+export interface FaultHandler<F extends Fault = Fault> {
+  kind: F['kind'];
+  describe(f: F): string;
+  inject(env: FaultEnv, f: F): Promise<FaultEffect>;
   /** Undoes the fault. Always runs after a successful inject, whatever happened in between. */
-  heal(env: FaultEnv, f: Fault, effect: FaultEffect): Promise<Record<string, unknown>>;
+  heal(env: FaultEnv, f: F, effect: FaultEffect): Promise<Record<string, unknown>>;
 }

@@ -4,12 +4,11 @@
  * the HTML report all show the same way. A failure is a failing judgement everywhere: nothing can read green when the
  * verdict is not pass.
  */
-import type { DrillResult } from '../scenario/index.js';
+import type { DrillResult } from './result.js';
 import { judgeObjectives, objectivesFor, type ObjectiveJudgement, type ObjectiveReport } from './objectives.js';
-import type { Provenance } from './provenance.js';
 
-/** result.json as written since provenance and objectives exist (older files lack both: they are optional here). */
-export type EvidenceResult = DrillResult & { provenance?: Provenance; objectives?: ObjectiveReport; logFile?: string };
+/** result.json (older files lack provenance and objectives: they are optional). */
+export type EvidenceResult = DrillResult;
 
 export interface Judgement {
   /** Stable id (JUnit testcase name, Allure step name). */
@@ -77,12 +76,4 @@ function checkFailureLine(details: Record<string, unknown>): string {
   }
   if (details['error']) return String(details['error']).split('\n')[0]!;
   return JSON.stringify(details).slice(0, 200);
-}
-
-/**
- * The verdict from the judgements that make it: no error, at least one check, every check valid, the RPO measured
- * and within its objective, the RTO within its objective.
- */
-export function verdictFrom(r: Pick<DrillResult, 'error' | 'checks'>, objectives: ObjectiveReport, rpoMeasured: boolean): 'pass' | 'fail' {
-  return !r.error && r.checks.length > 0 && r.checks.every((c) => c.valid) && rpoMeasured && objectives.met ? 'pass' : 'fail';
 }

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { DrillResult } from '../scenario/index.js';
+import type { DrillResult } from './result.js';
 import type { Ledger } from '../workload/index.js';
 
 const secs = (ms: number | null | undefined) => (ms === null || ms === undefined ? 'n/a' : `${(ms / 1000).toFixed(2)} s`);

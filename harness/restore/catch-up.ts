@@ -1,6 +1,7 @@
 import { waitUntil } from '../exec/index.js';
 import { attachReplica, gtidExecuted, replicaStates, waitCaughtUp } from '../runtime/replication.js';
-import { NodeDefinition, type Credentials, type NodeSpec, type StartedNode, type TopologyContext } from '../runtime/node.js';
+import { NodeDefinition, type NodeSpec, type StartedNode } from '../runtime/node.js';
+import type { Credentials, TopologyContext } from '../runtime/context.js';
 import { restorePhysical } from './physical.js';
 
 export interface PeerCatchUp { peer: string; reachedGtid: string; secondsBehindAtStop: number | null; untilUnderOneSecondMs: number; waitedForGtidMs: number }

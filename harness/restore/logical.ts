@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import { DATA_DIR } from '../backup/index.js';
 import { DUMP_FILE } from '../backup/logical.js';
 import { withHeartbeat } from '../exec/index.js';
-import { NodeDefinition, type TopologyContext } from '../runtime/node.js';
+import { NodeDefinition } from '../runtime/node.js';
+import type { TopologyContext } from '../runtime/context.js';
 import type { RestoreResult, RestoreTarget } from './physical.js';
 import { verifyArtifact } from './verify-artifact.js';
 

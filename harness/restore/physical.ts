@@ -1,6 +1,7 @@
 import { methodByName, type Manifest } from '../backup/index.js';
 import { docker } from '../runtime/docker.js';
-import { NodeDefinition, type NodeSpec, type StartedNode, type TopologyContext } from '../runtime/node.js';
+import { NodeDefinition, type NodeSpec, type StartedNode } from '../runtime/node.js';
+import type { TopologyContext } from '../runtime/context.js';
 import { oneShot } from '../runtime/oneshot.js';
 import { verifyArtifact } from './verify-artifact.js';
 

@@ -2,7 +2,8 @@ import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { eventTime, parseBinlogTextFile, type BinlogTransaction } from '../backup/index.js';
 import { oneShot } from '../runtime/oneshot.js';
-import type { StartedNode, TopologyContext } from '../runtime/node.js';
+import type { StartedNode } from '../runtime/node.js';
+import type { TopologyContext } from '../runtime/context.js';
 import { restorePhysical, type RestoreTarget } from './physical.js';
 
 const STORE = '/binlogs';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { adapterFor } from './adapter.js';
-import { FLAVORS } from './flavors.js';
+import { FLAVORS } from '../core/index.js';
 
 const tx = (gtid: string, file: string, pos: number) => ({ gtid, file, pos });
 

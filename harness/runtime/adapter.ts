@@ -1,6 +1,5 @@
-import { dialectFor, galeraSql, replicaStateFor, type Dialect, type ReplicaState, type Statement } from '../sql/index.js';
-import type { Family, Flavor } from './flavors.js';
-import { GTID_ALGEBRA, type GtidAlgebra } from './gtid-algebra.js';
+import { mariadbGtid, mysqlGtid, type Family, type Flavor, type GtidAlgebra } from '../core/index.js';
+import { galeraSql, mariadb, mariadbReplicaState, mysql, mysqlReplicaState, type Dialect, type ReplicaState, type Statement } from '../sql/index.js';
 
 /** Per-node server settings a topology chooses; the adapter turns them into the flavor's command line. */
 export interface ServerOptions {
@@ -59,6 +58,8 @@ export interface FlavorAdapter {
   startLogLine: string;
   /** GTID algebra of the flavor's format. */
   gtid: GtidAlgebra;
+  /** The name of the family's physical backup method (harness/backup's registry: mariabackup, the clone plugin). */
+  physicalBackup: 'mariabackup' | 'clone';
   binlog: BinlogTools;
   /** Galera statements whose form depends on the version (absent on flavors without Galera). */
   galera?: { bootstrapPrimaryComponent: Statement };
@@ -70,14 +71,16 @@ const commonServerArgs = (o: ServerOptions) => [`--server-id=${o.serverId}`, '--
 const supervise = (o: ServerOptions, server: string[]) =>
   (o.supervised ? ['mysqld_safe', '--skip-syslog', `--log-error=${SUPERVISED_LOG}`, ...server.slice(1)] : server);
 
-const mariadbAdapter = (flavor: Flavor): FlavorAdapter => ({
-  flavor,
-  dialect: dialectFor('mariadb'),
-  replicaState: replicaStateFor('mariadb'),
+/** What a server family decides; a flavor adds its own version's details (see adapterFor). */
+export type FamilyAdapter = Omit<FlavorAdapter, 'flavor' | 'galera'>;
+
+const mariadbFamily: FamilyAdapter = {
+  dialect: mariadb,
+  replicaState: mariadbReplicaState,
   client: ['mariadb', '--batch'],
   ping: ['mariadb-admin', '--silent', 'ping'],
-  gtid: GTID_ALGEBRA.mariadb,
-  ...(flavor.galera ? { galera: { bootstrapPrimaryComponent: galeraSql.bootstrapPrimaryComponent(flavor.providerOptions ?? 'options-string') } } : {}),
+  gtid: mariadbGtid,
+  physicalBackup: 'mariabackup',
   configDropIn: { dir: '/etc/mysql/mariadb.conf.d', holdReplication: '[mysqld]\nskip-slave-start\n' },
   supervisedLog: SUPERVISED_LOG,
   binlog: {
@@ -101,7 +104,7 @@ const mariadbAdapter = (flavor: Flavor): FlavorAdapter => ({
     ...(o.galera ? galeraArgs(o.galera) : []),
     ...(o.extra ?? []),
   ]),
-});
+};
 
 /** Galera (galera-4) settings; failure detection is shortened from ~6 s so drills do not wait on defaults. */
 const galeraArgs = (g: NonNullable<ServerOptions['galera']>) => [
@@ -117,13 +120,13 @@ const galeraArgs = (g: NonNullable<ServerOptions['galera']>) => [
   '--binlog-format=ROW',
 ];
 
-const mysqlAdapter = (flavor: Flavor): FlavorAdapter => ({
-  flavor,
-  dialect: dialectFor('mysql'),
-  replicaState: replicaStateFor('mysql'),
+const mysqlFamily: FamilyAdapter = {
+  dialect: mysql,
+  replicaState: mysqlReplicaState,
   client: ['mysql', '--batch'],
   ping: ['mysqladmin', '--silent', 'ping'],
-  gtid: GTID_ALGEBRA.mysql,
+  gtid: mysqlGtid,
+  physicalBackup: 'clone',
   configDropIn: { dir: '/etc/mysql/conf.d', holdReplication: '[mysqld]\nskip-replica-start\n' },
   supervisedLog: SUPERVISED_LOG,
   binlog: {
@@ -153,10 +156,19 @@ const mysqlAdapter = (flavor: Flavor): FlavorAdapter => ({
     ...(o.skipReplicaStart ? ['--skip-replica-start'] : []),
     ...(o.extra ?? []),
   ]),
-});
+};
 
-const ADAPTERS: Readonly<Record<Family, (f: Flavor) => FlavorAdapter>> = { mariadb: mariadbAdapter, mysql: mysqlAdapter };
+/** The one place a server family is dispatched on. */
+const FAMILIES: Readonly<Record<Family, FamilyAdapter>> = { mariadb: mariadbFamily, mysql: mysqlFamily };
 
+/** A family's adapter, for a live server whose flavor is not one of ours (the verify command). */
+export const familyAdapter = (family: Family): FamilyAdapter => FAMILIES[family];
+
+/** The flavor's adapter: its family's, plus what depends on the version (Galera provider options). */
 export function adapterFor(flavor: Flavor): FlavorAdapter {
-  return ADAPTERS[flavor.family](flavor);
+  return {
+    ...FAMILIES[flavor.family],
+    flavor,
+    ...(flavor.galera ? { galera: { bootstrapPrimaryComponent: galeraSql.bootstrapPrimaryComponent(flavor.providerOptions ?? 'options-string') } } : {}),
+  };
 }

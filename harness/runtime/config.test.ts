@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from './config.js';
-import { flavor, UsageError } from './flavors.js';
+import { flavor, UsageError } from '../core/index.js';
 
 describe('config', () => {
   it('accepts an image per known flavor', () => {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { imageExists } from './docker.js';
-import { isFlavorId, UsageError, type Flavor, type FlavorId } from './flavors.js';
+import { isFlavorId, UsageError, type Flavor, type FlavorId } from '../core/index.js';
 import { ensureImage } from './images.js';
 import { projectRoot } from './paths.js';
 

@@ -1,5 +1,5 @@
 import { run, ExecError, type RunOptions, type RunResult } from '../exec/index.js';
-import { UsageError } from './flavors.js';
+import { UsageError } from '../core/index.js';
 
 /** Runs the docker CLI with argv (never a shell string). */
 export function docker(args: readonly string[], opts?: RunOptions): Promise<RunResult> {

@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { run, withHeartbeat } from '../exec/index.js';
 import { docker, imageExists } from './docker.js';
-import { UsageError, type Flavor } from './flavors.js';
+import { UsageError, type Flavor } from '../core/index.js';
 import { projectRoot } from './paths.js';
 
 /** Bump when the way images are made changes in a way the hashed inputs do not show. */

@@ -7,23 +7,10 @@ import { waitUntil, type RunOptions, type RunResult } from '../exec/index.js';
 import type { Statement } from '../sql/index.js';
 import type { FlavorAdapter, ServerOptions } from './adapter.js';
 import { docker, inspect } from './docker.js';
-import type { StartedNetwork } from './network.js';
+import type { TopologyContext } from './context.js';
 import { oneShot } from './oneshot.js';
-import type { RunContext } from './run-context.js';
 
 export const LABEL_NODE = 'firedrill.node';
-
-/** Per-run credentials: generated, kept in memory, given to servers over stdin or SQL, never on argv or in logs. */
-export interface Credentials { admin: string; adminPassword: string; repl: string; replPassword: string }
-
-export interface TopologyContext {
-  run: RunContext;
-  network: StartedNetwork;
-  adapter: FlavorAdapter;
-  image: string;
-  creds: Credentials;
-  progress: (m: string) => void;
-}
 
 export interface Mount { source: string; target: string; readOnly?: boolean }
 

@@ -1,5 +1,5 @@
 import { docker } from './docker.js';
-import type { TopologyContext } from './node.js';
+import type { TopologyContext } from './context.js';
 import type { RunResult } from '../exec/index.js';
 
 /**

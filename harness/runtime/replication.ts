@@ -1,6 +1,7 @@
 import { WaitTimeoutError } from '../exec/index.js';
 import type { ReplicaState, Statement } from '../sql/index.js';
-import type { Credentials, StartedNode } from './node.js';
+import type { StartedNode } from './node.js';
+import type { Credentials } from './context.js';
 
 /** Points `replica` at `source` by GTID and starts replication. */
 export async function attachReplica(replica: StartedNode, source: StartedNode, creds: Credentials, channel?: string): Promise<void> {

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { adapterFor, type ServerOptions } from './adapter.js';
-import { FLAVORS, UsageError, type FlavorId } from './flavors.js';
+import { FLAVORS, UsageError, type FlavorId } from '../core/index.js';
 import { isSynced, waitGalera } from './galera.js';
 import { resolveImage } from './config.js';
 import { engineVersion } from './docker.js';
 import { startNetwork } from './network.js';
-import { NodeDefinition, type Credentials, type Mount, type NodeSpec, type StartedNode, type TopologyContext } from './node.js';
+import { NodeDefinition, type Mount, type NodeSpec, type StartedNode } from './node.js';
+import type { Credentials, TopologyContext } from './context.js';
 import { attachReplica } from './replication.js';
 import type { RunContext } from './run-context.js';
 
@@ -26,11 +27,13 @@ export interface SourceLink { source: StartedNode; channel?: string; ledgerDb: s
 
 const secret = () => randomBytes(18).toString('base64url');
 
-/** Prepares what every node of a run shares: engine check, image, network, credentials. */
-export async function openTopologyContext(run: RunContext, flavorId: FlavorId, progress: (m: string) => void, opts: { fixedSubnet?: boolean } = {}): Promise<TopologyContext> {
-  await engineVersion();
+/**
+ * Prepares what every node of a run shares: image, network, credentials. Given the image (a drill's plan has
+ * checked the engine and resolved it), it is used as is; otherwise the engine is checked and the image resolved.
+ */
+export async function openTopologyContext(run: RunContext, flavorId: FlavorId, progress: (m: string) => void, opts: { fixedSubnet?: boolean; image?: string } = {}): Promise<TopologyContext> {
   const flavor = FLAVORS[flavorId];
-  const image = await resolveImage(flavor, progress);
+  const image = opts.image ?? (await engineVersion(), await resolveImage(flavor, progress));
   const network = await startNetwork(run, { fixedSubnet: opts.fixedSubnet });
   const creds: Credentials = { admin: 'firedrill', adminPassword: secret(), repl: 'repl', replPassword: secret() };
   return { run, network, adapter: adapterFor(flavor), image, creds, progress };

@@ -1,9 +1,9 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { UsageError } from '../runtime/flavors.js';
+import { UsageError } from '../core/index.js';
 import { projectRoot } from '../runtime/paths.js';
-import type { FlavorId } from '../runtime/flavors.js';
+import type { FlavorId } from '../core/index.js';
 import type { ScenarioDefinition } from './types.js';
 
 /** Every scenario file under scenarios/ (each default-exports a definition). */

@@ -1,14 +1,29 @@
 import type { BackupStore } from '../backup/index.js';
+import { FLAVORS, type FlavorId } from '../core/index.js';
+import { validateFault } from '../faults/index.js';
 import type { ServerOptions } from '../runtime/adapter.js';
 import type { Mount } from '../runtime/node.js';
+import { converge, stopWorkload } from './steps/common.js';
+import { catchUpFromSources, equalsPrimary, ledgerHolds } from './steps/replication.js';
+import { restoreLatest, verifyAgainstSnapshot } from './steps/restore.js';
 import type { Phase, ScenarioDefinition, Step, TopologyPlan } from './types.js';
-import { catchUpFromSources, converge, equalsPrimary, ledgerHolds, restoreLatest, stopWorkload, verifyAgainstSnapshot } from './steps.js';
 
+/**
+ * A scenario, checked before anything can start: phase names are unique, and every fault's kind exists and its
+ * target can name nodes of the scenario's topology (a misspelt kind or node fails here, never mid-drill).
+ */
 export function defineScenario(def: ScenarioDefinition): ScenarioDefinition {
   const names = new Set<string>();
   for (const p of def.phases) {
     if (names.has(p.name)) throw new Error(`scenario ${def.id}: phase '${p.name}' appears twice`);
     names.add(p.name);
+    for (const f of p.steps.flatMap((s) => s.faults ?? [])) {
+      try {
+        validateFault(f, def.topology.shape);
+      } catch (e) {
+        throw new Error(`scenario ${def.id}, phase '${p.name}': ${(e as Error).message}`);
+      }
+    }
   }
   return def;
 }
@@ -22,7 +37,9 @@ const storeMount = (s: BackupStore): Mount => ({ source: s.hostDir, target: s.co
  * channels). Each primary's workload writes its own ledger database (drill_a, drill_b, ...).
  */
 export function multiSource(p: { sources: readonly string[]; replicas?: readonly string[]; backupReplicas?: readonly string[] }): TopologyPlan {
+  const replicas = [...(p.replicas ?? []), ...(p.backupReplicas ?? [])];
   return {
+    shape: { kind: 'multi-source', nodes: [...p.sources, ...replicas], replicas },
     spec: (store) => ({
       kind: 'multi-source',
       sources: p.sources.map((name, i) => ({ name, ledgerDb: `drill_${name.replace(/^primary-?/, '') || i + 1}`, gtidDomainId: i + 1 })),
@@ -36,13 +53,18 @@ export function multiSource(p: { sources: readonly string[]; replicas?: readonly
 
 /** A Galera cluster (MariaDB); the write workload goes to `writeNode`. */
 export function galera(p: { members: readonly string[]; writeNode: string; sst?: 'rsync' | 'mariabackup' }): TopologyPlan {
-  return { spec: () => ({ kind: 'galera', members: p.members, writeNode: p.writeNode, sst: p.sst ?? 'rsync' }) };
+  return {
+    shape: { kind: 'galera', nodes: p.members, replicas: [] },
+    spec: () => ({ kind: 'galera', members: p.members, writeNode: p.writeNode, sst: p.sst ?? 'rsync' }),
+  };
 }
 
 /** A primary with GTID replicas; backup replicas get the backup store mounted. */
 export function primaryReplicas(p: { replicas: readonly string[]; backupReplicas?: readonly string[]; replicaServer?: Partial<ServerOptions> }): TopologyPlan {
   const server = p.replicaServer;
+  const replicas = [...p.replicas, ...(p.backupReplicas ?? [])];
   return {
+    shape: { kind: 'primary-replicas', nodes: ['primary', ...replicas], replicas },
     spec: (store) => ({
       kind: 'primary-replicas',
       replicas: [
@@ -54,8 +76,8 @@ export function primaryReplicas(p: { replicas: readonly string[]; backupReplicas
 }
 
 /** Every flavor, and the MariaDB ones (Galera, mariabackup, upgrades). */
-export const ALL_FLAVORS = ['mariadb-10.11', 'mariadb-11.8', 'mysql-9.7'] as const;
-export const MARIADB_FLAVORS = ['mariadb-10.11', 'mariadb-11.8'] as const;
+export const ALL_FLAVORS: readonly FlavorId[] = Object.values(FLAVORS).map((f) => f.id);
+export const MARIADB_FLAVORS: readonly FlavorId[] = Object.values(FLAVORS).filter((f) => f.family === 'mariadb').map((f) => f.id);
 
 /** The standard data: Sakila plus a generated bulk table whose size is the `bulkMb` parameter. */
 export function sakilaPlusBulk(defaultMb = 20): Pick<ScenarioDefinition, 'params' | 'data'> {

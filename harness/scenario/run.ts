@@ -1,47 +1,22 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { openStore } from '../backup/index.js';
-import type { FaultEnv } from '../faults/index.js';
-import { UsageError, type FlavorId } from '../runtime/flavors.js';
-import type { RunContext } from '../runtime/run-context.js';
-import type { StartedNode } from '../runtime/node.js';
-import { openTopologyContext, startTopology, type Topology } from '../runtime/topology.js';
-import { waitCaughtUp } from '../runtime/replication.js';
+import { openStore, type BackupStore } from '../backup/index.js';
+import { UsageError } from '../core/index.js';
+import { faultEnvOf } from '../faults/index.js';
 import { reportsDir } from '../runtime/paths.js';
-import type { CheckResult } from '../verify/index.js';
+import { waitCaughtUp } from '../runtime/replication.js';
+import type { RunContext } from '../runtime/run-context.js';
+import { openTopologyContext, startTopology, type Topology } from '../runtime/topology.js';
+import {
+  rpoOf, rtoOf, unmeasuredRpo, verdictOf, writeReport, type DrillResult, type PhaseRecord, type Rpo, type StepRecord,
+} from '../report/index.js';
 import { judgeLedger, presentLedgerIds } from '../verify/index.js';
 import { loadBulk, loadSakila, WriteWorkload } from '../workload/index.js';
-import { RECOVERY_POINT, type DrillContext, type Params, type ScenarioDefinition } from './types.js';
-import { writeReport } from '../report/index.js';
-
-export interface StepRecord { name: string; startMs: number; endMs: number; error?: string }
-export interface PhaseRecord { name: string; recovery: boolean; startMs: number; endMs: number; durationMs: number; steps: StepRecord[] }
-
-export interface DrillResult {
-  runId: string;
-  scenario: string;
-  description: string;
-  flavor: FlavorId;
-  verdict: 'pass' | 'fail';
-  startedAt: string;
-  endedAt: string;
-  durationMs: number;
-  params: Params;
-  phases: PhaseRecord[];
-  rto: { ms: number | null; method: string; phases: Record<string, number> };
-  rpo: { lostAcknowledgedWrites: number | null; seconds: number | null; node: string; indeterminate: number; method: string };
-  checks: CheckResult[];
-  faults: DrillContext['faults'];
-  observations: Record<string, unknown>;
-  ledger?: ReturnType<WriteWorkload['ledger']['summary']>;
-  error?: string;
-  reportDir: string;
-  teardownFailures?: string[];
-}
+import type { DrillPlan } from './plan.js';
+import { emptyState } from './state.js';
+import type { DrillContext, ScenarioDefinition } from './types.js';
 
 export interface RunOptions {
-  flavor: FlavorId;
-  params?: Record<string, number>;
   run: RunContext;
   progress: (m: string) => void;
   keepArtifacts?: boolean;
@@ -49,52 +24,59 @@ export interface RunOptions {
   faultDuringBackup?: boolean;
 }
 
-/** Fills in defaults and refuses unknown or out-of-range parameters (bad input). */
-export function resolveParams(def: ScenarioDefinition, given: Record<string, number> = {}): Params {
-  const out: Record<string, number> = {};
-  for (const k of Object.keys(given)) {
-    if (!def.params[k]) throw new UsageError(`scenario ${def.id} has no parameter '${k}' (known: ${Object.keys(def.params).join(', ') || 'none'})`);
-  }
-  for (const [k, spec] of Object.entries(def.params)) {
-    const v = given[k] ?? spec.default;
-    if (!Number.isFinite(v) || (spec.min !== undefined && v < spec.min)) throw new UsageError(`parameter ${k}=${v} is out of range (min ${spec.min})`);
-    out[k] = v;
-  }
-  return out;
-}
-
 /**
- * Runs one drill: brings up the topology, loads data, starts the workload, runs every phase's steps in order,
- * writes the report and returns the result. A step that throws ends the drill as failed; checks that fail are all recorded and the
- * drill goes on to the end. Tearing down is the caller's (RunContext), so it also happens on Ctrl-C.
+ * Runs one planned drill: sets up the topology, data and workloads, runs every phase's steps in order, measures
+ * the RPO, and writes the report with the RTO and the verdict. A step that throws ends the drill as failed; checks
+ * that fail are all recorded and the drill goes on to the end. Tearing down is the caller's (RunContext), so it
+ * also happens on Ctrl-C.
  */
-export async function runScenario(def: ScenarioDefinition, o: RunOptions): Promise<DrillResult> {
-  if (!def.flavors.includes(o.flavor)) throw new UsageError(`scenario ${def.id} does not run on ${o.flavor} (supported: ${def.flavors.join(', ')})`);
-  const params = resolveParams(def, o.params);
+export async function runScenario(plan: DrillPlan, o: RunOptions): Promise<DrillResult> {
+  const { def } = plan;
   const started = Date.now();
   const reportDir = join(reportsDir, o.run.runId);
   await mkdir(reportDir, { recursive: true });
   const store = await openStore(join(reportDir, 'store'));
   if (!o.keepArtifacts) o.run.onTeardown('remove backup store data', () => rm(store.hostDir, { recursive: true, force: true }));
-  const phases: PhaseRecord[] = [];
   const result: DrillResult = {
-    runId: o.run.runId, scenario: def.id, description: def.description, flavor: o.flavor, verdict: 'fail',
-    startedAt: new Date(started).toISOString(), endedAt: '', durationMs: 0, params, phases,
-    rto: { ms: null, method: 'sum of the recovery phases\' wall-clock durations (measured)', phases: {} },
-    rpo: { lostAcknowledgedWrites: null, seconds: null, node: def.rpoNode, indeterminate: 0,
-      method: 'acknowledged writes in the client ledger missing on the recovered node at the end of the drill' },
-    checks: [], faults: [], observations: {}, reportDir,
+    runId: o.run.runId, scenario: def.id, description: def.description, flavor: plan.flavor, verdict: 'fail',
+    startedAt: new Date(started).toISOString(), endedAt: '', durationMs: 0, params: plan.params, phases: [],
+    rto: rtoOf([]), rpo: unmeasuredRpo(def.rpoNode), checks: [], faults: [], observations: {}, reportDir,
   };
+  const timed = phaseTimer(result.phases, o.progress);
   let ctx: DrillContext | undefined;
-  const timed = async (name: string, recovery: boolean, steps: ReadonlyArray<{ name: string; run: () => Promise<void> }>) => {
+  try {
+    ctx = await setUp(plan, o, store, result, timed);
+    for (const ph of def.phases) await timed(ph.name, !!ph.recovery, ph.steps.map((s) => ({ name: s.name, run: () => s.run(ctx!) })));
+    await stopWorkloads(ctx);
+    result.rpo = await measureRpo(def, ctx);
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    result.error = e instanceof Error ? e.message : String(e);
+  } finally {
+    if (ctx) await stopWorkloads(ctx);
+    if (ctx) result.ledger = ctx.workload.ledger.summary();
+  }
+  result.rto = rtoOf(result.phases);
+  result.verdict = verdictOf(result, !!def.expectsLoss);
+  result.endedAt = new Date().toISOString();
+  result.durationMs = Date.now() - started;
+  await writeReport(result, ctx?.workload.ledger);
+  return result;
+}
+
+type Timed = (name: string, recovery: boolean, steps: ReadonlyArray<{ name: string; run: () => Promise<void> }>) => Promise<void>;
+
+/** Runs steps as one phase, recording when the phase and each step started and ended, and the error of the one that threw. */
+function phaseTimer(phases: PhaseRecord[], progress: (m: string) => void): Timed {
+  return async (name, recovery, steps) => {
     const p: PhaseRecord = { name, recovery, startMs: Date.now(), endMs: 0, durationMs: 0, steps: [] };
     phases.push(p);
-    o.progress(`phase ${name}`);
+    progress(`phase ${name}`);
     try {
       for (const s of steps) {
         const rec: StepRecord = { name: s.name, startMs: Date.now(), endMs: 0 };
         p.steps.push(rec);
-        o.progress(`  ${s.name}`);
+        progress(`  ${s.name}`);
         try { await s.run(); } catch (e) { rec.error = e instanceof Error ? e.message : String(e); throw e; } finally { rec.endMs = Date.now(); }
       }
     } finally {
@@ -102,79 +84,49 @@ export async function runScenario(def: ScenarioDefinition, o: RunOptions): Promi
       p.durationMs = p.endMs - p.startMs;
     }
   };
-  try {
-    const spec = def.topology.spec(store);
-    const tctx = await openTopologyContext(o.run, o.flavor, o.progress, { fixedSubnet: spec.kind === 'galera' });
-    let topo!: Topology;
-    const workloads = new Map<string, WriteWorkload>();
-    await timed('setup', false, [
-      { name: 'start topology', run: async () => { topo = await startTopology(tctx, spec); } },
-      { name: 'load datasets', run: async () => {
-        // Sakila on the first primary, the bulk table on the last (the same one on primary-replicas).
-        const primaries = topo.primaries;
-        if (def.data.sakila) await loadSakila(primaries[0]!);
-        const mb = def.data.bulkMb(params);
-        if (mb > 0) await loadBulk(primaries[primaries.length - 1]!, mb, o.progress);
-        for (const s of topo.sourceSpecs) await WriteWorkload.prepare(topo.get(s.name), s.ledgerDb);
-        for (const r of topo.replicas) for (const l of topo.sourcesOf(r.name)) await waitCaughtUp(r, l.source, 600);
-      } },
-      { name: 'start write workloads', run: async () => {
-        for (const s of topo.sourceSpecs) workloads.set(s.name, new WriteWorkload(topo.get(s.name), { ...def.workload, db: s.ledgerDb }));
-        for (const w of workloads.values()) w.start();
-      } },
-    ]);
-    const workload = workloads.values().next().value!;
-    const faultEnv: FaultEnv = {
-      resolve: (t) => resolveSelector(topo, t),
-      forget: (name) => topo.remove(name),
-      find: (name) => topo.all().find((n) => n.name === name),
-      progress: o.progress,
-    };
-    ctx = { run: o.run, tctx, topo, store, workload, workloads, params, artifacts: [], faults: result.faults, checks: result.checks, vars: new Map(),
-      observations: result.observations, faultEnv, progress: o.progress, options: { faultDuringBackup: o.faultDuringBackup } };
-    const c = ctx;
-    for (const ph of def.phases) await timed(ph.name, !!ph.recovery, ph.steps.map((s) => ({ name: s.name, run: () => s.run(c) })));
-    for (const w of workloads.values()) if (w.isRunning) await w.stop();
-    let lost = 0; let seconds = 0; let indeterminate = 0;
-    const point = ctx.vars.get(RECOVERY_POINT) as number | undefined;
-    if (point !== undefined) result.rpo.method += `, acknowledged before the recovery target (${new Date(point).toISOString()}): the point-in-time recovery stops there on purpose`;
-    for (const w of workloads.values()) {
-      const v = judgeLedger(w.ledger, await presentLedgerIds(topo.get(def.rpoNode), w.db), point);
-      lost += v.lost.length; seconds = Math.max(seconds, v.lostSeconds); indeterminate += v.indeterminatePresent + v.indeterminateAbsent;
-    }
-    result.rpo = { ...result.rpo, lostAcknowledgedWrites: lost, seconds, indeterminate };
-  } catch (e) {
-    if (e instanceof UsageError) throw e;
-    result.error = e instanceof Error ? e.message : String(e);
-  } finally {
-    for (const w of ctx?.workloads.values() ?? []) if (w.isRunning) await w.stop();
-    if (ctx) result.ledger = ctx.workload.ledger.summary();
-  }
-  const rec = phases.filter((p) => p.recovery);
-  if (rec.length) {
-    result.rto.ms = rec.reduce((s, p) => s + p.durationMs, 0);
-    for (const p of rec) result.rto.phases[p.name] = p.durationMs;
-  }
-  const rpoOk = def.expectsLoss ? result.rpo.lostAcknowledgedWrites !== null : result.rpo.lostAcknowledgedWrites === 0;
-  result.verdict = !result.error && result.checks.length > 0 && result.checks.every((c) => c.valid) && rpoOk ? 'pass' : 'fail';
-  result.endedAt = new Date().toISOString();
-  result.durationMs = Date.now() - started;
-  await writeReport(result, ctx?.workload.ledger);
-  return result;
 }
 
-/**
- * Resolves a fault's target against the topology: 'primary', 'one-replica', 'all-replicas', 'minority' (the fewest
- * Galera members that cannot form a quorum alone: the last floor((n-1)/2)), or node names joined by commas.
- */
-export function resolveSelector(topo: Topology, t: string): StartedNode[] {
-  if (t === 'primary') return [topo.primary];
-  if (t === 'all-replicas') return topo.replicas;
-  if (t === 'one-replica') return topo.replicas.slice(0, 1);
-  if (t === 'minority') {
-    const m = topo.members;
-    if (m.length < 3) throw new Error(`'minority' needs a Galera cluster of 3 or more members (have ${m.length})`);
-    return m.slice(m.length - Math.floor((m.length - 1) / 2));
-  }
-  return t.split(',').map((name) => topo.get(name.trim()));
+/** The setup phase: the topology, the datasets, every primary's write workload; returns the drill's context. */
+async function setUp(plan: DrillPlan, o: RunOptions, store: BackupStore, result: DrillResult, timed: Timed): Promise<DrillContext> {
+  const { def } = plan;
+  const spec = def.topology.spec(store);
+  const tctx = await openTopologyContext(o.run, plan.flavor, o.progress, { fixedSubnet: spec.kind === 'galera', image: plan.image });
+  let topo!: Topology;
+  const workloads = new Map<string, WriteWorkload>();
+  await timed('setup', false, [
+    { name: 'start topology', run: async () => { topo = await startTopology(tctx, spec); } },
+    { name: 'load datasets', run: () => loadDatasets(def, plan.params, topo, o.progress) },
+    { name: 'start write workloads', run: async () => {
+      for (const s of topo.sourceSpecs) workloads.set(s.name, new WriteWorkload(topo.get(s.name), { ...def.workload, db: s.ledgerDb }));
+      for (const w of workloads.values()) w.start();
+    } },
+  ]);
+  return {
+    run: o.run, tctx, topo, store, workload: workloads.values().next().value!, workloads, params: plan.params, artifacts: [],
+    faults: result.faults, checks: result.checks, state: emptyState(), observations: result.observations,
+    faultEnv: faultEnvOf(topo, o.progress), progress: o.progress, options: { faultDuringBackup: o.faultDuringBackup },
+  };
+}
+
+/** Sakila on the first primary, the bulk table on the last (the same one on primary-replicas), the ledger schemas; replicas caught up. */
+async function loadDatasets(def: ScenarioDefinition, params: DrillPlan['params'], topo: Topology, progress: (m: string) => void): Promise<void> {
+  const primaries = topo.primaries;
+  if (def.data.sakila) await loadSakila(primaries[0]!);
+  const mb = def.data.bulkMb(params);
+  if (mb > 0) await loadBulk(primaries[primaries.length - 1]!, mb, progress);
+  for (const s of topo.sourceSpecs) await WriteWorkload.prepare(topo.get(s.name), s.ledgerDb);
+  for (const r of topo.replicas) for (const l of topo.sourcesOf(r.name)) await waitCaughtUp(r, l.source, 600);
+}
+
+async function stopWorkloads(ctx: DrillContext): Promise<void> {
+  for (const w of ctx.workloads.values()) if (w.isRunning) await w.stop();
+}
+
+/** The RPO on the scenario's RPO node, judged on every workload's ledger (before the recovery target, when one was set). */
+async function measureRpo(def: ScenarioDefinition, ctx: DrillContext): Promise<Rpo> {
+  const point = ctx.state.recoveryPoint;
+  const node = ctx.topo.get(def.rpoNode);
+  const verdicts = [];
+  for (const w of ctx.workloads.values()) verdicts.push(judgeLedger(w.ledger, await presentLedgerIds(node, w.db), point));
+  return rpoOf(def.rpoNode, verdicts, point);
 }

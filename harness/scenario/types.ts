@@ -1,11 +1,12 @@
 import type { BackupStore, Manifest } from '../backup/index.js';
-import type { FaultEnv, FaultRecord } from '../faults/index.js';
-import type { FlavorId } from '../runtime/flavors.js';
+import type { Fault, FaultEnv, FaultRecord, TopologyShape } from '../faults/index.js';
+import type { FlavorId } from '../core/index.js';
 import type { RunContext } from '../runtime/run-context.js';
 import type { Topology, TopologySpec } from '../runtime/topology.js';
-import type { TopologyContext } from '../runtime/node.js';
+import type { TopologyContext } from '../runtime/context.js';
 import type { CheckResult } from '../verify/index.js';
 import type { WorkloadOptions, WriteWorkload } from '../workload/index.js';
+import type { DrillState } from './state.js';
 
 export type Params = Readonly<Record<string, number>>;
 
@@ -26,8 +27,8 @@ export interface DrillContext {
   artifacts: Array<{ dir: string; manifest: Manifest }>;
   faults: FaultRecord[];
   checks: CheckResult[];
-  /** Values one step hands to a later one (e.g. the poison transaction's GTID). */
-  vars: Map<string, unknown>;
+  /** Values one step hands to a later one (e.g. the poison transaction's GTID), in named slots. */
+  state: DrillState;
   /** What steps observed (timings, positions, lag), by step. */
   observations: Record<string, unknown>;
   faultEnv: FaultEnv;
@@ -36,14 +37,13 @@ export interface DrillContext {
   progress(m: string): void;
 }
 
-/**
- * A drill var (client time, ms) set by a step whose recovery targets a point in time (e.g. just before a DROP): the
- * drill's RPO then counts the acknowledged writes before that point that the recovered node lacks.
- */
-export const RECOVERY_POINT = 'recovery-point';
-
 /** One runbook line: a named action that records checks and observations. Throwing ends the drill as failed. */
-export interface Step { name: string; run(ctx: DrillContext): Promise<void> }
+export interface Step {
+  name: string;
+  run(ctx: DrillContext): Promise<void>;
+  /** The faults the step injects (its own and its inner steps'): checked against the topology when the scenario is defined. */
+  faults?: readonly Fault[];
+}
 
 export interface Phase {
   name: string;
@@ -52,8 +52,9 @@ export interface Phase {
   steps: readonly Step[];
 }
 
-/** Topology of a scenario; `backupNodes` get the run's backup store mounted. */
-export interface TopologyPlan { spec: (store: BackupStore) => TopologySpec }
+/** Topology of a scenario: the nodes it will have (known when the scenario is defined), and its spec for a run's
+ * backup store (backup replicas get the store mounted). */
+export interface TopologyPlan { shape: TopologyShape; spec: (store: BackupStore) => TopologySpec }
 
 export interface ScenarioDefinition {
   id: string;

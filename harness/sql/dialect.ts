@@ -1,4 +1,5 @@
-/** SQL text for one server family. Procedures ask the dialect; they never branch on the flavor themselves. */
+import type { Family } from '../core/index.js';
+
 export interface Statement { sql: string; values?: unknown[] }
 
 export interface ReplicationSource {
@@ -10,8 +11,9 @@ export interface ReplicationSource {
   channel?: string;
 }
 
+/** SQL text for one server family. Procedures ask the dialect; they never branch on the flavor themselves. */
 export interface Dialect {
-  family: 'mariadb' | 'mysql';
+  family: Family;
   /** Statements run once on every new node, with binary logging off so no node gets a GTID of its own. */
   bootstrapUsers(p: { admin: string; adminPassword: string; repl: string; replPassword: string }): Statement[];
   changeSource(src: ReplicationSource): Statement;
@@ -40,6 +42,8 @@ export interface Dialect {
   serverIdentity(): Statement;
   /** Session settings before generating the bulk table. */
   bulkSession(): Statement[];
+  /** Rows lo..hi of the generated bulk table: deterministic content, about 400 bytes a row on disk. */
+  insertBulkRange(lo: number, hi: number): Statement;
   /**
    * The statements that run a DELETE on the primary so that replicas fire their own triggers when applying it,
    * and a query (column `gtid`, same session) for the GTID it got.

@@ -1,4 +1,3 @@
-import type { Family } from '../runtime/flavors.js';
 import type { Statement } from './dialect.js';
 import { quoteId } from './inspect.js';
 
@@ -40,14 +39,7 @@ export const createBulkSchema = (): Statement[] => [
   ) ENGINE=InnoDB` },
 ];
 
-/** Rows lo..hi of the generated bulk table: deterministic content, about 400 bytes a row on disk. */
-export function insertBulkRange(family: Family, lo: number, hi: number): Statement {
-  const select = (n: string) => `SELECT ${n}, CRC32(${n}) % 1000000, SHA2(${n}, 256), CONCAT(SHA2(${n} * 7, 512), SHA2(${n} * 13, 256))`;
-  if (family === 'mariadb') {
-    return { sql: `INSERT INTO ${BULK_DB}.filler (id, k, c, pad) ${select('seq')} FROM ${BULK_DB}.seq_${lo}_to_${hi}` };
-  }
-  return {
-    sql: `INSERT INTO ${BULK_DB}.filler (id, k, c, pad) WITH RECURSIVE s(n) AS (SELECT ${lo} UNION ALL SELECT n + 1 FROM s WHERE n < ${hi}) ${select('n')} FROM s`,
-  };
-}
+/** The bulk table's deterministic columns computed from the row number `n` (an expression). */
+export const bulkRowSelect = (n: string) => `SELECT ${n}, CRC32(${n}) % 1000000, SHA2(${n}, 256), CONCAT(SHA2(${n} * 7, 512), SHA2(${n} * 13, 256))`;
+export const BULK_INSERT = `INSERT INTO ${BULK_DB}.filler (id, k, c, pad)`;
 export const BULK_ROW_BYTES = 400;

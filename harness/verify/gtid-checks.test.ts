@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { GTID_ALGEBRA } from '../runtime/gtid-algebra.js';
+import { mariadbGtid, mysqlGtid } from '../core/index.js';
 import { coversEvery, stopsJustBefore, wroteNothingAs } from './gtid.js';
 
-const { mariadb, mysql } = GTID_ALGEBRA;
+const [mariadb, mysql] = [mariadbGtid, mysqlGtid];
 const U = 'bf6f89ba-e640-11f1-9e02-0242ac1a0002';
 const T = 'c7c480f7-e640-11f1-93c6-0242ac1a0002';
 

@@ -1,4 +1,4 @@
-import type { GtidAlgebra } from '../runtime/gtid-algebra.js';
+import type { GtidAlgebra } from '../core/index.js';
 import { gtidWritten } from '../runtime/replication.js';
 import type { Statement } from '../sql/index.js';
 import { check, type CheckResult, type Queryable } from './check.js';

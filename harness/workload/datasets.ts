@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { UsageError } from '../runtime/flavors.js';
+import { UsageError } from '../core/index.js';
 import { sakilaDir } from '../runtime/paths.js';
 import type { StartedNode } from '../runtime/node.js';
 import { workloadSql } from '../sql/index.js';
@@ -23,7 +23,7 @@ export async function loadBulk(node: StartedNode, mb: number, progress: (m: stri
   const batch = 20_000;
   for (let lo = 1; lo <= rows; lo += batch) {
     const hi = Math.min(rows, lo + batch - 1);
-    await node.query(workloadSql.insertBulkRange(node.adapter.flavor.family, lo, hi));
+    await node.query(node.adapter.dialect.insertBulkRange(lo, hi));
     if (hi === rows || ((hi / batch) % 10 === 0)) progress(`bulk table: ${hi}/${rows} rows`);
   }
   return rows;

@@ -15,6 +15,9 @@ export interface LedgerEntry {
   error?: string;
 }
 
+/** The ledger's tallies (result.json's `ledger`). */
+export interface LedgerSummary { sent: number; acked: number; failed: number; indeterminate: number; firstAckAt?: number; lastAckAt?: number }
+
 export class Ledger {
   private readonly entries = new Map<number, LedgerEntry>();
   /** Tallies kept as writes are recorded: summary() is polled while the workload runs and must stay O(1). */
@@ -36,7 +39,7 @@ export class Ledger {
   byOutcome(o: Outcome): LedgerEntry[] { return this.all().filter((e) => e.outcome === o); }
   get size(): number { return this.entries.size; }
 
-  summary(): { sent: number; acked: number; failed: number; indeterminate: number; firstAckAt?: number; lastAckAt?: number } {
+  summary(): LedgerSummary {
     return { sent: this.size, ...this.counts, firstAckAt: this.firstAckAt, lastAckAt: this.lastAckAt };
   }
 

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
-import { docker, planImage, FLAVORS } from '../../harness/runtime/index.js';
+import { FLAVORS } from '../../harness/core/index.js';
+import { docker, planImage } from '../../harness/runtime/index.js';
 import { cli, leftovers } from './helpers.js';
 
 const DEAD_PID = '2147483646'; // no such process

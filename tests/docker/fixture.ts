@@ -1,4 +1,5 @@
-import { NodeDefinition, openTopologyContext, RunContext, waitCaughtUp, type FlavorId, type StartedNode, type TopologyContext } from '../../harness/runtime/index.js';
+import type { FlavorId } from '../../harness/core/index.js';
+import { NodeDefinition, openTopologyContext, RunContext, waitCaughtUp, type StartedNode, type TopologyContext } from '../../harness/runtime/index.js';
 import { loadSakila, WriteWorkload } from '../../harness/workload/index.js';
 import { quiet } from './helpers.js';
 

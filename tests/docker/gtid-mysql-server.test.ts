@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mysqlGtid, NodeDefinition, openTopologyContext, RunContext, type StartedNode } from '../../harness/runtime/index.js';
+import { mysqlGtidSet as mysqlGtid } from '../../harness/core/index.js';
+import { NodeDefinition, openTopologyContext, RunContext, type StartedNode } from '../../harness/runtime/index.js';
 import { gtidSetFunctions } from '../../harness/sql/index.js';
 import { quiet } from './helpers.js';
 

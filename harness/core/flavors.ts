@@ -1,3 +1,5 @@
+import { UsageError } from './errors.js';
+
 /** The server flavors firedrill can bring up, and how each one's image is made from Debian packages. */
 export type FlavorId = 'mariadb-10.11' | 'mariadb-11.8' | 'mysql-9.7';
 export type Family = 'mariadb' | 'mysql';
@@ -52,9 +54,4 @@ export function flavor(id: string): Flavor {
 /** The server family a VERSION() string belongs to. */
 export function familyOfVersion(version: string): Family {
   return /mariadb/i.test(version) ? 'mariadb' : 'mysql';
-}
-
-/** Bad input from a user: the CLI prints its message on one line and exits 2. */
-export class UsageError extends Error {
-  constructor(message: string) { super(message); this.name = 'UsageError'; }
 }

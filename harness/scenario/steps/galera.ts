@@ -1,13 +1,15 @@
-import { galeraState, isSynced, waitGalera } from '../runtime/galera.js';
-import { oneShot } from '../runtime/oneshot.js';
-import type { StartedNode } from '../runtime/node.js';
-import { workloadSql } from '../sql/index.js';
-import { check, compareServers, judgeStateTransfer } from '../verify/index.js';
-import { waitUntil } from '../exec/index.js';
-import { artifactPath, galeraSnapshot } from '../backup/index.js';
-import { restorePhysical } from '../restore/index.js';
-import { ackedTotal, backupWithOptionalFault, latest, step } from './steps.js';
-import type { DrillContext, Step } from './types.js';
+import { galeraState, isSynced, waitGalera } from '../../runtime/galera.js';
+import { oneShot } from '../../runtime/oneshot.js';
+import type { StartedNode } from '../../runtime/node.js';
+import { workloadSql } from '../../sql/index.js';
+import { check, compareServers, judgeStateTransfer } from '../../verify/index.js';
+import { waitUntil } from '../../exec/index.js';
+import { artifactPath, galeraSnapshot } from '../../backup/index.js';
+import { restorePhysical } from '../../restore/index.js';
+import { checkName, observationName } from '../names.js';
+import type { DrillContext, Step } from '../types.js';
+import { backupWithOptionalFault } from './backup.js';
+import { ackedTotal, latest, step } from './common.js';
 
 const members = (ctx: DrillContext, names?: readonly string[]) => (names ? names.map((n) => ctx.topo.get(n)) : ctx.topo.members);
 
@@ -16,7 +18,7 @@ export const galeraSynced = (names?: readonly string[], timeoutS = 180): Step =>
   for (const n of members(ctx, names)) {
     const t0 = Date.now();
     const s = await waitGalera(n, 'to be Synced in the Primary component', isSynced, { timeoutS });
-    ctx.observations[`synced ${n.name}`] = { afterMs: Date.now() - t0, clusterSize: s.clusterSize, lastCommitted: s.lastCommitted };
+    ctx.observations[observationName.synced(n.name)] = { afterMs: Date.now() - t0, clusterSize: s.clusterSize, lastCommitted: s.lastCommitted };
   }
 });
 
@@ -24,7 +26,7 @@ export const galeraSynced = (names?: readonly string[], timeoutS = 180): Step =>
 export const galeraClusterSize = (node: string, size: number): Step => step(`${node} sees a cluster of ${size}`, async (ctx) => {
   const s = await waitGalera(ctx.topo.get(node), `to see ${size} members`, (x) => x.clusterSize === size && x.clusterStatus === 'Primary', { timeoutS: 60 })
     .then((v) => ({ ok: true, v }), (e: Error) => ({ ok: false, v: e.message }));
-  ctx.checks.push(check(`${node}-primary-with-${size}-members`, s.ok ? [] : [{ database: '*', object: node, kind: 'unexpected-cluster-state', actual: s.v }], { state: s.v }));
+  ctx.checks.push(check(checkName.primaryWithMembers(node, size), s.ok ? [] : [{ database: '*', object: node, kind: 'unexpected-cluster-state', actual: s.v }], { state: s.v }));
 });
 
 /** After losing quorum, the node's component is non-Primary and it refuses queries (ERROR 1047), as the seed saw. */
@@ -39,9 +41,9 @@ export const galeraRefusesWithoutQuorum = (node: string, via: 'network' | 'local
       (e: { errno?: number; message?: string }) => ({
         refused: true, code: e.errno ?? Number(/ERROR (\d+)/.exec(String(e.message))?.[1] ?? 0), message: String(e.message).split('\n').slice(-1)[0],
       }));
-  ctx.observations[`quorum loss ${node}`] = { afterMs: Date.now() - t0, state: st.v, query: refused };
-  ctx.checks.push(check(`${node}-non-primary-after-quorum-loss`, st.ok ? [] : [{ database: '*', object: node, kind: 'still-primary', actual: st.v }], { state: st.v }));
-  ctx.checks.push(check(`${node}-refuses-queries-without-quorum`, refused.refused && refused.code === 1047 ? [] : [{ database: '*', object: node, kind: 'query-not-refused', actual: refused }], { error: refused }));
+  ctx.observations[observationName.quorumLoss(node)] = { afterMs: Date.now() - t0, state: st.v, query: refused };
+  ctx.checks.push(check(checkName.nonPrimaryAfterQuorumLoss(node), st.ok ? [] : [{ database: '*', object: node, kind: 'still-primary', actual: st.v }], { state: st.v }));
+  ctx.checks.push(check(checkName.refusesQueriesWithoutQuorum(node), refused.refused && refused.code === 1047 ? [] : [{ database: '*', object: node, kind: 'query-not-refused', actual: refused }], { error: refused }));
 });
 
 /** The seed's recovery: make the survivor the Primary component (pc.bootstrap). */
@@ -51,7 +53,7 @@ export const bootstrapSurvivor = (node: string): Step => step(`bootstrap ${node}
   if (!n.adapter.galera) throw new Error(`${n.adapter.flavor.id} has no Galera`);
   await n.query(n.adapter.galera.bootstrapPrimaryComponent);
   const s = await waitGalera(n, 'to become Primary', (x) => x.clusterStatus === 'Primary', { timeoutS: 30 });
-  ctx.observations[`bootstrap ${node}`] = { afterMs: Date.now() - t0, state: s };
+  ctx.observations[observationName.bootstrap(node)] = { afterMs: Date.now() - t0, state: s };
 });
 
 const seqnoOf = (text: string, re: RegExp) => { const m = re.exec(text); return m ? Number(m[1]) : undefined; };
@@ -75,7 +77,7 @@ export const recoverCrashedCluster = (): Step => step('recover the crashed clust
   await best.node.restart();
   await waitGalera(best.node, 'to bootstrap a Primary component', isSynced);
   for (const s of seen) if (s.node !== best.node) { await s.node.restart(); await waitGalera(s.node, 'to rejoin Synced', isSynced, { timeoutS: 180 }); }
-  ctx.observations['cluster recovery'] = {
+  ctx.observations[observationName.clusterRecovery] = {
     members: seen.map((s) => ({ node: s.node.name, recoveredSeqno: s.recovered, grastate: s.grastate.trim().split('\n').filter((l) => /seqno|safe_to_bootstrap/.test(l)) })),
     bootstrapped: best.node.name,
   };
@@ -91,7 +93,7 @@ export const galeraConverge = (timeoutS = 120): Step => step('every member conve
 /** Every member equals the first: schema objects and every row. */
 export const galeraMembersEqual = (): Step => step('every member holds the same data', async (ctx) => {
   const [first, ...rest] = ctx.topo.members;
-  for (const n of rest) for (const c of await compareServers(first!, n)) ctx.checks.push({ ...c, name: `${n.name}-${c.name}-equals-${first!.name}` });
+  for (const n of rest) for (const c of await compareServers(first!, n)) ctx.checks.push({ ...c, name: checkName.equalsSource(n.name, c.name, first!.name) });
 });
 
 /** The node came back through a full state transfer (SST), from its own log. */
@@ -99,7 +101,7 @@ export const rejoinedBySst = (node: string): Step => step(`${node} rejoined by S
   const log = await ctx.topo.get(node).logsTail(2000);
   const lines = log.split('\n').filter((l) => /SST (received|complete)|State transfer .* complete|IST received/i.test(l));
   const sst = lines.some((l) => /SST (received|complete)|State transfer .* complete/i.test(l));
-  ctx.checks.push(check(`${node}-rejoined-by-sst`, sst ? [] : [{ database: '*', object: node, kind: 'no-sst-seen', actual: lines }], { logLines: lines.slice(-5) }));
+  ctx.checks.push(check(checkName.rejoinedBySst(node), sst ? [] : [{ database: '*', object: node, kind: 'no-sst-seen', actual: lines }], { logLines: lines.slice(-5) }));
 });
 
 /**
@@ -116,9 +118,9 @@ export const galeraDesyncedSnapshot = (node: string): Step => step(`snapshot ${n
   }));
   ctx.artifacts.push({ dir: artifactPath(ctx.store, id), manifest });
   const ackedWhileLocked = seen.atUnlock - seen.atLock;
-  ctx.observations[`backup ${id}`] = { galeraPosition: manifest.position.gtid, totalBytes: manifest.totalBytes, timings: manifest.timings,
+  ctx.observations[observationName.backup(id)] = { galeraPosition: manifest.position.gtid, totalBytes: manifest.totalBytes, timings: manifest.timings,
     clusterWritesAcknowledgedWhileLocked: ackedWhileLocked, lockedMs: seen.unlockAt - seen.lockedAt };
-  ctx.checks.push(check(`cluster-kept-writing-while-${node}-was-locked`, ackedWhileLocked > 0 ? [] : [{ database: '*', object: node, kind: 'cluster-stalled-by-backup', actual: ackedWhileLocked }],
+  ctx.checks.push(check(checkName.clusterKeptWritingWhileLocked(node), ackedWhileLocked > 0 ? [] : [{ database: '*', object: node, kind: 'cluster-stalled-by-backup', actual: ackedWhileLocked }],
     { ackedWhileLocked, lockedMs: seen.unlockAt - seen.lockedAt }));
 });
 
@@ -130,13 +132,13 @@ export const rebuildGaleraMember = (node: string): Step => step(`rebuild ${node}
   const r = await restorePhysical(ctx.tctx, a.dir, { name: node, serverId: spec.server.serverId, as: spec });
   ctx.topo.add(r.node);
   const s = await waitGalera(r.node, 'to join and be Synced', isSynced, { timeoutS: 300 });
-  ctx.observations[`rebuild ${node}`] = { artifact: a.manifest.id, backupPosition: a.manifest.position.gtid, timings: r.timings, untilSyncedMs: Date.now() - t0, lastCommitted: s.lastCommitted };
+  ctx.observations[observationName.rebuild(node)] = { artifact: a.manifest.id, backupPosition: a.manifest.position.gtid, timings: r.timings, untilSyncedMs: Date.now() - t0, lastCommitted: s.lastCommitted };
 });
 
 /** The member caught up by IST from the backup's position, not by a full SST (judged from its log). */
 export const rejoinedByIst = (node: string): Step => step(`${node} rejoined by IST from the backup's position`, async (ctx) => {
   const a = latest(ctx);
   const c = judgeStateTransfer(node, await ctx.topo.get(node).logsTail(3000), Number(a.manifest.position.gtid.split(':').pop()));
-  ctx.observations[`state transfer ${node}`] = c.details;
+  ctx.observations[observationName.stateTransfer(node)] = c.details;
   ctx.checks.push(c);
 });

@@ -1,4 +1,3 @@
-import type { Family } from './flavors.js';
 import { formatMariaPos, formatMariaState, mariaDomainDifferences, mariaLeq, parseMariaPos, parseMariaState, subtractMariaState } from './gtid.js';
 import { formatMysqlSet, isSubset, parseMysqlSet, subtract, union } from './gtid-mysql.js';
 
@@ -20,7 +19,8 @@ export interface GtidAlgebra {
   transactionsBetween(from: string, to: string): number;
 }
 
-const mariadb: GtidAlgebra = {
+/** MariaDB GTID positions (domain-server-seq per domain) and binlog states. */
+export const mariadbGtid: GtidAlgebra = {
   subtract: (a, b) => formatMariaState(subtractMariaState(parseMariaState(a), parseMariaState(b))),
   writers: (set) => [...parseMariaState(set).values()].map((g) => String(g.server)),
   differences: (e, a) => mariaDomainDifferences(parseMariaPos(e), parseMariaPos(a))
@@ -38,7 +38,8 @@ const mariadb: GtidAlgebra = {
   },
 };
 
-const mysql: GtidAlgebra = {
+/** MySQL GTID sets (uuid[:tag]:intervals). */
+export const mysqlGtid: GtidAlgebra = {
   subtract: (a, b) => formatMysqlSet(subtract(parseMysqlSet(a), parseMysqlSet(b))),
   writers: (set) => [...new Set([...parseMysqlSet(set).keys()].map((k) => k.split(':')[0]!))],
   differences: (e, a) => {
@@ -57,5 +58,3 @@ const mysql: GtidAlgebra = {
   transactionsBetween: (from, to) => [...subtract(parseMysqlSet(to), parseMysqlSet(from)).values()]
     .reduce((n, iv) => n + iv.reduce((m, [a, b]) => m + b - a + 1, 0), 0),
 };
-
-export const GTID_ALGEBRA: Readonly<Record<Family, GtidAlgebra>> = { mariadb, mysql };

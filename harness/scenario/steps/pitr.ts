@@ -1,31 +1,20 @@
-import { BinlogStream } from '../backup/index.js';
-import { pointInTimeRestore } from '../restore/index.js';
-import { gtidExecuted, gtidWritten } from '../runtime/replication.js';
-import { binlogSql } from '../sql/index.js';
-import { compareSnapshots, ledgerAtCutCheck, presentLedgerIds, stopsJustBefore, takeSnapshot, type RecoveryCut, type Snapshot } from '../verify/index.js';
-import { latest, step, underLoad } from './steps.js';
-import { RECOVERY_POINT, type DrillContext, type Step } from './types.js';
+import { pointInTimeRestore } from '../../restore/index.js';
+import { gtidExecuted, gtidWritten } from '../../runtime/replication.js';
+import { binlogSql } from '../../sql/index.js';
+import { compareSnapshots, ledgerAtCutCheck, presentLedgerIds, stopsJustBefore, takeSnapshot, type RecoveryCut } from '../../verify/index.js';
+import { BinlogStream } from '../../backup/index.js';
+import { checkName, observationName } from '../names.js';
+import { need } from '../state.js';
+import type { DrillContext, Step } from '../types.js';
+import { latest, restoredServerId, step, underLoad } from './common.js';
 
-const STREAM = 'binlog-stream';
-const ACCIDENT = 'accident';
-
-const stream = (ctx: DrillContext) => {
-  const s = ctx.vars.get(STREAM);
-  if (!(s instanceof BinlogStream)) throw new Error('no binlog stream runs in this drill');
-  return s;
-};
-
-interface Accident { db: string; table: string; cut: RecoveryCut; before: Snapshot }
-const accident = (ctx: DrillContext) => {
-  const a = ctx.vars.get(ACCIDENT) as Accident | undefined;
-  if (!a) throw new Error('no accident has happened in this drill');
-  return a;
-};
+const stream = (ctx: DrillContext) => need(ctx.state.binlogStream, 'no binlog stream runs in this drill');
+const accident = (ctx: DrillContext) => need(ctx.state.accident, 'no accident has happened in this drill');
 
 /** Starts continuous binlog streaming from the node into the backup store. */
 export const streamBinlogs = (from = 'primary'): Step => step(`stream ${from}'s binlogs into the backup store`, async (ctx) => {
   const s = await BinlogStream.start(ctx.tctx, ctx.topo.get(from), ctx.store);
-  ctx.vars.set(STREAM, s);
+  ctx.state.binlogStream = s;
 });
 
 /**
@@ -41,7 +30,7 @@ export const streamerCrashAndResume = (ackedWhileDown = 200): Step => step('the 
   await underLoad(Math.ceil(ackedWhileDown / 2)).run(ctx);
   const from = await s.resume();
   const r = s.restarts.at(-1)!;
-  ctx.observations['binlog streamer restart'] = { filesAtKill, resumedFrom: from, downMs: r.resumedAt - r.killedAt };
+  ctx.observations[observationName.binlogStreamerRestart] = { filesAtKill, resumedFrom: from, downMs: r.resumedAt - r.killedAt };
 });
 
 /** Someone drops a table on the primary. Its contents are snapshotted first (read-only) so the recovery can be proved. */
@@ -51,15 +40,15 @@ export const accidentalDrop = (db: string, table: string): Step => step(`someone
   const from = Date.now();
   await p.query(binlogSql.dropTable(db, table));
   const to = Date.now();
-  ctx.vars.set(ACCIDENT, { db, table, cut: { from, to }, before } satisfies Accident);
-  ctx.vars.set(RECOVERY_POINT, from);
-  ctx.observations['accident'] = { statement: `DROP TABLE ${db}.${table}`, issuedAt: new Date(from).toISOString(), tookMs: to - from, primaryAfter: await gtidExecuted(p) };
+  ctx.state.accident = { db, table, cut: { from, to }, before };
+  ctx.state.recoveryPoint = from;
+  ctx.observations[observationName.accident] = { statement: `DROP TABLE ${db}.${table}`, issuedAt: new Date(from).toISOString(), tookMs: to - from, primaryAfter: await gtidExecuted(p) };
 });
 
 /** The stream holds every event of the source's binlogs exactly once (byte-identical files), across the streamer restart. */
 export const streamComplete = (): Step => step('the binlog stream holds every event exactly once', async (ctx) => {
   const s = stream(ctx);
-  ctx.checks.push(await s.compareWithSource('binlog-stream-identical-to-source'));
+  ctx.checks.push(await s.compareWithSource(checkName.binlogStreamIdenticalToSource));
 });
 
 /**
@@ -75,10 +64,10 @@ export const pointInTimeRecovery = (as: string, by: 'statement' | 'time' = 'stat
   const target = by === 'statement' ? { beforeStatement: /^DROP TABLE/i } : { beforeTime: new Date(second) };
   const cut: RecoveryCut = by === 'statement' ? acc.cut : { from: second, to: second };
   await s.stop();
-  const r = await pointInTimeRestore(ctx.tctx, a.dir, s.dir, await s.files(), target, { name: as, serverId: 100 + ctx.topo.nextServerId() });
+  const r = await pointInTimeRestore(ctx.tctx, a.dir, s.dir, await s.files(), target, { name: as, serverId: restoredServerId(ctx) });
   ctx.topo.add(r.node);
-  ctx.vars.set(`pitr ${as}`, { ...r, cut });
-  ctx.observations[`point-in-time recovery ${as}`] = {
+  ctx.state.pitr.set(as, { ...r, cut });
+  ctx.observations[observationName.pointInTimeRecovery(as)] = {
     artifact: a.manifest.id, backupGtid: a.manifest.position.gtid, target: 'beforeStatement' in target ? String(target.beforeStatement) : target.beforeTime.toISOString(),
     stoppedBefore: r.stoppedBefore, lastApplied: r.lastApplied, transactionsApplied: r.transactionsApplied, replaySqlBytes: r.replaySqlBytes, timings: r.timings,
   };
@@ -92,12 +81,11 @@ export const pointInTimeRecovery = (as: string, by: 'statement' | 'time' = 'stat
 export const recoveredToJustBeforeAccident = (node: string): Step => step(`${node} holds everything before the DROP and nothing after`, async (ctx) => {
   const n = ctx.topo.get(node);
   const a = accident(ctx);
-  const r = ctx.vars.get(`pitr ${node}`) as (Awaited<ReturnType<typeof pointInTimeRestore>> & { cut: RecoveryCut }) | undefined;
-  if (!r) throw new Error(`${node} was not recovered to a point in time`);
-  for (const c of compareSnapshots(a.before, await takeSnapshot(n, [a.db]))) ctx.checks.push({ ...c, name: `${node}-${c.name}-as-before-the-drop` });
+  const r = need(ctx.state.pitr.get(node), `${node} was not recovered to a point in time`);
+  for (const c of compareSnapshots(a.before, await takeSnapshot(n, [a.db]))) ctx.checks.push({ ...c, name: checkName.asBeforeTheDrop(node, c.name) });
   // What the node has written to its binlog (MariaDB gtid_binlog_state, MySQL gtid_executed): the replayed
   // transactions keep their original GTIDs there.
   const pos = await gtidWritten(n);
   ctx.checks.push(stopsJustBefore(n.adapter.gtid, node, pos, r.stoppedBefore.gtid, r.lastApplied?.gtid));
-  ctx.checks.push(ledgerAtCutCheck(`${node}-ledger-at-recovery-point`, ctx.workload.ledger, await presentLedgerIds(n, ctx.workload.db), r.cut));
+  ctx.checks.push(ledgerAtCutCheck(checkName.ledgerAtRecoveryPoint(node), ctx.workload.ledger, await presentLedgerIds(n, ctx.workload.db), r.cut));
 });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { GTID_ALGEBRA } from './gtid-algebra.js';
+import { mariadbGtid, mysqlGtid } from './gtid-algebra.js';
+
+const GTID_ALGEBRA = { mariadb: mariadbGtid, mysql: mysqlGtid };
 
 const U = '3e11fa47-71ca-11e1-9e33-c80aa9429562';
 

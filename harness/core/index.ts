@@ -1,0 +1,9 @@
+// The ground floor: pure values every other folder may import (flavors and their families, GTID algebra, the
+// bad-input error). Nothing here starts a process, opens a connection or imports another harness folder.
+export { UsageError } from './errors.js';
+export { FLAVORS, DEFAULT_FLAVOR, isFlavorId, flavor, familyOfVersion } from './flavors.js';
+export type { Family, Flavor, FlavorId } from './flavors.js';
+export { mariadbGtid, mysqlGtid } from './gtid-algebra.js';
+export type { GtidAlgebra, GtidDifference } from './gtid-algebra.js';
+export * from './gtid.js';
+export * as mysqlGtidSet from './gtid-mysql.js';

@@ -1,0 +1,82 @@
+import type { FlavorId } from '../core/index.js';
+import type { FaultRecord } from '../faults/index.js';
+import type { CheckResult, LedgerVerdict } from '../verify/index.js';
+import type { LedgerSummary } from '../workload/index.js';
+import type { ObjectiveReport } from './objectives.js';
+import type { Provenance } from './provenance.js';
+
+export interface StepRecord { name: string; startMs: number; endMs: number; error?: string }
+export interface PhaseRecord { name: string; recovery: boolean; startMs: number; endMs: number; durationMs: number; steps: StepRecord[] }
+
+export interface Rto { ms: number | null; method: string; phases: Record<string, number> }
+export interface Rpo { lostAcknowledgedWrites: number | null; seconds: number | null; node: string; indeterminate: number; method: string }
+
+/** What one drill did and proved: result.json. */
+export interface DrillResult {
+  runId: string;
+  scenario: string;
+  description: string;
+  flavor: FlavorId;
+  verdict: 'pass' | 'fail';
+  startedAt: string;
+  endedAt: string;
+  durationMs: number;
+  params: Readonly<Record<string, number>>;
+  phases: PhaseRecord[];
+  rto: Rto;
+  rpo: Rpo;
+  checks: CheckResult[];
+  faults: FaultRecord[];
+  observations: Record<string, unknown>;
+  ledger?: LedgerSummary;
+  error?: string;
+  reportDir: string;
+  teardownFailures?: string[];
+  /** What was tested with what (absent in results written before firedrill recorded it). */
+  provenance?: Provenance;
+  /** The recovery objectives and the measured figures judged against them (absent in older results). */
+  objectives?: ObjectiveReport;
+  /** The run's log (drill.log), relative to the report folder. */
+  logFile?: string;
+}
+
+const RTO_METHOD = 'sum of the recovery phases\' wall-clock durations (measured)';
+const RPO_METHOD = 'acknowledged writes in the client ledger missing on the recovered node at the end of the drill';
+
+/** The RPO before it is measured: unknown (null) until the ledger has been judged on `node`. */
+export const unmeasuredRpo = (node: string): Rpo => ({ lostAcknowledgedWrites: null, seconds: null, node, indeterminate: 0, method: RPO_METHOD });
+
+/**
+ * The RPO from the ledger verdicts of every workload on `node`: the acknowledged writes it lacks, the seconds of
+ * writes they span, the writes whose outcome the client could not know. With a recovery `point` (a point-in-time
+ * recovery stops there on purpose) the verdicts count only writes acknowledged before it, and the method says so.
+ */
+export function rpoOf(node: string, verdicts: readonly LedgerVerdict[], point?: number): Rpo {
+  const method = point === undefined ? RPO_METHOD
+    : `${RPO_METHOD}, acknowledged before the recovery target (${new Date(point).toISOString()}): the point-in-time recovery stops there on purpose`;
+  return {
+    lostAcknowledgedWrites: verdicts.reduce((n, v) => n + v.lost.length, 0),
+    seconds: verdicts.reduce((m, v) => Math.max(m, v.lostSeconds), 0),
+    node,
+    indeterminate: verdicts.reduce((n, v) => n + v.indeterminatePresent + v.indeterminateAbsent, 0),
+    method,
+  };
+}
+
+/** RTO: the sum of the recovery phases' measured durations, each also reported on its own (null: no recovery phase). */
+export function rtoOf(phases: readonly PhaseRecord[]): Rto {
+  const rec = phases.filter((p) => p.recovery);
+  if (!rec.length) return { ms: null, method: RTO_METHOD, phases: {} };
+  return { ms: rec.reduce((s, p) => s + p.durationMs, 0), method: RTO_METHOD, phases: Object.fromEntries(rec.map((p) => [p.name, p.durationMs])) };
+}
+
+/**
+ * Pass when the drill ran to its end, recorded at least one check, every check holds, no acknowledged write was
+ * lost (with `expectsLoss`, when the loss was measured: the drill's own checks judge whether it was measured exactly),
+ * and every recovery objective with a target was met (a missed objective fails the drill).
+ */
+export function verdictOf(r: Pick<DrillResult, 'error' | 'checks' | 'rpo' | 'objectives'>, expectsLoss: boolean): 'pass' | 'fail' {
+  const rpoOk = expectsLoss ? r.rpo.lostAcknowledgedWrites !== null : r.rpo.lostAcknowledgedWrites === 0;
+  const objectivesOk = r.objectives?.met ?? true;
+  return !r.error && r.checks.length > 0 && r.checks.every((c) => c.valid) && rpoOk && objectivesOk ? 'pass' : 'fail';
+}

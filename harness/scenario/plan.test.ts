@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { UsageError } from '../core/index.js';
+import { findScenario, loadScenarios } from './catalog.js';
+import { resolveParams } from './plan.js';
+
+describe('scenario catalog and parameters', () => {
+  it('lists the contract scenario ids', async () => {
+    const ids = (await loadScenarios()).map((s) => s.id);
+    for (const id of ['replica-kill-restore', 'replicas-die-one-by-one', 'replica-crash-loop', 'galera-datadir-wiped', 'galera-quorum-loss',
+      'multi-source-replica-rebuild', 'replica-partition', 'replica-pause', 'errant-write', 'pitr-accidental-drop', 'logical-restore',
+      'snapshot-restore', 'clone-restore', 'encrypted-artifact-tamper', 'restore-without-binlogs', 'pre-upgrade']) expect(ids).toContain(id);
+  });
+  it('refuses an unknown scenario with the known ids', async () => {
+    await expect(findScenario('nope')).rejects.toThrow(UsageError);
+    await expect(findScenario('nope')).rejects.toThrow(/known: .*replica-kill-restore/);
+  });
+  it('fills defaults and refuses unknown or out-of-range parameters', async () => {
+    const s = await findScenario('replica-kill-restore');
+    expect(resolveParams(s)).toEqual({ bulkMb: 100 });
+    expect(resolveParams(s, { bulkMb: 5 })).toEqual({ bulkMb: 5 });
+    expect(() => resolveParams(s, { rows: 1 })).toThrow(/no parameter 'rows'/);
+    expect(() => resolveParams(s, { bulkMb: -1 })).toThrow(/out of range/);
+  });
+});

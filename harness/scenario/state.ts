@@ -1,0 +1,41 @@
+import type { BinlogStream } from '../backup/index.js';
+import type { RecoveryCut, Snapshot } from '../verify/index.js';
+import type { PitrResult } from '../restore/index.js';
+
+/** The accident a point-in-time recovery undoes: what was dropped, when, and the database as it was before. */
+export interface Accident { db: string; table: string; cut: RecoveryCut; before: Snapshot }
+
+/** A point-in-time recovered node: what the recovery did, and the cut the ledger is judged at. */
+export type PitrRecovery = PitrResult & { cut: RecoveryCut };
+
+/**
+ * What one step hands to a later one, slot by slot. Each slot is set by one step and read by the steps that
+ * follow it; reading an empty slot is a runbook written in the wrong order (the drill fails, naming the slot).
+ */
+export interface DrillState {
+  /** The poison transaction's GTID (poisonDelete). */
+  poisonGtid?: string;
+  /** The primary's last position and when it was noted, before it was lost (notePrimaryPosition). */
+  primaryFinal?: { gtid: string; at: number };
+  /** The uploaded artifact package and its key, kept in memory (packageAndUpload). */
+  package?: { file: string; key: Buffer };
+  /** The continuous binlog stream into the backup store (streamBinlogs). */
+  binlogStream?: BinlogStream;
+  /** The accidental DROP (accidentalDrop). */
+  accident?: Accident;
+  /**
+   * Client time (ms) a recovery targets (e.g. just before a DROP): the drill's RPO then counts the acknowledged
+   * writes before that point that the recovered node lacks.
+   */
+  recoveryPoint?: number;
+  /** Point-in-time recovered nodes, by name (pointInTimeRecovery). */
+  pitr: Map<string, PitrRecovery>;
+}
+
+export const emptyState = (): DrillState => ({ pitr: new Map() });
+
+/** The slot's value, or the error of a runbook that reads it before the step that fills it. */
+export function need<T>(value: T | undefined, missing: string): T {
+  if (value === undefined) throw new Error(missing);
+  return value;
+}
