@@ -110,7 +110,7 @@ async function drill(id: string, flavorId: FlavorId, params: Record<string, numb
   process.once('SIGTERM', onSignal);
   try {
     progress(`run ${run.runId}: ${def.id} on ${flavorId}`);
-    const r = await runScenario(plan, { run, progress, ...flags });
+    const r = await runScenario(plan, { run, progress, ...flags, command: ['firedrill', ...process.argv.slice(2)] });
     return r;
   } finally {
     const failures = await run.teardown();

@@ -7,16 +7,10 @@
  * entry; `null` switches one objective off (it is then reported as "not set", never as met).
  */
 
-export interface Objectives {
-  /** Longest acceptable recovery (the sum of the recovery phases), seconds; null: not judged. */
-  rtoSeconds: number | null;
-  /** Most acknowledged writes the recovered node may lack; null: not judged. */
-  rpoWrites: number | null;
-  /** Longest span of acknowledged writes the recovered node may lack, seconds; null: not judged. */
-  rpoSeconds: number | null;
-}
+import { OBJECTIVE_KEYS, type Objectives, type ObjectivesConfig } from '../runtime/objectives-config.js';
 
-export type ObjectivesConfig = Readonly<Record<string, Partial<Objectives>>>;
+export type { Objectives, ObjectivesConfig };
+export { parseObjectives } from '../runtime/objectives-config.js';
 
 /**
  * Built-in objectives. No acknowledged write may be lost (what a replicated, backed-up database promises); recovery
@@ -25,25 +19,6 @@ export type ObjectivesConfig = Readonly<Record<string, Partial<Objectives>>>;
  * loss is measured exactly; give it one in the config (e.g. the backup interval in seconds).
  */
 export const DEFAULT_OBJECTIVES: Objectives = { rtoSeconds: 900, rpoWrites: 0, rpoSeconds: 0 };
-
-const KEYS = ['rtoSeconds', 'rpoWrites', 'rpoSeconds'] as const;
-
-/** Validates the config's `objectives` value; returns an error message or the parsed objectives. */
-export function parseObjectives(raw: unknown, source: string): ObjectivesConfig | string {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return `${source}: 'objectives' must map 'default' or drill ids to {rtoSeconds, rpoWrites, rpoSeconds}`;
-  const out: Record<string, Partial<Objectives>> = {};
-  for (const [drill, o] of Object.entries(raw)) {
-    if (typeof o !== 'object' || o === null || Array.isArray(o)) return `${source}: objectives.${drill} must be an object like {"rtoSeconds": 600}`;
-    const entry: Partial<Objectives> = {};
-    for (const [k, v] of Object.entries(o)) {
-      if (!(KEYS as readonly string[]).includes(k)) return `${source}: objectives.${drill}: unknown key '${k}' (known: ${KEYS.join(', ')})`;
-      if (v !== null && (typeof v !== 'number' || !Number.isFinite(v) || v < 0)) return `${source}: objectives.${drill}.${k} must be a number >= 0 or null`;
-      entry[k as keyof Objectives] = v as number | null;
-    }
-    out[drill] = entry;
-  }
-  return out;
-}
 
 export interface ResolvedObjectives extends Objectives {
   /** Where each objective came from: 'built-in', 'config default', or 'config <drill>'. */
@@ -55,7 +30,7 @@ export function objectivesFor(drill: string, opts: { expectsLoss?: boolean; conf
   const builtIn: Objectives = opts.expectsLoss ? { ...DEFAULT_OBJECTIVES, rpoWrites: null, rpoSeconds: null } : DEFAULT_OBJECTIVES;
   const r: ResolvedObjectives = { ...builtIn, source: { rtoSeconds: 'built-in', rpoWrites: 'built-in', rpoSeconds: 'built-in' } };
   for (const [layer, label] of [[opts.config?.['default'], 'config default'], [opts.config?.[drill], `config ${drill}`]] as const) {
-    for (const k of KEYS) {
+    for (const k of OBJECTIVE_KEYS) {
       if (layer && k in layer) { r[k] = layer[k] ?? null; r.source[k] = label; }
     }
   }

@@ -4,9 +4,14 @@ import { imageExists } from './docker.js';
 import { isFlavorId, UsageError, type Flavor, type FlavorId } from '../core/index.js';
 import { ensureImage } from './images.js';
 import { projectRoot } from './paths.js';
+import { parseObjectives, type ObjectivesConfig } from './objectives-config.js';
 
 /** firedrill.config.json: optional. `images` points a flavor at an image the user provides (e.g. from a registry). */
-export interface Config { images: Partial<Record<FlavorId, string>> }
+export interface Config {
+  images: Partial<Record<FlavorId, string>>;
+  /** Recovery objectives by drill id (and `default`): {rtoSeconds, rpoWrites, rpoSeconds}; see harness/report/objectives.ts. */
+  objectives?: ObjectivesConfig;
+}
 
 let loaded: Config | undefined;
 
@@ -16,7 +21,13 @@ export function parseConfig(text: string, source: string): Config {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new UsageError(`${source}: must be a JSON object`);
   const cfg: Config = { images: {} };
   for (const [k, v] of Object.entries(raw)) {
-    if (k !== 'images') throw new UsageError(`${source}: unknown key '${k}' (known: images)`);
+    if (k === 'objectives') {
+      const o = parseObjectives(v, source);
+      if (typeof o === 'string') throw new UsageError(o);
+      cfg.objectives = o;
+      continue;
+    }
+    if (k !== 'images') throw new UsageError(`${source}: unknown key '${k}' (known: images, objectives)`);
     if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new UsageError(`${source}: 'images' must map flavor ids to image references`);
     for (const [f, ref] of Object.entries(v)) {
       if (!isFlavorId(f)) throw new UsageError(`${source}: images: unknown flavor '${f}'`);

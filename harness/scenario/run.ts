@@ -9,7 +9,9 @@ import type { RunContext } from '../runtime/run-context.js';
 import { openTopologyContext, startTopology, type Topology } from '../runtime/topology.js';
 import {
   rpoOf, rtoOf, unmeasuredRpo, verdictOf, writeReport, type DrillResult, type PhaseRecord, type Rpo, type StepRecord,
+  baseProvenance, datasetSize, imageProvenance, judgeObjectives, objectivesFor, serverVersions, type Provenance,
 } from '../report/index.js';
+import { loadConfig } from '../runtime/config.js';
 import { judgeLedger, presentLedgerIds } from '../verify/index.js';
 import { loadBulk, loadSakila, WriteWorkload } from '../workload/index.js';
 import type { DrillPlan } from './plan.js';
@@ -22,6 +24,8 @@ export interface RunOptions {
   keepArtifacts?: boolean;
   /** Kill the backup node in the middle of every backup: it must fail loudly, leave nothing restorable, and a retry must succeed. */
   faultDuringBackup?: boolean;
+  /** The firedrill command line that started the drill (for the provenance; redacted there). */
+  command?: readonly string[];
 }
 
 /**
@@ -43,9 +47,14 @@ export async function runScenario(plan: DrillPlan, o: RunOptions): Promise<Drill
     rto: rtoOf([]), rpo: unmeasuredRpo(def.rpoNode), checks: [], faults: [], observations: {}, reportDir,
   };
   const timed = phaseTimer(result.phases, o.progress);
+  const base = baseProvenance(o.command ?? []);
+  const image = imageProvenance(plan.image);
+  let dataset: Provenance['dataset'] = { name: datasetName(def, plan.params), databases: [], bytes: 0, measuredOn: null };
+  let servers: Provenance['servers'] = {};
   let ctx: DrillContext | undefined;
   try {
     ctx = await setUp(plan, o, store, result, timed);
+    dataset = await measureDataset(dataset, ctx.topo);
     for (const ph of def.phases) await timed(ph.name, !!ph.recovery, ph.steps.map((s) => ({ name: s.name, run: () => s.run(ctx!) })));
     await stopWorkloads(ctx);
     result.rpo = await measureRpo(def, ctx);
@@ -55,8 +64,13 @@ export async function runScenario(plan: DrillPlan, o: RunOptions): Promise<Drill
   } finally {
     if (ctx) await stopWorkloads(ctx);
     if (ctx) result.ledger = ctx.workload.ledger.summary();
+    if (ctx) servers = await serverVersions(ctx.topo.all());
   }
   result.rto = rtoOf(result.phases);
+  result.objectives = judgeObjectives(objectivesFor(def.id, { expectsLoss: def.expectsLoss, config: loadConfig().objectives }),
+    { rtoMs: result.rto.ms, rpoWrites: result.rpo.lostAcknowledgedWrites, rpoSeconds: result.rpo.seconds });
+  result.provenance = { ...(await base), image: await image, servers, dataset, params: { ...plan.params }, seed: typeof plan.params['seed'] === 'number' ? plan.params['seed'] : null };
+  result.logFile = 'drill.log';
   result.verdict = verdictOf(result, !!def.expectsLoss);
   result.endedAt = new Date().toISOString();
   result.durationMs = Date.now() - started;
@@ -116,6 +130,28 @@ async function loadDatasets(def: ScenarioDefinition, params: DrillPlan['params']
   if (mb > 0) await loadBulk(primaries[primaries.length - 1]!, mb, progress);
   for (const s of topo.sourceSpecs) await WriteWorkload.prepare(topo.get(s.name), s.ledgerDb);
   for (const r of topo.replicas) for (const l of topo.sourcesOf(r.name)) await waitCaughtUp(r, l.source, 600);
+}
+
+/** What the scenario loads, in words. */
+function datasetName(def: ScenarioDefinition, params: DrillPlan['params']): string {
+  const mb = def.data.bulkMb(params);
+  return [def.data.sakila ? 'sakila' : null, mb > 0 ? `bulk ${mb} MB` : null].filter(Boolean).join(' + ') || 'none (ledger only)';
+}
+
+/** The loaded data's size as each primary reports it, after loading and before any fault; a failure is recorded, never fatal. */
+async function measureDataset(d: Provenance['dataset'], topo: Topology): Promise<Provenance['dataset']> {
+  const out: Provenance['dataset'] = { ...d, databases: [], bytes: 0, measuredOn: null };
+  const on: string[] = [];
+  for (const p of topo.primaries) {
+    try {
+      const s = await datasetSize(p);
+      out.databases.push(...s.databases.map((x) => (topo.primaries.length > 1 ? { ...x, db: `${x.db} (${p.name})` } : x)));
+      out.bytes += s.bytes;
+      on.push(p.name);
+    } catch (e) { out.detail = { ...out.detail, [p.name]: `size not read: ${(e as Error).message.split('\n')[0]}` }; }
+  }
+  out.measuredOn = on.join(', ') || null;
+  return out;
 }
 
 async function stopWorkloads(ctx: DrillContext): Promise<void> {
