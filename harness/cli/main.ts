@@ -101,7 +101,7 @@ async function drill(id: string, flavorId: FlavorId, params: Record<string, numb
   // Progress goes to stderr and to the run's drill.log; --verbose adds every command line (redacted).
   const log = new DrillLog(join(reportsDir, run.runId, 'drill.log'));
   const progress = (m: string) => { const at = Date.now(); err(`[${consoleTime(at)}] ${m}`); log.line(m, at); };
-  const unobserve = flags.verbose ? observeCommands((argv) => { log.command(argv); err(`[${consoleTime()}] $ ${argv[0]} … (see drill.log)`); }) : () => {};
+  const unobserve = flags.verbose ? observeCommands((argv) => { const at = Date.now(); err(`[${consoleTime(at)}] ${log.command(argv, at)}`); }) : () => {};
   const onSignal = (sig: NodeJS.Signals) => {
     progress(`${sig}: tearing down run ${run.runId}`);
     void run.teardown().finally(() => process.exit(sig === 'SIGINT' ? 130 : 143));

@@ -2,6 +2,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { UsageError } from '../core/index.js';
+import { parseConfig } from '../runtime/config.js';
 import { writeAllureResult } from './allure.js';
 import { judgementsOf } from './evidence.js';
 import { verdictOf } from './result.js';
@@ -36,6 +38,12 @@ describe('objectives', () => {
     expect(o.source).toEqual({ rtoSeconds: 'config replica-kill-restore', rpoWrites: 'built-in', rpoSeconds: 'config replica-kill-restore' });
     expect(objectivesFor('other', { config: cfg }).rtoSeconds).toBe(600);
     expect(objectivesFor('restore-without-binlogs', { expectsLoss: true })).toMatchObject({ rtoSeconds: DEFAULT_OBJECTIVES.rtoSeconds, rpoWrites: null, rpoSeconds: null });
+  });
+
+  it('firedrill.config.json carries them; a bad value is bad input (UsageError: one line, exit 2)', () => {
+    expect(parseConfig('{"objectives":{"default":{"rtoSeconds":60}}}', 'f.json').objectives).toEqual({ default: { rtoSeconds: 60 } });
+    expect(() => parseConfig('{"objectives":{"default":{"rtoSeconds":"fast"}}}', 'f.json')).toThrow(UsageError);
+    expect(() => parseConfig('{"objectives":{"default":{"rtoSeconds":"fast"}}}', 'f.json')).toThrow(/f.json: objectives.default.rtoSeconds must be a number/);
   });
 
   it('refuses a bad objectives value with a message naming the key', () => {

@@ -41,8 +41,10 @@ export class DrillLog {
     }
   }
 
-  /** A command line (argv, with anything that looks like a secret replaced by ***). */
-  command(argv: readonly string[], at: number = Date.now()): void {
-    this.line(`$ ${redactArgv(argv).map((a) => (/^[\w@%+=:,./*-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ')}`, at);
+  /** Logs a command line (argv, with anything that looks like a secret replaced by ***); returns the line. */
+  command(argv: readonly string[], at: number = Date.now()): string {
+    const text = `$ ${redactArgv(argv).map((a) => (/^[\w@%+=:,./*-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ')}`;
+    this.line(text, at);
+    return text;
   }
 }
