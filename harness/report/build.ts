@@ -4,6 +4,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import type { LedgerEntry } from '../workload/index.js';
 import type { EvidenceResult } from './evidence.js';
 import { historyEntryOf, readHistory, type HistoryEntry } from './history.js';
@@ -41,7 +42,9 @@ export function loadRun(dir: string): ReportRun {
   if (typeof result?.runId !== 'string' || typeof result.scenario !== 'string' || !Array.isArray(result.checks)) throw new Error(`${dir}/result.json is not a firedrill drill result`);
   let ledger: LedgerEntry[] | undefined;
   const lp = join(dir, 'ledger.json');
+  // A kept run's ledger may be compressed (ledger.json.gz): large ledgers are archived that way.
   if (existsSync(lp)) ledger = JSON.parse(readFileSync(lp, 'utf8')) as LedgerEntry[];
+  else if (existsSync(`${lp}.gz`)) ledger = JSON.parse(gunzipSync(readFileSync(`${lp}.gz`)).toString('utf8')) as LedgerEntry[];
   return { result, ledger, source: dir };
 }
 
