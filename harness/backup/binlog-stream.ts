@@ -50,8 +50,6 @@ export class BinlogStream {
     return (await readdir(this.dir)).filter((f) => BINLOG_FILE.test(f)).sort();
   }
 
-  get running(): string { return this.container; }
-
   private async launch(firstFile: string): Promise<void> {
     this.generation++;
     const name = this.ctx.run.name(`binlog-stream-${this.source.name}-${this.generation}`);
@@ -108,7 +106,7 @@ export class BinlogStream {
     const src = await sourceFiles();
     const scratch = await mkdtemp(join(tmpdir(), 'fd-binlog-src-'));
     try {
-      for (const f of src) await this.source.copyOut(`/var/lib/mysql/${f.name}`, join(scratch, f.name));
+      for (const f of src) await this.source.container.copyOut(`/var/lib/mysql/${f.name}`, join(scratch, f.name));
       const names = [...new Set([...src.map((f) => f.name), ...await this.files()])].sort();
       const r = await compareBinlogCopies(name, names.map((n) => ({
         name: n, source: src.some((f) => f.name === n) ? join(scratch, n) : undefined, copy: join(this.dir, n),

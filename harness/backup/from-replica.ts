@@ -57,8 +57,7 @@ export async function backupFromReplica(step: CopyStep, node: StartedNode, store
   try {
     for (const c of channels) await node.query(d.stopReplicaSqlThread(c));
     let snapshotGtid: string;
-    let snapshot;
-    let copyError: unknown;
+    let snapshot: Manifest['snapshot'] | undefined;
     try {
       snapshotGtid = await gtidReplicaPos(node);
       progress(`${node.name}: SQL thread stopped at ${snapshotGtid}; taking the pre-backup snapshot`);
@@ -66,12 +65,11 @@ export async function backupFromReplica(step: CopyStep, node: StartedNode, store
       timings['snapshotMs'] = Date.now() - t0;
       Object.assign(timings, await step.copy(node, { inContainer: `${store.containerDir}/${id}.partial/${DATA_DIR}`, onHost: join(partial, DATA_DIR) }, progress));
     } catch (e) {
-      copyError = e;
+      // Restart replication all the same; the copy's error is the one reported (e.g. the node died).
+      try { for (const c of channels) await node.query(d.startReplicaSqlThread(c)); } catch { /* the copy's error says more */ }
       throw e;
-    } finally {
-      // Restart replication; if the copy already failed (e.g. the node died), its error is the one reported.
-      try { for (const c of channels) await node.query(d.startReplicaSqlThread(c)); } catch (e) { if (!copyError) throw e; }
     }
+    for (const c of channels) await node.query(d.startReplicaSqlThread(c));
     const position = await step.position(node, join(partial, DATA_DIR), snapshotGtid);
     return await sealArtifact(node, store, id, { method: step.method, position: { ...position, snapshotGtid }, snapshot: snapshot!, timings, t0 });
   } catch (e) {

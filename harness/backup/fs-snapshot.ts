@@ -24,14 +24,14 @@ export async function lockedVolumeCopy(node: StartedNode, onHost: string, progre
     await conn.query(backupSql.flushTablesWithReadLock().sql);
     const lockedAt = Date.now();
     await opts.underLock?.();
-    await node.exec(['sync']);
-    await node.pause(); // the freeze (xfs_freeze in the seed): nothing in the server touches a file now
+    await node.container.exec(['sync']);
+    await node.container.pause(); // the freeze (xfs_freeze in the seed): nothing in the server touches a file now
     const tc = Date.now();
     try {
       progress(`${node.name}: writes blocked and server frozen: copying its datadir volume`);
       await run(['cp', '-a', `${vol.Mountpoint}/.`, `${onHost}/`], { timeoutMs: 60 * 60_000 });
     } finally {
-      await node.unpause(); // the thaw
+      await node.container.unpause(); // the thaw
     }
     const copyMs = Date.now() - tc;
     await opts.beforeUnlock?.();

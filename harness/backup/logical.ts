@@ -11,9 +11,9 @@ const copy: CopyStep = {
   method: 'logical',
   async copy(node, { inContainer: dir }, progress) {
     const dbs = await databasesInScope(node);
-    await node.exec(['mkdir', '-p', dir]);
+    await node.container.exec(['mkdir', '-p', dir]);
     const t0 = Date.now();
-    await withHeartbeat(progress, 'logical dump', node.exec(node.adapter.logicalDump(dbs, `${dir}/${DUMP_FILE}`), { timeoutMs: 60 * 60_000 }));
+    await withHeartbeat(progress, 'logical dump', node.container.exec(node.adapter.logicalDump(dbs, `${dir}/${DUMP_FILE}`), { timeoutMs: 60 * 60_000 }));
     return { dumpMs: Date.now() - t0 };
   },
   // Taken with the replica's SQL thread(s) stopped: the dump holds exactly the snapshot's GTID position.

@@ -26,10 +26,10 @@ const copy: CopyStep = {
   method: 'mariabackup',
   async copy(node, { inContainer: dir }, progress) {
     const tb = Date.now();
-    await withHeartbeat(progress, 'mariadb-backup --backup', node.exec(['mariadb-backup', '--backup', '--user=root', '--slave-info',
+    await withHeartbeat(progress, 'mariadb-backup --backup', node.container.exec(['mariadb-backup', '--backup', '--user=root', '--slave-info',
       '--safe-slave-backup', `--target-dir=${dir}`], { timeoutMs: 60 * 60_000 }));
     const tp = Date.now();
-    await withHeartbeat(progress, 'mariadb-backup --prepare', node.exec(['mariadb-backup', '--prepare', `--target-dir=${dir}`], { timeoutMs: 60 * 60_000 }));
+    await withHeartbeat(progress, 'mariadb-backup --prepare', node.container.exec(['mariadb-backup', '--prepare', `--target-dir=${dir}`], { timeoutMs: 60 * 60_000 }));
     return { backupMs: tp - tb, prepareMs: Date.now() - tp };
   },
   async position(node, dataDir) {

@@ -90,9 +90,10 @@ function parseParams(list: string[] | undefined): Record<string, number> {
   return p;
 }
 
-/** Runs one drill with its own run context, torn down in finally and on SIGINT/SIGTERM. */
+/** Drill-wide options from the command line. */
 interface DrillFlags { keepArtifacts: boolean; faultDuringBackup: boolean; verbose?: boolean }
 
+/** Runs one drill with its own run context, torn down in finally and on SIGINT/SIGTERM. */
 async function drill(id: string, flavorId: FlavorId, params: Record<string, number>, flags: DrillFlags): Promise<DrillResult> {
   // Bad input is refused before anything starts: flavor, parameters, engine, image (a missing own image is built).
   const plan = await planDrill(await findScenario(id), flavorId, params, (m) => err(`[${consoleTime()}] ${m}`));

@@ -1,9 +1,11 @@
 import { UsageError } from './errors.js';
 
-/** The server flavors firedrill can bring up, and how each one's image is made from Debian packages. */
+/** The server flavors firedrill can bring up (each one's entry in FLAVORS says how its image is made). */
 export type FlavorId = 'mariadb-10.11' | 'mariadb-11.8' | 'mysql-9.7';
+/** A server family: one SQL dialect, GTID format and set of tools (harness/runtime/adapter.ts). */
 export type Family = 'mariadb' | 'mysql';
 
+/** A flavor: its family, and how its image is made from Debian packages. */
 export interface Flavor {
   id: FlavorId;
   family: Family;

@@ -1,8 +1,9 @@
+/** A closed interval of transaction numbers, [first, last]. */
+export type Interval = readonly [number, number];
 /**
  * MySQL GTID sets as values: `uuid:1-5:7-9,uuid2:1-3`, with MySQL 8.3+ tags (`uuid:1-3:tag:1-2`). A set maps each
  * source (uuid, or uuid:tag) to sorted, disjoint, non-adjacent closed intervals.
  */
-export type Interval = readonly [number, number];
 export type MysqlGtidSet = ReadonlyMap<string, readonly Interval[]>;
 
 export class MysqlGtidParseError extends Error {

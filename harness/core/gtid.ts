@@ -1,8 +1,9 @@
+/** One domain's last GTID in a position: who wrote it, and its sequence number. */
+export interface DomainPos { server: number; seq: number }
 /**
  * MariaDB GTID positions as values: a position lists, per replication domain, the last GTID
  * `domain-server-seq` applied. Sequence numbers order transactions within a domain; server ids only say who wrote.
  */
-export interface DomainPos { server: number; seq: number }
 export type MariaPos = ReadonlyMap<number, DomainPos>;
 
 export class GtidParseError extends Error {

@@ -18,7 +18,7 @@ export const kill: FaultHandler<KillFault> = {
   async inject(env, f) {
     const nodes = env.resolve(f.target);
     for (const n of nodes) await n.kill(f.signal ?? 'KILL');
-    const states = await Promise.all(nodes.map(async (n) => ({ node: n.name, ...(await n.state()) })));
+    const states = await Promise.all(nodes.map(async (n) => ({ node: n.name, ...(await n.container.state()) })));
     return { nodes: nodes.map((n) => n.name), observed: { afterKill: states } };
   },
   heal: restartNodes('restartedMs'),
@@ -34,10 +34,10 @@ export const wipeDatadir: FaultHandler<WipeDatadirFault> = {
   async inject(env, f) {
     const nodes = env.resolve(f.target);
     for (const n of nodes) {
-      await n.exec(['find', '/var/lib/mysql', '-mindepth', '1', '-delete'], { okExitCodes: [0, 1] });
+      await n.container.exec(['find', '/var/lib/mysql', '-mindepth', '1', '-delete'], { okExitCodes: [0, 1] });
       await n.kill('KILL');
     }
-    const left = await Promise.all(nodes.map(async (n) => ({ node: n.name, ...(await n.state()) })));
+    const left = await Promise.all(nodes.map(async (n) => ({ node: n.name, ...(await n.container.state()) })));
     return { nodes: nodes.map((n) => n.name), observed: { afterWipeAndKill: left } };
   },
   heal: restartNodes('restartedOnEmptyDatadirMs'),
@@ -51,11 +51,9 @@ export const destroy: FaultHandler<DestroyFault> = {
     const nodes = env.resolve(f.target);
     const out: Array<Record<string, unknown>> = [];
     for (const n of nodes) {
-      await n.kill('KILL');
-      const st = await n.state();
-      await n.destroy();
-      env.forget(n.name);
-      out.push({ node: n.name, exitCode: st.exitCode, datadir: 'deleted' });
+      const st = await n.kill('KILL');
+      const left = await env.destroy(n.name);
+      out.push({ node: n.name, exitCode: st.exitCode, datadir: left.volumeRemoved ? 'deleted' : 'kept' });
     }
     return { nodes: nodes.map((n) => n.name), observed: { destroyed: out } };
   },
@@ -68,11 +66,11 @@ export const pause: FaultHandler<PauseFault> = {
   describe: (f) => `freeze ${f.target}`,
   async inject(env, f) {
     const nodes = env.resolve(f.target);
-    for (const n of nodes) await n.pause();
+    for (const n of nodes) await n.container.pause();
     return { nodes: nodes.map((n) => n.name), observed: { paused: nodes.map((n) => n.name) } };
   },
   async heal(env, _f, effect) {
-    for (const name of effect.nodes) for (const n of env.resolve(name)) await n.unpause();
+    for (const name of effect.nodes) for (const n of env.resolve(name)) await n.container.unpause();
     return { unpaused: effect.nodes };
   },
 };

@@ -24,15 +24,15 @@ export async function buildCrashUdf(workDir: string): Promise<string> {
 }
 
 /** Installs the crash cause on one node: the UDF library in its plugin dir, the function, the trigger. */
-export async function installCrashCause(node: StartedNode, row: RowRef, library: Buffer): Promise<void> {
+async function installCrashCause(node: StartedNode, row: RowRef, library: Buffer): Promise<void> {
   const [dir] = await node.query<{ d: string }>(crashSql.pluginDir());
-  await node.putFile(`${String(dir?.d).replace(/\/$/, '')}/${crashSql.UDF_LIBRARY}`, library, 0o755);
+  await node.container.putFile(`${String(dir?.d).replace(/\/$/, '')}/${crashSql.UDF_LIBRARY}`, library, 0o755);
   for (const s of crashSql.installCrashCause(row)) await node.query(s);
 }
 
 /** How many times the supervisor restarted the server: the server's own start lines in its error log, less the first. */
 export async function supervisedRestarts(node: StartedNode): Promise<number> {
-  const r = await node.exec(['grep', '-c', '-F', node.adapter.startLogLine, node.adapter.supervisedLog], { okExitCodes: [0, 1] });
+  const r = await node.container.exec(['grep', '-c', '-F', node.adapter.startLogLine, node.adapter.supervisedLog], { okExitCodes: [0, 1] });
   return Math.max(0, Number(r.stdout.trim() || 0) - 1);
 }
 
@@ -42,7 +42,7 @@ export async function supervisedRestarts(node: StartedNode): Promise<number> {
  */
 export async function holdReplication(node: StartedNode, timeoutS = 120): Promise<{ restartsAtHold: number }> {
   const dropIn = `${node.adapter.configDropIn.dir}/${HOLD_FILE}`;
-  await node.putFile(dropIn, node.adapter.configDropIn.holdReplication);
+  await node.container.putFile(dropIn, node.adapter.configDropIn.holdReplication);
   let last = -1;
   const restartsAtHold = await waitUntil(async () => {
     const n = await supervisedRestarts(node);
@@ -52,12 +52,12 @@ export async function holdReplication(node: StartedNode, timeoutS = 120): Promis
     return stable ? n : -1;
   }, (n) => n >= 0, { what: `${node.name} to come up and stay up with replication held`, timeoutMs: timeoutS * 1000, intervalMs: 1000 });
   await node.dropConnection();
-  await node.refreshAddress();
+  await node.container.refreshAddress();
   return { restartsAtHold };
 }
 
 export async function releaseHold(node: StartedNode): Promise<void> {
-  await node.exec(['rm', '-f', `${node.adapter.configDropIn.dir}/${HOLD_FILE}`]);
+  await node.container.exec(['rm', '-f', `${node.adapter.configDropIn.dir}/${HOLD_FILE}`]);
 }
 
 const rowOf = (f: CrashTriggerFault): RowRef => ({ db: f.db, table: f.table, key: f.key, id: f.id });

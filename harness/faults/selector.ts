@@ -45,13 +45,3 @@ export function resolveSelector(topo: SelectorTopology, t: Selector): StartedNod
   }
   return namesOf(t).map((name) => topo.get(name));
 }
-
-/** The fault environment of a running topology: selectors resolve against it, destroyed nodes leave it. */
-export function faultEnvOf(topo: SelectorTopology & { all(): StartedNode[]; remove(name: string): void }, progress: (m: string) => void) {
-  return {
-    resolve: (t: Selector) => resolveSelector(topo, t),
-    forget: (name: string) => topo.remove(name),
-    find: (name: string) => topo.all().find((n) => n.name === name),
-    progress,
-  };
-}

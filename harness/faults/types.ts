@@ -1,3 +1,4 @@
+import type { RemovedState } from '../runtime/container.js';
 import type { StartedNode } from '../runtime/node.js';
 import type { Selector } from './selector.js';
 
@@ -38,8 +39,8 @@ export interface FaultEnv {
   resolve(target: Selector): StartedNode[];
   /** The node of that name if it (still) exists. */
   find(name: string): StartedNode | undefined;
-  /** Drops a node that no longer exists from the topology. */
-  forget(name: string): void;
+  /** Destroys a node (container and datadir) and takes it out of the topology; returns what it left. */
+  destroy(name: string): Promise<RemovedState>;
   progress(m: string): void;
 }
 

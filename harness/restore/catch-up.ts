@@ -16,6 +16,9 @@ export interface CatchUpResult {
   timings: { restoreMs: number; catchUpMs: number; restartMs: number };
 }
 
+/** A peer to catch up from. */
+export interface Peer { node: StartedNode; /** Multi-source: the source's own channel (named connection). */ channel?: string }
+
 /**
  * The seed's restore + catch-up (mysqlbackup.py catchup_binlog): restore the artifact and start it with a temporary
  * server id that no server uses (on MySQL also a fresh server uuid: artifacts carry no auto.cnf), so that the
@@ -23,8 +26,6 @@ export interface CatchUpResult {
  * peer after the other (on a fan-in, one catch-up per source on its own channel), replicate until it is less than one second behind that peer (and has the peer's GTIDs),
  * stop, forget the replication settings, shut down: a ready datadir. Finally start it as `final` (its own server id).
  */
-export interface Peer { node: StartedNode; /** Multi-source: the source's own channel (named connection). */ channel?: string }
-
 export async function restoreAndCatchUp(ctx: TopologyContext, artifactDir: string, final: NodeSpec, peers: readonly Peer[], creds: Credentials,
   temporaryServerId: number): Promise<CatchUpResult> {
   const t0 = Date.now();

@@ -19,7 +19,7 @@ export async function restoreLogical(ctx: TopologyContext, artifactDir: string, 
   const node = await new NodeDefinition(ctx, { name: target.name, server: { serverId: target.serverId, readOnly: target.readOnly, skipReplicaStart: true } }).start();
   const t2 = Date.now();
   const d = node.adapter.dialect;
-  await withHeartbeat(ctx.progress, `load ${manifest.id} into ${target.name}`, node.exec([...node.adapter.client, `--init-command=${d.loadSessionInit()}`],
+  await withHeartbeat(ctx.progress, `load ${manifest.id} into ${target.name}`, node.container.exec([...node.adapter.client, `--init-command=${d.loadSessionInit()}`],
     { inputFile: join(artifactDir, DATA_DIR, DUMP_FILE), timeoutMs: 4 * 60 * 60_000 }));
   for (const s of d.adoptReplicaPosition(manifest.position.gtid)) await node.query(s);
   return { node, manifest, timings: { verifyArtifactMs: t1 - t0, copyBackMs: Date.now() - t2, startMs: t2 - t1 } };

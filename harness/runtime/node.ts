@@ -1,14 +1,13 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
-import mysql from 'mysql2/promise';
 import { format } from 'mysql2';
-import { waitUntil, type RunOptions, type RunResult } from '../exec/index.js';
+import type mysql from 'mysql2/promise';
+import { waitUntil, type RunResult } from '../exec/index.js';
 import type { Statement } from '../sql/index.js';
 import type { FlavorAdapter, ServerOptions } from './adapter.js';
-import { docker, inspect } from './docker.js';
+import { NodeContainer, type ContainerState, type RemovedState } from './container.js';
 import type { TopologyContext } from './context.js';
+import { docker } from './docker.js';
 import { oneShot } from './oneshot.js';
+import { ServerSession } from './session.js';
 
 export const LABEL_NODE = 'firedrill.node';
 
@@ -59,173 +58,61 @@ export class NodeDefinition {
     const node = new StartedNode(this.ctx, this.spec, container, volume);
     await node.waitReady();
     if (!this.spec.skipBootstrap) await node.clientSql(this.ctx.adapter.dialect.bootstrapUsers(this.ctx.creds));
-    await node.refreshAddress();
+    await node.container.refreshAddress();
     return node;
   }
 }
 
-/** A running (or killed, restartable) server container. */
+/**
+ * A running (or killed, restartable) server: its container (processes, files, network) and a SQL session with it,
+ * kept apart. Lifecycle operations go through the node, which drops the session whenever the server goes away;
+ * each returns the state it left.
+ */
 export class StartedNode implements AsyncDisposable {
-  private conn: mysql.Connection | undefined;
-  private ip = '';
-  /** Rejecters of queries in flight on the shared connection: a dropped connection fails them at once. */
-  private readonly inFlight = new Set<(e: Error) => void>();
+  readonly container: NodeContainer;
+  private readonly session: ServerSession;
 
-  constructor(private readonly ctx: TopologyContext, readonly spec: NodeSpec, readonly container: string, readonly volume: string) {}
+  constructor(private readonly ctx: TopologyContext, readonly spec: NodeSpec, containerName: string, readonly volume: string) {
+    this.container = new NodeContainer(containerName, volume, ctx.network.name);
+    this.session = new ServerSession(spec.name, () => this.container.address, ctx.creds);
+  }
 
   get name(): string { return this.spec.name; }
   get adapter(): FlavorAdapter { return this.ctx.adapter; }
-  get address(): string { return this.ip; }
+  get address(): string { return this.container.address; }
   get serverId(): number { return this.spec.server.serverId; }
   get context(): TopologyContext { return this.ctx; }
-
-  async refreshAddress(): Promise<void> {
-    const info = await inspect<{ NetworkSettings: { Networks: Record<string, { IPAddress: string }> } }>('container', this.container);
-    this.ip = info.NetworkSettings.Networks[this.ctx.network.name]?.IPAddress ?? '';
-    if (!this.ip) throw new Error(`${this.name}: no address on network ${this.ctx.network.name}`);
-  }
-
-  async state(): Promise<{ running: boolean; status: string; restartCount: number; exitCode: number }> {
-    const i = await inspect<{ State: { Running: boolean; Status: string; ExitCode: number }; RestartCount: number }>('container', this.container);
-    return { running: i.State.Running, status: i.State.Status, restartCount: i.RestartCount, exitCode: i.State.ExitCode };
-  }
 
   /** Waits until the server answers on its socket; fails at once, with the log tail, if the container exits. */
   async waitReady(timeoutMs = READY_TIMEOUT_MS): Promise<void> {
     await waitUntil(async () => {
-      const s = await this.state();
-      if (!s.running) throw new ServerExitedError(this.name, s.exitCode, await this.logsTail(15));
-      await this.exec(this.adapter.ping, { timeoutMs: 10_000 });
+      const s = await this.container.state();
+      if (!s.running) throw new ServerExitedError(this.name, s.exitCode, await this.container.logsTail(15));
+      await this.container.exec(this.adapter.ping, { timeoutMs: 10_000 });
       return true;
     }, (ok) => ok, {
       what: `${this.name} to answer ping`, timeoutMs, intervalMs: 150, abortOn: (e) => e instanceof ServerExitedError,
     });
   }
 
-  async logsTail(lines = 30): Promise<string> {
-    const r = await docker(['logs', '--tail', String(lines), this.container]).catch(() => undefined);
-    return r ? (r.stdout + r.stderr).trim() : '';
-  }
+  /** A new dedicated connection as firedrill's admin user. The caller closes it. */
+  connect(): Promise<mysql.Connection> { return this.session.connect(); }
 
-  /** Runs a program inside the container (argv, no shell). */
-  exec(argv: readonly string[], opts: RunOptions & { user?: string } = {}): Promise<RunResult> {
-    const stdin = opts.input !== undefined || opts.inputFile !== undefined;
-    return docker(['exec', ...(stdin ? ['-i'] : []), ...(opts.user ? ['-u', opts.user] : []), this.container, ...argv], opts);
-  }
+  /** Runs one statement on the node's shared connection, reconnecting if the last one was lost. */
+  query<T = Record<string, unknown>>(stmt: Statement): Promise<T[]> { return this.session.query<T>(stmt); }
+
+  /** Forgets the shared connection (queries in flight fail at once): the server is about to go away, or went. */
+  dropConnection(): void { this.session.drop(); }
 
   /** Feeds statements to the in-container client over stdin (used before firedrill's network user exists). */
   async clientSql(statements: readonly Statement[]): Promise<RunResult> {
-    const text = statements.map((s) => format(s.sql, (s.values ?? []) as never[]) + ';\n').join('');
-    return this.exec(this.adapter.client, { input: text, timeoutMs: 60_000 });
+    const text = statements.map((s) => `${format(s.sql, (s.values ?? []) as never[])};\n`).join('');
+    return this.container.exec(this.adapter.client, { input: text, timeoutMs: 60_000 });
   }
 
   /** Loads a SQL file through the in-container client (handles DELIMITER, as the client does). */
   async loadSqlFile(path: string, database?: string): Promise<RunResult> {
-    return this.exec([...this.adapter.client, ...(database ? [database] : [])], { inputFile: path, timeoutMs: 30 * 60_000 });
-  }
-
-  /** A new dedicated connection as firedrill's admin user. The caller closes it. */
-  async connect(): Promise<mysql.Connection> {
-    return mysql.createConnection({
-      host: this.ip, port: 3306, user: this.ctx.creds.admin, password: this.ctx.creds.adminPassword,
-      dateStrings: true, supportBigNumbers: true, bigNumberStrings: true, connectTimeout: 5000, multipleStatements: false,
-    });
-  }
-
-  /** Runs one statement on the node's shared connection, reconnecting if the last one was lost. */
-  async query<T = Record<string, unknown>>(stmt: Statement): Promise<T[]> {
-    if (!this.conn) {
-      const c = await this.connect();
-      c.on('error', () => { if (this.conn === c) this.conn = undefined; });
-      this.conn = c;
-    }
-    let reject!: (e: Error) => void;
-    const dropped = new Promise<never>((_, rej) => { reject = rej; });
-    this.inFlight.add(reject);
-    try {
-      const [rows] = await Promise.race([this.conn.query(stmt.sql, stmt.values), dropped]);
-      return rows as T[];
-    } catch (e) {
-      if (isConnectionError(e)) await this.dropConnection();
-      throw e;
-    } finally {
-      this.inFlight.delete(reject);
-    }
-  }
-
-  /**
-   * Closes the shared connection. Queries still in flight fail at once: a killed or cut-off server never answers
-   * (no RST reaches the client), and destroying the socket alone does not settle them.
-   */
-  async dropConnection(): Promise<void> {
-    const c = this.conn;
-    this.conn = undefined;
-    for (const rej of this.inFlight) rej(Object.assign(new Error(`${this.name}: connection dropped while a query was running`), { code: 'PROTOCOL_CONNECTION_LOST' }));
-    this.inFlight.clear();
-    if (c) c.destroy();
-  }
-
-  /** Sends a signal to the server process (PID 1): SIGKILL is a crash with no chance to flush anything. */
-  async kill(signal = 'KILL'): Promise<void> {
-    await this.dropConnection();
-    await docker(['kill', '--signal', signal, this.container]);
-  }
-
-  /** Starts the container again after a kill or stop, waits until ready, re-reads its address. */
-  async restart(): Promise<void> {
-    await this.dropConnection();
-    await docker(['start', this.container]);
-    await this.waitReady();
-    await this.refreshAddress();
-  }
-
-  async stop(timeoutS = 60): Promise<void> {
-    await this.dropConnection();
-    await docker(['stop', '-t', String(timeoutS), this.container], { timeoutMs: (timeoutS + 30) * 1000 });
-  }
-
-  async remove(): Promise<void> {
-    await this.dropConnection();
-    await docker(['rm', '-f', '-v', this.container]);
-  }
-
-  /** Removes the container and its datadir volume: the node and its data are gone for good. */
-  async destroy(): Promise<void> {
-    await this.remove();
-    await docker(['volume', 'rm', '-f', this.volume]);
-  }
-
-  /** Writes a file into the container (docker cp from a private temporary file). */
-  async putFile(path: string, content: string | Buffer, mode = 0o644): Promise<void> {
-    const dir = await mkdtemp(join(tmpdir(), 'fd-put-'));
-    try {
-      const f = join(dir, basename(path));
-      await writeFile(f, content, { mode });
-      await docker(['cp', f, `${this.container}:${path}`]);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  }
-
-  /** Copies a file out of the container to a host path (docker cp: reads only, works on a stopped container). */
-  async copyOut(path: string, hostPath: string): Promise<void> {
-    await docker(['cp', `${this.container}:${path}`, hostPath]);
-  }
-
-  /** Freezes every process of the container (cgroup freezer). */
-  async pause(): Promise<void> { await docker(['pause', this.container]); }
-  async unpause(): Promise<void> { await docker(['unpause', this.container]); }
-
-  /** Cuts the container off the topology's network (no route in or out, no RST: peers find out by timeout). */
-  async disconnectNetwork(): Promise<void> {
-    await this.dropConnection();
-    await docker(['network', 'disconnect', '--force', this.ctx.network.name, this.container]);
-  }
-
-  /** Puts the container back on the network under its name, and re-reads its address. */
-  async connectNetwork(): Promise<void> {
-    await docker(['network', 'connect', '--alias', this.name, ...(this.spec.ip ? ['--ip', this.spec.ip] : []), this.ctx.network.name, this.container]);
-    await this.refreshAddress();
+    return this.container.exec([...this.adapter.client, ...(database ? [database] : [])], { inputFile: path, timeoutMs: 30 * 60_000 });
   }
 
   /**
@@ -234,12 +121,56 @@ export class StartedNode implements AsyncDisposable {
    */
   async localQuery(stmt: Statement): Promise<Array<Record<string, string | null>>> {
     const text = format(stmt.sql, (stmt.values ?? []) as never[]);
-    const r = await this.exec(this.adapter.client, { input: text + ';\n', timeoutMs: 30_000 });
+    const r = await this.container.exec(this.adapter.client, { input: `${text};\n`, timeoutMs: 30_000 });
     const lines = r.stdout.split('\n').filter((l) => l.length > 0);
-    const unescape = (v: string) => (v === 'NULL' ? null : v.replace(/\\(.)/g, (_, c: string) => ({ n: '\n', t: '\t', '0': '\0' } as Record<string, string>)[c] ?? c));
+    const unescapeField = (v: string) => (v === 'NULL' ? null : v.replace(/\\(.)/g, (_, c: string) => ({ n: '\n', t: '\t', '0': '\0' } as Record<string, string>)[c] ?? c));
     const header = (lines.shift() ?? '').split('\t');
-    return lines.map((l) => Object.fromEntries(l.split('\t').map((v, i) => [header[i] ?? String(i), unescape(v)])));
+    return lines.map((l) => Object.fromEntries(l.split('\t').map((v, i) => [header[i] ?? String(i), unescapeField(v)])));
   }
+
+  /** Sends a signal to the server process (PID 1): SIGKILL is a crash with no chance to flush anything. */
+  async kill(signal = 'KILL'): Promise<ContainerState> {
+    this.session.drop();
+    return this.container.kill(signal);
+  }
+
+  /** Starts the container again after a kill or stop, waits until ready, re-reads its address. */
+  async restart(): Promise<ContainerState> {
+    this.session.drop();
+    await this.container.start();
+    await this.waitReady();
+    await this.container.refreshAddress();
+    return this.container.state();
+  }
+
+  async stop(timeoutS = 60): Promise<ContainerState> {
+    this.session.drop();
+    return this.container.stop(timeoutS);
+  }
+
+  /** Removes the container; the datadir volume stays. */
+  async remove(): Promise<RemovedState> {
+    this.session.drop();
+    return this.container.remove();
+  }
+
+  /**
+   * Removes the container and its datadir volume: the node and its data are gone for good. Through
+   * `Topology.destroy`, the topology forgets it in the same call.
+   */
+  async destroy(): Promise<RemovedState> {
+    this.session.drop();
+    return this.container.destroy();
+  }
+
+  /** Cuts the node off the topology's network (no route in or out, no RST: peers find out by timeout). */
+  async disconnectNetwork(): Promise<void> {
+    this.session.drop();
+    await this.container.disconnect();
+  }
+
+  /** Puts the node back on the network under its name, and re-reads its address. */
+  async connectNetwork(): Promise<void> { await this.container.connect(this.name, this.spec.ip); }
 
   async [Symbol.asyncDispose](): Promise<void> { await this.remove(); }
 }
@@ -249,14 +180,4 @@ export class ServerExitedError extends Error {
     super(`${node}: server exited (code ${exitCode}); last log lines:\n${logTail}`);
     this.name = 'ServerExitedError';
   }
-}
-
-const CONNECTION_ERRORS = new Set(['PROTOCOL_CONNECTION_LOST', 'ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE',
-  'EHOSTUNREACH', 'ER_SERVER_SHUTDOWN', 'ER_CONNECTION_KILLED', 'PROTOCOL_SEQUENCE_TIMEOUT']);
-
-/** True for errors after which the client cannot know what the server did (lost connection, server gone). */
-export function isConnectionError(e: unknown): boolean {
-  const code = (e as { code?: string } | null)?.code;
-  if (code && CONNECTION_ERRORS.has(code)) return true;
-  return e instanceof Error && /closed state|Connection lost|socket hang up/i.test(e.message);
 }

@@ -5,6 +5,7 @@ import { isSynced, waitGalera } from './galera.js';
 import { resolveImage } from './config.js';
 import { engineVersion } from './docker.js';
 import { startNetwork } from './network.js';
+import type { RemovedState } from './container.js';
 import { NodeDefinition, type Mount, type NodeSpec, type StartedNode } from './node.js';
 import type { Credentials, TopologyContext } from './context.js';
 import { attachReplica } from './replication.js';
@@ -33,7 +34,11 @@ const secret = () => randomBytes(18).toString('base64url');
  */
 export async function openTopologyContext(run: RunContext, flavorId: FlavorId, progress: (m: string) => void, opts: { fixedSubnet?: boolean; image?: string } = {}): Promise<TopologyContext> {
   const flavor = FLAVORS[flavorId];
-  const image = opts.image ?? (await engineVersion(), await resolveImage(flavor, progress));
+  let image = opts.image;
+  if (!image) {
+    await engineVersion();
+    image = await resolveImage(flavor, progress);
+  }
   const network = await startNetwork(run, { fixedSubnet: opts.fixedSubnet });
   const creds: Credentials = { admin: 'firedrill', adminPassword: secret(), repl: 'repl', replPassword: secret() };
   return { run, network, adapter: adapterFor(flavor), image, creds, progress };
@@ -55,7 +60,12 @@ export class Topology {
   constructor(readonly ctx: TopologyContext, readonly spec: TopologySpec) {}
 
   add(node: StartedNode): void { this.nodes.set(node.name, node); this.specs.set(node.name, node.spec); }
-  remove(name: string): void { this.nodes.delete(name); }
+  /** Destroys the node (container and datadir) and forgets it; what it was started as is kept (specOf). */
+  async destroy(name: string): Promise<RemovedState> {
+    const left = await this.get(name).destroy();
+    this.nodes.delete(name);
+    return left;
+  }
   /** The spec a node (present or lost) was started with, without the datadir it had. */
   specOf(name: string): NodeSpec {
     const s = this.specs.get(name);

@@ -39,7 +39,6 @@ export interface Dialect {
   setReadOnly(on: boolean): Statement;
   /** One row, column `v`: the server's version string. */
   version(): Statement;
-  serverIdentity(): Statement;
   /** Session settings before generating the bulk table. */
   bulkSession(): Statement[];
   /** Rows lo..hi of the generated bulk table: deterministic content, about 400 bytes a row on disk. */

@@ -1,7 +1,8 @@
 import type { Statement } from './dialect.js';
 
-/** Read-only statements used to inspect a server's data and schema (the same on MariaDB and MySQL). */
+// Read-only statements used to inspect a server's data and schema (the same on MariaDB and MySQL).
 
+/** Databases that belong to the server, never to the user: out of every comparison's scope. */
 export const SYSTEM_SCHEMAS = ['mysql', 'information_schema', 'performance_schema', 'sys'] as const;
 
 export function quoteId(name: string): string {
@@ -48,7 +49,6 @@ export const showCreate = (kind: ObjectKind, db: string, name: string): Statemen
 
 export const checksumTable = (db: string, table: string): Statement => ({ sql: `CHECKSUM TABLE ${qualified(db, table)} EXTENDED` });
 export const checkTable = (db: string, table: string): Statement => ({ sql: `CHECK TABLE ${qualified(db, table)}` });
-export const countRows = (db: string, table: string): Statement => ({ sql: `SELECT COUNT(*) AS n FROM ${qualified(db, table)}` });
 
 const NUMERIC_OR_TEMPORAL = new Set([
   'tinyint', 'smallint', 'mediumint', 'int', 'integer', 'bigint', 'decimal', 'numeric', 'float', 'double', 'real',

@@ -25,7 +25,6 @@ export const mariadb: Dialect = {
   waitForGtid: (gtid, timeoutS) => ({ sql: 'SELECT MASTER_GTID_WAIT(?, ?) AS r', values: [gtid, timeoutS] }),
   setReadOnly: (on) => ({ sql: `SET GLOBAL read_only = ${on ? 'ON' : 'OFF'}` }),
   version: () => ({ sql: 'SELECT VERSION() AS v' }),
-  serverIdentity: () => ({ sql: 'SELECT @@server_id AS serverId, @@hostname AS host, @@version AS version' }),
   bulkSession: () => [],
   // The SEQUENCE engine's seq_<lo>_to_<hi> table numbers the rows.
   insertBulkRange: (lo, hi) => ({ sql: `${BULK_INSERT} ${bulkRowSelect('seq')} FROM ${BULK_DB}.seq_${lo}_to_${hi}` }),

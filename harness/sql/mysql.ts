@@ -2,7 +2,7 @@ import { BULK_INSERT, bulkRowSelect } from './workload.js';
 import { bootstrapUsersWith, type Dialect, type ReplicaState, type ReplicationSource, type Statement } from './dialect.js';
 
 /** The GTID firedrill gives a poison transaction on MySQL (a source uuid no server has). */
-export const POISON_GTID = 'fd0000de-ad00-4000-8000-00000000dead:1';
+const POISON_GTID = 'fd0000de-ad00-4000-8000-00000000dead:1';
 
 const channel = (c?: string) => (c ? ` FOR CHANNEL '${c.replace(/'/g, "''")}'` : '');
 
@@ -28,7 +28,6 @@ export const mysql: Dialect = {
   waitForGtid: (gtid, timeoutS) => ({ sql: 'SELECT WAIT_FOR_EXECUTED_GTID_SET(?, ?) AS r', values: [gtid, timeoutS] }),
   setReadOnly: (on) => ({ sql: `SET GLOBAL read_only = ${on ? 'ON' : 'OFF'}` }),
   version: () => ({ sql: 'SELECT VERSION() AS v' }),
-  serverIdentity: () => ({ sql: 'SELECT @@server_id AS serverId, @@hostname AS host, @@version AS version' }),
   bulkSession: () => [{ sql: 'SET SESSION cte_max_recursion_depth = 10000000' }],
   insertBulkRange: (lo, hi) => ({
     sql: `${BULK_INSERT} WITH RECURSIVE s(n) AS (SELECT ${lo} UNION ALL SELECT n + 1 FROM s WHERE n < ${hi}) ${bulkRowSelect('n')} FROM s`,

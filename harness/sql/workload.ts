@@ -1,9 +1,9 @@
 import type { Statement } from './dialect.js';
 import { quoteId } from './inspect.js';
 
-/** The ledger's table: one row per write the workload sends; ids are chosen by the client. Each primary's
- * workload writes its own database (`drill`, or `drill_a`, `drill_b` on a multi-source topology). */
+/** The ledger's database: each primary's workload writes its own (`drill`, or `drill_a`, `drill_b` on a multi-source topology). */
 export const LEDGER_DB = 'drill';
+/** The ledger's table: one row per write the workload sends; ids are chosen by the client. */
 export const LEDGER_TABLE = 'writes';
 const ledger = (db: string) => `${quoteId(db)}.${LEDGER_TABLE}`;
 export const BULK_DB = 'bulk';

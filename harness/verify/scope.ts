@@ -6,7 +6,7 @@ export interface TableInfo { database: string; name: string; type: 'BASE TABLE' 
 /** The databases in scope: the ones asked for, or every non-system database. */
 export async function databasesInScope(q: Queryable, only?: readonly string[]): Promise<string[]> {
   const all = (await q.query<{ name: string }>(inspect.listDatabases())).map((r) => r.name);
-  return only && only.length ? only.filter((d) => all.includes(d)) : all;
+  return only?.length ? only.filter((d) => all.includes(d)) : all;
 }
 
 export async function tablesOf(q: Queryable, db: string): Promise<TableInfo[]> {

@@ -44,10 +44,4 @@ export class Ledger {
   }
 
   toJSON(): LedgerEntry[] { return this.all(); }
-
-  static fromJSON(entries: readonly LedgerEntry[]): Ledger {
-    const l = new Ledger();
-    for (const e of entries) l.record(e);
-    return l;
-  }
 }

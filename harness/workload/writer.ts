@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type mysql from 'mysql2/promise';
 import { workloadSql, type Statement } from '../sql/index.js';
-import { isConnectionError } from '../runtime/node.js';
+import { isConnectionError } from '../runtime/session.js';
 import { Ledger } from './ledger.js';
 
 /** Where the workload writes: something that can open a connection (a node handle, or a DSN target). */

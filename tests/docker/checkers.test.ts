@@ -81,7 +81,7 @@ describe('checkers on a restored copy', () => {
     await restored.query({ sql: 'CREATE TABLE sakila.damaged (id INT PRIMARY KEY, v VARCHAR(20)) ENGINE=MyISAM' });
     await restored.query({ sql: "INSERT INTO sakila.damaged SELECT seq, CONCAT('row', seq) FROM sakila.seq_1_to_500" });
     await restored.query({ sql: 'FLUSH TABLES sakila.damaged' });
-    await restored.exec(['truncate', '-s', '100', '/var/lib/mysql/sakila/damaged.MYD']);
+    await restored.container.exec(['truncate', '-s', '100', '/var/lib/mysql/sakila/damaged.MYD']);
     await restored.query({ sql: 'FLUSH TABLES sakila.damaged' });
     expect((await checkTableState(restored, 'sakila', 'damaged')).ok).toBe(false);
     const c = tablesHealthy(await takeSnapshot(restored, ['sakila']));

@@ -1,5 +1,5 @@
 import type { FlavorId } from '../../harness/core/index.js';
-import { NodeDefinition, openTopologyContext, RunContext, waitCaughtUp, type StartedNode, type TopologyContext } from '../../harness/runtime/index.js';
+import { NodeDefinition, openTopologyContext, RunContext, type StartedNode, type TopologyContext } from '../../harness/runtime/index.js';
 import { loadSakila, WriteWorkload } from '../../harness/workload/index.js';
 import { quiet } from './helpers.js';
 
@@ -17,4 +17,3 @@ export async function standaloneServers(n: number, flavorId: FlavorId = 'mariadb
   }
 }
 
-export { waitCaughtUp };

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { docker } from '../../harness/runtime/index.js';
 
-export const root = resolve(import.meta.dirname, '..', '..');
+const root = resolve(import.meta.dirname, '..', '..');
 
 export interface CliResult { code: number | null; signal: string | null; stdout: string; stderr: string }
 

@@ -6,7 +6,8 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { chromium, decodePng } from '../browser.js';
-import { cli, root } from '../docker/helpers.js';
+import { projectRoot as root } from '../../harness/runtime/paths.js';
+import { cli } from '../docker/helpers.js';
 
 describe('the drill report after three runs of the default suite', () => {
   it('shows the trend, the throughput/latency with fault windows and the objectives in a real browser', async () => {

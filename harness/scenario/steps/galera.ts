@@ -98,7 +98,7 @@ export const galeraMembersEqual = (): Step => step('every member holds the same 
 
 /** The node came back through a full state transfer (SST), from its own log. */
 export const rejoinedBySst = (node: string): Step => step(`${node} rejoined by SST`, async (ctx) => {
-  const log = await ctx.topo.get(node).logsTail(2000);
+  const log = await ctx.topo.get(node).container.logsTail(2000);
   const lines = log.split('\n').filter((l) => /SST (received|complete)|State transfer .* complete|IST received/i.test(l));
   const sst = lines.some((l) => /SST (received|complete)|State transfer .* complete/i.test(l));
   ctx.checks.push(check(checkName.rejoinedBySst(node), sst ? [] : [{ database: '*', object: node, kind: 'no-sst-seen', actual: lines }], { logLines: lines.slice(-5) }));
@@ -138,7 +138,7 @@ export const rebuildGaleraMember = (node: string): Step => step(`rebuild ${node}
 /** The member caught up by IST from the backup's position, not by a full SST (judged from its log). */
 export const rejoinedByIst = (node: string): Step => step(`${node} rejoined by IST from the backup's position`, async (ctx) => {
   const a = latest(ctx);
-  const c = judgeStateTransfer(node, await ctx.topo.get(node).logsTail(3000), Number(a.manifest.position.gtid.split(':').pop()));
+  const c = judgeStateTransfer(node, await ctx.topo.get(node).container.logsTail(3000), Number(a.manifest.position.gtid.split(':').pop()));
   ctx.observations[observationName.stateTransfer(node)] = c.details;
   ctx.checks.push(c);
 });

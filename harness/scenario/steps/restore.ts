@@ -28,10 +28,7 @@ export const verifyAgainstSnapshot = (node: string): Step => step(`verify ${node
 
 /** Rebuilds a lost or diverged replica from the latest artifact (under its old name) and catches it up by GTID. */
 export const rebuildFromBackup = (node: string): Step => step(`rebuild ${node} from the latest backup`, async (ctx) => {
-  if (ctx.topo.all().some((n) => n.name === node)) {
-    await ctx.topo.get(node).destroy();
-    ctx.topo.remove(node);
-  }
+  if (ctx.topo.all().some((n) => n.name === node)) await ctx.topo.destroy(node);
   await restoreLatest(node).run(ctx);
   await catchUpFromSources(node).run(ctx);
 });

@@ -19,7 +19,7 @@ export const restoreOnto = (as: string, flavorId: FlavorId): Step => step(`resto
   const r = await restore(target, a.dir, { name: as, serverId: restoredServerId(ctx), readOnly: true });
   ctx.topo.add(r.node);
   const t0 = Date.now();
-  const upgrade = r.node.adapter.upgrade.length ? (await r.node.exec(r.node.adapter.upgrade, { timeoutMs: 30 * 60_000 })).stdout.trim().split('\n').slice(-3) : ['(upgrades itself at start)'];
+  const upgrade = r.node.adapter.upgrade.length ? (await r.node.container.exec(r.node.adapter.upgrade, { timeoutMs: 30 * 60_000 })).stdout.trim().split('\n').slice(-3) : ['(upgrades itself at start)'];
   const snap = await takeSnapshot(r.node, a.manifest.snapshot.databases);
   const [health, checksums, objects] = compareSnapshots(a.manifest.snapshot, snap);
   ctx.checks.push({ ...health!, name: checkName.onNode(as, 'check-table') }, { ...checksums!, name: checkName.onNode(as, 'checksum-table') });

@@ -1,0 +1,104 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import type { RunOptions, RunResult } from '../exec/index.js';
+import { docker, inspect } from './docker.js';
+
+/** What docker says of a container: running or not, its status, how often it was restarted, its last exit code. */
+export interface ContainerState { running: boolean; status: string; restartCount: number; exitCode: number }
+
+/** What removing a node's container left: with `destroy`, its datadir volume is gone too. */
+export interface RemovedState { container: string; removed: true; volume: string; volumeRemoved: boolean }
+
+/**
+ * A node's container as docker sees it: processes, files, network membership. It knows nothing of SQL; the node
+ * (runtime/node.ts) pairs it with a server session.
+ */
+export class NodeContainer {
+  private ip = '';
+
+  constructor(readonly name: string, readonly volume: string, private readonly network: string) {}
+
+  /** The container's address on the run's network (read by refreshAddress). */
+  get address(): string { return this.ip; }
+
+  async refreshAddress(): Promise<string> {
+    const info = await inspect<{ NetworkSettings: { Networks: Record<string, { IPAddress: string }> } }>('container', this.name);
+    this.ip = info.NetworkSettings.Networks[this.network]?.IPAddress ?? '';
+    if (!this.ip) throw new Error(`${this.name}: no address on network ${this.network}`);
+    return this.ip;
+  }
+
+  async state(): Promise<ContainerState> {
+    const i = await inspect<{ State: { Running: boolean; Status: string; ExitCode: number }; RestartCount: number }>('container', this.name);
+    return { running: i.State.Running, status: i.State.Status, restartCount: i.RestartCount, exitCode: i.State.ExitCode };
+  }
+
+  async logsTail(lines = 30): Promise<string> {
+    const r = await docker(['logs', '--tail', String(lines), this.name]).catch(() => undefined);
+    return r ? (r.stdout + r.stderr).trim() : '';
+  }
+
+  /** Runs a program inside the container (argv, no shell). */
+  exec(argv: readonly string[], opts: RunOptions & { user?: string } = {}): Promise<RunResult> {
+    const stdin = opts.input !== undefined || opts.inputFile !== undefined;
+    return docker(['exec', ...(stdin ? ['-i'] : []), ...(opts.user ? ['-u', opts.user] : []), this.name, ...argv], opts);
+  }
+
+  /** Writes a file into the container (docker cp from a private temporary file). */
+  async putFile(path: string, content: string | Buffer, mode = 0o644): Promise<void> {
+    const dir = await mkdtemp(join(tmpdir(), 'fd-put-'));
+    try {
+      const f = join(dir, basename(path));
+      await writeFile(f, content, { mode });
+      await docker(['cp', f, `${this.name}:${path}`]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  /** Copies a file out of the container to a host path (docker cp: reads only, works on a stopped container). */
+  async copyOut(path: string, hostPath: string): Promise<void> {
+    await docker(['cp', `${this.name}:${path}`, hostPath]);
+  }
+
+  /** Sends a signal to PID 1; returns the state it left (after SIGKILL: exited, code 137). */
+  async kill(signal: string): Promise<ContainerState> {
+    await docker(['kill', '--signal', signal, this.name]);
+    return this.state();
+  }
+
+  async start(): Promise<void> { await docker(['start', this.name]); }
+
+  /** Stops the server cleanly (SIGTERM, then SIGKILL after `timeoutS`); returns the state it left. */
+  async stop(timeoutS: number): Promise<ContainerState> {
+    await docker(['stop', '-t', String(timeoutS), this.name], { timeoutMs: (timeoutS + 30) * 1000 });
+    return this.state();
+  }
+
+  /** Removes the container; its datadir volume stays (e.g. the result of a restore). */
+  async remove(): Promise<RemovedState> {
+    await docker(['rm', '-f', '-v', this.name]);
+    return { container: this.name, removed: true, volume: this.volume, volumeRemoved: false };
+  }
+
+  /** Removes the container and its datadir volume: the node and its data are gone for good. */
+  async destroy(): Promise<RemovedState> {
+    await this.remove();
+    await docker(['volume', 'rm', '-f', this.volume]);
+    return { container: this.name, removed: true, volume: this.volume, volumeRemoved: true };
+  }
+
+  /** Freezes every process of the container (cgroup freezer). */
+  async pause(): Promise<void> { await docker(['pause', this.name]); }
+  async unpause(): Promise<void> { await docker(['unpause', this.name]); }
+
+  /** Takes the container off the network (no route in or out, no RST: peers find out by timeout). */
+  async disconnect(): Promise<void> { await docker(['network', 'disconnect', '--force', this.network, this.name]); }
+
+  /** Puts the container back on the network under `alias` (at its static address if it has one). */
+  async connect(alias: string, ip?: string): Promise<void> {
+    await docker(['network', 'connect', '--alias', alias, ...(ip ? ['--ip', ip] : []), this.network, this.name]);
+    await this.refreshAddress();
+  }
+}
