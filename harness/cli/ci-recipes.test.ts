@@ -14,7 +14,7 @@ type Y = string | number | boolean | null | Y[] | { [k: string]: Y };
  * Throws on what a YAML parser refuses: tabs in indentation, a line indented where nothing opened, a duplicate key,
  * a plain scalar holding ": ", an unterminated quote.
  */
-export function parseYaml(text: string): Y {
+function parseYaml(text: string): Y {
   const lines: Array<{ n: number; indent: number; text: string }> = [];
   text.split('\n').forEach((raw, i) => {
     if (/^\t| \t/.test(raw.replace(/^( *)\S.*$/, '$1'))) throw new Error(`line ${i + 1}: tab in indentation`);
@@ -33,12 +33,19 @@ export function parseYaml(text: string): Y {
     while (pos < lines.length && lines[pos]!.indent === indent && (lines[pos]!.text === '-' || lines[pos]!.text.startsWith('- '))) {
       const l = lines[pos]!;
       const rest = l.text.slice(1).trimStart();
-      if (!rest) { pos++; out.push(pos < lines.length && lines[pos]!.indent > indent ? block(lines[pos]!.indent) : null); continue; }
+      if (!rest) {
+        pos++;
+        out.push(pos < lines.length && lines[pos]!.indent > indent ? block(lines[pos]!.indent) : null);
+        continue;
+      }
       if (/^("[^"]*"|'[^']*'|[^\s"'{[][^:]*?):( |$)/.test(rest)) {
         // "- key: value": a mapping whose first line sits two columns further in
         lines[pos] = { n: l.n, indent: indent + 2 + (l.text.length - 1 - rest.length - 1), text: rest };
         out.push(map(lines[pos]!.indent));
-      } else { pos++; out.push(scalar(rest, l.n)); }
+      } else {
+        pos++;
+        out.push(scalar(rest, l.n));
+      }
     }
     if (pos < lines.length && lines[pos]!.indent > indent) throw new Error(`line ${lines[pos]!.n}: bad indentation`);
     return out;
@@ -59,7 +66,8 @@ export function parseYaml(text: string): Y {
         while (pos < lines.length && lines[pos]!.indent > indent) body.push(lines[pos++]!.text);
         out[key] = body.join(v.startsWith('|') ? '\n' : ' ');
       } else if (v) out[key] = scalar(v, l.n);
-      else if (pos < lines.length && (lines[pos]!.indent > indent || (lines[pos]!.indent === indent && lines[pos]!.text.startsWith('- ')))) out[key] = block(lines[pos]!.indent);
+      else if (pos < lines.length && (lines[pos]!.indent > indent || (lines[pos]!.indent === indent && lines[pos]!.text.startsWith('- '))))
+        out[key] = block(lines[pos]!.indent);
       else out[key] = null;
     }
     if (pos < lines.length && lines[pos]!.indent > indent) throw new Error(`line ${lines[pos]!.n}: bad indentation`);
@@ -74,7 +82,10 @@ function stripComment(raw: string, n: number): string {
   let q: string | null = null;
   for (let i = 0; i < raw.length; i++) {
     const c = raw[i]!;
-    if (q) { if (c === q && raw[i - 1] !== '\\') q = null; continue; }
+    if (q) {
+      if (c === q && raw[i - 1] !== '\\') q = null;
+      continue;
+    }
     if ((c === '"' || c === "'") && (i === 0 || /[\s:[{,-]/.test(raw[i - 1]!))) q = c;
     else if (c === '#' && (i === 0 || /\s/.test(raw[i - 1]!))) return raw.slice(0, i).trimEnd();
   }
@@ -86,8 +97,15 @@ function scalar(v: string, n: number): Y {
   if (/^".*"$/.test(v)) return JSON.parse(v) as string;
   if (/^'.*'$/.test(v)) return v.slice(1, -1).replace(/''/g, "'");
   if (/^["']/.test(v)) throw new Error(`line ${n}: unterminated quote`);
-  if (v.startsWith('[')) { if (!v.endsWith(']')) throw new Error(`line ${n}: unterminated flow sequence`); const s = v.slice(1, -1).trim(); return s ? s.split(',').map((x) => scalar(x.trim(), n)) : []; }
-  if (v.startsWith('{')) { if (v !== '{}') throw new Error(`line ${n}: flow mappings other than {} are not used here`); return {}; }
+  if (v.startsWith('[')) {
+    if (!v.endsWith(']')) throw new Error(`line ${n}: unterminated flow sequence`);
+    const s = v.slice(1, -1).trim();
+    return s ? s.split(',').map((x) => scalar(x.trim(), n)) : [];
+  }
+  if (v.startsWith('{')) {
+    if (v !== '{}') throw new Error(`line ${n}: flow mappings other than {} are not used here`);
+    return {};
+  }
   if (/: |:$/.test(v)) throw new Error(`line ${n}: mapping values are not allowed in a plain scalar: ${v}`);
   if (v === 'true' || v === 'false') return v === 'true';
   if (v === 'null' || v === '~') return null;
@@ -96,7 +114,10 @@ function scalar(v: string, n: number): Y {
 }
 
 const read = (p: string) => readFileSync(join(projectRoot, p), 'utf8');
-const obj = (y: Y): { [k: string]: Y } => { if (!y || typeof y !== 'object' || Array.isArray(y)) throw new Error(`not a mapping: ${JSON.stringify(y)}`); return y; };
+const obj = (y: Y): { [k: string]: Y } => {
+  if (!y || typeof y !== 'object' || Array.isArray(y)) throw new Error(`not a mapping: ${JSON.stringify(y)}`);
+  return y;
+};
 
 /** Every shell line of the recipe, and the scripts and firedrill commands it names. */
 function named(scripts: string[]): { files: string[]; firedrill: string[]; nightlyModes: string[] } {
@@ -116,8 +137,13 @@ async function expectExists(n: ReturnType<typeof named>): Promise<void> {
 
 describe('CI recipes', () => {
   it('the YAML check refuses what a YAML parser refuses', () => {
-    expect(parseYaml('a: 1\nb:\n  - x\n  - k: v\n    j: [1, 2]\nc: |\n  echo a: b\n  echo c\n')).toEqual({ a: 1, b: ['x', { k: 'v', j: [1, 2] }], c: 'echo a: b\necho c' });
-    for (const bad of ['a: 1\n   b: 2\n', 'a: 1\na: 2\n', 'a: b: c\n', 'a:\n\t- x\n', 'a: "x\n', 'a:\n  - x\n  y: 1\n']) expect(() => parseYaml(bad), bad).toThrow();
+    expect(parseYaml('a: 1\nb:\n  - x\n  - k: v\n    j: [1, 2]\nc: |\n  echo a: b\n  echo c\n')).toEqual({
+      a: 1,
+      b: ['x', { k: 'v', j: [1, 2] }],
+      c: 'echo a: b\necho c',
+    });
+    for (const bad of ['a: 1\n   b: 2\n', 'a: 1\na: 2\n', 'a: b: c\n', 'a:\n\t- x\n', 'a: "x\n', 'a:\n  - x\n  y: 1\n'])
+      expect(() => parseYaml(bad), bad).toThrow();
   });
 
   it('GitHub Actions: valid YAML, scheduled, sharded 4 ways, history kept in the cache, reports published; names only what exists', async () => {
@@ -127,6 +153,7 @@ describe('CI recipes', () => {
     const jobs = obj(y['jobs']!);
     const drills = obj(jobs['drills']!);
     expect(obj(obj(drills['strategy']!)['matrix']!)['shard']).toEqual([1, 2, 3, 4]);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a template
     expect(obj(drills['env']!)['FIREDRILL_SHARD']).toBe('${{ matrix.shard }}/4');
     const runs: string[] = [];
     const uses: string[] = [];
@@ -139,7 +166,14 @@ describe('CI recipes', () => {
       }
     }
     expect(runs).toEqual(expect.arrayContaining(['bash scripts/nightly.sh run', 'bash scripts/nightly.sh report']));
-    expect(uses).toEqual(expect.arrayContaining(['actions/cache/restore@v4', 'actions/cache/save@v4', 'actions/upload-artifact@v4', 'actions/download-artifact@v4']));
+    expect(uses).toEqual(
+      expect.arrayContaining([
+        'actions/cache/restore@v4',
+        'actions/cache/save@v4',
+        'actions/upload-artifact@v4',
+        'actions/download-artifact@v4',
+      ]),
+    );
     await expectExists(named(runs));
   });
 
@@ -161,7 +195,11 @@ describe('CI recipes', () => {
   });
 
   it('scripts/nightly.sh (what both recipes call) runs in a dry mode: the shard, the report, the Allure report', () => {
-    const run = spawnSync('bash', ['scripts/nightly.sh', 'run', '--dry-run'], { cwd: projectRoot, encoding: 'utf8', env: { ...process.env, FIREDRILL_SUITE: 'matrix', FIREDRILL_SHARD: '', CI_NODE_INDEX: '2', CI_NODE_TOTAL: '4' } });
+    const run = spawnSync('bash', ['scripts/nightly.sh', 'run', '--dry-run'], {
+      cwd: projectRoot,
+      encoding: 'utf8',
+      env: { ...process.env, FIREDRILL_SUITE: 'matrix', FIREDRILL_SHARD: '', CI_NODE_INDEX: '2', CI_NODE_TOTAL: '4' },
+    });
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toContain('+ node bin/firedrill.mjs suite matrix --shard 2/4');
     expect(run.stdout).toMatch(/\+ node bin\/firedrill\.mjs report --out reports\/report\.html reports/);

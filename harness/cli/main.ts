@@ -12,7 +12,7 @@ import { inspect, type Statement } from '../sql/index.js';
 import { dsnLabel, parseDsn, type Dsn } from './dsn.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { cmdReport } from './report.js';
+import { cmdReport, HELP_REPORT } from './report.js';
 import { parseShard, shardOf } from './shard.js';
 import { consoleTime, DrillLog, firedrillCommit, firedrillVersion } from '../report/index.js';
 import { observeCommands } from '../exec/index.js';
@@ -65,6 +65,7 @@ Default scope: every database except the system ones. Exit 0 equal, 1 different,
 Tip: put passwords in the environment and refer to them as \${VAR} inside the DSN to keep them off argv.`,
   images: 'usage: firedrill images [--flavor F]\n\nBuilds missing images (debootstrap + docker import + docker/<dir>/Dockerfile). Nothing is rebuilt if an image with the same inputs exists.',
   doctor: 'usage: firedrill doctor\n\nReports the Docker engine, the images per flavor, and the Sakila dataset, with the fix for what is missing. Exit 0 when all is there, 2 otherwise.',
+  report: HELP_REPORT,
   clean: 'usage: firedrill clean [--all]\n\nRemoves containers, volumes and networks of runs whose process is gone (--all: of every run).',
 };
 

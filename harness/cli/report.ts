@@ -24,14 +24,31 @@ and the RTO/RPO trend of every drill x flavor from the history.
 Exit: 0 written, 1 (--strict) a drill failed, 2 bad input (nothing to report).`;
 
 export async function cmdReport(args: string[]): Promise<number> {
-  let parsed;
+  const parse = () =>
+    parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        out: { type: 'string' },
+        redact: { type: 'boolean' },
+        history: { type: 'string', multiple: true },
+        'save-history': { type: 'string' },
+        strict: { type: 'boolean' },
+        help: { type: 'boolean' },
+      },
+    });
+  let parsed: ReturnType<typeof parse>;
   try {
-    parsed = parseArgs({ args, allowPositionals: true, strict: true, options: {
-      out: { type: 'string' }, redact: { type: 'boolean' }, history: { type: 'string', multiple: true }, 'save-history': { type: 'string' }, strict: { type: 'boolean' }, help: { type: 'boolean' },
-    } });
-  } catch (e) { throw new UsageError((e as Error).message.split('\n')[0]!); }
+    parsed = parse();
+  } catch (e) {
+    throw new UsageError((e as Error).message.split('\n')[0]!);
+  }
   const { values, positionals } = parsed;
-  if (values.help) { process.stdout.write(HELP_REPORT + '\n'); return 0; }
+  if (values.help) {
+    process.stdout.write(HELP_REPORT + '\n');
+    return 0;
+  }
   const paths = positionals.length ? positionals : [reportsDir];
   const givenHistory = (values.history as string[] | undefined) ?? [];
   for (const h of givenHistory) if (!existsSync(h)) throw new UsageError(`history file ${h} does not exist`);
@@ -39,11 +56,15 @@ export async function cmdReport(args: string[]): Promise<number> {
   const out = resolve(values.out ?? resolve(reportsDir, 'report.html'));
   const r = buildReport({ paths, historyFiles, redact: !!values.redact, out });
   if (r.runs.length === 0 && r.history.length === 0) {
-    throw new UsageError(`nothing to report: no drill result under ${paths.join(', ')} and no history${r.notes.length ? ` (${r.notes[0]})` : ''}`);
+    throw new UsageError(
+      `nothing to report: no drill result under ${paths.join(', ')} and no history${r.notes.length ? ` (${r.notes[0]})` : ''}`,
+    );
   }
   if (values['save-history']) writeHistory(values['save-history'], r.history);
   for (const n of r.notes) process.stderr.write(`firedrill report: ${n}\n`);
   const failed = r.runs.filter((x) => x.result.verdict !== 'pass').length;
-  process.stdout.write(`${out}: ${r.runs.length} drill(s) (${failed} failed), ${r.history.length} history entr${r.history.length === 1 ? 'y' : 'ies'}, ${(r.bytes / 1024).toFixed(0)} KiB${values.redact ? ', redacted' : ''}\n`);
+  process.stdout.write(
+    `${out}: ${r.runs.length} drill(s) (${failed} failed), ${r.history.length} history entr${r.history.length === 1 ? 'y' : 'ies'}, ${(r.bytes / 1024).toFixed(0)} KiB${values.redact ? ', redacted' : ''}\n`,
+  );
   return values.strict && failed ? 1 : 0;
 }

@@ -9,7 +9,9 @@ describe('suite --shard i/n', () => {
     const key = (x: { scenario: string; flavor: string }) => `${x.scenario}@${x.flavor}`;
     for (let n = 1; n <= 9; n++) {
       // each shard computed from a differently ordered copy: the split must not depend on the catalog's order
-      const shards = Array.from({ length: n }, (_, i) => shardOf(i % 2 ? [...matrix].reverse() : matrix, { index: i + 1, count: n }).map(key));
+      const shards = Array.from({ length: n }, (_, i) =>
+        shardOf(i % 2 ? [...matrix].reverse() : matrix, { index: i + 1, count: n }).map(key),
+      );
       const all = shards.flat();
       expect(new Set(all).size).toBe(all.length); // no item twice
       expect(new Set(all)).toEqual(new Set(matrix.map(key))); // none missing

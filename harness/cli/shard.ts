@@ -1,12 +1,16 @@
 import { UsageError } from '../core/index.js';
 
-export interface Shard { index: number; count: number }
+export interface Shard {
+  index: number;
+  count: number;
+}
 
 /** Parses "i/n" (1-based, as CI's parallel jobs number them: GitHub matrix, GitLab CI_NODE_INDEX/CI_NODE_TOTAL). */
 export function parseShard(s: string): Shard {
   const m = /^(\d+)\/(\d+)$/.exec(s.trim());
   if (!m) throw new UsageError(`bad --shard '${s}' (expected i/n, e.g. 2/4)`);
-  const index = Number(m[1]); const count = Number(m[2]);
+  const index = Number(m[1]);
+  const count = Number(m[2]);
   if (count < 1 || index < 1 || index > count) throw new UsageError(`bad --shard '${s}': i must be between 1 and n`);
   return { index, count };
 }

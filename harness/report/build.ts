@@ -11,25 +11,42 @@ import { historyEntryOf, readHistory, type HistoryEntry } from './history.js';
 import { renderReport, type ReportRun } from './html.js';
 import { redactResult, redactor } from './redact.js';
 
-function isRunDir(dir: string): boolean { return existsSync(join(dir, 'result.json')); }
+function isRunDir(dir: string): boolean {
+  return existsSync(join(dir, 'result.json'));
+}
 
 /** Report folders under the given paths: a path is a run folder, or is searched (3 levels) for run folders. */
 export function findRunDirs(paths: readonly string[]): { dirs: string[]; notes: string[] } {
   const dirs: string[] = [];
   const notes: string[] = [];
   const walk = (d: string, depth: number) => {
-    if (isRunDir(d)) { dirs.push(d); return; }
+    if (isRunDir(d)) {
+      dirs.push(d);
+      return;
+    }
     if (depth === 0) return;
     let names: string[] = [];
-    try { names = readdirSync(d); } catch { return; }
+    try {
+      names = readdirSync(d);
+    } catch {
+      return;
+    }
     for (const n of names.sort()) {
       const p = join(d, n);
-      try { if (statSync(p).isDirectory() && !n.startsWith('.') && n !== 'store' && n !== 'allure-results' && n !== 'node_modules') walk(p, depth - 1); } catch { /* vanished */ }
+      try {
+        if (statSync(p).isDirectory() && !n.startsWith('.') && n !== 'store' && n !== 'allure-results' && n !== 'node_modules')
+          walk(p, depth - 1);
+      } catch {
+        /* vanished */
+      }
     }
   };
   for (const p of paths) {
     const abs = resolve(p);
-    if (!existsSync(abs)) { notes.push(`${p}: no such file or folder`); continue; }
+    if (!existsSync(abs)) {
+      notes.push(`${p}: no such file or folder`);
+      continue;
+    }
     const before = dirs.length;
     walk(abs, 3);
     if (dirs.length === before) notes.push(`${p}: holds no drill result (result.json)`);
@@ -39,7 +56,8 @@ export function findRunDirs(paths: readonly string[]): { dirs: string[]; notes: 
 
 export function loadRun(dir: string): ReportRun {
   const result = JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) as EvidenceResult;
-  if (typeof result?.runId !== 'string' || typeof result.scenario !== 'string' || !Array.isArray(result.checks)) throw new Error(`${dir}/result.json is not a firedrill drill result`);
+  if (typeof result?.runId !== 'string' || typeof result.scenario !== 'string' || !Array.isArray(result.checks))
+    throw new Error(`${dir}/result.json is not a firedrill drill result`);
   let ledger: LedgerEntry[] | undefined;
   const lp = join(dir, 'ledger.json');
   // A kept run's ledger may be compressed (ledger.json.gz): large ledgers are archived that way.
@@ -48,9 +66,21 @@ export function loadRun(dir: string): ReportRun {
   return { result, ledger, source: dir };
 }
 
-export interface BuildOptions { paths: readonly string[]; historyFiles: readonly string[]; redact?: boolean; out: string; now?: number }
+export interface BuildOptions {
+  paths: readonly string[];
+  historyFiles: readonly string[];
+  redact?: boolean;
+  out: string;
+  now?: number;
+}
 
-export interface BuildOutcome { out: string; runs: ReportRun[]; history: HistoryEntry[]; notes: string[]; bytes: number }
+export interface BuildOutcome {
+  out: string;
+  runs: ReportRun[];
+  history: HistoryEntry[];
+  notes: string[];
+  bytes: number;
+}
 
 export function buildReport(o: BuildOptions): BuildOutcome {
   const { dirs, notes } = findRunDirs(o.paths);
@@ -60,10 +90,15 @@ export function buildReport(o: BuildOptions): BuildOutcome {
     try {
       const run = loadRun(d);
       const key = `${run.result.runId}/${run.result.scenario}/${run.result.flavor}`;
-      if (seen.has(key)) { notes.push(`${d}: the same run as another folder (${run.result.runId}); shown once`); continue; }
+      if (seen.has(key)) {
+        notes.push(`${d}: the same run as another folder (${run.result.runId}); shown once`);
+        continue;
+      }
       seen.add(key);
       runs.push(run);
-    } catch (e) { notes.push(`${d}: unreadable (${(e as Error).message.split('\n')[0]})`); }
+    } catch (e) {
+      notes.push(`${d}: unreadable (${(e as Error).message.split('\n')[0]})`);
+    }
   }
   const h = readHistory(o.historyFiles);
   for (const s of h.skipped) notes.push(`${s.file}:${s.line}: skipped (${s.reason})`);

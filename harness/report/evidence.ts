@@ -26,21 +26,31 @@ export interface Judgement {
 
 /** The objective report of a result: the one it carries, or the built-in objectives judged now (older results). */
 export function objectiveReportOf(r: EvidenceResult): ObjectiveReport {
-  return r.objectives ?? judgeObjectives(objectivesFor(r.scenario), { rtoMs: r.rto.ms, rpoWrites: r.rpo.lostAcknowledgedWrites, rpoSeconds: r.rpo.seconds });
+  return (
+    r.objectives ??
+    judgeObjectives(objectivesFor(r.scenario), { rtoMs: r.rto.ms, rpoWrites: r.rpo.lostAcknowledgedWrites, rpoSeconds: r.rpo.seconds })
+  );
 }
 
-const OBJ_LABEL: Record<ObjectiveJudgement['name'], string> = { 'rto': 'RTO', 'rpo-writes': 'RPO (acknowledged writes lost)', 'rpo-seconds': 'RPO (seconds of writes lost)' };
+const OBJ_LABEL: Record<ObjectiveJudgement['name'], string> = {
+  rto: 'RTO',
+  'rpo-writes': 'RPO (acknowledged writes lost)',
+  'rpo-seconds': 'RPO (seconds of writes lost)',
+};
 
-export function objectiveLabel(j: ObjectiveJudgement): string { return OBJ_LABEL[j.name]; }
+export function objectiveLabel(j: ObjectiveJudgement): string {
+  return OBJ_LABEL[j.name];
+}
 
 function objectiveJudgement(j: ObjectiveJudgement, r: EvidenceResult): Judgement {
   const fmt = (v: number | null) => (v === null ? 'not measured' : j.unit === 's' ? `${+v.toFixed(3)} s` : `${v} writes`);
   const where = j.name === 'rto' ? `sum of recovery phases ${Object.keys(r.rto.phases).join(' + ') || '(none ran)'}` : `on ${r.rpo.node}`;
   // With no target, the figure must still have been measured: an RPO that was never measured is not a pass.
   const ok = j.target === null ? j.measured !== null || j.name === 'rto' : j.met === true;
-  const message = j.target === null
-    ? `${OBJ_LABEL[j.name]} ${fmt(j.measured)} (${where}; no objective set)`
-    : `${OBJ_LABEL[j.name]} ${fmt(j.measured)} against objective ${fmt(j.target)} (${j.source}; ${where}): ${j.met ? 'met' : 'MISSED'}`;
+  const message =
+    j.target === null
+      ? `${OBJ_LABEL[j.name]} ${fmt(j.measured)} (${where}; no objective set)`
+      : `${OBJ_LABEL[j.name]} ${fmt(j.measured)} against objective ${fmt(j.target)} (${j.source}; ${where}): ${j.met ? 'met' : 'MISSED'}`;
   return { name: `objective ${j.name}`, group: 'objective', ok, message, details: { ...j } };
 }
 
@@ -50,20 +60,47 @@ export function judgementsOf(r: EvidenceResult): Judgement[] {
   for (const p of r.phases) {
     const failed = p.steps.filter((s) => s.error);
     out.push({
-      name: `phase ${p.name}`, group: 'phase', ok: failed.length === 0, startMs: p.startMs, endMs: p.endMs, error: failed.length > 0,
-      message: failed.length ? `step failed: ${failed.map((s) => `${s.name}: ${s.error}`).join('; ')}` : `${p.steps.length} step(s) in ${(p.durationMs / 1000).toFixed(2)} s${p.recovery ? ' (recovery: counts toward the RTO)' : ''}`,
+      name: `phase ${p.name}`,
+      group: 'phase',
+      ok: failed.length === 0,
+      startMs: p.startMs,
+      endMs: p.endMs,
+      error: failed.length > 0,
+      message: failed.length
+        ? `step failed: ${failed.map((s) => `${s.name}: ${s.error}`).join('; ')}`
+        : `${p.steps.length} step(s) in ${(p.durationMs / 1000).toFixed(2)} s${p.recovery ? ' (recovery: counts toward the RTO)' : ''}`,
       details: { recovery: p.recovery, steps: p.steps },
     });
   }
   for (const c of r.checks) {
-    out.push({ name: `check ${c.name}`, group: 'check', ok: c.valid, message: c.valid ? 'passed' : checkFailureLine(c.details), details: c.details });
+    out.push({
+      name: `check ${c.name}`,
+      group: 'check',
+      ok: c.valid,
+      message: c.valid ? 'passed' : checkFailureLine(c.details),
+      details: c.details,
+    });
   }
-  if (r.checks.length === 0) out.push({ name: 'checks ran', group: 'drill', ok: false, message: 'no check ran: a drill that proves nothing fails' });
+  if (r.checks.length === 0)
+    out.push({ name: 'checks ran', group: 'drill', ok: false, message: 'no check ran: a drill that proves nothing fails' });
   for (const j of objectiveReportOf(r).judgements) out.push(objectiveJudgement(j, r));
-  if (r.error) out.push({ name: 'drill completed', group: 'drill', ok: false, error: true, message: r.error.split('\n')[0]!, details: { error: r.error } });
+  if (r.error)
+    out.push({
+      name: 'drill completed',
+      group: 'drill',
+      ok: false,
+      error: true,
+      message: r.error.split('\n')[0]!,
+      details: { error: r.error },
+    });
   const allOk = out.every((j) => j.ok);
   // The verdict is its own testcase: whatever made it fail (an interruption, a teardown), it never reads green.
-  out.push({ name: 'verdict', group: 'drill', ok: r.verdict === 'pass', message: r.verdict === 'pass' ? 'pass' : `${r.verdict}${allOk ? ' (see the drill log)' : ''}` });
+  out.push({
+    name: 'verdict',
+    group: 'drill',
+    ok: r.verdict === 'pass',
+    message: r.verdict === 'pass' ? 'pass' : `${r.verdict}${allOk ? ' (see the drill log)' : ''}`,
+  });
   return out;
 }
 

@@ -8,7 +8,7 @@ import { dirname, resolve } from 'node:path';
 import { reportsDir } from '../runtime/paths.js';
 import { objectiveReportOf, type EvidenceResult } from './evidence.js';
 
-export const HISTORY_FORMAT = 1;
+const HISTORY_FORMAT = 1;
 
 export interface HistoryEntry {
   format: typeof HISTORY_FORMAT;
@@ -37,11 +37,27 @@ export function historyEntryOf(r: EvidenceResult): HistoryEntry {
   const p = r.provenance;
   const firstServer = p ? Object.values(p.servers).find((s): s is { version: string } => 'version' in s) : undefined;
   return {
-    format: HISTORY_FORMAT, runId: r.runId, scenario: r.scenario, flavor: r.flavor, verdict: r.verdict, startedAt: r.startedAt, durationMs: r.durationMs,
-    rtoMs: r.rto.ms, rpoWrites: r.rpo.lostAcknowledgedWrites, rpoSeconds: r.rpo.seconds, indeterminate: r.rpo.indeterminate,
+    format: HISTORY_FORMAT,
+    runId: r.runId,
+    scenario: r.scenario,
+    flavor: r.flavor,
+    verdict: r.verdict,
+    startedAt: r.startedAt,
+    durationMs: r.durationMs,
+    rtoMs: r.rto.ms,
+    rpoWrites: r.rpo.lostAcknowledgedWrites,
+    rpoSeconds: r.rpo.seconds,
+    indeterminate: r.rpo.indeterminate,
     objectives: { rtoSeconds: o.objectives.rtoSeconds, rpoWrites: o.objectives.rpoWrites, rpoSeconds: o.objectives.rpoSeconds, met: o.met },
     checks: { total: r.checks.length, failed: r.checks.filter((c) => !c.valid).length },
-    ...(p ? { firedrill: { version: p.firedrill.version, commit: p.firedrill.commit }, serverVersion: firstServer?.version, imageId: p.image?.id ?? null, host: p.host.name } : {}),
+    ...(p
+      ? {
+          firedrill: { version: p.firedrill.version, commit: p.firedrill.commit },
+          serverVersion: firstServer?.version,
+          imageId: p.image?.id ?? null,
+          host: p.host.name,
+        }
+      : {}),
   };
 }
 
@@ -56,10 +72,19 @@ export function appendHistory(file: string, r: EvidenceResult): HistoryEntry {
 function isEntry(v: unknown): v is HistoryEntry {
   if (typeof v !== 'object' || v === null) return false;
   const e = v as Record<string, unknown>;
-  return e['format'] === HISTORY_FORMAT && typeof e['runId'] === 'string' && typeof e['scenario'] === 'string' && typeof e['flavor'] === 'string' && typeof e['startedAt'] === 'string';
+  return (
+    e['format'] === HISTORY_FORMAT &&
+    typeof e['runId'] === 'string' &&
+    typeof e['scenario'] === 'string' &&
+    typeof e['flavor'] === 'string' &&
+    typeof e['startedAt'] === 'string'
+  );
 }
 
-export interface HistoryRead { entries: HistoryEntry[]; skipped: Array<{ file: string; line: number; reason: string }> }
+export interface HistoryRead {
+  entries: HistoryEntry[];
+  skipped: Array<{ file: string; line: number; reason: string }>;
+}
 
 /** Reads and merges history files: one entry per run id (the first seen), oldest first. Missing files read as empty. */
 export function readHistory(files: readonly string[]): HistoryRead {
@@ -71,8 +96,16 @@ export function readHistory(files: readonly string[]): HistoryRead {
     lines.forEach((text, i) => {
       if (!text.trim()) return;
       let v: unknown;
-      try { v = JSON.parse(text); } catch { skipped.push({ file, line: i + 1, reason: 'not JSON (torn line?)' }); return; }
-      if (!isEntry(v)) { skipped.push({ file, line: i + 1, reason: 'not a firedrill history entry' }); return; }
+      try {
+        v = JSON.parse(text);
+      } catch {
+        skipped.push({ file, line: i + 1, reason: 'not JSON (torn line?)' });
+        return;
+      }
+      if (!isEntry(v)) {
+        skipped.push({ file, line: i + 1, reason: 'not a firedrill history entry' });
+        return;
+      }
       const key = `${v.runId}\u0000${v.scenario}\u0000${v.flavor}`;
       if (!seen.has(key)) seen.set(key, v);
     });

@@ -53,13 +53,26 @@ describe('the HTML report in headless Chromium', () => {
       for (let y = 0; y < png.height; y += 2) for (let x = 0; x < png.width; x += 2) if (pred(png.px(x, y))) n++;
       return n;
     };
-    const near = (c: [number, number, number], t: [number, number, number], d = 6) => Math.abs(c[0] - t[0]) <= d && Math.abs(c[1] - t[1]) <= d && Math.abs(c[2] - t[2]) <= d;
-    expect(count((c) => near(c, [0x15, 0x80, 0x3d])), 'green PASS/MET badges').toBeGreaterThan(200);
-    expect(count((c) => near(c, [0xb9, 0x1c, 0x1c])), 'red FAIL/MISSED badges').toBeGreaterThan(100);
+    const near = (c: [number, number, number], t: [number, number, number], d = 6) =>
+      Math.abs(c[0] - t[0]) <= d && Math.abs(c[1] - t[1]) <= d && Math.abs(c[2] - t[2]) <= d;
+    expect(
+      count((c) => near(c, [0x15, 0x80, 0x3d])),
+      'green PASS/MET badges',
+    ).toBeGreaterThan(200);
+    expect(
+      count((c) => near(c, [0xb9, 0x1c, 0x1c])),
+      'red FAIL/MISSED badges',
+    ).toBeGreaterThan(100);
     // the fault window: rgb(220,38,38) at 22% over the light phase shading
-    expect(count((c) => c[0] > 200 && c[1] > 150 && c[1] < 215 && c[2] > 150 && c[2] < 215 && c[0] - c[1] > 25), 'fault window shading').toBeGreaterThan(200);
+    expect(
+      count((c) => c[0] > 200 && c[1] > 150 && c[1] < 215 && c[2] > 150 && c[2] < 215 && c[0] - c[1] > 25),
+      'fault window shading',
+    ).toBeGreaterThan(200);
     // the throughput line (#2563eb) was drawn
-    expect(count((c) => near(c, [0x25, 0x63, 0xeb], 30)), 'throughput line').toBeGreaterThan(100);
+    expect(
+      count((c) => near(c, [0x25, 0x63, 0xeb], 30)),
+      'throughput line',
+    ).toBeGreaterThan(100);
 
     // It prints: a PDF of several pages.
     const pdf = join(dir, 'report.pdf');

@@ -5,10 +5,12 @@
  */
 import { judgementsOf, objectiveReportOf, type EvidenceResult } from './evidence.js';
 
-const xml = (s: string) => s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!)
-  // characters XML 1.0 cannot carry at all
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: these are the ones to replace
-  .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '\uFFFD');
+const xml = (s: string) =>
+  s
+    .replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!)
+    // characters XML 1.0 cannot carry at all
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: these are the ones to replace
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '\uFFFD');
 
 const secs = (ms: number) => (Math.max(0, ms) / 1000).toFixed(3);
 
@@ -36,17 +38,40 @@ function suiteXml(r: EvidenceResult): { text: string; tests: number; failures: n
   const errors = js.filter((j) => !j.ok && j.error).length;
   const obj = objectiveReportOf(r);
   const props: Array<[string, string | number | null | undefined]> = [
-    ['verdict', r.verdict], ['run.id', r.runId], ['flavor', r.flavor],
-    ['rto.ms', r.rto.ms], ['rpo.lostAcknowledgedWrites', r.rpo.lostAcknowledgedWrites], ['rpo.seconds', r.rpo.seconds], ['rpo.indeterminate', r.rpo.indeterminate], ['rpo.node', r.rpo.node],
-    ['objective.rto.seconds', obj.objectives.rtoSeconds], ['objective.rpo.writes', obj.objectives.rpoWrites], ['objective.rpo.seconds', obj.objectives.rpoSeconds], ['objectives.met', String(obj.met)],
+    ['verdict', r.verdict],
+    ['run.id', r.runId],
+    ['flavor', r.flavor],
+    ['rto.ms', r.rto.ms],
+    ['rpo.lostAcknowledgedWrites', r.rpo.lostAcknowledgedWrites],
+    ['rpo.seconds', r.rpo.seconds],
+    ['rpo.indeterminate', r.rpo.indeterminate],
+    ['rpo.node', r.rpo.node],
+    ['objective.rto.seconds', obj.objectives.rtoSeconds],
+    ['objective.rpo.writes', obj.objectives.rpoWrites],
+    ['objective.rpo.seconds', obj.objectives.rpoSeconds],
+    ['objectives.met', String(obj.met)],
     ...Object.entries(r.params).map(([k, v]) => [`param.${k}`, v] as [string, number]),
   ];
   const p = r.provenance;
   if (p) {
-    props.push(['firedrill.version', p.firedrill.version], ['firedrill.commit', p.firedrill.commit], ['engine.version', p.engine.version], ['image.id', p.image?.id], ['image.ref', p.image?.ref], ['host', p.host.name], ['dataset', p.dataset.name], ['dataset.bytes', p.dataset.bytes], ['seed', p.seed]);
-    for (const [n, v] of Object.entries(p.servers)) props.push([`server.${n}.version`, 'version' in v ? v.version : `unreadable: ${v.error}`]);
+    props.push(
+      ['firedrill.version', p.firedrill.version],
+      ['firedrill.commit', p.firedrill.commit],
+      ['engine.version', p.engine.version],
+      ['image.id', p.image?.id],
+      ['image.ref', p.image?.ref],
+      ['host', p.host.name],
+      ['dataset', p.dataset.name],
+      ['dataset.bytes', p.dataset.bytes],
+      ['seed', p.seed],
+    );
+    for (const [n, v] of Object.entries(p.servers))
+      props.push([`server.${n}.version`, 'version' in v ? v.version : `unreadable: ${v.error}`]);
   }
-  const properties = props.filter(([, v]) => v !== undefined && v !== null).map(([k, v]) => `      <property name="${xml(k)}" value="${xml(String(v))}"/>`).join('\n');
+  const properties = props
+    .filter(([, v]) => v !== undefined && v !== null)
+    .map(([k, v]) => `      <property name="${xml(k)}" value="${xml(String(v))}"/>`)
+    .join('\n');
   const out = r.logFile ? `\n    <system-out>drill log: ${xml(r.logFile)}</system-out>` : '';
   const text = `  <testsuite name="${xml(`${r.scenario} (${r.flavor})`)}" timestamp="${xml(r.startedAt)}" hostname="${xml(p?.host.name ?? 'unknown')}" tests="${cases.length}" failures="${failures}" errors="${errors}" skipped="0" time="${secs(r.durationMs)}">\n    <properties>\n${properties}\n    </properties>\n${cases.join('\n')}${out}\n  </testsuite>`;
   return { text, tests: cases.length, failures, errors };

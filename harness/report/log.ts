@@ -9,7 +9,7 @@ import { redactArgv } from './provenance.js';
 const pad = (n: number, w = 2) => String(Math.trunc(Math.abs(n))).padStart(w, '0');
 
 /** The local zone's offset of a moment as ISO 8601 ("Z" for UTC, else "+09:00"). */
-export function zoneOffset(ms: number): string {
+function zoneOffset(ms: number): string {
   const off = -new Date(ms).getTimezoneOffset();
   return off === 0 ? 'Z' : `${off > 0 ? '+' : '-'}${pad(off / 60)}:${pad(off % 60)}`;
 }
@@ -32,9 +32,16 @@ export class DrillLog {
 
   /** Appends one line (synchronously: the log must hold everything up to a crash or a signal). */
   line(message: string, at: number = Date.now()): void {
-    const text = message.split('\n').map((l, i) => `${i === 0 ? zonedTimestamp(at) : ' '.repeat(29)} ${l}`).join('\n') + '\n';
+    const text =
+      message
+        .split('\n')
+        .map((l, i) => `${i === 0 ? zonedTimestamp(at) : ' '.repeat(29)} ${l}`)
+        .join('\n') + '\n';
     try {
-      if (!this.opened) { mkdirSync(dirname(this.path), { recursive: true }); this.opened = true; }
+      if (!this.opened) {
+        mkdirSync(dirname(this.path), { recursive: true });
+        this.opened = true;
+      }
       appendFileSync(this.path, text);
     } catch {
       this.pending.push(text); // an unwritable report folder must not end the drill; the console still has it
@@ -43,7 +50,9 @@ export class DrillLog {
 
   /** Logs a command line (argv, with anything that looks like a secret replaced by ***); returns the line. */
   command(argv: readonly string[], at: number = Date.now()): string {
-    const text = `$ ${redactArgv(argv).map((a) => (/^[\w@%+=:,./*-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ')}`;
+    const text = `$ ${redactArgv(argv)
+      .map((a) => (/^[\w@%+=:,./*-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`))
+      .join(' ')}`;
     this.line(text, at);
     return text;
   }

@@ -29,9 +29,15 @@ export interface ResolvedObjectives extends Objectives {
 export function objectivesFor(drill: string, opts: { expectsLoss?: boolean; config?: ObjectivesConfig } = {}): ResolvedObjectives {
   const builtIn: Objectives = opts.expectsLoss ? { ...DEFAULT_OBJECTIVES, rpoWrites: null, rpoSeconds: null } : DEFAULT_OBJECTIVES;
   const r: ResolvedObjectives = { ...builtIn, source: { rtoSeconds: 'built-in', rpoWrites: 'built-in', rpoSeconds: 'built-in' } };
-  for (const [layer, label] of [[opts.config?.['default'], 'config default'], [opts.config?.[drill], `config ${drill}`]] as const) {
+  for (const [layer, label] of [
+    [opts.config?.['default'], 'config default'],
+    [opts.config?.[drill], `config ${drill}`],
+  ] as const) {
     for (const k of OBJECTIVE_KEYS) {
-      if (layer && k in layer) { r[k] = layer[k] ?? null; r.source[k] = label; }
+      if (layer && k in layer) {
+        r[k] = layer[k] ?? null;
+        r.source[k] = label;
+      }
     }
   }
   return r;
@@ -56,15 +62,30 @@ export interface ObjectiveReport {
 }
 
 /** Measured figures of a drill, as result.json carries them. */
-export interface Measured { rtoMs: number | null; rpoWrites: number | null; rpoSeconds: number | null }
+export interface Measured {
+  rtoMs: number | null;
+  rpoWrites: number | null;
+  rpoSeconds: number | null;
+}
 
 /**
  * Judges the measured figures against the objectives. A target with no measurement (the drill ended before recovery)
  * is missed: an objective is only met by a figure that was measured.
  */
 export function judgeObjectives(o: ResolvedObjectives, m: Measured): ObjectiveReport {
-  const one = (name: ObjectiveJudgement['name'], target: number | null, measured: number | null, unit: ObjectiveJudgement['unit'], source: string): ObjectiveJudgement => ({
-    name, target, measured, unit, source, met: target === null ? null : measured !== null && measured <= target,
+  const one = (
+    name: ObjectiveJudgement['name'],
+    target: number | null,
+    measured: number | null,
+    unit: ObjectiveJudgement['unit'],
+    source: string,
+  ): ObjectiveJudgement => ({
+    name,
+    target,
+    measured,
+    unit,
+    source,
+    met: target === null ? null : measured !== null && measured <= target,
   });
   const judgements = [
     one('rto', o.rtoSeconds, m.rtoMs === null ? null : m.rtoMs / 1000, 's', o.source.rtoSeconds),

@@ -11,18 +11,27 @@ import { createHmac, randomBytes } from 'node:crypto';
 import type { EvidenceResult } from './evidence.js';
 
 /** Schemas firedrill creates itself (the workload ledger, the bulk filler). */
-export const FIREDRILL_SCHEMAS: ReadonlySet<string> = new Set(['drill', 'bulk', 'firedrill']);
+const FIREDRILL_SCHEMAS: ReadonlySet<string> = new Set(['drill', 'bulk', 'firedrill']);
 
 const NAME_KEYS = new Set(['database', 'databases', 'db', 'table', 'tables', 'object', 'schema', 'column', 'columns']);
 const VALUE_KEYS = new Set(['where', 'expected', 'actual', 'key', 'keys', 'row', 'rows', 'value', 'values', 'sample', 'statement']);
 
-export interface Redactor { digest(value: unknown): string; names: Set<string>; keyed: boolean }
+export interface Redactor {
+  digest(value: unknown): string;
+  names: Set<string>;
+  keyed: boolean;
+}
 
 export function redactor(key: string | undefined = process.env.FIREDRILL_REDACT_KEY): Redactor {
   const k = key ? Buffer.from(key, 'utf8') : randomBytes(32);
   return {
-    digest: (v) => `#${createHmac('sha256', k).update(typeof v === 'string' ? v : JSON.stringify(v) ?? 'undefined').digest('hex').slice(0, 12)}`,
-    names: new Set(), keyed: !!key,
+    digest: (v) =>
+      `#${createHmac('sha256', k)
+        .update(typeof v === 'string' ? v : (JSON.stringify(v) ?? 'undefined'))
+        .digest('hex')
+        .slice(0, 12)}`,
+    names: new Set(),
+    keyed: !!key,
   };
 }
 
@@ -31,7 +40,10 @@ function collectNames(v: unknown, into: Set<string>, underKey?: string): void {
     if (underKey && NAME_KEYS.has(underKey) && v !== '*' && v.length > 0) into.add(v);
     return;
   }
-  if (Array.isArray(v)) { for (const x of v) collectNames(x, into, underKey); return; }
+  if (Array.isArray(v)) {
+    for (const x of v) collectNames(x, into, underKey);
+    return;
+  }
   if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) collectNames(x, into, k);
 }
 
@@ -41,7 +53,10 @@ const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 export function redactResult(r: EvidenceResult, red: Redactor = redactor()): EvidenceResult & { redaction: Record<string, unknown> } {
   const copy = JSON.parse(JSON.stringify(r)) as EvidenceResult;
   const names = new Set<string>();
-  collectNames(copy.checks.map((c) => c.details), names);
+  collectNames(
+    copy.checks.map((c) => c.details),
+    names,
+  );
   collectNames(copy.observations, names);
   for (const d of copy.provenance?.dataset.databases ?? []) names.add(d.db);
   for (const v of Object.values(copy.params)) if (typeof v === 'string') names.add(v);
@@ -63,10 +78,17 @@ export function redactResult(r: EvidenceResult, red: Redactor = redactor()): Evi
     if (v && typeof v === 'object') {
       const o = v as Record<string, unknown>;
       // A difference inside a user database: its keys and values are the user's data.
-      const isUserDiff = typeof o['kind'] === 'string' && typeof o['database'] === 'string' && o['database'] !== '*' && !FIREDRILL_SCHEMAS.has(o['database']);
+      const isUserDiff =
+        typeof o['kind'] === 'string' &&
+        typeof o['database'] === 'string' &&
+        o['database'] !== '*' &&
+        !FIREDRILL_SCHEMAS.has(o['database']);
       const out: Record<string, unknown> = {};
       for (const [k, x] of Object.entries(o)) {
-        out[k] = isUserDiff && VALUE_KEYS.has(k) && x !== undefined && x !== null && typeof x !== 'string' ? red.digest(x) : deep(x, k, isUserDiff || userDiff);
+        out[k] =
+          isUserDiff && VALUE_KEYS.has(k) && x !== undefined && x !== null && typeof x !== 'string'
+            ? red.digest(x)
+            : deep(x, k, isUserDiff || userDiff);
       }
       return out;
     }
@@ -74,18 +96,34 @@ export function redactResult(r: EvidenceResult, red: Redactor = redactor()): Evi
   };
   copy.checks = copy.checks.map((c) => ({ ...c, name: text(c.name), details: deep(c.details) as Record<string, unknown> }));
   copy.observations = deep(copy.observations) as Record<string, unknown>;
-  copy.phases = copy.phases.map((p) => ({ ...p, name: text(p.name), steps: p.steps.map((s) => ({ ...s, name: text(s.name), ...(s.error ? { error: text(s.error) } : {}) })) }));
+  copy.phases = copy.phases.map((p) => ({
+    ...p,
+    name: text(p.name),
+    steps: p.steps.map((s) => ({ ...s, name: text(s.name), ...(s.error ? { error: text(s.error) } : {}) })),
+  }));
   copy.faults = deep(copy.faults) as typeof copy.faults;
-  copy.params = Object.fromEntries(Object.entries(copy.params).map(([k, v]) => [k, typeof v === 'string' ? red.digest(v) : v])) as typeof copy.params;
+  copy.params = Object.fromEntries(
+    Object.entries(copy.params).map(([k, v]) => [k, typeof v === 'string' ? red.digest(v) : v]),
+  ) as typeof copy.params;
   if (copy.error) copy.error = text(copy.error);
   if (copy.teardownFailures) copy.teardownFailures = copy.teardownFailures.map(text);
   if (copy.provenance) {
-    copy.provenance.dataset.databases = copy.provenance.dataset.databases.map((d) => ({ ...d, db: FIREDRILL_SCHEMAS.has(d.db) ? d.db : red.digest(d.db) }));
+    copy.provenance.dataset.databases = copy.provenance.dataset.databases.map((d) => ({
+      ...d,
+      db: FIREDRILL_SCHEMAS.has(d.db) ? d.db : red.digest(d.db),
+    }));
     copy.provenance.dataset.name = text(copy.provenance.dataset.name);
     if (copy.provenance.dataset.detail) copy.provenance.dataset.detail = deep(copy.provenance.dataset.detail) as Record<string, unknown>;
     copy.provenance.command = text(copy.provenance.command);
   }
   copy.reportDir = '(redacted)';
   copy.rpo = { ...copy.rpo, method: text(copy.rpo.method) };
-  return { ...copy, redaction: { method: 'HMAC-SHA256, first 12 hex digits', key: red.keyed ? 'FIREDRILL_REDACT_KEY (stable across reports)' : 'random, this report only', namesReplaced: names.size } };
+  return {
+    ...copy,
+    redaction: {
+      method: 'HMAC-SHA256, first 12 hex digits',
+      key: red.keyed ? 'FIREDRILL_REDACT_KEY (stable across reports)' : 'random, this report only',
+      namesReplaced: names.size,
+    },
+  };
 }

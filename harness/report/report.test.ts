@@ -12,13 +12,20 @@ import { redactResult, redactor } from './redact.js';
 import { sampleLedger, sampleResult, T0 } from './sample.test-fixture.js';
 
 const tmp: string[] = [];
-const mk = () => { const d = mkdtempSync(join(tmpdir(), 'fd-report-')); tmp.push(d); return d; };
-afterEach(() => { for (const d of tmp.splice(0)) rmSync(d, { recursive: true, force: true }); });
+const mk = () => {
+  const d = mkdtempSync(join(tmpdir(), 'fd-report-'));
+  tmp.push(d);
+  return d;
+};
+afterEach(() => {
+  for (const d of tmp.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 
 describe('history', () => {
   it('appends one line per drill; reading merges files by run id, skips torn lines and says so', () => {
     const d = mk();
-    const a = join(d, 'a.jsonl'); const b = join(d, 'b.jsonl');
+    const a = join(d, 'a.jsonl');
+    const b = join(d, 'b.jsonl');
     appendHistory(a, sampleResult({ runId: 'r1', startedAt: new Date(T0).toISOString() }));
     appendHistory(a, sampleResult({ runId: 'r2', startedAt: new Date(T0 + 86_400_000).toISOString(), verdict: 'fail' }));
     appendFileSync(a, '{"format":1,"runId":"torn');
@@ -33,18 +40,38 @@ describe('history', () => {
 });
 
 describe('redaction', () => {
-  const withDiff = () => sampleResult({
-    verdict: 'fail',
-    checks: [{ name: 'restored-data-equals-primary', valid: false, details: { differenceCount: 2, databases: ['shop', 'drill'], differences: [
-      { database: 'shop', object: 'customers', kind: 'row-differs', where: '`email` = \'alice@example.com\'' },
-      { database: 'shop', object: 'orders', kind: 'checksum-differs', expected: 123, actual: 456 },
-      { database: '*', object: 'gtid primary', kind: 'gtid-differs', expected: '0-1-5', actual: '0-1-4' },
-    ] } }],
-    observations: { accident: { statement: 'DROP TABLE shop.orders', issuedAt: 'x' } },
-    phases: [{ name: 'accident', recovery: false, startMs: T0, endMs: T0 + 1, durationMs: 1, steps: [{ name: 'someone runs DROP TABLE shop.orders on the primary', startMs: T0, endMs: T0 + 1 }] }],
-  });
+  const withDiff = () =>
+    sampleResult({
+      verdict: 'fail',
+      checks: [
+        {
+          name: 'restored-data-equals-primary',
+          valid: false,
+          details: {
+            differenceCount: 2,
+            databases: ['shop', 'drill'],
+            differences: [
+              { database: 'shop', object: 'customers', kind: 'row-differs', where: "`email` = 'alice@example.com'" },
+              { database: 'shop', object: 'orders', kind: 'checksum-differs', expected: 123, actual: 456 },
+              { database: '*', object: 'gtid primary', kind: 'gtid-differs', expected: '0-1-5', actual: '0-1-4' },
+            ],
+          },
+        },
+      ],
+      observations: { accident: { statement: 'DROP TABLE shop.orders', issuedAt: 'x' } },
+      phases: [
+        {
+          name: 'accident',
+          recovery: false,
+          startMs: T0,
+          endMs: T0 + 1,
+          durationMs: 1,
+          steps: [{ name: 'someone runs DROP TABLE shop.orders on the primary', startMs: T0, endMs: T0 + 1 }],
+        },
+      ],
+    });
 
-  it('replaces the user\'s names, keys and values by digests everywhere, keeps server-level facts and firedrill\'s own schemas', () => {
+  it("replaces the user's names, keys and values by digests everywhere, keeps server-level facts and firedrill's own schemas", () => {
     const red = redactResult(withDiff(), redactor('k'));
     const text = JSON.stringify(red);
     for (const secret of ['alice@example.com', 'customers', 'orders', 'shop', '123', '456']) expect(text).not.toContain(secret);
@@ -55,13 +82,14 @@ describe('redaction', () => {
   });
 
   it('the same key gives the same digest (nights comparable); without a key, digests differ per report', () => {
-    const a = redactResult(withDiff(), redactor('k')); const b = redactResult(withDiff(), redactor('k'));
+    const a = redactResult(withDiff(), redactor('k'));
+    const b = redactResult(withDiff(), redactor('k'));
     expect(a.checks[0]!.details).toEqual(b.checks[0]!.details);
     const c = redactResult(withDiff(), redactor(undefined));
     expect(c.checks[0]!.details).not.toEqual(a.checks[0]!.details);
   });
 
-  it('the report built with --redact carries none of the user\'s names or keys', () => {
+  it("the report built with --redact carries none of the user's names or keys", () => {
     const d = mk();
     const run = join(d, 'run1');
     mkdirSync(run);
@@ -89,26 +117,53 @@ describe('charts', () => {
 
   it('throughput/latency SVG shades the phases and the fault window and names them; the trend draws the objective', () => {
     const r = sampleResult();
-    const svg = throughputLatencySvg({ startMs: T0, endMs: T0 + 12_000, ledger: sampleLedger(), lostIds: [5],
-      phases: r.phases.map((p) => ({ name: p.name, startMs: p.startMs, endMs: p.endMs, recovery: p.recovery })), faults: [{ name: 'send SIGKILL to replica-1', startMs: T0 + 4000, endMs: T0 + 4800 }] });
+    const svg = throughputLatencySvg({
+      startMs: T0,
+      endMs: T0 + 12_000,
+      ledger: sampleLedger(),
+      lostIds: [5],
+      phases: r.phases.map((p) => ({ name: p.name, startMs: p.startMs, endMs: p.endMs, recovery: p.recovery })),
+      faults: [{ name: 'send SIGKILL to replica-1', startMs: T0 + 4000, endMs: T0 + 4800 }],
+    });
     expect(svg.startsWith('<svg')).toBe(true);
     expect(svg).toContain('fault: send SIGKILL to replica-1');
     expect(svg).toContain('catch-up');
     expect(svg).toContain('lost acknowledged');
     expect(svg).toContain('fill="rgb(220,38,38)"'); // the fault window's fill
     expect(svg).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
-    const t = trendSvg('replica-kill-restore on mariadb-10.11', [{ at: T0, runId: 'a', rtoSeconds: 3, rpoWrites: 0, verdict: 'pass' }, { at: T0 + 1, runId: 'b', rtoSeconds: 5, rpoWrites: 2, verdict: 'fail' }], 6);
+    const t = trendSvg(
+      'replica-kill-restore on mariadb-10.11',
+      [
+        { at: T0, runId: 'a', rtoSeconds: 3, rpoWrites: 0, verdict: 'pass' },
+        { at: T0 + 1, runId: 'b', rtoSeconds: 5, rpoWrites: 2, verdict: 'fail' },
+      ],
+      6,
+    );
     expect(t).toContain('RTO objective 6 s');
-    expect(trendSvg('x', [{ at: T0, runId: 'a', rtoSeconds: 3, rpoWrites: 0, verdict: 'pass' }], 900)).toContain('RTO objective 900 s, off scale');
+    expect(trendSvg('x', [{ at: T0, runId: 'a', rtoSeconds: 3, rpoWrites: 0, verdict: 'pass' }], 900)).toContain(
+      'RTO objective 900 s, off scale',
+    );
   });
 });
 
 describe('HTML report', () => {
   it('is one self-contained page: verdicts, objectives met/missed, timeline, chart, checks, provenance, trend', () => {
     const pass = sampleResult();
-    const miss = sampleResult({ runId: 'r-miss', flavor: 'mysql-9.7', verdict: 'fail', rpo: { lostAcknowledgedWrites: 2, seconds: 0.4, node: 'restored', indeterminate: 1, method: 'ledger' } });
+    const miss = sampleResult({
+      runId: 'r-miss',
+      flavor: 'mysql-9.7',
+      verdict: 'fail',
+      rpo: { lostAcknowledgedWrites: 2, seconds: 0.4, node: 'restored', indeterminate: 1, method: 'ledger' },
+    });
     miss.objectives = undefined; // an older result: judged with the built-in objectives
-    const html = renderReport({ runs: [{ result: pass, ledger: sampleLedger(), source: 'a' }, { result: miss, source: 'b' }], history: [], generatedAt: T0 });
+    const html = renderReport({
+      runs: [
+        { result: pass, ledger: sampleLedger(), source: 'a' },
+        { result: miss, source: 'b' },
+      ],
+      history: [],
+      generatedAt: T0,
+    });
     expect(html).not.toMatch(/<script|<link |src="http|url\(http/);
     expect(html).toContain('data-verdict="fail"');
     expect(html).toMatch(/data-objective="rpo-writes" data-state="missed"/);
@@ -139,7 +194,36 @@ describe('drill log', () => {
   });
 
   it('redacts password-like options and URL credentials, leaves ordinary arguments alone', () => {
-    expect(redactArgv(['mysql', '-psecret', '--password', 'x', '-e', 'MYSQL_PWD=abc', 'mysql://u:pw@h:1/db', '-p', '3306', '--ssl-key=/k.pem', 'docker', 'run', '-p3306:3306']))
-      .toEqual(['mysql', '-p***', '--password', '***', '-e', 'MYSQL_PWD=***', 'mysql://u:***@h:1/db', '-p', '3306', '--ssl-key=/k.pem', 'docker', 'run', '-p3306:3306']);
+    expect(
+      redactArgv([
+        'mysql',
+        '-psecret',
+        '--password',
+        'x',
+        '-e',
+        'MYSQL_PWD=abc',
+        'mysql://u:pw@h:1/db',
+        '-p',
+        '3306',
+        '--ssl-key=/k.pem',
+        'docker',
+        'run',
+        '-p3306:3306',
+      ]),
+    ).toEqual([
+      'mysql',
+      '-p***',
+      '--password',
+      '***',
+      '-e',
+      'MYSQL_PWD=***',
+      'mysql://u:***@h:1/db',
+      '-p',
+      '3306',
+      '--ssl-key=/k.pem',
+      'docker',
+      'run',
+      '-p3306:3306',
+    ]);
   });
 });

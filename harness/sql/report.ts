@@ -11,4 +11,6 @@ export const databaseSizes = (): Statement => ({
   values: [...SYSTEM_SCHEMAS],
 });
 
-export const versionAndServer = (): Statement => ({ sql: 'SELECT VERSION() AS version, @@version_comment AS comment, @@server_id AS serverId' });
+export const versionAndServer = (): Statement => ({
+  sql: 'SELECT VERSION() AS version, @@version_comment AS comment, @@server_id AS serverId',
+});
