@@ -14,7 +14,11 @@ import { judgementsOf, objectiveReportOf, type EvidenceResult, type Judgement } 
 
 const md5 = (s: string) => createHash('md5').update(s).digest('hex');
 
-const param = (name: string, value: unknown) => ({ name, value: typeof value === 'string' ? value : JSON.stringify(value) });
+// JSON.stringify(undefined) is undefined: such a value is shown as the word.
+const param = (name: string, value: unknown) => ({
+  name,
+  value: typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value)),
+});
 
 function judgementStep(j: Judgement, at: number): StepResult {
   const details =

@@ -168,6 +168,8 @@ describe('Allure results', () => {
   it('a passing drill is a passed test with phases (timed), faults, checks and objectives as steps, and attachments', () => {
     const dir = mk();
     const r = judged({});
+    // as in memory during a run: values may be undefined (not yet through JSON)
+    r.checks.push({ name: 'with-undefined', valid: true, details: { differenceCount: 0, error: undefined, fn: () => 1 } });
     writeAllureResult(r, dir, { summary: '# s', log: 'line', ledger: sampleLedger() });
     const file = readdirSync(dir).find((f) => f.endsWith('-result.json'))!;
     const t = JSON.parse(readFileSync(join(dir, file), 'utf8'));
@@ -179,7 +181,7 @@ describe('Allure results', () => {
     );
     const restore = t.steps.find((s: { name: string }) => s.name === 'phase restore (recovery)');
     expect(restore.stop - restore.start).toBe(2000);
-    expect(t.steps.find((s: { name: string }) => s.name === 'checks').steps).toHaveLength(3);
+    expect(t.steps.find((s: { name: string }) => s.name === 'checks').steps).toHaveLength(4);
     expect(t.attachments.map((a: { name: string }) => a.name)).toEqual(['summary.md', 'drill.log', 'ledger excerpt', 'result.json']);
     for (const a of t.attachments) expect(readdirSync(dir)).toContain(a.source);
   });
