@@ -11,6 +11,7 @@ import { compareServers, gtidPositionsEqual, type CheckResult, type Queryable } 
 import { inspect, type Statement } from '../sql/index.js';
 import { dsnLabel, parseDsn, type Dsn } from './dsn.js';
 import { existsSync } from 'node:fs';
+import { cmdChaos, HELP_CHAOS } from './chaos.js';
 import { join } from 'node:path';
 import { cmdReport, HELP_REPORT } from './report.js';
 import { parseShard, shardOf } from './shard.js';
@@ -36,6 +37,7 @@ commands:
   images [--flavor F]               build the flavor images that are missing (cached by input hash)
   doctor                            what is there and what is missing, with the fix
   clean [--all]                     remove containers, volumes, networks of runs that are no longer alive
+  chaos --topology T [--seed S] ... generative chaos: random fault schedules, invariants, replay, shrinking
 
 Every command takes --help (or: firedrill help <command>). firedrill --version prints the version and commit.
 run and suite take --verbose: every command line firedrill runs goes to the run's drill.log (and stderr).`,
@@ -66,6 +68,7 @@ Tip: put passwords in the environment and refer to them as \${VAR} inside the DS
   images: 'usage: firedrill images [--flavor F]\n\nBuilds missing images (debootstrap + docker import + docker/<dir>/Dockerfile). Nothing is rebuilt if an image with the same inputs exists.',
   doctor: 'usage: firedrill doctor\n\nReports the Docker engine, the images per flavor, and the Sakila dataset, with the fix for what is missing. Exit 0 when all is there, 2 otherwise.',
   report: HELP_REPORT,
+  chaos: HELP_CHAOS,
   clean: 'usage: firedrill clean [--all]\n\nRemoves containers, volumes and networks of runs whose process is gone (--all: of every run).',
 };
 
@@ -287,7 +290,7 @@ async function cmdClean(args: string[]): Promise<number> {
 }
 
 const COMMANDS: Record<string, (a: string[]) => Promise<number>> = {
-  list: cmdList, run: cmdRun, suite: cmdSuite, verify: cmdVerify, images: cmdImages, doctor: cmdDoctor, clean: cmdClean,
+  list: cmdList, run: cmdRun, suite: cmdSuite, verify: cmdVerify, images: cmdImages, doctor: cmdDoctor, clean: cmdClean, chaos: cmdChaos,
   report: cmdReport,
 };
 

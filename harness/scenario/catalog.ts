@@ -1,5 +1,6 @@
 import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UsageError } from '../core/index.js';
 import { projectRoot } from '../runtime/paths.js';
@@ -19,6 +20,14 @@ export async function loadScenarios(): Promise<ScenarioDefinition[]> {
 }
 
 export async function findScenario(id: string): Promise<ScenarioDefinition> {
+  if (/\.[cm]?[jt]s$/.test(id)) {
+    // a scenario file from anywhere (e.g. one written by `firedrill chaos`)
+    const file = resolve(id);
+    if (!existsSync(file)) throw new UsageError(`no scenario file at ${file}`);
+    const mod = (await import(pathToFileURL(file).href)) as { default?: ScenarioDefinition };
+    if (!mod.default) throw new UsageError(`${file} has no default export (export default defineScenario({...}))`);
+    return mod.default;
+  }
   const all = await loadScenarios();
   const s = all.find((x) => x.id === id);
   if (!s) throw new UsageError(`unknown scenario '${id}' (known: ${all.map((x) => x.id).join(', ')})`);

@@ -5,7 +5,7 @@ import { workloadSql } from '../../sql/index.js';
 import { check, compareServers, databasesInScope, errantTransactions, ledgerCheck, noErrantTransactions, presentLedgerIds } from '../../verify/index.js';
 import { checkName, observationName } from '../names.js';
 import type { Step } from '../types.js';
-import { catchUpAll, step } from './common.js';
+import { catchUpAll, plantedDefect, step } from './common.js';
 
 /** The node's replication threads run without error and it reaches its sources' positions (server-side wait). */
 export const expectReplicating = (node: string, timeoutS = 120): Step => step(`${node} resumes replication`, async (ctx) => {
@@ -27,6 +27,12 @@ export const expectReplicating = (node: string, timeoutS = 120): Step => step(`$
 
 /** Attaches the node to each of its sources by GTID and waits (server-side) until it has everything they have. */
 export const catchUpFromSources = (node: string, timeoutS = 300): Step => step(`${node} catches up from its sources`, async (ctx) => {
+  if (plantedDefect('restore-skips-binlogs')) {
+    // TEST-ONLY planted defect (chaos must find it): the restored node adopts the primary's position of now, so it
+    // skips every transaction written between its backup and this moment (MariaDB; a no-op on MySQL).
+    const n = ctx.topo.get(node);
+    for (const s of n.adapter.dialect.adoptReplicaPosition(await gtidExecuted(ctx.topo.primary))) await n.query(s);
+  }
   await attachToSources(ctx.topo, ctx.topo.get(node));
   ctx.observations[observationName.catchUp(node)] = await catchUpAll(ctx, node, timeoutS);
 });

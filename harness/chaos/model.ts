@@ -1,0 +1,152 @@
+/**
+ * The chaos model: what a generated schedule may do to a topology, and when each command is eligible. Pure: no
+ * docker, no SQL. A schedule is data (a list of commands) so it can be printed, replayed, shrunk and written out
+ * as a scenario file.
+ */
+
+export type ChaosTopology = 'primary-replicas' | 'multi-source' | 'galera';
+export const CHAOS_TOPOLOGIES: readonly ChaosTopology[] = ['primary-replicas', 'multi-source', 'galera'];
+
+/** One command of a schedule. Faults heal before the command ends; `lose` and `restore` change the topology. */
+export type ChaosCommand =
+  | { kind: 'kill'; target: string }
+  | { kind: 'pause'; target: string; writes: number }
+  | { kind: 'partition'; target: string; writes: number }
+  | { kind: 'wipe-datadir'; target: string }
+  | { kind: 'lose'; target: string }
+  | { kind: 'backup'; target: string }
+  | { kind: 'restore'; target: string }
+  | { kind: 'writes'; count: number };
+
+export type ChaosKind = ChaosCommand['kind'];
+
+/** The fault kinds a user can allow with `--faults` (the procedures backup/restore/writes are always allowed). */
+export const FAULT_COMMANDS = ['kill', 'pause', 'partition', 'wipe-datadir', 'lose'] as const;
+export type FaultCommand = (typeof FAULT_COMMANDS)[number];
+
+/** What each topology offers: its nodes, which of them faults may hit, and which commands apply. */
+export interface ChaosShape {
+  topology: ChaosTopology;
+  /** The nodes faults may target (never the node the workload writes to). */
+  targets: readonly string[];
+  /** Nodes a physical backup may be taken from (they have the backup store mounted). */
+  backupFrom: readonly string[];
+  kinds: readonly ChaosKind[];
+}
+
+export const SHAPES: Readonly<Record<ChaosTopology, ChaosShape>> = {
+  'primary-replicas': {
+    topology: 'primary-replicas',
+    targets: ['replica-1', 'replica-2'],
+    backupFrom: ['replica-1', 'replica-2'],
+    kinds: ['kill', 'pause', 'partition', 'lose', 'backup', 'restore', 'writes'],
+  },
+  'multi-source': {
+    topology: 'multi-source',
+    targets: ['fanin'],
+    backupFrom: ['fanin'],
+    kinds: ['kill', 'pause', 'partition', 'lose', 'backup', 'restore', 'writes'],
+  },
+  // Galera members rejoin by IST/SST on their own: a lost datadir is 'wipe-datadir' (the member restarts empty).
+  galera: {
+    topology: 'galera',
+    targets: ['galera-2', 'galera-3'],
+    backupFrom: [],
+    kinds: ['kill', 'pause', 'partition', 'wipe-datadir', 'writes'],
+  },
+};
+
+/** The model's state: which target nodes are up or lost, and how many artifacts exist. */
+export interface ChaosModel {
+  up: ReadonlySet<string>;
+  lost: ReadonlySet<string>;
+  artifacts: number;
+}
+
+export const initialModel = (shape: ChaosShape): ChaosModel => ({ up: new Set(shape.targets), lost: new Set(), artifacts: 0 });
+
+/** Whether the command may run in this state (the generator draws freely; the plan keeps only eligible commands). */
+export function eligible(shape: ChaosShape, m: ChaosModel, c: ChaosCommand): boolean {
+  if (!shape.kinds.includes(c.kind)) return false;
+  switch (c.kind) {
+    case 'writes':
+      return true;
+    case 'backup':
+      return shape.backupFrom.includes(c.target) && m.up.has(c.target);
+    case 'restore':
+      return m.lost.has(c.target) && m.artifacts > 0;
+    case 'lose':
+      // primary-replicas keeps one replica up (the invariants compare replicas with their source); a lone fan-in
+      // may be lost only once an artifact exists to rebuild it from (the drill's end rebuilds it if no restore did)
+      return m.up.has(c.target) && (shape.topology === 'primary-replicas' ? m.up.size > 1 : m.artifacts > 0);
+    default:
+      return shape.targets.includes(c.target) && m.up.has(c.target);
+  }
+}
+
+/** The state after an eligible command. */
+function apply(m: ChaosModel, c: ChaosCommand): ChaosModel {
+  const up = new Set(m.up);
+  const lost = new Set(m.lost);
+  if (c.kind === 'lose') {
+    up.delete(c.target);
+    lost.add(c.target);
+  }
+  if (c.kind === 'restore') {
+    lost.delete(c.target);
+    up.add(c.target);
+  }
+  return { up, lost, artifacts: m.artifacts + (c.kind === 'backup' ? 1 : 0) };
+}
+
+/** The commands of a drawn list that are eligible when run in order, and the model after each. */
+export function plan(shape: ChaosShape, drawn: readonly ChaosCommand[]): Array<{ command: ChaosCommand; after: ChaosModel }> {
+  let m = initialModel(shape);
+  const out: Array<{ command: ChaosCommand; after: ChaosModel }> = [];
+  for (const c of drawn) {
+    if (!eligible(shape, m, c)) continue;
+    m = apply(m, c);
+    out.push({ command: c, after: m });
+  }
+  return out;
+}
+
+/** One line for a person (progress, timeline, phase names). */
+export function describeCommand(c: ChaosCommand): string {
+  switch (c.kind) {
+    case 'writes':
+      return `${c.count} more acknowledged writes`;
+    case 'pause':
+    case 'partition':
+      return `${c.kind} ${c.target} for ${c.writes} writes`;
+    default:
+      return `${c.kind} ${c.target}`;
+  }
+}
+
+/** Validates a schedule read from a file or the command line (a replayed or written scenario). */
+export function parseCommands(shape: ChaosShape, raw: unknown): ChaosCommand[] {
+  if (!Array.isArray(raw)) throw new Error('a chaos schedule is an array of commands');
+  return raw.map((c, i) => {
+    const o = c as Record<string, unknown>;
+    const kind = o['kind'] as ChaosKind;
+    if (!shape.kinds.includes(kind))
+      throw new Error(
+        `command ${i + 1}: kind '${String(o['kind'])}' does not apply to ${shape.topology} (known: ${shape.kinds.join(', ')})`,
+      );
+    if (kind === 'writes') {
+      if (!Number.isInteger(o['count']) || (o['count'] as number) < 1) throw new Error(`command ${i + 1}: writes needs a positive count`);
+      return { kind, count: o['count'] as number };
+    }
+    const target = o['target'];
+    const known = kind === 'backup' ? shape.backupFrom : shape.targets;
+    if (typeof target !== 'string' || !known.includes(target))
+      throw new Error(`command ${i + 1}: target '${String(target)}' is not one of ${known.join(', ')}`);
+    if (kind === 'pause' || kind === 'partition') {
+      const writes = o['writes'];
+      if (!Number.isInteger(writes) || (writes as number) < 1) throw new Error(`command ${i + 1}: ${kind} needs a positive 'writes'`);
+      return { kind, target, writes: writes as number };
+    }
+    return { kind, target } as ChaosCommand;
+  });
+}

@@ -1,0 +1,249 @@
+import { randomInt } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  CHAOS_TOPOLOGIES,
+  FAULT_COMMANDS,
+  SHAPES,
+  chaosScenario,
+  commandIndexOf,
+  describeCommand,
+  parseReplay,
+  searchSchedules,
+  writeScenarioFile,
+  type AttemptOutcome,
+  type ChaosCommand,
+  type ChaosTopology,
+  type FaultCommand,
+  type SearchResult,
+} from '../chaos/index.js';
+import { DEFAULT_FLAVOR, FLAVORS, flavor as flavorById, UsageError, type FlavorId } from '../core/index.js';
+import { newRunId, RunContext } from '../runtime/index.js';
+import { reportsDir } from '../runtime/paths.js';
+import { planDrill, runScenario } from '../scenario/index.js';
+
+export const HELP_CHAOS = `usage: firedrill chaos --topology primary-replicas|multi-source|galera [--flavor F] [--seed S] [--steps N]
+                      [--runs N] [--budget 10m] [--faults kill,pause,partition,wipe-datadir,lose] [--replay SEED:PATH] [--json]
+
+Generative chaos: fast-check draws schedules of commands (faults from the registry, backups, restores of lost nodes,
+bursts of writes) from the seed; each command runs only when the model of the topology says it is eligible. Every
+schedule runs as a drill under the ledgered workload, from a fresh topology to teardown, and after every command
+the invariants must hold (replicas converge and equal their source, the ledger holds on every node, no errant
+GTIDs, a restored node equals its artifact's snapshot). The first violation stops that drill with its evidence; the
+schedule is then shrunk (each candidate is a whole drill again) to the smallest that still fails, written out as a
+scenario file that \`firedrill run FILE\` replays, and printed as SEED:PATH for \`--replay\`.
+  --seed S        the seed (default: random, printed)       --steps N   most commands per schedule (default 6)
+  --runs N        schedules to try (default 10)             --budget D  stop after D (e.g. 90s, 10m, 1h; default 10m)
+  --faults LIST   the fault kinds allowed (default: every kind the topology takes)
+  --replay S:P    run exactly the schedule a failed run printed
+Writes reports/chaos-<id>/chaos.json (seed, every attempt with its report folder, the minimal schedule) and, on a
+failure, the scenario file beside it. Exit 0 no invariant violated, 1 a violation found, 2 could not run.`;
+
+const err = (s: string) => process.stderr.write(`${s}\n`);
+
+function parseDuration(s: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(s.trim());
+  if (!m) throw new UsageError(`bad duration '${s}' (e.g. 90s, 10m, 1h)`);
+  const n = Number(m[1]);
+  return n * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
+}
+
+function parseFaults(s: string | undefined, topology: ChaosTopology): FaultCommand[] | undefined {
+  if (!s) return undefined;
+  const list = s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+  const takes = SHAPES[topology].kinds;
+  for (const f of list) {
+    if (!(FAULT_COMMANDS as readonly string[]).includes(f))
+      throw new UsageError(`unknown chaos fault '${f}' (known: ${FAULT_COMMANDS.join(', ')})`);
+    if (!takes.includes(f as FaultCommand))
+      throw new UsageError(
+        `fault '${f}' does not apply to ${topology} (it takes: ${takes.filter((k) => (FAULT_COMMANDS as readonly string[]).includes(k)).join(', ')})`,
+      );
+  }
+  return list as FaultCommand[];
+}
+
+/** One schedule as one drill, with its own run context, torn down whatever happens (also on Ctrl-C). */
+async function attemptDrill(
+  id: string,
+  topology: ChaosTopology,
+  flavorId: FlavorId,
+  commands: readonly ChaosCommand[],
+  progress: (m: string) => void,
+): Promise<AttemptOutcome> {
+  const plan = await planDrill(chaosScenario({ id, topology, commands, flavors: [flavorId] }), flavorId, {}, progress);
+  const run = new RunContext();
+  const onSignal = (sig: NodeJS.Signals) => {
+    progress(`${sig}: tearing down run ${run.runId}`);
+    void run.teardown().finally(() => process.exit(sig === 'SIGINT' ? 130 : 143));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    progress(`run ${run.runId}: ${commands.map(describeCommand).join('; ')}`);
+    const r = await runScenario(plan, { run, progress });
+    if (r.verdict === 'pass') return { pass: true, reportDir: r.reportDir };
+    const failedPhase = [...r.phases].reverse().find((p) => p.steps.some((s) => s.error));
+    const failedAt = failedPhase ? commandIndexOf(failedPhase.name) : undefined;
+    const failedChecks = r.checks.filter((c) => !c.valid).map((c) => c.name);
+    return {
+      pass: false,
+      failedAt,
+      reportDir: r.reportDir,
+      reason: r.error ?? `failed checks: ${failedChecks.join(', ') || 'none'}; RPO ${r.rpo.lostAcknowledgedWrites}`,
+    };
+  } finally {
+    for (const f of await run.teardown()) progress(`teardown: ${f}`);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+export async function cmdChaos(args: string[]): Promise<number> {
+  const { values } = (() => {
+    try {
+      return parseArgs({
+        args,
+        strict: true,
+        options: {
+          topology: { type: 'string' },
+          flavor: { type: 'string' },
+          seed: { type: 'string' },
+          steps: { type: 'string' },
+          runs: { type: 'string' },
+          budget: { type: 'string' },
+          faults: { type: 'string' },
+          replay: { type: 'string' },
+          json: { type: 'boolean' },
+          help: { type: 'boolean' },
+        },
+      });
+    } catch (e) {
+      throw new UsageError((e as Error).message.split('\n')[0]!);
+    }
+  })();
+  if (values.help) {
+    process.stdout.write(`${HELP_CHAOS}\n`);
+    return 0;
+  }
+  const topology = values.topology as ChaosTopology | undefined;
+  if (!topology || !CHAOS_TOPOLOGIES.includes(topology)) throw new UsageError(`chaos needs --topology ${CHAOS_TOPOLOGIES.join('|')}`);
+  const flavorId = flavorById(values.flavor ?? DEFAULT_FLAVOR).id;
+  if (topology === 'galera' && FLAVORS[flavorId].family !== 'mariadb')
+    throw new UsageError(`galera runs on MariaDB flavors only, not ${flavorId}`);
+  const int = (s: string | undefined, name: string, dflt: number) => {
+    if (s === undefined) return dflt;
+    if (!/^-?\d+$/.test(s)) throw new UsageError(`--${name} takes a whole number, not '${s}'`);
+    return Number(s);
+  };
+  const replay = values.replay
+    ? (() => {
+        try {
+          return parseReplay(values.replay);
+        } catch (e) {
+          throw new UsageError((e as Error).message);
+        }
+      })()
+    : undefined;
+  const seed = replay?.seed ?? int(values.seed, 'seed', randomInt(1, 2 ** 31 - 1));
+  const steps = int(values.steps, 'steps', 6);
+  const runs = int(values.runs, 'runs', 10);
+  if (steps < 1 || runs < 1) throw new UsageError('--steps and --runs must be at least 1');
+  const budgetMs = parseDuration(values.budget ?? '10m');
+  const faults = parseFaults(values.faults, topology);
+  // engine, image and flavor are checked once before the first drill (bad input: exit 2, nothing started)
+  await planDrill(chaosScenario({ id: 'chaos-check', topology, commands: [], flavors: [flavorId] }), flavorId, {}, err);
+
+  const id = `chaos-${newRunId()}`;
+  const dir = join(reportsDir, id);
+  await mkdir(dir, { recursive: true });
+  const log = (m: string) => err(`[${new Date().toISOString().slice(11, 19)}] ${m}`);
+  log(
+    `chaos ${id}: ${topology} on ${flavorId}, seed ${seed}${replay ? `, replaying path ${replay.path}` : ''}, up to ${steps} commands, ${runs} schedules, budget ${budgetMs / 1000} s`,
+  );
+  let current = '';
+  const result: SearchResult = await searchSchedules({
+    shape: SHAPES[topology],
+    seed,
+    steps,
+    runs,
+    budgetMs,
+    faults,
+    path: replay?.path,
+    progress: (m) => {
+      current = m;
+      log(m);
+    },
+    attempt: (commands, info) =>
+      attemptDrill(`${id}-a${info.attempt}`, topology, flavorId, commands, (m) => log(`  [${current.split(':')[0]}] ${m}`)),
+  });
+
+  let scenarioFile: string | undefined;
+  if (result.minimal) {
+    scenarioFile = await writeScenarioFile(join(dir, `chaos-${seed}.ts`), {
+      id: `chaos-${seed}`,
+      topology,
+      flavors: [flavorId],
+      commands: result.minimal.commands,
+      origin: { seed, path: result.minimal.path, shrunkFrom: result.firstFailure?.commands.length },
+    });
+  }
+  const summary = {
+    id,
+    topology,
+    flavor: flavorId,
+    seed,
+    steps,
+    runs,
+    budgetMs,
+    faults: faults ?? 'all',
+    replay: values.replay ?? null,
+    verdict: result.verdict,
+    interrupted: result.interrupted,
+    durationMs: result.durationMs,
+    attempts: result.attempts.map((a) => ({
+      attempt: a.attempt,
+      shrinking: a.shrinking,
+      commands: a.commands,
+      pass: a.outcome.pass,
+      failedAt: a.outcome.failedAt,
+      reason: a.outcome.reason,
+      reportDir: a.outcome.reportDir,
+    })),
+    firstFailure: result.firstFailure
+      ? { attempt: result.firstFailure.attempt, commands: result.firstFailure.commands, reason: result.firstFailure.outcome.reason }
+      : null,
+    minimal: result.minimal
+      ? {
+          attempt: result.minimal.attempt,
+          commands: result.minimal.commands,
+          reason: result.minimal.outcome.reason,
+          replay: `${seed}:${result.minimal.path}`,
+          scenarioFile,
+        }
+      : null,
+  };
+  await writeFile(join(dir, 'chaos.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  if (values.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+  else {
+    const out = (s: string) => process.stdout.write(`${s}\n`);
+    out(
+      `chaos ${topology} on ${flavorId}, seed ${seed}: ${result.attempts.length} drills, ${result.verdict === 'pass' ? 'no invariant violated' : 'INVARIANT VIOLATED'}${result.interrupted ? ' (budget reached)' : ''}`,
+    );
+    if (result.firstFailure)
+      out(`  first failure (${result.firstFailure.commands.length} commands): ${result.firstFailure.outcome.reason}`);
+    if (result.minimal) {
+      out(
+        `  smallest failing schedule (${result.minimal.commands.length} commands): ${result.minimal.commands.map(describeCommand).join('; ')}`,
+      );
+      out(`  replay: firedrill chaos --topology ${topology} --flavor ${flavorId} --replay ${seed}:${result.minimal.path}`);
+      out(`  as a drill: firedrill run ${scenarioFile} --flavor ${flavorId}`);
+    }
+    out(`  details: ${join(dir, 'chaos.json')}`);
+  }
+  return result.verdict === 'pass' ? 0 : 1;
+}

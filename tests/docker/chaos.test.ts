@@ -1,0 +1,66 @@
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { cli, leftovers } from './helpers.js';
+
+/**
+ * Generative chaos, the short version (the full search with shrinking is in tests/nightly/chaos.test.ts): the
+ * schedule seed 1 shrinks to (path 0:2) is replayed with and without the planted defect.
+ */
+const DEFECT = { FIREDRILL_PLANTED_DEFECT: 'restore-skips-binlogs' };
+const replay = ['chaos', '--topology', 'primary-replicas', '--flavor', 'mariadb-10.11', '--replay', '1:0:2', '--json'];
+
+interface ChaosSummary {
+  verdict: string;
+  seed: number;
+  attempts: Array<{ commands: Array<{ kind: string; target?: string }>; pass: boolean; reason?: string; reportDir: string }>;
+  minimal: { commands: unknown[]; replay: string; scenarioFile: string } | null;
+}
+const runIdOf = (reportDir: string) => reportDir.split('/').pop()!;
+
+describe('firedrill chaos --replay', () => {
+  it('replays exactly one schedule; with the planted defect an invariant fails after the restore, and the written scenario reproduces it', async () => {
+    const r = await cli(replay, { env: DEFECT });
+    expect(r.code, r.stderr.slice(-2000)).toBe(1);
+    const s = JSON.parse(r.stdout) as ChaosSummary;
+    expect(s.attempts).toHaveLength(1);
+    expect(s.attempts[0]!.commands).toEqual([
+      { kind: 'backup', target: 'replica-1' },
+      { kind: 'lose', target: 'replica-2' },
+      { kind: 'restore', target: 'replica-2' },
+    ]);
+    expect(s.attempts[0]!.reason).toMatch(/invariant violated after command 3 \(restore replica-2\).*replica-2-ledger/);
+    expect(s.minimal!.replay).toBe('1:0:2');
+    expect(await leftovers(runIdOf(s.attempts[0]!.reportDir))).toEqual([]);
+
+    const file = await readFile(s.minimal!.scenarioFile, 'utf8');
+    expect(file).toContain("from '../../harness/chaos/index.js'");
+    const again = await cli(['run', s.minimal!.scenarioFile, '--flavor', 'mariadb-10.11', '--json'], { env: DEFECT });
+    expect(again.code).toBe(1);
+    const drill = JSON.parse(again.stdout) as { verdict: string; error: string; runId: string };
+    expect(drill.error).toMatch(/invariant violated after command 3/);
+    expect(await leftovers(drill.runId)).toEqual([]);
+  });
+
+  it('passes the same schedule without the defect', async () => {
+    const r = await cli(replay);
+    expect(r.code, r.stderr.slice(-2000)).toBe(0);
+    const s = JSON.parse(r.stdout) as ChaosSummary;
+    expect(s.verdict).toBe('pass');
+    expect(s.attempts.map((a) => a.pass)).toEqual([true]);
+  });
+
+  it('refuses bad input with one line and exit 2', async () => {
+    for (const args of [
+      ['chaos'],
+      ['chaos', '--topology', 'ring'],
+      ['chaos', '--topology', 'galera', '--flavor', 'mysql-9.7'],
+      ['chaos', '--topology', 'galera', '--faults', 'lose'],
+      ['chaos', '--topology', 'primary-replicas', '--replay', 'x'],
+      ['chaos', '--topology', 'primary-replicas', '--budget', 'soon'],
+    ]) {
+      const r = await cli(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    }
+  });
+});
