@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildReport, defaultHistoryFile, writeHistory } from '../report/index.js';
+import { buildReport, defaultHistoryFile, firedrillCommit, firedrillVersion, writeHistory } from '../report/index.js';
 import { reportsDir } from '../runtime/paths.js';
 import { UsageError } from '../core/index.js';
 
@@ -54,7 +54,9 @@ export async function cmdReport(args: string[]): Promise<number> {
   for (const h of givenHistory) if (!existsSync(h)) throw new UsageError(`history file ${h} does not exist`);
   const historyFiles = givenHistory.length ? givenHistory : existsSync(defaultHistoryFile()) ? [defaultHistoryFile()] : [];
   const out = resolve(values.out ?? resolve(reportsDir, 'report.html'));
-  const r = buildReport({ paths, historyFiles, redact: !!values.redact, out });
+  const { commit, dirty } = await firedrillCommit();
+  const generator = `firedrill ${firedrillVersion()}${commit ? ` (${commit.slice(0, 12)}${dirty ? ', modified' : ''})` : ''}`;
+  const r = buildReport({ paths, historyFiles, redact: !!values.redact, out, generator });
   if (r.runs.length === 0 && r.history.length === 0) {
     throw new UsageError(
       `nothing to report: no drill result under ${paths.join(', ')} and no history${r.notes.length ? ` (${r.notes[0]})` : ''}`,

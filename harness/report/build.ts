@@ -72,6 +72,8 @@ export interface BuildOptions {
   redact?: boolean;
   out: string;
   now?: number;
+  /** The firedrill that makes the page, named on it. */
+  generator?: string;
 }
 
 export interface BuildOutcome {
@@ -112,7 +114,7 @@ export function buildReport(o: BuildOptions): BuildOutcome {
   h.entries.sort((a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt));
   const red = o.redact ? redactor() : undefined;
   const shown = red ? runs.map((r) => ({ ...r, result: redactResult(r.result, red) })) : runs;
-  const html = renderReport({ runs: shown, history: h.entries, generatedAt: o.now, notes, redacted: !!o.redact });
+  const html = renderReport({ runs: shown, history: h.entries, generatedAt: o.now, notes, redacted: !!o.redact, generator: o.generator });
   writeFileSync(o.out, html);
   return { out: o.out, runs, history: h.entries, notes, bytes: Buffer.byteLength(html) };
 }

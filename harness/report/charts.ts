@@ -280,13 +280,12 @@ export function trendSvg(title: string, points: readonly TrendPoint[], rtoObject
       top: 4,
       textStyle: { fontSize: 12, fontWeight: 'bold' },
     },
-    legend: { top: 4, right: 8, itemWidth: 12, textStyle: { fontSize: 10 }, data: ['RTO s', 'RPO writes lost'] },
-    grid: { left: 48, right: 48, top: 36, bottom: 52 },
+    legend: { top: 22, right: 8, itemWidth: 12, textStyle: { fontSize: 10 }, data: ['RTO (s)', 'RPO (writes lost)'] },
+    grid: { left: 48, right: 48, top: 48, bottom: 52 },
     xAxis: { type: 'category', data: labels, axisLabel: { fontSize: 9, rotate: 20 } },
     yAxis: [
       {
         type: 'value',
-        name: 's',
         min: 0,
         max: rtoMax > 0 ? (showObjective ? Math.ceil(rtoMax * 1.15) : undefined) : 1,
         axisLabel: { fontSize: 10 },
@@ -294,7 +293,6 @@ export function trendSvg(title: string, points: readonly TrendPoint[], rtoObject
       },
       {
         type: 'value',
-        name: 'writes',
         min: 0,
         minInterval: 1,
         axisLabel: { fontSize: 10 },
@@ -304,7 +302,7 @@ export function trendSvg(title: string, points: readonly TrendPoint[], rtoObject
     ],
     series: [
       {
-        name: 'RTO s',
+        name: 'RTO (s)',
         type: 'line',
         yAxisIndex: 0,
         symbolSize: 7,
@@ -324,7 +322,7 @@ export function trendSvg(title: string, points: readonly TrendPoint[], rtoObject
           : {}),
       },
       {
-        name: 'RPO writes lost',
+        name: 'RPO (writes lost)',
         type: 'bar',
         yAxisIndex: 1,
         barMaxWidth: 10,

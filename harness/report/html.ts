@@ -24,6 +24,8 @@ export interface ReportInput {
   /** Problems met while reading inputs (skipped history lines, unreadable folders): shown, never hidden. */
   notes?: readonly string[];
   redacted?: boolean;
+  /** The firedrill that made the page ("firedrill 0.1.0 (abc123)"). */
+  generator?: string;
 }
 
 const esc = (s: unknown) =>
@@ -276,7 +278,7 @@ export function renderReport(inp: ReportInput): string {
 <title>firedrill report: ${runs.length} drill(s), ${failed ? `${failed} failed` : 'all passed'}</title><style>${CSS}</style></head>
 <body data-drills="${runs.length}" data-failed="${failed}">
 <h1>firedrill restore-drill report</h1>
-<p class="mute">Generated ${time(at)} by firedrill ${esc(versions.join(', '))}. ${inp.redacted ? "<b>Redacted</b>: database and table names, row keys and values of the user's data are replaced by digests." : ''}</p>
+<p class="mute">Generated ${time(at)}${inp.generator ? ` by ${esc(inp.generator)}` : ''}; the drills ran with firedrill ${esc(versions.join(', '))}. ${inp.redacted ? "<b>Redacted</b>: database and table names, row keys and values of the user's data are replaced by digests." : ''}</p>
 <p class="summary-line" id="overall"><span class="badge ${failed ? 'fail' : 'pass'}">${failed ? 'FAILED' : 'PASSED'}</span> ${runs.length} drill(s): ${runs.length - failed} passed, ${failed} failed; objectives ${runs.length - missed} met, ${missed} missed.</p>
 <h2>Drills</h2>
 <table class="summary"><tr><th>drill</th><th>flavor</th><th>verdict</th><th>RTO / objective</th><th>RPO writes lost / objective</th><th>RPO seconds / objective</th><th>checks passed</th><th>started</th><th>took</th></tr>${summaryRows.join('')}</table>
