@@ -39,6 +39,36 @@ describe('history', () => {
   });
 });
 
+describe('merging shards', () => {
+  it("one report from every shard's run folders; the kept history plus every reported run, once each, saved for the next night", () => {
+    const d = mk();
+    const shard = (n: number, runId: string, flavor: string) => {
+      const run = join(d, 'shards', `drills-shard-${n}`, runId);
+      mkdirSync(run, { recursive: true });
+      writeFileSync(
+        join(run, 'result.json'),
+        JSON.stringify(sampleResult({ runId, flavor: flavor as 'mariadb-10.11', startedAt: new Date(T0 + n * 1000).toISOString() })),
+      );
+      appendHistory(
+        join(d, 'shards', `drills-shard-${n}`, 'history.jsonl'),
+        sampleResult({ runId, flavor: flavor as 'mariadb-10.11', startedAt: new Date(T0 + n * 1000).toISOString() }),
+      );
+    };
+    shard(1, 'r-a', 'mariadb-10.11');
+    shard(2, 'r-b', 'mysql-9.7');
+    const kept = join(d, 'kept.jsonl');
+    appendHistory(kept, sampleResult({ runId: 'last-night', startedAt: new Date(T0 - 86_400_000).toISOString() }));
+    const out = join(d, 'r.html');
+    // shard 2's history file was lost in the artifact merge: its run still enters the history from its result
+    const r = buildReport({ paths: [join(d, 'shards')], historyFiles: [kept, join(d, 'shards', 'drills-shard-1', 'history.jsonl')], out });
+    expect(r.runs.map((x) => x.result.runId).sort()).toEqual(['r-a', 'r-b']);
+    expect(r.history.map((e) => e.runId)).toEqual(['last-night', 'r-a', 'r-b']);
+    const html = readFileSync(out, 'utf8');
+    expect(html).toContain('data-trend="replica-kill-restore on mysql-9.7"');
+    expect(html).toMatch(/data-trend="replica-kill-restore on mariadb-10\.11">[\s\S]*?2 run\(s\)/);
+  });
+});
+
 describe('redaction', () => {
   const withDiff = () =>
     sampleResult({
