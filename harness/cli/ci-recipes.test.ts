@@ -165,7 +165,7 @@ describe('CI recipes', () => {
         if (step['uses']) uses.push(String(step['uses']));
       }
     }
-    expect(runs).toEqual(expect.arrayContaining(['bash scripts/nightly.sh run', 'bash scripts/nightly.sh report']));
+    expect(runs).toEqual(expect.arrayContaining(['bash scripts/nightly.sh run', 'bash scripts/nightly.sh report', 'bash scripts/nightly.sh tests']));
     expect(uses).toEqual(
       expect.arrayContaining([
         'actions/cache/restore@v4',
