@@ -275,13 +275,16 @@ export function trendSvg(title: string, points: readonly TrendPoint[], rtoObject
   return render(width, height, {
     backgroundColor: '#fff',
     title: {
-      text: title + (rtoObjective !== null && !showObjective ? ` (RTO objective ${rtoObjective} s, off scale)` : ''),
+      text: title,
+      subtext: rtoObjective !== null && !showObjective ? `RTO objective ${rtoObjective} s, off scale` : '',
       left: 8,
       top: 4,
+      itemGap: 4,
       textStyle: { fontSize: 12, fontWeight: 'bold' },
+      subtextStyle: { fontSize: 10, color: '#b91c1c' },
     },
-    legend: { top: 22, right: 8, itemWidth: 12, textStyle: { fontSize: 10 }, data: ['RTO (s)', 'RPO (writes lost)'] },
-    grid: { left: 48, right: 48, top: 48, bottom: 52 },
+    legend: { top: 24, right: 8, itemWidth: 12, textStyle: { fontSize: 10 }, data: ['RTO (s)', 'RPO (writes lost)'] },
+    grid: { left: 48, right: 48, top: 52, bottom: 52 },
     xAxis: { type: 'category', data: labels, axisLabel: { fontSize: 9, rotate: 20 } },
     yAxis: [
       {
