@@ -156,7 +156,10 @@ function provenanceTable(r: EvidenceResult): string {
     [
       'servers (VERSION())',
       Object.entries(p.servers)
-        .map(([n, v]) => `${n}: ${'version' in v ? `${v.version}${v.comment ? ` (${v.comment})` : ''}` : `unreadable (${v.error})`}`)
+        .map(
+          ([n, v]) =>
+            `${n}: ${'version' in v ? `${v.version}${v.comment ? ` (${v.comment})` : ''}` : `unreadable (${v.error})`}${v.imageId ? `, image ${v.image ?? ''} ${v.imageId.slice(0, 19)}` : ''}`,
+        )
         .join('<br>') || '—',
     ],
     [

@@ -26,7 +26,8 @@ export interface Provenance {
   engine: { version: string | null };
   image: { ref: string; id: string | null; created: string | null } | null;
   /** Each server's own word: VERSION() and @@version_comment, by node name, read at the end of the drill. */
-  servers: Record<string, { version: string; comment?: string } | { error: string }>;
+  /** Each node's own word (VERSION(), @@version_comment) and the image its container ran (reference and id). */
+  servers: Record<string, ({ version: string; comment?: string } | { error: string }) & { image?: string; imageId?: string }>;
   dataset: {
     name: string;
     databases: Array<{ db: string; tables: number; estRows: number; bytes: number }>;
@@ -103,6 +104,8 @@ export async function imageProvenance(ref: string): Promise<Provenance['image']>
 interface Queryable {
   name: string;
   query<T>(s: Statement): Promise<T[]>;
+  /** The node's container, when it has one: its image is recorded too (an upgrade drill runs two). */
+  container?: { name: string };
 }
 
 /** VERSION() and @@version_comment of every node that still answers; a node that does not says why. */
@@ -114,6 +117,18 @@ export async function serverVersions(nodes: readonly Queryable[]): Promise<Prove
       out[n.name] = { version: String(row?.version ?? ''), comment: row?.comment ? String(row.comment) : undefined };
     } catch (e) {
       out[n.name] = { error: (e instanceof Error ? e.message : String(e)).split('\n')[0]!.slice(0, 200) };
+    }
+    if (n.container) {
+      try {
+        const [image, imageId] = (
+          await docker(['container', 'inspect', '--format', '{{.Config.Image}} {{.Image}}', n.container.name], { timeoutMs: 15_000 })
+        ).stdout
+          .trim()
+          .split(' ');
+        out[n.name] = { ...out[n.name]!, image, imageId };
+      } catch {
+        /* a container already removed: its VERSION() (or why not) is what is known */
+      }
     }
   }
   return out;
