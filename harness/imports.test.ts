@@ -65,4 +65,16 @@ describe('harness import graph', () => {
       .map((d) => `${rel(f)} -> ${rel(d)}`));
     expect(against).toEqual([]);
   });
+
+  it('lets scenario files import only harness/scenario (a drill is a runbook: no SQL, no docker calls)', () => {
+    const dir = join(root, '..', 'scenarios');
+    const files = readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).map((f) => join(dir, f));
+    expect(files.length).toBeGreaterThan(0);
+    const scenarioIndex = join(root, 'scenario', 'index.ts');
+    const specs = (f: string) => [...readFileSync(f, 'utf8').matchAll(/\bfrom\s+'([^']+)'|^\s*import\s+'([^']+)'/gm)].map((m) => m[1] ?? m[2]!);
+    const wrong = files.flatMap((f) => specs(f)
+      .filter((spec) => !spec.startsWith('.') || resolve(dirname(f), spec.replace(/\.js$/, '.ts')) !== scenarioIndex)
+      .map((spec) => `${relative(dir, f)} -> ${spec}`));
+    expect(wrong).toEqual([]);
+  });
 });

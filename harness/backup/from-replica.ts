@@ -12,8 +12,14 @@ export interface CopyStep {
   /** Copies the server into the target folder (which must not exist yet), given as the node sees it and as the host
    * sees it; returns timings of its own. */
   copy(node: StartedNode, target: { inContainer: string; onHost: string }, progress: (m: string) => void): Promise<Record<string, number>>;
-  /** The GTID position of the copy, read from the copy where the tool records it. */
-  position(node: StartedNode, hostDataDir: string, snapshotGtid: string): Promise<Pick<Manifest['position'], 'gtid' | 'binlog'>>;
+  /**
+   * The GTID position of the copy, read from the copy where the tool records it (mariabackup's slave info, the
+   * dump's own position line), never copied from the snapshot. A copy that records none (clone, a frozen datadir)
+   * gives the server's position read again right after the copy ended (`afterCopyGtid`, the SQL thread still
+   * stopped): equal to the snapshot's only if nothing moved during the whole copy; the restored server's own
+   * GTID state is checked against the snapshot again after the restore.
+   */
+  position(node: StartedNode, hostDataDir: string, seen: { afterCopyGtid: string }): Promise<Pick<Manifest['position'], 'gtid' | 'binlog' | 'readFrom'>>;
 }
 
 /**
@@ -58,19 +64,21 @@ export async function backupFromReplica(step: CopyStep, node: StartedNode, store
     for (const c of channels) await node.query(d.stopReplicaSqlThread(c));
     let snapshotGtid: string;
     let snapshot: Manifest['snapshot'] | undefined;
+    let afterCopyGtid = '';
     try {
       snapshotGtid = await gtidReplicaPos(node);
       progress(`${node.name}: SQL thread stopped at ${snapshotGtid}; taking the pre-backup snapshot`);
       snapshot = await takeSnapshot(node);
       timings['snapshotMs'] = Date.now() - t0;
       Object.assign(timings, await step.copy(node, { inContainer: `${store.containerDir}/${id}.partial/${DATA_DIR}`, onHost: join(partial, DATA_DIR) }, progress));
+      afterCopyGtid = await gtidReplicaPos(node);
     } catch (e) {
       // Restart replication all the same; the copy's error is the one reported (e.g. the node died).
       try { for (const c of channels) await node.query(d.startReplicaSqlThread(c)); } catch { /* the copy's error says more */ }
       throw e;
     }
     for (const c of channels) await node.query(d.startReplicaSqlThread(c));
-    const position = await step.position(node, join(partial, DATA_DIR), snapshotGtid);
+    const position = await step.position(node, join(partial, DATA_DIR), { afterCopyGtid });
     return await sealArtifact(node, store, id, { method: step.method, position: { ...position, snapshotGtid }, snapshot: snapshot!, timings, t0 });
   } catch (e) {
     await rm(partial, { recursive: true, force: true });

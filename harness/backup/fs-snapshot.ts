@@ -47,8 +47,9 @@ export async function lockedVolumeCopy(node: StartedNode, onHost: string, progre
 const copy: CopyStep = {
   method: 'fs-snapshot',
   copy: (node, { onHost }, progress) => lockedVolumeCopy(node, onHost, progress),
-  // Taken with the replica's SQL thread(s) stopped: the copy holds exactly the snapshot's GTID position.
-  position: async (_node, _dir, snapshotGtid) => ({ gtid: snapshotGtid }),
+  // The copy's GTID state lives in its InnoDB tables: the point is the server's, read again once the copy ended; the
+  // drill checks it equals the snapshot's (nothing moved during the copy), the restored server checks it again.
+  position: async (_node, _dir, { afterCopyGtid }) => ({ gtid: afterCopyGtid, readFrom: 'the server right after the copy ended (SQL thread still stopped); the restored server checks it again' }),
 };
 
 /**

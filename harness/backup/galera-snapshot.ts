@@ -1,4 +1,4 @@
-import { chmod, mkdir, rm } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { galeraState, isSynced, waitGalera } from '../runtime/galera.js';
 import type { StartedNode } from '../runtime/node.js';
@@ -11,6 +11,11 @@ import { partialPath, type BackupStore } from './store.js';
 
 /** Files of a Galera datadir that belong to the running member, not to its data: the gcache and the view state. */
 const MEMBER_FILES = ['galera.cache', 'gvwstate.dat'];
+
+/** The cluster state uuid a grastate.dat records. */
+export function grastateUuid(text: string): string | undefined {
+  return /^uuid:\s*([0-9a-f-]{36})\s*$/m.exec(text)?.[1];
+}
 
 export interface GaleraSnapshotHooks { locked?: () => void; unlocking?: () => void }
 
@@ -32,6 +37,7 @@ export async function galeraSnapshot(node: StartedNode, store: BackupStore, id: 
     await waitGalera(node, 'to be Synced before the snapshot', isSynced, { timeoutS: 300 });
     await node.query(galeraSql.setDesync(true));
     let position = '';
+    let afterCopy = '';
     let snapshot: Manifest['snapshot'] | undefined;
     let timings: Record<string, number>;
     try {
@@ -45,15 +51,24 @@ export async function galeraSnapshot(node: StartedNode, store: BackupStore, id: 
           position = `${s.stateUuid}:${s.lastCommitted}`;
           snapshot = await takeSnapshot(node);
         },
-        beforeUnlock: async () => { hooks.unlocking?.(); },
+        beforeUnlock: async () => {
+          hooks.unlocking?.();
+          const s = await galeraState(node);
+          afterCopy = String(s.lastCommitted);
+        },
       });
     } finally {
       await node.query(galeraSql.setDesync(false));
     }
     const t1 = Date.now();
     await waitGalera(node, 'to resync after the snapshot', (s) => s.localState === 'Synced', { timeoutS: 120 });
+    // The copy's own cluster state uuid (grastate.dat; its seqno is -1 in a crash-consistent copy) and the seqno the
+    // member had once the copy ended, still locked: equal to the snapshot's only if nothing moved during the copy.
+    const uuid = grastateUuid(await readFile(join(partial, DATA_DIR, 'grastate.dat'), 'utf8').catch(() => ''));
     return await sealArtifact(node, store, id, {
-      method: 'fs-snapshot', position: { gtid: position, snapshotGtid: position }, snapshot: snapshot!,
+      method: 'fs-snapshot', snapshot: snapshot!,
+      position: { gtid: `${uuid ?? '(no grastate.dat uuid)'}:${afterCopy}`, snapshotGtid: position,
+        readFrom: 'uuid from the copy\'s grastate.dat, seqno read under the lock after the copy' },
       timings: { ...timings, resyncMs: Date.now() - t1 }, t0,
     });
   } catch (e) {

@@ -19,7 +19,9 @@ export interface Manifest {
   serverVersion: string;
   source: { node: string; serverId: number };
   createdAt: string;
-  position: { gtid: string; snapshotGtid: string; binlog?: { file: string; pos: number; gtid?: string } };
+  /** `gtid`: the artifact's own point; `snapshotGtid`: the server's, read when the snapshot was taken; `readFrom`:
+   * where `gtid` was read (e.g. the dump's own position line), so a report says what the equality proves. */
+  position: { gtid: string; snapshotGtid: string; readFrom?: string; binlog?: { file: string; pos: number; gtid?: string } };
   snapshot: Snapshot;
   files: ArtifactFile[];
   totalBytes: number;

@@ -38,7 +38,7 @@ const copy: CopyStep = {
     if (gtid === undefined) throw new Error(`${node.name}: backup has no slave info with gtid_slave_pos (was it taken on a replica?)`);
     const binlogText = await readFirst(dataDir, ['mariadb_backup_binlog_info', 'xtrabackup_binlog_info']);
     const binlog = binlogText ? parseBinlogInfo(binlogText) : undefined;
-    return { gtid, ...(binlog ? { binlog } : {}) };
+    return { gtid, readFrom: 'mariabackup slave info (gtid_slave_pos) in the artifact', ...(binlog ? { binlog } : {}) };
   },
 };
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { dsnLabel, parseDsn } from './dsn.js';
+import { dsnLabel, parseDsn, sslOptions, verifyPeerIdentity } from './dsn.js';
 
 describe('parseDsn', () => {
   it('reads user, percent-encoded password, host and port', () => {
     const d = parseDsn('mysql://root:p%40ss%3Aw@10.0.0.5:3307');
-    expect(d).toEqual({ user: 'root', password: 'p@ss:w', host: '10.0.0.5', port: 3307 });
+    expect(d).toEqual({ user: 'root', password: 'p@ss:w', host: '10.0.0.5', port: 3307, tls: { mode: 'PREFERRED' } });
     expect(dsnLabel(d)).toBe('root@10.0.0.5:3307');
   });
   it('defaults the port to 3306', () => { expect(parseDsn('mysql://u:p@db').port).toBe(3306); });
@@ -14,11 +14,35 @@ describe('parseDsn', () => {
     ['mysql://h:3306', /no user/],
     ['mysql://u:p@h:99999', /bad DSN/],
     ['mysql://u:p@h:3306/sakila', /no database path/],
+    ['mysql://u:p@h:3306?sslmode=REQUIRED', /unknown option 'sslmode'/],
+    ['mysql://u:p@h:3306?ssl-mode=ON', /ssl-mode must be one of/],
+    ['mysql://u:p@h:3306?ssl-mode=REQUIRED&ssl-ca=/x.pem', /ssl-ca is only used to verify/],
+    ['mysql://u:p@h:3306?ssl-mode=REQUIRED&ssl-mode=DISABLED', /given twice/],
   ])('refuses %s in one line without echoing the password', (text, re) => {
     let msg = '';
     try { parseDsn(text); } catch (e) { msg = (e as Error).message; }
     expect(msg).toMatch(re);
     expect(msg).not.toContain(':p@');
     expect(msg.includes('\n')).toBe(false);
+  });
+
+  it('reads the TLS options of the mysql client (ssl-mode, ssl-ca)', () => {
+    expect(parseDsn('mysql://u:p@h?ssl-mode=disabled').tls).toEqual({ mode: 'DISABLED' });
+    expect(parseDsn('mysql://u:p@h?ssl-mode=REQUIRED').tls).toEqual({ mode: 'REQUIRED' });
+    expect(parseDsn('mysql://u:p@h?ssl-mode=VERIFY_CA&ssl-ca=/etc/ca.pem').tls).toEqual({ mode: 'VERIFY_CA', ca: '/etc/ca.pem' });
+    expect(parseDsn('mysql://u:p@h?ssl-mode=VERIFY_IDENTITY').tls).toEqual({ mode: 'VERIFY_IDENTITY' });
+  });
+  it('maps each mode to the driver\'s TLS options; an unreadable CA file is a usage error', () => {
+    expect(sslOptions(parseDsn('mysql://u:p@h?ssl-mode=DISABLED'))).toBeUndefined();
+    expect(sslOptions(parseDsn('mysql://u:p@h?ssl-mode=REQUIRED'))).toEqual({ rejectUnauthorized: false });
+    expect(sslOptions(parseDsn('mysql://u:p@h?ssl-mode=VERIFY_CA'))).toEqual({ rejectUnauthorized: true, verifyIdentity: false });
+    expect(() => sslOptions(parseDsn('mysql://u:p@h?ssl-mode=VERIFY_CA&ssl-ca=/nonexistent/ca.pem'))).toThrow(/cannot read \/nonexistent\/ca.pem: ENOENT/);
+  });
+  it('VERIFY_IDENTITY refuses a certificate that does not name the host', () => {
+    const d = parseDsn('mysql://u:p@db.example.com?ssl-mode=VERIFY_IDENTITY');
+    const cert = { subject: { CN: 'other.example.com' }, subjectaltname: 'DNS:other.example.com' } as never;
+    expect(verifyPeerIdentity(d, cert)?.message).toMatch(/does not match|not in the cert/);
+    expect(verifyPeerIdentity(d, { subject: { CN: 'db.example.com' }, subjectaltname: 'DNS:db.example.com' } as never)).toBeUndefined();
+    expect(verifyPeerIdentity(parseDsn('mysql://u:p@db.example.com?ssl-mode=VERIFY_CA'), cert)).toBeUndefined();
   });
 });

@@ -7,9 +7,10 @@ import {
 } from '../runtime/index.js';
 import { findScenario, loadScenarios, planDrill, runScenario, SUITES } from '../scenario/index.js';
 import { consoleSummary, type DrillResult } from '../report/index.js';
-import { compareServers, gtidPositionsEqual, type CheckResult, type Queryable } from '../verify/index.js';
+import { compareServers, gtidPositionsEqual, UnknownDatabaseError, type CheckResult, type Queryable } from '../verify/index.js';
 import { inspect, type Statement } from '../sql/index.js';
-import { dsnLabel, parseDsn, type Dsn } from './dsn.js';
+import { dsnLabel, parseDsn, sslOptions, verifyPeerIdentity, type Dsn } from './dsn.js';
+import type { PeerCertificate } from 'node:tls';
 import { existsSync } from 'node:fs';
 import { cmdChaos, HELP_CHAOS } from './chaos.js';
 import { join } from 'node:path';
@@ -28,11 +29,16 @@ commands:
   list [--json]                     the scenarios
   run <id> [--flavor F | --all-flavors] [--param k=v] [--keep-artifacts] [--fault-during-backup] [--json]
                                     run a drill (exit 0 pass, 1 fail, 2 could not run)
+<<<<<<< HEAD
   suite [name] [--shard i/n] [--json]
                                     run a named suite of drills (default: "default"); --shard: one CI job's part
   report [--out FILE] [--redact] [--history FILE] [PATH...]
                                     one self-contained HTML report of drill results and their trend
   verify --source DSN --target DSN [--databases a,b] [--gtid] [--json]
+=======
+  suite [name] [--json]             run a named suite of drills (default: "default")
+  verify --source DSN --target DSN [--databases a,b] [--gtid] [--full-rows] [--ignore-accounts u,v] [--json]
+>>>>>>> main
                                     compare two live servers (exit 0 equal, 1 different, 2 error)
   images [--flavor F]               build the flavor images that are missing (cached by input hash)
   doctor                            what is there and what is missing, with the fix
@@ -57,13 +63,26 @@ Runs one drill and writes reports/<run-id>/{result.json,summary.md,junit.xml,led
                       that looks like one is replaced by ***)
 Progress goes to stderr and to reports/<run-id>/drill.log (timestamps with their zone).
 Exit: 0 pass, 1 fail, 2 could not run. Everything started is removed at the end, also on Ctrl-C.`,
+<<<<<<< HEAD
   suite: 'usage: firedrill suite [name] [--shard i/n] [--verbose] [--json]\n\nRuns every drill of a suite in turn. Suites: ' + [...Object.keys(SUITES), 'matrix (every scenario on every flavor it supports)'].join(', ')
     + '\n  --shard i/n   run only the i-th of n parts (1-based): the n parts together run every drill x flavor exactly once\n                (CI parallel jobs; merge their reports with firedrill report <folders>)',
   verify: `usage: firedrill verify --source mysql://user:pass@host:port --target mysql://user:pass@host:port [--databases a,b] [--gtid] [--json]
+=======
+  suite: 'usage: firedrill suite [name] [--json]\n\nRuns every drill of a suite in turn. Suites: ' + [...Object.keys(SUITES), 'matrix (every scenario on every flavor it supports)'].join(', '),
+  verify: `usage: firedrill verify --source DSN --target DSN [--databases a,b] [--gtid] [--full-rows] [--ignore-accounts u,v] [--json]
+  DSN: mysql://user:password@host:port[?ssl-mode=DISABLED|PREFERRED|REQUIRED|VERIFY_CA|VERIFY_IDENTITY&ssl-ca=PATH]
+       (default PREFERRED, as the mysql client; an unknown option is refused)
+>>>>>>> main
 
-Compares every schema object and every table's data (CHECKSUM TABLE plus chunked row fingerprints that name the
-differing rows; tables without a primary key are compared as multisets of rows). --gtid also compares GTID positions.
-Default scope: every database except the system ones. Exit 0 equal, 1 different, 2 error.
+Compares every schema object with the settings that change its behaviour (sql_mode, character set, collation),
+every table's data, sequences' state, system-versioned tables' history, and accounts, roles and grants (password
+hashes compared by digest, never printed). Data: equal CHECKSUM TABLE values settle a table as equal; otherwise the
+rows decide (chunked row fingerprints by primary key that name the differing rows; tables without one as multisets
+of rows): a checksum never proves "different". --full-rows: the rows decide on every table. Floating-point values
+are compared by exact value; rows of any size. --gtid also compares GTID positions. --ignore-accounts: user names
+left out of the account comparison (e.g. a monitoring user that differs per server by design).
+Default scope: every database except the system ones, on either side; --databases naming a database that exists on
+neither side is an error. Exit 0 equal, 1 different, 2 error.
 Tip: put passwords in the environment and refer to them as \${VAR} inside the DSN to keep them off argv.`,
   images: 'usage: firedrill images [--flavor F]\n\nBuilds missing images (debootstrap + docker import + docker/<dir>/Dockerfile). Nothing is rebuilt if an image with the same inputs exists.',
   doctor: 'usage: firedrill doctor\n\nReports the Docker engine, the images per flavor, and the Sakila dataset, with the fix for what is missing. Exit 0 when all is there, 2 otherwise.',
@@ -197,12 +216,18 @@ function expandEnv(s: string): string {
 
 async function connectDsn(d: Dsn): Promise<Queryable & { close(): Promise<void> }> {
   let c: mysql.Connection;
+  const ssl = sslOptions(d);
+  const open = (tls: typeof ssl) => mysql.createConnection({ host: d.host, port: d.port, user: d.user, password: d.password, dateStrings: true,
+    supportBigNumbers: true, bigNumberStrings: true, connectTimeout: 10_000, ...(tls ? { ssl: tls } : {}) });
   try {
-    c = await mysql.createConnection({ host: d.host, port: d.port, user: d.user, password: d.password, dateStrings: true,
-      supportBigNumbers: true, bigNumberStrings: true, connectTimeout: 10_000 });
+    // PREFERRED, as the mysql client: TLS when the server offers it, plaintext otherwise.
+    c = await open(ssl).catch((e: { code?: string }) => (d.tls.mode === 'PREFERRED' && e.code === 'HANDSHAKE_NO_SSL_SUPPORT' ? open(undefined) : Promise.reject(e)));
   } catch (e) {
-    throw new UsageError(`cannot connect to ${dsnLabel(d)}: ${(e as Error).message}`);
+    throw new UsageError(`cannot connect to ${dsnLabel(d)} (ssl-mode ${d.tls.mode}): ${(e as Error).message}`);
   }
+  const stream = (c as unknown as { connection?: { stream?: { getPeerCertificate?: () => PeerCertificate } } }).connection?.stream;
+  const identity = verifyPeerIdentity(d, stream?.getPeerCertificate?.());
+  if (identity) { c.destroy(); throw new UsageError(`cannot connect to ${dsnLabel(d)} (ssl-mode VERIFY_IDENTITY): ${identity.message}`); }
   return {
     name: dsnLabel(d),
     async query<T>(s: Statement) { const [rows] = await c.query(s.sql, s.values); return rows as T[]; },
@@ -222,7 +247,7 @@ async function compareGtid(src: Queryable, dst: Queryable): Promise<CheckResult>
 }
 
 async function cmdVerify(args: string[]): Promise<number> {
-  const { values } = parse(() => parseArgs({ args, allowPositionals: true, strict: true, options: { source: { type: 'string' }, target: { type: 'string' }, databases: { type: 'string' }, gtid: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean' } } }));
+  const { values } = parse(() => parseArgs({ args, allowPositionals: true, strict: true, options: { source: { type: 'string' }, target: { type: 'string' }, databases: { type: 'string' }, gtid: { type: 'boolean' }, 'full-rows': { type: 'boolean' }, 'ignore-accounts': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' } } }));
   if (values.help) { out(HELP['verify']!); return 0; }
   if (!values.source || !values.target) throw new UsageError('verify needs --source and --target (mysql://user:password@host:port)');
   const src = await connectDsn(parseDsn(expandEnv(values.source)));
@@ -230,7 +255,10 @@ async function cmdVerify(args: string[]): Promise<number> {
     const dst = await connectDsn(parseDsn(expandEnv(values.target)));
     try {
       const databases = values.databases ? values.databases.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
-      const checks: CheckResult[] = await compareServers(src, dst, { databases, progress: values.json ? undefined : (m) => err(m) });
+      const excludeAccounts = values['ignore-accounts']?.split(',').map((s) => s.trim()).filter(Boolean);
+      const checks: CheckResult[] = await compareServers(src, dst, { databases, excludeAccounts, rows: values['full-rows'] ? 'always' : 'checksum-fast-path',
+        progress: values.json ? undefined : (m) => err(m) })
+        .catch((e: unknown) => { if (e instanceof UnknownDatabaseError) throw new UsageError(`verify --databases: ${e.message}`); throw e; });
       if (values.gtid) checks.push(await compareGtid(src, dst));
       const equal = checks.every((c) => c.valid);
       if (values.json) out(JSON.stringify({ source: src.name, target: dst.name, equal, checks }, null, 2));

@@ -1,6 +1,11 @@
 import { formatMariaPos, formatMariaState, mariaDomainDifferences, mariaLeq, parseMariaPos, parseMariaState, subtractMariaState } from './gtid.js';
 import { formatMysqlSet, isSubset, parseMysqlSet, subtract, union } from './gtid-mysql.js';
 
+/** `from` is not contained in `to`: no count of transactions between them exists (histories diverged or reversed). */
+export class GtidOrderError extends Error {
+  constructor(from: string, to: string) { super(`GTID position '${from}' is not contained in '${to}': no transaction count between them`); this.name = 'GtidOrderError'; }
+}
+
 export interface GtidDifference { source: string; expected?: string; actual?: string }
 
 /** What procedures and checkers need of a flavor's GTID format. */
@@ -15,8 +20,14 @@ export interface GtidAlgebra {
   advance(pos: string, gtid: string): string;
   /** Whether a position/set contains a transaction. */
   contains(pos: string, gtid: string): boolean;
-  /** How many transactions `to` has beyond `from` (`from` ≤ `to`). */
-  transactionsBetween(from: string, to: string): number;
+  /**
+   * How many transactions `to` has beyond `from`. Throws when `from` is not contained in `to` (never a negative
+   * count). MySQL sets name every transaction, so the count is exact. A MariaDB position names only the last
+   * transaction per domain and sequence numbers need not be consecutive (gtid_seq_no, several writers), so it
+   * counts the GTIDs of `committed` (the transactions read from the binlog) that are in `to` and not in `from`,
+   * and throws without them.
+   */
+  transactionsBetween(from: string, to: string, committed?: readonly string[]): number;
 }
 
 /** MariaDB GTID positions (domain-server-seq per domain) and binlog states. */
@@ -31,10 +42,12 @@ export const mariadbGtid: GtidAlgebra = {
     return formatMariaPos(p);
   },
   contains: (pos, gtid) => mariaLeq(parseMariaPos(gtid), parseMariaPos(pos)),
-  // Sequence numbers are consecutive within a domain.
-  transactionsBetween: (from, to) => {
+  transactionsBetween: (from, to, committed) => {
     const f = parseMariaPos(from);
-    return [...parseMariaPos(to)].reduce((n, [d, g]) => n + g.seq - (f.get(d)?.seq ?? 0), 0);
+    const t = parseMariaPos(to);
+    if (!mariaLeq(f, t)) throw new GtidOrderError(from, to);
+    if (!committed) throw new Error(`counting the transactions between ${from} and ${to} needs the GTIDs committed (MariaDB sequence numbers need not be consecutive)`);
+    return committed.filter((g) => { const p = parseMariaPos(g); return mariaLeq(p, t) && !mariaLeq(p, f); }).length;
   },
 };
 
@@ -55,6 +68,9 @@ export const mysqlGtid: GtidAlgebra = {
   },
   advance: (pos, gtid) => formatMysqlSet(union(parseMysqlSet(pos), parseMysqlSet(gtid))),
   contains: (pos, gtid) => isSubset(parseMysqlSet(gtid), parseMysqlSet(pos)),
-  transactionsBetween: (from, to) => [...subtract(parseMysqlSet(to), parseMysqlSet(from)).values()]
-    .reduce((n, iv) => n + iv.reduce((m, [a, b]) => m + b - a + 1, 0), 0),
+  transactionsBetween: (from, to) => {
+    if (!isSubset(parseMysqlSet(from), parseMysqlSet(to))) throw new GtidOrderError(from, to);
+    return [...subtract(parseMysqlSet(to), parseMysqlSet(from)).values()]
+      .reduce((n, iv) => n + iv.reduce((m, [a, b]) => m + b - a + 1, 0), 0);
+  },
 };

@@ -21,6 +21,13 @@ describe('MySQL GTID sets', () => {
     for (const bad of ['nope:1-2', `${U1}`, `${U1}:5-3`, `${U1}:0`, `${U1}:1-x`]) expect(() => parseMysqlSet(bad)).toThrow(MysqlGtidParseError);
   });
 
+  it('refuses a dangling tag (a tag that names no interval)', () => {
+    for (const bad of [`${U1}:blue`, `${U1}:1-3:blue`, `${U1}:blue:red:1-2`, `${U1}:1-3:blue,${U2}:1`]) {
+      expect(() => parseMysqlSet(bad)).toThrow(/tag '(blue|red)' has no interval/);
+    }
+    expect(formatMysqlSet(parseMysqlSet(`${U1}:blue:1-2:red:4`))).toBe(`${U1}:blue:1-2:red:4`);
+  });
+
   it('parse after format is the identity', () => {
     fc.assert(fc.property(setArb, (s) => { expect(parseMysqlSet(formatMysqlSet(s))).toEqual(s); }));
   });

@@ -44,6 +44,8 @@ export function parseMysqlSet(input: string): MysqlGtidSet {
     if (!UUID.test(uuid)) throw new MysqlGtidParseError(input, `'${uuidRaw}' is not a uuid`);
     if (rest.length === 0) throw new MysqlGtidParseError(input, `'${part}' has no interval`);
     let key = uuid;
+    // A tag must be followed by at least one interval: `uuid:tag` or `uuid:tag:tag2:1-3` names no transaction.
+    let dangling: string | undefined;
     for (const tok of rest) {
       const m = /^(\d+)(?:-(\d+))?$/.exec(tok);
       if (m) {
@@ -51,12 +53,16 @@ export function parseMysqlSet(input: string): MysqlGtidSet {
         const b = m[2] === undefined ? a : Number(m[2]);
         if (a < 1 || b < a || !Number.isSafeInteger(b)) throw new MysqlGtidParseError(input, `bad interval '${tok}'`);
         entries.push([key, [[a, b]]]);
+        dangling = undefined;
       } else if (TAG.test(tok.toLowerCase())) {
+        if (dangling !== undefined) throw new MysqlGtidParseError(input, `tag '${dangling}' has no interval`);
         key = `${uuid}:${tok.toLowerCase()}`;
+        dangling = tok;
       } else {
         throw new MysqlGtidParseError(input, `'${tok}' is neither an interval nor a tag`);
       }
     }
+    if (dangling !== undefined) throw new MysqlGtidParseError(input, `tag '${dangling}' has no interval`);
   }
   return build(entries);
 }

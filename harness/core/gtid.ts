@@ -34,18 +34,22 @@ export function formatMariaPos(p: MariaPos): string {
   return [...p.entries()].sort(([a], [b]) => a - b).map(([d, g]) => `${d}-${g.server}-${g.seq}`).join(',');
 }
 
-/** a ≤ b: every domain of a is in b at the same or a later sequence number. */
+/**
+ * a ≤ b: every domain of a is in b at a later sequence number, or at the same sequence number written by the same
+ * server. The same domain and sequence number written by another server id is a divergence (two histories), never
+ * containment: `0-4001-600` does not contain `0-1-600`.
+ */
 export function mariaLeq(a: MariaPos, b: MariaPos): boolean {
   for (const [d, g] of a) {
     const o = b.get(d);
-    if (!o || o.seq < g.seq) return false;
+    if (!o || o.seq < g.seq || (o.seq === g.seq && o.server !== g.server)) return false;
   }
   return true;
 }
 
 export type Order = 'equal' | 'before' | 'after' | 'concurrent';
 
-/** Partial order per domain on sequence numbers. */
+/** Partial order per domain on sequence numbers (equal sequence numbers from different servers: concurrent). */
 export function compareMariaPos(a: MariaPos, b: MariaPos): Order {
   const le = mariaLeq(a, b);
   const ge = mariaLeq(b, a);

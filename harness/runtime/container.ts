@@ -34,8 +34,10 @@ export class NodeContainer {
     return { running: i.State.Running, status: i.State.Status, restartCount: i.RestartCount, exitCode: i.State.ExitCode };
   }
 
-  async logsTail(lines = 30): Promise<string> {
-    const r = await docker(['logs', '--tail', String(lines), this.name]).catch(() => undefined);
+  /** The last `lines` lines of the server's log; with `sinceMs`, only what was written from that time on. */
+  async logsTail(lines = 30, sinceMs?: number): Promise<string> {
+    const since = sinceMs === undefined ? [] : ['--since', new Date(sinceMs).toISOString()];
+    const r = await docker(['logs', '--tail', String(lines), ...since, this.name]).catch(() => undefined);
     return r ? (r.stdout + r.stderr).trim() : '';
   }
 

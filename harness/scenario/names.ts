@@ -20,6 +20,7 @@ export const checkName = {
   backupFaultLeavesNoRestorableArtifact: 'backup-fault-leaves-no-restorable-artifact',
   backupRetrySucceeds: 'backup-retry-succeeds',
   gtidEqualsManifest: (node: string) => `${node}-gtid-equals-manifest`,
+  gtidEqualsSnapshotPoint: (node: string) => `${node}-gtid-equals-snapshot-point`,
   schemaObjectsAllPresent: (node: string) => `${node}-schema-objects-all-present`,
   rpoEqualsTransactionsAfterBackupPoint: 'rpo-equals-transactions-after-backup-point',
   tamperRefused: (tamper: string) => `tamper-${tamper}-refused-before-any-server`,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../core/index.js';
 import { findScenario, loadScenarios } from './catalog.js';
-import { resolveParams } from './plan.js';
+import { planDrill, resolveParams } from './plan.js';
 
 describe('scenario catalog and parameters', () => {
   it('lists the contract scenario ids', async () => {
@@ -20,5 +20,10 @@ describe('scenario catalog and parameters', () => {
     expect(resolveParams(s, { bulkMb: 5 })).toEqual({ bulkMb: 5 });
     expect(() => resolveParams(s, { rows: 1 })).toThrow(/no parameter 'rows'/);
     expect(() => resolveParams(s, { bulkMb: -1 })).toThrow(/out of range/);
+  });
+  it('refuses a flavor the scenario does not run on, and bad parameters, before asking the engine', async () => {
+    const galera = await findScenario('galera-quorum-loss');
+    await expect(planDrill(galera, 'mysql-9.7', {}, () => {})).rejects.toThrow(/does not run on mysql-9.7 \(supported: mariadb-10.11, mariadb-11.8\)/);
+    await expect(planDrill(galera, 'mariadb-10.11', { rows: 1 }, () => {})).rejects.toThrow(UsageError);
   });
 });

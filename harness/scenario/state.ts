@@ -15,8 +15,13 @@ export type PitrRecovery = PitrResult & { cut: RecoveryCut };
 export interface DrillState {
   /** The poison transaction's GTID (poisonDelete). */
   poisonGtid?: string;
-  /** The primary's last position and when it was noted, before it was lost (notePrimaryPosition). */
-  primaryFinal?: { gtid: string; at: number };
+  /** The primary's last position, every GTID its binlogs held, and when it was noted, before it was lost (notePrimaryPosition). */
+  primaryFinal?: { gtid: string; committed: string[]; at: number };
+  /**
+   * How many acknowledged writes the procedure loses by design, measured apart from the ledger (the transactions
+   * committed after the backup point; rpoOfBackupAlone): with `expectsLoss`, the drill's RPO must equal it.
+   */
+  expectedLoss?: number;
   /** The uploaded artifact package and its key, kept in memory (packageAndUpload). */
   package?: { file: string; key: Buffer };
   /** The continuous binlog stream into the backup store (streamBinlogs). */

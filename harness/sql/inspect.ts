@@ -23,9 +23,24 @@ export const listTables = (db: string): Statement => ({
 });
 
 export const listColumns = (db: string, table: string): Statement => ({
-  sql: 'SELECT COLUMN_NAME AS name, DATA_TYPE AS type FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION',
+  sql: 'SELECT COLUMN_NAME AS name, DATA_TYPE AS type, CHARACTER_SET_NAME AS charset, EXTRA AS extra FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION',
   values: [db, table],
 });
+
+/** A string literal (for statements that take no placeholders, e.g. SHOW GRANTS FOR). */
+export const quoteString = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+const account = (user: string, host: string) => (host === '' ? quoteString(user) : `${quoteString(user)}@${quoteString(host)}`);
+
+/** Every account and role (MariaDB roles have an empty host). */
+export const listAccounts = (): Statement => ({ sql: 'SELECT User AS user, Host AS host FROM mysql.user ORDER BY User, Host' });
+export const showCreateUser = (user: string, host: string): Statement => ({ sql: `SHOW CREATE USER ${account(user, host)}` });
+export const showGrants = (user: string, host: string): Statement => ({ sql: `SHOW GRANTS FOR ${account(user, host)}` });
+
+/**
+ * The settings stored with an object that change what it does, as SHOW CREATE returns them beside the text
+ * (sql_mode, character set and collation of the session that created it, the database collation, an event's time zone).
+ */
+export const DEFINITION_SETTINGS = ['sql_mode', 'character_set_client', 'collation_connection', 'Database Collation', 'time_zone'] as const;
 
 export const primaryKeyColumns = (db: string, table: string): Statement => ({
   sql: "SELECT COLUMN_NAME AS name FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND INDEX_NAME = 'PRIMARY' ORDER BY SEQ_IN_INDEX",
@@ -57,22 +72,35 @@ const NUMERIC_OR_TEMPORAL = new Set([
 const SPATIAL = new Set(['geometry', 'point', 'linestring', 'polygon', 'multipoint', 'multilinestring', 'multipolygon',
   'geometrycollection', 'geomcollection']);
 
-export interface Column { name: string; type: string }
+export interface Column { name: string; type: string; charset?: string | null; extra?: string | null }
+
+const FLOATING = new Set(['float', 'double', 'real', 'double precision']);
+/** Types whose values can be as large as a row may be (beyond max_allowed_packet once in hex): hashed, not rendered. */
+const LARGE = new Set(['tinyblob', 'blob', 'mediumblob', 'longblob', 'tinytext', 'text', 'mediumtext', 'longtext', 'json', 'long', 'long varchar']);
 
 /**
- * One expression that fingerprints a row as an unsigned 64-bit number. Every value is rendered unambiguously
- * (text and binary as hex, spatial as hex WKB, numbers and times as their text, which holds no '#'), NULLs are
- * marked apart from empty values, and the rendering is hashed with SHA-256 (first 64 bits kept; MySQL 9.7 has no MD5).
+ * One value of a row, rendered unambiguously and exactly: floating-point values by their exact double (shortest
+ * round-trip text of CAST AS DOUBLE: a FLOAT's own text rounds to 6 digits), other numbers and times as their text
+ * (no '#'), short strings and binaries as hex, values that can be large (BLOB, TEXT, JSON) and spatial values as
+ * their SHA-256 (so no rendering can exceed max_allowed_packet, whatever the row's size).
+ */
+export function valueExpr(c: Column): string {
+  const id = quoteId(c.name);
+  const t = c.type.toLowerCase();
+  if (t === 'bit') return `CAST(${id} AS UNSIGNED)`;
+  if (FLOATING.has(t)) return `CAST(${id} AS DOUBLE)`;
+  if (NUMERIC_OR_TEMPORAL.has(t)) return id;
+  if (SPATIAL.has(t)) return `CONCAT(ST_SRID(${id}), ':', SHA2(ST_AsWKB(${id}), 256))`;
+  if (LARGE.has(t)) return `SHA2(${id}, 256)`;
+  return `HEX(${id})`;
+}
+
+/**
+ * One expression that fingerprints a row as an unsigned 64-bit number: every value rendered by valueExpr, NULLs
+ * marked apart from empty values, the whole hashed with SHA-256 (first 64 bits kept; MySQL 9.7 has no MD5).
  */
 export function rowHashExpr(columns: readonly Column[]): string {
-  const parts = columns.map((c) => {
-    const id = quoteId(c.name);
-    const t = c.type.toLowerCase();
-    if (t === 'bit') return `CAST(${id} AS UNSIGNED)`;
-    if (NUMERIC_OR_TEMPORAL.has(t)) return id;
-    if (SPATIAL.has(t)) return `HEX(ST_AsWKB(${id}))`;
-    return `HEX(${id})`;
-  });
+  const parts = columns.map(valueExpr);
   const nulls = columns.map((c) => `ISNULL(${quoteId(c.name)})`).join(', ');
   return `CAST(CONV(LEFT(SHA2(CONCAT_WS('#', ${parts.join(', ')}, CONCAT(${nulls})), 256), 16), 16, 10) AS UNSIGNED)`;
 }
@@ -115,7 +143,43 @@ export function chunkRows(db: string, table: string, pk: readonly string[], cols
   };
 }
 
-/** For a table without a primary key: the multiset of row fingerprints (duplicates counted, not cancelled). */
-export function rowHashMultiset(db: string, table: string, cols: readonly Column[]): Statement {
-  return { sql: `SELECT h, COUNT(*) AS n FROM (SELECT ${rowHashExpr(cols)} AS h FROM ${qualified(db, table)}) x GROUP BY h` };
+/**
+ * For a table without a primary key: the multiset of row fingerprints (duplicates counted, not cancelled). With
+ * `history` (a MariaDB system-versioned table): every version of every row, with when it was current.
+ */
+export function rowHashMultiset(db: string, table: string, cols: readonly Column[], history?: { implicitPeriod: boolean }): Statement {
+  const all = history ? ' FOR SYSTEM_TIME ALL' : '';
+  // Implicit period columns are not in information_schema.COLUMNS; their pseudo-columns name them.
+  const h = history?.implicitPeriod
+    ? `CAST(CONV(LEFT(SHA2(CONCAT_WS('#', ${rowHashExpr(cols)}, ROW_START, ROW_END), 256), 16), 16, 10) AS UNSIGNED)` : rowHashExpr(cols);
+  return { sql: `SELECT h, COUNT(*) AS n FROM (SELECT ${h} AS h FROM ${qualified(db, table)}${all}) x GROUP BY h` };
+}
+
+/** Table types whose content is more than their current rows: sequences (their state) and system-versioned tables (history). */
+export const SEQUENCE = 'SEQUENCE';
+export const SYSTEM_VERSIONED = 'SYSTEM VERSIONED';
+
+/** The server's binary log files (Log_name), oldest first. */
+export const binaryLogs = (): Statement => ({ sql: 'SHOW BINARY LOGS' });
+/** The events of one binary log file (Event_type, Info). */
+export const binlogEvents = (file: string): Statement => ({ sql: `SHOW BINLOG EVENTS IN ${quoteString(file)}` });
+
+/**
+ * The GTID a binlog event starts, from SHOW BINLOG EVENTS' Info: MariaDB `BEGIN GTID 0-1-5` / `GTID 0-1-5`,
+ * MySQL `SET @@SESSION.GTID_NEXT= 'uuid[:tag]:5'`; undefined for other events.
+ */
+export function gtidOfBinlogEvent(eventType: string, info: string): string | undefined {
+  if (!/^Gtid/i.test(eventType)) return undefined;
+  return /GTID_NEXT\s*=\s*'([^']+)'/i.exec(info)?.[1] ?? /\bGTID (\d+-\d+-\d+)\b/.exec(info)?.[1];
+}
+
+/**
+ * The fingerprint of a whole table's rows: count, XOR and sum of row fingerprints (the sum keeps duplicate rows from
+ * cancelling out). With `history`, every version of every row of a system-versioned table with its period.
+ */
+export function tableFingerprint(db: string, table: string, cols: readonly Column[], history?: { implicitPeriod: boolean }): Statement {
+  const all = history ? ' FOR SYSTEM_TIME ALL' : '';
+  const h = history?.implicitPeriod
+    ? `CAST(CONV(LEFT(SHA2(CONCAT_WS('#', ${rowHashExpr(cols)}, ROW_START, ROW_END), 256), 16), 16, 10) AS UNSIGNED)` : rowHashExpr(cols);
+  return { sql: `SELECT COUNT(*) AS n, COALESCE(BIT_XOR(h), 0) AS x, COALESCE(SUM(h & 4294967295), 0) AS s FROM (SELECT ${h} AS h FROM ${qualified(db, table)}${all}) r` };
 }

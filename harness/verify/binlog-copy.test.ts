@@ -1,7 +1,7 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { compareBinlogCopies } from './binlog-copy.js';
 
 /** A binlog-like file: 4 magic bytes, a 19-byte event header whose flags (bytes 21-22) carry the in-use bit, events. */
@@ -12,8 +12,12 @@ function binlog(events: string[], inUse: boolean): Buffer {
   return Buffer.concat([head, ...events.map((e) => Buffer.from(e))]);
 }
 
+const made: string[] = [];
+afterAll(async () => { for (const d of made) await rm(d, { recursive: true, force: true }); });
+
 async function pair(src: Buffer, copy: Buffer | undefined) {
   const d = await mkdtemp(join(tmpdir(), 'fd-binlog-'));
+  made.push(d);
   await writeFile(join(d, 'src'), src);
   if (copy) await writeFile(join(d, 'copy'), copy);
   return { name: 'mysql-bin.000002', source: join(d, 'src'), copy: copy ? join(d, 'copy') : undefined };

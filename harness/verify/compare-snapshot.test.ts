@@ -23,6 +23,27 @@ describe('snapshot comparison', () => {
     ]);
   });
 
+  it('with row fingerprints, the rows decide: a checksum mismatch the rows refute passes (noted), a rows mismatch fails', () => {
+    const rows = (n: string, x: string) => ({ n, x, s: x });
+    const withRows = (checksum: string | null, r: { n: string; x: string; s: string } | null, type = 'BASE TABLE') => ({ ...t(checksum), type, rows: r });
+    const e = snap({ 'db.gen': withRows('111', rows('3', '42')), 'db.chg': withRows('5', rows('3', '7')), 'db.seq': withRows(null, rows('1', '9'), 'SEQUENCE'),
+      'db.hist': withRows('8', rows('4', '1'), 'SYSTEM VERSIONED'), 'db.gone': withRows(null, null) });
+    const a = snap({ 'db.gen': withRows('222', rows('3', '42')), 'db.chg': withRows('6', rows('3', '8')), 'db.seq': withRows(null, rows('1', '10'), 'SEQUENCE'),
+      'db.hist': withRows('8', rows('5', '2'), 'SYSTEM VERSIONED'), 'db.gone': withRows(null, rows('0', '0')) });
+    const r = checksumsEqual(e, a);
+    const d = r.details['differences'] as Array<{ object: string; kind: string }>;
+    expect(d.map((x) => `${x.object}:${x.kind}`)).toEqual(['chg:rows-differ', 'gone:rows-not-readable', 'hist:history-differs', 'seq:sequence-state-differs']);
+    expect(r.details['checksumMismatchesRefutedByRows']).toEqual(['db.gen']);
+    // Equal checksums settle an ordinary table; never a system-versioned one (its history is compared).
+    expect(checksumsEqual(snap({ 'db.x': withRows('1', rows('1', '1')) }), snap({ 'db.x': withRows('1', rows('2', '2')) })).valid).toBe(true);
+  });
+
+  it('an object whose definition could not be read is a difference, even when both sides failed alike', () => {
+    const bad = '<definition not readable: SHOW CREATE PROCEDURE returned no text>';
+    const r = compareObjects({ 'PROCEDURE db.p': bad, 'VIEW db.v': 'CREATE VIEW v AS SELECT 1' }, { 'PROCEDURE db.p': bad, 'VIEW db.v': bad });
+    expect((r.details['differences'] as Array<{ object: string; kind: string }>).map((x) => `${x.object}:${x.kind}`)).toEqual(['p:procedure-definition-not-readable', 'v:view-definition-not-readable']);
+  });
+
   it('fails CHECK TABLE errors with the messages', () => {
     const r = tablesHealthy(snap({ 'sakila.actor': t('1', false) }));
     expect(r.valid).toBe(false);

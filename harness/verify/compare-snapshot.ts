@@ -1,5 +1,5 @@
 import { check, type CheckResult, type Difference } from './check.js';
-import type { Snapshot } from './snapshot.js';
+import { UNREADABLE, type Snapshot } from './snapshot.js';
 
 const split = (key: string) => { const i = key.indexOf('.'); return { database: key.slice(0, i), object: key.slice(i + 1) }; };
 
@@ -12,19 +12,36 @@ export function tablesHealthy(s: Snapshot, name = 'check-table'): CheckResult {
   return check(name, diffs, { tablesChecked: Object.keys(s.tables).length });
 }
 
-/** CHECKSUM TABLE equal table by table; a table missing on either side, or without a checksum, is a difference. */
+/**
+ * Every table's data equal: equal CHECKSUM TABLE values settle a table (fast path); otherwise the rows' own
+ * fingerprints decide (a checksum mismatch the rows refute is noted, never a difference). A table missing on either
+ * side, or whose rows could not be read where the checksum does not settle it, is a difference. Snapshots taken
+ * before row fingerprints existed fall back to the checksum alone.
+ */
 export function checksumsEqual(expected: Snapshot, actual: Snapshot, name = 'checksum-table'): CheckResult {
   const diffs: Difference[] = [];
+  const refuted: string[] = [];
   const keys = new Set([...Object.keys(expected.tables), ...Object.keys(actual.tables)]);
   for (const key of [...keys].sort()) {
     const e = expected.tables[key];
     const a = actual.tables[key];
-    if (!a) diffs.push({ ...split(key), kind: 'table-missing' });
-    else if (!e) diffs.push({ ...split(key), kind: 'table-unexpected' });
-    else if (e.checksum === null || a.checksum === null) diffs.push({ ...split(key), kind: 'checksum-unavailable', expected: e.checksum, actual: a.checksum });
-    else if (e.checksum !== a.checksum) diffs.push({ ...split(key), kind: 'checksum-differs', expected: e.checksum, actual: a.checksum });
+    if (!a) { diffs.push({ ...split(key), kind: 'table-missing' }); continue; }
+    if (!e) { diffs.push({ ...split(key), kind: 'table-unexpected' }); continue; }
+    const checksumEqual = e.checksum !== null && e.checksum === a.checksum;
+    if (checksumEqual && e.type !== 'SYSTEM VERSIONED') continue;
+    if (e.rows === undefined) {
+      // An older snapshot without row fingerprints: the checksum is all there is.
+      if (e.checksum === null || a.checksum === null) diffs.push({ ...split(key), kind: 'checksum-unavailable', expected: e.checksum, actual: a.checksum });
+      else if (!checksumEqual) diffs.push({ ...split(key), kind: 'checksum-differs', expected: e.checksum, actual: a.checksum });
+      continue;
+    }
+    if (!e.rows || !a.rows) { diffs.push({ ...split(key), kind: 'rows-not-readable', expected: e.rows, actual: a.rows }); continue; }
+    if (e.rows.n !== a.rows.n || e.rows.x !== a.rows.x || e.rows.s !== a.rows.s) {
+      diffs.push({ ...split(key), kind: e.type === 'SYSTEM VERSIONED' ? 'history-differs' : e.type === 'SEQUENCE' ? 'sequence-state-differs' : 'rows-differ',
+        expected: { rows: e.rows.n, checksum: e.checksum }, actual: { rows: a.rows.n, checksum: a.checksum } });
+    } else if (!checksumEqual) refuted.push(key);
   }
-  return check(name, diffs, { tablesCompared: keys.size });
+  return check(name, diffs, { tablesCompared: keys.size, checksumMismatchesRefutedByRows: refuted });
 }
 
 /** First line at which two definitions differ, for a readable report. */
@@ -49,7 +66,10 @@ export function compareObjects(expected: Record<string, string>, actual: Record<
     const a = actual[key];
     if (a === undefined) diffs.push({ database, object, kind: `${kind.toLowerCase()}-missing` });
     else if (e === undefined) diffs.push({ database, object, kind: `${kind.toLowerCase()}-unexpected` });
-    else if (e !== a) {
+    else if (e.startsWith(UNREADABLE) || a.startsWith(UNREADABLE)) {
+      // What could not be read was not compared: never "equal", even when both sides failed alike.
+      diffs.push({ database, object, kind: `${kind.toLowerCase()}-definition-not-readable`, expected: e.startsWith(UNREADABLE) ? e : '(read)', actual: a.startsWith(UNREADABLE) ? a : '(read)' });
+    } else if (e !== a) {
       const d = firstDifferentLine(e, a);
       diffs.push({ database, object, kind: `${kind.toLowerCase()}-definition-differs`, where: `line ${d.line}`, expected: d.expected, actual: d.actual });
     }

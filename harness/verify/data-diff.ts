@@ -1,11 +1,18 @@
 import { inspect } from '../sql/index.js';
 import type { Column, KeyRange } from '../sql/inspect.js';
 import { check, type CheckResult, type Difference, type Queryable } from './check.js';
-import { baseTables, databasesInScope } from './scope.js';
+import { dataTables, databasesInScope, type TableInfo } from './scope.js';
 import { checksumOf } from './snapshot.js';
 
 export interface DataDiffOptions {
   databases?: readonly string[];
+  /**
+   * 'checksum-fast-path' (default): equal CHECKSUM TABLE values settle a table as equal; any other case (different,
+   * unavailable) is decided by the rows. 'always': the rows decide on every table. A checksum never proves "different".
+   */
+  rows?: 'checksum-fast-path' | 'always';
+  /** Accounts (user names) left out of the account comparison (e.g. the harness's own). */
+  excludeAccounts?: readonly string[];
   chunkRows?: number;
   /** Most differing rows named per table (the count is always exact). */
   maxRowsNamed?: number;
@@ -68,8 +75,8 @@ async function diffKeyedTable(src: Queryable, dst: Queryable, db: string, t: str
 }
 
 /** A table without a primary key: compare the multisets of row fingerprints (duplicates counted). */
-async function diffUnkeyedTable(src: Queryable, dst: Queryable, db: string, t: string, cols: Column[]): Promise<Difference[]> {
-  const stmt = inspect.rowHashMultiset(db, t, cols);
+async function diffUnkeyedTable(src: Queryable, dst: Queryable, db: string, t: string, cols: Column[], history?: { implicitPeriod: boolean }): Promise<Difference[]> {
+  const stmt = inspect.rowHashMultiset(db, t, cols, history);
   const [a, b] = await Promise.all([src.query<{ h: string; n: string }>(stmt), dst.query<{ h: string; n: string }>(stmt)]);
   const count = new Map<string, number>();
   for (const r of a) count.set(String(r.h), Number(r.n));
@@ -77,47 +84,110 @@ async function diffUnkeyedTable(src: Queryable, dst: Queryable, db: string, t: s
   let missing = 0; let unexpected = 0;
   for (const n of count.values()) { if (n > 0) missing += n; else unexpected -= n; }
   if (!missing && !unexpected) return [];
-  return [{ database: db, object: t, kind: 'rows-differ-no-primary-key', where: 'whole table (no primary key: rows compared as a multiset)',
-    expected: { rowsOnlyOnSource: missing }, actual: { rowsOnlyOnTarget: unexpected } }];
+  const what = history ? 'history-differs' : 'rows-differ-no-primary-key';
+  const where = history ? 'every version of every row (FOR SYSTEM_TIME ALL, with its period) compared as a multiset' : 'whole table (no primary key: rows compared as a multiset)';
+  return [{ database: db, object: t, kind: what, where, expected: { rowsOnlyOnSource: missing }, actual: { rowsOnlyOnTarget: unexpected } }];
+}
+
+const reason = (e: unknown) => (e instanceof Error ? e.message.split('\n')[0]! : String(e));
+const sameColumns = (a: readonly Column[], b: readonly Column[]) =>
+  JSON.stringify(a.map((c) => [c.name, c.type, c.charset ?? null])) === JSON.stringify(b.map((c) => [c.name, c.type, c.charset ?? null]));
+
+/** How one table was settled. */
+type Settled = 'checksum' | 'rows' | 'history' | 'state' | 'error';
+
+/**
+ * Compares one table: its columns, then CHECKSUM TABLE as a fast path to "equal" only, then its rows (by primary key
+ * chunks naming the differing rows, or as a multiset), its history (system-versioned) or its state (sequence).
+ */
+async function diffTable(src: Queryable, dst: Queryable, t: TableInfo, o: Required<Pick<DataDiffOptions, 'chunkRows' | 'maxRowsNamed' | 'rows'>>,
+  notes: { checksumRefuted: string[] }): Promise<{ diffs: Difference[]; chunks: number; settled: Settled }> {
+  const [colsA, colsB] = await Promise.all([columnsOf(src, t.database, t.name), columnsOf(dst, t.database, t.name)]);
+  if (!sameColumns(colsA, colsB)) {
+    // Rows cannot be fingerprinted alike; the column difference is the finding.
+    return { diffs: [{ database: t.database, object: t.name, kind: 'columns-differ', expected: colsA, actual: colsB }], chunks: 0, settled: 'rows' };
+  }
+  if (t.type === inspect.SYSTEM_VERSIONED) {
+    const implicitPeriod = !colsA.some((c) => /ROW START/i.test(String(c.extra ?? '')));
+    return { diffs: await diffUnkeyedTable(src, dst, t.database, t.name, colsA, { implicitPeriod }), chunks: 0, settled: 'history' };
+  }
+  if (t.type === inspect.SEQUENCE) {
+    const d = await diffUnkeyedTable(src, dst, t.database, t.name, colsA);
+    return { diffs: d.map((x) => ({ ...x, kind: 'sequence-state-differs', where: 'the sequence\'s state (next value, bounds, increment, cache, cycle)' })), chunks: 0, settled: 'state' };
+  }
+  const [ca, cb] = await Promise.all([checksumOf(src, t.database, t.name), checksumOf(dst, t.database, t.name)]);
+  if (o.rows === 'checksum-fast-path' && ca !== null && ca === cb) return { diffs: [], chunks: 0, settled: 'checksum' };
+  const pk = (await src.query<{ name: string }>(inspect.primaryKeyColumns(t.database, t.name))).map((r) => r.name);
+  let r: { chunks: number; diffs: Difference[] };
+  if (pk.length) r = await diffKeyedTable(src, dst, t.database, t.name, pk, colsA, o);
+  else r = { chunks: 0, diffs: await diffUnkeyedTable(src, dst, t.database, t.name, colsA) };
+  // A CHECKSUM TABLE mismatch the rows refute is not a difference (e.g. MariaDB's CHECKSUM TABLE of a table with a
+  // VIRTUAL column, or one engine against another): noted, never counted.
+  if (ca !== null && cb !== null && ca !== cb && r.diffs.length === 0) notes.checksumRefuted.push(`${t.database}.${t.name}`);
+  return { ...r, settled: 'rows' };
+}
+
+/** Thrown when asked to compare databases that exist on neither server (a typo must never read "equal"). */
+export class UnknownDatabaseError extends Error {
+  constructor(readonly names: readonly string[]) {
+    super(`no such database on either server: ${names.join(', ')}`);
+    this.name = 'UnknownDatabaseError';
+  }
+}
+
+/** The databases to compare: the ones asked for (each must exist on at least one side), or every non-system one of either side. */
+export async function databasesToCompare(src: Queryable, dst: Queryable, only?: readonly string[]): Promise<{ src: string[]; dst: string[]; all: string[] }> {
+  const [a, b] = await Promise.all([databasesInScope(src), databasesInScope(dst)]);
+  if (only?.length) {
+    const unknown = only.filter((d) => !a.includes(d) && !b.includes(d));
+    if (unknown.length) throw new UnknownDatabaseError(unknown);
+    return { src: a.filter((d) => only.includes(d)), dst: b.filter((d) => only.includes(d)), all: [...new Set(only)].sort() };
+  }
+  return { src: a, dst: b, all: [...new Set([...a, ...b])].sort() };
 }
 
 /**
- * Compares every base table's data between two live servers: CHECKSUM TABLE, then chunked fingerprints by primary
- * key that name the differing rows, or a multiset comparison for tables without one. Tables present on one side
- * only are differences. Returns one check with every difference found.
+ * Compares the data of every table between two live servers: base tables (whatever their engine, generated columns
+ * or key), sequences (their state) and system-versioned tables (their history). CHECKSUM TABLE is only a fast path
+ * to "equal"; otherwise the rows decide: chunked fingerprints by primary key that name the differing rows, or a
+ * multiset comparison for tables without one. Databases and tables present on one side only are differences; a
+ * table that cannot be read is a difference with the error, and the comparison goes on.
  */
 export async function compareData(src: Queryable, dst: Queryable, opts: DataDiffOptions = {}): Promise<CheckResult> {
-  const o = { chunkRows: opts.chunkRows ?? 1000, maxRowsNamed: opts.maxRowsNamed ?? 50 };
-  const dbs = await databasesInScope(src, opts.databases);
-  const dstDbs = await databasesInScope(dst, opts.databases);
+  const o = { chunkRows: opts.chunkRows ?? 1000, maxRowsNamed: opts.maxRowsNamed ?? 50, rows: opts.rows ?? 'checksum-fast-path' } as const;
+  const dbs = await databasesToCompare(src, dst, opts.databases);
   const diffs: Difference[] = [];
-  for (const db of dstDbs) if (!dbs.includes(db)) diffs.push({ database: db, object: '*', kind: 'database-unexpected' });
-  const srcTables = await baseTables(src, dbs);
-  const dstTables = await baseTables(dst, dbs.filter((d) => dstDbs.includes(d)));
-  const dstKeys = new Set(dstTables.map((t) => `${t.database}.${t.name}`));
+  for (const db of dbs.all) {
+    if (!dbs.dst.includes(db)) diffs.push({ database: db, object: '*', kind: 'database-missing' });
+    else if (!dbs.src.includes(db)) diffs.push({ database: db, object: '*', kind: 'database-unexpected' });
+  }
+  const both = dbs.src.filter((d) => dbs.dst.includes(d));
+  const [srcTables, dstTables] = await Promise.all([dataTables(src, both), dataTables(dst, both)]);
+  const key = (t: TableInfo) => `${t.database}.${t.name}`;
+  const dstByKey = new Map(dstTables.map((t) => [key(t), t]));
   for (const t of dstTables) {
-    if (!srcTables.some((s) => s.database === t.database && s.name === t.name)) diffs.push({ database: t.database, object: t.name, kind: 'table-unexpected' });
+    if (!srcTables.some((s) => key(s) === key(t))) diffs.push({ database: t.database, object: t.name, kind: 'table-unexpected' });
   }
   let chunks = 0;
+  const settled: Record<Settled, number> = { checksum: 0, rows: 0, history: 0, state: 0, error: 0 };
+  const notes = { checksumRefuted: [] as string[] };
   for (const t of srcTables) {
-    if (!dstKeys.has(`${t.database}.${t.name}`)) { diffs.push({ database: t.database, object: t.name, kind: 'table-missing' }); continue; }
+    const other = dstByKey.get(key(t));
+    if (!other) { diffs.push({ database: t.database, object: t.name, kind: 'table-missing' }); continue; }
+    if (other.type !== t.type) { diffs.push({ database: t.database, object: t.name, kind: 'table-type-differs', expected: t.type, actual: other.type }); continue; }
     opts.progress?.(`comparing ${t.database}.${t.name}`);
-    const [ca, cb] = await Promise.all([checksumOf(src, t.database, t.name), checksumOf(dst, t.database, t.name)]);
-    if (ca === null || cb === null) diffs.push({ database: t.database, object: t.name, kind: 'checksum-unavailable', expected: ca, actual: cb });
-    else if (ca !== cb) diffs.push({ database: t.database, object: t.name, kind: 'checksum-differs', expected: ca, actual: cb });
-    const [colsA, colsB] = await Promise.all([columnsOf(src, t.database, t.name), columnsOf(dst, t.database, t.name)]);
-    if (JSON.stringify(colsA) !== JSON.stringify(colsB)) {
-      diffs.push({ database: t.database, object: t.name, kind: 'columns-differ', expected: colsA, actual: colsB });
-      continue; // rows cannot be fingerprinted alike; the column difference is the finding
-    }
-    const pk = (await src.query<{ name: string }>(inspect.primaryKeyColumns(t.database, t.name))).map((r) => r.name);
-    if (pk.length) {
-      const r = await diffKeyedTable(src, dst, t.database, t.name, pk, colsA, o);
+    try {
+      const r = await diffTable(src, dst, t, o, notes);
       chunks += r.chunks;
+      settled[r.settled]++;
       diffs.push(...r.diffs);
-    } else {
-      diffs.push(...(await diffUnkeyedTable(src, dst, t.database, t.name, colsA)));
+    } catch (e) {
+      settled.error++;
+      diffs.push({ database: t.database, object: t.name, kind: 'table-not-comparable', actual: reason(e) });
     }
   }
-  return check('data', diffs, { databases: dbs, tablesCompared: srcTables.length, chunksCompared: chunks, source: src.name, target: dst.name }, 500);
+  return check('data', diffs, {
+    databases: dbs.all, tablesCompared: srcTables.length, chunksCompared: chunks, settledBy: settled,
+    checksumMismatchesRefutedByRows: notes.checksumRefuted, source: src.name, target: dst.name,
+  }, 500);
 }

@@ -42,3 +42,12 @@ describe('coversEvery (caught up with every peer)', () => {
     expect(c.details['differences']).toEqual([expect.objectContaining({ kind: 'peer-transactions-missing', where: 'backup-replica' })]);
   });
 });
+
+describe('coversEvery respects who wrote a transaction', () => {
+  it('fails when the node has the same domain and sequence number written by its temporary server id (divergent history)', () => {
+    const c = coversEvery(mariadb, 'seed', '0-4001-600', [{ name: 'replica-1', gtid: '0-1-600' }]);
+    expect(c.valid).toBe(false);
+    expect(JSON.stringify(c.details['differences'])).toContain('peer-transactions-missing');
+    expect(coversEvery(mariadb, 'seed', '0-1-600', [{ name: 'replica-1', gtid: '0-1-600' }]).valid).toBe(true);
+  });
+});

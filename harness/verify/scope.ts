@@ -14,8 +14,9 @@ export async function tablesOf(q: Queryable, db: string): Promise<TableInfo[]> {
   return rows.map((r) => ({ database: db, name: r.name, type: r.type, engine: r.engine }));
 }
 
-export async function baseTables(q: Queryable, dbs: readonly string[]): Promise<TableInfo[]> {
+/** Tables that hold data: base tables, sequences (MariaDB) and system-versioned tables (MariaDB); views aside. */
+export async function dataTables(q: Queryable, dbs: readonly string[]): Promise<TableInfo[]> {
   const out: TableInfo[] = [];
-  for (const db of dbs) out.push(...(await tablesOf(q, db)).filter((t) => t.type === 'BASE TABLE'));
+  for (const db of dbs) out.push(...(await tablesOf(q, db)).filter((t) => t.type !== 'VIEW' && t.type !== 'SYSTEM VIEW'));
   return out;
 }

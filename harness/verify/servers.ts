@@ -1,12 +1,16 @@
+import { compareAccounts } from './accounts.js';
 import type { CheckResult, Queryable } from './check.js';
 import { compareObjects } from './compare-snapshot.js';
-import { compareData, type DataDiffOptions } from './data-diff.js';
-import { databasesInScope } from './scope.js';
+import { compareData, databasesToCompare, type DataDiffOptions } from './data-diff.js';
 import { schemaObjects } from './snapshot.js';
 
-/** Full comparison of two live servers: schema objects and data (CHECKSUM TABLE + chunked row fingerprints). */
+/**
+ * Full comparison of two live servers: schema objects (with the settings that change their behaviour), data
+ * (CHECKSUM TABLE as a fast path, rows decide; sequences, system-versioned history), and accounts, roles and grants.
+ * Throws UnknownDatabaseError when a database asked for exists on neither side.
+ */
 export async function compareServers(src: Queryable, dst: Queryable, opts: DataDiffOptions = {}): Promise<CheckResult[]> {
-  const dbs = [...new Set([...(await databasesInScope(src, opts.databases)), ...(await databasesInScope(dst, opts.databases))])];
-  const [a, b] = await Promise.all([schemaObjects(src, await databasesInScope(src, dbs)), schemaObjects(dst, await databasesInScope(dst, dbs))]);
-  return [compareObjects(a, b), await compareData(src, dst, opts)];
+  const dbs = await databasesToCompare(src, dst, opts.databases);
+  const [a, b] = await Promise.all([schemaObjects(src, dbs.src), schemaObjects(dst, dbs.dst)]);
+  return [compareObjects(a, b), await compareData(src, dst, opts), await compareAccounts(src, dst, opts.excludeAccounts)];
 }

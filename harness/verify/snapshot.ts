@@ -1,11 +1,16 @@
 import { inspect } from '../sql/index.js';
-import type { ObjectKind } from '../sql/inspect.js';
+import type { Column, ObjectKind } from '../sql/inspect.js';
 import type { Queryable } from './check.js';
-import { baseTables, databasesInScope, tablesOf } from './scope.js';
+import { dataTables, databasesInScope, tablesOf } from './scope.js';
 
 export interface TableState {
-  /** CHECKSUM TABLE ... EXTENDED; null when the engine gives none. */
+  /** CHECKSUM TABLE ... EXTENDED; null when the engine gives none. Only a fast path to "equal". */
   checksum: string | null;
+  /** Table type (BASE TABLE, SEQUENCE, SYSTEM VERSIONED). */
+  type?: string;
+  /** The rows' own fingerprint (count, XOR and sum of row fingerprints; history included for system-versioned
+   * tables): what decides when checksums differ or are missing. null when the rows could not be read. */
+  rows?: { n: string; x: string; s: string } | null;
   /** CHECK TABLE: ok when its last status row says OK; every message kept. */
   checkOk: boolean;
   checkMessages: string[];
@@ -34,20 +39,29 @@ const CREATE_COLUMN: Record<ObjectKind, string> = {
 
 const reason = (e: unknown) => (e instanceof Error ? e.message.split('\n')[0]! : String(e));
 
+/** Marks a definition that could not be read: compared, it is always a difference, even against the same mark. */
+export const UNREADABLE = '<definition not readable';
+
+/** The settings stored with the object that change its behaviour, as one line appended to its text. */
+function settingsOf(row: Record<string, unknown>): string {
+  const parts = inspect.DEFINITION_SETTINGS.filter((k) => row[k] !== undefined && row[k] !== null).map((k) => `${k}=${String(row[k])}`);
+  return parts.length ? `\n/* ${parts.join('; ')} */` : '';
+}
+
 async function definition(q: Queryable, kind: ObjectKind, db: string, name: string): Promise<string> {
   let row: Record<string, unknown> | undefined;
   try {
     [row] = await q.query<Record<string, unknown>>(inspect.showCreate(kind, db, name));
   } catch (e) {
     // A damaged table cannot show its definition: that is a finding, recorded as such, never a silent pass.
-    return `<definition not readable: ${reason(e)}>`;
+    return `${UNREADABLE}: ${reason(e)}>`;
   }
   const text = row?.[CREATE_COLUMN[kind]];
   if (text === null || text === undefined) {
     // A definer without privileges shows NULL: a check that cannot be made is reported, never passed silently.
-    return `<definition not readable: SHOW CREATE ${kind} returned no text>`;
+    return `${UNREADABLE}: SHOW CREATE ${kind} returned no text>`;
   }
-  return normaliseDefinition(kind, String(text));
+  return normaliseDefinition(kind, String(text)) + (kind === 'TABLE' || kind === 'DATABASE' ? '' : settingsOf(row!));
 }
 
 /** Every schema object's definition in the given databases. */
@@ -91,13 +105,29 @@ export async function checksumOf(q: Queryable, db: string, table: string): Promi
   }
 }
 
-/** Takes a snapshot: CHECK TABLE and CHECKSUM TABLE on every base table, every schema object's definition. Reads only. */
+/** The fingerprint of a table's rows (history included for a system-versioned table); null when they cannot be read. */
+export async function rowsFingerprint(q: Queryable, db: string, table: string, type: string): Promise<TableState['rows']> {
+  try {
+    const cols = await q.query<Column>(inspect.listColumns(db, table));
+    const history = type === inspect.SYSTEM_VERSIONED ? { implicitPeriod: !cols.some((c) => /ROW START/i.test(String(c.extra ?? ''))) } : undefined;
+    const [r] = await q.query<{ n: unknown; x: unknown; s: unknown }>(inspect.tableFingerprint(db, table, cols, history));
+    return { n: String(r?.n), x: String(r?.x), s: String(r?.s) };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Takes a snapshot: CHECK TABLE, CHECKSUM TABLE and the rows' own fingerprint on every table that holds data
+ * (sequences and system-versioned history included), every schema object's definition. Reads only.
+ */
 export async function takeSnapshot(q: Queryable, only?: readonly string[]): Promise<Snapshot> {
   const databases = await databasesInScope(q, only);
   const tables: Record<string, TableState> = {};
-  for (const t of await baseTables(q, databases)) {
+  for (const t of await dataTables(q, databases)) {
     const c = await checkTableState(q, t.database, t.name);
-    tables[tableKey(t.database, t.name)] = { checksum: await checksumOf(q, t.database, t.name), checkOk: c.ok, checkMessages: c.messages };
+    tables[tableKey(t.database, t.name)] = { checksum: await checksumOf(q, t.database, t.name), type: t.type,
+      rows: await rowsFingerprint(q, t.database, t.name, t.type), checkOk: c.ok, checkMessages: c.messages };
   }
   return { takenAt: new Date().toISOString(), databases, tables, objects: await schemaObjects(q, databases) };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { judgeStateTransfer } from './state-transfer.js';
+import { judgeSstRejoin, judgeStateTransfer } from './state-transfer.js';
 
 // Lines from real MariaDB 11.8 joiner logs (galera-snapshot-rebuild and galera-datadir-wiped drills).
 const U = '8b50a54f-e63f-11f1-9eee-cad6143f0b01';
@@ -29,5 +29,29 @@ describe('judgeStateTransfer', () => {
     const c = judgeStateTransfer('galera-3', byIst, 250);
     expect(c.valid).toBe(false);
     expect(JSON.stringify(c.details['differences'])).toContain('ist-not-from-backup-position');
+  });
+});
+
+describe('judgeSstRejoin (reads only the log written after the fault)', () => {
+  // From a real galera-datadir-wiped run on MariaDB 10.11 (mariabackup SST): the received position is also logged as recovered.
+  const fullSst = [
+    '2026-11-29  7:26:33 3 [Note] WSREP: Recovered position from storage: f7762f92-ebc5-11f1-b0bc-76bc012e16f8:2241',
+    '2026-11-29  7:26:33 3 [Note] WSREP: SST received: f7762f92-ebc5-11f1-b0bc-76bc012e16f8:2241',
+  ].join('\n');
+  it('passes when the joiner received a full SST after the fault', () => {
+    expect(judgeSstRejoin('galera-1', fullSst).valid).toBe(true);
+  });
+  it('fails on a log without a joiner-side SST (e.g. only the setup\'s donor lines, or nothing since the fault)', () => {
+    const donorOnly = '2026-11-22  6:30:02 0 [Note] WSREP: 0.0 (galera-1): State transfer to 1.0 (galera-2) complete.';
+    for (const log of [donorOnly, '']) {
+      const c = judgeSstRejoin('galera-1', log);
+      expect(c.valid).toBe(false);
+      expect(JSON.stringify(c.details['differences'])).toContain('no-sst-seen');
+    }
+  });
+  it('fails when the SST was bypassed and the member joined by IST from its own recovered position', () => {
+    const c = judgeSstRejoin('galera-3', byIst);
+    expect(c.valid).toBe(false);
+    expect(JSON.stringify(c.details['differences'])).toContain('sst-bypassed-ist-used');
   });
 });

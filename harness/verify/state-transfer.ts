@@ -24,3 +24,24 @@ export function judgeStateTransfer(name: string, log: string, backupSeqno: numbe
   else if (Number(ist[2]) !== backupSeqno + 1) diffs.push({ database: '*', object: name, kind: 'ist-not-from-backup-position', expected: backupSeqno + 1, actual: Number(ist[2]) });
   return check(`${name}-rejoined-by-ist-from-backup-position`, diffs, observed);
 }
+
+/**
+ * A member came back through a full state transfer (SST), judged from its log written after the fault only (the
+ * setup's own transfers, and donor-side lines, never count): the joiner must report `SST received` at a real
+ * position (seqno ≥ 0), and a bypassed SST (IST from a position it recovered) is not a full one.
+ */
+export function judgeSstRejoin(name: string, logSinceFault: string): CheckResult {
+  const lines = logSinceFault.split('\n').filter((l) => /SST received: |Receiving IST: |Recovered position from storage: /i.test(l));
+  const sst = lines.map((l) => /SST received: \S+:(-?\d+)/.exec(l)).find(Boolean);
+  const recovered = lines.map((l) => /Recovered position from storage: \S+:(-?\d+)/.exec(l)).find(Boolean);
+  const ist = lines.map((l) => /Receiving IST: \d+ writesets, seqnos (\d+)-(\d+)/.exec(l)).find(Boolean);
+  const diffs: Difference[] = [];
+  if (!sst) diffs.push({ database: '*', object: name, kind: 'no-sst-seen', actual: lines.slice(-6) });
+  else if (Number(sst[1]) < 0) diffs.push({ database: '*', object: name, kind: 'sst-without-position', actual: sst[0] });
+  // A bypassed SST: the joiner kept its own position (recovered = "received") and IST starts right after it. (After a
+  // real SST the joiner also logs the received position as recovered, but needs no IST from there.)
+  else if (recovered && ist && Number(recovered[1]) === Number(sst[1]) && Number(ist[1]) === Number(sst[1]) + 1) {
+    diffs.push({ database: '*', object: name, kind: 'sst-bypassed-ist-used', actual: [sst[0], ist[0]] });
+  }
+  return check(`${name}-rejoined-by-sst`, diffs, { logLines: lines.slice(-6) });
+}

@@ -56,7 +56,7 @@ describe('checkers on a restored copy', () => {
     const checks = compareSnapshots(manifest.snapshot, await takeSnapshot(restored, manifest.snapshot.databases));
     const cs = checks.find((c) => c.name === 'checksum-table')!;
     expect(cs.valid).toBe(false);
-    expect(cs.details['differences']).toEqual([expect.objectContaining({ database: 'sakila', object: 'actor', kind: 'checksum-differs' })]);
+    expect(cs.details['differences']).toEqual([expect.objectContaining({ database: 'sakila', object: 'actor', kind: 'rows-differ' })]);
     const data = await compareData(topo.get('backup-replica'), restored);
     expect(data.valid).toBe(false);
     expect(data.details['differences']).toContainEqual({ database: 'sakila', object: 'actor', kind: 'row-differs', where: 'actor_id=7' });

@@ -4,7 +4,7 @@ import { artifactPath, DATA_DIR, FS_SNAPSHOT, logicalBackup, partialPath, physic
 import { waitUntil } from '../../exec/index.js';
 import type { FaultRecord } from '../../faults/index.js';
 import { verifyArtifact } from '../../restore/index.js';
-import { check, gtidPositionsEqual } from '../../verify/index.js';
+import { backupPointEqualsSnapshot, check, type CheckResult, type Difference } from '../../verify/index.js';
 import { checkName, observationName } from '../names.js';
 import type { DrillContext, Step } from '../types.js';
 import { step } from './common.js';
@@ -20,7 +20,7 @@ export const physicalBackup = (from: string, how: 'native' | 'fs-snapshot' = 'na
   const manifest = await backupWithOptionalFault(ctx, from, id, (aid) => method.backup(n, ctx.store, aid, ctx.progress));
   ctx.artifacts.push({ dir: artifactPath(ctx.store, id), manifest });
   ctx.observations[observationName.backup(id)] = { gtid: manifest.position.gtid, totalBytes: manifest.totalBytes, files: manifest.files.length, timings: manifest.timings };
-  ctx.checks.push(gtidPositionsEqual(n.adapter.gtid, manifest.position.snapshotGtid, manifest.position.gtid, checkName.backupPointEqualsSnapshotPoint));
+  ctx.checks.push(backupPointEqualsSnapshot(n.adapter.gtid, manifest.position, checkName.backupPointEqualsSnapshotPoint));
   ctx.progress(`artifact ${id}: ${(manifest.totalBytes / 1048576).toFixed(1)} MiB, ${manifest.files.length} files, GTID ${manifest.position.gtid}`);
 });
 
@@ -47,9 +47,20 @@ export async function backupWithOptionalFault(ctx: DrillContext, from: string, i
   const leftovers = [artifactPath(ctx.store, doomed), partialPath(ctx.store, doomed)].filter((p) => existsSync(p));
   ctx.checks.push(check(checkName.backupFaultFailsLoudly, attempt.failed && record.injectedAt > 0 ? [] : [{ database: '*', object: from, kind: 'backup-did-not-fail', actual: attempt }], { error: attempt.error }));
   ctx.checks.push(check(checkName.backupFaultLeavesNoRestorableArtifact, !accepted && leftovers.length === 0 ? [] : [{ database: '*', object: doomed, kind: 'half-artifact-left', actual: { accepted, leftovers } }]));
-  const m = await take(id);
-  ctx.checks.push(check(checkName.backupRetrySucceeds, [], { artifact: m.id, gtid: m.position.gtid }));
-  return m;
+  // The retry must produce an artifact a restore accepts; a failed retry is recorded with its cause, then ends the drill.
+  const retry = await take(id).then((m) => ({ m, error: '' }), (e: Error) => ({ m: undefined, error: e.message.split('\n')[0]! }));
+  const refused = retry.m ? await verifyArtifact(artifactPath(ctx.store, id)).then(() => '', (e: Error) => e.message.split('\n')[0]!) : 'no artifact';
+  ctx.checks.push(retryCheck(id, retry.m?.position.gtid, retry.error, refused));
+  if (!retry.m) throw new Error(`backup retry ${id} failed: ${retry.error}`);
+  return retry.m;
+}
+
+/** The retry of a faulted backup: it ran without error and its artifact passes verification. */
+export function retryCheck(id: string, gtid: string | undefined, error: string, notAccepted: string): CheckResult {
+  const diffs: Difference[] = [];
+  if (error) diffs.push({ database: '*', object: id, kind: 'backup-retry-failed', actual: error });
+  else if (notAccepted) diffs.push({ database: '*', object: id, kind: 'retry-artifact-refused', actual: notAccepted });
+  return check(checkName.backupRetrySucceeds, diffs, { artifact: id, gtid });
 }
 
 /** Logical dump of a replica with the flavor's dump tool; the artifact lands in the store. */
@@ -59,4 +70,5 @@ export const logicalBackupOf = (from: string): Step => step(`logical dump of ${f
   const manifest = await backupWithOptionalFault(ctx, from, id, (aid) => logicalBackup(n, ctx.store, aid, ctx.progress));
   ctx.artifacts.push({ dir: artifactPath(ctx.store, id), manifest });
   ctx.observations[observationName.backup(id)] = { gtid: manifest.position.gtid, totalBytes: manifest.totalBytes, timings: manifest.timings };
+  ctx.checks.push(backupPointEqualsSnapshot(n.adapter.gtid, manifest.position, checkName.backupPointEqualsSnapshotPoint));
 });

@@ -35,6 +35,9 @@ export const whileFaulted = (fault: Fault, steps: readonly Step[]): Step => step
   ctx.faults.push(record);
 }, [fault, ...steps.flatMap((s) => s.faults ?? [])]);
 
+/** The harness's own accounts (created on each node by the harness itself): left out of account comparisons. */
+export const harnessAccounts = (ctx: DrillContext) => [ctx.tctx.creds.admin, ctx.tctx.creds.repl];
+
 /** The newest artifact taken in this drill. */
 export const latest = (ctx: DrillContext) => {
   const a = ctx.artifacts[ctx.artifacts.length - 1];

@@ -2,14 +2,14 @@ import { galeraState, isSynced, waitGalera } from '../../runtime/galera.js';
 import { oneShot } from '../../runtime/oneshot.js';
 import type { StartedNode } from '../../runtime/node.js';
 import { workloadSql } from '../../sql/index.js';
-import { check, compareServers, judgeStateTransfer } from '../../verify/index.js';
+import { backupPointEqualsSnapshot, check, compareServers, judgeSstRejoin, judgeStateTransfer } from '../../verify/index.js';
 import { waitUntil } from '../../exec/index.js';
 import { artifactPath, galeraSnapshot } from '../../backup/index.js';
 import { restorePhysical } from '../../restore/index.js';
 import { checkName, observationName } from '../names.js';
 import type { DrillContext, Step } from '../types.js';
 import { backupWithOptionalFault } from './backup.js';
-import { ackedTotal, latest, step } from './common.js';
+import { ackedTotal, harnessAccounts, latest, step } from './common.js';
 
 const members = (ctx: DrillContext, names?: readonly string[]) => (names ? names.map((n) => ctx.topo.get(n)) : ctx.topo.members);
 
@@ -93,15 +93,17 @@ export const galeraConverge = (timeoutS = 120): Step => step('every member conve
 /** Every member equals the first: schema objects and every row. */
 export const galeraMembersEqual = (): Step => step('every member holds the same data', async (ctx) => {
   const [first, ...rest] = ctx.topo.members;
-  for (const n of rest) for (const c of await compareServers(first!, n)) ctx.checks.push({ ...c, name: checkName.equalsSource(n.name, c.name, first!.name) });
+  for (const n of rest) for (const c of await compareServers(first!, n, { excludeAccounts: harnessAccounts(ctx) })) ctx.checks.push({ ...c, name: checkName.equalsSource(n.name, c.name, first!.name) });
 });
 
-/** The node came back through a full state transfer (SST), from its own log. */
+/** The node came back through a full state transfer (SST), from its own log since the fault that hit it. */
 export const rejoinedBySst = (node: string): Step => step(`${node} rejoined by SST`, async (ctx) => {
-  const log = await ctx.topo.get(node).container.logsTail(2000);
-  const lines = log.split('\n').filter((l) => /SST (received|complete)|State transfer .* complete|IST received/i.test(l));
-  const sst = lines.some((l) => /SST (received|complete)|State transfer .* complete/i.test(l));
-  ctx.checks.push(check(checkName.rejoinedBySst(node), sst ? [] : [{ database: '*', object: node, kind: 'no-sst-seen', actual: lines }], { logLines: lines.slice(-5) }));
+  const fault = [...ctx.faults].reverse().find((f) => f.effect?.nodes.includes(node) ?? f.fault.target === node);
+  if (!fault) {
+    ctx.checks.push(check(checkName.rejoinedBySst(node), [{ database: '*', object: node, kind: 'no-fault-on-node', where: 'no fault hit this node: nothing to rejoin from' }]));
+    return;
+  }
+  ctx.checks.push({ ...judgeSstRejoin(node, await ctx.topo.get(node).container.logsTail(20_000, fault.injectedAt)), name: checkName.rejoinedBySst(node) });
 });
 
 /**
@@ -117,6 +119,7 @@ export const galeraDesyncedSnapshot = (node: string): Step => step(`snapshot ${n
     unlocking: () => { seen.atUnlock = ackedTotal(ctx); seen.unlockAt = Date.now(); },
   }));
   ctx.artifacts.push({ dir: artifactPath(ctx.store, id), manifest });
+  ctx.checks.push(backupPointEqualsSnapshot('galera', manifest.position, checkName.backupPointEqualsSnapshotPoint));
   const ackedWhileLocked = seen.atUnlock - seen.atLock;
   ctx.observations[observationName.backup(id)] = { galeraPosition: manifest.position.gtid, totalBytes: manifest.totalBytes, timings: manifest.timings,
     clusterWritesAcknowledgedWhileLocked: ackedWhileLocked, lockedMs: seen.unlockAt - seen.lockedAt };

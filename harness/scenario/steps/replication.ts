@@ -5,7 +5,7 @@ import { workloadSql } from '../../sql/index.js';
 import { check, compareServers, databasesInScope, errantTransactions, ledgerCheck, noErrantTransactions, presentLedgerIds } from '../../verify/index.js';
 import { checkName, observationName } from '../names.js';
 import type { Step } from '../types.js';
-import { catchUpAll, plantedDefect, step } from './common.js';
+import { catchUpAll, harnessAccounts, plantedDefect, step } from './common.js';
 
 /** The node's replication threads run without error and it reaches its sources' positions (server-side wait). */
 export const expectReplicating = (node: string, timeoutS = 120): Step => step(`${node} resumes replication`, async (ctx) => {
@@ -51,7 +51,7 @@ export const equalsPrimary = (node: string): Step => step(`${node} equals its so
   for (const l of links) {
     const databases = links.length > 1 ? await databasesInScope(l.source) : undefined;
     const source = links.length > 1 ? l.source.name : 'primary';
-    for (const c of await compareServers(l.source, ctx.topo.get(node), { databases })) ctx.checks.push({ ...c, name: checkName.equalsSource(node, c.name, source) });
+    for (const c of await compareServers(l.source, ctx.topo.get(node), { databases, excludeAccounts: harnessAccounts(ctx) })) ctx.checks.push({ ...c, name: checkName.equalsSource(node, c.name, source) });
   }
 });
 

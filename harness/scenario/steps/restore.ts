@@ -1,6 +1,6 @@
 import { restoreAndCatchUp, restoreLogical, restorePhysical } from '../../restore/index.js';
 import { gtidExecuted, gtidReplicaPos, gtidWritten } from '../../runtime/replication.js';
-import { check, compareSnapshots, coversEvery, gtidPositionsEqual, presentLedgerIds, takeSnapshot, wroteNothingAs } from '../../verify/index.js';
+import { check, committedGtids, compareSnapshots, coversEvery, gtidPositionsEqual, presentLedgerIds, takeSnapshot, wroteNothingAs } from '../../verify/index.js';
 import { checkName, observationName } from '../names.js';
 import { need } from '../state.js';
 import type { Step } from '../types.js';
@@ -21,9 +21,14 @@ export const restoreLatest = (as: string): Step => step(`restore latest artifact
 export const verifyAgainstSnapshot = (node: string): Step => step(`verify ${node} against the pre-backup snapshot`, async (ctx) => {
   const { manifest } = latest(ctx);
   const n = ctx.topo.get(node);
-  const snap = await takeSnapshot(n, manifest.snapshot.databases);
+  // The whole server, not only the manifest's databases: a database present only on the restored node is reported.
+  const snap = await takeSnapshot(n);
   for (const c of compareSnapshots(manifest.snapshot, snap)) ctx.checks.push({ ...c, name: checkName.onNode(node, c.name) });
-  ctx.checks.push(gtidPositionsEqual(n.adapter.gtid, manifest.position.gtid, await gtidReplicaPos(n), checkName.gtidEqualsManifest(node)));
+  // The restored server's own GTID state (read from the restored datadir or the loaded dump) against the artifact's
+  // recorded point and against the snapshot's point.
+  const restoredAt = await gtidReplicaPos(n);
+  ctx.checks.push(gtidPositionsEqual(n.adapter.gtid, manifest.position.gtid, restoredAt, checkName.gtidEqualsManifest(node)));
+  ctx.checks.push(gtidPositionsEqual(n.adapter.gtid, manifest.position.snapshotGtid, restoredAt, checkName.gtidEqualsSnapshotPoint(node)));
 });
 
 /** Rebuilds a lost or diverged replica from the latest artifact (under its old name) and catches it up by GTID. */
@@ -52,9 +57,9 @@ export const rebuildWithCatchUp = (node: string, peers?: readonly string[]): Ste
   ctx.checks.push(coversEvery(r.node.adapter.gtid, node, r.finalGtid, r.peers.map((p) => ({ name: p.peer, gtid: p.reachedGtid }))));
 });
 
-/** Records where the primary stands before it is lost (its last GTID and when). */
+/** Records where the primary stands before it is lost (its last GTID, every GTID its binlogs hold, and when). */
 export const notePrimaryPosition = (): Step => step('note the primary\'s last position', async (ctx) => {
-  ctx.state.primaryFinal = { gtid: await gtidExecuted(ctx.topo.primary), at: Date.now() };
+  ctx.state.primaryFinal = { gtid: await gtidExecuted(ctx.topo.primary), committed: await committedGtids(ctx.topo.primary), at: Date.now() };
 });
 
 /**
@@ -68,7 +73,9 @@ export const rpoOfBackupAlone = (node: string): Step => step(`RPO of the backup 
   const present = new Set(await presentLedgerIds(n, ctx.workload.db));
   const acked = ctx.workload.ledger.byOutcome('acked');
   const lost = acked.filter((e) => !present.has(e.id));
-  const afterPoint = n.adapter.gtid.transactionsBetween(manifest.position.gtid, final.gtid);
+  // Counted from the GTIDs the primary's binlogs held (never from sequence-number arithmetic).
+  const afterPoint = n.adapter.gtid.transactionsBetween(manifest.position.gtid, final.gtid, final.committed);
+  ctx.state.expectedLoss = afterPoint;
   const newestKept = acked.reduce((m, e) => (present.has(e.id) ? Math.max(m, e.doneAt) : m), 0);
   const rpo = {
     lostAcknowledgedWrites: lost.length, firstLostId: lost[0]?.id, lastLostId: lost[lost.length - 1]?.id,

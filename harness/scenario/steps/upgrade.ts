@@ -20,7 +20,7 @@ export const restoreOnto = (as: string, flavorId: FlavorId): Step => step(`resto
   ctx.topo.add(r.node);
   const t0 = Date.now();
   const upgrade = r.node.adapter.upgrade.length ? (await r.node.container.exec(r.node.adapter.upgrade, { timeoutMs: 30 * 60_000 })).stdout.trim().split('\n').slice(-3) : ['(upgrades itself at start)'];
-  const snap = await takeSnapshot(r.node, a.manifest.snapshot.databases);
+  const snap = await takeSnapshot(r.node);
   const [health, checksums, objects] = compareSnapshots(a.manifest.snapshot, snap);
   ctx.checks.push({ ...health!, name: checkName.onNode(as, 'check-table') }, { ...checksums!, name: checkName.onNode(as, 'checksum-table') });
   const diffs = (objects!.details['differences'] as Difference[]) ?? [];

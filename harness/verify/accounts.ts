@@ -1,0 +1,82 @@
+import { createHash } from 'node:crypto';
+import { inspect } from '../sql/index.js';
+import { check, type CheckResult, type Difference, type Queryable } from './check.js';
+
+/**
+ * Authentication strings in SHOW CREATE USER / SHOW GRANTS text (password hashes, plugin data) replaced by a short
+ * digest: compared, never printed.
+ */
+export function maskSecrets(text: string): string {
+  const digest = (s: string) => `<auth sha256:${createHash('sha256').update(s).digest('hex').slice(0, 16)}>`;
+  // BY PASSWORD '…' / USING '…' (MariaDB), AS '…' (MySQL): the quoted string after them is the secret.
+  return text.replace(/\b(PASSWORD|USING|AS)(\s+)'((?:[^'\\]|\\.|'')*)'/g, (_m, kw: string, sp: string, secret: string) => `${kw}${sp}${digest(secret)}`);
+}
+
+/**
+ * One quoting style for account names in SHOW GRANTS / SHOW CREATE USER text: MariaDB 10.11 prints a PROXY grant's
+ * accounts as 'user'@'host', 11.8 as `user`@`host` (the same grant).
+ */
+export function normaliseAccountQuotes(text: string): string {
+  return text.replace(/'((?:[^'\\]|\\.|'')*)'@'((?:[^'\\]|\\.|'')*)'/g,
+    (_m, u: string, h: string) => `\`${u.replace(/''/g, "'")}\`@\`${h.replace(/''/g, "'")}\``);
+}
+
+interface AccountState { definition: string; grants: string[] }
+
+const reason = (e: unknown) => (e instanceof Error ? e.message.split('\n')[0]! : String(e));
+
+/** Every account and role with its definition (secrets masked) and its grants (sorted). Reads only. */
+async function accountStates(q: Queryable, exclude: readonly string[] = []): Promise<Map<string, AccountState>> {
+  const out = new Map<string, AccountState>();
+  for (const a of await q.query<{ user: string; host: string }>(inspect.listAccounts())) {
+    const user = String(a.user);
+    const host = String(a.host ?? '');
+    if (exclude.includes(user)) continue;
+    let definition: string;
+    try {
+      const [row] = await q.query<Record<string, unknown>>(inspect.showCreateUser(user, host));
+      definition = normaliseAccountQuotes(maskSecrets(String(Object.values(row ?? {})[0] ?? '')));
+    } catch (e) {
+      // A MariaDB role has no CREATE USER: its grants say what it is.
+      definition = host === '' ? '(role)' : `<definition not readable: ${reason(e)}>`;
+    }
+    let grants: string[];
+    try {
+      grants = (await q.query<Record<string, unknown>>(inspect.showGrants(user, host))).map((r) => normaliseAccountQuotes(maskSecrets(String(Object.values(r)[0])))).sort();
+    } catch (e) {
+      grants = [`<grants not readable: ${reason(e)}>`];
+    }
+    out.set(host === '' ? user : `${user}@${host}`, { definition, grants });
+  }
+  return out;
+}
+
+/**
+ * Accounts, roles and grants equal on both servers (accounts named in `exclude` aside, e.g. the harness's own):
+ * each account present on both, with the same definition (authentication compared by digest only) and the same grants.
+ */
+export async function compareAccounts(src: Queryable, dst: Queryable, exclude: readonly string[] = [], name = 'accounts'): Promise<CheckResult> {
+  const read = (q: Queryable) => accountStates(q, exclude).then((m) => ({ m, error: '' }), (e: unknown) => ({ m: new Map<string, AccountState>(), error: reason(e) }));
+  const [ra, rb] = await Promise.all([read(src), read(dst)]);
+  if (ra.error || rb.error) {
+    // Accounts that could not be listed (e.g. no SELECT on mysql.user) were not compared: a difference, never "equal".
+    return check(name, [{ database: '*', object: 'accounts', kind: 'accounts-not-readable', expected: ra.error || '(read)', actual: rb.error || '(read)' }], { excluded: exclude });
+  }
+  const [a, b] = [ra.m, rb.m];
+  const diffs: Difference[] = [];
+  for (const k of [...new Set([...a.keys(), ...b.keys()])].sort()) {
+    const e = a.get(k);
+    const t = b.get(k);
+    if (!t) { diffs.push({ database: '*', object: k, kind: 'account-missing' }); continue; }
+    if (!e) { diffs.push({ database: '*', object: k, kind: 'account-unexpected' }); continue; }
+    if (e.definition.startsWith('<definition not readable') || t.definition.startsWith('<definition not readable')) {
+      diffs.push({ database: '*', object: k, kind: 'account-not-readable', expected: e.definition, actual: t.definition });
+    } else if (e.definition !== t.definition) {
+      diffs.push({ database: '*', object: k, kind: 'account-definition-differs', expected: e.definition, actual: t.definition });
+    }
+    const missing = e.grants.filter((g) => !t.grants.includes(g));
+    const extra = t.grants.filter((g) => !e.grants.includes(g));
+    if (missing.length || extra.length) diffs.push({ database: '*', object: k, kind: 'grants-differ', expected: missing, actual: extra });
+  }
+  return check(name, diffs, { accountsCompared: new Set([...a.keys(), ...b.keys()]).size, excluded: exclude });
+}
