@@ -29,16 +29,11 @@ commands:
   list [--json]                     the scenarios
   run <id> [--flavor F | --all-flavors] [--param k=v] [--keep-artifacts] [--fault-during-backup] [--json]
                                     run a drill (exit 0 pass, 1 fail, 2 could not run)
-<<<<<<< HEAD
   suite [name] [--shard i/n] [--json]
                                     run a named suite of drills (default: "default"); --shard: one CI job's part
   report [--out FILE] [--redact] [--history FILE] [PATH...]
                                     one self-contained HTML report of drill results and their trend
-  verify --source DSN --target DSN [--databases a,b] [--gtid] [--json]
-=======
-  suite [name] [--json]             run a named suite of drills (default: "default")
   verify --source DSN --target DSN [--databases a,b] [--gtid] [--full-rows] [--ignore-accounts u,v] [--json]
->>>>>>> main
                                     compare two live servers (exit 0 equal, 1 different, 2 error)
   images [--flavor F]               build the flavor images that are missing (cached by input hash)
   doctor                            what is there and what is missing, with the fix
@@ -63,16 +58,11 @@ Runs one drill and writes reports/<run-id>/{result.json,summary.md,junit.xml,led
                       that looks like one is replaced by ***)
 Progress goes to stderr and to reports/<run-id>/drill.log (timestamps with their zone).
 Exit: 0 pass, 1 fail, 2 could not run. Everything started is removed at the end, also on Ctrl-C.`,
-<<<<<<< HEAD
   suite: 'usage: firedrill suite [name] [--shard i/n] [--verbose] [--json]\n\nRuns every drill of a suite in turn. Suites: ' + [...Object.keys(SUITES), 'matrix (every scenario on every flavor it supports)'].join(', ')
     + '\n  --shard i/n   run only the i-th of n parts (1-based): the n parts together run every drill x flavor exactly once\n                (CI parallel jobs; merge their reports with firedrill report <folders>)',
-  verify: `usage: firedrill verify --source mysql://user:pass@host:port --target mysql://user:pass@host:port [--databases a,b] [--gtid] [--json]
-=======
-  suite: 'usage: firedrill suite [name] [--json]\n\nRuns every drill of a suite in turn. Suites: ' + [...Object.keys(SUITES), 'matrix (every scenario on every flavor it supports)'].join(', '),
   verify: `usage: firedrill verify --source DSN --target DSN [--databases a,b] [--gtid] [--full-rows] [--ignore-accounts u,v] [--json]
   DSN: mysql://user:password@host:port[?ssl-mode=DISABLED|PREFERRED|REQUIRED|VERIFY_CA|VERIFY_IDENTITY&ssl-ca=PATH]
        (default PREFERRED, as the mysql client; an unknown option is refused)
->>>>>>> main
 
 Compares every schema object with the settings that change its behaviour (sql_mode, character set, collation),
 every table's data, sequences' state, system-versioned tables' history, and accounts, roles and grants (password

@@ -11,12 +11,8 @@ import {
   rpoOf, rtoOf, unmeasuredRpo, verdictOf, writeReport, type DrillResult, type PhaseRecord, type Rpo, type StepRecord,
   baseProvenance, datasetSize, imageProvenance, judgeObjectives, objectivesFor, serverVersions, type Provenance,
 } from '../report/index.js';
-<<<<<<< HEAD
 import { loadConfig } from '../runtime/config.js';
-import { judgeLedger, presentLedgerIds } from '../verify/index.js';
-=======
 import { judgeLedger, judgeRpo, presentLedgerIds } from '../verify/index.js';
->>>>>>> main
 import { loadBulk, loadSakila, WriteWorkload } from '../workload/index.js';
 import type { DrillPlan } from './plan.js';
 import { emptyState } from './state.js';
@@ -71,15 +67,12 @@ export async function runScenario(plan: DrillPlan, o: RunOptions): Promise<Drill
     if (ctx) servers = await serverVersions(ctx.topo.all());
   }
   result.rto = rtoOf(result.phases);
-<<<<<<< HEAD
+  // A drill that loses data by design passes only when the loss equals the exact loss a step measured apart.
+  if (def.expectsLoss) result.checks.push(judgeRpo(result.rpo.lostAcknowledgedWrites, true, ctx?.state.expectedLoss));
   result.objectives = judgeObjectives(objectivesFor(def.id, { expectsLoss: def.expectsLoss, config: loadConfig().objectives }),
     { rtoMs: result.rto.ms, rpoWrites: result.rpo.lostAcknowledgedWrites, rpoSeconds: result.rpo.seconds });
   result.provenance = { ...(await base), image: await image, servers, dataset, params: { ...plan.params }, seed: typeof plan.params['seed'] === 'number' ? plan.params['seed'] : null };
   result.logFile = 'drill.log';
-=======
-  // A drill that loses data by design passes only when the loss equals the exact loss a step measured apart.
-  if (def.expectsLoss) result.checks.push(judgeRpo(result.rpo.lostAcknowledgedWrites, true, ctx?.state.expectedLoss));
->>>>>>> main
   result.verdict = verdictOf(result, !!def.expectsLoss);
   result.endedAt = new Date().toISOString();
   result.durationMs = Date.now() - started;
