@@ -1,27 +1,64 @@
-// Validation before an upgrade: the 10.11 backup replica's physical backup and logical dump are restored onto
-// MariaDB 11.8 (with mariadb-upgrade), verified, and replicate from the 10.11 primary. What the upgrade rewrote is
-// reported apart from anything that would be data loss.
+// Validation before an upgrade, the way a DBA prepares a major-version upgrade of a production cluster:
+// 1. the incompatibility report, before anything moves (schema, routines, views, triggers, events, accounts and the
+//    option file against the version step's rules and the target server's own answers);
+// 2. the backups restore onto the target version (physical and logical, mariadb-upgrade) and replicate from the old;
+// 3. the team's queries replayed on both versions (results, errors, warnings, time, plans);
+// 4. the rolling upgrade under load: a replica upgraded in place, switchover to it, the old primary and the backup
+//    replica kept on the old version as rollback targets, then the rollback exercised;
+// 5. one go/no-go over every finding (blocking findings fail the drill).
+// The target version is `firedrill pre-upgrade --to` (default mariadb-11.8).
 import {
   sakilaPlusBulk,
-  catchUpFromSources, converge, defineScenario, equalsPrimary, ledgerHolds, logicalBackupOf, phase, physicalBackup,
-  primaryReplicas, restoreOnto, stopWorkload, underLoad,
+  allEqualAndWhole,
+  catchUpFromSources,
+  converge,
+  defineScenario,
+  goNoGoVerdict,
+  incompatibilityReportOf,
+  ledgerHolds,
+  logicalBackupOf,
+  phase,
+  physicalBackup,
+  primaryReplicas,
+  replayOn,
+  restoreOntoTarget,
+  stopWorkload,
+  switchover,
+  underLoad,
+  upgradeInPlace,
 } from '../harness/scenario/index.js';
 
 export default defineScenario({
   id: 'pre-upgrade',
-  description: 'restore 10.11 backups (physical + logical) onto 11.8, run mariadb-upgrade, verify, replicate 10.11 → 11.8',
+  description:
+    'incompatibility report, backups restored onto the target version, queries replayed on both, rolling upgrade under load with rollback, go/no-go',
   flavors: ['mariadb-10.11'],
   ...sakilaPlusBulk(),
-  topology: primaryReplicas({ replicas: [], backupReplicas: ['backup-replica'] }),
+  topology: primaryReplicas({ replicas: ['replica-1'], backupReplicas: ['backup-replica'] }),
   workload: { writers: 4, ratePerSec: 150 },
   phases: [
-    phase('physical', [underLoad(200), physicalBackup('backup-replica'), restoreOnto('upgraded-physical', 'mariadb-11.8')], { recovery: true }),
-    phase('logical', [underLoad(200), logicalBackupOf('backup-replica'), restoreOnto('upgraded-logical', 'mariadb-11.8')], { recovery: true }),
-    phase('replicate-across-versions', [catchUpFromSources('upgraded-physical'), catchUpFromSources('upgraded-logical')], { recovery: true }),
-    phase('verify', [
-      stopWorkload(), converge(['upgraded-physical', 'upgraded-logical']),
-      equalsPrimary('upgraded-physical'), equalsPrimary('upgraded-logical'), ledgerHolds('upgraded-physical'), ledgerHolds('upgraded-logical'),
+    phase('incompatibility-report', [incompatibilityReportOf('primary')]),
+    phase('physical', [underLoad(200), physicalBackup('backup-replica'), restoreOntoTarget('upgraded-physical')], { recovery: true }),
+    phase('logical', [underLoad(200), logicalBackupOf('backup-replica'), restoreOntoTarget('upgraded-logical')], { recovery: true }),
+    phase('replicate-across-versions', [catchUpFromSources('upgraded-physical'), catchUpFromSources('upgraded-logical')], {
+      recovery: true,
+    }),
+    phase('query-replay', [replayOn('backup-replica', 'upgraded-physical')]),
+    phase('rolling-upgrade', [
+      upgradeInPlace('replica-1'),
+      underLoad(100),
+      switchover('replica-1', 'switchover'),
+      underLoad(100),
+      allEqualAndWhole('after-switchover'),
     ]),
+    phase('rollback', [switchover('primary', 'rollback'), underLoad(100), allEqualAndWhole('after-rollback')]),
+    phase('verify', [
+      stopWorkload(),
+      converge(['upgraded-physical', 'upgraded-logical']),
+      ledgerHolds('upgraded-physical'),
+      ledgerHolds('upgraded-logical'),
+    ]),
+    phase('go-no-go', [goNoGoVerdict()]),
   ],
   rpoNode: 'upgraded-physical',
 });

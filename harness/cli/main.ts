@@ -5,7 +5,8 @@ import { DEFAULT_FLAVOR, familyOfVersion, flavor as flavorById, FLAVORS, UsageEr
 import {
   cleanDeadRuns, engineVersion, familyAdapter, imageExists, loadConfig, planImage, resolveImage, RunContext, sakilaDir,
 } from '../runtime/index.js';
-import { findScenario, loadScenarios, planDrill, runScenario, SUITES } from '../scenario/index.js';
+import { findScenario, loadScenarios, planDrill, runScenario, SUITES, type UpgradeOptions } from '../scenario/index.js';
+import { cmdPreUpgrade } from './pre-upgrade.js';
 import { consoleSummary, type DrillResult } from '../report/index.js';
 import { compareServers, gtidPositionsEqual, UnknownDatabaseError, type CheckResult, type Queryable } from '../verify/index.js';
 import { inspect, type Statement } from '../sql/index.js';
@@ -35,6 +36,9 @@ commands:
                                     one self-contained HTML report of drill results and their trend
   verify --source DSN --target DSN [--databases a,b] [--gtid] [--full-rows] [--ignore-accounts u,v] [--json]
                                     compare two live servers (exit 0 equal, 1 different, 2 error)
+  pre-upgrade --from F --to G [--queries FILE] [--server-config my.cnf] [--dataset D] [--json]
+                                    validate an upgrade: incompatibility report, query replay on both
+                                    versions, rolling upgrade with rollback; exit 1 on a blocking finding
   images [--flavor F]               build the flavor images that are missing (cached by input hash)
   doctor                            what is there and what is missing, with the fix
   clean [--all]                     remove containers, volumes, networks of runs that are no longer alive
@@ -104,7 +108,7 @@ function parseParams(list: string[] | undefined): Record<string, number> {
 }
 
 /** Drill-wide options from the command line. */
-interface DrillFlags { keepArtifacts: boolean; faultDuringBackup: boolean; verbose?: boolean }
+interface DrillFlags { keepArtifacts: boolean; faultDuringBackup: boolean; verbose?: boolean; upgrade?: UpgradeOptions }
 
 /** Runs one drill with its own run context, torn down in finally and on SIGINT/SIGTERM. */
 async function drill(id: string, flavorId: FlavorId, params: Record<string, number>, flags: DrillFlags): Promise<DrillResult> {
@@ -308,6 +312,7 @@ async function cmdClean(args: string[]): Promise<number> {
 }
 
 const COMMANDS: Record<string, (a: string[]) => Promise<number>> = {
+  'pre-upgrade': (a) => cmdPreUpgrade(a, { drill, parse, parseParams }),
   list: cmdList, run: cmdRun, suite: cmdSuite, verify: cmdVerify, images: cmdImages, doctor: cmdDoctor, clean: cmdClean, chaos: cmdChaos,
   report: cmdReport,
 };

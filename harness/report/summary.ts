@@ -2,6 +2,7 @@
 import { judgementsOf, objectiveLabel, objectiveReportOf, type EvidenceResult } from './evidence.js';
 import { describeJudgement } from './objectives.js';
 import { zonedTimestamp } from './log.js';
+import { goNoGoMarkdown, type GoNoGo } from '../verify/upgrade/index.js';
 
 const secs = (ms: number | null | undefined) => (ms === null || ms === undefined ? 'n/a' : `${(ms / 1000).toFixed(2)} s`);
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -67,6 +68,8 @@ export function summaryMarkdown(r: EvidenceResult): string {
     '|---|---|---|',
     ...r.checks.map((c) => `| ${cell(c.name)} | ${c.valid ? 'pass' : '**fail**'} | \`${cell(JSON.stringify(c.details).slice(0, 300))}\` |`),
     '',
+    // pre-upgrade: the go/no-go page (every finding with its severity)
+    ...(r.observations['go/no-go'] ? [goNoGoMarkdown(r.observations['go/no-go'] as GoNoGo), ''] : []),
     ...(r.error ? ['## Error', '', '```', r.error, '```', ''] : []),
     '## Provenance',
     '',

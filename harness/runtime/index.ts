@@ -18,4 +18,6 @@ export type { TopologySpec, PrimaryReplicasSpec, MultiSourceSpec, GaleraSpec, Re
 export { galeraState, waitGalera, isSynced } from './galera.js';
 export type { GaleraState } from './galera.js';
 export { oneShot } from './oneshot.js';
+export { probeOptions } from './option-probe.js';
+export { catchUpOrRefusal, replicateOrRefusal } from './replication-attempt.js';
 export { projectRoot, reportsDir, sakilaDir } from './paths.js';

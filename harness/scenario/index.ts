@@ -1,4 +1,4 @@
-export type { DrillContext, Step, Phase, ScenarioDefinition, ParamSpec, Params, TopologyPlan } from './types.js';
+export type { DrillContext, Step, Phase, ScenarioDefinition, ParamSpec, Params, TopologyPlan, UpgradeOptions } from './types.js';
 export type { DrillState, Accident, PitrRecovery } from './state.js';
 export { checkName, observationName } from './names.js';
 export { defineScenario, phase, primaryReplicas, multiSource, galera, sakilaPlusBulk, restoreVerifyCatchUp, ALL_FLAVORS, MARIADB_FLAVORS } from './define.js';

@@ -36,6 +36,10 @@ export const checkName = {
   /** A snapshot check of the point-in-time recovered node against the dropped database's state before the DROP. */
   asBeforeTheDrop: (node: string, check: string) => `${node}-${check}-as-before-the-drop`,
   ledgerAtRecoveryPoint: (node: string) => `${node}-ledger-at-recovery-point`,
+  /** pre-upgrade: after a switchover (`label`), a node compared with the node holding the primary role. */
+  equalsAfter: (label: string, node: string, primary: string) => `${label}-${node}-equals-${primary}`,
+  ledgerAfter: (label: string, node: string) => `${label}-${node}-ledger`,
+  preUpgradeNoBlockingFinding: 'pre-upgrade-no-blocking-finding',
 } as const;
 
 /** Observation names (keys of result.json's `observations`). */
@@ -65,4 +69,10 @@ export const observationName = {
   binlogStreamerRestart: 'binlog streamer restart',
   accident: 'accident',
   pointInTimeRecovery: (node: string) => `point-in-time recovery ${node}`,
+  incompatibilityReport: 'incompatibility report',
+  queryReplay: 'query replay',
+  inPlaceUpgrade: (node: string) => `in-place upgrade ${node}`,
+  /** A switchover's measurements, by its label ('switchover', 'rollback'). */
+  switchover: (label: string) => label,
+  goNoGo: 'go/no-go',
 } as const;

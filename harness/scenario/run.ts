@@ -26,6 +26,8 @@ export interface RunOptions {
   faultDuringBackup?: boolean;
   /** The firedrill command line that started the drill (for the provenance; redacted there). */
   command?: readonly string[];
+  /** pre-upgrade: target version, queries, option file. */
+  upgrade?: DrillContext['options']['upgrade'];
 }
 
 /**
@@ -120,7 +122,7 @@ async function setUp(plan: DrillPlan, o: RunOptions, store: BackupStore, result:
   return {
     run: o.run, tctx, topo, store, workload: workloads.values().next().value!, workloads, params: plan.params, artifacts: [],
     faults: result.faults, checks: result.checks, state: emptyState(), observations: result.observations,
-    faultEnv: faultEnvOf(topo, o.progress), progress: o.progress, options: { faultDuringBackup: o.faultDuringBackup },
+    faultEnv: faultEnvOf(topo, o.progress), progress: o.progress, options: { faultDuringBackup: o.faultDuringBackup, upgrade: o.upgrade },
   };
 }
 

@@ -1,6 +1,7 @@
 import type { BinlogStream } from '../backup/index.js';
 import type { RecoveryCut, Snapshot } from '../verify/index.js';
 import type { PitrResult } from '../restore/index.js';
+import type { Finding } from '../verify/upgrade/index.js';
 
 /** The accident a point-in-time recovery undoes: what was dropped, when, and the database as it was before. */
 export interface Accident { db: string; table: string; cut: RecoveryCut; before: Snapshot }
@@ -35,9 +36,15 @@ export interface DrillState {
   recoveryPoint?: number;
   /** Point-in-time recovered nodes, by name (pointInTimeRecovery). */
   pitr: Map<string, PitrRecovery>;
+  /** pre-upgrade: every finding so far, from the incompatibility report, the replay and the rolling upgrade. */
+  upgradeFindings: Finding[];
+  /** pre-upgrade: the node holding the primary role after a switchover (switchover); 'primary' before any. */
+  currentPrimary?: string;
+  /** pre-upgrade: the nodes that refused to replicate from the new primary, by switchover label (switchover). */
+  replicationRefused: Map<string, string[]>;
 }
 
-export const emptyState = (): DrillState => ({ pitr: new Map() });
+export const emptyState = (): DrillState => ({ pitr: new Map(), upgradeFindings: [], replicationRefused: new Map() });
 
 /** The slot's value, or the error of a runbook that reads it before the step that fills it. */
 export function need<T>(value: T | undefined, missing: string): T {

@@ -10,6 +10,9 @@ import type { DrillState } from './state.js';
 
 export type Params = Readonly<Record<string, number>>;
 
+/** What `firedrill pre-upgrade` adds to its drill: the target version, the team's queries, their option file. */
+export interface UpgradeOptions { to?: FlavorId; queriesFile?: string; serverConfig?: string; dataset?: string }
+
 export interface ParamSpec { default: number; description: string; min?: number }
 
 /** Everything a step can see and record during one drill. */
@@ -33,7 +36,7 @@ export interface DrillContext {
   observations: Record<string, unknown>;
   faultEnv: FaultEnv;
   /** Drill-wide options from the command line. */
-  options: { faultDuringBackup?: boolean };
+  options: { faultDuringBackup?: boolean; upgrade?: UpgradeOptions };
   progress(m: string): void;
 }
 

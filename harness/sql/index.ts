@@ -10,5 +10,6 @@ export * as backupSql from './backup.js';
 export type { RowRef } from './crash.js';
 export * as binlogSql from './binlog.js';
 export * as reportSql from './report.js';
+export * as upgradeSql from './upgrade.js';
 export { dumpPosition, DUMP_POSITION_HEAD_BYTES, DUMP_POSITION_TAIL_BYTES } from './dump-position.js';
 export type { DumpPosition } from './dump-position.js';

@@ -19,7 +19,7 @@ const CASES: Array<{ id: string; flavor: string; expectChecks: string[]; args?: 
   { id: 'snapshot-restore', flavor: 'mysql-9.7', expectChecks: ['restored-checksum-table', 'restored-gtid-equals-manifest', 'restored-data-equals-primary'] },
   { id: 'clone-restore', flavor: 'mysql-9.7', args: ['--fault-during-backup', '--param', 'bulkMb=20'], expectChecks: [...FAULT_CHECKS, 'restored-gtid-equals-manifest', 'restored-data-equals-primary'] },
   { id: 'replica-kill-restore', flavor: 'mariadb-10.11', args: ['--fault-during-backup', '--param', 'bulkMb=20'], expectChecks: [...FAULT_CHECKS, 'restored-checksum-table'] },
-  { id: 'pre-upgrade', flavor: 'mariadb-10.11', expectChecks: ['upgraded-physical-checksum-table', 'upgraded-logical-checksum-table', 'upgraded-physical-data-equals-primary', 'upgraded-logical-ledger'] },
+  { id: 'pre-upgrade', flavor: 'mariadb-10.11', expectChecks: ['upgraded-physical-checksum-table', 'upgraded-logical-checksum-table', 'after-switchover-primary-equals-replica-1', 'after-switchover-replica-1-ledger', 'after-rollback-replica-1-equals-primary', 'after-rollback-primary-ledger', 'upgraded-logical-ledger', 'pre-upgrade-no-blocking-finding'] },
   { id: 'pitr-accidental-drop', flavor: 'mariadb-11.8', expectChecks: ['binlog-stream-identical-to-source', 'pitr-checksum-table-as-before-the-drop', 'pitr-gtid-stops-just-before-the-drop', 'pitr-ledger-at-recovery-point', 'pitr-by-time-checksum-table-as-before-the-drop', 'pitr-by-time-ledger-at-recovery-point'] },
   { id: 'galera-snapshot-rebuild', flavor: 'mariadb-10.11', expectChecks: ['cluster-kept-writing-while-galera-3-was-locked', 'galera-3-rejoined-by-ist-from-backup-position', 'galera-3-data-equals-galera-1', 'galera-3-ledger'] },
   { id: 'primary-restore-catch-up', flavor: 'mysql-9.7', expectChecks: ['primary-wrote-nothing-under-temporary-server-id', 'primary-holds-every-peer-transaction', 'replica-1-data-equals-primary', 'replica-1-ledger'] },
@@ -42,6 +42,18 @@ describe.each(CASES.map((c) => ({ ...c, extra: (c.args ?? []).join(' ') })))('fi
       expect(result.rpo.lostAcknowledgedWrites).toBe(rpo.transactionsAfterBackupPoint);
     } else {
       expect(result.rpo.lostAcknowledgedWrites).toBe(0);
+    }
+    if (id === 'pre-upgrade') {
+      // the rolling upgrade measured its write-unavailability windows from the ledger; a replica really ran 11.8
+      const sw = result.observations['switchover'];
+      expect(sw).toMatchObject({ from: 'primary', to: 'replica-1', fromFlavor: 'mariadb-10.11', toFlavor: 'mariadb-11.8', replicasRefused: [] });
+      expect(sw.writeUnavailableMs).toBeGreaterThan(0);
+      expect(sw.writeUnavailableMs).toBeLessThan(60_000);
+      const rb = result.observations['rollback'];
+      expect(rb.attempted === false || (rb.toFlavor === 'mariadb-10.11' && rb.writeUnavailableMs > 0)).toBe(true);
+      expect(result.observations['in-place upgrade replica-1'].version).toMatch(/^11\.8\./);
+      expect(result.observations['go/no-go'].verdict).toBe('go');
+      expect(result.observations['query replay'].sessions['upgraded-physical'].collation).toBe('utf8mb4_uca1400_ai_ci');
     }
     if (id === 'primary-restore-catch-up') {
       // caught up under a temporary identity (MySQL: a new server uuid), one peer after the other

@@ -1,0 +1,25 @@
+import { describe, expect, it, vi } from 'vitest';
+import { main } from './main.js';
+
+/** Bad input to `firedrill pre-upgrade` is refused with one line and exit 2, before anything starts. */
+describe('firedrill pre-upgrade: bad input', () => {
+  const run = async (args: string[]) => {
+    const lines: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((s) => { lines.push(String(s)); return true; });
+    try { return { code: await main(['pre-upgrade', ...args]), stderr: lines.join('') }; } finally { spy.mockRestore(); }
+  };
+  it.each([
+    [['--to', 'mariadb-12.0'], /unknown flavor 'mariadb-12.0'/],
+    [['--from', 'mariadb-11.8', '--to', 'mariadb-11.8'], /same version/],
+    [['--from', 'mariadb-11.8', '--to', 'mysql-9.7'], /no upgrade rules for mariadb-11.8 -> mysql-9.7 .*mariadb-11.8-to-mysql-9.7.json/],
+    [['--queries', '/nonexistent/q.log'], /--queries \/nonexistent\/q.log: no such file/],
+    [['--server-config', '/nonexistent/my.cnf'], /--server-config \/nonexistent\/my.cnf: no such file/],
+    [['--dataset', 'dump.sql.gz'], /--dataset dump.sql.gz: this build loads Sakila only/],
+    [['--bogus'], /Unknown option '--bogus'/],
+  ])('%j', async (args, message) => {
+    const r = await run(args as string[]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message as RegExp);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});

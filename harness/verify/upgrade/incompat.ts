@@ -1,0 +1,246 @@
+/**
+ * The incompatibility report, before anything moves: the old server's configuration, schema, routines, views,
+ * triggers, events and accounts against the rules of the version step and against the target server's own answers
+ * (which options it refuses or ignores, which sql_mode values and authentication plugins it has). Read-only.
+ */
+import { upgradeSql } from '../../sql/index.js';
+import type { OptionVerdict } from '../../runtime/option-probe.js';
+import { at, variableOf, type ConfigOption } from './config-file.js';
+import type { Finding } from './findings.js';
+import type { CodeObject, Inventory, SqlTarget } from './inventory.js';
+import type { DefaultRule, OptionRule, Rule, RuleSet } from './rules.js';
+
+export interface IncompatInput {
+  rules: RuleSet;
+  old: Inventory;
+  /** A running server of the target version (fresh or upgraded): asked for sql_mode values and plugins. */
+  target: SqlTarget;
+  /** The user's option files, parsed, and what the target server said about each option. */
+  config?: { options: readonly ConfigOption[]; verdicts: readonly OptionVerdict[] };
+}
+
+/** Blanks string literals, quoted identifiers and comments (same length, newlines kept) so words are found only in code. */
+export function codeOnly(sql: string): string {
+  return sql.replace(/'(?:[^'\\]|\\.|'')*'|"(?:[^"\\]|\\.|"")*"|`(?:[^`]|``)*`|\/\*[\s\S]*?\*\/|(?:--\s|#)[^\n]*/g, (m) =>
+    m.replace(/[^\n]/g, ' '),
+  );
+}
+
+/** 1-based line of an offset in a text. */
+export const lineOf = (text: string, offset: number) => text.slice(0, offset).split('\n').length;
+
+const objectName = (o: CodeObject) => `${o.type.toLowerCase()} ${o.db}.${o.name}`;
+
+function optionFindings(input: IncompatInput): Finding[] {
+  const cfg = input.config;
+  if (!cfg) return [];
+  const out: Finding[] = [];
+  const optionRules = input.rules.rules.filter((r): r is OptionRule => r.kind === 'option');
+  const ruleFor = (name: string) => optionRules.find((r) => r.options.includes(variableOf(name)));
+  const verdictFor = (name: string) => cfg.verdicts.find((v) => v.name === name || v.name === variableOf(name));
+  for (const o of cfg.options) {
+    const rule = ruleFor(o.name);
+    const said = verdictFor(o.name);
+    const effect = said?.verdict ?? rule?.effect;
+    if (!effect) continue;
+    const severity = effect === 'refused' ? (o.loose ? 'warning' : 'blocking') : effect === 'ignored' ? 'warning' : 'info';
+    const what =
+      effect === 'refused'
+        ? o.loose
+          ? 'is unknown to the target server (loose-: it only warns)'
+          : 'is refused by the target server: it will not start'
+        : effect === 'ignored'
+          ? 'is ignored by the target server (accepted, does nothing)'
+          : 'is deprecated on the target server';
+    out.push({
+      severity,
+      source: 'incompatibility',
+      kind: `option-${effect}`,
+      where: at(o),
+      message: `option ${o.name} in ${o.file} (line ${o.line}) ${what}${rule ? `; ${rule.advice}` : ''}`,
+      cite: [rule?.cite, said ? `target server: ${said.message.trim()}` : undefined].filter(Boolean).join('; '),
+      evidence: { option: o.name, file: o.file, line: o.line, group: o.group, serverSaid: said?.message, rule: rule?.id },
+    });
+  }
+  return out;
+}
+
+function defaultFindings(input: IncompatInput): Finding[] {
+  const out: Finding[] = [];
+  const set = new Set((input.config?.options ?? []).map((o) => variableOf(o.name)));
+  for (const r of input.rules.rules.filter((x): x is DefaultRule => x.kind === 'default')) {
+    const pinned = (r.pinnedBy ?? []).find((v) => set.has(v));
+    if (r.objectPattern && !pinned) {
+      const re = new RegExp(r.objectPattern, 'gi');
+      for (const o of input.old.objects) {
+        const code = codeOnly(o.body);
+        for (const m of code.matchAll(re)) {
+          const line = lineOf(o.body, m.index ?? 0);
+          out.push({
+            severity: 'warning',
+            source: 'incompatibility',
+            kind: r.id,
+            where: `${o.db}.${o.name}:${line}`,
+            message: `${objectName(o)}, body line ${line}: '${o.body.split('\n')[line - 1]!.trim()}' depends on the default collation of utf8mb4 (${r.from} on the old server, ${r.to} on the target); ${r.advice}`,
+            cite: r.cite,
+            evidence: { object: `${o.db}.${o.name}`, type: o.type, line, text: m[0] },
+          });
+        }
+      }
+    }
+    out.push({
+      severity: 'info',
+      source: 'incompatibility',
+      kind: r.id,
+      where: pinned ? `option ${pinned}` : `server default ${r.variable}`,
+      message: pinned
+        ? `${r.variable}: the configuration sets ${pinned}, which pins it (${r.from} -> ${r.to} does not apply as a default)`
+        : `${r.variable} changes from ${r.from} to ${r.to} (since ${r.since}); ${r.advice}`,
+      cite: r.cite,
+    });
+  }
+  return out;
+}
+
+function reservedWordFindings(input: IncompatInput, rule: Rule & { kind: 'reserved-word' }): Finding[] {
+  const out: Finding[] = [];
+  const words = new Set(rule.words.map((w) => w.toUpperCase()));
+  for (const id of input.old.identifiers) {
+    if (!words.has(id.name.toUpperCase())) continue;
+    out.push({
+      severity: 'warning',
+      source: 'incompatibility',
+      kind: rule.id,
+      where: id.where,
+      message: `${id.what} ${id.where} is named ${id.name}, a reserved word on the target (since ${rule.since}); ${rule.advice}`,
+      cite: rule.cite,
+    });
+  }
+  const re = new RegExp(`\\b(${rule.words.join('|')})\\b`, 'gi');
+  for (const o of input.old.objects) {
+    if (o.type === 'VIEW') continue; // the server stores view definitions with every identifier quoted
+    for (const m of codeOnly(o.body).matchAll(re)) {
+      const line = lineOf(o.body, m.index ?? 0);
+      out.push({
+        severity: 'blocking',
+        source: 'incompatibility',
+        kind: rule.id,
+        where: `${o.db}.${o.name}:${line}`,
+        message: `${objectName(o)}, body line ${line}: unquoted ${m[1]} is a reserved word on the target, the ${o.type.toLowerCase()} will not parse there; ${rule.advice}`,
+        cite: rule.cite,
+        evidence: { object: `${o.db}.${o.name}`, type: o.type, line, text: o.body.split('\n')[line - 1]?.trim() },
+      });
+    }
+  }
+  return out;
+}
+
+function patternFindings(input: IncompatInput, rule: Rule & { kind: 'function' | 'syntax' }): Finding[] {
+  const out: Finding[] = [];
+  const re = new RegExp(rule.pattern, 'gi');
+  for (const o of input.old.objects) {
+    for (const m of codeOnly(o.body).matchAll(re)) {
+      const line = lineOf(o.body, m.index ?? 0);
+      out.push({
+        severity: 'blocking',
+        source: 'incompatibility',
+        kind: rule.id,
+        where: `${o.db}.${o.name}:${line}`,
+        message: `${objectName(o)}, body line ${line}: ${m[0].trim()} — removed on the target (since ${rule.since}); ${rule.advice}`,
+        cite: rule.cite,
+        evidence: { object: `${o.db}.${o.name}`, line, text: o.body.split('\n')[line - 1]?.trim() },
+      });
+    }
+  }
+  return out;
+}
+
+async function accountFindings(input: IncompatInput, rule: Rule & { kind: 'account' }): Promise<Finding[]> {
+  const out: Finding[] = [];
+  const local = new Set(['localhost', '127.0.0.1', '::1']);
+  if (rule.match === 'empty-password') {
+    for (const a of input.old.accounts) {
+      if (!a.noPassword || a.locked || local.has(a.host) || !['', 'mysql_native_password'].includes(a.plugin)) continue;
+      out.push({
+        severity: 'warning',
+        source: 'incompatibility',
+        kind: rule.id,
+        where: `'${a.user}'@'${a.host}'`,
+        message: `account '${a.user}'@'${a.host}' has no password: ${rule.advice}`,
+        cite: rule.cite,
+      });
+    }
+  } else {
+    const have = new Map(
+      (await input.target.query<{ name: string; status: string }>(upgradeSql.authPlugins())).map((p) => [String(p.name), String(p.status)]),
+    );
+    for (const a of input.old.accounts) {
+      if (!a.plugin || have.has(a.plugin)) continue;
+      out.push({
+        severity: 'blocking',
+        source: 'incompatibility',
+        kind: rule.id,
+        where: `'${a.user}'@'${a.host}'`,
+        message: `account '${a.user}'@'${a.host}' authenticates with ${a.plugin}, which the target server does not have; ${rule.advice}`,
+        cite: rule.cite,
+        evidence: { targetPlugins: [...have.keys()] },
+      });
+    }
+  }
+  return out;
+}
+
+/** Every sql_mode the old server or one of its objects uses, tried on the target: a value it refuses blocks. */
+async function sqlModeFindings(input: IncompatInput): Promise<Finding[]> {
+  const uses = new Map<string, string[]>();
+  const add = (mode: string | null | undefined, who: string) => {
+    if (mode === null || mode === undefined) return;
+    uses.set(mode, [...(uses.get(mode) ?? []), who]);
+  };
+  add(input.old.variables.get('sql_mode'), 'global sql_mode');
+  for (const o of input.old.objects) add(o.sqlMode, `${o.db}.${o.name}`);
+  const out: Finding[] = [];
+  for (const [mode, who] of uses) {
+    for (const value of mode.split(',').filter(Boolean)) {
+      try {
+        await input.target.query(upgradeSql.trySqlMode(value));
+      } catch (e) {
+        out.push({
+          severity: 'blocking',
+          source: 'incompatibility',
+          kind: 'sql-mode-removed',
+          where: who.join(', '),
+          message: `sql_mode value ${value} (used by ${who.join(', ')}) is refused by the target server: ${(e as Error).message}`,
+          cite: "the target server's own answer to SET sql_mode",
+        });
+      }
+    }
+  }
+  const oldMode = input.old.variables.get('old_mode');
+  for (const value of (oldMode ?? '').split(',').filter(Boolean)) {
+    try {
+      await input.target.query(upgradeSql.tryOldMode(value));
+    } catch (e) {
+      out.push({
+        severity: 'blocking',
+        source: 'incompatibility',
+        kind: 'old-mode-removed',
+        where: 'global old_mode',
+        message: `old_mode value ${value} is refused by the target server: ${(e as Error).message}`,
+        cite: "the target server's own answer to SET old_mode",
+      });
+    }
+  }
+  return out;
+}
+
+export async function incompatibilityReport(input: IncompatInput): Promise<Finding[]> {
+  const out: Finding[] = [...optionFindings(input), ...defaultFindings(input)];
+  for (const r of input.rules.rules) {
+    if (r.kind === 'reserved-word') out.push(...reservedWordFindings(input, r));
+    if (r.kind === 'function' || r.kind === 'syntax') out.push(...patternFindings(input, r));
+    if (r.kind === 'account') out.push(...(await accountFindings(input, r)));
+  }
+  out.push(...(await sqlModeFindings(input)));
+  return out;
+}

@@ -1,0 +1,8 @@
+export { goNoGo, goNoGoMarkdown, type Finding, type GoNoGo } from './findings.js';
+export { parseOptionFile, serverOptions } from './config-file.js';
+export { loadRuleSet } from './rules.js';
+export { readInventory } from './inventory.js';
+export { incompatibilityReport } from './incompat.js';
+export { parseQueries, type LoggedQuery } from './query-log.js';
+export { replayQueries } from './replay.js';
+export { writeUnavailability } from './write-window.js';

@@ -1,0 +1,324 @@
+/**
+ * Query replay on both versions (pt-upgrade's job): every read runs on the old and on the new server holding the
+ * same data, several times; results (row multiset, or row order where the query orders), errors, warnings, median
+ * time and EXPLAIN are compared. Writes run inside a transaction that is rolled back. Each session is set up as an
+ * application's would be: `SET NAMES <charset>` without a collation, so each server's own default collation
+ * applies (mysql2 announces utf8mb4_unicode_ci in its handshake, which would hide a changed default), then the
+ * user's session statements.
+ */
+import { createHash } from 'node:crypto';
+import type mysql from 'mysql2/promise';
+import { upgradeSql } from '../../sql/index.js';
+import type { Finding } from './findings.js';
+import { codeOnly } from './incompat.js';
+import { isRead, isTransactionalWrite, type LoggedQuery } from './query-log.js';
+
+export interface ReplaySide {
+  name: string;
+  connect(): Promise<mysql.Connection>;
+}
+
+export interface ReplayOptions {
+  /** Timed runs of each read per side, after one warm-up run, alternating sides; the medians are compared (default 5). */
+  runs?: number;
+  /**
+   * A read is slower when its new median exceeds the old one by this factor AND by `slowMinMs` (defaults 2 and
+   * 25 ms), and its second-fastest new run is slower than the second-slowest old one (noise on a shared machine
+   * moves single runs, rarely most of them).
+   */
+  slowFactor?: number;
+  slowMinMs?: number;
+  /** Character set the sessions name (default utf8mb4). */
+  charset?: string;
+  /** Statements the application runs at connect (e.g. SET SESSION sql_mode = …), after SET NAMES. */
+  session?: readonly string[];
+  /** Per-statement timeout (default 60 s). */
+  queryTimeoutMs?: number;
+}
+
+interface Outcome {
+  ok: boolean;
+  errno?: number;
+  error?: string;
+  columns: string[];
+  rows: string[];
+  digest: string;
+  affectedRows?: number;
+  warnings: string[];
+  medianMs: number;
+  timesMs: number[];
+}
+
+interface QueryComparison {
+  sql: string;
+  db?: string;
+  kind: 'read' | 'write' | 'skipped';
+  old?: Outcome;
+  new?: Outcome;
+  differences: string[];
+}
+
+export interface ReplayReport {
+  sessions: Record<string, { collation: string; sqlMode: string }>;
+  queries: number;
+  replayed: number;
+  /** Statements that fail with the same error on both servers: replayed, but nothing to compare. */
+  failedOnBoth: number;
+  skipped: Array<{ sql: string; why: string }>;
+  comparisons: QueryComparison[];
+  findings: Finding[];
+}
+
+const canon = (v: unknown): unknown => (Buffer.isBuffer(v) ? `0x${v.toString('hex')}` : v);
+const rowText = (r: unknown[]) => JSON.stringify(r.map(canon));
+
+/** True when the statement's outermost level has an ORDER BY: its row order is part of its result. */
+export function ordersRows(sql: string): boolean {
+  const code = codeOnly(sql);
+  let depth = 0;
+  for (let i = 0; i < code.length; i++) {
+    const c = code[i];
+    if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (depth === 0 && /^ORDER\s+BY\b/i.test(code.slice(i, i + 12)) && /\W/.test(code[i - 1] ?? ' ')) return true;
+  }
+  return false;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.floor((s.length - 1) / 2)]! : 0;
+};
+/** The second-fastest and second-slowest of several runs (the extremes with 3 runs or fewer): one outlier per side
+ * (a load spike on a shared machine) does not decide. */
+const lowEnd = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length > 3 ? s[1]! : (s[0] ?? 0);
+};
+const highEnd = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length > 3 ? s[s.length - 2]! : (s[s.length - 1] ?? 0);
+};
+const sha = (s: string) => createHash('sha256').update(s).digest('hex');
+
+async function openSession(side: ReplaySide, o: Required<Pick<ReplayOptions, 'charset'>> & ReplayOptions) {
+  const conn = await side.connect();
+  conn.on('error', () => {
+    /* reported through the failing query */
+  });
+  await conn.query(upgradeSql.setNames(o.charset).sql);
+  for (const s of o.session ?? []) await conn.query(s);
+  const [rows] = await conn.query(upgradeSql.sessionCollation().sql);
+  const r = (rows as Array<{ collation: string; sqlMode: string }>)[0]!;
+  return { conn, collation: String(r.collation), sqlMode: String(r.sqlMode), db: undefined as string | undefined };
+}
+
+type Session = Awaited<ReturnType<typeof openSession>>;
+
+async function runOnce(
+  s: Session,
+  q: LoggedQuery,
+  write: boolean,
+  timeout: number,
+): Promise<{ out: Omit<Outcome, 'medianMs' | 'timesMs'>; ms: number }> {
+  if (q.db && q.db !== s.db) {
+    await s.conn.query(upgradeSql.useDatabase(q.db).sql);
+    s.db = q.db;
+  }
+  if (write) await s.conn.query(upgradeSql.begin().sql);
+  const t0 = process.hrtime.bigint();
+  let res: Omit<Outcome, 'medianMs' | 'timesMs'>;
+  try {
+    const [rows, fields] = await s.conn.query({ sql: q.sql, rowsAsArray: true, timeout });
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    const list = Array.isArray(rows) ? (rows as unknown[][]).map(rowText) : [];
+    const columns = (fields ?? []).map((f) => f.name);
+    const affectedRows = Array.isArray(rows) ? undefined : (rows as { affectedRows?: number }).affectedRows;
+    res = { ok: true, columns, rows: list, digest: '', affectedRows, warnings: [] };
+    const [w] = await s.conn.query(upgradeSql.showWarnings().sql);
+    res.warnings = (w as Array<{ Level: string; Code: number; Message: string }>).map((x) => `${x.Level} ${x.Code}: ${x.Message}`);
+    if (write) await s.conn.query(upgradeSql.rollback().sql);
+    return { out: res, ms };
+  } catch (e) {
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    if (write) await s.conn.query(upgradeSql.rollback().sql).catch(() => undefined);
+    const err = e as { errno?: number; message?: string };
+    return { out: { ok: false, errno: err.errno, error: err.message ?? String(e), columns: [], rows: [], digest: '', warnings: [] }, ms };
+  }
+}
+
+function outcome(q: LoggedQuery, first: Omit<Outcome, 'medianMs' | 'timesMs'>, times: number[]): Outcome {
+  const rows = ordersRows(q.sql) ? first.rows : [...first.rows].sort();
+  const digest = first.ok ? sha(JSON.stringify([first.columns, rows, first.affectedRows ?? null])) : sha(`error ${first.errno}`);
+  return { ...first, rows, digest, medianMs: median(times), timesMs: times };
+}
+
+/**
+ * Runs a statement on both sides. A read runs once on each side to warm caches (not timed), then `runs` times,
+ * alternating sides so that load on the machine falls on both alike; a write runs once, rolled back.
+ */
+async function measurePair(
+  a: Session,
+  b: Session,
+  q: LoggedQuery,
+  write: boolean,
+  runs: number,
+  timeout: number,
+): Promise<[Outcome, Outcome]> {
+  if (write) {
+    const x = await runOnce(a, q, true, timeout);
+    const y = await runOnce(b, q, true, timeout);
+    return [outcome(q, x.out, [x.ms]), outcome(q, y.out, [y.ms])];
+  }
+  const fa = await runOnce(a, q, false, timeout);
+  const fb = await runOnce(b, q, false, timeout);
+  const ta: number[] = [];
+  const tb: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    ta.push((await runOnce(a, q, false, timeout)).ms);
+    tb.push((await runOnce(b, q, false, timeout)).ms);
+  }
+  return [outcome(q, fa.out, ta), outcome(q, fb.out, tb)];
+}
+
+function firstDifferingRow(a: string[], b: string[]): { index: number; old: string | null; new: string | null } | undefined {
+  const n = Math.max(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return { index: i, old: a[i] ?? null, new: b[i] ?? null };
+  return undefined;
+}
+
+async function explainRows(s: Session, sql: string): Promise<string[] | string> {
+  try {
+    const [rows] = await s.conn.query(upgradeSql.explain(sql).sql);
+    return (rows as Array<Record<string, unknown>>).map((r) => `${r['table']}:${r['type']}:${r['key'] ?? '-'}`);
+  } catch (e) {
+    return `EXPLAIN failed: ${(e as Error).message}`;
+  }
+}
+
+const short = (sql: string) => (sql.length > 160 ? `${sql.slice(0, 157)}...` : sql).replace(/\s+/g, ' ');
+
+/** Replays the queries on both sides and returns every difference as a finding (never stops at the first). */
+export async function replayQueries(
+  oldSide: ReplaySide,
+  newSide: ReplaySide,
+  queries: readonly LoggedQuery[],
+  opts: ReplayOptions = {},
+): Promise<ReplayReport> {
+  const o = { runs: 5, slowFactor: 2, slowMinMs: 25, charset: 'utf8mb4', queryTimeoutMs: 60_000, ...opts };
+  const a = await openSession(oldSide, o);
+  const b = await openSession(newSide, o).catch(async (e) => {
+    await a.conn.end().catch(() => undefined);
+    throw e;
+  });
+  const report: ReplayReport = {
+    sessions: {
+      [oldSide.name]: { collation: a.collation, sqlMode: a.sqlMode },
+      [newSide.name]: { collation: b.collation, sqlMode: b.sqlMode },
+    },
+    queries: queries.length,
+    replayed: 0,
+    failedOnBoth: 0,
+    skipped: [],
+    comparisons: [],
+    findings: [],
+  };
+  try {
+    for (const q of queries) {
+      const read = isRead(q.sql);
+      if (!read && !isTransactionalWrite(q.sql)) {
+        report.skipped.push({ sql: short(q.sql), why: 'not a read and not a DML write a transaction can undo (DDL, SET, administration)' });
+        continue;
+      }
+      const [before, after] = await measurePair(a, b, q, !read, o.runs, o.queryTimeoutMs);
+      report.replayed++;
+      const cmp: QueryComparison = { sql: q.sql, db: q.db, kind: read ? 'read' : 'write', old: before, new: after, differences: [] };
+      const base = { source: 'replay' as const, where: `${q.source}: ${short(q.sql)}` };
+      const digests = { old: before.digest, new: after.digest };
+      if (!before.ok && !after.ok && before.errno === after.errno) {
+        report.failedOnBoth++;
+        report.findings.push({
+          ...base,
+          severity: 'info',
+          kind: 'fails-on-both',
+          message: `not compared: fails the same way on both servers (${before.errno}: ${before.error})`,
+          evidence: { query: q.sql, db: q.db },
+        });
+      }
+      if (before.ok !== after.ok || (!before.ok && before.errno !== after.errno)) {
+        cmp.differences.push('error');
+        report.findings.push({
+          ...base,
+          severity: 'blocking',
+          kind: 'error',
+          message: `error changes: ${oldSide.name} ${before.ok ? 'succeeds' : `fails (${before.errno}: ${before.error})`}, ${newSide.name} ${after.ok ? 'succeeds' : `fails (${after.errno}: ${after.error})`}`,
+          evidence: { query: q.sql, db: q.db, digests },
+        });
+      } else if (before.ok && before.digest !== after.digest) {
+        cmp.differences.push('result');
+        const first = firstDifferingRow(before.rows, after.rows);
+        report.findings.push({
+          ...base,
+          severity: 'blocking',
+          kind: 'result',
+          message: `result changes (${before.rows.length} rows -> ${after.rows.length}; ${ordersRows(q.sql) ? 'ordered' : 'as a multiset'}); first differing row #${first?.index ?? '?'}: ${first?.old ?? '(none)'} -> ${first?.new ?? '(none)'}${before.columns.join() !== after.columns.join() ? `; columns ${before.columns.join(',')} -> ${after.columns.join(',')}` : ''}${before.affectedRows !== after.affectedRows ? `; affected rows ${before.affectedRows} -> ${after.affectedRows}` : ''}`,
+          evidence: { query: q.sql, db: q.db, digests, firstDifferingRow: first, collations: report.sessions },
+        });
+      }
+      const wa = [...before.warnings].sort().join('\n');
+      const wb = [...after.warnings].sort().join('\n');
+      if (wa !== wb) {
+        cmp.differences.push('warnings');
+        report.findings.push({
+          ...base,
+          severity: 'warning',
+          kind: 'warnings',
+          message: `warnings change: [${before.warnings.join('; ') || 'none'}] -> [${after.warnings.join('; ') || 'none'}]`,
+          evidence: { query: q.sql, digests },
+        });
+      }
+      if (read && before.ok && after.ok) {
+        const slower =
+          after.medianMs > before.medianMs * o.slowFactor &&
+          after.medianMs - before.medianMs > o.slowMinMs &&
+          lowEnd(after.timesMs) > highEnd(before.timesMs);
+        const planOld = await explainRows(a, q.sql);
+        const planNew = await explainRows(b, q.sql);
+        const planChanged = JSON.stringify(planOld) !== JSON.stringify(planNew);
+        if (slower) {
+          cmp.differences.push('time');
+          report.findings.push({
+            ...base,
+            severity: 'warning',
+            kind: 'time',
+            message: `slower: median ${before.medianMs.toFixed(1)} ms -> ${after.medianMs.toFixed(1)} ms over ${o.runs} runs each (threshold: median x${o.slowFactor} and +${o.slowMinMs} ms, the second-fastest new run slower than the second-slowest old one)${planChanged ? `; plan ${JSON.stringify(planOld)} -> ${JSON.stringify(planNew)}` : ''}`,
+            evidence: { query: q.sql, timesMs: { old: before.timesMs, new: after.timesMs }, plan: { old: planOld, new: planNew } },
+          });
+        } else if (planChanged) {
+          cmp.differences.push('plan');
+          report.findings.push({
+            ...base,
+            severity: 'info',
+            kind: 'plan',
+            message: `plan changes (time within threshold: ${before.medianMs.toFixed(1)} -> ${after.medianMs.toFixed(1)} ms): ${JSON.stringify(planOld)} -> ${JSON.stringify(planNew)}`,
+            evidence: { query: q.sql, plan: { old: planOld, new: planNew } },
+          });
+        }
+      }
+      report.comparisons.push(cmp);
+    }
+  } finally {
+    await a.conn.end().catch(() => a.conn.destroy());
+    await b.conn.end().catch(() => b.conn.destroy());
+  }
+  if (report.replayed > 0 && report.failedOnBoth === report.replayed) {
+    report.findings.push({
+      severity: 'warning',
+      source: 'replay',
+      kind: 'nothing-compared',
+      where: queries[0]?.source ?? 'queries',
+      message: `the replay compared nothing: all ${report.replayed} replayed statements fail on both servers (are they written for this data set?)`,
+    });
+  }
+  return report;
+}

@@ -1,0 +1,195 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseOptionFile, serverOptions } from './config-file.js';
+import { goNoGo, goNoGoMarkdown, type Finding } from './findings.js';
+import { codeOnly, incompatibilityReport, lineOf } from './incompat.js';
+import type { Inventory, SqlTarget } from './inventory.js';
+import { loadRuleSet, parseRuleSet } from './rules.js';
+
+const rules = loadRuleSet('mariadb-10.11', 'mariadb-11.8');
+const made: string[] = [];
+/** A private temporary folder for option files, removed after the tests. */
+const tempDir = () => {
+  const d = mkdtempSync(join(tmpdir(), 'fd-cnf-'));
+  made.push(d);
+  return d;
+};
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
+
+describe('upgrade rules as data', () => {
+  it('every rule of the 10.11 -> 11.8 step cites its source and covers each required kind', () => {
+    expect(rules.rules.every((r) => r.cite.length > 10)).toBe(true);
+    const kinds = new Set(rules.rules.map((r) => r.kind));
+    for (const k of ['option', 'default', 'reserved-word', 'account']) expect(kinds).toContain(k);
+    expect(rules.rules.find((r) => r.id === 'option-ignored-innodb_defragment')).toMatchObject({ kind: 'option', effect: 'ignored' });
+  });
+  it('a step without rules and a rule without a citation are refused (exit 2)', () => {
+    expect(() => loadRuleSet('mariadb-10.11', 'mariadb-99.1')).toThrow(
+      /no upgrade rules for mariadb-10.11 -> mariadb-99.1 \(have: mariadb-10.11-to-11.8/,
+    );
+    expect(() => parseRuleSet(JSON.stringify({ from: 'a', to: 'b', rules: [{ id: 'x', kind: 'option', options: [] }] }), 'f.json')).toThrow(
+      /cites no release notes/,
+    );
+  });
+});
+
+describe('option files', () => {
+  it('reads groups, lines, loose- and includes; only server groups count', () => {
+    const d = tempDir();
+    writeFileSync(join(d, 'extra.cnf'), '[mariadbd]\ninnodb-defragment = 1\n');
+    writeFileSync(
+      join(d, 'my.cnf'),
+      '# comment\n[client]\nport=3306\n[mysqld]\nloose-max_tmp_tables=32\nskip-name-resolve\n!include extra.cnf\n',
+    );
+    const opts = serverOptions(parseOptionFile(join(d, 'my.cnf')));
+    expect(opts.map((o) => [o.name, o.line, o.loose, o.group])).toEqual([
+      ['max_tmp_tables', 5, true, 'mysqld'],
+      ['skip_name_resolve', 6, false, 'mysqld'],
+      ['innodb_defragment', 2, false, 'mariadbd'],
+    ]);
+  });
+});
+
+describe('code scanning', () => {
+  it('blanks strings, quoted identifiers and comments but keeps offsets and lines', () => {
+    const s = "SELECT 'vector' /* vector */, `vector`\n-- vector\nFROM vector";
+    const c = codeOnly(s);
+    expect(c.length).toBe(s.length);
+    expect([...c.matchAll(/vector/gi)].map((m) => lineOf(s, m.index!))).toEqual([3]);
+  });
+});
+
+const emptyInventory = (): Inventory => ({
+  version: '10.11.18-MariaDB',
+  variables: new Map([['sql_mode', 'STRICT_TRANS_TABLES']]),
+  objects: [],
+  identifiers: [],
+  accounts: [],
+});
+const target = (refuse: string[] = [], plugins = ['mysql_native_password', 'unix_socket']): SqlTarget => ({
+  query: async <T>(s: { sql: string; values?: unknown[] }) => {
+    if (/sql_mode/.test(s.sql) && refuse.includes(String(s.values?.[0])))
+      throw new Error(`Variable 'sql_mode' can't be set to the value of '${String(s.values?.[0])}'`);
+    if (/ALL_PLUGINS/.test(s.sql)) return plugins.map((name) => ({ name, status: 'ACTIVE' })) as T[];
+    return [] as T[];
+  },
+});
+const serious = (f: Finding[]) => f.filter((x) => x.severity !== 'info');
+
+describe('incompatibility report (each rule kind on a schema that has the problem, nothing on a clean one)', () => {
+  it('a clean schema has no blocking finding and no warning', async () => {
+    const f = await incompatibilityReport({ rules, old: emptyInventory(), target: target() });
+    expect(serious(f)).toEqual([]);
+    expect(goNoGo(f).verdict).toBe('go');
+  });
+  it('finds a routine that depends on the default collation, with its line, unless the config pins it', async () => {
+    const old = emptyInventory();
+    old.objects.push({
+      db: 'shop',
+      name: 'same_name',
+      type: 'FUNCTION',
+      sqlMode: 'STRICT_TRANS_TABLES',
+      collation: 'utf8mb4_general_ci',
+      body: 'BEGIN\n  -- CHARSET utf8mb4 in a comment does not count\n  RETURN CONVERT(a USING utf8mb4) = CONVERT(b USING utf8mb4 ) COLLATE utf8mb4_bin;\nEND',
+    });
+    const f = serious(await incompatibilityReport({ rules, old, target: target() }));
+    expect(f.map((x) => [x.kind, x.where, x.severity])).toEqual([
+      ['default-collation-uca1400', 'shop.same_name:3', 'warning'],
+      ['default-collation-uca1400', 'shop.same_name:3', 'warning'],
+    ]);
+    const d = tempDir();
+    writeFileSync(join(d, 'my.cnf'), '[mysqld]\ncharacter_set_collations=utf8mb4=utf8mb4_general_ci\n');
+    const pinned = await incompatibilityReport({
+      rules,
+      old,
+      target: target(),
+      config: { options: serverOptions(parseOptionFile(join(d, 'my.cnf'))), verdicts: [] },
+    });
+    expect(serious(pinned)).toEqual([]);
+  });
+  it('an option the target refuses blocks; one it ignores warns, naming the option and the file', async () => {
+    const d = tempDir();
+    writeFileSync(join(d, 'my.cnf'), '[mysqld]\ninnodb_defragment=1\nold_alter_table=1\n');
+    const options = serverOptions(parseOptionFile(join(d, 'my.cnf')));
+    const f = await incompatibilityReport({
+      rules,
+      old: emptyInventory(),
+      target: target(),
+      config: {
+        options,
+        verdicts: [
+          { name: 'old_alter_table', verdict: 'refused', message: "mariadbd: unknown variable 'old_alter_table=1'" },
+          { name: 'innodb_defragment', verdict: 'ignored', message: "'innodb-defragment' was removed. It does nothing now" },
+        ],
+      },
+    });
+    const s = serious(f);
+    expect(s.map((x) => [x.severity, x.kind, x.where])).toEqual([
+      ['warning', 'option-ignored', `${d}/my.cnf:2`],
+      ['blocking', 'option-refused', `${d}/my.cnf:3`],
+    ]);
+    expect(s[0]!.message).toMatch(/innodb_defragment in .*my\.cnf \(line 2\)/);
+    expect(goNoGo(f).verdict).toBe('no-go');
+  });
+  it('a newly reserved word: an identifier warns, an unquoted use in a routine body blocks', async () => {
+    const old = emptyInventory();
+    old.identifiers.push({ where: 'ai.docs.vector', name: 'vector', what: 'column' });
+    old.objects.push({
+      db: 'ai',
+      name: 'p',
+      type: 'PROCEDURE',
+      sqlMode: '',
+      collation: null,
+      body: 'BEGIN\n  SELECT `vector` FROM docs;\n  SELECT vector FROM docs;\nEND',
+    });
+    const f = serious(await incompatibilityReport({ rules, old, target: target() }));
+    expect(f.map((x) => [x.severity, x.where])).toEqual([
+      ['warning', 'ai.docs.vector'],
+      ['blocking', 'ai.p:3'],
+    ]);
+  });
+  it('an sql_mode value the target refuses blocks; accounts without a password or with a missing plugin are found', async () => {
+    const old = emptyInventory();
+    old.variables.set('sql_mode', 'STRICT_TRANS_TABLES,GONE_MODE');
+    old.accounts.push(
+      { user: 'app', host: '%', plugin: 'mysql_native_password', noPassword: true, locked: false },
+      { user: 'ldap', host: '%', plugin: 'auth_gone', noPassword: false, locked: false },
+      { user: 'mariadb.sys', host: 'localhost', plugin: 'mysql_native_password', noPassword: true, locked: true },
+    );
+    const f = serious(await incompatibilityReport({ rules, old, target: target(['GONE_MODE']) }));
+    expect(f.map((x) => [x.severity, x.kind, x.where])).toEqual([
+      ['warning', 'auth-tls-by-default', "'app'@'%'"],
+      ['blocking', 'auth-plugin-available', "'ldap'@'%'"],
+      ['blocking', 'sql-mode-removed', 'global sql_mode'],
+    ]);
+  });
+  it('a removed function rule finds its use with the line (rule kind exercised with a rule of its own)', async () => {
+    const withFn = {
+      ...rules,
+      rules: [
+        ...rules.rules,
+        { id: 'fn-gone', kind: 'function' as const, pattern: '\\bDES_ENCRYPT\\s*\\(', since: 'x', advice: 'use AES_ENCRYPT', cite: 'test' },
+      ],
+    };
+    const old = emptyInventory();
+    old.objects.push({
+      db: 'd',
+      name: 'v',
+      type: 'TRIGGER',
+      sqlMode: '',
+      collation: null,
+      body: 'BEGIN\nSET NEW.s = des_encrypt(NEW.s);\nEND',
+    });
+    const f = serious(await incompatibilityReport({ rules: withFn, old, target: target() }));
+    expect(f.map((x) => [x.severity, x.kind, x.where])).toEqual([['blocking', 'fn-gone', 'd.v:2']]);
+  });
+  it('the go/no-go page lists each finding with its severity', () => {
+    const g = goNoGo([{ severity: 'warning', source: 'incompatibility', kind: 'k', where: 'w', message: 'm | pipe' }]);
+    expect(g).toMatchObject({ verdict: 'go', warnings: 1 });
+    expect(goNoGoMarkdown(g)).toContain('| warning | incompatibility | k | w | m \\| pipe |');
+  });
+});

@@ -1,0 +1,164 @@
+// Pre-upgrade validation on real servers: one MariaDB 10.11 and one 11.8 holding the same data (plus a second 10.11
+// as the "identical servers" control). The incompatibility report finds each planted problem and nothing on the
+// clean copy; the replay flags the queries whose result changes with the default collation and the query made slow
+// by a missing index, and finds no difference between identical servers.
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  NodeDefinition,
+  openTopologyContext,
+  probeOptions,
+  projectRoot,
+  replicateOrRefusal,
+  RunContext,
+  withFlavor,
+  type StartedNode,
+  type TopologyContext,
+} from '../../harness/runtime/index.js';
+import {
+  goNoGo,
+  incompatibilityReport,
+  loadRuleSet,
+  parseOptionFile,
+  parseQueries,
+  readInventory,
+  replayQueries,
+  serverOptions,
+  type Finding,
+} from '../../harness/verify/upgrade/index.js';
+import { readFileSync } from 'node:fs';
+import { quiet } from './helpers.js';
+
+const fixture = (f: string) => join(projectRoot, 'fixtures', 'pre-upgrade', f);
+const rules = loadRuleSet('mariadb-10.11', 'mariadb-11.8');
+const serious = (f: readonly Finding[]) => f.filter((x) => x.severity !== 'info');
+const side = (n: StartedNode) => ({ name: n.name, connect: () => n.connect() });
+
+let run: RunContext;
+let oldCtx: TopologyContext;
+let newCtx: TopologyContext;
+let old: StartedNode;
+let twin: StartedNode;
+let upgraded: StartedNode;
+
+beforeAll(async () => {
+  run = new RunContext();
+  oldCtx = await openTopologyContext(run, 'mariadb-10.11', quiet);
+  newCtx = await withFlavor(oldCtx, 'mariadb-11.8');
+  [old, twin, upgraded] = await Promise.all([
+    new NodeDefinition(oldCtx, { name: 'old', server: { serverId: 1 } }).start(),
+    new NodeDefinition(oldCtx, { name: 'old-twin', server: { serverId: 2 } }).start(),
+    new NodeDefinition(newCtx, { name: 'new', server: { serverId: 3 } }).start(),
+  ]);
+  for (const n of [old, twin, upgraded]) await n.loadSqlFile(fixture('shop.sql'));
+  await old.loadSqlFile(fixture('planted-10.11.sql'));
+});
+afterAll(async () => {
+  await run?.teardown();
+});
+
+describe('incompatibility report, 10.11 -> 11.8', () => {
+  it('finds each planted problem, with the object and the line; the option file is judged by the 11.8 server itself', async () => {
+    const options = serverOptions(parseOptionFile(fixture('planted-my.cnf')));
+    const verdicts = await probeOptions(run, newCtx.image, 'mariadb', options);
+    expect(verdicts.map((v) => [v.name, v.verdict])).toEqual(
+      expect.arrayContaining([
+        ['old_alter_table', 'refused'],
+        ['innodb_defragment', 'ignored'],
+      ]),
+    );
+    const f = await incompatibilityReport({ rules, old: await readInventory(old), target: upgraded, config: { options, verdicts } });
+    const got = serious(f).map((x) => [x.severity, x.kind, x.where.replace(/^.*\//, '')]);
+    expect(got).toEqual(
+      expect.arrayContaining([
+        ['warning', 'option-ignored', 'planted-my.cnf:4'],
+        ['blocking', 'option-refused', 'planted-my.cnf:5'],
+        ['warning', 'default-collation-uca1400', 'shop.same_city:2'],
+        ['warning', 'reserved-words-11.8', 'shop.docs.vector'],
+        ['blocking', 'reserved-words-11.8', 'shop.nearest:2'],
+        ['warning', 'auth-tls-by-default', "'reporting'@'%'"],
+      ]),
+    );
+    expect(got).toHaveLength(7); // the two CONVERTs of same_city are on the same line: one finding each
+    const ignored = f.find((x) => x.kind === 'option-ignored')!;
+    expect(ignored.message).toMatch(/innodb_defragment in .*planted-my\.cnf \(line 4\)/);
+    expect(ignored.cite).toMatch(/was removed\. It does nothing now/);
+    expect(goNoGo(f).verdict).toBe('no-go');
+  });
+  it('finds nothing blocking or warning on the clean schema', async () => {
+    const f = await incompatibilityReport({ rules, old: await readInventory(twin), target: upgraded });
+    expect(serious(f)).toEqual([]);
+    expect(goNoGo(f).verdict).toBe('go');
+  });
+});
+
+describe('query replay on both versions', () => {
+  const queries = parseQueries(readFileSync(fixture('queries.sql'), 'utf8'), 'queries.sql');
+
+  it("sessions run with each server's own default collation (the driver does not pin it)", async () => {
+    const r = await replayQueries(side(old), side(twin), queries.slice(0, 1), { runs: 1 });
+    expect(r.sessions['old']!.collation).toBe('utf8mb4_general_ci');
+    const r2 = await replayQueries(side(old), side(upgraded), queries.slice(0, 1), { runs: 1 });
+    expect(r2.sessions['new']!.collation).toBe('utf8mb4_uca1400_ai_ci');
+  });
+
+  it('identical servers: no difference', async () => {
+    const r = await replayQueries(side(old), side(twin), queries);
+    expect(r.findings).toEqual([]);
+    expect(r.replayed).toBe(7);
+    expect(r.skipped.map((s) => s.sql)).toEqual(['CREATE TABLE never_replayed (id INT)']);
+    // a statement that fails the same way on both sides is not a difference, but it is not silently passed either
+    const none = await replayQueries(side(old), side(twin), [{ sql: 'SELECT * FROM shop.no_such_table', source: 'mine.sql' }], { runs: 1 });
+    expect(none.findings.map((f) => [f.severity, f.kind])).toEqual([
+      ['info', 'fails-on-both'],
+      ['warning', 'nothing-compared'],
+    ]);
+  });
+
+  it('10.11 -> 11.8: the collation-dependent results change (blocking, with digests and the first differing row); a missing index is slow', async () => {
+    await upgraded.query({ sql: 'ALTER TABLE shop.events DROP INDEX k' }); // planted: the index is missing on the new side
+    try {
+      const r = await replayQueries(side(old), side(upgraded), queries);
+      const by = (kind: string) => r.findings.filter((f) => f.kind === kind);
+      expect(by('result').map((f) => f.where)).toEqual([
+        "queries.sql: SELECT COUNT(DISTINCT x) AS spellings FROM (SELECT 'Straße' AS x UNION ALL SELECT 'Strasse') t",
+        "queries.sql: SELECT 'ss' = 'ß' AS same_letters",
+      ]);
+      for (const f of by('result')) {
+        expect(f.severity).toBe('blocking');
+        const e = f.evidence as { digests: { old: string; new: string }; firstDifferingRow: unknown };
+        expect(e.digests.old).not.toBe(e.digests.new);
+        expect(e.firstDifferingRow).toBeDefined();
+      }
+      expect(by('result')[1]!.message).toMatch(/first differing row #0: \["?0"?\] -> \["?1"?\]/);
+      expect(by('result')[0]!.message).toMatch(/first differing row #0: \["?2"?\] -> \["?1"?\]/);
+      const slow = by('time');
+      const planted = r.comparisons.find((c) => c.sql.includes('k = 4242'));
+      expect(
+        slow.map((f) => f.where),
+        `times: ${JSON.stringify({ old: planted?.old?.timesMs, new: planted?.new?.timesMs })}`,
+      ).toEqual(['queries.sql: SELECT COUNT(*) AS n FROM events WHERE k = 4242']);
+      expect(slow[0]!.message).toMatch(/plan .*events:ref:k.* -> .*events:ALL:-/);
+      expect(by('error')).toEqual([]);
+      // the rolled-back UPDATE changed nothing on either side
+      const [row] = await upgraded.query<{ city: string }>({ sql: 'SELECT city FROM shop.customers WHERE id = 5' });
+      expect(row!.city).toBe('Basel');
+      expect(goNoGo(r.findings).verdict).toBe('no-go');
+    } finally {
+      await upgraded.query({ sql: 'ALTER TABLE shop.events ADD KEY k (k)' });
+    }
+  });
+});
+
+describe('rollback direction: an old-version replica of the new primary', () => {
+  it("replicates until the new primary runs DDL only it knows; then the refusal is the replica's own error, not a crash", async () => {
+    const [pos] = await upgraded.query<{ gtid: string }>(upgraded.adapter.dialect.gtidWritten());
+    for (const s of twin.adapter.dialect.adoptReplicaPosition(String(pos!.gtid))) await twin.query(s);
+    const before = await replicateOrRefusal(twin, upgraded, oldCtx.creds, 60);
+    expect(before).toMatchObject({ ok: true });
+    await upgraded.loadSqlFile(fixture('new-only-ddl.sql'));
+    const after = await replicateOrRefusal(twin, upgraded, oldCtx.creds, 60);
+    expect(after.ok).toBe(false);
+    expect(after.ok ? '' : after.error).toMatch(/VECTOR|syntax/i);
+  });
+});
