@@ -165,7 +165,9 @@ describe('CI recipes', () => {
         if (step['uses']) uses.push(String(step['uses']));
       }
     }
-    expect(runs).toEqual(expect.arrayContaining(['bash scripts/nightly.sh run', 'bash scripts/nightly.sh report', 'bash scripts/nightly.sh tests']));
+    expect(runs).toEqual(
+      expect.arrayContaining(['bash scripts/nightly.sh run', 'bash scripts/nightly.sh report', 'bash scripts/nightly.sh tests']),
+    );
     expect(uses).toEqual(
       expect.arrayContaining([
         'actions/cache/restore@v4',
@@ -188,6 +190,9 @@ describe('CI recipes', () => {
       scripts.push(...(job['script'] as string[]));
     }
     expect(obj(y['drills']!)['parallel']).toBe(4);
+    // GitLab refuses a job-level `when` beside `rules` (it belongs inside each rule)
+    for (const [name, j] of Object.entries(y))
+      if (typeof j === 'object' && j && !Array.isArray(j) && 'rules' in j) expect('when' in j, `${name}: when beside rules`).toBe(false);
     expect(JSON.stringify(obj(y['drills']!)['rules'])).toContain('schedule');
     expect(obj(obj(y['report']!)['cache']!)['paths']).toEqual(['history/']);
     expect(scripts).toEqual(expect.arrayContaining(['bash scripts/nightly.sh run', 'bash scripts/nightly.sh report']));
