@@ -2,7 +2,7 @@
 // upload and a wrong key must each be refused with a clear error before any server is touched; the intact
 // package must restore and verify.
 import {
-  sakilaPlusBulk, ALL_FLAVORS,
+  datasetPlusBulk, ALL_FLAVORS,
   defineScenario, packageAndUpload, phase, physicalBackup, primaryReplicas, refuseTampered, restorePackaged,
   underLoad, verifyAgainstSnapshot,
 } from '../harness/scenario/index.js';
@@ -11,7 +11,7 @@ export default defineScenario({
   id: 'encrypted-artifact-tamper',
   description: 'package a backup (zstd + AES-256-GCM + sha256), upload it; a flipped byte, truncation, a wrong key are refused; the intact one restores',
   flavors: ALL_FLAVORS,
-  ...sakilaPlusBulk(),
+  ...datasetPlusBulk(),
   topology: primaryReplicas({ replicas: [], backupReplicas: ['backup-replica'] }),
   workload: { writers: 2, ratePerSec: 100 },
   phases: [

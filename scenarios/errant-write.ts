@@ -1,8 +1,8 @@
 // Seed "ten rules", rule 2: never write to a replica. Someone did; GTID comparison must name the errant
 // transaction, and the replica is rebuilt from the backup replica's artifact.
 import {
-  sakilaPlusBulk, ALL_FLAVORS,
-  converge, defineScenario, detectErrant, equalsPrimary, errantWriteOn, ledgerHolds, noErrant, phase,
+  datasetPlusBulk, ALL_FLAVORS,
+  converge, defineScenario, tableParam, detectErrant, equalsPrimary, errantWriteOn, ledgerHolds, noErrant, phase,
   physicalBackup, primaryReplicas, rebuildFromBackup, stopWorkload, underLoad,
 } from '../harness/scenario/index.js';
 
@@ -10,7 +10,8 @@ export default defineScenario({
   id: 'errant-write',
   description: 'a write lands on a read_only-off replica; detect the errant GTID, rebuild the replica from backup, verify',
   flavors: ALL_FLAVORS,
-  ...sakilaPlusBulk(),
+  ...datasetPlusBulk(),
+  params: { ...datasetPlusBulk().params, errantTable: tableParam('where the errant write lands (db.table: its highest-key row is deleted; auto: a row added to firedrill\'s own target table)') },
   topology: primaryReplicas({ replicas: ['replica-1'], backupReplicas: ['backup-replica'] }),
   workload: { writers: 4, ratePerSec: 200 },
   phases: [

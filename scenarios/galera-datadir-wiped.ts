@@ -2,7 +2,7 @@
 // keep serving writes; the node rejoins with an empty datadir through a full state transfer (SST by mariabackup,
 // the production method: the donor stays readable and writable while it streams a hot backup).
 import {
-  sakilaPlusBulk, MARIADB_FLAVORS,
+  datasetPlusBulk, MARIADB_FLAVORS,
   defineScenario, galera, galeraClusterSize, galeraConverge, galeraMembersEqual, galeraSynced, inject, ledgerHolds, phase,
   rejoinedBySst, startNode, stopWorkload, underLoad,
 } from '../harness/scenario/index.js';
@@ -13,7 +13,7 @@ export default defineScenario({
   id: 'galera-datadir-wiped',
   description: 'delete the bootstrap node\'s datadir and SIGKILL it; survivors keep writing; it rejoins by SST; all three equal',
   flavors: MARIADB_FLAVORS,
-  ...sakilaPlusBulk(),
+  ...datasetPlusBulk(),
   topology: galera({ members, writeNode: 'galera-2', sst: 'mariabackup' }),
   workload: { writers: 4, ratePerSec: 150 },
   phases: [

@@ -2,7 +2,7 @@
 // isolated node) must refuse queries; the majority keeps a Primary component and keeps writing; after the heal the
 // node rejoins (IST) and all three are equal.
 import {
-  sakilaPlusBulk, MARIADB_FLAVORS,
+  datasetPlusBulk, MARIADB_FLAVORS,
   defineScenario, galera, galeraClusterSize, galeraConverge, galeraMembersEqual, galeraRefusesWithoutQuorum,
   galeraSynced, ledgerHolds, phase, stopWorkload, underLoad, whileFaulted,
 } from '../harness/scenario/index.js';
@@ -13,7 +13,7 @@ export default defineScenario({
   id: 'galera-partition',
   description: 'cut one Galera node off the network under load: the minority refuses queries, the majority writes on; heal, rejoin, all equal',
   flavors: MARIADB_FLAVORS,
-  ...sakilaPlusBulk(),
+  ...datasetPlusBulk(),
   topology: galera({ members, writeNode: 'galera-1' }),
   workload: { writers: 4, ratePerSec: 150 },
   phases: [

@@ -2,7 +2,7 @@
 // bootstrapped (pc.bootstrap); the others rejoin. Then the whole cluster crashes and is recovered by hand from the
 // most advanced member (grastate.dat / --wsrep-recover, safe_to_bootstrap).
 import {
-  sakilaPlusBulk, MARIADB_FLAVORS,
+  datasetPlusBulk, MARIADB_FLAVORS,
   bootstrapSurvivor, defineScenario, galera, galeraConverge, galeraMembersEqual, galeraRefusesWithoutQuorum,
   galeraSynced, inject, ledgerHolds, phase, recoverCrashedCluster, stopWorkload, underLoad, whileFaulted,
 } from '../harness/scenario/index.js';
@@ -13,7 +13,7 @@ export default defineScenario({
   id: 'galera-quorum-loss',
   description: 'kill 2 of 3 nodes: survivor non-Primary, bootstrap it, rejoin; then crash all 3 and recover from the most advanced',
   flavors: MARIADB_FLAVORS,
-  ...sakilaPlusBulk(),
+  ...datasetPlusBulk(),
   topology: galera({ members, writeNode: 'galera-1' }),
   workload: { writers: 4, ratePerSec: 150 },
   phases: [

@@ -2,7 +2,7 @@
 // the cluster keeps taking writes; later that member is lost with its datadir and is rebuilt from the snapshot. It
 // recovers its position from the copy and catches up by IST from a donor's gcache instead of a full SST.
 import {
-  sakilaPlusBulk, MARIADB_FLAVORS,
+  datasetPlusBulk, MARIADB_FLAVORS,
   defineScenario, galera, galeraConverge, galeraDesyncedSnapshot, galeraMembersEqual, galeraSynced, inject, ledgerHolds,
   phase, rebuildGaleraMember, rejoinedByIst, stopWorkload, underLoad,
 } from '../harness/scenario/index.js';
@@ -13,7 +13,7 @@ export default defineScenario({
   id: 'galera-snapshot-rebuild',
   description: 'snapshot a desynced Galera member under load, lose it, rebuild it from the snapshot and rejoin by IST',
   flavors: MARIADB_FLAVORS,
-  ...sakilaPlusBulk(),
+  ...datasetPlusBulk(),
   topology: galera({ members, writeNode: 'galera-1' }),
   workload: { writers: 4, ratePerSec: 150 },
   phases: [

@@ -3,7 +3,7 @@
 // connection with the source's domain, MySQL channel), until less than one second behind that source; then it
 // stops, restarts under its own server id as a ready datadir, and follows both primaries again.
 import {
-  sakilaPlusBulk, ALL_FLAVORS,
+  datasetPlusBulk, ALL_FLAVORS,
   converge, defineScenario, equalsPrimary, expectReplicating, gtidCoversSources, inject, ledgerHolds, multiSource, phase,
   physicalBackup, reattachToSources, rebuildWithCatchUp, stopWorkload, underLoad,
 } from '../harness/scenario/index.js';
@@ -12,7 +12,7 @@ export default defineScenario({
   id: 'multi-source-catch-up',
   description: 'fan-in loses its datadir; rebuild it with a temporary server id, one catch-up per source, restart it as itself',
   flavors: ALL_FLAVORS,
-  ...sakilaPlusBulk(),
+  ...datasetPlusBulk(),
   topology: multiSource({ sources: ['primary-a', 'primary-b'], backupReplicas: ['fanin'] }),
   workload: { writers: 2, ratePerSec: 100 },
   phases: [

@@ -1,7 +1,7 @@
 // Two primaries fan into one replica. The fan-in replica dies with its datadir; it is rebuilt from a backup taken
 // on it earlier, both sources' positions come back from the artifact, and it catches up from both primaries.
 import {
-  sakilaPlusBulk, ALL_FLAVORS,
+  datasetPlusBulk, ALL_FLAVORS,
   catchUpFromSources, converge, defineScenario, equalsPrimary, gtidCoversSources, inject, ledgerHolds, multiSource,
   phase, physicalBackup, restoreLatest, stopWorkload, underLoad, verifyAgainstSnapshot,
 } from '../harness/scenario/index.js';
@@ -10,7 +10,7 @@ export default defineScenario({
   id: 'multi-source-replica-rebuild',
   description: 'fan-in replica of two primaries loses its datadir; rebuild from its own backup, restore both positions, catch up from both',
   flavors: ALL_FLAVORS,
-  ...sakilaPlusBulk(),
+  ...datasetPlusBulk(),
   topology: multiSource({ sources: ['primary-a', 'primary-b'], backupReplicas: ['fanin'] }),
   workload: { writers: 2, ratePerSec: 100 },
   phases: [

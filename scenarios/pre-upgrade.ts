@@ -8,7 +8,7 @@
 // 5. one go/no-go over every finding (blocking findings fail the drill).
 // The target version is `firedrill pre-upgrade --to` (default mariadb-11.8).
 import {
-  sakilaPlusBulk,
+  datasetPlusBulk,
   allEqualAndWhole,
   catchUpFromSources,
   converge,
@@ -33,7 +33,7 @@ export default defineScenario({
   description:
     'incompatibility report, backups restored onto the target version, queries replayed on both, rolling upgrade under load with rollback, go/no-go',
   flavors: ['mariadb-10.11'],
-  ...sakilaPlusBulk(),
+  ...datasetPlusBulk(),
   topology: primaryReplicas({ replicas: ['replica-1'], backupReplicas: ['backup-replica'] }),
   workload: { writers: 4, ratePerSec: 150 },
   phases: [

@@ -4,7 +4,7 @@
 // less than one second behind, stops, and starts again as the primary (server id 1). The replicas follow it again,
 // and the application's writes to it reach them.
 import {
-  sakilaPlusBulk, ALL_FLAVORS,
+  datasetPlusBulk, ALL_FLAVORS,
   converge, defineScenario, equalsPrimary, expectReplicating, inject, ledgerHolds, phase, physicalBackup, primaryReplicas,
   reattachToSources, rebuildWithCatchUp, resumeWorkload, stopWorkload, underLoad,
 } from '../harness/scenario/index.js';
@@ -13,7 +13,7 @@ export default defineScenario({
   id: 'primary-restore-catch-up',
   description: 'lose the primary\'s datadir; rebuild it from a backup with a temporary server id, catch up from every replica, restart it as the primary',
   flavors: ALL_FLAVORS,
-  ...sakilaPlusBulk(),
+  ...datasetPlusBulk(),
   topology: primaryReplicas({ replicas: ['replica-1'], backupReplicas: ['backup-replica'] }),
   workload: { writers: 4, ratePerSec: 200 },
   phases: [

@@ -3,21 +3,24 @@
 // Recovery both ways a DBA would: (a) skip the poison transaction and repair the divergence it leaves;
 // (b) rebuild from the backup replica's last artifact and catch up past the poison once the cause is removed.
 import {
-  sakilaPlusBulk, ALL_FLAVORS,
+  datasetPlusBulk, ALL_FLAVORS,
   converge, defineScenario, divergesExactlyBy, equalsPrimary, ledgerHolds, noErrant, observeCrashLoop, phase,
   physicalBackup, poisonDelete, primaryReplicas, rebuildFromBackup, repairSkipped, skipPoison, stopWorkload,
   stuckBeforePoison, underLoad, whileFaulted,
+  ownNames,
 } from '../harness/scenario/index.js';
 
-// A Sakila table with no trigger on the primary: MariaDB runs a replica's own triggers for row events only then.
-const poison = { db: 'sakila', table: 'film_text', key: 'film_id', id: 1 };
+// The poison row is in a table firedrill creates for itself on every dataset (`<ownSchema>_targets.items`): it has no
+// trigger on the primary (MariaDB runs a replica's own triggers for row events only then) and deleting its row harms
+// nothing of the user's.
+const poison = { db: ownNames().targets, table: 'items', key: 'id', id: 1 };
 const replicas = ['replica-1', 'backup-replica'];
 
 export default defineScenario({
   id: 'replica-crash-loop',
   description: 'a replicated DELETE crashes every replica (abort() in a UDF from a replica-only trigger) in a loop; recover by skip+repair and by rebuild',
   flavors: ALL_FLAVORS,
-  ...sakilaPlusBulk(),
+  ...datasetPlusBulk(),
   topology: primaryReplicas({ replicas: ['replica-1'], backupReplicas: ['backup-replica'], replicaServer: { supervised: true, replicaRunsTriggers: true } }),
   workload: { writers: 4, ratePerSec: 200 },
   phases: [

@@ -1,7 +1,7 @@
 // Seed runbook "The road to continuous restore": a replica dies under load and must come back crash-safely;
 // the backup replica's backup must restore, match the snapshot taken just before it, and catch up with no loss.
 import {
-  sakilaPlusBulk, ALL_FLAVORS,
+  datasetPlusBulk, ALL_FLAVORS,
   catchUpFromSources, converge, defineScenario, equalsPrimary, expectReplicating, inject, ledgerHolds, phase,
   physicalBackup, primaryReplicas, restoreLatest, stopWorkload, underLoad, verifyAgainstSnapshot,
 } from '../harness/scenario/index.js';
@@ -10,7 +10,7 @@ export default defineScenario({
   id: 'replica-kill-restore',
   description: 'SIGKILL a replica under load, back up the backup replica, restore into a new node, verify and catch up',
   flavors: ALL_FLAVORS,
-  ...sakilaPlusBulk(100),
+  ...datasetPlusBulk(100),
   topology: primaryReplicas({ replicas: ['replica-1'], backupReplicas: ['backup-replica'] }),
   workload: { writers: 4, ratePerSec: 200 },
   phases: [

@@ -1,6 +1,6 @@
 // A replica is cut off the network while writes continue; after the heal it must catch up on its own.
 import {
-  sakilaPlusBulk, ALL_FLAVORS,
+  datasetPlusBulk, ALL_FLAVORS,
   converge, defineScenario, equalsPrimary, expectReplicating, ledgerHolds, phase, primaryReplicas,
   replicationInterrupted, stopWorkload, underLoad, whileFaulted,
 } from '../harness/scenario/index.js';
@@ -9,7 +9,7 @@ export default defineScenario({
   id: 'replica-partition',
   description: 'cut a replica off the network under load (docker network disconnect), heal, prove it catches up',
   flavors: ALL_FLAVORS,
-  ...sakilaPlusBulk(),
+  ...datasetPlusBulk(),
   topology: primaryReplicas({ replicas: ['replica-1', 'replica-2'] }),
   workload: { writers: 4, ratePerSec: 200 },
   phases: [

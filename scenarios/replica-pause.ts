@@ -1,6 +1,6 @@
 // A replica freezes (docker pause) for longer than the replication timeouts while writes continue.
 import {
-  sakilaPlusBulk, ALL_FLAVORS,
+  datasetPlusBulk, ALL_FLAVORS,
   converge, defineScenario, equalsPrimary, expectReplicating, ledgerHolds, phase, primaryReplicas,
   stopWorkload, underLoad, whileFaulted,
 } from '../harness/scenario/index.js';
@@ -9,7 +9,7 @@ export default defineScenario({
   id: 'replica-pause',
   description: 'freeze a replica past slave_net_timeout (10 s) under load, thaw it, prove convergence',
   flavors: ALL_FLAVORS,
-  ...sakilaPlusBulk(),
+  ...datasetPlusBulk(),
   topology: primaryReplicas({ replicas: ['replica-1', 'replica-2'] }),
   workload: { writers: 4, ratePerSec: 200 },
   phases: [

@@ -1,7 +1,7 @@
 // Seed "continuous restore": replicas died one after another until the primary stood alone, datadirs lost.
 // Recovery: rebuild every replica from the latest backup artifact and catch up from the primary by GTID.
 import {
-  sakilaPlusBulk, ALL_FLAVORS,
+  datasetPlusBulk, ALL_FLAVORS,
   converge, defineScenario, equalsPrimary, inject, ledgerHolds, phase, physicalBackup, primaryReplicas,
   primaryStandsAlone, rebuildFromBackup, stopWorkload, underLoad,
 } from '../harness/scenario/index.js';
@@ -12,7 +12,7 @@ export default defineScenario({
   id: 'replicas-die-one-by-one',
   description: 'under load, SIGKILL every replica in turn and lose its datadir; rebuild all from the last backup, verify each',
   flavors: ALL_FLAVORS,
-  ...sakilaPlusBulk(),
+  ...datasetPlusBulk(),
   topology: primaryReplicas({ replicas: ['replica-1', 'replica-2'], backupReplicas: ['backup-replica'] }),
   workload: { writers: 4, ratePerSec: 200 },
   phases: [

@@ -1,7 +1,7 @@
 // The primary and its replica are lost; no binlogs survive. Only the last physical backup is restored, and the
 // drill reports the real RPO: exactly which acknowledged writes are gone, checked against the GTID arithmetic.
 import {
-  sakilaPlusBulk, ALL_FLAVORS,
+  datasetPlusBulk, ALL_FLAVORS,
   defineScenario, inject, notePrimaryPosition, phase, physicalBackup, primaryReplicas, restoreLatest, rpoOfBackupAlone,
   stopWorkload, underLoad, verifyAgainstSnapshot,
 } from '../harness/scenario/index.js';
@@ -10,7 +10,7 @@ export default defineScenario({
   id: 'restore-without-binlogs',
   description: 'lose the primary (and its replica) after the last backup; restore the backup alone and measure the exact RPO',
   flavors: ALL_FLAVORS,
-  ...sakilaPlusBulk(),
+  ...datasetPlusBulk(),
   topology: primaryReplicas({ replicas: [], backupReplicas: ['backup-replica'] }),
   workload: { writers: 4, ratePerSec: 200 },
   phases: [

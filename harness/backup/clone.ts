@@ -25,6 +25,7 @@ const copy: CopyStep = {
 export const clonePlugin: PhysicalMethod = {
   name: 'clone',
   backup: (node, store, id, progress) => backupFromReplica(copy, node, store, id, progress),
+  datadirAsIs: true,
   restoreSteps: (artifactMount: string) => [
     ['cp', '-a', `${artifactMount}/${DATA_DIR}/.`, '/var/lib/mysql/'],
     ['chown', '-R', 'mysql:mysql', '/var/lib/mysql'],

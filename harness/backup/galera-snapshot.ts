@@ -66,7 +66,7 @@ export async function galeraSnapshot(node: StartedNode, store: BackupStore, id: 
     // member had once the copy ended, still locked: equal to the snapshot's only if nothing moved during the copy.
     const uuid = grastateUuid(await readFile(join(partial, DATA_DIR, 'grastate.dat'), 'utf8').catch(() => ''));
     return await sealArtifact(node, store, id, {
-      method: 'fs-snapshot', snapshot: snapshot!,
+      method: 'galera-snapshot', snapshot: snapshot!,
       position: { gtid: `${uuid ?? '(no grastate.dat uuid)'}:${afterCopy}`, snapshotGtid: position,
         readFrom: 'uuid from the copy\'s grastate.dat, seqno read under the lock after the copy' },
       timings: { ...timings, resyncMs: Date.now() - t1 }, t0,

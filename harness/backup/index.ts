@@ -3,6 +3,7 @@ import { clonePlugin } from './clone.js';
 import { fsSnapshot } from './fs-snapshot.js';
 import { mariabackup } from './mariabackup.js';
 import type { PhysicalMethod } from './method.js';
+import { backupMethod } from './registry.js';
 
 export type { PhysicalMethod } from './method.js';
 export type { Manifest, ArtifactFile } from './manifest.js';
@@ -12,8 +13,6 @@ export type { BackupStore } from './store.js';
 export { parseSlaveInfo, parseBinlogInfo } from './mariabackup.js';
 export { logicalBackup, DUMP_FILE } from './logical.js';
 
-/** Every physical method, by the name a manifest records. */
-const PHYSICAL_METHODS: readonly PhysicalMethod[] = [mariabackup, clonePlugin, fsSnapshot];
 
 /** The physical backup method the flavor's adapter names: mariabackup on MariaDB, the clone plugin on MySQL. */
 export function physicalMethodFor(adapter: Pick<FlavorAdapter, 'physicalBackup'>): PhysicalMethod {
@@ -23,12 +22,15 @@ export function physicalMethodFor(adapter: Pick<FlavorAdapter, 'physicalBackup'>
 /** Physical methods that work on every flavor. */
 export const FS_SNAPSHOT: PhysicalMethod = fsSnapshot;
 
-/** The method that made an artifact, by the name its manifest records. */
+/** The physical method that made an artifact, by the name its manifest records (from the one registry). */
 export function methodByName(name: string): PhysicalMethod {
-  const m = PHYSICAL_METHODS.find((x) => x.name === name);
-  if (!m) throw new Error(`unknown backup method '${name}'`);
-  return m;
+  const m = backupMethod(name);
+  if (m.restore.kind !== 'datadir') throw new Error(`backup method '${name}' is ${m.kind}, not a physical copy`);
+  const steps = m.restore.steps;
+  return { name: m.name, backup: m.take, restoreSteps: steps, datadirAsIs: m.restore.asIs };
 }
+export { backupMethods, backupMethod, methodOf } from './registry.js';
+export type { BackupMethod, RestoreRecipe } from './registry.js';
 export { packArtifact, unpackArtifact, copyPackage, loadKey, keyFingerprint, sidecarOf, PackageRejectedError, PACKAGE_FORMAT } from './package.js';
 export type { PackageInfo } from './package.js';
 export { BinlogStream } from './binlog-stream.js';

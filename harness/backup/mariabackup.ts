@@ -46,6 +46,7 @@ const copy: CopyStep = {
 export const mariabackup: PhysicalMethod = {
   name: 'mariabackup',
   backup: (node, store, id, progress) => backupFromReplica(copy, node, store, id, progress),
+  datadirAsIs: true,
   restoreSteps: (artifactMount: string) => [
     ['mariadb-backup', '--copy-back', `--target-dir=${artifactMount}/${DATA_DIR}`, '--datadir=/var/lib/mysql'],
     ['chown', '-R', 'mysql:mysql', '/var/lib/mysql'],

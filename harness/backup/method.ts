@@ -10,4 +10,7 @@ export interface PhysicalMethod {
   name: string;
   backup(node: StartedNode, store: BackupStore, id: string, progress?: (m: string) => void): Promise<Manifest>;
   restoreSteps(artifactMount: string): string[][];
+  /** The artifact's data folder is a ready datadir as it is: a restore may copy it itself (fast path) instead of
+   * running `restoreSteps`. */
+  datadirAsIs?: boolean;
 }

@@ -152,7 +152,7 @@ export function chaosScenario(spec: ChaosSpec): ScenarioDefinition {
     flavors: spec.flavors ?? (spec.topology === 'galera' ? MARIADB_FLAVORS : ALL_FLAVORS),
     params: {},
     topology: TOPOLOGY[spec.topology](),
-    data: { sakila: false, bulkMb: () => 0 },
+    data: { dataset: false, bulkMb: () => 0 },
     workload: { writers: 2, ratePerSec: 100 },
     phases,
     // the ledger is judged on a replica standing at the end (Galera: the member the workload writes to)

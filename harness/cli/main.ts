@@ -3,16 +3,20 @@ import mysql from 'mysql2/promise';
 import { ExecError } from '../exec/index.js';
 import { DEFAULT_FLAVOR, familyOfVersion, flavor as flavorById, FLAVORS, UsageError, type FlavorId } from '../core/index.js';
 import {
-  cleanDeadRuns, engineVersion, familyAdapter, imageExists, loadConfig, planImage, resolveImage, RunContext, sakilaDir,
+  cleanDeadRuns, engineVersion, familyAdapter, imageExists, loadConfig, planImage, resolveImage, RunContext,
 } from '../runtime/index.js';
-import { findScenario, loadScenarios, planDrill, runScenario, SUITES, type UpgradeOptions } from '../scenario/index.js';
+import { findScenario, findSuite, loadScenarios, planDrill, planInputs, resolveParams, runScenario, SUITES, type DrillInputs, type UpgradeOptions } from '../scenario/index.js';
+import { DATASET_HELP, DATASET_OPTIONS, datasetFrom, expandEnv, parseParamArgs } from './dataset-options.js';
+import { doctorInputs } from './doctor-inputs.js';
 import { cmdPreUpgrade } from './pre-upgrade.js';
 import { consoleSummary, type DrillResult } from '../report/index.js';
 import { compareServers, gtidPositionsEqual, UnknownDatabaseError, type CheckResult, type Queryable } from '../verify/index.js';
 import { inspect, type Statement } from '../sql/index.js';
 import { dsnLabel, parseDsn, sslOptions, verifyPeerIdentity, type Dsn } from './dsn.js';
+import { parseParallel, runPool } from './parallel.js';
 import type { PeerCertificate } from 'node:tls';
-import { existsSync } from 'node:fs';
+import { cmdRestoreTest } from './restore-test.js';
+import { cmdSnapshot } from './snapshot.js';
 import { cmdChaos, HELP_CHAOS } from './chaos.js';
 import { join } from 'node:path';
 import { cmdReport, HELP_REPORT } from './report.js';
@@ -28,11 +32,13 @@ usage: firedrill <command> [options]
 
 commands:
   list [--json]                     the scenarios
-  run <id> [--flavor F | --all-flavors] [--param k=v] [--keep-artifacts] [--fault-during-backup] [--json]
-                                    run a drill (exit 0 pass, 1 fail, 2 could not run)
-  suite [name] [--shard i/n] [--json]
-                                    run a named suite of drills (default: "default"); --shard: one CI job's part
-  report [--out FILE] [--redact] [--history FILE] [PATH...]
+  run <id|file.ts> [--flavor F | --all-flavors] [--param k=v] [--dataset D [--rows N] [--databases a,b]]
+      [--server-config my.cnf] [--keep-artifacts] [--fault-during-backup] [--json]
+                                    run a drill, firedrill's or your own file (exit 0 pass, 1 fail, 2 could not run)
+  suite [name] [--flavor F] [--dataset D] [--server-config F] [--param k=v] [--parallel N] [--shard i/n] [--json]
+                                    run a named suite of drills (default: "default"; also firedrill.config.json's), N at once;
+                                    --shard: one CI job's part
+  report [--out FILE] [--redact] [--strict] [--history FILE] [PATH...]
                                     one self-contained HTML report of drill results and their trend
   verify --source DSN --target DSN [--databases a,b] [--gtid] [--full-rows] [--ignore-accounts u,v] [--json]
                                     compare two live servers (exit 0 equal, 1 different, 2 error)
@@ -40,20 +46,30 @@ commands:
                                     validate an upgrade: incompatibility report, query replay on both
                                     versions, rolling upgrade with rollback; exit 1 on a blocking finding
   images [--flavor F]               build the flavor images that are missing (cached by input hash)
-  doctor                            what is there and what is missing, with the fix
+  doctor [--dataset D] [--server-config F]
+                                    what is there and what is missing (engine, images, config, drills, datasets), with the fix
   clean [--all]                     remove containers, volumes, networks of runs that are no longer alive
+  snapshot --source DSN --out STATE.json [--databases a,b] [--hold-replica] [-- BACKUP COMMAND]
+                                    record the state a backup must restore to
+  restore-test --artifact PATH --flavor F [--expect STATE.json] [--max-age 26h] [--json]
+                                    restore-test a backup made by your own tools (exit 0 good, 1 bad backup, 2 not a backup)
   chaos --topology T [--seed S] ... generative chaos: random fault schedules, invariants, replay, shrinking
 
 Every command takes --help (or: firedrill help <command>). firedrill --version prints the version and commit.
 run and suite take --verbose: every command line firedrill runs goes to the run's drill.log (and stderr).`,
   list: 'usage: firedrill list [--json]\n\nLists the scenarios. --json: an array of {id, description, flavors, params}.',
-  run: `usage: firedrill run <id> [--flavor F | --all-flavors] [--param name=value]... [--keep-artifacts] [--fault-during-backup] [--json]
+  run: `usage: firedrill run <id|path/to/drill.ts> [--flavor F | --all-flavors] [--param name=value]... [dataset options] [--keep-artifacts] [--fault-during-backup] [--json]
 
-Runs one drill and writes reports/<run-id>/{result.json,summary.md,junit.xml,ledger.json}.
+Runs one drill and writes reports/<run-id>/{result.json,summary.md,junit.xml,ledger.json}. A path runs a drill file of
+your own (export default defineScenario({...}), importing from 'firedrill').
   --flavor F          ${Object.keys(FLAVORS).join(' | ')} (default ${DEFAULT_FLAVOR})
   --all-flavors       run on every flavor the scenario supports, one after another (--json: an array)
-  --param k=v         a scenario parameter (see 'firedrill list')
+  --param k=v         a scenario parameter, number or string (see 'firedrill list')
+${DATASET_HELP}
   --keep-artifacts    keep the backup store under the report folder
+  --instant-verify    after every mariabackup backup, also check the artifact where it lies: a read-only server on
+                      it (no copy), the restore checks, then every file re-hashed (checks instant-N-*; MariaDB only;
+                      crash-consistent copies need InnoDB recovery and are restored instead)
   --fault-during-backup
                       SIGKILL the backup node in the middle of each backup: it must fail loudly and leave nothing a
                       restore would accept; the retry must succeed (checks backup-fault-*, backup-retry-succeeds)
@@ -62,8 +78,17 @@ Runs one drill and writes reports/<run-id>/{result.json,summary.md,junit.xml,led
                       that looks like one is replaced by ***)
 Progress goes to stderr and to reports/<run-id>/drill.log (timestamps with their zone).
 Exit: 0 pass, 1 fail, 2 could not run. Everything started is removed at the end, also on Ctrl-C.`,
-  suite: 'usage: firedrill suite [name] [--shard i/n] [--verbose] [--json]\n\nRuns every drill of a suite in turn. Suites: ' + [...Object.keys(SUITES), 'matrix (every scenario on every flavor it supports)'].join(', ')
-    + '\n  --shard i/n   run only the i-th of n parts (1-based): the n parts together run every drill x flavor exactly once\n                (CI parallel jobs; merge their reports with firedrill report <folders>)',
+  suite: `usage: firedrill suite [name] [--flavor F] [--param k=v]... [dataset options] [--parallel N] [--json]
+
+Runs every drill of a suite in turn, on the run's dataset and server configuration. Suites: ${[...Object.keys(SUITES), 'matrix (every scenario on every flavor it supports)'].join(', ')}, and those of firedrill.config.json ("suites": {"name": {"drills": [...], "dataset": ..., "serverConfig": ...}}).
+  --flavor F          every drill on F (matrix: only F's)
+  --parallel N        N drills at once (1-16), each in its own run, progress lines prefixed with the drill
+  --param k=v         given to every drill of the suite that has the parameter (one no drill has: exit 2)
+  --shard i/n         run only the i-th of n parts (1-based): the n parts together run every drill x flavor exactly
+                      once (CI parallel jobs; merge their reports with firedrill report <folders>)
+  --verbose           also log every command firedrill runs in each run's drill.log
+${DATASET_HELP}
+Exit: 0 all pass, 1 any failed, 2 could not run.`,
   verify: `usage: firedrill verify --source DSN --target DSN [--databases a,b] [--gtid] [--full-rows] [--ignore-accounts u,v] [--json]
   DSN: mysql://user:password@host:port[?ssl-mode=DISABLED|PREFERRED|REQUIRED|VERIFY_CA|VERIFY_IDENTITY&ssl-ca=PATH]
        (default PREFERRED, as the mysql client; an unknown option is refused)
@@ -79,8 +104,13 @@ Default scope: every database except the system ones, on either side; --database
 neither side is an error. Exit 0 equal, 1 different, 2 error.
 Tip: put passwords in the environment and refer to them as \${VAR} inside the DSN to keep them off argv.`,
   images: 'usage: firedrill images [--flavor F]\n\nBuilds missing images (debootstrap + docker import + docker/<dir>/Dockerfile). Nothing is rebuilt if an image with the same inputs exists.',
-  doctor: 'usage: firedrill doctor\n\nReports the Docker engine, the images per flavor, and the Sakila dataset, with the fix for what is missing. Exit 0 when all is there, 2 otherwise.',
   report: HELP_REPORT,
+  doctor: `usage: firedrill doctor [--dataset D [--rows N]] [--server-config F]
+
+Reports the Docker engine, the images per flavor, firedrill.config.json, the drills (and drill folders), every suite's
+drills, dataset and server configuration, and the dataset and server configuration given here (files read,
+databases listed, clashes with firedrill's own schema or accounts), with the fix for what is missing. Exit 0 when all
+is there, 2 otherwise.`,
   chaos: HELP_CHAOS,
   clean: 'usage: firedrill clean [--all]\n\nRemoves containers, volumes and networks of runs whose process is gone (--all: of every run).',
 };
@@ -97,37 +127,33 @@ function parse<T>(fn: () => T): T {
   }
 }
 
-function parseParams(list: string[] | undefined): Record<string, number> {
-  const p: Record<string, number> = {};
-  for (const kv of list ?? []) {
-    const m = /^(\w+)=(-?\d+(?:\.\d+)?)$/.exec(kv);
-    if (!m) throw new UsageError(`bad --param '${kv}' (expected name=number)`);
-    p[m[1]!] = Number(m[2]);
-  }
-  return p;
-}
 
 /** Drill-wide options from the command line. */
-interface DrillFlags { keepArtifacts: boolean; faultDuringBackup: boolean; verbose?: boolean; upgrade?: UpgradeOptions }
+interface DrillFlags { keepArtifacts: boolean; faultDuringBackup: boolean; upgrade?: UpgradeOptions; instantVerify?: boolean; verbose?: boolean }
+
+/** Teardowns started by a signal: the process exits once all of them (one per drill running) are done. */
+const signalTeardowns: Array<Promise<unknown>> = [];
 
 /** Runs one drill with its own run context, torn down in finally and on SIGINT/SIGTERM. */
-async function drill(id: string, flavorId: FlavorId, params: Record<string, number>, flags: DrillFlags): Promise<DrillResult> {
+async function drill(id: string, flavorId: FlavorId, params: Readonly<Record<string, string | number>>, flags: DrillFlags, inputs: DrillInputs = {}, label = ''): Promise<DrillResult> {
+  const say = (m: string, at = Date.now()) => err(`[${consoleTime(at)}]${label ? ` [${label}]` : ''} ${m}`);
   // Bad input is refused before anything starts: flavor, parameters, engine, image (a missing own image is built).
-  const plan = await planDrill(await findScenario(id), flavorId, params, (m) => err(`[${consoleTime()}] ${m}`));
+  const plan = await planDrill(await findScenario(id), flavorId, params, say, inputs);
   const def = plan.def;
   const run = new RunContext();
   // Progress goes to stderr and to the run's drill.log; --verbose adds every command line (redacted).
   const log = new DrillLog(join(reportsDir, run.runId, 'drill.log'));
-  const progress = (m: string) => { const at = Date.now(); err(`[${consoleTime(at)}] ${m}`); log.line(m, at); };
-  const unobserve = flags.verbose ? observeCommands((argv) => { const at = Date.now(); err(`[${consoleTime(at)}] ${log.command(argv, at)}`); }) : () => {};
+  const progress = (m: string) => { const at = Date.now(); say(m, at); log.line(m, at); };
+  const unobserve = flags.verbose ? observeCommands((argv) => { const at = Date.now(); say(log.command(argv, at), at); }) : () => {};
   const onSignal = (sig: NodeJS.Signals) => {
     progress(`${sig}: tearing down run ${run.runId}`);
-    void run.teardown().finally(() => process.exit(sig === 'SIGINT' ? 130 : 143));
+    signalTeardowns.push(run.teardown());
+    void Promise.allSettled(signalTeardowns).finally(() => process.exit(sig === 'SIGINT' ? 130 : 143));
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    progress(`run ${run.runId}: ${def.id} on ${flavorId}`);
+    progress(`run ${run.runId}: ${def.id} on ${flavorId}, dataset ${plan.dataset.name}${plan.serverConfig ? `, server config ${plan.serverConfig.path}` : ''}`);
     const r = await runScenario(plan, { run, progress, ...flags, command: ['firedrill', ...process.argv.slice(2)] });
     return r;
   } finally {
@@ -143,13 +169,15 @@ async function drill(id: string, flavorId: FlavorId, params: Record<string, numb
  * Runs drills one after another: each summary as it ends (or one JSON array at the end), then a closing line.
  * Exit 0 when all passed, 1 otherwise.
  */
-async function runMany(label: string, items: ReadonlyArray<{ scenario: string; flavor: FlavorId; params?: Record<string, number> }>, flags: DrillFlags, json: boolean): Promise<number> {
-  const results: DrillResult[] = [];
-  for (const item of items) {
-    const r = await drill(item.scenario, item.flavor, item.params ?? {}, flags);
-    results.push(r);
+async function runMany(label: string, items: ReadonlyArray<{ scenario: string; flavor: FlavorId; params?: Readonly<Record<string, string | number>> }>, flags: DrillFlags, json: boolean, parallel = 1, inputs: DrillInputs = {}): Promise<number> {
+  // --parallel N: N drills at once on the one engine, each in its own run (own containers, network, report folder);
+  // progress lines carry the drill's name, each summary is printed whole as its drill ends.
+  // A drill that could not run (bad input, no engine) stops the suite as in sequential mode: exit 2.
+  const results = await runPool(items, parallel, async (item) => {
+    const r = await drill(item.scenario, item.flavor, item.params ?? {}, flags, inputs, parallel > 1 ? `${item.scenario} ${item.flavor}` : '');
     if (!json) out(consoleSummary(r));
-  }
+    return r;
+  });
   const failed = results.filter((r) => r.verdict !== 'pass').length;
   if (json) out(JSON.stringify(results, null, 2));
   else out(`${label}: ${results.length - failed} passed, ${failed} failed`);
@@ -157,34 +185,65 @@ async function runMany(label: string, items: ReadonlyArray<{ scenario: string; f
 }
 
 async function cmdRun(args: string[]): Promise<number> {
-  const { values, positionals } = parse(() => parseArgs({ args, allowPositionals: true, strict: true, options: { flavor: { type: 'string' }, 'all-flavors': { type: 'boolean' }, param: { type: 'string', multiple: true }, 'keep-artifacts': { type: 'boolean' }, 'fault-during-backup': { type: 'boolean' }, json: { type: 'boolean' }, verbose: { type: 'boolean' }, help: { type: 'boolean' } } }));
+  const { values, positionals } = parse(() => parseArgs({ args, allowPositionals: true, strict: true, options: { flavor: { type: 'string' }, 'all-flavors': { type: 'boolean' }, param: { type: 'string', multiple: true }, 'keep-artifacts': { type: 'boolean' }, 'fault-during-backup': { type: 'boolean' }, 'instant-verify': { type: 'boolean' }, json: { type: 'boolean' }, verbose: { type: 'boolean' }, help: { type: 'boolean' }, ...DATASET_OPTIONS } }));
   if (values.help) { out(HELP['run']!); return 0; }
-  const flags: DrillFlags = { keepArtifacts: !!values['keep-artifacts'], faultDuringBackup: !!values['fault-during-backup'], verbose: !!values.verbose };
-  if (positionals.length !== 1) throw new UsageError('run takes exactly one scenario id (see firedrill list)');
-  if (values['all-flavors'] && values.flavor) throw new UsageError('give --flavor or --all-flavors, not both');
-  const params = parseParams(values.param);
-  if (values['all-flavors']) {
-    const def = await findScenario(positionals[0]!);
-    return runMany(`${def.id} on every flavor`, def.flavors.map((flavor) => ({ scenario: def.id, flavor, params })), flags, !!values.json);
+  const flags: DrillFlags = { keepArtifacts: !!values['keep-artifacts'], faultDuringBackup: !!values['fault-during-backup'], instantVerify: !!values['instant-verify'], verbose: !!values.verbose };
+  if (flags.instantVerify && (values['all-flavors'] || flavorById(values.flavor ?? DEFAULT_FLAVOR).family !== 'mariadb')) {
+    throw new UsageError('--instant-verify runs on MariaDB flavors only (MySQL keeps its accounts in InnoDB, read-only in the instant check): give --flavor mariadb-…');
   }
-  const f = flavorById(values.flavor ?? DEFAULT_FLAVOR).id;
-  const r = await drill(positionals[0]!, f, params, flags);
+  if (positionals.length !== 1) throw new UsageError('run takes exactly one scenario id or drill file (see firedrill list)');
+  if (values['all-flavors'] && values.flavor) throw new UsageError('give --flavor or --all-flavors, not both');
+  const params = parseParamArgs(values.param);
+  const def = await findScenario(positionals[0]!);
+  resolveParams(def, params);
+  // The dataset and the server configuration are read once, before anything starts (exit 2 on bad input).
+  const inputs = await planInputs({ dataset: datasetFrom(values), serverConfig: values['server-config'] });
+  if (values['all-flavors']) {
+    return runMany(`${def.id} on every flavor`, def.flavors.map((flavor) => ({ scenario: positionals[0]!, flavor, params })), flags, !!values.json, 1, inputs);
+  }
+  const f = flavorById(values.flavor ?? (def.flavors.includes(DEFAULT_FLAVOR) ? DEFAULT_FLAVOR : def.flavors[0]!)).id;
+  const r = await drill(positionals[0]!, f, params, flags, inputs);
   if (values.json) out(JSON.stringify(r, null, 2)); else out(consoleSummary(r));
   return r.verdict === 'pass' ? 0 : 1;
 }
 
 async function cmdSuite(args: string[]): Promise<number> {
-  const { values, positionals } = parse(() => parseArgs({ args, allowPositionals: true, strict: true, options: { json: { type: 'boolean' }, shard: { type: 'string' }, verbose: { type: 'boolean' }, help: { type: 'boolean' } } }));
+  const { values, positionals } = parse(() => parseArgs({ args, allowPositionals: true, strict: true, options: { json: { type: 'boolean' }, parallel: { type: 'string' }, help: { type: 'boolean' }, flavor: { type: 'string' }, param: { type: 'string', multiple: true }, shard: { type: 'string' }, verbose: { type: 'boolean' }, ...DATASET_OPTIONS } }));
   if (values.help) { out(HELP['suite']!); return 0; }
-  const name = positionals[0] ?? 'default';
   const shard = values.shard ? parseShard(values.shard) : undefined;
-  const all = name === 'matrix'
-    ? (await loadScenarios()).flatMap((s) => s.flavors.map((flavor) => ({ scenario: s.id, flavor, params: undefined })))
-    : SUITES[name];
-  if (!all) throw new UsageError(`unknown suite '${name}' (known: ${[...Object.keys(SUITES), 'matrix'].join(', ')})`);
-  const suite = shard ? shardOf(all, shard) : all;
-  if (shard) { process.env.FIREDRILL_SHARD = `${shard.index}/${shard.count}`; err(`suite ${name}, shard ${shard.index}/${shard.count}: ${suite.length} of ${all.length} drills: ${suite.map((x) => `${x.scenario}@${x.flavor}`).join(', ') || 'none'}`); }
-  return runMany(`suite ${name}${shard ? ` (shard ${shard.index}/${shard.count})` : ''}`, suite, { keepArtifacts: false, faultDuringBackup: false, verbose: !!values.verbose }, !!values.json);
+  if (positionals.length > 1) throw new UsageError('suite takes one suite name');
+  const parallel = parseParallel(values.parallel);
+  if (parallel instanceof Error) throw new UsageError(parallel.message);
+  const name = positionals[0] ?? 'default';
+  const suite = await findSuite(name);
+  const flavor = values.flavor ? flavorById(values.flavor).id : undefined;
+  const given = parseParamArgs(values.param);
+  // The run's dataset: --dataset, else the suite's own (config), else Sakila; read once for every drill.
+  const dataset = datasetFrom(values) ?? (suite.dataset ? datasetFrom({ dataset: suite.dataset, rows: suite.rows?.toString(), databases: suite.databases?.join(',') }) : undefined);
+  const inputs = await planInputs({ dataset, serverConfig: values['server-config'] ?? suite.serverConfig });
+  const items: Array<{ scenario: string; flavor: FlavorId; params: Record<string, string | number> }> = [];
+  const used = new Set<string>();
+  for (const d of suite.drills) {
+    const def = await findScenario(d.scenario);
+    const f = flavor ?? d.flavor ?? (def.flavors.includes(DEFAULT_FLAVOR) ? DEFAULT_FLAVOR : def.flavors[0]!);
+    if (!def.flavors.includes(f)) {
+      if (name === 'matrix') continue;
+      throw new UsageError(`suite ${name}: ${def.id} does not run on ${f} (supported: ${def.flavors.join(', ')})`);
+    }
+    if (name === 'matrix' && flavor && d.flavor !== flavor) continue;
+    const params: Record<string, string | number> = { ...d.params };
+    for (const [k, v] of Object.entries(given)) if (def.params[k]) { params[k] = v; used.add(k); }
+    resolveParams(def, params);
+    if (!items.some((i) => i.scenario === d.scenario && i.flavor === f)) items.push({ scenario: d.scenario, flavor: f, params });
+  }
+  const unknown = Object.keys(given).filter((k) => !used.has(k));
+  if (unknown.length) throw new UsageError(`suite ${name}: no drill of it has a parameter ${unknown.join(', ')}`);
+  const mine = shard ? shardOf(items, shard) : items;
+  if (shard) {
+    process.env.FIREDRILL_SHARD = `${shard.index}/${shard.count}`;
+    err(`suite ${name}, shard ${shard.index}/${shard.count}: ${mine.length} of ${items.length} drills: ${mine.map((x) => `${x.scenario}@${x.flavor}`).join(', ') || 'none'}`);
+  }
+  return runMany(`suite ${name}${shard ? ` (shard ${shard.index}/${shard.count})` : ''}`, mine, { keepArtifacts: false, faultDuringBackup: false, verbose: !!values.verbose }, !!values.json, parallel, inputs);
 }
 
 async function cmdList(args: string[]): Promise<number> {
@@ -192,20 +251,13 @@ async function cmdList(args: string[]): Promise<number> {
   if (values.help) { out(HELP['list']!); return 0; }
   const all = await loadScenarios();
   if (values.json) {
-    out(JSON.stringify(all.map((s) => ({ id: s.id, description: s.description, flavors: s.flavors, params: s.params })), null, 2));
+    // A string parameter's pattern is printed as its source text (a RegExp has no JSON form).
+    const params = (p: (typeof all)[number]['params']) => Object.fromEntries(Object.entries(p).map(([k, v]) => [k, 'pattern' in v && v.pattern ? { ...v, pattern: v.pattern.source } : v]));
+    out(JSON.stringify(all.map((s) => ({ id: s.id, description: s.description, flavors: s.flavors, params: params(s.params) })), null, 2));
   } else {
-    for (const s of all) out(`${s.id.padEnd(24)} ${s.description}\n${' '.repeat(25)}flavors: ${s.flavors.join(', ')}; params: ${Object.entries(s.params).map(([k, p]) => `${k}=${p.default} (${p.description})`).join(', ') || 'none'}`);
+    for (const s of all) out(`${s.id.padEnd(24)} ${s.description}\n${' '.repeat(25)}flavors: ${s.flavors.join(', ')}; params: ${Object.entries(s.params).map(([k, p]) => `${k}=${p.default}${p.type === 'string' ? ' (string)' : ''} (${p.description})`).join(', ') || 'none'}`);
   }
   return 0;
-}
-
-/** Expands ${VAR} from the environment, so passwords can stay off argv. */
-function expandEnv(s: string): string {
-  return s.replace(/\$\{(\w+)\}/g, (_, v: string) => {
-    const val = process.env[v];
-    if (val === undefined) throw new UsageError(`environment variable ${v} (used in a DSN) is not set`);
-    return encodeURIComponent(val);
-  });
 }
 
 async function connectDsn(d: Dsn): Promise<Queryable & { close(): Promise<void> }> {
@@ -226,6 +278,7 @@ async function connectDsn(d: Dsn): Promise<Queryable & { close(): Promise<void> 
     name: dsnLabel(d),
     async query<T>(s: Statement) { const [rows] = await c.query(s.sql, s.values); return rows as T[]; },
     async close() { await c.end().catch(() => c.destroy()); },
+    another: () => connectDsn(d),
   };
 }
 
@@ -280,7 +333,7 @@ async function cmdImages(args: string[]): Promise<number> {
 }
 
 async function cmdDoctor(args: string[]): Promise<number> {
-  const { values } = parse(() => parseArgs({ args, allowPositionals: true, strict: true, options: { help: { type: 'boolean' } } }));
+  const { values } = parse(() => parseArgs({ args, allowPositionals: true, strict: true, options: { help: { type: 'boolean' }, ...DATASET_OPTIONS } }));
   if (values.help) { out(HELP['doctor']!); return 0; }
   let ok = true;
   let engine = false;
@@ -294,11 +347,10 @@ async function cmdDoctor(args: string[]): Promise<number> {
     if (await imageExists(ref)) out(`ok    image ${ref}`);
     else out(`miss  image ${ref} for ${f.id}: firedrill images --flavor ${f.id} (built on first use)`);
   }
-  for (const file of ['sakila-schema.sql', 'sakila-data.sql']) {
-    const p = join(sakilaDir, file);
-    if (existsSync(p)) out(`ok    dataset ${p}`); else { ok = false; out(`MISS  dataset ${p}: put the Sakila files there or set FIREDRILL_SAKILA_DIR`); }
-  }
-  return ok ? 0 : 2;
+  // Every input a drill reads besides engine and image: config, drill folders, suites, datasets, server configs.
+  const inputs = await doctorInputs(values);
+  for (const l of inputs.lines) out(l);
+  return ok && inputs.ok ? 0 : 2;
 }
 
 async function cmdClean(args: string[]): Promise<number> {
@@ -312,7 +364,8 @@ async function cmdClean(args: string[]): Promise<number> {
 }
 
 const COMMANDS: Record<string, (a: string[]) => Promise<number>> = {
-  'pre-upgrade': (a) => cmdPreUpgrade(a, { drill, parse, parseParams }),
+  'restore-test': cmdRestoreTest, snapshot: cmdSnapshot,
+  'pre-upgrade': (a) => cmdPreUpgrade(a, { drill, parse, parseParams: parseParamArgs }),
   list: cmdList, run: cmdRun, suite: cmdSuite, verify: cmdVerify, images: cmdImages, doctor: cmdDoctor, clean: cmdClean, chaos: cmdChaos,
   report: cmdReport,
 };

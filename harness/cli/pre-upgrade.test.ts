@@ -14,7 +14,7 @@ describe('firedrill pre-upgrade: bad input', () => {
     [['--from', 'mariadb-11.8', '--to', 'mysql-9.7'], /no upgrade rules for mariadb-11.8 -> mysql-9.7 .*mariadb-11.8-to-mysql-9.7.json/],
     [['--queries', '/nonexistent/q.log'], /--queries \/nonexistent\/q.log: no such file/],
     [['--server-config', '/nonexistent/my.cnf'], /--server-config \/nonexistent\/my.cnf: no such file/],
-    [['--dataset', 'dump.sql.gz'], /--dataset dump.sql.gz: this build loads Sakila only/],
+    [['--dataset', 'dump.sql.gz'], /dataset dump.sql.gz: no such file or folder/],
     [['--bogus'], /Unknown option '--bogus'/],
   ])('%j', async (args, message) => {
     const r = await run(args as string[]);

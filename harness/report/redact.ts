@@ -8,10 +8,22 @@
  * (GTIDs, binlog files, nodes: database '*') are not user data and stay readable.
  */
 import { createHmac, randomBytes } from 'node:crypto';
+import { loadConfig } from '../runtime/config.js';
 import type { EvidenceResult } from './evidence.js';
 
 /** Schemas firedrill creates itself (the workload ledger, the bulk filler). */
 const FIREDRILL_SCHEMAS: ReadonlySet<string> = new Set(['drill', 'bulk', 'firedrill']);
+
+/** firedrill's own schemas: the ledger and bulk schemas of older results, and `<ownSchema>` / `<ownSchema>_*` (config). */
+function isFiredrillSchema(name: string): boolean {
+  let own = 'firedrill';
+  try {
+    own = loadConfig().ownSchema ?? own;
+  } catch {
+    /* a bad config does not stop a report */
+  }
+  return FIREDRILL_SCHEMAS.has(name) || name === own || name.startsWith(`${own}_`) || /^firedrill_\w+$/.test(name);
+}
 
 const NAME_KEYS = new Set(['database', 'databases', 'db', 'table', 'tables', 'object', 'schema', 'column', 'columns']);
 const VALUE_KEYS = new Set(['where', 'expected', 'actual', 'key', 'keys', 'row', 'rows', 'value', 'values', 'sample', 'statement']);
@@ -64,7 +76,7 @@ export function redactResult(r: EvidenceResult, red: Redactor = redactor()): Evi
     // "db.table" and "`db`.`table`" name both parts
     for (const part of n.replace(/`/g, '').split('.')) if (part) names.add(part);
   }
-  for (const own of FIREDRILL_SCHEMAS) names.delete(own);
+  for (const n of [...names]) if (isFiredrillSchema(n)) names.delete(n);
   for (const n of names) red.names.add(n);
   const ordered = [...names].filter((n) => n.length > 0).sort((a, b) => b.length - a.length);
   const wordRe = ordered.length ? new RegExp(`(?<![\\w$])(${ordered.map(escapeRe).join('|')})(?![\\w$])`, 'g') : null;
@@ -79,10 +91,7 @@ export function redactResult(r: EvidenceResult, red: Redactor = redactor()): Evi
       const o = v as Record<string, unknown>;
       // A difference inside a user database: its keys and values are the user's data.
       const isUserDiff =
-        typeof o['kind'] === 'string' &&
-        typeof o['database'] === 'string' &&
-        o['database'] !== '*' &&
-        !FIREDRILL_SCHEMAS.has(o['database']);
+        typeof o['kind'] === 'string' && typeof o['database'] === 'string' && o['database'] !== '*' && !isFiredrillSchema(o['database']);
       const out: Record<string, unknown> = {};
       for (const [k, x] of Object.entries(o)) {
         out[k] =
@@ -110,7 +119,7 @@ export function redactResult(r: EvidenceResult, red: Redactor = redactor()): Evi
   if (copy.provenance) {
     copy.provenance.dataset.databases = copy.provenance.dataset.databases.map((d) => ({
       ...d,
-      db: FIREDRILL_SCHEMAS.has(d.db) ? d.db : red.digest(d.db),
+      db: isFiredrillSchema(d.db) ? d.db : red.digest(d.db),
     }));
     copy.provenance.dataset.name = text(copy.provenance.dataset.name);
     if (copy.provenance.dataset.detail) copy.provenance.dataset.detail = deep(copy.provenance.dataset.detail) as Record<string, unknown>;

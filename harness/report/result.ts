@@ -1,3 +1,4 @@
+import type { DatasetInfo } from '../workload/index.js';
 import type { FlavorId } from '../core/index.js';
 import type { FaultRecord } from '../faults/index.js';
 import type { CheckResult, LedgerVerdict } from '../verify/index.js';
@@ -21,7 +22,11 @@ export interface DrillResult {
   startedAt: string;
   endedAt: string;
   durationMs: number;
-  params: Readonly<Record<string, number>>;
+  params: Readonly<Record<string, number | string>>;
+  /** The data the drill ran on: name, kind, source (no password), databases, sizes, load time (own-data). */
+  dataset?: DatasetInfo;
+  /** `--server-config`: the file, and per node the user's options the topology overrode (own-data). */
+  serverConfig?: { path: string; overrides: Record<string, Array<{ option: string; yours: string; ours: string; why: string }>> };
   phases: PhaseRecord[];
   rto: Rto;
   rpo: Rpo;

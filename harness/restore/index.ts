@@ -6,3 +6,7 @@ export { pointInTimeRestore, listBinlogTransactions } from './pitr.js';
 export type { PitrTarget, PitrResult } from './pitr.js';
 export { restoreAndCatchUp } from './catch-up.js';
 export type { CatchUpResult, PeerCatchUp, Peer } from './catch-up.js';
+export { INSTANT_METHODS, instantCheck, instantVerify, openInstant } from './instant.js';
+export type { InstantCheckOptions, InstantServer, InstantVerifyOptions, InstantVerifyResult } from './instant.js';
+export { copyBack, copyTreeAs, datadirOwner } from './copy-back.js';
+export type { CopyBackResult } from './copy-back.js';

@@ -49,6 +49,8 @@ export interface FlavorAdapter {
   serverCommand(o: ServerOptions): string[];
   /** Where the server reads configuration drop-ins, and the drop-in that holds replication at the next start. */
   configDropIn: { dir: string; holdReplication: string };
+  /** Reads every option file and command-line option, and exits non-zero naming an option the server refuses. */
+  validateConfig: readonly string[];
   /** Upgrades the system tables after the server was started on an older version's datadir. */
   upgrade: readonly string[];
   /** The logical dump command (consistent snapshot, routines, events, triggers) writing to a file in the container. */
@@ -82,6 +84,8 @@ const mariadbFamily: FamilyAdapter = {
   gtid: mariadbGtid,
   physicalBackup: 'mariabackup',
   configDropIn: { dir: '/etc/mysql/mariadb.conf.d', holdReplication: '[mysqld]\nskip-slave-start\n' },
+  // MariaDB has no --validate-config: --help --verbose parses every option and exits 7 on an unknown one.
+  validateConfig: ['mariadbd', '--verbose', '--help'],
   supervisedLog: SUPERVISED_LOG,
   binlog: {
     stream: (o) => ['mariadb-binlog', `--defaults-extra-file=${o.optionFile}`, '--read-from-remote-server', `--host=${o.host}`, '--raw',
@@ -128,6 +132,7 @@ const mysqlFamily: FamilyAdapter = {
   gtid: mysqlGtid,
   physicalBackup: 'clone',
   configDropIn: { dir: '/etc/mysql/conf.d', holdReplication: '[mysqld]\nskip-replica-start\n' },
+  validateConfig: ['mysqld', '--validate-config'],
   supervisedLog: SUPERVISED_LOG,
   binlog: {
     stream: (o) => ['mysqlbinlog', `--defaults-extra-file=${o.optionFile}`, '--read-from-remote-server', `--host=${o.host}`,

@@ -1,3 +1,4 @@
+import type { Override, ServerConfig } from './server-config.js';
 import type { FlavorAdapter } from './adapter.js';
 import type { StartedNetwork } from './network.js';
 import type { RunContext } from './run-context.js';
@@ -13,4 +14,6 @@ export interface TopologyContext {
   image: string;
   creds: Credentials;
   progress: (m: string) => void;
+  /** `--server-config`: the user's file (mounted into every node) and, per node, which of its options the topology overrode. */
+  serverConfig?: { cfg: ServerConfig; hostFile: string; overrides: Record<string, Override[]> };
 }

@@ -1,3 +1,4 @@
+import { overridesFor, USER_CONFIG_NAME, type NodeRole } from './server-config.js';
 import { format } from 'mysql2';
 import type mysql from 'mysql2/promise';
 import { waitUntil, type RunResult } from '../exec/index.js';
@@ -8,6 +9,8 @@ import type { TopologyContext } from './context.js';
 import { docker } from './docker.js';
 import { oneShot } from './oneshot.js';
 import { ServerSession } from './session.js';
+
+const roleOf = (o: ServerOptions): NodeRole => ({ serverId: o.serverId, readOnly: !!o.readOnly, galera: !!o.galera, skipReplicaStart: !!o.skipReplicaStart });
 
 export const LABEL_NODE = 'firedrill.node';
 
@@ -49,11 +52,17 @@ export class NodeDefinition {
     if (this.spec.bootstrapCluster) {
       await oneShot(this.ctx, { name: `${this.spec.name}-init`, volume, argv: ['touch', '/var/lib/mysql/.fd-bootstrap-once'] });
     }
+    // --server-config: the user's file after firedrill's defaults; the options the topology needs pinned on the command line.
+    const sc = this.ctx.serverConfig;
+    const command = adapter.serverCommand(this.spec.server);
+    const pinned = sc ? overridesFor(sc.cfg, adapter.flavor.family, roleOf(this.spec.server), command) : undefined;
+    if (sc && pinned) sc.overrides[this.spec.name] = pinned.overrides;
+    const userConfig = sc ? ['-v', `${sc.hostFile}:${adapter.configDropIn.dir}/${USER_CONFIG_NAME}:ro`] : [];
     await docker(['run', '-d', '--name', container, '--hostname', this.spec.name, '--network', network.name,
       '--network-alias', this.spec.name, ...(this.spec.ip ? ['--ip', this.spec.ip] : []),
       ...(this.spec.server.galera ? ['-e', 'FIREDRILL_GALERA=1'] : []),
       ...run.labelArgs(), '--label', `${LABEL_NODE}=${this.spec.name}`,
-      '-v', `${volume}:/var/lib/mysql`, ...mounts, image, ...adapter.serverCommand(this.spec.server)]);
+      '-v', `${volume}:/var/lib/mysql`, ...mounts, ...userConfig, image, ...command, ...(pinned?.flags ?? [])]);
     run.onTeardown(`remove container ${container}`, async () => { await docker(['rm', '-f', '-v', container]); });
     const node = new StartedNode(this.ctx, this.spec, container, volume);
     await node.waitReady();
@@ -97,6 +106,12 @@ export class StartedNode implements AsyncDisposable {
 
   /** A new dedicated connection as firedrill's admin user. The caller closes it. */
   connect(): Promise<mysql.Connection> { return this.session.connect(); }
+
+  /** Another session on a connection of its own (e.g. to compare several tables at once); the caller closes it. */
+  async another(): Promise<{ name: string; query<T = Record<string, unknown>>(stmt: Statement): Promise<T[]>; close(): Promise<void> }> {
+    const c = await this.session.connect();
+    return { name: this.name, query: async <T>(s: Statement) => (await c.query(s.sql, s.values))[0] as T[], close: () => c.end().catch(() => c.destroy()) };
+  }
 
   /** Runs one statement on the node's shared connection, reconnecting if the last one was lost. */
   query<T = Record<string, unknown>>(stmt: Statement): Promise<T[]> { return this.session.query<T>(stmt); }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { adapterFor, type ServerOptions } from './adapter.js';
 import { FLAVORS, UsageError, type FlavorId } from '../core/index.js';
 import { isSynced, waitGalera } from './galera.js';
-import { resolveImage } from './config.js';
+import { ownNames, resolveImage } from './config.js';
 import { engineVersion } from './docker.js';
 import { startNetwork } from './network.js';
 import type { RemovedState } from './container.js';
@@ -40,7 +40,8 @@ export async function openTopologyContext(run: RunContext, flavorId: FlavorId, p
     image = await resolveImage(flavor, progress);
   }
   const network = await startNetwork(run, { fixedSubnet: opts.fixedSubnet });
-  const creds: Credentials = { admin: 'firedrill', adminPassword: secret(), repl: 'repl', replPassword: secret() };
+  const own = ownNames();
+  const creds: Credentials = { admin: own.admin, adminPassword: secret(), repl: own.repl, replPassword: secret() };
   return { run, network, adapter: adapterFor(flavor), image, creds, progress };
 }
 
@@ -81,7 +82,7 @@ export class Topology {
   /** The primaries with their ledger databases. */
   get sourceSpecs(): readonly SourceSpec[] {
     if (this.spec.kind === 'multi-source') return this.spec.sources;
-    return [{ name: this.spec.kind === 'galera' ? this.spec.writeNode : 'primary', ledgerDb: 'drill' }];
+    return [{ name: this.spec.kind === 'galera' ? this.spec.writeNode : 'primary', ledgerDb: ownNames().schema }];
   }
   /** Galera members (empty for replication topologies). */
   get members(): StartedNode[] { return this.spec.kind === 'galera' ? this.spec.members.map((m) => this.nodes.get(m)).filter((n): n is StartedNode => !!n) : []; }
@@ -133,7 +134,7 @@ async function startGalera(ctx: TopologyContext, spec: GaleraSpec): Promise<Topo
 export async function startTopology(ctx: TopologyContext, spec: TopologySpec): Promise<Topology> {
   if (spec.kind === 'galera') return startGalera(ctx, spec);
   const topo = new Topology(ctx, spec);
-  const sources = spec.kind === 'multi-source' ? spec.sources : [{ name: 'primary', ledgerDb: 'drill' }];
+  const sources = spec.kind === 'multi-source' ? spec.sources : [{ name: 'primary', ledgerDb: ownNames().schema }];
   const primaryMounts = spec.kind === 'primary-replicas' ? spec.primaryMounts : undefined;
   const defs = [
     ...sources.map((s, i) => new NodeDefinition(ctx, { name: s.name, server: { serverId: i + 1, gtidDomainId: s.gtidDomainId }, mounts: primaryMounts })),

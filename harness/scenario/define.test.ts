@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Fault } from '../faults/index.js';
-import { defineScenario, galera, phase, primaryReplicas, sakilaPlusBulk } from './define.js';
+import { defineScenario, galera, phase, primaryReplicas, datasetPlusBulk } from './define.js';
 import { inject, underLoad, whileFaulted } from './steps/common.js';
 import type { ScenarioDefinition } from './types.js';
 
@@ -9,7 +9,7 @@ const scenario = (faultStep: ReturnType<typeof inject>, topology = primaryReplic
   id: 'test-scenario',
   description: 'a scenario for the definition checks',
   flavors: ['mariadb-10.11'],
-  ...sakilaPlusBulk(),
+  ...datasetPlusBulk(),
   topology,
   workload: { writers: 1, ratePerSec: 10 },
   phases: [phase('fault', [underLoad(10), faultStep])],

@@ -2,11 +2,12 @@ import type { BackupStore } from '../backup/index.js';
 import { FLAVORS, type FlavorId } from '../core/index.js';
 import { validateFault } from '../faults/index.js';
 import type { ServerOptions } from '../runtime/adapter.js';
+import { ownNames } from '../runtime/config.js';
 import type { Mount } from '../runtime/node.js';
 import { converge, stopWorkload } from './steps/common.js';
 import { catchUpFromSources, equalsPrimary, ledgerHolds } from './steps/replication.js';
 import { restoreLatest, verifyAgainstSnapshot } from './steps/restore.js';
-import type { Phase, ScenarioDefinition, Step, TopologyPlan } from './types.js';
+import type { ParamSpec, Phase, ScenarioDefinition, Step, TopologyPlan } from './types.js';
 
 /**
  * A scenario, checked before anything can start: phase names are unique, and every fault's kind exists and its
@@ -42,7 +43,7 @@ export function multiSource(p: { sources: readonly string[]; replicas?: readonly
     shape: { kind: 'multi-source', nodes: [...p.sources, ...replicas], replicas },
     spec: (store) => ({
       kind: 'multi-source',
-      sources: p.sources.map((name, i) => ({ name, ledgerDb: `drill_${name.replace(/^primary-?/, '') || i + 1}`, gtidDomainId: i + 1 })),
+      sources: p.sources.map((name, i) => ({ name, ledgerDb: `${ownNames().schema}_${name.replace(/^primary-?/, '') || i + 1}`, gtidDomainId: i + 1 })),
       replicas: [
         ...(p.replicas ?? []).map((name) => ({ name })),
         ...(p.backupReplicas ?? []).map((name) => ({ name, mounts: [storeMount(store)] })),
@@ -79,13 +80,19 @@ export function primaryReplicas(p: { replicas: readonly string[]; backupReplicas
 export const ALL_FLAVORS: readonly FlavorId[] = Object.values(FLAVORS).map((f) => f.id);
 export const MARIADB_FLAVORS: readonly FlavorId[] = Object.values(FLAVORS).filter((f) => f.family === 'mariadb').map((f) => f.id);
 
-/** The standard data: Sakila plus a generated bulk table whose size is the `bulkMb` parameter. */
-export function sakilaPlusBulk(defaultMb = 20): Pick<ScenarioDefinition, 'params' | 'data'> {
+/**
+ * The standard data: the run's dataset (`--dataset`: Sakila by default, a dump, a live server's copy, a schema with
+ * generated rows) plus firedrill's generated bulk table, whose size is the `bulkMb` parameter.
+ */
+export function datasetPlusBulk(defaultMb = 20): Pick<ScenarioDefinition, 'params' | 'data'> {
   return {
-    params: { bulkMb: { default: defaultMb, min: 0, description: 'size of the generated bulk table (MB)' } },
-    data: { sakila: true, bulkMb: (p) => p['bulkMb']! },
+    params: { bulkMb: { default: defaultMb, min: 0, description: 'size of the generated bulk table (MB), on top of the dataset' } },
+    data: { dataset: true, bulkMb: (p) => Number(p['bulkMb'] ?? 0) },
   };
 }
+
+/** A string parameter naming a table (`db.table`), or `auto` for the default the drill derives. */
+export const tableParam = (description: string): ParamSpec => ({ type: 'string', default: 'auto', description, pattern: /^(auto|[^.\s`]+\.[^.\s`]+)$/ });
 
 /** The tail of every restore drill: restore the latest artifact, verify it at the backup point, catch up, verify. */
 export function restoreVerifyCatchUp(as: string, alsoConverge: readonly string[] = []): Phase[] {

@@ -1,7 +1,9 @@
-export type { DrillContext, Step, Phase, ScenarioDefinition, ParamSpec, Params, TopologyPlan, UpgradeOptions } from './types.js';
+export type { DrillContext, Step, Phase, ScenarioDefinition, ParamSpec, Params, ParamValue, TopologyPlan, UpgradeOptions } from './types.js';
 export type { DrillState, Accident, PitrRecovery } from './state.js';
 export { checkName, observationName } from './names.js';
-export { defineScenario, phase, primaryReplicas, multiSource, galera, sakilaPlusBulk, restoreVerifyCatchUp, ALL_FLAVORS, MARIADB_FLAVORS } from './define.js';
+export { ownNames } from '../runtime/config.js';
+export type { OwnNames } from '../runtime/config.js';
+export { defineScenario, phase, primaryReplicas, multiSource, galera, datasetPlusBulk, tableParam, restoreVerifyCatchUp, ALL_FLAVORS, MARIADB_FLAVORS } from './define.js';
 // The step library, by subject.
 export * from './steps/common.js';
 export * from './steps/replication.js';
@@ -14,6 +16,7 @@ export * from './steps/galera.js';
 export * from './steps/pitr.js';
 export { runScenario } from './run.js';
 export type { RunOptions } from './run.js';
-export { planDrill, resolveParams } from './plan.js';
-export type { DrillPlan } from './plan.js';
-export { loadScenarios, findScenario, SUITES } from './catalog.js';
+export { planDrill, planInputs, resolveParams } from './plan.js';
+export type { DrillPlan, DrillInputs } from './plan.js';
+export { loadScenarios, loadScenarioFile, findScenario, findSuite, SUITES } from './catalog.js';
+export type { SuiteDrill } from './catalog.js';

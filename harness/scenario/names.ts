@@ -50,6 +50,8 @@ export const observationName = {
   workload: 'workload',
   workloadOf: (primary: string) => `workload ${primary}`,
   errant: (node: string) => `errant ${node}`,
+  errantWrite: (node: string) => `errant write ${node}`,
+  accidentTarget: 'accident target',
   start: (node: string) => `start ${node}`,
   nodesAfterTheFailures: 'nodes after the failures',
   poisonTransaction: 'poison transaction',

@@ -27,3 +27,13 @@ describe('scenario catalog and parameters', () => {
     await expect(planDrill(galera, 'mariadb-10.11', { rows: 1 }, () => {})).rejects.toThrow(UsageError);
   });
 });
+
+describe('string parameters', () => {
+  const s = { id: 's', params: { bulkMb: { default: 1, description: 'mb', min: 0 }, dropTable: { type: 'string', default: 'auto', description: 't', pattern: /^(auto|[^.\s]+\.[^.\s]+)$/ } } } as unknown as Parameters<typeof resolveParams>[0];
+  it('takes strings where the spec says so and checks them', () => {
+    expect(resolveParams(s, { dropTable: 'shop.orders', bulkMb: '3' })).toEqual({ bulkMb: 3, dropTable: 'shop.orders' });
+    expect(resolveParams(s)).toEqual({ bulkMb: 1, dropTable: 'auto' });
+    expect(() => resolveParams(s, { dropTable: 'orders' })).toThrow(/dropTable='orders' is not valid/);
+    expect(() => resolveParams(s, { bulkMb: 'lots' })).toThrow(/bulkMb=lots is not a number/);
+  });
+});

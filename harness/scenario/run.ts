@@ -13,7 +13,10 @@ import {
 } from '../report/index.js';
 import { loadConfig } from '../runtime/config.js';
 import { judgeLedger, judgeRpo, presentLedgerIds } from '../verify/index.js';
-import { loadBulk, loadSakila, WriteWorkload } from '../workload/index.js';
+import { loadBulk, loadDataset, WriteWorkload, type DatasetInfo, type DatasetPlan } from '../workload/index.js';
+import { stageServerConfig } from '../runtime/server-config.js';
+import { validateServerConfig } from '../runtime/server-config-check.js';
+import { workloadSql } from '../sql/index.js';
 import type { DrillPlan } from './plan.js';
 import { emptyState } from './state.js';
 import type { DrillContext, ScenarioDefinition } from './types.js';
@@ -26,6 +29,8 @@ export interface RunOptions {
   faultDuringBackup?: boolean;
   /** The firedrill command line that started the drill (for the provenance; redacted there). */
   command?: readonly string[];
+  /** After every physical backup, also the instant check of its artifact (restore/instant.ts): checks instant-N-*. */
+  instantVerify?: boolean;
   /** pre-upgrade: target version, queries, option file. */
   upgrade?: DrillContext['options']['upgrade'];
 }
@@ -51,7 +56,7 @@ export async function runScenario(plan: DrillPlan, o: RunOptions): Promise<Drill
   const timed = phaseTimer(result.phases, o.progress);
   const base = baseProvenance(o.command ?? []);
   const image = imageProvenance(plan.image);
-  let dataset: Provenance['dataset'] = { name: datasetName(def, plan.params), databases: [], bytes: 0, measuredOn: null };
+  let dataset: Provenance['dataset'] = { name: datasetName(plan), databases: [], bytes: 0, measuredOn: null };
   let servers: Provenance['servers'] = {};
   let ctx: DrillContext | undefined;
   try {
@@ -73,7 +78,7 @@ export async function runScenario(plan: DrillPlan, o: RunOptions): Promise<Drill
   if (def.expectsLoss) result.checks.push(judgeRpo(result.rpo.lostAcknowledgedWrites, true, ctx?.state.expectedLoss));
   result.objectives = judgeObjectives(objectivesFor(def.id, { expectsLoss: def.expectsLoss, config: loadConfig().objectives }),
     { rtoMs: result.rto.ms, rpoWrites: result.rpo.lostAcknowledgedWrites, rpoSeconds: result.rpo.seconds });
-  result.provenance = { ...(await base), image: await image, servers, dataset, params: { ...plan.params }, seed: typeof plan.params['seed'] === 'number' ? plan.params['seed'] : null };
+  result.provenance = { ...(await base), image: await image, servers, dataset, params: { ...plan.params }, seed: typeof plan.params['seed'] === 'number' ? plan.params['seed'] : seedOf(plan) };
   result.logFile = 'drill.log';
   result.verdict = verdictOf(result, !!def.expectsLoss);
   result.endedAt = new Date().toISOString();
@@ -109,11 +114,25 @@ async function setUp(plan: DrillPlan, o: RunOptions, store: BackupStore, result:
   const { def } = plan;
   const spec = def.topology.spec(store);
   const tctx = await openTopologyContext(o.run, plan.flavor, o.progress, { fixedSubnet: spec.kind === 'galera', image: plan.image });
+  if (plan.serverConfig) {
+    // The user's my.cnf: checked by the server itself before any node starts (a refused option: exit 2), then
+    // mounted into every node of the run; the overrides are recorded per node as they start.
+    const staged = await stageServerConfig(plan.serverConfig);
+    o.run.onTeardown('remove the staged server configuration', staged.dispose);
+    await validateServerConfig(tctx, plan.serverConfig, staged.hostFile);
+    const overrides = {};
+    tctx.serverConfig = { cfg: plan.serverConfig, hostFile: staged.hostFile, overrides };
+    result.serverConfig = { path: plan.serverConfig.path, overrides };
+  }
   let topo!: Topology;
+  let dataset: DatasetInfo = emptyDatasetInfo(plan.dataset);
   const workloads = new Map<string, WriteWorkload>();
   await timed('setup', false, [
     { name: 'start topology', run: async () => { topo = await startTopology(tctx, spec); } },
-    { name: 'load datasets', run: () => loadDatasets(def, plan.params, topo, o.progress) },
+    { name: `load dataset ${plan.dataset.name}`, run: async () => {
+      dataset = await loadDatasets(plan, topo, o.progress);
+      result.dataset = dataset;
+    } },
     { name: 'start write workloads', run: async () => {
       for (const s of topo.sourceSpecs) workloads.set(s.name, new WriteWorkload(topo.get(s.name), { ...def.workload, db: s.ledgerDb }));
       for (const w of workloads.values()) w.start();
@@ -122,24 +141,37 @@ async function setUp(plan: DrillPlan, o: RunOptions, store: BackupStore, result:
   return {
     run: o.run, tctx, topo, store, workload: workloads.values().next().value!, workloads, params: plan.params, artifacts: [],
     faults: result.faults, checks: result.checks, state: emptyState(), observations: result.observations,
-    faultEnv: faultEnvOf(topo, o.progress), progress: o.progress, options: { faultDuringBackup: o.faultDuringBackup, upgrade: o.upgrade },
+    faultEnv: faultEnvOf(topo, o.progress), progress: o.progress, options: { faultDuringBackup: o.faultDuringBackup, upgrade: o.upgrade, instantVerify: o.instantVerify },
+    dataset, own: plan.own,
   };
 }
 
-/** Sakila on the first primary, the bulk table on the last (the same one on primary-replicas), the ledger schemas; replicas caught up. */
-async function loadDatasets(def: ScenarioDefinition, params: DrillPlan['params'], topo: Topology, progress: (m: string) => void): Promise<void> {
+/**
+ * The run's dataset on the first primary; firedrill's own objects: its drill targets there too, the bulk table on the
+ * last primary (the same one on primary-replicas), the ledger schemas; replicas caught up.
+ */
+async function loadDatasets(plan: DrillPlan, topo: Topology, progress: (m: string) => void): Promise<DatasetInfo> {
+  const { def, own } = plan;
   const primaries = topo.primaries;
-  if (def.data.sakila) await loadSakila(primaries[0]!);
-  const mb = def.data.bulkMb(params);
-  if (mb > 0) await loadBulk(primaries[primaries.length - 1]!, mb, progress);
+  const info = def.data.dataset ? await loadDataset(primaries[0]!, plan.dataset, progress) : emptyDatasetInfo(plan.dataset);
+  for (const s of workloadSql.createTargets(own.targets)) await primaries[0]!.query(s);
+  const mb = def.data.bulkMb(plan.params);
+  if (mb > 0) await loadBulk(primaries[primaries.length - 1]!, mb, progress, own.bulk);
   for (const s of topo.sourceSpecs) await WriteWorkload.prepare(topo.get(s.name), s.ledgerDb);
   for (const r of topo.replicas) for (const l of topo.sourcesOf(r.name)) await waitCaughtUp(r, l.source, 600);
+  return info;
 }
 
-/** What the scenario loads, in words. */
-function datasetName(def: ScenarioDefinition, params: DrillPlan['params']): string {
-  const mb = def.data.bulkMb(params);
-  return [def.data.sakila ? 'sakila' : null, mb > 0 ? `bulk ${mb} MB` : null].filter(Boolean).join(' + ') || 'none (ledger only)';
+/** The generator's seed when the dataset is generated rows (schema.sql --rows N --seed S). */
+function seedOf(plan: DrillPlan): number | null {
+  const src = plan.dataset.source as { seed?: unknown };
+  return typeof src.seed === 'number' ? src.seed : null;
+}
+
+/** What the drill loads, in words: the run's dataset (unless the drill loads none) and the bulk table. */
+function datasetName(plan: DrillPlan): string {
+  const mb = plan.def.data.bulkMb(plan.params);
+  return [plan.def.data.dataset ? `${plan.dataset.name} (${plan.dataset.source.kind}, from ${plan.dataset.origin})` : null, mb > 0 ? `bulk ${mb} MB` : null].filter(Boolean).join(' + ') || 'none (ledger only)';
 }
 
 /** The loaded data's size as each primary reports it, after loading and before any fault; a failure is recorded, never fatal. */
@@ -157,6 +189,10 @@ async function measureDataset(d: Provenance['dataset'], topo: Topology): Promise
   out.measuredOn = on.join(', ') || null;
   return out;
 }
+/** What a drill that loads no dataset (or has not loaded it yet) reports. */
+const emptyDatasetInfo = (p: DatasetPlan): DatasetInfo => ({
+  name: p.name, kind: p.source.kind, origin: p.origin, databases: [], tables: 0, tableNames: [], streamedBytes: 0, fileBytes: 0, serverBytes: 0, loadMs: 0, removed: {}, notes: ['not loaded'],
+});
 
 async function stopWorkloads(ctx: DrillContext): Promise<void> {
   for (const w of ctx.workloads.values()) if (w.isRunning) await w.stop();

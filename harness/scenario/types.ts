@@ -5,15 +5,21 @@ import type { RunContext } from '../runtime/run-context.js';
 import type { Topology, TopologySpec } from '../runtime/topology.js';
 import type { TopologyContext } from '../runtime/context.js';
 import type { CheckResult } from '../verify/index.js';
-import type { WorkloadOptions, WriteWorkload } from '../workload/index.js';
+import type { DatasetInfo, WorkloadOptions, WriteWorkload } from '../workload/index.js';
+import type { OwnNames } from '../runtime/config.js';
 import type { DrillState } from './state.js';
 
-export type Params = Readonly<Record<string, number>>;
+/** A parameter's value: a number (sizes, counts) or a string (names, flavors, paths). */
+export type ParamValue = number | string;
+export type Params = Readonly<Record<string, ParamValue>>;
 
 /** What `firedrill pre-upgrade` adds to its drill: the target version, the team's queries, their option file. */
 export interface UpgradeOptions { to?: FlavorId; queriesFile?: string; serverConfig?: string; dataset?: string }
 
-export interface ParamSpec { default: number; description: string; min?: number }
+/** A numeric parameter (`type` may be left out), or a string one; `--param k=v` is checked against it. */
+export type ParamSpec =
+  | { type?: 'number'; default: number; description: string; min?: number }
+  | { type: 'string'; default: string; description: string; pattern?: RegExp };
 
 /** Everything a step can see and record during one drill. */
 export interface DrillContext {
@@ -36,7 +42,10 @@ export interface DrillContext {
   observations: Record<string, unknown>;
   faultEnv: FaultEnv;
   /** Drill-wide options from the command line. */
-  options: { faultDuringBackup?: boolean; upgrade?: UpgradeOptions };
+  options: { faultDuringBackup?: boolean; upgrade?: UpgradeOptions; /** Also run the instant check (server read-only on the artifact) after every physical backup. */ instantVerify?: boolean };
+  /** The run's dataset as loaded (name, databases, size), and the names firedrill uses for its own objects. */
+  dataset: DatasetInfo;
+  own: OwnNames;
   progress(m: string): void;
 }
 
@@ -65,7 +74,8 @@ export interface ScenarioDefinition {
   flavors: readonly FlavorId[];
   params: Readonly<Record<string, ParamSpec>>;
   topology: TopologyPlan;
-  data: { sakila: boolean; bulkMb: (p: Params) => number };
+  /** `dataset`: load the run's dataset (`--dataset`, Sakila by default); `bulkMb`: firedrill's generated bulk table on top. */
+  data: { dataset: boolean; bulkMb: (p: Params) => number };
   workload: WorkloadOptions;
   phases: readonly Phase[];
   /** The node whose ledger verdict is the drill's RPO. */

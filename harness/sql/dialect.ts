@@ -42,7 +42,7 @@ export interface Dialect {
   /** Session settings before generating the bulk table. */
   bulkSession(): Statement[];
   /** Rows lo..hi of the generated bulk table: deterministic content, about 400 bytes a row on disk. */
-  insertBulkRange(lo: number, hi: number): Statement;
+  insertBulkRange(lo: number, hi: number, db: string): Statement;
   /**
    * The statements that run a DELETE on the primary so that replicas fire their own triggers when applying it,
    * and a query (column `gtid`, same session) for the GTID it got.

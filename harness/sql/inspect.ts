@@ -27,6 +27,12 @@ export const listColumns = (db: string, table: string): Statement => ({
   values: [db, table],
 });
 
+/** The columns of every table of several databases at once (as listColumns gives them, with db and tbl). */
+export const listColumnsOf = (dbs: readonly string[]): Statement => ({
+  sql: `SELECT TABLE_SCHEMA AS db, TABLE_NAME AS tbl, COLUMN_NAME AS name, DATA_TYPE AS type, CHARACTER_SET_NAME AS charset, EXTRA AS extra FROM information_schema.COLUMNS WHERE TABLE_SCHEMA IN (${dbs.map(() => '?').join(', ') || 'NULL'}) ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION`,
+  values: [...dbs],
+});
+
 /** A string literal (for statements that take no placeholders, e.g. SHOW GRANTS FOR). */
 export const quoteString = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
 const account = (user: string, host: string) => (host === '' ? quoteString(user) : `${quoteString(user)}@${quoteString(host)}`);

@@ -1,4 +1,5 @@
-import { BULK_DB, BULK_INSERT, bulkRowSelect } from './workload.js';
+import { bulkInsert, bulkRowSelect } from './workload.js';
+import { quoteId } from './inspect.js';
 import { bootstrapUsersWith, type Dialect, type ReplicaState, type ReplicationSource } from './dialect.js';
 
 const conn = (channel?: string) => (channel ? ` '${channel.replace(/'/g, "''")}'` : '');
@@ -27,7 +28,7 @@ export const mariadb: Dialect = {
   version: () => ({ sql: 'SELECT VERSION() AS v' }),
   bulkSession: () => [],
   // The SEQUENCE engine's seq_<lo>_to_<hi> table numbers the rows.
-  insertBulkRange: (lo, hi) => ({ sql: `${BULK_INSERT} ${bulkRowSelect('seq')} FROM ${BULK_DB}.seq_${lo}_to_${hi}` }),
+  insertBulkRange: (lo, hi, db) => ({ sql: `${bulkInsert(db)} ${bulkRowSelect('seq')} FROM ${quoteId(db)}.seq_${lo}_to_${hi}` }),
   loadSessionInit: () => 'SET SESSION sql_log_bin = 0',
   adoptReplicaPosition: (gtid) => [{ sql: 'SET GLOBAL gtid_slave_pos = ?', values: [gtid] }],
   // Row events fire replica triggers with slave_run_triggers_for_rbr; the session's last GTID names the DELETE.

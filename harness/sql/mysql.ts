@@ -1,4 +1,4 @@
-import { BULK_INSERT, bulkRowSelect } from './workload.js';
+import { bulkInsert, bulkRowSelect } from './workload.js';
 import { bootstrapUsersWith, type Dialect, type ReplicaState, type ReplicationSource, type Statement } from './dialect.js';
 
 /** The GTID firedrill gives a poison transaction on MySQL (a source uuid no server has). */
@@ -29,8 +29,8 @@ export const mysql: Dialect = {
   setReadOnly: (on) => ({ sql: `SET GLOBAL read_only = ${on ? 'ON' : 'OFF'}` }),
   version: () => ({ sql: 'SELECT VERSION() AS v' }),
   bulkSession: () => [{ sql: 'SET SESSION cte_max_recursion_depth = 10000000' }],
-  insertBulkRange: (lo, hi) => ({
-    sql: `${BULK_INSERT} WITH RECURSIVE s(n) AS (SELECT ${lo} UNION ALL SELECT n + 1 FROM s WHERE n < ${hi}) ${bulkRowSelect('n')} FROM s`,
+  insertBulkRange: (lo, hi, db) => ({
+    sql: `${bulkInsert(db)} WITH RECURSIVE s(n) AS (SELECT ${lo} UNION ALL SELECT n + 1 FROM s WHERE n < ${hi}) ${bulkRowSelect('n')} FROM s`,
   }),
   loadSessionInit: () => 'SET SESSION sql_log_bin = 0',
   // mysqldump --set-gtid-purged=ON writes SET @@GLOBAL.GTID_PURGED into the dump itself.

@@ -1,12 +1,14 @@
 import type { Statement } from './dialect.js';
 import { quoteId } from './inspect.js';
 
-/** The ledger's database: each primary's workload writes its own (`drill`, or `drill_a`, `drill_b` on a multi-source topology). */
-export const LEDGER_DB = 'drill';
-/** The ledger's table: one row per write the workload sends; ids are chosen by the client. */
+/** The ledger's table: one row per write the workload sends; ids are chosen by the client. Each primary's
+ * workload writes its own database: firedrill's own schema (`firedrill` by default, config `ownSchema`), or
+ * `<schema>_a`, `<schema>_b` on a multi-source topology. */
+export const LEDGER_DB = 'firedrill';
 export const LEDGER_TABLE = 'writes';
 const ledger = (db: string) => `${quoteId(db)}.${LEDGER_TABLE}`;
-export const BULK_DB = 'bulk';
+/** The generated bulk table's database (`<ownSchema>_bulk`). */
+export const BULK_DB = 'firedrill_bulk';
 
 export const createLedgerSchema = (db = LEDGER_DB): Statement[] => [
   { sql: `CREATE DATABASE IF NOT EXISTS ${quoteId(db)}` },
@@ -23,14 +25,32 @@ export const insertWrite = (id: number, writer: number, payload: string, db = LE
   values: [id, writer, payload],
 });
 
-/** What an application writes by mistake on a replica whose read_only was switched off. */
-export const errantWrite = (): Statement => ({ sql: "INSERT INTO sakila.actor (first_name, last_name) VALUES ('ERRANT', 'WRITE')" });
+/** What an application writes by mistake on a replica whose read_only was switched off: a row in firedrill's own target table. */
+export const errantWrite = (targetsDb: string): Statement => ({ sql: `INSERT INTO ${quoteId(targetsDb)}.${TARGET_TABLE} (label, qty) VALUES ('ERRANT', 1)` });
+
+/** An errant write into a table of the user's dataset: the row with the highest key deleted (a one-column key). */
+export const errantDelete = (db: string, table: string, key: string): Statement => ({
+  sql: `DELETE FROM ${quoteId(db)}.${quoteId(table)} ORDER BY ${quoteId(key)} DESC LIMIT 1`,
+});
+
+/** The table of objects firedrill creates as drill targets on any dataset (the crash loop's poison row, errant writes). */
+export const TARGET_TABLE = 'items';
+export const TARGET_ROWS = 100;
+export const createTargets = (db: string): Statement[] => [
+  { sql: `CREATE DATABASE IF NOT EXISTS ${quoteId(db)}` },
+  { sql: `CREATE TABLE IF NOT EXISTS ${quoteId(db)}.${TARGET_TABLE} (
+    id INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+    label VARCHAR(40) NOT NULL,
+    qty INT NOT NULL
+  ) ENGINE=InnoDB` },
+  { sql: `INSERT INTO ${quoteId(db)}.${TARGET_TABLE} (id, label, qty) VALUES ${Array.from({ length: TARGET_ROWS }, (_, i) => `(${i + 1}, 'item ${i + 1}', ${(i * 7) % 13})`).join(', ')}` },
+];
 
 export const presentWriteIds = (db = LEDGER_DB): Statement => ({ sql: `SELECT id FROM ${ledger(db)} ORDER BY id` });
 
-export const createBulkSchema = (): Statement[] => [
-  { sql: `CREATE DATABASE IF NOT EXISTS ${BULK_DB}` },
-  { sql: `CREATE TABLE IF NOT EXISTS ${BULK_DB}.filler (
+export const createBulkSchema = (db = BULK_DB): Statement[] => [
+  { sql: `CREATE DATABASE IF NOT EXISTS ${quoteId(db)}` },
+  { sql: `CREATE TABLE IF NOT EXISTS ${quoteId(db)}.filler (
     id INT UNSIGNED NOT NULL PRIMARY KEY,
     k INT UNSIGNED NOT NULL,
     c CHAR(64) NOT NULL,
@@ -41,5 +61,5 @@ export const createBulkSchema = (): Statement[] => [
 
 /** The bulk table's deterministic columns computed from the row number `n` (an expression). */
 export const bulkRowSelect = (n: string) => `SELECT ${n}, CRC32(${n}) % 1000000, SHA2(${n}, 256), CONCAT(SHA2(${n} * 7, 512), SHA2(${n} * 13, 256))`;
-export const BULK_INSERT = `INSERT INTO ${BULK_DB}.filler (id, k, c, pad)`;
+export const bulkInsert = (db: string) => `INSERT INTO ${quoteId(db)}.filler (id, k, c, pad)`;
 export const BULK_ROW_BYTES = 400;

@@ -21,6 +21,8 @@ export interface Difference {
 export interface Queryable {
   name: string;
   query<T = Record<string, unknown>>(stmt: Statement): Promise<T[]>;
+  /** Opens another session to the same server (to run several tables at once); the caller closes it. */
+  another?(): Promise<Queryable & { close(): Promise<void> }>;
 }
 
 export function check(name: string, differences: readonly Difference[], extra: Record<string, unknown> = {}, limit = 200): CheckResult {

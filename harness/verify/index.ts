@@ -1,7 +1,7 @@
 export type { CheckResult, Difference, Queryable } from './check.js';
 export { check } from './check.js';
 export { takeSnapshot, schemaObjects, checkTableState, checksumOf, normaliseDefinition, tableKey, rowsFingerprint } from './snapshot.js';
-export type { Snapshot, TableState } from './snapshot.js';
+export type { Snapshot, TableState, SnapshotOptions } from './snapshot.js';
 export { compareSnapshots, tablesHealthy, checksumsEqual, compareObjects, firstDifferentLine } from './compare-snapshot.js';
 export { compareData, databasesToCompare, UnknownDatabaseError } from './data-diff.js';
 export type { DataDiffOptions } from './data-diff.js';
@@ -20,3 +20,5 @@ export { committedGtids } from './committed.js';
 export { backupPointEqualsSnapshot } from './backup-point.js';
 export type { BackupPoint } from './backup-point.js';
 export { compareAccounts, maskSecrets } from './accounts.js';
+export { takeState, parseState, compareWithState, accountsOf, STATE_FORMAT } from './state-file.js';
+export type { RecordedState, StateTable, StateAccount, TakeStateOptions, CompareStateOptions } from './state-file.js';

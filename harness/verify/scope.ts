@@ -20,3 +20,10 @@ export async function dataTables(q: Queryable, dbs: readonly string[]): Promise<
   for (const db of dbs) out.push(...(await tablesOf(q, db)).filter((t) => t.type !== 'VIEW' && t.type !== 'SYSTEM VIEW'));
   return out;
 }
+
+/** Base tables only (no views, sequences or system-versioned tables): what restore-test inventories by row count. */
+export async function baseTables(q: Queryable, dbs: readonly string[]): Promise<TableInfo[]> {
+  const out: TableInfo[] = [];
+  for (const db of dbs) out.push(...(await tablesOf(q, db)).filter((t) => t.type === 'BASE TABLE'));
+  return out;
+}

@@ -69,7 +69,7 @@ describe('firedrill verify on two real servers', () => {
   });
 
   it('with --gtid names the differing GTID domain', async () => {
-    const r = await verify('--gtid', '--databases', 'drill');
+    const r = await verify('--gtid', '--databases', 'firedrill');
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/gtid domain 0: gtid-differs/);
   });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { artifactPath, DATA_DIR, FS_SNAPSHOT, logicalBackup, partialPath, physicalMethodFor, type Manifest } from '../../backup/index.js';
 import { waitUntil } from '../../exec/index.js';
 import type { FaultRecord } from '../../faults/index.js';
-import { verifyArtifact } from '../../restore/index.js';
+import { INSTANT_METHODS, instantVerify, verifyArtifact } from '../../restore/index.js';
 import { backupPointEqualsSnapshot, check, type CheckResult, type Difference } from '../../verify/index.js';
 import { checkName, observationName } from '../names.js';
 import type { DrillContext, Step } from '../types.js';
@@ -22,6 +22,14 @@ export const physicalBackup = (from: string, how: 'native' | 'fs-snapshot' = 'na
   ctx.observations[observationName.backup(id)] = { gtid: manifest.position.gtid, totalBytes: manifest.totalBytes, files: manifest.files.length, timings: manifest.timings };
   ctx.checks.push(backupPointEqualsSnapshot(n.adapter.gtid, manifest.position, checkName.backupPointEqualsSnapshotPoint));
   ctx.progress(`artifact ${id}: ${(manifest.totalBytes / 1048576).toFixed(1)} MiB, ${manifest.files.length} files, GTID ${manifest.position.gtid}`);
+  if (ctx.options.instantVerify && !INSTANT_METHODS.has(manifest.method)) {
+    ctx.observations[`instant check ${id}`] = `not applicable: a ${manifest.method} artifact is a crash-consistent copy (InnoDB recovery writes); it is restored instead`;
+  } else if (ctx.options.instantVerify) {
+    // --instant-verify: the artifact checked where it lies (no copy), and proved unchanged afterwards.
+    const r = await instantVerify(ctx.tctx, artifactPath(ctx.store, id), { name: `instant-${ctx.artifacts.length}` });
+    ctx.checks.push(...r.checks);
+    ctx.observations[`instant check ${id}`] = { timings: r.timings, copiedUpBytes: r.copiedUpBytes };
+  }
 });
 
 /**

@@ -1,6 +1,6 @@
 import { pointInTimeRestore } from '../../restore/index.js';
 import { gtidExecuted, gtidWritten } from '../../runtime/replication.js';
-import { binlogSql } from '../../sql/index.js';
+import { binlogSql, datasetSql, workloadSql } from '../../sql/index.js';
 import { compareSnapshots, ledgerAtCutCheck, presentLedgerIds, stopsJustBefore, takeSnapshot, type RecoveryCut } from '../../verify/index.js';
 import { BinlogStream } from '../../backup/index.js';
 import { checkName, observationName } from '../names.js';
@@ -38,8 +38,27 @@ export const streamerCrashAndResume = (ackedWhileDown = 200): Step => step('the 
   });
 });
 
+/**
+ * The table an accident takes: `db.table` given (or the `dropTable` parameter), or by default (`auto`) the dataset's
+ * largest InnoDB table that no foreign key references; on a dataset without one, firedrill's own target table.
+ */
+async function accidentTarget(ctx: DrillContext, given?: string): Promise<{ db: string; table: string; why: string }> {
+  const named = given ?? String(ctx.params['dropTable'] ?? 'auto');
+  if (named !== 'auto') {
+    const [db, table] = named.split('.') as [string, string];
+    return { db, table, why: given ? 'named by the scenario' : 'the dropTable parameter' };
+  }
+  const dbs = ctx.dataset.databases;
+  const [row] = dbs.length ? await ctx.topo.primary.query<{ db: string; tbl: string }>(datasetSql.largestUnreferencedTable(dbs)) : [];
+  if (row) return { db: row.db, table: row.tbl, why: `the largest InnoDB table of dataset ${ctx.dataset.name} that no foreign key references` };
+  return { db: ctx.own.targets, table: workloadSql.TARGET_TABLE, why: `dataset ${ctx.dataset.name} has no table to drop: firedrill's own target table` };
+}
+
 /** Someone drops a table on the primary. Its contents are snapshotted first (read-only) so the recovery can be proved. */
-export const accidentalDrop = (db: string, table: string): Step => step(`someone runs DROP TABLE ${db}.${table} on the primary`, async (ctx) => {
+export const accidentalDrop = (named?: string): Step => step(`someone runs DROP TABLE ${named ?? '(the dropTable parameter)'} on the primary`, async (ctx) => {
+  const { db, table, why } = await accidentTarget(ctx, named);
+  ctx.observations[observationName.accidentTarget] = { table: `${db}.${table}`, why };
+  ctx.progress(`  the accident drops ${db}.${table} (${why})`);
   const p = ctx.topo.primary;
   const before = await takeSnapshot(p, [db]);
   const from = Date.now();
@@ -87,7 +106,7 @@ export const recoveredToJustBeforeAccident = (node: string): Step => step(`${nod
   const n = ctx.topo.get(node);
   const a = accident(ctx);
   const r = need(ctx.state.pitr.get(node), `${node} was not recovered to a point in time`);
-  for (const c of compareSnapshots(a.before, await takeSnapshot(n, [a.db]))) ctx.checks.push({ ...c, name: checkName.asBeforeTheDrop(node, c.name) });
+  for (const c of compareSnapshots(a.before, await takeSnapshot(n, [a.db], { against: a.before }))) ctx.checks.push({ ...c, name: checkName.asBeforeTheDrop(node, c.name) });
   // What the node has written to its binlog (MariaDB gtid_binlog_state, MySQL gtid_executed): the replayed
   // transactions keep their original GTIDs there.
   const pos = await gtidWritten(n);

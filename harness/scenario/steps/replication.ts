@@ -1,7 +1,7 @@
 import { waitUntil } from '../../exec/index.js';
 import { gtidExecuted, gtidReplicaPos, replicaStates } from '../../runtime/replication.js';
 import { attachToSources } from '../../runtime/topology.js';
-import { workloadSql } from '../../sql/index.js';
+import { inspect, workloadSql } from '../../sql/index.js';
 import { check, compareServers, databasesInScope, errantTransactions, ledgerCheck, noErrantTransactions, presentLedgerIds } from '../../verify/index.js';
 import { checkName, observationName } from '../names.js';
 import type { Step } from '../types.js';
@@ -89,12 +89,25 @@ export const replicationInterrupted = (node: string, timeoutS = 60): Step => ste
     { afterMs: Date.now() - t0, state: seen.v }));
 });
 
-/** Someone switches read_only off on a replica and an application writes there (seed "ten rules": never write to a replica). */
+/**
+ * Someone switches read_only off on a replica and an application writes there (seed "ten rules": never write to a
+ * replica). The write goes to the table the `errantTable` parameter names (`db.table`: its row with the highest
+ * one-column primary key is deleted), or by default (`auto`) a row is added to firedrill's own target table.
+ */
 export const errantWriteOn = (node: string): Step => step(`errant write on ${node}`, async (ctx) => {
   const n = ctx.topo.get(node);
   const d = n.adapter.dialect;
+  const target = String(ctx.params['errantTable'] ?? 'auto');
+  let write = workloadSql.errantWrite(ctx.own.targets);
+  if (target !== 'auto') {
+    const [db, table] = target.split('.') as [string, string];
+    const pk = (await n.query<{ name: string }>(inspect.primaryKeyColumns(db, table))).map((r) => r.name);
+    if (pk.length !== 1) throw new Error(`errantTable ${target}: needs a one-column primary key (has ${pk.length ? pk.join(', ') : 'none'})`);
+    write = workloadSql.errantDelete(db, table, pk[0]!);
+  }
   await n.query(d.setReadOnly(false));
-  try { await n.query(workloadSql.errantWrite()); } finally { await n.query(d.setReadOnly(true)); }
+  try { await n.query(write); } finally { await n.query(d.setReadOnly(true)); }
+  ctx.observations[observationName.errantWrite(node)] = { statement: write.sql };
 });
 
 /** GTID comparison finds the replica's own transactions and names them. */

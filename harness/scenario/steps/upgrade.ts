@@ -9,7 +9,7 @@ import { projectRoot } from '../../runtime/paths.js';
 import { gtidReplicaPos, waitCaughtUp } from '../../runtime/replication.js';
 import { catchUpOrRefusal, replicateOrRefusal } from '../../runtime/replication-attempt.js';
 import { withFlavor } from '../../runtime/topology.js';
-import { upgradeSql } from '../../sql/index.js';
+import { datasetSql, upgradeSql } from '../../sql/index.js';
 import { check, compareData, compareSnapshots, gtidPositionsEqual, ledgerCheck, presentLedgerIds, takeSnapshot, type Difference } from '../../verify/index.js';
 import {
   goNoGo, incompatibilityReport, loadRuleSet, parseOptionFile, parseQueries, readInventory, replayQueries, serverOptions, writeUnavailability, type Finding, type LoggedQuery,
@@ -31,7 +31,7 @@ export const restoreOnto = (as: string, flavorId: FlavorId): Step => step(`resto
   ctx.topo.add(r.node);
   const t0 = Date.now();
   const upgrade = r.node.adapter.upgrade.length ? (await r.node.container.exec(r.node.adapter.upgrade, { timeoutMs: 30 * 60_000 })).stdout.trim().split('\n').slice(-3) : ['(upgrades itself at start)'];
-  const snap = await takeSnapshot(r.node);
+  const snap = await takeSnapshot(r.node, undefined, { against: a.manifest.snapshot });
   const [health, checksums, objects] = compareSnapshots(a.manifest.snapshot, snap);
   ctx.checks.push({ ...health!, name: checkName.onNode(as, 'check-table') }, { ...checksums!, name: checkName.onNode(as, 'checksum-table') });
   const diffs = (objects!.details['differences'] as Difference[]) ?? [];
@@ -86,7 +86,10 @@ export const incompatibilityReportOf = (node: string): Step => step(`incompatibi
 
 /** The queries to replay: the user's file (slow log, general log or statements) or the drill's own sample. */
 function queriesFor(ctx: DrillContext): LoggedQuery[] {
-  const file = ctx.options.upgrade?.queriesFile ?? join(projectRoot, 'fixtures', 'pre-upgrade', 'sakila-queries.sql');
+  const given = ctx.options.upgrade?.queriesFile;
+  // No queries of the team's and a dataset of its own: count every table of it (the sample queries are Sakila's).
+  if (!given && ctx.dataset.kind !== 'sakila') return parseQueries(datasetSql.sampleQueries(ctx.dataset.tableNames), `${ctx.dataset.name} (a count per table)`);
+  const file = given ?? join(projectRoot, 'fixtures', 'pre-upgrade', 'sakila-queries.sql');
   let text: string;
   try { text = readFileSync(file, 'utf8'); } catch (e) { throw new UsageError(`--queries ${file}: ${(e as Error).message}`); }
   return parseQueries(text, file.replace(/^.*\//, ''));

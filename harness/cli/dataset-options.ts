@@ -1,0 +1,76 @@
+import { UsageError } from '../core/index.js';
+import type { DatasetSource } from '../workload/index.js';
+import { parseDsn } from './dsn.js';
+
+/**
+ * The options every drill-running command shares (run, suite, and others that load data): where the data comes
+ * from and the user's server configuration.
+ */
+export const DATASET_OPTIONS = {
+  dataset: { type: 'string' },
+  rows: { type: 'string' },
+  databases: { type: 'string' },
+  seed: { type: 'string' },
+  'server-config': { type: 'string' },
+} as const;
+
+export const DATASET_HELP = `  --dataset D         the data every drill runs on (default sakila, the bundled sample):
+                        a dump file or a folder of them (mysqldump / mariadb-dump output; plain, .gz or .zst),
+                        mysql://user:\${PW}@host:port (a consistent, read-only copy of a live server; password from
+                        the environment), a schema file with --rows N (rows generated from the schema alone), none
+  --rows N            with a schema file: rows generated per table (types, lengths, NULL, unique and foreign keys)
+  --databases a,b     with a live server: the databases to copy (default: every non-system one)
+  --seed N            with --rows: the generator's seed (default 1)
+  --server-config F   your my.cnf, applied to every node; the options a topology needs win and are reported`;
+
+export interface DatasetFlags { dataset?: string; rows?: string; databases?: string; seed?: string; 'server-config'?: string }
+
+/** Expands ${VAR} from the environment, so passwords can stay off argv. */
+export function expandEnv(s: string): string {
+  return s.replace(/\$\{(\w+)\}/g, (_, v: string) => {
+    const val = process.env[v];
+    if (val === undefined) throw new UsageError(`environment variable ${v} (used in a DSN) is not set`);
+    return encodeURIComponent(val);
+  });
+}
+
+const whole = (name: string, v: string | undefined): number | undefined => {
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v)) throw new UsageError(`--${name} ${v}: expected a whole number`);
+  return Number(v);
+};
+
+/** The dataset source the flags name (undefined: the default, or the suite's own). */
+export function datasetFrom(f: DatasetFlags): DatasetSource | undefined {
+  const rows = whole('rows', f.rows);
+  const seed = whole('seed', f.seed);
+  const databases = f.databases?.split(',').map((s) => s.trim()).filter(Boolean);
+  if (!f.dataset) {
+    if (rows !== undefined || databases) throw new UsageError('--rows and --databases go with --dataset');
+    return undefined;
+  }
+  if (f.dataset.startsWith('mysql://')) {
+    if (rows !== undefined) throw new UsageError('--rows goes with a schema file, not a live server');
+    const d = parseDsn(expandEnv(f.dataset));
+    return { kind: 'live', server: { user: d.user, password: d.password, host: d.host, port: d.port }, databases };
+  }
+  if (databases) throw new UsageError('--databases goes with a live --dataset mysql://… only');
+  if (rows !== undefined) {
+    if (f.dataset === 'sakila' || f.dataset === 'none') throw new UsageError('--rows goes with a schema file: --dataset schema.sql --rows N');
+    return { kind: 'schema', path: f.dataset, rows, seed };
+  }
+  if (f.dataset === 'sakila') return { kind: 'sakila' };
+  if (f.dataset === 'none') return { kind: 'none' };
+  return { kind: 'dump', path: f.dataset };
+}
+
+/** `--param name=value`: a number when it reads as one, otherwise a string (the scenario's ParamSpec checks it). */
+export function parseParamArgs(list: readonly string[] | undefined): Record<string, string | number> {
+  const p: Record<string, string | number> = {};
+  for (const kv of list ?? []) {
+    const m = /^(\w+)=(.*)$/s.exec(kv);
+    if (!m) throw new UsageError(`bad --param '${kv}' (expected name=value)`);
+    p[m[1]!] = /^-?\d+(\.\d+)?$/.test(m[2]!) ? Number(m[2]) : m[2]!;
+  }
+  return p;
+}

@@ -1,0 +1,101 @@
+import { spawn } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import mysql from 'mysql2/promise';
+import { familyOfVersion, UsageError } from '../core/index.js';
+import { familyAdapter } from '../runtime/index.js';
+import { inspect, type Statement } from '../sql/index.js';
+import { takeState, type Queryable, type RecordedState } from '../verify/index.js';
+import { dsnLabel, parseDsn, type Dsn } from './dsn.js';
+import { err, expandEnv, parse, progressLine } from './restore-test.js';
+
+export const HELP_SNAPSHOT = `usage: firedrill snapshot --source DSN --out STATE.json [--databases a,b] [--hold-replica] [--json] [-- BACKUP COMMAND...]
+
+Records the state a backup must restore to (run it when the backup is taken): per table row count, CHECKSUM TABLE and
+row fingerprints, every schema object, accounts and grants (a salted digest stands for each password hash), the GTID
+position. --hold-replica (on a replica): stop the SQL thread(s), snapshot, record the GTID, run the backup command
+given after -- while the replica is still held, then start the SQL thread(s) again (always, also on failure).
+Passwords by \${VAR} in the DSN; never on argv or in the file. Exit 0 recorded, 1 the backup command failed, 2 bad input.`;
+
+async function connect(d: Dsn): Promise<Queryable & { close(): Promise<void> }> {
+  let c: mysql.Connection;
+  try {
+    c = await mysql.createConnection({ host: d.host, port: d.port, user: d.user, password: d.password, dateStrings: true,
+      supportBigNumbers: true, bigNumberStrings: true, connectTimeout: 10_000 });
+  } catch (e) {
+    throw new UsageError(`cannot connect to ${dsnLabel(d)}: ${(e as Error).message}`);
+  }
+  return {
+    name: dsnLabel(d),
+    async query<T>(s: Statement) { const [rows] = await c.query(s.sql, s.values); return rows as T[]; },
+    async close() { await c.end().catch(() => c.destroy()); },
+  };
+}
+
+function runCommand(argv: string[]): Promise<number> {
+  return new Promise((res) => {
+    const p = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', process.stderr, process.stderr] });
+    p.on('error', (e) => { err(`firedrill: backup command could not start: ${e.message}`); res(127); });
+    p.on('close', (code, signal) => res(code ?? (signal ? 128 : 1)));
+  });
+}
+
+export async function cmdSnapshot(args: string[]): Promise<number> {
+  const { values, positionals } = parse(() => parseArgs({ args, allowPositionals: true, strict: true, options: {
+    source: { type: 'string' }, out: { type: 'string' }, databases: { type: 'string' }, 'hold-replica': { type: 'boolean' },
+    json: { type: 'boolean' }, help: { type: 'boolean' } } }));
+  if (values.help) { process.stdout.write(HELP_SNAPSHOT + '\n'); return 0; }
+  if (!values.source || !values.out) throw new UsageError('snapshot needs --source DSN and --out STATE.json');
+  if (positionals.length && !values['hold-replica']) throw new UsageError('a backup command after -- runs while the replica is held: give --hold-replica');
+  const q = await connect(parseDsn(expandEnv(values.source)));
+  let code = 0;
+  try {
+    const version = String((await q.query<{ v: string }>(inspect.serverVersion()))[0]?.v ?? '');
+    const family = familyOfVersion(version);
+    const fam = familyAdapter(family);
+    const d = fam.dialect;
+    const databases = values.databases ? values.databases.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+    if (databases) {
+      const known = (await q.query<{ name: string }>(inspect.listDatabases())).map((r) => r.name);
+      const unknown = databases.filter((x) => !known.includes(x));
+      if (unknown.length) throw new UsageError(`--databases: ${unknown.join(', ')} not on ${q.name}`);
+    }
+    const channels = values['hold-replica']
+      ? (await q.query<Record<string, unknown>>(d.replicaStatus())).map((r) => fam.replicaState(r).channel || undefined) : [];
+    if (values['hold-replica'] && channels.length === 0) throw new UsageError(`--hold-replica: ${q.name} is not a replica (no replication channel)`);
+    const t0 = Date.now();
+    let state: RecordedState;
+    let commandCode: number | undefined;
+    for (const c of channels) await q.query(d.stopReplicaSqlThread(c));
+    try {
+      const gtid = async (s: Statement) => String((await q.query<{ gtid: string }>(s))[0]?.gtid ?? '');
+      const replicaPos = await gtid(d.gtidReplicaPos());
+      const executed = await gtid(d.gtidExecuted());
+      if (channels.length) progressLine(`${q.name}: SQL thread(s) held at ${replicaPos}`);
+      state = await takeState(q, { databases, label: q.name, family, gtidExecuted: executed, replicaPos, heldReplica: channels.length > 0, progress: progressLine });
+      state.timings['snapshotMs'] = Date.now() - t0;
+      await mkdir(dirname(resolve(values.out)), { recursive: true });
+      await writeFile(values.out, JSON.stringify(state, null, 2) + '\n', { mode: 0o600 });
+      if (positionals.length) {
+        progressLine(`running the backup while ${q.name} is held: ${positionals.join(' ')}`);
+        const tc = Date.now();
+        commandCode = await runCommand(positionals);
+        state.timings['backupCommandMs'] = Date.now() - tc;
+        await writeFile(values.out, JSON.stringify({ ...state, backupCommand: { exitCode: commandCode } }, null, 2) + '\n', { mode: 0o600 });
+        if (commandCode !== 0) { err(`firedrill: the backup command exited ${commandCode}`); code = 1; }
+      }
+    } finally {
+      for (const c of channels) await q.query(d.startReplicaSqlThread(c));
+      if (channels.length) progressLine(`${q.name}: SQL thread(s) started again`);
+    }
+    const summary = { out: resolve(values.out), source: q.name, version, gtid: state.gtid, databases: state.databases.length, tables: Object.keys(state.tables).length,
+      rows: Object.values(state.tables).reduce((s, t) => s + t.rows, 0), objects: Object.keys(state.objects).length, accounts: Object.keys(state.accounts.list).length,
+      ...(commandCode !== undefined ? { backupCommandExitCode: commandCode } : {}) };
+    if (values.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
+    else process.stdout.write(`recorded ${summary.tables} tables (${summary.rows} rows), ${summary.objects} objects, ${summary.accounts} accounts of ${summary.source} at GTID ${state.gtid.replicaPos || state.gtid.executed || '(none)'} in ${summary.out}\n`);
+  } finally {
+    await q.close();
+  }
+  return code;
+}

@@ -1,0 +1,23 @@
+import { UsageError } from '../core/index.js';
+import { ExecError } from '../exec/index.js';
+import type { TopologyContext } from './context.js';
+import { oneShot } from './oneshot.js';
+import { overridesFor, refusalOf, USER_CONFIG_NAME, type ServerConfig } from './server-config.js';
+
+/**
+ * Mounts the staged file into a throw-away container of the run's image and lets the server read it (with the
+ * options a primary gets pinned): an option it refuses is bad input (exit 2) before any node starts.
+ */
+export async function validateServerConfig(ctx: TopologyContext, cfg: ServerConfig, hostFile: string): Promise<void> {
+  const a = ctx.adapter;
+  const probe = a.serverCommand({ serverId: 1 });
+  const { flags } = overridesFor(cfg, a.flavor.family, { serverId: 1, readOnly: false, galera: false, skipReplicaStart: false }, probe);
+  try {
+    await oneShot(ctx, { name: 'server-config-check', argv: [...a.validateConfig, ...probe.slice(1).filter((x) => x.startsWith('--')), ...flags],
+      mounts: [{ source: hostFile, target: `${a.configDropIn.dir}/${USER_CONFIG_NAME}`, readOnly: true }] });
+  } catch (e) {
+    if (!(e instanceof ExecError)) throw e;
+    const why = refusalOf(`${e.stdout}\n${e.stderrTail}`) ?? e.stderrTail.trim().split('\n').pop() ?? `exit ${e.exitCode}`;
+    throw new UsageError(`--server-config ${cfg.path}: ${a.flavor.id} refuses it: ${why}`);
+  }
+}

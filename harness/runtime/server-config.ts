@@ -1,0 +1,162 @@
+import { chmod, copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { UsageError, type Family } from '../core/index.js';
+
+/**
+ * The user's server configuration (`--server-config my.cnf`), applied to every node of a drill (seed 004: the same
+ * configuration everywhere). It goes in as a configuration drop-in read after firedrill's own defaults, so the user's
+ * settings win over those; the options a topology needs (identity, GTID, binary and relay logs, roles, networking,
+ * paths) are then pinned on the command line, which wins over every file. Which of the user's options were
+ * overridden, and with what, goes into the result.
+ */
+
+/** Option groups a server reads (the rest, e.g. [client], are kept in the file and do not concern the server). */
+const SERVER_GROUP = /^(mysqld|server|mariadb|mariadbd|galera|mysqld-\d+(\.\d+)*|mariadb-\d+(\.\d+)*|mariadbd-\d+(\.\d+)*)$/;
+
+interface ServerConfigOption {
+  /** Canonical name: lower case, dashes, no loose-/skip-/enable-/disable- prefix. */
+  name: string;
+  /** The value as written (`ON`/`OFF` for a bare flag or a skip-/disable- form). */
+  value: string;
+  group: string;
+  line: number;
+}
+
+export interface ServerConfig {
+  path: string;
+  text: string;
+  options: ServerConfigOption[];
+}
+
+/** The canonical name of an option and the value a prefix implies. */
+export function canonicalOption(raw: string, value: string | undefined): { name: string; value: string } {
+  let n = raw.trim().toLowerCase().replace(/_/g, '-');
+  if (n.startsWith('loose-')) n = n.slice(6);
+  let v = value?.trim();
+  if (v !== undefined && /^(["']).*\1$/.test(v)) v = v.slice(1, -1);
+  const m = /^(skip|disable|enable)-(.+)$/.exec(n);
+  if (m && m[2] !== 'slave-start' && m[2] !== 'replica-start' && m[2] !== 'name-resolve' && m[2] !== 'networking' && m[2] !== 'grant-tables') {
+    n = m[2]!;
+    v = m[1] === 'enable' ? (v ?? 'ON') : 'OFF';
+  }
+  return { name: n, value: v ?? 'ON' };
+}
+
+/** Parses my.cnf text. `!include` / `!includedir` are refused: firedrill copies one file into every node. */
+export function parseServerConfig(text: string, path: string): ServerConfig {
+  const options: ServerConfigOption[] = [];
+  let group = '';
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const line = raw.trim();
+    if (!line || line.startsWith('#') || line.startsWith(';')) return;
+    if (line.startsWith('!')) throw new UsageError(`--server-config ${path}:${i + 1}: ${line.split(/\s/)[0]} is not supported: put the included options into this one file`);
+    const g = /^\[([^\]]+)\]$/.exec(line);
+    if (g) { group = g[1]!.trim().toLowerCase(); return; }
+    if (!group) throw new UsageError(`--server-config ${path}:${i + 1}: an option before any [group]`);
+    const m = /^([A-Za-z0-9_.-]+)\s*(?:=\s*(.*?))?\s*(?:#.*)?$/.exec(line);
+    if (!m) throw new UsageError(`--server-config ${path}:${i + 1}: not an option line: ${line}`);
+    if (!SERVER_GROUP.test(group)) return;
+    options.push({ ...canonicalOption(m[1]!, m[2]), group, line: i + 1 });
+  });
+  return { path, text, options };
+}
+
+export async function readServerConfig(path: string): Promise<ServerConfig> {
+  const p = resolve(path);
+  let text: string;
+  try { text = await readFile(p, 'utf8'); } catch { throw new UsageError(`--server-config ${path}: cannot read the file`); }
+  return parseServerConfig(text, p);
+}
+
+/** What a node is, as far as pinned options go. */
+export interface NodeRole { serverId: number; readOnly: boolean; galera: boolean; skipReplicaStart: boolean }
+
+/**
+ * Options the topology needs, and the value it pins for a node; `undefined` value: the option is already on the
+ * command line (the flavor adapter puts it there), so the user's setting is overridden without another flag.
+ */
+export function pinnedOptions(family: Family, role: NodeRole): ReadonlyArray<{ names: readonly string[]; value?: string; why: string }> {
+  const mysql = family === 'mysql';
+  return [
+    { names: ['server-id'], why: 'each node has its own server id' },
+    { names: ['log-bin'], why: 'binary logs are where replication, PITR and the backups read from' },
+    { names: ['relay-log'], why: 'relay logs named independently of the host name' },
+    { names: ['report-host'], why: 'the topology names its nodes' },
+    { names: ['gtid-domain-id'], why: 'one GTID domain per primary' },
+    { names: ['read-only'], value: role.readOnly ? 'ON' : 'OFF', why: 'replicas are read-only, primaries are not' },
+    { names: ['super-read-only'], value: 'OFF', why: 'firedrill writes its ledger and repairs replicas as an admin' },
+    { names: ['skip-slave-start', 'skip-replica-start'], value: role.skipReplicaStart ? 'ON' : 'OFF', why: 'replication starts when the drill says so' },
+    { names: ['log-slave-updates', 'log-replica-updates'], value: 'ON', why: 'replicas must be able to become sources and be backed up with their binlogs' },
+    { names: ['binlog-format'], value: 'ROW', why: 'the checks and PITR read row events' },
+    ...(mysql ? [
+      { names: ['gtid-mode'], value: 'ON', why: 'replication and backups are positioned by GTID' },
+      { names: ['enforce-gtid-consistency'], value: 'ON', why: 'required by gtid_mode=ON' },
+      { names: ['secure-file-priv'], value: '/var/lib/mysql-files', why: 'the clone backup writes there' },
+    ] : []),
+    { names: ['bind-address'], value: '0.0.0.0', why: 'nodes are reached on their network address' },
+    { names: ['port'], value: '3306', why: 'nodes listen on the standard port inside their network' },
+    { names: ['skip-networking'], value: 'OFF', why: 'nodes are reached over the network' },
+    { names: ['datadir'], value: '/var/lib/mysql', why: 'the datadir is the node\'s volume' },
+    { names: ['socket'], value: mysql ? '/var/run/mysqld/mysqld.sock' : '/run/mysqld/mysqld.sock', why: 'the in-container client uses it' },
+    { names: ['user'], value: 'mysql', why: 'the datadir belongs to the mysql user' },
+    ...(role.galera ? [{ names: ['wsrep-on', 'wsrep-provider', 'wsrep-cluster-address', 'wsrep-node-address', 'wsrep-node-name', 'wsrep-sst-method', 'wsrep-cluster-name', 'wsrep-provider-options', 'innodb-autoinc-lock-mode'], why: 'the Galera topology sets these per member' }] : []),
+  ];
+}
+
+const BOOL: Record<string, string> = { '1': 'on', on: 'on', true: 'on', yes: 'on', '0': 'off', off: 'off', false: 'off', no: 'off' };
+/** Values equal as the server reads them (booleans in any spelling, case). */
+const sameValue = (a: string, b: string) => (BOOL[a.toLowerCase()] ?? a.toLowerCase()) === (BOOL[b.toLowerCase()] ?? b.toLowerCase());
+
+export interface Override { option: string; yours: string; ours: string; why: string }
+
+/**
+ * The command-line flags that pin the topology's options the user's file also sets, and the overrides to report.
+ * `commandLine` is the node's command line without these flags (to tell what the adapter already set).
+ */
+export function overridesFor(cfg: ServerConfig | undefined, family: Family, role: NodeRole, commandLine: readonly string[]): { flags: string[]; overrides: Override[] } {
+  if (!cfg) return { flags: [], overrides: [] };
+  const onCommandLine = new Map<string, string>();
+  for (const a of commandLine) {
+    const m = /^--([^=]+)(?:=(.*))?$/.exec(a);
+    if (m) { const c = canonicalOption(m[1]!, m[2]); onCommandLine.set(c.name, c.value); }
+  }
+  const flags: string[] = []; const overrides: Override[] = [];
+  for (const pin of pinnedOptions(family, role)) {
+    const mine = cfg.options.filter((o) => pin.names.includes(o.name));
+    if (!mine.length) continue;
+    const yours = mine.at(-1)!;
+    const given = onCommandLine.get(yours.name) ?? pin.names.map((n) => onCommandLine.get(n)).find((v) => v !== undefined);
+    const ours = given ?? pin.value;
+    if (ours === undefined) {
+      overrides.push({ option: yours.name, yours: yours.value, ours: '(not set for this node)', why: pin.why });
+      continue;
+    }
+    if (given === undefined) flags.push(`--${yours.name}=${ours}`);
+    if (sameValue(yours.value, ours)) continue;
+    overrides.push({ option: yours.name, yours: yours.value, ours, why: pin.why });
+  }
+  return { flags, overrides };
+}
+
+/** The server's first complaint about a configuration (its [ERROR] line), for the exit-2 message. */
+export function refusalOf(output: string): string | undefined {
+  const lines = output.split('\n').filter((l) => /\[ERROR\]/.test(l) && !/Aborting/.test(l));
+  const l = lines[0];
+  if (!l) return undefined;
+  return l.replace(/^.*\[ERROR\]\s*(\[[^\]]*\]\s*)*(\w+:\s*)?/, '').trim();
+}
+
+/** Copies the file into a private folder, readable by the server's user in the container; removed by `dispose`. */
+export async function stageServerConfig(cfg: ServerConfig): Promise<{ hostFile: string; dispose(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'fd-cnf-'));
+  const f = join(dir, basename(cfg.path).replace(/[^\w.-]/g, '_') || 'user.cnf');
+  await copyFile(cfg.path, f);
+  await chmod(dir, 0o755);
+  await chmod(f, 0o644);
+  return { hostFile: f, dispose: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** Where the file goes in a node: after firedrill's own defaults, so its options win over those. */
+export const USER_CONFIG_NAME = 'zz-firedrill-user.cnf';
+

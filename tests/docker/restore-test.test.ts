@@ -1,0 +1,195 @@
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NodeDefinition, openTopologyContext, RunContext, type StartedNode, type TopologyContext } from '../../harness/runtime/index.js';
+import { cli, leftovers, quiet } from './helpers.js';
+
+/**
+ * restore-test on backups made OUTSIDE firedrill: a throwaway server started with the harness runtime, then
+ * mariadb-backup, mariadb-dump and MySQL's CLONE run by hand in its container, as a team's own backup job would, and
+ * copied out. The state is recorded with `firedrill snapshot` before each backup.
+ */
+interface Result { runId: string; verdict: string; checks: Array<{ name: string; valid: boolean; details: Record<string, unknown> }>; observations: Record<string, unknown>; phases: Array<{ name: string }> }
+
+let run: RunContext;
+let ctx: TopologyContext;
+let maria: StartedNode;
+let dir: string;
+let env: Record<string, string>;
+const dsn = (n: StartedNode) => `mysql://firedrill:\${FD_TEST_PW}@${n.address}:3306`;
+
+async function restoreTest(...args: string[]): Promise<{ code: number | null; stderr: string; result?: Result }> {
+  const r = await cli(['restore-test', '--json', ...args], { env });
+  let result: Result | undefined;
+  try { result = JSON.parse(r.stdout) as Result; } catch { /* exit 2: no result */ }
+  if (result) expect(await leftovers(result.runId)).toEqual([]);
+  return { code: r.code, stderr: r.stderr, result };
+}
+const failed = (r?: Result) => r?.checks.filter((c) => !c.valid).map((c) => c.name) ?? [];
+
+/** A small application database: a keyed table, a table without a key, a view, a trigger, a routine, an account. */
+async function appSchema(n: StartedNode): Promise<void> {
+  for (const sql of [
+    'CREATE DATABASE app',
+    'CREATE TABLE app.orders (id INT PRIMARY KEY AUTO_INCREMENT, customer VARCHAR(40), amount DECIMAL(10,2), note TEXT)',
+    "INSERT INTO app.orders (customer, amount, note) SELECT CONCAT('c', seq), seq * 1.25, IF(seq % 7 = 0, NULL, REPEAT('x', seq % 50)) FROM app.seq_1_to_2500",
+    'CREATE TABLE app.events (kind VARCHAR(10), n INT)',
+    "INSERT INTO app.events VALUES ('a', 1), ('a', 1), ('b', NULL)",
+    'CREATE VIEW app.big_orders AS SELECT id, amount FROM app.orders WHERE amount > 1000',
+    'CREATE TRIGGER app.upper_customer BEFORE INSERT ON app.orders FOR EACH ROW SET NEW.customer = UPPER(NEW.customer)',
+    'CREATE PROCEDURE app.total() SELECT SUM(amount) FROM app.orders',
+    "CREATE USER 'reporting'@'10.%' IDENTIFIED BY 'not-stored-anywhere'",
+    "GRANT SELECT ON app.* TO 'reporting'@'10.%'",
+  ]) await n.query({ sql });
+}
+
+beforeAll(async () => {
+  run = new RunContext();
+  ctx = await openTopologyContext(run, 'mariadb-10.11', quiet);
+  maria = await new NodeDefinition(ctx, { name: 'team-db', server: { serverId: 1 } }).start();
+  env = { FD_TEST_PW: ctx.creds.adminPassword };
+  dir = await mkdtemp(join(tmpdir(), 'fd-rt-test-'));
+  await appSchema(maria);
+  // The team's nightly job: record the state, then take the backups by hand, then copy them out.
+  const snap = await cli(['snapshot', '--source', dsn(maria), '--out', join(dir, 'state.json')], { env });
+  expect(snap.code, snap.stderr).toBe(0);
+  await maria.container.exec(['mariadb-backup', '--backup', '--user=root', '--target-dir=/tmp/full']);
+  await maria.container.exec(['sh', '-c', 'mariadb-dump --databases app --single-transaction --gtid --master-data=2 --routines --events --triggers | gzip > /tmp/app.sql.gz']);
+  await maria.container.exec(['sh', '-c', 'mariadb-dump --databases app --single-transaction --routines --triggers > /tmp/app.sql']);
+  for (const f of ['full', 'app.sql.gz', 'app.sql']) await maria.container.copyOut(`/tmp/${f}`, join(dir, f));
+}, 10 * 60_000);
+
+afterAll(async () => {
+  await run?.teardown();
+  if (run) expect(await leftovers(run.runId)).toEqual([]);
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('restore-test on backups made outside firedrill (MariaDB 10.11)', () => {
+  it('the recorded state holds no password hash, and fingerprints every table', async () => {
+    const text = await readFile(join(dir, 'state.json'), 'utf8');
+    expect(text).not.toMatch(/\*[0-9A-F]{40}/); // mysql_native_password hashes
+    expect(text).not.toContain('not-stored-anywhere');
+    const s = JSON.parse(text) as { tables: Record<string, { rows: number; fingerprint: { method: string } }>; accounts: { list: Record<string, { grants: string[] }> } };
+    expect(s.tables['app.orders']).toMatchObject({ rows: 2500, fingerprint: { method: 'pk-chunks' } });
+    expect(s.tables['app.events']).toMatchObject({ rows: 3, fingerprint: { method: 'multiset' } });
+    expect(s.accounts.list["'reporting'@'10.%'"]!.grants.join('\n')).toContain("IDENTIFIED BY PASSWORD '<secret>'");
+  });
+
+  it('an unprepared mariadb-backup directory restores, checks, and equals the state (exit 0); the backup is unchanged', async () => {
+    const before = (await stat(join(dir, 'full', 'xtrabackup_checkpoints'))).mtimeMs;
+    const checkpoints = await readFile(join(dir, 'full', 'xtrabackup_checkpoints'), 'utf8');
+    const r = await restoreTest('--artifact', join(dir, 'full'), '--flavor', 'mariadb-10.11', '--expect', join(dir, 'state.json'), '--max-age', '26h');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.result!.checks.map((c) => c.name)).toEqual(expect.arrayContaining(['backup-age', 'backup-restores', 'check-table', 'objects-readable', 'state-data', 'state-objects', 'state-accounts', 'state-gtid']));
+    expect(failed(r.result)).toEqual([]);
+    expect(r.result!.phases.map((p) => p.name)).toEqual(expect.arrayContaining(['stage', 'prepare', 'copy-back', 'start', 'check-table', 'compare']));
+    // prepared in a copy: the artifact itself is untouched
+    expect(await readFile(join(dir, 'full', 'xtrabackup_checkpoints'), 'utf8')).toBe(checkpoints);
+    expect(checkpoints).toMatch(/backup_type = full-backuped/);
+    expect((await stat(join(dir, 'full', 'xtrabackup_checkpoints'))).mtimeMs).toBe(before);
+  });
+
+  it('a mariadb-dump .gz restores and equals the state; accounts are reported as not in a dump of one database', async () => {
+    const r = await restoreTest('--artifact', join(dir, 'app.sql.gz'), '--flavor', 'mariadb-10.11', '--expect', join(dir, 'state.json'));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.result!.checks.find((c) => c.name === 'state-accounts')!.details['skipped']).toMatch(/does not hold the mysql database/);
+    expect(r.result!.checks.find((c) => c.name === 'state-gtid')!.valid).toBe(true);
+  });
+
+  it('a truncated dump is a bad backup (exit 1) and so is one that does not load', async () => {
+    const text = await readFile(join(dir, 'app.sql'), 'utf8');
+    await writeFile(join(dir, 'cut.sql'), text.slice(0, Math.floor(text.length * 0.6)));
+    const cut = await restoreTest('--artifact', join(dir, 'cut.sql'), '--flavor', 'mariadb-10.11');
+    expect(cut.code).toBe(1);
+    expect(failed(cut.result)).toEqual(['backup-complete']);
+    // a damaged statement inside a complete-looking dump
+    const corrupt = text.replace('INSERT INTO `orders` VALUES', 'INSERT INTO `orders` VALUES (1,\'dup\',1,NULL),');
+    expect(corrupt).not.toBe(text);
+    await writeFile(join(dir, 'corrupt.sql'), corrupt);
+    const bad = await restoreTest('--artifact', join(dir, 'corrupt.sql'), '--flavor', 'mariadb-10.11');
+    expect(bad.code).toBe(1);
+    expect(failed(bad.result)).toEqual(['backup-restores']);
+    expect(JSON.stringify(bad.result!.checks[0])).toMatch(/the dump does not load: ERROR \d+/);
+  });
+
+  it('a backup that does not match the state is a bad backup (exit 1): the differing rows and objects are named', async () => {
+    // The state is taken, then the data changes before the backup: the backup is not the state the team recorded.
+    await maria.query({ sql: "UPDATE app.orders SET amount = 0 WHERE id = 1234" });
+    await maria.query({ sql: 'DROP PROCEDURE app.total' });
+    await maria.container.exec(['sh', '-c', 'mariadb-dump --databases app --single-transaction --routines --triggers > /tmp/later.sql']);
+    await maria.container.copyOut('/tmp/later.sql', join(dir, 'later.sql'));
+    const r = await restoreTest('--artifact', join(dir, 'later.sql'), '--flavor', 'mariadb-10.11', '--expect', join(dir, 'state.json'));
+    expect(r.code).toBe(1);
+    expect(failed(r.result)).toEqual(expect.arrayContaining(['state-data', 'state-objects']));
+    const data = r.result!.checks.find((c) => c.name === 'state-data')!.details['differences'] as Array<Record<string, unknown>>;
+    expect(data).toEqual([{ database: 'app', object: 'orders', kind: 'chunk-differs', where: 'id in (1000, 2000]', expected: { rows: 1000 }, actual: { rows: 1000 } }]);
+    expect(JSON.stringify(r.result!.checks.find((c) => c.name === 'state-objects'))).toContain('procedure-missing');
+  });
+
+  it('a stale backup fails --max-age, and one whose GTID has not advanced since the last tested backup fails too', async () => {
+    // its own folder: a passing test of the same backup earlier in this file counts as "tested" in the history
+    await mkdir(join(dir, 'nightly'));
+    await writeFile(join(dir, 'nightly', 'app.sql.gz'), await readFile(join(dir, 'app.sql.gz')));
+    const old = await restoreTest('--artifact', join(dir, 'nightly', 'app.sql.gz'), '--flavor', 'mariadb-10.11', '--max-age', '1s');
+    expect(old.code).toBe(1);
+    expect(failed(old.result)).toEqual(['backup-age']);
+    const first = await restoreTest('--artifact', join(dir, 'nightly', 'app.sql.gz'), '--flavor', 'mariadb-10.11', '--max-age', '26h');
+    expect(first.code, first.stderr).toBe(0);
+    // the same backup again (last night's backup job did not run): its position has not moved
+    const again = await restoreTest('--artifact', join(dir, 'nightly', 'app.sql.gz'), '--flavor', 'mariadb-10.11', '--max-age', '26h');
+    expect(again.code).toBe(1);
+    expect(failed(again.result)).toEqual(['gtid-advanced']);
+  });
+
+  it('what is not a backup, or a backup of the wrong flavor, exits 2 with one line and starts nothing', async () => {
+    await mkdir(join(dir, 'not-a-backup', 'logs'), { recursive: true });
+    await writeFile(join(dir, 'not-a-backup', 'README'), 'backups go to /mnt/backups\n');
+    const notBackup = await restoreTest('--artifact', join(dir, 'not-a-backup'), '--flavor', 'mariadb-10.11');
+    expect(notBackup.code).toBe(2);
+    expect(notBackup.stderr.trim().split('\n').filter((l) => l.startsWith('firedrill:'))).toHaveLength(1);
+    expect(notBackup.stderr).toMatch(/is not a backup/);
+    const newer = await restoreTest('--artifact', join(dir, 'full'), '--flavor', 'mariadb-11.8');
+    expect(newer.code).toBe(2);
+    expect(newer.stderr).toMatch(/mariadb-backup restores only backups of its own series; use .*--flavor mariadb-10.11/);
+    const family = await restoreTest('--artifact', join(dir, 'full'), '--flavor', 'mysql-9.7');
+    expect(family.code).toBe(2);
+    expect(family.stderr).toMatch(/a MariaDB backup cannot be restored with --flavor mysql-9.7/);
+  });
+});
+
+describe('restore-test on a MySQL clone made outside firedrill (MySQL 9.7)', () => {
+  let mrun: RunContext;
+  let mdir: string;
+  beforeAll(async () => {
+    mrun = new RunContext();
+    const mctx = await openTopologyContext(mrun, 'mysql-9.7', quiet);
+    const my = await new NodeDefinition(mctx, { name: 'team-mysql', server: { serverId: 1 } }).start();
+    mdir = await mkdtemp(join(tmpdir(), 'fd-rt-mysql-'));
+    for (const sql of ['CREATE DATABASE shop', 'CREATE TABLE shop.items (id INT PRIMARY KEY, name VARCHAR(20))',
+      "INSERT INTO shop.items VALUES (1, 'one'), (2, 'two'), (3, NULL)", 'CREATE TABLE shop.log (line TEXT)', "INSERT INTO shop.log VALUES ('x'), ('x')"]) await my.query({ sql });
+    const snap = await cli(['snapshot', '--source', `mysql://firedrill:\${FD_MY_PW}@${my.address}:3306`, '--out', join(mdir, 'state.json')], { env: { FD_MY_PW: mctx.creds.adminPassword } });
+    expect(snap.code, snap.stderr).toBe(0);
+    await my.query({ sql: "CLONE LOCAL DATA DIRECTORY = '/var/lib/mysql-files/nightly'" });
+    await my.container.copyOut('/var/lib/mysql-files/nightly', join(mdir, 'clone'));
+  }, 10 * 60_000);
+  afterAll(async () => {
+    await mrun?.teardown();
+    if (mrun) expect(await leftovers(mrun.runId)).toEqual([]);
+    if (mdir) await rm(mdir, { recursive: true, force: true });
+  });
+
+  it('a CLONE LOCAL DATA DIRECTORY copy restores and equals the state, GTIDs included (exit 0)', async () => {
+    const r = await restoreTest('--artifact', join(mdir, 'clone'), '--flavor', 'mysql-9.7', '--expect', join(mdir, 'state.json'));
+    expect(r.code, r.stderr).toBe(0);
+    expect(failed(r.result)).toEqual([]);
+    expect(r.result!.checks.find((c) => c.name === 'state-gtid')!.details['backup']).toMatch(/^[0-9a-f-]{36}:1-\d+$/);
+  });
+
+  it('a MySQL datadir with --flavor mariadb-10.11 exits 2', async () => {
+    const r = await restoreTest('--artifact', join(mdir, 'clone'), '--flavor', 'mariadb-10.11');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/a MySQL backup cannot be restored with --flavor mariadb-10.11/);
+  });
+});
