@@ -1,8 +1,7 @@
-import { chmod, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { waitUntil } from '../exec/index.js';
-import { docker } from '../runtime/docker.js';
+import { docker, putFiles } from '../runtime/docker.js';
 import { LABEL_NODE, type StartedNode } from '../runtime/node.js';
 import type { TopologyContext } from '../runtime/context.js';
 import { binlogSql } from '../sql/index.js';
@@ -11,7 +10,10 @@ import type { BackupStore } from './store.js';
 
 const BINLOG_FILE = /^[\w.-]+\.\d{6}$/;
 const IN_CONTAINER = '/binlogs';
-const OPTION_FILE = '/etc/firedrill/stream.cnf';
+/** The option file with the admin password lives only inside the streamer's container (docker cp from memory). */
+const OPTION_DIR = '/etc';
+const OPTION_NAME = 'firedrill-stream.cnf';
+const OPTION_FILE = `${OPTION_DIR}/${OPTION_NAME}`;
 
 export interface StreamRestart { killedAt: number; resumedAt: number; resumedFrom: string }
 
@@ -28,17 +30,16 @@ export class BinlogStream {
   private killedAt = 0;
 
   private constructor(private readonly ctx: TopologyContext, readonly source: StartedNode, readonly dir: string,
-    private readonly secrets: string, readonly connectionId: number) {}
+    readonly connectionId: number) {}
 
-  /** Starts streaming from the source's oldest binlog. The credentials go into a private option file. */
+  /**
+   * Starts streaming from the source's oldest binlog. The credentials go into an option file inside the streamer's
+   * container only (never on the host's disk: a killed run leaves no password behind).
+   */
   static async start(ctx: TopologyContext, source: StartedNode, store: BackupStore, connectionId = 9000 + source.serverId): Promise<BinlogStream> {
     const dir = join(store.hostDir, 'binlogs', source.name);
     await mkdir(dir, { recursive: true });
-    const secrets = await mkdtemp(join(tmpdir(), 'fd-stream-'));
-    ctx.run.onTeardown(`remove ${secrets}`, () => rm(secrets, { recursive: true, force: true }));
-    await chmod(secrets, 0o700);
-    await writeFile(join(secrets, 'stream.cnf'), `[client]\nuser=${ctx.creds.admin}\npassword=${ctx.creds.adminPassword}\n`, { mode: 0o600 });
-    const s = new BinlogStream(ctx, source, dir, secrets, connectionId);
+    const s = new BinlogStream(ctx, source, dir, connectionId);
     const [first] = await source.query<{ Log_name: string }>(binlogSql.binaryLogs());
     if (!first) throw new Error(`${source.name} has no binary logs to stream`);
     await s.launch(String(first.Log_name));
@@ -54,10 +55,13 @@ export class BinlogStream {
     this.generation++;
     const name = this.ctx.run.name(`binlog-stream-${this.source.name}-${this.generation}`);
     const argv = this.ctx.adapter.binlog.stream({ optionFile: OPTION_FILE, host: this.source.name, connectionId: this.connectionId, dir: IN_CONTAINER, firstFile });
-    await docker(['run', '-d', '--name', name, '--network', this.ctx.network.name, ...this.ctx.run.labelArgs(), '--label', `${LABEL_NODE}=binlog-stream`,
-      '-v', `${this.dir}:${IN_CONTAINER}`, '-v', `${join(this.secrets, 'stream.cnf')}:${OPTION_FILE}:ro`,
-      '--entrypoint', argv[0]!, this.ctx.image, ...argv.slice(1)]);
+    // Registered for removal before it exists: a run interrupted right after `create` still removes it.
     this.ctx.run.onTeardown(`remove container ${name}`, async () => { await docker(['rm', '-f', '-v', name]); });
+    await docker(['create', '--name', name, '--network', this.ctx.network.name, ...this.ctx.run.labelArgs(), '--label', `${LABEL_NODE}=binlog-stream`,
+      '-v', `${this.dir}:${IN_CONTAINER}`, '--entrypoint', argv[0]!, this.ctx.image, ...argv.slice(1)]);
+    await putFiles(name, OPTION_DIR, [{ name: OPTION_NAME, mode: 0o600,
+      content: `[client]\nuser=${this.ctx.creds.admin}\npassword=${this.ctx.creds.adminPassword}\n` }]);
+    await docker(['start', name]);
     this.container = name;
     // Running, and the first file has appeared: the streamer is connected.
     await waitUntil(async () => {
@@ -104,7 +108,7 @@ export class BinlogStream {
       { what: `the binlog stream of ${this.source.name} to reach the source's binlog sizes`, timeoutMs: timeoutS * 1000, intervalMs: 200 })
       .then(() => true, () => false);
     const src = await sourceFiles();
-    const scratch = await mkdtemp(join(tmpdir(), 'fd-binlog-src-'));
+    const scratch = await mkdtemp(join(await this.ctx.run.tempDir(), 'binlog-src-'));
     try {
       for (const f of src) await this.source.container.copyOut(`/var/lib/mysql/${f.name}`, join(scratch, f.name));
       const names = [...new Set([...src.map((f) => f.name), ...await this.files()])].sort();

@@ -1,10 +1,10 @@
-import { chmod, mkdir, rename, rm } from 'node:fs/promises';
+import { readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gtidReplicaPos, replicaStates } from '../runtime/replication.js';
 import type { StartedNode } from '../runtime/node.js';
 import { takeSnapshot } from '../verify/index.js';
 import { DATA_DIR, hashTree, MANIFEST_FORMAT, writeManifest, type Manifest } from './manifest.js';
-import { artifactPath, partialPath, type BackupStore } from './store.js';
+import { artifactPath, makePartial, partialPath, removePartial, type BackupStore } from './store.js';
 
 /** What a physical method does inside the common replica protocol. */
 export interface CopyStep {
@@ -29,6 +29,7 @@ export interface CopyStep {
 export async function sealArtifact(node: StartedNode, store: BackupStore, id: string,
   p: { method: string; position: Manifest['position']; snapshot: Manifest['snapshot']; timings: Record<string, number>; t0: number }): Promise<Manifest> {
   const partial = partialPath(store, id);
+  const secrets = await stripSecrets(join(partial, DATA_DIR));
   const th = Date.now();
   const files = await hashTree(join(partial, DATA_DIR));
   const checksumMs = Date.now() - th;
@@ -36,12 +37,29 @@ export async function sealArtifact(node: StartedNode, store: BackupStore, id: st
   const manifest: Manifest = {
     format: MANIFEST_FORMAT, id, method: p.method, flavor: node.adapter.flavor.id, serverVersion: String(ver?.v ?? ''),
     source: { node: node.name, serverId: node.serverId }, createdAt: new Date().toISOString(),
-    position: p.position, snapshot: p.snapshot, files, totalBytes: files.reduce((s, f) => s + f.bytes, 0),
+    position: p.position, snapshot: p.snapshot, files, totalBytes: files.reduce((s, f) => s + f.bytes, 0), secrets,
     timings: { ...p.timings, checksumMs, totalMs: Date.now() - p.t0 },
   };
   await writeManifest(partial, manifest);
   await rename(partial, artifactPath(store, id));
   return manifest;
+}
+
+/**
+ * Files of a datadir copy that carry the replication password in clear text (MariaDB's master.info and friends):
+ * removed from the copy before it is hashed (a restored node is attached afresh, it never needs them). Credentials
+ * that cannot be removed from a copy (MySQL keeps them in mysql.slave_master_info, inside mysql.ibd) mark the
+ * artifact as secret: it stays in the private store and travels only encrypted.
+ */
+const SECRET_FILES = /^(master(-.+)?\.info|multi-master\.info|relay-log(-.+)?\.info)$/;
+const SECRET_TABLESPACES = ['mysql.ibd'];
+export async function stripSecrets(dataDir: string): Promise<NonNullable<Manifest['secrets']>> {
+  const names = await readdir(dataDir).catch(() => [] as string[]);
+  const stripped = names.filter((n) => SECRET_FILES.test(n));
+  for (const n of stripped) await rm(join(dataDir, n), { force: true });
+  const remaining = names.filter((n) => SECRET_TABLESPACES.includes(n))
+    .map((n) => `${n} (may hold the replication password: mysql.slave_master_info)`);
+  return { stripped, remaining };
 }
 
 /**
@@ -52,12 +70,10 @@ export async function sealArtifact(node: StartedNode, store: BackupStore, id: st
  */
 export async function backupFromReplica(step: CopyStep, node: StartedNode, store: BackupStore, id: string, progress: (m: string) => void = () => {}): Promise<Manifest> {
   const d = node.adapter.dialect;
-  const partial = partialPath(store, id);
   const timings: Record<string, number> = {};
   const t0 = Date.now();
-  await rm(partial, { recursive: true, force: true });
-  await mkdir(partial, { recursive: true });
-  await chmod(partial, 0o777); // the server (user mysql) writes here in some methods
+  // Private, owned by the server's user (the clone plugin writes as mysql; exec'd tools run as root).
+  const partial = await makePartial(store, id, await serverUser(node));
   // Every channel (named connection) of the replica: one on a plain replica, one per source on a fan-in.
   const channels = [...new Set((await replicaStates(node)).map((s) => s.channel || undefined))];
   try {
@@ -81,7 +97,16 @@ export async function backupFromReplica(step: CopyStep, node: StartedNode, store
     const position = await step.position(node, join(partial, DATA_DIR), { afterCopyGtid });
     return await sealArtifact(node, store, id, { method: step.method, position: { ...position, snapshotGtid }, snapshot: snapshot!, timings, t0 });
   } catch (e) {
-    await rm(partial, { recursive: true, force: true });
+    // Every writer must be gone first: a node killed mid-copy is waited for until its container stopped (kill()),
+    // tools and the server's own copy end with their command or query. A removal that fails is a harness error.
+    await removePartial(partial);
     throw e;
   }
+}
+
+/** The uid and gid the container's server runs as. */
+async function serverUser(node: StartedNode): Promise<{ uid: number; gid: number } | undefined> {
+  const r = await node.container.exec(['id', 'mysql'], { timeoutMs: 30_000 }).catch(() => undefined);
+  const m = r && /uid=(\d+).*gid=(\d+)/.exec(r.stdout);
+  return m ? { uid: Number(m[1]), gid: Number(m[2]) } : undefined;
 }

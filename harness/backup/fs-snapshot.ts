@@ -10,6 +10,8 @@ import type { StartedNode } from '../runtime/node.js';
 
 /** Files that must not travel with a datadir copy: a server's identity (seed mysqlbackup.py leaves out auto.cnf). */
 const IDENTITY_FILES = ['auto.cnf'];
+/** How long FLUSH TABLES WITH READ LOCK may wait for running statements. */
+const LOCK_TIMEOUT_MS = 5 * 60_000;
 
 /**
  * Lock, flush, sync, freeze, copy the datadir volume, thaw, unlock; `underLock` runs while writes are blocked (to
@@ -21,7 +23,10 @@ export async function lockedVolumeCopy(node: StartedNode, onHost: string, progre
   const conn = await node.connect();
   const t0 = Date.now();
   try {
-    await conn.query(backupSql.flushTablesWithReadLock().sql);
+    // FLUSH TABLES WITH READ LOCK waits for every running statement: bounded, and the error says what it waited for.
+    await conn.query({ sql: backupSql.flushTablesWithReadLock().sql, timeout: LOCK_TIMEOUT_MS }).catch((e: Error) => {
+      throw new Error(`${node.name}: FLUSH TABLES WITH READ LOCK did not return within ${LOCK_TIMEOUT_MS / 1000} s (a long statement holds it?): ${e.message}`, { cause: e });
+    });
     const lockedAt = Date.now();
     await opts.underLock?.();
     await node.container.exec(['sync']);
@@ -35,7 +40,7 @@ export async function lockedVolumeCopy(node: StartedNode, onHost: string, progre
     }
     const copyMs = Date.now() - tc;
     await opts.beforeUnlock?.();
-    await conn.query(backupSql.unlockTables().sql);
+    await conn.query({ sql: backupSql.unlockTables().sql, timeout: 60_000 });
     const writesBlockedMs = Date.now() - lockedAt;
     for (const f of [...IDENTITY_FILES, ...(opts.leaveOut ?? [])]) await rm(join(onHost, f), { force: true });
     return { lockAndFlushMs: lockedAt - t0, copyMs, writesBlockedMs };

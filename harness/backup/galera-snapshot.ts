@@ -7,7 +7,7 @@ import { takeSnapshot } from '../verify/index.js';
 import { lockedVolumeCopy } from './fs-snapshot.js';
 import { sealArtifact } from './from-replica.js';
 import { DATA_DIR, type Manifest } from './manifest.js';
-import { partialPath, type BackupStore } from './store.js';
+import { makePartial, removePartial, type BackupStore } from './store.js';
 
 /** Files of a Galera datadir that belong to the running member, not to its data: the gcache and the view state. */
 const MEMBER_FILES = ['galera.cache', 'gvwstate.dat'];
@@ -27,11 +27,9 @@ export interface GaleraSnapshotHooks { locked?: () => void; unlocking?: () => vo
  * IST from there if a member's gcache still holds the writesets since, by SST otherwise.
  */
 export async function galeraSnapshot(node: StartedNode, store: BackupStore, id: string, progress: (m: string) => void = () => {}, hooks: GaleraSnapshotHooks = {}): Promise<Manifest> {
-  const partial = partialPath(store, id);
   const t0 = Date.now();
-  await rm(partial, { recursive: true, force: true });
-  await mkdir(join(partial, DATA_DIR), { recursive: true });
-  await chmod(partial, 0o777);
+  const partial = await makePartial(store, id);
+  await mkdir(join(partial, DATA_DIR));
   try {
     // Only a Synced member holds the cluster's data (e.g. one just restarted may still be receiving IST).
     await waitGalera(node, 'to be Synced before the snapshot', isSynced, { timeoutS: 300 });
@@ -72,7 +70,7 @@ export async function galeraSnapshot(node: StartedNode, store: BackupStore, id: 
       timings: { ...timings, resyncMs: Date.now() - t1 }, t0,
     });
   } catch (e) {
-    await rm(partial, { recursive: true, force: true });
+    await removePartial(partial);
     throw e;
   }
 }

@@ -8,7 +8,7 @@ import { backupMethod } from './registry.js';
 export type { PhysicalMethod } from './method.js';
 export type { Manifest, ArtifactFile } from './manifest.js';
 export { readManifest, parseManifest, hashTree, sha256File, MANIFEST_FILE, DATA_DIR, MANIFEST_FORMAT } from './manifest.js';
-export { openStore, artifactPath, partialPath } from './store.js';
+export { openStore, artifactPath, partialPath, makePartial, removePartial, checkArtifactId } from './store.js';
 export type { BackupStore } from './store.js';
 export { parseSlaveInfo, parseBinlogInfo } from './mariabackup.js';
 export { logicalBackup, DUMP_FILE } from './logical.js';
@@ -31,7 +31,7 @@ export function methodByName(name: string): PhysicalMethod {
 }
 export { backupMethods, backupMethod, methodOf } from './registry.js';
 export type { BackupMethod, RestoreRecipe } from './registry.js';
-export { packArtifact, unpackArtifact, copyPackage, loadKey, keyFingerprint, sidecarOf, PackageRejectedError, PACKAGE_FORMAT } from './package.js';
+export { packArtifact, unpackArtifact, copyPackage, loadKey, keyFingerprint, sidecarOf, PackageRejectedError, PACKAGE_FORMAT, resealSidecar, dataOffset, scanTree } from './package.js';
 export type { PackageInfo } from './package.js';
 export { BinlogStream } from './binlog-stream.js';
 export type { StreamRestart } from './binlog-stream.js';

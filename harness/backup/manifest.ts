@@ -26,6 +26,8 @@ export interface Manifest {
   files: ArtifactFile[];
   totalBytes: number;
   timings: Record<string, number>;
+  /** Credentials: files removed from the copy before hashing, and what still holds some (the artifact is then secret). */
+  secrets?: { stripped: string[]; remaining: string[] };
 }
 
 const STREAM_ABOVE = 4 << 20;
@@ -38,12 +40,14 @@ export async function sha256File(path: string, size?: number): Promise<string> {
   return h.digest('hex');
 }
 
+/** Every regular file under dir; a symlink or special file is an error (an artifact holds regular files only). */
 async function walk(dir: string): Promise<string[]> {
   const out: string[] = [];
   for (const e of await readdir(dir, { withFileTypes: true })) {
     const p = join(dir, e.name);
     if (e.isDirectory()) out.push(...(await walk(p)));
     else if (e.isFile()) out.push(p);
+    else throw new Error(`${p} is not a regular file (${e.isSymbolicLink() ? 'symlink' : 'special file'}): an artifact holds regular files only`);
   }
   return out;
 }
@@ -76,6 +80,13 @@ export function parseManifest(text: string): Manifest {
   if (m.format !== MANIFEST_FORMAT) throw new Error(`not a firedrill manifest (format ${String(m.format)})`);
   for (const k of ['id', 'method', 'flavor', 'position', 'files', 'snapshot'] as const) {
     if (m[k] === undefined) throw new Error(`manifest lacks '${k}'`);
+  }
+  if (!Array.isArray(m.files)) throw new Error('manifest files is not a list');
+  for (const f of m.files) {
+    // Names are compared, never joined into paths; still, a manifest naming a path outside its folder is not ours.
+    if (typeof f.path !== 'string' || f.path.startsWith('/') || f.path.split('/').some((c) => c === '..' || c === '')) {
+      throw new Error(`manifest lists a bad file path ${JSON.stringify(f.path)}`);
+    }
   }
   return m as Manifest;
 }

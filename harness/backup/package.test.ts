@@ -1,48 +1,54 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../core/index.js';
 import { sha256File } from './manifest.js';
-import { copyPackage, keyFingerprint, loadKey, packArtifact, PackageRejectedError, sidecarOf, unpackArtifact } from './package.js';
+import {
+  CHUNK_BYTES, copyPackage, dataOffset, keyFingerprint, loadKey, packArtifact, PackageRejectedError, packTree, resealSidecar, sidecarMac, sidecarOf, unpackArtifact,
+} from './package.js';
 
 let dir: string;
 const key = randomBytes(32);
 
-async function artifact(): Promise<string> {
+async function artifact(big = 200_000): Promise<string> {
   const a = join(dir, 'mariabackup-x-1');
   await mkdir(join(a, 'data', 'sakila'), { recursive: true });
-  await writeFile(join(a, 'data', 'ibdata1'), randomBytes(200_000));
+  await writeFile(join(a, 'data', 'ibdata1'), randomBytes(big));
   await writeFile(join(a, 'data', 'sakila', 'actor.ibd'), 'pages');
   await writeFile(join(a, 'manifest.json'), '{"format":"firedrill-artifact/1"}\n');
   return a;
 }
 
-beforeEach(async () => { dir = await mkdtemp(join(tmpdir(), 'fd-pkg-')); });
+beforeEach(async () => { dir = await mkdtemp(join(tmpdir(), 'fd-pkg-')); await mkdir(join(dir, 'back')); });
 afterEach(async () => { await rm(dir, { recursive: true, force: true }); });
 
-describe('artifact packages (zstd + AES-256-GCM + sha256 sidecar)', () => {
-  it('round-trip through the remote store: every byte comes back', async () => {
-    const a = await artifact();
-    await mkdir(join(dir, 'remote')); await mkdir(join(dir, 'back'));
+const dest = () => join(dir, 'back', 'restored-artifact');
+const packed = async (big?: number) => { const info = await packArtifact(await artifact(big), dir, key); return join(dir, info.file); };
+const refused = async (file: string, k: Buffer, re: RegExp) => {
+  const e = await unpackArtifact(file, k, dest()).catch((x: unknown) => x);
+  expect(e).toBeInstanceOf(PackageRejectedError);
+  expect((e as Error).message).toMatch(re);
+  expect(await readdir(join(dir, 'back'))).toEqual([]); // nothing reached its place, no staging left
+};
+
+describe('artifact packages (zstd + chunked AES-256-GCM, sidecar authenticated with the key)', () => {
+  it('round-trip through the remote store: every byte comes back, at the place the caller names', async () => {
+    const a = await artifact(3 * CHUNK_BYTES + 12345); // several chunks
+    await mkdir(join(dir, 'remote'));
     const info = await packArtifact(a, dir, key);
-    expect(info).toMatchObject({ cipher: 'aes-256-gcm', compression: 'zstd', keyFingerprint: keyFingerprint(key) });
+    expect(info).toMatchObject({ cipher: 'aes-256-gcm-chunked', compression: 'zstd', keyFingerprint: keyFingerprint(key) });
+    expect((await stat(join(dir, info.file))).mode & 0o777).toBe(0o600);
     const remote = await copyPackage(join(dir, info.file), join(dir, 'remote'));
-    const out = await unpackArtifact(remote, key, join(dir, 'back'));
+    const out = await unpackArtifact(remote, key, dest());
+    expect(out).toBe(dest());
     for (const f of ['data/ibdata1', 'data/sakila/actor.ibd', 'manifest.json']) {
       expect(await sha256File(join(out, f))).toBe(await sha256File(join(a, f)));
     }
   });
 
-  const packed = async () => { const info = await packArtifact(await artifact(), dir, key); await mkdir(join(dir, 'back')); return join(dir, info.file); };
-  const refused = async (file: string, k: Buffer, re: RegExp) => {
-    const e = await unpackArtifact(file, k, join(dir, 'back')).catch((x: unknown) => x);
-    expect(e).toBeInstanceOf(PackageRejectedError);
-    expect((e as Error).message).toMatch(re);
-  };
-
-  it('refuses one flipped byte', async () => {
+  it('refuses one flipped byte (sha256 of the authenticated sidecar)', async () => {
     const f = await packed();
     const b = await readFile(f); b[Math.floor(b.length / 2)]! ^= 0x01; await writeFile(f, b);
     await refused(f, key, /sha256 differs/);
@@ -55,13 +61,51 @@ describe('artifact packages (zstd + AES-256-GCM + sha256 sidecar)', () => {
   it('refuses the wrong key', async () => {
     await refused(await packed(), randomBytes(32), /key does not match/);
   });
-  it('refuses altered ciphertext even with a forged sidecar: the GCM tag fails, nothing is left behind', async () => {
+  it('refuses a sidecar whose fields were altered without the key (its sha256 and size recomputed, or any field)', async () => {
     const f = await packed();
-    const b = await readFile(f); b[100]! ^= 0x01; await writeFile(f, b);
+    const b = await readFile(f); b[b.length - 40]! ^= 0x01; await writeFile(f, b);
     const side = JSON.parse(await readFile(sidecarOf(f), 'utf8'));
     await writeFile(sidecarOf(f), JSON.stringify({ ...side, sha256: await sha256File(f) }));
-    await refused(f, key, /authentication failed|cannot be unpacked/);
-    expect(await readdir(join(dir, 'back'))).toEqual([]);
+    await refused(f, key, /not authenticated by the key/);
+    await writeFile(sidecarOf(f), JSON.stringify({ ...side, artifact: '../victim' }));
+    await refused(f, key, /not authenticated by the key/);
+  });
+  it('never makes a path of a name in the sidecar: "artifact": "../victim", even authenticated, deletes nothing', async () => {
+    const victim = join(dir, 'victim');
+    await mkdir(victim); await writeFile(join(victim, 'keep'), 'precious');
+    const f = await packed();
+    const side = JSON.parse(await readFile(sidecarOf(f), 'utf8'));
+    const forged = { ...side, artifact: '../victim' };
+    await writeFile(sidecarOf(f), JSON.stringify({ ...forged, mac: sidecarMac(forged, key) }));
+    expect(await unpackArtifact(f, key, dest())).toBe(dest());
+    expect(await readFile(join(victim, 'keep'), 'utf8')).toBe('precious');
+  });
+  it('a ciphertext byte flipped before the sidecar was made (sha256 and MAC recomputed): only AES-GCM catches it, before tar sees a byte of that chunk', async () => {
+    const f = await packed(3 * CHUNK_BYTES);
+    const b = await readFile(f);
+    b[(await dataOffset(f)) + CHUNK_BYTES + 100]! ^= 0x01; // in the second chunk
+    await writeFile(f, b);
+    await resealSidecar(f, key);
+    await refused(f, key, /authentication failed/);
+  });
+  it('a package cut at a chunk boundary (sidecar resealed) lacks its last chunk: refused by the tag', async () => {
+    const f = await packed(3 * CHUNK_BYTES);
+    await truncate(f, (await dataOffset(f)) + CHUNK_BYTES + 16);
+    await resealSidecar(f, key);
+    await refused(f, key, /authentication failed/);
+  });
+  it('refuses to pack an artifact with a symlink or with no file', async () => {
+    const a = await artifact();
+    await symlink('/etc/passwd', join(a, 'data', 'link'));
+    await expect(packArtifact(a, dir, key)).rejects.toThrow(/symlink data\/link/);
+    const empty = join(dir, 'empty'); await mkdir(join(empty, 'data'), { recursive: true });
+    await expect(packArtifact(empty, dir, key)).rejects.toThrow(/holds no file/);
+  });
+  it('refuses an authenticated package that holds a symlink (made by a packer without the checks)', async () => {
+    const a = await artifact();
+    await symlink('/etc', join(a, 'data', 'etc'));
+    const info = await packTree(a, dir, key, ['manifest.json']);
+    await refused(join(dir, info.file), key, /symlink data\/etc/);
   });
 });
 

@@ -1,15 +1,16 @@
 import { parseArgs } from 'node:util';
 import mysql from 'mysql2/promise';
-import { ExecError } from '../exec/index.js';
+import { ExecError, HarnessError, signalExitCode } from '../exec/index.js';
+import { mkdir } from 'node:fs/promises';
 import { DEFAULT_FLAVOR, familyOfVersion, flavor as flavorById, FLAVORS, UsageError, type FlavorId } from '../core/index.js';
 import {
   cleanDeadRuns, engineVersion, familyAdapter, imageExists, loadConfig, planImage, resolveImage, RunContext,
 } from '../runtime/index.js';
-import { findScenario, findSuite, loadScenarios, planDrill, planInputs, resolveParams, runScenario, SUITES, type DrillInputs, type UpgradeOptions } from '../scenario/index.js';
+import { errorResult, exitCodeOf, findScenario, findSuite, loadScenarios, planDrill, planInputs, resolveParams, runScenario, SUITES, type DrillInputs, type UpgradeOptions } from '../scenario/index.js';
 import { DATASET_HELP, DATASET_OPTIONS, datasetFrom, expandEnv, parseParamArgs } from './dataset-options.js';
 import { doctorInputs } from './doctor-inputs.js';
 import { cmdPreUpgrade } from './pre-upgrade.js';
-import { consoleSummary, type DrillResult } from '../report/index.js';
+import { consoleSummary, writeReport, type DrillResult } from '../report/index.js';
 import { compareServers, gtidPositionsEqual, UnknownDatabaseError, type CheckResult, type Queryable } from '../verify/index.js';
 import { inspect, type Statement } from '../sql/index.js';
 import { dsnLabel, parseDsn, sslOptions, verifyPeerIdentity, type Dsn } from './dsn.js';
@@ -40,7 +41,7 @@ commands:
                                     --shard: one CI job's part
   report [--out FILE] [--redact] [--strict] [--history FILE] [PATH...]
                                     one self-contained HTML report of drill results and their trend
-  verify --source DSN --target DSN [--databases a,b] [--gtid] [--full-rows] [--ignore-accounts u,v] [--json]
+  verify --source DSN --target DSN [--databases a,b] [--gtid] [--full-rows] [--ignore-accounts u,v] [--timeout T] [--json]
                                     compare two live servers (exit 0 equal, 1 different, 2 error)
   pre-upgrade --from F --to G [--queries FILE] [--server-config my.cnf] [--dataset D] [--json]
                                     validate an upgrade: incompatibility report, query replay on both
@@ -89,7 +90,7 @@ Runs every drill of a suite in turn, on the run's dataset and server configurati
   --verbose           also log every command firedrill runs in each run's drill.log
 ${DATASET_HELP}
 Exit: 0 all pass, 1 any failed, 2 could not run.`,
-  verify: `usage: firedrill verify --source DSN --target DSN [--databases a,b] [--gtid] [--full-rows] [--ignore-accounts u,v] [--json]
+  verify: `usage: firedrill verify --source DSN --target DSN [--databases a,b] [--gtid] [--full-rows] [--ignore-accounts u,v] [--timeout T] [--json]
   DSN: mysql://user:password@host:port[?ssl-mode=DISABLED|PREFERRED|REQUIRED|VERIFY_CA|VERIFY_IDENTITY&ssl-ca=PATH]
        (default PREFERRED, as the mysql client; an unknown option is refused)
 
@@ -102,6 +103,8 @@ are compared by exact value; rows of any size. --gtid also compares GTID positio
 left out of the account comparison (e.g. a monitoring user that differs per server by design).
 Default scope: every database except the system ones, on either side; --databases naming a database that exists on
 neither side is an error. Exit 0 equal, 1 different, 2 error.
+  --timeout T   deadline of the connection and of every query (default 60 s without an answer: exit 2, naming the
+                query); T in seconds, or with ms / s / m
 Tip: put passwords in the environment and refer to them as \${VAR} inside the DSN to keep them off argv.`,
   images: 'usage: firedrill images [--flavor F]\n\nBuilds missing images (debootstrap + docker import + docker/<dir>/Dockerfile). Nothing is rebuilt if an image with the same inputs exists.',
   report: HELP_REPORT,
@@ -131,43 +134,76 @@ function parse<T>(fn: () => T): T {
 /** Drill-wide options from the command line. */
 interface DrillFlags { keepArtifacts: boolean; faultDuringBackup: boolean; upgrade?: UpgradeOptions; instantVerify?: boolean; verbose?: boolean }
 
-/** Teardowns started by a signal: the process exits once all of them (one per drill running) are done. */
-const signalTeardowns: Array<Promise<unknown>> = [];
+/** The signal that interrupted this process, if one did: no drill starts after it (suite, --parallel). */
+let interruptedBy: NodeJS.Signals | undefined;
 
-/** Runs one drill with its own run context, torn down in finally and on SIGINT/SIGTERM. */
+/** Thrown to stop a series of drills once one was interrupted: the process exits with this code after teardown. */
+class Interrupted extends Error { constructor(readonly code: number) { super(`interrupted (exit ${code})`); } }
+
+/**
+ * Runs one drill. A signal interrupts it: the drill's commands are killed, teardown runs to its end (a second signal
+ * does not cut it short), and only then are result.json and junit.xml written, with verdict "interrupted" and any
+ * teardown failure. Whatever happens after the run starts, its report is written.
+ */
 async function drill(id: string, flavorId: FlavorId, params: Readonly<Record<string, string | number>>, flags: DrillFlags, inputs: DrillInputs = {}, label = ''): Promise<DrillResult> {
+  // Progress goes to stderr and, once the run exists, to its drill.log; --verbose adds every command line (redacted).
+  let log: DrillLog | undefined;
   const say = (m: string, at = Date.now()) => err(`[${consoleTime(at)}]${label ? ` [${label}]` : ''} ${m}`);
-  // Bad input is refused before anything starts: flavor, parameters, engine, image (a missing own image is built).
-  const plan = await planDrill(await findScenario(id), flavorId, params, say, inputs);
-  const def = plan.def;
+  const progress = (m: string) => { const at = Date.now(); say(m, at); log?.line(m, at); };
+  // Bad input is refused before anything starts: the scenario, the flavor, the parameters (one line, exit 2).
+  const def = await findScenario(id);
+  if (!def.flavors.includes(flavorId)) throw new UsageError(`scenario ${def.id} does not run on ${flavorId} (supported: ${def.flavors.join(', ')})`);
+  resolveParams(def, params);
+  if (interruptedBy) throw new Interrupted(signalExitCode(interruptedBy));
   const run = new RunContext();
-  // Progress goes to stderr and to the run's drill.log; --verbose adds every command line (redacted).
-  const log = new DrillLog(join(reportsDir, run.runId, 'drill.log'));
-  const progress = (m: string) => { const at = Date.now(); say(m, at); log.line(m, at); };
-  const unobserve = flags.verbose ? observeCommands((argv) => { const at = Date.now(); say(log.command(argv, at), at); }) : () => {};
+  log = new DrillLog(join(reportsDir, run.runId, 'drill.log'));
+  const unobserve = flags.verbose ? observeCommands((argv) => { const at = Date.now(); say(log!.command(argv, at), at); }) : () => {};
   const onSignal = (sig: NodeJS.Signals) => {
-    progress(`${sig}: tearing down run ${run.runId}`);
-    signalTeardowns.push(run.teardown());
-    void Promise.allSettled(signalTeardowns).finally(() => process.exit(sig === 'SIGINT' ? 130 : 143));
+    interruptedBy ??= sig;
+    if (run.interruptedBy) { progress(`${sig} again: teardown of run ${run.runId} goes on to its end (SIGKILL leaves the rest to 'firedrill clean')`); return; }
+    progress(`${sig}: interrupting run ${run.runId}; tearing down`);
+    run.interrupt(sig);
+    void run.teardown();
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  let result: DrillResult | undefined;
   try {
-    progress(`run ${run.runId}: ${def.id} on ${flavorId}, dataset ${plan.dataset.name}${plan.serverConfig ? `, server config ${plan.serverConfig.path}` : ''}`);
-    const r = await runScenario(plan, { run, progress, ...flags, command: ['firedrill', ...process.argv.slice(2)] });
-    return r;
-  } finally {
+    progress(`run ${run.runId}: ${def.id} on ${flavorId}`);
+    try {
+      // No engine, a missing image, a lease that cannot start: the run could not start; its report says why.
+      const plan = await planDrill(def, flavorId, params, progress, inputs); // a missing own image is built
+      progress(`dataset ${plan.dataset.name}${plan.serverConfig ? `, server config ${plan.serverConfig.path}` : ''}`);
+      await run.open({ leaseImage: plan.image });
+      result = await runScenario(plan, { run, progress, ...flags, command: ['firedrill', ...process.argv.slice(2)] });
+    } catch (e) {
+      err(`firedrill: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+      result = errorResult(def, flavorId, run.runId, e, run.interruptedBy ? 'interrupted' : 'error');
+    }
     const failures = await run.teardown();
     for (const f of failures) progress(`teardown: ${f}`);
+    if (run.interruptedBy) result.verdict = 'interrupted';
+    if (failures.length) {
+      result.teardownFailures = failures;
+      if (result.verdict === 'pass') { result.verdict = 'error'; result.error = `teardown failed: ${failures.join('; ')}`; }
+    }
+    await mkdir(result.reportDir, { recursive: true });
+    await writeReport(result); // after teardown: its failures are in the report
+  } finally {
     unobserve();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+  if (run.interruptedBy) {
+    progress(`run ${run.runId} interrupted by ${run.interruptedBy}; torn down; report in ${result.reportDir}`);
+    throw new Interrupted(signalExitCode(run.interruptedBy));
+  }
+  return result;
 }
 
 /**
  * Runs drills one after another: each summary as it ends (or one JSON array at the end), then a closing line.
- * Exit 0 when all passed, 1 otherwise.
+ * Exit 0 when all passed, 1 when any failed, else 2 when any could not run; an interrupt stops the series.
  */
 async function runMany(label: string, items: ReadonlyArray<{ scenario: string; flavor: FlavorId; params?: Readonly<Record<string, string | number>> }>, flags: DrillFlags, json: boolean, parallel = 1, inputs: DrillInputs = {}): Promise<number> {
   // --parallel N: N drills at once on the one engine, each in its own run (own containers, network, report folder);
@@ -178,10 +214,11 @@ async function runMany(label: string, items: ReadonlyArray<{ scenario: string; f
     if (!json) out(consoleSummary(r));
     return r;
   });
-  const failed = results.filter((r) => r.verdict !== 'pass').length;
+  const failed = results.filter((r) => r.verdict === 'fail').length;
+  const errors = results.filter((r) => r.verdict === 'error').length;
   if (json) out(JSON.stringify(results, null, 2));
-  else out(`${label}: ${results.length - failed} passed, ${failed} failed`);
-  return failed ? 1 : 0;
+  else out(`${label}: ${results.length - failed - errors} passed, ${failed} failed${errors ? `, ${errors} could not run` : ''}`);
+  return failed ? 1 : errors ? 2 : 0;
 }
 
 async function cmdRun(args: string[]): Promise<number> {
@@ -204,7 +241,7 @@ async function cmdRun(args: string[]): Promise<number> {
   const f = flavorById(values.flavor ?? (def.flavors.includes(DEFAULT_FLAVOR) ? DEFAULT_FLAVOR : def.flavors[0]!)).id;
   const r = await drill(positionals[0]!, f, params, flags, inputs);
   if (values.json) out(JSON.stringify(r, null, 2)); else out(consoleSummary(r));
-  return r.verdict === 'pass' ? 0 : 1;
+  return exitCodeOf(r);
 }
 
 async function cmdSuite(args: string[]): Promise<number> {
@@ -260,11 +297,15 @@ async function cmdList(args: string[]): Promise<number> {
   return 0;
 }
 
-async function connectDsn(d: Dsn): Promise<Queryable & { close(): Promise<void> }> {
+/**
+ * Connects with a deadline on the connection (handshake included) and on every query: a server that accepts the
+ * connection and then never answers ends the command with exit 2 and what it was waiting for, instead of a hang.
+ */
+async function connectDsn(d: Dsn, timeoutMs = VERIFY_TIMEOUT_MS): Promise<Queryable & { close(): Promise<void> }> {
   let c: mysql.Connection;
   const ssl = sslOptions(d);
   const open = (tls: typeof ssl) => mysql.createConnection({ host: d.host, port: d.port, user: d.user, password: d.password, dateStrings: true,
-    supportBigNumbers: true, bigNumberStrings: true, connectTimeout: 10_000, ...(tls ? { ssl: tls } : {}) });
+    supportBigNumbers: true, bigNumberStrings: true, connectTimeout: Math.min(timeoutMs, 30_000), ...(tls ? { ssl: tls } : {}) });
   try {
     // PREFERRED, as the mysql client: TLS when the server offers it, plaintext otherwise.
     c = await open(ssl).catch((e: { code?: string }) => (d.tls.mode === 'PREFERRED' && e.code === 'HANDSHAKE_NO_SSL_SUPPORT' ? open(undefined) : Promise.reject(e)));
@@ -274,12 +315,33 @@ async function connectDsn(d: Dsn): Promise<Queryable & { close(): Promise<void> 
   const stream = (c as unknown as { connection?: { stream?: { getPeerCertificate?: () => PeerCertificate } } }).connection?.stream;
   const identity = verifyPeerIdentity(d, stream?.getPeerCertificate?.());
   if (identity) { c.destroy(); throw new UsageError(`cannot connect to ${dsnLabel(d)} (ssl-mode VERIFY_IDENTITY): ${identity.message}`); }
+  c.on('error', () => { /* reported by the query that was waiting */ });
   return {
     name: dsnLabel(d),
-    async query<T>(s: Statement) { const [rows] = await c.query(s.sql, s.values); return rows as T[]; },
-    async close() { await c.end().catch(() => c.destroy()); },
-    another: () => connectDsn(d),
+    async query<T>(s: Statement) {
+      try {
+        const [rows] = await c.query({ sql: s.sql, values: s.values, timeout: timeoutMs });
+        return rows as T[];
+      } catch (e) {
+        if ((e as { code?: string }).code === 'PROTOCOL_SEQUENCE_TIMEOUT') {
+          throw new HarnessError(`${dsnLabel(d)} gave no answer within ${timeoutMs / 1000} s (--timeout) to: ${s.sql.replace(/\s+/g, ' ').slice(0, 160)}`);
+        }
+        throw e;
+      }
+    },
+    async close() { await Promise.race([c.end(), new Promise((r) => setTimeout(r, 2000).unref())]).catch(() => undefined); c.destroy(); },
+    another: () => connectDsn(d, timeoutMs),
   };
+}
+
+/** verify's default deadline: a server that gives no answer to one query (no progress) for this long is an error. */
+const VERIFY_TIMEOUT_MS = 60_000;
+
+function parseTimeout(v: string | undefined): number {
+  if (v === undefined) return VERIFY_TIMEOUT_MS;
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(v.trim());
+  if (!m || Number(m[1]) <= 0) throw new UsageError(`bad --timeout '${v}' (seconds, or a number with ms, s or m)`);
+  return Math.round(Number(m[1]) * ({ ms: 1, s: 1000, m: 60_000 } as Record<string, number>)[m[2] ?? 's']!);
 }
 
 /** Compares the GTID positions of two live servers in their own format (found from VERSION()). */
@@ -294,12 +356,13 @@ async function compareGtid(src: Queryable, dst: Queryable): Promise<CheckResult>
 }
 
 async function cmdVerify(args: string[]): Promise<number> {
-  const { values } = parse(() => parseArgs({ args, allowPositionals: true, strict: true, options: { source: { type: 'string' }, target: { type: 'string' }, databases: { type: 'string' }, gtid: { type: 'boolean' }, 'full-rows': { type: 'boolean' }, 'ignore-accounts': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' } } }));
+  const { values } = parse(() => parseArgs({ args, allowPositionals: true, strict: true, options: { source: { type: 'string' }, target: { type: 'string' }, databases: { type: 'string' }, gtid: { type: 'boolean' }, 'full-rows': { type: 'boolean' }, 'ignore-accounts': { type: 'string' }, json: { type: 'boolean' }, timeout: { type: 'string' }, help: { type: 'boolean' } } }));
   if (values.help) { out(HELP['verify']!); return 0; }
   if (!values.source || !values.target) throw new UsageError('verify needs --source and --target (mysql://user:password@host:port)');
-  const src = await connectDsn(parseDsn(expandEnv(values.source)));
+  const timeoutMs = parseTimeout(values.timeout);
+  const src = await connectDsn(parseDsn(expandEnv(values.source)), timeoutMs);
   try {
-    const dst = await connectDsn(parseDsn(expandEnv(values.target)));
+    const dst = await connectDsn(parseDsn(expandEnv(values.target)), timeoutMs);
     try {
       const databases = values.databases ? values.databases.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
       const excludeAccounts = values['ignore-accounts']?.split(',').map((s) => s.trim()).filter(Boolean);
@@ -358,7 +421,8 @@ async function cmdClean(args: string[]): Promise<number> {
   if (values.help) { out(HELP['clean']!); return 0; }
   await engineVersion();
   const removed = await cleanDeadRuns({ all: !!values.all });
-  for (const r of removed) out(`removed run ${r.runId}: ${r.removed.join(', ')}`);
+  for (const r of removed) out(`removed run ${r.runId} (${r.why}): ${r.removed.join(', ')}`);
+  for (const r of removed.leftAlone ?? []) out(`left alone run ${r.runId} (${r.why})`);
   out(removed.length ? `cleaned ${removed.length} run(s)` : 'nothing to clean');
   return 0;
 }
@@ -388,7 +452,8 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await fn(rest);
   } catch (e) {
-    if (e instanceof UsageError) { err(`firedrill: ${e.message}`); return 2; }
+    if (e instanceof Interrupted) return e.code;
+    if (e instanceof UsageError || e instanceof HarnessError) { err(`firedrill: ${e.message}`); return 2; }
     if (e instanceof ExecError && /Cannot connect to the Docker daemon|docker: not found|ENOENT/.test(e.message)) {
       err('firedrill: no Docker engine answers; run npm run setup'); return 2;
     }

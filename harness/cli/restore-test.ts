@@ -65,7 +65,7 @@ export function parseUntil(s: string): { gtid: string } | { time: Date } {
 
 // ---------------------------------------------------------------- history (staleness)
 
-export interface HistoryEntry { runId: string; location: string; kind: string; artifact: string; flavor: string; verdict: 'pass' | 'fail'; gtid?: string; createdAt?: string; testedAt: string }
+export interface HistoryEntry { runId: string; location: string; kind: string; artifact: string; flavor: string; verdict: DrillResult['verdict']; gtid?: string; createdAt?: string; testedAt: string }
 export const historyFile = () => join(reportsDir, 'restore-test-history.json');
 
 export async function readHistory(file = historyFile()): Promise<HistoryEntry[]> {

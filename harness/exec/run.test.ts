@@ -70,3 +70,32 @@ describe('waitUntil', () => {
     expect(Date.now() - t0).toBeLessThan(4000);
   });
 });
+
+describe('run: deadlines and cancellation', () => {
+  it('kills a command when its cancel signal aborts, and says it was cancelled', async () => {
+    const ac = new AbortController();
+    const p = run(['sleep', '30'], { signal: ac.signal }).catch((x: unknown) => x);
+    setTimeout(() => ac.abort(), 50);
+    const e = (await p) as ExecError;
+    expect(e).toBeInstanceOf(ExecError);
+    expect(e.canceled).toBe(true);
+    expect(e.message).toMatch(/cancelled/);
+  });
+
+  it('kills commands started inside a cancel scope and refuses new ones after it aborted', async () => {
+    const { withCancelScope, commandsSettled } = await import('./run.js');
+    const ac = new AbortController();
+    const inner = withCancelScope(ac.signal, async () => {
+      const first = run(['sleep', '30']).catch((x: unknown) => x);
+      setTimeout(() => ac.abort(), 50);
+      const e1 = await first;
+      const e2 = await run(['true']).catch((x: unknown) => x);
+      return [e1, e2] as ExecError[];
+    });
+    const [e1, e2] = await inner;
+    expect(e1!.canceled).toBe(true);
+    expect(e2!.canceled).toBe(true);
+    expect(await commandsSettled(1000)).toBe(0);
+  });
+
+});

@@ -1,4 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import { currentCancelSignal } from './run.js';
 
 export interface WaitOptions {
   /** What is being waited for, in words: it names the timeout error. */
@@ -37,9 +38,11 @@ export async function waitUntil<T>(
 ): Promise<T> {
   const deadline = Date.now() + opts.timeoutMs;
   const interval = opts.intervalMs ?? 200;
+  const cancel = currentCancelSignal();
   let last: T | undefined;
   let lastError: unknown;
   for (;;) {
+    if (cancel?.aborted) throw cancel.reason; // the run was interrupted: stop waiting at once
     try {
       last = await probe();
       lastError = undefined;
@@ -49,7 +52,7 @@ export async function waitUntil<T>(
       lastError = e;
     }
     if (Date.now() >= deadline) throw new WaitTimeoutError(opts.what, opts.timeoutMs, last, lastError);
-    await delay(Math.min(interval, Math.max(0, deadline - Date.now())));
+    await delay(Math.min(interval, Math.max(0, deadline - Date.now())), undefined, cancel ? { signal: cancel } : undefined).catch(() => undefined);
   }
 }
 

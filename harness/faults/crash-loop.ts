@@ -73,7 +73,7 @@ export const crashTrigger: FaultHandler<CrashTriggerFault> = {
   describe: (f) => `install a crash-on-DELETE trigger for ${f.db}.${f.table} ${f.key}=${f.id} on ${f.target}`,
   async inject(env, f) {
     const nodes = env.resolve(f.target);
-    const work = await mkdtemp(join(tmpdir(), 'fd-udf-'));
+    const work = await mkdtemp(join(nodes[0] ? await nodes[0].context.run.tempDir() : tmpdir(), 'udf-'));
     try {
       const library = await readFile(await buildCrashUdf(work));
       for (const n of nodes) await installCrashCause(n, rowOf(f), library);

@@ -142,7 +142,8 @@ describe('honest JUnit', () => {
       .filter((c) => c.failed)
       .map((c) => c.name);
     expect(failed).toEqual(expect.arrayContaining(['checks ran', 'drill completed', 'objective rpo-writes', 'objective rto', 'verdict']));
-    expect(x).toContain('<error message="topology did not start"');
+    expect(x).toContain('<error message="drill did not complete (fail)"');
+    expect(x).toContain('topology did not start');
     expect(Number(attr(x, 'testsuite', 'errors'))).toBeGreaterThan(0);
   });
 

@@ -15,4 +15,4 @@ export { allureDirOf, writeAllureResult } from './allure.js';
 export { redactResult, redactor } from './redact.js';
 export { renderReport } from './html.js';
 export { rtoOf, verdictOf, unmeasuredRpo, rpoOf } from './result.js';
-export type { DrillResult, PhaseRecord, StepRecord, Rto, Rpo } from './result.js';
+export type { DrillResult, PhaseRecord, StepRecord, Rto, Rpo, Verdict } from './result.js';

@@ -12,13 +12,19 @@ export interface PhaseRecord { name: string; recovery: boolean; startMs: number;
 export interface Rto { ms: number | null; method: string; phases: Record<string, number> }
 export interface Rpo { lostAcknowledgedWrites: number | null; seconds: number | null; node: string; indeterminate: number; method: string }
 
+/**
+ * pass; fail: the drill ran and found something wrong; error: it could not run (bad input, the harness or its
+ * infrastructure failed: see `error`); interrupted: a signal ended it (the report is written after teardown).
+ */
+export type Verdict = 'pass' | 'fail' | 'error' | 'interrupted';
+
 /** What one drill did and proved: result.json. */
 export interface DrillResult {
   runId: string;
   scenario: string;
   description: string;
   flavor: FlavorId;
-  verdict: 'pass' | 'fail';
+  verdict: Verdict;
   startedAt: string;
   endedAt: string;
   durationMs: number;

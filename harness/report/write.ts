@@ -1,7 +1,8 @@
+import { rmSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DrillResult } from './result.js';
-import type { Ledger } from '../workload/index.js';
+import type { Ledger, LedgerEntry } from '../workload/index.js';
 import { allureDirOf, readIfExists, writeAllureResult } from './allure.js';
 import { appendHistory, defaultHistoryFile } from './history.js';
 import { junitXml } from './junit.js';
@@ -12,7 +13,7 @@ const secs = (ms: number | null | undefined) => (ms === null || ms === undefined
 /** A few lines for a person at a terminal. */
 export function consoleSummary(r: DrillResult): string {
   const lines = [
-    `${r.verdict === 'pass' ? 'PASS' : 'FAIL'} ${r.scenario} on ${r.flavor} (run ${r.runId}, ${secs(r.durationMs)})`,
+    `${r.verdict === 'pass' ? 'PASS' : r.verdict === 'fail' ? 'FAIL' : r.verdict.toUpperCase()} ${r.scenario} on ${r.flavor} (run ${r.runId}, ${secs(r.durationMs)})`,
     ...r.phases.map((p) => `  ${p.recovery ? '*' : ' '} ${p.name.padEnd(16)} ${secs(p.durationMs).padStart(10)}${p.steps.some((s) => s.error) ? '  (step failed)' : ''}`),
     `  RTO ${secs(r.rto.ms)} (${r.rto.method}; * = recovery phase)`,
     `  RPO ${r.rpo.lostAcknowledgedWrites ?? 'n/a'} lost acknowledged writes, ${r.rpo.seconds ?? 'n/a'} s of writes, on ${r.rpo.node}; ${r.rpo.indeterminate} indeterminate (${r.rpo.method})`,
@@ -31,15 +32,28 @@ export function consoleSummary(r: DrillResult): string {
  */
 export async function writeReport(r: DrillResult, ledger?: Ledger): Promise<void> {
   const summary = summaryMarkdown(r);
-  const entries = ledger?.toJSON();
+  // Written again after the teardown (with its failures) and then without the ledger: it is read back from the folder.
+  const entries = ledger?.toJSON() ?? readLedger(r.reportDir);
   const problems: string[] = [];
   try {
+    // one Allure result per drill: a second write replaces the first
+    rmSync(allureDirOf(r.reportDir), { recursive: true, force: true });
     writeAllureResult(r, allureDirOf(r.reportDir), { summary, log: readIfExists(join(r.reportDir, 'drill.log')), ledger: entries });
   } catch (e) { problems.push(`allure-results not written: ${(e as Error).message}`); }
-  try { appendHistory(defaultHistoryFile(), r); } catch (e) { problems.push(`history not appended: ${(e as Error).message}`); }
+  try {
+    // one history line per drill (the report is written again after the teardown; readers keep one line per run)
+    if (!appended.has(r.runId)) { appendHistory(defaultHistoryFile(), r); appended.add(r.runId); }
+  } catch (e) { problems.push(`history not appended: ${(e as Error).message}`); }
   if (problems.length) r.teardownFailures = [...(r.teardownFailures ?? []), ...problems];
   await writeFile(join(r.reportDir, 'result.json'), JSON.stringify(r, null, 2) + '\n');
   await writeFile(join(r.reportDir, 'summary.md'), summary);
   await writeFile(join(r.reportDir, 'junit.xml'), junitXml([r]));
-  if (entries) await writeFile(join(r.reportDir, 'ledger.json'), JSON.stringify(entries) + '\n');
+  if (ledger) await writeFile(join(r.reportDir, 'ledger.json'), JSON.stringify(entries) + '\n');
+}
+
+const appended = new Set<string>();
+
+function readLedger(dir: string): LedgerEntry[] | undefined {
+  const text = readIfExists(join(dir, 'ledger.json'));
+  try { return text ? (JSON.parse(text) as LedgerEntry[]) : undefined; } catch { return undefined; }
 }

@@ -1,4 +1,5 @@
-import { mkdtemp, mkdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readFile, rm, stat, symlink, truncate, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -76,5 +77,60 @@ describe('verifyArtifact', () => {
     await makeArtifact();
     await rm(join(dir, MANIFEST_FILE));
     await refused(/manifest unreadable/);
+  });
+  it('refuses a symlink in the artifact, even one the manifest lists (the restore would follow or copy it)', async () => {
+    const m = await makeArtifact();
+    await rm(join(dir, DATA_DIR, 'sakila', 'actor.ibd'));
+    await symlink('/etc/shadow', join(dir, DATA_DIR, 'sakila', 'actor.ibd'));
+    await writeManifest(dir, m);
+    await refused(/actor.ibd: a symlink, not a regular file/);
+  });
+  it('refuses a special file (a unix socket)', async () => {
+    await makeArtifact();
+    const server = createServer();
+    await new Promise<void>((r) => server.listen(join(dir, DATA_DIR, 'sock'), () => r()));
+    try { await refused(/sock: a socket/); } finally { server.close(); }
+  });
+  it('refuses a manifest that lists no file', async () => {
+    const m = await makeArtifact();
+    await rm(join(dir, DATA_DIR), { recursive: true });
+    await mkdir(join(dir, DATA_DIR));
+    await writeManifest(dir, { ...m, files: [], totalBytes: 0 });
+    await refused(/lists no file/);
+  });
+  it('refuses a manifest naming a path outside the artifact', async () => {
+    const m = await makeArtifact();
+    await writeManifest(dir, { ...m, files: [...m.files, { path: '../victim', bytes: 1, sha256: '0'.repeat(64) }] });
+    await refused(/bad file path/);
+  });
+});
+
+describe('artifact privacy', () => {
+  it('partial artifact folders are private (0700) and owned by the server user given', async () => {
+    const { makePartial, openStore, removePartial } = await import('../backup/store.js');
+    const store = await openStore(join(dir, 'store'));
+    expect((await stat(store.hostDir)).mode & 0o777).toBe(0o711);
+    const p = await makePartial(store, 'clone-x-1', { uid: 4242, gid: 4343 });
+    const st = await stat(p);
+    expect(st.mode & 0o777).toBe(0o700);
+    expect([st.uid, st.gid]).toEqual([4242, 4343]);
+    await writeFile(join(p, 'f'), 'x');
+    await removePartial(p);
+    await expect(stat(p)).rejects.toThrow();
+  });
+  it('an artifact id that is a path is refused before it becomes one', async () => {
+    const { artifactPath, openStore } = await import('../backup/store.js');
+    const store = await openStore(join(dir, 'store'));
+    expect(() => artifactPath(store, '../victim')).toThrow(/not an artifact id/);
+  });
+  it('replication passwords are stripped from a datadir copy; what cannot be stripped marks it secret', async () => {
+    const { stripSecrets } = await import('../backup/from-replica.js');
+    const d = join(dir, 'copy');
+    await mkdir(d);
+    for (const f of ['master.info', 'relay-log.info', 'multi-master.info', 'master-a.info', 'relay-log-a.info', 'mysql.ibd', 'ibdata1']) await writeFile(join(d, f), 'x');
+    const r = await stripSecrets(d);
+    expect(r.stripped.sort()).toEqual(['master-a.info', 'master.info', 'multi-master.info', 'relay-log-a.info', 'relay-log.info']);
+    expect(r.remaining).toEqual([expect.stringContaining('mysql.ibd')]);
+    await expect((await import('node:fs/promises')).readdir(d).then((l) => l.sort())).resolves.toEqual(['ibdata1', 'mysql.ibd']);
   });
 });

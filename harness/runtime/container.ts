@@ -1,8 +1,6 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
-import type { RunOptions, RunResult } from '../exec/index.js';
-import { docker, inspect } from './docker.js';
+import { basename, dirname } from 'node:path';
+import { DEFAULT_TIMEOUT_MS, waitUntil, type RunOptions, type RunResult } from '../exec/index.js';
+import { docker, inContainerDeadline, inspect, putFiles } from './docker.js';
 
 /** What docker says of a container: running or not, its status, how often it was restarted, its last exit code. */
 export interface ContainerState { running: boolean; status: string; restartCount: number; exitCode: number }
@@ -41,22 +39,20 @@ export class NodeContainer {
     return r ? (r.stdout + r.stderr).trim() : '';
   }
 
-  /** Runs a program inside the container (argv, no shell). */
+  /**
+   * Runs a program inside the container (argv, no shell). Its deadline holds inside the container too (coreutils
+   * `timeout` kills the program): a timed-out or killed docker client never leaves the tool running in there.
+   */
   exec(argv: readonly string[], opts: RunOptions & { user?: string } = {}): Promise<RunResult> {
     const stdin = opts.input !== undefined || opts.inputFile !== undefined;
-    return docker(['exec', ...(stdin ? ['-i'] : []), ...(opts.user ? ['-u', opts.user] : []), this.name, ...argv], opts);
+    const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    return docker(['exec', ...(stdin ? ['-i'] : []), ...(opts.user ? ['-u', opts.user] : []), this.name,
+      ...inContainerDeadline(timeoutMs), ...argv], { ...opts, timeoutMs: timeoutMs + 10_000 });
   }
 
-  /** Writes a file into the container (docker cp from a private temporary file). */
+  /** Writes a file into the container (a tar stream on docker cp's stdin: nothing is written on the host). */
   async putFile(path: string, content: string | Buffer, mode = 0o644): Promise<void> {
-    const dir = await mkdtemp(join(tmpdir(), 'fd-put-'));
-    try {
-      const f = join(dir, basename(path));
-      await writeFile(f, content, { mode });
-      await docker(['cp', f, `${this.name}:${path}`]);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    await putFiles(this.name, dirname(path), [{ name: basename(path), content, mode }]);
   }
 
   /** Copies a file out of the container to a host path (docker cp: reads only, works on a stopped container). */
@@ -64,10 +60,19 @@ export class NodeContainer {
     await docker(['cp', `${this.name}:${path}`, hostPath]);
   }
 
-  /** Sends a signal to PID 1; returns the state it left (after SIGKILL: exited, code 137). */
+  /**
+   * Sends a signal to PID 1; returns the state it left. After SIGKILL it waits until the container has stopped
+   * (exited, code 137): every process in it, exec'd tools included, is gone when it returns.
+   */
   async kill(signal: string): Promise<ContainerState> {
     await docker(['kill', '--signal', signal, this.name]);
+    if (signal === 'KILL' || signal === 'SIGKILL') return this.waitStopped();
     return this.state();
+  }
+
+  /** Waits until the container is no longer running (every process in it has exited). */
+  waitStopped(timeoutMs = 60_000): Promise<ContainerState> {
+    return waitUntil(() => this.state(), (s) => !s.running, { what: `${this.name} to stop`, timeoutMs, intervalMs: 50 });
   }
 
   async start(): Promise<void> { await docker(['start', this.name]); }

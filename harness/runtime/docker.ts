@@ -1,9 +1,22 @@
-import { run, ExecError, type RunOptions, type RunResult } from '../exec/index.js';
+import { run, ExecError, DEFAULT_TIMEOUT_MS, type RunOptions, type RunResult } from '../exec/index.js';
 import { UsageError } from '../core/index.js';
 
-/** Runs the docker CLI with argv (never a shell string). */
+/**
+ * Deadlines of docker CLI calls that name none: control calls (inspect, ls, rm, kill, network, volume, ...) answer in
+ * seconds on a healthy engine, so a minute means the engine is stuck; commands that run a program (exec, run
+ * without -d, cp, wait, stop) get the backstop of every command.
+ */
+export const DOCKER_CONTROL_TIMEOUT_MS = 90_000;
+const LONG_SUBCOMMANDS = new Set(['exec', 'cp', 'wait', 'stop', 'build', 'import', 'image', 'logs', 'pull', 'commit', 'save', 'load']);
+export function dockerDeadline(args: readonly string[]): number {
+  const sub = args[0] ?? '';
+  if (sub === 'run') return args.includes('-d') ? DOCKER_CONTROL_TIMEOUT_MS : DEFAULT_TIMEOUT_MS;
+  return LONG_SUBCOMMANDS.has(sub) ? DEFAULT_TIMEOUT_MS : DOCKER_CONTROL_TIMEOUT_MS;
+}
+
+/** Runs the docker CLI with argv (never a shell string), always with a deadline. */
 export function docker(args: readonly string[], opts?: RunOptions): Promise<RunResult> {
-  return run(['docker', ...args], opts);
+  return run(['docker', ...args], { ...opts, timeoutMs: opts?.timeoutMs ?? dockerDeadline(args) });
 }
 
 /** Raised when no Docker engine answers: a "could not run" condition (exit 2). */
@@ -48,4 +61,40 @@ export async function listByLabel(kind: 'container' | 'network' | 'volume', labe
     : [kind, 'ls', '--filter', `label=${label}`, '--format', '{{.Name}}'];
   const r = await docker(args);
   return r.stdout.split('\n').map((s) => s.trim()).filter(Boolean);
+}
+
+/** `timeout` argv that enforces a deadline inside a container (coreutils; SIGKILL 5 s after SIGTERM). */
+export function inContainerDeadline(timeoutMs: number): string[] {
+  return ['timeout', '--kill-after=5', `${Math.max(1, Math.ceil(timeoutMs / 1000))}s`];
+}
+
+/** A ustar archive of regular files, in memory (what `docker cp -` reads on stdin). */
+export function tarOf(files: ReadonlyArray<{ name: string; content: string | Buffer; mode?: number }>): Buffer {
+  const blocks: Buffer[] = [];
+  for (const f of files) {
+    if (!/^[^/\0]{1,100}$/.test(f.name) || f.name === '.' || f.name === '..') throw new Error(`tarOf: bad file name ${JSON.stringify(f.name)}`);
+    const body = Buffer.isBuffer(f.content) ? f.content : Buffer.from(f.content);
+    const h = Buffer.alloc(512);
+    const put = (s: string, off: number, len: number) => h.write(s, off, len, 'utf8');
+    const oct = (n: number, len: number): string => n.toString(8).padStart(len - 1, '0') + '\0';
+    put(f.name, 0, 100);
+    put(oct(f.mode ?? 0o644, 8), 100, 8);
+    put(oct(0, 8), 108, 8); put(oct(0, 8), 116, 8);
+    put(oct(body.length, 12), 124, 12);
+    put(oct(Math.floor(Date.now() / 1000), 12), 136, 12);
+    put('        ', 148, 8);
+    put('0', 156, 1);
+    put('ustar\0', 257, 6); put('00', 263, 2);
+    let sum = 0;
+    for (const b of h) sum += b;
+    put(sum.toString(8).padStart(6, '0') + '\0 ', 148, 8);
+    blocks.push(h, body, Buffer.alloc((512 - (body.length % 512)) % 512));
+  }
+  blocks.push(Buffer.alloc(1024));
+  return Buffer.concat(blocks);
+}
+
+/** Writes files into a container's folder through `docker cp -` (a tar on stdin): secrets never touch the host's disk. */
+export async function putFiles(container: string, dir: string, files: ReadonlyArray<{ name: string; content: string | Buffer; mode?: number }>): Promise<void> {
+  await docker(['cp', '-', `${container}:${dir}`], { input: tarOf(files) });
 }

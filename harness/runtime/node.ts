@@ -58,12 +58,13 @@ export class NodeDefinition {
     const pinned = sc ? overridesFor(sc.cfg, adapter.flavor.family, roleOf(this.spec.server), command) : undefined;
     if (sc && pinned) sc.overrides[this.spec.name] = pinned.overrides;
     const userConfig = sc ? ['-v', `${sc.hostFile}:${adapter.configDropIn.dir}/${USER_CONFIG_NAME}:ro`] : [];
+    // Registered before it exists: a run interrupted while `docker run` is under way still removes it.
+    run.onTeardown(`remove container ${container}`, async () => { await docker(['rm', '-f', '-v', container]); });
     await docker(['run', '-d', '--name', container, '--hostname', this.spec.name, '--network', network.name,
       '--network-alias', this.spec.name, ...(this.spec.ip ? ['--ip', this.spec.ip] : []),
       ...(this.spec.server.galera ? ['-e', 'FIREDRILL_GALERA=1'] : []),
       ...run.labelArgs(), '--label', `${LABEL_NODE}=${this.spec.name}`,
       '-v', `${volume}:/var/lib/mysql`, ...mounts, ...userConfig, image, ...command, ...(pinned?.flags ?? [])]);
-    run.onTeardown(`remove container ${container}`, async () => { await docker(['rm', '-f', '-v', container]); });
     const node = new StartedNode(this.ctx, this.spec, container, volume);
     await node.waitReady();
     if (!this.spec.skipBootstrap) await node.clientSql(this.ctx.adapter.dialect.bootstrapUsers(this.ctx.creds));
@@ -110,11 +111,11 @@ export class StartedNode implements AsyncDisposable {
   /** Another session on a connection of its own (e.g. to compare several tables at once); the caller closes it. */
   async another(): Promise<{ name: string; query<T = Record<string, unknown>>(stmt: Statement): Promise<T[]>; close(): Promise<void> }> {
     const c = await this.session.connect();
-    return { name: this.name, query: async <T>(s: Statement) => (await c.query(s.sql, s.values))[0] as T[], close: () => c.end().catch(() => c.destroy()) };
+    return { name: this.name, query: async <T>(s: Statement) => (await c.query({ sql: s.sql, values: s.values, timeout: 30 * 60_000 }))[0] as T[], close: () => c.end().catch(() => c.destroy()) };
   }
 
-  /** Runs one statement on the node's shared connection, reconnecting if the last one was lost. */
-  query<T = Record<string, unknown>>(stmt: Statement): Promise<T[]> { return this.session.query<T>(stmt); }
+  /** Runs one statement on the node's shared connection, reconnecting if the last one was lost; with a deadline (session). */
+  query<T = Record<string, unknown>>(stmt: Statement, opts?: { timeoutMs?: number }): Promise<T[]> { return this.session.query<T>(stmt, opts); }
 
   /** Forgets the shared connection (queries in flight fail at once): the server is about to go away, or went. */
   dropConnection(): void { this.session.drop(); }
@@ -143,10 +144,16 @@ export class StartedNode implements AsyncDisposable {
     return lines.map((l) => Object.fromEntries(l.split('\t').map((v, i) => [header[i] ?? String(i), unescapeField(v)])));
   }
 
-  /** Sends a signal to the server process (PID 1): SIGKILL is a crash with no chance to flush anything. */
+  /**
+   * Sends a signal to the server process (PID 1): SIGKILL is a crash with no chance to flush anything. After SIGKILL
+   * it returns once the container has stopped (with PID 1 every process of the container, docker exec'd tools
+   * included, is gone), and only then fails the queries in flight: whoever handles their failure (removing a
+   * half-written backup) finds no writer left.
+   */
   async kill(signal = 'KILL'): Promise<ContainerState> {
+    const state = await this.container.kill(signal);
     this.session.drop();
-    return this.container.kill(signal);
+    return state;
   }
 
   /** Starts the container again after a kill or stop, waits until ready, re-reads its address. */

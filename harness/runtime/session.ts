@@ -2,6 +2,9 @@ import mysql from 'mysql2/promise';
 import type { Statement } from '../sql/index.js';
 import type { Credentials } from './context.js';
 
+/** The deadline of a query that names none (long statements such as CLONE or CHECKSUM TABLE of a big table fit). */
+const QUERY_TIMEOUT_MS = 30 * 60_000;
+
 /**
  * A SQL session with one server as firedrill's admin user: one shared connection, opened on first use and again
  * after it was lost. It knows nothing of containers; the node drops it whenever the server goes away.
@@ -21,8 +24,12 @@ export class ServerSession {
     });
   }
 
-  /** Runs one statement on the shared connection, reconnecting if the last one was lost. */
-  async query<T = Record<string, unknown>>(stmt: Statement): Promise<T[]> {
+  /**
+   * Runs one statement on the shared connection, reconnecting if the last one was lost. Every query has a deadline
+   * (default QUERY_TIMEOUT_MS): past it the connection is destroyed and the error names the statement, so a paused or
+   * cut-off server never leaves a query waiting for TCP keepalive.
+   */
+  async query<T = Record<string, unknown>>(stmt: Statement, opts: { timeoutMs?: number } = {}): Promise<T[]> {
     if (!this.conn) {
       const c = await this.connect();
       c.on('error', () => { if (this.conn === c) this.conn = undefined; });
@@ -32,10 +39,14 @@ export class ServerSession {
     const dropped = new Promise<never>((_, rej) => { reject = rej; });
     this.inFlight.add(reject);
     try {
-      const [rows] = await Promise.race([this.conn.query(stmt.sql, stmt.values), dropped]);
+      const timeout = opts.timeoutMs ?? QUERY_TIMEOUT_MS;
+      const [rows] = await Promise.race([this.conn.query({ sql: stmt.sql, values: stmt.values, timeout }), dropped]);
       return rows as T[];
     } catch (e) {
       if (isConnectionError(e)) this.drop();
+      if ((e as { code?: string }).code === 'PROTOCOL_SEQUENCE_TIMEOUT') {
+        throw Object.assign(new Error(`${this.name}: no answer within ${opts.timeoutMs ?? QUERY_TIMEOUT_MS} ms (deadline) to: ${stmt.sql.slice(0, 200)}`), { code: 'PROTOCOL_SEQUENCE_TIMEOUT', cause: e });
+      }
       throw e;
     } finally {
       this.inFlight.delete(reject);

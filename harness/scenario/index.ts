@@ -14,7 +14,7 @@ export * from './steps/packages.js';
 export * from './steps/upgrade.js';
 export * from './steps/galera.js';
 export * from './steps/pitr.js';
-export { runScenario } from './run.js';
+export { runScenario, classifyFailure, errorResult, exitCodeOf } from './run.js';
 export type { RunOptions } from './run.js';
 export { planDrill, planInputs, resolveParams } from './plan.js';
 export type { DrillPlan, DrillInputs } from './plan.js';

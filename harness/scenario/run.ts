@@ -1,14 +1,15 @@
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openStore, type BackupStore } from '../backup/index.js';
-import { UsageError } from '../core/index.js';
+import { UsageError, type FlavorId } from '../core/index.js';
+import { InterruptedError, isInfrastructureError, signalExitCode, withCancelScope } from '../exec/index.js';
 import { faultEnvOf } from '../faults/index.js';
 import { reportsDir } from '../runtime/paths.js';
 import { waitCaughtUp } from '../runtime/replication.js';
 import type { RunContext } from '../runtime/run-context.js';
 import { openTopologyContext, startTopology, type Topology } from '../runtime/topology.js';
 import {
-  rpoOf, rtoOf, unmeasuredRpo, verdictOf, writeReport, type DrillResult, type PhaseRecord, type Rpo, type StepRecord,
+  rpoOf, rtoOf, unmeasuredRpo, verdictOf, writeReport, type DrillResult, type PhaseRecord, type Rpo, type StepRecord, type Verdict,
   baseProvenance, datasetSize, imageProvenance, judgeObjectives, objectivesFor, serverVersions, type Provenance,
 } from '../report/index.js';
 import { loadConfig } from '../runtime/config.js';
@@ -20,6 +21,32 @@ import { workloadSql } from '../sql/index.js';
 import type { DrillPlan } from './plan.js';
 import { emptyState } from './state.js';
 import type { DrillContext, ScenarioDefinition } from './types.js';
+
+/** The exit code a verdict gives: 0 pass, 1 fail, 2 could not run, 128+signal when interrupted. */
+export function exitCodeOf(r: Pick<DrillResult, 'verdict'>, signal?: NodeJS.Signals): number {
+  return r.verdict === 'pass' ? 0 : r.verdict === 'fail' ? 1 : r.verdict === 'error' ? 2 : signalExitCode(signal ?? 'SIGINT');
+}
+
+/**
+ * Why a drill ended early: interrupted (a signal); error (bad input found late, the harness's infrastructure failed,
+ * or the topology could not be set up: the drill never ran); fail (a step of the drill itself failed).
+ */
+export function classifyFailure(e: unknown, phase: string | undefined, interrupted: boolean): Verdict {
+  if (interrupted || e instanceof InterruptedError) return 'interrupted';
+  if (e instanceof UsageError || isInfrastructureError(e)) return 'error';
+  if (phase === undefined || phase === 'setup') return 'error';
+  return 'fail';
+}
+
+/** The result of a drill that ended before it began (its report still says why). */
+export function errorResult(def: Pick<ScenarioDefinition, 'id' | 'description' | 'rpoNode'>, flavor: FlavorId, runId: string, error: unknown, verdict: Verdict = 'error'): DrillResult {
+  const now = new Date().toISOString();
+  return {
+    runId, scenario: def.id, description: def.description, flavor, verdict, startedAt: now, endedAt: now, durationMs: 0, params: {},
+    phases: [], rto: rtoOf([]), rpo: unmeasuredRpo(def.rpoNode), checks: [], faults: [], observations: {},
+    error: error instanceof Error ? error.message : String(error), reportDir: join(reportsDir, runId),
+  };
+}
 
 export interface RunOptions {
   run: RunContext;
@@ -47,7 +74,7 @@ export async function runScenario(plan: DrillPlan, o: RunOptions): Promise<Drill
   const reportDir = join(reportsDir, o.run.runId);
   await mkdir(reportDir, { recursive: true });
   const store = await openStore(join(reportDir, 'store'));
-  if (!o.keepArtifacts) o.run.onTeardown('remove backup store data', () => rm(store.hostDir, { recursive: true, force: true }));
+  if (!o.keepArtifacts) o.run.temporary(store.hostDir, 'remove backup store data');
   const result: DrillResult = {
     runId: o.run.runId, scenario: def.id, description: def.description, flavor: plan.flavor, verdict: 'fail',
     startedAt: new Date(started).toISOString(), endedAt: '', durationMs: 0, params: plan.params, phases: [],
@@ -59,31 +86,43 @@ export async function runScenario(plan: DrillPlan, o: RunOptions): Promise<Drill
   let dataset: Provenance['dataset'] = { name: datasetName(plan), databases: [], bytes: 0, measuredOn: null };
   let servers: Provenance['servers'] = {};
   let ctx: DrillContext | undefined;
-  try {
+  // The drill runs in the run's cancel scope: an interrupt kills its commands and ends its waits at once; teardown
+  // (the caller's) then removes everything, also objects the abandoned body still creates.
+  const body = withCancelScope(o.run.signal, async () => {
     ctx = await setUp(plan, o, store, result, timed);
     dataset = await measureDataset(dataset, ctx.topo);
     for (const ph of def.phases) await timed(ph.name, !!ph.recovery, ph.steps.map((s) => ({ name: s.name, run: () => s.run(ctx!) })));
     await stopWorkloads(ctx);
     result.rpo = await measureRpo(def, ctx);
+  });
+  let ended: Verdict | undefined;
+  try {
+    const interrupted = new Promise<never>((_, rej) => {
+      if (o.run.signal.aborted) rej(o.run.signal.reason);
+      o.run.signal.addEventListener('abort', () => rej(o.run.signal.reason), { once: true });
+    });
+    body.catch(() => undefined); // once interrupted, the abandoned body's own failure is of no interest
+    await Promise.race([body, interrupted]);
   } catch (e) {
-    if (e instanceof UsageError) throw e;
+    ended = classifyFailure(e, result.phases[result.phases.length - 1]?.name, o.run.signal.aborted);
     result.error = e instanceof Error ? e.message : String(e);
   } finally {
-    if (ctx) await stopWorkloads(ctx);
-    if (ctx) result.ledger = ctx.workload.ledger.summary();
-    if (ctx) servers = await serverVersions(ctx.topo.all());
+    const c = ctx as DrillContext | undefined;
+    if (c) await stopWorkloads(c);
+    if (c) result.ledger = c.workload.ledger.summary();
+    if (c) servers = await serverVersions(c.topo.all());
   }
   result.rto = rtoOf(result.phases);
   // A drill that loses data by design passes only when the loss equals the exact loss a step measured apart.
-  if (def.expectsLoss) result.checks.push(judgeRpo(result.rpo.lostAcknowledgedWrites, true, ctx?.state.expectedLoss));
+  if (def.expectsLoss && !ended) result.checks.push(judgeRpo(result.rpo.lostAcknowledgedWrites, true, (ctx as DrillContext | undefined)?.state.expectedLoss));
   result.objectives = judgeObjectives(objectivesFor(def.id, { expectsLoss: def.expectsLoss, config: loadConfig().objectives }),
     { rtoMs: result.rto.ms, rpoWrites: result.rpo.lostAcknowledgedWrites, rpoSeconds: result.rpo.seconds });
   result.provenance = { ...(await base), image: await image, servers, dataset, params: { ...plan.params }, seed: typeof plan.params['seed'] === 'number' ? plan.params['seed'] : seedOf(plan) };
   result.logFile = 'drill.log';
-  result.verdict = verdictOf(result, !!def.expectsLoss);
+  result.verdict = ended ?? verdictOf(result, !!def.expectsLoss);
   result.endedAt = new Date().toISOString();
   result.durationMs = Date.now() - started;
-  await writeReport(result, ctx?.workload.ledger);
+  await writeReport(result, (ctx as DrillContext | undefined)?.workload.ledger);
   return result;
 }
 

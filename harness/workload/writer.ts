@@ -1,4 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
+
+/** How long one write may wait for its answer (then its outcome is indeterminate: the connection is dropped). */
+const WRITE_TIMEOUT_MS = 30_000;
 import type mysql from 'mysql2/promise';
 import { workloadSql, type Statement } from '../sql/index.js';
 import { isConnectionError } from '../runtime/session.js';
@@ -72,7 +75,8 @@ export class WriteWorkload {
       const sentAt = Date.now();
       const s = workloadSql.insertWrite(id, writer, `w${writer}-${id}`, this.db);
       try {
-        await conn.query(s.sql, s.values);
+        // A deadline: a write to a frozen or cut-off server ends as indeterminate instead of waiting for TCP keepalive.
+        await conn.query({ sql: s.sql, values: s.values, timeout: WRITE_TIMEOUT_MS });
         this.ledger.record({ id, writer, sentAt, doneAt: Date.now(), outcome: 'acked' });
       } catch (e) {
         const msg = e instanceof Error ? e.message : String(e);
@@ -84,6 +88,10 @@ export class WriteWorkload {
       const wait = next - Date.now();
       if (wait > 0) await delay(wait); else next = Date.now();
     }
-    if (conn) await conn.end().catch(() => conn?.destroy());
+    if (conn) {
+      const c = conn;
+      await Promise.race([c.end(), delay(5_000)]).catch(() => undefined);
+      c.destroy();
+    }
   }
 }

@@ -21,7 +21,7 @@ const CASES: Array<{ id: string; flavor: string; expectChecks: string[]; args?: 
   { id: 'galera-quorum-loss', flavor: 'mariadb-11.8', expectChecks: ['galera-1-non-primary-after-quorum-loss', 'galera-1-refuses-queries-without-quorum', 'galera-3-data-equals-galera-1', 'galera-2-ledger'] },
   { id: 'galera-partition', flavor: 'mariadb-10.11', expectChecks: ['galera-3-non-primary-after-quorum-loss', 'galera-3-refuses-queries-without-quorum', 'galera-1-primary-with-2-members', 'galera-3-ledger'] },
   { id: 'restore-without-binlogs', flavor: 'mysql-9.7', expectChecks: ['restored-gtid-equals-manifest', 'rpo-equals-transactions-after-backup-point'] },
-  { id: 'encrypted-artifact-tamper', flavor: 'mariadb-10.11', expectChecks: ['tamper-flip-byte-refused-before-any-server', 'tamper-truncate-refused-before-any-server', 'tamper-wrong-key-refused-before-any-server', 'restored-checksum-table'] },
+  { id: 'encrypted-artifact-tamper', flavor: 'mariadb-10.11', expectChecks: ['tamper-flip-byte-refused-before-any-server', 'tamper-truncate-refused-before-any-server', 'tamper-wrong-key-refused-before-any-server', 'tamper-flip-ciphertext-resealed-refused-before-any-server', 'restored-checksum-table'] },
   { id: 'logical-restore', flavor: 'mariadb-11.8', expectChecks: ['restored-checksum-table', 'restored-gtid-equals-manifest', 'restored-data-equals-primary'] },
   { id: 'snapshot-restore', flavor: 'mysql-9.7', expectChecks: ['restored-checksum-table', 'restored-gtid-equals-manifest', 'restored-data-equals-primary'] },
   { id: 'clone-restore', flavor: 'mysql-9.7', args: ['--fault-during-backup', '--param', 'bulkMb=20'], expectChecks: [...FAULT_CHECKS, 'restored-gtid-equals-manifest', 'restored-data-equals-primary'] },

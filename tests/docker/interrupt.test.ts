@@ -1,17 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { cli, leftovers } from './helpers.js';
+import { drawPoints, expected, interruptAt, seedFromEnv, seeded, type How, type Outcome } from './interrupt-kit.js';
 
-describe('Ctrl-C during a drill', () => {
-  it('tears everything down and exits 130', async () => {
-    let sent = false;
-    const r = await cli(['run', 'replica-kill-restore', '--param', 'bulkMb=1'], {
-      onStderr: (text, child) => { if (!sent && text.includes('phase replica-crash')) { sent = true; child.kill('SIGINT'); } },
+// A short version of tests/nightly/interrupt.test.ts: four real drills interrupted at seeded random points (one way
+// each: SIGINT, SIGTERM, a second signal during teardown, SIGKILL + firedrill clean). Reproduce with
+// FIREDRILL_INTERRUPT_SEED=<seed printed below>.
+const seed = seedFromEnv();
+const rand = seeded(seed);
+const hows: How[] = ['SIGINT', 'SIGTERM', 'second-signal', 'SIGKILL+clean'];
+const phases = ['start', 'setup', 'backup', 'restore'];
+const points = drawPoints(rand, 4, 'replica-kill-restore', 'mariadb-10.11', phases, hows, 3000).map((p, i) => ({ ...p, how: hows[i]! }));
+
+describe(`interrupting real drills leaves nothing behind (seed ${seed})`, () => {
+  console.log(`interrupt seed ${seed}: ${points.map((p) => `${p.how}@${p.phase}+${p.afterMs}ms`).join(', ')}`);
+  // Found by the nightly series (seed 940019735): a signal before the run had opened left its lease container.
+  points.unshift({ scenario: 'replica-kill-restore', flavor: 'mariadb-10.11', phase: 'start', afterMs: 0, how: 'SIGINT' });
+  for (const point of points) {
+    it(`${point.how} ${point.afterMs} ms into phase ${point.phase}`, async () => {
+      const o: Outcome = await interruptAt(point);
+      const e = expected(o);
+      expect({ code: o.code, verdict: o.verdict, objects: o.objects, dangling: o.danglingVolumes, temp: o.tempFiles }, o.stderrTail)
+        .toEqual({ code: e.code, verdict: e.verdict, objects: [], dangling: [], temp: [] });
+      if (o.interrupted && point.how !== 'SIGKILL+clean') expect(o.junit).toBe(true);
     });
-    expect(sent).toBe(true);
-    expect(r.code).toBe(130);
-    const runId = /run (\d{14}-[0-9a-f]{6})/.exec(r.stderr)?.[1];
-    expect(runId).toBeDefined();
-    expect(r.stderr).toContain('tearing down');
-    expect(await leftovers(runId!)).toEqual([]);
-  });
+  }
 });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { copyPackage, packArtifact, PackageRejectedError, unpackArtifact } from '../../backup/index.js';
+import { copyPackage, dataOffset, packArtifact, PackageRejectedError, resealSidecar, unpackArtifact } from '../../backup/index.js';
 import { ArtifactRejectedError, restorePhysical } from '../../restore/index.js';
 import { listByLabel } from '../../runtime/docker.js';
 import { LABEL_RUN } from '../../runtime/run-context.js';
@@ -11,7 +11,7 @@ import { need } from '../state.js';
 import type { DrillContext, Step } from '../types.js';
 import { latest, restoredServerId, step } from './common.js';
 
-/** Packs the latest artifact (zstd + AES-256-GCM, key generated for this drill, kept in memory) and uploads it. */
+/** Packs the latest artifact (zstd + chunked AES-256-GCM, authenticated sidecar; key generated for this drill, kept in memory) and uploads it. */
 export const packageAndUpload = (): Step => step('package the latest artifact and upload it to the store', async (ctx) => {
   const a = latest(ctx);
   const key = randomBytes(32);
@@ -31,12 +31,17 @@ const packaged = (ctx: DrillContext) => need(ctx.state.package, 'no package has 
 async function restoreFromPackage(ctx: DrillContext, file: string, key: Buffer, as: string): Promise<void> {
   const staging = await mkdtemp(join(ctx.store.hostDir, 'download-'));
   const local = await copyPackage(file, staging);
-  const dir = await unpackArtifact(local, key, staging);
+  const dir = await unpackArtifact(local, key, join(staging, 'artifact'));
   const r = await restorePhysical(ctx.tctx, dir, { name: as, serverId: restoredServerId(ctx), readOnly: true });
   ctx.topo.add(r.node);
 }
 
-export type Tamper = 'flip-byte' | 'truncate' | 'wrong-key';
+/**
+ * flip-byte, truncate: caught by the authenticated sidecar's sha256 and size; wrong-key: by the key fingerprint;
+ * flip-ciphertext-resealed: a ciphertext byte flipped before the sidecar was made (its sha256, size and MAC
+ * recomputed with the key): only the AES-GCM tags can catch it, and the check requires that they did.
+ */
+export type Tamper = 'flip-byte' | 'truncate' | 'wrong-key' | 'flip-ciphertext-resealed';
 
 /** A bad copy of the package is refused with a clear error, before any container or volume is created. */
 export const refuseTampered = (kind: Tamper): Step => step(`refuse a package with ${kind}`, async (ctx) => {
@@ -45,9 +50,20 @@ export const refuseTampered = (kind: Tamper): Step => step(`refuse a package wit
   const copy = await copyPackage(file, bad);
   if (kind === 'flip-byte') { const b = await readFile(copy); b[Math.floor(b.length / 2)]! ^= 0x10; await writeFile(copy, b); }
   if (kind === 'truncate') { const s = (await stat(copy)).size; await truncate(copy, Math.floor(s * 0.9)); }
+  if (kind === 'flip-ciphertext-resealed') {
+    const b = await readFile(copy);
+    const start = await dataOffset(copy);
+    b[start + Math.floor((b.length - start) / 2)]! ^= 0x10;
+    await writeFile(copy, b);
+    await resealSidecar(copy, key);
+  }
   const as = `tampered-${kind}`;
   const outcome = await restoreFromPackage(ctx, copy, kind === 'wrong-key' ? randomBytes(32) : key, as)
-    .then(() => ({ refused: false, error: 'restore went ahead' }), (e: Error) => ({ refused: e instanceof PackageRejectedError || e instanceof ArtifactRejectedError, error: e.message }));
+    .then(() => ({ refused: false, error: 'restore went ahead' }), (e: Error) => ({
+      refused: (e instanceof PackageRejectedError || e instanceof ArtifactRejectedError)
+        && (kind !== 'flip-ciphertext-resealed' || /authentication failed/.test(e.message)), // refused by GCM, nothing else
+      error: e.message,
+    }));
   const touched = [...await listByLabel('container', `${LABEL_RUN}=${ctx.run.runId}`), ...await listByLabel('volume', `${LABEL_RUN}=${ctx.run.runId}`)]
     .filter((n) => n.startsWith(ctx.run.name(as)));
   ctx.checks.push(check(checkName.tamperRefused(kind), outcome.refused && touched.length === 0 ? [] : [{
