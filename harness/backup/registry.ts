@@ -13,8 +13,12 @@ import type { BackupStore } from './store.js';
  * artifact) loaded into a fresh server through its own client with binary logging off.
  */
 export type RestoreRecipe =
-  | { kind: 'datadir'; steps(artifactMount: string): string[][]; /** The artifact's data folder is a ready datadir as
-      * it is: a restore may copy it itself (harness/restore/copy-back.ts) instead of running the steps. */ asIs?: boolean }
+  | {
+      kind: 'datadir';
+      steps(artifactMount: string): string[][];
+      /** The artifact's data folder is a ready datadir as it is: a restore may copy it itself (harness/restore/copy-back.ts) instead of running the steps. */
+      asIs?: boolean;
+    }
   | { kind: 'load'; dumpFile: string };
 
 /**
@@ -32,11 +36,26 @@ export interface BackupMethod {
 const datadir = (steps: (mount: string) => string[][], asIs?: boolean): RestoreRecipe => ({ kind: 'datadir', steps, asIs });
 
 const REGISTRY: readonly BackupMethod[] = [
-  { name: mariabackup.name, kind: 'physical', take: mariabackup.backup, restore: datadir(mariabackup.restoreSteps, mariabackup.datadirAsIs) },
-  { name: clonePlugin.name, kind: 'physical', take: clonePlugin.backup, restore: datadir(clonePlugin.restoreSteps, clonePlugin.datadirAsIs) },
+  {
+    name: mariabackup.name,
+    kind: 'physical',
+    take: mariabackup.backup,
+    restore: datadir(mariabackup.restoreSteps, mariabackup.datadirAsIs),
+  },
+  {
+    name: clonePlugin.name,
+    kind: 'physical',
+    take: clonePlugin.backup,
+    restore: datadir(clonePlugin.restoreSteps, clonePlugin.datadirAsIs),
+  },
   { name: fsSnapshot.name, kind: 'physical', take: fsSnapshot.backup, restore: datadir(fsSnapshot.restoreSteps, fsSnapshot.datadirAsIs) },
   // The desynced Galera member's snapshot is a crash-consistent datadir copy: restored like a filesystem snapshot.
-  { name: 'galera-snapshot', kind: 'physical', take: (n, s, id, p) => galeraSnapshot(n, s, id, p), restore: datadir(fsSnapshot.restoreSteps, fsSnapshot.datadirAsIs) },
+  {
+    name: 'galera-snapshot',
+    kind: 'physical',
+    take: (n, s, id, p) => galeraSnapshot(n, s, id, p),
+    restore: datadir(fsSnapshot.restoreSteps, fsSnapshot.datadirAsIs),
+  },
   { name: 'logical', kind: 'logical', take: logicalBackup, restore: { kind: 'load', dumpFile: `${DATA_DIR}/${DUMP_FILE}` } },
 ];
 

@@ -16,8 +16,8 @@ import { inspect, type Statement } from '../sql/index.js';
 import { dsnLabel, parseDsn, sslOptions, verifyPeerIdentity, type Dsn } from './dsn.js';
 import { parseParallel, runPool } from './parallel.js';
 import type { PeerCertificate } from 'node:tls';
-import { cmdRestoreTest } from './restore-test.js';
-import { cmdSnapshot } from './snapshot.js';
+import { cmdRestoreTest, HELP_RESTORE_TEST } from './restore-test.js';
+import { cmdSnapshot, HELP_SNAPSHOT } from './snapshot.js';
 import { cmdChaos, HELP_CHAOS } from './chaos.js';
 import { join } from 'node:path';
 import { cmdReport, HELP_REPORT } from './report.js';
@@ -114,6 +114,8 @@ Reports the Docker engine, the images per flavor, firedrill.config.json, the dri
 drills, dataset and server configuration, and the dataset and server configuration given here (files read,
 databases listed, clashes with firedrill's own schema or accounts), with the fix for what is missing. Exit 0 when all
 is there, 2 otherwise.`,
+  'restore-test': HELP_RESTORE_TEST,
+  snapshot: HELP_SNAPSHOT,
   chaos: HELP_CHAOS,
   clean: 'usage: firedrill clean [--all]\n\nRemoves containers, volumes and networks of runs whose process is gone (--all: of every run).',
 };

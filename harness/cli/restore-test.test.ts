@@ -16,8 +16,23 @@ describe('restore-test options', () => {
     expect(() => parseUntil('soon')).toThrow(/bad --until 'soon'/);
   });
   it('finds the last passing test of a backup of the same kind from the same folder', () => {
-    const e = (o: Partial<HistoryEntry>): HistoryEntry => ({ runId: 'r', location: '/b', kind: 'mariabackup', artifact: '/b/x', flavor: 'mariadb-10.11', verdict: 'pass', gtid: '0-1-5', testedAt: 't', ...o });
-    const h = [e({ runId: '1' }), e({ runId: '2', verdict: 'fail', gtid: '0-1-9' }), e({ runId: '3', kind: 'dump' }), e({ runId: '4', location: '/other' })];
+    const e = (o: Partial<HistoryEntry>): HistoryEntry => ({
+      runId: 'r',
+      location: '/b',
+      kind: 'mariabackup',
+      artifact: '/b/x',
+      flavor: 'mariadb-10.11',
+      verdict: 'pass',
+      gtid: '0-1-5',
+      testedAt: 't',
+      ...o,
+    });
+    const h = [
+      e({ runId: '1' }),
+      e({ runId: '2', verdict: 'fail', gtid: '0-1-9' }),
+      e({ runId: '3', kind: 'dump' }),
+      e({ runId: '4', location: '/other' }),
+    ];
     expect(lastTested(h, { location: '/b', kind: 'mariabackup', flavor: 'mariadb-10.11' })?.runId).toBe('1');
     expect(lastTested(h, { location: '/b', kind: 'dump', flavor: 'mariadb-10.11' })?.runId).toBe('3');
     expect(lastTested(h, { location: '/b', kind: 'mariabackup', flavor: 'mariadb-11.8' })).toBeUndefined();

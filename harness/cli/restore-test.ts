@@ -23,7 +23,9 @@ and with --expect the result is compared with the state \`firedrill snapshot\` r
   --binlogs DIR --until GTID|TIME
                       replay your binlog archive onto the backup up to a GTID (included) or a time (ISO 8601)
   --max-age 26h       fail a backup older than that (from its own timestamp), or one whose GTID position has not
-                      advanced since the last backup tested from the same place (history in reports/)
+                      advanced since the last backup tested of the same source (history in reports/)
+  --history-key NAME  which backups follow one another in that history (default: the source the --expect state
+                      was recorded on, else the artifact's folder)
   --instant           no copy, no restore: the server starts read-only on the backup itself (an overlay; InnoDB
                       read-only), the same checks run, and every file is hashed again afterwards (artifact-unchanged):
                       how to check every night's backup of a large database. A ready datadir on MariaDB only (a
@@ -37,7 +39,11 @@ export const err = (s: string) => process.stderr.write(s + '\n');
 export const progressLine = (m: string) => err(`[${new Date().toISOString().slice(11, 19)}] ${m}`);
 
 export function parse<T>(fn: () => T): T {
-  try { return fn(); } catch (e) { throw new UsageError((e as Error).message.split('\n')[0]!); }
+  try {
+    return fn();
+  } catch (e) {
+    throw new UsageError((e as Error).message.split('\n')[0]!);
+  }
 }
 
 export function expandEnv(s: string): string {
@@ -65,11 +71,25 @@ export function parseUntil(s: string): { gtid: string } | { time: Date } {
 
 // ---------------------------------------------------------------- history (staleness)
 
-export interface HistoryEntry { runId: string; location: string; kind: string; artifact: string; flavor: string; verdict: DrillResult['verdict']; gtid?: string; createdAt?: string; testedAt: string }
-export const historyFile = () => join(reportsDir, 'restore-test-history.json');
+export interface HistoryEntry {
+  runId: string;
+  location: string;
+  kind: string;
+  artifact: string;
+  flavor: string;
+  verdict: DrillResult['verdict'];
+  gtid?: string;
+  createdAt?: string;
+  testedAt: string;
+}
+const historyFile = () => join(reportsDir, 'restore-test-history.json');
 
-export async function readHistory(file = historyFile()): Promise<HistoryEntry[]> {
-  try { return JSON.parse(await readFile(file, 'utf8')) as HistoryEntry[]; } catch { return []; }
+async function readHistory(file = historyFile()): Promise<HistoryEntry[]> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as HistoryEntry[];
+  } catch {
+    return [];
+  }
 }
 async function appendHistory(e: HistoryEntry, file = historyFile()): Promise<void> {
   const all = [...(await readHistory(file)), e].slice(-1000);
@@ -77,22 +97,48 @@ async function appendHistory(e: HistoryEntry, file = historyFile()): Promise<voi
   await writeFile(`${file}.tmp`, JSON.stringify(all, null, 2) + '\n');
   await rename(`${file}.tmp`, file);
 }
-/** Where backups of one source are kept: the folder the artifact is in (one nightly backup beside the other). */
-export const locationOf = (artifact: string) => dirname(resolve(artifact));
+/**
+ * Which backups follow one another in the history: --history-key, else the source the state was recorded on
+ * (--expect), else the folder the artifact is in.
+ */
+const historyKeyOf = (artifact: string, expect?: RecordedState, given?: string) =>
+  given ?? (expect ? `source ${expect.source.label}` : dirname(resolve(artifact)));
 
 /** The last passing test of a backup of the same kind from the same place, with a GTID position. */
 export function lastTested(h: readonly HistoryEntry[], at: { location: string; kind: string; flavor: string }): HistoryEntry | undefined {
-  return [...h].reverse().find((e) => e.location === at.location && e.kind === at.kind && e.flavor === at.flavor && e.verdict === 'pass' && e.gtid);
+  return [...h]
+    .reverse()
+    .find((e) => e.location === at.location && e.kind === at.kind && e.flavor === at.flavor && e.verdict === 'pass' && e.gtid);
 }
 
 // ---------------------------------------------------------------- restore-test
 
 export async function cmdRestoreTest(args: string[]): Promise<number> {
-  const { values } = parse(() => parseArgs({ args, allowPositionals: false, strict: true, options: {
-    artifact: { type: 'string' }, incremental: { type: 'string', multiple: true }, flavor: { type: 'string' }, expect: { type: 'string' },
-    'server-config': { type: 'string' }, binlogs: { type: 'string' }, until: { type: 'string' }, 'max-age': { type: 'string' },
-    instant: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean' } } }));
-  if (values.help) { process.stdout.write(HELP_RESTORE_TEST + '\n'); return 0; }
+  const { values } = parse(() =>
+    parseArgs({
+      args,
+      allowPositionals: false,
+      strict: true,
+      options: {
+        artifact: { type: 'string' },
+        incremental: { type: 'string', multiple: true },
+        flavor: { type: 'string' },
+        expect: { type: 'string' },
+        'server-config': { type: 'string' },
+        binlogs: { type: 'string' },
+        until: { type: 'string' },
+        'max-age': { type: 'string' },
+        'history-key': { type: 'string' },
+        instant: { type: 'boolean' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean' },
+      },
+    }),
+  );
+  if (values.help) {
+    process.stdout.write(HELP_RESTORE_TEST + '\n');
+    return 0;
+  }
   if (!values.artifact) throw new UsageError('restore-test needs --artifact PATH (a backup directory or file)');
   const f = flavorById(values.flavor ?? DEFAULT_FLAVOR);
   if (!!values.binlogs !== !!values.until) throw new UsageError('--binlogs DIR and --until GTID|TIME go together');
@@ -101,15 +147,28 @@ export async function cmdRestoreTest(args: string[]): Promise<number> {
   let expect: RecordedState | undefined;
   if (values.expect) {
     let text: string;
-    try { text = await readFile(values.expect, 'utf8'); } catch (e) { throw new UsageError(`--expect ${values.expect}: ${(e as Error).message}`); }
-    try { expect = parseState(text); } catch (e) { throw new UsageError(`--expect ${values.expect}: ${(e as Error).message}`); }
-    if (expect.source.family !== f.family) throw new UsageError(`--expect ${values.expect} was recorded on ${expect.source.family === 'mariadb' ? 'MariaDB' : 'MySQL'} ${expect.source.version}; --flavor ${f.id} is another server family`);
+    try {
+      text = await readFile(values.expect, 'utf8');
+    } catch (e) {
+      throw new UsageError(`--expect ${values.expect}: ${(e as Error).message}`);
+    }
+    try {
+      expect = parseState(text);
+    } catch (e) {
+      throw new UsageError(`--expect ${values.expect}: ${(e as Error).message}`);
+    }
+    if (expect.source.family !== f.family)
+      throw new UsageError(
+        `--expect ${values.expect} was recorded on ${expect.source.family === 'mariadb' ? 'MariaDB' : 'MySQL'} ${expect.source.version}; --flavor ${f.id} is another server family`,
+      );
   }
-  const serverConfig = values['server-config'] ? { path: resolve(values['server-config']), config: await readServerConfig(values['server-config']) } : undefined;
+  const serverConfig = values['server-config']
+    ? { path: resolve(values['server-config']), config: await readServerConfig(values['server-config']) }
+    : undefined;
   const progress = progressLine;
   await engineVersion();
   await resolveImage(f, progress);
-  const location = locationOf(values.artifact);
+  const location = historyKeyOf(values.artifact, expect, values['history-key']);
   const history = maxAgeMs !== undefined ? await readHistory() : [];
 
   const run = new RunContext();
@@ -125,14 +184,20 @@ export async function cmdRestoreTest(args: string[]): Promise<number> {
   try {
     progress(`run ${run.runId}: restore-test of ${values.artifact} on ${f.id}`);
     outcome = await restoreTest({
-      artifact: values.artifact, incrementals: values.incremental ?? [], flavor: f.id, expect, serverConfig,
+      artifact: values.artifact,
+      incrementals: values.incremental ?? [],
+      flavor: f.id,
+      expect,
+      serverConfig,
       ...(values.binlogs && until ? { binlogs: { dir: resolve(values.binlogs), until } } : {}),
       ...(maxAgeMs !== undefined ? { maxAgeMs } : {}),
       lastTested: (a) => {
         const last = lastTested(history, { location, kind: a.kind, flavor: f.id });
         return last?.gtid ? { runId: last.runId, gtid: last.gtid, testedAt: last.testedAt } : undefined;
       },
-      run, progress, instant: !!values.instant,
+      run,
+      progress,
+      instant: !!values.instant,
     });
   } finally {
     teardownFailures = await run.teardown();
@@ -143,25 +208,59 @@ export async function cmdRestoreTest(args: string[]): Promise<number> {
   const result = toResult(outcome, { runId: run.runId, flavor: f.id, started, artifact: values.artifact, teardownFailures });
   await mkdir(result.reportDir, { recursive: true });
   await writeReport(result);
-  await appendHistory({ runId: run.runId, location, kind: outcome.artifact.kind, artifact: resolve(values.artifact), flavor: f.id, verdict: result.verdict,
-    ...(outcome.gtid ? { gtid: outcome.gtid } : {}), ...(outcome.artifact.createdAt ? { createdAt: outcome.artifact.createdAt } : {}), testedAt: new Date().toISOString() });
+  await appendHistory({
+    runId: run.runId,
+    location,
+    kind: outcome.artifact.kind,
+    artifact: resolve(values.artifact),
+    flavor: f.id,
+    verdict: result.verdict,
+    ...(outcome.gtid ? { gtid: outcome.gtid } : {}),
+    ...(outcome.artifact.createdAt ? { createdAt: outcome.artifact.createdAt } : {}),
+    testedAt: new Date().toISOString(),
+  });
   if (values.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
   else process.stdout.write(summaryLines(result) + '\n');
   return result.verdict === 'pass' ? 0 : 1;
 }
 
-function toResult(o: RestoreTestOutcome, p: { runId: string; flavor: DrillResult['flavor']; started: number; artifact: string; teardownFailures: string[] }): DrillResult {
+function toResult(
+  o: RestoreTestOutcome,
+  p: { runId: string; flavor: DrillResult['flavor']; started: number; artifact: string; teardownFailures: string[] },
+): DrillResult {
   const restorePhases = o.phases.filter((x) => x.recovery);
   const rtoMs = restorePhases.length ? restorePhases.reduce((s, x) => s + x.durationMs, 0) : null;
   const verdict = !o.error && o.checks.length > 0 && o.checks.every((c) => c.valid) ? 'pass' : 'fail';
   return {
-    runId: p.runId, scenario: 'restore-test', description: `restore-test of ${p.artifact}: ${o.artifact.description}`, flavor: p.flavor, verdict,
-    startedAt: new Date(p.started).toISOString(), endedAt: new Date().toISOString(), durationMs: Date.now() - p.started, params: {},
+    runId: p.runId,
+    scenario: 'restore-test',
+    description: `restore-test of ${p.artifact}: ${o.artifact.description}`,
+    flavor: p.flavor,
+    verdict,
+    startedAt: new Date(p.started).toISOString(),
+    endedAt: new Date().toISOString(),
+    durationMs: Date.now() - p.started,
+    params: {},
     phases: o.phases,
-    rto: { ms: rtoMs, method: 'sum of the phases that bring the backup back as a server (stage, prepare, copy-back, start, load, replay), measured', phases: Object.fromEntries(restorePhases.map((x) => [x.name, x.durationMs])) },
-    rpo: { lostAcknowledgedWrites: null, seconds: null, node: 'restored', indeterminate: 0, method: 'not measured: a restore test of one backup has no write ledger (compare with --expect STATE instead)' },
-    checks: o.checks, faults: [], observations: o.observations, ...(o.error ? { error: o.error } : {}),
-    reportDir: join(reportsDir, p.runId), ...(p.teardownFailures.length ? { teardownFailures: p.teardownFailures } : {}),
+    rto: {
+      ms: rtoMs,
+      method:
+        'sum of the phases that bring the backup back as a server (stage, prepare, copy-back, start, upgrade, load, replay), measured',
+      phases: Object.fromEntries(restorePhases.map((x) => [x.name, x.durationMs])),
+    },
+    rpo: {
+      lostAcknowledgedWrites: null,
+      seconds: null,
+      node: 'restored',
+      indeterminate: 0,
+      method: 'not measured: a restore test of one backup has no write ledger (compare with --expect STATE instead)',
+    },
+    checks: o.checks,
+    faults: [],
+    observations: o.observations,
+    ...(o.error ? { error: o.error } : {}),
+    reportDir: join(reportsDir, p.runId),
+    ...(p.teardownFailures.length ? { teardownFailures: p.teardownFailures } : {}),
   };
 }
 
@@ -169,11 +268,13 @@ function summaryLines(r: DrillResult): string {
   const secs = (ms: number | null) => (ms === null ? 'n/a' : `${(ms / 1000).toFixed(2)} s`);
   return [
     `${r.verdict === 'pass' ? 'PASS' : 'FAIL'} ${r.description} on ${r.flavor} (run ${r.runId}, ${secs(r.durationMs)})`,
-    ...r.phases.map((x) => `  ${x.recovery ? '*' : ' '} ${x.name.padEnd(16)} ${secs(x.durationMs).padStart(10)}${x.steps.some((s) => s.error) ? '  (failed)' : ''}`),
+    ...r.phases.map(
+      (x) =>
+        `  ${x.recovery ? '*' : ' '} ${x.name.padEnd(16)} ${secs(x.durationMs).padStart(10)}${x.steps.some((s) => s.error) ? '  (failed)' : ''}`,
+    ),
     `  restore time ${secs(r.rto.ms)} (* phases)`,
     ...r.checks.map((c) => `  ${c.valid ? 'ok  ' : 'FAIL'} ${c.name}${c.valid ? '' : `: ${JSON.stringify(c.details).slice(0, 400)}`}`),
     ...(r.error ? [`  error: ${r.error.split('\n').slice(0, 6).join('\n         ')}`] : []),
     `  report: ${r.reportDir}`,
   ].join('\n');
 }
-

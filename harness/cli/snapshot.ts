@@ -21,33 +21,65 @@ Passwords by \${VAR} in the DSN; never on argv or in the file. Exit 0 recorded, 
 async function connect(d: Dsn): Promise<Queryable & { close(): Promise<void> }> {
   let c: mysql.Connection;
   try {
-    c = await mysql.createConnection({ host: d.host, port: d.port, user: d.user, password: d.password, dateStrings: true,
-      supportBigNumbers: true, bigNumberStrings: true, connectTimeout: 10_000 });
+    c = await mysql.createConnection({
+      host: d.host,
+      port: d.port,
+      user: d.user,
+      password: d.password,
+      dateStrings: true,
+      supportBigNumbers: true,
+      bigNumberStrings: true,
+      connectTimeout: 10_000,
+    });
   } catch (e) {
     throw new UsageError(`cannot connect to ${dsnLabel(d)}: ${(e as Error).message}`);
   }
   return {
     name: dsnLabel(d),
-    async query<T>(s: Statement) { const [rows] = await c.query(s.sql, s.values); return rows as T[]; },
-    async close() { await c.end().catch(() => c.destroy()); },
+    async query<T>(s: Statement) {
+      const [rows] = await c.query(s.sql, s.values);
+      return rows as T[];
+    },
+    async close() {
+      await c.end().catch(() => c.destroy());
+    },
   };
 }
 
 function runCommand(argv: string[]): Promise<number> {
   return new Promise((res) => {
     const p = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', process.stderr, process.stderr] });
-    p.on('error', (e) => { err(`firedrill: backup command could not start: ${e.message}`); res(127); });
+    p.on('error', (e) => {
+      err(`firedrill: backup command could not start: ${e.message}`);
+      res(127);
+    });
     p.on('close', (code, signal) => res(code ?? (signal ? 128 : 1)));
   });
 }
 
 export async function cmdSnapshot(args: string[]): Promise<number> {
-  const { values, positionals } = parse(() => parseArgs({ args, allowPositionals: true, strict: true, options: {
-    source: { type: 'string' }, out: { type: 'string' }, databases: { type: 'string' }, 'hold-replica': { type: 'boolean' },
-    json: { type: 'boolean' }, help: { type: 'boolean' } } }));
-  if (values.help) { process.stdout.write(HELP_SNAPSHOT + '\n'); return 0; }
+  const { values, positionals } = parse(() =>
+    parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        source: { type: 'string' },
+        out: { type: 'string' },
+        databases: { type: 'string' },
+        'hold-replica': { type: 'boolean' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean' },
+      },
+    }),
+  );
+  if (values.help) {
+    process.stdout.write(HELP_SNAPSHOT + '\n');
+    return 0;
+  }
   if (!values.source || !values.out) throw new UsageError('snapshot needs --source DSN and --out STATE.json');
-  if (positionals.length && !values['hold-replica']) throw new UsageError('a backup command after -- runs while the replica is held: give --hold-replica');
+  if (positionals.length && !values['hold-replica'])
+    throw new UsageError('a backup command after -- runs while the replica is held: give --hold-replica');
   const q = await connect(parseDsn(expandEnv(values.source)));
   let code = 0;
   try {
@@ -55,15 +87,22 @@ export async function cmdSnapshot(args: string[]): Promise<number> {
     const family = familyOfVersion(version);
     const fam = familyAdapter(family);
     const d = fam.dialect;
-    const databases = values.databases ? values.databases.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+    const databases = values.databases
+      ? values.databases
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : undefined;
     if (databases) {
       const known = (await q.query<{ name: string }>(inspect.listDatabases())).map((r) => r.name);
       const unknown = databases.filter((x) => !known.includes(x));
       if (unknown.length) throw new UsageError(`--databases: ${unknown.join(', ')} not on ${q.name}`);
     }
     const channels = values['hold-replica']
-      ? (await q.query<Record<string, unknown>>(d.replicaStatus())).map((r) => fam.replicaState(r).channel || undefined) : [];
-    if (values['hold-replica'] && channels.length === 0) throw new UsageError(`--hold-replica: ${q.name} is not a replica (no replication channel)`);
+      ? (await q.query<Record<string, unknown>>(d.replicaStatus())).map((r) => fam.replicaState(r).channel || undefined)
+      : [];
+    if (values['hold-replica'] && channels.length === 0)
+      throw new UsageError(`--hold-replica: ${q.name} is not a replica (no replication channel)`);
     const t0 = Date.now();
     let state: RecordedState;
     let commandCode: number | undefined;
@@ -73,7 +112,15 @@ export async function cmdSnapshot(args: string[]): Promise<number> {
       const replicaPos = await gtid(d.gtidReplicaPos());
       const executed = await gtid(d.gtidExecuted());
       if (channels.length) progressLine(`${q.name}: SQL thread(s) held at ${replicaPos}`);
-      state = await takeState(q, { databases, label: q.name, family, gtidExecuted: executed, replicaPos, heldReplica: channels.length > 0, progress: progressLine });
+      state = await takeState(q, {
+        databases,
+        label: q.name,
+        family,
+        gtidExecuted: executed,
+        replicaPos,
+        heldReplica: channels.length > 0,
+        progress: progressLine,
+      });
       state.timings['snapshotMs'] = Date.now() - t0;
       await mkdir(dirname(resolve(values.out)), { recursive: true });
       await writeFile(values.out, JSON.stringify(state, null, 2) + '\n', { mode: 0o600 });
@@ -82,18 +129,35 @@ export async function cmdSnapshot(args: string[]): Promise<number> {
         const tc = Date.now();
         commandCode = await runCommand(positionals);
         state.timings['backupCommandMs'] = Date.now() - tc;
-        await writeFile(values.out, JSON.stringify({ ...state, backupCommand: { exitCode: commandCode } }, null, 2) + '\n', { mode: 0o600 });
-        if (commandCode !== 0) { err(`firedrill: the backup command exited ${commandCode}`); code = 1; }
+        await writeFile(values.out, JSON.stringify({ ...state, backupCommand: { exitCode: commandCode } }, null, 2) + '\n', {
+          mode: 0o600,
+        });
+        if (commandCode !== 0) {
+          err(`firedrill: the backup command exited ${commandCode}`);
+          code = 1;
+        }
       }
     } finally {
       for (const c of channels) await q.query(d.startReplicaSqlThread(c));
       if (channels.length) progressLine(`${q.name}: SQL thread(s) started again`);
     }
-    const summary = { out: resolve(values.out), source: q.name, version, gtid: state.gtid, databases: state.databases.length, tables: Object.keys(state.tables).length,
-      rows: Object.values(state.tables).reduce((s, t) => s + t.rows, 0), objects: Object.keys(state.objects).length, accounts: Object.keys(state.accounts.list).length,
-      ...(commandCode !== undefined ? { backupCommandExitCode: commandCode } : {}) };
+    const summary = {
+      out: resolve(values.out),
+      source: q.name,
+      version,
+      gtid: state.gtid,
+      databases: state.databases.length,
+      tables: Object.keys(state.tables).length,
+      rows: Object.values(state.tables).reduce((s, t) => s + t.rows, 0),
+      objects: Object.keys(state.objects).length,
+      accounts: Object.keys(state.accounts.list).length,
+      ...(commandCode !== undefined ? { backupCommandExitCode: commandCode } : {}),
+    };
     if (values.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
-    else process.stdout.write(`recorded ${summary.tables} tables (${summary.rows} rows), ${summary.objects} objects, ${summary.accounts} accounts of ${summary.source} at GTID ${state.gtid.replicaPos || state.gtid.executed || '(none)'} in ${summary.out}\n`);
+    else
+      process.stdout.write(
+        `recorded ${summary.tables} tables (${summary.rows} rows), ${summary.objects} objects, ${summary.accounts} accounts of ${summary.source} at GTID ${state.gtid.replicaPos || state.gtid.executed || '(none)'} in ${summary.out}\n`,
+      );
   } finally {
     await q.close();
   }

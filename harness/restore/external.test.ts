@@ -9,21 +9,38 @@ import { checkFlavor, detectArtifact, dumpFacts, NotABackupError, orderChain, pa
 import { filterServerConfig } from './server-config.js';
 
 let dir: string;
-beforeEach(async () => { dir = await mkdtemp(join(tmpdir(), 'fd-detect-')); });
-afterEach(async () => { await rm(dir, { recursive: true, force: true }); });
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'fd-detect-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
 
-const info = (version: string, end = '2026-11-28 03:10:00') => `tool_name = mariadb-backup\nserver_version = ${version}-MariaDB-0+deb12u1-log\nstart_time = 2026-11-28 03:09:58\nend_time = ${end}\n`;
-async function mariabackup(at: string, type: string, from: number, to: number, o: { version?: string; names?: 'xtrabackup' | 'mariadb_backup'; slave?: string } = {}) {
+const info = (version: string, end = '2026-11-28 03:10:00') =>
+  `tool_name = mariadb-backup\nserver_version = ${version}-MariaDB-0+deb12u1-log\nstart_time = 2026-11-28 03:09:58\nend_time = ${end}\n`;
+async function mariabackup(
+  at: string,
+  type: string,
+  from: number,
+  to: number,
+  o: { version?: string; names?: 'xtrabackup' | 'mariadb_backup'; slave?: string } = {},
+) {
   const p = o.names ?? 'xtrabackup';
   await mkdir(join(at, 'mysql'), { recursive: true });
   await writeFile(join(at, 'ibdata1'), Buffer.alloc(1024));
   await writeFile(join(at, `${p}_checkpoints`), `backup_type = ${type}\nfrom_lsn = ${from}\nto_lsn = ${to}\nlast_lsn = ${to + 10}\n`);
   await writeFile(join(at, `${p}_info`), info(o.version ?? '10.11.18'));
   await writeFile(join(at, `${p}_binlog_info`), 'mysql-bin.000001\t846\t0-1-3\n');
-  if (o.slave) await writeFile(join(at, `${p}_slave_info`), `SET GLOBAL gtid_slave_pos = '${o.slave}';\nCHANGE MASTER TO master_use_gtid = slave_pos\n`);
+  if (o.slave)
+    await writeFile(
+      join(at, `${p}_slave_info`),
+      `SET GLOBAL gtid_slave_pos = '${o.slave}';\nCHANGE MASTER TO master_use_gtid = slave_pos\n`,
+    );
 }
-const DUMP_HEAD = "/*M!999999\\- enable the sandbox mode */ \n-- MariaDB dump 10.19  Distrib 10.11.18-MariaDB, for debian-linux-gnu (x86_64)\n--\n-- Host: localhost    Database: app\n-- ------------------------------------------------------\n-- Server version\t10.11.18-MariaDB-0+deb12u1-log\n\n";
-const DUMP_BODY = "--\n-- Current Database: `app`\n--\n\nCREATE DATABASE `app`;\nUSE `app`;\nCREATE TABLE t (id int primary key);\nINSERT INTO t VALUES (1),(2);\n";
+const DUMP_HEAD =
+  '/*M!999999\\- enable the sandbox mode */ \n-- MariaDB dump 10.19  Distrib 10.11.18-MariaDB, for debian-linux-gnu (x86_64)\n--\n-- Host: localhost    Database: app\n-- ------------------------------------------------------\n-- Server version\t10.11.18-MariaDB-0+deb12u1-log\n\n';
+const DUMP_BODY =
+  '--\n-- Current Database: `app`\n--\n\nCREATE DATABASE `app`;\nUSE `app`;\nCREATE TABLE t (id int primary key);\nINSERT INTO t VALUES (1),(2);\n';
 const DUMP_TAIL = "\n-- SET GLOBAL gtid_slave_pos='0-1-42';\n\n-- Dump completed on 2026-11-28  3:10:05\n";
 
 describe('detectArtifact: what a backup is, from its contents', () => {
@@ -51,7 +68,7 @@ describe('detectArtifact: what a backup is, from its contents', () => {
     await rm(join(dir, 'chain', 'z-inc1'), { recursive: true });
     expect((await detectArtifact(join(dir, 'chain'))).damaged).toMatch(/starts at LSN 200, but the backup before it ends at LSN 100/);
     // the same with --incremental in any order
-    const full = (await detectArtifact(join(dir, 'chain', 'full')));
+    const full = await detectArtifact(join(dir, 'chain', 'full'));
     expect(orderChain(full, []).broken).toBeUndefined();
   });
 
@@ -59,9 +76,15 @@ describe('detectArtifact: what a backup is, from its contents', () => {
     // to_lsn is the last checkpoint: incrementals taken close together share it; last_lsn tells them apart
     await mariabackup(join(dir, 'c2', 'full'), 'full-backuped', 0, 100);
     await mariabackup(join(dir, 'c2', 'b'), 'incremental', 100, 100);
-    await writeFile(join(dir, 'c2', 'b', 'xtrabackup_checkpoints'), 'backup_type = incremental\nfrom_lsn = 100\nto_lsn = 100\nlast_lsn = 900\n');
+    await writeFile(
+      join(dir, 'c2', 'b', 'xtrabackup_checkpoints'),
+      'backup_type = incremental\nfrom_lsn = 100\nto_lsn = 100\nlast_lsn = 900\n',
+    );
     await mariabackup(join(dir, 'c2', 'a'), 'incremental', 100, 100);
-    await writeFile(join(dir, 'c2', 'a', 'xtrabackup_checkpoints'), 'backup_type = incremental\nfrom_lsn = 100\nto_lsn = 100\nlast_lsn = 500\n');
+    await writeFile(
+      join(dir, 'c2', 'a', 'xtrabackup_checkpoints'),
+      'backup_type = incremental\nfrom_lsn = 100\nto_lsn = 100\nlast_lsn = 500\n',
+    );
     const c = await detectArtifact(join(dir, 'c2'));
     expect(c.incrementals!.map((i) => i.path.split('/').pop())).toEqual(['a', 'b']);
     expect(c.fullPath).toBe(join(dir, 'c2', 'full'));
@@ -95,9 +118,20 @@ describe('detectArtifact: what a backup is, from its contents', () => {
     await writeFile(join(dir, 'd.sql'), text);
     await writeFile(join(dir, 'd.sql.gz'), gzipSync(text));
     execFileSync('zstd', ['-q', '-o', join(dir, 'd.sql.zst'), join(dir, 'd.sql')]);
-    for (const [f, c] of [['d.sql', 'none'], ['d.sql.gz', 'gzip'], ['d.sql.zst', 'zstd']] as const) {
+    for (const [f, c] of [
+      ['d.sql', 'none'],
+      ['d.sql.gz', 'gzip'],
+      ['d.sql.zst', 'zstd'],
+    ] as const) {
       const a = await detectArtifact(join(dir, f));
-      expect(a).toMatchObject({ kind: 'dump', compression: c, family: 'mariadb', version: '10.11.18', gtid: '0-1-42', dumpDatabases: ['app'] });
+      expect(a).toMatchObject({
+        kind: 'dump',
+        compression: c,
+        family: 'mariadb',
+        version: '10.11.18',
+        gtid: '0-1-42',
+        dumpDatabases: ['app'],
+      });
       expect(a.damaged).toBeUndefined();
       expect(a.createdAt).toBe(parseToolTime('2026-11-28 03:10:05'));
     }
@@ -132,16 +166,28 @@ describe('detectArtifact: what a backup is, from its contents', () => {
 
   it('knows an mbstream file and a firedrill package by their magic', async () => {
     await writeFile(join(dir, 's.xb'), Buffer.concat([Buffer.from('XBSTCK01'), Buffer.alloc(64)]));
-    await writeFile(join(dir, 'p.tar.zst.enc'), Buffer.concat([Buffer.from('FDPKG1\n'), Buffer.alloc(64)]));
+    await writeFile(join(dir, 'p.tar.zst.enc'), Buffer.concat([Buffer.from('FDPKG2\n'), Buffer.alloc(64)]));
     expect(await detectArtifact(join(dir, 's.xb'))).toMatchObject({ kind: 'mbstream', family: 'mariadb' });
     expect(await detectArtifact(join(dir, 'p.tar.zst.enc'))).toMatchObject({ kind: 'firedrill-package' });
   });
 });
 
 describe('dumpFacts', () => {
-  it('reads mysqldump\'s GTID_PURGED and server version', () => {
-    const head = "-- MySQL dump 10.13  Distrib 9.7.4, for Linux (x86_64)\n--\n-- Server version\t9.7.4-2\n\nSET @@GLOBAL.GTID_PURGED=/*!80000 '+'*/ 'd19e4d7a-ebc1-11f1-8d2b-0242ac110005:1-3';\n";
-    expect(dumpFacts(head, '-- Dump completed on 2026-11-29  6:55:14\n', [])).toMatchObject({ header: true, family: 'mysql', version: '9.7.4', trailer: true, gtid: 'd19e4d7a-ebc1-11f1-8d2b-0242ac110005:1-3' });
+  it("reads mysqldump's GTID_PURGED and server version", () => {
+    const head =
+      "-- MySQL dump 10.13  Distrib 9.7.4, for Linux (x86_64)\n--\n-- Server version\t9.7.4-2\n\nSET @@GLOBAL.GTID_PURGED=/*!80000 '+'*/ 'd19e4d7a-ebc1-11f1-8d2b-0242ac110005:1-3';\n";
+    expect(dumpFacts(head, '-- Dump completed on 2026-11-29  6:55:14\n', [])).toMatchObject({
+      header: true,
+      family: 'mysql',
+      version: '9.7.4',
+      trailer: true,
+      gtid: 'd19e4d7a-ebc1-11f1-8d2b-0242ac110005:1-3',
+    });
+  });
+  it('joins a GTID set mysqldump broke over lines', () => {
+    const head =
+      "-- MySQL dump 10.13  Distrib 9.7.4, for Linux (x86_64)\n-- Server version\t9.7.4-2\nSET @@GLOBAL.GTID_PURGED=/*!80000 '+'*/ '0aaa0000-0000-0000-0000-000000000000:1-5,\n1bbb0000-0000-0000-0000-000000000000:1-9';\n";
+    expect(dumpFacts(head, '', []).gtid).toBe('0aaa0000-0000-0000-0000-000000000000:1-5,1bbb0000-0000-0000-0000-000000000000:1-9');
   });
   it('sees no header in a SQL file that is not a dump', () => {
     expect(dumpFacts('CREATE TABLE t (a int);\n', '', []).header).toBe(false);
@@ -151,7 +197,9 @@ describe('dumpFacts', () => {
 describe('checkFlavor: the wrong flavor is refused before anything starts', () => {
   const a = (o: object) => ({ kind: 'mariabackup' as const, path: '/b', description: 'a backup', family: 'mariadb' as const, ...o });
   it('refuses the other family', () => {
-    expect(() => checkFlavor(a({ kind: 'datadir', family: 'mysql', description: 'a MySQL datadir copy' }), FLAVORS['mariadb-10.11'])).toThrow(/a MySQL backup cannot be restored with --flavor mariadb-10.11/);
+    expect(() =>
+      checkFlavor(a({ kind: 'datadir', family: 'mysql', description: 'a MySQL datadir copy' }), FLAVORS['mariadb-10.11']),
+    ).toThrow(/a MySQL backup cannot be restored with --flavor mariadb-10.11/);
     expect(() => checkFlavor(a({}), FLAVORS['mysql-9.7'])).toThrow(NotABackupError);
   });
   it('refuses a mariabackup of another series and any backup of a newer version', () => {
@@ -168,7 +216,9 @@ describe('checkFlavor: the wrong flavor is refused before anything starts', () =
 
 describe('filterServerConfig', () => {
   it('keeps the server options, leaves out paths and identity and says why, drops client sections', () => {
-    const c = filterServerConfig('[client]\nsocket=/x\n[mysqld]\ndatadir=/data/mysql\nlower_case_table_names = 1\ninnodb_page_size=8k\nserver_id=7\nloose-file-key-management-filename=/etc/keys\n');
+    const c = filterServerConfig(
+      '[client]\nsocket=/x\n[mysqld]\ndatadir=/data/mysql\nlower_case_table_names = 1\ninnodb_page_size=8k\nserver_id=7\nloose-file-key-management-filename=/etc/keys\n',
+    );
     expect(c.kept).toEqual(['lower-case-table-names', 'innodb-page-size', 'file-key-management-filename']);
     expect(c.overridden.map((o) => o.option)).toEqual(['datadir', 'server-id']);
     expect(c.text).toBe('[mysqld]\nlower_case_table_names = 1\ninnodb_page_size=8k\nloose-file-key-management-filename=/etc/keys\n');

@@ -12,7 +12,7 @@ import { UsageError, type Family, type Flavor } from '../core/index.js';
  * tool leaves in it (mariabackup's checkpoints and info files, the clone plugin's #clone folder, InnoDB's system
  * files, a dump's header and trailer, mbstream's chunk magic). The restore then picks its method from this.
  */
-export type ArtifactKind = 'firedrill-artifact' | 'firedrill-package' | 'mariabackup' | 'mbstream' | 'mysql-clone' | 'datadir' | 'dump';
+type ArtifactKind = 'firedrill-artifact' | 'firedrill-package' | 'mariabackup' | 'mbstream' | 'mysql-clone' | 'datadir' | 'dump';
 
 export interface DetectedArtifact {
   kind: ArtifactKind;
@@ -45,20 +45,31 @@ export interface DetectedArtifact {
 
 /** A path that is not a backup firedrill can restore, or one of the wrong flavor: exit 2 with this line. */
 export class NotABackupError extends UsageError {
-  constructor(message: string) { super(message); this.name = 'NotABackupError'; }
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotABackupError';
+  }
 }
 
-const exists = async (p: string) => stat(p).then(() => true, () => false);
+const exists = async (p: string) =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
 
 async function readFirst(dir: string, names: readonly string[]): Promise<string | undefined> {
   for (const n of names) {
-    try { return await readFile(join(dir, n), 'utf8'); } catch { /* next name */ }
+    try {
+      return await readFile(join(dir, n), 'utf8');
+    } catch {
+      /* next name */
+    }
   }
   return undefined;
 }
 
 /** `key = value` lines of mariabackup's checkpoints and info files. */
-export function parseKeyValues(text: string): Record<string, string> {
+function parseKeyValues(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const line of text.split('\n')) {
     const m = /^\s*([\w-]+)\s*=\s*(.*?)\s*$/.exec(line);
@@ -68,7 +79,7 @@ export function parseKeyValues(text: string): Record<string, string> {
 }
 
 /** "10.11.18-MariaDB-0+deb12u1-log" → { family, version: '10.11.18' }. */
-export function parseServerVersion(text: string): { family: Family; version: string } | undefined {
+function parseServerVersion(text: string): { family: Family; version: string } | undefined {
   const m = /(\d+\.\d+\.\d+)/.exec(text);
   if (!m) return undefined;
   return { family: /mariadb/i.test(text) ? 'mariadb' : 'mysql', version: m[1]! };
@@ -89,12 +100,15 @@ const SLAVE_INFO = ['mariadb_backup_slave_info', 'xtrabackup_slave_info'];
 const BINLOG_INFO = ['mariadb_backup_binlog_info', 'xtrabackup_binlog_info'];
 
 /** Reads a mariabackup directory (full or incremental) from its checkpoints and info files. */
-export function readMariabackupDir(dir: string): Promise<DetectedArtifact | undefined> {
+function readMariabackupDir(dir: string): Promise<DetectedArtifact | undefined> {
   return readMariabackupFiles(dir, (names) => readFirst(dir, names));
 }
 
 /** The same from a reader of its files by name (the first of the names that exists), e.g. inside a container. */
-export async function readMariabackupFiles(dir: string, read: (names: readonly string[]) => Promise<string | undefined>): Promise<DetectedArtifact | undefined> {
+export async function readMariabackupFiles(
+  dir: string,
+  read: (names: readonly string[]) => Promise<string | undefined>,
+): Promise<DetectedArtifact | undefined> {
   const cp = await read(CHECKPOINTS);
   if (cp === undefined) return undefined;
   const c = parseKeyValues(cp);
@@ -106,10 +120,20 @@ export async function readMariabackupFiles(dir: string, read: (names: readonly s
   const type = c['backup_type'] ?? '';
   const prepared = type === 'log-applied' || type === 'full-prepared';
   const createdAt = parseToolTime(info['end_time'] ?? '') ?? parseToolTime(info['start_time'] ?? '');
-  const what = type === 'incremental' ? 'an incremental mariabackup directory' : prepared ? 'a prepared mariabackup directory' : 'an unprepared mariabackup directory';
+  const what =
+    type === 'incremental'
+      ? 'an incremental mariabackup directory'
+      : prepared
+        ? 'a prepared mariabackup directory'
+        : 'an unprepared mariabackup directory';
   return {
-    kind: 'mariabackup', path: dir, description: `${what}${sv ? ` (${sv.family === 'mariadb' ? 'MariaDB' : 'MySQL'} ${sv.version})` : ''}`,
-    family: sv?.family ?? 'mariadb', version: sv?.version, prepared, lsn: { from: Number(c['from_lsn'] ?? 0), to: Number(c['to_lsn'] ?? 0), last: Number(c['last_lsn'] ?? c['to_lsn'] ?? 0) },
+    kind: 'mariabackup',
+    path: dir,
+    description: `${what}${sv ? ` (${sv.family === 'mariadb' ? 'MariaDB' : 'MySQL'} ${sv.version})` : ''}`,
+    family: sv?.family ?? 'mariadb',
+    version: sv?.version,
+    prepared,
+    lsn: { from: Number(c['from_lsn'] ?? 0), to: Number(c['to_lsn'] ?? 0), last: Number(c['last_lsn'] ?? c['to_lsn'] ?? 0) },
     ...(type === 'incremental' ? { incrementals: [] } : {}),
     ...(createdAt ? { createdAt, createdAtFrom: 'the backup info file (end_time)' } : {}),
     ...(gtid ? { gtid } : {}),
@@ -129,13 +153,25 @@ export function orderChain(full: DetectedArtifact, incs: readonly DetectedArtifa
   let to = full.lsn?.to ?? 0;
   for (const i of sorted) {
     if ((i.lsn?.from ?? -1) !== to) {
-      return { chain: { ...full, incrementals: sorted }, broken: `incremental ${i.path} starts at LSN ${i.lsn?.from}, but the backup before it ends at LSN ${to}: the chain is broken (an incremental is missing or from another backup)` };
+      return {
+        chain: { ...full, incrementals: sorted },
+        broken: `incremental ${i.path} starts at LSN ${i.lsn?.from}, but the backup before it ends at LSN ${to}: the chain is broken (an incremental is missing or from another backup)`,
+      };
     }
     to = i.lsn!.to;
   }
   const last = sorted[sorted.length - 1];
-  return { chain: { ...full, incrementals: sorted, ...(last?.gtid ? { gtid: last.gtid } : {}), ...(last?.createdAt ? { createdAt: last.createdAt, createdAtFrom: full.createdAtFrom } : {}),
-    description: sorted.length ? `a mariabackup chain: full + ${sorted.length} incremental(s)${full.version ? ` (MariaDB ${full.version})` : ''}` : full.description } };
+  return {
+    chain: {
+      ...full,
+      incrementals: sorted,
+      ...(last?.gtid ? { gtid: last.gtid } : {}),
+      ...(last?.createdAt ? { createdAt: last.createdAt, createdAtFrom: full.createdAtFrom } : {}),
+      description: sorted.length
+        ? `a mariabackup chain: full + ${sorted.length} incremental(s)${full.version ? ` (MariaDB ${full.version})` : ''}`
+        : full.description,
+    },
+  };
 }
 
 async function newestMtime(dir: string, depth = 2): Promise<number> {
@@ -152,29 +188,59 @@ async function newestMtime(dir: string, depth = 2): Promise<number> {
 async function detectDirectory(dir: string): Promise<DetectedArtifact> {
   if (await exists(join(dir, MANIFEST_FILE))) {
     let m: Manifest;
-    try { m = parseManifest(await readFile(join(dir, MANIFEST_FILE), 'utf8')); } catch (e) {
+    try {
+      m = parseManifest(await readFile(join(dir, MANIFEST_FILE), 'utf8'));
+    } catch (e) {
       throw new NotABackupError(`${dir}: ${MANIFEST_FILE} is not a firedrill manifest (${(e as Error).message})`);
     }
     const sv = parseServerVersion(m.serverVersion);
-    return { kind: 'firedrill-artifact', path: dir, description: `a firedrill artifact (method ${m.method}, ${m.flavor})`, family: sv?.family, version: sv?.version,
-      createdAt: m.createdAt, createdAtFrom: 'the manifest (createdAt)', gtid: m.position.gtid, manifest: m };
+    return {
+      kind: 'firedrill-artifact',
+      path: dir,
+      description: `a firedrill artifact (method ${m.method}, ${m.flavor})`,
+      family: sv?.family,
+      version: sv?.version,
+      createdAt: m.createdAt,
+      createdAtFrom: 'the manifest (createdAt)',
+      gtid: m.position.gtid,
+      manifest: m,
+    };
   }
   const mb = await readMariabackupDir(dir);
   if (mb) {
-    if (isIncremental(mb)) throw new NotABackupError(`${dir} is an incremental mariabackup: give the full backup with --artifact and this one with --incremental`);
+    if (isIncremental(mb))
+      throw new NotABackupError(
+        `${dir} is an incremental mariabackup: give the full backup with --artifact and this one with --incremental`,
+      );
     return mb;
   }
-  const fileTime = { createdAt: new Date(await newestMtime(dir)).toISOString(), createdAtFrom: 'the files\' modification time' };
+  const fileTime = { createdAt: new Date(await newestMtime(dir)).toISOString(), createdAtFrom: "the files' modification time" };
   if (await exists(join(dir, '#clone'))) {
-    return { kind: 'mysql-clone', path: dir, description: 'a MySQL clone directory (CLONE ... DATA DIRECTORY)', family: 'mysql', ...fileTime };
+    return {
+      kind: 'mysql-clone',
+      path: dir,
+      description: 'a MySQL clone directory (CLONE ... DATA DIRECTORY)',
+      family: 'mysql',
+      ...fileTime,
+    };
   }
-  if (await exists(join(dir, 'mysql.ibd')) && (await exists(join(dir, 'ibdata1')) || await exists(join(dir, 'undo_001')))) {
+  if ((await exists(join(dir, 'mysql.ibd'))) && ((await exists(join(dir, 'ibdata1'))) || (await exists(join(dir, 'undo_001'))))) {
     return { kind: 'datadir', path: dir, description: 'a MySQL datadir copy', family: 'mysql', ...fileTime };
   }
-  if (await exists(join(dir, 'ibdata1')) && (await exists(join(dir, 'aria_log_control')) || await exists(join(dir, 'mysql', 'global_priv.frm')))) {
+  if (
+    (await exists(join(dir, 'ibdata1'))) &&
+    ((await exists(join(dir, 'aria_log_control'))) || (await exists(join(dir, 'mysql', 'global_priv.frm'))))
+  ) {
     const upgradeInfo = await readFile(join(dir, 'mysql_upgrade_info'), 'utf8').catch(() => '');
     const sv = parseServerVersion(upgradeInfo);
-    return { kind: 'datadir', path: dir, description: `a MariaDB datadir copy${sv ? ` (MariaDB ${sv.version})` : ''}`, family: 'mariadb', version: sv?.version, ...fileTime };
+    return {
+      kind: 'datadir',
+      path: dir,
+      description: `a MariaDB datadir copy${sv ? ` (MariaDB ${sv.version})` : ''}`,
+      family: 'mariadb',
+      version: sv?.version,
+      ...fileTime,
+    };
   }
   // A folder holding a full mariabackup and its incrementals.
   const subs: DetectedArtifact[] = [];
@@ -188,43 +254,77 @@ async function detectDirectory(dir: string): Promise<DetectedArtifact> {
     const { chain, broken } = orderChain(fulls[0]!, subs.filter(isIncremental));
     return { ...chain, path: dir, fullPath: fulls[0]!.path, ...(broken ? { damaged: broken } : {}) };
   }
-  if (fulls.length > 1) throw new NotABackupError(`${dir} holds ${fulls.length} full mariabackups (${fulls.map((f) => basename(f.path)).join(', ')}): point --artifact at one of them`);
-  throw new NotABackupError(`${dir} is not a backup: no firedrill manifest, no mariabackup checkpoints file, no clone marker, no InnoDB datadir files`);
+  if (fulls.length > 1)
+    throw new NotABackupError(
+      `${dir} holds ${fulls.length} full mariabackups (${fulls.map((f) => basename(f.path)).join(', ')}): point --artifact at one of them`,
+    );
+  throw new NotABackupError(
+    `${dir} is not a backup: no firedrill manifest, no mariabackup checkpoints file, no clone marker, no InnoDB datadir files`,
+  );
 }
 
 const GZIP = Buffer.from([0x1f, 0x8b]);
 const ZSTD = Buffer.from([0x28, 0xb5, 0x2f, 0xfd]);
 const XBSTREAM = Buffer.from('XBSTCK01');
-const FDPKG = Buffer.from('FDPKG1\n');
+/** Every version of firedrill's package format starts with FDPKG, its version digit and a newline. */
+const FDPKG = Buffer.from('FDPKG');
 
 /** What a dump's text says about itself, from its first and last bytes and its "Current Database" lines. */
-export interface DumpFacts { header: boolean; family?: Family; version?: string; completedAt?: string; trailer: boolean; gtid?: string; databases: string[] }
+export interface DumpFacts {
+  header: boolean;
+  family?: Family;
+  version?: string;
+  completedAt?: string;
+  trailer: boolean;
+  gtid?: string;
+  databases: string[];
+}
 
 export function dumpFacts(head: string, tail: string, databases: readonly string[]): DumpFacts {
   const header = /^(?:\/\*M?!\d+[^\n]*\n)?-- (?:MySQL|MariaDB) dump /m.test(head.slice(0, 400));
   const sv = /^-- Server version\s+(.+)$/m.exec(head)?.[1];
   const parsed = sv ? parseServerVersion(sv) : undefined;
-  const family: Family | undefined = parsed?.family ?? (/^-- MariaDB dump/m.test(head) ? 'mariadb' : /^-- MySQL dump/m.test(head) ? 'mysql' : undefined);
+  const family: Family | undefined =
+    parsed?.family ?? (/^-- MariaDB dump/m.test(head) ? 'mariadb' : /^-- MySQL dump/m.test(head) ? 'mysql' : undefined);
   const completed = /-- Dump completed on (.+)\s*$/.exec(tail)?.[1];
   const purged = /GTID_PURGED\s*=\s*(?:\/\*!\d+ '\+'\*\/\s*)?'([^']*)'/i.exec(head)?.[1];
   const slavePos = /gtid_slave_pos\s*=\s*'([^']*)'/i.exec(tail)?.[1] ?? /gtid_slave_pos\s*=\s*'([^']*)'/i.exec(head)?.[1];
-  const gtid = purged ?? slavePos;
-  return { header, family, version: parsed?.version, ...(completed ? { completedAt: parseToolTime(completed) } : {}), trailer: !!completed,
-    ...(gtid !== undefined ? { gtid } : {}), databases: [...databases] };
+  // mysqldump breaks a set of several source uuids over lines inside the quotes
+  const gtid = (purged ?? slavePos)?.replace(/\s+/g, '');
+  return {
+    header,
+    family,
+    version: parsed?.version,
+    ...(completed ? { completedAt: parseToolTime(completed) } : {}),
+    trailer: !!completed,
+    ...(gtid !== undefined ? { gtid } : {}),
+    databases: [...databases],
+  };
 }
 
 /** Streams a (compressed) dump once: its head, its tail, its "Current Database" lines, and whether it decompresses. */
-async function scanDump(path: string, compression: 'none' | 'gzip' | 'zstd'): Promise<{ head: string; tail: string; databases: string[]; bytes: number; error?: string }> {
-  const HEAD = 64 * 1024; const TAIL = 16 * 1024;
-  let head = ''; let tail = ''; let bytes = 0; let carry = '';
+async function scanDump(
+  path: string,
+  compression: 'none' | 'gzip' | 'zstd',
+): Promise<{ head: string; tail: string; databases: string[]; bytes: number; error?: string }> {
+  const HEAD = 64 * 1024;
+  const TAIL = 16 * 1024;
+  let head = '';
+  let tail = '';
+  let bytes = 0;
+  let carry = '';
   const databases = new Set<string>();
   let source: NodeJS.ReadableStream;
   let zstdExit: Promise<string | undefined> = Promise.resolve(undefined);
   if (compression === 'zstd') {
     const p = spawn('zstd', ['-dc', '--', path], { stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';
-    p.stderr.on('data', (b: Buffer) => { err += b.toString(); });
-    zstdExit = new Promise((res) => p.on('close', (code) => res(code === 0 ? undefined : `zstd: ${err.trim().split('\n').pop() ?? `exit ${code}`}`)));
+    p.stderr.on('data', (b: Buffer) => {
+      err += b.toString();
+    });
+    zstdExit = new Promise((res) =>
+      p.on('close', (code) => res(code === 0 ? undefined : `zstd: ${err.trim().split('\n').pop() ?? `exit ${code}`}`)),
+    );
     source = p.stdout;
   } else {
     const raw = createReadStream(path);
@@ -255,35 +355,71 @@ async function detectFile(path: string): Promise<DetectedArtifact> {
   const fh = await open(path, 'r');
   const magic = Buffer.alloc(16);
   let n: number;
-  try { ({ bytesRead: n } = await fh.read(magic, 0, 16, 0)); } finally { await fh.close(); }
+  try {
+    ({ bytesRead: n } = await fh.read(magic, 0, 16, 0));
+  } finally {
+    await fh.close();
+  }
   const b = magic.subarray(0, n);
   const st = await stat(path);
-  const fileTime = { createdAt: st.mtime.toISOString(), createdAtFrom: 'the file\'s modification time' };
-  if (b.subarray(0, FDPKG.length).equals(FDPKG)) {
-    return { kind: 'firedrill-package', path, description: 'a firedrill artifact package (zstd + AES-256-GCM)', bytes: st.size, ...fileTime };
+  const fileTime = { createdAt: st.mtime.toISOString(), createdAtFrom: "the file's modification time" };
+  if (b.subarray(0, FDPKG.length).equals(FDPKG) && /^\d\n$/.test(b.subarray(FDPKG.length, FDPKG.length + 2).toString('latin1'))) {
+    return {
+      kind: 'firedrill-package',
+      path,
+      description: 'a firedrill artifact package (zstd + AES-256-GCM)',
+      bytes: st.size,
+      ...fileTime,
+    };
   }
   if (b.subarray(0, XBSTREAM.length).equals(XBSTREAM)) {
-    return { kind: 'mbstream', path, description: 'an mbstream (xbstream) file of mariadb-backup --stream', family: 'mariadb', bytes: st.size, ...fileTime };
+    return {
+      kind: 'mbstream',
+      path,
+      description: 'an mbstream (xbstream) file of mariadb-backup --stream',
+      family: 'mariadb',
+      bytes: st.size,
+      ...fileTime,
+    };
   }
   const compression = b.subarray(0, 2).equals(GZIP) ? 'gzip' : b.subarray(0, 4).equals(ZSTD) ? 'zstd' : 'none';
   const scan = await scanDump(path, compression);
   const f = dumpFacts(scan.head, scan.tail, scan.databases);
   if (!f.header && scan.error) {
     // Compressed data that breaks off before any of it can be read: a damaged file, judged as a bad backup.
-    return { kind: 'dump', path, description: `a ${compression} file that does not decompress`, compression, bytes: scan.bytes, ...fileTime,
-      damaged: `the ${compression} data does not decompress (${scan.error}): truncated or corrupt` };
+    return {
+      kind: 'dump',
+      path,
+      description: `a ${compression} file that does not decompress`,
+      compression,
+      bytes: scan.bytes,
+      ...fileTime,
+      damaged: `the ${compression} data does not decompress (${scan.error}): truncated or corrupt`,
+    };
   }
   if (!f.header) {
-    throw new NotABackupError(`${path} is not a backup: not a firedrill artifact or package, not mbstream, and not a mysqldump / mariadb-dump file (no dump header)`);
+    throw new NotABackupError(
+      `${path} is not a backup: not a firedrill artifact or package, not mbstream, and not a mysqldump / mariadb-dump file (no dump header)`,
+    );
   }
-  const damaged = scan.error ? `the dump does not decompress whole: ${scan.error}`
-    : !f.trailer ? `the dump is incomplete: it has a header but no "-- Dump completed" line at its end (truncated?)` : undefined;
+  const damaged = scan.error
+    ? `the dump does not decompress whole: ${scan.error}`
+    : !f.trailer
+      ? `the dump is incomplete: it has a header but no "-- Dump completed" line at its end (truncated?)`
+      : undefined;
   const zipped = compression === 'none' ? '' : compression === 'gzip' ? ' (gzip)' : ' (zstd)';
   return {
-    kind: 'dump', path, description: `a ${f.family === 'mariadb' ? 'mariadb-dump' : 'mysqldump'} file${zipped}${f.version ? ` of ${f.family === 'mariadb' ? 'MariaDB' : 'MySQL'} ${f.version}` : ''}`,
-    family: f.family, version: f.version, compression, dumpDatabases: f.databases, bytes: scan.bytes,
+    kind: 'dump',
+    path,
+    description: `a ${f.family === 'mariadb' ? 'mariadb-dump' : 'mysqldump'} file${zipped}${f.version ? ` of ${f.family === 'mariadb' ? 'MariaDB' : 'MySQL'} ${f.version}` : ''}`,
+    family: f.family,
+    version: f.version,
+    compression,
+    dumpDatabases: f.databases,
+    bytes: scan.bytes,
     ...(f.completedAt ? { createdAt: f.completedAt, createdAtFrom: 'the dump\'s "Dump completed" line' } : fileTime),
-    ...(f.gtid !== undefined ? { gtid: f.gtid } : {}), ...(damaged ? { damaged } : {}),
+    ...(f.gtid !== undefined ? { gtid: f.gtid } : {}),
+    ...(damaged ? { damaged } : {}),
   };
 }
 
@@ -298,11 +434,13 @@ export async function detectArtifact(path: string, incrementals: readonly string
   const a = st.isDirectory() ? await detectDirectory(p) : st.isFile() ? await detectFile(p) : undefined;
   if (!a) throw new NotABackupError(`${path} is not a file or a directory`);
   if (incrementals.length === 0) return a;
-  if (a.kind !== 'mariabackup' || a.incrementals?.length) throw new NotABackupError(`--incremental applies to a full mariabackup directory; ${path} is ${a.description}`);
+  if (a.kind !== 'mariabackup' || a.incrementals?.length)
+    throw new NotABackupError(`--incremental applies to a full mariabackup directory; ${path} is ${a.description}`);
   const incs: DetectedArtifact[] = [];
   for (const i of incrementals) {
     const d = await readMariabackupDir(resolve(i));
-    if (!d || !isIncremental(d)) throw new NotABackupError(`${i} is not an incremental mariabackup directory (no checkpoints file with backup_type = incremental)`);
+    if (!d || !isIncremental(d))
+      throw new NotABackupError(`${i} is not an incremental mariabackup directory (no checkpoints file with backup_type = incremental)`);
     incs.push(d);
   }
   const { chain, broken } = orderChain(a, incs);
@@ -310,9 +448,13 @@ export async function detectArtifact(path: string, incrementals: readonly string
 }
 
 const series = (v: string) => v.split('.').slice(0, 2).map(Number) as [number, number];
-const cmpSeries = (a: string, b: string) => { const [x, y] = series(a); const [p, q] = series(b); return x !== p ? x - p : y - q; };
+const cmpSeries = (a: string, b: string) => {
+  const [x, y] = series(a);
+  const [p, q] = series(b);
+  return x !== p ? x - p : y - q;
+};
 /** The version series a flavor runs ('mariadb-10.11' → '10.11'). */
-export const flavorSeries = (f: Flavor) => f.id.replace(/^[a-z]+-/, '');
+const flavorSeries = (f: Flavor) => f.id.replace(/^[a-z]+-/, '');
 
 /**
  * Refuses an artifact the flavor cannot restore (exit 2): the other server family, a newer version than the
@@ -321,15 +463,22 @@ export const flavorSeries = (f: Flavor) => f.id.replace(/^[a-z]+-/, '');
 export function checkFlavor(a: DetectedArtifact, f: Flavor): void {
   const name = (fam: Family) => (fam === 'mariadb' ? 'MariaDB' : 'MySQL');
   if (a.family && a.family !== f.family) {
-    throw new NotABackupError(`${a.path} is ${a.description}: a ${name(a.family)} backup cannot be restored with --flavor ${f.id} (${name(f.family)})`);
+    throw new NotABackupError(
+      `${a.path} is ${a.description}: a ${name(a.family)} backup cannot be restored with --flavor ${f.id} (${name(f.family)})`,
+    );
   }
   if (!a.version) return;
   const fs = flavorSeries(f);
-  const physicalMaria = a.kind === 'mariabackup' || a.kind === 'mbstream' || (a.kind === 'firedrill-artifact' && a.manifest?.method === 'mariabackup');
+  const physicalMaria =
+    a.kind === 'mariabackup' || a.kind === 'mbstream' || (a.kind === 'firedrill-artifact' && a.manifest?.method === 'mariabackup');
   if (physicalMaria && cmpSeries(a.version, fs) !== 0) {
-    throw new NotABackupError(`${a.path} is ${a.description}: mariadb-backup restores only backups of its own series; use the flavor of ${a.version.split('.').slice(0, 2).join('.')} (--flavor ${f.family}-${a.version.split('.').slice(0, 2).join('.')}), not ${f.id}`);
+    throw new NotABackupError(
+      `${a.path} is ${a.description}: mariadb-backup restores only backups of its own series; use the flavor of ${a.version.split('.').slice(0, 2).join('.')} (--flavor ${f.family}-${a.version.split('.').slice(0, 2).join('.')}), not ${f.id}`,
+    );
   }
   if (cmpSeries(a.version, fs) > 0) {
-    throw new NotABackupError(`${a.path} is ${a.description}: a backup of ${name(a.family ?? f.family)} ${a.version} cannot be restored on the older ${f.id} (no downgrades)`);
+    throw new NotABackupError(
+      `${a.path} is ${a.description}: a backup of ${name(a.family ?? f.family)} ${a.version} cannot be restored on the older ${f.id} (no downgrades)`,
+    );
   }
 }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { DATA_DIR } from '../backup/index.js';
-import { DUMP_FILE, readDumpPosition } from '../backup/logical.js';
+import { methodOf } from '../backup/index.js';
+import { readDumpPosition } from '../backup/logical.js';
 import { withHeartbeat } from '../exec/index.js';
 import { NodeDefinition } from '../runtime/node.js';
 import type { TopologyContext } from '../runtime/context.js';
@@ -16,8 +16,9 @@ import { verifyArtifact } from './verify-artifact.js';
 export async function restoreLogical(ctx: TopologyContext, artifactDir: string, target: RestoreTarget): Promise<RestoreResult> {
   const t0 = Date.now();
   const manifest = await verifyArtifact(artifactDir);
-  if (manifest.method !== 'logical') throw new Error(`artifact ${manifest.id} is ${manifest.method}, not a logical dump`);
-  const dump = join(artifactDir, DATA_DIR, DUMP_FILE);
+  const recipe = methodOf(manifest).restore;
+  if (recipe.kind !== 'load') throw new Error(`artifact ${manifest.id} is ${manifest.method}, not a logical dump`);
+  const dump = join(artifactDir, recipe.dumpFile);
   const position = await readDumpPosition(dump);
   if (!position) throw new Error(`artifact ${manifest.id}: the dump carries no replication position (no gtid_slave_pos / GTID_PURGED line in its head)`);
   const t1 = Date.now();

@@ -3,7 +3,18 @@ import { chmod, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/pro
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { format } from 'mysql2';
-import { DATA_DIR, loadKey, methodByName, methodOf, type ArtifactFile, PackageRejectedError, parseBinlogTextFile, unpackArtifact, eventTime, type BinlogTransaction } from '../backup/index.js';
+import {
+  type ArtifactFile,
+  DATA_DIR,
+  loadKey,
+  methodByName,
+  methodOf,
+  PackageRejectedError,
+  parseBinlogTextFile,
+  unpackArtifact,
+  eventTime,
+  type BinlogTransaction,
+} from '../backup/index.js';
 import { withHeartbeat } from '../exec/index.js';
 import { docker } from '../runtime/docker.js';
 import { FLAVORS, type FlavorId } from '../core/index.js';
@@ -12,16 +23,31 @@ import { NodeDefinition, ServerExitedError, type StartedNode } from '../runtime/
 import { oneShot } from '../runtime/oneshot.js';
 import type { RunContext } from '../runtime/run-context.js';
 import { openTopologyContext } from '../runtime/topology.js';
-import { stateSql } from '../sql/index.js';
+import { inspect, stateSql } from '../sql/index.js';
 import {
-  check, checkTableState, compareSnapshots, compareWithState, schemaObjects, takeSnapshot, type CheckResult, type Difference, type RecordedState,
+  check,
+  checkTableState,
+  compareSnapshots,
+  compareWithState,
+  schemaObjects,
+  takeSnapshot,
+  type CheckResult,
+  type Difference,
+  type RecordedState,
 } from '../verify/index.js';
-import { baseTables, databasesInScope } from '../verify/scope.js';
-import { checkFlavor, detectArtifact, MARIABACKUP_FILES, NotABackupError, readMariabackupFiles, type DetectedArtifact } from './external.js';
+import { baseTables, dataTables, databasesInScope } from '../verify/scope.js';
+import {
+  checkFlavor,
+  detectArtifact,
+  MARIABACKUP_FILES,
+  NotABackupError,
+  readMariabackupFiles,
+  type DetectedArtifact,
+} from './external.js';
 import type { ServerConfig } from './server-config.js';
 import { ArtifactRejectedError, verifyArtifact } from './verify-artifact.js';
-import { openInstant, type InstantServer } from './instant.js';
 import { copyBack } from './copy-back.js';
+import { type InstantServer, openInstant } from './instant.js';
 
 export interface RestoreTestOptions {
   artifact: string;
@@ -45,7 +71,15 @@ export interface RestoreTestOptions {
   instant?: boolean;
 }
 
-export interface PhaseRecord { name: string; recovery: boolean; startMs: number; endMs: number; durationMs: number; steps: Array<{ name: string; startMs: number; endMs: number; error?: string }> }
+/** A timed phase, in the shape of a drill's (harness/report's PhaseRecord). */
+interface PhaseRecord {
+  name: string;
+  recovery: boolean;
+  startMs: number;
+  endMs: number;
+  durationMs: number;
+  steps: Array<{ name: string; startMs: number; endMs: number; error?: string }>;
+}
 
 export interface RestoreTestOutcome {
   artifact: DetectedArtifact;
@@ -58,13 +92,17 @@ export interface RestoreTestOutcome {
 }
 
 /** Phases that bring the backup back as a server: their sum is the restore time (RTO of this backup). */
-const RESTORE_PHASES = new Set(['stage', 'prepare', 'copy-back', 'start', 'load', 'replay-binlogs']);
+const RESTORE_PHASES = new Set(['stage', 'prepare', 'copy-back', 'start', 'upgrade', 'load', 'replay-binlogs']);
 
 /** A failure caused by the backup itself (it does not prepare, load or start): the test found a bad backup. */
 class BadBackupError extends Error {}
 
 /** Server log lines that mean "this datadir needs other settings or another version", not "this backup is bad". */
-const NEEDS_OTHER_SETTINGS = /Cannot boot server version|Downgrade is not supported|Different lower_case_table_names|uses page size \d+, but the innodb_page_size|innodb_page_size=\d+ .*differs|Upgrade after a crash is not supported|unsupported redo log format|The redo log was created with|is encrypted|Cannot decrypt|key_id \d+ .*not found|Unknown\/unsupported storage engine/i;
+const NEEDS_OTHER_SETTINGS =
+  /Cannot boot server version|Downgrade is not supported|Different lower_case_table_names|uses page size \d+, but the innodb_page_size|innodb_page_size=\d+ .*differs|Upgrade after a crash is not supported|unsupported redo log format|The redo log was created with|is encrypted|Cannot decrypt|key_id \d+ .*not found|Unknown\/unsupported storage engine|Plugin '\w+' init function returned error|registration as a ENCRYPTION failed/i;
+
+/** Folders of the image a user's config folder must never cover. */
+const SYSTEM_DIR = /^\/(?:$|(?:etc|usr|var|lib|lib64|bin|sbin|run|proc|sys|dev|boot|root|opt\/firedrill)(?:\/|$))/;
 
 const own = (runId: string) => `fdrt_${runId.slice(-6)}${randomBytes(2).toString('hex')}`;
 
@@ -84,10 +122,15 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
     const p: PhaseRecord = { name, recovery: RESTORE_PHASES.has(name), startMs: Date.now(), endMs: 0, durationMs: 0, steps: [] };
     phases.push(p);
     o.progress(`phase ${name}`);
-    try { return await fn(); } catch (e) {
+    try {
+      return await fn();
+    } catch (e) {
       p.steps.push({ name, startMs: p.startMs, endMs: Date.now(), error: e instanceof Error ? e.message : String(e) });
       throw e;
-    } finally { p.endMs = Date.now(); p.durationMs = p.endMs - p.startMs; }
+    } finally {
+      p.endMs = Date.now();
+      p.durationMs = p.endMs - p.startMs;
+    }
   };
   const flavor = FLAVORS[o.flavor];
 
@@ -96,20 +139,52 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
   o.progress(`${o.artifact}: ${artifact.description}`);
   checkFlavor(artifact, flavor);
   const outcome: RestoreTestOutcome = { artifact, checks, phases, observations };
-  observations['artifact'] = { kind: artifact.kind, description: artifact.description, family: artifact.family, version: artifact.version, createdAt: artifact.createdAt,
-    createdAtFrom: artifact.createdAtFrom, gtid: artifact.gtid, bytes: artifact.bytes, ...(artifact.incrementals?.length ? { incrementals: artifact.incrementals.map((i) => i.path) } : {}) };
-  if (o.serverConfig) observations['serverConfig'] = { path: o.serverConfig.path, kept: o.serverConfig.config.kept, overridden: o.serverConfig.config.overridden };
+  observations['artifact'] = {
+    kind: artifact.kind,
+    description: artifact.description,
+    family: artifact.family,
+    version: artifact.version,
+    createdAt: artifact.createdAt,
+    createdAtFrom: artifact.createdAtFrom,
+    gtid: artifact.gtid,
+    bytes: artifact.bytes,
+    ...(artifact.incrementals?.length ? { incrementals: artifact.incrementals.map((i) => i.path) } : {}),
+  };
+  if (o.serverConfig)
+    observations['serverConfig'] = {
+      path: o.serverConfig.path,
+      kept: o.serverConfig.config.kept,
+      overridden: o.serverConfig.config.overridden,
+    };
 
   // Staleness is judged from the backup's own time, before restoring.
   if (o.maxAgeMs !== undefined) {
     const created = artifact.createdAt ? Date.parse(artifact.createdAt) : NaN;
     const age = now() - created;
-    checks.push(check('backup-age', Number.isNaN(created) || age > o.maxAgeMs
-      ? [{ database: '*', object: basename(artifact.path), kind: 'backup-too-old', expected: `at most ${Math.round(o.maxAgeMs / 3600_000 * 10) / 10} h old`, actual: Number.isNaN(created) ? 'no time known' : `${Math.round(age / 3600_000 * 10) / 10} h old (${artifact.createdAt}, from ${artifact.createdAtFrom})` }]
-      : [], { createdAt: artifact.createdAt, createdAtFrom: artifact.createdAtFrom, ageMs: age, maxAgeMs: o.maxAgeMs }));
+    checks.push(
+      check(
+        'backup-age',
+        Number.isNaN(created) || age > o.maxAgeMs
+          ? [
+              {
+                database: '*',
+                object: basename(artifact.path),
+                kind: 'backup-too-old',
+                expected: `at most ${Math.round((o.maxAgeMs / 3600_000) * 10) / 10} h old`,
+                actual: Number.isNaN(created)
+                  ? 'no time known'
+                  : `${Math.round((age / 3600_000) * 10) / 10} h old (${artifact.createdAt}, from ${artifact.createdAtFrom})`,
+              },
+            ]
+          : [],
+        { createdAt: artifact.createdAt, createdAtFrom: artifact.createdAtFrom, ageMs: age, maxAgeMs: o.maxAgeMs },
+      ),
+    );
   }
   if (artifact.damaged) {
-    checks.push(check('backup-complete', [{ database: '*', object: basename(artifact.path), kind: 'backup-damaged', actual: artifact.damaged }]));
+    checks.push(
+      check('backup-complete', [{ database: '*', object: basename(artifact.path), kind: 'backup-damaged', actual: artifact.damaged }]),
+    );
     outcome.error = artifact.damaged;
     return outcome;
   }
@@ -120,21 +195,33 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
   if (artifact.kind === 'firedrill-package') {
     const key = await loadKey();
     try {
+      // unpackArtifact stages next to the folder it is given and renames the staging folder to it
       const dir = await timed('inspect', () => unpackArtifact(artifact.path, key, join(unpackDir, 'package')));
-      artifact = { ...(await detectArtifact(dir)), path: dir, description: `${artifact.description} holding ${(await detectArtifact(dir)).description}` };
+      const inner = await detectArtifact(dir);
+      artifact = { ...inner, description: `${artifact.description} holding ${inner.description}` };
       outcome.artifact = artifact;
       checkFlavor(artifact, flavor);
     } catch (e) {
       if (!(e instanceof PackageRejectedError)) throw e;
+      // Another key than the package's (its sidecar names the key's fingerprint): bad input, not a bad backup.
+      if (/key does not match/i.test(e.message))
+        throw new NotABackupError(`${e.message} (set FIREDRILL_ARTIFACT_KEY to the key the package was made with)`);
       checks.push(check('backup-complete', [{ database: '*', object: basename(o.artifact), kind: 'package-rejected', actual: e.message }]));
       outcome.error = e.message;
       return outcome;
     }
   }
   if (artifact.kind === 'firedrill-artifact') {
-    try { await timed('inspect', () => verifyArtifact(artifact.path)); } catch (e) {
+    try {
+      await timed('inspect', () => verifyArtifact(artifact.path));
+    } catch (e) {
       if (!(e instanceof ArtifactRejectedError)) throw e;
-      checks.push(check('backup-complete', e.problems.map((p) => ({ database: '*', object: basename(artifact.path), kind: 'artifact-file-differs', actual: p }))));
+      checks.push(
+        check(
+          'backup-complete',
+          e.problems.map((p) => ({ database: '*', object: basename(artifact.path), kind: 'artifact-file-differs', actual: p })),
+        ),
+      );
       outcome.error = e.message;
       return outcome;
     }
@@ -152,26 +239,72 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
   await mkdir(filesDir, { recursive: true, mode: 0o755 });
   const FILES = '/etc/firedrill-restore-test';
   const d = ctx.adapter.dialect;
-  await writeFile(join(filesDir, 'init.sql'), d.bootstrapUsers(ctx.creds).map((s) => format(s.sql, (s.values ?? []) as never[]) + ';').join('\n') + '\n', { mode: 0o644 });
-  await writeFile(join(filesDir, 'client.cnf'), `[client]\nuser=${ctx.creds.admin}\npassword=${ctx.creds.adminPassword}\nprotocol=tcp\nhost=127.0.0.1\n`, { mode: 0o644 });
+  await writeFile(
+    join(filesDir, 'init.sql'),
+    d
+      .bootstrapUsers(ctx.creds)
+      .map((s) => format(s.sql, (s.values ?? []) as never[]) + ';')
+      .join('\n') + '\n',
+    { mode: 0o644 },
+  );
+  await writeFile(
+    join(filesDir, 'client.cnf'),
+    `[client]\nuser=${ctx.creds.admin}\npassword=${ctx.creds.adminPassword}\nprotocol=tcp\nhost=127.0.0.1\n`,
+    { mode: 0o644 },
+  );
   if (o.serverConfig) await writeFile(join(filesDir, 'user.cnf'), o.serverConfig.config.text, { mode: 0o644 });
-  const serverMounts = [{ source: filesDir, target: FILES, readOnly: true },
-    ...(o.serverConfig ? [{ source: join(filesDir, 'user.cnf'), target: `${ctx.adapter.configDropIn.dir}/99-restore-test-user.cnf`, readOnly: true },
-      { source: dirname(o.serverConfig.path), target: dirname(o.serverConfig.path), readOnly: true }] : [])];
+  // The config's own folder is mounted read-only at the same path (key files named in it are found), unless that
+  // would cover a folder of the image itself.
+  const cfgDir = o.serverConfig ? dirname(o.serverConfig.path) : undefined;
+  const cfgDirMount = cfgDir && !SYSTEM_DIR.test(cfgDir) ? [{ source: cfgDir, target: cfgDir, readOnly: true }] : [];
+  if (o.serverConfig)
+    observations['serverConfigFolder'] = cfgDirMount.length
+      ? `${cfgDir} mounted read-only at the same path`
+      : `${cfgDir} not mounted (a system folder of the image)`;
+  const serverMounts = [
+    { source: filesDir, target: FILES, readOnly: true },
+    ...(o.serverConfig
+      ? [
+          { source: join(filesDir, 'user.cnf'), target: `${ctx.adapter.configDropIn.dir}/99-restore-test-user.cnf`, readOnly: true },
+          ...cfgDirMount,
+        ]
+      : []),
+  ];
   const adminClient = [ctx.adapter.client[0]!, `--defaults-extra-file=${FILES}/client.cnf`, ...ctx.adapter.client.slice(1)];
   const toolDefaults = o.serverConfig ? [`--defaults-extra-file=${FILES}/user.cnf`] : [];
 
   const volume = async (name: string) => {
     const v = o.run.name(name);
     await docker(['volume', 'create', ...o.run.labelArgs(), v]);
-    o.run.onTeardown(`remove volume ${v}`, async () => { await docker(['volume', 'rm', '-f', v]); });
+    o.run.onTeardown(`remove volume ${v}`, async () => {
+      await docker(['volume', 'rm', '-f', v]);
+    });
     return v;
   };
-  const step = async (name: string, argv: string[], p: { volume?: string; mounts?: Array<{ source: string; target: string; readOnly?: boolean }> } = {}) => {
+  const step = async (
+    name: string,
+    argv: string[],
+    p: { volume?: string; mounts?: Array<{ source: string; target: string; readOnly?: boolean }> } = {},
+  ) => {
     try {
-      return await withHeartbeat(o.progress, argv[0]!, oneShot(ctx, { name: `rt-${name}`, volume: p.volume, argv, mounts: [...(p.mounts ?? []), { source: filesDir, target: FILES, readOnly: true }] }));
+      return await withHeartbeat(
+        o.progress,
+        argv[0]!,
+        oneShot(ctx, {
+          name: `rt-${name}`,
+          volume: p.volume,
+          argv,
+          mounts: [...(p.mounts ?? []), { source: filesDir, target: FILES, readOnly: true }, ...cfgDirMount],
+        }),
+      );
     } catch (e) {
-      throw new BadBackupError(`${name}: ${e instanceof Error ? e.message : String(e)}`);
+      const msg = e instanceof Error ? e.message : String(e);
+      const line = msg.split('\n').find((l) => NEEDS_OTHER_SETTINGS.test(l));
+      if (line)
+        throw new NotABackupError(
+          `${o.artifact}: ${name} needs the source's settings: ${line.trim().slice(0, 300)} (give them with --server-config my.cnf)`,
+        );
+      throw new BadBackupError(`${name}: ${msg}`);
     }
   };
   const ART = '/artifact';
@@ -183,14 +316,23 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
 
   try {
     // Stage, prepare, copy back: a ready datadir in a new labelled volume (physical kinds).
-    const physical = artifact.kind !== 'dump' && !(artifact.kind === 'firedrill-artifact' && methodOf(artifact.manifest!).restore.kind === 'load');
+    const physical =
+      artifact.kind !== 'dump' && !(artifact.kind === 'firedrill-artifact' && methodOf(artifact.manifest!).restore.kind === 'load');
     if (physical && o.instant) {
       const at = instantFolder(artifact, o);
-      const opened = await timed('start', () => openInstant(ctx, at.dir, { name: 'restored', label: basename(o.artifact), expectedFiles: at.expectedFiles,
-        mounts: serverMounts, serverId: 4_000_000 + (Date.now() % 100_000), extra: ['--event-scheduler=OFF'] }).catch((e: unknown) => {
-        if (e instanceof ServerExitedError) throw new BadBackupError(`the server does not start read-only on the backup: ${e.message}`);
-        throw e;
-      }));
+      const opened = await timed('start', () =>
+        openInstant(ctx, at.dir, {
+          name: 'restored',
+          label: basename(o.artifact),
+          expectedFiles: at.expectedFiles,
+          mounts: serverMounts,
+          serverId: 4_000_000 + (Date.now() % 100_000),
+          extra: ['--event-scheduler=OFF'],
+        }).catch((e: unknown) => {
+          if (e instanceof ServerExitedError) throw new BadBackupError(`the server does not start read-only on the backup: ${e.message}`);
+          throw e;
+        }),
+      );
       instant = opened;
       node = opened.node;
       observations['instant'] = { folder: at.dir, prehashMs: opened.prehashMs, startMs: opened.startMs };
@@ -201,24 +343,65 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
         let source = ART;
         if (needsStage) {
           const stage = await volume('restore-stage');
-          const incMounts = (artifact.incrementals ?? []).map((inc, i) => ({ source: inc.path, target: `/incremental/${i + 1}`, readOnly: true }));
+          const incMounts = (artifact.incrementals ?? []).map((inc, i) => ({
+            source: inc.path,
+            target: `/incremental/${i + 1}`,
+            readOnly: true,
+          }));
           await timed('stage', async () => {
             if (artifact.kind === 'mbstream') {
-              await step('extract', ['sh', '-c', 'mkdir -p /stage/full && mbstream -x -C /stage/full < "$1"', 'sh', ART], { mounts: [artifactMount, { source: stage, target: '/stage' }] });
-              const listing = await step('read-info', ['sh', '-c', 'for f in "$@"; do [ -f "/stage/full/$f" ] && { printf "==> %s\\n" "$f"; cat "/stage/full/$f"; }; done; true', 'sh', ...MARIABACKUP_FILES()],
-                { mounts: [{ source: stage, target: '/stage', readOnly: true }] });
+              await step('extract', ['sh', '-c', 'mkdir -p /stage/full && mbstream -x -C /stage/full < "$1"', 'sh', ART], {
+                mounts: [artifactMount, { source: stage, target: '/stage' }],
+              });
+              const listing = await step(
+                'read-info',
+                [
+                  'sh',
+                  '-c',
+                  'for f in "$@"; do [ -f "/stage/full/$f" ] && { printf "==> %s\\n" "$f"; cat "/stage/full/$f"; }; done; true',
+                  'sh',
+                  ...MARIABACKUP_FILES(),
+                ],
+                { mounts: [{ source: stage, target: '/stage', readOnly: true }] },
+              );
               const files = new Map<string, string>();
-              for (const part of listing.stdout.split(/^==> /m).filter(Boolean)) { const nl = part.indexOf('\n'); files.set(part.slice(0, nl).trim(), part.slice(nl + 1)); }
-              const inner = await readMariabackupFiles(artifact.path, async (names) => names.map((n) => files.get(n)).find((x) => x !== undefined));
+              for (const part of listing.stdout.split(/^==> /m).filter(Boolean)) {
+                const nl = part.indexOf('\n');
+                files.set(part.slice(0, nl).trim(), part.slice(nl + 1));
+              }
+              const inner = await readMariabackupFiles(artifact.path, async (names) =>
+                names.map((n) => files.get(n)).find((x) => x !== undefined),
+              );
               if (!inner) throw new BadBackupError('the mbstream holds no mariabackup checkpoints file (not a whole backup)');
-              artifact = { ...artifact, version: inner.version, gtid: inner.gtid, prepared: inner.prepared, lsn: inner.lsn,
-                ...(inner.createdAt ? { createdAt: inner.createdAt, createdAtFrom: 'the backup info file inside the stream (end_time)' } : {}) };
+              artifact = {
+                ...artifact,
+                version: inner.version,
+                gtid: inner.gtid,
+                prepared: inner.prepared,
+                lsn: inner.lsn,
+                ...(inner.createdAt
+                  ? { createdAt: inner.createdAt, createdAtFrom: 'the backup info file inside the stream (end_time)' }
+                  : {}),
+              };
               outcome.artifact = artifact;
-              observations['artifact'] = { ...(observations['artifact'] as object), version: artifact.version, gtid: artifact.gtid, createdAt: artifact.createdAt, createdAtFrom: artifact.createdAtFrom };
+              observations['artifact'] = {
+                ...(observations['artifact'] as object),
+                version: artifact.version,
+                gtid: artifact.gtid,
+                createdAt: artifact.createdAt,
+                createdAtFrom: artifact.createdAtFrom,
+              };
               checkFlavor(artifact, flavor);
             } else {
-              await step('stage', ['sh', '-c', 'mkdir -p /stage/full && cp -a /artifact/. /stage/full/ && for i in /incremental/*; do [ -d "$i" ] && mkdir -p "/stage/inc-${i##*/}" && cp -a "$i/." "/stage/inc-${i##*/}/"; done; true'],
-                { mounts: [artifactMount, ...incMounts, { source: stage, target: '/stage' }] });
+              await step(
+                'stage',
+                [
+                  'sh',
+                  '-c',
+                  'mkdir -p /stage/full && cp -a /artifact/. /stage/full/ && for i in /incremental/*; do [ -d "$i" ] && n=$(basename "$i") && mkdir -p "/stage/inc-$n" && cp -a "$i/." "/stage/inc-$n/"; done; true',
+                ],
+                { mounts: [artifactMount, ...incMounts, { source: stage, target: '/stage' }] },
+              );
             }
           });
           await timed('prepare', async () => {
@@ -227,17 +410,28 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
               await step('prepare', [...mb, '--prepare', '--target-dir=/stage/full'], { mounts: [{ source: stage, target: '/stage' }] });
             }
             for (const [i] of (artifact.incrementals ?? []).entries()) {
-              await step(`prepare-inc-${i + 1}`, [...mb, '--prepare', '--target-dir=/stage/full', `--incremental-dir=/stage/inc-${i + 1}`], { mounts: [{ source: stage, target: '/stage' }] });
+              await step(
+                `prepare-inc-${i + 1}`,
+                [...mb, '--prepare', '--target-dir=/stage/full', `--incremental-dir=/stage/inc-${i + 1}`],
+                { mounts: [{ source: stage, target: '/stage' }] },
+              );
             }
           });
           source = '/stage/full';
           await timed('copy-back', async () => {
-            await step('copy-back', ['mariadb-backup', ...toolDefaults, '--copy-back', `--target-dir=${source}`, '--datadir=/var/lib/mysql'], { volume: datadirVolume, mounts: [{ source: stage, target: '/stage', readOnly: true }] });
+            await step(
+              'copy-back',
+              ['mariadb-backup', ...toolDefaults, '--copy-back', `--target-dir=${source}`, '--datadir=/var/lib/mysql'],
+              { volume: datadirVolume, mounts: [{ source: stage, target: '/stage', readOnly: true }] },
+            );
             await step('chown', ['chown', '-R', 'mysql:mysql', '/var/lib/mysql'], { volume: datadirVolume });
           });
         } else {
           await timed('copy-back', async () => {
-            await step('copy-back', ['mariadb-backup', ...toolDefaults, '--copy-back', `--target-dir=${ART}`, '--datadir=/var/lib/mysql'], { volume: datadirVolume, mounts: [artifactMount] });
+            await step('copy-back', ['mariadb-backup', ...toolDefaults, '--copy-back', `--target-dir=${ART}`, '--datadir=/var/lib/mysql'], {
+              volume: datadirVolume,
+              mounts: [artifactMount],
+            });
             await step('chown', ['chown', '-R', 'mysql:mysql', '/var/lib/mysql'], { volume: datadirVolume });
           });
         }
@@ -246,8 +440,12 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
         if (recipe.kind !== 'datadir') throw new Error('unreachable');
         await timed('copy-back', async () => {
           // A ready datadir is copied by the harness straight into the volume (copy-back.ts); else the recipe's steps.
-          if (recipe.asIs) { await copyBack(ctx, artifact.path, methodByName(artifact.manifest!.method), datadirVolume!, 'restored'); return; }
-          for (const [i, argv] of recipe.steps(ART).entries()) await step(`copy-back-${i + 1}`, argv, { volume: datadirVolume, mounts: [artifactMount] });
+          if (recipe.asIs) {
+            await copyBack(ctx, artifact.path, methodByName(artifact.manifest!.method), datadirVolume!, 'restored');
+            return;
+          }
+          for (const [i, argv] of recipe.steps(ART).entries())
+            await step(`copy-back-${i + 1}`, argv, { volume: datadirVolume, mounts: [artifactMount] });
         });
       } else {
         // A MySQL clone directory or a datadir copy: copied as it is (InnoDB recovers a crash-consistent copy at start).
@@ -259,51 +457,88 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
       node = await timed('start', async () => {
         try {
           return await new NodeDefinition(ctx, {
-            name: 'restored', datadirVolume, skipBootstrap: true, mounts: serverMounts,
-            server: { serverId: 4_000_000 + (Date.now() % 100_000), readOnly: true, skipReplicaStart: true, extra: [`--init-file=${FILES}/init.sql`, '--event-scheduler=OFF'] },
+            name: 'restored',
+            datadirVolume,
+            skipBootstrap: true,
+            mounts: serverMounts,
+            server: {
+              serverId: 4_000_000 + (Date.now() % 100_000),
+              readOnly: true,
+              skipReplicaStart: true,
+              extra: [`--init-file=${FILES}/init.sql`, '--event-scheduler=OFF'],
+            },
           }).start();
         } catch (e) {
           if (e instanceof ServerExitedError) {
             const line = e.message.split('\n').find((l) => NEEDS_OTHER_SETTINGS.test(l));
-            if (line) throw new NotABackupError(`${o.artifact}: the ${o.flavor} server refuses this datadir: ${line.trim().slice(0, 300)}${/version|Downgrade|redo log/i.test(line) ? '' : ' (give the source\'s settings with --server-config my.cnf)'}`);
+            if (line)
+              throw new NotABackupError(
+                `${o.artifact}: the ${o.flavor} server refuses this datadir: ${line.trim().slice(0, 300)}${/version|Downgrade|redo log/i.test(line) ? '' : " (give the source's settings with --server-config my.cnf)"}`,
+              );
             throw new BadBackupError(`the server does not start on the restored datadir: ${e.message}`);
           }
           throw e;
         }
       });
       // An older version's datadir: upgrade the system tables, as a DBA would after an in-place upgrade.
-      if (artifact.version && ctx.adapter.upgrade.length && artifact.version.split('.').slice(0, 2).join('.') !== FLAVORS[o.flavor].id.replace(/^[a-z]+-/, '')) {
+      if (
+        artifact.version &&
+        ctx.adapter.upgrade.length &&
+        artifact.version.split('.').slice(0, 2).join('.') !== FLAVORS[o.flavor].id.replace(/^[a-z]+-/, '')
+      ) {
         const [prog, ...rest] = ctx.adapter.upgrade;
-        const r = await timed('start', () => node!.container.exec([prog!, `--defaults-extra-file=${FILES}/client.cnf`, ...rest], { timeoutMs: 30 * 60_000 }));
+        const r = await timed('upgrade', () =>
+          node!.container.exec([prog!, `--defaults-extra-file=${FILES}/client.cnf`, ...rest], { timeoutMs: 30 * 60_000 }),
+        );
         observations['upgrade'] = { from: artifact.version, output: r.stdout.split('\n').slice(-3).join('\n') };
       }
     } else {
       // A dump (or a firedrill logical artifact): a fresh server, the dump through its own client, binary logging off.
-      const dumpPath = artifact.kind === 'dump' ? artifact.path : join(artifact.path, (methodOf(artifact.manifest!).restore as { dumpFile: string }).dumpFile);
-      node = await timed('start', () => new NodeDefinition(ctx, {
-        name: 'restored', mounts: [...serverMounts, { source: dumpPath, target: '/dump', readOnly: true }],
-        server: { serverId: 4_000_000 + (Date.now() % 100_000), skipReplicaStart: true, extra: ['--event-scheduler=OFF'] },
-      }).start());
+      const dumpPath =
+        artifact.kind === 'dump'
+          ? artifact.path
+          : join(artifact.path, (methodOf(artifact.manifest!).restore as { dumpFile: string }).dumpFile);
+      node = await timed('start', () =>
+        new NodeDefinition(ctx, {
+          name: 'restored',
+          mounts: [...serverMounts, { source: dumpPath, target: '/dump', readOnly: true }],
+          server: { serverId: 4_000_000 + (Date.now() % 100_000), skipReplicaStart: true, extra: ['--event-scheduler=OFF'] },
+        }).start(),
+      );
       const n = node;
       await timed('load', async () => {
         const init = `--init-command=${d.loadSessionInit()}`;
-        const decompress = artifact.compression === 'gzip' ? 'gzip -dc /dump' : artifact.compression === 'zstd' ? 'zstd -dc /dump' : 'cat /dump';
+        const decompress =
+          artifact.compression === 'gzip' ? 'gzip -dc /dump' : artifact.compression === 'zstd' ? 'zstd -dc /dump' : 'cat /dump';
         try {
-          await withHeartbeat(o.progress, `load ${basename(dumpPath)}`, n.container.exec(['sh', '-c', `${decompress} | "$@"`, 'sh', ...adminClient, init], { timeoutMs: 4 * 60 * 60_000 }));
+          await withHeartbeat(
+            o.progress,
+            `load ${basename(dumpPath)}`,
+            n.container.exec(['sh', '-c', `${decompress} | "$@"`, 'sh', ...adminClient, init], { timeoutMs: 4 * 60 * 60_000 }),
+          );
         } catch (e) {
           throw new BadBackupError(`the dump does not load: ${firstClientError(e)}`);
         }
       });
-      const dbs = artifact.kind === 'dump' ? artifact.dumpDatabases ?? [] : artifact.manifest?.snapshot.databases ?? [];
+      const dbs = artifact.kind === 'dump' ? (artifact.dumpDatabases ?? []) : (artifact.manifest?.snapshot.databases ?? []);
       serverAccountsInBackup = artifact.kind === 'dump' && dbs.includes('mysql');
       if (serverAccountsInBackup) {
         // The dump replaced the grant tables: load them, keep the test's own admin.
         await n.query({ sql: 'FLUSH PRIVILEGES' });
         for (const s of d.bootstrapUsers(ctx.creds)) await n.query(s);
       }
-      if (artifact.kind === 'firedrill-artifact' && artifact.manifest) for (const s of d.adoptReplicaPosition(artifact.manifest.position.gtid)) await n.query(s);
+      if (artifact.kind === 'firedrill-artifact' && artifact.manifest)
+        for (const s of d.adoptReplicaPosition(artifact.manifest.position.gtid)) await n.query(s);
     }
-    checks.unshift({ name: 'backup-restores', valid: true, details: { kind: artifact.kind, method: artifact.manifest?.method, serverVersion: String((await node.query<{ v: string }>(d.version()))[0]?.v ?? '') } });
+    checks.unshift({
+      name: 'backup-restores',
+      valid: true,
+      details: {
+        kind: artifact.kind,
+        method: artifact.manifest?.method,
+        serverVersion: String((await node.query<{ v: string }>(d.version()))[0]?.v ?? ''),
+      },
+    });
 
     // The restored server's own position (MariaDB: the replica position a backup of a replica restores, else the
     // binlog position; MySQL: gtid_executed).
@@ -314,16 +549,31 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
 
     if (o.binlogs) {
       const r = await timed('replay-binlogs', () => replayBinlogs(ctx, node!, o.binlogs!, backupGtid ?? '', unpackDir, adminClient));
-      observations['binlogReplay'] = r;
+      const { applied: _applied, ...replay } = r;
+      observations['binlogReplay'] = replay;
       if (r.lastApplied) {
         // The server must now hold the last transaction replayed; the position is the backup's advanced to it.
         const [w] = await node.query<{ gtid: string }>(d.gtidWritten());
         const written = String(w?.gtid ?? '');
         let holds = false;
-        try { holds = written.split(',').some((g) => ctx.adapter.gtid.contains(g.trim(), r.lastApplied!)) || ctx.adapter.gtid.contains(written, r.lastApplied); } catch { holds = false; }
-        checks.push(check('binlog-replay', holds ? [] : [{ database: '*', object: 'gtid', kind: 'replayed-transaction-missing', expected: r.lastApplied, actual: written }],
-          { transactionsApplied: r.transactionsApplied, lastApplied: r.lastApplied, stoppedBefore: r.stoppedBefore }));
-        backupGtid = backupGtid ? ctx.adapter.gtid.advance(backupGtid, r.lastApplied) : r.lastApplied;
+        try {
+          holds =
+            written.split(',').some((g) => ctx.adapter.gtid.contains(g.trim(), r.lastApplied!)) ||
+            ctx.adapter.gtid.contains(written, r.lastApplied);
+        } catch {
+          holds = false;
+        }
+        checks.push(
+          check(
+            'binlog-replay',
+            holds
+              ? []
+              : [{ database: '*', object: 'gtid', kind: 'replayed-transaction-missing', expected: r.lastApplied, actual: written }],
+            { transactionsApplied: r.transactionsApplied, lastApplied: r.lastApplied, stoppedBefore: r.stoppedBefore },
+          ),
+        );
+        // every transaction applied moves the position (a MySQL set gains each one; a MariaDB domain its last)
+        backupGtid = r.applied.reduce((pos, g) => (pos ? ctx.adapter.gtid.advance(pos, g) : g), backupGtid ?? '');
       }
     }
     outcome.gtid = backupGtid;
@@ -332,9 +582,9 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
     // CHECK TABLE on every table (user databases and the mysql schema).
     const n = node;
     await timed('check-table', async () => {
-      const dbs = [...await databasesInScope(n), 'mysql'];
+      const dbs = [...(await databasesInScope(n)), 'mysql'];
       const diffs: Difference[] = [];
-      const tables = await baseTables(n, dbs);
+      const tables = await dataTables(n, dbs);
       for (const [i, t] of tables.entries()) {
         if (i % 50 === 0) o.progress(`CHECK TABLE ${i + 1}/${tables.length}`);
         const c = await checkTableState(n, t.database, t.name);
@@ -351,39 +601,80 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
       for (const [k, v] of Object.entries(objects)) {
         const kind = k.slice(0, k.indexOf(' '));
         counts[kind] = (counts[kind] ?? 0) + 1;
-        if (v.startsWith('<definition not readable')) unreadable.push({ database: k.slice(k.indexOf(' ') + 1).split('.')[0]!, object: k.slice(k.indexOf(' ') + 1), kind: 'definition-not-readable', actual: v });
+        if (v.startsWith('<definition not readable'))
+          unreadable.push({
+            database: k.slice(k.indexOf(' ') + 1).split('.')[0]!,
+            object: k.slice(k.indexOf(' ') + 1),
+            kind: 'definition-not-readable',
+            actual: v,
+          });
       }
       const rows: Record<string, number> = {};
-      for (const t of await baseTables(n, dbs)) rows[`${t.database}.${t.name}`] = Number((await n.query<{ n: string }>(stateSql.countRows(t.database, t.name)))[0]?.n ?? 0);
-      observations['inventory'] = { databases: dbs, objects: counts, rows };
+      for (const t of await baseTables(n, dbs))
+        rows[`${t.database}.${t.name}`] = Number((await n.query<{ n: string }>(stateSql.countRows(t.database, t.name)))[0]?.n ?? 0);
+      const accounts = (await n.query<{ user: string; host: string }>(inspect.listAccounts())).filter(
+        (a) => !adminNames.includes(String(a.user)),
+      ).length;
+      observations['inventory'] = { databases: dbs, objects: counts, rows, accounts };
       checks.push(check('objects-readable', unreadable, { objects: counts }));
     });
     await timed('compare', async () => {
       if (artifact.kind === 'firedrill-artifact' && artifact.manifest && !o.binlogs) {
         // The manifest's own pre-backup snapshot: the artifact must restore to it.
-        const [, sums, objs] = compareSnapshots(artifact.manifest.snapshot, await takeSnapshot(n, artifact.manifest.snapshot.databases, { against: artifact.manifest.snapshot }));
+        const [, sums, objs] = compareSnapshots(
+          artifact.manifest.snapshot,
+          await takeSnapshot(n, artifact.manifest.snapshot.databases, { against: artifact.manifest.snapshot }),
+        );
         checks.push({ ...sums!, name: 'manifest-checksums' }, { ...objs!, name: 'manifest-objects' });
       }
       if (o.expect) {
         const algebra = ctx.adapter.gtid;
-        checks.push(...await compareWithState(o.expect, n, {
-          ownAccounts: adminNames, backupGtid,
-          ...(serverAccountsInBackup ? {} : { accountsNotInBackup: 'the dump does not hold the mysql database: accounts and grants are not in this backup' }),
-          gtidEqual: (a, b) => algebra.differences(a, b).length === 0, progress: o.progress,
-        }));
+        checks.push(
+          ...(await compareWithState(o.expect, n, {
+            ownAccounts: adminNames,
+            backupGtid,
+            ...(serverAccountsInBackup
+              ? {}
+              : { accountsNotInBackup: 'the dump does not hold the mysql database: accounts and grants are not in this backup' }),
+            gtidEqual: (a, b) => algebra.differences(a, b).length === 0,
+            progress: o.progress,
+          })),
+        );
       }
       const last = o.maxAgeMs !== undefined ? o.lastTested?.(artifact) : undefined;
       if (last && backupGtid) {
         let advanced: boolean;
-        try { advanced = ctx.adapter.gtid.subtract(backupGtid, last.gtid) !== ''; } catch { advanced = backupGtid !== last.gtid; }
-        checks.push(check('gtid-advanced', advanced ? [] : [{ database: '*', object: 'gtid', kind: 'gtid-not-advanced', expected: `beyond ${last.gtid} (last tested backup, run ${last.runId}, ${last.testedAt})`, actual: backupGtid }],
-          { lastTested: last, backup: backupGtid }));
+        try {
+          advanced = ctx.adapter.gtid.subtract(backupGtid, last.gtid) !== '';
+        } catch {
+          advanced = backupGtid !== last.gtid;
+        }
+        checks.push(
+          check(
+            'gtid-advanced',
+            advanced
+              ? []
+              : [
+                  {
+                    database: '*',
+                    object: 'gtid',
+                    kind: 'gtid-not-advanced',
+                    expected: `beyond ${last.gtid} (last tested backup, run ${last.runId}, ${last.testedAt})`,
+                    actual: backupGtid,
+                  },
+                ],
+            { lastTested: last, backup: backupGtid },
+          ),
+        );
       }
     });
   } catch (e) {
     if (e instanceof NotABackupError) throw e;
     const msg = e instanceof Error ? e.message : String(e);
-    if (e instanceof BadBackupError) checks.unshift(check('backup-restores', [{ database: '*', object: basename(o.artifact), kind: 'restore-failed', actual: msg.slice(0, 2000) }]));
+    if (e instanceof BadBackupError)
+      checks.unshift(
+        check('backup-restores', [{ database: '*', object: basename(o.artifact), kind: 'restore-failed', actual: msg.slice(0, 2000) }]),
+      );
     outcome.error = msg;
   }
   if (instant) {
@@ -397,12 +688,21 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
 
 /** The ready datadir folder of a backup for an instant check, or bad input (exit 2) saying why there is none. */
 function instantFolder(a: DetectedArtifact, o: RestoreTestOptions): { dir: string; expectedFiles?: ArtifactFile[] } {
-  if (FLAVORS[o.flavor].family !== 'mariadb') throw new NotABackupError('--instant runs on MariaDB only (MySQL keeps its accounts in InnoDB, which the instant check keeps read-only): test this backup without --instant');
-  if (o.binlogs) throw new NotABackupError('--instant cannot replay binlogs (the server runs read-only on the backup): leave out --binlogs/--until, or --instant');
-  if (a.kind === 'firedrill-artifact' && a.manifest && methodOf(a.manifest).restore.kind === 'datadir') return { dir: join(a.path, DATA_DIR), expectedFiles: a.manifest.files };
+  if (FLAVORS[o.flavor].family !== 'mariadb')
+    throw new NotABackupError(
+      '--instant runs on MariaDB only (MySQL keeps its accounts in InnoDB, which the instant check keeps read-only): test this backup without --instant',
+    );
+  if (o.binlogs)
+    throw new NotABackupError(
+      '--instant cannot replay binlogs (the server runs read-only on the backup): leave out --binlogs/--until, or --instant',
+    );
+  if (a.kind === 'firedrill-artifact' && a.manifest && methodOf(a.manifest).restore.kind === 'datadir')
+    return { dir: join(a.path, DATA_DIR), expectedFiles: a.manifest.files };
   if (a.kind === 'mariabackup' && a.prepared && !a.incrementals?.length) return { dir: a.fullPath ?? a.path };
   if (a.kind === 'datadir') return { dir: a.path };
-  throw new NotABackupError(`--instant needs a ready datadir (a prepared mariabackup folder without incrementals, a firedrill artifact, a datadir copy); this is ${a.description}: test it without --instant`);
+  throw new NotABackupError(
+    `--instant needs a ready datadir (a prepared mariabackup folder without incrementals, a firedrill artifact, a datadir copy); this is ${a.description}: test it without --instant`,
+  );
 }
 
 /** The client's own error line ("ERROR 1062 (23000) at line 49: Duplicate entry …"), else the whole message. */
@@ -425,35 +725,64 @@ async function binlogFiles(dir: string): Promise<string[]> {
  * (mariadb-binlog --start-position/--stop-position by GTID, mysqlbinlog --exclude-gtids + --stop-position), original
  * GTIDs kept. The archive is mounted read-only; decoded text goes to a private scratch folder.
  */
-async function replayBinlogs(ctx: TopologyContext, node: StartedNode, b: NonNullable<RestoreTestOptions['binlogs']>, backupPoint: string, scratch: string, adminClient: string[]) {
+async function replayBinlogs(
+  ctx: TopologyContext,
+  node: StartedNode,
+  b: NonNullable<RestoreTestOptions['binlogs']>,
+  backupPoint: string,
+  scratch: string,
+  adminClient: string[],
+) {
   const files = await binlogFiles(b.dir);
   const work = join(scratch, 'binlog-work');
   await mkdir(work, { recursive: true, mode: 0o777 });
   await chmod(work, 0o777);
   const tool = async (label: string, argv: (f: string[], out: string) => string[]) => {
-    await oneShot(ctx, { name: `rt-${label}`, argv: argv(files.map((f) => `/binlogs/${f}`), `/work/${label}`),
-      mounts: [{ source: b.dir, target: '/binlogs', readOnly: true }, { source: work, target: '/work' }] });
+    await oneShot(ctx, {
+      name: `rt-${label}`,
+      argv: argv(
+        files.map((f) => `/binlogs/${f}`),
+        `/work/${label}`,
+      ),
+      mounts: [
+        { source: b.dir, target: '/binlogs', readOnly: true },
+        { source: work, target: '/work' },
+      ],
+    });
     return join(work, label);
   };
   const all = await parseBinlogTextFile(await tool('decoded.txt', (f, out) => ctx.adapter.binlog.decode(f, out)), files);
   const algebra = ctx.adapter.gtid;
   const after = backupPoint ? all.filter((t) => !algebra.contains(backupPoint, t.gtid)) : all;
-  let last: BinlogTransaction | undefined; let next: BinlogTransaction | undefined;
+  let last: BinlogTransaction | undefined;
+  let next: BinlogTransaction | undefined;
   if ('gtid' in b.until) {
     const gtid = b.until.gtid;
     const i = after.findIndex((t) => t.gtid === gtid);
     if (i < 0) {
-      if (backupPoint && algebra.contains(backupPoint, gtid)) throw new BadBackupError(`--until ${gtid} is already in the backup (its position is ${backupPoint}): nothing to replay up to it`);
-      throw new BadBackupError(`--until ${gtid}: no such transaction after the backup point ${backupPoint || '(none)'} in ${files.length} binlog file(s) of ${b.dir} (the archive has a gap or ends before it)`);
+      if (backupPoint && algebra.contains(backupPoint, gtid))
+        throw new BadBackupError(`--until ${gtid} is already in the backup (its position is ${backupPoint}): nothing to replay up to it`);
+      throw new BadBackupError(
+        `--until ${gtid}: no such transaction after the backup point ${backupPoint || '(none)'} in ${files.length} binlog file(s) of ${b.dir} (the archive has a gap or ends before it)`,
+      );
     }
-    last = after[i]; next = after[i + 1];
+    last = after[i];
+    next = after[i + 1];
   } else {
     const until = b.until.time.getTime();
     const i = after.findIndex((t) => eventTime(t.at) >= until);
     const upTo = i < 0 ? after.length : i;
-    last = upTo > 0 ? after[upTo - 1] : undefined; next = i < 0 ? undefined : after[i];
+    last = upTo > 0 ? after[upTo - 1] : undefined;
+    next = i < 0 ? undefined : after[i];
   }
-  if (!last) return { files, transactionsApplied: 0, from: backupPoint, lastApplied: undefined as string | undefined, stoppedBefore: next?.gtid };
+  if (!last)
+    return {
+      files,
+      transactionsApplied: 0,
+      applied: [] as string[],
+      lastApplied: undefined as string | undefined,
+      stoppedBefore: next?.gtid,
+    };
   const applied = after.indexOf(last) + 1;
   const sql = await tool('replay.sql', (f, out) => ctx.adapter.binlog.replay(f, { after: backupPoint, last: last!, next }, out));
   const bytes = (await stat(sql)).size;
@@ -464,5 +793,13 @@ async function replayBinlogs(ctx: TopologyContext, node: StartedNode, b: NonNull
   } catch (e) {
     throw new BadBackupError(`the binlog replay fails: ${firstClientError(e)}`);
   }
-  return { files, transactionsApplied: applied, firstApplied: after[0]?.gtid, lastApplied: last.gtid, stoppedBefore: next?.gtid, replaySqlBytes: bytes };
+  return {
+    files,
+    transactionsApplied: applied,
+    applied: after.slice(0, applied).map((t) => t.gtid),
+    firstApplied: after[0]?.gtid,
+    lastApplied: last.gtid,
+    stoppedBefore: next?.gtid,
+    replaySqlBytes: bytes,
+  };
 }

@@ -11,19 +11,19 @@ import { qualified, rowHashExpr, type Column } from './inspect.js';
  * counts duplicates, which the XOR alone would cancel).
  */
 export function rowMultisetDigest(db: string, table: string, cols: readonly Column[]): Statement {
-  return { sql: `SELECT COUNT(*) AS n, CAST(COALESCE(SUM(h), 0) AS CHAR) AS s, COALESCE(BIT_XOR(h), 0) AS x FROM (SELECT ${rowHashExpr(cols)} AS h FROM ${qualified(db, table)}) fd` };
+  return {
+    sql: `SELECT COUNT(*) AS n, CAST(COALESCE(SUM(h), 0) AS CHAR) AS s, COALESCE(BIT_XOR(h), 0) AS x FROM (SELECT ${rowHashExpr(cols)} AS h FROM ${qualified(db, table)}) fd`,
+  };
 }
 
 export const countRows = (db: string, table: string): Statement => ({ sql: `SELECT COUNT(*) AS n FROM ${qualified(db, table)}` });
 
-/** Every account and role (MariaDB roles have an empty host). */
-export const listAccounts = (): Statement => ({ sql: 'SELECT User AS user, Host AS host FROM mysql.user ORDER BY User, Host' });
-export const showGrants = (user: string, host: string): Statement => ({ sql: 'SHOW GRANTS FOR ?@?', values: [user, host] });
 export const showGrantsForRole = (role: string): Statement => ({ sql: 'SHOW GRANTS FOR ?', values: [role] });
-export const showCreateUser = (user: string, host: string): Statement => ({ sql: 'SHOW CREATE USER ?@?', values: [user, host] });
 
 /** The server's own identity and clock, recorded with a state. */
-export const serverFacts = (): Statement => ({ sql: 'SELECT VERSION() AS version, @@server_id AS serverId, @@hostname AS hostname, UTC_TIMESTAMP(6) AS utcNow' });
+export const serverFacts = (): Statement => ({
+  sql: 'SELECT VERSION() AS version, @@server_id AS serverId, @@hostname AS hostname, UTC_TIMESTAMP(6) AS utcNow',
+});
 
 /**
  * Removes authentication secrets from a SHOW GRANTS / SHOW CREATE USER line (password hashes, plugin auth

@@ -2,10 +2,11 @@ import { randomBytes, scrypt } from 'node:crypto';
 import { promisify } from 'node:util';
 import { inspect, stateSql } from '../sql/index.js';
 import type { Column, KeyRange } from '../sql/inspect.js';
+import { normaliseAccountQuotes } from './accounts.js';
 import { check, type CheckResult, type Difference, type Queryable } from './check.js';
 import { compareObjects } from './compare-snapshot.js';
-import { baseTables, databasesInScope } from './scope.js';
-import { checksumOf, schemaObjects, tableKey } from './snapshot.js';
+import { dataTables, databasesInScope } from './scope.js';
+import { checksumOf, rowsFingerprint, schemaObjects, tableKey } from './snapshot.js';
 
 /**
  * The state a backup must restore to, recorded by `firedrill snapshot` when the backup is taken (seed 000: the
@@ -16,14 +17,19 @@ import { checksumOf, schemaObjects, tableKey } from './snapshot.js';
 export const STATE_FORMAT = 'firedrill-state/1';
 
 /** Row fingerprints of a table with a primary key: one (count, XOR of row hashes) per key range (lo, hi]. */
-export interface ChunkFingerprints {
+interface ChunkFingerprints {
   method: 'pk-chunks';
   chunkRows: number;
   /** In key order; a chunk's range starts after the previous chunk's `hi`; the last one has `hi` null (to the end). */
   chunks: Array<{ hi: unknown[] | null; rows: number; hash: string }>;
 }
 /** Row fingerprints of a table without a primary key: the multiset's count, sum and XOR of row hashes. */
-export interface MultisetFingerprint { method: 'multiset'; rows: number; sum: string; xor: string }
+interface MultisetFingerprint {
+  method: 'multiset';
+  rows: number;
+  sum: string;
+  xor: string;
+}
 
 export interface StateTable {
   rows: number;
@@ -31,6 +37,10 @@ export interface StateTable {
   columns: Column[];
   primaryKey: string[];
   fingerprint: ChunkFingerprints | MultisetFingerprint;
+  /** information_schema's table type (BASE TABLE, SEQUENCE, SYSTEM VERSIONED). */
+  type?: string;
+  /** For a sequence or a system-versioned table: the whole table's fingerprint, history included (verify's). */
+  whole?: { n: string; x: string; s: string } | null;
 }
 
 export interface StateAccount {
@@ -60,7 +70,14 @@ const SCRYPT = { N: 1 << 14, r: 8, p: 1 };
 
 type Row = Record<string, unknown>;
 
-async function fingerprintKeyed(q: Queryable, db: string, t: string, pk: string[], cols: Column[], chunkRows: number): Promise<ChunkFingerprints> {
+async function fingerprintKeyed(
+  q: Queryable,
+  db: string,
+  t: string,
+  pk: string[],
+  cols: Column[],
+  chunkRows: number,
+): Promise<ChunkFingerprints> {
   const chunks: ChunkFingerprints['chunks'] = [];
   let lo: unknown[] | undefined;
   for (;;) {
@@ -84,21 +101,24 @@ const firstValue = (row: Row | undefined) => (row ? String(Object.values(row)[0]
 /** Every account's grants (secrets stripped) and a salted digest of its authentication. */
 export async function accountsOf(q: Queryable, salt: Buffer, exclude: readonly string[] = []): Promise<Record<string, StateAccount>> {
   const out: Record<string, StateAccount> = {};
-  for (const a of await q.query<{ user: string; host: string }>(stateSql.listAccounts())) {
-    const user = String(a.user); const host = String(a.host);
+  for (const a of await q.query<{ user: string; host: string }>(inspect.listAccounts())) {
+    const user = String(a.user);
+    const host = String(a.host);
     if (exclude.includes(user)) continue;
     const key = `'${user}'@'${host}'`;
     const isRole = host === '';
     let grants: string[];
     try {
-      grants = (await q.query<Row>(isRole ? stateSql.showGrantsForRole(user) : stateSql.showGrants(user, host))).map((r) => stateSql.stripSecrets(firstValue(r))).sort();
+      grants = (await q.query<Row>(isRole ? stateSql.showGrantsForRole(user) : inspect.showGrants(user, host)))
+        .map((r) => normaliseAccountQuotes(stateSql.stripSecrets(firstValue(r))))
+        .sort();
     } catch (e) {
       grants = [`<grants not readable: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}>`];
     }
     let authDigest: string | null = null;
     if (!isRole) {
       try {
-        const [r] = await q.query<Row>(stateSql.showCreateUser(user, host));
+        const [r] = await q.query<Row>(inspect.showCreateUser(user, host));
         authDigest = (await scryptAsync(firstValue(r), salt, 16, SCRYPT)).toString('hex');
       } catch (e) {
         authDigest = `<not readable: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}>`;
@@ -126,16 +146,20 @@ export async function takeState(q: Queryable, o: TakeStateOptions): Promise<Reco
   const [facts] = await q.query<Row>(stateSql.serverFacts());
   const databases = await databasesInScope(q, o.databases);
   const tables: Record<string, StateTable> = {};
-  for (const t of await baseTables(q, databases)) {
+  for (const t of await dataTables(q, databases)) {
     o.progress?.(`fingerprinting ${t.database}.${t.name}`);
-    const columns = (await q.query<Column>(inspect.listColumns(t.database, t.name))).map((c) => ({ name: String(c.name), type: String(c.type) }));
+    const columns = (await q.query<Column>(inspect.listColumns(t.database, t.name))).map((c) => ({
+      name: String(c.name),
+      type: String(c.type),
+    }));
     const primaryKey = (await q.query<{ name: string }>(inspect.primaryKeyColumns(t.database, t.name))).map((r) => String(r.name));
     const checksum = await checksumOf(q, t.database, t.name);
     const fingerprint = primaryKey.length
       ? await fingerprintKeyed(q, t.database, t.name, primaryKey, columns, o.chunkRows ?? 1000)
       : await fingerprintUnkeyed(q, t.database, t.name, columns);
     const rows = fingerprint.method === 'multiset' ? fingerprint.rows : fingerprint.chunks.reduce((s, c) => s + c.rows, 0);
-    tables[tableKey(t.database, t.name)] = { rows, checksum, columns, primaryKey, fingerprint };
+    const typed = t.type !== 'BASE TABLE' ? { type: t.type, whole: await rowsFingerprint(q, t.database, t.name, t.type) } : {};
+    tables[tableKey(t.database, t.name)] = { rows, checksum, columns, primaryKey, fingerprint, ...typed };
   }
   const t1 = Date.now();
   o.progress?.('reading every schema object');
@@ -145,11 +169,21 @@ export async function takeState(q: Queryable, o: TakeStateOptions): Promise<Reco
   const salt = randomBytes(16);
   const accounts = { salt: salt.toString('hex'), list: await accountsOf(q, salt) };
   return {
-    format: STATE_FORMAT, takenAt: new Date(t0).toISOString(),
-    source: { label: o.label, version: String(facts?.['version'] ?? ''), family: o.family, serverId: Number(facts?.['serverId'] ?? 0), hostname: String(facts?.['hostname'] ?? '') },
+    format: STATE_FORMAT,
+    takenAt: new Date(t0).toISOString(),
+    source: {
+      label: o.label,
+      version: String(facts?.['version'] ?? ''),
+      family: o.family,
+      serverId: Number(facts?.['serverId'] ?? 0),
+      hostname: String(facts?.['hostname'] ?? ''),
+    },
     scope: o.databases?.length ? [...o.databases] : 'all',
     gtid: { executed: o.gtidExecuted, replicaPos: o.replicaPos, heldReplica: o.heldReplica },
-    databases, tables, objects, accounts,
+    databases,
+    tables,
+    objects,
+    accounts,
     timings: { tablesMs: t1 - t0, objectsMs: t2 - t1, accountsMs: Date.now() - t2 },
   };
 }
@@ -157,7 +191,11 @@ export async function takeState(q: Queryable, o: TakeStateOptions): Promise<Reco
 /** Reads a state file's JSON; anything that is not a state of a known format is refused with the reason. */
 export function parseState(text: string): RecordedState {
   let s: Partial<RecordedState>;
-  try { s = JSON.parse(text) as Partial<RecordedState>; } catch (e) { throw new Error(`not JSON: ${(e as Error).message}`); }
+  try {
+    s = JSON.parse(text) as Partial<RecordedState>;
+  } catch (e) {
+    throw new Error(`not JSON: ${(e as Error).message}`);
+  }
   if (s?.format !== STATE_FORMAT) throw new Error(`not a firedrill state (format ${JSON.stringify(s?.format)}, expected ${STATE_FORMAT})`);
   for (const k of ['takenAt', 'source', 'scope', 'gtid', 'databases', 'tables', 'objects', 'accounts'] as const) {
     if (s[k] === undefined) throw new Error(`state lacks '${k}'`);
@@ -165,16 +203,43 @@ export function parseState(text: string): RecordedState {
   return s as RecordedState;
 }
 
-const split = (key: string) => { const i = key.indexOf('.'); return { database: key.slice(0, i), object: key.slice(i + 1) }; };
+const split = (key: string) => {
+  const i = key.indexOf('.');
+  return { database: key.slice(0, i), object: key.slice(i + 1) };
+};
 const fmtRange = (pk: readonly string[], r: KeyRange) =>
   `${pk.join(',')} in (${r.lo ? r.lo.map(String).join(',') : '-inf'}, ${r.hi ? r.hi.map(String).join(',') : '+inf'}]`;
 
 /** Compares one table's rows with its recorded fingerprints; returns the differences (none when equal). */
-async function tableDifferences(q: Queryable, key: string, e: StateTable, o: { checksumFastPath: boolean }): Promise<{ diffs: Difference[]; decidedBy: 'checksum' | 'fingerprints' }> {
+async function tableDifferences(
+  q: Queryable,
+  key: string,
+  e: StateTable,
+  o: { checksumFastPath: boolean },
+): Promise<{ diffs: Difference[]; decidedBy: 'checksum' | 'fingerprints' }> {
   const { database: db, object: t } = split(key);
   const where = { database: db, object: t };
   const columns = (await q.query<Column>(inspect.listColumns(db, t))).map((c) => ({ name: String(c.name), type: String(c.type) }));
-  if (JSON.stringify(columns) !== JSON.stringify(e.columns)) return { diffs: [{ ...where, kind: 'columns-differ', expected: e.columns, actual: columns }], decidedBy: 'fingerprints' };
+  if (JSON.stringify(columns) !== JSON.stringify(e.columns))
+    return { diffs: [{ ...where, kind: 'columns-differ', expected: e.columns, actual: columns }], decidedBy: 'fingerprints' };
+  if (e.whole && e.type) {
+    // A sequence's state or a system-versioned table's history: the whole table's fingerprint decides first.
+    const w = await rowsFingerprint(q, db, t, e.type);
+    if (!w || w.n !== e.whole.n || w.x !== e.whole.x || w.s !== e.whole.s) {
+      return {
+        diffs: [
+          {
+            ...where,
+            kind: 'rows-differ-history-included',
+            where: `whole ${e.type.toLowerCase()} table`,
+            expected: { rows: e.whole.n },
+            actual: { rows: w?.n ?? null },
+          },
+        ],
+        decidedBy: 'fingerprints',
+      };
+    }
+  }
   if (o.checksumFastPath && e.checksum !== null) {
     const c = await checksumOf(q, db, t);
     if (c !== null && c === e.checksum) return { diffs: [], decidedBy: 'checksum' };
@@ -183,15 +248,28 @@ async function tableDifferences(q: Queryable, key: string, e: StateTable, o: { c
   if (f.method === 'multiset') {
     const a = await fingerprintUnkeyed(q, db, t, columns);
     if (a.rows === f.rows && a.sum === f.sum && a.xor === f.xor) return { diffs: [], decidedBy: 'fingerprints' };
-    return { diffs: [{ ...where, kind: 'rows-differ-no-primary-key', where: 'whole table (no primary key: rows compared as a multiset)', expected: { rows: f.rows }, actual: { rows: a.rows } }], decidedBy: 'fingerprints' };
+    return {
+      diffs: [
+        {
+          ...where,
+          kind: 'rows-differ-no-primary-key',
+          where: 'whole table (no primary key: rows compared as a multiset)',
+          expected: { rows: f.rows },
+          actual: { rows: a.rows },
+        },
+      ],
+      decidedBy: 'fingerprints',
+    };
   }
   const diffs: Difference[] = [];
   let lo: unknown[] | undefined;
   for (const c of f.chunks) {
     const r: KeyRange = { lo, hi: c.hi ?? undefined };
     const [s] = await q.query<Row>(inspect.chunkChecksum(db, t, e.primaryKey, columns, r));
-    const rows = Number(s?.['n'] ?? 0); const hash = String(s?.['h'] ?? '0');
-    if (rows !== c.rows || hash !== c.hash) diffs.push({ ...where, kind: 'chunk-differs', where: fmtRange(e.primaryKey, r), expected: { rows: c.rows }, actual: { rows } });
+    const rows = Number(s?.['n'] ?? 0);
+    const hash = String(s?.['h'] ?? '0');
+    if (rows !== c.rows || hash !== c.hash)
+      diffs.push({ ...where, kind: 'chunk-differs', where: fmtRange(e.primaryKey, r), expected: { rows: c.rows }, actual: { rows } });
     lo = c.hi ?? undefined;
   }
   return { diffs, decidedBy: 'fingerprints' };
@@ -220,31 +298,51 @@ export async function compareWithState(expected: RecordedState, q: Queryable, o:
   const dbs = expected.databases.filter((d) => present.includes(d));
   const diffs: Difference[] = [];
   for (const d of expected.databases) if (!present.includes(d)) diffs.push({ database: d, object: '*', kind: 'database-missing' });
-  if (expected.scope === 'all') for (const d of present) if (!expected.databases.includes(d)) diffs.push({ database: d, object: '*', kind: 'database-unexpected' });
-  const actualTables = new Set((await baseTables(q, dbs)).map((t) => tableKey(t.database, t.name)));
+  if (expected.scope === 'all')
+    for (const d of present) if (!expected.databases.includes(d)) diffs.push({ database: d, object: '*', kind: 'database-unexpected' });
+  const actualTables = new Set((await dataTables(q, dbs)).map((t) => tableKey(t.database, t.name)));
   for (const k of actualTables) if (!expected.tables[k]) diffs.push({ ...split(k), kind: 'table-unexpected' });
-  let byChecksum = 0; let byFingerprints = 0; let rows = 0;
+  let byChecksum = 0;
+  let byFingerprints = 0;
+  let rows = 0;
   for (const [key, e] of Object.entries(expected.tables)) {
-    if (!actualTables.has(key)) { diffs.push({ ...split(key), kind: 'table-missing', expected: { rows: e.rows } }); continue; }
+    if (!actualTables.has(key)) {
+      diffs.push({ ...split(key), kind: 'table-missing', expected: { rows: e.rows } });
+      continue;
+    }
     o.progress?.(`comparing ${key} with the recorded state`);
     const r = await tableDifferences(q, key, e, { checksumFastPath: o.checksumFastPath ?? true });
     diffs.push(...r.diffs);
-    if (r.decidedBy === 'checksum') byChecksum++; else byFingerprints++;
+    if (r.decidedBy === 'checksum') byChecksum++;
+    else byFingerprints++;
     rows += e.rows;
   }
-  out.push(check('state-data', diffs, { tablesCompared: Object.keys(expected.tables).length, rowsExpected: rows, equalByChecksum: byChecksum, decidedByFingerprints: byFingerprints }));
+  out.push(
+    check('state-data', diffs, {
+      tablesCompared: Object.keys(expected.tables).length,
+      rowsExpected: rows,
+      equalByChecksum: byChecksum,
+      decidedByFingerprints: byFingerprints,
+    }),
+  );
   out.push(compareObjects(expected.objects, await schemaObjects(q, dbs), 'state-objects'));
   if (o.accountsNotInBackup) {
-    out.push({ name: 'state-accounts', valid: true, details: { skipped: o.accountsNotInBackup, accountsRecorded: Object.keys(expected.accounts.list).length } });
+    out.push({
+      name: 'state-accounts',
+      valid: true,
+      details: { skipped: o.accountsNotInBackup, accountsRecorded: Object.keys(expected.accounts.list).length },
+    });
   } else {
     const actual = await accountsOf(q, Buffer.from(expected.accounts.salt, 'hex'), o.ownAccounts);
     const ad: Difference[] = [];
     for (const key of [...new Set([...Object.keys(expected.accounts.list), ...Object.keys(actual)])].sort()) {
-      const e = expected.accounts.list[key]; const a = actual[key];
+      const e = expected.accounts.list[key];
+      const a = actual[key];
       if (!a) ad.push({ database: 'mysql', object: key, kind: 'account-missing' });
       else if (!e) ad.push({ database: 'mysql', object: key, kind: 'account-unexpected' });
       else {
-        if (JSON.stringify(e.grants) !== JSON.stringify(a.grants)) ad.push({ database: 'mysql', object: key, kind: 'grants-differ', expected: e.grants, actual: a.grants });
+        if (JSON.stringify(e.grants) !== JSON.stringify(a.grants))
+          ad.push({ database: 'mysql', object: key, kind: 'grants-differ', expected: e.grants, actual: a.grants });
         if (e.authDigest !== a.authDigest) ad.push({ database: 'mysql', object: key, kind: 'authentication-differs' });
       }
     }
@@ -254,12 +352,30 @@ export async function compareWithState(expected: RecordedState, q: Queryable, o:
   if (recorded.length === 0) {
     out.push({ name: 'state-gtid', valid: true, details: { skipped: 'the state records no GTID position (GTIDs off on the source)' } });
   } else if (o.backupGtid === undefined) {
-    out.push({ name: 'state-gtid', valid: false, details: { differenceCount: 1, differences: [{ database: '*', object: 'gtid', kind: 'backup-records-no-gtid', expected: recorded[0] }] } });
+    out.push({
+      name: 'state-gtid',
+      valid: false,
+      details: {
+        differenceCount: 1,
+        differences: [{ database: '*', object: 'gtid', kind: 'backup-records-no-gtid', expected: recorded[0] }],
+      },
+    });
   } else {
     const eq = o.gtidEqual ?? ((a: string, b: string) => a === b);
-    const match = recorded.some((g) => { try { return eq(g, o.backupGtid!); } catch { return false; } });
-    out.push(check('state-gtid', match ? [] : [{ database: '*', object: 'gtid', kind: 'gtid-differs', expected: recorded.join(' or '), actual: o.backupGtid }],
-      { recorded: expected.gtid, backup: o.backupGtid }));
+    const match = recorded.some((g) => {
+      try {
+        return eq(g, o.backupGtid!);
+      } catch {
+        return false;
+      }
+    });
+    out.push(
+      check(
+        'state-gtid',
+        match ? [] : [{ database: '*', object: 'gtid', kind: 'gtid-differs', expected: recorded.join(' or '), actual: o.backupGtid }],
+        { recorded: expected.gtid, backup: o.backupGtid },
+      ),
+    );
   }
   return out;
 }

@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FS_SNAPSHOT, openStore, packArtifact } from '../../harness/backup/index.js';
 import { NodeDefinition, openTopologyContext, RunContext, type StartedNode, type TopologyContext } from '../../harness/runtime/index.js';
 import { cli, leftovers, quiet } from './helpers.js';
 
@@ -10,7 +12,13 @@ import { cli, leftovers, quiet } from './helpers.js';
  * mariadb-backup, mariadb-dump and MySQL's CLONE run by hand in its container, as a team's own backup job would, and
  * copied out. The state is recorded with `firedrill snapshot` before each backup.
  */
-interface Result { runId: string; verdict: string; checks: Array<{ name: string; valid: boolean; details: Record<string, unknown> }>; observations: Record<string, unknown>; phases: Array<{ name: string }> }
+interface Result {
+  runId: string;
+  verdict: string;
+  checks: Array<{ name: string; valid: boolean; details: Record<string, unknown> }>;
+  observations: Record<string, unknown>;
+  phases: Array<{ name: string }>;
+}
 
 let run: RunContext;
 let ctx: TopologyContext;
@@ -19,10 +27,18 @@ let dir: string;
 let env: Record<string, string>;
 const dsn = (n: StartedNode) => `mysql://firedrill:\${FD_TEST_PW}@${n.address}:3306`;
 
-async function restoreTest(...args: string[]): Promise<{ code: number | null; stderr: string; result?: Result }> {
-  const r = await cli(['restore-test', '--json', ...args], { env });
+const restoreTest = (...args: string[]) => restoreTestEnv({}, ...args);
+async function restoreTestEnv(
+  extra: Record<string, string>,
+  ...args: string[]
+): Promise<{ code: number | null; stderr: string; result?: Result }> {
+  const r = await cli(['restore-test', '--json', ...args], { env: { ...env, ...extra } });
   let result: Result | undefined;
-  try { result = JSON.parse(r.stdout) as Result; } catch { /* exit 2: no result */ }
+  try {
+    result = JSON.parse(r.stdout) as Result;
+  } catch {
+    /* exit 2: no result */
+  }
   if (result) expect(await leftovers(result.runId)).toEqual([]);
   return { code: r.code, stderr: r.stderr, result };
 }
@@ -41,7 +57,8 @@ async function appSchema(n: StartedNode): Promise<void> {
     'CREATE PROCEDURE app.total() SELECT SUM(amount) FROM app.orders',
     "CREATE USER 'reporting'@'10.%' IDENTIFIED BY 'not-stored-anywhere'",
     "GRANT SELECT ON app.* TO 'reporting'@'10.%'",
-  ]) await n.query({ sql });
+  ])
+    await n.query({ sql });
 }
 
 beforeAll(async () => {
@@ -55,7 +72,11 @@ beforeAll(async () => {
   const snap = await cli(['snapshot', '--source', dsn(maria), '--out', join(dir, 'state.json')], { env });
   expect(snap.code, snap.stderr).toBe(0);
   await maria.container.exec(['mariadb-backup', '--backup', '--user=root', '--target-dir=/tmp/full']);
-  await maria.container.exec(['sh', '-c', 'mariadb-dump --databases app --single-transaction --gtid --master-data=2 --routines --events --triggers | gzip > /tmp/app.sql.gz']);
+  await maria.container.exec([
+    'sh',
+    '-c',
+    'mariadb-dump --databases app --single-transaction --gtid --master-data=2 --routines --events --triggers | gzip > /tmp/app.sql.gz',
+  ]);
   await maria.container.exec(['sh', '-c', 'mariadb-dump --databases app --single-transaction --routines --triggers > /tmp/app.sql']);
   for (const f of ['full', 'app.sql.gz', 'app.sql']) await maria.container.copyOut(`/tmp/${f}`, join(dir, f));
 }, 10 * 60_000);
@@ -71,7 +92,10 @@ describe('restore-test on backups made outside firedrill (MariaDB 10.11)', () =>
     const text = await readFile(join(dir, 'state.json'), 'utf8');
     expect(text).not.toMatch(/\*[0-9A-F]{40}/); // mysql_native_password hashes
     expect(text).not.toContain('not-stored-anywhere');
-    const s = JSON.parse(text) as { tables: Record<string, { rows: number; fingerprint: { method: string } }>; accounts: { list: Record<string, { grants: string[] }> } };
+    const s = JSON.parse(text) as {
+      tables: Record<string, { rows: number; fingerprint: { method: string } }>;
+      accounts: { list: Record<string, { grants: string[] }> };
+    };
     expect(s.tables['app.orders']).toMatchObject({ rows: 2500, fingerprint: { method: 'pk-chunks' } });
     expect(s.tables['app.events']).toMatchObject({ rows: 3, fingerprint: { method: 'multiset' } });
     expect(s.accounts.list["'reporting'@'10.%'"]!.grants.join('\n')).toContain("IDENTIFIED BY PASSWORD '<secret>'");
@@ -80,11 +104,36 @@ describe('restore-test on backups made outside firedrill (MariaDB 10.11)', () =>
   it('an unprepared mariadb-backup directory restores, checks, and equals the state (exit 0); the backup is unchanged', async () => {
     const before = (await stat(join(dir, 'full', 'xtrabackup_checkpoints'))).mtimeMs;
     const checkpoints = await readFile(join(dir, 'full', 'xtrabackup_checkpoints'), 'utf8');
-    const r = await restoreTest('--artifact', join(dir, 'full'), '--flavor', 'mariadb-10.11', '--expect', join(dir, 'state.json'), '--max-age', '26h');
+    const r = await restoreTest(
+      '--artifact',
+      join(dir, 'full'),
+      '--flavor',
+      'mariadb-10.11',
+      '--expect',
+      join(dir, 'state.json'),
+      '--max-age',
+      '26h',
+      // this run's own history key: a server of an earlier test run may have had the same address and GTIDs
+      '--history-key',
+      dir,
+    );
     expect(r.code, r.stderr).toBe(0);
-    expect(r.result!.checks.map((c) => c.name)).toEqual(expect.arrayContaining(['backup-age', 'backup-restores', 'check-table', 'objects-readable', 'state-data', 'state-objects', 'state-accounts', 'state-gtid']));
+    expect(r.result!.checks.map((c) => c.name)).toEqual(
+      expect.arrayContaining([
+        'backup-age',
+        'backup-restores',
+        'check-table',
+        'objects-readable',
+        'state-data',
+        'state-objects',
+        'state-accounts',
+        'state-gtid',
+      ]),
+    );
     expect(failed(r.result)).toEqual([]);
-    expect(r.result!.phases.map((p) => p.name)).toEqual(expect.arrayContaining(['stage', 'prepare', 'copy-back', 'start', 'check-table', 'compare']));
+    expect(r.result!.phases.map((p) => p.name)).toEqual(
+      expect.arrayContaining(['stage', 'prepare', 'copy-back', 'start', 'check-table', 'compare']),
+    );
     // prepared in a copy: the artifact itself is untouched
     expect(await readFile(join(dir, 'full', 'xtrabackup_checkpoints'), 'utf8')).toBe(checkpoints);
     expect(checkpoints).toMatch(/backup_type = full-backuped/);
@@ -105,7 +154,7 @@ describe('restore-test on backups made outside firedrill (MariaDB 10.11)', () =>
     expect(cut.code).toBe(1);
     expect(failed(cut.result)).toEqual(['backup-complete']);
     // a damaged statement inside a complete-looking dump
-    const corrupt = text.replace('INSERT INTO `orders` VALUES', 'INSERT INTO `orders` VALUES (1,\'dup\',1,NULL),');
+    const corrupt = text.replace('INSERT INTO `orders` VALUES', "INSERT INTO `orders` VALUES (1,'dup',1,NULL),");
     expect(corrupt).not.toBe(text);
     await writeFile(join(dir, 'corrupt.sql'), corrupt);
     const bad = await restoreTest('--artifact', join(dir, 'corrupt.sql'), '--flavor', 'mariadb-10.11');
@@ -116,7 +165,7 @@ describe('restore-test on backups made outside firedrill (MariaDB 10.11)', () =>
 
   it('a backup that does not match the state is a bad backup (exit 1): the differing rows and objects are named', async () => {
     // The state is taken, then the data changes before the backup: the backup is not the state the team recorded.
-    await maria.query({ sql: "UPDATE app.orders SET amount = 0 WHERE id = 1234" });
+    await maria.query({ sql: 'UPDATE app.orders SET amount = 0 WHERE id = 1234' });
     await maria.query({ sql: 'DROP PROCEDURE app.total' });
     await maria.container.exec(['sh', '-c', 'mariadb-dump --databases app --single-transaction --routines --triggers > /tmp/later.sql']);
     await maria.container.copyOut('/tmp/later.sql', join(dir, 'later.sql'));
@@ -124,7 +173,16 @@ describe('restore-test on backups made outside firedrill (MariaDB 10.11)', () =>
     expect(r.code).toBe(1);
     expect(failed(r.result)).toEqual(expect.arrayContaining(['state-data', 'state-objects']));
     const data = r.result!.checks.find((c) => c.name === 'state-data')!.details['differences'] as Array<Record<string, unknown>>;
-    expect(data).toEqual([{ database: 'app', object: 'orders', kind: 'chunk-differs', where: 'id in (1000, 2000]', expected: { rows: 1000 }, actual: { rows: 1000 } }]);
+    expect(data).toEqual([
+      {
+        database: 'app',
+        object: 'orders',
+        kind: 'chunk-differs',
+        where: 'id in (1000, 2000]',
+        expected: { rows: 1000 },
+        actual: { rows: 1000 },
+      },
+    ]);
     expect(JSON.stringify(r.result!.checks.find((c) => c.name === 'state-objects'))).toContain('procedure-missing');
   });
 
@@ -148,7 +206,12 @@ describe('restore-test on backups made outside firedrill (MariaDB 10.11)', () =>
     await writeFile(join(dir, 'not-a-backup', 'README'), 'backups go to /mnt/backups\n');
     const notBackup = await restoreTest('--artifact', join(dir, 'not-a-backup'), '--flavor', 'mariadb-10.11');
     expect(notBackup.code).toBe(2);
-    expect(notBackup.stderr.trim().split('\n').filter((l) => l.startsWith('firedrill:'))).toHaveLength(1);
+    expect(
+      notBackup.stderr
+        .trim()
+        .split('\n')
+        .filter((l) => l.startsWith('firedrill:')),
+    ).toHaveLength(1);
     expect(notBackup.stderr).toMatch(/is not a backup/);
     const newer = await restoreTest('--artifact', join(dir, 'full'), '--flavor', 'mariadb-11.8');
     expect(newer.code).toBe(2);
@@ -156,6 +219,40 @@ describe('restore-test on backups made outside firedrill (MariaDB 10.11)', () =>
     const family = await restoreTest('--artifact', join(dir, 'full'), '--flavor', 'mysql-9.7');
     expect(family.code).toBe(2);
     expect(family.stderr).toMatch(/a MariaDB backup cannot be restored with --flavor mysql-9.7/);
+  });
+});
+
+describe("restore-test on firedrill's own artifacts and packages (MariaDB 10.11)", () => {
+  it('a firedrill artifact is checked against its manifest and restored by the method the manifest names; its package too', async () => {
+    const store = await openStore(join(dir, 'store'));
+    const manifest = await FS_SNAPSHOT.backup(maria, store, 'nightly-1');
+    expect(manifest.method).toBe('fs-snapshot');
+    const art = await restoreTest('--artifact', join(store.hostDir, 'nightly-1'), '--flavor', 'mariadb-10.11');
+    expect(art.code, art.stderr).toBe(0);
+    expect(art.result!.checks.map((c) => c.name)).toEqual(
+      expect.arrayContaining(['backup-complete', 'manifest-checksums', 'manifest-objects', 'check-table']),
+    );
+    expect(failed(art.result)).toEqual([]);
+    // the same artifact packed (zstd + AES-256-GCM): unpacked with the key, then restored alike
+    const key = randomBytes(32);
+    await mkdir(join(dir, 'packages'));
+    const info = await packArtifact(join(store.hostDir, 'nightly-1'), join(dir, 'packages'), key);
+    const pkg = join(dir, 'packages', info.file);
+    const withKey = { FIREDRILL_ARTIFACT_KEY: key.toString('hex') };
+    const ok = await restoreTestEnv(withKey, '--artifact', pkg, '--flavor', 'mariadb-10.11');
+    expect(ok.code, ok.stderr).toBe(0);
+    // a flipped byte in the package: refused before anything is restored (a bad backup)
+    const b = await readFile(pkg);
+    b[b.length - 100] = b[b.length - 100]! ^ 0xff;
+    await writeFile(pkg, b);
+    const bad = await restoreTestEnv(withKey, '--artifact', pkg, '--flavor', 'mariadb-10.11');
+    expect(bad.code).toBe(1);
+    expect(failed(bad.result)).toEqual(['backup-complete']);
+    // a file of the artifact changed after it was sealed: the manifest's sha256 catches it
+    await writeFile(join(store.hostDir, 'nightly-1', 'data', 'aria_log_control'), 'changed');
+    const changed = await restoreTest('--artifact', join(store.hostDir, 'nightly-1'), '--flavor', 'mariadb-10.11');
+    expect(changed.code).toBe(1);
+    expect(JSON.stringify(changed.result!.checks)).toMatch(/aria_log_control/);
   });
 });
 
@@ -167,9 +264,18 @@ describe('restore-test on a MySQL clone made outside firedrill (MySQL 9.7)', () 
     const mctx = await openTopologyContext(mrun, 'mysql-9.7', quiet);
     const my = await new NodeDefinition(mctx, { name: 'team-mysql', server: { serverId: 1 } }).start();
     mdir = await mkdtemp(join(tmpdir(), 'fd-rt-mysql-'));
-    for (const sql of ['CREATE DATABASE shop', 'CREATE TABLE shop.items (id INT PRIMARY KEY, name VARCHAR(20))',
-      "INSERT INTO shop.items VALUES (1, 'one'), (2, 'two'), (3, NULL)", 'CREATE TABLE shop.log (line TEXT)', "INSERT INTO shop.log VALUES ('x'), ('x')"]) await my.query({ sql });
-    const snap = await cli(['snapshot', '--source', `mysql://firedrill:\${FD_MY_PW}@${my.address}:3306`, '--out', join(mdir, 'state.json')], { env: { FD_MY_PW: mctx.creds.adminPassword } });
+    for (const sql of [
+      'CREATE DATABASE shop',
+      'CREATE TABLE shop.items (id INT PRIMARY KEY, name VARCHAR(20))',
+      "INSERT INTO shop.items VALUES (1, 'one'), (2, 'two'), (3, NULL)",
+      'CREATE TABLE shop.log (line TEXT)',
+      "INSERT INTO shop.log VALUES ('x'), ('x')",
+    ])
+      await my.query({ sql });
+    const snap = await cli(
+      ['snapshot', '--source', `mysql://firedrill:\${FD_MY_PW}@${my.address}:3306`, '--out', join(mdir, 'state.json')],
+      { env: { FD_MY_PW: mctx.creds.adminPassword } },
+    );
     expect(snap.code, snap.stderr).toBe(0);
     await my.query({ sql: "CLONE LOCAL DATA DIRECTORY = '/var/lib/mysql-files/nightly'" });
     await my.container.copyOut('/var/lib/mysql-files/nightly', join(mdir, 'clone'));

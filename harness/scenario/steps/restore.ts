@@ -1,4 +1,4 @@
-import { restoreAndCatchUp, restoreLogical, restorePhysical } from '../../restore/index.js';
+import { restoreAndCatchUp, restoreArtifact } from '../../restore/index.js';
 import { gtidExecuted, gtidReplicaPos, gtidWritten } from '../../runtime/replication.js';
 import { check, committedGtids, compareSnapshots, coversEvery, gtidPositionsEqual, presentLedgerIds, takeSnapshot, wroteNothingAs } from '../../verify/index.js';
 import { checkName, observationName } from '../names.js';
@@ -11,8 +11,7 @@ import { catchUpFromSources } from './replication.js';
 export const restoreLatest = (as: string): Step => step(`restore latest artifact as ${as}`, async (ctx) => {
   const a = latest(ctx);
   const serverId = restoredServerId(ctx);
-  const restore = a.manifest.method === 'logical' ? restoreLogical : restorePhysical;
-  const r = await restore(ctx.tctx, a.dir, { name: as, serverId, readOnly: true });
+  const r = await restoreArtifact(ctx.tctx, a.dir, { name: as, serverId, readOnly: true });
   ctx.topo.add(r.node);
   ctx.observations[observationName.restore(as)] = { artifact: a.manifest.id, serverId, timings: r.timings };
 });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FLAVORS, UsageError, type FlavorId } from '../../core/index.js';
 import { waitUntil } from '../../exec/index.js';
-import { restoreLogical, restorePhysical } from '../../restore/index.js';
+import { restoreArtifact } from '../../restore/index.js';
 import { NodeDefinition, type StartedNode } from '../../runtime/node.js';
 import { probeOptions } from '../../runtime/option-probe.js';
 import { projectRoot } from '../../runtime/paths.js';
@@ -26,8 +26,7 @@ import { ackedTotal, latest, restoredServerId, step } from './common.js';
 export const restoreOnto = (as: string, flavorId: FlavorId): Step => step(`restore the latest artifact onto ${flavorId} as ${as}, upgrade, verify`, async (ctx) => {
   const a = latest(ctx);
   const target = await withFlavor(ctx.tctx, flavorId);
-  const restore = a.manifest.method === 'logical' ? restoreLogical : restorePhysical;
-  const r = await restore(target, a.dir, { name: as, serverId: restoredServerId(ctx), readOnly: true });
+  const r = await restoreArtifact(target, a.dir, { name: as, serverId: restoredServerId(ctx), readOnly: true });
   ctx.topo.add(r.node);
   const t0 = Date.now();
   const upgrade = r.node.adapter.upgrade.length ? (await r.node.container.exec(r.node.adapter.upgrade, { timeoutMs: 30 * 60_000 })).stdout.trim().split('\n').slice(-3) : ['(upgrades itself at start)'];
