@@ -4,6 +4,10 @@ export default defineConfig({
   test: {
     // Docker tests share a 2-core machine: one file at a time.
     fileParallelism: false,
+    // The terminal's output, a JSON summary (scripts/test.mjs prints its closing line from it), and Allure results of the
+    // test suite itself (npx allure generate reports/allure-results).
+    reporters: ['default', 'json', ['allure-vitest/reporter', { resultsDir: 'reports/allure-results' }]],
+    outputFile: { json: 'reports/vitest-results.json' },
     projects: [
       {
         test: {

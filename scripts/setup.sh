@@ -12,6 +12,11 @@ if [ ! -x node_modules/.bin/vitest ] || [ package-lock.json -nt node_modules/.pa
   npm ci --no-audit --no-fund --loglevel=error
 fi
 bash scripts/engine.sh
-node bin/firedrill.mjs images --flavor "${FIREDRILL_FLAVOR:-mariadb-10.11}" >/dev/null
+if [ "$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+  # Building a base image runs debootstrap, which needs root: through sudo when we are not root.
+  sudo -n env "PATH=$PATH" ${FIREDRILL_DEBIAN_MIRROR:+FIREDRILL_DEBIAN_MIRROR="$FIREDRILL_DEBIAN_MIRROR"} node bin/firedrill.mjs images --flavor "${FIREDRILL_FLAVOR:-mariadb-10.11}" >/dev/null
+else
+  node bin/firedrill.mjs images --flavor "${FIREDRILL_FLAVOR:-mariadb-10.11}" >/dev/null
+fi
 node bin/firedrill.mjs clean >&2
 log "ready"

@@ -11,8 +11,10 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const runDir = join(root, 'reports', 'vitest', `${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${process.pid}`);
 const out = join(runDir, 'results.json');
 mkdirSync(runDir, { recursive: true });
+// Reporters (terminal, JSON, Allure to reports/allure-results) are in vitest.config.ts: a --reporter here would
+// replace them all; only the JSON file's place is this run's.
 const r = spawnSync(process.execPath, [join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run',
-  '--reporter=default', '--reporter=json', `--outputFile.json=${out}`, ...process.argv.slice(2)], { stdio: 'inherit', cwd: root });
+  `--outputFile.json=${out}`, ...process.argv.slice(2)], { stdio: 'inherit', cwd: root });
 try {
   const j = JSON.parse(readFileSync(out, 'utf8'));
   const skipped = (j.numPendingTests ?? 0) + (j.numTodoTests ?? 0);

@@ -19,6 +19,12 @@ import type { PeerCertificate } from 'node:tls';
 import { cmdRestoreTest, HELP_RESTORE_TEST } from './restore-test.js';
 import { cmdSnapshot, HELP_SNAPSHOT } from './snapshot.js';
 import { cmdChaos, HELP_CHAOS } from './chaos.js';
+import { join } from 'node:path';
+import { cmdReport, HELP_REPORT } from './report.js';
+import { parseShard, shardOf } from './shard.js';
+import { consoleTime, DrillLog, firedrillCommit, firedrillVersion } from '../report/index.js';
+import { observeCommands } from '../exec/index.js';
+import { reportsDir } from '../runtime/paths.js';
 
 const HELP: Record<string, string> = {
   main: `firedrill: restore drills and chaos tests for MySQL and MariaDB
@@ -30,8 +36,11 @@ commands:
   run <id|file.ts> [--flavor F | --all-flavors] [--param k=v] [--dataset D [--rows N] [--databases a,b]]
       [--server-config my.cnf] [--keep-artifacts] [--fault-during-backup] [--json]
                                     run a drill, firedrill's or your own file (exit 0 pass, 1 fail, 2 could not run)
-  suite [name] [--flavor F] [--dataset D] [--server-config F] [--param k=v] [--parallel N] [--json]
-                                    run a named suite of drills (default: "default"; also firedrill.config.json's), N at once
+  suite [name] [--flavor F] [--dataset D] [--server-config F] [--param k=v] [--parallel N] [--shard i/n] [--json]
+                                    run a named suite of drills (default: "default"; also firedrill.config.json's), N at once;
+                                    --shard: one CI job's part
+  report [--out FILE] [--redact] [--strict] [--history FILE] [PATH...]
+                                    one self-contained HTML report of drill results and their trend
   verify --source DSN --target DSN [--databases a,b] [--gtid] [--full-rows] [--ignore-accounts u,v] [--timeout T] [--json]
                                     compare two live servers (exit 0 equal, 1 different, 2 error)
   pre-upgrade --from F --to G [--queries FILE] [--server-config my.cnf] [--dataset D] [--json]
@@ -47,7 +56,8 @@ commands:
                                     restore-test a backup made by your own tools (exit 0 good, 1 bad backup, 2 not a backup)
   chaos --topology T [--seed S] ... generative chaos: random fault schedules, invariants, replay, shrinking
 
-Every command takes --help.`,
+Every command takes --help (or: firedrill help <command>). firedrill --version prints the version and commit.
+run and suite take --verbose: every command line firedrill runs goes to the run's drill.log (and stderr).`,
   list: 'usage: firedrill list [--json]\n\nLists the scenarios. --json: an array of {id, description, flavors, params}.',
   run: `usage: firedrill run <id|path/to/drill.ts> [--flavor F | --all-flavors] [--param name=value]... [dataset options] [--keep-artifacts] [--fault-during-backup] [--json]
 
@@ -65,6 +75,9 @@ ${DATASET_HELP}
                       SIGKILL the backup node in the middle of each backup: it must fail loudly and leave nothing a
                       restore would accept; the retry must succeed (checks backup-fault-*, backup-retry-succeeds)
   --json              print the result object on stdout and nothing else there
+  --verbose           also log every command firedrill runs (argv; passwords are never on argv, and anything
+                      that looks like one is replaced by ***)
+Progress goes to stderr and to reports/<run-id>/drill.log (timestamps with their zone).
 Exit: 0 pass, 1 fail, 2 could not run. Everything started is removed at the end, also on Ctrl-C.`,
   suite: `usage: firedrill suite [name] [--flavor F] [--param k=v]... [dataset options] [--parallel N] [--json]
 
@@ -72,6 +85,9 @@ Runs every drill of a suite in turn, on the run's dataset and server configurati
   --flavor F          every drill on F (matrix: only F's)
   --parallel N        N drills at once (1-16), each in its own run, progress lines prefixed with the drill
   --param k=v         given to every drill of the suite that has the parameter (one no drill has: exit 2)
+  --shard i/n         run only the i-th of n parts (1-based): the n parts together run every drill x flavor exactly
+                      once (CI parallel jobs; merge their reports with firedrill report <folders>)
+  --verbose           also log every command firedrill runs in each run's drill.log
 ${DATASET_HELP}
 Exit: 0 all pass, 1 any failed, 2 could not run.`,
   verify: `usage: firedrill verify --source DSN --target DSN [--databases a,b] [--gtid] [--full-rows] [--ignore-accounts u,v] [--timeout T] [--json]
@@ -91,6 +107,7 @@ neither side is an error. Exit 0 equal, 1 different, 2 error.
                 query); T in seconds, or with ms / s / m
 Tip: put passwords in the environment and refer to them as \${VAR} inside the DSN to keep them off argv.`,
   images: 'usage: firedrill images [--flavor F]\n\nBuilds missing images (debootstrap + docker import + docker/<dir>/Dockerfile). Nothing is rebuilt if an image with the same inputs exists.',
+  report: HELP_REPORT,
   doctor: `usage: firedrill doctor [--dataset D [--rows N]] [--server-config F]
 
 Reports the Docker engine, the images per flavor, firedrill.config.json, the drills (and drill folders), every suite's
@@ -117,7 +134,7 @@ function parse<T>(fn: () => T): T {
 
 
 /** Drill-wide options from the command line. */
-interface DrillFlags { keepArtifacts: boolean; faultDuringBackup: boolean; upgrade?: UpgradeOptions; instantVerify?: boolean }
+interface DrillFlags { keepArtifacts: boolean; faultDuringBackup: boolean; upgrade?: UpgradeOptions; instantVerify?: boolean; verbose?: boolean }
 
 /** The signal that interrupted this process, if one did: no drill starts after it (suite, --parallel). */
 let interruptedBy: NodeJS.Signals | undefined;
@@ -131,13 +148,18 @@ class Interrupted extends Error { constructor(readonly code: number) { super(`in
  * teardown failure. Whatever happens after the run starts, its report is written.
  */
 async function drill(id: string | ScenarioDefinition, flavorId: FlavorId, params: Readonly<Record<string, string | number>>, flags: DrillFlags, inputs: DrillInputs = {}, label = ''): Promise<DrillResult> {
-  const progress = (m: string) => err(`[${new Date().toISOString().slice(11, 19)}]${label ? ` [${label}]` : ''} ${m}`);
+  // Progress goes to stderr and, once the run exists, to its drill.log; --verbose adds every command line (redacted).
+  let log: DrillLog | undefined;
+  const say = (m: string, at = Date.now()) => err(`[${consoleTime(at)}]${label ? ` [${label}]` : ''} ${m}`);
+  const progress = (m: string) => { const at = Date.now(); say(m, at); log?.line(m, at); };
   // Bad input is refused before anything starts: the scenario, the flavor, the parameters (one line, exit 2).
   const def = typeof id === 'string' ? await findScenario(id) : id;
   if (!def.flavors.includes(flavorId)) throw new UsageError(`scenario ${def.id} does not run on ${flavorId} (supported: ${def.flavors.join(', ')})`);
   resolveParams(def, params);
   if (interruptedBy) throw new Interrupted(signalExitCode(interruptedBy));
   const run = new RunContext();
+  log = new DrillLog(join(reportsDir, run.runId, 'drill.log'));
+  const unobserve = flags.verbose ? observeCommands((argv) => { const at = Date.now(); say(log!.command(argv, at), at); }) : () => {};
   const onSignal = (sig: NodeJS.Signals) => {
     interruptedBy ??= sig;
     if (run.interruptedBy) { progress(`${sig} again: teardown of run ${run.runId} goes on to its end (SIGKILL leaves the rest to 'firedrill clean')`); return; }
@@ -155,7 +177,7 @@ async function drill(id: string | ScenarioDefinition, flavorId: FlavorId, params
       const plan = await planDrill(def, flavorId, params, progress, inputs); // a missing own image is built
       progress(`dataset ${plan.dataset.name}${plan.serverConfig ? `, server config ${plan.serverConfig.path}` : ''}`);
       await run.open({ leaseImage: plan.image });
-      result = await runScenario(plan, { run, progress, ...flags });
+      result = await runScenario(plan, { run, progress, ...flags, command: ['firedrill', ...process.argv.slice(2)] });
     } catch (e) {
       err(`firedrill: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
       result = errorResult(def, flavorId, run.runId, e, run.interruptedBy ? 'interrupted' : 'error');
@@ -170,6 +192,7 @@ async function drill(id: string | ScenarioDefinition, flavorId: FlavorId, params
     await mkdir(result.reportDir, { recursive: true });
     await writeReport(result); // after teardown: its failures are in the report
   } finally {
+    unobserve();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
@@ -201,9 +224,9 @@ async function runMany(label: string, items: ReadonlyArray<{ scenario: string; f
 }
 
 async function cmdRun(args: string[]): Promise<number> {
-  const { values, positionals } = parse(() => parseArgs({ args, allowPositionals: true, strict: true, options: { flavor: { type: 'string' }, 'all-flavors': { type: 'boolean' }, param: { type: 'string', multiple: true }, 'keep-artifacts': { type: 'boolean' }, 'fault-during-backup': { type: 'boolean' }, 'instant-verify': { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean' }, ...DATASET_OPTIONS } }));
+  const { values, positionals } = parse(() => parseArgs({ args, allowPositionals: true, strict: true, options: { flavor: { type: 'string' }, 'all-flavors': { type: 'boolean' }, param: { type: 'string', multiple: true }, 'keep-artifacts': { type: 'boolean' }, 'fault-during-backup': { type: 'boolean' }, 'instant-verify': { type: 'boolean' }, json: { type: 'boolean' }, verbose: { type: 'boolean' }, help: { type: 'boolean' }, ...DATASET_OPTIONS } }));
   if (values.help) { out(HELP['run']!); return 0; }
-  const flags: DrillFlags = { keepArtifacts: !!values['keep-artifacts'], faultDuringBackup: !!values['fault-during-backup'], instantVerify: !!values['instant-verify'] };
+  const flags: DrillFlags = { keepArtifacts: !!values['keep-artifacts'], faultDuringBackup: !!values['fault-during-backup'], instantVerify: !!values['instant-verify'], verbose: !!values.verbose };
   if (flags.instantVerify && (values['all-flavors'] || flavorById(values.flavor ?? DEFAULT_FLAVOR).family !== 'mariadb')) {
     throw new UsageError('--instant-verify runs on MariaDB flavors only (MySQL keeps its accounts in InnoDB, read-only in the instant check): give --flavor mariadb-…');
   }
@@ -224,8 +247,9 @@ async function cmdRun(args: string[]): Promise<number> {
 }
 
 async function cmdSuite(args: string[]): Promise<number> {
-  const { values, positionals } = parse(() => parseArgs({ args, allowPositionals: true, strict: true, options: { json: { type: 'boolean' }, parallel: { type: 'string' }, help: { type: 'boolean' }, flavor: { type: 'string' }, param: { type: 'string', multiple: true }, ...DATASET_OPTIONS } }));
+  const { values, positionals } = parse(() => parseArgs({ args, allowPositionals: true, strict: true, options: { json: { type: 'boolean' }, parallel: { type: 'string' }, help: { type: 'boolean' }, flavor: { type: 'string' }, param: { type: 'string', multiple: true }, shard: { type: 'string' }, verbose: { type: 'boolean' }, ...DATASET_OPTIONS } }));
   if (values.help) { out(HELP['suite']!); return 0; }
+  const shard = values.shard ? parseShard(values.shard) : undefined;
   if (positionals.length > 1) throw new UsageError('suite takes one suite name');
   const parallel = parseParallel(values.parallel);
   if (parallel instanceof Error) throw new UsageError(parallel.message);
@@ -253,7 +277,12 @@ async function cmdSuite(args: string[]): Promise<number> {
   }
   const unknown = Object.keys(given).filter((k) => !used.has(k));
   if (unknown.length) throw new UsageError(`suite ${name}: no drill of it has a parameter ${unknown.join(', ')}`);
-  return runMany(`suite ${name}`, items, { keepArtifacts: false, faultDuringBackup: false }, !!values.json, parallel, inputs);
+  const mine = shard ? shardOf(items, shard) : items;
+  if (shard) {
+    process.env.FIREDRILL_SHARD = `${shard.index}/${shard.count}`;
+    err(`suite ${name}, shard ${shard.index}/${shard.count}: ${mine.length} of ${items.length} drills: ${mine.map((x) => `${x.scenario}@${x.flavor}`).join(', ') || 'none'}`);
+  }
+  return runMany(`suite ${name}${shard ? ` (shard ${shard.index}/${shard.count})` : ''}`, mine, { keepArtifacts: false, faultDuringBackup: false, verbose: !!values.verbose }, !!values.json, parallel, inputs);
 }
 
 async function cmdList(args: string[]): Promise<number> {
@@ -405,10 +434,21 @@ const COMMANDS: Record<string, (a: string[]) => Promise<number>> = {
   'pre-upgrade': (a) => cmdPreUpgrade(a, { drill, parse, parseParams: parseParamArgs }),
   list: cmdList, run: cmdRun, suite: cmdSuite, verify: cmdVerify, images: cmdImages, doctor: cmdDoctor, clean: cmdClean,
   chaos: (a) => cmdChaos(a, { runDrill: (def, f, label) => drill(def, f, {}, { keepArtifacts: false, faultDuringBackup: false }, {}, label) }),
+  report: cmdReport,
 };
 
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
+  if (cmd === '--version' || cmd === '-V' || cmd === 'version') {
+    const { commit, dirty } = await firedrillCommit();
+    out(`firedrill ${firedrillVersion()}${commit ? ` (${commit.slice(0, 12)}${dirty ? ', modified' : ''})` : ''}`);
+    return 0;
+  }
+  // help <command>: the command's own --help
+  if (cmd === 'help' && rest.length) {
+    if (!COMMANDS[rest[0]!]) { err(`firedrill: no command '${rest[0]}' (commands: ${Object.keys(COMMANDS).join(', ')})`); return 2; }
+    return main([rest[0]!, '--help']);
+  }
   if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') { out(HELP['main']!); return cmd ? 0 : 2; }
   const fn = COMMANDS[cmd];
   if (!fn) { err(`firedrill: unknown command '${cmd}' (see firedrill --help)`); return 2; }

@@ -97,8 +97,17 @@ const anySignal = (signals: Array<AbortSignal | undefined>): AbortSignal | undef
  * Runs argv without a shell (execa: a deadline, a cancel signal, children killed when this process exits) and
  * resolves with its output, or rejects with an ExecError.
  */
+const commandObservers = new Set<(argv: readonly string[]) => void>();
+
+/** Calls fn with every command's argv before it runs (e.g. `--verbose` logging); returns the unsubscribe. */
+export function observeCommands(fn: (argv: readonly string[]) => void): () => void {
+  commandObservers.add(fn);
+  return () => { commandObservers.delete(fn); };
+}
+
 export async function run(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
   if (argv.length === 0) throw new Error('run: empty argv');
+  for (const o of commandObservers) { try { o(argv); } catch { /* an observer never stops a command */ } }
   const cancel = anySignal([opts.signal, currentCancelSignal()]);
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if (cancel?.aborted) {

@@ -2,7 +2,7 @@ import { UsageError } from '../core/index.js';
 import { destroy, kill, partition, pause, wipeDatadir } from './builtin.js';
 import { crashTrigger } from './crash-loop.js';
 import { selectorProblem, type TopologyShape } from './selector.js';
-import type { Fault, FaultEffect, FaultEnv, FaultHandler, FaultKind, FaultOfKind } from './types.js';
+import type { Fault, FaultEffect, FaultEnv, FaultHandler, FaultKind, FaultOfKind, StepInjectedFault } from './types.js';
 
 /** Every fault kind and its handler: a kind added to the `Fault` union without a handler here fails tsc. */
 const HANDLERS: { readonly [K in FaultKind]: FaultHandler<FaultOfKind<K>> } = {
@@ -34,7 +34,7 @@ export function validateFault(f: Fault, shape: TopologyShape): void {
 }
 
 export interface FaultRecord {
-  fault: Fault;
+  fault: Fault | StepInjectedFault;
   description: string;
   injectedAt: number;
   healedAt?: number;

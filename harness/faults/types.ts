@@ -24,6 +24,12 @@ export interface CrashTriggerFault { kind: 'crash-trigger'; target: Selector; db
 
 /** A fault is data: its kind, its target, and the kind's attributes (toxiproxy's shape). */
 export type Fault = KillFault | WipeDatadirFault | DestroyFault | PauseFault | PartitionFault | CrashTriggerFault;
+
+/**
+ * A fault a step injects itself on something that is not a topology node (no handler in the registry), recorded so
+ * that reports show its window like any other: the binlog streamer of `target` (its source) SIGKILLed, resumed later.
+ */
+export interface StepInjectedFault { kind: 'kill-binlog-streamer'; target: string }
 export type FaultKind = Fault['kind'];
 export type FaultOfKind<K extends FaultKind> = Extract<Fault, { kind: K }>;
 

@@ -3,6 +3,8 @@ import type { FlavorId } from '../core/index.js';
 import type { FaultRecord } from '../faults/index.js';
 import type { CheckResult, LedgerVerdict } from '../verify/index.js';
 import type { LedgerSummary } from '../workload/index.js';
+import type { ObjectiveReport } from './objectives.js';
+import type { Provenance } from './provenance.js';
 
 export interface StepRecord { name: string; startMs: number; endMs: number; error?: string }
 export interface PhaseRecord { name: string; recovery: boolean; startMs: number; endMs: number; durationMs: number; steps: StepRecord[] }
@@ -41,6 +43,12 @@ export interface DrillResult {
   error?: string;
   reportDir: string;
   teardownFailures?: string[];
+  /** What was tested with what (absent in results written before firedrill recorded it). */
+  provenance?: Provenance;
+  /** The recovery objectives and the measured figures judged against them (absent in older results). */
+  objectives?: ObjectiveReport;
+  /** The run's log (drill.log), relative to the report folder. */
+  logFile?: string;
 }
 
 const RTO_METHOD = 'sum of the recovery phases\' wall-clock durations (measured)';
@@ -74,10 +82,12 @@ export function rtoOf(phases: readonly PhaseRecord[]): Rto {
 }
 
 /**
- * Pass when the drill ran to its end, recorded at least one check, every check holds, and no acknowledged write was
- * lost (with `expectsLoss`, when the loss was measured: the drill's own checks judge whether it was measured exactly).
+ * Pass when the drill ran to its end, recorded at least one check, every check holds, no acknowledged write was
+ * lost (with `expectsLoss`, when the loss was measured: the drill's own checks judge whether it was measured exactly),
+ * and every recovery objective with a target was met (a missed objective fails the drill).
  */
-export function verdictOf(r: Pick<DrillResult, 'error' | 'checks' | 'rpo'>, expectsLoss: boolean): 'pass' | 'fail' {
+export function verdictOf(r: Pick<DrillResult, 'error' | 'checks' | 'rpo' | 'objectives'>, expectsLoss: boolean): 'pass' | 'fail' {
   const rpoOk = expectsLoss ? r.rpo.lostAcknowledgedWrites !== null : r.rpo.lostAcknowledgedWrites === 0;
-  return !r.error && r.checks.length > 0 && r.checks.every((c) => c.valid) && rpoOk ? 'pass' : 'fail';
+  const objectivesOk = r.objectives?.met ?? true;
+  return !r.error && r.checks.length > 0 && r.checks.every((c) => c.valid) && rpoOk && objectivesOk ? 'pass' : 'fail';
 }

@@ -1,8 +1,12 @@
+import { rmSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DrillResult } from './result.js';
-import type { Ledger } from '../workload/index.js';
-import { goNoGoMarkdown, type GoNoGo } from '../verify/upgrade/index.js';
+import type { Ledger, LedgerEntry } from '../workload/index.js';
+import { allureDirOf, readIfExists, writeAllureResult } from './allure.js';
+import { appendHistory, defaultHistoryFile } from './history.js';
+import { junitXml } from './junit.js';
+import { objectiveLines, summaryMarkdown } from './summary.js';
 
 const secs = (ms: number | null | undefined) => (ms === null || ms === undefined ? 'n/a' : `${(ms / 1000).toFixed(2)} s`);
 
@@ -13,6 +17,7 @@ export function consoleSummary(r: DrillResult): string {
     ...r.phases.map((p) => `  ${p.recovery ? '*' : ' '} ${p.name.padEnd(16)} ${secs(p.durationMs).padStart(10)}${p.steps.some((s) => s.error) ? '  (step failed)' : ''}`),
     `  RTO ${secs(r.rto.ms)} (${r.rto.method}; * = recovery phase)`,
     `  RPO ${r.rpo.lostAcknowledgedWrites ?? 'n/a'} lost acknowledged writes, ${r.rpo.seconds ?? 'n/a'} s of writes, on ${r.rpo.node}; ${r.rpo.indeterminate} indeterminate (${r.rpo.method})`,
+    ...objectiveLines(r).map((l) => `  objective: ${l}`),
     ...r.checks.map((c) => `  ${c.valid ? 'ok  ' : 'FAIL'} ${c.name}${c.valid ? '' : `: ${JSON.stringify(c.details).slice(0, 400)}`}`),
     ...(r.error ? [`  error: ${r.error.split('\n').slice(0, 6).join('\n         ')}`] : []),
     `  report: ${r.reportDir}`,
@@ -20,39 +25,35 @@ export function consoleSummary(r: DrillResult): string {
   return lines.join('\n');
 }
 
-function markdown(r: DrillResult): string {
-  const rows = r.phases.map((p) => `| ${p.name} | ${p.recovery ? 'yes' : ''} | ${secs(p.durationMs)} | ${p.steps.map((s) => s.name + (s.error ? ' (FAILED)' : '')).join('; ')} |`);
-  const checks = r.checks.map((c) => `| ${c.name} | ${c.valid ? 'pass' : '**fail**'} | ${c.valid ? '' : '`' + JSON.stringify(c.details).slice(0, 300).replace(/\|/g, '\\|') + '`'} |`);
-  return [
-    `# ${r.scenario} on ${r.flavor}: ${r.verdict.toUpperCase()}`, '', r.description, '',
-    `Run ${r.runId}, started ${r.startedAt}, ${secs(r.durationMs)}.`, '',
-    `**RTO** ${secs(r.rto.ms)} — ${r.rto.method}.`, '',
-    `**RPO** ${r.rpo.lostAcknowledgedWrites ?? 'n/a'} lost acknowledged writes (${r.rpo.seconds ?? 'n/a'} s of writes) on ${r.rpo.node}; ${r.rpo.indeterminate} indeterminate — ${r.rpo.method}.`, '',
-    ...(r.dataset ? [`**Dataset** ${r.dataset.name} (${r.dataset.kind}, from ${r.dataset.origin}): ${r.dataset.databases.join(', ') || 'no database'}, ${r.dataset.tables} tables, ${(r.dataset.serverBytes / 1048576).toFixed(1)} MB on the server, loaded in ${secs(r.dataset.loadMs)}${r.dataset.lock ? `; non-transactional tables locked on the source for ${r.dataset.lock.ms} ms` : ''}.`, ''] : []),
-    ...(r.serverConfig ? [`**Server configuration** ${r.serverConfig.path}; overridden by the topology: ${Object.entries(r.serverConfig.overrides).flatMap(([n, os]) => os.map((o) => `${n} ${o.option}=${o.yours} → ${o.ours}`)).join(', ') || 'nothing'}.`, ''] : []),
-    '| phase | recovery | time | steps |', '|---|---|---|---|', ...rows, '',
-    '| check | verdict | details |', '|---|---|---|', ...checks, '',
-    // pre-upgrade: the go/no-go page (every finding with its severity)
-    ...(r.observations['go/no-go'] ? [goNoGoMarkdown(r.observations['go/no-go'] as GoNoGo)] : []),
-    ...(r.faults.length ? ['## Faults', ...r.faults.map((f) => `- ${f.description}: injected ${new Date(f.injectedAt).toISOString()}, healed ${f.healedAt ? new Date(f.healedAt).toISOString() : 'never'}`), ''] : []),
-    ...(r.error ? ['## Error', '```', r.error, '```', ''] : []),
-  ].join('\n');
-}
-
-const xml = (s: string) => s.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);
-
-function junit(r: DrillResult): string {
-  const cases = r.checks.map((c) => `    <testcase classname="${xml(`${r.scenario}.${r.flavor}`)}" name="${xml(c.name)}">${c.valid ? '' : `<failure message="${xml(c.name)} failed">${xml(JSON.stringify(c.details, null, 2))}</failure>`}</testcase>`);
-  if (r.error) cases.push(`    <testcase classname="${xml(`${r.scenario}.${r.flavor}`)}" name="drill"><error message="drill did not complete (${xml(r.verdict)})">${xml(r.error)}</error></testcase>`);
-  if (r.teardownFailures?.length) cases.push(`    <testcase classname="${xml(`${r.scenario}.${r.flavor}`)}" name="teardown"><error message="teardown left something behind">${xml(r.teardownFailures.join('\n'))}</error></testcase>`);
-  const failures = r.checks.filter((c) => !c.valid).length;
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n  <testsuite name="${xml(`${r.scenario} (${r.flavor})`)}" tests="${cases.length}" failures="${failures}" errors="${(r.error ? 1 : 0) + (r.teardownFailures?.length ? 1 : 0)}" time="${(r.durationMs / 1000).toFixed(3)}">\n${cases.join('\n')}\n  </testsuite>\n</testsuites>\n`;
-}
-
-/** Writes result.json (for CI and tools), summary.md (for people), junit.xml (for CI dashboards), ledger.json. */
+/**
+ * Writes result.json (for CI and tools), summary.md (for people), junit.xml (for CI dashboards), ledger.json (every
+ * write), allure-results/ (for Allure), and appends the drill to the history (reports/history.jsonl or
+ * FIREDRILL_HISTORY). Each file is written even when another could not be: evidence is never all-or-nothing.
+ */
 export async function writeReport(r: DrillResult, ledger?: Ledger): Promise<void> {
+  const summary = summaryMarkdown(r);
+  // Written again after the teardown (with its failures) and then without the ledger: it is read back from the folder.
+  const entries = ledger?.toJSON() ?? readLedger(r.reportDir);
+  const problems: string[] = [];
+  try {
+    // one Allure result per drill: a second write replaces the first
+    rmSync(allureDirOf(r.reportDir), { recursive: true, force: true });
+    writeAllureResult(r, allureDirOf(r.reportDir), { summary, log: readIfExists(join(r.reportDir, 'drill.log')), ledger: entries });
+  } catch (e) { problems.push(`allure-results not written: ${(e as Error).message}`); }
+  try {
+    // one history line per drill (the report is written again after the teardown; readers keep one line per run)
+    if (!appended.has(r.runId)) { appendHistory(defaultHistoryFile(), r); appended.add(r.runId); }
+  } catch (e) { problems.push(`history not appended: ${(e as Error).message}`); }
+  if (problems.length) r.teardownFailures = [...(r.teardownFailures ?? []), ...problems];
   await writeFile(join(r.reportDir, 'result.json'), JSON.stringify(r, null, 2) + '\n');
-  await writeFile(join(r.reportDir, 'summary.md'), markdown(r));
-  await writeFile(join(r.reportDir, 'junit.xml'), junit(r));
-  if (ledger) await writeFile(join(r.reportDir, 'ledger.json'), JSON.stringify(ledger.toJSON()) + '\n');
+  await writeFile(join(r.reportDir, 'summary.md'), summary);
+  await writeFile(join(r.reportDir, 'junit.xml'), junitXml([r]));
+  if (ledger) await writeFile(join(r.reportDir, 'ledger.json'), JSON.stringify(entries) + '\n');
+}
+
+const appended = new Set<string>();
+
+function readLedger(dir: string): LedgerEntry[] | undefined {
+  const text = readIfExists(join(dir, 'ledger.json'));
+  try { return text ? (JSON.parse(text) as LedgerEntry[]) : undefined; } catch { return undefined; }
 }

@@ -4,6 +4,7 @@ import { imageExists } from './docker.js';
 import { isFlavorId, UsageError, type Flavor, type FlavorId } from '../core/index.js';
 import { ensureImage } from './images.js';
 import { projectRoot } from './paths.js';
+import { parseObjectives, type ObjectivesConfig } from './objectives-config.js';
 
 /** One drill of a suite: a scenario id (or a drill file's path), on a flavor, with parameters. */
 export interface SuiteItem { scenario: string; flavor?: FlavorId; params?: Record<string, string | number> }
@@ -17,7 +18,8 @@ export interface SuiteConfig { drills: SuiteItem[]; dataset?: string; rows?: num
  *   `<name>_bulk`, `<name>_targets`, `<name>_a`... on a fan-in); default `firedrill`;
  * - `accounts`: the names of firedrill's accounts on the drill servers (`admin`, `replication`);
  * - `drillFolders`: folders whose `*.ts` drill files join the catalog;
- * - `suites`: named suites of drills.
+ * - `suites`: named suites of drills;
+ * - `objectives`: recovery objectives per drill (RTO seconds, RPO writes and seconds), judged in every result.
  */
 export interface Config {
   images: Partial<Record<FlavorId, string>>;
@@ -25,11 +27,13 @@ export interface Config {
   accounts: { admin: string; replication: string };
   drillFolders: string[];
   suites: Record<string, SuiteConfig>;
+  /** Recovery objectives by drill id (and `default`): {rtoSeconds, rpoWrites, rpoSeconds}; see harness/report/objectives.ts. */
+  objectives?: ObjectivesConfig;
   /** The file it was read from (undefined: none). */
   source?: string;
 }
 
-const KEYS = ['images', 'ownSchema', 'accounts', 'drillFolders', 'suites'];
+const KEYS = ['images', 'ownSchema', 'accounts', 'drillFolders', 'suites', 'objectives'];
 const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,31}$/;
 export const defaultConfig = (): Config => ({ images: {}, ownSchema: 'firedrill', accounts: { admin: 'firedrill', replication: 'firedrill_repl' }, drillFolders: [], suites: {} });
 
@@ -71,6 +75,11 @@ export function parseConfig(text: string, source: string): Config {
     if (k === 'drillFolders') {
       if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) bad("'drillFolders' must be a list of folders");
       cfg.drillFolders = (v as string[]).map((f) => resolve(base, f));
+    }
+    if (k === 'objectives') {
+      const o = parseObjectives(v, source);
+      if (typeof o === 'string') throw new UsageError(o);
+      cfg.objectives = o;
     }
     if (k === 'suites') {
       if (!isObj(v)) bad("'suites' must map names to {drills: [...]}");

@@ -10,7 +10,9 @@ import type { RunContext } from '../runtime/run-context.js';
 import { openTopologyContext, startTopology, type Topology } from '../runtime/topology.js';
 import {
   rpoOf, rtoOf, unmeasuredRpo, verdictOf, writeReport, type DrillResult, type PhaseRecord, type Rpo, type StepRecord, type Verdict,
+  baseProvenance, datasetSize, imageProvenance, judgeObjectives, objectivesFor, serverVersions, type Provenance,
 } from '../report/index.js';
+import { loadConfig } from '../runtime/config.js';
 import { judgeLedger, judgeRpo, presentLedgerIds } from '../verify/index.js';
 import { loadBulk, loadDataset, WriteWorkload, type DatasetInfo, type DatasetPlan } from '../workload/index.js';
 import { stageServerConfig } from '../runtime/server-config.js';
@@ -52,6 +54,8 @@ export interface RunOptions {
   keepArtifacts?: boolean;
   /** Kill the backup node in the middle of every backup: it must fail loudly, leave nothing restorable, and a retry must succeed. */
   faultDuringBackup?: boolean;
+  /** The firedrill command line that started the drill (for the provenance; redacted there). */
+  command?: readonly string[];
   /** After every physical backup, also the instant check of its artifact (restore/instant.ts): checks instant-N-*. */
   instantVerify?: boolean;
   /** pre-upgrade: target version, queries, option file. */
@@ -77,11 +81,16 @@ export async function runScenario(plan: DrillPlan, o: RunOptions): Promise<Drill
     rto: rtoOf([]), rpo: unmeasuredRpo(def.rpoNode), checks: [], faults: [], observations: {}, reportDir,
   };
   const timed = phaseTimer(result.phases, o.progress);
+  const base = baseProvenance(o.command ?? []);
+  const image = imageProvenance(plan.image);
+  let dataset: Provenance['dataset'] = { name: datasetName(plan), databases: [], bytes: 0, measuredOn: null };
+  let servers: Provenance['servers'] = {};
   let ctx: DrillContext | undefined;
   // The drill runs in the run's cancel scope: an interrupt kills its commands and ends its waits at once; teardown
   // (the caller's) then removes everything, also objects the abandoned body still creates.
   const body = withCancelScope(o.run.signal, async () => {
     ctx = await setUp(plan, o, store, result, timed);
+    dataset = await measureDataset(dataset, ctx.topo);
     for (const ph of def.phases) await timed(ph.name, !!ph.recovery, ph.steps.map((s) => ({ name: s.name, run: () => s.run(ctx!) })));
     await stopWorkloads(ctx);
     result.rpo = await measureRpo(def, ctx);
@@ -101,10 +110,15 @@ export async function runScenario(plan: DrillPlan, o: RunOptions): Promise<Drill
     const c = ctx as DrillContext | undefined;
     if (c) await stopWorkloads(c);
     if (c) result.ledger = c.workload.ledger.summary();
+    if (c) servers = await serverVersions(c.topo.all());
   }
   result.rto = rtoOf(result.phases);
   // A drill that loses data by design passes only when the loss equals the exact loss a step measured apart.
   if (def.expectsLoss && !ended) result.checks.push(judgeRpo(result.rpo.lostAcknowledgedWrites, true, (ctx as DrillContext | undefined)?.state.expectedLoss));
+  result.objectives = judgeObjectives(objectivesFor(def.id, { expectsLoss: def.expectsLoss, config: loadConfig().objectives }),
+    { rtoMs: result.rto.ms, rpoWrites: result.rpo.lostAcknowledgedWrites, rpoSeconds: result.rpo.seconds });
+  result.provenance = { ...(await base), image: await image, servers, dataset, params: { ...plan.params }, seed: typeof plan.params['seed'] === 'number' ? plan.params['seed'] : seedOf(plan) };
+  result.logFile = 'drill.log';
   result.verdict = ended ?? verdictOf(result, !!def.expectsLoss);
   result.endedAt = new Date().toISOString();
   result.durationMs = Date.now() - started;
@@ -187,6 +201,33 @@ async function loadDatasets(plan: DrillPlan, topo: Topology, progress: (m: strin
   return info;
 }
 
+/** The generator's seed when the dataset is generated rows (schema.sql --rows N --seed S). */
+function seedOf(plan: DrillPlan): number | null {
+  const src = plan.dataset.source as { seed?: unknown };
+  return typeof src.seed === 'number' ? src.seed : null;
+}
+
+/** What the drill loads, in words: the run's dataset (unless the drill loads none) and the bulk table. */
+function datasetName(plan: DrillPlan): string {
+  const mb = plan.def.data.bulkMb(plan.params);
+  return [plan.def.data.dataset ? `${plan.dataset.name} (${plan.dataset.source.kind}, from ${plan.dataset.origin})` : null, mb > 0 ? `bulk ${mb} MB` : null].filter(Boolean).join(' + ') || 'none (ledger only)';
+}
+
+/** The loaded data's size as each primary reports it, after loading and before any fault; a failure is recorded, never fatal. */
+async function measureDataset(d: Provenance['dataset'], topo: Topology): Promise<Provenance['dataset']> {
+  const out: Provenance['dataset'] = { ...d, databases: [], bytes: 0, measuredOn: null };
+  const on: string[] = [];
+  for (const p of topo.primaries) {
+    try {
+      const s = await datasetSize(p);
+      out.databases.push(...s.databases.map((x) => (topo.primaries.length > 1 ? { ...x, db: `${x.db} (${p.name})` } : x)));
+      out.bytes += s.bytes;
+      on.push(p.name);
+    } catch (e) { out.detail = { ...out.detail, [p.name]: `size not read: ${(e as Error).message.split('\n')[0]}` }; }
+  }
+  out.measuredOn = on.join(', ') || null;
+  return out;
+}
 /** What a drill that loads no dataset (or has not loaded it yet) reports. */
 const emptyDatasetInfo = (p: DatasetPlan): DatasetInfo => ({
   name: p.name, kind: p.source.kind, origin: p.origin, databases: [], tables: 0, tableNames: [], streamedBytes: 0, fileBytes: 0, serverBytes: 0, loadMs: 0, removed: {}, notes: ['not loaded'],

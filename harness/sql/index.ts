@@ -9,6 +9,7 @@ export * as galeraSql from './galera.js';
 export * as backupSql from './backup.js';
 export type { RowRef } from './crash.js';
 export * as binlogSql from './binlog.js';
+export * as reportSql from './report.js';
 export * as datasetSql from './dataset.js';
 export * as tamperSql from './tamper.js';
 export * as upgradeSql from './upgrade.js';

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -6,7 +6,7 @@ import { cli, leftovers } from './helpers.js';
 
 describe('firedrill run replica-kill-restore (real containers)', () => {
   it('passes with measured phases, 0 lost acknowledged writes, and leaves nothing behind', async () => {
-    const r = await cli(['run', 'replica-kill-restore', '--param', 'bulkMb=5', '--json']);
+    const r = await cli(['run', 'replica-kill-restore', '--param', 'bulkMb=5', '--verbose', '--json']);
     const result = JSON.parse(r.stdout) as Record<string, any>;
     expect(result.verdict, r.stderr.slice(-3000)).toBe('pass');
     expect(r.code).toBe(0);
@@ -29,6 +29,21 @@ describe('firedrill run replica-kill-restore (real containers)', () => {
     expect(onDisk.runId).toBe(result.runId);
     expect(await readFile(join(result.reportDir, 'summary.md'), 'utf8')).toContain('PASS');
     expect(await readFile(join(result.reportDir, 'junit.xml'), 'utf8')).toContain('<testsuite');
+    // evidence: provenance read from the servers and the engine, objectives judged, the run's log, Allure results
+    expect(onDisk.provenance.servers.restored.version).toMatch(/^10\.11\.\d+-MariaDB/);
+    expect(onDisk.provenance.image.id).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(onDisk.provenance.engine.version).toMatch(/^\d+\./);
+    expect(onDisk.provenance.dataset.bytes).toBeGreaterThan(5 * 1024 * 1024);
+    expect(onDisk.objectives.met).toBe(true);
+    const junit = await readFile(join(result.reportDir, 'junit.xml'), 'utf8');
+    expect(junit).toMatch(/name="objective rto" time="[\d.]+">\s*<system-out>/);
+    expect(junit).toContain('failures="0" errors="0"');
+    const log = await readFile(join(result.reportDir, 'drill.log'), 'utf8');
+    expect(log).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}(Z|[+-]\d\d:\d\d) run /);
+    expect(log).toMatch(/ \$ docker run /); // --verbose: every command line
+    expect(log).not.toMatch(/IDENTIFIED BY|MASTER_PASSWORD|--password=(?!\*)/);
+    const allure = (await readdir(join(result.reportDir, 'allure-results'))).filter((f) => f.endsWith('-result.json'));
+    expect(JSON.parse(await readFile(join(result.reportDir, 'allure-results', allure[0]!), 'utf8')).status).toBe('passed');
     // no password of the run in any report or in the output
     expect(r.stderr).not.toMatch(/IDENTIFIED BY|MASTER_PASSWORD/);
     expect(await leftovers(result.runId)).toEqual([]);

@@ -81,6 +81,9 @@ describe.each(CASES.map((c) => ({ ...c, extra: (c.args ?? []).join(' ') })))('fi
       const stream = result.checks.find((c) => c.name === 'binlog-stream-identical-to-source') as unknown as { details: { files: unknown[]; restarts: unknown[] } };
       expect(stream.details.restarts).toHaveLength(1);
       expect(stream.details.files.length).toBeGreaterThanOrEqual(2);
+      // the streamer's kill is a fault of the record, with its window
+      const killed = (result as unknown as { faults: Array<{ fault: { kind: string }; injectedAt: number; healedAt: number }> }).faults.find((f) => f.fault.kind === 'kill-binlog-streamer');
+      expect(killed?.healedAt).toBeGreaterThan(killed?.injectedAt ?? Infinity);
     }
     const names = result.checks.map((c) => c.name);
     for (const c of expectChecks) expect(names).toContain(c);

@@ -31,6 +31,11 @@ export const streamerCrashAndResume = (ackedWhileDown = 200): Step => step('the 
   const from = await s.resume();
   const r = s.restarts.at(-1)!;
   ctx.observations[observationName.binlogStreamerRestart] = { filesAtKill, resumedFrom: from, downMs: r.resumedAt - r.killedAt };
+  // The kill is a fault like any other: its window goes into the record (reports shade it).
+  ctx.faults.push({
+    fault: { kind: 'kill-binlog-streamer', target: s.source.name }, description: `SIGKILL the binlog streamer of ${s.source.name}`,
+    injectedAt: r.killedAt, healedAt: r.resumedAt, effect: { nodes: [], observed: { filesAtKill } }, heal: { resumedFrom: from, downMs: r.resumedAt - r.killedAt },
+  });
 });
 
 /**
