@@ -52,7 +52,7 @@ allure_report() {
 
 case "$mode" in
   run)
-    check_commands suite report images
+    check_commands suite report images chaos
     step bash scripts/setup.sh || exit 2
     flavors=(mariadb-10.11)
     [ "$suite" = matrix ] && flavors=(mariadb-10.11 mariadb-11.8 mysql-9.7)
@@ -66,6 +66,13 @@ case "$mode" in
     rc=0
     step "${fd[@]}" suite "$suite" ${shard:+--shard "$shard"} || rc=$?
     [ "$rc" -gt 1 ] && log "the suite could not run (exit $rc)"
+    # Generative chaos with a fresh seed every night (printed, and kept in reports/chaos-*/chaos.json); on the first
+    # shard only. A violation fails the job like a failed drill; FIREDRILL_CHAOS=0 leaves it out.
+    if [ "${FIREDRILL_CHAOS:-1}" = 1 ] && { [ -z "$shard" ] || [ "${shard%%/*}" = 1 ]; }; then
+      crc=0
+      step "${fd[@]}" chaos --topology primary-replicas --flavor mariadb-10.11 --runs 6 --budget "${FIREDRILL_CHAOS_BUDGET:-15m}" || crc=$?
+      [ "$crc" -gt "$rc" ] && rc=$crc
+    fi
     # The history is FIREDRILL_HISTORY (every run appended to it); the page shows this job's runs and the trend.
     step "${fd[@]}" report --out reports/report.html reports || log "the HTML report could not be built"
     allure_report reports/allure-results reports/*/allure-results
