@@ -12,13 +12,18 @@ import { projectRoot, reportsDir } from '../harness/runtime/index.js';
 import type { SizeResult } from './types.js';
 import { suiteTimes, type SuiteTimes } from './suite.js';
 
-let values: { sizes: string; "4gb": boolean; flavor: string; reps: string; "no-suite": boolean; help: boolean };
+let values: { sizes: string; '4gb': boolean; flavor: string; reps: string; 'no-suite': boolean; help: boolean };
 try {
-  ({ values } = parseArgs({ options: {
-    sizes: { type: 'string', default: '100,1000' }, '4gb': { type: 'boolean', default: false },
-    flavor: { type: 'string', default: 'mariadb-10.11' }, reps: { type: 'string', default: '3' },
-    'no-suite': { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
-  } }));
+  ({ values } = parseArgs({
+    options: {
+      sizes: { type: 'string', default: '100,1000' },
+      '4gb': { type: 'boolean', default: false },
+      flavor: { type: 'string', default: 'mariadb-10.11' },
+      reps: { type: 'string', default: '3' },
+      'no-suite': { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  }));
 } catch (e) {
   console.error(`bench: ${e instanceof Error ? e.message : String(e)}`);
   process.exit(2);
@@ -28,21 +33,35 @@ if (values.help) {
   process.exit(0);
 }
 const sizes = [...new Set([...values.sizes.split(',').map(Number), ...(values['4gb'] ? [4000] : [])])].sort((a, b) => a - b);
-if (!sizes.length || sizes.some((s) => !Number.isInteger(s) || s < 1)) { console.error(`bench: bad --sizes '${values.sizes}'`); process.exit(2); }
-if (!(values.flavor in FLAVORS)) { console.error(`bench: unknown flavor '${values.flavor}' (known: ${Object.keys(FLAVORS).join(', ')})`); process.exit(2); }
+if (!sizes.length || sizes.some((s) => !Number.isInteger(s) || s < 1)) {
+  console.error(`bench: bad --sizes '${values.sizes}'`);
+  process.exit(2);
+}
+if (!(values.flavor in FLAVORS)) {
+  console.error(`bench: unknown flavor '${values.flavor}' (known: ${Object.keys(FLAVORS).join(', ')})`);
+  process.exit(2);
+}
 
 /** Runs bench/size.ts for one size in a child process (its own peak RSS); its progress goes to our stderr. */
 function measureSize(mb: number): Promise<SizeResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...process.execArgv, join(projectRoot, 'bench', 'size.ts'), '--mb', String(mb), '--flavor', values.flavor, '--reps', values.reps],
-      { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      [...process.execArgv, join(projectRoot, 'bench', 'size.ts'), '--mb', String(mb), '--flavor', values.flavor, '--reps', values.reps],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     let out = '';
-    child.stdout.on('data', (b: Buffer) => { out += b.toString('utf8'); });
+    child.stdout.on('data', (b: Buffer) => {
+      out += b.toString('utf8');
+    });
     const forward = (sig: NodeJS.Signals) => () => child.kill(sig);
-    const onInt = forward('SIGINT'); const onTerm = forward('SIGTERM');
-    process.on('SIGINT', onInt); process.on('SIGTERM', onTerm);
+    const onInt = forward('SIGINT');
+    const onTerm = forward('SIGTERM');
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
     child.on('close', (code) => {
-      process.off('SIGINT', onInt); process.off('SIGTERM', onTerm);
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
       const line = out.trim().split('\n').pop() ?? '';
       if (code === 0 && line.startsWith('{')) resolve(JSON.parse(line) as SizeResult);
       else reject(new Error(`bench at ${mb} MB ended with exit code ${code}${line ? `: ${line.slice(0, 300)}` : ''}`));
@@ -50,16 +69,36 @@ function measureSize(mb: number): Promise<SizeResult> {
   });
 }
 
-interface Row { what: string; size: string; harness: string; baseline: string; ratio: number | null; target: string; ok: boolean | null; note?: string }
+interface Row {
+  what: string;
+  size: string;
+  harness: string;
+  baseline: string;
+  ratio: number | null;
+  target: string;
+  ok: boolean | null;
+  note?: string;
+}
 const rows: Row[] = [];
 const fmtMs = (ms: number) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
 
 const RATIOS: Array<{ key: keyof SizeResult['pairs']; what: string; baseline: string; max: number; strict?: boolean }> = [
   { key: 'copyBack', what: 'copy-back', baseline: 'cp -a, same artifact, same disk', max: 1.5 },
   { key: 'verify', what: 'artifact verification', baseline: 'sha256sum of the same files', max: 1.2 },
-  { key: 'compare', what: 'data comparison of two servers (names differing rows)', baseline: 'CHECKSUM TABLE of the same tables on both', max: 1.5 },
+  {
+    key: 'compare',
+    what: 'data comparison of two servers (names differing rows)',
+    baseline: 'CHECKSUM TABLE of the same tables on both',
+    max: 1.5,
+  },
   { key: 'load', what: 'dataset load', baseline: 'the client loading a dump of the same data', max: 1.2 },
-  { key: 'instant', what: 'instant check (server on the artifact, read-only)', baseline: 'full restore + the same checks', max: 1.0, strict: true },
+  {
+    key: 'instant',
+    what: 'instant check (server on the artifact, read-only)',
+    baseline: 'full restore + the same checks',
+    max: 1.0,
+    strict: true,
+  },
 ];
 
 const started = new Date();
@@ -77,15 +116,35 @@ for (const mb of sizes) {
 for (const r of results) {
   const size = `${r.mb} MB`;
   if (r.drill) {
-    rows.push({ what: `drill replica-kill-restore (${r.drill.verdict})`, size, harness: fmtMs(r.drill.durationMs), baseline: '', ratio: null, target: 'pass', ok: r.drill.verdict === 'pass',
-      note: r.drill.error });
+    rows.push({
+      what: `drill replica-kill-restore (${r.drill.verdict})`,
+      size,
+      harness: fmtMs(r.drill.durationMs),
+      baseline: '',
+      ratio: null,
+      target: 'pass',
+      ok: r.drill.verdict === 'pass',
+      note: r.drill.error,
+    });
   }
   for (const t of RATIOS) {
     const p = r.pairs[t.key];
-    if (!p) { rows.push({ what: t.what, size, harness: 'not measured', baseline: '', ratio: null, target: `≤ ${t.max}`, ok: false }); continue; }
+    if (!p) {
+      rows.push({ what: t.what, size, harness: 'not measured', baseline: '', ratio: null, target: `≤ ${t.max}`, ok: false });
+      continue;
+    }
     const ratio = p.harnessMs / Math.max(1, p.baselineMs);
     const ok = (t.strict ? ratio < t.max : ratio <= t.max) && p.proviso !== false;
-    rows.push({ what: t.what, size, harness: fmtMs(p.harnessMs), baseline: `${fmtMs(p.baselineMs)} (${t.baseline})`, ratio, target: t.strict ? `< ${t.max}` : `≤ ${t.max}`, ok, note: p.note });
+    rows.push({
+      what: t.what,
+      size,
+      harness: fmtMs(p.harnessMs),
+      baseline: `${fmtMs(p.baselineMs)} (${t.baseline})`,
+      ratio,
+      target: t.strict ? `< ${t.max}` : `≤ ${t.max}`,
+      ok,
+      note: p.note,
+    });
   }
 }
 
@@ -96,20 +155,53 @@ const slopes = drilled.slice(1).map((r, i) => {
   return { from: prev.mb, to: r.mb, msPerGB: (r.drill!.durationMs - prev.drill!.durationMs) / ((r.mb - prev.mb) / 1000) };
 });
 for (const s of slopes) {
-  rows.push({ what: 'marginal drill time per GB', size: `${s.from}→${s.to} MB`, harness: `${(s.msPerGB / 1000).toFixed(1)} s/GB`, baseline: '', ratio: null, target: '', ok: null });
+  rows.push({
+    what: 'marginal drill time per GB',
+    size: `${s.from}→${s.to} MB`,
+    harness: `${(s.msPerGB / 1000).toFixed(1)} s/GB`,
+    baseline: '',
+    ratio: null,
+    target: '',
+    ok: null,
+  });
 }
 if (slopes.length >= 2) {
   const v = slopes.map((s) => s.msPerGB);
   const spread = Math.max(...v) / Math.max(1, Math.min(...v));
-  rows.push({ what: 'linear cost: max/min marginal time per GB', size: sizes.join(', '), harness: '', baseline: '', ratio: spread, target: '≤ 1.25', ok: Math.min(...v) > 0 && spread <= 1.25 });
+  rows.push({
+    what: 'linear cost: max/min marginal time per GB',
+    size: sizes.join(', '),
+    harness: '',
+    baseline: '',
+    ratio: spread,
+    target: '≤ 1.25',
+    ok: Math.min(...v) > 0 && spread <= 1.25,
+  });
 } else {
-  rows.push({ what: 'linear cost: max/min marginal time per GB', size: sizes.join(', '), harness: 'needs three sizes (add --4gb)', baseline: '', ratio: null, target: '≤ 1.25', ok: null });
+  rows.push({
+    what: 'linear cost: max/min marginal time per GB',
+    size: sizes.join(', '),
+    harness: 'needs three sizes (add --4gb)',
+    baseline: '',
+    ratio: null,
+    target: '≤ 1.25',
+    ok: null,
+  });
 }
 // Harness memory: the peak RSS of the process that ran the drill and the measurements, flat with size.
 if (results.length >= 2) {
-  const first = results[0]!; const last = results[results.length - 1]!;
+  const first = results[0]!;
+  const last = results[results.length - 1]!;
   const ratio = last.rssMiB.peak / Math.max(1, first.rssMiB.peak);
-  rows.push({ what: 'harness peak RSS, largest / smallest size', size: `${first.mb}→${last.mb} MB`, harness: `${last.rssMiB.peak} MiB`, baseline: `${first.rssMiB.peak} MiB`, ratio, target: '≤ 1.25', ok: ratio <= 1.25 });
+  rows.push({
+    what: 'harness peak RSS, largest / smallest size',
+    size: `${first.mb}→${last.mb} MB`,
+    harness: `${last.rssMiB.peak} MiB`,
+    baseline: `${first.rssMiB.peak} MiB`,
+    ratio,
+    target: '≤ 1.25',
+    ok: ratio <= 1.25,
+  });
 }
 
 let suite: SuiteTimes | undefined;
@@ -117,10 +209,27 @@ if (!values['no-suite']) {
   try {
     suite = await suiteTimes((m) => process.stderr.write(`[bench suite] ${m}\n`));
     for (const s of suite.runs) {
-      rows.push({ what: `suite of ${suite.drills.length} drills, --parallel ${s.parallel} (${s.exitCode === 0 ? 'pass' : `exit ${s.exitCode}`})`, size: suite.size, harness: fmtMs(s.wallMs), baseline: '', ratio: null, target: '', ok: s.exitCode === 0 });
+      rows.push({
+        what: `suite of ${suite.drills.length} drills, --parallel ${s.parallel} (${s.exitCode === 0 ? 'pass' : `exit ${s.exitCode}`})`,
+        size: suite.size,
+        harness: fmtMs(s.wallMs),
+        baseline: '',
+        ratio: null,
+        target: '',
+        ok: s.exitCode === 0,
+      });
     }
     const [one, two] = suite.runs;
-    if (one && two) rows.push({ what: 'suite wall time, --parallel 2 / --parallel 1', size: suite.size, harness: '', baseline: '', ratio: two.wallMs / one.wallMs, target: 'report', ok: null });
+    if (one && two)
+      rows.push({
+        what: 'suite wall time, --parallel 2 / --parallel 1',
+        size: suite.size,
+        harness: '',
+        baseline: '',
+        ratio: two.wallMs / one.wallMs,
+        target: 'report',
+        ok: null,
+      });
   } catch (e) {
     console.error(`bench: suite: ${e instanceof Error ? e.message : String(e)}`);
     failed = true;
@@ -131,19 +240,38 @@ const missed = rows.filter((r) => r.ok === false).length;
 const table = [
   '| step | size | harness | physical work | ratio | target | |',
   '|---|---|---|---|---|---|---|',
-  ...rows.map((r) => `| ${r.what} | ${r.size} | ${r.harness} | ${r.baseline} | ${r.ratio === null ? '' : r.ratio.toFixed(2)} | ${r.target} | ${r.ok === null ? '' : r.ok ? 'ok' : 'MISS'} |`),
+  ...rows.map(
+    (r) =>
+      `| ${r.what} | ${r.size} | ${r.harness} | ${r.baseline} | ${r.ratio === null ? '' : r.ratio.toFixed(2)} | ${r.target} | ${r.ok === null ? '' : r.ok ? 'ok' : 'MISS'} |`,
+  ),
 ].join('\n');
-console.log(`\nbenchmark ${started.toISOString()} on ${values.flavor}, sizes ${sizes.join(', ')} MB, fastest of ${values.reps} runs per pair\n`);
+console.log(
+  `\nbenchmark ${started.toISOString()} on ${values.flavor}, sizes ${sizes.join(', ')} MB, fastest of ${values.reps} runs per pair\n`,
+);
 console.log(table);
 for (const r of rows.filter((x) => x.note)) console.log(`  ${r.what} (${r.size}): ${r.note}`);
 console.log(`\n${missed ? `${missed} target(s) missed` : 'every target met'}${failed ? '; some measurements failed' : ''}`);
 
-const doc = { startedAt: started.toISOString(), endedAt: new Date().toISOString(), flavor: values.flavor, sizes, reps: Number(values.reps),
-  rows, slopes, results, suite, missed, failed };
+const doc = {
+  startedAt: started.toISOString(),
+  endedAt: new Date().toISOString(),
+  flavor: values.flavor,
+  sizes,
+  reps: Number(values.reps),
+  rows,
+  slopes,
+  results,
+  suite,
+  missed,
+  failed,
+};
 await mkdir(reportsDir, { recursive: true });
 const file = join(reportsDir, `bench-${started.toISOString().replace(/[:.]/g, '-')}.json`);
 await writeFile(file, JSON.stringify(doc, null, 2) + '\n');
 await writeFile(join(projectRoot, 'bench', 'latest.json'), JSON.stringify(doc, null, 2) + '\n');
-await writeFile(join(projectRoot, 'bench', 'latest.md'), `Benchmark of ${started.toISOString()} (${values.flavor}, sizes ${sizes.join(', ')} MB, fastest of ${values.reps} runs per pair; \`npm run bench\`):\n\n${table}\n`);
+await writeFile(
+  join(projectRoot, 'bench', 'latest.md'),
+  `Benchmark of ${started.toISOString()} (${values.flavor}, sizes ${sizes.join(', ')} MB, fastest of ${values.reps} runs per pair; \`npm run bench\`):\n\n${table}\n`,
+);
 console.log(`figures: ${file}, bench/latest.json, bench/latest.md`);
 process.exitCode = missed || failed ? 1 : 0;

@@ -16,11 +16,15 @@ import { compareData, compareSnapshots, databasesInScope, takeSnapshot } from '.
 import { loadBulk, loadSakila } from '../harness/workload/index.js';
 import type { Pair, SizeResult } from './types.js';
 
-const { values } = parseArgs({ options: {
-  mb: { type: 'string' }, flavor: { type: 'string', default: 'mariadb-10.11' }, reps: { type: 'string', default: '3' },
-  // For working on one part: --only verify,copyBack,instant,load,compare (the drill runs when an artifact is needed).
-  only: { type: 'string' },
-} });
+const { values } = parseArgs({
+  options: {
+    mb: { type: 'string' },
+    flavor: { type: 'string', default: 'mariadb-10.11' },
+    reps: { type: 'string', default: '3' },
+    // For working on one part: --only verify,copyBack,instant,load,compare (the drill runs when an artifact is needed).
+    only: { type: 'string' },
+  },
+});
 const only = values.only ? new Set(values.only.split(',')) : undefined;
 const wants = (part: string) => !only || only.has(part);
 const mb = Number(values.mb);
@@ -39,9 +43,16 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }>
  * Measures the harness step and its physical baseline `reps` times each, alternating which goes first, and keeps
  * the fastest of each: on a shared machine interference only ever adds time, so the minimum is the best estimate.
  */
-async function pair(name: string, harness: (i: number) => Promise<unknown>, baseline: (i: number) => Promise<unknown>,
-  before: () => Promise<unknown> = async () => undefined, n = reps, after: (which: 'harness' | 'baseline', i: number) => Promise<unknown> = async () => undefined): Promise<Pair> {
-  const h: number[] = []; const b: number[] = [];
+async function pair(
+  name: string,
+  harness: (i: number) => Promise<unknown>,
+  baseline: (i: number) => Promise<unknown>,
+  before: () => Promise<unknown> = async () => undefined,
+  n = reps,
+  after: (which: 'harness' | 'baseline', i: number) => Promise<unknown> = async () => undefined,
+): Promise<Pair> {
+  const h: number[] = [];
+  const b: number[] = [];
   for (let i = 0; i < n; i++) {
     const order = i % 2 === 0 ? (['baseline', 'harness'] as const) : (['harness', 'baseline'] as const);
     for (const which of order) {
@@ -49,7 +60,9 @@ async function pair(name: string, harness: (i: number) => Promise<unknown>, base
       try {
         const t = await timed(() => (which === 'harness' ? harness(i) : baseline(i)));
         (which === 'harness' ? h : b).push(Math.round(t.ms));
-      } finally { await after(which, i); } // clean-up is not part of either side's time
+      } finally {
+        await after(which, i);
+      } // clean-up is not part of either side's time
     }
     progress(`${name}: harness ${h.at(-1)} ms, baseline ${b.at(-1)} ms`);
   }
@@ -63,14 +76,17 @@ const rssMiB = () => Math.round(process.resourceUsage().maxRSS / 1024);
 const drillRun = new RunContext();
 // On a signal the run is torn down and the process exits; work interrupted meanwhile waits for that, never crashes past it.
 let stopping: Promise<unknown> | undefined;
-const stopDrill = () => { stopping ??= drillRun.teardown().finally(() => process.exit(130)); };
+const stopDrill = () => {
+  stopping ??= drillRun.teardown().finally(() => process.exit(130));
+};
 process.once('SIGINT', stopDrill);
 process.once('SIGTERM', stopDrill);
 const def = await findScenario('replica-kill-restore');
 const needsDrill = wants('drill') || wants('verify') || wants('copyBack') || wants('instant');
 let drill: Awaited<ReturnType<typeof runScenario>> | undefined;
 try {
-  if (needsDrill) drill = await runScenario(await planDrill(def, flavorId, { bulkMb: mb }, progress), { run: drillRun, progress, keepArtifacts: true });
+  if (needsDrill)
+    drill = await runScenario(await planDrill(def, flavorId, { bulkMb: mb }, progress), { run: drillRun, progress, keepArtifacts: true });
 } catch (e) {
   if (stopping) await stopping;
   throw e;
@@ -87,13 +103,26 @@ const manifest = drill ? await readManifest(artifactDir) : undefined;
 
 // 2. Each step against the physical work it stands for, on that artifact and on two fresh servers.
 const run = new RunContext();
-const stop = () => { stopping ??= run.teardown().finally(() => process.exit(130)); };
+const stop = () => {
+  stopping ??= run.teardown().finally(() => process.exit(130));
+};
 process.once('SIGINT', stop);
 process.once('SIGTERM', stop);
 const out: SizeResult = {
-  mb, flavor: flavorId, reps,
-  drill: drill ? { runId: drill.runId, verdict: drill.verdict, durationMs: drill.durationMs, reportDir: drill.reportDir, error: drill.error,
-    phases: Object.fromEntries(drill.phases.map((p) => [p.name, p.durationMs])), rtoMs: drill.rto.ms } : undefined,
+  mb,
+  flavor: flavorId,
+  reps,
+  drill: drill
+    ? {
+        runId: drill.runId,
+        verdict: drill.verdict,
+        durationMs: drill.durationMs,
+        reportDir: drill.reportDir,
+        error: drill.error,
+        phases: Object.fromEntries(drill.phases.map((p) => [p.name, p.durationMs])),
+        rtoMs: drill.rto.ms,
+      }
+    : undefined,
   artifact: manifest ? { id: manifest.id, method: manifest.method, bytes: manifest.totalBytes, files: manifest.files.length } : undefined,
   rssMiB: { afterDrill: rssAfterDrill, peak: 0 },
   pairs: {},
@@ -107,93 +136,136 @@ try {
   run.onTeardown(`remove ${work}`, () => rm(work, { recursive: true, force: true }));
 
   if (manifest) {
-  // Artifact verification vs sha256sum of the same files.
-  const files = manifest.files.map((f) => join(artifactDir, DATA_DIR, f.path));
-  if (wants('verify')) out.pairs['verify'] = await pair('artifact verification vs sha256sum',
-    () => verifyArtifact(artifactDir), () => exec(['sha256sum', '--', ...files], { timeoutMs: 3_600_000 }));
+    // Artifact verification vs sha256sum of the same files.
+    const files = manifest.files.map((f) => join(artifactDir, DATA_DIR, f.path));
+    if (wants('verify'))
+      out.pairs['verify'] = await pair(
+        'artifact verification vs sha256sum',
+        () => verifyArtifact(artifactDir),
+        () => exec(['sha256sum', '--', ...files], { timeoutMs: 3_600_000 }),
+      );
 
-  // Copy-back vs cp -a of the same folder on the same disk (the docker volumes and the reports are on one filesystem).
-  const method = methodByName(manifest.method);
-  let how = '';
-  if (wants('copyBack')) out.pairs['copyBack'] = await pair('copy-back vs cp -a',
-    async (i) => {
-      const volume = run.name(`bench-copy-${i}`);
-      await docker(['volume', 'create', ...run.labelArgs(), volume]); // its destination, as cp -a creates its own
-      how = (await copyBack(tctx, artifactDir, method, volume, `bench-copy-${i}`)).how;
-    },
-    (i) => exec(['cp', '-a', join(artifactDir, DATA_DIR), join(work, `cp-a-${i}`)], { timeoutMs: 3_600_000 }),
-    sync, reps,
-    async (which, i) => {
-      if (which === 'harness') await docker(['volume', 'rm', '-f', run.name(`bench-copy-${i}`)]);
-      else await rm(join(work, `cp-a-${i}`), { recursive: true, force: true });
-    });
-  if (out.pairs['copyBack']) out.pairs['copyBack'].note = `harness copied ${how === 'host' ? 'in-process into the volume' : 'with the method\'s one-shot containers'}`;
+    // Copy-back vs cp -a of the same folder on the same disk (the docker volumes and the reports are on one filesystem).
+    const method = methodByName(manifest.method);
+    let how = '';
+    if (wants('copyBack'))
+      out.pairs['copyBack'] = await pair(
+        'copy-back vs cp -a',
+        async (i) => {
+          const volume = run.name(`bench-copy-${i}`);
+          await docker(['volume', 'create', ...run.labelArgs(), volume]); // its destination, as cp -a creates its own
+          how = (await copyBack(tctx, artifactDir, method, volume, `bench-copy-${i}`)).how;
+        },
+        (i) => exec(['cp', '-a', join(artifactDir, DATA_DIR), join(work, `cp-a-${i}`)], { timeoutMs: 3_600_000 }),
+        sync,
+        reps,
+        async (which, i) => {
+          if (which === 'harness') await docker(['volume', 'rm', '-f', run.name(`bench-copy-${i}`)]);
+          else await rm(join(work, `cp-a-${i}`), { recursive: true, force: true });
+        },
+      );
+    if (out.pairs['copyBack'])
+      out.pairs['copyBack'].note =
+        `harness copied ${how === 'host' ? 'in-process into the volume' : "with the method's one-shot containers"}`;
 
-  // Instant check (server read-only on the artifact itself) vs full restore followed by the same checks.
-  if (wants('instant')) out.pairs['instant'] = await pair('instant check vs full restore + the same checks',
-    async () => {
-      const r = await instantVerify(tctx, artifactDir, { name: 'bench-instant' });
-      if (!r.checks.every((c) => c.valid)) throw new Error(`instant check failed: ${JSON.stringify(r.checks.filter((c) => !c.valid)).slice(0, 500)}`);
-    },
-    async (i) => {
-      const r = await restorePhysical(tctx, artifactDir, { name: `bench-full-${i}`, serverId: 300 + i, readOnly: true });
-      try {
-        await r.node.clientSql(r.node.adapter.dialect.bootstrapUsers(tctx.creds));
-        const checks = compareSnapshots(manifest.snapshot, await takeSnapshot(r.node, manifest.snapshot.databases));
-        if (!checks.every((c) => c.valid)) throw new Error('full restore checks failed');
-      } finally { await r.node.destroy(); }
-    }, async () => undefined, Math.min(reps, 2));
+    // Instant check (server read-only on the artifact itself) vs full restore followed by the same checks.
+    if (wants('instant'))
+      out.pairs['instant'] = await pair(
+        'instant check vs full restore + the same checks',
+        async () => {
+          const r = await instantVerify(tctx, artifactDir, { name: 'bench-instant' });
+          if (!r.checks.every((c) => c.valid))
+            throw new Error(`instant check failed: ${JSON.stringify(r.checks.filter((c) => !c.valid)).slice(0, 500)}`);
+        },
+        async (i) => {
+          const r = await restorePhysical(tctx, artifactDir, { name: `bench-full-${i}`, serverId: 300 + i, readOnly: true });
+          try {
+            await r.node.clientSql(r.node.adapter.dialect.bootstrapUsers(tctx.creds));
+            const checks = compareSnapshots(manifest.snapshot, await takeSnapshot(r.node, manifest.snapshot.databases));
+            if (!checks.every((c) => c.valid)) throw new Error('full restore checks failed');
+          } finally {
+            await r.node.destroy();
+          }
+        },
+        async () => undefined,
+        Math.min(reps, 2),
+      );
   }
 
   if (wants('load') || wants('compare')) {
-  // Dataset load vs the server's own load of a dump of the same data, each into a fresh server (several times up to
-  // 200 MB, once above: a 1 GB load takes minutes).
-  const loadReps = mb <= 200 ? Math.min(reps, 2) : 1;
-  const fresh = (name: string, serverId: number) => new NodeDefinition(tctx, { name, server: { serverId }, mounts: [{ source: work, target: '/bench' }] }).start();
-  let loaded!: StartedNode;
-  let fromDump!: StartedNode;
-  let rows = 0;
-  let dbs: string[] = [];
-  const lh: number[] = []; const lb: number[] = [];
-  for (let i = 0; i < loadReps; i++) {
-    if (loaded) await loaded.destroy();
-    loaded = await fresh(`bench-load-${i}`, 201 + i);
-    const tl = await timed(async () => { await loadSakila(loaded); return loadBulk(loaded, mb); });
-    rows = tl.value;
-    lh.push(Math.round(tl.ms));
-    if (i === 0) {
-      dbs = await databasesInScope(loaded);
-      await loaded.container.exec(loaded.adapter.logicalDump(dbs, '/bench/dump.sql'), { timeoutMs: 3_600_000 });
+    // Dataset load vs the server's own load of a dump of the same data, each into a fresh server (several times up to
+    // 200 MB, once above: a 1 GB load takes minutes).
+    const loadReps = mb <= 200 ? Math.min(reps, 2) : 1;
+    const fresh = (name: string, serverId: number) =>
+      new NodeDefinition(tctx, { name, server: { serverId }, mounts: [{ source: work, target: '/bench' }] }).start();
+    let loaded!: StartedNode;
+    let fromDump!: StartedNode;
+    let rows = 0;
+    let dbs: string[] = [];
+    const lh: number[] = [];
+    const lb: number[] = [];
+    for (let i = 0; i < loadReps; i++) {
+      if (loaded) await loaded.destroy();
+      loaded = await fresh(`bench-load-${i}`, 201 + i);
+      const tl = await timed(async () => {
+        await loadSakila(loaded);
+        return loadBulk(loaded, mb);
+      });
+      rows = tl.value;
+      lh.push(Math.round(tl.ms));
+      if (i === 0) {
+        dbs = await databasesInScope(loaded);
+        await loaded.container.exec(loaded.adapter.logicalDump(dbs, '/bench/dump.sql'), { timeoutMs: 3_600_000 });
+      }
+      if (fromDump) await fromDump.destroy();
+      fromDump = await fresh(`bench-dump-${i}`, 211 + i);
+      const td = await timed(() => fromDump.loadSqlFile(join(work, 'dump.sql')));
+      lb.push(Math.round(td.ms));
+      progress(`dataset load: harness ${lh.at(-1)} ms, client < dump ${lb.at(-1)} ms`);
     }
-    if (fromDump) await fromDump.destroy();
-    fromDump = await fresh(`bench-dump-${i}`, 211 + i);
-    const td = await timed(() => fromDump.loadSqlFile(join(work, 'dump.sql')));
-    lb.push(Math.round(td.ms));
-    progress(`dataset load: harness ${lh.at(-1)} ms, client < dump ${lb.at(-1)} ms`);
-  }
-  out.pairs['load'] = { harnessMs: Math.min(...lh), baselineMs: Math.min(...lb), harnessRuns: lh, baselineRuns: lb,
-    note: 'harness: the drill\'s dataset loader (Sakila + generated bulk table); baseline: the client loading a dump of the same databases' };
-  await rm(join(work, 'dump.sql'), { force: true });
+    out.pairs['load'] = {
+      harnessMs: Math.min(...lh),
+      baselineMs: Math.min(...lb),
+      harnessRuns: lh,
+      baselineRuns: lb,
+      note: "harness: the drill's dataset loader (Sakila + generated bulk table); baseline: the client loading a dump of the same databases",
+    };
+    await rm(join(work, 'dump.sql'), { force: true });
 
-  // Data comparison of the two servers vs CHECKSUM TABLE of the same tables on both (at once on both servers).
-  const tables: Array<[string, string]> = [];
-  for (const db of dbs) for (const t of await loaded.query<{ name: string; type: string }>(inspect.listTables(db))) if (t.type === 'BASE TABLE') tables.push([db, t.name]);
-  const checksumBoth = () => Promise.all([loaded, fromDump].map(async (n: StartedNode) => { for (const [db, t] of tables) await n.query(inspect.checksumTable(db, t)); }));
-  let equal = true;
-  let settledBy: unknown;
-  out.pairs['compare'] = await pair('data comparison vs CHECKSUM TABLE on both',
-    async () => { const c = await compareData(loaded, fromDump); equal = c.valid && equal; settledBy = c.details['settledBy']; }, checksumBoth);
-  // The proviso: it still names the differing rows (one changed row in the bulk table).
-  const key = Math.ceil(rows / 2);
-  await fromDump.query(tamperSql.alterOneRow(workloadSql.BULK_DB, 'filler', 'id', key, 'pad', 'changed by the benchmark'));
-  const td2 = await timed(() => compareData(loaded, fromDump));
-  const diffs = (td2.value.details['differences'] as Array<{ kind: string; where?: string }>) ?? [];
-  const named = diffs.some((d) => d.kind === 'row-differs' && d.where === `id=${key}`);
-  out.pairs['compare']!.note = `equal servers judged equal: ${equal} (settled by ${JSON.stringify(settledBy)}); one changed row named (id=${key}): ${named} in ${Math.round(td2.ms)} ms`;
-  out.pairs['compare']!.proviso = equal && named;
-  progress(out.pairs['compare']!.note!);
-  await loaded.destroy();
-  await fromDump.destroy();
+    // Data comparison of the two servers vs CHECKSUM TABLE of the same tables on both (at once on both servers).
+    const tables: Array<[string, string]> = [];
+    for (const db of dbs)
+      for (const t of await loaded.query<{ name: string; type: string }>(inspect.listTables(db)))
+        if (t.type === 'BASE TABLE') tables.push([db, t.name]);
+    const checksumBoth = () =>
+      Promise.all(
+        [loaded, fromDump].map(async (n: StartedNode) => {
+          for (const [db, t] of tables) await n.query(inspect.checksumTable(db, t));
+        }),
+      );
+    let equal = true;
+    let settledBy: unknown;
+    out.pairs['compare'] = await pair(
+      'data comparison vs CHECKSUM TABLE on both',
+      async () => {
+        const c = await compareData(loaded, fromDump);
+        equal = c.valid && equal;
+        settledBy = c.details['settledBy'];
+      },
+      checksumBoth,
+    );
+    // The proviso: it still names the differing rows (one changed row in the bulk table).
+    const key = Math.ceil(rows / 2);
+    await fromDump.query(tamperSql.alterOneRow(workloadSql.BULK_DB, 'filler', 'id', key, 'pad', 'changed by the benchmark'));
+    const td2 = await timed(() => compareData(loaded, fromDump));
+    const diffs = (td2.value.details['differences'] as Array<{ kind: string; where?: string }>) ?? [];
+    const named = diffs.some((d) => d.kind === 'row-differs' && d.where === `id=${key}`);
+    out.pairs['compare']!.note =
+      `equal servers judged equal: ${equal} (settled by ${JSON.stringify(settledBy)}); one changed row named (id=${key}): ${named} in ${Math.round(td2.ms)} ms`;
+    out.pairs['compare']!.proviso = equal && named;
+    progress(out.pairs['compare']!.note!);
+    await loaded.destroy();
+    await fromDump.destroy();
   }
 } catch (e) {
   if (stopping) await stopping;

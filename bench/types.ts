@@ -14,7 +14,15 @@ export interface SizeResult {
   mb: number;
   flavor: string;
   reps: number;
-  drill?: { runId: string; verdict: string; durationMs: number; reportDir: string; error?: string; phases: Record<string, number>; rtoMs: number | null };
+  drill?: {
+    runId: string;
+    verdict: string;
+    durationMs: number;
+    reportDir: string;
+    error?: string;
+    phases: Record<string, number>;
+    rtoMs: number | null;
+  };
   artifact?: { id: string; method: string; bytes: number; files: number };
   rssMiB: { afterDrill: number; peak: number };
   pairs: Partial<Record<'verify' | 'copyBack' | 'compare' | 'load' | 'instant', Pair>>;

@@ -19,7 +19,10 @@ function sources(dir: string): string[] {
 /** Relative imports and re-exports of a file, resolved to .ts paths (`./x.js` is the source `./x.ts`). */
 function importsOf(file: string): string[] {
   const text = readFileSync(file, 'utf8');
-  const specs = [...text.matchAll(/^\s*(?:import|export)\b[^'"]*?\bfrom\s+'(\.[^']+)'/gm), ...text.matchAll(/^\s*import\s+'(\.[^']+)'/gm)].map((m) => m[1]!);
+  const specs = [
+    ...text.matchAll(/^\s*(?:import|export)\b[^'"]*?\bfrom\s+'(\.[^']+)'/gm),
+    ...text.matchAll(/^\s*import\s+'(\.[^']+)'/gm),
+  ].map((m) => m[1]!);
   return specs.map((s) => resolve(dirname(file), s.replace(/\.js$/, '.ts')));
 }
 
@@ -45,13 +48,44 @@ function findCircles(graph: ReadonlyMap<string, readonly string[]>): string[][] 
 const graph = new Map(sources(root).map((f) => [f, importsOf(f)]));
 const rel = (f: string) => relative(root, f);
 /** The harness folders, lowest first (README, Architecture): each may import only the ones before it. */
-const LAYERS = ['core', 'exec', 'sql', 'runtime', 'workload', 'verify', 'faults', 'backup', 'restore', 'report', 'scenario', 'chaos', 'cli', 'index.ts'];
+const LAYERS = [
+  'core',
+  'exec',
+  'sql',
+  'runtime',
+  'workload',
+  'verify',
+  'faults',
+  'backup',
+  'restore',
+  'report',
+  'scenario',
+  'chaos',
+  'cli',
+  'index.ts',
+];
 // harness/index.ts, the package's public API (package.json "exports"), sits on top: it re-exports what drill files use.
 
 describe('harness import graph', () => {
   it('finds a circle when there is one (the walk itself can fail)', () => {
-    expect(findCircles(new Map([['a', ['b']], ['b', ['c']], ['c', ['a']], ['d', ['a']]]))).toEqual([['a', 'b', 'c', 'a']]);
-    expect(findCircles(new Map([['a', ['b']], ['b', []]]))).toEqual([]);
+    expect(
+      findCircles(
+        new Map([
+          ['a', ['b']],
+          ['b', ['c']],
+          ['c', ['a']],
+          ['d', ['a']],
+        ]),
+      ),
+    ).toEqual([['a', 'b', 'c', 'a']]);
+    expect(
+      findCircles(
+        new Map([
+          ['a', ['b']],
+          ['b', []],
+        ]),
+      ),
+    ).toEqual([]);
   });
 
   it('has no import circle between harness files', () => {
@@ -61,21 +95,28 @@ describe('harness import graph', () => {
 
   it(`imports folders only downwards: ${LAYERS.join(', ')}`, () => {
     const folder = (f: string) => rel(f).split('/')[0]!;
-    const against = [...graph].flatMap(([f, deps]) => deps
-      .filter((d) => folder(d) !== folder(f) && !(LAYERS.indexOf(folder(d)) < LAYERS.indexOf(folder(f)) && LAYERS.includes(folder(d))))
-      .map((d) => `${rel(f)} -> ${rel(d)}`));
+    const against = [...graph].flatMap(([f, deps]) =>
+      deps
+        .filter((d) => folder(d) !== folder(f) && !(LAYERS.indexOf(folder(d)) < LAYERS.indexOf(folder(f)) && LAYERS.includes(folder(d))))
+        .map((d) => `${rel(f)} -> ${rel(d)}`),
+    );
     expect(against).toEqual([]);
   });
 
   it('lets scenario files import only harness/scenario (a drill is a runbook: no SQL, no docker calls)', () => {
     const dir = join(root, '..', 'scenarios');
-    const files = readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).map((f) => join(dir, f));
+    const files = readdirSync(dir)
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+      .map((f) => join(dir, f));
     expect(files.length).toBeGreaterThan(0);
     const scenarioIndex = join(root, 'scenario', 'index.ts');
-    const specs = (f: string) => [...readFileSync(f, 'utf8').matchAll(/\bfrom\s+'([^']+)'|^\s*import\s+'([^']+)'/gm)].map((m) => m[1] ?? m[2]!);
-    const wrong = files.flatMap((f) => specs(f)
-      .filter((spec) => !spec.startsWith('.') || resolve(dirname(f), spec.replace(/\.js$/, '.ts')) !== scenarioIndex)
-      .map((spec) => `${relative(dir, f)} -> ${spec}`));
+    const specs = (f: string) =>
+      [...readFileSync(f, 'utf8').matchAll(/\bfrom\s+'([^']+)'|^\s*import\s+'([^']+)'/gm)].map((m) => m[1] ?? m[2]!);
+    const wrong = files.flatMap((f) =>
+      specs(f)
+        .filter((spec) => !spec.startsWith('.') || resolve(dirname(f), spec.replace(/\.js$/, '.ts')) !== scenarioIndex)
+        .map((spec) => `${relative(dir, f)} -> ${spec}`),
+    );
     expect(wrong).toEqual([]);
   });
 });

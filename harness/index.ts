@@ -5,8 +5,16 @@
 
 // Defining a drill: the definition, phases, topologies, the standard data, parameters, flavors.
 export {
-  defineScenario, phase, primaryReplicas, multiSource, galera, datasetPlusBulk, tableParam, restoreVerifyCatchUp,
-  ALL_FLAVORS, MARIADB_FLAVORS,
+  defineScenario,
+  phase,
+  primaryReplicas,
+  multiSource,
+  galera,
+  datasetPlusBulk,
+  tableParam,
+  restoreVerifyCatchUp,
+  ALL_FLAVORS,
+  MARIADB_FLAVORS,
 } from './scenario/index.js';
 export type { ScenarioDefinition, Phase, Step, DrillContext, ParamSpec, Params, ParamValue, TopologyPlan } from './scenario/index.js';
 
@@ -25,7 +33,17 @@ export * from './scenario/steps/pitr.js';
 export { checkName, observationName } from './scenario/index.js';
 
 // Faults are data: { kind, target, ...attributes }; targets are node names or roles.
-export type { Fault, FaultKind, KillFault, WipeDatadirFault, DestroyFault, PauseFault, PartitionFault, CrashTriggerFault, Selector } from './faults/index.js';
+export type {
+  Fault,
+  FaultKind,
+  KillFault,
+  WipeDatadirFault,
+  DestroyFault,
+  PauseFault,
+  PartitionFault,
+  CrashTriggerFault,
+  Selector,
+} from './faults/index.js';
 export { faultKinds, ROLES } from './faults/index.js';
 
 // Checks a custom step can record (verdicts with details; they never stop at the first difference).

@@ -1,7 +1,13 @@
 // MySQL's physical path: the clone plugin copies the backup replica (CLONE LOCAL DATA DIRECTORY) into a ready
 // datadir; a new server starts on it with a new server_uuid (auto.cnf is not cloned), is verified, catches up.
 import {
-  defineScenario, phase, physicalBackup, primaryReplicas, restoreVerifyCatchUp, datasetPlusBulk, underLoad,
+  defineScenario,
+  phase,
+  physicalBackup,
+  primaryReplicas,
+  restoreVerifyCatchUp,
+  datasetPlusBulk,
+  underLoad,
 } from '../harness/scenario/index.js';
 
 export default defineScenario({
@@ -11,9 +17,6 @@ export default defineScenario({
   ...datasetPlusBulk(),
   topology: primaryReplicas({ replicas: [], backupReplicas: ['backup-replica'] }),
   workload: { writers: 4, ratePerSec: 200 },
-  phases: [
-    phase('backup', [underLoad(200), physicalBackup('backup-replica')]),
-    ...restoreVerifyCatchUp('restored', ['backup-replica']),
-  ],
+  phases: [phase('backup', [underLoad(200), physicalBackup('backup-replica')]), ...restoreVerifyCatchUp('restored', ['backup-replica'])],
   rpoNode: 'restored',
 });

@@ -2,9 +2,22 @@
 // bootstrapped (pc.bootstrap); the others rejoin. Then the whole cluster crashes and is recovered by hand from the
 // most advanced member (grastate.dat / --wsrep-recover, safe_to_bootstrap).
 import {
-  datasetPlusBulk, MARIADB_FLAVORS,
-  bootstrapSurvivor, defineScenario, galera, galeraConverge, galeraMembersEqual, galeraRefusesWithoutQuorum,
-  galeraSynced, inject, ledgerHolds, phase, recoverCrashedCluster, stopWorkload, underLoad, whileFaulted,
+  datasetPlusBulk,
+  MARIADB_FLAVORS,
+  bootstrapSurvivor,
+  defineScenario,
+  galera,
+  galeraConverge,
+  galeraMembersEqual,
+  galeraRefusesWithoutQuorum,
+  galeraSynced,
+  inject,
+  ledgerHolds,
+  phase,
+  recoverCrashedCluster,
+  stopWorkload,
+  underLoad,
+  whileFaulted,
 } from '../harness/scenario/index.js';
 
 const members = ['galera-1', 'galera-2', 'galera-3'];
@@ -17,9 +30,18 @@ export default defineScenario({
   topology: galera({ members, writeNode: 'galera-1' }),
   workload: { writers: 4, ratePerSec: 150 },
   phases: [
-    phase('quorum-loss', [underLoad(200), whileFaulted({ kind: 'kill', target: 'galera-2,galera-3' }, [
-      galeraRefusesWithoutQuorum('galera-1'), bootstrapSurvivor('galera-1'), underLoad(300),
-    ])], { recovery: true }),
+    phase(
+      'quorum-loss',
+      [
+        underLoad(200),
+        whileFaulted({ kind: 'kill', target: 'galera-2,galera-3' }, [
+          galeraRefusesWithoutQuorum('galera-1'),
+          bootstrapSurvivor('galera-1'),
+          underLoad(300),
+        ]),
+      ],
+      { recovery: true },
+    ),
     phase('rejoin', [galeraSynced()], { recovery: true }),
     phase('full-crash', [underLoad(200), inject({ kind: 'kill', target: members.join(','), restart: false })]),
     phase('recover-cluster', [recoverCrashedCluster(), galeraSynced()], { recovery: true }),

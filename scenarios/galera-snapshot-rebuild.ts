@@ -2,9 +2,21 @@
 // the cluster keeps taking writes; later that member is lost with its datadir and is rebuilt from the snapshot. It
 // recovers its position from the copy and catches up by IST from a donor's gcache instead of a full SST.
 import {
-  datasetPlusBulk, MARIADB_FLAVORS,
-  defineScenario, galera, galeraConverge, galeraDesyncedSnapshot, galeraMembersEqual, galeraSynced, inject, ledgerHolds,
-  phase, rebuildGaleraMember, rejoinedByIst, stopWorkload, underLoad,
+  datasetPlusBulk,
+  MARIADB_FLAVORS,
+  defineScenario,
+  galera,
+  galeraConverge,
+  galeraDesyncedSnapshot,
+  galeraMembersEqual,
+  galeraSynced,
+  inject,
+  ledgerHolds,
+  phase,
+  rebuildGaleraMember,
+  rejoinedByIst,
+  stopWorkload,
+  underLoad,
 } from '../harness/scenario/index.js';
 
 const members = ['galera-1', 'galera-2', 'galera-3'];
@@ -21,7 +33,11 @@ export default defineScenario({
     phase('writes-after-backup', [underLoad(400)]),
     phase('member-lost', [inject({ kind: 'destroy', target: 'galera-3' }), underLoad(200)]),
     phase('rebuild', [rebuildGaleraMember('galera-3'), galeraSynced()], { recovery: true }),
-    phase('verify', [rejoinedByIst('galera-3'), underLoad(200), stopWorkload(), galeraConverge(), galeraMembersEqual(), ...members.map(ledgerHolds)], { recovery: true }),
+    phase(
+      'verify',
+      [rejoinedByIst('galera-3'), underLoad(200), stopWorkload(), galeraConverge(), galeraMembersEqual(), ...members.map(ledgerHolds)],
+      { recovery: true },
+    ),
   ],
   rpoNode: 'galera-3',
 });

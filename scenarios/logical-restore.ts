@@ -1,7 +1,14 @@
 // The logical path: a consistent dump of the backup replica (GTID position recorded), loaded into a fresh server,
 // verified against the snapshot taken at the same point, then caught up by GTID.
 import {
-  ALL_FLAVORS, defineScenario, logicalBackupOf, phase, primaryReplicas, restoreVerifyCatchUp, datasetPlusBulk, underLoad,
+  ALL_FLAVORS,
+  defineScenario,
+  logicalBackupOf,
+  phase,
+  primaryReplicas,
+  restoreVerifyCatchUp,
+  datasetPlusBulk,
+  underLoad,
 } from '../harness/scenario/index.js';
 
 export default defineScenario({
@@ -11,9 +18,6 @@ export default defineScenario({
   ...datasetPlusBulk(),
   topology: primaryReplicas({ replicas: [], backupReplicas: ['backup-replica'] }),
   workload: { writers: 4, ratePerSec: 200 },
-  phases: [
-    phase('backup', [underLoad(200), logicalBackupOf('backup-replica')]),
-    ...restoreVerifyCatchUp('restored', ['backup-replica']),
-  ],
+  phases: [phase('backup', [underLoad(200), logicalBackupOf('backup-replica')]), ...restoreVerifyCatchUp('restored', ['backup-replica'])],
   rpoNode: 'restored',
 });

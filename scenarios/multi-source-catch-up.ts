@@ -3,9 +3,22 @@
 // connection with the source's domain, MySQL channel), until less than one second behind that source; then it
 // stops, restarts under its own server id as a ready datadir, and follows both primaries again.
 import {
-  datasetPlusBulk, ALL_FLAVORS,
-  converge, defineScenario, equalsPrimary, expectReplicating, gtidCoversSources, inject, ledgerHolds, multiSource, phase,
-  physicalBackup, reattachToSources, rebuildWithCatchUp, stopWorkload, underLoad,
+  datasetPlusBulk,
+  ALL_FLAVORS,
+  converge,
+  defineScenario,
+  equalsPrimary,
+  expectReplicating,
+  gtidCoversSources,
+  inject,
+  ledgerHolds,
+  multiSource,
+  phase,
+  physicalBackup,
+  reattachToSources,
+  rebuildWithCatchUp,
+  stopWorkload,
+  underLoad,
 } from '../harness/scenario/index.js';
 
 export default defineScenario({

@@ -1,9 +1,22 @@
 // Two primaries fan into one replica. The fan-in replica dies with its datadir; it is rebuilt from a backup taken
 // on it earlier, both sources' positions come back from the artifact, and it catches up from both primaries.
 import {
-  datasetPlusBulk, ALL_FLAVORS,
-  catchUpFromSources, converge, defineScenario, equalsPrimary, gtidCoversSources, inject, ledgerHolds, multiSource,
-  phase, physicalBackup, restoreLatest, stopWorkload, underLoad, verifyAgainstSnapshot,
+  datasetPlusBulk,
+  ALL_FLAVORS,
+  catchUpFromSources,
+  converge,
+  defineScenario,
+  equalsPrimary,
+  gtidCoversSources,
+  inject,
+  ledgerHolds,
+  multiSource,
+  phase,
+  physicalBackup,
+  restoreLatest,
+  stopWorkload,
+  underLoad,
+  verifyAgainstSnapshot,
 } from '../harness/scenario/index.js';
 
 export default defineScenario({

@@ -5,9 +5,21 @@
 // holds every write acknowledged before the DROP and none sent after it. Then the same recovery by time (the whole
 // second before the DROP), checked against the ledger at that second.
 import {
-  datasetPlusBulk, ALL_FLAVORS,
-  accidentalDrop, defineScenario, tableParam, phase, physicalBackup, pointInTimeRecovery, primaryReplicas, recoveredToJustBeforeAccident,
-  stopWorkload, streamBinlogs, streamComplete, streamerCrashAndResume, underLoad,
+  datasetPlusBulk,
+  ALL_FLAVORS,
+  accidentalDrop,
+  defineScenario,
+  tableParam,
+  phase,
+  physicalBackup,
+  pointInTimeRecovery,
+  primaryReplicas,
+  recoveredToJustBeforeAccident,
+  stopWorkload,
+  streamBinlogs,
+  streamComplete,
+  streamerCrashAndResume,
+  underLoad,
 } from '../harness/scenario/index.js';
 
 export default defineScenario({
@@ -15,7 +27,10 @@ export default defineScenario({
   description: 'stream binlogs (streamer crash included), DROP TABLE under load, recover to the transaction before the DROP',
   flavors: ALL_FLAVORS,
   ...datasetPlusBulk(),
-  params: { ...datasetPlusBulk().params, dropTable: tableParam('the table the accident drops (db.table; auto: the dataset\'s largest table no foreign key references)') },
+  params: {
+    ...datasetPlusBulk().params,
+    dropTable: tableParam("the table the accident drops (db.table; auto: the dataset's largest table no foreign key references)"),
+  },
   topology: primaryReplicas({ replicas: [], backupReplicas: ['backup-replica'] }),
   workload: { writers: 4, ratePerSec: 200 },
   phases: [

@@ -1,9 +1,22 @@
 // Seed runbook "The road to continuous restore": a replica dies under load and must come back crash-safely;
 // the backup replica's backup must restore, match the snapshot taken just before it, and catch up with no loss.
 import {
-  datasetPlusBulk, ALL_FLAVORS,
-  catchUpFromSources, converge, defineScenario, equalsPrimary, expectReplicating, inject, ledgerHolds, phase,
-  physicalBackup, primaryReplicas, restoreLatest, stopWorkload, underLoad, verifyAgainstSnapshot,
+  datasetPlusBulk,
+  ALL_FLAVORS,
+  catchUpFromSources,
+  converge,
+  defineScenario,
+  equalsPrimary,
+  expectReplicating,
+  inject,
+  ledgerHolds,
+  phase,
+  physicalBackup,
+  primaryReplicas,
+  restoreLatest,
+  stopWorkload,
+  underLoad,
+  verifyAgainstSnapshot,
 } from '../harness/scenario/index.js';
 
 export default defineScenario({
@@ -14,11 +27,7 @@ export default defineScenario({
   topology: primaryReplicas({ replicas: ['replica-1'], backupReplicas: ['backup-replica'] }),
   workload: { writers: 4, ratePerSec: 200 },
   phases: [
-    phase('replica-crash', [
-      underLoad(300),
-      inject({ kind: 'kill', target: 'replica-1', signal: 'KILL' }),
-      expectReplicating('replica-1'),
-    ]),
+    phase('replica-crash', [underLoad(300), inject({ kind: 'kill', target: 'replica-1', signal: 'KILL' }), expectReplicating('replica-1')]),
     phase('backup', [physicalBackup('backup-replica')]),
     phase('restore', [restoreLatest('restored')], { recovery: true }),
     phase('verify-restore', [verifyAgainstSnapshot('restored')], { recovery: true }),

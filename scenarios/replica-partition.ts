@@ -1,8 +1,18 @@
 // A replica is cut off the network while writes continue; after the heal it must catch up on its own.
 import {
-  datasetPlusBulk, ALL_FLAVORS,
-  converge, defineScenario, equalsPrimary, expectReplicating, ledgerHolds, phase, primaryReplicas,
-  replicationInterrupted, stopWorkload, underLoad, whileFaulted,
+  datasetPlusBulk,
+  ALL_FLAVORS,
+  converge,
+  defineScenario,
+  equalsPrimary,
+  expectReplicating,
+  ledgerHolds,
+  phase,
+  primaryReplicas,
+  replicationInterrupted,
+  stopWorkload,
+  underLoad,
+  whileFaulted,
 } from '../harness/scenario/index.js';
 
 export default defineScenario({
@@ -18,12 +28,7 @@ export default defineScenario({
       whileFaulted({ kind: 'partition', target: 'replica-1' }, [replicationInterrupted('replica-1'), underLoad(1000)]),
     ]),
     phase('recover', [expectReplicating('replica-1')], { recovery: true }),
-    phase('verify', [
-      stopWorkload(),
-      converge(['replica-1', 'replica-2']),
-      equalsPrimary('replica-1'),
-      ledgerHolds('replica-1'),
-    ]),
+    phase('verify', [stopWorkload(), converge(['replica-1', 'replica-2']), equalsPrimary('replica-1'), ledgerHolds('replica-1')]),
   ],
   rpoNode: 'replica-1',
 });

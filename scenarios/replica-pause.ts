@@ -1,8 +1,17 @@
 // A replica freezes (docker pause) for longer than the replication timeouts while writes continue.
 import {
-  datasetPlusBulk, ALL_FLAVORS,
-  converge, defineScenario, equalsPrimary, expectReplicating, ledgerHolds, phase, primaryReplicas,
-  stopWorkload, underLoad, whileFaulted,
+  datasetPlusBulk,
+  ALL_FLAVORS,
+  converge,
+  defineScenario,
+  equalsPrimary,
+  expectReplicating,
+  ledgerHolds,
+  phase,
+  primaryReplicas,
+  stopWorkload,
+  underLoad,
+  whileFaulted,
 } from '../harness/scenario/index.js';
 
 export default defineScenario({

@@ -1,9 +1,20 @@
 // Seed "continuous restore": replicas died one after another until the primary stood alone, datadirs lost.
 // Recovery: rebuild every replica from the latest backup artifact and catch up from the primary by GTID.
 import {
-  datasetPlusBulk, ALL_FLAVORS,
-  converge, defineScenario, equalsPrimary, inject, ledgerHolds, phase, physicalBackup, primaryReplicas,
-  primaryStandsAlone, rebuildFromBackup, stopWorkload, underLoad,
+  datasetPlusBulk,
+  ALL_FLAVORS,
+  converge,
+  defineScenario,
+  equalsPrimary,
+  inject,
+  ledgerHolds,
+  phase,
+  physicalBackup,
+  primaryReplicas,
+  primaryStandsAlone,
+  rebuildFromBackup,
+  stopWorkload,
+  underLoad,
 } from '../harness/scenario/index.js';
 
 const replicas = ['replica-1', 'replica-2', 'backup-replica'];
@@ -23,11 +34,7 @@ export default defineScenario({
       underLoad(300),
     ]),
     phase('rebuild', replicas.map(rebuildFromBackup), { recovery: true }),
-    phase('verify', [
-      stopWorkload(),
-      converge(replicas),
-      ...replicas.flatMap((r) => [equalsPrimary(r), ledgerHolds(r)]),
-    ]),
+    phase('verify', [stopWorkload(), converge(replicas), ...replicas.flatMap((r) => [equalsPrimary(r), ledgerHolds(r)])]),
   ],
   rpoNode: 'replica-1',
 });

@@ -1,9 +1,19 @@
 // The primary and its replica are lost; no binlogs survive. Only the last physical backup is restored, and the
 // drill reports the real RPO: exactly which acknowledged writes are gone, checked against the GTID arithmetic.
 import {
-  datasetPlusBulk, ALL_FLAVORS,
-  defineScenario, inject, notePrimaryPosition, phase, physicalBackup, primaryReplicas, restoreLatest, rpoOfBackupAlone,
-  stopWorkload, underLoad, verifyAgainstSnapshot,
+  datasetPlusBulk,
+  ALL_FLAVORS,
+  defineScenario,
+  inject,
+  notePrimaryPosition,
+  phase,
+  physicalBackup,
+  primaryReplicas,
+  restoreLatest,
+  rpoOfBackupAlone,
+  stopWorkload,
+  underLoad,
+  verifyAgainstSnapshot,
 } from '../harness/scenario/index.js';
 
 export default defineScenario({

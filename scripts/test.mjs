@@ -13,8 +13,11 @@ const out = join(runDir, 'results.json');
 mkdirSync(runDir, { recursive: true });
 // Reporters (terminal, JSON, Allure to reports/allure-results) are in vitest.config.ts: a --reporter here would
 // replace them all; only the JSON file's place is this run's.
-const r = spawnSync(process.execPath, [join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run',
-  `--outputFile.json=${out}`, ...process.argv.slice(2)], { stdio: 'inherit', cwd: root });
+const r = spawnSync(
+  process.execPath,
+  [join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', `--outputFile.json=${out}`, ...process.argv.slice(2)],
+  { stdio: 'inherit', cwd: root },
+);
 try {
   const j = JSON.parse(readFileSync(out, 'utf8'));
   const skipped = (j.numPendingTests ?? 0) + (j.numTodoTests ?? 0);

@@ -29,12 +29,19 @@ describe('parseBinlogText on real decoded binlogs', () => {
   });
 
   it('assigns transactions to files at each format-description event and refuses text with more files than given', () => {
-    const file = (n: number, gtid: string) => [
-      '# at 4', `#261122  6:30:37 server id 1  end_log_pos 256 CRC32 0x682584b4 \tStart: binlog v 4, server v 10.11.18-MariaDB-log created 261122  6:30:3${n}`,
-      '# at 342', `#261122  6:30:37 server id 1  end_log_pos 384 CRC32 0xdf34c157 \tGTID ${gtid} trans`, 'START TRANSACTION',
-    ].join('\n');
+    const file = (n: number, gtid: string) =>
+      [
+        '# at 4',
+        `#261122  6:30:37 server id 1  end_log_pos 256 CRC32 0x682584b4 \tStart: binlog v 4, server v 10.11.18-MariaDB-log created 261122  6:30:3${n}`,
+        '# at 342',
+        `#261122  6:30:37 server id 1  end_log_pos 384 CRC32 0xdf34c157 \tGTID ${gtid} trans`,
+        'START TRANSACTION',
+      ].join('\n');
     const text = [file(1, '0-1-6'), file(2, '0-1-7')].join('\n');
-    expect(parseBinlogText(text, ['b.000001', 'b.000002']).map((t) => [t.gtid, t.file, t.pos])).toEqual([['0-1-6', 'b.000001', 342], ['0-1-7', 'b.000002', 342]]);
+    expect(parseBinlogText(text, ['b.000001', 'b.000002']).map((t) => [t.gtid, t.file, t.pos])).toEqual([
+      ['0-1-6', 'b.000001', 342],
+      ['0-1-7', 'b.000002', 342],
+    ]);
     expect(() => parseBinlogText(text, ['b.000001'])).toThrow(/more files than given/);
   });
 });

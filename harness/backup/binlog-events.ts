@@ -37,10 +37,19 @@ export class BinlogTextParser {
   constructor(private readonly files: readonly string[]) {}
 
   line(l: string): void {
-    if (this.inBinlogBlock) { if (l.includes("'/*!*/;")) this.inBinlogBlock = false; return; }
-    if (l.startsWith("BINLOG '")) { this.inBinlogBlock = !l.includes("'/*!*/;"); return; }
+    if (this.inBinlogBlock) {
+      if (l.includes("'/*!*/;")) this.inBinlogBlock = false;
+      return;
+    }
+    if (l.startsWith("BINLOG '")) {
+      this.inBinlogBlock = !l.includes("'/*!*/;");
+      return;
+    }
     const at = AT.exec(l);
-    if (at) { this.lastAt = Number(at[1]); return; }
+    if (at) {
+      this.lastAt = Number(at[1]);
+      return;
+    }
     const head = EVENT_HEAD.exec(l);
     if (head) {
       this.lastHead = head[1]!.replace(/\s+/g, ' ');
@@ -51,10 +60,17 @@ export class BinlogTextParser {
       return;
     }
     const next = MYSQL_GTID_NEXT.exec(l);
-    if (next && this.pendingMysql) { this.open(next[1]!, this.pendingMysql.pos, this.pendingMysql.at); this.pendingMysql = undefined; return; }
+    if (next && this.pendingMysql) {
+      this.open(next[1]!, this.pendingMysql.pos, this.pendingMysql.at);
+      this.pendingMysql = undefined;
+      return;
+    }
     const cur = this.out[this.out.length - 1];
     if (!cur || cur.statements.length >= 3) return;
-    if (l.startsWith('#Q> ')) { cur.statements.push(l.slice(4, 204)); return; }
+    if (l.startsWith('#Q> ')) {
+      cur.statements.push(l.slice(4, 204));
+      return;
+    }
     if (!NOISE.test(l)) cur.statements.push(l.slice(0, 200));
   }
 
@@ -64,7 +80,9 @@ export class BinlogTextParser {
     this.out.push({ gtid, file, pos, at, statements: [] });
   }
 
-  transactions(): BinlogTransaction[] { return this.out; }
+  transactions(): BinlogTransaction[] {
+    return this.out;
+  }
 }
 
 /** The epoch milliseconds of a decoded event time ('261122 6:35:16': yymmdd h:mm:ss; the tools print UTC here). */

@@ -15,7 +15,11 @@ const OPTION_DIR = '/etc';
 const OPTION_NAME = 'firedrill-stream.cnf';
 const OPTION_FILE = `${OPTION_DIR}/${OPTION_NAME}`;
 
-export interface StreamRestart { killedAt: number; resumedAt: number; resumedFrom: string }
+export interface StreamRestart {
+  killedAt: number;
+  resumedAt: number;
+  resumedFrom: string;
+}
 
 /**
  * Continuous binlog streaming into the backup store: the flavor's binlog tool reads the source's binlogs over the
@@ -29,14 +33,23 @@ export class BinlogStream {
   private container = '';
   private killedAt = 0;
 
-  private constructor(private readonly ctx: TopologyContext, readonly source: StartedNode, readonly dir: string,
-    readonly connectionId: number) {}
+  private constructor(
+    private readonly ctx: TopologyContext,
+    readonly source: StartedNode,
+    readonly dir: string,
+    readonly connectionId: number,
+  ) {}
 
   /**
    * Starts streaming from the source's oldest binlog. The credentials go into an option file inside the streamer's
    * container only (never on the host's disk: a killed run leaves no password behind).
    */
-  static async start(ctx: TopologyContext, source: StartedNode, store: BackupStore, connectionId = 9000 + source.serverId): Promise<BinlogStream> {
+  static async start(
+    ctx: TopologyContext,
+    source: StartedNode,
+    store: BackupStore,
+    connectionId = 9000 + source.serverId,
+  ): Promise<BinlogStream> {
     const dir = join(store.hostDir, 'binlogs', source.name);
     await mkdir(dir, { recursive: true });
     const s = new BinlogStream(ctx, source, dir, connectionId);
@@ -54,21 +67,54 @@ export class BinlogStream {
   private async launch(firstFile: string): Promise<void> {
     this.generation++;
     const name = this.ctx.run.name(`binlog-stream-${this.source.name}-${this.generation}`);
-    const argv = this.ctx.adapter.binlog.stream({ optionFile: OPTION_FILE, host: this.source.name, connectionId: this.connectionId, dir: IN_CONTAINER, firstFile });
+    const argv = this.ctx.adapter.binlog.stream({
+      optionFile: OPTION_FILE,
+      host: this.source.name,
+      connectionId: this.connectionId,
+      dir: IN_CONTAINER,
+      firstFile,
+    });
     // Registered for removal before it exists: a run interrupted right after `create` still removes it.
-    this.ctx.run.onTeardown(`remove container ${name}`, async () => { await docker(['rm', '-f', '-v', name]); });
-    await docker(['create', '--name', name, '--network', this.ctx.network.name, ...this.ctx.run.labelArgs(), '--label', `${LABEL_NODE}=binlog-stream`,
-      '-v', `${this.dir}:${IN_CONTAINER}`, '--entrypoint', argv[0]!, this.ctx.image, ...argv.slice(1)]);
-    await putFiles(name, OPTION_DIR, [{ name: OPTION_NAME, mode: 0o600,
-      content: `[client]\nuser=${this.ctx.creds.admin}\npassword=${this.ctx.creds.adminPassword}\n` }]);
+    this.ctx.run.onTeardown(`remove container ${name}`, async () => {
+      await docker(['rm', '-f', '-v', name]);
+    });
+    await docker([
+      'create',
+      '--name',
+      name,
+      '--network',
+      this.ctx.network.name,
+      ...this.ctx.run.labelArgs(),
+      '--label',
+      `${LABEL_NODE}=binlog-stream`,
+      '-v',
+      `${this.dir}:${IN_CONTAINER}`,
+      '--entrypoint',
+      argv[0]!,
+      this.ctx.image,
+      ...argv.slice(1),
+    ]);
+    await putFiles(name, OPTION_DIR, [
+      { name: OPTION_NAME, mode: 0o600, content: `[client]\nuser=${this.ctx.creds.admin}\npassword=${this.ctx.creds.adminPassword}\n` },
+    ]);
     await docker(['start', name]);
     this.container = name;
     // Running, and the first file has appeared: the streamer is connected.
-    await waitUntil(async () => {
-      const st = await docker(['inspect', '-f', '{{.State.Running}} {{.State.ExitCode}}', name]);
-      if (!st.stdout.startsWith('true')) throw new Error(`binlog streamer exited: ${(await docker(['logs', '--tail', '5', name])).stderr.trim()}`);
-      return (await this.files()).includes(firstFile);
-    }, Boolean, { what: `the binlog streamer to write ${firstFile}`, timeoutMs: 60_000, intervalMs: 100, abortOn: (e) => e instanceof Error && /exited/.test(e.message) });
+    await waitUntil(
+      async () => {
+        const st = await docker(['inspect', '-f', '{{.State.Running}} {{.State.ExitCode}}', name]);
+        if (!st.stdout.startsWith('true'))
+          throw new Error(`binlog streamer exited: ${(await docker(['logs', '--tail', '5', name])).stderr.trim()}`);
+        return (await this.files()).includes(firstFile);
+      },
+      Boolean,
+      {
+        what: `the binlog streamer to write ${firstFile}`,
+        timeoutMs: 60_000,
+        intervalMs: 100,
+        abortOn: (e) => e instanceof Error && /exited/.test(e.message),
+      },
+    );
     this.ctx.progress(`binlog stream of ${this.source.name}: streaming from ${firstFile} into ${this.dir}`);
   }
 
@@ -101,20 +147,42 @@ export class BinlogStream {
    * byte for byte with the source's own (copied out read-only). The verdict names any file short, long or different.
    */
   async compareWithSource(name: string, timeoutS = 120): Promise<CheckResult> {
-    const sourceFiles = async () => (await this.source.query<{ Log_name: string; File_size: string | number }>(binlogSql.binaryLogs()))
-      .map((r) => ({ name: String(r.Log_name), bytes: Number(r.File_size) }));
-    const sizes = async () => Promise.all((await sourceFiles()).map(async (f) => ({ ...f, copied: await stat(join(this.dir, f.name)).then((s) => s.size, () => -1) })));
-    const caught = await waitUntil(sizes, (fs) => fs.every((f) => f.copied === f.bytes),
-      { what: `the binlog stream of ${this.source.name} to reach the source's binlog sizes`, timeoutMs: timeoutS * 1000, intervalMs: 200 })
-      .then(() => true, () => false);
+    const sourceFiles = async () =>
+      (await this.source.query<{ Log_name: string; File_size: string | number }>(binlogSql.binaryLogs())).map((r) => ({
+        name: String(r.Log_name),
+        bytes: Number(r.File_size),
+      }));
+    const sizes = async () =>
+      Promise.all(
+        (await sourceFiles()).map(async (f) => ({
+          ...f,
+          copied: await stat(join(this.dir, f.name)).then(
+            (s) => s.size,
+            () => -1,
+          ),
+        })),
+      );
+    const caught = await waitUntil(sizes, (fs) => fs.every((f) => f.copied === f.bytes), {
+      what: `the binlog stream of ${this.source.name} to reach the source's binlog sizes`,
+      timeoutMs: timeoutS * 1000,
+      intervalMs: 200,
+    }).then(
+      () => true,
+      () => false,
+    );
     const src = await sourceFiles();
     const scratch = await mkdtemp(join(await this.ctx.run.tempDir(), 'binlog-src-'));
     try {
       for (const f of src) await this.source.container.copyOut(`/var/lib/mysql/${f.name}`, join(scratch, f.name));
-      const names = [...new Set([...src.map((f) => f.name), ...await this.files()])].sort();
-      const r = await compareBinlogCopies(name, names.map((n) => ({
-        name: n, source: src.some((f) => f.name === n) ? join(scratch, n) : undefined, copy: join(this.dir, n),
-      })));
+      const names = [...new Set([...src.map((f) => f.name), ...(await this.files())])].sort();
+      const r = await compareBinlogCopies(
+        name,
+        names.map((n) => ({
+          name: n,
+          source: src.some((f) => f.name === n) ? join(scratch, n) : undefined,
+          copy: join(this.dir, n),
+        })),
+      );
       return { ...r, details: { ...r.details, caughtUpBeforeCompare: caught, restarts: this.restarts } };
     } finally {
       await rm(scratch, { recursive: true, force: true });

@@ -15,7 +15,10 @@ const copy: CopyStep = {
   // A clone records its GTID state inside the cloned InnoDB tables only (performance_schema.clone_status stays empty
   // for a local clone): the point is the server's, read again once the clone ended; the drill checks it equals the
   // snapshot's (nothing moved during the copy), and the restored server's gtid_executed is checked against both.
-  position: async (_node, _dir, { afterCopyGtid }) => ({ gtid: afterCopyGtid, readFrom: 'the server right after the clone ended (SQL thread still stopped); the restored server checks it again' }),
+  position: async (_node, _dir, { afterCopyGtid }) => ({
+    gtid: afterCopyGtid,
+    readFrom: 'the server right after the clone ended (SQL thread still stopped); the restored server checks it again',
+  }),
 };
 
 /**

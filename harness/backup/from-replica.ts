@@ -19,15 +19,23 @@ export interface CopyStep {
    * stopped): equal to the snapshot's only if nothing moved during the whole copy; the restored server's own
    * GTID state is checked against the snapshot again after the restore.
    */
-  position(node: StartedNode, hostDataDir: string, seen: { afterCopyGtid: string }): Promise<Pick<Manifest['position'], 'gtid' | 'binlog' | 'readFrom'>>;
+  position(
+    node: StartedNode,
+    hostDataDir: string,
+    seen: { afterCopyGtid: string },
+  ): Promise<Pick<Manifest['position'], 'gtid' | 'binlog' | 'readFrom'>>;
 }
 
 /**
  * Hashes every file of a partial artifact, writes its manifest, and only then gives it its final name (the caller
  * removes the partial folder if this throws).
  */
-export async function sealArtifact(node: StartedNode, store: BackupStore, id: string,
-  p: { method: string; position: Manifest['position']; snapshot: Manifest['snapshot']; timings: Record<string, number>; t0: number }): Promise<Manifest> {
+export async function sealArtifact(
+  node: StartedNode,
+  store: BackupStore,
+  id: string,
+  p: { method: string; position: Manifest['position']; snapshot: Manifest['snapshot']; timings: Record<string, number>; t0: number },
+): Promise<Manifest> {
   const partial = partialPath(store, id);
   const secrets = await stripSecrets(join(partial, DATA_DIR));
   const th = Date.now();
@@ -35,9 +43,18 @@ export async function sealArtifact(node: StartedNode, store: BackupStore, id: st
   const checksumMs = Date.now() - th;
   const [ver] = await node.query<{ v: string }>(node.adapter.dialect.version());
   const manifest: Manifest = {
-    format: MANIFEST_FORMAT, id, method: p.method, flavor: node.adapter.flavor.id, serverVersion: String(ver?.v ?? ''),
-    source: { node: node.name, serverId: node.serverId }, createdAt: new Date().toISOString(),
-    position: p.position, snapshot: p.snapshot, files, totalBytes: files.reduce((s, f) => s + f.bytes, 0), secrets,
+    format: MANIFEST_FORMAT,
+    id,
+    method: p.method,
+    flavor: node.adapter.flavor.id,
+    serverVersion: String(ver?.v ?? ''),
+    source: { node: node.name, serverId: node.serverId },
+    createdAt: new Date().toISOString(),
+    position: p.position,
+    snapshot: p.snapshot,
+    files,
+    totalBytes: files.reduce((s, f) => s + f.bytes, 0),
+    secrets,
     timings: { ...p.timings, checksumMs, totalMs: Date.now() - p.t0 },
   };
   await writeManifest(partial, manifest);
@@ -57,7 +74,8 @@ export async function stripSecrets(dataDir: string): Promise<NonNullable<Manifes
   const names = await readdir(dataDir).catch(() => [] as string[]);
   const stripped = names.filter((n) => SECRET_FILES.test(n));
   for (const n of stripped) await rm(join(dataDir, n), { force: true });
-  const remaining = names.filter((n) => SECRET_TABLESPACES.includes(n))
+  const remaining = names
+    .filter((n) => SECRET_TABLESPACES.includes(n))
     .map((n) => `${n} (may hold the replication password: mysql.slave_master_info)`);
   return { stripped, remaining };
 }
@@ -68,7 +86,13 @@ export async function stripSecrets(dataDir: string): Promise<NonNullable<Manifes
  * receiving), start the SQL thread again in every case, hash every file, write the manifest, and only then give
  * the artifact its final name. A failure removes the partial artifact: nothing half-made is ever restorable.
  */
-export async function backupFromReplica(step: CopyStep, node: StartedNode, store: BackupStore, id: string, progress: (m: string) => void = () => {}): Promise<Manifest> {
+export async function backupFromReplica(
+  step: CopyStep,
+  node: StartedNode,
+  store: BackupStore,
+  id: string,
+  progress: (m: string) => void = () => {},
+): Promise<Manifest> {
   const d = node.adapter.dialect;
   const timings: Record<string, number> = {};
   const t0 = Date.now();
@@ -86,16 +110,33 @@ export async function backupFromReplica(step: CopyStep, node: StartedNode, store
       progress(`${node.name}: SQL thread stopped at ${snapshotGtid}; taking the pre-backup snapshot`);
       snapshot = await takeSnapshot(node);
       timings['snapshotMs'] = Date.now() - t0;
-      Object.assign(timings, await step.copy(node, { inContainer: `${store.containerDir}/${id}.partial/${DATA_DIR}`, onHost: join(partial, DATA_DIR) }, progress));
+      Object.assign(
+        timings,
+        await step.copy(
+          node,
+          { inContainer: `${store.containerDir}/${id}.partial/${DATA_DIR}`, onHost: join(partial, DATA_DIR) },
+          progress,
+        ),
+      );
       afterCopyGtid = await gtidReplicaPos(node);
     } catch (e) {
       // Restart replication all the same; the copy's error is the one reported (e.g. the node died).
-      try { for (const c of channels) await node.query(d.startReplicaSqlThread(c)); } catch { /* the copy's error says more */ }
+      try {
+        for (const c of channels) await node.query(d.startReplicaSqlThread(c));
+      } catch {
+        /* the copy's error says more */
+      }
       throw e;
     }
     for (const c of channels) await node.query(d.startReplicaSqlThread(c));
     const position = await step.position(node, join(partial, DATA_DIR), { afterCopyGtid });
-    return await sealArtifact(node, store, id, { method: step.method, position: { ...position, snapshotGtid }, snapshot: snapshot!, timings, t0 });
+    return await sealArtifact(node, store, id, {
+      method: step.method,
+      position: { ...position, snapshotGtid },
+      snapshot: snapshot!,
+      timings,
+      t0,
+    });
   } catch (e) {
     // Every writer must be gone first: a node killed mid-copy is waited for until its container stopped (kill()),
     // tools and the server's own copy end with their command or query. A removal that fails is a harness error.

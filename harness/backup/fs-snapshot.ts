@@ -17,15 +17,22 @@ const LOCK_TIMEOUT_MS = 5 * 60_000;
  * Lock, flush, sync, freeze, copy the datadir volume, thaw, unlock; `underLock` runs while writes are blocked (to
  * read the position the copy holds). Files that carry a server's identity are left out of the copy.
  */
-export async function lockedVolumeCopy(node: StartedNode, onHost: string, progress: (m: string) => void,
-  opts: { leaveOut?: readonly string[]; underLock?: () => Promise<void>; beforeUnlock?: () => Promise<void> } = {}): Promise<Record<string, number>> {
+export async function lockedVolumeCopy(
+  node: StartedNode,
+  onHost: string,
+  progress: (m: string) => void,
+  opts: { leaveOut?: readonly string[]; underLock?: () => Promise<void>; beforeUnlock?: () => Promise<void> } = {},
+): Promise<Record<string, number>> {
   const vol = await inspect<{ Mountpoint: string }>('volume', node.volume);
   const conn = await node.connect();
   const t0 = Date.now();
   try {
     // FLUSH TABLES WITH READ LOCK waits for every running statement: bounded, and the error says what it waited for.
     await conn.query({ sql: backupSql.flushTablesWithReadLock().sql, timeout: LOCK_TIMEOUT_MS }).catch((e: Error) => {
-      throw new Error(`${node.name}: FLUSH TABLES WITH READ LOCK did not return within ${LOCK_TIMEOUT_MS / 1000} s (a long statement holds it?): ${e.message}`, { cause: e });
+      throw new Error(
+        `${node.name}: FLUSH TABLES WITH READ LOCK did not return within ${LOCK_TIMEOUT_MS / 1000} s (a long statement holds it?): ${e.message}`,
+        { cause: e },
+      );
     });
     const lockedAt = Date.now();
     await opts.underLock?.();
@@ -54,7 +61,10 @@ const copy: CopyStep = {
   copy: (node, { onHost }, progress) => lockedVolumeCopy(node, onHost, progress),
   // The copy's GTID state lives in its InnoDB tables: the point is the server's, read again once the copy ended; the
   // drill checks it equals the snapshot's (nothing moved during the copy), the restored server checks it again.
-  position: async (_node, _dir, { afterCopyGtid }) => ({ gtid: afterCopyGtid, readFrom: 'the server right after the copy ended (SQL thread still stopped); the restored server checks it again' }),
+  position: async (_node, _dir, { afterCopyGtid }) => ({
+    gtid: afterCopyGtid,
+    readFrom: 'the server right after the copy ended (SQL thread still stopped); the restored server checks it again',
+  }),
 };
 
 /**

@@ -17,7 +17,10 @@ export function grastateUuid(text: string): string | undefined {
   return /^uuid:\s*([0-9a-f-]{36})\s*$/m.exec(text)?.[1];
 }
 
-export interface GaleraSnapshotHooks { locked?: () => void; unlocking?: () => void }
+export interface GaleraSnapshotHooks {
+  locked?: () => void;
+  unlocking?: () => void;
+}
 
 /**
  * The seed's snapshot pattern on a Galera member: desync it (wsrep_desync: the cluster's flow control no longer waits
@@ -26,7 +29,13 @@ export interface GaleraSnapshotHooks { locked?: () => void; unlocking?: () => vo
  * consistent (grastate seqno -1): a server started on it recovers its position with --wsrep-recover and joins by
  * IST from there if a member's gcache still holds the writesets since, by SST otherwise.
  */
-export async function galeraSnapshot(node: StartedNode, store: BackupStore, id: string, progress: (m: string) => void = () => {}, hooks: GaleraSnapshotHooks = {}): Promise<Manifest> {
+export async function galeraSnapshot(
+  node: StartedNode,
+  store: BackupStore,
+  id: string,
+  progress: (m: string) => void = () => {},
+  hooks: GaleraSnapshotHooks = {},
+): Promise<Manifest> {
   const t0 = Date.now();
   const partial = await makePartial(store, id);
   await mkdir(join(partial, DATA_DIR));
@@ -64,10 +73,15 @@ export async function galeraSnapshot(node: StartedNode, store: BackupStore, id: 
     // member had once the copy ended, still locked: equal to the snapshot's only if nothing moved during the copy.
     const uuid = grastateUuid(await readFile(join(partial, DATA_DIR, 'grastate.dat'), 'utf8').catch(() => ''));
     return await sealArtifact(node, store, id, {
-      method: 'galera-snapshot', snapshot: snapshot!,
-      position: { gtid: `${uuid ?? '(no grastate.dat uuid)'}:${afterCopy}`, snapshotGtid: position,
-        readFrom: 'uuid from the copy\'s grastate.dat, seqno read under the lock after the copy' },
-      timings: { ...timings, resyncMs: Date.now() - t1 }, t0,
+      method: 'galera-snapshot',
+      snapshot: snapshot!,
+      position: {
+        gtid: `${uuid ?? '(no grastate.dat uuid)'}:${afterCopy}`,
+        snapshotGtid: position,
+        readFrom: "uuid from the copy's grastate.dat, seqno read under the lock after the copy",
+      },
+      timings: { ...timings, resyncMs: Date.now() - t1 },
+      t0,
     });
   } catch (e) {
     await removePartial(partial);

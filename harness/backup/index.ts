@@ -13,7 +13,6 @@ export type { BackupStore } from './store.js';
 export { parseSlaveInfo, parseBinlogInfo } from './mariabackup.js';
 export { logicalBackup, DUMP_FILE } from './logical.js';
 
-
 /** The physical backup method the flavor's adapter names: mariabackup on MariaDB, the clone plugin on MySQL. */
 export function physicalMethodFor(adapter: Pick<FlavorAdapter, 'physicalBackup'>): PhysicalMethod {
   return methodByName(adapter.physicalBackup);
@@ -31,7 +30,19 @@ export function methodByName(name: string): PhysicalMethod {
 }
 export { backupMethods, backupMethod, methodOf } from './registry.js';
 export type { BackupMethod, RestoreRecipe } from './registry.js';
-export { packArtifact, unpackArtifact, copyPackage, loadKey, keyFingerprint, sidecarOf, PackageRejectedError, PACKAGE_FORMAT, resealSidecar, dataOffset, scanTree } from './package.js';
+export {
+  packArtifact,
+  unpackArtifact,
+  copyPackage,
+  loadKey,
+  keyFingerprint,
+  sidecarOf,
+  PackageRejectedError,
+  PACKAGE_FORMAT,
+  resealSidecar,
+  dataOffset,
+  scanTree,
+} from './package.js';
 export type { PackageInfo } from './package.js';
 export { BinlogStream } from './binlog-stream.js';
 export type { StreamRestart } from './binlog-stream.js';

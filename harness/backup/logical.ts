@@ -16,7 +16,11 @@ const copy: CopyStep = {
     const dbs = await databasesInScope(node);
     await node.container.exec(['mkdir', '-p', dir]);
     const t0 = Date.now();
-    await withHeartbeat(progress, 'logical dump', node.container.exec(node.adapter.logicalDump(dbs, `${dir}/${DUMP_FILE}`), { timeoutMs: 60 * 60_000 }));
+    await withHeartbeat(
+      progress,
+      'logical dump',
+      node.container.exec(node.adapter.logicalDump(dbs, `${dir}/${DUMP_FILE}`), { timeoutMs: 60 * 60_000 }),
+    );
     return { dumpMs: Date.now() - t0 };
   },
   // The position the dump itself carries (its tool's own line), never the snapshot's: the drill compares the two.
@@ -40,8 +44,12 @@ export async function readDumpPosition(path: string): Promise<DumpPosition | und
       const { bytesRead } = await f.read(buf, 0, buf.length, at);
       return buf.subarray(0, bytesRead).toString('utf8');
     };
-    return dumpPosition(await read(0, DUMP_POSITION_HEAD_BYTES))
-      ?? (size > DUMP_POSITION_HEAD_BYTES ? dumpPosition(await read(Math.max(0, size - DUMP_POSITION_TAIL_BYTES), DUMP_POSITION_TAIL_BYTES)) : undefined);
+    return (
+      dumpPosition(await read(0, DUMP_POSITION_HEAD_BYTES)) ??
+      (size > DUMP_POSITION_HEAD_BYTES
+        ? dumpPosition(await read(Math.max(0, size - DUMP_POSITION_TAIL_BYTES), DUMP_POSITION_TAIL_BYTES))
+        : undefined)
+    );
   } finally {
     await f.close();
   }

@@ -8,7 +8,11 @@ export const MANIFEST_FORMAT = 'firedrill-artifact/1';
 export const MANIFEST_FILE = 'manifest.json';
 export const DATA_DIR = 'data';
 
-export interface ArtifactFile { path: string; bytes: number; sha256: string }
+export interface ArtifactFile {
+  path: string;
+  bytes: number;
+  sha256: string;
+}
 
 /** Describes a finished artifact: what it is, where it stands (GTID), the pre-backup snapshot, every file's hash. */
 export interface Manifest {
@@ -47,7 +51,10 @@ async function walk(dir: string): Promise<string[]> {
     const p = join(dir, e.name);
     if (e.isDirectory()) out.push(...(await walk(p)));
     else if (e.isFile()) out.push(p);
-    else throw new Error(`${p} is not a regular file (${e.isSymbolicLink() ? 'symlink' : 'special file'}): an artifact holds regular files only`);
+    else
+      throw new Error(
+        `${p} is not a regular file (${e.isSymbolicLink() ? 'symlink' : 'special file'}): an artifact holds regular files only`,
+      );
   }
   return out;
 }

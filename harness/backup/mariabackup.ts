@@ -8,7 +8,11 @@ import type { PhysicalMethod } from './method.js';
 /** Reads the first of several files that exists (their names vary between MariaDB versions). */
 async function readFirst(dir: string, names: readonly string[]): Promise<string | undefined> {
   for (const n of names) {
-    try { return await readFile(join(dir, n), 'utf8'); } catch { /* try the next name */ }
+    try {
+      return await readFile(join(dir, n), 'utf8');
+    } catch {
+      /* try the next name */
+    }
   }
   return undefined;
 }
@@ -26,10 +30,19 @@ const copy: CopyStep = {
   method: 'mariabackup',
   async copy(node, { inContainer: dir }, progress) {
     const tb = Date.now();
-    await withHeartbeat(progress, 'mariadb-backup --backup', node.container.exec(['mariadb-backup', '--backup', '--user=root', '--slave-info',
-      '--safe-slave-backup', `--target-dir=${dir}`], { timeoutMs: 60 * 60_000 }));
+    await withHeartbeat(
+      progress,
+      'mariadb-backup --backup',
+      node.container.exec(['mariadb-backup', '--backup', '--user=root', '--slave-info', '--safe-slave-backup', `--target-dir=${dir}`], {
+        timeoutMs: 60 * 60_000,
+      }),
+    );
     const tp = Date.now();
-    await withHeartbeat(progress, 'mariadb-backup --prepare', node.container.exec(['mariadb-backup', '--prepare', `--target-dir=${dir}`], { timeoutMs: 60 * 60_000 }));
+    await withHeartbeat(
+      progress,
+      'mariadb-backup --prepare',
+      node.container.exec(['mariadb-backup', '--prepare', `--target-dir=${dir}`], { timeoutMs: 60 * 60_000 }),
+    );
     return { backupMs: tp - tb, prepareMs: Date.now() - tp };
   },
   async position(node, dataDir) {

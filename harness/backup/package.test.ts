@@ -6,7 +6,18 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../core/index.js';
 import { sha256File } from './manifest.js';
 import {
-  CHUNK_BYTES, copyPackage, dataOffset, keyFingerprint, loadKey, packArtifact, PackageRejectedError, packTree, resealSidecar, sidecarMac, sidecarOf, unpackArtifact,
+  CHUNK_BYTES,
+  copyPackage,
+  dataOffset,
+  keyFingerprint,
+  loadKey,
+  packArtifact,
+  PackageRejectedError,
+  packTree,
+  resealSidecar,
+  sidecarMac,
+  sidecarOf,
+  unpackArtifact,
 } from './package.js';
 
 let dir: string;
@@ -21,11 +32,19 @@ async function artifact(big = 200_000): Promise<string> {
   return a;
 }
 
-beforeEach(async () => { dir = await mkdtemp(join(tmpdir(), 'fd-pkg-')); await mkdir(join(dir, 'back')); });
-afterEach(async () => { await rm(dir, { recursive: true, force: true }); });
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'fd-pkg-'));
+  await mkdir(join(dir, 'back'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
 
 const dest = () => join(dir, 'back', 'restored-artifact');
-const packed = async (big?: number) => { const info = await packArtifact(await artifact(big), dir, key); return join(dir, info.file); };
+const packed = async (big?: number) => {
+  const info = await packArtifact(await artifact(big), dir, key);
+  return join(dir, info.file);
+};
 const refused = async (file: string, k: Buffer, re: RegExp) => {
   const e = await unpackArtifact(file, k, dest()).catch((x: unknown) => x);
   expect(e).toBeInstanceOf(PackageRejectedError);
@@ -50,7 +69,9 @@ describe('artifact packages (zstd + chunked AES-256-GCM, sidecar authenticated w
 
   it('refuses one flipped byte (sha256 of the authenticated sidecar)', async () => {
     const f = await packed();
-    const b = await readFile(f); b[Math.floor(b.length / 2)]! ^= 0x01; await writeFile(f, b);
+    const b = await readFile(f);
+    b[Math.floor(b.length / 2)]! ^= 0x01;
+    await writeFile(f, b);
     await refused(f, key, /sha256 differs/);
   });
   it('refuses a truncated package', async () => {
@@ -63,7 +84,9 @@ describe('artifact packages (zstd + chunked AES-256-GCM, sidecar authenticated w
   });
   it('refuses a sidecar whose fields were altered without the key (its sha256 and size recomputed, or any field)', async () => {
     const f = await packed();
-    const b = await readFile(f); b[b.length - 40]! ^= 0x01; await writeFile(f, b);
+    const b = await readFile(f);
+    b[b.length - 40]! ^= 0x01;
+    await writeFile(f, b);
     const side = JSON.parse(await readFile(sidecarOf(f), 'utf8'));
     await writeFile(sidecarOf(f), JSON.stringify({ ...side, sha256: await sha256File(f) }));
     await refused(f, key, /not authenticated by the key/);
@@ -72,7 +95,8 @@ describe('artifact packages (zstd + chunked AES-256-GCM, sidecar authenticated w
   });
   it('never makes a path of a name in the sidecar: "artifact": "../victim", even authenticated, deletes nothing', async () => {
     const victim = join(dir, 'victim');
-    await mkdir(victim); await writeFile(join(victim, 'keep'), 'precious');
+    await mkdir(victim);
+    await writeFile(join(victim, 'keep'), 'precious');
     const f = await packed();
     const side = JSON.parse(await readFile(sidecarOf(f), 'utf8'));
     const forged = { ...side, artifact: '../victim' };
@@ -98,7 +122,8 @@ describe('artifact packages (zstd + chunked AES-256-GCM, sidecar authenticated w
     const a = await artifact();
     await symlink('/etc/passwd', join(a, 'data', 'link'));
     await expect(packArtifact(a, dir, key)).rejects.toThrow(/symlink data\/link/);
-    const empty = join(dir, 'empty'); await mkdir(join(empty, 'data'), { recursive: true });
+    const empty = join(dir, 'empty');
+    await mkdir(join(empty, 'data'), { recursive: true });
     await expect(packArtifact(empty, dir, key)).rejects.toThrow(/holds no file/);
   });
   it('refuses an authenticated package that holds a symlink (made by a packer without the checks)', async () => {
@@ -114,7 +139,8 @@ describe('artifact key', () => {
     const k = randomBytes(32);
     expect((await loadKey({ FIREDRILL_ARTIFACT_KEY: k.toString('hex') })).equals(k)).toBe(true);
     expect((await loadKey({ FIREDRILL_ARTIFACT_KEY: k.toString('base64') })).equals(k)).toBe(true);
-    const f = join(dir, 'key'); await writeFile(f, k.toString('hex') + '\n', { mode: 0o600 });
+    const f = join(dir, 'key');
+    await writeFile(f, k.toString('hex') + '\n', { mode: 0o600 });
     expect((await loadKey({ FIREDRILL_ARTIFACT_KEY_FILE: f })).equals(k)).toBe(true);
   });
   it('refuses a missing or short key with a usage error', async () => {

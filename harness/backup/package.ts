@@ -52,20 +52,28 @@ export interface PackageInfo {
 
 /** A package a restore must not use; the message says why, and nothing was restored. */
 export class PackageRejectedError extends Error {
-  constructor(readonly file: string, readonly reason: string) {
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+  ) {
     super(`package ${basename(file)} refused: ${reason}`);
     this.name = 'PackageRejectedError';
   }
 }
 
-export const keyFingerprint = (key: Buffer) => createHash('sha256').update('firedrill-artifact-key\0').update(key).digest('hex').slice(0, 16);
+export const keyFingerprint = (key: Buffer) =>
+  createHash('sha256').update('firedrill-artifact-key\0').update(key).digest('hex').slice(0, 16);
 const subKey = (key: Buffer, purpose: string) => Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), `firedrill-package/${purpose}`, 32));
 
 /** Reads the 32-byte key from FIREDRILL_ARTIFACT_KEY (hex or base64) or the file FIREDRILL_ARTIFACT_KEY_FILE names. */
 export async function loadKey(env: NodeJS.ProcessEnv = process.env): Promise<Buffer> {
   let text = env['FIREDRILL_ARTIFACT_KEY'];
   if (!text && env['FIREDRILL_ARTIFACT_KEY_FILE']) {
-    try { text = (await readFile(env['FIREDRILL_ARTIFACT_KEY_FILE'], 'utf8')).trim(); } catch { throw new UsageError(`cannot read the key file ${env['FIREDRILL_ARTIFACT_KEY_FILE']}`); }
+    try {
+      text = (await readFile(env['FIREDRILL_ARTIFACT_KEY_FILE'], 'utf8')).trim();
+    } catch {
+      throw new UsageError(`cannot read the key file ${env['FIREDRILL_ARTIFACT_KEY_FILE']}`);
+    }
   }
   if (!text) throw new UsageError('no artifact key: set FIREDRILL_ARTIFACT_KEY or FIREDRILL_ARTIFACT_KEY_FILE (32 bytes, hex or base64)');
   const key = /^[0-9a-f]{64}$/i.test(text) ? Buffer.from(text, 'hex') : Buffer.from(text, 'base64');
@@ -77,8 +85,11 @@ export async function loadKey(env: NodeJS.ProcessEnv = process.env): Promise<Buf
 function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
   if (v && typeof v === 'object') {
-    return `{${Object.keys(v).sort().filter((k) => (v as Record<string, unknown>)[k] !== undefined)
-      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`;
+    return `{${Object.keys(v)
+      .sort()
+      .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(v);
 }
@@ -105,7 +116,10 @@ const nonce = (prefix: Buffer, i: number, last: boolean) => {
 class Gather {
   private parts: Buffer[] = [];
   length = 0;
-  add(b: Buffer): void { this.parts.push(b); this.length += b.length; }
+  add(b: Buffer): void {
+    this.parts.push(b);
+    this.length += b.length;
+  }
   /** Takes the first n bytes. */
   take(n: number): Buffer {
     const all = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts);
@@ -120,7 +134,14 @@ class Gather {
 class ChunkSeal extends Transform {
   private buf = new Gather();
   private i = 0;
-  constructor(private readonly key: Buffer, private readonly prefix: Buffer, private readonly aad: Buffer, private readonly size: number) { super(); }
+  constructor(
+    private readonly key: Buffer,
+    private readonly prefix: Buffer,
+    private readonly aad: Buffer,
+    private readonly size: number,
+  ) {
+    super();
+  }
   private seal(chunk: Buffer, last: boolean): void {
     const c = createCipheriv('aes-256-gcm', this.key, nonce(this.prefix, this.i++, last));
     c.setAAD(this.aad);
@@ -131,14 +152,24 @@ class ChunkSeal extends Transform {
     while (this.buf.length > this.size) this.seal(this.buf.take(this.size), false);
     cb();
   }
-  override _flush(cb: TransformCallback): void { this.seal(this.buf.take(this.buf.length), true); cb(); }
+  override _flush(cb: TransformCallback): void {
+    this.seal(this.buf.take(this.buf.length), true);
+    cb();
+  }
 }
 
 class ChunkOpen extends Transform {
   private buf = new Gather();
   private i = 0;
   private done = false;
-  constructor(private readonly key: Buffer, private readonly prefix: Buffer, private readonly aad: Buffer, private readonly size: number) { super(); }
+  constructor(
+    private readonly key: Buffer,
+    private readonly prefix: Buffer,
+    private readonly aad: Buffer,
+    private readonly size: number,
+  ) {
+    super();
+  }
   private open(chunk: Buffer, last: boolean): Buffer {
     const d = createDecipheriv('aes-256-gcm', this.key, nonce(this.prefix, this.i, last));
     d.setAAD(this.aad);
@@ -155,7 +186,9 @@ class ChunkOpen extends Transform {
       // Keep one full chunk back: only at the end is it known whether it is the last one.
       while (this.buf.length > full) this.push(this.open(this.buf.take(full), false));
       cb();
-    } catch (e) { cb(authError(e)); }
+    } catch (e) {
+      cb(authError(e));
+    }
   }
   override _flush(cb: TransformCallback): void {
     try {
@@ -163,10 +196,13 @@ class ChunkOpen extends Transform {
       this.push(this.open(this.buf.take(this.buf.length), true));
       this.done = true;
       cb();
-    } catch (e) { cb(authError(e)); }
+    } catch (e) {
+      cb(authError(e));
+    }
   }
 }
-const authError = (e: unknown) => new Error(`authentication failed (AES-GCM tag of chunk; altered or truncated data): ${e instanceof Error ? e.message : String(e)}`);
+const authError = (e: unknown) =>
+  new Error(`authentication failed (AES-GCM tag of chunk; altered or truncated data): ${e instanceof Error ? e.message : String(e)}`);
 
 /** Every entry of a folder; anything but a regular file or a folder (symlink, device, fifo, socket) is listed apart. */
 export async function scanTree(root: string): Promise<{ files: string[]; special: Array<{ path: string; type: string }> }> {
@@ -177,7 +213,11 @@ export async function scanTree(root: string): Promise<{ files: string[]; special
       const p = join(d, e.name);
       if (e.isDirectory()) await walk(p);
       else if (e.isFile()) files.push(relative(root, p));
-      else special.push({ path: relative(root, p), type: e.isSymbolicLink() ? 'symlink' : e.isFIFO() ? 'fifo' : e.isSocket() ? 'socket' : 'device' });
+      else
+        special.push({
+          path: relative(root, p),
+          type: e.isSymbolicLink() ? 'symlink' : e.isFIFO() ? 'fifo' : e.isSocket() ? 'socket' : 'device',
+        });
     }
   };
   await walk(root);
@@ -192,23 +232,37 @@ export async function packArtifact(artifactDir: string, outDir: string, key: Buf
   const t0 = Date.now();
   const id = basename(artifactDir);
   const tree = await scanTree(artifactDir);
-  if (tree.special.length) throw new Error(`artifact ${id} holds ${tree.special.map((s) => `${s.type} ${s.path}`).join(', ')}: only regular files are packed`);
+  if (tree.special.length)
+    throw new Error(`artifact ${id} holds ${tree.special.map((s) => `${s.type} ${s.path}`).join(', ')}: only regular files are packed`);
   if (tree.files.length === 0) throw new Error(`artifact ${id} holds no file`);
   return packTree(artifactDir, outDir, key, tree.files, t0);
 }
 
 /** The packing itself, without the checks of packArtifact (exported for tests that need a package a packer should never make). */
-export async function packTree(artifactDir: string, outDir: string, key: Buffer, files: readonly string[], t0 = Date.now()): Promise<PackageInfo> {
+export async function packTree(
+  artifactDir: string,
+  outDir: string,
+  key: Buffer,
+  files: readonly string[],
+  t0 = Date.now(),
+): Promise<PackageInfo> {
   const id = basename(artifactDir);
   const tree = { files };
   const inputBytes = (await Promise.all(tree.files.map((f) => stat(join(artifactDir, f)).then((s) => s.size)))).reduce((a, b) => a + b, 0);
   const file = join(outDir, `${id}.tar.zst.enc`);
   const header: PackageHeader = {
-    format: PACKAGE_FORMAT, artifact: id, compression: 'zstd', cipher: 'aes-256-gcm-chunked', chunkBytes: CHUNK_BYTES,
-    noncePrefix: randomBytes(NONCE_PREFIX_BYTES).toString('hex'), keyFingerprint: keyFingerprint(key), createdAt: new Date().toISOString(),
+    format: PACKAGE_FORMAT,
+    artifact: id,
+    compression: 'zstd',
+    cipher: 'aes-256-gcm-chunked',
+    chunkBytes: CHUNK_BYTES,
+    noncePrefix: randomBytes(NONCE_PREFIX_BYTES).toString('hex'),
+    keyFingerprint: keyFingerprint(key),
+    createdAt: new Date().toISOString(),
   };
   const headerBytes = Buffer.from(canonical(header));
-  const lead = Buffer.alloc(4); lead.writeUInt32BE(headerBytes.length);
+  const lead = Buffer.alloc(4);
+  lead.writeUInt32BE(headerBytes.length);
   const deadline = toolDeadline(inputBytes);
   const tar = execa('tar', ['-C', artifactDir, '-cf', '-', '.'], { stdout: 'pipe', buffer: false, timeout: deadline, cleanup: true });
   const zstd = execa('zstd', ['-q', '-3', '-T0', '-c'], { stdin: 'pipe', stdout: 'pipe', buffer: false, timeout: deadline, cleanup: true });
@@ -217,12 +271,21 @@ export async function packTree(artifactDir: string, outDir: string, key: Buffer,
   await Promise.all([
     pipeline(tar.stdout!, zstd.stdin!),
     pipeline(zstd.stdout!, new ChunkSeal(subKey(key, 'data'), Buffer.from(header.noncePrefix, 'hex'), headerBytes, CHUNK_BYTES), out),
-    tar, zstd,
+    tar,
+    zstd,
   ]);
   const unsigned = {
-    format: PACKAGE_FORMAT, artifact: id, file: basename(file), bytes: (await stat(file)).size, sha256: await sha256File(file),
-    compression: 'zstd', cipher: 'aes-256-gcm-chunked', keyFingerprint: header.keyFingerprint, createdAt: header.createdAt,
-    header, timings: { packMs: Date.now() - t0 },
+    format: PACKAGE_FORMAT,
+    artifact: id,
+    file: basename(file),
+    bytes: (await stat(file)).size,
+    sha256: await sha256File(file),
+    compression: 'zstd',
+    cipher: 'aes-256-gcm-chunked',
+    keyFingerprint: header.keyFingerprint,
+    createdAt: header.createdAt,
+    header,
+    timings: { packMs: Date.now() - t0 },
   } as const;
   const info: PackageInfo = { ...unsigned, mac: sidecarMac(unsigned, key) };
   await writeFile(sidecarOf(file), JSON.stringify(info, null, 2) + '\n', { mode: 0o600 });
@@ -234,9 +297,14 @@ export const sidecarOf = (file: string) => file.replace(/\.tar\.zst\.enc$/, '') 
 /** Reads and authenticates a sidecar; every failure is a refusal that says why. */
 async function readSidecar(file: string, key: Buffer): Promise<PackageInfo> {
   let info: PackageInfo;
-  try { info = JSON.parse(await readFile(sidecarOf(file), 'utf8')) as PackageInfo; } catch { throw new PackageRejectedError(file, 'its sidecar (.package.json) is missing or unreadable'); }
+  try {
+    info = JSON.parse(await readFile(sidecarOf(file), 'utf8')) as PackageInfo;
+  } catch {
+    throw new PackageRejectedError(file, 'its sidecar (.package.json) is missing or unreadable');
+  }
   if (info.format !== PACKAGE_FORMAT) throw new PackageRejectedError(file, `unknown format ${String(info.format)}`);
-  if (info.keyFingerprint !== keyFingerprint(key)) throw new PackageRejectedError(file, 'the key does not match the one it was encrypted with');
+  if (info.keyFingerprint !== keyFingerprint(key))
+    throw new PackageRejectedError(file, 'the key does not match the one it was encrypted with');
   const expected = Buffer.from(sidecarMac(info, key), 'hex');
   const got = Buffer.from(typeof info.mac === 'string' ? info.mac : '', 'hex');
   if (got.length !== expected.length || !timingSafeEqual(got, expected)) {
@@ -253,33 +321,62 @@ async function readSidecar(file: string, key: Buffer): Promise<PackageInfo> {
  */
 export async function unpackArtifact(file: string, key: Buffer, dest: string): Promise<string> {
   const info = await readSidecar(file, key);
-  const size = await stat(file).then((s) => s.size, () => -1);
+  const size = await stat(file).then(
+    (s) => s.size,
+    () => -1,
+  );
   if (size !== info.bytes) throw new PackageRejectedError(file, `${size} bytes, the sidecar says ${info.bytes} (truncated or extended)`);
-  if ((await sha256File(file)) !== info.sha256) throw new PackageRejectedError(file, 'sha256 differs from the sidecar (the file was altered)');
+  if ((await sha256File(file)) !== info.sha256)
+    throw new PackageRejectedError(file, 'sha256 differs from the sidecar (the file was altered)');
   const head = await readHead(file);
   if (!head) throw new PackageRejectedError(file, 'not a firedrill package');
-  if (head.headerBytes.toString() !== canonical(info.header)) throw new PackageRejectedError(file, 'its header differs from the authenticated sidecar');
+  if (head.headerBytes.toString() !== canonical(info.header))
+    throw new PackageRejectedError(file, 'its header differs from the authenticated sidecar');
   const h = info.header;
-  if (h.chunkBytes <= 0 || h.chunkBytes > 64 << 20 || !/^[0-9a-f]{14}$/.test(h.noncePrefix)) throw new PackageRejectedError(file, 'bad chunking parameters');
+  if (h.chunkBytes <= 0 || h.chunkBytes > 64 << 20 || !/^[0-9a-f]{14}$/.test(h.noncePrefix))
+    throw new PackageRejectedError(file, 'bad chunking parameters');
   const work = await mkdtemp(join(dirname(dest), '.unpack-'));
   await chmod(work, 0o700);
   try {
     const deadline = toolDeadline(size * 4);
     const zstd = execa('zstd', ['-q', '-d', '-c'], { stdin: 'pipe', stdout: 'pipe', buffer: false, timeout: deadline, cleanup: true });
     const tar = execa('tar', ['-C', work, '-xf', '-'], { stdin: 'pipe', buffer: false, timeout: deadline, cleanup: true });
-    const settle = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e);
+    const settle = (p: Promise<unknown>) =>
+      p.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     const errors = await Promise.all([
-      settle(pipeline(createReadStream(file, { start: head.dataStart, highWaterMark: h.chunkBytes + TAG_BYTES }), new ChunkOpen(subKey(key, 'data'), Buffer.from(h.noncePrefix, 'hex'), head.headerBytes, h.chunkBytes), zstd.stdin!)),
-      settle(pipeline(zstd.stdout!, tar.stdin!)), settle(zstd), settle(tar),
+      settle(
+        pipeline(
+          createReadStream(file, { start: head.dataStart, highWaterMark: h.chunkBytes + TAG_BYTES }),
+          new ChunkOpen(subKey(key, 'data'), Buffer.from(h.noncePrefix, 'hex'), head.headerBytes, h.chunkBytes),
+          zstd.stdin!,
+        ),
+      ),
+      settle(pipeline(zstd.stdout!, tar.stdin!)),
+      settle(zstd),
+      settle(tar),
     ]);
     const auth = errors.find((e) => e instanceof Error && /authentication failed/.test(e.message));
     if (auth) throw new PackageRejectedError(file, (auth as Error).message);
     const other = errors.find((e) => e !== undefined);
-    if (other) throw new PackageRejectedError(file, `cannot be unpacked: ${other instanceof Error ? other.message.split('\n')[0] : String(other)}`);
+    if (other)
+      throw new PackageRejectedError(file, `cannot be unpacked: ${other instanceof Error ? other.message.split('\n')[0] : String(other)}`);
     const tree = await scanTree(work);
-    if (tree.special.length) throw new PackageRejectedError(file, `it holds ${tree.special.map((s) => `${s.type} ${s.path}`).join(', ')}: only regular files are accepted`);
+    if (tree.special.length)
+      throw new PackageRejectedError(
+        file,
+        `it holds ${tree.special.map((s) => `${s.type} ${s.path}`).join(', ')}: only regular files are accepted`,
+      );
     if (tree.files.length === 0) throw new PackageRejectedError(file, 'it holds no file');
-    if (await lstat(dest).then(() => true, () => false)) throw new PackageRejectedError(file, `${dest} already exists`);
+    if (
+      await lstat(dest).then(
+        () => true,
+        () => false,
+      )
+    )
+      throw new PackageRejectedError(file, `${dest} already exists`);
     await rename(work, dest);
     return dest;
   } catch (e) {
@@ -299,7 +396,9 @@ async function readHead(file: string): Promise<{ headerBytes: Buffer; dataStart:
     const headerBytes = Buffer.alloc(n);
     await fh.read(headerBytes, 0, n, lead.length);
     return { headerBytes, dataStart: lead.length + n };
-  } finally { await fh.close(); }
+  } finally {
+    await fh.close();
+  }
 }
 
 /**

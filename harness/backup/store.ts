@@ -7,7 +7,10 @@ import { HarnessError, waitUntil } from '../exec/index.js';
  * listed by others (0711: a server's own user reaches the partial folder it owns); every artifact folder is private
  * (0700): artifacts hold data and may hold credentials.
  */
-export interface BackupStore { hostDir: string; containerDir: string }
+export interface BackupStore {
+  hostDir: string;
+  containerDir: string;
+}
 
 export async function openStore(hostDir: string): Promise<BackupStore> {
   await mkdir(hostDir, { recursive: true, mode: 0o711 });
@@ -44,11 +47,17 @@ export async function makePartial(store: BackupStore, id: string, owner?: { uid:
  * removed is a harness error (exit 2), never a silent leftover a later restore could pick up.
  */
 export async function removePartial(path: string, timeoutMs = 30_000): Promise<void> {
-  await waitUntil(async () => {
-    await rm(path, { recursive: true, force: true });
-    return stat(path).then(() => false, () => true);
-  }, Boolean, { what: `the half-made artifact ${path} to be removed`, timeoutMs, intervalMs: 200 })
-    .catch((e: Error) => {
-      throw new HarnessError(`could not remove the half-made artifact ${path}: ${e.message}`, { cause: e });
-    });
+  await waitUntil(
+    async () => {
+      await rm(path, { recursive: true, force: true });
+      return stat(path).then(
+        () => false,
+        () => true,
+      );
+    },
+    Boolean,
+    { what: `the half-made artifact ${path} to be removed`, timeoutMs, intervalMs: 200 },
+  ).catch((e: Error) => {
+    throw new HarnessError(`could not remove the half-made artifact ${path}: ${e.message}`, { cause: e });
+  });
 }

@@ -112,7 +112,12 @@ describe('searchSchedules', () => {
 
   it('ends the search when a drill could not run, rethrowing its error without shrinking', async () => {
     let calls = 0;
-    const r = run(true, { attempt: async () => { calls++; throw new Error('no engine'); } });
+    const r = run(true, {
+      attempt: async () => {
+        calls++;
+        throw new Error('no engine');
+      },
+    });
     await expect(r).rejects.toThrow('no engine');
     expect(calls).toBe(1);
   });

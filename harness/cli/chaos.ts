@@ -78,11 +78,20 @@ export type RunDrill = (def: ScenarioDefinition, flavor: FlavorId, label: string
 class AttemptCouldNotRun extends Error {}
 
 /** One schedule as one drill: a violated invariant is the outcome; a drill that could not run ends the search. */
-async function attemptDrill(id: string, topology: ChaosTopology, flavorId: FlavorId, commands: readonly ChaosCommand[], runDrill: RunDrill, label: string, seed: number): Promise<AttemptOutcome> {
+async function attemptDrill(
+  id: string,
+  topology: ChaosTopology,
+  flavorId: FlavorId,
+  commands: readonly ChaosCommand[],
+  runDrill: RunDrill,
+  label: string,
+  seed: number,
+): Promise<AttemptOutcome> {
   // the seed is in each drill's description, so its result.json and the HTML report say where it came from
   const r = await runDrill(chaosScenario({ id, topology, commands, flavors: [flavorId], origin: { seed } }), flavorId, label);
   if (r.verdict === 'pass') return { pass: true, reportDir: r.reportDir };
-  if (r.verdict !== 'fail') throw new AttemptCouldNotRun(`drill ${id} could not run (${r.verdict}): ${r.error ?? 'see its report'} (${r.reportDir})`);
+  if (r.verdict !== 'fail')
+    throw new AttemptCouldNotRun(`drill ${id} could not run (${r.verdict}): ${r.error ?? 'see its report'} (${r.reportDir})`);
   const failedPhase = [...r.phases].reverse().find((p) => p.steps.some((s) => s.error));
   const failedAt = failedPhase ? commandIndexOf(failedPhase.name) : undefined;
   const failedChecks = r.checks.filter((c) => !c.valid).map((c) => c.name);
@@ -170,7 +179,15 @@ export async function cmdChaos(args: string[], deps: { runDrill: RunDrill }): Pr
       log(m);
     },
     attempt: (commands, info) =>
-      attemptDrill(`${id}-a${info.attempt}`, topology, flavorId, commands, deps.runDrill, `attempt ${info.attempt}${info.shrinking ? ' (shrinking)' : ''}`, seed),
+      attemptDrill(
+        `${id}-a${info.attempt}`,
+        topology,
+        flavorId,
+        commands,
+        deps.runDrill,
+        `attempt ${info.attempt}${info.shrinking ? ' (shrinking)' : ''}`,
+        seed,
+      ),
   });
 
   let scenarioFile: string | undefined;

@@ -7,13 +7,22 @@ describe('--dataset and --param', () => {
     expect(datasetFrom({ dataset: 'sakila' })).toEqual({ kind: 'sakila' });
     expect(datasetFrom({ dataset: 'none' })).toEqual({ kind: 'none' });
     expect(datasetFrom({ dataset: 'dumps/prod.sql.zst' })).toEqual({ kind: 'dump', path: 'dumps/prod.sql.zst' });
-    expect(datasetFrom({ dataset: 'schema.sql', rows: '500', seed: '3' })).toEqual({ kind: 'schema', path: 'schema.sql', rows: 500, seed: 3 });
+    expect(datasetFrom({ dataset: 'schema.sql', rows: '500', seed: '3' })).toEqual({
+      kind: 'schema',
+      path: 'schema.sql',
+      rows: 500,
+      seed: 3,
+    });
   });
-  it('takes a live server\'s password from the environment, never from argv', () => {
+  it("takes a live server's password from the environment, never from argv", () => {
     process.env['FD_TEST_PW'] = 'p@ss:w/rd';
     // biome-ignore lint/suspicious/noTemplateCurlyInString: a DSN's ${VAR} is literal text, expanded from the environment
     const s = datasetFrom({ dataset: 'mysql://reader:${FD_TEST_PW}@db.internal:3307', databases: 'shop, billing' });
-    expect(s).toEqual({ kind: 'live', server: { user: 'reader', password: 'p@ss:w/rd', host: 'db.internal', port: 3307 }, databases: ['shop', 'billing'] });
+    expect(s).toEqual({
+      kind: 'live',
+      server: { user: 'reader', password: 'p@ss:w/rd', host: 'db.internal', port: 3307 },
+      databases: ['shop', 'billing'],
+    });
     // biome-ignore lint/suspicious/noTemplateCurlyInString: as above
     expect(() => datasetFrom({ dataset: 'mysql://reader:${FD_UNSET_VAR}@h:1' })).toThrow(/FD_UNSET_VAR .* is not set/);
   });
@@ -24,7 +33,12 @@ describe('--dataset and --param', () => {
     expect(() => datasetFrom({ dataset: 'x.sql', rows: 'many' })).toThrow(/whole number/);
   });
   it('reads numbers as numbers and the rest as strings', () => {
-    expect(parseParamArgs(['bulkMb=2', 'dropTable=shop.orders', 'ratio=-0.5', 'empty='])).toEqual({ bulkMb: 2, dropTable: 'shop.orders', ratio: -0.5, empty: '' });
+    expect(parseParamArgs(['bulkMb=2', 'dropTable=shop.orders', 'ratio=-0.5', 'empty='])).toEqual({
+      bulkMb: 2,
+      dropTable: 'shop.orders',
+      ratio: -0.5,
+      empty: '',
+    });
     expect(() => parseParamArgs(['noequals'])).toThrow(/expected name=value/);
   });
 });

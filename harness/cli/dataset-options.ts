@@ -23,7 +23,13 @@ export const DATASET_HELP = `  --dataset D         the data every drill runs on 
   --seed N            with --rows: the generator's seed (default 1)
   --server-config F   your my.cnf, applied to every node; the options a topology needs win and are reported`;
 
-export interface DatasetFlags { dataset?: string; rows?: string; databases?: string; seed?: string; 'server-config'?: string }
+export interface DatasetFlags {
+  dataset?: string;
+  rows?: string;
+  databases?: string;
+  seed?: string;
+  'server-config'?: string;
+}
 
 /** Expands ${VAR} from the environment, so passwords can stay off argv. */
 export function expandEnv(s: string): string {
@@ -44,7 +50,10 @@ const whole = (name: string, v: string | undefined): number | undefined => {
 export function datasetFrom(f: DatasetFlags): DatasetSource | undefined {
   const rows = whole('rows', f.rows);
   const seed = whole('seed', f.seed);
-  const databases = f.databases?.split(',').map((s) => s.trim()).filter(Boolean);
+  const databases = f.databases
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (!f.dataset) {
     if (rows !== undefined || databases) throw new UsageError('--rows and --databases go with --dataset');
     return undefined;
@@ -56,7 +65,8 @@ export function datasetFrom(f: DatasetFlags): DatasetSource | undefined {
   }
   if (databases) throw new UsageError('--databases goes with a live --dataset mysql://… only');
   if (rows !== undefined) {
-    if (f.dataset === 'sakila' || f.dataset === 'none') throw new UsageError('--rows goes with a schema file: --dataset schema.sql --rows N');
+    if (f.dataset === 'sakila' || f.dataset === 'none')
+      throw new UsageError('--rows goes with a schema file: --dataset schema.sql --rows N');
     return { kind: 'schema', path: f.dataset, rows, seed };
   }
   if (f.dataset === 'sakila') return { kind: 'sakila' };

@@ -7,7 +7,9 @@ describe('parseDsn', () => {
     expect(d).toEqual({ user: 'root', password: 'p@ss:w', host: '10.0.0.5', port: 3307, tls: { mode: 'PREFERRED' } });
     expect(dsnLabel(d)).toBe('root@10.0.0.5:3307');
   });
-  it('defaults the port to 3306', () => { expect(parseDsn('mysql://u:p@db').port).toBe(3306); });
+  it('defaults the port to 3306', () => {
+    expect(parseDsn('mysql://u:p@db').port).toBe(3306);
+  });
   it.each([
     ['db:3306', /bad DSN/],
     ['postgres://u:p@h:1', /scheme must be mysql/],
@@ -20,7 +22,11 @@ describe('parseDsn', () => {
     ['mysql://u:p@h:3306?ssl-mode=REQUIRED&ssl-mode=DISABLED', /given twice/],
   ])('refuses %s in one line without echoing the password', (text, re) => {
     let msg = '';
-    try { parseDsn(text); } catch (e) { msg = (e as Error).message; }
+    try {
+      parseDsn(text);
+    } catch (e) {
+      msg = (e as Error).message;
+    }
     expect(msg).toMatch(re);
     expect(msg).not.toContain(':p@');
     expect(msg.includes('\n')).toBe(false);
@@ -32,11 +38,13 @@ describe('parseDsn', () => {
     expect(parseDsn('mysql://u:p@h?ssl-mode=VERIFY_CA&ssl-ca=/etc/ca.pem').tls).toEqual({ mode: 'VERIFY_CA', ca: '/etc/ca.pem' });
     expect(parseDsn('mysql://u:p@h?ssl-mode=VERIFY_IDENTITY').tls).toEqual({ mode: 'VERIFY_IDENTITY' });
   });
-  it('maps each mode to the driver\'s TLS options; an unreadable CA file is a usage error', () => {
+  it("maps each mode to the driver's TLS options; an unreadable CA file is a usage error", () => {
     expect(sslOptions(parseDsn('mysql://u:p@h?ssl-mode=DISABLED'))).toBeUndefined();
     expect(sslOptions(parseDsn('mysql://u:p@h?ssl-mode=REQUIRED'))).toEqual({ rejectUnauthorized: false });
     expect(sslOptions(parseDsn('mysql://u:p@h?ssl-mode=VERIFY_CA'))).toEqual({ rejectUnauthorized: true, verifyIdentity: false });
-    expect(() => sslOptions(parseDsn('mysql://u:p@h?ssl-mode=VERIFY_CA&ssl-ca=/nonexistent/ca.pem'))).toThrow(/cannot read \/nonexistent\/ca.pem: ENOENT/);
+    expect(() => sslOptions(parseDsn('mysql://u:p@h?ssl-mode=VERIFY_CA&ssl-ca=/nonexistent/ca.pem'))).toThrow(
+      /cannot read \/nonexistent\/ca.pem: ENOENT/,
+    );
   });
   it('VERIFY_IDENTITY refuses a certificate that does not name the host', () => {
     const d = parseDsn('mysql://u:p@db.example.com?ssl-mode=VERIFY_IDENTITY');

@@ -6,15 +6,24 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 const root = resolve(import.meta.dirname, '..', '..');
 let dir: string;
-beforeEach(async () => { dir = await mkdtemp(join(tmpdir(), 'fd-exit-')); });
-afterEach(async () => { await rm(dir, { recursive: true, force: true }); });
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'fd-exit-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
 
 function cli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((res, rej) => {
     const child = spawn(process.execPath, [resolve(root, 'bin/firedrill.mjs'), ...args], { cwd: root, env: { ...process.env, ...env } });
-    let stdout = ''; let stderr = '';
-    child.stdout.on('data', (b: Buffer) => { stdout += b.toString(); });
-    child.stderr.on('data', (b: Buffer) => { stderr += b.toString(); });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b: Buffer) => {
+      stdout += b.toString();
+    });
+    child.stderr.on('data', (b: Buffer) => {
+      stderr += b.toString();
+    });
     child.on('error', rej);
     child.on('close', (code) => res({ code, stdout, stderr }));
   });
@@ -23,8 +32,11 @@ function cli(args: string[], env: Record<string, string>): Promise<{ code: numbe
 describe('a run that cannot start', () => {
   it('no Docker engine: exit 2 with the cause on stderr, and result.json (verdict error) and junit.xml are written', async () => {
     const reports = join(dir, 'reports');
-    const r = await cli(['run', 'replica-kill-restore', '--param', 'bulkMb=1'],
-      { DOCKER_HOST: `unix://${join(dir, 'no-engine.sock')}`, FIREDRILL_REPORTS_DIR: reports, FIREDRILL_RUNS_DIR: join(dir, 'runs') });
+    const r = await cli(['run', 'replica-kill-restore', '--param', 'bulkMb=1'], {
+      DOCKER_HOST: `unix://${join(dir, 'no-engine.sock')}`,
+      FIREDRILL_REPORTS_DIR: reports,
+      FIREDRILL_RUNS_DIR: join(dir, 'runs'),
+    });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/no Docker engine answers/);
     const runs = (await readdir(reports)).filter((f) => f !== 'history.jsonl'); // every run also appends to the history

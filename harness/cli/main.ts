@@ -4,9 +4,30 @@ import { ExecError, HarnessError, signalExitCode } from '../exec/index.js';
 import { mkdir } from 'node:fs/promises';
 import { DEFAULT_FLAVOR, familyOfVersion, flavor as flavorById, FLAVORS, UsageError, type FlavorId } from '../core/index.js';
 import {
-  cleanDeadRuns, engineVersion, familyAdapter, imageExists, loadConfig, planImage, resolveImage, RunContext,
+  cleanDeadRuns,
+  engineVersion,
+  familyAdapter,
+  imageExists,
+  loadConfig,
+  planImage,
+  resolveImage,
+  RunContext,
 } from '../runtime/index.js';
-import { errorResult, exitCodeOf, findScenario, findSuite, loadScenarios, planDrill, planInputs, resolveParams, runScenario, SUITES, type DrillInputs, type ScenarioDefinition, type UpgradeOptions } from '../scenario/index.js';
+import {
+  errorResult,
+  exitCodeOf,
+  findScenario,
+  findSuite,
+  loadScenarios,
+  planDrill,
+  planInputs,
+  resolveParams,
+  runScenario,
+  SUITES,
+  type DrillInputs,
+  type ScenarioDefinition,
+  type UpgradeOptions,
+} from '../scenario/index.js';
 import { DATASET_HELP, DATASET_OPTIONS, datasetFrom, expandEnv, parseParamArgs } from './dataset-options.js';
 import { doctorInputs } from './doctor-inputs.js';
 import { cmdPreUpgrade } from './pre-upgrade.js';
@@ -106,7 +127,8 @@ neither side is an error. Exit 0 equal, 1 different, 2 error.
   --timeout T   deadline of the connection and of every query (default 60 s without an answer: exit 2, naming the
                 query); T in seconds, or with ms / s / m
 Tip: put passwords in the environment and refer to them as \${VAR} inside the DSN to keep them off argv.`,
-  images: 'usage: firedrill images [--flavor F]\n\nBuilds missing images (debootstrap + docker import + docker/<dir>/Dockerfile). Nothing is rebuilt if an image with the same inputs exists.',
+  images:
+    'usage: firedrill images [--flavor F]\n\nBuilds missing images (debootstrap + docker import + docker/<dir>/Dockerfile). Nothing is rebuilt if an image with the same inputs exists.',
   report: HELP_REPORT,
   doctor: `usage: firedrill doctor [--dataset D [--rows N]] [--server-config F]
 
@@ -132,37 +154,66 @@ function parse<T>(fn: () => T): T {
   }
 }
 
-
 /** Drill-wide options from the command line. */
-interface DrillFlags { keepArtifacts: boolean; faultDuringBackup: boolean; upgrade?: UpgradeOptions; instantVerify?: boolean; verbose?: boolean }
+interface DrillFlags {
+  keepArtifacts: boolean;
+  faultDuringBackup: boolean;
+  upgrade?: UpgradeOptions;
+  instantVerify?: boolean;
+  verbose?: boolean;
+}
 
 /** The signal that interrupted this process, if one did: no drill starts after it (suite, --parallel). */
 let interruptedBy: NodeJS.Signals | undefined;
 
 /** Thrown to stop a series of drills once one was interrupted: the process exits with this code after teardown. */
-class Interrupted extends Error { constructor(readonly code: number) { super(`interrupted (exit ${code})`); } }
+class Interrupted extends Error {
+  constructor(readonly code: number) {
+    super(`interrupted (exit ${code})`);
+  }
+}
 
 /**
  * Runs one drill. A signal interrupts it: the drill's commands are killed, teardown runs to its end (a second signal
  * does not cut it short), and only then are result.json and junit.xml written, with verdict "interrupted" and any
  * teardown failure. Whatever happens after the run starts, its report is written.
  */
-async function drill(id: string | ScenarioDefinition, flavorId: FlavorId, params: Readonly<Record<string, string | number>>, flags: DrillFlags, inputs: DrillInputs = {}, label = ''): Promise<DrillResult> {
+async function drill(
+  id: string | ScenarioDefinition,
+  flavorId: FlavorId,
+  params: Readonly<Record<string, string | number>>,
+  flags: DrillFlags,
+  inputs: DrillInputs = {},
+  label = '',
+): Promise<DrillResult> {
   // Progress goes to stderr and, once the run exists, to its drill.log; --verbose adds every command line (redacted).
   let log: DrillLog | undefined;
   const say = (m: string, at = Date.now()) => err(`[${consoleTime(at)}]${label ? ` [${label}]` : ''} ${m}`);
-  const progress = (m: string) => { const at = Date.now(); say(m, at); log?.line(m, at); };
+  const progress = (m: string) => {
+    const at = Date.now();
+    say(m, at);
+    log?.line(m, at);
+  };
   // Bad input is refused before anything starts: the scenario, the flavor, the parameters (one line, exit 2).
   const def = typeof id === 'string' ? await findScenario(id) : id;
-  if (!def.flavors.includes(flavorId)) throw new UsageError(`scenario ${def.id} does not run on ${flavorId} (supported: ${def.flavors.join(', ')})`);
+  if (!def.flavors.includes(flavorId))
+    throw new UsageError(`scenario ${def.id} does not run on ${flavorId} (supported: ${def.flavors.join(', ')})`);
   resolveParams(def, params);
   if (interruptedBy) throw new Interrupted(signalExitCode(interruptedBy));
   const run = new RunContext();
   log = new DrillLog(join(reportsDir, run.runId, 'drill.log'));
-  const unobserve = flags.verbose ? observeCommands((argv) => { const at = Date.now(); say(log!.command(argv, at), at); }) : () => {};
+  const unobserve = flags.verbose
+    ? observeCommands((argv) => {
+        const at = Date.now();
+        say(log!.command(argv, at), at);
+      })
+    : () => {};
   const onSignal = (sig: NodeJS.Signals) => {
     interruptedBy ??= sig;
-    if (run.interruptedBy) { progress(`${sig} again: teardown of run ${run.runId} goes on to its end (SIGKILL leaves the rest to 'firedrill clean')`); return; }
+    if (run.interruptedBy) {
+      progress(`${sig} again: teardown of run ${run.runId} goes on to its end (SIGKILL leaves the rest to 'firedrill clean')`);
+      return;
+    }
     progress(`${sig}: interrupting run ${run.runId}; tearing down`);
     run.interrupt(sig);
     void run.teardown();
@@ -187,7 +238,10 @@ async function drill(id: string | ScenarioDefinition, flavorId: FlavorId, params
     if (run.interruptedBy) result.verdict = 'interrupted';
     if (failures.length) {
       result.teardownFailures = failures;
-      if (result.verdict === 'pass') { result.verdict = 'error'; result.error = `teardown failed: ${failures.join('; ')}`; }
+      if (result.verdict === 'pass') {
+        result.verdict = 'error';
+        result.error = `teardown failed: ${failures.join('; ')}`;
+      }
     }
     await mkdir(result.reportDir, { recursive: true });
     await writeReport(result); // after teardown: its failures are in the report
@@ -207,12 +261,26 @@ async function drill(id: string | ScenarioDefinition, flavorId: FlavorId, params
  * Runs drills one after another: each summary as it ends (or one JSON array at the end), then a closing line.
  * Exit 0 when all passed, 1 when any failed, else 2 when any could not run; an interrupt stops the series.
  */
-async function runMany(label: string, items: ReadonlyArray<{ scenario: string; flavor: FlavorId; params?: Readonly<Record<string, string | number>> }>, flags: DrillFlags, json: boolean, parallel = 1, inputs: DrillInputs = {}): Promise<number> {
+async function runMany(
+  label: string,
+  items: ReadonlyArray<{ scenario: string; flavor: FlavorId; params?: Readonly<Record<string, string | number>> }>,
+  flags: DrillFlags,
+  json: boolean,
+  parallel = 1,
+  inputs: DrillInputs = {},
+): Promise<number> {
   // --parallel N: N drills at once on the one engine, each in its own run (own containers, network, report folder);
   // progress lines carry the drill's name, each summary is printed whole as its drill ends.
   // A drill that could not run (bad input, no engine) stops the suite as in sequential mode: exit 2.
   const results = await runPool(items, parallel, async (item) => {
-    const r = await drill(item.scenario, item.flavor, item.params ?? {}, flags, inputs, parallel > 1 ? `${item.scenario} ${item.flavor}` : '');
+    const r = await drill(
+      item.scenario,
+      item.flavor,
+      item.params ?? {},
+      flags,
+      inputs,
+      parallel > 1 ? `${item.scenario} ${item.flavor}` : '',
+    );
     if (!json) out(consoleSummary(r));
     return r;
   });
@@ -224,11 +292,39 @@ async function runMany(label: string, items: ReadonlyArray<{ scenario: string; f
 }
 
 async function cmdRun(args: string[]): Promise<number> {
-  const { values, positionals } = parse(() => parseArgs({ args, allowPositionals: true, strict: true, options: { flavor: { type: 'string' }, 'all-flavors': { type: 'boolean' }, param: { type: 'string', multiple: true }, 'keep-artifacts': { type: 'boolean' }, 'fault-during-backup': { type: 'boolean' }, 'instant-verify': { type: 'boolean' }, json: { type: 'boolean' }, verbose: { type: 'boolean' }, help: { type: 'boolean' }, ...DATASET_OPTIONS } }));
-  if (values.help) { out(HELP['run']!); return 0; }
-  const flags: DrillFlags = { keepArtifacts: !!values['keep-artifacts'], faultDuringBackup: !!values['fault-during-backup'], instantVerify: !!values['instant-verify'], verbose: !!values.verbose };
+  const { values, positionals } = parse(() =>
+    parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        flavor: { type: 'string' },
+        'all-flavors': { type: 'boolean' },
+        param: { type: 'string', multiple: true },
+        'keep-artifacts': { type: 'boolean' },
+        'fault-during-backup': { type: 'boolean' },
+        'instant-verify': { type: 'boolean' },
+        json: { type: 'boolean' },
+        verbose: { type: 'boolean' },
+        help: { type: 'boolean' },
+        ...DATASET_OPTIONS,
+      },
+    }),
+  );
+  if (values.help) {
+    out(HELP['run']!);
+    return 0;
+  }
+  const flags: DrillFlags = {
+    keepArtifacts: !!values['keep-artifacts'],
+    faultDuringBackup: !!values['fault-during-backup'],
+    instantVerify: !!values['instant-verify'],
+    verbose: !!values.verbose,
+  };
   if (flags.instantVerify && (values['all-flavors'] || flavorById(values.flavor ?? DEFAULT_FLAVOR).family !== 'mariadb')) {
-    throw new UsageError('--instant-verify runs on MariaDB flavors only (MySQL keeps its accounts in InnoDB, read-only in the instant check): give --flavor mariadb-…');
+    throw new UsageError(
+      '--instant-verify runs on MariaDB flavors only (MySQL keeps its accounts in InnoDB, read-only in the instant check): give --flavor mariadb-…',
+    );
   }
   if (positionals.length !== 1) throw new UsageError('run takes exactly one scenario id or drill file (see firedrill list)');
   if (values['all-flavors'] && values.flavor) throw new UsageError('give --flavor or --all-flavors, not both');
@@ -238,17 +334,44 @@ async function cmdRun(args: string[]): Promise<number> {
   // The dataset and the server configuration are read once, before anything starts (exit 2 on bad input).
   const inputs = await planInputs({ dataset: datasetFrom(values), serverConfig: values['server-config'] });
   if (values['all-flavors']) {
-    return runMany(`${def.id} on every flavor`, def.flavors.map((flavor) => ({ scenario: positionals[0]!, flavor, params })), flags, !!values.json, 1, inputs);
+    return runMany(
+      `${def.id} on every flavor`,
+      def.flavors.map((flavor) => ({ scenario: positionals[0]!, flavor, params })),
+      flags,
+      !!values.json,
+      1,
+      inputs,
+    );
   }
   const f = flavorById(values.flavor ?? (def.flavors.includes(DEFAULT_FLAVOR) ? DEFAULT_FLAVOR : def.flavors[0]!)).id;
   const r = await drill(positionals[0]!, f, params, flags, inputs);
-  if (values.json) out(JSON.stringify(r, null, 2)); else out(consoleSummary(r));
+  if (values.json) out(JSON.stringify(r, null, 2));
+  else out(consoleSummary(r));
   return exitCodeOf(r);
 }
 
 async function cmdSuite(args: string[]): Promise<number> {
-  const { values, positionals } = parse(() => parseArgs({ args, allowPositionals: true, strict: true, options: { json: { type: 'boolean' }, parallel: { type: 'string' }, help: { type: 'boolean' }, flavor: { type: 'string' }, param: { type: 'string', multiple: true }, shard: { type: 'string' }, verbose: { type: 'boolean' }, ...DATASET_OPTIONS } }));
-  if (values.help) { out(HELP['suite']!); return 0; }
+  const { values, positionals } = parse(() =>
+    parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        json: { type: 'boolean' },
+        parallel: { type: 'string' },
+        help: { type: 'boolean' },
+        flavor: { type: 'string' },
+        param: { type: 'string', multiple: true },
+        shard: { type: 'string' },
+        verbose: { type: 'boolean' },
+        ...DATASET_OPTIONS,
+      },
+    }),
+  );
+  if (values.help) {
+    out(HELP['suite']!);
+    return 0;
+  }
   const shard = values.shard ? parseShard(values.shard) : undefined;
   if (positionals.length > 1) throw new UsageError('suite takes one suite name');
   const parallel = parseParallel(values.parallel);
@@ -258,7 +381,11 @@ async function cmdSuite(args: string[]): Promise<number> {
   const flavor = values.flavor ? flavorById(values.flavor).id : undefined;
   const given = parseParamArgs(values.param);
   // The run's dataset: --dataset, else the suite's own (config), else Sakila; read once for every drill.
-  const dataset = datasetFrom(values) ?? (suite.dataset ? datasetFrom({ dataset: suite.dataset, rows: suite.rows?.toString(), databases: suite.databases?.join(',') }) : undefined);
+  const dataset =
+    datasetFrom(values) ??
+    (suite.dataset
+      ? datasetFrom({ dataset: suite.dataset, rows: suite.rows?.toString(), databases: suite.databases?.join(',') })
+      : undefined);
   const inputs = await planInputs({ dataset, serverConfig: values['server-config'] ?? suite.serverConfig });
   const items: Array<{ scenario: string; flavor: FlavorId; params: Record<string, string | number> }> = [];
   const used = new Set<string>();
@@ -271,7 +398,11 @@ async function cmdSuite(args: string[]): Promise<number> {
     }
     if (name === 'matrix' && flavor && d.flavor !== flavor) continue;
     const params: Record<string, string | number> = { ...d.params };
-    for (const [k, v] of Object.entries(given)) if (def.params[k]) { params[k] = v; used.add(k); }
+    for (const [k, v] of Object.entries(given))
+      if (def.params[k]) {
+        params[k] = v;
+        used.add(k);
+      }
     resolveParams(def, params);
     if (!items.some((i) => i.scenario === d.scenario && i.flavor === f)) items.push({ scenario: d.scenario, flavor: f, params });
   }
@@ -280,21 +411,49 @@ async function cmdSuite(args: string[]): Promise<number> {
   const mine = shard ? shardOf(items, shard) : items;
   if (shard) {
     process.env.FIREDRILL_SHARD = `${shard.index}/${shard.count}`;
-    err(`suite ${name}, shard ${shard.index}/${shard.count}: ${mine.length} of ${items.length} drills: ${mine.map((x) => `${x.scenario}@${x.flavor}`).join(', ') || 'none'}`);
+    err(
+      `suite ${name}, shard ${shard.index}/${shard.count}: ${mine.length} of ${items.length} drills: ${mine.map((x) => `${x.scenario}@${x.flavor}`).join(', ') || 'none'}`,
+    );
   }
-  return runMany(`suite ${name}${shard ? ` (shard ${shard.index}/${shard.count})` : ''}`, mine, { keepArtifacts: false, faultDuringBackup: false, verbose: !!values.verbose }, !!values.json, parallel, inputs);
+  return runMany(
+    `suite ${name}${shard ? ` (shard ${shard.index}/${shard.count})` : ''}`,
+    mine,
+    { keepArtifacts: false, faultDuringBackup: false, verbose: !!values.verbose },
+    !!values.json,
+    parallel,
+    inputs,
+  );
 }
 
 async function cmdList(args: string[]): Promise<number> {
-  const { values } = parse(() => parseArgs({ args, allowPositionals: true, strict: true, options: { json: { type: 'boolean' }, help: { type: 'boolean' } } }));
-  if (values.help) { out(HELP['list']!); return 0; }
+  const { values } = parse(() =>
+    parseArgs({ args, allowPositionals: true, strict: true, options: { json: { type: 'boolean' }, help: { type: 'boolean' } } }),
+  );
+  if (values.help) {
+    out(HELP['list']!);
+    return 0;
+  }
   const all = await loadScenarios();
   if (values.json) {
     // A string parameter's pattern is printed as its source text (a RegExp has no JSON form).
-    const params = (p: (typeof all)[number]['params']) => Object.fromEntries(Object.entries(p).map(([k, v]) => [k, 'pattern' in v && v.pattern ? { ...v, pattern: v.pattern.source } : v]));
-    out(JSON.stringify(all.map((s) => ({ id: s.id, description: s.description, flavors: s.flavors, params: params(s.params) })), null, 2));
+    const params = (p: (typeof all)[number]['params']) =>
+      Object.fromEntries(Object.entries(p).map(([k, v]) => [k, 'pattern' in v && v.pattern ? { ...v, pattern: v.pattern.source } : v]));
+    out(
+      JSON.stringify(
+        all.map((s) => ({ id: s.id, description: s.description, flavors: s.flavors, params: params(s.params) })),
+        null,
+        2,
+      ),
+    );
   } else {
-    for (const s of all) out(`${s.id.padEnd(24)} ${s.description}\n${' '.repeat(25)}flavors: ${s.flavors.join(', ')}; params: ${Object.entries(s.params).map(([k, p]) => `${k}=${p.default}${p.type === 'string' ? ' (string)' : ''} (${p.description})`).join(', ') || 'none'}`);
+    for (const s of all)
+      out(
+        `${s.id.padEnd(24)} ${s.description}\n${' '.repeat(25)}flavors: ${s.flavors.join(', ')}; params: ${
+          Object.entries(s.params)
+            .map(([k, p]) => `${k}=${p.default}${p.type === 'string' ? ' (string)' : ''} (${p.description})`)
+            .join(', ') || 'none'
+        }`,
+      );
   }
   return 0;
 }
@@ -306,18 +465,35 @@ async function cmdList(args: string[]): Promise<number> {
 async function connectDsn(d: Dsn, timeoutMs = VERIFY_TIMEOUT_MS): Promise<Queryable & { close(): Promise<void> }> {
   let c: mysql.Connection;
   const ssl = sslOptions(d);
-  const open = (tls: typeof ssl) => mysql.createConnection({ host: d.host, port: d.port, user: d.user, password: d.password, dateStrings: true,
-    supportBigNumbers: true, bigNumberStrings: true, connectTimeout: Math.min(timeoutMs, 30_000), ...(tls ? { ssl: tls } : {}) });
+  const open = (tls: typeof ssl) =>
+    mysql.createConnection({
+      host: d.host,
+      port: d.port,
+      user: d.user,
+      password: d.password,
+      dateStrings: true,
+      supportBigNumbers: true,
+      bigNumberStrings: true,
+      connectTimeout: Math.min(timeoutMs, 30_000),
+      ...(tls ? { ssl: tls } : {}),
+    });
   try {
     // PREFERRED, as the mysql client: TLS when the server offers it, plaintext otherwise.
-    c = await open(ssl).catch((e: { code?: string }) => (d.tls.mode === 'PREFERRED' && e.code === 'HANDSHAKE_NO_SSL_SUPPORT' ? open(undefined) : Promise.reject(e)));
+    c = await open(ssl).catch((e: { code?: string }) =>
+      d.tls.mode === 'PREFERRED' && e.code === 'HANDSHAKE_NO_SSL_SUPPORT' ? open(undefined) : Promise.reject(e),
+    );
   } catch (e) {
     throw new UsageError(`cannot connect to ${dsnLabel(d)} (ssl-mode ${d.tls.mode}): ${(e as Error).message}`);
   }
   const stream = (c as unknown as { connection?: { stream?: { getPeerCertificate?: () => PeerCertificate } } }).connection?.stream;
   const identity = verifyPeerIdentity(d, stream?.getPeerCertificate?.());
-  if (identity) { c.destroy(); throw new UsageError(`cannot connect to ${dsnLabel(d)} (ssl-mode VERIFY_IDENTITY): ${identity.message}`); }
-  c.on('error', () => { /* reported by the query that was waiting */ });
+  if (identity) {
+    c.destroy();
+    throw new UsageError(`cannot connect to ${dsnLabel(d)} (ssl-mode VERIFY_IDENTITY): ${identity.message}`);
+  }
+  c.on('error', () => {
+    /* reported by the query that was waiting */
+  });
   return {
     name: dsnLabel(d),
     async query<T>(s: Statement) {
@@ -326,12 +502,17 @@ async function connectDsn(d: Dsn, timeoutMs = VERIFY_TIMEOUT_MS): Promise<Querya
         return rows as T[];
       } catch (e) {
         if ((e as { code?: string }).code === 'PROTOCOL_SEQUENCE_TIMEOUT') {
-          throw new HarnessError(`${dsnLabel(d)} gave no answer within ${timeoutMs / 1000} s (--timeout) to: ${s.sql.replace(/\s+/g, ' ').slice(0, 160)}`);
+          throw new HarnessError(
+            `${dsnLabel(d)} gave no answer within ${timeoutMs / 1000} s (--timeout) to: ${s.sql.replace(/\s+/g, ' ').slice(0, 160)}`,
+          );
         }
         throw e;
       }
     },
-    async close() { await Promise.race([c.end(), new Promise((r) => setTimeout(r, 2000).unref())]).catch(() => undefined); c.destroy(); },
+    async close() {
+      await Promise.race([c.end(), new Promise((r) => setTimeout(r, 2000).unref())]).catch(() => undefined);
+      c.destroy();
+    },
     another: () => connectDsn(d, timeoutMs),
   };
 }
@@ -350,7 +531,8 @@ function parseTimeout(v: string | undefined): number {
 async function compareGtid(src: Queryable, dst: Queryable): Promise<CheckResult> {
   const family = async (q: Queryable) => familyOfVersion(String((await q.query<{ v: string }>(inspect.serverVersion()))[0]?.v ?? ''));
   const [fa, fb] = await Promise.all([family(src), family(dst)]);
-  if (fa !== fb) return { name: 'gtid', valid: false, details: { error: `GTID formats differ: ${src.name} is ${fa}, ${dst.name} is ${fb}` } };
+  if (fa !== fb)
+    return { name: 'gtid', valid: false, details: { error: `GTID formats differ: ${src.name} is ${fa}, ${dst.name} is ${fb}` } };
   const adapter = familyAdapter(fa);
   const stmt = adapter.dialect.gtidExecuted();
   const [[a], [b]] = await Promise.all([src.query<{ gtid: string }>(stmt), dst.query<{ gtid: string }>(stmt)]);
@@ -358,19 +540,53 @@ async function compareGtid(src: Queryable, dst: Queryable): Promise<CheckResult>
 }
 
 async function cmdVerify(args: string[]): Promise<number> {
-  const { values } = parse(() => parseArgs({ args, allowPositionals: true, strict: true, options: { source: { type: 'string' }, target: { type: 'string' }, databases: { type: 'string' }, gtid: { type: 'boolean' }, 'full-rows': { type: 'boolean' }, 'ignore-accounts': { type: 'string' }, json: { type: 'boolean' }, timeout: { type: 'string' }, help: { type: 'boolean' } } }));
-  if (values.help) { out(HELP['verify']!); return 0; }
+  const { values } = parse(() =>
+    parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        source: { type: 'string' },
+        target: { type: 'string' },
+        databases: { type: 'string' },
+        gtid: { type: 'boolean' },
+        'full-rows': { type: 'boolean' },
+        'ignore-accounts': { type: 'string' },
+        json: { type: 'boolean' },
+        timeout: { type: 'string' },
+        help: { type: 'boolean' },
+      },
+    }),
+  );
+  if (values.help) {
+    out(HELP['verify']!);
+    return 0;
+  }
   if (!values.source || !values.target) throw new UsageError('verify needs --source and --target (mysql://user:password@host:port)');
   const timeoutMs = parseTimeout(values.timeout);
   const src = await connectDsn(parseDsn(expandEnv(values.source)), timeoutMs);
   try {
     const dst = await connectDsn(parseDsn(expandEnv(values.target)), timeoutMs);
     try {
-      const databases = values.databases ? values.databases.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
-      const excludeAccounts = values['ignore-accounts']?.split(',').map((s) => s.trim()).filter(Boolean);
-      const checks: CheckResult[] = await compareServers(src, dst, { databases, excludeAccounts, rows: values['full-rows'] ? 'always' : 'checksum-fast-path',
-        progress: values.json ? undefined : (m) => err(m) })
-        .catch((e: unknown) => { if (e instanceof UnknownDatabaseError) throw new UsageError(`verify --databases: ${e.message}`); throw e; });
+      const databases = values.databases
+        ? values.databases
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : undefined;
+      const excludeAccounts = values['ignore-accounts']
+        ?.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      const checks: CheckResult[] = await compareServers(src, dst, {
+        databases,
+        excludeAccounts,
+        rows: values['full-rows'] ? 'always' : 'checksum-fast-path',
+        progress: values.json ? undefined : (m) => err(m),
+      }).catch((e: unknown) => {
+        if (e instanceof UnknownDatabaseError) throw new UsageError(`verify --databases: ${e.message}`);
+        throw e;
+      });
       if (values.gtid) checks.push(await compareGtid(src, dst));
       const equal = checks.every((c) => c.valid);
       if (values.json) out(JSON.stringify({ source: src.name, target: dst.name, equal, checks }, null, 2));
@@ -378,19 +594,35 @@ async function cmdVerify(args: string[]): Promise<number> {
         for (const c of checks) {
           out(`${c.valid ? 'ok  ' : 'DIFF'} ${c.name}`);
           for (const d of (c.details['differences'] as Array<Record<string, unknown>> | undefined) ?? []) {
-            out(`     ${d['database']}.${d['object']}: ${d['kind']}${d['where'] ? ` at ${d['where']}` : ''}${d['expected'] !== undefined ? ` (source ${JSON.stringify(d['expected'])}, target ${JSON.stringify(d['actual'])})` : ''}`);
+            out(
+              `     ${d['database']}.${d['object']}: ${d['kind']}${d['where'] ? ` at ${d['where']}` : ''}${d['expected'] !== undefined ? ` (source ${JSON.stringify(d['expected'])}, target ${JSON.stringify(d['actual'])})` : ''}`,
+            );
           }
         }
         out(equal ? `equal: ${src.name} and ${dst.name}` : `different: ${src.name} and ${dst.name}`);
       }
       return equal ? 0 : 1;
-    } finally { await dst.close(); }
-  } finally { await src.close(); }
+    } finally {
+      await dst.close();
+    }
+  } finally {
+    await src.close();
+  }
 }
 
 async function cmdImages(args: string[]): Promise<number> {
-  const { values } = parse(() => parseArgs({ args, allowPositionals: true, strict: true, options: { flavor: { type: 'string', multiple: true }, help: { type: 'boolean' } } }));
-  if (values.help) { out(HELP['images']!); return 0; }
+  const { values } = parse(() =>
+    parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: { flavor: { type: 'string', multiple: true }, help: { type: 'boolean' } },
+    }),
+  );
+  if (values.help) {
+    out(HELP['images']!);
+    return 0;
+  }
   await engineVersion();
   const ids = values.flavor?.length ? (values.flavor as string[]) : [DEFAULT_FLAVOR];
   for (const id of ids) out(await resolveImage(flavorById(id), (m) => err(m)));
@@ -398,17 +630,34 @@ async function cmdImages(args: string[]): Promise<number> {
 }
 
 async function cmdDoctor(args: string[]): Promise<number> {
-  const { values } = parse(() => parseArgs({ args, allowPositionals: true, strict: true, options: { help: { type: 'boolean' }, ...DATASET_OPTIONS } }));
-  if (values.help) { out(HELP['doctor']!); return 0; }
+  const { values } = parse(() =>
+    parseArgs({ args, allowPositionals: true, strict: true, options: { help: { type: 'boolean' }, ...DATASET_OPTIONS } }),
+  );
+  if (values.help) {
+    out(HELP['doctor']!);
+    return 0;
+  }
   let ok = true;
   let engine = false;
-  try { out(`ok    Docker engine ${await engineVersion()}`); engine = true; } catch (e) { ok = false; out(`MISS  ${(e as Error).message}`); }
+  try {
+    out(`ok    Docker engine ${await engineVersion()}`);
+    engine = true;
+  } catch (e) {
+    ok = false;
+    out(`MISS  ${(e as Error).message}`);
+  }
   loadConfig();
   for (const f of Object.values(FLAVORS)) {
-    if (!engine) { out(`?     image for ${f.id}: no engine to ask`); continue; }
+    if (!engine) {
+      out(`?     image for ${f.id}: no engine to ask`);
+      continue;
+    }
     const configured = loadConfig().images[f.id];
     const ref = configured ?? (await planImage(f).catch(() => undefined))?.ref;
-    if (!ref) { out(`-     ${f.id}: no image recipe in docker/ yet`); continue; }
+    if (!ref) {
+      out(`-     ${f.id}: no image recipe in docker/ yet`);
+      continue;
+    }
     if (await imageExists(ref)) out(`ok    image ${ref}`);
     else out(`miss  image ${ref} for ${f.id}: firedrill images --flavor ${f.id} (built on first use)`);
   }
@@ -419,8 +668,13 @@ async function cmdDoctor(args: string[]): Promise<number> {
 }
 
 async function cmdClean(args: string[]): Promise<number> {
-  const { values } = parse(() => parseArgs({ args, allowPositionals: true, strict: true, options: { all: { type: 'boolean' }, help: { type: 'boolean' } } }));
-  if (values.help) { out(HELP['clean']!); return 0; }
+  const { values } = parse(() =>
+    parseArgs({ args, allowPositionals: true, strict: true, options: { all: { type: 'boolean' }, help: { type: 'boolean' } } }),
+  );
+  if (values.help) {
+    out(HELP['clean']!);
+    return 0;
+  }
   await engineVersion();
   const removed = await cleanDeadRuns({ all: !!values.all });
   for (const r of removed) out(`removed run ${r.runId} (${r.why}): ${r.removed.join(', ')}`);
@@ -430,10 +684,18 @@ async function cmdClean(args: string[]): Promise<number> {
 }
 
 const COMMANDS: Record<string, (a: string[]) => Promise<number>> = {
-  'restore-test': cmdRestoreTest, snapshot: cmdSnapshot,
+  'restore-test': cmdRestoreTest,
+  snapshot: cmdSnapshot,
   'pre-upgrade': (a) => cmdPreUpgrade(a, { drill, parse, parseParams: parseParamArgs }),
-  list: cmdList, run: cmdRun, suite: cmdSuite, verify: cmdVerify, images: cmdImages, doctor: cmdDoctor, clean: cmdClean,
-  chaos: (a) => cmdChaos(a, { runDrill: (def, f, label) => drill(def, f, {}, { keepArtifacts: false, faultDuringBackup: false }, {}, label) }),
+  list: cmdList,
+  run: cmdRun,
+  suite: cmdSuite,
+  verify: cmdVerify,
+  images: cmdImages,
+  doctor: cmdDoctor,
+  clean: cmdClean,
+  chaos: (a) =>
+    cmdChaos(a, { runDrill: (def, f, label) => drill(def, f, {}, { keepArtifacts: false, faultDuringBackup: false }, {}, label) }),
   report: cmdReport,
 };
 
@@ -446,21 +708,34 @@ export async function main(argv: string[]): Promise<number> {
   }
   // help <command>: the command's own --help
   if (cmd === 'help' && rest.length) {
-    if (!COMMANDS[rest[0]!]) { err(`firedrill: no command '${rest[0]}' (commands: ${Object.keys(COMMANDS).join(', ')})`); return 2; }
+    if (!COMMANDS[rest[0]!]) {
+      err(`firedrill: no command '${rest[0]}' (commands: ${Object.keys(COMMANDS).join(', ')})`);
+      return 2;
+    }
     return main([rest[0]!, '--help']);
   }
-  if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') { out(HELP['main']!); return cmd ? 0 : 2; }
+  if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') {
+    out(HELP['main']!);
+    return cmd ? 0 : 2;
+  }
   const fn = COMMANDS[cmd];
-  if (!fn) { err(`firedrill: unknown command '${cmd}' (see firedrill --help)`); return 2; }
+  if (!fn) {
+    err(`firedrill: unknown command '${cmd}' (see firedrill --help)`);
+    return 2;
+  }
   try {
     return await fn(rest);
   } catch (e) {
     if (e instanceof Interrupted) return e.code;
-    if (e instanceof UsageError || e instanceof HarnessError) { err(`firedrill: ${e.message}`); return 2; }
-    if (e instanceof ExecError && /Cannot connect to the Docker daemon|docker: not found|ENOENT/.test(e.message)) {
-      err('firedrill: no Docker engine answers; run npm run setup'); return 2;
+    if (e instanceof UsageError || e instanceof HarnessError) {
+      err(`firedrill: ${e.message}`);
+      return 2;
     }
-    err(`firedrill: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    if (e instanceof ExecError && /Cannot connect to the Docker daemon|docker: not found|ENOENT/.test(e.message)) {
+      err('firedrill: no Docker engine answers; run npm run setup');
+      return 2;
+    }
+    err(`firedrill: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     return 2;
   }
 }

@@ -8,7 +8,11 @@ export async function runPool<T, R>(items: readonly T[], n: number, fn: (item: T
   let failure: { e: unknown } | undefined;
   const worker = async () => {
     for (let i = next++; i < items.length && !failure; i = next++) {
-      try { out[i] = await fn(items[i]!, i); } catch (e) { failure ??= { e }; }
+      try {
+        out[i] = await fn(items[i]!, i);
+      } catch (e) {
+        failure ??= { e };
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(n, items.length)) }, worker));

@@ -5,8 +5,15 @@ import { main } from './main.js';
 describe('firedrill pre-upgrade: bad input', () => {
   const run = async (args: string[]) => {
     const lines: string[] = [];
-    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((s) => { lines.push(String(s)); return true; });
-    try { return { code: await main(['pre-upgrade', ...args]), stderr: lines.join('') }; } finally { spy.mockRestore(); }
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((s) => {
+      lines.push(String(s));
+      return true;
+    });
+    try {
+      return { code: await main(['pre-upgrade', ...args]), stderr: lines.join('') };
+    } finally {
+      spy.mockRestore();
+    }
   };
   it.each([
     [['--to', 'mariadb-12.0'], /unknown flavor 'mariadb-12.0'/],

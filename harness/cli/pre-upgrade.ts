@@ -94,11 +94,17 @@ export async function cmdPreUpgrade(args: string[], { drill, parse, parseParams 
     serverConfig: values['server-config'] ? resolvePath(values['server-config']) : undefined,
     dataset: values.dataset,
   };
-  const r = await drill('pre-upgrade', from, parseParams(values.param), {
-    keepArtifacts: !!values['keep-artifacts'],
-    faultDuringBackup: false,
-    upgrade,
-  }, inputs);
+  const r = await drill(
+    'pre-upgrade',
+    from,
+    parseParams(values.param),
+    {
+      keepArtifacts: !!values['keep-artifacts'],
+      faultDuringBackup: false,
+      upgrade,
+    },
+    inputs,
+  );
   if (values.json) out(JSON.stringify(r, null, 2));
   else {
     out(consoleSummary(r));

@@ -28,15 +28,29 @@ const common = ['procps', 'iptables', 'zstd', 'ca-certificates'];
 
 export const FLAVORS: Readonly<Record<FlavorId, Flavor>> = {
   'mariadb-10.11': {
-    id: 'mariadb-10.11', family: 'mariadb', suite: 'bookworm', dockerDir: 'mariadb', galera: true, providerOptions: 'options-string',
+    id: 'mariadb-10.11',
+    family: 'mariadb',
+    suite: 'bookworm',
+    dockerDir: 'mariadb',
+    galera: true,
+    providerOptions: 'options-string',
     packages: ['mariadb-server', 'mariadb-client', 'mariadb-backup', 'galera-4', 'rsync', 'socat', ...common],
   },
   'mariadb-11.8': {
-    id: 'mariadb-11.8', family: 'mariadb', suite: 'trixie', dockerDir: 'mariadb', galera: true, providerOptions: 'variables',
+    id: 'mariadb-11.8',
+    family: 'mariadb',
+    suite: 'trixie',
+    dockerDir: 'mariadb',
+    galera: true,
+    providerOptions: 'variables',
     packages: ['mariadb-server', 'mariadb-client', 'mariadb-backup', 'galera-4', 'rsync', 'socat', ...common],
   },
   'mysql-9.7': {
-    id: 'mysql-9.7', family: 'mysql', suite: 'sid', dockerDir: 'mysql', galera: false,
+    id: 'mysql-9.7',
+    family: 'mysql',
+    suite: 'sid',
+    dockerDir: 'mysql',
+    galera: false,
     packages: ['mysql-server-core', 'mysql-client', ...common],
   },
 };
@@ -44,7 +58,7 @@ export const FLAVORS: Readonly<Record<FlavorId, Flavor>> = {
 export const DEFAULT_FLAVOR: FlavorId = 'mariadb-10.11';
 
 export function isFlavorId(s: string): s is FlavorId {
-  return Object.prototype.hasOwnProperty.call(FLAVORS, s);
+  return Object.hasOwn(FLAVORS, s);
 }
 
 /** Looks a flavor up by id; the error lists the valid ids (bad input, exit 2 at the CLI). */

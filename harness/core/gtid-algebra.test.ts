@@ -8,7 +8,8 @@ const U = '3e11fa47-71ca-11e1-9e33-c80aa9429562';
 
 describe('GTID algebra per family', () => {
   it('counts transactions between two positions', () => {
-    const seqs = (d: number, s: number, from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `${d}-${s}-${from + i}`);
+    const seqs = (d: number, s: number, from: number, to: number) =>
+      Array.from({ length: to - from + 1 }, (_, i) => `${d}-${s}-${from + i}`);
     expect(GTID_ALGEBRA.mariadb.transactionsBetween('0-1-100', '0-1-130', seqs(0, 1, 1, 140))).toBe(30);
     expect(GTID_ALGEBRA.mariadb.transactionsBetween('1-1-10,2-2-5', '1-1-12,2-2-9', [...seqs(1, 1, 1, 12), ...seqs(2, 2, 1, 9)])).toBe(6);
     expect(GTID_ALGEBRA.mysql.transactionsBetween(`${U}:1-100`, `${U}:1-130`)).toBe(30);
@@ -31,35 +32,67 @@ describe('GTID algebra per family', () => {
     expect(() => GTID_ALGEBRA.mariadb.transactionsBetween('0-1-135', '0-1-130', [])).toThrow(GtidOrderError);
     expect(() => GTID_ALGEBRA.mariadb.transactionsBetween('0-4001-600', '0-1-600', [])).toThrow(GtidOrderError);
     expect(() => GTID_ALGEBRA.mysql.transactionsBetween(`${U}:1-135`, `${U}:1-130`)).toThrow(GtidOrderError);
-    const mpos = fc.uniqueArray(fc.record({ d: fc.nat(3), s: fc.constantFrom(1, 2, 4001), q: fc.nat(50) }), { selector: (g) => g.d, maxLength: 3 })
+    const mpos = fc
+      .uniqueArray(fc.record({ d: fc.nat(3), s: fc.constantFrom(1, 2, 4001), q: fc.nat(50) }), { selector: (g) => g.d, maxLength: 3 })
       .map((gs) => gs.map((g) => `${g.d}-${g.s}-${g.q}`).join(','));
-    const committed = fc.array(fc.record({ d: fc.nat(3), s: fc.constantFrom(1, 2, 4001), q: fc.nat(50) }), { maxLength: 30 }).map((gs) => gs.map((g) => `${g.d}-${g.s}-${g.q}`));
-    fc.assert(fc.property(mpos, mpos, committed, (a, b, c) => {
-      try { expect(GTID_ALGEBRA.mariadb.transactionsBetween(a, b, c)).toBeGreaterThanOrEqual(0); } catch (e) { expect(e).toBeInstanceOf(GtidOrderError); }
-    }));
-    const mset = fc.array(fc.record({ a: fc.integer({ min: 1, max: 40 }), n: fc.nat(5) }), { maxLength: 4 }).map((xs) => xs.map((x) => `${U}:${x.a}-${x.a + x.n}`).join(','));
-    fc.assert(fc.property(mset, mset, (a, b) => {
-      try { expect(GTID_ALGEBRA.mysql.transactionsBetween(a, b)).toBeGreaterThanOrEqual(0); } catch (e) { expect(e).toBeInstanceOf(GtidOrderError); }
-    }));
+    const committed = fc
+      .array(fc.record({ d: fc.nat(3), s: fc.constantFrom(1, 2, 4001), q: fc.nat(50) }), { maxLength: 30 })
+      .map((gs) => gs.map((g) => `${g.d}-${g.s}-${g.q}`));
+    fc.assert(
+      fc.property(mpos, mpos, committed, (a, b, c) => {
+        try {
+          expect(GTID_ALGEBRA.mariadb.transactionsBetween(a, b, c)).toBeGreaterThanOrEqual(0);
+        } catch (e) {
+          expect(e).toBeInstanceOf(GtidOrderError);
+        }
+      }),
+    );
+    const mset = fc
+      .array(fc.record({ a: fc.integer({ min: 1, max: 40 }), n: fc.nat(5) }), { maxLength: 4 })
+      .map((xs) => xs.map((x) => `${U}:${x.a}-${x.a + x.n}`).join(','));
+    fc.assert(
+      fc.property(mset, mset, (a, b) => {
+        try {
+          expect(GTID_ALGEBRA.mysql.transactionsBetween(a, b)).toBeGreaterThanOrEqual(0);
+        } catch (e) {
+          expect(e).toBeInstanceOf(GtidOrderError);
+        }
+      }),
+    );
   });
 
   it('counts add up along a history: between(a, c) = between(a, b) + between(b, c) for a ⊆ b ⊆ c', () => {
     // MySQL: three nested sets (prefixes of one source's history plus a second source).
     const cuts = fc.tuple(fc.integer({ min: 1, max: 30 }), fc.integer({ min: 0, max: 30 }), fc.integer({ min: 0, max: 30 }));
-    fc.assert(fc.property(cuts, ([x, y, z]) => {
-      const a = `${U}:1-${x}`; const b = `${U}:1-${x + y}`; const c = `${U}:1-${x + y + z},${U.replace('3e11', '4e11')}:1-${z + 1}`;
-      const m = GTID_ALGEBRA.mysql;
-      expect(m.transactionsBetween(a, c)).toBe(m.transactionsBetween(a, b) + m.transactionsBetween(b, c));
-    }));
+    fc.assert(
+      fc.property(cuts, ([x, y, z]) => {
+        const a = `${U}:1-${x}`;
+        const b = `${U}:1-${x + y}`;
+        const c = `${U}:1-${x + y + z},${U.replace('3e11', '4e11')}:1-${z + 1}`;
+        const m = GTID_ALGEBRA.mysql;
+        expect(m.transactionsBetween(a, c)).toBe(m.transactionsBetween(a, b) + m.transactionsBetween(b, c));
+      }),
+    );
     // MariaDB: any committed history of one domain with gaps and several writers, cut at three of its transactions.
-    const history = fc.array(fc.record({ gap: fc.integer({ min: 1, max: 5 }), server: fc.constantFrom(1, 2, 4001) }), { minLength: 3, maxLength: 40 })
-      .map((xs) => { let q = 0; return xs.map((x) => { q += x.gap; return `0-${x.server}-${q}`; }); });
-    fc.assert(fc.property(history, fc.nat(), fc.nat(), fc.nat(), (h, i, j, k) => {
-      const [p, q, r] = [i, j, k].map((n) => n % h.length).sort((u, v) => u - v) as [number, number, number];
-      const m = GTID_ALGEBRA.mariadb;
-      expect(m.transactionsBetween(h[p]!, h[r]!, h)).toBe(m.transactionsBetween(h[p]!, h[q]!, h) + m.transactionsBetween(h[q]!, h[r]!, h));
-      expect(m.transactionsBetween(h[p]!, h[r]!, h)).toBe(r - p);
-    }));
+    const history = fc
+      .array(fc.record({ gap: fc.integer({ min: 1, max: 5 }), server: fc.constantFrom(1, 2, 4001) }), { minLength: 3, maxLength: 40 })
+      .map((xs) => {
+        let q = 0;
+        return xs.map((x) => {
+          q += x.gap;
+          return `0-${x.server}-${q}`;
+        });
+      });
+    fc.assert(
+      fc.property(history, fc.nat(), fc.nat(), fc.nat(), (h, i, j, k) => {
+        const [p, q, r] = [i, j, k].map((n) => n % h.length).sort((u, v) => u - v) as [number, number, number];
+        const m = GTID_ALGEBRA.mariadb;
+        expect(m.transactionsBetween(h[p]!, h[r]!, h)).toBe(
+          m.transactionsBetween(h[p]!, h[q]!, h) + m.transactionsBetween(h[q]!, h[r]!, h),
+        );
+        expect(m.transactionsBetween(h[p]!, h[r]!, h)).toBe(r - p);
+      }),
+    );
   });
 
   it('MariaDB: the same domain and sequence number written by another server id is a divergence, never containment', () => {

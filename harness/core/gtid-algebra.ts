@@ -1,12 +1,27 @@
-import { formatMariaPos, formatMariaState, mariaDomainDifferences, mariaLeq, parseMariaPos, parseMariaState, subtractMariaState } from './gtid.js';
+import {
+  formatMariaPos,
+  formatMariaState,
+  mariaDomainDifferences,
+  mariaLeq,
+  parseMariaPos,
+  parseMariaState,
+  subtractMariaState,
+} from './gtid.js';
 import { formatMysqlSet, isSubset, parseMysqlSet, subtract, union } from './gtid-mysql.js';
 
 /** `from` is not contained in `to`: no count of transactions between them exists (histories diverged or reversed). */
 export class GtidOrderError extends Error {
-  constructor(from: string, to: string) { super(`GTID position '${from}' is not contained in '${to}': no transaction count between them`); this.name = 'GtidOrderError'; }
+  constructor(from: string, to: string) {
+    super(`GTID position '${from}' is not contained in '${to}': no transaction count between them`);
+    this.name = 'GtidOrderError';
+  }
 }
 
-export interface GtidDifference { source: string; expected?: string; actual?: string }
+export interface GtidDifference {
+  source: string;
+  expected?: string;
+  actual?: string;
+}
 
 /** What procedures and checkers need of a flavor's GTID format. */
 export interface GtidAlgebra {
@@ -34,8 +49,12 @@ export interface GtidAlgebra {
 export const mariadbGtid: GtidAlgebra = {
   subtract: (a, b) => formatMariaState(subtractMariaState(parseMariaState(a), parseMariaState(b))),
   writers: (set) => [...parseMariaState(set).values()].map((g) => String(g.server)),
-  differences: (e, a) => mariaDomainDifferences(parseMariaPos(e), parseMariaPos(a))
-    .map((d) => ({ source: `domain ${d.domain}`, expected: d.expected, actual: d.actual })),
+  differences: (e, a) =>
+    mariaDomainDifferences(parseMariaPos(e), parseMariaPos(a)).map((d) => ({
+      source: `domain ${d.domain}`,
+      expected: d.expected,
+      actual: d.actual,
+    })),
   advance: (pos, gtid) => {
     const p = new Map(parseMariaPos(pos));
     for (const [d, g] of parseMariaPos(gtid)) p.set(d, g);
@@ -46,8 +65,14 @@ export const mariadbGtid: GtidAlgebra = {
     const f = parseMariaPos(from);
     const t = parseMariaPos(to);
     if (!mariaLeq(f, t)) throw new GtidOrderError(from, to);
-    if (!committed) throw new Error(`counting the transactions between ${from} and ${to} needs the GTIDs committed (MariaDB sequence numbers need not be consecutive)`);
-    return committed.filter((g) => { const p = parseMariaPos(g); return mariaLeq(p, t) && !mariaLeq(p, f); }).length;
+    if (!committed)
+      throw new Error(
+        `counting the transactions between ${from} and ${to} needs the GTIDs committed (MariaDB sequence numbers need not be consecutive)`,
+      );
+    return committed.filter((g) => {
+      const p = parseMariaPos(g);
+      return mariaLeq(p, t) && !mariaLeq(p, f);
+    }).length;
   },
 };
 
@@ -70,7 +95,9 @@ export const mysqlGtid: GtidAlgebra = {
   contains: (pos, gtid) => isSubset(parseMysqlSet(gtid), parseMysqlSet(pos)),
   transactionsBetween: (from, to) => {
     if (!isSubset(parseMysqlSet(from), parseMysqlSet(to))) throw new GtidOrderError(from, to);
-    return [...subtract(parseMysqlSet(to), parseMysqlSet(from)).values()]
-      .reduce((n, iv) => n + iv.reduce((m, [a, b]) => m + b - a + 1, 0), 0);
+    return [...subtract(parseMysqlSet(to), parseMysqlSet(from)).values()].reduce(
+      (n, iv) => n + iv.reduce((m, [a, b]) => m + b - a + 1, 0),
+      0,
+    );
   },
 };

@@ -7,7 +7,10 @@ export type Interval = readonly [number, number];
 export type MysqlGtidSet = ReadonlyMap<string, readonly Interval[]>;
 
 export class MysqlGtidParseError extends Error {
-  constructor(input: string, why: string) { super(`bad GTID set '${input}': ${why}`); this.name = 'MysqlGtidParseError'; }
+  constructor(input: string, why: string) {
+    super(`bad GTID set '${input}': ${why}`);
+    this.name = 'MysqlGtidParseError';
+  }
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -29,7 +32,8 @@ function build(entries: Iterable<[string, readonly Interval[]]>): MysqlGtidSet {
   const m = new Map<string, Interval[]>();
   for (const [k, iv] of entries) {
     const n = normalise([...(m.get(k) ?? []), ...iv]);
-    if (n.length) m.set(k, n); else m.delete(k);
+    if (n.length) m.set(k, n);
+    else m.delete(k);
   }
   return m;
 }

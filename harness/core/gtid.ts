@@ -1,5 +1,8 @@
 /** One domain's last GTID in a position: who wrote it, and its sequence number. */
-export interface DomainPos { server: number; seq: number }
+export interface DomainPos {
+  server: number;
+  seq: number;
+}
 /**
  * MariaDB GTID positions as values: a position lists, per replication domain, the last GTID
  * `domain-server-seq` applied. Sequence numbers order transactions within a domain; server ids only say who wrote.
@@ -7,7 +10,10 @@ export interface DomainPos { server: number; seq: number }
 export type MariaPos = ReadonlyMap<number, DomainPos>;
 
 export class GtidParseError extends Error {
-  constructor(input: string, why: string) { super(`bad GTID position '${input}': ${why}`); this.name = 'GtidParseError'; }
+  constructor(input: string, why: string) {
+    super(`bad GTID position '${input}': ${why}`);
+    this.name = 'GtidParseError';
+  }
 }
 
 const u32 = (s: string) => /^\d{1,10}$/.test(s) && Number(s) <= 0xffffffff;
@@ -31,7 +37,10 @@ export function parseMariaPos(input: string): MariaPos {
 }
 
 export function formatMariaPos(p: MariaPos): string {
-  return [...p.entries()].sort(([a], [b]) => a - b).map(([d, g]) => `${d}-${g.server}-${g.seq}`).join(',');
+  return [...p.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([d, g]) => `${d}-${g.server}-${g.seq}`)
+    .join(',');
 }
 
 /**
@@ -57,7 +66,10 @@ export function compareMariaPos(a: MariaPos, b: MariaPos): Order {
 }
 
 /** Per domain, how the two positions differ (domain missing on one side, or different GTIDs). */
-export function mariaDomainDifferences(expected: MariaPos, actual: MariaPos): Array<{ domain: number; expected?: string; actual?: string }> {
+export function mariaDomainDifferences(
+  expected: MariaPos,
+  actual: MariaPos,
+): Array<{ domain: number; expected?: string; actual?: string }> {
   const out: Array<{ domain: number; expected?: string; actual?: string }> = [];
   const domains = [...new Set([...expected.keys(), ...actual.keys()])].sort((x, y) => x - y);
   for (const d of domains) {
@@ -90,7 +102,10 @@ export function parseMariaState(input: string): MariaState {
 }
 
 export function formatMariaState(s: MariaState): string {
-  return [...s.values()].sort((a, b) => a.domain - b.domain || a.server - b.server).map((g) => `${g.domain}-${g.server}-${g.seq}`).join(',');
+  return [...s.values()]
+    .sort((a, b) => a.domain - b.domain || a.server - b.server)
+    .map((g) => `${g.domain}-${g.server}-${g.seq}`)
+    .join(',');
 }
 
 /**

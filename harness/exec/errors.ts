@@ -23,7 +23,8 @@ export class InterruptedError extends Error {
 /** Exit code of a process ended by a signal, as shells report it: 128 + the signal number. */
 export const signalExitCode = (s: NodeJS.Signals): number => (s === 'SIGINT' ? 130 : s === 'SIGTERM' ? 143 : s === 'SIGHUP' ? 129 : 1);
 
-const ENGINE_GONE = /Cannot connect to the Docker daemon|Is the docker daemon running|docker: not found|error during connect|dial unix .*docker\.sock/i;
+const ENGINE_GONE =
+  /Cannot connect to the Docker daemon|Is the docker daemon running|docker: not found|error during connect|dial unix .*docker\.sock/i;
 const DISK_FULL = /no space left on device|ENOSPC|disk quota exceeded|EDQUOT/i;
 
 /**

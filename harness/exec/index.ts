@@ -1,4 +1,15 @@
-export { run, ExecError, formatArgv, withCancelScope, currentCancelSignal, commandsSettled, runningCommands, outsideCancelScope, DEFAULT_TIMEOUT_MS, observeCommands } from './run.js';
+export {
+  run,
+  ExecError,
+  formatArgv,
+  withCancelScope,
+  currentCancelSignal,
+  commandsSettled,
+  runningCommands,
+  outsideCancelScope,
+  DEFAULT_TIMEOUT_MS,
+  observeCommands,
+} from './run.js';
 export type { RunOptions, RunResult } from './run.js';
 export { waitUntil, WaitTimeoutError, withHeartbeat } from './wait.js';
 export type { WaitOptions } from './wait.js';

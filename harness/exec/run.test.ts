@@ -44,12 +44,21 @@ describe('run', () => {
 describe('waitUntil', () => {
   it('resolves with the first accepted value', async () => {
     let n = 0;
-    expect(await waitUntil(async () => ++n, (v) => v >= 3, { what: 'n to reach 3', timeoutMs: 2000, intervalMs: 1 })).toBe(3);
+    expect(
+      await waitUntil(
+        async () => ++n,
+        (v) => v >= 3,
+        { what: 'n to reach 3', timeoutMs: 2000, intervalMs: 1 },
+      ),
+    ).toBe(3);
   });
 
   it('times out naming what it waited for and the last value seen', async () => {
-    const e = (await waitUntil(async () => 'Connecting', (v) => v === 'Yes', { what: 'IO thread to run', timeoutMs: 50, intervalMs: 10 })
-      .catch((x: unknown) => x)) as WaitTimeoutError;
+    const e = (await waitUntil(
+      async () => 'Connecting',
+      (v) => v === 'Yes',
+      { what: 'IO thread to run', timeoutMs: 50, intervalMs: 10 },
+    ).catch((x: unknown) => x)) as WaitTimeoutError;
     expect(e).toBeInstanceOf(WaitTimeoutError);
     expect(e.message).toContain('IO thread to run');
     expect(e.message).toContain('"Connecting"');
@@ -57,15 +66,25 @@ describe('waitUntil', () => {
   });
 
   it('reports the last error when the probe kept failing', async () => {
-    const e = (await waitUntil(async () => { throw new Error('refused'); }, () => true, { what: 'x', timeoutMs: 30, intervalMs: 5 })
-      .catch((x: unknown) => x)) as Error;
+    const e = (await waitUntil(
+      async () => {
+        throw new Error('refused');
+      },
+      () => true,
+      { what: 'x', timeoutMs: 30, intervalMs: 5 },
+    ).catch((x: unknown) => x)) as Error;
     expect(e.message).toContain('last error: refused');
   });
 
   it('stops at once on an error marked fatal', async () => {
     const t0 = Date.now();
-    const e = await waitUntil(async () => { throw new RangeError('exited'); }, () => true,
-      { what: 'x', timeoutMs: 5000, abortOn: (x) => x instanceof RangeError }).catch((x: unknown) => x);
+    const e = await waitUntil(
+      async () => {
+        throw new RangeError('exited');
+      },
+      () => true,
+      { what: 'x', timeoutMs: 5000, abortOn: (x) => x instanceof RangeError },
+    ).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(RangeError);
     expect(Date.now() - t0).toBeLessThan(4000);
   });
@@ -97,5 +116,4 @@ describe('run: deadlines and cancellation', () => {
     expect(e2!.canceled).toBe(true);
     expect(await commandsSettled(1000)).toBe(0);
   });
-
 });

@@ -43,19 +43,40 @@ export class ExecError extends Error {
   /** Killed because the run was cancelled (interrupted), not because it failed. */
   readonly canceled: boolean;
   constructor(p: {
-    argv: readonly string[]; exitCode: number | null; signal: string | null; stdout: string;
-    stderr: string; durationMs: number; timedOut: boolean; canceled?: boolean; timeoutMs?: number; cause?: unknown;
+    argv: readonly string[];
+    exitCode: number | null;
+    signal: string | null;
+    stdout: string;
+    stderr: string;
+    durationMs: number;
+    timedOut: boolean;
+    canceled?: boolean;
+    timeoutMs?: number;
+    cause?: unknown;
   }) {
     const tail = p.stderr.length > TAIL_CHARS ? '…' + p.stderr.slice(-TAIL_CHARS) : p.stderr;
-    const how = p.timedOut ? `timed out after ${p.timeoutMs ?? p.durationMs} ms (deadline)`
-      : p.canceled ? 'cancelled: the run was interrupted'
-        : p.cause !== undefined ? `could not start: ${p.cause instanceof Error ? p.cause.message : String(p.cause)}`
-          : p.signal ? `killed by ${p.signal}` : `exit code ${p.exitCode}`;
-    super(`command failed (${how}, ${p.durationMs} ms): ${formatArgv(p.argv)}${tail.trim() ? `\n${tail.trim()}` : ''}`,
-      p.cause === undefined ? undefined : { cause: p.cause });
+    const how = p.timedOut
+      ? `timed out after ${p.timeoutMs ?? p.durationMs} ms (deadline)`
+      : p.canceled
+        ? 'cancelled: the run was interrupted'
+        : p.cause !== undefined
+          ? `could not start: ${p.cause instanceof Error ? p.cause.message : String(p.cause)}`
+          : p.signal
+            ? `killed by ${p.signal}`
+            : `exit code ${p.exitCode}`;
+    super(
+      `command failed (${how}, ${p.durationMs} ms): ${formatArgv(p.argv)}${tail.trim() ? `\n${tail.trim()}` : ''}`,
+      p.cause === undefined ? undefined : { cause: p.cause },
+    );
     this.name = 'ExecError';
-    this.argv = p.argv; this.exitCode = p.exitCode; this.signal = p.signal; this.stdout = p.stdout;
-    this.stderrTail = tail; this.durationMs = p.durationMs; this.timedOut = p.timedOut; this.canceled = !!p.canceled;
+    this.argv = p.argv;
+    this.exitCode = p.exitCode;
+    this.signal = p.signal;
+    this.stdout = p.stdout;
+    this.stderrTail = tail;
+    this.durationMs = p.durationMs;
+    this.timedOut = p.timedOut;
+    this.canceled = !!p.canceled;
   }
 }
 
@@ -102,20 +123,36 @@ const commandObservers = new Set<(argv: readonly string[]) => void>();
 /** Calls fn with every command's argv before it runs (e.g. `--verbose` logging); returns the unsubscribe. */
 export function observeCommands(fn: (argv: readonly string[]) => void): () => void {
   commandObservers.add(fn);
-  return () => { commandObservers.delete(fn); };
+  return () => {
+    commandObservers.delete(fn);
+  };
 }
 
 export async function run(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
   if (argv.length === 0) throw new Error('run: empty argv');
-  for (const o of commandObservers) { try { o(argv); } catch { /* an observer never stops a command */ } }
+  for (const o of commandObservers) {
+    try {
+      o(argv);
+    } catch {
+      /* an observer never stops a command */
+    }
+  }
   const cancel = anySignal([opts.signal, currentCancelSignal()]);
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if (cancel?.aborted) {
     throw new ExecError({ argv, exitCode: null, signal: null, stdout: '', stderr: '', durationMs: 0, timedOut: false, canceled: true });
   }
   const child = execa(argv[0]!, argv.slice(1), {
-    env: opts.env, extendEnv: true, reject: false, stripFinalNewline: false, maxBuffer: 1024 ** 3, encoding: 'utf8',
-    timeout: timeoutMs, cancelSignal: cancel, forceKillAfterDelay: 3000, cleanup: true,
+    env: opts.env,
+    extendEnv: true,
+    reject: false,
+    stripFinalNewline: false,
+    maxBuffer: 1024 ** 3,
+    encoding: 'utf8',
+    timeout: timeoutMs,
+    cancelSignal: cancel,
+    forceKillAfterDelay: 3000,
+    cleanup: true,
     ...(opts.inputFile ? { inputFile: opts.inputFile } : { input: opts.input ?? '' }),
   });
   live.add(child);
@@ -128,6 +165,16 @@ export async function run(argv: readonly string[], opts: RunOptions = {}): Promi
   if (r.exitCode !== undefined && ok.includes(r.exitCode) && !r.timedOut && !r.isCanceled) {
     return { argv, exitCode: r.exitCode, stdout, stderr, durationMs: Math.round(r.durationMs) };
   }
-  throw new ExecError({ argv, exitCode: r.exitCode ?? null, signal: r.signal ?? null, stdout, stderr, durationMs: Math.round(r.durationMs),
-    timedOut: r.timedOut, canceled: r.isCanceled, timeoutMs, cause: spawnFailed ? (r.cause ?? new Error(r.shortMessage ?? 'spawn failed')) : undefined });
+  throw new ExecError({
+    argv,
+    exitCode: r.exitCode ?? null,
+    signal: r.signal ?? null,
+    stdout,
+    stderr,
+    durationMs: Math.round(r.durationMs),
+    timedOut: r.timedOut,
+    canceled: r.isCanceled,
+    timeoutMs,
+    cause: spawnFailed ? (r.cause ?? new Error(r.shortMessage ?? 'spawn failed')) : undefined,
+  });
 }

@@ -12,10 +12,16 @@ export interface PipedProcess {
 }
 
 /** Starts argv with piped streams; stderr is kept (its tail) for the error and passed to `onStderr`. */
-export function spawnPiped(argv: readonly string[], opts: { env?: Record<string, string>; onStderr?: (s: string) => void; timeoutMs?: number } = {}): PipedProcess {
+export function spawnPiped(
+  argv: readonly string[],
+  opts: { env?: Record<string, string>; onStderr?: (s: string) => void; timeoutMs?: number } = {},
+): PipedProcess {
   if (argv.length === 0) throw new Error('spawnPiped: empty argv');
   const started = Date.now();
-  const child = spawn(argv[0]!, argv.slice(1), { env: opts.env ? { ...process.env, ...opts.env } : process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(argv[0]!, argv.slice(1), {
+    env: opts.env ? { ...process.env, ...opts.env } : process.env,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let err = '';
   let timedOut = false;
   let spawnError: unknown;
@@ -24,10 +30,19 @@ export function spawnPiped(argv: readonly string[], opts: { env?: Record<string,
     err = (err + s).slice(-100_000);
     opts.onStderr?.(s);
   });
-  child.stdin.on('error', () => { /* the command may exit before reading all input: its exit code says why */ });
-  const timer = opts.timeoutMs ? setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, opts.timeoutMs) : undefined;
+  child.stdin.on('error', () => {
+    /* the command may exit before reading all input: its exit code says why */
+  });
+  const timer = opts.timeoutMs
+    ? setTimeout(() => {
+        timedOut = true;
+        child.kill('SIGKILL');
+      }, opts.timeoutMs)
+    : undefined;
   const done = new Promise<RunResult>((resolve, reject) => {
-    child.on('error', (e) => { spawnError = e; });
+    child.on('error', (e) => {
+      spawnError = e;
+    });
     child.on('close', (code, signal) => {
       if (timer) clearTimeout(timer);
       const durationMs = Date.now() - started;
@@ -35,5 +50,12 @@ export function spawnPiped(argv: readonly string[], opts: { env?: Record<string,
       else reject(new ExecError({ argv, exitCode: code, signal, stdout: '', stderr: err, durationMs, timedOut, cause: spawnError }));
     });
   });
-  return { stdin: child.stdin, stdout: child.stdout, done, kill: () => { child.kill('SIGKILL'); } };
+  return {
+    stdin: child.stdin,
+    stdout: child.stdout,
+    done,
+    kill: () => {
+      child.kill('SIGKILL');
+    },
+  };
 }

@@ -15,9 +15,10 @@ export interface WaitOptions {
 export class WaitTimeoutError extends Error {
   readonly lastValue: unknown;
   constructor(what: string, timeoutMs: number, lastValue: unknown, lastError?: unknown) {
-    const seen = lastError !== undefined
-      ? `last error: ${lastError instanceof Error ? lastError.message.split('\n')[0] : String(lastError)}`
-      : `last value seen: ${describe(lastValue)}`;
+    const seen =
+      lastError !== undefined
+        ? `last error: ${lastError instanceof Error ? lastError.message.split('\n')[0] : String(lastError)}`
+        : `last value seen: ${describe(lastValue)}`;
     super(`timed out after ${timeoutMs} ms waiting for ${what}; ${seen}`);
     this.name = 'WaitTimeoutError';
     this.lastValue = lastValue;
@@ -26,16 +27,19 @@ export class WaitTimeoutError extends Error {
 
 function describe(v: unknown): string {
   if (v === undefined) return 'none';
-  try { const s = JSON.stringify(v); return s.length > 300 ? s.slice(0, 300) + '…' : s; } catch { return String(v); }
+  try {
+    const s = JSON.stringify(v);
+    return s.length > 300 ? s.slice(0, 300) + '…' : s;
+  } catch {
+    return String(v);
+  }
 }
 
 /**
  * Polls `probe` until `accept(value)` holds. A probe that throws counts as "not yet" (and its error is reported
  * if time runs out). Resolves with the accepted value.
  */
-export async function waitUntil<T>(
-  probe: () => Promise<T>, accept: (v: T) => boolean, opts: WaitOptions,
-): Promise<T> {
+export async function waitUntil<T>(probe: () => Promise<T>, accept: (v: T) => boolean, opts: WaitOptions): Promise<T> {
   const deadline = Date.now() + opts.timeoutMs;
   const interval = opts.intervalMs ?? 200;
   const cancel = currentCancelSignal();
@@ -52,15 +56,19 @@ export async function waitUntil<T>(
       lastError = e;
     }
     if (Date.now() >= deadline) throw new WaitTimeoutError(opts.what, opts.timeoutMs, last, lastError);
-    await delay(Math.min(interval, Math.max(0, deadline - Date.now())), undefined, cancel ? { signal: cancel } : undefined).catch(() => undefined);
+    await delay(Math.min(interval, Math.max(0, deadline - Date.now())), undefined, cancel ? { signal: cancel } : undefined).catch(
+      () => undefined,
+    );
   }
 }
 
 /** Awaits a long step, telling `progress` every `everyMs` that it is still running and for how long. */
-export async function withHeartbeat<T>(
-  progress: (m: string) => void, label: string, work: Promise<T>, everyMs = 10_000,
-): Promise<T> {
+export async function withHeartbeat<T>(progress: (m: string) => void, label: string, work: Promise<T>, everyMs = 10_000): Promise<T> {
   const t0 = Date.now();
   const timer = setInterval(() => progress(`${label}: still running (${Math.round((Date.now() - t0) / 1000)} s)`), everyMs);
-  try { return await work; } finally { clearInterval(timer); }
+  try {
+    return await work;
+  } finally {
+    clearInterval(timer);
+  }
 }

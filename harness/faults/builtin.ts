@@ -1,12 +1,14 @@
 import type { DestroyFault, FaultHandler, KillFault, PartitionFault, PauseFault, WipeDatadirFault } from './types.js';
 
 /** The heal of faults that leave nodes down: start them again, unless the fault says `restart: false`. */
-const restartNodes = (timingKey: string): FaultHandler<KillFault | WipeDatadirFault>['heal'] => async (env, f, effect) => {
-  if (f.restart === false) return { note: 'left down for the recovery procedure' };
-  const t0 = Date.now();
-  for (const name of effect.nodes) for (const n of env.resolve(name)) await n.restart();
-  return { [timingKey]: Date.now() - t0 };
-};
+const restartNodes =
+  (timingKey: string): FaultHandler<KillFault | WipeDatadirFault>['heal'] =>
+  async (env, f, effect) => {
+    if (f.restart === false) return { note: 'left down for the recovery procedure' };
+    const t0 = Date.now();
+    for (const name of effect.nodes) for (const n of env.resolve(name)) await n.restart();
+    return { [timingKey]: Date.now() - t0 };
+  };
 
 /**
  * SIGKILL (or another signal) to the server process; heal starts it again and waits until it answers.
@@ -57,7 +59,9 @@ export const destroy: FaultHandler<DestroyFault> = {
     }
     return { nodes: nodes.map((n) => n.name), observed: { destroyed: out } };
   },
-  async heal() { return { note: 'nothing to undo: the node and its datadir are gone; recovery rebuilds it' }; },
+  async heal() {
+    return { note: 'nothing to undo: the node and its datadir are gone; recovery rebuilds it' };
+  },
 };
 
 /** Freezes the container's processes (cgroup freezer); heal thaws them. */

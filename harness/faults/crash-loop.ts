@@ -44,13 +44,17 @@ export async function holdReplication(node: StartedNode, timeoutS = 120): Promis
   const dropIn = `${node.adapter.configDropIn.dir}/${HOLD_FILE}`;
   await node.container.putFile(dropIn, node.adapter.configDropIn.holdReplication);
   let last = -1;
-  const restartsAtHold = await waitUntil(async () => {
-    const n = await supervisedRestarts(node);
-    const st = (await node.localQuery(node.adapter.dialect.replicaStatus())).map(node.adapter.replicaState);
-    const stable = n === last && st.every((s) => s.sqlRunning !== 'Yes');
-    last = n;
-    return stable ? n : -1;
-  }, (n) => n >= 0, { what: `${node.name} to come up and stay up with replication held`, timeoutMs: timeoutS * 1000, intervalMs: 1000 });
+  const restartsAtHold = await waitUntil(
+    async () => {
+      const n = await supervisedRestarts(node);
+      const st = (await node.localQuery(node.adapter.dialect.replicaStatus())).map(node.adapter.replicaState);
+      const stable = n === last && st.every((s) => s.sqlRunning !== 'Yes');
+      last = n;
+      return stable ? n : -1;
+    },
+    (n) => n >= 0,
+    { what: `${node.name} to come up and stay up with replication held`, timeoutMs: timeoutS * 1000, intervalMs: 1000 },
+  );
   await node.dropConnection();
   await node.container.refreshAddress();
   return { restartsAtHold };
@@ -86,7 +90,10 @@ export const crashTrigger: FaultHandler<CrashTriggerFault> = {
     const out: Record<string, unknown> = {};
     for (const name of effect.nodes) {
       const n = env.find(name);
-      if (!n) { out[name] = 'gone (rebuilt or destroyed before the heal)'; continue; }
+      if (!n) {
+        out[name] = 'gone (rebuilt or destroyed before the heal)';
+        continue;
+      }
       const held = await holdReplication(n);
       for (const s of crashSql.removeCrashCause(rowOf(f))) await n.query(s);
       await releaseHold(n);

@@ -4,7 +4,10 @@ import { resolveSelector, type Selector, type SelectorTopology } from './selecto
 import type { FaultEnv } from './types.js';
 
 /** The fault environment of a running topology: selectors resolve against it, destroyed nodes leave it. */
-export function faultEnvOf(topo: SelectorTopology & { all(): StartedNode[]; destroy(name: string): Promise<RemovedState> }, progress: (m: string) => void): FaultEnv {
+export function faultEnvOf(
+  topo: SelectorTopology & { all(): StartedNode[]; destroy(name: string): Promise<RemovedState> },
+  progress: (m: string) => void,
+): FaultEnv {
   return {
     resolve: (t: Selector) => resolveSelector(topo, t),
     destroy: (name: string) => topo.destroy(name),

@@ -1,4 +1,16 @@
-export type { Fault, FaultKind, FaultEnv, FaultEffect, FaultHandler, KillFault, WipeDatadirFault, DestroyFault, PauseFault, PartitionFault, CrashTriggerFault } from './types.js';
+export type {
+  Fault,
+  FaultKind,
+  FaultEnv,
+  FaultEffect,
+  FaultHandler,
+  KillFault,
+  WipeDatadirFault,
+  DestroyFault,
+  PauseFault,
+  PartitionFault,
+  CrashTriggerFault,
+} from './types.js';
 export type { Selector, Role, SelectorTopology, TopologyShape } from './selector.js';
 export { ROLES, resolveSelector, selectorProblem } from './selector.js';
 export { faultEnvOf } from './env.js';

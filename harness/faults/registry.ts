@@ -16,7 +16,7 @@ const HANDLERS: { readonly [K in FaultKind]: FaultHandler<FaultOfKind<K>> } = {
 
 export const faultKinds = (): string[] => Object.keys(HANDLERS).sort();
 
-const isKind = (k: unknown): k is FaultKind => typeof k === 'string' && Object.prototype.hasOwnProperty.call(HANDLERS, k);
+const isKind = (k: unknown): k is FaultKind => typeof k === 'string' && Object.hasOwn(HANDLERS, k);
 
 function handlerFor<F extends Fault>(f: F): FaultHandler<F> {
   if (!isKind(f.kind)) throw new UsageError(`unknown fault kind '${String(f.kind)}' (known: ${faultKinds().join(', ')})`);
@@ -47,7 +47,11 @@ export interface FaultRecord {
  * Injects a fault, runs `during` while it holds, and heals it: the heal runs whatever `during` did.
  * Returns the record of both, with timestamps.
  */
-export async function withFault<T>(env: FaultEnv, f: Fault, during: () => Promise<T> = async () => undefined as T): Promise<{ record: FaultRecord; value: T }> {
+export async function withFault<T>(
+  env: FaultEnv,
+  f: Fault,
+  during: () => Promise<T> = async () => undefined as T,
+): Promise<{ record: FaultRecord; value: T }> {
   const h = handlerFor(f);
   const record: FaultRecord = { fault: f, description: h.describe(f), injectedAt: Date.now() };
   env.progress(`fault: ${record.description}`);

@@ -14,7 +14,12 @@ describe('fault target selectors', () => {
   });
   it('names and roles', () => {
     const r = [node('replica-1'), node('replica-2')];
-    const topo = { primary: node('primary'), replicas: r, members: [], get: (x: string) => [...r, node('primary')].find((m) => m.name === x)! } as unknown as SelectorTopology;
+    const topo = {
+      primary: node('primary'),
+      replicas: r,
+      members: [],
+      get: (x: string) => [...r, node('primary')].find((m) => m.name === x)!,
+    } as unknown as SelectorTopology;
     expect(resolveSelector(topo, 'one-replica').map((n) => n.name)).toEqual(['replica-1']);
     expect(resolveSelector(topo, 'all-replicas').map((n) => n.name)).toEqual(['replica-1', 'replica-2']);
     expect(resolveSelector(topo, 'primary, replica-2').map((n) => n.name)).toEqual(['primary', 'replica-2']);

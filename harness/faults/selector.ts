@@ -19,7 +19,11 @@ export interface SelectorTopology {
 }
 
 /** What a scenario's topology will hold, known when the scenario is defined. */
-export interface TopologyShape { kind: 'primary-replicas' | 'multi-source' | 'galera'; nodes: readonly string[]; replicas: readonly string[] }
+export interface TopologyShape {
+  kind: 'primary-replicas' | 'multi-source' | 'galera';
+  nodes: readonly string[];
+  replicas: readonly string[];
+}
 
 const isRole = (t: string): t is Role => (ROLES as readonly string[]).includes(t);
 const namesOf = (t: string) => t.split(',').map((n) => n.trim());
@@ -28,9 +32,12 @@ const namesOf = (t: string) => t.split(',').map((n) => n.trim());
 export function selectorProblem(t: Selector, shape: TopologyShape): string {
   if (t === 'primary') return ''; // every topology has one: the (first) primary, or the Galera node written to
   if (t === 'one-replica' || t === 'all-replicas') return shape.replicas.length ? '' : `'${t}' needs replicas (topology: ${shape.kind})`;
-  if (t === 'minority') return shape.kind === 'galera' && shape.nodes.length >= 3 ? '' : `'minority' needs a Galera cluster of 3 or more members`;
+  if (t === 'minority')
+    return shape.kind === 'galera' && shape.nodes.length >= 3 ? '' : `'minority' needs a Galera cluster of 3 or more members`;
   const unknown = namesOf(t).filter((n) => !shape.nodes.includes(n));
-  return unknown.length ? `unknown node(s) ${unknown.map((n) => `'${n}'`).join(', ')} (roles: ${ROLES.join(', ')}; nodes: ${shape.nodes.join(', ')})` : '';
+  return unknown.length
+    ? `unknown node(s) ${unknown.map((n) => `'${n}'`).join(', ')} (roles: ${ROLES.join(', ')}; nodes: ${shape.nodes.join(', ')})`
+    : '';
 }
 
 /** The nodes a selector names in a running topology. */

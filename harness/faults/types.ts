@@ -12,15 +12,35 @@ export interface KillFault {
   during?: 'backup';
 }
 /** The datadir deleted under a running server, then SIGKILL; `restart: false` leaves it down. */
-export interface WipeDatadirFault { kind: 'wipe-datadir'; target: Selector; restart?: boolean }
+export interface WipeDatadirFault {
+  kind: 'wipe-datadir';
+  target: Selector;
+  restart?: boolean;
+}
 /** SIGKILL and the datadir deleted: the node is gone for good. */
-export interface DestroyFault { kind: 'destroy'; target: Selector }
+export interface DestroyFault {
+  kind: 'destroy';
+  target: Selector;
+}
 /** The container's processes frozen (cgroup freezer). */
-export interface PauseFault { kind: 'pause'; target: Selector }
+export interface PauseFault {
+  kind: 'pause';
+  target: Selector;
+}
 /** The target cut off the network (docker network disconnect). */
-export interface PartitionFault { kind: 'partition'; target: Selector }
+export interface PartitionFault {
+  kind: 'partition';
+  target: Selector;
+}
 /** A replica-only trigger that crashes the server when a replicated DELETE reaches the poison row. */
-export interface CrashTriggerFault { kind: 'crash-trigger'; target: Selector; db: string; table: string; key: string; id: number }
+export interface CrashTriggerFault {
+  kind: 'crash-trigger';
+  target: Selector;
+  db: string;
+  table: string;
+  key: string;
+  id: number;
+}
 
 /** A fault is data: its kind, its target, and the kind's attributes (toxiproxy's shape). */
 export type Fault = KillFault | WipeDatadirFault | DestroyFault | PauseFault | PartitionFault | CrashTriggerFault;
@@ -29,7 +49,10 @@ export type Fault = KillFault | WipeDatadirFault | DestroyFault | PauseFault | P
  * A fault a step injects itself on something that is not a topology node (no handler in the registry), recorded so
  * that reports show its window like any other: the binlog streamer of `target` (its source) SIGKILLed, resumed later.
  */
-export interface StepInjectedFault { kind: 'kill-binlog-streamer'; target: string }
+export interface StepInjectedFault {
+  kind: 'kill-binlog-streamer';
+  target: string;
+}
 export type FaultKind = Fault['kind'];
 export type FaultOfKind<K extends FaultKind> = Extract<Fault, { kind: K }>;
 
@@ -45,7 +68,10 @@ export interface FaultEnv {
 }
 
 /** What injection did, as observed (kept in the run's record). */
-export interface FaultEffect { nodes: string[]; observed: Record<string, unknown> }
+export interface FaultEffect {
+  nodes: string[];
+  observed: Record<string, unknown>;
+}
 
 export interface FaultHandler<F extends Fault = Fault> {
   kind: F['kind'];

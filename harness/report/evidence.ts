@@ -93,7 +93,15 @@ export function judgementsOf(r: EvidenceResult): Judgement[] {
       message: `drill did not complete (${r.verdict})`,
       details: { error: r.error },
     });
-  if (r.teardownFailures?.length) out.push({ name: 'teardown', group: 'drill', ok: false, error: true, message: `teardown left something behind: ${r.teardownFailures.join('; ')}`, details: { teardownFailures: r.teardownFailures } });
+  if (r.teardownFailures?.length)
+    out.push({
+      name: 'teardown',
+      group: 'drill',
+      ok: false,
+      error: true,
+      message: `teardown left something behind: ${r.teardownFailures.join('; ')}`,
+      details: { teardownFailures: r.teardownFailures },
+    });
   const allOk = out.every((j) => j.ok);
   // The verdict is its own testcase: whatever made it fail (an interruption, a teardown), it never reads green.
   out.push({

@@ -7,7 +7,15 @@ export { judgementsOf, objectiveReportOf } from './evidence.js';
 export type { EvidenceResult, Judgement } from './evidence.js';
 export { DEFAULT_OBJECTIVES, describeJudgement, judgeObjectives, objectivesFor, parseObjectives } from './objectives.js';
 export type { ObjectiveJudgement, ObjectiveReport, Objectives, ObjectivesConfig, ResolvedObjectives } from './objectives.js';
-export { baseProvenance, datasetSize, firedrillCommit, firedrillVersion, imageProvenance, redactArgv, serverVersions } from './provenance.js';
+export {
+  baseProvenance,
+  datasetSize,
+  firedrillCommit,
+  firedrillVersion,
+  imageProvenance,
+  redactArgv,
+  serverVersions,
+} from './provenance.js';
 export type { Provenance } from './provenance.js';
 export { consoleTime, DrillLog, zonedTimestamp } from './log.js';
 export { junitXml } from './junit.js';

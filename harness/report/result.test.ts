@@ -1,21 +1,39 @@
 import { describe, expect, it } from 'vitest';
 import { rpoOf, rtoOf, unmeasuredRpo, verdictOf } from './result.js';
 
-const phase = (name: string, durationMs: number, recovery: boolean) => ({ name, recovery, startMs: 0, endMs: durationMs, durationMs, steps: [] });
+const phase = (name: string, durationMs: number, recovery: boolean) => ({
+  name,
+  recovery,
+  startMs: 0,
+  endMs: durationMs,
+  durationMs,
+  steps: [],
+});
 const ok = { name: 'restored-checksum-table', valid: true, details: {} };
 const bad = { name: 'restored-ledger', valid: false, details: {} };
-const verdict = (lost: number | null, extra: { error?: string; checks?: typeof ok[] } = {}, expectsLoss = false) =>
-  verdictOf({ checks: extra.checks ?? [ok], error: extra.error, rpo: { ...unmeasuredRpo('restored'), lostAcknowledgedWrites: lost } }, expectsLoss);
+const verdict = (lost: number | null, extra: { error?: string; checks?: (typeof ok)[] } = {}, expectsLoss = false) =>
+  verdictOf(
+    { checks: extra.checks ?? [ok], error: extra.error, rpo: { ...unmeasuredRpo('restored'), lostAcknowledgedWrites: lost } },
+    expectsLoss,
+  );
 
 describe('RTO, RPO and verdict', () => {
   it('RTO is the sum of the recovery phases, each reported; none without a recovery phase', () => {
-    expect(rtoOf([phase('setup', 5000, false), phase('restore', 1200, true), phase('catch-up', 300, true)]))
-      .toMatchObject({ ms: 1500, phases: { restore: 1200, 'catch-up': 300 } });
+    expect(rtoOf([phase('setup', 5000, false), phase('restore', 1200, true), phase('catch-up', 300, true)])).toMatchObject({
+      ms: 1500,
+      phases: { restore: 1200, 'catch-up': 300 },
+    });
     expect(rtoOf([phase('setup', 5000, false)]).ms).toBeNull();
   });
 
   it('RPO adds the lost writes of every ledger, keeps the longest span, says when a recovery target bounds it', () => {
-    const v = (lost: number[], lostSeconds: number) => ({ lost, unexpected: [], indeterminatePresent: 1, indeterminateAbsent: 0, lostSeconds });
+    const v = (lost: number[], lostSeconds: number) => ({
+      lost,
+      unexpected: [],
+      indeterminatePresent: 1,
+      indeterminateAbsent: 0,
+      lostSeconds,
+    });
     const r = rpoOf('fanin', [v([1, 2], 0.5), v([9], 1.5)]);
     expect(r).toMatchObject({ lostAcknowledgedWrites: 3, seconds: 1.5, node: 'fanin', indeterminate: 2 });
     expect(r.method).not.toMatch(/recovery target/);

@@ -6,11 +6,33 @@ import type { LedgerSummary } from '../workload/index.js';
 import type { ObjectiveReport } from './objectives.js';
 import type { Provenance } from './provenance.js';
 
-export interface StepRecord { name: string; startMs: number; endMs: number; error?: string }
-export interface PhaseRecord { name: string; recovery: boolean; startMs: number; endMs: number; durationMs: number; steps: StepRecord[] }
+export interface StepRecord {
+  name: string;
+  startMs: number;
+  endMs: number;
+  error?: string;
+}
+export interface PhaseRecord {
+  name: string;
+  recovery: boolean;
+  startMs: number;
+  endMs: number;
+  durationMs: number;
+  steps: StepRecord[];
+}
 
-export interface Rto { ms: number | null; method: string; phases: Record<string, number> }
-export interface Rpo { lostAcknowledgedWrites: number | null; seconds: number | null; node: string; indeterminate: number; method: string }
+export interface Rto {
+  ms: number | null;
+  method: string;
+  phases: Record<string, number>;
+}
+export interface Rpo {
+  lostAcknowledgedWrites: number | null;
+  seconds: number | null;
+  node: string;
+  indeterminate: number;
+  method: string;
+}
 
 /**
  * pass; fail: the drill ran and found something wrong; error: it could not run (bad input, the harness or its
@@ -51,11 +73,17 @@ export interface DrillResult {
   logFile?: string;
 }
 
-const RTO_METHOD = 'sum of the recovery phases\' wall-clock durations (measured)';
+const RTO_METHOD = "sum of the recovery phases' wall-clock durations (measured)";
 const RPO_METHOD = 'acknowledged writes in the client ledger missing on the recovered node at the end of the drill';
 
 /** The RPO before it is measured: unknown (null) until the ledger has been judged on `node`. */
-export const unmeasuredRpo = (node: string): Rpo => ({ lostAcknowledgedWrites: null, seconds: null, node, indeterminate: 0, method: RPO_METHOD });
+export const unmeasuredRpo = (node: string): Rpo => ({
+  lostAcknowledgedWrites: null,
+  seconds: null,
+  node,
+  indeterminate: 0,
+  method: RPO_METHOD,
+});
 
 /**
  * The RPO from the ledger verdicts of every workload on `node`: the acknowledged writes it lacks, the seconds of
@@ -63,8 +91,10 @@ export const unmeasuredRpo = (node: string): Rpo => ({ lostAcknowledgedWrites: n
  * recovery stops there on purpose) the verdicts count only writes acknowledged before it, and the method says so.
  */
 export function rpoOf(node: string, verdicts: readonly LedgerVerdict[], point?: number): Rpo {
-  const method = point === undefined ? RPO_METHOD
-    : `${RPO_METHOD}, acknowledged before the recovery target (${new Date(point).toISOString()}): the point-in-time recovery stops there on purpose`;
+  const method =
+    point === undefined
+      ? RPO_METHOD
+      : `${RPO_METHOD}, acknowledged before the recovery target (${new Date(point).toISOString()}): the point-in-time recovery stops there on purpose`;
   return {
     lostAcknowledgedWrites: verdicts.reduce((n, v) => n + v.lost.length, 0),
     seconds: verdicts.reduce((m, v) => Math.max(m, v.lostSeconds), 0),
@@ -78,7 +108,11 @@ export function rpoOf(node: string, verdicts: readonly LedgerVerdict[], point?: 
 export function rtoOf(phases: readonly PhaseRecord[]): Rto {
   const rec = phases.filter((p) => p.recovery);
   if (!rec.length) return { ms: null, method: RTO_METHOD, phases: {} };
-  return { ms: rec.reduce((s, p) => s + p.durationMs, 0), method: RTO_METHOD, phases: Object.fromEntries(rec.map((p) => [p.name, p.durationMs])) };
+  return {
+    ms: rec.reduce((s, p) => s + p.durationMs, 0),
+    method: RTO_METHOD,
+    phases: Object.fromEntries(rec.map((p) => [p.name, p.durationMs])),
+  };
 }
 
 /**

@@ -14,7 +14,10 @@ const secs = (ms: number | null | undefined) => (ms === null || ms === undefined
 export function consoleSummary(r: DrillResult): string {
   const lines = [
     `${r.verdict === 'pass' ? 'PASS' : r.verdict === 'fail' ? 'FAIL' : r.verdict.toUpperCase()} ${r.scenario} on ${r.flavor} (run ${r.runId}, ${secs(r.durationMs)})`,
-    ...r.phases.map((p) => `  ${p.recovery ? '*' : ' '} ${p.name.padEnd(16)} ${secs(p.durationMs).padStart(10)}${p.steps.some((s) => s.error) ? '  (step failed)' : ''}`),
+    ...r.phases.map(
+      (p) =>
+        `  ${p.recovery ? '*' : ' '} ${p.name.padEnd(16)} ${secs(p.durationMs).padStart(10)}${p.steps.some((s) => s.error) ? '  (step failed)' : ''}`,
+    ),
     `  RTO ${secs(r.rto.ms)} (${r.rto.method}; * = recovery phase)`,
     `  RPO ${r.rpo.lostAcknowledgedWrites ?? 'n/a'} lost acknowledged writes, ${r.rpo.seconds ?? 'n/a'} s of writes, on ${r.rpo.node}; ${r.rpo.indeterminate} indeterminate (${r.rpo.method})`,
     ...objectiveLines(r).map((l) => `  objective: ${l}`),
@@ -39,11 +42,18 @@ export async function writeReport(r: DrillResult, ledger?: Ledger): Promise<void
     // one Allure result per drill: a second write replaces the first
     rmSync(allureDirOf(r.reportDir), { recursive: true, force: true });
     writeAllureResult(r, allureDirOf(r.reportDir), { summary, log: readIfExists(join(r.reportDir, 'drill.log')), ledger: entries });
-  } catch (e) { problems.push(`allure-results not written: ${(e as Error).message}`); }
+  } catch (e) {
+    problems.push(`allure-results not written: ${(e as Error).message}`);
+  }
   try {
     // one history line per drill (the report is written again after the teardown; readers keep one line per run)
-    if (!appended.has(r.runId)) { appendHistory(defaultHistoryFile(), r); appended.add(r.runId); }
-  } catch (e) { problems.push(`history not appended: ${(e as Error).message}`); }
+    if (!appended.has(r.runId)) {
+      appendHistory(defaultHistoryFile(), r);
+      appended.add(r.runId);
+    }
+  } catch (e) {
+    problems.push(`history not appended: ${(e as Error).message}`);
+  }
   if (problems.length) r.teardownFailures = [...(r.teardownFailures ?? []), ...problems];
   await writeFile(join(r.reportDir, 'result.json'), JSON.stringify(r, null, 2) + '\n');
   await writeFile(join(r.reportDir, 'summary.md'), summary);
@@ -55,5 +65,9 @@ const appended = new Set<string>();
 
 function readLedger(dir: string): LedgerEntry[] | undefined {
   const text = readIfExists(join(dir, 'ledger.json'));
-  try { return text ? (JSON.parse(text) as LedgerEntry[]) : undefined; } catch { return undefined; }
+  try {
+    return text ? (JSON.parse(text) as LedgerEntry[]) : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -34,7 +34,7 @@ describe('copyTreeAs', { timeout: 30_000 }, () => {
     expect((await stat(join(dest, 'empty'))).size).toBe(0);
   });
 
-  it.runIf(isRoot)('gives every file and folder the server\'s owner as it writes them', async () => {
+  it.runIf(isRoot)("gives every file and folder the server's owner as it writes them", async () => {
     await mkdir(join(src, 'db'));
     await writeFile(join(src, 'db', 't.ibd'), 'x');
     await writeFile(join(src, 'top'), 'y');

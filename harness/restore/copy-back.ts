@@ -7,7 +7,12 @@ import type { TopologyContext } from '../runtime/context.js';
 import { oneShot } from '../runtime/oneshot.js';
 
 /** How a copy-back was done, and what it moved. */
-export interface CopyBackResult { how: 'host' | 'container'; files: number; bytes: number; ms: number }
+export interface CopyBackResult {
+  how: 'host' | 'container';
+  files: number;
+  bytes: number;
+  ms: number;
+}
 
 /** Files copied at once: enough to keep the disk's queue full, few enough not to thrash on 2 cores. */
 const PARALLEL_FILES = 4;
@@ -23,7 +28,8 @@ export function datadirOwner(image: string): Promise<{ uid: number; gid: number 
   if (!p) {
     p = docker(['run', '--rm', '--network', 'none', '--entrypoint', 'stat', image, '-c', '%u:%g', '/var/lib/mysql']).then((r) => {
       const [uid, gid] = r.stdout.trim().split(':').map(Number);
-      if (!Number.isInteger(uid) || !Number.isInteger(gid)) throw new Error(`${image}: cannot read the owner of /var/lib/mysql (${r.stdout.trim()})`);
+      if (!Number.isInteger(uid) || !Number.isInteger(gid))
+        throw new Error(`${image}: cannot read the owner of /var/lib/mysql (${r.stdout.trim()})`);
       return { uid: uid!, gid: gid! };
     });
     p.catch(() => ownerByImage.delete(image));
@@ -37,7 +43,13 @@ async function volumeHostPath(volume: string): Promise<string | undefined> {
   // Once one local volume's folder is known, the engine's volumes folder is: the next ones need no docker call.
   if (volumesRoot) {
     const p = join(volumesRoot, volume, '_data');
-    if (await access(p, constants.W_OK).then(() => true, () => false)) return p;
+    if (
+      await access(p, constants.W_OK).then(
+        () => true,
+        () => false,
+      )
+    )
+      return p;
   }
   try {
     const v = await inspect<{ Driver: string; Mountpoint: string; Options: Record<string, string> | null }>('volume', volume);
@@ -52,7 +64,12 @@ async function volumeHostPath(volume: string): Promise<string | undefined> {
 }
 let volumesRoot: string | undefined;
 
-interface Entry { rel: string; dir: boolean; bytes: number; mode: number }
+interface Entry {
+  rel: string;
+  dir: boolean;
+  bytes: number;
+  mode: number;
+}
 
 async function listTree(root: string, rel = ''): Promise<Entry[]> {
   const out: Entry[] = [];
@@ -74,7 +91,11 @@ async function listTree(root: string, rel = ''): Promise<Entry[]> {
  * user-space buffer), several files at once, largest first so the longest copy starts at once, and each file given
  * the server's owner as soon as it is written (no second chown pass over the tree).
  */
-export async function copyTreeAs(src: string, dest: string, owner: { uid: number; gid: number }): Promise<{ files: number; bytes: number }> {
+export async function copyTreeAs(
+  src: string,
+  dest: string,
+  owner: { uid: number; gid: number },
+): Promise<{ files: number; bytes: number }> {
   const entries = await listTree(src);
   await chown(dest, owner.uid, owner.gid);
   for (const d of entries.filter((e) => e.dir)) {
@@ -100,7 +121,13 @@ export async function copyTreeAs(src: string, dest: string, owner: { uid: number
  * server's owner (one pass); otherwise, or when the volume's folder is out of reach (remote engine, not root), the
  * method's own restore steps run in one-shot containers.
  */
-export async function copyBack(ctx: TopologyContext, artifactDir: string, method: PhysicalMethod, volume: string, label: string): Promise<CopyBackResult> {
+export async function copyBack(
+  ctx: TopologyContext,
+  artifactDir: string,
+  method: PhysicalMethod,
+  volume: string,
+  label: string,
+): Promise<CopyBackResult> {
   const t0 = Date.now();
   const hostPath = method.datadirAsIs ? await volumeHostPath(volume) : undefined;
   if (hostPath && (await readdir(hostPath)).length === 0) {
@@ -111,7 +138,12 @@ export async function copyBack(ctx: TopologyContext, artifactDir: string, method
   }
   for (const [i, step] of method.restoreSteps('/artifact').entries()) {
     ctx.progress(`restore ${label}: ${step[0]} (step ${i + 1})`);
-    await oneShot(ctx, { name: `${label}-restore-${i}`, volume, argv: step, mounts: [{ source: artifactDir, target: '/artifact', readOnly: true }] });
+    await oneShot(ctx, {
+      name: `${label}-restore-${i}`,
+      volume,
+      argv: step,
+      mounts: [{ source: artifactDir, target: '/artifact', readOnly: true }],
+    });
   }
   const st = await listTree(join(artifactDir, DATA_DIR)).catch(() => []);
   return { how: 'container', files: st.filter((e) => !e.dir).length, bytes: st.reduce((s, e) => s + e.bytes, 0), ms: Date.now() - t0 };

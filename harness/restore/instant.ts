@@ -52,15 +52,23 @@ export const INSTANT_METHODS: ReadonlySet<string> = new Set(['mariabackup']);
 export async function instantVerify(ctx: TopologyContext, artifactDir: string, o: InstantVerifyOptions = {}): Promise<InstantVerifyResult> {
   const t0 = Date.now();
   let manifest: Manifest;
-  try { manifest = await readManifest(artifactDir); } catch (e) {
+  try {
+    manifest = await readManifest(artifactDir);
+  } catch (e) {
     throw new ArtifactRejectedError(artifactDir, [`manifest unreadable: ${e instanceof Error ? e.message : String(e)}`]);
   }
   if (!INSTANT_METHODS.has(manifest.method)) {
-    throw new Error(`artifact ${manifest.id} (${manifest.method}) cannot be checked instantly: ${manifest.method === 'logical' ? 'a logical dump has no datadir' : 'a crash-consistent copy needs InnoDB recovery, which writes'}; restore it instead`);
+    throw new Error(
+      `artifact ${manifest.id} (${manifest.method}) cannot be checked instantly: ${manifest.method === 'logical' ? 'a logical dump has no datadir' : 'a crash-consistent copy needs InnoDB recovery, which writes'}; restore it instead`,
+    );
   }
   const name = o.name ?? 'instant';
   const r = await instantCheck(ctx, join(artifactDir, DATA_DIR), {
-    name, serverId: o.serverId, extra: o.extra, label: manifest.id, expectedFiles: manifest.files,
+    name,
+    serverId: o.serverId,
+    extra: o.extra,
+    label: manifest.id,
+    expectedFiles: manifest.files,
     checks: async (node) => {
       const snap = await takeSnapshot(node, undefined, { against: manifest.snapshot });
       const out = compareSnapshots(manifest.snapshot, snap).map((c) => ({ ...c, name: `${name}-${c.name}` }));
@@ -100,7 +108,11 @@ export interface InstantServer {
  * instantVerify). `close()` removes the server and the overlay and proves the folder byte-identical (against
  * `expectedFiles`, or against its own hashes taken before the start). The caller runs its checks in between.
  */
-export async function openInstant(ctx: TopologyContext, dataDir: string, o: Omit<InstantCheckOptions, 'checks'> = {}): Promise<InstantServer & { prehashMs: number; startMs: number }> {
+export async function openInstant(
+  ctx: TopologyContext,
+  dataDir: string,
+  o: Omit<InstantCheckOptions, 'checks'> = {},
+): Promise<InstantServer & { prehashMs: number; startMs: number }> {
   const name = o.name ?? 'instant';
   const label = o.label ?? dataDir;
   const th = Date.now();
@@ -111,9 +123,23 @@ export async function openInstant(ctx: TopologyContext, dataDir: string, o: Omit
   await mkdir(join(scratch, 'upper'));
   await mkdir(join(scratch, 'work'));
   const volume = ctx.run.name(`${name}-overlay`);
-  await docker(['volume', 'create', ...ctx.run.labelArgs(), '--driver', 'local', '--opt', 'type=overlay', '--opt', 'device=overlay',
-    '--opt', `o=lowerdir=${dataDir},upperdir=${join(scratch, 'upper')},workdir=${join(scratch, 'work')},metacopy=on`, volume]);
-  ctx.run.onTeardown(`remove volume ${volume}`, async () => { await docker(['volume', 'rm', '-f', volume]); });
+  await docker([
+    'volume',
+    'create',
+    ...ctx.run.labelArgs(),
+    '--driver',
+    'local',
+    '--opt',
+    'type=overlay',
+    '--opt',
+    'device=overlay',
+    '--opt',
+    `o=lowerdir=${dataDir},upperdir=${join(scratch, 'upper')},workdir=${join(scratch, 'work')},metacopy=on`,
+    volume,
+  ]);
+  ctx.run.onTeardown(`remove volume ${volume}`, async () => {
+    await docker(['volume', 'rm', '-f', volume]);
+  });
   let node: StartedNode | undefined;
   const removeAll = async () => {
     // Also when the server never came up: its container holds the volume. Failures here are left to the teardown.
@@ -128,7 +154,9 @@ export async function openInstant(ctx: TopologyContext, dataDir: string, o: Omit
     // The folder's own accounts are not ours to know: the context's account is created over the local socket (root,
     // unix_socket) in the overlay's upper layer (MariaDB keeps accounts in Aria tables, writable here).
     node = await new NodeDefinition(ctx, {
-      name, datadirVolume: volume, mounts: o.mounts,
+      name,
+      datadirVolume: volume,
+      mounts: o.mounts,
       server: { serverId: o.serverId ?? 900, skipReplicaStart: true, extra: [...READ_ONLY_DATA, ...(o.extra ?? [])] },
     }).start();
   } catch (e) {
@@ -139,7 +167,9 @@ export async function openInstant(ctx: TopologyContext, dataDir: string, o: Omit
   ctx.progress(`${name}: server up on ${label} read-only (overlay, nothing copied)`);
   let closed = false;
   return {
-    node, prehashMs, startMs,
+    node,
+    prehashMs,
+    startMs,
     async close() {
       if (closed) throw new Error(`${name}: closed twice`);
       closed = true;
@@ -148,16 +178,27 @@ export async function openInstant(ctx: TopologyContext, dataDir: string, o: Omit
       const t = Date.now();
       ctx.progress(`${name}: hashing ${label} again`);
       const problems = filesDiffer(expected, await hashTree(dataDir).catch(() => []));
-      const c = check(`${name}-artifact-unchanged`, problems.map((p) => ({ database: '*', object: label, kind: 'artifact-file-differs', where: p })),
-        { files: expected.length, bytes: expected.reduce((n, f) => n + f.bytes, 0), copiedUpBytes,
-          method: `every file re-hashed (sha256) after the server was removed, against ${o.expectedFiles ? 'the manifest' : 'its hashes taken before the start'}` });
+      const c = check(
+        `${name}-artifact-unchanged`,
+        problems.map((p) => ({ database: '*', object: label, kind: 'artifact-file-differs', where: p })),
+        {
+          files: expected.length,
+          bytes: expected.reduce((n, f) => n + f.bytes, 0),
+          copiedUpBytes,
+          method: `every file re-hashed (sha256) after the server was removed, against ${o.expectedFiles ? 'the manifest' : 'its hashes taken before the start'}`,
+        },
+      );
       return { check: c, copiedUpBytes, rehashMs: Date.now() - t };
     },
   };
 }
 
 /** The instant check of a ready datadir folder: openInstant, `checks`, close (see openInstant). */
-export async function instantCheck(ctx: TopologyContext, dataDir: string, o: InstantCheckOptions): Promise<{ checks: CheckResult[]; timings: Omit<InstantVerifyResult['timings'], 'totalMs'>; copiedUpBytes: number }> {
+export async function instantCheck(
+  ctx: TopologyContext,
+  dataDir: string,
+  o: InstantCheckOptions,
+): Promise<{ checks: CheckResult[]; timings: Omit<InstantVerifyResult['timings'], 'totalMs'>; copiedUpBytes: number }> {
   // The artifact's accounts are not ours to know: a throw-away account of this run (created in the overlay).
   const own: TopologyContext = { ...ctx, creds: { ...ctx.creds, admin: INSTANT_ADMIN, repl: `${INSTANT_ADMIN}_repl` } };
   const server = await openInstant(own, dataDir, o);
@@ -171,7 +212,11 @@ export async function instantCheck(ctx: TopologyContext, dataDir: string, o: Ins
   }
   const checksMs = Date.now() - t;
   const done = await server.close();
-  return { checks: [...checks, done.check], timings: { prehashMs: server.prehashMs, startMs: server.startMs, checksMs, rehashMs: done.rehashMs }, copiedUpBytes: done.copiedUpBytes };
+  return {
+    checks: [...checks, done.check],
+    timings: { prehashMs: server.prehashMs, startMs: server.startMs, checksMs, rehashMs: done.rehashMs },
+    copiedUpBytes: done.copiedUpBytes,
+  };
 }
 
 /** Every file of `expected` present with the same size and sha256 in `actual`, and nothing more. */

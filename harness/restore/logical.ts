@@ -20,13 +20,20 @@ export async function restoreLogical(ctx: TopologyContext, artifactDir: string, 
   if (recipe.kind !== 'load') throw new Error(`artifact ${manifest.id} is ${manifest.method}, not a logical dump`);
   const dump = join(artifactDir, recipe.dumpFile);
   const position = await readDumpPosition(dump);
-  if (!position) throw new Error(`artifact ${manifest.id}: the dump carries no replication position (no gtid_slave_pos / GTID_PURGED line in its head)`);
+  if (!position)
+    throw new Error(`artifact ${manifest.id}: the dump carries no replication position (no gtid_slave_pos / GTID_PURGED line in its head)`);
   const t1 = Date.now();
-  const node = await new NodeDefinition(ctx, { name: target.name, server: { serverId: target.serverId, readOnly: target.readOnly, skipReplicaStart: true } }).start();
+  const node = await new NodeDefinition(ctx, {
+    name: target.name,
+    server: { serverId: target.serverId, readOnly: target.readOnly, skipReplicaStart: true },
+  }).start();
   const t2 = Date.now();
   const d = node.adapter.dialect;
-  await withHeartbeat(ctx.progress, `load ${manifest.id} into ${target.name}`, node.container.exec([...node.adapter.client, `--init-command=${d.loadSessionInit()}`],
-    { inputFile: dump, timeoutMs: 4 * 60 * 60_000 }));
+  await withHeartbeat(
+    ctx.progress,
+    `load ${manifest.id} into ${target.name}`,
+    node.container.exec([...node.adapter.client, `--init-command=${d.loadSessionInit()}`], { inputFile: dump, timeoutMs: 4 * 60 * 60_000 }),
+  );
   if (position.commented) for (const s of d.adoptReplicaPosition(position.gtid)) await node.query(s);
   return { node, manifest, timings: { verifyArtifactMs: t1 - t0, copyBackMs: Date.now() - t2, startMs: t2 - t1 } };
 }

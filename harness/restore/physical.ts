@@ -13,7 +13,12 @@ export interface RestoreTarget {
   as?: NodeSpec;
 }
 
-export interface RestoreResult { node: StartedNode; manifest: Manifest; timings: { verifyArtifactMs: number; copyBackMs: number; startMs: number }; copyBack?: CopyBackResult }
+export interface RestoreResult {
+  node: StartedNode;
+  manifest: Manifest;
+  timings: { verifyArtifactMs: number; copyBackMs: number; startMs: number };
+  copyBack?: CopyBackResult;
+}
 
 /**
  * Restores a physical artifact into a brand-new node: verify every file against the manifest (before anything is
@@ -30,12 +35,15 @@ export async function restorePhysical(ctx: TopologyContext, artifactDir: string,
   const t1 = Date.now();
   const volume = ctx.run.name(`${target.name}-data`);
   await docker(['volume', 'create', ...ctx.run.labelArgs(), volume]);
-  ctx.run.onTeardown(`remove volume ${volume}`, async () => { await docker(['volume', 'rm', '-f', volume]); });
+  ctx.run.onTeardown(`remove volume ${volume}`, async () => {
+    await docker(['volume', 'rm', '-f', volume]);
+  });
   const copied = await copyBack(ctx, artifactDir, method, volume, target.name);
   const t2 = Date.now();
   const node = await new NodeDefinition(ctx, {
     ...(target.as ?? { name: target.name, server: { serverId: target.serverId, readOnly: target.readOnly, skipReplicaStart: true } }),
-    datadirVolume: volume, skipBootstrap: true,
+    datadirVolume: volume,
+    skipBootstrap: true,
   }).start();
   return { node, manifest, timings: { verifyArtifactMs: t1 - t0, copyBackMs: t2 - t1, startMs: Date.now() - t2 }, copyBack: copied };
 }

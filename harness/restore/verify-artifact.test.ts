@@ -16,18 +16,34 @@ async function makeArtifact(): Promise<Manifest> {
   await writeFile(join(dir, DATA_DIR, 'mariadb_backup_slave_info'), "SET GLOBAL gtid_slave_pos = '0-1-42';\n");
   const files = await hashTree(join(dir, DATA_DIR));
   const m: Manifest = {
-    format: MANIFEST_FORMAT, id: 'a1', method: 'mariabackup', flavor: 'mariadb-10.11', serverVersion: '10.11.18',
-    source: { node: 'backup-replica', serverId: 3 }, createdAt: '2026-11-22T00:00:00.000Z',
+    format: MANIFEST_FORMAT,
+    id: 'a1',
+    method: 'mariabackup',
+    flavor: 'mariadb-10.11',
+    serverVersion: '10.11.18',
+    source: { node: 'backup-replica', serverId: 3 },
+    createdAt: '2026-11-22T00:00:00.000Z',
     position: { gtid: '0-1-42', snapshotGtid: '0-1-42' },
-    snapshot: { takenAt: '2026-11-22T00:00:00.000Z', databases: ['sakila'], tables: { 'sakila.actor': { checksum: '1', checkOk: true, checkMessages: ['status: OK'] } }, objects: {} },
-    files, totalBytes: files.reduce((s, f) => s + f.bytes, 0), timings: { backupMs: 1 },
+    snapshot: {
+      takenAt: '2026-11-22T00:00:00.000Z',
+      databases: ['sakila'],
+      tables: { 'sakila.actor': { checksum: '1', checkOk: true, checkMessages: ['status: OK'] } },
+      objects: {},
+    },
+    files,
+    totalBytes: files.reduce((s, f) => s + f.bytes, 0),
+    timings: { backupMs: 1 },
   };
   await writeManifest(dir, m);
   return m;
 }
 
-beforeEach(async () => { dir = await mkdtemp(join(tmpdir(), 'fd-artifact-')); });
-afterEach(async () => { await rm(dir, { recursive: true, force: true }); });
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'fd-artifact-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
 
 describe('artifact manifest', () => {
   it('round-trips through its file', async () => {
@@ -89,7 +105,11 @@ describe('verifyArtifact', () => {
     await makeArtifact();
     const server = createServer();
     await new Promise<void>((r) => server.listen(join(dir, DATA_DIR, 'sock'), () => r()));
-    try { await refused(/sock: a socket/); } finally { server.close(); }
+    try {
+      await refused(/sock: a socket/);
+    } finally {
+      server.close();
+    }
   });
   it('refuses a manifest that lists no file', async () => {
     const m = await makeArtifact();
@@ -127,7 +147,8 @@ describe('artifact privacy', () => {
     const { stripSecrets } = await import('../backup/from-replica.js');
     const d = join(dir, 'copy');
     await mkdir(d);
-    for (const f of ['master.info', 'relay-log.info', 'multi-master.info', 'master-a.info', 'relay-log-a.info', 'mysql.ibd', 'ibdata1']) await writeFile(join(d, f), 'x');
+    for (const f of ['master.info', 'relay-log.info', 'multi-master.info', 'master-a.info', 'relay-log-a.info', 'mysql.ibd', 'ibdata1'])
+      await writeFile(join(d, f), 'x');
     const r = await stripSecrets(d);
     expect(r.stripped.sort()).toEqual(['master-a.info', 'master.info', 'multi-master.info', 'relay-log-a.info', 'relay-log.info']);
     expect(r.remaining).toEqual([expect.stringContaining('mysql.ibd')]);

@@ -3,7 +3,10 @@ import { DATA_DIR, hashTree, readManifest, scanTree, type Manifest } from '../ba
 
 /** An artifact a restore must not use: every problem found is listed. */
 export class ArtifactRejectedError extends Error {
-  constructor(readonly dir: string, readonly problems: string[]) {
+  constructor(
+    readonly dir: string,
+    readonly problems: string[],
+  ) {
     super(`artifact ${dir} refused: ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? ` (+${problems.length - 5} more)` : ''}`);
     this.name = 'ArtifactRejectedError';
   }
@@ -16,7 +19,9 @@ export class ArtifactRejectedError extends Error {
  */
 export async function verifyArtifact(dir: string): Promise<Manifest> {
   let manifest: Manifest;
-  try { manifest = await readManifest(dir); } catch (e) {
+  try {
+    manifest = await readManifest(dir);
+  } catch (e) {
     throw new ArtifactRejectedError(dir, [`manifest unreadable: ${e instanceof Error ? e.message : String(e)}`]);
   }
   const problems: string[] = [];

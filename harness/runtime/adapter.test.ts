@@ -7,7 +7,13 @@ const tx = (gtid: string, file: string, pos: number) => ({ gtid, file, pos });
 describe('binlog tools per flavor', () => {
   it('streams raw with credentials from an option file only', () => {
     for (const f of Object.values(FLAVORS)) {
-      const argv = adapterFor(f).binlog.stream({ optionFile: '/etc/x.cnf', host: 'primary', connectionId: 9001, dir: '/binlogs', firstFile: 'mysql-bin.000001' });
+      const argv = adapterFor(f).binlog.stream({
+        optionFile: '/etc/x.cnf',
+        host: 'primary',
+        connectionId: 9001,
+        dir: '/binlogs',
+        firstFile: 'mysql-bin.000001',
+      });
       expect(argv[1]).toBe('--defaults-extra-file=/etc/x.cnf'); // must come first to be honoured
       expect(argv).toEqual(expect.arrayContaining(['--raw', '--stop-never', '--read-from-remote-server', '--result-file=/binlogs/']));
       expect(argv.join(' ')).not.toMatch(/password/i);
@@ -15,15 +21,39 @@ describe('binlog tools per flavor', () => {
   });
 
   it('MariaDB replays by GTID: after the backup point (exclusive) up to the last transaction (inclusive)', () => {
-    const argv = adapterFor(FLAVORS['mariadb-11.8']).binlog.replay(['/b/m.000001', '/b/m.000002'], { after: '0-1-336', last: tx('0-1-1720', 'm.000002', 10), next: tx('0-1-1721', 'm.000002', 99) }, '/w/r.sql');
-    expect(argv).toEqual(['mariadb-binlog', '--start-position=0-1-336', '--stop-position=0-1-1720', '--result-file=/w/r.sql', '/b/m.000001', '/b/m.000002']);
+    const argv = adapterFor(FLAVORS['mariadb-11.8']).binlog.replay(
+      ['/b/m.000001', '/b/m.000002'],
+      { after: '0-1-336', last: tx('0-1-1720', 'm.000002', 10), next: tx('0-1-1721', 'm.000002', 99) },
+      '/w/r.sql',
+    );
+    expect(argv).toEqual([
+      'mariadb-binlog',
+      '--start-position=0-1-336',
+      '--stop-position=0-1-1720',
+      '--result-file=/w/r.sql',
+      '/b/m.000001',
+      '/b/m.000002',
+    ]);
   });
 
-  it('MySQL replays without the backup\'s GTIDs and stops at the next transaction\'s byte position in its file', () => {
+  it("MySQL replays without the backup's GTIDs and stops at the next transaction's byte position in its file", () => {
     const a = adapterFor(FLAVORS['mysql-9.7']).binlog;
     const files = ['/b/m.000001', '/b/m.000002', '/b/m.000003'];
-    const argv = a.replay(files, { after: 'u:1-336', last: tx('u:1720', 'm.000002', 10), next: tx('u:1721', 'm.000002', 1615) }, '/w/r.sql');
-    expect(argv).toEqual(['mysqlbinlog', '--exclude-gtids=u:1-336', '--stop-position=1615', '--result-file=/w/r.sql', '/b/m.000001', '/b/m.000002']);
-    expect(() => a.replay(files, { after: 'u:1', last: tx('u:2', 'm.000009', 1), next: tx('u:3', 'm.000009', 5) }, '/w/r.sql')).toThrow(/not among/);
+    const argv = a.replay(
+      files,
+      { after: 'u:1-336', last: tx('u:1720', 'm.000002', 10), next: tx('u:1721', 'm.000002', 1615) },
+      '/w/r.sql',
+    );
+    expect(argv).toEqual([
+      'mysqlbinlog',
+      '--exclude-gtids=u:1-336',
+      '--stop-position=1615',
+      '--result-file=/w/r.sql',
+      '/b/m.000001',
+      '/b/m.000002',
+    ]);
+    expect(() => a.replay(files, { after: 'u:1', last: tx('u:2', 'm.000009', 1), next: tx('u:3', 'm.000009', 5) }, '/w/r.sql')).toThrow(
+      /not among/,
+    );
   });
 });

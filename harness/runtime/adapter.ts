@@ -1,5 +1,14 @@
 import { mariadbGtid, mysqlGtid, type Family, type Flavor, type GtidAlgebra } from '../core/index.js';
-import { galeraSql, mariadb, mariadbReplicaState, mysql, mysqlReplicaState, type Dialect, type ReplicaState, type Statement } from '../sql/index.js';
+import {
+  galeraSql,
+  mariadb,
+  mariadbReplicaState,
+  mysql,
+  mysqlReplicaState,
+  type Dialect,
+  type ReplicaState,
+  type Statement,
+} from '../sql/index.js';
 
 /** Per-node server settings a topology chooses; the adapter turns them into the flavor's command line. */
 export interface ServerOptions {
@@ -18,7 +27,11 @@ export interface ServerOptions {
 }
 
 /** Where a binlog transaction starts: its GTID, the file it is in and the byte position of its first event. */
-export interface BinlogTxRef { gtid: string; file: string; pos: number }
+export interface BinlogTxRef {
+  gtid: string;
+  file: string;
+  pos: number;
+}
 
 /** The binlog tool's command lines (mariadb-binlog / mysqlbinlog). File arguments are paths in the container. */
 export interface BinlogTools {
@@ -69,9 +82,14 @@ export interface FlavorAdapter {
 
 const SUPERVISED_LOG = '/var/log/mysql/error.log';
 /** Flags every node of both families gets: identity, binary and relay logs. */
-const commonServerArgs = (o: ServerOptions) => [`--server-id=${o.serverId}`, '--log-bin=mysql-bin', '--relay-log=relay-bin', `--report-host=node-${o.serverId}`];
+const commonServerArgs = (o: ServerOptions) => [
+  `--server-id=${o.serverId}`,
+  '--log-bin=mysql-bin',
+  '--relay-log=relay-bin',
+  `--report-host=node-${o.serverId}`,
+];
 const supervise = (o: ServerOptions, server: string[]) =>
-  (o.supervised ? ['mysqld_safe', '--skip-syslog', `--log-error=${SUPERVISED_LOG}`, ...server.slice(1)] : server);
+  o.supervised ? ['mysqld_safe', '--skip-syslog', `--log-error=${SUPERVISED_LOG}`, ...server.slice(1)] : server;
 
 /** What a server family decides; a flavor adds its own version's details (see adapterFor). */
 export type FamilyAdapter = Omit<FlavorAdapter, 'flavor' | 'galera'>;
@@ -88,26 +106,53 @@ const mariadbFamily: FamilyAdapter = {
   validateConfig: ['mariadbd', '--verbose', '--help'],
   supervisedLog: SUPERVISED_LOG,
   binlog: {
-    stream: (o) => ['mariadb-binlog', `--defaults-extra-file=${o.optionFile}`, '--read-from-remote-server', `--host=${o.host}`, '--raw',
-      '--stop-never', `--stop-never-slave-server-id=${o.connectionId}`, `--result-file=${o.dir}/`, o.firstFile],
+    stream: (o) => [
+      'mariadb-binlog',
+      `--defaults-extra-file=${o.optionFile}`,
+      '--read-from-remote-server',
+      `--host=${o.host}`,
+      '--raw',
+      '--stop-never',
+      `--stop-never-slave-server-id=${o.connectionId}`,
+      `--result-file=${o.dir}/`,
+      o.firstFile,
+    ],
     decode: (files, out) => ['mariadb-binlog', `--result-file=${out}`, ...files],
     // MariaDB >= 10.8 takes GTID positions: the start is exclusive, the stop inclusive; original GTIDs are kept.
-    replay: (files, r, out) => ['mariadb-binlog', `--start-position=${r.after}`, `--stop-position=${r.last.gtid}`, `--result-file=${out}`, ...files],
+    replay: (files, r, out) => [
+      'mariadb-binlog',
+      `--start-position=${r.after}`,
+      `--stop-position=${r.last.gtid}`,
+      `--result-file=${out}`,
+      ...files,
+    ],
   },
   startLogLine: ' as process ', // "Starting MariaDB 10.11.18-... as process 192"
   upgrade: ['mariadb-upgrade'],
-  logicalDump: (dbs, file) => ['mariadb-dump', '--databases', ...dbs, '--routines', '--events', '--triggers',
-    '--single-transaction', '--hex-blob', '--gtid', '--dump-slave=2', `--result-file=${file}`],
-  serverCommand: (o) => supervise(o, [
-    'mariadbd',
-    ...commonServerArgs(o),
-    ...(o.gtidDomainId !== undefined ? [`--gtid-domain-id=${o.gtidDomainId}`] : []),
-    ...(o.readOnly ? ['--read-only=ON'] : []),
-    ...(o.skipReplicaStart ? ['--skip-slave-start'] : []),
-    ...(o.replicaRunsTriggers ? ['--slave-run-triggers-for-rbr=YES'] : []),
-    ...(o.galera ? galeraArgs(o.galera) : []),
-    ...(o.extra ?? []),
-  ]),
+  logicalDump: (dbs, file) => [
+    'mariadb-dump',
+    '--databases',
+    ...dbs,
+    '--routines',
+    '--events',
+    '--triggers',
+    '--single-transaction',
+    '--hex-blob',
+    '--gtid',
+    '--dump-slave=2',
+    `--result-file=${file}`,
+  ],
+  serverCommand: (o) =>
+    supervise(o, [
+      'mariadbd',
+      ...commonServerArgs(o),
+      ...(o.gtidDomainId !== undefined ? [`--gtid-domain-id=${o.gtidDomainId}`] : []),
+      ...(o.readOnly ? ['--read-only=ON'] : []),
+      ...(o.skipReplicaStart ? ['--skip-slave-start'] : []),
+      ...(o.replicaRunsTriggers ? ['--slave-run-triggers-for-rbr=YES'] : []),
+      ...(o.galera ? galeraArgs(o.galera) : []),
+      ...(o.extra ?? []),
+    ]),
 };
 
 /** Galera (galera-4) settings; failure detection is shortened from ~6 s so drills do not wait on defaults. */
@@ -135,8 +180,18 @@ const mysqlFamily: FamilyAdapter = {
   validateConfig: ['mysqld', '--validate-config'],
   supervisedLog: SUPERVISED_LOG,
   binlog: {
-    stream: (o) => ['mysqlbinlog', `--defaults-extra-file=${o.optionFile}`, '--read-from-remote-server', `--host=${o.host}`,
-      '--get-server-public-key', '--raw', '--stop-never', `--connection-server-id=${o.connectionId}`, `--result-file=${o.dir}/`, o.firstFile],
+    stream: (o) => [
+      'mysqlbinlog',
+      `--defaults-extra-file=${o.optionFile}`,
+      '--read-from-remote-server',
+      `--host=${o.host}`,
+      '--get-server-public-key',
+      '--raw',
+      '--stop-never',
+      `--connection-server-id=${o.connectionId}`,
+      `--result-file=${o.dir}/`,
+      o.firstFile,
+    ],
     decode: (files, out) => ['mysqlbinlog', `--result-file=${out}`, ...files],
     // Transactions in the backup's gtid_executed are excluded; the stop is the byte position of the first
     // transaction not to apply, which --stop-position reads in the last file given.
@@ -144,23 +199,40 @@ const mysqlFamily: FamilyAdapter = {
       const i = r.next ? files.findIndex((f) => f.endsWith(`/${r.next!.file}`)) : files.length - 1;
       if (i < 0) throw new Error(`replay: ${r.next!.file} is not among the binlog files given`);
       const upTo = files.slice(0, i + 1);
-      return ['mysqlbinlog', `--exclude-gtids=${r.after}`, ...(r.next ? [`--stop-position=${r.next.pos}`] : []), `--result-file=${out}`, ...upTo];
+      return [
+        'mysqlbinlog',
+        `--exclude-gtids=${r.after}`,
+        ...(r.next ? [`--stop-position=${r.next.pos}`] : []),
+        `--result-file=${out}`,
+        ...upTo,
+      ];
     },
   },
   startLogLine: ' starting as process ', // "/usr/sbin/mysqld (mysqld 9.7.4-2) starting as process 640"
   upgrade: [], // MySQL 8.0.16+ upgrades itself at start
-  logicalDump: (dbs, file) => ['mysqldump', '--databases', ...dbs, '--routines', '--events', '--triggers',
-    '--single-transaction', '--hex-blob', '--set-gtid-purged=ON', `--result-file=${file}`],
+  logicalDump: (dbs, file) => [
+    'mysqldump',
+    '--databases',
+    ...dbs,
+    '--routines',
+    '--events',
+    '--triggers',
+    '--single-transaction',
+    '--hex-blob',
+    '--set-gtid-purged=ON',
+    `--result-file=${file}`,
+  ],
   // MySQL replicas never fire triggers for row events; replicaRunsTriggers has no switch here (the poison DELETE
   // is logged as a statement instead, see the dialect).
-  serverCommand: (o) => supervise(o, [
-    'mysqld',
-    ...commonServerArgs(o),
-    '--plugin-load-add=mysql_clone.so',
-    ...(o.readOnly ? ['--read-only=ON'] : []),
-    ...(o.skipReplicaStart ? ['--skip-replica-start'] : []),
-    ...(o.extra ?? []),
-  ]),
+  serverCommand: (o) =>
+    supervise(o, [
+      'mysqld',
+      ...commonServerArgs(o),
+      '--plugin-load-add=mysql_clone.so',
+      ...(o.readOnly ? ['--read-only=ON'] : []),
+      ...(o.skipReplicaStart ? ['--skip-replica-start'] : []),
+      ...(o.extra ?? []),
+    ]),
 };
 
 /** The one place a server family is dispatched on. */
@@ -174,6 +246,8 @@ export function adapterFor(flavor: Flavor): FlavorAdapter {
   return {
     ...FAMILIES[flavor.family],
     flavor,
-    ...(flavor.galera ? { galera: { bootstrapPrimaryComponent: galeraSql.bootstrapPrimaryComponent(flavor.providerOptions ?? 'options-string') } } : {}),
+    ...(flavor.galera
+      ? { galera: { bootstrapPrimaryComponent: galeraSql.bootstrapPrimaryComponent(flavor.providerOptions ?? 'options-string') } }
+      : {}),
   };
 }

@@ -7,9 +7,19 @@ import { projectRoot } from './paths.js';
 import { parseObjectives, type ObjectivesConfig } from './objectives-config.js';
 
 /** One drill of a suite: a scenario id (or a drill file's path), on a flavor, with parameters. */
-export interface SuiteItem { scenario: string; flavor?: FlavorId; params?: Record<string, string | number> }
+export interface SuiteItem {
+  scenario: string;
+  flavor?: FlavorId;
+  params?: Record<string, string | number>;
+}
 /** A suite defined in the config: its drills and, optionally, the dataset and server configuration they run on. */
-export interface SuiteConfig { drills: SuiteItem[]; dataset?: string; rows?: number; databases?: string[]; serverConfig?: string }
+export interface SuiteConfig {
+  drills: SuiteItem[];
+  dataset?: string;
+  rows?: number;
+  databases?: string[];
+  serverConfig?: string;
+}
 
 /**
  * firedrill.config.json (optional; paths in it are relative to its folder):
@@ -35,7 +45,13 @@ export interface Config {
 
 const KEYS = ['images', 'ownSchema', 'accounts', 'drillFolders', 'suites', 'objectives'];
 const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,31}$/;
-export const defaultConfig = (): Config => ({ images: {}, ownSchema: 'firedrill', accounts: { admin: 'firedrill', replication: 'firedrill_repl' }, drillFolders: [], suites: {} });
+export const defaultConfig = (): Config => ({
+  images: {},
+  ownSchema: 'firedrill',
+  accounts: { admin: 'firedrill', replication: 'firedrill_repl' },
+  drillFolders: [],
+  suites: {},
+});
 
 let loaded: Config | undefined;
 
@@ -43,12 +59,18 @@ const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object
 
 export function parseConfig(text: string, source: string): Config {
   let raw: unknown;
-  try { raw = JSON.parse(text); } catch (e) { throw new UsageError(`${source}: not valid JSON (${(e as Error).message})`); }
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`${source}: not valid JSON (${(e as Error).message})`);
+  }
   if (!isObj(raw)) throw new UsageError(`${source}: must be a JSON object`);
   const cfg = defaultConfig();
   cfg.source = source;
   const base = dirname(resolve(source));
-  const bad = (what: string) => { throw new UsageError(`${source}: ${what}`); };
+  const bad = (what: string) => {
+    throw new UsageError(`${source}: ${what}`);
+  };
   for (const [k, v] of Object.entries(raw)) {
     if (!KEYS.includes(k)) bad(`unknown key '${k}' (known: ${KEYS.join(', ')})`);
     if (k === 'images') {
@@ -90,7 +112,9 @@ export function parseConfig(text: string, source: string): Config {
 }
 
 function parseSuite(v: unknown, where: string, base: string): SuiteConfig {
-  const bad = (what: string): never => { throw new UsageError(`${where}: ${what}`); };
+  const bad = (what: string): never => {
+    throw new UsageError(`${where}: ${what}`);
+  };
   if (!isObj(v)) return bad('must be an object with "drills"');
   const known = ['drills', 'dataset', 'rows', 'databases', 'serverConfig'];
   for (const k of Object.keys(v)) if (!known.includes(k)) bad(`unknown key '${k}' (known: ${known.join(', ')})`);
@@ -101,9 +125,14 @@ function parseSuite(v: unknown, where: string, base: string): SuiteConfig {
     const f = d['flavor'];
     if (f !== undefined && (typeof f !== 'string' || !isFlavorId(f))) bad(`drills[${i}]: unknown flavor '${String(f)}'`);
     const p = d['params'];
-    if (p !== undefined && (!isObj(p) || !Object.values(p).every((x) => typeof x === 'string' || typeof x === 'number'))) bad(`drills[${i}]: params must map names to numbers or strings`);
+    if (p !== undefined && (!isObj(p) || !Object.values(p).every((x) => typeof x === 'string' || typeof x === 'number')))
+      bad(`drills[${i}]: params must map names to numbers or strings`);
     const sc = d['scenario'] as string;
-    return { scenario: sc.includes('/') ? resolve(base, sc) : sc, flavor: f as FlavorId | undefined, params: p as Record<string, string | number> | undefined };
+    return {
+      scenario: sc.includes('/') ? resolve(base, sc) : sc,
+      flavor: f as FlavorId | undefined,
+      params: p as Record<string, string | number> | undefined,
+    };
   });
   const s: SuiteConfig = { drills };
   if (v['dataset'] !== undefined) {
@@ -111,9 +140,18 @@ function parseSuite(v: unknown, where: string, base: string): SuiteConfig {
     const ds = v['dataset'] as string;
     s.dataset = ds === 'sakila' || ds === 'none' || ds.startsWith('mysql://') ? ds : resolve(base, ds);
   }
-  if (v['rows'] !== undefined) { if (!Number.isInteger(v['rows'])) bad('"rows" must be a whole number'); s.rows = v['rows'] as number; }
-  if (v['databases'] !== undefined) { if (!Array.isArray(v['databases'])) bad('"databases" must be a list'); s.databases = v['databases'] as string[]; }
-  if (v['serverConfig'] !== undefined) { if (typeof v['serverConfig'] !== 'string') bad('"serverConfig" must be a path'); s.serverConfig = resolve(base, v['serverConfig'] as string); }
+  if (v['rows'] !== undefined) {
+    if (!Number.isInteger(v['rows'])) bad('"rows" must be a whole number');
+    s.rows = v['rows'] as number;
+  }
+  if (v['databases'] !== undefined) {
+    if (!Array.isArray(v['databases'])) bad('"databases" must be a list');
+    s.databases = v['databases'] as string[];
+  }
+  if (v['serverConfig'] !== undefined) {
+    if (typeof v['serverConfig'] !== 'string') bad('"serverConfig" must be a path');
+    s.serverConfig = resolve(base, v['serverConfig'] as string);
+  }
   return s;
 }
 
@@ -145,13 +183,15 @@ export function ownNames(cfg: Config = loadConfig()): OwnNames {
 }
 
 /** A database name is firedrill's own: the schema itself or one of `<schema>_*`. */
-export const isOwnDatabase = (own: OwnNames, db: string) => db.toLowerCase() === own.schema.toLowerCase() || db.toLowerCase().startsWith(`${own.schema.toLowerCase()}_`);
+export const isOwnDatabase = (own: OwnNames, db: string) =>
+  db.toLowerCase() === own.schema.toLowerCase() || db.toLowerCase().startsWith(`${own.schema.toLowerCase()}_`);
 
 /** The image for a flavor: the configured one (which must exist), or firedrill's own, built if missing. */
 export async function resolveImage(flavor: Flavor, progress: (m: string) => void): Promise<string> {
   const configured = loadConfig().images[flavor.id];
   if (configured) {
-    if (!(await imageExists(configured))) throw new UsageError(`image '${configured}' configured for ${flavor.id} is not present (docker pull it first)`);
+    if (!(await imageExists(configured)))
+      throw new UsageError(`image '${configured}' configured for ${flavor.id} is not present (docker pull it first)`);
     return configured;
   }
   return ensureImage(flavor, progress);

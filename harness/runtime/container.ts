@@ -3,10 +3,20 @@ import { DEFAULT_TIMEOUT_MS, waitUntil, type RunOptions, type RunResult } from '
 import { docker, inContainerDeadline, inspect, putFiles } from './docker.js';
 
 /** What docker says of a container: running or not, its status, how often it was restarted, its last exit code. */
-export interface ContainerState { running: boolean; status: string; restartCount: number; exitCode: number }
+export interface ContainerState {
+  running: boolean;
+  status: string;
+  restartCount: number;
+  exitCode: number;
+}
 
 /** What removing a node's container left: with `destroy`, its datadir volume is gone too. */
-export interface RemovedState { container: string; removed: true; volume: string; volumeRemoved: boolean }
+export interface RemovedState {
+  container: string;
+  removed: true;
+  volume: string;
+  volumeRemoved: boolean;
+}
 
 /**
  * A node's container as docker sees it: processes, files, network membership. It knows nothing of SQL; the node
@@ -15,10 +25,16 @@ export interface RemovedState { container: string; removed: true; volume: string
 export class NodeContainer {
   private ip = '';
 
-  constructor(readonly name: string, readonly volume: string, private readonly network: string) {}
+  constructor(
+    readonly name: string,
+    readonly volume: string,
+    private readonly network: string,
+  ) {}
 
   /** The container's address on the run's network (read by refreshAddress). */
-  get address(): string { return this.ip; }
+  get address(): string {
+    return this.ip;
+  }
 
   async refreshAddress(): Promise<string> {
     const info = await inspect<{ NetworkSettings: { Networks: Record<string, { IPAddress: string }> } }>('container', this.name);
@@ -28,7 +44,10 @@ export class NodeContainer {
   }
 
   async state(): Promise<ContainerState> {
-    const i = await inspect<{ State: { Running: boolean; Status: string; ExitCode: number }; RestartCount: number }>('container', this.name);
+    const i = await inspect<{ State: { Running: boolean; Status: string; ExitCode: number }; RestartCount: number }>(
+      'container',
+      this.name,
+    );
     return { running: i.State.Running, status: i.State.Status, restartCount: i.RestartCount, exitCode: i.State.ExitCode };
   }
 
@@ -46,8 +65,10 @@ export class NodeContainer {
   exec(argv: readonly string[], opts: RunOptions & { user?: string } = {}): Promise<RunResult> {
     const stdin = opts.input !== undefined || opts.inputFile !== undefined;
     const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    return docker(['exec', ...(stdin ? ['-i'] : []), ...(opts.user ? ['-u', opts.user] : []), this.name,
-      ...inContainerDeadline(timeoutMs), ...argv], { ...opts, timeoutMs: timeoutMs + 10_000 });
+    return docker(
+      ['exec', ...(stdin ? ['-i'] : []), ...(opts.user ? ['-u', opts.user] : []), this.name, ...inContainerDeadline(timeoutMs), ...argv],
+      { ...opts, timeoutMs: timeoutMs + 10_000 },
+    );
   }
 
   /** Writes a file into the container (a tar stream on docker cp's stdin: nothing is written on the host). */
@@ -72,10 +93,16 @@ export class NodeContainer {
 
   /** Waits until the container is no longer running (every process in it has exited). */
   waitStopped(timeoutMs = 60_000): Promise<ContainerState> {
-    return waitUntil(() => this.state(), (s) => !s.running, { what: `${this.name} to stop`, timeoutMs, intervalMs: 50 });
+    return waitUntil(
+      () => this.state(),
+      (s) => !s.running,
+      { what: `${this.name} to stop`, timeoutMs, intervalMs: 50 },
+    );
   }
 
-  async start(): Promise<void> { await docker(['start', this.name]); }
+  async start(): Promise<void> {
+    await docker(['start', this.name]);
+  }
 
   /** Stops the server cleanly (SIGTERM, then SIGKILL after `timeoutS`); returns the state it left. */
   async stop(timeoutS: number): Promise<ContainerState> {
@@ -97,11 +124,17 @@ export class NodeContainer {
   }
 
   /** Freezes every process of the container (cgroup freezer). */
-  async pause(): Promise<void> { await docker(['pause', this.name]); }
-  async unpause(): Promise<void> { await docker(['unpause', this.name]); }
+  async pause(): Promise<void> {
+    await docker(['pause', this.name]);
+  }
+  async unpause(): Promise<void> {
+    await docker(['unpause', this.name]);
+  }
 
   /** Takes the container off the network (no route in or out, no RST: peers find out by timeout). */
-  async disconnect(): Promise<void> { await docker(['network', 'disconnect', '--force', this.network, this.name]); }
+  async disconnect(): Promise<void> {
+    await docker(['network', 'disconnect', '--force', this.network, this.name]);
+  }
 
   /** Puts the container back on the network under `alias` (at its static address if it has one). */
   async connect(alias: string, ip?: string): Promise<void> {

@@ -4,7 +4,12 @@ import type { StartedNetwork } from './network.js';
 import type { RunContext } from './run-context.js';
 
 /** Per-run credentials: generated, kept in memory, given to servers over stdin or SQL, never on argv or in logs. */
-export interface Credentials { admin: string; adminPassword: string; repl: string; replPassword: string }
+export interface Credentials {
+  admin: string;
+  adminPassword: string;
+  repl: string;
+  replPassword: string;
+}
 
 /** What every node of a run shares: the run, its network, the flavor's adapter and image, the credentials. */
 export interface TopologyContext {

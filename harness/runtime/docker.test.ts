@@ -10,11 +10,18 @@ describe('tarOf (docker cp - without a file on the host)', () => {
     const d = await mkdtemp(join(tmpdir(), 'fd-tar-'));
     try {
       const secret = '[client]\npassword=s3cr\u00e9t\n';
-      await run(['tar', '-x', '-C', d, '-f', '-'], { input: tarOf([{ name: 'stream.cnf', content: secret, mode: 0o600 }, { name: 'b.bin', content: Buffer.alloc(1500, 7) }]) });
+      await run(['tar', '-x', '-C', d, '-f', '-'], {
+        input: tarOf([
+          { name: 'stream.cnf', content: secret, mode: 0o600 },
+          { name: 'b.bin', content: Buffer.alloc(1500, 7) },
+        ]),
+      });
       expect(await readFile(join(d, 'stream.cnf'), 'utf8')).toBe(secret);
       expect((await stat(join(d, 'stream.cnf'))).mode & 0o777).toBe(0o600);
       expect((await readFile(join(d, 'b.bin'))).equals(Buffer.alloc(1500, 7))).toBe(true);
-    } finally { await rm(d, { recursive: true, force: true }); }
+    } finally {
+      await rm(d, { recursive: true, force: true });
+    }
   });
   it('refuses names that would be paths', () => {
     expect(() => tarOf([{ name: '../x', content: '' }])).toThrow(/bad file name/);

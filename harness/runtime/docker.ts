@@ -56,11 +56,15 @@ export async function inspect<T = unknown>(kind: 'container' | 'network' | 'volu
 
 /** Lists names of objects of a kind carrying a label filter (e.g. 'firedrill.run=abc'). */
 export async function listByLabel(kind: 'container' | 'network' | 'volume', label: string): Promise<string[]> {
-  const args = kind === 'container'
-    ? ['ps', '-a', '--filter', `label=${label}`, '--format', '{{.Names}}']
-    : [kind, 'ls', '--filter', `label=${label}`, '--format', '{{.Name}}'];
+  const args =
+    kind === 'container'
+      ? ['ps', '-a', '--filter', `label=${label}`, '--format', '{{.Names}}']
+      : [kind, 'ls', '--filter', `label=${label}`, '--format', '{{.Name}}'];
   const r = await docker(args);
-  return r.stdout.split('\n').map((s) => s.trim()).filter(Boolean);
+  return r.stdout
+    .split('\n')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /** `timeout` argv that enforces a deadline inside a container (coreutils; SIGKILL 5 s after SIGTERM). */
@@ -72,19 +76,22 @@ export function inContainerDeadline(timeoutMs: number): string[] {
 export function tarOf(files: ReadonlyArray<{ name: string; content: string | Buffer; mode?: number }>): Buffer {
   const blocks: Buffer[] = [];
   for (const f of files) {
-    if (!/^[^/\0]{1,100}$/.test(f.name) || f.name === '.' || f.name === '..') throw new Error(`tarOf: bad file name ${JSON.stringify(f.name)}`);
+    if (!/^[^/\0]{1,100}$/.test(f.name) || f.name === '.' || f.name === '..')
+      throw new Error(`tarOf: bad file name ${JSON.stringify(f.name)}`);
     const body = Buffer.isBuffer(f.content) ? f.content : Buffer.from(f.content);
     const h = Buffer.alloc(512);
     const put = (s: string, off: number, len: number) => h.write(s, off, len, 'utf8');
     const oct = (n: number, len: number): string => n.toString(8).padStart(len - 1, '0') + '\0';
     put(f.name, 0, 100);
     put(oct(f.mode ?? 0o644, 8), 100, 8);
-    put(oct(0, 8), 108, 8); put(oct(0, 8), 116, 8);
+    put(oct(0, 8), 108, 8);
+    put(oct(0, 8), 116, 8);
     put(oct(body.length, 12), 124, 12);
     put(oct(Math.floor(Date.now() / 1000), 12), 136, 12);
     put('        ', 148, 8);
     put('0', 156, 1);
-    put('ustar\0', 257, 6); put('00', 263, 2);
+    put('ustar\0', 257, 6);
+    put('00', 263, 2);
     let sum = 0;
     for (const b of h) sum += b;
     put(sum.toString(8).padStart(6, '0') + '\0 ', 148, 8);
@@ -95,6 +102,10 @@ export function tarOf(files: ReadonlyArray<{ name: string; content: string | Buf
 }
 
 /** Writes files into a container's folder through `docker cp -` (a tar on stdin): secrets never touch the host's disk. */
-export async function putFiles(container: string, dir: string, files: ReadonlyArray<{ name: string; content: string | Buffer; mode?: number }>): Promise<void> {
+export async function putFiles(
+  container: string,
+  dir: string,
+  files: ReadonlyArray<{ name: string; content: string | Buffer; mode?: number }>,
+): Promise<void> {
   await docker(['cp', '-', `${container}:${dir}`], { input: tarOf(files) });
 }

@@ -3,8 +3,8 @@ import { galeraSql } from '../sql/index.js';
 import type { StartedNode } from './node.js';
 
 export interface GaleraState {
-  clusterStatus: string;   // Primary | non-Primary | Disconnected
-  localState: string;      // Synced | Donor/Desynced | Joining | ...
+  clusterStatus: string; // Primary | non-Primary | Disconnected
+  localState: string; // Synced | Donor/Desynced | Joining | ...
   clusterSize: number;
   lastCommitted: number;
   /** The cluster state's uuid: with lastCommitted, the Galera position (uuid:seqno). */
@@ -15,9 +15,12 @@ export interface GaleraState {
 function toState(rows: Array<Record<string, unknown>>): GaleraState {
   const m = new Map(rows.map((r) => [String(r['Variable_name']), String(r['Value'] ?? '')]));
   return {
-    clusterStatus: m.get('wsrep_cluster_status') ?? '', localState: m.get('wsrep_local_state_comment') ?? '',
-    clusterSize: Number(m.get('wsrep_cluster_size') ?? 0), lastCommitted: Number(m.get('wsrep_last_committed') ?? -1),
-    ready: m.get('wsrep_ready') ?? '', stateUuid: m.get('wsrep_local_state_uuid') ?? '',
+    clusterStatus: m.get('wsrep_cluster_status') ?? '',
+    localState: m.get('wsrep_local_state_comment') ?? '',
+    clusterSize: Number(m.get('wsrep_cluster_size') ?? 0),
+    lastCommitted: Number(m.get('wsrep_last_committed') ?? -1),
+    ready: m.get('wsrep_ready') ?? '',
+    stateUuid: m.get('wsrep_local_state_uuid') ?? '',
   };
 }
 
@@ -28,8 +31,17 @@ export async function galeraState(node: StartedNode, via: 'network' | 'local' = 
 }
 
 /** Polls until the node's Galera state satisfies `accept`; the timeout names the wait and the last state seen. */
-export function waitGalera(node: StartedNode, what: string, accept: (s: GaleraState) => boolean, opts: { timeoutS?: number; via?: 'network' | 'local' } = {}): Promise<GaleraState> {
-  return waitUntil(() => galeraState(node, opts.via), accept, { what: `${node.name} ${what}`, timeoutMs: (opts.timeoutS ?? 120) * 1000, intervalMs: 250 });
+export function waitGalera(
+  node: StartedNode,
+  what: string,
+  accept: (s: GaleraState) => boolean,
+  opts: { timeoutS?: number; via?: 'network' | 'local' } = {},
+): Promise<GaleraState> {
+  return waitUntil(() => galeraState(node, opts.via), accept, {
+    what: `${node.name} ${what}`,
+    timeoutMs: (opts.timeoutS ?? 120) * 1000,
+    intervalMs: 250,
+  });
 }
 
 export const isSynced = (s: GaleraState) => s.clusterStatus === 'Primary' && s.localState === 'Synced';

@@ -31,11 +31,15 @@ async function filesUnder(dir: string): Promise<string[]> {
 export async function planImage(flavor: Flavor): Promise<ImagePlan> {
   const baseHash = createHash('sha256')
     .update(JSON.stringify({ RECIPE_VERSION, suite: flavor.suite, packages: flavor.packages, MIRROR }))
-    .digest('hex').slice(0, 12);
+    .digest('hex')
+    .slice(0, 12);
   const h = createHash('sha256').update(baseHash);
   const dir = resolve(projectRoot, 'docker', flavor.dockerDir);
   for (const f of await filesUnder(dir)) {
-    h.update(f.slice(dir.length)).update('\0').update(await readFile(f)).update('\0');
+    h.update(f.slice(dir.length))
+      .update('\0')
+      .update(await readFile(f))
+      .update('\0');
   }
   const inputsHash = h.digest('hex').slice(0, 12);
   return {
@@ -55,9 +59,25 @@ export async function ensureImage(flavor: Flavor, progress: Progress = () => {})
   if (!(await imageExists(plan.baseRef))) await buildBase(plan, progress);
   progress(`building ${plan.ref} from ${plan.baseRef}`);
   const t0 = Date.now();
-  await withHeartbeat(progress, `docker build ${plan.ref}`, docker(['build', '--build-arg', `BASE=${plan.baseRef}`, '--label', `firedrill.inputs=${plan.inputsHash}`,
-    '--label', `firedrill.flavor=${flavor.id}`, '-t', plan.ref, resolve(projectRoot, 'docker', flavor.dockerDir)],
-  { timeoutMs: 20 * 60_000 }));
+  await withHeartbeat(
+    progress,
+    `docker build ${plan.ref}`,
+    docker(
+      [
+        'build',
+        '--build-arg',
+        `BASE=${plan.baseRef}`,
+        '--label',
+        `firedrill.inputs=${plan.inputsHash}`,
+        '--label',
+        `firedrill.flavor=${flavor.id}`,
+        '-t',
+        plan.ref,
+        resolve(projectRoot, 'docker', flavor.dockerDir),
+      ],
+      { timeoutMs: 20 * 60_000 },
+    ),
+  );
   progress(`built ${plan.ref} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   return plan.ref;
 }
@@ -75,9 +95,13 @@ async function buildBase(plan: ImagePlan, progress: Progress): Promise<void> {
   try {
     progress(`debootstrap ${flavor.suite} with ${flavor.packages.join(',')} (about a minute)`);
     const t0 = Date.now();
-    await withHeartbeat(progress, `debootstrap ${flavor.suite}`,
-      run(['debootstrap', '--variant=minbase', `--include=${flavor.packages.join(',')}`, flavor.suite, root, MIRROR],
-        { timeoutMs: 30 * 60_000 }));
+    await withHeartbeat(
+      progress,
+      `debootstrap ${flavor.suite}`,
+      run(['debootstrap', '--variant=minbase', `--include=${flavor.packages.join(',')}`, flavor.suite, root, MIRROR], {
+        timeoutMs: 30 * 60_000,
+      }),
+    );
     progress(`debootstrap done in ${((Date.now() - t0) / 1000).toFixed(1)} s; importing ${plan.baseRef}`);
     await run(['tar', '-C', root, '-cf', tar, '.'], { timeoutMs: 10 * 60_000 });
     await docker(['import', '--change', 'ENV DEBIAN_FRONTEND=noninteractive', tar, plan.baseRef], { timeoutMs: 10 * 60_000 });

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { judgeOwner, processStart, selfToken, type OwnerToken } from './liveness.js';
 
 const here: OwnerToken = { host: 'ci-1', pid: 100, pidns: 'pid:[4026531836]', boot: 'b1', start: '5000' };
-const procs = new Map<number, string>([[4242, '777'], [100, '5000']]);
+const procs = new Map<number, string>([
+  [4242, '777'],
+  [100, '5000'],
+]);
 const startOf = (pid: number) => procs.get(pid);
 
 describe('judgeOwner: liveness that another PID namespace cannot fool', () => {
@@ -21,7 +24,7 @@ describe('judgeOwner: liveness that another PID namespace cannot fool', () => {
     expect(judgeOwner({ ...here, boot: 'b0', pid: 9999 }, here, startOf)).toBe('unknown');
     expect(judgeOwner({ ...here, host: 'ci-2', pid: 9999 }, here, startOf)).toBe('unknown');
   });
-  it('reads this process\'s own start time from /proc', () => {
+  it("reads this process's own start time from /proc", () => {
     const t = selfToken();
     expect(t.pid).toBe(process.pid);
     expect(processStart(process.pid)).toMatch(/^\d+$/);

@@ -26,6 +26,8 @@ export async function startNetwork(run: RunContext, opts: { suffix?: string; fix
       throw e;
     }
   }
-  run.onTeardown(`remove network ${name}`, async () => { await docker(['network', 'rm', name]); });
+  run.onTeardown(`remove network ${name}`, async () => {
+    await docker(['network', 'rm', name]);
+  });
   return { name, prefix };
 }

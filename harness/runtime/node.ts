@@ -10,11 +10,20 @@ import { docker } from './docker.js';
 import { oneShot } from './oneshot.js';
 import { ServerSession } from './session.js';
 
-const roleOf = (o: ServerOptions): NodeRole => ({ serverId: o.serverId, readOnly: !!o.readOnly, galera: !!o.galera, skipReplicaStart: !!o.skipReplicaStart });
+const roleOf = (o: ServerOptions): NodeRole => ({
+  serverId: o.serverId,
+  readOnly: !!o.readOnly,
+  galera: !!o.galera,
+  skipReplicaStart: !!o.skipReplicaStart,
+});
 
 export const LABEL_NODE = 'firedrill.node';
 
-export interface Mount { source: string; target: string; readOnly?: boolean }
+export interface Mount {
+  source: string;
+  target: string;
+  readOnly?: boolean;
+}
 
 export interface NodeSpec {
   /** Logical name ('primary', 'replica-1'): the container's network alias and hostname. */
@@ -36,7 +45,10 @@ const READY_TIMEOUT_MS = 120_000;
 
 /** A node that is described but not running. `start()` returns the running handle. */
 export class NodeDefinition {
-  constructor(private readonly ctx: TopologyContext, readonly spec: NodeSpec) {}
+  constructor(
+    private readonly ctx: TopologyContext,
+    readonly spec: NodeSpec,
+  ) {}
 
   async start(): Promise<StartedNode> {
     const { run, network, adapter, image } = this.ctx;
@@ -46,7 +58,9 @@ export class NodeDefinition {
       volume = run.name(`${this.spec.name}-data`);
       await docker(['volume', 'create', ...run.labelArgs(), volume]);
       const v = volume;
-      run.onTeardown(`remove volume ${v}`, async () => { await docker(['volume', 'rm', '-f', v]); });
+      run.onTeardown(`remove volume ${v}`, async () => {
+        await docker(['volume', 'rm', '-f', v]);
+      });
     }
     const mounts = (this.spec.mounts ?? []).flatMap((m) => ['-v', `${m.source}:${m.target}${m.readOnly ? ':ro' : ''}`]);
     if (this.spec.bootstrapCluster) {
@@ -59,12 +73,33 @@ export class NodeDefinition {
     if (sc && pinned) sc.overrides[this.spec.name] = pinned.overrides;
     const userConfig = sc ? ['-v', `${sc.hostFile}:${adapter.configDropIn.dir}/${USER_CONFIG_NAME}:ro`] : [];
     // Registered before it exists: a run interrupted while `docker run` is under way still removes it.
-    run.onTeardown(`remove container ${container}`, async () => { await docker(['rm', '-f', '-v', container]); });
-    await docker(['run', '-d', '--name', container, '--hostname', this.spec.name, '--network', network.name,
-      '--network-alias', this.spec.name, ...(this.spec.ip ? ['--ip', this.spec.ip] : []),
+    run.onTeardown(`remove container ${container}`, async () => {
+      await docker(['rm', '-f', '-v', container]);
+    });
+    await docker([
+      'run',
+      '-d',
+      '--name',
+      container,
+      '--hostname',
+      this.spec.name,
+      '--network',
+      network.name,
+      '--network-alias',
+      this.spec.name,
+      ...(this.spec.ip ? ['--ip', this.spec.ip] : []),
       ...(this.spec.server.galera ? ['-e', 'FIREDRILL_GALERA=1'] : []),
-      ...run.labelArgs(), '--label', `${LABEL_NODE}=${this.spec.name}`,
-      '-v', `${volume}:/var/lib/mysql`, ...mounts, ...userConfig, image, ...command, ...(pinned?.flags ?? [])]);
+      ...run.labelArgs(),
+      '--label',
+      `${LABEL_NODE}=${this.spec.name}`,
+      '-v',
+      `${volume}:/var/lib/mysql`,
+      ...mounts,
+      ...userConfig,
+      image,
+      ...command,
+      ...(pinned?.flags ?? []),
+    ]);
     const node = new StartedNode(this.ctx, this.spec, container, volume);
     await node.waitReady();
     if (!this.spec.skipBootstrap) await node.clientSql(this.ctx.adapter.dialect.bootstrapUsers(this.ctx.creds));
@@ -82,43 +117,75 @@ export class StartedNode implements AsyncDisposable {
   readonly container: NodeContainer;
   private readonly session: ServerSession;
 
-  constructor(private readonly ctx: TopologyContext, readonly spec: NodeSpec, containerName: string, readonly volume: string) {
+  constructor(
+    private readonly ctx: TopologyContext,
+    readonly spec: NodeSpec,
+    containerName: string,
+    readonly volume: string,
+  ) {
     this.container = new NodeContainer(containerName, volume, ctx.network.name);
     this.session = new ServerSession(spec.name, () => this.container.address, ctx.creds);
   }
 
-  get name(): string { return this.spec.name; }
-  get adapter(): FlavorAdapter { return this.ctx.adapter; }
-  get address(): string { return this.container.address; }
-  get serverId(): number { return this.spec.server.serverId; }
-  get context(): TopologyContext { return this.ctx; }
+  get name(): string {
+    return this.spec.name;
+  }
+  get adapter(): FlavorAdapter {
+    return this.ctx.adapter;
+  }
+  get address(): string {
+    return this.container.address;
+  }
+  get serverId(): number {
+    return this.spec.server.serverId;
+  }
+  get context(): TopologyContext {
+    return this.ctx;
+  }
 
   /** Waits until the server answers on its socket; fails at once, with the log tail, if the container exits. */
   async waitReady(timeoutMs = READY_TIMEOUT_MS): Promise<void> {
-    await waitUntil(async () => {
-      const s = await this.container.state();
-      if (!s.running) throw new ServerExitedError(this.name, s.exitCode, await this.container.logsTail(15));
-      await this.container.exec(this.adapter.ping, { timeoutMs: 10_000 });
-      return true;
-    }, (ok) => ok, {
-      what: `${this.name} to answer ping`, timeoutMs, intervalMs: 150, abortOn: (e) => e instanceof ServerExitedError,
-    });
+    await waitUntil(
+      async () => {
+        const s = await this.container.state();
+        if (!s.running) throw new ServerExitedError(this.name, s.exitCode, await this.container.logsTail(15));
+        await this.container.exec(this.adapter.ping, { timeoutMs: 10_000 });
+        return true;
+      },
+      (ok) => ok,
+      {
+        what: `${this.name} to answer ping`,
+        timeoutMs,
+        intervalMs: 150,
+        abortOn: (e) => e instanceof ServerExitedError,
+      },
+    );
   }
 
   /** A new dedicated connection as firedrill's admin user. The caller closes it. */
-  connect(): Promise<mysql.Connection> { return this.session.connect(); }
+  connect(): Promise<mysql.Connection> {
+    return this.session.connect();
+  }
 
   /** Another session on a connection of its own (e.g. to compare several tables at once); the caller closes it. */
   async another(): Promise<{ name: string; query<T = Record<string, unknown>>(stmt: Statement): Promise<T[]>; close(): Promise<void> }> {
     const c = await this.session.connect();
-    return { name: this.name, query: async <T>(s: Statement) => (await c.query({ sql: s.sql, values: s.values, timeout: 30 * 60_000 }))[0] as T[], close: () => c.end().catch(() => c.destroy()) };
+    return {
+      name: this.name,
+      query: async <T>(s: Statement) => (await c.query({ sql: s.sql, values: s.values, timeout: 30 * 60_000 }))[0] as T[],
+      close: () => c.end().catch(() => c.destroy()),
+    };
   }
 
   /** Runs one statement on the node's shared connection, reconnecting if the last one was lost; with a deadline (session). */
-  query<T = Record<string, unknown>>(stmt: Statement, opts?: { timeoutMs?: number }): Promise<T[]> { return this.session.query<T>(stmt, opts); }
+  query<T = Record<string, unknown>>(stmt: Statement, opts?: { timeoutMs?: number }): Promise<T[]> {
+    return this.session.query<T>(stmt, opts);
+  }
 
   /** Forgets the shared connection (queries in flight fail at once): the server is about to go away, or went. */
-  dropConnection(): void { this.session.drop(); }
+  dropConnection(): void {
+    this.session.drop();
+  }
 
   /** Feeds statements to the in-container client over stdin (used before firedrill's network user exists). */
   async clientSql(statements: readonly Statement[]): Promise<RunResult> {
@@ -139,7 +206,8 @@ export class StartedNode implements AsyncDisposable {
     const text = format(stmt.sql, (stmt.values ?? []) as never[]);
     const r = await this.container.exec(this.adapter.client, { input: `${text};\n`, timeoutMs: 30_000 });
     const lines = r.stdout.split('\n').filter((l) => l.length > 0);
-    const unescapeField = (v: string) => (v === 'NULL' ? null : v.replace(/\\(.)/g, (_, c: string) => ({ n: '\n', t: '\t', '0': '\0' } as Record<string, string>)[c] ?? c));
+    const unescapeField = (v: string) =>
+      v === 'NULL' ? null : v.replace(/\\(.)/g, (_, c: string) => (({ n: '\n', t: '\t', '0': '\0' }) as Record<string, string>)[c] ?? c);
     const header = (lines.shift() ?? '').split('\t');
     return lines.map((l) => Object.fromEntries(l.split('\t').map((v, i) => [header[i] ?? String(i), unescapeField(v)])));
   }
@@ -192,9 +260,13 @@ export class StartedNode implements AsyncDisposable {
   }
 
   /** Puts the node back on the network under its name, and re-reads its address. */
-  async connectNetwork(): Promise<void> { await this.container.connect(this.name, this.spec.ip); }
+  async connectNetwork(): Promise<void> {
+    await this.container.connect(this.name, this.spec.ip);
+  }
 
-  async [Symbol.asyncDispose](): Promise<void> { await this.remove(); }
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.remove();
+  }
 }
 
 export class ServerExitedError extends Error {

@@ -11,13 +11,33 @@ const ONE_SHOT_TIMEOUT_MS = 60 * 60_000;
  * removal, then started attached: a timed-out or interrupted harness removes it (killing the command), never
  * leaves it running (`docker run --rm` would outlive a killed client).
  */
-export async function oneShot(ctx: TopologyContext, p: { name: string; volume?: string; argv: readonly string[]; mounts?: ReadonlyArray<{ source: string; target: string; readOnly?: boolean }>; timeoutMs?: number }): Promise<RunResult> {
+export async function oneShot(
+  ctx: TopologyContext,
+  p: {
+    name: string;
+    volume?: string;
+    argv: readonly string[];
+    mounts?: ReadonlyArray<{ source: string; target: string; readOnly?: boolean }>;
+    timeoutMs?: number;
+  },
+): Promise<RunResult> {
   const name = ctx.run.name(p.name);
-  const remove = async () => { await docker(['rm', '-f', '-v', name]); };
+  const remove = async () => {
+    await docker(['rm', '-f', '-v', name]);
+  };
   ctx.run.onTeardown(`remove one-shot container ${name}`, remove);
-  await docker(['create', '--name', name, ...ctx.run.labelArgs(), '-e', 'FIREDRILL_EMPTY_DATADIR=1',
-    ...(p.volume ? ['-v', `${p.volume}:/var/lib/mysql`] : []), ...(p.mounts ?? []).flatMap((m) => ['-v', `${m.source}:${m.target}${m.readOnly ? ':ro' : ''}`]),
-    ctx.image, ...p.argv]);
+  await docker([
+    'create',
+    '--name',
+    name,
+    ...ctx.run.labelArgs(),
+    '-e',
+    'FIREDRILL_EMPTY_DATADIR=1',
+    ...(p.volume ? ['-v', `${p.volume}:/var/lib/mysql`] : []),
+    ...(p.mounts ?? []).flatMap((m) => ['-v', `${m.source}:${m.target}${m.readOnly ? ':ro' : ''}`]),
+    ctx.image,
+    ...p.argv,
+  ]);
   try {
     // `docker start -a` exits with the container's exit code (an ExecError names it, with the output's tail).
     return await docker(['start', '-a', name], { timeoutMs: p.timeoutMs ?? ONE_SHOT_TIMEOUT_MS });

@@ -24,7 +24,10 @@ export async function gtidExecuted(node: StartedNode): Promise<string> {
 }
 
 /** Every transaction the node wrote to its binlog, its own and replicated (MariaDB gtid_binlog_state, MySQL gtid_executed). */
-export async function gtidWritten(node: { query<T>(s: Statement): Promise<T[]>; adapter: { dialect: { gtidWritten(): Statement } } }): Promise<string> {
+export async function gtidWritten(node: {
+  query<T>(s: Statement): Promise<T[]>;
+  adapter: { dialect: { gtidWritten(): Statement } };
+}): Promise<string> {
   const [row] = await node.query<{ gtid: string }>(node.adapter.dialect.gtidWritten());
   return String(row?.gtid ?? '');
 }
@@ -46,8 +49,10 @@ export async function waitCaughtUp(replica: StartedNode, source: StartedNode, ti
   if (Number(row?.r) !== 0) {
     const pos = await gtidReplicaPos(replica).catch(() => '?');
     const st = await replicaStates(replica).catch(() => []);
-    throw new WaitTimeoutError(`${replica.name} to reach ${source.name}'s GTID ${target}`, timeoutS * 1000,
-      { position: pos, replication: st });
+    throw new WaitTimeoutError(`${replica.name} to reach ${source.name}'s GTID ${target}`, timeoutS * 1000, {
+      position: pos,
+      replication: st,
+    });
   }
   return { gtid: target, waitedMs: Date.now() - t0 };
 }

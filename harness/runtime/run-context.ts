@@ -18,7 +18,10 @@ export const LABEL_HOST = 'firedrill.host';
  */
 export const runsRoot = (): string => process.env['FIREDRILL_RUNS_DIR'] ?? join(tmpdir(), 'firedrill-runs');
 
-export interface TeardownStep { what: string; fn: () => Promise<void> }
+export interface TeardownStep {
+  what: string;
+  fn: () => Promise<void>;
+}
 
 /** Removes every container (with its anonymous volumes, also created-but-never-started ones), volume and network of a run. */
 export async function removeRun(runId: string): Promise<{ containers: string[]; volumes: string[]; networks: string[] }> {
@@ -53,14 +56,22 @@ export class RunContext implements AsyncDisposable {
     this.runId = runId;
     const t = selfToken();
     this.labels = {
-      [LABEL_RUN]: runId, [LABEL_PID]: String(t.pid), [LABEL_HOST]: t.host,
-      [LABEL_PIDNS]: t.pidns, [LABEL_BOOT]: t.boot, [LABEL_START]: t.start,
+      [LABEL_RUN]: runId,
+      [LABEL_PID]: String(t.pid),
+      [LABEL_HOST]: t.host,
+      [LABEL_PIDNS]: t.pidns,
+      [LABEL_BOOT]: t.boot,
+      [LABEL_START]: t.start,
     };
   }
 
   /** Aborted when the run is interrupted: commands in its cancel scope are killed, waits end. */
-  get signal(): AbortSignal { return this.controller.signal; }
-  get dir(): string { return join(runsRoot(), this.runId); }
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+  get dir(): string {
+    return join(runsRoot(), this.runId);
+  }
 
   /**
    * Makes the run visible to `firedrill clean` before it creates anything: the owner file (with the host paths that
@@ -89,8 +100,14 @@ export class RunContext implements AsyncDisposable {
     if (this.closing) return; // teardown has begun: its folder is about to go, never to be made again
     try {
       mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-      writeFileSync(join(this.dir, 'owner.json'), JSON.stringify({ runId: this.runId, ...selfToken(), temporaries: this.temporaries }) + '\n', { mode: 0o600 });
-    } catch { /* best effort: clean then only sees the docker objects */ }
+      writeFileSync(
+        join(this.dir, 'owner.json'),
+        JSON.stringify({ runId: this.runId, ...selfToken(), temporaries: this.temporaries }) + '\n',
+        { mode: 0o600 },
+      );
+    } catch {
+      /* best effort: clean then only sees the docker objects */
+    }
   }
 
   /** A private folder (0700) for this run's temporary files on the host; removed at teardown and by clean. */
@@ -109,15 +126,22 @@ export class RunContext implements AsyncDisposable {
 
   /** `--label k=v` pairs for docker create/run/network create/volume create. */
   labelArgs(): string[] {
-    return Object.entries(this.labels).filter(([, v]) => v !== '').flatMap(([k, v]) => ['--label', `${k}=${v}`]);
+    return Object.entries(this.labels)
+      .filter(([, v]) => v !== '')
+      .flatMap(([k, v]) => ['--label', `${k}=${v}`]);
   }
 
   /** Name for a docker object of this run: fd-<run>-<suffix>. */
-  name(suffix: string): string { return `fd-${this.runId}-${suffix}`; }
+  name(suffix: string): string {
+    return `fd-${this.runId}-${suffix}`;
+  }
 
   /** Registers an undo step. After teardown has finished, the step runs at once (an object created too late). */
   onTeardown(what: string, fn: () => Promise<void>): void {
-    if (this.finished) { void outsideCancelScope(() => fn()).catch(() => undefined); return; }
+    if (this.finished) {
+      void outsideCancelScope(() => fn()).catch(() => undefined);
+      return;
+    }
     this.steps.push({ what, fn });
   }
   private finished = false;
@@ -145,9 +169,14 @@ export class RunContext implements AsyncDisposable {
     const failures: string[] = [];
     const failed: TeardownStep[] = [];
     const attempt = async (what: string, fn: () => Promise<unknown>, retry?: TeardownStep) => {
-      try { await fn(); } catch (e) {
+      try {
+        await fn();
+      } catch (e) {
         if (e instanceof Error && /No such (container|volume|network)|not found/i.test(e.message)) return; // already gone
-        if (retry) { failed.push(retry); return; }
+        if (retry) {
+          failed.push(retry);
+          return;
+        }
         failures.push(`${what}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
       }
     };
@@ -175,12 +204,15 @@ export class RunContext implements AsyncDisposable {
     return failures;
   }
 
-  async [Symbol.asyncDispose](): Promise<void> { await this.teardown(); }
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.teardown();
+  }
 }
 
 export function newRunId(): string {
   const d = new Date();
-  const stamp = `${d.getUTCFullYear()}${String(d.getUTCMonth() + 1).padStart(2, '0')}${String(d.getUTCDate()).padStart(2, '0')}`
-    + `${String(d.getUTCHours()).padStart(2, '0')}${String(d.getUTCMinutes()).padStart(2, '0')}${String(d.getUTCSeconds()).padStart(2, '0')}`;
+  const stamp =
+    `${d.getUTCFullYear()}${String(d.getUTCMonth() + 1).padStart(2, '0')}${String(d.getUTCDate()).padStart(2, '0')}` +
+    `${String(d.getUTCHours()).padStart(2, '0')}${String(d.getUTCMinutes()).padStart(2, '0')}${String(d.getUTCSeconds()).padStart(2, '0')}`;
   return `${stamp}-${randomBytes(3).toString('hex')}`;
 }

@@ -13,8 +13,11 @@ export async function validateServerConfig(ctx: TopologyContext, cfg: ServerConf
   const probe = a.serverCommand({ serverId: 1 });
   const { flags } = overridesFor(cfg, a.flavor.family, { serverId: 1, readOnly: false, galera: false, skipReplicaStart: false }, probe);
   try {
-    await oneShot(ctx, { name: 'server-config-check', argv: [...a.validateConfig, ...probe.slice(1).filter((x) => x.startsWith('--')), ...flags],
-      mounts: [{ source: hostFile, target: `${a.configDropIn.dir}/${USER_CONFIG_NAME}`, readOnly: true }] });
+    await oneShot(ctx, {
+      name: 'server-config-check',
+      argv: [...a.validateConfig, ...probe.slice(1).filter((x) => x.startsWith('--')), ...flags],
+      mounts: [{ source: hostFile, target: `${a.configDropIn.dir}/${USER_CONFIG_NAME}`, readOnly: true }],
+    });
   } catch (e) {
     if (!(e instanceof ExecError)) throw e;
     const why = refusalOf(`${e.stdout}\n${e.stderrTail}`) ?? e.stderrTail.trim().split('\n').pop() ?? `exit ${e.exitCode}`;

@@ -26,8 +26,17 @@ describe('--server-config', () => {
 
   it('reads the server groups only, with canonical names and values', () => {
     expect(cfg.options.map((o) => `${o.name}=${o.value}`)).toEqual([
-      'innodb-buffer-pool-size=64M', 'max-connections=500', 'innodb-io-capacity=400', 'server-id=17', 'read-only=1',
-      'log-slave-updates=OFF', 'binlog-format=MIXED', 'bind-address=127.0.0.1', 'sql-mode=STRICT_ALL_TABLES', 'gtid-mode=OFF', 'skip-slave-start=ON',
+      'innodb-buffer-pool-size=64M',
+      'max-connections=500',
+      'innodb-io-capacity=400',
+      'server-id=17',
+      'read-only=1',
+      'log-slave-updates=OFF',
+      'binlog-format=MIXED',
+      'bind-address=127.0.0.1',
+      'sql-mode=STRICT_ALL_TABLES',
+      'gtid-mode=OFF',
+      'skip-slave-start=ON',
     ]);
     expect(cfg.options.find((o) => o.name === 'skip-slave-start')).toMatchObject({ group: 'mariadb-10.11', line: 16 });
   });
@@ -44,31 +53,58 @@ describe('--server-config', () => {
     expect(() => parseServerConfig('[mysqld]\n= 5\n', 'x.cnf')).toThrow(/x\.cnf:2: not an option line/);
   });
 
-  it('topology options win on a primary: pinned on the command line and reported; the rest stay the user\'s', () => {
+  it("topology options win on a primary: pinned on the command line and reported; the rest stay the user's", () => {
     const cmd = ['mariadbd', '--server-id=1', '--log-bin=mysql-bin', '--relay-log=relay-bin', '--report-host=node-1'];
-    const { flags, overrides } = overridesFor(cfg, 'mariadb', { serverId: 1, readOnly: false, galera: false, skipReplicaStart: false }, cmd);
-    expect(flags).toEqual(['--read-only=OFF', '--skip-slave-start=OFF', '--log-slave-updates=ON', '--binlog-format=ROW', '--bind-address=0.0.0.0']);
+    const { flags, overrides } = overridesFor(
+      cfg,
+      'mariadb',
+      { serverId: 1, readOnly: false, galera: false, skipReplicaStart: false },
+      cmd,
+    );
+    expect(flags).toEqual([
+      '--read-only=OFF',
+      '--skip-slave-start=OFF',
+      '--log-slave-updates=ON',
+      '--binlog-format=ROW',
+      '--bind-address=0.0.0.0',
+    ]);
     expect(overrides.map((o) => `${o.option}: ${o.yours} -> ${o.ours}`)).toEqual([
-      'server-id: 17 -> 1', 'read-only: 1 -> OFF', 'skip-slave-start: ON -> OFF', 'log-slave-updates: OFF -> ON', 'binlog-format: MIXED -> ROW', 'bind-address: 127.0.0.1 -> 0.0.0.0',
+      'server-id: 17 -> 1',
+      'read-only: 1 -> OFF',
+      'skip-slave-start: ON -> OFF',
+      'log-slave-updates: OFF -> ON',
+      'binlog-format: MIXED -> ROW',
+      'bind-address: 127.0.0.1 -> 0.0.0.0',
     ]);
     expect(overrides.map((o) => o.option)).not.toContain('innodb-buffer-pool-size');
     expect(overrides.every((o) => o.why.length > 0)).toBe(true);
   });
 
   it('on a MySQL replica: read_only agrees (not reported), GTID mode is pinned on', () => {
-    const { flags, overrides } = overridesFor(cfg, 'mysql', { serverId: 3, readOnly: true, galera: false, skipReplicaStart: false }, ['mysqld', '--server-id=3', '--read-only=ON']);
+    const { flags, overrides } = overridesFor(cfg, 'mysql', { serverId: 3, readOnly: true, galera: false, skipReplicaStart: false }, [
+      'mysqld',
+      '--server-id=3',
+      '--read-only=ON',
+    ]);
     expect(overrides.find((o) => o.option === 'read-only')).toBeUndefined();
     expect(flags).toContain('--gtid-mode=ON');
     expect(overrides).toContainEqual(expect.objectContaining({ option: 'gtid-mode', yours: 'OFF', ours: 'ON' }));
   });
 
   it('no file, nothing pinned', () => {
-    expect(overridesFor(undefined, 'mariadb', { serverId: 1, readOnly: false, galera: false, skipReplicaStart: false }, [])).toEqual({ flags: [], overrides: [] });
+    expect(overridesFor(undefined, 'mariadb', { serverId: 1, readOnly: false, galera: false, skipReplicaStart: false }, [])).toEqual({
+      flags: [],
+      overrides: [],
+    });
   });
 
   it('finds the option a server refuses in its output', () => {
     expect(refusalOf("2026-11-29  7:04:49 0 [ERROR] mariadbd: unknown variable 'foo_bar=1'\n")).toBe("unknown variable 'foo_bar=1'");
-    expect(refusalOf("2026-11-29T07:04:55Z 0 [ERROR] [MY-000067] [Server] unknown variable 'foo_bar=1'.\n2026 [ERROR] [MY-010119] [Server] Aborting")).toBe("unknown variable 'foo_bar=1'.");
+    expect(
+      refusalOf(
+        "2026-11-29T07:04:55Z 0 [ERROR] [MY-000067] [Server] unknown variable 'foo_bar=1'.\n2026 [ERROR] [MY-010119] [Server] Aborting",
+      ),
+    ).toBe("unknown variable 'foo_bar=1'.");
     expect(refusalOf('all fine')).toBeUndefined();
   });
 });

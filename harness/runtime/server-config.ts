@@ -36,7 +36,14 @@ export function canonicalOption(raw: string, value: string | undefined): { name:
   let v = value?.trim();
   if (v !== undefined && /^(["']).*\1$/.test(v)) v = v.slice(1, -1);
   const m = /^(skip|disable|enable)-(.+)$/.exec(n);
-  if (m && m[2] !== 'slave-start' && m[2] !== 'replica-start' && m[2] !== 'name-resolve' && m[2] !== 'networking' && m[2] !== 'grant-tables') {
+  if (
+    m &&
+    m[2] !== 'slave-start' &&
+    m[2] !== 'replica-start' &&
+    m[2] !== 'name-resolve' &&
+    m[2] !== 'networking' &&
+    m[2] !== 'grant-tables'
+  ) {
     n = m[2]!;
     v = m[1] === 'enable' ? (v ?? 'ON') : 'OFF';
   }
@@ -50,9 +57,15 @@ export function parseServerConfig(text: string, path: string): ServerConfig {
   text.split(/\r?\n/).forEach((raw, i) => {
     const line = raw.trim();
     if (!line || line.startsWith('#') || line.startsWith(';')) return;
-    if (line.startsWith('!')) throw new UsageError(`--server-config ${path}:${i + 1}: ${line.split(/\s/)[0]} is not supported: put the included options into this one file`);
+    if (line.startsWith('!'))
+      throw new UsageError(
+        `--server-config ${path}:${i + 1}: ${line.split(/\s/)[0]} is not supported: put the included options into this one file`,
+      );
     const g = /^\[([^\]]+)\]$/.exec(line);
-    if (g) { group = g[1]!.trim().toLowerCase(); return; }
+    if (g) {
+      group = g[1]!.trim().toLowerCase();
+      return;
+    }
     if (!group) throw new UsageError(`--server-config ${path}:${i + 1}: an option before any [group]`);
     const m = /^([A-Za-z0-9_.-]+)\s*(?:=\s*(.*?))?\s*(?:#.*)?$/.exec(line);
     if (!m) throw new UsageError(`--server-config ${path}:${i + 1}: not an option line: ${line}`);
@@ -65,12 +78,21 @@ export function parseServerConfig(text: string, path: string): ServerConfig {
 export async function readServerConfig(path: string): Promise<ServerConfig> {
   const p = resolve(path);
   let text: string;
-  try { text = await readFile(p, 'utf8'); } catch { throw new UsageError(`--server-config ${path}: cannot read the file`); }
+  try {
+    text = await readFile(p, 'utf8');
+  } catch {
+    throw new UsageError(`--server-config ${path}: cannot read the file`);
+  }
   return parseServerConfig(text, p);
 }
 
 /** What a node is, as far as pinned options go. */
-export interface NodeRole { serverId: number; readOnly: boolean; galera: boolean; skipReplicaStart: boolean }
+export interface NodeRole {
+  serverId: number;
+  readOnly: boolean;
+  galera: boolean;
+  skipReplicaStart: boolean;
+}
 
 /**
  * Options the topology needs, and the value it pins for a node; `undefined` value: the option is already on the
@@ -86,21 +108,48 @@ export function pinnedOptions(family: Family, role: NodeRole): ReadonlyArray<{ n
     { names: ['gtid-domain-id'], why: 'one GTID domain per primary' },
     { names: ['read-only'], value: role.readOnly ? 'ON' : 'OFF', why: 'replicas are read-only, primaries are not' },
     { names: ['super-read-only'], value: 'OFF', why: 'firedrill writes its ledger and repairs replicas as an admin' },
-    { names: ['skip-slave-start', 'skip-replica-start'], value: role.skipReplicaStart ? 'ON' : 'OFF', why: 'replication starts when the drill says so' },
-    { names: ['log-slave-updates', 'log-replica-updates'], value: 'ON', why: 'replicas must be able to become sources and be backed up with their binlogs' },
+    {
+      names: ['skip-slave-start', 'skip-replica-start'],
+      value: role.skipReplicaStart ? 'ON' : 'OFF',
+      why: 'replication starts when the drill says so',
+    },
+    {
+      names: ['log-slave-updates', 'log-replica-updates'],
+      value: 'ON',
+      why: 'replicas must be able to become sources and be backed up with their binlogs',
+    },
     { names: ['binlog-format'], value: 'ROW', why: 'the checks and PITR read row events' },
-    ...(mysql ? [
-      { names: ['gtid-mode'], value: 'ON', why: 'replication and backups are positioned by GTID' },
-      { names: ['enforce-gtid-consistency'], value: 'ON', why: 'required by gtid_mode=ON' },
-      { names: ['secure-file-priv'], value: '/var/lib/mysql-files', why: 'the clone backup writes there' },
-    ] : []),
+    ...(mysql
+      ? [
+          { names: ['gtid-mode'], value: 'ON', why: 'replication and backups are positioned by GTID' },
+          { names: ['enforce-gtid-consistency'], value: 'ON', why: 'required by gtid_mode=ON' },
+          { names: ['secure-file-priv'], value: '/var/lib/mysql-files', why: 'the clone backup writes there' },
+        ]
+      : []),
     { names: ['bind-address'], value: '0.0.0.0', why: 'nodes are reached on their network address' },
     { names: ['port'], value: '3306', why: 'nodes listen on the standard port inside their network' },
     { names: ['skip-networking'], value: 'OFF', why: 'nodes are reached over the network' },
-    { names: ['datadir'], value: '/var/lib/mysql', why: 'the datadir is the node\'s volume' },
+    { names: ['datadir'], value: '/var/lib/mysql', why: "the datadir is the node's volume" },
     { names: ['socket'], value: mysql ? '/var/run/mysqld/mysqld.sock' : '/run/mysqld/mysqld.sock', why: 'the in-container client uses it' },
     { names: ['user'], value: 'mysql', why: 'the datadir belongs to the mysql user' },
-    ...(role.galera ? [{ names: ['wsrep-on', 'wsrep-provider', 'wsrep-cluster-address', 'wsrep-node-address', 'wsrep-node-name', 'wsrep-sst-method', 'wsrep-cluster-name', 'wsrep-provider-options', 'innodb-autoinc-lock-mode'], why: 'the Galera topology sets these per member' }] : []),
+    ...(role.galera
+      ? [
+          {
+            names: [
+              'wsrep-on',
+              'wsrep-provider',
+              'wsrep-cluster-address',
+              'wsrep-node-address',
+              'wsrep-node-name',
+              'wsrep-sst-method',
+              'wsrep-cluster-name',
+              'wsrep-provider-options',
+              'innodb-autoinc-lock-mode',
+            ],
+            why: 'the Galera topology sets these per member',
+          },
+        ]
+      : []),
   ];
 }
 
@@ -108,20 +157,34 @@ const BOOL: Record<string, string> = { '1': 'on', on: 'on', true: 'on', yes: 'on
 /** Values equal as the server reads them (booleans in any spelling, case). */
 const sameValue = (a: string, b: string) => (BOOL[a.toLowerCase()] ?? a.toLowerCase()) === (BOOL[b.toLowerCase()] ?? b.toLowerCase());
 
-export interface Override { option: string; yours: string; ours: string; why: string }
+export interface Override {
+  option: string;
+  yours: string;
+  ours: string;
+  why: string;
+}
 
 /**
  * The command-line flags that pin the topology's options the user's file also sets, and the overrides to report.
  * `commandLine` is the node's command line without these flags (to tell what the adapter already set).
  */
-export function overridesFor(cfg: ServerConfig | undefined, family: Family, role: NodeRole, commandLine: readonly string[]): { flags: string[]; overrides: Override[] } {
+export function overridesFor(
+  cfg: ServerConfig | undefined,
+  family: Family,
+  role: NodeRole,
+  commandLine: readonly string[],
+): { flags: string[]; overrides: Override[] } {
   if (!cfg) return { flags: [], overrides: [] };
   const onCommandLine = new Map<string, string>();
   for (const a of commandLine) {
     const m = /^--([^=]+)(?:=(.*))?$/.exec(a);
-    if (m) { const c = canonicalOption(m[1]!, m[2]); onCommandLine.set(c.name, c.value); }
+    if (m) {
+      const c = canonicalOption(m[1]!, m[2]);
+      onCommandLine.set(c.name, c.value);
+    }
   }
-  const flags: string[] = []; const overrides: Override[] = [];
+  const flags: string[] = [];
+  const overrides: Override[] = [];
   for (const pin of pinnedOptions(family, role)) {
     const mine = cfg.options.filter((o) => pin.names.includes(o.name));
     if (!mine.length) continue;
@@ -159,4 +222,3 @@ export async function stageServerConfig(cfg: ServerConfig): Promise<{ hostFile: 
 
 /** Where the file goes in a node: after firedrill's own defaults, so its options win over those. */
 export const USER_CONFIG_NAME = 'zz-firedrill-user.cnf';
-

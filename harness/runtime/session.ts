@@ -14,13 +14,24 @@ export class ServerSession {
   /** Rejecters of queries in flight on the shared connection: a dropped connection fails them at once. */
   private readonly inFlight = new Set<(e: Error) => void>();
 
-  constructor(private readonly name: string, private readonly host: () => string, private readonly creds: Credentials) {}
+  constructor(
+    private readonly name: string,
+    private readonly host: () => string,
+    private readonly creds: Credentials,
+  ) {}
 
   /** A new dedicated connection. The caller closes it. */
   async connect(): Promise<mysql.Connection> {
     return mysql.createConnection({
-      host: this.host(), port: 3306, user: this.creds.admin, password: this.creds.adminPassword,
-      dateStrings: true, supportBigNumbers: true, bigNumberStrings: true, connectTimeout: 5000, multipleStatements: false,
+      host: this.host(),
+      port: 3306,
+      user: this.creds.admin,
+      password: this.creds.adminPassword,
+      dateStrings: true,
+      supportBigNumbers: true,
+      bigNumberStrings: true,
+      connectTimeout: 5000,
+      multipleStatements: false,
     });
   }
 
@@ -32,11 +43,15 @@ export class ServerSession {
   async query<T = Record<string, unknown>>(stmt: Statement, opts: { timeoutMs?: number } = {}): Promise<T[]> {
     if (!this.conn) {
       const c = await this.connect();
-      c.on('error', () => { if (this.conn === c) this.conn = undefined; });
+      c.on('error', () => {
+        if (this.conn === c) this.conn = undefined;
+      });
       this.conn = c;
     }
     let reject!: (e: Error) => void;
-    const dropped = new Promise<never>((_, rej) => { reject = rej; });
+    const dropped = new Promise<never>((_, rej) => {
+      reject = rej;
+    });
     this.inFlight.add(reject);
     try {
       const timeout = opts.timeoutMs ?? QUERY_TIMEOUT_MS;
@@ -45,7 +60,10 @@ export class ServerSession {
     } catch (e) {
       if (isConnectionError(e)) this.drop();
       if ((e as { code?: string }).code === 'PROTOCOL_SEQUENCE_TIMEOUT') {
-        throw Object.assign(new Error(`${this.name}: no answer within ${opts.timeoutMs ?? QUERY_TIMEOUT_MS} ms (deadline) to: ${stmt.sql.slice(0, 200)}`), { code: 'PROTOCOL_SEQUENCE_TIMEOUT', cause: e });
+        throw Object.assign(
+          new Error(`${this.name}: no answer within ${opts.timeoutMs ?? QUERY_TIMEOUT_MS} ms (deadline) to: ${stmt.sql.slice(0, 200)}`),
+          { code: 'PROTOCOL_SEQUENCE_TIMEOUT', cause: e },
+        );
       }
       throw e;
     } finally {
@@ -60,14 +78,24 @@ export class ServerSession {
   drop(): void {
     const c = this.conn;
     this.conn = undefined;
-    for (const rej of this.inFlight) rej(Object.assign(new Error(`${this.name}: connection dropped while a query was running`), { code: 'PROTOCOL_CONNECTION_LOST' }));
+    for (const rej of this.inFlight)
+      rej(Object.assign(new Error(`${this.name}: connection dropped while a query was running`), { code: 'PROTOCOL_CONNECTION_LOST' }));
     this.inFlight.clear();
     if (c) c.destroy();
   }
 }
 
-const CONNECTION_ERRORS = new Set(['PROTOCOL_CONNECTION_LOST', 'ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE',
-  'EHOSTUNREACH', 'ER_SERVER_SHUTDOWN', 'ER_CONNECTION_KILLED', 'PROTOCOL_SEQUENCE_TIMEOUT']);
+const CONNECTION_ERRORS = new Set([
+  'PROTOCOL_CONNECTION_LOST',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ER_SERVER_SHUTDOWN',
+  'ER_CONNECTION_KILLED',
+  'PROTOCOL_SEQUENCE_TIMEOUT',
+]);
 
 /** True for errors after which the client cannot know what the server did (lost connection, server gone). */
 export function isConnectionError(e: unknown): boolean {

@@ -11,20 +11,45 @@ import type { Credentials, TopologyContext } from './context.js';
 import { attachReplica } from './replication.js';
 import type { RunContext } from './run-context.js';
 
-export interface ReplicaSpec { name: string; mounts?: readonly Mount[]; server?: Partial<ServerOptions> }
+export interface ReplicaSpec {
+  name: string;
+  mounts?: readonly Mount[];
+  server?: Partial<ServerOptions>;
+}
 /** A primary: its name, the database its write workload's ledger lives in, its GTID domain (MariaDB). */
-export interface SourceSpec { name: string; ledgerDb: string; gtidDomainId?: number }
+export interface SourceSpec {
+  name: string;
+  ledgerDb: string;
+  gtidDomainId?: number;
+}
 
 /** A primary and GTID replicas (read_only), each with its own server id. */
-export interface PrimaryReplicasSpec { kind: 'primary-replicas'; replicas: readonly ReplicaSpec[]; primaryMounts?: readonly Mount[] }
+export interface PrimaryReplicasSpec {
+  kind: 'primary-replicas';
+  replicas: readonly ReplicaSpec[];
+  primaryMounts?: readonly Mount[];
+}
 /** Several primaries fanned into every replica: one named connection (MariaDB) or channel (MySQL) per primary. */
-export interface MultiSourceSpec { kind: 'multi-source'; sources: readonly SourceSpec[]; replicas: readonly ReplicaSpec[] }
+export interface MultiSourceSpec {
+  kind: 'multi-source';
+  sources: readonly SourceSpec[];
+  replicas: readonly ReplicaSpec[];
+}
 /** A Galera cluster; the write workload goes to `writeNode`. */
-export interface GaleraSpec { kind: 'galera'; members: readonly string[]; writeNode: string; sst: 'rsync' | 'mariabackup' }
+export interface GaleraSpec {
+  kind: 'galera';
+  members: readonly string[];
+  writeNode: string;
+  sst: 'rsync' | 'mariabackup';
+}
 export type TopologySpec = PrimaryReplicasSpec | MultiSourceSpec | GaleraSpec;
 
 /** Where a replica replicates from: the source node and the channel (connection name) it uses. */
-export interface SourceLink { source: StartedNode; channel?: string; ledgerDb: string }
+export interface SourceLink {
+  source: StartedNode;
+  channel?: string;
+  ledgerDb: string;
+}
 
 const secret = () => randomBytes(18).toString('base64url');
 
@@ -32,7 +57,12 @@ const secret = () => randomBytes(18).toString('base64url');
  * Prepares what every node of a run shares: image, network, credentials. Given the image (a drill's plan has
  * checked the engine and resolved it), it is used as is; otherwise the engine is checked and the image resolved.
  */
-export async function openTopologyContext(run: RunContext, flavorId: FlavorId, progress: (m: string) => void, opts: { fixedSubnet?: boolean; image?: string } = {}): Promise<TopologyContext> {
+export async function openTopologyContext(
+  run: RunContext,
+  flavorId: FlavorId,
+  progress: (m: string) => void,
+  opts: { fixedSubnet?: boolean; image?: string } = {},
+): Promise<TopologyContext> {
   const flavor = FLAVORS[flavorId];
   let image = opts.image;
   if (!image) {
@@ -58,9 +88,15 @@ export class Topology {
   private readonly nodes = new Map<string, StartedNode>();
   /** What every node that was ever a member was started as: a lost node is rebuilt as what it was. */
   private readonly specs = new Map<string, NodeSpec>();
-  constructor(readonly ctx: TopologyContext, readonly spec: TopologySpec) {}
+  constructor(
+    readonly ctx: TopologyContext,
+    readonly spec: TopologySpec,
+  ) {}
 
-  add(node: StartedNode): void { this.nodes.set(node.name, node); this.specs.set(node.name, node.spec); }
+  add(node: StartedNode): void {
+    this.nodes.set(node.name, node);
+    this.specs.set(node.name, node.spec);
+  }
   /** Destroys the node (container and datadir) and forgets it; what it was started as is kept (specOf). */
   async destroy(name: string): Promise<RemovedState> {
     const left = await this.get(name).destroy();
@@ -85,20 +121,32 @@ export class Topology {
     return [{ name: this.spec.kind === 'galera' ? this.spec.writeNode : 'primary', ledgerDb: ownNames().schema }];
   }
   /** Galera members (empty for replication topologies). */
-  get members(): StartedNode[] { return this.spec.kind === 'galera' ? this.spec.members.map((m) => this.nodes.get(m)).filter((n): n is StartedNode => !!n) : []; }
-  get primaries(): StartedNode[] { return this.sourceSpecs.map((s) => this.get(s.name)); }
+  get members(): StartedNode[] {
+    return this.spec.kind === 'galera' ? this.spec.members.map((m) => this.nodes.get(m)).filter((n): n is StartedNode => !!n) : [];
+  }
+  get primaries(): StartedNode[] {
+    return this.sourceSpecs.map((s) => this.get(s.name));
+  }
   /** The single primary of a primary-replicas topology (the first primary otherwise). */
-  get primary(): StartedNode { return this.get(this.sourceSpecs[0]!.name); }
+  get primary(): StartedNode {
+    return this.get(this.sourceSpecs[0]!.name);
+  }
   get replicas(): StartedNode[] {
     if (this.spec.kind === 'galera') return [];
     return this.spec.replicas.map((r) => this.nodes.get(r.name)).filter((n): n is StartedNode => !!n);
   }
-  all(): StartedNode[] { return [...this.nodes.values()]; }
-  nextServerId(): number { return Math.max(0, ...this.all().map((n) => n.serverId)) + 1; }
+  all(): StartedNode[] {
+    return [...this.nodes.values()];
+  }
+  nextServerId(): number {
+    return Math.max(0, ...this.all().map((n) => n.serverId)) + 1;
+  }
   /** The sources a replica replicates from, each with its channel. */
   sourcesOf(_replica: string): SourceLink[] {
     return this.sourceSpecs.map((s) => ({
-      source: this.get(s.name), ledgerDb: s.ledgerDb, channel: this.spec.kind === 'multi-source' ? channelOf(s.name) : undefined,
+      source: this.get(s.name),
+      ledgerDb: s.ledgerDb,
+      channel: this.spec.kind === 'multi-source' ? channelOf(s.name) : undefined,
     }));
   }
 }
@@ -137,10 +185,17 @@ export async function startTopology(ctx: TopologyContext, spec: TopologySpec): P
   const sources = spec.kind === 'multi-source' ? spec.sources : [{ name: 'primary', ledgerDb: ownNames().schema }];
   const primaryMounts = spec.kind === 'primary-replicas' ? spec.primaryMounts : undefined;
   const defs = [
-    ...sources.map((s, i) => new NodeDefinition(ctx, { name: s.name, server: { serverId: i + 1, gtidDomainId: s.gtidDomainId }, mounts: primaryMounts })),
-    ...spec.replicas.map((r, i) => new NodeDefinition(ctx, {
-      name: r.name, server: { ...r.server, serverId: sources.length + i + 1, readOnly: true }, mounts: r.mounts,
-    })),
+    ...sources.map(
+      (s, i) => new NodeDefinition(ctx, { name: s.name, server: { serverId: i + 1, gtidDomainId: s.gtidDomainId }, mounts: primaryMounts }),
+    ),
+    ...spec.replicas.map(
+      (r, i) =>
+        new NodeDefinition(ctx, {
+          name: r.name,
+          server: { ...r.server, serverId: sources.length + i + 1, readOnly: true },
+          mounts: r.mounts,
+        }),
+    ),
   ];
   ctx.progress(`starting ${defs.map((d) => d.spec.name).join(', ')} (${ctx.adapter.flavor.id}, image ${ctx.image})`);
   for (const n of await Promise.all(defs.map((d) => d.start()))) topo.add(n);

@@ -26,8 +26,11 @@ function registerFiredrillResolver(): void {
 }
 
 const looksLikeScenario = (v: unknown): v is ScenarioDefinition =>
-  typeof v === 'object' && v !== null && typeof (v as ScenarioDefinition).id === 'string' && Array.isArray((v as ScenarioDefinition).phases)
-  && typeof (v as ScenarioDefinition).topology?.spec === 'function';
+  typeof v === 'object' &&
+  v !== null &&
+  typeof (v as ScenarioDefinition).id === 'string' &&
+  Array.isArray((v as ScenarioDefinition).phases) &&
+  typeof (v as ScenarioDefinition).topology?.spec === 'function';
 
 /** Loads one drill file (default export: a defineScenario(...) result). Anything else is bad input, named. */
 export async function loadScenarioFile(path: string): Promise<ScenarioDefinition> {
@@ -42,13 +45,18 @@ export async function loadScenarioFile(path: string): Promise<ScenarioDefinition
     if (e instanceof UsageError) throw e;
     throw new UsageError(`drill file ${path}: cannot be loaded: ${(e as Error).message.split('\n')[0]}`);
   }
-  if (!looksLikeScenario(mod.default)) throw new UsageError(`drill file ${path}: its default export is not a scenario (export default defineScenario({...}))`);
+  if (!looksLikeScenario(mod.default))
+    throw new UsageError(`drill file ${path}: its default export is not a scenario (export default defineScenario({...}))`);
   return mod.default;
 }
 
 async function filesIn(dir: string): Promise<string[]> {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`drill folder ${dir} (firedrill.config.json drillFolders): no such folder`);
-  return (await readdir(dir)).filter(isDrillFile).sort().map((f) => join(dir, f));
+  if (!existsSync(dir) || !statSync(dir).isDirectory())
+    throw new UsageError(`drill folder ${dir} (firedrill.config.json drillFolders): no such folder`);
+  return (await readdir(dir))
+    .filter(isDrillFile)
+    .sort()
+    .map((f) => join(dir, f));
 }
 
 /** Every scenario: firedrill's own under scenarios/, then those of the folders firedrill.config.json lists. */
@@ -58,13 +66,17 @@ export async function loadScenarios(): Promise<ScenarioDefinition[]> {
   const own = await filesIn(join(projectRoot, 'scenarios'));
   for (const f of own) {
     const mod = (await import(pathToFileURL(f).href)) as { default?: ScenarioDefinition };
-    if (mod.default) { out.push(mod.default); from.set(mod.default.id, f); }
+    if (mod.default) {
+      out.push(mod.default);
+      from.set(mod.default.id, f);
+    }
   }
   for (const dir of loadConfig().drillFolders) {
     for (const f of await filesIn(dir)) {
       const s = await loadScenarioFile(f);
       if (from.has(s.id)) throw new UsageError(`drill ${s.id} is defined twice: ${from.get(s.id)} and ${f}`);
-      out.push(s); from.set(s.id, f);
+      out.push(s);
+      from.set(s.id, f);
     }
   }
   return out;
@@ -79,12 +91,21 @@ export async function findScenario(idOrPath: string): Promise<ScenarioDefinition
   return s;
 }
 
-export interface SuiteDrill { scenario: string; flavor?: FlavorId; params?: Record<string, string | number> }
+export interface SuiteDrill {
+  scenario: string;
+  flavor?: FlavorId;
+  params?: Record<string, string | number>;
+}
 
 /** Named drill suites: which scenarios on which flavors (the dataset and server configuration come from the run). */
 export const SUITES: Readonly<Record<string, SuiteConfig>> = {
   // The nightly drill: the backup restores and catches up, and point-in-time recovery works from streamed binlogs.
-  default: { drills: [{ scenario: 'replica-kill-restore', flavor: 'mariadb-10.11' }, { scenario: 'pitr-accidental-drop', flavor: 'mariadb-10.11' }] },
+  default: {
+    drills: [
+      { scenario: 'replica-kill-restore', flavor: 'mariadb-10.11' },
+      { scenario: 'pitr-accidental-drop', flavor: 'mariadb-10.11' },
+    ],
+  },
 };
 
 /** A suite by name: the built-in ones, `matrix` (every scenario on every flavor it supports), or the config's. */

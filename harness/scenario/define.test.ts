@@ -30,7 +30,9 @@ describe('defineScenario refuses a fault it could not inject, before anything st
 
   it('refuses a misspelt kind inside whileFaulted too', () => {
     const typo = { kind: 'partitoin', target: 'replica-1' } as unknown as Fault;
-    expect(() => defineScenario(scenario(whileFaulted({ kind: 'pause', target: 'replica-1' }, [inject(typo)])))).toThrow(/phase 'fault'.*unknown fault kind 'partitoin'/);
+    expect(() => defineScenario(scenario(whileFaulted({ kind: 'pause', target: 'replica-1' }, [inject(typo)])))).toThrow(
+      /phase 'fault'.*unknown fault kind 'partitoin'/,
+    );
   });
 
   it('refuses a target the topology does not have: an unknown node, a misspelt role, a role the topology cannot have', () => {
@@ -38,7 +40,11 @@ describe('defineScenario refuses a fault it could not inject, before anything st
     expect(() => defineScenario(scenario(inject({ kind: 'kill', target: 'all-replica' })))).toThrow(/unknown node\(s\) 'all-replica'/);
     expect(() => defineScenario(scenario(inject({ kind: 'partition', target: 'minority' })))).toThrow(/'minority' needs a Galera cluster/);
     const cluster = galera({ members: ['galera-1', 'galera-2', 'galera-3'], writeNode: 'galera-1' });
-    expect(() => defineScenario({ ...scenario(inject({ kind: 'partition', target: 'minority' }), cluster), rpoNode: 'galera-1' })).not.toThrow();
-    expect(() => defineScenario({ ...scenario(inject({ kind: 'kill', target: 'one-replica' }), cluster), rpoNode: 'galera-1' })).toThrow(/'one-replica' needs replicas/);
+    expect(() =>
+      defineScenario({ ...scenario(inject({ kind: 'partition', target: 'minority' }), cluster), rpoNode: 'galera-1' }),
+    ).not.toThrow();
+    expect(() => defineScenario({ ...scenario(inject({ kind: 'kill', target: 'one-replica' }), cluster), rpoNode: 'galera-1' })).toThrow(
+      /'one-replica' needs replicas/,
+    );
   });
 });

@@ -37,13 +37,21 @@ const storeMount = (s: BackupStore): Mount => ({ source: s.hostDir, target: s.co
  * Several primaries fanned into replicas (MariaDB named connections with one GTID domain per primary; MySQL
  * channels). Each primary's workload writes its own ledger database (drill_a, drill_b, ...).
  */
-export function multiSource(p: { sources: readonly string[]; replicas?: readonly string[]; backupReplicas?: readonly string[] }): TopologyPlan {
+export function multiSource(p: {
+  sources: readonly string[];
+  replicas?: readonly string[];
+  backupReplicas?: readonly string[];
+}): TopologyPlan {
   const replicas = [...(p.replicas ?? []), ...(p.backupReplicas ?? [])];
   return {
     shape: { kind: 'multi-source', nodes: [...p.sources, ...replicas], replicas },
     spec: (store) => ({
       kind: 'multi-source',
-      sources: p.sources.map((name, i) => ({ name, ledgerDb: `${ownNames().schema}_${name.replace(/^primary-?/, '') || i + 1}`, gtidDomainId: i + 1 })),
+      sources: p.sources.map((name, i) => ({
+        name,
+        ledgerDb: `${ownNames().schema}_${name.replace(/^primary-?/, '') || i + 1}`,
+        gtidDomainId: i + 1,
+      })),
       replicas: [
         ...(p.replicas ?? []).map((name) => ({ name })),
         ...(p.backupReplicas ?? []).map((name) => ({ name, mounts: [storeMount(store)] })),
@@ -61,7 +69,11 @@ export function galera(p: { members: readonly string[]; writeNode: string; sst?:
 }
 
 /** A primary with GTID replicas; backup replicas get the backup store mounted. */
-export function primaryReplicas(p: { replicas: readonly string[]; backupReplicas?: readonly string[]; replicaServer?: Partial<ServerOptions> }): TopologyPlan {
+export function primaryReplicas(p: {
+  replicas: readonly string[];
+  backupReplicas?: readonly string[];
+  replicaServer?: Partial<ServerOptions>;
+}): TopologyPlan {
   const server = p.replicaServer;
   const replicas = [...p.replicas, ...(p.backupReplicas ?? [])];
   return {
@@ -78,7 +90,9 @@ export function primaryReplicas(p: { replicas: readonly string[]; backupReplicas
 
 /** Every flavor, and the MariaDB ones (Galera, mariabackup, upgrades). */
 export const ALL_FLAVORS: readonly FlavorId[] = Object.values(FLAVORS).map((f) => f.id);
-export const MARIADB_FLAVORS: readonly FlavorId[] = Object.values(FLAVORS).filter((f) => f.family === 'mariadb').map((f) => f.id);
+export const MARIADB_FLAVORS: readonly FlavorId[] = Object.values(FLAVORS)
+  .filter((f) => f.family === 'mariadb')
+  .map((f) => f.id);
 
 /**
  * The standard data: the run's dataset (`--dataset`: Sakila by default, a dump, a live server's copy, a schema with
@@ -92,7 +106,12 @@ export function datasetPlusBulk(defaultMb = 20): Pick<ScenarioDefinition, 'param
 }
 
 /** A string parameter naming a table (`db.table`), or `auto` for the default the drill derives. */
-export const tableParam = (description: string): ParamSpec => ({ type: 'string', default: 'auto', description, pattern: /^(auto|[^.\s`]+\.[^.\s`]+)$/ });
+export const tableParam = (description: string): ParamSpec => ({
+  type: 'string',
+  default: 'auto',
+  description,
+  pattern: /^(auto|[^.\s`]+\.[^.\s`]+)$/,
+});
 
 /** The tail of every restore drill: restore the latest artifact, verify it at the backup point, catch up, verify. */
 export function restoreVerifyCatchUp(as: string, alsoConverge: readonly string[] = []): Phase[] {

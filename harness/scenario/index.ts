@@ -1,9 +1,30 @@
-export type { DrillContext, Step, Phase, ScenarioDefinition, ParamSpec, Params, ParamValue, TopologyPlan, UpgradeOptions } from './types.js';
+export type {
+  DrillContext,
+  Step,
+  Phase,
+  ScenarioDefinition,
+  ParamSpec,
+  Params,
+  ParamValue,
+  TopologyPlan,
+  UpgradeOptions,
+} from './types.js';
 export type { DrillState, Accident, PitrRecovery } from './state.js';
 export { checkName, observationName } from './names.js';
 export { ownNames } from '../runtime/config.js';
 export type { OwnNames } from '../runtime/config.js';
-export { defineScenario, phase, primaryReplicas, multiSource, galera, datasetPlusBulk, tableParam, restoreVerifyCatchUp, ALL_FLAVORS, MARIADB_FLAVORS } from './define.js';
+export {
+  defineScenario,
+  phase,
+  primaryReplicas,
+  multiSource,
+  galera,
+  datasetPlusBulk,
+  tableParam,
+  restoreVerifyCatchUp,
+  ALL_FLAVORS,
+  MARIADB_FLAVORS,
+} from './define.js';
 // The step library, by subject.
 export * from './steps/common.js';
 export * from './steps/replication.js';

@@ -6,9 +6,25 @@ import { planDrill, resolveParams } from './plan.js';
 describe('scenario catalog and parameters', () => {
   it('lists the contract scenario ids', async () => {
     const ids = (await loadScenarios()).map((s) => s.id);
-    for (const id of ['replica-kill-restore', 'replicas-die-one-by-one', 'replica-crash-loop', 'galera-datadir-wiped', 'galera-quorum-loss',
-      'multi-source-replica-rebuild', 'replica-partition', 'replica-pause', 'errant-write', 'pitr-accidental-drop', 'logical-restore',
-      'snapshot-restore', 'clone-restore', 'encrypted-artifact-tamper', 'restore-without-binlogs', 'pre-upgrade']) expect(ids).toContain(id);
+    for (const id of [
+      'replica-kill-restore',
+      'replicas-die-one-by-one',
+      'replica-crash-loop',
+      'galera-datadir-wiped',
+      'galera-quorum-loss',
+      'multi-source-replica-rebuild',
+      'replica-partition',
+      'replica-pause',
+      'errant-write',
+      'pitr-accidental-drop',
+      'logical-restore',
+      'snapshot-restore',
+      'clone-restore',
+      'encrypted-artifact-tamper',
+      'restore-without-binlogs',
+      'pre-upgrade',
+    ])
+      expect(ids).toContain(id);
   });
   it('refuses an unknown scenario with the known ids', async () => {
     await expect(findScenario('nope')).rejects.toThrow(UsageError);
@@ -23,13 +39,21 @@ describe('scenario catalog and parameters', () => {
   });
   it('refuses a flavor the scenario does not run on, and bad parameters, before asking the engine', async () => {
     const galera = await findScenario('galera-quorum-loss');
-    await expect(planDrill(galera, 'mysql-9.7', {}, () => {})).rejects.toThrow(/does not run on mysql-9.7 \(supported: mariadb-10.11, mariadb-11.8\)/);
+    await expect(planDrill(galera, 'mysql-9.7', {}, () => {})).rejects.toThrow(
+      /does not run on mysql-9.7 \(supported: mariadb-10.11, mariadb-11.8\)/,
+    );
     await expect(planDrill(galera, 'mariadb-10.11', { rows: 1 }, () => {})).rejects.toThrow(UsageError);
   });
 });
 
 describe('string parameters', () => {
-  const s = { id: 's', params: { bulkMb: { default: 1, description: 'mb', min: 0 }, dropTable: { type: 'string', default: 'auto', description: 't', pattern: /^(auto|[^.\s]+\.[^.\s]+)$/ } } } as unknown as Parameters<typeof resolveParams>[0];
+  const s = {
+    id: 's',
+    params: {
+      bulkMb: { default: 1, description: 'mb', min: 0 },
+      dropTable: { type: 'string', default: 'auto', description: 't', pattern: /^(auto|[^.\s]+\.[^.\s]+)$/ },
+    },
+  } as unknown as Parameters<typeof resolveParams>[0];
   it('takes strings where the spec says so and checks them', () => {
     expect(resolveParams(s, { dropTable: 'shop.orders', bulkMb: '3' })).toEqual({ bulkMb: 3, dropTable: 'shop.orders' });
     expect(resolveParams(s)).toEqual({ bulkMb: 1, dropTable: 'auto' });

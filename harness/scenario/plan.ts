@@ -8,15 +8,25 @@ import type { ParamValue, Params, ScenarioDefinition } from './types.js';
 /** A drill checked and ready to run: a flavor the scenario supports, its parameters, the engine answering, the image,
  * the dataset read (and its clash with firedrill's own names refused), the user's server configuration read. */
 export interface DrillPlan {
-  def: ScenarioDefinition; flavor: FlavorId; params: Params; image: string;
-  dataset: DatasetPlan; serverConfig?: ServerConfig; own: OwnNames;
+  def: ScenarioDefinition;
+  flavor: FlavorId;
+  params: Params;
+  image: string;
+  dataset: DatasetPlan;
+  serverConfig?: ServerConfig;
+  own: OwnNames;
 }
 
 /** The run's inputs besides the scenario: planned once, before anything starts (a suite reuses them for every drill). */
-export interface DrillInputs { dataset?: DatasetPlan; serverConfig?: ServerConfig }
+export interface DrillInputs {
+  dataset?: DatasetPlan;
+  serverConfig?: ServerConfig;
+}
 
 /** Plans the dataset and reads the server configuration, refusing a clash with firedrill's own names (exit 2). */
-export async function planInputs(o: { dataset?: DatasetSource; serverConfig?: string } = {}): Promise<Required<Pick<DrillInputs, 'dataset'>> & DrillInputs> {
+export async function planInputs(
+  o: { dataset?: DatasetSource; serverConfig?: string } = {},
+): Promise<Required<Pick<DrillInputs, 'dataset'>> & DrillInputs> {
   const own = ownNames();
   const dataset = await planDataset(o.dataset ?? { kind: 'sakila' });
   refuseClashes(dataset, { isOwnDatabase: (db) => isOwnDatabase(own, db), accounts: [own.admin, own.repl] });
@@ -28,13 +38,15 @@ export async function planInputs(o: { dataset?: DatasetSource; serverConfig?: st
 export function resolveParams(def: ScenarioDefinition, given: Readonly<Record<string, string | number>> = {}): Params {
   const out: Record<string, ParamValue> = {};
   for (const k of Object.keys(given)) {
-    if (!def.params[k]) throw new UsageError(`scenario ${def.id} has no parameter '${k}' (known: ${Object.keys(def.params).join(', ') || 'none'})`);
+    if (!def.params[k])
+      throw new UsageError(`scenario ${def.id} has no parameter '${k}' (known: ${Object.keys(def.params).join(', ') || 'none'})`);
   }
   for (const [k, spec] of Object.entries(def.params)) {
     const g = given[k];
     if (spec.type === 'string') {
       const v = g === undefined ? spec.default : String(g);
-      if (spec.pattern && !spec.pattern.test(v)) throw new UsageError(`parameter ${k}='${v}' is not valid (expected ${spec.pattern.source})`);
+      if (spec.pattern && !spec.pattern.test(v))
+        throw new UsageError(`parameter ${k}='${v}' is not valid (expected ${spec.pattern.source})`);
       out[k] = v;
       continue;
     }
@@ -50,11 +62,20 @@ export function resolveParams(def: ScenarioDefinition, given: Readonly<Record<st
  * Everything bad input can be, checked once before anything starts (each a UsageError: one line, exit 2): the
  * flavor, the parameters, the engine, the image (a configured one must be present; firedrill's own is built).
  */
-export async function planDrill(def: ScenarioDefinition, flavorId: FlavorId, given: Readonly<Record<string, string | number>>, progress: (m: string) => void, inputs: DrillInputs = {}): Promise<DrillPlan> {
-  if (!def.flavors.includes(flavorId)) throw new UsageError(`scenario ${def.id} does not run on ${flavorId} (supported: ${def.flavors.join(', ')})`);
+export async function planDrill(
+  def: ScenarioDefinition,
+  flavorId: FlavorId,
+  given: Readonly<Record<string, string | number>>,
+  progress: (m: string) => void,
+  inputs: DrillInputs = {},
+): Promise<DrillPlan> {
+  if (!def.flavors.includes(flavorId))
+    throw new UsageError(`scenario ${def.id} does not run on ${flavorId} (supported: ${def.flavors.join(', ')})`);
   const params = resolveParams(def, given);
   await engineVersion();
   const image = await resolveImage(FLAVORS[flavorId], progress);
-  const { dataset, serverConfig } = inputs.dataset ? { dataset: inputs.dataset, serverConfig: inputs.serverConfig } : { ...(await planInputs()), serverConfig: inputs.serverConfig };
+  const { dataset, serverConfig } = inputs.dataset
+    ? { dataset: inputs.dataset, serverConfig: inputs.serverConfig }
+    : { ...(await planInputs()), serverConfig: inputs.serverConfig };
   return { def, flavor: flavorId, params, image, dataset, serverConfig, own: ownNames() };
 }

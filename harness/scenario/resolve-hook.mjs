@@ -3,10 +3,14 @@
 // outside the project (no package.json saying "type": "module" beside it) is still loaded as an ES module.
 let index;
 let project;
-export function initialize(data) { index = data.index; project = data.project; }
+export function initialize(data) {
+  index = data.index;
+  project = data.project;
+}
 export async function resolve(specifier, context, next) {
   if (specifier === 'firedrill') return next(index, context);
   const r = await next(specifier, context);
-  if (/\.ts$/.test(r.url) && r.url.startsWith('file:') && !r.url.startsWith(project) && !r.url.includes('/node_modules/')) return { ...r, format: 'module' };
+  if (/\.ts$/.test(r.url) && r.url.startsWith('file:') && !r.url.startsWith(project) && !r.url.includes('/node_modules/'))
+    return { ...r, format: 'module' };
   return r;
 }

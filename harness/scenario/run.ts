@@ -9,8 +9,23 @@ import { waitCaughtUp } from '../runtime/replication.js';
 import type { RunContext } from '../runtime/run-context.js';
 import { openTopologyContext, startTopology, type Topology } from '../runtime/topology.js';
 import {
-  rpoOf, rtoOf, unmeasuredRpo, verdictOf, writeReport, type DrillResult, type PhaseRecord, type Rpo, type StepRecord, type Verdict,
-  baseProvenance, datasetSize, imageProvenance, judgeObjectives, objectivesFor, serverVersions, type Provenance,
+  rpoOf,
+  rtoOf,
+  unmeasuredRpo,
+  verdictOf,
+  writeReport,
+  type DrillResult,
+  type PhaseRecord,
+  type Rpo,
+  type StepRecord,
+  type Verdict,
+  baseProvenance,
+  datasetSize,
+  imageProvenance,
+  judgeObjectives,
+  objectivesFor,
+  serverVersions,
+  type Provenance,
 } from '../report/index.js';
 import { loadConfig } from '../runtime/config.js';
 import { judgeLedger, judgeRpo, presentLedgerIds } from '../verify/index.js';
@@ -39,12 +54,32 @@ export function classifyFailure(e: unknown, phase: string | undefined, interrupt
 }
 
 /** The result of a drill that ended before it began (its report still says why). */
-export function errorResult(def: Pick<ScenarioDefinition, 'id' | 'description' | 'rpoNode'>, flavor: FlavorId, runId: string, error: unknown, verdict: Verdict = 'error'): DrillResult {
+export function errorResult(
+  def: Pick<ScenarioDefinition, 'id' | 'description' | 'rpoNode'>,
+  flavor: FlavorId,
+  runId: string,
+  error: unknown,
+  verdict: Verdict = 'error',
+): DrillResult {
   const now = new Date().toISOString();
   return {
-    runId, scenario: def.id, description: def.description, flavor, verdict, startedAt: now, endedAt: now, durationMs: 0, params: {},
-    phases: [], rto: rtoOf([]), rpo: unmeasuredRpo(def.rpoNode), checks: [], faults: [], observations: {},
-    error: error instanceof Error ? error.message : String(error), reportDir: join(reportsDir, runId),
+    runId,
+    scenario: def.id,
+    description: def.description,
+    flavor,
+    verdict,
+    startedAt: now,
+    endedAt: now,
+    durationMs: 0,
+    params: {},
+    phases: [],
+    rto: rtoOf([]),
+    rpo: unmeasuredRpo(def.rpoNode),
+    checks: [],
+    faults: [],
+    observations: {},
+    error: error instanceof Error ? error.message : String(error),
+    reportDir: join(reportsDir, runId),
   };
 }
 
@@ -76,9 +111,22 @@ export async function runScenario(plan: DrillPlan, o: RunOptions): Promise<Drill
   const store = await openStore(join(reportDir, 'store'));
   if (!o.keepArtifacts) o.run.temporary(store.hostDir, 'remove backup store data');
   const result: DrillResult = {
-    runId: o.run.runId, scenario: def.id, description: def.description, flavor: plan.flavor, verdict: 'fail',
-    startedAt: new Date(started).toISOString(), endedAt: '', durationMs: 0, params: plan.params, phases: [],
-    rto: rtoOf([]), rpo: unmeasuredRpo(def.rpoNode), checks: [], faults: [], observations: {}, reportDir,
+    runId: o.run.runId,
+    scenario: def.id,
+    description: def.description,
+    flavor: plan.flavor,
+    verdict: 'fail',
+    startedAt: new Date(started).toISOString(),
+    endedAt: '',
+    durationMs: 0,
+    params: plan.params,
+    phases: [],
+    rto: rtoOf([]),
+    rpo: unmeasuredRpo(def.rpoNode),
+    checks: [],
+    faults: [],
+    observations: {},
+    reportDir,
   };
   const timed = phaseTimer(result.phases, o.progress);
   const base = baseProvenance(o.command ?? []);
@@ -91,7 +139,12 @@ export async function runScenario(plan: DrillPlan, o: RunOptions): Promise<Drill
   const body = withCancelScope(o.run.signal, async () => {
     ctx = await setUp(plan, o, store, result, timed);
     dataset = await measureDataset(dataset, ctx.topo);
-    for (const ph of def.phases) await timed(ph.name, !!ph.recovery, ph.steps.map((s) => ({ name: s.name, run: () => s.run(ctx!) })));
+    for (const ph of def.phases)
+      await timed(
+        ph.name,
+        !!ph.recovery,
+        ph.steps.map((s) => ({ name: s.name, run: () => s.run(ctx!) })),
+      );
     await stopWorkloads(ctx);
     result.rpo = await measureRpo(def, ctx);
   });
@@ -114,10 +167,21 @@ export async function runScenario(plan: DrillPlan, o: RunOptions): Promise<Drill
   }
   result.rto = rtoOf(result.phases);
   // A drill that loses data by design passes only when the loss equals the exact loss a step measured apart.
-  if (def.expectsLoss && !ended) result.checks.push(judgeRpo(result.rpo.lostAcknowledgedWrites, true, (ctx as DrillContext | undefined)?.state.expectedLoss));
-  result.objectives = judgeObjectives(objectivesFor(def.id, { expectsLoss: def.expectsLoss, config: loadConfig().objectives }),
-    { rtoMs: result.rto.ms, rpoWrites: result.rpo.lostAcknowledgedWrites, rpoSeconds: result.rpo.seconds });
-  result.provenance = { ...(await base), image: await image, servers, dataset, params: { ...plan.params }, seed: typeof plan.params['seed'] === 'number' ? plan.params['seed'] : seedOf(plan) };
+  if (def.expectsLoss && !ended)
+    result.checks.push(judgeRpo(result.rpo.lostAcknowledgedWrites, true, (ctx as DrillContext | undefined)?.state.expectedLoss));
+  result.objectives = judgeObjectives(objectivesFor(def.id, { expectsLoss: def.expectsLoss, config: loadConfig().objectives }), {
+    rtoMs: result.rto.ms,
+    rpoWrites: result.rpo.lostAcknowledgedWrites,
+    rpoSeconds: result.rpo.seconds,
+  });
+  result.provenance = {
+    ...(await base),
+    image: await image,
+    servers,
+    dataset,
+    params: { ...plan.params },
+    seed: typeof plan.params['seed'] === 'number' ? plan.params['seed'] : seedOf(plan),
+  };
   result.logFile = 'drill.log';
   result.verdict = ended ?? verdictOf(result, !!def.expectsLoss);
   result.endedAt = new Date().toISOString();
@@ -139,7 +203,14 @@ function phaseTimer(phases: PhaseRecord[], progress: (m: string) => void): Timed
         const rec: StepRecord = { name: s.name, startMs: Date.now(), endMs: 0 };
         p.steps.push(rec);
         progress(`  ${s.name}`);
-        try { await s.run(); } catch (e) { rec.error = e instanceof Error ? e.message : String(e); throw e; } finally { rec.endMs = Date.now(); }
+        try {
+          await s.run();
+        } catch (e) {
+          rec.error = e instanceof Error ? e.message : String(e);
+          throw e;
+        } finally {
+          rec.endMs = Date.now();
+        }
       }
     } finally {
       p.endMs = Date.now();
@@ -167,21 +238,45 @@ async function setUp(plan: DrillPlan, o: RunOptions, store: BackupStore, result:
   let dataset: DatasetInfo = emptyDatasetInfo(plan.dataset);
   const workloads = new Map<string, WriteWorkload>();
   await timed('setup', false, [
-    { name: 'start topology', run: async () => { topo = await startTopology(tctx, spec); } },
-    { name: `load dataset ${plan.dataset.name}`, run: async () => {
-      dataset = await loadDatasets(plan, topo, o.progress);
-      result.dataset = dataset;
-    } },
-    { name: 'start write workloads', run: async () => {
-      for (const s of topo.sourceSpecs) workloads.set(s.name, new WriteWorkload(topo.get(s.name), { ...def.workload, db: s.ledgerDb }));
-      for (const w of workloads.values()) w.start();
-    } },
+    {
+      name: 'start topology',
+      run: async () => {
+        topo = await startTopology(tctx, spec);
+      },
+    },
+    {
+      name: `load dataset ${plan.dataset.name}`,
+      run: async () => {
+        dataset = await loadDatasets(plan, topo, o.progress);
+        result.dataset = dataset;
+      },
+    },
+    {
+      name: 'start write workloads',
+      run: async () => {
+        for (const s of topo.sourceSpecs) workloads.set(s.name, new WriteWorkload(topo.get(s.name), { ...def.workload, db: s.ledgerDb }));
+        for (const w of workloads.values()) w.start();
+      },
+    },
   ]);
   return {
-    run: o.run, tctx, topo, store, workload: workloads.values().next().value!, workloads, params: plan.params, artifacts: [],
-    faults: result.faults, checks: result.checks, state: emptyState(), observations: result.observations,
-    faultEnv: faultEnvOf(topo, o.progress), progress: o.progress, options: { faultDuringBackup: o.faultDuringBackup, upgrade: o.upgrade, instantVerify: o.instantVerify },
-    dataset, own: plan.own,
+    run: o.run,
+    tctx,
+    topo,
+    store,
+    workload: workloads.values().next().value!,
+    workloads,
+    params: plan.params,
+    artifacts: [],
+    faults: result.faults,
+    checks: result.checks,
+    state: emptyState(),
+    observations: result.observations,
+    faultEnv: faultEnvOf(topo, o.progress),
+    progress: o.progress,
+    options: { faultDuringBackup: o.faultDuringBackup, upgrade: o.upgrade, instantVerify: o.instantVerify },
+    dataset,
+    own: plan.own,
   };
 }
 
@@ -210,7 +305,14 @@ function seedOf(plan: DrillPlan): number | null {
 /** What the drill loads, in words: the run's dataset (unless the drill loads none) and the bulk table. */
 function datasetName(plan: DrillPlan): string {
   const mb = plan.def.data.bulkMb(plan.params);
-  return [plan.def.data.dataset ? `${plan.dataset.name} (${plan.dataset.source.kind}, from ${plan.dataset.origin})` : null, mb > 0 ? `bulk ${mb} MB` : null].filter(Boolean).join(' + ') || 'none (ledger only)';
+  return (
+    [
+      plan.def.data.dataset ? `${plan.dataset.name} (${plan.dataset.source.kind}, from ${plan.dataset.origin})` : null,
+      mb > 0 ? `bulk ${mb} MB` : null,
+    ]
+      .filter(Boolean)
+      .join(' + ') || 'none (ledger only)'
+  );
 }
 
 /** The loaded data's size as each primary reports it, after loading and before any fault; a failure is recorded, never fatal. */
@@ -223,14 +325,27 @@ async function measureDataset(d: Provenance['dataset'], topo: Topology): Promise
       out.databases.push(...s.databases.map((x) => (topo.primaries.length > 1 ? { ...x, db: `${x.db} (${p.name})` } : x)));
       out.bytes += s.bytes;
       on.push(p.name);
-    } catch (e) { out.detail = { ...out.detail, [p.name]: `size not read: ${(e as Error).message.split('\n')[0]}` }; }
+    } catch (e) {
+      out.detail = { ...out.detail, [p.name]: `size not read: ${(e as Error).message.split('\n')[0]}` };
+    }
   }
   out.measuredOn = on.join(', ') || null;
   return out;
 }
 /** What a drill that loads no dataset (or has not loaded it yet) reports. */
 const emptyDatasetInfo = (p: DatasetPlan): DatasetInfo => ({
-  name: p.name, kind: p.source.kind, origin: p.origin, databases: [], tables: 0, tableNames: [], streamedBytes: 0, fileBytes: 0, serverBytes: 0, loadMs: 0, removed: {}, notes: ['not loaded'],
+  name: p.name,
+  kind: p.source.kind,
+  origin: p.origin,
+  databases: [],
+  tables: 0,
+  tableNames: [],
+  streamedBytes: 0,
+  fileBytes: 0,
+  serverBytes: 0,
+  loadMs: 0,
+  removed: {},
+  notes: ['not loaded'],
 });
 
 async function stopWorkloads(ctx: DrillContext): Promise<void> {

@@ -4,7 +4,12 @@ import type { PitrResult } from '../restore/index.js';
 import type { Finding } from '../verify/upgrade/index.js';
 
 /** The accident a point-in-time recovery undoes: what was dropped, when, and the database as it was before. */
-export interface Accident { db: string; table: string; cut: RecoveryCut; before: Snapshot }
+export interface Accident {
+  db: string;
+  table: string;
+  cut: RecoveryCut;
+  before: Snapshot;
+}
 
 /** A point-in-time recovered node: what the recovery did, and the cut the ledger is judged at. */
 export type PitrRecovery = PitrResult & { cut: RecoveryCut };

@@ -14,7 +14,12 @@ export type ParamValue = number | string;
 export type Params = Readonly<Record<string, ParamValue>>;
 
 /** What `firedrill pre-upgrade` adds to its drill: the target version, the team's queries, their option file. */
-export interface UpgradeOptions { to?: FlavorId; queriesFile?: string; serverConfig?: string; dataset?: string }
+export interface UpgradeOptions {
+  to?: FlavorId;
+  queriesFile?: string;
+  serverConfig?: string;
+  dataset?: string;
+}
 
 /** A numeric parameter (`type` may be left out), or a string one; `--param k=v` is checked against it. */
 export type ParamSpec =
@@ -42,7 +47,11 @@ export interface DrillContext {
   observations: Record<string, unknown>;
   faultEnv: FaultEnv;
   /** Drill-wide options from the command line. */
-  options: { faultDuringBackup?: boolean; upgrade?: UpgradeOptions; /** Also run the instant check (server read-only on the artifact) after every physical backup. */ instantVerify?: boolean };
+  options: {
+    faultDuringBackup?: boolean;
+    upgrade?: UpgradeOptions /** Also run the instant check (server read-only on the artifact) after every physical backup. */;
+    instantVerify?: boolean;
+  };
   /** The run's dataset as loaded (name, databases, size), and the names firedrill uses for its own objects. */
   dataset: DatasetInfo;
   own: OwnNames;
@@ -66,7 +75,10 @@ export interface Phase {
 
 /** Topology of a scenario: the nodes it will have (known when the scenario is defined), and its spec for a run's
  * backup store (backup replicas get the store mounted). */
-export interface TopologyPlan { shape: TopologyShape; spec: (store: BackupStore) => TopologySpec }
+export interface TopologyPlan {
+  shape: TopologyShape;
+  spec: (store: BackupStore) => TopologySpec;
+}
 
 export interface ScenarioDefinition {
   id: string;

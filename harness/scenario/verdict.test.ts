@@ -3,8 +3,17 @@ import { ExecError, HarnessError, InterruptedError, WaitTimeoutError } from '../
 import { UsageError } from '../core/index.js';
 import { classifyFailure, exitCodeOf } from './run.js';
 
-const dockerErr = (p: Partial<ConstructorParameters<typeof ExecError>[0]>) => new ExecError({
-  argv: ['docker', 'inspect', 'x'], exitCode: 1, signal: null, stdout: '', stderr: '', durationMs: 1, timedOut: false, ...p });
+const dockerErr = (p: Partial<ConstructorParameters<typeof ExecError>[0]>) =>
+  new ExecError({
+    argv: ['docker', 'inspect', 'x'],
+    exitCode: 1,
+    signal: null,
+    stdout: '',
+    stderr: '',
+    durationMs: 1,
+    timedOut: false,
+    ...p,
+  });
 
 describe('verdicts and exit codes by cause', () => {
   it('a step of the drill that fails after setup is a failure (exit 1)', () => {
@@ -13,15 +22,25 @@ describe('verdicts and exit codes by cause', () => {
   });
   it('a container never ready in setup, an engine gone, a disk full, a docker control call past its deadline: could not run (exit 2)', () => {
     expect(classifyFailure(new WaitTimeoutError('primary to answer ping', 1000, undefined), 'setup', false)).toBe('error');
-    expect(classifyFailure(dockerErr({ stderr: 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock' }), 'restore', false)).toBe('error');
-    expect(classifyFailure(dockerErr({ argv: ['docker', 'exec', 'n', 'cp'], stderr: 'cp: write error: No space left on device' }), 'backup', false)).toBe('error');
+    expect(
+      classifyFailure(dockerErr({ stderr: 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock' }), 'restore', false),
+    ).toBe('error');
+    expect(
+      classifyFailure(
+        dockerErr({ argv: ['docker', 'exec', 'n', 'cp'], stderr: 'cp: write error: No space left on device' }),
+        'backup',
+        false,
+      ),
+    ).toBe('error');
     expect(classifyFailure(dockerErr({ timedOut: true, exitCode: null }), 'backup', false)).toBe('error');
-    expect(classifyFailure(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }), 'backup', false)).toBe('error');
+    expect(classifyFailure(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }), 'backup', false)).toBe(
+      'error',
+    );
     expect(classifyFailure(new HarnessError('could not remove a partial artifact'), 'backup', false)).toBe('error');
     expect(classifyFailure(new UsageError('no Galera'), 'backup', false)).toBe('error');
     expect(exitCodeOf({ verdict: 'error' })).toBe(2);
   });
-  it('a docker exec of the drill that fails or times out is the drill\'s failure, not the harness\'s', () => {
+  it("a docker exec of the drill that fails or times out is the drill's failure, not the harness's", () => {
     expect(classifyFailure(dockerErr({ argv: ['docker', 'exec', 'n', 'mariadb-backup'], exitCode: 1 }), 'backup', false)).toBe('fail');
   });
   it('a signal makes it interrupted (exit 130 / 143) whatever the error was', () => {

@@ -2,7 +2,12 @@ import { qualified, quoteId } from './inspect.js';
 import type { Statement } from './dialect.js';
 
 /** A row by table and single-column key: the poison row of the crash-loop drill. */
-export interface RowRef { db: string; table: string; key: string; id: number }
+export interface RowRef {
+  db: string;
+  table: string;
+  key: string;
+  id: number;
+}
 
 export const UDF_NAME = 'firedrill_abort';
 export const UDF_LIBRARY = 'firedrill_abort.so';
@@ -16,8 +21,12 @@ export const installCrashCause = (r: RowRef): Statement[] => [
   { sql: `DROP FUNCTION IF EXISTS ${UDF_NAME}` },
   { sql: `CREATE FUNCTION ${UDF_NAME} RETURNS INTEGER SONAME '${UDF_LIBRARY}'` },
   { sql: `DROP TRIGGER IF EXISTS ${qualified(r.db, TRIGGER)}` },
-  { sql: `CREATE TRIGGER ${qualified(r.db, TRIGGER)} BEFORE DELETE ON ${qualified(r.db, r.table)} FOR EACH ROW `
-      + `BEGIN IF OLD.${quoteId(r.key)} = ? THEN SET @fd_crash = ${UDF_NAME}(); END IF; END`, values: [r.id] },
+  {
+    sql:
+      `CREATE TRIGGER ${qualified(r.db, TRIGGER)} BEFORE DELETE ON ${qualified(r.db, r.table)} FOR EACH ROW ` +
+      `BEGIN IF OLD.${quoteId(r.key)} = ? THEN SET @fd_crash = ${UDF_NAME}(); END IF; END`,
+    values: [r.id],
+  },
   { sql: 'SET SESSION sql_log_bin = 1' },
 ];
 
@@ -35,4 +44,7 @@ export const deleteLocally = (r: RowRef): Statement[] => [
   { sql: 'SET SESSION sql_log_bin = 1' },
 ];
 
-export const deleteRow = (r: RowRef): Statement => ({ sql: `DELETE FROM ${qualified(r.db, r.table)} WHERE ${quoteId(r.key)} = ?`, values: [r.id] });
+export const deleteRow = (r: RowRef): Statement => ({
+  sql: `DELETE FROM ${qualified(r.db, r.table)} WHERE ${quoteId(r.key)} = ?`,
+  values: [r.id],
+});

@@ -97,10 +97,13 @@ export const insertRows = (db: string, table: string, columns: readonly string[]
  * gives none and the dataset is not the sample the drill's own queries are written for. Counts only: their results
  * do not depend on row order.
  */
-export const sampleQueries = (tables: readonly string[]): string => tables.map((t) => {
-  const [db, table] = t.split('.') as [string, string];
-  return `SELECT COUNT(*) AS n FROM ${qualified(db, table)};`;
-}).join('\n') + '\n';
+export const sampleQueries = (tables: readonly string[]): string =>
+  tables
+    .map((t) => {
+      const [db, table] = t.split('.') as [string, string];
+      return `SELECT COUNT(*) AS n FROM ${qualified(db, table)};`;
+    })
+    .join('\n') + '\n';
 
 /** Statements a dump file begins with when it names no database: create it and make it current. */
 export const useDatabase = (db: string): string => `CREATE DATABASE IF NOT EXISTS ${quoteId(db)};\nUSE ${quoteId(db)};\n`;

@@ -1,6 +1,9 @@
 import type { Family } from '../core/index.js';
 
-export interface Statement { sql: string; values?: unknown[] }
+export interface Statement {
+  sql: string;
+  values?: unknown[];
+}
 
 export interface ReplicationSource {
   host: string;
@@ -74,7 +77,17 @@ export interface ReplicaState {
  * replication user with the grants the family needs.
  */
 export function bootstrapUsersWith(replGrants: string) {
-  return ({ admin, adminPassword, repl, replPassword }: { admin: string; adminPassword: string; repl: string; replPassword: string }): Statement[] => [
+  return ({
+    admin,
+    adminPassword,
+    repl,
+    replPassword,
+  }: {
+    admin: string;
+    adminPassword: string;
+    repl: string;
+    replPassword: string;
+  }): Statement[] => [
     { sql: 'SET SESSION sql_log_bin = 0' },
     { sql: 'CREATE USER IF NOT EXISTS ?@? IDENTIFIED BY ?', values: [admin, '%', adminPassword] },
     { sql: 'GRANT ALL PRIVILEGES ON *.* TO ?@? WITH GRANT OPTION', values: [admin, '%'] },

@@ -6,9 +6,14 @@ const U2 = 'a9ae3d35-0f5e-11ee-8c3b-0242ac110002';
 
 describe('dumpPosition (the position a dump carries in its own text)', () => {
   it("reads mariadb-dump --gtid --dump-slave=2's commented line", () => {
-    const head = "-- MariaDB dump 10.19\n--\n-- GTID position to start replication from\n--\n\n-- SET GLOBAL gtid_slave_pos='0-1-1234';\n\nCREATE DATABASE x;\n";
+    const head =
+      "-- MariaDB dump 10.19\n--\n-- GTID position to start replication from\n--\n\n-- SET GLOBAL gtid_slave_pos='0-1-1234';\n\nCREATE DATABASE x;\n";
     expect(dumpPosition(head)).toEqual({ gtid: '0-1-1234', form: 'gtid_slave_pos', commented: true });
-    expect(dumpPosition("SET GLOBAL gtid_slave_pos='0-1-5,1-2-7';")).toEqual({ gtid: '0-1-5,1-2-7', form: 'gtid_slave_pos', commented: false });
+    expect(dumpPosition("SET GLOBAL gtid_slave_pos='0-1-5,1-2-7';")).toEqual({
+      gtid: '0-1-5,1-2-7',
+      form: 'gtid_slave_pos',
+      commented: false,
+    });
   });
   it("reads mysqldump --set-gtid-purged=ON's statement, over several lines", () => {
     const head = `SET @@SESSION.SQL_LOG_BIN= 0;\n\n--\n-- GTID state at the beginning of the backup \n--\n\nSET @@GLOBAL.GTID_PURGED=/*!80000 '+'*/ '${U}:1-100,\n${U2}:1-3';\n`;

@@ -4,7 +4,11 @@
  * - mysqldump --set-gtid-purged=ON: `SET @@GLOBAL.GTID_PURGED=/*!80000 '+'*\/ 'uuid:1-5,\nuuid2:1-3';`
  * mysqldump writes it before any data; mariadb-dump 10.11+ defers it to the end of the file: head and tail are read.
  */
-export interface DumpPosition { gtid: string; form: 'gtid_slave_pos' | 'GTID_PURGED'; commented: boolean }
+export interface DumpPosition {
+  gtid: string;
+  form: 'gtid_slave_pos' | 'GTID_PURGED';
+  commented: boolean;
+}
 
 const MARIADB = /^(-- )?SET GLOBAL gtid_slave_pos\s*=\s*'([^']*)';/m;
 const MYSQL = /^(-- )?SET @@GLOBAL\.GTID_PURGED\s*=\s*(?:\/\*!\d+ '\+'\*\/ )?'([^']*)';/m;

@@ -1,11 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { binlogEvents, chunkChecksum, gtidOfBinlogEvent, nextChunkBoundary, quoteId, rowHashExpr, showGrants, valueExpr } from './inspect.js';
+import {
+  binlogEvents,
+  chunkChecksum,
+  gtidOfBinlogEvent,
+  nextChunkBoundary,
+  quoteId,
+  rowHashExpr,
+  showGrants,
+  valueExpr,
+} from './inspect.js';
 
 describe('inspection SQL', () => {
-  it('quotes identifiers', () => { expect(quoteId('we`ird')).toBe('`we``ird`'); });
+  it('quotes identifiers', () => {
+    expect(quoteId('we`ird')).toBe('`we``ird`');
+  });
 
   it('fingerprints short text as hex, numbers as text, spatial by SRID + WKB digest, and marks NULLs apart', () => {
-    const e = rowHashExpr([{ name: 'id', type: 'int' }, { name: 'name', type: 'varchar' }, { name: 'loc', type: 'geometry' }]);
+    const e = rowHashExpr([
+      { name: 'id', type: 'int' },
+      { name: 'name', type: 'varchar' },
+      { name: 'loc', type: 'geometry' },
+    ]);
     expect(e).toContain('`id`');
     expect(e).toContain('HEX(`name`)');
     expect(e).toContain("CONCAT(ST_SRID(`loc`), ':', SHA2(ST_AsWKB(`loc`), 256))");
@@ -25,8 +40,12 @@ describe('inspection SQL', () => {
   it('reads the GTID a binlog event starts on both families', () => {
     expect(gtidOfBinlogEvent('Gtid', 'BEGIN GTID 0-1-17')).toBe('0-1-17');
     expect(gtidOfBinlogEvent('Gtid', 'GTID 0-1-18 cid=5')).toBe('0-1-18');
-    expect(gtidOfBinlogEvent('Gtid', "SET @@SESSION.GTID_NEXT= '3e11fa47-71ca-11e1-9e33-c80aa9429562:5'")).toBe('3e11fa47-71ca-11e1-9e33-c80aa9429562:5');
-    expect(gtidOfBinlogEvent('Gtid_tagged_log_event', "SET @@SESSION.GTID_NEXT= '3e11fa47-71ca-11e1-9e33-c80aa9429562:blue:5'")).toBe('3e11fa47-71ca-11e1-9e33-c80aa9429562:blue:5');
+    expect(gtidOfBinlogEvent('Gtid', "SET @@SESSION.GTID_NEXT= '3e11fa47-71ca-11e1-9e33-c80aa9429562:5'")).toBe(
+      '3e11fa47-71ca-11e1-9e33-c80aa9429562:5',
+    );
+    expect(gtidOfBinlogEvent('Gtid_tagged_log_event', "SET @@SESSION.GTID_NEXT= '3e11fa47-71ca-11e1-9e33-c80aa9429562:blue:5'")).toBe(
+      '3e11fa47-71ca-11e1-9e33-c80aa9429562:blue:5',
+    );
     expect(gtidOfBinlogEvent('Query', 'BEGIN')).toBeUndefined();
     expect(gtidOfBinlogEvent('Gtid_list', '[0-1-17]')).toBeUndefined();
   });

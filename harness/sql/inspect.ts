@@ -18,7 +18,7 @@ export const listDatabases = (): Statement => ({
 });
 
 export const listTables = (db: string): Statement => ({
-  sql: "SELECT TABLE_NAME AS name, TABLE_TYPE AS type, ENGINE AS engine FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME",
+  sql: 'SELECT TABLE_NAME AS name, TABLE_TYPE AS type, ENGINE AS engine FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME',
   values: [db],
 });
 
@@ -58,9 +58,18 @@ export type ObjectKind = 'DATABASE' | 'TABLE' | 'VIEW' | 'TRIGGER' | 'PROCEDURE'
 /** Names of the schema objects of one kind in a database (tables/views come from listTables). */
 export const listObjects = (db: string, kind: 'TRIGGER' | 'PROCEDURE' | 'FUNCTION' | 'EVENT'): Statement => {
   switch (kind) {
-    case 'TRIGGER': return { sql: 'SELECT TRIGGER_NAME AS name FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ? ORDER BY TRIGGER_NAME', values: [db] };
-    case 'EVENT': return { sql: 'SELECT EVENT_NAME AS name FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ? ORDER BY EVENT_NAME', values: [db] };
-    default: return { sql: 'SELECT ROUTINE_NAME AS name FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ? AND ROUTINE_TYPE = ? ORDER BY ROUTINE_NAME', values: [db, kind] };
+    case 'TRIGGER':
+      return {
+        sql: 'SELECT TRIGGER_NAME AS name FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ? ORDER BY TRIGGER_NAME',
+        values: [db],
+      };
+    case 'EVENT':
+      return { sql: 'SELECT EVENT_NAME AS name FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ? ORDER BY EVENT_NAME', values: [db] };
+    default:
+      return {
+        sql: 'SELECT ROUTINE_NAME AS name FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ? AND ROUTINE_TYPE = ? ORDER BY ROUTINE_NAME',
+        values: [db, kind],
+      };
   }
 };
 
@@ -72,17 +81,58 @@ export const checksumTable = (db: string, table: string): Statement => ({ sql: `
 export const checkTable = (db: string, table: string): Statement => ({ sql: `CHECK TABLE ${qualified(db, table)}` });
 
 const NUMERIC_OR_TEMPORAL = new Set([
-  'tinyint', 'smallint', 'mediumint', 'int', 'integer', 'bigint', 'decimal', 'numeric', 'float', 'double', 'real',
-  'bit', 'year', 'date', 'time', 'datetime', 'timestamp',
+  'tinyint',
+  'smallint',
+  'mediumint',
+  'int',
+  'integer',
+  'bigint',
+  'decimal',
+  'numeric',
+  'float',
+  'double',
+  'real',
+  'bit',
+  'year',
+  'date',
+  'time',
+  'datetime',
+  'timestamp',
 ]);
-const SPATIAL = new Set(['geometry', 'point', 'linestring', 'polygon', 'multipoint', 'multilinestring', 'multipolygon',
-  'geometrycollection', 'geomcollection']);
+const SPATIAL = new Set([
+  'geometry',
+  'point',
+  'linestring',
+  'polygon',
+  'multipoint',
+  'multilinestring',
+  'multipolygon',
+  'geometrycollection',
+  'geomcollection',
+]);
 
-export interface Column { name: string; type: string; charset?: string | null; extra?: string | null }
+export interface Column {
+  name: string;
+  type: string;
+  charset?: string | null;
+  extra?: string | null;
+}
 
 const FLOATING = new Set(['float', 'double', 'real', 'double precision']);
 /** Types whose values can be as large as a row may be (beyond max_allowed_packet once in hex): hashed, not rendered. */
-const LARGE = new Set(['tinyblob', 'blob', 'mediumblob', 'longblob', 'tinytext', 'text', 'mediumtext', 'longtext', 'json', 'long', 'long varchar']);
+const LARGE = new Set([
+  'tinyblob',
+  'blob',
+  'mediumblob',
+  'longblob',
+  'tinytext',
+  'text',
+  'mediumtext',
+  'longtext',
+  'json',
+  'long',
+  'long varchar',
+]);
 
 /**
  * One value of a row, rendered unambiguously and exactly: floating-point values by their exact double (shortest
@@ -115,13 +165,22 @@ const tuple = (cols: readonly string[]) => (cols.length === 1 ? quoteId(cols[0]!
 const placeholders = (n: number) => (n === 1 ? '?' : `(${Array(n).fill('?').join(', ')})`);
 
 /** A key range (lo, hi]: lo undefined means from the start, hi undefined means to the end. */
-export interface KeyRange { lo?: unknown[]; hi?: unknown[] }
+export interface KeyRange {
+  lo?: unknown[];
+  hi?: unknown[];
+}
 
 function rangeWhere(pk: readonly string[], r: KeyRange): { where: string; values: unknown[] } {
   const conds: string[] = [];
   const values: unknown[] = [];
-  if (r.lo) { conds.push(`${tuple(pk)} > ${placeholders(pk.length)}`); values.push(...r.lo); }
-  if (r.hi) { conds.push(`${tuple(pk)} <= ${placeholders(pk.length)}`); values.push(...r.hi); }
+  if (r.lo) {
+    conds.push(`${tuple(pk)} > ${placeholders(pk.length)}`);
+    values.push(...r.lo);
+  }
+  if (r.hi) {
+    conds.push(`${tuple(pk)} <= ${placeholders(pk.length)}`);
+    values.push(...r.hi);
+  }
   return { where: conds.length ? `WHERE ${conds.join(' AND ')}` : '', values };
 }
 
@@ -157,7 +216,8 @@ export function rowHashMultiset(db: string, table: string, cols: readonly Column
   const all = history ? ' FOR SYSTEM_TIME ALL' : '';
   // Implicit period columns are not in information_schema.COLUMNS; their pseudo-columns name them.
   const h = history?.implicitPeriod
-    ? `CAST(CONV(LEFT(SHA2(CONCAT_WS('#', ${rowHashExpr(cols)}, ROW_START, ROW_END), 256), 16), 16, 10) AS UNSIGNED)` : rowHashExpr(cols);
+    ? `CAST(CONV(LEFT(SHA2(CONCAT_WS('#', ${rowHashExpr(cols)}, ROW_START, ROW_END), 256), 16), 16, 10) AS UNSIGNED)`
+    : rowHashExpr(cols);
   return { sql: `SELECT h, COUNT(*) AS n FROM (SELECT ${h} AS h FROM ${qualified(db, table)}${all}) x GROUP BY h` };
 }
 
@@ -186,6 +246,9 @@ export function gtidOfBinlogEvent(eventType: string, info: string): string | und
 export function tableFingerprint(db: string, table: string, cols: readonly Column[], history?: { implicitPeriod: boolean }): Statement {
   const all = history ? ' FOR SYSTEM_TIME ALL' : '';
   const h = history?.implicitPeriod
-    ? `CAST(CONV(LEFT(SHA2(CONCAT_WS('#', ${rowHashExpr(cols)}, ROW_START, ROW_END), 256), 16), 16, 10) AS UNSIGNED)` : rowHashExpr(cols);
-  return { sql: `SELECT COUNT(*) AS n, COALESCE(BIT_XOR(h), 0) AS x, COALESCE(SUM(h & 4294967295), 0) AS s FROM (SELECT ${h} AS h FROM ${qualified(db, table)}${all}) r` };
+    ? `CAST(CONV(LEFT(SHA2(CONCAT_WS('#', ${rowHashExpr(cols)}, ROW_START, ROW_END), 256), 16), 16, 10) AS UNSIGNED)`
+    : rowHashExpr(cols);
+  return {
+    sql: `SELECT COUNT(*) AS n, COALESCE(BIT_XOR(h), 0) AS x, COALESCE(SUM(h & 4294967295), 0) AS s FROM (SELECT ${h} AS h FROM ${qualified(db, table)}${all}) r`,
+  };
 }

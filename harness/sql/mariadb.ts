@@ -8,9 +8,10 @@ export const mariadb: Dialect = {
   family: 'mariadb',
   bootstrapUsers: bootstrapUsersWith('REPLICATION SLAVE, REPLICATION CLIENT, BINLOG MONITOR'),
   changeSource: (s: ReplicationSource) => ({
-    sql: `CHANGE MASTER${conn(s.channel)} TO MASTER_HOST = ?, MASTER_PORT = ?, MASTER_USER = ?, MASTER_PASSWORD = ?, `
+    sql:
+      `CHANGE MASTER${conn(s.channel)} TO MASTER_HOST = ?, MASTER_PORT = ?, MASTER_USER = ?, MASTER_PASSWORD = ?, ` +
       // MASTER_SSL = 0: 11.4+ replicas require SSL by default; drill servers talk plaintext on their private network.
-      + 'MASTER_USE_GTID = slave_pos, MASTER_CONNECT_RETRY = 1, MASTER_SSL = 0',
+      'MASTER_USE_GTID = slave_pos, MASTER_CONNECT_RETRY = 1, MASTER_SSL = 0',
     values: [s.host, s.port, s.user, s.password],
   }),
   startReplica: (c) => ({ sql: `START SLAVE${conn(c)}` }),

@@ -10,8 +10,9 @@ export const mysql: Dialect = {
   family: 'mysql',
   bootstrapUsers: bootstrapUsersWith('REPLICATION SLAVE, REPLICATION CLIENT, BACKUP_ADMIN, CLONE_ADMIN'),
   changeSource: (s: ReplicationSource) => ({
-    sql: 'CHANGE REPLICATION SOURCE TO SOURCE_HOST = ?, SOURCE_PORT = ?, SOURCE_USER = ?, SOURCE_PASSWORD = ?, '
-      + `SOURCE_AUTO_POSITION = 1, GET_SOURCE_PUBLIC_KEY = 1, SOURCE_CONNECT_RETRY = 1${channel(s.channel)}`,
+    sql:
+      'CHANGE REPLICATION SOURCE TO SOURCE_HOST = ?, SOURCE_PORT = ?, SOURCE_USER = ?, SOURCE_PASSWORD = ?, ' +
+      `SOURCE_AUTO_POSITION = 1, GET_SOURCE_PUBLIC_KEY = 1, SOURCE_CONNECT_RETRY = 1${channel(s.channel)}`,
     values: [s.host, s.port, s.user, s.password],
   }),
   startReplica: (c) => ({ sql: `START REPLICA${channel(c)}` }),
@@ -49,14 +50,18 @@ export const mysql: Dialect = {
   }),
   // The standard way: commit an empty transaction with the skipped GTID.
   skipTransaction: (gtid) => [
-    { sql: 'SET SESSION gtid_next = ?', values: [gtid] }, { sql: 'BEGIN' }, { sql: 'COMMIT' }, { sql: "SET SESSION gtid_next = 'AUTOMATIC'" },
+    { sql: 'SET SESSION gtid_next = ?', values: [gtid] },
+    { sql: 'BEGIN' },
+    { sql: 'COMMIT' },
+    { sql: "SET SESSION gtid_next = 'AUTOMATIC'" },
   ],
   cloneInto: (dir) => ({ sql: 'CLONE LOCAL DATA DIRECTORY = ?', values: [dir] }),
 };
 
 /** The server's own GTID set arithmetic (to check firedrill's against). */
 export const gtidSetFunctions = (a: string, b: string): Statement => ({
-  sql: 'SELECT GTID_SUBTRACT(?, ?) AS subtract, GTID_SUBSET(?, ?) AS subset', values: [a, b, a, b],
+  sql: 'SELECT GTID_SUBTRACT(?, ?) AS subtract, GTID_SUBSET(?, ?) AS subset',
+  values: [a, b, a, b],
 });
 
 /** Reads SHOW REPLICA STATUS rows. */

@@ -12,12 +12,14 @@ export const BULK_DB = 'firedrill_bulk';
 
 export const createLedgerSchema = (db = LEDGER_DB): Statement[] => [
   { sql: `CREATE DATABASE IF NOT EXISTS ${quoteId(db)}` },
-  { sql: `CREATE TABLE IF NOT EXISTS ${ledger(db)} (
+  {
+    sql: `CREATE TABLE IF NOT EXISTS ${ledger(db)} (
     id BIGINT UNSIGNED NOT NULL PRIMARY KEY,
     writer SMALLINT UNSIGNED NOT NULL,
     payload VARCHAR(64) NOT NULL,
     created_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6)
-  ) ENGINE=InnoDB` },
+  ) ENGINE=InnoDB`,
+  },
 ];
 
 export const insertWrite = (id: number, writer: number, payload: string, db = LEDGER_DB): Statement => ({
@@ -26,7 +28,9 @@ export const insertWrite = (id: number, writer: number, payload: string, db = LE
 });
 
 /** What an application writes by mistake on a replica whose read_only was switched off: a row in firedrill's own target table. */
-export const errantWrite = (targetsDb: string): Statement => ({ sql: `INSERT INTO ${quoteId(targetsDb)}.${TARGET_TABLE} (label, qty) VALUES ('ERRANT', 1)` });
+export const errantWrite = (targetsDb: string): Statement => ({
+  sql: `INSERT INTO ${quoteId(targetsDb)}.${TARGET_TABLE} (label, qty) VALUES ('ERRANT', 1)`,
+});
 
 /** An errant write into a table of the user's dataset: the row with the highest key deleted (a one-column key). */
 export const errantDelete = (db: string, table: string, key: string): Statement => ({
@@ -38,28 +42,35 @@ export const TARGET_TABLE = 'items';
 export const TARGET_ROWS = 100;
 export const createTargets = (db: string): Statement[] => [
   { sql: `CREATE DATABASE IF NOT EXISTS ${quoteId(db)}` },
-  { sql: `CREATE TABLE IF NOT EXISTS ${quoteId(db)}.${TARGET_TABLE} (
+  {
+    sql: `CREATE TABLE IF NOT EXISTS ${quoteId(db)}.${TARGET_TABLE} (
     id INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
     label VARCHAR(40) NOT NULL,
     qty INT NOT NULL
-  ) ENGINE=InnoDB` },
-  { sql: `INSERT INTO ${quoteId(db)}.${TARGET_TABLE} (id, label, qty) VALUES ${Array.from({ length: TARGET_ROWS }, (_, i) => `(${i + 1}, 'item ${i + 1}', ${(i * 7) % 13})`).join(', ')}` },
+  ) ENGINE=InnoDB`,
+  },
+  {
+    sql: `INSERT INTO ${quoteId(db)}.${TARGET_TABLE} (id, label, qty) VALUES ${Array.from({ length: TARGET_ROWS }, (_, i) => `(${i + 1}, 'item ${i + 1}', ${(i * 7) % 13})`).join(', ')}`,
+  },
 ];
 
 export const presentWriteIds = (db = LEDGER_DB): Statement => ({ sql: `SELECT id FROM ${ledger(db)} ORDER BY id` });
 
 export const createBulkSchema = (db = BULK_DB): Statement[] => [
   { sql: `CREATE DATABASE IF NOT EXISTS ${quoteId(db)}` },
-  { sql: `CREATE TABLE IF NOT EXISTS ${quoteId(db)}.filler (
+  {
+    sql: `CREATE TABLE IF NOT EXISTS ${quoteId(db)}.filler (
     id INT UNSIGNED NOT NULL PRIMARY KEY,
     k INT UNSIGNED NOT NULL,
     c CHAR(64) NOT NULL,
     pad VARCHAR(255) NOT NULL,
     KEY k_idx (k)
-  ) ENGINE=InnoDB` },
+  ) ENGINE=InnoDB`,
+  },
 ];
 
 /** The bulk table's deterministic columns computed from the row number `n` (an expression). */
-export const bulkRowSelect = (n: string) => `SELECT ${n}, CRC32(${n}) % 1000000, SHA2(${n}, 256), CONCAT(SHA2(${n} * 7, 512), SHA2(${n} * 13, 256))`;
+export const bulkRowSelect = (n: string) =>
+  `SELECT ${n}, CRC32(${n}) % 1000000, SHA2(${n}, 256), CONCAT(SHA2(${n} * 7, 512), SHA2(${n} * 13, 256))`;
 export const bulkInsert = (db: string) => `INSERT INTO ${quoteId(db)}.filler (id, k, c, pad)`;
 export const BULK_ROW_BYTES = 400;

@@ -9,7 +9,10 @@ import { check, type CheckResult, type Difference, type Queryable } from './chec
 export function maskSecrets(text: string): string {
   const digest = (s: string) => `<auth sha256:${createHash('sha256').update(s).digest('hex').slice(0, 16)}>`;
   // BY PASSWORD '…' / USING '…' (MariaDB), AS '…' (MySQL): the quoted string after them is the secret.
-  return text.replace(/\b(PASSWORD|USING|AS)(\s+)'((?:[^'\\]|\\.|'')*)'/g, (_m, kw: string, sp: string, secret: string) => `${kw}${sp}${digest(secret)}`);
+  return text.replace(
+    /\b(PASSWORD|USING|AS)(\s+)'((?:[^'\\]|\\.|'')*)'/g,
+    (_m, kw: string, sp: string, secret: string) => `${kw}${sp}${digest(secret)}`,
+  );
 }
 
 /**
@@ -17,11 +20,16 @@ export function maskSecrets(text: string): string {
  * accounts as 'user'@'host', 11.8 as `user`@`host` (the same grant).
  */
 export function normaliseAccountQuotes(text: string): string {
-  return text.replace(/'((?:[^'\\]|\\.|'')*)'@'((?:[^'\\]|\\.|'')*)'/g,
-    (_m, u: string, h: string) => `\`${u.replace(/''/g, "'")}\`@\`${h.replace(/''/g, "'")}\``);
+  return text.replace(
+    /'((?:[^'\\]|\\.|'')*)'@'((?:[^'\\]|\\.|'')*)'/g,
+    (_m, u: string, h: string) => `\`${u.replace(/''/g, "'")}\`@\`${h.replace(/''/g, "'")}\``,
+  );
 }
 
-interface AccountState { definition: string; grants: string[] }
+interface AccountState {
+  definition: string;
+  grants: string[];
+}
 
 const reason = (e: unknown) => (e instanceof Error ? e.message.split('\n')[0]! : String(e));
 
@@ -42,7 +50,9 @@ async function accountStates(q: Queryable, exclude: readonly string[] = []): Pro
     }
     let grants: string[];
     try {
-      grants = (await q.query<Record<string, unknown>>(inspect.showGrants(user, host))).map((r) => normaliseAccountQuotes(maskSecrets(String(Object.values(r)[0])))).sort();
+      grants = (await q.query<Record<string, unknown>>(inspect.showGrants(user, host)))
+        .map((r) => normaliseAccountQuotes(maskSecrets(String(Object.values(r)[0]))))
+        .sort();
     } catch (e) {
       grants = [`<grants not readable: ${reason(e)}>`];
     }
@@ -55,20 +65,39 @@ async function accountStates(q: Queryable, exclude: readonly string[] = []): Pro
  * Accounts, roles and grants equal on both servers (accounts named in `exclude` aside, e.g. the harness's own):
  * each account present on both, with the same definition (authentication compared by digest only) and the same grants.
  */
-export async function compareAccounts(src: Queryable, dst: Queryable, exclude: readonly string[] = [], name = 'accounts'): Promise<CheckResult> {
-  const read = (q: Queryable) => accountStates(q, exclude).then((m) => ({ m, error: '' }), (e: unknown) => ({ m: new Map<string, AccountState>(), error: reason(e) }));
+export async function compareAccounts(
+  src: Queryable,
+  dst: Queryable,
+  exclude: readonly string[] = [],
+  name = 'accounts',
+): Promise<CheckResult> {
+  const read = (q: Queryable) =>
+    accountStates(q, exclude).then(
+      (m) => ({ m, error: '' }),
+      (e: unknown) => ({ m: new Map<string, AccountState>(), error: reason(e) }),
+    );
   const [ra, rb] = await Promise.all([read(src), read(dst)]);
   if (ra.error || rb.error) {
     // Accounts that could not be listed (e.g. no SELECT on mysql.user) were not compared: a difference, never "equal".
-    return check(name, [{ database: '*', object: 'accounts', kind: 'accounts-not-readable', expected: ra.error || '(read)', actual: rb.error || '(read)' }], { excluded: exclude });
+    return check(
+      name,
+      [{ database: '*', object: 'accounts', kind: 'accounts-not-readable', expected: ra.error || '(read)', actual: rb.error || '(read)' }],
+      { excluded: exclude },
+    );
   }
   const [a, b] = [ra.m, rb.m];
   const diffs: Difference[] = [];
   for (const k of [...new Set([...a.keys(), ...b.keys()])].sort()) {
     const e = a.get(k);
     const t = b.get(k);
-    if (!t) { diffs.push({ database: '*', object: k, kind: 'account-missing' }); continue; }
-    if (!e) { diffs.push({ database: '*', object: k, kind: 'account-unexpected' }); continue; }
+    if (!t) {
+      diffs.push({ database: '*', object: k, kind: 'account-missing' });
+      continue;
+    }
+    if (!e) {
+      diffs.push({ database: '*', object: k, kind: 'account-unexpected' });
+      continue;
+    }
     if (e.definition.startsWith('<definition not readable') || t.definition.startsWith('<definition not readable')) {
       diffs.push({ database: '*', object: k, kind: 'account-not-readable', expected: e.definition, actual: t.definition });
     } else if (e.definition !== t.definition) {

@@ -13,7 +13,9 @@ function binlog(events: string[], inUse: boolean): Buffer {
 }
 
 const made: string[] = [];
-afterAll(async () => { for (const d of made) await rm(d, { recursive: true, force: true }); });
+afterAll(async () => {
+  for (const d of made) await rm(d, { recursive: true, force: true });
+});
 
 async function pair(src: Buffer, copy: Buffer | undefined) {
   const d = await mkdtemp(join(tmpdir(), 'fd-binlog-'));
@@ -54,6 +56,9 @@ describe('compareBinlogCopies', () => {
     const missing = await pair(binlog(events, false), undefined);
     const extra = { name: 'mysql-bin.000009', copy: missing.source };
     const r = await compareBinlogCopies('stream', [missing, extra]);
-    expect((r.details['differences'] as Array<{ kind: string }>).map((d) => d.kind)).toEqual(['binlog-missing-from-stream', 'binlog-not-on-source']);
+    expect((r.details['differences'] as Array<{ kind: string }>).map((d) => d.kind)).toEqual([
+      'binlog-missing-from-stream',
+      'binlog-not-on-source',
+    ]);
   });
 });

@@ -25,7 +25,11 @@ export async function binlogDigest(path: string): Promise<string> {
   return h.digest('hex');
 }
 
-export interface BinlogPair { name: string; source?: string; copy?: string }
+export interface BinlogPair {
+  name: string;
+  source?: string;
+  copy?: string;
+}
 
 /**
  * A streamed copy of a server's binlogs holds every event exactly once when every file the server lists has a copy
@@ -38,12 +42,26 @@ export async function compareBinlogCopies(name: string, pairs: readonly BinlogPa
   for (const p of pairs) {
     const src = p.source && existsSync(p.source) ? await stat(p.source) : undefined;
     const cp = p.copy && existsSync(p.copy) ? await stat(p.copy) : undefined;
-    if (!src) { diffs.push({ database: '*', object: p.name, kind: 'binlog-not-on-source', actual: cp?.size }); continue; }
-    if (!cp) { diffs.push({ database: '*', object: p.name, kind: 'binlog-missing-from-stream', expected: src.size }); continue; }
+    if (!src) {
+      diffs.push({ database: '*', object: p.name, kind: 'binlog-not-on-source', actual: cp?.size });
+      continue;
+    }
+    if (!cp) {
+      diffs.push({ database: '*', object: p.name, kind: 'binlog-missing-from-stream', expected: src.size });
+      continue;
+    }
     const equal = src.size === cp.size && (await binlogDigest(p.source!)) === (await binlogDigest(p.copy!));
     files.push({ file: p.name, bytes: src.size, copyBytes: cp.size, identical: equal });
-    if (src.size !== cp.size) diffs.push({ database: '*', object: p.name, kind: cp.size < src.size ? 'binlog-copy-short' : 'binlog-copy-long', expected: src.size, actual: cp.size });
-    else if (!equal) diffs.push({ database: '*', object: p.name, kind: 'binlog-copy-differs', expected: 'same bytes', actual: 'different bytes' });
+    if (src.size !== cp.size)
+      diffs.push({
+        database: '*',
+        object: p.name,
+        kind: cp.size < src.size ? 'binlog-copy-short' : 'binlog-copy-long',
+        expected: src.size,
+        actual: cp.size,
+      });
+    else if (!equal)
+      diffs.push({ database: '*', object: p.name, kind: 'binlog-copy-differs', expected: 'same bytes', actual: 'different bytes' });
   }
   return check(name, diffs, { files });
 }

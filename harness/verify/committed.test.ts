@@ -11,8 +11,21 @@ const server: Queryable = {
   async query<T>(s: { sql: string }): Promise<T[]> {
     if (s.sql === 'SHOW BINARY LOGS') return [{ Log_name: 'bin.000001' }, { Log_name: 'bin.000002' }] as T[];
     const events: Record<string, Array<[string, string]>> = {
-      "SHOW BINLOG EVENTS IN 'bin.000001'": [['Format_desc', 'Server ver'], ['Gtid_list', '[]'], ['Gtid', 'BEGIN GTID 0-1-1'], ['Query', 'BEGIN'], ['Xid', 'COMMIT'], ['Gtid', 'GTID 0-1-2'], ['Rotate', 'bin.000002;pos=4']],
-      "SHOW BINLOG EVENTS IN 'bin.000002'": [['Gtid_list', '[0-1-2]'], ['Gtid', 'BEGIN GTID 0-1-3'], ['Gtid', 'BEGIN GTID 0-1-50'], ['Gtid', 'BEGIN GTID 0-7-51']],
+      "SHOW BINLOG EVENTS IN 'bin.000001'": [
+        ['Format_desc', 'Server ver'],
+        ['Gtid_list', '[]'],
+        ['Gtid', 'BEGIN GTID 0-1-1'],
+        ['Query', 'BEGIN'],
+        ['Xid', 'COMMIT'],
+        ['Gtid', 'GTID 0-1-2'],
+        ['Rotate', 'bin.000002;pos=4'],
+      ],
+      "SHOW BINLOG EVENTS IN 'bin.000002'": [
+        ['Gtid_list', '[0-1-2]'],
+        ['Gtid', 'BEGIN GTID 0-1-3'],
+        ['Gtid', 'BEGIN GTID 0-1-50'],
+        ['Gtid', 'BEGIN GTID 0-7-51'],
+      ],
     };
     return (events[s.sql] ?? []).map(([Event_type, Info]) => ({ Event_type, Info })) as T[];
   },

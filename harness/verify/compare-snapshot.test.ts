@@ -2,8 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { checksumsEqual, compareObjects, compareSnapshots, firstDifferentLine, tablesHealthy } from './compare-snapshot.js';
 import { normaliseDefinition, type Snapshot } from './snapshot.js';
 
-const snap = (tables: Snapshot['tables'], objects: Snapshot['objects'] = {}): Snapshot => ({ takenAt: '', databases: ['sakila'], tables, objects });
-const t = (checksum: string | null, checkOk = true) => ({ checksum, checkOk, checkMessages: checkOk ? ['status: OK'] : ['error: Corrupt'] });
+const snap = (tables: Snapshot['tables'], objects: Snapshot['objects'] = {}): Snapshot => ({
+  takenAt: '',
+  databases: ['sakila'],
+  tables,
+  objects,
+});
+const t = (checksum: string | null, checkOk = true) => ({
+  checksum,
+  checkOk,
+  checkMessages: checkOk ? ['status: OK'] : ['error: Corrupt'],
+});
 
 describe('snapshot comparison', () => {
   it('passes equal snapshots', () => {
@@ -19,29 +28,59 @@ describe('snapshot comparison', () => {
     expect(r.valid).toBe(false);
     const d = r.details['differences'] as Array<{ object: string; kind: string }>;
     expect(d.map((x) => `${x.object}:${x.kind}`)).toEqual([
-      'actor:checksum-differs', 'gone:table-missing', 'mem:checksum-unavailable', 'new:table-unexpected',
+      'actor:checksum-differs',
+      'gone:table-missing',
+      'mem:checksum-unavailable',
+      'new:table-unexpected',
     ]);
   });
 
   it('with row fingerprints, the rows decide: a checksum mismatch the rows refute passes (noted), a rows mismatch fails', () => {
     const rows = (n: string, x: string) => ({ n, x, s: x });
-    const withRows = (checksum: string | null, r: { n: string; x: string; s: string } | null, type = 'BASE TABLE') => ({ ...t(checksum), type, rows: r });
-    const e = snap({ 'db.gen': withRows('111', rows('3', '42')), 'db.chg': withRows('5', rows('3', '7')), 'db.seq': withRows(null, rows('1', '9'), 'SEQUENCE'),
-      'db.hist': withRows('8', rows('4', '1'), 'SYSTEM VERSIONED'), 'db.gone': withRows(null, null) });
-    const a = snap({ 'db.gen': withRows('222', rows('3', '42')), 'db.chg': withRows('6', rows('3', '8')), 'db.seq': withRows(null, rows('1', '10'), 'SEQUENCE'),
-      'db.hist': withRows('8', rows('5', '2'), 'SYSTEM VERSIONED'), 'db.gone': withRows(null, rows('0', '0')) });
+    const withRows = (checksum: string | null, r: { n: string; x: string; s: string } | null, type = 'BASE TABLE') => ({
+      ...t(checksum),
+      type,
+      rows: r,
+    });
+    const e = snap({
+      'db.gen': withRows('111', rows('3', '42')),
+      'db.chg': withRows('5', rows('3', '7')),
+      'db.seq': withRows(null, rows('1', '9'), 'SEQUENCE'),
+      'db.hist': withRows('8', rows('4', '1'), 'SYSTEM VERSIONED'),
+      'db.gone': withRows(null, null),
+    });
+    const a = snap({
+      'db.gen': withRows('222', rows('3', '42')),
+      'db.chg': withRows('6', rows('3', '8')),
+      'db.seq': withRows(null, rows('1', '10'), 'SEQUENCE'),
+      'db.hist': withRows('8', rows('5', '2'), 'SYSTEM VERSIONED'),
+      'db.gone': withRows(null, rows('0', '0')),
+    });
     const r = checksumsEqual(e, a);
     const d = r.details['differences'] as Array<{ object: string; kind: string }>;
-    expect(d.map((x) => `${x.object}:${x.kind}`)).toEqual(['chg:rows-differ', 'gone:rows-not-readable', 'hist:history-differs', 'seq:sequence-state-differs']);
+    expect(d.map((x) => `${x.object}:${x.kind}`)).toEqual([
+      'chg:rows-differ',
+      'gone:rows-not-readable',
+      'hist:history-differs',
+      'seq:sequence-state-differs',
+    ]);
     expect(r.details['checksumMismatchesRefutedByRows']).toEqual(['db.gen']);
     // Equal checksums settle an ordinary table; never a system-versioned one (its history is compared).
-    expect(checksumsEqual(snap({ 'db.x': withRows('1', rows('1', '1')) }), snap({ 'db.x': withRows('1', rows('2', '2')) })).valid).toBe(true);
+    expect(checksumsEqual(snap({ 'db.x': withRows('1', rows('1', '1')) }), snap({ 'db.x': withRows('1', rows('2', '2')) })).valid).toBe(
+      true,
+    );
   });
 
   it('an object whose definition could not be read is a difference, even when both sides failed alike', () => {
     const bad = '<definition not readable: SHOW CREATE PROCEDURE returned no text>';
-    const r = compareObjects({ 'PROCEDURE db.p': bad, 'VIEW db.v': 'CREATE VIEW v AS SELECT 1' }, { 'PROCEDURE db.p': bad, 'VIEW db.v': bad });
-    expect((r.details['differences'] as Array<{ object: string; kind: string }>).map((x) => `${x.object}:${x.kind}`)).toEqual(['p:procedure-definition-not-readable', 'v:view-definition-not-readable']);
+    const r = compareObjects(
+      { 'PROCEDURE db.p': bad, 'VIEW db.v': 'CREATE VIEW v AS SELECT 1' },
+      { 'PROCEDURE db.p': bad, 'VIEW db.v': bad },
+    );
+    expect((r.details['differences'] as Array<{ object: string; kind: string }>).map((x) => `${x.object}:${x.kind}`)).toEqual([
+      'p:procedure-definition-not-readable',
+      'v:view-definition-not-readable',
+    ]);
   });
 
   it('fails CHECK TABLE errors with the messages', () => {
@@ -58,12 +97,20 @@ describe('snapshot comparison', () => {
     const d = r.details['differences'] as Array<Record<string, unknown>>;
     expect(d).toContainEqual({ database: 'sakila', object: 'f', kind: 'function-unexpected' });
     expect(d).toContainEqual({ database: 'sakila', object: 'p', kind: 'procedure-missing' });
-    expect(d).toContainEqual({ database: 'sakila', object: 'ins_film', kind: 'trigger-definition-differs', where: 'line 3', expected: ' INSERT 1;', actual: ' INSERT 2;' });
+    expect(d).toContainEqual({
+      database: 'sakila',
+      object: 'ins_film',
+      kind: 'trigger-definition-differs',
+      where: 'line 3',
+      expected: ' INSERT 1;',
+      actual: ' INSERT 2;',
+    });
   });
 
   it('ignores only the AUTO_INCREMENT counter in table definitions', () => {
-    expect(normaliseDefinition('TABLE', 'CREATE TABLE t (...) ENGINE=InnoDB AUTO_INCREMENT=201 DEFAULT CHARSET=utf8mb4'))
-      .toBe('CREATE TABLE t (...) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4');
+    expect(normaliseDefinition('TABLE', 'CREATE TABLE t (...) ENGINE=InnoDB AUTO_INCREMENT=201 DEFAULT CHARSET=utf8mb4')).toBe(
+      'CREATE TABLE t (...) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4',
+    );
     expect(normaliseDefinition('VIEW', 'x AUTO_INCREMENT=3')).toBe('x AUTO_INCREMENT=3');
     expect(firstDifferentLine('a\nb', 'a')).toEqual({ line: 2, expected: 'b', actual: '<end>' });
   });

@@ -1,7 +1,10 @@
 import { check, type CheckResult, type Difference } from './check.js';
 import { UNREADABLE, type Snapshot } from './snapshot.js';
 
-const split = (key: string) => { const i = key.indexOf('.'); return { database: key.slice(0, i), object: key.slice(i + 1) }; };
+const split = (key: string) => {
+  const i = key.indexOf('.');
+  return { database: key.slice(0, i), object: key.slice(i + 1) };
+};
 
 /** CHECK TABLE is clean on every table of the snapshot. */
 export function tablesHealthy(s: Snapshot, name = 'check-table'): CheckResult {
@@ -25,20 +28,34 @@ export function checksumsEqual(expected: Snapshot, actual: Snapshot, name = 'che
   for (const key of [...keys].sort()) {
     const e = expected.tables[key];
     const a = actual.tables[key];
-    if (!a) { diffs.push({ ...split(key), kind: 'table-missing' }); continue; }
-    if (!e) { diffs.push({ ...split(key), kind: 'table-unexpected' }); continue; }
+    if (!a) {
+      diffs.push({ ...split(key), kind: 'table-missing' });
+      continue;
+    }
+    if (!e) {
+      diffs.push({ ...split(key), kind: 'table-unexpected' });
+      continue;
+    }
     const checksumEqual = e.checksum !== null && e.checksum === a.checksum;
     if (checksumEqual && e.type !== 'SYSTEM VERSIONED') continue;
     if (e.rows === undefined) {
       // An older snapshot without row fingerprints: the checksum is all there is.
-      if (e.checksum === null || a.checksum === null) diffs.push({ ...split(key), kind: 'checksum-unavailable', expected: e.checksum, actual: a.checksum });
+      if (e.checksum === null || a.checksum === null)
+        diffs.push({ ...split(key), kind: 'checksum-unavailable', expected: e.checksum, actual: a.checksum });
       else if (!checksumEqual) diffs.push({ ...split(key), kind: 'checksum-differs', expected: e.checksum, actual: a.checksum });
       continue;
     }
-    if (!e.rows || !a.rows) { diffs.push({ ...split(key), kind: 'rows-not-readable', expected: e.rows, actual: a.rows }); continue; }
+    if (!e.rows || !a.rows) {
+      diffs.push({ ...split(key), kind: 'rows-not-readable', expected: e.rows, actual: a.rows });
+      continue;
+    }
     if (e.rows.n !== a.rows.n || e.rows.x !== a.rows.x || e.rows.s !== a.rows.s) {
-      diffs.push({ ...split(key), kind: e.type === 'SYSTEM VERSIONED' ? 'history-differs' : e.type === 'SEQUENCE' ? 'sequence-state-differs' : 'rows-differ',
-        expected: { rows: e.rows.n, checksum: e.checksum }, actual: { rows: a.rows.n, checksum: a.checksum } });
+      diffs.push({
+        ...split(key),
+        kind: e.type === 'SYSTEM VERSIONED' ? 'history-differs' : e.type === 'SEQUENCE' ? 'sequence-state-differs' : 'rows-differ',
+        expected: { rows: e.rows.n, checksum: e.checksum },
+        actual: { rows: a.rows.n, checksum: a.checksum },
+      });
     } else if (!checksumEqual) refuted.push(key);
   }
   return check(name, diffs, { tablesCompared: keys.size, checksumMismatchesRefutedByRows: refuted });
@@ -61,17 +78,31 @@ export function compareObjects(expected: Record<string, string>, actual: Record<
   for (const key of [...keys].sort()) {
     const sp = key.indexOf(' ');
     const kind = key.slice(0, sp);
-    const { database, object } = kind === 'DATABASE' ? { database: key.slice(sp + 1), object: key.slice(sp + 1) } : split(key.slice(sp + 1));
+    const { database, object } =
+      kind === 'DATABASE' ? { database: key.slice(sp + 1), object: key.slice(sp + 1) } : split(key.slice(sp + 1));
     const e = expected[key];
     const a = actual[key];
     if (a === undefined) diffs.push({ database, object, kind: `${kind.toLowerCase()}-missing` });
     else if (e === undefined) diffs.push({ database, object, kind: `${kind.toLowerCase()}-unexpected` });
     else if (e.startsWith(UNREADABLE) || a.startsWith(UNREADABLE)) {
       // What could not be read was not compared: never "equal", even when both sides failed alike.
-      diffs.push({ database, object, kind: `${kind.toLowerCase()}-definition-not-readable`, expected: e.startsWith(UNREADABLE) ? e : '(read)', actual: a.startsWith(UNREADABLE) ? a : '(read)' });
+      diffs.push({
+        database,
+        object,
+        kind: `${kind.toLowerCase()}-definition-not-readable`,
+        expected: e.startsWith(UNREADABLE) ? e : '(read)',
+        actual: a.startsWith(UNREADABLE) ? a : '(read)',
+      });
     } else if (e !== a) {
       const d = firstDifferentLine(e, a);
-      diffs.push({ database, object, kind: `${kind.toLowerCase()}-definition-differs`, where: `line ${d.line}`, expected: d.expected, actual: d.actual });
+      diffs.push({
+        database,
+        object,
+        kind: `${kind.toLowerCase()}-definition-differs`,
+        where: `line ${d.line}`,
+        expected: d.expected,
+        actual: d.actual,
+      });
     }
   }
   return check(name, diffs, { objectsCompared: keys.size });

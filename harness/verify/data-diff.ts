@@ -37,7 +37,10 @@ async function columnsByTable(q: Queryable, dbs: readonly string[]): Promise<Map
     const k = `${r.db}.${r.tbl}`;
     const { db: _db, tbl: _tbl, ...col } = r;
     let list = out.get(k);
-    if (!list) { list = []; out.set(k, list); }
+    if (!list) {
+      list = [];
+      out.set(k, list);
+    }
     list.push(col);
   }
   return out;
@@ -48,13 +51,25 @@ async function columnsOf(q: Queryable, db: string, t: string): Promise<Column[]>
 }
 
 /** Names the rows of one key range that differ: missing on the target, unexpected on it, or changed. */
-async function diffRange(src: Queryable, dst: Queryable, db: string, t: string, pk: readonly string[], cols: Column[], r: KeyRange, limit: number): Promise<{ count: number; rows: Difference[] }> {
+async function diffRange(
+  src: Queryable,
+  dst: Queryable,
+  db: string,
+  t: string,
+  pk: readonly string[],
+  cols: Column[],
+  r: KeyRange,
+  limit: number,
+): Promise<{ count: number; rows: Difference[] }> {
   const stmt = inspect.chunkRows(db, t, pk, cols, r);
   const [a, b] = await Promise.all([src.query<Row>(stmt), dst.query<Row>(stmt)]);
   const index = new Map(b.map((row) => [JSON.stringify(keyOf(row, pk)), String(row['__h'])]));
   const rows: Difference[] = [];
   let count = 0;
-  const note = (d: Difference) => { count++; if (rows.length < limit) rows.push(d); };
+  const note = (d: Difference) => {
+    count++;
+    if (rows.length < limit) rows.push(d);
+  };
   for (const row of a) {
     const k = JSON.stringify(keyOf(row, pk));
     const h = index.get(k);
@@ -67,12 +82,23 @@ async function diffRange(src: Queryable, dst: Queryable, db: string, t: string, 
 }
 
 /** Compares one table with a primary key chunk by chunk (ranges cut on the source), then names differing rows. */
-async function diffKeyedTable(src: Queryable, dst: Queryable, db: string, t: string, pk: string[], cols: Column[], o: Required<Pick<DataDiffOptions, 'chunkRows' | 'maxRowsNamed'>>): Promise<{ chunks: number; diffs: Difference[] }> {
+async function diffKeyedTable(
+  src: Queryable,
+  dst: Queryable,
+  db: string,
+  t: string,
+  pk: string[],
+  cols: Column[],
+  o: Required<Pick<DataDiffOptions, 'chunkRows' | 'maxRowsNamed'>>,
+): Promise<{ chunks: number; diffs: Difference[] }> {
   const ranges: KeyRange[] = [];
   let lo: unknown[] | undefined;
   for (;;) {
     const [b] = await src.query<Row>(inspect.nextChunkBoundary(db, t, pk, lo, o.chunkRows));
-    if (!b) { ranges.push({ lo }); break; }
+    if (!b) {
+      ranges.push({ lo });
+      break;
+    }
     const hi = keyOf(b, pk);
     ranges.push({ lo, hi });
     lo = hi;
@@ -85,26 +111,47 @@ async function diffKeyedTable(src: Queryable, dst: Queryable, db: string, t: str
     if (String(a?.['n']) === String(b?.['n']) && String(a?.['h']) === String(b?.['h'])) continue;
     const d = await diffRange(src, dst, db, t, pk, cols, r, Math.max(0, o.maxRowsNamed - named));
     named += d.rows.length;
-    diffs.push({ database: db, object: t, kind: 'chunk-differs', where: fmtRange(pk, r),
-      expected: { rows: String(a?.['n']) }, actual: { rows: String(b?.['n']), differingRows: d.count } });
+    diffs.push({
+      database: db,
+      object: t,
+      kind: 'chunk-differs',
+      where: fmtRange(pk, r),
+      expected: { rows: String(a?.['n']) },
+      actual: { rows: String(b?.['n']), differingRows: d.count },
+    });
     diffs.push(...d.rows);
   }
   return { chunks: ranges.length, diffs };
 }
 
 /** A table without a primary key: compare the multisets of row fingerprints (duplicates counted). */
-async function diffUnkeyedTable(src: Queryable, dst: Queryable, db: string, t: string, cols: Column[], history?: { implicitPeriod: boolean }): Promise<Difference[]> {
+async function diffUnkeyedTable(
+  src: Queryable,
+  dst: Queryable,
+  db: string,
+  t: string,
+  cols: Column[],
+  history?: { implicitPeriod: boolean },
+): Promise<Difference[]> {
   const stmt = inspect.rowHashMultiset(db, t, cols, history);
   const [a, b] = await Promise.all([src.query<{ h: string; n: string }>(stmt), dst.query<{ h: string; n: string }>(stmt)]);
   const count = new Map<string, number>();
   for (const r of a) count.set(String(r.h), Number(r.n));
   for (const r of b) count.set(String(r.h), (count.get(String(r.h)) ?? 0) - Number(r.n));
-  let missing = 0; let unexpected = 0;
-  for (const n of count.values()) { if (n > 0) missing += n; else unexpected -= n; }
+  let missing = 0;
+  let unexpected = 0;
+  for (const n of count.values()) {
+    if (n > 0) missing += n;
+    else unexpected -= n;
+  }
   if (!missing && !unexpected) return [];
   const what = history ? 'history-differs' : 'rows-differ-no-primary-key';
-  const where = history ? 'every version of every row (FOR SYSTEM_TIME ALL, with its period) compared as a multiset' : 'whole table (no primary key: rows compared as a multiset)';
-  return [{ database: db, object: t, kind: what, where, expected: { rowsOnlyOnSource: missing }, actual: { rowsOnlyOnTarget: unexpected } }];
+  const where = history
+    ? 'every version of every row (FOR SYSTEM_TIME ALL, with its period) compared as a multiset'
+    : 'whole table (no primary key: rows compared as a multiset)';
+  return [
+    { database: db, object: t, kind: what, where, expected: { rowsOnlyOnSource: missing }, actual: { rowsOnlyOnTarget: unexpected } },
+  ];
 }
 
 const reason = (e: unknown) => (e instanceof Error ? e.message.split('\n')[0]! : String(e));
@@ -118,13 +165,26 @@ type Settled = 'checksum' | 'rows' | 'history' | 'state' | 'error';
  * Compares one table: its columns, then CHECKSUM TABLE as a fast path to "equal" only, then its rows (by primary key
  * chunks naming the differing rows, or as a multiset), its history (system-versioned) or its state (sequence).
  */
-async function diffTable(src: Queryable, dst: Queryable, t: TableInfo, o: Required<Pick<DataDiffOptions, 'chunkRows' | 'maxRowsNamed' | 'rows'>>,
-  notes: { checksumRefuted: string[] }, known?: { src: Map<string, Column[]>; dst: Map<string, Column[]> }): Promise<{ diffs: Difference[]; chunks: number; settled: Settled }> {
+async function diffTable(
+  src: Queryable,
+  dst: Queryable,
+  t: TableInfo,
+  o: Required<Pick<DataDiffOptions, 'chunkRows' | 'maxRowsNamed' | 'rows'>>,
+  notes: { checksumRefuted: string[] },
+  known?: { src: Map<string, Column[]>; dst: Map<string, Column[]> },
+): Promise<{ diffs: Difference[]; chunks: number; settled: Settled }> {
   const k = `${t.database}.${t.name}`;
-  const [colsA, colsB] = await Promise.all([known?.src.get(k) ?? columnsOf(src, t.database, t.name), known?.dst.get(k) ?? columnsOf(dst, t.database, t.name)]);
+  const [colsA, colsB] = await Promise.all([
+    known?.src.get(k) ?? columnsOf(src, t.database, t.name),
+    known?.dst.get(k) ?? columnsOf(dst, t.database, t.name),
+  ]);
   if (!sameColumns(colsA, colsB)) {
     // Rows cannot be fingerprinted alike; the column difference is the finding.
-    return { diffs: [{ database: t.database, object: t.name, kind: 'columns-differ', expected: colsA, actual: colsB }], chunks: 0, settled: 'rows' };
+    return {
+      diffs: [{ database: t.database, object: t.name, kind: 'columns-differ', expected: colsA, actual: colsB }],
+      chunks: 0,
+      settled: 'rows',
+    };
   }
   if (t.type === inspect.SYSTEM_VERSIONED) {
     const implicitPeriod = !colsA.some((c) => /ROW START/i.test(String(c.extra ?? '')));
@@ -132,7 +192,15 @@ async function diffTable(src: Queryable, dst: Queryable, t: TableInfo, o: Requir
   }
   if (t.type === inspect.SEQUENCE) {
     const d = await diffUnkeyedTable(src, dst, t.database, t.name, colsA);
-    return { diffs: d.map((x) => ({ ...x, kind: 'sequence-state-differs', where: 'the sequence\'s state (next value, bounds, increment, cache, cycle)' })), chunks: 0, settled: 'state' };
+    return {
+      diffs: d.map((x) => ({
+        ...x,
+        kind: 'sequence-state-differs',
+        where: "the sequence's state (next value, bounds, increment, cache, cycle)",
+      })),
+      chunks: 0,
+      settled: 'state',
+    };
   }
   const [ca, cb] = await Promise.all([checksumOf(src, t.database, t.name), checksumOf(dst, t.database, t.name)]);
   if (o.rows === 'checksum-fast-path' && ca !== null && ca === cb) return { diffs: [], chunks: 0, settled: 'checksum' };
@@ -155,7 +223,11 @@ export class UnknownDatabaseError extends Error {
 }
 
 /** The databases to compare: the ones asked for (each must exist on at least one side), or every non-system one of either side. */
-export async function databasesToCompare(src: Queryable, dst: Queryable, only?: readonly string[]): Promise<{ src: string[]; dst: string[]; all: string[] }> {
+export async function databasesToCompare(
+  src: Queryable,
+  dst: Queryable,
+  only?: readonly string[],
+): Promise<{ src: string[]; dst: string[]; all: string[] }> {
   const [a, b] = await Promise.all([databasesInScope(src), databasesInScope(dst)]);
   if (only?.length) {
     const unknown = only.filter((d) => !a.includes(d) && !b.includes(d));
@@ -173,7 +245,11 @@ export async function databasesToCompare(src: Queryable, dst: Queryable, only?: 
  * table that cannot be read is a difference with the error, and the comparison goes on.
  */
 export async function compareData(src: Queryable, dst: Queryable, opts: DataDiffOptions = {}): Promise<CheckResult> {
-  const o = { chunkRows: opts.chunkRows ?? 10_000, maxRowsNamed: opts.maxRowsNamed ?? 50, rows: opts.rows ?? 'checksum-fast-path' } as const;
+  const o = {
+    chunkRows: opts.chunkRows ?? 10_000,
+    maxRowsNamed: opts.maxRowsNamed ?? 50,
+    rows: opts.rows ?? 'checksum-fast-path',
+  } as const;
   const dbs = await databasesToCompare(src, dst, opts.databases);
   const diffs: Difference[] = [];
   for (const db of dbs.all) {
@@ -197,7 +273,8 @@ export async function compareData(src: Queryable, dst: Queryable, opts: DataDiff
   const perTable = await inLanes(src, dst, srcTables, opts.lanes ?? DEFAULT_LANES, async (t, a, b): Promise<Difference[]> => {
     const other = dstByKey.get(key(t));
     if (!other) return [{ database: t.database, object: t.name, kind: 'table-missing' }];
-    if (other.type !== t.type) return [{ database: t.database, object: t.name, kind: 'table-type-differs', expected: t.type, actual: other.type }];
+    if (other.type !== t.type)
+      return [{ database: t.database, object: t.name, kind: 'table-type-differs', expected: t.type, actual: other.type }];
     opts.progress?.(`comparing ${t.database}.${t.name}`);
     try {
       const r = await diffTable(a, b, t, o, notes, known);
@@ -210,8 +287,18 @@ export async function compareData(src: Queryable, dst: Queryable, opts: DataDiff
     }
   });
   for (const d of perTable) diffs.push(...d);
-  return check('data', diffs, {
-    databases: dbs.all, tablesCompared: srcTables.length, chunksCompared: chunks, settledBy: settled,
-    checksumMismatchesRefutedByRows: notes.checksumRefuted, source: src.name, target: dst.name,
-  }, 500);
+  return check(
+    'data',
+    diffs,
+    {
+      databases: dbs.all,
+      tablesCompared: srcTables.length,
+      chunksCompared: chunks,
+      settledBy: settled,
+      checksumMismatchesRefutedByRows: notes.checksumRefuted,
+      source: src.name,
+      target: dst.name,
+    },
+    500,
+  );
 }

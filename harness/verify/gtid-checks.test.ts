@@ -20,8 +20,8 @@ describe('stopsJustBefore (point-in-time recovery target)', () => {
   });
 });
 
-describe('wroteNothingAs (the seed\'s temporary server id)', () => {
-  it('passes when every transaction is another server\'s', () => {
+describe("wroteNothingAs (the seed's temporary server id)", () => {
+  it("passes when every transaction is another server's", () => {
     expect(wroteNothingAs(mariadb, 'primary', '0-1-1237', '4004').valid).toBe(true);
     expect(wroteNothingAs(mysql, 'primary', `${U}:1-902`, T).valid).toBe(true);
   });
@@ -35,7 +35,10 @@ describe('wroteNothingAs (the seed\'s temporary server id)', () => {
 
 describe('coversEvery (caught up with every peer)', () => {
   it('names the peer whose transactions are missing', () => {
-    const peers = [{ name: 'replica-1', gtid: `${U}:1-902` }, { name: 'backup-replica', gtid: `${U}:1-905` }];
+    const peers = [
+      { name: 'replica-1', gtid: `${U}:1-902` },
+      { name: 'backup-replica', gtid: `${U}:1-905` },
+    ];
     expect(coversEvery(mysql, 'primary', `${U}:1-905`, peers).valid).toBe(true);
     const c = coversEvery(mysql, 'primary', `${U}:1-902`, peers);
     expect(c.valid).toBe(false);

@@ -7,7 +7,11 @@ import { check, type CheckResult, type Queryable } from './check.js';
 export function gtidPositionsEqual(algebra: GtidAlgebra, expected: string, actual: string, name = 'gtid-position'): CheckResult {
   try {
     const diffs = algebra.differences(expected, actual).map((d) => ({
-      database: '*', object: `gtid ${d.source}`, kind: 'gtid-differs', expected: d.expected ?? '(none)', actual: d.actual ?? '(none)',
+      database: '*',
+      object: `gtid ${d.source}`,
+      kind: 'gtid-differs',
+      expected: d.expected ?? '(none)',
+      actual: d.actual ?? '(none)',
     }));
     return check(name, diffs, { expected, actual });
   } catch (e) {
@@ -21,7 +25,10 @@ export interface GtidSource extends Queryable {
 }
 
 /** Transactions the replica wrote that the primary never did (errant), by GTID comparison. Reads only. */
-export async function errantTransactions(replica: GtidSource, primary: GtidSource): Promise<{ errant: string; writers: string[]; replicaSet: string; primarySet: string }> {
+export async function errantTransactions(
+  replica: GtidSource,
+  primary: GtidSource,
+): Promise<{ errant: string; writers: string[]; replicaSet: string; primarySet: string }> {
   const [replicaSet, primarySet] = await Promise.all([gtidWritten(replica), gtidWritten(primary)]);
   const errant = replica.adapter.gtid.subtract(replicaSet, primarySet);
   return { errant, writers: errant ? replica.adapter.gtid.writers(errant) : [], replicaSet, primarySet };
@@ -30,32 +37,62 @@ export async function errantTransactions(replica: GtidSource, primary: GtidSourc
 /** The replica has no transaction its primary lacks. */
 export async function noErrantTransactions(replica: GtidSource, primary: GtidSource): Promise<CheckResult> {
   const e = await errantTransactions(replica, primary);
-  return check(`${replica.name}-no-errant-transactions`, e.errant
-    ? [{ database: '*', object: replica.name, kind: 'errant-transactions', where: e.errant, expected: `subset of ${e.primarySet}`, actual: e.replicaSet }]
-    : [], { replicaSet: e.replicaSet, primarySet: e.primarySet });
+  return check(
+    `${replica.name}-no-errant-transactions`,
+    e.errant
+      ? [
+          {
+            database: '*',
+            object: replica.name,
+            kind: 'errant-transactions',
+            where: e.errant,
+            expected: `subset of ${e.primarySet}`,
+            actual: e.replicaSet,
+          },
+        ]
+      : [],
+    { replicaSet: e.replicaSet, primarySet: e.primarySet },
+  );
 }
 
 /**
  * A point-in-time recovery stopped where it should: the node's GTIDs include the last transaction meant to be applied
  * and not the one it had to stop before (the accident).
  */
-export function stopsJustBefore(algebra: GtidAlgebra, name: string, position: string, stopBefore: string, lastApplied?: string): CheckResult {
+export function stopsJustBefore(
+  algebra: GtidAlgebra,
+  name: string,
+  position: string,
+  stopBefore: string,
+  lastApplied?: string,
+): CheckResult {
   const diffs = [];
-  if (algebra.contains(position, stopBefore)) diffs.push({ database: '*', object: name, kind: 'went-past-the-target', where: stopBefore, actual: position });
-  if (lastApplied && !algebra.contains(position, lastApplied)) diffs.push({ database: '*', object: name, kind: 'stopped-short-of-the-target', where: lastApplied, actual: position });
+  if (algebra.contains(position, stopBefore))
+    diffs.push({ database: '*', object: name, kind: 'went-past-the-target', where: stopBefore, actual: position });
+  if (lastApplied && !algebra.contains(position, lastApplied))
+    diffs.push({ database: '*', object: name, kind: 'stopped-short-of-the-target', where: lastApplied, actual: position });
   return check(`${name}-gtid-stops-just-before-the-drop`, diffs, { position, stopBefore, lastApplied });
 }
 
 /** A node that ran under a temporary identity (server id / server uuid) wrote no transaction under it. */
 export function wroteNothingAs(algebra: GtidAlgebra, name: string, written: string, identity: string): CheckResult {
   const mine = written ? algebra.writers(written).filter((w) => w === identity) : [];
-  return check(`${name}-wrote-nothing-under-temporary-server-id`, mine.length ? [{ database: '*', object: name, kind: 'events-under-temporary-identity', where: identity, actual: written }] : [],
-    { temporaryIdentity: identity, written });
+  return check(
+    `${name}-wrote-nothing-under-temporary-server-id`,
+    mine.length ? [{ database: '*', object: name, kind: 'events-under-temporary-identity', where: identity, actual: written }] : [],
+    { temporaryIdentity: identity, written },
+  );
 }
 
 /** The node holds every transaction each peer has. */
-export function coversEvery(algebra: GtidAlgebra, name: string, position: string, peers: ReadonlyArray<{ name: string; gtid: string }>): CheckResult {
-  const diffs = peers.filter((p) => !algebra.contains(position, p.gtid))
+export function coversEvery(
+  algebra: GtidAlgebra,
+  name: string,
+  position: string,
+  peers: ReadonlyArray<{ name: string; gtid: string }>,
+): CheckResult {
+  const diffs = peers
+    .filter((p) => !algebra.contains(position, p.gtid))
     .map((p) => ({ database: '*', object: name, kind: 'peer-transactions-missing', where: p.name, expected: p.gtid, actual: position }));
   return check(`${name}-holds-every-peer-transaction`, diffs, { position, peers });
 }

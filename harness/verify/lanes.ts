@@ -8,8 +8,13 @@ export const DEFAULT_LANES = 2;
  * lane the sessions given, the others opened with `another()` and closed at the end). Results keep the items'
  * order. Where either server cannot open another session, everything runs on one lane.
  */
-export async function inLanes<T, R>(src: Queryable, dst: Queryable, items: readonly T[], n: number,
-  fn: (item: T, src: Queryable, dst: Queryable) => Promise<R>): Promise<R[]> {
+export async function inLanes<T, R>(
+  src: Queryable,
+  dst: Queryable,
+  items: readonly T[],
+  n: number,
+  fn: (item: T, src: Queryable, dst: Queryable) => Promise<R>,
+): Promise<R[]> {
   const lanes: Array<[Queryable, Queryable]> = [[src, dst]];
   const opened: Array<Queryable & { close(): Promise<void> }> = [];
   try {
@@ -27,9 +32,11 @@ export async function inLanes<T, R>(src: Queryable, dst: Queryable, items: reado
     }
     const out: R[] = new Array(items.length);
     let next = 0;
-    await Promise.all(lanes.map(async ([a, b]) => {
-      for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i]!, a, b);
-    }));
+    await Promise.all(
+      lanes.map(async ([a, b]) => {
+        for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i]!, a, b);
+      }),
+    );
     return out;
   } finally {
     await Promise.all(opened.map((q) => q.close().catch(() => undefined)));

@@ -20,13 +20,22 @@ export function judgeLedger(ledger: Ledger, presentIds: Iterable<number>, accept
   const entries = ledger.all();
   const byId = new Map(entries.map((e) => [e.id, e]));
   const lostEntries = entries.filter((e) => e.outcome === 'acked' && e.doneAt <= acceptUntil && !present.has(e.id));
-  const unexpected = [...present].filter((id) => { const e = byId.get(id); return !e || e.outcome === 'failed'; }).sort((a, b) => a - b);
+  const unexpected = [...present]
+    .filter((id) => {
+      const e = byId.get(id);
+      return !e || e.outcome === 'failed';
+    })
+    .sort((a, b) => a - b);
   const ind = entries.filter((e) => e.outcome === 'indeterminate');
   let lostSeconds = 0;
   if (lostEntries.length) {
     // Loops, not Math.min(...spread): a long drill has more writes than a call may take arguments.
-    let firstLost = Infinity; let lastLost = -Infinity;
-    for (const e of lostEntries) { firstLost = Math.min(firstLost, e.doneAt); lastLost = Math.max(lastLost, e.doneAt); }
+    let firstLost = Infinity;
+    let lastLost = -Infinity;
+    for (const e of lostEntries) {
+      firstLost = Math.min(firstLost, e.doneAt);
+      lastLost = Math.max(lastLost, e.doneAt);
+    }
     let from = -Infinity;
     for (const e of entries) if (e.outcome === 'acked' && present.has(e.id) && e.doneAt <= firstLost) from = Math.max(from, e.doneAt);
     if (from === -Infinity) from = firstLost;
@@ -48,16 +57,27 @@ export function ledgerCheck(name: string, ledger: Ledger, presentIds: Iterable<n
     name,
     valid: v.lost.length === 0 && v.unexpected.length === 0,
     details: {
-      acknowledged: s.acked, failed: s.failed, indeterminate: s.indeterminate,
-      lostAcknowledgedWrites: v.lost.length, lostIds: v.lost.slice(0, 50), firstLostId: v.lost[0], lastLostId: v.lost[v.lost.length - 1],
-      lostSeconds: v.lostSeconds, unexpectedRows: v.unexpected.length, unexpectedIds: v.unexpected.slice(0, 50),
-      indeterminatePresent: v.indeterminatePresent, indeterminateAbsent: v.indeterminateAbsent,
+      acknowledged: s.acked,
+      failed: s.failed,
+      indeterminate: s.indeterminate,
+      lostAcknowledgedWrites: v.lost.length,
+      lostIds: v.lost.slice(0, 50),
+      firstLostId: v.lost[0],
+      lastLostId: v.lost[v.lost.length - 1],
+      lostSeconds: v.lostSeconds,
+      unexpectedRows: v.unexpected.length,
+      unexpectedIds: v.unexpected.slice(0, 50),
+      indeterminatePresent: v.indeterminatePresent,
+      indeterminateAbsent: v.indeterminateAbsent,
     },
   };
 }
 
 /** A recovery point in client time: writes acknowledged before `from` precede it; writes sent after `to` follow it. */
-export interface RecoveryCut { from: number; to: number }
+export interface RecoveryCut {
+  from: number;
+  to: number;
+}
 
 export interface CutVerdict {
   /** Acknowledged before the cut, missing: lost by the recovery. */
@@ -79,11 +99,21 @@ export function judgeLedgerAtCut(ledger: Ledger, presentIds: Iterable<number>, c
   const v: CutVerdict = { missingBefore: [], presentAfter: [], unexpected: [], concurrentPresent: 0, concurrentAbsent: 0 };
   for (const e of entries) {
     const has = present.has(e.id);
-    if (e.outcome === 'acked' && e.doneAt < cut.from) { if (!has) v.missingBefore.push(e.id); }
-    else if (e.sentAt > cut.to) { if (has) v.presentAfter.push(e.id); }
-    else if (e.outcome !== 'failed') { if (has) v.concurrentPresent++; else v.concurrentAbsent++; }
+    if (e.outcome === 'acked' && e.doneAt < cut.from) {
+      if (!has) v.missingBefore.push(e.id);
+    } else if (e.sentAt > cut.to) {
+      if (has) v.presentAfter.push(e.id);
+    } else if (e.outcome !== 'failed') {
+      if (has) v.concurrentPresent++;
+      else v.concurrentAbsent++;
+    }
   }
-  v.unexpected = [...present].filter((id) => { const e = byId.get(id); return !e || (e.outcome === 'failed' && e.sentAt <= cut.to); }).sort((a, b) => a - b);
+  v.unexpected = [...present]
+    .filter((id) => {
+      const e = byId.get(id);
+      return !e || (e.outcome === 'failed' && e.sentAt <= cut.to);
+    })
+    .sort((a, b) => a - b);
   return v;
 }
 
@@ -97,10 +127,14 @@ export function ledgerAtCutCheck(name: string, ledger: Ledger, presentIds: Itera
       method: 'acknowledged before the target must be present; sent after it must be absent; in flight across it: counted apart',
       acknowledgedBeforeTarget: all.filter((e) => e.outcome === 'acked' && e.doneAt < cut.from).length,
       sentAfterTarget: all.filter((e) => e.sentAt > cut.to).length,
-      missingBeforeTarget: v.missingBefore.length, missingIds: v.missingBefore.slice(0, 50),
-      presentAfterTarget: v.presentAfter.length, presentAfterIds: v.presentAfter.slice(0, 50),
-      unexpectedRows: v.unexpected.length, unexpectedIds: v.unexpected.slice(0, 50),
-      inFlightAtTargetPresent: v.concurrentPresent, inFlightAtTargetAbsent: v.concurrentAbsent,
+      missingBeforeTarget: v.missingBefore.length,
+      missingIds: v.missingBefore.slice(0, 50),
+      presentAfterTarget: v.presentAfter.length,
+      presentAfterIds: v.presentAfter.slice(0, 50),
+      unexpectedRows: v.unexpected.length,
+      unexpectedIds: v.unexpected.slice(0, 50),
+      inFlightAtTargetPresent: v.concurrentPresent,
+      inFlightAtTargetAbsent: v.concurrentAbsent,
     },
   };
 }

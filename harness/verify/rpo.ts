@@ -9,9 +9,22 @@ export function judgeRpo(lostAcknowledgedWrites: number | null, expectsLoss: boo
   const name = expectsLoss ? 'rpo-equals-expected-loss' : 'rpo-zero';
   if (lostAcknowledgedWrites === null) return check(name, [{ database: '*', object: 'rpo', kind: 'rpo-not-measured' }]);
   if (!expectsLoss) {
-    return check(name, lostAcknowledgedWrites === 0 ? [] : [{ database: '*', object: 'rpo', kind: 'acknowledged-writes-lost', expected: 0, actual: lostAcknowledgedWrites }]);
+    return check(
+      name,
+      lostAcknowledgedWrites === 0
+        ? []
+        : [{ database: '*', object: 'rpo', kind: 'acknowledged-writes-lost', expected: 0, actual: lostAcknowledgedWrites }],
+    );
   }
-  if (expectedLoss === undefined) return check(name, [{ database: '*', object: 'rpo', kind: 'expected-loss-not-measured', actual: lostAcknowledgedWrites }], { lostAcknowledgedWrites });
-  return check(name, lostAcknowledgedWrites === expectedLoss ? [] : [{ database: '*', object: 'rpo', kind: 'loss-differs-from-expected', expected: expectedLoss, actual: lostAcknowledgedWrites }],
-    { lostAcknowledgedWrites, expectedLoss });
+  if (expectedLoss === undefined)
+    return check(name, [{ database: '*', object: 'rpo', kind: 'expected-loss-not-measured', actual: lostAcknowledgedWrites }], {
+      lostAcknowledgedWrites,
+    });
+  return check(
+    name,
+    lostAcknowledgedWrites === expectedLoss
+      ? []
+      : [{ database: '*', object: 'rpo', kind: 'loss-differs-from-expected', expected: expectedLoss, actual: lostAcknowledgedWrites }],
+    { lostAcknowledgedWrites, expectedLoss },
+  );
 }

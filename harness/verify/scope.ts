@@ -1,7 +1,12 @@
 import { inspect } from '../sql/index.js';
 import type { Queryable } from './check.js';
 
-export interface TableInfo { database: string; name: string; type: 'BASE TABLE' | 'VIEW' | string; engine: string | null }
+export interface TableInfo {
+  database: string;
+  name: string;
+  type: 'BASE TABLE' | 'VIEW' | string;
+  engine: string | null;
+}
 
 /** The databases in scope: the ones asked for, or every non-system database. */
 export async function databasesInScope(q: Queryable, only?: readonly string[]): Promise<string[]> {

@@ -33,8 +33,13 @@ export function normaliseDefinition(kind: ObjectKind, text: string): string {
 }
 
 const CREATE_COLUMN: Record<ObjectKind, string> = {
-  DATABASE: 'Create Database', TABLE: 'Create Table', VIEW: 'Create View', TRIGGER: 'SQL Original Statement',
-  PROCEDURE: 'Create Procedure', FUNCTION: 'Create Function', EVENT: 'Create Event',
+  DATABASE: 'Create Database',
+  TABLE: 'Create Table',
+  VIEW: 'Create View',
+  TRIGGER: 'SQL Original Statement',
+  PROCEDURE: 'Create Procedure',
+  FUNCTION: 'Create Function',
+  EVENT: 'Create Event',
 };
 
 const reason = (e: unknown) => (e instanceof Error ? e.message.split('\n')[0]! : String(e));
@@ -109,7 +114,8 @@ export async function checksumOf(q: Queryable, db: string, table: string): Promi
 export async function rowsFingerprint(q: Queryable, db: string, table: string, type: string): Promise<TableState['rows']> {
   try {
     const cols = await q.query<Column>(inspect.listColumns(db, table));
-    const history = type === inspect.SYSTEM_VERSIONED ? { implicitPeriod: !cols.some((c) => /ROW START/i.test(String(c.extra ?? ''))) } : undefined;
+    const history =
+      type === inspect.SYSTEM_VERSIONED ? { implicitPeriod: !cols.some((c) => /ROW START/i.test(String(c.extra ?? ''))) } : undefined;
     const [r] = await q.query<{ n: unknown; x: unknown; s: unknown }>(inspect.tableFingerprint(db, table, cols, history));
     return { n: String(r?.n), x: String(r?.x), s: String(r?.s) };
   } catch {
@@ -138,8 +144,13 @@ export async function takeSnapshot(q: Queryable, only?: readonly string[], opts:
     // Against an expected snapshot, an equal checksum already settles the table (checksumsEqual reads no rows then):
     // the rows are fingerprinted only where they will decide.
     const settled = !!e && e.checksum !== null && e.checksum === checksum && t.type !== inspect.SYSTEM_VERSIONED;
-    tables[key] = { checksum, type: t.type, ...(settled ? {} : { rows: await rowsFingerprint(q, t.database, t.name, t.type) }),
-      checkOk: c.ok, checkMessages: c.messages };
+    tables[key] = {
+      checksum,
+      type: t.type,
+      ...(settled ? {} : { rows: await rowsFingerprint(q, t.database, t.name, t.type) }),
+      checkOk: c.ok,
+      checkMessages: c.messages,
+    };
   }
   return { takenAt: new Date().toISOString(), databases, tables, objects: await schemaObjects(q, databases) };
 }

@@ -12,20 +12,23 @@ const byIst = [
 ].join('\n');
 
 describe('judgeStateTransfer', () => {
-  it('accepts a rejoin by IST from the backup\'s position, though the SST script was started', () => {
+  it("accepts a rejoin by IST from the backup's position, though the SST script was started", () => {
     const c = judgeStateTransfer('galera-3', byIst, 297);
     expect(c.valid).toBe(true);
     expect(c.details).toMatchObject({ joinedBy: 'IST', recoveredSeqno: 297, istFrom: 298, istTo: 1478, istWritesets: 1181 });
   });
 
-  it('fails on a full SST (the donor\'s position arrived, no IST)', () => {
-    const sst = [`2026-11-22  6:40:32 3 [Note] WSREP: SST received: ${U}:1478`, `2026-11-22  6:40:32 3 [Note] WSREP: SST succeeded for position ${U}:1478`].join('\n');
+  it("fails on a full SST (the donor's position arrived, no IST)", () => {
+    const sst = [
+      `2026-11-22  6:40:32 3 [Note] WSREP: SST received: ${U}:1478`,
+      `2026-11-22  6:40:32 3 [Note] WSREP: SST succeeded for position ${U}:1478`,
+    ].join('\n');
     const c = judgeStateTransfer('galera-1', sst, 297);
     expect(c.valid).toBe(false);
     expect((c.details['differences'] as Array<{ kind: string }>).map((d) => d.kind)).toEqual(['full-sst-instead-of-ist', 'no-ist-seen']);
   });
 
-  it('fails when IST did not start right after the backup (the restored datadir was not at the backup\'s position)', () => {
+  it("fails when IST did not start right after the backup (the restored datadir was not at the backup's position)", () => {
     const c = judgeStateTransfer('galera-3', byIst, 250);
     expect(c.valid).toBe(false);
     expect(JSON.stringify(c.details['differences'])).toContain('ist-not-from-backup-position');
@@ -41,7 +44,7 @@ describe('judgeSstRejoin (reads only the log written after the fault)', () => {
   it('passes when the joiner received a full SST after the fault', () => {
     expect(judgeSstRejoin('galera-1', fullSst).valid).toBe(true);
   });
-  it('fails on a log without a joiner-side SST (e.g. only the setup\'s donor lines, or nothing since the fault)', () => {
+  it("fails on a log without a joiner-side SST (e.g. only the setup's donor lines, or nothing since the fault)", () => {
     const donorOnly = '2026-11-22  6:30:02 0 [Note] WSREP: 0.0 (galera-1): State transfer to 1.0 (galera-2) complete.';
     for (const log of [donorOnly, '']) {
       const c = judgeSstRejoin('galera-1', log);

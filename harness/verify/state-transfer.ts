@@ -14,14 +14,20 @@ export function judgeStateTransfer(name: string, log: string, backupSeqno: numbe
   const recovered = first(/Recovered position from storage: \S+:(-?\d+)/);
   const fullSst = !!sst && Number(sst[1]) !== backupSeqno;
   const observed = {
-    joinedBy: fullSst ? 'SST' : ist ? 'IST' : 'none', backupSeqno, recoveredSeqno: recovered ? Number(recovered[1]) : undefined,
-    sstSeqno: sst ? Number(sst[1]) : undefined, istWritesets: ist ? Number(ist[1]) : 0, istFrom: ist ? Number(ist[2]) : undefined,
-    istTo: ist ? Number(ist[3]) : undefined, logLines: lines.slice(-6),
+    joinedBy: fullSst ? 'SST' : ist ? 'IST' : 'none',
+    backupSeqno,
+    recoveredSeqno: recovered ? Number(recovered[1]) : undefined,
+    sstSeqno: sst ? Number(sst[1]) : undefined,
+    istWritesets: ist ? Number(ist[1]) : 0,
+    istFrom: ist ? Number(ist[2]) : undefined,
+    istTo: ist ? Number(ist[3]) : undefined,
+    logLines: lines.slice(-6),
   };
   const diffs: Difference[] = [];
   if (fullSst) diffs.push({ database: '*', object: name, kind: 'full-sst-instead-of-ist', expected: backupSeqno, actual: Number(sst![1]) });
   if (!ist) diffs.push({ database: '*', object: name, kind: 'no-ist-seen', actual: lines.slice(-6) });
-  else if (Number(ist[2]) !== backupSeqno + 1) diffs.push({ database: '*', object: name, kind: 'ist-not-from-backup-position', expected: backupSeqno + 1, actual: Number(ist[2]) });
+  else if (Number(ist[2]) !== backupSeqno + 1)
+    diffs.push({ database: '*', object: name, kind: 'ist-not-from-backup-position', expected: backupSeqno + 1, actual: Number(ist[2]) });
   return check(`${name}-rejoined-by-ist-from-backup-position`, diffs, observed);
 }
 

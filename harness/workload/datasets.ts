@@ -17,14 +17,19 @@ export async function loadSakila(node: StartedNode): Promise<void> {
 }
 
 /** Creates and fills the generated bulk table to about `mb` megabytes, in batches, reporting progress. */
-export async function loadBulk(node: StartedNode, mb: number, progress: (m: string) => void = () => {}, db = workloadSql.BULK_DB): Promise<number> {
+export async function loadBulk(
+  node: StartedNode,
+  mb: number,
+  progress: (m: string) => void = () => {},
+  db = workloadSql.BULK_DB,
+): Promise<number> {
   for (const s of [...workloadSql.createBulkSchema(db), ...node.adapter.dialect.bulkSession()]) await node.query(s);
   const rows = Math.max(1, Math.round((mb * 1024 * 1024) / workloadSql.BULK_ROW_BYTES));
   const batch = 20_000;
   for (let lo = 1; lo <= rows; lo += batch) {
     const hi = Math.min(rows, lo + batch - 1);
     await node.query(node.adapter.dialect.insertBulkRange(lo, hi, db));
-    if (hi === rows || ((hi / batch) % 10 === 0)) progress(`bulk table: ${hi}/${rows} rows`);
+    if (hi === rows || (hi / batch) % 10 === 0) progress(`bulk table: ${hi}/${rows} rows`);
   }
   return rows;
 }

@@ -58,8 +58,12 @@ CHANGE MASTER TO MASTER_USE_GTID=slave_pos;
 
 describe('dump reader', () => {
   let dir: string;
-  beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), 'fd-dump-')); });
-  afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'fd-dump-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
 
   it('knows gzip and zstd by their first bytes, not their names', () => {
     expect(compressionOf(gzipSync('x'))).toBe('gzip');
@@ -98,7 +102,10 @@ describe('dump reader', () => {
   });
 
   it('reads bare (unquoted) names as the Sakila files write them', async () => {
-    const { out, f } = await filter('SET NAMES utf8mb4;\nDROP SCHEMA IF EXISTS sakila;\nCREATE SCHEMA sakila;\nUSE sakila;\nCREATE TABLE actor (id int);\nCREATE TABLE `other`.`t` (a int);\n', 5);
+    const { out, f } = await filter(
+      'SET NAMES utf8mb4;\nDROP SCHEMA IF EXISTS sakila;\nCREATE SCHEMA sakila;\nUSE sakila;\nCREATE TABLE actor (id int);\nCREATE TABLE `other`.`t` (a int);\n',
+      5,
+    );
     expect(f.info).toMatchObject({ databases: ['sakila'], tables: ['sakila.actor', 'other.t'], injectedDatabase: null });
     expect(out).not.toContain('CREATE DATABASE IF NOT EXISTS');
   });
@@ -126,7 +133,12 @@ describe('dump reader', () => {
     const infos = await Promise.all(files.map((f) => scanDump(f)));
     expect(infos.map((i) => i.databases)).toEqual([['shop'], ['a', 'b'], ['3_zz']]);
     let text = '';
-    const sink = new Writable({ write(c, _e, cb) { text += String(c); cb(); } });
+    const sink = new Writable({
+      write(c, _e, cb) {
+        text += String(c);
+        cb();
+      },
+    });
     const seen: number[] = [];
     await streamDump(files[2]!, sink, { onBytes: (n) => seen.push(n) });
     expect(text).toBe('CREATE DATABASE IF NOT EXISTS `3_zz`;\nUSE `3_zz`;\nCREATE TABLE `z` (a int);\n');

@@ -29,7 +29,9 @@ const DUMP_NAME = /\.(sql|dump)(\.(gz|zst|zstd))?$/i;
 
 /** The database a dump without CREATE DATABASE / USE goes into: its file name without the extensions. */
 export function databaseNameFromFile(file: string): string {
-  const b = basename(file).replace(/\.(gz|zst|zstd)$/i, '').replace(/\.(sql|dump)$/i, '');
+  const b = basename(file)
+    .replace(/\.(gz|zst|zstd)$/i, '')
+    .replace(/\.(sql|dump)$/i, '');
   const name = b.replace(/[^\w$]/g, '_').slice(0, 64);
   return name || 'dataset';
 }
@@ -39,7 +41,10 @@ export function dumpFiles(path: string): string[] {
   const p = resolve(path);
   if (!existsSync(p)) throw new UsageError(`dataset ${path}: no such file or folder`);
   if (statSync(p).isDirectory()) {
-    const files = readdirSync(p).filter((f) => DUMP_NAME.test(f)).sort().map((f) => join(p, f));
+    const files = readdirSync(p)
+      .filter((f) => DUMP_NAME.test(f))
+      .sort()
+      .map((f) => join(p, f));
     if (!files.length) throw new UsageError(`dataset ${path}: the folder holds no dump (*.sql, *.sql.gz, *.sql.zst)`);
     return files;
   }
@@ -79,7 +84,8 @@ const HEADER_DB = /^-- Host: .*\bDatabase: (\S+)/;
 const CREATE_TABLE = new RegExp(`^CREATE TABLE (?:IF NOT EXISTS )?${ID}(?:\\.${ID})?`, 'i');
 const CREATE_USER = /^(?:CREATE USER|GRANT .* TO) (?:IF NOT EXISTS )?'((?:[^'\\]|\\.)+)'@/i;
 /** Lines that need a current database: once one comes before any USE, the dump names none. */
-const NEEDS_DB = /^(?:CREATE (?!DATABASE|SCHEMA|USER|ROLE)|DROP (?!DATABASE|SCHEMA|USER)|INSERT |REPLACE |LOCK TABLES|ALTER TABLE|DELIMITER|\/\*!50\d{3} (?:CREATE|DROP))/i;
+const NEEDS_DB =
+  /^(?:CREATE (?!DATABASE|SCHEMA|USER|ROLE)|DROP (?!DATABASE|SCHEMA|USER)|INSERT |REPLACE |LOCK TABLES|ALTER TABLE|DELIMITER|\/\*!50\d{3} (?:CREATE|DROP))/i;
 const HEAD_BYTES = 512;
 const unq = (s: string) => s.replace(/``/g, '`');
 /** The identifier a match holds at groups i (quoted) or i+1 (bare). */
@@ -99,7 +105,10 @@ export class DumpFilter extends Transform {
   private current: string | null = null;
   private headerDb: string | null = null;
 
-  constructor(private readonly defaultDb: string, private readonly passOn = true) {
+  constructor(
+    private readonly defaultDb: string,
+    private readonly passOn = true,
+  ) {
     super();
     this.info = { databases: [], tables: [], users: [], injectedDatabase: null, removed: {}, bytes: 0 };
   }
@@ -116,7 +125,8 @@ export class DumpFilter extends Transform {
         this.headLen += piece.length;
         if (nl >= 0 || this.headLen >= HEAD_BYTES) {
           const whole = Buffer.concat(this.head);
-          this.head = []; this.headLen = 0;
+          this.head = [];
+          this.headLen = 0;
           this.fate = this.decide(whole.subarray(0, HEAD_BYTES).toString('utf8'));
           if (this.fate === 'pass') this.out(whole);
           if (this.fate === 'drop-statement') this.dropUntilEnd(whole, nl >= 0);
@@ -141,7 +151,9 @@ export class DumpFilter extends Transform {
     cb();
   }
 
-  private out(b: Buffer | string): void { if (this.passOn) this.push(b); }
+  private out(b: Buffer | string): void {
+    if (this.passOn) this.push(b);
+  }
 
   /** A dropped statement ends on a line whose last non-blank character is ';'. */
   private dropUntilEnd(piece: Buffer, lineEnds: boolean): void {
@@ -162,13 +174,27 @@ export class DumpFilter extends Transform {
       }
     }
     const header = HEADER_DB.exec(line);
-    if (header) { this.headerDb = header[1]!.replace(/[^\w$]/g, '_'); return 'pass'; }
+    if (header) {
+      this.headerDb = header[1]!.replace(/[^\w$]/g, '_');
+      return 'pass';
+    }
     const create = CREATE_DB.exec(line);
-    if (create) { this.noteDb(idAt(create, 1)!); return 'pass'; }
+    if (create) {
+      this.noteDb(idAt(create, 1)!);
+      return 'pass';
+    }
     const use = USE_DB.exec(line);
-    if (use) { this.current = idAt(use, 1)!; this.noteDb(this.current); return 'pass'; }
+    if (use) {
+      this.current = idAt(use, 1)!;
+      this.noteDb(this.current);
+      return 'pass';
+    }
     const user = CREATE_USER.exec(line);
-    if (user) { const u = user[1]!.replace(/\\(.)/g, '$1'); if (!this.info.users.includes(u)) this.info.users.push(u); return 'pass'; }
+    if (user) {
+      const u = user[1]!.replace(/\\(.)/g, '$1');
+      if (!this.info.users.includes(u)) this.info.users.push(u);
+      return 'pass';
+    }
     if (this.current === null && NEEDS_DB.test(line)) {
       const db = this.headerDb ?? this.defaultDb;
       this.info.injectedDatabase = db;
@@ -178,7 +204,8 @@ export class DumpFilter extends Transform {
     }
     const m = CREATE_TABLE.exec(line);
     if (m) {
-      const first = idAt(m, 1)!; const second = idAt(m, 3);
+      const first = idAt(m, 1)!;
+      const second = idAt(m, 3);
       const [db, t] = second !== undefined ? [first, second] : [this.current ?? this.defaultDb, first];
       const q = `${db}.${t}`;
       if (!this.info.tables.includes(q)) this.info.tables.push(q);
@@ -186,13 +213,18 @@ export class DumpFilter extends Transform {
     return 'pass';
   }
 
-  private noteDb(db: string): void { if (!this.info.databases.includes(db)) this.info.databases.push(db); }
+  private noteDb(db: string): void {
+    if (!this.info.databases.includes(db)) this.info.databases.push(db);
+  }
 }
 
 /** Counts bytes read from the file (compressed bytes, for progress against the file's size). */
 class Counter extends Transform {
   bytes = 0;
-  override _transform(chunk: Buffer, _e: BufferEncoding, cb: TransformCallback): void { this.bytes += chunk.length; cb(null, chunk); }
+  override _transform(chunk: Buffer, _e: BufferEncoding, cb: TransformCallback): void {
+    this.bytes += chunk.length;
+    cb(null, chunk);
+  }
 }
 
 async function fileCompression(file: string): Promise<Compression> {
@@ -201,19 +233,28 @@ async function fileCompression(file: string): Promise<Compression> {
     const b = Buffer.alloc(4);
     const { bytesRead } = await fh.read(b, 0, 4, 0);
     return compressionOf(b.subarray(0, bytesRead));
-  } finally { await fh.close(); }
+  } finally {
+    await fh.close();
+  }
 }
 
 /**
  * Streams a dump file, decompressed and filtered, into `sink`. `onBytes` gets the compressed bytes read so far.
  * zstd runs as the host's `zstd -dc` (Node 20 has no zstd); gzip in-process.
  */
-export async function streamDump(file: string, sink: Writable, o: { defaultDb?: string; emit?: boolean; onBytes?: (read: number) => void } = {}): Promise<DumpInfo> {
+export async function streamDump(
+  file: string,
+  sink: Writable,
+  o: { defaultDb?: string; emit?: boolean; onBytes?: (read: number) => void } = {},
+): Promise<DumpInfo> {
   const compression = await fileCompression(file);
   const counter = new Counter();
   const filter = new DumpFilter(o.defaultDb ?? databaseNameFromFile(file), o.emit ?? true);
   let timer: NodeJS.Timeout | undefined;
-  if (o.onBytes) { const f = o.onBytes; timer = setInterval(() => f(counter.bytes), 1000); }
+  if (o.onBytes) {
+    const f = o.onBytes;
+    timer = setInterval(() => f(counter.bytes), 1000);
+  }
   try {
     const src = createReadStream(file, { highWaterMark: 1 << 20 });
     if (compression === 'zstd') {
@@ -233,7 +274,11 @@ export async function streamDump(file: string, sink: Writable, o: { defaultDb?: 
 
 /** Reads a whole dump once without loading it: what it would create (for the clash check before anything starts). */
 export async function scanDump(file: string, defaultDb?: string): Promise<DumpInfo> {
-  const sink = new Writable({ write(_c, _e, cb) { cb(); } });
+  const sink = new Writable({
+    write(_c, _e, cb) {
+      cb();
+    },
+  });
   return streamDump(file, sink, { defaultDb, emit: false });
 }
 

@@ -7,16 +7,25 @@ const col = (name: string, columnType: string, o: Partial<ColumnModel> = {}): Co
   const len = /\((\d+)\)/.exec(columnType);
   const dec = /\((\d+),(\d+)\)/.exec(columnType);
   return {
-    name, dataType, columnType, nullable: false,
+    name,
+    dataType,
+    columnType,
+    nullable: false,
     maxLength: /char|binary/.test(dataType) && len ? Number(len[1]) : dataType === 'text' ? 65535 : null,
-    precision: dec ? Number(dec[1]) : dataType === 'bit' && len ? Number(len[1]) : null, scale: dec ? Number(dec[2]) : null,
+    precision: dec ? Number(dec[1]) : dataType === 'bit' && len ? Number(len[1]) : null,
+    scale: dec ? Number(dec[2]) : null,
     fsp: /^(datetime|timestamp|time)\((\d)\)/.exec(columnType) ? Number(/\((\d)\)/.exec(columnType)![1]) : null,
-    charset: /char|text/.test(dataType) ? 'utf8mb4' : null, autoIncrement: false, generated: false, ...o,
+    charset: /char|text/.test(dataType) ? 'utf8mb4' : null,
+    autoIncrement: false,
+    generated: false,
+    ...o,
   };
 };
 
 const customer: TableModel = {
-  db: 'shop', name: 'customer', foreignKeys: [],
+  db: 'shop',
+  name: 'customer',
+  foreignKeys: [],
   uniques: [['id'], ['email']],
   columns: [
     col('id', 'int(10) unsigned', { autoIncrement: true }),
@@ -34,15 +43,24 @@ const customer: TableModel = {
   ],
 };
 const orders: TableModel = {
-  db: 'shop', name: 'orders', uniques: [['id']],
-  columns: [col('id', 'bigint(20)'), col('customer_id', 'int(10) unsigned'), col('parent_id', 'bigint(20)', { nullable: true }), col('total', 'double')],
+  db: 'shop',
+  name: 'orders',
+  uniques: [['id']],
+  columns: [
+    col('id', 'bigint(20)'),
+    col('customer_id', 'int(10) unsigned'),
+    col('parent_id', 'bigint(20)', { nullable: true }),
+    col('total', 'double'),
+  ],
   foreignKeys: [
     { columns: ['customer_id'], refDb: 'shop', refTable: 'customer', refColumns: ['id'] },
     { columns: ['parent_id'], refDb: 'shop', refTable: 'orders', refColumns: ['id'] },
   ],
 };
 const orderTag: TableModel = {
-  db: 'shop', name: 'order_tag', uniques: [['order_id', 'tag']],
+  db: 'shop',
+  name: 'order_tag',
+  uniques: [['order_id', 'tag']],
   columns: [col('order_id', 'bigint(20)'), col('tag', "enum('a','b','c')")],
   foreignKeys: [{ columns: ['order_id'], refDb: 'shop', refTable: 'orders', refColumns: ['id'] }],
 };
@@ -93,7 +111,10 @@ describe('row generator', () => {
     const ids = new Set(values(gc!, 'id'));
     for (const v of values(go!, 'customer_id')) expect(ids.has(v)).toBe(true);
     const oids = values(go!, 'id');
-    go!.rows.forEach((r, i) => { const p = r[2]; if (p !== null) expect(oids.slice(0, i)).toContain(p); });
+    go!.rows.forEach((r, i) => {
+      const p = r[2];
+      if (p !== null) expect(oids.slice(0, i)).toContain(p);
+    });
     expect(values(go!, 'parent_id')[0]).toBeNull();
     const all = new Set(oids);
     for (const v of values(gt!, 'order_id')) expect(all.has(v)).toBe(true);
@@ -120,15 +141,24 @@ describe('row generator', () => {
   });
 
   it('respects any VARCHAR length and charset (property)', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 40 }), fc.constantFrom('utf8mb4', 'utf8mb3', 'latin1'), fc.boolean(), (n, cs, uniq) => {
-      const t: TableModel = { db: 'd', name: 'p', uniques: uniq ? [['v']] : [], foreignKeys: [], columns: [col('v', `varchar(${n})`, { charset: cs })] };
-      const [g] = generateRows([t], 30);
-      for (const [v] of g!.rows) {
-        expect(codePoints(v as string)).toBeLessThanOrEqual(n);
-        if (cs === 'utf8mb3') expect([...(v as string)].every((ch) => ch.codePointAt(0)! <= 0xffff)).toBe(true);
-        if (cs === 'latin1') expect(v).toMatch(/^[\x20-\x7e]*$/);
-      }
-      if (uniq) expect(new Set(g!.rows.map((r) => String(r[0]).toLowerCase())).size).toBe(g!.rows.length);
-    }), { numRuns: 40 });
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 40 }), fc.constantFrom('utf8mb4', 'utf8mb3', 'latin1'), fc.boolean(), (n, cs, uniq) => {
+        const t: TableModel = {
+          db: 'd',
+          name: 'p',
+          uniques: uniq ? [['v']] : [],
+          foreignKeys: [],
+          columns: [col('v', `varchar(${n})`, { charset: cs })],
+        };
+        const [g] = generateRows([t], 30);
+        for (const [v] of g!.rows) {
+          expect(codePoints(v as string)).toBeLessThanOrEqual(n);
+          if (cs === 'utf8mb3') expect([...(v as string)].every((ch) => ch.codePointAt(0)! <= 0xffff)).toBe(true);
+          if (cs === 'latin1') expect(v).toMatch(/^[\x20-\x7e]*$/);
+        }
+        if (uniq) expect(new Set(g!.rows.map((r) => String(r[0]).toLowerCase())).size).toBe(g!.rows.length);
+      }),
+      { numRuns: 40 },
+    );
   });
 });

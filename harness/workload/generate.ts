@@ -25,7 +25,12 @@ export interface ColumnModel {
   generated: boolean;
 }
 
-export interface ForeignKeyModel { columns: string[]; refDb: string; refTable: string; refColumns: string[] }
+export interface ForeignKeyModel {
+  columns: string[];
+  refDb: string;
+  refTable: string;
+  refColumns: string[];
+}
 
 export interface TableModel {
   db: string;
@@ -48,8 +53,12 @@ export interface GeneratedTable {
 const key = (t: { db: string; name: string }) => `${t.db}.${t.name}`;
 
 const INT_RANGE: Record<string, [bigint, bigint]> = {
-  tinyint: [-128n, 127n], smallint: [-32768n, 32767n], mediumint: [-8388608n, 8388607n],
-  int: [-2147483648n, 2147483647n], integer: [-2147483648n, 2147483647n], bigint: [-9223372036854775808n, 9223372036854775807n],
+  tinyint: [-128n, 127n],
+  smallint: [-32768n, 32767n],
+  mediumint: [-8388608n, 8388607n],
+  int: [-2147483648n, 2147483647n],
+  integer: [-2147483648n, 2147483647n],
+  bigint: [-9223372036854775808n, 9223372036854775807n],
 };
 
 /** The range of an integer column (unsigned doubles the top, tinyint(1) is a boolean). */
@@ -88,12 +97,18 @@ const DAY_MS = 86_400_000;
 /** The arbitrary of a column's non-NULL values, or undefined when its type is not supported. */
 function valueArbitrary(c: ColumnModel): fc.Arbitrary<unknown> | undefined {
   const t = c.dataType;
-  if (t in INT_RANGE) { const [min, max] = intRange(c); return fc.bigInt({ min, max }).map((v) => v.toString()); }
+  if (t in INT_RANGE) {
+    const [min, max] = intRange(c);
+    return fc.bigInt({ min, max }).map((v) => v.toString());
+  }
   if (t === 'decimal' || t === 'numeric') {
-    const p = c.precision ?? 10; const s = c.scale ?? 0; const unsigned = /unsigned/i.test(c.columnType);
+    const p = c.precision ?? 10;
+    const s = c.scale ?? 0;
+    const unsigned = /unsigned/i.test(c.columnType);
     const max = 10n ** BigInt(p) - 1n;
     return fc.bigInt({ min: unsigned ? 0n : -max, max }).map((v) => {
-      const neg = v < 0n; const digits = (neg ? -v : v).toString().padStart(s + 1, '0');
+      const neg = v < 0n;
+      const digits = (neg ? -v : v).toString().padStart(s + 1, '0');
       return `${neg ? '-' : ''}${s ? `${digits.slice(0, -s)}.${digits.slice(-s)}` : digits}`;
     });
   }
@@ -101,7 +116,10 @@ function valueArbitrary(c: ColumnModel): fc.Arbitrary<unknown> | undefined {
     // Values with few significant digits: exact in both FLOAT and DOUBLE, so every copy compares equal.
     return fc.integer({ min: -999_999, max: 999_999 }).map((v) => (/unsigned/i.test(c.columnType) ? Math.abs(v) : v) / 16);
   }
-  if (t === 'bit') { const n = Math.min(c.precision ?? 1, 52); return fc.integer({ min: 0, max: 2 ** n - 1 }); }
+  if (t === 'bit') {
+    const n = Math.min(c.precision ?? 1, 52);
+    return fc.integer({ min: 0, max: 2 ** n - 1 });
+  }
   if (t === 'char' || t === 'varchar' || t === 'tinytext' || t === 'text' || t === 'mediumtext' || t === 'longtext') {
     const max = Math.min(c.maxLength ?? TEXT_CAP, TEXT_CAP);
     return fc.array(charUnit(c.charset), { maxLength: max }).map((a) => a.join(''));
@@ -111,7 +129,10 @@ function valueArbitrary(c: ColumnModel): fc.Arbitrary<unknown> | undefined {
     // BINARY(n) is right-padded with zero bytes by the server: generate it full so what is read is what was written.
     return fc.uint8Array({ minLength: t === 'binary' ? max : 0, maxLength: max }).map((a) => Buffer.from(a));
   }
-  if (t === 'enum') { const v = enumValues(c.columnType); return v.length ? fc.constantFrom(...v) : undefined; }
+  if (t === 'enum') {
+    const v = enumValues(c.columnType);
+    return v.length ? fc.constantFrom(...v) : undefined;
+  }
   if (t === 'set') {
     const v = enumValues(c.columnType);
     return fc.subarray(v).map((a) => a.join(','));
@@ -129,7 +150,13 @@ function valueArbitrary(c: ColumnModel): fc.Arbitrary<unknown> | undefined {
   }
   if (t === 'time') {
     const fsp = c.fsp ?? 0;
-    return fc.tuple(fc.integer({ min: -838, max: 838 }), fc.integer({ min: 0, max: 59 }), fc.integer({ min: 0, max: 59 }), fc.integer({ min: 0, max: 10 ** fsp - 1 }))
+    return fc
+      .tuple(
+        fc.integer({ min: -838, max: 838 }),
+        fc.integer({ min: 0, max: 59 }),
+        fc.integer({ min: 0, max: 59 }),
+        fc.integer({ min: 0, max: 10 ** fsp - 1 }),
+      )
       .map(([h, m, s, f]) => `${h < 0 ? '-' : ''}${pad(Math.abs(h))}:${pad(m)}:${pad(s)}${fsp ? `.${pad(f, fsp)}` : ''}`);
   }
   if (t === 'year') return fc.integer({ min: 1901, max: 2155 });
@@ -158,7 +185,10 @@ function uniqueValue(c: ColumnModel, i: number, salt: string): unknown | undefin
     const max = Math.min(c.maxLength ?? TEXT_CAP, TEXT_CAP);
     const b = Buffer.alloc(t === 'binary' ? max : Math.min(max, 8));
     let v = i;
-    for (let k = b.length - 1; k >= 0 && v > 0; k--) { b[k] = v & 0xff; v = Math.floor(v / 256); }
+    for (let k = b.length - 1; k >= 0 && v > 0; k--) {
+      b[k] = v & 0xff;
+      v = Math.floor(v / 256);
+    }
     return v > 0 ? undefined : b;
   }
   if (t === 'decimal' || t === 'numeric') {
@@ -178,12 +208,16 @@ function uniqueValue(c: ColumnModel, i: number, salt: string): unknown | undefin
 /** Tables in an order where every referenced table comes first (cycles and self-references are broken, see generateRows). */
 export function orderByForeignKeys(tables: readonly TableModel[]): TableModel[] {
   const byKey = new Map(tables.map((t) => [key(t), t]));
-  const out: TableModel[] = []; const state = new Map<string, 'visiting' | 'done'>();
+  const out: TableModel[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
   const visit = (t: TableModel) => {
     const k = key(t);
     if (state.get(k)) return;
     state.set(k, 'visiting');
-    for (const fk of t.foreignKeys) { const p = byKey.get(`${fk.refDb}.${fk.refTable}`); if (p && p !== t) visit(p); }
+    for (const fk of t.foreignKeys) {
+      const p = byKey.get(`${fk.refDb}.${fk.refTable}`);
+      if (p && p !== t) visit(p);
+    }
     state.set(k, 'done');
     out.push(t);
   };
@@ -192,7 +226,10 @@ export function orderByForeignKeys(tables: readonly TableModel[]): TableModel[] 
 }
 
 /** A canonical text of a key's values, for uniqueness (strings compared as the server would: case and trailing spaces folded). */
-const canon = (vals: readonly unknown[]) => JSON.stringify(vals.map((v) => (typeof v === 'string' ? v.toLowerCase().replace(/ +$/, '') : Buffer.isBuffer(v) ? v.toString('hex') : v)));
+const canon = (vals: readonly unknown[]) =>
+  JSON.stringify(
+    vals.map((v) => (typeof v === 'string' ? v.toLowerCase().replace(/ +$/, '') : Buffer.isBuffer(v) ? v.toString('hex') : v)),
+  );
 
 /**
  * Generates `rows` rows for every table. Order: referenced tables first. Values: one-column unique keys count up (so
@@ -217,22 +254,35 @@ export function generateRows(tables: readonly TableModel[], rows: number, seed =
       if (fkOf.has(c.name) || singleUnique.has(c.name)) continue;
       const a = valueArbitrary(c);
       if (a) arbs.set(c.name, c.nullable ? fc.option(a, { freq: 9, nil: null }) : a);
-      else if (!c.nullable) { g.notes.push(`column ${c.name} (${c.columnType}) is NOT NULL and of a type the generator does not know: no rows`); return; }
+      else if (!c.nullable) {
+        g.notes.push(`column ${c.name} (${c.columnType}) is NOT NULL and of a type the generator does not know: no rows`);
+        return;
+      }
     }
     const rowArb = fc.tuple(...cols.map((c) => arbs.get(c.name) ?? fc.constant(null)));
     const rng = mulberry(seed * 7919 + ti);
     const seen = t.uniques.map(() => new Set<string>());
     let drawn = 0;
     const batch = () => fc.sample(rowArb, { seed: seed + ti * 1_000_003 + drawn, numRuns: Math.min(1000, rows * 2) });
-    let pool = batch(); let pi = 0;
+    let pool = batch();
+    let pi = 0;
     let misses = 0;
     while (g.rows.length < rows && misses < rows * 5 + 50) {
-      if (pi >= pool.length) { drawn += pool.length; pool = batch(); pi = 0; }
+      if (pi >= pool.length) {
+        drawn += pool.length;
+        pool = batch();
+        pi = 0;
+      }
       const row = [...pool[pi++]!];
       let ok = true;
       for (const c of singleUnique) {
         const v = uniqueValue(cols[idx.get(c)!]!, g.rows.length, (t.name.replace(/[^a-z0-9]/gi, '').toLowerCase() || 't').slice(0, 3));
-        if (v === undefined) { ok = false; misses = Infinity; g.notes.push(`unique column ${c}: its type holds only ${g.rows.length} distinct values`); break; }
+        if (v === undefined) {
+          ok = false;
+          misses = Infinity;
+          g.notes.push(`unique column ${c}: its type holds only ${g.rows.length} distinct values`);
+          break;
+        }
         row[idx.get(c)!] = v;
       }
       if (!ok) break;
@@ -242,16 +292,24 @@ export function generateRows(tables: readonly TableModel[], rows: number, seed =
         const nullable = fk.columns.every((c) => cols[idx.get(c)!]?.nullable);
         const candidates = parent?.rows.length ?? 0;
         if (!parent || candidates === 0) {
-          if (nullable) { for (const c of fk.columns) row[idx.get(c)!] = null; continue; }
-          if (self) { // NOT NULL self-reference: the first row points at itself
+          if (nullable) {
+            for (const c of fk.columns) row[idx.get(c)!] = null;
+            continue;
+          }
+          if (self) {
+            // NOT NULL self-reference: the first row points at itself
             for (const [k, c] of fk.columns.entries()) row[idx.get(c)!] = row[idx.get(fk.refColumns[k]!)!];
             continue;
           }
-          ok = false; misses = Infinity;
+          ok = false;
+          misses = Infinity;
           g.notes.push(`foreign key (${fk.columns.join(', ')}) references ${fk.refDb}.${fk.refTable}, which has no generated rows`);
           break;
         }
-        if (nullable && rng() < 0.1) { for (const c of fk.columns) row[idx.get(c)!] = null; continue; }
+        if (nullable && rng() < 0.1) {
+          for (const c of fk.columns) row[idx.get(c)!] = null;
+          continue;
+        }
         const p = parent.rows[Math.floor(rng() * candidates)]!;
         const pidx = new Map(parent.columns.map((c, i) => [c, i]));
         for (const [k, c] of fk.columns.entries()) row[idx.get(c)!] = p[pidx.get(fk.refColumns[k]!)!];
@@ -260,8 +318,13 @@ export function generateRows(tables: readonly TableModel[], rows: number, seed =
       // Unique keys over several columns (or over foreign-key columns): draw again when the values repeat. NULLs never collide.
       const keys = t.uniques.map((u) => u.map((c) => row[idx.get(c)!]));
       const clash = keys.some((k, ui) => !k.some((v) => v === null) && seen[ui]!.has(canon(k)));
-      if (clash) { misses++; continue; }
-      keys.forEach((k, ui) => { if (!k.some((v) => v === null)) seen[ui]!.add(canon(k)); });
+      if (clash) {
+        misses++;
+        continue;
+      }
+      keys.forEach((k, ui) => {
+        if (!k.some((v) => v === null)) seen[ui]!.add(canon(k));
+      });
       g.rows.push(row);
     }
     if (g.rows.length < rows && !g.notes.length) g.notes.push(`only ${g.rows.length} distinct rows for its unique keys`);
@@ -272,7 +335,8 @@ export function generateRows(tables: readonly TableModel[], rows: number, seed =
 /** A small seeded generator for the foreign-key picks (fast-check draws the values). */
 function mulberry(a: number): () => number {
   return () => {
-    a |= 0; a = (a + 0x6d2b79f5) | 0;
+    a |= 0;
+    a = (a + 0x6d2b79f5) | 0;
     let t = Math.imul(a ^ (a >>> 15), 1 | a);
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;

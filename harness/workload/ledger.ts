@@ -16,7 +16,14 @@ export interface LedgerEntry {
 }
 
 /** The ledger's tallies (result.json's `ledger`). */
-export interface LedgerSummary { sent: number; acked: number; failed: number; indeterminate: number; firstAckAt?: number; lastAckAt?: number }
+export interface LedgerSummary {
+  sent: number;
+  acked: number;
+  failed: number;
+  indeterminate: number;
+  firstAckAt?: number;
+  lastAckAt?: number;
+}
 
 export class Ledger {
   private readonly entries = new Map<number, LedgerEntry>();
@@ -35,13 +42,21 @@ export class Ledger {
     }
   }
 
-  all(): LedgerEntry[] { return [...this.entries.values()].sort((a, b) => a.id - b.id); }
-  byOutcome(o: Outcome): LedgerEntry[] { return this.all().filter((e) => e.outcome === o); }
-  get size(): number { return this.entries.size; }
+  all(): LedgerEntry[] {
+    return [...this.entries.values()].sort((a, b) => a.id - b.id);
+  }
+  byOutcome(o: Outcome): LedgerEntry[] {
+    return this.all().filter((e) => e.outcome === o);
+  }
+  get size(): number {
+    return this.entries.size;
+  }
 
   summary(): LedgerSummary {
     return { sent: this.size, ...this.counts, firstAckAt: this.firstAckAt, lastAckAt: this.lastAckAt };
   }
 
-  toJSON(): LedgerEntry[] { return this.all(); }
+  toJSON(): LedgerEntry[] {
+    return this.all();
+  }
 }

@@ -1,7 +1,9 @@
 import { datasetSql, type Statement } from '../sql/index.js';
 import type { ColumnModel, TableModel } from './generate.js';
 
-interface Q { query<T = Record<string, unknown>>(s: Statement): Promise<T[]> }
+interface Q {
+  query<T = Record<string, unknown>>(s: Statement): Promise<T[]>;
+}
 
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 
@@ -12,16 +14,26 @@ export async function readTableModels(q: Q, dbs: readonly string[]): Promise<Tab
   const get = (db: string, name: string) => {
     const k = `${db}.${name}`;
     let t = tables.get(k);
-    if (!t) { t = { db, name, columns: [], uniques: [], foreignKeys: [] }; tables.set(k, t); }
+    if (!t) {
+      t = { db, name, columns: [], uniques: [], foreignKeys: [] };
+      tables.set(k, t);
+    }
     return t;
   };
   for (const r of await q.query<Record<string, unknown>>(datasetSql.columnsOf(dbs))) {
     const extra = String(r['extra'] ?? '').toLowerCase();
     const c: ColumnModel = {
-      name: String(r['name']), dataType: String(r['dataType']).toLowerCase(), columnType: String(r['columnType']),
-      nullable: r['nullable'] === 'YES', maxLength: num(r['maxLength']), precision: num(r['numPrecision']), scale: num(r['numScale']),
-      fsp: num(r['fsp']), charset: r['charset'] === null ? null : String(r['charset']),
-      autoIncrement: extra.includes('auto_increment'), generated: /virtual|stored|persistent/.test(extra),
+      name: String(r['name']),
+      dataType: String(r['dataType']).toLowerCase(),
+      columnType: String(r['columnType']),
+      nullable: r['nullable'] === 'YES',
+      maxLength: num(r['maxLength']),
+      precision: num(r['numPrecision']),
+      scale: num(r['numScale']),
+      fsp: num(r['fsp']),
+      charset: r['charset'] === null ? null : String(r['charset']),
+      autoIncrement: extra.includes('auto_increment'),
+      generated: /virtual|stored|persistent/.test(extra),
     };
     get(String(r['db']), String(r['tbl'])).columns.push(c);
   }
@@ -35,7 +47,8 @@ export async function readTableModels(q: Q, dbs: readonly string[]): Promise<Tab
     const [t, idx] = k.split('\0') as [string, string];
     const model = tables.get(t);
     if (!model) continue;
-    if (idx === 'PRIMARY') model.uniques.unshift(cols); else model.uniques.push(cols);
+    if (idx === 'PRIMARY') model.uniques.unshift(cols);
+    else model.uniques.push(cols);
   }
   const fks = new Map<string, { t: string; columns: string[]; refDb: string; refTable: string; refColumns: string[] }>();
   for (const r of await q.query<Record<string, unknown>>(datasetSql.foreignKeysOf(dbs))) {
@@ -43,9 +56,11 @@ export async function readTableModels(q: Q, dbs: readonly string[]): Promise<Tab
     const k = `${t}\0${r['fk']}`;
     if (!fks.has(k)) fks.set(k, { t, columns: [], refDb: String(r['refDb']), refTable: String(r['refTbl']), refColumns: [] });
     const f = fks.get(k)!;
-    f.columns.push(String(r['col'])); f.refColumns.push(String(r['refCol']));
+    f.columns.push(String(r['col']));
+    f.refColumns.push(String(r['refCol']));
   }
-  for (const f of fks.values()) tables.get(f.t)?.foreignKeys.push({ columns: f.columns, refDb: f.refDb, refTable: f.refTable, refColumns: f.refColumns });
+  for (const f of fks.values())
+    tables.get(f.t)?.foreignKeys.push({ columns: f.columns, refDb: f.refDb, refTable: f.refTable, refColumns: f.refColumns });
   for (const r of await q.query<{ db: string; tbl: string; clause: string }>(datasetSql.checkConstraintsOf(dbs))) {
     const m = /^json_valid\(`?([^`)]+)`?\)$/i.exec(String(r.clause).trim());
     const c = m ? tables.get(`${r.db}.${r.tbl}`)?.columns.find((x) => x.name === m[1]) : undefined;

@@ -25,7 +25,12 @@ export type DatasetSource =
   | { kind: 'schema'; path: string; rows: number; seed?: number };
 
 /** A live source server (the password comes from the environment through the DSN's ${VAR}; never printed). */
-export interface LiveServer { user: string; password: string; host: string; port: number }
+export interface LiveServer {
+  user: string;
+  password: string;
+  host: string;
+  port: number;
+}
 
 export const liveLabel = (s: LiveServer) => `${s.user}@${s.host}:${s.port}`;
 
@@ -74,7 +79,10 @@ export interface DatasetInfo {
 const TRANSACTIONAL = new Set(['innodb', 'xtradb', 'rocksdb', 'tokudb', 'ndbcluster', 'ndb']);
 
 /** Parses `--dataset` (and `--rows`, `--databases`): sakila, none, a path, or mysql://… (already expanded and parsed). */
-export function datasetSource(arg: string | undefined, o: { rows?: number; databases?: readonly string[]; live?: LiveServer; seed?: number } = {}): DatasetSource {
+export function datasetSource(
+  arg: string | undefined,
+  o: { rows?: number; databases?: readonly string[]; live?: LiveServer; seed?: number } = {},
+): DatasetSource {
   if (o.live) return { kind: 'live', server: o.live, databases: o.databases };
   if (o.databases) throw new UsageError('--databases goes with a live --dataset mysql://… only');
   const a = arg ?? 'sakila';
@@ -92,10 +100,17 @@ export function datasetSource(arg: string | undefined, o: { rows?: number; datab
 export async function planDataset(src: DatasetSource): Promise<DatasetPlan> {
   const plan = (p: Omit<DatasetPlan, 'source'>): DatasetPlan => ({ source: src, ...p });
   switch (src.kind) {
-    case 'none': return plan({ name: 'none', origin: '-', files: [], databases: [], tables: [], users: [], fileBytes: 0 });
+    case 'none':
+      return plan({ name: 'none', origin: '-', files: [], databases: [], tables: [], users: [], fileBytes: 0 });
     case 'sakila': {
       const files = ['sakila-schema.sql', 'sakila-data.sql'].map((f) => join(sakilaDir, f));
-      for (const f of files) { try { statSync(f); } catch { throw new UsageError(`Sakila dataset not found at ${f} (set FIREDRILL_SAKILA_DIR)`); } }
+      for (const f of files) {
+        try {
+          statSync(f);
+        } catch {
+          throw new UsageError(`Sakila dataset not found at ${f} (set FIREDRILL_SAKILA_DIR)`);
+        }
+      }
       return plan({ name: 'sakila', origin: sakilaDir, files, ...(await scanFiles(files)) });
     }
     case 'dump': {
@@ -109,7 +124,8 @@ export async function planDataset(src: DatasetSource): Promise<DatasetPlan> {
       if (!s.tables.length) throw new UsageError(`schema ${src.path}: no CREATE TABLE in it`);
       return plan({ name: `${basename(files[0]!)} (${src.rows} generated rows per table)`, origin: files[0]!, files, ...s });
     }
-    case 'live': return planLive(src.server, src.databases);
+    case 'live':
+      return planLive(src.server, src.databases);
   }
 }
 
@@ -117,7 +133,11 @@ async function scanFiles(files: readonly string[]): Promise<Pick<DatasetPlan, 'd
   const out = { databases: [] as string[], tables: [] as string[], users: [] as string[], fileBytes: 0 };
   for (const f of files) {
     let info: DumpInfo;
-    try { info = await scanDump(f); } catch (e) { throw new UsageError(`dataset ${f}: cannot be read (${(e as Error).message.split('\n')[0]})`); }
+    try {
+      info = await scanDump(f);
+    } catch (e) {
+      throw new UsageError(`dataset ${f}: cannot be read (${(e as Error).message.split('\n')[0]})`);
+    }
     out.fileBytes += statSync(f).size;
     for (const d of info.databases) if (!out.databases.includes(d)) out.databases.push(d);
     out.tables.push(...info.tables.filter((t) => !out.tables.includes(t)));
@@ -128,7 +148,16 @@ async function scanFiles(files: readonly string[]): Promise<Pick<DatasetPlan, 'd
 
 async function connectLive(s: LiveServer): Promise<mysql.Connection> {
   try {
-    return await mysql.createConnection({ host: s.host, port: s.port, user: s.user, password: s.password, connectTimeout: 10_000, dateStrings: true, supportBigNumbers: true, bigNumberStrings: true });
+    return await mysql.createConnection({
+      host: s.host,
+      port: s.port,
+      user: s.user,
+      password: s.password,
+      connectTimeout: 10_000,
+      dateStrings: true,
+      supportBigNumbers: true,
+      bigNumberStrings: true,
+    });
   } catch (e) {
     throw new UsageError(`dataset ${liveLabel(s)}: cannot connect (${(e as Error).message})`);
   }
@@ -140,18 +169,27 @@ async function planLive(s: LiveServer, only?: readonly string[]): Promise<Datase
     const q = async <T>(st: Statement) => (await c.query(st.sql, st.values))[0] as T[];
     const all = (await q<{ name: string }>(datasetSql.userDatabases())).map((r) => r.name);
     const missing = (only ?? []).filter((d) => !all.includes(d));
-    if (missing.length) throw new UsageError(`dataset ${liveLabel(s)}: no database ${missing.join(', ')} there (it has: ${all.join(', ') || 'none'})`);
+    if (missing.length)
+      throw new UsageError(`dataset ${liveLabel(s)}: no database ${missing.join(', ')} there (it has: ${all.join(', ') || 'none'})`);
     const databases = only?.length ? [...only] : all;
     if (!databases.length) throw new UsageError(`dataset ${liveLabel(s)}: no database to copy`);
     const rows = await q<{ db: string; tbl: string; engine: string | null }>(datasetSql.tableSizes(databases));
     const tables = rows.map((r) => `${r.db}.${r.tbl}`);
     const nonTransactional = rows.filter((r) => r.engine && !TRANSACTIONAL.has(r.engine.toLowerCase())).map((r) => `${r.db}.${r.tbl}`);
     return {
-      source: { kind: 'live', server: s, databases }, name: `${s.host}:${s.port}/${databases.join(',')}`, origin: liveLabel(s), files: [],
-      databases, tables, users: [], fileBytes: 0,
+      source: { kind: 'live', server: s, databases },
+      name: `${s.host}:${s.port}/${databases.join(',')}`,
+      origin: liveLabel(s),
+      files: [],
+      databases,
+      tables,
+      users: [],
+      fileBytes: 0,
       live: { transactional: tables.filter((t) => !nonTransactional.includes(t)), nonTransactional },
     };
-  } finally { await c.end().catch(() => c.destroy()); }
+  } finally {
+    await c.end().catch(() => c.destroy());
+  }
 }
 
 /**
@@ -163,7 +201,9 @@ export function refuseClashes(plan: DatasetPlan, own: { isOwnDatabase: (db: stri
   const users = plan.users.filter((u) => own.accounts.includes(u));
   if (!dbs.length && !users.length) return;
   const what = [...dbs.map((d) => `database '${d}'`), ...users.map((u) => `account '${u}'`)].join(', ');
-  throw new UsageError(`dataset ${plan.name} has ${what}, which firedrill uses for itself: rename firedrill's side in firedrill.config.json ("ownSchema", "accounts")`);
+  throw new UsageError(
+    `dataset ${plan.name} has ${what}, which firedrill uses for itself: rename firedrill's side in firedrill.config.json ("ownSchema", "accounts")`,
+  );
 }
 
 /** The node's own client, reading SQL from stdin (docker exec -i; argv only). */
@@ -192,7 +232,9 @@ async function loadDumpFile(node: StartedNode, file: string, progress: (m: strin
           const now = Date.now();
           if (now - last < 2000 && n < size) return;
           last = now;
-          progress(`dataset ${basename(file)}: ${size ? Math.floor((n / size) * 100) : 100}% (${mb(n)}/${mb(size)} MB read, ${mb(n / Math.max(0.001, (now - t0) / 1000))} MB/s)`);
+          progress(
+            `dataset ${basename(file)}: ${size ? Math.floor((n / size) * 100) : 100}% (${mb(n)}/${mb(size)} MB read, ${mb(n / Math.max(0.001, (now - t0) / 1000))} MB/s)`,
+          );
         },
       }),
       client.done,
@@ -216,8 +258,18 @@ async function serverBytes(node: StartedNode, dbs: readonly string[]): Promise<n
 export async function loadDataset(node: StartedNode, plan: DatasetPlan, progress: (m: string) => void = () => {}): Promise<DatasetInfo> {
   const t0 = Date.now();
   const info: DatasetInfo = {
-    name: plan.name, kind: plan.source.kind, origin: plan.origin, databases: [...plan.databases], tables: plan.tables.length, tableNames: [...plan.tables],
-    streamedBytes: 0, fileBytes: plan.fileBytes, serverBytes: 0, loadMs: 0, removed: {}, notes: [],
+    name: plan.name,
+    kind: plan.source.kind,
+    origin: plan.origin,
+    databases: [...plan.databases],
+    tables: plan.tables.length,
+    tableNames: [...plan.tables],
+    streamedBytes: 0,
+    fileBytes: plan.fileBytes,
+    serverBytes: 0,
+    loadMs: 0,
+    removed: {},
+    notes: [],
   };
   const add = (d: DumpInfo) => {
     info.streamedBytes += d.bytes;
@@ -235,14 +287,25 @@ export async function loadDataset(node: StartedNode, plan: DatasetPlan, progress
   }
   info.loadMs = Date.now() - t0;
   info.serverBytes = await serverBytes(node, plan.databases);
-  if (info.removed['sql-log-bin']) info.notes.push('the dump turned binary logging off (SQL_LOG_BIN=0): taken out, so the data reaches the replicas');
-  if (info.removed['gtid-purged'] || info.removed['gtid-slave-pos'] || info.removed['change-source']) info.notes.push("the dump's replication position was taken out: the drill topology has its own");
-  progress(`dataset ${plan.name}: loaded in ${(info.loadMs / 1000).toFixed(1)} s (${mb(info.streamedBytes)} MB of SQL, ${mb(info.serverBytes)} MB on the server)`);
+  if (info.removed['sql-log-bin'])
+    info.notes.push('the dump turned binary logging off (SQL_LOG_BIN=0): taken out, so the data reaches the replicas');
+  if (info.removed['gtid-purged'] || info.removed['gtid-slave-pos'] || info.removed['change-source'])
+    info.notes.push("the dump's replication position was taken out: the drill topology has its own");
+  progress(
+    `dataset ${plan.name}: loaded in ${(info.loadMs / 1000).toFixed(1)} s (${mb(info.streamedBytes)} MB of SQL, ${mb(info.serverBytes)} MB on the server)`,
+  );
   return info;
 }
 
 /** Inserts generated rows into every table of the loaded schema: rows a server refuses (CHECK constraints) are counted and noted. */
-async function fillGenerated(node: StartedNode, plan: DatasetPlan, rows: number, seed: number, progress: (m: string) => void, notes: string[]): Promise<Record<string, number>> {
+async function fillGenerated(
+  node: StartedNode,
+  plan: DatasetPlan,
+  rows: number,
+  seed: number,
+  progress: (m: string) => void,
+  notes: string[],
+): Promise<Record<string, number>> {
   const models = await readTableModels(node, plan.databases);
   const generated = generateRows(models, rows, seed);
   const conn = await node.connect();
@@ -252,14 +315,25 @@ async function fillGenerated(node: StartedNode, plan: DatasetPlan, rows: number,
     for (const g of generated) {
       const name = `${g.table.db}.${g.table.name}`;
       for (const n of g.notes) notes.push(`${name}: ${n}`);
-      let inserted = 0; let refused = 0; let reason = '';
+      let inserted = 0;
+      let refused = 0;
+      let reason = '';
       for (let i = 0; i < g.rows.length; i += 200) {
         const batch = g.rows.slice(i, i + 200);
         const st = datasetSql.insertRows(g.table.db, g.table.name, g.columns, batch);
-        try { await conn.query(st.sql, st.values); inserted += batch.length; } catch {
+        try {
+          await conn.query(st.sql, st.values);
+          inserted += batch.length;
+        } catch {
           for (const r of batch) {
             const one = datasetSql.insertRows(g.table.db, g.table.name, g.columns, [r]);
-            try { await conn.query(one.sql, one.values); inserted++; } catch (e) { refused++; reason ||= (e as Error).message; }
+            try {
+              await conn.query(one.sql, one.values);
+              inserted++;
+            } catch (e) {
+              refused++;
+              reason ||= (e as Error).message;
+            }
           }
         }
       }
@@ -267,7 +341,9 @@ async function fillGenerated(node: StartedNode, plan: DatasetPlan, rows: number,
       if (refused) notes.push(`${name}: the server refused ${refused} generated rows (first: ${reason})`);
       progress(`generated rows: ${name} ${inserted}/${rows}`);
     }
-  } finally { await conn.end().catch(() => conn.destroy()); }
+  } finally {
+    await conn.end().catch(() => conn.destroy());
+  }
   return out;
 }
 
@@ -278,7 +354,11 @@ async function fillGenerated(node: StartedNode, plan: DatasetPlan, rows: number,
  * non-transactional ones (MyISAM, Aria, MEMORY, ...) afterwards under LOCK TABLES … READ per database, and the time
  * that lock was held on the source is measured from the tool's own progress lines.
  */
-async function copyLive(node: StartedNode, plan: DatasetPlan, progress: (m: string) => void): Promise<{ dump: DumpInfo; lock?: { tables: string[]; ms: number } }> {
+async function copyLive(
+  node: StartedNode,
+  plan: DatasetPlan,
+  progress: (m: string) => void,
+): Promise<{ dump: DumpInfo; lock?: { tables: string[]; ms: number } }> {
   const src = plan.source as Extract<DatasetSource, { kind: 'live' }>;
   const s = src.server;
   const family = node.adapter.flavor.family;
@@ -290,36 +370,72 @@ async function copyLive(node: StartedNode, plan: DatasetPlan, progress: (m: stri
   let n = 0;
   const runDump = async (args: string[], defaultDb: string, onLine?: (l: string) => void): Promise<DumpInfo> => {
     const name = ctx.run.name(`dataset-copy-${++n}`);
-    const p = spawnPiped(['docker', 'run', '--rm', '-i', '--network', 'host', '--name', name, ...ctx.run.labelArgs(), '-e', 'FIREDRILL_EMPTY_DATADIR=1',
-      ctx.image, tool, ...common, ...args], { onStderr: (t) => { for (const l of t.split('\n')) if (l) onLine?.(l); } });
-    ctx.run.onTeardown(`remove container ${name}`, async () => { await docker(['rm', '-f', '-v', name]).catch(() => undefined); });
+    const p = spawnPiped(
+      [
+        'docker',
+        'run',
+        '--rm',
+        '-i',
+        '--network',
+        'host',
+        '--name',
+        name,
+        ...ctx.run.labelArgs(),
+        '-e',
+        'FIREDRILL_EMPTY_DATADIR=1',
+        ctx.image,
+        tool,
+        ...common,
+        ...args,
+      ],
+      {
+        onStderr: (t) => {
+          for (const l of t.split('\n')) if (l) onLine?.(l);
+        },
+      },
+    );
+    ctx.run.onTeardown(`remove container ${name}`, async () => {
+      await docker(['rm', '-f', '-v', name]).catch(() => undefined);
+    });
     p.stdin.end(`[client]\nuser=${s.user}\npassword=${s.password}\nhost=${s.host}\nport=${s.port}\n`);
     const client = clientOf(node);
     const filter = new DumpFilter(defaultDb);
     const counted = new PassThrough();
-    let bytes = 0; let last = Date.now(); const t0 = last;
+    let bytes = 0;
+    let last = Date.now();
+    const t0 = last;
     counted.on('data', (b: Buffer) => {
       bytes += b.length;
-      if (Date.now() - last > 2000) { last = Date.now(); progress(`dataset ${plan.name}: ${mb(bytes)} MB copied (${mb(bytes / ((last - t0) / 1000))} MB/s)`); }
+      if (Date.now() - last > 2000) {
+        last = Date.now();
+        progress(`dataset ${plan.name}: ${mb(bytes)} MB copied (${mb(bytes / ((last - t0) / 1000))} MB/s)`);
+      }
     });
     try {
       await Promise.all([pipeline(p.stdout, counted, filter, client.stdin as Writable), p.done, client.done]);
     } catch (e) {
-      p.kill(); client.kill();
+      p.kill();
+      client.kill();
       await Promise.allSettled([p.done, client.done]);
       throw new UsageError(`dataset ${plan.name}: the copy failed: ${firstError(e)}`);
     }
     return filter.info;
   };
   const ignore = nonTx.map((t) => `--ignore-table=${t}`);
-  progress(`dataset ${plan.name}: copying ${plan.live?.transactional.length ?? 0} transactional tables in one consistent snapshot (no lock)`);
-  const dump = await runDump(['--single-transaction', '--skip-lock-tables', '--routines', '--events', '--triggers', ...ignore, '--databases', ...plan.databases], plan.databases[0]!);
+  progress(
+    `dataset ${plan.name}: copying ${plan.live?.transactional.length ?? 0} transactional tables in one consistent snapshot (no lock)`,
+  );
+  const dump = await runDump(
+    ['--single-transaction', '--skip-lock-tables', '--routines', '--events', '--triggers', ...ignore, '--databases', ...plan.databases],
+    plan.databases[0]!,
+  );
   if (!nonTx.length) return { dump };
   let lockMs = 0;
   for (const db of plan.databases) {
     const tables = nonTx.filter((t) => t.startsWith(`${db}.`)).map((t) => t.slice(db.length + 1));
     if (!tables.length) continue;
-    let lockedAt = 0; let unlockedAt = 0;
+    let lockedAt = 0;
+    let unlockedAt = 0;
     progress(`dataset ${plan.name}: copying non-transactional ${db}.{${tables.join(',')}} under LOCK TABLES … READ`);
     const t0 = Date.now();
     const d = await runDump(['--verbose', '--lock-tables', '--skip-add-locks', db, ...tables], db, (l) => {
@@ -334,4 +450,3 @@ async function copyLive(node: StartedNode, plan: DatasetPlan, progress: (m: stri
   }
   return { dump, lock: { tables: nonTx, ms: lockMs } };
 }
-

@@ -8,7 +8,10 @@ import { isConnectionError } from '../runtime/session.js';
 import { Ledger } from './ledger.js';
 
 /** Where the workload writes: something that can open a connection (a node handle, or a DSN target). */
-export interface WriteTarget { name: string; connect(): Promise<mysql.Connection> }
+export interface WriteTarget {
+  name: string;
+  connect(): Promise<mysql.Connection>;
+}
 
 export interface WorkloadOptions {
   writers?: number;
@@ -31,10 +34,13 @@ export class WriteWorkload {
   private readonly intervalMs: number;
   readonly db: string;
 
-  constructor(private target: WriteTarget, opts: WorkloadOptions = {}) {
+  constructor(
+    private target: WriteTarget,
+    opts: WorkloadOptions = {},
+  ) {
     this.db = opts.db ?? workloadSql.LEDGER_DB;
     this.writers = opts.writers ?? 4;
-    this.intervalMs = this.writers * 1000 / (opts.ratePerSec ?? 200);
+    this.intervalMs = (this.writers * 1000) / (opts.ratePerSec ?? 200);
   }
 
   static async prepare(target: { query(s: Statement): Promise<unknown> }, db?: string): Promise<void> {
@@ -47,7 +53,9 @@ export class WriteWorkload {
     for (let w = 1; w <= this.writers; w++) this.loops.push(this.loop(w));
   }
 
-  get isRunning(): boolean { return this.running; }
+  get isRunning(): boolean {
+    return this.running;
+  }
 
   /** Points the (stopped) workload at another server, as an application is pointed at a rebuilt primary. */
   moveTo(target: WriteTarget): void {
@@ -68,8 +76,15 @@ export class WriteWorkload {
     let next = Date.now();
     while (this.running) {
       if (!conn) {
-        try { conn = await this.target.connect(); } catch { await delay(100); continue; }
-        conn.on('error', () => { /* reported through the failing query */ });
+        try {
+          conn = await this.target.connect();
+        } catch {
+          await delay(100);
+          continue;
+        }
+        conn.on('error', () => {
+          /* reported through the failing query */
+        });
       }
       const id = this.nextId++;
       const sentAt = Date.now();
@@ -82,11 +97,15 @@ export class WriteWorkload {
         const msg = e instanceof Error ? e.message : String(e);
         const lost = isConnectionError(e);
         this.ledger.record({ id, writer, sentAt, doneAt: Date.now(), outcome: lost ? 'indeterminate' : 'failed', error: msg });
-        if (lost) { conn.destroy(); conn = undefined; }
+        if (lost) {
+          conn.destroy();
+          conn = undefined;
+        }
       }
       next += this.intervalMs;
       const wait = next - Date.now();
-      if (wait > 0) await delay(wait); else next = Date.now();
+      if (wait > 0) await delay(wait);
+      else next = Date.now();
     }
     if (conn) {
       const c = conn;

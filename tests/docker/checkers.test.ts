@@ -1,10 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { artifactPath, openStore, physicalMethodFor, type Manifest } from '../../harness/backup/index.js';
 import { restorePhysical } from '../../harness/restore/index.js';
-import { gtidReplicaPos, openTopologyContext, RunContext, startTopology, waitCaughtUp, type StartedNode, type Topology } from '../../harness/runtime/index.js';
+import {
+  gtidReplicaPos,
+  openTopologyContext,
+  RunContext,
+  startTopology,
+  waitCaughtUp,
+  type StartedNode,
+  type Topology,
+} from '../../harness/runtime/index.js';
 import { waitUntil } from '../../harness/exec/index.js';
 import {
-  checkTableState, compareData, compareSnapshots, gtidPositionsEqual, ledgerCheck, presentLedgerIds, tablesHealthy, takeSnapshot,
+  checkTableState,
+  compareData,
+  compareSnapshots,
+  gtidPositionsEqual,
+  ledgerCheck,
+  presentLedgerIds,
+  tablesHealthy,
+  takeSnapshot,
 } from '../../harness/verify/index.js';
 import { loadSakila, WriteWorkload } from '../../harness/workload/index.js';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -24,12 +39,19 @@ beforeAll(async () => {
   storeDir = await mkdtemp(join(tmpdir(), 'fd-store-'));
   const store = await openStore(storeDir);
   const ctx = await openTopologyContext(run, 'mariadb-10.11', quiet);
-  topo = await startTopology(ctx, { kind: 'primary-replicas', replicas: [{ name: 'backup-replica', mounts: [{ source: store.hostDir, target: store.containerDir }] }] });
+  topo = await startTopology(ctx, {
+    kind: 'primary-replicas',
+    replicas: [{ name: 'backup-replica', mounts: [{ source: store.hostDir, target: store.containerDir }] }],
+  });
   await loadSakila(topo.primary);
   await WriteWorkload.prepare(topo.primary);
   workload = new WriteWorkload(topo.primary, { writers: 2, ratePerSec: 500 });
   workload.start();
-  await waitUntil(async () => workload.ledger.size, (n) => n >= 200, { what: '200 ledger writes', timeoutMs: 60_000 });
+  await waitUntil(
+    async () => workload.ledger.size,
+    (n) => n >= 200,
+    { what: '200 ledger writes', timeoutMs: 60_000 },
+  );
   await workload.stop();
   const replica = topo.get('backup-replica');
   await waitCaughtUp(replica, topo.primary);
@@ -45,7 +67,11 @@ afterAll(async () => {
 describe('checkers on a restored copy', () => {
   it('pass on the untouched restore (the positive control)', async () => {
     const checks = compareSnapshots(manifest.snapshot, await takeSnapshot(restored, manifest.snapshot.databases));
-    expect(checks.map((c) => [c.name, c.valid])).toEqual([['check-table', true], ['checksum-table', true], ['schema-objects', true]]);
+    expect(checks.map((c) => [c.name, c.valid])).toEqual([
+      ['check-table', true],
+      ['checksum-table', true],
+      ['schema-objects', true],
+    ]);
     expect(gtidPositionsEqual(restored.adapter.gtid, manifest.position.gtid, await gtidReplicaPos(restored)).valid).toBe(true);
     expect(ledgerCheck('restored', workload.ledger, await presentLedgerIds(restored)).valid).toBe(true);
     expect((await compareData(topo.get('backup-replica'), restored)).valid).toBe(true);
@@ -65,16 +91,22 @@ describe('checkers on a restored copy', () => {
   it('the schema-object check fails on a redefined trigger and names it', async () => {
     await restored.query({ sql: 'DROP TRIGGER sakila.del_film' });
     await restored.query({ sql: 'CREATE TRIGGER sakila.del_film AFTER DELETE ON sakila.film FOR EACH ROW BEGIN END' });
-    const c = compareSnapshots(manifest.snapshot, await takeSnapshot(restored, manifest.snapshot.databases)).find((x) => x.name === 'schema-objects')!;
+    const c = compareSnapshots(manifest.snapshot, await takeSnapshot(restored, manifest.snapshot.databases)).find(
+      (x) => x.name === 'schema-objects',
+    )!;
     expect(c.valid).toBe(false);
-    expect(c.details['differences']).toEqual([expect.objectContaining({ database: 'sakila', object: 'del_film', kind: 'trigger-definition-differs' })]);
+    expect(c.details['differences']).toEqual([
+      expect.objectContaining({ database: 'sakila', object: 'del_film', kind: 'trigger-definition-differs' }),
+    ]);
   });
 
   it('the GTID check fails on a moved position and names the domain', async () => {
     await restored.query({ sql: "SET GLOBAL gtid_slave_pos = '0-1-3'" });
     const c = gtidPositionsEqual(restored.adapter.gtid, manifest.position.gtid, await gtidReplicaPos(restored));
     expect(c.valid).toBe(false);
-    expect(c.details['differences']).toEqual([expect.objectContaining({ object: 'gtid domain 0', expected: manifest.position.gtid, actual: '0-1-3' })]);
+    expect(c.details['differences']).toEqual([
+      expect.objectContaining({ object: 'gtid domain 0', expected: manifest.position.gtid, actual: '0-1-3' }),
+    ]);
   });
 
   it('CHECK TABLE fails on a damaged table file and names the table', async () => {
@@ -86,7 +118,9 @@ describe('checkers on a restored copy', () => {
     expect((await checkTableState(restored, 'sakila', 'damaged')).ok).toBe(false);
     const c = tablesHealthy(await takeSnapshot(restored, ['sakila']));
     expect(c.valid).toBe(false);
-    expect(c.details['differences']).toEqual([expect.objectContaining({ database: 'sakila', object: 'damaged', kind: 'check-table-error' })]);
+    expect(c.details['differences']).toEqual([
+      expect.objectContaining({ database: 'sakila', object: 'damaged', kind: 'check-table-error' }),
+    ]);
   });
 
   it('the ledger check fails when an acknowledged write is missing and names its id', async () => {

@@ -15,8 +15,14 @@ const lapsed = `test-lapsed-${tag}`;
 const all = [dead, live, foreign, leased, lapsed];
 const me = selfToken();
 const labels = (run: string, pid: string, extra: Record<string, string> = {}) => [
-  '--label', `firedrill.run=${run}`, '--label', `firedrill.pid=${pid}`, '--label', `firedrill.host=${hostname()}`,
-  ...Object.entries(extra).flatMap(([k, v]) => ['--label', `${k}=${v}`])];
+  '--label',
+  `firedrill.run=${run}`,
+  '--label',
+  `firedrill.pid=${pid}`,
+  '--label',
+  `firedrill.host=${hostname()}`,
+  ...Object.entries(extra).flatMap(([k, v]) => ['--label', `${k}=${v}`]),
+];
 
 afterAll(async () => {
   for (const r of all) {
@@ -38,14 +44,27 @@ describe('firedrill clean', () => {
     const image = (await planImage(FLAVORS['mariadb-10.11'])).ref;
     // Legacy labels (pid only): dead pid → removed; our own pid → alive.
     await objects(dead, labels(dead, DEAD_PID));
-    await objects(live, labels(live, String(process.pid), { 'firedrill.pidns': me.pidns, 'firedrill.boot': me.boot, 'firedrill.start': me.start }));
+    await objects(
+      live,
+      labels(live, String(process.pid), { 'firedrill.pidns': me.pidns, 'firedrill.boot': me.boot, 'firedrill.start': me.start }),
+    );
     // Same host name, another PID namespace, a pid that does not exist here: may be alive there, so it is left alone.
-    await objects(foreign, labels(foreign, DEAD_PID, { 'firedrill.pidns': 'pid:[4026500001]', 'firedrill.boot': me.boot, 'firedrill.start': '1' }));
+    await objects(
+      foreign,
+      labels(foreign, DEAD_PID, { 'firedrill.pidns': 'pid:[4026500001]', 'firedrill.boot': me.boot, 'firedrill.start': '1' }),
+    );
     // A lease decides: a running lease container means the owner lives (wherever its pid lives); an exited one, dead.
     await docker(['run', '-d', '--name', `fd-${leased}-lease`, '--entrypoint', 'sleep', ...labels(leased, DEAD_PID), image, '600']);
     await objects(leased, labels(leased, DEAD_PID, { 'firedrill.lease': `fd-${leased}-lease`, 'firedrill.pidns': 'pid:[4026500002]' }));
     await docker(['create', '--name', `fd-${lapsed}-lease`, ...labels(lapsed, DEAD_PID), image, 'true']);
-    await objects(lapsed, labels(lapsed, String(process.pid), { 'firedrill.lease': `fd-${lapsed}-lease`, 'firedrill.pidns': me.pidns, 'firedrill.start': me.start }));
+    await objects(
+      lapsed,
+      labels(lapsed, String(process.pid), {
+        'firedrill.lease': `fd-${lapsed}-lease`,
+        'firedrill.pidns': me.pidns,
+        'firedrill.start': me.start,
+      }),
+    );
 
     const r = await cli(['clean']);
     expect(r.code).toBe(0);

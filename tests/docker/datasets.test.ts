@@ -4,7 +4,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gtidExecuted, NodeDefinition, openTopologyContext, RunContext, type StartedNode, type TopologyContext } from '../../harness/runtime/index.js';
+import {
+  gtidExecuted,
+  NodeDefinition,
+  openTopologyContext,
+  RunContext,
+  type StartedNode,
+  type TopologyContext,
+} from '../../harness/runtime/index.js';
 import { compareServers } from '../../harness/verify/index.js';
 import { datasetSource, loadDataset, planDataset, refuseClashes } from '../../harness/workload/index.js';
 import { quiet } from './helpers.js';
@@ -13,11 +20,14 @@ import { projectRoot as root } from '../../harness/runtime/index.js';
 const SHOP = resolve(root, 'fixtures/datasets/shop/shop.sql');
 const SHOP_SCHEMA = resolve(root, 'fixtures/datasets/shop-schema/schema.sql');
 
-const count = async (n: StartedNode, sql: string) => Number((await n.query<{ c: string }>({ sql: `SELECT COUNT(*) AS c FROM ${sql}` }))[0]!.c);
+const count = async (n: StartedNode, sql: string) =>
+  Number((await n.query<{ c: string }>({ sql: `SELECT COUNT(*) AS c FROM ${sql}` }))[0]!.c);
 
 // Each dataset source on one flavor: a compressed dump, a schema with generated rows, a live server.
 describe('datasets (mariadb-10.11)', () => {
-  let run: RunContext; let ctx: TopologyContext; let dir: string;
+  let run: RunContext;
+  let ctx: TopologyContext;
+  let dir: string;
   let fresh: (name: string) => Promise<StartedNode>;
   let n = 0;
   beforeAll(async () => {
@@ -26,7 +36,10 @@ describe('datasets (mariadb-10.11)', () => {
     ctx = await openTopologyContext(run, 'mariadb-10.11', quiet);
     fresh = (name) => new NodeDefinition(ctx, { name, server: { serverId: ++n } }).start();
   }, 180_000);
-  afterAll(async () => { await run?.teardown(); await rm(dir, { recursive: true, force: true }); });
+  afterAll(async () => {
+    await run?.teardown();
+    await rm(dir, { recursive: true, force: true });
+  });
 
   it('loads a zstd dump that names no database (and the same dump gzip-ed), streams it, reports name, size and source', async () => {
     const zst = join(dir, 'orders-2026.sql.zst');
@@ -34,7 +47,11 @@ describe('datasets (mariadb-10.11)', () => {
     await writeFile(join(dir, 'shop.sql.gz'), gzipSync(await readFile(SHOP)));
     const node = await fresh('dump-target');
     const plan = await planDataset(datasetSource(zst));
-    expect(plan).toMatchObject({ name: 'orders-2026.sql.zst', databases: ['shop'], tables: ['shop.customers', 'shop.products', 'shop.orders', 'shop.order_items', 'shop.page_hits'] });
+    expect(plan).toMatchObject({
+      name: 'orders-2026.sql.zst',
+      databases: ['shop'],
+      tables: ['shop.customers', 'shop.products', 'shop.orders', 'shop.order_items', 'shop.page_hits'],
+    });
     const seen: string[] = [];
     const info = await loadDataset(node, plan, (m) => seen.push(m));
     expect(info).toMatchObject({ kind: 'dump', name: 'orders-2026.sql.zst', origin: zst, databases: ['shop'], tables: 5 });
@@ -43,8 +60,8 @@ describe('datasets (mariadb-10.11)', () => {
     expect(seen.some((m) => /orders-2026\.sql\.zst: 100%/.test(m))).toBe(true);
     expect(await count(node, 'shop.customers')).toBe(60);
     expect(await count(node, 'shop.orders')).toBe(200);
-    expect(await count(node, 'information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = \'shop\'')).toBe(1);
-    expect(await count(node, 'information_schema.ROUTINES WHERE ROUTINE_SCHEMA = \'shop\'')).toBe(1);
+    expect(await count(node, "information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = 'shop'")).toBe(1);
+    expect(await count(node, "information_schema.ROUTINES WHERE ROUTINE_SCHEMA = 'shop'")).toBe(1);
     // The gzip-ed copy of the same dump loads into another server to the same data.
     const other = await fresh('gz-target');
     await loadDataset(other, await planDataset(datasetSource(join(dir, 'shop.sql.gz'))));
@@ -54,17 +71,20 @@ describe('datasets (mariadb-10.11)', () => {
 
   it('refuses a dump the server cannot read with the file and the server error (bad input)', async () => {
     const bad = join(dir, 'broken.sql');
-    await writeFile(bad, "CREATE TABLE t (id int primary key);\nINSERT INTO t VALUES (1),(2;\n");
+    await writeFile(bad, 'CREATE TABLE t (id int primary key);\nINSERT INTO t VALUES (1),(2;\n');
     const node = await fresh('broken-target');
-    await expect(loadDataset(node, await planDataset(datasetSource(bad)))).rejects.toThrow(/broken\.sql: the server refused it: ERROR 1064/);
+    await expect(loadDataset(node, await planDataset(datasetSource(bad)))).rejects.toThrow(
+      /broken\.sql: the server refused it: ERROR 1064/,
+    );
   }, 120_000);
 
-  it('refuses a dataset holding firedrill\'s own schema or accounts before anything starts', async () => {
+  it("refuses a dataset holding firedrill's own schema or accounts before anything starts", async () => {
     const clash = join(dir, 'clash.sql');
     await writeFile(clash, "CREATE DATABASE `firedrill`;\nUSE `firedrill`;\nCREATE TABLE t (id int);\nCREATE USER 'repl'@'%';\n");
     const plan = await planDataset(datasetSource(clash));
-    expect(() => refuseClashes(plan, { isOwnDatabase: (d) => d === 'firedrill', accounts: ['firedrill', 'repl'] }))
-      .toThrow(/database 'firedrill', account 'repl'/);
+    expect(() => refuseClashes(plan, { isOwnDatabase: (d) => d === 'firedrill', accounts: ['firedrill', 'repl'] })).toThrow(
+      /database 'firedrill', account 'repl'/,
+    );
   });
 
   it('generates rows for a schema alone: types, NULL, unique and foreign keys hold on the server', async () => {

@@ -20,8 +20,17 @@ describe('firedrill run replica-kill-restore (real containers)', () => {
     expect(result.rpo.lostAcknowledgedWrites).toBe(0);
     expect(result.ledger.acked).toBeGreaterThan(100);
     const checks = Object.fromEntries(result.checks.map((c: { name: string; valid: boolean }) => [c.name, c.valid]));
-    for (const name of ['replica-1-resumes-replication', 'restored-check-table', 'restored-checksum-table', 'restored-schema-objects',
-      'restored-gtid-equals-manifest', 'restored-data-equals-primary', 'restored-ledger', 'replica-1-ledger']) expect(checks[name], name).toBe(true);
+    for (const name of [
+      'replica-1-resumes-replication',
+      'restored-check-table',
+      'restored-checksum-table',
+      'restored-schema-objects',
+      'restored-gtid-equals-manifest',
+      'restored-data-equals-primary',
+      'restored-ledger',
+      'replica-1-ledger',
+    ])
+      expect(checks[name], name).toBe(true);
     // the fault really happened: the killed replica's container exited on SIGKILL (exit code 137)
     expect(JSON.stringify(result.faults[0].effect.observed)).toContain('"exitCode":137');
     // the report files a CI job and a person read

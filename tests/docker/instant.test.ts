@@ -22,7 +22,9 @@ async function fingerprint(dir: string): Promise<Record<string, string>> {
     const p = join(e.parentPath, e.name);
     const s = await stat(p);
     out[p.slice(dir.length)] = e.isFile()
-      ? `${createHash('sha256').update(await readFile(p)).digest('hex')} ${s.size} ${s.mode} ${s.mtimeMs}`
+      ? `${createHash('sha256')
+          .update(await readFile(p))
+          .digest('hex')} ${s.size} ${s.mode} ${s.mtimeMs}`
       : `dir ${s.mode} ${s.mtimeMs}`;
   }
   return out;
@@ -33,7 +35,10 @@ beforeAll(async () => {
   storeDir = await mkdtemp(join(tmpdir(), 'fd-store-'));
   const store = await openStore(storeDir);
   ctx = await openTopologyContext(run, 'mariadb-10.11', quiet);
-  const topo = await startTopology(ctx, { kind: 'primary-replicas', replicas: [{ name: 'backup-replica', mounts: [{ source: store.hostDir, target: store.containerDir }] }] });
+  const topo = await startTopology(ctx, {
+    kind: 'primary-replicas',
+    replicas: [{ name: 'backup-replica', mounts: [{ source: store.hostDir, target: store.containerDir }] }],
+  });
   await loadSakila(topo.primary);
   const replica = topo.get('backup-replica');
   await waitCaughtUp(replica, topo.primary);
@@ -51,8 +56,11 @@ describe('instant check of a physical artifact (server read-only on the artifact
     const before = await fingerprint(artifact);
     const r = await instantVerify(ctx, artifact, { name: 'instant-ok' });
     expect(r.checks.map((c) => [c.name, c.valid])).toEqual([
-      ['instant-ok-check-table', true], ['instant-ok-checksum-table', true], ['instant-ok-schema-objects', true],
-      ['instant-ok-gtid-equals-manifest', true], ['instant-ok-artifact-unchanged', true],
+      ['instant-ok-check-table', true],
+      ['instant-ok-checksum-table', true],
+      ['instant-ok-schema-objects', true],
+      ['instant-ok-gtid-equals-manifest', true],
+      ['instant-ok-artifact-unchanged', true],
     ]);
     // Same bytes, sizes, modes and times for every file and folder of the artifact, manifest included.
     expect(await fingerprint(artifact)).toEqual(before);
@@ -60,7 +68,10 @@ describe('instant check of a physical artifact (server read-only on the artifact
     expect(r.copiedUpBytes).toBeLessThan(manifest.totalBytes / 4);
     // The throw-away server and its overlay volume are gone.
     const label = `label=firedrill.run=${run.runId}`;
-    const left = [(await docker(['ps', '-a', '--filter', label, '--format', '{{.Names}}'])).stdout, (await docker(['volume', 'ls', '--filter', label, '--format', '{{.Name}}'])).stdout].join('\n');
+    const left = [
+      (await docker(['ps', '-a', '--filter', label, '--format', '{{.Names}}'])).stdout,
+      (await docker(['volume', 'ls', '--filter', label, '--format', '{{.Name}}'])).stdout,
+    ].join('\n');
     expect(left).not.toMatch(/instant-ok/);
   });
 
@@ -79,19 +90,29 @@ describe('instant check of a physical artifact (server read-only on the artifact
     const before = await fingerprint(artifact);
     const r = await cli(['restore-test', '--artifact', artifact, '--flavor', 'mariadb-10.11', '--instant', '--json']);
     expect(r.code, r.stderr.slice(-2000)).toBe(0);
-    const result = JSON.parse(r.stdout) as { verdict: string; checks: Array<{ name: string; valid: boolean }>; observations: Record<string, { copiedUpBytes?: number }> };
+    const result = JSON.parse(r.stdout) as {
+      verdict: string;
+      checks: Array<{ name: string; valid: boolean }>;
+      observations: Record<string, { copiedUpBytes?: number }>;
+    };
     expect(result.verdict).toBe('pass');
-    expect(result.checks).toEqual(expect.arrayContaining([
-      expect.objectContaining({ name: 'check-table', valid: true }), expect.objectContaining({ name: 'manifest-checksums', valid: true }),
-      expect.objectContaining({ name: 'restored-artifact-unchanged', valid: true }),
-    ]));
+    expect(result.checks).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'check-table', valid: true }),
+        expect.objectContaining({ name: 'manifest-checksums', valid: true }),
+        expect.objectContaining({ name: 'restored-artifact-unchanged', valid: true }),
+      ]),
+    );
     expect(result.observations['instant']!.copiedUpBytes).toBeLessThan(manifest.totalBytes / 4);
     expect(await fingerprint(artifact)).toEqual(before);
   });
 
   it('restore-test --instant refuses what is not a ready datadir (exit 2, one line)', async () => {
     const dump = join(storeDir, 'not-a-datadir.sql');
-    await writeFile(dump, '-- MariaDB dump 10.19  Distrib 10.11.18-MariaDB\nCREATE DATABASE x;\n-- Dump completed on 2026-11-29  7:00:00\n');
+    await writeFile(
+      dump,
+      '-- MariaDB dump 10.19  Distrib 10.11.18-MariaDB\nCREATE DATABASE x;\n-- Dump completed on 2026-11-29  7:00:00\n',
+    );
     const r = await cli(['restore-test', '--artifact', dump, '--flavor', 'mariadb-10.11', '--instant']);
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n').pop()).toMatch(/--instant needs a ready datadir/);

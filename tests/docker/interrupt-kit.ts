@@ -9,10 +9,24 @@ const root = resolve(import.meta.dirname, '..', '..');
 
 /** How a run is interrupted: one signal, a second signal during teardown, or SIGKILL followed by `firedrill clean`. */
 export type How = 'SIGINT' | 'SIGTERM' | 'second-signal' | 'SIGKILL+clean';
-export interface Point { scenario: string; flavor: string; phase: string; afterMs: number; how: How }
+export interface Point {
+  scenario: string;
+  flavor: string;
+  phase: string;
+  afterMs: number;
+  how: How;
+}
 export interface Outcome {
-  point: Point; runId: string; interrupted: boolean; code: number | null; verdict?: string; junit: boolean;
-  objects: string[]; danglingVolumes: string[]; tempFiles: string[]; stderrTail: string;
+  point: Point;
+  runId: string;
+  interrupted: boolean;
+  code: number | null;
+  verdict?: string;
+  junit: boolean;
+  objects: string[];
+  danglingVolumes: string[];
+  tempFiles: string[];
+  stderrTail: string;
 }
 
 /** A small seeded generator (mulberry32): the same seed draws the same interruption points. */
@@ -26,7 +40,7 @@ export function seeded(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
-export const seedFromEnv = () => Number(process.env['FIREDRILL_INTERRUPT_SEED'] ?? (Date.now() % 1_000_000_007));
+export const seedFromEnv = () => Number(process.env['FIREDRILL_INTERRUPT_SEED'] ?? Date.now() % 1_000_000_007);
 
 const reportsDir = process.env['FIREDRILL_REPORTS_DIR'] ?? resolve(root, 'reports');
 
@@ -34,7 +48,10 @@ const reportsDir = process.env['FIREDRILL_REPORTS_DIR'] ?? resolve(root, 'report
 async function entries(dir: string): Promise<string[]> {
   const all = await readdir(dir, { recursive: true }).catch(() => [] as string[]);
   // tsx-<uid>: the TypeScript loader's own cache (bin/firedrill.mjs runs through tsx), not the harness's files.
-  return all.map(String).filter((n) => n !== 'firedrill-runs' && !/^tsx-\d+(\/|$)/.test(n)).map((n) => join(dir, n));
+  return all
+    .map(String)
+    .filter((n) => n !== 'firedrill-runs' && !/^tsx-\d+(\/|$)/.test(n))
+    .map((n) => join(dir, n));
 }
 
 /**
@@ -52,7 +69,11 @@ export async function interruptAt(point: Point): Promise<Outcome> {
   let sent = false;
   const marker = point.phase === 'start' ? /run \d{14}-[0-9a-f]{6}: / : new RegExp(`phase ${point.phase}\\n`);
   const r = await new Promise<{ code: number | null; stderr: string }>((res, rej) => {
-    const child = spawn(process.execPath, [resolve(root, 'bin/firedrill.mjs'), 'run', point.scenario, '--flavor', point.flavor, '--param', 'bulkMb=1'], { cwd: root, env });
+    const child = spawn(
+      process.execPath,
+      [resolve(root, 'bin/firedrill.mjs'), 'run', point.scenario, '--flavor', point.flavor, '--param', 'bulkMb=1'],
+      { cwd: root, env },
+    );
     let stderr = '';
     let teardownSeen = false;
     child.stdout.resume();
@@ -62,7 +83,10 @@ export async function interruptAt(point: Point): Promise<Outcome> {
       if (!sent && marker.test(stderr)) {
         sent = true;
         setTimeout(() => {
-          if (child.exitCode !== null) { sent = false; return; } // the drill ended first: not an interruption
+          if (child.exitCode !== null) {
+            sent = false;
+            return;
+          } // the drill ended first: not an interruption
           child.kill(point.how === 'SIGTERM' ? 'SIGTERM' : point.how === 'SIGKILL+clean' ? 'SIGKILL' : 'SIGINT');
         }, point.afterMs);
       }
@@ -86,10 +110,22 @@ export async function interruptAt(point: Point): Promise<Outcome> {
   await rm(tmp, { recursive: true, force: true });
   if (runId && existsSync(join(reportsDir, runId, 'store'))) tempFiles.push(join(reportsDir, runId, 'store'));
   let verdict: string | undefined;
-  try { verdict = (JSON.parse(await readFile(join(reportsDir, runId, 'result.json'), 'utf8')) as { verdict: string }).verdict; } catch { /* none */ }
+  try {
+    verdict = (JSON.parse(await readFile(join(reportsDir, runId, 'result.json'), 'utf8')) as { verdict: string }).verdict;
+  } catch {
+    /* none */
+  }
   return {
-    point, runId, interrupted: sent, code: r.code, verdict, junit: existsSync(join(reportsDir, runId, 'junit.xml')),
-    objects, danglingVolumes: dangling, tempFiles, stderrTail: r.stderr.split('\n').slice(-12).join('\n'),
+    point,
+    runId,
+    interrupted: sent,
+    code: r.code,
+    verdict,
+    junit: existsSync(join(reportsDir, runId, 'junit.xml')),
+    objects,
+    danglingVolumes: dangling,
+    tempFiles,
+    stderrTail: r.stderr.split('\n').slice(-12).join('\n'),
   };
 }
 
@@ -103,10 +139,21 @@ export function expected(o: Outcome): { code: number | null; verdict: string | u
  * Draws `n` interruption points: every phase in turn, each round of phases with the next way to interrupt (so every
  * phase meets several ways), at a random delay into the phase.
  */
-export function drawPoints(rand: () => number, n: number, scenario: string, flavor: string, phases: readonly string[], hows: readonly How[], maxDelayMs: number): Point[] {
+export function drawPoints(
+  rand: () => number,
+  n: number,
+  scenario: string,
+  flavor: string,
+  phases: readonly string[],
+  hows: readonly How[],
+  maxDelayMs: number,
+): Point[] {
   const offset = Math.floor(rand() * hows.length);
   return Array.from({ length: n }, (_, i) => ({
-    scenario, flavor, phase: phases[i % phases.length]!, how: hows[(Math.floor(i / phases.length) + i + offset) % hows.length]!,
+    scenario,
+    flavor,
+    phase: phases[i % phases.length]!,
+    how: hows[(Math.floor(i / phases.length) + i + offset) % hows.length]!,
     afterMs: Math.floor(rand() * maxDelayMs),
   }));
 }

@@ -18,8 +18,10 @@ describe(`interrupting real drills leaves nothing behind (seed ${seed})`, () => 
     it(`${point.how} ${point.afterMs} ms into phase ${point.phase}`, async () => {
       const o: Outcome = await interruptAt(point);
       const e = expected(o);
-      expect({ code: o.code, verdict: o.verdict, objects: o.objects, dangling: o.danglingVolumes, temp: o.tempFiles }, o.stderrTail)
-        .toEqual({ code: e.code, verdict: e.verdict, objects: [], dangling: [], temp: [] });
+      expect(
+        { code: o.code, verdict: o.verdict, objects: o.objects, dangling: o.danglingVolumes, temp: o.tempFiles },
+        o.stderrTail,
+      ).toEqual({ code: e.code, verdict: e.verdict, objects: [], dangling: [], temp: [] });
       if (o.interrupted && point.how !== 'SIGKILL+clean') expect(o.junit).toBe(true);
     });
   }

@@ -8,19 +8,41 @@ import { cli, leftovers } from './helpers.js';
 // The default suite (the nightly drill) on a dataset that is not Sakila (firedrill's own shop dump), with a server
 // configuration of the team's.
 describe('firedrill suite default --dataset shop', () => {
-  it('passes both drills on the shop data with the team\'s my.cnf, and says so in each result', async () => {
+  it("passes both drills on the shop data with the team's my.cnf, and says so in each result", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'fd-suite-'));
     await writeFile(join(dir, 'my.cnf'), '[mysqld]\nmax_connections = 300\nbinlog_format = MIXED\n');
-    const r = await cli(['suite', 'default', '--dataset', resolve(projectRoot, 'fixtures/datasets/shop'), '--server-config', join(dir, 'my.cnf'), '--param', 'bulkMb=1', '--json']);
+    const r = await cli([
+      'suite',
+      'default',
+      '--dataset',
+      resolve(projectRoot, 'fixtures/datasets/shop'),
+      '--server-config',
+      join(dir, 'my.cnf'),
+      '--param',
+      'bulkMb=1',
+      '--json',
+    ]);
     await rm(dir, { recursive: true, force: true });
-    const results = JSON.parse(r.stdout) as Array<{ scenario: string; verdict: string; runId: string; dataset: { name: string; kind: string; databases: string[]; serverBytes: number }; serverConfig: { overrides: Record<string, Array<{ option: string; yours: string; ours: string }>> }; observations: Record<string, any> }>;
-    expect(results.map((x) => `${x.scenario}: ${x.verdict}`), r.stderr.slice(-3000)).toEqual(['replica-kill-restore: pass', 'pitr-accidental-drop: pass']);
+    const results = JSON.parse(r.stdout) as Array<{
+      scenario: string;
+      verdict: string;
+      runId: string;
+      dataset: { name: string; kind: string; databases: string[]; serverBytes: number };
+      serverConfig: { overrides: Record<string, Array<{ option: string; yours: string; ours: string }>> };
+      observations: Record<string, any>;
+    }>;
+    expect(
+      results.map((x) => `${x.scenario}: ${x.verdict}`),
+      r.stderr.slice(-3000),
+    ).toEqual(['replica-kill-restore: pass', 'pitr-accidental-drop: pass']);
     expect(r.code).toBe(0);
     for (const x of results) {
       expect(x.dataset).toMatchObject({ name: 'shop', kind: 'dump', databases: ['shop'] });
       expect(x.dataset.serverBytes).toBeGreaterThan(0);
       // every node got the file; binlog_format is the topology's, and that is reported node by node
-      expect(x.serverConfig.overrides['primary']).toEqual([expect.objectContaining({ option: 'binlog-format', yours: 'MIXED', ours: 'ROW' })]);
+      expect(x.serverConfig.overrides['primary']).toEqual([
+        expect.objectContaining({ option: 'binlog-format', yours: 'MIXED', ours: 'ROW' }),
+      ]);
       expect(Object.keys(x.serverConfig.overrides)).toContain('backup-replica');
       expect(await leftovers(x.runId)).toEqual([]);
     }

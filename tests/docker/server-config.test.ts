@@ -16,15 +16,20 @@ bind-address = 127.0.0.1
 `;
 
 describe.each(['mariadb-11.8', 'mysql-9.7'] as const)('--server-config on %s', (flavor) => {
-  let run: RunContext; let ctx: TopologyContext; let dir: string;
+  let run: RunContext;
+  let ctx: TopologyContext;
+  let dir: string;
   beforeAll(async () => {
     run = new RunContext();
     dir = await mkdtemp(join(tmpdir(), 'fd-cnf-test-'));
     ctx = await openTopologyContext(run, flavor, quiet);
   }, 180_000);
-  afterAll(async () => { await run?.teardown(); await rm(dir, { recursive: true, force: true }); });
+  afterAll(async () => {
+    await run?.teardown();
+    await rm(dir, { recursive: true, force: true });
+  });
 
-  it('applies the user\'s options on every node; the topology\'s own win and are reported', async () => {
+  it("applies the user's options on every node; the topology's own win and are reported", async () => {
     await writeFile(join(dir, 'my.cnf'), MY_CNF);
     const cfg = await readServerConfig(join(dir, 'my.cnf'));
     const staged = await stageServerConfig(cfg);
@@ -35,11 +40,24 @@ describe.each(['mariadb-11.8', 'mysql-9.7'] as const)('--server-config on %s', (
       new NodeDefinition(ctx, { name: 'primary', server: { serverId: 1 } }).start(),
       new NodeDefinition(ctx, { name: 'replica-1', server: { serverId: 2, readOnly: true } }).start(),
     ]);
-    const v = async (n: typeof primary) => Object.fromEntries(Object.entries((await n.query<Record<string, unknown>>({ sql: 'SELECT @@max_connections AS mc, @@innodb_buffer_pool_size AS bp, @@read_only AS ro, @@binlog_format AS bf' }))[0]!).map(([k, x]) => [k, String(x)]));
+    const v = async (n: typeof primary) =>
+      Object.fromEntries(
+        Object.entries(
+          (
+            await n.query<Record<string, unknown>>({
+              sql: 'SELECT @@max_connections AS mc, @@innodb_buffer_pool_size AS bp, @@read_only AS ro, @@binlog_format AS bf',
+            })
+          )[0]!,
+        ).map(([k, x]) => [k, String(x)]),
+      );
     expect(await v(primary)).toMatchObject({ mc: '77', bp: String(96 * 1024 * 1024), ro: '0', bf: 'ROW' });
     expect(await v(replica)).toMatchObject({ mc: '77', ro: '1', bf: 'ROW' });
     const o = ctx.serverConfig.overrides;
-    expect(o['primary']!.map((x) => `${x.option}: ${x.yours} -> ${x.ours}`)).toEqual(['read-only: ON -> OFF', 'binlog-format: MIXED -> ROW', 'bind-address: 127.0.0.1 -> 0.0.0.0']);
+    expect(o['primary']!.map((x) => `${x.option}: ${x.yours} -> ${x.ours}`)).toEqual([
+      'read-only: ON -> OFF',
+      'binlog-format: MIXED -> ROW',
+      'bind-address: 127.0.0.1 -> 0.0.0.0',
+    ]);
     expect(o['replica-1']!.map((x) => x.option)).toEqual(['binlog-format', 'bind-address']);
   }, 300_000);
 

@@ -37,7 +37,10 @@ describe('firedrill verify on two real servers', () => {
     await b.query({ sql: "UPDATE sakila.actor SET last_name = 'CHANGED' WHERE actor_id = 42" });
     const r = await verify('--json');
     expect(r.code).toBe(1);
-    const out = JSON.parse(r.stdout) as { equal: boolean; checks: Array<{ name: string; valid: boolean; details: { differences: Array<Record<string, unknown>> } }> };
+    const out = JSON.parse(r.stdout) as {
+      equal: boolean;
+      checks: Array<{ name: string; valid: boolean; details: { differences: Array<Record<string, unknown>> } }>;
+    };
     expect(out.equal).toBe(false);
     const data = out.checks.find((c) => c.name === 'data')!;
     expect(data.details.differences).toContainEqual({ database: 'sakila', object: 'actor', kind: 'row-differs', where: 'actor_id=42' });
@@ -61,7 +64,9 @@ describe('firedrill verify on two real servers', () => {
   it('names a changed trigger and a dropped view', async () => {
     await b.query({ sql: 'DROP VIEW sakila.actor_info' });
     await b.query({ sql: 'DROP TRIGGER sakila.ins_film' });
-    await b.query({ sql: 'CREATE TRIGGER sakila.ins_film AFTER INSERT ON sakila.film FOR EACH ROW INSERT INTO sakila.film_text (film_id, title, description) VALUES (new.film_id, new.title, NULL)' });
+    await b.query({
+      sql: 'CREATE TRIGGER sakila.ins_film AFTER INSERT ON sakila.film FOR EACH ROW INSERT INTO sakila.film_text (film_id, title, description) VALUES (new.film_id, new.title, NULL)',
+    });
     const r = await verify();
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/sakila\.actor_info: view-missing/);
@@ -97,7 +102,10 @@ describe('firedrill verify on two real servers', () => {
     const typo = await cli(['verify', '--source', `${dsn(a)}?sslmode=REQUIRED`, '--target', dsn(b)], { env });
     expect(typo.code).toBe(2);
     expect(typo.stderr).toMatch(/unknown option 'sslmode'/);
-    const off = await cli(['verify', '--source', `${dsn(a)}?ssl-mode=DISABLED`, '--target', `${dsn(b)}?ssl-mode=PREFERRED`, '--databases', 'drill'], { env });
+    const off = await cli(
+      ['verify', '--source', `${dsn(a)}?ssl-mode=DISABLED`, '--target', `${dsn(b)}?ssl-mode=PREFERRED`, '--databases', 'drill'],
+      { env },
+    );
     expect(off.code).toBe(0);
   });
 

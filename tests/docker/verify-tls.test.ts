@@ -19,20 +19,68 @@ const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir,
 async function serverCert(san: string): Promise<void> {
   openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=firedrill-tls-test');
   await writeFile(join(dir, 'ext.cnf'), `subjectAltName=${san}\n`);
-  openssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '1', '-extfile', 'ext.cnf');
+  openssl(
+    'x509',
+    '-req',
+    '-in',
+    'server.csr',
+    '-CA',
+    'ca.pem',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    'server.pem',
+    '-days',
+    '1',
+    '-extfile',
+    'ext.cnf',
+  );
   await chmod(join(dir, 'server.key'), 0o644); // readable by the server's user inside the container (test keys only)
 }
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'fd-tls-'));
   await chmod(dir, 0o755);
-  openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '1', '-subj', '/CN=firedrill-test-ca');
-  openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'other.key', '-out', 'other-ca.pem', '-days', '1', '-subj', '/CN=another-ca');
+  openssl(
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.pem',
+    '-days',
+    '1',
+    '-subj',
+    '/CN=firedrill-test-ca',
+  );
+  openssl(
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'other.key',
+    '-out',
+    'other-ca.pem',
+    '-days',
+    '1',
+    '-subj',
+    '/CN=another-ca',
+  );
   await serverCert('DNS:db.elsewhere.example');
   run = new RunContext();
   const ctx = await openTopologyContext(run, 'mariadb-10.11', quiet);
   node = await new NodeDefinition(ctx, {
-    name: 'tls', server: { serverId: 1, extra: ['--ssl-ca=/etc/fd-tls/ca.pem', '--ssl-cert=/etc/fd-tls/server.pem', '--ssl-key=/etc/fd-tls/server.key'] },
+    name: 'tls',
+    server: {
+      serverId: 1,
+      extra: ['--ssl-ca=/etc/fd-tls/ca.pem', '--ssl-cert=/etc/fd-tls/server.pem', '--ssl-key=/etc/fd-tls/server.key'],
+    },
     mounts: [{ source: dir, target: '/etc/fd-tls', readOnly: true }],
   }).start();
   env = { FD_TEST_PW: ctx.creds.adminPassword };
@@ -46,7 +94,7 @@ const dsn = (opts: string) => `mysql://firedrill:\${FD_TEST_PW}@${node.address}:
 const verify = (opts: string) => cli(['verify', '--source', dsn(opts), '--target', dsn(opts)], { env });
 
 describe('verify over TLS', () => {
-  it('REQUIRED and VERIFY_CA with the server\'s CA connect; VERIFY_CA with another CA is refused (exit 2)', async () => {
+  it("REQUIRED and VERIFY_CA with the server's CA connect; VERIFY_CA with another CA is refused (exit 2)", async () => {
     expect((await verify('ssl-mode=REQUIRED')).code).toBe(0);
     expect((await verify(`ssl-mode=VERIFY_CA&ssl-ca=${join(dir, 'ca.pem')}`)).code).toBe(0);
     const wrong = await verify(`ssl-mode=VERIFY_CA&ssl-ca=${join(dir, 'other-ca.pem')}`);
@@ -54,7 +102,7 @@ describe('verify over TLS', () => {
     expect(wrong.stderr).toMatch(/cannot connect to firedrill@.* \(ssl-mode VERIFY_CA\): .*certificate/i);
   });
 
-  it('VERIFY_IDENTITY refuses a certificate naming another host, and accepts one naming the server\'s address', async () => {
+  it("VERIFY_IDENTITY refuses a certificate naming another host, and accepts one naming the server's address", async () => {
     const other = await verify(`ssl-mode=VERIFY_IDENTITY&ssl-ca=${join(dir, 'ca.pem')}`);
     expect(other.code).toBe(2);
     expect(other.stderr).toMatch(/\(ssl-mode VERIFY_IDENTITY\): .*(not in the cert|does not match)/i);

@@ -9,10 +9,24 @@ const seed = seedFromEnv();
 const rand = seeded(seed);
 const hows: How[] = ['SIGINT', 'SIGTERM', 'second-signal', 'SIGKILL+clean'];
 const points: Point[] = [
-  ...drawPoints(rand, 24, 'replica-kill-restore', 'mariadb-10.11',
-    ['start', 'setup', 'replica-crash', 'backup', 'restore', 'verify-restore', 'catch-up', 'verify'], hows, 4000),
-  ...drawPoints(rand, 8, 'pitr-accidental-drop', 'mysql-9.7',
-    ['stream', 'backup', 'writes-after-backup', 'accident', 'detect', 'point-in-time-recovery', 'verify', 'recovery-by-time'], hows, 3000),
+  ...drawPoints(
+    rand,
+    24,
+    'replica-kill-restore',
+    'mariadb-10.11',
+    ['start', 'setup', 'replica-crash', 'backup', 'restore', 'verify-restore', 'catch-up', 'verify'],
+    hows,
+    4000,
+  ),
+  ...drawPoints(
+    rand,
+    8,
+    'pitr-accidental-drop',
+    'mysql-9.7',
+    ['stream', 'backup', 'writes-after-backup', 'accident', 'detect', 'point-in-time-recovery', 'verify', 'recovery-by-time'],
+    hows,
+    3000,
+  ),
 ];
 const outcomes: Outcome[] = [];
 
@@ -23,8 +37,10 @@ describe(`interruption at any instant leaves nothing behind (seed ${seed})`, () 
       const o = await interruptAt(point);
       outcomes.push(o);
       const e = expected(o);
-      expect({ code: o.code, verdict: o.verdict, objects: o.objects, dangling: o.danglingVolumes, temp: o.tempFiles }, o.stderrTail)
-        .toEqual({ code: e.code, verdict: e.verdict, objects: [], dangling: [], temp: [] });
+      expect(
+        { code: o.code, verdict: o.verdict, objects: o.objects, dangling: o.danglingVolumes, temp: o.tempFiles },
+        o.stderrTail,
+      ).toEqual({ code: e.code, verdict: e.verdict, objects: [], dangling: [], temp: [] });
       if (o.interrupted && point.how !== 'SIGKILL+clean') expect(o.junit).toBe(true);
     });
   }

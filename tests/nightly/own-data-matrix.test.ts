@@ -11,13 +11,22 @@ const all = await loadScenarios();
 const cases = all.flatMap((s) => s.flavors.map((flavor) => ({ id: s.id, flavor })));
 
 describe.each(cases)('firedrill run $id --flavor $flavor --dataset shop', ({ id, flavor }) => {
-  it('passes on the shop dataset and reports it', async () => {
-    const r = await cli(['run', id, '--flavor', flavor, '--dataset', SHOP, '--param', 'bulkMb=1', '--json']);
-    const result = JSON.parse(r.stdout) as { verdict: string; runId: string; dataset: { name: string; databases: string[] }; checks: Array<{ name: string; valid: boolean }> };
-    expect(result.verdict, r.stderr.slice(-3000)).toBe('pass');
-    expect(r.code).toBe(0);
-    expect(result.dataset).toMatchObject({ name: 'shop', databases: ['shop'] });
-    expect(result.checks.filter((c) => !c.valid)).toEqual([]);
-    expect(await leftovers(result.runId)).toEqual([]);
-  }, 30 * 60_000);
+  it(
+    'passes on the shop dataset and reports it',
+    async () => {
+      const r = await cli(['run', id, '--flavor', flavor, '--dataset', SHOP, '--param', 'bulkMb=1', '--json']);
+      const result = JSON.parse(r.stdout) as {
+        verdict: string;
+        runId: string;
+        dataset: { name: string; databases: string[] };
+        checks: Array<{ name: string; valid: boolean }>;
+      };
+      expect(result.verdict, r.stderr.slice(-3000)).toBe('pass');
+      expect(r.code).toBe(0);
+      expect(result.dataset).toMatchObject({ name: 'shop', databases: ['shop'] });
+      expect(result.checks.filter((c) => !c.valid)).toEqual([]);
+      expect(await leftovers(result.runId)).toEqual([]);
+    },
+    30 * 60_000,
+  );
 });

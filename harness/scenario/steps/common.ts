@@ -11,29 +11,49 @@ import type { DrillContext, Step } from '../types.js';
 export const plantedDefect = (name: 'restore-skips-binlogs'): boolean => process.env['FIREDRILL_PLANTED_DEFECT'] === name;
 
 /** A named runbook line. */
-export const step = (name: string, run: (ctx: DrillContext) => Promise<void>, faults?: readonly Fault[]): Step => ({ name, run, ...(faults ? { faults } : {}) });
+export const step = (name: string, run: (ctx: DrillContext) => Promise<void>, faults?: readonly Fault[]): Step => ({
+  name,
+  run,
+  ...(faults ? { faults } : {}),
+});
 
 /** Acknowledged writes so far, over every primary's workload. */
 export const ackedTotal = (ctx: DrillContext) => [...ctx.workloads.values()].reduce((s, w) => s + w.ledger.summary().acked, 0);
 
 /** Waits until the workload has had `acked` more writes acknowledged, so what follows happens under load. */
-export const underLoad = (acked = 200, timeoutS = 120): Step => step(`wait for ${acked} more acknowledged writes`, async (ctx) => {
-  const base = ackedTotal(ctx);
-  await waitUntil(async () => ackedTotal(ctx) - base, (n) => n >= acked,
-    { what: `${acked} more acknowledged writes from the workload`, timeoutMs: timeoutS * 1000, intervalMs: 100 });
-});
+export const underLoad = (acked = 200, timeoutS = 120): Step =>
+  step(`wait for ${acked} more acknowledged writes`, async (ctx) => {
+    const base = ackedTotal(ctx);
+    await waitUntil(
+      async () => ackedTotal(ctx) - base,
+      (n) => n >= acked,
+      { what: `${acked} more acknowledged writes from the workload`, timeoutMs: timeoutS * 1000, intervalMs: 100 },
+    );
+  });
 
 /** Injects a fault and heals it (heal always runs); the record goes into the result. */
-export const inject = (fault: Fault): Step => step(`inject ${fault.kind} on ${fault.target}`, async (ctx) => {
-  const { record } = await withFault(ctx.faultEnv, fault);
-  ctx.faults.push(record);
-}, [fault]);
+export const inject = (fault: Fault): Step =>
+  step(
+    `inject ${fault.kind} on ${fault.target}`,
+    async (ctx) => {
+      const { record } = await withFault(ctx.faultEnv, fault);
+      ctx.faults.push(record);
+    },
+    [fault],
+  );
 
 /** Injects a fault, runs the steps while it holds, then heals it (the heal runs whatever the steps do). */
-export const whileFaulted = (fault: Fault, steps: readonly Step[]): Step => step(`while ${fault.kind} on ${fault.target}: ${steps.map((s) => s.name).join('; ')}`, async (ctx) => {
-  const { record } = await withFault(ctx.faultEnv, fault, async () => { for (const s of steps) await s.run(ctx); });
-  ctx.faults.push(record);
-}, [fault, ...steps.flatMap((s) => s.faults ?? [])]);
+export const whileFaulted = (fault: Fault, steps: readonly Step[]): Step =>
+  step(
+    `while ${fault.kind} on ${fault.target}: ${steps.map((s) => s.name).join('; ')}`,
+    async (ctx) => {
+      const { record } = await withFault(ctx.faultEnv, fault, async () => {
+        for (const s of steps) await s.run(ctx);
+      });
+      ctx.faults.push(record);
+    },
+    [fault, ...steps.flatMap((s) => s.faults ?? [])],
+  );
 
 /** The harness's own accounts (created on each node by the harness itself): left out of account comparisons. */
 export const harnessAccounts = (ctx: DrillContext) => [ctx.tctx.creds.admin, ctx.tctx.creds.repl];
@@ -56,7 +76,11 @@ export const restoredServerId = (ctx: DrillContext) => RESTORED_SERVER_ID_BASE +
 export const temporaryServerId = (ctx: DrillContext) => TEMPORARY_SERVER_ID_BASE + ctx.topo.nextServerId();
 
 /** Waits (server-side) until the node has everything each of its sources has now. */
-export async function catchUpAll(ctx: DrillContext, node: string, timeoutS: number): Promise<Array<{ source: string; gtid: string; waitedMs: number }>> {
+export async function catchUpAll(
+  ctx: DrillContext,
+  node: string,
+  timeoutS: number,
+): Promise<Array<{ source: string; gtid: string; waitedMs: number }>> {
   const n = ctx.topo.get(node);
   const out = [];
   for (const l of ctx.topo.sourcesOf(node)) out.push({ source: l.source.name, ...(await waitCaughtUp(n, l.source, timeoutS)) });
@@ -64,26 +88,33 @@ export async function catchUpAll(ctx: DrillContext, node: string, timeoutS: numb
 }
 
 /** Stops every write workload; the ledgers are final from here. */
-export const stopWorkload = (): Step => step('stop the write workload', async (ctx) => {
-  for (const [name, w] of ctx.workloads) {
-    await w.stop();
-    ctx.observations[ctx.workloads.size > 1 ? observationName.workloadOf(name) : observationName.workload] = w.ledger.summary();
-  }
-});
+export const stopWorkload = (): Step =>
+  step('stop the write workload', async (ctx) => {
+    for (const [name, w] of ctx.workloads) {
+      await w.stop();
+      ctx.observations[ctx.workloads.size > 1 ? observationName.workloadOf(name) : observationName.workload] = w.ledger.summary();
+    }
+  });
 
 /** The application writes again, to whatever node now has each primary's name (e.g. a rebuilt primary). */
-export const resumeWorkload = (): Step => step('resume the write workload', async (ctx) => {
-  for (const [name, w] of ctx.workloads) { w.moveTo(ctx.topo.get(name)); w.start(); }
-});
+export const resumeWorkload = (): Step =>
+  step('resume the write workload', async (ctx) => {
+    for (const [name, w] of ctx.workloads) {
+      w.moveTo(ctx.topo.get(name));
+      w.start();
+    }
+  });
 
 /** Every named node reaches its sources' final positions. */
-export const converge = (nodes: readonly string[], timeoutS = 300): Step => step(`${nodes.join(', ')} converge`, async (ctx) => {
-  for (const name of nodes) await catchUpAll(ctx, name, timeoutS);
-});
+export const converge = (nodes: readonly string[], timeoutS = 300): Step =>
+  step(`${nodes.join(', ')} converge`, async (ctx) => {
+    for (const name of nodes) await catchUpAll(ctx, name, timeoutS);
+  });
 
 /** Starts a stopped node again and waits until it answers (e.g. a wiped Galera node, which then needs an SST). */
-export const startNode = (node: string): Step => step(`start ${node}`, async (ctx) => {
-  const t0 = Date.now();
-  await ctx.topo.get(node).restart();
-  ctx.observations[observationName.start(node)] = { untilAnsweringMs: Date.now() - t0 };
-});
+export const startNode = (node: string): Step =>
+  step(`start ${node}`, async (ctx) => {
+    const t0 = Date.now();
+    await ctx.topo.get(node).restart();
+    ctx.observations[observationName.start(node)] = { untilAnsweringMs: Date.now() - t0 };
+  });

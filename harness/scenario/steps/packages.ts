@@ -12,18 +12,23 @@ import type { DrillContext, Step } from '../types.js';
 import { latest, restoredServerId, step } from './common.js';
 
 /** Packs the latest artifact (zstd + chunked AES-256-GCM, authenticated sidecar; key generated for this drill, kept in memory) and uploads it. */
-export const packageAndUpload = (): Step => step('package the latest artifact and upload it to the store', async (ctx) => {
-  const a = latest(ctx);
-  const key = randomBytes(32);
-  const outgoing = join(ctx.store.hostDir, 'outgoing');
-  const remote = join(ctx.store.hostDir, 'remote');
-  await mkdir(outgoing, { recursive: true });
-  await mkdir(remote, { recursive: true });
-  const info = await packArtifact(a.dir, outgoing, key);
-  const uploaded = await copyPackage(join(outgoing, info.file), remote);
-  ctx.state.package = { file: uploaded, key };
-  ctx.observations[observationName.package] = { ...info, artifactBytes: a.manifest.totalBytes, ratio: +(info.bytes / a.manifest.totalBytes).toFixed(3) };
-});
+export const packageAndUpload = (): Step =>
+  step('package the latest artifact and upload it to the store', async (ctx) => {
+    const a = latest(ctx);
+    const key = randomBytes(32);
+    const outgoing = join(ctx.store.hostDir, 'outgoing');
+    const remote = join(ctx.store.hostDir, 'remote');
+    await mkdir(outgoing, { recursive: true });
+    await mkdir(remote, { recursive: true });
+    const info = await packArtifact(a.dir, outgoing, key);
+    const uploaded = await copyPackage(join(outgoing, info.file), remote);
+    ctx.state.package = { file: uploaded, key };
+    ctx.observations[observationName.package] = {
+      ...info,
+      artifactBytes: a.manifest.totalBytes,
+      ratio: +(info.bytes / a.manifest.totalBytes).toFixed(3),
+    };
+  });
 
 const packaged = (ctx: DrillContext) => need(ctx.state.package, 'no package has been uploaded in this drill');
 
@@ -44,34 +49,62 @@ async function restoreFromPackage(ctx: DrillContext, file: string, key: Buffer, 
 export type Tamper = 'flip-byte' | 'truncate' | 'wrong-key' | 'flip-ciphertext-resealed';
 
 /** A bad copy of the package is refused with a clear error, before any container or volume is created. */
-export const refuseTampered = (kind: Tamper): Step => step(`refuse a package with ${kind}`, async (ctx) => {
-  const { file, key } = packaged(ctx);
-  const bad = await mkdtemp(join(ctx.store.hostDir, `tamper-${kind}-`));
-  const copy = await copyPackage(file, bad);
-  if (kind === 'flip-byte') { const b = await readFile(copy); b[Math.floor(b.length / 2)]! ^= 0x10; await writeFile(copy, b); }
-  if (kind === 'truncate') { const s = (await stat(copy)).size; await truncate(copy, Math.floor(s * 0.9)); }
-  if (kind === 'flip-ciphertext-resealed') {
-    const b = await readFile(copy);
-    const start = await dataOffset(copy);
-    b[start + Math.floor((b.length - start) / 2)]! ^= 0x10;
-    await writeFile(copy, b);
-    await resealSidecar(copy, key);
-  }
-  const as = `tampered-${kind}`;
-  const outcome = await restoreFromPackage(ctx, copy, kind === 'wrong-key' ? randomBytes(32) : key, as)
-    .then(() => ({ refused: false, error: 'restore went ahead' }), (e: Error) => ({
-      refused: (e instanceof PackageRejectedError || e instanceof ArtifactRejectedError)
-        && (kind !== 'flip-ciphertext-resealed' || /authentication failed/.test(e.message)), // refused by GCM, nothing else
-      error: e.message,
-    }));
-  const touched = [...await listByLabel('container', `${LABEL_RUN}=${ctx.run.runId}`), ...await listByLabel('volume', `${LABEL_RUN}=${ctx.run.runId}`)]
-    .filter((n) => n.startsWith(ctx.run.name(as)));
-  ctx.checks.push(check(checkName.tamperRefused(kind), outcome.refused && touched.length === 0 ? [] : [{
-    database: '*', object: as, kind: 'tampered-package-not-refused', actual: { ...outcome, createdObjects: touched } }], { error: outcome.error }));
-});
+export const refuseTampered = (kind: Tamper): Step =>
+  step(`refuse a package with ${kind}`, async (ctx) => {
+    const { file, key } = packaged(ctx);
+    const bad = await mkdtemp(join(ctx.store.hostDir, `tamper-${kind}-`));
+    const copy = await copyPackage(file, bad);
+    if (kind === 'flip-byte') {
+      const b = await readFile(copy);
+      b[Math.floor(b.length / 2)]! ^= 0x10;
+      await writeFile(copy, b);
+    }
+    if (kind === 'truncate') {
+      const s = (await stat(copy)).size;
+      await truncate(copy, Math.floor(s * 0.9));
+    }
+    if (kind === 'flip-ciphertext-resealed') {
+      const b = await readFile(copy);
+      const start = await dataOffset(copy);
+      b[start + Math.floor((b.length - start) / 2)]! ^= 0x10;
+      await writeFile(copy, b);
+      await resealSidecar(copy, key);
+    }
+    const as = `tampered-${kind}`;
+    const outcome = await restoreFromPackage(ctx, copy, kind === 'wrong-key' ? randomBytes(32) : key, as).then(
+      () => ({ refused: false, error: 'restore went ahead' }),
+      (e: Error) => ({
+        refused:
+          (e instanceof PackageRejectedError || e instanceof ArtifactRejectedError) &&
+          (kind !== 'flip-ciphertext-resealed' || /authentication failed/.test(e.message)), // refused by GCM, nothing else
+        error: e.message,
+      }),
+    );
+    const touched = [
+      ...(await listByLabel('container', `${LABEL_RUN}=${ctx.run.runId}`)),
+      ...(await listByLabel('volume', `${LABEL_RUN}=${ctx.run.runId}`)),
+    ].filter((n) => n.startsWith(ctx.run.name(as)));
+    ctx.checks.push(
+      check(
+        checkName.tamperRefused(kind),
+        outcome.refused && touched.length === 0
+          ? []
+          : [
+              {
+                database: '*',
+                object: as,
+                kind: 'tampered-package-not-refused',
+                actual: { ...outcome, createdObjects: touched },
+              },
+            ],
+        { error: outcome.error },
+      ),
+    );
+  });
 
 /** The intact package downloads, unpacks and restores into a new node. */
-export const restorePackaged = (as: string): Step => step(`restore the uploaded package as ${as}`, async (ctx) => {
-  const { file, key } = packaged(ctx);
-  await restoreFromPackage(ctx, file, key, as);
-});
+export const restorePackaged = (as: string): Step =>
+  step(`restore the uploaded package as ${as}`, async (ctx) => {
+    const { file, key } = packaged(ctx);
+    await restoreFromPackage(ctx, file, key, as);
+  });

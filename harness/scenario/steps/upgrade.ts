@@ -10,9 +10,28 @@ import { gtidReplicaPos, waitCaughtUp } from '../../runtime/replication.js';
 import { catchUpOrRefusal, replicateOrRefusal } from '../../runtime/replication-attempt.js';
 import { withFlavor } from '../../runtime/topology.js';
 import { datasetSql, upgradeSql } from '../../sql/index.js';
-import { check, compareData, compareSnapshots, gtidPositionsEqual, ledgerCheck, presentLedgerIds, takeSnapshot, type Difference } from '../../verify/index.js';
 import {
-  goNoGo, incompatibilityReport, loadRuleSet, parseOptionFile, parseQueries, readInventory, replayQueries, serverOptions, writeUnavailability, type Finding, type LoggedQuery,
+  check,
+  compareData,
+  compareSnapshots,
+  gtidPositionsEqual,
+  ledgerCheck,
+  presentLedgerIds,
+  takeSnapshot,
+  type Difference,
+} from '../../verify/index.js';
+import {
+  goNoGo,
+  incompatibilityReport,
+  loadRuleSet,
+  parseOptionFile,
+  parseQueries,
+  readInventory,
+  replayQueries,
+  serverOptions,
+  writeUnavailability,
+  type Finding,
+  type LoggedQuery,
 } from '../../verify/upgrade/index.js';
 import { checkName, observationName } from '../names.js';
 import type { DrillContext, Step } from '../types.js';
@@ -23,26 +42,50 @@ import { ackedTotal, latest, restoredServerId, step } from './common.js';
  * and verifies. Data (CHECK TABLE, CHECKSUM TABLE) must be unchanged; objects must all be there; definitions the
  * upgrade rewrote are reported apart (observation "upgrade changed"), not as data loss.
  */
-export const restoreOnto = (as: string, flavorId: FlavorId): Step => step(`restore the latest artifact onto ${flavorId} as ${as}, upgrade, verify`, async (ctx) => {
-  const a = latest(ctx);
-  const target = await withFlavor(ctx.tctx, flavorId);
-  const r = await restoreArtifact(target, a.dir, { name: as, serverId: restoredServerId(ctx), readOnly: true });
-  ctx.topo.add(r.node);
-  const t0 = Date.now();
-  const upgrade = r.node.adapter.upgrade.length ? (await r.node.container.exec(r.node.adapter.upgrade, { timeoutMs: 30 * 60_000 })).stdout.trim().split('\n').slice(-3) : ['(upgrades itself at start)'];
-  const snap = await takeSnapshot(r.node, undefined, { against: a.manifest.snapshot });
-  const [health, checksums, objects] = compareSnapshots(a.manifest.snapshot, snap);
-  ctx.checks.push({ ...health!, name: checkName.onNode(as, 'check-table') }, { ...checksums!, name: checkName.onNode(as, 'checksum-table') });
-  const diffs = (objects!.details['differences'] as Difference[]) ?? [];
-  const rewritten = diffs.filter((d) => d.kind.endsWith('-definition-differs'));
-  ctx.checks.push(check(checkName.schemaObjectsAllPresent(as), diffs.filter((d) => !d.kind.endsWith('-definition-differs')), { objectsCompared: objects!.details['objectsCompared'] }));
-  ctx.checks.push(gtidPositionsEqual(r.node.adapter.gtid, a.manifest.position.gtid, await gtidReplicaPos(r.node), checkName.gtidEqualsManifest(as)));
-  const [ver] = await r.node.query<{ v: string }>(r.node.adapter.dialect.version());
-  ctx.observations[observationName.upgradeChanged(as)] = {
-    from: a.manifest.serverVersion, to: ver?.v, method: a.manifest.method, upgradeMs: Date.now() - t0, upgradeOutput: upgrade,
-    definitionsRewritten: rewritten.map((d) => ({ object: `${d.database}.${d.object}`, kind: d.kind, where: d.where, before: d.expected, after: d.actual })),
-  };
-});
+export const restoreOnto = (as: string, flavorId: FlavorId): Step =>
+  step(`restore the latest artifact onto ${flavorId} as ${as}, upgrade, verify`, async (ctx) => {
+    const a = latest(ctx);
+    const target = await withFlavor(ctx.tctx, flavorId);
+    const r = await restoreArtifact(target, a.dir, { name: as, serverId: restoredServerId(ctx), readOnly: true });
+    ctx.topo.add(r.node);
+    const t0 = Date.now();
+    const upgrade = r.node.adapter.upgrade.length
+      ? (await r.node.container.exec(r.node.adapter.upgrade, { timeoutMs: 30 * 60_000 })).stdout.trim().split('\n').slice(-3)
+      : ['(upgrades itself at start)'];
+    const snap = await takeSnapshot(r.node, undefined, { against: a.manifest.snapshot });
+    const [health, checksums, objects] = compareSnapshots(a.manifest.snapshot, snap);
+    ctx.checks.push(
+      { ...health!, name: checkName.onNode(as, 'check-table') },
+      { ...checksums!, name: checkName.onNode(as, 'checksum-table') },
+    );
+    const diffs = (objects!.details['differences'] as Difference[]) ?? [];
+    const rewritten = diffs.filter((d) => d.kind.endsWith('-definition-differs'));
+    ctx.checks.push(
+      check(
+        checkName.schemaObjectsAllPresent(as),
+        diffs.filter((d) => !d.kind.endsWith('-definition-differs')),
+        { objectsCompared: objects!.details['objectsCompared'] },
+      ),
+    );
+    ctx.checks.push(
+      gtidPositionsEqual(r.node.adapter.gtid, a.manifest.position.gtid, await gtidReplicaPos(r.node), checkName.gtidEqualsManifest(as)),
+    );
+    const [ver] = await r.node.query<{ v: string }>(r.node.adapter.dialect.version());
+    ctx.observations[observationName.upgradeChanged(as)] = {
+      from: a.manifest.serverVersion,
+      to: ver?.v,
+      method: a.manifest.method,
+      upgradeMs: Date.now() - t0,
+      upgradeOutput: upgrade,
+      definitionsRewritten: rewritten.map((d) => ({
+        object: `${d.database}.${d.object}`,
+        kind: d.kind,
+        where: d.where,
+        before: d.expected,
+        after: d.actual,
+      })),
+    };
+  });
 
 // ---- pre-upgrade validation (issue 15) ----
 
@@ -57,80 +100,115 @@ const currentPrimary = (ctx: DrillContext): StartedNode => ctx.topo.get(ctx.stat
  * rules of the version step and against a fresh server of the target version (sql_mode values, plugins, and the
  * user's option file parsed by the target's own binary). Nothing moves.
  */
-export const incompatibilityReportOf = (node: string): Step => step(`incompatibility report of ${node} for the target version`, async (ctx) => {
-  const n = ctx.topo.get(node);
-  const to = upgradeTarget(ctx);
-  const rules = loadRuleSet(n.adapter.flavor.id, to);
-  const target = await withFlavor(ctx.tctx, to);
-  const probe = await new NodeDefinition(target, { name: 'target-probe', server: { serverId: 900 } }).start();
-  try {
-    const cfgFile = ctx.options.upgrade?.serverConfig;
-    let config: Parameters<typeof incompatibilityReport>[0]['config'];
-    if (cfgFile) {
-      const options = serverOptions(parseOptionFile(cfgFile));
-      ctx.progress(`  asking ${to} about ${options.length} option(s) of ${cfgFile}`);
-      config = { options, verdicts: await probeOptions(ctx.run, target.image, FLAVORS[to].family, options) };
+export const incompatibilityReportOf = (node: string): Step =>
+  step(`incompatibility report of ${node} for the target version`, async (ctx) => {
+    const n = ctx.topo.get(node);
+    const to = upgradeTarget(ctx);
+    const rules = loadRuleSet(n.adapter.flavor.id, to);
+    const target = await withFlavor(ctx.tctx, to);
+    const probe = await new NodeDefinition(target, { name: 'target-probe', server: { serverId: 900 } }).start();
+    try {
+      const cfgFile = ctx.options.upgrade?.serverConfig;
+      let config: Parameters<typeof incompatibilityReport>[0]['config'];
+      if (cfgFile) {
+        const options = serverOptions(parseOptionFile(cfgFile));
+        ctx.progress(`  asking ${to} about ${options.length} option(s) of ${cfgFile}`);
+        config = { options, verdicts: await probeOptions(ctx.run, target.image, FLAVORS[to].family, options) };
+      }
+      const old = await readInventory(n);
+      const f = await incompatibilityReport({ rules, old, target: probe, config });
+      findings(ctx).push(...f);
+      ctx.observations[observationName.incompatibilityReport] = {
+        from: old.version,
+        to,
+        rules: rules.file,
+        serverConfig: cfgFile ?? null,
+        objectsRead: old.objects.length,
+        identifiersRead: old.identifiers.length,
+        accountsRead: old.accounts.length,
+        findings: f.length,
+        blocking: f.filter((x) => x.severity === 'blocking').length,
+      };
+    } finally {
+      await probe.destroy();
     }
-    const old = await readInventory(n);
-    const f = await incompatibilityReport({ rules, old, target: probe, config });
-    findings(ctx).push(...f);
-    ctx.observations[observationName.incompatibilityReport] = {
-      from: old.version, to, rules: rules.file, serverConfig: cfgFile ?? null, objectsRead: old.objects.length, identifiersRead: old.identifiers.length,
-      accountsRead: old.accounts.length, findings: f.length, blocking: f.filter((x) => x.severity === 'blocking').length,
-    };
-  } finally {
-    await probe.destroy();
-  }
-});
+  });
 
 /** The queries to replay: the user's file (slow log, general log or statements) or the drill's own sample. */
 function queriesFor(ctx: DrillContext): LoggedQuery[] {
   const given = ctx.options.upgrade?.queriesFile;
   // No queries of the team's and a dataset of its own: count every table of it (the sample queries are Sakila's).
-  if (!given && ctx.dataset.kind !== 'sakila') return parseQueries(datasetSql.sampleQueries(ctx.dataset.tableNames), `${ctx.dataset.name} (a count per table)`);
+  if (!given && ctx.dataset.kind !== 'sakila')
+    return parseQueries(datasetSql.sampleQueries(ctx.dataset.tableNames), `${ctx.dataset.name} (a count per table)`);
   const file = given ?? join(projectRoot, 'fixtures', 'pre-upgrade', 'sakila-queries.sql');
   let text: string;
-  try { text = readFileSync(file, 'utf8'); } catch (e) { throw new UsageError(`--queries ${file}: ${(e as Error).message}`); }
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`--queries ${file}: ${(e as Error).message}`);
+  }
   return parseQueries(text, file.replace(/^.*\//, ''));
 }
 
 /** Replays the queries on an old-version node and an upgraded one holding the same data (both caught up). */
-export const replayOn = (oldNode: string, newNode: string): Step => step(`replay the queries on ${oldNode} and ${newNode}`, async (ctx) => {
-  const a = ctx.topo.get(oldNode); const b = ctx.topo.get(newNode);
-  const src = currentPrimary(ctx);
-  for (const n of [a, b]) if (n !== src) await waitCaughtUp(n, src, 300);
-  const queries = queriesFor(ctx);
-  const r = await replayQueries({ name: oldNode, connect: () => a.connect() }, { name: newNode, connect: () => b.connect() }, queries);
-  findings(ctx).push(...r.findings);
-  ctx.observations[observationName.queryReplay] = {
-    sessions: r.sessions, queries: r.queries, replayed: r.replayed, failedOnBoth: r.failedOnBoth, skipped: r.skipped,
-    differences: r.comparisons.filter((c) => c.differences.length).map((c) => ({ sql: c.sql, differences: c.differences, digests: { old: c.old?.digest, new: c.new?.digest } })),
-    note: 'sessions run SET NAMES <charset> without a collation: mysql2 announces utf8mb4_unicode_ci in its handshake, which would pin the collation on both servers',
-  };
-});
+export const replayOn = (oldNode: string, newNode: string): Step =>
+  step(`replay the queries on ${oldNode} and ${newNode}`, async (ctx) => {
+    const a = ctx.topo.get(oldNode);
+    const b = ctx.topo.get(newNode);
+    const src = currentPrimary(ctx);
+    for (const n of [a, b]) if (n !== src) await waitCaughtUp(n, src, 300);
+    const queries = queriesFor(ctx);
+    const r = await replayQueries({ name: oldNode, connect: () => a.connect() }, { name: newNode, connect: () => b.connect() }, queries);
+    findings(ctx).push(...r.findings);
+    ctx.observations[observationName.queryReplay] = {
+      sessions: r.sessions,
+      queries: r.queries,
+      replayed: r.replayed,
+      failedOnBoth: r.failedOnBoth,
+      skipped: r.skipped,
+      differences: r.comparisons
+        .filter((c) => c.differences.length)
+        .map((c) => ({ sql: c.sql, differences: c.differences, digests: { old: c.old?.digest, new: c.new?.digest } })),
+      note: 'sessions run SET NAMES <charset> without a collation: mysql2 announces utf8mb4_unicode_ci in its handshake, which would pin the collation on both servers',
+    };
+  });
 
 /**
  * Upgrades a replica in place: replication stopped, slow shutdown, the container removed (the datadir volume
  * stays), a container of the target version started on the same datadir, mariadb-upgrade, replication resumed.
  */
-export const upgradeInPlace = (node: string): Step => step(`upgrade ${node} in place to the target version`, async (ctx) => {
-  const n = ctx.topo.get(node);
-  const to = upgradeTarget(ctx);
-  const t0 = Date.now();
-  await n.query(n.adapter.dialect.stopReplica());
-  await n.query(upgradeSql.slowShutdown());
-  await n.stop();
-  await n.remove();
-  const target = await withFlavor(ctx.tctx, to);
-  const up = await new NodeDefinition(target, { ...n.spec, datadirVolume: n.volume, skipBootstrap: true, server: { ...n.spec.server, skipReplicaStart: true } }).start();
-  const out = up.adapter.upgrade.length ? (await up.container.exec(up.adapter.upgrade, { timeoutMs: 30 * 60_000 })).stdout.trim().split('\n').slice(-2) : [];
-  await up.query(up.adapter.dialect.startReplica());
-  ctx.topo.add(up);
-  const caught = await waitCaughtUp(up, currentPrimary(ctx), 300);
-  const [v] = await up.query<{ v: string }>(up.adapter.dialect.version());
-  ctx.observations[observationName.inPlaceUpgrade(node)] = { from: n.adapter.flavor.id, to, version: v?.v, ms: Date.now() - t0, upgradeOutput: out, caughtUpInMs: caught.waitedMs };
-});
-
+export const upgradeInPlace = (node: string): Step =>
+  step(`upgrade ${node} in place to the target version`, async (ctx) => {
+    const n = ctx.topo.get(node);
+    const to = upgradeTarget(ctx);
+    const t0 = Date.now();
+    await n.query(n.adapter.dialect.stopReplica());
+    await n.query(upgradeSql.slowShutdown());
+    await n.stop();
+    await n.remove();
+    const target = await withFlavor(ctx.tctx, to);
+    const up = await new NodeDefinition(target, {
+      ...n.spec,
+      datadirVolume: n.volume,
+      skipBootstrap: true,
+      server: { ...n.spec.server, skipReplicaStart: true },
+    }).start();
+    const out = up.adapter.upgrade.length
+      ? (await up.container.exec(up.adapter.upgrade, { timeoutMs: 30 * 60_000 })).stdout.trim().split('\n').slice(-2)
+      : [];
+    await up.query(up.adapter.dialect.startReplica());
+    ctx.topo.add(up);
+    const caught = await waitCaughtUp(up, currentPrimary(ctx), 300);
+    const [v] = await up.query<{ v: string }>(up.adapter.dialect.version());
+    ctx.observations[observationName.inPlaceUpgrade(node)] = {
+      from: n.adapter.flavor.id,
+      to,
+      version: v?.v,
+      ms: Date.now() - t0,
+      upgradeOutput: out,
+      caughtUpInMs: caught.waitedMs,
+    };
+  });
 
 /**
  * Switches the primary role to `to`: the old primary is made read-only and the application stops writing to it;
@@ -138,94 +216,159 @@ export const upgradeInPlace = (node: string): Step => step(`upgrade ${node} in p
  * (including the old primary, the rollback target) replicates from it. The write-unavailability window is measured
  * from the ledger. A replication direction the servers refuse is a finding with the server's error, not a crash.
  */
-export const switchover = (to: string, label: string): Step => step(`${label}: switch over to ${to}`, async (ctx) => {
-  const old = currentPrimary(ctx);
-  const nw = ctx.topo.get(to);
-  const d = nw.adapter.dialect;
-  const behind = [...ctx.state.replicationRefused.values()].some((names) => names.includes(to));
-  if (behind) {
-    // The target never replicated (the servers refused that direction): switching to it would lose writes.
-    findings(ctx).push({ severity: 'warning', source: 'rolling-upgrade', kind: 'no-rollback-path', where: `${old.name} -> ${to}`,
-      message: `${label}: not attempted: ${to} (${nw.adapter.flavor.id}) does not replicate from ${old.name} (${old.adapter.flavor.id}), so it is no rollback target; the way back is a restore of the last backup taken on the old version` });
-    ctx.observations[observationName.switchover(label)] = { from: old.name, to, attempted: false, reason: `${to} does not replicate from ${old.name}` };
-    return;
-  }
-  const t0 = Date.now();
-  await old.query(old.adapter.dialect.setReadOnly(true));
-  await ctx.workload.stop();
-  await waitCaughtUp(nw, old, 120);
-  await nw.query(d.stopReplica());
-  await nw.query(d.resetReplicaAll());
-  await nw.query(d.setReadOnly(false));
-  ctx.workload.moveTo(nw);
-  const base = ackedTotal(ctx);
-  ctx.workload.start();
-  await waitUntil(async () => ackedTotal(ctx) - base, (k) => k > 0, { what: `a first acknowledged write on ${to}`, timeoutMs: 60_000, intervalMs: 20 });
-  const t1 = Date.now();
-  ctx.state.currentPrimary = to;
-  const refused: Array<{ node: string; error: string }> = [];
-  for (const n of ctx.topo.all()) {
-    if (n === nw) continue;
-    if (n === old) await n.query(upgradeSql.adoptOwnPositionAsReplica());
-    const r = await replicateOrRefusal(n, nw, ctx.tctx.creds);
-    if (!r.ok) refused.push({ node: n.name, error: r.error });
-  }
-  for (const r of refused) {
-    findings(ctx).push({ severity: 'warning', source: 'rolling-upgrade', kind: 'replication-refused', where: `${r.node} <- ${to}`,
-      message: `${label}: ${r.node} (${ctx.topo.get(r.node).adapter.flavor.id}) cannot replicate from ${to} (${nw.adapter.flavor.id}); the server said: ${r.error}`,
-      cite: 'the replica\'s own replication error (SHOW ALL SLAVES STATUS)' });
-  }
-  const w = writeUnavailability(ctx.workload.ledger.all(), t0, t1);
-  findings(ctx).push({ severity: 'info', source: 'rolling-upgrade', kind: `${label}-window`, where: `${old.name} (${old.adapter.flavor.id}) -> ${to} (${nw.adapter.flavor.id})`,
-    message: `${label}: writes unavailable for ${w.writeUnavailableMs} ms (longest stretch without an acknowledged write, from the ledger: ${w.fromIso} -> ${w.toIso}); ${w.refused} write(s) refused, ${w.indeterminate} indeterminate; switch took ${t1 - t0} ms`,
-    evidence: { ...w, switchMs: t1 - t0 } });
-  ctx.observations[observationName.switchover(label)] = { from: old.name, to, fromFlavor: old.adapter.flavor.id, toFlavor: nw.adapter.flavor.id, switchMs: t1 - t0, ...w, replicasRefused: refused };
-  ctx.state.replicationRefused.set(label, refused.map((r) => r.node));
-});
+export const switchover = (to: string, label: string): Step =>
+  step(`${label}: switch over to ${to}`, async (ctx) => {
+    const old = currentPrimary(ctx);
+    const nw = ctx.topo.get(to);
+    const d = nw.adapter.dialect;
+    const behind = [...ctx.state.replicationRefused.values()].some((names) => names.includes(to));
+    if (behind) {
+      // The target never replicated (the servers refused that direction): switching to it would lose writes.
+      findings(ctx).push({
+        severity: 'warning',
+        source: 'rolling-upgrade',
+        kind: 'no-rollback-path',
+        where: `${old.name} -> ${to}`,
+        message: `${label}: not attempted: ${to} (${nw.adapter.flavor.id}) does not replicate from ${old.name} (${old.adapter.flavor.id}), so it is no rollback target; the way back is a restore of the last backup taken on the old version`,
+      });
+      ctx.observations[observationName.switchover(label)] = {
+        from: old.name,
+        to,
+        attempted: false,
+        reason: `${to} does not replicate from ${old.name}`,
+      };
+      return;
+    }
+    const t0 = Date.now();
+    await old.query(old.adapter.dialect.setReadOnly(true));
+    await ctx.workload.stop();
+    await waitCaughtUp(nw, old, 120);
+    await nw.query(d.stopReplica());
+    await nw.query(d.resetReplicaAll());
+    await nw.query(d.setReadOnly(false));
+    ctx.workload.moveTo(nw);
+    const base = ackedTotal(ctx);
+    ctx.workload.start();
+    await waitUntil(
+      async () => ackedTotal(ctx) - base,
+      (k) => k > 0,
+      { what: `a first acknowledged write on ${to}`, timeoutMs: 60_000, intervalMs: 20 },
+    );
+    const t1 = Date.now();
+    ctx.state.currentPrimary = to;
+    const refused: Array<{ node: string; error: string }> = [];
+    for (const n of ctx.topo.all()) {
+      if (n === nw) continue;
+      if (n === old) await n.query(upgradeSql.adoptOwnPositionAsReplica());
+      const r = await replicateOrRefusal(n, nw, ctx.tctx.creds);
+      if (!r.ok) refused.push({ node: n.name, error: r.error });
+    }
+    for (const r of refused) {
+      findings(ctx).push({
+        severity: 'warning',
+        source: 'rolling-upgrade',
+        kind: 'replication-refused',
+        where: `${r.node} <- ${to}`,
+        message: `${label}: ${r.node} (${ctx.topo.get(r.node).adapter.flavor.id}) cannot replicate from ${to} (${nw.adapter.flavor.id}); the server said: ${r.error}`,
+        cite: "the replica's own replication error (SHOW ALL SLAVES STATUS)",
+      });
+    }
+    const w = writeUnavailability(ctx.workload.ledger.all(), t0, t1);
+    findings(ctx).push({
+      severity: 'info',
+      source: 'rolling-upgrade',
+      kind: `${label}-window`,
+      where: `${old.name} (${old.adapter.flavor.id}) -> ${to} (${nw.adapter.flavor.id})`,
+      message: `${label}: writes unavailable for ${w.writeUnavailableMs} ms (longest stretch without an acknowledged write, from the ledger: ${w.fromIso} -> ${w.toIso}); ${w.refused} write(s) refused, ${w.indeterminate} indeterminate; switch took ${t1 - t0} ms`,
+      evidence: { ...w, switchMs: t1 - t0 },
+    });
+    ctx.observations[observationName.switchover(label)] = {
+      from: old.name,
+      to,
+      fromFlavor: old.adapter.flavor.id,
+      toFlavor: nw.adapter.flavor.id,
+      switchMs: t1 - t0,
+      ...w,
+      replicasRefused: refused,
+    };
+    ctx.state.replicationRefused.set(
+      label,
+      refused.map((r) => r.node),
+    );
+  });
 
 /** Every node equals the current primary row for row and holds every acknowledged write of the ledger. */
-export const allEqualAndWhole = (label: string): Step => step(`${label}: every node equals the primary and holds the ledger`, async (ctx) => {
-  const p = currentPrimary(ctx);
-  await ctx.workload.stop();
-  const refused = new Set([...ctx.state.replicationRefused.values()].flat());
-  for (const n of ctx.topo.all()) {
-    if (n === p || refused.has(n.name)) continue;
-    const r = await catchUpOrRefusal(n, p, 300);
-    if (!r.ok) {
-      // e.g. an old-version replica meeting DDL only the new version knows: the servers' refusal, as a finding
-      refused.add(n.name);
-      ctx.state.replicationRefused.set(label, [...(ctx.state.replicationRefused.get(label) ?? []), n.name]);
-      findings(ctx).push({ severity: 'warning', source: 'rolling-upgrade', kind: 'replication-refused', where: `${n.name} <- ${p.name}`,
-        message: `${label}: ${n.name} (${n.adapter.flavor.id}) stopped replicating from ${p.name} (${p.adapter.flavor.id}); the server said: ${r.error}`,
-        cite: 'the replica\'s own replication error (SHOW ALL SLAVES STATUS)' });
-      continue;
+export const allEqualAndWhole = (label: string): Step =>
+  step(`${label}: every node equals the primary and holds the ledger`, async (ctx) => {
+    const p = currentPrimary(ctx);
+    await ctx.workload.stop();
+    const refused = new Set([...ctx.state.replicationRefused.values()].flat());
+    for (const n of ctx.topo.all()) {
+      if (n === p || refused.has(n.name)) continue;
+      const r = await catchUpOrRefusal(n, p, 300);
+      if (!r.ok) {
+        // e.g. an old-version replica meeting DDL only the new version knows: the servers' refusal, as a finding
+        refused.add(n.name);
+        ctx.state.replicationRefused.set(label, [...(ctx.state.replicationRefused.get(label) ?? []), n.name]);
+        findings(ctx).push({
+          severity: 'warning',
+          source: 'rolling-upgrade',
+          kind: 'replication-refused',
+          where: `${n.name} <- ${p.name}`,
+          message: `${label}: ${n.name} (${n.adapter.flavor.id}) stopped replicating from ${p.name} (${p.adapter.flavor.id}); the server said: ${r.error}`,
+          cite: "the replica's own replication error (SHOW ALL SLAVES STATUS)",
+        });
+        continue;
+      }
+      ctx.checks.push({ ...(await compareData(p, n)), name: checkName.equalsAfter(label, n.name, p.name) });
     }
-    ctx.checks.push({ ...(await compareData(p, n)), name: checkName.equalsAfter(label, n.name, p.name) });
-  }
-  for (const n of ctx.topo.all()) {
-    if (refused.has(n.name)) continue;
-    const c = ledgerCheck(checkName.ledgerAfter(label, n.name), ctx.workload.ledger, await presentLedgerIds(n, ctx.workload.db));
-    ctx.checks.push(c);
-    if (!c.valid) findings(ctx).push({ severity: 'blocking', source: 'rolling-upgrade', kind: 'data-lost', where: n.name,
-      message: `${label}: ${n.name} lacks acknowledged writes or holds writes the clients did not make`, evidence: c.details });
-  }
-  // The application writes again before anything else is measured (a switchover's window must not include this pause).
-  const base = ackedTotal(ctx);
-  ctx.workload.start();
-  await waitUntil(async () => ackedTotal(ctx) - base, (k) => k >= 20, { what: `20 acknowledged writes on ${p.name} after the comparison`, timeoutMs: 60_000, intervalMs: 20 });
-});
+    for (const n of ctx.topo.all()) {
+      if (refused.has(n.name)) continue;
+      const c = ledgerCheck(checkName.ledgerAfter(label, n.name), ctx.workload.ledger, await presentLedgerIds(n, ctx.workload.db));
+      ctx.checks.push(c);
+      if (!c.valid)
+        findings(ctx).push({
+          severity: 'blocking',
+          source: 'rolling-upgrade',
+          kind: 'data-lost',
+          where: n.name,
+          message: `${label}: ${n.name} lacks acknowledged writes or holds writes the clients did not make`,
+          evidence: c.details,
+        });
+    }
+    // The application writes again before anything else is measured (a switchover's window must not include this pause).
+    const base = ackedTotal(ctx);
+    ctx.workload.start();
+    await waitUntil(
+      async () => ackedTotal(ctx) - base,
+      (k) => k >= 20,
+      { what: `20 acknowledged writes on ${p.name} after the comparison`, timeoutMs: 60_000, intervalMs: 20 },
+    );
+  });
 
 /** Restores the latest artifact onto the target version (the drill's --to), upgrades and verifies it. */
-export const restoreOntoTarget = (as: string): Step => step(`restore the latest artifact onto the target version as ${as}, upgrade, verify`, async (ctx) => {
-  await restoreOnto(as, upgradeTarget(ctx)).run(ctx);
-});
+export const restoreOntoTarget = (as: string): Step =>
+  step(`restore the latest artifact onto the target version as ${as}, upgrade, verify`, async (ctx) => {
+    await restoreOnto(as, upgradeTarget(ctx)).run(ctx);
+  });
 
 /** The one go/no-go verdict: every finding with its severity; the drill fails when one blocks. */
-export const goNoGoVerdict = (): Step => step('go / no-go', async (ctx) => {
-  const g = goNoGo(findings(ctx));
-  ctx.observations[observationName.goNoGo] = g;
-  ctx.checks.push(check(checkName.preUpgradeNoBlockingFinding, g.findings.filter((f) => f.severity === 'blocking').map((f) => ({
-    database: '*', object: f.where, kind: `${f.source}:${f.kind}`, actual: f.message,
-  })), { verdict: g.verdict, blocking: g.blocking, warnings: g.warnings, info: g.info }));
-});
-
+export const goNoGoVerdict = (): Step =>
+  step('go / no-go', async (ctx) => {
+    const g = goNoGo(findings(ctx));
+    ctx.observations[observationName.goNoGo] = g;
+    ctx.checks.push(
+      check(
+        checkName.preUpgradeNoBlockingFinding,
+        g.findings
+          .filter((f) => f.severity === 'blocking')
+          .map((f) => ({
+            database: '*',
+            object: f.where,
+            kind: `${f.source}:${f.kind}`,
+            actual: f.message,
+          })),
+        { verdict: g.verdict, blocking: g.blocking, warnings: g.warnings, info: g.info },
+      ),
+    );
+  });
