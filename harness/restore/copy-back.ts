@@ -2,7 +2,7 @@ import { constants } from 'node:fs';
 import { access, chown, copyFile, mkdir, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DATA_DIR, type PhysicalMethod } from '../backup/index.js';
-import { docker, inspect } from '../runtime/docker.js';
+import { inspect } from '../runtime/docker.js';
 import type { TopologyContext } from '../runtime/context.js';
 import { oneShot } from '../runtime/oneshot.js';
 
@@ -23,10 +23,12 @@ const ownerByImage = new Map<string, Promise<{ uid: number; gid: number }>>();
  * The owner of the server's datadir in an image (the `mysql` user's uid:gid, which differ between Debian releases),
  * read once per image and process from the image's own /var/lib/mysql.
  */
-export function datadirOwner(image: string): Promise<{ uid: number; gid: number }> {
+export function datadirOwner(ctx: TopologyContext): Promise<{ uid: number; gid: number }> {
+  const image = ctx.image;
   let p = ownerByImage.get(image);
   if (!p) {
-    p = docker(['run', '--rm', '--network', 'none', '--entrypoint', 'stat', image, '-c', '%u:%g', '/var/lib/mysql']).then((r) => {
+    // a one-shot container of the run (labelled, removed at teardown even if this process is interrupted)
+    p = oneShot(ctx, { name: 'datadir-owner', argv: ['stat', '-c', '%u:%g', '/var/lib/mysql'], timeoutMs: 60_000 }).then((r) => {
       const [uid, gid] = r.stdout.trim().split(':').map(Number);
       if (!Number.isInteger(uid) || !Number.isInteger(gid))
         throw new Error(`${image}: cannot read the owner of /var/lib/mysql (${r.stdout.trim()})`);
@@ -132,7 +134,7 @@ export async function copyBack(
   const hostPath = method.datadirAsIs ? await volumeHostPath(volume) : undefined;
   if (hostPath && (await readdir(hostPath)).length === 0) {
     ctx.progress(`restore ${label}: copying the artifact into the datadir volume (${PARALLEL_FILES} files at once, owner set as written)`);
-    const owner = await datadirOwner(ctx.image);
+    const owner = await datadirOwner(ctx);
     const r = await copyTreeAs(join(artifactDir, DATA_DIR), hostPath, owner);
     return { how: 'host', ...r, ms: Date.now() - t0 };
   }

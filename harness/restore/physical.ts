@@ -29,7 +29,7 @@ export interface RestoreResult {
  */
 export async function restorePhysical(ctx: TopologyContext, artifactDir: string, target: RestoreTarget): Promise<RestoreResult> {
   const t0 = Date.now();
-  void datadirOwner(ctx.image).catch(() => undefined); // looked up while the artifact is verified (cached per image)
+  void datadirOwner(ctx).catch(() => undefined); // looked up while the artifact is verified (cached per image)
   const manifest = await verifyArtifact(artifactDir);
   const method = methodByName(manifest.method);
   const t1 = Date.now();
