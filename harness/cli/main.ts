@@ -221,19 +221,25 @@ async function drill(
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   let result: DrillResult | undefined;
+  let opened = false;
   try {
-    progress(`run ${run.runId}: ${def.id} on ${flavorId}`);
     try {
-      // No engine, a missing image, a lease that cannot start: the run could not start; its report says why.
+      // No engine, a missing image, a lease that cannot start: the run could not start; its report says why, and
+      // stderr has the one line of the cause (no progress line comes before it).
       const plan = await planDrill(def, flavorId, params, progress, inputs); // a missing own image is built
+      progress(`run ${run.runId}: ${def.id} on ${flavorId}`);
       progress(`dataset ${plan.dataset.name}${plan.serverConfig ? `, server config ${plan.serverConfig.path}` : ''}`);
       await run.open({ leaseImage: plan.image });
+      opened = true;
       result = await runScenario(plan, { run, progress, ...flags, command: ['firedrill', ...process.argv.slice(2)] });
+      // could not run (a refused server option, an engine that went away): one clear line naming the cause
+      if (result.verdict === 'error' && result.error) err(`firedrill: ${result.error.split('\n')[0]}`);
     } catch (e) {
       err(`firedrill: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
       result = errorResult(def, flavorId, run.runId, e, run.interruptedBy ? 'interrupted' : 'error');
     }
-    const failures = await run.teardown();
+    // A run refused before it opened (no engine, a missing image) created nothing: its sweep's failures say nothing.
+    const failures = (await run.teardown()).filter(() => opened);
     for (const f of failures) progress(`teardown: ${f}`);
     if (run.interruptedBy) result.verdict = 'interrupted';
     if (failures.length) {

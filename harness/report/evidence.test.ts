@@ -81,6 +81,14 @@ describe('objectives', () => {
     expect(judgeObjectives(o, { rtoMs: 5000, rpoWrites: 0, rpoSeconds: 0 }).met).toBe(true);
     expect(judgeObjectives(o, { rtoMs: 5001, rpoWrites: 0, rpoSeconds: 0 }).met).toBe(false);
     expect(judgeObjectives(o, { rtoMs: null, rpoWrites: 0, rpoSeconds: 0 }).judgements[0]).toMatchObject({ met: false, measured: null });
+    // a drill with no recovery phase measures no RTO: no RTO objective applies (unless its own entry sets one)
+    const none = objectivesFor('replica-pause', { noRecoveryPhase: true, config: { default: { rtoSeconds: 60 } } });
+    expect(judgeObjectives(none, { rtoMs: null, rpoWrites: 0, rpoSeconds: 0 })).toMatchObject({
+      met: true,
+      judgements: [{ met: null }, {}, {}],
+    });
+    const own = objectivesFor('replica-pause', { noRecoveryPhase: true, config: { 'replica-pause': { rtoSeconds: 60 } } });
+    expect(judgeObjectives(own, { rtoMs: null, rpoWrites: 0, rpoSeconds: 0 }).met).toBe(false);
     expect(judgeObjectives(o, { rtoMs: 1, rpoWrites: 1, rpoSeconds: 0.5 }).judgements.map((j) => j.met)).toEqual([true, false, false]);
   });
 });

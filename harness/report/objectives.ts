@@ -26,14 +26,20 @@ export interface ResolvedObjectives extends Objectives {
 }
 
 /** The objectives a drill is judged by: built-in, then the config's default, then the drill's own entry. */
-export function objectivesFor(drill: string, opts: { expectsLoss?: boolean; config?: ObjectivesConfig } = {}): ResolvedObjectives {
-  const builtIn: Objectives = opts.expectsLoss ? { ...DEFAULT_OBJECTIVES, rpoWrites: null, rpoSeconds: null } : DEFAULT_OBJECTIVES;
+export function objectivesFor(
+  drill: string,
+  opts: { expectsLoss?: boolean; noRecoveryPhase?: boolean; config?: ObjectivesConfig } = {},
+): ResolvedObjectives {
+  let builtIn: Objectives = opts.expectsLoss ? { ...DEFAULT_OBJECTIVES, rpoWrites: null, rpoSeconds: null } : DEFAULT_OBJECTIVES;
+  // A drill without recovery phases measures no RTO: no RTO objective applies, unless its own entry sets one.
+  if (opts.noRecoveryPhase) builtIn = { ...builtIn, rtoSeconds: null };
   const r: ResolvedObjectives = { ...builtIn, source: { rtoSeconds: 'built-in', rpoWrites: 'built-in', rpoSeconds: 'built-in' } };
   for (const [layer, label] of [
     [opts.config?.['default'], 'config default'],
     [opts.config?.[drill], `config ${drill}`],
   ] as const) {
     for (const k of OBJECTIVE_KEYS) {
+      if (opts.noRecoveryPhase && k === 'rtoSeconds' && label === 'config default') continue;
       if (layer && k in layer) {
         r[k] = layer[k] ?? null;
         r.source[k] = label;

@@ -169,11 +169,18 @@ export async function runScenario(plan: DrillPlan, o: RunOptions): Promise<Drill
   // A drill that loses data by design passes only when the loss equals the exact loss a step measured apart.
   if (def.expectsLoss && !ended)
     result.checks.push(judgeRpo(result.rpo.lostAcknowledgedWrites, true, (ctx as DrillContext | undefined)?.state.expectedLoss));
-  result.objectives = judgeObjectives(objectivesFor(def.id, { expectsLoss: def.expectsLoss, config: loadConfig().objectives }), {
-    rtoMs: result.rto.ms,
-    rpoWrites: result.rpo.lostAcknowledgedWrites,
-    rpoSeconds: result.rpo.seconds,
-  });
+  result.objectives = judgeObjectives(
+    objectivesFor(def.id, {
+      expectsLoss: def.expectsLoss,
+      noRecoveryPhase: !def.phases.some((p) => p.recovery),
+      config: loadConfig().objectives,
+    }),
+    {
+      rtoMs: result.rto.ms,
+      rpoWrites: result.rpo.lostAcknowledgedWrites,
+      rpoSeconds: result.rpo.seconds,
+    },
+  );
   result.provenance = {
     ...(await base),
     image: await image,

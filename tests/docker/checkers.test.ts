@@ -125,7 +125,7 @@ describe('checkers on a restored copy', () => {
 
   it('the ledger check fails when an acknowledged write is missing and names its id', async () => {
     const id = workload.ledger.byOutcome('acked')[10]!.id;
-    await restored.query({ sql: 'DELETE FROM drill.writes WHERE id = ?', values: [id] });
+    await restored.query({ sql: 'DELETE FROM firedrill.writes WHERE id = ?', values: [id] });
     const c = ledgerCheck('restored', workload.ledger, await presentLedgerIds(restored));
     expect(c.valid).toBe(false);
     expect(c.details).toMatchObject({ lostAcknowledgedWrites: 1, lostIds: [id] });

@@ -81,10 +81,10 @@ describe('firedrill verify on two real servers', () => {
 
   it('names an account present on one server only; --ignore-accounts leaves it out', async () => {
     await b.query({ sql: "CREATE USER 'monitor'@'%' IDENTIFIED BY 'm0n'" });
-    const r = await verify('--databases', 'drill');
+    const r = await verify('--databases', 'firedrill');
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/\*\.monitor@%: account-unexpected/);
-    expect((await verify('--databases', 'drill', '--ignore-accounts', 'monitor')).code).toBe(0);
+    expect((await verify('--databases', 'firedrill', '--ignore-accounts', 'monitor')).code).toBe(0);
     await b.query({ sql: "DROP USER 'monitor'@'%'" });
   });
 
@@ -96,14 +96,14 @@ describe('firedrill verify on two real servers', () => {
   });
 
   it('honours ssl-mode: REQUIRED against a server without TLS exits 2, an unknown DSN option exits 2', async () => {
-    const req = await cli(['verify', '--source', `${dsn(a)}?ssl-mode=REQUIRED`, '--target', dsn(b), '--databases', 'drill'], { env });
+    const req = await cli(['verify', '--source', `${dsn(a)}?ssl-mode=REQUIRED`, '--target', dsn(b), '--databases', 'firedrill'], { env });
     expect(req.code).toBe(2);
     expect(req.stderr).toMatch(/cannot connect to firedrill@.* \(ssl-mode REQUIRED\)/);
     const typo = await cli(['verify', '--source', `${dsn(a)}?sslmode=REQUIRED`, '--target', dsn(b)], { env });
     expect(typo.code).toBe(2);
     expect(typo.stderr).toMatch(/unknown option 'sslmode'/);
     const off = await cli(
-      ['verify', '--source', `${dsn(a)}?ssl-mode=DISABLED`, '--target', `${dsn(b)}?ssl-mode=PREFERRED`, '--databases', 'drill'],
+      ['verify', '--source', `${dsn(a)}?ssl-mode=DISABLED`, '--target', `${dsn(b)}?ssl-mode=PREFERRED`, '--databases', 'firedrill'],
       { env },
     );
     expect(off.code).toBe(0);
