@@ -10,6 +10,7 @@ import { judgementsOf, objectiveLabel, objectiveReportOf, type EvidenceResult } 
 import type { HistoryEntry } from './history.js';
 import { zonedTimestamp } from './log.js';
 import type { LedgerEntry } from '../workload/index.js';
+import type { GoNoGo } from '../verify/upgrade/index.js';
 
 export interface ReportRun {
   result: EvidenceResult & { redaction?: Record<string, unknown> };
@@ -209,6 +210,7 @@ function drillSection(run: ReportRun): string {
 <p>${esc(r.description)}</p>
 <p class="mute">Run ${esc(r.runId)}, ${time(start)} to ${time(end)} (${secs(r.durationMs)}). Source: ${esc(run.source)}.${r.redaction ? " Redacted: names, keys and values of the user's data are digests." : ''}</p>
 ${failing.length ? `<h3>Why it failed</h3><ul>${failing.map((j) => `<li><b>${esc(j.name)}</b>: ${esc(j.message)}</li>`).join('')}</ul>` : ''}
+${goNoGoSection(r)}
 <h3>Objectives</h3>${objectivesTable(r)}
 <h3>Timeline</h3>${timeline(r)}
 <h3>Write throughput and latency</h3>${chart}
@@ -219,6 +221,22 @@ ${r.error ? `<h3>Error</h3><pre class="mono">${esc(r.error)}</pre>` : ''}
 <h3>Provenance</h3>${provenanceTable(r)}
 <h3>Observations</h3><pre class="mono" style="white-space:pre-wrap">${esc(JSON.stringify(r.observations, null, 1).slice(0, 6000))}</pre>
 </section>`;
+}
+
+/** pre-upgrade: the go/no-go verdict and every finding with its severity, blocking first (a DBA signs off on this). */
+function goNoGoSection(r: EvidenceResult): string {
+  const g = r.observations['go/no-go'] as GoNoGo | undefined;
+  if (!g || !Array.isArray(g.findings)) return '';
+  const badge = g.verdict === 'go' ? 'pass' : 'fail';
+  const rows = g.findings
+    .map(
+      (f) =>
+        `<tr data-severity="${esc(f.severity)}"><td class="${f.severity === 'blocking' ? 'bad' : f.severity === 'warning' ? '' : 'mute'}">${esc(f.severity)}</td><td>${esc(f.source)}</td><td>${esc(f.kind)}</td><td class="mono">${esc(f.where)}</td><td>${esc(f.message)}</td><td class="mute">${esc(f.cite ?? '')}</td></tr>`,
+    )
+    .join('');
+  return `<h3 data-go-no-go="${esc(g.verdict)}">Go / no-go <span class="badge ${badge}">${esc(g.verdict.toUpperCase())}</span></h3>
+<p>${g.blocking} blocking, ${g.warnings} warning(s), ${g.info} note(s). A blocking finding is a reason not to upgrade as things stand; a warning names what to check.</p>
+${g.findings.length ? `<table class="findings"><tr><th>severity</th><th>part</th><th>kind</th><th>where</th><th>finding</th><th>source</th></tr>${rows}</table>` : ''}`;
 }
 
 function trendSection(history: readonly HistoryEntry[]): string {

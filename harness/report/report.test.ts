@@ -10,6 +10,7 @@ import { consoleTime, DrillLog, zonedTimestamp } from './log.js';
 import { redactArgv } from './provenance.js';
 import { redactResult, redactor } from './redact.js';
 import { sampleLedger, sampleResult, T0 } from './sample.test-fixture.js';
+import { goNoGo } from '../verify/upgrade/index.js';
 
 const tmp: string[] = [];
 const mk = () => {
@@ -204,6 +205,29 @@ describe('HTML report', () => {
     expect(html).toContain('tablesCompared</b> 18');
     expect(html).toContain('No history yet');
     expect(html).toContain('1 passed, 1 failed');
+  });
+});
+
+describe('HTML report: pre-upgrade go/no-go', () => {
+  it('shows the verdict and every finding with its severity, blocking first; nothing for other drills', () => {
+    const r = sampleResult({ scenario: 'pre-upgrade', verdict: 'fail' });
+    r.observations['go/no-go'] = goNoGo([
+      {
+        severity: 'warning',
+        source: 'incompatibility',
+        kind: 'option-ignored',
+        where: 'my.cnf:4',
+        message: 'innodb_defragment is ignored',
+      },
+      { severity: 'blocking', source: 'replay', kind: 'result', where: 'q.sql: SELECT 1', message: 'the result changes' },
+    ]);
+    const html = renderReport({ runs: [{ result: r, source: 'a' }], history: [], generatedAt: T0 });
+    expect(html).toContain('data-go-no-go="no-go"');
+    const severities = [...html.matchAll(/<tr data-severity="(\w+)">/g)].map((m) => m[1]);
+    expect(severities).toEqual(['blocking', 'warning']);
+    expect(html).toContain('innodb_defragment is ignored');
+    const plain = renderReport({ runs: [{ result: sampleResult(), source: 'a' }], history: [], generatedAt: T0 });
+    expect(plain).not.toContain('data-go-no-go');
   });
 });
 
