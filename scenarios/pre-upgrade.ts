@@ -6,7 +6,9 @@
 // 4. the rolling upgrade under load: a replica upgraded in place, switchover to it, the old primary and the backup
 //    replica kept on the old version as rollback targets, then the rollback exercised;
 // 5. one go/no-go over every finding (blocking findings fail the drill).
-// The target version is `firedrill pre-upgrade --to` (default mariadb-11.8).
+// Parameters: `to` (the target version, default mariadb-11.8) and `queries` (the team's query log or statements file,
+// `workload`, or the `sample`); `firedrill pre-upgrade --to G --queries FILE` sets both. The user's --server-config
+// runs on every old-version node, and on every new-version node without the options the new version refuses.
 import {
   datasetPlusBulk,
   allEqualAndWhole,
@@ -26,6 +28,8 @@ import {
   switchover,
   underLoad,
   upgradeInPlace,
+  upgradeParams,
+  validateUpgradeParams,
 } from '../harness/scenario/index.js';
 
 export default defineScenario({
@@ -34,6 +38,8 @@ export default defineScenario({
     'incompatibility report, backups restored onto the target version, queries replayed on both, rolling upgrade under load with rollback, go/no-go',
   flavors: ['mariadb-10.11'],
   ...datasetPlusBulk(),
+  params: { ...datasetPlusBulk().params, ...upgradeParams() },
+  validate: validateUpgradeParams,
   topology: primaryReplicas({ replicas: ['replica-1'], backupReplicas: ['backup-replica'] }),
   workload: { writers: 4, ratePerSec: 150 },
   phases: [

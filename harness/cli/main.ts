@@ -26,7 +26,6 @@ import {
   SUITES,
   type DrillInputs,
   type ScenarioDefinition,
-  type UpgradeOptions,
 } from '../scenario/index.js';
 import { DATASET_HELP, DATASET_OPTIONS, datasetFrom, expandEnv, parseParamArgs } from './dataset-options.js';
 import { doctorInputs } from './doctor-inputs.js';
@@ -158,7 +157,6 @@ function parse<T>(fn: () => T): T {
 interface DrillFlags {
   keepArtifacts: boolean;
   faultDuringBackup: boolean;
-  upgrade?: UpgradeOptions;
   instantVerify?: boolean;
   verbose?: boolean;
 }

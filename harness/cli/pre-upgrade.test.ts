@@ -20,7 +20,9 @@ describe('firedrill pre-upgrade: bad input', () => {
     [['--from', 'mariadb-11.8', '--to', 'mariadb-11.8'], /same version/],
     [['--from', 'mariadb-11.8', '--to', 'mysql-9.7'], /no upgrade rules for mariadb-11.8 -> mysql-9.7 .*mariadb-11.8-to-mysql-9.7.json/],
     [['--queries', '/nonexistent/q.log'], /--queries \/nonexistent\/q.log: no such file/],
-    [['--server-config', '/nonexistent/my.cnf'], /--server-config \/nonexistent\/my.cnf: no such file/],
+    [['--param', 'queries=/nonexistent/q.log'], /--queries \/nonexistent\/q.log: no such file/],
+    [['--param', 'to=mysql-9.7'], /no upgrade rules for mariadb-10.11 -> mysql-9.7/],
+    [['--server-config', '/nonexistent/my.cnf'], /--server-config \/nonexistent\/my.cnf: cannot read the file/],
     [['--dataset', 'dump.sql.gz'], /dataset dump.sql.gz: no such file or folder/],
     [['--bogus'], /Unknown option '--bogus'/],
   ])('%j', async (args, message) => {

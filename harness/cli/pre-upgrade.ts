@@ -1,15 +1,13 @@
 /** `firedrill pre-upgrade`: the pre-upgrade drill with its target version, the team's queries and option file. */
 import { planInputs, type DrillInputs } from '../scenario/index.js';
 import { datasetFrom } from './dataset-options.js';
-import { existsSync, readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { parseArgs } from 'node:util';
 import { consoleSummary } from '../report/index.js';
 import { flavor as flavorById, UsageError } from '../core/index.js';
-import { DEFAULT_UPGRADE_TARGET } from '../scenario/index.js';
-import { goNoGoMarkdown, loadRuleSet, parseQueries, type GoNoGo } from '../verify/upgrade/index.js';
+import { DEFAULT_UPGRADE_TARGET, validateUpgradeParams } from '../scenario/index.js';
+import { goNoGoMarkdown, type GoNoGo } from '../verify/upgrade/index.js';
 import type { DrillResult } from '../report/index.js';
-import type { UpgradeOptions } from '../scenario/index.js';
 import type { FlavorId } from '../core/index.js';
 
 /** What the command borrows from main.ts (given, not imported: no import circle). */
@@ -18,7 +16,7 @@ export interface PreUpgradeDeps {
     id: string,
     flavor: FlavorId,
     params: Readonly<Record<string, string | number>>,
-    flags: { keepArtifacts: boolean; faultDuringBackup: boolean; upgrade?: UpgradeOptions },
+    flags: { keepArtifacts: boolean; faultDuringBackup: boolean },
     inputs?: DrillInputs,
   ): Promise<DrillResult>;
   parse<T>(fn: () => T): T;
@@ -38,11 +36,14 @@ Runs the pre-upgrade drill from version F (default mariadb-10.11) to G (default 
   4. rolling upgrade under load: a replica upgraded in place, switchover to it, F replicas kept as the rollback
      target, rollback exercised; write-unavailability windows measured from the ledger; 0 acknowledged writes lost;
   5. go/no-go: every finding with its severity in result.json and summary.md.
-  --queries FILE        the team's queries: a slow query log, a general query log, or a file of SQL statements
-                        (default: a sample over Sakila). Reads run 3 times per side; writes run in a transaction
-                        that is rolled back; DDL is not replayed.
-  --server-config FILE  the my.cnf the servers run with: each option is judged by G's own binary (refused: blocking;
-                        ignored: warning naming the option, the file and the line)
+  --queries FILE        the team's queries: a slow query log, a general query log, or a file of SQL statements;
+                        'workload' (the drill's own statements) or 'sample' (default: a count per table of the
+                        dataset; sample queries on Sakila). Reads run 3 times per side; writes run in a transaction
+                        that is rolled back; DDL is not replayed. The application pauses while they run.
+  --server-config FILE  the my.cnf the servers run with: every F node runs with it (F refusing an option: exit 2);
+                        each option is judged by G's own binary (refused: blocking; ignored: warning naming the
+                        option, the file and the line), and G's nodes run with it minus what G refuses
+  --param to=G, --param queries=FILE   the same as --to and --queries (firedrill run pre-upgrade takes these)
   --dataset D           the data the drill runs on: sakila (default), a dump file or folder, mysql://… (a live copy),
                         a schema file with --rows N (see firedrill run --help)
 Exit: 0 go, 1 no-go (a blocking finding or a failed check), 2 could not run.`;
@@ -71,40 +72,23 @@ export async function cmdPreUpgrade(args: string[], { drill, parse, parseParams 
     out(HELP_PRE_UPGRADE);
     return 0;
   }
+  const given = parseParams(values.param);
   const from = flavorById(values.from ?? 'mariadb-10.11').id;
-  const to = flavorById(values.to ?? DEFAULT_UPGRADE_TARGET).id;
+  const to = flavorById(values.to ?? String(given['to'] ?? DEFAULT_UPGRADE_TARGET)).id;
   if (from === to) throw new UsageError(`--from and --to are the same version (${from})`);
-  loadRuleSet(from, to); // no rules for this version step: bad input, before anything starts
-  for (const [opt, file] of [
-    ['--queries', values.queries],
-    ['--server-config', values['server-config']],
-  ] as const) {
-    if (file && !existsSync(file)) throw new UsageError(`${opt} ${file}: no such file`);
-  }
-  if (values.queries)
-    parseQueries(readFileSync(values.queries, 'utf8'), values.queries).length ||
-      (() => {
-        throw new UsageError(`--queries ${values.queries}: no statement found`);
-      })();
-  // The dataset is read before anything starts (a missing file, a clash with firedrill's own names: exit 2).
-  const inputs = await planInputs({ dataset: datasetFrom({ dataset: values.dataset, rows: values.rows, databases: values.databases }) });
-  const upgrade = {
+  // --to and --queries are the drill's parameters (the drill checks them, and that rules exist for the step, before
+  // anything starts); the dataset and the option file are read now (a missing file, a clash: exit 2).
+  const params = {
+    ...given,
     to,
-    queriesFile: values.queries ? resolvePath(values.queries) : undefined,
-    serverConfig: values['server-config'] ? resolvePath(values['server-config']) : undefined,
-    dataset: values.dataset,
+    ...(values.queries ? { queries: /^(sample|workload)$/.test(values.queries) ? values.queries : resolvePath(values.queries) } : {}),
   };
-  const r = await drill(
-    'pre-upgrade',
-    from,
-    parseParams(values.param),
-    {
-      keepArtifacts: !!values['keep-artifacts'],
-      faultDuringBackup: false,
-      upgrade,
-    },
-    inputs,
-  );
+  validateUpgradeParams({ queries: 'sample', ...params }, from); // with the messages of this command, before the drill is planned
+  const inputs = await planInputs({
+    dataset: datasetFrom({ dataset: values.dataset, rows: values.rows, databases: values.databases }),
+    serverConfig: values['server-config'],
+  });
+  const r = await drill('pre-upgrade', from, params, { keepArtifacts: !!values['keep-artifacts'], faultDuringBackup: false }, inputs);
   if (values.json) out(JSON.stringify(r, null, 2));
   else {
     out(consoleSummary(r));

@@ -53,8 +53,15 @@ export interface DrillResult {
   params: Readonly<Record<string, number | string>>;
   /** The data the drill ran on: name, kind, source (no password), databases, sizes, load time (own-data). */
   dataset?: DatasetInfo;
-  /** `--server-config`: the file, and per node the user's options the topology overrode (own-data). */
-  serverConfig?: { path: string; overrides: Record<string, Array<{ option: string; yours: string; ours: string; why: string }>> };
+  /**
+   * `--server-config`: the file; per node the user's options the topology overrode, and the values the node's
+   * server reported for the file's options that are variables, read back once it was up (own-data).
+   */
+  serverConfig?: {
+    path: string;
+    overrides: Record<string, Array<{ option: string; yours: string; ours: string; why: string }>>;
+    applied: Record<string, Record<string, string>>;
+  };
   phases: PhaseRecord[];
   rto: Rto;
   rpo: Rpo;

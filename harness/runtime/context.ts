@@ -19,6 +19,14 @@ export interface TopologyContext {
   image: string;
   creds: Credentials;
   progress: (m: string) => void;
-  /** `--server-config`: the user's file (mounted into every node) and, per node, which of its options the topology overrode. */
-  serverConfig?: { cfg: ServerConfig; hostFile: string; overrides: Record<string, Override[]> };
+  /**
+   * `--server-config`: the user's file (mounted into every node); per node, which of its options the topology
+   * overrode, and the values the server runs with for the options that are variables (read back once it is up).
+   */
+  serverConfig?: {
+    cfg: ServerConfig;
+    hostFile: string;
+    overrides: Record<string, Override[]>;
+    applied: Record<string, Record<string, string>>;
+  };
 }

@@ -1,4 +1,5 @@
-import { overridesFor, USER_CONFIG_NAME, type NodeRole } from './server-config.js';
+import { overridesFor, USER_CONFIG_NAME, type NodeRole, type ServerConfig } from './server-config.js';
+import { inspect } from '../sql/index.js';
 import { format } from 'mysql2';
 import type mysql from 'mysql2/promise';
 import { waitUntil, type RunResult } from '../exec/index.js';
@@ -103,6 +104,7 @@ export class NodeDefinition {
     const node = new StartedNode(this.ctx, this.spec, container, volume);
     await node.waitReady();
     if (!this.spec.skipBootstrap) await node.clientSql(this.ctx.adapter.dialect.bootstrapUsers(this.ctx.creds));
+    if (sc) sc.applied[this.spec.name] = await appliedOptions(node, sc.cfg);
     await node.container.refreshAddress();
     return node;
   }
@@ -274,4 +276,13 @@ export class ServerExitedError extends Error {
     super(`${node}: server exited (code ${exitCode}); last log lines:\n${logTail}`);
     this.name = 'ServerExitedError';
   }
+}
+
+/** The values a started server runs with for the user's options that are variables (the rest, e.g. removed ones, are not). */
+async function appliedOptions(node: StartedNode, cfg: ServerConfig): Promise<Record<string, string>> {
+  const wanted = new Set(cfg.options.map((o) => o.name.replace(/-/g, '_')));
+  const out: Record<string, string> = {};
+  for (const r of await node.query<{ Variable_name: string; Value: string }>(inspect.globalVariables()))
+    if (wanted.has(r.Variable_name.toLowerCase())) out[r.Variable_name.toLowerCase()] = String(r.Value);
+  return out;
 }

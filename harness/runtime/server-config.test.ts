@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalOption, overridesFor, parseServerConfig, refusalOf } from './server-config.js';
+import { canonicalOption, overridesFor, parseServerConfig, refusalOf, withoutOptions } from './server-config.js';
 
 const MY_CNF = `# production settings
 [client]
@@ -106,5 +106,31 @@ describe('--server-config', () => {
       ),
     ).toBe("unknown variable 'foo_bar=1'.");
     expect(refusalOf('all fine')).toBeUndefined();
+  });
+});
+
+describe('withoutOptions (a newer version refuses some of the file)', () => {
+  const text = '[mysqld]\ninnodb_buffer_pool_size = 256M\nold_alter_table = 1\ninnodb-defragment = 1\n\n[client]\nold_alter_table = 1\n';
+  it("comments out exactly the refused options' server lines, saying why; the rest of the file is kept as written", () => {
+    const cfg = parseServerConfig(text, '/etc/my.cnf');
+    const { cfg: out, removed } = withoutOptions(cfg, ['old_alter_table'], 'mariadb-11.8 refuses it');
+    expect(removed).toEqual([{ option: 'old-alter-table', line: 3 }]);
+    expect(out.text.split('\n')).toEqual([
+      '[mysqld]',
+      'innodb_buffer_pool_size = 256M',
+      '# old_alter_table = 1  # firedrill: mariadb-11.8 refuses it',
+      'innodb-defragment = 1',
+      '',
+      '[client]',
+      'old_alter_table = 1',
+      '',
+    ]);
+    expect(out.options.map((o) => o.name)).toEqual(['innodb-buffer-pool-size', 'innodb-defragment']);
+    // what is left parses to the same options
+    expect(parseServerConfig(out.text, out.path).options.map((o) => o.name)).toEqual(out.options.map((o) => o.name));
+  });
+  it('nothing refused: the same file', () => {
+    const cfg = parseServerConfig(text, '/etc/my.cnf');
+    expect(withoutOptions(cfg, [], 'x').cfg).toBe(cfg);
   });
 });

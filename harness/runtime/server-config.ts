@@ -1,4 +1,4 @@
-import { chmod, copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { UsageError, type Family } from '../core/index.js';
@@ -214,10 +214,35 @@ export function refusalOf(output: string): string | undefined {
 export async function stageServerConfig(cfg: ServerConfig): Promise<{ hostFile: string; dispose(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'fd-cnf-'));
   const f = join(dir, basename(cfg.path).replace(/[^\w.-]/g, '_') || 'user.cnf');
-  await copyFile(cfg.path, f);
+  await writeFile(f, cfg.text);
   await chmod(dir, 0o755);
   await chmod(f, 0o644);
   return { hostFile: f, dispose: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * The same file with the server-group lines of these options commented out, each saying why (e.g. the options a
+ * newer version refuses, so that its nodes start on the rest of the user's file while the refusal stays a finding).
+ * Names compare the server's way (dashes and underscores alike).
+ */
+export function withoutOptions(
+  cfg: ServerConfig,
+  names: Iterable<string>,
+  why: string,
+): { cfg: ServerConfig; removed: Array<{ option: string; line: number }> } {
+  const key = (n: string) => n.toLowerCase().replace(/_/g, '-');
+  const drop = new Set([...names].map(key));
+  const gone = cfg.options.filter((o) => drop.has(key(o.name)));
+  if (!gone.length) return { cfg, removed: [] };
+  const lines = new Set(gone.map((o) => o.line));
+  const text = cfg.text
+    .split('\n')
+    .map((l, i) => (lines.has(i + 1) ? `# ${l.replace(/\r$/, '')}  # firedrill: ${why}` : l))
+    .join('\n');
+  return {
+    cfg: { path: cfg.path, text, options: cfg.options.filter((o) => !lines.has(o.line)) },
+    removed: gone.map((o) => ({ option: o.name, line: o.line })),
+  };
 }
 
 /** Where the file goes in a node: after firedrill's own defaults, so its options win over those. */

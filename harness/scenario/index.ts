@@ -7,7 +7,6 @@ export type {
   Params,
   ParamValue,
   TopologyPlan,
-  UpgradeOptions,
 } from './types.js';
 export type { DrillState, Accident, PitrRecovery } from './state.js';
 export { checkName, observationName } from './names.js';

@@ -74,6 +74,8 @@ export const observationName = {
   incompatibilityReport: 'incompatibility report',
   queryReplay: 'query replay',
   inPlaceUpgrade: (node: string) => `in-place upgrade ${node}`,
+  /** The user's option file as nodes of another version start with it (what that version refuses left out). */
+  serverConfigFor: (flavor: string) => `server config for ${flavor}`,
   /** A switchover's measurements, by its label ('switchover', 'rollback'). */
   switchover: (label: string) => label,
   goNoGo: 'go/no-go',

@@ -72,6 +72,7 @@ export async function planDrill(
   if (!def.flavors.includes(flavorId))
     throw new UsageError(`scenario ${def.id} does not run on ${flavorId} (supported: ${def.flavors.join(', ')})`);
   const params = resolveParams(def, given);
+  def.validate?.(params, flavorId);
   await engineVersion();
   const image = await resolveImage(FLAVORS[flavorId], progress);
   const { dataset, serverConfig } = inputs.dataset

@@ -93,8 +93,6 @@ export interface RunOptions {
   command?: readonly string[];
   /** After every physical backup, also the instant check of its artifact (restore/instant.ts): checks instant-N-*. */
   instantVerify?: boolean;
-  /** pre-upgrade: target version, queries, option file. */
-  upgrade?: DrillContext['options']['upgrade'];
 }
 
 /**
@@ -238,8 +236,9 @@ async function setUp(plan: DrillPlan, o: RunOptions, store: BackupStore, result:
     o.run.onTeardown('remove the staged server configuration', staged.dispose);
     await validateServerConfig(tctx, plan.serverConfig, staged.hostFile);
     const overrides = {};
-    tctx.serverConfig = { cfg: plan.serverConfig, hostFile: staged.hostFile, overrides };
-    result.serverConfig = { path: plan.serverConfig.path, overrides };
+    const applied = {};
+    tctx.serverConfig = { cfg: plan.serverConfig, hostFile: staged.hostFile, overrides, applied };
+    result.serverConfig = { path: plan.serverConfig.path, overrides, applied };
   }
   let topo!: Topology;
   let dataset: DatasetInfo = emptyDatasetInfo(plan.dataset);
@@ -281,7 +280,7 @@ async function setUp(plan: DrillPlan, o: RunOptions, store: BackupStore, result:
     observations: result.observations,
     faultEnv: faultEnvOf(topo, o.progress),
     progress: o.progress,
-    options: { faultDuringBackup: o.faultDuringBackup, upgrade: o.upgrade, instantVerify: o.instantVerify },
+    options: { faultDuringBackup: o.faultDuringBackup, instantVerify: o.instantVerify },
     dataset,
     own: plan.own,
   };

@@ -2,6 +2,8 @@ import type { BinlogStream } from '../backup/index.js';
 import type { RecoveryCut, Snapshot } from '../verify/index.js';
 import type { PitrResult } from '../restore/index.js';
 import type { Finding } from '../verify/upgrade/index.js';
+import type { OptionVerdict } from '../runtime/option-probe.js';
+import type { TopologyContext } from '../runtime/context.js';
 
 /** The accident a point-in-time recovery undoes: what was dropped, when, and the database as it was before. */
 export interface Accident {
@@ -47,9 +49,19 @@ export interface DrillState {
   currentPrimary?: string;
   /** pre-upgrade: the nodes that refused to replicate from the new primary, by switchover label (switchover). */
   replicationRefused: Map<string, string[]>;
+  /** pre-upgrade: a version's verdicts on the user's option file (refused, ignored, deprecated), by flavor. */
+  optionVerdicts: Map<string, Promise<OptionVerdict[]>>;
+  /** pre-upgrade: how nodes of another version start (its image; the user's file without what it refuses), by flavor. */
+  flavorContexts: Map<string, Promise<TopologyContext>>;
 }
 
-export const emptyState = (): DrillState => ({ pitr: new Map(), upgradeFindings: [], replicationRefused: new Map() });
+export const emptyState = (): DrillState => ({
+  pitr: new Map(),
+  upgradeFindings: [],
+  replicationRefused: new Map(),
+  optionVerdicts: new Map(),
+  flavorContexts: new Map(),
+});
 
 /** The slot's value, or the error of a runbook that reads it before the step that fills it. */
 export function need<T>(value: T | undefined, missing: string): T {

@@ -13,14 +13,6 @@ import type { DrillState } from './state.js';
 export type ParamValue = number | string;
 export type Params = Readonly<Record<string, ParamValue>>;
 
-/** What `firedrill pre-upgrade` adds to its drill: the target version, the team's queries, their option file. */
-export interface UpgradeOptions {
-  to?: FlavorId;
-  queriesFile?: string;
-  serverConfig?: string;
-  dataset?: string;
-}
-
 /** A numeric parameter (`type` may be left out), or a string one; `--param k=v` is checked against it. */
 export type ParamSpec =
   | { type?: 'number'; default: number; description: string; min?: number }
@@ -49,7 +41,7 @@ export interface DrillContext {
   /** Drill-wide options from the command line. */
   options: {
     faultDuringBackup?: boolean;
-    upgrade?: UpgradeOptions /** Also run the instant check (server read-only on the artifact) after every physical backup. */;
+    /** Also run the instant check (server read-only on the artifact) after every physical backup. */
     instantVerify?: boolean;
   };
   /** The run's dataset as loaded (name, databases, size), and the names firedrill uses for its own objects. */
@@ -95,4 +87,9 @@ export interface ScenarioDefinition {
   /** The procedure loses data by design (e.g. a backup without binlogs): a non-zero RPO does not fail the drill,
    * the drill's own checks judge whether it was measured exactly. */
   expectsLoss?: boolean;
+  /**
+   * Bad input the parameters alone cannot say (e.g. a target version with no rules for this step, a queries file
+   * that does not exist): throws a UsageError, checked by planDrill before anything starts (exit 2).
+   */
+  validate?: (params: Params, flavor: FlavorId) => void;
 }

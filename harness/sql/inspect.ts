@@ -252,3 +252,6 @@ export function tableFingerprint(db: string, table: string, cols: readonly Colum
     sql: `SELECT COUNT(*) AS n, COALESCE(BIT_XOR(h), 0) AS x, COALESCE(SUM(h & 4294967295), 0) AS s FROM (SELECT ${h} AS h FROM ${qualified(db, table)}${all}) r`,
   };
 }
+
+/** Every global variable as the server runs it: rows {Variable_name, Value}. */
+export const globalVariables = (): Statement => ({ sql: 'SHOW GLOBAL VARIABLES' });

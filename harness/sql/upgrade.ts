@@ -50,7 +50,6 @@ export const accounts = (): Statement => ({
   FROM mysql.global_priv WHERE IFNULL(JSON_VALUE(Priv, '$.is_role'), 'false') NOT IN ('1', 'true')`,
 });
 
-export const globalVariables = (): Statement => ({ sql: 'SHOW GLOBAL VARIABLES' });
 export const version = (): Statement => ({ sql: 'SELECT VERSION() AS v' });
 
 /** Authentication plugins the server has, active or loadable from its plugin directory. */

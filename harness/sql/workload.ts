@@ -56,6 +56,19 @@ export const createTargets = (db: string): Statement[] => [
 
 export const presentWriteIds = (db = LEDGER_DB): Statement => ({ sql: `SELECT id FROM ${ledger(db)} ORDER BY id` });
 
+/**
+ * The drill's own workload as queries to replay on two versions (pre-upgrade `--param queries=workload`): its write
+ * (replayed in a transaction that is rolled back) and the reads firedrill makes of its ledger and target table.
+ */
+export const replayableWorkload = (db: string, targetsDb: string): string =>
+  [
+    `INSERT INTO ${ledger(db)} (id, writer, payload) VALUES (18446744073709551615, 0, 'replayed by pre-upgrade, rolled back');`,
+    `SELECT id FROM ${ledger(db)} ORDER BY id;`,
+    `SELECT writer, COUNT(*) AS n, MIN(id) AS first_id, MAX(id) AS last_id FROM ${ledger(db)} GROUP BY writer ORDER BY writer;`,
+    `SELECT id, label, qty FROM ${quoteId(targetsDb)}.${TARGET_TABLE} ORDER BY id;`,
+    `SELECT label, SUM(qty) AS total FROM ${quoteId(targetsDb)}.${TARGET_TABLE} GROUP BY label HAVING total > 5 ORDER BY label;`,
+  ].join('\n') + '\n';
+
 export const createBulkSchema = (db = BULK_DB): Statement[] => [
   { sql: `CREATE DATABASE IF NOT EXISTS ${quoteId(db)}` },
   {

@@ -124,6 +124,8 @@ const CASES: Array<{ id: string; flavor: string; expectChecks: string[]; args?: 
       'upgraded-logical-ledger',
       'pre-upgrade-no-blocking-finding',
     ],
+    // the drill's own statements replayed on both versions; the team's my.cnf on every node of either version
+    args: ['--param', 'queries=workload', '--server-config', resolve(root, 'fixtures/pre-upgrade/carried-over-my.cnf')],
   },
   {
     id: 'pitr-accidental-drop',
@@ -189,6 +191,7 @@ describe.each(CASES.map((c) => ({ ...c, extra: (c.args ?? []).join(' ') })))(
         rpo: { lostAcknowledgedWrites: number };
         checks: Array<{ name: string; valid: boolean }>;
         observations: Record<string, any>;
+        serverConfig: { applied: Record<string, Record<string, string>> };
       };
       expect(result.verdict, r.stderr.slice(-3000)).toBe('pass');
       expect(r.code).toBe(0);
@@ -219,6 +222,17 @@ describe.each(CASES.map((c) => ({ ...c, extra: (c.args ?? []).join(' ') })))(
         expect(result.observations['in-place upgrade replica-1'].version).toMatch(/^11\.8\./);
         expect(result.observations['go/no-go'].verdict).toBe('go');
         expect(result.observations['query replay'].sessions['upgraded-physical'].collation).toBe('utf8mb4_uca1400_ai_ci');
+        const replay = result.observations['query replay'];
+        expect(replay.replayed).toBeGreaterThanOrEqual(5);
+        expect(replay.differences).toEqual([]);
+        // the option file ran on the 10.11 nodes and on the 11.8 ones (replica-1 last started as 11.8), as written
+        const applied = result.serverConfig.applied;
+        for (const n of ['primary', 'replica-1', 'upgraded-physical', 'upgraded-logical'])
+          expect(applied[n], n).toMatchObject({ innodb_buffer_pool_size: String(192 * 1024 * 1024), max_connections: '120' });
+        const ignored = result.observations['go/no-go'].findings.filter((f: { kind: string }) => f.kind === 'option-ignored');
+        expect(ignored.map((f: { severity: string; where: string }) => [f.severity, f.where.replace(/^.*\//, '')])).toEqual([
+          ['warning', 'carried-over-my.cnf:6'],
+        ]);
       }
       if (id === 'primary-restore-catch-up') {
         // caught up under a temporary identity (MySQL: a new server uuid), one peer after the other

@@ -27,7 +27,7 @@ import {
   type Finding,
 } from '../../harness/verify/upgrade/index.js';
 import { readFileSync } from 'node:fs';
-import { quiet } from './helpers.js';
+import { cli, leftovers, quiet } from './helpers.js';
 
 const fixture = (f: string) => join(projectRoot, 'fixtures', 'pre-upgrade', f);
 const rules = loadRuleSet('mariadb-10.11', 'mariadb-11.8');
@@ -161,4 +161,41 @@ describe('rollback direction: an old-version replica of the new primary', () => 
     expect(after.ok).toBe(false);
     expect(after.ok ? '' : after.error).toMatch(/VECTOR|syntax/i);
   });
+});
+
+describe('firedrill pre-upgrade --server-config with an option the target refuses', () => {
+  it('runs every 10.11 node with the whole file and every 11.8 node without the refused option; the refusal is the one blocker (exit 1)', async () => {
+    const r = await cli([
+      'pre-upgrade',
+      '--to',
+      'mariadb-11.8',
+      '--dataset',
+      join(projectRoot, 'fixtures/datasets/shop/shop.sql'),
+      '--param',
+      'bulkMb=2',
+      '--server-config',
+      fixture('planted-my.cnf'),
+      '--json',
+    ]);
+    const result = JSON.parse(r.stdout);
+    expect(r.code, r.stderr.slice(-2000)).toBe(1);
+    expect(result.verdict).toBe('fail');
+    // everything was proven (backups onto 11.8, replay, rolling upgrade, rollback): only the go/no-go says no
+    expect(result.checks.filter((c: { valid: boolean }) => !c.valid).map((c: { name: string }) => c.name)).toEqual([
+      'pre-upgrade-no-blocking-finding',
+    ]);
+    const g = result.observations['go/no-go'];
+    expect(g.verdict).toBe('no-go');
+    expect(
+      g.findings.filter((f: Finding) => f.severity === 'blocking').map((f: Finding) => [f.kind, f.where.replace(/^.*\//, '')]),
+    ).toEqual([['option-refused', 'planted-my.cnf:5']]);
+    expect(result.observations['server config for mariadb-11.8'].removed).toEqual([{ option: 'old-alter-table', line: 5 }]);
+    const applied = result.serverConfig.applied;
+    expect(applied['primary']).toHaveProperty('old_alter_table'); // 10.11 runs with it
+    for (const n of ['replica-1', 'upgraded-physical']) {
+      expect(applied[n], n).toMatchObject({ innodb_buffer_pool_size: String(256 * 1024 * 1024) });
+      expect(applied[n], n).not.toHaveProperty('old_alter_table');
+    }
+    expect(await leftovers(result.runId)).toEqual([]);
+  }, 900_000);
 });

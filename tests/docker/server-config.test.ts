@@ -35,7 +35,7 @@ describe.each(['mariadb-11.8', 'mysql-9.7'] as const)('--server-config on %s', (
     const staged = await stageServerConfig(cfg);
     run.onTeardown('staged', staged.dispose);
     await validateServerConfig(ctx, cfg, staged.hostFile);
-    ctx.serverConfig = { cfg, hostFile: staged.hostFile, overrides: {} };
+    ctx.serverConfig = { cfg, hostFile: staged.hostFile, overrides: {}, applied: {} };
     const [primary, replica] = await Promise.all([
       new NodeDefinition(ctx, { name: 'primary', server: { serverId: 1 } }).start(),
       new NodeDefinition(ctx, { name: 'replica-1', server: { serverId: 2, readOnly: true } }).start(),
@@ -59,6 +59,9 @@ describe.each(['mariadb-11.8', 'mysql-9.7'] as const)('--server-config on %s', (
       'bind-address: 127.0.0.1 -> 0.0.0.0',
     ]);
     expect(o['replica-1']!.map((x) => x.option)).toEqual(['binlog-format', 'bind-address']);
+    // what each server runs with, read back once it was up: the user's values, the topology's where it pinned one
+    expect(ctx.serverConfig.applied['replica-1']).toMatchObject({ max_connections: '77', read_only: 'ON', binlog_format: 'ROW' });
+    expect(ctx.serverConfig.applied['primary']).toMatchObject({ innodb_buffer_pool_size: String(96 * 1024 * 1024), read_only: 'OFF' });
   }, 300_000);
 
   it('names the option the server refuses, before any node starts (exit 2 from the CLI, nothing left)', async () => {

@@ -1,15 +1,17 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { FLAVORS, UsageError, type FlavorId } from '../../core/index.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve as resolvePath } from 'node:path';
+import { FLAVORS, flavor as flavorById, UsageError, type FlavorId } from '../../core/index.js';
 import { waitUntil } from '../../exec/index.js';
 import { restoreArtifact } from '../../restore/index.js';
 import { NodeDefinition, type StartedNode } from '../../runtime/node.js';
-import { probeOptions } from '../../runtime/option-probe.js';
+import { probeOptions, type OptionVerdict } from '../../runtime/option-probe.js';
+import { stageServerConfig, withoutOptions } from '../../runtime/server-config.js';
+import type { TopologyContext } from '../../runtime/context.js';
 import { projectRoot } from '../../runtime/paths.js';
 import { gtidReplicaPos, waitCaughtUp } from '../../runtime/replication.js';
 import { catchUpOrRefusal, replicateOrRefusal } from '../../runtime/replication-attempt.js';
 import { withFlavor } from '../../runtime/topology.js';
-import { datasetSql, upgradeSql } from '../../sql/index.js';
+import { datasetSql, upgradeSql, workloadSql } from '../../sql/index.js';
 import {
   check,
   compareData,
@@ -34,7 +36,7 @@ import {
   type LoggedQuery,
 } from '../../verify/upgrade/index.js';
 import { checkName, observationName } from '../names.js';
-import type { DrillContext, Step } from '../types.js';
+import type { DrillContext, ParamSpec, Params, Step } from '../types.js';
 import { ackedTotal, latest, restoredServerId, step } from './common.js';
 
 /**
@@ -45,7 +47,7 @@ import { ackedTotal, latest, restoredServerId, step } from './common.js';
 export const restoreOnto = (as: string, flavorId: FlavorId): Step =>
   step(`restore the latest artifact onto ${flavorId} as ${as}, upgrade, verify`, async (ctx) => {
     const a = latest(ctx);
-    const target = await withFlavor(ctx.tctx, flavorId);
+    const target = await flavorContext(ctx, flavorId);
     const r = await restoreArtifact(target, a.dir, { name: as, serverId: restoredServerId(ctx), readOnly: true });
     ctx.topo.add(r.node);
     const t0 = Date.now();
@@ -91,7 +93,71 @@ export const restoreOnto = (as: string, flavorId: FlavorId): Step =>
 
 export const DEFAULT_UPGRADE_TARGET: FlavorId = 'mariadb-11.8';
 
-const upgradeTarget = (ctx: DrillContext): FlavorId => ctx.options.upgrade?.to ?? DEFAULT_UPGRADE_TARGET;
+/** The pre-upgrade drill's parameters: `--param to=<flavor>` and `--param queries=<file>|sample|workload`. */
+export const upgradeParams = (): Record<'to' | 'queries', ParamSpec> => ({
+  to: { type: 'string', default: DEFAULT_UPGRADE_TARGET, description: 'the version to upgrade to (a flavor id)' },
+  queries: {
+    type: 'string',
+    default: 'sample',
+    description:
+      "the team's queries to replay on both versions: a slow query log, a general query log or a file of statements; 'sample' (a count per table of the dataset; Sakila's sample queries on Sakila) or 'workload' (the drill's own statements)",
+  },
+});
+
+/** Bad pre-upgrade input, before anything starts: an unknown or same target, no rules for the step, no queries file. */
+export function validateUpgradeParams(params: Params, from: FlavorId): void {
+  const to = flavorById(String(params['to'])).id;
+  if (to === from) throw new UsageError(`the upgrade goes from ${from} to the same version (--to / --param to=${to})`);
+  loadRuleSet(from, to);
+  const q = String(params['queries']);
+  if (q === 'sample' || q === 'workload') return;
+  if (!existsSync(q)) throw new UsageError(`--queries ${q}: no such file`);
+  if (!parseQueries(readFileSync(q, 'utf8'), q).length) throw new UsageError(`--queries ${q}: no statement found`);
+}
+
+const upgradeTarget = (ctx: DrillContext): FlavorId => flavorById(String(ctx.params['to'] ?? DEFAULT_UPGRADE_TARGET)).id;
+
+/** What a version says of the user's option file (its own binary parses it); once per version and drill. */
+function optionVerdicts(ctx: DrillContext, flavorId: FlavorId, image: string): Promise<OptionVerdict[]> {
+  const sc = ctx.tctx.serverConfig;
+  if (!sc) return Promise.resolve([]);
+  let v = ctx.state.optionVerdicts.get(flavorId);
+  if (!v) {
+    const options = serverOptions(parseOptionFile(sc.cfg.path));
+    ctx.progress(`  asking ${flavorId} about ${options.length} option(s) of ${sc.cfg.path}`);
+    v = probeOptions(ctx.run, image, FLAVORS[flavorId].family, options);
+    ctx.state.optionVerdicts.set(flavorId, v);
+  }
+  return v;
+}
+
+/**
+ * How nodes of another version start in this drill: that version's image, and the user's option file (applied to
+ * every node, issue 9) without the options that version refuses, so its nodes start on the rest of the file while
+ * each refusal stays a blocking finding of the incompatibility report. The overrides land in the same result.
+ */
+function flavorContext(ctx: DrillContext, flavorId: FlavorId): Promise<TopologyContext> {
+  let c = ctx.state.flavorContexts.get(flavorId);
+  if (!c) {
+    c = (async () => {
+      const t = await withFlavor(ctx.tctx, flavorId);
+      const sc = ctx.tctx.serverConfig;
+      if (!sc) return t;
+      const refused = (await optionVerdicts(ctx, flavorId, t.image)).filter((v) => v.verdict === 'refused').map((v) => v.name);
+      const { cfg, removed } = withoutOptions(sc.cfg, refused, `${flavorId} refuses it`);
+      if (!removed.length) return t;
+      ctx.progress(
+        `  ${flavorId} nodes start without ${removed.map((r) => `${r.option} (line ${r.line})`).join(', ')}: ${flavorId} refuses it`,
+      );
+      const staged = await stageServerConfig(cfg);
+      ctx.run.onTeardown(`remove the staged server configuration for ${flavorId}`, staged.dispose);
+      ctx.observations[observationName.serverConfigFor(flavorId)] = { file: sc.cfg.path, removed, why: `${flavorId} refuses them` };
+      return { ...t, serverConfig: { ...sc, cfg, hostFile: staged.hostFile } };
+    })();
+    ctx.state.flavorContexts.set(flavorId, c);
+  }
+  return c;
+}
 const findings = (ctx: DrillContext): Finding[] => ctx.state.upgradeFindings;
 const currentPrimary = (ctx: DrillContext): StartedNode => ctx.topo.get(ctx.state.currentPrimary ?? 'primary');
 
@@ -105,16 +171,16 @@ export const incompatibilityReportOf = (node: string): Step =>
     const n = ctx.topo.get(node);
     const to = upgradeTarget(ctx);
     const rules = loadRuleSet(n.adapter.flavor.id, to);
-    const target = await withFlavor(ctx.tctx, to);
-    const probe = await new NodeDefinition(target, { name: 'target-probe', server: { serverId: 900 } }).start();
+    const target = await flavorContext(ctx, to);
+    // The probe answers what the target version itself does (sql_mode values, plugins): it runs without the user's file.
+    const probe = await new NodeDefinition(
+      { ...target, serverConfig: undefined },
+      { name: 'target-probe', server: { serverId: 900 } },
+    ).start();
     try {
-      const cfgFile = ctx.options.upgrade?.serverConfig;
+      const cfgFile = ctx.tctx.serverConfig?.cfg.path;
       let config: Parameters<typeof incompatibilityReport>[0]['config'];
-      if (cfgFile) {
-        const options = serverOptions(parseOptionFile(cfgFile));
-        ctx.progress(`  asking ${to} about ${options.length} option(s) of ${cfgFile}`);
-        config = { options, verdicts: await probeOptions(ctx.run, target.image, FLAVORS[to].family, options) };
-      }
+      if (cfgFile) config = { options: serverOptions(parseOptionFile(cfgFile)), verdicts: await optionVerdicts(ctx, to, target.image) };
       const old = await readInventory(n);
       const f = await incompatibilityReport({ rules, old, target: probe, config });
       findings(ctx).push(...f);
@@ -134,13 +200,14 @@ export const incompatibilityReportOf = (node: string): Step =>
     }
   });
 
-/** The queries to replay: the user's file (slow log, general log or statements) or the drill's own sample. */
+/** The queries to replay: the user's file (slow log, general log or statements), the drill's workload, or a sample. */
 function queriesFor(ctx: DrillContext): LoggedQuery[] {
-  const given = ctx.options.upgrade?.queriesFile;
+  const given = String(ctx.params['queries'] ?? 'sample');
+  if (given === 'workload') return parseQueries(workloadSql.replayableWorkload(ctx.workload.db, ctx.own.targets), "the drill's workload");
   // No queries of the team's and a dataset of its own: count every table of it (the sample queries are Sakila's).
-  if (!given && ctx.dataset.kind !== 'sakila')
+  if (given === 'sample' && ctx.dataset.kind !== 'sakila')
     return parseQueries(datasetSql.sampleQueries(ctx.dataset.tableNames), `${ctx.dataset.name} (a count per table)`);
-  const file = given ?? join(projectRoot, 'fixtures', 'pre-upgrade', 'sakila-queries.sql');
+  const file = given === 'sample' ? join(projectRoot, 'fixtures', 'pre-upgrade', 'sakila-queries.sql') : resolvePath(given);
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -156,9 +223,12 @@ export const replayOn = (oldNode: string, newNode: string): Step =>
     const a = ctx.topo.get(oldNode);
     const b = ctx.topo.get(newNode);
     const src = currentPrimary(ctx);
-    for (const n of [a, b]) if (n !== src) await waitCaughtUp(n, src, 300);
     const queries = queriesFor(ctx);
+    // The same data on both sides: the application pauses while the queries run (the ledger moves otherwise).
+    await ctx.workload.stop();
+    for (const n of [a, b]) if (n !== src) await waitCaughtUp(n, src, 300);
     const r = await replayQueries({ name: oldNode, connect: () => a.connect() }, { name: newNode, connect: () => b.connect() }, queries);
+    ctx.workload.start();
     findings(ctx).push(...r.findings);
     ctx.observations[observationName.queryReplay] = {
       sessions: r.sessions,
@@ -186,7 +256,7 @@ export const upgradeInPlace = (node: string): Step =>
     await n.query(upgradeSql.slowShutdown());
     await n.stop();
     await n.remove();
-    const target = await withFlavor(ctx.tctx, to);
+    const target = await flavorContext(ctx, to);
     const up = await new NodeDefinition(target, {
       ...n.spec,
       datadirVolume: n.volume,

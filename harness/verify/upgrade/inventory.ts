@@ -1,6 +1,6 @@
 /** What an old server holds that an upgrade can break: objects with their text, identifiers, accounts, variables. */
 import type { Statement } from '../../sql/index.js';
-import { upgradeSql } from '../../sql/index.js';
+import { inspect, upgradeSql } from '../../sql/index.js';
 
 export interface SqlTarget {
   name?: string;
@@ -41,7 +41,7 @@ const str = (v: unknown) => (v === null || v === undefined ? '' : Buffer.isBuffe
 export async function readInventory(server: SqlTarget): Promise<Inventory> {
   const [v] = await server.query<{ v: string }>(upgradeSql.version());
   const variables = new Map(
-    (await server.query<{ Variable_name: string; Value: string }>(upgradeSql.globalVariables())).map(
+    (await server.query<{ Variable_name: string; Value: string }>(inspect.globalVariables())).map(
       (r) => [str(r.Variable_name).toLowerCase(), str(r.Value)] as const,
     ),
   );
