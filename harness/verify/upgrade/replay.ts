@@ -49,12 +49,17 @@ interface Outcome {
   timesMs: number[];
 }
 
+/** What a comparison keeps of one side once compared: the digest and the row count, not the rows (a long log of
+ * large results would otherwise be held in memory to the end). */
+type Kept = Omit<Outcome, 'rows'> & { rowCount: number };
+const kept = ({ rows, ...rest }: Outcome): Kept => ({ ...rest, rowCount: rows.length });
+
 interface QueryComparison {
   sql: string;
   db?: string;
   kind: 'read' | 'write' | 'skipped';
-  old?: Outcome;
-  new?: Outcome;
+  old?: Kept;
+  new?: Kept;
   differences: string[];
 }
 
@@ -232,7 +237,7 @@ export async function replayQueries(
       }
       const [before, after] = await measurePair(a, b, q, !read, o.runs, o.queryTimeoutMs);
       report.replayed++;
-      const cmp: QueryComparison = { sql: q.sql, db: q.db, kind: read ? 'read' : 'write', old: before, new: after, differences: [] };
+      const cmp: QueryComparison = { sql: q.sql, db: q.db, kind: read ? 'read' : 'write', old: kept(before), new: kept(after), differences: [] };
       const base = { source: 'replay' as const, where: `${q.source}: ${short(q.sql)}` };
       const digests = { old: before.digest, new: after.digest };
       if (!before.ok && !after.ok && before.errno === after.errno) {
