@@ -24,6 +24,8 @@ export interface CopyStep {
     hostDataDir: string,
     seen: { afterCopyGtid: string },
   ): Promise<Pick<Manifest['position'], 'gtid' | 'binlog' | 'readFrom'>>;
+  /** What this method will not carry of the server as the snapshot saw it (said at backup time, kept in the manifest). */
+  blindSpots?(snapshot: Manifest['snapshot']): string[];
 }
 
 /**
@@ -34,7 +36,14 @@ export async function sealArtifact(
   node: StartedNode,
   store: BackupStore,
   id: string,
-  p: { method: string; position: Manifest['position']; snapshot: Manifest['snapshot']; timings: Record<string, number>; t0: number },
+  p: {
+    method: string;
+    position: Manifest['position'];
+    snapshot: Manifest['snapshot'];
+    timings: Record<string, number>;
+    t0: number;
+    warnings?: string[];
+  },
 ): Promise<Manifest> {
   const partial = partialPath(store, id);
   const secrets = await stripSecrets(join(partial, DATA_DIR));
@@ -56,6 +65,7 @@ export async function sealArtifact(
     totalBytes: files.reduce((s, f) => s + f.bytes, 0),
     secrets,
     timings: { ...p.timings, checksumMs, totalMs: Date.now() - p.t0 },
+    ...(p.warnings?.length ? { warnings: p.warnings } : {}),
   };
   await writeManifest(partial, manifest);
   await rename(partial, artifactPath(store, id));
@@ -130,12 +140,15 @@ export async function backupFromReplica(
     }
     for (const c of channels) await node.query(d.startReplicaSqlThread(c));
     const position = await step.position(node, join(partial, DATA_DIR), { afterCopyGtid });
+    const warnings = step.blindSpots?.(snapshot!) ?? [];
+    for (const w of warnings) progress(`${node.name}: WARNING: ${w}`);
     return await sealArtifact(node, store, id, {
       method: step.method,
       position: { ...position, snapshotGtid },
       snapshot: snapshot!,
       timings,
       t0,
+      warnings,
     });
   } catch (e) {
     // Every writer must be gone first: a node killed mid-copy is waited for until its container stopped (kill()),

@@ -32,6 +32,8 @@ export interface Manifest {
   timings: Record<string, number>;
   /** Credentials: files removed from the copy before hashing, and what still holds some (the artifact is then secret). */
   secrets?: { stripped: string[]; remaining: string[] };
+  /** What the method is known not to carry for this server's data (e.g. a clone's non-InnoDB tables), said at backup time. */
+  warnings?: string[];
 }
 
 const STREAM_ABOVE = 4 << 20;

@@ -25,6 +25,7 @@ export const physicalBackup = (from: string, how: 'native' | 'fs-snapshot' = 'na
       totalBytes: manifest.totalBytes,
       files: manifest.files.length,
       timings: manifest.timings,
+      ...(manifest.warnings ? { warnings: manifest.warnings } : {}),
     };
     ctx.checks.push(backupPointEqualsSnapshot(n.adapter.gtid, manifest.position, checkName.backupPointEqualsSnapshotPoint));
     ctx.progress(
