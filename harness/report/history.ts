@@ -86,7 +86,11 @@ export interface HistoryRead {
   skipped: Array<{ file: string; line: number; reason: string }>;
 }
 
-/** Reads and merges history files: one entry per run id (the first seen), oldest first. Missing files read as empty. */
+/**
+ * Reads and merges history files: one entry per run id, oldest first. The last line seen for a run wins: a run whose
+ * verdict changed after its first line (a teardown that failed after the drill passed) appends a corrected line.
+ * Missing files read as empty.
+ */
 export function readHistory(files: readonly string[]): HistoryRead {
   const seen = new Map<string, HistoryEntry>();
   const skipped: HistoryRead['skipped'] = [];
@@ -107,7 +111,8 @@ export function readHistory(files: readonly string[]): HistoryRead {
         return;
       }
       const key = `${v.runId}\u0000${v.scenario}\u0000${v.flavor}`;
-      if (!seen.has(key)) seen.set(key, v);
+      seen.delete(key);
+      seen.set(key, v);
     });
   }
   const entries = [...seen.values()].sort((a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt));

@@ -6,6 +6,7 @@ import { buildReport } from './build.js';
 import { bucketLedger, throughputLatencySvg, trendSvg } from './charts.js';
 import { appendHistory, readHistory } from './history.js';
 import { renderReport } from './html.js';
+import { writeReport } from './write.js';
 import { consoleTime, DrillLog, zonedTimestamp } from './log.js';
 import { redactArgv } from './provenance.js';
 import { redactResult, redactor } from './redact.js';
@@ -37,6 +38,28 @@ describe('history', () => {
     expect(h.entries.map((e) => e.runId)).toEqual(['r0', 'r1', 'r2']);
     expect(h.entries[2]).toMatchObject({ verdict: 'fail', rtoMs: 2700, objectives: { rtoSeconds: 900, met: true } });
     expect(h.skipped).toEqual([{ file: a, line: 3, reason: 'not JSON (torn line?)' }]);
+  });
+
+  it('a run whose verdict changed at teardown reads with its final verdict (the report written again appends a corrected line)', async () => {
+    const d = mk();
+    const file = join(d, 'history.jsonl');
+    const before = process.env.FIREDRILL_HISTORY;
+    process.env.FIREDRILL_HISTORY = file;
+    try {
+      const r = sampleResult({ runId: 'r-teardown', reportDir: join(d, 'r-teardown') });
+      mkdirSync(r.reportDir, { recursive: true });
+      await writeReport(r); // as runScenario writes it, before the teardown
+      await writeReport(r); // the same verdict again: no second line
+      expect(readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(1);
+      r.verdict = 'error';
+      r.error = 'teardown failed: remove volume x';
+      await writeReport(r); // after the teardown
+      expect(readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(2);
+      expect(readHistory([file]).entries.map((e) => [e.runId, e.verdict])).toEqual([['r-teardown', 'error']]);
+    } finally {
+      if (before === undefined) delete process.env.FIREDRILL_HISTORY;
+      else process.env.FIREDRILL_HISTORY = before;
+    }
   });
 });
 

@@ -46,10 +46,11 @@ export async function writeReport(r: DrillResult, ledger?: Ledger): Promise<void
     problems.push(`allure-results not written: ${(e as Error).message}`);
   }
   try {
-    // one history line per drill (the report is written again after the teardown; readers keep one line per run)
-    if (!appended.has(r.runId)) {
+    // one history line per drill; the report is written again after the teardown, and a verdict that changed there
+    // (a failed teardown turns a pass into an error) appends a corrected line, which readers keep (the last per run)
+    if (appended.get(r.runId) !== r.verdict) {
       appendHistory(defaultHistoryFile(), r);
-      appended.add(r.runId);
+      appended.set(r.runId, r.verdict);
     }
   } catch (e) {
     problems.push(`history not appended: ${(e as Error).message}`);
@@ -61,7 +62,7 @@ export async function writeReport(r: DrillResult, ledger?: Ledger): Promise<void
   if (ledger) await writeFile(join(r.reportDir, 'ledger.json'), JSON.stringify(entries) + '\n');
 }
 
-const appended = new Set<string>();
+const appended = new Map<string, string>();
 
 function readLedger(dir: string): LedgerEntry[] | undefined {
   const text = readIfExists(join(dir, 'ledger.json'));

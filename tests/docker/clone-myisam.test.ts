@@ -28,11 +28,23 @@ describe('clone backup of a server with a MyISAM table (mysql-9.7)', () => {
   });
 
   it('warns at backup time naming the table, and the restore drill fails on its missing rows (exit 1)', async () => {
-    const r = await cli(['run', 'clone-restore', '--flavor', 'mysql-9.7', '--dataset', join(dir, 'team.sql'), '--param', 'bulkMb=0', '--json']);
+    const r = await cli([
+      'run',
+      'clone-restore',
+      '--flavor',
+      'mysql-9.7',
+      '--dataset',
+      join(dir, 'team.sql'),
+      '--param',
+      'bulkMb=0',
+      '--json',
+    ]);
     const result = JSON.parse(r.stdout);
     expect(r.code, r.stderr.slice(-2000)).toBe(1);
     const backup = Object.entries(result.observations).find(([k]) => k.startsWith('backup clone-'))?.[1] as { warnings?: string[] };
-    expect(backup?.warnings).toEqual([expect.stringMatching(/^team\.audit is MyISAM \(2 rows\): the clone plugin copies InnoDB data only/)]);
+    expect(backup?.warnings).toEqual([
+      expect.stringMatching(/^team\.audit is MyISAM \(2 rows\): the clone plugin copies InnoDB data only/),
+    ]);
     expect(r.stderr).toMatch(/WARNING: team\.audit is MyISAM/);
     const failing = result.checks.filter((c: { valid: boolean }) => !c.valid);
     expect(failing.length).toBeGreaterThan(0);

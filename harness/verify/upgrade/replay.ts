@@ -237,7 +237,14 @@ export async function replayQueries(
       }
       const [before, after] = await measurePair(a, b, q, !read, o.runs, o.queryTimeoutMs);
       report.replayed++;
-      const cmp: QueryComparison = { sql: q.sql, db: q.db, kind: read ? 'read' : 'write', old: kept(before), new: kept(after), differences: [] };
+      const cmp: QueryComparison = {
+        sql: q.sql,
+        db: q.db,
+        kind: read ? 'read' : 'write',
+        old: kept(before),
+        new: kept(after),
+        differences: [],
+      };
       const base = { source: 'replay' as const, where: `${q.source}: ${short(q.sql)}` };
       const digests = { old: before.digest, new: after.digest };
       if (!before.ok && !after.ok && before.errno === after.errno) {
