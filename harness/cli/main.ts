@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import mysql from 'mysql2/promise';
 import { ExecError, HarnessError, signalExitCode } from '../exec/index.js';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { DEFAULT_FLAVOR, familyOfVersion, flavor as flavorById, FLAVORS, UsageError, type FlavorId } from '../core/index.js';
 import {
   cleanDeadRuns,
@@ -225,10 +226,12 @@ async function drill(
       // No engine, a missing image, a lease that cannot start: the run could not start; its report says why, and
       // stderr has the one line of the cause (no progress line comes before it).
       const plan = await planDrill(def, flavorId, params, progress, inputs); // a missing own image is built
-      progress(`run ${run.runId}: ${def.id} on ${flavorId}`);
-      progress(`dataset ${plan.dataset.name}${plan.serverConfig ? `, server config ${plan.serverConfig.path}` : ''}`);
+      // Opened (lease running) before the run is announced: a run named on stderr can always be judged dead by
+      // `firedrill clean`, which then writes its report.
       await run.open({ leaseImage: plan.image });
       opened = true;
+      progress(`run ${run.runId}: ${def.id} on ${flavorId}`);
+      progress(`dataset ${plan.dataset.name}${plan.serverConfig ? `, server config ${plan.serverConfig.path}` : ''}`);
       result = await runScenario(plan, { run, progress, ...flags, command: ['firedrill', ...process.argv.slice(2)] });
       // could not run (a refused server option, an engine that went away): one clear line naming the cause
       if (result.verdict === 'error' && result.error) err(`firedrill: ${result.error.split('\n')[0]}`);
@@ -671,6 +674,33 @@ async function cmdDoctor(args: string[]): Promise<number> {
   return ok && inputs.ok ? 0 : 2;
 }
 
+/**
+ * A run whose process was killed (SIGKILL, out of memory, a machine that stopped) wrote no report: clean writes one
+ * (verdict interrupted, what was removed) when the run's drill.log names its drill, so CI and the history see it.
+ */
+async function reportKilledRun(runId: string, removed: readonly string[]): Promise<string | undefined> {
+  const dir = join(reportsDir, runId);
+  if (existsSync(join(dir, 'result.json'))) return undefined;
+  let text: string;
+  try {
+    text = await readFile(join(dir, 'drill.log'), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const m = new RegExp(`^(\\S+) run ${runId}: (\\S+) on (\\S+)`, 'm').exec(text);
+  if (!m || !(m[3]! in FLAVORS)) return undefined;
+  const result = errorResult(
+    { id: m[2]!, description: 'ended without a report: its process was killed', rpoNode: '' },
+    m[3] as FlavorId,
+    runId,
+    `the process running this drill ended without a report (SIGKILL, out of memory, or the machine stopped); firedrill clean removed ${removed.length} object(s): ${removed.join(', ')}`,
+    'interrupted',
+  );
+  if (!Number.isNaN(Date.parse(m[1]!))) result.startedAt = new Date(m[1]!).toISOString();
+  await writeReport(result);
+  return join(dir, 'result.json');
+}
+
 async function cmdClean(args: string[]): Promise<number> {
   const { values } = parse(() =>
     parseArgs({ args, allowPositionals: true, strict: true, options: { all: { type: 'boolean' }, help: { type: 'boolean' } } }),
@@ -681,7 +711,11 @@ async function cmdClean(args: string[]): Promise<number> {
   }
   await engineVersion();
   const removed = await cleanDeadRuns({ all: !!values.all });
-  for (const r of removed) out(`removed run ${r.runId} (${r.why}): ${r.removed.join(', ')}`);
+  for (const r of removed) {
+    out(`removed run ${r.runId} (${r.why}): ${r.removed.join(', ')}`);
+    const written = await reportKilledRun(r.runId, r.removed);
+    if (written) out(`  its report: ${written}`);
+  }
   for (const r of removed.leftAlone ?? []) out(`left alone run ${r.runId} (${r.why})`);
   out(removed.length ? `cleaned ${removed.length} run(s)` : 'nothing to clean');
   return 0;

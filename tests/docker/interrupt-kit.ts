@@ -129,10 +129,13 @@ export async function interruptAt(point: Point): Promise<Outcome> {
   };
 }
 
-/** What a user expects of an interrupted run: the exit code of the signal, the report written, nothing left. */
+/**
+ * What a user expects of an interrupted run: the exit code of the signal, the report written (after SIGKILL, by
+ * `firedrill clean`: the run was announced only once opened, so clean can judge it dead), nothing left.
+ */
 export function expected(o: Outcome): { code: number | null; verdict: string | undefined; leftovers: string[] } {
   const code = !o.interrupted ? o.code : o.point.how === 'SIGTERM' ? 143 : o.point.how === 'SIGKILL+clean' ? null : 130;
-  return { code, verdict: !o.interrupted || o.point.how === 'SIGKILL+clean' ? o.verdict : 'interrupted', leftovers: [] };
+  return { code, verdict: !o.interrupted ? o.verdict : 'interrupted', leftovers: [] };
 }
 
 /**
