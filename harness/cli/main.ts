@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import mysql from 'mysql2/promise';
-import { ExecError, HarnessError, signalExitCode } from '../exec/index.js';
+import { ExecError, HarnessError, signalExitCode, withCancelScope } from '../exec/index.js';
 import { mkdir, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { DEFAULT_FLAVOR, familyOfVersion, flavor as flavorById, FLAVORS, UsageError, type FlavorId } from '../core/index.js';
@@ -225,7 +225,8 @@ async function drill(
     try {
       // No engine, a missing image, a lease that cannot start: the run could not start; its report says why, and
       // stderr has the one line of the cause (no progress line comes before it).
-      const plan = await planDrill(def, flavorId, params, progress, inputs); // a missing own image is built
+      // A missing own image is built, in the run's cancel scope: a signal during the build kills debootstrap at once.
+      const plan = await withCancelScope(run.signal, () => planDrill(def, flavorId, params, progress, inputs));
       // Opened (lease running) before the run is announced: a run named on stderr can always be judged dead by
       // `firedrill clean`, which then writes its report.
       await run.open({ leaseImage: plan.image });
