@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { run, withHeartbeat } from '../exec/index.js';
+import { outsideCancelScope, run, withHeartbeat } from '../exec/index.js';
 import { docker, imageExists } from './docker.js';
 import { UsageError, type Flavor } from '../core/index.js';
 import { projectRoot } from './paths.js';
@@ -106,6 +106,23 @@ async function buildBase(plan: ImagePlan, progress: Progress): Promise<void> {
     await run(['tar', '-C', root, '-cf', tar, '.'], { timeoutMs: 10 * 60_000 });
     await docker(['import', '--change', 'ENV DEBIAN_FRONTEND=noninteractive', tar, plan.baseRef], { timeoutMs: 10 * 60_000 });
   } finally {
-    await rm(work, { recursive: true, force: true });
+    // debootstrap mounts proc, sys and (in a container) the host's /dev inside the tree, and unmounts them only when
+    // it ends by itself: a build killed by a signal leaves them. Unmount what is left, deepest first, and remove the
+    // tree without crossing into another file system, so nothing of the host is ever deleted.
+    await outsideCancelScope(async () => {
+      for (const m of await mountsUnder(root)) await run(['umount', '-l', m], { timeoutMs: 60_000 }).catch(() => undefined);
+      await run(['rm', '-rf', '--one-file-system', work], { timeoutMs: 10 * 60_000 });
+    });
   }
+}
+
+/** Mount points at or under `dir` (from /proc/self/mountinfo), deepest first. */
+export async function mountsUnder(dir: string, mountinfo?: string): Promise<string[]> {
+  const text = mountinfo ?? (await readFile('/proc/self/mountinfo', 'utf8').catch(() => ''));
+  const unescape = (p: string) => p.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(Number.parseInt(o, 8)));
+  return text
+    .split('\n')
+    .map((l) => unescape(l.split(' ')[4] ?? ''))
+    .filter((m) => m === dir || m.startsWith(`${dir}/`))
+    .sort((a, b) => b.length - a.length);
 }
