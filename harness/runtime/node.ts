@@ -104,8 +104,8 @@ export class NodeDefinition {
     const node = new StartedNode(this.ctx, this.spec, container, volume);
     await node.waitReady();
     if (!this.spec.skipBootstrap) await node.clientSql(this.ctx.adapter.dialect.bootstrapUsers(this.ctx.creds));
-    if (sc) sc.applied[this.spec.name] = await appliedOptions(node, sc.cfg);
     await node.container.refreshAddress();
+    if (sc) sc.applied[this.spec.name] = await appliedOptions(node, sc.cfg);
     return node;
   }
 }
