@@ -22,6 +22,8 @@ describe('firedrill pre-upgrade: bad input', () => {
     [['--queries', '/nonexistent/q.log'], /--queries \/nonexistent\/q.log: no such file/],
     [['--param', 'queries=/nonexistent/q.log'], /--queries \/nonexistent\/q.log: no such file/],
     [['--param', 'to=mysql-9.7'], /no upgrade rules for mariadb-10.11 -> mysql-9.7/],
+    [['--session', 'DELETE FROM shop.orders'], /--session: only SET statements set up a session \(got: DELETE FROM shop.orders\)/],
+    [['--param', 'runs=0'], /parameter runs=0 is out of range \(min 1\)/],
     [['--server-config', '/nonexistent/my.cnf'], /--server-config \/nonexistent\/my.cnf: cannot read the file/],
     [['--dataset', 'dump.sql.gz'], /dataset dump.sql.gz: no such file or folder/],
     [['--bogus'], /Unknown option '--bogus'/],

@@ -25,7 +25,7 @@ export interface PreUpgradeDeps {
 
 const out = (s: string) => process.stdout.write(s + '\n');
 
-const HELP_PRE_UPGRADE = `usage: firedrill pre-upgrade --from F --to G [--queries FILE] [--server-config my.cnf] [--dataset D] [--param k=v]... [--keep-artifacts] [--json]
+const HELP_PRE_UPGRADE = `usage: firedrill pre-upgrade --from F --to G [--queries FILE] [--session 'SET …']... [--server-config my.cnf] [--dataset D] [--param k=v]... [--keep-artifacts] [--json]
 
 Runs the pre-upgrade drill from version F (default mariadb-10.11) to G (default mariadb-11.8):
   1. incompatibility report before anything moves: schema, routines, views, triggers, events, accounts, variables
@@ -43,7 +43,10 @@ Runs the pre-upgrade drill from version F (default mariadb-10.11) to G (default 
   --server-config FILE  the my.cnf the servers run with: every F node runs with it (F refusing an option: exit 2);
                         each option is judged by G's own binary (refused: blocking; ignored: warning naming the
                         option, the file and the line), and G's nodes run with it minus what G refuses
-  --param to=G, --param queries=FILE   the same as --to and --queries (firedrill run pre-upgrade takes these)
+  --session 'SET …'     a statement the application runs when it connects (repeatable; SET statements only), after
+                        SET NAMES utf8mb4 without a collation
+  --param to=G, --param queries=FILE, --param session='SET …; SET …'   the same as --to, --queries, --session
+  --param runs=5 --param slowFactor=2 --param slowMs=25   timed runs per side, and when a read counts as slower
   --dataset D           the data the drill runs on: sakila (default), a dump file or folder, mysql://… (a live copy),
                         a schema file with --rows N (see firedrill run --help)
 Exit: 0 go, 1 no-go (a blocking finding or a failed check), 2 could not run.`;
@@ -57,6 +60,7 @@ export async function cmdPreUpgrade(args: string[], { drill, parse, parseParams 
         from: { type: 'string' },
         to: { type: 'string' },
         queries: { type: 'string' },
+        session: { type: 'string', multiple: true },
         'server-config': { type: 'string' },
         dataset: { type: 'string' },
         rows: { type: 'string' },
@@ -82,6 +86,7 @@ export async function cmdPreUpgrade(args: string[], { drill, parse, parseParams 
     ...given,
     to,
     ...(values.queries ? { queries: /^(sample|workload)$/.test(values.queries) ? values.queries : resolvePath(values.queries) } : {}),
+    ...(values.session ? { session: values.session.join(';\n') } : {}),
   };
   validateUpgradeParams({ queries: 'sample', ...params }, from); // with the messages of this command, before the drill is planned
   const inputs = await planInputs({

@@ -125,7 +125,14 @@ const CASES: Array<{ id: string; flavor: string; expectChecks: string[]; args?: 
       'pre-upgrade-no-blocking-finding',
     ],
     // the drill's own statements replayed on both versions; the team's my.cnf on every node of either version
-    args: ['--param', 'queries=workload', '--server-config', resolve(root, 'fixtures/pre-upgrade/carried-over-my.cnf')],
+    args: [
+      '--param',
+      'queries=workload',
+      '--param',
+      "session=SET SESSION sql_mode = CONCAT(@@sql_mode, ',ANSI_QUOTES')",
+      '--server-config',
+      resolve(root, 'fixtures/pre-upgrade/carried-over-my.cnf'),
+    ],
   },
   {
     id: 'pitr-accidental-drop',
@@ -225,6 +232,8 @@ describe.each(CASES.map((c) => ({ ...c, extra: (c.args ?? []).join(' ') })))(
         const replay = result.observations['query replay'];
         expect(replay.replayed).toBeGreaterThanOrEqual(5);
         expect(replay.differences).toEqual([]);
+        // the application's own session settings, on both sides
+        for (const side of Object.values(replay.sessions) as Array<{ sqlMode: string }>) expect(side.sqlMode).toMatch(/ANSI_QUOTES/);
         // the option file ran on the 10.11 nodes and on the 11.8 ones (replica-1 last started as 11.8), as written
         const applied = result.serverConfig.applied;
         for (const n of ['primary', 'replica-1', 'upgraded-physical', 'upgraded-logical'])

@@ -31,6 +31,7 @@ import {
   readInventory,
   replayQueries,
   serverOptions,
+  splitStatements,
   writeUnavailability,
   type Finding,
   type LoggedQuery,
@@ -93,8 +94,11 @@ export const restoreOnto = (as: string, flavorId: FlavorId): Step =>
 
 export const DEFAULT_UPGRADE_TARGET: FlavorId = 'mariadb-11.8';
 
-/** The pre-upgrade drill's parameters: `--param to=<flavor>` and `--param queries=<file>|sample|workload`. */
-export const upgradeParams = (): Record<'to' | 'queries', ParamSpec> => ({
+/**
+ * The pre-upgrade drill's parameters: `to=<flavor>`, `queries=<file>|sample|workload`, the replay's session
+ * statements (`session='SET SESSION sql_mode=…; SET …'`), runs per side and its slowness threshold.
+ */
+export const upgradeParams = (): Record<'to' | 'queries' | 'session' | 'runs' | 'slowFactor' | 'slowMs', ParamSpec> => ({
   to: { type: 'string', default: DEFAULT_UPGRADE_TARGET, description: 'the version to upgrade to (a flavor id)' },
   queries: {
     type: 'string',
@@ -102,13 +106,33 @@ export const upgradeParams = (): Record<'to' | 'queries', ParamSpec> => ({
     description:
       "the team's queries to replay on both versions: a slow query log, a general query log or a file of statements; 'sample' (a count per table of the dataset; Sakila's sample queries on Sakila) or 'workload' (the drill's own statements)",
   },
+  session: {
+    type: 'string',
+    default: '',
+    description:
+      "SET statements the application runs when it connects, separated by ';' (after SET NAMES utf8mb4, which names no collation)",
+  },
+  runs: { default: 5, min: 1, description: 'timed runs of each read per side (after one warm-up run); their medians are compared' },
+  slowFactor: { default: 2, min: 1, description: 'a read is slower when its new median exceeds the old one by this factor and by slowMs' },
+  slowMs: { default: 25, min: 0, description: 'a read is slower when its new median also exceeds the old one by this many ms' },
 });
+
+/** The replay's session statements: SET statements only (anything else would change data or state). */
+function sessionStatements(params: Params): string[] {
+  const list = splitStatements(String(params['session'] ?? ''))
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const bad = list.find((s) => !/^SET\s/i.test(s));
+  if (bad) throw new UsageError(`--session: only SET statements set up a session (got: ${bad.slice(0, 60)})`);
+  return list;
+}
 
 /** Bad pre-upgrade input, before anything starts: an unknown or same target, no rules for the step, no queries file. */
 export function validateUpgradeParams(params: Params, from: FlavorId): void {
   const to = flavorById(String(params['to'])).id;
   if (to === from) throw new UsageError(`the upgrade goes from ${from} to the same version (--to / --param to=${to})`);
   loadRuleSet(from, to);
+  sessionStatements(params);
   const q = String(params['queries']);
   if (q === 'sample' || q === 'workload') return;
   if (!existsSync(q)) throw new UsageError(`--queries ${q}: no such file`);
@@ -227,7 +251,12 @@ export const replayOn = (oldNode: string, newNode: string): Step =>
     // The same data on both sides: the application pauses while the queries run (the ledger moves otherwise).
     await ctx.workload.stop();
     for (const n of [a, b]) if (n !== src) await waitCaughtUp(n, src, 300);
-    const r = await replayQueries({ name: oldNode, connect: () => a.connect() }, { name: newNode, connect: () => b.connect() }, queries);
+    const r = await replayQueries({ name: oldNode, connect: () => a.connect() }, { name: newNode, connect: () => b.connect() }, queries, {
+      session: sessionStatements(ctx.params),
+      runs: Number(ctx.params['runs'] ?? 5),
+      slowFactor: Number(ctx.params['slowFactor'] ?? 2),
+      slowMinMs: Number(ctx.params['slowMs'] ?? 25),
+    });
     ctx.workload.start();
     findings(ctx).push(...r.findings);
     ctx.observations[observationName.queryReplay] = {
