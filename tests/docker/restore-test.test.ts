@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FS_SNAPSHOT, openStore, packArtifact } from '../../harness/backup/index.js';
 import { NodeDefinition, openTopologyContext, RunContext, type StartedNode, type TopologyContext } from '../../harness/runtime/index.js';
+import { waitUntil } from '../../harness/exec/index.js';
 import { cli, leftovers, quiet } from './helpers.js';
 
 /**
@@ -259,6 +260,8 @@ describe("restore-test on firedrill's own artifacts and packages (MariaDB 10.11)
 describe('restore-test on a MySQL clone made outside firedrill (MySQL 9.7)', () => {
   let mrun: RunContext;
   let mdir: string;
+  let targetGtid = '';
+  let targetTime = '';
   beforeAll(async () => {
     mrun = new RunContext();
     const mctx = await openTopologyContext(mrun, 'mysql-9.7', quiet);
@@ -279,6 +282,31 @@ describe('restore-test on a MySQL clone made outside firedrill (MySQL 9.7)', () 
     expect(snap.code, snap.stderr).toBe(0);
     await my.query({ sql: "CLONE LOCAL DATA DIRECTORY = '/var/lib/mysql-files/nightly'" });
     await my.container.copyOut('/var/lib/mysql-files/nightly', join(mdir, 'clone'));
+    // The team's binlog archive after the clone: two transactions up to the target, then one too late for it.
+    await my.query({ sql: "INSERT INTO shop.items VALUES (4, 'four')" });
+    await my.query({ sql: "UPDATE shop.items SET name = 'uno' WHERE id = 1" });
+    const [g] = await my.query<{ uuid: string; done: string; at: string }>({
+      sql: 'SELECT @@server_uuid AS uuid, @@gtid_executed AS done, UNIX_TIMESTAMP(NOW(6)) AS at',
+    });
+    targetGtid = `${g!.uuid}:${/:1-(\d+)$/.exec(String(g!.done).replace(/\s/g, ''))![1]}`;
+    const snapTarget = await cli(
+      ['snapshot', '--source', `mysql://firedrill:\${FD_MY_PW}@${my.address}:3306`, '--out', join(mdir, 'state-target.json')],
+      { env: { FD_MY_PW: mctx.creds.adminPassword } },
+    );
+    expect(snapTarget.code, snapTarget.stderr).toBe(0);
+    // --until TIME: a whole second boundary between the target's last commit and the next one (binlog times are seconds)
+    const boundary = Math.floor(Number(g!.at)) + 1;
+    await waitUntil(
+      async () => Number((await my.query<{ t: string }>({ sql: 'SELECT UNIX_TIMESTAMP(NOW(6)) AS t' }))[0]!.t),
+      (t) => t >= boundary + 1,
+      { what: 'the server clock one second past the target boundary', timeoutMs: 10_000, intervalMs: 50 },
+    );
+    targetTime = new Date(boundary * 1000).toISOString();
+    await my.query({ sql: "INSERT INTO shop.items VALUES (5, 'too late')" });
+    await my.query({ sql: 'FLUSH BINARY LOGS' });
+    await mkdir(join(mdir, 'binlogs'));
+    for (const b of await my.query<{ Log_name: string }>({ sql: 'SHOW BINARY LOGS' }))
+      await my.container.copyOut(`/var/lib/mysql/${b.Log_name}`, join(mdir, 'binlogs', b.Log_name));
   }, 10 * 60_000);
   afterAll(async () => {
     await mrun?.teardown();
@@ -291,6 +319,37 @@ describe('restore-test on a MySQL clone made outside firedrill (MySQL 9.7)', () 
     expect(r.code, r.stderr).toBe(0);
     expect(failed(r.result)).toEqual([]);
     expect(r.result!.checks.find((c) => c.name === 'state-gtid')!.details['backup']).toMatch(/^[0-9a-f-]{36}:1-\d+$/);
+  });
+
+  it('the binlog archive replays onto the clone up to a GTID, and up to a time; each result equals the state at that point', async () => {
+    for (const until of [targetGtid, targetTime]) {
+      const r = await restoreTest(
+        '--artifact',
+        join(mdir, 'clone'),
+        '--flavor',
+        'mysql-9.7',
+        '--binlogs',
+        join(mdir, 'binlogs'),
+        '--until',
+        until,
+        '--expect',
+        join(mdir, 'state-target.json'),
+      );
+      expect(r.code, `${until}: ${r.stderr.slice(-1500)}`).toBe(0);
+      expect(failed(r.result)).toEqual([]);
+      expect(r.result!.observations['binlogReplay']).toMatchObject({ transactionsApplied: 2 });
+    }
+    // the clone alone is not that state: the replay is what the check proves
+    const alone = await restoreTest(
+      '--artifact',
+      join(mdir, 'clone'),
+      '--flavor',
+      'mysql-9.7',
+      '--expect',
+      join(mdir, 'state-target.json'),
+    );
+    expect(alone.code).toBe(1);
+    expect(failed(alone.result)).toEqual(expect.arrayContaining(['state-data']));
   });
 
   it('a MySQL datadir with --flavor mariadb-10.11 exits 2', async () => {
