@@ -26,7 +26,7 @@ const NOISE = /^(#|\/\*|SET |BINLOG |DELIMITER|BEGIN|COMMIT|START TRANSACTION|RO
  * order in one run, and lists the transactions in binlog order. A new file begins at each format-description
  * ("Start: binlog v 4") event; base64 BINLOG blocks are skipped.
  */
-export class BinlogTextParser {
+class BinlogTextParser {
   private readonly out: BinlogTransaction[] = [];
   private fileIndex = -1;
   private lastAt = 0;

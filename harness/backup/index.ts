@@ -7,11 +7,11 @@ import { backupMethod } from './registry.js';
 
 export type { PhysicalMethod } from './method.js';
 export type { Manifest, ArtifactFile } from './manifest.js';
-export { readManifest, parseManifest, hashTree, sha256File, MANIFEST_FILE, DATA_DIR, MANIFEST_FORMAT } from './manifest.js';
-export { openStore, artifactPath, partialPath, makePartial, removePartial, checkArtifactId } from './store.js';
+export { readManifest, parseManifest, hashTree, MANIFEST_FILE, DATA_DIR, MANIFEST_FORMAT } from './manifest.js';
+export { openStore, artifactPath, partialPath } from './store.js';
 export type { BackupStore } from './store.js';
 export { parseSlaveInfo, parseBinlogInfo } from './mariabackup.js';
-export { logicalBackup, DUMP_FILE } from './logical.js';
+export { logicalBackup } from './logical.js';
 
 /** The physical backup method the flavor's adapter names: mariabackup on MariaDB, the clone plugin on MySQL. */
 export function physicalMethodFor(adapter: Pick<FlavorAdapter, 'physicalBackup'>): PhysicalMethod {
@@ -28,24 +28,18 @@ export function methodByName(name: string): PhysicalMethod {
   const steps = m.restore.steps;
   return { name: m.name, backup: m.take, restoreSteps: steps, datadirAsIs: m.restore.asIs };
 }
-export { backupMethods, backupMethod, methodOf } from './registry.js';
-export type { BackupMethod, RestoreRecipe } from './registry.js';
+export { backupMethods, methodOf } from './registry.js';
 export {
   packArtifact,
   unpackArtifact,
   copyPackage,
   loadKey,
-  keyFingerprint,
-  sidecarOf,
   PackageRejectedError,
-  PACKAGE_FORMAT,
   resealSidecar,
   dataOffset,
   scanTree,
 } from './package.js';
-export type { PackageInfo } from './package.js';
 export { BinlogStream } from './binlog-stream.js';
-export type { StreamRestart } from './binlog-stream.js';
-export { parseBinlogText, parseBinlogTextFile, BinlogTextParser, eventTime } from './binlog-events.js';
+export { parseBinlogTextFile, eventTime } from './binlog-events.js';
 export type { BinlogTransaction } from './binlog-events.js';
 export { galeraSnapshot } from './galera-snapshot.js';

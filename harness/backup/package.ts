@@ -8,7 +8,7 @@ import { execa } from 'execa';
 import { UsageError } from '../core/index.js';
 import { sha256File } from './manifest.js';
 
-export const PACKAGE_FORMAT = 'firedrill-package/2';
+const PACKAGE_FORMAT = 'firedrill-package/2';
 const MAGIC = Buffer.from('FDPKG2\n');
 const TAG_BYTES = 16;
 const NONCE_PREFIX_BYTES = 7;

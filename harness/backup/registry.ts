@@ -12,7 +12,7 @@ import type { BackupStore } from './store.js';
  * read-only at `artifactMount`) that leave a ready datadir at /var/lib/mysql; `load`: a SQL dump (path inside the
  * artifact) loaded into a fresh server through its own client with binary logging off.
  */
-export type RestoreRecipe =
+type RestoreRecipe =
   | {
       kind: 'datadir';
       steps(artifactMount: string): string[][];

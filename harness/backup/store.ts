@@ -19,7 +19,7 @@ export async function openStore(hostDir: string): Promise<BackupStore> {
 }
 
 /** Artifact ids are made by the harness; one that is not a plain name is refused before it becomes a path. */
-export function checkArtifactId(id: string): string {
+function checkArtifactId(id: string): string {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/.test(id) || id.includes('..')) throw new Error(`not an artifact id: ${JSON.stringify(id)}`);
   return id;
 }

@@ -18,7 +18,7 @@ export type ChaosCommand =
   | { kind: 'restore'; target: string }
   | { kind: 'writes'; count: number };
 
-export type ChaosKind = ChaosCommand['kind'];
+type ChaosKind = ChaosCommand['kind'];
 
 /** The fault kinds a user can allow with `--faults` (the procedures backup/restore/writes are always allowed). */
 export const FAULT_COMMANDS = ['kill', 'pause', 'partition', 'wipe-datadir', 'lose'] as const;

@@ -83,7 +83,7 @@ function invariantsFor(topology: ChaosTopology, m: ChaosModel): Step[] {
 }
 
 /** Thrown when an invariant fails: the run stops there, with the failed checks as its evidence. */
-export class InvariantViolation extends Error {}
+class InvariantViolation extends Error {}
 
 /**
  * Runs the invariants with the workload stopped (rows are compared at rest), then starts it again. Any failed

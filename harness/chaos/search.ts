@@ -55,7 +55,7 @@ export interface SearchOptions {
   progress(m: string): void;
 }
 
-export interface AttemptRecord {
+interface AttemptRecord {
   attempt: number;
   shrinking: boolean;
   commands: ChaosCommand[];

@@ -17,7 +17,7 @@ export class GtidOrderError extends Error {
   }
 }
 
-export interface GtidDifference {
+interface GtidDifference {
   source: string;
   expected?: string;
   actual?: string;

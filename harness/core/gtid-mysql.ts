@@ -1,5 +1,5 @@
 /** A closed interval of transaction numbers, [first, last]. */
-export type Interval = readonly [number, number];
+type Interval = readonly [number, number];
 /**
  * MySQL GTID sets as values: `uuid:1-5:7-9,uuid2:1-3`, with MySQL 8.3+ tags (`uuid:1-3:tag:1-2`). A set maps each
  * source (uuid, or uuid:tag) to sorted, disjoint, non-adjacent closed intervals.
@@ -17,7 +17,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const TAG = /^[a-z_][a-z0-9_]{0,31}$/;
 
 /** Sorts and merges overlapping or adjacent intervals. */
-export function normalise(iv: readonly Interval[]): Interval[] {
+function normalise(iv: readonly Interval[]): Interval[] {
   const s = [...iv].sort((a, b) => a[0] - b[0]);
   const out: Array<[number, number]> = [];
   for (const [a, b] of s) {

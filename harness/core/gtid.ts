@@ -1,5 +1,5 @@
 /** One domain's last GTID in a position: who wrote it, and its sequence number. */
-export interface DomainPos {
+interface DomainPos {
   server: number;
   seq: number;
 }

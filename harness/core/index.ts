@@ -4,6 +4,6 @@ export { UsageError } from './errors.js';
 export { FLAVORS, DEFAULT_FLAVOR, isFlavorId, flavor, familyOfVersion } from './flavors.js';
 export type { Family, Flavor, FlavorId } from './flavors.js';
 export { mariadbGtid, mysqlGtid } from './gtid-algebra.js';
-export type { GtidAlgebra, GtidDifference } from './gtid-algebra.js';
+export type { GtidAlgebra } from './gtid-algebra.js';
 export * from './gtid.js';
 export * as mysqlGtidSet from './gtid-mysql.js';

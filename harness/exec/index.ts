@@ -1,18 +1,14 @@
 export {
   run,
   ExecError,
-  formatArgv,
   withCancelScope,
-  currentCancelSignal,
   commandsSettled,
-  runningCommands,
   outsideCancelScope,
   DEFAULT_TIMEOUT_MS,
   observeCommands,
 } from './run.js';
 export type { RunOptions, RunResult } from './run.js';
 export { waitUntil, WaitTimeoutError, withHeartbeat } from './wait.js';
-export type { WaitOptions } from './wait.js';
 export { HarnessError, InterruptedError, isInfrastructureError, signalExitCode } from './errors.js';
 export { spawnPiped } from './stream.js';
 export type { PipedProcess } from './stream.js';

@@ -12,7 +12,7 @@ const SOURCE = join(projectRoot, 'fixtures', 'udf', 'firedrill_abort.c');
 const HOLD_FILE = 'zz-firedrill-hold-replication.cnf';
 
 /** Builds the abort() UDF with the host's C compiler (about 0.1 s). */
-export async function buildCrashUdf(workDir: string): Promise<string> {
+async function buildCrashUdf(workDir: string): Promise<string> {
   await mkdir(workDir, { recursive: true });
   const out = join(workDir, crashSql.UDF_LIBRARY);
   try {
@@ -40,7 +40,7 @@ export async function supervisedRestarts(node: StartedNode): Promise<number> {
  * Breaks a crash loop: a configuration drop-in holds replication at the next start, the server crashes once more,
  * comes back without replicating, and stays up. Waits (polling) until it has stayed up with its SQL thread stopped.
  */
-export async function holdReplication(node: StartedNode, timeoutS = 120): Promise<{ restartsAtHold: number }> {
+async function holdReplication(node: StartedNode, timeoutS = 120): Promise<{ restartsAtHold: number }> {
   const dropIn = `${node.adapter.configDropIn.dir}/${HOLD_FILE}`;
   await node.container.putFile(dropIn, node.adapter.configDropIn.holdReplication);
   let last = -1;
@@ -60,7 +60,7 @@ export async function holdReplication(node: StartedNode, timeoutS = 120): Promis
   return { restartsAtHold };
 }
 
-export async function releaseHold(node: StartedNode): Promise<void> {
+async function releaseHold(node: StartedNode): Promise<void> {
   await node.container.exec(['rm', '-f', `${node.adapter.configDropIn.dir}/${HOLD_FILE}`]);
 }
 

@@ -2,8 +2,6 @@ export type {
   Fault,
   FaultKind,
   FaultEnv,
-  FaultEffect,
-  FaultHandler,
   KillFault,
   WipeDatadirFault,
   DestroyFault,
@@ -11,9 +9,9 @@ export type {
   PartitionFault,
   CrashTriggerFault,
 } from './types.js';
-export type { Selector, Role, SelectorTopology, TopologyShape } from './selector.js';
-export { ROLES, resolveSelector, selectorProblem } from './selector.js';
+export type { Selector, TopologyShape } from './selector.js';
+export { ROLES } from './selector.js';
 export { faultEnvOf } from './env.js';
 export { withFault, validateFault, faultKinds } from './registry.js';
 export type { FaultRecord } from './registry.js';
-export { buildCrashUdf, supervisedRestarts, holdReplication, releaseHold } from './crash-loop.js';
+export { supervisedRestarts } from './crash-loop.js';

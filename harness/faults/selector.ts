@@ -2,7 +2,7 @@ import type { StartedNode } from '../runtime/node.js';
 
 /** Roles a fault can target, resolved against the topology when the fault is injected. */
 export const ROLES = ['primary', 'one-replica', 'all-replicas', 'minority'] as const;
-export type Role = (typeof ROLES)[number];
+type Role = (typeof ROLES)[number];
 
 /**
  * A fault's target: a role ('primary', 'one-replica', 'all-replicas', 'minority': the fewest Galera members that

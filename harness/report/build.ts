@@ -16,7 +16,7 @@ function isRunDir(dir: string): boolean {
 }
 
 /** Report folders under the given paths: a path is a run folder, or is searched (3 levels) for run folders. */
-export function findRunDirs(paths: readonly string[]): { dirs: string[]; notes: string[] } {
+function findRunDirs(paths: readonly string[]): { dirs: string[]; notes: string[] } {
   const dirs: string[] = [];
   const notes: string[] = [];
   const walk = (d: string, depth: number) => {
@@ -54,7 +54,7 @@ export function findRunDirs(paths: readonly string[]): { dirs: string[]; notes: 
   return { dirs: [...new Set(dirs)], notes };
 }
 
-export function loadRun(dir: string): ReportRun {
+function loadRun(dir: string): ReportRun {
   const result = JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) as EvidenceResult;
   if (typeof result?.runId !== 'string' || typeof result.scenario !== 'string' || !Array.isArray(result.checks))
     throw new Error(`${dir}/result.json is not a firedrill drill result`);

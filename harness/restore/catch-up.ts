@@ -4,7 +4,7 @@ import { NodeDefinition, type NodeSpec, type StartedNode } from '../runtime/node
 import type { Credentials, TopologyContext } from '../runtime/context.js';
 import { restorePhysical } from './physical.js';
 
-export interface PeerCatchUp {
+interface PeerCatchUp {
   peer: string;
   reachedGtid: string;
   secondsBehindAtStop: number | null;

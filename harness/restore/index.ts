@@ -1,13 +1,8 @@
 export { verifyArtifact, ArtifactRejectedError } from './verify-artifact.js';
 export { restorePhysical } from './physical.js';
-export { restoreLogical } from './logical.js';
 export { restoreArtifact } from './artifact.js';
-export type { RestoreTarget, RestoreResult } from './physical.js';
-export { pointInTimeRestore, listBinlogTransactions } from './pitr.js';
-export type { PitrTarget, PitrResult } from './pitr.js';
+export { pointInTimeRestore } from './pitr.js';
+export type { PitrResult } from './pitr.js';
 export { restoreAndCatchUp } from './catch-up.js';
-export type { CatchUpResult, PeerCatchUp, Peer } from './catch-up.js';
-export { INSTANT_METHODS, instantCheck, instantVerify, openInstant } from './instant.js';
-export type { InstantCheckOptions, InstantServer, InstantVerifyOptions, InstantVerifyResult } from './instant.js';
-export { copyBack, copyTreeAs, datadirOwner } from './copy-back.js';
-export type { CopyBackResult } from './copy-back.js';
+export { INSTANT_METHODS, instantVerify } from './instant.js';
+export { copyBack } from './copy-back.js';

@@ -194,7 +194,7 @@ export async function openInstant(
 }
 
 /** The instant check of a ready datadir folder: openInstant, `checks`, close (see openInstant). */
-export async function instantCheck(
+async function instantCheck(
   ctx: TopologyContext,
   dataDir: string,
   o: InstantCheckOptions,

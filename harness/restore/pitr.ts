@@ -37,7 +37,7 @@ async function runBinlogTool(
 }
 
 /** Decodes the streamed binlog files (in the flavor's own tool, in a one-shot container) and lists their transactions. */
-export async function listBinlogTransactions(
+async function listBinlogTransactions(
   ctx: TopologyContext,
   binlogDir: string,
   files: readonly string[],

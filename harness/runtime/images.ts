@@ -119,10 +119,10 @@ async function buildBase(plan: ImagePlan, progress: Progress): Promise<void> {
 /** Mount points at or under `dir` (from /proc/self/mountinfo), deepest first. */
 export async function mountsUnder(dir: string, mountinfo?: string): Promise<string[]> {
   const text = mountinfo ?? (await readFile('/proc/self/mountinfo', 'utf8').catch(() => ''));
-  const unescape = (p: string) => p.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(Number.parseInt(o, 8)));
+  const unescapeOctal = (p: string) => p.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(Number.parseInt(o, 8)));
   return text
     .split('\n')
-    .map((l) => unescape(l.split(' ')[4] ?? ''))
+    .map((l) => unescapeOctal(l.split(' ')[4] ?? ''))
     .filter((m) => m === dir || m.startsWith(`${dir}/`))
     .sort((a, b) => b.length - a.length);
 }

@@ -33,7 +33,7 @@ const looksLikeScenario = (v: unknown): v is ScenarioDefinition =>
   typeof (v as ScenarioDefinition).topology?.spec === 'function';
 
 /** Loads one drill file (default export: a defineScenario(...) result). Anything else is bad input, named. */
-export async function loadScenarioFile(path: string): Promise<ScenarioDefinition> {
+async function loadScenarioFile(path: string): Promise<ScenarioDefinition> {
   const file = resolve(path);
   if (!existsSync(file) || !statSync(file).isFile()) throw new UsageError(`drill file ${path}: no such file`);
   if (!DRILL_FILE.test(file)) throw new UsageError(`drill file ${path}: expected a .ts or .js file`);
@@ -91,7 +91,7 @@ export async function findScenario(idOrPath: string): Promise<ScenarioDefinition
   return s;
 }
 
-export interface SuiteDrill {
+interface SuiteDrill {
   scenario: string;
   flavor?: FlavorId;
   params?: Record<string, string | number>;

@@ -8,7 +8,6 @@ export type {
   ParamValue,
   TopologyPlan,
 } from './types.js';
-export type { DrillState, Accident, PitrRecovery } from './state.js';
 export { checkName, observationName } from './names.js';
 export { ownNames } from '../runtime/config.js';
 export type { OwnNames } from '../runtime/config.js';
@@ -34,9 +33,7 @@ export * from './steps/packages.js';
 export * from './steps/upgrade.js';
 export * from './steps/galera.js';
 export * from './steps/pitr.js';
-export { runScenario, classifyFailure, errorResult, exitCodeOf } from './run.js';
-export type { RunOptions } from './run.js';
+export { runScenario, errorResult, exitCodeOf } from './run.js';
 export { planDrill, planInputs, resolveParams } from './plan.js';
-export type { DrillPlan, DrillInputs } from './plan.js';
-export { loadScenarios, loadScenarioFile, findScenario, findSuite, SUITES } from './catalog.js';
-export type { SuiteDrill } from './catalog.js';
+export type { DrillInputs } from './plan.js';
+export { loadScenarios, findScenario, findSuite, SUITES } from './catalog.js';

@@ -6,7 +6,7 @@ import type { OptionVerdict } from '../runtime/option-probe.js';
 import type { TopologyContext } from '../runtime/context.js';
 
 /** The accident a point-in-time recovery undoes: what was dropped, when, and the database as it was before. */
-export interface Accident {
+interface Accident {
   db: string;
   table: string;
   cut: RecoveryCut;
@@ -14,7 +14,7 @@ export interface Accident {
 }
 
 /** A point-in-time recovered node: what the recovery did, and the cut the ledger is judged at. */
-export type PitrRecovery = PitrResult & { cut: RecoveryCut };
+type PitrRecovery = PitrResult & { cut: RecoveryCut };
 
 /**
  * What one step hands to a later one, slot by slot. Each slot is set by one step and read by the steps that

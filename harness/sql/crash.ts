@@ -9,7 +9,7 @@ export interface RowRef {
   id: number;
 }
 
-export const UDF_NAME = 'firedrill_abort';
+const UDF_NAME = 'firedrill_abort';
 export const UDF_LIBRARY = 'firedrill_abort.so';
 const TRIGGER = 'fd_crash_on_poison';
 

@@ -75,7 +75,7 @@ export const userDatabases = (): Statement => ({
 });
 
 /** Accounts with the given user names (a clash with firedrill's own accounts). */
-export const accountsNamed = (users: readonly string[]): Statement => ({
+const accountsNamed = (users: readonly string[]): Statement => ({
   sql: `SELECT User AS user, Host AS host FROM mysql.user WHERE User IN (${inList(users)})`,
   values: [...users],
 });

@@ -1,8 +1,7 @@
-export type { Dialect, Statement, ReplicationSource, ReplicaState } from './dialect.js';
+export type { Dialect, Statement, ReplicaState } from './dialect.js';
 export { mariadb, mariadbReplicaState } from './mariadb.js';
 export { mysql, mysqlReplicaState, gtidSetFunctions } from './mysql.js';
 export * as inspect from './inspect.js';
-export { quoteId, qualified } from './inspect.js';
 export * as workloadSql from './workload.js';
 export * as crashSql from './crash.js';
 export * as galeraSql from './galera.js';

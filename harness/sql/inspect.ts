@@ -34,7 +34,7 @@ export const listColumnsOf = (dbs: readonly string[]): Statement => ({
 });
 
 /** A string literal (for statements that take no placeholders, e.g. SHOW GRANTS FOR). */
-export const quoteString = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+const quoteString = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
 const account = (user: string, host: string) => (host === '' ? quoteString(user) : `${quoteString(user)}@${quoteString(host)}`);
 
 /** Every account and role (MariaDB roles have an empty host). */

@@ -5,7 +5,7 @@ import { quoteId } from './inspect.js';
  * workload writes its own database: firedrill's own schema (`firedrill` by default, config `ownSchema`), or
  * `<schema>_a`, `<schema>_b` on a multi-source topology. */
 export const LEDGER_DB = 'firedrill';
-export const LEDGER_TABLE = 'writes';
+const LEDGER_TABLE = 'writes';
 const ledger = (db: string) => `${quoteId(db)}.${LEDGER_TABLE}`;
 /** The generated bulk table's database (`<ownSchema>_bulk`). */
 export const BULK_DB = 'firedrill_bulk';
@@ -39,7 +39,7 @@ export const errantDelete = (db: string, table: string, key: string): Statement 
 
 /** The table of objects firedrill creates as drill targets on any dataset (the crash loop's poison row, errant writes). */
 export const TARGET_TABLE = 'items';
-export const TARGET_ROWS = 100;
+const TARGET_ROWS = 100;
 export const createTargets = (db: string): Statement[] => [
   { sql: `CREATE DATABASE IF NOT EXISTS ${quoteId(db)}` },
   {

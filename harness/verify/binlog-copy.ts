@@ -11,7 +11,7 @@ import { check, type CheckResult, type Difference } from './check.js';
 const IN_USE_BYTE = 21;
 
 /** sha256 of a binlog file with the in-use flag masked. */
-export async function binlogDigest(path: string): Promise<string> {
+async function binlogDigest(path: string): Promise<string> {
   const h = createHash('sha256');
   let offset = 0;
   for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {

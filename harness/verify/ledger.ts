@@ -79,7 +79,7 @@ export interface RecoveryCut {
   to: number;
 }
 
-export interface CutVerdict {
+interface CutVerdict {
   /** Acknowledged before the cut, missing: lost by the recovery. */
   missingBefore: number[];
   /** Sent after the cut, present: the recovery went past its target. */
@@ -92,7 +92,7 @@ export interface CutVerdict {
 }
 
 /** Judges a point-in-time recovery against the ledger: everything before the cut present, nothing after it. */
-export function judgeLedgerAtCut(ledger: Ledger, presentIds: Iterable<number>, cut: RecoveryCut): CutVerdict {
+function judgeLedgerAtCut(ledger: Ledger, presentIds: Iterable<number>, cut: RecoveryCut): CutVerdict {
   const present = new Set(presentIds);
   const entries = ledger.all();
   const byId = new Map(entries.map((e) => [e.id, e]));

@@ -31,7 +31,7 @@ interface MultisetFingerprint {
   xor: string;
 }
 
-export interface StateTable {
+interface StateTable {
   rows: number;
   checksum: string | null;
   columns: Column[];
@@ -43,7 +43,7 @@ export interface StateTable {
   whole?: { n: string; x: string; s: string } | null;
 }
 
-export interface StateAccount {
+interface StateAccount {
   /** SHOW GRANTS lines with every secret replaced by <secret>. */
   grants: string[];
   /** scrypt(SHOW CREATE USER text, salt): equal when the authentication is the same; a role has none. */
@@ -99,7 +99,7 @@ async function fingerprintUnkeyed(q: Queryable, db: string, t: string, cols: Col
 const firstValue = (row: Row | undefined) => (row ? String(Object.values(row)[0] ?? '') : '');
 
 /** Every account's grants (secrets stripped) and a salted digest of its authentication. */
-export async function accountsOf(q: Queryable, salt: Buffer, exclude: readonly string[] = []): Promise<Record<string, StateAccount>> {
+async function accountsOf(q: Queryable, salt: Buffer, exclude: readonly string[] = []): Promise<Record<string, StateAccount>> {
   const out: Record<string, StateAccount> = {};
   for (const a of await q.query<{ user: string; host: string }>(inspect.listAccounts())) {
     const user = String(a.user);

@@ -25,7 +25,7 @@ export interface ColumnModel {
   generated: boolean;
 }
 
-export interface ForeignKeyModel {
+interface ForeignKeyModel {
   columns: string[];
   refDb: string;
   refTable: string;

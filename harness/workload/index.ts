@@ -1,12 +1,8 @@
 export { Ledger } from './ledger.js';
-export type { LedgerEntry, LedgerSummary, Outcome } from './ledger.js';
+export type { LedgerEntry, LedgerSummary } from './ledger.js';
 export { WriteWorkload } from './writer.js';
-export type { WorkloadOptions, WriteTarget } from './writer.js';
+export type { WorkloadOptions } from './writer.js';
 export { loadSakila, loadBulk } from './datasets.js';
-export { datasetSource, planDataset, refuseClashes, loadDataset, liveLabel } from './sources.js';
-export type { DatasetSource, DatasetPlan, DatasetInfo, LiveServer } from './sources.js';
-export { generateRows, orderByForeignKeys } from './generate.js';
-export type { TableModel, ColumnModel, ForeignKeyModel, GeneratedTable } from './generate.js';
-export { readTableModels } from './schema-model.js';
-export { dumpFiles, scanDump, streamDump, compressionOf, DumpFilter } from './dump-reader.js';
-export type { DumpInfo } from './dump-reader.js';
+export { datasetSource, planDataset, refuseClashes, loadDataset } from './sources.js';
+export type { DatasetSource, DatasetPlan, DatasetInfo } from './sources.js';
+export { compressionOf } from './dump-reader.js';

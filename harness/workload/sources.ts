@@ -32,7 +32,7 @@ export interface LiveServer {
   port: number;
 }
 
-export const liveLabel = (s: LiveServer) => `${s.user}@${s.host}:${s.port}`;
+const liveLabel = (s: LiveServer) => `${s.user}@${s.host}:${s.port}`;
 
 /** What is known before any container starts: files found and read once, the live source asked what it holds. */
 export interface DatasetPlan {
