@@ -1,4 +1,4 @@
-import { chmod, mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { galeraState, isSynced, waitGalera } from '../runtime/galera.js';
 import type { StartedNode } from '../runtime/node.js';

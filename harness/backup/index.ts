@@ -1,7 +1,5 @@
 import type { FlavorAdapter } from '../runtime/adapter.js';
-import { clonePlugin } from './clone.js';
 import { fsSnapshot } from './fs-snapshot.js';
-import { mariabackup } from './mariabackup.js';
 import type { PhysicalMethod } from './method.js';
 import { backupMethod } from './registry.js';
 

@@ -165,7 +165,6 @@ export async function cmdChaos(args: string[], deps: { runDrill: RunDrill }): Pr
   log(
     `chaos ${id}: ${topology} on ${flavorId}, seed ${seed}${replay ? `, replaying path ${replay.path}` : ''}, up to ${steps} commands, ${runs} schedules, budget ${budgetMs / 1000} s`,
   );
-  let current = '';
   const result: SearchResult = await searchSchedules({
     shape: SHAPES[topology],
     seed,
@@ -174,10 +173,7 @@ export async function cmdChaos(args: string[], deps: { runDrill: RunDrill }): Pr
     budgetMs,
     faults,
     path: replay?.path,
-    progress: (m) => {
-      current = m;
-      log(m);
-    },
+    progress: (m) => log(m),
     attempt: (commands, info) =>
       attemptDrill(
         `${id}-a${info.attempt}`,

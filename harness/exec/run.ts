@@ -99,7 +99,6 @@ export const currentCancelSignal = (): AbortSignal | undefined => scope.getStore
 
 /** Children still running, so an interrupted run can wait for every one of them to be gone. */
 const live = new Set<ResultPromise>();
-const runningCommands = (): number => live.size;
 /** Resolves once no command started by `run` is still running (or after `timeoutMs`); returns how many remain. */
 export async function commandsSettled(timeoutMs: number): Promise<number> {
   const deadline = Date.now() + timeoutMs;

@@ -91,12 +91,6 @@ export async function findScenario(idOrPath: string): Promise<ScenarioDefinition
   return s;
 }
 
-interface SuiteDrill {
-  scenario: string;
-  flavor?: FlavorId;
-  params?: Record<string, string | number>;
-}
-
 /** Named drill suites: which scenarios on which flavors (the dataset and server configuration come from the run). */
 export const SUITES: Readonly<Record<string, SuiteConfig>> = {
   // The nightly drill: the backup restores and catches up, and point-in-time recovery works from streamed binlogs.

@@ -74,12 +74,6 @@ export const userDatabases = (): Statement => ({
   values: [...SYSTEM_SCHEMAS],
 });
 
-/** Accounts with the given user names (a clash with firedrill's own accounts). */
-const accountsNamed = (users: readonly string[]): Statement => ({
-  sql: `SELECT User AS user, Host AS host FROM mysql.user WHERE User IN (${inList(users)})`,
-  values: [...users],
-});
-
 /** Session settings for loading generated rows: UTC (no DST gaps), keys checked by the generator itself. */
 export const generatedLoadSession = (): Statement[] => [
   { sql: "SET SESSION time_zone = '+00:00'" },
