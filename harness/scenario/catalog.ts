@@ -3,7 +3,7 @@ import { readdir } from 'node:fs/promises';
 import { register } from 'node:module';
 import { extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { UsageError, type FlavorId } from '../core/index.js';
+import { UsageError } from '../core/index.js';
 import { loadConfig, type SuiteConfig } from '../runtime/config.js';
 import { projectRoot } from '../runtime/paths.js';
 import type { ScenarioDefinition } from './types.js';
