@@ -252,6 +252,7 @@ async function drill(
       }
     }
     await mkdir(result.reportDir, { recursive: true });
+    result.tornDown = true;
     await writeReport(result); // after teardown: its failures are in the report
   } finally {
     unobserve();
@@ -681,7 +682,22 @@ async function cmdDoctor(args: string[]): Promise<number> {
  */
 async function reportKilledRun(runId: string, removed: readonly string[]): Promise<string | undefined> {
   const dir = join(reportsDir, runId);
-  if (existsSync(join(dir, 'result.json'))) return undefined;
+  const why = `firedrill clean removed ${removed.length} object(s): ${removed.join(', ')}`;
+  if (existsSync(join(dir, 'result.json'))) {
+    // The drill's own report, written before its teardown: killed during the teardown, the run is interrupted (its
+    // checks stay as they were; a report written after the teardown is final and left alone).
+    let r: DrillResult;
+    try {
+      r = JSON.parse(await readFile(join(dir, 'result.json'), 'utf8')) as DrillResult;
+    } catch {
+      return undefined;
+    }
+    if (r.tornDown) return undefined;
+    r.verdict = 'interrupted';
+    r.error = `the process running this drill was killed before its teardown ended; ${why}${r.error ? `; before that: ${r.error}` : ''}`;
+    await writeReport(r);
+    return join(dir, 'result.json');
+  }
   let text: string;
   try {
     text = await readFile(join(dir, 'drill.log'), 'utf8');
@@ -694,7 +710,7 @@ async function reportKilledRun(runId: string, removed: readonly string[]): Promi
     { id: m[2]!, description: 'ended without a report: its process was killed', rpoNode: '' },
     m[3] as FlavorId,
     runId,
-    `the process running this drill ended without a report (SIGKILL, out of memory, or the machine stopped); firedrill clean removed ${removed.length} object(s): ${removed.join(', ')}`,
+    `the process running this drill ended without a report (SIGKILL, out of memory, or the machine stopped); ${why}`,
     'interrupted',
   );
   if (!Number.isNaN(Date.parse(m[1]!))) result.startedAt = new Date(m[1]!).toISOString();

@@ -72,6 +72,9 @@ export interface DrillResult {
   error?: string;
   reportDir: string;
   teardownFailures?: string[];
+  /** Written after the run's teardown ended (the command line's final report); absent in the report a drill writes
+   * before its teardown, which `firedrill clean` replaces when the process was killed before the teardown ended. */
+  tornDown?: true;
   /** What was tested with what (absent in results written before firedrill recorded it). */
   provenance?: Provenance;
   /** The recovery objectives and the measured figures judged against them (absent in older results). */

@@ -22,6 +22,8 @@ export interface Outcome {
   interrupted: boolean;
   code: number | null;
   verdict?: string;
+  /** The report was the final one, written after the teardown (a SIGKILL after it interrupted nothing the report tells). */
+  final: boolean;
   junit: boolean;
   objects: string[];
   danglingVolumes: string[];
@@ -68,7 +70,7 @@ export async function interruptAt(point: Point): Promise<Outcome> {
   let runId = '';
   let sent = false;
   const marker = point.phase === 'start' ? /run \d{14}-[0-9a-f]{6}: / : new RegExp(`phase ${point.phase}\\n`);
-  const r = await new Promise<{ code: number | null; stderr: string }>((res, rej) => {
+  const r = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((res, rej) => {
     const child = spawn(
       process.execPath,
       [resolve(root, 'bin/firedrill.mjs'), 'run', point.scenario, '--flavor', point.flavor, '--param', 'bulkMb=1'],
@@ -96,7 +98,7 @@ export async function interruptAt(point: Point): Promise<Outcome> {
       }
     });
     child.on('error', rej);
-    child.on('close', (code) => res({ code, stderr }));
+    child.on('close', (code, signal) => res({ code, signal, stderr }));
   });
   if (point.how === 'SIGKILL+clean' && sent) {
     const c = await cli(['clean'], { env: { TMPDIR: tmp } });
@@ -110,17 +112,23 @@ export async function interruptAt(point: Point): Promise<Outcome> {
   await rm(tmp, { recursive: true, force: true });
   if (runId && existsSync(join(reportsDir, runId, 'store'))) tempFiles.push(join(reportsDir, runId, 'store'));
   let verdict: string | undefined;
+  let final = false;
   try {
-    verdict = (JSON.parse(await readFile(join(reportsDir, runId, 'result.json'), 'utf8')) as { verdict: string }).verdict;
+    const doc = JSON.parse(await readFile(join(reportsDir, runId, 'result.json'), 'utf8')) as { verdict: string; tornDown?: boolean };
+    verdict = doc.verdict;
+    final = doc.tornDown === true; // written by the run itself after its teardown
   } catch {
     /* none */
   }
   return {
     point,
     runId,
-    interrupted: sent,
+    // A signal that reached a process already on its way out (its drill done, its report written: it exits with the
+    // drill's own code) interrupted nothing; a run was interrupted when the signal killed it or the run said so.
+    interrupted: sent && (r.signal !== null || /(SIGINT|SIGTERM): interrupting run /.test(r.stderr)),
     code: r.code,
     verdict,
+    final,
     junit: existsSync(join(reportsDir, runId, 'junit.xml')),
     objects,
     danglingVolumes: dangling,
@@ -135,7 +143,9 @@ export async function interruptAt(point: Point): Promise<Outcome> {
  */
 export function expected(o: Outcome): { code: number | null; verdict: string | undefined; leftovers: string[] } {
   const code = !o.interrupted ? o.code : o.point.how === 'SIGTERM' ? 143 : o.point.how === 'SIGKILL+clean' ? null : 130;
-  return { code, verdict: !o.interrupted ? o.verdict : 'interrupted', leftovers: [] };
+  // SIGKILL in the last instant, after the final report was written: the report stands as the run wrote it.
+  const lateKill = o.interrupted && o.point.how === 'SIGKILL+clean' && o.final;
+  return { code, verdict: !o.interrupted || lateKill ? o.verdict : 'interrupted', leftovers: [] };
 }
 
 /**
