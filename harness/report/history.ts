@@ -111,8 +111,7 @@ export function readHistory(files: readonly string[]): HistoryRead {
         return;
       }
       const key = `${v.runId}\u0000${v.scenario}\u0000${v.flavor}`;
-      seen.delete(key);
-      seen.set(key, v);
+      seen.set(key, v); // the last line of a run wins
     });
   }
   const entries = [...seen.values()].sort((a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt));
