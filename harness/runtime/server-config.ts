@@ -223,16 +223,16 @@ export async function stageServerConfig(cfg: ServerConfig): Promise<{ hostFile: 
 /**
  * The same file with the server-group lines of these options commented out, each saying why (e.g. the options a
  * newer version refuses, so that its nodes start on the rest of the user's file while the refusal stays a finding).
- * Names compare the server's way (dashes and underscores alike).
+ * Names compare the server's way (canonicalOption: dashes and underscores alike, prefixes folded).
  */
 export function withoutOptions(
   cfg: ServerConfig,
   names: Iterable<string>,
   why: string,
 ): { cfg: ServerConfig; removed: Array<{ option: string; line: number }> } {
-  const key = (n: string) => n.toLowerCase().replace(/_/g, '-');
-  const drop = new Set([...names].map(key));
-  const gone = cfg.options.filter((o) => drop.has(key(o.name)));
+  // The server names a refused option as written (`skip_x`, `loose-y`); the file's options are canonical already.
+  const drop = new Set([...names].map((n) => canonicalOption(n, undefined).name));
+  const gone = cfg.options.filter((o) => drop.has(o.name));
   if (!gone.length) return { cfg, removed: [] };
   const lines = new Set(gone.map((o) => o.line));
   const text = cfg.text
