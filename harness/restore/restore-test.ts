@@ -23,7 +23,7 @@ import { NodeDefinition, ServerExitedError, type StartedNode } from '../runtime/
 import { oneShot } from '../runtime/oneshot.js';
 import type { RunContext } from '../runtime/run-context.js';
 import { openTopologyContext } from '../runtime/topology.js';
-import { inspect, stateSql } from '../sql/index.js';
+import { grantTablesSql, inspect, stateSql } from '../sql/index.js';
 import {
   check,
   checkTableState,
@@ -529,7 +529,7 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
       serverAccountsInBackup = artifact.kind === 'dump' && dbs.includes('mysql');
       if (serverAccountsInBackup) {
         // The dump replaced the grant tables: load them, keep the test's own admin.
-        await n.query({ sql: 'FLUSH PRIVILEGES' });
+        await n.query(grantTablesSql.reloadGrantTables());
         for (const s of d.bootstrapUsers(ctx.creds)) await n.query(s);
       }
       if (artifact.kind === 'firedrill-artifact' && artifact.manifest)
