@@ -5,6 +5,7 @@ import type { DrillResult } from './result.js';
 import type { Ledger, LedgerEntry } from '../workload/index.js';
 import { allureDirOf, readIfExists, writeAllureResult } from './allure.js';
 import { appendHistory, defaultHistoryFile } from './history.js';
+import { explainedOf } from './explained.js';
 import { junitXml } from './junit.js';
 import { objectiveLines, summaryMarkdown } from './summary.js';
 
@@ -24,6 +25,9 @@ export function consoleSummary(r: DrillResult): string {
     ...r.checks.map((c) => `  ${c.valid ? 'ok  ' : 'FAIL'} ${c.name}${c.valid ? '' : `: ${JSON.stringify(c.details).slice(0, 400)}`}`),
     ...(r.error ? [`  error: ${r.error.split('\n').slice(0, 6).join('\n         ')}`] : []),
     `  report: ${r.reportDir}`,
+    ...explainedOf(r)
+      .filter((e) => e.severity !== 'info')
+      .map((e) => `  explained (${e.severity}, not a failure): ${e.database}.${e.object}: ${e.finding} (rule ${e.rule})`),
   ];
   return lines.join('\n');
 }
