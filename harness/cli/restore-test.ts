@@ -215,16 +215,16 @@ export async function cmdRestoreTest(args: string[]): Promise<number> {
   if (result.cause && result.cause.kind !== 'bad-backup') err(`firedrill: ${result.cause.kind}: ${result.cause.message}`);
   if (outcome)
     await appendHistory({
-    runId: run.runId,
-    location,
-    kind: outcome.artifact.kind,
-    artifact: resolve(values.artifact),
-    flavor: f.id,
-    verdict: result.verdict,
-    ...(outcome.gtid ? { gtid: outcome.gtid } : {}),
-    ...(outcome.artifact.createdAt ? { createdAt: outcome.artifact.createdAt } : {}),
-    testedAt: new Date().toISOString(),
-  });
+      runId: run.runId,
+      location,
+      kind: outcome.artifact.kind,
+      artifact: resolve(values.artifact),
+      flavor: f.id,
+      verdict: result.verdict,
+      ...(outcome.gtid ? { gtid: outcome.gtid } : {}),
+      ...(outcome.artifact.createdAt ? { createdAt: outcome.artifact.createdAt } : {}),
+      testedAt: new Date().toISOString(),
+    });
   if (values.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
   else process.stdout.write(summaryLines(result) + '\n');
   return exitCodeOfCause(result.cause);

@@ -28,7 +28,8 @@ function judgementStep(j: Judgement, at: number): StepResult {
     // skipped or not applicable: Allure's own "skipped", never a pass
     status: j.skip ? Status.SKIPPED : j.ok ? Status.PASSED : j.error ? Status.BROKEN : Status.FAILED,
     stage: Stage.FINISHED,
-    statusDetails: j.ok && !j.skip ? {} : { message: j.message, trace: j.details === undefined ? undefined : JSON.stringify(j.details, null, 2) },
+    statusDetails:
+      j.ok && !j.skip ? {} : { message: j.message, trace: j.details === undefined ? undefined : JSON.stringify(j.details, null, 2) },
     steps: [],
     attachments: [],
     start: j.startMs ?? at,

@@ -5,6 +5,7 @@
  */
 import { UsageError } from '../core/index.js';
 import { ExecError, HarnessError, InterruptedError, isInfrastructureError, signalExitCode, WaitTimeoutError } from '../exec/index.js';
+import { NoEngineError } from '../runtime/docker.js';
 
 export type CauseKind = 'bad-input' | 'environment' | 'harness' | 'bad-backup' | 'drill-failed' | 'interrupted';
 
@@ -25,12 +26,13 @@ const firstLine = (e: unknown) => (e instanceof Error ? e.message : String(e)).s
 
 /**
  * The cause of an error that stopped a run before it could judge anything: bad input (a UsageError); the environment
- * (the Docker engine gone, a disk full, a docker call or a wait past its deadline, a command that failed or could not
+ * (no Docker engine, the engine gone, a disk full, a docker call or a wait past its deadline, a command that failed or could not
  * start); firedrill itself (a HarnessError, or any other error: a bug or a case it does not know).
  */
 export function causeOfError(e: unknown, interrupted = false): Cause {
   const message = firstLine(e);
   if (interrupted || e instanceof InterruptedError) return { kind: 'interrupted', message };
+  if (e instanceof NoEngineError) return { kind: 'environment', message };
   if (e instanceof UsageError) return { kind: 'bad-input', message };
   if (e instanceof HarnessError) return { kind: 'harness', message };
   if (isInfrastructureError(e) || inChain(e, (x) => x instanceof ExecError || x instanceof WaitTimeoutError))

@@ -187,7 +187,14 @@ function drillSection(run: ReportRun): string {
   const js = judgementsOf(r);
   const checks = r.checks.map((c) => {
     const o = outcomeOf(c);
-    const [cls, word] = o === 'passed' ? ['ok', 'pass'] : o === 'failed' ? ['bad', 'FAIL'] : o === 'skipped' ? ['bad', 'SKIPPED'] : ['mute', 'not applicable'];
+    const [cls, word] =
+      o === 'passed'
+        ? ['ok', 'pass']
+        : o === 'failed'
+          ? ['bad', 'FAIL']
+          : o === 'skipped'
+            ? ['bad', 'SKIPPED']
+            : ['mute', 'not applicable'];
     const why = c.reason ? `<b>${o === 'skipped' ? 'did not run' : 'not applicable'}: ${esc(c.reason)}</b><br>` : '';
     return `<tr data-check="${esc(c.name)}" data-outcome="${o}"><td>${esc(c.name)}</td><td class="${cls}">${word}</td><td>${why}${compared(c.details)}${o === 'failed' ? differences(c.details) : ''}</td></tr>`;
   });

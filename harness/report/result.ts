@@ -139,10 +139,7 @@ export function verdictOf(r: Pick<DrillResult, 'error' | 'checks' | 'rpo' | 'obj
 }
 
 /** Why a run that ran to its judgement did not pass, one phrase each (none: it passed). */
-function failureReasons(
-  r: Pick<DrillResult, 'error' | 'checks' | 'rpo' | 'objectives'>,
-  expectsLoss: boolean | null,
-): string[] {
+function failureReasons(r: Pick<DrillResult, 'error' | 'checks' | 'rpo' | 'objectives'>, expectsLoss: boolean | null): string[] {
   const out: string[] = [];
   if (r.error) out.push(r.error.split('\n')[0]!);
   if (!r.checks.some((c) => !c.status)) out.push('no check ran');

@@ -12,7 +12,11 @@ const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 export function checkCounts(checks: readonly CheckResult[]): string {
   const n = (o: string) => checks.filter((c) => outcomeOf(c) === o).length;
   const ran = checks.filter((c) => !c.status).length;
-  return [`${n('passed')} of ${ran} passed`, ...(n('skipped') ? [`${n('skipped')} skipped`] : []), ...(n('not-applicable') ? [`${n('not-applicable')} not applicable`] : [])].join(', ');
+  return [
+    `${n('passed')} of ${ran} passed`,
+    ...(n('skipped') ? [`${n('skipped')} skipped`] : []),
+    ...(n('not-applicable') ? [`${n('not-applicable')} not applicable`] : []),
+  ].join(', ');
 }
 
 /** Objective lines for a terminal: "RTO 2.93 s against 900 s: met". */
