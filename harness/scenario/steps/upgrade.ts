@@ -325,20 +325,19 @@ export const switchover = (to: string, label: string): Step =>
     const d = nw.adapter.dialect;
     const behind = [...ctx.state.replicationRefused.values()].some((names) => names.includes(to));
     if (behind) {
-      // The target never replicated (the servers refused that direction): switching to it would lose writes.
-      findings(ctx).push({
-        severity: 'warning',
-        source: 'rolling-upgrade',
-        kind: 'no-rollback-path',
-        where: `${old.name} -> ${to}`,
-        message: `${label}: not attempted: ${to} (${nw.adapter.flavor.id}) does not replicate from ${old.name} (${old.adapter.flavor.id}), so it is no rollback target; the way back is a restore of the last backup taken on the old version`,
-      });
+      // The target never replicated (the servers refused that direction): switching to it would lose writes. The
+      // README promises the rollback is exercised: not doing it fails the drill (and blocks the go), saying why.
+      const why = `${label}: not attempted: ${to} (${nw.adapter.flavor.id}) does not replicate from ${old.name} (${old.adapter.flavor.id}), so it is no rollback target; the way back is a restore of the last backup taken on the old version`;
+      findings(ctx).push({ severity: 'blocking', source: 'rolling-upgrade', kind: 'no-rollback-path', where: `${old.name} -> ${to}`, message: why });
       ctx.observations[observationName.switchover(label)] = {
         from: old.name,
         to,
         attempted: false,
         reason: `${to} does not replicate from ${old.name}`,
       };
+      ctx.checks.push(
+        check(checkName.switchoverExercised(label), [{ database: '*', object: `${old.name} -> ${to}`, kind: 'not-attempted', actual: why }]),
+      );
       return;
     }
     const t0 = Date.now();
@@ -384,9 +383,11 @@ export const switchover = (to: string, label: string): Step =>
       message: `${label}: writes unavailable for ${w.writeUnavailableMs} ms (longest stretch without an acknowledged write, from the ledger: ${w.fromIso} -> ${w.toIso}); ${w.refused} write(s) refused, ${w.indeterminate} indeterminate; switch took ${t1 - t0} ms`,
       evidence: { ...w, switchMs: t1 - t0 },
     });
+    ctx.checks.push(check(checkName.switchoverExercised(label), [], { from: old.name, to, switchMs: t1 - t0 }));
     ctx.observations[observationName.switchover(label)] = {
       from: old.name,
       to,
+      attempted: true,
       fromFlavor: old.adapter.flavor.id,
       toFlavor: nw.adapter.flavor.id,
       switchMs: t1 - t0,
