@@ -7,7 +7,7 @@ import { UsageError } from '../core/index.js';
 import { ExecError, HarnessError, InterruptedError, isInfrastructureError, signalExitCode, WaitTimeoutError } from '../exec/index.js';
 import { NoEngineError } from '../runtime/docker.js';
 
-export type CauseKind = 'bad-input' | 'environment' | 'harness' | 'bad-backup' | 'drill-failed' | 'interrupted';
+type CauseKind = 'bad-input' | 'environment' | 'harness' | 'bad-backup' | 'drill-failed' | 'interrupted';
 
 export interface Cause {
   kind: CauseKind;

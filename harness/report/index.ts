@@ -14,5 +14,5 @@ export type { Provenance } from './provenance.js';
 export { consoleTime, DrillLog } from './log.js';
 export { rtoOf, verdictOf, failureCause, unmeasuredRpo, rpoOf } from './result.js';
 export { causeOfError, exitCodeOfCause } from './cause.js';
-export type { Cause, CauseKind } from './cause.js';
+export type { Cause } from './cause.js';
 export type { DrillResult, PhaseRecord, StepRecord, Rpo, Verdict } from './result.js';

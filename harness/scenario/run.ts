@@ -46,7 +46,7 @@ export function exitCodeOf(r: Pick<DrillResult, 'verdict'>, signal?: NodeJS.Sign
 }
 
 /** The cause of an error that ended a drill early, given the verdict classifyFailure gave it. */
-export function causeOfFailure(e: unknown, verdict: Verdict): Cause {
+function causeOfFailure(e: unknown, verdict: Verdict): Cause {
   if (verdict === 'fail') return { kind: 'drill-failed', message: (e instanceof Error ? e.message : String(e)).split('\n')[0]! };
   return causeOfError(e, verdict === 'interrupted');
 }

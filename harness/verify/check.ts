@@ -16,7 +16,7 @@ export interface CheckResult {
 }
 
 /** How a check ended, as reports show it. */
-export type CheckOutcome = 'passed' | 'failed' | 'skipped' | 'not-applicable';
+type CheckOutcome = 'passed' | 'failed' | 'skipped' | 'not-applicable';
 export const outcomeOf = (c: Pick<CheckResult, 'valid' | 'status'>): CheckOutcome => c.status ?? (c.valid ? 'passed' : 'failed');
 
 /** A check as one line for a terminal: "ok   name", "FAIL name: details", "SKIP name: reason", "n/a  name: reason". */

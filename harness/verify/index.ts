@@ -1,4 +1,4 @@
-export type { CheckOutcome, CheckResult, Difference, Queryable } from './check.js';
+export type { CheckResult, Difference, Queryable } from './check.js';
 export { check, checkLine, outcomeOf, skippedCheck } from './check.js';
 export { takeSnapshot, schemaObjects, checkTableState, checksumOf } from './snapshot.js';
 export type { Snapshot } from './snapshot.js';

@@ -28,7 +28,9 @@ describe('a promised switchover that cannot run is not skipped with a warning', 
     expect(ctx.checks).toEqual([
       expect.objectContaining({ name: 'rollback-exercised', valid: false, details: expect.objectContaining({ differenceCount: 1 }) }),
     ]);
-    expect(JSON.stringify(ctx.checks[0]!.details)).toMatch(/rollback: not attempted: primary \(mariadb-10.11\) does not replicate from replica-1/);
+    expect(JSON.stringify(ctx.checks[0]!.details)).toMatch(
+      /rollback: not attempted: primary \(mariadb-10.11\) does not replicate from replica-1/,
+    );
     expect(ctx.observations['rollback']).toMatchObject({ attempted: false });
     expect(goNoGo(state.upgradeFindings).verdict).toBe('no-go');
   });

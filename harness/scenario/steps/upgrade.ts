@@ -328,7 +328,13 @@ export const switchover = (to: string, label: string): Step =>
       // The target never replicated (the servers refused that direction): switching to it would lose writes. The
       // README promises the rollback is exercised: not doing it fails the drill (and blocks the go), saying why.
       const why = `${label}: not attempted: ${to} (${nw.adapter.flavor.id}) does not replicate from ${old.name} (${old.adapter.flavor.id}), so it is no rollback target; the way back is a restore of the last backup taken on the old version`;
-      findings(ctx).push({ severity: 'blocking', source: 'rolling-upgrade', kind: 'no-rollback-path', where: `${old.name} -> ${to}`, message: why });
+      findings(ctx).push({
+        severity: 'blocking',
+        source: 'rolling-upgrade',
+        kind: 'no-rollback-path',
+        where: `${old.name} -> ${to}`,
+        message: why,
+      });
       ctx.observations[observationName.switchover(label)] = {
         from: old.name,
         to,
@@ -336,7 +342,9 @@ export const switchover = (to: string, label: string): Step =>
         reason: `${to} does not replicate from ${old.name}`,
       };
       ctx.checks.push(
-        check(checkName.switchoverExercised(label), [{ database: '*', object: `${old.name} -> ${to}`, kind: 'not-attempted', actual: why }]),
+        check(checkName.switchoverExercised(label), [
+          { database: '*', object: `${old.name} -> ${to}`, kind: 'not-attempted', actual: why },
+        ]),
       );
       return;
     }
