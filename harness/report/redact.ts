@@ -103,7 +103,12 @@ export function redactResult(r: EvidenceResult, red: Redactor = redactor()): Evi
     }
     return v;
   };
-  copy.checks = copy.checks.map((c) => ({ ...c, name: text(c.name), details: deep(c.details) as Record<string, unknown> }));
+  copy.checks = copy.checks.map((c) => ({
+    ...c,
+    name: text(c.name),
+    details: deep(c.details) as Record<string, unknown>,
+    ...(c.reason ? { reason: text(c.reason) } : {}),
+  }));
   copy.observations = deep(copy.observations) as Record<string, unknown>;
   copy.phases = copy.phases.map((p) => ({
     ...p,
@@ -115,6 +120,7 @@ export function redactResult(r: EvidenceResult, red: Redactor = redactor()): Evi
     Object.entries(copy.params).map(([k, v]) => [k, typeof v === 'string' ? red.digest(v) : v]),
   ) as typeof copy.params;
   if (copy.error) copy.error = text(copy.error);
+  if (copy.cause) copy.cause = { ...copy.cause, message: text(copy.cause.message) };
   if (copy.teardownFailures) copy.teardownFailures = copy.teardownFailures.map(text);
   if (copy.provenance) {
     copy.provenance.dataset.databases = copy.provenance.dataset.databases.map((d) => ({

@@ -16,6 +16,7 @@ import {
   type BinlogTransaction,
 } from '../backup/index.js';
 import { withHeartbeat } from '../exec/index.js';
+import { isToolRefusal, notApplicableChecks } from './outcome.js';
 import { docker } from '../runtime/docker.js';
 import { FLAVORS, type FlavorId } from '../core/index.js';
 import type { TopologyContext } from '../runtime/context.js';
@@ -30,6 +31,7 @@ import {
   compareSnapshots,
   compareWithState,
   schemaObjects,
+  skippedCheck,
   takeSnapshot,
   type CheckResult,
   type Difference,
@@ -89,6 +91,11 @@ export interface RestoreTestOutcome {
   /** The position the restored server stands at (what the history records). */
   gtid?: string;
   error?: string;
+  /**
+   * The error that stopped the test before it could judge the backup: the environment or firedrill itself (a docker
+   * call, a deadline, a server never ready), not the backup. The verdict is then "error" (exit 2), never "bad backup".
+   */
+  stoppedBy?: unknown;
 }
 
 /** Phases that bring the backup back as a server: their sum is the restore time (RTO of this backup). */
@@ -229,6 +236,13 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
   }
 
   if (o.instant) instantFolder(artifact, o); // bad input (exit 2) before any container exists
+  const physical =
+    artifact.kind !== 'dump' && !(artifact.kind === 'firedrill-artifact' && methodOf(artifact.manifest!).restore.kind === 'load');
+  // What this backup or state cannot show is said now, before anything is restored: not applicable, never a skip.
+  const notApplicable = notApplicableChecks(artifact, physical ? 'datadir' : 'load', o.expect);
+  for (const na of notApplicable) o.progress(`not applicable: ${na.check}: ${na.reason}`);
+  if (notApplicable.length) observations['notApplicable'] = notApplicable;
+  const accountsNA = notApplicable.find((x) => x.check === 'state-accounts');
   const base = await openTopologyContext(o.run, o.flavor, o.progress);
   const suffix = own(o.run.runId);
   const ctx: TopologyContext = { ...base, creds: { ...base.creds, admin: suffix, repl: `${suffix}_r` } };
@@ -304,6 +318,7 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
         throw new NotABackupError(
           `${o.artifact}: ${name} needs the source's settings: ${line.trim().slice(0, 300)} (give them with --server-config my.cnf)`,
         );
+      if (!isToolRefusal(e)) throw e; // a docker call, a deadline: not the backup's fault
       throw new BadBackupError(`${name}: ${msg}`);
     }
   };
@@ -312,12 +327,9 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
   let node: StartedNode | undefined;
   let datadirVolume: string | undefined;
   let instant: InstantServer | undefined;
-  let serverAccountsInBackup = true;
 
   try {
     // Stage, prepare, copy back: a ready datadir in a new labelled volume (physical kinds).
-    const physical =
-      artifact.kind !== 'dump' && !(artifact.kind === 'firedrill-artifact' && methodOf(artifact.manifest!).restore.kind === 'load');
     if (physical && o.instant) {
       const at = instantFolder(artifact, o);
       const opened = await timed('start', () =>
@@ -522,11 +534,12 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
               : n.container.exec(['sh', '-c', `${decompress} | "$@"`, 'sh', ...adminClient, init], { timeoutMs: 4 * 60 * 60_000 }),
           );
         } catch (e) {
+          if (!isToolRefusal(e)) throw e;
           throw new BadBackupError(`the dump does not load: ${firstClientError(e)}`);
         }
       });
       const dbs = artifact.kind === 'dump' ? (artifact.dumpDatabases ?? []) : (artifact.manifest?.snapshot.databases ?? []);
-      serverAccountsInBackup = artifact.kind === 'dump' && dbs.includes('mysql');
+      const serverAccountsInBackup = artifact.kind === 'dump' && dbs.includes('mysql');
       if (serverAccountsInBackup) {
         // The dump replaced the grant tables: load them, keep the test's own admin.
         await n.query(grantTablesSql.reloadGrantTables());
@@ -638,15 +651,20 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
           ...(await compareWithState(o.expect, n, {
             ownAccounts: adminNames,
             backupGtid,
-            ...(serverAccountsInBackup
-              ? {}
-              : { accountsNotInBackup: 'the dump does not hold the mysql database: accounts and grants are not in this backup' }),
+            ...(accountsNA ? { accountsNotInBackup: accountsNA.reason } : {}),
             gtidEqual: (a, b) => algebra.differences(a, b).length === 0,
             progress: o.progress,
           })),
         );
       }
       const last = o.maxAgeMs !== undefined ? o.lastTested?.(artifact) : undefined;
+      if (last && !backupGtid)
+        checks.push(
+          skippedCheck(
+            'gtid-advanced',
+            `neither the backup nor the restored server records a GTID position, so whether it advanced beyond the last tested backup's ${last.gtid} (run ${last.runId}) cannot be judged`,
+          ),
+        );
       if (last && backupGtid) {
         let advanced: boolean;
         try {
@@ -675,11 +693,16 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
     });
   } catch (e) {
     if (e instanceof NotABackupError) throw e;
-    const msg = e instanceof Error ? e.message : String(e);
-    if (e instanceof BadBackupError)
+    let msg = e instanceof Error ? e.message : String(e);
+    // A restored server that died under the checks (a corrupt page met by CHECK TABLE) is the backup's fault.
+    const died = !(e instanceof BadBackupError) && node ? await node.container.state().catch(() => undefined) : undefined;
+    if (died && !died.running)
+      msg = `the restored server died (exit code ${died.exitCode}): ${msg}\n${await node!.container.logsTail(15).catch(() => '')}`;
+    if (e instanceof BadBackupError || (died && !died.running))
       checks.unshift(
         check('backup-restores', [{ database: '*', object: basename(o.artifact), kind: 'restore-failed', actual: msg.slice(0, 2000) }]),
       );
+    else outcome.stoppedBy = e;
     outcome.error = msg;
   }
   if (instant) {
@@ -796,6 +819,7 @@ async function replayBinlogs(
   try {
     await node.container.exec(['sh', '-c', `"$@" < ${pathInContainer}`, 'sh', ...adminClient], { timeoutMs: 4 * 60 * 60_000 });
   } catch (e) {
+    if (!isToolRefusal(e)) throw e;
     throw new BadBackupError(`the binlog replay fails: ${firstClientError(e)}`);
   }
   return {

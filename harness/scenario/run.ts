@@ -9,10 +9,13 @@ import { waitCaughtUp } from '../runtime/replication.js';
 import type { RunContext } from '../runtime/run-context.js';
 import { openTopologyContext, startTopology, type Topology } from '../runtime/topology.js';
 import {
+  causeOfError,
+  failureCause,
   rpoOf,
   rtoOf,
   unmeasuredRpo,
   verdictOf,
+  type Cause,
   writeReport,
   type DrillResult,
   type PhaseRecord,
@@ -42,6 +45,12 @@ export function exitCodeOf(r: Pick<DrillResult, 'verdict'>, signal?: NodeJS.Sign
   return r.verdict === 'pass' ? 0 : r.verdict === 'fail' ? 1 : r.verdict === 'error' ? 2 : signalExitCode(signal ?? 'SIGINT');
 }
 
+/** The cause of an error that ended a drill early, given the verdict classifyFailure gave it. */
+function causeOfFailure(e: unknown, verdict: Verdict): Cause {
+  if (verdict === 'fail') return { kind: 'drill-failed', message: (e instanceof Error ? e.message : String(e)).split('\n')[0]! };
+  return causeOfError(e, verdict === 'interrupted');
+}
+
 /**
  * Why a drill ended early: interrupted (a signal); error (bad input found late, the harness's infrastructure failed,
  * or the topology could not be set up: the drill never ran); fail (a step of the drill itself failed).
@@ -68,6 +77,7 @@ export function errorResult(
     description: def.description,
     flavor,
     verdict,
+    cause: causeOfError(error, verdict === 'interrupted'),
     startedAt: now,
     endedAt: now,
     durationMs: 0,
@@ -147,6 +157,7 @@ export async function runScenario(plan: DrillPlan, o: RunOptions): Promise<Drill
     result.rpo = await measureRpo(def, ctx);
   });
   let ended: Verdict | undefined;
+  let endedBy: unknown;
   try {
     const interrupted = new Promise<never>((_, rej) => {
       if (o.run.signal.aborted) rej(o.run.signal.reason);
@@ -156,6 +167,7 @@ export async function runScenario(plan: DrillPlan, o: RunOptions): Promise<Drill
     await Promise.race([body, interrupted]);
   } catch (e) {
     ended = classifyFailure(e, result.phases[result.phases.length - 1]?.name, o.run.signal.aborted);
+    endedBy = e;
     result.error = e instanceof Error ? e.message : String(e);
   } finally {
     const c = ctx as DrillContext | undefined;
@@ -189,6 +201,8 @@ export async function runScenario(plan: DrillPlan, o: RunOptions): Promise<Drill
   };
   result.logFile = 'drill.log';
   result.verdict = ended ?? verdictOf(result, !!def.expectsLoss);
+  const cause = ended ? causeOfFailure(endedBy, ended) : failureCause(result, !!def.expectsLoss);
+  if (cause) result.cause = cause;
   result.endedAt = new Date().toISOString();
   result.durationMs = Date.now() - started;
   await writeReport(result, (ctx as DrillContext | undefined)?.workload.ledger);
