@@ -1,6 +1,5 @@
-import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { UsageError, type Family } from '../core/index.js';
 
 /**
@@ -208,16 +207,6 @@ export function refusalOf(output: string): string | undefined {
   const l = lines[0];
   if (!l) return undefined;
   return l.replace(/^.*\[ERROR\]\s*(\[[^\]]*\]\s*)*(\w+:\s*)?/, '').trim();
-}
-
-/** Copies the file into a private folder, readable by the server's user in the container; removed by `dispose`. */
-export async function stageServerConfig(cfg: ServerConfig): Promise<{ hostFile: string; dispose(): Promise<void> }> {
-  const dir = await mkdtemp(join(tmpdir(), 'fd-cnf-'));
-  const f = join(dir, basename(cfg.path).replace(/[^\w.-]/g, '_') || 'user.cnf');
-  await writeFile(f, cfg.text);
-  await chmod(dir, 0o755);
-  await chmod(f, 0o644);
-  return { hostFile: f, dispose: () => rm(dir, { recursive: true, force: true }) };
 }
 
 /**
