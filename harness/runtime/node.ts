@@ -1,4 +1,4 @@
-import { overridesFor, USER_CONFIG_NAME, type NodeRole, type ServerConfig } from './server-config.js';
+import { isSecretOption, overridesFor, USER_CONFIG_NAME, type NodeRole, type ServerConfig } from './server-config.js';
 import { inspect } from '../sql/index.js';
 import { format } from 'mysql2';
 import type mysql from 'mysql2/promise';
@@ -316,11 +316,15 @@ export class ServerExitedError extends Error {
   }
 }
 
-/** The values a started server runs with for the user's options that are variables (the rest, e.g. removed ones, are not). */
+/**
+ * The values a started server runs with for the user's options that are variables (the rest, e.g. removed ones, are
+ * not); a secret's value (wsrep_sst_auth...) is never reported.
+ */
 async function appliedOptions(node: StartedNode, cfg: ServerConfig): Promise<Record<string, string>> {
   const wanted = new Set(cfg.options.map((o) => o.name.replace(/-/g, '_')));
   const out: Record<string, string> = {};
   for (const r of await node.query<{ Variable_name: string; Value: string }>(inspect.globalVariables()))
-    if (wanted.has(r.Variable_name.toLowerCase())) out[r.Variable_name.toLowerCase()] = String(r.Value);
+    if (wanted.has(r.Variable_name.toLowerCase()))
+      out[r.Variable_name.toLowerCase()] = isSecretOption(r.Variable_name) ? '<secret: not reported>' : String(r.Value);
   return out;
 }

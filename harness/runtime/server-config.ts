@@ -234,5 +234,11 @@ export function withoutOptions(
   };
 }
 
+/**
+ * Options whose value is a secret (wsrep_sst_auth's user:password, file_key_management_filekey, any *password*): a
+ * report names them, never their values.
+ */
+export const isSecretOption = (name: string): boolean => /pass(word|wd|phrase)?|auth|secret|filekey|credential/i.test(name);
+
 /** Where the file goes in a node: after firedrill's own defaults, so its options win over those. */
 export const USER_CONFIG_NAME = 'zz-firedrill-user.cnf';
