@@ -1,6 +1,6 @@
 /**
  * The drill report: one self-contained HTML file (no script, no network, no external file: styles and SVG charts
- * inline) that a manager reads and an auditor files. Per drill and flavor: the verdict, RTO and RPO against their
+ * inline; links to the nodes' saved server logs) that a manager reads and an auditor files. Per drill and flavor: the verdict, RTO and RPO against their
  * objectives, the phase timeline, write throughput and latency with fault windows and phases shaded, every fault,
  * every check with what it compared and what differed, the provenance. Across runs: the RTO/RPO trend of each
  * drill x flavor from the history. Prints to PDF (one section per page where it fits).
@@ -19,6 +19,28 @@ export interface ReportRun {
   result: EvidenceResult & { redaction?: Record<string, unknown> };
   ledger?: readonly LedgerEntry[];
   source: string;
+  /** The nodes' saved server logs (error log, slow log), linked relative to the page. */
+  nodeLogs?: readonly NodeLog[];
+}
+
+/** One saved server log of a node: its file name and the link to it from the page. */
+export interface NodeLog {
+  node: string;
+  file: string;
+  href: string;
+  bytes: number;
+}
+
+/** Links to every node's saved server logs (what a failed night's investigation starts from). */
+function nodeLogsSection(logs: readonly NodeLog[] | undefined): string {
+  if (!logs?.length) return '<p class="mute">No server log was saved for this run.</p>';
+  const byNode = new Map<string, NodeLog[]>();
+  for (const l of logs) byNode.set(l.node, [...(byNode.get(l.node) ?? []), l]);
+  const rows = [...byNode].map(
+    ([node, ls]) =>
+      `<tr data-node="${esc(node)}"><td>${esc(node)}</td><td>${ls.map((l) => `<a href="${esc(encodeURI(l.href))}">${esc(l.file)}</a> <span class="mute">(${l.bytes} bytes)</span>`).join(', ')}</td></tr>`,
+  );
+  return `<table class="node-logs"><tr><th>node</th><th>server logs</th></tr>${rows.join('')}</table>`;
 }
 
 export interface ReportInput {
@@ -232,6 +254,7 @@ ${explainedHtml(r, esc)}
 <h3>Checks (${checkCounts(r.checks)})</h3>
 ${r.checks.length ? `<table class="checks"><tr><th>check</th><th>verdict</th><th>what it compared</th></tr>${checks.join('')}</table>` : '<p><b>No check ran: a drill that proves nothing fails.</b></p>'}
 ${r.error ? `<h3>Error</h3><pre class="mono">${esc(r.error)}</pre>` : ''}
+<h3>Server logs</h3>${nodeLogsSection(run.nodeLogs)}
 <h3>Provenance</h3>${provenanceTable(r)}
 <h3>Observations</h3><pre class="mono" style="white-space:pre-wrap">${esc(JSON.stringify(r.observations, null, 1).slice(0, 6000))}</pre>
 </section>`;

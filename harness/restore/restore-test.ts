@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { format } from 'mysql2';
 import {
@@ -23,6 +22,8 @@ import type { TopologyContext } from '../runtime/context.js';
 import { NodeDefinition, ServerExitedError, type StartedNode } from '../runtime/node.js';
 import { oneShot } from '../runtime/oneshot.js';
 import type { RunContext } from '../runtime/run-context.js';
+import { reportsDir } from '../runtime/paths.js';
+import type { RecoveryWork } from '../runtime/ready-timeout.js';
 import { openTopologyContext } from '../runtime/topology.js';
 import { grantTablesSql, inspect, stateSql } from '../sql/index.js';
 import {
@@ -196,9 +197,11 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
     return outcome;
   }
 
-  const unpackDir = await mkdtemp(join(tmpdir(), 'fd-restore-test-'));
+  // Scratch (an unpacked package, decoded binlogs) in the run's private folder (0700, removed at teardown and by clean).
+  const unpackDir = await mkdtemp(join(await o.run.tempDir(), 'restore-test-'));
   o.run.onTeardown('remove restore-test scratch folder', () => rm(unpackDir, { recursive: true, force: true }));
-  await chmod(unpackDir, 0o755);
+  // The restored server's logs go into the report (reports/<run-id>/nodes/) before its container goes.
+  o.run.nodeLogsDir ??= join(reportsDir, o.run.runId, 'nodes');
   if (artifact.kind === 'firedrill-package') {
     const key = await loadKey();
     try {
@@ -248,25 +251,32 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
   const ctx: TopologyContext = { ...base, creds: { ...base.creds, admin: suffix, repl: `${suffix}_r` } };
   const adminNames = [ctx.creds.admin, ctx.creds.repl];
   // Private files the restored server and its tools read: the init file that creates the test's own admin, the
-  // client option file (no password on any argv), the user's server config.
-  const filesDir = join(unpackDir, 'server');
-  await mkdir(filesDir, { recursive: true, mode: 0o755 });
+  // client option file (no password on any argv), the user's server config. They go into each container from
+  // memory before it starts (an archive put into the created container): none is ever a file on the host.
   const FILES = '/etc/firedrill-restore-test';
   const d = ctx.adapter.dialect;
-  await writeFile(
-    join(filesDir, 'init.sql'),
-    d
-      .bootstrapUsers(ctx.creds)
-      .map((s) => format(s.sql, (s.values ?? []) as never[]) + ';')
-      .join('\n') + '\n',
-    { mode: 0o644 },
-  );
-  await writeFile(
-    join(filesDir, 'client.cnf'),
-    `[client]\nuser=${ctx.creds.admin}\npassword=${ctx.creds.adminPassword}\nprotocol=tcp\nhost=127.0.0.1\n`,
-    { mode: 0o644 },
-  );
-  if (o.serverConfig) await writeFile(join(filesDir, 'user.cnf'), o.serverConfig.config.text, { mode: 0o644 });
+  const privateFiles = {
+    dir: FILES,
+    newFolderMode: 0o755,
+    files: [
+      {
+        // read by the server as its own user (mysql) at start
+        name: 'init.sql',
+        mode: 0o644,
+        content:
+          d
+            .bootstrapUsers(ctx.creds)
+            .map((s) => format(s.sql, (s.values ?? []) as never[]) + ';')
+            .join('\n') + '\n',
+      },
+      {
+        name: 'client.cnf',
+        mode: 0o600,
+        content: `[client]\nuser=${ctx.creds.admin}\npassword=${ctx.creds.adminPassword}\nprotocol=tcp\nhost=127.0.0.1\n`,
+      },
+      ...(o.serverConfig ? [{ name: 'user.cnf', mode: 0o600, content: o.serverConfig.config.text }] : []),
+    ],
+  };
   // The config's own folder is mounted read-only at the same path (key files named in it are found), unless that
   // would cover a folder of the image itself.
   const cfgDir = o.serverConfig ? dirname(o.serverConfig.path) : undefined;
@@ -275,12 +285,15 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
     observations['serverConfigFolder'] = cfgDirMount.length
       ? `${cfgDir} mounted read-only at the same path`
       : `${cfgDir} not mounted (a system folder of the image)`;
-  const serverMounts = [
-    { source: filesDir, target: FILES, readOnly: true },
+  const serverMounts = o.serverConfig ? cfgDirMount : [];
+  const serverFiles = [
+    privateFiles,
     ...(o.serverConfig
       ? [
-          { source: join(filesDir, 'user.cnf'), target: `${ctx.adapter.configDropIn.dir}/99-restore-test-user.cnf`, readOnly: true },
-          ...cfgDirMount,
+          {
+            dir: ctx.adapter.configDropIn.dir,
+            files: [{ name: '99-restore-test-user.cnf', mode: 0o644, content: o.serverConfig.config.text }],
+          },
         ]
       : []),
   ];
@@ -308,7 +321,8 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
           name: `rt-${name}`,
           volume: p.volume,
           argv,
-          mounts: [...(p.mounts ?? []), { source: filesDir, target: FILES, readOnly: true }, ...cfgDirMount],
+          mounts: [...(p.mounts ?? []), ...cfgDirMount],
+          files: [privateFiles],
         }),
       );
     } catch (e) {
@@ -338,6 +352,7 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
           label: basename(o.artifact),
           expectedFiles: at.expectedFiles,
           mounts: serverMounts,
+          files: serverFiles,
           serverId: 4_000_000 + (Date.now() % 100_000),
           extra: ['--event-scheduler=OFF'],
         }).catch((e: unknown) => {
@@ -473,6 +488,8 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
             datadirVolume,
             skipBootstrap: true,
             mounts: serverMounts,
+            files: serverFiles,
+            recovery: await recoveryWork(artifact),
             server: {
               serverId: 4_000_000 + (Date.now() % 100_000),
               readOnly: true,
@@ -514,6 +531,7 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
         new NodeDefinition(ctx, {
           name: 'restored',
           mounts: [...serverMounts, { source: dumpPath, target: '/dump', readOnly: true }],
+          files: serverFiles,
           server: { serverId: 4_000_000 + (Date.now() % 100_000), skipReplicaStart: true, extra: ['--event-scheduler=OFF'] },
         }).start(),
       );
@@ -733,6 +751,23 @@ function instantFolder(a: DetectedArtifact, o: RestoreTestOptions): { dir: strin
   );
 }
 
+/**
+ * What a server started on this backup's datadir may have to recover (its ready deadline grows with it): the backup's
+ * size, and the redo files of a folder on this machine (a copied datadir applies all of its redo at start).
+ */
+async function recoveryWork(a: DetectedArtifact): Promise<RecoveryWork> {
+  let redoBytes = 0;
+  const dir = a.kind === 'firedrill-artifact' ? join(a.path, DATA_DIR) : (a.fullPath ?? a.path);
+  for (const rel of ['ib_logfile0', 'ib_logfile1', '#innodb_redo']) {
+    const st = await stat(join(dir, rel)).catch(() => undefined);
+    if (st?.isFile()) redoBytes += st.size;
+    if (st?.isDirectory())
+      for (const f of await readdir(join(dir, rel)).catch(() => [] as string[]))
+        redoBytes += (await stat(join(dir, rel, f)).catch(() => undefined))?.size ?? 0;
+  }
+  return { datadirBytes: a.bytes ?? 0, redoBytes };
+}
+
 /** The client's own error line ("ERROR 1062 (23000) at line 49: Duplicate entry …"), else the whole message. */
 function firstClientError(e: unknown): string {
   const m = e instanceof Error ? e.message : String(e);
@@ -762,9 +797,9 @@ async function replayBinlogs(
   adminClient: string[],
 ) {
   const files = await binlogFiles(b.dir);
+  // private (inside the run's 0700 folder): the tools run as root in their container
   const work = join(scratch, 'binlog-work');
-  await mkdir(work, { recursive: true, mode: 0o777 });
-  await chmod(work, 0o777);
+  await mkdir(work, { recursive: true, mode: 0o700 });
   const tool = async (label: string, argv: (f: string[], out: string) => string[]) => {
     await oneShot(ctx, {
       name: `rt-${label}`,

@@ -33,7 +33,6 @@ import {
 import { loadConfig } from '../runtime/config.js';
 import { judgeLedger, judgeRpo, presentLedgerIds } from '../verify/index.js';
 import { loadBulk, loadDataset, WriteWorkload, type DatasetInfo, type DatasetPlan } from '../workload/index.js';
-import { stageServerConfig } from '../runtime/server-config.js';
 import { validateServerConfig } from '../runtime/server-config-check.js';
 import { workloadSql } from '../sql/index.js';
 import type { DrillPlan } from './plan.js';
@@ -116,6 +115,8 @@ export async function runScenario(plan: DrillPlan, o: RunOptions): Promise<Drill
   const started = Date.now();
   const reportDir = join(reportsDir, o.run.runId);
   await mkdir(reportDir, { recursive: true });
+  // Every node's logs go into the report before its container goes (runtime/node-logs.ts), also on failure.
+  o.run.nodeLogsDir ??= join(reportDir, 'nodes');
   const store = await openStore(join(reportDir, 'store'));
   if (!o.keepArtifacts) o.run.temporary(store.hostDir, 'remove backup store data');
   const result: DrillResult = {
@@ -245,13 +246,11 @@ async function setUp(plan: DrillPlan, o: RunOptions, store: BackupStore, result:
   const tctx = await openTopologyContext(o.run, plan.flavor, o.progress, { fixedSubnet: spec.kind === 'galera', image: plan.image });
   if (plan.serverConfig) {
     // The user's my.cnf: checked by the server itself before any node starts (a refused option: exit 2), then
-    // mounted into every node of the run; the overrides are recorded per node as they start.
-    const staged = await stageServerConfig(plan.serverConfig);
-    o.run.onTeardown('remove the staged server configuration', staged.dispose);
-    await validateServerConfig(tctx, plan.serverConfig, staged.hostFile);
+    // put into every node of the run from memory; the overrides are recorded per node as they start.
+    await validateServerConfig(tctx, plan.serverConfig);
     const overrides = {};
     const applied = {};
-    tctx.serverConfig = { cfg: plan.serverConfig, hostFile: staged.hostFile, overrides, applied };
+    tctx.serverConfig = { cfg: plan.serverConfig, overrides, applied };
     result.serverConfig = { path: plan.serverConfig.path, overrides, applied };
   }
   let topo!: Topology;

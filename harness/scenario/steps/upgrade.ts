@@ -5,7 +5,7 @@ import { waitUntil } from '../../exec/index.js';
 import { restoreArtifact } from '../../restore/index.js';
 import { NodeDefinition, type StartedNode } from '../../runtime/node.js';
 import { probeOptions, type OptionVerdict } from '../../runtime/option-probe.js';
-import { stageServerConfig, withoutOptions } from '../../runtime/server-config.js';
+import { withoutOptions } from '../../runtime/server-config.js';
 import type { TopologyContext } from '../../runtime/context.js';
 import { projectRoot } from '../../runtime/paths.js';
 import { gtidReplicaPos, waitCaughtUp } from '../../runtime/replication.js';
@@ -176,10 +176,8 @@ function flavorContext(ctx: DrillContext, flavorId: FlavorId): Promise<TopologyC
       ctx.progress(
         `  ${flavorId} nodes start without ${removed.map((r) => `${r.option} (line ${r.line})`).join(', ')}: ${flavorId} refuses it`,
       );
-      const staged = await stageServerConfig(cfg);
-      ctx.run.onTeardown(`remove the staged server configuration for ${flavorId}`, staged.dispose);
       ctx.observations[observationName.serverConfigFor(flavorId)] = { file: sc.cfg.path, removed, why: `${flavorId} refuses them` };
-      return { ...t, serverConfig: { ...sc, cfg, hostFile: staged.hostFile } };
+      return { ...t, serverConfig: { ...sc, cfg } };
     })();
     ctx.state.flavorContexts.set(flavorId, c);
   }
