@@ -44,6 +44,8 @@ export async function restorePhysical(ctx: TopologyContext, artifactDir: string,
     ...(target.as ?? { name: target.name, server: { serverId: target.serverId, readOnly: target.readOnly, skipReplicaStart: true } }),
     datadirVolume: volume,
     skipBootstrap: true,
+    // its ready deadline grows with the datadir it opens (runtime/ready-timeout.ts)
+    recovery: { datadirBytes: manifest.files.reduce((n, f) => n + f.bytes, 0) },
   }).start();
   return { node, manifest, timings: { verifyArtifactMs: t1 - t0, copyBackMs: t2 - t1, startMs: Date.now() - t2 }, copyBack: copied };
 }
