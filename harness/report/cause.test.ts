@@ -1,21 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { execError } from '../exec/errors.test-fixture.js';
 import { UsageError } from '../core/index.js';
-import { ExecError, HarnessError, InterruptedError, WaitTimeoutError } from '../exec/index.js';
+import { HarnessError, InterruptedError, WaitTimeoutError } from '../exec/index.js';
 import { NoEngineError } from '../runtime/docker.js';
 import { causeOfError, exitCodeOfCause } from './cause.js';
 import { failureCause, unmeasuredRpo, verdictOf } from './result.js';
 
-const execErr = (p: Partial<ConstructorParameters<typeof ExecError>[0]>) =>
-  new ExecError({
-    argv: ['docker', 'inspect', 'x'],
-    exitCode: 1,
-    signal: null,
-    stdout: '',
-    stderr: '',
-    durationMs: 1,
-    timedOut: false,
-    ...p,
-  });
+const execErr = execError;
 
 describe('the cause of a run that did not pass, and the exit code it gives', () => {
   it('bad input is bad-input (exit 2)', () => {

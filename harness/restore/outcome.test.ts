@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ExecError } from '../exec/index.js';
+import { execError } from '../exec/errors.test-fixture.js';
 import { isToolRefusal, notApplicableChecks } from './outcome.js';
 
-const execErr = (p: Partial<ConstructorParameters<typeof ExecError>[0]>) =>
-  new ExecError({
-    argv: ['docker', 'start', '-a', 'fd-x-rt-prepare'],
-    exitCode: 1,
-    signal: null,
-    stdout: '',
-    stderr: '',
-    durationMs: 1,
-    timedOut: false,
-    ...p,
-  });
+const execErr = (p: Parameters<typeof execError>[0]) => execError({ argv: ['docker', 'start', '-a', 'fd-x-rt-prepare'], ...p });
 
 describe('a failure during a restore test: the backup refused, or the environment failed', () => {
   it("the backup's own tool exiting non-zero is a refusal (bad backup)", () => {

@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ExecError, HarnessError, InterruptedError, WaitTimeoutError } from '../exec/index.js';
+import { execError } from '../exec/errors.test-fixture.js';
+import { HarnessError, InterruptedError, WaitTimeoutError } from '../exec/index.js';
 import { UsageError } from '../core/index.js';
 import { classifyFailure, exitCodeOf } from './run.js';
 
-const dockerErr = (p: Partial<ConstructorParameters<typeof ExecError>[0]>) =>
-  new ExecError({
-    argv: ['docker', 'inspect', 'x'],
-    exitCode: 1,
-    signal: null,
-    stdout: '',
-    stderr: '',
-    durationMs: 1,
-    timedOut: false,
-    ...p,
-  });
+const dockerErr = execError;
 
 describe('verdicts and exit codes by cause', () => {
   it('a step of the drill that fails after setup is a failure (exit 1)', () => {
