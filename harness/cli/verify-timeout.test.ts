@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
-import { createServer, type Server, type Socket } from 'node:net';
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { fakeServer, frozenAfterLogin } from '../runtime/fake-server.test-fixture.js';
 
 const root = resolve(import.meta.dirname, '..', '..');
 
@@ -18,71 +20,16 @@ function cli(args: string[]): Promise<{ code: number | null; stderr: string; ms:
   });
 }
 
-const packet = (seq: number, payload: Buffer) => {
-  const h = Buffer.alloc(4);
-  h.writeUIntLE(payload.length, 0, 3);
-  h[3] = seq;
-  return Buffer.concat([h, payload]);
-};
-
-/** A MySQL handshake (protocol 10, mysql_native_password) that accepts any login, then never answers a query. */
-function greeting(): Buffer {
-  const caps = 0x1 | 0x200 | 0x2000 | 0x8000 | 0x80000;
-  const lo = Buffer.alloc(2);
-  lo.writeUInt16LE(caps & 0xffff);
-  const hi = Buffer.alloc(2);
-  hi.writeUInt16LE(caps >>> 16);
-  return packet(
-    0,
-    Buffer.concat([
-      Buffer.from([10]),
-      Buffer.from('8.0.99-never-answers\0'),
-      Buffer.from([1, 0, 0, 0]),
-      Buffer.alloc(8, 0x41),
-      Buffer.from([0]),
-      lo,
-      Buffer.from([33]),
-      Buffer.from([2, 0]),
-      hi,
-      Buffer.from([21]),
-      Buffer.alloc(10),
-      Buffer.concat([Buffer.alloc(12, 0x42), Buffer.from([0])]),
-      Buffer.from('mysql_native_password\0'),
-    ]),
-  );
-}
-
-let server: Server | undefined;
-const sockets = new Set<Socket>();
+let server: { port: number; stop(): Promise<void> } | undefined;
 afterEach(async () => {
-  for (const s of sockets) s.destroy();
-  sockets.clear();
-  await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+  await server?.stop();
   server = undefined;
 });
 
-async function listen(onConn: (s: Socket) => void): Promise<number> {
-  server = createServer((s) => {
-    sockets.add(s);
-    s.on('error', () => undefined);
-    onConn(s);
-  });
-  await new Promise<void>((r) => server!.listen(0, '127.0.0.1', () => r()));
-  return (server!.address() as { port: number }).port;
-}
-
 describe('verify --timeout: a server that never answers', () => {
   it('a server that completes the login and then never answers a query: exit 2 within the deadline, naming the query', async () => {
-    const port = await listen((s) => {
-      s.write(greeting());
-      let authed = false;
-      s.on('data', () => {
-        if (!authed) {
-          authed = true;
-          s.write(packet(2, Buffer.from([0, 0, 0, 2, 0, 0, 0])));
-        } // OK to the login; silence after
-      });
-    });
+    server = await frozenAfterLogin();
+    const { port } = server;
     const dsn = `mysql://u:p@127.0.0.1:${port}`;
     const r = await cli(['verify', '--source', dsn, '--target', dsn, '--timeout', '2s']);
     expect(r.code).toBe(2);
@@ -90,10 +37,23 @@ describe('verify --timeout: a server that never answers', () => {
     expect(r.ms).toBeLessThan(20_000);
   }, 30_000);
 
+  it('snapshot: the same server ends it with exit 2 within its --timeout, naming the query; nothing is written', async () => {
+    server = await frozenAfterLogin();
+    const dsn = `mysql://u:p@127.0.0.1:${server.port}`;
+    const out = join(tmpdir(), `fd-snapshot-timeout-${process.pid}.json`);
+    const r = await cli(['snapshot', '--source', dsn, '--out', out, '--timeout', '2']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/u@127\.0\.0\.1:\d+: no answer within 2 s \(--timeout\) to: SELECT/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(existsSync(out)).toBe(false);
+    expect(r.ms).toBeLessThan(20_000);
+  }, 30_000);
+
   it('a server that accepts the TCP connection and never sends its greeting: exit 2 within the deadline', async () => {
-    const port = await listen(() => {
+    server = await fakeServer(() => {
       /* silence */
     });
+    const { port } = server;
     const dsn = `mysql://u:p@127.0.0.1:${port}`;
     const r = await cli(['verify', '--source', dsn, '--target', dsn, '--timeout', '2']);
     expect(r.code).toBe(2);
