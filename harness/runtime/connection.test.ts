@@ -88,7 +88,7 @@ describe('redaction', () => {
       s.write(greeting());
       s.once('data', () => s.write(errPacket(2, 1045, `Access denied (password ${pw})`)));
     });
-    const refused = await openConnection(at(server.port, pw), { queryTimeoutMs: 2000 }).catch((e: unknown) => e as Error);
+    const refused = (await openConnection(at(server.port, pw), { queryTimeoutMs: 2000 }).catch((e: unknown) => e)) as Error;
     expect(refused.message).toMatch(/cannot connect to .*Access denied \(password \*\*\*\)/);
     expect(refused.message).not.toContain(pw);
     await server.stop();
@@ -100,7 +100,7 @@ describe('redaction', () => {
       });
     });
     const c = await openConnection(at(server.port, pw), { queryTimeoutMs: 2000 });
-    const failed = await c.query({ sql: `SET PASSWORD = '${pw}'` }).catch((e: unknown) => e as Error & { sql?: string });
+    const failed = (await c.query({ sql: `SET PASSWORD = '${pw}'` }).catch((e: unknown) => e)) as Error & { sql?: string };
     expect(failed.message).toMatch(/syntax error near '\*\*\*'/);
     expect(failed.sql).not.toContain(pw);
     await c.close();

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { inspect } from '../sql/index.js';
-import { check, type CheckResult, type Difference, type Queryable } from './check.js';
+import { check, reason, type CheckResult, type Difference, type Queryable } from './check.js';
 
 /**
  * Authentication strings in SHOW CREATE USER / SHOW GRANTS text (password hashes, plugin data) replaced by a short
@@ -31,7 +31,6 @@ interface AccountState {
   grants: string[];
 }
 
-const reason = (e: unknown) => (e instanceof Error ? e.message.split('\n')[0]! : String(e));
 
 /** Every account and role with its definition (secrets masked) and its grants (sorted). Reads only. */
 async function accountStates(q: Queryable, exclude: readonly string[] = []): Promise<Map<string, AccountState>> {

@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { inspect, stateSql } from '../sql/index.js';
 import type { Column, KeyRange } from '../sql/inspect.js';
 import { normaliseAccountQuotes } from './accounts.js';
-import { check, type CheckResult, type Difference, type Queryable } from './check.js';
+import { check, reason, type CheckResult, type Difference, type Queryable } from './check.js';
 import { compareObjects } from './compare-snapshot.js';
 import { dataTables, databasesInScope } from './scope.js';
 import { checksumOf, rowsFingerprint, schemaObjects, tableKey } from './snapshot.js';
@@ -113,7 +113,7 @@ async function accountsOf(q: Queryable, salt: Buffer, exclude: readonly string[]
         .map((r) => normaliseAccountQuotes(stateSql.stripSecrets(firstValue(r))))
         .sort();
     } catch (e) {
-      grants = [`<grants not readable: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}>`];
+      grants = [`<grants not readable: ${reason(e)}>`];
     }
     let authDigest: string | null = null;
     if (!isRole) {
@@ -121,7 +121,7 @@ async function accountsOf(q: Queryable, salt: Buffer, exclude: readonly string[]
         const [r] = await q.query<Row>(inspect.showCreateUser(user, host));
         authDigest = (await scryptAsync(firstValue(r), salt, 16, SCRYPT)).toString('hex');
       } catch (e) {
-        authDigest = `<not readable: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}>`;
+        authDigest = `<not readable: ${reason(e)}>`;
       }
     }
     out[key] = { grants, authDigest };

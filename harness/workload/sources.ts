@@ -149,7 +149,7 @@ async function connectLive(s: LiveServer): Promise<Connection> {
   try {
     return await openConnection(s, { queryTimeoutMs: LIVE_TIMEOUT_MS, connectTimeoutMs: 10_000 });
   } catch (e) {
-    if (e instanceof ConnectError) throw new UsageError(`dataset ${e.message}`);
+    if (e instanceof ConnectError) throw new UsageError(`dataset: ${e.message}`);
     throw e;
   }
 }
