@@ -32,11 +32,15 @@ describe('openConnection: deadlines', () => {
     expect(q.ok).toBe(false);
     expect(q.at - t0).toBeLessThan(5_000);
     expect(q.ok ? undefined : q.e).toBeInstanceOf(DeadlineError);
-    expect(q.ok ? '' : q.e.message).toBe('u@127.0.0.1:' + server.port + ': no answer within 0.3 s (--timeout) to: SELECT COUNT(*) FROM shop.orders');
+    expect(q.ok ? '' : q.e.message).toBe(
+      'u@127.0.0.1:' + server.port + ': no answer within 0.3 s (--timeout) to: SELECT COUNT(*) FROM shop.orders',
+    );
     // The connection is destroyed: the query in front of it does not wait for its own 60 s.
     expect(s.ok).toBe(false);
     expect(s.at - t0).toBeLessThan(5_000);
-    expect(s.ok ? '' : s.e.message).toMatch(/the connection went after [\d.]+ s waiting for: CHECKSUM TABLE shop\.orders \(.*no answer within 0\.3 s/);
+    expect(s.ok ? '' : s.e.message).toMatch(
+      /the connection went after [\d.]+ s waiting for: CHECKSUM TABLE shop\.orders \(.*no answer within 0\.3 s/,
+    );
     expect(c.lost).toBe(true);
     await expect(c.query({ sql: 'SELECT 1' })).rejects.toThrow(/the connection went/);
   });
@@ -46,7 +50,9 @@ describe('openConnection: deadlines', () => {
       /* accepts TCP, never greets */
     });
     const t0 = Date.now();
-    await expect(openConnection(at(server.port), { queryTimeoutMs: 500 })).rejects.toThrow(/cannot connect to u@127\.0\.0\.1:\d+ .*ETIMEDOUT|no answer to the login/);
+    await expect(openConnection(at(server.port), { queryTimeoutMs: 500 })).rejects.toThrow(
+      /cannot connect to u@127\.0\.0\.1:\d+ .*ETIMEDOUT|no answer to the login/,
+    );
     expect(Date.now() - t0).toBeLessThan(5_000);
   });
 
@@ -69,7 +75,9 @@ describe('openConnection: TLS modes against a server that offers no TLS', () => 
     });
     const err = await openConnection(at(server.port, 'pw', 'REQUIRED'), { queryTimeoutMs: 2000 }).catch((e: unknown) => e as Error);
     expect(err).toBeInstanceOf(ConnectError);
-    expect((err as Error).message).toMatch(/cannot connect to u@127\.0\.0\.1:\d+ \(ssl-mode REQUIRED\): Server does not support secure connection/);
+    expect((err as Error).message).toMatch(
+      /cannot connect to u@127\.0\.0\.1:\d+ \(ssl-mode REQUIRED\): Server does not support secure connection/,
+    );
     const c = await openConnection(at(server.port, 'pw', 'PREFERRED'), { queryTimeoutMs: 2000 });
     expect(c.lost).toBe(false);
     await c.close();

@@ -52,7 +52,9 @@ describe('parseDsn', () => {
     const d = parseDsn('mysql://u:p@db.example.com?ssl-mode=VERIFY_IDENTITY');
     const cert = { subject: { CN: 'other.example.com' }, subjectaltname: 'DNS:other.example.com' } as never;
     expect(verifyPeerIdentity(d.tls, d.host, cert)?.message).toMatch(/does not match|not in the cert/);
-    expect(verifyPeerIdentity(d.tls, d.host, { subject: { CN: 'db.example.com' }, subjectaltname: 'DNS:db.example.com' } as never)).toBeUndefined();
+    expect(
+      verifyPeerIdentity(d.tls, d.host, { subject: { CN: 'db.example.com' }, subjectaltname: 'DNS:db.example.com' } as never),
+    ).toBeUndefined();
     expect(verifyPeerIdentity(parseDsn('mysql://u:p@db.example.com?ssl-mode=VERIFY_CA').tls, 'db.example.com', cert)).toBeUndefined();
   });
 });
@@ -80,7 +82,10 @@ describe('a DSN whose path names a database', () => {
 
 describe("the client programs' TLS options (the live copy's dump tool)", () => {
   it("gives MySQL's tools the mode as it is, and MariaDB's their equivalent, never weaker", () => {
-    expect(clientTlsOptions('mysql', { mode: 'VERIFY_CA', ca: '/x/ca.pem' })).toEqual(['ssl-mode=VERIFY_CA', 'ssl-ca=/etc/firedrill-ssl-ca.pem']);
+    expect(clientTlsOptions('mysql', { mode: 'VERIFY_CA', ca: '/x/ca.pem' })).toEqual([
+      'ssl-mode=VERIFY_CA',
+      'ssl-ca=/etc/firedrill-ssl-ca.pem',
+    ]);
     expect(clientTlsOptions('mysql', { mode: 'DISABLED' })).toEqual(['ssl-mode=DISABLED']);
     expect(clientTlsOptions('mariadb', { mode: 'DISABLED' })).toEqual(['skip-ssl']);
     expect(clientTlsOptions('mariadb', { mode: 'REQUIRED' })).toContain('ssl');

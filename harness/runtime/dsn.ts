@@ -63,7 +63,10 @@ export function parseDsn(text: string): Dsn {
  * The databases a command works on: `--databases a,b`, or the one a DSN's path names (the convention of mysql2, JDBC
  * and ORMs). Both given and different is bad input; none: undefined (every database).
  */
-export function databasesOf(flag: string | undefined, ...dsns: ReadonlyArray<Pick<Dsn, 'database' | 'host' | 'port'>>): string[] | undefined {
+export function databasesOf(
+  flag: string | undefined,
+  ...dsns: ReadonlyArray<Pick<Dsn, 'database' | 'host' | 'port'>>
+): string[] | undefined {
   const listed = flag
     ?.split(',')
     .map((s) => s.trim())

@@ -58,7 +58,9 @@ export class ServerSession {
   drop(): void {
     const c = this.conn;
     this.conn = undefined;
-    c?.destroy(Object.assign(new Error(`${this.name}: connection dropped while a query was running`), { code: 'PROTOCOL_CONNECTION_LOST' }));
+    c?.destroy(
+      Object.assign(new Error(`${this.name}: connection dropped while a query was running`), { code: 'PROTOCOL_CONNECTION_LOST' }),
+    );
   }
 }
 

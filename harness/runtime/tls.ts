@@ -17,10 +17,7 @@ export interface Tls {
 export const CONTAINER_CA_PATH = '/etc/firedrill-ssl-ca.pem';
 
 /** The driver's (mysql2) ssl option for a TLS mode; undefined: plaintext. The CA file must be readable. */
-export function sslOptions(
-  tls: Tls,
-  who: string,
-): { ca?: string; rejectUnauthorized: boolean; verifyIdentity?: boolean } | undefined {
+export function sslOptions(tls: Tls, who: string): { ca?: string; rejectUnauthorized: boolean; verifyIdentity?: boolean } | undefined {
   if (tls.mode === 'DISABLED') return undefined;
   if (tls.mode === 'PREFERRED' || tls.mode === 'REQUIRED') return { rejectUnauthorized: false };
   let ca: string | undefined;

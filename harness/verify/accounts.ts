@@ -31,7 +31,6 @@ interface AccountState {
   grants: string[];
 }
 
-
 /** Every account and role with its definition (secrets masked) and its grants (sorted). Reads only. */
 async function accountStates(q: Queryable, exclude: readonly string[] = []): Promise<Map<string, AccountState>> {
   const out = new Map<string, AccountState>();

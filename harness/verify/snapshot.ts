@@ -42,7 +42,6 @@ const CREATE_COLUMN: Record<ObjectKind, string> = {
   EVENT: 'Create Event',
 };
 
-
 /** Marks a definition that could not be read: compared, it is always a difference, even against the same mark. */
 export const UNREADABLE = '<definition not readable';
 

@@ -424,7 +424,9 @@ async function copyLive(
       client.kill();
       await Promise.allSettled([p.done, client.done]);
       if (silent)
-        throw new HarnessError(`dataset ${plan.name}: ${tool} sent nothing for ${LIVE_TIMEOUT_MS / 1000} s (deadline): the source stopped answering`);
+        throw new HarnessError(
+          `dataset ${plan.name}: ${tool} sent nothing for ${LIVE_TIMEOUT_MS / 1000} s (deadline): the source stopped answering`,
+        );
       throw new UsageError(`dataset ${plan.name}: the copy failed: ${redact(firstError(e), s.password)}`);
     } finally {
       clearInterval(watchdog);

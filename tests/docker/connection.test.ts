@@ -35,7 +35,6 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-// biome-ignore lint/suspicious/noTemplateCurlyInString: a DSN's ${VAR} is literal text, expanded from the environment
 const dsn = (tail = '') => `mysql://firedrill:\${FD_TEST_PW}@${node.address}:3306${tail}`;
 const oneLine = (stderr: string) => stderr.trim().split('\n');
 
@@ -93,7 +92,9 @@ describe('a server frozen mid-stream on a 1,000,000-row table', () => {
     const ms = Date.now() - frozenAt;
     await thaw();
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/firedrill@[\d.]+:3306: (no answer within 5 s \(--timeout\) to|the connection went after [\d.]+ s waiting for): \S+/);
+    expect(r.stderr).toMatch(
+      /firedrill@[\d.]+:3306: (no answer within 5 s \(--timeout\) to|the connection went after [\d.]+ s waiting for): \S+/,
+    );
     expect(ms).toBeLessThan(5_000 + 10_000);
   }, 180_000);
 
@@ -105,7 +106,9 @@ describe('a server frozen mid-stream on a 1,000,000-row table', () => {
     const ms = Date.now() - frozenAt;
     await thaw();
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/firedrill@[\d.]+:3306: (no answer within 5 s \(--timeout\) to|the connection went after [\d.]+ s waiting for): \S+/);
+    expect(r.stderr).toMatch(
+      /firedrill@[\d.]+:3306: (no answer within 5 s \(--timeout\) to|the connection went after [\d.]+ s waiting for): \S+/,
+    );
     expect(ms).toBeLessThan(5_000 + 10_000);
     expect(existsSync(out)).toBe(false);
   }, 180_000);
