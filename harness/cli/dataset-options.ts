@@ -1,6 +1,7 @@
 import { UsageError } from '../core/index.js';
 import type { DatasetSource } from '../workload/index.js';
-import { databasesOf, expandEnv, parseDsn } from '../runtime/index.js';
+import { dsnArg } from './connect.js';
+import { databasesOf } from '../runtime/index.js';
 
 /**
  * The options every drill-running command shares (run, suite, and others that load data): where the data comes
@@ -44,7 +45,7 @@ export function datasetFrom(f: DatasetFlags): DatasetSource | undefined {
   const seed = whole('seed', f.seed);
   if (f.dataset?.startsWith('mysql://')) {
     if (rows !== undefined) throw new UsageError('--rows goes with a schema file, not a live server');
-    const d = parseDsn(expandEnv(f.dataset));
+    const d = dsnArg(f.dataset);
     const { database: _, ...server } = d;
     return { kind: 'live', server, databases: databasesOf(f.databases, d) };
   }

@@ -111,8 +111,8 @@ Runs every drill of a suite in turn, on the run's dataset and server configurati
 ${DATASET_HELP}
 Exit: 0 all pass, 1 any failed, 2 could not run.`,
   verify: `usage: firedrill verify --source DSN --target DSN [--databases a,b] [--gtid] [--full-rows] [--ignore-accounts u,v] [--timeout T] [--json]
-  DSN: mysql://user:password@host:port[?ssl-mode=DISABLED|PREFERRED|REQUIRED|VERIFY_CA|VERIFY_IDENTITY&ssl-ca=PATH]
-       (default PREFERRED, as the mysql client; an unknown option is refused)
+  DSN: mysql://user:password@host:port[/database][?ssl-mode=DISABLED|PREFERRED|REQUIRED|VERIFY_CA|VERIFY_IDENTITY&ssl-ca=PATH]
+       (default PREFERRED, as the mysql client; an unknown option is refused; a path means --databases database)
 
 Compares every schema object with the settings that change its behaviour (sql_mode, character set, collation),
 every table's data, sequences' state, system-versioned tables' history, and accounts, roles and grants (password

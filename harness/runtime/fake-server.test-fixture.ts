@@ -46,10 +46,17 @@ export function errPacket(seq: number, code: number, message: string): Buffer {
   return packet(seq, Buffer.concat([Buffer.from([0xff]), c, Buffer.from('#28000'), Buffer.from(message)]));
 }
 
-/** A listening fake server on 127.0.0.1; `stop` closes it and every connection it accepted. */
-export async function fakeServer(onConn: (s: Socket) => void): Promise<{ port: number; stop(): Promise<void> }> {
+/**
+ * A listening fake server on 127.0.0.1; `stop` closes it and every connection it accepted. `firstConnectionAt`: when
+ * a client first connected (0: none yet), so a test times what a client does from there, not how long it took to start.
+ */
+export async function fakeServer(
+  onConn: (s: Socket) => void,
+): Promise<{ port: number; firstConnectionAt(): number; stop(): Promise<void> }> {
   const sockets = new Set<Socket>();
+  let first = 0;
   const server: Server = createServer((s) => {
+    first ||= Date.now();
     sockets.add(s);
     s.on('error', () => undefined);
     onConn(s);
@@ -57,6 +64,7 @@ export async function fakeServer(onConn: (s: Socket) => void): Promise<{ port: n
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   return {
     port: (server.address() as { port: number }).port,
+    firstConnectionAt: () => first,
     stop: async () => {
       for (const s of sockets) s.destroy();
       await new Promise<void>((r) => server.close(() => r()));
