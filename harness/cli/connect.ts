@@ -4,7 +4,7 @@ import type { Statement } from '../sql/index.js';
 import type { Queryable } from '../verify/index.js';
 
 /** The default of --timeout (verify, snapshot): a server that gives no answer to one query for this long is an error. */
-export const DEFAULT_TIMEOUT_MS = 60_000;
+const DEFAULT_TIMEOUT_MS = 60_000;
 
 /** `--timeout T`: seconds, or a number with ms, s or m. */
 export function parseTimeout(v: string | undefined): number {

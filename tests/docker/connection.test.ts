@@ -83,33 +83,28 @@ async function thaw(): Promise<void> {
   await waitUntil(readingBig, (n) => n === 0, { what: 'no statement on big.t left running', timeoutMs: 120_000, intervalMs: 100 });
 }
 
+/** Runs the command, freezes the server while it reads big.t, and checks it ended with exit 2 in time, saying why. */
+async function frozenRun(args: string[]): Promise<void> {
+  const done = cli([...args, '--timeout', '5'], { env });
+  const frozenAt = await freezeWhenReading();
+  const r = await done;
+  const ms = Date.now() - frozenAt;
+  await thaw();
+  expect(r.code).toBe(2);
+  expect(r.stderr).toMatch(
+    /firedrill@[\d.]+:3306: (no answer within 5 s \(--timeout\) to|the connection went after [\d.]+ s waiting for): \S+/,
+  );
+  expect(ms).toBeLessThan(5_000 + 10_000);
+}
+
 describe('a server frozen mid-stream on a 1,000,000-row table', () => {
   it('verify: exit 2 within --timeout plus a few seconds, naming the statement and the server', async () => {
-    let frozenAt = 0;
-    const done = cli(['verify', '--source', dsn('/big'), '--target', dsn('/big'), '--full-rows', '--timeout', '5'], { env });
-    frozenAt = await freezeWhenReading();
-    const r = await done;
-    const ms = Date.now() - frozenAt;
-    await thaw();
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(
-      /firedrill@[\d.]+:3306: (no answer within 5 s \(--timeout\) to|the connection went after [\d.]+ s waiting for): \S+/,
-    );
-    expect(ms).toBeLessThan(5_000 + 10_000);
+    await frozenRun(['verify', '--source', dsn('/big'), '--target', dsn('/big'), '--full-rows']);
   }, 180_000);
 
   it('snapshot: exit 2 within --timeout plus a few seconds, no state file written', async () => {
     const out = join(dir, 'frozen.json');
-    const done = cli(['snapshot', '--source', dsn('/big'), '--out', out, '--timeout', '5'], { env });
-    const frozenAt = await freezeWhenReading();
-    const r = await done;
-    const ms = Date.now() - frozenAt;
-    await thaw();
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(
-      /firedrill@[\d.]+:3306: (no answer within 5 s \(--timeout\) to|the connection went after [\d.]+ s waiting for): \S+/,
-    );
-    expect(ms).toBeLessThan(5_000 + 10_000);
+    await frozenRun(['snapshot', '--source', dsn('/big'), '--out', out]);
     expect(existsSync(out)).toBe(false);
   }, 180_000);
 });
