@@ -57,6 +57,13 @@ export interface Dialect {
   loadSessionInit(): string;
   /** After a logical load: make the server's replication position the dump's (where the dump does not do it). */
   adoptReplicaPosition(gtid: string): Statement[];
+  /**
+   * A sed program for loading a whole-server dump into a fresh server: the dump's CREATE USER of an account the fresh
+   * server already has (mariadb.sys, root@localhost) would fail (ERROR 1396), so the dump's version replaces it
+   * (comparison rule system-account-on-fresh-server); the restore's own accounts (`own`) stay as the restore made them.
+   * Absent where the family's whole-server dumps carry accounts as grant-table rows (MySQL: loaded as they are).
+   */
+  wholeDumpFilter?(own: readonly string[]): string;
   /** Physical copy of the whole server into a local directory (MySQL clone plugin); absent where unsupported. */
   cloneInto?(dir: string): Statement;
 }
@@ -76,7 +83,7 @@ export interface ReplicaState {
  * firedrill's two users, created with binary logging off so no node gets a GTID of its own: an admin, and a
  * replication user with the grants the family needs.
  */
-export function bootstrapUsersWith(replGrants: string) {
+export function bootstrapUsersWith(replGrants: string, adminExtra: readonly string[] = []) {
   return ({
     admin,
     adminPassword,
@@ -91,6 +98,7 @@ export function bootstrapUsersWith(replGrants: string) {
     { sql: 'SET SESSION sql_log_bin = 0' },
     { sql: 'CREATE USER IF NOT EXISTS ?@? IDENTIFIED BY ?', values: [admin, '%', adminPassword] },
     { sql: 'GRANT ALL PRIVILEGES ON *.* TO ?@? WITH GRANT OPTION', values: [admin, '%'] },
+    ...adminExtra.map((sql) => ({ sql, values: [admin, '%'] })),
     { sql: 'CREATE USER IF NOT EXISTS ?@? IDENTIFIED BY ?', values: [repl, '%', replPassword] },
     { sql: `GRANT ${replGrants} ON *.* TO ?@?`, values: [repl, '%'] },
     { sql: 'SET SESSION sql_log_bin = 1' },

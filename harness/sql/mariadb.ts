@@ -6,7 +6,11 @@ const conn = (channel?: string) => (channel ? ` '${channel.replace(/'/g, "''")}'
 
 export const mariadb: Dialect = {
   family: 'mariadb',
-  bootstrapUsers: bootstrapUsersWith('REPLICATION SLAVE, REPLICATION CLIENT, BINLOG MONITOR'),
+  // PROXY as root@localhost has it: a whole-server dump grants PROXY (to root@localhost), which only an account
+  // holding PROXY WITH GRANT OPTION may do (else ERROR 1698 in the middle of the load).
+  bootstrapUsers: bootstrapUsersWith('REPLICATION SLAVE, REPLICATION CLIENT, BINLOG MONITOR', [
+    "GRANT PROXY ON ''@'%' TO ?@? WITH GRANT OPTION",
+  ]),
   changeSource: (s: ReplicationSource) => ({
     sql:
       `CHANGE MASTER${conn(s.channel)} TO MASTER_HOST = ?, MASTER_PORT = ?, MASTER_USER = ?, MASTER_PASSWORD = ?, ` +
@@ -35,6 +39,12 @@ export const mariadb: Dialect = {
   // Row events fire replica triggers with slave_run_triggers_for_rbr; the session's last GTID names the DELETE.
   poisonDelete: (del) => ({ statements: [del], gtid: { sql: 'SELECT @@SESSION.last_gtid AS gtid' } }),
   skipTransaction: (_gtid, newPos) => [{ sql: 'SET GLOBAL gtid_slave_pos = ?', values: [newPos] }],
+  // mariadb-dump --system=users writes one `CREATE USER \`u\`@\`h\` …;` per line.
+  wholeDumpFilter: (own) =>
+    [
+      ...own.map((u) => `/^CREATE USER \`${u.replace(/`/g, '``').replace(/[\\/.*+?^$()[\]{}|]/g, '\\$&')}\`@/d`),
+      's/^CREATE USER `/CREATE OR REPLACE USER `/',
+    ].join('\n'),
 };
 
 /** Reads SHOW ALL SLAVES STATUS rows. */
