@@ -28,7 +28,7 @@ export async function lockedVolumeCopy(
   const t0 = Date.now();
   try {
     // FLUSH TABLES WITH READ LOCK waits for every running statement: bounded, and the error says what it waited for.
-    await conn.query({ sql: backupSql.flushTablesWithReadLock().sql, timeout: LOCK_TIMEOUT_MS }).catch((e: Error) => {
+    await conn.query(backupSql.flushTablesWithReadLock(), { timeoutMs: LOCK_TIMEOUT_MS }).catch((e: Error) => {
       throw new Error(
         `${node.name}: FLUSH TABLES WITH READ LOCK did not return within ${LOCK_TIMEOUT_MS / 1000} s (a long statement holds it?): ${e.message}`,
         { cause: e },
@@ -47,7 +47,7 @@ export async function lockedVolumeCopy(
     }
     const copyMs = Date.now() - tc;
     await opts.beforeUnlock?.();
-    await conn.query({ sql: backupSql.unlockTables().sql, timeout: 60_000 });
+    await conn.query(backupSql.unlockTables(), { timeoutMs: 60_000 });
     const writesBlockedMs = Date.now() - lockedAt;
     for (const f of [...IDENTITY_FILES, ...(opts.leaveOut ?? [])]) await rm(join(onHost, f), { force: true });
     return { lockAndFlushMs: lockedAt - t0, copyMs, writesBlockedMs };

@@ -20,11 +20,22 @@ describe('--dataset and --param', () => {
     const s = datasetFrom({ dataset: 'mysql://reader:${FD_TEST_PW}@db.internal:3307', databases: 'shop, billing' });
     expect(s).toEqual({
       kind: 'live',
-      server: { user: 'reader', password: 'p@ss:w/rd', host: 'db.internal', port: 3307 },
+      server: { user: 'reader', password: 'p@ss:w/rd', host: 'db.internal', port: 3307, tls: { mode: 'PREFERRED' } },
       databases: ['shop', 'billing'],
     });
     // biome-ignore lint/suspicious/noTemplateCurlyInString: as above
     expect(() => datasetFrom({ dataset: 'mysql://reader:${FD_UNSET_VAR}@h:1' })).toThrow(/FD_UNSET_VAR .* is not set/);
+  });
+  it("keeps the DSN's TLS options for the live copy, and reads its path as the database to copy", () => {
+    const s = datasetFrom({ dataset: 'mysql://reader:pw@db.internal/shop?ssl-mode=VERIFY_CA&ssl-ca=/etc/ca.pem' });
+    expect(s).toEqual({
+      kind: 'live',
+      server: { user: 'reader', password: 'pw', host: 'db.internal', port: 3306, tls: { mode: 'VERIFY_CA', ca: '/etc/ca.pem' } },
+      databases: ['shop'],
+    });
+    expect(() => datasetFrom({ dataset: 'mysql://reader:pw@db.internal/shop', databases: 'billing' })).toThrow(
+      /path names database shop, --databases names billing/,
+    );
   });
   it('refuses options that do not go together', () => {
     expect(() => datasetFrom({ rows: '5' })).toThrow(/go with --dataset/);

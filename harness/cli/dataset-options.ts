@@ -1,6 +1,7 @@
 import { UsageError } from '../core/index.js';
 import type { DatasetSource } from '../workload/index.js';
-import { parseDsn } from './dsn.js';
+import { dsnArg } from './connect.js';
+import { databasesOf } from '../runtime/index.js';
 
 /**
  * The options every drill-running command shares (run, suite, and others that load data): where the data comes
@@ -16,10 +17,11 @@ export const DATASET_OPTIONS = {
 
 export const DATASET_HELP = `  --dataset D         the data every drill runs on (default sakila, the bundled sample):
                         a dump file or a folder of them (mysqldump / mariadb-dump output; plain, .gz or .zst),
-                        mysql://user:\${PW}@host:port (a consistent, read-only copy of a live server; password from
-                        the environment), a schema file with --rows N (rows generated from the schema alone), none
+                        mysql://user:\${PW}@host:port[/db] (a consistent, read-only copy of a live server; password
+                        from the environment; ssl-mode and ssl-ca as the DSN gives them), a schema file with
+                        --rows N (rows generated from the schema alone), none
   --rows N            with a schema file: rows generated per table (types, lengths, NULL, unique and foreign keys)
-  --databases a,b     with a live server: the databases to copy (default: every non-system one)
+  --databases a,b     with a live server: the databases to copy (default: the DSN's path, else every non-system one)
   --seed N            with --rows: the generator's seed (default 1)
   --server-config F   your my.cnf, applied to every node; the options a topology needs win and are reported`;
 
@@ -29,15 +31,6 @@ export interface DatasetFlags {
   databases?: string;
   seed?: string;
   'server-config'?: string;
-}
-
-/** Expands ${VAR} from the environment, so passwords can stay off argv. */
-export function expandEnv(s: string): string {
-  return s.replace(/\$\{(\w+)\}/g, (_, v: string) => {
-    const val = process.env[v];
-    if (val === undefined) throw new UsageError(`environment variable ${v} (used in a DSN) is not set`);
-    return encodeURIComponent(val);
-  });
 }
 
 const whole = (name: string, v: string | undefined): number | undefined => {
@@ -50,6 +43,12 @@ const whole = (name: string, v: string | undefined): number | undefined => {
 export function datasetFrom(f: DatasetFlags): DatasetSource | undefined {
   const rows = whole('rows', f.rows);
   const seed = whole('seed', f.seed);
+  if (f.dataset?.startsWith('mysql://')) {
+    if (rows !== undefined) throw new UsageError('--rows goes with a schema file, not a live server');
+    const d = dsnArg(f.dataset);
+    const { database: _, ...server } = d;
+    return { kind: 'live', server, databases: databasesOf(f.databases, d) };
+  }
   const databases = f.databases
     ?.split(',')
     .map((s) => s.trim())
@@ -57,11 +56,6 @@ export function datasetFrom(f: DatasetFlags): DatasetSource | undefined {
   if (!f.dataset) {
     if (rows !== undefined || databases) throw new UsageError('--rows and --databases go with --dataset');
     return undefined;
-  }
-  if (f.dataset.startsWith('mysql://')) {
-    if (rows !== undefined) throw new UsageError('--rows goes with a schema file, not a live server');
-    const d = parseDsn(expandEnv(f.dataset));
-    return { kind: 'live', server: { user: d.user, password: d.password, host: d.host, port: d.port }, databases };
   }
   if (databases) throw new UsageError('--databases goes with a live --dataset mysql://… only');
   if (rows !== undefined) {

@@ -1,11 +1,11 @@
 import { parseArgs } from 'node:util';
-import mysql from 'mysql2/promise';
 import { ExecError, HarnessError, signalExitCode, withCancelScope } from '../exec/index.js';
 import { mkdir, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { DEFAULT_FLAVOR, familyOfVersion, flavor as flavorById, FLAVORS, UsageError, type FlavorId } from '../core/index.js';
 import {
   cleanDeadRuns,
+  databasesOf,
   engineVersion,
   familyAdapter,
   imageExists,
@@ -28,15 +28,14 @@ import {
   type DrillInputs,
   type ScenarioDefinition,
 } from '../scenario/index.js';
-import { DATASET_HELP, DATASET_OPTIONS, datasetFrom, expandEnv, parseParamArgs } from './dataset-options.js';
+import { DATASET_HELP, DATASET_OPTIONS, datasetFrom, parseParamArgs } from './dataset-options.js';
+import { connectDsn, dsnArg, parseTimeout } from './connect.js';
 import { doctorInputs } from './doctor-inputs.js';
 import { cmdPreUpgrade } from './pre-upgrade.js';
 import { consoleSummary, writeReport, type DrillResult } from '../report/index.js';
 import { compareServers, gtidPositionsEqual, UnknownDatabaseError, type CheckResult, type Queryable } from '../verify/index.js';
-import { inspect, type Statement } from '../sql/index.js';
-import { dsnLabel, parseDsn, sslOptions, verifyPeerIdentity, type Dsn } from './dsn.js';
+import { inspect } from '../sql/index.js';
 import { parseParallel, runPool } from './parallel.js';
-import type { PeerCertificate } from 'node:tls';
 import { cmdRestoreTest, HELP_RESTORE_TEST } from './restore-test.js';
 import { cmdSnapshot, HELP_SNAPSHOT } from './snapshot.js';
 import { cmdChaos, HELP_CHAOS } from './chaos.js';
@@ -112,8 +111,8 @@ Runs every drill of a suite in turn, on the run's dataset and server configurati
 ${DATASET_HELP}
 Exit: 0 all pass, 1 any failed, 2 could not run.`,
   verify: `usage: firedrill verify --source DSN --target DSN [--databases a,b] [--gtid] [--full-rows] [--ignore-accounts u,v] [--timeout T] [--json]
-  DSN: mysql://user:password@host:port[?ssl-mode=DISABLED|PREFERRED|REQUIRED|VERIFY_CA|VERIFY_IDENTITY&ssl-ca=PATH]
-       (default PREFERRED, as the mysql client; an unknown option is refused)
+  DSN: mysql://user:password@host:port[/database][?ssl-mode=DISABLED|PREFERRED|REQUIRED|VERIFY_CA|VERIFY_IDENTITY&ssl-ca=PATH]
+       (default PREFERRED, as the mysql client; an unknown option is refused; a path means --databases database)
 
 Compares every schema object with the settings that change its behaviour (sql_mode, character set, collation),
 every table's data, sequences' state, system-versioned tables' history, and accounts, roles and grants (password
@@ -471,75 +470,6 @@ async function cmdList(args: string[]): Promise<number> {
   return 0;
 }
 
-/**
- * Connects with a deadline on the connection (handshake included) and on every query: a server that accepts the
- * connection and then never answers ends the command with exit 2 and what it was waiting for, instead of a hang.
- */
-async function connectDsn(d: Dsn, timeoutMs = VERIFY_TIMEOUT_MS): Promise<Queryable & { close(): Promise<void> }> {
-  let c: mysql.Connection;
-  const ssl = sslOptions(d);
-  const open = (tls: typeof ssl) =>
-    mysql.createConnection({
-      host: d.host,
-      port: d.port,
-      user: d.user,
-      password: d.password,
-      dateStrings: true,
-      supportBigNumbers: true,
-      bigNumberStrings: true,
-      connectTimeout: Math.min(timeoutMs, 30_000),
-      ...(tls ? { ssl: tls } : {}),
-    });
-  try {
-    // PREFERRED, as the mysql client: TLS when the server offers it, plaintext otherwise.
-    c = await open(ssl).catch((e: { code?: string }) =>
-      d.tls.mode === 'PREFERRED' && e.code === 'HANDSHAKE_NO_SSL_SUPPORT' ? open(undefined) : Promise.reject(e),
-    );
-  } catch (e) {
-    throw new UsageError(`cannot connect to ${dsnLabel(d)} (ssl-mode ${d.tls.mode}): ${(e as Error).message}`);
-  }
-  const stream = (c as unknown as { connection?: { stream?: { getPeerCertificate?: () => PeerCertificate } } }).connection?.stream;
-  const identity = verifyPeerIdentity(d, stream?.getPeerCertificate?.());
-  if (identity) {
-    c.destroy();
-    throw new UsageError(`cannot connect to ${dsnLabel(d)} (ssl-mode VERIFY_IDENTITY): ${identity.message}`);
-  }
-  c.on('error', () => {
-    /* reported by the query that was waiting */
-  });
-  return {
-    name: dsnLabel(d),
-    async query<T>(s: Statement) {
-      try {
-        const [rows] = await c.query({ sql: s.sql, values: s.values, timeout: timeoutMs });
-        return rows as T[];
-      } catch (e) {
-        if ((e as { code?: string }).code === 'PROTOCOL_SEQUENCE_TIMEOUT') {
-          throw new HarnessError(
-            `${dsnLabel(d)} gave no answer within ${timeoutMs / 1000} s (--timeout) to: ${s.sql.replace(/\s+/g, ' ').slice(0, 160)}`,
-          );
-        }
-        throw e;
-      }
-    },
-    async close() {
-      await Promise.race([c.end(), new Promise((r) => setTimeout(r, 2000).unref())]).catch(() => undefined);
-      c.destroy();
-    },
-    another: () => connectDsn(d, timeoutMs),
-  };
-}
-
-/** verify's default deadline: a server that gives no answer to one query (no progress) for this long is an error. */
-const VERIFY_TIMEOUT_MS = 60_000;
-
-function parseTimeout(v: string | undefined): number {
-  if (v === undefined) return VERIFY_TIMEOUT_MS;
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(v.trim());
-  if (!m || Number(m[1]) <= 0) throw new UsageError(`bad --timeout '${v}' (seconds, or a number with ms, s or m)`);
-  return Math.round(Number(m[1]) * ({ ms: 1, s: 1000, m: 60_000 } as Record<string, number>)[m[2] ?? 's']!);
-}
-
 /** Compares the GTID positions of two live servers in their own format (found from VERSION()). */
 async function compareGtid(src: Queryable, dst: Queryable): Promise<CheckResult> {
   const family = async (q: Queryable) => familyOfVersion(String((await q.query<{ v: string }>(inspect.serverVersion()))[0]?.v ?? ''));
@@ -577,16 +507,12 @@ async function cmdVerify(args: string[]): Promise<number> {
   }
   if (!values.source || !values.target) throw new UsageError('verify needs --source and --target (mysql://user:password@host:port)');
   const timeoutMs = parseTimeout(values.timeout);
-  const src = await connectDsn(parseDsn(expandEnv(values.source)), timeoutMs);
+  const [srcDsn, dstDsn] = [dsnArg(values.source), dsnArg(values.target)];
+  const databases = databasesOf(values.databases, srcDsn, dstDsn);
+  const src = await connectDsn(srcDsn, timeoutMs);
   try {
-    const dst = await connectDsn(parseDsn(expandEnv(values.target)), timeoutMs);
+    const dst = await connectDsn(dstDsn, timeoutMs);
     try {
-      const databases = values.databases
-        ? values.databases
-            .split(',')
-            .map((s) => s.trim())
-            .filter(Boolean)
-        : undefined;
       const excludeAccounts = values['ignore-accounts']
         ?.split(',')
         .map((s) => s.trim())

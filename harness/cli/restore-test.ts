@@ -46,14 +46,6 @@ export function parse<T>(fn: () => T): T {
   }
 }
 
-export function expandEnv(s: string): string {
-  return s.replace(/\$\{(\w+)\}/g, (_, v: string) => {
-    const val = process.env[v];
-    if (val === undefined) throw new UsageError(`environment variable ${v} (used in a DSN) is not set`);
-    return encodeURIComponent(val);
-  });
-}
-
 /** "26h", "90m", "2d", "3600s" → milliseconds. */
 export function parseDuration(s: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*(s|m|h|d)$/.exec(s.trim());

@@ -2,49 +2,23 @@ import { spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import mysql from 'mysql2/promise';
 import { familyOfVersion, UsageError } from '../core/index.js';
-import { familyAdapter } from '../runtime/index.js';
+import { databasesOf, familyAdapter } from '../runtime/index.js';
 import { inspect, type Statement } from '../sql/index.js';
-import { takeState, type Queryable, type RecordedState } from '../verify/index.js';
-import { dsnLabel, parseDsn, type Dsn } from './dsn.js';
-import { err, expandEnv, parse, progressLine } from './restore-test.js';
+import { takeState, type RecordedState } from '../verify/index.js';
+import { connectDsn, dsnArg, parseTimeout, type CliSession } from './connect.js';
+import { err, parse, progressLine } from './restore-test.js';
 
-export const HELP_SNAPSHOT = `usage: firedrill snapshot --source DSN --out STATE.json [--databases a,b] [--hold-replica] [--json] [-- BACKUP COMMAND...]
+export const HELP_SNAPSHOT = `usage: firedrill snapshot --source DSN --out STATE.json [--databases a,b] [--hold-replica] [--timeout T] [--json] [-- BACKUP COMMAND...]
 
 Records the state a backup must restore to (run it when the backup is taken): per table row count, CHECKSUM TABLE and
 row fingerprints, every schema object, accounts and grants (a salted digest stands for each password hash), the GTID
 position. --hold-replica (on a replica): stop the SQL thread(s), snapshot, record the GTID, run the backup command
 given after -- while the replica is still held, then start the SQL thread(s) again (always, also on failure).
-Passwords by \${VAR} in the DSN; never on argv or in the file. Exit 0 recorded, 1 the backup command failed, 2 bad input.`;
-
-async function connect(d: Dsn): Promise<Queryable & { close(): Promise<void> }> {
-  let c: mysql.Connection;
-  try {
-    c = await mysql.createConnection({
-      host: d.host,
-      port: d.port,
-      user: d.user,
-      password: d.password,
-      dateStrings: true,
-      supportBigNumbers: true,
-      bigNumberStrings: true,
-      connectTimeout: 10_000,
-    });
-  } catch (e) {
-    throw new UsageError(`cannot connect to ${dsnLabel(d)}: ${(e as Error).message}`);
-  }
-  return {
-    name: dsnLabel(d),
-    async query<T>(s: Statement) {
-      const [rows] = await c.query(s.sql, s.values);
-      return rows as T[];
-    },
-    async close() {
-      await c.end().catch(() => c.destroy());
-    },
-  };
-}
+DSN: mysql://user:\${PW}@host:port[/database][?ssl-mode=MODE&ssl-ca=PATH] (a path names the database, as --databases).
+Passwords by \${VAR} in the DSN; never on argv or in the file. --timeout T (default 60 s): a server that gives no
+answer to a query for that long ends the snapshot. Exit 0 recorded, 1 the backup command failed, 2 bad input or no
+answer in time.`;
 
 function runCommand(argv: string[]): Promise<number> {
   return new Promise((res) => {
@@ -68,6 +42,7 @@ export async function cmdSnapshot(args: string[]): Promise<number> {
         out: { type: 'string' },
         databases: { type: 'string' },
         'hold-replica': { type: 'boolean' },
+        timeout: { type: 'string' },
         json: { type: 'boolean' },
         help: { type: 'boolean' },
       },
@@ -80,19 +55,16 @@ export async function cmdSnapshot(args: string[]): Promise<number> {
   if (!values.source || !values.out) throw new UsageError('snapshot needs --source DSN and --out STATE.json');
   if (positionals.length && !values['hold-replica'])
     throw new UsageError('a backup command after -- runs while the replica is held: give --hold-replica');
-  const q = await connect(parseDsn(expandEnv(values.source)));
+  const timeoutMs = parseTimeout(values.timeout);
+  const source = dsnArg(values.source);
+  const databases = databasesOf(values.databases, source);
+  const q = await connectDsn(source, timeoutMs);
   let code = 0;
   try {
     const version = String((await q.query<{ v: string }>(inspect.serverVersion()))[0]?.v ?? '');
     const family = familyOfVersion(version);
     const fam = familyAdapter(family);
     const d = fam.dialect;
-    const databases = values.databases
-      ? values.databases
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean)
-      : undefined;
     if (databases) {
       const known = (await q.query<{ name: string }>(inspect.listDatabases())).map((r) => r.name);
       const unknown = databases.filter((x) => !known.includes(x));
@@ -138,8 +110,17 @@ export async function cmdSnapshot(args: string[]): Promise<number> {
         }
       }
     } finally {
-      for (const c of channels) await q.query(d.startReplicaSqlThread(c));
-      if (channels.length) progressLine(`${q.name}: SQL thread(s) started again`);
+      if (channels.length) {
+        // On a session of its own when the first one went (a statement past --timeout takes its connection along).
+        const start = async (s: CliSession) => {
+          for (const c of channels) await s.query(d.startReplicaSqlThread(c));
+        };
+        await start(q).catch(async () => {
+          const again = await connectDsn(source, timeoutMs);
+          await start(again).finally(() => again.close());
+        });
+        progressLine(`${q.name}: SQL thread(s) started again`);
+      }
     }
     const summary = {
       out: resolve(values.out),

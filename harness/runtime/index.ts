@@ -23,3 +23,6 @@ export { oneShot } from './oneshot.js';
 export { probeOptions } from './option-probe.js';
 export { catchUpOrRefusal, replicateOrRefusal } from './replication-attempt.js';
 export { projectRoot, reportsDir, sakilaDir } from './paths.js';
+export { openConnection, ConnectError } from './connection.js';
+export { parseDsn, databasesOf, expandEnv } from './dsn.js';
+export type { Dsn } from './dsn.js';

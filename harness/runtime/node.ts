@@ -1,7 +1,6 @@
 import { isSecretOption, overridesFor, USER_CONFIG_NAME, type NodeRole, type ServerConfig } from './server-config.js';
 import { inspect } from '../sql/index.js';
 import { format } from 'mysql2';
-import type mysql from 'mysql2/promise';
 import { waitUntil, type RunResult } from '../exec/index.js';
 import type { Statement } from '../sql/index.js';
 import type { FlavorAdapter, ServerOptions } from './adapter.js';
@@ -11,6 +10,7 @@ import { docker, putAllFiles, type ContainerFiles } from './docker.js';
 import { loadConfig } from './config.js';
 import { keepNodeLogs, saveNodeLogs, type NodeLogSource } from './node-logs.js';
 import { oneShot } from './oneshot.js';
+import type { Connection } from './connection.js';
 import { readyTimeoutMs, redoCapacity, type RecoveryWork } from './ready-timeout.js';
 import { ServerSession } from './session.js';
 
@@ -201,18 +201,14 @@ export class StartedNode implements AsyncDisposable {
   }
 
   /** A new dedicated connection as firedrill's admin user. The caller closes it. */
-  connect(): Promise<mysql.Connection> {
+  connect(): Promise<Connection> {
     return this.session.connect();
   }
 
   /** Another session on a connection of its own (e.g. to compare several tables at once); the caller closes it. */
   async another(): Promise<{ name: string; query<T = Record<string, unknown>>(stmt: Statement): Promise<T[]>; close(): Promise<void> }> {
     const c = await this.session.connect();
-    return {
-      name: this.name,
-      query: async <T>(s: Statement) => (await c.query({ sql: s.sql, values: s.values, timeout: 30 * 60_000 }))[0] as T[],
-      close: () => c.end().catch(() => c.destroy()),
-    };
+    return { name: this.name, query: <T>(s: Statement) => c.query<T>(s), close: () => c.close() };
   }
 
   /** Runs one statement on the node's shared connection, reconnecting if the last one was lost; with a deadline (session). */

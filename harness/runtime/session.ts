@@ -1,5 +1,5 @@
-import mysql from 'mysql2/promise';
 import type { Statement } from '../sql/index.js';
+import { openConnection, type Connection } from './connection.js';
 import type { Credentials } from './context.js';
 
 /** The deadline of a query that names none (long statements such as CLONE or CHECKSUM TABLE of a big table fit). */
@@ -10,9 +10,7 @@ const QUERY_TIMEOUT_MS = 30 * 60_000;
  * after it was lost. It knows nothing of containers; the node drops it whenever the server goes away.
  */
 export class ServerSession {
-  private conn: mysql.Connection | undefined;
-  /** Rejecters of queries in flight on the shared connection: a dropped connection fails them at once. */
-  private readonly inFlight = new Set<(e: Error) => void>();
+  private conn: Connection | undefined;
 
   constructor(
     private readonly name: string,
@@ -20,54 +18,36 @@ export class ServerSession {
     private readonly creds: Credentials,
   ) {}
 
-  /** A new dedicated connection. The caller closes it. */
-  async connect(): Promise<mysql.Connection> {
-    return mysql.createConnection({
-      host: this.host(),
-      port: 3306,
-      user: this.creds.admin,
-      password: this.creds.adminPassword,
-      dateStrings: true,
-      supportBigNumbers: true,
-      bigNumberStrings: true,
-      connectTimeout: 5000,
-      multipleStatements: false,
-    });
+  /**
+   * A new dedicated connection (TLS when the server offers it, so a server that sets require_secure_transport is
+   * reached too). The caller closes it.
+   */
+  connect(): Promise<Connection> {
+    return openConnection(
+      { host: this.host(), port: 3306, user: this.creds.admin, password: this.creds.adminPassword, tls: { mode: 'PREFERRED' } },
+      { name: this.name, queryTimeoutMs: QUERY_TIMEOUT_MS, connectTimeoutMs: 5000 },
+    );
   }
 
   /**
    * Runs one statement on the shared connection, reconnecting if the last one was lost. Every query has a deadline
-   * (default QUERY_TIMEOUT_MS): past it the connection is destroyed and the error names the statement, so a paused or
-   * cut-off server never leaves a query waiting for TCP keepalive.
+   * (default QUERY_TIMEOUT_MS) from the moment it is asked: past it the connection is destroyed and the error names
+   * the statement, so a paused or cut-off server never leaves a query waiting for TCP keepalive.
    */
   async query<T = Record<string, unknown>>(stmt: Statement, opts: { timeoutMs?: number } = {}): Promise<T[]> {
-    if (!this.conn) {
+    if (!this.conn || this.conn.lost) {
       const c = await this.connect();
-      c.on('error', () => {
+      c.onLost(() => {
         if (this.conn === c) this.conn = undefined;
       });
       this.conn = c;
     }
-    let reject!: (e: Error) => void;
-    const dropped = new Promise<never>((_, rej) => {
-      reject = rej;
-    });
-    this.inFlight.add(reject);
+    const c = this.conn;
     try {
-      const timeout = opts.timeoutMs ?? QUERY_TIMEOUT_MS;
-      const [rows] = await Promise.race([this.conn.query({ sql: stmt.sql, values: stmt.values, timeout }), dropped]);
-      return rows as T[];
+      return await c.query<T>(stmt, opts);
     } catch (e) {
-      if (isConnectionError(e)) this.drop();
-      if ((e as { code?: string }).code === 'PROTOCOL_SEQUENCE_TIMEOUT') {
-        throw Object.assign(
-          new Error(`${this.name}: no answer within ${opts.timeoutMs ?? QUERY_TIMEOUT_MS} ms (deadline) to: ${stmt.sql.slice(0, 200)}`),
-          { code: 'PROTOCOL_SEQUENCE_TIMEOUT', cause: e },
-        );
-      }
+      if (isConnectionError(e)) c.destroy(e as Error);
       throw e;
-    } finally {
-      this.inFlight.delete(reject);
     }
   }
 
@@ -78,10 +58,9 @@ export class ServerSession {
   drop(): void {
     const c = this.conn;
     this.conn = undefined;
-    for (const rej of this.inFlight)
-      rej(Object.assign(new Error(`${this.name}: connection dropped while a query was running`), { code: 'PROTOCOL_CONNECTION_LOST' }));
-    this.inFlight.clear();
-    if (c) c.destroy();
+    c?.destroy(
+      Object.assign(new Error(`${this.name}: connection dropped while a query was running`), { code: 'PROTOCOL_CONNECTION_LOST' }),
+    );
   }
 }
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { inspect } from '../sql/index.js';
-import { check, type CheckResult, type Difference, type Queryable } from './check.js';
+import { check, reason, type CheckResult, type Difference, type Queryable } from './check.js';
 import { type Explained, ruleOfKind } from './equivalence.js';
 import { hostIsName, ignoresHostNames, storedAccount } from './stored-accounts.js';
 
@@ -36,8 +36,6 @@ interface AccountState {
   /** SHOW CREATE USER or SHOW GRANTS failed for it. */
   unreadable: boolean;
 }
-
-const reason = (e: unknown) => (e instanceof Error ? e.message.split('\n')[0]! : String(e));
 
 /** Every account and role with its definition (secrets masked) and its grants (sorted). Reads only. */
 async function accountStates(q: Queryable, exclude: readonly string[] = []): Promise<Map<string, AccountState>> {

@@ -1,4 +1,15 @@
+import { isInfrastructureError } from '../exec/index.js';
 import type { Statement } from '../sql/index.js';
+
+/**
+ * Why something could not be read, for a check that records it (a damaged table, a missing privilege). A failure of
+ * the harness itself (a query past its deadline on a frozen server, the engine gone) is no finding about the data:
+ * it is thrown on, and the command ends with exit 2 instead of recording a result it did not observe.
+ */
+export function reason(e: unknown): string {
+  if (isInfrastructureError(e)) throw e;
+  return e instanceof Error ? e.message.split('\n')[0]! : String(e);
+}
 
 /** A checker's verdict. Checkers return one; they never throw on a mismatch and never stop at the first. */
 export interface CheckResult {

@@ -1,6 +1,6 @@
 import { inspect } from '../sql/index.js';
 import type { Column, KeyRange } from '../sql/inspect.js';
-import { check, type CheckResult, type Difference, type Queryable } from './check.js';
+import { check, reason, type CheckResult, type Difference, type Queryable } from './check.js';
 import { dataTables, databasesInScope, type TableInfo } from './scope.js';
 import { checksumOf } from './snapshot.js';
 import { DEFAULT_LANES, inLanes } from './lanes.js';
@@ -154,7 +154,6 @@ async function diffUnkeyedTable(
   ];
 }
 
-const reason = (e: unknown) => (e instanceof Error ? e.message.split('\n')[0]! : String(e));
 const sameColumns = (a: readonly Column[], b: readonly Column[]) =>
   JSON.stringify(a.map((c) => [c.name, c.type, c.charset ?? null])) === JSON.stringify(b.map((c) => [c.name, c.type, c.charset ?? null]));
 
@@ -282,8 +281,9 @@ export async function compareData(src: Queryable, dst: Queryable, opts: DataDiff
       settled[r.settled]++;
       return r.diffs;
     } catch (e) {
+      const why = reason(e);
       settled.error++;
-      return [{ database: t.database, object: t.name, kind: 'table-not-comparable', actual: reason(e) }];
+      return [{ database: t.database, object: t.name, kind: 'table-not-comparable', actual: why }];
     }
   });
   for (const d of perTable) diffs.push(...d);

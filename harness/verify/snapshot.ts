@@ -1,6 +1,6 @@
 import { inspect } from '../sql/index.js';
 import type { Column, ObjectKind } from '../sql/inspect.js';
-import type { Queryable } from './check.js';
+import { reason, type Queryable } from './check.js';
 import { dataTables, databasesInScope, tablesOf } from './scope.js';
 
 export interface TableState {
@@ -41,8 +41,6 @@ const CREATE_COLUMN: Record<ObjectKind, string> = {
   FUNCTION: 'Create Function',
   EVENT: 'Create Event',
 };
-
-const reason = (e: unknown) => (e instanceof Error ? e.message.split('\n')[0]! : String(e));
 
 /** Marks a definition that could not be read: compared, it is always a difference, even against the same mark. */
 export const UNREADABLE = '<definition not readable';
@@ -105,7 +103,8 @@ export async function checksumOf(q: Queryable, db: string, table: string): Promi
   try {
     const [row] = await q.query<{ Checksum: string | number | null }>(inspect.checksumTable(db, table));
     return row?.Checksum === null || row?.Checksum === undefined ? null : String(row.Checksum);
-  } catch {
+  } catch (e) {
+    reason(e); // a harness failure goes on; a table the server cannot checksum is null
     return null;
   }
 }
@@ -118,7 +117,8 @@ export async function rowsFingerprint(q: Queryable, db: string, table: string, t
       type === inspect.SYSTEM_VERSIONED ? { implicitPeriod: !cols.some((c) => /ROW START/i.test(String(c.extra ?? ''))) } : undefined;
     const [r] = await q.query<{ n: unknown; x: unknown; s: unknown }>(inspect.tableFingerprint(db, table, cols, history));
     return { n: String(r?.n), x: String(r?.x), s: String(r?.s) };
-  } catch {
+  } catch (e) {
+    reason(e); // a harness failure goes on; rows that cannot be read are null
     return null;
   }
 }

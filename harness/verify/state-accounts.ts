@@ -2,7 +2,7 @@ import { randomBytes, scrypt } from 'node:crypto';
 import { promisify } from 'node:util';
 import { inspect, stateSql } from '../sql/index.js';
 import { normaliseAccountQuotes } from './accounts.js';
-import { check, type CheckResult, type Difference, type Queryable } from './check.js';
+import { check, reason, type CheckResult, type Difference, type Queryable } from './check.js';
 import { type Explained, ruleOfKind } from './equivalence.js';
 import { hostIsName, ignoresHostNames, storedAccount } from './stored-accounts.js';
 
@@ -47,7 +47,7 @@ async function accountsOf(q: Queryable, salt: Buffer, exclude: readonly string[]
         .map((r) => normaliseAccountQuotes(stateSql.stripSecrets(firstValue(r))))
         .sort();
     } catch (e) {
-      grants = [`<grants not readable: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}>`];
+      grants = [`<grants not readable: ${reason(e)}>`];
     }
     let authDigest: string | null = null;
     if (!isRole) {
@@ -55,7 +55,7 @@ async function accountsOf(q: Queryable, salt: Buffer, exclude: readonly string[]
         const [r] = await q.query<Row>(inspect.showCreateUser(user, host));
         authDigest = (await scryptAsync(firstValue(r), salt, 16, SCRYPT)).toString('hex');
       } catch (e) {
-        authDigest = `<not readable: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}>`;
+        authDigest = `<not readable: ${reason(e)}>`;
       }
     }
     const stored = hostIsName(host) ? await storedDigest(q, user, host, salt) : undefined;
@@ -69,7 +69,7 @@ async function storedDigest(q: Queryable, user: string, host: string, salt: Buff
   try {
     return (await scryptAsync(await storedAccount(q, user, host), salt, 16, SCRYPT)).toString('hex');
   } catch (e) {
-    return `<not readable: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}>`;
+    return `<not readable: ${reason(e)}>`;
   }
 }
 

@@ -2,10 +2,11 @@ import { statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { PassThrough, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import mysql from 'mysql2/promise';
-import { ExecError, spawnPiped, type PipedProcess } from '../exec/index.js';
+import { ExecError, HarnessError, spawnPiped, type PipedProcess } from '../exec/index.js';
 import { UsageError } from '../core/index.js';
 import type { StartedNode } from '../runtime/node.js';
+import { ConnectError, endpointLabel, openConnection, redact, type Connection, type Endpoint } from '../runtime/connection.js';
+import { clientTlsOptions, CONTAINER_CA_PATH } from '../runtime/tls.js';
 import { sakilaDir } from '../runtime/paths.js';
 import { docker } from '../runtime/docker.js';
 import { datasetSql, type Statement } from '../sql/index.js';
@@ -24,15 +25,10 @@ export type DatasetSource =
   | { kind: 'live'; server: LiveServer; databases?: readonly string[] }
   | { kind: 'schema'; path: string; rows: number; seed?: number };
 
-/** A live source server (the password comes from the environment through the DSN's ${VAR}; never printed). */
-export interface LiveServer {
-  user: string;
-  password: string;
-  host: string;
-  port: number;
-}
+/** A live source server, TLS mode included (the password comes from the environment through the DSN's ${VAR}; never printed). */
+export type LiveServer = Endpoint;
 
-const liveLabel = (s: LiveServer) => `${s.user}@${s.host}:${s.port}`;
+const liveLabel = endpointLabel;
 
 /** What is known before any container starts: files found and read once, the live source asked what it holds. */
 export interface DatasetPlan {
@@ -146,27 +142,22 @@ async function scanFiles(files: readonly string[]): Promise<Pick<DatasetPlan, 'd
   return out;
 }
 
-async function connectLive(s: LiveServer): Promise<mysql.Connection> {
+/** How long the live source may leave one query (or the dump tool's stream) without an answer. */
+const LIVE_TIMEOUT_MS = 10 * 60_000;
+
+async function connectLive(s: LiveServer): Promise<Connection> {
   try {
-    return await mysql.createConnection({
-      host: s.host,
-      port: s.port,
-      user: s.user,
-      password: s.password,
-      connectTimeout: 10_000,
-      dateStrings: true,
-      supportBigNumbers: true,
-      bigNumberStrings: true,
-    });
+    return await openConnection(s, { queryTimeoutMs: LIVE_TIMEOUT_MS, connectTimeoutMs: 10_000 });
   } catch (e) {
-    throw new UsageError(`dataset ${liveLabel(s)}: cannot connect (${(e as Error).message})`);
+    if (e instanceof ConnectError) throw new UsageError(`dataset: ${e.message}`);
+    throw e;
   }
 }
 
 async function planLive(s: LiveServer, only?: readonly string[]): Promise<DatasetPlan> {
   const c = await connectLive(s);
   try {
-    const q = async <T>(st: Statement) => (await c.query(st.sql, st.values))[0] as T[];
+    const q = <T>(st: Statement) => c.query<T>(st);
     const all = (await q<{ name: string }>(datasetSql.userDatabases())).map((r) => r.name);
     const missing = (only ?? []).filter((d) => !all.includes(d));
     if (missing.length)
@@ -188,7 +179,7 @@ async function planLive(s: LiveServer, only?: readonly string[]): Promise<Datase
       live: { transactional: tables.filter((t) => !nonTransactional.includes(t)), nonTransactional },
     };
   } finally {
-    await c.end().catch(() => c.destroy());
+    await c.close();
   }
 }
 
@@ -311,7 +302,7 @@ async function fillGenerated(
   const conn = await node.connect();
   const out: Record<string, number> = {};
   try {
-    for (const s of datasetSql.generatedLoadSession()) await conn.query(s.sql, s.values);
+    for (const s of datasetSql.generatedLoadSession()) await conn.query(s);
     for (const g of generated) {
       const name = `${g.table.db}.${g.table.name}`;
       for (const n of g.notes) notes.push(`${name}: ${n}`);
@@ -322,13 +313,13 @@ async function fillGenerated(
         const batch = g.rows.slice(i, i + 200);
         const st = datasetSql.insertRows(g.table.db, g.table.name, g.columns, batch);
         try {
-          await conn.query(st.sql, st.values);
+          await conn.query(st);
           inserted += batch.length;
         } catch {
           for (const r of batch) {
             const one = datasetSql.insertRows(g.table.db, g.table.name, g.columns, [r]);
             try {
-              await conn.query(one.sql, one.values);
+              await conn.query(one);
               inserted++;
             } catch (e) {
               refused++;
@@ -342,7 +333,7 @@ async function fillGenerated(
       progress(`generated rows: ${name} ${inserted}/${rows}`);
     }
   } finally {
-    await conn.end().catch(() => conn.destroy());
+    await conn.close();
   }
   return out;
 }
@@ -367,6 +358,10 @@ async function copyLive(
   const common = ['--defaults-extra-file=/dev/stdin', '--quick', '--hex-blob', '--no-tablespaces', ...own];
   const nonTx = plan.live?.nonTransactional ?? [];
   const ctx = node.context;
+  // The source's TLS mode goes to the tool too; its CA file (no secret) is mounted read-only.
+  const tls = s.tls ?? { mode: 'PREFERRED' as const };
+  const caMount = tls.ca !== undefined ? ['-v', `${resolve(tls.ca)}:${CONTAINER_CA_PATH}:ro`] : [];
+  const options = [`user=${s.user}`, `password=${s.password}`, `host=${s.host}`, `port=${s.port}`, ...clientTlsOptions(family, tls)];
   let n = 0;
   const runDump = async (args: string[], defaultDb: string, onLine?: (l: string) => void): Promise<DumpInfo> => {
     const name = ctx.run.name(`dataset-copy-${++n}`);
@@ -383,6 +378,7 @@ async function copyLive(
         ...ctx.run.labelArgs(),
         '-e',
         'FIREDRILL_EMPTY_DATADIR=1',
+        ...caMount,
         ctx.image,
         tool,
         ...common,
@@ -397,14 +393,24 @@ async function copyLive(
     ctx.run.onTeardown(`remove container ${name}`, async () => {
       await docker(['rm', '-f', '-v', name]).catch(() => undefined);
     });
-    p.stdin.end(`[client]\nuser=${s.user}\npassword=${s.password}\nhost=${s.host}\nport=${s.port}\n`);
+    p.stdin.end(`[client]\n${options.join('\n')}\n`);
     const client = clientOf(node);
     const filter = new DumpFilter(defaultDb);
     const counted = new PassThrough();
     let bytes = 0;
     let last = Date.now();
     const t0 = last;
+    let lastByte = last;
+    // A deadline on the stream: a source that sends nothing for LIVE_TIMEOUT_MS (frozen, cut off) ends the copy.
+    let silent = false;
+    const watchdog = setInterval(() => {
+      if (Date.now() - lastByte < LIVE_TIMEOUT_MS) return;
+      silent = true;
+      p.kill();
+      client.kill();
+    }, 1000);
     counted.on('data', (b: Buffer) => {
+      lastByte = Date.now();
       bytes += b.length;
       if (Date.now() - last > 2000) {
         last = Date.now();
@@ -417,7 +423,13 @@ async function copyLive(
       p.kill();
       client.kill();
       await Promise.allSettled([p.done, client.done]);
-      throw new UsageError(`dataset ${plan.name}: the copy failed: ${firstError(e)}`);
+      if (silent)
+        throw new HarnessError(
+          `dataset ${plan.name}: ${tool} sent nothing for ${LIVE_TIMEOUT_MS / 1000} s (deadline): the source stopped answering`,
+        );
+      throw new UsageError(`dataset ${plan.name}: the copy failed: ${redact(firstError(e), s.password)}`);
+    } finally {
+      clearInterval(watchdog);
     }
     return filter.info;
   };

@@ -2,7 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 
 /** How long one write may wait for its answer (then its outcome is indeterminate: the connection is dropped). */
 const WRITE_TIMEOUT_MS = 30_000;
-import type mysql from 'mysql2/promise';
+import type { Connection } from '../runtime/connection.js';
 import { workloadSql, type Statement } from '../sql/index.js';
 import { isConnectionError } from '../runtime/session.js';
 import { Ledger } from './ledger.js';
@@ -10,7 +10,7 @@ import { Ledger } from './ledger.js';
 /** Where the workload writes: something that can open a connection (a node handle, or a DSN target). */
 export interface WriteTarget {
   name: string;
-  connect(): Promise<mysql.Connection>;
+  connect(): Promise<Connection>;
 }
 
 export interface WorkloadOptions {
@@ -72,7 +72,7 @@ export class WriteWorkload {
   }
 
   private async loop(writer: number): Promise<void> {
-    let conn: mysql.Connection | undefined;
+    let conn: Connection | undefined;
     let next = Date.now();
     while (this.running) {
       if (!conn) {
@@ -82,20 +82,17 @@ export class WriteWorkload {
           await delay(100);
           continue;
         }
-        conn.on('error', () => {
-          /* reported through the failing query */
-        });
       }
       const id = this.nextId++;
       const sentAt = Date.now();
       const s = workloadSql.insertWrite(id, writer, `w${writer}-${id}`, this.db);
       try {
         // A deadline: a write to a frozen or cut-off server ends as indeterminate instead of waiting for TCP keepalive.
-        await conn.query({ sql: s.sql, values: s.values, timeout: WRITE_TIMEOUT_MS });
+        await conn.query(s, { timeoutMs: WRITE_TIMEOUT_MS });
         this.ledger.record({ id, writer, sentAt, doneAt: Date.now(), outcome: 'acked' });
       } catch (e) {
         const msg = e instanceof Error ? e.message : String(e);
-        const lost = isConnectionError(e);
+        const lost = isConnectionError(e) || conn.lost;
         this.ledger.record({ id, writer, sentAt, doneAt: Date.now(), outcome: lost ? 'indeterminate' : 'failed', error: msg });
         if (lost) {
           conn.destroy();
@@ -107,10 +104,6 @@ export class WriteWorkload {
       if (wait > 0) await delay(wait);
       else next = Date.now();
     }
-    if (conn) {
-      const c = conn;
-      await Promise.race([c.end(), delay(5_000)]).catch(() => undefined);
-      c.destroy();
-    }
+    await conn?.close();
   }
 }

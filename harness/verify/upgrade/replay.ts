@@ -7,7 +7,7 @@
  * user's session statements.
  */
 import { createHash } from 'node:crypto';
-import type mysql from 'mysql2/promise';
+import type { Connection } from '../../runtime/connection.js';
 import { upgradeSql } from '../../sql/index.js';
 import type { Finding } from './findings.js';
 import { codeOnly } from './incompat.js';
@@ -15,7 +15,7 @@ import { isRead, isTransactionalWrite, type LoggedQuery } from './query-log.js';
 
 export interface ReplaySide {
   name: string;
-  connect(): Promise<mysql.Connection>;
+  connect(): Promise<Connection>;
 }
 
 export interface ReplayOptions {
@@ -108,14 +108,16 @@ const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
 async function openSession(side: ReplaySide, o: Required<Pick<ReplayOptions, 'charset'>> & ReplayOptions) {
   const conn = await side.connect();
-  conn.on('error', () => {
-    /* reported through the failing query */
-  });
-  await conn.query(upgradeSql.setNames(o.charset).sql);
-  for (const s of o.session ?? []) await conn.query(s);
-  const [rows] = await conn.query(upgradeSql.sessionCollation().sql);
-  const r = (rows as Array<{ collation: string; sqlMode: string }>)[0]!;
-  return { conn, collation: String(r.collation), sqlMode: String(r.sqlMode), db: undefined as string | undefined };
+  try {
+    await conn.query(upgradeSql.setNames(o.charset));
+    for (const s of o.session ?? []) await conn.query({ sql: s });
+    const r = (await conn.query<{ collation: string; sqlMode: string }>(upgradeSql.sessionCollation()))[0]!;
+    const reopen = () => openSession(side, o);
+    return { conn, collation: String(r.collation), sqlMode: String(r.sqlMode), db: undefined as string | undefined, reopen };
+  } catch (e) {
+    await conn.close();
+    throw e;
+  }
 }
 
 type Session = Awaited<ReturnType<typeof openSession>>;
@@ -126,27 +128,28 @@ async function runOnce(
   write: boolean,
   timeout: number,
 ): Promise<{ out: Omit<Outcome, 'medianMs' | 'timesMs'>; ms: number }> {
+  // A statement past its deadline took its connection with it: the next one gets a new session, set up the same way.
+  if (s.conn.lost) Object.assign(s, await s.reopen());
   if (q.db && q.db !== s.db) {
-    await s.conn.query(upgradeSql.useDatabase(q.db).sql);
+    await s.conn.query(upgradeSql.useDatabase(q.db));
     s.db = q.db;
   }
-  if (write) await s.conn.query(upgradeSql.begin().sql);
+  if (write) await s.conn.query(upgradeSql.begin());
   const t0 = process.hrtime.bigint();
   let res: Omit<Outcome, 'medianMs' | 'timesMs'>;
   try {
-    const [rows, fields] = await s.conn.query({ sql: q.sql, rowsAsArray: true, timeout });
+    const { rows, columns } = await s.conn.result({ sql: q.sql }, { rowsAsArray: true, timeoutMs: timeout });
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
     const list = Array.isArray(rows) ? (rows as unknown[][]).map(rowText) : [];
-    const columns = (fields ?? []).map((f) => f.name);
     const affectedRows = Array.isArray(rows) ? undefined : (rows as { affectedRows?: number }).affectedRows;
     res = { ok: true, columns, rows: list, digest: '', affectedRows, warnings: [] };
-    const [w] = await s.conn.query(upgradeSql.showWarnings().sql);
-    res.warnings = (w as Array<{ Level: string; Code: number; Message: string }>).map((x) => `${x.Level} ${x.Code}: ${x.Message}`);
-    if (write) await s.conn.query(upgradeSql.rollback().sql);
+    const w = await s.conn.query<{ Level: string; Code: number; Message: string }>(upgradeSql.showWarnings());
+    res.warnings = w.map((x) => `${x.Level} ${x.Code}: ${x.Message}`);
+    if (write) await s.conn.query(upgradeSql.rollback());
     return { out: res, ms };
   } catch (e) {
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-    if (write) await s.conn.query(upgradeSql.rollback().sql).catch(() => undefined);
+    if (write && !s.conn.lost) await s.conn.query(upgradeSql.rollback()).catch(() => undefined);
     const err = e as { errno?: number; message?: string };
     return { out: { ok: false, errno: err.errno, error: err.message ?? String(e), columns: [], rows: [], digest: '', warnings: [] }, ms };
   }
@@ -194,8 +197,9 @@ function firstDifferingRow(a: string[], b: string[]): { index: number; old: stri
 
 async function explainRows(s: Session, sql: string): Promise<string[] | string> {
   try {
-    const [rows] = await s.conn.query(upgradeSql.explain(sql).sql);
-    return (rows as Array<Record<string, unknown>>).map((r) => `${r['table']}:${r['type']}:${r['key'] ?? '-'}`);
+    if (s.conn.lost) Object.assign(s, await s.reopen());
+    const rows = await s.conn.query(upgradeSql.explain(sql));
+    return rows.map((r) => `${r['table']}:${r['type']}:${r['key'] ?? '-'}`);
   } catch (e) {
     return `EXPLAIN failed: ${(e as Error).message}`;
   }
@@ -213,7 +217,7 @@ export async function replayQueries(
   const o = { runs: 5, slowFactor: 2, slowMinMs: 25, charset: 'utf8mb4', queryTimeoutMs: 60_000, ...opts };
   const a = await openSession(oldSide, o);
   const b = await openSession(newSide, o).catch(async (e) => {
-    await a.conn.end().catch(() => undefined);
+    await a.conn.close();
     throw e;
   });
   const report: ReplayReport = {
@@ -320,8 +324,8 @@ export async function replayQueries(
       report.comparisons.push(cmp);
     }
   } finally {
-    await a.conn.end().catch(() => a.conn.destroy());
-    await b.conn.end().catch(() => b.conn.destroy());
+    await a.conn.close();
+    await b.conn.close();
   }
   if (report.replayed > 0 && report.failedOnBoth === report.replayed) {
     report.findings.push({
