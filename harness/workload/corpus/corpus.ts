@@ -56,7 +56,14 @@ export function corpusArb(flavor: FlavorId, o: CorpusOptions = {}): fc.Arbitrary
   const tk = tableKindsOf(flavor).filter((k) => !out.has(k));
   const ok = OBJECT_KINDS.filter((k) => !out.has(k));
   const ak = ACCOUNT_KINDS.filter((k) => !out.has(k));
-  const kinds = <T>(all: T[], min: number) => (o.cover ? fc.constant(all) : fc.subarray(all, { minLength: Math.min(min, all.length) }));
+  // one yes/no per kind (each shrinks to "no" on its own): a failure shrinks to the fewest kinds that still fail
+  const kinds = <T>(all: T[], min: number): fc.Arbitrary<T[]> =>
+    o.cover
+      ? fc.constant(all)
+      : fc
+          .tuple(...all.map(() => fc.boolean()))
+          .filter((bits) => bits.filter(Boolean).length >= Math.min(min, all.length))
+          .map((bits) => all.filter((_, i) => bits[i]));
   const choices: fc.Arbitrary<Choices> = fc.record({
     flavor: fc.constant(flavor),
     seed: fc.integer({ min: 1, max: 2 ** 31 - 1 }),
