@@ -33,8 +33,10 @@ export function rowMutation(c: Corpus): Mutation | null {
 
 /** The definition mutation: a view's text changes (its WHERE, or its output column). */
 export function definitionMutation(c: Corpus): Mutation | null {
-  const v = c.objects.find(isView);
-  if (!v) return null;
+  const found = c.objects.find(isView);
+  if (!found) return null;
+  // the definer an existing account: a server refuses CREATE OR REPLACE naming one that does not exist
+  const v = { ...found, definer: 'existing' as const };
   const text = createView(v, c)
     .replace(/^CREATE /, 'CREATE OR REPLACE ')
     .replace(/;\n$/, '');
