@@ -8,6 +8,7 @@
 import { throughputLatencySvg, trendSvg, type TrendPoint } from './charts.js';
 import { judgementsOf, objectiveLabel, objectiveReportOf, type EvidenceResult } from './evidence.js';
 import type { HistoryEntry } from './history.js';
+import { explainedHtml } from './explained.js';
 import { zonedTimestamp } from './log.js';
 import type { LedgerEntry } from '../workload/index.js';
 import type { GoNoGo } from '../verify/upgrade/index.js';
@@ -211,6 +212,7 @@ function drillSection(run: ReportRun): string {
 <p class="mute">Run ${esc(r.runId)}, ${time(start)} to ${time(end)} (${secs(r.durationMs)}). Source: ${esc(run.source)}.${r.redaction ? " Redacted: names, keys and values of the user's data are digests." : ''}</p>
 ${failing.length ? `<h3>Why it failed</h3><ul>${failing.map((j) => `<li><b>${esc(j.name)}</b>: ${esc(j.message)}</li>`).join('')}</ul>` : ''}
 ${goNoGoSection(r)}
+${explainedHtml(r, esc)}
 <h3>Objectives</h3>${objectivesTable(r)}
 <h3>Timeline</h3>${timeline(r)}
 <h3>Write throughput and latency</h3>${chart}

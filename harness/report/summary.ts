@@ -1,6 +1,7 @@
 /** summary.md: the drill for people, with its objectives (target vs measured, met or missed) and its provenance. */
 import { judgementsOf, objectiveLabel, objectiveReportOf, type EvidenceResult } from './evidence.js';
 import { describeJudgement } from './objectives.js';
+import { explainedMarkdown } from './explained.js';
 import { zonedTimestamp } from './log.js';
 import { goNoGoMarkdown, type GoNoGo } from '../verify/upgrade/index.js';
 
@@ -24,6 +25,7 @@ export function summaryMarkdown(r: EvidenceResult): string {
     `Run ${r.runId}, ${zonedTimestamp(Date.parse(r.startedAt))} to ${r.endedAt ? zonedTimestamp(Date.parse(r.endedAt)) : 'n/a'} (${secs(r.durationMs)}).`,
     '',
     ...(failing.length ? ['## Why it failed', '', ...failing.map((j) => `- **${j.name}**: ${j.message}`), ''] : []),
+    ...explainedMarkdown(r),
     '## Objectives',
     '',
     '| objective | target | measured | result | set by |',

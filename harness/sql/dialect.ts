@@ -57,6 +57,13 @@ export interface Dialect {
   loadSessionInit(): string;
   /** After a logical load: make the server's replication position the dump's (where the dump does not do it). */
   adoptReplicaPosition(gtid: string): Statement[];
+  /**
+   * A sed program for loading a whole-server dump into a fresh server: the dump's CREATE USER of an account the fresh
+   * server already has (mariadb.sys, root@localhost) would fail (ERROR 1396), so the dump's version replaces it
+   * (comparison rule system-account-on-fresh-server); the restore's own accounts (`own`) stay as the restore made them.
+   * Absent where the family's whole-server dumps carry accounts as grant-table rows (MySQL: loaded as they are).
+   */
+  wholeDumpFilter?(own: readonly string[]): string;
   /** Physical copy of the whole server into a local directory (MySQL clone plugin); absent where unsupported. */
   cloneInto?(dir: string): Statement;
 }

@@ -16,3 +16,4 @@ export { dumpPosition, DUMP_POSITION_HEAD_BYTES, DUMP_POSITION_TAIL_BYTES } from
 export type { DumpPosition } from './dump-position.js';
 export * as stateSql from './state.js';
 export * as corpusSql from './corpus/index.js';
+export * as grantTablesSql from './grant-tables.js';

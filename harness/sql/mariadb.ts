@@ -35,6 +35,12 @@ export const mariadb: Dialect = {
   // Row events fire replica triggers with slave_run_triggers_for_rbr; the session's last GTID names the DELETE.
   poisonDelete: (del) => ({ statements: [del], gtid: { sql: 'SELECT @@SESSION.last_gtid AS gtid' } }),
   skipTransaction: (_gtid, newPos) => [{ sql: 'SET GLOBAL gtid_slave_pos = ?', values: [newPos] }],
+  // mariadb-dump --system=users writes one `CREATE USER \`u\`@\`h\` …;` per line.
+  wholeDumpFilter: (own) =>
+    [
+      ...own.map((u) => `/^CREATE USER \`${u.replace(/`/g, '``').replace(/[\\/.*+?^$()[\]{}|]/g, '\\$&')}\`@/d`),
+      's/^CREATE USER `/CREATE OR REPLACE USER `/',
+    ].join('\n'),
 };
 
 /** Reads SHOW ALL SLAVES STATUS rows. */

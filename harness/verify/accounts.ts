@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { inspect } from '../sql/index.js';
 import { check, type CheckResult, type Difference, type Queryable } from './check.js';
+import { type Explained, ruleOfKind } from './equivalence.js';
+import { hostIsName, ignoresHostNames, storedAccount } from './stored-accounts.js';
 
 /**
  * Authentication strings in SHOW CREATE USER / SHOW GRANTS text (password hashes, plugin data) replaced by a short
@@ -27,8 +29,12 @@ export function normaliseAccountQuotes(text: string): string {
 }
 
 interface AccountState {
+  user: string;
+  host: string;
   definition: string;
   grants: string[];
+  /** SHOW CREATE USER or SHOW GRANTS failed for it. */
+  unreadable: boolean;
 }
 
 const reason = (e: unknown) => (e instanceof Error ? e.message.split('\n')[0]! : String(e));
@@ -41,12 +47,14 @@ async function accountStates(q: Queryable, exclude: readonly string[] = []): Pro
     const host = String(a.host ?? '');
     if (exclude.includes(user)) continue;
     let definition: string;
+    let unreadable = false;
     try {
       const [row] = await q.query<Record<string, unknown>>(inspect.showCreateUser(user, host));
       definition = normaliseAccountQuotes(maskSecrets(String(Object.values(row ?? {})[0] ?? '')));
     } catch (e) {
       // A MariaDB role has no CREATE USER: its grants say what it is.
       definition = host === '' ? '(role)' : `<definition not readable: ${reason(e)}>`;
+      unreadable = host !== '';
     }
     let grants: string[];
     try {
@@ -55,8 +63,9 @@ async function accountStates(q: Queryable, exclude: readonly string[] = []): Pro
         .sort();
     } catch (e) {
       grants = [`<grants not readable: ${reason(e)}>`];
+      unreadable = true;
     }
-    out.set(host === '' ? user : `${user}@${host}`, { definition, grants });
+    out.set(host === '' ? user : `${user}@${host}`, { user, host, definition, grants, unreadable });
   }
   return out;
 }
@@ -87,6 +96,7 @@ export async function compareAccounts(
   }
   const [a, b] = [ra.m, rb.m];
   const diffs: Difference[] = [];
+  const explained: Explained[] = [];
   for (const k of [...new Set([...a.keys(), ...b.keys()])].sort()) {
     const e = a.get(k);
     const t = b.get(k);
@@ -98,6 +108,14 @@ export async function compareAccounts(
       diffs.push({ database: '*', object: k, kind: 'account-unexpected' });
       continue;
     }
+    if ((e.unreadable || t.unreadable) && hostIsName(e.host)) {
+      const asStored = await compareAsStored(src, dst, e, t, k);
+      if (asStored) {
+        if (asStored.difference) diffs.push(asStored.difference);
+        explained.push(...asStored.explained);
+        continue;
+      }
+    }
     if (e.definition.startsWith('<definition not readable') || t.definition.startsWith('<definition not readable')) {
       diffs.push({ database: '*', object: k, kind: 'account-not-readable', expected: e.definition, actual: t.definition });
     } else if (e.definition !== t.definition) {
@@ -107,5 +125,49 @@ export async function compareAccounts(
     const extra = t.grants.filter((g) => !e.grants.includes(g));
     if (missing.length || extra.length) diffs.push({ database: '*', object: k, kind: 'grants-differ', expected: missing, actual: extra });
   }
-  return check(name, diffs, { accountsCompared: new Set([...a.keys(), ...b.keys()]).size, excluded: exclude });
+  return check(name, diffs, {
+    accountsCompared: new Set([...a.keys(), ...b.keys()]).size,
+    excluded: exclude,
+    ...(explained.length ? { explained } : {}),
+  });
+}
+
+/**
+ * An account SHOW GRANTS cannot show on a side that ignores host-name accounts (skip_name_resolve): compared as both
+ * grant tables store it, with the environment's effect explained (rule host-name-account-under-skip-name-resolve).
+ * Nothing when the rule does not apply (the account is unreadable for another reason: that stays a difference).
+ */
+async function compareAsStored(
+  src: Queryable,
+  dst: Queryable,
+  e: AccountState,
+  t: AccountState,
+  key: string,
+): Promise<{ difference?: Difference; explained: Explained[] } | undefined> {
+  const [rule] = ruleOfKind('environment-account');
+  if (!rule) return undefined;
+  const ignoring = [e.unreadable ? src : undefined, t.unreadable ? dst : undefined].filter((q): q is Queryable => !!q);
+  for (const q of ignoring) if (!(await ignoresHostNames(q))) return undefined;
+  const [se, st] = await Promise.all([storedAccount(src, e.user, e.host), storedAccount(dst, t.user, t.host)]);
+  const explained: Explained[] = ignoring.map((q) => ({
+    database: '*',
+    object: key,
+    kind: 'account-not-readable',
+    rule: rule.id,
+    severity: rule.severity ?? 'warning',
+    finding: `${q.name}: ${rule.finding}`,
+    advice: rule.advice,
+    cite: rule.cite,
+  }));
+  if (se === st && se !== '') return { explained };
+  return {
+    explained,
+    difference: {
+      database: '*',
+      object: key,
+      kind: 'account-differs-as-stored',
+      expected: se || '(not in the grant tables)',
+      actual: st || '(not in the grant tables)',
+    },
+  };
 }

@@ -1,4 +1,5 @@
 import { check, type CheckResult, type Difference } from './check.js';
+import { type Explained, explainDefinition } from './equivalence.js';
 import { UNREADABLE, type Snapshot } from './snapshot.js';
 
 const split = (key: string) => {
@@ -71,9 +72,13 @@ export function firstDifferentLine(a: string, b: string): { line: number; expect
   return { line: 0, expected: '', actual: '' };
 }
 
-/** Every schema object present on both sides with the same definition. */
+/**
+ * Every schema object present on both sides with the same definition. A difference a comparison rule explains (an
+ * event a replica shows as DISABLE ON SLAVE) is not one: it is listed under `explained` with its finding.
+ */
 export function compareObjects(expected: Record<string, string>, actual: Record<string, string>, name = 'schema-objects'): CheckResult {
   const diffs: Difference[] = [];
+  const explained: Explained[] = [];
   const keys = new Set([...Object.keys(expected), ...Object.keys(actual)]);
   for (const key of [...keys].sort()) {
     const sp = key.indexOf(' ');
@@ -94,6 +99,23 @@ export function compareObjects(expected: Record<string, string>, actual: Record<
         actual: a.startsWith(UNREADABLE) ? a : '(read)',
       });
     } else if (e !== a) {
+      const why = explainDefinition(kind, e, a);
+      if (why) {
+        // A change replication or a restore makes (fixtures/comparison-rules/): explained, with what it means.
+        explained.push({
+          database,
+          object,
+          kind: `${kind.toLowerCase()}-definition-differs`,
+          rule: why.rule.id,
+          severity: why.severity,
+          finding: why.finding,
+          advice: why.rule.advice,
+          cite: why.rule.cite,
+          expected: why.expected,
+          actual: why.actual,
+        });
+        continue;
+      }
       const d = firstDifferentLine(e, a);
       diffs.push({
         database,
@@ -105,7 +127,7 @@ export function compareObjects(expected: Record<string, string>, actual: Record<
       });
     }
   }
-  return check(name, diffs, { objectsCompared: keys.size });
+  return check(name, diffs, { objectsCompared: keys.size, ...(explained.length ? { explained } : {}) });
 }
 
 /** All three snapshot checks at once. */

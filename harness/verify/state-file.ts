@@ -1,10 +1,8 @@
-import { randomBytes, scrypt } from 'node:crypto';
-import { promisify } from 'node:util';
 import { inspect, stateSql } from '../sql/index.js';
 import type { Column, KeyRange } from '../sql/inspect.js';
-import { normaliseAccountQuotes } from './accounts.js';
 import { check, type CheckResult, type Difference, type Queryable } from './check.js';
 import { compareObjects } from './compare-snapshot.js';
+import { compareStateAccounts, recordAccounts, type StateAccounts } from './state-accounts.js';
 import { dataTables, databasesInScope } from './scope.js';
 import { checksumOf, rowsFingerprint, schemaObjects, tableKey } from './snapshot.js';
 
@@ -43,13 +41,6 @@ interface StateTable {
   whole?: { n: string; x: string; s: string } | null;
 }
 
-interface StateAccount {
-  /** SHOW GRANTS lines with every secret replaced by <secret>. */
-  grants: string[];
-  /** scrypt(SHOW CREATE USER text, salt): equal when the authentication is the same; a role has none. */
-  authDigest: string | null;
-}
-
 export interface RecordedState {
   format: typeof STATE_FORMAT;
   takenAt: string;
@@ -60,13 +51,9 @@ export interface RecordedState {
   databases: string[];
   tables: Record<string, StateTable>;
   objects: Record<string, string>;
-  accounts: { salt: string; list: Record<string, StateAccount> };
+  accounts: StateAccounts;
   timings: Record<string, number>;
 }
-
-const scryptAsync = promisify(scrypt) as (p: string, s: Buffer, n: number, o: object) => Promise<Buffer>;
-/** Costly on purpose (each guess at a password costs a scrypt), cheap enough for hundreds of accounts. */
-const SCRYPT = { N: 1 << 14, r: 8, p: 1 };
 
 type Row = Record<string, unknown>;
 
@@ -94,39 +81,6 @@ async function fingerprintKeyed(
 async function fingerprintUnkeyed(q: Queryable, db: string, t: string, cols: Column[]): Promise<MultisetFingerprint> {
   const [r] = await q.query<Row>(stateSql.rowMultisetDigest(db, t, cols));
   return { method: 'multiset', rows: Number(r?.['n'] ?? 0), sum: String(r?.['s'] ?? '0'), xor: String(r?.['x'] ?? '0') };
-}
-
-const firstValue = (row: Row | undefined) => (row ? String(Object.values(row)[0] ?? '') : '');
-
-/** Every account's grants (secrets stripped) and a salted digest of its authentication. */
-async function accountsOf(q: Queryable, salt: Buffer, exclude: readonly string[] = []): Promise<Record<string, StateAccount>> {
-  const out: Record<string, StateAccount> = {};
-  for (const a of await q.query<{ user: string; host: string }>(inspect.listAccounts())) {
-    const user = String(a.user);
-    const host = String(a.host);
-    if (exclude.includes(user)) continue;
-    const key = `'${user}'@'${host}'`;
-    const isRole = host === '';
-    let grants: string[];
-    try {
-      grants = (await q.query<Row>(isRole ? stateSql.showGrantsForRole(user) : inspect.showGrants(user, host)))
-        .map((r) => normaliseAccountQuotes(stateSql.stripSecrets(firstValue(r))))
-        .sort();
-    } catch (e) {
-      grants = [`<grants not readable: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}>`];
-    }
-    let authDigest: string | null = null;
-    if (!isRole) {
-      try {
-        const [r] = await q.query<Row>(inspect.showCreateUser(user, host));
-        authDigest = (await scryptAsync(firstValue(r), salt, 16, SCRYPT)).toString('hex');
-      } catch (e) {
-        authDigest = `<not readable: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}>`;
-      }
-    }
-    out[key] = { grants, authDigest };
-  }
-  return out;
 }
 
 export interface TakeStateOptions {
@@ -166,8 +120,7 @@ export async function takeState(q: Queryable, o: TakeStateOptions): Promise<Reco
   const objects = await schemaObjects(q, databases);
   const t2 = Date.now();
   o.progress?.('reading accounts and grants');
-  const salt = randomBytes(16);
-  const accounts = { salt: salt.toString('hex'), list: await accountsOf(q, salt) };
+  const accounts = await recordAccounts(q);
   return {
     format: STATE_FORMAT,
     takenAt: new Date(t0).toISOString(),
@@ -333,20 +286,7 @@ export async function compareWithState(expected: RecordedState, q: Queryable, o:
       details: { skipped: o.accountsNotInBackup, accountsRecorded: Object.keys(expected.accounts.list).length },
     });
   } else {
-    const actual = await accountsOf(q, Buffer.from(expected.accounts.salt, 'hex'), o.ownAccounts);
-    const ad: Difference[] = [];
-    for (const key of [...new Set([...Object.keys(expected.accounts.list), ...Object.keys(actual)])].sort()) {
-      const e = expected.accounts.list[key];
-      const a = actual[key];
-      if (!a) ad.push({ database: 'mysql', object: key, kind: 'account-missing' });
-      else if (!e) ad.push({ database: 'mysql', object: key, kind: 'account-unexpected' });
-      else {
-        if (JSON.stringify(e.grants) !== JSON.stringify(a.grants))
-          ad.push({ database: 'mysql', object: key, kind: 'grants-differ', expected: e.grants, actual: a.grants });
-        if (e.authDigest !== a.authDigest) ad.push({ database: 'mysql', object: key, kind: 'authentication-differs' });
-      }
-    }
-    out.push(check('state-accounts', ad, { accountsCompared: Object.keys(expected.accounts.list).length }));
+    out.push(await compareStateAccounts(expected.accounts, q, o.ownAccounts));
   }
   const recorded = [expected.gtid.replicaPos, expected.gtid.executed].filter((g) => g !== '');
   if (recorded.length === 0) {

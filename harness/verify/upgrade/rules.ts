@@ -1,17 +1,15 @@
 /**
- * Upgrade rules are data: one JSON file per version step under fixtures/upgrade-rules/, each rule citing the
+ * Upgrade rules are data (the format of ../rules-format.ts): one JSON file per version step under fixtures/upgrade-rules/, each rule citing the
  * release notes it comes from. This module loads and checks them.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../../core/index.js';
 import { projectRoot } from '../../runtime/paths.js';
+import { parseRulesFile, type RuleBase as SharedRuleBase } from '../rules-format.js';
 
-interface RuleBase {
-  id: string;
+interface RuleBase extends SharedRuleBase {
   since: string;
-  advice: string;
-  cite: string;
 }
 export interface OptionRule extends RuleBase {
   kind: 'option';
@@ -53,20 +51,12 @@ const RULES_DIR = join(projectRoot, 'fixtures', 'upgrade-rules');
 const KINDS = new Set(['option', 'default', 'reserved-word', 'account', 'function', 'syntax']);
 
 export function parseRuleSet(text: string, file: string): RuleSet {
-  let raw: { from?: unknown; to?: unknown; about?: string; rules?: unknown };
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new UsageError(`${file}: not valid JSON (${(e as Error).message})`);
-  }
-  if (typeof raw.from !== 'string' || typeof raw.to !== 'string' || !Array.isArray(raw.rules))
-    throw new UsageError(`${file}: needs "from", "to" and "rules"`);
-  for (const r of raw.rules as Rule[]) {
-    if (!r.id || !KINDS.has(r.kind)) throw new UsageError(`${file}: rule ${r.id ?? '?'} has no id or an unknown kind '${r.kind}'`);
-    if (!r.cite) throw new UsageError(`${file}: rule ${r.id} cites no release notes`);
-    if ((r.kind === 'function' || r.kind === 'syntax') && !r.pattern) throw new UsageError(`${file}: rule ${r.id} has no pattern`);
-  }
-  return { from: raw.from, to: raw.to, about: raw.about, file, rules: raw.rules as Rule[] };
+  const f = parseRulesFile<Rule>(text, file, KINDS, (r) =>
+    (r.kind === 'function' || r.kind === 'syntax') && !r.pattern ? 'has no pattern' : undefined,
+  );
+  const { from, to } = f.header;
+  if (typeof from !== 'string' || typeof to !== 'string') throw new UsageError(`${file}: needs "from", "to" and "rules"`);
+  return { from, to, about: f.about, file, rules: f.rules };
 }
 
 /** The rules of one version step (`mariadb-10.11-to-11.8.json` for mariadb-10.11 -> mariadb-11.8). */

@@ -1,0 +1,72 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { compareObjects } from './compare-snapshot.js';
+import { comparisonRules, explainDefinition, loadComparisonRules } from './equivalence.js';
+
+// SHOW CREATE EVENT as MariaDB 10.11/11.8 and MySQL 9.7 print it, on the primary and on a replica.
+const event = (status: string, body = 'CALL `close_day`(CURRENT_DATE - INTERVAL 1 DAY)') =>
+  `CREATE DEFINER=\`root\`@\`localhost\` EVENT \`nightly_close\` ON SCHEDULE EVERY 1 DAY STARTS '2030-01-01 02:00:00' ON COMPLETION PRESERVE ${status} COMMENT 'closes yesterday' DO ${body}\n/* sql_mode=STRICT_TRANS_TABLES; time_zone=SYSTEM */`;
+
+const made: string[] = [];
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
+
+describe('comparison rules as data', () => {
+  it('every rule names its kind, cites the server documentation and says what to do', () => {
+    const rules = comparisonRules();
+    expect(rules.map((r) => r.id)).toEqual(
+      expect.arrayContaining(['event-disabled-on-replica', 'host-name-account-under-skip-name-resolve', 'system-account-on-fresh-server']),
+    );
+    for (const r of rules) {
+      expect(r.cite).toMatch(/^https:\/\//);
+      expect(r.advice.length).toBeGreaterThan(20);
+    }
+  });
+  it('a rule without a citation, of an unknown kind or with a broken pattern is refused, naming the file and rule', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fd-rules-'));
+    made.push(dir);
+    const write = (rule: object) => writeFileSync(join(dir, 'r.json'), JSON.stringify({ rules: [rule] }));
+    write({ id: 'a', kind: 'equivalent-definition', object: 'EVENT', pattern: '(x)(y)', equivalent: [{}], advice: 'x' });
+    expect(() => loadComparisonRules(dir)).toThrow(/r\.json: rule a cites no release notes or documentation/);
+    write({ id: 'b', kind: 'guess', cite: 'https://x', advice: 'x' });
+    expect(() => loadComparisonRules(dir)).toThrow(/rule b has no id or an unknown kind 'guess'/);
+    write({ id: 'c', kind: 'equivalent-definition', object: 'EVENT', pattern: '(', equivalent: [{}], cite: 'https://x', advice: 'x' });
+    expect(() => loadComparisonRules(dir)).toThrow(/rule c has a pattern that is not a regular expression/);
+  });
+});
+
+describe('an event a replica shows as DISABLE ON SLAVE (MariaDB) or DISABLE ON REPLICA (MySQL)', () => {
+  it('is explained, not flagged, with the warning that a promoted server runs none of its events', () => {
+    for (const replica of ['DISABLE ON SLAVE', 'DISABLE ON REPLICA']) {
+      const c = compareObjects({ 'EVENT shop.nightly_close': event('ENABLE') }, { 'EVENT shop.nightly_close': event(replica) });
+      expect(c.valid).toBe(true);
+      expect(c.details['explained']).toEqual([
+        expect.objectContaining({
+          database: 'shop',
+          object: 'nightly_close',
+          rule: 'event-disabled-on-replica',
+          severity: 'warning',
+          expected: 'ENABLE',
+          actual: replica,
+          finding: expect.stringMatching(/once this server is promoted.*the event does not run/),
+        }),
+      ]);
+    }
+    expect(explainDefinition('EVENT', event('DISABLE'), event('DISABLE ON SLAVE'))).toMatchObject({ severity: 'info' });
+  });
+  it('an event disabled or enabled for real, or whose body differs, is still a difference (no blind spot)', () => {
+    const flagged = (e: string, a: string) => compareObjects({ 'EVENT shop.e': e }, { 'EVENT shop.e': a });
+    expect(flagged(event('ENABLE'), event('DISABLE')).valid).toBe(false);
+    // A replica's event enabled again on the restored server: it would run there.
+    expect(flagged(event('DISABLE ON SLAVE'), event('ENABLE')).valid).toBe(false);
+    // The status change explained, but the body changed too: a difference, naming the line.
+    const body = flagged(event('ENABLE'), event('DISABLE ON SLAVE', 'DELETE FROM `audit`'));
+    expect(body.valid).toBe(false);
+    expect(body.details['differences']).toEqual([expect.objectContaining({ kind: 'event-definition-differs', object: 'e' })]);
+    // The rule is for events only.
+    expect(explainDefinition('PROCEDURE', event('ENABLE'), event('DISABLE ON SLAVE'))).toBeUndefined();
+  });
+});

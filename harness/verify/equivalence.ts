@@ -1,0 +1,109 @@
+/**
+ * What replication, a restore or the restoring server's own options legitimately change, as data
+ * (fixtures/comparison-rules/, the format of rules-format.ts): a comparison explains such a change with the rule's
+ * finding, severity, advice and source, instead of reporting a difference.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from '../runtime/paths.js';
+import { parseRulesFile, type RuleBase, type RuleSeverity } from './rules-format.js';
+
+type OneOrMany = string | string[];
+export interface EquivalentDefinitionRule extends RuleBase {
+  kind: 'equivalent-definition';
+  /** The object kind (EVENT, VIEW, …) as in a snapshot's object keys. */
+  object: string;
+  /** Group 1 anchors the clause (kept), group 2 is the clause that may differ. */
+  pattern: string;
+  equivalent: Array<{ expected: OneOrMany; actual: OneOrMany; severity: RuleSeverity; finding: string }>;
+}
+export interface EnvironmentAccountRule extends RuleBase {
+  kind: 'environment-account';
+  variable: string;
+  value: string;
+  hosts: 'name';
+  finding: string;
+}
+export interface PreexistingAccountRule extends RuleBase {
+  kind: 'preexisting-account';
+  /** 'user'@'host' (or 'role'), as a whole-server dump names them. */
+  accounts: string[];
+  finding: string;
+}
+type ComparisonRule = EquivalentDefinitionRule | EnvironmentAccountRule | PreexistingAccountRule;
+
+/** A change a rule explains: where it is, what each side says, and what a person should know about it. */
+export interface Explained {
+  database: string;
+  object: string;
+  /** The difference it would have been without the rule. */
+  kind: string;
+  rule: string;
+  severity: RuleSeverity;
+  finding: string;
+  advice: string;
+  cite: string;
+  expected?: unknown;
+  actual?: unknown;
+}
+
+const KINDS = new Set(['equivalent-definition', 'environment-account', 'preexisting-account']);
+export const COMPARISON_RULES_DIR = join(projectRoot, 'fixtures', 'comparison-rules');
+
+function checkRule(r: ComparisonRule): string | undefined {
+  if (r.kind === 'equivalent-definition') {
+    if (!r.object || !r.pattern || !Array.isArray(r.equivalent) || r.equivalent.length === 0) return 'needs object, pattern and equivalent';
+    try {
+      new RegExp(r.pattern);
+    } catch (e) {
+      return `has a pattern that is not a regular expression (${(e as Error).message})`;
+    }
+  }
+  if (r.kind !== 'equivalent-definition' && !r.finding) return 'says no finding';
+  return undefined;
+}
+
+/** Every comparison rule of every file in the folder (parsed and checked; bad input names the file and rule). */
+export function loadComparisonRules(dir = COMPARISON_RULES_DIR): ComparisonRule[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .flatMap((f) => parseRulesFile<ComparisonRule>(readFileSync(join(dir, f), 'utf8'), join(dir, f), KINDS, checkRule).rules);
+}
+
+let cached: ComparisonRule[] | undefined;
+/** The project's comparison rules, read once. */
+export function comparisonRules(): ComparisonRule[] {
+  cached ??= loadComparisonRules();
+  return cached;
+}
+
+export function ruleOfKind<K extends ComparisonRule['kind']>(kind: K, rules = comparisonRules()): Extract<ComparisonRule, { kind: K }>[] {
+  return rules.filter((r): r is Extract<ComparisonRule, { kind: K }> => r.kind === kind);
+}
+
+const among = (v: string, set: OneOrMany) => (Array.isArray(set) ? set.includes(v) : set === v);
+
+/**
+ * The rule that explains why two definitions of one object differ, with the finding for this direction, or nothing:
+ * the texts must be equal once the rule's clause is set aside, and the two clauses a pair the rule allows.
+ */
+export function explainDefinition(
+  objectKind: string,
+  expected: string,
+  actual: string,
+  rules = comparisonRules(),
+): { rule: EquivalentDefinitionRule; severity: RuleSeverity; finding: string; expected: string; actual: string } | undefined {
+  for (const rule of ruleOfKind('equivalent-definition', rules)) {
+    if (rule.object !== objectKind) continue;
+    const re = new RegExp(rule.pattern);
+    const me = re.exec(expected);
+    const ma = re.exec(actual);
+    if (!me || !ma || me[2] === undefined || ma[2] === undefined) continue;
+    const rest = (text: string) => text.replace(re, (_m, anchor: string) => `${anchor} <clause>`);
+    if (rest(expected) !== rest(actual)) continue;
+    const pair = rule.equivalent.find((p) => among(me[2]!, p.expected) && among(ma[2]!, p.actual));
+    if (pair) return { rule, severity: pair.severity, finding: pair.finding, expected: me[2], actual: ma[2] };
+  }
+  return undefined;
+}
