@@ -15,5 +15,4 @@ export * as upgradeSql from './upgrade.js';
 export { dumpPosition, DUMP_POSITION_HEAD_BYTES, DUMP_POSITION_TAIL_BYTES } from './dump-position.js';
 export type { DumpPosition } from './dump-position.js';
 export * as stateSql from './state.js';
-export * as corpusSql from './corpus/index.js';
 export * as grantTablesSql from './grant-tables.js';

@@ -16,12 +16,13 @@ import {
   teamServer,
   unexplained,
   unnamed,
+  wholeServerDump,
   writeDump,
 } from '../docker/corpus-kit.js';
 
 /**
- * The corpus with a fresh seed (printed; FIREDRILL_CORPUS_SEED replays one) through replication and the physical
- * backup's restore-test, on each flavor, within FIREDRILL_CORPUS_BUDGET_MIN minutes in all (default 60). A corpus that
+ * The corpus with a fresh seed (printed; FIREDRILL_CORPUS_SEED replays one) through replication and the restore-test
+ * of the physical backup and of a whole-server dump, on each flavor, within FIREDRILL_CORPUS_BUDGET_MIN minutes in all (default 60). A corpus that
  * shows a false alarm or a blind spot no open finding explains shrinks (fast-check) to a minimal schema, written to
  * reports/corpus/<flavor>-<seed>.json as a regression case to add to fixtures/corpus/regressions.json.
  */
@@ -43,9 +44,14 @@ async function problems(flavor: FlavorId, c: Corpus): Promise<string[]> {
     try {
       const state = join(dir, 'state.json');
       await team.snapshot(state);
-      const r = await restoreTest(flavor, await physicalBackup(team, dir, 'full'), state);
-      if (!r.result) out.push(`restore-test could not run: ${r.stderr.slice(-500)}`);
-      else out.push(...unexplained(diffsOf(r.result.checks), c).map((d) => `physical restore false alarm: ${JSON.stringify(d)}`));
+      for (const [path, artifact] of [
+        ['physical backup', await physicalBackup(team, dir, 'full')],
+        ['whole-server dump', await wholeServerDump(team, dir, 'all.sql')],
+      ] as const) {
+        const r = await restoreTest(flavor, artifact, state);
+        if (!r.result) out.push(`${path}: restore-test could not run: ${r.stderr.slice(-500)}`);
+        else out.push(...unexplained(diffsOf(r.result.checks), c).map((d) => `${path}: false alarm: ${JSON.stringify(d)}`));
+      }
     } finally {
       await team.run.teardown();
     }
