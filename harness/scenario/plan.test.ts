@@ -69,7 +69,8 @@ describe('table parameters against the dataset, before anything starts', () => {
     tables: ['app.orders', 'app.order lines', 'app.log-book', 'app.pairs'],
     primaryKeys: { 'app.orders': 1, 'app.order lines': 2, 'app.log-book': 0, 'app.pairs': 1 },
   } as unknown as Parameters<typeof checkTableParams>[2];
-  const plan = (def: Awaited<ReturnType<typeof findScenario>>, p: Record<string, string>) => checkTableParams(def, resolveParams(def, p), dataset, own);
+  const plan = (def: Awaited<ReturnType<typeof findScenario>>, p: Record<string, string>) =>
+    checkTableParams(def, resolveParams(def, p), dataset, own);
 
   it('takes names with spaces and hyphens, and a named table of the dataset', async () => {
     const pitr = await findScenario('pitr-accidental-drop');
@@ -88,7 +89,9 @@ describe('table parameters against the dataset, before anything starts', () => {
       }
     })();
     expect(e).toBeInstanceOf(UsageError);
-    expect(e!.message).toMatch(/^parameter dropTable=sakila\.payment: dataset corpus\.sql has no table sakila\.payment \(it has app\.orders, /);
+    expect(e!.message).toMatch(
+      /^parameter dropTable=sakila\.payment: dataset corpus\.sql has no table sakila\.payment \(it has app\.orders, /,
+    );
     expect(e!.message).toMatch(/set --param dropTable=db\.table to another table, or dropTable=auto$/);
     expect(e!.message).not.toContain('\n');
   });
@@ -96,7 +99,9 @@ describe('table parameters against the dataset, before anything starts', () => {
   it('refuses an errant-write table without a one-column primary key before anything starts', async () => {
     const errant = await findScenario('errant-write');
     expect(() => plan(errant, { errantTable: 'app.orders' })).not.toThrow();
-    expect(() => plan(errant, { errantTable: 'app.log-book' })).toThrow(/errantTable=app\.log-book: errant-write deletes a row by its one-column primary key and app\.log-book has no primary key; set --param errantTable=db\.table to another table with a one-column primary key, or errantTable=auto/);
+    expect(() => plan(errant, { errantTable: 'app.log-book' })).toThrow(
+      /errantTable=app\.log-book: errant-write deletes a row by its one-column primary key and app\.log-book has no primary key; set --param errantTable=db\.table to another table with a one-column primary key, or errantTable=auto/,
+    );
     expect(() => plan(errant, { errantTable: 'app.order lines' })).toThrow(/has a 2-column primary key/);
     // firedrill's own tables are not the dataset's
     expect(() => plan(errant, { errantTable: 'firedrill_targets.items' })).not.toThrow();

@@ -95,7 +95,9 @@ export function checkTableParams(def: ScenarioDefinition, params: Params, datase
     const set = `set --param ${k}=db.table to another table${spec.table === 'one-column-key' ? ' with a one-column primary key' : ''}, or ${k}=auto`;
     if (dataset.tables.length && !dataset.tables.includes(v)) {
       const some = dataset.tables.slice(0, 5).join(', ');
-      throw new UsageError(`parameter ${k}=${v}: dataset ${dataset.name} has no table ${v} (it has ${some}${dataset.tables.length > 5 ? ', …' : ''}); ${set}`);
+      throw new UsageError(
+        `parameter ${k}=${v}: dataset ${dataset.name} has no table ${v} (it has ${some}${dataset.tables.length > 5 ? ', …' : ''}); ${set}`,
+      );
     }
     const pk = dataset.primaryKeys?.[v];
     if (spec.table === 'one-column-key' && pk !== undefined && pk !== 1)

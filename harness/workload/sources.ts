@@ -134,7 +134,13 @@ export async function planDataset(src: DatasetSource): Promise<DatasetPlan> {
 async function scanFiles(
   files: readonly string[],
 ): Promise<Pick<DatasetPlan, 'databases' | 'tables' | 'users' | 'fileBytes' | 'primaryKeys'>> {
-  const out = { databases: [] as string[], tables: [] as string[], users: [] as string[], fileBytes: 0, primaryKeys: {} as Record<string, number> };
+  const out = {
+    databases: [] as string[],
+    tables: [] as string[],
+    users: [] as string[],
+    fileBytes: 0,
+    primaryKeys: {} as Record<string, number>,
+  };
   for (const f of files) {
     let info: DumpInfo;
     try {

@@ -11,7 +11,15 @@ import {
   type StartedNode,
   type TopologyContext,
 } from '../../harness/runtime/index.js';
-import { accountMutation, definitionMutation, grantMutation, renderDump, rowMutation, type Corpus, type Mutation } from '../../harness/sql/corpus/index.js';
+import {
+  accountMutation,
+  definitionMutation,
+  grantMutation,
+  renderDump,
+  rowMutation,
+  type Corpus,
+  type Mutation,
+} from '../../harness/sql/corpus/index.js';
 import { compareServers, type CheckResult } from '../../harness/verify/index.js';
 import { datasetSource, loadDataset, planDataset } from '../../harness/workload/index.js';
 import { cli, quiet } from './helpers.js';
@@ -37,9 +45,12 @@ const REGRESSIONS = resolve(projectRoot, 'fixtures/corpus/regressions.json');
 /** Buffers survive JSON as {"$hex": "..."}. */
 export const corpusToJson = (c: Corpus) =>
   JSON.stringify(c, (_k, v: unknown) =>
-    v && typeof v === 'object' && (v as { type?: string }).type === 'Buffer' ? { $hex: Buffer.from((v as { data: number[] }).data).toString('hex') } : v,
+    v && typeof v === 'object' && (v as { type?: string }).type === 'Buffer'
+      ? { $hex: Buffer.from((v as { data: number[] }).data).toString('hex') }
+      : v,
   );
-const revive = (_k: string, v: unknown) => (v && typeof v === 'object' && '$hex' in v ? Buffer.from(String((v as { $hex: string }).$hex), 'hex') : v);
+const revive = (_k: string, v: unknown) =>
+  v && typeof v === 'object' && '$hex' in v ? Buffer.from(String((v as { $hex: string }).$hex), 'hex') : v;
 
 export async function regressions(flavor: FlavorId): Promise<Regression[]> {
   const all = JSON.parse(await readFile(REGRESSIONS, 'utf8'), revive) as Regression[];
@@ -56,15 +67,13 @@ export async function writeDump(c: Corpus, dir: string, name = 'corpus.sql'): Pr
 export const mutationsOf = (c: Corpus): Mutation[] =>
   [rowMutation(c), definitionMutation(c), accountMutation(c), grantMutation(c)].filter((m): m is Mutation => m !== null);
 
-export const failing = (checks: readonly { valid: boolean }[]) => checks.filter((c) => !c.valid);
-
 /** Which mutations no failing check names (a blind spot each). */
 export const unnamed = (muts: readonly Mutation[], failed: readonly unknown[]) => {
   const text = JSON.stringify(failed);
   return muts.filter((m) => !text.includes(JSON.stringify(m.names).slice(1, -1)));
 };
 
-export async function loadDump(node: StartedNode, file: string): Promise<void> {
+async function loadDump(node: StartedNode, file: string): Promise<void> {
   await loadDataset(node, await planDataset(datasetSource(file)));
 }
 
@@ -121,7 +130,9 @@ export async function teamServer(flavor: FlavorId, file: string): Promise<TeamSe
     node,
     env,
     async snapshot(out) {
-      const r = await cli(['snapshot', '--source', `mysql://${ctx.creds.admin}:\${FD_CORPUS_PW}@${node.address}:3306`, '--out', out], { env });
+      const r = await cli(['snapshot', '--source', `mysql://${ctx.creds.admin}:\${FD_CORPUS_PW}@${node.address}:3306`, '--out', out], {
+        env,
+      });
       if (r.code !== 0) throw new Error(`firedrill snapshot failed (${r.code}): ${r.stderr.slice(-1500)}`);
     },
   };
@@ -156,7 +167,11 @@ interface RestoreResult {
   checks: Array<{ name: string; valid: boolean; details: Record<string, unknown> }>;
 }
 
-export async function restoreTest(flavor: FlavorId, artifact: string, state: string): Promise<{ code: number | null; stderr: string; result?: RestoreResult }> {
+export async function restoreTest(
+  flavor: FlavorId,
+  artifact: string,
+  state: string,
+): Promise<{ code: number | null; stderr: string; result?: RestoreResult }> {
   const r = await cli(['restore-test', '--json', '--artifact', artifact, '--flavor', flavor, '--expect', state]);
   let result: RestoreResult | undefined;
   try {
@@ -239,7 +254,12 @@ export const OPEN_FINDINGS: Array<{ id: string; title: string; shows: (d: Diff, 
     title: 'a column-level grant lists its columns in another order on the restored server',
     shows: (d) => {
       const [e, a] = [grantsOf(d.expected), grantsOf(d.actual)];
-      return d.kind === 'grants-differ' && e.length === a.length && e.join() !== a.join() && e.map(sortedColumns).join() === a.map(sortedColumns).join();
+      return (
+        d.kind === 'grants-differ' &&
+        e.length === a.length &&
+        e.join() !== a.join() &&
+        e.map(sortedColumns).join() === a.map(sortedColumns).join()
+      );
     },
   },
 ];

@@ -32,7 +32,8 @@ import { leftovers } from './helpers.js';
  */
 const SEED = 20261206;
 
-const failedNames = (r: { checks: Array<{ name: string; valid: boolean }> } | undefined) => r?.checks.filter((c) => !c.valid).map((c) => c.name) ?? [];
+const failedNames = (r: { checks: Array<{ name: string; valid: boolean }> } | undefined) =>
+  r?.checks.filter((c) => !c.valid).map((c) => c.name) ?? [];
 
 describe.each(['mariadb-10.11', 'mysql-9.7'] as FlavorId[])('the corpus on %s', (flavor) => {
   let dir: string;
@@ -60,44 +61,70 @@ describe.each(['mariadb-10.11', 'mysql-9.7'] as FlavorId[])('the corpus on %s', 
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it('replication: the replica reads equal to the primary; one changed row, view, account and grant are each named', async () => {
-    const r = await replicationPath(flavor, file, corpus);
-    const equal = diffsOf(r.equal);
-    seen.push(...equal);
-    expect(unexplained(equal, corpus)).toEqual([]);
-    expect(r.muts.map((m) => m.kind)).toEqual(['row', 'definition', 'account', 'grant']);
-    expect(unnamed(r.muts, r.mutated.filter((c) => !c.valid)).map((m) => `${m.kind} ${m.names}`)).toEqual([]);
-  }, 10 * 60_000);
+  it(
+    'replication: the replica reads equal to the primary; one changed row, view, account and grant are each named',
+    async () => {
+      const r = await replicationPath(flavor, file, corpus);
+      const equal = diffsOf(r.equal);
+      seen.push(...equal);
+      expect(unexplained(equal, corpus)).toEqual([]);
+      expect(r.muts.map((m) => m.kind)).toEqual(['row', 'definition', 'account', 'grant']);
+      expect(
+        unnamed(
+          r.muts,
+          r.mutated.filter((c) => !c.valid),
+        ).map((m) => `${m.kind} ${m.names}`),
+      ).toEqual([]);
+    },
+    10 * 60_000,
+  );
 
-  it(`the physical backup (${flavor.startsWith('mysql') ? 'clone' : 'mariabackup'}) restores and equals the recorded state`, async () => {
-    const backup = await physicalBackup(team, dir, 'full');
-    const r = await restoreTest(flavor, backup, state);
-    expect(r.result, r.stderr.slice(-1500)).toBeDefined();
-    const d = diffsOf(r.result!.checks);
-    seen.push(...d);
-    expect(unexplained(d, corpus)).toEqual([]);
-    expect(await leftovers(r.result!.runId)).toEqual([]);
-  }, 10 * 60_000);
+  it(
+    `the physical backup (${flavor.startsWith('mysql') ? 'clone' : 'mariabackup'}) restores and equals the recorded state`,
+    async () => {
+      const backup = await physicalBackup(team, dir, 'full');
+      const r = await restoreTest(flavor, backup, state);
+      expect(r.result, r.stderr.slice(-1500)).toBeDefined();
+      const d = diffsOf(r.result!.checks);
+      seen.push(...d);
+      expect(unexplained(d, corpus)).toEqual([]);
+      expect(await leftovers(r.result!.runId)).toEqual([]);
+    },
+    10 * 60_000,
+  );
 
   // one flavor in npm test (each restore-test costs a container); the nightly series takes it on every flavor
-  it.runIf(flavor === 'mariadb-10.11')('a whole-server dump with accounts restores and equals the recorded state', async () => {
-    const dump = await wholeServerDump(team, dir, 'all.sql');
-    const r = await restoreTest(flavor, dump, state);
-    expect(r.result, r.stderr.slice(-1500)).toBeDefined();
-    const d = diffsOf(r.result!.checks);
-    seen.push(...d);
-    expect(unexplained(d, corpus)).toEqual([]);
-  }, 10 * 60_000);
+  it.runIf(flavor === 'mariadb-10.11')(
+    'a whole-server dump with accounts restores and equals the recorded state',
+    async () => {
+      const dump = await wholeServerDump(team, dir, 'all.sql');
+      const r = await restoreTest(flavor, dump, state);
+      expect(r.result, r.stderr.slice(-1500)).toBeDefined();
+      const d = diffsOf(r.result!.checks);
+      seen.push(...d);
+      expect(unexplained(d, corpus)).toEqual([]);
+    },
+    10 * 60_000,
+  );
 
-  it('after one changed row, view, account and grant, the backup no longer equals the state (exit 1), each named', async () => {
-    const muts: Mutation[] = mutationsOf(corpus);
-    await applyMutations(team.node, muts);
-    const backup = await physicalBackup(team, dir, 'later');
-    const r = await restoreTest(flavor, backup, state);
-    expect(r.code, r.stderr.slice(-1500)).toBe(1);
-    expect(failedNames(r.result)).toEqual(expect.arrayContaining(['state-data', 'state-objects', 'state-accounts']));
-    expect(unnamed(muts, r.result!.checks.filter((c) => !c.valid)).map((m) => `${m.kind} ${m.names}`)).toEqual([]);
-  }, 10 * 60_000);
+  it(
+    'after one changed row, view, account and grant, the backup no longer equals the state (exit 1), each named',
+    async () => {
+      const muts: Mutation[] = mutationsOf(corpus);
+      await applyMutations(team.node, muts);
+      const backup = await physicalBackup(team, dir, 'later');
+      const r = await restoreTest(flavor, backup, state);
+      expect(r.code, r.stderr.slice(-1500)).toBe(1);
+      expect(failedNames(r.result)).toEqual(expect.arrayContaining(['state-data', 'state-objects', 'state-accounts']));
+      expect(
+        unnamed(
+          muts,
+          r.result!.checks.filter((c) => !c.valid),
+        ).map((m) => `${m.kind} ${m.names}`),
+      ).toEqual([]);
+    },
+    10 * 60_000,
+  );
 
   describe('open findings (docs/corpus-findings.md): each test passes once its finding is fixed', () => {
     for (const f of OPEN_FINDINGS) {

@@ -38,7 +38,10 @@ async function problems(flavor: FlavorId, c: Corpus): Promise<string[]> {
     const rep = await replicationPath(flavor, file, c);
     const out = [
       ...unexplained(diffsOf(rep.equal), c).map((d) => `replication false alarm: ${JSON.stringify(d)}`),
-      ...unnamed(rep.muts, rep.mutated.filter((x) => !x.valid)).map((m) => `replication blind spot: ${m.kind} ${m.names}`),
+      ...unnamed(
+        rep.muts,
+        rep.mutated.filter((x) => !x.valid),
+      ).map((m) => `replication blind spot: ${m.kind} ${m.names}`),
     ];
     const team = await teamServer(flavor, file);
     try {
@@ -74,9 +77,16 @@ describe('the generated corpus, fresh seed, shrinking', () => {
         const [minimal] = r.counterexample as [Corpus];
         const out = join(reportsDir, 'corpus', `${flavor}-${seed}.json`);
         await mkdir(join(reportsDir, 'corpus'), { recursive: true });
-        const entry = { id: `${flavor}-${seed}`, flavor, note: (await problems(flavor, minimal)).join('\n'), corpus: JSON.parse(corpusToJson(minimal)) };
+        const entry = {
+          id: `${flavor}-${seed}`,
+          flavor,
+          note: (await problems(flavor, minimal)).join('\n'),
+          corpus: JSON.parse(corpusToJson(minimal)),
+        };
         await writeFile(out, `${JSON.stringify(entry, null, 2)}\n`);
-        expect.fail(`seed ${seed}: a corpus shrunk to ${minimal.tables.map((t) => t.kind).join(' ')} fails; the regression case is in ${out}:\n${entry.note}`);
+        expect.fail(
+          `seed ${seed}: a corpus shrunk to ${minimal.tables.map((t) => t.kind).join(' ')} fails; the regression case is in ${out}:\n${entry.note}`,
+        );
       }
     });
   }

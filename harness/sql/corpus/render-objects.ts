@@ -10,13 +10,13 @@ import { literal } from './render-tables.js';
 
 export const account = (a: { user: string; host: string }) => `${literal(a.user)}@${literal(a.host)}`;
 
-export function definerOf(o: ObjectCase, c: Corpus): string {
+function definerOf(o: ObjectCase, c: Corpus): string {
   const d = o.definer === 'existing' ? c.definers.existing : o.definer === 'host-name' ? c.definers.hostName : c.definers.missing;
   return `DEFINER=${account(d)}`;
 }
 
 /** The sql_modes routines are created under (ANSI_QUOTES changes how the body parses). */
-export const ROUTINE_MODES = [
+const ROUTINE_MODES = [
   'ANSI_QUOTES,STRICT_ALL_TABLES',
   '',
   'STRICT_TRANS_TABLES,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO',
@@ -37,7 +37,7 @@ export function createView(o: ObjectCase, c: Corpus): string {
 }
 
 /** Statements between `DELIMITER ;;` and `DELIMITER ;` (triggers, routines, events), as mysqldump frames them. */
-export function createProgram(o: ObjectCase, c: Corpus, variant: number): string {
+function createProgram(o: ObjectCase, c: Corpus, variant: number): string {
   const col = quoteId(o.on.columns[0]!);
   const on = qualified(o.on.db, o.on.name);
   const def = definerOf(o, c);

@@ -10,15 +10,13 @@ export function literal(v: unknown): string {
   if (typeof v === 'boolean') return v ? '1' : '0';
   if (Buffer.isBuffer(v)) return v.length ? `X'${v.toString('hex')}'` : "''";
   if (typeof v === 'object' && 'wkt' in v) return `ST_GeomFromText(${literal(String((v as { wkt: string }).wkt))})`;
-  const s = String(v).replace(
-    /[\\'\0\n\r\x1a]/g,
-    (c) => ({ '\\': '\\\\', "'": "\\'", '\0': '\\0', '\n': '\\n', '\r': '\\r', '\x1a': '\\Z' })[c]!,
-  );
+  const esc: Record<string, string> = { '\\': '\\\\', "'": "\\'", '\0': '\\0', '\n': '\\n', '\r': '\\r', '\x1a': '\\Z' };
+  const s = Array.from(String(v), (ch) => esc[ch] ?? ch).join('');
   return `'${s}'`;
 }
 
 /** Replaces `{n}` with the n-th column's quoted name, `{t}` with the table, `{period}` with the period's name. */
-export function fill(text: string, t: TableCase): string {
+function fill(text: string, t: TableCase): string {
   return text
     .replace(/\{(\d+)\}/g, (_, n: string) => quoteId(t.columns[Number(n)]!))
     .replace(/\{t\}/g, qualified(t.db, t.name))

@@ -25,7 +25,7 @@ export interface ColumnDef {
   choices?: unknown[];
 }
 
-export interface ForeignKeyDef {
+interface ForeignKeyDef {
   columns: number[];
   /** Referenced columns of the parent (or of the table itself when `self`). */
   refColumns: number[];

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { FlavorId } from '../../core/index.js';
 import { accountMutation, definitionMutation, grantMutation, renderDump, rowMutation } from '../../sql/corpus/index.js';
+import { literal } from '../../sql/corpus/render-tables.js';
 import { ACCOUNT_KINDS, OBJECT_KINDS, corpusArb, corpusFor, tableKindsOf } from './corpus.js';
 import { foldName } from './names.js';
 
@@ -108,5 +109,14 @@ describe('the generated corpus', () => {
       expect(c.objects.map((o) => o.name)).toContain(m[1]!.names);
       expect(m[1]!.sql[1]).toMatch(/^CREATE OR REPLACE ALGORITHM=/);
     }
+  });
+
+  it('writes values as a dump does: quotes, backslashes, NUL and newlines escaped, bytes as hex, WKT as geometry', () => {
+    expect(literal("it's \\ back\0\n")).toBe("'it\\'s \\\\ back\\0\\n'");
+    expect(literal(Buffer.from([0, 255]))).toBe("X'00ff'");
+    expect(literal(Buffer.alloc(0))).toBe("''");
+    expect(literal({ wkt: 'POINT(1 2)' })).toBe("ST_GeomFromText('POINT(1 2)')");
+    expect(literal(null)).toBe('NULL');
+    expect(literal('😀 ünï')).toBe("'😀 ünï'");
   });
 });

@@ -1,7 +1,6 @@
-import { writeFile } from 'node:fs/promises';
 import fc from 'fast-check';
 import type { FlavorId } from '../../core/index.js';
-import { capsOf, renderDump, shapeOf, TABLE_KINDS, type AccountKind, type Corpus, type ObjectKind } from '../../sql/corpus/index.js';
+import { capsOf, shapeOf, TABLE_KINDS, type AccountKind, type Corpus, type ObjectKind } from '../../sql/corpus/index.js';
 import { buildCorpus, type Choices } from './build.js';
 import { uniqueNames, userNames } from './names.js';
 
@@ -84,10 +83,4 @@ export function corpusArb(flavor: FlavorId, o: CorpusOptions = {}): fc.Arbitrary
 /** The one corpus a seed gives (what a test or the nightly run prints and replays). */
 export function corpusFor(flavor: FlavorId, seed: number, o: CorpusOptions = {}): Corpus {
   return fc.sample(corpusArb(flavor, o), { seed, numRuns: 1 })[0]!;
-}
-
-/** Writes a corpus as a dump file (what `--dataset` and restore-test load); returns its path. */
-export async function writeCorpusDump(c: Corpus, file: string): Promise<string> {
-  await writeFile(file, renderDump(c));
-  return file;
 }

@@ -1,2 +1,1 @@
-export { ACCOUNT_KINDS, OBJECT_KINDS, corpusArb, corpusFor, tableKindsOf, writeCorpusDump } from './corpus.js';
-export type { CorpusOptions } from './corpus.js';
+export { corpusArb, corpusFor } from './corpus.js';

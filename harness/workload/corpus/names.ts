@@ -6,7 +6,7 @@ import fc from 'fast-check';
  * are not drawn here (the corpus makes its case pair on purpose).
  */
 
-export const RESERVED = [
+const RESERVED = [
   'order',
   'select',
   'group',
@@ -26,10 +26,8 @@ const UNICODE = ['café', 'naïve', 'данные', '表格', 'ñandú', 'Ærø'
 
 const plain = fc.stringMatching(/^[a-z][a-z0-9_]{2,9}$/);
 
-export type NameStyle = 'plain' | 'hyphen' | 'space' | 'unicode' | 'reserved' | 'long';
-
 /** A name with its style (the style shows in a failing case's description). */
-export const nameArb: fc.Arbitrary<string> = fc.oneof(
+const nameArb: fc.Arbitrary<string> = fc.oneof(
   { weight: 3, arbitrary: plain },
   { weight: 1, arbitrary: fc.tuple(plain, plain).map(([a, b]) => `${a}-${b}`) },
   { weight: 1, arbitrary: fc.tuple(plain, plain).map(([a, b]) => `${a} ${b}`) },
