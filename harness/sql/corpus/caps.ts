@@ -14,6 +14,8 @@ export interface Caps {
   networkTypes: boolean;
   /** MySQL 8.0+ partitions only InnoDB tables (MyISAM's native partitioning was removed); MariaDB partitions every engine. */
   partitionEngines: readonly ('InnoDB' | 'MyISAM' | 'Aria')[];
+  /** Engines that take a descending index (MySQL: InnoDB only; MyISAM refuses it with ERROR 1178). */
+  descendingIndexEngines: readonly ('InnoDB' | 'MyISAM' | 'Aria')[];
   /** InnoDB PAGE_COMPRESSED=1 (MariaDB). */
   pageCompressed: boolean;
   /** A NO PAD binary collation of utf8mb4 and a PAD SPACE one. */
@@ -37,6 +39,7 @@ export function capsOf(flavor: FlavorId): Caps {
     periods: maria,
     networkTypes: maria,
     partitionEngines: maria ? ['InnoDB', 'MyISAM', 'Aria'] : ['InnoDB'],
+    descendingIndexEngines: maria ? ['InnoDB', 'MyISAM', 'Aria'] : ['InnoDB'],
     pageCompressed: maria,
     noPadCollation: maria ? 'utf8mb4_nopad_bin' : 'utf8mb4_0900_bin',
     padCollation: 'utf8mb4_bin',

@@ -183,7 +183,7 @@ const SHAPES: Record<TableKind, (caps: Caps) => TableShape | null> = {
     ],
     keys: [...PK0, 'KEY ({2} DESC)'],
     uniques: [[0]],
-    engines: disk(caps),
+    engines: caps.descendingIndexEngines,
     rowFormats: ROW_FORMATS(caps),
     edges: [
       [1_000_001, '1000-01-01', '1000-01-01 00:00:00.000000', '1970-01-01 00:00:01.000', '-838:59:59.000000', 1901, '1000-01-01 00:00:00'],
