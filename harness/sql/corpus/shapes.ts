@@ -75,6 +75,8 @@ const ROW_FORMATS = (caps: Caps): TableShape['rowFormats'] => ({
   Aria: ['PAGE', 'DYNAMIC'],
 });
 const disk = (caps: Caps): Engine[] => (caps.aria ? ['InnoDB', 'MyISAM', 'Aria'] : ['InnoDB', 'MyISAM']);
+/** A table keyed by its first column, on any disk engine with its ROW_FORMATs. */
+const keyedOnDisk = (caps: Caps) => ({ keys: PK0, uniques: [[0]], engines: disk(caps), rowFormats: ROW_FORMATS(caps) });
 
 const SHAPES: Record<TableKind, (caps: Caps) => TableShape | null> = {
   numbers: (caps) => ({
@@ -94,10 +96,7 @@ const SHAPES: Record<TableKind, (caps: Caps) => TableShape | null> = {
       col('BIT(20)', 'bit', { precision: 20 }),
       col('BOOLEAN', 'tinyint', { columnType: 'tinyint(1)' }),
     ],
-    keys: PK0,
-    uniques: [[0]],
-    engines: disk(caps),
-    rowFormats: ROW_FORMATS(caps),
+    ...keyedOnDisk(caps),
     edges: [
       [
         1_000_001,
@@ -148,10 +147,7 @@ const SHAPES: Record<TableKind, (caps: Caps) => TableShape | null> = {
       col("ENUM('','a','b c','ünï')", 'enum', { columnType: "enum('','a','b c','ünï')" }),
       col("SET('x','y','z')", 'set', { columnType: "set('x','y','z')" }),
     ],
-    keys: PK0,
-    uniques: [[0]],
-    engines: disk(caps),
-    rowFormats: ROW_FORMATS(caps),
+    ...keyedOnDisk(caps),
     edges: [
       [
         1_000_001,
@@ -193,10 +189,7 @@ const SHAPES: Record<TableKind, (caps: Caps) => TableShape | null> = {
   // Zero dates: the dump's session sql_mode (NO_AUTO_VALUE_ON_ZERO only, as mysqldump writes it) lets them in.
   'zero-dates': (caps) => ({
     columns: [ID, col('DATE', 'date'), col('DATETIME', 'datetime', { fsp: 0 }), col('YEAR', 'year')],
-    keys: PK0,
-    uniques: [[0]],
-    engines: disk(caps),
-    rowFormats: ROW_FORMATS(caps),
+    ...keyedOnDisk(caps),
     edges: [
       [1_000_001, '0000-00-00', '0000-00-00 00:00:00', 0],
       [1_000_002, '2024-02-00', '2024-00-15 10:00:00', 2000],
