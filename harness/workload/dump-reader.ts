@@ -85,7 +85,7 @@ const USE_DB = new RegExp(`^USE ${ID}`, 'i');
 const HEADER_DB = /^-- Host: .*\bDatabase: (\S+)/;
 const CREATE_TABLE = new RegExp(`^CREATE TABLE (?:IF NOT EXISTS )?${ID}(?:\\.${ID})?`, 'i');
 /** A table's key line (`PRIMARY KEY (...)`), or a column declared PRIMARY KEY on its own line. */
-const PRIMARY_KEY = /^\s*PRIMARY KEY \((.*)$/i;
+const PRIMARY_KEY = /^\s*PRIMARY KEY \((.*)/i;
 const INLINE_PRIMARY_KEY = /^\s*(?:`(?:[^`]|``)+`|[A-Za-z0-9_$]+) .*\bPRIMARY KEY\b/i;
 const CREATE_USER = /^(?:CREATE USER|GRANT .* TO) (?:IF NOT EXISTS )?'((?:[^'\\]|\\.)+)'@/i;
 /** Lines that need a current database: once one comes before any USE, the dump names none. */
