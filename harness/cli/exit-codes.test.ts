@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -41,8 +41,13 @@ describe('a run that cannot start', () => {
     expect(r.stderr).toMatch(/no Docker engine answers/);
     const runs = (await readdir(reports)).filter((f) => f !== 'history.jsonl'); // every run also appends to the history
     expect(runs).toHaveLength(1);
-    const result = JSON.parse(await readFile(join(reports, runs[0]!, 'result.json'), 'utf8')) as { verdict: string; error: string };
+    const result = JSON.parse(await readFile(join(reports, runs[0]!, 'result.json'), 'utf8')) as {
+      verdict: string;
+      error: string;
+      cause: { kind: string; message: string };
+    };
     expect(result.verdict).toBe('error');
+    expect(result.cause).toEqual({ kind: 'environment', message: expect.stringMatching(/^no Docker engine answers/) });
     expect(result.error).toMatch(/no Docker engine answers/);
     expect(await readFile(join(reports, runs[0]!, 'junit.xml'), 'utf8')).toMatch(/<error message="drill did not complete \(error\)"/);
     expect(await readdir(join(dir, 'runs')).catch(() => [])).toEqual([]); // no temporary folder left
@@ -53,6 +58,27 @@ describe('a run that cannot start', () => {
     const r = await cli(['run', 'no-such-drill'], { FIREDRILL_REPORTS_DIR: reports });
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(await readdir(reports).catch(() => [])).toEqual([]);
+  }, 60_000);
+});
+
+describe('a drill file with a mistake', () => {
+  it("the README's example with one typo (signal 'KIL') is refused in one line, exit 2, before any container or report", async () => {
+    const readme = await readFile(join(root, 'README.md'), 'utf8');
+    const example = /```ts\n(\/\/ ops\/drills\/orders-failover\.ts\n[\s\S]*?)```/.exec(readme)![1]!;
+    expect(example).toContain("signal: 'KILL'");
+    await writeFile(join(dir, 'orders-failover.ts'), example.replace("signal: 'KILL'", "signal: 'KIL'"));
+    const reports = join(dir, 'reports');
+    // no engine at all: a drill that got as far as planning would say "no Docker engine answers" instead
+    const r = await cli(['run', join(dir, 'orders-failover.ts')], {
+      DOCKER_HOST: `unix://${join(dir, 'no-engine.sock')}`,
+      FIREDRILL_REPORTS_DIR: reports,
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(
+      /orders-failover: phase 'crash': fault kill on 'replica-1': signal "KIL" is not one of KILL, TERM, ABRT, SEGV/,
+    );
     expect(await readdir(reports).catch(() => [])).toEqual([]);
   }, 60_000);
 });

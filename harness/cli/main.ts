@@ -243,12 +243,16 @@ async function drill(
     // A run refused before it opened (no engine, a missing image) created nothing: its sweep's failures say nothing.
     const failures = (await run.teardown()).filter(() => opened);
     for (const f of failures) progress(`teardown: ${f}`);
-    if (run.interruptedBy) result.verdict = 'interrupted';
+    if (run.interruptedBy && result.verdict !== 'interrupted') {
+      result.verdict = 'interrupted';
+      result.cause = { kind: 'interrupted', message: `interrupted by ${run.interruptedBy}` };
+    }
     if (failures.length) {
       result.teardownFailures = failures;
       if (result.verdict === 'pass') {
         result.verdict = 'error';
         result.error = `teardown failed: ${failures.join('; ')}`;
+        result.cause = { kind: 'environment', message: result.error };
       }
     }
     await mkdir(result.reportDir, { recursive: true });
@@ -695,6 +699,7 @@ async function reportKilledRun(runId: string, removed: readonly string[]): Promi
     if (r.tornDown) return undefined;
     r.verdict = 'interrupted';
     r.error = `the process running this drill was killed before its teardown ended; ${why}${r.error ? `; before that: ${r.error}` : ''}`;
+    r.cause = { kind: 'interrupted', message: 'the process running this drill was killed before its teardown ended' };
     await writeReport(r);
     return join(dir, 'result.json');
   }

@@ -1,5 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
+import { sampleResult } from '../report/sample.test-fixture.js';
 import { main } from './main.js';
+import { cmdPreUpgrade } from './pre-upgrade.js';
 
 /** Bad input to `firedrill pre-upgrade` is refused with one line and exit 2, before anything starts. */
 describe('firedrill pre-upgrade: bad input', () => {
@@ -32,5 +34,26 @@ describe('firedrill pre-upgrade: bad input', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message as RegExp);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
+
+/** The drill's verdict decides the exit code: go 0, no-go 1, could not run 2 (as its help and the README say). */
+describe('firedrill pre-upgrade: exit codes by verdict', () => {
+  const withVerdict = async (verdict: 'pass' | 'fail' | 'error') => {
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      return await cmdPreUpgrade(['--json'], {
+        drill: async () => ({ ...sampleResult({ scenario: 'pre-upgrade' }), verdict }),
+        parse: (fn) => fn(),
+        parseParams: () => ({}),
+      });
+    } finally {
+      spy.mockRestore();
+    }
+  };
+  it('go is 0, no-go is 1, a drill that could not run is 2', async () => {
+    expect(await withVerdict('pass')).toBe(0);
+    expect(await withVerdict('fail')).toBe(1);
+    expect(await withVerdict('error')).toBe(2);
   });
 });

@@ -5,7 +5,7 @@ import { resolve as resolvePath } from 'node:path';
 import { parseArgs } from 'node:util';
 import { consoleSummary } from '../report/index.js';
 import { flavor as flavorById, UsageError } from '../core/index.js';
-import { DEFAULT_UPGRADE_TARGET, validateUpgradeParams } from '../scenario/index.js';
+import { DEFAULT_UPGRADE_TARGET, exitCodeOf, validateUpgradeParams } from '../scenario/index.js';
 import { goNoGoMarkdown, type GoNoGo } from '../verify/upgrade/index.js';
 import type { DrillResult } from '../report/index.js';
 import type { FlavorId } from '../core/index.js';
@@ -100,5 +100,5 @@ export async function cmdPreUpgrade(args: string[], { drill, parse, parseParams 
     const g = r.observations['go/no-go'] as GoNoGo | undefined;
     if (g) out(goNoGoMarkdown(g, `Pre-upgrade ${from} -> ${to}`));
   }
-  return r.verdict === 'pass' ? 0 : 1;
+  return exitCodeOf(r); // 0 go, 1 no-go (or a failed check), 2 could not run
 }

@@ -1,13 +1,13 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { writeReport } from '../report/index.js';
+import { causeOfError, exitCodeOfCause, failureCause, unmeasuredRpo, writeReport } from '../report/index.js';
 import { readServerConfig } from '../restore/server-config.js';
 import { restoreTest, type RestoreTestOutcome } from '../restore/restore-test.js';
 import { DEFAULT_FLAVOR, flavor as flavorById, FLAVORS, UsageError } from '../core/index.js';
 import { engineVersion, reportsDir, resolveImage, RunContext } from '../runtime/index.js';
 import type { DrillResult } from '../report/index.js';
-import { parseState, type RecordedState } from '../verify/index.js';
+import { checkLine, parseState, type RecordedState } from '../verify/index.js';
 
 export const HELP_RESTORE_TEST = `usage: firedrill restore-test --artifact PATH --flavor F [--incremental DIR]... [--expect STATE.json]
                             [--server-config my.cnf] [--binlogs DIR --until GTID|TIME] [--max-age 26h] [--instant] [--json]
@@ -179,7 +179,8 @@ export async function cmdRestoreTest(args: string[]): Promise<number> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   const started = Date.now();
-  let outcome: RestoreTestOutcome;
+  let outcome: RestoreTestOutcome | undefined;
+  let stoppedBy: unknown;
   let teardownFailures: string[] = [];
   try {
     progress(`run ${run.runId}: restore-test of ${values.artifact} on ${f.id}`);
@@ -199,44 +200,63 @@ export async function cmdRestoreTest(args: string[]): Promise<number> {
       progress,
       instant: !!values.instant,
     });
+  } catch (e) {
+    if (e instanceof UsageError) throw e; // not a backup, the wrong flavor: one line, exit 2 (after the teardown)
+    stoppedBy = e; // the environment or firedrill failed before the backup could be judged: exit 2 with a report
   } finally {
     teardownFailures = await run.teardown();
     for (const t of teardownFailures) progress(`teardown: ${t}`);
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
-  const result = toResult(outcome, { runId: run.runId, flavor: f.id, started, artifact: values.artifact, teardownFailures });
+  const result = toResult(outcome, stoppedBy, { runId: run.runId, flavor: f.id, started, artifact: values.artifact, teardownFailures });
   await mkdir(result.reportDir, { recursive: true });
   await writeReport(result);
-  await appendHistory({
-    runId: run.runId,
-    location,
-    kind: outcome.artifact.kind,
-    artifact: resolve(values.artifact),
-    flavor: f.id,
-    verdict: result.verdict,
-    ...(outcome.gtid ? { gtid: outcome.gtid } : {}),
-    ...(outcome.artifact.createdAt ? { createdAt: outcome.artifact.createdAt } : {}),
-    testedAt: new Date().toISOString(),
-  });
+  if (result.cause && result.cause.kind !== 'bad-backup') err(`firedrill: ${result.cause.kind}: ${result.cause.message}`);
+  if (outcome)
+    await appendHistory({
+      runId: run.runId,
+      location,
+      kind: outcome.artifact.kind,
+      artifact: resolve(values.artifact),
+      flavor: f.id,
+      verdict: result.verdict,
+      ...(outcome.gtid ? { gtid: outcome.gtid } : {}),
+      ...(outcome.artifact.createdAt ? { createdAt: outcome.artifact.createdAt } : {}),
+      testedAt: new Date().toISOString(),
+    });
   if (values.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
   else process.stdout.write(summaryLines(result) + '\n');
-  return result.verdict === 'pass' ? 0 : 1;
+  return exitCodeOfCause(result.cause);
 }
 
-function toResult(
-  o: RestoreTestOutcome,
+/**
+ * The result of one restore test. Its cause: a bad backup (exit 1) when the backup was judged and did not pass; the
+ * environment or firedrill (exit 2) when an error stopped the test before it could judge the backup (a docker call,
+ * a deadline, a server never ready), also one thrown before any outcome existed; a teardown that left something
+ * behind (exit 2) when the backup passed.
+ */
+export function toResult(
+  outcome: RestoreTestOutcome | undefined,
+  stoppedBy: unknown,
   p: { runId: string; flavor: DrillResult['flavor']; started: number; artifact: string; teardownFailures: string[] },
 ): DrillResult {
+  const o = outcome ?? { checks: [], phases: [], observations: {}, error: String((stoppedBy as Error)?.message ?? stoppedBy) };
   const restorePhases = o.phases.filter((x) => x.recovery);
   const rtoMs = restorePhases.length ? restorePhases.reduce((s, x) => s + x.durationMs, 0) : null;
-  const verdict = !o.error && o.checks.length > 0 && o.checks.every((c) => c.valid) ? 'pass' : 'fail';
+  const stop = stoppedBy ?? outcome?.stoppedBy;
+  let cause =
+    stop !== undefined
+      ? causeOfError(stop)
+      : failureCause({ error: o.error, checks: o.checks, rpo: unmeasuredRpo('restored') }, null, 'bad-backup');
+  if (!cause && p.teardownFailures.length) cause = { kind: 'environment', message: `teardown failed: ${p.teardownFailures.join('; ')}` };
   return {
     runId: p.runId,
     scenario: 'restore-test',
-    description: `restore-test of ${p.artifact}: ${o.artifact.description}`,
+    description: `restore-test of ${p.artifact}${outcome ? `: ${outcome.artifact.description}` : ''}`,
     flavor: p.flavor,
-    verdict,
+    verdict: !cause ? 'pass' : cause.kind === 'bad-backup' ? 'fail' : 'error',
+    ...(cause ? { cause } : {}),
     startedAt: new Date(p.started).toISOString(),
     endedAt: new Date().toISOString(),
     durationMs: Date.now() - p.started,
@@ -267,13 +287,14 @@ function toResult(
 function summaryLines(r: DrillResult): string {
   const secs = (ms: number | null) => (ms === null ? 'n/a' : `${(ms / 1000).toFixed(2)} s`);
   return [
-    `${r.verdict === 'pass' ? 'PASS' : 'FAIL'} ${r.description} on ${r.flavor} (run ${r.runId}, ${secs(r.durationMs)})`,
+    `${r.verdict.toUpperCase()} ${r.description} on ${r.flavor} (run ${r.runId}, ${secs(r.durationMs)})`,
+    ...(r.cause ? [`  cause: ${r.cause.kind}: ${r.cause.message}`] : []),
     ...r.phases.map(
       (x) =>
         `  ${x.recovery ? '*' : ' '} ${x.name.padEnd(16)} ${secs(x.durationMs).padStart(10)}${x.steps.some((s) => s.error) ? '  (failed)' : ''}`,
     ),
     `  restore time ${secs(r.rto.ms)} (* phases)`,
-    ...r.checks.map((c) => `  ${c.valid ? 'ok  ' : 'FAIL'} ${c.name}${c.valid ? '' : `: ${JSON.stringify(c.details).slice(0, 400)}`}`),
+    ...r.checks.map((c) => `  ${checkLine(c)}`),
     ...(r.error ? [`  error: ${r.error.split('\n').slice(0, 6).join('\n         ')}`] : []),
     `  report: ${r.reportDir}`,
   ].join('\n');

@@ -1,6 +1,7 @@
 import { UsageError } from '../core/index.js';
 import { destroy, kill, partition, pause, wipeDatadir } from './builtin.js';
 import { crashTrigger } from './crash-loop.js';
+import { attributeProblem } from './attributes.js';
 import { selectorProblem, type TopologyShape } from './selector.js';
 import type { Fault, FaultEffect, FaultEnv, FaultHandler, FaultKind, FaultOfKind, StepInjectedFault } from './types.js';
 
@@ -24,12 +25,12 @@ function handlerFor<F extends Fault>(f: F): FaultHandler<F> {
 }
 
 /**
- * Refuses a fault a drill could not inject: an unknown kind (a scenario written in plain JavaScript, or cast) or a
- * target the topology cannot have. Called when a scenario is defined, before anything starts.
+ * Refuses a fault a drill could not inject: an unknown kind (a scenario written in plain JavaScript, or cast), an
+ * attribute the kind does not take or a value it cannot use (a signal 'KIL'), or a target the topology cannot have. Called when a scenario is defined, before anything starts.
  */
 export function validateFault(f: Fault, shape: TopologyShape): void {
   handlerFor(f);
-  const problem = selectorProblem(f.target, shape);
+  const problem = attributeProblem(f.kind, f as unknown as Record<string, unknown>) ?? selectorProblem(f.target, shape);
   if (problem) throw new UsageError(`fault ${f.kind} on '${f.target}': ${problem}`);
 }
 

@@ -25,9 +25,11 @@ function judgementStep(j: Judgement, at: number): StepResult {
     j.details && typeof j.details === 'object' && !Array.isArray(j.details) ? Object.entries(j.details as Record<string, unknown>) : [];
   return {
     name: `${j.name}: ${j.message}`.slice(0, 300),
-    status: j.ok ? Status.PASSED : j.error ? Status.BROKEN : Status.FAILED,
+    // skipped or not applicable: Allure's own "skipped", never a pass
+    status: j.skip ? Status.SKIPPED : j.ok ? Status.PASSED : j.error ? Status.BROKEN : Status.FAILED,
     stage: Stage.FINISHED,
-    statusDetails: j.ok ? {} : { message: j.message, trace: j.details === undefined ? undefined : JSON.stringify(j.details, null, 2) },
+    statusDetails:
+      j.ok && !j.skip ? {} : { message: j.message, trace: j.details === undefined ? undefined : JSON.stringify(j.details, null, 2) },
     steps: [],
     attachments: [],
     start: j.startMs ?? at,
@@ -124,7 +126,7 @@ export function writeAllureResult(r: EvidenceResult, dir: string, att: AllureAtt
   }));
   const group = (name: string, items: Judgement[]): StepResult => ({
     name,
-    status: items.every((j) => j.ok) ? Status.PASSED : Status.FAILED,
+    status: items.every((j) => j.ok) ? (items.some((j) => j.skip) ? Status.SKIPPED : Status.PASSED) : Status.FAILED,
     stage: Stage.FINISHED,
     statusDetails: {},
     attachments: [],
@@ -156,7 +158,7 @@ export function writeAllureResult(r: EvidenceResult, dir: string, att: AllureAtt
                 .filter((j) => j.name !== 'verdict')
                 .map((j) => `${j.name}: ${j.message}`)
                 .join('\n') || `verdict ${r.verdict}`,
-            trace: r.error,
+            trace: [r.cause ? `cause: ${r.cause.kind}: ${r.cause.message}` : '', r.error ?? ''].filter(Boolean).join('\n') || undefined,
           },
     start,
     stop,

@@ -2,14 +2,14 @@
  * `firedrill report`: finds the runs (report folders, or folders holding them: the shards' downloaded artifacts),
  * reads their result.json and ledger.json, merges the history files, redacts if asked, renders one HTML file.
  */
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { LedgerEntry } from '../workload/index.js';
 import type { EvidenceResult } from './evidence.js';
 import { historyEntryOf, readHistory, type HistoryEntry } from './history.js';
-import { renderReport, type ReportRun } from './html.js';
-import { redactResult, redactor } from './redact.js';
+import { renderReport, type NodeLog, type ReportRun } from './html.js';
+import { redactLog, redactResult, redactor, type Redactor } from './redact.js';
 
 function isRunDir(dir: string): boolean {
   return existsSync(join(dir, 'result.json'));
@@ -66,6 +66,45 @@ function loadRun(dir: string): ReportRun {
   return { result, ledger, source: dir };
 }
 
+/**
+ * The nodes' server logs a run saved (`nodes/<node>/*.log`, runtime/node-logs.ts), as links relative to the page.
+ * Redacted, the page links copies written beside it (`<page>-logs/<run-id>/<node>/`), redacted like the result: the
+ * run's own files are never linked from a page that leaves the team.
+ */
+function nodeLogsOf(run: ReportRun, out: string, red: Redactor | undefined): NodeLog[] {
+  const root = join(run.source, 'nodes');
+  const logs: NodeLog[] = [];
+  let nodes: string[] = [];
+  try {
+    nodes = readdirSync(root).sort();
+  } catch {
+    return logs;
+  }
+  const pageDir = dirname(resolve(out));
+  for (const node of nodes) {
+    let files: string[] = [];
+    try {
+      files = readdirSync(join(root, node))
+        .filter((f) => /\.(log|txt)$/.test(f))
+        .sort();
+    } catch {
+      continue;
+    }
+    for (const file of files) {
+      const src = join(root, node, file);
+      let path = src;
+      if (red) {
+        const kind = file.startsWith('slow') ? 'slow' : 'error';
+        path = join(pageDir, `${basename(out).replace(/\.html?$/, '')}-logs`, run.result.runId, node, file);
+        mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+        writeFileSync(path, redactLog(readFileSync(src, 'utf8'), run.result, kind, red), { mode: 0o600 });
+      }
+      logs.push({ node, file, href: relative(pageDir, path).split('\\').join('/'), bytes: statSync(path).size });
+    }
+  }
+  return logs;
+}
+
 export interface BuildOptions {
   paths: readonly string[];
   historyFiles: readonly string[];
@@ -113,7 +152,11 @@ export function buildReport(o: BuildOptions): BuildOutcome {
   }
   h.entries.sort((a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt));
   const red = o.redact ? redactor() : undefined;
-  const shown = red ? runs.map((r) => ({ ...r, result: redactResult(r.result, red) })) : runs;
+  const shown = runs.map((r) => ({
+    ...r,
+    result: red ? redactResult(r.result, red) : r.result,
+    nodeLogs: nodeLogsOf(r, o.out, red),
+  }));
   const html = renderReport({ runs: shown, history: h.entries, generatedAt: o.now, notes, redacted: !!o.redact, generator: o.generator });
   writeFileSync(o.out, html);
   return { out: o.out, runs, history: h.entries, notes, bytes: Buffer.byteLength(html) };

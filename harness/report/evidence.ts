@@ -5,6 +5,7 @@
  * verdict is not pass.
  */
 import type { DrillResult } from './result.js';
+import { outcomeOf } from '../verify/index.js';
 import { judgeObjectives, objectivesFor, type ObjectiveJudgement, type ObjectiveReport } from './objectives.js';
 
 /** result.json (older files lack provenance and objectives: they are optional). */
@@ -22,6 +23,8 @@ export interface Judgement {
   details?: unknown;
   /** An error (the drill could not go on) rather than a failed assertion. */
   error?: boolean;
+  /** A check that did not run (ok is false: it never reads passed), or one a declared limit made meaningless (ok). */
+  skip?: 'skipped' | 'not-applicable';
 }
 
 /** The objective report of a result: the one it carries, or the built-in objectives judged now (older results). */
@@ -73,15 +76,22 @@ export function judgementsOf(r: EvidenceResult): Judgement[] {
     });
   }
   for (const c of r.checks) {
+    const outcome = outcomeOf(c);
     out.push({
       name: `check ${c.name}`,
       group: 'check',
-      ok: c.valid,
-      message: c.valid ? 'passed' : checkFailureLine(c.details),
+      ok: outcome === 'passed' || outcome === 'not-applicable',
+      message:
+        outcome === 'passed'
+          ? 'passed'
+          : outcome === 'failed'
+            ? checkFailureLine(c.details)
+            : `${outcome === 'skipped' ? 'skipped (did not run)' : 'not applicable'}: ${c.reason ?? 'no reason given'}`,
       details: c.details,
+      ...(c.status ? { skip: c.status } : {}),
     });
   }
-  if (r.checks.length === 0)
+  if (!r.checks.some((c) => !c.status))
     out.push({ name: 'checks ran', group: 'drill', ok: false, message: 'no check ran: a drill that proves nothing fails' });
   for (const j of objectiveReportOf(r).judgements) out.push(objectiveJudgement(j, r));
   if (r.error)
@@ -108,7 +118,10 @@ export function judgementsOf(r: EvidenceResult): Judgement[] {
     name: 'verdict',
     group: 'drill',
     ok: r.verdict === 'pass',
-    message: r.verdict === 'pass' ? 'pass' : `${r.verdict}${allOk ? ' (see the drill log)' : ''}`,
+    message:
+      r.verdict === 'pass'
+        ? 'pass'
+        : `${r.verdict}${r.cause ? ` (${r.cause.kind}: ${r.cause.message})` : allOk ? ' (see the drill log)' : ''}`,
   });
   return out;
 }

@@ -1,6 +1,6 @@
 /**
  * The drill report: one self-contained HTML file (no script, no network, no external file: styles and SVG charts
- * inline) that a manager reads and an auditor files. Per drill and flavor: the verdict, RTO and RPO against their
+ * inline; links to the nodes' saved server logs) that a manager reads and an auditor files. Per drill and flavor: the verdict, RTO and RPO against their
  * objectives, the phase timeline, write throughput and latency with fault windows and phases shaded, every fault,
  * every check with what it compared and what differed, the provenance. Across runs: the RTO/RPO trend of each
  * drill x flavor from the history. Prints to PDF (one section per page where it fits).
@@ -12,11 +12,35 @@ import { explainedHtml } from './explained.js';
 import { zonedTimestamp } from './log.js';
 import type { LedgerEntry } from '../workload/index.js';
 import type { GoNoGo } from '../verify/upgrade/index.js';
+import { outcomeOf } from '../verify/index.js';
+import { checkCounts } from './summary.js';
 
 export interface ReportRun {
   result: EvidenceResult & { redaction?: Record<string, unknown> };
   ledger?: readonly LedgerEntry[];
   source: string;
+  /** The nodes' saved server logs (error log, slow log), linked relative to the page. */
+  nodeLogs?: readonly NodeLog[];
+}
+
+/** One saved server log of a node: its file name and the link to it from the page. */
+export interface NodeLog {
+  node: string;
+  file: string;
+  href: string;
+  bytes: number;
+}
+
+/** Links to every node's saved server logs (what a failed night's investigation starts from). */
+function nodeLogsSection(logs: readonly NodeLog[] | undefined): string {
+  if (!logs?.length) return '<p class="mute">No server log was saved for this run.</p>';
+  const byNode = new Map<string, NodeLog[]>();
+  for (const l of logs) byNode.set(l.node, [...(byNode.get(l.node) ?? []), l]);
+  const rows = [...byNode].map(
+    ([node, ls]) =>
+      `<tr data-node="${esc(node)}"><td>${esc(node)}</td><td>${ls.map((l) => `<a href="${esc(encodeURI(l.href))}">${esc(l.file)}</a> <span class="mute">(${l.bytes} bytes)</span>`).join(', ')}</td></tr>`,
+  );
+  return `<table class="node-logs"><tr><th>node</th><th>server logs</th></tr>${rows.join('')}</table>`;
 }
 
 export interface ReportInput {
@@ -184,10 +208,19 @@ function drillSection(run: ReportRun): string {
   const r = run.result;
   const id = anchor(`${r.runId}-${r.scenario}-${r.flavor}`);
   const js = judgementsOf(r);
-  const checks = r.checks.map(
-    (c) =>
-      `<tr data-check="${esc(c.name)}"><td>${esc(c.name)}</td><td class="${c.valid ? 'ok' : 'bad'}">${c.valid ? 'pass' : 'FAIL'}</td><td>${compared(c.details)}${c.valid ? '' : differences(c.details)}</td></tr>`,
-  );
+  const checks = r.checks.map((c) => {
+    const o = outcomeOf(c);
+    const [cls, word] =
+      o === 'passed'
+        ? ['ok', 'pass']
+        : o === 'failed'
+          ? ['bad', 'FAIL']
+          : o === 'skipped'
+            ? ['bad', 'SKIPPED']
+            : ['mute', 'not applicable'];
+    const why = c.reason ? `<b>${o === 'skipped' ? 'did not run' : 'not applicable'}: ${esc(c.reason)}</b><br>` : '';
+    return `<tr data-check="${esc(c.name)}" data-outcome="${o}"><td>${esc(c.name)}</td><td class="${cls}">${word}</td><td>${why}${compared(c.details)}${o === 'failed' ? differences(c.details) : ''}</td></tr>`;
+  });
   const start = Date.parse(r.startedAt);
   const end = r.endedAt ? Date.parse(r.endedAt) : start + r.durationMs;
   const lostIds = (r.checks.find((c) => c.name === `${r.rpo.node}-ledger`)?.details['lostIds'] as number[] | undefined) ?? [];
@@ -209,6 +242,7 @@ function drillSection(run: ReportRun): string {
   return `<section class="drill" id="${id}" data-scenario="${esc(r.scenario)}" data-flavor="${esc(r.flavor)}" data-verdict="${esc(r.verdict)}">
 <h2>${esc(r.scenario)} on ${esc(r.flavor)} <span class="badge ${esc(r.verdict)}">${esc(r.verdict.toUpperCase())}</span></h2>
 <p>${esc(r.description)}</p>
+${r.cause ? `<p data-cause="${esc(r.cause.kind)}"><b>Cause: ${esc(r.cause.kind)}</b>: ${esc(r.cause.message)}</p>` : ''}
 <p class="mute">Run ${esc(r.runId)}, ${time(start)} to ${time(end)} (${secs(r.durationMs)}). Source: ${esc(run.source)}.${r.redaction ? " Redacted: names, keys and values of the user's data are digests." : ''}</p>
 ${failing.length ? `<h3>Why it failed</h3><ul>${failing.map((j) => `<li><b>${esc(j.name)}</b>: ${esc(j.message)}</li>`).join('')}</ul>` : ''}
 ${goNoGoSection(r)}
@@ -217,9 +251,10 @@ ${explainedHtml(r, esc)}
 <h3>Timeline</h3>${timeline(r)}
 <h3>Write throughput and latency</h3>${chart}
 <h3>Faults</h3>${faults}
-<h3>Checks (${r.checks.filter((c) => c.valid).length} of ${r.checks.length} passed)</h3>
+<h3>Checks (${checkCounts(r.checks)})</h3>
 ${r.checks.length ? `<table class="checks"><tr><th>check</th><th>verdict</th><th>what it compared</th></tr>${checks.join('')}</table>` : '<p><b>No check ran: a drill that proves nothing fails.</b></p>'}
 ${r.error ? `<h3>Error</h3><pre class="mono">${esc(r.error)}</pre>` : ''}
+<h3>Server logs</h3>${nodeLogsSection(run.nodeLogs)}
 <h3>Provenance</h3>${provenanceTable(r)}
 <h3>Observations</h3><pre class="mono" style="white-space:pre-wrap">${esc(JSON.stringify(r.observations, null, 1).slice(0, 6000))}</pre>
 </section>`;
@@ -284,7 +319,7 @@ export function renderReport(inp: ReportInput): string {
       const f = (v: number | null) => (v === null ? '—' : j.unit === 's' ? `${+v.toFixed(2)} s` : `${v}`);
       return `<td class="${j.met === false ? 'bad' : j.met ? 'ok' : ''}">${j.measured === null ? 'not measured' : f(j.measured)}${j.target === null ? '' : ` / ${f(j.target)} ${j.met ? 'met' : 'MISSED'}`}</td>`;
     };
-    return `<tr data-run="${esc(r.runId)}"><td><a href="#${anchor(`${r.runId}-${r.scenario}-${r.flavor}`)}">${esc(r.scenario)}</a></td><td>${esc(r.flavor)}</td><td><span class="badge ${esc(r.verdict)}">${esc(r.verdict.toUpperCase())}</span></td>${cell('rto')}${cell('rpo-writes')}${cell('rpo-seconds')}<td>${r.checks.filter((c) => c.valid).length}/${r.checks.length}</td><td>${time(Date.parse(r.startedAt))}</td><td>${secs(r.durationMs)}</td></tr>`;
+    return `<tr data-run="${esc(r.runId)}"><td><a href="#${anchor(`${r.runId}-${r.scenario}-${r.flavor}`)}">${esc(r.scenario)}</a></td><td>${esc(r.flavor)}</td><td><span class="badge ${esc(r.verdict)}">${esc(r.verdict.toUpperCase())}</span></td>${cell('rto')}${cell('rpo-writes')}${cell('rpo-seconds')}<td>${r.checks.filter((c) => outcomeOf(c) === 'passed').length}/${r.checks.filter((c) => !c.status).length}${r.checks.some((c) => c.status === 'skipped') ? ` (${r.checks.filter((c) => c.status === 'skipped').length} skipped)` : ''}</td><td>${time(Date.parse(r.startedAt))}</td><td>${secs(r.durationMs)}</td></tr>`;
   });
   const versions = [
     ...new Set(

@@ -12,5 +12,7 @@ export {
 } from './provenance.js';
 export type { Provenance } from './provenance.js';
 export { consoleTime, DrillLog } from './log.js';
-export { rtoOf, verdictOf, unmeasuredRpo, rpoOf } from './result.js';
+export { rtoOf, verdictOf, failureCause, unmeasuredRpo, rpoOf } from './result.js';
+export { causeOfError, exitCodeOfCause } from './cause.js';
+export type { Cause } from './cause.js';
 export type { DrillResult, PhaseRecord, StepRecord, Rpo, Verdict } from './result.js';

@@ -19,26 +19,32 @@ export function junitXml(results: readonly EvidenceResult[]): string {
   const tests = suites.reduce((s, x) => s + x.tests, 0);
   const failures = suites.reduce((s, x) => s + x.failures, 0);
   const errors = suites.reduce((s, x) => s + x.errors, 0);
+  const skipped = suites.reduce((s, x) => s + x.skipped, 0);
   const time = results.reduce((s, r) => s + r.durationMs, 0);
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="firedrill" tests="${tests}" failures="${failures}" errors="${errors}" time="${secs(time)}">\n${suites.map((s) => s.text).join('\n')}\n</testsuites>\n`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="firedrill" tests="${tests}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${secs(time)}">\n${suites.map((s) => s.text).join('\n')}\n</testsuites>\n`;
 }
 
-function suiteXml(r: EvidenceResult): { text: string; tests: number; failures: number; errors: number } {
+function suiteXml(r: EvidenceResult): { text: string; tests: number; failures: number; errors: number; skipped: number } {
   const cls = `firedrill.${r.scenario}.${r.flavor}`;
   const js = judgementsOf(r);
   const cases = js.map((j) => {
     const time = j.startMs !== undefined && j.endMs !== undefined ? ` time="${secs(j.endMs - j.startMs)}"` : ' time="0.000"';
     const body = j.details === undefined ? '' : xml(JSON.stringify(j.details, null, 2));
     const open = `    <testcase classname="${xml(`${cls}.${j.group}`)}" name="${xml(j.name)}"${time}`;
+    // a check that did not run, or that a declared limit made meaningless: never a pass in CI
+    if (j.skip) return `${open}>\n      <skipped message="${xml(j.message.slice(0, 500))}"/>\n    </testcase>`;
     if (j.ok) return `${open}>\n      <system-out>${xml(j.message)}</system-out>\n    </testcase>`;
     const tag = j.error ? 'error' : 'failure';
     return `${open}>\n      <${tag} message="${xml(j.message.slice(0, 500))}" type="${j.group}">${body}</${tag}>\n    </testcase>`;
   });
-  const failures = js.filter((j) => !j.ok && !j.error).length;
-  const errors = js.filter((j) => !j.ok && j.error).length;
+  const failures = js.filter((j) => !j.ok && !j.error && !j.skip).length;
+  const errors = js.filter((j) => !j.ok && j.error && !j.skip).length;
+  const skipped = js.filter((j) => j.skip).length;
   const obj = objectiveReportOf(r);
   const props: Array<[string, string | number | null | undefined]> = [
     ['verdict', r.verdict],
+    ['cause.kind', r.cause?.kind],
+    ['cause.message', r.cause?.message],
     ['run.id', r.runId],
     ['flavor', r.flavor],
     ['rto.ms', r.rto.ms],
@@ -73,6 +79,6 @@ function suiteXml(r: EvidenceResult): { text: string; tests: number; failures: n
     .map(([k, v]) => `      <property name="${xml(k)}" value="${xml(String(v))}"/>`)
     .join('\n');
   const out = r.logFile ? `\n    <system-out>drill log: ${xml(r.logFile)}</system-out>` : '';
-  const text = `  <testsuite name="${xml(`${r.scenario} (${r.flavor})`)}" timestamp="${xml(r.startedAt)}" hostname="${xml(p?.host.name ?? 'unknown')}" tests="${cases.length}" failures="${failures}" errors="${errors}" skipped="0" time="${secs(r.durationMs)}">\n    <properties>\n${properties}\n    </properties>\n${cases.join('\n')}${out}\n  </testsuite>`;
-  return { text, tests: cases.length, failures, errors };
+  const text = `  <testsuite name="${xml(`${r.scenario} (${r.flavor})`)}" timestamp="${xml(r.startedAt)}" hostname="${xml(p?.host.name ?? 'unknown')}" tests="${cases.length}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${secs(r.durationMs)}">\n    <properties>\n${properties}\n    </properties>\n${cases.join('\n')}${out}\n  </testsuite>`;
+  return { text, tests: cases.length, failures, errors, skipped };
 }

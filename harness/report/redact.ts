@@ -61,26 +61,62 @@ function collectNames(v: unknown, into: Set<string>, underKey?: string): void {
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** Returns a redacted deep copy of a result; the original is not touched. */
-export function redactResult(r: EvidenceResult, red: Redactor = redactor()): EvidenceResult & { redaction: Record<string, unknown> } {
-  const copy = JSON.parse(JSON.stringify(r)) as EvidenceResult;
+/** The names of the user's data a result mentions (databases, tables, columns, parameters), firedrill's own left out. */
+function userNamesOf(r: EvidenceResult): Set<string> {
   const names = new Set<string>();
   collectNames(
-    copy.checks.map((c) => c.details),
+    r.checks.map((c) => c.details),
     names,
   );
-  collectNames(copy.observations, names);
-  for (const d of copy.provenance?.dataset.databases ?? []) names.add(d.db);
-  for (const v of Object.values(copy.params)) if (typeof v === 'string') names.add(v);
+  collectNames(r.observations, names);
+  for (const d of r.provenance?.dataset.databases ?? []) names.add(d.db);
+  for (const v of Object.values(r.params)) if (typeof v === 'string') names.add(v);
   for (const n of [...names]) {
     // "db.table" and "`db`.`table`" name both parts
     for (const part of n.replace(/`/g, '').split('.')) if (part) names.add(part);
   }
   for (const n of [...names]) if (isFiredrillSchema(n)) names.delete(n);
-  for (const n of names) red.names.add(n);
+  return names;
+}
+
+/** Replaces every name as a word (not inside a longer identifier) by its digest. */
+function wordRedactor(names: ReadonlySet<string>, red: Redactor): (s: string) => string {
   const ordered = [...names].filter((n) => n.length > 0).sort((a, b) => b.length - a.length);
   const wordRe = ordered.length ? new RegExp(`(?<![\\w$])(${ordered.map(escapeRe).join('|')})(?![\\w$])`, 'g') : null;
-  const text = (s: string) => (wordRe ? s.replace(wordRe, (m) => red.digest(m)) : s);
+  return (s: string) => (wordRe ? s.replace(wordRe, (m) => red.digest(m)) : s);
+}
+
+/** Quoted text of a server log that is never the user's: numbers, GTIDs, binlog and relay-log files, key names. */
+const SERVER_TOKEN = /^(?:[\d.:,-]*|[\w.-]*-bin(?:\.\d+|\.index)?|PRIMARY|OFF|ON|ROW|STATEMENT|MIXED)$/;
+
+/**
+ * A server log (a node's error or slow log) redacted like its run's result: every name of the user's data the result
+ * mentions is a digest wherever it occurs as a word, and every quoted text ('…', `…`, "…": statements, row values,
+ * key values, account names) is a digest unless it is firedrill's own schema or a server-level token (a number, a
+ * GTID, a binlog file). In a slow log every statement line is a digest whole; its `#` header lines stay.
+ */
+export function redactLog(text: string, result: EvidenceResult, kind: 'error' | 'slow', red: Redactor): string {
+  const words = wordRedactor(userNamesOf(result), red);
+  const quoted = (line: string) =>
+    line.replace(/'((?:[^'\\]|\\.)*)'|`([^`]*)`|"((?:[^"\\]|\\.)*)"/g, (m, a?: string, b?: string, c?: string) => {
+      const inner = a ?? b ?? c ?? '';
+      return SERVER_TOKEN.test(inner) || isFiredrillSchema(inner) ? m : `${m[0]}${red.digest(inner)}${m[0]}`;
+    });
+  return text
+    .split('\n')
+    .map((line) => {
+      if (kind === 'slow' && line.trim() && !line.startsWith('#') && !/^SET timestamp=\d+;$/.test(line.trim())) return red.digest(line);
+      return words(quoted(line));
+    })
+    .join('\n');
+}
+
+/** Returns a redacted deep copy of a result; the original is not touched. */
+export function redactResult(r: EvidenceResult, red: Redactor = redactor()): EvidenceResult & { redaction: Record<string, unknown> } {
+  const copy = JSON.parse(JSON.stringify(r)) as EvidenceResult;
+  const names = userNamesOf(copy);
+  for (const n of names) red.names.add(n);
+  const text = wordRedactor(names, red);
   const deep = (v: unknown, key?: string, userDiff = false): unknown => {
     if (typeof v === 'string') {
       if (userDiff && key && (NAME_KEYS.has(key) || VALUE_KEYS.has(key))) return names.has(v) || VALUE_KEYS.has(key) ? red.digest(v) : v;
@@ -103,7 +139,12 @@ export function redactResult(r: EvidenceResult, red: Redactor = redactor()): Evi
     }
     return v;
   };
-  copy.checks = copy.checks.map((c) => ({ ...c, name: text(c.name), details: deep(c.details) as Record<string, unknown> }));
+  copy.checks = copy.checks.map((c) => ({
+    ...c,
+    name: text(c.name),
+    details: deep(c.details) as Record<string, unknown>,
+    ...(c.reason ? { reason: text(c.reason) } : {}),
+  }));
   copy.observations = deep(copy.observations) as Record<string, unknown>;
   copy.phases = copy.phases.map((p) => ({
     ...p,
@@ -115,6 +156,7 @@ export function redactResult(r: EvidenceResult, red: Redactor = redactor()): Evi
     Object.entries(copy.params).map(([k, v]) => [k, typeof v === 'string' ? red.digest(v) : v]),
   ) as typeof copy.params;
   if (copy.error) copy.error = text(copy.error);
+  if (copy.cause) copy.cause = { ...copy.cause, message: text(copy.cause.message) };
   if (copy.teardownFailures) copy.teardownFailures = copy.teardownFailures.map(text);
   if (copy.provenance) {
     copy.provenance.dataset.databases = copy.provenance.dataset.databases.map((d) => ({

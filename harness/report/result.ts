@@ -3,6 +3,7 @@ import type { FlavorId } from '../core/index.js';
 import type { FaultRecord } from '../faults/index.js';
 import type { CheckResult, LedgerVerdict } from '../verify/index.js';
 import type { LedgerSummary } from '../workload/index.js';
+import type { Cause } from './cause.js';
 import type { ObjectiveReport } from './objectives.js';
 import type { Provenance } from './provenance.js';
 
@@ -47,6 +48,8 @@ export interface DrillResult {
   description: string;
   flavor: FlavorId;
   verdict: Verdict;
+  /** Why it did not pass, for machines (absent on a pass): the kind decides the exit code (see cause.ts). */
+  cause?: Cause;
   startedAt: string;
   endedAt: string;
   durationMs: number;
@@ -126,12 +129,42 @@ export function rtoOf(phases: readonly PhaseRecord[]): Rto {
 }
 
 /**
- * Pass when the drill ran to its end, recorded at least one check, every check holds, no acknowledged write was
- * lost (with `expectsLoss`, when the loss was measured: the drill's own checks judge whether it was measured exactly),
- * and every recovery objective with a target was met (a missed objective fails the drill).
+ * Pass when the drill ran to its end, ran at least one check, every check holds (a skipped check does not: it did
+ * not run; one not applicable is said before the run and counts for nothing), no acknowledged write was lost (with
+ * `expectsLoss`, when the loss was measured: the drill's own checks judge whether it was measured exactly), and every
+ * recovery objective with a target was met (a missed objective fails the drill).
  */
 export function verdictOf(r: Pick<DrillResult, 'error' | 'checks' | 'rpo' | 'objectives'>, expectsLoss: boolean): 'pass' | 'fail' {
-  const rpoOk = expectsLoss ? r.rpo.lostAcknowledgedWrites !== null : r.rpo.lostAcknowledgedWrites === 0;
-  const objectivesOk = r.objectives?.met ?? true;
-  return !r.error && r.checks.length > 0 && r.checks.every((c) => c.valid) && rpoOk && objectivesOk ? 'pass' : 'fail';
+  return failureReasons(r, expectsLoss).length ? 'fail' : 'pass';
+}
+
+/** Why a run that ran to its judgement did not pass, one phrase each (none: it passed). */
+function failureReasons(r: Pick<DrillResult, 'error' | 'checks' | 'rpo' | 'objectives'>, expectsLoss: boolean | null): string[] {
+  const out: string[] = [];
+  if (r.error) out.push(r.error.split('\n')[0]!);
+  if (!r.checks.some((c) => !c.status)) out.push('no check ran');
+  const failed = r.checks.filter((c) => !c.valid && !c.status).map((c) => c.name);
+  if (failed.length) out.push(`check(s) failed: ${failed.join(', ')}`);
+  for (const c of r.checks.filter((x) => x.status === 'skipped')) out.push(`check ${c.name} did not run: ${c.reason ?? 'no reason given'}`);
+  if (expectsLoss !== null) {
+    const rpoOk = expectsLoss ? r.rpo.lostAcknowledgedWrites !== null : r.rpo.lostAcknowledgedWrites === 0;
+    if (!rpoOk)
+      out.push(
+        r.rpo.lostAcknowledgedWrites === null
+          ? 'the RPO was not measured'
+          : `${r.rpo.lostAcknowledgedWrites} acknowledged write(s) lost on ${r.rpo.node}`,
+      );
+  }
+  if (r.objectives && !r.objectives.met) out.push('a recovery objective was missed');
+  return out;
+}
+
+/** The cause of a judged run that did not pass: what its failure says of the system under test (exit 1). */
+export function failureCause(
+  r: Pick<DrillResult, 'error' | 'checks' | 'rpo' | 'objectives'>,
+  expectsLoss: boolean | null,
+  kind: 'drill-failed' | 'bad-backup' = 'drill-failed',
+): Cause | undefined {
+  const reasons = failureReasons(r, expectsLoss);
+  return reasons.length ? { kind, message: reasons.join('; ') } : undefined;
 }

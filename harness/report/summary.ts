@@ -4,9 +4,21 @@ import { describeJudgement } from './objectives.js';
 import { explainedMarkdown } from './explained.js';
 import { zonedTimestamp } from './log.js';
 import { goNoGoMarkdown, type GoNoGo } from '../verify/upgrade/index.js';
+import { outcomeOf, type CheckResult } from '../verify/index.js';
 
 const secs = (ms: number | null | undefined) => (ms === null || ms === undefined ? 'n/a' : `${(ms / 1000).toFixed(2)} s`);
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+/** "3 of 5 passed, 1 skipped, 1 not applicable": what ran and what did not, never one count for both. */
+export function checkCounts(checks: readonly CheckResult[]): string {
+  const n = (o: string) => checks.filter((c) => outcomeOf(c) === o).length;
+  const ran = checks.filter((c) => !c.status).length;
+  return [
+    `${n('passed')} of ${ran} passed`,
+    ...(n('skipped') ? [`${n('skipped')} skipped`] : []),
+    ...(n('not-applicable') ? [`${n('not-applicable')} not applicable`] : []),
+  ].join(', ');
+}
 
 /** Objective lines for a terminal: "RTO 2.93 s against 900 s: met". */
 export function objectiveLines(r: EvidenceResult): string[] {
@@ -20,6 +32,7 @@ export function summaryMarkdown(r: EvidenceResult): string {
   return [
     `# ${r.scenario} on ${r.flavor}: ${r.verdict.toUpperCase()}`,
     '',
+    ...(r.cause ? [`Cause: **${r.cause.kind}**: ${r.cause.message}`, ''] : []),
     r.description,
     '',
     `Run ${r.runId}, ${zonedTimestamp(Date.parse(r.startedAt))} to ${r.endedAt ? zonedTimestamp(Date.parse(r.endedAt)) : 'n/a'} (${secs(r.durationMs)}).`,
@@ -64,11 +77,15 @@ export function summaryMarkdown(r: EvidenceResult): string {
           '',
         ]
       : []),
-    `## Checks (${r.checks.filter((c) => c.valid).length} of ${r.checks.length} passed)`,
+    `## Checks (${checkCounts(r.checks)})`,
     '',
     '| check | verdict | details |',
     '|---|---|---|',
-    ...r.checks.map((c) => `| ${cell(c.name)} | ${c.valid ? 'pass' : '**fail**'} | \`${cell(JSON.stringify(c.details).slice(0, 300))}\` |`),
+    ...r.checks.map((c) => {
+      const o = outcomeOf(c);
+      const verdict = o === 'passed' ? 'pass' : o === 'failed' ? '**fail**' : o === 'skipped' ? '**skipped**' : 'not applicable';
+      return `| ${cell(c.name)} | ${verdict} | ${c.reason ? `${cell(c.reason)} ` : ''}\`${cell(JSON.stringify(c.details).slice(0, 300))}\` |`;
+    }),
     '',
     // pre-upgrade: the go/no-go page (every finding with its severity)
     ...(r.observations['go/no-go'] ? [goNoGoMarkdown(r.observations['go/no-go'] as GoNoGo), ''] : []),

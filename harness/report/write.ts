@@ -2,9 +2,11 @@ import { rmSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DrillResult } from './result.js';
+import { checkLine } from '../verify/index.js';
 import type { Ledger, LedgerEntry } from '../workload/index.js';
 import { allureDirOf, readIfExists, writeAllureResult } from './allure.js';
 import { appendHistory, defaultHistoryFile } from './history.js';
+import { explainedOf } from './explained.js';
 import { junitXml } from './junit.js';
 import { objectiveLines, summaryMarkdown } from './summary.js';
 
@@ -13,7 +15,8 @@ const secs = (ms: number | null | undefined) => (ms === null || ms === undefined
 /** A few lines for a person at a terminal. */
 export function consoleSummary(r: DrillResult): string {
   const lines = [
-    `${r.verdict === 'pass' ? 'PASS' : r.verdict === 'fail' ? 'FAIL' : r.verdict.toUpperCase()} ${r.scenario} on ${r.flavor} (run ${r.runId}, ${secs(r.durationMs)})`,
+    `${r.verdict.toUpperCase()} ${r.scenario} on ${r.flavor} (run ${r.runId}, ${secs(r.durationMs)})`,
+    ...(r.cause ? [`  cause: ${r.cause.kind}: ${r.cause.message}`] : []),
     ...r.phases.map(
       (p) =>
         `  ${p.recovery ? '*' : ' '} ${p.name.padEnd(16)} ${secs(p.durationMs).padStart(10)}${p.steps.some((s) => s.error) ? '  (step failed)' : ''}`,
@@ -21,9 +24,12 @@ export function consoleSummary(r: DrillResult): string {
     `  RTO ${secs(r.rto.ms)} (${r.rto.method}; * = recovery phase)`,
     `  RPO ${r.rpo.lostAcknowledgedWrites ?? 'n/a'} lost acknowledged writes, ${r.rpo.seconds ?? 'n/a'} s of writes, on ${r.rpo.node}; ${r.rpo.indeterminate} indeterminate (${r.rpo.method})`,
     ...objectiveLines(r).map((l) => `  objective: ${l}`),
-    ...r.checks.map((c) => `  ${c.valid ? 'ok  ' : 'FAIL'} ${c.name}${c.valid ? '' : `: ${JSON.stringify(c.details).slice(0, 400)}`}`),
+    ...r.checks.map((c) => `  ${checkLine(c)}`),
     ...(r.error ? [`  error: ${r.error.split('\n').slice(0, 6).join('\n         ')}`] : []),
     `  report: ${r.reportDir}`,
+    ...explainedOf(r)
+      .filter((e) => e.severity !== 'info')
+      .map((e) => `  explained (${e.severity}, not a failure): ${e.database}.${e.object}: ${e.finding} (rule ${e.rule})`),
   ];
   return lines.join('\n');
 }

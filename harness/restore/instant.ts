@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DATA_DIR, hashTree, readManifest, type ArtifactFile, type Manifest } from '../backup/index.js';
-import { docker } from '../runtime/docker.js';
+import { docker, type ContainerFiles } from '../runtime/docker.js';
 import { oneShot } from '../runtime/oneshot.js';
 import { NodeDefinition, type StartedNode } from '../runtime/node.js';
 import type { TopologyContext } from '../runtime/context.js';
@@ -82,8 +82,10 @@ export async function instantVerify(ctx: TopologyContext, artifactDir: string, o
 
 export interface InstantCheckOptions {
   name?: string;
-  /** Host files the server needs (e.g. the user's config drop-in), mounted read-only as given. */
+  /** Host folders the server needs (e.g. the folder of the user's config), mounted read-only as given. */
   mounts?: ReadonlyArray<{ source: string; target: string; readOnly?: boolean }>;
+  /** Files the server gets from memory before it starts (the user's config drop-in, option files with passwords). */
+  files?: readonly ContainerFiles[];
   serverId?: number;
   extra?: readonly string[];
   /** How the folder is named in progress lines and findings (default: its path). */
@@ -157,6 +159,7 @@ export async function openInstant(
       name,
       datadirVolume: volume,
       mounts: o.mounts,
+      files: o.files,
       server: { serverId: o.serverId ?? 900, skipReplicaStart: true, extra: [...READ_ONLY_DATA, ...(o.extra ?? [])] },
     }).start();
   } catch (e) {

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { format } from 'mysql2';
 import {
@@ -16,20 +15,24 @@ import {
   type BinlogTransaction,
 } from '../backup/index.js';
 import { withHeartbeat } from '../exec/index.js';
+import { isToolRefusal, notApplicableChecks } from './outcome.js';
 import { docker } from '../runtime/docker.js';
 import { FLAVORS, type FlavorId } from '../core/index.js';
 import type { TopologyContext } from '../runtime/context.js';
 import { NodeDefinition, ServerExitedError, type StartedNode } from '../runtime/node.js';
 import { oneShot } from '../runtime/oneshot.js';
 import type { RunContext } from '../runtime/run-context.js';
+import { reportsDir } from '../runtime/paths.js';
+import type { RecoveryWork } from '../runtime/ready-timeout.js';
 import { openTopologyContext } from '../runtime/topology.js';
-import { inspect, stateSql } from '../sql/index.js';
+import { grantTablesSql, inspect, stateSql } from '../sql/index.js';
 import {
   check,
   checkTableState,
   compareSnapshots,
   compareWithState,
   schemaObjects,
+  skippedCheck,
   takeSnapshot,
   type CheckResult,
   type Difference,
@@ -89,6 +92,11 @@ export interface RestoreTestOutcome {
   /** The position the restored server stands at (what the history records). */
   gtid?: string;
   error?: string;
+  /**
+   * The error that stopped the test before it could judge the backup: the environment or firedrill itself (a docker
+   * call, a deadline, a server never ready), not the backup. The verdict is then "error" (exit 2), never "bad backup".
+   */
+  stoppedBy?: unknown;
 }
 
 /** Phases that bring the backup back as a server: their sum is the restore time (RTO of this backup). */
@@ -189,9 +197,11 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
     return outcome;
   }
 
-  const unpackDir = await mkdtemp(join(tmpdir(), 'fd-restore-test-'));
+  // Scratch (an unpacked package, decoded binlogs) in the run's private folder (0700, removed at teardown and by clean).
+  const unpackDir = await mkdtemp(join(await o.run.tempDir(), 'restore-test-'));
   o.run.onTeardown('remove restore-test scratch folder', () => rm(unpackDir, { recursive: true, force: true }));
-  await chmod(unpackDir, 0o755);
+  // The restored server's logs go into the report (reports/<run-id>/nodes/) before its container goes.
+  o.run.nodeLogsDir ??= join(reportsDir, o.run.runId, 'nodes');
   if (artifact.kind === 'firedrill-package') {
     const key = await loadKey();
     try {
@@ -229,30 +239,44 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
   }
 
   if (o.instant) instantFolder(artifact, o); // bad input (exit 2) before any container exists
+  const physical =
+    artifact.kind !== 'dump' && !(artifact.kind === 'firedrill-artifact' && methodOf(artifact.manifest!).restore.kind === 'load');
+  // What this backup or state cannot show is said now, before anything is restored: not applicable, never a skip.
+  const notApplicable = notApplicableChecks(artifact, physical ? 'datadir' : 'load', o.expect);
+  for (const na of notApplicable) o.progress(`not applicable: ${na.check}: ${na.reason}`);
+  if (notApplicable.length) observations['notApplicable'] = notApplicable;
+  const accountsNA = notApplicable.find((x) => x.check === 'state-accounts');
   const base = await openTopologyContext(o.run, o.flavor, o.progress);
   const suffix = own(o.run.runId);
   const ctx: TopologyContext = { ...base, creds: { ...base.creds, admin: suffix, repl: `${suffix}_r` } };
   const adminNames = [ctx.creds.admin, ctx.creds.repl];
   // Private files the restored server and its tools read: the init file that creates the test's own admin, the
-  // client option file (no password on any argv), the user's server config.
-  const filesDir = join(unpackDir, 'server');
-  await mkdir(filesDir, { recursive: true, mode: 0o755 });
+  // client option file (no password on any argv), the user's server config. They go into each container from
+  // memory before it starts (an archive put into the created container): none is ever a file on the host.
   const FILES = '/etc/firedrill-restore-test';
   const d = ctx.adapter.dialect;
-  await writeFile(
-    join(filesDir, 'init.sql'),
-    d
-      .bootstrapUsers(ctx.creds)
-      .map((s) => format(s.sql, (s.values ?? []) as never[]) + ';')
-      .join('\n') + '\n',
-    { mode: 0o644 },
-  );
-  await writeFile(
-    join(filesDir, 'client.cnf'),
-    `[client]\nuser=${ctx.creds.admin}\npassword=${ctx.creds.adminPassword}\nprotocol=tcp\nhost=127.0.0.1\n`,
-    { mode: 0o644 },
-  );
-  if (o.serverConfig) await writeFile(join(filesDir, 'user.cnf'), o.serverConfig.config.text, { mode: 0o644 });
+  const privateFiles = {
+    dir: FILES,
+    newFolderMode: 0o755,
+    files: [
+      {
+        // read by the server as its own user (mysql) at start
+        name: 'init.sql',
+        mode: 0o644,
+        content:
+          d
+            .bootstrapUsers(ctx.creds)
+            .map((s) => format(s.sql, (s.values ?? []) as never[]) + ';')
+            .join('\n') + '\n',
+      },
+      {
+        name: 'client.cnf',
+        mode: 0o600,
+        content: `[client]\nuser=${ctx.creds.admin}\npassword=${ctx.creds.adminPassword}\nprotocol=tcp\nhost=127.0.0.1\n`,
+      },
+      ...(o.serverConfig ? [{ name: 'user.cnf', mode: 0o600, content: o.serverConfig.config.text }] : []),
+    ],
+  };
   // The config's own folder is mounted read-only at the same path (key files named in it are found), unless that
   // would cover a folder of the image itself.
   const cfgDir = o.serverConfig ? dirname(o.serverConfig.path) : undefined;
@@ -261,12 +285,15 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
     observations['serverConfigFolder'] = cfgDirMount.length
       ? `${cfgDir} mounted read-only at the same path`
       : `${cfgDir} not mounted (a system folder of the image)`;
-  const serverMounts = [
-    { source: filesDir, target: FILES, readOnly: true },
+  const serverMounts = o.serverConfig ? cfgDirMount : [];
+  const serverFiles = [
+    privateFiles,
     ...(o.serverConfig
       ? [
-          { source: join(filesDir, 'user.cnf'), target: `${ctx.adapter.configDropIn.dir}/99-restore-test-user.cnf`, readOnly: true },
-          ...cfgDirMount,
+          {
+            dir: ctx.adapter.configDropIn.dir,
+            files: [{ name: '99-restore-test-user.cnf', mode: 0o644, content: o.serverConfig.config.text }],
+          },
         ]
       : []),
   ];
@@ -294,7 +321,8 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
           name: `rt-${name}`,
           volume: p.volume,
           argv,
-          mounts: [...(p.mounts ?? []), { source: filesDir, target: FILES, readOnly: true }, ...cfgDirMount],
+          mounts: [...(p.mounts ?? []), ...cfgDirMount],
+          files: [privateFiles],
         }),
       );
     } catch (e) {
@@ -304,6 +332,7 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
         throw new NotABackupError(
           `${o.artifact}: ${name} needs the source's settings: ${line.trim().slice(0, 300)} (give them with --server-config my.cnf)`,
         );
+      if (!isToolRefusal(e)) throw e; // a docker call, a deadline: not the backup's fault
       throw new BadBackupError(`${name}: ${msg}`);
     }
   };
@@ -312,12 +341,9 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
   let node: StartedNode | undefined;
   let datadirVolume: string | undefined;
   let instant: InstantServer | undefined;
-  let serverAccountsInBackup = true;
 
   try {
     // Stage, prepare, copy back: a ready datadir in a new labelled volume (physical kinds).
-    const physical =
-      artifact.kind !== 'dump' && !(artifact.kind === 'firedrill-artifact' && methodOf(artifact.manifest!).restore.kind === 'load');
     if (physical && o.instant) {
       const at = instantFolder(artifact, o);
       const opened = await timed('start', () =>
@@ -326,6 +352,7 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
           label: basename(o.artifact),
           expectedFiles: at.expectedFiles,
           mounts: serverMounts,
+          files: serverFiles,
           serverId: 4_000_000 + (Date.now() % 100_000),
           extra: ['--event-scheduler=OFF'],
         }).catch((e: unknown) => {
@@ -461,6 +488,8 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
             datadirVolume,
             skipBootstrap: true,
             mounts: serverMounts,
+            files: serverFiles,
+            recovery: await recoveryWork(artifact),
             server: {
               serverId: 4_000_000 + (Date.now() % 100_000),
               readOnly: true,
@@ -502,6 +531,7 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
         new NodeDefinition(ctx, {
           name: 'restored',
           mounts: [...serverMounts, { source: dumpPath, target: '/dump', readOnly: true }],
+          files: serverFiles,
           server: { serverId: 4_000_000 + (Date.now() % 100_000), skipReplicaStart: true, extra: ['--event-scheduler=OFF'] },
         }).start(),
       );
@@ -522,14 +552,15 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
               : n.container.exec(['sh', '-c', `${decompress} | "$@"`, 'sh', ...adminClient, init], { timeoutMs: 4 * 60 * 60_000 }),
           );
         } catch (e) {
+          if (!isToolRefusal(e)) throw e;
           throw new BadBackupError(`the dump does not load: ${firstClientError(e)}`);
         }
       });
       const dbs = artifact.kind === 'dump' ? (artifact.dumpDatabases ?? []) : (artifact.manifest?.snapshot.databases ?? []);
-      serverAccountsInBackup = artifact.kind === 'dump' && dbs.includes('mysql');
+      const serverAccountsInBackup = artifact.kind === 'dump' && dbs.includes('mysql');
       if (serverAccountsInBackup) {
         // The dump replaced the grant tables: load them, keep the test's own admin.
-        await n.query({ sql: 'FLUSH PRIVILEGES' });
+        await n.query(grantTablesSql.reloadGrantTables());
         for (const s of d.bootstrapUsers(ctx.creds)) await n.query(s);
       }
       if (artifact.kind === 'firedrill-artifact' && artifact.manifest)
@@ -638,15 +669,20 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
           ...(await compareWithState(o.expect, n, {
             ownAccounts: adminNames,
             backupGtid,
-            ...(serverAccountsInBackup
-              ? {}
-              : { accountsNotInBackup: 'the dump does not hold the mysql database: accounts and grants are not in this backup' }),
+            ...(accountsNA ? { accountsNotInBackup: accountsNA.reason } : {}),
             gtidEqual: (a, b) => algebra.differences(a, b).length === 0,
             progress: o.progress,
           })),
         );
       }
       const last = o.maxAgeMs !== undefined ? o.lastTested?.(artifact) : undefined;
+      if (last && !backupGtid)
+        checks.push(
+          skippedCheck(
+            'gtid-advanced',
+            `neither the backup nor the restored server records a GTID position, so whether it advanced beyond the last tested backup's ${last.gtid} (run ${last.runId}) cannot be judged`,
+          ),
+        );
       if (last && backupGtid) {
         let advanced: boolean;
         try {
@@ -675,11 +711,16 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
     });
   } catch (e) {
     if (e instanceof NotABackupError) throw e;
-    const msg = e instanceof Error ? e.message : String(e);
-    if (e instanceof BadBackupError)
+    let msg = e instanceof Error ? e.message : String(e);
+    // A restored server that died under the checks (a corrupt page met by CHECK TABLE) is the backup's fault.
+    const died = !(e instanceof BadBackupError) && node ? await node.container.state().catch(() => undefined) : undefined;
+    if (died && !died.running)
+      msg = `the restored server died (exit code ${died.exitCode}): ${msg}\n${await node!.container.logsTail(15).catch(() => '')}`;
+    if (e instanceof BadBackupError || (died && !died.running))
       checks.unshift(
         check('backup-restores', [{ database: '*', object: basename(o.artifact), kind: 'restore-failed', actual: msg.slice(0, 2000) }]),
       );
+    else outcome.stoppedBy = e;
     outcome.error = msg;
   }
   if (instant) {
@@ -708,6 +749,23 @@ function instantFolder(a: DetectedArtifact, o: RestoreTestOptions): { dir: strin
   throw new NotABackupError(
     `--instant needs a ready datadir (a prepared mariabackup folder without incrementals, a firedrill artifact, a datadir copy); this is ${a.description}: test it without --instant`,
   );
+}
+
+/**
+ * What a server started on this backup's datadir may have to recover (its ready deadline grows with it): the backup's
+ * size, and the redo files of a folder on this machine (a copied datadir applies all of its redo at start).
+ */
+async function recoveryWork(a: DetectedArtifact): Promise<RecoveryWork> {
+  let redoBytes = 0;
+  const dir = a.kind === 'firedrill-artifact' ? join(a.path, DATA_DIR) : (a.fullPath ?? a.path);
+  for (const rel of ['ib_logfile0', 'ib_logfile1', '#innodb_redo']) {
+    const st = await stat(join(dir, rel)).catch(() => undefined);
+    if (st?.isFile()) redoBytes += st.size;
+    if (st?.isDirectory())
+      for (const f of await readdir(join(dir, rel)).catch(() => [] as string[]))
+        redoBytes += (await stat(join(dir, rel, f)).catch(() => undefined))?.size ?? 0;
+  }
+  return { datadirBytes: a.bytes ?? 0, redoBytes };
 }
 
 /** The client's own error line ("ERROR 1062 (23000) at line 49: Duplicate entry …"), else the whole message. */
@@ -739,9 +797,9 @@ async function replayBinlogs(
   adminClient: string[],
 ) {
   const files = await binlogFiles(b.dir);
+  // private (inside the run's 0700 folder): the tools run as root in their container
   const work = join(scratch, 'binlog-work');
-  await mkdir(work, { recursive: true, mode: 0o777 });
-  await chmod(work, 0o777);
+  await mkdir(work, { recursive: true, mode: 0o700 });
   const tool = async (label: string, argv: (f: string[], out: string) => string[]) => {
     await oneShot(ctx, {
       name: `rt-${label}`,
@@ -796,6 +854,7 @@ async function replayBinlogs(
   try {
     await node.container.exec(['sh', '-c', `"$@" < ${pathInContainer}`, 'sh', ...adminClient], { timeoutMs: 4 * 60 * 60_000 });
   } catch (e) {
+    if (!isToolRefusal(e)) throw e;
     throw new BadBackupError(`the binlog replay fails: ${firstClientError(e)}`);
   }
   return {

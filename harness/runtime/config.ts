@@ -5,6 +5,7 @@ import { isFlavorId, UsageError, type Flavor, type FlavorId } from '../core/inde
 import { ensureImage } from './images.js';
 import { projectRoot } from './paths.js';
 import { parseObjectives, type ObjectivesConfig } from './objectives-config.js';
+import { parseReadyTimeoutRule, type ReadyTimeoutRule } from './ready-timeout.js';
 
 /** One drill of a suite: a scenario id (or a drill file's path), on a flavor, with parameters. */
 export interface SuiteItem {
@@ -29,7 +30,8 @@ export interface SuiteConfig {
  * - `accounts`: the names of firedrill's accounts on the drill servers (`admin`, `replication`);
  * - `drillFolders`: folders whose `*.ts` drill files join the catalog;
  * - `suites`: named suites of drills;
- * - `objectives`: recovery objectives per drill (RTO seconds, RPO writes and seconds), judged in every result.
+ * - `objectives`: recovery objectives per drill (RTO seconds, RPO writes and seconds), judged in every result;
+ * - `readyTimeout`: how long a node may take to answer after it starts (runtime/ready-timeout.ts).
  */
 export interface Config {
   images: Partial<Record<FlavorId, string>>;
@@ -39,11 +41,13 @@ export interface Config {
   suites: Record<string, SuiteConfig>;
   /** Recovery objectives by drill id (and `default`): {rtoSeconds, rpoWrites, rpoSeconds}; see harness/report/objectives.ts. */
   objectives?: ObjectivesConfig;
+  /** The ready deadline's rule, when the config changes the measured defaults. */
+  readyTimeout?: ReadyTimeoutRule;
   /** The file it was read from (undefined: none). */
   source?: string;
 }
 
-const KEYS = ['images', 'ownSchema', 'accounts', 'drillFolders', 'suites', 'objectives'];
+const KEYS = ['images', 'ownSchema', 'accounts', 'drillFolders', 'suites', 'objectives', 'readyTimeout'];
 const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,31}$/;
 export const defaultConfig = (): Config => ({
   images: {},
@@ -102,6 +106,11 @@ export function parseConfig(text: string, source: string): Config {
       const o = parseObjectives(v, source);
       if (typeof o === 'string') throw new UsageError(o);
       cfg.objectives = o;
+    }
+    if (k === 'readyTimeout') {
+      const r = parseReadyTimeoutRule(v, source);
+      if (typeof r === 'string') throw new UsageError(r);
+      cfg.readyTimeout = r;
     }
     if (k === 'suites') {
       if (!isObj(v)) bad("'suites' must map names to {drills: [...]}");

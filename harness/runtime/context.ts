@@ -20,12 +20,11 @@ export interface TopologyContext {
   creds: Credentials;
   progress: (m: string) => void;
   /**
-   * `--server-config`: the user's file (mounted into every node); per node, which of its options the topology
+   * `--server-config`: the user's file (put into every node from memory); per node, which of its options the topology
    * overrode, and the values the server runs with for the options that are variables (read back once it is up).
    */
   serverConfig?: {
     cfg: ServerConfig;
-    hostFile: string;
     overrides: Record<string, Override[]>;
     applied: Record<string, Record<string, string>>;
   };

@@ -1,4 +1,5 @@
 import { run, ExecError, DEFAULT_TIMEOUT_MS, type RunOptions, type RunResult } from '../exec/index.js';
+import { basename, dirname } from 'node:path';
 import { UsageError } from '../core/index.js';
 
 /**
@@ -72,24 +73,33 @@ export function inContainerDeadline(timeoutMs: number): string[] {
   return ['timeout', '--kill-after=5', `${Math.max(1, Math.ceil(timeoutMs / 1000))}s`];
 }
 
-/** A ustar archive of regular files, in memory (what `docker cp -` reads on stdin). */
-export function tarOf(files: ReadonlyArray<{ name: string; content: string | Buffer; mode?: number }>): Buffer {
+/** One entry of an in-memory archive: a regular file, or (`dir`) a folder; `name` is relative, `/`-separated. */
+export interface TarEntry {
+  name: string;
+  content?: string | Buffer;
+  mode?: number;
+  dir?: boolean;
+}
+
+/** A ustar archive of regular files and folders, in memory (what `docker cp -` reads on stdin). */
+export function tarOf(files: ReadonlyArray<TarEntry>): Buffer {
   const blocks: Buffer[] = [];
   for (const f of files) {
-    if (!/^[^/\0]{1,100}$/.test(f.name) || f.name === '.' || f.name === '..')
+    const parts = f.name.split('/');
+    if (f.name.length > 100 || parts.some((p) => !/^[^/\0]+$/.test(p) || p === '.' || p === '..'))
       throw new Error(`tarOf: bad file name ${JSON.stringify(f.name)}`);
-    const body = Buffer.isBuffer(f.content) ? f.content : Buffer.from(f.content);
+    const body = f.dir ? Buffer.alloc(0) : Buffer.isBuffer(f.content) ? f.content : Buffer.from(f.content ?? '');
     const h = Buffer.alloc(512);
     const put = (s: string, off: number, len: number) => h.write(s, off, len, 'utf8');
     const oct = (n: number, len: number): string => n.toString(8).padStart(len - 1, '0') + '\0';
-    put(f.name, 0, 100);
-    put(oct(f.mode ?? 0o644, 8), 100, 8);
+    put(f.dir ? `${f.name}/` : f.name, 0, 100);
+    put(oct(f.mode ?? (f.dir ? 0o755 : 0o644), 8), 100, 8);
     put(oct(0, 8), 108, 8);
     put(oct(0, 8), 116, 8);
     put(oct(body.length, 12), 124, 12);
     put(oct(Math.floor(Date.now() / 1000), 12), 136, 12);
     put('        ', 148, 8);
-    put('0', 156, 1);
+    put(f.dir ? '5' : '0', 156, 1);
     put('ustar\0', 257, 6);
     put('00', 263, 2);
     let sum = 0;
@@ -101,11 +111,38 @@ export function tarOf(files: ReadonlyArray<{ name: string; content: string | Buf
   return Buffer.concat(blocks);
 }
 
-/** Writes files into a container's folder through `docker cp -` (a tar on stdin): secrets never touch the host's disk. */
-export async function putFiles(
-  container: string,
-  dir: string,
-  files: ReadonlyArray<{ name: string; content: string | Buffer; mode?: number }>,
-): Promise<void> {
-  await docker(['cp', '-', `${container}:${dir}`], { input: tarOf(files) });
+/** A file a container gets from memory before it starts (see putFiles). */
+export interface ContainerFile {
+  name: string;
+  content: string | Buffer;
+  mode?: number;
+}
+/** Files for one folder of a container; `newFolderMode`: the folder does not exist in the image and is made so. */
+export interface ContainerFiles {
+  dir: string;
+  files: readonly ContainerFile[];
+  newFolderMode?: number;
+}
+
+/**
+ * Writes files into a container's folder through `docker cp -` (a tar on stdin): secrets never touch the host's disk.
+ * Works on a created container that has not started yet (the server reads them at its first start). With
+ * `newFolderMode`, the folder itself is made (it must not exist in the image: an existing folder would take that mode).
+ */
+export async function putFiles(container: string, dir: string, files: readonly ContainerFile[], newFolderMode?: number): Promise<void> {
+  if (newFolderMode === undefined) {
+    await docker(['cp', '-', `${container}:${dir}`], { input: tarOf(files) });
+    return;
+  }
+  const folder = basename(dir);
+  const entries: TarEntry[] = [
+    { name: folder, dir: true, mode: newFolderMode },
+    ...files.map((f) => ({ ...f, name: `${folder}/${f.name}` })),
+  ];
+  await docker(['cp', '-', `${container}:${dirname(dir)}`], { input: tarOf(entries) });
+}
+
+/** Puts every folder's files into a created container (see putFiles). */
+export async function putAllFiles(container: string, all: readonly ContainerFiles[] | undefined): Promise<void> {
+  for (const f of all ?? []) await putFiles(container, f.dir, f.files, f.newFolderMode);
 }

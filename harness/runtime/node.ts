@@ -1,4 +1,4 @@
-import { overridesFor, USER_CONFIG_NAME, type NodeRole, type ServerConfig } from './server-config.js';
+import { isSecretOption, overridesFor, USER_CONFIG_NAME, type NodeRole, type ServerConfig } from './server-config.js';
 import { inspect } from '../sql/index.js';
 import { format } from 'mysql2';
 import type mysql from 'mysql2/promise';
@@ -7,8 +7,11 @@ import type { Statement } from '../sql/index.js';
 import type { FlavorAdapter, ServerOptions } from './adapter.js';
 import { NodeContainer, type ContainerState, type RemovedState } from './container.js';
 import type { TopologyContext } from './context.js';
-import { docker } from './docker.js';
+import { docker, putAllFiles, type ContainerFiles } from './docker.js';
+import { loadConfig } from './config.js';
+import { keepNodeLogs, saveNodeLogs, type NodeLogSource } from './node-logs.js';
 import { oneShot } from './oneshot.js';
+import { readyTimeoutMs, redoCapacity, type RecoveryWork } from './ready-timeout.js';
 import { ServerSession } from './session.js';
 
 const roleOf = (o: ServerOptions): NodeRole => ({
@@ -30,8 +33,15 @@ export interface NodeSpec {
   /** Logical name ('primary', 'replica-1'): the container's network alias and hostname. */
   name: string;
   server: ServerOptions;
-  /** Host folders mounted into the container. */
+  /** Host folders mounted into the container (never a file holding a secret: see `files`). */
   mounts?: readonly Mount[];
+  /**
+   * Files the container gets from memory before it starts (option files with passwords, an init file): put into the
+   * created container as an archive, never written on the host.
+   */
+  files?: readonly ContainerFiles[];
+  /** What the server must recover at start (a restored datadir): its ready deadline grows with it (ready-timeout.ts). */
+  recovery?: RecoveryWork;
   /** An existing volume holding a prepared datadir (a restore); by default a fresh volume seeded from the template. */
   datadirVolume?: string;
   /** Skip creating firedrill's users (a restored datadir already has them). */
@@ -41,8 +51,6 @@ export interface NodeSpec {
   /** Galera: this node's first start bootstraps a new cluster. */
   bootstrapCluster?: boolean;
 }
-
-const READY_TIMEOUT_MS = 120_000;
 
 /** A node that is described but not running. `start()` returns the running handle. */
 export class NodeDefinition {
@@ -72,14 +80,16 @@ export class NodeDefinition {
     const command = adapter.serverCommand(this.spec.server);
     const pinned = sc ? overridesFor(sc.cfg, adapter.flavor.family, roleOf(this.spec.server), command) : undefined;
     if (sc && pinned) sc.overrides[this.spec.name] = pinned.overrides;
-    const userConfig = sc ? ['-v', `${sc.hostFile}:${adapter.configDropIn.dir}/${USER_CONFIG_NAME}:ro`] : [];
-    // Registered before it exists: a run interrupted while `docker run` is under way still removes it.
+    const userConfig: ContainerFiles[] = sc
+      ? [{ dir: adapter.configDropIn.dir, files: [{ name: USER_CONFIG_NAME, content: sc.cfg.text, mode: 0o644 }] }]
+      : [];
+    // Registered before it exists: a run interrupted while `docker create` is under way still removes it.
     run.onTeardown(`remove container ${container}`, async () => {
       await docker(['rm', '-f', '-v', container]);
     });
+    // Created, given its files from memory, then started: nothing of it is a file on the host.
     await docker([
-      'run',
-      '-d',
+      'create',
       '--name',
       container,
       '--hostname',
@@ -96,12 +106,14 @@ export class NodeDefinition {
       '-v',
       `${volume}:/var/lib/mysql`,
       ...mounts,
-      ...userConfig,
       image,
       ...command,
       ...(pinned?.flags ?? []),
     ]);
     const node = new StartedNode(this.ctx, this.spec, container, volume);
+    keepNodeLogs(run, node.logSource());
+    await putAllFiles(container, [...userConfig, ...(this.spec.files ?? [])]);
+    await docker(['start', container]);
     await node.waitReady();
     if (!this.spec.skipBootstrap) await node.clientSql(this.ctx.adapter.dialect.bootstrapUsers(this.ctx.creds));
     await node.container.refreshAddress();
@@ -118,6 +130,8 @@ export class NodeDefinition {
 export class StartedNode implements AsyncDisposable {
   readonly container: NodeContainer;
   private readonly session: ServerSession;
+  /** How long this node may take to answer after a start: measured rule, scaled with what it must recover. */
+  readonly readyTimeoutMs: number;
 
   constructor(
     private readonly ctx: TopologyContext,
@@ -127,6 +141,28 @@ export class StartedNode implements AsyncDisposable {
   ) {
     this.container = new NodeContainer(containerName, volume, ctx.network.name);
     this.session = new ServerSession(spec.name, () => this.container.address, ctx.creds);
+    const options = ctx.serverConfig?.cfg.options.filter((o) => o.group !== 'client');
+    this.readyTimeoutMs = readyTimeoutMs(
+      { redoBytes: Math.max(spec.recovery?.redoBytes ?? 0, redoCapacity(options)), datadirBytes: spec.recovery?.datadirBytes },
+      loadConfig().readyTimeout,
+    );
+  }
+
+  /** Where this node's logs are read from when they are saved for the report (runtime/node-logs.ts). */
+  logSource(): NodeLogSource {
+    return {
+      node: this.name,
+      container: this.container.name,
+      ...(this.spec.server.supervised ? { errorLogFile: this.adapter.supervisedLog } : {}),
+      slowLogFile: async () => {
+        if (!(await this.container.state()).running) return undefined;
+        const rows = await this.query<{ Variable_name: string; Value: string }>(inspect.globalVariables(), { timeoutMs: 10_000 });
+        const v = (n: string) => String(rows.find((r) => r.Variable_name.toLowerCase() === n)?.Value ?? '');
+        if (!/^(on|1)$/i.test(v('slow_query_log'))) return undefined;
+        const f = v('slow_query_log_file');
+        return f.startsWith('/') ? f : `${v('datadir').replace(/\/$/, '')}/${f}`;
+      },
+    };
   }
 
   get name(): string {
@@ -146,7 +182,7 @@ export class StartedNode implements AsyncDisposable {
   }
 
   /** Waits until the server answers on its socket; fails at once, with the log tail, if the container exits. */
-  async waitReady(timeoutMs = READY_TIMEOUT_MS): Promise<void> {
+  async waitReady(timeoutMs = this.readyTimeoutMs): Promise<void> {
     await waitUntil(
       async () => {
         const s = await this.container.state();
@@ -242,6 +278,7 @@ export class StartedNode implements AsyncDisposable {
 
   /** Removes the container; the datadir volume stays. */
   async remove(): Promise<RemovedState> {
+    await saveNodeLogs(this.ctx.run, this.logSource());
     this.session.drop();
     return this.container.remove();
   }
@@ -251,6 +288,7 @@ export class StartedNode implements AsyncDisposable {
    * `Topology.destroy`, the topology forgets it in the same call.
    */
   async destroy(): Promise<RemovedState> {
+    await saveNodeLogs(this.ctx.run, this.logSource());
     this.session.drop();
     return this.container.destroy();
   }
@@ -278,11 +316,15 @@ export class ServerExitedError extends Error {
   }
 }
 
-/** The values a started server runs with for the user's options that are variables (the rest, e.g. removed ones, are not). */
+/**
+ * The values a started server runs with for the user's options that are variables (the rest, e.g. removed ones, are
+ * not); a secret's value (wsrep_sst_auth...) is never reported.
+ */
 async function appliedOptions(node: StartedNode, cfg: ServerConfig): Promise<Record<string, string>> {
   const wanted = new Set(cfg.options.map((o) => o.name.replace(/-/g, '_')));
   const out: Record<string, string> = {};
   for (const r of await node.query<{ Variable_name: string; Value: string }>(inspect.globalVariables()))
-    if (wanted.has(r.Variable_name.toLowerCase())) out[r.Variable_name.toLowerCase()] = String(r.Value);
+    if (wanted.has(r.Variable_name.toLowerCase()))
+      out[r.Variable_name.toLowerCase()] = isSecretOption(r.Variable_name) ? '<secret: not reported>' : String(r.Value);
   return out;
 }

@@ -1,4 +1,4 @@
-import { docker } from './docker.js';
+import { docker, putAllFiles, type ContainerFiles } from './docker.js';
 import type { TopologyContext } from './context.js';
 import type { RunResult } from '../exec/index.js';
 
@@ -18,6 +18,8 @@ export async function oneShot(
     volume?: string;
     argv: readonly string[];
     mounts?: ReadonlyArray<{ source: string; target: string; readOnly?: boolean }>;
+    /** Files put into the created container from memory before it starts (option files: never on the host). */
+    files?: readonly ContainerFiles[];
     timeoutMs?: number;
   },
 ): Promise<RunResult> {
@@ -39,6 +41,7 @@ export async function oneShot(
     ...p.argv,
   ]);
   try {
+    await putAllFiles(name, p.files);
     // `docker start -a` exits with the container's exit code (an ExecError names it, with the output's tail).
     return await docker(['start', '-a', name], { timeoutMs: p.timeoutMs ?? ONE_SHOT_TIMEOUT_MS });
   } finally {

@@ -3,11 +3,9 @@
  * parses the options (`--verbose --help` on MariaDB, `--validate-config` on MySQL) in a throwaway container of the
  * flavor's image, labelled with the run. Nothing is started on a datadir.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { ExecError } from '../exec/index.js';
-import { docker } from './docker.js';
+import { docker, putFiles } from './docker.js';
 import type { Family } from '../core/index.js';
 import type { RunContext } from './run-context.js';
 
@@ -31,20 +29,25 @@ const norm = (s: string) => s.trim().toLowerCase().replace(/-/g, '_').replace(/^
 
 /** One pass of the server over a [mysqld] group of these options; returns what it said. */
 async function parseOnce(run: RunContext, image: string, family: Family, options: readonly ProbedOption[]): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'fd-optprobe-'));
+  const text = '[mysqld]\n' + options.map((o) => (o.value === undefined ? o.name : `${o.name}=${o.value}`)).join('\n') + '\n';
+  // The options (a user's, values included) go into the created container from memory, never into a host file.
+  const name = run.name(`optprobe-${randomBytes(3).toString('hex')}`);
+  const remove = async () => {
+    await docker(['rm', '-f', '-v', name]);
+  };
+  run.onTeardown(`remove one-shot container ${name}`, remove);
   try {
-    const text = '[mysqld]\n' + options.map((o) => (o.value === undefined ? o.name : `${o.name}=${o.value}`)).join('\n') + '\n';
-    await writeFile(join(dir, 'probe.cnf'), text, { mode: 0o644 });
-    const argv = ['run', '--rm', ...run.labelArgs(), '-v', `${dir}:/probe:ro`, image, ...VALIDATE[family]('/probe/probe.cnf')];
+    await docker(['create', '--name', name, ...run.labelArgs(), image, ...VALIDATE[family]('/etc/firedrill-probe.cnf')]);
+    await putFiles(name, '/etc', [{ name: 'firedrill-probe.cnf', content: text, mode: 0o644 }]);
     try {
-      const r = await docker(argv, { timeoutMs: 120_000 });
+      const r = await docker(['start', '-a', name], { timeoutMs: 120_000 });
       return r.stderr;
     } catch (e) {
       if (e instanceof ExecError) return e.stderrTail;
       throw e;
     }
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await remove().catch(() => undefined);
   }
 }
 

@@ -51,6 +51,8 @@ export class RunContext implements AsyncDisposable {
   private readonly temporaries: string[] = [];
   /** The signal that interrupted the run, if one did. */
   interruptedBy: NodeJS.Signals | undefined;
+  /** Where the nodes' logs are saved before their containers go (`reports/<run-id>/nodes`); unset: not kept. */
+  nodeLogsDir: string | undefined;
 
   constructor(runId = newRunId()) {
     this.runId = runId;

@@ -5,10 +5,10 @@ import { oneShot } from './oneshot.js';
 import { overridesFor, refusalOf, USER_CONFIG_NAME, type ServerConfig } from './server-config.js';
 
 /**
- * Mounts the staged file into a throw-away container of the run's image and lets the server read it (with the
+ * Puts the file into a throw-away container of the run's image (from memory) and lets the server read it (with the
  * options a primary gets pinned): an option it refuses is bad input (exit 2) before any node starts.
  */
-export async function validateServerConfig(ctx: TopologyContext, cfg: ServerConfig, hostFile: string): Promise<void> {
+export async function validateServerConfig(ctx: TopologyContext, cfg: ServerConfig): Promise<void> {
   const a = ctx.adapter;
   const probe = a.serverCommand({ serverId: 1 });
   const { flags } = overridesFor(cfg, a.flavor.family, { serverId: 1, readOnly: false, galera: false, skipReplicaStart: false }, probe);
@@ -16,7 +16,7 @@ export async function validateServerConfig(ctx: TopologyContext, cfg: ServerConf
     await oneShot(ctx, {
       name: 'server-config-check',
       argv: [...a.validateConfig, ...probe.slice(1).filter((x) => x.startsWith('--')), ...flags],
-      mounts: [{ source: hostFile, target: `${a.configDropIn.dir}/${USER_CONFIG_NAME}`, readOnly: true }],
+      files: [{ dir: a.configDropIn.dir, files: [{ name: USER_CONFIG_NAME, content: cfg.text, mode: 0o644 }] }],
     });
   } catch (e) {
     if (!(e instanceof ExecError)) throw e;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalOption, overridesFor, parseServerConfig, refusalOf, withoutOptions } from './server-config.js';
+import { canonicalOption, isSecretOption, overridesFor, parseServerConfig, refusalOf, withoutOptions } from './server-config.js';
 
 const MY_CNF = `# production settings
 [client]
@@ -132,5 +132,13 @@ describe('withoutOptions (a newer version refuses some of the file)', () => {
   it('nothing refused: the same file', () => {
     const cfg = parseServerConfig(text, '/etc/my.cnf');
     expect(withoutOptions(cfg, [], 'x').cfg).toBe(cfg);
+  });
+});
+
+describe('secret options (named in a report, their values never)', () => {
+  it('knows the options whose value is a password or a key', () => {
+    for (const n of ['wsrep_sst_auth', 'file_key_management_filekey', 'wsrep-sst-password', 'ssl_passphrase', 'ldap_secret'])
+      expect(isSecretOption(n), n).toBe(true);
+    for (const n of ['max_connections', 'innodb_buffer_pool_size', 'binlog_format', 'read_only']) expect(isSecretOption(n), n).toBe(false);
   });
 });

@@ -1,6 +1,5 @@
-import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { UsageError, type Family } from '../core/index.js';
 
 /**
@@ -210,16 +209,6 @@ export function refusalOf(output: string): string | undefined {
   return l.replace(/^.*\[ERROR\]\s*(\[[^\]]*\]\s*)*(\w+:\s*)?/, '').trim();
 }
 
-/** Copies the file into a private folder, readable by the server's user in the container; removed by `dispose`. */
-export async function stageServerConfig(cfg: ServerConfig): Promise<{ hostFile: string; dispose(): Promise<void> }> {
-  const dir = await mkdtemp(join(tmpdir(), 'fd-cnf-'));
-  const f = join(dir, basename(cfg.path).replace(/[^\w.-]/g, '_') || 'user.cnf');
-  await writeFile(f, cfg.text);
-  await chmod(dir, 0o755);
-  await chmod(f, 0o644);
-  return { hostFile: f, dispose: () => rm(dir, { recursive: true, force: true }) };
-}
-
 /**
  * The same file with the server-group lines of these options commented out, each saying why (e.g. the options a
  * newer version refuses, so that its nodes start on the rest of the user's file while the refusal stays a finding).
@@ -244,6 +233,12 @@ export function withoutOptions(
     removed: gone.map((o) => ({ option: o.name, line: o.line })),
   };
 }
+
+/**
+ * Options whose value is a secret (wsrep_sst_auth's user:password, file_key_management_filekey, any *password*): a
+ * report names them, never their values.
+ */
+export const isSecretOption = (name: string): boolean => /pass(word|wd|phrase)?|auth|secret|filekey|credential/i.test(name);
 
 /** Where the file goes in a node: after firedrill's own defaults, so its options win over those. */
 export const USER_CONFIG_NAME = 'zz-firedrill-user.cnf';

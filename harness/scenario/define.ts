@@ -1,5 +1,5 @@
 import type { BackupStore } from '../backup/index.js';
-import { FLAVORS, type FlavorId } from '../core/index.js';
+import { FLAVORS, UsageError, type FlavorId } from '../core/index.js';
 import { validateFault } from '../faults/index.js';
 import type { ServerOptions } from '../runtime/adapter.js';
 import { ownNames } from '../runtime/config.js';
@@ -7,23 +7,56 @@ import type { Mount } from '../runtime/node.js';
 import { converge, stopWorkload } from './steps/common.js';
 import { catchUpFromSources, equalsPrimary, ledgerHolds } from './steps/replication.js';
 import { restoreLatest, verifyAgainstSnapshot } from './steps/restore.js';
+import { resolveParams } from './plan.js';
 import type { ParamSpec, Phase, ScenarioDefinition, Step, TopologyPlan } from './types.js';
 
 /**
- * A scenario, checked before anything can start: phase names are unique, and every fault's kind exists and its
- * target can name nodes of the scenario's topology (a misspelt kind or node fails here, never mid-drill).
+ * A scenario, checked whole before anything can start (each problem a UsageError: one line, exit 2, also from a drill
+ * file, which runs through tsx with its types unchecked): its id, flavors and workload; phase names are unique; every
+ * fault's kind exists, its attributes are ones the kind takes with values it can use, and its target can name nodes
+ * of the topology; every node a step works on is the topology's or made by an earlier step; each parameter's default
+ * is a value the parameter accepts.
  */
 export function defineScenario(def: ScenarioDefinition): ScenarioDefinition {
+  const where = `scenario ${typeof def?.id === 'string' && def.id ? def.id : '(no id)'}`;
+  const refuse = (m: string): never => {
+    throw new UsageError(`${where}: ${m}`);
+  };
+  if (typeof def?.id !== 'string' || !/^[\w.-]+$/.test(def.id))
+    refuse(`id ${JSON.stringify(def?.id)} is not a name (letters, digits, - _ .)`);
+  if (!Array.isArray(def.flavors) || def.flavors.length === 0) refuse('flavors: give at least one (e.g. ALL_FLAVORS)');
+  for (const f of def.flavors) if (!Object.hasOwn(FLAVORS, f)) refuse(`unknown flavor '${f}' (known: ${Object.keys(FLAVORS).join(', ')})`);
+  const w = def.workload as unknown as Record<string, unknown> | undefined;
+  for (const k of ['writers', 'ratePerSec'])
+    if (w && w[k] !== undefined && !(typeof w[k] === 'number' && (w[k] as number) >= 0 && Number.isFinite(w[k])))
+      refuse(`workload.${k} ${JSON.stringify(w[k])} is not a number of 0 or more`);
+  for (const [k, p] of Object.entries(def.params ?? {})) {
+    try {
+      resolveParams({ ...def, params: { [k]: p } }, {});
+    } catch (e) {
+      refuse(`the default of parameter ${k}: ${(e as Error).message}`);
+    }
+  }
+  if (!Array.isArray(def.phases) || def.phases.length === 0) refuse('phases: give at least one');
   const names = new Set<string>();
+  const made = new Set<string>();
   for (const p of def.phases) {
-    if (names.has(p.name)) throw new Error(`scenario ${def.id}: phase '${p.name}' appears twice`);
+    if (names.has(p.name)) refuse(`phase '${p.name}' appears twice`);
     names.add(p.name);
-    for (const f of p.steps.flatMap((s) => s.faults ?? [])) {
-      try {
-        validateFault(f, def.topology.shape);
-      } catch (e) {
-        throw new Error(`scenario ${def.id}, phase '${p.name}': ${(e as Error).message}`);
+    for (const s of p.steps) {
+      for (const f of s.faults ?? []) {
+        try {
+          validateFault(f, def.topology.shape);
+        } catch (e) {
+          refuse(`phase '${p.name}': ${(e as Error).message}`);
+        }
       }
+      const unknown = (s.nodes?.uses ?? []).filter((n) => !def.topology.shape.nodes.includes(n) && !made.has(n));
+      if (unknown.length)
+        refuse(
+          `phase '${p.name}', step '${s.name}': no node ${unknown.map((n) => `'${n}'`).join(', ')} (the topology has ${def.topology.shape.nodes.join(', ')}${made.size ? `; steps before it make ${[...made].join(', ')}` : ''})`,
+        );
+      for (const n of s.nodes?.creates ?? []) made.add(n);
     }
   }
   return def;

@@ -32,6 +32,7 @@ describe('check and observation names users rely on', () => {
       checkName.rpoEqualsTransactionsAfterBackupPoint,
       checkName.binlogStreamIdenticalToSource,
       checkName.primaryStandsAlone,
+      checkName.switchoverExercised('rollback'),
     ]).toEqual([
       'replica-1-resumes-replication',
       'restored-checksum-table',
@@ -60,6 +61,7 @@ describe('check and observation names users rely on', () => {
       'rpo-equals-transactions-after-backup-point',
       'binlog-stream-identical-to-source',
       'primary-stands-alone',
+      'rollback-exercised',
     ]);
     expect([
       observationName.rpoOfTheBackupAlone,

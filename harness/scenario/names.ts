@@ -40,6 +40,8 @@ export const checkName = {
   equalsAfter: (label: string, node: string, primary: string) => `${label}-${node}-equals-${primary}`,
   ledgerAfter: (label: string, node: string) => `${label}-${node}-ledger`,
   preUpgradeNoBlockingFinding: 'pre-upgrade-no-blocking-finding',
+  /** pre-upgrade: the switchover (`label`: 'switchover', 'rollback') the README promises was exercised, not skipped. */
+  switchoverExercised: (label: string) => `${label}-exercised`,
 } as const;
 
 /** Observation names (keys of result.json's `observations`). */

@@ -9,10 +9,13 @@ import { waitCaughtUp } from '../runtime/replication.js';
 import type { RunContext } from '../runtime/run-context.js';
 import { openTopologyContext, startTopology, type Topology } from '../runtime/topology.js';
 import {
+  causeOfError,
+  failureCause,
   rpoOf,
   rtoOf,
   unmeasuredRpo,
   verdictOf,
+  type Cause,
   writeReport,
   type DrillResult,
   type PhaseRecord,
@@ -30,7 +33,6 @@ import {
 import { loadConfig } from '../runtime/config.js';
 import { judgeLedger, judgeRpo, presentLedgerIds } from '../verify/index.js';
 import { loadBulk, loadDataset, WriteWorkload, type DatasetInfo, type DatasetPlan } from '../workload/index.js';
-import { stageServerConfig } from '../runtime/server-config.js';
 import { validateServerConfig } from '../runtime/server-config-check.js';
 import { workloadSql } from '../sql/index.js';
 import type { DrillPlan } from './plan.js';
@@ -40,6 +42,12 @@ import type { DrillContext, ScenarioDefinition } from './types.js';
 /** The exit code a verdict gives: 0 pass, 1 fail, 2 could not run, 128+signal when interrupted. */
 export function exitCodeOf(r: Pick<DrillResult, 'verdict'>, signal?: NodeJS.Signals): number {
   return r.verdict === 'pass' ? 0 : r.verdict === 'fail' ? 1 : r.verdict === 'error' ? 2 : signalExitCode(signal ?? 'SIGINT');
+}
+
+/** The cause of an error that ended a drill early, given the verdict classifyFailure gave it. */
+function causeOfFailure(e: unknown, verdict: Verdict): Cause {
+  if (verdict === 'fail') return { kind: 'drill-failed', message: (e instanceof Error ? e.message : String(e)).split('\n')[0]! };
+  return causeOfError(e, verdict === 'interrupted');
 }
 
 /**
@@ -68,6 +76,7 @@ export function errorResult(
     description: def.description,
     flavor,
     verdict,
+    cause: causeOfError(error, verdict === 'interrupted'),
     startedAt: now,
     endedAt: now,
     durationMs: 0,
@@ -106,6 +115,8 @@ export async function runScenario(plan: DrillPlan, o: RunOptions): Promise<Drill
   const started = Date.now();
   const reportDir = join(reportsDir, o.run.runId);
   await mkdir(reportDir, { recursive: true });
+  // Every node's logs go into the report before its container goes (runtime/node-logs.ts), also on failure.
+  o.run.nodeLogsDir ??= join(reportDir, 'nodes');
   const store = await openStore(join(reportDir, 'store'));
   if (!o.keepArtifacts) o.run.temporary(store.hostDir, 'remove backup store data');
   const result: DrillResult = {
@@ -147,6 +158,7 @@ export async function runScenario(plan: DrillPlan, o: RunOptions): Promise<Drill
     result.rpo = await measureRpo(def, ctx);
   });
   let ended: Verdict | undefined;
+  let endedBy: unknown;
   try {
     const interrupted = new Promise<never>((_, rej) => {
       if (o.run.signal.aborted) rej(o.run.signal.reason);
@@ -156,6 +168,7 @@ export async function runScenario(plan: DrillPlan, o: RunOptions): Promise<Drill
     await Promise.race([body, interrupted]);
   } catch (e) {
     ended = classifyFailure(e, result.phases[result.phases.length - 1]?.name, o.run.signal.aborted);
+    endedBy = e;
     result.error = e instanceof Error ? e.message : String(e);
   } finally {
     const c = ctx as DrillContext | undefined;
@@ -189,6 +202,8 @@ export async function runScenario(plan: DrillPlan, o: RunOptions): Promise<Drill
   };
   result.logFile = 'drill.log';
   result.verdict = ended ?? verdictOf(result, !!def.expectsLoss);
+  const cause = ended ? causeOfFailure(endedBy, ended) : failureCause(result, !!def.expectsLoss);
+  if (cause) result.cause = cause;
   result.endedAt = new Date().toISOString();
   result.durationMs = Date.now() - started;
   await writeReport(result, (ctx as DrillContext | undefined)?.workload.ledger);
@@ -231,13 +246,11 @@ async function setUp(plan: DrillPlan, o: RunOptions, store: BackupStore, result:
   const tctx = await openTopologyContext(o.run, plan.flavor, o.progress, { fixedSubnet: spec.kind === 'galera', image: plan.image });
   if (plan.serverConfig) {
     // The user's my.cnf: checked by the server itself before any node starts (a refused option: exit 2), then
-    // mounted into every node of the run; the overrides are recorded per node as they start.
-    const staged = await stageServerConfig(plan.serverConfig);
-    o.run.onTeardown('remove the staged server configuration', staged.dispose);
-    await validateServerConfig(tctx, plan.serverConfig, staged.hostFile);
+    // put into every node of the run from memory; the overrides are recorded per node as they start.
+    await validateServerConfig(tctx, plan.serverConfig);
     const overrides = {};
     const applied = {};
-    tctx.serverConfig = { cfg: plan.serverConfig, hostFile: staged.hostFile, overrides, applied };
+    tctx.serverConfig = { cfg: plan.serverConfig, overrides, applied };
     result.serverConfig = { path: plan.serverConfig.path, overrides, applied };
   }
   let topo!: Topology;

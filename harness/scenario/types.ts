@@ -63,6 +63,11 @@ export interface Step {
   run(ctx: DrillContext): Promise<void>;
   /** The faults the step injects (its own and its inner steps'): checked against the topology when the scenario is defined. */
   faults?: readonly Fault[];
+  /**
+   * The nodes the step works on (they must be the topology's or made by an earlier step) and the nodes it makes (a
+   * restore's): checked in order when the scenario is defined, so a misspelt node fails before anything starts.
+   */
+  nodes?: { uses?: readonly string[]; creates?: readonly string[] };
 }
 
 export interface Phase {

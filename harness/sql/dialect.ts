@@ -83,7 +83,7 @@ export interface ReplicaState {
  * firedrill's two users, created with binary logging off so no node gets a GTID of its own: an admin, and a
  * replication user with the grants the family needs.
  */
-export function bootstrapUsersWith(replGrants: string) {
+export function bootstrapUsersWith(replGrants: string, adminExtra: readonly string[] = []) {
   return ({
     admin,
     adminPassword,
@@ -98,6 +98,7 @@ export function bootstrapUsersWith(replGrants: string) {
     { sql: 'SET SESSION sql_log_bin = 0' },
     { sql: 'CREATE USER IF NOT EXISTS ?@? IDENTIFIED BY ?', values: [admin, '%', adminPassword] },
     { sql: 'GRANT ALL PRIVILEGES ON *.* TO ?@? WITH GRANT OPTION', values: [admin, '%'] },
+    ...adminExtra.map((sql) => ({ sql, values: [admin, '%'] })),
     { sql: 'CREATE USER IF NOT EXISTS ?@? IDENTIFIED BY ?', values: [repl, '%', replPassword] },
     { sql: `GRANT ${replGrants} ON *.* TO ?@?`, values: [repl, '%'] },
     { sql: 'SET SESSION sql_log_bin = 1' },

@@ -28,6 +28,8 @@ export const ACCOUNT_TABLES: Readonly<Record<string, { user: string; host: strin
 export const VOLATILE_COLUMNS: ReadonlySet<string> = new Set(['timestamp', 'grantor', 'password_last_changed', 'password_timestamp']);
 /** Keys of MariaDB's global_priv.Priv JSON of the same kind (version_id: the server version that last wrote the row). */
 export const VOLATILE_PRIV_KEYS: ReadonlySet<string> = new Set(['password_last_changed', 'version_id']);
+/** Keys of global_priv.Priv whose empty value means the same as no key (SET DEFAULT ROLE NONE, as a dump writes it). */
+export const EMPTY_MEANS_ABSENT_PRIV_KEYS: ReadonlySet<string> = new Set(['default_role']);
 /** Columns and JSON keys that hold an authentication secret (compared by digest, never kept). */
 export const SECRET_COLUMNS: ReadonlySet<string> = new Set(['authentication_string', 'password']);
 
@@ -50,3 +52,6 @@ export function accountRows(table: string, user: string, host: string): Statemen
 
 /** Whether the server ignores accounts whose host is a name (one row, column `v`: 1 or 0). */
 export const skipNameResolve = (): Statement => ({ sql: 'SELECT @@skip_name_resolve AS v' });
+
+/** Reloads the grant tables after a dump replaced them; not written to the binary log (it would mint a GTID). */
+export const reloadGrantTables = (): Statement => ({ sql: 'FLUSH NO_WRITE_TO_BINLOG PRIVILEGES' });

@@ -6,7 +6,11 @@ const conn = (channel?: string) => (channel ? ` '${channel.replace(/'/g, "''")}'
 
 export const mariadb: Dialect = {
   family: 'mariadb',
-  bootstrapUsers: bootstrapUsersWith('REPLICATION SLAVE, REPLICATION CLIENT, BINLOG MONITOR'),
+  // PROXY as root@localhost has it: a whole-server dump grants PROXY (to root@localhost), which only an account
+  // holding PROXY WITH GRANT OPTION may do (else ERROR 1698 in the middle of the load).
+  bootstrapUsers: bootstrapUsersWith('REPLICATION SLAVE, REPLICATION CLIENT, BINLOG MONITOR', [
+    "GRANT PROXY ON ''@'%' TO ?@? WITH GRANT OPTION",
+  ]),
   changeSource: (s: ReplicationSource) => ({
     sql:
       `CHANGE MASTER${conn(s.channel)} TO MASTER_HOST = ?, MASTER_PORT = ?, MASTER_USER = ?, MASTER_PASSWORD = ?, ` +

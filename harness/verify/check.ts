@@ -5,7 +5,36 @@ export interface CheckResult {
   name: string;
   valid: boolean;
   details: Record<string, unknown>;
+  /**
+   * Absent: the check ran, and `valid` says how it ended. `skipped`: it did not run (`valid` is false: a drill or a
+   * restore test whose check was skipped does not pass). `not-applicable`: a declared limit of the input makes it
+   * meaningless (a dump that carries no accounts), said before the run; it is no skip and `valid` stays true.
+   */
+  status?: 'skipped' | 'not-applicable';
+  /** Why it was skipped or is not applicable (with `status`). */
+  reason?: string;
 }
+
+/** How a check ended, as reports show it. */
+type CheckOutcome = 'passed' | 'failed' | 'skipped' | 'not-applicable';
+export const outcomeOf = (c: Pick<CheckResult, 'valid' | 'status'>): CheckOutcome => c.status ?? (c.valid ? 'passed' : 'failed');
+
+/** A check as one line for a terminal: "ok   name", "FAIL name: details", "SKIP name: reason", "n/a  name: reason". */
+export function checkLine(c: CheckResult): string {
+  const o = outcomeOf(c);
+  if (o === 'passed') return `ok   ${c.name}`;
+  if (o === 'failed') return `FAIL ${c.name}: ${JSON.stringify(c.details).slice(0, 400)}`;
+  return `${o === 'skipped' ? 'SKIP' : 'n/a '} ${c.name}: ${o === 'skipped' ? 'skipped' : 'not applicable'}: ${c.reason ?? 'no reason given'}`;
+}
+
+/** A check that did not run, and why: it never reads passed. */
+export const skippedCheck = (name: string, reason: string, details: Record<string, unknown> = {}): CheckResult => ({
+  name,
+  valid: false,
+  status: 'skipped',
+  reason,
+  details,
+});
 
 /** One difference a user could observe: where it is and what kind it is. */
 export interface Difference {

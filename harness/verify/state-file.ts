@@ -283,14 +283,22 @@ export async function compareWithState(expected: RecordedState, q: Queryable, o:
     out.push({
       name: 'state-accounts',
       valid: true,
-      details: { skipped: o.accountsNotInBackup, accountsRecorded: Object.keys(expected.accounts.list).length },
+      status: 'not-applicable',
+      reason: o.accountsNotInBackup,
+      details: { accountsRecorded: Object.keys(expected.accounts.list).length },
     });
   } else {
     out.push(await compareStateAccounts(expected.accounts, q, o.ownAccounts));
   }
   const recorded = [expected.gtid.replicaPos, expected.gtid.executed].filter((g) => g !== '');
   if (recorded.length === 0) {
-    out.push({ name: 'state-gtid', valid: true, details: { skipped: 'the state records no GTID position (GTIDs off on the source)' } });
+    out.push({
+      name: 'state-gtid',
+      valid: true,
+      status: 'not-applicable',
+      reason: 'the state records no GTID position (GTIDs off on the source)',
+      details: {},
+    });
   } else if (o.backupGtid === undefined) {
     out.push({
       name: 'state-gtid',

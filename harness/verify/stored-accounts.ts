@@ -38,8 +38,9 @@ function canonicalJson(v: unknown): unknown {
   if (v && typeof v === 'object') {
     const out: Record<string, unknown> = {};
     for (const k of Object.keys(v).sort()) {
-      if (grantTablesSql.VOLATILE_PRIV_KEYS.has(k.toLowerCase())) continue;
       const x = (v as Record<string, unknown>)[k];
+      if (grantTablesSql.VOLATILE_PRIV_KEYS.has(k.toLowerCase())) continue;
+      if (x === '' && grantTablesSql.EMPTY_MEANS_ABSENT_PRIV_KEYS.has(k.toLowerCase())) continue;
       out[k] = grantTablesSql.SECRET_COLUMNS.has(k.toLowerCase()) && typeof x === 'string' && x !== '' ? digest(x) : canonicalJson(x);
     }
     return out;
@@ -59,7 +60,7 @@ function canonicalRow(row: Record<string, unknown>): string {
       } catch {
         // not JSON: kept as text
       }
-    } else if (grantTablesSql.SECRET_COLUMNS.has(lc) && typeof v === 'string' && v !== '') v = digest(v);
+    } else if (lc === 'priv' && v && typeof v === 'object') v = canonicalJson(v); // the driver parsed the JSON else if (grantTablesSql.SECRET_COLUMNS.has(lc) && typeof v === 'string' && v !== '') v = digest(v);
     out[col] = v;
   }
   return JSON.stringify(out);

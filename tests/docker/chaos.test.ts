@@ -1,6 +1,10 @@
-import { readFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, leftovers } from './helpers.js';
+import { reportsDir } from '../../harness/runtime/paths.js';
+import { cli, filesHolding, leftovers, passwordsInContainers } from './helpers.js';
 
 /**
  * Generative chaos, the short version (the full search with shrinking is in tests/nightly/chaos.test.ts): the
@@ -34,11 +38,48 @@ describe('firedrill chaos --replay', () => {
 
     const file = await readFile(s.minimal!.scenarioFile, 'utf8');
     expect(file).toContain("from '../../harness/chaos/index.js'");
-    const again = await cli(['run', s.minimal!.scenarioFile, '--flavor', 'mariadb-10.11', '--json'], { env: DEFECT });
-    expect(again.code).toBe(1);
-    const drill = JSON.parse(again.stdout) as { verdict: string; error: string; runId: string };
+    // The written scenario run again, as a failed night: with the team's my.cnf (holding a secret of its own) and a
+    // TMPDIR of its own. Frozen once replica-2 is lost, no host folder of the run holds the team's secret or a
+    // password of the run's option files (read inside its containers); after it failed, every node's error log is
+    // in its report, the replaced replica-2's too.
+    const work = await mkdtemp(join(tmpdir(), 'fd-chaos-night-'));
+    const teamSecret = `sst-${randomBytes(9).toString('hex')}`;
+    await writeFile(join(work, 'team.cnf'), `[mysqld]\nwsrep_sst_auth = sst:${teamSecret}\n`);
+    await mkdir(join(work, 'tmp'));
+    let runId = '';
+    let scan: Promise<{ passwords: string[]; hits: string[] }> | undefined;
+    const again = await cli(
+      ['run', s.minimal!.scenarioFile, '--flavor', 'mariadb-10.11', '--server-config', join(work, 'team.cnf'), '--json'],
+      {
+        env: { ...DEFECT, TMPDIR: join(work, 'tmp') },
+        onStderr: (text, child) => {
+          runId ||= /run (\S+): /.exec(text)?.[1] ?? '';
+          if (scan || !runId || !/phase cmd-3/.test(text)) return;
+          child.kill('SIGSTOP');
+          scan = (async () => {
+            try {
+              const passwords = await passwordsInContainers(runId);
+              return { passwords, hits: await filesHolding([...passwords, teamSecret], [join(work, 'tmp'), join(reportsDir, runId)]) };
+            } finally {
+              child.kill('SIGCONT');
+            }
+          })();
+        },
+      },
+    );
+    expect(again.code, again.stderr.slice(-2000)).toBe(1);
+    const drill = JSON.parse(again.stdout) as { verdict: string; error: string; runId: string; reportDir: string };
     expect(drill.error).toMatch(/invariant violated after command 3/);
     expect(await leftovers(drill.runId)).toEqual([]);
+    expect((await scan)?.hits, 'host files holding a secret while the drill ran').toEqual([]);
+    expect(await filesHolding([...(await scan)!.passwords, teamSecret], [join(work, 'tmp'), drill.reportDir])).toEqual([]);
+    const logs = join(drill.reportDir, 'nodes');
+    expect((await readdir(logs)).sort()).toEqual(['primary', 'replica-1', 'replica-2']);
+    for (const node of ['primary', 'replica-1', 'replica-2'])
+      expect(await readFile(join(logs, node, 'error.log'), 'utf8'), node).toMatch(/ready for connections/);
+    // replica-2 was lost (its container and data removed) and restored as a new container: both logs are kept
+    expect(await readFile(join(logs, 'replica-2', 'error-2.log'), 'utf8')).toMatch(/ready for connections/);
+    await rm(work, { recursive: true, force: true });
   });
 
   it('passes the same schedule without the defect', async () => {

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
+import { lstat, readdir, readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { docker } from '../../harness/runtime/index.js';
 
 const root = resolve(import.meta.dirname, '..', '..');
@@ -56,4 +57,39 @@ export async function danglingVolumes(): Promise<string[]> {
     .split('\n')
     .map((s) => s.trim())
     .filter(Boolean);
+}
+
+/** Every file under these folders (recursively; missing folders are skipped) whose bytes hold one of the needles. */
+export async function filesHolding(needles: readonly string[], folders: readonly string[]): Promise<string[]> {
+  const hits: string[] = [];
+  const walk = async (p: string): Promise<void> => {
+    const st = await lstat(p).catch(() => undefined);
+    if (!st) return;
+    if (st.isDirectory()) {
+      for (const n of await readdir(p).catch(() => [] as string[])) await walk(join(p, n));
+      return;
+    }
+    if (!st.isFile()) return;
+    const bytes = await readFile(p).catch(() => undefined);
+    if (bytes && needles.some((n) => bytes.includes(n))) hits.push(p);
+  };
+  for (const f of folders) await walk(f);
+  return hits;
+}
+
+/** The passwords firedrill's own option files hold inside a run's containers (read where they legitimately live). */
+export async function passwordsInContainers(runId: string): Promise<string[]> {
+  const c = await docker(['ps', '--filter', `label=firedrill.run=${runId}`, '--format', '{{.Names}}']);
+  const found = new Set<string>();
+  for (const name of c.stdout.split('\n').filter(Boolean)) {
+    const r = await docker([
+      'exec',
+      name,
+      'sh',
+      '-c',
+      'cat /etc/firedrill-restore-test/client.cnf /etc/firedrill-stream.cnf 2>/dev/null; true',
+    ]).catch(() => undefined);
+    for (const m of r?.stdout.matchAll(/^password=(.+)$/gm) ?? []) found.add(m[1]!.trim());
+  }
+  return [...found];
 }

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FS_SNAPSHOT, openStore, packArtifact } from '../../harness/backup/index.js';
 import { NodeDefinition, openTopologyContext, RunContext, type StartedNode, type TopologyContext } from '../../harness/runtime/index.js';
 import { waitUntil } from '../../harness/exec/index.js';
-import { cli, leftovers, quiet } from './helpers.js';
+import { cli, filesHolding, leftovers, passwordsInContainers, quiet } from './helpers.js';
+import { reportsDir } from '../../harness/runtime/paths.js';
 
 /**
  * restore-test on backups made OUTSIDE firedrill: a throwaway server started with the harness runtime, then
@@ -102,22 +103,63 @@ describe('restore-test on backups made outside firedrill (MariaDB 10.11)', () =>
     expect(s.accounts.list["'reporting'@'10.%'"]!.grants.join('\n')).toContain("IDENTIFIED BY PASSWORD '<secret>'");
   });
 
-  it('an unprepared mariadb-backup directory restores, checks, and equals the state (exit 0); the backup is unchanged', async () => {
+  it('an unprepared mariadb-backup directory restores, checks, and equals the state (exit 0); the backup is unchanged; no password reaches the host', async () => {
     const before = (await stat(join(dir, 'full', 'xtrabackup_checkpoints'))).mtimeMs;
     const checkpoints = await readFile(join(dir, 'full', 'xtrabackup_checkpoints'), 'utf8');
-    const r = await restoreTest(
-      '--artifact',
-      join(dir, 'full'),
-      '--flavor',
-      'mariadb-10.11',
-      '--expect',
-      join(dir, 'state.json'),
-      '--max-age',
-      '26h',
-      // this run's own history key: a server of an earlier test run may have had the same address and GTIDs
-      '--history-key',
-      dir,
+    // The team's my.cnf holds a secret of its own (wsrep_sst_auth); the run gets a TMPDIR of its own, so every
+    // temporary folder it makes is under it. While the restored server runs (the harness frozen), the admin password
+    // is read where it lives (the server's client.cnf inside its container); neither it nor the team's secret may be
+    // in any of the run's host folders then, nor in its report afterwards (server logs included).
+    const teamSecret = `sst-${randomBytes(9).toString('hex')}`;
+    await writeFile(join(dir, 'team.cnf'), `[mysqld]\nmax_connections = 99\nwsrep_sst_auth = sst:${teamSecret}\n`);
+    const runTmp = await mkdtemp(join(tmpdir(), 'fd-rt-secrets-'));
+    let runId = '';
+    let scan: Promise<{ passwords: string[]; hits: string[] }> | undefined;
+    const cliRun = await cli(
+      [
+        'restore-test',
+        '--json',
+        '--artifact',
+        join(dir, 'full'),
+        '--flavor',
+        'mariadb-10.11',
+        '--expect',
+        join(dir, 'state.json'),
+        '--max-age',
+        '26h',
+        // this run's own history key: a server of an earlier test run may have had the same address and GTIDs
+        '--history-key',
+        dir,
+        '--server-config',
+        join(dir, 'team.cnf'),
+      ],
+      {
+        env: { ...env, TMPDIR: runTmp },
+        onStderr: (text, child) => {
+          runId ||= /run (\S+): restore-test/.exec(text)?.[1] ?? '';
+          if (scan || !runId || !/phase check-table/.test(text)) return;
+          child.kill('SIGSTOP');
+          scan = (async () => {
+            try {
+              const passwords = await passwordsInContainers(runId);
+              const hits = await filesHolding([...passwords, teamSecret], [runTmp, join(reportsDir, runId)]);
+              return { passwords, hits };
+            } finally {
+              child.kill('SIGCONT');
+            }
+          })();
+        },
+      },
     );
+    const r = { code: cliRun.code, stderr: cliRun.stderr, result: JSON.parse(cliRun.stdout) as Result };
+    expect(await leftovers(r.result.runId)).toEqual([]);
+    const during = await scan;
+    expect(during?.passwords, 'the admin password, read inside the restored server').toHaveLength(1);
+    expect(during?.hits, 'host files holding a password while the run was under way').toEqual([]);
+    expect(await filesHolding([...during!.passwords, teamSecret], [runTmp, join(reportsDir, runId)])).toEqual([]);
+    // the restored server's error log is in the report, and it ran with the team's file
+    expect(await readFile(join(reportsDir, runId, 'nodes', 'restored', 'error.log'), 'utf8')).toMatch(/ready for connections/);
+    await rm(runTmp, { recursive: true, force: true });
     expect(r.code, r.stderr).toBe(0);
     expect(r.result!.checks.map((c) => c.name)).toEqual(
       expect.arrayContaining([
@@ -132,6 +174,7 @@ describe('restore-test on backups made outside firedrill (MariaDB 10.11)', () =>
       ]),
     );
     expect(failed(r.result)).toEqual([]);
+    expect(r.result.observations['serverConfig']).toMatchObject({ kept: expect.arrayContaining(['max-connections', 'wsrep-sst-auth']) });
     expect(r.result!.phases.map((p) => p.name)).toEqual(
       expect.arrayContaining(['stage', 'prepare', 'copy-back', 'start', 'check-table', 'compare']),
     );
@@ -144,7 +187,12 @@ describe('restore-test on backups made outside firedrill (MariaDB 10.11)', () =>
   it('a mariadb-dump .gz restores and equals the state; accounts are reported as not in a dump of one database', async () => {
     const r = await restoreTest('--artifact', join(dir, 'app.sql.gz'), '--flavor', 'mariadb-10.11', '--expect', join(dir, 'state.json'));
     expect(r.code, r.stderr).toBe(0);
-    expect(r.result!.checks.find((c) => c.name === 'state-accounts')!.details['skipped']).toMatch(/does not hold the mysql database/);
+    // not applicable (said before the restore), never a pass and never a skip
+    expect(r.result!.checks.find((c) => c.name === 'state-accounts')).toMatchObject({
+      status: 'not-applicable',
+      reason: expect.stringMatching(/does not hold the mysql database/),
+    });
+    expect(r.stderr).toMatch(/not applicable: state-accounts: the dump does not hold the mysql database[\s\S]*phase start/);
     expect(r.result!.checks.find((c) => c.name === 'state-gtid')!.valid).toBe(true);
   });
 

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NodeDefinition, openTopologyContext, readServerConfig, RunContext, type TopologyContext } from '../../harness/runtime/index.js';
-import { stageServerConfig } from '../../harness/runtime/server-config.js';
 import { validateServerConfig } from '../../harness/runtime/server-config-check.js';
 import { cli, leftovers, quiet } from './helpers.js';
 
@@ -32,10 +31,8 @@ describe.each(['mariadb-11.8', 'mysql-9.7'] as const)('--server-config on %s', (
   it("applies the user's options on every node; the topology's own win and are reported", async () => {
     await writeFile(join(dir, 'my.cnf'), MY_CNF);
     const cfg = await readServerConfig(join(dir, 'my.cnf'));
-    const staged = await stageServerConfig(cfg);
-    run.onTeardown('staged', staged.dispose);
-    await validateServerConfig(ctx, cfg, staged.hostFile);
-    ctx.serverConfig = { cfg, hostFile: staged.hostFile, overrides: {}, applied: {} };
+    await validateServerConfig(ctx, cfg);
+    ctx.serverConfig = { cfg, overrides: {}, applied: {} };
     const [primary, replica] = await Promise.all([
       new NodeDefinition(ctx, { name: 'primary', server: { serverId: 1 } }).start(),
       new NodeDefinition(ctx, { name: 'replica-1', server: { serverId: 2, readOnly: true } }).start(),
@@ -67,9 +64,7 @@ describe.each(['mariadb-11.8', 'mysql-9.7'] as const)('--server-config on %s', (
   it('names the option the server refuses, before any node starts (exit 2 from the CLI, nothing left)', async () => {
     await writeFile(join(dir, 'bad.cnf'), '[mysqld]\nmax_connections = 50\nno_such_option = 1\n');
     const cfg = await readServerConfig(join(dir, 'bad.cnf'));
-    const staged = await stageServerConfig(cfg);
-    run.onTeardown('staged', staged.dispose);
-    await expect(validateServerConfig(ctx, cfg, staged.hostFile)).rejects.toThrow(/refuses it: unknown variable 'no_such_option=1'/);
+    await expect(validateServerConfig(ctx, cfg)).rejects.toThrow(/refuses it: unknown variable 'no_such_option=1'/);
     expect((await leftovers(run.runId)).filter((x) => /server-config-check/.test(x))).toEqual([]);
     const r = await cli(['run', 'replica-pause', '--flavor', flavor, '--server-config', join(dir, 'bad.cnf')]);
     expect(r.code).toBe(2);

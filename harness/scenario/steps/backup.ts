@@ -7,40 +7,43 @@ import { INSTANT_METHODS, instantVerify, verifyArtifact } from '../../restore/in
 import { backupPointEqualsSnapshot, check, type CheckResult, type Difference } from '../../verify/index.js';
 import { checkName, observationName } from '../names.js';
 import type { DrillContext, Step } from '../types.js';
-import { step } from './common.js';
+import { step, withNodes } from './common.js';
 
 /**
  * Physical backup on a (backup) replica with the flavor's method (mariabackup, clone), or with `fs-snapshot`
  * (FLUSH TABLES WITH READ LOCK + frozen copy of the datadir); the artifact lands in the store.
  */
 export const physicalBackup = (from: string, how: 'native' | 'fs-snapshot' = 'native'): Step =>
-  step(`${how === 'native' ? 'physical backup' : 'filesystem snapshot'} of ${from}`, async (ctx) => {
-    const n = ctx.topo.get(from);
-    const method = how === 'native' ? physicalMethodFor(n.adapter) : FS_SNAPSHOT;
-    const id = `${method.name}-${from}-${ctx.artifacts.length + 1}`;
-    const manifest = await backupWithOptionalFault(ctx, from, id, (aid) => method.backup(n, ctx.store, aid, ctx.progress));
-    ctx.artifacts.push({ dir: artifactPath(ctx.store, id), manifest });
-    ctx.observations[observationName.backup(id)] = {
-      gtid: manifest.position.gtid,
-      totalBytes: manifest.totalBytes,
-      files: manifest.files.length,
-      timings: manifest.timings,
-      ...(manifest.warnings ? { warnings: manifest.warnings } : {}),
-    };
-    ctx.checks.push(backupPointEqualsSnapshot(n.adapter.gtid, manifest.position, checkName.backupPointEqualsSnapshotPoint));
-    ctx.progress(
-      `artifact ${id}: ${(manifest.totalBytes / 1048576).toFixed(1)} MiB, ${manifest.files.length} files, GTID ${manifest.position.gtid}`,
-    );
-    if (ctx.options.instantVerify && !INSTANT_METHODS.has(manifest.method)) {
-      ctx.observations[`instant check ${id}`] =
-        `not applicable: a ${manifest.method} artifact is a crash-consistent copy (InnoDB recovery writes); it is restored instead`;
-    } else if (ctx.options.instantVerify) {
-      // --instant-verify: the artifact checked where it lies (no copy), and proved unchanged afterwards.
-      const r = await instantVerify(ctx.tctx, artifactPath(ctx.store, id), { name: `instant-${ctx.artifacts.length}` });
-      ctx.checks.push(...r.checks);
-      ctx.observations[`instant check ${id}`] = { timings: r.timings, copiedUpBytes: r.copiedUpBytes };
-    }
-  });
+  withNodes(
+    { uses: [from] },
+    step(`${how === 'native' ? 'physical backup' : 'filesystem snapshot'} of ${from}`, async (ctx) => {
+      const n = ctx.topo.get(from);
+      const method = how === 'native' ? physicalMethodFor(n.adapter) : FS_SNAPSHOT;
+      const id = `${method.name}-${from}-${ctx.artifacts.length + 1}`;
+      const manifest = await backupWithOptionalFault(ctx, from, id, (aid) => method.backup(n, ctx.store, aid, ctx.progress));
+      ctx.artifacts.push({ dir: artifactPath(ctx.store, id), manifest });
+      ctx.observations[observationName.backup(id)] = {
+        gtid: manifest.position.gtid,
+        totalBytes: manifest.totalBytes,
+        files: manifest.files.length,
+        timings: manifest.timings,
+        ...(manifest.warnings ? { warnings: manifest.warnings } : {}),
+      };
+      ctx.checks.push(backupPointEqualsSnapshot(n.adapter.gtid, manifest.position, checkName.backupPointEqualsSnapshotPoint));
+      ctx.progress(
+        `artifact ${id}: ${(manifest.totalBytes / 1048576).toFixed(1)} MiB, ${manifest.files.length} files, GTID ${manifest.position.gtid}`,
+      );
+      if (ctx.options.instantVerify && !INSTANT_METHODS.has(manifest.method)) {
+        ctx.observations[`instant check ${id}`] =
+          `not applicable: a ${manifest.method} artifact is a crash-consistent copy (InnoDB recovery writes); it is restored instead`;
+      } else if (ctx.options.instantVerify) {
+        // --instant-verify: the artifact checked where it lies (no copy), and proved unchanged afterwards.
+        const r = await instantVerify(ctx.tctx, artifactPath(ctx.store, id), { name: `instant-${ctx.artifacts.length}` });
+        ctx.checks.push(...r.checks);
+        ctx.observations[`instant check ${id}`] = { timings: r.timings, copiedUpBytes: r.copiedUpBytes };
+      }
+    }),
+  );
 
 /**
  * Runs a backup; with --fault-during-backup, first runs it once more and SIGKILLs the backup node as soon as the
@@ -124,15 +127,18 @@ export function retryCheck(id: string, gtid: string | undefined, error: string, 
 
 /** Logical dump of a replica with the flavor's dump tool; the artifact lands in the store. */
 export const logicalBackupOf = (from: string): Step =>
-  step(`logical dump of ${from}`, async (ctx) => {
-    const n = ctx.topo.get(from);
-    const id = `logical-${from}-${ctx.artifacts.length + 1}`;
-    const manifest = await backupWithOptionalFault(ctx, from, id, (aid) => logicalBackup(n, ctx.store, aid, ctx.progress));
-    ctx.artifacts.push({ dir: artifactPath(ctx.store, id), manifest });
-    ctx.observations[observationName.backup(id)] = {
-      gtid: manifest.position.gtid,
-      totalBytes: manifest.totalBytes,
-      timings: manifest.timings,
-    };
-    ctx.checks.push(backupPointEqualsSnapshot(n.adapter.gtid, manifest.position, checkName.backupPointEqualsSnapshotPoint));
-  });
+  withNodes(
+    { uses: [from] },
+    step(`logical dump of ${from}`, async (ctx) => {
+      const n = ctx.topo.get(from);
+      const id = `logical-${from}-${ctx.artifacts.length + 1}`;
+      const manifest = await backupWithOptionalFault(ctx, from, id, (aid) => logicalBackup(n, ctx.store, aid, ctx.progress));
+      ctx.artifacts.push({ dir: artifactPath(ctx.store, id), manifest });
+      ctx.observations[observationName.backup(id)] = {
+        gtid: manifest.position.gtid,
+        totalBytes: manifest.totalBytes,
+        timings: manifest.timings,
+      };
+      ctx.checks.push(backupPointEqualsSnapshot(n.adapter.gtid, manifest.position, checkName.backupPointEqualsSnapshotPoint));
+    }),
+  );

@@ -17,6 +17,12 @@ export const step = (name: string, run: (ctx: DrillContext) => Promise<void>, fa
   ...(faults ? { faults } : {}),
 });
 
+/**
+ * A step with the nodes it works on (the topology's, or made by an earlier step) and the nodes it makes (a restore's):
+ * defineScenario checks them in order, so a misspelt node name fails before anything starts.
+ */
+export const withNodes = (nodes: NonNullable<Step['nodes']>, s: Step): Step => ({ ...s, nodes });
+
 /** Acknowledged writes so far, over every primary's workload. */
 export const ackedTotal = (ctx: DrillContext) => [...ctx.workloads.values()].reduce((s, w) => s + w.ledger.summary().acked, 0);
 
@@ -44,15 +50,18 @@ export const inject = (fault: Fault): Step =>
 
 /** Injects a fault, runs the steps while it holds, then heals it (the heal runs whatever the steps do). */
 export const whileFaulted = (fault: Fault, steps: readonly Step[]): Step =>
-  step(
-    `while ${fault.kind} on ${fault.target}: ${steps.map((s) => s.name).join('; ')}`,
-    async (ctx) => {
-      const { record } = await withFault(ctx.faultEnv, fault, async () => {
-        for (const s of steps) await s.run(ctx);
-      });
-      ctx.faults.push(record);
-    },
-    [fault, ...steps.flatMap((s) => s.faults ?? [])],
+  withNodes(
+    { uses: steps.flatMap((s) => s.nodes?.uses ?? []), creates: steps.flatMap((s) => s.nodes?.creates ?? []) },
+    step(
+      `while ${fault.kind} on ${fault.target}: ${steps.map((s) => s.name).join('; ')}`,
+      async (ctx) => {
+        const { record } = await withFault(ctx.faultEnv, fault, async () => {
+          for (const s of steps) await s.run(ctx);
+        });
+        ctx.faults.push(record);
+      },
+      [fault, ...steps.flatMap((s) => s.faults ?? [])],
+    ),
   );
 
 /** The harness's own accounts (created on each node by the harness itself): left out of account comparisons. */
@@ -107,14 +116,20 @@ export const resumeWorkload = (): Step =>
 
 /** Every named node reaches its sources' final positions. */
 export const converge = (nodes: readonly string[], timeoutS = 300): Step =>
-  step(`${nodes.join(', ')} converge`, async (ctx) => {
-    for (const name of nodes) await catchUpAll(ctx, name, timeoutS);
-  });
+  withNodes(
+    { uses: nodes },
+    step(`${nodes.join(', ')} converge`, async (ctx) => {
+      for (const name of nodes) await catchUpAll(ctx, name, timeoutS);
+    }),
+  );
 
 /** Starts a stopped node again and waits until it answers (e.g. a wiped Galera node, which then needs an SST). */
 export const startNode = (node: string): Step =>
-  step(`start ${node}`, async (ctx) => {
-    const t0 = Date.now();
-    await ctx.topo.get(node).restart();
-    ctx.observations[observationName.start(node)] = { untilAnsweringMs: Date.now() - t0 };
-  });
+  withNodes(
+    { uses: [node] },
+    step(`start ${node}`, async (ctx) => {
+      const t0 = Date.now();
+      await ctx.topo.get(node).restart();
+      ctx.observations[observationName.start(node)] = { untilAnsweringMs: Date.now() - t0 };
+    }),
+  );

@@ -9,7 +9,7 @@ import { check } from '../../verify/index.js';
 import { checkName, observationName } from '../names.js';
 import { need } from '../state.js';
 import type { DrillContext, Step } from '../types.js';
-import { latest, restoredServerId, step } from './common.js';
+import { latest, restoredServerId, step, withNodes } from './common.js';
 
 /** Packs the latest artifact (zstd + chunked AES-256-GCM, authenticated sidecar; key generated for this drill, kept in memory) and uploads it. */
 export const packageAndUpload = (): Step =>
@@ -104,7 +104,10 @@ export const refuseTampered = (kind: Tamper): Step =>
 
 /** The intact package downloads, unpacks and restores into a new node. */
 export const restorePackaged = (as: string): Step =>
-  step(`restore the uploaded package as ${as}`, async (ctx) => {
-    const { file, key } = packaged(ctx);
-    await restoreFromPackage(ctx, file, key, as);
-  });
+  withNodes(
+    { creates: [as] },
+    step(`restore the uploaded package as ${as}`, async (ctx) => {
+      const { file, key } = packaged(ctx);
+      await restoreFromPackage(ctx, file, key, as);
+    }),
+  );

@@ -13,7 +13,7 @@ import { BinlogStream } from '../../backup/index.js';
 import { checkName, observationName } from '../names.js';
 import { need } from '../state.js';
 import type { DrillContext, Step } from '../types.js';
-import { latest, restoredServerId, step, underLoad } from './common.js';
+import { latest, restoredServerId, step, underLoad, withNodes } from './common.js';
 
 const stream = (ctx: DrillContext) => need(ctx.state.binlogStream, 'no binlog stream runs in this drill');
 const accident = (ctx: DrillContext) => need(ctx.state.accident, 'no accident has happened in this drill');
@@ -106,28 +106,31 @@ export const streamComplete = (): Step =>
  * knows when it happened would do; writes of that second are left out too, and the ledger check uses that second).
  */
 export const pointInTimeRecovery = (as: string, by: 'statement' | 'time' = 'statement'): Step =>
-  step(`point-in-time recovery as ${as}, stopping before the DROP (by ${by})`, async (ctx) => {
-    const s = stream(ctx);
-    const a = latest(ctx);
-    const acc = accident(ctx);
-    const second = Math.floor(acc.cut.from / 1000) * 1000;
-    const target = by === 'statement' ? { beforeStatement: /^DROP TABLE/i } : { beforeTime: new Date(second) };
-    const cut: RecoveryCut = by === 'statement' ? acc.cut : { from: second, to: second };
-    await s.stop();
-    const r = await pointInTimeRestore(ctx.tctx, a.dir, s.dir, await s.files(), target, { name: as, serverId: restoredServerId(ctx) });
-    ctx.topo.add(r.node);
-    ctx.state.pitr.set(as, { ...r, cut });
-    ctx.observations[observationName.pointInTimeRecovery(as)] = {
-      artifact: a.manifest.id,
-      backupGtid: a.manifest.position.gtid,
-      target: 'beforeStatement' in target ? String(target.beforeStatement) : target.beforeTime.toISOString(),
-      stoppedBefore: r.stoppedBefore,
-      lastApplied: r.lastApplied,
-      transactionsApplied: r.transactionsApplied,
-      replaySqlBytes: r.replaySqlBytes,
-      timings: r.timings,
-    };
-  });
+  withNodes(
+    { creates: [as] },
+    step(`point-in-time recovery as ${as}, stopping before the DROP (by ${by})`, async (ctx) => {
+      const s = stream(ctx);
+      const a = latest(ctx);
+      const acc = accident(ctx);
+      const second = Math.floor(acc.cut.from / 1000) * 1000;
+      const target = by === 'statement' ? { beforeStatement: /^DROP TABLE/i } : { beforeTime: new Date(second) };
+      const cut: RecoveryCut = by === 'statement' ? acc.cut : { from: second, to: second };
+      await s.stop();
+      const r = await pointInTimeRestore(ctx.tctx, a.dir, s.dir, await s.files(), target, { name: as, serverId: restoredServerId(ctx) });
+      ctx.topo.add(r.node);
+      ctx.state.pitr.set(as, { ...r, cut });
+      ctx.observations[observationName.pointInTimeRecovery(as)] = {
+        artifact: a.manifest.id,
+        backupGtid: a.manifest.position.gtid,
+        target: 'beforeStatement' in target ? String(target.beforeStatement) : target.beforeTime.toISOString(),
+        stoppedBefore: r.stoppedBefore,
+        lastApplied: r.lastApplied,
+        transactionsApplied: r.transactionsApplied,
+        replaySqlBytes: r.replaySqlBytes,
+        timings: r.timings,
+      };
+    }),
+  );
 
 /**
  * The recovered node is the primary just before the accident: the dropped table is back and its database equals the
@@ -135,17 +138,20 @@ export const pointInTimeRecovery = (as: string, by: 'statement' | 'time' = 'stat
  * the ledger shows every write acknowledged before the DROP and none sent after it.
  */
 export const recoveredToJustBeforeAccident = (node: string): Step =>
-  step(`${node} holds everything before the DROP and nothing after`, async (ctx) => {
-    const n = ctx.topo.get(node);
-    const a = accident(ctx);
-    const r = need(ctx.state.pitr.get(node), `${node} was not recovered to a point in time`);
-    for (const c of compareSnapshots(a.before, await takeSnapshot(n, [a.db], { against: a.before })))
-      ctx.checks.push({ ...c, name: checkName.asBeforeTheDrop(node, c.name) });
-    // What the node has written to its binlog (MariaDB gtid_binlog_state, MySQL gtid_executed): the replayed
-    // transactions keep their original GTIDs there.
-    const pos = await gtidWritten(n);
-    ctx.checks.push(stopsJustBefore(n.adapter.gtid, node, pos, r.stoppedBefore.gtid, r.lastApplied?.gtid));
-    ctx.checks.push(
-      ledgerAtCutCheck(checkName.ledgerAtRecoveryPoint(node), ctx.workload.ledger, await presentLedgerIds(n, ctx.workload.db), r.cut),
-    );
-  });
+  withNodes(
+    { uses: [node] },
+    step(`${node} holds everything before the DROP and nothing after`, async (ctx) => {
+      const n = ctx.topo.get(node);
+      const a = accident(ctx);
+      const r = need(ctx.state.pitr.get(node), `${node} was not recovered to a point in time`);
+      for (const c of compareSnapshots(a.before, await takeSnapshot(n, [a.db], { against: a.before })))
+        ctx.checks.push({ ...c, name: checkName.asBeforeTheDrop(node, c.name) });
+      // What the node has written to its binlog (MariaDB gtid_binlog_state, MySQL gtid_executed): the replayed
+      // transactions keep their original GTIDs there.
+      const pos = await gtidWritten(n);
+      ctx.checks.push(stopsJustBefore(n.adapter.gtid, node, pos, r.stoppedBefore.gtid, r.lastApplied?.gtid));
+      ctx.checks.push(
+        ledgerAtCutCheck(checkName.ledgerAtRecoveryPoint(node), ctx.workload.ledger, await presentLedgerIds(n, ctx.workload.db), r.cut),
+      );
+    }),
+  );

@@ -13,36 +13,42 @@ import {
 import { checkName, observationName } from '../names.js';
 import { need } from '../state.js';
 import type { Step } from '../types.js';
-import { latest, restoredServerId, step, temporaryServerId } from './common.js';
+import { latest, restoredServerId, step, temporaryServerId, withNodes } from './common.js';
 import { catchUpFromSources } from './replication.js';
 
 /** Restores the latest artifact (physical or logical) into a brand-new node with a new server id (checksums verified first). */
 export const restoreLatest = (as: string): Step =>
-  step(`restore latest artifact as ${as}`, async (ctx) => {
-    const a = latest(ctx);
-    const serverId = restoredServerId(ctx);
-    const r = await restoreArtifact(ctx.tctx, a.dir, { name: as, serverId, readOnly: true });
-    ctx.topo.add(r.node);
-    ctx.observations[observationName.restore(as)] = { artifact: a.manifest.id, serverId, timings: r.timings };
-  });
+  withNodes(
+    { creates: [as] },
+    step(`restore latest artifact as ${as}`, async (ctx) => {
+      const a = latest(ctx);
+      const serverId = restoredServerId(ctx);
+      const r = await restoreArtifact(ctx.tctx, a.dir, { name: as, serverId, readOnly: true });
+      ctx.topo.add(r.node);
+      ctx.observations[observationName.restore(as)] = { artifact: a.manifest.id, serverId, timings: r.timings };
+    }),
+  );
 
 /** The restored node equals the pre-backup snapshot: CHECK TABLE clean, CHECKSUM TABLE and objects equal, GTID equal. */
 export const verifyAgainstSnapshot = (node: string): Step =>
-  step(`verify ${node} against the pre-backup snapshot`, async (ctx) => {
-    const { manifest } = latest(ctx);
-    const n = ctx.topo.get(node);
-    // The whole server, not only the manifest's databases: a database present only on the restored node is reported.
-    // Rows are fingerprinted only where the checksum does not already equal the snapshot's.
-    const snap = await takeSnapshot(n, undefined, { against: manifest.snapshot });
-    for (const c of compareSnapshots(manifest.snapshot, snap)) ctx.checks.push({ ...c, name: checkName.onNode(node, c.name) });
-    // The restored server's own GTID state (read from the restored datadir or the loaded dump) against the artifact's
-    // recorded point and against the snapshot's point.
-    const restoredAt = await gtidReplicaPos(n);
-    ctx.checks.push(gtidPositionsEqual(n.adapter.gtid, manifest.position.gtid, restoredAt, checkName.gtidEqualsManifest(node)));
-    ctx.checks.push(
-      gtidPositionsEqual(n.adapter.gtid, manifest.position.snapshotGtid, restoredAt, checkName.gtidEqualsSnapshotPoint(node)),
-    );
-  });
+  withNodes(
+    { uses: [node] },
+    step(`verify ${node} against the pre-backup snapshot`, async (ctx) => {
+      const { manifest } = latest(ctx);
+      const n = ctx.topo.get(node);
+      // The whole server, not only the manifest's databases: a database present only on the restored node is reported.
+      // Rows are fingerprinted only where the checksum does not already equal the snapshot's.
+      const snap = await takeSnapshot(n, undefined, { against: manifest.snapshot });
+      for (const c of compareSnapshots(manifest.snapshot, snap)) ctx.checks.push({ ...c, name: checkName.onNode(node, c.name) });
+      // The restored server's own GTID state (read from the restored datadir or the loaded dump) against the artifact's
+      // recorded point and against the snapshot's point.
+      const restoredAt = await gtidReplicaPos(n);
+      ctx.checks.push(gtidPositionsEqual(n.adapter.gtid, manifest.position.gtid, restoredAt, checkName.gtidEqualsManifest(node)));
+      ctx.checks.push(
+        gtidPositionsEqual(n.adapter.gtid, manifest.position.snapshotGtid, restoredAt, checkName.gtidEqualsSnapshotPoint(node)),
+      );
+    }),
+  );
 
 /** Rebuilds a lost or diverged replica from the latest artifact (under its old name) and catches it up by GTID. */
 export const rebuildFromBackup = (node: string): Step =>
@@ -104,42 +110,45 @@ export const notePrimaryPosition = (): Step =>
  * restored node lacks (ledger), and the transactions the primary committed after the backup's GTID point.
  */
 export const rpoOfBackupAlone = (node: string): Step =>
-  step(`RPO of the backup alone on ${node}`, async (ctx) => {
-    const n = ctx.topo.get(node);
-    const { manifest } = latest(ctx);
-    const final = need(ctx.state.primaryFinal, "the primary's final position was not noted");
-    const present = new Set(await presentLedgerIds(n, ctx.workload.db));
-    const acked = ctx.workload.ledger.byOutcome('acked');
-    const lost = acked.filter((e) => !present.has(e.id));
-    // Counted from the GTIDs the primary's binlogs held (never from sequence-number arithmetic).
-    const afterPoint = n.adapter.gtid.transactionsBetween(manifest.position.gtid, final.gtid, final.committed);
-    ctx.state.expectedLoss = afterPoint;
-    const newestKept = acked.reduce((m, e) => (present.has(e.id) ? Math.max(m, e.doneAt) : m), 0);
-    const rpo = {
-      lostAcknowledgedWrites: lost.length,
-      firstLostId: lost[0]?.id,
-      lastLostId: lost[lost.length - 1]?.id,
-      transactionsAfterBackupPoint: afterPoint,
-      backupGtid: manifest.position.gtid,
-      primaryFinalGtid: final.gtid,
-      secondsFromBackupPointToFailure: newestKept ? (final.at - newestKept) / 1000 : null,
-    };
-    ctx.observations[observationName.rpoOfTheBackupAlone] = rpo;
-    ctx.checks.push(
-      check(
-        checkName.rpoEqualsTransactionsAfterBackupPoint,
-        lost.length === afterPoint
-          ? []
-          : [
-              {
-                database: '*',
-                object: node,
-                kind: 'rpo-mismatch',
-                expected: afterPoint,
-                actual: lost.length,
-              },
-            ],
-        rpo,
-      ),
-    );
-  });
+  withNodes(
+    { uses: [node] },
+    step(`RPO of the backup alone on ${node}`, async (ctx) => {
+      const n = ctx.topo.get(node);
+      const { manifest } = latest(ctx);
+      const final = need(ctx.state.primaryFinal, "the primary's final position was not noted");
+      const present = new Set(await presentLedgerIds(n, ctx.workload.db));
+      const acked = ctx.workload.ledger.byOutcome('acked');
+      const lost = acked.filter((e) => !present.has(e.id));
+      // Counted from the GTIDs the primary's binlogs held (never from sequence-number arithmetic).
+      const afterPoint = n.adapter.gtid.transactionsBetween(manifest.position.gtid, final.gtid, final.committed);
+      ctx.state.expectedLoss = afterPoint;
+      const newestKept = acked.reduce((m, e) => (present.has(e.id) ? Math.max(m, e.doneAt) : m), 0);
+      const rpo = {
+        lostAcknowledgedWrites: lost.length,
+        firstLostId: lost[0]?.id,
+        lastLostId: lost[lost.length - 1]?.id,
+        transactionsAfterBackupPoint: afterPoint,
+        backupGtid: manifest.position.gtid,
+        primaryFinalGtid: final.gtid,
+        secondsFromBackupPointToFailure: newestKept ? (final.at - newestKept) / 1000 : null,
+      };
+      ctx.observations[observationName.rpoOfTheBackupAlone] = rpo;
+      ctx.checks.push(
+        check(
+          checkName.rpoEqualsTransactionsAfterBackupPoint,
+          lost.length === afterPoint
+            ? []
+            : [
+                {
+                  database: '*',
+                  object: node,
+                  kind: 'rpo-mismatch',
+                  expected: afterPoint,
+                  actual: lost.length,
+                },
+              ],
+          rpo,
+        ),
+      );
+    }),
+  );

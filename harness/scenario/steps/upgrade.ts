@@ -5,7 +5,7 @@ import { waitUntil } from '../../exec/index.js';
 import { restoreArtifact } from '../../restore/index.js';
 import { NodeDefinition, type StartedNode } from '../../runtime/node.js';
 import { probeOptions, type OptionVerdict } from '../../runtime/option-probe.js';
-import { stageServerConfig, withoutOptions } from '../../runtime/server-config.js';
+import { withoutOptions } from '../../runtime/server-config.js';
 import type { TopologyContext } from '../../runtime/context.js';
 import { projectRoot } from '../../runtime/paths.js';
 import { gtidReplicaPos, waitCaughtUp } from '../../runtime/replication.js';
@@ -38,7 +38,7 @@ import {
 } from '../../verify/upgrade/index.js';
 import { checkName, observationName } from '../names.js';
 import type { DrillContext, ParamSpec, Params, Step } from '../types.js';
-import { ackedTotal, latest, restoredServerId, step } from './common.js';
+import { ackedTotal, latest, restoredServerId, step, withNodes } from './common.js';
 
 /**
  * Pre-upgrade validation: restores the latest artifact onto another flavor (a newer server), runs its upgrade,
@@ -46,49 +46,52 @@ import { ackedTotal, latest, restoredServerId, step } from './common.js';
  * upgrade rewrote are reported apart (observation "upgrade changed"), not as data loss.
  */
 export const restoreOnto = (as: string, flavorId: FlavorId): Step =>
-  step(`restore the latest artifact onto ${flavorId} as ${as}, upgrade, verify`, async (ctx) => {
-    const a = latest(ctx);
-    const target = await flavorContext(ctx, flavorId);
-    const r = await restoreArtifact(target, a.dir, { name: as, serverId: restoredServerId(ctx), readOnly: true });
-    ctx.topo.add(r.node);
-    const t0 = Date.now();
-    const upgrade = r.node.adapter.upgrade.length
-      ? (await r.node.container.exec(r.node.adapter.upgrade, { timeoutMs: 30 * 60_000 })).stdout.trim().split('\n').slice(-3)
-      : ['(upgrades itself at start)'];
-    const snap = await takeSnapshot(r.node, undefined, { against: a.manifest.snapshot });
-    const [health, checksums, objects] = compareSnapshots(a.manifest.snapshot, snap);
-    ctx.checks.push(
-      { ...health!, name: checkName.onNode(as, 'check-table') },
-      { ...checksums!, name: checkName.onNode(as, 'checksum-table') },
-    );
-    const diffs = (objects!.details['differences'] as Difference[]) ?? [];
-    const rewritten = diffs.filter((d) => d.kind.endsWith('-definition-differs'));
-    ctx.checks.push(
-      check(
-        checkName.schemaObjectsAllPresent(as),
-        diffs.filter((d) => !d.kind.endsWith('-definition-differs')),
-        { objectsCompared: objects!.details['objectsCompared'] },
-      ),
-    );
-    ctx.checks.push(
-      gtidPositionsEqual(r.node.adapter.gtid, a.manifest.position.gtid, await gtidReplicaPos(r.node), checkName.gtidEqualsManifest(as)),
-    );
-    const [ver] = await r.node.query<{ v: string }>(r.node.adapter.dialect.version());
-    ctx.observations[observationName.upgradeChanged(as)] = {
-      from: a.manifest.serverVersion,
-      to: ver?.v,
-      method: a.manifest.method,
-      upgradeMs: Date.now() - t0,
-      upgradeOutput: upgrade,
-      definitionsRewritten: rewritten.map((d) => ({
-        object: `${d.database}.${d.object}`,
-        kind: d.kind,
-        where: d.where,
-        before: d.expected,
-        after: d.actual,
-      })),
-    };
-  });
+  withNodes(
+    { creates: [as] },
+    step(`restore the latest artifact onto ${flavorId} as ${as}, upgrade, verify`, async (ctx) => {
+      const a = latest(ctx);
+      const target = await flavorContext(ctx, flavorId);
+      const r = await restoreArtifact(target, a.dir, { name: as, serverId: restoredServerId(ctx), readOnly: true });
+      ctx.topo.add(r.node);
+      const t0 = Date.now();
+      const upgrade = r.node.adapter.upgrade.length
+        ? (await r.node.container.exec(r.node.adapter.upgrade, { timeoutMs: 30 * 60_000 })).stdout.trim().split('\n').slice(-3)
+        : ['(upgrades itself at start)'];
+      const snap = await takeSnapshot(r.node, undefined, { against: a.manifest.snapshot });
+      const [health, checksums, objects] = compareSnapshots(a.manifest.snapshot, snap);
+      ctx.checks.push(
+        { ...health!, name: checkName.onNode(as, 'check-table') },
+        { ...checksums!, name: checkName.onNode(as, 'checksum-table') },
+      );
+      const diffs = (objects!.details['differences'] as Difference[]) ?? [];
+      const rewritten = diffs.filter((d) => d.kind.endsWith('-definition-differs'));
+      ctx.checks.push(
+        check(
+          checkName.schemaObjectsAllPresent(as),
+          diffs.filter((d) => !d.kind.endsWith('-definition-differs')),
+          { objectsCompared: objects!.details['objectsCompared'] },
+        ),
+      );
+      ctx.checks.push(
+        gtidPositionsEqual(r.node.adapter.gtid, a.manifest.position.gtid, await gtidReplicaPos(r.node), checkName.gtidEqualsManifest(as)),
+      );
+      const [ver] = await r.node.query<{ v: string }>(r.node.adapter.dialect.version());
+      ctx.observations[observationName.upgradeChanged(as)] = {
+        from: a.manifest.serverVersion,
+        to: ver?.v,
+        method: a.manifest.method,
+        upgradeMs: Date.now() - t0,
+        upgradeOutput: upgrade,
+        definitionsRewritten: rewritten.map((d) => ({
+          object: `${d.database}.${d.object}`,
+          kind: d.kind,
+          where: d.where,
+          before: d.expected,
+          after: d.actual,
+        })),
+      };
+    }),
+  );
 
 // ---- pre-upgrade validation (issue 15) ----
 
@@ -173,10 +176,8 @@ function flavorContext(ctx: DrillContext, flavorId: FlavorId): Promise<TopologyC
       ctx.progress(
         `  ${flavorId} nodes start without ${removed.map((r) => `${r.option} (line ${r.line})`).join(', ')}: ${flavorId} refuses it`,
       );
-      const staged = await stageServerConfig(cfg);
-      ctx.run.onTeardown(`remove the staged server configuration for ${flavorId}`, staged.dispose);
       ctx.observations[observationName.serverConfigFor(flavorId)] = { file: sc.cfg.path, removed, why: `${flavorId} refuses them` };
-      return { ...t, serverConfig: { ...sc, cfg, hostFile: staged.hostFile } };
+      return { ...t, serverConfig: { ...sc, cfg } };
     })();
     ctx.state.flavorContexts.set(flavorId, c);
   }
@@ -322,13 +323,15 @@ export const switchover = (to: string, label: string): Step =>
     const d = nw.adapter.dialect;
     const behind = [...ctx.state.replicationRefused.values()].some((names) => names.includes(to));
     if (behind) {
-      // The target never replicated (the servers refused that direction): switching to it would lose writes.
+      // The target never replicated (the servers refused that direction): switching to it would lose writes. The
+      // README promises the rollback is exercised: not doing it fails the drill (and blocks the go), saying why.
+      const why = `${label}: not attempted: ${to} (${nw.adapter.flavor.id}) does not replicate from ${old.name} (${old.adapter.flavor.id}), so it is no rollback target; the way back is a restore of the last backup taken on the old version`;
       findings(ctx).push({
-        severity: 'warning',
+        severity: 'blocking',
         source: 'rolling-upgrade',
         kind: 'no-rollback-path',
         where: `${old.name} -> ${to}`,
-        message: `${label}: not attempted: ${to} (${nw.adapter.flavor.id}) does not replicate from ${old.name} (${old.adapter.flavor.id}), so it is no rollback target; the way back is a restore of the last backup taken on the old version`,
+        message: why,
       });
       ctx.observations[observationName.switchover(label)] = {
         from: old.name,
@@ -336,6 +339,11 @@ export const switchover = (to: string, label: string): Step =>
         attempted: false,
         reason: `${to} does not replicate from ${old.name}`,
       };
+      ctx.checks.push(
+        check(checkName.switchoverExercised(label), [
+          { database: '*', object: `${old.name} -> ${to}`, kind: 'not-attempted', actual: why },
+        ]),
+      );
       return;
     }
     const t0 = Date.now();
@@ -381,9 +389,11 @@ export const switchover = (to: string, label: string): Step =>
       message: `${label}: writes unavailable for ${w.writeUnavailableMs} ms (longest stretch without an acknowledged write, from the ledger: ${w.fromIso} -> ${w.toIso}); ${w.refused} write(s) refused, ${w.indeterminate} indeterminate; switch took ${t1 - t0} ms`,
       evidence: { ...w, switchMs: t1 - t0 },
     });
+    ctx.checks.push(check(checkName.switchoverExercised(label), [], { from: old.name, to, switchMs: t1 - t0 }));
     ctx.observations[observationName.switchover(label)] = {
       from: old.name,
       to,
+      attempted: true,
       fromFlavor: old.adapter.flavor.id,
       toFlavor: nw.adapter.flavor.id,
       switchMs: t1 - t0,
@@ -447,9 +457,12 @@ export const allEqualAndWhole = (label: string): Step =>
 
 /** Restores the latest artifact onto the target version (the drill's --to), upgrades and verifies it. */
 export const restoreOntoTarget = (as: string): Step =>
-  step(`restore the latest artifact onto the target version as ${as}, upgrade, verify`, async (ctx) => {
-    await restoreOnto(as, upgradeTarget(ctx)).run(ctx);
-  });
+  withNodes(
+    { creates: [as] },
+    step(`restore the latest artifact onto the target version as ${as}, upgrade, verify`, async (ctx) => {
+      await restoreOnto(as, upgradeTarget(ctx)).run(ctx);
+    }),
+  );
 
 /** The one go/no-go verdict: every finding with its severity; the drill fails when one blocks. */
 export const goNoGoVerdict = (): Step =>

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { ExecError } from '../exec/index.js';
+import { isToolRefusal, notApplicableChecks } from './outcome.js';
+
+const execErr = (p: Partial<ConstructorParameters<typeof ExecError>[0]>) =>
+  new ExecError({
+    argv: ['docker', 'start', '-a', 'fd-x-rt-prepare'],
+    exitCode: 1,
+    signal: null,
+    stdout: '',
+    stderr: '',
+    durationMs: 1,
+    timedOut: false,
+    ...p,
+  });
+
+describe('a failure during a restore test: the backup refused, or the environment failed', () => {
+  it("the backup's own tool exiting non-zero is a refusal (bad backup)", () => {
+    expect(
+      isToolRefusal(execErr({ stderr: '[ERROR] InnoDB: Page [page id: space=5, page number=3] log sequence number is in the future' })),
+    ).toBe(true);
+    expect(isToolRefusal(execErr({ argv: ['docker', 'exec', 'n', 'sh', '-c', 'zstd -dc /dump | mariadb'], exitCode: 1 }))).toBe(true);
+  });
+  it('a deadline, a kill, a cancel, a program that could not start, the engine gone, a disk full: not the backup', () => {
+    expect(isToolRefusal(execErr({ timedOut: true, exitCode: null }))).toBe(false);
+    expect(isToolRefusal(execErr({ signal: 'SIGKILL', exitCode: null }))).toBe(false);
+    expect(isToolRefusal(execErr({ canceled: true, exitCode: null }))).toBe(false);
+    expect(isToolRefusal(execErr({ exitCode: null, cause: new Error('spawn docker ENOENT') }))).toBe(false);
+    expect(isToolRefusal(execErr({ stderr: 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock' }))).toBe(false);
+    expect(isToolRefusal(execErr({ stderr: 'cp: error writing: No space left on device' }))).toBe(false);
+    expect(isToolRefusal(new Error('ECONNRESET'))).toBe(false);
+  });
+});
+
+describe('checks a declared limit makes meaningless are known before anything is restored', () => {
+  const state = (executed: string, replicaPos = '') => ({ gtid: { executed, replicaPos, heldReplica: false } });
+  it('a dump without the mysql database carries no accounts; a state without GTIDs has no position to compare', () => {
+    expect(notApplicableChecks({ kind: 'dump', dumpDatabases: ['shop'] }, 'load', state(''))).toEqual([
+      { check: 'state-accounts', reason: expect.stringMatching(/does not hold the mysql database/) },
+      { check: 'state-gtid', reason: expect.stringMatching(/no GTID position/) },
+    ]);
+  });
+  it('a dump with the mysql database, a datadir, a state with a position: everything applies; no state: nothing is compared', () => {
+    expect(notApplicableChecks({ kind: 'dump', dumpDatabases: ['mysql', 'shop'] }, 'load', state('0-1-9'))).toEqual([]);
+    expect(notApplicableChecks({ kind: 'mariabackup' }, 'datadir', state('', '0-1-9'))).toEqual([]);
+    expect(notApplicableChecks({ kind: 'firedrill-artifact' }, 'load', state('0-1-9')).map((x) => x.check)).toEqual(['state-accounts']);
+    expect(notApplicableChecks({ kind: 'dump', dumpDatabases: ['shop'] }, 'load', undefined)).toEqual([]);
+  });
+});

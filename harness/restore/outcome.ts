@@ -1,0 +1,40 @@
+/**
+ * What a failure during a restore test says: about the backup (its own tool, server or client refused it: a bad
+ * backup, exit 1), or about the environment or firedrill (a docker call, a deadline, an engine gone: exit 2, never
+ * "bad backup"). And what a declared limit of the backup makes meaningless, said before anything is restored.
+ */
+import { ExecError, isInfrastructureError } from '../exec/index.js';
+import type { RecordedState } from '../verify/index.js';
+import type { DetectedArtifact } from './external.js';
+
+/**
+ * True when a command failed because the program it ran refused its input (it ran and exited non-zero): the
+ * backup's fault. A command that timed out, was killed or cancelled, could not start, or failed for the
+ * infrastructure (engine gone, disk full) is not.
+ */
+export function isToolRefusal(e: unknown): boolean {
+  if (!(e instanceof ExecError) || isInfrastructureError(e)) return false;
+  return e.exitCode !== null && e.exitCode !== 0 && !e.timedOut && !e.canceled && e.signal === null;
+}
+
+/** How a backup comes back: a datadir (physical kinds) or SQL text loaded into a fresh server (dumps). */
+export type RestoreKind = 'datadir' | 'load';
+
+/**
+ * The checks a declared limit of this backup or state makes meaningless, each with its reason: known from the backup's
+ * files and the state alone, so they are said before anything is restored. They are "not applicable", never skipped.
+ */
+export function notApplicableChecks(
+  artifact: Pick<DetectedArtifact, 'kind' | 'dumpDatabases'>,
+  restore: RestoreKind,
+  expect: Pick<RecordedState, 'gtid'> | undefined,
+): Array<{ check: string; reason: string }> {
+  if (!expect) return [];
+  const out: Array<{ check: string; reason: string }> = [];
+  const accountsInBackup = restore === 'datadir' || (artifact.kind === 'dump' && (artifact.dumpDatabases ?? []).includes('mysql'));
+  if (!accountsInBackup)
+    out.push({ check: 'state-accounts', reason: 'the dump does not hold the mysql database: accounts and grants are not in this backup' });
+  if (expect.gtid.replicaPos === '' && expect.gtid.executed === '')
+    out.push({ check: 'state-gtid', reason: 'the state records no GTID position (GTIDs off on the source)' });
+  return out;
+}
