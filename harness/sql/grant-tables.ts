@@ -7,7 +7,7 @@ import { quoteId } from './inspect.js';
 // global_grants; both: db, tables_priv, columns_priv, procs_priv, proxies_priv).
 
 /** The columns that name the account a row belongs to, per grant table. */
-export const ACCOUNT_TABLES: Readonly<Record<string, { user: string; host: string }>> = {
+const ACCOUNT_TABLES: Readonly<Record<string, { user: string; host: string }>> = {
   global_priv: { user: 'User', host: 'Host' },
   user: { user: 'User', host: 'Host' },
   db: { user: 'User', host: 'Host' },

@@ -17,14 +17,14 @@ export interface EquivalentDefinitionRule extends RuleBase {
   pattern: string;
   equivalent: Array<{ expected: OneOrMany; actual: OneOrMany; severity: RuleSeverity; finding: string }>;
 }
-export interface EnvironmentAccountRule extends RuleBase {
+interface EnvironmentAccountRule extends RuleBase {
   kind: 'environment-account';
   variable: string;
   value: string;
   hosts: 'name';
   finding: string;
 }
-export interface PreexistingAccountRule extends RuleBase {
+interface PreexistingAccountRule extends RuleBase {
   kind: 'preexisting-account';
   /** 'user'@'host' (or 'role'), as a whole-server dump names them. */
   accounts: string[];
@@ -48,7 +48,7 @@ export interface Explained {
 }
 
 const KINDS = new Set(['equivalent-definition', 'environment-account', 'preexisting-account']);
-export const COMPARISON_RULES_DIR = join(projectRoot, 'fixtures', 'comparison-rules');
+const COMPARISON_RULES_DIR = join(projectRoot, 'fixtures', 'comparison-rules');
 
 function checkRule(r: ComparisonRule): string | undefined {
   if (r.kind === 'equivalent-definition') {

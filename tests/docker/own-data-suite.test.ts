@@ -52,7 +52,9 @@ describe('firedrill suite default --dataset storefront', () => {
     // The replica shows the enabled event as DISABLE ON SLAVE: explained, with the warning a DBA needs.
     const objects = results[0]!.checks.find((c) => c.name === 'replica-1-schema-objects-equals-primary')!;
     expect(objects.details['explained']).toEqual(
-      expect.arrayContaining([expect.objectContaining({ object: 'nightly_close', rule: 'event-disabled-on-replica', severity: 'warning' })]),
+      expect.arrayContaining([
+        expect.objectContaining({ object: 'nightly_close', rule: 'event-disabled-on-replica', severity: 'warning' }),
+      ]),
     );
   }, 1_200_000);
 
