@@ -28,6 +28,7 @@ export default defineScenario({
     ...datasetPlusBulk().params,
     errantTable: tableParam(
       "where the errant write lands (db.table: its highest-key row is deleted; auto: a row added to firedrill's own target table)",
+      'one-column-key',
     ),
   },
   topology: primaryReplicas({ replicas: ['replica-1'], backupReplicas: ['backup-replica'] }),

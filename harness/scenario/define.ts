@@ -138,12 +138,16 @@ export function datasetPlusBulk(defaultMb = 20): Pick<ScenarioDefinition, 'param
   };
 }
 
-/** A string parameter naming a table (`db.table`), or `auto` for the default the drill derives. */
-export const tableParam = (description: string): ParamSpec => ({
+/**
+ * A string parameter naming a table (`db.table`: names as the server stores them, spaces and hyphens included; a
+ * database or table name cannot hold a dot), or `auto` for the default the drill derives.
+ */
+export const tableParam = (description: string, table: 'any' | 'one-column-key' = 'any'): ParamSpec => ({
   type: 'string',
   default: 'auto',
   description,
-  pattern: /^(auto|[^.\s`]+\.[^.\s`]+)$/,
+  pattern: /^(auto|[^.]+\.[^.]+)$/,
+  table,
 });
 
 /** The tail of every restore drill: restore the latest artifact, verify it at the backup point, catch up, verify. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../core/index.js';
 import { findScenario, loadScenarios } from './catalog.js';
-import { planDrill, resolveParams } from './plan.js';
+import { checkTableParams, planDrill, resolveParams } from './plan.js';
 
 describe('scenario catalog and parameters', () => {
   it('lists the contract scenario ids', async () => {
@@ -59,5 +59,51 @@ describe('string parameters', () => {
     expect(resolveParams(s)).toEqual({ bulkMb: 1, dropTable: 'auto' });
     expect(() => resolveParams(s, { dropTable: 'orders' })).toThrow(/dropTable='orders' is not valid/);
     expect(() => resolveParams(s, { bulkMb: 'lots' })).toThrow(/bulkMb=lots is not a number/);
+  });
+});
+
+describe('table parameters against the dataset, before anything starts', () => {
+  const own = { schema: 'firedrill', admin: 'firedrill', repl: 'firedrill_repl' } as unknown as Parameters<typeof checkTableParams>[3];
+  const dataset = {
+    name: 'corpus.sql',
+    tables: ['app.orders', 'app.order lines', 'app.log-book', 'app.pairs'],
+    primaryKeys: { 'app.orders': 1, 'app.order lines': 2, 'app.log-book': 0, 'app.pairs': 1 },
+  } as unknown as Parameters<typeof checkTableParams>[2];
+  const plan = (def: Awaited<ReturnType<typeof findScenario>>, p: Record<string, string>) =>
+    checkTableParams(def, resolveParams(def, p), dataset, own);
+
+  it('takes names with spaces and hyphens, and a named table of the dataset', async () => {
+    const pitr = await findScenario('pitr-accidental-drop');
+    expect(() => plan(pitr, { dropTable: 'app.order lines' })).not.toThrow();
+    expect(() => plan(pitr, { dropTable: 'app.log-book' })).not.toThrow();
+    expect(() => plan(pitr, { dropTable: 'auto' })).not.toThrow();
+  });
+
+  it('refuses a table the dataset does not have, naming the parameter to set (exit 2, one line)', async () => {
+    const pitr = await findScenario('pitr-accidental-drop');
+    const e = (() => {
+      try {
+        plan(pitr, { dropTable: 'sakila.payment' });
+      } catch (x) {
+        return x as Error;
+      }
+    })();
+    expect(e).toBeInstanceOf(UsageError);
+    expect(e!.message).toMatch(
+      /^parameter dropTable=sakila\.payment: dataset corpus\.sql has no table sakila\.payment \(it has app\.orders, /,
+    );
+    expect(e!.message).toMatch(/set --param dropTable=db\.table to another table, or dropTable=auto$/);
+    expect(e!.message).not.toContain('\n');
+  });
+
+  it('refuses an errant-write table without a one-column primary key before anything starts', async () => {
+    const errant = await findScenario('errant-write');
+    expect(() => plan(errant, { errantTable: 'app.orders' })).not.toThrow();
+    expect(() => plan(errant, { errantTable: 'app.log-book' })).toThrow(
+      /errantTable=app\.log-book: errant-write deletes a row by its one-column primary key and app\.log-book has no primary key; set --param errantTable=db\.table to another table with a one-column primary key, or errantTable=auto/,
+    );
+    expect(() => plan(errant, { errantTable: 'app.order lines' })).toThrow(/has a 2-column primary key/);
+    // firedrill's own tables are not the dataset's
+    expect(() => plan(errant, { errantTable: 'firedrill_targets.items' })).not.toThrow();
   });
 });

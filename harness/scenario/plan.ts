@@ -78,5 +78,31 @@ export async function planDrill(
   const { dataset, serverConfig } = inputs.dataset
     ? { dataset: inputs.dataset, serverConfig: inputs.serverConfig }
     : { ...(await planInputs()), serverConfig: inputs.serverConfig };
-  return { def, flavor: flavorId, params, image, dataset, serverConfig, own: ownNames() };
+  const own = ownNames();
+  checkTableParams(def, params, dataset, own);
+  return { def, flavor: flavorId, params, image, dataset, serverConfig, own };
+}
+
+/**
+ * A table parameter names a table of the dataset (firedrill's own tables aside), and one that must have a one-column
+ * primary key has one: said before anything starts, naming the parameter to set (bad input, exit 2).
+ */
+export function checkTableParams(def: ScenarioDefinition, params: Params, dataset: DatasetPlan, own: OwnNames): void {
+  for (const [k, spec] of Object.entries(def.params)) {
+    if (spec.type !== 'string' || !spec.table) continue;
+    const v = String(params[k]);
+    if (v === 'auto' || isOwnDatabase(own, v.split('.')[0]!)) continue;
+    const set = `set --param ${k}=db.table to another table${spec.table === 'one-column-key' ? ' with a one-column primary key' : ''}, or ${k}=auto`;
+    if (dataset.tables.length && !dataset.tables.includes(v)) {
+      const some = dataset.tables.slice(0, 5).join(', ');
+      throw new UsageError(
+        `parameter ${k}=${v}: dataset ${dataset.name} has no table ${v} (it has ${some}${dataset.tables.length > 5 ? ', …' : ''}); ${set}`,
+      );
+    }
+    const pk = dataset.primaryKeys?.[v];
+    if (spec.table === 'one-column-key' && pk !== undefined && pk !== 1)
+      throw new UsageError(
+        `parameter ${k}=${v}: ${def.id} deletes a row by its one-column primary key and ${v} has ${pk === 0 ? 'no primary key' : `a ${pk}-column primary key`}; ${set}`,
+      );
+  }
 }

@@ -16,7 +16,14 @@ export type Params = Readonly<Record<string, ParamValue>>;
 /** A numeric parameter (`type` may be left out), or a string one; `--param k=v` is checked against it. */
 export type ParamSpec =
   | { type?: 'number'; default: number; description: string; min?: number }
-  | { type: 'string'; default: string; description: string; pattern?: RegExp };
+  | {
+      type: 'string';
+      default: string;
+      description: string;
+      pattern?: RegExp;
+      /** A `db.table` of the dataset (checked against it before anything starts); 'one-column-key': it must have one. */
+      table?: 'any' | 'one-column-key';
+    };
 
 /** Everything a step can see and record during one drill. */
 export interface DrillContext {

@@ -150,3 +150,33 @@ describe('dump reader', () => {
     expect(() => dumpFiles(join(tmpdir()))).not.toThrow(/no such/); // tmpdir exists; it may or may not hold dumps
   });
 });
+
+describe('primary keys read from CREATE TABLE', () => {
+  it('counts the primary key columns of each table (0 without one), in key lines and inline', async () => {
+    const { f } = await filter(
+      [
+        'CREATE DATABASE `app`;',
+        'USE `app`;',
+        'CREATE TABLE `orders` (',
+        '  `id` int NOT NULL,',
+        '  PRIMARY KEY (`id`)',
+        ') ENGINE=InnoDB;',
+        'CREATE TABLE `order lines` (',
+        '  `order` int NOT NULL,',
+        '  `name` varchar(20) NOT NULL,',
+        '  PRIMARY KEY (`order`,`name`(10)) USING BTREE',
+        ');',
+        'CREATE TABLE `log-book` (',
+        '  `at` datetime,',
+        '  UNIQUE KEY `u` (`at`)',
+        ');',
+        'CREATE TABLE pairs (',
+        '  id int PRIMARY KEY,',
+        '  v text',
+        ');',
+        '',
+      ].join('\n'),
+    );
+    expect(f.info.primaryKeys).toEqual({ 'app.orders': 1, 'app.order lines': 2, 'app.log-book': 0, 'app.pairs': 1 });
+  });
+});

@@ -59,6 +59,8 @@ export interface DumpInfo {
   tables: string[];
   /** Accounts the dump creates or grants to (user names). */
   users: string[];
+  /** Per base table (`db.table`): the number of columns of its PRIMARY KEY, 0 without one (as CREATE TABLE says). */
+  primaryKeys: Record<string, number>;
   /** The database given to a dump that names none (null when the dump names its own). */
   injectedDatabase: string | null;
   /** Statements taken out, by kind. */
@@ -82,6 +84,9 @@ const CREATE_DB = new RegExp(`^CREATE (?:DATABASE|SCHEMA) (?:/\\*!32312 IF NOT E
 const USE_DB = new RegExp(`^USE ${ID}`, 'i');
 const HEADER_DB = /^-- Host: .*\bDatabase: (\S+)/;
 const CREATE_TABLE = new RegExp(`^CREATE TABLE (?:IF NOT EXISTS )?${ID}(?:\\.${ID})?`, 'i');
+/** A table's key line (`PRIMARY KEY (...)`), or a column declared PRIMARY KEY on its own line. */
+const PRIMARY_KEY = /^\s*PRIMARY KEY \((.*)/i;
+const INLINE_PRIMARY_KEY = /^\s*(?:`(?:[^`]|``)+`|[A-Za-z0-9_$]+) .*\bPRIMARY KEY\b/i;
 const CREATE_USER = /^(?:CREATE USER|GRANT .* TO) (?:IF NOT EXISTS )?'((?:[^'\\]|\\.)+)'@/i;
 /** Lines that need a current database: once one comes before any USE, the dump names none. */
 const NEEDS_DB =
@@ -104,13 +109,15 @@ export class DumpFilter extends Transform {
   private dropping = false;
   private current: string | null = null;
   private headerDb: string | null = null;
+  /** The table whose CREATE TABLE body the lines are in (its key lines are read). */
+  private inTable: string | null = null;
 
   constructor(
     private readonly defaultDb: string,
     private readonly passOn = true,
   ) {
     super();
-    this.info = { databases: [], tables: [], users: [], injectedDatabase: null, removed: {}, bytes: 0 };
+    this.info = { databases: [], tables: [], users: [], primaryKeys: {}, injectedDatabase: null, removed: {}, bytes: 0 };
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
@@ -209,6 +216,17 @@ export class DumpFilter extends Transform {
       const [db, t] = second !== undefined ? [first, second] : [this.current ?? this.defaultDb, first];
       const q = `${db}.${t}`;
       if (!this.info.tables.includes(q)) this.info.tables.push(q);
+      this.info.primaryKeys[q] = 0;
+      this.inTable = /\)\s*[^(]*;\s*$/.test(line) ? null : q;
+      return 'pass';
+    }
+    if (this.inTable !== null) {
+      const pk = PRIMARY_KEY.exec(line);
+      if (pk) {
+        const quoted = pk[1]!.match(/`(?:[^`]|``)+`/g);
+        this.info.primaryKeys[this.inTable] = quoted ? quoted.length : pk[1]!.split(')')[0]!.split(',').length;
+      } else if (INLINE_PRIMARY_KEY.test(line)) this.info.primaryKeys[this.inTable] = 1;
+      if (/^\)/.test(line)) this.inTable = null;
     }
     return 'pass';
   }

@@ -42,6 +42,8 @@ export interface DatasetPlan {
   tables: string[];
   /** Accounts the dataset creates (a clash with firedrill's own is refused). */
   users: string[];
+  /** Dumps and schemas: per table, how many columns its PRIMARY KEY has (0: none); absent when not known before loading. */
+  primaryKeys?: Record<string, number>;
   /** Bytes on disk (dump files, compressed as they are). */
   fileBytes: number;
   /** Live source: tables by whether their engine is transactional (the others are copied under a brief lock). */
@@ -125,8 +127,16 @@ export async function planDataset(src: DatasetSource): Promise<DatasetPlan> {
   }
 }
 
-async function scanFiles(files: readonly string[]): Promise<Pick<DatasetPlan, 'databases' | 'tables' | 'users' | 'fileBytes'>> {
-  const out = { databases: [] as string[], tables: [] as string[], users: [] as string[], fileBytes: 0 };
+async function scanFiles(
+  files: readonly string[],
+): Promise<Pick<DatasetPlan, 'databases' | 'tables' | 'users' | 'fileBytes' | 'primaryKeys'>> {
+  const out = {
+    databases: [] as string[],
+    tables: [] as string[],
+    users: [] as string[],
+    fileBytes: 0,
+    primaryKeys: {} as Record<string, number>,
+  };
   for (const f of files) {
     let info: DumpInfo;
     try {
@@ -138,6 +148,7 @@ async function scanFiles(files: readonly string[]): Promise<Pick<DatasetPlan, 'd
     for (const d of info.databases) if (!out.databases.includes(d)) out.databases.push(d);
     out.tables.push(...info.tables.filter((t) => !out.tables.includes(t)));
     out.users.push(...info.users.filter((u) => !out.users.includes(u)));
+    Object.assign(out.primaryKeys, info.primaryKeys);
   }
   return out;
 }

@@ -1,0 +1,52 @@
+import { FLAVORS, type FlavorId } from '../../core/index.js';
+
+/**
+ * What a flavor's server can hold, for the corpus: a case a flavor cannot hold is left out for that flavor (never
+ * rendered in a form it would refuse). Sources: MariaDB and MySQL reference manuals of each version.
+ */
+export interface Caps {
+  family: 'mariadb' | 'mysql';
+  /** Aria, sequences, system-versioned tables, application-time periods, INET4/INET6/UUID: MariaDB only. */
+  aria: boolean;
+  sequences: boolean;
+  versioning: boolean;
+  periods: boolean;
+  networkTypes: boolean;
+  /** MySQL 8.0+ partitions only InnoDB tables (MyISAM's native partitioning was removed); MariaDB partitions every engine. */
+  partitionEngines: readonly ('InnoDB' | 'MyISAM' | 'Aria')[];
+  /** Engines that take a descending index (MySQL: InnoDB only; MyISAM refuses it with ERROR 1178). */
+  descendingIndexEngines: readonly ('InnoDB' | 'MyISAM' | 'Aria')[];
+  /** InnoDB PAGE_COMPRESSED=1 (MariaDB). */
+  pageCompressed: boolean;
+  /** A NO PAD binary collation of utf8mb4 and a PAD SPACE one. */
+  noPadCollation: string;
+  padCollation: string;
+  /** MySQL's SPATIAL index wants an SRID attribute on the column to be usable. */
+  spatialSrid: boolean;
+  /** How a user gets a default role. */
+  defaultRole: 'set-default-role-for' | 'alter-user-default-role';
+  /** How a stored password is written in CREATE USER (a hash: no password is ever in the corpus). */
+  passwordHash: 'mysql-native' | 'none';
+}
+
+export function capsOf(flavor: FlavorId): Caps {
+  const maria = FLAVORS[flavor].family === 'mariadb';
+  return {
+    family: maria ? 'mariadb' : 'mysql',
+    aria: maria,
+    sequences: maria,
+    versioning: maria,
+    periods: maria,
+    networkTypes: maria,
+    partitionEngines: maria ? ['InnoDB', 'MyISAM', 'Aria'] : ['InnoDB'],
+    descendingIndexEngines: maria ? ['InnoDB', 'MyISAM', 'Aria'] : ['InnoDB'],
+    pageCompressed: maria,
+    noPadCollation: maria ? 'utf8mb4_nopad_bin' : 'utf8mb4_0900_bin',
+    padCollation: 'utf8mb4_bin',
+    spatialSrid: !maria,
+    defaultRole: maria ? 'set-default-role-for' : 'alter-user-default-role',
+    // MySQL 9 no longer loads mysql_native_password; a caching_sha2_password hash is binary and salted: MySQL accounts
+    // of the corpus have no password (what a dump of them carries is their other attributes).
+    passwordHash: maria ? 'mysql-native' : 'none',
+  };
+}

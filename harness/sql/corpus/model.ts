@@ -1,0 +1,109 @@
+import type { FlavorId } from '../../core/index.js';
+
+/**
+ * The generated corpus as data: schemas, rows, objects and accounts a dump of a real server could hold. The
+ * arbitraries (harness/workload/corpus/) choose the cases; the files beside this one turn them into the SQL text a
+ * flavor accepts. Every case carries its `kind` so that a failure names the case that caused it.
+ */
+
+/** A table's shape: the kinds in TABLE_KINDS (tables.ts) say which columns, keys and options each one has. */
+export type TableKind =
+  | 'numbers'
+  | 'strings'
+  | 'temporal'
+  | 'zero-dates'
+  | 'json'
+  | 'spatial'
+  | 'fulltext'
+  | 'generated'
+  | 'no-key-duplicates'
+  | 'unique-only'
+  | 'memory'
+  | 'aria'
+  | 'partition-range'
+  | 'partition-range-columns'
+  | 'partition-list'
+  | 'partition-hash'
+  | 'partition-key'
+  | 'subpartition'
+  | 'fk-parent'
+  | 'fk-child'
+  | 'case-pair'
+  | 'system-versioned'
+  | 'application-period'
+  | 'sequence'
+  | 'network-types';
+
+export type ObjectKind =
+  | 'view-merge-check'
+  | 'view-temptable'
+  | 'view-cross-database'
+  | 'triggers-ordered'
+  | 'procedure-sql-mode'
+  | 'function-charset'
+  | 'event-enabled'
+  | 'event-disabled';
+
+export type AccountKind =
+  | 'host-name'
+  | 'wildcard'
+  | 'ip-mask'
+  | 'localhost'
+  | 'role-default'
+  | 'column-grant'
+  | 'routine-grant'
+  | 'resource-limits'
+  | 'password-expiry'
+  | 'locked'
+  | 'require-ssl'
+  | 'proxy';
+
+/** Whose name an object's DEFINER carries: an account the corpus creates, one whose host is a name, or one that does not exist. */
+export type DefinerKind = 'existing' | 'host-name' | 'missing';
+
+export type Engine = 'InnoDB' | 'MyISAM' | 'Aria' | 'MEMORY';
+
+export interface TableCase {
+  kind: TableKind;
+  db: string;
+  name: string;
+  /** Column names in the order of the kind's columns (generated names: hyphens, spaces, unicode, reserved words). */
+  columns: string[];
+  engine: Engine;
+  /** ROW_FORMAT (or PAGE_COMPRESSED=1) among what the engine and flavor accept; null: the default. */
+  rowFormat: string | null;
+  /** Rows as the kind's non-generated columns take them (strings, numbers, Buffers, null). */
+  rows: unknown[][];
+}
+
+export interface ObjectCase {
+  kind: ObjectKind;
+  db: string;
+  name: string;
+  definer: DefinerKind;
+  /** Picks among the kind's variants (a routine's sql_mode, a function's character set, an event's schedule). */
+  variant: number;
+  /** The base table the object reads or fires on (a table of the corpus, db.name). */
+  on: { db: string; name: string; columns: string[] };
+}
+
+export interface AccountCase {
+  kind: AccountKind;
+  user: string;
+  /** The host part as stored (a name, a wildcard, an IP/mask, localhost). */
+  host: string;
+  /** The table a column grant names, the routine a routine grant names. */
+  on?: { db: string; name: string; columns: string[] };
+}
+
+export interface Corpus {
+  flavor: FlavorId;
+  seed: number;
+  /** Databases in creation order; the first holds every table, the second the cross-database view. */
+  databases: string[];
+  tables: TableCase[];
+  objects: ObjectCase[];
+  accounts: AccountCase[];
+  /** The account named by objects whose definer is 'host-name' and 'missing' (the first exists, the second never does). */
+  definers: { existing: AccountCase; hostName: AccountCase; missing: { user: string; host: string } };
+}

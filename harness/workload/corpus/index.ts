@@ -1,0 +1,1 @@
+export { corpusArb, corpusFor } from './corpus.js';

@@ -1,0 +1,295 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { FlavorId } from '../../harness/core/index.js';
+import {
+  NodeDefinition,
+  openTopologyContext,
+  projectRoot,
+  RunContext,
+  startTopology,
+  waitCaughtUp,
+  type StartedNode,
+  type TopologyContext,
+} from '../../harness/runtime/index.js';
+import {
+  accountMutation,
+  definitionMutation,
+  grantMutation,
+  renderDump,
+  rowMutation,
+  type Corpus,
+  type Mutation,
+} from '../../harness/sql/corpus/index.js';
+import { compareServers, type CheckResult } from '../../harness/verify/index.js';
+import { datasetSource, loadDataset, planDataset } from '../../harness/workload/index.js';
+import { cli, quiet } from './helpers.js';
+
+/**
+ * The corpus through the paths a drill or a team's backup takes, as the docker test (fixed seed) and the nightly
+ * series (fresh seed, shrinking) both run it. Each path answers the same three questions: does an equal copy read
+ * equal (no false alarm), is one mutation of a row, a definition, an account and a grant caught and named (no blind
+ * spot), and what does the method say it cannot carry.
+ */
+
+export interface Regression {
+  id: string;
+  flavor: FlavorId;
+  /** The finding it reproduces (docs/corpus-findings.md), while open: the path's verdict is expected to show it. */
+  finding?: string;
+  note: string;
+  corpus: Corpus;
+}
+
+const REGRESSIONS = resolve(projectRoot, 'fixtures/corpus/regressions.json');
+
+/** Buffers survive JSON as {"$hex": "..."}. */
+export const corpusToJson = (c: Corpus) =>
+  JSON.stringify(c, (_k, v: unknown) =>
+    v && typeof v === 'object' && (v as { type?: string }).type === 'Buffer'
+      ? { $hex: Buffer.from((v as { data: number[] }).data).toString('hex') }
+      : v,
+  );
+const revive = (_k: string, v: unknown) =>
+  v && typeof v === 'object' && '$hex' in v ? Buffer.from(String((v as { $hex: string }).$hex), 'hex') : v;
+
+export async function regressions(flavor: FlavorId): Promise<Regression[]> {
+  const all = JSON.parse(await readFile(REGRESSIONS, 'utf8'), revive) as Regression[];
+  return all.filter((r) => r.flavor === flavor);
+}
+
+export async function writeDump(c: Corpus, dir: string, name = 'corpus.sql'): Promise<string> {
+  const file = join(dir, name);
+  await writeFile(file, renderDump(c));
+  return file;
+}
+
+/** The four mutations of a corpus (those it has a subject for). */
+export const mutationsOf = (c: Corpus): Mutation[] =>
+  [rowMutation(c), definitionMutation(c), accountMutation(c), grantMutation(c)].filter((m): m is Mutation => m !== null);
+
+/** Which mutations no failing check names (a blind spot each); an account is named 'user'@'host' or user@host. */
+export const unnamed = (muts: readonly Mutation[], failed: readonly unknown[]) => {
+  const text = JSON.stringify(failed);
+  const has = (s: string) => text.includes(JSON.stringify(s).slice(1, -1));
+  return muts.filter((m) => !has(m.names) && !has(m.names.replace(/'/g, '')));
+};
+
+async function loadDump(node: StartedNode, file: string): Promise<void> {
+  await loadDataset(node, await planDataset(datasetSource(file)));
+}
+
+export async function applyMutations(node: StartedNode, muts: readonly Mutation[]): Promise<void> {
+  for (const m of muts) for (const sql of m.sql) await node.query({ sql });
+}
+
+/**
+ * Replication: the dump loaded into a primary reaches a replica; the drill's comparison (compareServers, firedrill's
+ * own accounts left out) must read equal; then the mutations, applied on the replica alone, must each be named.
+ */
+export async function replicationPath(
+  flavor: FlavorId,
+  file: string,
+  corpus: Corpus,
+): Promise<{ equal: CheckResult[]; mutated: CheckResult[]; muts: Mutation[] }> {
+  const run = new RunContext();
+  try {
+    const ctx = await openTopologyContext(run, flavor, quiet);
+    const topo = await startTopology(ctx, { kind: 'primary-replicas', replicas: [{ name: 'replica-1' }] });
+    await loadDump(topo.primary, file);
+    const replica = topo.get('replica-1');
+    await waitCaughtUp(replica, topo.primary);
+    const exclude = { excludeAccounts: [ctx.creds.admin, ctx.creds.repl] };
+    const equal = await compareServers(topo.primary, replica, exclude);
+    const muts = mutationsOf(corpus);
+    await replica.query({ sql: 'SET SESSION sql_log_bin = 0' });
+    await applyMutations(replica, muts);
+    const mutated = await compareServers(topo.primary, replica, exclude);
+    return { equal, mutated, muts };
+  } finally {
+    await run.teardown();
+  }
+}
+
+/** A team's server holding the corpus, its state recorded by `firedrill snapshot` (the CLI, as a team runs it). */
+export interface TeamServer {
+  run: RunContext;
+  ctx: TopologyContext;
+  node: StartedNode;
+  env: Record<string, string>;
+  snapshot(out: string): Promise<void>;
+}
+
+export async function teamServer(flavor: FlavorId, file: string): Promise<TeamServer> {
+  const run = new RunContext();
+  const ctx = await openTopologyContext(run, flavor, quiet);
+  const node = await new NodeDefinition(ctx, { name: 'team-db', server: { serverId: 1 } }).start();
+  await loadDump(node, file);
+  const env = { FD_CORPUS_PW: ctx.creds.adminPassword };
+  return {
+    run,
+    ctx,
+    node,
+    env,
+    async snapshot(out) {
+      const r = await cli(['snapshot', '--source', `mysql://${ctx.creds.admin}:\${FD_CORPUS_PW}@${node.address}:3306`, '--out', out], {
+        env,
+      });
+      if (r.code !== 0) throw new Error(`firedrill snapshot failed (${r.code}): ${r.stderr.slice(-1500)}`);
+    },
+  };
+}
+
+/** The real tools' backups, made in the team's container and copied out: the physical one and a whole-server dump with accounts. */
+export async function physicalBackup(t: TeamServer, dir: string, name: string): Promise<string> {
+  const out = join(dir, name);
+  if (t.node.adapter.physicalBackup === 'mariabackup') {
+    await t.node.container.exec(['mariadb-backup', '--backup', '--user=root', `--target-dir=/tmp/${name}`]);
+    await t.node.container.copyOut(`/tmp/${name}`, out);
+  } else {
+    await t.node.query({ sql: `CLONE LOCAL DATA DIRECTORY = '/var/lib/mysql-files/${name}'` });
+    await t.node.container.copyOut(`/var/lib/mysql-files/${name}`, out);
+  }
+  return out;
+}
+
+export async function wholeServerDump(t: TeamServer, dir: string, name: string): Promise<string> {
+  const out = join(dir, name);
+  const cmd =
+    t.node.adapter.physicalBackup === 'mariabackup'
+      ? 'mariadb-dump --all-databases --system=users --routines --events --triggers --single-transaction --gtid --master-data=2'
+      : 'mysqldump --all-databases --routines --events --triggers --single-transaction --set-gtid-purged=ON';
+  await t.node.container.exec(['sh', '-c', `${cmd} > /tmp/${name}`]);
+  await t.node.container.copyOut(`/tmp/${name}`, out);
+  return out;
+}
+
+interface RestoreResult {
+  runId: string;
+  checks: Array<{ name: string; valid: boolean; details: Record<string, unknown> }>;
+}
+
+export async function restoreTest(
+  flavor: FlavorId,
+  artifact: string,
+  state: string,
+): Promise<{ code: number | null; stderr: string; result?: RestoreResult }> {
+  const r = await cli(['restore-test', '--json', '--artifact', artifact, '--flavor', flavor, '--expect', state]);
+  let result: RestoreResult | undefined;
+  try {
+    result = JSON.parse(r.stdout) as RestoreResult;
+  } catch {
+    /* exit 2: no result */
+  }
+  return { code: r.code, stderr: r.stderr, result };
+}
+
+/** A reported difference, as checks carry them. */
+export interface Diff {
+  check: string;
+  database?: string;
+  object?: string;
+  kind?: string;
+  expected?: unknown;
+  actual?: unknown;
+}
+
+export const diffsOf = (checks: readonly { name: string; valid: boolean; details: Record<string, unknown> }[]): Diff[] =>
+  checks
+    .filter((c) => !c.valid)
+    .flatMap((c) => {
+      const d = c.details['differences'] as Array<Omit<Diff, 'check'>> | undefined;
+      return d?.length ? d.map((x) => ({ check: c.name, ...x })) : [{ check: c.name, kind: 'check-failed', actual: c.details }];
+    });
+
+const memoryTables = (c: Corpus) => new Set(c.tables.filter((t) => t.engine === 'MEMORY').map((t) => t.name));
+const grantsOf = (v: unknown) => (Array.isArray(v) ? v.map(String) : []);
+/** A grant with its column lists sorted: two grants that differ only in the order of their columns read the same. */
+const sortedColumns = (g: string) => g.replace(/\(([^()]*)\)/g, (_, l: string) => `(${l.split(', ').sort().join(', ')})`);
+const latin1Read = (s: string) => Buffer.from(s, 'latin1').toString('utf8');
+
+/**
+ * False alarms and blind spots the corpus found (docs/corpus-findings.md): how each shows in a verdict. A path's "no
+ * false alarm" test holds apart from the open ones; each has its own test, which passes once (and as long as) it is fixed.
+ */
+export const FINDINGS: Array<{ id: string; open: boolean; title: string; shows: (d: Diff, c: Corpus) => boolean }> = [
+  {
+    id: 'F1',
+    open: false,
+    title: 'an event reads DISABLE ON SLAVE on a replica and on a server restored from its backup',
+    shows: (d) => d.kind === 'event-definition-differs' && /DISABLE ON SLAVE/.test(String(d.actual)),
+  },
+  {
+    id: 'F2',
+    open: false,
+    title: 'an account whose host is a name is unreadable on a server (re)started with skip-name-resolve',
+    shows: (d) =>
+      /web1\.example\.com/.test(String(d.object)) &&
+      (/account-not-readable|authentication-differs/.test(String(d.kind)) || /not readable|no such grant/.test(JSON.stringify(d.actual))),
+  },
+  {
+    id: 'F3',
+    open: false,
+    title: "a whole-server dump with accounts does not load: the fresh server already has 'mariadb.sys'@'localhost'",
+    shows: (d) => d.kind === 'restore-failed' && /CREATE USER failed for 'mariadb\.sys'@'localhost'/.test(String(d.actual)),
+  },
+  {
+    id: 'F4',
+    open: true,
+    title: "a replica gives a routine's DEFINER EXECUTE and ALTER ROUTINE on it (automatic_sp_privileges), the primary did not",
+    shows: (d) => d.kind === 'grants-differ' && /GRANT EXECUTE, ALTER ROUTINE ON (PROCEDURE|FUNCTION)/.test(JSON.stringify(d.actual)),
+  },
+  {
+    id: 'F5',
+    open: true,
+    title: 'CHECK TABLE of a MEMORY table or a SEQUENCE answers a note (the engine does not support check), read as a damaged table',
+    shows: (d) => d.kind === 'check-table-error' && /doesn't support check/.test(JSON.stringify(d.actual)),
+  },
+  {
+    id: 'F6',
+    open: true,
+    title: 'a MEMORY table comes back empty from a physical backup or a restart, and nothing says so before the verdict',
+    shows: (d, c) => memoryTables(c).has(String(d.object)) && /chunk-differs|rows-differ|row-missing/.test(String(d.kind)),
+  },
+  {
+    id: 'F7',
+    open: true,
+    title: 'a grant naming a non-ASCII database reads as mojibake (UTF-8 read as latin1) on the restored server',
+    shows: (d) => {
+      const [e, a] = [grantsOf(d.expected), grantsOf(d.actual)];
+      return d.kind === 'grants-differ' && e.length === a.length && a.some((g, i) => g !== e[i] && latin1Read(g) === e[i]);
+    },
+  },
+  {
+    id: 'F8',
+    open: true,
+    title: 'a column-level grant lists its columns in another order on the restored server',
+    shows: (d) => {
+      const [e, a] = [grantsOf(d.expected), grantsOf(d.actual)];
+      return (
+        d.kind === 'grants-differ' &&
+        e.length === a.length &&
+        e.join() !== a.join() &&
+        e.map(sortedColumns).join() === a.map(sortedColumns).join()
+      );
+    },
+  },
+  {
+    id: 'F12',
+    open: true,
+    title:
+      'restore-test of a clone made outside firedrill fails on every non-InnoDB table without saying first that the clone plugin copies InnoDB only',
+    shows: (d, c) =>
+      c.flavor.startsWith('mysql') &&
+      c.tables.some((t) => t.name === d.object && t.engine !== 'InnoDB') &&
+      /chunk-differs|rows-differ|row-missing/.test(String(d.kind)),
+  },
+  {
+    id: 'F11',
+    open: true,
+    title: "a whole-server dump with accounts stops loading: restore-test's own loading account is denied (ERROR 1698)",
+    shows: (d) => d.kind === 'restore-failed' && /ERROR 1698 .*Access denied for user 'fdrt_/.test(String(d.actual)),
+  },
+];
+
+/** The differences no open finding explains (each one a new false alarm, or a fixed finding back again). */
+export const unexplained = (diffs: readonly Diff[], c: Corpus) => diffs.filter((d) => !FINDINGS.some((f) => f.open && f.shows(d, c)));

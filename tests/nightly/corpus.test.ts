@@ -1,0 +1,93 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { FlavorId } from '../../harness/core/index.js';
+import { reportsDir } from '../../harness/runtime/index.js';
+import type { Corpus } from '../../harness/sql/corpus/index.js';
+import { corpusArb } from '../../harness/workload/corpus/index.js';
+import {
+  corpusToJson,
+  diffsOf,
+  physicalBackup,
+  replicationPath,
+  restoreTest,
+  teamServer,
+  unexplained,
+  unnamed,
+  wholeServerDump,
+  writeDump,
+} from '../docker/corpus-kit.js';
+
+/**
+ * The corpus with a fresh seed (printed; FIREDRILL_CORPUS_SEED replays one) through replication and the restore-test
+ * of the physical backup and of a whole-server dump, on each flavor, within FIREDRILL_CORPUS_BUDGET_MIN minutes in all (default 60). A corpus that
+ * shows a false alarm or a blind spot no open finding explains shrinks (fast-check) to a minimal schema, written to
+ * reports/corpus/<flavor>-<seed>.json as a regression case to add to fixtures/corpus/regressions.json.
+ */
+const FLAVORS: FlavorId[] = ['mariadb-10.11', 'mariadb-11.8', 'mysql-9.7'];
+const budgetMs = Number(process.env['FIREDRILL_CORPUS_BUDGET_MIN'] ?? 60) * 60_000;
+const seed = Number(process.env['FIREDRILL_CORPUS_SEED'] ?? Date.now() % 2 ** 31);
+
+/** What one corpus shows on one flavor: the problems no open finding explains (empty: it holds). */
+async function problems(flavor: FlavorId, c: Corpus): Promise<string[]> {
+  const dir = await mkdtemp(join(tmpdir(), 'fd-corpus-nightly-'));
+  try {
+    const file = await writeDump(c, dir);
+    const rep = await replicationPath(flavor, file, c);
+    const out = [
+      ...unexplained(diffsOf(rep.equal), c).map((d) => `replication false alarm: ${JSON.stringify(d)}`),
+      ...unnamed(
+        rep.muts,
+        rep.mutated.filter((x) => !x.valid),
+      ).map((m) => `replication blind spot: ${m.kind} ${m.names}`),
+    ];
+    const team = await teamServer(flavor, file);
+    try {
+      const state = join(dir, 'state.json');
+      await team.snapshot(state);
+      for (const [path, artifact] of [
+        ['physical backup', await physicalBackup(team, dir, 'full')],
+        ['whole-server dump', await wholeServerDump(team, dir, 'all.sql')],
+      ] as const) {
+        const r = await restoreTest(flavor, artifact, state);
+        if (!r.result) out.push(`${path}: restore-test could not run: ${r.stderr.slice(-500)}`);
+        else out.push(...unexplained(diffsOf(r.result.checks), c).map((d) => `${path}: false alarm: ${JSON.stringify(d)}`));
+      }
+    } finally {
+      await team.run.teardown();
+    }
+    return out;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+describe('the generated corpus, fresh seed, shrinking', () => {
+  for (const flavor of FLAVORS) {
+    it(`${flavor}: no false alarm and no blind spot on random corpora (seed ${seed})`, async () => {
+      console.log(`corpus nightly: seed ${seed} on ${flavor} (FIREDRILL_CORPUS_SEED=${seed} replays it)`);
+      const r = await fc.check(
+        fc.asyncProperty(corpusArb(flavor), async (c) => (await problems(flavor, c)).length === 0),
+        { seed, numRuns: 1000, interruptAfterTimeLimit: budgetMs / FLAVORS.length, markInterruptAsFailure: false, endOnFailure: false },
+      );
+      console.log(`corpus nightly: ${flavor}: ${r.numRuns} corpora, ${r.numShrinks} shrinks${r.interrupted ? ' (budget reached)' : ''}`);
+      if (r.failed) {
+        const [minimal] = r.counterexample as [Corpus];
+        const out = join(reportsDir, 'corpus', `${flavor}-${seed}.json`);
+        await mkdir(join(reportsDir, 'corpus'), { recursive: true });
+        const entry = {
+          id: `${flavor}-${seed}`,
+          flavor,
+          note: (await problems(flavor, minimal)).join('\n'),
+          corpus: JSON.parse(corpusToJson(minimal)),
+        };
+        await writeFile(out, `${JSON.stringify(entry, null, 2)}\n`);
+        expect.fail(
+          `seed ${seed}: a corpus shrunk to ${minimal.tables.map((t) => t.kind).join(' ')} fails; the regression case is in ${out}:\n${entry.note}`,
+        );
+      }
+    });
+  }
+});
