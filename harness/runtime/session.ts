@@ -20,8 +20,8 @@ export class ServerSession {
     private readonly creds: Credentials,
   ) {}
 
-  /** A new dedicated connection. The caller closes it. */
-  async connect(): Promise<mysql.Connection> {
+  /** A new dedicated connection (a short `connectTimeoutMs` for probes of a server that may be gone). The caller closes it. */
+  async connect(opts: { connectTimeoutMs?: number } = {}): Promise<mysql.Connection> {
     return mysql.createConnection({
       host: this.host(),
       port: 3306,
@@ -30,7 +30,7 @@ export class ServerSession {
       dateStrings: true,
       supportBigNumbers: true,
       bigNumberStrings: true,
-      connectTimeout: 5000,
+      connectTimeout: opts.connectTimeoutMs ?? 5000,
       multipleStatements: false,
     });
   }

@@ -15,3 +15,5 @@ export * as upgradeSql from './upgrade.js';
 export { dumpPosition, DUMP_POSITION_HEAD_BYTES, DUMP_POSITION_TAIL_BYTES } from './dump-position.js';
 export type { DumpPosition } from './dump-position.js';
 export * as stateSql from './state.js';
+export * as failoverSql from './failover.js';
+export type { FailoverSql } from './failover.js';

@@ -18,3 +18,17 @@ export { backupPointEqualsSnapshot } from './backup-point.js';
 export { compareAccounts } from './accounts.js';
 export { takeState, parseState, compareWithState } from './state-file.js';
 export type { RecordedState } from './state-file.js';
+export { writeUnavailability } from './write-window.js';
+export type { WriteWindow } from './write-window.js';
+export { choosePromotion, readiness } from './promotion.js';
+export type { ReplicaFacts, Readiness, PromotionChoice } from './promotion.js';
+export {
+  oneWritablePrimary,
+  replicasFollow,
+  promotedHeldEverything,
+  errantNamed,
+  fenced,
+  rejoinAllowed,
+  semiSyncKeptItsPromise,
+} from './failover.js';
+export type { FollowerState, SemiSyncSample } from './failover.js';

@@ -20,6 +20,7 @@ import {
   ledgerCheck,
   presentLedgerIds,
   takeSnapshot,
+  writeUnavailability,
   type Difference,
 } from '../../verify/index.js';
 import {
@@ -32,7 +33,6 @@ import {
   replayQueries,
   serverOptions,
   splitStatements,
-  writeUnavailability,
   type Finding,
   type LoggedQuery,
 } from '../../verify/upgrade/index.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LedgerEntry } from '../../workload/index.js';
+import type { LedgerEntry } from '../workload/index.js';
 import { writeUnavailability } from './write-window.js';
 
 const ack = (id: number, at: number): LedgerEntry => ({ id, writer: 1, sentAt: at - 2, doneAt: at, outcome: 'acked' });
