@@ -17,6 +17,8 @@ export interface FailoverState {
   /** Semi-sync status of the primary, sampled (durability=semisync). */
   semiSync: SemiSyncSample[];
   faultAt?: number;
+  /** The failure detector, started with the fault (detectPrimaryFailure waits for its verdict). */
+  detector?: Promise<void>;
   /** When the fault had taken effect (the killed container had stopped). */
   faultDoneAt?: number;
   detectedAt?: number;

@@ -43,9 +43,9 @@ export const eventStatuses = (): Statement => ({
 
 export const enableEvent = (db: string, name: string): Statement => ({ sql: `ALTER EVENT ${quoteId(db)}.${quoteId(name)} ENABLE` });
 
-/** firedrill's own scheduled event (it never fires: it starts in 2099), so every dataset has one to follow through a failover. */
+/** firedrill's own scheduled event (it never fires: it starts in five years), so every dataset has one to follow through a failover. */
 export const createOwnEvent = (db: string): Statement => ({
-  sql: `CREATE EVENT IF NOT EXISTS ${quoteId(db)}.fd_nightly ON SCHEDULE EVERY 1 DAY STARTS '2099-01-01 00:00:00' ENABLE DO SET @fd_nightly = 1`,
+  sql: `CREATE EVENT IF NOT EXISTS ${quoteId(db)}.fd_nightly ON SCHEDULE EVERY 1 DAY STARTS CURRENT_TIMESTAMP + INTERVAL 5 YEAR ENABLE DO SET @fd_nightly = 1`,
 });
 
 export const mariadbFailover: FailoverSql = {

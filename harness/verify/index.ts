@@ -26,6 +26,7 @@ export {
   oneWritablePrimary,
   replicasFollow,
   promotedHeldEverything,
+  acceptReplicaSideEvents,
   errantNamed,
   fenced,
   rejoinAllowed,

@@ -4,6 +4,7 @@ import { catchUpOrRefusal } from '../../runtime/replication-attempt.js';
 import { attachReplica, gtidExecuted, replicaStates } from '../../runtime/replication.js';
 import { failoverSql } from '../../sql/index.js';
 import {
+  acceptReplicaSideEvents,
   check,
   compareServers,
   errantNamed,
@@ -80,7 +81,7 @@ export const replicasEqualPrimaryAndLedger = (): Step =>
     for (const r of ctx.topo.replicas) {
       await catchUpOrRefusal(r, p, 300);
       for (const c of await compareServers(p, r, { excludeAccounts: harnessAccounts(ctx) }))
-        ctx.checks.push({ ...c, name: checkName.equalsSource(r.name, c.name, p.name) });
+        ctx.checks.push({ ...acceptReplicaSideEvents(c), name: checkName.equalsSource(r.name, c.name, p.name) });
     }
     for (const n of [p, ...ctx.topo.replicas])
       ctx.checks.push(ledgerCheck(checkName.ledger(n.name), ctx.workload.ledger, await presentLedgerIds(n, ctx.workload.db)));
