@@ -17,8 +17,8 @@ export interface FailoverSql {
   startIoThread(): Statement;
   /** Statements that make the server able to act as a semi-synchronous primary and replica (plugins, where needed). */
   semiSyncInstall(): Statement[];
-  /** Semi-sync on (primary side AFTER_SYNC, with a timeout before the fallback to async) and replica side. */
-  semiSyncEnable(timeoutMs: number): Statement[];
+  /** Semi-sync on: primary side AFTER_SYNC, with a timeout before the fallback to async; replica side (acknowledging) or off. */
+  semiSyncEnable(timeoutMs: number, acknowledges: boolean): Statement[];
   /** One row per status variable (Variable_name, Value): the primary side's status, clients, transactions. */
   semiSyncStatus(): Statement;
   /** The status variable whose value ON/OFF says semi-sync is in force on a primary. */
@@ -58,11 +58,11 @@ export const mariadbFailover: FailoverSql = {
   stopIoThread: () => ({ sql: 'STOP SLAVE IO_THREAD' }),
   startIoThread: () => ({ sql: 'START SLAVE IO_THREAD' }),
   semiSyncInstall: () => [], // built in since 10.3
-  semiSyncEnable: (timeoutMs) => [
+  semiSyncEnable: (timeoutMs, acknowledges) => [
     { sql: "SET GLOBAL rpl_semi_sync_master_wait_point = 'AFTER_SYNC'" },
     { sql: 'SET GLOBAL rpl_semi_sync_master_timeout = ?', values: [timeoutMs] },
     { sql: 'SET GLOBAL rpl_semi_sync_master_enabled = ON' },
-    { sql: 'SET GLOBAL rpl_semi_sync_slave_enabled = ON' },
+    { sql: `SET GLOBAL rpl_semi_sync_slave_enabled = ${acknowledges ? 'ON' : 'OFF'}` },
   ],
   semiSyncStatus: () => ({ sql: "SHOW GLOBAL STATUS LIKE 'Rpl_semi_sync_master_%'" }),
   semiSyncStatusVariable: 'Rpl_semi_sync_master_status',
@@ -82,11 +82,11 @@ export const mysqlFailover: FailoverSql = {
     { sql: "INSTALL PLUGIN rpl_semi_sync_source SONAME 'semisync_source.so'" },
     { sql: "INSTALL PLUGIN rpl_semi_sync_replica SONAME 'semisync_replica.so'" },
   ],
-  semiSyncEnable: (timeoutMs) => [
+  semiSyncEnable: (timeoutMs, acknowledges) => [
     { sql: "SET GLOBAL rpl_semi_sync_source_wait_point = 'AFTER_SYNC'" },
     { sql: 'SET GLOBAL rpl_semi_sync_source_timeout = ?', values: [timeoutMs] },
     { sql: 'SET GLOBAL rpl_semi_sync_source_enabled = ON' },
-    { sql: 'SET GLOBAL rpl_semi_sync_replica_enabled = ON' },
+    { sql: `SET GLOBAL rpl_semi_sync_replica_enabled = ${acknowledges ? 'ON' : 'OFF'}` },
   ],
   semiSyncStatus: () => ({ sql: "SHOW GLOBAL STATUS LIKE 'Rpl_semi_sync_source_%'" }),
   semiSyncStatusVariable: 'Rpl_semi_sync_source_status',

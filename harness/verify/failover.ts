@@ -46,24 +46,24 @@ export function replicasFollow(primary: string, replicas: readonly FollowerState
 /**
  * The promoted node held every transaction the surviving replicas held when the primary failed: otherwise a more
  * advanced replica existed, and its transactions are lost or become errant (the wrong replica was promoted).
+ * `promotedWritten` is the promoted node's binary log GTIDs (MariaDB gtid_binlog_state, per writer: a position would
+ * let the new primary's own later sequence numbers hide what it lacks; MySQL gtid_executed).
  */
 export function promotedHeldEverything(
   algebra: GtidAlgebra,
   promoted: string,
-  promotedAtPromotion: string,
+  promotedWritten: string,
   replicasAtFailure: ReadonlyArray<{ node: string; executed: string }>,
 ): CheckResult {
   const diffs = replicasAtFailure
-    .filter((r) => r.node !== promoted && !algebra.contains(promotedAtPromotion, r.executed))
-    .map((r) =>
-      diff(promoted, 'a-more-advanced-replica-existed', {
-        where: r.node,
-        expected: r.executed,
-        actual: promotedAtPromotion,
-      }),
-    )
-    .map((d) => ({ ...d, lacking: algebra.subtract(String(d.expected), promotedAtPromotion) }));
-  return check('promoted-replica-held-every-transaction', diffs, { promoted, promotedAtPromotion, replicasAtFailure });
+    .filter((r) => r.node !== promoted)
+    .map((r) => ({ r, lacking: algebra.subtract(r.executed, promotedWritten) }))
+    .filter((x) => x.lacking)
+    .map((x) => ({
+      ...diff(promoted, 'a-more-advanced-replica-existed', { where: x.r.node, expected: x.r.executed, actual: promotedWritten }),
+      lacking: x.lacking,
+    }));
+  return check('promoted-replica-held-every-transaction', diffs, { promoted, promotedWritten, replicasAtFailure });
 }
 
 /**
@@ -125,17 +125,9 @@ export interface SemiSyncSample {
  * (or across a sample that said OFF) are lost by that fallback, named apart, not failures.
  */
 export function semiSyncKeptItsPromise(lost: readonly LedgerEntry[], samples: readonly SemiSyncSample[]): CheckResult {
+  const promised = new Set(promisedBySemiSync(lost, samples));
+  const broken = lost.filter((e) => promised.has(e.id));
   const sorted = [...samples].sort((a, b) => a.at - b.at);
-  const promised = (t: number) => {
-    let before: SemiSyncSample | undefined;
-    let after: SemiSyncSample | undefined;
-    for (const s of sorted) {
-      if (s.at <= t) before = s;
-      else if (!after) after = s;
-    }
-    return !!before?.on && (after ? after.on : true);
-  };
-  const broken = lost.filter((e) => promised(e.doneAt));
   const fallbacks = sorted.filter((s, i) => i > 0 && sorted[i - 1]!.on && !s.on).map((s) => new Date(s.at).toISOString());
   return check(
     'semi-sync-lost-no-write-it-acknowledged',
@@ -144,13 +136,31 @@ export function semiSyncKeptItsPromise(lost: readonly LedgerEntry[], samples: re
     ),
     {
       lostWhileOn: broken.map((e) => e.id),
-      lostAfterFallback: lost.filter((e) => !promised(e.doneAt)).map((e) => e.id),
+      lostAfterFallback: lost.filter((e) => !promised.has(e.id)).map((e) => e.id),
       fallbacksToAsync: fallbacks,
       samples: sorted.length,
       firstSample: sorted[0] && new Date(sorted[0].at).toISOString(),
       lastSample: sorted.length ? new Date(sorted[sorted.length - 1]!.at).toISOString() : undefined,
     },
   );
+}
+
+/**
+ * The acknowledged writes semi-sync promised to a replica: acknowledged between two samples that both said ON (or
+ * after the last sample, when it said ON: the primary died saying so).
+ */
+export function promisedBySemiSync(entries: readonly LedgerEntry[], samples: readonly SemiSyncSample[]): number[] {
+  const sorted = [...samples].sort((a, b) => a.at - b.at);
+  const on = (t: number) => {
+    let before: SemiSyncSample | undefined;
+    let after: SemiSyncSample | undefined;
+    for (const s of sorted) {
+      if (s.at <= t) before = s;
+      else if (!after) after = s;
+    }
+    return !!before?.on && (after ? after.on : true);
+  };
+  return entries.filter((e) => e.outcome === 'acked' && on(e.doneAt)).map((e) => e.id);
 }
 
 /** An event a replica holds as replicated: the primary's ENABLE reads DISABLE ON SLAVE / ON REPLICA there. */

@@ -31,5 +31,6 @@ export {
   fenced,
   rejoinAllowed,
   semiSyncKeptItsPromise,
+  promisedBySemiSync,
 } from './failover.js';
 export type { FollowerState, SemiSyncSample } from './failover.js';

@@ -22,6 +22,8 @@ export interface ReplicaFacts {
   lagSeconds: number | null;
   /** Events it holds replica-side disabled: promoted, it runs none of them until they are enabled again. */
   disabledEvents: readonly string[];
+  /** What it had received and not applied within the wait (its relay log), if anything. */
+  relayLogNotApplied?: string;
 }
 
 /** The "can this replica be promoted" report of one replica. */

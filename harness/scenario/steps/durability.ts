@@ -2,6 +2,7 @@
 // timeout fallback to async, sampled all along so a loss can be judged against what the primary said at the time.
 import { setTimeout as delay } from 'node:timers/promises';
 import { waitUntil } from '../../exec/index.js';
+import { replicaStates } from '../../runtime/replication.js';
 import type { Step } from '../types.js';
 import { step } from './common.js';
 import { failoverOf } from './failover.js';
@@ -19,9 +20,12 @@ export const durability = (): Step =>
     if (String(ctx.params['durability'] ?? 'async') !== 'semisync') return;
     const f = failoverOf(ctx);
     const timeoutMs = Number(ctx.params['semiSyncTimeoutMs'] ?? 2000);
+    // A delayed replica never acknowledges: it is never promoted, so a write only it holds is as good as lost.
+    const delayed = new Set<string>();
+    for (const r of ctx.topo.replicas) if (((await replicaStates(r))[0]?.delaySeconds ?? 0) > 0) delayed.add(r.name);
     for (const n of ctx.topo.all()) {
       for (const s of n.adapter.failover.semiSyncInstall()) await n.query(s);
-      for (const s of n.adapter.failover.semiSyncEnable(timeoutMs)) await n.query(s);
+      for (const s of n.adapter.failover.semiSyncEnable(timeoutMs, !delayed.has(n.name))) await n.query(s);
     }
     for (const r of ctx.topo.replicas) {
       await r.query(r.adapter.failover.stopIoThread());
@@ -37,7 +41,7 @@ export const durability = (): Step =>
       timeoutMs: 30_000,
       intervalMs: 100,
     });
-    ctx.observations['semi-sync'] = { timeoutMs, waitPoint: 'AFTER_SYNC', atStart: first.rows };
+    ctx.observations['semi-sync'] = { timeoutMs, waitPoint: 'AFTER_SYNC', notAcknowledging: [...delayed], atStart: first.rows };
     let running = true;
     const loop = (async () => {
       while (running) {

@@ -1,7 +1,7 @@
 // After a failover: what it must have left (one writable primary, every replica following it, the promoted node
 // holding everything), and the old primary's return (its divergent history named, fenced or rejoined).
 import { catchUpOrRefusal } from '../../runtime/replication-attempt.js';
-import { attachReplica, gtidExecuted, replicaStates } from '../../runtime/replication.js';
+import { attachReplica, gtidWritten, replicaStates } from '../../runtime/replication.js';
 import { failoverSql } from '../../sql/index.js';
 import {
   acceptReplicaSideEvents,
@@ -59,7 +59,7 @@ export const failoverHolds = (): Step =>
       promotedHeldEverything(
         p.adapter.gtid,
         p.name,
-        await gtidExecuted(p),
+        await gtidWritten(p),
         atFailure.map((x) => ({ node: x.name, executed: x.executed })),
       ),
     );

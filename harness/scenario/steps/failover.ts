@@ -5,7 +5,15 @@ import { withFault, type KillFault } from '../../faults/index.js';
 import { attachReplica, gtidExecuted, replicaStates } from '../../runtime/replication.js';
 import type { StartedNode } from '../../runtime/node.js';
 import { failoverSql } from '../../sql/index.js';
-import { check, choosePromotion, presentLedgerIds, readiness, writeUnavailability, type ReplicaFacts } from '../../verify/index.js';
+import {
+  check,
+  choosePromotion,
+  presentLedgerIds,
+  promisedBySemiSync,
+  readiness,
+  writeUnavailability,
+  type ReplicaFacts,
+} from '../../verify/index.js';
 import { WritableRouter } from '../../workload/index.js';
 import { need, type FailoverState } from '../state.js';
 import type { DrillContext, ParamSpec, Step } from '../types.js';
@@ -104,7 +112,11 @@ export const killPrimary = (): Step => {
       const f = failoverOf(ctx);
       const stall = Number(ctx.params['stallWrites'] ?? 0);
       if (stall > 0) {
-        for (const r of ctx.topo.replicas) await r.query(r.adapter.failover.stopIoThread());
+        // Delayed replicas first: none may receive what the replicas that can be promoted did not.
+        const delayed = async (r: StartedNode) => ((await replicaStates(r))[0]?.delaySeconds ?? 0) > 0;
+        const all = await Promise.all(ctx.topo.replicas.map(async (r) => ({ r, delayed: await delayed(r) })));
+        for (const group of [all.filter((x) => x.delayed), all.filter((x) => !x.delayed)])
+          await Promise.all(group.map(({ r }) => r.query(r.adapter.failover.stopIoThread())));
         const t0 = Date.now();
         await underLoad(stall).run(ctx);
         ctx.observations['replication stall'] = { writes: stall, ms: Date.now() - t0, replicas: ctx.topo.replicas.map((r) => r.name) };
@@ -191,12 +203,6 @@ async function survivorsAfterRelay(ctx: DrillContext): Promise<ReplicaFacts[]> {
   return out;
 }
 
-/** Under semi-sync, whether the failed primary last said semi-sync was on before the fault (so writes were promised). */
-const semiSyncPromised = (f: FailoverState) => {
-  const before = f.semiSync.filter((s) => s.at <= (f.faultAt ?? Infinity));
-  return !!before[before.length - 1]?.on;
-};
-
 async function firedrillPromotion(ctx: DrillContext, f: FailoverState): Promise<void> {
   const facts = need(f.atFailure, 'no replica facts');
   const n0 = ctx.topo.replicas[0];
@@ -205,9 +211,15 @@ async function firedrillPromotion(ctx: DrillContext, f: FailoverState): Promise<
   const choice = choosePromotion(facts, n0.adapter.gtid, { prefer: prefer === 'auto' ? undefined : prefer, maxLagSeconds: maxLag(ctx) });
   let chosen = choice.chosen;
   const semi: Record<string, number[]> = {};
-  if (chosen && semiSyncPromised(f)) {
-    // Semi-sync promised every acknowledged write to a replica: promote only one that holds them all, or none.
-    const acked = ctx.workload.ledger.all().filter((e) => e.outcome === 'acked' && e.doneAt <= f.faultDoneAt!);
+  // Semi-sync promised the writes it acknowledged while on to a replica: promote only one that holds them all, or none.
+  const promised = new Set(
+    promisedBySemiSync(
+      ctx.workload.ledger.all().filter((e) => e.doneAt <= f.faultDoneAt!),
+      f.semiSync.filter((x) => x.node === f.failed),
+    ),
+  );
+  if (chosen && promised.size) {
+    const acked = ctx.workload.ledger.all().filter((e) => promised.has(e.id));
     const order = [chosen, ...facts.filter((x) => x.name !== chosen && !choice.excluded.some((e) => e.node === x.name)).map((x) => x.name)];
     chosen = undefined;
     for (const name of order) {
@@ -219,7 +231,14 @@ async function firedrillPromotion(ctx: DrillContext, f: FailoverState): Promise<
       }
     }
   }
-  ctx.observations['promotion'] = { by: 'firedrill', ...choice, chosen, semiSyncMissingIds: semi };
+  ctx.observations['promotion'] = {
+    by: 'firedrill',
+    ...choice,
+    chosen,
+    semiSyncPromisedWrites: promised.size,
+    semiSyncMissingIds: semi,
+    replicasAtFailure: facts.map((x) => ({ node: x.name, executed: x.executed, relayLogNotApplied: x.relayLogNotApplied })),
+  };
   ctx.checks.push(
     check(
       'a-replica-was-promoted',
