@@ -30,6 +30,8 @@ export interface FailoverState {
   atFailure?: ReplicaFacts[];
   /** The promoted node's GTIDs just before it became writable. */
   promotedExecuted?: string;
+  /** Acknowledged writes only the returning old primary holds, not promised by semi-sync: lost by design. */
+  lostByDesign?: number[];
   /** Events promotion enabled again. */
   eventsEnabled?: string[];
 }

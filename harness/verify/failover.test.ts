@@ -6,6 +6,7 @@ import {
   acceptReplicaSideEvents,
   errantNamed,
   fenced,
+  ledgerAfterFailover,
   oneWritablePrimary,
   promotedHeldEverything,
   rejoinAllowed,
@@ -118,5 +119,18 @@ describe('a replica compared with its primary', () => {
     expect(ok.details['replicaSideDisabledEvents']).toEqual(['shop.nightly', 'shop.nightly']);
     const body = ev('CREATE EVENT `nightly` ON SCHEDULE EVERY 1 DAY ON COMPLETION NOT PRESERVE DISABLE ON SLAVE DO SET @a = 2');
     expect(acceptReplicaSideEvents(check('schema-objects', [body])).valid).toBe(false);
+  });
+});
+
+describe('the ledger after a failover', () => {
+  it('allows exactly the writes only the old primary holds; any other loss fails, named', async () => {
+    const { Ledger } = await import('../workload/index.js');
+    const l = new Ledger();
+    for (let i = 1; i <= 5; i++) l.record(acked(i, i * 10));
+    expect(ledgerAfterFailover('r1-ledger', l, [1, 2, 3], [4, 5]).valid).toBe(true);
+    const beyond = ledgerAfterFailover('r1-ledger', l, [1, 2], [4, 5]);
+    expect(beyond.valid).toBe(false);
+    expect(beyond.details['differences']).toEqual([expect.objectContaining({ kind: 'acknowledged-write-lost', where: 'id 3' })]);
+    expect(ledgerAfterFailover('r1-ledger', l, [1, 2, 3, 4, 5, 9], []).valid).toBe(false);
   });
 });

@@ -4,7 +4,8 @@
  * no acknowledged write lost while the primary said semi-sync was on. Pure: the steps read, these judge.
  */
 import type { GtidAlgebra } from '../core/index.js';
-import type { LedgerEntry } from '../workload/index.js';
+import type { Ledger, LedgerEntry } from '../workload/index.js';
+import { judgeLedger } from './ledger.js';
 import { check, type CheckResult, type Difference } from './check.js';
 
 const diff = (object: string, kind: string, more: Partial<Difference> = {}): Difference => ({ database: '*', object, kind, ...more });
@@ -189,4 +190,35 @@ export function acceptReplicaSideEvents(c: CheckResult): CheckResult {
       replicaSideDisabledEvents: accepted.map((d) => `${d.database}.${d.object}`),
     },
   };
+}
+
+/**
+ * The ledger on a node after a failover: every acknowledged write present, except those the failover lost by design
+ * (acknowledged by the old primary alone and not promised by semi-sync: `lostByDesign`), and nothing the clients did
+ * not write. A write lost beyond those fails, named.
+ */
+export function ledgerAfterFailover(
+  name: string,
+  ledger: Ledger,
+  presentIds: Iterable<number>,
+  lostByDesign: readonly number[],
+): CheckResult {
+  const v = judgeLedger(ledger, presentIds);
+  const allowed = new Set(lostByDesign);
+  const beyond = v.lost.filter((id) => !allowed.has(id));
+  return check(
+    name,
+    [
+      ...beyond.map((id) => diff('ledger', 'acknowledged-write-lost', { where: `id ${id}` })),
+      ...v.unexpected.map((id) => diff('ledger', 'row-the-clients-did-not-write', { where: `id ${id}` })),
+    ],
+    {
+      acknowledged: ledger.summary().acked,
+      lostByTheFailover: v.lost.length - beyond.length,
+      lostBeyondTheFailover: beyond.length,
+      lostSeconds: v.lostSeconds,
+      indeterminatePresent: v.indeterminatePresent,
+      indeterminateAbsent: v.indeterminateAbsent,
+    },
+  );
 }

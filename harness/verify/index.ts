@@ -32,5 +32,6 @@ export {
   rejoinAllowed,
   semiSyncKeptItsPromise,
   promisedBySemiSync,
+  ledgerAfterFailover,
 } from './failover.js';
 export type { FollowerState, SemiSyncSample } from './failover.js';

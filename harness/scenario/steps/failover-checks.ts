@@ -10,7 +10,7 @@ import {
   errantNamed,
   errantTransactions,
   fenced,
-  ledgerCheck,
+  ledgerAfterFailover,
   noErrantTransactions,
   oneWritablePrimary,
   presentLedgerIds,
@@ -74,7 +74,10 @@ export const failoverHolds = (): Step =>
     );
   });
 
-/** Every replica equals the primary (schema objects, rows, accounts) and every node of the topology holds the ledger. */
+/**
+ * Every replica equals the primary (schema objects, rows, accounts) and every node of the topology holds the ledger,
+ * but for the writes the failover lost by design (only the old primary holds them).
+ */
 export const replicasEqualPrimaryAndLedger = (): Step =>
   step('every replica equals the new primary and holds the ledger', async (ctx) => {
     const p = ctx.topo.primary;
@@ -83,8 +86,11 @@ export const replicasEqualPrimaryAndLedger = (): Step =>
       for (const c of await compareServers(p, r, { excludeAccounts: harnessAccounts(ctx) }))
         ctx.checks.push({ ...acceptReplicaSideEvents(c), name: checkName.equalsSource(r.name, c.name, p.name) });
     }
+    const lostByDesign = need(failoverOf(ctx).lostByDesign, 'the old primary has not returned (oldPrimaryReturns)');
     for (const n of [p, ...ctx.topo.replicas])
-      ctx.checks.push(ledgerCheck(checkName.ledger(n.name), ctx.workload.ledger, await presentLedgerIds(n, ctx.workload.db)));
+      ctx.checks.push(
+        ledgerAfterFailover(checkName.ledger(n.name), ctx.workload.ledger, await presentLedgerIds(n, ctx.workload.db), lostByDesign),
+      );
   });
 
 /**
@@ -119,7 +125,8 @@ export const oldPrimaryReturns = (): Step =>
       : undefined;
     if (promise) ctx.checks.push(promise);
     const promised = new Set((promise?.details['lostWhileOn'] as number[] | undefined) ?? []);
-    ctx.state.expectedLoss = lostHere.filter((e) => !promised.has(e.id)).length;
+    f.lostByDesign = lostHere.filter((e) => !promised.has(e.id)).map((e) => e.id);
+    ctx.state.expectedLoss = f.lostByDesign.length;
     ctx.observations['old primary'] = {
       node: old.name,
       errantGtids: found.errant,
