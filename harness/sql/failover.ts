@@ -36,11 +36,6 @@ export const replicaSideDisabledEvents = (): Statement => ({
   WHERE STATUS IN ('SLAVESIDE_DISABLED', 'REPLICA_SIDE_DISABLED') ORDER BY 1, 2`,
 });
 
-/** Every event with its status (column `status`). */
-export const eventStatuses = (): Statement => ({
-  sql: 'SELECT EVENT_SCHEMA AS db, EVENT_NAME AS name, STATUS AS status FROM information_schema.EVENTS ORDER BY 1, 2',
-});
-
 export const enableEvent = (db: string, name: string): Statement => ({ sql: `ALTER EVENT ${quoteId(db)}.${quoteId(name)} ENABLE` });
 
 /** firedrill's own scheduled event (it never fires: it starts in five years), so every dataset has one to follow through a failover. */

@@ -19,9 +19,8 @@ export { compareAccounts } from './accounts.js';
 export { takeState, parseState, compareWithState } from './state-file.js';
 export type { RecordedState } from './state-file.js';
 export { writeUnavailability } from './write-window.js';
-export type { WriteWindow } from './write-window.js';
 export { choosePromotion, readiness } from './promotion.js';
-export type { ReplicaFacts, Readiness, PromotionChoice } from './promotion.js';
+export type { ReplicaFacts } from './promotion.js';
 export {
   oneWritablePrimary,
   replicasFollow,

@@ -7,4 +7,3 @@ export { datasetSource, planDataset, refuseClashes, loadDataset } from './source
 export type { DatasetSource, DatasetPlan, DatasetInfo } from './sources.js';
 export { compressionOf } from './dump-reader.js';
 export { WritableRouter } from './router.js';
-export type { RouteChange } from './router.js';

@@ -26,7 +26,7 @@ export const failoverOf = (ctx: DrillContext): FailoverState =>
 const on = (v: unknown) => v === 1 || v === '1' || String(v).toUpperCase() === 'ON';
 
 /** What a replica is now, for the promotion report and the choice. An unreachable one says so. */
-export async function factsOf(n: StartedNode, lagSeconds: number | null): Promise<ReplicaFacts> {
+async function factsOf(n: StartedNode, lagSeconds: number | null): Promise<ReplicaFacts> {
   try {
     const [p] = await n.query<Record<string, unknown>>(n.adapter.failover.promotability(), { timeoutMs: 5000 });
     const [st] = await replicaStates(n);
