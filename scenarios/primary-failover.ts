@@ -3,7 +3,8 @@
 // the clients follow the writable node through their proxy. Measured: acknowledged writes lost (ids and seconds),
 // indeterminate writes, the write-unavailability window, the RTO split into detection, promotion, repointing and the
 // first write. Then the old primary returns: its divergent history is named by GTID set algebra and it is fenced
-// (or, with oldPrimary=rejoin, rejoined only if it has none). Parameters: durability (async | semisync), candidate,
+// (or, with oldPrimary=rejoin, rejoined only if it has none). A planned switchover follows, measured the same way on
+// the same data. Parameters: durability (async | semisync), candidate,
 // stallWrites (writes the primary acknowledges while no replica receives, before it dies), failover (the team's own
 // failover command instead of firedrill's promotion), oldPrimary (fence | rejoin).
 import {
@@ -18,6 +19,7 @@ import {
   killPrimary,
   oldPrimaryReturns,
   phase,
+  plannedSwitchover,
   plantScheduledEvent,
   primaryReplicas,
   promoteReplica,
@@ -47,6 +49,7 @@ export default defineScenario({
     phase('first-write', [firstWriteOnNewPrimary()], { recovery: true }),
     phase('verify', [underLoad(200), failoverHolds()]),
     phase('old-primary-returns', [oldPrimaryReturns()]),
+    phase('planned-switchover', [plannedSwitchover(), underLoad(100)]),
     phase('final', [stopWorkload(), replicasEqualPrimaryAndLedger()]),
   ],
   rpoNode: 'primary',

@@ -36,6 +36,7 @@ export * from './steps/pitr.js';
 export * from './steps/failover.js';
 export * from './steps/failover-checks.js';
 export * from './steps/durability.js';
+export * from './steps/switchover.js';
 export { runScenario, errorResult, exitCodeOf } from './run.js';
 export { planDrill, planInputs, resolveParams } from './plan.js';
 export type { DrillInputs } from './plan.js';

@@ -39,14 +39,18 @@ describe('firedrill run primary-failover --flavor mariadb-10.11', () => {
       `${promotion.chosen}-events-enabled-after-promotion`,
       'primary-errant-transactions-named',
       'primary-fenced',
-      `replica-delayed-data-equals-${promotion.chosen}`,
+      `replica-delayed-data-equals-${result.observations['planned switchover'].to}`,
       'rpo-equals-expected-loss',
     ])
       expect(names).toContain(c);
     expect(result.checks.filter((c: { valid: boolean }) => !c.valid)).toEqual([]);
     // async: whatever was lost is exactly what the returning old primary holds alone
     expect(result.rpo.lostAcknowledgedWrites).toBe(result.observations['old primary'].expectedLoss);
-    expect(result.rpo.node).toBe(promotion.chosen);
+    // the planned switchover beside it, measured the same way, on the same data
+    const sw = result.observations['planned switchover'];
+    expect(sw.from).toBe(promotion.chosen);
+    expect(sw.writeUnavailableMs).toBeGreaterThan(0);
+    expect(result.rpo.node).toBe(sw.to);
     expect(await leftovers(result.runId)).toEqual([]);
   });
 });
