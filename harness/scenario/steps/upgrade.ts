@@ -20,7 +20,6 @@ import {
   ledgerCheck,
   presentLedgerIds,
   takeSnapshot,
-  writeUnavailability,
   type Difference,
 } from '../../verify/index.js';
 import {
