@@ -50,7 +50,7 @@ describe.each(ALL_FLAVORS.map((flavor) => ({ flavor })))('primary-failover on $f
     const { result, stderr } = await drill(flavor, ['stallWrites=50']);
     expect(result.verdict, stderr.slice(-3000)).toBe('pass');
     expect(result.rpo.lostAcknowledgedWrites).toBeGreaterThanOrEqual(50);
-    expect(result.rpo.lostAcknowledgedWrites).toBe(result.observations['old primary'].expectedLoss);
+    expect(result.rpo.lostAcknowledgedWrites).toBe(obs(result, 'old primary')['expectedLoss']);
     expect(obs(result, 'old primary')['errantGtids']).not.toBe('');
   });
 
