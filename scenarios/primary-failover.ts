@@ -41,7 +41,7 @@ export default defineScenario({
   topology: primaryReplicas({ replicas: ['replica-1', 'replica-2', 'replica-delayed'] }),
   workload: { writers: 4, ratePerSec: 200 },
   phases: [
-    phase('prepare', [clientsBehindProxy(), plantScheduledEvent(), delayReplica('replica-delayed', 10), durability(), underLoad(300)]),
+    phase('prepare', [clientsBehindProxy(), plantScheduledEvent(), delayReplica('replica-delayed', 30), durability(), underLoad(300)]),
     phase('fault', [promotionReport(), killPrimary()]),
     phase('detect', [detectPrimaryFailure()], { recovery: true }),
     phase('promote', [promoteReplica()], { recovery: true }),

@@ -23,9 +23,18 @@ export interface FailoverSql {
   semiSyncStatus(): Statement;
   /** The status variable whose value ON/OFF says semi-sync is in force on a primary. */
   semiSyncStatusVariable: string;
+  /** An event of a demoted primary held as a replica holds it (not run), without binary logging (session statements). */
+  disableOnReplica(db: string, name: string): Statement[];
   /** A former primary about to replicate: its own binlog position becomes where it resumes (MariaDB; MySQL: none). */
   adoptOwnPosition(): Statement[];
 }
+
+const unlogged = (s: Statement): Statement[] => [{ sql: 'SET SESSION sql_log_bin = 0' }, s, { sql: 'SET SESSION sql_log_bin = 1' }];
+
+/** Events the server runs (ENABLED): on a demoted primary they must be held as a replica holds them. */
+export const enabledEvents = (): Statement => ({
+  sql: "SELECT EVENT_SCHEMA AS db, EVENT_NAME AS name FROM information_schema.EVENTS WHERE STATUS = 'ENABLED' ORDER BY 1, 2",
+});
 
 /** Every server's read_only (column `ro`, 0 or 1): how a proxy tells the writable node. */
 export const readOnly = (): Statement => ({ sql: 'SELECT @@GLOBAL.read_only AS ro' });
@@ -62,6 +71,7 @@ export const mariadbFailover: FailoverSql = {
   semiSyncStatus: () => ({ sql: "SHOW GLOBAL STATUS LIKE 'Rpl_semi_sync_master_%'" }),
   semiSyncStatusVariable: 'Rpl_semi_sync_master_status',
   adoptOwnPosition: () => [{ sql: 'SET GLOBAL gtid_slave_pos = @@GLOBAL.gtid_binlog_pos' }],
+  disableOnReplica: (db, name) => unlogged({ sql: `ALTER EVENT ${quoteId(db)}.${quoteId(name)} DISABLE ON SLAVE` }),
 };
 
 export const mysqlFailover: FailoverSql = {
@@ -86,4 +96,5 @@ export const mysqlFailover: FailoverSql = {
   semiSyncStatus: () => ({ sql: "SHOW GLOBAL STATUS LIKE 'Rpl_semi_sync_source_%'" }),
   semiSyncStatusVariable: 'Rpl_semi_sync_source_status',
   adoptOwnPosition: () => [], // auto-position starts from gtid_executed
+  disableOnReplica: (db, name) => unlogged({ sql: `ALTER EVENT ${quoteId(db)}.${quoteId(name)} DISABLE ON REPLICA` }),
 };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mariadbGtid, mysqlGtid } from '../core/index.js';
-import type { LedgerEntry } from '../workload/index.js';
+import { Ledger, type LedgerEntry } from '../workload/index.js';
 import { check } from './check.js';
 import {
   acceptReplicaSideEvents,
@@ -124,7 +124,6 @@ describe('a replica compared with its primary', () => {
 
 describe('the ledger after a failover', () => {
   it('allows exactly the writes only the old primary holds; any other loss fails, named', async () => {
-    const { Ledger } = await import('../workload/index.js');
     const l = new Ledger();
     for (let i = 1; i <= 5; i++) l.record(acked(i, i * 10));
     expect(ledgerAfterFailover('r1-ledger', l, [1, 2, 3], [4, 5]).valid).toBe(true);

@@ -18,6 +18,7 @@ import { WritableRouter } from '../../workload/index.js';
 import { need, type FailoverState } from '../state.js';
 import type { DrillContext, ParamSpec, Step } from '../types.js';
 import { step, underLoad } from './common.js';
+import { enableReplicaSideEvents } from './switchover.js';
 import { runTeamFailover } from './team-failover.js';
 
 export const failoverOf = (ctx: DrillContext): FailoverState =>
@@ -264,11 +265,9 @@ async function firedrillPromotion(ctx: DrillContext, f: FailoverState): Promise<
   f.promotedExecuted = await gtidExecuted(n);
   await n.query(d.stopReplica());
   await n.query(d.resetReplicaAll());
-  const events = await n.query<{ db: string; name: string }>(failoverSql.replicaSideDisabledEvents());
-  for (const e of events) await n.query(failoverSql.enableEvent(e.db, e.name));
+  f.eventsEnabled = await enableReplicaSideEvents(n);
   await n.query(d.setReadOnly(false));
   f.promotedAt = Date.now();
-  f.eventsEnabled = events.map((e) => `${e.db}.${e.name}`);
   becamePrimary(ctx, f, chosen);
 }
 

@@ -3,6 +3,7 @@
 import { waitUntil } from '../../exec/index.js';
 import type { StartedNode } from '../../runtime/node.js';
 import { attachReplica, replicaStates, waitCaughtUp } from '../../runtime/replication.js';
+import { failoverSql } from '../../sql/index.js';
 import { writeUnavailability } from '../../verify/index.js';
 import type { DrillContext, Step } from '../types.js';
 import { ackedTotal, step } from './common.js';
@@ -21,6 +22,7 @@ export async function switchPrimaryRole(ctx: DrillContext, old: StartedNode, to:
   await waitCaughtUp(to, old, 120);
   await to.query(d.stopReplica());
   await to.query(d.resetReplicaAll());
+  const events = await handEventsOver(old, to);
   await to.query(d.setReadOnly(false));
   if (!ctx.state.failover) ctx.workload.moveTo(to);
   const base = ackedTotal(ctx);
@@ -33,7 +35,21 @@ export async function switchPrimaryRole(ctx: DrillContext, old: StartedNode, to:
   const t1 = Date.now();
   ctx.state.currentPrimary = to.name;
   ctx.topo.promote(to.name, 'replica');
-  return { switchMs: t1 - t0, ...writeUnavailability(ctx.workload.ledger.all(), t0, t1) };
+  return { switchMs: t1 - t0, ...writeUnavailability(ctx.workload.ledger.all(), t0, t1), eventsHandedOver: events };
+}
+
+/** Enables the events a promoted node holds replica-side disabled; returns them (db.name). */
+export async function enableReplicaSideEvents(n: StartedNode): Promise<string[]> {
+  const events = await n.query<{ db: string; name: string }>(failoverSql.replicaSideDisabledEvents());
+  for (const e of events) await n.query(failoverSql.enableEvent(e.db, e.name));
+  return events.map((e) => `${e.db}.${e.name}`);
+}
+
+/** The events move with the primary role: enabled on the new primary, held as a replica holds them on the old one. */
+async function handEventsOver(old: StartedNode, to: StartedNode): Promise<string[]> {
+  const running = await old.query<{ db: string; name: string }>(failoverSql.enabledEvents());
+  for (const e of running) for (const s of old.adapter.failover.disableOnReplica(e.db, e.name)) await old.query(s);
+  return enableReplicaSideEvents(to);
 }
 
 /**
