@@ -34,6 +34,7 @@ export * from './steps/upgrade.js';
 export * from './steps/galera.js';
 export * from './steps/pitr.js';
 export * from './steps/failover.js';
+export * from './steps/failover-params.js';
 export * from './steps/failover-checks.js';
 export * from './steps/durability.js';
 export * from './steps/switchover.js';
