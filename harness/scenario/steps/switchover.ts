@@ -3,6 +3,7 @@
 import { waitUntil } from '../../exec/index.js';
 import type { StartedNode } from '../../runtime/node.js';
 import { attachReplica, replicaStates, waitCaughtUp } from '../../runtime/replication.js';
+import { catchUpOrRefusal } from '../../runtime/replication-attempt.js';
 import { failoverSql } from '../../sql/index.js';
 import { writeUnavailability } from '../../verify/index.js';
 import type { DrillContext, Step } from '../types.js';
@@ -59,10 +60,28 @@ async function handEventsOver(old: StartedNode, to: StartedNode): Promise<string
 export const plannedSwitchover = (): Step =>
   step('planned switchover to another replica', async (ctx) => {
     const old = ctx.topo.primary;
-    const candidates = [];
-    for (const r of ctx.topo.replicas) if (((await replicaStates(r))[0]?.delaySeconds ?? 0) === 0) candidates.push(r);
-    const to = candidates[0];
-    if (!to) throw new Error('no replica without a delay to switch over to');
+    // A replica that follows the primary, without a delay, caught up: a failover that left none has nothing to switch to.
+    let to: StartedNode | undefined;
+    const seen: Record<string, string> = {};
+    for (const r of ctx.topo.replicas) {
+      const [st] = await replicaStates(r);
+      if ((st?.delaySeconds ?? 0) > 0) continue;
+      const caught = await catchUpOrRefusal(r, old, 30);
+      seen[r.name] = caught.ok ? 'caught up' : caught.error;
+      if (caught.ok) {
+        to = r;
+        break;
+      }
+    }
+    if (!to) {
+      ctx.observations['planned switchover'] = {
+        from: old.name,
+        attempted: false,
+        reason: 'no replica follows the primary',
+        replicas: seen,
+      };
+      return;
+    }
     const m = await switchPrimaryRole(ctx, old, to);
     const t0 = Date.now();
     for (const s of old.adapter.failover.adoptOwnPosition()) await old.query(s);
