@@ -1,11 +1,13 @@
 import { mariadbGtid, mysqlGtid, type Family, type Flavor, type GtidAlgebra } from '../core/index.js';
 import {
+  failoverSql,
   galeraSql,
   mariadb,
   mariadbReplicaState,
   mysql,
   mysqlReplicaState,
   type Dialect,
+  type FailoverSql,
   type ReplicaState,
   type Statement,
 } from '../sql/index.js';
@@ -54,6 +56,8 @@ export interface BinlogTools {
 export interface FlavorAdapter {
   flavor: Flavor;
   dialect: Dialect;
+  /** Promotion, fencing, delay and semi-sync statements (harness/sql/failover.ts). */
+  failover: FailoverSql;
   replicaState: (row: Record<string, unknown>) => ReplicaState;
   /** The command-line client inside a container (root over the local socket, no password). */
   client: readonly string[];
@@ -96,6 +100,7 @@ export type FamilyAdapter = Omit<FlavorAdapter, 'flavor' | 'galera'>;
 
 const mariadbFamily: FamilyAdapter = {
   dialect: mariadb,
+  failover: failoverSql.mariadbFailover,
   replicaState: mariadbReplicaState,
   client: ['mariadb', '--batch'],
   ping: ['mariadb-admin', '--silent', 'ping'],
@@ -171,6 +176,7 @@ const galeraArgs = (g: NonNullable<ServerOptions['galera']>) => [
 
 const mysqlFamily: FamilyAdapter = {
   dialect: mysql,
+  failover: failoverSql.mysqlFailover,
   replicaState: mysqlReplicaState,
   client: ['mysql', '--batch'],
   ping: ['mysqladmin', '--silent', 'ping'],

@@ -200,9 +200,9 @@ export class StartedNode implements AsyncDisposable {
     );
   }
 
-  /** A new dedicated connection as firedrill's admin user. The caller closes it. */
-  connect(): Promise<Connection> {
-    return this.session.connect();
+  /** A new dedicated connection as firedrill's admin user (a short connect timeout for probes). The caller closes it. */
+  connect(opts?: { connectTimeoutMs?: number }): Promise<Connection> {
+    return this.session.connect(opts);
   }
 
   /** Another session on a connection of its own (e.g. to compare several tables at once); the caller closes it. */

@@ -22,10 +22,10 @@ export class ServerSession {
    * A new dedicated connection (TLS when the server offers it, so a server that sets require_secure_transport is
    * reached too). The caller closes it.
    */
-  connect(): Promise<Connection> {
+  connect(opts: { connectTimeoutMs?: number } = {}): Promise<Connection> {
     return openConnection(
       { host: this.host(), port: 3306, user: this.creds.admin, password: this.creds.adminPassword, tls: { mode: 'PREFERRED' } },
-      { name: this.name, queryTimeoutMs: QUERY_TIMEOUT_MS, connectTimeoutMs: 5000 },
+      { name: this.name, queryTimeoutMs: QUERY_TIMEOUT_MS, connectTimeoutMs: opts.connectTimeoutMs ?? 5000 },
     );
   }
 

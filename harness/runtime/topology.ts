@@ -88,6 +88,10 @@ export class Topology {
   private readonly nodes = new Map<string, StartedNode>();
   /** What every node that was ever a member was started as: a lost node is rebuilt as what it was. */
   private readonly specs = new Map<string, NodeSpec>();
+  /** primary-replicas: the node holding the primary role (moved by a failover or switchover). */
+  private primaryName = 'primary';
+  /** Nodes out of the replication topology (a failed primary that came back): neither primary nor replica. */
+  private readonly fenced = new Set<string>();
   constructor(
     readonly ctx: TopologyContext,
     readonly spec: TopologySpec,
@@ -118,7 +122,27 @@ export class Topology {
   /** The primaries with their ledger databases. */
   get sourceSpecs(): readonly SourceSpec[] {
     if (this.spec.kind === 'multi-source') return this.spec.sources;
-    return [{ name: this.spec.kind === 'galera' ? this.spec.writeNode : 'primary', ledgerDb: ownNames().schema }];
+    return [{ name: this.spec.kind === 'galera' ? this.spec.writeNode : this.primaryName, ledgerDb: ownNames().schema }];
+  }
+  /**
+   * primary-replicas: the primary role moves to `name` (a failover or a switchover). The former primary becomes a
+   * replica, unless it is fenced (a failed primary: out of the topology until it is rejoined).
+   */
+  promote(name: string, formerPrimary: 'replica' | 'fenced'): void {
+    if (this.spec.kind !== 'primary-replicas')
+      throw new Error(`only a primary-replicas topology changes its primary (this one: ${this.spec.kind})`);
+    this.get(name);
+    if (formerPrimary === 'fenced') this.fenced.add(this.primaryName);
+    this.fenced.delete(name);
+    this.primaryName = name;
+  }
+  /** A fenced node joins the topology again as a replica. */
+  rejoin(name: string): void {
+    this.fenced.delete(name);
+  }
+  /** Whether the node is out of the replication topology (fenced). */
+  isFenced(name: string): boolean {
+    return this.fenced.has(name);
   }
   /** Galera members (empty for replication topologies). */
   get members(): StartedNode[] {
@@ -133,7 +157,12 @@ export class Topology {
   }
   get replicas(): StartedNode[] {
     if (this.spec.kind === 'galera') return [];
-    return this.spec.replicas.map((r) => this.nodes.get(r.name)).filter((n): n is StartedNode => !!n);
+    const names =
+      this.spec.kind === 'primary-replicas' ? ['primary', ...this.spec.replicas.map((r) => r.name)] : this.spec.replicas.map((r) => r.name);
+    return names
+      .filter((n) => n !== this.primaryName && !this.fenced.has(n))
+      .map((n) => this.nodes.get(n))
+      .filter((n): n is StartedNode => !!n);
   }
   all(): StartedNode[] {
     return [...this.nodes.values()];

@@ -371,11 +371,14 @@ async function stopWorkloads(ctx: DrillContext): Promise<void> {
   for (const w of ctx.workloads.values()) if (w.isRunning) await w.stop();
 }
 
-/** The RPO on the scenario's RPO node, judged on every workload's ledger (before the recovery target, when one was set). */
+/**
+ * The RPO on the scenario's RPO node, judged on every workload's ledger (before the recovery target, when one was
+ * set). `primary` is the node holding the primary role at the end (after a failover, the promoted one).
+ */
 async function measureRpo(def: ScenarioDefinition, ctx: DrillContext): Promise<Rpo> {
   const point = ctx.state.recoveryPoint;
-  const node = ctx.topo.get(def.rpoNode);
+  const node = def.rpoNode === 'primary' ? ctx.topo.primary : ctx.topo.get(def.rpoNode);
   const verdicts = [];
   for (const w of ctx.workloads.values()) verdicts.push(judgeLedger(w.ledger, await presentLedgerIds(node, w.db), point));
-  return rpoOf(def.rpoNode, verdicts, point);
+  return rpoOf(node.name, verdicts, point);
 }

@@ -4,6 +4,37 @@ import type { PitrResult } from '../restore/index.js';
 import type { Finding } from '../verify/upgrade/index.js';
 import type { OptionVerdict } from '../runtime/option-probe.js';
 import type { TopologyContext } from '../runtime/context.js';
+import type { WritableRouter } from '../workload/index.js';
+import type { ReplicaFacts, SemiSyncSample } from '../verify/index.js';
+
+/** A failover under way: the clients' proxy, what was known before the fault, and when each stage ended (ms). */
+export interface FailoverState {
+  router: WritableRouter;
+  /** The node that was primary when the fault hit. */
+  failed: string;
+  /** Seconds behind per replica at the last look before the fault (the promotion report). */
+  lagBefore: Record<string, number | null>;
+  /** Semi-sync status of the primary, sampled (durability=semisync). */
+  semiSync: SemiSyncSample[];
+  faultAt?: number;
+  /** The failure detector, started with the fault (detectPrimaryFailure waits for its verdict). */
+  detector?: Promise<void>;
+  /** When the fault had taken effect (the killed container had stopped). */
+  faultDoneAt?: number;
+  detectedAt?: number;
+  promotedAt?: number;
+  repointedAt?: number;
+  firstAckAt?: number;
+  promoted?: string;
+  /** Every surviving replica as it was once it had applied what it received, before anything was promoted. */
+  atFailure?: ReplicaFacts[];
+  /** The promoted node's GTIDs just before it became writable. */
+  promotedExecuted?: string;
+  /** Acknowledged writes only the returning old primary holds, not promised by semi-sync: lost by design. */
+  lostByDesign?: number[];
+  /** Events promotion enabled again. */
+  eventsEnabled?: string[];
+}
 
 /** The accident a point-in-time recovery undoes: what was dropped, when, and the database as it was before. */
 interface Accident {
@@ -51,6 +82,8 @@ export interface DrillState {
   replicationRefused: Map<string, string[]>;
   /** pre-upgrade: a version's verdicts on the user's option file (refused, ignored, deprecated), by flavor. */
   optionVerdicts: Map<string, Promise<OptionVerdict[]>>;
+  /** primary-failover: the failover under way (clientsBehindProxy). */
+  failover?: FailoverState;
   /** pre-upgrade: how nodes of another version start (its image; the user's file without what it refuses), by flavor. */
   flavorContexts: Map<string, Promise<TopologyContext>>;
 }

@@ -94,7 +94,7 @@ export interface ScenarioDefinition {
   data: { dataset: boolean; bulkMb: (p: Params) => number };
   workload: WorkloadOptions;
   phases: readonly Phase[];
-  /** The node whose ledger verdict is the drill's RPO. */
+  /** The node whose ledger verdict is the drill's RPO (`primary`: whichever node holds the primary role at the end). */
   rpoNode: string;
   /** The procedure loses data by design (e.g. a backup without binlogs): a non-zero RPO does not fail the drill,
    * the drill's own checks judge whether it was measured exactly. */

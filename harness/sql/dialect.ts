@@ -77,7 +77,29 @@ export interface ReplicaState {
   lastSqlError: string;
   secondsBehind: number | null;
   gtidPos: string;
+  /** The host it replicates from (as given to CHANGE MASTER / CHANGE REPLICATION SOURCE). */
+  sourceHost: string;
+  /** What the IO thread has received (MariaDB Gtid_IO_Pos, MySQL Retrieved_Gtid_Set), applied or not. */
+  received: string;
+  /** Seconds the SQL thread waits behind the primary on purpose (MASTER_DELAY / SOURCE_DELAY). */
+  delaySeconds: number;
+  /** Replication filters in force (Replicate_Do_DB, Replicate_Ignore_Table, ...), as `name=value`. */
+  filters: string[];
 }
+
+const FILTER_COLUMNS = [
+  'Replicate_Do_DB',
+  'Replicate_Ignore_DB',
+  'Replicate_Do_Table',
+  'Replicate_Ignore_Table',
+  'Replicate_Wild_Do_Table',
+  'Replicate_Wild_Ignore_Table',
+  'Replicate_Rewrite_DB',
+];
+
+/** The replication filters of a status row (the column names are the same in both families). */
+export const filtersOf = (row: Record<string, unknown>): string[] =>
+  FILTER_COLUMNS.filter((c) => row[c] !== undefined && row[c] !== null && String(row[c]) !== '').map((c) => `${c}=${String(row[c])}`);
 
 /**
  * firedrill's two users, created with binary logging off so no node gets a GTID of its own: an admin, and a

@@ -16,3 +16,5 @@ export { dumpPosition, DUMP_POSITION_HEAD_BYTES, DUMP_POSITION_TAIL_BYTES } from
 export type { DumpPosition } from './dump-position.js';
 export * as stateSql from './state.js';
 export * as grantTablesSql from './grant-tables.js';
+export * as failoverSql from './failover.js';
+export type { FailoverSql } from './failover.js';

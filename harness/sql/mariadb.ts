@@ -1,6 +1,6 @@
 import { bulkInsert, bulkRowSelect } from './workload.js';
 import { quoteId } from './inspect.js';
-import { bootstrapUsersWith, type Dialect, type ReplicaState, type ReplicationSource } from './dialect.js';
+import { bootstrapUsersWith, filtersOf, type Dialect, type ReplicaState, type ReplicationSource } from './dialect.js';
 
 const conn = (channel?: string) => (channel ? ` '${channel.replace(/'/g, "''")}'` : '');
 
@@ -58,5 +58,9 @@ export function mariadbReplicaState(row: Record<string, unknown>): ReplicaState 
     lastSqlError: String(row['Last_SQL_Error'] ?? ''),
     secondsBehind: sbm === null || sbm === undefined ? null : Number(sbm),
     gtidPos: String(row['Gtid_Slave_Pos'] ?? ''),
+    sourceHost: String(row['Master_Host'] ?? ''),
+    received: String(row['Gtid_IO_Pos'] ?? ''),
+    delaySeconds: Number(row['SQL_Delay'] ?? 0),
+    filters: filtersOf(row),
   };
 }

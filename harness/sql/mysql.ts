@@ -1,5 +1,5 @@
 import { bulkInsert, bulkRowSelect } from './workload.js';
-import { bootstrapUsersWith, type Dialect, type ReplicaState, type ReplicationSource, type Statement } from './dialect.js';
+import { bootstrapUsersWith, filtersOf, type Dialect, type ReplicaState, type ReplicationSource, type Statement } from './dialect.js';
 
 /** The GTID firedrill gives a poison transaction on MySQL (a source uuid no server has). */
 const POISON_GTID = 'fd0000de-ad00-4000-8000-00000000dead:1';
@@ -75,6 +75,10 @@ export function mysqlReplicaState(row: Record<string, unknown>): ReplicaState {
     lastSqlError: String(row['Last_SQL_Error'] ?? ''),
     secondsBehind: sbs === null || sbs === undefined || sbs === 'NULL' ? null : Number(sbs),
     gtidPos: String(row['Executed_Gtid_Set'] ?? ''),
+    sourceHost: String(row['Source_Host'] ?? ''),
+    received: String(row['Retrieved_Gtid_Set'] ?? ''),
+    delaySeconds: Number(row['SQL_Delay'] ?? 0),
+    filters: filtersOf(row),
   };
 }
 

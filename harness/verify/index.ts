@@ -18,3 +18,19 @@ export { backupPointEqualsSnapshot } from './backup-point.js';
 export { compareAccounts } from './accounts.js';
 export { takeState, parseState, compareWithState } from './state-file.js';
 export type { RecordedState } from './state-file.js';
+export { writeUnavailability } from './write-window.js';
+export { choosePromotion, readiness } from './promotion.js';
+export type { ReplicaFacts } from './promotion.js';
+export {
+  oneWritablePrimary,
+  replicasFollow,
+  promotedHeldEverything,
+  acceptReplicaSideEvents,
+  errantNamed,
+  fenced,
+  rejoinAllowed,
+  semiSyncKeptItsPromise,
+  promisedBySemiSync,
+  ledgerAfterFailover,
+} from './failover.js';
+export type { FollowerState, SemiSyncSample } from './failover.js';

@@ -6,3 +6,4 @@ export { loadSakila, loadBulk } from './datasets.js';
 export { datasetSource, planDataset, refuseClashes, loadDataset } from './sources.js';
 export type { DatasetSource, DatasetPlan, DatasetInfo } from './sources.js';
 export { compressionOf } from './dump-reader.js';
+export { WritableRouter } from './router.js';

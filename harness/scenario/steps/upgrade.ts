@@ -32,13 +32,13 @@ import {
   replayQueries,
   serverOptions,
   splitStatements,
-  writeUnavailability,
   type Finding,
   type LoggedQuery,
 } from '../../verify/upgrade/index.js';
 import { checkName, observationName } from '../names.js';
 import type { DrillContext, ParamSpec, Params, Step } from '../types.js';
 import { ackedTotal, latest, restoredServerId, step, withNodes } from './common.js';
+import { switchPrimaryRole } from './switchover.js';
 
 /**
  * Pre-upgrade validation: restores the latest artifact onto another flavor (a newer server), runs its upgrade,
@@ -320,7 +320,6 @@ export const switchover = (to: string, label: string): Step =>
   step(`${label}: switch over to ${to}`, async (ctx) => {
     const old = currentPrimary(ctx);
     const nw = ctx.topo.get(to);
-    const d = nw.adapter.dialect;
     const behind = [...ctx.state.replicationRefused.values()].some((names) => names.includes(to));
     if (behind) {
       // The target never replicated (the servers refused that direction): switching to it would lose writes. The
@@ -346,23 +345,7 @@ export const switchover = (to: string, label: string): Step =>
       );
       return;
     }
-    const t0 = Date.now();
-    await old.query(old.adapter.dialect.setReadOnly(true));
-    await ctx.workload.stop();
-    await waitCaughtUp(nw, old, 120);
-    await nw.query(d.stopReplica());
-    await nw.query(d.resetReplicaAll());
-    await nw.query(d.setReadOnly(false));
-    ctx.workload.moveTo(nw);
-    const base = ackedTotal(ctx);
-    ctx.workload.start();
-    await waitUntil(
-      async () => ackedTotal(ctx) - base,
-      (k) => k > 0,
-      { what: `a first acknowledged write on ${to}`, timeoutMs: 60_000, intervalMs: 20 },
-    );
-    const t1 = Date.now();
-    ctx.state.currentPrimary = to;
+    const m = await switchPrimaryRole(ctx, old, nw);
     const refused: Array<{ node: string; error: string }> = [];
     for (const n of ctx.topo.all()) {
       if (n === nw) continue;
@@ -380,24 +363,23 @@ export const switchover = (to: string, label: string): Step =>
         cite: "the replica's own replication error (SHOW ALL SLAVES STATUS)",
       });
     }
-    const w = writeUnavailability(ctx.workload.ledger.all(), t0, t1);
+    const { switchMs, ...w } = m;
     findings(ctx).push({
       severity: 'info',
       source: 'rolling-upgrade',
       kind: `${label}-window`,
       where: `${old.name} (${old.adapter.flavor.id}) -> ${to} (${nw.adapter.flavor.id})`,
-      message: `${label}: writes unavailable for ${w.writeUnavailableMs} ms (longest stretch without an acknowledged write, from the ledger: ${w.fromIso} -> ${w.toIso}); ${w.refused} write(s) refused, ${w.indeterminate} indeterminate; switch took ${t1 - t0} ms`,
-      evidence: { ...w, switchMs: t1 - t0 },
+      message: `${label}: writes unavailable for ${w.writeUnavailableMs} ms (longest stretch without an acknowledged write, from the ledger: ${w.fromIso} -> ${w.toIso}); ${w.refused} write(s) refused, ${w.indeterminate} indeterminate; switch took ${switchMs} ms`,
+      evidence: m,
     });
-    ctx.checks.push(check(checkName.switchoverExercised(label), [], { from: old.name, to, switchMs: t1 - t0 }));
+    ctx.checks.push(check(checkName.switchoverExercised(label), [], { from: old.name, to, switchMs }));
     ctx.observations[observationName.switchover(label)] = {
       from: old.name,
       to,
       attempted: true,
       fromFlavor: old.adapter.flavor.id,
       toFlavor: nw.adapter.flavor.id,
-      switchMs: t1 - t0,
-      ...w,
+      ...m,
       replicasRefused: refused,
     };
     ctx.state.replicationRefused.set(

@@ -5,4 +5,3 @@ export { readInventory } from './inventory.js';
 export { incompatibilityReport } from './incompat.js';
 export { parseQueries, splitStatements, type LoggedQuery } from './query-log.js';
 export { replayQueries } from './replay.js';
-export { writeUnavailability } from './write-window.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LedgerEntry } from '../../workload/index.js';
+import type { LedgerEntry } from '../workload/index.js';
 import { writeUnavailability } from './write-window.js';
 
 const ack = (id: number, at: number): LedgerEntry => ({ id, writer: 1, sentAt: at - 2, doneAt: at, outcome: 'acked' });
@@ -25,6 +25,15 @@ describe('write unavailability around a switchover (from the ledger)', () => {
     expect(writeUnavailability(entries, 5010, 5300).writeUnavailableMs).toBe(240);
     // a stretch that began before the switch counts from the switch on
     expect(writeUnavailability([ack(1, 1000), ack(2, 5200)], 5000, 5300).writeUnavailableMs).toBe(200);
+  });
+  it('a failover counts from the last write the old primary acknowledged before the fault to the first on the new one', () => {
+    const entries = [ack(1, 1000), ack(2, 1005), ack(3, 4000), ack(4, 4010)];
+    // the fault at 1100 (after the last acknowledgement): the window is 1005 -> 4000, not 1100 -> 4000
+    expect(writeUnavailability(entries, 1100, 4000, { sinceLastAck: true })).toMatchObject({
+      writeUnavailableMs: 2995,
+      fromIso: new Date(1005).toISOString(),
+    });
+    expect(writeUnavailability(entries, 1100, 4000).writeUnavailableMs).toBe(2900);
   });
   it('no acknowledged write at all around the switch: nothing to measure', () => {
     expect(writeUnavailability([], 0, 100).writeUnavailableMs).toBe(0);

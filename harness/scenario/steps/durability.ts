@@ -1,0 +1,58 @@
+// How durable a commit is when the primary dies: asynchronous replication, or semi-synchronous (AFTER_SYNC) with its
+// timeout fallback to async, sampled all along so a loss can be judged against what the primary said at the time.
+import { setTimeout as delay } from 'node:timers/promises';
+import { waitUntil } from '../../exec/index.js';
+import { replicaStates } from '../../runtime/replication.js';
+import type { Step } from '../types.js';
+import { step } from './common.js';
+import { failoverOf } from './failover.js';
+
+const SAMPLE_EVERY_MS = 100;
+
+/**
+ * `durability=semisync`: every node can act as a semi-sync primary and replica (MariaDB's built-in
+ * rpl_semi_sync_master_*, MySQL's rpl_semi_sync_source/replica plugins), AFTER_SYNC, `semiSyncTimeoutMs` before the
+ * fallback to async; replicas reconnect so they register as semi-sync. The primary's status is sampled every 100 ms
+ * until the drill ends. `async`: nothing changes (the default).
+ */
+export const durability = (): Step =>
+  step('set the durability of commits (async or semi-sync)', async (ctx) => {
+    if (String(ctx.params['durability'] ?? 'async') !== 'semisync') return;
+    const f = failoverOf(ctx);
+    const timeoutMs = Number(ctx.params['semiSyncTimeoutMs'] ?? 2000);
+    // A delayed replica never acknowledges: it is never promoted, so a write only it holds is as good as lost.
+    const delayed = new Set<string>();
+    for (const r of ctx.topo.replicas) if (((await replicaStates(r))[0]?.delaySeconds ?? 0) > 0) delayed.add(r.name);
+    for (const n of ctx.topo.all()) {
+      for (const s of n.adapter.failover.semiSyncInstall()) await n.query(s);
+      for (const s of n.adapter.failover.semiSyncEnable(timeoutMs, !delayed.has(n.name))) await n.query(s);
+    }
+    for (const r of ctx.topo.replicas) {
+      await r.query(r.adapter.failover.stopIoThread());
+      await r.query(r.adapter.failover.startIoThread());
+    }
+    const status = async () => {
+      const p = ctx.topo.primary;
+      const rows = await p.query<{ Variable_name: string; Value: string }>(p.adapter.failover.semiSyncStatus(), { timeoutMs: 1000 });
+      return { node: p.name, rows: Object.fromEntries(rows.map((r) => [r.Variable_name, String(r.Value)])) };
+    };
+    const first = await waitUntil(status, (s) => s.rows[ctx.topo.primary.adapter.failover.semiSyncStatusVariable] === 'ON', {
+      what: 'the primary to report semi-sync ON',
+      timeoutMs: 30_000,
+      intervalMs: 100,
+    });
+    ctx.observations['semi-sync'] = { timeoutMs, waitPoint: 'AFTER_SYNC', notAcknowledging: [...delayed], atStart: first.rows };
+    let running = true;
+    const loop = (async () => {
+      while (running) {
+        const s = await status().catch(() => undefined);
+        if (s)
+          f.semiSync.push({ at: Date.now(), node: s.node, on: s.rows[ctx.topo.primary.adapter.failover.semiSyncStatusVariable] === 'ON' });
+        await delay(SAMPLE_EVERY_MS); // the sampler's pace, not a wait for a condition
+      }
+    })();
+    ctx.run.onTeardown('stop sampling the semi-sync status', async () => {
+      running = false;
+      await loop;
+    });
+  });

@@ -1,0 +1,46 @@
+import type { ParamSpec } from '../types.js';
+
+/** The failover drill's parameters. */
+export const failoverParams = (): Record<string, ParamSpec> => ({
+  bulkMb: { default: 0, min: 0, description: 'size of the generated bulk table (MB), on top of the dataset' },
+  durability: {
+    type: 'string',
+    default: 'async',
+    pattern: /^(async|semisync)$/,
+    description: 'async, or semisync (AFTER_SYNC, with its timeout fallback)',
+  },
+  semiSyncTimeoutMs: {
+    default: 2000,
+    min: 0,
+    description: 'semi-sync: how long the primary waits for a replica before falling back to async',
+  },
+  candidate: {
+    type: 'string',
+    default: 'auto',
+    pattern: /^[\w-]+$/,
+    description: 'the replica to prefer when it is as advanced as the best (auto: none)',
+  },
+  maxLagS: { default: 10, min: 0, description: 'a replica further behind than this before the fault is never promoted' },
+  detectMs: {
+    default: 1000,
+    min: 0,
+    description: 'how long the primary must be unreachable (and no replica connected) before it is declared dead',
+  },
+  stallWrites: {
+    default: 0,
+    min: 0,
+    description: 'writes the primary acknowledges while no replica receives (IO threads stopped), just before it dies',
+  },
+  failover: {
+    type: 'string',
+    default: '',
+    description: "the team's failover command (argv split on blanks, no shell), run instead of firedrill's promotion",
+  },
+  failoverTimeoutS: { default: 120, min: 1, description: "how long the team's command, and a node becoming writable after it, may take" },
+  oldPrimary: {
+    type: 'string',
+    default: 'fence',
+    pattern: /^(fence|rejoin)$/,
+    description: 'the returning old primary: fenced, or rejoined as a replica when it has no divergent history',
+  },
+});

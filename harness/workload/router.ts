@@ -1,0 +1,105 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Connection } from '../runtime/connection.js';
+import type { StartedNode } from '../runtime/node.js';
+import { failoverSql } from '../sql/index.js';
+import type { WriteTarget } from './writer.js';
+
+/** How often the router asks every node whether it is writable, and how long one answer may take. */
+const PROBE_EVERY_MS = 100;
+const PROBE_DEADLINE_MS = 500;
+
+/** A change of what the router saw: the writable nodes from `at` on (none: writes have nowhere to go). */
+export interface RouteChange {
+  at: number;
+  writable: string[];
+}
+
+type Probe = { conn?: Connection; busy: boolean; writable: boolean };
+
+/**
+ * The application behind a proxy: writes go to the node whose read_only is OFF, as a proxy's read_only monitor
+ * routes its writer group (ProxySQL). Every node is asked in the background, on a connection of the router's own
+ * with short deadlines, so a dead or frozen node never holds the others' answers. With no writable node a connect
+ * fails (the writer tries again); with two (split brain) writes go to the first by name and the change says so.
+ */
+export class WritableRouter implements WriteTarget {
+  readonly name = 'proxy';
+  private readonly probes = new Map<string, Probe>();
+  private readonly changes: RouteChange[] = [];
+  private running = false;
+  private loop: Promise<void> | undefined;
+
+  /** `nodes`: the servers the proxy knows now (a fenced node is left out by the caller). */
+  constructor(private readonly nodes: () => StartedNode[]) {}
+
+  /** Starts probing and resolves once a first round has been answered (or has failed). */
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    await Promise.all(this.nodes().map((n) => this.probe(n)));
+    this.note();
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.loop;
+    for (const p of this.probes.values()) p.conn?.destroy();
+    this.probes.clear();
+  }
+
+  /** The writable nodes as last seen, by name. */
+  get writable(): string[] {
+    const known = new Set(this.nodes().map((n) => n.name));
+    return [...this.probes.entries()]
+      .filter(([name, p]) => p.writable && known.has(name))
+      .map(([name]) => name)
+      .sort();
+  }
+
+  /** Every change of the writable set, in time order. */
+  get history(): readonly RouteChange[] {
+    return this.changes;
+  }
+
+  async connect(): Promise<Connection> {
+    const target = this.writable[0];
+    if (!target) throw new Error('proxy: no writable node');
+    const node = this.nodes().find((n) => n.name === target);
+    if (!node) throw new Error(`proxy: ${target} is no longer known`);
+    return node.connect({ connectTimeoutMs: 1000 });
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      for (const n of this.nodes()) if (!this.probes.get(n.name)?.busy) void this.probe(n);
+      this.note();
+      await delay(PROBE_EVERY_MS); // pacing of the monitor, not a wait for a condition
+    }
+  }
+
+  private note(): void {
+    const w = this.writable;
+    const last = this.changes[this.changes.length - 1];
+    if (!last || last.writable.join() !== w.join()) this.changes.push({ at: Date.now(), writable: w });
+  }
+
+  private async probe(n: StartedNode): Promise<void> {
+    const p = this.probes.get(n.name) ?? { busy: false, writable: false };
+    this.probes.set(n.name, p);
+    p.busy = true;
+    try {
+      if (!p.conn) {
+        p.conn = await n.connect({ connectTimeoutMs: PROBE_DEADLINE_MS * 2 });
+      }
+      const rows = await p.conn.query<{ ro: unknown }>(failoverSql.readOnly(), { timeoutMs: PROBE_DEADLINE_MS });
+      p.writable = Number(rows[0]?.ro) === 0;
+    } catch {
+      p.writable = false;
+      p.conn?.destroy();
+      p.conn = undefined;
+    } finally {
+      p.busy = false;
+    }
+  }
+}

@@ -1,0 +1,74 @@
+// primary-failover on every flavor, in its variants, and its negative drills: each must fail for the reason it exists.
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ALL_FLAVORS } from '../../harness/scenario/index.js';
+import { projectRoot } from '../../harness/runtime/index.js';
+import { cli, leftovers } from '../docker/helpers.js';
+
+const SHOP = resolve(projectRoot, 'fixtures/datasets/shop/shop.sql');
+const WRONG = resolve(projectRoot, 'fixtures/failover/promote-lagging.mjs');
+
+type Result = {
+  verdict: string;
+  runId: string;
+  rpo: { lostAcknowledgedWrites: number };
+  checks: Array<{ name: string; valid: boolean; details: Record<string, unknown> }>;
+  observations: Record<string, Record<string, unknown>>;
+};
+const obs = (r: Result, k: string) => r.observations[k] ?? {};
+const drill = async (flavor: string, params: string[]): Promise<{ code: number | null; result: Result; stderr: string }> => {
+  const r = await cli([
+    'run',
+    'primary-failover',
+    '--flavor',
+    flavor,
+    '--dataset',
+    SHOP,
+    ...params.flatMap((p) => ['--param', p]),
+    '--json',
+  ]);
+  const result = JSON.parse(r.stdout) as Result;
+  expect(await leftovers(result.runId)).toEqual([]);
+  return { code: r.code, result, stderr: r.stderr };
+};
+const failed = (r: Result) => r.checks.filter((c) => !c.valid).map((c) => c.name);
+
+describe.each(ALL_FLAVORS.map((flavor) => ({ flavor })))('primary-failover on $flavor', ({ flavor }) => {
+  it('semi-sync (AFTER_SYNC): no acknowledged write lost; a stall makes it fall back to async, and only what followed is lost', async () => {
+    const plain = await drill(flavor, ['durability=semisync']);
+    expect(plain.result.verdict, plain.stderr.slice(-3000)).toBe('pass');
+    expect(plain.result.rpo.lostAcknowledgedWrites).toBe(0);
+    const stalled = await drill(flavor, ['durability=semisync', 'stallWrites=50']);
+    expect(stalled.result.verdict, stalled.stderr.slice(-3000)).toBe('pass');
+    const semi = stalled.result.checks.find((c) => c.name === 'semi-sync-lost-no-write-it-acknowledged')!;
+    expect((semi.details['fallbacksToAsync'] as string[]).length).toBeGreaterThanOrEqual(1);
+    expect(semi.details['lostWhileOn']).toEqual([]);
+    expect(stalled.result.rpo.lostAcknowledgedWrites).toBeGreaterThan(0);
+  });
+
+  it('async with a stall: the loss is exact, and equals what the returning old primary holds alone (named by GTID)', async () => {
+    const { result, stderr } = await drill(flavor, ['stallWrites=50']);
+    expect(result.verdict, stderr.slice(-3000)).toBe('pass');
+    expect(result.rpo.lostAcknowledgedWrites).toBeGreaterThanOrEqual(50);
+    expect(result.rpo.lostAcknowledgedWrites).toBe(obs(result, 'old primary')['expectedLoss']);
+    expect(obs(result, 'old primary')['errantGtids']).not.toBe('');
+  });
+
+  it('NEGATIVE: rejoining the old primary on top of its divergent history fails the drill', async () => {
+    const { code, result } = await drill(flavor, ['stallWrites=50', 'oldPrimary=rejoin']);
+    expect(result.verdict).toBe('fail');
+    expect(code).toBe(1);
+    expect(failed(result)).toEqual(['primary-rejoins-without-divergent-history']);
+  });
+
+  it("NEGATIVE: the team's failover script promotes the lagging (delayed) replica: the drill fails for that reason", async () => {
+    const { code, result } = await drill(flavor, [`failover=${WRONG}`]);
+    expect(result.verdict).toBe('fail');
+    expect(code).toBe(1);
+    expect(obs(result, 'promotion')['environment']).toMatchObject({ MYSQL_PWD: '***', FIREDRILL_REPL_PASSWORD: '***' });
+    expect(obs(result, 'failover')['promoted']).toBe('replica-delayed');
+    const wrong = result.checks.find((c) => c.name === 'promoted-replica-held-every-transaction')!;
+    expect(wrong.valid).toBe(false);
+    expect((wrong.details['differences'] as Array<{ kind: string }>).map((d) => d.kind)).toContain('a-more-advanced-replica-existed');
+  });
+});
