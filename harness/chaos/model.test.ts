@@ -20,7 +20,7 @@ const shape = SHAPES['primary-replicas'];
 const lose = (target: string): ChaosCommand => ({ kind: 'lose', target });
 
 /** The model's state after a schedule (which must be eligible throughout). */
-const after = (s: typeof shape, commands: readonly ChaosCommand[]) => commands.reduce(apply, initialModel(s));
+const stateAfter = (s: typeof shape, commands: readonly ChaosCommand[]) => commands.reduce(apply, initialModel(s));
 
 describe('the chaos model: every command has its precondition', () => {
   it('a drawn schedule, with the drill end the model adds, never asks for what the state cannot give (every topology, any faults)', () => {
@@ -37,7 +37,7 @@ describe('the chaos model: every command has its precondition', () => {
         ([t, schedule]) => {
           const s = SHAPES[t];
           expect(firstIneligible(s, schedule)).toBeUndefined();
-          const last = after(s, schedule);
+          const last = stateAfter(s, schedule);
           const end = finale(s, last);
           expect(firstIneligible(s, end, last)).toBeUndefined();
           // the end leaves no node lost, and the invariants always have a node to compare
@@ -70,7 +70,7 @@ describe('the chaos model: every command has its precondition', () => {
   for (const schedule of [[lose('replica-1')], [lose('replica-1'), { kind: 'writes', count: 50 } as ChaosCommand]]) {
     it(`ends \`${schedule.map((c) => ('target' in c ? `${c.kind} ${c.target}` : `${c.kind} ${c.count}`)).join('; ')}\` with a backup of the standing replica before the restore`, () => {
       expect(firstIneligible(shape, schedule)).toBeUndefined();
-      expect(finale(shape, after(shape, schedule))).toEqual([
+      expect(finale(shape, stateAfter(shape, schedule))).toEqual([
         { kind: 'backup', target: 'replica-2' },
         { kind: 'restore', target: 'replica-1' },
       ]);
@@ -86,8 +86,8 @@ describe('the chaos model: every command has its precondition', () => {
 
   it('ends with a restore from the existing artifact, without a new backup, when one was taken', () => {
     const schedule: ChaosCommand[] = [{ kind: 'backup', target: 'replica-1' }, lose('replica-2')];
-    expect(finale(shape, after(shape, schedule))).toEqual([{ kind: 'restore', target: 'replica-2' }]);
-    expect(finale(shape, after(shape, [{ kind: 'writes', count: 50 }]))).toEqual([]);
+    expect(finale(shape, stateAfter(shape, schedule))).toEqual([{ kind: 'restore', target: 'replica-2' }]);
+    expect(finale(shape, stateAfter(shape, [{ kind: 'writes', count: 50 }]))).toEqual([]);
   });
 
   it('refuses a written schedule whose command is not eligible where it stands, saying why', () => {
