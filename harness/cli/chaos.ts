@@ -41,8 +41,8 @@ scenario file that \`firedrill run FILE\` replays, and printed as SEED:PATH for 
 Writes reports/chaos-<id>/chaos.json (seed, every attempt with its report folder, the minimal schedule) and, on a
 failure, the scenario file beside it. A violation is classified: a database finding (an invariant broken, a node that did not come back; exit 1, shrunk),
 a harness error (firedrill's own machinery failed) or a model error (the topology was not in the state the model
-said): exit 2, not shrunk, with the evidence in chaos.json. Exit 0 no invariant violated; when the budget runs out,
-the running drill is stopped and torn down first.`;
+said): exit 2, not shrunk, with the evidence in chaos.json. Exit 0 no invariant violated. When the budget runs out,
+the running drill is stopped and torn down first; if no drill ended by then, nothing was judged: exit 2.`;
 
 const err = (s: string) => process.stderr.write(`${s}\n`);
 
@@ -196,6 +196,9 @@ export async function cmdChaos(args: string[], deps: { runDrill: RunDrill }): Pr
       origin: { seed, path: result.minimal.path, shrunkFrom: result.firstFailure?.commands.length },
     });
   }
+  // a budget that ran out before any drill ended judged nothing: that is not a pass (exit 2)
+  const judged = result.attempts.filter((a) => !a.outcome.interrupted).length;
+  const nothingJudged = result.verdict === 'pass' && judged === 0;
   const summary = {
     id,
     topology,
@@ -206,8 +209,9 @@ export async function cmdChaos(args: string[], deps: { runDrill: RunDrill }): Pr
     budgetMs,
     faults: faults ?? 'all',
     replay: values.replay ?? null,
-    verdict: result.verdict,
+    verdict: nothingJudged ? 'not judged' : result.verdict,
     interrupted: result.interrupted,
+    judged,
     durationMs: result.durationMs,
     attempts: result.attempts.map((a) => ({
       attempt: a.attempt,
@@ -253,7 +257,7 @@ export async function cmdChaos(args: string[], deps: { runDrill: RunDrill }): Pr
   else {
     const out = (s: string) => process.stdout.write(`${s}\n`);
     const verdict = {
-      pass: 'no invariant violated',
+      pass: nothingJudged ? 'NOTHING JUDGED: the budget ran out before any drill ended' : 'no invariant violated',
       fail: 'INVARIANT VIOLATED (a database finding)',
       error: `could not judge the database: ${result.error?.outcome.violation?.class} error`,
     }[result.verdict];
@@ -275,5 +279,5 @@ export async function cmdChaos(args: string[], deps: { runDrill: RunDrill }): Pr
     }
     out(`  details: ${join(dir, 'chaos.json')}`);
   }
-  return { pass: 0, fail: 1, error: 2 }[result.verdict];
+  return nothingJudged ? 2 : { pass: 0, fail: 1, error: 2 }[result.verdict];
 }
