@@ -5,4 +5,3 @@ export type { AttemptOutcome, SearchResult } from './search.js';
 export { chaosScenario } from './scenario.js';
 export { writeScenarioFile } from './write.js';
 export { drillViolation } from './violation.js';
-export type { Violation, ViolationClass } from './violation.js';

@@ -98,7 +98,7 @@ export function precondition(shape: ChaosShape, m: ChaosModel, c: ChaosCommand):
 }
 
 /** Whether the command may run in this state. */
-export const eligible = (shape: ChaosShape, m: ChaosModel, c: ChaosCommand): boolean => precondition(shape, m, c) === undefined;
+const eligible = (shape: ChaosShape, m: ChaosModel, c: ChaosCommand): boolean => precondition(shape, m, c) === undefined;
 
 /** The state after an eligible command. */
 export function apply(m: ChaosModel, c: ChaosCommand): ChaosModel {

@@ -3,7 +3,7 @@ import { type ChaosCommand, type ChaosShape, type FaultCommand, FAULT_COMMANDS, 
 import type { Violation } from './violation.js';
 
 /** The generator: any command of the shape's kinds (restricted to the allowed faults) on any of its targets. */
-export function commandArbitrary(shape: ChaosShape, faults: readonly FaultCommand[] = FAULT_COMMANDS): fc.Arbitrary<ChaosCommand> {
+function commandArbitrary(shape: ChaosShape, faults: readonly FaultCommand[] = FAULT_COMMANDS): fc.Arbitrary<ChaosCommand> {
   const kinds = shape.kinds.filter((k) => !(FAULT_COMMANDS as readonly string[]).includes(k) || faults.includes(k as FaultCommand));
   const target = fc.constantFrom(...shape.targets);
   const writes = fc.constantFrom(50, 100, 200);

@@ -27,8 +27,9 @@ import { planDrill, type ScenarioDefinition } from '../scenario/index.js';
 export const HELP_CHAOS = `usage: firedrill chaos --topology primary-replicas|multi-source|galera [--flavor F] [--seed S] [--steps N]
                       [--runs N] [--budget 10m] [--faults kill,pause,partition,wipe-datadir,lose] [--replay SEED:PATH] [--json]
 
-Generative chaos: fast-check draws schedules of commands (faults from the registry, backups, restores of lost nodes,
-bursts of writes) from the seed; each command runs only when the model of the topology says it is eligible. Every
+Generative chaos: fast-check draws schedules of commands (the faults kill, pause, partition, wipe-datadir and lose,
+backups, restores of lost nodes, bursts of writes) from the seed; the model of the topology keeps only the commands
+whose precondition its state meets, and the drill checks the real topology against the model before each. Every
 schedule runs as a drill under the ledgered workload, from a fresh topology to teardown, and after every command
 the invariants must hold (replicas converge and equal their source, the ledger holds on every node, no errant
 GTIDs, a restored node equals its artifact's snapshot). The first violation stops that drill with its evidence; the
