@@ -60,22 +60,10 @@ describe('firedrill chaos --replay', () => {
   });
 
   it('stops and tears down the running drill when the budget runs out, before it exits; nothing judged is exit 2', async () => {
-    const r = await cli([
-      'chaos',
-      '--topology',
-      'primary-replicas',
-      '--flavor',
-      'mariadb-10.11',
-      '--seed',
-      '3',
-      '--steps',
-      '2',
-      '--runs',
-      '1',
-      '--budget',
-      '8s',
-      '--json',
-    ]);
+    // a budget shorter than the topology's start: the one drill is stopped while it sets up
+    const r = await cli(
+      'chaos --topology primary-replicas --flavor mariadb-10.11 --seed 3 --steps 2 --runs 1 --budget 8s --json'.split(' '),
+    );
     expect(r.code, r.stderr.slice(-2000)).toBe(2);
     const s = JSON.parse(r.stdout) as ChaosSummary & { interrupted: boolean; judged: number };
     expect(s.verdict).toBe('not judged');
