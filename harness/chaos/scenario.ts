@@ -83,7 +83,8 @@ function stepsFor(topology: ChaosTopology, c: ChaosCommand): Step[] {
       return [
         inject({ kind: 'wipe-datadir', target: c.target, restart: false }),
         galeraClusterSize(GALERA_WRITE_NODE, GALERA_MEMBERS.length - 1),
-        startNode(c.target),
+        // it answers only once the full state transfer is done: 2 minutes are not always enough on a busy machine
+        startNode(c.target, 600),
         galeraSynced([c.target]),
       ];
     case 'lose':

@@ -111,10 +111,13 @@ export const converge = (nodes: readonly string[], timeoutS = 300): Step =>
     for (const name of nodes) await catchUpAll(ctx, name, timeoutS);
   });
 
-/** Starts a stopped node again and waits until it answers (e.g. a wiped Galera node, which then needs an SST). */
-export const startNode = (node: string): Step =>
+/**
+ * Starts a stopped node again and waits until it answers (e.g. a wiped Galera node, which answers only once its SST
+ * is complete: give it `readyTimeoutS` on a loaded machine).
+ */
+export const startNode = (node: string, readyTimeoutS?: number): Step =>
   step(`start ${node}`, async (ctx) => {
     const t0 = Date.now();
-    await ctx.topo.get(node).restart();
+    await ctx.topo.get(node).restart(readyTimeoutS === undefined ? undefined : readyTimeoutS * 1000);
     ctx.observations[observationName.start(node)] = { untilAnsweringMs: Date.now() - t0 };
   });
