@@ -2,5 +2,6 @@ export { CHAOS_TOPOLOGIES, FAULT_COMMANDS, SHAPES, describeCommand } from './mod
 export type { ChaosCommand, ChaosTopology, FaultCommand } from './model.js';
 export { parseReplay, searchSchedules } from './search.js';
 export type { AttemptOutcome, SearchResult } from './search.js';
-export { chaosScenario, commandIndexOf } from './scenario.js';
+export { chaosScenario } from './scenario.js';
 export { writeScenarioFile } from './write.js';
+export { drillViolation } from './violation.js';

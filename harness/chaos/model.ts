@@ -65,27 +65,43 @@ export interface ChaosModel {
 
 export const initialModel = (shape: ChaosShape): ChaosModel => ({ up: new Set(shape.targets), lost: new Set(), artifacts: 0 });
 
-/** Whether the command may run in this state (the generator draws freely; the plan keeps only eligible commands). */
-export function eligible(shape: ChaosShape, m: ChaosModel, c: ChaosCommand): boolean {
-  if (!shape.kinds.includes(c.kind)) return false;
+/**
+ * The command's precondition: why it may not run in this state, or undefined when it may. It is the one place that
+ * says what a command needs; the generator draws only what it allows, the drill re-checks it against the real
+ * topology before the command runs (a mismatch is a model error), and a written scenario is refused by it.
+ */
+export function precondition(shape: ChaosShape, m: ChaosModel, c: ChaosCommand): string | undefined {
+  if (!shape.kinds.includes(c.kind)) return `${c.kind} does not apply to ${shape.topology}`;
   switch (c.kind) {
     case 'writes':
-      return true;
+      return undefined;
     case 'backup':
-      return shape.backupFrom.includes(c.target) && m.up.has(c.target);
+      if (!shape.backupFrom.includes(c.target)) return `${c.target} has no backup store (backups come from ${shape.backupFrom.join(', ')})`;
+      return m.up.has(c.target) ? undefined : `${c.target} is not up`;
     case 'restore':
-      return m.lost.has(c.target) && m.artifacts > 0;
-    case 'lose':
-      // primary-replicas keeps one replica up (the invariants compare replicas with their source); a lone fan-in
-      // may be lost only once an artifact exists to rebuild it from (the drill's end rebuilds it if no restore did)
-      return m.up.has(c.target) && (shape.topology === 'primary-replicas' ? m.up.size > 1 : m.artifacts > 0);
+      if (!m.lost.has(c.target)) return `${c.target} is not lost`;
+      return m.artifacts > 0 ? undefined : 'no backup artifact has been taken yet';
+    case 'lose': {
+      if (!m.up.has(c.target)) return `${c.target} is not up`;
+      const others = [...m.up].filter((n) => n !== c.target);
+      // the invariants compare replicas with their source: primary-replicas keeps one replica standing
+      if (shape.topology === 'primary-replicas' && others.length === 0) return `${c.target} is the last replica standing`;
+      // the drill's end rebuilds every node still lost: from an artifact, or from a backup of a node still standing
+      if (m.artifacts === 0 && !others.some((n) => shape.backupFrom.includes(n)))
+        return `${c.target} could not be rebuilt: no artifact exists and no other node to back up stands`;
+      return undefined;
+    }
     default:
-      return shape.targets.includes(c.target) && m.up.has(c.target);
+      if (!shape.targets.includes(c.target)) return `${c.target} is not a fault target (${shape.targets.join(', ')})`;
+      return m.up.has(c.target) ? undefined : `${c.target} is not up`;
   }
 }
 
+/** Whether the command may run in this state. */
+const eligible = (shape: ChaosShape, m: ChaosModel, c: ChaosCommand): boolean => precondition(shape, m, c) === undefined;
+
 /** The state after an eligible command. */
-function apply(m: ChaosModel, c: ChaosCommand): ChaosModel {
+export function apply(m: ChaosModel, c: ChaosCommand): ChaosModel {
   const up = new Set(m.up);
   const lost = new Set(m.lost);
   if (c.kind === 'lose') {
@@ -99,16 +115,51 @@ function apply(m: ChaosModel, c: ChaosCommand): ChaosModel {
   return { up, lost, artifacts: m.artifacts + (c.kind === 'backup' ? 1 : 0) };
 }
 
-/** The commands of a drawn list that are eligible when run in order, and the model after each. */
-export function plan(shape: ChaosShape, drawn: readonly ChaosCommand[]): Array<{ command: ChaosCommand; after: ChaosModel }> {
-  let m = initialModel(shape);
-  const out: Array<{ command: ChaosCommand; after: ChaosModel }> = [];
+/** One command of a schedule with the model's state before and after it. */
+export interface PlannedCommand {
+  command: ChaosCommand;
+  before: ChaosModel;
+  after: ChaosModel;
+}
+
+/** The commands of a drawn list that are eligible when run in order, with the model around each. */
+export function plan(shape: ChaosShape, drawn: readonly ChaosCommand[], from: ChaosModel = initialModel(shape)): PlannedCommand[] {
+  let m = from;
+  const out: PlannedCommand[] = [];
   for (const c of drawn) {
     if (!eligible(shape, m, c)) continue;
+    const before = m;
     m = apply(m, c);
-    out.push({ command: c, after: m });
+    out.push({ command: c, before, after: m });
   }
   return out;
+}
+
+/**
+ * The drill's end as commands of the model: every node still lost is rebuilt from the latest artifact, after a
+ * backup of a node still standing when none was taken. Planned like any command, so their preconditions hold too.
+ */
+export function finale(shape: ChaosShape, m: ChaosModel): ChaosCommand[] {
+  const lost = [...m.lost].sort();
+  if (!lost.length) return [];
+  const from = shape.backupFrom.find((n) => m.up.has(n));
+  const backup: ChaosCommand[] = m.artifacts === 0 && from ? [{ kind: 'backup', target: from }] : [];
+  return [...backup, ...lost.map((target): ChaosCommand => ({ kind: 'restore', target }))];
+}
+
+/** The first command of a schedule whose precondition does not hold where it stands, and why; undefined if none. */
+export function firstIneligible(
+  shape: ChaosShape,
+  commands: readonly ChaosCommand[],
+  from: ChaosModel = initialModel(shape),
+): { index: number; reason: string } | undefined {
+  let m = from;
+  for (const [index, c] of commands.entries()) {
+    const reason = precondition(shape, m, c);
+    if (reason) return { index, reason };
+    m = apply(m, c);
+  }
+  return undefined;
 }
 
 /** One line for a person (progress, timeline, phase names). */

@@ -1,7 +1,7 @@
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type ChaosCommand, SHAPES, eligible, initialModel, parseCommands, plan } from './model.js';
-import { commandArbitrary, parseReplay, searchSchedules } from './search.js';
+import { type ChaosCommand, SHAPES } from './model.js';
+import { type AttemptOutcome, parseReplay, searchSchedules } from './search.js';
+import type { ViolationClass } from './violation.js';
 
 const shape = SHAPES['primary-replicas'];
 
@@ -9,57 +9,24 @@ const shape = SHAPES['primary-replicas'];
  * A fake system with the planted defect's shape: a restore that skips what was written after the backup. It only
  * shows when a backup is followed by writes (always: the workload is continuous) and a node is lost and restored.
  */
-async function fakeSystem(commands: readonly ChaosCommand[], defect: boolean) {
+async function fakeSystem(commands: readonly ChaosCommand[], defect: boolean): Promise<AttemptOutcome> {
   let backedUp = false;
   const lost = new Set<string>();
   for (const [i, c] of commands.entries()) {
     if (c.kind === 'backup') backedUp = true;
     if (c.kind === 'lose') lost.add(c.target);
     if (c.kind === 'restore' && defect && backedUp && lost.has(c.target))
-      return { pass: false, failedAt: i, reason: `${c.target} misses writes after the backup` };
+      return { pass: false, failedAt: i, violation: violation('database', `${c.target} misses writes after the backup`, i + 1) };
     if (c.kind === 'restore') lost.delete(c.target);
   }
   return { pass: true };
 }
 
+const violation = (cls: ViolationClass, what: string, command?: number) => ({ class: cls, what, command, evidence: { what } });
+
 const quiet = () => {};
 
-describe('the chaos model', () => {
-  it('plans only eligible commands: no restore before a backup and a loss, never losing the last replica', () => {
-    fc.assert(
-      fc.property(fc.array(commandArbitrary(shape), { maxLength: 20 }), (drawn) => {
-        let m = initialModel(shape);
-        for (const { command, after } of plan(shape, drawn)) {
-          expect(eligible(shape, m, command)).toBe(true);
-          if (command.kind === 'restore') expect(m.artifacts).toBeGreaterThan(0);
-          m = after;
-          expect(m.up.size).toBeGreaterThanOrEqual(1);
-        }
-      }),
-    );
-  });
-
-  it('loses the lone fan-in only once an artifact exists to rebuild it from', () => {
-    const ms = SHAPES['multi-source'];
-    fc.assert(
-      fc.property(fc.array(commandArbitrary(ms), { maxLength: 20 }), (drawn) => {
-        let artifacts = 0;
-        for (const { command, after } of plan(ms, drawn)) {
-          if (command.kind === 'lose') expect(artifacts).toBeGreaterThan(0);
-          artifacts = after.artifacts;
-        }
-      }),
-    );
-  });
-
-  it('refuses a schedule with an unknown kind or target', () => {
-    expect(() => parseCommands(shape, [{ kind: 'kil', target: 'replica-1' }])).toThrow(/kind 'kil'/);
-    expect(() => parseCommands(shape, [{ kind: 'kill', target: 'replica-9' }])).toThrow(/target 'replica-9'/);
-    expect(parseCommands(shape, [{ kind: 'pause', target: 'replica-2', writes: 50 }])).toEqual([
-      { kind: 'pause', target: 'replica-2', writes: 50 },
-    ]);
-  });
-
+describe('replay paths', () => {
   it('reads SEED:PATH', () => {
     expect(parseReplay('42:3:1:0')).toEqual({ seed: 42, path: '3:1:0' });
     expect(() => parseReplay('42')).toThrow(/SEED:PATH/);
@@ -110,7 +77,44 @@ describe('searchSchedules', () => {
     expect(r.minimal).toBeUndefined();
   });
 
-  it('ends the search when a drill could not run, rethrowing its error without shrinking', async () => {
+  for (const cls of ['harness', 'model'] as const)
+    it(`ends the search on a ${cls} error with exit-2 verdict "error", its evidence, and no shrinking`, async () => {
+      let calls = 0;
+      const r = await run(true, {
+        attempt: async (cmds) => {
+          calls++;
+          return { pass: false, violation: violation(cls, `${cls} broke on ${cmds.length} commands`) };
+        },
+      });
+      expect(r.verdict).toBe('error');
+      expect(calls).toBe(1);
+      expect(r.attempts).toHaveLength(1);
+      expect(r.error!.outcome.violation!.class).toBe(cls);
+      expect(r.error!.outcome.violation!.evidence).toEqual({ what: expect.stringMatching(`${cls} broke`) });
+      expect(r.firstFailure).toBeUndefined();
+      expect(r.minimal).toBeUndefined();
+    });
+
+  it('keeps shrinking a database finding past a candidate that hit a harness error (that candidate does not count)', async () => {
+    let shrinkHarnessErrors = 0;
+    const r = await run(true, {
+      attempt: async (cmds, info) => {
+        // every other shrink candidate meets a harness failure instead of running
+        if (info.shrinking && info.attempt % 2 === 0) {
+          shrinkHarnessErrors++;
+          return { pass: false, violation: violation('harness', 'docker went away') };
+        }
+        return fakeSystem(cmds, true);
+      },
+    });
+    expect(shrinkHarnessErrors).toBeGreaterThan(0);
+    expect(r.verdict).toBe('fail');
+    expect(r.error).toBeUndefined();
+    expect(r.minimal!.outcome.violation!.class).toBe('database');
+    expect(r.minimal!.commands.map((c) => c.kind)).toEqual(expect.arrayContaining(['backup', 'lose', 'restore']));
+  });
+
+  it('ends the search when an attempt throws (bad input found late, an interrupt), rethrowing its error without shrinking', async () => {
     let calls = 0;
     const r = run(true, {
       attempt: async () => {
@@ -120,6 +124,30 @@ describe('searchSchedules', () => {
     });
     await expect(r).rejects.toThrow('no engine');
     expect(calls).toBe(1);
+  });
+
+  it('stops the running attempt when the budget runs out and returns only once it is torn down', async () => {
+    const events: string[] = [];
+    const r = await run(false, {
+      budgetMs: 100,
+      attempt: (_cmds, { stop }) =>
+        new Promise<AttemptOutcome>((resolve) => {
+          events.push('started');
+          stop.addEventListener('abort', () => {
+            events.push('stopped');
+            // the drill's teardown takes a while after the stop
+            setTimeout(() => {
+              events.push('torn down');
+              resolve({ pass: false, interrupted: true, reportDir: 'r' });
+            }, 200);
+          });
+        }),
+    });
+    events.push('search returned');
+    expect(events).toEqual(['started', 'stopped', 'torn down', 'search returned']);
+    expect(r.interrupted).toBe(true);
+    expect(r.verdict).toBe('pass');
+    expect(r.attempts[0]!.outcome.interrupted).toBe(true);
   });
 
   it('stops at the budget', async () => {

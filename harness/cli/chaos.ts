@@ -7,8 +7,8 @@ import {
   FAULT_COMMANDS,
   SHAPES,
   chaosScenario,
-  commandIndexOf,
   describeCommand,
+  drillViolation,
   parseReplay,
   searchSchedules,
   writeScenarioFile,
@@ -27,8 +27,9 @@ import { planDrill, type ScenarioDefinition } from '../scenario/index.js';
 export const HELP_CHAOS = `usage: firedrill chaos --topology primary-replicas|multi-source|galera [--flavor F] [--seed S] [--steps N]
                       [--runs N] [--budget 10m] [--faults kill,pause,partition,wipe-datadir,lose] [--replay SEED:PATH] [--json]
 
-Generative chaos: fast-check draws schedules of commands (faults from the registry, backups, restores of lost nodes,
-bursts of writes) from the seed; each command runs only when the model of the topology says it is eligible. Every
+Generative chaos: fast-check draws schedules of commands (the faults kill, pause, partition, wipe-datadir and lose,
+backups, restores of lost nodes, bursts of writes) from the seed; the model of the topology keeps only the commands
+whose precondition its state meets, and the drill checks the real topology against the model before each. Every
 schedule runs as a drill under the ledgered workload, from a fresh topology to teardown, and after every command
 the invariants must hold (replicas converge and equal their source, the ledger holds on every node, no errant
 GTIDs, a restored node equals its artifact's snapshot). The first violation stops that drill with its evidence; the
@@ -39,7 +40,10 @@ scenario file that \`firedrill run FILE\` replays, and printed as SEED:PATH for 
   --faults LIST   the fault kinds allowed (default: every kind the topology takes)
   --replay S:P    run exactly the schedule a failed run printed
 Writes reports/chaos-<id>/chaos.json (seed, every attempt with its report folder, the minimal schedule) and, on a
-failure, the scenario file beside it. Exit 0 no invariant violated, 1 a violation found, 2 could not run.`;
+failure, the scenario file beside it. A violation is classified: a database finding (an invariant broken, a node that did not come back; exit 1, shrunk),
+a harness error (firedrill's own machinery failed) or a model error (the topology was not in the state the model
+said): exit 2, not shrunk, with the evidence in chaos.json. Exit 0 no invariant violated. When the budget runs out,
+the running drill is stopped and torn down first; if no drill ended by then, nothing was judged: exit 2.`;
 
 const err = (s: string) => process.stderr.write(`${s}\n`);
 
@@ -70,14 +74,12 @@ function parseFaults(s: string | undefined, topology: ChaosTopology): FaultComma
 
 /**
  * The CLI's drill runner (main.ts's `drill`: lease, signals, teardown to the end, report written after it), passed
- * in so that this file does not import main.ts.
+ * in so that this file does not import main.ts. `stop` aborted: the drill is interrupted, torn down, and resolves
+ * with verdict "interrupted".
  */
-export type RunDrill = (def: ScenarioDefinition, flavor: FlavorId, label: string) => Promise<DrillResult>;
+export type RunDrill = (def: ScenarioDefinition, flavor: FlavorId, label: string, stop?: AbortSignal) => Promise<DrillResult>;
 
-/** A drill that could not run (no engine, a node that never came up): the search stops, the command exits 2. */
-class AttemptCouldNotRun extends Error {}
-
-/** One schedule as one drill: a violated invariant is the outcome; a drill that could not run ends the search. */
+/** One schedule as one drill; its outcome carries the violation, classified, with its evidence. */
 async function attemptDrill(
   id: string,
   topology: ChaosTopology,
@@ -86,20 +88,18 @@ async function attemptDrill(
   runDrill: RunDrill,
   label: string,
   seed: number,
+  stop: AbortSignal,
 ): Promise<AttemptOutcome> {
   // the seed is in each drill's description, so its result.json and the HTML report say where it came from
-  const r = await runDrill(chaosScenario({ id, topology, commands, flavors: [flavorId], origin: { seed } }), flavorId, label);
-  if (r.verdict === 'pass') return { pass: true, reportDir: r.reportDir };
-  if (r.verdict !== 'fail')
-    throw new AttemptCouldNotRun(`drill ${id} could not run (${r.verdict}): ${r.error ?? 'see its report'} (${r.reportDir})`);
-  const failedPhase = [...r.phases].reverse().find((p) => p.steps.some((s) => s.error));
-  const failedAt = failedPhase ? commandIndexOf(failedPhase.name) : undefined;
-  const failedChecks = r.checks.filter((c) => !c.valid).map((c) => c.name);
+  const r = await runDrill(chaosScenario({ id, topology, commands, flavors: [flavorId], origin: { seed } }), flavorId, label, stop);
+  if (r.verdict === 'interrupted') return { pass: false, interrupted: true, reportDir: r.reportDir };
+  const violation = drillViolation(r);
+  if (!violation) return { pass: true, reportDir: r.reportDir };
   return {
     pass: false,
-    failedAt,
+    violation,
+    failedAt: violation.class === 'database' && violation.command !== undefined ? violation.command - 1 : undefined,
     reportDir: r.reportDir,
-    reason: r.error ?? `failed checks: ${failedChecks.join(', ') || 'none'}; RPO ${r.rpo.lostAcknowledgedWrites}`,
   };
 }
 
@@ -183,6 +183,7 @@ export async function cmdChaos(args: string[], deps: { runDrill: RunDrill }): Pr
         deps.runDrill,
         `attempt ${info.attempt}${info.shrinking ? ' (shrinking)' : ''}`,
         seed,
+        info.stop,
       ),
   });
 
@@ -196,6 +197,9 @@ export async function cmdChaos(args: string[], deps: { runDrill: RunDrill }): Pr
       origin: { seed, path: result.minimal.path, shrunkFrom: result.firstFailure?.commands.length },
     });
   }
+  // a budget that ran out before any drill ended judged nothing: that is not a pass (exit 2)
+  const judged = result.attempts.filter((a) => !a.outcome.interrupted).length;
+  const nothingJudged = result.verdict === 'pass' && judged === 0;
   const summary = {
     id,
     topology,
@@ -206,26 +210,44 @@ export async function cmdChaos(args: string[], deps: { runDrill: RunDrill }): Pr
     budgetMs,
     faults: faults ?? 'all',
     replay: values.replay ?? null,
-    verdict: result.verdict,
+    verdict: nothingJudged ? 'not judged' : result.verdict,
     interrupted: result.interrupted,
+    judged,
     durationMs: result.durationMs,
     attempts: result.attempts.map((a) => ({
       attempt: a.attempt,
       shrinking: a.shrinking,
       commands: a.commands,
       pass: a.outcome.pass,
+      ...(a.outcome.interrupted ? { interrupted: true } : {}),
       failedAt: a.outcome.failedAt,
-      reason: a.outcome.reason,
+      class: a.outcome.violation?.class,
+      reason: a.outcome.violation?.what,
+      evidence: a.outcome.violation?.evidence,
       reportDir: a.outcome.reportDir,
     })),
     firstFailure: result.firstFailure
-      ? { attempt: result.firstFailure.attempt, commands: result.firstFailure.commands, reason: result.firstFailure.outcome.reason }
+      ? {
+          attempt: result.firstFailure.attempt,
+          commands: result.firstFailure.commands,
+          reason: result.firstFailure.outcome.violation?.what,
+        }
+      : null,
+    error: result.error
+      ? {
+          attempt: result.error.attempt,
+          class: result.error.outcome.violation?.class,
+          commands: result.error.commands,
+          reason: result.error.outcome.violation?.what,
+          evidence: result.error.outcome.violation?.evidence,
+          reportDir: result.error.outcome.reportDir,
+        }
       : null,
     minimal: result.minimal
       ? {
           attempt: result.minimal.attempt,
           commands: result.minimal.commands,
-          reason: result.minimal.outcome.reason,
+          reason: result.minimal.outcome.violation?.what,
           replay: `${seed}:${result.minimal.path}`,
           scenarioFile,
         }
@@ -235,11 +257,20 @@ export async function cmdChaos(args: string[], deps: { runDrill: RunDrill }): Pr
   if (values.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
   else {
     const out = (s: string) => process.stdout.write(`${s}\n`);
+    const verdict = {
+      pass: nothingJudged ? 'NOTHING JUDGED: the budget ran out before any drill ended' : 'no invariant violated',
+      fail: 'INVARIANT VIOLATED (a database finding)',
+      error: `could not judge the database: ${result.error?.outcome.violation?.class} error`,
+    }[result.verdict];
     out(
-      `chaos ${topology} on ${flavorId}, seed ${seed}: ${result.attempts.length} drills, ${result.verdict === 'pass' ? 'no invariant violated' : 'INVARIANT VIOLATED'}${result.interrupted ? ' (budget reached)' : ''}`,
+      `chaos ${topology} on ${flavorId}, seed ${seed}: ${result.attempts.length} drills, ${verdict}${result.interrupted ? ' (budget reached)' : ''}`,
     );
+    if (result.error)
+      out(
+        `  ${result.error.outcome.violation?.class} error in attempt ${result.error.attempt}, not shrunk: ${result.error.outcome.violation?.what} (${result.error.outcome.reportDir})`,
+      );
     if (result.firstFailure)
-      out(`  first failure (${result.firstFailure.commands.length} commands): ${result.firstFailure.outcome.reason}`);
+      out(`  first failure (${result.firstFailure.commands.length} commands): ${result.firstFailure.outcome.violation?.what}`);
     if (result.minimal) {
       out(
         `  smallest failing schedule (${result.minimal.commands.length} commands): ${result.minimal.commands.map(describeCommand).join('; ')}`,
@@ -249,5 +280,5 @@ export async function cmdChaos(args: string[], deps: { runDrill: RunDrill }): Pr
     }
     out(`  details: ${join(dir, 'chaos.json')}`);
   }
-  return result.verdict === 'pass' ? 0 : 1;
+  return nothingJudged ? 2 : { pass: 0, fail: 1, error: 2 }[result.verdict];
 }

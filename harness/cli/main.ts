@@ -183,6 +183,7 @@ async function drill(
   flags: DrillFlags,
   inputs: DrillInputs = {},
   label = '',
+  stop?: AbortSignal,
 ): Promise<DrillResult> {
   // Progress goes to stderr and, once the run exists, to its drill.log; --verbose adds every command line (redacted).
   let log: DrillLog | undefined;
@@ -218,6 +219,14 @@ async function drill(
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // The caller stops the run (chaos's budget): interrupted and torn down like a signal, but the process goes on.
+  const onStop = () => {
+    progress(`stopped by the caller (budget reached): interrupting run ${run.runId}; tearing down`);
+    run.interrupt('SIGTERM');
+    void run.teardown();
+  };
+  if (stop?.aborted) onStop();
+  else stop?.addEventListener('abort', onStop, { once: true });
   let result: DrillResult | undefined;
   let opened = false;
   try {
@@ -261,8 +270,9 @@ async function drill(
     unobserve();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    stop?.removeEventListener('abort', onStop);
   }
-  if (run.interruptedBy) {
+  if (run.interruptedBy && (interruptedBy || !stop?.aborted)) {
     progress(`run ${run.runId} interrupted by ${run.interruptedBy}; torn down; report in ${result.reportDir}`);
     throw new Interrupted(signalExitCode(run.interruptedBy));
   }
@@ -681,7 +691,9 @@ const COMMANDS: Record<string, (a: string[]) => Promise<number>> = {
   doctor: cmdDoctor,
   clean: cmdClean,
   chaos: (a) =>
-    cmdChaos(a, { runDrill: (def, f, label) => drill(def, f, {}, { keepArtifacts: false, faultDuringBackup: false }, {}, label) }),
+    cmdChaos(a, {
+      runDrill: (def, f, label, stop) => drill(def, f, {}, { keepArtifacts: false, faultDuringBackup: false }, {}, label, stop),
+    }),
   report: cmdReport,
 };
 

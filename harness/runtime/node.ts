@@ -258,11 +258,11 @@ export class StartedNode implements AsyncDisposable {
     return state;
   }
 
-  /** Starts the container again after a kill or stop, waits until ready, re-reads its address. */
-  async restart(): Promise<ContainerState> {
+  /** Starts the container again after a kill or stop, waits until ready (by default 120 s), re-reads its address. */
+  async restart(readyTimeoutMs?: number): Promise<ContainerState> {
     this.session.drop();
     await this.container.start();
-    await this.waitReady();
+    await this.waitReady(readyTimeoutMs);
     await this.container.refreshAddress();
     return this.container.state();
   }

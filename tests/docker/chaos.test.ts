@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +17,14 @@ const replay = ['chaos', '--topology', 'primary-replicas', '--flavor', 'mariadb-
 interface ChaosSummary {
   verdict: string;
   seed: number;
-  attempts: Array<{ commands: Array<{ kind: string; target?: string }>; pass: boolean; reason?: string; reportDir: string }>;
+  attempts: Array<{
+    commands: Array<{ kind: string; target?: string }>;
+    pass: boolean;
+    interrupted?: boolean;
+    class?: string;
+    reason?: string;
+    reportDir: string;
+  }>;
   minimal: { commands: unknown[]; replay: string; scenarioFile: string } | null;
 }
 const runIdOf = (reportDir: string) => reportDir.split('/').pop()!;
@@ -33,6 +41,7 @@ describe('firedrill chaos --replay', () => {
       { kind: 'restore', target: 'replica-2' },
     ]);
     expect(s.attempts[0]!.reason).toMatch(/invariant violated after command 3 \(restore replica-2\).*replica-2-ledger/);
+    expect(s.attempts[0]!.class).toBe('database');
     expect(s.minimal!.replay).toBe('1:0:2');
     expect(await leftovers(runIdOf(s.attempts[0]!.reportDir))).toEqual([]);
 
@@ -88,6 +97,24 @@ describe('firedrill chaos --replay', () => {
     const s = JSON.parse(r.stdout) as ChaosSummary;
     expect(s.verdict).toBe('pass');
     expect(s.attempts.map((a) => a.pass)).toEqual([true]);
+  });
+
+  it('stops and tears down the running drill when the budget runs out, before it exits; nothing judged is exit 2', async () => {
+    // a budget shorter than the topology's start: the one drill is stopped while it sets up
+    const r = await cli(
+      'chaos --topology primary-replicas --flavor mariadb-10.11 --seed 3 --steps 2 --runs 1 --budget 8s --json'.split(' '),
+    );
+    expect(r.code, r.stderr.slice(-2000)).toBe(2);
+    const s = JSON.parse(r.stdout) as ChaosSummary & { interrupted: boolean; judged: number };
+    expect(s.verdict).toBe('not judged');
+    expect(s.interrupted).toBe(true);
+    expect(s.judged).toBe(0);
+    expect(s.attempts).toHaveLength(1);
+    expect(s.attempts[0]!.interrupted).toBe(true);
+    expect(r.stderr).toMatch(/budget reached/);
+    // nothing labelled with the attempt's run remains: containers, volumes, network; nor its backup store
+    expect(await leftovers(runIdOf(s.attempts[0]!.reportDir))).toEqual([]);
+    expect(existsSync(join(s.attempts[0]!.reportDir, 'store'))).toBe(false);
   });
 
   it('refuses bad input with one line and exit 2', async () => {

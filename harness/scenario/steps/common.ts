@@ -123,13 +123,16 @@ export const converge = (nodes: readonly string[], timeoutS = 300): Step =>
     }),
   );
 
-/** Starts a stopped node again and waits until it answers (e.g. a wiped Galera node, which then needs an SST). */
-export const startNode = (node: string): Step =>
+/**
+ * Starts a stopped node again and waits until it answers (e.g. a wiped Galera node, which answers only once its SST
+ * is complete: give it `readyTimeoutS` on a loaded machine).
+ */
+export const startNode = (node: string, readyTimeoutS?: number): Step =>
   withNodes(
     { uses: [node] },
     step(`start ${node}`, async (ctx) => {
       const t0 = Date.now();
-      await ctx.topo.get(node).restart();
+      await ctx.topo.get(node).restart(readyTimeoutS === undefined ? undefined : readyTimeoutS * 1000);
       ctx.observations[observationName.start(node)] = { untilAnsweringMs: Date.now() - t0 };
     }),
   );
