@@ -41,3 +41,15 @@ export { BinlogStream } from './binlog-stream.js';
 export { parseBinlogTextFile, eventTime } from './binlog-events.js';
 export type { BinlogTransaction } from './binlog-events.js';
 export { galeraSnapshot } from './galera-snapshot.js';
+export {
+  openObjectStore,
+  isS3Url,
+  parseS3Url,
+  BadObjectError,
+  StoreUnavailableError,
+  type ObjectStore,
+  type S3Address,
+} from './object-store.js';
+export { digestOfSidecar } from './object-checksum.js';
+export { listObjects, readObjectHead, downloadObject, uploadFile, uploadFolder, SUMS_FILE } from './object-transfer.js';
+export type { Downloaded, ListedObject } from './object-transfer.js';

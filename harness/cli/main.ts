@@ -11,6 +11,8 @@ import {
   imageExists,
   loadConfig,
   planImage,
+  ensureImage,
+  S3_SERVER_IMAGE,
   resolveImage,
   RunContext,
 } from '../runtime/index.js';
@@ -67,7 +69,7 @@ commands:
   pre-upgrade --from F --to G [--queries FILE] [--server-config my.cnf] [--dataset D] [--json]
                                     validate an upgrade: incompatibility report, query replay on both
                                     versions, rolling upgrade with rollback; exit 1 on a blocking finding
-  images [--flavor F]               build the flavor images that are missing (cached by input hash)
+  images [--flavor F] [--s3]        build the flavor images that are missing (cached by input hash); --s3 the test store's
   doctor [--dataset D] [--server-config F]
                                     what is there and what is missing (engine, images, config, drills, datasets), with the fix
   clean [--all]                     remove containers, volumes, networks of runs that are no longer alive
@@ -128,7 +130,7 @@ neither side is an error. Exit 0 equal, 1 different, 2 error.
                 query); T in seconds, or with ms / s / m
 Tip: put passwords in the environment and refer to them as \${VAR} inside the DSN to keep them off argv.`,
   images:
-    'usage: firedrill images [--flavor F]\n\nBuilds missing images (debootstrap + docker import + docker/<dir>/Dockerfile). Nothing is rebuilt if an image with the same inputs exists.',
+    'usage: firedrill images [--flavor F] [--s3]\n\nBuilds missing images (debootstrap + docker import + docker/<dir>/Dockerfile). Nothing is rebuilt if an image with the same inputs exists.\n  --s3   also the S3-compatible store the tests run against (docker/s3)',
   report: HELP_REPORT,
   doctor: `usage: firedrill doctor [--dataset D [--rows N]] [--server-config F]
 
@@ -625,7 +627,7 @@ async function cmdImages(args: string[]): Promise<number> {
       args,
       allowPositionals: true,
       strict: true,
-      options: { flavor: { type: 'string', multiple: true }, help: { type: 'boolean' } },
+      options: { flavor: { type: 'string', multiple: true }, s3: { type: 'boolean' }, help: { type: 'boolean' } },
     }),
   );
   if (values.help) {
@@ -635,6 +637,7 @@ async function cmdImages(args: string[]): Promise<number> {
   await engineVersion();
   const ids = values.flavor?.length ? (values.flavor as string[]) : [DEFAULT_FLAVOR];
   for (const id of ids) out(await resolveImage(flavorById(id), (m) => err(m)));
+  if (values.s3) out(await ensureImage(S3_SERVER_IMAGE, (m) => err(m)));
   return 0;
 }
 

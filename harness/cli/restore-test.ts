@@ -4,6 +4,8 @@ import { parseArgs } from 'node:util';
 import { writeReport } from '../report/index.js';
 import { readServerConfig } from '../restore/server-config.js';
 import { restoreTest, type RestoreTestOutcome } from '../restore/restore-test.js';
+import { fromStore } from '../restore/from-object-store.js';
+import { isS3Url, openObjectStore } from '../backup/index.js';
 import { DEFAULT_FLAVOR, flavor as flavorById, FLAVORS, UsageError } from '../core/index.js';
 import { engineVersion, reportsDir, resolveImage, RunContext } from '../runtime/index.js';
 import type { DrillResult } from '../report/index.js';
@@ -102,7 +104,7 @@ async function appendHistory(e: HistoryEntry, file = historyFile()): Promise<voi
  * (--expect), else the folder the artifact is in.
  */
 const historyKeyOf = (artifact: string, expect?: RecordedState, given?: string) =>
-  given ?? (expect ? `source ${expect.source.label}` : dirname(resolve(artifact)));
+  given ?? (expect ? `source ${expect.source.label}` : isS3Url(artifact) ? artifact.replace(/\/+$/, '').replace(/\/[^/]*$/, '') : dirname(resolve(artifact)));
 
 /** The last passing test of a backup of the same kind from the same place, with a GTID position. */
 export function lastTested(h: readonly HistoryEntry[], at: { location: string; kind: string; flavor: string }): HistoryEntry | undefined {
@@ -166,6 +168,8 @@ export async function cmdRestoreTest(args: string[]): Promise<number> {
     ? { path: resolve(values['server-config']), config: await readServerConfig(values['server-config']) }
     : undefined;
   const progress = progressLine;
+  // A backup in object storage: the store as the environment describes it (bad settings: exit 2 before anything runs).
+  const store = [values.artifact, ...(values.incremental ?? []), values.binlogs].some((v) => v && isS3Url(v)) ? openObjectStore() : undefined;
   await engineVersion();
   await resolveImage(f, progress);
   const location = historyKeyOf(values.artifact, expect, values['history-key']);
@@ -179,17 +183,19 @@ export async function cmdRestoreTest(args: string[]): Promise<number> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   const started = Date.now();
-  let outcome: RestoreTestOutcome;
+  let outcome: RestoreTestOutcome | undefined;
   let teardownFailures: string[] = [];
   try {
     progress(`run ${run.runId}: restore-test of ${values.artifact} on ${f.id}`);
-    outcome = await restoreTest({
-      artifact: values.artifact,
-      incrementals: values.incremental ?? [],
+    const local = await fromStore(store, { artifact: values.artifact, incrementals: values.incremental ?? [], binlogs: values.binlogs }, run, progress);
+    if ('failed' in local) outcome = local.failed;
+    else outcome = await restoreTest({
+      artifact: local.artifact,
+      incrementals: local.incrementals,
       flavor: f.id,
       expect,
       serverConfig,
-      ...(values.binlogs && until ? { binlogs: { dir: resolve(values.binlogs), until } } : {}),
+      ...(local.binlogs && until ? { binlogs: { dir: resolve(local.binlogs), until } } : {}),
       ...(maxAgeMs !== undefined ? { maxAgeMs } : {}),
       lastTested: (a) => {
         const last = lastTested(history, { location, kind: a.kind, flavor: f.id });
@@ -199,6 +205,10 @@ export async function cmdRestoreTest(args: string[]): Promise<number> {
       progress,
       instant: !!values.instant,
     });
+    if (!('failed' in local) && local.fetch) {
+      outcome.phases.unshift(local.fetch.phase);
+      outcome.observations['objectStore'] = local.fetch.observation;
+    }
   } finally {
     teardownFailures = await run.teardown();
     for (const t of teardownFailures) progress(`teardown: ${t}`);
@@ -212,7 +222,7 @@ export async function cmdRestoreTest(args: string[]): Promise<number> {
     runId: run.runId,
     location,
     kind: outcome.artifact.kind,
-    artifact: resolve(values.artifact),
+    artifact: isS3Url(values.artifact) ? values.artifact : resolve(values.artifact),
     flavor: f.id,
     verdict: result.verdict,
     ...(outcome.gtid ? { gtid: outcome.gtid } : {}),

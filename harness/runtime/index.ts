@@ -23,3 +23,5 @@ export { oneShot } from './oneshot.js';
 export { probeOptions } from './option-probe.js';
 export { catchUpOrRefusal, replicateOrRefusal } from './replication-attempt.js';
 export { projectRoot, reportsDir, sakilaDir } from './paths.js';
+export { startS3Server, S3_SERVER_IMAGE } from './s3-server.js';
+export type { S3Server, S3Keys } from './s3-server.js';
