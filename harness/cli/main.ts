@@ -1,3 +1,4 @@
+import { cmdChain, HELP_CHAIN } from './chain-verify.js';
 import { parseArgs } from 'node:util';
 import mysql from 'mysql2/promise';
 import { ExecError, HarnessError, signalExitCode, withCancelScope } from '../exec/index.js';
@@ -77,6 +78,8 @@ commands:
                                     record the state a backup must restore to
   restore-test --artifact PATH --flavor F [--expect STATE.json] [--max-age 26h] [--json]
                                     restore-test a backup made by your own tools (exit 0 good, 1 bad backup, 2 not a backup)
+  chain verify --location PATH|s3://… [--max-age 26h] [--json]
+                                    recovery windows and breaks of a backup location, from metadata and binlog headers
   chaos --topology T [--seed S] ... generative chaos: random fault schedules, invariants, replay, shrinking
 
 Every command takes --help (or: firedrill help <command>). firedrill --version prints the version and commit.
@@ -139,6 +142,7 @@ drills, dataset and server configuration, and the dataset and server configurati
 databases listed, clashes with firedrill's own schema or accounts), with the fix for what is missing. Exit 0 when all
 is there, 2 otherwise.`,
   'restore-test': HELP_RESTORE_TEST,
+  chain: HELP_CHAIN,
   snapshot: HELP_SNAPSHOT,
   chaos: HELP_CHAOS,
   clean: 'usage: firedrill clean [--all]\n\nRemoves containers, volumes and networks of runs whose process is gone (--all: of every run).',
@@ -743,6 +747,7 @@ async function cmdClean(args: string[]): Promise<number> {
 
 const COMMANDS: Record<string, (a: string[]) => Promise<number>> = {
   'restore-test': cmdRestoreTest,
+  chain: cmdChain,
   snapshot: cmdSnapshot,
   'pre-upgrade': (a) => cmdPreUpgrade(a, { drill, parse, parseParams: parseParamArgs }),
   list: cmdList,

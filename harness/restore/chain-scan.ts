@@ -63,7 +63,7 @@ async function scanFolder(root: string): Promise<ScannedLocation> {
       else if (e.isFile() && BINLOG_NAME.test(e.name)) {
         const src = await fileSource(p);
         try {
-          out.binlogs.push({ name: e.name, headers: await readBinlogHeaders(counted(src, out)) });
+          out.binlogs.push({ name: e.name, folder: rel || '.', headers: await readBinlogHeaders(counted(src, out)) });
         } finally {
           await src.close();
         }
@@ -135,7 +135,11 @@ async function scanStore(store: ObjectStore, url: string): Promise<ScannedLocati
   for (const o of objects) {
     const name = o.key.split('/').pop()!;
     if (!BINLOG_NAME.test(name) || folders.some((f) => o.key.startsWith(f))) continue;
-    out.binlogs.push({ name, headers: await readBinlogHeaders(counted(objectSource(store, at.bucket, o.key, o.size), out)) });
+    out.binlogs.push({
+      name,
+      folder: o.key.slice(prefix.length).replace(/\/?[^/]+$/, '') || '.',
+      headers: await readBinlogHeaders(counted(objectSource(store, at.bucket, o.key, o.size), out)),
+    });
   }
   return out;
 }

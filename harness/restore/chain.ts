@@ -3,6 +3,7 @@ import type { BinlogFileHeaders } from '../backup/binlog-headers.js';
 
 /** A backup found in a location: what its metadata says (never its data). */
 export interface ChainBackup {
+  /** Its folder, relative to the location. */
   name: string;
   kind: 'full' | 'incremental';
   createdAt?: Date;
@@ -14,6 +15,8 @@ export interface ChainBackup {
 
 export interface ChainBinlog {
   name: string;
+  /** The folder holding it, relative to the location. */
+  folder: string;
   headers: BinlogFileHeaders;
 }
 
@@ -42,6 +45,8 @@ export interface RecoveryWindow {
   to: { time?: string; gtid?: string };
   /** The binlog files replayed to reach points after the backup (none: only the backup's own point). */
   binlogs: string[];
+  /** Their folder, relative to the location. */
+  binlogFolder?: string;
   /** The GTIDs inside the window, in order: each one is a point that can be restored (after the backup's). */
   gtids: string[];
 }
@@ -188,6 +193,7 @@ export function analyseChain(
     if (!after.length) return w;
     const lastF = after.at(-1)!.f;
     w.binlogs = [...new Set(after.map((a) => a.f.name))];
+    w.binlogFolder = lastF.folder;
     w.gtids = after.map((a) => a.x);
     w.to = { time: iso(lastF.headers.lastTime), gtid: after.at(-1)!.x };
     return w;
