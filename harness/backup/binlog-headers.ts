@@ -22,10 +22,18 @@ export async function fileSource(path: string): Promise<ByteSource & { close(): 
 
 const MAGIC = Buffer.from([0xfe, 0x62, 0x69, 0x6e]);
 const HEADER = 19;
-const EV = { STOP: 3, ROTATE: 4, FORMAT_DESCRIPTION: 15, MYSQL_GTID: 33, MYSQL_PREVIOUS_GTIDS: 35, MARIADB_GTID: 162, MARIADB_GTID_LIST: 163 };
+const EV = {
+  STOP: 3,
+  ROTATE: 4,
+  FORMAT_DESCRIPTION: 15,
+  MYSQL_GTID: 33,
+  MYSQL_PREVIOUS_GTIDS: 35,
+  MARIADB_GTID: 162,
+  MARIADB_GTID_LIST: 163,
+};
 
 /** One GTID as the family writes it: MariaDB `domain-server-seq`, MySQL `uuid:n`. */
-export type GtidText = string;
+type GtidText = string;
 
 /** What a binlog file's event headers say, read header by header (and the bodies of GTID events only). */
 export interface BinlogFileHeaders {

@@ -46,10 +46,8 @@ export {
   isS3Url,
   parseS3Url,
   BadObjectError,
-  StoreUnavailableError,
   type ObjectStore,
-  type S3Address,
 } from './object-store.js';
 export { digestOfSidecar } from './object-checksum.js';
 export { listObjects, readObjectHead, downloadObject, uploadFile, uploadFolder, SUMS_FILE } from './object-transfer.js';
-export type { Downloaded, ListedObject } from './object-transfer.js';
+export type { Downloaded } from './object-transfer.js';

@@ -46,8 +46,13 @@ export function openObjectStore(env: NodeJS.ProcessEnv = process.env): ObjectSto
   if (ps !== undefined && !/^(1|0|true|false)$/.test(ps)) throw new UsageError(`FIREDRILL_S3_PATH_STYLE '${ps}': give 1 or 0`);
   const pathStyle = ps === undefined ? endpoint !== undefined : ps === '1' || ps === 'true';
   const sse = sseFromEnv(env);
+  const keyId = env['AWS_ACCESS_KEY_ID'];
+  const secret = env['AWS_SECRET_ACCESS_KEY'];
+  const token = env['AWS_SESSION_TOKEN'];
   const client = new S3Client({
     region,
+    // keys in the environment given (else the SDK's own chain: the process environment, profiles, roles)
+    ...(keyId && secret ? { credentials: { accessKeyId: keyId, secretAccessKey: secret, ...(token ? { sessionToken: token } : {}) } } : {}),
     ...(endpoint ? { endpoint } : {}),
     forcePathStyle: pathStyle,
     // Deadlines: a connection that does not open in 10 s, a response that sends nothing for 60 s.
@@ -71,7 +76,8 @@ function sseFromEnv(env: NodeJS.ProcessEnv): ObjectStore['sse'] {
     if (kmsKey) throw new UsageError('FIREDRILL_S3_SSE_KMS_KEY_ID needs FIREDRILL_S3_SSE=aws:kms');
     return { write: {}, read: {}, description: 'the bucket default' };
   }
-  if (!/^(AES256|aws:kms|aws:kms:dsse)$/.test(mode)) throw new UsageError(`FIREDRILL_S3_SSE '${mode}': give AES256, aws:kms or aws:kms:dsse`);
+  if (!/^(AES256|aws:kms|aws:kms:dsse)$/.test(mode))
+    throw new UsageError(`FIREDRILL_S3_SSE '${mode}': give AES256, aws:kms or aws:kms:dsse`);
   if (kmsKey && mode === 'AES256') throw new UsageError('FIREDRILL_S3_SSE_KMS_KEY_ID needs FIREDRILL_S3_SSE=aws:kms');
   return {
     write: { ServerSideEncryption: mode, ...(kmsKey ? { SSEKMSKeyId: kmsKey } : {}) },
@@ -120,19 +126,36 @@ export function classifyStoreError(e: unknown, url: string, store: Pick<ObjectSt
   const attempts = err.$metadata?.attempts;
   const tries = attempts ? ` after ${attempts} attempt(s)` : '';
   const msg = (err.message ?? String(e)).split('\n')[0]!;
+  if (name === 'CredentialsProviderError')
+    return new StoreUnavailableError(`${url}: no credentials for the store (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or a profile)`);
   if (name === 'NoSuchBucket') return new StoreUnavailableError(`${url}: the bucket does not exist at ${store.endpoint}`);
   if (name === 'NoSuchKey' || (status === 404 && name !== 'NoSuchUpload'))
     return new BadObjectError('backup-missing', url, `${url}: no such object in the store`);
   if (/checksum/i.test(name) || /checksum mismatch/i.test(msg))
     return new BadObjectError('checksum-mismatch', url, `${url}: the store's checksum does not match the bytes read (${msg})`);
   if (name === 'InvalidObjectState')
-    return new StoreUnavailableError(`${url}: the object is archived (Glacier / Deep Archive): restore it first (aws s3api restore-object)`);
+    return new StoreUnavailableError(
+      `${url}: the object is archived (Glacier / Deep Archive): restore it first (aws s3api restore-object)`,
+    );
   if (['InvalidAccessKeyId', 'SignatureDoesNotMatch', 'AccessDenied', 'ExpiredToken', 'InvalidToken'].includes(name) || status === 403)
-    return new StoreUnavailableError(`${url}: the store refuses the credentials (${name || status}: ${msg}); check AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY and the policy`);
-  if (['SlowDown', 'Throttling', 'ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded'].includes(name) || status === 503 || status === 429)
-    return new StoreUnavailableError(`${url}: the store throttles requests (${name || status})${tries}; try again later or lower the request rate`);
+    return new StoreUnavailableError(
+      `${url}: the store refuses the credentials (${name || status}: ${msg}); check AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY and the policy`,
+    );
+  if (
+    ['SlowDown', 'Throttling', 'ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded'].includes(name) ||
+    status === 503 ||
+    status === 429
+  )
+    return new StoreUnavailableError(
+      `${url}: the store throttles requests (${name || status})${tries}; try again later or lower the request rate`,
+    );
   const code = err.code ?? (e as { cause?: { code?: string } })?.cause?.code ?? '';
-  if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET|ETIMEDOUT|EPIPE|socket hang up|aborted|premature close/i.test(`${code} ${name} ${msg}`) || name === 'TimeoutError')
-    return new StoreUnavailableError(`${url}: the store at ${store.endpoint} is unreachable or dropped the connection${tries} (${code || name}: ${msg})`);
+  if (
+    /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET|ETIMEDOUT|EPIPE|socket hang up|aborted|premature close/i.test(`${code} ${name} ${msg}`) ||
+    name === 'TimeoutError'
+  )
+    return new StoreUnavailableError(
+      `${url}: the store at ${store.endpoint} is unreachable or dropped the connection${tries} (${code || name}: ${msg})`,
+    );
   return new StoreUnavailableError(`${url}: the store failed (${name || status || 'error'}: ${msg})`);
 }

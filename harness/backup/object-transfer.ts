@@ -3,7 +3,13 @@ import { chmod, mkdir, readdir, stat } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  type HeadObjectCommandOutput,
+  ListObjectsV2Command,
+  PutObjectCommand,
+} from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { createHash } from 'node:crypto';
 import { digestOfEtag, digestOfSidecar, type ExpectedDigest, StreamDigest } from './object-checksum.js';
@@ -81,7 +87,7 @@ export async function downloadObject(
   p: { expected?: ExpectedDigest; siblings?: readonly ListedObject[]; onBytes?: (n: number) => void } = {},
 ): Promise<Downloaded> {
   const url = s3Url(at);
-  let head;
+  let head: HeadObjectCommandOutput;
   try {
     head = await store.client.send(new HeadObjectCommand({ Bucket: at.bucket, Key: at.key, ...store.sse.read }));
   } catch (e) {
@@ -101,7 +107,9 @@ export async function downloadObject(
     let bytes = 0;
     let storeChecksum: string | undefined;
     try {
-      const r = await store.client.send(new GetObjectCommand({ Bucket: at.bucket, Key: at.key, ChecksumMode: 'ENABLED', ...store.sse.read }));
+      const r = await store.client.send(
+        new GetObjectCommand({ Bucket: at.bucket, Key: at.key, ChecksumMode: 'ENABLED', ...store.sse.read }),
+      );
       const sums = r as unknown as Record<string, unknown>;
       storeChecksum = ['ChecksumCRC64NVME', 'ChecksumCRC32', 'ChecksumCRC32C', 'ChecksumSHA1', 'ChecksumSHA256']
         .map((k) => (sums[k] ? `${k.slice(8)} ${String(sums[k])}` : ''))
@@ -123,9 +131,17 @@ export async function downloadObject(
     }
     if (bytes !== size) {
       if (attempt < 3) continue;
-      throw new StoreUnavailableError(`${url}: the store announced ${size} bytes and sent ${bytes}, ${attempt} times (a dropped connection)`);
+      throw new StoreUnavailableError(
+        `${url}: the store announced ${size} bytes and sent ${bytes}, ${attempt} times (a dropped connection)`,
+      );
     }
-    if (!expected) return { key: at.key, bytes, verified: 'nothing to check it with (no checksum in the store)', ...(storeChecksum ? { storeChecksum } : {}) };
+    if (!expected)
+      return {
+        key: at.key,
+        bytes,
+        verified: 'nothing to check it with (no checksum in the store)',
+        ...(storeChecksum ? { storeChecksum } : {}),
+      };
     const got = digest!.result();
     if (got.hex !== expected.hex || (got.parts !== undefined && got.parts !== expected.parts))
       throw new BadObjectError(

@@ -29,7 +29,8 @@ export async function cmdChain(args: string[]): Promise<number> {
     process.stdout.write(HELP_CHAIN + '\n');
     return 0;
   }
-  if (positionals[0] !== 'verify' || positionals.length !== 1) throw new UsageError('usage: firedrill chain verify --location PATH|s3://bucket/prefix/');
+  if (positionals[0] !== 'verify' || positionals.length !== 1)
+    throw new UsageError('usage: firedrill chain verify --location PATH|s3://bucket/prefix/');
   if (!values.location) throw new UsageError('chain verify needs --location PATH or s3://bucket/prefix/');
   const maxAgeMs = values['max-age'] ? parseDuration(values['max-age']) : undefined;
   const store = isS3Url(values.location) ? openObjectStore() : undefined;
@@ -38,7 +39,10 @@ export async function cmdChain(args: string[]): Promise<number> {
   if (!scanned.backups.length && !scanned.binlogs.length)
     throw new UsageError(`--location ${values.location}: no backup (mariabackup folder) and no binlog file in it`);
   const family = scanned.binlogs[0]?.headers.family ?? 'mariadb';
-  const report = analyseChain(family, scanned.backups, scanned.binlogs, { now: Date.now(), ...(maxAgeMs !== undefined ? { maxAgeMs } : {}) });
+  const report = analyseChain(family, scanned.backups, scanned.binlogs, {
+    now: Date.now(),
+    ...(maxAgeMs !== undefined ? { maxAgeMs } : {}),
+  });
   const result = { location: values.location, bytesRead: scanned.bytesRead, ms: Date.now() - t0, ...report };
   if (values.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
   else process.stdout.write(chainLines(result) + '\n');

@@ -48,7 +48,9 @@ export async function planPoint(
     point,
     artifact: under(location, full!),
     incrementals: incs.map((i) => under(location, i)),
-    ...(point.gtid && point.window.binlogFolder ? { binlogs: under(location, point.window.binlogFolder), until: { gtid: point.gtid } } : {}),
+    ...(point.gtid && point.window.binlogFolder
+      ? { binlogs: under(location, point.window.binlogFolder), until: { gtid: point.gtid } }
+      : {}),
   };
 }
 
@@ -80,5 +82,10 @@ export function checkPoint(outcome: RestoreTestOutcome, plan: PointPlan, flavor:
       { point: target, seed: plan.point.seed, backups: w.backups, restoredGtid: at },
     ),
   );
-  outcome.observations['recoveryPoint'] = { seed: plan.point.seed, backups: w.backups, gtid: plan.point.gtid, window: { from: w.from, to: w.to } };
+  outcome.observations['recoveryPoint'] = {
+    seed: plan.point.seed,
+    backups: w.backups,
+    gtid: plan.point.gtid,
+    window: { from: w.from, to: w.to },
+  };
 }

@@ -117,7 +117,12 @@ async function appendHistory(e: HistoryEntry, file = historyFile()): Promise<voi
  * (--expect), else the folder the artifact is in.
  */
 const historyKeyOf = (artifact: string, expect?: RecordedState, given?: string) =>
-  given ?? (expect ? `source ${expect.source.label}` : isS3Url(artifact) ? artifact.replace(/\/+$/, '').replace(/\/[^/]*$/, '') : dirname(resolve(artifact)));
+  given ??
+  (expect
+    ? `source ${expect.source.label}`
+    : isS3Url(artifact)
+      ? artifact.replace(/\/+$/, '').replace(/\/[^/]*$/, '')
+      : dirname(resolve(artifact)));
 
 /** The last passing test of a backup of the same kind from the same place, with a GTID position. */
 export function lastTested(h: readonly HistoryEntry[], at: { location: string; kind: string; flavor: string }): HistoryEntry | undefined {
@@ -160,7 +165,9 @@ export async function cmdRestoreTest(args: string[]): Promise<number> {
   if (values.point) {
     if (!values.location) throw new UsageError('--point random|newest needs --location PATH|s3://bucket/prefix/ (the chain to pick from)');
     if (values.artifact || values.incremental || values.binlogs || values.until)
-      throw new UsageError('--point picks the backups and the binlog position itself: leave out --artifact, --incremental, --binlogs, --until');
+      throw new UsageError(
+        '--point picks the backups and the binlog position itself: leave out --artifact, --incremental, --binlogs, --until',
+      );
   } else if (values.location || values.seed) throw new UsageError('--location and --seed go with --point random|newest');
   else if (!values.artifact) throw new UsageError('restore-test needs --artifact PATH (a backup directory or file)');
   const f = flavorById(values.flavor ?? DEFAULT_FLAVOR);
@@ -222,25 +229,31 @@ export async function cmdRestoreTest(args: string[]): Promise<number> {
   let teardownFailures: string[] = [];
   try {
     progress(`run ${run.runId}: restore-test of ${artifactArg} on ${f.id}`);
-    const local = await fromStore(store, { artifact: artifactArg, incrementals: values.incremental ?? [], binlogs: values.binlogs }, run, progress);
-    const replayTo = plan ? plan.until : until;
-    if ('failed' in local) outcome = local.failed;
-    else outcome = await restoreTest({
-      artifact: local.artifact,
-      incrementals: local.incrementals,
-      flavor: f.id,
-      expect,
-      serverConfig,
-      ...(local.binlogs && replayTo ? { binlogs: { dir: resolve(local.binlogs), until: replayTo } } : {}),
-      ...(maxAgeMs !== undefined ? { maxAgeMs } : {}),
-      lastTested: (a) => {
-        const last = lastTested(history, { location, kind: a.kind, flavor: f.id });
-        return last?.gtid ? { runId: last.runId, gtid: last.gtid, testedAt: last.testedAt } : undefined;
-      },
+    const local = await fromStore(
+      store,
+      { artifact: artifactArg, incrementals: values.incremental ?? [], binlogs: values.binlogs },
       run,
       progress,
-      instant: !!values.instant,
-    });
+    );
+    const replayTo = plan ? plan.until : until;
+    if ('failed' in local) outcome = local.failed;
+    else
+      outcome = await restoreTest({
+        artifact: local.artifact,
+        incrementals: local.incrementals,
+        flavor: f.id,
+        expect,
+        serverConfig,
+        ...(local.binlogs && replayTo ? { binlogs: { dir: resolve(local.binlogs), until: replayTo } } : {}),
+        ...(maxAgeMs !== undefined ? { maxAgeMs } : {}),
+        lastTested: (a) => {
+          const last = lastTested(history, { location, kind: a.kind, flavor: f.id });
+          return last?.gtid ? { runId: last.runId, gtid: last.gtid, testedAt: last.testedAt } : undefined;
+        },
+        run,
+        progress,
+        instant: !!values.instant,
+      });
     if (plan && !('failed' in local)) checkPoint(outcome, plan, f.id);
     if (!('failed' in local) && local.fetch) {
       outcome.phases.unshift(local.fetch.phase);

@@ -2,11 +2,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { UsageError } from '../core/index.js';
-import {
-  type ByteSource,
-  fileSource,
-  readBinlogHeaders,
-} from '../backup/binlog-headers.js';
+import { type ByteSource, fileSource, readBinlogHeaders } from '../backup/binlog-headers.js';
 import { classifyStoreError, isS3Url, type ObjectStore, parseS3Url } from '../backup/object-store.js';
 import { listObjects, readObjectHead } from '../backup/object-transfer.js';
 import type { ChainBackup, ChainBinlog } from './chain.js';
@@ -115,7 +111,9 @@ async function scanStore(store: ObjectStore, url: string): Promise<ScannedLocati
   const out: ScannedLocation = { backups: [], binlogs: [], bytesRead: 0 };
   const objects = await listObjects(store, { bucket: at.bucket, key: prefix });
   const byKey = new Map(objects.map((o) => [o.key, o]));
-  const folders = [...new Set(objects.filter((o) => CHECKPOINT_NAMES.has(o.key.split('/').pop()!)).map((o) => o.key.replace(/[^/]+$/, '')))];
+  const folders = [
+    ...new Set(objects.filter((o) => CHECKPOINT_NAMES.has(o.key.split('/').pop()!)).map((o) => o.key.replace(/[^/]+$/, ''))),
+  ];
   for (const f of folders) {
     const b = toBackup(
       f.slice(prefix.length).replace(/\/$/, '') || '.',

@@ -63,7 +63,10 @@ function binlog(p: { startSeq: number; from: number; to: number; next?: string }
 
 async function mariabackup(dir: string, p: { type: 'full-backuped' | 'incremental'; from: number; to: number; gtid: string; end: string }) {
   await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, 'xtrabackup_checkpoints'), `backup_type = ${p.type}\nfrom_lsn = ${p.from}\nto_lsn = ${p.to}\nlast_lsn = ${p.to}\n`);
+  await writeFile(
+    join(dir, 'xtrabackup_checkpoints'),
+    `backup_type = ${p.type}\nfrom_lsn = ${p.from}\nto_lsn = ${p.to}\nlast_lsn = ${p.to}\n`,
+  );
   await writeFile(join(dir, 'xtrabackup_info'), `server_version = 10.11.18-MariaDB-log\nend_time = ${p.end}\n`);
   await writeFile(join(dir, 'xtrabackup_binlog_info'), `mariadb-bin.000001\t4\t${p.gtid}\n`);
 }

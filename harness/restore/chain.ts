@@ -20,7 +20,7 @@ export interface ChainBinlog {
   headers: BinlogFileHeaders;
 }
 
-export type BreakKind =
+type BreakKind =
   | 'binlog-missing'
   | 'binlog-truncated'
   | 'gtid-gap'
@@ -31,7 +31,7 @@ export type BreakKind =
   | 'no-full-backup';
 
 /** Where the chain breaks: after it, no point can be restored until the next backup. */
-export interface ChainBreak {
+interface ChainBreak {
   kind: BreakKind;
   where: string;
   detail: string;
@@ -96,7 +96,11 @@ function segmentsOf(g: GtidAlgebra, files: readonly ChainBinlog[], breaks: Chain
       continue;
     }
     if (f.headers.end.kind === 'open') {
-      breaks.push({ kind: 'binlog-truncated', where: f.name, detail: `ends without a Rotate event though ${next.name} follows it (cut short)` });
+      breaks.push({
+        kind: 'binlog-truncated',
+        where: f.name,
+        detail: `ends without a Rotate event though ${next.name} follows it (cut short)`,
+      });
       segments.push(cur);
       cur = [];
       continue;
@@ -156,7 +160,8 @@ export function analyseChain(
     // an incremental of the newest link makes a new restorable point; keep the shorter chain as its own base too
     bases.push({ chain: [...base.chain, b] });
   }
-  if (!backups.some((b) => b.kind === 'full')) breaks.push({ kind: 'no-full-backup', where: '(location)', detail: 'no full backup: nothing can be restored' });
+  if (!backups.some((b) => b.kind === 'full'))
+    breaks.push({ kind: 'no-full-backup', where: '(location)', detail: 'no full backup: nothing can be restored' });
   const newest = ordered.at(-1);
   if (opts.maxAgeMs !== undefined && newest?.createdAt && opts.now - newest.createdAt.getTime() > opts.maxAgeMs)
     breaks.push({

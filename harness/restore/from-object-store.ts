@@ -18,7 +18,7 @@ import type { RestoreTestOutcome } from './restore-test.js';
 import type { RunContext } from '../runtime/run-context.js';
 
 /** A backup read out of object storage into a private local folder: where it is, and what each object was checked with. */
-export interface StagedFromStore {
+interface StagedFromStore {
   url: string;
   /** The local file or folder holding the backup. */
   path: string;
@@ -35,7 +35,7 @@ export interface StagedFromStore {
  * Throws BadObjectError (exit 1) for a missing backup, a missing listed file, a checksum mismatch; StoreUnavailableError
  * (exit 2) when the store cannot be used.
  */
-export async function stageFromStore(
+async function stageFromStore(
   store: ObjectStore,
   url: string,
   scratch: string,
@@ -52,7 +52,13 @@ export async function stageFromStore(
   let bytes = 0;
   const report = every(256 * 1024 * 1024, (n) => progress(`${url}: ${Math.round(n / 1024 / 1024)} MiB read`));
   if (single) {
-    const d = await downloadObject(store, at, join(dir, name), { siblings: listed, onBytes: (n) => report((bytes += n)) });
+    const d = await downloadObject(store, at, join(dir, name), {
+      siblings: listed,
+      onBytes: (n) => {
+        bytes += n;
+        report(bytes);
+      },
+    });
     progress(`${url}: ${d.bytes} bytes, checked with ${d.verified}`);
     return { url, path: join(dir, name), objects: [d], bytes, ms: Date.now() - t0 };
   }
@@ -85,7 +91,10 @@ export async function stageFromStore(
     const d = await downloadObject(store, { bucket: at.bucket, key: o.key }, join(folder, ...rel.split('/')), {
       ...(expected ? { expected } : {}),
       siblings: under,
-      onBytes: (n) => report((bytes += n)),
+      onBytes: (n) => {
+        bytes += n;
+        report(bytes);
+      },
     });
     objects.push(d);
   }
@@ -105,9 +114,8 @@ function every(step: number, fn: (total: number) => void): (total: number) => vo
   };
 }
 
-
 /** The outcome of a restore-test whose backup could not be read out of the store because it is broken (exit 1). */
-export function storeFailureOutcome(e: BadObjectError): RestoreTestOutcome {
+function storeFailureOutcome(e: BadObjectError): RestoreTestOutcome {
   return {
     artifact: { kind: 'in-object-store', path: e.url, description: `a backup in object storage (${e.url})` },
     checks: [check('backup-in-store', [{ database: '*', object: e.url, kind: e.kind, actual: e.message }])],

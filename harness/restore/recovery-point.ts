@@ -28,7 +28,9 @@ function generator(seed: number): () => number {
 export function pickRecoveryPoint(windows: readonly RecoveryWindow[], how: 'newest' | 'random', seed: number): RecoveryPoint | undefined {
   if (!windows.length) return undefined;
   if (how === 'newest') {
-    const w = [...windows].sort((a, b) => Date.parse(a.to.time ?? '') - Date.parse(b.to.time ?? '') || a.gtids.length - b.gtids.length).at(-1)!;
+    const w = [...windows]
+      .sort((a, b) => Date.parse(a.to.time ?? '') - Date.parse(b.to.time ?? '') || a.gtids.length - b.gtids.length)
+      .at(-1)!;
     return { window: w, ...(w.gtids.length ? { gtid: w.gtids.at(-1)! } : {}) };
   }
   const points = windows.flatMap((w) => [{ window: w } as RecoveryPoint, ...w.gtids.map((gtid) => ({ window: w, gtid }))]);

@@ -46,11 +46,15 @@ export async function startS3Server(run: RunContext, progress: (m: string) => vo
   const info = await inspect<{ NetworkSettings: { IPAddress: string } }>('container', name);
   const address = info.NetworkSettings.IPAddress;
   // A TCP connect only: an HTTP request would spend one of the unauthenticated actions.
-  await waitUntil(() => listening(address, 9000), (v) => v, {
-    timeoutMs: 30_000,
-    intervalMs: 100,
-    what: `the S3 store ${name} listening on ${address}:9000`,
-  });
+  await waitUntil(
+    () => listening(address, 9000),
+    (v) => v,
+    {
+      timeoutMs: 30_000,
+      intervalMs: 100,
+      what: `the S3 store ${name} listening on ${address}:9000`,
+    },
+  );
   const r = await docker(['exec', name, 's3-keys'], { timeoutMs: 60_000 });
   const keys = JSON.parse(r.stdout) as Record<'writer' | 'reader', { accessKeyId: string; secretAccessKey: string }>;
   const asEnv = (k: { accessKeyId: string; secretAccessKey: string }): S3Keys => ({

@@ -21,25 +21,24 @@ export async function faultProxy(target: string): Promise<FaultProxy> {
     if (state.mode === 'throttle') {
       req.resume();
       res.writeHead(503, { 'content-type': 'application/xml' });
-      res.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>');
+      res.end(
+        '<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>',
+      );
       return;
     }
-    const up = request(
-      { host: to.hostname, port: to.port, method: req.method, path: req.url, headers: req.headers },
-      (r) => {
-        res.writeHead(r.statusCode ?? 502, r.headers);
-        if (state.mode === 'drop-body' && req.method === 'GET' && Number(r.headers['content-length'] ?? 0) > 1024) {
-          // send a little of the body, then cut the connection
-          r.once('data', (chunk: Buffer) => {
-            res.write(chunk.subarray(0, 512));
-            res.socket?.destroy();
-            r.destroy();
-          });
-          return;
-        }
-        r.pipe(res);
-      },
-    );
+    const up = request({ host: to.hostname, port: to.port, method: req.method, path: req.url, headers: req.headers }, (r) => {
+      res.writeHead(r.statusCode ?? 502, r.headers);
+      if (state.mode === 'drop-body' && req.method === 'GET' && Number(r.headers['content-length'] ?? 0) > 1024) {
+        // send a little of the body, then cut the connection
+        r.once('data', (chunk: Buffer) => {
+          res.write(chunk.subarray(0, 512));
+          res.socket?.destroy();
+          r.destroy();
+        });
+        return;
+      }
+      r.pipe(res);
+    });
     up.on('error', () => res.socket?.destroy());
     req.pipe(up);
   });

@@ -132,7 +132,11 @@ describe('restore-test --artifact s3://… (MariaDB 10.11, a real S3 store)', ()
 
   it('a folder whose SHA256SUMS lists a file the store lost: exit 1', async () => {
     await store.client.send(
-      new PutObjectCommand({ Bucket: BUCKET, Key: 'db1/lost/SHA256SUMS', Body: `${'cd'.repeat(32)}  ibdata1\n${'ef'.repeat(32)}  gone.ibd\n` }),
+      new PutObjectCommand({
+        Bucket: BUCKET,
+        Key: 'db1/lost/SHA256SUMS',
+        Body: `${'cd'.repeat(32)}  ibdata1\n${'ef'.repeat(32)}  gone.ibd\n`,
+      }),
     );
     await store.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'db1/lost/ibdata1', Body: 'x' }));
     const r = await restoreTest(readerEnv, '--artifact', `s3://${BUCKET}/db1/lost/`);
@@ -141,7 +145,11 @@ describe('restore-test --artifact s3://… (MariaDB 10.11, a real S3 store)', ()
   });
 
   it('a wrong secret key: exit 2, one line naming the credentials', async () => {
-    const r = await restoreTest({ ...readerEnv, AWS_SECRET_ACCESS_KEY: 'not-the-key' }, '--artifact', `s3://${BUCKET}/db1/2026-12-06/full.xb`);
+    const r = await restoreTest(
+      { ...readerEnv, AWS_SECRET_ACCESS_KEY: 'not-the-key' },
+      '--artifact',
+      `s3://${BUCKET}/db1/2026-12-06/full.xb`,
+    );
     expect(r.code).toBe(2);
     expect(lastLine(r.stderr)).toMatch(/refuses the credentials/);
   });
@@ -155,7 +163,11 @@ describe('restore-test --artifact s3://… (MariaDB 10.11, a real S3 store)', ()
   it('a store that throttles every request (503 SlowDown): exit 2 after the SDK retried', async () => {
     proxy.mode = 'throttle';
     try {
-      const r = await restoreTest({ ...readerEnv, FIREDRILL_S3_ENDPOINT: proxy.endpoint }, '--artifact', `s3://${BUCKET}/db1/2026-12-06/full.xb`);
+      const r = await restoreTest(
+        { ...readerEnv, FIREDRILL_S3_ENDPOINT: proxy.endpoint },
+        '--artifact',
+        `s3://${BUCKET}/db1/2026-12-06/full.xb`,
+      );
       expect(r.code).toBe(2);
       expect(lastLine(r.stderr)).toMatch(/throttles requests \(SlowDown\) after 3 attempt/);
     } finally {
@@ -166,7 +178,11 @@ describe('restore-test --artifact s3://… (MariaDB 10.11, a real S3 store)', ()
   it('a store that drops the connection in the middle of every download: exit 2 (the environment), not a bad backup', async () => {
     proxy.mode = 'drop-body';
     try {
-      const r = await restoreTest({ ...readerEnv, FIREDRILL_S3_ENDPOINT: proxy.endpoint }, '--artifact', `s3://${BUCKET}/db1/2026-12-06/app.sql.gz`);
+      const r = await restoreTest(
+        { ...readerEnv, FIREDRILL_S3_ENDPOINT: proxy.endpoint },
+        '--artifact',
+        `s3://${BUCKET}/db1/2026-12-06/app.sql.gz`,
+      );
       expect(r.code).toBe(2);
       expect(lastLine(r.stderr)).toMatch(/dropped the connection|announced \d+ bytes and sent/);
     } finally {
@@ -176,7 +192,12 @@ describe('restore-test --artifact s3://… (MariaDB 10.11, a real S3 store)', ()
 
   it('an object in the GLACIER storage class: exit 2, one line saying to restore it first', async () => {
     await store.client.send(
-      new PutObjectCommand({ Bucket: BUCKET, Key: 'db1/cold/full.xb', Body: await readFile(join(dir, 'app.sql.gz')), StorageClass: 'GLACIER' }),
+      new PutObjectCommand({
+        Bucket: BUCKET,
+        Key: 'db1/cold/full.xb',
+        Body: await readFile(join(dir, 'app.sql.gz')),
+        StorageClass: 'GLACIER',
+      }),
     );
     const r = await restoreTest(readerEnv, '--artifact', `s3://${BUCKET}/db1/cold/full.xb`);
     expect(r.code).toBe(2);
