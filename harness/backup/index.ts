@@ -41,13 +41,4 @@ export { BinlogStream } from './binlog-stream.js';
 export { parseBinlogTextFile, eventTime } from './binlog-events.js';
 export type { BinlogTransaction } from './binlog-events.js';
 export { galeraSnapshot } from './galera-snapshot.js';
-export {
-  openObjectStore,
-  isS3Url,
-  parseS3Url,
-  BadObjectError,
-  type ObjectStore,
-} from './object-store.js';
-export { digestOfSidecar } from './object-checksum.js';
-export { listObjects, readObjectHead, downloadObject, uploadFile, uploadFolder, SUMS_FILE } from './object-transfer.js';
-export type { Downloaded } from './object-transfer.js';
+export { isS3Url } from './s3-url.js';

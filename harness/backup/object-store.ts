@@ -1,6 +1,8 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { UsageError } from '../core/index.js';
 
+export { isS3Url, parseS3Url, s3Url, type S3Address } from './s3-url.js';
+
 /**
  * Object storage as a backup location, through the S3 API (@aws-sdk/client-s3, no hand-written signer). Everything
  * comes from the environment, as for the AWS CLI: the endpoint (`FIREDRILL_S3_ENDPOINT`, else `AWS_ENDPOINT_URL_S3` /
@@ -19,22 +21,6 @@ export interface ObjectStore {
   /** Headers for writes (SSE-S3 / SSE-KMS / SSE-C) and for reads (SSE-C only), as SDK parameters. */
   sse: { write: Record<string, string>; read: Record<string, string>; description: string };
 }
-
-/** An `s3://bucket/key` address. */
-export interface S3Address {
-  bucket: string;
-  key: string;
-}
-
-export const isS3Url = (s: string) => s.startsWith('s3://');
-
-export function parseS3Url(url: string): S3Address {
-  const m = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(url);
-  if (!m) throw new UsageError(`bad object address '${url}' (expected s3://bucket/prefix/name)`);
-  return { bucket: m[1]!, key: m[2] ?? '' };
-}
-
-export const s3Url = (a: S3Address) => `s3://${a.bucket}/${a.key}`;
 
 /** The store as the environment describes it. A bad value is bad input (exit 2). */
 export function openObjectStore(env: NodeJS.ProcessEnv = process.env): ObjectStore {
@@ -127,7 +113,9 @@ export function classifyStoreError(e: unknown, url: string, store: Pick<ObjectSt
   const tries = attempts ? ` after ${attempts} attempt(s)` : '';
   const msg = (err.message ?? String(e)).split('\n')[0]!;
   if (name === 'CredentialsProviderError')
-    return new StoreUnavailableError(`${url}: no credentials for the store (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or a profile)`);
+    return new StoreUnavailableError(
+      `${url}: no credentials for the store (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or a profile)`,
+    );
   if (name === 'NoSuchBucket') return new StoreUnavailableError(`${url}: the bucket does not exist at ${store.endpoint}`);
   if (name === 'NoSuchKey' || (status === 404 && name !== 'NoSuchUpload'))
     return new BadObjectError('backup-missing', url, `${url}: no such object in the store`);

@@ -1,8 +1,7 @@
 import { parseArgs } from 'node:util';
-import { isS3Url, openObjectStore } from '../backup/index.js';
+import { isS3Url } from '../backup/index.js';
 import { UsageError } from '../core/index.js';
 import { analyseChain, type ChainReport } from '../restore/chain.js';
-import { scanLocation } from '../restore/chain-scan.js';
 import { parse, parseDuration } from './restore-test.js';
 
 export const HELP_CHAIN = `usage: firedrill chain verify --location PATH|s3://bucket/prefix/ [--max-age 26h] [--json]
@@ -33,7 +32,9 @@ export async function cmdChain(args: string[]): Promise<number> {
     throw new UsageError('usage: firedrill chain verify --location PATH|s3://bucket/prefix/');
   if (!values.location) throw new UsageError('chain verify needs --location PATH or s3://bucket/prefix/');
   const maxAgeMs = values['max-age'] ? parseDuration(values['max-age']) : undefined;
-  const store = isS3Url(values.location) ? openObjectStore() : undefined;
+  // the S3 client is loaded only when a command needs it (it costs every other command's start)
+  const store = isS3Url(values.location) ? (await import('../backup/object-store.js')).openObjectStore() : undefined;
+  const { scanLocation } = await import('../restore/chain-scan.js');
   const t0 = Date.now();
   const scanned = await scanLocation(values.location, store);
   if (!scanned.backups.length && !scanned.binlogs.length)

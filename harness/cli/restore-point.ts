@@ -1,9 +1,8 @@
 import { randomInt } from 'node:crypto';
 import { join } from 'node:path';
-import type { ObjectStore } from '../backup/index.js';
+import type { ObjectStore } from '../backup/object-store.js';
 import { FLAVORS, mariadbGtid, mysqlGtid, UsageError, type FlavorId } from '../core/index.js';
 import { analyseChain } from '../restore/chain.js';
-import { scanLocation } from '../restore/chain-scan.js';
 import { pickRecoveryPoint, type RecoveryPoint } from '../restore/recovery-point.js';
 import type { RestoreTestOutcome } from '../restore/restore-test.js';
 import { check } from '../verify/index.js';
@@ -34,6 +33,7 @@ export async function planPoint(
   if (how !== 'random' && how !== 'newest') throw new UsageError(`--point ${how}: give random or newest`);
   if (seedText !== undefined && !/^\d{1,10}$/.test(seedText)) throw new UsageError(`--seed ${seedText}: a whole number`);
   const seed = seedText !== undefined ? Number(seedText) : randomInt(2 ** 31);
+  const { scanLocation } = await import('../restore/chain-scan.js'); // loads the S3 client: only when used
   const s = await scanLocation(location, store);
   const family = s.binlogs[0]?.headers.family ?? 'mariadb';
   const report = analyseChain(family, s.backups, s.binlogs, { now: Date.now() });

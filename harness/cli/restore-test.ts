@@ -4,9 +4,8 @@ import { parseArgs } from 'node:util';
 import { writeReport } from '../report/index.js';
 import { readServerConfig } from '../restore/server-config.js';
 import { restoreTest, type RestoreTestOutcome } from '../restore/restore-test.js';
-import { fromStore } from '../restore/from-object-store.js';
 import { checkPoint, NoRecoveryPointError, planPoint, type PointPlan } from './restore-point.js';
-import { isS3Url, openObjectStore } from '../backup/index.js';
+import { isS3Url } from '../backup/index.js';
 import { DEFAULT_FLAVOR, flavor as flavorById, FLAVORS, UsageError } from '../core/index.js';
 import { engineVersion, reportsDir, resolveImage, RunContext } from '../runtime/index.js';
 import type { DrillResult } from '../report/index.js';
@@ -198,7 +197,7 @@ export async function cmdRestoreTest(args: string[]): Promise<number> {
   const progress = progressLine;
   // A backup in object storage: the store as the environment describes it (bad settings: exit 2 before anything runs).
   const store = [values.artifact, values.location, ...(values.incremental ?? []), values.binlogs].some((v) => v && isS3Url(v))
-    ? openObjectStore()
+    ? (await import('../backup/object-store.js')).openObjectStore() // the S3 client loads only when used
     : undefined;
   let plan: PointPlan | undefined;
   if (values.point) {
@@ -229,12 +228,8 @@ export async function cmdRestoreTest(args: string[]): Promise<number> {
   let teardownFailures: string[] = [];
   try {
     progress(`run ${run.runId}: restore-test of ${artifactArg} on ${f.id}`);
-    const local = await fromStore(
-      store,
-      { artifact: artifactArg, incrementals: values.incremental ?? [], binlogs: values.binlogs },
-      run,
-      progress,
-    );
+    const at = { artifact: artifactArg, incrementals: values.incremental ?? [], binlogs: values.binlogs };
+    const local = store ? await (await import('../restore/from-object-store.js')).fromStore(store, at, run, progress) : at;
     const replayTo = plan ? plan.until : until;
     if ('failed' in local) outcome = local.failed;
     else
@@ -255,7 +250,7 @@ export async function cmdRestoreTest(args: string[]): Promise<number> {
         instant: !!values.instant,
       });
     if (plan && !('failed' in local)) checkPoint(outcome, plan, f.id);
-    if (!('failed' in local) && local.fetch) {
+    if ('fetch' in local && local.fetch) {
       outcome.phases.unshift(local.fetch.phase);
       outcome.observations['objectStore'] = local.fetch.observation;
     }

@@ -1,18 +1,9 @@
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  BadObjectError,
-  isS3Url,
-  digestOfSidecar,
-  downloadObject,
-  listObjects,
-  type ObjectStore,
-  parseS3Url,
-  readObjectHead,
-  SUMS_FILE,
-  type Downloaded,
-} from '../backup/index.js';
+import { digestOfSidecar } from '../backup/object-checksum.js';
+import { BadObjectError, isS3Url, type ObjectStore, parseS3Url } from '../backup/object-store.js';
+import { downloadObject, listObjects, readObjectHead, SUMS_FILE, type Downloaded } from '../backup/object-transfer.js';
 import { check } from '../verify/index.js';
 import type { RestoreTestOutcome } from './restore-test.js';
 import type { RunContext } from '../runtime/run-context.js';
@@ -35,12 +26,7 @@ interface StagedFromStore {
  * Throws BadObjectError (exit 1) for a missing backup, a missing listed file, a checksum mismatch; StoreUnavailableError
  * (exit 2) when the store cannot be used.
  */
-async function stageFromStore(
-  store: ObjectStore,
-  url: string,
-  scratch: string,
-  progress: (m: string) => void,
-): Promise<StagedFromStore> {
+async function stageFromStore(store: ObjectStore, url: string, scratch: string, progress: (m: string) => void): Promise<StagedFromStore> {
   const at = parseS3Url(url);
   const t0 = Date.now();
   const dir = await mkdtemp(join(scratch, 'from-store-'));
