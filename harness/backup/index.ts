@@ -41,3 +41,4 @@ export { BinlogStream } from './binlog-stream.js';
 export { parseBinlogTextFile, eventTime } from './binlog-events.js';
 export type { BinlogTransaction } from './binlog-events.js';
 export { galeraSnapshot } from './galera-snapshot.js';
+export { isS3Url } from './s3-url.js';

@@ -1,3 +1,4 @@
+import { cmdChain, HELP_CHAIN } from './chain-verify.js';
 import { parseArgs } from 'node:util';
 import { ExecError, HarnessError, signalExitCode, withCancelScope } from '../exec/index.js';
 import { mkdir, readFile } from 'node:fs/promises';
@@ -11,6 +12,8 @@ import {
   imageExists,
   loadConfig,
   planImage,
+  ensureImage,
+  S3_SERVER_IMAGE,
   resolveImage,
   RunContext,
 } from '../runtime/index.js';
@@ -66,7 +69,7 @@ commands:
   pre-upgrade --from F --to G [--queries FILE] [--server-config my.cnf] [--dataset D] [--json]
                                     validate an upgrade: incompatibility report, query replay on both
                                     versions, rolling upgrade with rollback; exit 1 on a blocking finding
-  images [--flavor F]               build the flavor images that are missing (cached by input hash)
+  images [--flavor F] [--s3]        build the flavor images that are missing (cached by input hash); --s3 the test store's
   doctor [--dataset D] [--server-config F]
                                     what is there and what is missing (engine, images, config, drills, datasets), with the fix
   clean [--all]                     remove containers, volumes, networks of runs that are no longer alive
@@ -74,6 +77,8 @@ commands:
                                     record the state a backup must restore to
   restore-test --artifact PATH --flavor F [--expect STATE.json] [--max-age 26h] [--json]
                                     restore-test a backup made by your own tools (exit 0 good, 1 bad backup, 2 not a backup)
+  chain verify --location PATH|s3://… [--max-age 26h] [--json]
+                                    recovery windows and breaks of a backup location, from metadata and binlog headers
   chaos --topology T [--seed S] ... generative chaos: random fault schedules, invariants, replay, shrinking
 
 Every command takes --help (or: firedrill help <command>). firedrill --version prints the version and commit.
@@ -127,7 +132,7 @@ neither side is an error. Exit 0 equal, 1 different, 2 error.
                 query); T in seconds, or with ms / s / m
 Tip: put passwords in the environment and refer to them as \${VAR} inside the DSN to keep them off argv.`,
   images:
-    'usage: firedrill images [--flavor F]\n\nBuilds missing images (debootstrap + docker import + docker/<dir>/Dockerfile). Nothing is rebuilt if an image with the same inputs exists.',
+    'usage: firedrill images [--flavor F] [--s3]\n\nBuilds missing images (debootstrap + docker import + docker/<dir>/Dockerfile). Nothing is rebuilt if an image with the same inputs exists.\n  --s3   also the S3-compatible store the tests run against (docker/s3)',
   report: HELP_REPORT,
   doctor: `usage: firedrill doctor [--dataset D [--rows N]] [--server-config F]
 
@@ -136,6 +141,7 @@ drills, dataset and server configuration, and the dataset and server configurati
 databases listed, clashes with firedrill's own schema or accounts), with the fix for what is missing. Exit 0 when all
 is there, 2 otherwise.`,
   'restore-test': HELP_RESTORE_TEST,
+  chain: HELP_CHAIN,
   snapshot: HELP_SNAPSHOT,
   chaos: HELP_CHAOS,
   clean: 'usage: firedrill clean [--all]\n\nRemoves containers, volumes and networks of runs whose process is gone (--all: of every run).',
@@ -565,7 +571,7 @@ async function cmdImages(args: string[]): Promise<number> {
       args,
       allowPositionals: true,
       strict: true,
-      options: { flavor: { type: 'string', multiple: true }, help: { type: 'boolean' } },
+      options: { flavor: { type: 'string', multiple: true }, s3: { type: 'boolean' }, help: { type: 'boolean' } },
     }),
   );
   if (values.help) {
@@ -575,6 +581,7 @@ async function cmdImages(args: string[]): Promise<number> {
   await engineVersion();
   const ids = values.flavor?.length ? (values.flavor as string[]) : [DEFAULT_FLAVOR];
   for (const id of ids) out(await resolveImage(flavorById(id), (m) => err(m)));
+  if (values.s3) out(await ensureImage(S3_SERVER_IMAGE, (m) => err(m)));
   return 0;
 }
 
@@ -681,6 +688,7 @@ async function cmdClean(args: string[]): Promise<number> {
 
 const COMMANDS: Record<string, (a: string[]) => Promise<number>> = {
   'restore-test': cmdRestoreTest,
+  chain: cmdChain,
   snapshot: cmdSnapshot,
   'pre-upgrade': (a) => cmdPreUpgrade(a, { drill, parse, parseParams: parseParamArgs }),
   list: cmdList,

@@ -4,6 +4,8 @@ import { parseArgs } from 'node:util';
 import { causeOfError, exitCodeOfCause, failureCause, unmeasuredRpo, writeReport } from '../report/index.js';
 import { readServerConfig } from '../restore/server-config.js';
 import { restoreTest, type RestoreTestOutcome } from '../restore/restore-test.js';
+import { checkPoint, NoRecoveryPointError, planPoint, type PointPlan } from './restore-point.js';
+import { isS3Url } from '../backup/index.js';
 import { DEFAULT_FLAVOR, flavor as flavorById, FLAVORS, UsageError } from '../core/index.js';
 import { engineVersion, reportsDir, resolveImage, RunContext } from '../runtime/index.js';
 import type { DrillResult } from '../report/index.js';
@@ -11,6 +13,7 @@ import { checkLine, parseState, type RecordedState } from '../verify/index.js';
 
 export const HELP_RESTORE_TEST = `usage: firedrill restore-test --artifact PATH --flavor F [--incremental DIR]... [--expect STATE.json]
                             [--server-config my.cnf] [--binlogs DIR --until GTID|TIME] [--max-age 26h] [--instant] [--json]
+       firedrill restore-test --point random|newest --location PATH|s3://bucket/prefix/ [--seed N] --flavor F [--json]
 
 Restore-tests one backup, made by firedrill or by your own tools, in a throwaway container (the backup is only
 ever mounted read-only): a prepared or unprepared mariabackup directory, a folder holding a full mariabackup and its
@@ -18,6 +21,17 @@ incrementals (or --incremental DIR in order), an mbstream file, a MySQL clone di
 mysqldump / mariadb-dump file (plain, .gz, .zst), a firedrill artifact or package. What it is is read from its
 contents; it is restored with the method that fits, CHECK TABLE runs on every table, every object is inventoried,
 and with --expect the result is compared with the state \`firedrill snapshot\` recorded when the backup was taken.
+  --artifact s3://bucket/name or s3://bucket/prefix/
+                      a backup in object storage, streamed into a private scratch folder and checked (its .sha256
+                      sidecar, the folder's SHA256SUMS, or the ETag) before the restore; --incremental and --binlogs
+                      take s3:// too. Store: FIREDRILL_S3_ENDPOINT (else AWS), AWS_REGION, AWS_ACCESS_KEY_ID /
+                      AWS_SECRET_ACCESS_KEY (or the SDK's profiles), FIREDRILL_S3_PATH_STYLE=1|0, FIREDRILL_S3_SSE /
+                      FIREDRILL_S3_SSE_C_KEY. A store that is down, refuses the keys or throttles: exit 2; a missing
+                      or damaged backup in it: exit 1 (docs/s3.md)
+  --point random|newest --location L [--seed N]
+                      pick a point of the location's recovery windows (firedrill chain verify), restore its backups
+                      and replay its binlogs up to it, and check the server stands exactly there (recovery-point);
+                      the seed is printed
   --flavor F          ${Object.keys(FLAVORS).join(' | ')} (default ${DEFAULT_FLAVOR})
   --server-config F   the source's my.cnf (lower_case_table_names, page size, encryption keys); path options are ignored
   --binlogs DIR --until GTID|TIME
@@ -94,7 +108,12 @@ async function appendHistory(e: HistoryEntry, file = historyFile()): Promise<voi
  * (--expect), else the folder the artifact is in.
  */
 const historyKeyOf = (artifact: string, expect?: RecordedState, given?: string) =>
-  given ?? (expect ? `source ${expect.source.label}` : dirname(resolve(artifact)));
+  given ??
+  (expect
+    ? `source ${expect.source.label}`
+    : isS3Url(artifact)
+      ? artifact.replace(/\/+$/, '').replace(/\/[^/]*$/, '')
+      : dirname(resolve(artifact)));
 
 /** The last passing test of a backup of the same kind from the same place, with a GTID position. */
 export function lastTested(h: readonly HistoryEntry[], at: { location: string; kind: string; flavor: string }): HistoryEntry | undefined {
@@ -122,6 +141,9 @@ export async function cmdRestoreTest(args: string[]): Promise<number> {
         'max-age': { type: 'string' },
         'history-key': { type: 'string' },
         instant: { type: 'boolean' },
+        point: { type: 'string' },
+        location: { type: 'string' },
+        seed: { type: 'string' },
         json: { type: 'boolean' },
         help: { type: 'boolean' },
       },
@@ -131,7 +153,14 @@ export async function cmdRestoreTest(args: string[]): Promise<number> {
     process.stdout.write(HELP_RESTORE_TEST + '\n');
     return 0;
   }
-  if (!values.artifact) throw new UsageError('restore-test needs --artifact PATH (a backup directory or file)');
+  if (values.point) {
+    if (!values.location) throw new UsageError('--point random|newest needs --location PATH|s3://bucket/prefix/ (the chain to pick from)');
+    if (values.artifact || values.incremental || values.binlogs || values.until)
+      throw new UsageError(
+        '--point picks the backups and the binlog position itself: leave out --artifact, --incremental, --binlogs, --until',
+      );
+  } else if (values.location || values.seed) throw new UsageError('--location and --seed go with --point random|newest');
+  else if (!values.artifact) throw new UsageError('restore-test needs --artifact PATH (a backup directory or file)');
   const f = flavorById(values.flavor ?? DEFAULT_FLAVOR);
   if (!!values.binlogs !== !!values.until) throw new UsageError('--binlogs DIR and --until GTID|TIME go together');
   const until = values.until ? parseUntil(values.until) : undefined;
@@ -158,9 +187,25 @@ export async function cmdRestoreTest(args: string[]): Promise<number> {
     ? { path: resolve(values['server-config']), config: await readServerConfig(values['server-config']) }
     : undefined;
   const progress = progressLine;
+  // A backup in object storage: the store as the environment describes it (bad settings: exit 2 before anything runs).
+  const store = [values.artifact, values.location, ...(values.incremental ?? []), values.binlogs].some((v) => v && isS3Url(v))
+    ? (await import('../backup/object-store.js')).openObjectStore() // the S3 client loads only when used
+    : undefined;
+  let plan: PointPlan | undefined;
+  if (values.point) {
+    try {
+      plan = await planPoint(values.location!, values.point, values.seed, store, progress);
+    } catch (e) {
+      if (!(e instanceof NoRecoveryPointError)) throw e;
+      err(`firedrill: ${e.message}`);
+      return 1;
+    }
+    Object.assign(values, { artifact: plan.artifact, incremental: plan.incrementals, binlogs: plan.binlogs });
+  }
+  const artifactArg = values.artifact!;
   await engineVersion();
   await resolveImage(f, progress);
-  const location = historyKeyOf(values.artifact, expect, values['history-key']);
+  const location = historyKeyOf(artifactArg, expect, values['history-key']);
   const history = maxAgeMs !== undefined ? await readHistory() : [];
 
   const run = new RunContext();
@@ -175,23 +220,33 @@ export async function cmdRestoreTest(args: string[]): Promise<number> {
   let stoppedBy: unknown;
   let teardownFailures: string[] = [];
   try {
-    progress(`run ${run.runId}: restore-test of ${values.artifact} on ${f.id}`);
-    outcome = await restoreTest({
-      artifact: values.artifact,
-      incrementals: values.incremental ?? [],
-      flavor: f.id,
-      expect,
-      serverConfig,
-      ...(values.binlogs && until ? { binlogs: { dir: resolve(values.binlogs), until } } : {}),
-      ...(maxAgeMs !== undefined ? { maxAgeMs } : {}),
-      lastTested: (a) => {
-        const last = lastTested(history, { location, kind: a.kind, flavor: f.id });
-        return last?.gtid ? { runId: last.runId, gtid: last.gtid, testedAt: last.testedAt } : undefined;
-      },
-      run,
-      progress,
-      instant: !!values.instant,
-    });
+    progress(`run ${run.runId}: restore-test of ${artifactArg} on ${f.id}`);
+    const at = { artifact: artifactArg, incrementals: values.incremental ?? [], binlogs: values.binlogs };
+    const local = store ? await (await import('../restore/from-object-store.js')).fromStore(store, at, run, progress) : at;
+    const replayTo = plan ? plan.until : until;
+    if ('failed' in local) outcome = local.failed;
+    else
+      outcome = await restoreTest({
+        artifact: local.artifact,
+        incrementals: local.incrementals,
+        flavor: f.id,
+        expect,
+        serverConfig,
+        ...(local.binlogs && replayTo ? { binlogs: { dir: resolve(local.binlogs), until: replayTo } } : {}),
+        ...(maxAgeMs !== undefined ? { maxAgeMs } : {}),
+        lastTested: (a) => {
+          const last = lastTested(history, { location, kind: a.kind, flavor: f.id });
+          return last?.gtid ? { runId: last.runId, gtid: last.gtid, testedAt: last.testedAt } : undefined;
+        },
+        run,
+        progress,
+        instant: !!values.instant,
+      });
+    if (plan && !('failed' in local)) checkPoint(outcome, plan, f.id);
+    if ('fetch' in local && local.fetch) {
+      outcome.phases.unshift(local.fetch.phase);
+      outcome.observations['objectStore'] = local.fetch.observation;
+    }
   } catch (e) {
     if (e instanceof UsageError) throw e; // not a backup, the wrong flavor: one line, exit 2 (after the teardown)
     stoppedBy = e; // the environment or firedrill failed before the backup could be judged: exit 2 with a report
@@ -201,7 +256,7 @@ export async function cmdRestoreTest(args: string[]): Promise<number> {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
-  const result = toResult(outcome, stoppedBy, { runId: run.runId, flavor: f.id, started, artifact: values.artifact, teardownFailures });
+  const result = toResult(outcome, stoppedBy, { runId: run.runId, flavor: f.id, started, artifact: artifactArg, teardownFailures });
   await mkdir(result.reportDir, { recursive: true });
   await writeReport(result);
   if (result.cause && result.cause.kind !== 'bad-backup') err(`firedrill: ${result.cause.kind}: ${result.cause.message}`);
@@ -210,7 +265,7 @@ export async function cmdRestoreTest(args: string[]): Promise<number> {
       runId: run.runId,
       location,
       kind: outcome.artifact.kind,
-      artifact: resolve(values.artifact),
+      artifact: isS3Url(artifactArg) ? artifactArg : resolve(artifactArg),
       flavor: f.id,
       verdict: result.verdict,
       ...(outcome.gtid ? { gtid: outcome.gtid } : {}),

@@ -12,7 +12,16 @@ import { UsageError, type Family, type Flavor } from '../core/index.js';
  * tool leaves in it (mariabackup's checkpoints and info files, the clone plugin's #clone folder, InnoDB's system
  * files, a dump's header and trailer, mbstream's chunk magic). The restore then picks its method from this.
  */
-type ArtifactKind = 'firedrill-artifact' | 'firedrill-package' | 'mariabackup' | 'mbstream' | 'mysql-clone' | 'datadir' | 'dump';
+/** What a backup is; 'in-object-store' only for one that could not be read out of object storage (missing, damaged). */
+type ArtifactKind =
+  | 'firedrill-artifact'
+  | 'firedrill-package'
+  | 'mariabackup'
+  | 'mbstream'
+  | 'mysql-clone'
+  | 'datadir'
+  | 'dump'
+  | 'in-object-store';
 
 export interface DetectedArtifact {
   kind: ArtifactKind;

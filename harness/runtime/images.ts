@@ -3,15 +3,26 @@ import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { outsideCancelScope, run, withHeartbeat } from '../exec/index.js';
 import { docker, imageExists } from './docker.js';
-import { UsageError, type Flavor } from '../core/index.js';
+import { UsageError } from '../core/index.js';
 import { projectRoot } from './paths.js';
 
 /** Bump when the way images are made changes in a way the hashed inputs do not show. */
 const RECIPE_VERSION = '1';
 const MIRROR = process.env.FIREDRILL_DEBIAN_MIRROR ?? 'http://deb.debian.org/debian';
 
+/**
+ * What an image is made of: a Debian suite and packages (the base, made by debootstrap), and a folder under docker/
+ * layered on it. A flavor is one; so are the helper servers tests run (the S3 store, harness/runtime/s3-server.ts).
+ */
+export interface ImageRecipe {
+  id: string;
+  suite: string;
+  packages: readonly string[];
+  dockerDir: string;
+}
+
 export interface ImagePlan {
-  flavor: Flavor;
+  flavor: ImageRecipe;
   baseRef: string;
   ref: string;
   inputsHash: string;
@@ -28,7 +39,7 @@ async function filesUnder(dir: string): Promise<string[]> {
 }
 
 /** Where an image for a flavor comes from: tags derived from a hash of every input, so equal inputs never rebuild. */
-export async function planImage(flavor: Flavor): Promise<ImagePlan> {
+export async function planImage(flavor: ImageRecipe): Promise<ImagePlan> {
   const baseHash = createHash('sha256')
     .update(JSON.stringify({ RECIPE_VERSION, suite: flavor.suite, packages: flavor.packages, MIRROR }))
     .digest('hex')
@@ -53,7 +64,7 @@ export async function planImage(flavor: Flavor): Promise<ImagePlan> {
 export type Progress = (message: string) => void;
 
 /** Builds the flavor's image unless an image with the same inputs exists. Returns its reference. */
-export async function ensureImage(flavor: Flavor, progress: Progress = () => {}): Promise<string> {
+export async function ensureImage(flavor: ImageRecipe, progress: Progress = () => {}): Promise<string> {
   const plan = await planImage(flavor);
   if (await imageExists(plan.ref)) return plan.ref;
   if (!(await imageExists(plan.baseRef))) await buildBase(plan, progress);

@@ -26,3 +26,5 @@ export { projectRoot, reportsDir, sakilaDir } from './paths.js';
 export { openConnection, ConnectError } from './connection.js';
 export { parseDsn, databasesOf, expandEnv } from './dsn.js';
 export type { Dsn } from './dsn.js';
+export { startS3Server, S3_SERVER_IMAGE } from './s3-server.js';
+export type { S3Server, S3Keys } from './s3-server.js';

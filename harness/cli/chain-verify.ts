@@ -1,0 +1,63 @@
+import { parseArgs } from 'node:util';
+import { isS3Url } from '../backup/index.js';
+import { UsageError } from '../core/index.js';
+import { analyseChain, type ChainReport } from '../restore/chain.js';
+import { parse, parseDuration } from './restore-test.js';
+
+export const HELP_CHAIN = `usage: firedrill chain verify --location PATH|s3://bucket/prefix/ [--max-age 26h] [--json]
+
+Proves a backup location continuous from its metadata and binlog headers, without restoring anything or reading
+row data: the full backups and incrementals (mariabackup folders, at any depth), the binlog archive (name.000001 …).
+Lists every recovery window (a backup, its incrementals, then the archive as far as it is continuous: which times and
+GTIDs can be restored) and every break: a missing or truncated binlog file, a GTID gap or overlap between two files,
+an incremental whose base is gone, a newest backup older than --max-age, an archive whose last event is older than it.
+An s3:// location is read with the store the environment describes (see restore-test --help).
+Exit: 0 continuous, 1 the chain breaks, 2 bad input or a store that cannot be read.`;
+
+/** `firedrill chain verify`. */
+export async function cmdChain(args: string[]): Promise<number> {
+  const { values, positionals } = parse(() =>
+    parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: { location: { type: 'string' }, 'max-age': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' } },
+    }),
+  );
+  if (values.help) {
+    process.stdout.write(HELP_CHAIN + '\n');
+    return 0;
+  }
+  if (positionals[0] !== 'verify' || positionals.length !== 1)
+    throw new UsageError('usage: firedrill chain verify --location PATH|s3://bucket/prefix/');
+  if (!values.location) throw new UsageError('chain verify needs --location PATH or s3://bucket/prefix/');
+  const maxAgeMs = values['max-age'] ? parseDuration(values['max-age']) : undefined;
+  // the S3 client is loaded only when a command needs it (it costs every other command's start)
+  const store = isS3Url(values.location) ? (await import('../backup/object-store.js')).openObjectStore() : undefined;
+  const { scanLocation } = await import('../restore/chain-scan.js');
+  const t0 = Date.now();
+  const scanned = await scanLocation(values.location, store);
+  if (!scanned.backups.length && !scanned.binlogs.length)
+    throw new UsageError(`--location ${values.location}: no backup (mariabackup folder) and no binlog file in it`);
+  const family = scanned.binlogs[0]?.headers.family ?? 'mariadb';
+  const report = analyseChain(family, scanned.backups, scanned.binlogs, {
+    now: Date.now(),
+    ...(maxAgeMs !== undefined ? { maxAgeMs } : {}),
+  });
+  const result = { location: values.location, bytesRead: scanned.bytesRead, ms: Date.now() - t0, ...report };
+  if (values.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+  else process.stdout.write(chainLines(result) + '\n');
+  return report.breaks.length ? 1 : 0;
+}
+
+function chainLines(r: ChainReport & { location: string; bytesRead: number; ms: number }): string {
+  return [
+    `${r.breaks.length ? 'BROKEN' : 'CONTINUOUS'} ${r.location}: ${r.backups} backup(s), ${r.binlogFiles} binlog file(s), ${r.bytesRead} bytes read in ${r.ms} ms`,
+    ...r.windows.map(
+      (w) =>
+        `  window ${w.backups.join(' + ')}: ${w.from.time ?? '?'} (${w.from.gtid ?? 'no GTID'}) → ${w.to.time ?? '?'} (${w.to.gtid ?? 'no GTID'}), ${w.gtids.length} transaction(s) in ${w.binlogs.length} binlog file(s)`,
+    ),
+    ...r.breaks.map((b) => `  BREAK ${b.kind} at ${b.where}: ${b.detail}`),
+    ...(r.newestPointAgeMs !== undefined ? [`  newest restorable point: ${Math.round(r.newestPointAgeMs / 60_000)} min ago`] : []),
+  ].join('\n');
+}

@@ -1,0 +1,91 @@
+import { randomInt } from 'node:crypto';
+import { join } from 'node:path';
+import type { ObjectStore } from '../backup/object-store.js';
+import { FLAVORS, mariadbGtid, mysqlGtid, UsageError, type FlavorId } from '../core/index.js';
+import { analyseChain } from '../restore/chain.js';
+import { pickRecoveryPoint, type RecoveryPoint } from '../restore/recovery-point.js';
+import type { RestoreTestOutcome } from '../restore/restore-test.js';
+import { check } from '../verify/index.js';
+
+/** What restore-test restores for `--point`: the window's backups and binlog folder as locations, and the GTID. */
+export interface PointPlan {
+  point: RecoveryPoint;
+  artifact: string;
+  incrementals: string[];
+  binlogs?: string;
+  until?: { gtid: string };
+}
+
+const under = (location: string, rel: string) =>
+  location.startsWith('s3://') ? `${location.replace(/\/?$/, '/')}${rel === '.' ? '' : `${rel}/`}` : join(location, rel);
+
+/**
+ * Picks a point of a location's recovery windows (`random`, seeded: the seed is printed and `--seed` replays it; or
+ * `newest`) and says what to restore for it. A location with nothing restorable is a broken backup system.
+ */
+export async function planPoint(
+  location: string,
+  how: string,
+  seedText: string | undefined,
+  store: ObjectStore | undefined,
+  say: (m: string) => void,
+): Promise<PointPlan> {
+  if (how !== 'random' && how !== 'newest') throw new UsageError(`--point ${how}: give random or newest`);
+  if (seedText !== undefined && !/^\d{1,10}$/.test(seedText)) throw new UsageError(`--seed ${seedText}: a whole number`);
+  const seed = seedText !== undefined ? Number(seedText) : randomInt(2 ** 31);
+  const { scanLocation } = await import('../restore/chain-scan.js'); // loads the S3 client: only when used
+  const s = await scanLocation(location, store);
+  const family = s.binlogs[0]?.headers.family ?? 'mariadb';
+  const report = analyseChain(family, s.backups, s.binlogs, { now: Date.now() });
+  for (const b of report.breaks) say(`chain: ${b.kind} at ${b.where}: ${b.detail}`);
+  const point = pickRecoveryPoint(report.windows, how, seed);
+  if (!point) throw new NoRecoveryPointError(`${location}: no recovery window (no full backup whose chain is whole)`);
+  say(
+    `point ${how}${how === 'random' ? ` (seed ${seed}; --seed ${seed} picks it again)` : ''}: ${point.window.backups.join(' + ')}${point.gtid ? `, then the binlogs up to ${point.gtid}` : ' (its own point)'}`,
+  );
+  const [full, ...incs] = point.window.backups;
+  return {
+    point,
+    artifact: under(location, full!),
+    incrementals: incs.map((i) => under(location, i)),
+    ...(point.gtid && point.window.binlogFolder
+      ? { binlogs: under(location, point.window.binlogFolder), until: { gtid: point.gtid } }
+      : {}),
+  };
+}
+
+/** The location holds nothing that can be restored: the backup system is broken (exit 1). */
+export class NoRecoveryPointError extends Error {}
+
+/**
+ * recovery-point: the restored server's position is the point, exactly: it holds the point's GTID (or the backup's
+ * own position) and not the transaction after it.
+ */
+export function checkPoint(outcome: RestoreTestOutcome, plan: PointPlan, flavor: FlavorId): void {
+  const g = FLAVORS[flavor].family === 'mariadb' ? mariadbGtid : mysqlGtid;
+  const at = outcome.gtid ?? '';
+  const w = plan.point.window;
+  const target = plan.point.gtid ?? w.from.gtid;
+  const next = plan.point.gtid ? w.gtids[w.gtids.indexOf(plan.point.gtid) + 1] : w.gtids[0];
+  const problems: string[] = [];
+  try {
+    if (!target) problems.push('the backup records no GTID position: the point cannot be checked');
+    else if (!at || !g.contains(at, target)) problems.push(`the restored position ${at || '(none)'} lacks ${target}`);
+    if (next && at && g.contains(at, next)) problems.push(`the restored position ${at} goes past the point: it holds ${next}`);
+  } catch (e) {
+    problems.push(`positions not comparable: ${(e as Error).message}`);
+  }
+  outcome.checks.push(
+    check(
+      'recovery-point',
+      problems.map((p) => ({ database: '*', object: 'gtid', kind: 'not-at-point', expected: target, actual: p })),
+      { point: target, seed: plan.point.seed, backups: w.backups, restoredGtid: at },
+    ),
+  );
+  outcome.observations['recoveryPoint'] = {
+    seed: plan.point.seed,
+    backups: w.backups,
+    gtid: plan.point.gtid,
+    window: { from: w.from, to: w.to },
+  };
+}

@@ -1,0 +1,215 @@
+import { mariadbGtid, mysqlGtid, type GtidAlgebra } from '../core/index.js';
+import type { BinlogFileHeaders } from '../backup/binlog-headers.js';
+
+/** A backup found in a location: what its metadata says (never its data). */
+export interface ChainBackup {
+  /** Its folder, relative to the location. */
+  name: string;
+  kind: 'full' | 'incremental';
+  createdAt?: Date;
+  /** The GTID position it restores to, when it records one. */
+  gtid?: string;
+  /** mariabackup only: the LSN range it covers (an incremental starts where its base ended). */
+  lsn?: { from: number; to: number };
+}
+
+export interface ChainBinlog {
+  name: string;
+  /** The folder holding it, relative to the location. */
+  folder: string;
+  headers: BinlogFileHeaders;
+}
+
+type BreakKind =
+  | 'binlog-missing'
+  | 'binlog-truncated'
+  | 'gtid-gap'
+  | 'gtid-overlap'
+  | 'incremental-without-base'
+  | 'backup-too-old'
+  | 'archive-stopped'
+  | 'no-full-backup';
+
+/** Where the chain breaks: after it, no point can be restored until the next backup. */
+interface ChainBreak {
+  kind: BreakKind;
+  where: string;
+  detail: string;
+}
+
+/** A span of points that can be restored: a backup (and its incrementals), then every transaction of the archive up to `to`. */
+export interface RecoveryWindow {
+  /** The backups restored before the replay: a full and its incrementals, in order. */
+  backups: string[];
+  from: { time?: string; gtid?: string };
+  to: { time?: string; gtid?: string };
+  /** The binlog files replayed to reach points after the backup (none: only the backup's own point). */
+  binlogs: string[];
+  /** Their folder, relative to the location. */
+  binlogFolder?: string;
+  /** The GTIDs inside the window, in order: each one is a point that can be restored (after the backup's). */
+  gtids: string[];
+}
+
+export interface ChainReport {
+  family: 'mariadb' | 'mysql';
+  backups: number;
+  binlogFiles: number;
+  windows: RecoveryWindow[];
+  breaks: ChainBreak[];
+  /** How far the newest restorable point lags behind now (the backup system's own RPO), when known. */
+  newestPointAgeMs?: number;
+}
+
+const iso = (d?: Date) => d?.toISOString();
+const fileNumber = (n: string) => Number(/\.(\d+)$/.exec(n)?.[1] ?? NaN);
+
+/** A binlog file's GTID state at its end: its start state advanced by every GTID in it. */
+function endState(g: GtidAlgebra, f: BinlogFileHeaders): string {
+  return f.gtids.reduce((s, x) => (s ? g.advance(s, x) : x), f.startState);
+}
+
+/** Continuous runs of the archive: the breaks between files split it. */
+function segmentsOf(g: GtidAlgebra, files: readonly ChainBinlog[], breaks: ChainBreak[]): ChainBinlog[][] {
+  const segments: ChainBinlog[][] = [];
+  let cur: ChainBinlog[] = [];
+  for (const [i, f] of files.entries()) {
+    cur.push(f);
+    const next = files[i + 1];
+    if (f.headers.truncated) {
+      breaks.push({ kind: 'binlog-truncated', where: f.name, detail: f.headers.truncated });
+      segments.push(cur);
+      cur = [];
+      continue;
+    }
+    if (!next) break;
+    const missing = fileNumber(next.name) - fileNumber(f.name) - 1;
+    const rotateTo = f.headers.end.kind === 'rotate' ? f.headers.end.next : undefined;
+    if (missing > 0 || (rotateTo && rotateTo !== next.name)) {
+      breaks.push({
+        kind: 'binlog-missing',
+        where: `${f.name} → ${next.name}`,
+        detail: `${missing > 0 ? `${missing} file(s) missing between them` : `${f.name} rotates to ${rotateTo}`}`,
+      });
+      segments.push(cur);
+      cur = [];
+      continue;
+    }
+    if (f.headers.end.kind === 'open') {
+      breaks.push({
+        kind: 'binlog-truncated',
+        where: f.name,
+        detail: `ends without a Rotate event though ${next.name} follows it (cut short)`,
+      });
+      segments.push(cur);
+      cur = [];
+      continue;
+    }
+    const end = endState(g, f.headers);
+    const start = next.headers.startState;
+    if (end && start && !(g.contains(end, start) && g.contains(start, end))) {
+      const gap = g.contains(start, end);
+      breaks.push({
+        kind: gap ? 'gtid-gap' : 'gtid-overlap',
+        where: `${f.name} → ${next.name}`,
+        detail: gap
+          ? `${f.name} ends at ${end}; ${next.name} starts at ${start}: transactions ${g.subtract(start, end) || 'between them'} are in no file`
+          : `${f.name} ends at ${end}; ${next.name} starts at ${start}: the files overlap or come from another history`,
+      });
+      segments.push(cur);
+      cur = [];
+    }
+  }
+  if (cur.length) segments.push(cur);
+  return segments;
+}
+
+/**
+ * Judges a backup location from its metadata: every recovery window (a full backup, its incrementals, then the binlog
+ * archive as far as it is continuous) and every break: a missing or truncated binlog file, a GTID gap or overlap, an
+ * incremental whose base is gone, a newest backup older than `maxAgeMs`, an archive whose last event is older than it.
+ */
+export function analyseChain(
+  family: 'mariadb' | 'mysql',
+  backups: readonly ChainBackup[],
+  binlogs: readonly ChainBinlog[],
+  opts: { now: number; maxAgeMs?: number },
+): ChainReport {
+  const g = family === 'mariadb' ? mariadbGtid : mysqlGtid;
+  const breaks: ChainBreak[] = [];
+  const files = [...binlogs].sort((a, b) => fileNumber(a.name) - fileNumber(b.name));
+  const segments = segmentsOf(g, files, breaks);
+
+  // Backups: each full starts a base; an incremental extends the base whose LSN it starts at.
+  const ordered = [...backups].sort((a, b) => (a.createdAt?.getTime() ?? 0) - (b.createdAt?.getTime() ?? 0));
+  const bases: Array<{ chain: ChainBackup[] }> = [];
+  for (const b of ordered) {
+    if (b.kind === 'full') {
+      bases.push({ chain: [b] });
+      continue;
+    }
+    const base = bases.find((x) => x.chain.at(-1)!.lsn?.to === b.lsn?.from);
+    if (!base) {
+      breaks.push({
+        kind: 'incremental-without-base',
+        where: b.name,
+        detail: `it starts at LSN ${b.lsn?.from}; no full backup or incremental in the location ends there`,
+      });
+      continue;
+    }
+    // an incremental of the newest link makes a new restorable point; keep the shorter chain as its own base too
+    bases.push({ chain: [...base.chain, b] });
+  }
+  if (!backups.some((b) => b.kind === 'full'))
+    breaks.push({ kind: 'no-full-backup', where: '(location)', detail: 'no full backup: nothing can be restored' });
+  const newest = ordered.at(-1);
+  if (opts.maxAgeMs !== undefined && newest?.createdAt && opts.now - newest.createdAt.getTime() > opts.maxAgeMs)
+    breaks.push({
+      kind: 'backup-too-old',
+      where: newest.name,
+      detail: `the newest backup was taken ${iso(newest.createdAt)}, ${Math.round((opts.now - newest.createdAt.getTime()) / 3600_000)} h ago`,
+    });
+  const lastFile = files.at(-1);
+  const lastEvent = lastFile?.headers.lastTime;
+  if (opts.maxAgeMs !== undefined && lastEvent && opts.now - lastEvent.getTime() > opts.maxAgeMs)
+    breaks.push({
+      kind: 'archive-stopped',
+      where: lastFile!.name,
+      detail: `the archive's last event was written ${iso(lastEvent)}, ${Math.round((opts.now - lastEvent.getTime()) / 60_000)} min ago`,
+    });
+
+  const windows: RecoveryWindow[] = bases.map(({ chain }) => {
+    const top = chain.at(-1)!;
+    const w: RecoveryWindow = {
+      backups: chain.map((b) => b.name),
+      from: { time: iso(top.createdAt), gtid: top.gtid },
+      to: { time: iso(top.createdAt), gtid: top.gtid },
+      binlogs: [],
+      gtids: [],
+    };
+    if (!top.gtid) return w;
+    const seg = segments.find((s) => {
+      const start = s[0]!.headers.startState;
+      const end = endState(g, s.at(-1)!.headers);
+      return (!start || g.contains(top.gtid!, start)) && !!end && g.contains(end, top.gtid!);
+    });
+    if (!seg) return w;
+    const after = seg.flatMap((f) => f.headers.gtids.map((x) => ({ x, f }))).filter(({ x }) => !g.contains(top.gtid!, x));
+    if (!after.length) return w;
+    const lastF = after.at(-1)!.f;
+    w.binlogs = [...new Set(after.map((a) => a.f.name))];
+    w.binlogFolder = lastF.folder;
+    w.gtids = after.map((a) => a.x);
+    w.to = { time: iso(lastF.headers.lastTime), gtid: after.at(-1)!.x };
+    return w;
+  });
+  const newestPoint = windows.map((w) => (w.to.time ? Date.parse(w.to.time) : NaN)).filter((t) => !Number.isNaN(t));
+  return {
+    family,
+    backups: backups.length,
+    binlogFiles: files.length,
+    windows,
+    breaks,
+    ...(newestPoint.length ? { newestPointAgeMs: opts.now - Math.max(...newestPoint) } : {}),
+  };
+}

@@ -1,0 +1,38 @@
+import type { RecoveryWindow } from './chain.js';
+
+/** A point to restore: a window's backups, then (when after the backup) its binlogs replayed up to a GTID, included. */
+export interface RecoveryPoint {
+  window: RecoveryWindow;
+  /** The last transaction to replay; none: the backup's own point. */
+  gtid?: string;
+  seed?: number;
+}
+
+/** A small seeded generator (mulberry32): the same seed picks the same point. */
+function generator(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Picks a point inside the recovery windows: `newest` the last point of the window reaching furthest; `random` one of
+ * every restorable point (each backup's own point and each GTID after it), uniformly, so over many nights every part
+ * of the chain is restored.
+ */
+export function pickRecoveryPoint(windows: readonly RecoveryWindow[], how: 'newest' | 'random', seed: number): RecoveryPoint | undefined {
+  if (!windows.length) return undefined;
+  if (how === 'newest') {
+    const w = [...windows]
+      .sort((a, b) => Date.parse(a.to.time ?? '') - Date.parse(b.to.time ?? '') || a.gtids.length - b.gtids.length)
+      .at(-1)!;
+    return { window: w, ...(w.gtids.length ? { gtid: w.gtids.at(-1)! } : {}) };
+  }
+  const points = windows.flatMap((w) => [{ window: w } as RecoveryPoint, ...w.gtids.map((gtid) => ({ window: w, gtid }))]);
+  return { ...points[Math.floor(generator(seed)() * points.length)]!, seed };
+}
