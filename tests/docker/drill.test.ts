@@ -49,7 +49,7 @@ describe('firedrill run replica-kill-restore (real containers)', () => {
     expect(junit).toContain('failures="0" errors="0"');
     const log = await readFile(join(result.reportDir, 'drill.log'), 'utf8');
     expect(log).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}(Z|[+-]\d\d:\d\d) run /m);
-    expect(log).toMatch(/ \$ docker run /); // --verbose: every command line
+    expect(log).toMatch(/ \$ docker (run|create) /); // --verbose: every command line
     expect(log).not.toMatch(/IDENTIFIED BY|MASTER_PASSWORD|--password=(?!\*)/);
     const allure = (await readdir(join(result.reportDir, 'allure-results'))).filter((f) => f.endsWith('-result.json'));
     expect(JSON.parse(await readFile(join(result.reportDir, 'allure-results', allure[0]!), 'utf8')).status).toBe('passed');
