@@ -93,3 +93,23 @@ export async function passwordsInContainers(runId: string): Promise<string[]> {
   }
   return [...found];
 }
+
+/**
+ * `firedrill restore-test --json ARGS` as a user runs it: exit code, stderr and the parsed result (none when it
+ * exits 2 before a report). A result's run must have left nothing behind.
+ */
+export async function restoreTestCli<R extends { runId: string }>(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; stderr: string; result?: R }> {
+  const r = await cli(['restore-test', '--json', ...args], { env });
+  let result: R | undefined;
+  try {
+    result = JSON.parse(r.stdout) as R;
+  } catch {
+    /* exit 2: no result */
+  }
+  if (result && (await leftovers(result.runId)).length)
+    throw new Error(`restore-test run ${result.runId} left containers, volumes or networks`);
+  return { code: r.code, stderr: r.stderr, result };
+}

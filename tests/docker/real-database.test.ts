@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NodeDefinition, openTopologyContext, projectRoot, RunContext, type StartedNode } from '../../harness/runtime/index.js';
-import { cli, leftovers, quiet } from './helpers.js';
+import { cli, leftovers, quiet, restoreTestCli } from './helpers.js';
 
 /**
  * Issue 19's first run of a DBA: a healthy production-like server (fixtures/datasets/storefront: events, definers of
@@ -21,17 +21,7 @@ let team: StartedNode;
 let dir: string;
 let env: Record<string, string>;
 
-async function restoreTest(...args: string[]): Promise<{ code: number | null; stderr: string; result?: Result }> {
-  const r = await cli(['restore-test', '--json', '--flavor', 'mariadb-10.11', ...args], { env });
-  let result: Result | undefined;
-  try {
-    result = JSON.parse(r.stdout) as Result;
-  } catch {
-    /* exit 2: no result */
-  }
-  if (result) expect(await leftovers(result.runId)).toEqual([]);
-  return { code: r.code, stderr: r.stderr, result };
-}
+const restoreTest = (...args: string[]) => restoreTestCli<Result>(['--flavor', 'mariadb-10.11', ...args], env);
 const check = (r: Result | undefined, name: string) => r?.checks.find((c) => c.name === name);
 const failed = (r?: Result) => r?.checks.filter((c) => !c.valid).map((c) => c.name) ?? [];
 const sh = (cmd: string) => team.container.exec(['sh', '-c', cmd], { timeoutMs: 120_000 });

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FS_SNAPSHOT, openStore, packArtifact } from '../../harness/backup/index.js';
 import { NodeDefinition, openTopologyContext, RunContext, type StartedNode, type TopologyContext } from '../../harness/runtime/index.js';
 import { waitUntil } from '../../harness/exec/index.js';
-import { cli, filesHolding, leftovers, passwordsInContainers, quiet } from './helpers.js';
+import { cli, filesHolding, leftovers, passwordsInContainers, quiet, restoreTestCli } from './helpers.js';
 import { reportsDir } from '../../harness/runtime/paths.js';
 
 /**
@@ -30,19 +30,8 @@ let env: Record<string, string>;
 const dsn = (n: StartedNode) => `mysql://firedrill:\${FD_TEST_PW}@${n.address}:3306`;
 
 const restoreTest = (...args: string[]) => restoreTestEnv({}, ...args);
-async function restoreTestEnv(
-  extra: Record<string, string>,
-  ...args: string[]
-): Promise<{ code: number | null; stderr: string; result?: Result }> {
-  const r = await cli(['restore-test', '--json', ...args], { env: { ...env, ...extra } });
-  let result: Result | undefined;
-  try {
-    result = JSON.parse(r.stdout) as Result;
-  } catch {
-    /* exit 2: no result */
-  }
-  if (result) expect(await leftovers(result.runId)).toEqual([]);
-  return { code: r.code, stderr: r.stderr, result };
+function restoreTestEnv(extra: Record<string, string>, ...args: string[]) {
+  return restoreTestCli<Result>(args, { ...env, ...extra });
 }
 const failed = (r?: Result) => r?.checks.filter((c) => !c.valid).map((c) => c.name) ?? [];
 
