@@ -7,3 +7,4 @@ export { mariadbGtid, mysqlGtid } from './gtid-algebra.js';
 export type { GtidAlgebra } from './gtid-algebra.js';
 export * from './gtid.js';
 export * as mysqlGtidSet from './gtid-mysql.js';
+export { seeded } from './seeded.js';

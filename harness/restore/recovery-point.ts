@@ -1,4 +1,5 @@
 import type { RecoveryWindow } from './chain.js';
+import { seeded } from '../core/index.js';
 
 /** A point to restore: a window's backups, then (when after the backup) its binlogs replayed up to a GTID, included. */
 export interface RecoveryPoint {
@@ -6,18 +7,6 @@ export interface RecoveryPoint {
   /** The last transaction to replay; none: the backup's own point. */
   gtid?: string;
   seed?: number;
-}
-
-/** A small seeded generator (mulberry32): the same seed picks the same point. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**
@@ -34,5 +23,5 @@ export function pickRecoveryPoint(windows: readonly RecoveryWindow[], how: 'newe
     return { window: w, ...(w.gtids.length ? { gtid: w.gtids.at(-1)! } : {}) };
   }
   const points = windows.flatMap((w) => [{ window: w } as RecoveryPoint, ...w.gtids.map((gtid) => ({ window: w, gtid }))]);
-  return { ...points[Math.floor(generator(seed)() * points.length)]!, seed };
+  return { ...points[Math.floor(seeded(seed)() * points.length)]!, seed };
 }

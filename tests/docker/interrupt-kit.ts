@@ -31,17 +31,8 @@ export interface Outcome {
   stderrTail: string;
 }
 
-/** A small seeded generator (mulberry32): the same seed draws the same interruption points. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded generator that draws the interruption points (the same seed, the same points). */
+export { seeded } from '../../harness/core/index.js';
 export const seedFromEnv = () => Number(process.env['FIREDRILL_INTERRUPT_SEED'] ?? Date.now() % 1_000_000_007);
 
 const reportsDir = process.env['FIREDRILL_REPORTS_DIR'] ?? resolve(root, 'reports');
