@@ -12,7 +12,7 @@ import {
   waitCaughtUp,
   type StartedNode,
 } from '../../harness/runtime/index.js';
-import { cli, leftovers, quiet } from '../docker/helpers.js';
+import { cli, leftovers, quiet, restoreTestCli } from '../docker/helpers.js';
 
 /**
  * The longer restore-test cases, on backups made by hand outside firedrill: an mbstream file, an incremental
@@ -31,17 +31,7 @@ let dir: string;
 let env: Record<string, string>;
 let target = '';
 
-async function restoreTest(...args: string[]): Promise<{ code: number | null; stderr: string; result?: Result }> {
-  const r = await cli(['restore-test', '--json', '--flavor', 'mariadb-10.11', ...args], { env });
-  let result: Result | undefined;
-  try {
-    result = JSON.parse(r.stdout) as Result;
-  } catch {
-    /* no result */
-  }
-  if (result) expect(await leftovers(result.runId)).toEqual([]);
-  return { code: r.code, stderr: r.stderr, result };
-}
+const restoreTest = (...args: string[]) => restoreTestCli<Result>(['--flavor', 'mariadb-10.11', ...args], env);
 const failed = (r?: Result) => r?.checks.filter((c) => !c.valid).map((c) => c.name) ?? [];
 const sql = async (...statements: string[]) => {
   for (const s of statements) await db.query({ sql: s });

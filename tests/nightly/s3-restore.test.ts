@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openObjectStore, type ObjectStore } from '../../harness/backup/object-store.js';
 import { uploadFile, uploadFolder } from '../../harness/backup/object-transfer.js';
 import { NodeDefinition, openTopologyContext, RunContext, startS3Server, type S3Server } from '../../harness/runtime/index.js';
-import { cli, leftovers, quiet } from '../docker/helpers.js';
+import { leftovers, quiet, restoreTestCli } from '../docker/helpers.js';
 import { faultProxy, type FaultProxy } from '../docker/s3-fault-proxy.js';
 
 // Nightly (not in npm test): the S3 store's image is built on first use (sid + moto, about 10 minutes once), and
@@ -32,17 +32,7 @@ let dir: string;
 let readerEnv: Record<string, string>;
 const BUCKET = 'nightly-backups';
 
-async function restoreTest(env: Record<string, string>, ...args: string[]) {
-  const r = await cli(['restore-test', '--json', '--flavor', 'mariadb-10.11', ...args], { env });
-  let result: Result | undefined;
-  try {
-    result = JSON.parse(r.stdout) as Result;
-  } catch {
-    /* exit 2: no result */
-  }
-  if (result) expect(await leftovers(result.runId)).toEqual([]);
-  return { code: r.code, stderr: r.stderr, result };
-}
+const restoreTest = (env: Record<string, string>, ...args: string[]) => restoreTestCli<Result>(['--flavor', 'mariadb-10.11', ...args], env);
 const failed = (r?: Result) => r?.checks.filter((c) => !c.valid).map((c) => c.name) ?? [];
 const lastLine = (s: string) => s.trim().split('\n').pop() ?? '';
 
