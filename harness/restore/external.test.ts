@@ -5,7 +5,10 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FLAVORS } from '../core/index.js';
-import { checkFlavor, detectArtifact, dumpFacts, NotABackupError, orderChain, parseToolTime } from './external.js';
+import { dumpFacts } from './artifact-kinds/dump.js';
+import { parseToolTime } from './artifact-kinds/detected.js';
+import { orderChain } from './artifact-kinds/mariabackup-chain.js';
+import { checkFlavor, detectArtifact, NotABackupError } from './external.js';
 import { filterServerConfig } from './server-config.js';
 
 let dir: string;

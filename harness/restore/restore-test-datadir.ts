@@ -7,7 +7,8 @@
 import { FLAVORS } from '../core/index.js';
 import { methodByName, methodOf } from '../backup/index.js';
 import { copyBack } from './copy-back.js';
-import { checkFlavor, MARIABACKUP_FILES, readMariabackupFiles } from './external.js';
+import { MARIABACKUP_FILES, readMariabackupFiles } from './artifact-kinds/mariabackup.js';
+import { checkFlavor } from './external.js';
 import { BadBackupError } from './outcome.js';
 import type { RestoreBench } from './restore-test-bench.js';
 
