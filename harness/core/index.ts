@@ -8,3 +8,12 @@ export type { GtidAlgebra } from './gtid-algebra.js';
 export * from './gtid.js';
 export * as mysqlGtidSet from './gtid-mysql.js';
 export { seeded } from './seeded.js';
+export {
+  canonicalOption,
+  isServerGroup,
+  optionsOf,
+  parseOptionText,
+  parseSingleOptionFile,
+  variableOf,
+} from './option-file.js';
+export type { OptionLine, ParsedOptionText } from './option-file.js';
