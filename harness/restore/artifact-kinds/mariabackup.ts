@@ -2,9 +2,7 @@
  * A mariabackup (or xtrabackup-style) directory, full or incremental, prepared or not: read from its checkpoints and
  * info files (named `mariadb_backup_*` or `xtrabackup_*` by version; whichever exists).
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { parseBinlogInfo, parseSlaveInfo } from '../../backup/index.js';
+import { parseBinlogInfo, parseSlaveInfo, readFirst } from '../../backup/index.js';
 import { type ArtifactDetector, type DetectedArtifact, NotABackupError, parseServerVersion, parseToolTime } from './detected.js';
 
 const CHECKPOINTS = ['mariadb_backup_checkpoints', 'xtrabackup_checkpoints'];
@@ -21,17 +19,6 @@ function parseKeyValues(text: string): Record<string, string> {
     if (m) out[m[1]!] = m[2]!;
   }
   return out;
-}
-
-async function readFirst(dir: string, names: readonly string[]): Promise<string | undefined> {
-  for (const n of names) {
-    try {
-      return await readFile(join(dir, n), 'utf8');
-    } catch {
-      /* next name */
-    }
-  }
-  return undefined;
 }
 
 /** Reads a mariabackup directory (full or incremental) from its checkpoints and info files. */
