@@ -7,6 +7,8 @@
 import { isServerGroup } from '../../core/index.js';
 import { readOptionFileTree } from '../../runtime/option-file.js';
 
+export { variableOf } from '../../core/index.js';
+
 export interface ConfigOption {
   file: string;
   line: number;

@@ -5,8 +5,7 @@
  */
 import { upgradeSql } from '../../sql/index.js';
 import type { OptionVerdict } from '../../runtime/option-probe.js';
-import { variableOf } from '../../core/index.js';
-import { at, type ConfigOption } from './config-file.js';
+import { at, variableOf, type ConfigOption } from './config-file.js';
 import type { Finding } from './findings.js';
 import type { CodeObject, Inventory, SqlTarget } from './inventory.js';
 import type { DefaultRule, OptionRule, Rule, RuleSet } from './rules.js';
