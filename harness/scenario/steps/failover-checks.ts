@@ -83,6 +83,8 @@ export const replicasEqualPrimaryAndLedger = (): Step =>
     const p = ctx.topo.primary;
     for (const r of ctx.topo.replicas) {
       await catchUpOrRefusal(r, p, 300);
+      // A node that took writes the primary never had (e.g. a demoted primary still written to): named by GTID.
+      ctx.checks.push({ ...(await noErrantTransactions(r, p)), name: `${r.name}-no-errant-transactions-against-${p.name}` });
       for (const c of await compareServers(p, r, { excludeAccounts: harnessAccounts(ctx) }))
         ctx.checks.push({ ...acceptReplicaSideEvents(c), name: checkName.equalsSource(r.name, c.name, p.name) });
     }
