@@ -25,6 +25,7 @@ import { checkName } from '../names.js';
 import { need } from '../state.js';
 import type { Step } from '../types.js';
 import { harnessAccounts, step } from './common.js';
+import { semiSyncWaitPoint } from './durability.js';
 import { failoverOf } from './failover.js';
 
 /** One writable primary, every replica replicating from it and caught up, no errant GTIDs, the promoted node complete. */
@@ -118,7 +119,7 @@ export const oldPrimaryReturns = (): Step =>
     // The loss a failover may have: acknowledged writes that only the old primary holds, and that semi-sync did not promise.
     const byId = new Map(ctx.workload.ledger.all().map((e) => [e.id, e]));
     const lostHere = divergent.map((id) => byId.get(id)).filter((e): e is LedgerEntry => e?.outcome === 'acked');
-    const semi = String(ctx.params['durability'] ?? 'async') === 'semisync';
+    const semi = semiSyncWaitPoint(ctx.params['durability']) !== undefined;
     const promise = semi
       ? semiSyncKeptItsPromise(
           lostHere,
