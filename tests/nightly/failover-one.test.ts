@@ -43,7 +43,8 @@ describe.each(runs)('firedrill run primary-failover --flavor $flavor (run $run)'
     expect(f.writeUnavailableMs).toBeLessThan(60_000);
     // the clients' proxy saw the old primary go and the promoted one become writable, never two writable nodes (a
     // probe past its 500 ms deadline on a loaded machine may show a node unwritable for a moment: not a second writer)
-    const sets: string[][] = f.routes.map((x: { writable: string[] }) => x.writable);
+    // (an empty set is such a moment: no writable node known, no write routed; seen at the start under load on MySQL 9.7)
+    const sets: string[][] = f.routes.map((x: { writable: string[] }) => x.writable).filter((w: string[]) => w.length);
     expect(sets[0]).toEqual(['primary']);
     expect(sets[sets.length - 1]).toEqual([promotion.chosen]);
     expect(sets.every((w) => w.length <= 1)).toBe(true);
