@@ -21,7 +21,7 @@ export function tablesHealthy(s: Snapshot, name = 'check-table'): CheckResult {
 /** The tables CHECK TABLE could not check (their engine cannot), said in a check's details: never counted as checked. */
 export const uncheckedDetails = (tables: readonly string[]) =>
   tables.length
-    ? { tablesUnchecked: [...tables], uncheckedReason: "the storage engine does not support CHECK TABLE (MEMORY, SEQUENCE): not checked" }
+    ? { tablesUnchecked: [...tables], uncheckedReason: 'the storage engine does not support CHECK TABLE (MEMORY, SEQUENCE): not checked' }
     : {};
 
 /**
