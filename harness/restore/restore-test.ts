@@ -16,6 +16,7 @@ import {
 } from '../backup/index.js';
 import { withHeartbeat } from '../exec/index.js';
 import { isToolRefusal, notApplicableChecks } from './outcome.js';
+import { carryLimits, describeLimits } from './method-limits.js';
 import { docker } from '../runtime/docker.js';
 import { FLAVORS, type FlavorId } from '../core/index.js';
 import type { TopologyContext } from '../runtime/context.js';
@@ -246,6 +247,9 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
   const notApplicable = notApplicableChecks(artifact, physical ? 'datadir' : 'load', o.expect);
   for (const na of notApplicable) o.progress(`not applicable: ${na.check}: ${na.reason}`);
   if (notApplicable.length) observations['notApplicable'] = notApplicable;
+  const limits = carryLimits({ kind: artifact.kind, method: artifact.manifest?.method }, physical ? 'datadir' : 'load', o.expect);
+  for (const line of describeLimits(limits)) o.progress(line);
+  if (limits.length) observations['limitsOfTheMethod'] = limits;
   const accountsNA = notApplicable.find((x) => x.check === 'state-accounts');
   const base = await openTopologyContext(o.run, o.flavor, o.progress);
   const suffix = own(o.run.runId);
@@ -673,6 +677,7 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
             ownAccounts: adminNames,
             backupGtid,
             ...(accountsNA ? { accountsNotInBackup: accountsNA.reason } : {}),
+            rowsNotCarried: limits,
             gtidEqual: (a, b) => algebra.differences(a, b).length === 0,
             progress: o.progress,
           })),
