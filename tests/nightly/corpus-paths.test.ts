@@ -36,7 +36,7 @@ const SEED = 20261206;
 const failedNames = (r: { checks: Array<{ name: string; valid: boolean }> } | undefined) =>
   r?.checks.filter((c) => !c.valid).map((c) => c.name) ?? [];
 
-describe.each(['mariadb-10.11', 'mysql-9.7'] as FlavorId[])('the corpus on %s', (flavor) => {
+describe.each(['mariadb-10.11', 'mariadb-11.8', 'mysql-9.7'] as FlavorId[])('the corpus on %s', (flavor) => {
   let dir: string;
   let corpus: Corpus;
   let loaded: Corpus;
@@ -100,8 +100,7 @@ describe.each(['mariadb-10.11', 'mysql-9.7'] as FlavorId[])('the corpus on %s', 
     10 * 60_000,
   );
 
-  // one flavor in npm test (each restore-test costs a container); the nightly series takes it on every flavor
-  it.runIf(flavor === 'mariadb-10.11')(
+  it(
     'a whole-server dump with accounts restores and equals the recorded state',
     async () => {
       await equalsState(await wholeServerDump(team, dir, 'all.sql'));
