@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { carryLimits, describeLimits } from './method-limits.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll } from 'vitest';
+import { carryLimits, describeLimits, dumpCarriesHistory } from './method-limits.js';
 
 // A recorded state's tables and their SHOW CREATE TABLE text, as `firedrill snapshot` records them.
 const table = (engine: string) =>
@@ -29,7 +34,36 @@ describe('limits of a backup method, named before the restore (F6, F12)', () => 
 
   it('a dump carries every row (nothing named), and without a recorded state nothing is known', () => {
     expect(carryLimits({ kind: 'dump' }, 'load', state)).toEqual([]);
+    expect(carryLimits({ kind: 'dump', dumpHistory: false }, 'load', state)).toEqual([]);
     expect(carryLimits({ kind: 'mariabackup' }, 'datadir', undefined)).toEqual([]);
     expect(describeLimits([])).toEqual([]);
+  });
+});
+
+describe('a dump without --dump-history cannot carry system-versioned history (F14)', () => {
+  const versioned = { tables: { 'shop.prices': { type: 'SYSTEM VERSIONED' }, 'shop.orders': { type: 'BASE TABLE' } }, objects: {} };
+  const dir = mkdtempSync(join(tmpdir(), 'fd-limits-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('names the versioned tables (their current rows are still compared) when the dump never sets system_versioning_insert_history', () => {
+    const l = carryLimits({ kind: 'dump', dumpHistory: false }, 'load', versioned);
+    expect(l.map((x) => [x.table, x.notCarried])).toEqual([['shop.prices', 'history']]);
+    expect(describeLimits(l)[0]).toMatch(/--dump-history.*shop\.prices.*current rows are compared, not their history/);
+    // a dump made with --dump-history, or one that cannot be read, names nothing: the history is compared as recorded
+    expect(carryLimits({ kind: 'dump', dumpHistory: true }, 'load', versioned)).toEqual([]);
+    expect(carryLimits({ kind: 'dump', dumpHistory: undefined }, 'load', versioned)).toEqual([]);
+  });
+
+  it("reads the mark from a plain or gzip dump, also across the stream's chunks; another compression is unknown", async () => {
+    // as mariadb-dump --dump-history writes it (MariaDB 10.11.18, measured)
+    const withHistory = `${'-- filler\n'.repeat(20_000)}/*M!101100 SET @old_system_versioning_insert_history=@@session.system_versioning_insert_history, @@session.system_versioning_insert_history=1 */;\n`;
+    const without = 'INSERT INTO `v` VALUES (1,2);\n'.repeat(10_000);
+    writeFileSync(join(dir, 'h.sql'), withHistory);
+    writeFileSync(join(dir, 'n.sql'), without);
+    writeFileSync(join(dir, 'h.sql.gz'), gzipSync(withHistory));
+    expect(await dumpCarriesHistory(join(dir, 'h.sql'), 'none')).toBe(true);
+    expect(await dumpCarriesHistory(join(dir, 'n.sql'), undefined)).toBe(false);
+    expect(await dumpCarriesHistory(join(dir, 'h.sql.gz'), 'gzip')).toBe(true);
+    expect(await dumpCarriesHistory(join(dir, 'n.sql'), 'zstd')).toBeUndefined();
   });
 });

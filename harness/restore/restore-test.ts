@@ -16,7 +16,7 @@ import {
 } from '../backup/index.js';
 import { withHeartbeat } from '../exec/index.js';
 import { isToolRefusal, notApplicableChecks } from './outcome.js';
-import { carryLimits, describeLimits } from './method-limits.js';
+import { carryLimits, describeLimits, dumpCarriesHistory } from './method-limits.js';
 import { docker } from '../runtime/docker.js';
 import { FLAVORS, type FlavorId } from '../core/index.js';
 import type { TopologyContext } from '../runtime/context.js';
@@ -247,7 +247,12 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
   const notApplicable = notApplicableChecks(artifact, physical ? 'datadir' : 'load', o.expect);
   for (const na of notApplicable) o.progress(`not applicable: ${na.check}: ${na.reason}`);
   if (notApplicable.length) observations['notApplicable'] = notApplicable;
-  const limits = carryLimits({ kind: artifact.kind, method: artifact.manifest?.method }, physical ? 'datadir' : 'load', o.expect);
+  const dumpHistory = artifact.kind === 'dump' && o.expect ? await dumpCarriesHistory(artifact.path, artifact.compression) : undefined;
+  const limits = carryLimits(
+    { kind: artifact.kind, method: artifact.manifest?.method, dumpHistory },
+    physical ? 'datadir' : 'load',
+    o.expect,
+  );
   for (const line of describeLimits(limits)) o.progress(line);
   if (limits.length) observations['limitsOfTheMethod'] = limits;
   const accountsNA = notApplicable.find((x) => x.check === 'state-accounts');

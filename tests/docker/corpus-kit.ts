@@ -302,7 +302,7 @@ export const FINDINGS: Array<{ id: string; open: boolean; title: string; shows: 
   },
   {
     id: 'F14',
-    open: true,
+    open: false,
     title:
       "a logical dump without --dump-history carries a system-versioned table's current rows only, and nothing says so before the verdict",
     shows: (d, c) =>
