@@ -67,3 +67,28 @@ describe('a dump without --dump-history cannot carry system-versioned history (F
     expect(await dumpCarriesHistory(join(dir, 'n.sql'), 'zstd')).toBeUndefined();
   });
 });
+
+describe('a MariaDB dump rounds FLOAT values (F13)', () => {
+  const withFloat = {
+    tables: {
+      'shop.m': { type: 'BASE TABLE', columns: [{ type: 'int(11)' }, { type: 'float' }] },
+      'shop.d': { type: 'BASE TABLE', columns: [{ type: 'double' }, { type: 'float(7,4)' }] },
+      'shop.n': { type: 'BASE TABLE', columns: [{ type: 'double' }, { type: 'decimal(10,2)' }] },
+    },
+    objects: {},
+  };
+
+  it('names the tables with a FLOAT column of a MariaDB dump (their rows are counted, not compared)', () => {
+    const l = carryLimits({ kind: 'dump', family: 'mariadb' }, 'load', withFloat);
+    expect(l.map((x) => [x.table, x.notCarried])).toEqual([
+      ['shop.d', 'float-precision'],
+      ['shop.m', 'float-precision'],
+    ]);
+    expect(describeLimits(l)[0]).toMatch(/6 significant digits.*rows are counted, their values not compared/);
+  });
+
+  it('a MySQL dump and a physical copy carry FLOAT values as they are: nothing named', () => {
+    expect(carryLimits({ kind: 'dump', family: 'mysql' }, 'load', withFloat)).toEqual([]);
+    expect(carryLimits({ kind: 'mariabackup', family: 'mariadb' }, 'datadir', withFloat)).toEqual([]);
+  });
+});

@@ -16,7 +16,7 @@ export interface CarryLimit {
   engine: string;
   /** What does not come back: the table's rows (its definition does), or a system-versioned table's history (its
    * current rows do, and are compared). */
-  notCarried: 'rows' | 'history';
+  notCarried: 'rows' | 'history' | 'float-precision';
   reason: string;
 }
 
@@ -24,6 +24,8 @@ const MEMORY_ROWS =
   "a MEMORY table's rows live in the server's memory: a physical copy of the datadir holds its definition only (and a restart empties it too)";
 const NO_HISTORY =
   'the dump was made without --dump-history (it never sets system_versioning_insert_history): a system-versioned table comes back with its current rows and none of its history';
+const FLOAT_DIGITS =
+  'a MariaDB logical dump writes FLOAT values as the server prints them, with 6 significant digits (16372.1875 as 16372.2): a FLOAT column comes back rounded';
 const CLONE_INNODB_ONLY = 'the clone plugin copies InnoDB data only: a table of another engine comes back with its definition and no rows';
 
 /** The engine of each table of a recorded state, read from its recorded definition (SHOW CREATE TABLE). */
@@ -39,17 +41,22 @@ function enginesOf(state: { tables: Record<string, unknown>; objects: Record<str
 /** What this backup cannot carry, table by table with the reason: rows (physical copies of MEMORY tables, a clone's
  * non-InnoDB tables) or history (a dump whose `dumpHistory` is false). */
 export function carryLimits(
-  artifact: { kind: DetectedArtifact['kind']; method?: string; dumpHistory?: boolean },
+  artifact: { kind: DetectedArtifact['kind']; method?: string; dumpHistory?: boolean; family?: DetectedArtifact['family'] },
   restore: RestoreKind,
-  state: { tables: Record<string, { type?: string }>; objects: Record<string, string> } | undefined,
+  state: { tables: Record<string, { type?: string; columns?: Array<{ type: string }> }>; objects: Record<string, string> } | undefined,
 ): CarryLimit[] {
   if (!state) return [];
   if (restore === 'load') {
-    if (artifact.dumpHistory !== false) return [];
-    return Object.entries(state.tables)
-      .filter(([, t]) => t.type === 'SYSTEM VERSIONED')
-      .map(([table]) => ({ table, engine: enginesOf(state).get(table) ?? '?', notCarried: 'history' as const, reason: NO_HISTORY }))
-      .sort((a, b) => a.table.localeCompare(b.table));
+    const engines = enginesOf(state);
+    const out: CarryLimit[] = [];
+    for (const [table, t] of Object.entries(state.tables)) {
+      const engine = engines.get(table) ?? '?';
+      if (artifact.dumpHistory === false && t.type === 'SYSTEM VERSIONED')
+        out.push({ table, engine, notCarried: 'history', reason: NO_HISTORY });
+      if (artifact.family === 'mariadb' && (t.columns ?? []).some((c) => /^float\b/i.test(c.type)))
+        out.push({ table, engine, notCarried: 'float-precision', reason: FLOAT_DIGITS });
+    }
+    return out.sort((a, b) => a.table.localeCompare(b.table));
   }
   const clone = artifact.kind === 'mysql-clone' || artifact.method === 'clone';
   const out: CarryLimit[] = [];
@@ -61,6 +68,12 @@ export function carryLimits(
   return out.sort((a, b) => a.table.localeCompare(b.table));
 }
 
+const JUDGED: Record<CarryLimit['notCarried'], string> = {
+  rows: 'their rows are not compared',
+  history: 'their current rows are compared, not their history',
+  'float-precision': 'their rows are counted, their values not compared',
+};
+
 /** One line per reason, for the progress output before the restore. */
 export const describeLimits = (limits: readonly CarryLimit[]): string[] =>
   [...new Set(limits.map((l) => l.reason))].map(
@@ -68,9 +81,7 @@ export const describeLimits = (limits: readonly CarryLimit[]): string[] =>
       `limit of the method: ${r}: ${limits
         .filter((l) => l.reason === r)
         .map((l) => `${l.table} (${l.engine})`)
-        .join(
-          ', ',
-        )}; ${limits.find((l) => l.reason === r)?.notCarried === 'history' ? 'their current rows are compared, not their history' : 'their rows are not compared'}, the rest is judged`,
+        .join(', ')}; ${JUDGED[limits.find((l) => l.reason === r)?.notCarried ?? 'rows']}, the rest is judged`,
   );
 
 const HISTORY_MARK = 'system_versioning_insert_history';
