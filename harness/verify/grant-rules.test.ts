@@ -56,6 +56,13 @@ describe.each(['mariadb-10.11', 'mariadb-11.8', 'mysql-9.7'])('the routine grant
     expect(g.explained[0]!.cite).toMatch(/automatic_sp_privileges/);
   });
 
+  it('a routine created under ANSI_QUOTES shows its definer in double quotes: the same account', async () => {
+    const g = await grantDifferences(where, [], [grant('PROCEDURE', 'p')], serverWithDefiner('"u"@"localhost"'));
+    expect([g.extra, g.explained.length]).toEqual([[], 1]);
+    const other = await grantDifferences(where, [], [grant('PROCEDURE', 'p')], serverWithDefiner('"u2"@"localhost"'));
+    expect(other.extra).toHaveLength(1);
+  });
+
   it('merged with a grant the source has (EXECUTE): still only the automatic privileges added', async () => {
     const g = await grantDifferences(
       where,

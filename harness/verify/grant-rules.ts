@@ -39,7 +39,8 @@ function parseRoutineGrant(g: string): RoutineGrant | undefined {
   return { privs: m[1]!.split(', '), kind: m[2] as RoutineGrant['kind'], db: m[3]!, name: m[4]!, to: m[5]!, withGrant: !!m[6] };
 }
 
-const unquote = (id: string) => id.slice(1, -1).replace(/``/g, '`');
+const DQ = '"(?:[^"]|"")*"';
+const unquote = (id: string) => id.slice(1, -1).replace(id.startsWith('"') ? /""/g : /``/g, id[0]!);
 const quote = (s: string) => `\`${s.replace(/`/g, '``')}\``;
 /** A quoted name as the server reads it back after storing its UTF-8 bytes as `encoding` text. */
 const mangled = (id: string, encoding: string) => quote(new TextDecoder(encoding).decode(Buffer.from(unquote(id), 'utf8')));
@@ -50,7 +51,9 @@ export async function routineDefiner(q: Queryable, kind: 'PROCEDURE' | 'FUNCTION
   try {
     const [row] = await q.query<Record<string, unknown>>(inspect.showCreate(kind, unquote(db), unquote(name)));
     const text = String(row?.[kind === 'PROCEDURE' ? 'Create Procedure' : 'Create Function'] ?? '');
-    return new RegExp(`DEFINER=(${ID}@${ID})`).exec(text)?.[1];
+    // a routine created under ANSI_QUOTES shows its definer with double quotes
+    const m = new RegExp(`DEFINER=(${ID}|${DQ})@(${ID}|${DQ})`).exec(text);
+    return m ? `${quote(unquote(m[1]!))}@${quote(unquote(m[2]!))}` : undefined;
   } catch {
     return undefined; // not readable: the grant is not explained
   }
