@@ -4,7 +4,7 @@
  * such a table is reported as unchecked, with the server's reason.
  */
 
-export type CheckTableStatus = 'ok' | 'error' | 'unchecked';
+type CheckTableStatus = 'ok' | 'error' | 'unchecked';
 
 export interface CheckTableAnswer {
   status: CheckTableStatus;

@@ -31,13 +31,13 @@ interface PreexistingAccountRule extends RuleBase {
   finding: string;
 }
 /** A grant the server that applied CREATE PROCEDURE/FUNCTION gave the routine's definer (automatic_sp_privileges). */
-export interface AutomaticRoutineGrantRule extends RuleBase {
+interface AutomaticRoutineGrantRule extends RuleBase {
   kind: 'automatic-routine-grant';
   privileges: string[];
   finding: string;
 }
 /** A routine grant whose names the server stores as their UTF-8 bytes read in another encoding. */
-export interface MangledRoutineGrantRule extends RuleBase {
+interface MangledRoutineGrantRule extends RuleBase {
   kind: 'mangled-routine-grant';
   /** The encoding the stored bytes were read in (a TextDecoder label). */
   encoding: string;

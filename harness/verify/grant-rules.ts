@@ -47,7 +47,7 @@ const mangled = (id: string, encoding: string) => quote(new TextDecoder(encoding
 const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x));
 
 /** The DEFINER of a routine on a server, as `user`@`host`; undefined when it cannot be read. */
-export async function routineDefiner(q: Queryable, kind: 'PROCEDURE' | 'FUNCTION', db: string, name: string): Promise<string | undefined> {
+async function routineDefiner(q: Queryable, kind: 'PROCEDURE' | 'FUNCTION', db: string, name: string): Promise<string | undefined> {
   try {
     const [row] = await q.query<Record<string, unknown>>(inspect.showCreate(kind, unquote(db), unquote(name)));
     const text = String(row?.[kind === 'PROCEDURE' ? 'Create Procedure' : 'Create Function'] ?? '');
