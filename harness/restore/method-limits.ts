@@ -84,7 +84,9 @@ export const describeLimits = (limits: readonly CarryLimit[]): string[] =>
         .join(', ')}; ${JUDGED[limits.find((l) => l.reason === r)?.notCarried ?? 'rows']}, the rest is judged`,
   );
 
-const HISTORY_MARK = 'system_versioning_insert_history';
+/** The statement mariadb-dump --dump-history writes before a versioned table's rows, at a line's start (the bare
+ * variable name also occurs in the help tables' text of a whole-server dump). */
+const HISTORY_MARK = '\n/*M!101100 SET @old_system_versioning_insert_history=';
 
 /**
  * Whether a dump file carries system-versioned history (mariadb-dump --dump-history sets
