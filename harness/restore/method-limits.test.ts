@@ -69,7 +69,7 @@ describe('a dump without --dump-history cannot carry system-versioned history (F
   });
 });
 
-describe('a MariaDB dump rounds FLOAT values (F13)', () => {
+describe('a logical dump rounds FLOAT values (F13)', () => {
   const withFloat = {
     tables: {
       'shop.m': { type: 'BASE TABLE', columns: [{ type: 'int(11)' }, { type: 'float' }] },
@@ -79,8 +79,9 @@ describe('a MariaDB dump rounds FLOAT values (F13)', () => {
     objects: {},
   };
 
-  it('names the tables with a FLOAT column of a MariaDB dump (their rows are counted, not compared)', () => {
-    const l = carryLimits({ kind: 'dump', family: 'mariadb' }, 'load', withFloat);
+  it("names the tables with a FLOAT column of a dump, MariaDB's and MySQL's alike (their rows are counted, not compared)", () => {
+    // measured: mariadb-dump 10.11.18 and mysqldump 9.7.4 both write 16372.1875 as 16372.2
+    const l = carryLimits({ kind: 'dump' }, 'load', withFloat);
     expect(l.map((x) => [x.table, x.notCarried])).toEqual([
       ['shop.d', 'float-precision'],
       ['shop.m', 'float-precision'],
@@ -88,8 +89,8 @@ describe('a MariaDB dump rounds FLOAT values (F13)', () => {
     expect(describeLimits(l)[0]).toMatch(/6 significant digits.*rows are counted, their values not compared/);
   });
 
-  it('a MySQL dump and a physical copy carry FLOAT values as they are: nothing named', () => {
-    expect(carryLimits({ kind: 'dump', family: 'mysql' }, 'load', withFloat)).toEqual([]);
-    expect(carryLimits({ kind: 'mariabackup', family: 'mariadb' }, 'datadir', withFloat)).toEqual([]);
+  it('a physical copy carries FLOAT values as they are: nothing named', () => {
+    expect(carryLimits({ kind: 'mariabackup' }, 'datadir', withFloat)).toEqual([]);
+    expect(carryLimits({ kind: 'mysql-clone' }, 'datadir', withFloat)).toEqual([]);
   });
 });

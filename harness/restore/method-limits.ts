@@ -25,7 +25,7 @@ const MEMORY_ROWS =
 const NO_HISTORY =
   'the dump was made without --dump-history (it never sets system_versioning_insert_history): a system-versioned table comes back with its current rows and none of its history';
 const FLOAT_DIGITS =
-  'a MariaDB logical dump writes FLOAT values as the server prints them, with 6 significant digits (16372.1875 as 16372.2): a FLOAT column comes back rounded';
+  'a logical dump (mariadb-dump, mysqldump) writes FLOAT values as the server prints them, with 6 significant digits (16372.1875 as 16372.2): a FLOAT column comes back rounded';
 const CLONE_INNODB_ONLY = 'the clone plugin copies InnoDB data only: a table of another engine comes back with its definition and no rows';
 
 /** The engine of each table of a recorded state, read from its recorded definition (SHOW CREATE TABLE). */
@@ -41,7 +41,7 @@ function enginesOf(state: { tables: Record<string, unknown>; objects: Record<str
 /** What this backup cannot carry, table by table with the reason: rows (physical copies of MEMORY tables, a clone's
  * non-InnoDB tables) or history (a dump whose `dumpHistory` is false). */
 export function carryLimits(
-  artifact: { kind: DetectedArtifact['kind']; method?: string; dumpHistory?: boolean; family?: DetectedArtifact['family'] },
+  artifact: { kind: DetectedArtifact['kind']; method?: string; dumpHistory?: boolean },
   restore: RestoreKind,
   state: { tables: Record<string, { type?: string; columns?: Array<{ type: string }> }>; objects: Record<string, string> } | undefined,
 ): CarryLimit[] {
@@ -53,7 +53,7 @@ export function carryLimits(
       const engine = engines.get(table) ?? '?';
       if (artifact.dumpHistory === false && t.type === 'SYSTEM VERSIONED')
         out.push({ table, engine, notCarried: 'history', reason: NO_HISTORY });
-      if (artifact.family === 'mariadb' && (t.columns ?? []).some((c) => /^float\b/i.test(c.type)))
+      if ((t.columns ?? []).some((c) => /^float\b/i.test(c.type)))
         out.push({ table, engine, notCarried: 'float-precision', reason: FLOAT_DIGITS });
     }
     return out.sort((a, b) => a.table.localeCompare(b.table));

@@ -249,7 +249,7 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
   if (notApplicable.length) observations['notApplicable'] = notApplicable;
   const dumpHistory = artifact.kind === 'dump' && o.expect ? await dumpCarriesHistory(artifact.path, artifact.compression) : undefined;
   const limits = carryLimits(
-    { kind: artifact.kind, method: artifact.manifest?.method, dumpHistory, family: artifact.family },
+    { kind: artifact.kind, method: artifact.manifest?.method, dumpHistory },
     physical ? 'datadir' : 'load',
     o.expect,
   );

@@ -293,7 +293,7 @@ export const FINDINGS: Array<{ id: string; open: boolean; title: string; shows: 
     id: 'F13',
     open: false,
     title:
-      'a MariaDB logical dump writes FLOAT values with 6 significant digits: a FLOAT column comes back rounded (16372.1875 as 16372.2)',
+      'a logical dump (mariadb-dump, mysqldump) writes FLOAT values with 6 significant digits: a FLOAT column comes back rounded (16372.1875 as 16372.2)',
     shows: (d, c) =>
       d.check === 'state-data' &&
       c.tables.some((t) => t.name === d.object && t.kind === 'numbers') &&
