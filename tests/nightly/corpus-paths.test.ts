@@ -27,7 +27,7 @@ import { leftovers } from '../docker/helpers.js';
  * The generated corpus (fixed seed, every case kind the flavor holds in ONE schema: one load per path) through the
  * paths: replication + the drills' comparison, and `snapshot` + `restore-test --expect` of backups made by the real
  * tools outside firedrill (mariabackup / clone, a whole-server dump with accounts). The fixed regression cases
- * (fixtures/corpus/regressions.json) are loaded first, in the same dump. Nightly (about 19 minutes on 2 cores);
+ * (fixtures/corpus/regressions.json) are loaded first, in the same dump. Nightly (5-8 minutes a flavor on 2 cores, measured 2026-12-07);
  * its "findings" tests stay red while a finding of docs/corpus-findings.md is open. `npm test` runs the replication
  * path alone (tests/docker/corpus.test.ts); a fresh seed with shrinking runs in tests/nightly/corpus.test.ts.
  */
