@@ -7,6 +7,7 @@ import { reportsDir } from '../runtime/paths.js';
 import { check } from '../verify/index.js';
 import { checkFlavor, detectArtifact, NotABackupError } from './external.js';
 import type { InstantServer } from './instant.js';
+import { carryLimits, describeLimits, dumpCarriesHistory } from './method-limits.js';
 import { notApplicableChecks } from './outcome.js';
 import { openBench } from './restore-test-bench.js';
 import { backupAgeCheck, checkRestoredServer, compareRestored, judgeFailure } from './restore-test-checks.js';
@@ -116,6 +117,14 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
   const notApplicable = notApplicableChecks(artifact, physical ? 'datadir' : 'load', o.expect);
   for (const na of notApplicable) o.progress(`not applicable: ${na.check}: ${na.reason}`);
   if (notApplicable.length) observations['notApplicable'] = notApplicable;
+  const dumpHistory = artifact.kind === 'dump' && o.expect ? await dumpCarriesHistory(artifact.path, artifact.compression) : undefined;
+  const limits = carryLimits(
+    { kind: artifact.kind, method: artifact.manifest?.method, dumpHistory },
+    physical ? 'datadir' : 'load',
+    o.expect,
+  );
+  for (const line of describeLimits(limits)) o.progress(line);
+  if (limits.length) observations['limitsOfTheMethod'] = limits;
   const accountsNA = notApplicable.find((x) => x.check === 'state-accounts');
   const b = await openBench(o, outcome, timed);
   const d = b.ctx.adapter.dialect;
@@ -156,7 +165,7 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
     observations['restoredGtid'] = { backup: outcome.artifact.gtid, server: restoredGtid, afterReplay: o.binlogs ? backupGtid : undefined };
 
     await checkRestoredServer(b, node);
-    await compareRestored(b, node, backupGtid, accountsNA);
+    await compareRestored(b, node, backupGtid, accountsNA, limits);
   } catch (e) {
     await judgeFailure(outcome, e, node, o.artifact);
   }
