@@ -1,4 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
+import { expect } from 'vitest';
 import { join, resolve } from 'node:path';
 import type { FlavorId } from '../../harness/core/index.js';
 import {
@@ -73,6 +74,17 @@ export const unnamed = (muts: readonly Mutation[], failed: readonly unknown[]) =
   const has = (s: string) => text.includes(JSON.stringify(s).slice(1, -1));
   return muts.filter((m) => !has(m.names) && !has(m.names.replace(/'/g, '')));
 };
+
+/** The replication path's four mutations (row, view, account, grant) were each named by a failing check. */
+export function expectEachMutationNamed(r: { muts: readonly Mutation[]; mutated: readonly CheckResult[] }): void {
+  expect(r.muts.map((m) => m.kind)).toEqual(['row', 'definition', 'account', 'grant']);
+  expect(
+    unnamed(
+      r.muts,
+      r.mutated.filter((c) => !c.valid),
+    ).map((m) => `${m.kind} ${m.names}`),
+  ).toEqual([]);
+}
 
 async function loadDump(node: StartedNode, file: string): Promise<void> {
   await loadDataset(node, await planDataset(datasetSource(file)));
