@@ -4,7 +4,7 @@ import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { MANIFEST_FILE, parseBinlogInfo, parseManifest, parseSlaveInfo, type Manifest } from '../backup/index.js';
-import { UsageError, type Family, type Flavor } from '../core/index.js';
+import { UsageError, flavorOfSeries, seriesOf, type Family, type Flavor } from '../core/index.js';
 
 /**
  * What a backup made outside firedrill (or by firedrill) is, found from its own contents: Vitess's
@@ -462,8 +462,6 @@ const cmpSeries = (a: string, b: string) => {
   const [p, q] = series(b);
   return x !== p ? x - p : y - q;
 };
-/** The version series a flavor runs ('mariadb-10.11' → '10.11'). */
-const flavorSeries = (f: Flavor) => f.id.replace(/^[a-z]+-/, '');
 
 /**
  * Refuses an artifact the flavor cannot restore (exit 2): the other server family, a newer version than the
@@ -477,12 +475,13 @@ export function checkFlavor(a: DetectedArtifact, f: Flavor): void {
     );
   }
   if (!a.version) return;
-  const fs = flavorSeries(f);
+  const fs = f.series;
   const physicalMaria =
     a.kind === 'mariabackup' || a.kind === 'mbstream' || (a.kind === 'firedrill-artifact' && a.manifest?.method === 'mariabackup');
   if (physicalMaria && cmpSeries(a.version, fs) !== 0) {
+    const ofSeries = flavorOfSeries(f.family, seriesOf(a.version));
     throw new NotABackupError(
-      `${a.path} is ${a.description}: mariadb-backup restores only backups of its own series; use the flavor of ${a.version.split('.').slice(0, 2).join('.')} (--flavor ${f.family}-${a.version.split('.').slice(0, 2).join('.')}), not ${f.id}`,
+      `${a.path} is ${a.description}: mariadb-backup restores only backups of its own series; use the flavor of ${seriesOf(a.version)} (${ofSeries ? `--flavor ${ofSeries.id}` : 'firedrill defines none yet'}), not ${f.id}`,
     );
   }
   if (cmpSeries(a.version, fs) > 0) {

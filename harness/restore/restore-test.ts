@@ -17,7 +17,7 @@ import {
 import { withHeartbeat } from '../exec/index.js';
 import { isToolRefusal, notApplicableChecks } from './outcome.js';
 import { docker } from '../runtime/docker.js';
-import { FLAVORS, type FlavorId } from '../core/index.js';
+import { FLAVORS, seriesOf, type FlavorId } from '../core/index.js';
 import type { TopologyContext } from '../runtime/context.js';
 import { NodeDefinition, ServerExitedError, type StartedNode } from '../runtime/node.js';
 import { oneShot } from '../runtime/oneshot.js';
@@ -513,7 +513,7 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
       if (
         artifact.version &&
         ctx.adapter.upgrade.length &&
-        artifact.version.split('.').slice(0, 2).join('.') !== FLAVORS[o.flavor].id.replace(/^[a-z]+-/, '')
+        seriesOf(artifact.version) !== FLAVORS[o.flavor].series
       ) {
         const [prog, ...rest] = ctx.adapter.upgrade;
         const r = await timed('upgrade', () =>
