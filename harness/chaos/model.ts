@@ -31,8 +31,7 @@ export type ChaosCommand = ProcedureCommand | DrawnFault;
 export const isProcedure = (c: ChaosCommand): c is ProcedureCommand => PROCEDURES.includes(c.kind);
 
 /** The fault a command names in the registry, or undefined for a procedure. */
-export const drawOf = (c: ChaosCommand): ChaosDraw<BaseFault> | undefined =>
-  isProcedure(c) ? undefined : chaosFaultOf(c.kind)?.draw;
+export const drawOf = (c: ChaosCommand): ChaosDraw<BaseFault> | undefined => (isProcedure(c) ? undefined : chaosFaultOf(c.kind)?.draw);
 
 /** The fault commands a user can allow with `--faults`: every fault the registry lets chaos draw. */
 export const faultCommands = (topology?: ChaosTopology): string[] => chaosFaults(topology).map((f) => f.draw.command);

@@ -1,7 +1,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { chaosFaults, faultHandlers } from '../faults/index.js';
-import { CHAOS_TOPOLOGIES, type ChaosCommand, type ChaosModel, SHAPES, apply, describeCommand, drawOf, firstIneligible, initialModel } from './model.js';
+import {
+  CHAOS_TOPOLOGIES,
+  type ChaosCommand,
+  type ChaosModel,
+  SHAPES,
+  apply,
+  describeCommand,
+  drawOf,
+  firstIneligible,
+  initialModel,
+} from './model.js';
 import { chaosScenario } from './scenario.js';
 import { scheduleArbitrary } from './search.js';
 

@@ -98,7 +98,8 @@ function faultSteps(topology: ChaosTopology, c: DrawnFault): Step[] {
       // The galera-datadir-wiped drill's runbook: the member stays down until the survivors have dropped it (a
       // Primary component of the others), then starts and rejoins by SST. Started again at once, before the cluster
       // noticed, it would come back as a new member at the address of one still counted (docs/chaos-findings.md).
-      if (topology !== 'galera') throw new Error(`${c.kind}: its recovery waits for a Galera cluster to drop the node (topology ${topology})`);
+      if (topology !== 'galera')
+        throw new Error(`${c.kind}: its recovery waits for a Galera cluster to drop the node (topology ${topology})`);
       return [
         injected,
         galeraClusterSize(GALERA_WRITE_NODE, GALERA_MEMBERS.length - 1),

@@ -1,5 +1,5 @@
-export type { Fault, FaultKind, FaultRecord, ChaosFault } from './registry.js';
-export type { BaseFault, ChaosDraw, ChaosState, ChaosTopology, FaultEnv } from './types.js';
+export type { Fault, FaultKind, FaultRecord } from './registry.js';
+export type { BaseFault, ChaosDraw, ChaosTopology, FaultEnv } from './types.js';
 export type { KillFault } from './kill.js';
 export type { WipeDatadirFault } from './wipe-datadir.js';
 export type { DestroyFault } from './destroy.js';

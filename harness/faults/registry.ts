@@ -37,7 +37,7 @@ function handlerFor<F extends BaseFault>(f: F): FaultHandler<F> {
 }
 
 /** A registered fault that chaos draws, with its draw. */
-export interface ChaosFault {
+interface ChaosFault {
   kind: string;
   summary: string;
   draw: ChaosDraw<BaseFault>;

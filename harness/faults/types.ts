@@ -16,7 +16,7 @@ export type Rule = (v: unknown) => string | undefined;
  * types are not checked), so a misspelt signal or attribute is refused when the scenario is defined, before anything
  * starts. A new attribute in a fault's type without a rule here fails tsc.
  */
-export type AttributeRules<F extends BaseFault> = { readonly [A in Exclude<keyof F, 'kind' | 'target'>]-?: Rule };
+type AttributeRules<F extends BaseFault> = { readonly [A in Exclude<keyof F, 'kind' | 'target'>]-?: Rule };
 
 /**
  * A fault that a step injects itself on something that is not a topology node (no handler in the registry), recorded so
@@ -47,7 +47,7 @@ export interface FaultEffect {
 export type ChaosTopology = TopologyShape['kind'];
 
 /** What the chaos model knows when it asks whether a fault may hit a target (its state, and the topology's). */
-export interface ChaosState {
+interface ChaosState {
   topology: ChaosTopology;
   /** The fault targets that run now. */
   up: ReadonlySet<string>;

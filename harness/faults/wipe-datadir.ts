@@ -16,7 +16,7 @@ export interface WipeDatadirFault {
  */
 export const wipeDatadir: FaultHandler<WipeDatadirFault> = {
   kind: 'wipe-datadir',
-  summary: "the datadir deleted under the running server, then SIGKILL; healed by starting it empty",
+  summary: 'the datadir deleted under the running server, then SIGKILL; healed by starting it empty',
   attributes: { restart: optional(bool) },
   band: { fill: 'rgba(124,45,18,0.25)' },
   chaos: {

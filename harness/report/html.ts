@@ -232,7 +232,12 @@ function drillSection(run: ReportRun): string {
         ledger: run.ledger,
         lostIds,
         phases: r.phases.map((p) => ({ name: p.name, startMs: p.startMs, endMs: p.endMs, recovery: p.recovery })),
-        faults: r.faults.map((f) => ({ name: f.description, startMs: f.injectedAt, endMs: f.healedAt ?? end, fill: faultBand(f.fault.kind)?.fill })),
+        faults: r.faults.map((f) => ({
+          name: f.description,
+          startMs: f.injectedAt,
+          endMs: f.healedAt ?? end,
+          fill: faultBand(f.fault.kind)?.fill,
+        })),
       })}</div>
 <p class="mute">From the ledger: ${run.ledger.length} writes (${run.ledger.filter((e) => e.outcome === 'acked').length} acknowledged, ${run.ledger.filter((e) => e.outcome === 'failed').length} failed, ${run.ledger.filter((e) => e.outcome === 'indeterminate').length} indeterminate). Shaded: phases (green: recovery) and fault windows (red).</p>`
     : '<p class="mute">No ledger was found for this run (ledger.json): no throughput or latency to plot.</p>';

@@ -510,11 +510,7 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
         }
       });
       // An older version's datadir: upgrade the system tables, as a DBA would after an in-place upgrade.
-      if (
-        artifact.version &&
-        ctx.adapter.upgrade.length &&
-        seriesOf(artifact.version) !== FLAVORS[o.flavor].series
-      ) {
+      if (artifact.version && ctx.adapter.upgrade.length && seriesOf(artifact.version) !== FLAVORS[o.flavor].series) {
         const [prog, ...rest] = ctx.adapter.upgrade;
         const r = await timed('upgrade', () =>
           node!.container.exec([prog!, `--defaults-extra-file=${FILES}/client.cnf`, ...rest], { timeoutMs: 30 * 60_000 }),

@@ -4,7 +4,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UsageError, type Family, type Flavor } from '../../core/index.js';
+import { UsageError, type Flavor } from '../../core/index.js';
 import { projectRoot } from '../../runtime/paths.js';
 import { parseRulesFile, type RuleBase as SharedRuleBase } from '../rules-format.js';
 
