@@ -1,5 +1,5 @@
-export { CHAOS_TOPOLOGIES, FAULT_COMMANDS, SHAPES, describeCommand } from './model.js';
-export type { ChaosCommand, ChaosTopology, FaultCommand } from './model.js';
+export { CHAOS_TOPOLOGIES, SHAPES, describeCommand, faultCommands } from './model.js';
+export type { ChaosCommand, ChaosTopology } from './model.js';
 export { parseReplay, searchSchedules } from './search.js';
 export type { AttemptOutcome, SearchResult } from './search.js';
 export { chaosScenario } from './scenario.js';

@@ -1,28 +1,40 @@
 /**
  * The chaos model: what a generated schedule may do to a topology, and when each command is eligible. Pure: no
  * docker, no SQL. A schedule is data (a list of commands) so it can be printed, replayed, shrunk and written out
- * as a scenario file.
+ * as a scenario file. Its faults come from the registry (harness/faults): each says on which topologies chaos
+ * draws it, what it needs beyond its target being up, and whether it loses the node.
  */
 
-export type ChaosTopology = 'primary-replicas' | 'multi-source' | 'galera';
+import { type BaseFault, type ChaosDraw, type ChaosTopology, chaosFaultOf, chaosFaults } from '../faults/index.js';
+
+export type { ChaosTopology };
 export const CHAOS_TOPOLOGIES: readonly ChaosTopology[] = ['primary-replicas', 'multi-source', 'galera'];
 
+/** A procedure: always allowed, modelled here (backups, restores of lost nodes, bursts of writes). */
+type ProcedureCommand = { kind: 'backup'; target: string } | { kind: 'restore'; target: string } | { kind: 'writes'; count: number };
+type ProcedureKind = ProcedureCommand['kind'];
+const PROCEDURES: readonly string[] = ['backup', 'restore', 'writes'] satisfies ProcedureKind[];
+
+/**
+ * A fault drawn from the registry (harness/faults): the command its chaos draw names ('kill', 'lose', ...), its
+ * target, and, for a fault held while writes run, how many writes.
+ */
+export interface DrawnFault {
+  kind: string;
+  target: string;
+  writes?: number;
+}
+
 /** One command of a schedule. Faults heal before the command ends; `lose` and `restore` change the topology. */
-export type ChaosCommand =
-  | { kind: 'kill'; target: string }
-  | { kind: 'pause'; target: string; writes: number }
-  | { kind: 'partition'; target: string; writes: number }
-  | { kind: 'wipe-datadir'; target: string }
-  | { kind: 'lose'; target: string }
-  | { kind: 'backup'; target: string }
-  | { kind: 'restore'; target: string }
-  | { kind: 'writes'; count: number };
+export type ChaosCommand = ProcedureCommand | DrawnFault;
 
-type ChaosKind = ChaosCommand['kind'];
+export const isProcedure = (c: ChaosCommand): c is ProcedureCommand => PROCEDURES.includes(c.kind);
 
-/** The fault kinds a user can allow with `--faults` (the procedures backup/restore/writes are always allowed). */
-export const FAULT_COMMANDS = ['kill', 'pause', 'partition', 'wipe-datadir', 'lose'] as const;
-export type FaultCommand = (typeof FAULT_COMMANDS)[number];
+/** The fault a command names in the registry, or undefined for a procedure. */
+export const drawOf = (c: ChaosCommand): ChaosDraw<BaseFault> | undefined => (isProcedure(c) ? undefined : chaosFaultOf(c.kind)?.draw);
+
+/** The fault commands a user can allow with `--faults`: every fault the registry lets chaos draw. */
+export const faultCommands = (topology?: ChaosTopology): string[] => chaosFaults(topology).map((f) => f.draw.command);
 
 /** What each topology offers: its nodes, which of them faults may hit, and which commands apply. */
 export interface ChaosShape {
@@ -31,29 +43,22 @@ export interface ChaosShape {
   targets: readonly string[];
   /** Nodes a physical backup may be taken from (they have the backup store mounted). */
   backupFrom: readonly string[];
-  kinds: readonly ChaosKind[];
+  /** The registry's faults drawn on this topology, then its procedures. */
+  kinds: readonly string[];
 }
 
+const shape = (topology: ChaosTopology, targets: string[], backupFrom: string[], procedures: ProcedureKind[]): ChaosShape => ({
+  topology,
+  targets,
+  backupFrom,
+  kinds: [...faultCommands(topology), ...procedures],
+});
+
 export const SHAPES: Readonly<Record<ChaosTopology, ChaosShape>> = {
-  'primary-replicas': {
-    topology: 'primary-replicas',
-    targets: ['replica-1', 'replica-2'],
-    backupFrom: ['replica-1', 'replica-2'],
-    kinds: ['kill', 'pause', 'partition', 'lose', 'backup', 'restore', 'writes'],
-  },
-  'multi-source': {
-    topology: 'multi-source',
-    targets: ['fanin'],
-    backupFrom: ['fanin'],
-    kinds: ['kill', 'pause', 'partition', 'lose', 'backup', 'restore', 'writes'],
-  },
-  // Galera members rejoin by IST/SST on their own: a lost datadir is 'wipe-datadir' (the member restarts empty).
-  galera: {
-    topology: 'galera',
-    targets: ['galera-2', 'galera-3'],
-    backupFrom: [],
-    kinds: ['kill', 'pause', 'partition', 'wipe-datadir', 'writes'],
-  },
+  'primary-replicas': shape('primary-replicas', ['replica-1', 'replica-2'], ['replica-1', 'replica-2'], ['backup', 'restore', 'writes']),
+  'multi-source': shape('multi-source', ['fanin'], ['fanin'], ['backup', 'restore', 'writes']),
+  // Galera members rejoin by IST/SST on their own: no backup store, nothing is lost for a restore to rebuild
+  galera: shape('galera', ['galera-2', 'galera-3'], [], ['writes']),
 };
 
 /** The model's state: which target nodes are up or lost, and how many artifacts exist. */
@@ -72,6 +77,11 @@ export const initialModel = (shape: ChaosShape): ChaosModel => ({ up: new Set(sh
  */
 export function precondition(shape: ChaosShape, m: ChaosModel, c: ChaosCommand): string | undefined {
   if (!shape.kinds.includes(c.kind)) return `${c.kind} does not apply to ${shape.topology}`;
+  if (!isProcedure(c)) {
+    if (!shape.targets.includes(c.target)) return `${c.target} is not a fault target (${shape.targets.join(', ')})`;
+    if (!m.up.has(c.target)) return `${c.target} is not up`;
+    return drawOf(c)?.precondition?.({ topology: shape.topology, ...m, backupFrom: shape.backupFrom }, c.target);
+  }
   switch (c.kind) {
     case 'writes':
       return undefined;
@@ -81,19 +91,6 @@ export function precondition(shape: ChaosShape, m: ChaosModel, c: ChaosCommand):
     case 'restore':
       if (!m.lost.has(c.target)) return `${c.target} is not lost`;
       return m.artifacts > 0 ? undefined : 'no backup artifact has been taken yet';
-    case 'lose': {
-      if (!m.up.has(c.target)) return `${c.target} is not up`;
-      const others = [...m.up].filter((n) => n !== c.target);
-      // the invariants compare replicas with their source: primary-replicas keeps one replica standing
-      if (shape.topology === 'primary-replicas' && others.length === 0) return `${c.target} is the last replica standing`;
-      // the drill's end rebuilds every node still lost: from an artifact, or from a backup of a node still standing
-      if (m.artifacts === 0 && !others.some((n) => shape.backupFrom.includes(n)))
-        return `${c.target} could not be rebuilt: no artifact exists and no other node to back up stands`;
-      return undefined;
-    }
-    default:
-      if (!shape.targets.includes(c.target)) return `${c.target} is not a fault target (${shape.targets.join(', ')})`;
-      return m.up.has(c.target) ? undefined : `${c.target} is not up`;
   }
 }
 
@@ -104,11 +101,11 @@ const eligible = (shape: ChaosShape, m: ChaosModel, c: ChaosCommand): boolean =>
 export function apply(m: ChaosModel, c: ChaosCommand): ChaosModel {
   const up = new Set(m.up);
   const lost = new Set(m.lost);
-  if (c.kind === 'lose') {
+  if (!isProcedure(c) && drawOf(c)?.recovery === 'lost') {
     up.delete(c.target);
     lost.add(c.target);
   }
-  if (c.kind === 'restore') {
+  if (isProcedure(c) && c.kind === 'restore') {
     lost.delete(c.target);
     up.add(c.target);
   }
@@ -164,15 +161,8 @@ export function firstIneligible(
 
 /** One line for a person (progress, timeline, phase names). */
 export function describeCommand(c: ChaosCommand): string {
-  switch (c.kind) {
-    case 'writes':
-      return `${c.count} more acknowledged writes`;
-    case 'pause':
-    case 'partition':
-      return `${c.kind} ${c.target} for ${c.writes} writes`;
-    default:
-      return `${c.kind} ${c.target}`;
-  }
+  if (!isProcedure(c)) return c.writes !== undefined ? `${c.kind} ${c.target} for ${c.writes} writes` : `${c.kind} ${c.target}`;
+  return c.kind === 'writes' ? `${c.count} more acknowledged writes` : `${c.kind} ${c.target}`;
 }
 
 /** Validates a schedule read from a file or the command line (a replayed or written scenario). */
@@ -180,7 +170,7 @@ export function parseCommands(shape: ChaosShape, raw: unknown): ChaosCommand[] {
   if (!Array.isArray(raw)) throw new Error('a chaos schedule is an array of commands');
   return raw.map((c, i) => {
     const o = c as Record<string, unknown>;
-    const kind = o['kind'] as ChaosKind;
+    const kind = String(o['kind']);
     if (!shape.kinds.includes(kind))
       throw new Error(
         `command ${i + 1}: kind '${String(o['kind'])}' does not apply to ${shape.topology} (known: ${shape.kinds.join(', ')})`,
@@ -193,7 +183,7 @@ export function parseCommands(shape: ChaosShape, raw: unknown): ChaosCommand[] {
     const known = kind === 'backup' ? shape.backupFrom : shape.targets;
     if (typeof target !== 'string' || !known.includes(target))
       throw new Error(`command ${i + 1}: target '${String(target)}' is not one of ${known.join(', ')}`);
-    if (kind === 'pause' || kind === 'partition') {
+    if (chaosFaultOf(kind)?.draw.holdsForWrites) {
       const writes = o['writes'];
       if (!Number.isInteger(writes) || (writes as number) < 1) throw new Error(`command ${i + 1}: ${kind} needs a positive 'writes'`);
       return { kind, target, writes: writes as number };

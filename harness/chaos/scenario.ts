@@ -1,4 +1,5 @@
 import type { FlavorId } from '../core/index.js';
+import type { Fault } from '../faults/index.js';
 import {
   ALL_FLAVORS,
   MARIADB_FLAVORS,
@@ -36,10 +37,13 @@ import {
   type ChaosCommand,
   type ChaosModel,
   type ChaosTopology,
+  type DrawnFault,
   describeCommand,
+  drawOf,
   finale,
   firstIneligible,
   initialModel,
+  isProcedure,
   parseCommands,
   plan,
   SHAPES,
@@ -67,32 +71,42 @@ const TOPOLOGY = {
 
 /** The steps that carry out one command; every fault heals before the command ends. */
 function stepsFor(topology: ChaosTopology, c: ChaosCommand): Step[] {
-  const rejoined = (node: string) => (topology === 'galera' ? galeraSynced([node]) : expectReplicating(node));
+  if (!isProcedure(c)) return faultSteps(topology, c);
   switch (c.kind) {
     case 'writes':
       return [underLoad(c.count)];
-    case 'kill':
-      return [inject({ kind: 'kill', target: c.target, signal: 'KILL' }), rejoined(c.target)];
-    case 'pause':
-    case 'partition':
-      return [whileFaulted({ kind: c.kind, target: c.target }, [underLoad(c.writes)]), rejoined(c.target)];
-    case 'wipe-datadir':
-      // The galera-datadir-wiped drill's runbook: the member stays down until the survivors have dropped it (a
-      // Primary component of the others), then starts empty and rejoins by SST. Started again at once, before the
-      // cluster noticed, it would come back as a new member at the address of one still counted (docs/chaos-findings.md).
-      return [
-        inject({ kind: 'wipe-datadir', target: c.target, restart: false }),
-        galeraClusterSize(GALERA_WRITE_NODE, GALERA_MEMBERS.length - 1),
-        // it answers only once the full state transfer is done: 2 minutes are not always enough on a busy machine
-        startNode(c.target, 600),
-        galeraSynced([c.target]),
-      ];
-    case 'lose':
-      return [inject({ kind: 'destroy', target: c.target })];
     case 'backup':
       return [physicalBackup(c.target)];
     case 'restore':
       return [restoreLatest(c.target), verifyAgainstSnapshot(c.target), catchUpFromSources(c.target)];
+  }
+}
+
+/** A registry fault's steps: injected as its draw says (held for a burst of writes, or not), then its recovery. */
+function faultSteps(topology: ChaosTopology, c: DrawnFault): Step[] {
+  const draw = drawOf(c);
+  if (!draw) throw new Error(`chaos command '${c.kind}' names no fault in the registry`);
+  const fault = draw.fault(c.target) as Fault;
+  const injected = draw.holdsForWrites ? whileFaulted(fault, [underLoad(c.writes ?? 100)]) : inject(fault);
+  const rejoined = topology === 'galera' ? galeraSynced([c.target]) : expectReplicating(c.target);
+  switch (draw.recovery) {
+    case 'rejoin':
+      return [injected, rejoined];
+    case 'lost':
+      return [injected];
+    case 'start-after-dropped':
+      // The galera-datadir-wiped drill's runbook: the member stays down until the survivors have dropped it (a
+      // Primary component of the others), then starts and rejoins by SST. Started again at once, before the cluster
+      // noticed, it would come back as a new member at the address of one still counted (docs/chaos-findings.md).
+      if (topology !== 'galera')
+        throw new Error(`${c.kind}: its recovery waits for a Galera cluster to drop the node (topology ${topology})`);
+      return [
+        injected,
+        galeraClusterSize(GALERA_WRITE_NODE, GALERA_MEMBERS.length - 1),
+        // it answers only once the full state transfer is done: 2 minutes are not always enough on a busy machine
+        startNode(c.target, 600),
+        rejoined,
+      ];
   }
 }
 

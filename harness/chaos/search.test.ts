@@ -41,6 +41,8 @@ describe('searchSchedules', () => {
       steps: 10,
       runs: 60,
       budgetMs: 60_000,
+      // the faults seed 7 was chosen with: a fault registered later changes what an unrestricted seed draws
+      faults: ['kill', 'pause', 'partition', 'lose'],
       progress: quiet,
       attempt: (cmds) => fakeSystem(cmds, defect),
       ...extra,

@@ -1,33 +1,32 @@
 import fc from 'fast-check';
-import { type ChaosCommand, type ChaosShape, type FaultCommand, FAULT_COMMANDS, plan } from './model.js';
+import { type BaseFault, type ChaosDraw, chaosFaultOf } from '../faults/index.js';
+import { type ChaosCommand, type ChaosShape, faultCommands, plan } from './model.js';
 import type { Violation } from './violation.js';
 
-/** The generator: any command of the shape's kinds (restricted to the allowed faults) on any of its targets. */
-function commandArbitrary(shape: ChaosShape, faults: readonly FaultCommand[] = FAULT_COMMANDS): fc.Arbitrary<ChaosCommand> {
-  const kinds = shape.kinds.filter((k) => !(FAULT_COMMANDS as readonly string[]).includes(k) || faults.includes(k as FaultCommand));
+/**
+ * The generator: any command of the shape's kinds (its faults, drawn from the registry and restricted to the allowed
+ * ones, and its procedures) on any of its targets.
+ */
+function commandArbitrary(shape: ChaosShape, faults: readonly string[] = faultCommands()): fc.Arbitrary<ChaosCommand> {
+  const all = faultCommands();
+  const kinds = shape.kinds.filter((k) => !all.includes(k) || faults.includes(k));
   const target = fc.constantFrom(...shape.targets);
   const writes = fc.constantFrom(50, 100, 200);
   // Procedures weigh more than single faults: the interesting histories combine a backup, a loss and a restore,
-  // and a restore is only eligible after both.
-  const weight: Partial<Record<ChaosCommand['kind'], number>> = { backup: 2, lose: 2, restore: 3 };
+  // and a restore is only eligible after both. A fault's weight is its draw's.
+  const weight: Partial<Record<string, number>> = { backup: 2, restore: 3 };
   const arbs = kinds.map((kind) => {
-    const arbitrary = arbFor(kind);
-    return { arbitrary, weight: weight[kind] ?? 1 };
+    const draw = chaosFaultOf(kind)?.draw;
+    return { arbitrary: arbFor(kind, draw), weight: draw?.weight ?? weight[kind] ?? 1 };
   });
   return fc.oneof(...arbs);
 
-  function arbFor(kind: ChaosCommand['kind']): fc.Arbitrary<ChaosCommand> {
-    switch (kind) {
-      case 'writes':
-        return writes.map((count) => ({ kind, count }));
-      case 'pause':
-      case 'partition':
-        return fc.record({ target, writes }).map((r) => ({ kind, ...r }));
-      case 'backup':
-        return fc.constantFrom(...shape.backupFrom).map((t) => ({ kind, target: t }));
-      default:
-        return target.map((t) => ({ kind, target: t }) as ChaosCommand);
-    }
+  function arbFor(kind: string, draw: ChaosDraw<BaseFault> | undefined): fc.Arbitrary<ChaosCommand> {
+    if (draw?.holdsForWrites) return fc.record({ target, writes }).map((r) => ({ kind, ...r }));
+    if (draw) return target.map((t) => ({ kind, target: t }));
+    if (kind === 'writes') return writes.map((count) => ({ kind, count }));
+    if (kind === 'backup') return fc.constantFrom(...shape.backupFrom).map((t) => ({ kind, target: t }));
+    return target.map((t) => ({ kind, target: t }) as ChaosCommand);
   }
 }
 
@@ -36,7 +35,7 @@ function commandArbitrary(shape: ChaosShape, faults: readonly FaultCommand[] = F
  * command's precondition, model.ts), so a schedule never asks for what the state cannot give. Shrinking works on
  * the drawn list: dropping a backup also drops the restore that needed it.
  */
-export function scheduleArbitrary(shape: ChaosShape, steps: number, faults?: readonly FaultCommand[]): fc.Arbitrary<ChaosCommand[]> {
+export function scheduleArbitrary(shape: ChaosShape, steps: number, faults?: readonly string[]): fc.Arbitrary<ChaosCommand[]> {
   // size 'max': draw schedules across the whole 1..steps range from the first run (not small ones first)
   return fc
     .array(commandArbitrary(shape, faults), { minLength: 1, maxLength: steps, size: 'max' })
@@ -63,7 +62,7 @@ export interface SearchOptions {
   /** How many schedules to try before declaring the seed clean (bounded by the budget too). */
   runs: number;
   budgetMs: number;
-  faults?: readonly FaultCommand[];
+  faults?: readonly string[];
   /** Replays exactly one schedule: the one at this fast-check path under `seed` (what a failure printed). */
   path?: string;
   /**

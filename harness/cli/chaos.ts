@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   CHAOS_TOPOLOGIES,
-  FAULT_COMMANDS,
   SHAPES,
   chaosScenario,
   describeCommand,
+  faultCommands,
   drillViolation,
   parseReplay,
   searchSchedules,
@@ -15,7 +15,6 @@ import {
   type AttemptOutcome,
   type ChaosCommand,
   type ChaosTopology,
-  type FaultCommand,
   type SearchResult,
 } from '../chaos/index.js';
 import { DEFAULT_FLAVOR, FLAVORS, flavor as flavorById, UsageError, type FlavorId } from '../core/index.js';
@@ -25,9 +24,9 @@ import type { DrillResult } from '../report/index.js';
 import { planDrill, type ScenarioDefinition } from '../scenario/index.js';
 
 export const HELP_CHAOS = `usage: firedrill chaos --topology primary-replicas|multi-source|galera [--flavor F] [--seed S] [--steps N]
-                      [--runs N] [--budget 10m] [--faults kill,pause,partition,wipe-datadir,lose] [--replay SEED:PATH] [--json]
+                      [--runs N] [--budget 10m] [--faults ${faultCommands().join(',')}] [--replay SEED:PATH] [--json]
 
-Generative chaos: fast-check draws schedules of commands (the faults kill, pause, partition, wipe-datadir and lose,
+Generative chaos: fast-check draws schedules of commands (the faults of the registry: ${faultCommands().join(', ')};
 backups, restores of lost nodes, bursts of writes) from the seed; the model of the topology keeps only the commands
 whose precondition its state meets, and the drill checks the real topology against the model before each. Every
 schedule runs as a drill under the ledgered workload, from a fresh topology to teardown, and after every command
@@ -54,22 +53,19 @@ function parseDuration(s: string): number {
   return n * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
 }
 
-function parseFaults(s: string | undefined, topology: ChaosTopology): FaultCommand[] | undefined {
+function parseFaults(s: string | undefined, topology: ChaosTopology): string[] | undefined {
   if (!s) return undefined;
   const list = s
     .split(',')
     .map((x) => x.trim())
     .filter(Boolean);
-  const takes = SHAPES[topology].kinds;
+  const known = faultCommands();
+  const takes = faultCommands(topology);
   for (const f of list) {
-    if (!(FAULT_COMMANDS as readonly string[]).includes(f))
-      throw new UsageError(`unknown chaos fault '${f}' (known: ${FAULT_COMMANDS.join(', ')})`);
-    if (!takes.includes(f as FaultCommand))
-      throw new UsageError(
-        `fault '${f}' does not apply to ${topology} (it takes: ${takes.filter((k) => (FAULT_COMMANDS as readonly string[]).includes(k)).join(', ')})`,
-      );
+    if (!known.includes(f)) throw new UsageError(`unknown chaos fault '${f}' (known: ${known.join(', ')})`);
+    if (!takes.includes(f)) throw new UsageError(`fault '${f}' does not apply to ${topology} (it takes: ${takes.join(', ')})`);
   }
-  return list as FaultCommand[];
+  return list;
 }
 
 /**

@@ -1,14 +1,17 @@
 import { UsageError } from './errors.js';
 
-/** The server flavors firedrill can bring up (each one's entry in FLAVORS says how its image is made). */
-export type FlavorId = 'mariadb-10.11' | 'mariadb-11.8' | 'mysql-9.7';
 /** A server family: one SQL dialect, GTID format and set of tools (harness/runtime/adapter.ts). */
 export type Family = 'mariadb' | 'mysql';
 
-/** A flavor: its family, and how its image is made from Debian packages. */
-export interface Flavor {
-  id: FlavorId;
+/**
+ * A flavor: its family, its version series, and how its image is made from Debian packages. Code reads these
+ * fields, never the id's spelling: a new flavor of an existing family is one entry below plus its image recipe
+ * (docker/<dockerDir>/).
+ */
+interface FlavorFields {
   family: Family;
+  /** The server's version series ('10.11', '9.7'): what a backup's version is compared with. */
+  series: string;
   /** Debian suite the image is bootstrapped from. */
   suite: string;
   /** Packages debootstrap installs into the base. */
@@ -26,9 +29,9 @@ export interface Flavor {
 
 const common = ['procps', 'iptables', 'zstd', 'ca-certificates'];
 
-export const FLAVORS: Readonly<Record<FlavorId, Flavor>> = {
+const ENTRIES = {
   'mariadb-10.11': {
-    id: 'mariadb-10.11',
+    series: '10.11',
     family: 'mariadb',
     suite: 'bookworm',
     dockerDir: 'mariadb',
@@ -37,7 +40,7 @@ export const FLAVORS: Readonly<Record<FlavorId, Flavor>> = {
     packages: ['mariadb-server', 'mariadb-client', 'mariadb-backup', 'galera-4', 'rsync', 'socat', ...common],
   },
   'mariadb-11.8': {
-    id: 'mariadb-11.8',
+    series: '11.8',
     family: 'mariadb',
     suite: 'trixie',
     dockerDir: 'mariadb',
@@ -46,14 +49,24 @@ export const FLAVORS: Readonly<Record<FlavorId, Flavor>> = {
     packages: ['mariadb-server', 'mariadb-client', 'mariadb-backup', 'galera-4', 'rsync', 'socat', ...common],
   },
   'mysql-9.7': {
-    id: 'mysql-9.7',
+    series: '9.7',
     family: 'mysql',
     suite: 'sid',
     dockerDir: 'mysql',
     galera: false,
     packages: ['mysql-server-core', 'mysql-client', ...common],
   },
-};
+} satisfies Record<string, FlavorFields>;
+
+/** The server flavors firedrill can bring up (each one's entry says how its image is made). */
+export type FlavorId = keyof typeof ENTRIES;
+export interface Flavor extends FlavorFields {
+  id: FlavorId;
+}
+
+export const FLAVORS: Readonly<Record<FlavorId, Flavor>> = Object.fromEntries(
+  Object.entries(ENTRIES).map(([id, f]) => [id, { id, ...f }]),
+) as unknown as Record<FlavorId, Flavor>;
 
 export const DEFAULT_FLAVOR: FlavorId = 'mariadb-10.11';
 
@@ -71,3 +84,11 @@ export function flavor(id: string): Flavor {
 export function familyOfVersion(version: string): Family {
   return /mariadb/i.test(version) ? 'mariadb' : 'mysql';
 }
+
+/** The flavor of a family that runs a version series (e.g. the one a mariabackup of 11.8 needs), if one is defined. */
+export function flavorOfSeries(family: Family, series: string): Flavor | undefined {
+  return Object.values(FLAVORS).find((f) => f.family === family && f.series === series);
+}
+
+/** The series of a version string ('10.11.6-MariaDB-0+deb12u1' → '10.11'). */
+export const seriesOf = (version: string): string => version.split('.').slice(0, 2).join('.');

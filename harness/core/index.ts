@@ -1,7 +1,7 @@
 // The ground floor: pure values every other folder may import (flavors and their families, GTID algebra, the
 // bad-input error). Nothing here starts a process, opens a connection or imports another harness folder.
 export { UsageError } from './errors.js';
-export { FLAVORS, DEFAULT_FLAVOR, isFlavorId, flavor, familyOfVersion } from './flavors.js';
+export { FLAVORS, DEFAULT_FLAVOR, isFlavorId, flavor, familyOfVersion, flavorOfSeries, seriesOf } from './flavors.js';
 export type { Family, Flavor, FlavorId } from './flavors.js';
 export { mariadbGtid, mysqlGtid } from './gtid-algebra.js';
 export type { GtidAlgebra } from './gtid-algebra.js';

@@ -6,7 +6,19 @@ import { UsageError } from '../core/index.js';
 import { projectRoot } from '../runtime/paths.js';
 import type { StartedNode } from '../runtime/node.js';
 import { crashSql, type RowRef } from '../sql/index.js';
-import type { CrashTriggerFault, FaultHandler } from './types.js';
+import { int, name } from './rules.js';
+import type { Selector } from './selector.js';
+import type { FaultHandler } from './types.js';
+
+/** A replica-only trigger that crashes the server when a replicated DELETE reaches the poison row. */
+export interface CrashTriggerFault {
+  kind: 'crash-trigger';
+  target: Selector;
+  db: string;
+  table: string;
+  key: string;
+  id: number;
+}
 
 const SOURCE = join(projectRoot, 'fixtures', 'udf', 'firedrill_abort.c');
 const HOLD_FILE = 'zz-firedrill-hold-replication.cnf';
@@ -74,6 +86,11 @@ const rowOf = (f: CrashTriggerFault): RowRef => ({ db: f.db, table: f.table, key
  */
 export const crashTrigger: FaultHandler<CrashTriggerFault> = {
   kind: 'crash-trigger',
+  summary: 'a replica-only trigger that aborts the server when a replicated DELETE reaches the poison row (a crash loop)',
+  attributes: { db: name, table: name, key: name, id: int },
+  band: { fill: 'rgba(147,51,234,0.2)' },
+  notDrawn:
+    'it needs a poison row that the workload deletes, and its heal leaves the replica stopped before that transaction for the drill to recover: the chaos workload deletes nothing and chaos has no such recovery',
   describe: (f) => `install a crash-on-DELETE trigger for ${f.db}.${f.table} ${f.key}=${f.id} on ${f.target}`,
   async inject(env, f) {
     const nodes = env.resolve(f.target);

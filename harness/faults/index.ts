@@ -1,17 +1,13 @@
-export type {
-  Fault,
-  FaultKind,
-  FaultEnv,
-  KillFault,
-  WipeDatadirFault,
-  DestroyFault,
-  PauseFault,
-  PartitionFault,
-  CrashTriggerFault,
-} from './types.js';
+export type { Fault, FaultKind, FaultRecord } from './registry.js';
+export type { BaseFault, ChaosDraw, ChaosTopology, FaultEnv } from './types.js';
+export type { KillFault } from './kill.js';
+export type { WipeDatadirFault } from './wipe-datadir.js';
+export type { DestroyFault } from './destroy.js';
+export type { PauseFault } from './pause.js';
+export type { PartitionFault } from './partition.js';
+export type { CrashTriggerFault } from './crash-loop.js';
 export type { Selector, TopologyShape } from './selector.js';
 export { ROLES } from './selector.js';
 export { faultEnvOf } from './env.js';
-export { withFault, validateFault, faultKinds } from './registry.js';
-export type { FaultRecord } from './registry.js';
+export { withFault, validateFault, faultKinds, faultHandlers, chaosFaults, chaosFaultOf, faultBand } from './registry.js';
 export { supervisedRestarts } from './crash-loop.js';

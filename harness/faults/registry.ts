@@ -1,36 +1,69 @@
 import { UsageError } from '../core/index.js';
-import { destroy, kill, partition, pause, wipeDatadir } from './builtin.js';
 import { crashTrigger } from './crash-loop.js';
-import { attributeProblem } from './attributes.js';
+import { destroy } from './destroy.js';
+import { kill } from './kill.js';
+import { partition } from './partition.js';
+import { pause } from './pause.js';
+import { attributeProblem } from './rules.js';
 import { selectorProblem, type TopologyShape } from './selector.js';
-import type { Fault, FaultEffect, FaultEnv, FaultHandler, FaultKind, FaultOfKind, StepInjectedFault } from './types.js';
+import type { BaseFault, ChaosDraw, ChaosTopology, FaultEffect, FaultEnv, FaultHandler, Rule, StepInjectedFault } from './types.js';
+import { wipeDatadir } from './wipe-datadir.js';
 
-/** Every fault kind and its handler: a kind added to the `Fault` union without a handler here fails tsc. */
-const HANDLERS: { readonly [K in FaultKind]: FaultHandler<FaultOfKind<K>> } = {
-  kill,
-  'wipe-datadir': wipeDatadir,
-  destroy,
-  pause,
-  partition,
-  'crash-trigger': crashTrigger,
-};
+/**
+ * Every fault firedrill can inject: one entry each. A fault is its own file (see FaultHandler). The order is the
+ * order chaos draws in: a seed printed by an earlier run replays the same schedule only while it stays the same, so
+ * a new fault goes at the end.
+ */
+const FAULTS = [kill, pause, partition, wipeDatadir, destroy, crashTrigger] as const;
 
-export const faultKinds = (): string[] => Object.keys(HANDLERS).sort();
+type FaultOf<H> = H extends FaultHandler<infer F> ? F : never;
+/** A fault is data: its kind, its target, and the kind's attributes. */
+export type Fault = FaultOf<(typeof FAULTS)[number]>;
+export type FaultKind = Fault['kind'];
 
-const isKind = (k: unknown): k is FaultKind => typeof k === 'string' && Object.hasOwn(HANDLERS, k);
+/** A registered fault, its type forgotten (what the registry's readers need). */
+type AnyHandler = FaultHandler<BaseFault>;
+const HANDLERS: ReadonlyMap<string, AnyHandler> = new Map(FAULTS.map((h) => [h.kind, h as unknown as AnyHandler]));
 
-function handlerFor<F extends Fault>(f: F): FaultHandler<F> {
-  if (!isKind(f.kind)) throw new UsageError(`unknown fault kind '${String(f.kind)}' (known: ${faultKinds().join(', ')})`);
-  return HANDLERS[f.kind] as unknown as FaultHandler<F>;
+export const faultKinds = (): string[] => [...HANDLERS.keys()].sort();
+
+/** Every registered fault (for the docs and the tests that keep them whole). */
+export const faultHandlers = (): readonly AnyHandler[] => [...HANDLERS.values()];
+
+function handlerFor<F extends BaseFault>(f: F): FaultHandler<F> {
+  const h = typeof f.kind === 'string' ? HANDLERS.get(f.kind) : undefined;
+  if (!h) throw new UsageError(`unknown fault kind '${String(f.kind)}' (known: ${faultKinds().join(', ')})`);
+  return h as unknown as FaultHandler<F>;
 }
+
+/** A registered fault that chaos draws, with its draw. */
+interface ChaosFault {
+  kind: string;
+  summary: string;
+  draw: ChaosDraw<BaseFault>;
+}
+
+/** The faults chaos draws on a topology (all of them without one), in registration order. */
+export function chaosFaults(topology?: ChaosTopology): ChaosFault[] {
+  return faultHandlers().flatMap((h) =>
+    h.chaos && (!topology || h.chaos.topologies.includes(topology)) ? [{ kind: h.kind, summary: h.summary, draw: h.chaos }] : [],
+  );
+}
+
+/** The chaos fault a schedule's command names ('lose' is destroy), or undefined when it names none. */
+export const chaosFaultOf = (command: string): ChaosFault | undefined => chaosFaults().find((f) => f.draw.command === command);
+
+/** The band that shades a fault's window on the report's charts (a step-injected fault has none of its own). */
+export const faultBand = (kind: string): { fill: string } | undefined => HANDLERS.get(kind)?.band;
 
 /**
  * Refuses a fault a drill could not inject: an unknown kind (a scenario written in plain JavaScript, or cast), an
  * attribute the kind does not take or a value it cannot use (a signal 'KIL'), or a target the topology cannot have. Called when a scenario is defined, before anything starts.
  */
 export function validateFault(f: Fault, shape: TopologyShape): void {
-  handlerFor(f);
-  const problem = attributeProblem(f.kind, f as unknown as Record<string, unknown>) ?? selectorProblem(f.target, shape);
+  const h = handlerFor(f);
+  const rules = h.attributes as Readonly<Record<string, Rule>>;
+  const problem = attributeProblem(f.kind, rules, f as unknown as Record<string, unknown>) ?? selectorProblem(f.target, shape);
   if (problem) throw new UsageError(`fault ${f.kind} on '${f.target}': ${problem}`);
 }
 

@@ -17,7 +17,8 @@ export interface ThroughputInput {
   endMs: number;
   ledger: readonly LedgerEntry[];
   phases: ReadonlyArray<Window & { recovery?: boolean }>;
-  faults: readonly Window[];
+  /** Fault windows, each shaded with its fault's band (harness/faults: the fault's own file says which). */
+  faults: ReadonlyArray<Window & { fill?: string }>;
   /** Acknowledged writes the recovered node lacks (ids): drawn as red marks. */
   lostIds?: readonly number[];
   /**
@@ -100,6 +101,7 @@ function render(width: number, height: number, option: echarts.EChartsCoreOption
 
 const PHASE_FILL = ['rgba(90,110,140,0.07)', 'rgba(90,110,140,0.15)'];
 const RECOVERY_FILL = 'rgba(46,160,67,0.14)';
+/** A fault without a band of its own (one a step injects itself). */
 const FAULT_FILL = 'rgba(220,38,38,0.22)';
 const UNAVAILABLE_FILL = 'rgba(234,179,8,0.45)';
 
@@ -121,7 +123,7 @@ export function throughputLatencySvg(inp: ThroughputInput, width = 1000, height 
     {
       xAxis: sec(f.startMs),
       name: `fault: ${f.name}`,
-      itemStyle: { color: FAULT_FILL },
+      itemStyle: { color: f.fill ?? FAULT_FILL },
       label: { position: 'insideBottom', color: '#991b1b', fontSize: 10 },
     },
     { xAxis: sec(Math.max(f.endMs, f.startMs + 50)) },

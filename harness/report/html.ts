@@ -13,6 +13,7 @@ import { zonedTimestamp } from './log.js';
 import type { LedgerEntry } from '../workload/index.js';
 import type { GoNoGo } from '../verify/upgrade/index.js';
 import { outcomeOf } from '../verify/index.js';
+import { faultBand } from '../faults/index.js';
 import { checkCounts } from './summary.js';
 
 export interface ReportRun {
@@ -231,7 +232,12 @@ function drillSection(run: ReportRun): string {
         ledger: run.ledger,
         lostIds,
         phases: r.phases.map((p) => ({ name: p.name, startMs: p.startMs, endMs: p.endMs, recovery: p.recovery })),
-        faults: r.faults.map((f) => ({ name: f.description, startMs: f.injectedAt, endMs: f.healedAt ?? end })),
+        faults: r.faults.map((f) => ({
+          name: f.description,
+          startMs: f.injectedAt,
+          endMs: f.healedAt ?? end,
+          fill: faultBand(f.fault.kind)?.fill,
+        })),
         unavailable: unavailabilityWindows(r.observations),
       })}</div>
 <p class="mute">From the ledger: ${run.ledger.length} writes (${run.ledger.filter((e) => e.outcome === 'acked').length} acknowledged, ${run.ledger.filter((e) => e.outcome === 'failed').length} failed, ${run.ledger.filter((e) => e.outcome === 'indeterminate').length} indeterminate). Shaded: phases (green: recovery), fault windows (red) and the write-unavailability windows measured (yellow).</p>`

@@ -1,6 +1,6 @@
 import { open, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { Family, Flavor } from '../core/index.js';
+import { flavorOfSeries, seriesOf, type Family, type Flavor } from '../core/index.js';
 import { type DetectedArtifact, NotABackupError } from './artifact-kinds/detected.js';
 import { withIncrementals } from './artifact-kinds/mariabackup-chain.js';
 import { ARTIFACT_DETECTORS } from './artifact-kinds/registry.js';
@@ -57,8 +57,6 @@ const cmpSeries = (a: string, b: string) => {
   const [p, q] = series(b);
   return x !== p ? x - p : y - q;
 };
-/** The version series a flavor runs ('mariadb-10.11' → '10.11'). */
-const flavorSeries = (f: Flavor) => f.id.replace(/^[a-z]+-/, '');
 
 /**
  * Refuses an artifact the flavor cannot restore (exit 2): the other server family, a newer version than the
@@ -72,12 +70,13 @@ export function checkFlavor(a: DetectedArtifact, f: Flavor): void {
     );
   }
   if (!a.version) return;
-  const fs = flavorSeries(f);
+  const fs = f.series;
   const physicalMaria =
     a.kind === 'mariabackup' || a.kind === 'mbstream' || (a.kind === 'firedrill-artifact' && a.manifest?.method === 'mariabackup');
   if (physicalMaria && cmpSeries(a.version, fs) !== 0) {
+    const ofSeries = flavorOfSeries(f.family, seriesOf(a.version));
     throw new NotABackupError(
-      `${a.path} is ${a.description}: mariadb-backup restores only backups of its own series; use the flavor of ${a.version.split('.').slice(0, 2).join('.')} (--flavor ${f.family}-${a.version.split('.').slice(0, 2).join('.')}), not ${f.id}`,
+      `${a.path} is ${a.description}: mariadb-backup restores only backups of its own series; use the flavor of ${seriesOf(a.version)} (${ofSeries ? `--flavor ${ofSeries.id}` : 'firedrill defines none yet'}), not ${f.id}`,
     );
   }
   if (cmpSeries(a.version, fs) > 0) {

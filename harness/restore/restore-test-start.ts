@@ -7,7 +7,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { type ArtifactFile, DATA_DIR, methodOf } from '../backup/index.js';
-import { FLAVORS } from '../core/index.js';
+import { FLAVORS, seriesOf } from '../core/index.js';
 import { NodeDefinition, ServerExitedError, type StartedNode } from '../runtime/node.js';
 import type { RecoveryWork } from '../runtime/ready-timeout.js';
 import { type DetectedArtifact, NotABackupError } from './external.js';
@@ -51,11 +51,7 @@ export async function startOnDatadir(b: RestoreBench, datadirVolume: string): Pr
     }
   });
   // An older version's datadir: upgrade the system tables, as a DBA would after an in-place upgrade.
-  if (
-    artifact.version &&
-    ctx.adapter.upgrade.length &&
-    artifact.version.split('.').slice(0, 2).join('.') !== FLAVORS[o.flavor].id.replace(/^[a-z]+-/, '')
-  ) {
+  if (artifact.version && ctx.adapter.upgrade.length && seriesOf(artifact.version) !== FLAVORS[o.flavor].series) {
     const [prog, ...rest] = ctx.adapter.upgrade;
     const r = await timed('upgrade', () =>
       node.container.exec([prog!, `--defaults-extra-file=${FILES}/client.cnf`, ...rest], { timeoutMs: 30 * 60_000 }),

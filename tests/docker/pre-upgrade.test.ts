@@ -27,10 +27,11 @@ import {
   type Finding,
 } from '../../harness/verify/upgrade/index.js';
 import { readFileSync } from 'node:fs';
+import { FLAVORS } from '../../harness/core/index.js';
 import { cli, leftovers, quiet } from './helpers.js';
 
 const fixture = (f: string) => join(projectRoot, 'fixtures', 'pre-upgrade', f);
-const rules = loadRuleSet('mariadb-10.11', 'mariadb-11.8');
+const rules = loadRuleSet(FLAVORS['mariadb-10.11'], FLAVORS['mariadb-11.8']);
 const serious = (f: readonly Finding[]) => f.filter((x) => x.severity !== 'info');
 const side = (n: StartedNode) => ({ name: n.name, connect: () => n.connect() });
 

@@ -134,7 +134,7 @@ function sessionStatements(params: Params): string[] {
 export function validateUpgradeParams(params: Params, from: FlavorId): void {
   const to = flavorById(String(params['to'])).id;
   if (to === from) throw new UsageError(`the upgrade goes from ${from} to the same version (--to / --param to=${to})`);
-  loadRuleSet(from, to);
+  loadRuleSet(flavorById(from), flavorById(to));
   sessionStatements(params);
   const q = String(params['queries']);
   if (q === 'sample' || q === 'workload') return;
@@ -195,7 +195,7 @@ export const incompatibilityReportOf = (node: string): Step =>
   step(`incompatibility report of ${node} for the target version`, async (ctx) => {
     const n = ctx.topo.get(node);
     const to = upgradeTarget(ctx);
-    const rules = loadRuleSet(n.adapter.flavor.id, to);
+    const rules = loadRuleSet(n.adapter.flavor, flavorById(to));
     const target = await flavorContext(ctx, to);
     // The probe answers what the target version itself does (sql_mode values, plugins): it runs without the user's file.
     const probe = await new NodeDefinition(

@@ -6,9 +6,10 @@ import { parseOptionFile, serverOptions } from './config-file.js';
 import { goNoGo, goNoGoMarkdown, type Finding } from './findings.js';
 import { codeOnly, incompatibilityReport, lineOf } from './incompat.js';
 import type { Inventory, SqlTarget } from './inventory.js';
+import { FLAVORS } from '../../core/index.js';
 import { loadRuleSet, parseRuleSet } from './rules.js';
 
-const rules = loadRuleSet('mariadb-10.11', 'mariadb-11.8');
+const rules = loadRuleSet(FLAVORS['mariadb-10.11'], FLAVORS['mariadb-11.8']);
 const made: string[] = [];
 /** A private temporary folder for option files, removed after the tests. */
 const tempDir = () => {
@@ -28,7 +29,7 @@ describe('upgrade rules as data', () => {
     expect(rules.rules.find((r) => r.id === 'option-ignored-innodb_defragment')).toMatchObject({ kind: 'option', effect: 'ignored' });
   });
   it('a step without rules and a rule without a citation are refused (exit 2)', () => {
-    expect(() => loadRuleSet('mariadb-10.11', 'mariadb-99.1')).toThrow(
+    expect(() => loadRuleSet(FLAVORS['mariadb-10.11'], { id: 'mariadb-99.1', family: 'mariadb', series: '99.1' })).toThrow(
       /no upgrade rules for mariadb-10.11 -> mariadb-99.1 \(have: mariadb-10.11-to-11.8/,
     );
     expect(() => parseRuleSet(JSON.stringify({ from: 'a', to: 'b', rules: [{ id: 'x', kind: 'option', options: [] }] }), 'f.json')).toThrow(

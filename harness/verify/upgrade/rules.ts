@@ -4,7 +4,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UsageError } from '../../core/index.js';
+import { UsageError, type Flavor } from '../../core/index.js';
 import { projectRoot } from '../../runtime/paths.js';
 import { parseRulesFile, type RuleBase as SharedRuleBase } from '../rules-format.js';
 
@@ -59,11 +59,14 @@ export function parseRuleSet(text: string, file: string): RuleSet {
   return { from, to, about: f.about, file, rules: f.rules };
 }
 
+/** One end of an upgrade step: a flavor's id, family and series. */
+type StepEnd = Pick<Flavor, 'family' | 'series'> & { id: string };
+
 /** The rules of one version step (`mariadb-10.11-to-11.8.json` for mariadb-10.11 -> mariadb-11.8). */
-export function loadRuleSet(from: string, to: string, dir = RULES_DIR): RuleSet {
-  const family = (f: string) => f.replace(/-[^-]*$/, '');
+export function loadRuleSet(fromFlavor: StepEnd, toFlavor: StepEnd, dir = RULES_DIR): RuleSet {
+  const [from, to] = [fromFlavor.id, toFlavor.id];
   // mariadb-10.11 -> mariadb-11.8: mariadb-10.11-to-11.8.json; across families the target keeps its family.
-  const file = join(dir, `${from}-to-${family(from) === family(to) ? to.slice(family(to).length + 1) : to}.json`);
+  const file = join(dir, `${from}-to-${fromFlavor.family === toFlavor.family ? toFlavor.series : to}.json`);
   if (!existsSync(file)) {
     const have = existsSync(dir)
       ? readdirSync(dir)
