@@ -20,12 +20,12 @@ import {
   incompatibilityReport,
   loadRuleSet,
   parseOptionFile,
-  parseQueries,
   readInventory,
   replayQueries,
   serverOptions,
   type Finding,
 } from '../../harness/verify/upgrade/index.js';
+import { parseQueries } from '../../harness/workload/index.js';
 import { readFileSync } from 'node:fs';
 import { cli, leftovers, quiet } from './helpers.js';
 

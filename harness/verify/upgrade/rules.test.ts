@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseOptionFile, serverOptions } from './config-file.js';
 import { goNoGo, goNoGoMarkdown, type Finding } from './findings.js';
-import { codeOnly, incompatibilityReport, lineOf } from './incompat.js';
+import { codeOnly } from '../../workload/query-log.js';
+import { incompatibilityReport, lineOf } from './incompat.js';
 import type { Inventory, SqlTarget } from './inventory.js';
 import { loadRuleSet, parseRuleSet } from './rules.js';
 
