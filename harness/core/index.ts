@@ -8,3 +8,5 @@ export type { GtidAlgebra } from './gtid-algebra.js';
 export * from './gtid.js';
 export * as mysqlGtidSet from './gtid-mysql.js';
 export { seeded } from './seeded.js';
+export { timePhase } from './phases.js';
+export type { PhaseRecord, StepRecord } from './phases.js';

@@ -17,7 +17,7 @@ import {
 import { withHeartbeat } from '../exec/index.js';
 import { isToolRefusal, notApplicableChecks } from './outcome.js';
 import { docker } from '../runtime/docker.js';
-import { FLAVORS, type FlavorId } from '../core/index.js';
+import { FLAVORS, timePhase, type FlavorId, type PhaseRecord } from '../core/index.js';
 import type { TopologyContext } from '../runtime/context.js';
 import { NodeDefinition, ServerExitedError, type StartedNode } from '../runtime/node.js';
 import { oneShot } from '../runtime/oneshot.js';
@@ -74,16 +74,6 @@ export interface RestoreTestOptions {
   instant?: boolean;
 }
 
-/** A timed phase, in the shape of a drill's (harness/report's PhaseRecord). */
-interface PhaseRecord {
-  name: string;
-  recovery: boolean;
-  startMs: number;
-  endMs: number;
-  durationMs: number;
-  steps: Array<{ name: string; startMs: number; endMs: number; error?: string }>;
-}
-
 export interface RestoreTestOutcome {
   artifact: DetectedArtifact;
   checks: CheckResult[];
@@ -126,20 +116,7 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
   const checks: CheckResult[] = [];
   const observations: Record<string, unknown> = {};
   const now = o.now ?? Date.now;
-  const timed = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
-    const p: PhaseRecord = { name, recovery: RESTORE_PHASES.has(name), startMs: Date.now(), endMs: 0, durationMs: 0, steps: [] };
-    phases.push(p);
-    o.progress(`phase ${name}`);
-    try {
-      return await fn();
-    } catch (e) {
-      p.steps.push({ name, startMs: p.startMs, endMs: Date.now(), error: e instanceof Error ? e.message : String(e) });
-      throw e;
-    } finally {
-      p.endMs = Date.now();
-      p.durationMs = p.endMs - p.startMs;
-    }
-  };
+  const timed = <T>(name: string, fn: () => Promise<T>): Promise<T> => timePhase(phases, name, RESTORE_PHASES.has(name), o.progress, fn);
   const flavor = FLAVORS[o.flavor];
 
   // Inspect: what is it? (before any container exists)
@@ -300,14 +277,7 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
   const adminClient = [ctx.adapter.client[0]!, `--defaults-extra-file=${FILES}/client.cnf`, ...ctx.adapter.client.slice(1)];
   const toolDefaults = o.serverConfig ? [`--defaults-extra-file=${FILES}/user.cnf`] : [];
 
-  const volume = async (name: string) => {
-    const v = o.run.name(name);
-    await docker(['volume', 'create', ...o.run.labelArgs(), v]);
-    o.run.onTeardown(`remove volume ${v}`, async () => {
-      await docker(['volume', 'rm', '-f', v]);
-    });
-    return v;
-  };
+  const volume = (name: string) => o.run.volume(name);
   const step = async (
     name: string,
     argv: string[],

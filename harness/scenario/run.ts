@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openStore, type BackupStore } from '../backup/index.js';
-import { UsageError, type FlavorId } from '../core/index.js';
+import { timePhase, UsageError, type FlavorId } from '../core/index.js';
 import { InterruptedError, isInfrastructureError, signalExitCode, withCancelScope } from '../exec/index.js';
 import { faultEnvOf } from '../faults/index.js';
 import { reportsDir } from '../runtime/paths.js';
@@ -20,7 +20,6 @@ import {
   type DrillResult,
   type PhaseRecord,
   type Rpo,
-  type StepRecord,
   type Verdict,
   baseProvenance,
   datasetSize,
@@ -214,29 +213,10 @@ type Timed = (name: string, recovery: boolean, steps: ReadonlyArray<{ name: stri
 
 /** Runs steps as one phase, recording when the phase and each step started and ended, and the error of the one that threw. */
 function phaseTimer(phases: PhaseRecord[], progress: (m: string) => void): Timed {
-  return async (name, recovery, steps) => {
-    const p: PhaseRecord = { name, recovery, startMs: Date.now(), endMs: 0, durationMs: 0, steps: [] };
-    phases.push(p);
-    progress(`phase ${name}`);
-    try {
-      for (const s of steps) {
-        const rec: StepRecord = { name: s.name, startMs: Date.now(), endMs: 0 };
-        p.steps.push(rec);
-        progress(`  ${s.name}`);
-        try {
-          await s.run();
-        } catch (e) {
-          rec.error = e instanceof Error ? e.message : String(e);
-          throw e;
-        } finally {
-          rec.endMs = Date.now();
-        }
-      }
-    } finally {
-      p.endMs = Date.now();
-      p.durationMs = p.endMs - p.startMs;
-    }
-  };
+  return (name, recovery, steps) =>
+    timePhase(phases, name, recovery, progress, async (step) => {
+      for (const s of steps) await step(s.name, s.run);
+    });
 }
 
 /** The setup phase: the topology, the datasets, every primary's write workload; returns the drill's context. */
