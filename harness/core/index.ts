@@ -9,4 +9,4 @@ export * from './gtid.js';
 export * as mysqlGtidSet from './gtid-mysql.js';
 export { seeded } from './seeded.js';
 export { timePhase } from './phases.js';
-export type { PhaseRecord, StepRecord } from './phases.js';
+export type { PhaseRecord } from './phases.js';

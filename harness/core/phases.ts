@@ -1,6 +1,6 @@
 /** The one phase timer: a drill's phases and restore-test's are timed, and their failures recorded, the same way. */
 
-export interface StepRecord {
+interface StepRecord {
   name: string;
   startMs: number;
   endMs: number;

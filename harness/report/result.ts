@@ -7,7 +7,7 @@ import type { Cause } from './cause.js';
 import type { ObjectiveReport } from './objectives.js';
 import type { Provenance } from './provenance.js';
 
-export type { PhaseRecord, StepRecord } from '../core/index.js';
+export type { PhaseRecord } from '../core/index.js';
 
 export interface Rto {
   ms: number | null;

@@ -8,6 +8,5 @@ export type { DatasetSource, DatasetPlan } from './sources.js';
 export { loadDataset } from './load.js';
 export type { DatasetInfo } from './load.js';
 export { compressionOf } from './dump-reader.js';
-export { parseQueries, splitStatements } from './query-log.js';
-export type { LoggedQuery } from './query-log.js';
+export { parseQueries } from './query-log.js';
 export { WritableRouter } from './router.js';
