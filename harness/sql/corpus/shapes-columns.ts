@@ -1,7 +1,8 @@
 /** Table kinds by column type: numbers, strings, temporal values (zero dates too), JSON, spatial. */
 import { col, ID, PK0, str, ROW_FORMATS, keyedOnDisk, type ShapeSet } from './shape-kit.js';
+import type { TableKind } from './model.js';
 
-export const COLUMN_SHAPES: ShapeSet<'numbers' | 'strings' | 'temporal' | 'zero-dates' | 'json' | 'spatial'> = {
+export const COLUMN_SHAPES = {
   numbers: (caps) => ({
     columns: [
       col('INT NOT NULL AUTO_INCREMENT', 'int', { autoIncrement: true }),
@@ -145,4 +146,4 @@ export const COLUMN_SHAPES: ShapeSet<'numbers' | 'strings' | 'temporal' | 'zero-
     rowFormats: {},
     edges: [],
   }),
-};
+} satisfies Partial<ShapeSet<TableKind>>;

@@ -1,9 +1,8 @@
 /** Table kinds by relation and server feature: foreign keys, names differing by case, system-versioned and application-time tables, sequences, MariaDB's network types. */
 import { col, ID, PK0, str, type ShapeSet } from './shape-kit.js';
+import type { TableKind } from './model.js';
 
-export const FEATURE_SHAPES: ShapeSet<
-  'fk-parent' | 'fk-child' | 'case-pair' | 'system-versioned' | 'application-period' | 'sequence' | 'network-types'
-> = {
+export const FEATURE_SHAPES = {
   'fk-parent': () => ({
     columns: [ID, str('VARCHAR(10) NOT NULL', 'varchar', 10, 'utf8mb4')],
     keys: [...PK0, 'UNIQUE KEY ({1})'],
@@ -81,4 +80,4 @@ export const FEATURE_SHAPES: ShapeSet<
           edges: [[1_000_001, '::', '00000000-0000-0000-0000-000000000000', '0.0.0.0']],
         }
       : null,
-};
+} satisfies Partial<ShapeSet<TableKind>>;

@@ -1,20 +1,8 @@
 /** Table kinds by keys and storage: full-text and generated columns, tables without a primary key, engines, partitioning. */
 import { col, ID, PK0, str, ROW_FORMATS, disk, partitioned, type ShapeSet } from './shape-kit.js';
+import type { TableKind } from './model.js';
 
-export const STORAGE_SHAPES: ShapeSet<
-  | 'fulltext'
-  | 'generated'
-  | 'no-key-duplicates'
-  | 'unique-only'
-  | 'memory'
-  | 'aria'
-  | 'partition-range'
-  | 'partition-range-columns'
-  | 'partition-list'
-  | 'partition-hash'
-  | 'partition-key'
-  | 'subpartition'
-> = {
+export const STORAGE_SHAPES = {
   fulltext: (caps) => ({
     columns: [ID, str('VARCHAR(200)', 'varchar', 200, 'utf8mb4'), str('TEXT', 'text', 200, 'utf8mb4')],
     keys: [...PK0, 'FULLTEXT KEY ({1}, {2})'],
@@ -111,4 +99,4 @@ export const STORAGE_SHAPES: ShapeSet<
       col('INT NOT NULL', 'int'),
       'PARTITION BY RANGE ({1}) SUBPARTITION BY HASH ({0}) SUBPARTITIONS 2 (PARTITION p0 VALUES LESS THAN (0), PARTITION p1 VALUES LESS THAN MAXVALUE)',
     ),
-};
+} satisfies Partial<ShapeSet<TableKind>>;
