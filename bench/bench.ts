@@ -2,9 +2,9 @@
 // run on the same data (absolute times on a shared machine say little; a ratio measured back to back does).
 // Usage: npm run bench [-- --4gb] [--sizes 100,1000] [--flavor mariadb-10.11] [--reps 3] [--no-suite]
 // Exits 1 when a target is missed (or a drill fails), 2 on bad input. Writes reports/bench-<time>.json,
-// bench/latest.json and bench/latest.md (the table the README shows).
+// bench/latest.json, and the table between the bench:latest markers of docs/speed.md (the speed page).
 import { spawn } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FLAVORS } from '../harness/core/index.js';
@@ -269,9 +269,9 @@ await mkdir(reportsDir, { recursive: true });
 const file = join(reportsDir, `bench-${started.toISOString().replace(/[:.]/g, '-')}.json`);
 await writeFile(file, JSON.stringify(doc, null, 2) + '\n');
 await writeFile(join(projectRoot, 'bench', 'latest.json'), JSON.stringify(doc, null, 2) + '\n');
-await writeFile(
-  join(projectRoot, 'bench', 'latest.md'),
-  `Benchmark of ${started.toISOString()} (${values.flavor}, sizes ${sizes.join(', ')} MB, fastest of ${values.reps} runs per pair; \`npm run bench\`):\n\n${table}\n`,
-);
-console.log(`figures: ${file}, bench/latest.json, bench/latest.md`);
+const speedPage = join(projectRoot, 'docs', 'speed.md');
+const latest = `Benchmark of ${started.toISOString()} (${values.flavor}, sizes ${sizes.join(', ')} MB, fastest of ${values.reps} runs per pair; \`npm run bench\`):\n\n${table}\n`;
+const page = await readFile(speedPage, 'utf8');
+await writeFile(speedPage, page.replace(/(<!-- bench:latest -->\n)[\s\S]*?(<!-- \/bench:latest -->)/, `$1${latest}$2`));
+console.log(`figures: ${file}, bench/latest.json, docs/speed.md`);
 process.exitCode = missed || failed ? 1 : 0;

@@ -1,7 +1,7 @@
 /**
  * Charts rendered at report time as static SVG with ECharts' server-side renderer (no DOM, no script in the page):
- * write throughput and latency across a drill from its ledger with the fault windows and phases shaded (Jepsen's
- * picture), and the RTO/RPO trend of one drill x flavor across runs.
+ * write throughput and latency across a drill from its ledger with the fault windows, the write-unavailability
+ * windows and the phases shaded (Jepsen's picture), and the RTO/RPO trend of one drill x flavor across runs.
  */
 import * as echarts from 'echarts';
 import type { LedgerEntry } from '../workload/index.js';
@@ -20,6 +20,11 @@ export interface ThroughputInput {
   faults: readonly Window[];
   /** Acknowledged writes the recovered node lacks (ids): drawn as red marks. */
   lostIds?: readonly number[];
+  /**
+   * Write-unavailability windows the drill measured (a failover, a switchover): from the last write acknowledged
+   * before to the first after, drawn as a band labelled with its length.
+   */
+  unavailable?: readonly Window[];
 }
 
 export interface Bucketed {
@@ -96,6 +101,7 @@ function render(width: number, height: number, option: echarts.EChartsCoreOption
 const PHASE_FILL = ['rgba(90,110,140,0.07)', 'rgba(90,110,140,0.15)'];
 const RECOVERY_FILL = 'rgba(46,160,67,0.14)';
 const FAULT_FILL = 'rgba(220,38,38,0.22)';
+const UNAVAILABLE_FILL = 'rgba(234,179,8,0.45)';
 
 /** Throughput (top) and latency (bottom) across the drill, phases and fault windows shaded, lost writes marked. */
 export function throughputLatencySvg(inp: ThroughputInput, width = 1000, height = 460): string {
@@ -119,6 +125,16 @@ export function throughputLatencySvg(inp: ThroughputInput, width = 1000, height 
       label: { position: 'insideBottom', color: '#991b1b', fontSize: 10 },
     },
     { xAxis: sec(Math.max(f.endMs, f.startMs + 50)) },
+  ]);
+  // A window of a few milliseconds (a planned switchover) is drawn at least 0.2 s wide so it can be seen; its label says how long it was.
+  const unavailableAreas = (inp.unavailable ?? []).map((w) => [
+    {
+      xAxis: sec(w.startMs),
+      name: `writes unavailable (${w.name}): ${((w.endMs - w.startMs) / 1000).toFixed(2)} s`,
+      itemStyle: { color: UNAVAILABLE_FILL },
+      label: { position: 'insideTopLeft', color: '#854d0e', fontSize: 10, offset: [0, 14] },
+    },
+    { xAxis: sec(Math.max(w.endMs, w.startMs + 200)) },
   ]);
   const byId = new Map(inp.ledger.map((e) => [e.id, e]));
   const lost = (inp.lostIds ?? [])
@@ -179,7 +195,7 @@ export function throughputLatencySvg(inp: ThroughputInput, width = 1000, height 
         lineStyle: { width: 1.2, color: '#2563eb' },
         itemStyle: { color: '#2563eb' },
         data: pts(b.acked),
-        markArea: { silent: true, data: [...phaseAreas, ...faultAreas] },
+        markArea: { silent: true, data: [...phaseAreas, ...faultAreas, ...unavailableAreas] },
       },
       {
         name: 'failed',

@@ -232,8 +232,9 @@ function drillSection(run: ReportRun): string {
         lostIds,
         phases: r.phases.map((p) => ({ name: p.name, startMs: p.startMs, endMs: p.endMs, recovery: p.recovery })),
         faults: r.faults.map((f) => ({ name: f.description, startMs: f.injectedAt, endMs: f.healedAt ?? end })),
+        unavailable: unavailabilityWindows(r.observations),
       })}</div>
-<p class="mute">From the ledger: ${run.ledger.length} writes (${run.ledger.filter((e) => e.outcome === 'acked').length} acknowledged, ${run.ledger.filter((e) => e.outcome === 'failed').length} failed, ${run.ledger.filter((e) => e.outcome === 'indeterminate').length} indeterminate). Shaded: phases (green: recovery) and fault windows (red).</p>`
+<p class="mute">From the ledger: ${run.ledger.length} writes (${run.ledger.filter((e) => e.outcome === 'acked').length} acknowledged, ${run.ledger.filter((e) => e.outcome === 'failed').length} failed, ${run.ledger.filter((e) => e.outcome === 'indeterminate').length} indeterminate). Shaded: phases (green: recovery), fault windows (red) and the write-unavailability windows measured (yellow).</p>`
     : '<p class="mute">No ledger was found for this run (ledger.json): no throughput or latency to plot.</p>';
   const faults = r.faults.length
     ? `<table><tr><th>fault</th><th>injected</th><th>healed</th><th>window</th><th>observed</th></tr>${r.faults.map((f) => `<tr><td>${esc(f.description)}<br><span class="mute mono">${esc(JSON.stringify(f.fault))}</span></td><td>${time(f.injectedAt)}</td><td>${f.healedAt ? time(f.healedAt) : '<b>never</b>'}</td><td>${f.healedAt ? secs(f.healedAt - f.injectedAt) : '—'}</td><td class="mono">${esc(JSON.stringify(f.effect?.observed ?? f.heal ?? {}).slice(0, 300))}${f.error ? `<br><b>${esc(f.error)}</b>` : ''}</td></tr>`).join('')}</table>`
@@ -261,6 +262,18 @@ ${r.error ? `<h3>Error</h3><pre class="mono">${esc(r.error)}</pre>` : ''}
 }
 
 /** pre-upgrade: the go/no-go verdict and every finding with its severity, blocking first (a DBA signs off on this). */
+/**
+ * The write-unavailability windows a drill measured (a failover, a planned switchover, an upgrade's switchover and
+ * rollback): every observation that has writeUnavailableMs, fromIso and toIso, named by its observation.
+ */
+function unavailabilityWindows(observations: Record<string, unknown>) {
+  return Object.entries(observations).flatMap(([name, o]) => {
+    const w = o as { writeUnavailableMs?: unknown; fromIso?: unknown; toIso?: unknown } | null;
+    if (typeof w?.writeUnavailableMs !== 'number' || typeof w.fromIso !== 'string' || typeof w.toIso !== 'string') return [];
+    return [{ name, startMs: Date.parse(w.fromIso), endMs: Date.parse(w.toIso) }];
+  });
+}
+
 function goNoGoSection(r: EvidenceResult): string {
   const g = r.observations['go/no-go'] as GoNoGo | undefined;
   if (!g || !Array.isArray(g.findings)) return '';

@@ -200,6 +200,29 @@ describe('charts', () => {
   });
 });
 
+describe('the write-unavailability window on the chart', () => {
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const html = (observations: Record<string, unknown>) =>
+    renderReport({ runs: [{ result: sampleResult({ observations }), ledger: sampleLedger(), source: 'a' }], history: [] });
+
+  it('a failover and a switchover measured by the drill are each drawn as a band labelled with its length', () => {
+    const page = html({
+      failover: { writeUnavailableMs: 2300, fromIso: iso(T0 + 4000), toIso: iso(T0 + 6300), promoted: 'replica-2' },
+      'planned switchover': { writeUnavailableMs: 64, fromIso: iso(T0 + 9000), toIso: iso(T0 + 9064) },
+      workload: { writers: 4 },
+    });
+    expect(page).toContain('writes unavailable (failover): 2.30 s');
+    expect(page).toContain('writes unavailable (planned switchover): 0.06 s');
+    expect(page).toContain('fill="rgb(234,179,8)"'); // the window's fill
+  });
+
+  it('a drill that measured no window draws none', () => {
+    const page = html({ workload: { writers: 4 }, failover: { promoted: 'replica-2', writeUnavailableMs: 'n/a' } });
+    expect(page).not.toContain('writes unavailable (');
+    expect(page).not.toContain('fill="rgb(234,179,8)"');
+  });
+});
+
 describe('HTML report', () => {
   it('is one self-contained page: verdicts, objectives met/missed, timeline, chart, checks, provenance, trend', () => {
     const pass = sampleResult();

@@ -17,8 +17,11 @@ export interface FailoverSql {
   startIoThread(): Statement;
   /** Statements that make the server able to act as a semi-synchronous primary and replica (plugins, where needed). */
   semiSyncInstall(): Statement[];
-  /** Semi-sync on: primary side AFTER_SYNC, with a timeout before the fallback to async; replica side (acknowledging) or off. */
-  semiSyncEnable(timeoutMs: number, acknowledges: boolean): Statement[];
+  /**
+   * Semi-sync on: primary side waiting at `waitPoint` (AFTER_SYNC: before the commit is visible; AFTER_COMMIT: after),
+   * with a timeout before the fallback to async; replica side (acknowledging) or off.
+   */
+  semiSyncEnable(timeoutMs: number, acknowledges: boolean, waitPoint: SemiSyncWaitPoint): Statement[];
   /** One row per status variable (Variable_name, Value): the primary side's status, clients, transactions. */
   semiSyncStatus(): Statement;
   /** The status variable whose value ON/OFF says semi-sync is in force on a primary. */
@@ -29,12 +32,18 @@ export interface FailoverSql {
   adoptOwnPosition(): Statement[];
 }
 
+/** Where a semi-sync primary waits for a replica's acknowledgement: before its commit is visible, or after. */
+export type SemiSyncWaitPoint = 'AFTER_SYNC' | 'AFTER_COMMIT';
+
 const unlogged = (s: Statement): Statement[] => [{ sql: 'SET SESSION sql_log_bin = 0' }, s, { sql: 'SET SESSION sql_log_bin = 1' }];
 
 /** Events the server runs (ENABLED): on a demoted primary they must be held as a replica holds them. */
 export const enabledEvents = (): Statement => ({
   sql: "SELECT EVENT_SCHEMA AS db, EVENT_NAME AS name FROM information_schema.EVENTS WHERE STATUS = 'ENABLED' ORDER BY 1, 2",
 });
+
+/** The semi-sync wait point the server runs with (one row, Variable_name and Value; both families' names). */
+export const semiSyncWaitPointSetting = (): Statement => ({ sql: "SHOW GLOBAL VARIABLES LIKE 'rpl\\_semi\\_sync\\_%wait\\_point'" });
 
 /** Every server's read_only (column `ro`, 0 or 1): how a proxy tells the writable node. */
 export const readOnly = (): Statement => ({ sql: 'SELECT @@GLOBAL.read_only AS ro' });
@@ -62,8 +71,8 @@ export const mariadbFailover: FailoverSql = {
   stopIoThread: () => ({ sql: 'STOP SLAVE IO_THREAD' }),
   startIoThread: () => ({ sql: 'START SLAVE IO_THREAD' }),
   semiSyncInstall: () => [], // built in since 10.3
-  semiSyncEnable: (timeoutMs, acknowledges) => [
-    { sql: "SET GLOBAL rpl_semi_sync_master_wait_point = 'AFTER_SYNC'" },
+  semiSyncEnable: (timeoutMs, acknowledges, waitPoint) => [
+    { sql: 'SET GLOBAL rpl_semi_sync_master_wait_point = ?', values: [waitPoint] },
     { sql: 'SET GLOBAL rpl_semi_sync_master_timeout = ?', values: [timeoutMs] },
     { sql: 'SET GLOBAL rpl_semi_sync_master_enabled = ON' },
     { sql: `SET GLOBAL rpl_semi_sync_slave_enabled = ${acknowledges ? 'ON' : 'OFF'}` },
@@ -87,8 +96,8 @@ export const mysqlFailover: FailoverSql = {
     { sql: "INSTALL PLUGIN rpl_semi_sync_source SONAME 'semisync_source.so'" },
     { sql: "INSTALL PLUGIN rpl_semi_sync_replica SONAME 'semisync_replica.so'" },
   ],
-  semiSyncEnable: (timeoutMs, acknowledges) => [
-    { sql: "SET GLOBAL rpl_semi_sync_source_wait_point = 'AFTER_SYNC'" },
+  semiSyncEnable: (timeoutMs, acknowledges, waitPoint) => [
+    { sql: 'SET GLOBAL rpl_semi_sync_source_wait_point = ?', values: [waitPoint] },
     { sql: 'SET GLOBAL rpl_semi_sync_source_timeout = ?', values: [timeoutMs] },
     { sql: 'SET GLOBAL rpl_semi_sync_source_enabled = ON' },
     { sql: `SET GLOBAL rpl_semi_sync_replica_enabled = ${acknowledges ? 'ON' : 'OFF'}` },

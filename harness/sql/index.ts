@@ -17,4 +17,4 @@ export type { DumpPosition } from './dump-position.js';
 export * as stateSql from './state.js';
 export * as grantTablesSql from './grant-tables.js';
 export * as failoverSql from './failover.js';
-export type { FailoverSql } from './failover.js';
+export type { FailoverSql, SemiSyncWaitPoint } from './failover.js';

@@ -1,4 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import { waitUntil } from '../exec/index.js';
 import type { Connection } from '../runtime/connection.js';
 import type { StartedNode } from '../runtime/node.js';
 import { failoverSql } from '../sql/index.js';
@@ -14,7 +15,8 @@ export interface RouteChange {
   writable: string[];
 }
 
-type Probe = { conn?: Connection; busy: boolean; writable: boolean };
+/** One node's monitor: `askedAt` is when the answer `writable` was asked for (0: never answered). */
+type Probe = { conn?: Connection; busy: boolean; writable: boolean; askedAt: number };
 
 /**
  * The application behind a proxy: writes go to the node whose read_only is OFF, as a proxy's read_only monitor
@@ -57,6 +59,26 @@ export class WritableRouter implements WriteTarget {
       .sort();
   }
 
+  /**
+   * Resolves once the proxy routes writes to `name` alone on answers it asked for after `since` (every node it knows
+   * asked anew): the proxy has seen a switch of the primary role that ended at `since`. An answer asked for before
+   * then may still say the demoted node is writable, and an account that read_only does not bind (firedrill's own,
+   * READ_ONLY ADMIN or SUPER) would write there unrefused. The timeout names the nodes last seen writable and those
+   * not asked anew.
+   */
+  async routesOnlyTo(name: string, since: number, timeoutMs = 10_000): Promise<void> {
+    await waitUntil(
+      async () => ({
+        writable: this.writable,
+        stale: this.nodes()
+          .map((n) => n.name)
+          .filter((n) => (this.probes.get(n)?.askedAt ?? 0) <= since),
+      }),
+      (v) => !v.stale.length && v.writable.length === 1 && v.writable[0] === name,
+      { what: `the clients' proxy to route writes to ${name} alone`, timeoutMs, intervalMs: 20 },
+    );
+  }
+
   /** Every change of the writable set, in time order. */
   get history(): readonly RouteChange[] {
     return this.changes;
@@ -85,9 +107,10 @@ export class WritableRouter implements WriteTarget {
   }
 
   private async probe(n: StartedNode): Promise<void> {
-    const p = this.probes.get(n.name) ?? { busy: false, writable: false };
+    const p = this.probes.get(n.name) ?? { busy: false, writable: false, askedAt: 0 };
     this.probes.set(n.name, p);
     p.busy = true;
+    const askedAt = Date.now();
     try {
       if (!p.conn) {
         p.conn = await n.connect({ connectTimeoutMs: PROBE_DEADLINE_MS * 2 });
@@ -99,6 +122,7 @@ export class WritableRouter implements WriteTarget {
       p.conn?.destroy();
       p.conn = undefined;
     } finally {
+      p.askedAt = askedAt;
       p.busy = false;
     }
   }

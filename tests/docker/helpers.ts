@@ -98,7 +98,16 @@ export async function passwordsInContainers(runId: string): Promise<string[]> {
  * `firedrill restore-test --json ARGS` as a user runs it: exit code, stderr and the parsed result (none when it
  * exits 2 before a report). A result's run must have left nothing behind.
  */
-export async function restoreTestCli<R extends { runId: string }>(
+/** What a test reads of restore-test's `--json` result. */
+export interface RestoreTestResult {
+  runId: string;
+  verdict: string;
+  checks: Array<{ name: string; valid: boolean; details: Record<string, unknown> }>;
+  observations: Record<string, unknown>;
+  phases: Array<{ name: string; durationMs: number }>;
+}
+
+export async function restoreTestCli<R extends { runId: string } = RestoreTestResult>(
   args: string[],
   env: Record<string, string>,
 ): Promise<{ code: number | null; stderr: string; result?: R }> {

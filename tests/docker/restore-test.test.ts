@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FS_SNAPSHOT, openStore, packArtifact } from '../../harness/backup/index.js';
 import { NodeDefinition, openTopologyContext, RunContext, type StartedNode, type TopologyContext } from '../../harness/runtime/index.js';
 import { waitUntil } from '../../harness/exec/index.js';
-import { cli, filesHolding, leftovers, passwordsInContainers, quiet, restoreTestCli } from './helpers.js';
+import { cli, filesHolding, leftovers, passwordsInContainers, quiet, restoreTestCli, type RestoreTestResult } from './helpers.js';
 import { reportsDir } from '../../harness/runtime/paths.js';
 
 /**
@@ -14,13 +14,7 @@ import { reportsDir } from '../../harness/runtime/paths.js';
  * mariadb-backup, mariadb-dump and MySQL's CLONE run by hand in its container, as a team's own backup job would, and
  * copied out. The state is recorded with `firedrill snapshot` before each backup.
  */
-interface Result {
-  runId: string;
-  verdict: string;
-  checks: Array<{ name: string; valid: boolean; details: Record<string, unknown> }>;
-  observations: Record<string, unknown>;
-  phases: Array<{ name: string }>;
-}
+type Result = RestoreTestResult;
 
 let run: RunContext;
 let ctx: TopologyContext;

@@ -46,6 +46,14 @@ describe.each(ALL_FLAVORS.map((flavor) => ({ flavor })))('primary-failover on $f
     expect(stalled.result.rpo.lostAcknowledgedWrites).toBeGreaterThan(0);
   });
 
+  it('semi-sync AFTER_COMMIT: the server runs with that wait point, and no acknowledged write is lost', async () => {
+    const { result, stderr } = await drill(flavor, ['durability=semisync-after-commit']);
+    expect(result.verdict, stderr.slice(-3000)).toBe('pass');
+    expect(obs(result, 'semi-sync')).toMatchObject({ waitPoint: 'AFTER_COMMIT', waitPointOnPrimary: 'AFTER_COMMIT' });
+    expect(result.checks.find((c) => c.name === 'semi-sync-lost-no-write-it-acknowledged')?.valid).toBe(true);
+    expect(result.rpo.lostAcknowledgedWrites).toBe(0);
+  });
+
   it('async with a stall: the loss is exact, and equals what the returning old primary holds alone (named by GTID)', async () => {
     const { result, stderr } = await drill(flavor, ['stallWrites=50']);
     expect(result.verdict, stderr.slice(-3000)).toBe('pass');

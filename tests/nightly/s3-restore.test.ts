@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openObjectStore, type ObjectStore } from '../../harness/backup/object-store.js';
 import { uploadFile, uploadFolder } from '../../harness/backup/object-transfer.js';
 import { NodeDefinition, openTopologyContext, RunContext, startS3Server, type S3Server } from '../../harness/runtime/index.js';
-import { leftovers, quiet, restoreTestCli } from '../docker/helpers.js';
+import { leftovers, quiet, restoreTestCli, type RestoreTestResult } from '../docker/helpers.js';
 import { faultProxy, type FaultProxy } from '../docker/s3-fault-proxy.js';
 
 // Nightly (not in npm test): the S3 store's image is built on first use (sid + moto, about 10 minutes once), and
@@ -16,13 +16,7 @@ import { faultProxy, type FaultProxy } from '../docker/s3-fault-proxy.js';
  * against its own IAM), as a nightly job with read-only keys would: what the store holds restores (exit 0); what the
  * backup system broke fails the test (exit 1); what the environment broke is exit 2 with one line.
  */
-interface Result {
-  runId: string;
-  verdict: string;
-  checks: Array<{ name: string; valid: boolean; details: Record<string, unknown> }>;
-  observations: Record<string, unknown>;
-  phases: Array<{ name: string; durationMs: number }>;
-}
+type Result = RestoreTestResult;
 
 let run: RunContext;
 let s3: S3Server;

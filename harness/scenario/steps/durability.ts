@@ -1,23 +1,33 @@
-// How durable a commit is when the primary dies: asynchronous replication, or semi-synchronous (AFTER_SYNC) with its
-// timeout fallback to async, sampled all along so a loss can be judged against what the primary said at the time.
+// How durable a commit is when the primary dies: asynchronous replication, or semi-synchronous (AFTER_SYNC or
+// AFTER_COMMIT) with its timeout fallback to async, sampled all along so a loss can be judged against what the primary said at the time.
 import { setTimeout as delay } from 'node:timers/promises';
 import { waitUntil } from '../../exec/index.js';
 import { replicaStates } from '../../runtime/replication.js';
+import { failoverSql, type SemiSyncWaitPoint } from '../../sql/index.js';
 import type { Step } from '../types.js';
 import { step } from './common.js';
 import { failoverOf } from './failover.js';
 
 const SAMPLE_EVERY_MS = 100;
 
+/** Semi-sync's wait point by the `durability` parameter; undefined: asynchronous replication. */
+export function semiSyncWaitPoint(durability: unknown): SemiSyncWaitPoint | undefined {
+  const d = String(durability ?? 'async');
+  return d === 'semisync' ? 'AFTER_SYNC' : d === 'semisync-after-commit' ? 'AFTER_COMMIT' : undefined;
+}
+
 /**
- * `durability=semisync`: every node can act as a semi-sync primary and replica (MariaDB's built-in
- * rpl_semi_sync_master_*, MySQL's rpl_semi_sync_source/replica plugins), AFTER_SYNC, `semiSyncTimeoutMs` before the
+ * `durability=semisync` (or `semisync-after-commit`): every node can act as a semi-sync primary and replica (MariaDB's
+ * built-in rpl_semi_sync_master_*, MySQL's rpl_semi_sync_source/replica plugins), AFTER_SYNC (or AFTER_COMMIT: the
+ * commit is visible to other sessions before a replica has it; the writer is still answered only after the
+ * acknowledgement, so what it was told is committed is promised the same), `semiSyncTimeoutMs` before the
  * fallback to async; replicas reconnect so they register as semi-sync. The primary's status is sampled every 100 ms
  * until the drill ends. `async`: nothing changes (the default).
  */
 export const durability = (): Step =>
   step('set the durability of commits (async or semi-sync)', async (ctx) => {
-    if (String(ctx.params['durability'] ?? 'async') !== 'semisync') return;
+    const waitPoint = semiSyncWaitPoint(ctx.params['durability']);
+    if (!waitPoint) return;
     const f = failoverOf(ctx);
     const timeoutMs = Number(ctx.params['semiSyncTimeoutMs'] ?? 2000);
     // A delayed replica never acknowledges: it is never promoted, so a write only it holds is as good as lost.
@@ -25,7 +35,7 @@ export const durability = (): Step =>
     for (const r of ctx.topo.replicas) if (((await replicaStates(r))[0]?.delaySeconds ?? 0) > 0) delayed.add(r.name);
     for (const n of ctx.topo.all()) {
       for (const s of n.adapter.failover.semiSyncInstall()) await n.query(s);
-      for (const s of n.adapter.failover.semiSyncEnable(timeoutMs, !delayed.has(n.name))) await n.query(s);
+      for (const s of n.adapter.failover.semiSyncEnable(timeoutMs, !delayed.has(n.name), waitPoint)) await n.query(s);
     }
     for (const r of ctx.topo.replicas) {
       await r.query(r.adapter.failover.stopIoThread());
@@ -41,7 +51,14 @@ export const durability = (): Step =>
       timeoutMs: 30_000,
       intervalMs: 100,
     });
-    ctx.observations['semi-sync'] = { timeoutMs, waitPoint: 'AFTER_SYNC', notAcknowledging: [...delayed], atStart: first.rows };
+    const [set] = await ctx.topo.primary.query<{ Value: string }>(failoverSql.semiSyncWaitPointSetting());
+    ctx.observations['semi-sync'] = {
+      timeoutMs,
+      waitPoint,
+      waitPointOnPrimary: set?.Value ?? null,
+      notAcknowledging: [...delayed],
+      atStart: first.rows,
+    };
     let running = true;
     const loop = (async () => {
       while (running) {

@@ -25,6 +25,7 @@ import { checkName } from '../names.js';
 import { need } from '../state.js';
 import type { Step } from '../types.js';
 import { harnessAccounts, step } from './common.js';
+import { semiSyncWaitPoint } from './durability.js';
 import { failoverOf } from './failover.js';
 
 /** One writable primary, every replica replicating from it and caught up, no errant GTIDs, the promoted node complete. */
@@ -83,6 +84,8 @@ export const replicasEqualPrimaryAndLedger = (): Step =>
     const p = ctx.topo.primary;
     for (const r of ctx.topo.replicas) {
       await catchUpOrRefusal(r, p, 300);
+      // A node that took writes the primary never had (e.g. a demoted primary still written to): named by GTID.
+      ctx.checks.push({ ...(await noErrantTransactions(r, p)), name: `${r.name}-no-errant-transactions-against-${p.name}` });
       for (const c of await compareServers(p, r, { excludeAccounts: harnessAccounts(ctx) }))
         ctx.checks.push({ ...acceptReplicaSideEvents(c), name: checkName.equalsSource(r.name, c.name, p.name) });
     }
@@ -116,7 +119,7 @@ export const oldPrimaryReturns = (): Step =>
     // The loss a failover may have: acknowledged writes that only the old primary holds, and that semi-sync did not promise.
     const byId = new Map(ctx.workload.ledger.all().map((e) => [e.id, e]));
     const lostHere = divergent.map((id) => byId.get(id)).filter((e): e is LedgerEntry => e?.outcome === 'acked');
-    const semi = String(ctx.params['durability'] ?? 'async') === 'semisync';
+    const semi = semiSyncWaitPoint(ctx.params['durability']) !== undefined;
     const promise = semi
       ? semiSyncKeptItsPromise(
           lostHere,

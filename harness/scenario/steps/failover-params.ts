@@ -6,8 +6,8 @@ export const failoverParams = (): Record<string, ParamSpec> => ({
   durability: {
     type: 'string',
     default: 'async',
-    pattern: /^(async|semisync)$/,
-    description: 'async, or semisync (AFTER_SYNC, with its timeout fallback)',
+    pattern: /^(async|semisync|semisync-after-commit)$/,
+    description: 'async, semisync (AFTER_SYNC, with its timeout fallback), or semisync-after-commit (AFTER_COMMIT, the same fallback)',
   },
   semiSyncTimeoutMs: {
     default: 2000,

@@ -25,7 +25,11 @@ export async function switchPrimaryRole(ctx: DrillContext, old: StartedNode, to:
   await to.query(d.resetReplicaAll());
   const events = await handEventsOver(old, to);
   await to.query(d.setReadOnly(false));
-  if (!ctx.state.failover) ctx.workload.moveTo(to);
+  // The application resumes on `to` alone: moved to it, or behind the proxy once the proxy has asked every node anew.
+  // A proxy's answer from before the switch may still route to the old primary, where firedrill's account (read_only
+  // does not bind READ_ONLY ADMIN / SUPER) would write unrefused history the new primary never gets.
+  if (ctx.state.failover) await ctx.state.failover.router.routesOnlyTo(to.name, Date.now());
+  else ctx.workload.moveTo(to);
   const base = ackedTotal(ctx);
   ctx.workload.start();
   await waitUntil(
@@ -82,9 +86,19 @@ export const plannedSwitchover = (): Step =>
       };
       return;
     }
+    const since = Date.now();
     const m = await switchPrimaryRole(ctx, old, to);
     const t0 = Date.now();
     for (const s of old.adapter.failover.adoptOwnPosition()) await old.query(s);
     for (const r of ctx.topo.replicas) await attachReplica(r, to, ctx.tctx.creds);
-    ctx.observations['planned switchover'] = { from: old.name, to: to.name, ...m, repointMs: Date.now() - t0 };
+    // What the clients' proxy saw during the switch: the writable set before it and each change after.
+    const history = ctx.state.failover?.router.history ?? [];
+    const routes = history.slice(Math.max(0, history.filter((r) => r.at < since).length - 1));
+    ctx.observations['planned switchover'] = {
+      from: old.name,
+      to: to.name,
+      ...m,
+      repointMs: Date.now() - t0,
+      routes: routes.map((r) => ({ at: new Date(r.at).toISOString(), writable: r.writable })),
+    };
   });
