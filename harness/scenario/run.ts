@@ -1,21 +1,19 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openStore, type BackupStore } from '../backup/index.js';
-import { timePhase, UsageError, type FlavorId } from '../core/index.js';
-import { InterruptedError, isInfrastructureError, signalExitCode, withCancelScope } from '../exec/index.js';
+import { timePhase } from '../core/index.js';
+import { withCancelScope } from '../exec/index.js';
 import { faultEnvOf } from '../faults/index.js';
 import { reportsDir } from '../runtime/paths.js';
 import { waitCaughtUp } from '../runtime/replication.js';
 import type { RunContext } from '../runtime/run-context.js';
 import { openTopologyContext, startTopology, type Topology } from '../runtime/topology.js';
 import {
-  causeOfError,
   failureCause,
   rpoOf,
   rtoOf,
   unmeasuredRpo,
   verdictOf,
-  type Cause,
   writeReport,
   type DrillResult,
   type PhaseRecord,
@@ -37,59 +35,7 @@ import { workloadSql } from '../sql/index.js';
 import type { DrillPlan } from './plan.js';
 import { emptyState } from './state.js';
 import type { DrillContext, ScenarioDefinition } from './types.js';
-
-/** The exit code a verdict gives: 0 pass, 1 fail, 2 could not run, 128+signal when interrupted. */
-export function exitCodeOf(r: Pick<DrillResult, 'verdict'>, signal?: NodeJS.Signals): number {
-  return r.verdict === 'pass' ? 0 : r.verdict === 'fail' ? 1 : r.verdict === 'error' ? 2 : signalExitCode(signal ?? 'SIGINT');
-}
-
-/** The cause of an error that ended a drill early, given the verdict classifyFailure gave it. */
-function causeOfFailure(e: unknown, verdict: Verdict): Cause {
-  if (verdict === 'fail') return { kind: 'drill-failed', message: (e instanceof Error ? e.message : String(e)).split('\n')[0]! };
-  return causeOfError(e, verdict === 'interrupted');
-}
-
-/**
- * Why a drill ended early: interrupted (a signal); error (bad input found late, the harness's infrastructure failed,
- * or the topology could not be set up: the drill never ran); fail (a step of the drill itself failed).
- */
-export function classifyFailure(e: unknown, phase: string | undefined, interrupted: boolean): Verdict {
-  if (interrupted || e instanceof InterruptedError) return 'interrupted';
-  if (e instanceof UsageError || isInfrastructureError(e)) return 'error';
-  if (phase === undefined || phase === 'setup') return 'error';
-  return 'fail';
-}
-
-/** The result of a drill that ended before it began (its report still says why). */
-export function errorResult(
-  def: Pick<ScenarioDefinition, 'id' | 'description' | 'rpoNode'>,
-  flavor: FlavorId,
-  runId: string,
-  error: unknown,
-  verdict: Verdict = 'error',
-): DrillResult {
-  const now = new Date().toISOString();
-  return {
-    runId,
-    scenario: def.id,
-    description: def.description,
-    flavor,
-    verdict,
-    cause: causeOfError(error, verdict === 'interrupted'),
-    startedAt: now,
-    endedAt: now,
-    durationMs: 0,
-    params: {},
-    phases: [],
-    rto: rtoOf([]),
-    rpo: unmeasuredRpo(def.rpoNode),
-    checks: [],
-    faults: [],
-    observations: {},
-    error: error instanceof Error ? error.message : String(error),
-    reportDir: join(reportsDir, runId),
-  };
-}
+import { causeOfFailure, classifyFailure } from './outcome.js';
 
 export interface RunOptions {
   run: RunContext;
