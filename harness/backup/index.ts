@@ -8,7 +8,7 @@ export type { Manifest, ArtifactFile } from './manifest.js';
 export { readManifest, parseManifest, hashTree, MANIFEST_FILE, DATA_DIR, MANIFEST_FORMAT } from './manifest.js';
 export { openStore, artifactPath, partialPath } from './store.js';
 export type { BackupStore } from './store.js';
-export { parseSlaveInfo, parseBinlogInfo } from './mariabackup.js';
+export { parseSlaveInfo, parseBinlogInfo, readFirst } from './mariabackup.js';
 export { logicalBackup } from './logical.js';
 
 /** The physical backup method the flavor's adapter names: mariabackup on MariaDB, the clone plugin on MySQL. */

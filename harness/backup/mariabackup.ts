@@ -6,7 +6,7 @@ import { backupFromReplica, type CopyStep } from './from-replica.js';
 import type { PhysicalMethod } from './method.js';
 
 /** Reads the first of several files that exists (their names vary between MariaDB versions). */
-async function readFirst(dir: string, names: readonly string[]): Promise<string | undefined> {
+export async function readFirst(dir: string, names: readonly string[]): Promise<string | undefined> {
   for (const n of names) {
     try {
       return await readFile(join(dir, n), 'utf8');

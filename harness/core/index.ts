@@ -10,3 +10,12 @@ export * as mysqlGtidSet from './gtid-mysql.js';
 export { seeded } from './seeded.js';
 export { timePhase } from './phases.js';
 export type { PhaseRecord } from './phases.js';
+export {
+  canonicalOption,
+  isServerGroup,
+  optionsOf,
+  parseOptionText,
+  parseSingleOptionFile,
+  variableOf,
+} from './option-file.js';
+export type { OptionLine, ParsedOptionText } from './option-file.js';

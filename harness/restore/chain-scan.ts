@@ -6,7 +6,7 @@ import { type ByteSource, fileSource, readBinlogHeaders } from '../backup/binlog
 import { classifyStoreError, isS3Url, type ObjectStore, parseS3Url } from '../backup/object-store.js';
 import { listObjects, readObjectHead } from '../backup/object-transfer.js';
 import type { ChainBackup, ChainBinlog } from './chain.js';
-import { MARIABACKUP_FILES, readMariabackupFiles } from './external.js';
+import { MARIABACKUP_FILES, readMariabackupFiles } from './artifact-kinds/mariabackup.js';
 
 const BINLOG_NAME = /\.\d{6,}$/;
 const CHECKPOINT_NAMES = new Set(MARIABACKUP_FILES().filter((n) => n.endsWith('checkpoints')));

@@ -5,8 +5,10 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FLAVORS } from '../core/index.js';
-import { checkFlavor, detectArtifact, dumpFacts, NotABackupError, orderChain, parseToolTime } from './external.js';
-import { filterServerConfig } from './server-config.js';
+import { dumpFacts } from './artifact-kinds/dump.js';
+import { parseToolTime } from './artifact-kinds/detected.js';
+import { orderChain } from './artifact-kinds/mariabackup-chain.js';
+import { checkFlavor, detectArtifact, NotABackupError } from './external.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -211,20 +213,5 @@ describe('checkFlavor: the wrong flavor is refused before anything starts', () =
     expect(() => checkFlavor(a({ version: '10.11.19' }), FLAVORS['mariadb-10.11'])).not.toThrow();
     expect(() => checkFlavor(a({ kind: 'dump', version: '10.11.18' }), FLAVORS['mariadb-11.8'])).not.toThrow();
     expect(() => checkFlavor(a({ kind: 'datadir', version: '10.11.18' }), FLAVORS['mariadb-11.8'])).not.toThrow();
-  });
-});
-
-describe('filterServerConfig', () => {
-  it('keeps the server options, leaves out paths and identity and says why, drops client sections', () => {
-    const c = filterServerConfig(
-      '[client]\nsocket=/x\n[mysqld]\ndatadir=/data/mysql\nlower_case_table_names = 1\ninnodb_page_size=8k\nserver_id=7\nloose-file-key-management-filename=/etc/keys\n',
-    );
-    expect(c.kept).toEqual(['lower-case-table-names', 'innodb-page-size', 'file-key-management-filename']);
-    expect(c.overridden.map((o) => o.option)).toEqual(['datadir', 'server-id']);
-    expect(c.text).toBe('[mysqld]\nlower_case_table_names = 1\ninnodb_page_size=8k\nloose-file-key-management-filename=/etc/keys\n');
-  });
-  it('refuses !include and options outside a section (bad input)', () => {
-    expect(() => filterServerConfig('!includedir /etc/mysql/conf.d/\n')).toThrow(/!includedir is not supported/);
-    expect(() => filterServerConfig('port=3306\n')).toThrow(/outside any \[section\]/);
   });
 });

@@ -17,6 +17,19 @@ export function isToolRefusal(e: unknown): boolean {
   return e.exitCode !== null && e.exitCode !== 0 && !e.timedOut && !e.canceled && e.signal === null;
 }
 
+/** A failure caused by the backup itself (it does not prepare, load or start): the test found a bad backup. */
+export class BadBackupError extends Error {}
+
+/** Server log lines that mean "this datadir needs other settings or another version", not "this backup is bad". */
+export const NEEDS_OTHER_SETTINGS =
+  /Cannot boot server version|Downgrade is not supported|Different lower_case_table_names|uses page size \d+, but the innodb_page_size|innodb_page_size=\d+ .*differs|Upgrade after a crash is not supported|unsupported redo log format|The redo log was created with|is encrypted|Cannot decrypt|key_id \d+ .*not found|Unknown\/unsupported storage engine|Plugin '\w+' init function returned error|registration as a ENCRYPTION failed/i;
+
+/** The client's own error line ("ERROR 1062 (23000) at line 49: Duplicate entry …"), else the whole message. */
+export function firstClientError(e: unknown): string {
+  const m = e instanceof Error ? e.message : String(e);
+  return /^ERROR \d+.*$/m.exec(m)?.[0] ?? m;
+}
+
 /** How a backup comes back: a datadir (physical kinds) or SQL text loaded into a fresh server (dumps). */
 export type RestoreKind = 'datadir' | 'load';
 

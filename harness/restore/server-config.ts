@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { UsageError } from '../core/index.js';
+import { canonicalOption, isServerGroup, parseSingleOptionFile } from '../core/index.js';
+import { readSingleOptionFile } from '../runtime/option-file.js';
 
 /**
  * The user's my.cnf for a restore test (a datadir that needs lower_case_table_names, another page size, encryption
@@ -12,8 +12,8 @@ export interface ServerConfig {
   overridden: Array<{ option: string; why: string }>;
 }
 
-const SERVER_SECTIONS =
-  /^(mysqld|server|mariadb|mariadbd|galera|mysqld-[\d.]+|mariadb-[\d.]+|mariadbd-[\d.]+|mariabackup|mariadb-backup|xtrabackup)$/i;
+/** Besides the server's groups, those of the backup tools (they read the file too, for the settings of the source). */
+const BACKUP_TOOL_GROUP = /^(mariabackup|mariadb-backup|xtrabackup)$/;
 const OWN: Record<string, string> = {
   datadir: 'the restore test restores into its own datadir',
   socket: 'the container has its own socket',
@@ -48,54 +48,35 @@ const OWN: Record<string, string> = {
   'wsrep-cluster-address': 'a restore test starts a standalone server',
 };
 
-const norm = (k: string) =>
-  k
-    .trim()
-    .toLowerCase()
-    .replace(/_/g, '-')
-    .replace(/^(loose-|maximum-)/, '');
+/** An option's key for OWN: canonical (the one normalisation, prefixes folded), `maximum-` limits under their option. */
+const keyOf = (raw: string) => canonicalOption(raw, undefined).name.replace(/^maximum-/, '');
 
-/** Parses and filters a my.cnf; an unreadable file or an !include is bad input (exit 2). */
+/** Parses and filters a my.cnf (the one option-file parser); an !include or a line the server refuses is bad input (exit 2). */
 export function filterServerConfig(source: string, path = 'my.cnf'): ServerConfig {
   const out: string[] = [];
   const kept: string[] = [];
   const overridden: ServerConfig['overridden'] = [];
-  let section = '';
   let keep = false;
-  for (const [i, raw] of source.split(/\r?\n/).entries()) {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#') || line.startsWith(';')) continue;
-    if (line.startsWith('!'))
-      throw new UsageError(
-        `${path}:${i + 1}: ${line.split(/\s+/)[0]} is not supported in --server-config (give one file with every option)`,
-      );
-    const sec = /^\[([^\]]+)\]$/.exec(line);
-    if (sec) {
-      section = sec[1]!.trim();
-      keep = SERVER_SECTIONS.test(section);
-      if (keep) out.push(`[${section}]`);
+  for (const e of parseSingleOptionFile(source, path).entries) {
+    if (e.kind === 'group') {
+      keep = isServerGroup(e.group) || BACKUP_TOOL_GROUP.test(e.group);
+      if (keep) out.push(e.text);
       continue;
     }
-    if (!section) throw new UsageError(`${path}:${i + 1}: option outside any [section]: ${line.slice(0, 60)}`);
-    if (!keep) continue;
-    const key = norm(line.split('=')[0]!);
+    if (e.kind !== 'option' || !keep) continue;
+    const key = keyOf(e.raw);
     const why = OWN[key];
     if (why) {
       overridden.push({ option: key, why });
       continue;
     }
-    out.push(line);
+    out.push(e.text);
     kept.push(key);
   }
   return { text: out.join('\n') + '\n', kept, overridden };
 }
 
 export async function readServerConfig(path: string): Promise<ServerConfig> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    throw new UsageError(`--server-config ${path}: ${(e as Error).message}`);
-  }
-  return filterServerConfig(text, path);
+  const f = await readSingleOptionFile(path);
+  return filterServerConfig(f.text, f.path);
 }

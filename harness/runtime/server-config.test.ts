@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalOption, isSecretOption, overridesFor, parseServerConfig, refusalOf, withoutOptions } from './server-config.js';
+import { canonicalOption } from '../core/index.js';
+import { isSecretOption, overridesFor, parseServerConfig, refusalOf, withoutOptions } from './server-config.js';
 
 const MY_CNF = `# production settings
 [client]

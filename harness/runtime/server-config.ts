@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { UsageError, type Family } from '../core/index.js';
+import { canonicalOption, type Family, isServerGroup, optionsOf, parseSingleOptionFile } from '../core/index.js';
+import { readSingleOptionFile } from './option-file.js';
 
 /**
  * The user's server configuration (`--server-config my.cnf`), applied to every node of a drill (seed 004: the same
@@ -9,9 +8,6 @@ import { UsageError, type Family } from '../core/index.js';
  * paths) are then pinned on the command line, which wins over every file. Which of the user's options were
  * overridden, and with what, goes into the result.
  */
-
-/** Option groups a server reads (the rest, e.g. [client], are kept in the file and do not concern the server). */
-const SERVER_GROUP = /^(mysqld|server|mariadb|mariadbd|galera|mysqld-\d+(\.\d+)*|mariadb-\d+(\.\d+)*|mariadbd-\d+(\.\d+)*)$/;
 
 interface ServerConfigOption {
   /** Canonical name: lower case, dashes, no loose-/skip-/enable-/disable- prefix. */
@@ -28,61 +24,17 @@ export interface ServerConfig {
   options: ServerConfigOption[];
 }
 
-/** The canonical name of an option and the value a prefix implies. */
-export function canonicalOption(raw: string, value: string | undefined): { name: string; value: string } {
-  let n = raw.trim().toLowerCase().replace(/_/g, '-');
-  if (n.startsWith('loose-')) n = n.slice(6);
-  let v = value?.trim();
-  if (v !== undefined && /^(["']).*\1$/.test(v)) v = v.slice(1, -1);
-  const m = /^(skip|disable|enable)-(.+)$/.exec(n);
-  if (
-    m &&
-    m[2] !== 'slave-start' &&
-    m[2] !== 'replica-start' &&
-    m[2] !== 'name-resolve' &&
-    m[2] !== 'networking' &&
-    m[2] !== 'grant-tables'
-  ) {
-    n = m[2]!;
-    v = m[1] === 'enable' ? (v ?? 'ON') : 'OFF';
-  }
-  return { name: n, value: v ?? 'ON' };
-}
-
-/** Parses my.cnf text. `!include` / `!includedir` are refused: firedrill copies one file into every node. */
+/** The server groups' options of one file's text (the one option-file parser); `!include` / `!includedir` are refused. */
 export function parseServerConfig(text: string, path: string): ServerConfig {
-  const options: ServerConfigOption[] = [];
-  let group = '';
-  text.split(/\r?\n/).forEach((raw, i) => {
-    const line = raw.trim();
-    if (!line || line.startsWith('#') || line.startsWith(';')) return;
-    if (line.startsWith('!'))
-      throw new UsageError(
-        `--server-config ${path}:${i + 1}: ${line.split(/\s/)[0]} is not supported: put the included options into this one file`,
-      );
-    const g = /^\[([^\]]+)\]$/.exec(line);
-    if (g) {
-      group = g[1]!.trim().toLowerCase();
-      return;
-    }
-    if (!group) throw new UsageError(`--server-config ${path}:${i + 1}: an option before any [group]`);
-    const m = /^([A-Za-z0-9_.-]+)\s*(?:=\s*(.*?))?\s*(?:#.*)?$/.exec(line);
-    if (!m) throw new UsageError(`--server-config ${path}:${i + 1}: not an option line: ${line}`);
-    if (!SERVER_GROUP.test(group)) return;
-    options.push({ ...canonicalOption(m[1]!, m[2]), group, line: i + 1 });
-  });
+  const options = optionsOf(parseSingleOptionFile(text, path))
+    .filter((o) => isServerGroup(o.group))
+    .map((o) => ({ ...canonicalOption(o.raw, o.value), group: o.group, line: o.line }));
   return { path, text, options };
 }
 
 export async function readServerConfig(path: string): Promise<ServerConfig> {
-  const p = resolve(path);
-  let text: string;
-  try {
-    text = await readFile(p, 'utf8');
-  } catch {
-    throw new UsageError(`--server-config ${path}: cannot read the file`);
-  }
-  return parseServerConfig(text, p);
+  const f = await readSingleOptionFile(path);
+  return parseServerConfig(f.text, f.path);
 }
 
 /** What a node is, as far as pinned options go. */

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { inspect } from '../sql/index.js';
 import { check, reason, type CheckResult, type Difference, type Queryable } from './check.js';
 import { type Explained, ruleOfKind } from './equivalence.js';
+import { grantDifferences } from './grant-rules.js';
 import { hostIsName, ignoresHostNames, storedAccount } from './stored-accounts.js';
 
 /**
@@ -119,9 +120,10 @@ export async function compareAccounts(
     } else if (e.definition !== t.definition) {
       diffs.push({ database: '*', object: k, kind: 'account-definition-differs', expected: e.definition, actual: t.definition });
     }
-    const missing = e.grants.filter((g) => !t.grants.includes(g));
-    const extra = t.grants.filter((g) => !e.grants.includes(g));
-    if (missing.length || extra.length) diffs.push({ database: '*', object: k, kind: 'grants-differ', expected: missing, actual: extra });
+    const g = await grantDifferences({ database: '*', object: k }, e.grants, t.grants, dst);
+    explained.push(...g.explained);
+    if (g.missing.length || g.extra.length)
+      diffs.push({ database: '*', object: k, kind: 'grants-differ', expected: g.missing, actual: g.extra });
   }
   return check(name, diffs, {
     accountsCompared: new Set([...a.keys(), ...b.keys()]).size,

@@ -30,7 +30,25 @@ interface PreexistingAccountRule extends RuleBase {
   accounts: string[];
   finding: string;
 }
-type ComparisonRule = EquivalentDefinitionRule | EnvironmentAccountRule | PreexistingAccountRule;
+/** A grant the server that applied CREATE PROCEDURE/FUNCTION gave the routine's definer (automatic_sp_privileges). */
+interface AutomaticRoutineGrantRule extends RuleBase {
+  kind: 'automatic-routine-grant';
+  privileges: string[];
+  finding: string;
+}
+/** A routine grant whose names the server stores as their UTF-8 bytes read in another encoding. */
+interface MangledRoutineGrantRule extends RuleBase {
+  kind: 'mangled-routine-grant';
+  /** The encoding the stored bytes were read in (a TextDecoder label). */
+  encoding: string;
+  finding: string;
+}
+type ComparisonRule =
+  | EquivalentDefinitionRule
+  | EnvironmentAccountRule
+  | PreexistingAccountRule
+  | AutomaticRoutineGrantRule
+  | MangledRoutineGrantRule;
 
 /** A change a rule explains: where it is, what each side says, and what a person should know about it. */
 export interface Explained {
@@ -47,7 +65,13 @@ export interface Explained {
   actual?: unknown;
 }
 
-const KINDS = new Set(['equivalent-definition', 'environment-account', 'preexisting-account']);
+const KINDS = new Set([
+  'equivalent-definition',
+  'environment-account',
+  'preexisting-account',
+  'automatic-routine-grant',
+  'mangled-routine-grant',
+]);
 const COMPARISON_RULES_DIR = join(projectRoot, 'fixtures', 'comparison-rules');
 
 function checkRule(r: ComparisonRule): string | undefined {
@@ -60,6 +84,14 @@ function checkRule(r: ComparisonRule): string | undefined {
     }
   }
   if (r.kind !== 'equivalent-definition' && !r.finding) return 'says no finding';
+  if (r.kind === 'automatic-routine-grant' && (!Array.isArray(r.privileges) || r.privileges.length === 0)) return 'names no privileges';
+  if (r.kind === 'mangled-routine-grant') {
+    try {
+      new TextDecoder(r.encoding);
+    } catch {
+      return `names an unknown encoding '${r.encoding}'`;
+    }
+  }
   return undefined;
 }
 

@@ -2,7 +2,7 @@ export type { CheckResult, Difference, Queryable } from './check.js';
 export { check, checkLine, outcomeOf, skippedCheck } from './check.js';
 export { takeSnapshot, schemaObjects, checkTableState, checksumOf } from './snapshot.js';
 export type { Snapshot } from './snapshot.js';
-export { compareSnapshots, tablesHealthy, checksumsEqual, compareObjects } from './compare-snapshot.js';
+export { compareSnapshots, tablesHealthy, checksumsEqual, compareObjects, uncheckedDetails } from './compare-snapshot.js';
 export { compareData, UnknownDatabaseError } from './data-diff.js';
 export { gtidPositionsEqual, errantTransactions, noErrantTransactions, stopsJustBefore, wroteNothingAs, coversEvery } from './gtid.js';
 export { judgeLedger, ledgerCheck, ledgerAtCutCheck } from './ledger.js';

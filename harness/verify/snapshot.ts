@@ -1,6 +1,7 @@
 import { inspect } from '../sql/index.js';
 import type { Column, ObjectKind } from '../sql/inspect.js';
 import { reason, type Queryable } from './check.js';
+import { readCheckTable } from './check-table.js';
 import { dataTables, databasesInScope, tablesOf } from './scope.js';
 
 export interface TableState {
@@ -14,6 +15,8 @@ export interface TableState {
   /** CHECK TABLE: ok when its last status row says OK; every message kept. */
   checkOk: boolean;
   checkMessages: string[];
+  /** The engine cannot check the table (MEMORY, SEQUENCE): it was not checked (checkOk false, never a pass). */
+  checkUnsupported?: true;
 }
 
 /** What a server looks like at one point: per table health and checksum, and every schema object's definition. */
@@ -85,17 +88,20 @@ export async function schemaObjects(q: Queryable, dbs: readonly string[]): Promi
   return out;
 }
 
-export async function checkTableState(q: Queryable, db: string, table: string): Promise<{ ok: boolean; messages: string[] }> {
+/** CHECK TABLE of one table: ok, an error, or unchecked (the engine cannot check it: MEMORY, SEQUENCE). */
+export async function checkTableState(
+  q: Queryable,
+  db: string,
+  table: string,
+): Promise<{ ok: boolean; unchecked: boolean; messages: string[] }> {
   let rows: Array<{ Msg_type: string; Msg_text: string }>;
   try {
     rows = await q.query<{ Msg_type: string; Msg_text: string }>(inspect.checkTable(db, table));
   } catch (e) {
-    return { ok: false, messages: [`error: CHECK TABLE failed: ${reason(e)}`] };
+    return { ok: false, unchecked: false, messages: [`error: CHECK TABLE failed: ${reason(e)}`] };
   }
-  const messages = rows.map((r) => `${r.Msg_type}: ${r.Msg_text}`);
-  const last = rows[rows.length - 1];
-  const ok = !!last && last.Msg_type === 'status' && last.Msg_text === 'OK' && !rows.some((r) => r.Msg_type === 'error');
-  return { ok, messages };
+  const a = readCheckTable(rows);
+  return { ok: a.status === 'ok', unchecked: a.status === 'unchecked', messages: a.messages };
 }
 
 /** CHECKSUM TABLE; null when the server gives none (engine without checksums, or a table it cannot read). */
@@ -150,6 +156,7 @@ export async function takeSnapshot(q: Queryable, only?: readonly string[], opts:
       ...(settled ? {} : { rows: await rowsFingerprint(q, t.database, t.name, t.type) }),
       checkOk: c.ok,
       checkMessages: c.messages,
+      ...(c.unchecked ? { checkUnsupported: true as const } : {}),
     };
   }
   return { takenAt: new Date().toISOString(), databases, tables, objects: await schemaObjects(q, databases) };

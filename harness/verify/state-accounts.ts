@@ -4,6 +4,7 @@ import { inspect, stateSql } from '../sql/index.js';
 import { normaliseAccountQuotes } from './accounts.js';
 import { check, reason, type CheckResult, type Difference, type Queryable } from './check.js';
 import { type Explained, ruleOfKind } from './equivalence.js';
+import { grantDifferences } from './grant-rules.js';
 import { hostIsName, ignoresHostNames, storedAccount } from './stored-accounts.js';
 
 /**
@@ -110,7 +111,9 @@ export async function compareStateAccounts(expected: StateAccounts, q: Queryable
           cite: envRule.cite,
         });
     } else {
-      if (JSON.stringify(e.grants) !== JSON.stringify(a.grants))
+      const g = await grantDifferences({ database: 'mysql', object: key }, e.grants, a.grants, q);
+      explained.push(...g.explained);
+      if (g.missing.length || g.extra.length)
         ad.push({ database: 'mysql', object: key, kind: 'grants-differ', expected: e.grants, actual: a.grants });
       if (e.authDigest !== a.authDigest) ad.push({ database: 'mysql', object: key, kind: 'authentication-differs' });
     }

@@ -27,7 +27,7 @@ import { leftovers } from '../docker/helpers.js';
  * The generated corpus (fixed seed, every case kind the flavor holds in ONE schema: one load per path) through the
  * paths: replication + the drills' comparison, and `snapshot` + `restore-test --expect` of backups made by the real
  * tools outside firedrill (mariabackup / clone, a whole-server dump with accounts). The fixed regression cases
- * (fixtures/corpus/regressions.json) are loaded first, in the same dump. Nightly (about 19 minutes on 2 cores);
+ * (fixtures/corpus/regressions.json) are loaded first, in the same dump. Nightly (5-8 minutes a flavor on 2 cores, measured 2026-12-07);
  * its "findings" tests stay red while a finding of docs/corpus-findings.md is open. `npm test` runs the replication
  * path alone (tests/docker/corpus.test.ts); a fresh seed with shrinking runs in tests/nightly/corpus.test.ts.
  */
@@ -36,7 +36,7 @@ const SEED = 20261206;
 const failedNames = (r: { checks: Array<{ name: string; valid: boolean }> } | undefined) =>
   r?.checks.filter((c) => !c.valid).map((c) => c.name) ?? [];
 
-describe.each(['mariadb-10.11', 'mysql-9.7'] as FlavorId[])('the corpus on %s', (flavor) => {
+describe.each(['mariadb-10.11', 'mariadb-11.8', 'mysql-9.7'] as FlavorId[])('the corpus on %s', (flavor) => {
   let dir: string;
   let corpus: Corpus;
   let loaded: Corpus;
@@ -100,8 +100,7 @@ describe.each(['mariadb-10.11', 'mysql-9.7'] as FlavorId[])('the corpus on %s', 
     10 * 60_000,
   );
 
-  // one flavor in npm test (each restore-test costs a container); the nightly series takes it on every flavor
-  it.runIf(flavor === 'mariadb-10.11')(
+  it(
     'a whole-server dump with accounts restores and equals the recorded state',
     async () => {
       await equalsState(await wholeServerDump(team, dir, 'all.sql'));

@@ -1,0 +1,111 @@
+import { createReadStream } from 'node:fs';
+import { createGunzip } from 'node:zlib';
+import type { DetectedArtifact } from './external.js';
+import type { RestoreKind } from './outcome.js';
+
+/**
+ * What a backup method cannot carry, known from the method and the recorded state alone, so it is said before
+ * anything is restored (and the comparison judges the rest): a physical copy of a datadir holds a MEMORY table's
+ * definition but none of its rows (they live in the server's memory, and are gone at every restart too); the MySQL
+ * clone plugin copies InnoDB data only, so every other engine's table comes back empty; a logical dump made without
+ * `--dump-history` holds a system-versioned table's current rows and none of its history.
+ */
+export interface CarryLimit {
+  /** db.table, as the state names it. */
+  table: string;
+  engine: string;
+  /** What does not come back: the table's rows (its definition does), or a system-versioned table's history (its
+   * current rows do, and are compared). */
+  notCarried: 'rows' | 'history' | 'float-precision';
+  reason: string;
+}
+
+const MEMORY_ROWS =
+  "a MEMORY table's rows live in the server's memory: a physical copy of the datadir holds its definition only (and a restart empties it too)";
+const NO_HISTORY =
+  'the dump was made without --dump-history (it never sets system_versioning_insert_history): a system-versioned table comes back with its current rows and none of its history';
+const FLOAT_DIGITS =
+  'a logical dump (mariadb-dump, mysqldump) writes FLOAT values as the server prints them, with 6 significant digits (16372.1875 as 16372.2): a FLOAT column comes back rounded';
+const CLONE_INNODB_ONLY = 'the clone plugin copies InnoDB data only: a table of another engine comes back with its definition and no rows';
+
+/** The engine of each table of a recorded state, read from its recorded definition (SHOW CREATE TABLE). */
+function enginesOf(state: { tables: Record<string, unknown>; objects: Record<string, string> }): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const key of Object.keys(state.tables)) {
+    const engine = /\) ENGINE=(\w+)/.exec(state.objects[`TABLE ${key}`] ?? '')?.[1];
+    if (engine) out.set(key, engine);
+  }
+  return out;
+}
+
+/** What this backup cannot carry, table by table with the reason: rows (physical copies of MEMORY tables, a clone's
+ * non-InnoDB tables) or history (a dump whose `dumpHistory` is false). */
+export function carryLimits(
+  artifact: { kind: DetectedArtifact['kind']; method?: string; dumpHistory?: boolean },
+  restore: RestoreKind,
+  state: { tables: Record<string, { type?: string; columns?: Array<{ type: string }> }>; objects: Record<string, string> } | undefined,
+): CarryLimit[] {
+  if (!state) return [];
+  if (restore === 'load') {
+    const engines = enginesOf(state);
+    const out: CarryLimit[] = [];
+    for (const [table, t] of Object.entries(state.tables)) {
+      const engine = engines.get(table) ?? '?';
+      if (artifact.dumpHistory === false && t.type === 'SYSTEM VERSIONED')
+        out.push({ table, engine, notCarried: 'history', reason: NO_HISTORY });
+      if ((t.columns ?? []).some((c) => /^float\b/i.test(c.type)))
+        out.push({ table, engine, notCarried: 'float-precision', reason: FLOAT_DIGITS });
+    }
+    return out.sort((a, b) => a.table.localeCompare(b.table));
+  }
+  const clone = artifact.kind === 'mysql-clone' || artifact.method === 'clone';
+  const out: CarryLimit[] = [];
+  for (const [table, engine] of enginesOf(state)) {
+    const e = engine.toUpperCase();
+    if (clone && e !== 'INNODB') out.push({ table, engine, notCarried: 'rows', reason: CLONE_INNODB_ONLY });
+    else if (e === 'MEMORY') out.push({ table, engine, notCarried: 'rows', reason: MEMORY_ROWS });
+  }
+  return out.sort((a, b) => a.table.localeCompare(b.table));
+}
+
+const JUDGED: Record<CarryLimit['notCarried'], string> = {
+  rows: 'their rows are not compared',
+  history: 'their current rows are compared, not their history',
+  'float-precision': 'their rows are counted, their values not compared',
+};
+
+/** One line per reason, for the progress output before the restore. */
+export const describeLimits = (limits: readonly CarryLimit[]): string[] =>
+  [...new Set(limits.map((l) => l.reason))].map(
+    (r) =>
+      `limit of the method: ${r}: ${limits
+        .filter((l) => l.reason === r)
+        .map((l) => `${l.table} (${l.engine})`)
+        .join(', ')}; ${JUDGED[limits.find((l) => l.reason === r)?.notCarried ?? 'rows']}, the rest is judged`,
+  );
+
+/** The statement mariadb-dump --dump-history writes before a versioned table's rows, at a line's start (the bare
+ * variable name also occurs in the help tables' text of a whole-server dump). */
+const HISTORY_MARK = '\n/*M!101100 SET @old_system_versioning_insert_history=';
+
+/**
+ * Whether a dump file carries system-versioned history (mariadb-dump --dump-history sets
+ * system_versioning_insert_history before such a table's rows): read as a stream (plain or gzip); undefined when it
+ * cannot be told (another compression).
+ */
+export async function dumpCarriesHistory(path: string, compression: string | undefined): Promise<boolean | undefined> {
+  if (compression && compression !== 'gzip' && compression !== 'none') return undefined;
+  const raw = createReadStream(path);
+  const stream = compression === 'gzip' ? raw.pipe(createGunzip()) : raw;
+  let tail = '';
+  try {
+    for await (const chunk of stream) {
+      const text = tail + (chunk as Buffer).toString('latin1');
+      if (text.includes(HISTORY_MARK)) return true;
+      tail = text.slice(-HISTORY_MARK.length);
+    }
+    return false;
+  } finally {
+    raw.destroy();
+  }
+}

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import type { Queryable } from './check.js';
+import { canonicalGrant, explainGrants, grantDifferences } from './grant-rules.js';
+
+const where = { database: '*', object: 'u@localhost' };
+
+/** A server that answers SHOW CREATE PROCEDURE/FUNCTION with the given definer (as MariaDB 10.11/11.8 and MySQL 9.7 print it). */
+const serverWithDefiner = (definer: string): Queryable =>
+  ({
+    name: 'replica-1',
+    query: async (s: { sql: string }) =>
+      /SHOW CREATE PROCEDURE/.test(s.sql)
+        ? [{ Procedure: 'p', 'Create Procedure': `CREATE DEFINER=${definer} PROCEDURE \`p\`()\nBEGIN\n  SELECT 1;\nEND` }]
+        : [{ Function: 'f', 'Create Function': `CREATE DEFINER=${definer} FUNCTION \`f\`() RETURNS int(11)\nRETURN 1` }],
+  }) as unknown as Queryable;
+
+describe('column grants compare as sets (F8)', () => {
+  it('the same columns in another order read the same; names with commas and parentheses stay whole', () => {
+    expect(canonicalGrant('GRANT SELECT (`ελληνικά99`, `ecp`), UPDATE (`ecp`) ON `d`.`t` TO `u`@`%`')).toBe(
+      canonicalGrant('GRANT SELECT (`ecp`, `ελληνικά99`), UPDATE (`ecp`) ON `d`.`t` TO `u`@`%`'),
+    );
+    expect(canonicalGrant('GRANT SELECT (`b, (c)`, `a`) ON `d`.`t` TO `u`@`%`')).toBe('GRANT SELECT (`a`, `b, (c)`) ON `d`.`t` TO `u`@`%`');
+  });
+
+  it('another column, or a column under another privilege, is still a difference', async () => {
+    const g = await grantDifferences(
+      where,
+      ['GRANT SELECT (`a`, `b`), UPDATE (`b`) ON `d`.`t` TO `u`@`%`'],
+      ['GRANT SELECT (`b`, `c`), UPDATE (`b`) ON `d`.`t` TO `u`@`%`'],
+      serverWithDefiner('`root`@`localhost`'),
+    );
+    expect(g.missing).toHaveLength(1);
+    expect(g.extra).toHaveLength(1);
+    const h = await grantDifferences(
+      where,
+      ['GRANT SELECT (`a`, `b`), UPDATE (`b`) ON `d`.`t` TO `u`@`%`'],
+      ['GRANT SELECT (`a`, `b`), UPDATE (`a`) ON `d`.`t` TO `u`@`%`'],
+      serverWithDefiner('`root`@`localhost`'),
+    );
+    expect(h.extra).toHaveLength(1);
+  });
+});
+
+describe.each(['mariadb-10.11', 'mariadb-11.8', 'mysql-9.7'])('the routine grant a replica gives the definer (F4) on %s', () => {
+  const grant = (kind: string, name: string, privs = 'EXECUTE, ALTER ROUTINE') =>
+    `GRANT ${privs} ON ${kind} \`db\`.\`${name}\` TO \`u\`@\`localhost\``;
+
+  it('EXECUTE, ALTER ROUTINE on a routine whose definer is the account is explained (info), with the rule and its source', async () => {
+    const g = await grantDifferences(where, [], [grant('PROCEDURE', 'p'), grant('FUNCTION', 'f')], serverWithDefiner('`u`@`localhost`'));
+    expect(g.missing).toEqual([]);
+    expect(g.extra).toEqual([]);
+    expect(g.explained.map((x) => [x.rule, x.severity])).toEqual([
+      ['routine-creator-grant-on-replica', 'info'],
+      ['routine-creator-grant-on-replica', 'info'],
+    ]);
+    expect(g.explained[0]!.cite).toMatch(/automatic_sp_privileges/);
+  });
+
+  it('a routine created under ANSI_QUOTES shows its definer in double quotes: the same account', async () => {
+    const g = await grantDifferences(where, [], [grant('PROCEDURE', 'p')], serverWithDefiner('"u"@"localhost"'));
+    expect([g.extra, g.explained.length]).toEqual([[], 1]);
+    const other = await grantDifferences(where, [], [grant('PROCEDURE', 'p')], serverWithDefiner('"u2"@"localhost"'));
+    expect(other.extra).toHaveLength(1);
+  });
+
+  it('merged with a grant the source has (EXECUTE): still only the automatic privileges added', async () => {
+    const g = await grantDifferences(
+      where,
+      [grant('PROCEDURE', 'p', 'EXECUTE')],
+      [grant('PROCEDURE', 'p')],
+      serverWithDefiner('`u`@`localhost`'),
+    );
+    expect([g.missing, g.extra, g.explained.length]).toEqual([[], [], 1]);
+  });
+
+  it('the same grant to an account that is not the definer, more privileges, or a grant missing on the replica stay differences', async () => {
+    const other = await grantDifferences(where, [], [grant('PROCEDURE', 'p')], serverWithDefiner('`root`@`localhost`'));
+    expect(other.extra).toEqual([grant('PROCEDURE', 'p')]);
+    const more = await grantDifferences(
+      where,
+      [],
+      [grant('PROCEDURE', 'p', 'EXECUTE, ALTER ROUTINE, GRANT OPTION')],
+      serverWithDefiner('`u`@`localhost`'),
+    );
+    expect(more.extra).toHaveLength(1);
+    const gone = await grantDifferences(where, [grant('PROCEDURE', 'p')], [], serverWithDefiner('`u`@`localhost`'));
+    expect(gone.missing).toHaveLength(1);
+    expect(other.explained.length + more.explained.length + gone.explained.length).toBe(0);
+  });
+});
+
+describe('a routine grant whose names the server stored as latin1 (F7)', () => {
+  const on = (db: string) => `GRANT EXECUTE ON PROCEDURE \`${db}\`.\`j_i_\` TO \`a6_ii\`@\`%\``;
+
+  it('the grant read back with the name mangled is explained as a warning, naming both forms', async () => {
+    // measured on MariaDB 10.11.18: mysql.procs_priv held ÎµÎ»Î»Î·Î½Î¹ÎºÎ¬ for ελληνικά
+    const g = await explainGrants(where, [on('ελληνικά28')], [on('ÎµÎ»Î»Î·Î½Î¹ÎºÎ¬28')], async () => undefined);
+    expect([g.missing, g.extra]).toEqual([[], []]);
+    expect(g.explained).toMatchObject([{ rule: 'routine-grant-name-stored-as-latin1', severity: 'warning', expected: on('ελληνικά28') }]);
+    // a Cyrillic name has bytes that windows-1252 maps apart from ISO-8859-1 (0x80-0x9F)
+    const cyr = 'данные';
+    const read = new TextDecoder('windows-1252').decode(Buffer.from(cyr, 'utf8'));
+    expect((await explainGrants(where, [on(cyr)], [on(read)], async () => undefined)).explained).toHaveLength(1);
+  });
+
+  it('a grant on another database, or a name read some other way, is still a difference', async () => {
+    const g = await explainGrants(where, [on('ελληνικά28')], [on('ελληνικά29')], async () => undefined);
+    expect([g.missing.length, g.extra.length, g.explained.length]).toEqual([1, 1, 0]);
+    const h = await explainGrants(where, [on('shop')], [on('shop2')], async () => undefined);
+    expect(h.explained).toEqual([]);
+  });
+});

@@ -1,0 +1,145 @@
+import { inspect } from '../sql/index.js';
+import type { Queryable } from './check.js';
+import { comparisonRules, type Explained, ruleOfKind } from './equivalence.js';
+
+/**
+ * SHOW GRANTS lines as an account comparison reads them: a column grant's column list is a set (its order in SHOW
+ * GRANTS follows the server's in-memory hash, not the grant), and two changes that are not a difference of the backup
+ * or the replica are explained by the grant rules (fixtures/comparison-rules/grants.json): the routine grant a server
+ * gives the definer when it applies CREATE PROCEDURE/FUNCTION, and a routine grant whose names the server stored as
+ * their UTF-8 bytes read as latin1. Anything else stays a difference.
+ */
+
+const ID = '`(?:[^`]|``)*`';
+const COLUMN_LIST = new RegExp(`\\((${ID}(?:, ${ID})*)\\)`, 'g');
+const ROUTINE_GRANT = new RegExp(`^GRANT (.+?) ON (PROCEDURE|FUNCTION) (${ID})\\.(${ID}) TO (${ID}@${ID})( WITH GRANT OPTION)?$`);
+
+/** The grant with every column list sorted (`SELECT (b, a)` reads as `SELECT (a, b)`); the rest as it is. */
+export function canonicalGrant(grant: string): string {
+  const on = grant.indexOf(' ON ');
+  if (on < 0) return grant;
+  const privs = grant
+    .slice(0, on)
+    .replace(COLUMN_LIST, (_m, list: string) => `(${(list.match(new RegExp(ID, 'g')) ?? []).sort().join(', ')})`);
+  return privs + grant.slice(on);
+}
+
+interface RoutineGrant {
+  privs: string[];
+  kind: 'PROCEDURE' | 'FUNCTION';
+  db: string;
+  name: string;
+  to: string;
+  withGrant: boolean;
+}
+
+function parseRoutineGrant(g: string): RoutineGrant | undefined {
+  const m = ROUTINE_GRANT.exec(g);
+  if (!m) return undefined;
+  return { privs: m[1]!.split(', '), kind: m[2] as RoutineGrant['kind'], db: m[3]!, name: m[4]!, to: m[5]!, withGrant: !!m[6] };
+}
+
+const DQ = '"(?:[^"]|"")*"';
+const unquote = (id: string) => id.slice(1, -1).replace(id.startsWith('"') ? /""/g : /``/g, id[0]!);
+const quote = (s: string) => `\`${s.replace(/`/g, '``')}\``;
+/** A quoted name as the server reads it back after storing its UTF-8 bytes as `encoding` text. */
+const mangled = (id: string, encoding: string) => quote(new TextDecoder(encoding).decode(Buffer.from(unquote(id), 'utf8')));
+const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x));
+
+/** The DEFINER of a routine on a server, as `user`@`host`; undefined when it cannot be read. */
+async function routineDefiner(q: Queryable, kind: 'PROCEDURE' | 'FUNCTION', db: string, name: string): Promise<string | undefined> {
+  try {
+    const [row] = await q.query<Record<string, unknown>>(inspect.showCreate(kind, unquote(db), unquote(name)));
+    const text = String(row?.[kind === 'PROCEDURE' ? 'Create Procedure' : 'Create Function'] ?? '');
+    // a routine created under ANSI_QUOTES shows its definer with double quotes
+    const m = new RegExp(`DEFINER=(${ID}|${DQ})@(${ID}|${DQ})`).exec(text);
+    return m ? `${quote(unquote(m[1]!))}@${quote(unquote(m[2]!))}` : undefined;
+  } catch {
+    return undefined; // not readable: the grant is not explained
+  }
+}
+
+type DefinerOf = (kind: 'PROCEDURE' | 'FUNCTION', db: string, name: string) => Promise<string | undefined>;
+
+/**
+ * The grant lines of one account missing on the actual side and extra there (canonical form), with what the grant
+ * rules explain taken out and listed. `definerOf` reads a routine's definer on the actual server.
+ */
+export async function explainGrants(
+  where: { database: string; object: string },
+  missing: readonly string[],
+  extra: readonly string[],
+  definerOf: DefinerOf,
+  rules = comparisonRules(),
+): Promise<{ missing: string[]; extra: string[]; explained: Explained[] }> {
+  const m = [...missing];
+  const x = [...extra];
+  const explained: Explained[] = [];
+  const take = (list: string[], g: string) => list.splice(list.indexOf(g), 1);
+  for (const rule of ruleOfKind('mangled-routine-grant', rules)) {
+    for (const e of [...m]) {
+      const p = parseRoutineGrant(e);
+      if (!p) continue;
+      const read = e.replace(`${p.db}.${p.name} TO `, `${mangled(p.db, rule.encoding)}.${mangled(p.name, rule.encoding)} TO `);
+      if (read === e || !x.includes(read)) continue;
+      take(m, e);
+      take(x, read);
+      explained.push({
+        ...where,
+        kind: 'grants-differ',
+        rule: rule.id,
+        severity: rule.severity ?? 'warning',
+        finding: rule.finding,
+        advice: rule.advice,
+        cite: rule.cite,
+        expected: e,
+        actual: read,
+      });
+    }
+  }
+  for (const rule of ruleOfKind('automatic-routine-grant', rules)) {
+    for (const a of [...x]) {
+      const p = parseRoutineGrant(a);
+      if (!p) continue;
+      const before = m.find((e) => {
+        const q = parseRoutineGrant(e);
+        return q && q.kind === p.kind && q.db === p.db && q.name === p.name && q.to === p.to && q.withGrant === p.withGrant;
+      });
+      const expectedPrivs = before ? parseRoutineGrant(before)!.privs : [];
+      if (!sameSet(p.privs, [...new Set([...expectedPrivs, ...rule.privileges])]) || (!before && p.withGrant)) continue;
+      if ((await definerOf(p.kind, p.db, p.name)) !== p.to) continue;
+      take(x, a);
+      if (before) take(m, before);
+      explained.push({
+        ...where,
+        kind: 'grants-differ',
+        rule: rule.id,
+        severity: rule.severity ?? 'info',
+        finding: rule.finding,
+        advice: rule.advice,
+        cite: rule.cite,
+        expected: before ?? '(no grant)',
+        actual: a,
+      });
+    }
+  }
+  return { missing: m, extra: x, explained };
+}
+
+/**
+ * Two accounts' grant lines compared as sets of canonical grants (column lists as sets), the grant rules' changes
+ * explained: what is missing on `actual`, what is extra there, and what was explained. `actualServer` answers a routine's
+ * definer.
+ */
+export async function grantDifferences(
+  where: { database: string; object: string },
+  expected: readonly string[],
+  actual: readonly string[],
+  actualServer: Queryable,
+): Promise<{ missing: string[]; extra: string[]; explained: Explained[] }> {
+  const [e, a] = [expected.map(canonicalGrant), actual.map(canonicalGrant)];
+  const missing = e.filter((g) => !a.includes(g));
+  const extra = a.filter((g) => !e.includes(g));
+  if (!missing.length && !extra.length) return { missing, extra, explained: [] };
+  return explainGrants(where, missing, extra, (kind, db, name) => routineDefiner(actualServer, kind, db, name));
+}
