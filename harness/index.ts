@@ -28,6 +28,8 @@ export * from './scenario/steps/restore.js';
 export * from './scenario/steps/crash-loop.js';
 export * from './scenario/steps/packages.js';
 export * from './scenario/steps/upgrade.js';
+export * from './scenario/steps/upgrade-params.js';
+export * from './scenario/steps/rolling-upgrade.js';
 export * from './scenario/steps/galera.js';
 export * from './scenario/steps/pitr.js';
 export { checkName, observationName } from './scenario/index.js';

@@ -27,16 +27,10 @@ export function methodByName(name: string): PhysicalMethod {
   return { name: m.name, backup: m.take, restoreSteps: steps, datadirAsIs: m.restore.asIs };
 }
 export { backupMethods, methodOf } from './registry.js';
-export {
-  packArtifact,
-  unpackArtifact,
-  copyPackage,
-  loadKey,
-  PackageRejectedError,
-  resealSidecar,
-  dataOffset,
-  scanTree,
-} from './package.js';
+export { copyPackage, PackageRejectedError, dataOffset, scanTree } from './package.js';
+export { loadKey } from './package-crypto.js';
+export { packArtifact, resealSidecar } from './package-pack.js';
+export { unpackArtifact } from './package-unpack.js';
 export { BinlogStream } from './binlog-stream.js';
 export { parseBinlogTextFile, eventTime } from './binlog-events.js';
 export type { BinlogTransaction } from './binlog-events.js';

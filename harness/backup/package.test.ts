@@ -5,20 +5,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../core/index.js';
 import { sha256File } from './manifest.js';
-import {
-  CHUNK_BYTES,
-  copyPackage,
-  dataOffset,
-  keyFingerprint,
-  loadKey,
-  packArtifact,
-  PackageRejectedError,
-  packTree,
-  resealSidecar,
-  sidecarMac,
-  sidecarOf,
-  unpackArtifact,
-} from './package.js';
+import { keyFingerprint, loadKey, sidecarMac } from './package-crypto.js';
+import { packArtifact, packTree, resealSidecar } from './package-pack.js';
+import { unpackArtifact } from './package-unpack.js';
+import { CHUNK_BYTES, copyPackage, dataOffset, PackageRejectedError, sidecarOf } from './package.js';
 
 let dir: string;
 const key = randomBytes(32);

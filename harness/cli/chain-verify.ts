@@ -1,8 +1,7 @@
-import { parseArgs } from 'node:util';
 import { isS3Url } from '../backup/index.js';
 import { UsageError } from '../core/index.js';
 import { analyseChain, type ChainReport } from '../restore/chain.js';
-import { parse, parseDuration } from './restore-test.js';
+import { JSON_OPTION, out, parseDuration, parseOptions, printHelp } from './options.js';
 
 export const HELP_CHAIN = `usage: firedrill chain verify --location PATH|s3://bucket/prefix/ [--max-age 26h] [--json]
 
@@ -16,18 +15,8 @@ Exit: 0 continuous, 1 the chain breaks, 2 bad input or a store that cannot be re
 
 /** `firedrill chain verify`. */
 export async function cmdChain(args: string[]): Promise<number> {
-  const { values, positionals } = parse(() =>
-    parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: { location: { type: 'string' }, 'max-age': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' } },
-    }),
-  );
-  if (values.help) {
-    process.stdout.write(HELP_CHAIN + '\n');
-    return 0;
-  }
+  const { values, positionals } = parseOptions(args, { location: { type: 'string' }, 'max-age': { type: 'string' }, ...JSON_OPTION });
+  if (values.help) return printHelp(HELP_CHAIN);
   if (positionals[0] !== 'verify' || positionals.length !== 1)
     throw new UsageError('usage: firedrill chain verify --location PATH|s3://bucket/prefix/');
   if (!values.location) throw new UsageError('chain verify needs --location PATH or s3://bucket/prefix/');
@@ -45,8 +34,7 @@ export async function cmdChain(args: string[]): Promise<number> {
     ...(maxAgeMs !== undefined ? { maxAgeMs } : {}),
   });
   const result = { location: values.location, bytesRead: scanned.bytesRead, ms: Date.now() - t0, ...report };
-  if (values.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
-  else process.stdout.write(chainLines(result) + '\n');
+  out(values.json ? JSON.stringify(result, null, 2) : chainLines(result));
   return report.breaks.length ? 1 : 0;
 }
 

@@ -1,7 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import {
   CHAOS_TOPOLOGIES,
   SHAPES,
@@ -17,11 +16,23 @@ import {
   type ChaosTopology,
   type SearchResult,
 } from '../chaos/index.js';
-import { DEFAULT_FLAVOR, FLAVORS, flavor as flavorById, UsageError, type FlavorId } from '../core/index.js';
+import { FLAVORS, UsageError, type FlavorId } from '../core/index.js';
 import { newRunId } from '../runtime/index.js';
 import { reportsDir } from '../runtime/paths.js';
 import type { DrillResult } from '../report/index.js';
 import { planDrill, type ScenarioDefinition } from '../scenario/index.js';
+import {
+  err,
+  flavorOption,
+  JSON_OPTION,
+  listOption,
+  out,
+  parseDurationWith,
+  parseOptions,
+  printHelp,
+  progressLine,
+  wholeNumber,
+} from './options.js';
 
 export const HELP_CHAOS = `usage: firedrill chaos --topology primary-replicas|multi-source|galera [--flavor F] [--seed S] [--steps N]
                       [--runs N] [--budget 10m] [--faults ${faultCommands().join(',')}] [--replay SEED:PATH] [--json]
@@ -44,21 +55,12 @@ a harness error (firedrill's own machinery failed) or a model error (the topolog
 said): exit 2, not shrunk, with the evidence in chaos.json. Exit 0 no invariant violated. When the budget runs out,
 the running drill is stopped and torn down first; if no drill ended by then, nothing was judged: exit 2.`;
 
-const err = (s: string) => process.stderr.write(`${s}\n`);
-
-function parseDuration(s: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(s.trim());
-  if (!m) throw new UsageError(`bad duration '${s}' (e.g. 90s, 10m, 1h)`);
-  const n = Number(m[1]);
-  return n * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
-}
+const parseBudget = (s: string): number =>
+  parseDurationWith(s, { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }, 's', (t) => `bad duration '${t}' (e.g. 90s, 10m, 1h)`);
 
 function parseFaults(s: string | undefined, topology: ChaosTopology): string[] | undefined {
-  if (!s) return undefined;
-  const list = s
-    .split(',')
-    .map((x) => x.trim())
-    .filter(Boolean);
+  const list = listOption(s);
+  if (!list) return undefined;
   const known = faultCommands();
   const takes = faultCommands(topology);
   for (const f of list) {
@@ -100,42 +102,27 @@ async function attemptDrill(
 }
 
 export async function cmdChaos(args: string[], deps: { runDrill: RunDrill }): Promise<number> {
-  const { values } = (() => {
-    try {
-      return parseArgs({
-        args,
-        strict: true,
-        options: {
-          topology: { type: 'string' },
-          flavor: { type: 'string' },
-          seed: { type: 'string' },
-          steps: { type: 'string' },
-          runs: { type: 'string' },
-          budget: { type: 'string' },
-          faults: { type: 'string' },
-          replay: { type: 'string' },
-          json: { type: 'boolean' },
-          help: { type: 'boolean' },
-        },
-      });
-    } catch (e) {
-      throw new UsageError((e as Error).message.split('\n')[0]!);
-    }
-  })();
-  if (values.help) {
-    process.stdout.write(`${HELP_CHAOS}\n`);
-    return 0;
-  }
+  const { values } = parseOptions(
+    args,
+    {
+      topology: { type: 'string' },
+      flavor: { type: 'string' },
+      seed: { type: 'string' },
+      steps: { type: 'string' },
+      runs: { type: 'string' },
+      budget: { type: 'string' },
+      faults: { type: 'string' },
+      replay: { type: 'string' },
+      ...JSON_OPTION,
+    },
+    false,
+  );
+  if (values.help) return printHelp(HELP_CHAOS);
   const topology = values.topology as ChaosTopology | undefined;
   if (!topology || !CHAOS_TOPOLOGIES.includes(topology)) throw new UsageError(`chaos needs --topology ${CHAOS_TOPOLOGIES.join('|')}`);
-  const flavorId = flavorById(values.flavor ?? DEFAULT_FLAVOR).id;
+  const flavorId = flavorOption(values.flavor).id;
   if (topology === 'galera' && FLAVORS[flavorId].family !== 'mariadb')
     throw new UsageError(`galera runs on MariaDB flavors only, not ${flavorId}`);
-  const int = (s: string | undefined, name: string, dflt: number) => {
-    if (s === undefined) return dflt;
-    if (!/^-?\d+$/.test(s)) throw new UsageError(`--${name} takes a whole number, not '${s}'`);
-    return Number(s);
-  };
   const replay = values.replay
     ? (() => {
         try {
@@ -145,11 +132,11 @@ export async function cmdChaos(args: string[], deps: { runDrill: RunDrill }): Pr
         }
       })()
     : undefined;
-  const seed = replay?.seed ?? int(values.seed, 'seed', randomInt(1, 2 ** 31 - 1));
-  const steps = int(values.steps, 'steps', 6);
-  const runs = int(values.runs, 'runs', 10);
+  const seed = replay?.seed ?? wholeNumber('seed', values.seed, true) ?? randomInt(1, 2 ** 31 - 1);
+  const steps = wholeNumber('steps', values.steps, true) ?? 6;
+  const runs = wholeNumber('runs', values.runs, true) ?? 10;
   if (steps < 1 || runs < 1) throw new UsageError('--steps and --runs must be at least 1');
-  const budgetMs = parseDuration(values.budget ?? '10m');
+  const budgetMs = parseBudget(values.budget ?? '10m');
   const faults = parseFaults(values.faults, topology);
   // engine, image and flavor are checked once before the first drill (bad input: exit 2, nothing started)
   await planDrill(chaosScenario({ id: 'chaos-check', topology, commands: [], flavors: [flavorId] }), flavorId, {}, err);
@@ -157,7 +144,7 @@ export async function cmdChaos(args: string[], deps: { runDrill: RunDrill }): Pr
   const id = `chaos-${newRunId()}`;
   const dir = join(reportsDir, id);
   await mkdir(dir, { recursive: true });
-  const log = (m: string) => err(`[${new Date().toISOString().slice(11, 19)}] ${m}`);
+  const log = progressLine;
   log(
     `chaos ${id}: ${topology} on ${flavorId}, seed ${seed}${replay ? `, replaying path ${replay.path}` : ''}, up to ${steps} commands, ${runs} schedules, budget ${budgetMs / 1000} s`,
   );
@@ -250,9 +237,8 @@ export async function cmdChaos(args: string[], deps: { runDrill: RunDrill }): Pr
       : null,
   };
   await writeFile(join(dir, 'chaos.json'), `${JSON.stringify(summary, null, 2)}\n`);
-  if (values.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+  if (values.json) out(JSON.stringify(summary, null, 2));
   else {
-    const out = (s: string) => process.stdout.write(`${s}\n`);
     const verdict = {
       pass: nothingJudged ? 'NOTHING JUDGED: the budget ran out before any drill ended' : 'no invariant violated',
       fail: 'INVARIANT VIOLATED (a database finding)',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { datasetFrom, parseParamArgs } from './dataset-options.js';
+import { datasetFrom } from './dataset-options.js';
+import { parseParamArgs } from './options.js';
 
 describe('--dataset and --param', () => {
   it('names each source', () => {

@@ -2,6 +2,7 @@ import { UsageError } from '../core/index.js';
 import type { DatasetSource } from '../workload/index.js';
 import { dsnArg } from './connect.js';
 import { databasesOf } from '../runtime/index.js';
+import { listOption, wholeNumber } from './options.js';
 
 /**
  * The options every drill-running command shares (run, suite, and others that load data): where the data comes
@@ -33,26 +34,17 @@ export interface DatasetFlags {
   'server-config'?: string;
 }
 
-const whole = (name: string, v: string | undefined): number | undefined => {
-  if (v === undefined) return undefined;
-  if (!/^\d+$/.test(v)) throw new UsageError(`--${name} ${v}: expected a whole number`);
-  return Number(v);
-};
-
 /** The dataset source the flags name (undefined: the default, or the suite's own). */
 export function datasetFrom(f: DatasetFlags): DatasetSource | undefined {
-  const rows = whole('rows', f.rows);
-  const seed = whole('seed', f.seed);
+  const rows = wholeNumber('rows', f.rows);
+  const seed = wholeNumber('seed', f.seed);
   if (f.dataset?.startsWith('mysql://')) {
     if (rows !== undefined) throw new UsageError('--rows goes with a schema file, not a live server');
     const d = dsnArg(f.dataset);
     const { database: _, ...server } = d;
     return { kind: 'live', server, databases: databasesOf(f.databases, d) };
   }
-  const databases = f.databases
-    ?.split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
+  const databases = listOption(f.databases);
   if (!f.dataset) {
     if (rows !== undefined || databases) throw new UsageError('--rows and --databases go with --dataset');
     return undefined;
@@ -66,15 +58,4 @@ export function datasetFrom(f: DatasetFlags): DatasetSource | undefined {
   if (f.dataset === 'sakila') return { kind: 'sakila' };
   if (f.dataset === 'none') return { kind: 'none' };
   return { kind: 'dump', path: f.dataset };
-}
-
-/** `--param name=value`: a number when it reads as one, otherwise a string (the scenario's ParamSpec checks it). */
-export function parseParamArgs(list: readonly string[] | undefined): Record<string, string | number> {
-  const p: Record<string, string | number> = {};
-  for (const kv of list ?? []) {
-    const m = /^(\w+)=(.*)$/s.exec(kv);
-    if (!m) throw new UsageError(`bad --param '${kv}' (expected name=value)`);
-    p[m[1]!] = /^-?\d+(\.\d+)?$/.test(m[2]!) ? Number(m[2]) : m[2]!;
-  }
-  return p;
 }

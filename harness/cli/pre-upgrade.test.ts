@@ -42,11 +42,7 @@ describe('firedrill pre-upgrade: exit codes by verdict', () => {
   const withVerdict = async (verdict: 'pass' | 'fail' | 'error') => {
     const spy = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     try {
-      return await cmdPreUpgrade(['--json'], {
-        drill: async () => ({ ...sampleResult({ scenario: 'pre-upgrade' }), verdict }),
-        parse: (fn) => fn(),
-        parseParams: () => ({}),
-      });
+      return await cmdPreUpgrade(['--json'], async () => ({ ...sampleResult({ scenario: 'pre-upgrade' }), verdict }));
     } finally {
       spy.mockRestore();
     }

@@ -1,31 +1,14 @@
 /** `firedrill pre-upgrade`: the pre-upgrade drill with its target version, the team's queries and option file. */
-import { planInputs, type DrillInputs } from '../scenario/index.js';
-import { datasetFrom } from './dataset-options.js';
 import { resolve as resolvePath } from 'node:path';
-import { parseArgs } from 'node:util';
+import { UsageError } from '../core/index.js';
 import { consoleSummary } from '../report/index.js';
-import { flavor as flavorById, UsageError } from '../core/index.js';
-import { DEFAULT_UPGRADE_TARGET, exitCodeOf, validateUpgradeParams } from '../scenario/index.js';
+import { DEFAULT_UPGRADE_TARGET, exitCodeOf, planInputs, validateUpgradeParams } from '../scenario/index.js';
 import { goNoGoMarkdown, type GoNoGo } from '../verify/upgrade/index.js';
-import type { DrillResult } from '../report/index.js';
-import type { FlavorId } from '../core/index.js';
+import { DATASET_OPTIONS, datasetFrom } from './dataset-options.js';
+import { drill } from './drill.js';
+import { flavorOption, JSON_OPTION, out, parseOptions, parseParamArgs, printHelp } from './options.js';
 
-/** What the command borrows from main.ts (given, not imported: no import circle). */
-export interface PreUpgradeDeps {
-  drill(
-    id: string,
-    flavor: FlavorId,
-    params: Readonly<Record<string, string | number>>,
-    flags: { keepArtifacts: boolean; faultDuringBackup: boolean },
-    inputs?: DrillInputs,
-  ): Promise<DrillResult>;
-  parse<T>(fn: () => T): T;
-  parseParams(list: string[] | undefined): Record<string, string | number>;
-}
-
-const out = (s: string) => process.stdout.write(s + '\n');
-
-const HELP_PRE_UPGRADE = `usage: firedrill pre-upgrade --from F --to G [--queries FILE] [--session 'SET …']... [--server-config my.cnf] [--dataset D] [--param k=v]... [--keep-artifacts] [--json]
+export const HELP_PRE_UPGRADE = `usage: firedrill pre-upgrade --from F --to G [--queries FILE] [--session 'SET …']... [--server-config my.cnf] [--dataset D] [--param k=v]... [--keep-artifacts] [--json]
 
 Runs the pre-upgrade drill from version F (default mariadb-10.11) to G (default mariadb-11.8):
   1. incompatibility report before anything moves: schema, routines, views, triggers, events, accounts, variables
@@ -51,34 +34,26 @@ Runs the pre-upgrade drill from version F (default mariadb-10.11) to G (default 
                         a schema file with --rows N (see firedrill run --help)
 Exit: 0 go, 1 no-go (a blocking finding or a failed check), 2 could not run.`;
 
-export async function cmdPreUpgrade(args: string[], { drill, parse, parseParams }: PreUpgradeDeps): Promise<number> {
-  const { values } = parse(() =>
-    parseArgs({
-      args,
-      strict: true,
-      options: {
-        from: { type: 'string' },
-        to: { type: 'string' },
-        queries: { type: 'string' },
-        session: { type: 'string', multiple: true },
-        'server-config': { type: 'string' },
-        dataset: { type: 'string' },
-        rows: { type: 'string' },
-        databases: { type: 'string' },
-        param: { type: 'string', multiple: true },
-        'keep-artifacts': { type: 'boolean' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean' },
-      },
-    }),
+/** `run`: how the drill runs (the CLI's drill runner; a test gives its own). */
+export async function cmdPreUpgrade(args: string[], run: typeof drill = drill): Promise<number> {
+  const { values } = parseOptions(
+    args,
+    {
+      from: { type: 'string' },
+      to: { type: 'string' },
+      queries: { type: 'string' },
+      session: { type: 'string', multiple: true },
+      param: { type: 'string', multiple: true },
+      'keep-artifacts': { type: 'boolean' },
+      ...JSON_OPTION,
+      ...DATASET_OPTIONS,
+    },
+    false,
   );
-  if (values.help) {
-    out(HELP_PRE_UPGRADE);
-    return 0;
-  }
-  const given = parseParams(values.param);
-  const from = flavorById(values.from ?? 'mariadb-10.11').id;
-  const to = flavorById(values.to ?? String(given['to'] ?? DEFAULT_UPGRADE_TARGET)).id;
+  if (values.help) return printHelp(HELP_PRE_UPGRADE);
+  const given = parseParamArgs(values.param);
+  const from = flavorOption(values.from, 'mariadb-10.11').id;
+  const to = flavorOption(values.to, String(given['to'] ?? DEFAULT_UPGRADE_TARGET)).id;
   if (from === to) throw new UsageError(`--from and --to are the same version (${from})`);
   // --to and --queries are the drill's parameters (the drill checks them, and that rules exist for the step, before
   // anything starts); the dataset and the option file are read now (a missing file, a clash: exit 2).
@@ -90,10 +65,10 @@ export async function cmdPreUpgrade(args: string[], { drill, parse, parseParams 
   };
   validateUpgradeParams({ queries: 'sample', ...params }, from); // with the messages of this command, before the drill is planned
   const inputs = await planInputs({
-    dataset: datasetFrom({ dataset: values.dataset, rows: values.rows, databases: values.databases }),
+    dataset: datasetFrom(values),
     serverConfig: values['server-config'],
   });
-  const r = await drill('pre-upgrade', from, params, { keepArtifacts: !!values['keep-artifacts'], faultDuringBackup: false }, inputs);
+  const r = await run('pre-upgrade', from, params, { keepArtifacts: !!values['keep-artifacts'], faultDuringBackup: false }, inputs);
   if (values.json) out(JSON.stringify(r, null, 2));
   else {
     out(consoleSummary(r));

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { buildReport, defaultHistoryFile, firedrillCommit, firedrillVersion, writeHistory } from '../report/index.js';
 import { reportsDir } from '../runtime/paths.js';
 import { UsageError } from '../core/index.js';
+import { parseOptions, printHelp } from './options.js';
 
 export const HELP_REPORT = `usage: firedrill report [--out FILE] [--redact] [--strict] [--history FILE]... [--save-history FILE] [PATH...]
 
@@ -24,33 +24,16 @@ and the RTO/RPO trend of every drill x flavor from the history.
 Exit: 0 written, 1 (--strict) a drill failed, 2 bad input (nothing to report).`;
 
 export async function cmdReport(args: string[]): Promise<number> {
-  const parse = () =>
-    parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        out: { type: 'string' },
-        redact: { type: 'boolean' },
-        history: { type: 'string', multiple: true },
-        'save-history': { type: 'string' },
-        strict: { type: 'boolean' },
-        help: { type: 'boolean' },
-      },
-    });
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse();
-  } catch (e) {
-    throw new UsageError((e as Error).message.split('\n')[0]!);
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    process.stdout.write(HELP_REPORT + '\n');
-    return 0;
-  }
+  const { values, positionals } = parseOptions(args, {
+    out: { type: 'string' },
+    redact: { type: 'boolean' },
+    history: { type: 'string', multiple: true },
+    'save-history': { type: 'string' },
+    strict: { type: 'boolean' },
+  });
+  if (values.help) return printHelp(HELP_REPORT);
   const paths = positionals.length ? positionals : [reportsDir];
-  const givenHistory = (values.history as string[] | undefined) ?? [];
+  const givenHistory = values.history ?? [];
   for (const h of givenHistory) if (!existsSync(h)) throw new UsageError(`history file ${h} does not exist`);
   const historyFiles = givenHistory.length ? givenHistory : existsSync(defaultHistoryFile()) ? [defaultHistoryFile()] : [];
   const out = resolve(values.out ?? resolve(reportsDir, 'report.html'));

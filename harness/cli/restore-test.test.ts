@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ExecError, WaitTimeoutError } from '../exec/index.js';
 import { exitCodeOfCause } from '../report/index.js';
 import type { RestoreTestOutcome } from '../restore/restore-test.js';
-import { lastTested, parseDuration, parseUntil, toResult, type HistoryEntry } from './restore-test.js';
+import { parseDuration } from './options.js';
+import { lastTested, parseUntil, toResult, type HistoryEntry } from './restore-test.js';
 
 describe('restore-test options', () => {
   it('reads durations and refuses others (exit 2)', () => {

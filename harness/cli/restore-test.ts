@@ -1,15 +1,15 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { causeOfError, exitCodeOfCause, failureCause, unmeasuredRpo, writeReport } from '../report/index.js';
 import { readServerConfig } from '../restore/server-config.js';
 import { restoreTest, type RestoreTestOutcome } from '../restore/restore-test.js';
 import { checkPoint, NoRecoveryPointError, planPoint, type PointPlan } from './restore-point.js';
 import { isS3Url } from '../backup/index.js';
-import { DEFAULT_FLAVOR, flavor as flavorById, FLAVORS, UsageError } from '../core/index.js';
+import { DEFAULT_FLAVOR, FLAVORS, UsageError } from '../core/index.js';
 import { engineVersion, reportsDir, resolveImage, RunContext } from '../runtime/index.js';
 import type { DrillResult } from '../report/index.js';
 import { checkLine, parseState, type RecordedState } from '../verify/index.js';
+import { err, flavorOption, JSON_OPTION, out, parseDuration, parseOptions, printHelp, progressLine } from './options.js';
 
 export const HELP_RESTORE_TEST = `usage: firedrill restore-test --artifact PATH --flavor F [--incremental DIR]... [--expect STATE.json]
                             [--server-config my.cnf] [--binlogs DIR --until GTID|TIME] [--max-age 26h] [--instant] [--json]
@@ -48,24 +48,6 @@ and with --expect the result is compared with the state \`firedrill snapshot\` r
 Writes reports/<run-id>/{result.json,summary.md,junit.xml}.
 Exit: 0 the backup restores and matches, 1 a bad backup (damaged, does not restore, differs from the state, stale),
 2 not a backup / wrong flavor / bad input.`;
-
-export const err = (s: string) => process.stderr.write(s + '\n');
-export const progressLine = (m: string) => err(`[${new Date().toISOString().slice(11, 19)}] ${m}`);
-
-export function parse<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (e) {
-    throw new UsageError((e as Error).message.split('\n')[0]!);
-  }
-}
-
-/** "26h", "90m", "2d", "3600s" → milliseconds. */
-export function parseDuration(s: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*(s|m|h|d)$/.exec(s.trim());
-  if (!m) throw new UsageError(`bad duration '${s}' (expected e.g. 26h, 90m, 2d)`);
-  return Number(m[1]) * { s: 1000, m: 60_000, h: 3600_000, d: 86_400_000 }[m[2] as 's' | 'm' | 'h' | 'd'];
-}
 
 /** A GTID (MariaDB d-s-n, MySQL uuid:n) or a time (ISO 8601). */
 export function parseUntil(s: string): { gtid: string } | { time: Date } {
@@ -125,34 +107,27 @@ export function lastTested(h: readonly HistoryEntry[], at: { location: string; k
 // ---------------------------------------------------------------- restore-test
 
 export async function cmdRestoreTest(args: string[]): Promise<number> {
-  const { values } = parse(() =>
-    parseArgs({
-      args,
-      allowPositionals: false,
-      strict: true,
-      options: {
-        artifact: { type: 'string' },
-        incremental: { type: 'string', multiple: true },
-        flavor: { type: 'string' },
-        expect: { type: 'string' },
-        'server-config': { type: 'string' },
-        binlogs: { type: 'string' },
-        until: { type: 'string' },
-        'max-age': { type: 'string' },
-        'history-key': { type: 'string' },
-        instant: { type: 'boolean' },
-        point: { type: 'string' },
-        location: { type: 'string' },
-        seed: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean' },
-      },
-    }),
+  const { values } = parseOptions(
+    args,
+    {
+      artifact: { type: 'string' },
+      incremental: { type: 'string', multiple: true },
+      flavor: { type: 'string' },
+      expect: { type: 'string' },
+      'server-config': { type: 'string' },
+      binlogs: { type: 'string' },
+      until: { type: 'string' },
+      'max-age': { type: 'string' },
+      'history-key': { type: 'string' },
+      instant: { type: 'boolean' },
+      point: { type: 'string' },
+      location: { type: 'string' },
+      seed: { type: 'string' },
+      ...JSON_OPTION,
+    },
+    false,
   );
-  if (values.help) {
-    process.stdout.write(HELP_RESTORE_TEST + '\n');
-    return 0;
-  }
+  if (values.help) return printHelp(HELP_RESTORE_TEST);
   if (values.point) {
     if (!values.location) throw new UsageError('--point random|newest needs --location PATH|s3://bucket/prefix/ (the chain to pick from)');
     if (values.artifact || values.incremental || values.binlogs || values.until)
@@ -161,7 +136,7 @@ export async function cmdRestoreTest(args: string[]): Promise<number> {
       );
   } else if (values.location || values.seed) throw new UsageError('--location and --seed go with --point random|newest');
   else if (!values.artifact) throw new UsageError('restore-test needs --artifact PATH (a backup directory or file)');
-  const f = flavorById(values.flavor ?? DEFAULT_FLAVOR);
+  const f = flavorOption(values.flavor);
   if (!!values.binlogs !== !!values.until) throw new UsageError('--binlogs DIR and --until GTID|TIME go together');
   const until = values.until ? parseUntil(values.until) : undefined;
   const maxAgeMs = values['max-age'] ? parseDuration(values['max-age']) : undefined;
@@ -272,8 +247,7 @@ export async function cmdRestoreTest(args: string[]): Promise<number> {
       ...(outcome.artifact.createdAt ? { createdAt: outcome.artifact.createdAt } : {}),
       testedAt: new Date().toISOString(),
     });
-  if (values.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
-  else process.stdout.write(summaryLines(result) + '\n');
+  out(values.json ? JSON.stringify(result, null, 2) : summaryLines(result));
   return exitCodeOfCause(result.cause);
 }
 

@@ -1,13 +1,12 @@
 import { spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { familyOfVersion, UsageError } from '../core/index.js';
 import { databasesOf, familyAdapter } from '../runtime/index.js';
 import { inspect, type Statement } from '../sql/index.js';
 import { takeState, type RecordedState } from '../verify/index.js';
-import { connectDsn, dsnArg, parseTimeout, type CliSession } from './connect.js';
-import { err, parse, progressLine } from './restore-test.js';
+import { connectDsn, dsnArg, type CliSession } from './connect.js';
+import { err, JSON_OPTION, out, parseOptions, parseTimeout, printHelp, progressLine } from './options.js';
 
 export const HELP_SNAPSHOT = `usage: firedrill snapshot --source DSN --out STATE.json [--databases a,b] [--hold-replica] [--timeout T] [--json] [-- BACKUP COMMAND...]
 
@@ -32,26 +31,15 @@ function runCommand(argv: string[]): Promise<number> {
 }
 
 export async function cmdSnapshot(args: string[]): Promise<number> {
-  const { values, positionals } = parse(() =>
-    parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        source: { type: 'string' },
-        out: { type: 'string' },
-        databases: { type: 'string' },
-        'hold-replica': { type: 'boolean' },
-        timeout: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean' },
-      },
-    }),
-  );
-  if (values.help) {
-    process.stdout.write(HELP_SNAPSHOT + '\n');
-    return 0;
-  }
+  const { values, positionals } = parseOptions(args, {
+    source: { type: 'string' },
+    out: { type: 'string' },
+    databases: { type: 'string' },
+    'hold-replica': { type: 'boolean' },
+    timeout: { type: 'string' },
+    ...JSON_OPTION,
+  });
+  if (values.help) return printHelp(HELP_SNAPSHOT);
   if (!values.source || !values.out) throw new UsageError('snapshot needs --source DSN and --out STATE.json');
   if (positionals.length && !values['hold-replica'])
     throw new UsageError('a backup command after -- runs while the replica is held: give --hold-replica');
@@ -134,10 +122,10 @@ export async function cmdSnapshot(args: string[]): Promise<number> {
       accounts: Object.keys(state.accounts.list).length,
       ...(commandCode !== undefined ? { backupCommandExitCode: commandCode } : {}),
     };
-    if (values.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
+    if (values.json) out(JSON.stringify(summary, null, 2));
     else
-      process.stdout.write(
-        `recorded ${summary.tables} tables (${summary.rows} rows), ${summary.objects} objects, ${summary.accounts} accounts of ${summary.source} at GTID ${state.gtid.replicaPos || state.gtid.executed || '(none)'} in ${summary.out}\n`,
+      out(
+        `recorded ${summary.tables} tables (${summary.rows} rows), ${summary.objects} objects, ${summary.accounts} accounts of ${summary.source} at GTID ${state.gtid.replicaPos || state.gtid.executed || '(none)'} in ${summary.out}`,
       );
   } finally {
     await q.close();

@@ -8,6 +8,8 @@ export type { GtidAlgebra } from './gtid-algebra.js';
 export * from './gtid.js';
 export * as mysqlGtidSet from './gtid-mysql.js';
 export { seeded } from './seeded.js';
+export { timePhase } from './phases.js';
+export type { PhaseRecord } from './phases.js';
 export {
   canonicalOption,
   isServerGroup,

@@ -15,4 +15,4 @@ export { consoleTime, DrillLog } from './log.js';
 export { rtoOf, verdictOf, failureCause, unmeasuredRpo, rpoOf } from './result.js';
 export { causeOfError, exitCodeOfCause } from './cause.js';
 export type { Cause } from './cause.js';
-export type { DrillResult, PhaseRecord, StepRecord, Rpo, Verdict } from './result.js';
+export type { DrillResult, PhaseRecord, Rpo, Verdict } from './result.js';

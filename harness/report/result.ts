@@ -1,5 +1,5 @@
 import type { DatasetInfo } from '../workload/index.js';
-import type { FlavorId } from '../core/index.js';
+import type { FlavorId, PhaseRecord } from '../core/index.js';
 import type { FaultRecord } from '../faults/index.js';
 import type { CheckResult, LedgerVerdict } from '../verify/index.js';
 import type { LedgerSummary } from '../workload/index.js';
@@ -7,20 +7,7 @@ import type { Cause } from './cause.js';
 import type { ObjectiveReport } from './objectives.js';
 import type { Provenance } from './provenance.js';
 
-export interface StepRecord {
-  name: string;
-  startMs: number;
-  endMs: number;
-  error?: string;
-}
-export interface PhaseRecord {
-  name: string;
-  recovery: boolean;
-  startMs: number;
-  endMs: number;
-  durationMs: number;
-  steps: StepRecord[];
-}
+export type { PhaseRecord } from '../core/index.js';
 
 export interface Rto {
   ms: number | null;

@@ -124,11 +124,7 @@ export async function openInstant(
   ctx.run.onTeardown(`remove ${scratch}`, () => rm(scratch, { recursive: true, force: true }));
   await mkdir(join(scratch, 'upper'));
   await mkdir(join(scratch, 'work'));
-  const volume = ctx.run.name(`${name}-overlay`);
-  await docker([
-    'volume',
-    'create',
-    ...ctx.run.labelArgs(),
+  const volume = await ctx.run.volume(`${name}-overlay`, [
     '--driver',
     'local',
     '--opt',
@@ -137,11 +133,7 @@ export async function openInstant(
     'device=overlay',
     '--opt',
     `o=lowerdir=${dataDir},upperdir=${join(scratch, 'upper')},workdir=${join(scratch, 'work')},metacopy=on`,
-    volume,
   ]);
-  ctx.run.onTeardown(`remove volume ${volume}`, async () => {
-    await docker(['volume', 'rm', '-f', volume]);
-  });
   let node: StartedNode | undefined;
   const removeAll = async () => {
     // Also when the server never came up: its container holds the volume. Failures here are left to the teardown.

@@ -1,5 +1,4 @@
 import { methodByName, type Manifest } from '../backup/index.js';
-import { docker } from '../runtime/docker.js';
 import { NodeDefinition, type NodeSpec, type StartedNode } from '../runtime/node.js';
 import type { TopologyContext } from '../runtime/context.js';
 import { copyBack, datadirOwner, type CopyBackResult } from './copy-back.js';
@@ -33,11 +32,7 @@ export async function restorePhysical(ctx: TopologyContext, artifactDir: string,
   const manifest = await verifyArtifact(artifactDir);
   const method = methodByName(manifest.method);
   const t1 = Date.now();
-  const volume = ctx.run.name(`${target.name}-data`);
-  await docker(['volume', 'create', ...ctx.run.labelArgs(), volume]);
-  ctx.run.onTeardown(`remove volume ${volume}`, async () => {
-    await docker(['volume', 'rm', '-f', volume]);
-  });
+  const volume = await ctx.run.volume(`${target.name}-data`);
   const copied = await copyBack(ctx, artifactDir, method, volume, target.name);
   const t2 = Date.now();
   const node = await new NodeDefinition(ctx, {

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
 import { format } from 'mysql2';
 import { withHeartbeat } from '../exec/index.js';
-import { type ContainerFiles, docker } from '../runtime/docker.js';
+import type { ContainerFiles } from '../runtime/docker.js';
 import type { TopologyContext } from '../runtime/context.js';
 import { oneShot } from '../runtime/oneshot.js';
 import { openTopologyContext } from '../runtime/topology.js';
@@ -130,13 +130,6 @@ export async function openBench(o: RestoreTestOptions, outcome: RestoreTestOutco
         throw new BadBackupError(`${name}: ${msg}`);
       }
     },
-    async volume(name) {
-      const v = o.run.name(name);
-      await docker(['volume', 'create', ...o.run.labelArgs(), v]);
-      o.run.onTeardown(`remove volume ${v}`, async () => {
-        await docker(['volume', 'rm', '-f', v]);
-      });
-      return v;
-    },
+    volume: (name) => o.run.volume(name),
   };
 }

@@ -1,4 +1,4 @@
-import type { FlavorId } from '../core/index.js';
+import { timePhase, type FlavorId, type PhaseRecord } from '../core/index.js';
 import type { RunContext } from '../runtime/run-context.js';
 import type { CheckResult, RecordedState } from '../verify/index.js';
 import type { DetectedArtifact } from './external.js';
@@ -27,15 +27,8 @@ export interface RestoreTestOptions {
   instant?: boolean;
 }
 
-/** A timed phase, in the shape of a drill's (harness/report's PhaseRecord). */
-export interface PhaseRecord {
-  name: string;
-  recovery: boolean;
-  startMs: number;
-  endMs: number;
-  durationMs: number;
-  steps: Array<{ name: string; startMs: number; endMs: number; error?: string }>;
-}
+/** A timed phase: a drill's (core/phases.ts, the one phase timer). */
+export type { PhaseRecord } from '../core/index.js';
 
 export interface RestoreTestOutcome {
   artifact: DetectedArtifact;
@@ -59,18 +52,5 @@ export type PhaseTimer = <T>(name: string, fn: () => Promise<T>) => Promise<T>;
 const RESTORE_PHASES = new Set(['stage', 'prepare', 'copy-back', 'start', 'upgrade', 'load', 'replay-binlogs']);
 
 export function phaseTimer(phases: PhaseRecord[], progress: (m: string) => void): PhaseTimer {
-  return async (name, fn) => {
-    const p: PhaseRecord = { name, recovery: RESTORE_PHASES.has(name), startMs: Date.now(), endMs: 0, durationMs: 0, steps: [] };
-    phases.push(p);
-    progress(`phase ${name}`);
-    try {
-      return await fn();
-    } catch (e) {
-      p.steps.push({ name, startMs: p.startMs, endMs: Date.now(), error: e instanceof Error ? e.message : String(e) });
-      throw e;
-    } finally {
-      p.endMs = Date.now();
-      p.durationMs = p.endMs - p.startMs;
-    }
-  };
+  return (name, fn) => timePhase(phases, name, RESTORE_PHASES.has(name), progress, fn);
 }

@@ -62,15 +62,7 @@ export class NodeDefinition {
   async start(): Promise<StartedNode> {
     const { run, network, adapter, image } = this.ctx;
     const container = run.name(this.spec.name);
-    let volume = this.spec.datadirVolume;
-    if (!volume) {
-      volume = run.name(`${this.spec.name}-data`);
-      await docker(['volume', 'create', ...run.labelArgs(), volume]);
-      const v = volume;
-      run.onTeardown(`remove volume ${v}`, async () => {
-        await docker(['volume', 'rm', '-f', v]);
-      });
-    }
+    const volume = this.spec.datadirVolume ?? (await run.volume(`${this.spec.name}-data`));
     const mounts = (this.spec.mounts ?? []).flatMap((m) => ['-v', `${m.source}:${m.target}${m.readOnly ? ':ro' : ''}`]);
     if (this.spec.bootstrapCluster) {
       await oneShot(this.ctx, { name: `${this.spec.name}-init`, volume, argv: ['touch', '/var/lib/mysql/.fd-bootstrap-once'] });

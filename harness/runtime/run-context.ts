@@ -133,6 +133,19 @@ export class RunContext implements AsyncDisposable {
       .flatMap(([k, v]) => ['--label', `${k}=${v}`]);
   }
 
+  /**
+   * The one way a run creates a docker volume: named fd-<run>-<suffix>, labelled with the run, removed at teardown.
+   * `options`: more `docker volume create` options (a driver and its options). Returns the volume's name.
+   */
+  async volume(suffix: string, options: readonly string[] = []): Promise<string> {
+    const v = this.name(suffix);
+    await docker(['volume', 'create', ...this.labelArgs(), ...options, v]);
+    this.onTeardown(`remove volume ${v}`, async () => {
+      await docker(['volume', 'rm', '-f', v]);
+    });
+    return v;
+  }
+
   /** Name for a docker object of this run: fd-<run>-<suffix>. */
   name(suffix: string): string {
     return `fd-${this.runId}-${suffix}`;

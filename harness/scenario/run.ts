@@ -1,26 +1,23 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openStore, type BackupStore } from '../backup/index.js';
-import { UsageError, type FlavorId } from '../core/index.js';
-import { InterruptedError, isInfrastructureError, signalExitCode, withCancelScope } from '../exec/index.js';
+import { timePhase } from '../core/index.js';
+import { withCancelScope } from '../exec/index.js';
 import { faultEnvOf } from '../faults/index.js';
 import { reportsDir } from '../runtime/paths.js';
 import { waitCaughtUp } from '../runtime/replication.js';
 import type { RunContext } from '../runtime/run-context.js';
 import { openTopologyContext, startTopology, type Topology } from '../runtime/topology.js';
 import {
-  causeOfError,
   failureCause,
   rpoOf,
   rtoOf,
   unmeasuredRpo,
   verdictOf,
-  type Cause,
   writeReport,
   type DrillResult,
   type PhaseRecord,
   type Rpo,
-  type StepRecord,
   type Verdict,
   baseProvenance,
   datasetSize,
@@ -38,59 +35,7 @@ import { workloadSql } from '../sql/index.js';
 import type { DrillPlan } from './plan.js';
 import { emptyState } from './state.js';
 import type { DrillContext, ScenarioDefinition } from './types.js';
-
-/** The exit code a verdict gives: 0 pass, 1 fail, 2 could not run, 128+signal when interrupted. */
-export function exitCodeOf(r: Pick<DrillResult, 'verdict'>, signal?: NodeJS.Signals): number {
-  return r.verdict === 'pass' ? 0 : r.verdict === 'fail' ? 1 : r.verdict === 'error' ? 2 : signalExitCode(signal ?? 'SIGINT');
-}
-
-/** The cause of an error that ended a drill early, given the verdict classifyFailure gave it. */
-function causeOfFailure(e: unknown, verdict: Verdict): Cause {
-  if (verdict === 'fail') return { kind: 'drill-failed', message: (e instanceof Error ? e.message : String(e)).split('\n')[0]! };
-  return causeOfError(e, verdict === 'interrupted');
-}
-
-/**
- * Why a drill ended early: interrupted (a signal); error (bad input found late, the harness's infrastructure failed,
- * or the topology could not be set up: the drill never ran); fail (a step of the drill itself failed).
- */
-export function classifyFailure(e: unknown, phase: string | undefined, interrupted: boolean): Verdict {
-  if (interrupted || e instanceof InterruptedError) return 'interrupted';
-  if (e instanceof UsageError || isInfrastructureError(e)) return 'error';
-  if (phase === undefined || phase === 'setup') return 'error';
-  return 'fail';
-}
-
-/** The result of a drill that ended before it began (its report still says why). */
-export function errorResult(
-  def: Pick<ScenarioDefinition, 'id' | 'description' | 'rpoNode'>,
-  flavor: FlavorId,
-  runId: string,
-  error: unknown,
-  verdict: Verdict = 'error',
-): DrillResult {
-  const now = new Date().toISOString();
-  return {
-    runId,
-    scenario: def.id,
-    description: def.description,
-    flavor,
-    verdict,
-    cause: causeOfError(error, verdict === 'interrupted'),
-    startedAt: now,
-    endedAt: now,
-    durationMs: 0,
-    params: {},
-    phases: [],
-    rto: rtoOf([]),
-    rpo: unmeasuredRpo(def.rpoNode),
-    checks: [],
-    faults: [],
-    observations: {},
-    error: error instanceof Error ? error.message : String(error),
-    reportDir: join(reportsDir, runId),
-  };
-}
+import { causeOfFailure, classifyFailure } from './outcome.js';
 
 export interface RunOptions {
   run: RunContext;
@@ -214,29 +159,10 @@ type Timed = (name: string, recovery: boolean, steps: ReadonlyArray<{ name: stri
 
 /** Runs steps as one phase, recording when the phase and each step started and ended, and the error of the one that threw. */
 function phaseTimer(phases: PhaseRecord[], progress: (m: string) => void): Timed {
-  return async (name, recovery, steps) => {
-    const p: PhaseRecord = { name, recovery, startMs: Date.now(), endMs: 0, durationMs: 0, steps: [] };
-    phases.push(p);
-    progress(`phase ${name}`);
-    try {
-      for (const s of steps) {
-        const rec: StepRecord = { name: s.name, startMs: Date.now(), endMs: 0 };
-        p.steps.push(rec);
-        progress(`  ${s.name}`);
-        try {
-          await s.run();
-        } catch (e) {
-          rec.error = e instanceof Error ? e.message : String(e);
-          throw e;
-        } finally {
-          rec.endMs = Date.now();
-        }
-      }
-    } finally {
-      p.endMs = Date.now();
-      p.durationMs = p.endMs - p.startMs;
-    }
-  };
+  return (name, recovery, steps) =>
+    timePhase(phases, name, recovery, progress, async (step) => {
+      for (const s of steps) await step(s.name, s.run);
+    });
 }
 
 /** The setup phase: the topology, the datasets, every primary's write workload; returns the drill's context. */

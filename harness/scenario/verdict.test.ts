@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { execError } from '../exec/errors.test-fixture.js';
 import { HarnessError, InterruptedError, WaitTimeoutError } from '../exec/index.js';
 import { UsageError } from '../core/index.js';
-import { classifyFailure, exitCodeOf } from './run.js';
+import { classifyFailure, exitCodeOf } from './outcome.js';
 
 const dockerErr = execError;
 

@@ -20,12 +20,12 @@ import {
   incompatibilityReport,
   loadRuleSet,
   parseOptionFile,
-  parseQueries,
   readInventory,
   replayQueries,
   serverOptions,
   type Finding,
 } from '../../harness/verify/upgrade/index.js';
+import { parseQueries } from '../../harness/workload/index.js';
 import { readFileSync } from 'node:fs';
 import { FLAVORS } from '../../harness/core/index.js';
 import { cli, leftovers, quiet } from './helpers.js';

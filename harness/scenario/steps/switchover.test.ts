@@ -8,8 +8,8 @@ import { goNoGo } from '../../verify/upgrade/index.js';
 import { WritableRouter, WriteWorkload } from '../../workload/index.js';
 import { emptyState } from '../state.js';
 import type { DrillContext } from '../types.js';
+import { switchover } from './rolling-upgrade.js';
 import { switchPrimaryRole } from './switchover.js';
-import { switchover } from './upgrade.js';
 
 /** The rollback the README promises: when it cannot be exercised, the drill fails and the go/no-go says no, with why. */
 describe('a promised switchover that cannot run is not skipped with a warning', () => {

@@ -4,6 +4,7 @@
  * (which options it refuses or ignores, which sql_mode values and authentication plugins it has). Read-only.
  */
 import { upgradeSql } from '../../sql/index.js';
+import { codeOnly } from '../../workload/query-log.js';
 import type { OptionVerdict } from '../../runtime/option-probe.js';
 import { at, variableOf, type ConfigOption } from './config-file.js';
 import type { Finding } from './findings.js';
@@ -17,13 +18,6 @@ export interface IncompatInput {
   target: SqlTarget;
   /** The user's option files, parsed, and what the target server said about each option. */
   config?: { options: readonly ConfigOption[]; verdicts: readonly OptionVerdict[] };
-}
-
-/** Blanks string literals, quoted identifiers and comments (same length, newlines kept) so words are found only in code. */
-export function codeOnly(sql: string): string {
-  return sql.replace(/'(?:[^'\\]|\\.|'')*'|"(?:[^"\\]|\\.|"")*"|`(?:[^`]|``)*`|\/\*[\s\S]*?\*\/|(?:--\s|#)[^\n]*/g, (m) =>
-    m.replace(/[^\n]/g, ' '),
-  );
 }
 
 /** 1-based line of an offset in a text. */

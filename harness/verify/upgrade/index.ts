@@ -3,5 +3,4 @@ export { parseOptionFile, serverOptions } from './config-file.js';
 export { loadRuleSet } from './rules.js';
 export { readInventory } from './inventory.js';
 export { incompatibilityReport } from './incompat.js';
-export { parseQueries, splitStatements, type LoggedQuery } from './query-log.js';
 export { replayQueries } from './replay.js';

@@ -1,22 +1,13 @@
 /**
  * Query replay on both versions (pt-upgrade's job): every read runs on the old and on the new server holding the
  * same data, several times; results (row multiset, or row order where the query orders), errors, warnings, median
- * time and EXPLAIN are compared. Writes run inside a transaction that is rolled back. Each session is set up as an
- * application's would be: `SET NAMES <charset>` without a collation, so each server's own default collation
- * applies (mysql2 announces utf8mb4_unicode_ci in its handshake, which would hide a changed default), then the
- * user's session statements.
+ * time and EXPLAIN are compared, and every difference is a finding. The statements run through the workload's
+ * executor (workload/statement-replay.ts): writes inside a transaction that is rolled back, sessions set up as an
+ * application's would be.
  */
-import { createHash } from 'node:crypto';
-import type { Connection } from '../../runtime/connection.js';
-import { upgradeSql } from '../../sql/index.js';
+import { isRead, isTransactionalWrite, ordersRows, type LoggedQuery } from '../../workload/query-log.js';
+import { explainRows, measurePair, openSession, type ReplaySide, type StatementOutcome } from '../../workload/statement-replay.js';
 import type { Finding } from './findings.js';
-import { codeOnly } from './incompat.js';
-import { isRead, isTransactionalWrite, type LoggedQuery } from './query-log.js';
-
-export interface ReplaySide {
-  name: string;
-  connect(): Promise<Connection>;
-}
 
 export interface ReplayOptions {
   /** Timed runs of each read per side, after one warm-up run, alternating sides; the medians are compared (default 5). */
@@ -36,23 +27,10 @@ export interface ReplayOptions {
   queryTimeoutMs?: number;
 }
 
-interface Outcome {
-  ok: boolean;
-  errno?: number;
-  error?: string;
-  columns: string[];
-  rows: string[];
-  digest: string;
-  affectedRows?: number;
-  warnings: string[];
-  medianMs: number;
-  timesMs: number[];
-}
-
 /** What a comparison keeps of one side once compared: the digest and the row count, not the rows (a long log of
  * large results would otherwise be held in memory to the end). */
-type Kept = Omit<Outcome, 'rows'> & { rowCount: number };
-const kept = ({ rows, ...rest }: Outcome): Kept => ({ ...rest, rowCount: rows.length });
+type Kept = Omit<StatementOutcome, 'rows'> & { rowCount: number };
+const kept = ({ rows, ...rest }: StatementOutcome): Kept => ({ ...rest, rowCount: rows.length });
 
 interface QueryComparison {
   sql: string;
@@ -74,26 +52,6 @@ export interface ReplayReport {
   findings: Finding[];
 }
 
-const canon = (v: unknown): unknown => (Buffer.isBuffer(v) ? `0x${v.toString('hex')}` : v);
-const rowText = (r: unknown[]) => JSON.stringify(r.map(canon));
-
-/** True when the statement's outermost level has an ORDER BY: its row order is part of its result. */
-export function ordersRows(sql: string): boolean {
-  const code = codeOnly(sql);
-  let depth = 0;
-  for (let i = 0; i < code.length; i++) {
-    const c = code[i];
-    if (c === '(') depth++;
-    else if (c === ')') depth--;
-    else if (depth === 0 && /^ORDER\s+BY\b/i.test(code.slice(i, i + 12)) && /\W/.test(code[i - 1] ?? ' ')) return true;
-  }
-  return false;
-}
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.floor((s.length - 1) / 2)]! : 0;
-};
 /** The second-fastest and second-slowest of several runs (the extremes with 3 runs or fewer): one outlier per side
  * (a load spike on a shared machine) does not decide. */
 const lowEnd = (xs: number[]) => {
@@ -104,105 +62,10 @@ const highEnd = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length > 3 ? s[s.length - 2]! : (s[s.length - 1] ?? 0);
 };
-const sha = (s: string) => createHash('sha256').update(s).digest('hex');
-
-async function openSession(side: ReplaySide, o: Required<Pick<ReplayOptions, 'charset'>> & ReplayOptions) {
-  const conn = await side.connect();
-  try {
-    await conn.query(upgradeSql.setNames(o.charset));
-    for (const s of o.session ?? []) await conn.query({ sql: s });
-    const r = (await conn.query<{ collation: string; sqlMode: string }>(upgradeSql.sessionCollation()))[0]!;
-    const reopen = () => openSession(side, o);
-    return { conn, collation: String(r.collation), sqlMode: String(r.sqlMode), db: undefined as string | undefined, reopen };
-  } catch (e) {
-    await conn.close();
-    throw e;
-  }
-}
-
-type Session = Awaited<ReturnType<typeof openSession>>;
-
-async function runOnce(
-  s: Session,
-  q: LoggedQuery,
-  write: boolean,
-  timeout: number,
-): Promise<{ out: Omit<Outcome, 'medianMs' | 'timesMs'>; ms: number }> {
-  // A statement past its deadline took its connection with it: the next one gets a new session, set up the same way.
-  if (s.conn.lost) Object.assign(s, await s.reopen());
-  if (q.db && q.db !== s.db) {
-    await s.conn.query(upgradeSql.useDatabase(q.db));
-    s.db = q.db;
-  }
-  if (write) await s.conn.query(upgradeSql.begin());
-  const t0 = process.hrtime.bigint();
-  let res: Omit<Outcome, 'medianMs' | 'timesMs'>;
-  try {
-    const { rows, columns } = await s.conn.result({ sql: q.sql }, { rowsAsArray: true, timeoutMs: timeout });
-    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-    const list = Array.isArray(rows) ? (rows as unknown[][]).map(rowText) : [];
-    const affectedRows = Array.isArray(rows) ? undefined : (rows as { affectedRows?: number }).affectedRows;
-    res = { ok: true, columns, rows: list, digest: '', affectedRows, warnings: [] };
-    const w = await s.conn.query<{ Level: string; Code: number; Message: string }>(upgradeSql.showWarnings());
-    res.warnings = w.map((x) => `${x.Level} ${x.Code}: ${x.Message}`);
-    if (write) await s.conn.query(upgradeSql.rollback());
-    return { out: res, ms };
-  } catch (e) {
-    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-    if (write && !s.conn.lost) await s.conn.query(upgradeSql.rollback()).catch(() => undefined);
-    const err = e as { errno?: number; message?: string };
-    return { out: { ok: false, errno: err.errno, error: err.message ?? String(e), columns: [], rows: [], digest: '', warnings: [] }, ms };
-  }
-}
-
-function outcome(q: LoggedQuery, first: Omit<Outcome, 'medianMs' | 'timesMs'>, times: number[]): Outcome {
-  const rows = ordersRows(q.sql) ? first.rows : [...first.rows].sort();
-  const digest = first.ok ? sha(JSON.stringify([first.columns, rows, first.affectedRows ?? null])) : sha(`error ${first.errno}`);
-  return { ...first, rows, digest, medianMs: median(times), timesMs: times };
-}
-
-/**
- * Runs a statement on both sides. A read runs once on each side to warm caches (not timed), then `runs` times,
- * alternating sides so that load on the machine falls on both alike; a write runs once, rolled back.
- */
-async function measurePair(
-  a: Session,
-  b: Session,
-  q: LoggedQuery,
-  write: boolean,
-  runs: number,
-  timeout: number,
-): Promise<[Outcome, Outcome]> {
-  if (write) {
-    const x = await runOnce(a, q, true, timeout);
-    const y = await runOnce(b, q, true, timeout);
-    return [outcome(q, x.out, [x.ms]), outcome(q, y.out, [y.ms])];
-  }
-  const fa = await runOnce(a, q, false, timeout);
-  const fb = await runOnce(b, q, false, timeout);
-  const ta: number[] = [];
-  const tb: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    ta.push((await runOnce(a, q, false, timeout)).ms);
-    tb.push((await runOnce(b, q, false, timeout)).ms);
-  }
-  return [outcome(q, fa.out, ta), outcome(q, fb.out, tb)];
-}
-
 function firstDifferingRow(a: string[], b: string[]): { index: number; old: string | null; new: string | null } | undefined {
   const n = Math.max(a.length, b.length);
   for (let i = 0; i < n; i++) if (a[i] !== b[i]) return { index: i, old: a[i] ?? null, new: b[i] ?? null };
   return undefined;
-}
-
-async function explainRows(s: Session, sql: string): Promise<string[] | string> {
-  try {
-    if (s.conn.lost) Object.assign(s, await s.reopen());
-    const rows = await s.conn.query(upgradeSql.explain(sql));
-    return rows.map((r) => `${r['table']}:${r['type']}:${r['key'] ?? '-'}`);
-  } catch (e) {
-    return `EXPLAIN failed: ${(e as Error).message}`;
-  }
 }
 
 const short = (sql: string) => (sql.length > 160 ? `${sql.slice(0, 157)}...` : sql).replace(/\s+/g, ' ');

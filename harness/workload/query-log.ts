@@ -162,3 +162,23 @@ export function isRead(sql: string): boolean {
 export function isTransactionalWrite(sql: string): boolean {
   return /^\s*(INSERT|UPDATE|DELETE|REPLACE)\b/i.test(sql);
 }
+
+/** Blanks string literals, quoted identifiers and comments (same length, newlines kept) so words are found only in code. */
+export function codeOnly(sql: string): string {
+  return sql.replace(/'(?:[^'\\]|\\.|'')*'|"(?:[^"\\]|\\.|"")*"|`(?:[^`]|``)*`|\/\*[\s\S]*?\*\/|(?:--\s|#)[^\n]*/g, (m) =>
+    m.replace(/[^\n]/g, ' '),
+  );
+}
+
+/** True when the statement's outermost level has an ORDER BY: its row order is part of its result. */
+export function ordersRows(sql: string): boolean {
+  const code = codeOnly(sql);
+  let depth = 0;
+  for (let i = 0; i < code.length; i++) {
+    const c = code[i];
+    if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (depth === 0 && /^ORDER\s+BY\b/i.test(code.slice(i, i + 12)) && /\W/.test(code[i - 1] ?? ' ')) return true;
+  }
+  return false;
+}

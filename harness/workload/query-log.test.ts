@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { projectRoot } from '../../runtime/paths.js';
-import { isRead, parseGeneralLog, parseQueries, parseSlowLog, splitStatements } from './query-log.js';
-import { ordersRows } from './replay.js';
+import { projectRoot } from '../runtime/paths.js';
+import { isRead, ordersRows, parseGeneralLog, parseQueries, parseSlowLog, splitStatements } from './query-log.js';
 
 const fixture = (f: string) => readFileSync(join(projectRoot, 'fixtures', 'query-logs', f), 'utf8');
 

@@ -1,0 +1,39 @@
+/** The pre-upgrade drill's inputs: its parameters and their checks before anything starts. */
+import { flavor as flavorById, UsageError, type FlavorId } from '../../core/index.js';
+import { loadRuleSet } from '../../verify/upgrade/index.js';
+import { checkQueriesOption, sessionStatements } from '../../workload/replay-input.js';
+import type { ParamSpec, Params } from '../types.js';
+
+export const DEFAULT_UPGRADE_TARGET: FlavorId = 'mariadb-11.8';
+
+/**
+ * The pre-upgrade drill's parameters: `to=<flavor>`, `queries=<file>|sample|workload`, the replay's session
+ * statements (`session='SET SESSION sql_mode=…; SET …'`), runs per side and its slowness threshold.
+ */
+export const upgradeParams = (): Record<'to' | 'queries' | 'session' | 'runs' | 'slowFactor' | 'slowMs', ParamSpec> => ({
+  to: { type: 'string', default: DEFAULT_UPGRADE_TARGET, description: 'the version to upgrade to (a flavor id)' },
+  queries: {
+    type: 'string',
+    default: 'sample',
+    description:
+      "the team's queries to replay on both versions: a slow query log, a general query log or a file of statements; 'sample' (a count per table of the dataset; Sakila's sample queries on Sakila) or 'workload' (the drill's own statements)",
+  },
+  session: {
+    type: 'string',
+    default: '',
+    description:
+      "SET statements the application runs when it connects, separated by ';' (after SET NAMES utf8mb4, which names no collation)",
+  },
+  runs: { default: 5, min: 1, description: 'timed runs of each read per side (after one warm-up run); their medians are compared' },
+  slowFactor: { default: 2, min: 1, description: 'a read is slower when its new median exceeds the old one by this factor and by slowMs' },
+  slowMs: { default: 25, min: 0, description: 'a read is slower when its new median also exceeds the old one by this many ms' },
+});
+
+/** Bad pre-upgrade input, before anything starts: an unknown or same target, no rules for the step, no queries file. */
+export function validateUpgradeParams(params: Params, from: FlavorId): void {
+  const to = flavorById(String(params['to'])).id;
+  if (to === from) throw new UsageError(`the upgrade goes from ${from} to the same version (--to / --param to=${to})`);
+  loadRuleSet(flavorById(from), flavorById(to));
+  sessionStatements(String(params['session'] ?? ''));
+  checkQueriesOption(String(params['queries']));
+}
