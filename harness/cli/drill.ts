@@ -24,6 +24,8 @@ export interface DrillFlags {
   faultDuringBackup: boolean;
   instantVerify?: boolean;
   verbose?: boolean;
+  /** `--timeout`: the deadline of each of the drill's own queries. */
+  timeoutMs?: number;
 }
 
 /** The signal that interrupted this process, if one did: no drill starts after it (suite, --parallel). */
@@ -65,6 +67,7 @@ export async function drill(
   resolveParams(def, params);
   if (interruptedBy) throw new Interrupted(signalExitCode(interruptedBy));
   const run = new RunContext();
+  if (flags.timeoutMs) run.queryTimeoutMs = flags.timeoutMs;
   log = new DrillLog(join(reportsDir, run.runId, 'drill.log'));
   const unobserve = flags.verbose
     ? observeCommands((argv) => {

@@ -4,9 +4,9 @@ import { consoleSummary } from '../report/index.js';
 import { exitCodeOf, findScenario, planInputs, resolveParams } from '../scenario/index.js';
 import { DATASET_HELP, DATASET_OPTIONS, datasetFrom } from './dataset-options.js';
 import { drill, runMany, type DrillFlags } from './drill.js';
-import { JSON_OPTION, out, parseOptions, parseParamArgs, printHelp } from './options.js';
+import { JSON_OPTION, out, parseOptions, parseParamArgs, parseTimeout, printHelp } from './options.js';
 
-export const HELP_RUN = `usage: firedrill run <id|path/to/drill.ts> [--flavor F | --all-flavors] [--param name=value]... [dataset options] [--keep-artifacts] [--fault-during-backup] [--json]
+export const HELP_RUN = `usage: firedrill run <id|path/to/drill.ts> [--flavor F | --all-flavors] [--param name=value]... [dataset options] [--keep-artifacts] [--fault-during-backup] [--timeout T] [--json]
 
 Runs one drill and writes reports/<run-id>/{result.json,summary.md,junit.xml,ledger.json}. A path runs a drill file of
 your own (export default defineScenario({...}), importing from 'firedrill').
@@ -21,6 +21,8 @@ ${DATASET_HELP}
   --fault-during-backup
                       SIGKILL the backup node in the middle of each backup: it must fail loudly and leave nothing a
                       restore would accept; the retry must succeed (checks backup-fault-*, backup-retry-succeeds)
+  --timeout T         deadline of each of the drill's own queries (default 30m): a server that does not answer for
+                      this long ends the drill with exit 2, naming the statement and the node
   --json              print the result object on stdout and nothing else there
   --verbose           also log every command firedrill runs (argv; passwords are never on argv, and anything
                       that looks like one is replaced by ***)
@@ -36,6 +38,7 @@ export async function cmdRun(args: string[]): Promise<number> {
     'fault-during-backup': { type: 'boolean' },
     'instant-verify': { type: 'boolean' },
     verbose: { type: 'boolean' },
+    timeout: { type: 'string' },
     ...JSON_OPTION,
     ...DATASET_OPTIONS,
   });
@@ -45,6 +48,7 @@ export async function cmdRun(args: string[]): Promise<number> {
     faultDuringBackup: !!values['fault-during-backup'],
     instantVerify: !!values['instant-verify'],
     verbose: !!values.verbose,
+    ...(values.timeout === undefined ? {} : { timeoutMs: parseTimeout(values.timeout) }),
   };
   if (flags.instantVerify && (values['all-flavors'] || flavorById(values.flavor ?? DEFAULT_FLAVOR).family !== 'mariadb')) {
     throw new UsageError(

@@ -3,11 +3,11 @@ import { DEFAULT_FLAVOR, flavor as flavorById, UsageError, type FlavorId } from 
 import { findScenario, findSuite, planInputs, resolveParams, SUITES } from '../scenario/index.js';
 import { DATASET_HELP, DATASET_OPTIONS, datasetFrom } from './dataset-options.js';
 import { runMany } from './drill.js';
-import { err, JSON_OPTION, parseOptions, parseParamArgs, printHelp } from './options.js';
+import { err, JSON_OPTION, parseOptions, parseParamArgs, parseTimeout, printHelp } from './options.js';
 import { parseParallel } from './parallel.js';
 import { parseShard, shardOf } from './shard.js';
 
-export const HELP_SUITE = `usage: firedrill suite [name] [--flavor F] [--param k=v]... [dataset options] [--parallel N] [--json]
+export const HELP_SUITE = `usage: firedrill suite [name] [--flavor F] [--param k=v]... [dataset options] [--parallel N] [--timeout T] [--json]
 
 Runs every drill of a suite in turn, on the run's dataset and server configuration. Suites: ${[...Object.keys(SUITES), 'matrix (every scenario on every flavor it supports)'].join(', ')}, and those of firedrill.config.json ("suites": {"name": {"drills": [...], "dataset": ..., "serverConfig": ...}}).
   --flavor F          every drill on F (matrix: only F's)
@@ -16,6 +16,8 @@ Runs every drill of a suite in turn, on the run's dataset and server configurati
   --shard i/n         run only the i-th of n parts (1-based): the n parts together run every drill x flavor exactly
                       once (CI parallel jobs; merge their reports with firedrill report <folders>)
   --verbose           also log every command firedrill runs in each run's drill.log
+  --timeout T         deadline of each of the drill's own queries (default 30m): a server that does not answer for
+                      this long ends the drill with exit 2, naming the statement and the node
 ${DATASET_HELP}
 Exit: 0 all pass, 1 any failed, 2 could not run.`;
 
@@ -26,6 +28,7 @@ export async function cmdSuite(args: string[]): Promise<number> {
     param: { type: 'string', multiple: true },
     shard: { type: 'string' },
     verbose: { type: 'boolean' },
+    timeout: { type: 'string' },
     ...JSON_OPTION,
     ...DATASET_OPTIONS,
   });
@@ -76,7 +79,12 @@ export async function cmdSuite(args: string[]): Promise<number> {
   return runMany(
     `suite ${name}${shard ? ` (shard ${shard.index}/${shard.count})` : ''}`,
     mine,
-    { keepArtifacts: false, faultDuringBackup: false, verbose: !!values.verbose },
+    {
+      keepArtifacts: false,
+      faultDuringBackup: false,
+      verbose: !!values.verbose,
+      ...(values.timeout === undefined ? {} : { timeoutMs: parseTimeout(values.timeout) }),
+    },
     !!values.json,
     parallel,
     inputs,

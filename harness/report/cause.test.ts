@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { execError } from '../exec/errors.test-fixture.js';
 import { UsageError } from '../core/index.js';
 import { HarnessError, InterruptedError, WaitTimeoutError } from '../exec/index.js';
+import { DeadlineError } from '../runtime/connection.js';
 import { NoEngineError } from '../runtime/docker.js';
 import { causeOfError, exitCodeOfCause } from './cause.js';
 import { failureCause, unmeasuredRpo, verdictOf } from './result.js';
@@ -20,6 +21,7 @@ describe('the cause of a run that did not pass, and the exit code it gives', () 
       execErr({ stderr: 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock' }),
       execErr({ argv: ['docker', 'inspect', 'n'], timedOut: true, exitCode: null }),
       new WaitTimeoutError('restored to answer a query', 120_000, 'ECONNREFUSED'),
+      new DeadlineError('primary: no answer within 20 s (--timeout) to: SELECT @@GLOBAL.gtid_current_pos AS gtid'),
       execErr({ argv: ['docker', 'exec', 'n', 'mariadb-backup'], timedOut: true, exitCode: null }),
     ]) {
       expect(causeOfError(e).kind, e.message).toBe('environment');

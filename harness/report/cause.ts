@@ -5,6 +5,7 @@
  */
 import { UsageError } from '../core/index.js';
 import { ExecError, HarnessError, InterruptedError, isInfrastructureError, signalExitCode, WaitTimeoutError } from '../exec/index.js';
+import { DeadlineError } from '../runtime/connection.js';
 import { NoEngineError } from '../runtime/docker.js';
 
 type CauseKind = 'bad-input' | 'environment' | 'harness' | 'bad-backup' | 'drill-failed' | 'interrupted';
@@ -34,6 +35,8 @@ export function causeOfError(e: unknown, interrupted = false): Cause {
   if (interrupted || e instanceof InterruptedError) return { kind: 'interrupted', message };
   if (e instanceof NoEngineError) return { kind: 'environment', message };
   if (e instanceof UsageError) return { kind: 'bad-input', message };
+  // a server that did not answer within the deadline (--timeout): the environment, not firedrill
+  if (inChain(e, (x) => x instanceof DeadlineError)) return { kind: 'environment', message };
   if (e instanceof HarnessError) return { kind: 'harness', message };
   if (isInfrastructureError(e) || inChain(e, (x) => x instanceof ExecError || x instanceof WaitTimeoutError))
     return { kind: 'environment', message };

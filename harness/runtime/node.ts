@@ -132,7 +132,7 @@ export class StartedNode implements AsyncDisposable {
     readonly volume: string,
   ) {
     this.container = new NodeContainer(containerName, volume, ctx.network.name);
-    this.session = new ServerSession(spec.name, () => this.container.address, ctx.creds);
+    this.session = new ServerSession(spec.name, () => this.container.address, ctx.creds, ctx.run.queryTimeoutMs);
     const options = ctx.serverConfig?.cfg.options.filter((o) => o.group !== 'client');
     this.readyTimeoutMs = readyTimeoutMs(
       { redoBytes: Math.max(spec.recovery?.redoBytes ?? 0, redoCapacity(options)), datadirBytes: spec.recovery?.datadirBytes },

@@ -35,6 +35,9 @@ export async function removeRun(runId: string): Promise<{ containers: string[]; 
   return { containers, volumes, networks };
 }
 
+/** The default deadline of a drill's own query (see RunContext.queryTimeoutMs). */
+const DRILL_QUERY_TIMEOUT_MS = 30 * 60_000;
+
 /**
  * One run's identity and its teardown list. Everything a run creates carries its labels; teardown undoes it all in
  * reverse order, runs every step even when some fail, then sweeps whatever still carries the run's label, and
@@ -53,6 +56,12 @@ export class RunContext implements AsyncDisposable {
   interruptedBy: NodeJS.Signals | undefined;
   /** Where the nodes' logs are saved before their containers go (`reports/<run-id>/nodes`); unset: not kept. */
   nodeLogsDir: string | undefined;
+  /**
+   * The deadline of each of the run's own queries that names none (`run`/`suite --timeout`, default 30 minutes: long
+   * statements such as CLONE or CHECKSUM TABLE of a big table fit): a server that does not answer for this long ends
+   * the drill with exit 2, naming the statement and the node.
+   */
+  queryTimeoutMs = DRILL_QUERY_TIMEOUT_MS;
 
   constructor(runId = newRunId()) {
     this.runId = runId;

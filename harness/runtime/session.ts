@@ -2,9 +2,6 @@ import type { Statement } from '../sql/index.js';
 import { openConnection, type Connection } from './connection.js';
 import type { Credentials } from './context.js';
 
-/** The deadline of a query that names none (long statements such as CLONE or CHECKSUM TABLE of a big table fit). */
-const QUERY_TIMEOUT_MS = 30 * 60_000;
-
 /**
  * A SQL session with one server as firedrill's admin user: one shared connection, opened on first use and again
  * after it was lost. It knows nothing of containers; the node drops it whenever the server goes away.
@@ -16,6 +13,8 @@ export class ServerSession {
     private readonly name: string,
     private readonly host: () => string,
     private readonly creds: Credentials,
+    /** The deadline of a query that names none (the run's `--timeout`). */
+    private readonly queryTimeoutMs: number,
   ) {}
 
   /**
@@ -25,13 +24,13 @@ export class ServerSession {
   connect(opts: { connectTimeoutMs?: number } = {}): Promise<Connection> {
     return openConnection(
       { host: this.host(), port: 3306, user: this.creds.admin, password: this.creds.adminPassword, tls: { mode: 'PREFERRED' } },
-      { name: this.name, queryTimeoutMs: QUERY_TIMEOUT_MS, connectTimeoutMs: opts.connectTimeoutMs ?? 5000 },
+      { name: this.name, queryTimeoutMs: this.queryTimeoutMs, deadlineName: '--timeout', connectTimeoutMs: opts.connectTimeoutMs ?? 5000 },
     );
   }
 
   /**
    * Runs one statement on the shared connection, reconnecting if the last one was lost. Every query has a deadline
-   * (default QUERY_TIMEOUT_MS) from the moment it is asked: past it the connection is destroyed and the error names
+   * (the run's queryTimeoutMs) from the moment it is asked: past it the connection is destroyed and the error names
    * the statement, so a paused or cut-off server never leaves a query waiting for TCP keepalive.
    */
   async query<T = Record<string, unknown>>(stmt: Statement, opts: { timeoutMs?: number } = {}): Promise<T[]> {
