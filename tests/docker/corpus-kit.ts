@@ -22,6 +22,7 @@ import {
   type Mutation,
 } from '../../harness/sql/corpus/index.js';
 import { compareServers, type CheckResult } from '../../harness/verify/index.js';
+import { corpusFor } from '../../harness/workload/corpus/index.js';
 import { datasetSource, loadDataset, planDataset } from '../../harness/workload/index.js';
 import { cli, quiet } from './helpers.js';
 
@@ -32,7 +33,7 @@ import { cli, quiet } from './helpers.js';
  * spot), and what does the method say it cannot carry.
  */
 
-export interface Regression {
+interface Regression {
   id: string;
   flavor: FlavorId;
   /** The finding it reproduces (docs/corpus-findings.md), while open: the path's verdict is expected to show it. */
@@ -53,9 +54,22 @@ export const corpusToJson = (c: Corpus) =>
 const revive = (_k: string, v: unknown) =>
   v && typeof v === 'object' && '$hex' in v ? Buffer.from(String((v as { $hex: string }).$hex), 'hex') : v;
 
-export async function regressions(flavor: FlavorId): Promise<Regression[]> {
+async function regressions(flavor: FlavorId): Promise<Regression[]> {
   const all = JSON.parse(await readFile(REGRESSIONS, 'utf8'), revive) as Regression[];
   return all.filter((r) => r.flavor === flavor);
+}
+
+/**
+ * The dump a corpus test loads, in `dir`: the flavor's fixed regression cases first, then the covering sample of
+ * `seed` (one dump, one load). `loaded` is what the findings look at: every table of both.
+ */
+export async function corpusDump(flavor: FlavorId, seed: number, dir: string): Promise<{ corpus: Corpus; loaded: Corpus; file: string }> {
+  const corpus = corpusFor(flavor, seed, { cover: true, rows: 4 });
+  const fixed = await regressions(flavor);
+  const loaded = { ...corpus, tables: [...fixed.flatMap((r) => r.corpus.tables), ...corpus.tables] };
+  const file = join(dir, 'corpus.sql');
+  await writeFile(file, [...fixed.map((r) => renderDump(r.corpus)), renderDump(corpus)].join('\n'));
+  return { corpus, loaded, file };
 }
 
 export async function writeDump(c: Corpus, dir: string, name = 'corpus.sql'): Promise<string> {

@@ -1,11 +1,10 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FlavorId } from '../../harness/core/index.js';
-import { renderDump, type Corpus } from '../../harness/sql/corpus/index.js';
-import { corpusFor } from '../../harness/workload/corpus/index.js';
-import { diffsOf, expectEachMutationNamed, regressions, replicationPath, unexplained } from './corpus-kit.js';
+import type { Corpus } from '../../harness/sql/corpus/index.js';
+import { corpusDump, diffsOf, expectEachMutationNamed, replicationPath, unexplained } from './corpus-kit.js';
 
 /**
  * `npm test`'s share of the generated corpus (fixed seed, every case kind the flavor holds in ONE schema, the fixed
@@ -23,11 +22,7 @@ describe.each(['mariadb-10.11', 'mysql-9.7'] as FlavorId[])('the corpus on %s', 
   let file: string;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'fd-corpus-'));
-    corpus = corpusFor(flavor, SEED, { cover: true, rows: 4 });
-    const fixed = await regressions(flavor);
-    loaded = { ...corpus, tables: [...fixed.flatMap((r) => r.corpus.tables), ...corpus.tables] };
-    file = join(dir, 'corpus.sql');
-    await writeFile(file, [...fixed.map((r) => renderDump(r.corpus)), renderDump(corpus)].join('\n'));
+    ({ corpus, loaded, file } = await corpusDump(flavor, SEED, dir));
   });
   afterAll(async () => {
     if (dir) await rm(dir, { recursive: true, force: true });

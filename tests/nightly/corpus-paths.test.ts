@@ -1,17 +1,16 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FlavorId } from '../../harness/core/index.js';
-import { renderDump, type Corpus, type Mutation } from '../../harness/sql/corpus/index.js';
-import { corpusFor } from '../../harness/workload/corpus/index.js';
+import type { Corpus, Mutation } from '../../harness/sql/corpus/index.js';
 import {
   applyMutations,
   mutationsOf,
   diffsOf,
   FINDINGS,
   physicalBackup,
-  regressions,
+  corpusDump,
   replicationPath,
   restoreTest,
   teamServer,
@@ -58,13 +57,7 @@ describe.each(['mariadb-10.11', 'mariadb-11.8', 'mysql-9.7'] as FlavorId[])('the
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'fd-corpus-'));
-    corpus = corpusFor(flavor, SEED, { cover: true, rows: 4 });
-    const fixed = await regressions(flavor);
-    // what the findings look at: every table loaded (the regression cases' and the sample's)
-    loaded = { ...corpus, tables: [...fixed.flatMap((r) => r.corpus.tables), ...corpus.tables] };
-    file = join(dir, 'corpus.sql');
-    // the regression cases first, then the sample: one dump, one load
-    await writeFile(file, [...fixed.map((r) => renderDump(r.corpus)), renderDump(corpus)].join('\n'));
+    ({ corpus, loaded, file } = await corpusDump(flavor, SEED, dir));
     team = await teamServer(flavor, file);
     state = join(dir, 'state.json');
     await team.snapshot(state);
