@@ -31,6 +31,8 @@ export interface BackupMethod {
   kind: 'physical' | 'logical';
   take(node: StartedNode, store: BackupStore, id: string, progress?: (m: string) => void): Promise<Manifest>;
   restore: RestoreRecipe;
+  /** What the method's artifact does not hold, with the reason: said before the restore, and not compared after it. */
+  notCarried?: { accounts?: string };
 }
 
 const datadir = (steps: (mount: string) => string[][], asIs?: boolean): RestoreRecipe => ({ kind: 'datadir', steps, asIs });
@@ -56,7 +58,16 @@ const REGISTRY: readonly BackupMethod[] = [
     take: (n, s, id, p) => galeraSnapshot(n, s, id, p),
     restore: datadir(fsSnapshot.restoreSteps, fsSnapshot.datadirAsIs),
   },
-  { name: 'logical', kind: 'logical', take: logicalBackup, restore: { kind: 'load', dumpFile: `${DATA_DIR}/${DUMP_FILE}` } },
+  {
+    name: 'logical',
+    kind: 'logical',
+    take: logicalBackup,
+    restore: { kind: 'load', dumpFile: `${DATA_DIR}/${DUMP_FILE}` },
+    notCarried: {
+      accounts:
+        "a dump of the dataset's databases (mariadb-dump / mysqldump --databases) holds no mysql schema: the server's accounts, roles and grants are not in it (re-create them, or dump them apart: mariadb-dump --system=users)",
+    },
+  },
 ];
 
 /** Every backup method firedrill can take and restore. */

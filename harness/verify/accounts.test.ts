@@ -95,6 +95,40 @@ describe('compareAccounts', () => {
     expect(JSON.stringify(c)).not.toMatch(/AAAA|BBBB/);
   });
 
+  it("a fan-in holds the union of its sources' accounts: one source's accounts are expected although the other lacks them", async () => {
+    // storefront loaded on primary-a (accounts, a role whose creator root got ADMIN OPTION); primary-b has none of them
+    const a = {
+      ...base,
+      'root@localhost': {
+        create: 'CREATE USER `root`@`localhost`',
+        grants: ['GRANT ALL PRIVILEGES ON *.* TO `root`@`localhost`', 'GRANT `reader` TO `root`@`localhost` WITH ADMIN OPTION'],
+      },
+    };
+    const b = {
+      'root@localhost': { create: 'CREATE USER `root`@`localhost`', grants: ['GRANT ALL PRIVILEGES ON *.* TO `root`@`localhost`'] },
+      'billing@%': { create: 'CREATE USER `billing`@`%`', grants: ['GRANT SELECT ON `billing`.* TO `billing`@`%`'] },
+    };
+    const fanin = { ...a, 'billing@%': b['billing@%'] };
+    expect((await compareAccounts([server('a', a), server('b', b)], server('fanin', fanin), ['firedrill'])).valid).toBe(true);
+    // against one source alone the other's accounts read as unexpected: what the drill reported before
+    expect((await compareAccounts(server('b', b), server('fanin', fanin), ['firedrill'])).valid).toBe(false);
+    // a source's account or grant missing on the fan-in is still named
+    const { 'billing@%': _lost, ...withoutBilling } = fanin;
+    const c = await compareAccounts([server('a', a), server('b', b)], server('fanin', withoutBilling), ['firedrill']);
+    expect((c.details['differences'] as Array<{ object: string; kind: string }>).map((d) => `${d.object} ${d.kind}`)).toEqual([
+      'billing@% account-missing',
+    ]);
+    const noAdmin = { ...fanin, 'root@localhost': b['root@localhost'] };
+    const g = await compareAccounts([server('a', a), server('b', b)], server('fanin', noAdmin), ['firedrill']);
+    expect(g.details['differences']).toEqual([
+      expect.objectContaining({
+        object: 'root@localhost',
+        kind: 'grants-differ',
+        expected: ['GRANT `reader` TO `root`@`localhost` WITH ADMIN OPTION'],
+      }),
+    ]);
+  });
+
   it('accounts that cannot be listed (no privilege on mysql.user) are a difference, never "equal"', async () => {
     const denied: Queryable = {
       name: 'b',

@@ -70,30 +70,49 @@ async function accountStates(q: Queryable, exclude: readonly string[] = []): Pro
 }
 
 /**
+ * The accounts of several sources as one server replicating from all of them holds them (a fan-in): every account of
+ * any source, each with the grants of every source that has it. Each account remembers the source it was read on.
+ */
+function unionOf(sources: ReadonlyArray<{ q: Queryable; m: Map<string, AccountState> }>): Map<string, AccountState & { on: Queryable }> {
+  const out = new Map<string, AccountState & { on: Queryable }>();
+  for (const { q, m } of sources)
+    for (const [k, st] of m) {
+      const had = out.get(k);
+      out.set(k, had ? { ...had, grants: [...new Set([...had.grants, ...st.grants])].sort() } : { ...st, on: q });
+    }
+  return out;
+}
+
+/**
  * Accounts, roles and grants equal on both servers (accounts named in `exclude` aside, e.g. the harness's own):
  * each account present on both, with the same definition (authentication compared by digest only) and the same grants.
+ * With several sources (a fan-in replica), the expected accounts are their union: every account of every source, with
+ * the grants of every source that has it.
  */
 export async function compareAccounts(
-  src: Queryable,
+  source: Queryable | readonly Queryable[],
   dst: Queryable,
   exclude: readonly string[] = [],
   name = 'accounts',
 ): Promise<CheckResult> {
+  const sources = Array.isArray(source) ? (source as readonly Queryable[]) : [source as Queryable];
   const read = (q: Queryable) =>
     accountStates(q, exclude).then(
-      (m) => ({ m, error: '' }),
-      (e: unknown) => ({ m: new Map<string, AccountState>(), error: reason(e) }),
+      (m) => ({ q, m, error: '' }),
+      (e: unknown) => ({ q, m: new Map<string, AccountState>(), error: reason(e) }),
     );
-  const [ra, rb] = await Promise.all([read(src), read(dst)]);
-  if (ra.error || rb.error) {
+  const [rb, ...ras] = await Promise.all([read(dst), ...sources.map(read)]);
+  const srcError = ras.find((r) => r.error)?.error ?? '';
+  if (srcError || rb!.error) {
     // Accounts that could not be listed (e.g. no SELECT on mysql.user) were not compared: a difference, never "equal".
     return check(
       name,
-      [{ database: '*', object: 'accounts', kind: 'accounts-not-readable', expected: ra.error || '(read)', actual: rb.error || '(read)' }],
+      [{ database: '*', object: 'accounts', kind: 'accounts-not-readable', expected: srcError || '(read)', actual: rb!.error || '(read)' }],
       { excluded: exclude },
     );
   }
-  const [a, b] = [ra.m, rb.m];
+  const a = unionOf(ras);
+  const b = rb!.m;
   const diffs: Difference[] = [];
   const explained: Explained[] = [];
   for (const k of [...new Set([...a.keys(), ...b.keys()])].sort()) {
@@ -108,7 +127,7 @@ export async function compareAccounts(
       continue;
     }
     if ((e.unreadable || t.unreadable) && hostIsName(e.host)) {
-      const asStored = await compareAsStored(src, dst, e, t, k);
+      const asStored = await compareAsStored(e.on, dst, e, t, k);
       if (asStored) {
         if (asStored.difference) diffs.push(asStored.difference);
         explained.push(...asStored.explained);

@@ -47,6 +47,15 @@ export const skippedCheck = (name: string, reason: string, details: Record<strin
   details,
 });
 
+/** A check a declared limit of the input makes meaningless, said with its reason: not run, and not a failure. */
+export const notApplicableCheck = (name: string, reason: string): CheckResult => ({
+  name,
+  valid: true,
+  status: 'not-applicable',
+  reason,
+  details: {},
+});
+
 /** One difference a user could observe: where it is and what kind it is. */
 export interface Difference {
   database: string;

@@ -1,5 +1,5 @@
 export type { CheckResult, Difference, Queryable } from './check.js';
-export { check, checkLine, outcomeOf, skippedCheck } from './check.js';
+export { check, checkLine, notApplicableCheck, outcomeOf, skippedCheck } from './check.js';
 export { takeSnapshot, schemaObjects, checkTableState, checksumOf } from './snapshot.js';
 export type { Snapshot } from './snapshot.js';
 export { compareSnapshots, tablesHealthy, checksumsEqual, compareObjects, uncheckedDetails } from './compare-snapshot.js';

@@ -4,7 +4,9 @@ import { attachToSources } from '../../runtime/topology.js';
 import { inspect, workloadSql } from '../../sql/index.js';
 import {
   check,
+  compareAccounts,
   compareServers,
+  notApplicableCheck,
   databasesInScope,
   errantTransactions,
   ledgerCheck,
@@ -13,7 +15,8 @@ import {
 } from '../../verify/index.js';
 import { checkName, observationName } from '../names.js';
 import type { Step } from '../types.js';
-import { catchUpAll, harnessAccounts, plantedDefect, step, withNodes } from './common.js';
+import { catchUpAll, harnessAccounts, plantedDefect, restoredFrom, step, withNodes } from './common.js';
+import { methodOf } from '../../backup/index.js';
 
 /** The node's replication threads run without error and it reaches its sources' positions (server-side wait). */
 export const expectReplicating = (node: string, timeoutS = 120): Step =>
@@ -77,18 +80,49 @@ export const reattachToSources = (node: string): Step =>
 
 /**
  * The node equals its source(s): every schema object and every row (checksums, chunked fingerprints). With
- * several sources, each is compared over its own databases: the node must hold the union of its sources.
+ * several sources, each is compared over its own databases, and the accounts once with the union of the sources'
+ * accounts: the node must hold the union of its sources.
  */
 export const equalsPrimary = (node: string): Step =>
   withNodes(
     { uses: [node] },
     step(`${node} equals its source(s)`, async (ctx) => {
       const links = ctx.topo.sourcesOf(node);
+      const fanIn = links.length > 1;
+      // A node restored from a backup that does not hold the accounts (a logical dump of the databases): said at the
+      // restore, and not compared here (not applicable, never "passed").
+      const from = restoredFrom(ctx, node);
+      const notCarried = from ? methodOf(from.manifest).notCarried?.accounts : undefined;
       for (const l of links) {
-        const databases = links.length > 1 ? await databasesInScope(l.source) : undefined;
-        const source = links.length > 1 ? l.source.name : 'primary';
-        for (const c of await compareServers(l.source, ctx.topo.get(node), { databases, excludeAccounts: harnessAccounts(ctx) }))
+        const databases = fanIn ? await databasesInScope(l.source) : undefined;
+        const source = fanIn ? l.source.name : 'primary';
+        if (notCarried && !fanIn)
+          ctx.checks.push(
+            notApplicableCheck(
+              checkName.equalsSource(node, 'accounts', source),
+              `${node} was restored from ${from!.manifest.id}: ${notCarried}`,
+            ),
+          );
+        const opts = { databases, excludeAccounts: harnessAccounts(ctx), accounts: !fanIn && !notCarried };
+        for (const c of await compareServers(l.source, ctx.topo.get(node), opts))
           ctx.checks.push({ ...c, name: checkName.equalsSource(node, c.name, source) });
+      }
+      // Accounts are the server's, not a database's: a fan-in holds every source's accounts, each with the grants of
+      // every source that has it (one source's accounts are not "unexpected" because another source lacks them).
+      if (fanIn && notCarried)
+        ctx.checks.push(
+          notApplicableCheck(
+            checkName.equalsSource(node, 'accounts', 'sources'),
+            `${node} was restored from ${from!.manifest.id}: ${notCarried}`,
+          ),
+        );
+      else if (fanIn) {
+        const c = await compareAccounts(
+          links.map((l) => l.source),
+          ctx.topo.get(node),
+          harnessAccounts(ctx),
+        );
+        ctx.checks.push({ ...c, name: checkName.equalsSource(node, c.name, 'sources') });
       }
     }),
   );

@@ -1,3 +1,4 @@
+import { methodOf } from '../../backup/index.js';
 import { restoreAndCatchUp, restoreArtifact } from '../../restore/index.js';
 import { gtidExecuted, gtidReplicaPos, gtidWritten } from '../../runtime/replication.js';
 import {
@@ -23,6 +24,8 @@ export const restoreLatest = (as: string): Step =>
     step(`restore latest artifact as ${as}`, async (ctx) => {
       const a = latest(ctx);
       const serverId = restoredServerId(ctx);
+      const limit = methodOf(a.manifest).notCarried?.accounts;
+      if (limit) ctx.progress(`${as}: restored from a ${a.manifest.method} backup, so accounts are not compared: ${limit}`);
       const r = await restoreArtifact(ctx.tctx, a.dir, { name: as, serverId, readOnly: true });
       ctx.topo.add(r.node);
       ctx.observations[observationName.restore(as)] = { artifact: a.manifest.id, serverId, timings: r.timings };
