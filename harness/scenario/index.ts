@@ -35,6 +35,7 @@ export * from './steps/upgrade-params.js';
 export * from './steps/rolling-upgrade.js';
 export * from './steps/galera.js';
 export * from './steps/pitr.js';
+export * from './steps/delayed-recovery.js';
 export * from './steps/failover.js';
 export * from './steps/failover-params.js';
 export * from './steps/failover-checks.js';
