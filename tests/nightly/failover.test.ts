@@ -80,3 +80,35 @@ describe.each(ALL_FLAVORS.map((flavor) => ({ flavor })))('primary-failover on $f
     expect((wrong.details['differences'] as Array<{ kind: string }>).map((d) => d.kind)).toContain('a-more-advanced-replica-existed');
   });
 });
+
+// The delayed replica as a recovery path (npm test runs MariaDB 10.11: tests/docker/delayed-replica-recovery.test.ts).
+describe.each(['mariadb-11.8', 'mysql-9.7'].map((flavor) => ({ flavor })))('delayed-replica-recovery on $flavor', ({ flavor }) => {
+  const run = async (params: string[]) => {
+    const r = await cli([
+      'run',
+      'delayed-replica-recovery',
+      '--flavor',
+      flavor,
+      '--dataset',
+      SHOP,
+      ...params.flatMap((p) => ['--param', p]),
+      '--json',
+    ]);
+    const result = JSON.parse(r.stdout) as Result;
+    expect(await leftovers(result.runId)).toEqual([]);
+    return { code: r.code, result, stderr: r.stderr };
+  };
+
+  it('runs the delayed replica up to the transaction before the DROP; one transaction late fails because the table is gone', async () => {
+    const ok = await run([]);
+    expect(ok.result.verdict, ok.stderr.slice(-3000)).toBe('pass');
+    expect(ok.result.rpo.lostAcknowledgedWrites).toBe(0);
+    const rec = obs(ok.result, 'delayed replica recovery replica-delayed');
+    expect(rec['firstNotApplied']).toBe(rec['drop']);
+    const late = await run(['stopLate=1']);
+    expect(late.result.verdict).toBe('fail');
+    expect(late.code).toBe(1);
+    expect(failed(late.result)).toContain('replica-delayed-checksum-table-as-before-the-drop');
+    expect(failed(late.result)).toContain('replica-delayed-gtid-stops-just-before-the-drop');
+  });
+});

@@ -25,7 +25,8 @@ export const delayedReplicaUpToTheDrop = (node: string): Step =>
       const name = (x: string) => `\`?${x.replace(/[^\w$]/g, '\\$&')}\`?`;
       const dropped = new RegExp(`\\bDROP\\s+TABLE\\s+${name(acc.db)}\\.${name(acc.table)}`, 'i');
       const { gtids, at } = await locateStatement(ctx.topo.primary, (info) => dropped.test(info));
-      if (at < 1) throw new Error(`the DROP of ${acc.db}.${acc.table} is not in ${ctx.topo.primary.name}'s binary logs after a transaction`);
+      if (at < 1)
+        throw new Error(`the DROP of ${acc.db}.${acc.table} is not in ${ctx.topo.primary.name}'s binary logs after a transaction`);
       const late = Number(ctx.params['stopLate'] ?? 0);
       const lastApplied = gtids[at - 1 + late];
       const firstNotApplied = gtids[at + late];
