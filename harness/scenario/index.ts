@@ -37,6 +37,7 @@ export * from './steps/galera.js';
 export * from './steps/pitr.js';
 export * from './steps/delayed-recovery.js';
 export * from './steps/failover.js';
+export * from './steps/primary-fault.js';
 export * from './steps/failover-params.js';
 export * from './steps/failover-checks.js';
 export * from './steps/durability.js';

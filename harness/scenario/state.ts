@@ -20,6 +20,8 @@ export interface FailoverState {
   detector?: Promise<void>;
   /** When the fault had taken effect (the killed container had stopped). */
   faultDoneAt?: number;
+  /** A freeze or partition of the old primary held until it returns: release it, then await its heal. */
+  held?: { release: () => void; healed: Promise<void> };
   detectedAt?: number;
   promotedAt?: number;
   repointedAt?: number;
