@@ -16,17 +16,12 @@ type Result = {
   observations: Record<string, Record<string, unknown>>;
 };
 const obs = (r: Result, k: string) => r.observations[k] ?? {};
-const drill = async (flavor: string, params: string[]): Promise<{ code: number | null; result: Result; stderr: string }> => {
-  const r = await cli([
-    'run',
-    'primary-failover',
-    '--flavor',
-    flavor,
-    '--dataset',
-    SHOP,
-    ...params.flatMap((p) => ['--param', p]),
-    '--json',
-  ]);
+const drill = async (
+  flavor: string,
+  params: string[],
+  id = 'primary-failover',
+): Promise<{ code: number | null; result: Result; stderr: string }> => {
+  const r = await cli(['run', id, '--flavor', flavor, '--dataset', SHOP, ...params.flatMap((p) => ['--param', p]), '--json']);
   const result = JSON.parse(r.stdout) as Result;
   expect(await leftovers(result.runId)).toEqual([]);
   return { code: r.code, result, stderr: r.stderr };
@@ -105,21 +100,7 @@ describe.each(ALL_FLAVORS.map((flavor) => ({ flavor })))('primary-failover on $f
 
 // The delayed replica as a recovery path (npm test runs MariaDB 10.11: tests/docker/delayed-replica-recovery.test.ts).
 describe.each(['mariadb-11.8', 'mysql-9.7'].map((flavor) => ({ flavor })))('delayed-replica-recovery on $flavor', ({ flavor }) => {
-  const run = async (params: string[]) => {
-    const r = await cli([
-      'run',
-      'delayed-replica-recovery',
-      '--flavor',
-      flavor,
-      '--dataset',
-      SHOP,
-      ...params.flatMap((p) => ['--param', p]),
-      '--json',
-    ]);
-    const result = JSON.parse(r.stdout) as Result;
-    expect(await leftovers(result.runId)).toEqual([]);
-    return { code: r.code, result, stderr: r.stderr };
-  };
+  const run = (params: string[]) => drill(flavor, params, 'delayed-replica-recovery');
 
   it('runs the delayed replica up to the transaction before the DROP; one transaction late fails because the table is gone', async () => {
     const ok = await run([]);
