@@ -12,7 +12,6 @@ import {
   failureCause,
   rpoOf,
   rtoOf,
-  unmeasuredRpo,
   verdictOf,
   writeReport,
   type DrillResult,
@@ -35,7 +34,7 @@ import { workloadSql } from '../sql/index.js';
 import type { DrillPlan } from './plan.js';
 import { emptyState } from './state.js';
 import type { DrillContext, ScenarioDefinition } from './types.js';
-import { causeOfFailure, classifyFailure } from './outcome.js';
+import { causeOfFailure, classifyFailure, emptyResult } from './outcome.js';
 
 export interface RunOptions {
   run: RunContext;
@@ -64,24 +63,12 @@ export async function runScenario(plan: DrillPlan, o: RunOptions): Promise<Drill
   o.run.nodeLogsDir ??= join(reportDir, 'nodes');
   const store = await openStore(join(reportDir, 'store'));
   if (!o.keepArtifacts) o.run.temporary(store.hostDir, 'remove backup store data');
-  const result: DrillResult = {
-    runId: o.run.runId,
-    scenario: def.id,
-    description: def.description,
-    flavor: plan.flavor,
+  const result = emptyResult(def, plan.flavor, o.run.runId, {
     verdict: 'fail',
     startedAt: new Date(started).toISOString(),
-    endedAt: '',
-    durationMs: 0,
     params: plan.params,
-    phases: [],
-    rto: rtoOf([]),
-    rpo: unmeasuredRpo(def.rpoNode),
-    checks: [],
-    faults: [],
-    observations: {},
-    reportDir,
-  };
+  });
+  result.endedAt = '';
   const timed = phaseTimer(result.phases, o.progress);
   const base = baseProvenance(o.command ?? []);
   const image = imageProvenance(plan.image);
