@@ -1,12 +1,15 @@
-// The primary dies under load and a replica takes its place, the way a DBA (or orchestrator) fails over: the most
+// The primary dies under load (or, with fault=freeze / partition, is frozen or cut off the network past the replicas'
+// net timeout) and a replica takes its place, the way a DBA (or orchestrator) fails over: the most
 // advanced eligible replica is promoted by GTID (never the delayed one), the others follow it by GTID auto-position,
 // the clients follow the writable node through their proxy. Measured: acknowledged writes lost (ids and seconds),
 // indeterminate writes, the write-unavailability window, the RTO split into detection, promotion, repointing and the
-// first write. Then the old primary returns: its divergent history is named by GTID set algebra and it is fenced
+// first write. Then the old primary returns (a frozen one thawed, a cut-off one reconnected, with whatever its clients
+// had queued): its divergent history is named by GTID set algebra and it is fenced
 // (or, with oldPrimary=rejoin, rejoined only if it has none). A planned switchover follows, measured the same way on
 // the same data. Parameters: durability (async | semisync), candidate,
 // stallWrites (writes the primary acknowledges while no replica receives, before it dies), failover (the team's own
-// failover command instead of firedrill's promotion), oldPrimary (fence | rejoin).
+// failover command instead of firedrill's promotion), oldPrimary (fence | rejoin), fault (kill | freeze | partition),
+// replicaNetTimeoutS.
 import {
   clientsBehindProxy,
   defineScenario,
@@ -16,14 +19,15 @@ import {
   failoverHolds,
   failoverParams,
   firstWriteOnNewPrimary,
-  killPrimary,
   oldPrimaryReturns,
   phase,
   plannedSwitchover,
+  primaryFault,
   plantScheduledEvent,
   primaryReplicas,
   promoteReplica,
   promotionReport,
+  replicaNetTimeout,
   repointReplicas,
   replicasEqualPrimaryAndLedger,
   stopWorkload,
@@ -41,8 +45,15 @@ export default defineScenario({
   topology: primaryReplicas({ replicas: ['replica-1', 'replica-2', 'replica-delayed'] }),
   workload: { writers: 4, ratePerSec: 200 },
   phases: [
-    phase('prepare', [clientsBehindProxy(), plantScheduledEvent(), delayReplica('replica-delayed', 30), durability(), underLoad(300)]),
-    phase('fault', [promotionReport(), killPrimary()]),
+    phase('prepare', [
+      clientsBehindProxy(),
+      plantScheduledEvent(),
+      delayReplica('replica-delayed', 30),
+      replicaNetTimeout(),
+      durability(),
+      underLoad(300),
+    ]),
+    phase('fault', [promotionReport(), primaryFault()]),
     phase('detect', [detectPrimaryFailure()], { recovery: true }),
     phase('promote', [promoteReplica()], { recovery: true }),
     phase('repoint', [repointReplicas()], { recovery: true }),

@@ -8,10 +8,16 @@ export function faultEnvOf(
   topo: SelectorTopology & { all(): StartedNode[]; destroy(name: string): Promise<RemovedState> },
   progress: (m: string) => void,
 ): FaultEnv {
+  const find = (name: string) => topo.all().find((n) => n.name === name);
   return {
     resolve: (t: Selector) => resolveSelector(topo, t),
     destroy: (name: string) => topo.destroy(name),
-    find: (name: string) => topo.all().find((n) => n.name === name),
+    find,
+    named: (name: string) => {
+      const n = find(name);
+      if (!n) throw new Error(`${name} is no longer in the topology: the fault on it cannot be healed`);
+      return n;
+    },
     progress,
   };
 }

@@ -27,7 +27,7 @@ export const partition: FaultHandler<PartitionFault> = {
     return { nodes: nodes.map((n) => n.name), observed: { isolated: nodes.map((n) => n.name) } };
   },
   async heal(env, _f, effect) {
-    for (const name of effect.nodes) for (const n of env.resolve(name)) await n.connectNetwork();
+    for (const name of effect.nodes) await env.named(name).connectNetwork();
     return { reconnected: effect.nodes };
   },
 };

@@ -27,7 +27,7 @@ export const pause: FaultHandler<PauseFault> = {
     return { nodes: nodes.map((n) => n.name), observed: { paused: nodes.map((n) => n.name) } };
   },
   async heal(env, _f, effect) {
-    for (const name of effect.nodes) for (const n of env.resolve(name)) await n.container.unpause();
+    for (const name of effect.nodes) await env.named(name).container.unpause();
     return { unpaused: effect.nodes };
   },
 };

@@ -33,6 +33,11 @@ export interface FaultEnv {
   resolve(target: Selector): StartedNode[];
   /** The node of that name if it (still) exists. */
   find(name: string): StartedNode | undefined;
+  /**
+   * The node of that name, or an error naming it: how a heal finds what its injection hit (by name, not by role: after
+   * a failover, the role the fault targeted names another node).
+   */
+  named(name: string): StartedNode;
   /** Destroys a node (container and datadir) and takes it out of the topology; returns what it left. */
   destroy(name: string): Promise<RemovedState>;
   progress(m: string): void;

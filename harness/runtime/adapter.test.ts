@@ -57,3 +57,12 @@ describe('binlog tools per flavor', () => {
     );
   });
 });
+
+describe('a delayed replica run up to a transaction, per flavor', () => {
+  it('MariaDB applies through the last transaction (UNTIL master_gtid_pos is inclusive); MySQL stops before the next', () => {
+    const m = adapterFor(FLAVORS['mariadb-10.11']).failover.startUntil('0-1-389', '0-1-390');
+    expect(m).toEqual({ sql: 'START SLAVE UNTIL master_gtid_pos = ?', values: ['0-1-389'] });
+    const y = adapterFor(FLAVORS['mysql-9.7']).failover.startUntil('u:389', 'u:390');
+    expect(y).toEqual({ sql: 'START REPLICA UNTIL SQL_BEFORE_GTIDS = ?', values: ['u:390'] });
+  });
+});

@@ -73,6 +73,7 @@ export const observationName = {
   binlogStreamerRestart: 'binlog streamer restart',
   accident: 'accident',
   pointInTimeRecovery: (node: string) => `point-in-time recovery ${node}`,
+  delayedReplicaRecovery: (node: string) => `delayed replica recovery ${node}`,
   incompatibilityReport: 'incompatibility report',
   queryReplay: 'query replay',
   inPlaceUpgrade: (node: string) => `in-place upgrade ${node}`,

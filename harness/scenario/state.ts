@@ -1,6 +1,5 @@
 import type { BinlogStream } from '../backup/index.js';
 import type { RecoveryCut, Snapshot } from '../verify/index.js';
-import type { PitrResult } from '../restore/index.js';
 import type { Finding } from '../verify/upgrade/index.js';
 import type { OptionVerdict } from '../runtime/option-probe.js';
 import type { TopologyContext } from '../runtime/context.js';
@@ -21,6 +20,8 @@ export interface FailoverState {
   detector?: Promise<void>;
   /** When the fault had taken effect (the killed container had stopped). */
   faultDoneAt?: number;
+  /** A freeze or partition of the old primary held until it returns: release it, then await its heal. */
+  held?: { release: () => void; healed: Promise<void> };
   detectedAt?: number;
   promotedAt?: number;
   repointedAt?: number;
@@ -44,8 +45,15 @@ interface Accident {
   before: Snapshot;
 }
 
-/** A point-in-time recovered node: what the recovery did, and the cut the ledger is judged at. */
-type PitrRecovery = PitrResult & { cut: RecoveryCut };
+/**
+ * A node recovered to just before the accident (a point-in-time recovery, or a delayed replica run up to it): the
+ * transaction it had to stop before, the last one it had to apply, and the cut the ledger is judged at.
+ */
+interface RecoveredBefore {
+  stopBefore: string;
+  lastApplied?: string;
+  cut: RecoveryCut;
+}
 
 /**
  * What one step hands to a later one, slot by slot. Each slot is set by one step and read by the steps that
@@ -72,8 +80,8 @@ export interface DrillState {
    * writes before that point that the recovered node lacks.
    */
   recoveryPoint?: number;
-  /** Point-in-time recovered nodes, by name (pointInTimeRecovery). */
-  pitr: Map<string, PitrRecovery>;
+  /** Nodes recovered to just before the accident, by name (pointInTimeRecovery, delayedReplicaUpToTheDrop). */
+  recoveredBefore: Map<string, RecoveredBefore>;
   /** pre-upgrade: every finding so far, from the incompatibility report, the replay and the rolling upgrade. */
   upgradeFindings: Finding[];
   /** pre-upgrade: the node holding the primary role after a switchover (switchover); 'primary' before any. */
@@ -89,7 +97,7 @@ export interface DrillState {
 }
 
 export const emptyState = (): DrillState => ({
-  pitr: new Map(),
+  recoveredBefore: new Map(),
   upgradeFindings: [],
   replicationRefused: new Map(),
   optionVerdicts: new Map(),

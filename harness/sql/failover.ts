@@ -15,6 +15,17 @@ export interface FailoverSql {
   delay(seconds: number): Statement;
   stopIoThread(): Statement;
   startIoThread(): Statement;
+  /**
+   * A stopped replica started again to apply every transaction up to `lastApplied` and stop before `firstNotApplied`
+   * (the next one in the source's binary log): MariaDB `UNTIL master_gtid_pos` (inclusive), MySQL `UNTIL
+   * SQL_BEFORE_GTIDS` (exclusive). Both name the same stop point.
+   */
+  startUntil(lastApplied: string, firstNotApplied: string): Statement;
+  /**
+   * A stopped replica gives its source up after `seconds` without an event (slave_net_timeout / replica_net_timeout),
+   * with heartbeats every half of that so an idle source is not taken for a dead one.
+   */
+  netTimeout(seconds: number): Statement[];
   /** Statements that make the server able to act as a semi-synchronous primary and replica (plugins, where needed). */
   semiSyncInstall(): Statement[];
   /**
@@ -70,6 +81,11 @@ export const mariadbFailover: FailoverSql = {
   delay: (s) => ({ sql: 'CHANGE MASTER TO MASTER_DELAY = ?', values: [s] }),
   stopIoThread: () => ({ sql: 'STOP SLAVE IO_THREAD' }),
   startIoThread: () => ({ sql: 'START SLAVE IO_THREAD' }),
+  startUntil: (lastApplied) => ({ sql: 'START SLAVE UNTIL master_gtid_pos = ?', values: [lastApplied] }),
+  netTimeout: (s) => [
+    { sql: 'SET GLOBAL slave_net_timeout = ?', values: [s] },
+    { sql: 'CHANGE MASTER TO MASTER_HEARTBEAT_PERIOD = ?', values: [s / 2] },
+  ],
   semiSyncInstall: () => [], // built in since 10.3
   semiSyncEnable: (timeoutMs, acknowledges, waitPoint) => [
     { sql: 'SET GLOBAL rpl_semi_sync_master_wait_point = ?', values: [waitPoint] },
@@ -92,6 +108,11 @@ export const mysqlFailover: FailoverSql = {
   delay: (s) => ({ sql: 'CHANGE REPLICATION SOURCE TO SOURCE_DELAY = ?', values: [s] }),
   stopIoThread: () => ({ sql: 'STOP REPLICA IO_THREAD' }),
   startIoThread: () => ({ sql: 'START REPLICA IO_THREAD' }),
+  startUntil: (_lastApplied, firstNotApplied) => ({ sql: 'START REPLICA UNTIL SQL_BEFORE_GTIDS = ?', values: [firstNotApplied] }),
+  netTimeout: (s) => [
+    { sql: 'SET GLOBAL replica_net_timeout = ?', values: [s] },
+    { sql: 'CHANGE REPLICATION SOURCE TO SOURCE_HEARTBEAT_PERIOD = ?', values: [s / 2] },
+  ],
   semiSyncInstall: () => [
     { sql: "INSTALL PLUGIN rpl_semi_sync_source SONAME 'semisync_source.so'" },
     { sql: "INSTALL PLUGIN rpl_semi_sync_replica SONAME 'semisync_replica.so'" },

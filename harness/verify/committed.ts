@@ -6,12 +6,23 @@ import type { Queryable } from './check.js';
  * server committed, one GTID per transaction, where a position only names the last one per domain.
  */
 export async function committedGtids(q: Queryable): Promise<string[]> {
-  const out: string[] = [];
+  return (await locateStatement(q, () => false)).gtids;
+}
+
+/**
+ * Where a statement sits in the server's binary logs: every transaction's GTID in log order and the index of the
+ * last transaction holding a statement `matches` accepts (from SHOW BINLOG EVENTS' Info), or -1 when none does.
+ */
+export async function locateStatement(q: Queryable, matches: (info: string) => boolean): Promise<{ gtids: string[]; at: number }> {
+  const gtids: string[] = [];
+  let at = -1;
   for (const f of await q.query<{ Log_name: string }>(inspect.binaryLogs())) {
     for (const e of await q.query<{ Event_type: string; Info: string }>(inspect.binlogEvents(String(f.Log_name)))) {
-      const g = inspect.gtidOfBinlogEvent(String(e.Event_type), String(e.Info ?? ''));
-      if (g) out.push(g);
+      const info = String(e.Info ?? '');
+      const g = inspect.gtidOfBinlogEvent(String(e.Event_type), info);
+      if (g) gtids.push(g);
+      else if (gtids.length && /^Query$/i.test(String(e.Event_type)) && matches(info)) at = gtids.length - 1;
     }
   }
-  return out;
+  return { gtids, at };
 }

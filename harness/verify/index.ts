@@ -13,7 +13,7 @@ export { compareServers } from './servers.js';
 export { compareBinlogCopies } from './binlog-copy.js';
 export { judgeStateTransfer, judgeSstRejoin } from './state-transfer.js';
 export { judgeRpo } from './rpo.js';
-export { committedGtids } from './committed.js';
+export { committedGtids, locateStatement } from './committed.js';
 export { backupPointEqualsSnapshot } from './backup-point.js';
 export { compareAccounts } from './accounts.js';
 export { takeState, parseState, compareWithState } from './state-file.js';

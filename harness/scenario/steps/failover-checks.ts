@@ -107,7 +107,14 @@ export const oldPrimaryReturns = (): Step =>
     const f = failoverOf(ctx);
     const old = ctx.topo.get(f.failed);
     const p = ctx.topo.primary;
-    await old.restart();
+    // Killed: started again. Frozen or cut off: thawed or reconnected, and whatever its clients had queued commits
+    // before the fence can hold (firedrill's clients are not bound by read_only): such writes must be named below.
+    const held = f.held;
+    if (held) {
+      held.release();
+      await held.healed;
+    } else await old.restart();
+    const returnedAt = Date.now();
     await old.query(old.adapter.failover.fence());
     const found = await errantTransactions(old, p);
     const [me] = await old.query<{ w: string }>(old.adapter.dialect.gtidWriterIdentity());
@@ -136,6 +143,8 @@ export const oldPrimaryReturns = (): Step =>
       divergentLedgerIds: divergent.slice(0, 50),
       divergentAcknowledged: lostHere.length,
       expectedLoss: ctx.state.expectedLoss,
+      returnedBy: held ? `${String(ctx.params['fault'])} healed` : 'restart',
+      fencedAfterMs: Date.now() - returnedAt,
     };
     if (String(ctx.params['oldPrimary'] ?? 'fence') !== 'rejoin') return;
     const allowed = rejoinAllowed(old.name, found.errant);

@@ -21,6 +21,19 @@ export const failoverParams = (): Record<string, ParamSpec> => ({
     description: 'the replica to prefer when it is as advanced as the best (auto: none)',
   },
   maxLagS: { default: 10, min: 0, description: 'a replica further behind than this before the fault is never promoted' },
+  fault: {
+    type: 'string',
+    default: 'kill',
+    pattern: /^(kill|freeze|partition)$/,
+    description:
+      'what happens to the primary: kill (SIGKILL, left down), freeze (docker pause, thawed when it returns) or partition (cut off the network, reconnected when it returns)',
+  },
+  replicaNetTimeoutS: {
+    default: 4,
+    min: 2,
+    description:
+      'freeze and partition: the replicas give a silent primary up after this (slave_net_timeout / replica_net_timeout, heartbeat at half)',
+  },
   detectMs: {
     default: 1000,
     min: 0,

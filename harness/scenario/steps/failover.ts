@@ -1,7 +1,6 @@
 // The primary dies and a replica takes its place: the clients' proxy, the "can it be promoted" report, the fault,
 // detection, promotion by the rules a DBA uses (or the team's own command), repointing, the first write.
 import { waitUntil } from '../../exec/index.js';
-import { withFault, type KillFault } from '../../faults/index.js';
 import { attachReplica, gtidExecuted, replicaStates } from '../../runtime/replication.js';
 import type { StartedNode } from '../../runtime/node.js';
 import { failoverSql } from '../../sql/index.js';
@@ -17,7 +16,7 @@ import {
 import { WritableRouter } from '../../workload/index.js';
 import { need, type FailoverState } from '../state.js';
 import type { DrillContext, Step } from '../types.js';
-import { step, underLoad } from './common.js';
+import { step } from './common.js';
 import { enableReplicaSideEvents } from './switchover.js';
 import { runTeamFailover } from './team-failover.js';
 
@@ -102,38 +101,6 @@ export const promotionReport = (): Step =>
 const maxLag = (ctx: DrillContext) => Number(ctx.params['maxLagS'] ?? 10);
 
 /**
- * The primary is SIGKILLed under load and left down. With `stallWrites` > 0, every replica's IO thread is stopped
- * first and the primary acknowledges that many writes no replica receives (a replication stall before the crash).
- */
-export const killPrimary = (): Step => {
-  const fault: KillFault = { kind: 'kill', target: 'primary', restart: false };
-  return step(
-    'SIGKILL the primary under load',
-    async (ctx) => {
-      const f = failoverOf(ctx);
-      const stall = Number(ctx.params['stallWrites'] ?? 0);
-      if (stall > 0) {
-        // Delayed replicas first: none may receive what the replicas that can be promoted did not.
-        const delayed = async (r: StartedNode) => ((await replicaStates(r))[0]?.delaySeconds ?? 0) > 0;
-        const all = await Promise.all(ctx.topo.replicas.map(async (r) => ({ r, delayed: await delayed(r) })));
-        for (const group of [all.filter((x) => x.delayed), all.filter((x) => !x.delayed)])
-          await Promise.all(group.map(({ r }) => r.query(r.adapter.failover.stopIoThread())));
-        const t0 = Date.now();
-        await underLoad(stall).run(ctx);
-        ctx.observations['replication stall'] = { writes: stall, ms: Date.now() - t0, replicas: ctx.topo.replicas.map((r) => r.name) };
-      }
-      f.faultAt = Date.now();
-      f.detector = detect(ctx, f);
-      f.detector.catch(() => undefined); // awaited by detectPrimaryFailure
-      const { record } = await withFault(ctx.faultEnv, { ...fault, target: f.failed });
-      ctx.faults.push(record);
-      f.faultDoneAt = Date.now();
-    },
-    [fault],
-  );
-};
-
-/**
  * Detection, as a failure detector decides (orchestrator's DeadMaster): the primary answers nobody for `detectMs`
  * and no replica's IO thread is connected to it. The detector polls from the moment the fault is injected (as a
  * monitor that always runs would), so the time docker takes to carry out the kill is not added to it.
@@ -141,10 +108,11 @@ export const killPrimary = (): Step => {
 export const detectPrimaryFailure = (): Step =>
   step('detect that the primary is dead', async (ctx) => {
     const f = failoverOf(ctx);
-    await need(f.detector, 'no fault has been injected (killPrimary starts the detector)');
+    await need(f.detector, 'no fault has been injected (primaryFault starts the detector)');
   });
 
-async function detect(ctx: DrillContext, f: FailoverState): Promise<void> {
+/** The failure detector, started with the fault (as a monitor that always runs would): see detectPrimaryFailure. */
+export async function detect(ctx: DrillContext, f: FailoverState): Promise<void> {
   const old = ctx.topo.get(f.failed);
   const confirmMs = Number(ctx.params['detectMs'] ?? 1000);
   let downSince: number | undefined;

@@ -16,7 +16,7 @@ import type { DrillContext, Step } from '../types.js';
 import { latest, restoredServerId, step, underLoad, withNodes } from './common.js';
 
 const stream = (ctx: DrillContext) => need(ctx.state.binlogStream, 'no binlog stream runs in this drill');
-const accident = (ctx: DrillContext) => need(ctx.state.accident, 'no accident has happened in this drill');
+export const accidentOf = (ctx: DrillContext) => need(ctx.state.accident, 'no accident has happened in this drill');
 
 /** Starts continuous binlog streaming from the node into the backup store. */
 export const streamBinlogs = (from = 'primary'): Step =>
@@ -111,14 +111,14 @@ export const pointInTimeRecovery = (as: string, by: 'statement' | 'time' = 'stat
     step(`point-in-time recovery as ${as}, stopping before the DROP (by ${by})`, async (ctx) => {
       const s = stream(ctx);
       const a = latest(ctx);
-      const acc = accident(ctx);
+      const acc = accidentOf(ctx);
       const second = Math.floor(acc.cut.from / 1000) * 1000;
       const target = by === 'statement' ? { beforeStatement: /^DROP TABLE/i } : { beforeTime: new Date(second) };
       const cut: RecoveryCut = by === 'statement' ? acc.cut : { from: second, to: second };
       await s.stop();
       const r = await pointInTimeRestore(ctx.tctx, a.dir, s.dir, await s.files(), target, { name: as, serverId: restoredServerId(ctx) });
       ctx.topo.add(r.node);
-      ctx.state.pitr.set(as, { ...r, cut });
+      ctx.state.recoveredBefore.set(as, { stopBefore: r.stoppedBefore.gtid, lastApplied: r.lastApplied?.gtid, cut });
       ctx.observations[observationName.pointInTimeRecovery(as)] = {
         artifact: a.manifest.id,
         backupGtid: a.manifest.position.gtid,
@@ -142,14 +142,14 @@ export const recoveredToJustBeforeAccident = (node: string): Step =>
     { uses: [node] },
     step(`${node} holds everything before the DROP and nothing after`, async (ctx) => {
       const n = ctx.topo.get(node);
-      const a = accident(ctx);
-      const r = need(ctx.state.pitr.get(node), `${node} was not recovered to a point in time`);
+      const a = accidentOf(ctx);
+      const r = need(ctx.state.recoveredBefore.get(node), `${node} was not recovered to just before the accident`);
       for (const c of compareSnapshots(a.before, await takeSnapshot(n, [a.db], { against: a.before })))
         ctx.checks.push({ ...c, name: checkName.asBeforeTheDrop(node, c.name) });
       // What the node has written to its binlog (MariaDB gtid_binlog_state, MySQL gtid_executed): the replayed
       // transactions keep their original GTIDs there.
       const pos = await gtidWritten(n);
-      ctx.checks.push(stopsJustBefore(n.adapter.gtid, node, pos, r.stoppedBefore.gtid, r.lastApplied?.gtid));
+      ctx.checks.push(stopsJustBefore(n.adapter.gtid, node, pos, r.stopBefore, r.lastApplied));
       ctx.checks.push(
         ledgerAtCutCheck(checkName.ledgerAtRecoveryPoint(node), ctx.workload.ledger, await presentLedgerIds(n, ctx.workload.db), r.cut),
       );
