@@ -1,6 +1,8 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { expect } from 'vitest';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { openStore, packArtifact, physicalMethodFor } from '../../harness/backup/index.js';
 import type { FlavorId } from '../../harness/core/index.js';
 import {
   NodeDefinition,
@@ -338,3 +340,59 @@ export const FINDINGS: Array<{ id: string; open: boolean; title: string; shows: 
 
 /** The differences no open finding explains (each one a new false alarm, or a fixed finding back again). */
 export const unexplained = (diffs: readonly Diff[], c: Corpus) => diffs.filter((d) => !FINDINGS.some((f) => f.open && f.shows(d, c)));
+
+/** restore-test with any further options (--binlogs/--until) and environment (FIREDRILL_ARTIFACT_KEY), as a team runs it. */
+export async function restoreTestWith(
+  flavor: FlavorId,
+  artifact: string,
+  state: string,
+  extra: readonly string[] = [],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stderr: string; result?: RestoreResult & { observations?: Record<string, unknown> } }> {
+  const r = await cli(['restore-test', '--json', '--artifact', artifact, '--flavor', flavor, '--expect', state, ...extra], { env });
+  try {
+    return { code: r.code, stderr: r.stderr, result: JSON.parse(r.stdout) as RestoreResult };
+  } catch {
+    return { code: r.code, stderr: r.stderr };
+  }
+}
+
+/** The server's last committed GTID (MariaDB 0-1-N, MySQL uuid:N): a point a binlog replay can stop at. */
+export async function lastGtid(node: StartedNode): Promise<string> {
+  if (node.adapter.physicalBackup === 'mariabackup') {
+    const [r] = await node.query<{ pos: string }>({ sql: 'SELECT @@gtid_binlog_pos AS pos' });
+    return String(r!.pos).split(',').pop()!.trim();
+  }
+  const [r] = await node.query<{ uuid: string; done: string }>({ sql: 'SELECT @@server_uuid AS uuid, @@gtid_executed AS done' });
+  const own = String(r!.done)
+    .replace(/\s/g, '')
+    .split(',')
+    .find((s) => s.startsWith(String(r!.uuid)));
+  return `${r!.uuid}:${/[:-](\d+)$/.exec(own ?? '')![1]}`;
+}
+
+/** The team's binlog archive: every binary log of the server (rotated first, so the last one is closed), copied out. */
+export async function binlogArchive(t: TeamServer, dir: string, name: string): Promise<string> {
+  await t.node.query({ sql: 'FLUSH BINARY LOGS' });
+  const [b] = await t.node.query<{ base: string }>({ sql: 'SELECT @@log_bin_basename AS base' });
+  const from = dirname(String(b!.base));
+  const out = join(dir, name);
+  await mkdir(out);
+  for (const l of await t.node.query<{ Log_name: string }>({ sql: 'SHOW BINARY LOGS' }))
+    await t.node.container.copyOut(`${from}/${l.Log_name}`, join(out, l.Log_name));
+  return out;
+}
+
+/**
+ * The package round trip: firedrill's own physical backup of the team's server (the flavor's method) sealed as a
+ * FDPKG2 package with a fresh key. Returns the package file and the environment restore-test needs to open it.
+ */
+export async function firedrillPackage(t: TeamServer, dir: string, name: string): Promise<{ file: string; env: Record<string, string> }> {
+  const store = await openStore(join(dir, `store-${name}`));
+  await physicalMethodFor(t.node.adapter).backup(t.node, store, name);
+  const key = randomBytes(32);
+  const out = join(dir, `packages-${name}`);
+  await mkdir(out);
+  const info = await packArtifact(join(store.hostDir, name), out, key);
+  return { file: join(out, info.file), env: { FIREDRILL_ARTIFACT_KEY: key.toString('hex') } };
+}

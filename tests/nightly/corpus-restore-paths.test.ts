@@ -1,0 +1,119 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FlavorId } from '../../harness/core/index.js';
+import type { Corpus, Mutation } from '../../harness/sql/corpus/index.js';
+import {
+  applyMutations,
+  binlogArchive,
+  corpusDump,
+  diffsOf,
+  firedrillPackage,
+  lastGtid,
+  mutationsOf,
+  physicalBackup,
+  restoreTestWith,
+  teamServer,
+  unexplained,
+  unnamed,
+  type TeamServer,
+} from '../docker/corpus-kit.js';
+import { leftovers } from '../docker/helpers.js';
+
+/**
+ * The generated corpus (the fixed seed and regression cases of tests/nightly/corpus-paths.test.ts) through the restore
+ * paths that file does not take: the package round trip (firedrill's physical backup sealed as a FDPKG2 package, then
+ * `restore-test` of the package) and PITR (the real tool's backup, more writes, `restore-test --binlogs --until` to a
+ * point). Each: no false alarm (equal to the state `firedrill snapshot` recorded at that point), no blind spot (what
+ * changed after the state is named, exit 1). The tests of one flavor run in order on one team server.
+ */
+const SEED = 20261206;
+/** A write after the PITR point, in a database of its own: replaying past the point must name it. */
+const LATER = ['CREATE DATABASE fd_later', 'CREATE TABLE fd_later.after_point (id INT PRIMARY KEY)', 'INSERT INTO fd_later.after_point VALUES (1)'];
+
+const failedNames = (r: { checks: Array<{ name: string; valid: boolean }> } | undefined) =>
+  r?.checks.filter((c) => !c.valid).map((c) => c.name) ?? [];
+
+describe.each(['mariadb-10.11', 'mariadb-11.8', 'mysql-9.7'] as FlavorId[])('the corpus on %s, restore paths', (flavor) => {
+  let dir: string;
+  let corpus: Corpus;
+  let loaded: Corpus;
+  let file: string;
+  let team: TeamServer;
+  let state: string;
+  let muts: Mutation[] = [];
+
+  /** A restore-test verdict on an equal copy: exit 0 and no difference that no open finding explains. */
+  const expectEqual = (r: Awaited<ReturnType<typeof restoreTestWith>>) => {
+    expect(r.result, r.stderr.slice(-1500)).toBeDefined();
+    expect(unexplained(diffsOf(r.result!.checks), loaded)).toEqual([]);
+    expect(r.code, JSON.stringify(diffsOf(r.result!.checks)).slice(0, 3000)).toBe(0);
+  };
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'fd-corpus-rp-'));
+    ({ corpus, loaded, file } = await corpusDump(flavor, SEED, dir));
+    team = await teamServer(flavor, file);
+    state = join(dir, 'state.json');
+    await team.snapshot(state);
+  }, 10 * 60_000);
+  afterAll(async () => {
+    await team?.run.teardown();
+    if (team) expect(await leftovers(team.run.runId)).toEqual([]);
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it(
+    'the package round trip: firedrill’s physical backup, packed (FDPKG2) and restore-tested, equals the recorded state',
+    async () => {
+      const pkg = await firedrillPackage(team, dir, 'nightly');
+      const r = await restoreTestWith(flavor, pkg.file, state, [], pkg.env);
+      expectEqual(r);
+      expect(await leftovers(r.result!.runId)).toEqual([]);
+    },
+    10 * 60_000,
+  );
+
+  it(
+    'PITR: the backup, then one changed row, view, account and grant, replayed from the binlogs to that point, equals the state recorded there; one write past it is named',
+    async () => {
+      const base = await physicalBackup(team, dir, 'base');
+      muts = mutationsOf(corpus);
+      await applyMutations(team.node, muts);
+      const point = await lastGtid(team.node);
+      const atPoint = join(dir, 'state-point.json');
+      await team.snapshot(atPoint);
+      for (const sql of LATER) await team.node.query({ sql });
+      const past = await lastGtid(team.node);
+      const binlogs = await binlogArchive(team, dir, 'binlogs');
+
+      const r = await restoreTestWith(flavor, base, atPoint, ['--binlogs', binlogs, '--until', point]);
+      expectEqual(r);
+      // the backup alone is not that state: the replay is what the check proves
+      const tooFar = await restoreTestWith(flavor, base, atPoint, ['--binlogs', binlogs, '--until', past]);
+      expect(tooFar.code, tooFar.stderr.slice(-1500)).toBe(1);
+      expect(failedNames(tooFar.result)).toContain('state-objects');
+      expect(JSON.stringify(tooFar.result!.checks.filter((c) => !c.valid))).toMatch(/fd_later/);
+    },
+    15 * 60_000,
+  );
+
+  it(
+    'the package of the server after those changes no longer equals the first state (exit 1), each change named',
+    async () => {
+      expect(muts.length, 'the PITR test applied the mutations').toBe(4);
+      const pkg = await firedrillPackage(team, dir, 'later');
+      const r = await restoreTestWith(flavor, pkg.file, state, [], pkg.env);
+      expect(r.code, r.stderr.slice(-1500)).toBe(1);
+      expect(failedNames(r.result)).toEqual(expect.arrayContaining(['state-data', 'state-objects', 'state-accounts']));
+      expect(
+        unnamed(
+          muts,
+          r.result!.checks.filter((c) => !c.valid),
+        ).map((m) => `${m.kind} ${m.names}`),
+      ).toEqual([]);
+    },
+    10 * 60_000,
+  );
+});
