@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BackupStore } from '../../harness/backup/index.js';
 import type { FlavorId } from '../../harness/core/index.js';
 import type { Corpus, Mutation } from '../../harness/sql/corpus/index.js';
 import {
@@ -15,6 +16,7 @@ import {
   physicalBackup,
   restoreTestWith,
   teamServer,
+  teamStore,
   unexplained,
   unnamed,
   type TeamServer,
@@ -43,6 +45,7 @@ describe.each(['mariadb-10.11', 'mariadb-11.8', 'mysql-9.7'] as FlavorId[])('the
   let team: TeamServer;
   let state: string;
   let muts: Mutation[] = [];
+  let store: BackupStore;
 
   /** A restore-test verdict on an equal copy: exit 0 and no difference that no open finding explains. */
   const expectEqual = (r: Awaited<ReturnType<typeof restoreTestWith>>) => {
@@ -54,7 +57,9 @@ describe.each(['mariadb-10.11', 'mariadb-11.8', 'mysql-9.7'] as FlavorId[])('the
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'fd-corpus-rp-'));
     ({ corpus, loaded, file } = await corpusDump(flavor, SEED, dir));
-    team = await teamServer(flavor, file);
+    const s = await teamStore(dir);
+    store = s.store;
+    team = await teamServer(flavor, file, s.mounts);
     state = join(dir, 'state.json');
     await team.snapshot(state);
   }, 10 * 60_000);
@@ -67,7 +72,7 @@ describe.each(['mariadb-10.11', 'mariadb-11.8', 'mysql-9.7'] as FlavorId[])('the
   it(
     'the package round trip: firedrill’s physical backup, packed (FDPKG2) and restore-tested, equals the recorded state',
     async () => {
-      const pkg = await firedrillPackage(team, dir, 'nightly');
+      const pkg = await firedrillPackage(team, store, dir, 'nightly');
       const r = await restoreTestWith(flavor, pkg.file, state, [], pkg.env);
       expectEqual(r);
       expect(await leftovers(r.result!.runId)).toEqual([]);
@@ -93,7 +98,7 @@ describe.each(['mariadb-10.11', 'mariadb-11.8', 'mysql-9.7'] as FlavorId[])('the
       // the backup alone is not that state: the replay is what the check proves
       const tooFar = await restoreTestWith(flavor, base, atPoint, ['--binlogs', binlogs, '--until', past]);
       expect(tooFar.code, tooFar.stderr.slice(-1500)).toBe(1);
-      expect(failedNames(tooFar.result)).toContain('state-objects');
+      expect(failedNames(tooFar.result)).toContain('state-data');
       expect(JSON.stringify(tooFar.result!.checks.filter((c) => !c.valid))).toMatch(/fd_later/);
     },
     15 * 60_000,
@@ -103,7 +108,7 @@ describe.each(['mariadb-10.11', 'mariadb-11.8', 'mysql-9.7'] as FlavorId[])('the
     'the package of the server after those changes no longer equals the first state (exit 1), each change named',
     async () => {
       expect(muts.length, 'the PITR test applied the mutations').toBe(4);
-      const pkg = await firedrillPackage(team, dir, 'later');
+      const pkg = await firedrillPackage(team, store, dir, 'later');
       const r = await restoreTestWith(flavor, pkg.file, state, [], pkg.env);
       expect(r.code, r.stderr.slice(-1500)).toBe(1);
       expect(failedNames(r.result)).toEqual(expect.arrayContaining(['state-data', 'state-objects', 'state-accounts']));
