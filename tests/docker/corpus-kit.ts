@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { expect } from 'vitest';
 import { dirname, join, resolve } from 'node:path';
-import { openStore, packArtifact, physicalMethodFor, type BackupStore } from '../../harness/backup/index.js';
+import { FS_SNAPSHOT, openStore, packArtifact } from '../../harness/backup/index.js';
 import type { FlavorId } from '../../harness/core/index.js';
 import {
   NodeDefinition,
@@ -11,7 +11,6 @@ import {
   RunContext,
   startTopology,
   waitCaughtUp,
-  type Mount,
   type StartedNode,
   type TopologyContext,
 } from '../../harness/runtime/index.js';
@@ -148,10 +147,10 @@ export interface TeamServer {
   snapshot(out: string): Promise<void>;
 }
 
-export async function teamServer(flavor: FlavorId, file: string, mounts: readonly Mount[] = []): Promise<TeamServer> {
+export async function teamServer(flavor: FlavorId, file: string): Promise<TeamServer> {
   const run = new RunContext();
   const ctx = await openTopologyContext(run, flavor, quiet);
-  const node = await new NodeDefinition(ctx, { name: 'team-db', server: { serverId: 1 }, mounts }).start();
+  const node = await new NodeDefinition(ctx, { name: 'team-db', server: { serverId: 1 } }).start();
   await loadDump(node, file);
   const env = { FD_CORPUS_PW: ctx.creds.adminPassword };
   return {
@@ -384,23 +383,14 @@ export async function binlogArchive(t: TeamServer, dir: string, name: string): P
   return out;
 }
 
-/** A backup store for firedrill's own backups of a team server: start the server with `mounts` (at /backups). */
-export async function teamStore(dir: string): Promise<{ store: BackupStore; mounts: Mount[] }> {
-  const store = await openStore(join(dir, 'store'));
-  return { store, mounts: [{ source: store.hostDir, target: store.containerDir }] };
-}
-
 /**
- * The package round trip: firedrill's own physical backup of the team's server (the flavor's method) into `store`,
- * sealed as a FDPKG2 package with a fresh key. Returns the package file and the environment restore-test needs to open it.
+ * The package round trip: firedrill's own filesystem snapshot of the team's server (the method that needs no replica:
+ * the drills' mariabackup method backs up a replica) sealed as a FDPKG2 package with a fresh key. Returns the package
+ * file and the environment restore-test needs to open it.
  */
-export async function firedrillPackage(
-  t: TeamServer,
-  store: BackupStore,
-  dir: string,
-  name: string,
-): Promise<{ file: string; env: Record<string, string> }> {
-  await physicalMethodFor(t.node.adapter).backup(t.node, store, name);
+export async function firedrillPackage(t: TeamServer, dir: string, name: string): Promise<{ file: string; env: Record<string, string> }> {
+  const store = await openStore(join(dir, `store-${name}`));
+  await FS_SNAPSHOT.backup(t.node, store, name);
   const key = randomBytes(32);
   const out = join(dir, `packages-${name}`);
   await mkdir(out);

@@ -2,7 +2,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BackupStore } from '../../harness/backup/index.js';
 import type { FlavorId } from '../../harness/core/index.js';
 import type { Corpus, Mutation } from '../../harness/sql/corpus/index.js';
 import {
@@ -16,7 +15,6 @@ import {
   physicalBackup,
   restoreTestWith,
   teamServer,
-  teamStore,
   unexplained,
   unnamed,
   type TeamServer,
@@ -45,7 +43,6 @@ describe.each(['mariadb-10.11', 'mariadb-11.8', 'mysql-9.7'] as FlavorId[])('the
   let team: TeamServer;
   let state: string;
   let muts: Mutation[] = [];
-  let store: BackupStore;
 
   /** A restore-test verdict on an equal copy: exit 0 and no difference that no open finding explains. */
   const expectEqual = (r: Awaited<ReturnType<typeof restoreTestWith>>) => {
@@ -57,9 +54,7 @@ describe.each(['mariadb-10.11', 'mariadb-11.8', 'mysql-9.7'] as FlavorId[])('the
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'fd-corpus-rp-'));
     ({ corpus, loaded, file } = await corpusDump(flavor, SEED, dir));
-    const s = await teamStore(dir);
-    store = s.store;
-    team = await teamServer(flavor, file, s.mounts);
+    team = await teamServer(flavor, file);
     state = join(dir, 'state.json');
     await team.snapshot(state);
   }, 10 * 60_000);
@@ -70,9 +65,9 @@ describe.each(['mariadb-10.11', 'mariadb-11.8', 'mysql-9.7'] as FlavorId[])('the
   });
 
   it(
-    'the package round trip: firedrill’s physical backup, packed (FDPKG2) and restore-tested, equals the recorded state',
+    "the package round trip: firedrill's filesystem snapshot, packed (FDPKG2) and restore-tested, equals the recorded state",
     async () => {
-      const pkg = await firedrillPackage(team, store, dir, 'nightly');
+      const pkg = await firedrillPackage(team, dir, 'nightly');
       const r = await restoreTestWith(flavor, pkg.file, state, [], pkg.env);
       expectEqual(r);
       expect(await leftovers(r.result!.runId)).toEqual([]);
@@ -108,7 +103,7 @@ describe.each(['mariadb-10.11', 'mariadb-11.8', 'mysql-9.7'] as FlavorId[])('the
     'the package of the server after those changes no longer equals the first state (exit 1), each change named',
     async () => {
       expect(muts.length, 'the PITR test applied the mutations').toBe(4);
-      const pkg = await firedrillPackage(team, store, dir, 'later');
+      const pkg = await firedrillPackage(team, dir, 'later');
       const r = await restoreTestWith(flavor, pkg.file, state, [], pkg.env);
       expect(r.code, r.stderr.slice(-1500)).toBe(1);
       expect(failedNames(r.result)).toEqual(expect.arrayContaining(['state-data', 'state-objects', 'state-accounts']));
