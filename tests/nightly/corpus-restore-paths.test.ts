@@ -102,7 +102,12 @@ describe.each(['mariadb-10.11', 'mariadb-11.8', 'mysql-9.7'] as FlavorId[])('the
   it(
     'the package of the server after those changes no longer equals the first state (exit 1), each change named',
     async () => {
-      expect(muts.length, 'the PITR test applied the mutations').toBe(4);
+      if (muts.length === 0) {
+        // the PITR test did not run (a filtered run): the same changes, here
+        muts = mutationsOf(corpus);
+        await applyMutations(team.node, muts);
+      }
+      expect(muts.map((m) => m.kind)).toEqual(['row', 'definition', 'account', 'grant']);
       const pkg = await firedrillPackage(team, dir, 'later');
       const r = await restoreTestWith(flavor, pkg.file, state, [], pkg.env);
       expect(r.code, r.stderr.slice(-1500)).toBe(1);
