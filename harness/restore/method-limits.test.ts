@@ -98,7 +98,11 @@ describe('a logical dump rounds FLOAT values (F13)', () => {
 
 describe("a firedrill artifact's own manifest check and what the method cannot carry", () => {
   const memory = { table: 'app.cache', engine: 'MEMORY', notCarried: 'rows' as const, reason: 'MEMORY rows' };
-  const sums = (differences: Array<Record<string, unknown>>) => ({ name: 'manifest-checksums', valid: differences.length === 0, details: { differences } });
+  const sums = (differences: Array<Record<string, unknown>>) => ({
+    name: 'manifest-checksums',
+    valid: differences.length === 0,
+    details: { differences },
+  });
 
   it('drops the rows of a table named ahead, and says so: the check passes', () => {
     const c = withoutNotCarried(sums([{ database: 'app', object: 'cache', kind: 'rows-differ' }]), [memory]);

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { expect } from 'vitest';
 import { dirname, join, resolve } from 'node:path';
-import { FS_SNAPSHOT, openStore, packArtifact } from '../../harness/backup/index.js';
+import { openStore, packArtifact, physicalMethodFor, type BackupStore } from '../../harness/backup/index.js';
 import type { FlavorId } from '../../harness/core/index.js';
 import {
   NodeDefinition,
@@ -383,17 +383,49 @@ export async function binlogArchive(t: TeamServer, dir: string, name: string): P
   return out;
 }
 
-/**
- * The package round trip: firedrill's own filesystem snapshot of the team's server (the method that needs no replica:
- * the drills' mariabackup method backs up a replica) sealed as a FDPKG2 package with a fresh key. Returns the package
- * file and the environment restore-test needs to open it.
- */
-export async function firedrillPackage(t: TeamServer, dir: string, name: string): Promise<{ file: string; env: Record<string, string> }> {
-  const store = await openStore(join(dir, `store-${name}`));
-  await FS_SNAPSHOT.backup(t.node, store, name);
+/** `firedrill snapshot` of a node (the CLI, as a team runs it; the password through the environment). */
+async function snapshotOf(ctx: TopologyContext, node: StartedNode, out: string): Promise<void> {
+  const dsn = `mysql://${ctx.creds.admin}:\${FD_CORPUS_PW}@${node.address}:3306`;
+  const r = await cli(['snapshot', '--source', dsn, '--out', out], { env: { FD_CORPUS_PW: ctx.creds.adminPassword } });
+  if (r.code !== 0) throw new Error(`firedrill snapshot failed (${r.code}): ${r.stderr.slice(-1500)}`);
+}
+
+/** firedrill's own physical backup of a replica (the flavor's method, as the drills take it), sealed as a FDPKG2 package with a fresh key. */
+async function sealedBackup(replica: StartedNode, store: BackupStore, dir: string, id: string) {
+  await physicalMethodFor(replica.adapter).backup(replica, store, id);
   const key = randomBytes(32);
-  const out = join(dir, `packages-${name}`);
+  const out = join(dir, `packages-${id}`);
   await mkdir(out);
-  const info = await packArtifact(join(store.hostDir, name), out, key);
+  const info = await packArtifact(join(store.hostDir, id), out, key);
   return { file: join(out, info.file), env: { FIREDRILL_ARTIFACT_KEY: key.toString('hex') } };
+}
+
+/**
+ * The package round trip: the corpus loaded into a primary, firedrill's physical backup of its replica packed (FDPKG2)
+ * and restore-tested against the state `firedrill snapshot` recorded on the replica; then the four mutations on the
+ * primary (replicated), a second package, restore-tested against the same state.
+ */
+export async function packagePath(flavor: FlavorId, file: string, corpus: Corpus, dir: string) {
+  const run = new RunContext();
+  try {
+    const ctx = await openTopologyContext(run, flavor, quiet);
+    const store = await openStore(join(dir, 'store'));
+    const mounts = [{ source: store.hostDir, target: store.containerDir }];
+    const topo = await startTopology(ctx, { kind: 'primary-replicas', replicas: [{ name: 'replica-1', mounts }] });
+    await loadDump(topo.primary, file);
+    const replica = topo.get('replica-1');
+    await waitCaughtUp(replica, topo.primary);
+    const state = join(dir, 'state-package.json');
+    await snapshotOf(ctx, replica, state);
+    const first = await sealedBackup(replica, store, dir, 'nightly');
+    const equal = await restoreTestWith(flavor, first.file, state, [], first.env);
+    const muts = mutationsOf(corpus);
+    await applyMutations(topo.primary, muts);
+    await waitCaughtUp(replica, topo.primary);
+    const later = await sealedBackup(replica, store, dir, 'later');
+    const mutated = await restoreTestWith(flavor, later.file, state, [], later.env);
+    return { equal, mutated, muts };
+  } finally {
+    await run.teardown();
+  }
 }

@@ -3,15 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FlavorId } from '../../harness/core/index.js';
-import type { Corpus, Mutation } from '../../harness/sql/corpus/index.js';
+import type { Corpus } from '../../harness/sql/corpus/index.js';
 import {
   applyMutations,
   binlogArchive,
   corpusDump,
   diffsOf,
-  firedrillPackage,
   lastGtid,
   mutationsOf,
+  packagePath,
   physicalBackup,
   restoreTestWith,
   teamServer,
@@ -26,11 +26,15 @@ import { leftovers } from '../docker/helpers.js';
  * paths that file does not take: the package round trip (firedrill's physical backup sealed as a FDPKG2 package, then
  * `restore-test` of the package) and PITR (the real tool's backup, more writes, `restore-test --binlogs --until` to a
  * point). Each: no false alarm (equal to the state `firedrill snapshot` recorded at that point), no blind spot (what
- * changed after the state is named, exit 1). The tests of one flavor run in order on one team server.
+ * changed after the state is named, exit 1).
  */
 const SEED = 20261206;
 /** A write after the PITR point, in a database of its own: replaying past the point must name it. */
-const LATER = ['CREATE DATABASE fd_later', 'CREATE TABLE fd_later.after_point (id INT PRIMARY KEY)', 'INSERT INTO fd_later.after_point VALUES (1)'];
+const LATER = [
+  'CREATE DATABASE fd_later',
+  'CREATE TABLE fd_later.after_point (id INT PRIMARY KEY)',
+  'INSERT INTO fd_later.after_point VALUES (1)',
+];
 
 const failedNames = (r: { checks: Array<{ name: string; valid: boolean }> } | undefined) =>
   r?.checks.filter((c) => !c.valid).map((c) => c.name) ?? [];
@@ -42,7 +46,6 @@ describe.each(['mariadb-10.11', 'mariadb-11.8', 'mysql-9.7'] as FlavorId[])('the
   let file: string;
   let team: TeamServer;
   let state: string;
-  let muts: Mutation[] = [];
 
   /** A restore-test verdict on an equal copy: exit 0 and no difference that no open finding explains. */
   const expectEqual = (r: Awaited<ReturnType<typeof restoreTestWith>>) => {
@@ -65,22 +68,28 @@ describe.each(['mariadb-10.11', 'mariadb-11.8', 'mysql-9.7'] as FlavorId[])('the
   });
 
   it(
-    "the package round trip: firedrill's filesystem snapshot, packed (FDPKG2) and restore-tested, equals the recorded state",
+    "the package round trip: firedrill's physical backup of a replica, packed (FDPKG2) and restore-tested, equals the recorded state; after one changed row, view, account and grant, the next package does not (exit 1), each named",
     async () => {
-      const pkg = await firedrillPackage(team, dir, 'nightly');
-      const r = await restoreTestWith(flavor, pkg.file, state, [], pkg.env);
-      expectEqual(r);
-      expect(await leftovers(r.result!.runId)).toEqual([]);
+      const r = await packagePath(flavor, file, corpus, dir);
+      expectEqual(r.equal);
+      expect(await leftovers(r.equal.result!.runId)).toEqual([]);
+      expect(r.mutated.code, r.mutated.stderr.slice(-1500)).toBe(1);
+      expect(failedNames(r.mutated.result)).toEqual(expect.arrayContaining(['state-data', 'state-objects', 'state-accounts']));
+      expect(
+        unnamed(
+          r.muts,
+          r.mutated.result!.checks.filter((c) => !c.valid),
+        ).map((m) => `${m.kind} ${m.names}`),
+      ).toEqual([]);
     },
-    10 * 60_000,
+    15 * 60_000,
   );
 
   it(
     'PITR: the backup, then one changed row, view, account and grant, replayed from the binlogs to that point, equals the state recorded there; one write past it is named',
     async () => {
       const base = await physicalBackup(team, dir, 'base');
-      muts = mutationsOf(corpus);
-      await applyMutations(team.node, muts);
+      await applyMutations(team.node, mutationsOf(corpus));
       const point = await lastGtid(team.node);
       const atPoint = join(dir, 'state-point.json');
       await team.snapshot(atPoint);
@@ -97,28 +106,5 @@ describe.each(['mariadb-10.11', 'mariadb-11.8', 'mysql-9.7'] as FlavorId[])('the
       expect(JSON.stringify(tooFar.result!.checks.filter((c) => !c.valid))).toMatch(/fd_later/);
     },
     15 * 60_000,
-  );
-
-  it(
-    'the package of the server after those changes no longer equals the first state (exit 1), each change named',
-    async () => {
-      if (muts.length === 0) {
-        // the PITR test did not run (a filtered run): the same changes, here
-        muts = mutationsOf(corpus);
-        await applyMutations(team.node, muts);
-      }
-      expect(muts.map((m) => m.kind)).toEqual(['row', 'definition', 'account', 'grant']);
-      const pkg = await firedrillPackage(team, dir, 'later');
-      const r = await restoreTestWith(flavor, pkg.file, state, [], pkg.env);
-      expect(r.code, r.stderr.slice(-1500)).toBe(1);
-      expect(failedNames(r.result)).toEqual(expect.arrayContaining(['state-data', 'state-objects', 'state-accounts']));
-      expect(
-        unnamed(
-          muts,
-          r.result!.checks.filter((c) => !c.valid),
-        ).map((m) => `${m.kind} ${m.names}`),
-      ).toEqual([]);
-    },
-    10 * 60_000,
   );
 });
