@@ -17,7 +17,6 @@ import {
   teamServer,
   unexplained,
   unnamed,
-  type TeamServer,
 } from '../docker/corpus-kit.js';
 import { leftovers } from '../docker/helpers.js';
 
@@ -44,8 +43,6 @@ describe.each(['mariadb-10.11', 'mariadb-11.8', 'mysql-9.7'] as FlavorId[])('the
   let corpus: Corpus;
   let loaded: Corpus;
   let file: string;
-  let team: TeamServer;
-  let state: string;
 
   /** A restore-test verdict on an equal copy: exit 0 and no difference that no open finding explains. */
   const expectEqual = (r: Awaited<ReturnType<typeof restoreTestWith>>) => {
@@ -57,13 +54,8 @@ describe.each(['mariadb-10.11', 'mariadb-11.8', 'mysql-9.7'] as FlavorId[])('the
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'fd-corpus-rp-'));
     ({ corpus, loaded, file } = await corpusDump(flavor, SEED, dir));
-    team = await teamServer(flavor, file);
-    state = join(dir, 'state.json');
-    await team.snapshot(state);
-  }, 10 * 60_000);
+  });
   afterAll(async () => {
-    await team?.run.teardown();
-    if (team) expect(await leftovers(team.run.runId)).toEqual([]);
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
@@ -88,22 +80,28 @@ describe.each(['mariadb-10.11', 'mariadb-11.8', 'mysql-9.7'] as FlavorId[])('the
   it(
     'PITR: the backup, then one changed row, view, account and grant, replayed from the binlogs to that point, equals the state recorded there; one write past it is named',
     async () => {
-      const base = await physicalBackup(team, dir, 'base');
-      await applyMutations(team.node, mutationsOf(corpus));
-      const point = await lastGtid(team.node);
-      const atPoint = join(dir, 'state-point.json');
-      await team.snapshot(atPoint);
-      for (const sql of LATER) await team.node.query({ sql });
-      const past = await lastGtid(team.node);
-      const binlogs = await binlogArchive(team, dir, 'binlogs');
+      const team = await teamServer(flavor, file);
+      try {
+        const base = await physicalBackup(team, dir, 'base');
+        await applyMutations(team.node, mutationsOf(corpus));
+        const point = await lastGtid(team.node);
+        const atPoint = join(dir, 'state-point.json');
+        await team.snapshot(atPoint);
+        for (const sql of LATER) await team.node.query({ sql });
+        const past = await lastGtid(team.node);
+        const binlogs = await binlogArchive(team, dir, 'binlogs');
 
-      const r = await restoreTestWith(flavor, base, atPoint, ['--binlogs', binlogs, '--until', point]);
-      expectEqual(r);
-      // the backup alone is not that state: the replay is what the check proves
-      const tooFar = await restoreTestWith(flavor, base, atPoint, ['--binlogs', binlogs, '--until', past]);
-      expect(tooFar.code, tooFar.stderr.slice(-1500)).toBe(1);
-      expect(failedNames(tooFar.result)).toContain('state-data');
-      expect(JSON.stringify(tooFar.result!.checks.filter((c) => !c.valid))).toMatch(/fd_later/);
+        const r = await restoreTestWith(flavor, base, atPoint, ['--binlogs', binlogs, '--until', point]);
+        expectEqual(r);
+        // replayed one write past the point: that write (a new database) is named
+        const tooFar = await restoreTestWith(flavor, base, atPoint, ['--binlogs', binlogs, '--until', past]);
+        expect(tooFar.code, tooFar.stderr.slice(-1500)).toBe(1);
+        expect(failedNames(tooFar.result)).toContain('state-data');
+        expect(JSON.stringify(tooFar.result!.checks.filter((c) => !c.valid))).toMatch(/fd_later/);
+      } finally {
+        await team.run.teardown();
+      }
+      expect(await leftovers(team.run.runId)).toEqual([]);
     },
     15 * 60_000,
   );
