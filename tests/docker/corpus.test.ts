@@ -19,8 +19,8 @@ import { leftovers } from './helpers.js';
 /**
  * `npm test`'s share of the generated corpus (fixed seed, every case kind the flavor holds in ONE schema, the fixed
  * regression cases first): replication to a replica and the drills' comparison, no false alarm beyond the open
- * findings of docs/corpus-findings.md, and one changed row, view, account and grant each named; and `snapshot` +
- * `restore-test --expect` of the physical backup the real tool made (mariabackup / clone). The other backup paths
+ * findings of docs/corpus-findings.md, and one changed row, view, account and grant each named; and on MySQL
+ * `snapshot` + `restore-test --expect` of the clone the real tool made. The other backup paths
  * (whole-server dumps, PITR, the package round trip, mutations after the state) run nightly:
  * tests/nightly/corpus-paths.test.ts and corpus-restore-paths.test.ts, a fresh seed with shrinking in
  * tests/nightly/corpus.test.ts.
@@ -50,7 +50,9 @@ describe.each(['mariadb-10.11', 'mysql-9.7'] as FlavorId[])('the corpus on %s', 
     10 * 60_000,
   );
 
-  it(
+  // On MySQL only (the clone, whose limit, InnoDB rows only, must be named ahead): both flavors passed, but each
+  // costs 4-5 minutes on a loaded 2-core machine; mariabackup's restore-test runs nightly (corpus-paths.test.ts).
+  it.runIf(flavor === 'mysql-9.7')(
     `the physical backup (${flavor.startsWith('mysql') ? 'clone' : 'mariabackup'}) made outside firedrill: restore-test --expect reads it equal to the recorded state`,
     async () => {
       const team = await teamServer(flavor, file);
