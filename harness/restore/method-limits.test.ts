@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll } from 'vitest';
 import { carryLimits, describeLimits, dumpCarriesHistory } from './method-limits.js';
+import { withoutNotCarried } from './restore-test-checks.js';
 
 // A recorded state's tables and their SHOW CREATE TABLE text, as `firedrill snapshot` records them.
 const table = (engine: string) =>
@@ -92,5 +93,32 @@ describe('a logical dump rounds FLOAT values (F13)', () => {
   it('a physical copy carries FLOAT values as they are: nothing named', () => {
     expect(carryLimits({ kind: 'mariabackup' }, 'datadir', withFloat)).toEqual([]);
     expect(carryLimits({ kind: 'mysql-clone' }, 'datadir', withFloat)).toEqual([]);
+  });
+});
+
+describe("a firedrill artifact's own manifest check and what the method cannot carry", () => {
+  const memory = { table: 'app.cache', engine: 'MEMORY', notCarried: 'rows' as const, reason: 'MEMORY rows' };
+  const sums = (differences: Array<Record<string, unknown>>) => ({
+    name: 'manifest-checksums',
+    valid: differences.length === 0,
+    details: { differences },
+  });
+
+  it('drops the rows of a table named ahead, and says so: the check passes', () => {
+    const c = withoutNotCarried(sums([{ database: 'app', object: 'cache', kind: 'rows-differ' }]), [memory]);
+    expect(c.valid).toBe(true);
+    expect(c.details['notCarried']).toEqual([{ table: 'app.cache', what: 'rows', reason: 'MEMORY rows' }]);
+  });
+
+  it('keeps every other difference: a changed InnoDB table still fails the check', () => {
+    const c = withoutNotCarried(
+      sums([
+        { database: 'app', object: 'cache', kind: 'rows-differ' },
+        { database: 'app', object: 'orders', kind: 'rows-differ' },
+      ]),
+      [memory],
+    );
+    expect(c.valid).toBe(false);
+    expect(c.details['differences']).toEqual([{ database: 'app', object: 'orders', kind: 'rows-differ' }]);
   });
 });

@@ -121,7 +121,8 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
   const limits = carryLimits(
     { kind: artifact.kind, method: artifact.manifest?.method, dumpHistory },
     physical ? 'datadir' : 'load',
-    o.expect,
+    // a firedrill artifact's manifest holds its own pre-backup snapshot: its limits are named without --expect too
+    o.expect ?? artifact.manifest?.snapshot,
   );
   for (const line of describeLimits(limits)) o.progress(line);
   if (limits.length) observations['limitsOfTheMethod'] = limits;

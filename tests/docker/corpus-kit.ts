@@ -1,6 +1,8 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { expect } from 'vitest';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { openStore, packArtifact, physicalMethodFor, type BackupStore } from '../../harness/backup/index.js';
 import type { FlavorId } from '../../harness/core/index.js';
 import {
   NodeDefinition,
@@ -338,3 +340,92 @@ export const FINDINGS: Array<{ id: string; open: boolean; title: string; shows: 
 
 /** The differences no open finding explains (each one a new false alarm, or a fixed finding back again). */
 export const unexplained = (diffs: readonly Diff[], c: Corpus) => diffs.filter((d) => !FINDINGS.some((f) => f.open && f.shows(d, c)));
+
+/** restore-test with any further options (--binlogs/--until) and environment (FIREDRILL_ARTIFACT_KEY), as a team runs it. */
+export async function restoreTestWith(
+  flavor: FlavorId,
+  artifact: string,
+  state: string,
+  extra: readonly string[] = [],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stderr: string; result?: RestoreResult & { observations?: Record<string, unknown> } }> {
+  const r = await cli(['restore-test', '--json', '--artifact', artifact, '--flavor', flavor, '--expect', state, ...extra], { env });
+  try {
+    return { code: r.code, stderr: r.stderr, result: JSON.parse(r.stdout) as RestoreResult };
+  } catch {
+    return { code: r.code, stderr: r.stderr };
+  }
+}
+
+/** The server's last committed GTID (MariaDB 0-1-N, MySQL uuid:N): a point a binlog replay can stop at. */
+export async function lastGtid(node: StartedNode): Promise<string> {
+  if (node.adapter.physicalBackup === 'mariabackup') {
+    const [r] = await node.query<{ pos: string }>({ sql: 'SELECT @@gtid_binlog_pos AS pos' });
+    return String(r!.pos).split(',').pop()!.trim();
+  }
+  const [r] = await node.query<{ uuid: string; done: string }>({ sql: 'SELECT @@server_uuid AS uuid, @@gtid_executed AS done' });
+  const own = String(r!.done)
+    .replace(/\s/g, '')
+    .split(',')
+    .find((s) => s.startsWith(String(r!.uuid)));
+  return `${r!.uuid}:${/[:-](\d+)$/.exec(own ?? '')![1]}`;
+}
+
+/** The team's binlog archive: every binary log of the server (rotated first, so the last one is closed), copied out. */
+export async function binlogArchive(t: TeamServer, dir: string, name: string): Promise<string> {
+  await t.node.query({ sql: 'FLUSH BINARY LOGS' });
+  const [b] = await t.node.query<{ base: string }>({ sql: 'SELECT @@log_bin_basename AS base' });
+  const from = dirname(String(b!.base));
+  const out = join(dir, name);
+  await mkdir(out);
+  for (const l of await t.node.query<{ Log_name: string }>({ sql: 'SHOW BINARY LOGS' }))
+    await t.node.container.copyOut(`${from}/${l.Log_name}`, join(out, l.Log_name));
+  return out;
+}
+
+/** `firedrill snapshot` of a node (the CLI, as a team runs it; the password through the environment). */
+async function snapshotOf(ctx: TopologyContext, node: StartedNode, out: string): Promise<void> {
+  const dsn = `mysql://${ctx.creds.admin}:\${FD_CORPUS_PW}@${node.address}:3306`;
+  const r = await cli(['snapshot', '--source', dsn, '--out', out], { env: { FD_CORPUS_PW: ctx.creds.adminPassword } });
+  if (r.code !== 0) throw new Error(`firedrill snapshot failed (${r.code}): ${r.stderr.slice(-1500)}`);
+}
+
+/** firedrill's own physical backup of a replica (the flavor's method, as the drills take it), sealed as a FDPKG2 package with a fresh key. */
+async function sealedBackup(replica: StartedNode, store: BackupStore, dir: string, id: string) {
+  await physicalMethodFor(replica.adapter).backup(replica, store, id);
+  const key = randomBytes(32);
+  const out = join(dir, `packages-${id}`);
+  await mkdir(out);
+  const info = await packArtifact(join(store.hostDir, id), out, key);
+  return { file: join(out, info.file), env: { FIREDRILL_ARTIFACT_KEY: key.toString('hex') } };
+}
+
+/**
+ * The package round trip: the corpus loaded into a primary, firedrill's physical backup of its replica packed (FDPKG2)
+ * and restore-tested against the state `firedrill snapshot` recorded on the replica; then the four mutations on the
+ * primary (replicated), a second package, restore-tested against the same state.
+ */
+export async function packagePath(flavor: FlavorId, file: string, corpus: Corpus, dir: string) {
+  const run = new RunContext();
+  try {
+    const ctx = await openTopologyContext(run, flavor, quiet);
+    const store = await openStore(join(dir, 'store'));
+    const mounts = [{ source: store.hostDir, target: store.containerDir }];
+    const topo = await startTopology(ctx, { kind: 'primary-replicas', replicas: [{ name: 'replica-1', mounts }] });
+    await loadDump(topo.primary, file);
+    const replica = topo.get('replica-1');
+    await waitCaughtUp(replica, topo.primary);
+    const state = join(dir, 'state-package.json');
+    await snapshotOf(ctx, replica, state);
+    const first = await sealedBackup(replica, store, dir, 'nightly');
+    const equal = await restoreTestWith(flavor, first.file, state, [], first.env);
+    const muts = mutationsOf(corpus);
+    await applyMutations(topo.primary, muts);
+    await waitCaughtUp(replica, topo.primary);
+    const later = await sealedBackup(replica, store, dir, 'later');
+    const mutated = await restoreTestWith(flavor, later.file, state, [], later.env);
+    return { equal, mutated, muts };
+  } finally {
+    await run.teardown();
+  }
+}

@@ -1,0 +1,108 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FlavorId } from '../../harness/core/index.js';
+import type { Corpus } from '../../harness/sql/corpus/index.js';
+import {
+  applyMutations,
+  binlogArchive,
+  corpusDump,
+  diffsOf,
+  lastGtid,
+  mutationsOf,
+  packagePath,
+  physicalBackup,
+  restoreTestWith,
+  teamServer,
+  unexplained,
+  unnamed,
+} from '../docker/corpus-kit.js';
+import { leftovers } from '../docker/helpers.js';
+
+/**
+ * The generated corpus (the fixed seed and regression cases of tests/nightly/corpus-paths.test.ts) through the restore
+ * paths that file does not take: the package round trip (firedrill's physical backup sealed as a FDPKG2 package, then
+ * `restore-test` of the package) and PITR (the real tool's backup, more writes, `restore-test --binlogs --until` to a
+ * point). Each: no false alarm (equal to the state `firedrill snapshot` recorded at that point), no blind spot (what
+ * changed after the state is named, exit 1).
+ */
+const SEED = 20261206;
+/** A write after the PITR point, in a database of its own: replaying past the point must name it. */
+const LATER = [
+  'CREATE DATABASE fd_later',
+  'CREATE TABLE fd_later.after_point (id INT PRIMARY KEY)',
+  'INSERT INTO fd_later.after_point VALUES (1)',
+];
+
+const failedNames = (r: { checks: Array<{ name: string; valid: boolean }> } | undefined) =>
+  r?.checks.filter((c) => !c.valid).map((c) => c.name) ?? [];
+
+describe.each(['mariadb-10.11', 'mariadb-11.8', 'mysql-9.7'] as FlavorId[])('the corpus on %s, restore paths', (flavor) => {
+  let dir: string;
+  let corpus: Corpus;
+  let loaded: Corpus;
+  let file: string;
+
+  /** A restore-test verdict on an equal copy: exit 0 and no difference that no open finding explains. */
+  const expectEqual = (r: Awaited<ReturnType<typeof restoreTestWith>>) => {
+    expect(r.result, r.stderr.slice(-1500)).toBeDefined();
+    expect(unexplained(diffsOf(r.result!.checks), loaded)).toEqual([]);
+    expect(r.code, JSON.stringify(diffsOf(r.result!.checks)).slice(0, 3000)).toBe(0);
+  };
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'fd-corpus-rp-'));
+    ({ corpus, loaded, file } = await corpusDump(flavor, SEED, dir));
+  });
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it(
+    "the package round trip: firedrill's physical backup of a replica, packed (FDPKG2) and restore-tested, equals the recorded state; after one changed row, view, account and grant, the next package does not (exit 1), each named",
+    async () => {
+      const r = await packagePath(flavor, file, corpus, dir);
+      expectEqual(r.equal);
+      expect(await leftovers(r.equal.result!.runId)).toEqual([]);
+      expect(r.mutated.code, r.mutated.stderr.slice(-1500)).toBe(1);
+      expect(failedNames(r.mutated.result)).toEqual(expect.arrayContaining(['state-data', 'state-objects', 'state-accounts']));
+      expect(
+        unnamed(
+          r.muts,
+          r.mutated.result!.checks.filter((c) => !c.valid),
+        ).map((m) => `${m.kind} ${m.names}`),
+      ).toEqual([]);
+    },
+    15 * 60_000,
+  );
+
+  it(
+    'PITR: the backup, then one changed row, view, account and grant, replayed from the binlogs to that point, equals the state recorded there; one write past it is named',
+    async () => {
+      const team = await teamServer(flavor, file);
+      try {
+        const base = await physicalBackup(team, dir, 'base');
+        await applyMutations(team.node, mutationsOf(corpus));
+        const point = await lastGtid(team.node);
+        const atPoint = join(dir, 'state-point.json');
+        await team.snapshot(atPoint);
+        for (const sql of LATER) await team.node.query({ sql });
+        const past = await lastGtid(team.node);
+        const binlogs = await binlogArchive(team, dir, 'binlogs');
+
+        const r = await restoreTestWith(flavor, base, atPoint, ['--binlogs', binlogs, '--until', point]);
+        expectEqual(r);
+        // replayed one write past the point: that write (a new database) is named
+        const tooFar = await restoreTestWith(flavor, base, atPoint, ['--binlogs', binlogs, '--until', past]);
+        expect(tooFar.code, tooFar.stderr.slice(-1500)).toBe(1);
+        expect(failedNames(tooFar.result)).toContain('state-data');
+        expect(JSON.stringify(tooFar.result!.checks.filter((c) => !c.valid))).toMatch(/fd_later/);
+      } finally {
+        await team.run.teardown();
+      }
+      expect(await leftovers(team.run.runId)).toEqual([]);
+    },
+    15 * 60_000,
+  );
+});
