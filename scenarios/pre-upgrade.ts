@@ -6,7 +6,7 @@
 // 4. the rolling upgrade under load: a replica upgraded in place, switchover to it, the old primary and the backup
 //    replica kept on the old version as rollback targets, then the rollback exercised;
 // 5. one go/no-go over every finding (blocking findings fail the drill).
-// Parameters: `to` (the target version, default mariadb-11.8) and `queries` (the team's query log or statements file,
+// Parameters: `to` (the target version, default the family's next one: 10.5 -> 10.11, 10.11 -> 11.8) and `queries` (the team's query log or statements file,
 // `workload`, or the `sample`); `firedrill pre-upgrade --to G --queries FILE` sets both. The user's --server-config
 // runs on every old-version node, and on every new-version node without the options the new version refuses.
 import {
@@ -36,7 +36,7 @@ export default defineScenario({
   id: 'pre-upgrade',
   description:
     'incompatibility report, backups restored onto the target version, queries replayed on both, rolling upgrade under load with rollback, go/no-go',
-  flavors: ['mariadb-10.11'],
+  flavors: ['mariadb-10.5', 'mariadb-10.11'],
   ...datasetPlusBulk(),
   params: { ...datasetPlusBulk().params, ...upgradeParams() },
   validate: validateUpgradeParams,
