@@ -17,10 +17,10 @@ export function upgradeTargetOf(params: Params, from: FlavorId): FlavorId {
 }
 
 /**
- * The pre-upgrade drill's parameters: `to=<flavor>`, `queries=<file>|sample|workload`, the replay's session
- * statements (`session='SET SESSION sql_mode=…; SET …'`), runs per side and its slowness threshold.
+ * The pre-upgrade drill's parameters: `to=<flavor>|next`, `queries=<file>|sample|workload`, the replay's session
+ * statements (`session='SET SESSION sql_mode=…; SET …'`), runs per side and its slowness threshold, and `carryTo`.
  */
-export const upgradeParams = (): Record<'to' | 'queries' | 'session' | 'runs' | 'slowFactor' | 'slowMs', ParamSpec> => ({
+export const upgradeParams = (): Record<'to' | 'queries' | 'session' | 'runs' | 'slowFactor' | 'slowMs' | 'carryTo', ParamSpec> => ({
   to: {
     type: 'string',
     default: 'next',
@@ -41,6 +41,12 @@ export const upgradeParams = (): Record<'to' | 'queries' | 'session' | 'runs' | 
   runs: { default: 5, min: 1, description: 'timed runs of each read per side (after one warm-up run); their medians are compared' },
   slowFactor: { default: 2, min: 1, description: 'a read is slower when its new median exceeds the old one by this factor and by slowMs' },
   slowMs: { default: 25, min: 0, description: 'a read is slower when its new median also exceeds the old one by this many ms' },
+  carryTo: {
+    type: 'string',
+    default: '',
+    description:
+      'a file to write the dataset to as the upgraded node holds it at the end, for the next step of a multi-step upgrade (firedrill pre-upgrade sets it)',
+  },
 });
 
 /** Bad pre-upgrade input, before anything starts: an unknown or same target, no rules for the step, no queries file. */
