@@ -6,7 +6,7 @@ import { DEFAULT_UPGRADE_TARGET, exitCodeOf, planInputs, validateUpgradeParams }
 import { goNoGoMarkdown, type GoNoGo } from '../verify/upgrade/index.js';
 import { DATASET_OPTIONS, datasetFrom } from './dataset-options.js';
 import { drill } from './drill.js';
-import { runSteps, stepsExitCode } from './upgrade-steps.js';
+import { configAfter, runSteps, stepsExitCode } from './upgrade-steps.js';
 import { flavorOption, JSON_OPTION, out, parseOptions, parseParamArgs, printHelp } from './options.js';
 
 export const HELP_PRE_UPGRADE = `usage: firedrill pre-upgrade --from F --to G [--queries FILE] [--session 'SET …']... [--server-config my.cnf] [--dataset D] [--param k=v]... [--keep-artifacts] [--json]
@@ -71,8 +71,11 @@ export async function cmdPreUpgrade(args: string[], run: typeof drill = drill): 
   for (const st of steps) validateUpgradeParams({ queries: 'sample', ...params, to: st.to }, st.from);
   const inputs = await planInputs({ dataset: datasetFrom(values), serverConfig: values['server-config'] });
   const flags = { keepArtifacts: !!values['keep-artifacts'], faultDuringBackup: false };
-  const done = await runSteps(steps, async (st, carryTo, dataset) => {
-    const stepInputs = dataset ? await planInputs({ dataset: { kind: 'dump', path: dataset }, serverConfig: values['server-config'] }) : inputs;
+  let serverConfig = inputs.serverConfig;
+  const done = await runSteps(steps, async (st, carryTo, dataset, before) => {
+    // the next step's old version runs the file as the step before left it: without what that step's target refused
+    serverConfig = before ? configAfter(before, serverConfig) : serverConfig;
+    const stepInputs = dataset ? { ...(await planInputs({ dataset: { kind: 'dump', path: dataset } })), serverConfig } : inputs;
     return run('pre-upgrade', st.from, { ...params, to: st.to, ...(carryTo ? { carryTo } : {}) }, flags, stepInputs);
   });
   if (values.json) out(JSON.stringify(steps.length === 1 ? done[0]!.result : { path: steps, steps: done }, null, 2));

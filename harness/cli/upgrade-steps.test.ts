@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { upgradePath, type UpgradeStep } from '../core/index.js';
 import type { DrillResult } from '../report/index.js';
-import { runSteps, stepsExitCode } from './upgrade-steps.js';
+import { configAfter, runSteps, stepsExitCode, type StepRun } from './upgrade-steps.js';
 
 const result = (verdict: DrillResult['verdict']) => ({ verdict, observations: {} }) as unknown as DrillResult;
 const path = upgradePath('mariadb-10.5', 'mariadb-11.8');
@@ -46,5 +46,22 @@ describe('a multi-step upgrade: one run per step, the data carried from each to 
     });
     expect(carried).toEqual([undefined]);
     expect(stepsExitCode(done, 1)).toBe(0);
+  });
+});
+
+describe('the option file a later step runs', () => {
+  it("is the user's file without what the step before refused at its target; unchanged when nothing was refused", async () => {
+    const { parseServerConfig } = await import('../runtime/index.js');
+    const sc = parseServerConfig('[mysqld]\ninnodb_buffer_pool_size=1G\nwsrep_strict_ddl=ON\n', '/etc/mysql/my.cnf');
+    const before = {
+      from: 'mariadb-10.5',
+      to: 'mariadb-10.11',
+      result: { verdict: 'fail', observations: { 'server config for mariadb-10.11': { removed: [{ option: 'wsrep-strict-ddl', line: 3 }] } } },
+    } as unknown as StepRun;
+    const after = configAfter(before, sc)!;
+    expect(after.options.map((o) => o.name)).toEqual(['innodb-buffer-pool-size']);
+    expect(after.text).toMatch(/^# wsrep_strict_ddl=ON {2}# firedrill: mariadb-10.11 refuses it/m);
+    expect(configAfter({ ...before, result: result('pass') }, sc)).toBe(sc);
+    expect(configAfter(before, undefined)).toBeUndefined();
   });
 });

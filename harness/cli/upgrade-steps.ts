@@ -8,16 +8,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { UpgradeStep } from '../core/index.js';
 import type { DrillResult } from '../report/index.js';
-import { exitCodeOf } from '../scenario/index.js';
+import { withoutOptions, type ServerConfig } from '../runtime/server-config.js';
+import { exitCodeOf, observationName } from '../scenario/index.js';
 
 /** One step's run: the step, and the drill result (its go/no-go in observations). */
 export interface StepRun extends UpgradeStep {
   result: DrillResult;
 }
 
-/** Runs one step: `carryTo` is where to write the data for the next step (absent: the last step); `dataset` the
- * previous step's carried data (absent: the first step, on the user's dataset). */
-export type RunStep = (step: UpgradeStep, carryTo: string | undefined, dataset: string | undefined) => Promise<DrillResult>;
+/**
+ * Runs one step: `carryTo` is where to write the data for the next step (absent: the last step); `dataset` the
+ * previous step's carried data and `before` that step's run (both absent: the first step, on the user's dataset).
+ */
+export type RunStep = (step: UpgradeStep, carryTo: string | undefined, dataset: string | undefined, before?: StepRun) => Promise<DrillResult>;
 
 /**
  * Runs the steps in order. A step that could not run (exit 2) or wrote no data for the next ends the series: the steps
@@ -30,7 +33,7 @@ export async function runSteps(steps: readonly UpgradeStep[], runStep: RunStep):
     let dataset: string | undefined;
     for (const [i, st] of steps.entries()) {
       const carryTo = work && i < steps.length - 1 ? join(work, `data-for-${st.to}.sql`) : undefined;
-      const result = await runStep(st, carryTo, dataset);
+      const result = await runStep(st, carryTo, dataset, done.at(-1));
       done.push({ ...st, result });
       if (exitCodeOf(result) === 2 || (carryTo && !existsSync(carryTo))) break;
       dataset = carryTo;
@@ -48,4 +51,14 @@ export async function runSteps(steps: readonly UpgradeStep[], runStep: RunStep):
 export function stepsExitCode(done: readonly StepRun[], planned: number): number {
   const codes = done.map((d) => exitCodeOf(d.result));
   return Math.max(0, ...codes, done.length < planned && !codes.includes(1) ? 2 : 0);
+}
+
+/**
+ * The user's option file as the next step's old version runs it: without the options the step before refused at its
+ * target (its nodes started without them, and each refusal is a finding of that step), as a DBA must have left it.
+ */
+export function configAfter(before: StepRun, sc: ServerConfig | undefined): ServerConfig | undefined {
+  const o = before.result.observations[observationName.serverConfigFor(before.to)] as { removed?: Array<{ option: string }> } | undefined;
+  if (!sc || !o?.removed?.length) return sc;
+  return withoutOptions(sc, o.removed.map((r) => r.option), `${before.to} refuses it (step ${before.from} -> ${before.to})`).cfg;
 }
