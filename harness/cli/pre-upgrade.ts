@@ -2,7 +2,7 @@
 import { resolve as resolvePath } from 'node:path';
 import { upgradePath, UsageError } from '../core/index.js';
 import { consoleSummary } from '../report/index.js';
-import { DEFAULT_UPGRADE_TARGET, exitCodeOf, planInputs, validateUpgradeParams } from '../scenario/index.js';
+import { DEFAULT_UPGRADE_TARGET, planInputs, validateUpgradeParams } from '../scenario/index.js';
 import { goNoGoMarkdown, type GoNoGo } from '../verify/upgrade/index.js';
 import { DATASET_OPTIONS, datasetFrom } from './dataset-options.js';
 import { drill } from './drill.js';
@@ -87,6 +87,9 @@ export async function cmdPreUpgrade(args: string[], run: typeof drill = drill): 
       if (g) out(goNoGoMarkdown(g, title));
     }
   for (const [i, st] of steps.entries())
-    if (i >= done.length) out(`Step ${i + 1} of ${steps.length}: Pre-upgrade ${st.from} -> ${st.to}: not run (the step before it did not end with its data carried over)`);
+    if (i >= done.length)
+      out(
+        `Step ${i + 1} of ${steps.length}: Pre-upgrade ${st.from} -> ${st.to}: not run (the step before it did not end with its data carried over)`,
+      );
   return stepsExitCode(done, steps.length); // 0 go, 1 no-go (or a failed check), 2 could not run
 }

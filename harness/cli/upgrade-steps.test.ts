@@ -56,7 +56,10 @@ describe('the option file a later step runs', () => {
     const before = {
       from: 'mariadb-10.5',
       to: 'mariadb-10.11',
-      result: { verdict: 'fail', observations: { 'server config for mariadb-10.11': { removed: [{ option: 'wsrep-strict-ddl', line: 3 }] } } },
+      result: {
+        verdict: 'fail',
+        observations: { 'server config for mariadb-10.11': { removed: [{ option: 'wsrep-strict-ddl', line: 3 }] } },
+      },
     } as unknown as StepRun;
     const after = configAfter(before, sc)!;
     expect(after.options.map((o) => o.name)).toEqual(['innodb-buffer-pool-size']);

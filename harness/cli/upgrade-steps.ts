@@ -20,7 +20,12 @@ export interface StepRun extends UpgradeStep {
  * Runs one step: `carryTo` is where to write the data for the next step (absent: the last step); `dataset` the
  * previous step's carried data and `before` that step's run (both absent: the first step, on the user's dataset).
  */
-export type RunStep = (step: UpgradeStep, carryTo: string | undefined, dataset: string | undefined, before?: StepRun) => Promise<DrillResult>;
+export type RunStep = (
+  step: UpgradeStep,
+  carryTo: string | undefined,
+  dataset: string | undefined,
+  before?: StepRun,
+) => Promise<DrillResult>;
 
 /**
  * Runs the steps in order. A step that could not run (exit 2) or wrote no data for the next ends the series: the steps
@@ -60,5 +65,9 @@ export function stepsExitCode(done: readonly StepRun[], planned: number): number
 export function configAfter(before: StepRun, sc: ServerConfig | undefined): ServerConfig | undefined {
   const o = before.result.observations[observationName.serverConfigFor(before.to)] as { removed?: Array<{ option: string }> } | undefined;
   if (!sc || !o?.removed?.length) return sc;
-  return withoutOptions(sc, o.removed.map((r) => r.option), `${before.to} refuses it (step ${before.from} -> ${before.to})`).cfg;
+  return withoutOptions(
+    sc,
+    o.removed.map((r) => r.option),
+    `${before.to} refuses it (step ${before.from} -> ${before.to})`,
+  ).cfg;
 }

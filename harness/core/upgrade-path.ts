@@ -25,7 +25,10 @@ export function upgradePath(from: FlavorId, to: FlavorId): UpgradeStep[] {
   if (a.family !== b.family) return [{ from, to }];
   const line = familyLine(a);
   const [i, j] = [line.indexOf(a), line.indexOf(b)];
-  if (j < i) throw new UsageError(`${from} -> ${to} is a downgrade (firedrill's ${a.family} versions in order: ${line.map((f) => f.id).join(', ')})`);
+  if (j < i)
+    throw new UsageError(
+      `${from} -> ${to} is a downgrade (firedrill's ${a.family} versions in order: ${line.map((f) => f.id).join(', ')})`,
+    );
   return line.slice(i, j).map((f, k) => ({ from: f.id, to: line[i + k + 1]!.id }));
 }
 

@@ -23,7 +23,12 @@ describe('binlog tools per flavor', () => {
   it('MariaDB replays by GTID: after the backup point (exclusive) up to the last transaction (inclusive)', () => {
     const argv = adapterFor(FLAVORS['mariadb-11.8']).binlog.replay(
       ['/b/m.000001', '/b/m.000002'],
-      { after: '0-1-336', first: tx('0-1-337', 'm.000001', 700), last: tx('0-1-1720', 'm.000002', 10), next: tx('0-1-1721', 'm.000002', 99) },
+      {
+        after: '0-1-336',
+        first: tx('0-1-337', 'm.000001', 700),
+        last: tx('0-1-1720', 'm.000002', 10),
+        next: tx('0-1-1721', 'm.000002', 99),
+      },
       '/w/r.sql',
     );
     expect(argv).toEqual([
@@ -79,8 +84,12 @@ describe('binlog tools per flavor', () => {
       '/b/m.000001',
       '/b/m.000002',
     ]);
-    expect(() => a.replay(files, { after: 'u:1', first: tx('u:2', 'm.000009', 1), last: tx('u:2', 'm.000009', 1), next: tx('u:3', 'm.000009', 5) }, '/w/r.sql')).toThrow(
-      /not among/,
-    );
+    expect(() =>
+      a.replay(
+        files,
+        { after: 'u:1', first: tx('u:2', 'm.000009', 1), last: tx('u:2', 'm.000009', 1), next: tx('u:3', 'm.000009', 5) },
+        '/w/r.sql',
+      ),
+    ).toThrow(/not among/);
   });
 });

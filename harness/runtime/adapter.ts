@@ -36,7 +36,7 @@ export interface BinlogTxRef {
 }
 
 /** The transactions a replay applies: after the backup point `after`, from `first` through `last`, before `next`. */
-export interface ReplayBounds {
+interface ReplayBounds {
   after: string;
   first: BinlogTxRef;
   last: BinlogTxRef;

@@ -30,7 +30,10 @@ describe('firedrill pre-upgrade --from mariadb-10.5 --to mariadb-11.8', () => {
       { from: 'mariadb-10.5', to: 'mariadb-10.11' },
       { from: 'mariadb-10.11', to: 'mariadb-11.8' },
     ]);
-    expect(out.steps.map((s) => [s.from, s.to, s.result.verdict, s.result.observations['go/no-go'].verdict]), r.stderr.slice(-3000)).toEqual([
+    expect(
+      out.steps.map((s) => [s.from, s.to, s.result.verdict, s.result.observations['go/no-go'].verdict]),
+      r.stderr.slice(-3000),
+    ).toEqual([
       ['mariadb-10.5', 'mariadb-10.11', 'pass', 'go'],
       ['mariadb-10.11', 'mariadb-11.8', 'pass', 'go'],
     ]);
@@ -49,7 +52,9 @@ describe('firedrill pre-upgrade --from mariadb-10.5 --to mariadb-11.8', () => {
     expect(r.code, r.stderr.slice(-3000)).toBe(1);
     const [first, second] = out.steps;
     const serious = (s: StepJson) =>
-      s.result.observations['go/no-go'].findings.filter((f) => f.severity !== 'info').map((f) => [f.severity, f.kind, f.where.replace(/^.*\//, '')]);
+      s.result.observations['go/no-go'].findings
+        .filter((f) => f.severity !== 'info')
+        .map((f) => [f.severity, f.kind, f.where.replace(/^.*\//, '')]);
     expect(serious(first!)).toEqual([
       ['blocking', 'option-refused', 'planted-10.5-my.cnf:6'],
       ['warning', 'option-ignored', 'planted-10.5-my.cnf:5'],

@@ -25,6 +25,13 @@ export const carryDataset = (from: string): Step =>
       await n.container.exec(['rm', '-f', IN_CONTAINER]);
       const bytes = (await stat(file)).size;
       ctx.progress(`  ${from} (${n.adapter.flavor.id}): ${databases.join(', ')} dumped for the next step (${bytes} bytes)`);
-      ctx.observations[observationName.carriedDataset] = { node: from, flavor: n.adapter.flavor.id, databases, file, bytes, ms: Date.now() - t0 };
+      ctx.observations[observationName.carriedDataset] = {
+        node: from,
+        flavor: n.adapter.flavor.id,
+        databases,
+        file,
+        bytes,
+        ms: Date.now() - t0,
+      };
     }),
   );

@@ -48,7 +48,10 @@ describe('upgrade rules mariadb-10.5 -> mariadb-10.11', () => {
       ['warning', 'utf8-is-utf8mb3', 'shop.conv:3'],
     ]);
     expect(f[0]!.message).toMatch(/depends on the name utf8 .*utf8mb3/);
-    const clean = proc('conv', "BEGIN\n  SELECT CONVERT(name USING utf8mb4), CONVERT(name USING utf8mb3);\n  -- USING utf8 in a comment\n  SELECT 'utf8';\nEND");
+    const clean = proc(
+      'conv',
+      "BEGIN\n  SELECT CONVERT(name USING utf8mb4), CONVERT(name USING utf8mb3);\n  -- USING utf8 in a comment\n  SELECT 'utf8';\nEND",
+    );
     expect(serious(await incompatibilityReport({ rules, old: old(clean), target: target() }))).toEqual([]);
   });
 
@@ -63,7 +66,10 @@ describe('upgrade rules mariadb-10.5 -> mariadb-10.11', () => {
     expect(goNoGo(f).verdict).toBe('no-go');
     // OFFSET used as the keyword it is (LIMIT ... OFFSET, OFFSET ... ROWS FETCH) parses on both versions
     const clean = old(
-      proc('page', 'BEGIN\n  SELECT `offset` FROM t LIMIT 10 OFFSET 20;\n  SELECT a FROM t LIMIT n OFFSET @skip;\n  SELECT a FROM t ORDER BY a OFFSET 5 ROWS FETCH FIRST 2 ROWS ONLY;\nEND'),
+      proc(
+        'page',
+        'BEGIN\n  SELECT `offset` FROM t LIMIT 10 OFFSET 20;\n  SELECT a FROM t LIMIT n OFFSET @skip;\n  SELECT a FROM t ORDER BY a OFFSET 5 ROWS FETCH FIRST 2 ROWS ONLY;\nEND',
+      ),
     );
     expect(serious(await incompatibilityReport({ rules, old: clean, target: target() }))).toEqual([]);
   });

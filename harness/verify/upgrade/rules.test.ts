@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseOptionFile, serverOptions } from './config-file.js';
-import { goNoGo, goNoGoMarkdown, type Finding } from './findings.js';
+import { goNoGo, goNoGoMarkdown } from './findings.js';
 import { codeOnly } from '../../workload/query-log.js';
 import { incompatibilityReport, lineOf } from './incompat.js';
 import { emptyInventory, serious, target, tempDir } from './rules.test-fixture.js';
