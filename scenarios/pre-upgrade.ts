@@ -6,10 +6,13 @@
 // 4. the rolling upgrade under load: a replica upgraded in place, switchover to it, the old primary and the backup
 //    replica kept on the old version as rollback targets, then the rollback exercised;
 // 5. one go/no-go over every finding (blocking findings fail the drill).
-// Parameters: `to` (the target version, default mariadb-11.8) and `queries` (the team's query log or statements file,
+// In a multi-step upgrade (10.5 -> 10.11 -> 11.8) each step is one run of this drill; the data the physically upgraded
+// node holds at the end is carried to the next step as its dataset.
+// Parameters: `to` (the target version, default the family's next one: 10.5 -> 10.11, 10.11 -> 11.8) and `queries` (the team's query log or statements file,
 // `workload`, or the `sample`); `firedrill pre-upgrade --to G --queries FILE` sets both. The user's --server-config
 // runs on every old-version node, and on every new-version node without the options the new version refuses.
 import {
+  carryDataset,
   datasetPlusBulk,
   allEqualAndWhole,
   catchUpFromSources,
@@ -36,7 +39,7 @@ export default defineScenario({
   id: 'pre-upgrade',
   description:
     'incompatibility report, backups restored onto the target version, queries replayed on both, rolling upgrade under load with rollback, go/no-go',
-  flavors: ['mariadb-10.11'],
+  flavors: ['mariadb-10.5', 'mariadb-10.11'],
   ...datasetPlusBulk(),
   params: { ...datasetPlusBulk().params, ...upgradeParams() },
   validate: validateUpgradeParams,
@@ -63,6 +66,7 @@ export default defineScenario({
       converge(['upgraded-physical', 'upgraded-logical']),
       ledgerHolds('upgraded-physical'),
       ledgerHolds('upgraded-logical'),
+      carryDataset('upgraded-physical'),
     ]),
     phase('go-no-go', [goNoGoVerdict()]),
   ],

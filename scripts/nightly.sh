@@ -55,7 +55,7 @@ case "$mode" in
     check_commands suite report images chaos
     step bash scripts/setup.sh || exit 2
     flavors=(mariadb-10.11)
-    [ "$suite" = matrix ] && flavors=(mariadb-10.11 mariadb-11.8 mysql-9.7)
+    [ "$suite" = matrix ] && flavors=(mariadb-10.5 mariadb-10.11 mariadb-11.8 mysql-9.7)
     img=("${fd[@]}" images)
     for f in "${flavors[@]}"; do img+=(--flavor "$f"); done
     if [ "$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then

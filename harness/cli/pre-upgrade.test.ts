@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import { sampleResult } from '../report/sample.test-fixture.js';
 import { main } from './main.js';
@@ -51,5 +52,41 @@ describe('firedrill pre-upgrade: exit codes by verdict', () => {
     expect(await withVerdict('pass')).toBe(0);
     expect(await withVerdict('fail')).toBe(1);
     expect(await withVerdict('error')).toBe(2);
+  });
+});
+
+/** --from mariadb-10.5 --to mariadb-11.8: two runs of the drill, the second on the data the first carried over. */
+describe('firedrill pre-upgrade: a two-step path', () => {
+  it('runs 10.5 -> 10.11 then 10.11 -> 11.8 on the carried data, prints each step page, exits with the worst step', async () => {
+    const calls: { flavor: string; params: Record<string, string | number>; dataset: unknown }[] = [];
+    const printed: string[] = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((s) => {
+      printed.push(String(s));
+      return true;
+    });
+    try {
+      const code = await cmdPreUpgrade(['--from', 'mariadb-10.5', '--to', 'mariadb-11.8'], async (_id, flavor, params, _flags, inputs) => {
+        calls.push({ flavor, params: { ...params }, dataset: inputs?.dataset?.source });
+        if (params['carryTo']) writeFileSync(String(params['carryTo']), 'CREATE DATABASE shop;\nUSE shop;\nCREATE TABLE t (a INT);\n');
+        const goNoGo = { verdict: flavor === 'mariadb-10.5' ? 'go' : 'no-go', blocking: 0, warnings: 0, info: 0, findings: [] };
+        return {
+          ...sampleResult({ scenario: 'pre-upgrade' }),
+          verdict: flavor === 'mariadb-10.5' ? 'pass' : 'fail',
+          observations: { 'go/no-go': goNoGo },
+        };
+      });
+      expect(code).toBe(1);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(calls.map((c) => [c.flavor, c.params['to'], !!c.params['carryTo']])).toEqual([
+      ['mariadb-10.5', 'mariadb-10.11', true],
+      ['mariadb-10.11', 'mariadb-11.8', false],
+    ]);
+    expect(calls[0]!.dataset).toEqual({ kind: 'sakila' });
+    expect(calls[1]!.dataset).toEqual({ kind: 'dump', path: calls[0]!.params['carryTo'] });
+    const text = printed.join('');
+    expect(text).toMatch(/Step 1 of 2: Pre-upgrade mariadb-10.5 -> mariadb-10.11: \*\*GO\*\*/);
+    expect(text).toMatch(/Step 2 of 2: Pre-upgrade mariadb-10.11 -> mariadb-11.8: \*\*NO-GO\*\*/);
   });
 });

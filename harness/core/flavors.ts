@@ -25,11 +25,26 @@ interface FlavorFields {
    * MariaDB 11.1, through one system variable each (`wsrep_provider_pc_bootstrap`); there the old variable is read-only.
    */
   providerOptions?: 'options-string' | 'variables';
+  /**
+   * How the binlog tool is told where a replay starts and stops: by GTID (MariaDB >= 10.8's mariadb-binlog), or by
+   * file and byte position (MariaDB 10.5's, which takes no GTID positions). Absent: the family's way.
+   */
+  binlogReplayBy?: 'gtid' | 'byte-position';
 }
 
 const common = ['procps', 'iptables', 'zstd', 'ca-certificates'];
 
 const ENTRIES = {
+  'mariadb-10.5': {
+    series: '10.5',
+    family: 'mariadb',
+    suite: 'bullseye',
+    dockerDir: 'mariadb',
+    galera: true,
+    providerOptions: 'options-string',
+    binlogReplayBy: 'byte-position',
+    packages: ['mariadb-server', 'mariadb-client', 'mariadb-backup', 'galera-4', 'rsync', 'socat', ...common],
+  },
   'mariadb-10.11': {
     series: '10.11',
     family: 'mariadb',

@@ -3,6 +3,8 @@
 export { UsageError } from './errors.js';
 export { FLAVORS, DEFAULT_FLAVOR, isFlavorId, flavor, familyOfVersion, flavorOfSeries, seriesOf } from './flavors.js';
 export type { Family, Flavor, FlavorId } from './flavors.js';
+export { nextVersion, upgradePath } from './upgrade-path.js';
+export type { UpgradeStep } from './upgrade-path.js';
 export { mariadbGtid, mysqlGtid } from './gtid-algebra.js';
 export type { GtidAlgebra } from './gtid-algebra.js';
 export * from './gtid.js';

@@ -122,14 +122,14 @@ export async function replayBinlogs(
   );
   o.check?.(range);
   const t1 = Date.now();
-  const last = range.applied.at(-1);
+  const [first, last] = [range.applied[0], range.applied.at(-1)];
   let replaySqlBytes = 0;
-  if (last) {
+  if (first && last) {
     ctx.progress(
       `${node.name}: replaying ${range.applied.length} transaction(s) after ${o.backupPoint || '(no position)'} up to ${last.gtid}${range.stoppedBefore ? `, stopping before ${range.stoppedBefore.gtid}` : ''}`,
     );
     const sql = await tool('binlog-replay.sql', (f, out) =>
-      ctx.adapter.binlog.replay(f, { after: o.backupPoint, last, next: range.stoppedBefore }, out),
+      ctx.adapter.binlog.replay(f, { after: o.backupPoint, first, last, next: range.stoppedBefore }, out),
     );
     replaySqlBytes = (await stat(sql)).size;
     await node.container.exec(o.client.argv, { inputFile: sql, timeoutMs: o.client.timeoutMs });

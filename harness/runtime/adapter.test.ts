@@ -23,7 +23,12 @@ describe('binlog tools per flavor', () => {
   it('MariaDB replays by GTID: after the backup point (exclusive) up to the last transaction (inclusive)', () => {
     const argv = adapterFor(FLAVORS['mariadb-11.8']).binlog.replay(
       ['/b/m.000001', '/b/m.000002'],
-      { after: '0-1-336', last: tx('0-1-1720', 'm.000002', 10), next: tx('0-1-1721', 'm.000002', 99) },
+      {
+        after: '0-1-336',
+        first: tx('0-1-337', 'm.000001', 700),
+        last: tx('0-1-1720', 'm.000002', 10),
+        next: tx('0-1-1721', 'm.000002', 99),
+      },
       '/w/r.sql',
     );
     expect(argv).toEqual([
@@ -36,12 +41,39 @@ describe('binlog tools per flavor', () => {
     ]);
   });
 
+  it('MariaDB 10.5 (no GTID positions in its mariadb-binlog) replays by file and byte position', () => {
+    const a = adapterFor(FLAVORS['mariadb-10.5']).binlog;
+    const files = ['/b/m.000001', '/b/m.000002', '/b/m.000003', '/b/m.000004'];
+    const range = { after: '0-1-336', first: tx('0-1-337', 'm.000002', 700), last: tx('0-1-1720', 'm.000003', 10) };
+    // stopping before a transaction: from the first one's file and position to the next one's
+    expect(a.replay(files, { ...range, next: tx('0-1-1721', 'm.000003', 1615) }, '/w/r.sql')).toEqual([
+      'mariadb-binlog',
+      '--start-position=700',
+      '--stop-position=1615',
+      '--result-file=/w/r.sql',
+      '/b/m.000002',
+      '/b/m.000003',
+    ]);
+    // through the end of the archive: every file from the first one's
+    expect(a.replay(files, range, '/w/r.sql')).toEqual([
+      'mariadb-binlog',
+      '--start-position=700',
+      '--result-file=/w/r.sql',
+      '/b/m.000002',
+      '/b/m.000003',
+      '/b/m.000004',
+    ]);
+    expect(() => a.replay(files, { ...range, first: tx('0-1-337', 'm.000009', 4) }, '/w/r.sql')).toThrow(/not among/);
+    // the flavors that take GTID positions never pass a byte position to start from
+    expect(adapterFor(FLAVORS['mariadb-10.11']).binlog.replay(files, range, '/w/r.sql')).toContain('--start-position=0-1-336');
+  });
+
   it("MySQL replays without the backup's GTIDs and stops at the next transaction's byte position in its file", () => {
     const a = adapterFor(FLAVORS['mysql-9.7']).binlog;
     const files = ['/b/m.000001', '/b/m.000002', '/b/m.000003'];
     const argv = a.replay(
       files,
-      { after: 'u:1-336', last: tx('u:1720', 'm.000002', 10), next: tx('u:1721', 'm.000002', 1615) },
+      { after: 'u:1-336', first: tx('u:337', 'm.000001', 700), last: tx('u:1720', 'm.000002', 10), next: tx('u:1721', 'm.000002', 1615) },
       '/w/r.sql',
     );
     expect(argv).toEqual([
@@ -52,9 +84,13 @@ describe('binlog tools per flavor', () => {
       '/b/m.000001',
       '/b/m.000002',
     ]);
-    expect(() => a.replay(files, { after: 'u:1', last: tx('u:2', 'm.000009', 1), next: tx('u:3', 'm.000009', 5) }, '/w/r.sql')).toThrow(
-      /not among/,
-    );
+    expect(() =>
+      a.replay(
+        files,
+        { after: 'u:1', first: tx('u:2', 'm.000009', 1), last: tx('u:2', 'm.000009', 1), next: tx('u:3', 'm.000009', 5) },
+        '/w/r.sql',
+      ),
+    ).toThrow(/not among/);
   });
 });
 

@@ -35,6 +35,14 @@ export interface BinlogTxRef {
   pos: number;
 }
 
+/** The transactions a replay applies: after the backup point `after`, from `first` through `last`, before `next`. */
+interface ReplayBounds {
+  after: string;
+  first: BinlogTxRef;
+  last: BinlogTxRef;
+  next?: BinlogTxRef;
+}
+
 /** The binlog tool's command lines (mariadb-binlog / mysqlbinlog). File arguments are paths in the container. */
 export interface BinlogTools {
   /** Streams the source's binlogs, raw, into `dir` from `firstFile` on, following rotation, never stopping. The
@@ -43,10 +51,11 @@ export interface BinlogTools {
   /** Decodes binlog files to text (one file, in order) so transactions can be found in them. */
   decode(files: readonly string[], resultFile: string): string[];
   /**
-   * The SQL that replays the transactions after the backup point (`after`, a GTID position or set) up to and
-   * including `last`; `next` is the first transaction not to apply (MySQL stops at its byte position).
+   * The SQL that replays the transactions after the backup point (`after`, a GTID position or set) from `first` up to
+   * and including `last`; `next` is the first transaction not to apply (MySQL, and MariaDB before 10.8, stop at its
+   * byte position).
    */
-  replay(files: readonly string[], range: { after: string; last: BinlogTxRef; next?: BinlogTxRef }, resultFile: string): string[];
+  replay(files: readonly string[], range: ReplayBounds, resultFile: string): string[];
 }
 
 /**
@@ -160,6 +169,30 @@ const mariadbFamily: FamilyAdapter = {
     ]),
 };
 
+/** The index of a binlog file among the paths given (the last one when `file` is absent). */
+function fileIndex(files: readonly string[], file: string | undefined): number {
+  const i = file ? files.findIndex((f) => f.endsWith(`/${file}`)) : files.length - 1;
+  if (i < 0) throw new Error(`replay: ${file} is not among the binlog files given`);
+  return i;
+}
+
+/**
+ * MariaDB before 10.8: mariadb-binlog takes no GTID positions. The files from the first transaction's through the
+ * next one's (or the last), starting at the first transaction's byte position in its file and stopping at the next
+ * one's in its file; GTIDs are still kept as in the binlog.
+ */
+const replayByBytePosition: BinlogTools['replay'] = (files, r, out) => {
+  const from = fileIndex(files, r.first.file);
+  const to = fileIndex(files, r.next?.file);
+  return [
+    'mariadb-binlog',
+    `--start-position=${r.first.pos}`,
+    ...(r.next ? [`--stop-position=${r.next.pos}`] : []),
+    `--result-file=${out}`,
+    ...files.slice(from, to + 1),
+  ];
+};
+
 /** Galera (galera-4) settings; failure detection is shortened from ~6 s so drills do not wait on defaults. */
 const galeraArgs = (g: NonNullable<ServerOptions['galera']>) => [
   '--wsrep-on=ON',
@@ -202,9 +235,7 @@ const mysqlFamily: FamilyAdapter = {
     // Transactions in the backup's gtid_executed are excluded; the stop is the byte position of the first
     // transaction not to apply, which --stop-position reads in the last file given.
     replay: (files, r, out) => {
-      const i = r.next ? files.findIndex((f) => f.endsWith(`/${r.next!.file}`)) : files.length - 1;
-      if (i < 0) throw new Error(`replay: ${r.next!.file} is not among the binlog files given`);
-      const upTo = files.slice(0, i + 1);
+      const upTo = files.slice(0, fileIndex(files, r.next?.file) + 1);
       return [
         'mysqlbinlog',
         `--exclude-gtids=${r.after}`,
@@ -247,11 +278,13 @@ const FAMILIES: Readonly<Record<Family, FamilyAdapter>> = { mariadb: mariadbFami
 /** A family's adapter, for a live server whose flavor is not one of ours (the verify command). */
 export const familyAdapter = (family: Family): FamilyAdapter => FAMILIES[family];
 
-/** The flavor's adapter: its family's, plus what depends on the version (Galera provider options). */
+/** The flavor's adapter: its family's, plus what depends on the version (Galera provider options, binlog replay). */
 export function adapterFor(flavor: Flavor): FlavorAdapter {
+  const family = FAMILIES[flavor.family];
   return {
-    ...FAMILIES[flavor.family],
+    ...family,
     flavor,
+    ...(flavor.binlogReplayBy === 'byte-position' ? { binlog: { ...family.binlog, replay: replayByBytePosition } } : {}),
     ...(flavor.galera
       ? { galera: { bootstrapPrimaryComponent: galeraSql.bootstrapPrimaryComponent(flavor.providerOptions ?? 'options-string') } }
       : {}),

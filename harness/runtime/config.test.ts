@@ -19,7 +19,7 @@ describe('config', () => {
     expect(() => parseConfig(text, 'firedrill.config.json')).toThrow(re);
   });
   it('refuses an unknown flavor id', () => {
-    expect(() => flavor('mariadb-5.5')).toThrow(/unknown flavor 'mariadb-5.5' \(known: mariadb-10.11/);
+    expect(() => flavor('mariadb-5.5')).toThrow(/unknown flavor 'mariadb-5.5' \(known: mariadb-10.5, mariadb-10.11/);
   });
 });
 

@@ -32,6 +32,7 @@ export * from './steps/crash-loop.js';
 export * from './steps/packages.js';
 export * from './steps/upgrade.js';
 export * from './steps/upgrade-params.js';
+export * from './steps/upgrade-carry.js';
 export * from './steps/rolling-upgrade.js';
 export * from './steps/galera.js';
 export * from './steps/pitr.js';

@@ -82,4 +82,6 @@ export const observationName = {
   /** A switchover's measurements, by its label ('switchover', 'rollback'). */
   switchover: (label: string) => label,
   goNoGo: 'go/no-go',
+  /** The dataset as the upgraded node holds it, written for the next step of a multi-step upgrade. */
+  carriedDataset: 'carried dataset',
 } as const;

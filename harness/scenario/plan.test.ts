@@ -42,7 +42,7 @@ describe('scenario catalog and parameters', () => {
     const galera = await findScenario('galera-quorum-loss');
     await expect(planDrill(galera, 'mysql-9.7', {}, () => {})).rejects.toThrow(
       // every flavor that can run Galera, whatever FLAVORS holds
-      `does not run on mysql-9.7 (supported: ${[...MARIADB_FLAVORS].sort().join(', ')})`,
+      `does not run on mysql-9.7 (supported: ${[...MARIADB_FLAVORS].join(', ')})`,
     );
     await expect(planDrill(galera, 'mariadb-10.11', { rows: 1 }, () => {})).rejects.toThrow(UsageError);
   });

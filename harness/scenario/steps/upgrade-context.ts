@@ -2,7 +2,7 @@
  * What the pre-upgrade steps share within one drill: the target version, how nodes of another version start (its
  * image, the user's option file minus what that version refuses), the findings so far, the current primary.
  */
-import { FLAVORS, flavor as flavorById, type FlavorId } from '../../core/index.js';
+import { FLAVORS, type FlavorId } from '../../core/index.js';
 import type { TopologyContext } from '../../runtime/context.js';
 import type { StartedNode } from '../../runtime/node.js';
 import { probeOptions, type OptionVerdict } from '../../runtime/option-probe.js';
@@ -11,9 +11,9 @@ import { withFlavor } from '../../runtime/topology.js';
 import { parseOptionFile, serverOptions, type Finding } from '../../verify/upgrade/index.js';
 import { observationName } from '../names.js';
 import type { DrillContext } from '../types.js';
-import { DEFAULT_UPGRADE_TARGET } from './upgrade-params.js';
+import { upgradeTargetOf } from './upgrade-params.js';
 
-export const upgradeTarget = (ctx: DrillContext): FlavorId => flavorById(String(ctx.params['to'] ?? DEFAULT_UPGRADE_TARGET)).id;
+export const upgradeTarget = (ctx: DrillContext): FlavorId => upgradeTargetOf(ctx.params, ctx.tctx.adapter.flavor.id);
 
 /** What a version says of the user's option file (its own binary parses it); once per version and drill. */
 export function optionVerdicts(ctx: DrillContext, flavorId: FlavorId, image: string): Promise<OptionVerdict[]> {

@@ -75,7 +75,7 @@ function defaultFindings(input: IncompatInput): Finding[] {
             source: 'incompatibility',
             kind: r.id,
             where: `${o.db}.${o.name}:${line}`,
-            message: `${objectName(o)}, body line ${line}: '${o.body.split('\n')[line - 1]!.trim()}' depends on the default collation of utf8mb4 (${r.from} on the old server, ${r.to} on the target); ${r.advice}`,
+            message: `${objectName(o)}, body line ${line}: '${o.body.split('\n')[line - 1]!.trim()}' depends on ${r.dependsOn ?? 'the default collation of utf8mb4'} (${r.from} on the old server, ${r.to} on the target); ${r.advice}`,
             cite: r.cite,
             evidence: { object: `${o.db}.${o.name}`, type: o.type, line, text: m[0] },
           });
@@ -113,7 +113,11 @@ function reservedWordFindings(input: IncompatInput, rule: Rule & { kind: 'reserv
   const re = new RegExp(`\\b(${rule.words.join('|')})\\b`, 'gi');
   for (const o of input.old.objects) {
     if (o.type === 'VIEW') continue; // the server stores view definitions with every identifier quoted
-    for (const m of codeOnly(o.body).matchAll(re)) {
+    const code = codeOnly(o.body);
+    const keywords = rule.keywordUse ? [...code.matchAll(new RegExp(rule.keywordUse, 'gi'))] : [];
+    const asKeyword = (i: number) => keywords.some((k) => i >= (k.index ?? 0) && i < (k.index ?? 0) + k[0].length);
+    for (const m of code.matchAll(re)) {
+      if (asKeyword(m.index ?? 0)) continue;
       const line = lineOf(o.body, m.index ?? 0);
       out.push({
         severity: 'blocking',

@@ -1,27 +1,15 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseOptionFile, serverOptions } from './config-file.js';
-import { goNoGo, goNoGoMarkdown, type Finding } from './findings.js';
+import { goNoGo, goNoGoMarkdown } from './findings.js';
 import { codeOnly } from '../../workload/query-log.js';
 import { incompatibilityReport, lineOf } from './incompat.js';
-import type { Inventory, SqlTarget } from './inventory.js';
+import { emptyInventory, serious, target, tempDir } from './rules.test-fixture.js';
 import { FLAVORS } from '../../core/index.js';
 import { loadRuleSet, parseRuleSet } from './rules.js';
 
 const rules = loadRuleSet(FLAVORS['mariadb-10.11'], FLAVORS['mariadb-11.8']);
-const made: string[] = [];
-/** A private temporary folder for option files, removed after the tests. */
-const tempDir = () => {
-  const d = mkdtempSync(join(tmpdir(), 'fd-cnf-'));
-  made.push(d);
-  return d;
-};
-afterAll(() => {
-  for (const d of made) rmSync(d, { recursive: true, force: true });
-});
-
 describe('upgrade rules as data', () => {
   it('every rule of the 10.11 -> 11.8 step cites its source and covers each required kind', () => {
     expect(rules.rules.every((r) => r.cite.length > 10)).toBe(true);
@@ -64,23 +52,6 @@ describe('code scanning', () => {
     expect([...c.matchAll(/vector/gi)].map((m) => lineOf(s, m.index!))).toEqual([3]);
   });
 });
-
-const emptyInventory = (): Inventory => ({
-  version: '10.11.18-MariaDB',
-  variables: new Map([['sql_mode', 'STRICT_TRANS_TABLES']]),
-  objects: [],
-  identifiers: [],
-  accounts: [],
-});
-const target = (refuse: string[] = [], plugins = ['mysql_native_password', 'unix_socket']): SqlTarget => ({
-  query: async <T>(s: { sql: string; values?: unknown[] }) => {
-    if (/sql_mode/.test(s.sql) && refuse.includes(String(s.values?.[0])))
-      throw new Error(`Variable 'sql_mode' can't be set to the value of '${String(s.values?.[0])}'`);
-    if (/ALL_PLUGINS/.test(s.sql)) return plugins.map((name) => ({ name, status: 'ACTIVE' })) as T[];
-    return [] as T[];
-  },
-});
-const serious = (f: Finding[]) => f.filter((x) => x.severity !== 'info');
 
 describe('incompatibility report (each rule kind on a schema that has the problem, nothing on a clean one)', () => {
   it('a clean schema has no blocking finding and no warning', async () => {

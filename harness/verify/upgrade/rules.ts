@@ -23,10 +23,14 @@ export interface DefaultRule extends RuleBase {
   to: string;
   pinnedBy?: string[];
   objectPattern?: string;
+  /** What code matching objectPattern depends on, for its finding (default: the default collation of utf8mb4). */
+  dependsOn?: string;
 }
 interface ReservedWordRule extends RuleBase {
   kind: 'reserved-word';
   words: string[];
+  /** Where a word is used as the keyword it is (OFFSET in `LIMIT 10 OFFSET 20`): such uses are not findings. */
+  keywordUse?: string;
 }
 interface AccountRule extends RuleBase {
   kind: 'account';
@@ -62,7 +66,7 @@ export function parseRuleSet(text: string, file: string): RuleSet {
 /** One end of an upgrade step: a flavor's id, family and series. */
 type StepEnd = Pick<Flavor, 'family' | 'series'> & { id: string };
 
-/** The rules of one version step (`mariadb-10.11-to-11.8.json` for mariadb-10.11 -> mariadb-11.8). */
+/** The rules of one version step (`mariadb-10.11-to-11.8.json` for mariadb-10.11 -> mariadb-11.8, `mariadb-10.5-to-10.11.json`). */
 export function loadRuleSet(fromFlavor: StepEnd, toFlavor: StepEnd, dir = RULES_DIR): RuleSet {
   const [from, to] = [fromFlavor.id, toFlavor.id];
   // mariadb-10.11 -> mariadb-11.8: mariadb-10.11-to-11.8.json; across families the target keeps its family.

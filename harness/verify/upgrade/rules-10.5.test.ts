@@ -1,0 +1,100 @@
+// The 10.5 -> 10.11 step's rules (Debian bullseye -> bookworm): each one on a planted case it catches, and on a clean
+// case it does not flag.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FLAVORS } from '../../core/index.js';
+import { parseOptionFile, serverOptions } from './config-file.js';
+import { goNoGo } from './findings.js';
+import { incompatibilityReport } from './incompat.js';
+import type { CodeObject } from './inventory.js';
+import { loadRuleSet } from './rules.js';
+import { emptyInventory, serious, target, tempDir } from './rules.test-fixture.js';
+
+const rules = loadRuleSet(FLAVORS['mariadb-10.5'], FLAVORS['mariadb-10.11']);
+const old = (...objects: CodeObject[]) => ({ ...emptyInventory('10.5.23-MariaDB-0+deb11u1'), objects });
+const proc = (name: string, body: string): CodeObject => ({ db: 'shop', name, type: 'PROCEDURE', sqlMode: '', collation: null, body });
+/** The findings of a config file holding `lines` under [mysqld], the target saying nothing (the rules alone judge). */
+async function withConfig(lines: string) {
+  const d = tempDir();
+  writeFileSync(join(d, 'my.cnf'), `[mysqld]\n${lines}\n`);
+  const options = serverOptions(parseOptionFile(join(d, 'my.cnf')));
+  return incompatibilityReport({ rules, old: old(), target: target(), config: { options, verdicts: [] } });
+}
+
+describe('upgrade rules mariadb-10.5 -> mariadb-10.11', () => {
+  it('the file is found for the step, names it, and every rule cites its source', () => {
+    expect([rules.from, rules.to]).toEqual(['mariadb-10.5', 'mariadb-10.11']);
+    expect(rules.file).toMatch(/mariadb-10\.5-to-10\.11\.json$/);
+    for (const r of rules.rules) expect(r.cite, r.id).toMatch(/https:\/\//);
+  });
+
+  it('an option 10.11 refuses blocks (wsrep_strict_ddl); one it ignores warns (innodb_thread_concurrency); others pass', async () => {
+    const f = serious(await withConfig('innodb_buffer_pool_size=1G\nwsrep_strict_ddl=ON\ninnodb_thread_concurrency=16'));
+    expect(f.map((x) => [x.severity, x.kind, x.where.replace(/.*\//, '')])).toEqual([
+      ['blocking', 'option-refused', 'my.cnf:3'],
+      ['warning', 'option-ignored', 'my.cnf:4'],
+    ]);
+    expect(f[0]!.message).toMatch(/wsrep_mode/);
+    expect(serious(await withConfig('innodb_buffer_pool_size=1G\nwsrep_mode=STRICT_REPLICATION'))).toEqual([]);
+  });
+
+  it('code that names utf8 warns (shown as utf8mb3 on 10.11), utf8mb3 and utf8mb4 do not', async () => {
+    const planted = proc('conv', "BEGIN\n  SELECT CONVERT(name USING utf8) FROM t;\n  SELECT _utf8'x' COLLATE utf8_bin;\nEND");
+    const f = serious(await incompatibilityReport({ rules, old: old(planted), target: target() }));
+    expect(f.map((x) => [x.severity, x.kind, x.where])).toEqual([
+      ['warning', 'utf8-is-utf8mb3', 'shop.conv:2'],
+      ['warning', 'utf8-is-utf8mb3', 'shop.conv:3'],
+      ['warning', 'utf8-is-utf8mb3', 'shop.conv:3'],
+    ]);
+    expect(f[0]!.message).toMatch(/depends on the name utf8 .*utf8mb3/);
+    const clean = proc(
+      'conv',
+      "BEGIN\n  SELECT CONVERT(name USING utf8mb4), CONVERT(name USING utf8mb3);\n  -- USING utf8 in a comment\n  SELECT 'utf8';\nEND",
+    );
+    expect(serious(await incompatibilityReport({ rules, old: old(clean), target: target() }))).toEqual([]);
+  });
+
+  it('OFFSET: a column of that name warns, an unquoted use in a routine blocks, a quoted one passes', async () => {
+    const inv = old(proc('page', 'BEGIN\n  SELECT `offset` FROM t;\n  SELECT 1 AS offset;\nEND'));
+    inv.identifiers.push({ where: 'shop.t.offset', name: 'offset', what: 'column' });
+    const f = serious(await incompatibilityReport({ rules, old: inv, target: target() }));
+    expect(f.map((x) => [x.severity, x.kind, x.where])).toEqual([
+      ['warning', 'reserved-words-10.6', 'shop.t.offset'],
+      ['blocking', 'reserved-words-10.6', 'shop.page:3'],
+    ]);
+    expect(goNoGo(f).verdict).toBe('no-go');
+    // OFFSET used as the keyword it is (LIMIT ... OFFSET, OFFSET ... ROWS FETCH) parses on both versions
+    const clean = old(
+      proc(
+        'page',
+        'BEGIN\n  SELECT `offset` FROM t LIMIT 10 OFFSET 20;\n  SELECT a FROM t LIMIT n OFFSET @skip;\n  SELECT a FROM t ORDER BY a OFFSET 5 ROWS FETCH FIRST 2 ROWS ONLY;\nEND',
+      ),
+    );
+    expect(serious(await incompatibilityReport({ rules, old: clean, target: target() }))).toEqual([]);
+  });
+
+  it('explicit_defaults_for_timestamp and SUPER without READ_ONLY ADMIN are notes; a config that sets the variable pins it', async () => {
+    const f = await withConfig('innodb_buffer_pool_size=1G');
+    expect(f.filter((x) => x.severity === 'info').map((x) => [x.kind, x.where])).toEqual(
+      expect.arrayContaining([
+        ['default-explicit-defaults-for-timestamp', 'server default explicit_defaults_for_timestamp'],
+        ['super-without-read-only-admin', 'server default SUPER privilege'],
+      ]),
+    );
+    const pinned = await withConfig('explicit_defaults_for_timestamp=OFF');
+    expect(pinned.find((x) => x.kind === 'default-explicit-defaults-for-timestamp')).toMatchObject({
+      where: 'option explicit_defaults_for_timestamp',
+    });
+  });
+
+  it('an account whose plugin 10.11 lacks blocks; one whose plugin it has passes', async () => {
+    const inv = old();
+    inv.accounts.push(
+      { user: 'legacy', host: '%', plugin: 'auth_gone', noPassword: false, locked: false },
+      { user: 'app', host: '%', plugin: 'mysql_native_password', noPassword: false, locked: false },
+    );
+    const f = serious(await incompatibilityReport({ rules, old: inv, target: target() }));
+    expect(f.map((x) => [x.severity, x.kind, x.where])).toEqual([['blocking', 'auth-plugin-available', "'legacy'@'%'"]]);
+  });
+});
