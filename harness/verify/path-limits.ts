@@ -1,0 +1,92 @@
+import { galeraSql } from '../sql/index.js';
+import type { CheckResult, Difference, Queryable } from './check.js';
+import { databasesInScope, dataTables, type TableInfo } from './scope.js';
+
+/**
+ * What a path cannot carry, known from the path and the tables' engines alone, so it is said before the comparison
+ * and the comparison judges the rest: Galera replicates InnoDB rows only (MyISAM and Aria when wsrep_mode says so;
+ * MEMORY never), and a physical copy of a node (a backup of its datadir, a snapshot, a restart) holds a MEMORY table's
+ * definition but none of its rows. The tables' definitions still travel (DDL) and are compared as usual.
+ */
+export interface PathLimit {
+  /** db.table */
+  table: string;
+  engine: string;
+  reason: string;
+}
+
+const GALERA_ENGINES =
+  'Galera replicates the rows of InnoDB tables only (MariaDB Galera Cluster, Known Limitations): writes to a table of another engine stay on the node that made them, unless wsrep_mode has REPLICATE_MYISAM / REPLICATE_ARIA for those engines';
+const MEMORY_ROWS =
+  "a MEMORY table's rows live in the server's memory: a physical copy of a node (backup, snapshot, clone, a restart) holds its definition only";
+
+const upper = (t: TableInfo) => (t.engine ?? '').toUpperCase();
+const key = (t: TableInfo) => `${t.database}.${t.name}`;
+const sorted = (l: PathLimit[]) => l.sort((a, b) => a.table.localeCompare(b.table));
+
+/** The tables whose rows a Galera cluster does not replicate, given the node's wsrep_mode (sequences aside: theirs is InnoDB state). */
+export function galeraLimits(tables: readonly TableInfo[], wsrepMode: string): PathLimit[] {
+  const mode = new Set(wsrepMode.toUpperCase().split(','));
+  const carried = (e: string) =>
+    e === 'INNODB' || e === 'SEQUENCE' || (e === 'MYISAM' && mode.has('REPLICATE_MYISAM')) || (e === 'ARIA' && mode.has('REPLICATE_ARIA'));
+  return sorted(
+    tables
+      .filter((t) => t.type !== 'SEQUENCE' && t.engine && !carried(upper(t)))
+      .map((t) => ({ table: key(t), engine: t.engine!, reason: GALERA_ENGINES })),
+  );
+}
+
+/** The MEMORY tables, whose rows a physical copy of a node does not carry. */
+export const physicalCopyLimits = (tables: readonly TableInfo[]): PathLimit[] =>
+  sorted(tables.filter((t) => upper(t) === 'MEMORY').map((t) => ({ table: key(t), engine: t.engine!, reason: MEMORY_ROWS })));
+
+/** What a Galera member does not replicate of the node's databases (read from the node: engines and wsrep_mode). */
+export async function galeraPathLimits(node: Queryable): Promise<PathLimit[]> {
+  const [row] = await node.query<{ mode: string | null }>(galeraSql.wsrepMode());
+  return galeraLimits(await dataTables(node, await databasesInScope(node)), row?.mode ?? '');
+}
+
+/** The MEMORY tables of the node's databases: what a physical copy of it cannot carry. */
+export async function physicalCopyPathLimits(node: Queryable): Promise<PathLimit[]> {
+  return physicalCopyLimits(await dataTables(node, await databasesInScope(node)));
+}
+
+/** One line per reason, said before the comparison. */
+export const describePathLimits = (limits: readonly PathLimit[]): string[] =>
+  [...new Set(limits.map((l) => l.reason))].map(
+    (r) =>
+      `limit of the path: ${r}: ${limits
+        .filter((l) => l.reason === r)
+        .map((l) => `${l.table} (${l.engine})`)
+        .join(', ')}; their rows are not compared (not carried), the rest is judged`,
+  );
+
+/** Differences about a table's rows (not its presence, type or definition). */
+const ROW_KINDS = new Set(['chunk-differs', 'row-missing', 'row-unexpected', 'row-differs', 'rows-differ-no-primary-key', 'rows-differ-history-included']);
+
+/**
+ * The data check judged without the rows the path does not carry: those tables' row differences are set aside and
+ * the tables listed as not carried (a warning in the details); any other difference still fails the check. Other
+ * checks are returned as they are.
+ */
+export function judgeNotCarried(checks: readonly CheckResult[], limits: readonly PathLimit[], dataCheck = /(^|-)data$/): CheckResult[] {
+  if (!limits.length) return [...checks];
+  const limited = new Set(limits.map((l) => l.table));
+  return checks.map((c) => {
+    if (!dataCheck.test(c.name)) return c;
+    const all = (c.details['differences'] as Difference[] | undefined) ?? [];
+    const kept = all.filter((d) => !(ROW_KINDS.has(d.kind) && limited.has(`${d.database}.${d.object}`)));
+    const setAside = all.length - kept.length;
+    return {
+      ...c,
+      valid: c.valid || (c.status !== 'skipped' && kept.length === 0 && c.details['differenceCount'] === all.length),
+      details: {
+        ...c.details,
+        differenceCount: Number(c.details['differenceCount'] ?? all.length) - setAside,
+        differences: kept,
+        notCarried: limits.map(({ table, engine, reason }) => ({ table, engine, reason })),
+        warning: `rows not carried by the path, not compared: ${limits.map((l) => l.table).join(', ')}`,
+      },
+    };
+  });
+}
