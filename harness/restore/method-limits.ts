@@ -58,9 +58,17 @@ export function carryLimits(
     }
     return out.sort((a, b) => a.table.localeCompare(b.table));
   }
-  const clone = artifact.kind === 'mysql-clone' || artifact.method === 'clone';
+  return physicalCopyLimits(enginesOf(state), artifact.kind === 'mysql-clone' || artifact.method === 'clone');
+}
+
+/**
+ * What a physical copy of a datadir cannot carry, from the tables' engines (db.table → engine): a MEMORY table's rows,
+ * and with the clone plugin every non-InnoDB table's rows. restore-test reads the engines from the recorded state, a
+ * drill from its dataset's CREATE TABLE statements, before anything starts.
+ */
+export function physicalCopyLimits(engines: ReadonlyMap<string, string>, clone: boolean): CarryLimit[] {
   const out: CarryLimit[] = [];
-  for (const [table, engine] of enginesOf(state)) {
+  for (const [table, engine] of engines) {
     const e = engine.toUpperCase();
     if (clone && e !== 'INNODB') out.push({ table, engine, notCarried: 'rows', reason: CLONE_INNODB_ONLY });
     else if (e === 'MEMORY') out.push({ table, engine, notCarried: 'rows', reason: MEMORY_ROWS });

@@ -5,8 +5,8 @@ import { databasesInScope, dataTables, type TableInfo } from './scope.js';
 /**
  * What a path cannot carry, known from the path and the tables' engines alone, so it is said before the comparison
  * and the comparison judges the rest: Galera replicates InnoDB rows only (MyISAM and Aria when wsrep_mode says so;
- * MEMORY never), and a physical copy of a node (a backup of its datadir, a snapshot, a restart) holds a MEMORY table's
- * definition but none of its rows. The tables' definitions still travel (DDL) and are compared as usual.
+ * MEMORY never). A physical copy's limits (MEMORY rows, a clone's non-InnoDB rows) are restore/method-limits.ts's;
+ * judgeNotCarried judges a comparison without any of them. The tables' definitions still travel and are compared.
  */
 export interface PathLimit {
   /** db.table */
@@ -17,8 +17,6 @@ export interface PathLimit {
 
 const GALERA_ENGINES =
   'Galera replicates the rows of InnoDB tables only (MariaDB Galera Cluster, Known Limitations): writes to a table of another engine stay on the node that made them, unless wsrep_mode has REPLICATE_MYISAM / REPLICATE_ARIA for those engines';
-const MEMORY_ROWS =
-  "a MEMORY table's rows live in the server's memory: a physical copy of a node (backup, snapshot, clone, a restart) holds its definition only";
 
 const upper = (t: TableInfo) => (t.engine ?? '').toUpperCase();
 const key = (t: TableInfo) => `${t.database}.${t.name}`;
@@ -36,19 +34,10 @@ export function galeraLimits(tables: readonly TableInfo[], wsrepMode: string): P
   );
 }
 
-/** The MEMORY tables, whose rows a physical copy of a node does not carry. */
-export const physicalCopyLimits = (tables: readonly TableInfo[]): PathLimit[] =>
-  sorted(tables.filter((t) => upper(t) === 'MEMORY').map((t) => ({ table: key(t), engine: t.engine!, reason: MEMORY_ROWS })));
-
 /** What a Galera member does not replicate of the node's databases (read from the node: engines and wsrep_mode). */
 export async function galeraPathLimits(node: Queryable): Promise<PathLimit[]> {
   const [row] = await node.query<{ mode: string | null }>(galeraSql.wsrepMode());
   return galeraLimits(await dataTables(node, await databasesInScope(node)), row?.mode ?? '');
-}
-
-/** The MEMORY tables of the node's databases: what a physical copy of it cannot carry. */
-export async function physicalCopyPathLimits(node: Queryable): Promise<PathLimit[]> {
-  return physicalCopyLimits(await dataTables(node, await databasesInScope(node)));
 }
 
 /** One line per reason, said before the comparison. */
@@ -62,7 +51,16 @@ export const describePathLimits = (limits: readonly PathLimit[]): string[] =>
   );
 
 /** Differences about a table's rows (not its presence, type or definition). */
-const ROW_KINDS = new Set(['chunk-differs', 'row-missing', 'row-unexpected', 'row-differs', 'rows-differ-no-primary-key', 'rows-differ-history-included']);
+const ROW_KINDS = new Set([
+  'chunk-differs',
+  'row-missing',
+  'row-unexpected',
+  'row-differs',
+  'rows-differ',
+  'rows-differ-no-primary-key',
+  'rows-differ-history-included',
+  'checksum-differs',
+]);
 
 /**
  * The data check judged without the rows the path does not carry: those tables' row differences are set aside and

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FLAVORS, type FlavorId } from '../../harness/core/index.js';
 import type { Corpus } from '../../harness/sql/corpus/index.js';
 import { corpusFor } from '../../harness/workload/corpus/index.js';
-import { corpusDump, diffsOf, unexplained, unnamed, writeDump } from '../docker/corpus-kit.js';
+import { diffsOf, unexplained, unnamed, writeDump } from '../docker/corpus-kit.js';
 import { fanInPath, galeraPath, type FanInResult, type GaleraResult } from '../docker/corpus-topology-kit.js';
 
 /**
@@ -48,43 +48,58 @@ describe.each(['mariadb-10.11', 'mariadb-11.8', 'mysql-9.7'] as FlavorId[])('the
   it("no blind spot: source a's changed row, view, account and grant (on the fan-in alone) are each named; b's half stays equal", () => {
     expect(r.muts.map((m) => m.kind)).toEqual(['row', 'definition', 'account', 'grant']);
     const [ma, mb] = r.mutated;
-    expect(unnamed(r.muts, ma!.checks.filter((c) => !c.valid)).map((m) => `${m.kind} ${m.names}`)).toEqual([]);
+    expect(
+      unnamed(
+        r.muts,
+        ma!.checks.filter((c) => !c.valid),
+      ).map((m) => `${m.kind} ${m.names}`),
+    ).toEqual([]);
     expect(unexplained(failing(mb!.checks), corpusB)).toEqual([]);
   });
 });
 
-describe.each((['mariadb-10.11', 'mariadb-11.8'] as FlavorId[]).filter((f) => FLAVORS[f].galera))('the corpus through Galera on %s', (flavor) => {
-  let dir: string;
-  let r: GaleraResult;
-  let loaded: Corpus;
+describe.each((['mariadb-10.11', 'mariadb-11.8'] as FlavorId[]).filter((f) => FLAVORS[f].galera))(
+  'the corpus through Galera on %s',
+  (flavor) => {
+    let dir: string;
+    let r: GaleraResult;
+    let loaded: Corpus;
 
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'fd-galera-corpus-'));
-    const d = await corpusDump(flavor, SEED_A, dir);
-    loaded = d.loaded;
-    r = await galeraPath(flavor, d.file, d.corpus);
-  }, 15 * 60_000);
-  afterAll(async () => {
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
+    beforeAll(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'fd-galera-corpus-'));
+      // F21: a sequence with a CACHE does not load into Galera (ERROR 1235 'CACHE without INCREMENT BY 0 in Galera
+      // cluster'): the corpus's sequences (and the regression cases, R2 has one) stay out of this path
+      const all = corpusFor(flavor, SEED_A, { cover: true, rows: 4 });
+      loaded = { ...all, tables: all.tables.filter((t) => t.kind !== 'sequence') };
+      r = await galeraPath(flavor, await writeDump(loaded, dir), loaded);
+    }, 15 * 60_000);
+    afterAll(async () => {
+      if (dir) await rm(dir, { recursive: true, force: true });
+    });
 
-  it('limits named ahead: every table of the corpus that is not InnoDB is said, before the comparison, as not carried by Galera', () => {
-    const notInnodb = loaded.tables.filter((t) => t.engine !== 'InnoDB' && t.kind !== 'sequence').map((t) => `${t.db}.${t.name}`);
-    expect(notInnodb.length).toBeGreaterThan(0);
-    expect(r.limits.map((l) => l.table).sort()).toEqual([...notInnodb].sort());
-    expect(r.said.join('\n')).toMatch(/^limit of the path: Galera replicates the rows of InnoDB tables only/);
-  });
+    it('limits named ahead: every table of the corpus that is not InnoDB is said, before the comparison, as not carried by Galera', () => {
+      const notInnodb = loaded.tables.filter((t) => t.engine !== 'InnoDB').map((t) => `${t.db}.${t.name}`);
+      expect(notInnodb.length).toBeGreaterThan(0);
+      expect(r.limits.map((l) => l.table).sort()).toEqual([...notInnodb].sort());
+      expect(r.said.join('\n')).toMatch(/^limit of the path: Galera replicates the rows of InnoDB tables only/);
+    });
 
-  it('no false alarm: galera-2 and galera-3 equal galera-1, the tables not carried listed as such (a warning, not a failure)', () => {
-    for (const m of r.equal) {
-      expect(unexplained(failing(m.checks), loaded), m.member).toEqual([]);
-      const data = m.checks.find((c) => c.name === 'data')!;
-      expect((data.details['notCarried'] as unknown[]).length).toBe(r.limits.length);
-    }
-  });
+    it('no false alarm: galera-2 and galera-3 equal galera-1, the tables not carried listed as such (a warning, not a failure)', () => {
+      for (const m of r.equal) {
+        expect(unexplained(failing(m.checks), loaded), m.member).toEqual([]);
+        const data = m.checks.find((c) => c.name === 'data')!;
+        expect((data.details['notCarried'] as unknown[]).length).toBe(r.limits.length);
+      }
+    });
 
-  it('no blind spot: a changed row of an InnoDB table, a view, an account and a grant on galera-3 alone are each named', () => {
-    expect(r.muts.map((m) => m.kind)).toEqual(['row', 'definition', 'account', 'grant']);
-    expect(unnamed(r.muts, r.mutated.filter((c) => !c.valid)).map((m) => `${m.kind} ${m.names}`)).toEqual([]);
-  });
-});
+    it('no blind spot: a changed row of an InnoDB table, a view, an account and a grant on galera-3 alone are each named', () => {
+      expect(r.muts.map((m) => m.kind)).toEqual(['row', 'definition', 'account', 'grant']);
+      expect(
+        unnamed(
+          r.muts,
+          r.mutated.filter((c) => !c.valid),
+        ).map((m) => `${m.kind} ${m.names}`),
+      ).toEqual([]);
+    });
+  },
+);
