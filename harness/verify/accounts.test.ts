@@ -95,6 +95,27 @@ describe('compareAccounts', () => {
     expect(JSON.stringify(c)).not.toMatch(/AAAA|BBBB/);
   });
 
+  it("a fan-in holds the union of its sources' accounts (F20): each source united with the others passes, a lost one still fails", async () => {
+    const a = {
+      'root@localhost': { create: 'CREATE USER `root`@`localhost`', grants: ['GRANT `ra` TO `root`@`localhost` WITH ADMIN OPTION'] },
+    };
+    const b = {
+      'root@localhost': { create: 'CREATE USER `root`@`localhost`', grants: ['GRANT `rb` TO `root`@`localhost` WITH ADMIN OPTION'] },
+      'app@%': base['app@%'],
+    };
+    const fanin = {
+      'root@localhost': { ...a['root@localhost'], grants: [...a['root@localhost'].grants, ...b['root@localhost'].grants] },
+      'app@%': base['app@%'],
+    };
+    // compared with source a alone, b's account and b's role grant are extra: the false alarm of F20
+    expect((await compareAccounts(server('a', a), server('fanin', fanin))).valid).toBe(false);
+    expect((await compareAccounts(server('a', a), server('fanin', fanin), [], 'accounts', [server('b', b)])).valid).toBe(true);
+    const lost = { 'root@localhost': a['root@localhost'] };
+    const c = await compareAccounts(server('a', a), server('fanin', lost), [], 'accounts', [server('b', b)]);
+    const kinds = (c.details['differences'] as Array<{ object: string; kind: string }>).map((d) => `${d.object} ${d.kind}`);
+    expect(kinds).toEqual(['app@% account-missing', 'root@localhost grants-differ']);
+  });
+
   it('accounts that cannot be listed (no privilege on mysql.user) are a difference, never "equal"', async () => {
     const denied: Queryable = {
       name: 'b',

@@ -70,21 +70,38 @@ async function accountStates(q: Queryable, exclude: readonly string[] = []): Pro
 }
 
 /**
+ * The accounts a fan-in replica holds from several sources: an account only another source has is expected too, and
+ * one several sources have (root@localhost, given each source's roles by CREATE ROLE) holds every source's grants.
+ */
+function unite(into: Map<string, AccountState>, other: ReadonlyMap<string, AccountState>): void {
+  for (const [k, o] of other) {
+    const mine = into.get(k);
+    into.set(k, mine ? { ...mine, grants: [...new Set([...mine.grants, ...o.grants])].sort() } : o);
+  }
+}
+
+/**
  * Accounts, roles and grants equal on both servers (accounts named in `exclude` aside, e.g. the harness's own):
  * each account present on both, with the same definition (authentication compared by digest only) and the same grants.
+ * `alsoFrom`: the other sources of a fan-in replica (dst): `src`'s accounts united with theirs are expected.
  */
 export async function compareAccounts(
   src: Queryable,
   dst: Queryable,
   exclude: readonly string[] = [],
   name = 'accounts',
+  alsoFrom: readonly Queryable[] = [],
 ): Promise<CheckResult> {
   const read = (q: Queryable) =>
     accountStates(q, exclude).then(
       (m) => ({ m, error: '' }),
       (e: unknown) => ({ m: new Map<string, AccountState>(), error: reason(e) }),
     );
-  const [ra, rb] = await Promise.all([read(src), read(dst)]);
+  const [ra, rb, ...others] = await Promise.all([read(src), read(dst), ...alsoFrom.map(read)]);
+  for (const o of others) {
+    if (o.error) ra.error ||= o.error;
+    else unite(ra.m, o.m);
+  }
   if (ra.error || rb.error) {
     // Accounts that could not be listed (e.g. no SELECT on mysql.user) were not compared: a difference, never "equal".
     return check(

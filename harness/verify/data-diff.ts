@@ -14,6 +14,8 @@ export interface DataDiffOptions {
   rows?: 'checksum-fast-path' | 'always';
   /** Accounts (user names) left out of the account comparison (e.g. the harness's own). */
   excludeAccounts?: readonly string[];
+  /** compareServers on a fan-in replica: its other sources, whose accounts it holds too (the union is expected). */
+  accountsAlsoFrom?: readonly Queryable[];
   chunkRows?: number;
   /** Tables compared at once, each on its own session on both servers (default 2; 1 where a server gives no
    * second session). */

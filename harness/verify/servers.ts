@@ -12,5 +12,9 @@ import { schemaObjects } from './snapshot.js';
 export async function compareServers(src: Queryable, dst: Queryable, opts: DataDiffOptions = {}): Promise<CheckResult[]> {
   const dbs = await databasesToCompare(src, dst, opts.databases);
   const [a, b] = await Promise.all([schemaObjects(src, dbs.src), schemaObjects(dst, dbs.dst)]);
-  return [compareObjects(a, b), await compareData(src, dst, opts), await compareAccounts(src, dst, opts.excludeAccounts)];
+  return [
+    compareObjects(a, b),
+    await compareData(src, dst, opts),
+    await compareAccounts(src, dst, opts.excludeAccounts, 'accounts', opts.accountsAlsoFrom),
+  ];
 }

@@ -24,10 +24,9 @@ import {
   galeraPathLimits,
   judgeNotCarried,
   type CheckResult,
-  type Difference,
   type PathLimit,
 } from '../../harness/verify/index.js';
-import { applyMutations, mutationsOf } from './corpus-kit.js';
+import { applyMutations, mutationsOf, type Diff } from './corpus-kit.js';
 import { quiet } from './helpers.js';
 
 /**
@@ -37,39 +36,6 @@ import { quiet } from './helpers.js';
  */
 
 const load = async (node: StartedNode, file: string) => loadDataset(node, await planDataset(datasetSource(file)));
-/** The roles a corpus creates (one per 'role-default' account, as render-accounts names it). */
-const rolesOf = (c: Corpus) => c.accounts.filter((a) => a.kind === 'role-default').map((a) => `${a.user}_role`);
-/** The corpus's own account user names (its accounts and roles). */
-const usersOf = (c: Corpus) => [
-  ...new Set([...c.accounts.map((a) => a.user), ...rolesOf(c), c.definers.existing.user, c.definers.hostName.user]),
-];
-
-/**
- * The union, for an account both sources have (root@localhost): MariaDB's CREATE ROLE grants the new role to its
- * creator WITH ADMIN OPTION, so the fan-in's root holds both sources' roles. A grants difference whose expected grants
- * are all on the fan-in and whose extra ones grant only the other source's roles is that union, not a difference.
- */
-function judgedAsUnion(checks: CheckResult[], otherRoles: readonly string[]): CheckResult[] {
-  const union = (d: Difference) => {
-    if (d.kind !== 'grants-differ') return false;
-    const [e, a] = [d.expected, d.actual].map((v) => (Array.isArray(v) ? v.map(String) : []));
-    const extra = a!.filter((g) => !e!.includes(g));
-    return (
-      e!.every((g) => a!.includes(g)) && extra.length > 0 && extra.every((g) => otherRoles.some((r) => g.startsWith(`GRANT \`${r}\` TO `)))
-    );
-  };
-  return checks.map((c) => {
-    const all = (c.details['differences'] as Difference[] | undefined) ?? [];
-    if (c.name !== 'accounts' || !all.some(union)) return c;
-    const kept = all.filter((d) => !union(d));
-    return {
-      ...c,
-      valid: kept.length === 0,
-      details: { ...c.details, differenceCount: kept.length, differences: kept, union: all.filter(union) },
-    };
-  });
-}
-
 export interface FanInResult {
   /** Per source: the fan-in compared with it on its own databases and accounts. */
   equal: Array<{ source: string; checks: CheckResult[] }>;
@@ -83,8 +49,8 @@ export interface FanInResult {
 /**
  * Fan-in: corpus `a` loaded on primary-a, corpus `b` on primary-b, both replicated into one fan-in replica (its own
  * GTID domain each on MariaDB, a channel each on MySQL). The fan-in is compared with each source on that source's
- * databases, its accounts judged against that source's (the other source's corpus accounts left out: they are the
- * other half of the union); then a's mutations, made on the fan-in alone, must be named against a and leave b's half equal.
+ * databases, its accounts with the union of both sources' (what it must hold); then a's mutations, made on the fan-in
+ * alone, must be named against a; the databases of b stay equal.
  */
 export async function fanInPath(
   flavor: FlavorId,
@@ -109,17 +75,16 @@ export async function fanInPath(
     await waitCaughtUp(fanin, pb);
     const own = [ctx.creds.admin, ctx.creds.repl];
     const halves = [
-      { source: 'primary-a', node: pa, corpus: a.corpus, other: b.corpus },
-      { source: 'primary-b', node: pb, corpus: b.corpus, other: a.corpus },
+      { source: 'primary-a', node: pa, corpus: a.corpus, other: pb },
+      { source: 'primary-b', node: pb, corpus: b.corpus, other: pa },
     ];
+    // as the multi-source drills' equalsPrimary compares: each source on its own databases, its accounts united with
+    // the other source's (F20)
     const compare = () =>
       Promise.all(
         halves.map(async (h) => ({
           source: h.source,
-          checks: judgedAsUnion(
-            await compareServers(h.node, fanin, { databases: h.corpus.databases, excludeAccounts: [...own, ...usersOf(h.other)] }),
-            rolesOf(h.other),
-          ),
+          checks: await compareServers(h.node, fanin, { databases: h.corpus.databases, excludeAccounts: own, accountsAlsoFrom: [h.other] }),
         })),
       );
     const equal = await compare();
@@ -133,6 +98,24 @@ export async function fanInPath(
     await run.teardown();
   }
 }
+
+/**
+ * What the Galera path found and has not fixed (docs/corpus-findings.md): F22, a PROXY grant made on the loading member
+ * is missing on the others (the account is there). A test per finding stays red while it is open.
+ */
+export const GALERA_FINDINGS = [
+  {
+    id: 'F22',
+    title: 'a GRANT PROXY made on one Galera member is missing on the others (the account itself is there)',
+    shows: (d: Diff) =>
+      d.kind === 'grants-differ' &&
+      Array.isArray(d.expected) &&
+      d.expected.length > 0 &&
+      d.expected.every((g) => /^GRANT PROXY ON /.test(String(g))) &&
+      Array.isArray(d.actual) &&
+      d.actual.length === 0,
+  },
+];
 
 export interface GaleraResult {
   /** What the path does not carry, said before the comparison (the lines a user reads, and the tables). */

@@ -87,7 +87,10 @@ export const equalsPrimary = (node: string): Step =>
       for (const l of links) {
         const databases = links.length > 1 ? await databasesInScope(l.source) : undefined;
         const source = links.length > 1 ? l.source.name : 'primary';
-        for (const c of await compareServers(l.source, ctx.topo.get(node), { databases, excludeAccounts: harnessAccounts(ctx) }))
+        // a fan-in holds every source's accounts: each source's united with the others' is expected (F20)
+        const others = links.filter((o) => o !== l).map((o) => o.source);
+        const opts = { databases, excludeAccounts: harnessAccounts(ctx), accountsAlsoFrom: others };
+        for (const c of await compareServers(l.source, ctx.topo.get(node), opts))
           ctx.checks.push({ ...c, name: checkName.equalsSource(node, c.name, source) });
       }
     }),
