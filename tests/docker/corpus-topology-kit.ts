@@ -129,7 +129,7 @@ export interface GaleraResult {
 }
 
 /** The mutations of a Galera member: the row one on an InnoDB table (whose rows Galera carries). */
-export const galeraMutationsOf = (c: Corpus): Mutation[] =>
+const galeraMutationsOf = (c: Corpus): Mutation[] =>
   [
     rowMutation({ ...c, tables: c.tables.filter((t) => t.engine === 'InnoDB') }),
     definitionMutation(c),
