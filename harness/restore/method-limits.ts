@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import type { DetectedArtifact } from './external.js';
 import type { RestoreKind } from './outcome.js';
+import { limitLines } from '../verify/index.js';
 
 /**
  * What a backup method cannot carry, known from the method and the recorded state alone, so it is said before
@@ -83,14 +84,7 @@ const JUDGED: Record<CarryLimit['notCarried'], string> = {
 };
 
 /** One line per reason, for the progress output before the restore. */
-export const describeLimits = (limits: readonly CarryLimit[]): string[] =>
-  [...new Set(limits.map((l) => l.reason))].map(
-    (r) =>
-      `limit of the method: ${r}: ${limits
-        .filter((l) => l.reason === r)
-        .map((l) => `${l.table} (${l.engine})`)
-        .join(', ')}; ${JUDGED[limits.find((l) => l.reason === r)?.notCarried ?? 'rows']}, the rest is judged`,
-  );
+export const describeLimits = (limits: readonly CarryLimit[]): string[] => limitLines('method', limits, (l) => JUDGED[l.notCarried]);
 
 /** The statement mariadb-dump --dump-history writes before a versioned table's rows, at a line's start (the bare
  * variable name also occurs in the help tables' text of a whole-server dump). */

@@ -40,15 +40,16 @@ export async function galeraPathLimits(node: Queryable): Promise<PathLimit[]> {
   return galeraLimits(await dataTables(node, await databasesInScope(node)), row?.mode ?? '');
 }
 
+/** One line per reason (`limit of the method|path: <reason>: db.t (ENGINE), …; <how judged>, the rest is judged`). */
+export const limitLines = <L extends PathLimit>(of: 'method' | 'path', limits: readonly L[], judged: (l: L) => string): string[] =>
+  [...new Set(limits.map((l) => l.reason))].map((r) => {
+    const these = limits.filter((l) => l.reason === r);
+    return `limit of the ${of}: ${r}: ${these.map((l) => `${l.table} (${l.engine})`).join(', ')}; ${judged(these[0]!)}, the rest is judged`;
+  });
+
 /** One line per reason, said before the comparison. */
 export const describePathLimits = (limits: readonly PathLimit[]): string[] =>
-  [...new Set(limits.map((l) => l.reason))].map(
-    (r) =>
-      `limit of the path: ${r}: ${limits
-        .filter((l) => l.reason === r)
-        .map((l) => `${l.table} (${l.engine})`)
-        .join(', ')}; their rows are not compared (not carried), the rest is judged`,
-  );
+  limitLines('path', limits, () => 'their rows are not compared (not carried)');
 
 /** Differences about a table's rows (not its presence, type or definition). */
 const ROW_KINDS = new Set([
