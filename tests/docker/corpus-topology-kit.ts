@@ -117,6 +117,18 @@ export const GALERA_FINDINGS = [
   },
 ];
 
+/**
+ * What the fan-in path found and has not fixed: F23 (MySQL 9.7), a routine whose name is not ASCII reads on the
+ * fan-in under another name (its UTF-8 bytes read as latin1 once more): missing under its name, unexpected under the other.
+ */
+export const FANIN_FINDINGS = [
+  {
+    id: 'F23',
+    title: "a routine with a non-ASCII name reads on the fan-in with its name's bytes read as latin1 (MySQL 9.7)",
+    shows: (d: Diff) => /^(function|procedure)-(missing|unexpected)$/.test(String(d.kind)) && /[^ -~]/.test(String(d.object)),
+  },
+];
+
 export interface GaleraResult {
   /** What the path does not carry, said before the comparison (the lines a user reads, and the tables). */
   said: string[];
