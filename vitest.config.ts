@@ -14,6 +14,9 @@ export default defineConfig({
           name: 'unit',
           include: ['harness/**/*.test.ts', 'scenarios/**/*.test.ts'],
           environment: 'node',
+          // a deadline, not a speed target: some unit tests load every drill file or spawn the CLI, which takes
+          // over vitest's default 5 s when the 2 cores are busy with Docker
+          testTimeout: 30_000,
         },
       },
       {

@@ -3,7 +3,7 @@ import { ExecError, WaitTimeoutError } from '../exec/index.js';
 import { exitCodeOfCause } from '../report/index.js';
 import type { RestoreTestOutcome } from '../restore/restore-test.js';
 import { parseDuration } from './options.js';
-import { lastTested, parseUntil, toResult, type HistoryEntry } from './restore-test.js';
+import { parseUntil, toResult } from './restore-test.js';
 
 describe('restore-test options', () => {
   it('reads durations and refuses others (exit 2)', () => {
@@ -18,28 +18,6 @@ describe('restore-test options', () => {
     expect(parseUntil('3e11fa47-71ca-11e1-9e33-c80aa9429562:23')).toEqual({ gtid: '3e11fa47-71ca-11e1-9e33-c80aa9429562:23' });
     expect(parseUntil('2026-11-29T03:00:00Z')).toEqual({ time: new Date('2026-11-29T03:00:00Z') });
     expect(() => parseUntil('soon')).toThrow(/bad --until 'soon'/);
-  });
-  it('finds the last passing test of a backup of the same kind from the same folder', () => {
-    const e = (o: Partial<HistoryEntry>): HistoryEntry => ({
-      runId: 'r',
-      location: '/b',
-      kind: 'mariabackup',
-      artifact: '/b/x',
-      flavor: 'mariadb-10.11',
-      verdict: 'pass',
-      gtid: '0-1-5',
-      testedAt: 't',
-      ...o,
-    });
-    const h = [
-      e({ runId: '1' }),
-      e({ runId: '2', verdict: 'fail', gtid: '0-1-9' }),
-      e({ runId: '3', kind: 'dump' }),
-      e({ runId: '4', location: '/other' }),
-    ];
-    expect(lastTested(h, { location: '/b', kind: 'mariabackup', flavor: 'mariadb-10.11' })?.runId).toBe('1');
-    expect(lastTested(h, { location: '/b', kind: 'dump', flavor: 'mariadb-10.11' })?.runId).toBe('3');
-    expect(lastTested(h, { location: '/b', kind: 'mariabackup', flavor: 'mariadb-11.8' })).toBeUndefined();
   });
 });
 

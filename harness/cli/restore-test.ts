@@ -1,8 +1,9 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { causeOfError, exitCodeOfCause, failureCause, unmeasuredRpo, writeReport } from '../report/index.js';
 import { readServerConfig } from '../restore/server-config.js';
 import { restoreTest, type RestoreTestOutcome } from '../restore/restore-test.js';
+import { appendHistory, historyKeyOf, lastTested, readHistory, restoreTrend, type TrendPoint } from '../restore/restore-history.js';
 import { checkPoint, NoRecoveryPointError, planPoint, type PointPlan } from './restore-point.js';
 import { isS3Url } from '../backup/index.js';
 import { DEFAULT_FLAVOR, FLAVORS, UsageError } from '../core/index.js';
@@ -55,53 +56,6 @@ export function parseUntil(s: string): { gtid: string } | { time: Date } {
   const t = new Date(s);
   if (/^\d{4}-\d{2}-\d{2}/.test(s) && !Number.isNaN(t.getTime())) return { time: t };
   throw new UsageError(`bad --until '${s}' (a GTID such as 0-1-42 or uuid:42, or a time such as 2026-11-29T03:00:00Z)`);
-}
-
-// ---------------------------------------------------------------- history (staleness)
-
-export interface HistoryEntry {
-  runId: string;
-  location: string;
-  kind: string;
-  artifact: string;
-  flavor: string;
-  verdict: DrillResult['verdict'];
-  gtid?: string;
-  createdAt?: string;
-  testedAt: string;
-}
-const historyFile = () => join(reportsDir, 'restore-test-history.json');
-
-async function readHistory(file = historyFile()): Promise<HistoryEntry[]> {
-  try {
-    return JSON.parse(await readFile(file, 'utf8')) as HistoryEntry[];
-  } catch {
-    return [];
-  }
-}
-async function appendHistory(e: HistoryEntry, file = historyFile()): Promise<void> {
-  const all = [...(await readHistory(file)), e].slice(-1000);
-  await mkdir(dirname(file), { recursive: true });
-  await writeFile(`${file}.tmp`, JSON.stringify(all, null, 2) + '\n');
-  await rename(`${file}.tmp`, file);
-}
-/**
- * Which backups follow one another in the history: --history-key, else the source the state was recorded on
- * (--expect), else the folder the artifact is in.
- */
-const historyKeyOf = (artifact: string, expect?: RecordedState, given?: string) =>
-  given ??
-  (expect
-    ? `source ${expect.source.label}`
-    : isS3Url(artifact)
-      ? artifact.replace(/\/+$/, '').replace(/\/[^/]*$/, '')
-      : dirname(resolve(artifact)));
-
-/** The last passing test of a backup of the same kind from the same place, with a GTID position. */
-export function lastTested(h: readonly HistoryEntry[], at: { location: string; kind: string; flavor: string }): HistoryEntry | undefined {
-  return [...h]
-    .reverse()
-    .find((e) => e.location === at.location && e.kind === at.kind && e.flavor === at.flavor && e.verdict === 'pass' && e.gtid);
 }
 
 // ---------------------------------------------------------------- restore-test
@@ -181,7 +135,7 @@ export async function cmdRestoreTest(args: string[]): Promise<number> {
   await engineVersion();
   await resolveImage(f, progress);
   const location = historyKeyOf(artifactArg, expect, values['history-key']);
-  const history = maxAgeMs !== undefined ? await readHistory() : [];
+  const history = await readHistory();
 
   const run = new RunContext();
   const onSignal = (sig: NodeJS.Signals) => {
@@ -232,6 +186,8 @@ export async function cmdRestoreTest(args: string[]): Promise<number> {
     process.off('SIGTERM', onSignal);
   }
   const result = toResult(outcome, stoppedBy, { runId: run.runId, flavor: f.id, started, artifact: artifactArg, teardownFailures });
+  // the restore time of this kind of backup from this place on the nights before: a trend a person reads as RTO evidence
+  if (outcome) result.observations['restoreTrend'] = restoreTrend(history, { location, kind: outcome.artifact.kind, flavor: f.id });
   await mkdir(result.reportDir, { recursive: true });
   await writeReport(result);
   if (result.cause && result.cause.kind !== 'bad-backup') err(`firedrill: ${result.cause.kind}: ${result.cause.message}`);
@@ -246,6 +202,7 @@ export async function cmdRestoreTest(args: string[]): Promise<number> {
       ...(outcome.gtid ? { gtid: outcome.gtid } : {}),
       ...(outcome.artifact.createdAt ? { createdAt: outcome.artifact.createdAt } : {}),
       testedAt: new Date().toISOString(),
+      ...(result.rto.ms !== null ? { restoreMs: result.rto.ms } : {}),
     });
   out(values.json ? JSON.stringify(result, null, 2) : summaryLines(result));
   return exitCodeOfCause(result.cause);
@@ -305,6 +262,12 @@ export function toResult(
   };
 }
 
+/** The earlier restore times of the same kind of backup from the same place, for the summary line. */
+function trendText(t: TrendPoint[] | undefined): string {
+  if (!t?.length) return '';
+  return `; the ${t.length} before it of this kind from this place: ${t.map((x) => `${(x.restoreMs / 1000).toFixed(1)}`).join(', ')} s`;
+}
+
 function summaryLines(r: DrillResult): string {
   const secs = (ms: number | null) => (ms === null ? 'n/a' : `${(ms / 1000).toFixed(2)} s`);
   return [
@@ -314,7 +277,7 @@ function summaryLines(r: DrillResult): string {
       (x) =>
         `  ${x.recovery ? '*' : ' '} ${x.name.padEnd(16)} ${secs(x.durationMs).padStart(10)}${x.steps.some((s) => s.error) ? '  (failed)' : ''}`,
     ),
-    `  restore time ${secs(r.rto.ms)} (* phases)`,
+    `  restore time ${secs(r.rto.ms)} (* phases)${trendText(r.observations['restoreTrend'] as TrendPoint[] | undefined)}`,
     ...r.checks.map((c) => `  ${checkLine(c)}`),
     ...(r.error ? [`  error: ${r.error.split('\n').slice(0, 6).join('\n         ')}`] : []),
     `  report: ${r.reportDir}`,

@@ -19,15 +19,27 @@ export interface ScannedLocation {
   bytesRead: number;
 }
 
-function toBackup(name: string, a: Awaited<ReturnType<typeof readMariabackupFiles>>): ChainBackup | undefined {
+function toBackup(name: string, a: Awaited<ReturnType<typeof readMariabackupFiles>>, bytes: number): ChainBackup | undefined {
   if (!a) return undefined;
   return {
     name,
+    bytes,
     kind: a.incrementals ? 'incremental' : 'full',
     ...(a.createdAt ? { createdAt: new Date(a.createdAt) } : {}),
     ...(a.gtid ? { gtid: a.gtid } : {}),
     ...(a.lsn ? { lsn: { from: a.lsn.from, to: a.lsn.to } } : {}),
   };
+}
+
+/** The bytes of every file under a folder (sizes from the directory entries, no file read). */
+async function folderBytes(dir: string): Promise<number> {
+  let n = 0;
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) n += await folderBytes(p);
+    else if (e.isFile()) n += (await stat(p)).size;
+  }
+  return n;
 }
 
 /** A local folder: mariabackup folders (full or incremental) at any depth, and binlog files (`name.000001`). */
@@ -48,6 +60,7 @@ async function scanFolder(root: string): Promise<ScannedLocation> {
           }
           return undefined;
         }),
+        await folderBytes(dir),
       );
       if (b) out.backups.push(b);
       return;
@@ -127,6 +140,7 @@ async function scanStore(store: ObjectStore, url: string): Promise<ScannedLocati
         }
         return undefined;
       }),
+      objects.filter((o) => o.key.startsWith(f)).reduce((n, o) => n + o.size, 0),
     );
     if (b) out.backups.push(b);
   }

@@ -1,6 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { analyseChain } from './chain.js';
 import { scanLocation } from './chain-scan.js';
@@ -84,9 +85,13 @@ async function goodLocation() {
   await writeFile(join(dir, 'binlogs', 'mariadb-bin.000002'), binlog({ startSeq: 15, from: 16, to: 35, next: 'mariadb-bin.000003' }));
   await writeFile(join(dir, 'binlogs', 'mariadb-bin.000003'), binlog({ startSeq: 35, from: 36, to: 45 }));
 }
-const verify = async (maxAgeMs?: number) => {
+const verify = async (maxAgeMs?: number, minSizeRatio?: number) => {
   const s = await scanLocation(dir);
-  return analyseChain('mariadb', s.backups, s.binlogs, { now: NOW, ...(maxAgeMs ? { maxAgeMs } : {}) });
+  return analyseChain('mariadb', s.backups, s.binlogs, {
+    now: NOW,
+    ...(maxAgeMs ? { maxAgeMs } : {}),
+    ...(minSizeRatio ? { minSizeRatio } : {}),
+  });
 };
 const kinds = (r: Awaited<ReturnType<typeof verify>>) => r.breaks.map((b) => `${b.kind} ${b.where}`);
 
@@ -148,6 +153,43 @@ describe('chain verify on a synthetic location', () => {
     const r = await verify(60 * 60_000);
     expect(kinds(r)).toEqual(['backup-too-old inc2', 'archive-stopped mariadb-bin.000003']);
   });
+
+  it('a newest full backup much smaller than the one before it (a job that "succeeded" with part of the data)', async () => {
+    await writeFile(join(dir, 'full', 'ibdata1'), Buffer.alloc(400_000));
+    await mariabackup(join(dir, 'full2'), { type: 'full-backuped', from: 0, to: 3000, gtid: '0-1-30', end: '2026-12-01 02:40:00' });
+    await writeFile(join(dir, 'full2', 'ibdata1'), Buffer.alloc(150_000));
+    const s = await scanLocation(dir);
+    expect(s.backups.find((b) => b.name === 'full2')!.bytes).toBeGreaterThan(150_000);
+    // 150 kB of 400 kB: under a policy of 50 % it breaks, under 30 % it holds; without a policy it is not judged
+    expect(kinds(await verify(undefined, 0.5))).toEqual(['backup-shrunk full2']);
+    expect((await verify(undefined, 0.5)).breaks[0]!.detail).toMatch(
+      /holds 0\.1 MB, 3\d % of full's 0\.4 MB \(the policy: at least 50 %\)/,
+    );
+    expect(kinds(await verify(undefined, 0.3))).toEqual([]);
+    expect(kinds(await verify())).toEqual([]);
+  });
+
+  it('firedrill chain verify --min-size-ratio: exit 1 naming the shrunk backup; a bad ratio is one line and exit 2', async () => {
+    await mariabackup(join(dir, 'full2'), { type: 'full-backuped', from: 0, to: 3000, gtid: '0-1-30', end: '2026-12-01 02:40:00' });
+    await writeFile(join(dir, 'full', 'ibdata1'), Buffer.alloc(400_000));
+    const cli = (...args: string[]) =>
+      spawnSync(
+        process.execPath,
+        [resolve(import.meta.dirname, '../../bin/firedrill.mjs'), 'chain', 'verify', '--location', dir, ...args],
+        {
+          encoding: 'utf8',
+          timeout: 60_000,
+        },
+      );
+    const broken = cli('--min-size-ratio', '0.5');
+    expect(broken.status).toBe(1);
+    expect(broken.stdout).toMatch(/^BROKEN /);
+    expect(broken.stdout).toMatch(/BREAK backup-shrunk at full2: the newest full backup holds/);
+    expect(cli().status).toBe(0);
+    const bad = cli('--min-size-ratio', '2');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toEqual([expect.stringMatching(/bad --min-size-ratio '2'/)]);
+  }, 90_000);
 
   it('an archive whose file rotates to a name that is not the next file', async () => {
     await writeFile(join(dir, 'binlogs', 'mariadb-bin.000001'), binlog({ startSeq: 0, from: 1, to: 15, next: 'other-bin.000002' }));

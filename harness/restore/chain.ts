@@ -11,6 +11,8 @@ export interface ChainBackup {
   gtid?: string;
   /** mariabackup only: the LSN range it covers (an incremental starts where its base ended). */
   lsn?: { from: number; to: number };
+  /** Its size on the store: every file of its folder. */
+  bytes?: number;
 }
 
 export interface ChainBinlog {
@@ -28,6 +30,7 @@ type BreakKind =
   | 'incremental-without-base'
   | 'backup-too-old'
   | 'archive-stopped'
+  | 'backup-shrunk'
   | 'no-full-backup';
 
 /** Where the chain breaks: after it, no point can be restored until the next backup. */
@@ -124,16 +127,34 @@ function segmentsOf(g: GtidAlgebra, files: readonly ChainBinlog[], breaks: Chain
   return segments;
 }
 
+const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+
+/**
+ * The newest full backup smaller than `ratio` times the full backup before it: a backup job that "succeeds" while
+ * copying a fraction of the data (a table space left out, a disk that filled, a wrong source) is caught the same night.
+ */
+function shrunkBackup(ordered: readonly ChainBackup[], ratio: number): ChainBreak | undefined {
+  const fulls = ordered.filter((b) => b.kind === 'full' && b.bytes !== undefined);
+  const [before, newest] = fulls.slice(-2);
+  if (!before || !newest || newest.bytes! >= before.bytes! * ratio) return undefined;
+  return {
+    kind: 'backup-shrunk',
+    where: newest.name,
+    detail: `the newest full backup holds ${mb(newest.bytes!)}, ${Math.round((100 * newest.bytes!) / before.bytes!)} % of ${before.name}'s ${mb(before.bytes!)} (the policy: at least ${Math.round(ratio * 100)} %)`,
+  };
+}
+
 /**
  * Judges a backup location from its metadata: every recovery window (a full backup, its incrementals, then the binlog
  * archive as far as it is continuous) and every break: a missing or truncated binlog file, a GTID gap or overlap, an
- * incremental whose base is gone, a newest backup older than `maxAgeMs`, an archive whose last event is older than it.
+ * incremental whose base is gone, a newest backup older than `maxAgeMs`, an archive whose last event is older than it,
+ * a newest full backup smaller than `minSizeRatio` times the one before it.
  */
 export function analyseChain(
   family: 'mariadb' | 'mysql',
   backups: readonly ChainBackup[],
   binlogs: readonly ChainBinlog[],
-  opts: { now: number; maxAgeMs?: number },
+  opts: { now: number; maxAgeMs?: number; minSizeRatio?: number },
 ): ChainReport {
   const g = family === 'mariadb' ? mariadbGtid : mysqlGtid;
   const breaks: ChainBreak[] = [];
@@ -169,6 +190,8 @@ export function analyseChain(
       where: newest.name,
       detail: `the newest backup was taken ${iso(newest.createdAt)}, ${Math.round((opts.now - newest.createdAt.getTime()) / 3600_000)} h ago`,
     });
+  const shrunk = opts.minSizeRatio !== undefined ? shrunkBackup(ordered, opts.minSizeRatio) : undefined;
+  if (shrunk) breaks.push(shrunk);
   const lastFile = files.at(-1);
   const lastEvent = lastFile?.headers.lastTime;
   if (opts.maxAgeMs !== undefined && lastEvent && opts.now - lastEvent.getTime() > opts.maxAgeMs)

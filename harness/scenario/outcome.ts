@@ -28,6 +28,33 @@ export function classifyFailure(e: unknown, phase: string | undefined, interrupt
   return 'fail';
 }
 
+/** A drill's result before anything was measured: no phase, no check, no fault, RTO and RPO not measured. */
+export function emptyResult(
+  def: Pick<ScenarioDefinition, 'id' | 'description' | 'rpoNode'>,
+  flavor: FlavorId,
+  runId: string,
+  p: { verdict: Verdict; startedAt: string; params?: DrillResult['params'] },
+): DrillResult {
+  return {
+    runId,
+    scenario: def.id,
+    description: def.description,
+    flavor,
+    verdict: p.verdict,
+    startedAt: p.startedAt,
+    endedAt: p.startedAt,
+    durationMs: 0,
+    params: p.params ?? {},
+    phases: [],
+    rto: rtoOf([]),
+    rpo: unmeasuredRpo(def.rpoNode),
+    checks: [],
+    faults: [],
+    observations: {},
+    reportDir: join(reportsDir, runId),
+  };
+}
+
 /** The result of a drill that ended before it began (its report still says why). */
 export function errorResult(
   def: Pick<ScenarioDefinition, 'id' | 'description' | 'rpoNode'>,
@@ -36,25 +63,9 @@ export function errorResult(
   error: unknown,
   verdict: Verdict = 'error',
 ): DrillResult {
-  const now = new Date().toISOString();
   return {
-    runId,
-    scenario: def.id,
-    description: def.description,
-    flavor,
-    verdict,
+    ...emptyResult(def, flavor, runId, { verdict, startedAt: new Date().toISOString() }),
     cause: causeOfError(error, verdict === 'interrupted'),
-    startedAt: now,
-    endedAt: now,
-    durationMs: 0,
-    params: {},
-    phases: [],
-    rto: rtoOf([]),
-    rpo: unmeasuredRpo(def.rpoNode),
-    checks: [],
-    faults: [],
-    observations: {},
     error: error instanceof Error ? error.message : String(error),
-    reportDir: join(reportsDir, runId),
   };
 }

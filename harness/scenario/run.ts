@@ -12,7 +12,6 @@ import {
   failureCause,
   rpoOf,
   rtoOf,
-  unmeasuredRpo,
   verdictOf,
   writeReport,
   type DrillResult,
@@ -37,7 +36,7 @@ import { judgeDrillChecks } from './limits.js';
 import type { DrillPlan } from './plan.js';
 import { emptyState } from './state.js';
 import type { DrillContext, ScenarioDefinition } from './types.js';
-import { causeOfFailure, classifyFailure } from './outcome.js';
+import { causeOfFailure, classifyFailure, emptyResult } from './outcome.js';
 
 export interface RunOptions {
   run: RunContext;
@@ -66,24 +65,12 @@ export async function runScenario(plan: DrillPlan, o: RunOptions): Promise<Drill
   o.run.nodeLogsDir ??= join(reportDir, 'nodes');
   const store = await openStore(join(reportDir, 'store'));
   if (!o.keepArtifacts) o.run.temporary(store.hostDir, 'remove backup store data');
-  const result: DrillResult = {
-    runId: o.run.runId,
-    scenario: def.id,
-    description: def.description,
-    flavor: plan.flavor,
+  const result = emptyResult(def, plan.flavor, o.run.runId, {
     verdict: 'fail',
     startedAt: new Date(started).toISOString(),
-    endedAt: '',
-    durationMs: 0,
     params: plan.params,
-    phases: [],
-    rto: rtoOf([]),
-    rpo: unmeasuredRpo(def.rpoNode),
-    checks: [],
-    faults: [],
-    observations: {},
-    reportDir,
-  };
+  });
+  result.endedAt = '';
   // F6: what the drill's method cannot carry of the dataset, said before anything starts (and kept in result.json)
   for (const line of describeLimits(plan.limits)) o.progress(line);
   if (plan.limits.length) result.observations['limitsOfTheMethod'] = plan.limits;

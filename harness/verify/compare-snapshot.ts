@@ -1,5 +1,5 @@
 import { check, type CheckResult, type Difference } from './check.js';
-import { type Explained, explainDefinition } from './equivalence.js';
+import { type ComparisonContext, type Explained, explainDefinition } from './equivalence.js';
 import { UNREADABLE, type Snapshot } from './snapshot.js';
 
 const split = (key: string) => {
@@ -84,7 +84,12 @@ export function firstDifferentLine(a: string, b: string): { line: number; expect
  * Every schema object present on both sides with the same definition. A difference a comparison rule explains (an
  * event a replica shows as DISABLE ON SLAVE) is not one: it is listed under `explained` with its finding.
  */
-export function compareObjects(expected: Record<string, string>, actual: Record<string, string>, name = 'schema-objects'): CheckResult {
+export function compareObjects(
+  expected: Record<string, string>,
+  actual: Record<string, string>,
+  name = 'schema-objects',
+  context: ComparisonContext = {},
+): CheckResult {
   const diffs: Difference[] = [];
   const explained: Explained[] = [];
   const keys = new Set([...Object.keys(expected), ...Object.keys(actual)]);
@@ -107,7 +112,7 @@ export function compareObjects(expected: Record<string, string>, actual: Record<
         actual: a.startsWith(UNREADABLE) ? a : '(read)',
       });
     } else if (e !== a) {
-      const why = explainDefinition(kind, e, a);
+      const why = explainDefinition(kind, e, a, undefined, context);
       if (why) {
         // A change replication or a restore makes (fixtures/comparison-rules/): explained, with what it means.
         explained.push({

@@ -69,4 +69,20 @@ describe('an event a replica shows as DISABLE ON SLAVE (MariaDB) or DISABLE ON R
     // The rule is for events only.
     expect(explainDefinition('PROCEDURE', event('ENABLE'), event('DISABLE ON SLAVE'))).toBeUndefined();
   });
+  it('between peers of a Galera cluster either node may be the one that runs it; a real disable is still a difference', () => {
+    // galera-datadir-wiped on a dump with an enabled event: the wiped node came back by SST from a node that had
+    // received the event (DISABLE ON SLAVE), while the node it was created on runs it
+    const peers = (e: string, a: string) => compareObjects({ 'EVENT shop.e': e }, { 'EVENT shop.e': a }, undefined, { peers: true });
+    for (const wiped of ['DISABLE ON SLAVE', 'DISABLE ON REPLICA']) {
+      const c = peers(event(wiped), event('ENABLE'));
+      expect(c.valid).toBe(true);
+      expect(c.details['explained']).toEqual([
+        expect.objectContaining({ rule: 'event-disabled-on-replica', severity: 'info', expected: wiped, actual: 'ENABLE' }),
+      ]);
+    }
+    expect(peers(event('ENABLE'), event('DISABLE ON SLAVE')).valid).toBe(true);
+    expect(peers(event('ENABLE'), event('DISABLE')).valid).toBe(false);
+    expect(peers(event('DISABLE'), event('ENABLE')).valid).toBe(false);
+    expect(peers(event('DISABLE ON SLAVE'), event('ENABLE', 'DELETE FROM `audit`')).valid).toBe(false);
+  });
 });

@@ -15,7 +15,19 @@ export interface EquivalentDefinitionRule extends RuleBase {
   object: string;
   /** Group 1 anchors the clause (kept), group 2 is the clause that may differ. */
   pattern: string;
-  equivalent: Array<{ expected: OneOrMany; actual: OneOrMany; severity: RuleSeverity; finding: string }>;
+  equivalent: Array<{
+    expected: OneOrMany;
+    actual: OneOrMany;
+    severity: RuleSeverity;
+    finding: string;
+    /** Only between peers of one cluster (Galera: every node a primary, a state transfer copies the donor's view). */
+    between?: 'cluster-peers';
+  }>;
+}
+
+/** What the two servers compared are to each other: a source and its copy (default), or peers of one cluster. */
+export interface ComparisonContext {
+  peers?: boolean;
 }
 interface EnvironmentAccountRule extends RuleBase {
   kind: 'environment-account';
@@ -125,6 +137,7 @@ export function explainDefinition(
   expected: string,
   actual: string,
   rules = comparisonRules(),
+  context: ComparisonContext = {},
 ): { rule: EquivalentDefinitionRule; severity: RuleSeverity; finding: string; expected: string; actual: string } | undefined {
   for (const rule of ruleOfKind('equivalent-definition', rules)) {
     if (rule.object !== objectKind) continue;
@@ -134,7 +147,9 @@ export function explainDefinition(
     if (!me || !ma || me[2] === undefined || ma[2] === undefined) continue;
     const rest = (text: string) => text.replace(re, (_m, anchor: string) => `${anchor} <clause>`);
     if (rest(expected) !== rest(actual)) continue;
-    const pair = rule.equivalent.find((p) => among(me[2]!, p.expected) && among(ma[2]!, p.actual));
+    const pair = rule.equivalent.find(
+      (p) => among(me[2]!, p.expected) && among(ma[2]!, p.actual) && (p.between !== 'cluster-peers' || !!context.peers),
+    );
     if (pair) return { rule, severity: pair.severity, finding: pair.finding, expected: me[2], actual: ma[2] };
   }
   return undefined;

@@ -105,6 +105,7 @@ export interface RestoreTestResult {
   checks: Array<{ name: string; valid: boolean; details: Record<string, unknown> }>;
   observations: Record<string, unknown>;
   phases: Array<{ name: string; durationMs: number }>;
+  rto: { ms: number | null };
 }
 
 export async function restoreTestCli<R extends { runId: string } = RestoreTestResult>(

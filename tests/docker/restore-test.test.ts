@@ -231,6 +231,11 @@ describe('restore-test on backups made outside firedrill (MariaDB 10.11)', () =>
     const again = await restoreTest('--artifact', join(dir, 'nightly', 'app.sql.gz'), '--flavor', 'mariadb-10.11', '--max-age', '26h');
     expect(again.code).toBe(1);
     expect(failed(again.result)).toEqual(['gtid-advanced']);
+    // each test of this folder's dump carries the restore times of the ones before it (the trend the nightly job keeps)
+    const times = (r?: Result) => (r?.observations['restoreTrend'] as Array<{ restoreMs: number }>).map((x) => x.restoreMs);
+    expect(times(old.result)).toEqual([]);
+    expect(times(first.result)).toEqual([old.result!.rto.ms]);
+    expect(times(again.result)).toEqual([old.result!.rto.ms, first.result!.rto.ms]);
   });
 
   it('what is not a backup, or a backup of the wrong flavor, exits 2 with one line and starts nothing', async () => {

@@ -164,7 +164,7 @@ export const galeraMembersEqual = (): Step =>
   step('every member holds the same data', async (ctx) => {
     const [first, ...rest] = ctx.topo.members;
     for (const n of rest)
-      for (const c of await compareServers(first!, n, { excludeAccounts: harnessAccounts(ctx) }))
+      for (const c of await compareServers(first!, n, { excludeAccounts: harnessAccounts(ctx), peers: true }))
         ctx.checks.push({ ...c, name: checkName.equalsSource(n.name, c.name, first!.name) });
   });
 
