@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import type { DetectedArtifact } from './external.js';
 import type { RestoreKind } from './outcome.js';
+import { limitLines } from '../verify/index.js';
 
 /**
  * What a backup method cannot carry, known from the method and the recorded state alone, so it is said before
@@ -58,9 +59,17 @@ export function carryLimits(
     }
     return out.sort((a, b) => a.table.localeCompare(b.table));
   }
-  const clone = artifact.kind === 'mysql-clone' || artifact.method === 'clone';
+  return physicalCopyLimits(enginesOf(state), artifact.kind === 'mysql-clone' || artifact.method === 'clone');
+}
+
+/**
+ * What a physical copy of a datadir cannot carry, from the tables' engines (db.table → engine): a MEMORY table's rows,
+ * and with the clone plugin every non-InnoDB table's rows. restore-test reads the engines from the recorded state, a
+ * drill from its dataset's CREATE TABLE statements, before anything starts.
+ */
+export function physicalCopyLimits(engines: ReadonlyMap<string, string>, clone: boolean): CarryLimit[] {
   const out: CarryLimit[] = [];
-  for (const [table, engine] of enginesOf(state)) {
+  for (const [table, engine] of engines) {
     const e = engine.toUpperCase();
     if (clone && e !== 'INNODB') out.push({ table, engine, notCarried: 'rows', reason: CLONE_INNODB_ONLY });
     else if (e === 'MEMORY') out.push({ table, engine, notCarried: 'rows', reason: MEMORY_ROWS });
@@ -75,14 +84,7 @@ const JUDGED: Record<CarryLimit['notCarried'], string> = {
 };
 
 /** One line per reason, for the progress output before the restore. */
-export const describeLimits = (limits: readonly CarryLimit[]): string[] =>
-  [...new Set(limits.map((l) => l.reason))].map(
-    (r) =>
-      `limit of the method: ${r}: ${limits
-        .filter((l) => l.reason === r)
-        .map((l) => `${l.table} (${l.engine})`)
-        .join(', ')}; ${JUDGED[limits.find((l) => l.reason === r)?.notCarried ?? 'rows']}, the rest is judged`,
-  );
+export const describeLimits = (limits: readonly CarryLimit[]): string[] => limitLines('method', limits, (l) => JUDGED[l.notCarried]);
 
 /** The statement mariadb-dump --dump-history writes before a versioned table's rows, at a line's start (the bare
  * variable name also occurs in the help tables' text of a whole-server dump). */

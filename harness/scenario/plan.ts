@@ -3,6 +3,8 @@ import { isOwnDatabase, ownNames, resolveImage, type OwnNames } from '../runtime
 import { readServerConfig, type ServerConfig } from '../runtime/server-config.js';
 import { planDataset, refuseClashes, type DatasetPlan, type DatasetSource } from '../workload/index.js';
 import { engineVersion } from '../runtime/docker.js';
+import type { CarryLimit } from '../restore/index.js';
+import { drillLimits } from './limits.js';
 import type { ParamValue, Params, ScenarioDefinition } from './types.js';
 
 /** A drill checked and ready to run: a flavor the scenario supports, its parameters, the engine answering, the image,
@@ -15,6 +17,8 @@ export interface DrillPlan {
   dataset: DatasetPlan;
   serverConfig?: ServerConfig;
   own: OwnNames;
+  /** What the drill's method cannot carry of the dataset (limits.ts): said before it starts, judged as not carried. */
+  limits: CarryLimit[];
 }
 
 /** The run's inputs besides the scenario: planned once, before anything starts (a suite reuses them for every drill). */
@@ -80,7 +84,7 @@ export async function planDrill(
     : { ...(await planInputs()), serverConfig: inputs.serverConfig };
   const own = ownNames();
   checkTableParams(def, params, dataset, own);
-  return { def, flavor: flavorId, params, image, dataset, serverConfig, own };
+  return { def, flavor: flavorId, params, image, dataset, serverConfig, own, limits: drillLimits(def, flavorId, dataset) };
 }
 
 /**

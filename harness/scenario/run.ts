@@ -31,6 +31,8 @@ import { judgeLedger, judgeRpo, presentLedgerIds } from '../verify/index.js';
 import { loadBulk, loadDataset, WriteWorkload, type DatasetInfo, type DatasetPlan } from '../workload/index.js';
 import { validateServerConfig } from '../runtime/server-config-check.js';
 import { workloadSql } from '../sql/index.js';
+import { describeLimits } from '../restore/index.js';
+import { judgeDrillChecks } from './limits.js';
 import type { DrillPlan } from './plan.js';
 import { emptyState } from './state.js';
 import type { DrillContext, ScenarioDefinition } from './types.js';
@@ -69,6 +71,9 @@ export async function runScenario(plan: DrillPlan, o: RunOptions): Promise<Drill
     params: plan.params,
   });
   result.endedAt = '';
+  // F6: what the drill's method cannot carry of the dataset, said before anything starts (and kept in result.json)
+  for (const line of describeLimits(plan.limits)) o.progress(line);
+  if (plan.limits.length) result.observations['limitsOfTheMethod'] = plan.limits;
   const timed = phaseTimer(result.phases, o.progress);
   const base = baseProvenance(o.command ?? []);
   const image = imageProvenance(plan.image);
@@ -108,6 +113,7 @@ export async function runScenario(plan: DrillPlan, o: RunOptions): Promise<Drill
     if (c) result.ledger = c.workload.ledger.summary();
     if (c) servers = await serverVersions(c.topo.all());
   }
+  result.checks.splice(0, result.checks.length, ...judgeDrillChecks(result.checks, plan.limits));
   result.rto = rtoOf(result.phases);
   // A drill that loses data by design passes only when the loss equals the exact loss a step measured apart.
   if (def.expectsLoss && !ended)

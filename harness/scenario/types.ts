@@ -68,6 +68,12 @@ export interface Step {
    * restore's): checked in order when the scenario is defined, so a misspelt node fails before anything starts.
    */
   nodes?: { uses?: readonly string[]; creates?: readonly string[] };
+  /**
+   * The step copies a node physically (a backup of its datadir: the flavor's method, or a filesystem snapshot): what
+   * such a copy cannot carry (MEMORY rows; every non-InnoDB table's rows with the clone plugin) is named when the drill
+   * is planned, and its data checks judge the rest.
+   */
+  physicalCopy?: 'native' | 'fs-snapshot';
 }
 
 export interface Phase {

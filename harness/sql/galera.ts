@@ -12,3 +12,6 @@ export const bootstrapPrimaryComponent = (style: 'options-string' | 'variables')
 
 /** Desynchronises a node from the cluster's flow control (a backup on it must not stall the others), or resyncs it. */
 export const setDesync = (on: boolean): Statement => ({ sql: `SET GLOBAL wsrep_desync = ${on ? 'ON' : 'OFF'}` });
+
+/** The node's wsrep_mode (MariaDB 10.6+): REPLICATE_MYISAM / REPLICATE_ARIA make Galera replicate those engines' rows. */
+export const wsrepMode = (): Statement => ({ sql: 'SELECT @@GLOBAL.wsrep_mode AS mode' });

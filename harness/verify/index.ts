@@ -34,3 +34,5 @@ export {
   ledgerAfterFailover,
 } from './failover.js';
 export type { FollowerState, SemiSyncSample } from './failover.js';
+export { describePathLimits, galeraPathLimits, judgeNotCarried, limitLines } from './path-limits.js';
+export type { PathLimit } from './path-limits.js';

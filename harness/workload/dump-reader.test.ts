@@ -180,3 +180,27 @@ describe('primary keys read from CREATE TABLE', () => {
     expect(f.info.primaryKeys).toEqual({ 'app.orders': 1, 'app.order lines': 2, 'app.log-book': 0, 'app.pairs': 1 });
   });
 });
+
+describe('engines read from CREATE TABLE', () => {
+  it("names each table's engine as its table options say (absent when they name none), on one line or several", async () => {
+    const { f } = await filter(
+      [
+        'CREATE DATABASE `app`;',
+        'USE `app`;',
+        'CREATE TABLE `orders` (',
+        '  `id` int NOT NULL,',
+        '  PRIMARY KEY (`id`)',
+        ') ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;',
+        'CREATE TABLE `cache` (',
+        '  `k` int NOT NULL',
+        ') ENGINE=MEMORY DEFAULT CHARSET=latin1;',
+        'CREATE TABLE `log` (`at` datetime) ENGINE = MyISAM;',
+        'CREATE TABLE `plain` (',
+        '  `v` int',
+        ');',
+        '',
+      ].join('\n'),
+    );
+    expect(f.info.engines).toEqual({ 'app.orders': 'InnoDB', 'app.cache': 'MEMORY', 'app.log': 'MyISAM' });
+  });
+});

@@ -61,6 +61,8 @@ export interface DumpInfo {
   users: string[];
   /** Per base table (`db.table`): the number of columns of its PRIMARY KEY, 0 without one (as CREATE TABLE says). */
   primaryKeys: Record<string, number>;
+  /** Per base table (`db.table`): its engine as CREATE TABLE names it (absent when it names none: the server's default). */
+  engines: Record<string, string>;
   /** The database given to a dump that names none (null when the dump names its own). */
   injectedDatabase: string | null;
   /** Statements taken out, by kind. */
@@ -87,6 +89,7 @@ const CREATE_TABLE = new RegExp(`^CREATE TABLE (?:IF NOT EXISTS )?${ID}(?:\\.${I
 /** A table's key line (`PRIMARY KEY (...)`), or a column declared PRIMARY KEY on its own line. */
 const PRIMARY_KEY = /^\s*PRIMARY KEY \((.*)/i;
 const INLINE_PRIMARY_KEY = /^\s*(?:`(?:[^`]|``)+`|[A-Za-z0-9_$]+) .*\bPRIMARY KEY\b/i;
+const ENGINE = /\)\s*(?:\/\*[^*]*\*\/\s*)?ENGINE\s*=\s*(\w+)/i;
 const CREATE_USER = /^(?:CREATE USER|GRANT .* TO) (?:IF NOT EXISTS )?'((?:[^'\\]|\\.)+)'@/i;
 /** Lines that need a current database: once one comes before any USE, the dump names none. */
 const NEEDS_DB =
@@ -117,7 +120,7 @@ export class DumpFilter extends Transform {
     private readonly passOn = true,
   ) {
     super();
-    this.info = { databases: [], tables: [], users: [], primaryKeys: {}, injectedDatabase: null, removed: {}, bytes: 0 };
+    this.info = { databases: [], tables: [], users: [], primaryKeys: {}, engines: {}, injectedDatabase: null, removed: {}, bytes: 0 };
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
@@ -218,6 +221,7 @@ export class DumpFilter extends Transform {
       if (!this.info.tables.includes(q)) this.info.tables.push(q);
       this.info.primaryKeys[q] = 0;
       this.inTable = /\)\s*[^(]*;\s*$/.test(line) ? null : q;
+      if (this.inTable === null) this.noteEngine(q, line);
       return 'pass';
     }
     if (this.inTable !== null) {
@@ -226,9 +230,18 @@ export class DumpFilter extends Transform {
         const quoted = pk[1]!.match(/`(?:[^`]|``)+`/g);
         this.info.primaryKeys[this.inTable] = quoted ? quoted.length : pk[1]!.split(')')[0]!.split(',').length;
       } else if (INLINE_PRIMARY_KEY.test(line)) this.info.primaryKeys[this.inTable] = 1;
-      if (/^\)/.test(line)) this.inTable = null;
+      if (/^\)/.test(line)) {
+        this.noteEngine(this.inTable, line);
+        this.inTable = null;
+      }
     }
     return 'pass';
+  }
+
+  /** The table options' `ENGINE=X` (the line that closes CREATE TABLE). */
+  private noteEngine(table: string, line: string): void {
+    const e = ENGINE.exec(line)?.[1];
+    if (e) this.info.engines[table] = e;
   }
 
   private noteDb(db: string): void {

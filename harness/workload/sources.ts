@@ -36,6 +36,8 @@ export interface DatasetPlan {
   users: string[];
   /** Dumps and schemas: per table, how many columns its PRIMARY KEY has (0: none); absent when not known before loading. */
   primaryKeys?: Record<string, number>;
+  /** Dumps and schemas: per table, its engine as CREATE TABLE names it; absent when not known before loading. */
+  engines?: Record<string, string>;
   /** Bytes on disk (dump files, compressed as they are). */
   fileBytes: number;
   /** Live source: tables by whether their engine is transactional (the others are copied under a brief lock). */
@@ -97,13 +99,14 @@ export async function planDataset(src: DatasetSource): Promise<DatasetPlan> {
 
 async function scanFiles(
   files: readonly string[],
-): Promise<Pick<DatasetPlan, 'databases' | 'tables' | 'users' | 'fileBytes' | 'primaryKeys'>> {
+): Promise<Pick<DatasetPlan, 'databases' | 'tables' | 'users' | 'fileBytes' | 'primaryKeys' | 'engines'>> {
   const out = {
     databases: [] as string[],
     tables: [] as string[],
     users: [] as string[],
     fileBytes: 0,
     primaryKeys: {} as Record<string, number>,
+    engines: {} as Record<string, string>,
   };
   for (const f of files) {
     let info: DumpInfo;
@@ -117,6 +120,7 @@ async function scanFiles(
     out.tables.push(...info.tables.filter((t) => !out.tables.includes(t)));
     out.users.push(...info.users.filter((u) => !out.users.includes(u)));
     Object.assign(out.primaryKeys, info.primaryKeys);
+    Object.assign(out.engines, info.engines);
   }
   return out;
 }

@@ -13,8 +13,9 @@ import { step, withNodes } from './common.js';
  * Physical backup on a (backup) replica with the flavor's method (mariabackup, clone), or with `fs-snapshot`
  * (FLUSH TABLES WITH READ LOCK + frozen copy of the datadir); the artifact lands in the store.
  */
-export const physicalBackup = (from: string, how: 'native' | 'fs-snapshot' = 'native'): Step =>
-  withNodes(
+export const physicalBackup = (from: string, how: 'native' | 'fs-snapshot' = 'native'): Step => ({
+  physicalCopy: how,
+  ...withNodes(
     { uses: [from] },
     step(`${how === 'native' ? 'physical backup' : 'filesystem snapshot'} of ${from}`, async (ctx) => {
       const n = ctx.topo.get(from);
@@ -43,7 +44,8 @@ export const physicalBackup = (from: string, how: 'native' | 'fs-snapshot' = 'na
         ctx.observations[`instant check ${id}`] = { timings: r.timings, copiedUpBytes: r.copiedUpBytes };
       }
     }),
-  );
+  ),
+});
 
 /**
  * Runs a backup; with --fault-during-backup, first runs it once more and SIGKILLs the backup node as soon as the

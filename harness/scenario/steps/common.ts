@@ -49,8 +49,9 @@ export const inject = (fault: Fault): Step =>
   );
 
 /** Injects a fault, runs the steps while it holds, then heals it (the heal runs whatever the steps do). */
-export const whileFaulted = (fault: Fault, steps: readonly Step[]): Step =>
-  withNodes(
+export const whileFaulted = (fault: Fault, steps: readonly Step[]): Step => ({
+  physicalCopy: steps.find((s) => s.physicalCopy)?.physicalCopy,
+  ...withNodes(
     { uses: steps.flatMap((s) => s.nodes?.uses ?? []), creates: steps.flatMap((s) => s.nodes?.creates ?? []) },
     step(
       `while ${fault.kind} on ${fault.target}: ${steps.map((s) => s.name).join('; ')}`,
@@ -62,7 +63,8 @@ export const whileFaulted = (fault: Fault, steps: readonly Step[]): Step =>
       },
       [fault, ...steps.flatMap((s) => s.faults ?? [])],
     ),
-  );
+  ),
+});
 
 /** The harness's own accounts (created on each node by the harness itself): left out of account comparisons. */
 export const harnessAccounts = (ctx: DrillContext) => [ctx.tctx.creds.admin, ctx.tctx.creds.repl];

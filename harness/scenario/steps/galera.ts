@@ -190,8 +190,9 @@ export const rejoinedBySst = (node: string): Step =>
  * FTWRL + filesystem snapshot of one member, desynced first: the cluster must keep committing while the member is
  * locked (its acknowledged writes during the lock are counted), and the member resyncs afterwards.
  */
-export const galeraDesyncedSnapshot = (node: string): Step =>
-  step(`snapshot ${node} desynced (wsrep_desync + FTWRL)`, async (ctx) => {
+export const galeraDesyncedSnapshot = (node: string): Step => ({
+  physicalCopy: 'fs-snapshot',
+  ...step(`snapshot ${node} desynced (wsrep_desync + FTWRL)`, async (ctx) => {
     const n = ctx.topo.get(node);
     const id = `fs-snapshot-${node}-${ctx.artifacts.length + 1}`;
     const seen = { atLock: 0, atUnlock: 0, lockedAt: 0, unlockAt: 0 };
@@ -224,7 +225,8 @@ export const galeraDesyncedSnapshot = (node: string): Step =>
         { ackedWhileLocked, lockedMs: seen.unlockAt - seen.lockedAt },
       ),
     );
-  });
+  }),
+});
 
 /** Rebuilds a lost member from the latest artifact, under its own name and address; it joins and becomes Synced. */
 export const rebuildGaleraMember = (node: string): Step =>

@@ -1,0 +1,91 @@
+import { galeraSql } from '../sql/index.js';
+import type { CheckResult, Difference, Queryable } from './check.js';
+import { databasesInScope, dataTables, type TableInfo } from './scope.js';
+
+/**
+ * What a path cannot carry, known from the path and the tables' engines alone, so it is said before the comparison
+ * and the comparison judges the rest: Galera replicates InnoDB rows only (MyISAM and Aria when wsrep_mode says so;
+ * MEMORY never). A physical copy's limits (MEMORY rows, a clone's non-InnoDB rows) are restore/method-limits.ts's;
+ * judgeNotCarried judges a comparison without any of them. The tables' definitions still travel and are compared.
+ */
+export interface PathLimit {
+  /** db.table */
+  table: string;
+  engine: string;
+  reason: string;
+}
+
+const GALERA_ENGINES =
+  'Galera replicates the rows of InnoDB tables only (MariaDB Galera Cluster, Known Limitations): writes to a table of another engine stay on the node that made them, unless wsrep_mode has REPLICATE_MYISAM / REPLICATE_ARIA for those engines';
+
+const upper = (t: TableInfo) => (t.engine ?? '').toUpperCase();
+const key = (t: TableInfo) => `${t.database}.${t.name}`;
+const sorted = (l: PathLimit[]) => l.sort((a, b) => a.table.localeCompare(b.table));
+
+/** The tables whose rows a Galera cluster does not replicate, given the node's wsrep_mode (sequences aside: theirs is InnoDB state). */
+export function galeraLimits(tables: readonly TableInfo[], wsrepMode: string): PathLimit[] {
+  const mode = new Set(wsrepMode.toUpperCase().split(','));
+  const carried = (e: string) =>
+    e === 'INNODB' || e === 'SEQUENCE' || (e === 'MYISAM' && mode.has('REPLICATE_MYISAM')) || (e === 'ARIA' && mode.has('REPLICATE_ARIA'));
+  return sorted(
+    tables
+      .filter((t) => t.type !== 'SEQUENCE' && t.engine && !carried(upper(t)))
+      .map((t) => ({ table: key(t), engine: t.engine!, reason: GALERA_ENGINES })),
+  );
+}
+
+/** What a Galera member does not replicate of the node's databases (read from the node: engines and wsrep_mode). */
+export async function galeraPathLimits(node: Queryable): Promise<PathLimit[]> {
+  const [row] = await node.query<{ mode: string | null }>(galeraSql.wsrepMode());
+  return galeraLimits(await dataTables(node, await databasesInScope(node)), row?.mode ?? '');
+}
+
+/** One line per reason (`limit of the method|path: <reason>: db.t (ENGINE), …; <how judged>, the rest is judged`). */
+export const limitLines = <L extends PathLimit>(of: 'method' | 'path', limits: readonly L[], judged: (l: L) => string): string[] =>
+  [...new Set(limits.map((l) => l.reason))].map((r) => {
+    const these = limits.filter((l) => l.reason === r);
+    return `limit of the ${of}: ${r}: ${these.map((l) => `${l.table} (${l.engine})`).join(', ')}; ${judged(these[0]!)}, the rest is judged`;
+  });
+
+/** One line per reason, said before the comparison. */
+export const describePathLimits = (limits: readonly PathLimit[]): string[] =>
+  limitLines('path', limits, () => 'their rows are not compared (not carried)');
+
+/** Differences about a table's rows (not its presence, type or definition). */
+const ROW_KINDS = new Set([
+  'chunk-differs',
+  'row-missing',
+  'row-unexpected',
+  'row-differs',
+  'rows-differ',
+  'rows-differ-no-primary-key',
+  'rows-differ-history-included',
+  'checksum-differs',
+]);
+
+/**
+ * The data check judged without the rows the path does not carry: those tables' row differences are set aside and
+ * the tables listed as not carried (a warning in the details); any other difference still fails the check. Other
+ * checks are returned as they are.
+ */
+export function judgeNotCarried(checks: readonly CheckResult[], limits: readonly PathLimit[], dataCheck = /(^|-)data$/): CheckResult[] {
+  if (!limits.length) return [...checks];
+  const limited = new Set(limits.map((l) => l.table));
+  return checks.map((c) => {
+    if (!dataCheck.test(c.name)) return c;
+    const all = (c.details['differences'] as Difference[] | undefined) ?? [];
+    const kept = all.filter((d) => !(ROW_KINDS.has(d.kind) && limited.has(`${d.database}.${d.object}`)));
+    const setAside = all.length - kept.length;
+    return {
+      ...c,
+      valid: c.valid || (c.status !== 'skipped' && kept.length === 0 && c.details['differenceCount'] === all.length),
+      details: {
+        ...c.details,
+        differenceCount: Number(c.details['differenceCount'] ?? all.length) - setAside,
+        differences: kept,
+        notCarried: limits.map(({ table, engine, reason }) => ({ table, engine, reason })),
+        warning: `rows not carried by the path, not compared: ${limits.map((l) => l.table).join(', ')}`,
+      },
+    };
+  });
+}
