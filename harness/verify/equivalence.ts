@@ -24,6 +24,13 @@ interface EnvironmentAccountRule extends RuleBase {
   hosts: 'name';
   finding: string;
 }
+/** A server option whose other value on the restore server is the environment's effect (state-options.ts). */
+interface EnvironmentOptionRule extends RuleBase {
+  kind: 'environment-option';
+  /** The option as a state records it (a variable name, or time_zone_tables). */
+  variable: string;
+  finding: string;
+}
 interface PreexistingAccountRule extends RuleBase {
   kind: 'preexisting-account';
   /** 'user'@'host' (or 'role'), as a whole-server dump names them. */
@@ -46,6 +53,7 @@ interface MangledRoutineGrantRule extends RuleBase {
 type ComparisonRule =
   | EquivalentDefinitionRule
   | EnvironmentAccountRule
+  | EnvironmentOptionRule
   | PreexistingAccountRule
   | AutomaticRoutineGrantRule
   | MangledRoutineGrantRule;
@@ -68,6 +76,7 @@ export interface Explained {
 const KINDS = new Set([
   'equivalent-definition',
   'environment-account',
+  'environment-option',
   'preexisting-account',
   'automatic-routine-grant',
   'mangled-routine-grant',
@@ -84,6 +93,7 @@ function checkRule(r: ComparisonRule): string | undefined {
     }
   }
   if (r.kind !== 'equivalent-definition' && !r.finding) return 'says no finding';
+  if (r.kind === 'environment-option' && !r.variable) return 'names no variable';
   if (r.kind === 'automatic-routine-grant' && (!Array.isArray(r.privileges) || r.privileges.length === 0)) return 'names no privileges';
   if (r.kind === 'mangled-routine-grant') {
     try {

@@ -3,6 +3,7 @@ import type { Column, KeyRange } from '../sql/inspect.js';
 import { check, type CheckResult, type Difference, type Queryable } from './check.js';
 import { compareObjects } from './compare-snapshot.js';
 import { compareStateAccounts, recordAccounts, type StateAccounts } from './state-accounts.js';
+import { compareServerOptions, recordServerOptions, type ServerOptions } from './state-options.js';
 import { dataTables, databasesInScope } from './scope.js';
 import { checksumOf, rowsFingerprint, schemaObjects, tableKey } from './snapshot.js';
 
@@ -52,6 +53,8 @@ export interface RecordedState {
   tables: Record<string, StateTable>;
   objects: Record<string, string>;
   accounts: StateAccounts;
+  /** The options that change how the server reads data and definitions (absent in states of earlier versions). */
+  options?: ServerOptions;
   timings: Record<string, number>;
 }
 
@@ -121,6 +124,7 @@ export async function takeState(q: Queryable, o: TakeStateOptions): Promise<Reco
   const t2 = Date.now();
   o.progress?.('reading accounts and grants');
   const accounts = await recordAccounts(q);
+  const options = await recordServerOptions(q);
   return {
     format: STATE_FORMAT,
     takenAt: new Date(t0).toISOString(),
@@ -137,6 +141,7 @@ export async function takeState(q: Queryable, o: TakeStateOptions): Promise<Reco
     tables,
     objects,
     accounts,
+    options,
     timings: { tablesMs: t1 - t0, objectsMs: t2 - t1, accountsMs: Date.now() - t2 },
   };
 }
@@ -310,6 +315,7 @@ export async function compareWithState(expected: RecordedState, q: Queryable, o:
   } else {
     out.push(await compareStateAccounts(expected.accounts, q, o.ownAccounts));
   }
+  out.push(await compareServerOptions(expected.options, q));
   const recorded = [expected.gtid.replicaPos, expected.gtid.executed].filter((g) => g !== '');
   if (recorded.length === 0) {
     out.push({
