@@ -31,8 +31,12 @@ describe('lower_case_table_names of the recorded source against the restore serv
     expect(foldingMismatch('1', filterServerConfig('[mysqld]\nlower_case_table_names = 1\n').text)).toBeUndefined();
   });
   it("a source with 1 and a restore server on firedrill's default (0), or the other way round: named, asking for --server-config", () => {
-    expect(foldingMismatch('1', undefined)).toMatch(/lower_case_table_names=1; the restore server would run with 0 \(firedrill's default\).*--server-config/);
-    expect(foldingMismatch('0', filterServerConfig('[mariadb]\nlower-case-table-names=1\n').text)).toMatch(/would run with 1 \(--server-config\)/);
+    expect(foldingMismatch('1', undefined)).toMatch(
+      /lower_case_table_names=1; the restore server would run with 0 \(firedrill's default\).*--server-config/,
+    );
+    expect(foldingMismatch('0', filterServerConfig('[mariadb]\nlower-case-table-names=1\n').text)).toMatch(
+      /would run with 1 \(--server-config\)/,
+    );
     // a [client] group's value is not the server's
     expect(foldingMismatch('1', filterServerConfig('[client]\nlower_case_table_names = 1\n').text)).toMatch(/would run with 0/);
   });

@@ -36,7 +36,13 @@ describe('server options recorded with a state, against the restore server', () 
   it("another sql_mode, character set and no time zone tables: each named as the environment's effect with its rule, the check stays valid", async () => {
     const c = await compareServerOptions(
       SOURCE,
-      server({ ...SOURCE, sql_mode: 'ANSI_QUOTES', character_set_server: 'latin1', collation_server: 'latin1_swedish_ci', time_zone_tables: 'empty' }),
+      server({
+        ...SOURCE,
+        sql_mode: 'ANSI_QUOTES',
+        character_set_server: 'latin1',
+        collation_server: 'latin1_swedish_ci',
+        time_zone_tables: 'empty',
+      }),
     );
     expect(c.valid).toBe(true);
     const named = (c.details['explained'] as Array<{ object: string; rule: string; expected: string; actual: string }>).map(
@@ -51,9 +57,15 @@ describe('server options recorded with a state, against the restore server', () 
   });
 
   it('another lower_case_table_names, or an option no rule covers, is a difference (restore-test refuses the first before it restores)', async () => {
-    const c = await compareServerOptions({ ...SOURCE, innodb_page_size: '16384' }, server({ ...SOURCE, lower_case_table_names: 1, innodb_page_size: 65536 }));
+    const c = await compareServerOptions(
+      { ...SOURCE, innodb_page_size: '16384' },
+      server({ ...SOURCE, lower_case_table_names: 1, innodb_page_size: 65536 }),
+    );
     expect(c.valid).toBe(false);
-    expect((c.details['differences'] as Array<{ object: string }>).map((d) => d.object)).toEqual(['lower_case_table_names', 'innodb_page_size']);
+    expect((c.details['differences'] as Array<{ object: string }>).map((d) => d.object)).toEqual([
+      'lower_case_table_names',
+      'innodb_page_size',
+    ]);
   });
 
   it('a state without options (an earlier firedrill) is not applicable, never passed', async () => {
@@ -63,7 +75,11 @@ describe('server options recorded with a state, against the restore server', () 
 
   it('every option the state records but lower_case_table_names has a rule with a source', () => {
     const rules = loadComparisonRules().filter((r) => r.kind === 'environment-option') as Array<{ variable: string; cite: string }>;
-    expect(rules.map((r) => r.variable).sort()).toEqual(Object.keys(SOURCE).filter((k) => k !== 'lower_case_table_names').sort());
+    expect(rules.map((r) => r.variable).sort()).toEqual(
+      Object.keys(SOURCE)
+        .filter((k) => k !== 'lower_case_table_names')
+        .sort(),
+    );
     for (const r of rules) expect(r.cite).toMatch(/^https:\/\//);
   });
 });

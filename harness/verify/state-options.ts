@@ -56,6 +56,8 @@ export async function compareServerOptions(expected: ServerOptions | undefined, 
   }
   return check('state-server-options', unexplained, {
     optionsCompared: Object.keys(expected).length,
-    ...(explained.length ? { explained, environment: 'the restore server runs other options than the source: named, not a difference of the backup' } : {}),
+    ...(explained.length
+      ? { explained, environment: 'the restore server runs other options than the source: named, not a difference of the backup' }
+      : {}),
   });
 }

@@ -15,7 +15,13 @@ import {
   type StartedNode,
   type TopologyContext,
 } from '../../harness/runtime/index.js';
-import { largestStatementBytes, renderScaleDump, SCALE_DEFAULTS, scaleRowMutation, type ScaleSpec } from '../../harness/sql/corpus/scale.js';
+import {
+  largestStatementBytes,
+  renderScaleDump,
+  SCALE_DEFAULTS,
+  scaleRowMutation,
+  type ScaleSpec,
+} from '../../harness/sql/corpus/scale.js';
 import { datasetSource, loadDataset, planDataset } from '../../harness/workload/index.js';
 import { diffsOf, physicalBackup, type TeamServer } from '../docker/corpus-kit.js';
 import { leftovers } from '../docker/helpers.js';
@@ -47,10 +53,14 @@ interface Measured {
 /** The CLI as a user runs it, under /usr/bin/time: its exit, output, wall time and peak RSS; progress lines echoed. */
 function measuredCli(step: string, args: string[], env: Record<string, string> = {}): Promise<Measured> {
   return new Promise((res, rej) => {
-    const child = spawn('/usr/bin/time', ['-f', 'fd-measured %e %M', process.execPath, resolve(projectRoot, 'bin/firedrill.mjs'), ...args], {
-      cwd: projectRoot,
-      env: { ...process.env, ...env },
-    });
+    const child = spawn(
+      '/usr/bin/time',
+      ['-f', 'fd-measured %e %M', process.execPath, resolve(projectRoot, 'bin/firedrill.mjs'), ...args],
+      {
+        cwd: projectRoot,
+        env: { ...process.env, ...env },
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (b: Buffer) => {
@@ -58,7 +68,11 @@ function measuredCli(step: string, args: string[], env: Record<string, string> =
     });
     child.stderr.on('data', (b: Buffer) => {
       stderr += b.toString();
-      for (const l of b.toString().split('\n').filter((x) => x.trim() && !x.startsWith('fd-measured'))) console.log(`[${step}] ${l}`);
+      for (const l of b
+        .toString()
+        .split('\n')
+        .filter((x) => x.trim() && !x.startsWith('fd-measured')))
+        console.log(`[${step}] ${l}`);
     });
     child.on('error', rej);
     child.on('close', (code) => {
@@ -140,7 +154,9 @@ describe.each(FLAVORS)('the corpus at size on %s', (flavor) => {
       );
       const out = join(dir, 'scale-dump.sql');
       await team.container.copyOut('/tmp/scale-dump.sql', out);
-      await timed('load dump', async () => loadDataset(copy, await planDataset(datasetSource(out)), (m) => console.log(`[load dump] ${m}`)));
+      await timed('load dump', async () =>
+        loadDataset(copy, await planDataset(datasetSource(out)), (m) => console.log(`[load dump] ${m}`)),
+      );
       const args = ['verify', '--json', '--timeout', '10m', '--source', dsn(ctx, team), '--target', dsn(ctx, copy)];
       const equal = await measuredCli('verify equal', args, env);
       expect(equal.code, `${equal.stdout.slice(-3000)}${equal.stderr.slice(-1500)}`).toBe(0);
@@ -158,7 +174,18 @@ describe.each(FLAVORS)('the corpus at size on %s', (flavor) => {
     'snapshot + restore-test --expect of the physical backup: equal, then one changed row in table 9,999 is named (exit 1)',
     async () => {
       const rt = async (step: string, artifact: string) =>
-        measuredCli(step, ['restore-test', '--json', '--artifact', artifact, '--flavor', flavor, '--expect', state, '--server-config', cnf]);
+        measuredCli(step, [
+          'restore-test',
+          '--json',
+          '--artifact',
+          artifact,
+          '--flavor',
+          flavor,
+          '--expect',
+          state,
+          '--server-config',
+          cnf,
+        ]);
       const full = await timed('physical backup', () => physicalBackup(teamOf(), dir, 'full'));
       const equal = await rt('restore-test equal', full);
       expect(equal.code, `${equal.stdout.slice(-3000)}${equal.stderr.slice(-1500)}`).toBe(0);

@@ -1,4 +1,14 @@
-export type { AccountCase, AccountKind, Corpus, DefinerKind, ObjectCase, ObjectKind, ServerOptionsCase, TableCase, TableKind } from './model.js';
+export type {
+  AccountCase,
+  AccountKind,
+  Corpus,
+  DefinerKind,
+  ObjectCase,
+  ObjectKind,
+  ServerOptionsCase,
+  TableCase,
+  TableKind,
+} from './model.js';
 export { capsOf } from './caps.js';
 export { shapeOf, TABLE_KINDS } from './shapes.js';
 export { renderDump } from './dump.js';

@@ -49,7 +49,8 @@ export const INNODB_MAX_ROW_SIZE = 65_535;
 const WIDE_LENGTH = 256;
 
 /** The declared row size of a wide table: 4 (id) + 258 per VARCHAR(256) latin1 column + 12 for the LONGBLOB. */
-export const wideRowSize = (s: Pick<ScaleSpec, 'wideColumns' | 'blobBytes'>) => 4 + s.wideColumns * (WIDE_LENGTH + 2) + (s.blobBytes > 0 ? 12 : 0);
+export const wideRowSize = (s: Pick<ScaleSpec, 'wideColumns' | 'blobBytes'>) =>
+  4 + s.wideColumns * (WIDE_LENGTH + 2) + (s.blobBytes > 0 ? 12 : 0);
 
 /** The bytes a dump statement needs to carry the largest row (what max_allowed_packet must hold on load). */
 export const largestStatementBytes = (s: ScaleSpec) => s.wideColumns * (WIDE_LENGTH + 3) + 2 * s.blobBytes + 200;
@@ -67,12 +68,16 @@ const header = (s: ScaleSpec) =>
 function* manyTables(s: ScaleSpec, rnd: () => number): Generator<string> {
   yield `CREATE DATABASE /*!32312 IF NOT EXISTS*/ ${quoteId(s.manyDb)} /*!40100 DEFAULT CHARACTER SET utf8mb4 */;\nUSE ${quoteId(s.manyDb)};\n`;
   for (let n = 1; n <= s.tables; n++) {
-    const rows = Array.from({ length: s.rowsPerTable }, (_, i) => `(${i + 1},${literal(`v${Math.floor(rnd() * 1e9)}`)},${Math.floor(rnd() * 1e6)})`);
+    const rows = Array.from(
+      { length: s.rowsPerTable },
+      (_, i) => `(${i + 1},${literal(`v${Math.floor(rnd() * 1e9)}`)},${Math.floor(rnd() * 1e6)})`,
+    );
     yield `CREATE TABLE ${quoteId(manyTableName(n))} (\n  \`id\` INT NOT NULL,\n  \`v\` VARCHAR(40) NOT NULL,\n  \`n\` INT NOT NULL,\n  PRIMARY KEY (\`id\`)\n) ENGINE=InnoDB;\n${rows.length ? `INSERT INTO ${quoteId(manyTableName(n))} VALUES ${rows.join(',')};\n` : ''}`;
   }
 }
 
-const letters = (rnd: () => number, n: number) => Array.from({ length: n }, () => String.fromCharCode(97 + Math.floor(rnd() * 26))).join('');
+const letters = (rnd: () => number, n: number) =>
+  Array.from({ length: n }, () => String.fromCharCode(97 + Math.floor(rnd() * 26))).join('');
 
 /** The wide tables: every VARCHAR filled to its length (rows near the row size limit); the first row of each holds a LONGBLOB of blobBytes. */
 function* wideTables(s: ScaleSpec, rnd: () => number): Generator<string> {
