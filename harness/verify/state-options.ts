@@ -17,7 +17,7 @@ export async function recordServerOptions(q: Queryable): Promise<ServerOptions> 
 }
 
 /** lower_case_table_names decides which tables a server can hold: not an effect to name after the fact (restore-test refuses it first). */
-export const FOLDING = 'lower_case_table_names';
+const FOLDING = 'lower_case_table_names';
 
 /** The recorded options against a server's: each difference explained by its rule, or reported when no rule covers it. */
 export async function compareServerOptions(expected: ServerOptions | undefined, q: Queryable): Promise<CheckResult> {
