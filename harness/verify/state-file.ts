@@ -4,7 +4,7 @@ import { check, type CheckResult, type Difference, type Queryable } from './chec
 import { compareObjects } from './compare-snapshot.js';
 import { compareStateAccounts, recordAccounts, type StateAccounts } from './state-accounts.js';
 import { compareServerOptions, recordServerOptions, type ServerOptions } from './state-options.js';
-import { dataTables, databasesInScope } from './scope.js';
+import { columnsByTable, dataTables, databasesInScope, primaryKeysByTable } from './scope.js';
 import { checksumOf, rowsFingerprint, schemaObjects, tableKey } from './snapshot.js';
 
 /**
@@ -103,13 +103,13 @@ export async function takeState(q: Queryable, o: TakeStateOptions): Promise<Reco
   const [facts] = await q.query<Row>(stateSql.serverFacts());
   const databases = await databasesInScope(q, o.databases);
   const tables: Record<string, StateTable> = {};
+  // columns and primary keys of every table in two information_schema reads (not two queries per table)
+  const [allColumns, allKeys] = [await columnsByTable(q, databases), await primaryKeysByTable(q, databases)];
   for (const t of await dataTables(q, databases)) {
     o.progress?.(`fingerprinting ${t.database}.${t.name}`);
-    const columns = (await q.query<Column>(inspect.listColumns(t.database, t.name))).map((c) => ({
-      name: String(c.name),
-      type: String(c.type),
-    }));
-    const primaryKey = (await q.query<{ name: string }>(inspect.primaryKeyColumns(t.database, t.name))).map((r) => String(r.name));
+    const key = tableKey(t.database, t.name);
+    const columns = (allColumns.get(key) ?? []).map((c) => ({ name: String(c.name), type: String(c.type) }));
+    const primaryKey = allKeys.get(key) ?? [];
     const checksum = await checksumOf(q, t.database, t.name);
     const fingerprint = primaryKey.length
       ? await fingerprintKeyed(q, t.database, t.name, primaryKey, columns, o.chunkRows ?? 1000)
@@ -180,11 +180,11 @@ async function tableDifferences(
   q: Queryable,
   key: string,
   e: StateTable,
-  o: { checksumFastPath: boolean },
+  o: { checksumFastPath: boolean; columns: readonly Column[] },
 ): Promise<{ diffs: Difference[]; decidedBy: 'checksum' | 'fingerprints' }> {
   const { database: db, object: t } = split(key);
   const where = { database: db, object: t };
-  const columns = (await q.query<Column>(inspect.listColumns(db, t))).map((c) => ({ name: String(c.name), type: String(c.type) }));
+  const columns = o.columns.map((c) => ({ name: String(c.name), type: String(c.type) }));
   if (JSON.stringify(columns) !== JSON.stringify(e.columns))
     return { diffs: [{ ...where, kind: 'columns-differ', expected: e.columns, actual: columns }], decidedBy: 'fingerprints' };
   if (e.whole && e.type) {
@@ -277,6 +277,7 @@ export async function compareWithState(expected: RecordedState, q: Queryable, o:
   let byChecksum = 0;
   let byFingerprints = 0;
   let rows = 0;
+  const allColumns = await columnsByTable(q, dbs);
   for (const [key, e] of Object.entries(expected.tables)) {
     if (!actualTables.has(key)) {
       diffs.push({ ...split(key), kind: 'table-missing', expected: { rows: e.rows } });
@@ -287,6 +288,7 @@ export async function compareWithState(expected: RecordedState, q: Queryable, o:
     // history the method cannot carry: the current rows decide
     const r = await tableDifferences(q, key, noHistory.has(key) ? { ...e, whole: undefined } : e, {
       checksumFastPath: o.checksumFastPath ?? true,
+      columns: allColumns.get(key) ?? [],
     });
     // values the method rounds (FLOAT through a MariaDB dump): only a different number of rows is a difference
     diffs.push(...(countsOnly.has(key) ? r.diffs.filter((d) => !sameRowCount(d)) : r.diffs));
