@@ -66,13 +66,13 @@ function measuredCli(step: string, args: string[], env: Record<string, string> =
     child.stdout.on('data', (b: Buffer) => {
       stdout += b.toString();
     });
+    let shown = 0;
     child.stderr.on('data', (b: Buffer) => {
       stderr += b.toString();
-      for (const l of b
-        .toString()
-        .split('\n')
-        .filter((x) => x.trim() && !x.startsWith('fd-measured')))
-        console.log(`[${step}] ${l}`);
+      // whole lines only (a chunk may end mid-line)
+      const end = stderr.lastIndexOf('\n') + 1;
+      for (const l of stderr.slice(shown, end).split('\n')) if (l.trim() && !l.startsWith('fd-measured')) console.log(`[${step}] ${l}`);
+      shown = Math.max(shown, end);
     });
     child.on('error', rej);
     child.on('close', (code) => {
