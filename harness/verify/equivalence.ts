@@ -73,6 +73,15 @@ export interface Explained {
   actual?: unknown;
 }
 
+/** What an explained change says about itself, from the rule that explains it. */
+export const ruleFinding = (r: RuleBase & { finding: string }) => ({
+  rule: r.id,
+  severity: r.severity ?? ('warning' as const),
+  finding: r.finding,
+  advice: r.advice,
+  cite: r.cite,
+});
+
 const KINDS = new Set([
   'equivalent-definition',
   'environment-account',

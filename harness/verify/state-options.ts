@@ -1,6 +1,6 @@
 import { stateSql } from '../sql/index.js';
 import { check, type CheckResult, type Queryable } from './check.js';
-import { ruleOfKind, type Explained } from './equivalence.js';
+import { ruleFinding, ruleOfKind, type Explained } from './equivalence.js';
 
 /**
  * The server options a state records (stateSql.serverOptions: lower_case_table_names, sql_mode,
@@ -45,11 +45,7 @@ export async function compareServerOptions(expected: ServerOptions | undefined, 
       database: '*',
       object: k,
       kind: 'server-option-differs',
-      rule: rule.id,
-      severity: rule.severity ?? 'warning',
-      finding: rule.finding,
-      advice: rule.advice,
-      cite: rule.cite,
+      ...ruleFinding(rule),
       expected: e,
       actual: a ?? null,
     });
