@@ -35,10 +35,7 @@ export async function baseTables(q: Queryable, dbs: readonly string[]): Promise<
 }
 
 /** Rows of an information_schema query over several databases, grouped by `db.table` in the query's order. */
-async function byTable<R extends { db: string; tbl: string }>(
-  q: Queryable,
-  rows: Promise<R[]>,
-): Promise<Map<string, Omit<R, 'db' | 'tbl'>[]>> {
+async function byTable<R extends { db: string; tbl: string }>(rows: Promise<R[]>): Promise<Map<string, Omit<R, 'db' | 'tbl'>[]>> {
   const out = new Map<string, Omit<R, 'db' | 'tbl'>[]>();
   for (const r of await rows) {
     const { db, tbl, ...rest } = r;
@@ -56,12 +53,12 @@ async function byTable<R extends { db: string; tbl: string }>(
  */
 export async function columnsByTable(q: Queryable, dbs: readonly string[]): Promise<Map<string, Column[]>> {
   if (!dbs.length) return new Map();
-  return byTable(q, q.query<Column & { db: string; tbl: string }>(inspect.listColumnsOf(dbs)));
+  return byTable(q.query<Column & { db: string; tbl: string }>(inspect.listColumnsOf(dbs)));
 }
 
 /** Primary key column names of every table of the databases, by `db.table`, in key order, in one query. */
 export async function primaryKeysByTable(q: Queryable, dbs: readonly string[]): Promise<Map<string, string[]>> {
   if (!dbs.length) return new Map();
-  const m = await byTable(q, q.query<{ db: string; tbl: string; name: string }>(inspect.primaryKeysOf(dbs)));
+  const m = await byTable(q.query<{ db: string; tbl: string; name: string }>(inspect.primaryKeysOf(dbs)));
   return new Map([...m].map(([k, v]) => [k, v.map((c) => String(c.name))]));
 }
