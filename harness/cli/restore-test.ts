@@ -1,7 +1,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { causeOfError, exitCodeOfCause, failureCause, unmeasuredRpo, writeReport } from '../report/index.js';
-import { readServerConfig } from '../restore/server-config.js';
+import { foldingMismatch, readServerConfig } from '../restore/server-config.js';
 import { restoreTest, type RestoreTestOutcome } from '../restore/restore-test.js';
 import { appendHistory, historyKeyOf, lastTested, readHistory, restoreTrend, type TrendPoint } from '../restore/restore-history.js';
 import { checkPoint, NoRecoveryPointError, planPoint, type PointPlan } from './restore-point.js';
@@ -115,6 +115,8 @@ export async function cmdRestoreTest(args: string[]): Promise<number> {
   const serverConfig = values['server-config']
     ? { path: resolve(values['server-config']), config: await readServerConfig(values['server-config']) }
     : undefined;
+  const folding = foldingMismatch(expect?.options?.['lower_case_table_names'], serverConfig?.config.text);
+  if (folding) throw new UsageError(`--expect ${values.expect}: ${folding}`);
   const progress = progressLine;
   // A backup in object storage: the store as the environment describes it (bad settings: exit 2 before anything runs).
   const store = [values.artifact, values.location, ...(values.incremental ?? []), values.binlogs].some((v) => v && isS3Url(v))

@@ -1,4 +1,4 @@
-import { canonicalOption, isServerGroup, parseSingleOptionFile } from '../core/index.js';
+import { canonicalOption, isServerGroup, optionsOf, parseSingleOptionFile } from '../core/index.js';
 import { readSingleOptionFile } from '../runtime/option-file.js';
 
 /**
@@ -79,4 +79,24 @@ export function filterServerConfig(source: string, path = 'my.cnf'): ServerConfi
 export async function readServerConfig(path: string): Promise<ServerConfig> {
   const f = await readSingleOptionFile(path);
   return filterServerConfig(f.text, f.path);
+}
+
+/**
+ * lower_case_table_names decides which tables a server can hold (it folds names, and can only be set when a datadir
+ * is initialised): a restore server that would run another value than the recorded source cannot restore the same
+ * tables, so that is said before anything is restored (bad input: exit 2), not found as differences at the end.
+ * `config`: the filtered --server-config text (absent: firedrill's default, 0).
+ */
+export function foldingMismatch(recorded: string | undefined, config: string | undefined): string | undefined {
+  if (recorded === undefined) return undefined;
+  const set = config
+    ? optionsOf(parseSingleOptionFile(config, 'server-config'))
+        .filter((o) => isServerGroup(o.group))
+        .map((o) => canonicalOption(o.raw, o.value))
+        .filter((o) => o.name === 'lower-case-table-names')
+        .at(-1)?.value
+    : undefined;
+  const given = set ?? '0';
+  if (given === recorded) return undefined;
+  return `the state was recorded on a server with lower_case_table_names=${recorded}; the restore server would run with ${given}${set === undefined ? " (firedrill's default)" : ' (--server-config)'}, which folds table names otherwise and cannot hold the same tables: pass the source's my.cnf (lower_case_table_names=${recorded}) with --server-config`;
 }

@@ -33,6 +33,12 @@ export const listColumnsOf = (dbs: readonly string[]): Statement => ({
   values: [...dbs],
 });
 
+/** The primary key columns of every table of several databases at once, in key order (db, tbl, name). */
+export const primaryKeysOf = (dbs: readonly string[]): Statement => ({
+  sql: `SELECT TABLE_SCHEMA AS db, TABLE_NAME AS tbl, COLUMN_NAME AS name FROM information_schema.STATISTICS WHERE TABLE_SCHEMA IN (${dbs.map(() => '?').join(', ') || 'NULL'}) AND INDEX_NAME = 'PRIMARY' ORDER BY TABLE_SCHEMA, TABLE_NAME, SEQ_IN_INDEX`,
+  values: [...dbs],
+});
+
 /** A string literal (for statements that take no placeholders, e.g. SHOW GRANTS FOR). */
 const quoteString = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
 const account = (user: string, host: string) => (host === '' ? quoteString(user) : `${quoteString(user)}@${quoteString(host)}`);

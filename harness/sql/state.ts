@@ -35,3 +35,16 @@ export function stripSecrets(line: string): string {
     .replace(/\b(USING|AS) '(?:[^'\\]|\\.|'')*'/gi, "$1 '<secret>'")
     .replace(/\b(USING|AS) 0x[0-9a-f]+/gi, "$1 '<secret>'");
 }
+
+/**
+ * The server options that change how data and definitions read (recorded with a state; a restore server that runs
+ * others is named as the environment's effect): name folding, sql_mode, TIMESTAMP defaults, default character set
+ * and collation, and whether named time zones answer (rows in mysql.time_zone_name).
+ */
+export const serverOptions = (): Statement => ({
+  sql:
+    'SELECT @@GLOBAL.lower_case_table_names AS lower_case_table_names, @@GLOBAL.sql_mode AS sql_mode, ' +
+    '@@GLOBAL.explicit_defaults_for_timestamp AS explicit_defaults_for_timestamp, ' +
+    '@@GLOBAL.character_set_server AS character_set_server, @@GLOBAL.collation_server AS collation_server, ' +
+    "IF(EXISTS (SELECT 1 FROM mysql.time_zone_name), 'loaded', 'empty') AS time_zone_tables",
+});

@@ -1,7 +1,7 @@
 import { inspect } from '../sql/index.js';
 import type { Column, KeyRange } from '../sql/inspect.js';
 import { check, reason, type CheckResult, type Difference, type Queryable } from './check.js';
-import { dataTables, databasesInScope, type TableInfo } from './scope.js';
+import { columnsByTable, dataTables, databasesInScope, type TableInfo } from './scope.js';
 import { checksumOf } from './snapshot.js';
 import { DEFAULT_LANES, inLanes } from './lanes.js';
 
@@ -28,23 +28,6 @@ const keyOf = (row: Row, pk: readonly string[]) => pk.map((c) => row[c]);
 const fmtKey = (pk: readonly string[], k: readonly unknown[]) => pk.map((c, i) => `${c}=${String(k[i])}`).join(', ');
 const fmtRange = (pk: readonly string[], r: KeyRange) =>
   `${pk.join(',')} in (${r.lo ? r.lo.map(String).join(',') : '-inf'}, ${r.hi ? r.hi.map(String).join(',') : '+inf'}]`;
-
-/** Columns of every table of the databases, by `db.table`, in one query. */
-async function columnsByTable(q: Queryable, dbs: readonly string[]): Promise<Map<string, Column[]>> {
-  const out = new Map<string, Column[]>();
-  if (!dbs.length) return out;
-  for (const r of await q.query<Column & { db: string; tbl: string }>(inspect.listColumnsOf(dbs))) {
-    const k = `${r.db}.${r.tbl}`;
-    const { db: _db, tbl: _tbl, ...col } = r;
-    let list = out.get(k);
-    if (!list) {
-      list = [];
-      out.set(k, list);
-    }
-    list.push(col);
-  }
-  return out;
-}
 
 async function columnsOf(q: Queryable, db: string, t: string): Promise<Column[]> {
   return q.query<Column>(inspect.listColumns(db, t));

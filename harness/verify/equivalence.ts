@@ -36,6 +36,13 @@ interface EnvironmentAccountRule extends RuleBase {
   hosts: 'name';
   finding: string;
 }
+/** A server option whose other value on the restore server is the environment's effect (state-options.ts). */
+interface EnvironmentOptionRule extends RuleBase {
+  kind: 'environment-option';
+  /** The option as a state records it (a variable name, or time_zone_tables). */
+  variable: string;
+  finding: string;
+}
 interface PreexistingAccountRule extends RuleBase {
   kind: 'preexisting-account';
   /** 'user'@'host' (or 'role'), as a whole-server dump names them. */
@@ -58,6 +65,7 @@ interface MangledRoutineGrantRule extends RuleBase {
 type ComparisonRule =
   | EquivalentDefinitionRule
   | EnvironmentAccountRule
+  | EnvironmentOptionRule
   | PreexistingAccountRule
   | AutomaticRoutineGrantRule
   | MangledRoutineGrantRule;
@@ -77,9 +85,19 @@ export interface Explained {
   actual?: unknown;
 }
 
+/** What an explained change says about itself, from the rule that explains it. */
+export const ruleFinding = (r: RuleBase & { finding: string }) => ({
+  rule: r.id,
+  severity: r.severity ?? ('warning' as const),
+  finding: r.finding,
+  advice: r.advice,
+  cite: r.cite,
+});
+
 const KINDS = new Set([
   'equivalent-definition',
   'environment-account',
+  'environment-option',
   'preexisting-account',
   'automatic-routine-grant',
   'mangled-routine-grant',
@@ -96,6 +114,7 @@ function checkRule(r: ComparisonRule): string | undefined {
     }
   }
   if (r.kind !== 'equivalent-definition' && !r.finding) return 'says no finding';
+  if (r.kind === 'environment-option' && !r.variable) return 'names no variable';
   if (r.kind === 'automatic-routine-grant' && (!Array.isArray(r.privileges) || r.privileges.length === 0)) return 'names no privileges';
   if (r.kind === 'mangled-routine-grant') {
     try {

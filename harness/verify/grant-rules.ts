@@ -1,6 +1,6 @@
 import { inspect } from '../sql/index.js';
 import type { Queryable } from './check.js';
-import { comparisonRules, type Explained, ruleOfKind } from './equivalence.js';
+import { comparisonRules, type Explained, ruleFinding, ruleOfKind } from './equivalence.js';
 
 /**
  * SHOW GRANTS lines as an account comparison reads them: a column grant's column list is a set (its order in SHOW
@@ -87,11 +87,7 @@ export async function explainGrants(
       explained.push({
         ...where,
         kind: 'grants-differ',
-        rule: rule.id,
-        severity: rule.severity ?? 'warning',
-        finding: rule.finding,
-        advice: rule.advice,
-        cite: rule.cite,
+        ...ruleFinding(rule),
         expected: e,
         actual: read,
       });

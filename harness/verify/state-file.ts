@@ -3,7 +3,8 @@ import type { Column, KeyRange } from '../sql/inspect.js';
 import { check, type CheckResult, type Difference, type Queryable } from './check.js';
 import { compareObjects } from './compare-snapshot.js';
 import { compareStateAccounts, recordAccounts, type StateAccounts } from './state-accounts.js';
-import { dataTables, databasesInScope } from './scope.js';
+import { compareServerOptions, recordServerOptions, type ServerOptions } from './state-options.js';
+import { columnsByTable, dataTables, databasesInScope, primaryKeysByTable } from './scope.js';
 import { checksumOf, rowsFingerprint, schemaObjects, tableKey } from './snapshot.js';
 
 /**
@@ -52,6 +53,8 @@ export interface RecordedState {
   tables: Record<string, StateTable>;
   objects: Record<string, string>;
   accounts: StateAccounts;
+  /** The options that change how the server reads data and definitions (absent in states of earlier versions). */
+  options?: ServerOptions;
   timings: Record<string, number>;
 }
 
@@ -100,13 +103,13 @@ export async function takeState(q: Queryable, o: TakeStateOptions): Promise<Reco
   const [facts] = await q.query<Row>(stateSql.serverFacts());
   const databases = await databasesInScope(q, o.databases);
   const tables: Record<string, StateTable> = {};
+  // columns and primary keys of every table in two information_schema reads (not two queries per table)
+  const [allColumns, allKeys] = [await columnsByTable(q, databases), await primaryKeysByTable(q, databases)];
   for (const t of await dataTables(q, databases)) {
     o.progress?.(`fingerprinting ${t.database}.${t.name}`);
-    const columns = (await q.query<Column>(inspect.listColumns(t.database, t.name))).map((c) => ({
-      name: String(c.name),
-      type: String(c.type),
-    }));
-    const primaryKey = (await q.query<{ name: string }>(inspect.primaryKeyColumns(t.database, t.name))).map((r) => String(r.name));
+    const key = tableKey(t.database, t.name);
+    const columns = (allColumns.get(key) ?? []).map((c) => ({ name: String(c.name), type: String(c.type) }));
+    const primaryKey = allKeys.get(key) ?? [];
     const checksum = await checksumOf(q, t.database, t.name);
     const fingerprint = primaryKey.length
       ? await fingerprintKeyed(q, t.database, t.name, primaryKey, columns, o.chunkRows ?? 1000)
@@ -121,6 +124,7 @@ export async function takeState(q: Queryable, o: TakeStateOptions): Promise<Reco
   const t2 = Date.now();
   o.progress?.('reading accounts and grants');
   const accounts = await recordAccounts(q);
+  const options = await recordServerOptions(q);
   return {
     format: STATE_FORMAT,
     takenAt: new Date(t0).toISOString(),
@@ -137,6 +141,7 @@ export async function takeState(q: Queryable, o: TakeStateOptions): Promise<Reco
     tables,
     objects,
     accounts,
+    options,
     timings: { tablesMs: t1 - t0, objectsMs: t2 - t1, accountsMs: Date.now() - t2 },
   };
 }
@@ -175,11 +180,11 @@ async function tableDifferences(
   q: Queryable,
   key: string,
   e: StateTable,
-  o: { checksumFastPath: boolean },
+  o: { checksumFastPath: boolean; columns: readonly Column[] },
 ): Promise<{ diffs: Difference[]; decidedBy: 'checksum' | 'fingerprints' }> {
   const { database: db, object: t } = split(key);
   const where = { database: db, object: t };
-  const columns = (await q.query<Column>(inspect.listColumns(db, t))).map((c) => ({ name: String(c.name), type: String(c.type) }));
+  const columns = o.columns.map((c) => ({ name: String(c.name), type: String(c.type) }));
   if (JSON.stringify(columns) !== JSON.stringify(e.columns))
     return { diffs: [{ ...where, kind: 'columns-differ', expected: e.columns, actual: columns }], decidedBy: 'fingerprints' };
   if (e.whole && e.type) {
@@ -272,6 +277,7 @@ export async function compareWithState(expected: RecordedState, q: Queryable, o:
   let byChecksum = 0;
   let byFingerprints = 0;
   let rows = 0;
+  const allColumns = await columnsByTable(q, dbs);
   for (const [key, e] of Object.entries(expected.tables)) {
     if (!actualTables.has(key)) {
       diffs.push({ ...split(key), kind: 'table-missing', expected: { rows: e.rows } });
@@ -282,6 +288,7 @@ export async function compareWithState(expected: RecordedState, q: Queryable, o:
     // history the method cannot carry: the current rows decide
     const r = await tableDifferences(q, key, noHistory.has(key) ? { ...e, whole: undefined } : e, {
       checksumFastPath: o.checksumFastPath ?? true,
+      columns: allColumns.get(key) ?? [],
     });
     // values the method rounds (FLOAT through a MariaDB dump): only a different number of rows is a difference
     diffs.push(...(countsOnly.has(key) ? r.diffs.filter((d) => !sameRowCount(d)) : r.diffs));
@@ -310,6 +317,7 @@ export async function compareWithState(expected: RecordedState, q: Queryable, o:
   } else {
     out.push(await compareStateAccounts(expected.accounts, q, o.ownAccounts));
   }
+  out.push(await compareServerOptions(expected.options, q));
   const recorded = [expected.gtid.replicaPos, expected.gtid.executed].filter((g) => g !== '');
   if (recorded.length === 0) {
     out.push({

@@ -200,8 +200,10 @@ export async function restoreTest(
   flavor: FlavorId,
   artifact: string,
   state: string,
+  /** More options (e.g. --server-config with the source's my.cnf). */
+  more: readonly string[] = [],
 ): Promise<{ code: number | null; stderr: string; result?: RestoreResult }> {
-  const r = await cli(['restore-test', '--json', '--artifact', artifact, '--flavor', flavor, '--expect', state]);
+  const r = await cli(['restore-test', '--json', '--artifact', artifact, '--flavor', flavor, '--expect', state, ...more]);
   let result: RestoreResult | undefined;
   try {
     result = JSON.parse(r.stdout) as RestoreResult;

@@ -27,6 +27,11 @@ export interface Caps {
   defaultRole: 'set-default-role-for' | 'alter-user-default-role';
   /** How a stored password is written in CREATE USER (a hash: no password is ever in the corpus). */
   passwordHash: 'mysql-native' | 'none';
+  /** The sql_mode PAD_CHAR_TO_FULL_LENGTH (MariaDB; MySQL 8.0 deprecated it and 9.x removed it). */
+  padCharToFullLength: boolean;
+  /** lower_case_table_names=1 from an option file on firedrill's seeded datadir (initialised with 0): MariaDB starts
+   * on it; MySQL 8+ refuses a value its data dictionary was not initialised with, so a MySQL corpus draws 0 only. */
+  lowerCaseTableNames1: boolean;
 }
 
 export function capsOf(flavor: FlavorId): Caps {
@@ -48,5 +53,7 @@ export function capsOf(flavor: FlavorId): Caps {
     // MySQL 9 no longer loads mysql_native_password; a caching_sha2_password hash is binary and salted: MySQL accounts
     // of the corpus have no password (what a dump of them carries is their other attributes).
     passwordHash: maria ? 'mysql-native' : 'none',
+    padCharToFullLength: maria,
+    lowerCaseTableNames1: maria,
   };
 }

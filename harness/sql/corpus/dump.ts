@@ -3,6 +3,7 @@ import { capsOf } from './caps.js';
 import type { Corpus } from './model.js';
 import { createAccounts, grantAccounts } from './render-accounts.js';
 import { renderObjects } from './render-objects.js';
+import { renderOptionObjects } from './options.js';
 import { createTable, insertRows } from './render-tables.js';
 
 /**
@@ -13,7 +14,7 @@ import { createTable, insertRows } from './render-tables.js';
 export function renderDump(c: Corpus): string {
   const caps = capsOf(c.flavor);
   const out: string[] = [
-    `-- firedrill corpus: seed ${c.seed}, flavor ${c.flavor}; tables: ${c.tables.map((t) => t.kind).join(' ')}; objects: ${c.objects.map((o) => o.kind).join(' ') || '-'}; accounts: ${c.accounts.map((a) => a.kind).join(' ') || '-'}\n`,
+    `-- firedrill corpus: seed ${c.seed}, flavor ${c.flavor}; tables: ${c.tables.map((t) => t.kind).join(' ')}; objects: ${c.objects.map((o) => o.kind).join(' ') || '-'}; accounts: ${c.accounts.map((a) => a.kind).join(' ') || '-'}${c.options ? `; options: ${JSON.stringify(c.options)}` : ''}\n`,
     '/*!40101 SET NAMES utf8mb4 */;\n',
     "/*!40103 SET @OLD_TIME_ZONE=@@TIME_ZONE */;\n/*!40103 SET TIME_ZONE='+00:00' */;\n",
     '/*!40014 SET @OLD_UNIQUE_CHECKS=@@UNIQUE_CHECKS, UNIQUE_CHECKS=0 */;\n',
@@ -33,6 +34,7 @@ export function renderDump(c: Corpus): string {
     if (objects.length) out.push(`USE ${quoteId(db)};\n`, renderObjects(objects, c, caps));
   }
   out.push(
+    renderOptionObjects(c),
     grantAccounts(c, caps),
     '/*!40101 SET SQL_MODE=@OLD_SQL_MODE */;\n/*!40014 SET FOREIGN_KEY_CHECKS=@OLD_FOREIGN_KEY_CHECKS */;\n',
     '/*!40014 SET UNIQUE_CHECKS=@OLD_UNIQUE_CHECKS */;\n/*!40103 SET TIME_ZONE=@OLD_TIME_ZONE */;\n',

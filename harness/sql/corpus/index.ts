@@ -1,5 +1,16 @@
-export type { AccountCase, AccountKind, Corpus, DefinerKind, ObjectCase, ObjectKind, TableCase, TableKind } from './model.js';
+export type {
+  AccountCase,
+  AccountKind,
+  Corpus,
+  DefinerKind,
+  ObjectCase,
+  ObjectKind,
+  ServerOptionsCase,
+  TableCase,
+  TableKind,
+} from './model.js';
 export { capsOf } from './caps.js';
 export { shapeOf, TABLE_KINDS } from './shapes.js';
 export { renderDump } from './dump.js';
 export { accountMutation, definitionMutation, grantMutation, rowMutation, type Mutation } from './mutate.js';
+export { charsetsOf, optionsCnf, sqlModesOf } from './options.js';

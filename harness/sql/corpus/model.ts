@@ -96,6 +96,23 @@ export interface AccountCase {
   on?: { db: string; name: string; columns: string[] };
 }
 
+/**
+ * Server options that change behaviour, as the team's my.cnf sets them (`--server-config`): drawn per corpus, so that
+ * the comparisons and restores are tested on a server that is not firedrill's default one.
+ */
+export interface ServerOptionsCase {
+  /** 1 folds table and database names to lower case; it can only be set when the datadir is initialised. */
+  lowerCaseTableNames: 0 | 1;
+  /** The time zone tables loaded (named zones in CONVERT_TZ answer) or left empty (they answer NULL). */
+  timeZoneTables: boolean;
+  /** The server's global sql_mode (what every session that does not set its own runs under, the harness's included). */
+  sqlMode: string;
+  explicitDefaultsForTimestamp: boolean;
+  /** The server's default character set and collation (a database or table created without one takes them). */
+  characterSet: string;
+  collation: string;
+}
+
 export interface Corpus {
   flavor: FlavorId;
   seed: number;
@@ -106,4 +123,9 @@ export interface Corpus {
   accounts: AccountCase[];
   /** The account named by objects whose definer is 'host-name' and 'missing' (the first exists, the second never does). */
   definers: { existing: AccountCase; hostName: AccountCase; missing: { user: string; host: string } };
+  /** The server options the corpus runs under (drawn when asked for: `serverOptions`); absent: firedrill's defaults. */
+  options?: ServerOptionsCase;
+  /** Objects whose behaviour the options decide (a database and table without a character set, a bare TIMESTAMP, a
+   * CHAR read under PAD_CHAR_TO_FULL_LENGTH, CONVERT_TZ with named zones): present with `options`. */
+  optionObjects?: { db: string; table: string; view: string };
 }

@@ -8,6 +8,7 @@ import {
   type DefinerKind,
   type ObjectCase,
   type ObjectKind,
+  type ServerOptionsCase,
   type TableCase,
   type TableKind,
 } from '../../sql/corpus/index.js';
@@ -33,6 +34,8 @@ export interface Choices {
   picks: number[];
   definers: DefinerKind[];
   rows: number;
+  /** The server options (drawn after every other choice, so that drawing them shifts no earlier case); absent: none. */
+  options?: ServerOptionsCase;
 }
 
 const HOSTS: Partial<Record<AccountKind, string>> = {
@@ -59,8 +62,10 @@ export function buildCorpus(ch: Choices): Corpus {
     const rowFormat = formats.length && pick % (formats.length + 1) < formats.length ? formats[pick % (formats.length + 1)]! : null;
     tables.push({ kind, db, name, columns: rotate(ch.columns, i, s.columns.length), engine, rowFormat, rows: [] });
   };
+  // lower_case_table_names=1 folds every name: no two tables differing only in case, names as the server stores them
+  const folds = ch.options?.lowerCaseTableNames === 1;
   ch.tableKinds.forEach((kind, i) => {
-    if (!shapeOf(kind, caps) || kind === 'fk-child') return;
+    if (!shapeOf(kind, caps) || kind === 'fk-child' || (folds && kind === 'case-pair')) return;
     if (kind === 'case-pair') {
       const base = cased(take());
       add(kind, base, i);
@@ -94,7 +99,7 @@ export function buildCorpus(ch: Choices): Corpus {
       ...(kind === 'column-grant' ? { on: { db, name: base!.name, columns: insertable(base!, caps) } } : {}),
       ...(kind === 'routine-grant' ? { on: { db, name: procedure!.name, columns: [] } } : {}),
     }));
-  return {
+  const corpus: Corpus = {
     flavor: ch.flavor,
     seed: ch.seed,
     databases: objects.some((o) => o.db !== db) ? ch.databases.slice(0, 2) : [db],
@@ -106,6 +111,23 @@ export function buildCorpus(ch: Choices): Corpus {
       hostName: accounts.find((a) => a.kind === 'host-name')!,
       missing: { user: `${accounts[0]!.user}_gone`, host: '%' },
     },
+  };
+  if (!ch.options) return corpus;
+  const withOptions = { ...corpus, options: ch.options, optionObjects: { db: take(), table: take(), view: take() } };
+  return folds ? foldedNames(withOptions) : withOptions;
+}
+
+/** Every database, table and object name as a server with lower_case_table_names=1 stores it (lower case). */
+function foldedNames(c: Corpus): Corpus {
+  const lc = (s: string) => s.toLowerCase();
+  const on = (x: { db: string; name: string; columns: string[] }) => ({ ...x, db: lc(x.db), name: lc(x.name) });
+  return {
+    ...c,
+    databases: c.databases.map(lc),
+    tables: c.tables.map((t) => ({ ...t, db: lc(t.db), name: lc(t.name) })),
+    objects: c.objects.map((o) => ({ ...o, db: lc(o.db), name: lc(o.name), on: on(o.on) })),
+    accounts: c.accounts.map((a) => (a.on ? { ...a, on: on(a.on) } : a)),
+    optionObjects: c.optionObjects && { db: lc(c.optionObjects.db), table: lc(c.optionObjects.table), view: lc(c.optionObjects.view) },
   };
 }
 

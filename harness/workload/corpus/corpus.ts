@@ -1,6 +1,16 @@
 import fc from 'fast-check';
 import type { FlavorId } from '../../core/index.js';
-import { capsOf, shapeOf, TABLE_KINDS, type AccountKind, type Corpus, type ObjectKind } from '../../sql/corpus/index.js';
+import {
+  capsOf,
+  charsetsOf,
+  shapeOf,
+  sqlModesOf,
+  TABLE_KINDS,
+  type AccountKind,
+  type Corpus,
+  type ObjectKind,
+  type ServerOptionsCase,
+} from '../../sql/corpus/index.js';
 import { buildCorpus, type Choices } from './build.js';
 import { uniqueNames, userNames } from './names.js';
 
@@ -40,6 +50,8 @@ export interface CorpusOptions {
   cover?: boolean;
   /** Rows generated per table (edge rows come on top); drawn from 0..8 when not given. */
   rows?: number;
+  /** Draw the server options the corpus runs under (sql_mode, lower_case_table_names, time zone tables, ...). */
+  serverOptions?: boolean;
   /** Case kinds left out (a known finding being worked on, a path that cannot carry them: say why where it is used). */
   without?: readonly string[];
 }
@@ -76,8 +88,24 @@ export function corpusArb(flavor: FlavorId, o: CorpusOptions = {}): fc.Arbitrary
     picks: fc.array(fc.nat(59), { minLength: 1, maxLength: 8 }),
     definers: fc.array(fc.constantFrom('existing' as const, 'host-name' as const, 'missing' as const), { minLength: 1, maxLength: 8 }),
     rows: o.rows !== undefined ? fc.constant(o.rows) : fc.integer({ min: 0, max: 8 }),
+    // drawn last and always (used only when asked for): a fixed seed's earlier choices are the same with or without it
+    options: serverOptionsArb(flavor),
   });
-  return choices.map(buildCorpus);
+  return choices.map(({ options, ...ch }) => buildCorpus(o.serverOptions ? { ...ch, options } : ch));
+}
+
+/** Server options a flavor's server can run with (each shrinks towards firedrill's defaults: 0, loaded, the first mode). */
+export function serverOptionsArb(flavor: FlavorId): fc.Arbitrary<ServerOptionsCase> {
+  const caps = capsOf(flavor);
+  return fc
+    .record({
+      lowerCaseTableNames: caps.lowerCaseTableNames1 ? fc.constantFrom(0 as const, 1 as const) : fc.constant(0 as const),
+      timeZoneTables: fc.boolean(),
+      sqlMode: fc.constantFrom(...sqlModesOf(caps)),
+      explicitDefaultsForTimestamp: fc.boolean(),
+      charset: fc.constantFrom(...charsetsOf(caps)),
+    })
+    .map(({ charset, ...rest }) => ({ ...rest, ...charset }));
 }
 
 /** The one corpus a seed gives (what a test or the nightly run prints and replays). */
