@@ -213,6 +213,31 @@ export async function restoreTest(
   return { code: r.code, stderr: r.stderr, result };
 }
 
+/**
+ * The blind-spot test of a restore path: one changed row, view, account and grant on the team's server after the state
+ * was recorded, a new physical backup, then restore-test against that state exits 1 naming each change.
+ */
+export async function mutatedBackupNamesEachChange(
+  flavor: FlavorId,
+  t: TeamServer,
+  dir: string,
+  corpus: Corpus,
+  state: string,
+  more: readonly string[] = [],
+): Promise<{ code: number | null; stderr: string; result?: RestoreResult }> {
+  const muts = mutationsOf(corpus);
+  await applyMutations(t.node, muts);
+  const r = await restoreTest(flavor, await physicalBackup(t, dir, 'later'), state, more);
+  expect(r.code, r.stderr.slice(-1500)).toBe(1);
+  expect(
+    unnamed(
+      muts,
+      r.result!.checks.filter((c) => !c.valid),
+    ).map((m) => `${m.kind} ${m.names}`),
+  ).toEqual([]);
+  return r;
+}
+
 /** A reported difference, as checks carry them. */
 export interface Diff {
   check: string;
