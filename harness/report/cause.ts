@@ -4,7 +4,15 @@
  * could not prove anything (bad input, the environment, firedrill itself); 130/143: a signal.
  */
 import { UsageError } from '../core/index.js';
-import { EnvironmentError, ExecError, HarnessError, InterruptedError, isInfrastructureError, signalExitCode, WaitTimeoutError } from '../exec/index.js';
+import {
+  EnvironmentError,
+  ExecError,
+  HarnessError,
+  InterruptedError,
+  isInfrastructureError,
+  signalExitCode,
+  WaitTimeoutError,
+} from '../exec/index.js';
 import { NoEngineError } from '../runtime/docker.js';
 
 type CauseKind = 'bad-input' | 'environment' | 'harness' | 'bad-backup' | 'drill-failed' | 'interrupted';
