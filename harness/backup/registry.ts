@@ -65,7 +65,7 @@ const REGISTRY: readonly BackupMethod[] = [
     restore: { kind: 'load', dumpFile: `${DATA_DIR}/${DUMP_FILE}` },
     notCarried: {
       accounts:
-        "a dump of the dataset's databases (mariadb-dump / mysqldump --databases) holds no mysql schema: the server's accounts, roles and grants are not in it (re-create them, or dump them apart: mariadb-dump --system=users)",
+        "a dump of the dataset's databases (mariadb-dump / mysqldump --databases) holds no mysql schema: the server's accounts, roles and grants are not in it (re-create them, or dump them apart: mariadb-dump --system=users on MariaDB; SHOW CREATE USER and SHOW GRANTS for each account on MySQL)",
     },
   },
 ];
