@@ -5,7 +5,6 @@ export type { WipeDatadirFault } from './wipe-datadir.js';
 export type { DestroyFault } from './destroy.js';
 export type { PauseFault } from './pause.js';
 export type { PartitionFault } from './partition.js';
-export type { IsolateFault } from './isolate.js';
 export type { CrashTriggerFault } from './crash-loop.js';
 export type { Selector, TopologyShape } from './selector.js';
 export { ROLES } from './selector.js';
