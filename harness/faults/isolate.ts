@@ -18,7 +18,7 @@ export const isolate: FaultHandler<IsolateFault> = {
   attributes: {},
   band: { fill: 'rgba(190,24,93,0.2)' },
   notDrawn:
-    "a split brain only means something with clients on both sides of the cut: primary-failover's fault=split-brain sets them up; a chaos schedule writes through one target",
+    "a split brain needs clients on both sides of the cut, which primary-failover's fault=split-brain arranges (splitTheClients); a chaos schedule writes through one target",
   describe: (f) => `cut ${f.target} off the other nodes (its clients still reach it)`,
   async inject(env, f) {
     const nodes = env.resolve(f.target);
