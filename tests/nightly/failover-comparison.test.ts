@@ -94,7 +94,7 @@ it(`primary-failover on ${FLAVOR}: async vs semi-sync, killed vs split-brained, 
     '',
     'Galera is not in this table yet: no drill kills the Galera node the clients write to and measures the window while',
     'they move to another member (`galera-partition` and `galera-quorum-loss` cut or lose other nodes, and the write node',
-    'keeps writing). MySQL Group Replication is not built (issue 22, item 6).',
+    'keeps writing). MySQL Group Replication is not built.',
     '',
   ].join('\n');
   await writeFile(PAGE, page);
