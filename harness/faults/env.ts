@@ -13,6 +13,7 @@ export function faultEnvOf(
     resolve: (t: Selector) => resolveSelector(topo, t),
     destroy: (name: string) => topo.destroy(name),
     find,
+    all: () => topo.all(),
     named: (name: string) => {
       const n = find(name);
       if (!n) throw new Error(`${name} is no longer in the topology: the fault on it cannot be healed`);

@@ -1,6 +1,7 @@
 import { UsageError } from '../core/index.js';
 import { crashTrigger } from './crash-loop.js';
 import { destroy } from './destroy.js';
+import { isolate } from './isolate.js';
 import { kill } from './kill.js';
 import { partition } from './partition.js';
 import { pause } from './pause.js';
@@ -14,7 +15,7 @@ import { wipeDatadir } from './wipe-datadir.js';
  * order chaos draws in: a seed printed by an earlier run replays the same schedule only while it stays the same, so
  * a new fault goes at the end.
  */
-const FAULTS = [kill, pause, partition, wipeDatadir, destroy, crashTrigger] as const;
+const FAULTS = [kill, pause, partition, wipeDatadir, destroy, crashTrigger, isolate] as const;
 
 type FaultOf<H> = H extends FaultHandler<infer F> ? F : never;
 /** A fault is data: its kind, its target, and the kind's attributes. */

@@ -33,6 +33,8 @@ export interface FaultEnv {
   resolve(target: Selector): StartedNode[];
   /** The node of that name if it (still) exists. */
   find(name: string): StartedNode | undefined;
+  /** Every node of the topology now. */
+  all(): StartedNode[];
   /**
    * The node of that name, or an error naming it: how a heal finds what its injection hit (by name, not by role: after
    * a failover, the role the fault targeted names another node).

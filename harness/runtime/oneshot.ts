@@ -21,6 +21,8 @@ export async function oneShot(
     /** Files put into the created container from memory before it starts (option files: never on the host). */
     files?: readonly ContainerFiles[];
     timeoutMs?: number;
+    /** Runs in that container's network namespace with these capabilities (e.g. NET_ADMIN to set its packet filter). */
+    netnsOf?: { container: string; capAdd: readonly string[] };
   },
 ): Promise<RunResult> {
   const name = ctx.run.name(p.name);
@@ -37,6 +39,7 @@ export async function oneShot(
     'FIREDRILL_EMPTY_DATADIR=1',
     ...(p.volume ? ['-v', `${p.volume}:/var/lib/mysql`] : []),
     ...(p.mounts ?? []).flatMap((m) => ['-v', `${m.source}:${m.target}${m.readOnly ? ':ro' : ''}`]),
+    ...(p.netnsOf ? ['--network', `container:${p.netnsOf.container}`, ...p.netnsOf.capAdd.flatMap((c) => ['--cap-add', c])] : []),
     ctx.image,
     ...p.argv,
   ]);

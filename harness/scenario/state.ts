@@ -35,6 +35,11 @@ export interface FailoverState {
   lostByDesign?: number[];
   /** Events promotion enabled again. */
   eventsEnabled?: string[];
+  /**
+   * fault=split-brain: the writers on the old primary's side of the cut (writing to it directly), those on the new
+   * side (behind a proxy that cannot see the old primary), and that proxy.
+   */
+  split?: { oldSide: number[]; newSide: number[]; router: WritableRouter };
 }
 
 /** The accident a point-in-time recovery undoes: what was dropped, when, and the database as it was before. */

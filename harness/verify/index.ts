@@ -33,5 +33,6 @@ export {
   ledgerAfterFailover,
 } from './failover.js';
 export type { FollowerState, SemiSyncSample } from './failover.js';
+export { splitBrainHeld, splitBrainWrites } from './split-brain.js';
 export { describePathLimits, galeraPathLimits, judgeNotCarried, limitLines } from './path-limits.js';
 export type { PathLimit } from './path-limits.js';

@@ -30,6 +30,9 @@ export class WriteWorkload {
   private nextId = 1;
   private running = false;
   private loops: Promise<void>[] = [];
+  /** Writers sent elsewhere than the workload's target (redirect), and those yet to drop their connection for it. */
+  private readonly elsewhere = new Map<number, WriteTarget>();
+  private readonly switching = new Map<number, () => void>();
   private readonly writers: number;
   private readonly intervalMs: number;
   readonly db: string;
@@ -63,11 +66,36 @@ export class WriteWorkload {
     this.target = target;
   }
 
+  /**
+   * Sends these writers (numbered from 1) to `target` (none: back to the workload's own), as an application server
+   * is repointed: each finishes its current write, closes its connection and connects there. Resolves once every one
+   * of them has let its old connection go (at once when the workload is stopped). Writers are the unit a split brain
+   * divides: some of the application writes on one side of a cut, the rest on the other.
+   */
+  async redirect(writers: readonly number[], target?: WriteTarget): Promise<void> {
+    const waits: Promise<void>[] = [];
+    for (const w of writers) {
+      if (w < 1 || w > this.writers) throw new Error(`no writer ${w}: the workload has writers 1 to ${this.writers}`);
+      if (target) this.elsewhere.set(w, target);
+      else this.elsewhere.delete(w);
+      this.switching.get(w)?.();
+      if (this.running) waits.push(new Promise<void>((r) => this.switching.set(w, r)));
+    }
+    await Promise.all(waits);
+  }
+
+  /** How many writers the workload runs (numbered 1 to this). */
+  get writerCount(): number {
+    return this.writers;
+  }
+
   /** Stops every writer after its current write; resolves when all have finished. */
   async stop(): Promise<Ledger> {
     this.running = false;
     await Promise.all(this.loops);
     this.loops = [];
+    for (const done of this.switching.values()) done();
+    this.switching.clear();
     return this.ledger;
   }
 
@@ -75,9 +103,16 @@ export class WriteWorkload {
     let conn: Connection | undefined;
     let next = Date.now();
     while (this.running) {
+      const redirected = this.switching.get(writer);
+      if (redirected) {
+        await conn?.close().catch(() => conn?.destroy());
+        conn = undefined;
+        this.switching.delete(writer);
+        redirected();
+      }
       if (!conn) {
         try {
-          conn = await this.target.connect();
+          conn = await (this.elsewhere.get(writer) ?? this.target).connect();
         } catch {
           await delay(100);
           continue;

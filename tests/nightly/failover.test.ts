@@ -79,6 +79,27 @@ describe.each(ALL_FLAVORS.map((flavor) => ({ flavor })))('primary-failover on $f
     expect(result.rpo.lostAcknowledgedWrites).toBe(obs(result, 'old primary')['expectedLoss']);
   });
 
+  it('split brain: cut off its replicas while half the clients write on; their writes after the promotion counted by id, named errant, fenced', async () => {
+    const { result, stderr } = await drill(flavor, ['fault=split-brain']);
+    expect(result.verdict, stderr.slice(-3000)).toBe('pass');
+    const split = obs(result, 'split brain');
+    expect(split['writesAfterPromotion']).toBeGreaterThan(0);
+    expect((split['ids'] as number[]).length).toBe(split['writesAfterPromotion']);
+    expect(result.checks.find((c) => c.name === 'primary-split-brain-writes')?.valid).toBe(true);
+    expect(obs(result, 'old primary')['errantGtids']).not.toBe('');
+    expect(result.checks.find((c) => c.name === 'primary-fenced')?.valid).toBe(true);
+    // every split-brain write is lost by design, and the RPO counts them with those of the cut before the promotion
+    expect(result.rpo.lostAcknowledgedWrites).toBe(obs(result, 'old primary')['expectedLoss']);
+    expect(result.rpo.lostAcknowledgedWrites).toBeGreaterThanOrEqual(split['writesAfterPromotion'] as number);
+  });
+
+  it('NEGATIVE: after a split brain, rejoining the old primary on top of its divergent history fails the drill', async () => {
+    const { code, result } = await drill(flavor, ['fault=split-brain', 'oldPrimary=rejoin']);
+    expect(result.verdict).toBe('fail');
+    expect(code).toBe(1);
+    expect(failed(result)).toEqual(['primary-rejoins-without-divergent-history']);
+  });
+
   it('NEGATIVE: rejoining the old primary on top of its divergent history fails the drill', async () => {
     const { code, result } = await drill(flavor, ['stallWrites=50', 'oldPrimary=rejoin']);
     expect(result.verdict).toBe('fail');

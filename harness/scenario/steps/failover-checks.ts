@@ -26,17 +26,22 @@ import type { Step } from '../types.js';
 import { harnessAccounts, step } from './common.js';
 import { semiSyncWaitPoint } from './durability.js';
 import { failoverOf } from './failover.js';
+import { joinTheClients, judgeSplitBrain } from './split-brain.js';
 
 /** One writable primary, every replica replicating from it and caught up, no errant GTIDs, the promoted node complete. */
 export const failoverHolds = (): Step =>
   step('the failover left one primary that every replica follows', async (ctx) => {
     const f = failoverOf(ctx);
     const p = ctx.topo.primary;
+    // In a split brain the cut-off old primary is writable on its side until it returns and is fenced: judged there.
     const states = await Promise.all(
-      ctx.topo.all().map(async (n) => {
-        const [row] = await n.query<{ ro: unknown }>(failoverSql.readOnly(), { timeoutMs: 3000 }).catch(() => []);
-        return { node: n.name, readOnly: row ? Number(row.ro) !== 0 : null };
-      }),
+      ctx.topo
+        .all()
+        .filter((n) => !(f.split && n.name === f.failed))
+        .map(async (n) => {
+          const [row] = await n.query<{ ro: unknown }>(failoverSql.readOnly(), { timeoutMs: 3000 }).catch(() => []);
+          return { node: n.name, readOnly: row ? Number(row.ro) !== 0 : null };
+        }),
     );
     ctx.checks.push(oneWritablePrimary(p.name, states));
     const followers: FollowerState[] = [];
@@ -115,6 +120,9 @@ export const oldPrimaryReturns = (): Step =>
     } else await old.restart();
     const returnedAt = Date.now();
     await old.query(old.adapter.failover.fence());
+    // A split brain: the old side's writers are repointed (each ends its write on the old primary first), then judged.
+    await joinTheClients(ctx, f);
+    await judgeSplitBrain(ctx, f);
     const found = await errantTransactions(old, p);
     const [me] = await old.query<{ w: string }>(old.adapter.dialect.gtidWriterIdentity());
     const onNew = new Set(await presentLedgerIds(p, ctx.workload.db));

@@ -24,15 +24,15 @@ export const failoverParams = (): Record<string, ParamSpec> => ({
   fault: {
     type: 'string',
     default: 'kill',
-    pattern: /^(kill|freeze|partition)$/,
+    pattern: /^(kill|freeze|partition|split-brain)$/,
     description:
-      'what happens to the primary: kill (SIGKILL, left down), freeze (docker pause, thawed when it returns) or partition (cut off the network, reconnected when it returns)',
+      'what happens to the primary: kill (SIGKILL, left down), freeze (docker pause, thawed when it returns), partition (cut off the network, reconnected when it returns) or split-brain (cut off its replicas while half the clients keep writing to it; healed when it returns)',
   },
   replicaNetTimeoutS: {
     default: 4,
     min: 2,
     description:
-      'freeze and partition: the replicas give a silent primary up after this (slave_net_timeout / replica_net_timeout, heartbeat at half)',
+      'freeze, partition and split-brain: the replicas give a silent primary up after this (slave_net_timeout / replica_net_timeout, heartbeat at half)',
   },
   detectMs: {
     default: 1000,

@@ -116,29 +116,39 @@ export async function detect(ctx: DrillContext, f: FailoverState): Promise<void>
   const old = ctx.topo.get(f.failed);
   const confirmMs = Number(ctx.params['detectMs'] ?? 1000);
   let downSince: number | undefined;
+  // In a split brain the monitor stands on the replicas' side of the cut (firedrill's host reaches both sides): the
+  // primary is alive for it while a replica's IO thread is connected to it.
+  const fromReplicasSide = f.split !== undefined;
   const seen = await waitUntil(
     async () => {
-      const alive = await old
-        .connect({ connectTimeoutMs: 500 })
-        .then(async (c) => {
-          await c.query(failoverSql.readOnly(), { timeoutMs: 500 }).finally(() => c.destroy());
-          return true;
-        })
-        .catch(() => false);
-      downSince = alive ? undefined : (downSince ?? Date.now());
       const io = await Promise.all(
         ctx.topo.replicas.map(async (r) => ({ node: r.name, io: (await replicaStates(r))[0]?.ioRunning ?? '' })),
       );
+      const alive = fromReplicasSide
+        ? io.some((r) => r.io === 'Yes')
+        : await old
+            .connect({ connectTimeoutMs: 500 })
+            .then(async (c) => {
+              await c.query(failoverSql.readOnly(), { timeoutMs: 500 }).finally(() => c.destroy());
+              return true;
+            })
+            .catch(() => false);
+      downSince = alive ? undefined : (downSince ?? Date.now());
       return { alive, downForMs: downSince ? Date.now() - downSince : 0, io };
     },
     (s) => !s.alive && s.downForMs >= confirmMs && s.io.every((r) => r.io !== 'Yes'),
-    { what: `${f.failed} to be unreachable for ${confirmMs} ms with no replica connected to it`, timeoutMs: 120_000, intervalMs: 100 },
+    {
+      what: `${f.failed} to be unreachable${fromReplicasSide ? " from the replicas' side" : ''} for ${confirmMs} ms with no replica connected to it`,
+      timeoutMs: 120_000,
+      intervalMs: 100,
+    },
   );
   f.detectedAt = Date.now();
   ctx.observations['detection'] = {
     confirmMs,
     firstFailedProbeAt: downSince && new Date(downSince).toISOString(),
     detectedAt: new Date(f.detectedAt).toISOString(),
+    from: fromReplicasSide ? "the replicas' side of the cut (their IO threads)" : "firedrill's host and the replicas",
     replicas: seen.io,
   };
 }
@@ -266,12 +276,16 @@ export const firstWriteOnNewPrimary = (): Step =>
   step('the clients write on the new primary', async (ctx) => {
     const f = failoverOf(ctx);
     const after = need(f.faultDoneAt, 'no fault has hit the primary');
+    // In a split brain the old side's writers are still acknowledged by the old primary: only the new side counts.
+    const side = f.split && new Set(f.split.newSide);
+    const ours = () => ctx.workload.ledger.all().filter((e) => !side || side.has(e.writer));
     await waitUntil(
-      async () => ctx.workload.ledger.summary().lastAckAt ?? 0,
+      async () =>
+        side ? Math.max(0, ...ours().map((e) => (e.outcome === 'acked' ? e.doneAt : 0))) : (ctx.workload.ledger.summary().lastAckAt ?? 0),
       (t) => t > after,
-      { what: 'a write acknowledged after the primary died', timeoutMs: 120_000, intervalMs: 20 },
+      { what: `a write acknowledged after the primary ${side ? 'was cut off' : 'died'}`, timeoutMs: 120_000, intervalMs: side ? 100 : 20 },
     );
-    const entries = ctx.workload.ledger.all();
+    const entries = ours();
     f.firstAckAt = Math.min(...entries.filter((e) => e.outcome === 'acked' && e.doneAt > after).map((e) => e.doneAt));
     const w = writeUnavailability(entries, f.faultAt!, f.firstAckAt, { sinceLastAck: true });
     const t = (x?: number) => (x === undefined ? null : x);
@@ -288,6 +302,7 @@ export const firstWriteOnNewPrimary = (): Step =>
         totalMs: t(Math.max(f.firstAckAt, f.repointedAt ?? 0) - f.faultAt!),
       },
       ...w,
+      ...(f.split ? { windowOf: `the new side's writers (${f.split.newSide.join(', ')})` } : {}),
       eventsEnabled: f.eventsEnabled ?? [],
       routes: f.router.history.map((r) => ({ at: new Date(r.at).toISOString(), writable: r.writable })),
     };

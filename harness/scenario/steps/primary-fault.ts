@@ -1,5 +1,6 @@
 // What happens to the primary in a failover drill (the `fault` parameter): SIGKILLed and left down; frozen (docker
-// pause) past the detection timeout; or cut off the network. A freeze or partition holds until the old primary returns.
+// pause) past the detection timeout; cut off the network; or cut off its replicas while clients on its side still write
+// to it (a split brain). A freeze, partition or split brain holds until the old primary returns.
 import type { Fault } from '../../faults/index.js';
 import { withFault } from '../../faults/index.js';
 import { replicaStates } from '../../runtime/replication.js';
@@ -7,14 +8,16 @@ import type { StartedNode } from '../../runtime/node.js';
 import type { DrillContext, Step } from '../types.js';
 import { step, underLoad } from './common.js';
 import { detect, failoverOf } from './failover.js';
+import { splitTheClients } from './split-brain.js';
 
-type PrimaryFault = 'kill' | 'freeze' | 'partition';
+type PrimaryFault = 'kill' | 'freeze' | 'partition' | 'split-brain';
 const faultOf = (ctx: DrillContext) => String(ctx.params['fault'] ?? 'kill') as PrimaryFault;
 
 const FAULTS: Record<PrimaryFault, (target: string) => Fault> = {
   kill: (target) => ({ kind: 'kill', target, restart: false }),
   freeze: (target) => ({ kind: 'pause', target }),
   partition: (target) => ({ kind: 'partition', target }),
+  'split-brain': (target) => ({ kind: 'isolate', target }),
 };
 
 /**
@@ -22,7 +25,7 @@ const FAULTS: Record<PrimaryFault, (target: string) => Fault> = {
  * partition, every replica gives a silent source up after `replicaNetTimeoutS` (heartbeats at half of it).
  */
 export const replicaNetTimeout = (): Step =>
-  step('the replicas give a silent primary up after replicaNetTimeoutS (freeze and partition)', async (ctx) => {
+  step('the replicas give a silent primary up after replicaNetTimeoutS (every fault but kill)', async (ctx) => {
     if (faultOf(ctx) === 'kill') return;
     const s = Number(ctx.params['replicaNetTimeoutS'] ?? 4);
     for (const r of ctx.topo.replicas) {
@@ -45,18 +48,21 @@ async function stall(ctx: DrillContext, writes: number): Promise<void> {
 }
 
 /**
- * The primary fails under load (`fault`): SIGKILLed and left down, or frozen / cut off until it returns
- * (oldPrimaryReturns thaws or reconnects it). The failure detector starts with the fault.
+ * The primary fails under load (`fault`): SIGKILLed and left down, or frozen / cut off / cut off its replicas until it
+ * returns (oldPrimaryReturns thaws, reconnects or lets it hear its peers again). The failure detector starts with the
+ * fault.
  */
 export const primaryFault = (): Step =>
   step(
-    'the primary fails under load (fault: kill, freeze or partition)',
+    'the primary fails under load (fault: kill, freeze, partition or split-brain)',
     async (ctx) => {
       const f = failoverOf(ctx);
       const writes = Number(ctx.params['stallWrites'] ?? 0);
       if (writes > 0) await stall(ctx, writes);
       const fault = FAULTS[faultOf(ctx)](f.failed);
       f.faultAt = Date.now();
+      // The new side's clients lose the old primary with the cut; the old side's keep writing to it.
+      if (fault.kind === 'isolate') await splitTheClients(ctx, f);
       f.detector = detect(ctx, f);
       f.detector.catch(() => undefined); // awaited by detectPrimaryFailure
       if (fault.kind === 'kill') {
@@ -83,5 +89,5 @@ export const primaryFault = (): Step =>
       await Promise.race([inPlace, healed]);
       f.faultDoneAt = Date.now();
     },
-    [FAULTS.kill('primary'), FAULTS.freeze('primary'), FAULTS.partition('primary')],
+    [FAULTS.kill('primary'), FAULTS.freeze('primary'), FAULTS.partition('primary'), FAULTS['split-brain']('primary')],
   );
