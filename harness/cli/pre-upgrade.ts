@@ -72,9 +72,16 @@ export async function cmdPreUpgrade(args: string[], run: typeof drill = drill): 
   const inputs = await planInputs({ dataset: datasetFrom(values), serverConfig: values['server-config'] });
   const flags = { keepArtifacts: !!values['keep-artifacts'], faultDuringBackup: false };
   let serverConfig = inputs.serverConfig;
+  const leftOut: string[] = []; // per step: what of the option file the steps before it commented out
   const done = await runSteps(steps, async (st, carryTo, dataset, before) => {
     // the next step's old version runs the file as the step before left it: without what that step's target refused
+    // or ignored (a DBA acted on those findings), so the step judges that file and reports each finding once
     serverConfig = before ? configAfter(before, serverConfig) : serverConfig;
+    leftOut.push(
+      serverConfig?.leftOut?.length
+        ? `${serverConfig.path} judged as the steps before left it: ${serverConfig.leftOut.map((l) => `${l.option} (line ${l.line}) commented out: ${l.why}`).join('; ')}\n`
+        : '',
+    );
     const stepInputs = dataset ? { ...(await planInputs({ dataset: { kind: 'dump', path: dataset } })), serverConfig } : inputs;
     return run('pre-upgrade', st.from, { ...params, to: st.to, ...(carryTo ? { carryTo } : {}) }, flags, stepInputs);
   });
@@ -84,7 +91,7 @@ export async function cmdPreUpgrade(args: string[], run: typeof drill = drill): 
       out(consoleSummary(d.result));
       const g = d.result.observations['go/no-go'] as GoNoGo | undefined;
       const title = `${steps.length > 1 ? `Step ${i + 1} of ${steps.length}: ` : ''}Pre-upgrade ${d.from} -> ${d.to}`;
-      if (g) out(goNoGoMarkdown(g, title));
+      if (g) out(goNoGoMarkdown(g, title) + (leftOut[i] ? `\n${leftOut[i]}` : ''));
     }
   for (const [i, st] of steps.entries())
     if (i >= done.length)
