@@ -9,7 +9,7 @@ import { drill } from './drill.js';
 import { configAfter, runSteps, stepsExitCode } from './upgrade-steps.js';
 import { flavorOption, JSON_OPTION, out, parseOptions, parseParamArgs, printHelp } from './options.js';
 
-export const HELP_PRE_UPGRADE = `usage: firedrill pre-upgrade --from F --to G [--queries FILE] [--session 'SET …']... [--server-config my.cnf] [--dataset D] [--param k=v]... [--keep-artifacts] [--json]
+export const HELP_PRE_UPGRADE = `usage: firedrill pre-upgrade --from F --to G [--queries FILE [--concurrent]] [--session 'SET …']... [--server-config my.cnf] [--dataset D] [--param k=v]... [--keep-artifacts] [--json]
 
 Runs the pre-upgrade drill from version F (default mariadb-10.11) to G (default mariadb-11.8), one step per version
 between them (mariadb-10.5 -> mariadb-11.8: 10.5 -> 10.11, then 10.11 -> 11.8 on the data as the first step's
@@ -26,6 +26,11 @@ upgraded node holds it at its end; each step has its own run, report and go/no-g
                         'workload' (the drill's own statements) or 'sample' (default: a count per table of the
                         dataset; sample queries on Sakila). Reads run 3 times per side; writes run in a transaction
                         that is rolled back; DDL is not replayed. The application pauses while they run.
+  --concurrent          --queries is a general log: also replay its sessions with their interleaving (one
+                        connection per thread id, statements in log order, a statement waiting for a lock seen in the
+                        processlist) on two scratch copies of the latest backup, old and upgraded; errors, results,
+                        deadlocks and lock-wait timeouts that differ are findings naming the sessions (transactions
+                        commit there: the scratch copies are removed afterwards)
   --server-config FILE  the my.cnf the servers run with: every F node runs with it (F refusing an option: exit 2);
                         each option is judged by G's own binary (refused: blocking; ignored: warning naming the
                         option, the file and the line), and G's nodes run with it minus what G refuses
@@ -46,6 +51,7 @@ export async function cmdPreUpgrade(args: string[], run: typeof drill = drill): 
       from: { type: 'string' },
       to: { type: 'string' },
       queries: { type: 'string' },
+      concurrent: { type: 'boolean' },
       session: { type: 'string', multiple: true },
       param: { type: 'string', multiple: true },
       'keep-artifacts': { type: 'boolean' },
@@ -66,6 +72,7 @@ export async function cmdPreUpgrade(args: string[], run: typeof drill = drill): 
     ...given,
     ...(values.queries ? { queries: /^(sample|workload)$/.test(values.queries) ? values.queries : resolvePath(values.queries) } : {}),
     ...(values.session ? { session: values.session.join(';\n') } : {}),
+    ...(values.concurrent ? { concurrent: 'on' } : {}),
   };
   // every step's rules and parameters, with the messages of this command, before anything starts
   for (const st of steps) validateUpgradeParams({ queries: 'sample', ...params, to: st.to }, st.from);
