@@ -27,7 +27,7 @@ export interface ServerConfig {
 }
 
 /** An option line firedrill commented out of the user's file, and why. */
-export interface LeftOut {
+interface LeftOut {
   option: string;
   line: number;
   why: string;

@@ -4,4 +4,4 @@ export { loadRuleSet } from './rules.js';
 export { readInventory } from './inventory.js';
 export { incompatibilityReport } from './incompat.js';
 export { replayQueries } from './replay.js';
-export { replaySessionsOnBoth, compareSessionReplays } from './concurrent-replay.js';
+export { replaySessionsOnBoth } from './concurrent-replay.js';
