@@ -2,7 +2,8 @@
 // 1. the incompatibility report, before anything moves (schema, routines, views, triggers, events, accounts and the
 //    option file against the version step's rules and the target server's own answers);
 // 2. the backups restore onto the target version (physical and logical, mariadb-upgrade) and replicate from the old;
-// 3. the team's queries replayed on both versions (results, errors, warnings, time, plans);
+// 3. the team's queries replayed on both versions (results, errors, warnings, time, plans); with --concurrent, a
+//    general log's sessions also replayed with their interleaving on scratch copies of both versions;
 // 4. the rolling upgrade under load: a replica upgraded in place, switchover to it, the old primary and the backup
 //    replica kept on the old version as rollback targets, then the rollback exercised;
 // 5. one go/no-go over every finding (blocking findings fail the drill).
@@ -16,6 +17,7 @@ import {
   datasetPlusBulk,
   allEqualAndWhole,
   catchUpFromSources,
+  concurrentReplay,
   converge,
   defineScenario,
   goNoGoVerdict,
@@ -52,7 +54,7 @@ export default defineScenario({
     phase('replicate-across-versions', [catchUpFromSources('upgraded-physical'), catchUpFromSources('upgraded-logical')], {
       recovery: true,
     }),
-    phase('query-replay', [replayOn('backup-replica', 'upgraded-physical')]),
+    phase('query-replay', [replayOn('backup-replica', 'upgraded-physical'), concurrentReplay()]),
     phase('rolling-upgrade', [
       upgradeInPlace('replica-1'),
       underLoad(100),

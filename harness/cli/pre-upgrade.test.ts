@@ -30,6 +30,9 @@ describe('firedrill pre-upgrade: bad input', () => {
     [['--server-config', '/nonexistent/my.cnf'], /--server-config \/nonexistent\/my.cnf: cannot read the file/],
     [['--dataset', 'dump.sql.gz'], /dataset dump.sql.gz: no such file or folder/],
     [['--bogus'], /Unknown option '--bogus'/],
+    [['--concurrent'], /--concurrent needs --queries to be a general query log \(its sessions' thread ids\), not sample/],
+    [['--concurrent', '--queries', 'fixtures/pre-upgrade/queries.sql'], /--concurrent needs --queries to be a general query log/],
+    [['--param', 'concurrent=yes'], /concurrent/],
   ])('%j', async (args, message) => {
     const r = await run(args as string[]);
     expect(r.code).toBe(2);
@@ -52,6 +55,28 @@ describe('firedrill pre-upgrade: exit codes by verdict', () => {
     expect(await withVerdict('pass')).toBe(0);
     expect(await withVerdict('fail')).toBe(1);
     expect(await withVerdict('error')).toBe(2);
+  });
+});
+
+/** --concurrent with a general log: the drill is asked for the concurrent replay of its sessions. */
+describe('firedrill pre-upgrade --concurrent', () => {
+  it('passes concurrent=on and the general log to the drill', async () => {
+    const seen: Record<string, string | number>[] = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      const code = await cmdPreUpgrade(
+        ['--queries', 'fixtures/query-logs/concurrent-sessions-general.log', '--concurrent', '--json'],
+        async (_id, _f, params) => {
+          seen.push({ ...params });
+          return { ...sampleResult({ scenario: 'pre-upgrade' }), verdict: 'pass' };
+        },
+      );
+      expect(code).toBe(0);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatchObject({ concurrent: 'on', queries: expect.stringMatching(/concurrent-sessions-general\.log$/) });
   });
 });
 

@@ -9,7 +9,7 @@ import { drill } from './drill.js';
 import { configAfter, runSteps, stepsExitCode } from './upgrade-steps.js';
 import { flavorOption, JSON_OPTION, out, parseOptions, parseParamArgs, printHelp } from './options.js';
 
-export const HELP_PRE_UPGRADE = `usage: firedrill pre-upgrade --from F --to G [--queries FILE] [--session 'SET …']... [--server-config my.cnf] [--dataset D] [--param k=v]... [--keep-artifacts] [--json]
+export const HELP_PRE_UPGRADE = `usage: firedrill pre-upgrade --from F --to G [--queries FILE [--concurrent]] [--session 'SET …']... [--server-config my.cnf] [--dataset D] [--param k=v]... [--keep-artifacts] [--json]
 
 Runs the pre-upgrade drill from version F (default mariadb-10.11) to G (default mariadb-11.8), one step per version
 between them (mariadb-10.5 -> mariadb-11.8: 10.5 -> 10.11, then 10.11 -> 11.8 on the data as the first step's
@@ -26,6 +26,11 @@ upgraded node holds it at its end; each step has its own run, report and go/no-g
                         'workload' (the drill's own statements) or 'sample' (default: a count per table of the
                         dataset; sample queries on Sakila). Reads run 3 times per side; writes run in a transaction
                         that is rolled back; DDL is not replayed. The application pauses while they run.
+  --concurrent          --queries is a general log: also replay its sessions with their interleaving (one
+                        connection per thread id, statements in log order, a statement waiting for a lock seen in the
+                        processlist) on two scratch copies of the latest backup, old and upgraded; errors, results,
+                        deadlocks and lock-wait timeouts that differ are findings naming the sessions (transactions
+                        commit there: the scratch copies are removed afterwards)
   --server-config FILE  the my.cnf the servers run with: every F node runs with it (F refusing an option: exit 2);
                         each option is judged by G's own binary (refused: blocking; ignored: warning naming the
                         option, the file and the line), and G's nodes run with it minus what G refuses
@@ -46,6 +51,7 @@ export async function cmdPreUpgrade(args: string[], run: typeof drill = drill): 
       from: { type: 'string' },
       to: { type: 'string' },
       queries: { type: 'string' },
+      concurrent: { type: 'boolean' },
       session: { type: 'string', multiple: true },
       param: { type: 'string', multiple: true },
       'keep-artifacts': { type: 'boolean' },
@@ -66,15 +72,23 @@ export async function cmdPreUpgrade(args: string[], run: typeof drill = drill): 
     ...given,
     ...(values.queries ? { queries: /^(sample|workload)$/.test(values.queries) ? values.queries : resolvePath(values.queries) } : {}),
     ...(values.session ? { session: values.session.join(';\n') } : {}),
+    ...(values.concurrent ? { concurrent: 'on' } : {}),
   };
   // every step's rules and parameters, with the messages of this command, before anything starts
   for (const st of steps) validateUpgradeParams({ queries: 'sample', ...params, to: st.to }, st.from);
   const inputs = await planInputs({ dataset: datasetFrom(values), serverConfig: values['server-config'] });
   const flags = { keepArtifacts: !!values['keep-artifacts'], faultDuringBackup: false };
   let serverConfig = inputs.serverConfig;
+  const leftOut: string[] = []; // per step: what of the option file the steps before it commented out
   const done = await runSteps(steps, async (st, carryTo, dataset, before) => {
     // the next step's old version runs the file as the step before left it: without what that step's target refused
+    // or ignored (a DBA acted on those findings), so the step judges that file and reports each finding once
     serverConfig = before ? configAfter(before, serverConfig) : serverConfig;
+    leftOut.push(
+      serverConfig?.leftOut?.length
+        ? `${serverConfig.path} judged as the steps before left it: ${serverConfig.leftOut.map((l) => `${l.option} (line ${l.line}) commented out: ${l.why}`).join('; ')}\n`
+        : '',
+    );
     const stepInputs = dataset ? { ...(await planInputs({ dataset: { kind: 'dump', path: dataset } })), serverConfig } : inputs;
     return run('pre-upgrade', st.from, { ...params, to: st.to, ...(carryTo ? { carryTo } : {}) }, flags, stepInputs);
   });
@@ -84,7 +98,7 @@ export async function cmdPreUpgrade(args: string[], run: typeof drill = drill): 
       out(consoleSummary(d.result));
       const g = d.result.observations['go/no-go'] as GoNoGo | undefined;
       const title = `${steps.length > 1 ? `Step ${i + 1} of ${steps.length}: ` : ''}Pre-upgrade ${d.from} -> ${d.to}`;
-      if (g) out(goNoGoMarkdown(g, title));
+      if (g) out(goNoGoMarkdown(g, title) + (leftOut[i] ? `\n${leftOut[i]}` : ''));
     }
   for (const [i, st] of steps.entries())
     if (i >= done.length)

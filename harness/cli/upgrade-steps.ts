@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { UpgradeStep } from '../core/index.js';
 import type { DrillResult } from '../report/index.js';
+import type { GoNoGo } from '../verify/upgrade/index.js';
 import { withoutOptions, type ServerConfig } from '../runtime/server-config.js';
 import { exitCodeOf, observationName } from '../scenario/index.js';
 
@@ -59,15 +60,23 @@ export function stepsExitCode(done: readonly StepRun[], planned: number): number
 }
 
 /**
- * The user's option file as the next step's old version runs it: without the options the step before refused at its
- * target (its nodes started without them, and each refusal is a finding of that step), as a DBA must have left it.
+ * The user's option file as the next step's old version runs it, as a DBA leaves it after acting on the step before:
+ * without the options that step's target refused (its nodes could not start with them) or ignored (it said to remove
+ * them), each commented out saying why. The next step judges this file, so each finding is reported once, by its step.
  */
 export function configAfter(before: StepRun, sc: ServerConfig | undefined): ServerConfig | undefined {
-  const o = before.result.observations[observationName.serverConfigFor(before.to)] as { removed?: Array<{ option: string }> } | undefined;
-  if (!sc || !o?.removed?.length) return sc;
-  return withoutOptions(
-    sc,
-    o.removed.map((r) => r.option),
-    `${before.to} refuses it (step ${before.from} -> ${before.to})`,
-  ).cfg;
+  if (!sc) return sc;
+  const g = before.result.observations[observationName.goNoGo] as GoNoGo | undefined;
+  let cfg = sc;
+  for (const effect of ['refused', 'ignored'] as const) {
+    const names = (g?.findings ?? [])
+      .filter((f) => f.source === 'incompatibility' && f.kind === `option-${effect}` && f.evidence?.['file'] === sc.path)
+      .map((f) => String(f.evidence?.['option']));
+    cfg = withoutOptions(
+      cfg,
+      names,
+      `${before.to} ${effect === 'refused' ? 'refuses' : 'ignores'} it (step ${before.from} -> ${before.to})`,
+    ).cfg;
+  }
+  return cfg;
 }

@@ -202,6 +202,10 @@ const galeraArgs = (g: NonNullable<ServerOptions['galera']>) => [
   `--wsrep-node-address=${g.address}`,
   `--wsrep-node-name=${g.name}`,
   `--wsrep-sst-method=${g.sst}`,
+  // mariabackup SST: the donor's mariadb-backup connects as the server's OS user over the socket (unix_socket, no
+  // password). Said, not left to the client's default: 10.5's mariadb-backup sends an empty user (Access denied for
+  // ''@'localhost'), where 10.11's takes the OS user.
+  ...(g.sst === 'mariabackup' ? ['--wsrep-sst-auth=mysql:'] : []),
   '--wsrep-provider-options=evs.suspect_timeout=PT2S;evs.inactive_timeout=PT4S;evs.keepalive_period=PT0.5S;evs.inactive_check_period=PT0.5S;gmcast.peer_timeout=PT2S;pc.wait_prim_timeout=PT30S;gcache.size=128M',
   '--innodb-autoinc-lock-mode=2',
   '--binlog-format=ROW',

@@ -9,7 +9,9 @@ import type { RunContext } from './run-context.js';
  * report holds more than the few lines an error message quotes:
  * - `error.log`: what the server wrote to the container's output (`docker logs`: its error log), and a supervised
  *   server's own error-log file after it;
- * - `slow.log`: the slow query log, when the server runs with it on.
+ * - `slow.log`: the slow query log, when the server runs with it on;
+ * - `sst.log`: a Galera node's state-transfer logs the SST script leaves in its datadir (mariabackup's backup log on a
+ *   donor, its prepare and move logs on a joiner), when there are any: a failed SST names its cause only there.
  * A later container under the same node name (an upgraded or restarted node) gets `error-2.log`, `slow-2.log`...
  * Best effort with a deadline: a log that cannot be read in time is named in `missing.txt`; it never fails the run.
  */
@@ -27,6 +29,8 @@ export interface NodeLogSource {
   errorLogFile?: string;
   /** The slow log's path inside the container when the server runs with it on (asked only while it runs). */
   slowLogFile?: () => Promise<string | undefined>;
+  /** Files the node may have left (a Galera SST's logs): saved when present, their absence is not noted. */
+  sstLogFiles?: readonly string[];
 }
 
 interface Saved {
@@ -94,6 +98,12 @@ async function writeNodeLogs(dir: string, generation: number, src: NodeLogSource
     const text = await attempt(slow, () => readContainerFile(src.container, slow));
     if (text !== undefined) await writeFile(join(dir, `slow${suffix}.log`), text, { mode: 0o600 });
   }
+  const sst: string[] = [];
+  for (const f of src.sstLogFiles ?? []) {
+    const text = await readContainerFile(src.container, f).catch(() => undefined);
+    if (text !== undefined) sst.push(`---- ${f} ----\n${text}`);
+  }
+  if (sst.length) await writeFile(join(dir, `sst${suffix}.log`), sst.join('\n'), { mode: 0o600 });
   if (missing.length) await writeFile(join(dir, `missing${suffix}.txt`), `${missing.join('\n')}\n`, { mode: 0o600 });
 }
 

@@ -14,6 +14,9 @@ import type { Connection } from './connection.js';
 import { readyTimeoutMs, redoCapacity, type RecoveryWork } from './ready-timeout.js';
 import { ServerSession } from './session.js';
 
+/** What the mariabackup SST script leaves in a Galera node's datadir: the donor's backup log, the joiner's prepare and move logs. */
+const GALERA_SST_LOGS = ['backup', 'prepare', 'move'].map((l) => `/var/lib/mysql/mariabackup.${l}.log`);
+
 const roleOf = (o: ServerOptions): NodeRole => ({
   serverId: o.serverId,
   readOnly: !!o.readOnly,
@@ -146,6 +149,7 @@ export class StartedNode implements AsyncDisposable {
       node: this.name,
       container: this.container.name,
       ...(this.spec.server.supervised ? { errorLogFile: this.adapter.supervisedLog } : {}),
+      ...(this.spec.server.galera ? { sstLogFiles: GALERA_SST_LOGS } : {}),
       slowLogFile: async () => {
         if (!(await this.container.state()).running) return undefined;
         const rows = await this.query<{ Variable_name: string; Value: string }>(inspect.globalVariables(), { timeoutMs: 10_000 });

@@ -22,6 +22,15 @@ export interface ServerConfig {
   path: string;
   text: string;
   options: ServerConfigOption[];
+  /** Options of the file commented out by firedrill (withoutOptions), each with its line and why: absent for the file as given. */
+  leftOut?: LeftOut[];
+}
+
+/** An option line firedrill commented out of the user's file, and why. */
+interface LeftOut {
+  option: string;
+  line: number;
+  why: string;
 }
 
 /** The server groups' options of one file's text (the one option-file parser); `!include` / `!includedir` are refused. */
@@ -180,9 +189,15 @@ export function withoutOptions(
     .split('\n')
     .map((l, i) => (lines.has(i + 1) ? `# ${l.replace(/\r$/, '')}  # firedrill: ${why}` : l))
     .join('\n');
+  const removed = gone.map((o) => ({ option: o.name, line: o.line }));
   return {
-    cfg: { path: cfg.path, text, options: cfg.options.filter((o) => !lines.has(o.line)) },
-    removed: gone.map((o) => ({ option: o.name, line: o.line })),
+    cfg: {
+      path: cfg.path,
+      text,
+      options: cfg.options.filter((o) => !lines.has(o.line)),
+      leftOut: [...(cfg.leftOut ?? []), ...removed.map((r) => ({ ...r, why }))],
+    },
+    removed,
   };
 }
 

@@ -31,6 +31,7 @@ export * from './steps/restore.js';
 export * from './steps/crash-loop.js';
 export * from './steps/packages.js';
 export * from './steps/upgrade.js';
+export { concurrentReplay } from './steps/concurrent-replay.js';
 export * from './steps/upgrade-params.js';
 export * from './steps/upgrade-carry.js';
 export * from './steps/rolling-upgrade.js';

@@ -76,6 +76,7 @@ export const observationName = {
   delayedReplicaRecovery: (node: string) => `delayed replica recovery ${node}`,
   incompatibilityReport: 'incompatibility report',
   queryReplay: 'query replay',
+  concurrentReplay: 'concurrent replay',
   inPlaceUpgrade: (node: string) => `in-place upgrade ${node}`,
   /** The user's option file as nodes of another version start with it (what that version refuses left out). */
   serverConfigFor: (flavor: string) => `server config for ${flavor}`,

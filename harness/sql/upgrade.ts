@@ -85,3 +85,14 @@ export const slowShutdown = (): Statement => ({ sql: 'SET GLOBAL innodb_fast_shu
  * only for what comes after (MASTER_USE_GTID = slave_pos).
  */
 export const adoptOwnPositionAsReplica = (): Statement => ({ sql: 'SET GLOBAL gtid_slave_pos = @@GLOBAL.gtid_binlog_pos' });
+
+// ---- concurrent replay: one connection per logged session, a blocked statement seen on the server ----
+export const connectionId = (): Statement => ({ sql: 'SELECT CONNECTION_ID() AS id' });
+/** The connections among `ids` that wait for a lock now: an InnoDB row lock (LOCK WAIT) or a table/metadata lock. */
+export const lockWaiters = (ids: readonly number[]): Statement => ({
+  sql: `SELECT p.ID AS id, p.STATE AS state, t.trx_state AS trxState
+          FROM information_schema.PROCESSLIST p
+          LEFT JOIN information_schema.INNODB_TRX t ON t.trx_mysql_thread_id = p.ID
+         WHERE p.ID IN (?) AND (t.trx_state = 'LOCK WAIT' OR p.STATE LIKE 'Waiting for %lock%')`,
+  values: [ids.length ? [...ids] : [0]],
+});

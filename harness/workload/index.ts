@@ -10,3 +10,4 @@ export type { DatasetInfo } from './load.js';
 export { compressionOf } from './dump-reader.js';
 export { parseQueries } from './query-log.js';
 export { WritableRouter } from './router.js';
+export { serverTarget } from './session-replay.js';

@@ -8,6 +8,8 @@ export interface LoggedQuery {
   sql: string;
   db?: string;
   source: string;
+  /** The connection (thread id) that ran it: a general log names one per statement. */
+  session?: string;
 }
 
 /** Splits a text of SQL statements on `;` outside strings, quoted identifiers and comments; `DELIMITER` is honoured. */
@@ -110,7 +112,7 @@ export function parseGeneralLog(text: string, source = 'general log'): LoggedQue
     } else if (cmd === 'Query' || cmd === 'Execute') {
       const use = /^use\s+`?([^`;\s]+)`?;?$/i.exec(arg.trim());
       if (use) dbOf.set(id, use[1]!);
-      else if (arg.trim()) out.push({ sql: stripComments(arg.trim().replace(/;$/, '')), db: dbOf.get(id), source });
+      else if (arg.trim()) out.push({ sql: stripComments(arg.trim().replace(/;$/, '')), db: dbOf.get(id), source, session: id });
     }
     cur = undefined;
   };

@@ -27,6 +27,13 @@ export function checkQueriesOption(q: string): void {
   if (!parseQueries(readFileSync(q, 'utf8'), q).length) throw new UsageError(`--queries ${q}: no statement found`);
 }
 
+/** `--concurrent`: the queries must be a general log (the sessions' thread ids say which statement ran where). */
+export function checkConcurrentQueries(q: string): void {
+  const list = q === 'sample' || q === 'workload' ? [] : parseQueries(readFileSync(q, 'utf8'), q);
+  if (!list.some((x) => x.session !== undefined))
+    throw new UsageError(`--concurrent needs --queries to be a general query log (its sessions' thread ids), not ${q}`);
+}
+
 /** What the drill knows when it picks the queries: its workload's schemas and its dataset. */
 export interface ReplaySources {
   workloadDb: string;

@@ -62,7 +62,7 @@ export async function openSession(side: ReplaySide, o: SessionOptions) {
 
 export type ReplaySession = Awaited<ReturnType<typeof openSession>>;
 
-async function runOnce(
+export async function runOnce(
   s: ReplaySession,
   q: LoggedQuery,
   write: boolean,
@@ -95,7 +95,7 @@ async function runOnce(
   }
 }
 
-function outcome(q: LoggedQuery, first: Omit<StatementOutcome, 'medianMs' | 'timesMs'>, times: number[]): StatementOutcome {
+export function outcome(q: LoggedQuery, first: Omit<StatementOutcome, 'medianMs' | 'timesMs'>, times: number[]): StatementOutcome {
   const rows = ordersRows(q.sql) ? first.rows : [...first.rows].sort();
   const digest = first.ok ? sha(JSON.stringify([first.columns, rows, first.affectedRows ?? null])) : sha(`error ${first.errno}`);
   return { ...first, rows, digest, medianMs: median(times), timesMs: times };

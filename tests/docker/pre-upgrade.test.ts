@@ -22,10 +22,11 @@ import {
   parseOptionFile,
   readInventory,
   replayQueries,
+  replaySessionsOnBoth,
   serverOptions,
   type Finding,
 } from '../../harness/verify/upgrade/index.js';
-import { parseQueries } from '../../harness/workload/index.js';
+import { parseQueries, serverTarget } from '../../harness/workload/index.js';
 import { readFileSync } from 'node:fs';
 import { FLAVORS } from '../../harness/core/index.js';
 import { cli, leftovers, quiet } from './helpers.js';
@@ -154,6 +155,49 @@ describe('query replay on both versions', () => {
     } finally {
       await upgraded.query({ sql: 'ALTER TABLE shop.events ADD KEY k (k)' });
     }
+  });
+});
+
+/**
+ * A general log's sessions replayed with their interleaving (one connection per thread id) on 10.11 and on 11.8, from
+ * the same starting data. 11.8 defaults innodb_snapshot_isolation=ON: session 11's REPEATABLE READ transaction
+ * updates a row session 12 changed after its snapshot and fails with 1020 there, where 10.11 lets it proceed. Session
+ * 14 waits for session 13's row lock (seen in the processlist, not slept on) until 13 commits. One session at a time,
+ * the same log shows nothing.
+ */
+describe('concurrent replay of a general log on both versions', () => {
+  const log = join(projectRoot, 'fixtures', 'query-logs', 'concurrent-sessions-general.log');
+  const sessions = parseQueries(readFileSync(log, 'utf8'), 'concurrent-sessions-general.log');
+  const fresh = async () => {
+    for (const n of [old, upgraded]) await n.loadSqlFile(join(projectRoot, 'fixtures', 'query-logs', 'concurrent-sessions-setup.sql'));
+  };
+  const target = (n: StartedNode) => serverTarget(side(n), { charset: 'utf8mb4' });
+  const replay = async (mode: 'concurrent' | 'serial') => {
+    await fresh();
+    return replaySessionsOnBoth(target(old), target(upgraded), sessions, { mode, source: 'general.log', statementTimeoutMs: 20_000 });
+  };
+
+  it('interleaved: the update of a row changed since the snapshot fails on 11.8 only (1020), naming both sessions', async () => {
+    const r = await replay('concurrent');
+    const err = r.findings.filter((f) => f.kind === 'concurrent-error');
+    expect(err.map((f) => f.where)).toEqual([
+      'general.log: session 11 statement #9: UPDATE account SET balance = balance - 5 WHERE id = 1',
+    ]);
+    expect(err[0]!.severity).toBe('blocking');
+    expect(err[0]!.message).toMatch(/old succeeds, new fails \(1020: Record has changed since last read/);
+    expect(err[0]!.message).toMatch(/session 12 #4 UPDATE account SET balance = balance \+ 10 WHERE id = 1/);
+    // what the sessions see afterwards differs too: 105 on 10.11 (both updates), 110 on 11.8 (session 11's refused)
+    expect(r.findings.filter((f) => f.kind === 'concurrent-result').map((f) => f.evidence?.['statement'])).toEqual([11]);
+    // session 14 waited for session 13's row lock on both servers, and answered once 13 committed
+    for (const side of [r.old, r.new])
+      expect(side.statements.find((s) => s.index === 6)).toMatchObject({ ok: true, waitedFor: expect.stringMatching(/lock/) });
+    expect(goNoGo(r.findings).verdict).toBe('no-go');
+  });
+
+  it('one session at a time: the same log shows no difference', async () => {
+    const r = await replay('serial');
+    expect(r.findings).toEqual([]);
+    expect(r.new.statements.every((s) => s.ok && !s.waitedFor)).toBe(true);
   });
 });
 

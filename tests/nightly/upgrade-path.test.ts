@@ -59,8 +59,17 @@ describe('firedrill pre-upgrade --from mariadb-10.5 --to mariadb-11.8', () => {
       ['blocking', 'option-refused', 'planted-10.5-my.cnf:6'],
       ['warning', 'option-ignored', 'planted-10.5-my.cnf:5'],
     ]);
-    // the second step's 10.11 nodes ran the file as the first step left it (the refused option commented out)
+    // the second step's 10.11 nodes ran, and its report judged, the file as the first step left it (the refused and
+    // the ignored option commented out): each finding once, by the first step
     expect(second!.result.verdict).toBe('pass');
+    expect(serious(second!).filter((f) => String(f[1]).startsWith('option-'))).toEqual([]);
+    const report = second!.result.observations['incompatibility report'] as {
+      serverConfigLeftOut?: Array<{ option: string; line: number }>;
+    };
+    expect(report.serverConfigLeftOut?.map((l) => [l.option, l.line])).toEqual([
+      ['wsrep-strict-ddl', 6],
+      ['innodb-thread-concurrency', 5],
+    ]);
     for (const s of out.steps) expect(await leftovers(s.result.runId)).toEqual([]);
   }, 3_600_000);
 });

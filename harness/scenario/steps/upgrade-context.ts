@@ -8,12 +8,22 @@ import type { StartedNode } from '../../runtime/node.js';
 import { probeOptions, type OptionVerdict } from '../../runtime/option-probe.js';
 import { withoutOptions } from '../../runtime/server-config.js';
 import { withFlavor } from '../../runtime/topology.js';
-import { parseOptionFile, serverOptions, type Finding } from '../../verify/upgrade/index.js';
+import { optionsOfText, serverOptions, type ConfigOption, type Finding } from '../../verify/upgrade/index.js';
 import { observationName } from '../names.js';
 import type { DrillContext } from '../types.js';
 import { upgradeTargetOf } from './upgrade-params.js';
 
 export const upgradeTarget = (ctx: DrillContext): FlavorId => upgradeTargetOf(ctx.params, ctx.tctx.adapter.flavor.id);
+
+/**
+ * The server options of the user's file as this drill's old-version nodes run it: in a step after the first of an
+ * upgrade path, the file as the step before left it (what that step found refused or ignored commented out), never
+ * the file re-read from disk, so each step judges only what it is given and a finding is reported once, by its step.
+ */
+export function judgedOptions(ctx: DrillContext): ConfigOption[] {
+  const cfg = ctx.tctx.serverConfig?.cfg;
+  return cfg ? serverOptions(optionsOfText(cfg.path, cfg.text)) : [];
+}
 
 /** What a version says of the user's option file (its own binary parses it); once per version and drill. */
 export function optionVerdicts(ctx: DrillContext, flavorId: FlavorId, image: string): Promise<OptionVerdict[]> {
@@ -21,7 +31,7 @@ export function optionVerdicts(ctx: DrillContext, flavorId: FlavorId, image: str
   if (!sc) return Promise.resolve([]);
   let v = ctx.state.optionVerdicts.get(flavorId);
   if (!v) {
-    const options = serverOptions(parseOptionFile(sc.cfg.path));
+    const options = judgedOptions(ctx);
     ctx.progress(`  asking ${flavorId} about ${options.length} option(s) of ${sc.cfg.path}`);
     v = probeOptions(ctx.run, image, FLAVORS[flavorId].family, options);
     ctx.state.optionVerdicts.set(flavorId, v);

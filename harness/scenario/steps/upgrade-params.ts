@@ -1,7 +1,7 @@
 /** The pre-upgrade drill's inputs: its parameters and their checks before anything starts. */
 import { flavor as flavorById, nextVersion, UsageError, type FlavorId } from '../../core/index.js';
 import { loadRuleSet } from '../../verify/upgrade/index.js';
-import { checkQueriesOption, sessionStatements } from '../../workload/replay-input.js';
+import { checkConcurrentQueries, checkQueriesOption, sessionStatements } from '../../workload/replay-input.js';
 import type { ParamSpec, Params } from '../types.js';
 
 /** Where `firedrill pre-upgrade` goes without --to. */
@@ -20,7 +20,10 @@ export function upgradeTargetOf(params: Params, from: FlavorId): FlavorId {
  * The pre-upgrade drill's parameters: `to=<flavor>|next`, `queries=<file>|sample|workload`, the replay's session
  * statements (`session='SET SESSION sql_mode=…; SET …'`), runs per side and its slowness threshold, and `carryTo`.
  */
-export const upgradeParams = (): Record<'to' | 'queries' | 'session' | 'runs' | 'slowFactor' | 'slowMs' | 'carryTo', ParamSpec> => ({
+export const upgradeParams = (): Record<
+  'to' | 'queries' | 'session' | 'concurrent' | 'runs' | 'slowFactor' | 'slowMs' | 'carryTo',
+  ParamSpec
+> => ({
   to: {
     type: 'string',
     default: 'next',
@@ -37,6 +40,13 @@ export const upgradeParams = (): Record<'to' | 'queries' | 'session' | 'runs' | 
     default: '',
     description:
       "SET statements the application runs when it connects, separated by ';' (after SET NAMES utf8mb4, which names no collation)",
+  },
+  concurrent: {
+    type: 'string',
+    default: 'off',
+    pattern: /^(on|off)$/,
+    description:
+      "on: also replay the general log's sessions with their interleaving (one connection per thread id) on scratch copies of the latest backup, old and new version, and compare (queries must be a general log)",
   },
   runs: { default: 5, min: 1, description: 'timed runs of each read per side (after one warm-up run); their medians are compared' },
   slowFactor: { default: 2, min: 1, description: 'a read is slower when its new median exceeds the old one by this factor and by slowMs' },
@@ -56,4 +66,5 @@ export function validateUpgradeParams(params: Params, from: FlavorId): void {
   loadRuleSet(flavorById(from), flavorById(to));
   sessionStatements(String(params['session'] ?? ''));
   checkQueriesOption(String(params['queries']));
+  if (String(params['concurrent'] ?? 'off') === 'on') checkConcurrentQueries(String(params['queries']));
 }

@@ -4,7 +4,7 @@
  * names are written the way the server names its variables (underscores); `loose` says the option only warns when
  * unknown.
  */
-import { isServerGroup } from '../../core/index.js';
+import { isServerGroup, optionsOf, parseOptionText } from '../../core/index.js';
 import { readOptionFileTree } from '../../runtime/option-file.js';
 
 export { variableOf } from '../../core/index.js';
@@ -19,16 +19,27 @@ export interface ConfigOption {
   loose: boolean;
 }
 
+/** An option of the one option-file parser, named the server's way. */
+const configOption = (file: string, o: Omit<ConfigOption, 'file' | 'raw'> & { text: string }): ConfigOption => ({
+  file,
+  line: o.line,
+  group: o.group,
+  name: o.name.replace(/-/g, '_'),
+  raw: o.text,
+  value: o.value,
+  loose: o.loose,
+});
+
 export function parseOptionFile(path: string): ConfigOption[] {
-  return readOptionFileTree(path).map((o) => ({
-    file: o.file,
-    line: o.line,
-    group: o.group,
-    name: o.name.replace(/-/g, '_'),
-    raw: o.text,
-    value: o.value,
-    loose: o.loose,
-  }));
+  return readOptionFileTree(path).map((o) => configOption(o.file, o));
+}
+
+/**
+ * The options of a file as a run uses it (`--server-config`, one file without includes), from its text: after an
+ * earlier step of an upgrade path commented options out, this is what the next step judges, not the file on disk.
+ */
+export function optionsOfText(path: string, text: string): ConfigOption[] {
+  return optionsOf(parseOptionText(text)).map((o) => configOption(path, o));
 }
 
 /** The options a server reads from these files. */

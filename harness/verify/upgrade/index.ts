@@ -1,6 +1,7 @@
 export { goNoGo, goNoGoMarkdown, type Finding, type GoNoGo } from './findings.js';
-export { parseOptionFile, serverOptions } from './config-file.js';
+export { optionsOfText, parseOptionFile, serverOptions, type ConfigOption } from './config-file.js';
 export { loadRuleSet } from './rules.js';
 export { readInventory } from './inventory.js';
 export { incompatibilityReport } from './incompat.js';
 export { replayQueries } from './replay.js';
+export { replaySessionsOnBoth } from './concurrent-replay.js';
