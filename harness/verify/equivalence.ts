@@ -62,7 +62,24 @@ interface MangledRoutineGrantRule extends RuleBase {
   encoding: string;
   finding: string;
 }
+/** A routine whose name the copy holds as its UTF-8 bytes read in another encoding once more (MySQL Bug #59124). */
+interface MangledRoutineNameRule extends RuleBase {
+  kind: 'mangled-routine-name';
+  /** The object kinds (FUNCTION, PROCEDURE) as in a snapshot's object keys. */
+  objects: string[];
+  encoding: string;
+  finding: string;
+}
+/** A grant a Galera member has and a peer does not, because the peer's applier refuses it. */
+interface PeerUnappliedGrantRule extends RuleBase {
+  kind: 'peer-unapplied-grant';
+  /** The grant lines (SHOW GRANTS) it is about. */
+  pattern: string;
+  finding: string;
+}
 type ComparisonRule =
+  | MangledRoutineNameRule
+  | PeerUnappliedGrantRule
   | EquivalentDefinitionRule
   | EnvironmentAccountRule
   | EnvironmentOptionRule
@@ -101,6 +118,8 @@ const KINDS = new Set([
   'preexisting-account',
   'automatic-routine-grant',
   'mangled-routine-grant',
+  'mangled-routine-name',
+  'peer-unapplied-grant',
 ]);
 const COMPARISON_RULES_DIR = join(projectRoot, 'fixtures', 'comparison-rules');
 
@@ -116,7 +135,11 @@ function checkRule(r: ComparisonRule): string | undefined {
   if (r.kind !== 'equivalent-definition' && !r.finding) return 'says no finding';
   if (r.kind === 'environment-option' && !r.variable) return 'names no variable';
   if (r.kind === 'automatic-routine-grant' && (!Array.isArray(r.privileges) || r.privileges.length === 0)) return 'names no privileges';
-  if (r.kind === 'mangled-routine-grant') {
+  if (r.kind === 'peer-unapplied-grant' || r.kind === 'mangled-routine-name') {
+    const bad = r.kind === 'peer-unapplied-grant' ? !r.pattern : !Array.isArray(r.objects) || r.objects.length === 0;
+    if (bad) return r.kind === 'peer-unapplied-grant' ? 'names no grant pattern' : 'names no object kinds';
+  }
+  if (r.kind === 'mangled-routine-grant' || r.kind === 'mangled-routine-name') {
     try {
       new TextDecoder(r.encoding);
     } catch {
@@ -172,4 +195,36 @@ export function explainDefinition(
     if (pair) return { rule, severity: pair.severity, finding: pair.finding, expected: me[2], actual: ma[2] };
   }
   return undefined;
+}
+
+/** A name as a server reads it back after storing its UTF-8 bytes as `encoding` text. */
+export const mangledName = (name: string, encoding: string) => new TextDecoder(encoding).decode(Buffer.from(name, 'utf8'));
+
+/**
+ * Objects missing on the actual side under one name and there under that name's UTF-8 bytes read in the rule's
+ * encoding (a key `FUNCTION db.name`), with the same definition once the name is put back: each pair explained by the
+ * mangled-routine-name rule. Returns the pairs' keys ([expected key, actual key]) and what explains them.
+ */
+export function explainMangledNames(
+  expected: Readonly<Record<string, string>>,
+  actual: Readonly<Record<string, string>>,
+  missing: readonly string[],
+  unexpected: readonly string[],
+  rules = comparisonRules(),
+): Array<{ keys: [string, string]; rule: MangledRoutineNameRule }> {
+  const out: Array<{ keys: [string, string]; rule: MangledRoutineNameRule }> = [];
+  for (const rule of ruleOfKind('mangled-routine-name', rules)) {
+    for (const m of missing) {
+      const sp = m.indexOf(' ');
+      const [kind, qualified] = [m.slice(0, sp), m.slice(sp + 1)];
+      const dot = qualified.indexOf('.');
+      const name = qualified.slice(dot + 1);
+      if (!rule.objects.includes(kind) || mangledName(name, rule.encoding) === name) continue;
+      const read = `${kind} ${qualified.slice(0, dot)}.${mangledName(name, rule.encoding)}`;
+      if (!unexpected.includes(read) || out.some((o) => o.keys[1] === read)) continue;
+      const back = actual[read]!.split(`\`${mangledName(name, rule.encoding)}\``).join(`\`${name}\``);
+      if (back === expected[m]) out.push({ keys: [m, read], rule });
+    }
+  }
+  return out;
 }
