@@ -125,3 +125,33 @@ describe('snapshot comparison', () => {
     expect(firstDifferentLine('a\nb', 'a')).toEqual({ line: 2, expected: 'b', actual: '<end>' });
   });
 });
+
+describe('a routine a MySQL replica holds under its name read as latin1 once more (F23: MySQL Bug #59124)', () => {
+  const body = (n: string) =>
+    `CREATE DEFINER=\`root\`@\`localhost\` FUNCTION \`${n}\`(s VARCHAR(20)) RETURNS varchar(40)\nRETURN CONCAT(s, '-')`;
+  const name = 'данные46';
+  const read = new TextDecoder('windows-1252').decode(Buffer.from(name, 'utf8'));
+  it('the pair (missing under its name, there under the mangled one, same definition) is explained as a warning, naming both', () => {
+    const c = compareObjects({ [`FUNCTION key.${name}`]: body(name) }, { [`FUNCTION key.${read}`]: body(read) });
+    expect(c.valid).toBe(true);
+    expect(c.details['explained']).toEqual([
+      expect.objectContaining({
+        rule: 'routine-name-binlogged-in-utf8-under-client-charset',
+        severity: 'warning',
+        kind: 'function-missing',
+        expected: name,
+        actual: read,
+        cite: expect.stringContaining('bug.php?id=59124'),
+      }),
+    ]);
+  });
+  it('another body under the mangled name, another name, or an ASCII name stay differences', () => {
+    const changed = compareObjects({ [`FUNCTION key.${name}`]: body(name) }, { [`FUNCTION key.${read}`]: `${body(read)} -- changed` });
+    expect((changed.details['differences'] as Array<{ kind: string; object: string }>).map((d) => [d.kind, d.object]).sort()).toEqual([
+      ['function-missing', name],
+      ['function-unexpected', read],
+    ]);
+    expect(compareObjects({ [`FUNCTION key.${name}`]: body(name) }, { [`FUNCTION key.${read}x`]: body(`${read}x`) }).valid).toBe(false);
+    expect(compareObjects({ 'FUNCTION key.f': body('f') }, { 'FUNCTION key.g': body('g') }).valid).toBe(false);
+  });
+});

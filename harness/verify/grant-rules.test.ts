@@ -110,3 +110,30 @@ describe('a routine grant whose names the server stored as latin1 (F7)', () => {
     expect(h.explained).toEqual([]);
   });
 });
+
+describe('a GRANT PROXY a Galera peer did not apply (F22: its applier refuses it, ERROR 1698, and Galera ignores the error)', () => {
+  const proxy = "GRANT PROXY ON 'def'@'localhost' TO 'px'@'%'";
+  const none = async () => undefined;
+  it('between peers of one cluster a PROXY grant missing on either side is explained as a warning, with the rule and its source', async () => {
+    const g = await explainGrants(where, [proxy], [], none, undefined, { peers: true });
+    expect([g.missing, g.extra]).toEqual([[], []]);
+    expect(g.explained).toEqual([
+      expect.objectContaining({
+        rule: 'proxy-grant-not-applied-by-galera-peer',
+        severity: 'warning',
+        expected: proxy,
+        actual: '(no grant)',
+        cite: expect.stringContaining('wsrep_ignore_apply_errors'),
+      }),
+    ]);
+    const other = await explainGrants(where, [], [proxy], none, undefined, { peers: true });
+    expect([other.extra, other.explained[0]?.actual]).toEqual([[], proxy]);
+  });
+
+  it('between a source and its replica, or for any other grant between peers, the difference stays', async () => {
+    expect((await explainGrants(where, [proxy], [], none)).missing).toEqual([proxy]);
+    const select = 'GRANT SELECT ON `shop`.* TO `px`@`%`';
+    const g = await explainGrants(where, [select, proxy], [], none, undefined, { peers: true });
+    expect([g.missing, g.explained.length]).toEqual([[select], 1]);
+  });
+});
