@@ -132,7 +132,10 @@ describe('a routine a MySQL replica holds under its name read as latin1 once mor
   const name = 'данные46';
   const read = new TextDecoder('windows-1252').decode(Buffer.from(name, 'utf8'));
   it('the pair (missing under its name, there under the mangled one, same definition) is explained as a warning, naming both', () => {
-    const c = compareObjects({ [`FUNCTION key.${name}`]: body(name) }, { [`FUNCTION key.${read}`]: body(read) });
+    // as measured on MySQL 9.7.4: SHOW CREATE returns the text in the routine's character_set_client (latin1), so the
+    // name inside the text reads mangled once more than the routine's name on each side
+    const twice = (n: string) => new TextDecoder('windows-1252').decode(Buffer.from(n, 'utf8'));
+    const c = compareObjects({ [`FUNCTION key.${name}`]: body(read) }, { [`FUNCTION key.${read}`]: body(twice(read)) });
     expect(c.valid).toBe(true);
     expect(c.details['explained']).toEqual([
       expect.objectContaining({

@@ -1,6 +1,6 @@
 import { inspect } from '../sql/index.js';
 import type { Queryable } from './check.js';
-import { type ComparisonContext, comparisonRules, type Explained, ruleFinding, ruleOfKind } from './equivalence.js';
+import { type ComparisonContext, comparisonRules, type Explained, mangledName, ruleFinding, ruleOfKind } from './equivalence.js';
 
 /**
  * SHOW GRANTS lines as an account comparison reads them: a column grant's column list is a set (its order in SHOW
@@ -43,7 +43,7 @@ const DQ = '"(?:[^"]|"")*"';
 const unquote = (id: string) => id.slice(1, -1).replace(id.startsWith('"') ? /""/g : /``/g, id[0]!);
 const quote = (s: string) => `\`${s.replace(/`/g, '``')}\``;
 /** A quoted name as the server reads it back after storing its UTF-8 bytes as `encoding` text. */
-const mangled = (id: string, encoding: string) => quote(new TextDecoder(encoding).decode(Buffer.from(unquote(id), 'utf8')));
+const mangled = (id: string, encoding: string) => quote(mangledName(unquote(id), encoding));
 const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x));
 
 /** The DEFINER of a routine on a server, as `user`@`host`; undefined when it cannot be read. */

@@ -277,7 +277,7 @@ export class DumpFilter extends Transform {
 }
 
 /** INCREMENT and CACHE from CREATE SEQUENCE's options (`increment by 5 cache 10`, `NOCACHE`, `CACHE = 0`). */
-export function sequenceOptions(options: string): SequenceOptions {
+function sequenceOptions(options: string): SequenceOptions {
   const inc = /\bINCREMENT\s*(?:BY\s*|=\s*)?(-?\d+)/i.exec(options);
   const cache = /\bCACHE\s*=?\s*(\d+)/i.exec(options);
   return { increment: inc ? Number(inc[1]) : 1, cache: /\bNOCACHE\b/i.test(options) ? 0 : cache ? Number(cache[1]) : 1000 };
