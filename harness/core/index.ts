@@ -10,6 +10,7 @@ export type { GtidAlgebra } from './gtid-algebra.js';
 export * from './gtid.js';
 export * as mysqlGtidSet from './gtid-mysql.js';
 export { seeded } from './seeded.js';
+export type { ColumnType } from './column-type.js';
 export { timePhase } from './phases.js';
 export type { PhaseRecord } from './phases.js';
 export {

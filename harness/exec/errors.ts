@@ -12,6 +12,17 @@ export class HarnessError extends Error {
   }
 }
 
+/**
+ * The environment firedrill depends on did not do its part (a server past the run's deadline, `--timeout`): exit 2 with
+ * cause "environment", never "harness" (a bug of firedrill's) and never "fail".
+ */
+export class EnvironmentError extends HarnessError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'EnvironmentError';
+  }
+}
+
 /** The run was interrupted by a signal: what follows is teardown, and the verdict is "interrupted". */
 export class InterruptedError extends Error {
   constructor(readonly signal: NodeJS.Signals) {

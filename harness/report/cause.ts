@@ -4,8 +4,15 @@
  * could not prove anything (bad input, the environment, firedrill itself); 130/143: a signal.
  */
 import { UsageError } from '../core/index.js';
-import { ExecError, HarnessError, InterruptedError, isInfrastructureError, signalExitCode, WaitTimeoutError } from '../exec/index.js';
-import { DeadlineError } from '../runtime/connection.js';
+import {
+  EnvironmentError,
+  ExecError,
+  HarnessError,
+  InterruptedError,
+  isInfrastructureError,
+  signalExitCode,
+  WaitTimeoutError,
+} from '../exec/index.js';
 import { NoEngineError } from '../runtime/docker.js';
 
 type CauseKind = 'bad-input' | 'environment' | 'harness' | 'bad-backup' | 'drill-failed' | 'interrupted';
@@ -36,7 +43,7 @@ export function causeOfError(e: unknown, interrupted = false): Cause {
   if (e instanceof NoEngineError) return { kind: 'environment', message };
   if (e instanceof UsageError) return { kind: 'bad-input', message };
   // a server that did not answer within the deadline (--timeout): the environment, not firedrill
-  if (inChain(e, (x) => x instanceof DeadlineError)) return { kind: 'environment', message };
+  if (inChain(e, (x) => x instanceof EnvironmentError)) return { kind: 'environment', message };
   if (e instanceof HarnessError) return { kind: 'harness', message };
   if (isInfrastructureError(e) || inChain(e, (x) => x instanceof ExecError || x instanceof WaitTimeoutError))
     return { kind: 'environment', message };

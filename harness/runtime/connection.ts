@@ -10,7 +10,7 @@
  */
 import type { PeerCertificate } from 'node:tls';
 import mysql from 'mysql2';
-import { HarnessError } from '../exec/index.js';
+import { EnvironmentError } from '../exec/index.js';
 import type { Statement } from '../sql/index.js';
 import { sslOptions, verifyPeerIdentity, type Tls } from './tls.js';
 
@@ -44,7 +44,7 @@ export interface QueryOptions {
 }
 
 /** A query or the login got no answer in time. The connection was destroyed. Exit 2: the harness could not do its job. */
-export class DeadlineError extends HarnessError {
+export class DeadlineError extends EnvironmentError {
   readonly code = 'PROTOCOL_SEQUENCE_TIMEOUT';
   constructor(message: string) {
     super(message);

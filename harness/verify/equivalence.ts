@@ -13,7 +13,10 @@ export interface EquivalentDefinitionRule extends RuleBase {
   kind: 'equivalent-definition';
   /** The object kind (EVENT, VIEW, …) as in a snapshot's object keys. */
   object: string;
-  /** Group 1 anchors the clause (kept), group 2 is the clause that may differ. */
+  /**
+   * Group 1 anchors the clause (kept), group 2 is the clause that may differ (every occurrence is judged). The values
+   * of `equivalent` are whole-clause regular expressions: a plain word matches itself.
+   */
   pattern: string;
   equivalent: Array<{
     expected: OneOrMany;
@@ -168,11 +171,13 @@ export function ruleOfKind<K extends ComparisonRule['kind']>(kind: K, rules = co
   return rules.filter((r): r is Extract<ComparisonRule, { kind: K }> => r.kind === kind);
 }
 
-const among = (v: string, set: OneOrMany) => (Array.isArray(set) ? set.includes(v) : set === v);
+/** A clause is among a pair's values: each value is a whole-clause regular expression (plain words match themselves). */
+const among = (v: string, set: OneOrMany) => (Array.isArray(set) ? set : [set]).some((x) => new RegExp(`^(?:${x})$`).test(v));
 
 /**
  * The rule that explains why two definitions of one object differ, with the finding for this direction, or nothing:
- * the texts must be equal once the rule's clause is set aside, and the two clauses a pair the rule allows.
+ * the texts must be equal once every occurrence of the rule's clause is set aside, and each pair of clauses that
+ * differs must be a pair the rule allows (the first such pair is reported).
  */
 export function explainDefinition(
   objectKind: string,
@@ -183,16 +188,19 @@ export function explainDefinition(
 ): { rule: EquivalentDefinitionRule; severity: RuleSeverity; finding: string; expected: string; actual: string } | undefined {
   for (const rule of ruleOfKind('equivalent-definition', rules)) {
     if (rule.object !== objectKind) continue;
-    const re = new RegExp(rule.pattern);
-    const me = re.exec(expected);
-    const ma = re.exec(actual);
-    if (!me || !ma || me[2] === undefined || ma[2] === undefined) continue;
+    const re = new RegExp(rule.pattern, 'g');
+    const me = [...expected.matchAll(re)];
+    const ma = [...actual.matchAll(re)];
+    if (!me.length || me.length !== ma.length || me.some((m) => m[2] === undefined) || ma.some((m) => m[2] === undefined)) continue;
     const rest = (text: string) => text.replace(re, (_m, anchor: string) => `${anchor} <clause>`);
     if (rest(expected) !== rest(actual)) continue;
-    const pair = rule.equivalent.find(
-      (p) => among(me[2]!, p.expected) && among(ma[2]!, p.actual) && (p.between !== 'cluster-peers' || !!context.peers),
+    const pairs = me.map((m, i) => [m[2]!, ma[i]![2]!] as const).filter(([e, a]) => e !== a);
+    const allowed = pairs.map(([e, a]) =>
+      rule.equivalent.find((p) => among(e, p.expected) && among(a, p.actual) && (p.between !== 'cluster-peers' || !!context.peers)),
     );
-    if (pair) return { rule, severity: pair.severity, finding: pair.finding, expected: me[2], actual: ma[2] };
+    const first = allowed[0];
+    if (!pairs.length || !first || allowed.some((p) => !p)) continue;
+    return { rule, severity: first.severity, finding: first.finding, expected: pairs[0]![0], actual: pairs[0]![1] };
   }
   return undefined;
 }

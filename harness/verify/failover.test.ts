@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mariadbGtid, mysqlGtid } from '../core/index.js';
 import { Ledger, type LedgerEntry } from '../workload/index.js';
-import { check } from './check.js';
 import {
-  acceptReplicaSideEvents,
   errantNamed,
   fenced,
   ledgerAfterFailover,
@@ -100,25 +98,6 @@ describe('semi-sync kept its promise', () => {
   });
   it('a write after the last sample inherits it (the primary died saying ON)', () => {
     expect(semiSyncKeptItsPromise([acked(1, 500)], [{ at: 0, on: true, node: 'p' }]).valid).toBe(false);
-  });
-});
-
-describe('a replica compared with its primary', () => {
-  it('an enabled event reads DISABLE ON SLAVE (or ON REPLICA) there: accepted and listed, other differences stay', () => {
-    const ev = (actual: string) => ({
-      database: 'shop',
-      object: 'nightly',
-      kind: 'event-definition-differs',
-      expected: 'CREATE EVENT `nightly` ON SCHEDULE EVERY 1 DAY ON COMPLETION NOT PRESERVE ENABLE DO SET @a = 1',
-      actual,
-    });
-    const slave = ev('CREATE EVENT `nightly` ON SCHEDULE EVERY 1 DAY ON COMPLETION NOT PRESERVE DISABLE ON SLAVE DO SET @a = 1');
-    const replica = ev('CREATE EVENT `nightly` ON SCHEDULE EVERY 1 DAY ON COMPLETION NOT PRESERVE DISABLE ON REPLICA DO SET @a = 1');
-    const ok = acceptReplicaSideEvents(check('schema-objects', [slave, replica]));
-    expect(ok.valid).toBe(true);
-    expect(ok.details['replicaSideDisabledEvents']).toEqual(['shop.nightly', 'shop.nightly']);
-    const body = ev('CREATE EVENT `nightly` ON SCHEDULE EVERY 1 DAY ON COMPLETION NOT PRESERVE DISABLE ON SLAVE DO SET @a = 2');
-    expect(acceptReplicaSideEvents(check('schema-objects', [body])).valid).toBe(false);
   });
 });
 

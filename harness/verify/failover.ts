@@ -164,34 +164,6 @@ export function promisedBySemiSync(entries: readonly LedgerEntry[], samples: rea
   return entries.filter((e) => e.outcome === 'acked' && on(e.doneAt)).map((e) => e.id);
 }
 
-/** An event a replica holds as replicated: the primary's ENABLE reads DISABLE ON SLAVE / ON REPLICA there. */
-const replicaSideOnly = (d: Difference) =>
-  d.kind === 'event-definition-differs' &&
-  typeof d.expected === 'string' &&
-  typeof d.actual === 'string' &&
-  d.expected.replace(/ ENABLE /, ' DISABLE ON SLAVE ') === d.actual.replace(/ DISABLE ON REPLICA /, ' DISABLE ON SLAVE ');
-
-/**
- * A replica compared with its primary: an event it holds replica-side disabled is how replication applies an enabled
- * one (the server does it), not a difference. Such events are listed apart; every other difference stays.
- */
-export function acceptReplicaSideEvents(c: CheckResult): CheckResult {
-  const diffs = (c.details['differences'] as Difference[] | undefined) ?? [];
-  const accepted = diffs.filter(replicaSideOnly);
-  if (!accepted.length) return c;
-  const rest = diffs.filter((d) => !replicaSideOnly(d));
-  return {
-    ...c,
-    valid: rest.length === 0,
-    details: {
-      ...c.details,
-      differenceCount: rest.length,
-      differences: rest,
-      replicaSideDisabledEvents: accepted.map((d) => `${d.database}.${d.object}`),
-    },
-  };
-}
-
 /**
  * The ledger on a node after a failover: every acknowledged write present, except those the failover lost by design
  * (acknowledged by the old primary alone and not promised by semi-sync: `lostByDesign`), and nothing the clients did

@@ -25,7 +25,6 @@ export {
   oneWritablePrimary,
   replicasFollow,
   promotedHeldEverything,
-  acceptReplicaSideEvents,
   errantNamed,
   fenced,
   rejoinAllowed,

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import type { ColumnType } from '../core/index.js';
 
 /**
  * Rows generated from a schema alone (for teams who may not take production data out): fast-check arbitraries per
@@ -6,23 +7,9 @@ import fc from 'fast-check';
  * foreign key (values are taken from the referenced table's generated rows). Deterministic for a seed.
  */
 
-export interface ColumnModel {
+/** A column of a live schema, or of a corpus table, as the generator sees it. */
+export interface ColumnModel extends ColumnType {
   name: string;
-  /** information_schema DATA_TYPE, lower case (int, varchar, decimal, enum, ...). */
-  dataType: string;
-  /** information_schema COLUMN_TYPE (`int(10) unsigned`, `enum('a','b')`, `decimal(8,2)`). */
-  columnType: string;
-  nullable: boolean;
-  /** Characters (strings) or bytes (binary). */
-  maxLength: number | null;
-  precision: number | null;
-  scale: number | null;
-  /** Fractional seconds digits of temporal types. */
-  fsp: number | null;
-  charset: string | null;
-  autoIncrement: boolean;
-  /** Generated (virtual/stored) columns are computed by the server and never inserted. */
-  generated: boolean;
 }
 
 interface ForeignKeyModel {

@@ -69,7 +69,6 @@ export const whileFaulted = (fault: Fault, steps: readonly Step[]): Step => ({
 /** The harness's own accounts (created on each node by the harness itself): left out of account comparisons. */
 export const harnessAccounts = (ctx: DrillContext) => [ctx.tctx.creds.admin, ctx.tctx.creds.repl];
 
-/** The newest artifact taken in this drill. */
 /** The artifact a node of this drill was restored from (restoreLatest, a rebuild), if it was. */
 export function restoredFrom(ctx: DrillContext, node: string): DrillContext['artifacts'][number] | undefined {
   const o = ctx.observations[observationName.restore(node)] ?? ctx.observations[observationName.catchUpRebuild(node)];
@@ -77,6 +76,7 @@ export function restoredFrom(ctx: DrillContext, node: string): DrillContext['art
   return id ? ctx.artifacts.find((a) => a.manifest.id === id) : undefined;
 }
 
+/** The newest artifact taken in this drill. */
 export const latest = (ctx: DrillContext) => {
   const a = ctx.artifacts[ctx.artifacts.length - 1];
   if (!a) throw new Error('no backup artifact has been taken in this drill');

@@ -4,7 +4,6 @@ import { catchUpOrRefusal } from '../../runtime/replication-attempt.js';
 import { attachReplica, gtidWritten, replicaStates } from '../../runtime/replication.js';
 import { failoverSql } from '../../sql/index.js';
 import {
-  acceptReplicaSideEvents,
   check,
   compareServers,
   errantNamed,
@@ -87,7 +86,7 @@ export const replicasEqualPrimaryAndLedger = (): Step =>
       // A node that took writes the primary never had (e.g. a demoted primary still written to): named by GTID.
       ctx.checks.push({ ...(await noErrantTransactions(r, p)), name: `${r.name}-no-errant-transactions-against-${p.name}` });
       for (const c of await compareServers(p, r, { excludeAccounts: harnessAccounts(ctx) }))
-        ctx.checks.push({ ...acceptReplicaSideEvents(c), name: checkName.equalsSource(r.name, c.name, p.name) });
+        ctx.checks.push({ ...c, name: checkName.equalsSource(r.name, c.name, p.name) });
     }
     const lostByDesign = need(failoverOf(ctx).lostByDesign, 'the old primary has not returned (oldPrimaryReturns)');
     for (const n of [p, ...ctx.topo.replicas])

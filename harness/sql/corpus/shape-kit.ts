@@ -1,3 +1,4 @@
+import type { ColumnType } from '../../core/index.js';
 import type { Caps } from './caps.js';
 import type { Engine, TableKind } from './model.js';
 
@@ -7,20 +8,9 @@ import type { Engine, TableKind } from './model.js';
  * the table's qualified name. A kind a flavor cannot hold has no shape there (shapeOf returns null).
  */
 
-export interface ColumnDef {
+export interface ColumnDef extends ColumnType {
   /** SQL after the column's name. */
   type: string;
-  /** For the row generator (harness/workload/generate.ts ColumnModel): information_schema's view of the type. */
-  dataType: string;
-  columnType: string;
-  nullable: boolean;
-  maxLength: number | null;
-  precision: number | null;
-  scale: number | null;
-  fsp: number | null;
-  charset: string | null;
-  generated: boolean;
-  autoIncrement: boolean;
   /** Values to take instead of generated ones (types the generator does not know, ranges a key or CHECK needs). */
   choices?: unknown[];
 }

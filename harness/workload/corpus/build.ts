@@ -142,18 +142,10 @@ function fillRows(tables: TableCase[], ch: Choices, caps: ReturnType<typeof caps
   const models: TableModel[] = tables.map((t) => {
     const s = shapeOf(t.kind, caps)!;
     const parent = t.kind === 'fk-child' ? tables.find((p) => p.kind === 'fk-parent') : undefined;
-    const columns: ColumnModel[] = s.columns.map((c, i) => ({
+    const columns: ColumnModel[] = s.columns.map(({ type: _sql, choices, ...c }, i) => ({
+      ...c,
       name: t.columns[i]!,
-      dataType: c.dataType,
-      columnType: c.columnType,
-      nullable: c.nullable || c.choices !== undefined,
-      maxLength: c.maxLength,
-      precision: c.precision,
-      scale: c.scale,
-      fsp: c.fsp,
-      charset: c.charset,
-      autoIncrement: c.autoIncrement,
-      generated: c.generated,
+      nullable: c.nullable || choices !== undefined,
     }));
     return {
       db: t.db,
