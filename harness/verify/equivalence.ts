@@ -206,7 +206,12 @@ export function explainDefinition(
 }
 
 /** A name as a server reads it back after storing its UTF-8 bytes as `encoding` text. */
-export const mangledName = (name: string, encoding: string) => new TextDecoder(encoding).decode(Buffer.from(name, 'utf8'));
+export const mangledName = (name: string, encoding: string) =>
+  encoding === 'windows-1252' ? cp1252(Buffer.from(name, 'utf8')) : new TextDecoder(encoding).decode(Buffer.from(name, 'utf8'));
+
+/** 0x80–0x9F as MySQL's and MariaDB's latin1 (cp1252) read them; Node's TextDecoder reads that label as ISO-8859-1. */
+const CP1252_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
+const cp1252 = (b: Buffer) => [...b].map((x) => (x >= 0x80 && x <= 0x9f ? CP1252_HIGH[x - 0x80]! : String.fromCharCode(x))).join('');
 
 /** A CREATE FUNCTION/PROCEDURE text with the routine's name left out. */
 const unnamed = (text: string) => text.replace(/^(CREATE\b.*?\b(?:FUNCTION|PROCEDURE) )`(?:[^`]|``)*`/, '$1`<name>`');
