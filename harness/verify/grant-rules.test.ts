@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Queryable } from './check.js';
+import { mangledName } from './equivalence.js';
 import { canonicalGrant, explainGrants, grantDifferences } from './grant-rules.js';
 
 const where = { database: '*', object: 'u@localhost' };
@@ -99,7 +100,7 @@ describe('a routine grant whose names the server stored as latin1 (F7)', () => {
     expect(g.explained).toMatchObject([{ rule: 'routine-grant-name-stored-as-latin1', severity: 'warning', expected: on('ελληνικά28') }]);
     // a Cyrillic name has bytes that windows-1252 maps apart from ISO-8859-1 (0x80-0x9F)
     const cyr = 'данные';
-    const read = new TextDecoder('windows-1252').decode(Buffer.from(cyr, 'utf8'));
+    const read = mangledName(cyr, 'windows-1252'); // 0x8B is ‹ in cp1252 (Node's TextDecoder reads it as U+008B)
     expect((await explainGrants(where, [on(cyr)], [on(read)], async () => undefined)).explained).toHaveLength(1);
   });
 
