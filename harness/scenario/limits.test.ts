@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { check, type CheckResult } from '../verify/index.js';
 import type { DatasetPlan } from '../workload/index.js';
-import { drillLimits, judgeDrillChecks } from './limits.js';
+import { UsageError } from '../core/index.js';
+import { drillLimits, judgeDrillChecks, refusePathLimits } from './limits.js';
+import galeraPartition from '../../scenarios/galera-partition.js';
 import replicaKillRestore from '../../scenarios/replica-kill-restore.js';
 import snapshotRestore from '../../scenarios/snapshot-restore.js';
 import replicaPause from '../../scenarios/replica-pause.js';
@@ -58,5 +60,21 @@ describe("a drill's data checks judge the rest and list the tables not carried",
     const judged = judgeDrillChecks([check('restored-checksum-table', [missing]), objects], limits);
     expect(judged.map((c) => c.valid)).toEqual([false, false]);
     expect(judged[1]).toEqual(objects);
+  });
+});
+
+describe('a Galera drill on a dataset whose sequences Galera refuses stops before anything starts (F21)', () => {
+  const withSequences = (sequences: DatasetPlan['sequences']) => ({ ...dataset, sequences }) as DatasetPlan;
+  it('names each refused sequence, the server error and what to change (bad input, exit 2)', () => {
+    const plan = withSequences({ 'shop.s': { increment: 5, cache: 10 }, 'shop.ok': { increment: 1, cache: 0 } });
+    expect(() => refusePathLimits(galeraPartition, plan)).toThrow(UsageError);
+    expect(() => refusePathLimits(galeraPartition, plan)).toThrow(
+      /^dataset shop\.sql: a Galera cluster refuses CREATE SEQUENCE with a CACHE unless INCREMENT BY 0 .*: shop\.s \(INCREMENT BY 5, CACHE 10\); create them NOCACHE/,
+    );
+  });
+  it('a drill that is not Galera, NOCACHE sequences, or a dataset whose sequences are not known pass', () => {
+    expect(() => refusePathLimits(replicaPause, withSequences({ 'shop.s': { increment: 5, cache: 10 } }))).not.toThrow();
+    expect(() => refusePathLimits(galeraPartition, withSequences({ 'shop.s': { increment: 5, cache: 0 } }))).not.toThrow();
+    expect(() => refusePathLimits(galeraPartition, dataset)).not.toThrow();
   });
 });

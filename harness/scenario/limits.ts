@@ -1,7 +1,7 @@
-import { FLAVORS, type FlavorId } from '../core/index.js';
+import { FLAVORS, UsageError, type FlavorId } from '../core/index.js';
 import { physicalCopyLimits, type CarryLimit } from '../restore/index.js';
 import { adapterFor } from '../runtime/index.js';
-import { judgeNotCarried, type CheckResult } from '../verify/index.js';
+import { GALERA_SEQUENCE_REFUSAL, galeraRefusedSequences, judgeNotCarried, type CheckResult } from '../verify/index.js';
 import type { DatasetPlan } from '../workload/index.js';
 import type { ScenarioDefinition, Step } from './types.js';
 
@@ -27,3 +27,17 @@ export const judgeDrillChecks = (checks: readonly CheckResult[], limits: readonl
     limits.filter((l) => l.notCarried === 'rows'),
     /(^|-)(data|checksum-table)(-|$)/,
   );
+
+/**
+ * What a drill's path refuses to load, said before anything starts (F21): a Galera drill on a dataset whose
+ * CREATE SEQUENCE a Galera member refuses stops here (bad input, exit 2), naming each sequence and what to change,
+ * instead of at load with the server's error.
+ */
+export function refusePathLimits(def: ScenarioDefinition, dataset: DatasetPlan): void {
+  if (def.topology.shape.kind !== 'galera' || !dataset.sequences) return;
+  const refused = galeraRefusedSequences(dataset.sequences);
+  if (!refused.length) return;
+  throw new UsageError(
+    `dataset ${dataset.name}: ${GALERA_SEQUENCE_REFUSAL}: ${refused.join(', ')}; create them NOCACHE (CACHE 0) or with INCREMENT BY 0 in the dump, as a Galera cluster needs them, or run a drill that is not Galera`,
+  );
+}

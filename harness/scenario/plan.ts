@@ -4,7 +4,7 @@ import { readServerConfig, type ServerConfig } from '../runtime/server-config.js
 import { planDataset, refuseClashes, type DatasetPlan, type DatasetSource } from '../workload/index.js';
 import { engineVersion } from '../runtime/docker.js';
 import type { CarryLimit } from '../restore/index.js';
-import { drillLimits } from './limits.js';
+import { drillLimits, refusePathLimits } from './limits.js';
 import type { ParamValue, Params, ScenarioDefinition } from './types.js';
 
 /** A drill checked and ready to run: a flavor the scenario supports, its parameters, the engine answering, the image,
@@ -84,6 +84,7 @@ export async function planDrill(
     : { ...(await planInputs()), serverConfig: inputs.serverConfig };
   const own = ownNames();
   checkTableParams(def, params, dataset, own);
+  refusePathLimits(def, dataset);
   return { def, flavor: flavorId, params, image, dataset, serverConfig, own, limits: drillLimits(def, flavorId, dataset) };
 }
 

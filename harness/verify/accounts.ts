@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { inspect } from '../sql/index.js';
 import { check, reason, type CheckResult, type Difference, type Queryable } from './check.js';
-import { type Explained, ruleOfKind } from './equivalence.js';
+import { type ComparisonContext, type Explained, ruleOfKind } from './equivalence.js';
 import { grantDifferences } from './grant-rules.js';
 import { hostIsName, ignoresHostNames, storedAccount } from './stored-accounts.js';
 
@@ -94,6 +94,7 @@ export async function compareAccounts(
   dst: Queryable,
   exclude: readonly string[] = [],
   name = 'accounts',
+  context: ComparisonContext = {},
 ): Promise<CheckResult> {
   const sources = Array.isArray(source) ? (source as readonly Queryable[]) : [source as Queryable];
   const read = (q: Queryable) =>
@@ -139,7 +140,7 @@ export async function compareAccounts(
     } else if (e.definition !== t.definition) {
       diffs.push({ database: '*', object: k, kind: 'account-definition-differs', expected: e.definition, actual: t.definition });
     }
-    const g = await grantDifferences({ database: '*', object: k }, e.grants, t.grants, dst);
+    const g = await grantDifferences({ database: '*', object: k }, e.grants, t.grants, dst, context);
     explained.push(...g.explained);
     if (g.missing.length || g.extra.length)
       diffs.push({ database: '*', object: k, kind: 'grants-differ', expected: g.missing, actual: g.extra });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checksumsEqual, compareObjects, compareSnapshots, firstDifferentLine, tablesHealthy } from './compare-snapshot.js';
+import { mangledName } from './equivalence.js';
 import { normaliseDefinition, type Snapshot } from './snapshot.js';
 
 const snap = (tables: Snapshot['tables'], objects: Snapshot['objects'] = {}): Snapshot => ({
@@ -123,5 +124,43 @@ describe('snapshot comparison', () => {
     );
     expect(normaliseDefinition('VIEW', 'x AUTO_INCREMENT=3')).toBe('x AUTO_INCREMENT=3');
     expect(firstDifferentLine('a\nb', 'a')).toEqual({ line: 2, expected: 'b', actual: '<end>' });
+  });
+});
+
+describe('a routine a MySQL replica holds under its name read as latin1 once more (F23: MySQL Bug #59124)', () => {
+  const body = (n: string) =>
+    `CREATE DEFINER=\`root\`@\`localhost\` FUNCTION \`${n}\`(s VARCHAR(20)) RETURNS varchar(40)\nRETURN CONCAT(s, '-')`;
+  // measured on MySQL 9.7.4 (F23): the source's name (the UTF-8 bytes of данные46 read as cp1252 once), the replica's
+  // (read once more: 0x91 is ‘ and 0x80 is € in cp1252, not C1 controls), and the name inside each SHOW CREATE text
+  const name = Buffer.from('C390C2B4C390C2B0C390C2BDC390C2BDC391E280B9C390C2B53436', 'hex').toString('utf8');
+  const read = Buffer.from(
+    'c383c290c382c2b4c383c290c382c2b0c383c290c382c2bdc383c290c382c2bdc383e28098c3a2e282acc2b9c383c290c382c2b53436',
+    'hex',
+  ).toString('utf8');
+  const twice = (n: string) => mangledName(n, 'windows-1252');
+  it('the pair (missing under its name, there under the mangled one, same definition) is explained as a warning, naming both', () => {
+    // SHOW CREATE returns the text in the routine's character_set_client (latin1): the name inside reads mangled once more
+    expect(twice(name)).toBe(read);
+    const c = compareObjects({ [`FUNCTION key.${name}`]: body(read) }, { [`FUNCTION key.${read}`]: body(twice(read)) });
+    expect(c.valid).toBe(true);
+    expect(c.details['explained']).toEqual([
+      expect.objectContaining({
+        rule: 'routine-name-binlogged-in-utf8-under-client-charset',
+        severity: 'warning',
+        kind: 'function-missing',
+        expected: name,
+        actual: read,
+        cite: expect.stringContaining('bug.php?id=59124'),
+      }),
+    ]);
+  });
+  it('another body under the mangled name, another name, or an ASCII name stay differences', () => {
+    const changed = compareObjects({ [`FUNCTION key.${name}`]: body(name) }, { [`FUNCTION key.${read}`]: `${body(read)} -- changed` });
+    expect((changed.details['differences'] as Array<{ kind: string; object: string }>).map((d) => [d.kind, d.object]).sort()).toEqual([
+      ['function-missing', name],
+      ['function-unexpected', read],
+    ]);
+    expect(compareObjects({ [`FUNCTION key.${name}`]: body(name) }, { [`FUNCTION key.${read}x`]: body(`${read}x`) }).valid).toBe(false);
+    expect(compareObjects({ 'FUNCTION key.f': body('f') }, { 'FUNCTION key.g': body('g') }).valid).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { check, type CheckResult, type Difference } from './check.js';
-import { type ComparisonContext, type Explained, explainDefinition } from './equivalence.js';
+import { type ComparisonContext, type Explained, explainDefinition, explainMangledNames, ruleFinding } from './equivalence.js';
 import { UNREADABLE, type Snapshot } from './snapshot.js';
 
 const split = (key: string) => {
@@ -93,7 +93,31 @@ export function compareObjects(
   const diffs: Difference[] = [];
   const explained: Explained[] = [];
   const keys = new Set([...Object.keys(expected), ...Object.keys(actual)]);
+  // a routine the copy holds under its name's bytes read as latin1 once more (rule mangled-routine-name): explained
+  const renamed = explainMangledNames(
+    expected,
+    actual,
+    [...keys].filter((k) => !(k in actual)),
+    [...keys].filter((k) => !(k in expected)),
+  );
+  for (const {
+    keys: [e, a],
+    rule,
+  } of renamed) {
+    const { database, object } = split(e.slice(e.indexOf(' ') + 1));
+    const kind = e.slice(0, e.indexOf(' ')).toLowerCase();
+    explained.push({
+      database,
+      object,
+      kind: `${kind}-missing`,
+      ...ruleFinding(rule),
+      expected: object,
+      actual: split(a.slice(a.indexOf(' ') + 1)).object,
+    });
+  }
+  const paired = new Set(renamed.flatMap((r) => r.keys));
   for (const key of [...keys].sort()) {
+    if (paired.has(key)) continue;
     const sp = key.indexOf(' ');
     const kind = key.slice(0, sp);
     const { database, object } =

@@ -65,7 +65,24 @@ interface MangledRoutineGrantRule extends RuleBase {
   encoding: string;
   finding: string;
 }
+/** A routine whose name the copy holds as its UTF-8 bytes read in another encoding once more (MySQL Bug #59124). */
+interface MangledRoutineNameRule extends RuleBase {
+  kind: 'mangled-routine-name';
+  /** The object kinds (FUNCTION, PROCEDURE) as in a snapshot's object keys. */
+  objects: string[];
+  encoding: string;
+  finding: string;
+}
+/** A grant a Galera member has and a peer does not, because the peer's applier refuses it. */
+interface PeerUnappliedGrantRule extends RuleBase {
+  kind: 'peer-unapplied-grant';
+  /** The grant lines (SHOW GRANTS) it is about. */
+  pattern: string;
+  finding: string;
+}
 type ComparisonRule =
+  | MangledRoutineNameRule
+  | PeerUnappliedGrantRule
   | EquivalentDefinitionRule
   | EnvironmentAccountRule
   | EnvironmentOptionRule
@@ -104,6 +121,8 @@ const KINDS = new Set([
   'preexisting-account',
   'automatic-routine-grant',
   'mangled-routine-grant',
+  'mangled-routine-name',
+  'peer-unapplied-grant',
 ]);
 const COMPARISON_RULES_DIR = join(projectRoot, 'fixtures', 'comparison-rules');
 
@@ -119,7 +138,11 @@ function checkRule(r: ComparisonRule): string | undefined {
   if (r.kind !== 'equivalent-definition' && !r.finding) return 'says no finding';
   if (r.kind === 'environment-option' && !r.variable) return 'names no variable';
   if (r.kind === 'automatic-routine-grant' && (!Array.isArray(r.privileges) || r.privileges.length === 0)) return 'names no privileges';
-  if (r.kind === 'mangled-routine-grant') {
+  if (r.kind === 'peer-unapplied-grant' || r.kind === 'mangled-routine-name') {
+    const bad = r.kind === 'peer-unapplied-grant' ? !r.pattern : !Array.isArray(r.objects) || r.objects.length === 0;
+    if (bad) return r.kind === 'peer-unapplied-grant' ? 'names no grant pattern' : 'names no object kinds';
+  }
+  if (r.kind === 'mangled-routine-grant' || r.kind === 'mangled-routine-name') {
     try {
       new TextDecoder(r.encoding);
     } catch {
@@ -180,4 +203,44 @@ export function explainDefinition(
     return { rule, severity: first.severity, finding: first.finding, expected: pairs[0]![0], actual: pairs[0]![1] };
   }
   return undefined;
+}
+
+/** A name as a server reads it back after storing its UTF-8 bytes as `encoding` text. */
+export const mangledName = (name: string, encoding: string) =>
+  encoding === 'windows-1252' ? cp1252(Buffer.from(name, 'utf8')) : new TextDecoder(encoding).decode(Buffer.from(name, 'utf8'));
+
+/** 0x80–0x9F as MySQL's and MariaDB's latin1 (cp1252) read them; Node's TextDecoder reads that label as ISO-8859-1. */
+const CP1252_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
+const cp1252 = (b: Buffer) => [...b].map((x) => (x >= 0x80 && x <= 0x9f ? CP1252_HIGH[x - 0x80]! : String.fromCharCode(x))).join('');
+
+/** A CREATE FUNCTION/PROCEDURE text with the routine's name left out. */
+const unnamed = (text: string) => text.replace(/^(CREATE\b.*?\b(?:FUNCTION|PROCEDURE) )`(?:[^`]|``)*`/, '$1`<name>`');
+
+/**
+ * Objects missing on the actual side under one name and there under that name's UTF-8 bytes read in the rule's
+ * encoding (a key `FUNCTION db.name`), with the same definition apart from the name: each pair explained by the
+ * mangled-routine-name rule. Returns the pairs' keys ([expected key, actual key]) and what explains them.
+ */
+export function explainMangledNames(
+  expected: Readonly<Record<string, string>>,
+  actual: Readonly<Record<string, string>>,
+  missing: readonly string[],
+  unexpected: readonly string[],
+  rules = comparisonRules(),
+): Array<{ keys: [string, string]; rule: MangledRoutineNameRule }> {
+  const out: Array<{ keys: [string, string]; rule: MangledRoutineNameRule }> = [];
+  for (const rule of ruleOfKind('mangled-routine-name', rules)) {
+    for (const m of missing) {
+      const sp = m.indexOf(' ');
+      const [kind, qualified] = [m.slice(0, sp), m.slice(sp + 1)];
+      const dot = qualified.indexOf('.');
+      const name = qualified.slice(dot + 1);
+      if (!rule.objects.includes(kind) || mangledName(name, rule.encoding) === name) continue;
+      const read = `${kind} ${qualified.slice(0, dot)}.${mangledName(name, rule.encoding)}`;
+      if (!unexpected.includes(read) || out.some((o) => o.keys[1] === read)) continue;
+      // the CREATE text's own name is left out: SHOW CREATE returns it in the routine's character_set_client
+      if (unnamed(actual[read]!) === unnamed(expected[m]!)) out.push({ keys: [m, read], rule });
+    }
+  }
+  return out;
 }

@@ -1,6 +1,6 @@
 import { inspect } from '../sql/index.js';
 import type { Queryable } from './check.js';
-import { comparisonRules, type Explained, ruleFinding, ruleOfKind } from './equivalence.js';
+import { type ComparisonContext, comparisonRules, type Explained, mangledName, ruleFinding, ruleOfKind } from './equivalence.js';
 
 /**
  * SHOW GRANTS lines as an account comparison reads them: a column grant's column list is a set (its order in SHOW
@@ -43,7 +43,7 @@ const DQ = '"(?:[^"]|"")*"';
 const unquote = (id: string) => id.slice(1, -1).replace(id.startsWith('"') ? /""/g : /``/g, id[0]!);
 const quote = (s: string) => `\`${s.replace(/`/g, '``')}\``;
 /** A quoted name as the server reads it back after storing its UTF-8 bytes as `encoding` text. */
-const mangled = (id: string, encoding: string) => quote(new TextDecoder(encoding).decode(Buffer.from(unquote(id), 'utf8')));
+const mangled = (id: string, encoding: string) => quote(mangledName(unquote(id), encoding));
 const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x));
 
 /** The DEFINER of a routine on a server, as `user`@`host`; undefined when it cannot be read. */
@@ -71,11 +71,31 @@ export async function explainGrants(
   extra: readonly string[],
   definerOf: DefinerOf,
   rules = comparisonRules(),
+  context: ComparisonContext = {},
 ): Promise<{ missing: string[]; extra: string[]; explained: Explained[] }> {
   const m = [...missing];
   const x = [...extra];
   const explained: Explained[] = [];
   const take = (list: string[], g: string) => list.splice(list.indexOf(g), 1);
+  // between peers of one cluster either node may be the one the grant was run on: missing on either side
+  for (const rule of context.peers ? ruleOfKind('peer-unapplied-grant', rules) : []) {
+    const re = new RegExp(rule.pattern);
+    for (const [list, side] of [
+      [m, 'expected'],
+      [x, 'actual'],
+    ] as const) {
+      for (const g of list.filter((l) => re.test(l))) {
+        take(list, g);
+        explained.push({
+          ...where,
+          kind: 'grants-differ',
+          ...ruleFinding(rule),
+          [side]: g,
+          [side === 'expected' ? 'actual' : 'expected']: '(no grant)',
+        });
+      }
+    }
+  }
   for (const rule of ruleOfKind('mangled-routine-grant', rules)) {
     for (const e of [...m]) {
       const p = parseRoutineGrant(e);
@@ -132,10 +152,11 @@ export async function grantDifferences(
   expected: readonly string[],
   actual: readonly string[],
   actualServer: Queryable,
+  context: ComparisonContext = {},
 ): Promise<{ missing: string[]; extra: string[]; explained: Explained[] }> {
   const [e, a] = [expected.map(canonicalGrant), actual.map(canonicalGrant)];
   const missing = e.filter((g) => !a.includes(g));
   const extra = a.filter((g) => !e.includes(g));
   if (!missing.length && !extra.length) return { missing, extra, explained: [] };
-  return explainGrants(where, missing, extra, (kind, db, name) => routineDefiner(actualServer, kind, db, name));
+  return explainGrants(where, missing, extra, (kind, db, name) => routineDefiner(actualServer, kind, db, name), undefined, context);
 }

@@ -34,5 +34,12 @@ export {
 } from './failover.js';
 export type { FollowerState, SemiSyncSample } from './failover.js';
 export { splitBrainHeld, splitBrainWrites } from './split-brain.js';
-export { describePathLimits, galeraPathLimits, judgeNotCarried, limitLines } from './path-limits.js';
+export {
+  describePathLimits,
+  GALERA_SEQUENCE_REFUSAL,
+  galeraPathLimits,
+  galeraRefusedSequences,
+  judgeNotCarried,
+  limitLines,
+} from './path-limits.js';
 export type { PathLimit } from './path-limits.js';

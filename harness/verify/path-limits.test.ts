@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { check } from './check.js';
-import { describePathLimits, galeraLimits, judgeNotCarried } from './path-limits.js';
+import { describePathLimits, galeraLimits, galeraRefusedSequences, judgeNotCarried } from './path-limits.js';
 
 const t = (name: string, engine: string | null, type = 'BASE TABLE') => ({ database: 'shop', name, type, engine });
 const tables = [
@@ -42,5 +42,19 @@ describe('what Galera does not replicate, named before the comparison', () => {
     expect(judgeNotCarried([skipped], galeraLimits(tables, ''))[0]!.valid).toBe(false);
     const c = check('data', [{ database: 'shop', object: 'log', kind: 'chunk-differs' }]);
     expect(judgeNotCarried([c], [])).toEqual([c]);
+  });
+});
+
+describe('what a Galera cluster refuses to create, read from the dataset before anything starts (F21)', () => {
+  it('a sequence with a CACHE and an INCREMENT other than 0 is named with its options; NOCACHE or INCREMENT BY 0 is accepted', () => {
+    expect(
+      galeraRefusedSequences({
+        'shop.s': { increment: 5, cache: 10 },
+        'shop.default': { increment: 1, cache: 1000 },
+        'shop.nocache': { increment: 1, cache: 0 },
+        'shop.auto': { increment: 0, cache: 1000 },
+      }),
+    ).toEqual(['shop.default (INCREMENT BY 1, CACHE 1000)', 'shop.s (INCREMENT BY 5, CACHE 10)']);
+    expect(galeraRefusedSequences({})).toEqual([]);
   });
 });

@@ -40,6 +40,21 @@ export async function galeraPathLimits(node: Queryable): Promise<PathLimit[]> {
   return galeraLimits(await dataTables(node, await databasesInScope(node)), row?.mode ?? '');
 }
 
+/** What Galera refuses of a sequence (MariaDB ≥ 10.11: MDEV-27862); the server's own words, ERROR 1235. */
+export const GALERA_SEQUENCE_REFUSAL =
+  "a Galera cluster refuses CREATE SEQUENCE with a CACHE unless INCREMENT BY 0 (ERROR 1235: This version of MariaDB doesn't yet support 'CACHE without INCREMENT BY 0 in Galera cluster'; MariaDB MDEV-27862: a cached sequence would hand out values Galera does not replicate)";
+
+/**
+ * The sequences a Galera cluster refuses to create (`db.s (INCREMENT BY 5, CACHE 10)`), read from the dataset's
+ * CREATE SEQUENCE options before anything starts: CACHE > 0 with an INCREMENT other than 0 (F21).
+ */
+export function galeraRefusedSequences(sequences: Readonly<Record<string, { increment: number; cache: number }>>): string[] {
+  return Object.entries(sequences)
+    .filter(([, o]) => o.cache !== 0 && o.increment !== 0)
+    .map(([name, o]) => `${name} (INCREMENT BY ${o.increment}, CACHE ${o.cache})`)
+    .sort();
+}
+
 /** One line per reason (`limit of the method|path: <reason>: db.t (ENGINE), …; <how judged>, the rest is judged`). */
 export const limitLines = <L extends PathLimit>(of: 'method' | 'path', limits: readonly L[], judged: (l: L) => string): string[] =>
   [...new Set(limits.map((l) => l.reason))].map((r) => {

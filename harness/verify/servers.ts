@@ -22,6 +22,6 @@ export async function compareServers(
   return [
     compareObjects(a, b, undefined, { peers: !!opts.peers }),
     await compareData(src, dst, opts),
-    ...(opts.accounts === false ? [] : [await compareAccounts(src, dst, opts.excludeAccounts)]),
+    ...(opts.accounts === false ? [] : [await compareAccounts(src, dst, opts.excludeAccounts, undefined, { peers: !!opts.peers })]),
   ];
 }

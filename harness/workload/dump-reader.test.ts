@@ -204,3 +204,29 @@ describe('engines read from CREATE TABLE', () => {
     expect(f.info.engines).toEqual({ 'app.orders': 'InnoDB', 'app.cache': 'MEMORY', 'app.log': 'MyISAM' });
   });
 });
+
+describe('sequences read from CREATE SEQUENCE (what a Galera cluster accepts depends on them: F21)', () => {
+  it("reads INCREMENT and CACHE as mariadb-dump and the corpus write them, NOCACHE as 0, the server's defaults when absent", async () => {
+    const { f } = await filter(
+      [
+        'USE `shop`;',
+        'CREATE SEQUENCE `s1` start with 1 minvalue 1 maxvalue 9223372036854775806 increment by 1 cache 1000 nocycle ENGINE=InnoDB;',
+        'CREATE SEQUENCE `s2` START WITH 100 MINVALUE 1 MAXVALUE 1000000 INCREMENT BY 5 CACHE 10 CYCLE ENGINE=InnoDB;',
+        'CREATE SEQUENCE `s3` start with 1 increment by 1 nocache nocycle ENGINE=InnoDB;',
+        'CREATE OR REPLACE SEQUENCE `other`.`s4` INCREMENT = 0 CACHE = 20;',
+        'CREATE SEQUENCE s5;',
+        'SELECT SETVAL(`s2`, 135, 0);',
+        '',
+      ].join('\n'),
+    );
+    expect(f.info.sequences).toEqual({
+      'shop.s1': { increment: 1, cache: 1000 },
+      'shop.s2': { increment: 5, cache: 10 },
+      'shop.s3': { increment: 1, cache: 0 },
+      'other.s4': { increment: 0, cache: 20 },
+      'shop.s5': { increment: 1, cache: 1000 },
+    });
+    // a sequence is no base table
+    expect(f.info.tables).toEqual([]);
+  });
+});

@@ -63,12 +63,21 @@ export interface DumpInfo {
   primaryKeys: Record<string, number>;
   /** Per base table (`db.table`): its engine as CREATE TABLE names it (absent when it names none: the server's default). */
   engines: Record<string, string>;
+  /** Per sequence (`db.name`): its INCREMENT and CACHE as CREATE SEQUENCE gives them (the server's defaults, 1 and 1000, when
+   * it names none; NOCACHE is 0). */
+  sequences: Record<string, SequenceOptions>;
   /** The database given to a dump that names none (null when the dump names its own). */
   injectedDatabase: string | null;
   /** Statements taken out, by kind. */
   removed: Record<string, number>;
   /** Uncompressed bytes that passed. */
   bytes: number;
+}
+
+/** A sequence's options that decide whether a Galera cluster accepts it. */
+export interface SequenceOptions {
+  increment: number;
+  cache: number;
 }
 
 type LineFate = 'pass' | 'drop-statement';
@@ -85,6 +94,7 @@ const ID = '(?:`((?:[^`]|``)+)`|([A-Za-z0-9_$]+))';
 const CREATE_DB = new RegExp(`^CREATE (?:DATABASE|SCHEMA) (?:/\\*!32312 IF NOT EXISTS\\*/ |IF NOT EXISTS )?${ID}`, 'i');
 const USE_DB = new RegExp(`^USE ${ID}`, 'i');
 const HEADER_DB = /^-- Host: .*\bDatabase: (\S+)/;
+const CREATE_SEQUENCE = new RegExp(`^CREATE (?:OR REPLACE )?SEQUENCE (?:IF NOT EXISTS )?${ID}(?:\\.${ID})?(.*)`, 'i');
 const CREATE_TABLE = new RegExp(`^CREATE TABLE (?:IF NOT EXISTS )?${ID}(?:\\.${ID})?`, 'i');
 /** A table's key line (`PRIMARY KEY (...)`), or a column declared PRIMARY KEY on its own line. */
 const PRIMARY_KEY = /^\s*PRIMARY KEY \((.*)/i;
@@ -120,7 +130,17 @@ export class DumpFilter extends Transform {
     private readonly passOn = true,
   ) {
     super();
-    this.info = { databases: [], tables: [], users: [], primaryKeys: {}, engines: {}, injectedDatabase: null, removed: {}, bytes: 0 };
+    this.info = {
+      databases: [],
+      tables: [],
+      users: [],
+      primaryKeys: {},
+      engines: {},
+      sequences: {},
+      injectedDatabase: null,
+      removed: {},
+      bytes: 0,
+    };
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
@@ -212,12 +232,14 @@ export class DumpFilter extends Transform {
       this.noteDb(db);
       this.out(datasetSql.useDatabase(db));
     }
+    const seq = CREATE_SEQUENCE.exec(line);
+    if (seq) {
+      this.info.sequences[this.qualify(idAt(seq, 1)!, idAt(seq, 3))] = sequenceOptions(seq[5] ?? '');
+      return 'pass';
+    }
     const m = CREATE_TABLE.exec(line);
     if (m) {
-      const first = idAt(m, 1)!;
-      const second = idAt(m, 3);
-      const [db, t] = second !== undefined ? [first, second] : [this.current ?? this.defaultDb, first];
-      const q = `${db}.${t}`;
+      const q = this.qualify(idAt(m, 1)!, idAt(m, 3));
       if (!this.info.tables.includes(q)) this.info.tables.push(q);
       this.info.primaryKeys[q] = 0;
       this.inTable = /\)\s*[^(]*;\s*$/.test(line) ? null : q;
@@ -244,9 +266,21 @@ export class DumpFilter extends Transform {
     if (e) this.info.engines[table] = e;
   }
 
+  /** `db.name` of a name the statement gives as `name` or `db`.`name`. */
+  private qualify(first: string, second: string | undefined): string {
+    return second !== undefined ? `${first}.${second}` : `${this.current ?? this.defaultDb}.${first}`;
+  }
+
   private noteDb(db: string): void {
     if (!this.info.databases.includes(db)) this.info.databases.push(db);
   }
+}
+
+/** INCREMENT and CACHE from CREATE SEQUENCE's options (`increment by 5 cache 10`, `NOCACHE`, `CACHE = 0`). */
+function sequenceOptions(options: string): SequenceOptions {
+  const inc = /\bINCREMENT\s*(?:BY\s*|=\s*)?(-?\d+)/i.exec(options);
+  const cache = /\bCACHE\s*=?\s*(\d+)/i.exec(options);
+  return { increment: inc ? Number(inc[1]) : 1, cache: /\bNOCACHE\b/i.test(options) ? 0 : cache ? Number(cache[1]) : 1000 };
 }
 
 /** Counts bytes read from the file (compressed bytes, for progress against the file's size). */

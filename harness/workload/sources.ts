@@ -4,7 +4,7 @@ import { UsageError } from '../core/index.js';
 import { ConnectError, endpointLabel, openConnection, type Connection, type Endpoint } from '../runtime/connection.js';
 import { sakilaDir } from '../runtime/paths.js';
 import { datasetSql, type Statement } from '../sql/index.js';
-import { dumpFiles, scanDump, type DumpInfo } from './dump-reader.js';
+import { dumpFiles, scanDump, type DumpInfo, type SequenceOptions } from './dump-reader.js';
 
 /**
  * Where a drill's data comes from, chosen per run (`--dataset`): the bundled Sakila sample, a dump file or folder,
@@ -38,6 +38,8 @@ export interface DatasetPlan {
   primaryKeys?: Record<string, number>;
   /** Dumps and schemas: per table, its engine as CREATE TABLE names it; absent when not known before loading. */
   engines?: Record<string, string>;
+  /** Dumps: per sequence (`db.name`), its INCREMENT and CACHE (what a Galera cluster accepts depends on them). */
+  sequences?: Record<string, SequenceOptions>;
   /** Bytes on disk (dump files, compressed as they are). */
   fileBytes: number;
   /** Live source: tables by whether their engine is transactional (the others are copied under a brief lock). */
@@ -99,7 +101,7 @@ export async function planDataset(src: DatasetSource): Promise<DatasetPlan> {
 
 async function scanFiles(
   files: readonly string[],
-): Promise<Pick<DatasetPlan, 'databases' | 'tables' | 'users' | 'fileBytes' | 'primaryKeys' | 'engines'>> {
+): Promise<Pick<DatasetPlan, 'databases' | 'tables' | 'users' | 'fileBytes' | 'primaryKeys' | 'engines' | 'sequences'>> {
   const out = {
     databases: [] as string[],
     tables: [] as string[],
@@ -107,6 +109,7 @@ async function scanFiles(
     fileBytes: 0,
     primaryKeys: {} as Record<string, number>,
     engines: {} as Record<string, string>,
+    sequences: {} as Record<string, SequenceOptions>,
   };
   for (const f of files) {
     let info: DumpInfo;
@@ -121,6 +124,7 @@ async function scanFiles(
     out.users.push(...info.users.filter((u) => !out.users.includes(u)));
     Object.assign(out.primaryKeys, info.primaryKeys);
     Object.assign(out.engines, info.engines);
+    Object.assign(out.sequences, info.sequences);
   }
   return out;
 }
