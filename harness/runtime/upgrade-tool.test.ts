@@ -73,6 +73,21 @@ describe('the upgrade tool run in a container', () => {
     ).resolves.toBe(ok);
   });
 
+  it('runs the tool under a UTF-8 locale, so names outside latin1 reach the server intact (F17)', async () => {
+    const seen: Array<readonly string[]> = [];
+    const node = {
+      name: 'upgraded',
+      container: {
+        exec: (argv: readonly string[]) => {
+          seen.push(argv);
+          return Promise.resolve({ argv, exitCode: 0, stdout: '', stderr: '', durationMs: 1 });
+        },
+      },
+    };
+    await runUpgradeTool(node, ['mariadb-upgrade', '--defaults-extra-file=/x/client.cnf']);
+    expect(seen).toEqual([['env', 'LC_ALL=C.UTF-8', 'mariadb-upgrade', '--defaults-extra-file=/x/client.cnf']]);
+  });
+
   it('the telling line skips the closing FATAL line; without an error line it is the last line', () => {
     expect(tellingLine(`${STDOUT}\n${STDERR}`)).toMatch(/^ERROR 1062/);
     expect(tellingLine('FATAL ERROR: Upgrade failed')).toBe('FATAL ERROR: Upgrade failed');

@@ -50,10 +50,18 @@ interface Runs {
   container: { exec(argv: readonly string[], opts?: RunOptions): Promise<RunResult> };
 }
 
+/**
+ * The locale the tool runs under. mariadb-upgrade's mariadb-check takes its character set from the locale
+ * (`default-character-set=auto`, and mariadb-upgrade ignores `--default-character-set`); a container has no locale
+ * (ASCII), so a database or table named outside latin1 reaches the server as `?` and the upgrade fails with "Unknown
+ * database '??????28'" on a healthy server (finding F17). C.UTF-8 is built into glibc: no locale package needed.
+ */
+const UPGRADE_LOCALE = ['env', 'LC_ALL=C.UTF-8'] as const;
+
 /** Runs the upgrade tool (argv) in `node`'s container; on failure throws UpgradeToolError with the tool's output. */
 export async function runUpgradeTool(node: Runs, argv: readonly string[], timeoutMs = 30 * 60_000): Promise<RunResult> {
   try {
-    return await node.container.exec(argv, { timeoutMs });
+    return await node.container.exec([...UPGRADE_LOCALE, ...argv], { timeoutMs });
   } catch (e) {
     if (e instanceof ExecError && !e.canceled && (e.exitCode !== null || e.timedOut || e.signal))
       throw new UpgradeToolError(argv[0] ?? 'upgrade', node.name, keptOutput(e), e);
