@@ -3,6 +3,7 @@ import type { Corpus, TableCase } from './model.js';
 import { account, createView, isView } from './render-objects.js';
 import { insertColumns, literal } from './render-tables.js';
 import { capsOf } from './caps.js';
+import { shapeOf } from './shapes.js';
 
 /**
  * One mutation of a single row, object definition, account or grant of a loaded corpus: what a verdict must catch
@@ -14,6 +15,11 @@ export interface Mutation {
   /** The text a reported difference names: `db.table`, the object's name, or the account as 'user'@'host'. */
   names: string;
 }
+
+/** Column types whose values compare as text (ENUM and SET compare by their index with a number: left numeric). */
+const TEXT_TYPE = /char|text|binary|blob/i;
+const secondColumnType = (t: TableCase, c: Corpus) =>
+  shapeOf(t.kind, capsOf(c.flavor))?.columns.filter((x) => !x.generated)[1]?.dataType ?? '';
 
 const KEYED = new Set(['numbers', 'strings', 'temporal', 'fulltext', 'case-pair', 'fk-parent', 'unique-only', 'aria', 'generated']);
 
@@ -29,8 +35,11 @@ export function rowMutation(c: Corpus): Mutation | null {
   const key = quoteId(cols[0]!);
   const target = quoteId(cols[1]!);
   const row = t.rows[0]!;
-  // another value of the second column's type: it always changes, whatever the row held
-  const [a, b] = t.kind === 'temporal' ? ["'1999-09-09'", "'1999-09-10'"] : ['1', '2'];
+  // another value of the second column's type: it always changes, whatever the row held. A text column is compared
+  // with text: `'' <=> 1` is a numeric comparison whose truncation warning a strict sql_mode (STRICT_ALL_TABLES)
+  // makes an error in an UPDATE ("Truncated incorrect DECIMAL value: ''")
+  const [a, b] =
+    t.kind === 'temporal' ? ["'1999-09-09'", "'1999-09-10'"] : TEXT_TYPE.test(secondColumnType(t, c)) ? ["'1'", "'2'"] : ['1', '2'];
   const sql = `UPDATE ${qualified(t.db, t.name)} SET ${target} = IF(${target} <=> ${a}, ${b}, ${a}) WHERE ${key} = ${literal(row[0])}`;
   return { kind: 'row', sql: [sql], names: t.name };
 }
