@@ -25,11 +25,18 @@ const KEYED = new Set(['numbers', 'strings', 'temporal', 'fulltext', 'case-pair'
 
 /**
  * The row mutation: one value of the first row of a keyed table (first column is its key, second a plain column), on a
- * table no trigger fires on (a trigger whose DEFINER does not exist makes every write to its table fail).
+ * table no trigger fires on (a trigger whose DEFINER does not exist makes every write to its table fail) and whose
+ * changed column no foreign key references.
  */
 export function rowMutation(c: Corpus): Mutation | null {
   const fired = new Set(c.objects.filter((o) => o.kind === 'triggers-ordered').map((o) => `${o.on.db}.${o.on.name}`));
-  const t = c.tables.find((x): x is TableCase => KEYED.has(x.kind) && x.rows.length > 0 && !fired.has(`${x.db}.${x.name}`));
+  // the fk-parent's second column is what the fk-child references ON UPDATE NO ACTION: changing it fails while a child
+  // row points at it ("Cannot delete or update a parent row", finding F34)
+  const referenced = c.tables.some((x) => x.kind === 'fk-child');
+  const t = c.tables.find(
+    (x): x is TableCase =>
+      KEYED.has(x.kind) && x.rows.length > 0 && !fired.has(`${x.db}.${x.name}`) && !(referenced && x.kind === 'fk-parent'),
+  );
   if (!t) return null;
   const cols = insertColumns(t, capsOf(c.flavor));
   const key = quoteId(cols[0]!);
