@@ -10,6 +10,7 @@ import { type ArtifactFile, DATA_DIR, methodOf } from '../backup/index.js';
 import { FLAVORS, seriesOf } from '../core/index.js';
 import { NodeDefinition, ServerExitedError, type StartedNode } from '../runtime/node.js';
 import type { RecoveryWork } from '../runtime/ready-timeout.js';
+import { runUpgradeTool } from '../runtime/upgrade-tool.js';
 import { type DetectedArtifact, NotABackupError } from './external.js';
 import { type InstantServer, openInstant } from './instant.js';
 import { BadBackupError, NEEDS_OTHER_SETTINGS } from './outcome.js';
@@ -53,9 +54,7 @@ export async function startOnDatadir(b: RestoreBench, datadirVolume: string): Pr
   // An older version's datadir: upgrade the system tables, as a DBA would after an in-place upgrade.
   if (artifact.version && ctx.adapter.upgrade.length && seriesOf(artifact.version) !== FLAVORS[o.flavor].series) {
     const [prog, ...rest] = ctx.adapter.upgrade;
-    const r = await timed('upgrade', () =>
-      node.container.exec([prog!, `--defaults-extra-file=${FILES}/client.cnf`, ...rest], { timeoutMs: 30 * 60_000 }),
-    );
+    const r = await timed('upgrade', () => runUpgradeTool(node, [prog!, `--defaults-extra-file=${FILES}/client.cnf`, ...rest]));
     b.outcome.observations['upgrade'] = { from: artifact.version, output: r.stdout.split('\n').slice(-3).join('\n') };
   }
   return node;

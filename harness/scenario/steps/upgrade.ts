@@ -7,6 +7,7 @@ import { oneShot } from '../../runtime/oneshot.js';
 import { flavor as flavorById, type FlavorId } from '../../core/index.js';
 import { restoreArtifact } from '../../restore/index.js';
 import { NodeDefinition } from '../../runtime/node.js';
+import { runUpgradeTool } from '../../runtime/upgrade-tool.js';
 import { gtidReplicaPos, waitCaughtUp } from '../../runtime/replication.js';
 import { upgradeSql } from '../../sql/index.js';
 import { check, compareSnapshots, gtidPositionsEqual, takeSnapshot, type Difference } from '../../verify/index.js';
@@ -32,7 +33,7 @@ export const restoreOnto = (as: string, flavorId: FlavorId): Step =>
       ctx.topo.add(r.node);
       const t0 = Date.now();
       const upgrade = r.node.adapter.upgrade.length
-        ? (await r.node.container.exec(r.node.adapter.upgrade, { timeoutMs: 30 * 60_000 })).stdout.trim().split('\n').slice(-3)
+        ? (await runUpgradeTool(r.node, r.node.adapter.upgrade)).stdout.trim().split('\n').slice(-3)
         : ['(upgrades itself at start)'];
       const snap = await takeSnapshot(r.node, undefined, { against: a.manifest.snapshot });
       const [health, checksums, objects] = compareSnapshots(a.manifest.snapshot, snap);
@@ -179,9 +180,7 @@ export const upgradeInPlace = (node: string): Step =>
       skipBootstrap: true,
       server: { ...n.spec.server, skipReplicaStart: true },
     }).start();
-    const out = up.adapter.upgrade.length
-      ? (await up.container.exec(up.adapter.upgrade, { timeoutMs: 30 * 60_000 })).stdout.trim().split('\n').slice(-2)
-      : [];
+    const out = up.adapter.upgrade.length ? (await runUpgradeTool(up, up.adapter.upgrade)).stdout.trim().split('\n').slice(-2) : [];
     await up.query(up.adapter.dialect.startReplica());
     ctx.topo.add(up);
     const caught = await waitCaughtUp(up, currentPrimary(ctx), 300);

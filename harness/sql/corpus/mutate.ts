@@ -3,6 +3,7 @@ import type { Corpus, TableCase } from './model.js';
 import { account, createView, isView } from './render-objects.js';
 import { insertColumns, literal } from './render-tables.js';
 import { capsOf } from './caps.js';
+import { shapeOf } from './shapes.js';
 
 /**
  * One mutation of a single row, object definition, account or grant of a loaded corpus: what a verdict must catch
@@ -15,22 +16,37 @@ export interface Mutation {
   names: string;
 }
 
+/** Column types whose values compare as text (ENUM and SET compare by their index with a number: left numeric). */
+const TEXT_TYPE = /char|text|binary|blob/i;
+const secondColumnType = (t: TableCase, c: Corpus) =>
+  shapeOf(t.kind, capsOf(c.flavor))?.columns.filter((x) => !x.generated)[1]?.dataType ?? '';
+
 const KEYED = new Set(['numbers', 'strings', 'temporal', 'fulltext', 'case-pair', 'fk-parent', 'unique-only', 'aria', 'generated']);
 
 /**
  * The row mutation: one value of the first row of a keyed table (first column is its key, second a plain column), on a
- * table no trigger fires on (a trigger whose DEFINER does not exist makes every write to its table fail).
+ * table no trigger fires on (a trigger whose DEFINER does not exist makes every write to its table fail) and whose
+ * changed column no foreign key references.
  */
 export function rowMutation(c: Corpus): Mutation | null {
   const fired = new Set(c.objects.filter((o) => o.kind === 'triggers-ordered').map((o) => `${o.on.db}.${o.on.name}`));
-  const t = c.tables.find((x): x is TableCase => KEYED.has(x.kind) && x.rows.length > 0 && !fired.has(`${x.db}.${x.name}`));
+  // the fk-parent's second column is what the fk-child references ON UPDATE NO ACTION: changing it fails while a child
+  // row points at it ("Cannot delete or update a parent row", finding F34)
+  const referenced = c.tables.some((x) => x.kind === 'fk-child');
+  const t = c.tables.find(
+    (x): x is TableCase =>
+      KEYED.has(x.kind) && x.rows.length > 0 && !fired.has(`${x.db}.${x.name}`) && !(referenced && x.kind === 'fk-parent'),
+  );
   if (!t) return null;
   const cols = insertColumns(t, capsOf(c.flavor));
   const key = quoteId(cols[0]!);
   const target = quoteId(cols[1]!);
   const row = t.rows[0]!;
-  // another value of the second column's type: it always changes, whatever the row held
-  const [a, b] = t.kind === 'temporal' ? ["'1999-09-09'", "'1999-09-10'"] : ['1', '2'];
+  // another value of the second column's type: it always changes, whatever the row held. A text column is compared
+  // with text: `'' <=> 1` is a numeric comparison whose truncation warning a strict sql_mode (STRICT_ALL_TABLES)
+  // makes an error in an UPDATE ("Truncated incorrect DECIMAL value: ''")
+  const [a, b] =
+    t.kind === 'temporal' ? ["'1999-09-09'", "'1999-09-10'"] : TEXT_TYPE.test(secondColumnType(t, c)) ? ["'1'", "'2'"] : ['1', '2'];
   const sql = `UPDATE ${qualified(t.db, t.name)} SET ${target} = IF(${target} <=> ${a}, ${b}, ${a}) WHERE ${key} = ${literal(row[0])}`;
   return { kind: 'row', sql: [sql], names: t.name };
 }

@@ -111,6 +111,25 @@ describe('the generated corpus', () => {
     }
   });
 
+  it("the row mutation compares a text column with text: a strict sql_mode makes `'' <=> 1` an error in an UPDATE (F30)", () => {
+    // seed 1351360464: the first keyed table is a strings table whose CHAR column holds '' in the first row
+    const c = corpusFor('mariadb-10.11', 1351360464, { cover: true, rows: 4, serverOptions: true });
+    const sql = rowMutation(c)!.sql[0]!;
+    expect(sql).toMatch(/ = IF\(`[^`]+` <=> '1', '2', '1'\) WHERE /);
+    // a numeric column still compares with numbers (DECIMAL 1.000… <=> '1' would hold as text and change nothing)
+    const all = corpusFor('mariadb-10.11', 29, { cover: true, rows: 3 });
+    const numbers = { ...all, objects: [], tables: all.tables.filter((t) => t.kind === 'numbers') };
+    expect(rowMutation(numbers)!.sql[0]).toMatch(/<=> 1, 2, 1\) WHERE /);
+  });
+
+  it('the row mutation leaves the fk-parent alone when an fk-child references its column ON UPDATE NO ACTION (F34)', () => {
+    const all = corpusFor('mariadb-10.11', 29, { cover: true, rows: 3 });
+    const fk = { ...all, objects: [], tables: all.tables.filter((t) => t.kind === 'fk-parent' || t.kind === 'fk-child') };
+    expect(rowMutation(fk)).toBeNull();
+    const parentOnly = { ...fk, tables: fk.tables.filter((t) => t.kind === 'fk-parent') };
+    expect(rowMutation(parentOnly)?.names).toBe(parentOnly.tables[0]!.name);
+  });
+
   it('writes values as a dump does: quotes, backslashes, NUL and newlines escaped, bytes as hex, WKT as geometry', () => {
     expect(literal("it's \\ back\0\n")).toBe("'it\\'s \\\\ back\\0\\n'");
     expect(literal(Buffer.from([0, 255]))).toBe("X'00ff'");
