@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../core/index.js';
-import { contextName, describeEngine, parsePublished, publishArgs } from './engine.js';
+import { bindMountArgs, contextName, describeEngine, parsePublished, publishArgs } from './engine.js';
 
 let certs: string;
 let noKey: string;
@@ -98,5 +98,34 @@ describe('parsePublished (docker port output)', () => {
   });
   it('the bridge reach publishes nothing (the local engine is not slowed down nor exposed)', () => {
     expect(publishArgs(describeEngine({}), [3306])).toEqual([]);
+  });
+});
+
+describe('bindMountArgs: harness paths shared with a container', () => {
+  const mounts = [
+    { source: '/var/tmp/store', target: '/backups' },
+    { source: '/srv/ca.pem', target: '/etc/ca.pem', readOnly: true },
+  ];
+  it('the local engine (and a local rootless socket) mount them as today', () => {
+    const want = ['-v', '/var/tmp/store:/backups', '-v', '/srv/ca.pem:/etc/ca.pem:ro'];
+    expect(bindMountArgs(describeEngine({}), 'fd-x-backup-replica', mounts)).toEqual(want);
+    expect(bindMountArgs(describeEngine({ DOCKER_HOST: 'unix:///run/user/1000/docker.sock' }), 'c', mounts)).toEqual(want);
+  });
+  it('a remote engine would mount its own host path instead: refused, one line per path, bad input', () => {
+    const remote = describeEngine({ DOCKER_HOST: 'tcp://10.1.2.3:2375' });
+    const f = () => bindMountArgs(remote, 'fd-x-backup-replica', mounts);
+    expect(f).toThrow(UsageError);
+    let lines: string[] = [];
+    try {
+      f();
+    } catch (e) {
+      lines = (e as Error).message.split('\n');
+    }
+    expect(lines).toEqual([
+      'fd-x-backup-replica needs the harness path /var/tmp/store mounted at /backups, which tcp://10.1.2.3:2375 cannot see',
+      'fd-x-backup-replica needs the harness path /srv/ca.pem mounted at /etc/ca.pem, which tcp://10.1.2.3:2375 cannot see',
+      '(a remote engine shares no host paths: see docs/engines.md)',
+    ]);
+    expect(bindMountArgs(remote, 'c', [])).toEqual([]);
   });
 });

@@ -7,7 +7,7 @@ import type { FlavorAdapter, ServerOptions } from './adapter.js';
 import { NodeContainer, SQL_PORT, type ContainerState, type RemovedState } from './container.js';
 import type { TopologyContext } from './context.js';
 import { docker, putAllFiles, type ContainerFiles } from './docker.js';
-import { currentEngine, publishArgs, type Reached } from './engine.js';
+import { bindMountArgs, currentEngine, publishArgs, type Mount, type Reached } from './engine.js';
 import { loadConfig } from './config.js';
 import { keepNodeLogs, saveNodeLogs, type NodeLogSource } from './node-logs.js';
 import { oneShot } from './oneshot.js';
@@ -24,11 +24,7 @@ const roleOf = (o: ServerOptions): NodeRole => ({
 
 export const LABEL_NODE = 'firedrill.node';
 
-export interface Mount {
-  source: string;
-  target: string;
-  readOnly?: boolean;
-}
+export type { Mount } from './engine.js';
 
 export interface NodeSpec {
   /** Logical name ('primary', 'replica-1'): the container's network alias and hostname. */
@@ -64,7 +60,7 @@ export class NodeDefinition {
     const { run, network, adapter, image } = this.ctx;
     const container = run.name(this.spec.name);
     const volume = this.spec.datadirVolume ?? (await run.volume(`${this.spec.name}-data`));
-    const mounts = (this.spec.mounts ?? []).flatMap((m) => ['-v', `${m.source}:${m.target}${m.readOnly ? ':ro' : ''}`]);
+    const mounts = bindMountArgs(await currentEngine(), container, this.spec.mounts ?? []);
     if (this.spec.bootstrapCluster) {
       await oneShot(this.ctx, { name: `${this.spec.name}-init`, volume, argv: ['touch', '/var/lib/mysql/.fd-bootstrap-once'] });
     }
