@@ -12,10 +12,10 @@ import { createBridgeNetwork } from './network.js';
 import { LABEL_RUN, removeRun } from './run-context.js';
 
 /** A Docker engine in a container, as a CI's `docker:dind` service: Debian's docker.io (docker/dind). */
-export const DIND_IMAGE: ImageRecipe = { id: 'dind', suite: 'bookworm', packages: ['docker.io', 'ca-certificates'], dockerDir: 'dind' };
+const DIND_IMAGE: ImageRecipe = { id: 'dind', suite: 'bookworm', packages: ['docker.io', 'ca-certificates'], dockerDir: 'dind' };
 
 /** Marks a dind engine's container, volume and network (its value: the engine's name). */
-export const LABEL_ENGINE = 'firedrill.engine';
+const LABEL_ENGINE = 'firedrill.engine';
 const PORT = 2376;
 
 /** Where each engine's client certificates live (DOCKER_CERT_PATH), one 0700 folder per engine. */

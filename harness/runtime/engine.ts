@@ -9,7 +9,7 @@ import { docker, inspect } from './docker.js';
  * engine is the local dockerd, whose bridges the harness's host routes); `published`, at a port the engine publishes
  * on its own host (`-p`), read back with `docker port` after every start (a restart gets a new port).
  */
-export type Reach = 'bridge' | 'published';
+type Reach = 'bridge' | 'published';
 
 /** The container engine the docker CLI talks to, as the harness must treat it. */
 export interface Engine {
