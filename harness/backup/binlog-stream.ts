@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { waitUntil } from '../exec/index.js';
 import { docker, putFiles } from '../runtime/docker.js';
+import { bindMountArgs, currentEngine } from '../runtime/engine.js';
 import { LABEL_NODE, type StartedNode } from '../runtime/node.js';
 import type { TopologyContext } from '../runtime/context.js';
 import { binlogSql } from '../sql/index.js';
@@ -87,8 +88,7 @@ export class BinlogStream {
       ...this.ctx.run.labelArgs(),
       '--label',
       `${LABEL_NODE}=binlog-stream`,
-      '-v',
-      `${this.dir}:${IN_CONTAINER}`,
+      ...bindMountArgs(await currentEngine(), name, [{ source: this.dir, target: IN_CONTAINER }]),
       '--entrypoint',
       argv[0]!,
       this.ctx.image,

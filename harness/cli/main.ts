@@ -7,6 +7,7 @@ import { cmdChaos, HELP_CHAOS } from './chaos.js';
 import { cmdClean, HELP_CLEAN } from './clean.js';
 import { cmdDoctor, HELP_DOCTOR } from './doctor.js';
 import { drill, Interrupted } from './drill.js';
+import { cmdEngine, HELP_ENGINE } from './engine.js';
 import { cmdImages, HELP_IMAGES } from './images.js';
 import { cmdList, HELP_LIST } from './list.js';
 import { err, out, printHelp } from './options.js';
@@ -41,6 +42,7 @@ commands:
   doctor [--dataset D] [--server-config F]
                                     what is there and what is missing (engine, images, config, drills, datasets), with the fix
   clean [--all]                     remove containers, volumes, networks of runs that are no longer alive
+  engine dind|ls|rm NAME|show       a Docker engine in a container (as a CI's dind service) to run drills against
   snapshot --source DSN --out STATE.json [--databases a,b] [--hold-replica] [-- BACKUP COMMAND]
                                     record the state a backup must restore to
   restore-test --artifact PATH --flavor F [--expect STATE.json] [--max-age 26h] [--json]
@@ -65,6 +67,7 @@ const COMMANDS: Record<string, { help: string; run: (args: string[]) => Promise<
   images: { help: HELP_IMAGES, run: cmdImages },
   doctor: { help: HELP_DOCTOR, run: cmdDoctor },
   clean: { help: HELP_CLEAN, run: cmdClean },
+  engine: { help: HELP_ENGINE, run: cmdEngine },
   chaos: {
     help: HELP_CHAOS,
     run: (a) =>

@@ -1,6 +1,10 @@
 import { basename, dirname } from 'node:path';
 import { DEFAULT_TIMEOUT_MS, waitUntil, type RunOptions, type RunResult } from '../exec/index.js';
 import { docker, inContainerDeadline, inspect, putFiles } from './docker.js';
+import { currentEngine, reachContainer, type Reached } from './engine.js';
+
+/** The port a node's server listens on inside its container. */
+export const SQL_PORT = 3306;
 
 /** What docker says of a container: running or not, its status, how often it was restarted, its last exit code. */
 export interface ContainerState {
@@ -24,6 +28,7 @@ export interface RemovedState {
  */
 export class NodeContainer {
   private ip = '';
+  private reached: Reached | undefined;
 
   constructor(
     readonly name: string,
@@ -31,15 +36,25 @@ export class NodeContainer {
     private readonly network: string,
   ) {}
 
-  /** The container's address on the run's network (read by refreshAddress). */
+  /** The container's address on the run's network, where other nodes reach it (read by refreshAddress). */
   get address(): string {
     return this.ip;
   }
 
+  /**
+   * Where the harness reaches the server's SQL port (read by refreshAddress): the network address on the local
+   * engine, the engine's published port elsewhere (runtime/engine.ts).
+   */
+  get sqlEndpoint(): Reached {
+    return this.reached ?? { host: this.ip, port: SQL_PORT };
+  }
+
+  /** Re-reads both addresses: after every start (a published port changes on restart) and network change. */
   async refreshAddress(): Promise<string> {
     const info = await inspect<{ NetworkSettings: { Networks: Record<string, { IPAddress: string }> } }>('container', this.name);
     this.ip = info.NetworkSettings.Networks[this.network]?.IPAddress ?? '';
     if (!this.ip) throw new Error(`${this.name}: no address on network ${this.network}`);
+    this.reached = (await currentEngine()).reach === 'bridge' ? undefined : await reachContainer(this.name, this.network, SQL_PORT);
     return this.ip;
   }
 

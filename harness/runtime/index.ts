@@ -28,3 +28,6 @@ export { parseDsn, databasesOf, expandEnv } from './dsn.js';
 export type { Dsn } from './dsn.js';
 export { startS3Server, S3_SERVER_IMAGE } from './s3-server.js';
 export type { S3Server, S3Keys } from './s3-server.js';
+export { currentEngine } from './engine.js';
+export type { Engine } from './engine.js';
+export { listDind, startDind, stopDind } from './dind.js';

@@ -15,19 +15,26 @@ export interface StartedNetwork {
  */
 export async function startNetwork(run: RunContext, opts: { suffix?: string; fixedSubnet?: boolean } = {}): Promise<StartedNetwork> {
   const name = run.name(opts.suffix ?? 'net');
-  let prefix: string | undefined;
+  const prefix = await createBridgeNetwork(name, run.labelArgs(), opts.fixedSubnet ?? false);
+  run.onTeardown(`remove network ${name}`, async () => {
+    await docker(['network', 'rm', name]);
+  });
+  return { name, prefix };
+}
+
+/**
+ * Creates a labelled bridge network; with `fixedSubnet`, on a free /24 (tried again on an overlap) whose first three
+ * octets it returns.
+ */
+export async function createBridgeNetwork(name: string, labelArgs: readonly string[], fixedSubnet: boolean): Promise<string | undefined> {
   for (let attempt = 0; ; attempt++) {
-    prefix = opts.fixedSubnet ? `172.${randomInt(20, 31)}.${randomInt(0, 256)}` : undefined;
+    const prefix = fixedSubnet ? `172.${randomInt(20, 31)}.${randomInt(0, 256)}` : undefined;
     try {
-      await docker(['network', 'create', ...run.labelArgs(), ...(prefix ? ['--subnet', `${prefix}.0/24`] : []), name]);
-      break;
+      await docker(['network', 'create', ...labelArgs, ...(prefix ? ['--subnet', `${prefix}.0/24`] : []), name]);
+      return prefix;
     } catch (e) {
       if (prefix && attempt < 20 && e instanceof ExecError && /overlap/i.test(e.stderrTail)) continue;
       throw e;
     }
   }
-  run.onTeardown(`remove network ${name}`, async () => {
-    await docker(['network', 'rm', name]);
-  });
-  return { name, prefix };
 }

@@ -4,9 +4,10 @@ import { format } from 'mysql2';
 import { waitUntil, type RunResult } from '../exec/index.js';
 import type { Statement } from '../sql/index.js';
 import type { FlavorAdapter, ServerOptions } from './adapter.js';
-import { NodeContainer, type ContainerState, type RemovedState } from './container.js';
+import { NodeContainer, SQL_PORT, type ContainerState, type RemovedState } from './container.js';
 import type { TopologyContext } from './context.js';
 import { docker, putAllFiles, type ContainerFiles } from './docker.js';
+import { bindMountArgs, currentEngine, publishArgs, type Mount, type Reached } from './engine.js';
 import { loadConfig } from './config.js';
 import { keepNodeLogs, saveNodeLogs, type NodeLogSource } from './node-logs.js';
 import { oneShot } from './oneshot.js';
@@ -26,11 +27,7 @@ const roleOf = (o: ServerOptions): NodeRole => ({
 
 export const LABEL_NODE = 'firedrill.node';
 
-export interface Mount {
-  source: string;
-  target: string;
-  readOnly?: boolean;
-}
+export type { Mount } from './engine.js';
 
 export interface NodeSpec {
   /** Logical name ('primary', 'replica-1'): the container's network alias and hostname. */
@@ -66,7 +63,7 @@ export class NodeDefinition {
     const { run, network, adapter, image } = this.ctx;
     const container = run.name(this.spec.name);
     const volume = this.spec.datadirVolume ?? (await run.volume(`${this.spec.name}-data`));
-    const mounts = (this.spec.mounts ?? []).flatMap((m) => ['-v', `${m.source}:${m.target}${m.readOnly ? ':ro' : ''}`]);
+    const mounts = bindMountArgs(await currentEngine(), container, this.spec.mounts ?? []);
     if (this.spec.bootstrapCluster) {
       await oneShot(this.ctx, { name: `${this.spec.name}-init`, volume, argv: ['touch', '/var/lib/mysql/.fd-bootstrap-once'] });
     }
@@ -96,6 +93,7 @@ export class NodeDefinition {
       ...(this.spec.ip ? ['--ip', this.spec.ip] : []),
       ...(this.spec.server.galera ? ['-e', 'FIREDRILL_GALERA=1'] : []),
       ...run.labelArgs(),
+      ...publishArgs(await currentEngine(), [SQL_PORT]),
       '--label',
       `${LABEL_NODE}=${this.spec.name}`,
       '-v',
@@ -135,7 +133,7 @@ export class StartedNode implements AsyncDisposable {
     readonly volume: string,
   ) {
     this.container = new NodeContainer(containerName, volume, ctx.network.name);
-    this.session = new ServerSession(spec.name, () => this.container.address, ctx.creds, ctx.run.queryTimeoutMs);
+    this.session = new ServerSession(spec.name, () => this.container.sqlEndpoint, ctx.creds, ctx.run.queryTimeoutMs);
     const options = ctx.serverConfig?.cfg.options.filter((o) => o.group !== 'client');
     this.readyTimeoutMs = readyTimeoutMs(
       { redoBytes: Math.max(spec.recovery?.redoBytes ?? 0, redoCapacity(options)), datadirBytes: spec.recovery?.datadirBytes },
@@ -167,8 +165,13 @@ export class StartedNode implements AsyncDisposable {
   get adapter(): FlavorAdapter {
     return this.ctx.adapter;
   }
+  /** The node's address on the topology's network: where other nodes reach it (port 3306). */
   get address(): string {
     return this.container.address;
+  }
+  /** Where the harness reaches the node's SQL port (a published port on an engine whose bridges are not routed here). */
+  get sqlEndpoint(): Reached {
+    return this.container.sqlEndpoint;
   }
   get serverId(): number {
     return this.spec.server.serverId;

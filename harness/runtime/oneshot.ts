@@ -1,4 +1,5 @@
 import { docker, putAllFiles, type ContainerFiles } from './docker.js';
+import { bindMountArgs, currentEngine, type Mount } from './engine.js';
 import type { TopologyContext } from './context.js';
 import type { RunResult } from '../exec/index.js';
 
@@ -17,7 +18,7 @@ export async function oneShot(
     name: string;
     volume?: string;
     argv: readonly string[];
-    mounts?: ReadonlyArray<{ source: string; target: string; readOnly?: boolean }>;
+    mounts?: readonly Mount[];
     /** Files put into the created container from memory before it starts (option files: never on the host). */
     files?: readonly ContainerFiles[];
     timeoutMs?: number;
@@ -26,6 +27,7 @@ export async function oneShot(
   },
 ): Promise<RunResult> {
   const name = ctx.run.name(p.name);
+  const mounts = bindMountArgs(await currentEngine(), name, p.mounts ?? []);
   const remove = async () => {
     await docker(['rm', '-f', '-v', name]);
   };
@@ -38,7 +40,7 @@ export async function oneShot(
     '-e',
     'FIREDRILL_EMPTY_DATADIR=1',
     ...(p.volume ? ['-v', `${p.volume}:/var/lib/mysql`] : []),
-    ...(p.mounts ?? []).flatMap((m) => ['-v', `${m.source}:${m.target}${m.readOnly ? ':ro' : ''}`]),
+    ...mounts,
     ...(p.netnsOf ? ['--network', `container:${p.netnsOf.container}`, ...p.netnsOf.capAdd.flatMap((c) => ['--cap-add', c])] : []),
     ctx.image,
     ...p.argv,

@@ -1,6 +1,7 @@
 import { connect } from 'node:net';
 import { waitUntil } from '../exec/index.js';
-import { docker, inspect } from './docker.js';
+import { docker } from './docker.js';
+import { currentEngine, publishArgs, reachContainer } from './engine.js';
 import { ensureImage, type ImageRecipe } from './images.js';
 import type { RunContext } from './run-context.js';
 
@@ -19,7 +20,7 @@ export interface S3Keys {
 }
 
 export interface S3Server {
-  /** http://address:9000 */
+  /** http://address:port (the bridge address and 9000, or the engine's published port) */
   endpoint: string;
   /** The client environment with the writer's keys (every S3 action): endpoint, region, keys, in memory only. */
   env: Record<string, string>;
@@ -42,17 +43,28 @@ export async function startS3Server(run: RunContext, progress: (m: string) => vo
   run.onTeardown(`remove S3 store ${name}`, async () => {
     await docker(['rm', '-f', '-v', name]);
   });
-  await docker(['run', '-d', '--name', name, ...run.labelArgs(), '-e', `INITIAL_NO_AUTH_ACTION_COUNT=${KEY_SETUP_ACTIONS}`, image]);
-  const info = await inspect<{ NetworkSettings: { IPAddress: string } }>('container', name);
-  const address = info.NetworkSettings.IPAddress;
+  const publish = publishArgs(await currentEngine(), [9000]);
+  await docker([
+    'run',
+    '-d',
+    '--name',
+    name,
+    ...run.labelArgs(),
+    ...publish,
+    '-e',
+    `INITIAL_NO_AUTH_ACTION_COUNT=${KEY_SETUP_ACTIONS}`,
+    image,
+  ]);
+  // The harness's own S3 client talks to it: at its bridge address, or its published port on a remote engine.
+  const { host: address, port } = await reachContainer(name, undefined, 9000);
   // A TCP connect only: an HTTP request would spend one of the unauthenticated actions.
   await waitUntil(
-    () => listening(address, 9000),
+    () => listening(address, port),
     (v) => v,
     {
       timeoutMs: 30_000,
       intervalMs: 100,
-      what: `the S3 store ${name} listening on ${address}:9000`,
+      what: `the S3 store ${name} listening on ${address}:${port}`,
     },
   );
   const r = await docker(['exec', name, 's3-keys'], { timeoutMs: 60_000 });
@@ -61,7 +73,7 @@ export async function startS3Server(run: RunContext, progress: (m: string) => vo
     AWS_ACCESS_KEY_ID: k.accessKeyId,
     AWS_SECRET_ACCESS_KEY: k.secretAccessKey,
   });
-  const endpoint = `http://${address}:9000`;
+  const endpoint = `http://${address}:${port}`;
   return {
     endpoint,
     container: name,

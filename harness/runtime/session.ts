@@ -1,6 +1,7 @@
 import type { Statement } from '../sql/index.js';
 import { openConnection, type Connection } from './connection.js';
 import type { Credentials } from './context.js';
+import type { Reached } from './engine.js';
 
 /**
  * A SQL session with one server as firedrill's admin user: one shared connection, opened on first use and again
@@ -11,7 +12,8 @@ export class ServerSession {
 
   constructor(
     private readonly name: string,
-    private readonly host: () => string,
+    /** Where the server answers now (it moves when a published port changes at a restart). */
+    private readonly endpoint: () => Reached,
     private readonly creds: Credentials,
     /** The deadline of a query that names none (the run's `--timeout`). */
     private readonly queryTimeoutMs: number,
@@ -22,8 +24,9 @@ export class ServerSession {
    * reached too). The caller closes it.
    */
   connect(opts: { connectTimeoutMs?: number } = {}): Promise<Connection> {
+    const { host, port } = this.endpoint();
     return openConnection(
-      { host: this.host(), port: 3306, user: this.creds.admin, password: this.creds.adminPassword, tls: { mode: 'PREFERRED' } },
+      { host, port, user: this.creds.admin, password: this.creds.adminPassword, tls: { mode: 'PREFERRED' } },
       { name: this.name, queryTimeoutMs: this.queryTimeoutMs, deadlineName: '--timeout', connectTimeoutMs: opts.connectTimeoutMs ?? 5000 },
     );
   }

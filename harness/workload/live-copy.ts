@@ -5,6 +5,7 @@ import { UsageError } from '../core/index.js';
 import { HarnessError, spawnPiped } from '../exec/index.js';
 import { redact } from '../runtime/connection.js';
 import { docker } from '../runtime/docker.js';
+import { bindMountArgs, currentEngine } from '../runtime/engine.js';
 import type { StartedNode } from '../runtime/node.js';
 import { clientTlsOptions, CONTAINER_CA_PATH } from '../runtime/tls.js';
 import { DumpFilter, type DumpInfo } from './dump-reader.js';
@@ -33,7 +34,11 @@ export async function copyLive(
   const ctx = node.context;
   // The source's TLS mode goes to the tool too; its CA file (no secret) is mounted read-only.
   const tls = s.tls ?? { mode: 'PREFERRED' as const };
-  const caMount = tls.ca !== undefined ? ['-v', `${resolve(tls.ca)}:${CONTAINER_CA_PATH}:ro`] : [];
+  const caMount = bindMountArgs(
+    await currentEngine(),
+    'the dataset copy',
+    tls.ca !== undefined ? [{ source: resolve(tls.ca), target: CONTAINER_CA_PATH, readOnly: true }] : [],
+  );
   const options = [`user=${s.user}`, `password=${s.password}`, `host=${s.host}`, `port=${s.port}`, ...clientTlsOptions(family, tls)];
   let n = 0;
   const runDump = async (args: string[], defaultDb: string, onLine?: (l: string) => void): Promise<DumpInfo> => {
