@@ -1,5 +1,6 @@
 import { galeraSql } from '../sql/index.js';
 import type { CheckResult, Difference, Queryable } from './check.js';
+import { CURRENT_ROWS_DIFFER } from './compare-snapshot.js';
 import { databasesInScope, dataTables, type TableInfo } from './scope.js';
 
 /**
@@ -76,6 +77,8 @@ const ROW_KINDS = new Set([
   'rows-differ-no-primary-key',
   'rows-differ-history-included',
   'checksum-differs',
+  CURRENT_ROWS_DIFFER,
+  'history-differs',
 ]);
 
 /**
