@@ -85,9 +85,15 @@ describe('pre-upgrade names ahead what its methods cannot carry, as the other dr
       ['c.numbers', 'float-precision', ['upgraded-logical']],
     ]);
     expect(describeLimits(limits)).toEqual([
-      expect.stringMatching(/^limit of the method: a MEMORY table's rows .*: c\.cache \(MEMORY\); their rows are not compared, the rest is judged$/),
-      expect.stringMatching(/^limit of the method: the dump was made without --dump-history .*: c\.hist \(InnoDB\); their current rows are compared, not their history/),
-      expect.stringMatching(/^limit of the method: a logical dump .* FLOAT .*: c\.numbers \(InnoDB\); their rows are counted, their values not compared/),
+      expect.stringMatching(
+        /^limit of the method: a MEMORY table's rows .*: c\.cache \(MEMORY\); their rows are not compared, the rest is judged$/,
+      ),
+      expect.stringMatching(
+        /^limit of the method: the dump was made without --dump-history .*: c\.hist \(InnoDB\); their current rows are compared, not their history/,
+      ),
+      expect.stringMatching(
+        /^limit of the method: a logical dump .* FLOAT .*: c\.numbers \(InnoDB\); their rows are counted, their values not compared/,
+      ),
     ]);
     // the logical-restore drill's dump has the same limits, for its restored node; a drill that dumps nothing has none
     expect(drillLimits(logicalRestore, 'mariadb-10.11', corpus).map((l) => [l.table, l.nodes])).toEqual([
@@ -117,21 +123,30 @@ describe('pre-upgrade names ahead what its methods cannot carry, as the other dr
       ['after-rollback-upgraded-logical-equals-primary', true, []],
       ['upgraded-logical-checksum-table', true, []],
     ]);
-    expect(judged[1]!.details['warning']).toMatch(/history not carried by the method, current rows compared: c\.hist; FLOAT values rounded by the method, rows counted: c\.numbers/);
+    expect(judged[1]!.details['warning']).toMatch(
+      /history not carried by the method, current rows compared: c\.hist; FLOAT values rounded by the method, rows counted: c\.numbers/,
+    );
   });
 
   it("an InnoDB table's changed row still fails; so do a FLOAT table's lost row, a versioned table's changed current rows, and FLOAT values on a node not restored from the dump", () => {
     const judged = judgeDrillChecks(
       [
         check('after-switchover-primary-equals-replica-1', [...memoryEmpty, innodbChanged]),
-        check('after-rollback-upgraded-logical-equals-primary', [diff('numbers', 'row-missing'), noHistory, diff('hist', 'current-rows-differ', { rowsOnlyOnSource: 1 }, { rowsOnlyOnTarget: 0 })]),
+        check('after-rollback-upgraded-logical-equals-primary', [
+          diff('numbers', 'row-missing'),
+          noHistory,
+          diff('hist', 'current-rows-differ', { rowsOnlyOnSource: 1 }, { rowsOnlyOnTarget: 0 }),
+        ]),
         check('upgraded-physical-checksum-table', [diff('numbers', 'rows-differ', { rows: '5' }, { rows: '5' })]),
       ],
       limits,
     );
     expect(judged.map((c) => c.valid)).toEqual([false, false, false]);
     expect(judged[0]!.details['differences']).toEqual([innodbChanged]);
-    expect((judged[1]!.details['differences'] as Array<{ kind: string }>).map((d) => d.kind)).toEqual(['row-missing', 'current-rows-differ']);
+    expect((judged[1]!.details['differences'] as Array<{ kind: string }>).map((d) => d.kind)).toEqual([
+      'row-missing',
+      'current-rows-differ',
+    ]);
     expect(judged[2]!.details['differences']).toEqual([diff('numbers', 'rows-differ', { rows: '5' }, { rows: '5' })]);
   });
 });

@@ -13,7 +13,9 @@ const cols: Column[] = [
 /** The period end the fingerprint reads for a ROW_END whose UNIX_TIMESTAMP is `unix`, evaluated as the server would
  * evaluate the generated IF(UNIX_TIMESTAMP(x) >= N, 'current', x). */
 function periodEndRead(sql: string, column: string, unix: number): string {
-  const m = new RegExp(`IF\\(UNIX_TIMESTAMP\\(${column.replace(/[`]/g, '\\`')}\\) >= (\\d+), 'current', ${column.replace(/[`]/g, '\\`')}\\)`).exec(sql);
+  const m = new RegExp(
+    `IF\\(UNIX_TIMESTAMP\\(${column.replace(/[`]/g, '\\`')}\\) >= (\\d+), 'current', ${column.replace(/[`]/g, '\\`')}\\)`,
+  ).exec(sql);
   if (!m) throw new Error(`no period-end reading of ${column} in ${sql}`);
   return unix >= Number(m[1]) ? 'current' : String(unix);
 }
@@ -38,12 +40,18 @@ describe("a system-versioned table's history read alike across MariaDB 11.5's TI
   });
 
   it('an explicit period (ROW END column) is read the same way; the multiset comparison reads periods alike', () => {
-    const explicit: Column[] = [...cols, { name: 'rs', type: 'timestamp', extra: 'ROW START' }, { name: 're', type: 'timestamp', extra: 'ROW END' }];
+    const explicit: Column[] = [
+      ...cols,
+      { name: 'rs', type: 'timestamp', extra: 'ROW START' },
+      { name: 're', type: 'timestamp', extra: 'ROW END' },
+    ];
     const x = tableFingerprint('db', 'hist', explicit, { implicitPeriod: false }).sql;
     expect(periodEndRead(x, '`re`', MARIADB_10_11_ROW_END)).toBe('current');
     expect(periodEndRead(x, '`re`', MARIADB_11_8_ROW_END)).toBe('current');
     expect(x).not.toMatch(/UNIX_TIMESTAMP\(`rs`\)/);
-    expect(periodEndRead(rowHashMultiset('db', 'hist', cols, { implicitPeriod: true }).sql, 'ROW_END', MARIADB_11_8_ROW_END)).toBe('current');
+    expect(periodEndRead(rowHashMultiset('db', 'hist', cols, { implicitPeriod: true }).sql, 'ROW_END', MARIADB_11_8_ROW_END)).toBe(
+      'current',
+    );
   });
 
   it("'literal' (state files of format 1) reads ROW_END as recorded before, exactly; current rows alone are untouched", () => {

@@ -81,11 +81,17 @@ describe('snapshot comparison', () => {
       current,
     });
     // a dump without its history: fewer versions, the same current rows: history-differs only
-    const noHistory = checksumsEqual(snap({ 'db.h': hist(fp('6', '1'), fp('2', '5')) }), snap({ 'db.h': hist(fp('2', '3'), fp('2', '5')) }));
+    const noHistory = checksumsEqual(
+      snap({ 'db.h': hist(fp('6', '1'), fp('2', '5')) }),
+      snap({ 'db.h': hist(fp('2', '3'), fp('2', '5')) }),
+    );
     expect((noHistory.details['differences'] as Array<{ kind: string }>).map((d) => d.kind)).toEqual(['history-differs']);
     // a current row changed as well: said apart
     const changed = checksumsEqual(snap({ 'db.h': hist(fp('6', '1'), fp('2', '5')) }), snap({ 'db.h': hist(fp('2', '3'), fp('2', '6')) }));
-    expect((changed.details['differences'] as Array<{ kind: string }>).map((d) => d.kind)).toEqual(['history-differs', 'current-rows-differ']);
+    expect((changed.details['differences'] as Array<{ kind: string }>).map((d) => d.kind)).toEqual([
+      'history-differs',
+      'current-rows-differ',
+    ]);
   });
 
   it('an object whose definition could not be read is a difference, even when both sides failed alike', () => {

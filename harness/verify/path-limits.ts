@@ -93,7 +93,8 @@ const valuesOnly = (d: Difference) =>
   d.kind === 'row-differs' ||
   (ROW_KINDS.has(d.kind) &&
     ((field(d.expected, 'rows') !== undefined && field(d.expected, 'rows') === field(d.actual, 'rows')) ||
-      (field(d.expected, 'rowsOnlyOnSource') !== undefined && field(d.expected, 'rowsOnlyOnSource') === field(d.actual, 'rowsOnlyOnTarget'))));
+      (field(d.expected, 'rowsOnlyOnSource') !== undefined &&
+        field(d.expected, 'rowsOnlyOnSource') === field(d.actual, 'rowsOnlyOnTarget'))));
 
 /** Whether a limit of this kind sets this difference aside. */
 const setsAside = (what: NotCarried, d: Difference) =>
@@ -134,7 +135,12 @@ export function judgeNotCarried(
         ...c.details,
         differenceCount: Number(c.details['differenceCount'] ?? all.length) - setAside,
         differences: kept,
-        notCarried: limits.map((l) => ({ table: l.table, engine: l.engine, reason: l.reason, ...(what(l) !== 'rows' ? { what: what(l) } : {}) })),
+        notCarried: limits.map((l) => ({
+          table: l.table,
+          engine: l.engine,
+          reason: l.reason,
+          ...(what(l) !== 'rows' ? { what: what(l) } : {}),
+        })),
         warning: warnings.join('; '),
       },
     };

@@ -122,7 +122,10 @@ export async function checksumOf(q: Queryable, db: string, table: string): Promi
 export const rowsFingerprint = (q: Queryable, db: string, table: string, type: string, periodEnd: HistoryRead['periodEnd'] = 'current') =>
   fingerprintOf(q, db, table, (cols) => ({
     cols,
-    history: type === inspect.SYSTEM_VERSIONED ? { implicitPeriod: !cols.some((c) => /ROW START/i.test(String(c.extra ?? ''))), periodEnd } : undefined,
+    history:
+      type === inspect.SYSTEM_VERSIONED
+        ? { implicitPeriod: !cols.some((c) => /ROW START/i.test(String(c.extra ?? ''))), periodEnd }
+        : undefined,
   }));
 
 /** A system-versioned table's current rows alone, without their period end (the largest TIMESTAMP, which versions differ on). */

@@ -160,7 +160,8 @@ export function parseState(text: string): RecordedState {
   } catch (e) {
     throw new Error(`not JSON: ${(e as Error).message}`);
   }
-  if (s?.format !== STATE_FORMAT && !OLDER_FORMATS.some((f) => f === s?.format)) throw new Error(`not a firedrill state (format ${JSON.stringify(s?.format)}, expected ${STATE_FORMAT})`);
+  if (s?.format !== STATE_FORMAT && !OLDER_FORMATS.some((f) => f === s?.format))
+    throw new Error(`not a firedrill state (format ${JSON.stringify(s?.format)}, expected ${STATE_FORMAT})`);
   for (const k of ['takenAt', 'source', 'scope', 'gtid', 'databases', 'tables', 'objects', 'accounts'] as const) {
     if (s[k] === undefined) throw new Error(`state lacks '${k}'`);
   }

@@ -104,7 +104,8 @@ const CREATE_TABLE = new RegExp(`^CREATE TABLE (?:IF NOT EXISTS )?${ID}(?:\\.${I
 const PRIMARY_KEY = /^\s*PRIMARY KEY \((.*)/i;
 const INLINE_PRIMARY_KEY = /^\s*(?:`(?:[^`]|``)+`|[A-Za-z0-9_$]+) .*\bPRIMARY KEY\b/i;
 /** A column line of CREATE TABLE declaring a FLOAT (not a key or constraint line). */
-const FLOAT_COLUMN = /^\s*(?!(?:KEY|INDEX|UNIQUE|PRIMARY|CONSTRAINT|FULLTEXT|SPATIAL|FOREIGN|CHECK|PERIOD)\b)(?:`(?:[^`]|``)+`|[A-Za-z0-9_$]+)\s+float\b/i;
+const FLOAT_COLUMN =
+  /^\s*(?!(?:KEY|INDEX|UNIQUE|PRIMARY|CONSTRAINT|FULLTEXT|SPATIAL|FOREIGN|CHECK|PERIOD)\b)(?:`(?:[^`]|``)+`|[A-Za-z0-9_$]+)\s+float\b/i;
 const ENGINE = /\)\s*(?:\/\*[^*]*\*\/\s*)?ENGINE\s*=\s*(\w+)/i;
 const CREATE_USER = /^(?:CREATE USER|GRANT .* TO) (?:IF NOT EXISTS )?'((?:[^'\\]|\\.)+)'@/i;
 /** Lines that need a current database: once one comes before any USE, the dump names none. */
@@ -273,7 +274,8 @@ export class DumpFilter extends Transform {
   private noteEngine(table: string, line: string): void {
     const e = ENGINE.exec(line)?.[1];
     if (e) this.info.engines[table] = e;
-    if (/\)[^(]*\bWITH SYSTEM VERSIONING\b/i.test(line) && !this.info.versionedTables.includes(table)) this.info.versionedTables.push(table);
+    if (/\)[^(]*\bWITH SYSTEM VERSIONING\b/i.test(line) && !this.info.versionedTables.includes(table))
+      this.info.versionedTables.push(table);
   }
 
   /** `db.name` of a name the statement gives as `name` or `db`.`name`. */

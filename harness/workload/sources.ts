@@ -105,7 +105,12 @@ export async function planDataset(src: DatasetSource): Promise<DatasetPlan> {
 
 async function scanFiles(
   files: readonly string[],
-): Promise<Pick<DatasetPlan, 'databases' | 'tables' | 'users' | 'fileBytes' | 'primaryKeys' | 'engines' | 'sequences' | 'floatTables' | 'versionedTables'>> {
+): Promise<
+  Pick<
+    DatasetPlan,
+    'databases' | 'tables' | 'users' | 'fileBytes' | 'primaryKeys' | 'engines' | 'sequences' | 'floatTables' | 'versionedTables'
+  >
+> {
   const out = {
     databases: [] as string[],
     tables: [] as string[],

@@ -142,7 +142,9 @@ export const replayOn = (oldNode: string, newNode: string): Step =>
       slowFactor: Number(ctx.params['slowFactor'] ?? 2),
       slowMinMs: Number(ctx.params['slowMs'] ?? 25),
       // F32: a MEMORY table's rows are not on a physically copied or restarted side: its reads are notes, not findings
-      rowsNotCarried: ctx.limits.filter((l) => l.notCarried === 'rows' && (!l.nodes || l.nodes.includes(oldNode) || l.nodes.includes(newNode))),
+      rowsNotCarried: ctx.limits.filter(
+        (l) => l.notCarried === 'rows' && (!l.nodes || l.nodes.includes(oldNode) || l.nodes.includes(newNode)),
+      ),
     });
     ctx.workload.start();
     findings(ctx).push(...r.findings);

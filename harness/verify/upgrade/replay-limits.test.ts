@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Finding } from './findings.js';
 import { judgeResultChange } from './replay-limits.js';
 
-const MEMORY = "a MEMORY table's rows live in the server's memory: a physical copy of the datadir holds its definition only (and a restart empties it too)";
+const MEMORY =
+  "a MEMORY table's rows live in the server's memory: a physical copy of the datadir holds its definition only (and a restart empties it too)";
 const notCarried = [{ table: 'shop.cache', reason: MEMORY }];
 const changed = (sql: string): Finding => ({
   source: 'replay',
@@ -22,7 +23,9 @@ describe("the query replay's changed result of a statement reading a MEMORY tabl
       const f = judgeResultChange(changed(sql), sql, db, notCarried);
       expect(f.severity, sql).toBe('info');
       expect(f.kind).toBe('result-rows-not-carried');
-      expect(f.message).toMatch(/^not judged: reads shop\.cache, whose rows the method does not carry \(a MEMORY table's rows live .*\); result changes/);
+      expect(f.message).toMatch(
+        /^not judged: reads shop\.cache, whose rows the method does not carry \(a MEMORY table's rows live .*\); result changes/,
+      );
     }
   });
 
