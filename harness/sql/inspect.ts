@@ -231,6 +231,11 @@ export interface HistoryRead {
   periodEnd?: 'current' | 'literal';
 }
 
+/** A system-versioned table's current rows by their values alone: without an explicit period's start and end columns
+ * (a dump reloads current rows with new start times; their end is the largest TIMESTAMP, which versions differ on). */
+export const valuesWithoutPeriod = (cols: readonly Column[]): Column[] =>
+  cols.filter((c) => !/ROW (START|END)/i.test(String(c.extra ?? '')));
+
 /** The older maximum TIMESTAMP, 2^31 - 1 seconds after the epoch: a period end at or past it is the current rows'. */
 const OLD_TIMESTAMP_MAX = 2147483647;
 const periodEndExpr = (e: string) => `IF(UNIX_TIMESTAMP(${e}) >= ${OLD_TIMESTAMP_MAX}, 'current', ${e})`;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rowHashExpr, rowHashMultiset, tableFingerprint, type Column } from './inspect.js';
+import { rowHashExpr, rowHashMultiset, tableFingerprint, valuesWithoutPeriod, type Column } from './inspect.js';
 
 // F31: a system-versioned table's current rows end at the largest TIMESTAMP, which MariaDB 11.5 moved (MDEV-32188,
 // the TIMESTAMP range extension): the same current row read on 10.11 and on 11.8 has another ROW_END.
@@ -59,5 +59,17 @@ describe("a system-versioned table's history read alike across MariaDB 11.5's TI
     expect(literal).toContain(`CONCAT_WS('#', ${rowHashExpr(cols)}, ROW_START, ROW_END)`);
     expect(literal).not.toContain('UNIX_TIMESTAMP');
     expect(tableFingerprint('db', 't', cols).sql).not.toContain('UNIX_TIMESTAMP');
+  });
+
+  it("current rows compared apart (history set aside) are read by their values: an explicit period's columns left out, the others kept", () => {
+    const explicit: Column[] = [
+      ...cols,
+      { name: 'rs', type: 'timestamp', extra: 'ROW START' },
+      { name: 're', type: 'timestamp', extra: 'ROW END' },
+    ];
+    expect(valuesWithoutPeriod(explicit)).toEqual(cols);
+    expect(
+      valuesWithoutPeriod([...cols, { name: 'at', type: 'timestamp', extra: 'on update current_timestamp()' }]).map((c) => c.name),
+    ).toEqual(['id', 'v', 'at']);
   });
 });

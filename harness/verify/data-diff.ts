@@ -174,13 +174,7 @@ async function diffTable(
     const diffs = await diffUnkeyedTable(src, dst, t.database, t.name, colsA, { implicitPeriod });
     // the current rows apart, so that a judge who sets the history aside (a method that cannot carry it) still sees them
     if (diffs.length)
-      for (const d of await diffUnkeyedTable(
-        src,
-        dst,
-        t.database,
-        t.name,
-        colsA.filter((c) => !/ROW END/i.test(String(c.extra ?? ''))),
-      ))
+      for (const d of await diffUnkeyedTable(src, dst, t.database, t.name, inspect.valuesWithoutPeriod(colsA)))
         diffs.push({ ...d, kind: CURRENT_ROWS_DIFFER, where: 'the current rows (history aside) compared as a multiset' });
     return { diffs, chunks: 0, settled: 'history' };
   }

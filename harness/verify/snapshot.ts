@@ -128,9 +128,9 @@ export const rowsFingerprint = (q: Queryable, db: string, table: string, type: s
         : undefined,
   }));
 
-/** A system-versioned table's current rows alone, without their period end (the largest TIMESTAMP, which versions differ on). */
+/** A system-versioned table's current rows alone, by their values (inspect.valuesWithoutPeriod). */
 const currentRowsFingerprint = (q: Queryable, db: string, table: string) =>
-  fingerprintOf(q, db, table, (cols) => ({ cols: cols.filter((c) => !/ROW END/i.test(String(c.extra ?? ''))) }));
+  fingerprintOf(q, db, table, (cols) => ({ cols: inspect.valuesWithoutPeriod(cols) }));
 
 async function fingerprintOf(
   q: Queryable,
