@@ -222,8 +222,10 @@ export function chunkRows(db: string, table: string, pk: readonly string[], cols
  * ROW_START/ROW_END (not in information_schema.COLUMNS). `periodEnd`: 'current' (the default) reads a TIMESTAMP period
  * end at or past 2038-01-19 03:14:07 UTC as "current" rather than as its literal value: the current rows' ROW_END is
  * the largest TIMESTAMP, which MariaDB 11.5 moved from 2038-01-19 03:14:07.999999 to 2106-02-07 06:28:15.999999
- * (MDEV-32188, the TIMESTAMP range extension; MariaDB docs, "System-Versioned Tables": current rows have the
- * maximum timestamp as row end), so the same current row reads alike on both sides of that upgrade (F31). A real
+ * (MDEV-32188, MariaDB commit dfdedd46e4: "for tables using system versioning we before stored a timestamp with the
+ * year 2038 as the 'max timestamp', which is used to detect current values. This patch stores the new 2106 year max
+ * value"; commit 24c57165d5 converts old row ends on ALTER TABLE and on replication from a pre-11.4 server), so the
+ * same current row reads alike on both sides of that upgrade (F31). A real
  * history row's end is a past time, before either maximum. 'literal' is the reading of state files of format 1.
  */
 export interface HistoryRead {
