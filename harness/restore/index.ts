@@ -5,4 +5,4 @@ export { pointInTimeRestore } from './pitr.js';
 export { restoreAndCatchUp } from './catch-up.js';
 export { INSTANT_METHODS, instantVerify } from './instant.js';
 export { copyBack } from './copy-back.js';
-export { describeLimits, physicalCopyLimits, type CarryLimit } from './method-limits.js';
+export { describeLimits, logicalDumpLimits, physicalCopyLimits, type CarryLimit } from './method-limits.js';

@@ -19,6 +19,9 @@ export interface CarryLimit {
    * current rows do, and are compared). */
   notCarried: 'rows' | 'history' | 'float-precision';
   reason: string;
+  /** In a drill: the nodes restored from the copy this is a limit of (their checks, and the comparisons with them,
+   * are judged without it); absent: every data check of the drill. */
+  nodes?: string[];
 }
 
 const MEMORY_ROWS =
@@ -49,17 +52,33 @@ export function carryLimits(
   if (!state) return [];
   if (restore === 'load') {
     const engines = enginesOf(state);
-    const out: CarryLimit[] = [];
-    for (const [table, t] of Object.entries(state.tables)) {
-      const engine = engines.get(table) ?? '?';
-      if (artifact.dumpHistory === false && t.type === 'SYSTEM VERSIONED')
-        out.push({ table, engine, notCarried: 'history', reason: NO_HISTORY });
-      if ((t.columns ?? []).some((c) => /^float\b/i.test(c.type)))
-        out.push({ table, engine, notCarried: 'float-precision', reason: FLOAT_DIGITS });
-    }
-    return out.sort((a, b) => a.table.localeCompare(b.table));
+    const tables = Object.entries(state.tables).map(([table, t]) => ({
+      table,
+      engine: engines.get(table) ?? '?',
+      versioned: t.type === 'SYSTEM VERSIONED',
+      float: (t.columns ?? []).some((c) => /^float\b/i.test(c.type)),
+    }));
+    return logicalDumpLimits(tables, artifact.dumpHistory);
   }
   return physicalCopyLimits(enginesOf(state), artifact.kind === 'mysql-clone' || artifact.method === 'clone');
+}
+
+/**
+ * What a logical dump cannot carry exactly, from the tables' kinds: a FLOAT column's values (rounded to 6 digits), and
+ * a system-versioned table's history unless the dump was made with --dump-history (`dumpHistory` false: known
+ * without; a drill's own dump never sets it). restore-test reads the tables from the recorded state, a drill from its
+ * dataset's CREATE TABLE statements.
+ */
+export function logicalDumpLimits(
+  tables: ReadonlyArray<{ table: string; engine: string; versioned: boolean; float: boolean }>,
+  dumpHistory: boolean | undefined,
+): CarryLimit[] {
+  const out: CarryLimit[] = [];
+  for (const { table, engine, versioned, float } of tables) {
+    if (dumpHistory === false && versioned) out.push({ table, engine, notCarried: 'history', reason: NO_HISTORY });
+    if (float) out.push({ table, engine, notCarried: 'float-precision', reason: FLOAT_DIGITS });
+  }
+  return out.sort((a, b) => a.table.localeCompare(b.table));
 }
 
 /**

@@ -2,11 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { check, type CheckResult } from '../verify/index.js';
 import type { DatasetPlan } from '../workload/index.js';
 import { UsageError } from '../core/index.js';
+import { describeLimits } from '../restore/index.js';
 import { drillLimits, judgeDrillChecks, refusePathLimits } from './limits.js';
 import galeraPartition from '../../scenarios/galera-partition.js';
 import replicaKillRestore from '../../scenarios/replica-kill-restore.js';
 import snapshotRestore from '../../scenarios/snapshot-restore.js';
 import replicaPause from '../../scenarios/replica-pause.js';
+import preUpgrade from '../../scenarios/pre-upgrade.js';
+import logicalRestore from '../../scenarios/logical-restore.js';
 
 // A dump's tables and engines as the dump reader reads them from CREATE TABLE (dump-reader.ts)
 const dataset = {
@@ -60,6 +63,91 @@ describe("a drill's data checks judge the rest and list the tables not carried",
     const judged = judgeDrillChecks([check('restored-checksum-table', [missing]), objects], limits);
     expect(judged.map((c) => c.valid)).toEqual([false, false]);
     expect(judged[1]).toEqual(objects);
+  });
+});
+
+// The covering corpus's kinds (docs/corpus-findings.md F32): a MEMORY table, a FLOAT column, a system-versioned table
+const corpus = {
+  name: 'corpus.sql',
+  tables: ['c.orders', 'c.cache', 'c.numbers', 'c.hist'],
+  engines: { 'c.orders': 'InnoDB', 'c.cache': 'MEMORY', 'c.numbers': 'InnoDB', 'c.hist': 'InnoDB' },
+  floatTables: ['c.numbers'],
+  versionedTables: ['c.hist'],
+} as unknown as DatasetPlan;
+
+describe('pre-upgrade names ahead what its methods cannot carry, as the other drills do (F32)', () => {
+  const limits = drillLimits(preUpgrade, 'mariadb-10.11', corpus);
+
+  it("names the MEMORY table's rows (physical copy, in-place restart) for every node, FLOAT values and history for the node restored from its dump", () => {
+    expect(limits.map((l) => [l.table, l.notCarried, l.nodes ?? '*'])).toEqual([
+      ['c.cache', 'rows', '*'],
+      ['c.hist', 'history', ['upgraded-logical']],
+      ['c.numbers', 'float-precision', ['upgraded-logical']],
+    ]);
+    expect(describeLimits(limits)).toEqual([
+      expect.stringMatching(
+        /^limit of the method: a MEMORY table's rows .*: c\.cache \(MEMORY\); their rows are not compared, the rest is judged$/,
+      ),
+      expect.stringMatching(
+        /^limit of the method: the dump was made without --dump-history .*: c\.hist \(InnoDB\); their current rows are compared, not their history/,
+      ),
+      expect.stringMatching(
+        /^limit of the method: a logical dump .* FLOAT .*: c\.numbers \(InnoDB\); their rows are counted, their values not compared/,
+      ),
+    ]);
+    // the logical-restore drill's dump has the same limits, for its restored node; a drill that dumps nothing has none
+    expect(drillLimits(logicalRestore, 'mariadb-10.11', corpus).map((l) => [l.table, l.nodes])).toEqual([
+      ['c.hist', ['restored']],
+      ['c.numbers', ['restored']],
+    ]);
+    expect(drillLimits(replicaPause, 'mariadb-10.11', corpus)).toEqual([]);
+  });
+
+  const diff = (object: string, kind: string, expected?: unknown, actual?: unknown) => ({ database: 'c', object, kind, expected, actual });
+  const memoryEmpty = [diff('cache', 'chunk-differs', { rows: '3' }, { rows: '0' }), diff('cache', 'row-missing')];
+  const rounded = [diff('numbers', 'chunk-differs', { rows: '5' }, { rows: '5' }), diff('numbers', 'row-differs')];
+  const noHistory = diff('hist', 'history-differs', { rowsOnlyOnSource: 6 }, { rowsOnlyOnTarget: 2 });
+  const innodbChanged = diff('orders', 'row-differs');
+
+  it("the switchover comparisons set aside the restarted replica's MEMORY rows, the dump's FLOAT values and history on its node", () => {
+    const judged = judgeDrillChecks(
+      [
+        check('after-switchover-primary-equals-replica-1', memoryEmpty),
+        check('after-rollback-upgraded-logical-equals-primary', [...rounded, noHistory]),
+        check('upgraded-logical-checksum-table', [diff('numbers', 'rows-differ', { rows: '5' }, { rows: '5' }), noHistory]),
+      ],
+      limits,
+    );
+    expect(judged.map((c) => [c.name, c.valid, c.details['differences']])).toEqual([
+      ['after-switchover-primary-equals-replica-1', true, []],
+      ['after-rollback-upgraded-logical-equals-primary', true, []],
+      ['upgraded-logical-checksum-table', true, []],
+    ]);
+    expect(judged[1]!.details['warning']).toMatch(
+      /history not carried by the method, current rows compared: c\.hist; FLOAT values rounded by the method, rows counted: c\.numbers/,
+    );
+  });
+
+  it("an InnoDB table's changed row still fails; so do a FLOAT table's lost row, a versioned table's changed current rows, and FLOAT values on a node not restored from the dump", () => {
+    const judged = judgeDrillChecks(
+      [
+        check('after-switchover-primary-equals-replica-1', [...memoryEmpty, innodbChanged]),
+        check('after-rollback-upgraded-logical-equals-primary', [
+          diff('numbers', 'row-missing'),
+          noHistory,
+          diff('hist', 'current-rows-differ', { rowsOnlyOnSource: 1 }, { rowsOnlyOnTarget: 0 }),
+        ]),
+        check('upgraded-physical-checksum-table', [diff('numbers', 'rows-differ', { rows: '5' }, { rows: '5' })]),
+      ],
+      limits,
+    );
+    expect(judged.map((c) => c.valid)).toEqual([false, false, false]);
+    expect(judged[0]!.details['differences']).toEqual([innodbChanged]);
+    expect((judged[1]!.details['differences'] as Array<{ kind: string }>).map((d) => d.kind)).toEqual([
+      'row-missing',
+      'current-rows-differ',
+    ]);
+    expect(judged[2]!.details['differences']).toEqual([diff('numbers', 'rows-differ', { rows: '5' }, { rows: '5' })]);
   });
 });
 

@@ -1,31 +1,68 @@
 import { FLAVORS, UsageError, type FlavorId } from '../core/index.js';
-import { physicalCopyLimits, type CarryLimit } from '../restore/index.js';
+import { logicalDumpLimits, physicalCopyLimits, type CarryLimit } from '../restore/index.js';
 import { adapterFor } from '../runtime/index.js';
 import { GALERA_SEQUENCE_REFUSAL, galeraRefusedSequences, judgeNotCarried, type CheckResult } from '../verify/index.js';
 import type { DatasetPlan } from '../workload/index.js';
 import type { ScenarioDefinition, Step } from './types.js';
 
 /**
- * What a drill's method cannot carry, known when it is planned (F6's drill half): a drill that copies a node
- * physically (a physical backup, a filesystem snapshot) names the dataset's tables whose rows such a copy does not
- * hold (MEMORY; with the clone plugin every non-InnoDB table), read from the dataset's CREATE TABLE statements. The
- * drill says them before it starts; its data checks set those tables' row differences aside, list them as not
- * carried (a warning), and judge the rest.
+ * What a drill's method cannot carry, known when it is planned (F6's drill half, F32): a drill that copies a node
+ * physically (a physical backup, a filesystem snapshot) or restarts one (an in-place upgrade) names the dataset's
+ * tables whose rows such a copy or restart does not hold (MEMORY; with the clone plugin every non-InnoDB table); a
+ * drill that dumps a node logically names, for the nodes restored from that dump, the tables whose FLOAT values it
+ * rounds and whose system-versioned history it leaves out. All read from the dataset's CREATE TABLE statements. The
+ * drill says them before it starts; its data checks set those differences aside, list them as not carried (a
+ * warning), and judge the rest.
  */
 export function drillLimits(def: ScenarioDefinition, flavor: FlavorId, dataset: DatasetPlan): CarryLimit[] {
   if (!def.data.dataset || !dataset.engines) return [];
-  const copies = new Set(def.phases.flatMap((p) => p.steps).flatMap((s: Step) => (s.physicalCopy ? [s.physicalCopy] : [])));
-  if (!copies.size) return [];
+  const engines = new Map(Object.entries(dataset.engines));
+  const steps = def.phases.flatMap((p) => p.steps);
+  const copies = new Set(steps.flatMap((s: Step) => (s.physicalCopy ? [s.physicalCopy] : [])));
   const clone = copies.has('native') && adapterFor(FLAVORS[flavor]).physicalBackup === 'clone';
-  return physicalCopyLimits(new Map(Object.entries(dataset.engines)), clone);
+  const out = copies.size || steps.some((s) => s.restartsNode) ? physicalCopyLimits(engines, clone) : [];
+  const fromDump = nodesRestoredFromDump(steps);
+  if (fromDump) {
+    const floats = new Set(dataset.floatTables ?? []);
+    const versioned = new Set(dataset.versionedTables ?? []);
+    const tables = [...new Set([...floats, ...versioned])].map((table) => ({
+      table,
+      engine: engines.get(table) ?? '?',
+      float: floats.has(table),
+      versioned: versioned.has(table),
+    }));
+    out.push(...logicalDumpLimits(tables, false).map((l) => (fromDump.length ? { ...l, nodes: fromDump } : l)));
+  }
+  return out.sort((a, b) => a.table.localeCompare(b.table));
 }
 
-/** A drill's data checks (`<node>-data-equals-<source>`, `<node>-checksum-table`) judged without the rows not carried. */
+/** The nodes a drill restores after its last logical dump (undefined: it dumps nothing; empty: it restores none). */
+function nodesRestoredFromDump(steps: readonly Step[]): string[] | undefined {
+  let dumped = false;
+  let latest: 'physical' | 'logical' | undefined;
+  const nodes: string[] = [];
+  for (const s of steps) {
+    if (s.physicalCopy) latest = 'physical';
+    if (s.logicalCopy) latest = 'logical';
+    dumped ||= !!s.logicalCopy;
+    if (latest === 'logical') nodes.push(...(s.nodes?.creates ?? []));
+  }
+  return dumped ? nodes : undefined;
+}
+
+/** The checks that compare rows: `<node>-data-equals-<source>`, `<node>-checksum-table`, and pre-upgrade's
+ * `after-<switchover>-<node>-equals-<primary>` (checkName.equalsAfter). */
+const DATA_CHECK = /(^|-)(data|checksum-table)(-|$)|^after-[a-z]+-.+-equals-/;
+const names = (check: string, node: string) => new RegExp(`(^|-)${node.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(-|$)`).test(check);
+
+/** A drill's data checks judged without what its methods do not carry (a limit of some nodes: their checks only). */
 export const judgeDrillChecks = (checks: readonly CheckResult[], limits: readonly CarryLimit[]): CheckResult[] =>
-  judgeNotCarried(
-    checks,
-    limits.filter((l) => l.notCarried === 'rows'),
-    /(^|-)(data|checksum-table)(-|$)/,
+  checks.flatMap((c) =>
+    judgeNotCarried(
+      [c],
+      limits.filter((l) => !l.nodes || l.nodes.some((n) => names(c.name, n))),
+      DATA_CHECK,
+    ),
   );
 
 /**

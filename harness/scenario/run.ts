@@ -215,6 +215,7 @@ async function setUp(plan: DrillPlan, o: RunOptions, store: BackupStore, result:
     options: { faultDuringBackup: o.faultDuringBackup, instantVerify: o.instantVerify },
     dataset,
     own: plan.own,
+    limits: plan.limits,
   };
 }
 

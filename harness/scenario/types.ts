@@ -5,6 +5,7 @@ import type { RunContext } from '../runtime/run-context.js';
 import type { Topology, TopologySpec } from '../runtime/topology.js';
 import type { TopologyContext } from '../runtime/context.js';
 import type { CheckResult } from '../verify/index.js';
+import type { CarryLimit } from '../restore/index.js';
 import type { DatasetInfo, WorkloadOptions, WriteWorkload } from '../workload/index.js';
 import type { OwnNames } from '../runtime/config.js';
 import type { DrillState } from './state.js';
@@ -54,6 +55,8 @@ export interface DrillContext {
   /** The run's dataset as loaded (name, databases, size), and the names firedrill uses for its own objects. */
   dataset: DatasetInfo;
   own: OwnNames;
+  /** What the drill's methods cannot carry of the dataset, named before it started (limits.ts's drillLimits). */
+  limits: readonly CarryLimit[];
   progress(m: string): void;
 }
 
@@ -74,6 +77,11 @@ export interface Step {
    * is planned, and its data checks judge the rest.
    */
   physicalCopy?: 'native' | 'fs-snapshot';
+  /** The step dumps a node logically (the flavor's dump tool, without --dump-history): what a dump cannot carry
+   * exactly (FLOAT values, system-versioned history) is named when the drill is planned, for the nodes restored from it. */
+  logicalCopy?: true;
+  /** The step restarts a node's server (an in-place upgrade): a MEMORY table's rows are gone on it, named when planned. */
+  restartsNode?: true;
 }
 
 export interface Phase {

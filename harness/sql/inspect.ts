@@ -164,8 +164,11 @@ export function valueExpr(c: Column): string {
 export function rowHashExpr(columns: readonly Column[]): string {
   const parts = columns.map(valueExpr);
   const nulls = columns.map((c) => `ISNULL(${quoteId(c.name)})`).join(', ');
-  return `CAST(CONV(LEFT(SHA2(CONCAT_WS('#', ${parts.join(', ')}, CONCAT(${nulls})), 256), 16), 16, 10) AS UNSIGNED)`;
+  return hashOf(`${parts.join(', ')}, CONCAT(${nulls})`);
 }
+
+/** The first 64 bits of the SHA-256 of the '#'-joined list, as an unsigned number. */
+const hashOf = (list: string) => `CAST(CONV(LEFT(SHA2(CONCAT_WS('#', ${list}), 256), 16), 16, 10) AS UNSIGNED)`;
 
 const tuple = (cols: readonly string[]) => (cols.length === 1 ? quoteId(cols[0]!) : `(${cols.map(quoteId).join(', ')})`);
 const placeholders = (n: number) => (n === 1 ? '?' : `(${Array(n).fill('?').join(', ')})`);
@@ -215,15 +218,50 @@ export function chunkRows(db: string, table: string, pk: readonly string[], cols
 }
 
 /**
+ * How a system-versioned table's versions are read. `implicitPeriod`: its period columns are the pseudo-columns
+ * ROW_START/ROW_END (not in information_schema.COLUMNS). `periodEnd`: 'current' (the default) reads a TIMESTAMP period
+ * end at or past 2038-01-19 03:14:07 UTC as "current" rather than as its literal value: the current rows' ROW_END is
+ * the largest TIMESTAMP, which MariaDB 11.5 moved from 2038-01-19 03:14:07.999999 to 2106-02-07 06:28:15.999999
+ * (MDEV-32188, MariaDB commit dfdedd46e4: "for tables using system versioning we before stored a timestamp with the
+ * year 2038 as the 'max timestamp', which is used to detect current values. This patch stores the new 2106 year max
+ * value"; commit 24c57165d5 converts old row ends on ALTER TABLE and on replication from a pre-11.4 server), so the
+ * same current row reads alike on both sides of that upgrade (F31). A real
+ * history row's end is a past time, before either maximum. 'literal' is the reading of state files of format 1.
+ */
+export interface HistoryRead {
+  implicitPeriod: boolean;
+  periodEnd?: 'current' | 'literal';
+}
+
+/** A system-versioned table's current rows by their values alone: without an explicit period's start and end columns
+ * (a dump reloads current rows with new start times; their end is the largest TIMESTAMP, which versions differ on). */
+export const valuesWithoutPeriod = (cols: readonly Column[]): Column[] =>
+  cols.filter((c) => !/ROW (START|END)/i.test(String(c.extra ?? '')));
+
+/** The older maximum TIMESTAMP, 2^31 - 1 seconds after the epoch: a period end at or past it is the current rows'. */
+const OLD_TIMESTAMP_MAX = 2147483647;
+const periodEndExpr = (e: string) => `IF(UNIX_TIMESTAMP(${e}) >= ${OLD_TIMESTAMP_MAX}, 'current', ${e})`;
+
+/** One version's fingerprint: its values and its period (the end read as "current" unless asked for the literal). */
+function versionHashExpr(cols: readonly Column[], history: HistoryRead): string {
+  const current = history.periodEnd !== 'literal';
+  const rowEnd = (c: Column) => current && /ROW END/i.test(String(c.extra ?? '')) && c.type.toLowerCase() === 'timestamp';
+  // an explicit period's end column is one of the row's columns: read as "current" in place, NULL marks unchanged
+  const values = cols.map((c) => (rowEnd(c) ? periodEndExpr(quoteId(c.name)) : valueExpr(c)));
+  const nulls = cols.map((c) => `ISNULL(${quoteId(c.name)})`).join(', ');
+  const row = cols.some(rowEnd) ? hashOf(`${values.join(', ')}, CONCAT(${nulls})`) : rowHashExpr(cols);
+  if (!history.implicitPeriod) return row;
+  // Implicit period columns are not in information_schema.COLUMNS; their pseudo-columns name them.
+  return hashOf(`${row}, ROW_START, ${current ? periodEndExpr('ROW_END') : 'ROW_END'}`);
+}
+
+/**
  * For a table without a primary key: the multiset of row fingerprints (duplicates counted, not cancelled). With
  * `history` (a MariaDB system-versioned table): every version of every row, with when it was current.
  */
-export function rowHashMultiset(db: string, table: string, cols: readonly Column[], history?: { implicitPeriod: boolean }): Statement {
+export function rowHashMultiset(db: string, table: string, cols: readonly Column[], history?: HistoryRead): Statement {
   const all = history ? ' FOR SYSTEM_TIME ALL' : '';
-  // Implicit period columns are not in information_schema.COLUMNS; their pseudo-columns name them.
-  const h = history?.implicitPeriod
-    ? `CAST(CONV(LEFT(SHA2(CONCAT_WS('#', ${rowHashExpr(cols)}, ROW_START, ROW_END), 256), 16), 16, 10) AS UNSIGNED)`
-    : rowHashExpr(cols);
+  const h = history ? versionHashExpr(cols, history) : rowHashExpr(cols);
   return { sql: `SELECT h, COUNT(*) AS n FROM (SELECT ${h} AS h FROM ${qualified(db, table)}${all}) x GROUP BY h` };
 }
 
@@ -249,11 +287,9 @@ export function gtidOfBinlogEvent(eventType: string, info: string): string | und
  * The fingerprint of a whole table's rows: count, XOR and sum of row fingerprints (the sum keeps duplicate rows from
  * cancelling out). With `history`, every version of every row of a system-versioned table with its period.
  */
-export function tableFingerprint(db: string, table: string, cols: readonly Column[], history?: { implicitPeriod: boolean }): Statement {
+export function tableFingerprint(db: string, table: string, cols: readonly Column[], history?: HistoryRead): Statement {
   const all = history ? ' FOR SYSTEM_TIME ALL' : '';
-  const h = history?.implicitPeriod
-    ? `CAST(CONV(LEFT(SHA2(CONCAT_WS('#', ${rowHashExpr(cols)}, ROW_START, ROW_END), 256), 16), 16, 10) AS UNSIGNED)`
-    : rowHashExpr(cols);
+  const h = history ? versionHashExpr(cols, history) : rowHashExpr(cols);
   return {
     sql: `SELECT COUNT(*) AS n, COALESCE(BIT_XOR(h), 0) AS x, COALESCE(SUM(h & 4294967295), 0) AS s FROM (SELECT ${h} AS h FROM ${qualified(db, table)}${all}) r`,
   };

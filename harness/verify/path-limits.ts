@@ -1,5 +1,6 @@
 import { galeraSql } from '../sql/index.js';
 import type { CheckResult, Difference, Queryable } from './check.js';
+import { CURRENT_ROWS_DIFFER } from './compare-snapshot.js';
 import { databasesInScope, dataTables, type TableInfo } from './scope.js';
 
 /**
@@ -76,21 +77,57 @@ const ROW_KINDS = new Set([
   'rows-differ-no-primary-key',
   'rows-differ-history-included',
   'checksum-differs',
+  CURRENT_ROWS_DIFFER,
+  'history-differs',
 ]);
 
+/** What a limit leaves uncompared of a table: its rows, its history (current rows still compared), or its FLOAT values
+ * (rows still counted). */
+export type NotCarried = 'rows' | 'history' | 'float-precision';
+
+const HISTORY_KINDS = new Set(['history-differs', 'rows-differ-history-included']);
+const field = (v: unknown, k: string) => (v && typeof v === 'object' && k in v ? String((v as Record<string, unknown>)[k]) : undefined);
+/** A difference in values only: a named row that differs, or a set of rows with as many rows on both sides (counted,
+ * or as many only on one side as only on the other: a multiset compared). */
+const valuesOnly = (d: Difference) =>
+  d.kind === 'row-differs' ||
+  (ROW_KINDS.has(d.kind) &&
+    ((field(d.expected, 'rows') !== undefined && field(d.expected, 'rows') === field(d.actual, 'rows')) ||
+      (field(d.expected, 'rowsOnlyOnSource') !== undefined &&
+        field(d.expected, 'rowsOnlyOnSource') === field(d.actual, 'rowsOnlyOnTarget'))));
+
+/** Whether a limit of this kind sets this difference aside. */
+const setsAside = (what: NotCarried, d: Difference) =>
+  what === 'rows' ? ROW_KINDS.has(d.kind) : what === 'history' ? HISTORY_KINDS.has(d.kind) : valuesOnly(d);
+
+const NOT_COMPARED: Record<NotCarried, string> = {
+  rows: 'rows not carried by the path, not compared',
+  history: 'history not carried by the method, current rows compared',
+  'float-precision': 'FLOAT values rounded by the method, rows counted',
+};
+
 /**
- * The data check judged without the rows the path does not carry: those tables' row differences are set aside and
- * the tables listed as not carried (a warning in the details); any other difference still fails the check. Other
- * checks are returned as they are.
+ * The data check judged without what the path does not carry: a table's row differences (`rows`, the default), its
+ * history differences (`history`: a difference of its current rows still counts), or its differences in values with
+ * as many rows on both sides (`float-precision`) are set aside and the tables listed as not carried (a warning in the
+ * details); any other difference still fails the check. Other checks are returned as they are.
  */
-export function judgeNotCarried(checks: readonly CheckResult[], limits: readonly PathLimit[], dataCheck = /(^|-)data$/): CheckResult[] {
+export function judgeNotCarried(
+  checks: readonly CheckResult[],
+  limits: ReadonlyArray<PathLimit & { notCarried?: NotCarried }>,
+  dataCheck = /(^|-)data$/,
+): CheckResult[] {
   if (!limits.length) return [...checks];
-  const limited = new Set(limits.map((l) => l.table));
+  const what = (l: { notCarried?: NotCarried }) => l.notCarried ?? 'rows';
   return checks.map((c) => {
     if (!dataCheck.test(c.name)) return c;
     const all = (c.details['differences'] as Difference[] | undefined) ?? [];
-    const kept = all.filter((d) => !(ROW_KINDS.has(d.kind) && limited.has(`${d.database}.${d.object}`)));
+    const kept = all.filter((d) => !limits.some((l) => l.table === `${d.database}.${d.object}` && setsAside(what(l), d)));
     const setAside = all.length - kept.length;
+    const warnings = (Object.keys(NOT_COMPARED) as NotCarried[])
+      .map((k) => [k, limits.filter((l) => what(l) === k).map((l) => l.table)] as const)
+      .filter(([, tables]) => tables.length)
+      .map(([k, tables]) => `${NOT_COMPARED[k]}: ${[...new Set(tables)].join(', ')}`);
     return {
       ...c,
       valid: c.valid || (c.status !== 'skipped' && kept.length === 0 && c.details['differenceCount'] === all.length),
@@ -98,8 +135,13 @@ export function judgeNotCarried(checks: readonly CheckResult[], limits: readonly
         ...c.details,
         differenceCount: Number(c.details['differenceCount'] ?? all.length) - setAside,
         differences: kept,
-        notCarried: limits.map(({ table, engine, reason }) => ({ table, engine, reason })),
-        warning: `rows not carried by the path, not compared: ${limits.map((l) => l.table).join(', ')}`,
+        notCarried: limits.map((l) => ({
+          table: l.table,
+          engine: l.engine,
+          reason: l.reason,
+          ...(what(l) !== 'rows' ? { what: what(l) } : {}),
+        })),
+        warning: warnings.join('; '),
       },
     };
   });

@@ -6,9 +6,17 @@ describe('state file', () => {
   it('refuses what is not a firedrill state, naming why', () => {
     expect(() => parseState('not json')).toThrow(/not JSON/);
     expect(() => parseState('{"format":"firedrill-artifact/1"}')).toThrow(
-      /not a firedrill state \(format "firedrill-artifact\/1", expected firedrill-state\/1\)/,
+      /not a firedrill state \(format "firedrill-artifact\/1", expected firedrill-state\/2\)/,
     );
     expect(() => parseState(JSON.stringify({ format: STATE_FORMAT, takenAt: 'x' }))).toThrow(/state lacks 'source'/);
+  });
+
+  it('reads a state file of format 1 (recorded before F31: its history compared as it was recorded) as well as format 2', () => {
+    const body = { takenAt: 'x', source: {}, scope: 'all', gtid: {}, databases: [], tables: {}, objects: {}, accounts: {} };
+    expect(STATE_FORMAT).toBe('firedrill-state/2');
+    expect(parseState(JSON.stringify({ format: 'firedrill-state/1', ...body })).format).toBe('firedrill-state/1');
+    expect(parseState(JSON.stringify({ format: STATE_FORMAT, ...body })).format).toBe(STATE_FORMAT);
+    expect(() => parseState(JSON.stringify({ format: 'firedrill-state/3', ...body }))).toThrow(/not a firedrill state/);
   });
 });
 

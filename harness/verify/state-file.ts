@@ -13,7 +13,13 @@ import { checksumOf, rowsFingerprint, schemaObjects, tableKey } from './snapshot
  * Versioned JSON. Row fingerprints decide; CHECKSUM TABLE is only a fast path to "equal". Accounts and grants are
  * recorded without any password hash: a salted scrypt digest of each account's authentication stands for it.
  */
-export const STATE_FORMAT = 'firedrill-state/1';
+export const STATE_FORMAT = 'firedrill-state/2';
+/**
+ * Format 1 fingerprinted a system-versioned table's history with its current rows' ROW_END as a literal (the
+ * largest TIMESTAMP, which differs between MariaDB before and from 11.5: F31); format 2 reads it as "current". A
+ * state of format 1 is still read, and its history compared the way it was recorded.
+ */
+const OLDER_FORMATS = ['firedrill-state/1'] as const;
 
 /** Row fingerprints of a table with a primary key: one (count, XOR of row hashes) per key range (lo, hi]. */
 interface ChunkFingerprints {
@@ -43,7 +49,7 @@ interface StateTable {
 }
 
 export interface RecordedState {
-  format: typeof STATE_FORMAT;
+  format: typeof STATE_FORMAT | (typeof OLDER_FORMATS)[number];
   takenAt: string;
   source: { label: string; version: string; family: 'mariadb' | 'mysql'; serverId: number; hostname: string };
   /** The databases asked for (--databases), or 'all' (every non-system database: an extra one is a difference). */
@@ -154,7 +160,8 @@ export function parseState(text: string): RecordedState {
   } catch (e) {
     throw new Error(`not JSON: ${(e as Error).message}`);
   }
-  if (s?.format !== STATE_FORMAT) throw new Error(`not a firedrill state (format ${JSON.stringify(s?.format)}, expected ${STATE_FORMAT})`);
+  if (s?.format !== STATE_FORMAT && !OLDER_FORMATS.some((f) => f === s?.format))
+    throw new Error(`not a firedrill state (format ${JSON.stringify(s?.format)}, expected ${STATE_FORMAT})`);
   for (const k of ['takenAt', 'source', 'scope', 'gtid', 'databases', 'tables', 'objects', 'accounts'] as const) {
     if (s[k] === undefined) throw new Error(`state lacks '${k}'`);
   }
@@ -180,7 +187,7 @@ async function tableDifferences(
   q: Queryable,
   key: string,
   e: StateTable,
-  o: { checksumFastPath: boolean; columns: readonly Column[] },
+  o: { checksumFastPath: boolean; columns: readonly Column[]; periodEnd: 'current' | 'literal' },
 ): Promise<{ diffs: Difference[]; decidedBy: 'checksum' | 'fingerprints' }> {
   const { database: db, object: t } = split(key);
   const where = { database: db, object: t };
@@ -189,7 +196,7 @@ async function tableDifferences(
     return { diffs: [{ ...where, kind: 'columns-differ', expected: e.columns, actual: columns }], decidedBy: 'fingerprints' };
   if (e.whole && e.type) {
     // A sequence's state or a system-versioned table's history: the whole table's fingerprint decides first.
-    const w = await rowsFingerprint(q, db, t, e.type);
+    const w = await rowsFingerprint(q, db, t, e.type, o.periodEnd);
     if (!w || w.n !== e.whole.n || w.x !== e.whole.x || w.s !== e.whole.s) {
       return {
         diffs: [
@@ -289,6 +296,7 @@ export async function compareWithState(expected: RecordedState, q: Queryable, o:
     const r = await tableDifferences(q, key, noHistory.has(key) ? { ...e, whole: undefined } : e, {
       checksumFastPath: o.checksumFastPath ?? true,
       columns: allColumns.get(key) ?? [],
+      periodEnd: expected.format === STATE_FORMAT ? 'current' : 'literal',
     });
     // values the method rounds (FLOAT through a MariaDB dump): only a different number of rows is a difference
     diffs.push(...(countsOnly.has(key) ? r.diffs.filter((d) => !sameRowCount(d)) : r.diffs));

@@ -205,6 +205,35 @@ describe('engines read from CREATE TABLE', () => {
   });
 });
 
+describe('FLOAT columns and system-versioned tables read from CREATE TABLE (what a logical dump cannot carry exactly: F13, F14, F32)', () => {
+  it('names the tables with a FLOAT column and those created WITH SYSTEM VERSIONING, as mariadb-dump writes them', async () => {
+    const { f } = await filter(
+      [
+        'USE `app`;',
+        'CREATE TABLE `numbers` (',
+        '  `id` int(11) NOT NULL,',
+        '  `f` float DEFAULT NULL,',
+        '  `g` float(7,3) unsigned DEFAULT NULL,',
+        '  PRIMARY KEY (`id`)',
+        ') ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;',
+        'CREATE TABLE `doubles` (',
+        '  `d` double DEFAULT NULL,',
+        '  `float_note` varchar(10) DEFAULT NULL,',
+        '  KEY `float` (`d`)',
+        ') ENGINE=InnoDB;',
+        'CREATE TABLE `hist` (',
+        '  `id` int(11) NOT NULL,',
+        '  PRIMARY KEY (`id`)',
+        ') ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci WITH SYSTEM VERSIONING;',
+        'CREATE TABLE `h2` (`v` int) ENGINE=InnoDB WITH SYSTEM VERSIONING;',
+        '',
+      ].join('\n'),
+    );
+    expect(f.info.floatTables).toEqual(['app.numbers']);
+    expect(f.info.versionedTables).toEqual(['app.hist', 'app.h2']);
+  });
+});
+
 describe('sequences read from CREATE SEQUENCE (what a Galera cluster accepts depends on them: F21)', () => {
   it("reads INCREMENT and CACHE as mariadb-dump and the corpus write them, NOCACHE as 0, the server's defaults when absent", async () => {
     const { f } = await filter(

@@ -63,6 +63,10 @@ export interface DumpInfo {
   primaryKeys: Record<string, number>;
   /** Per base table (`db.table`): its engine as CREATE TABLE names it (absent when it names none: the server's default). */
   engines: Record<string, string>;
+  /** Base tables (`db.table`) with a FLOAT column: a logical dump writes their values rounded (F13). */
+  floatTables: string[];
+  /** Tables (`db.table`) created WITH SYSTEM VERSIONING: a logical dump without --dump-history holds no history (F14). */
+  versionedTables: string[];
   /** Per sequence (`db.name`): its INCREMENT and CACHE as CREATE SEQUENCE gives them (the server's defaults, 1 and 1000, when
    * it names none; NOCACHE is 0). */
   sequences: Record<string, SequenceOptions>;
@@ -99,6 +103,9 @@ const CREATE_TABLE = new RegExp(`^CREATE TABLE (?:IF NOT EXISTS )?${ID}(?:\\.${I
 /** A table's key line (`PRIMARY KEY (...)`), or a column declared PRIMARY KEY on its own line. */
 const PRIMARY_KEY = /^\s*PRIMARY KEY \((.*)/i;
 const INLINE_PRIMARY_KEY = /^\s*(?:`(?:[^`]|``)+`|[A-Za-z0-9_$]+) .*\bPRIMARY KEY\b/i;
+/** A column line of CREATE TABLE declaring a FLOAT (not a key or constraint line). */
+const FLOAT_COLUMN =
+  /^\s*(?!(?:KEY|INDEX|UNIQUE|PRIMARY|CONSTRAINT|FULLTEXT|SPATIAL|FOREIGN|CHECK|PERIOD)\b)(?:`(?:[^`]|``)+`|[A-Za-z0-9_$]+)\s+float\b/i;
 const ENGINE = /\)\s*(?:\/\*[^*]*\*\/\s*)?ENGINE\s*=\s*(\w+)/i;
 const CREATE_USER = /^(?:CREATE USER|GRANT .* TO) (?:IF NOT EXISTS )?'((?:[^'\\]|\\.)+)'@/i;
 /** Lines that need a current database: once one comes before any USE, the dump names none. */
@@ -136,6 +143,8 @@ export class DumpFilter extends Transform {
       users: [],
       primaryKeys: {},
       engines: {},
+      floatTables: [],
+      versionedTables: [],
       sequences: {},
       injectedDatabase: null,
       removed: {},
@@ -252,6 +261,7 @@ export class DumpFilter extends Transform {
         const quoted = pk[1]!.match(/`(?:[^`]|``)+`/g);
         this.info.primaryKeys[this.inTable] = quoted ? quoted.length : pk[1]!.split(')')[0]!.split(',').length;
       } else if (INLINE_PRIMARY_KEY.test(line)) this.info.primaryKeys[this.inTable] = 1;
+      if (FLOAT_COLUMN.test(line) && !this.info.floatTables.includes(this.inTable)) this.info.floatTables.push(this.inTable);
       if (/^\)/.test(line)) {
         this.noteEngine(this.inTable, line);
         this.inTable = null;
@@ -260,10 +270,12 @@ export class DumpFilter extends Transform {
     return 'pass';
   }
 
-  /** The table options' `ENGINE=X` (the line that closes CREATE TABLE). */
+  /** The table options' `ENGINE=X` and `WITH SYSTEM VERSIONING` (the line that closes CREATE TABLE). */
   private noteEngine(table: string, line: string): void {
     const e = ENGINE.exec(line)?.[1];
     if (e) this.info.engines[table] = e;
+    if (/\)[^(]*\bWITH SYSTEM VERSIONING\b/i.test(line) && !this.info.versionedTables.includes(table))
+      this.info.versionedTables.push(table);
   }
 
   /** `db.name` of a name the statement gives as `name` or `db`.`name`. */

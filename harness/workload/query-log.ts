@@ -184,3 +184,22 @@ export function ordersRows(sql: string): boolean {
   }
   return false;
 }
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** An identifier as a statement may write it: back-quoted, or bare when it is a plain word. */
+const idForms = (name: string) => {
+  const quoted = `\`${escapeRe(name.replace(/`/g, '``'))}\``;
+  return /^[A-Za-z0-9_$]+$/.test(name) ? `(?:${quoted}|(?<![\\w$\`])${escapeRe(name)}(?![\\w$]))` : quoted;
+};
+
+/**
+ * Whether a statement reads or writes the table `db`.`table`: named qualified anywhere, or unqualified after FROM,
+ * JOIN, UPDATE or INTO when the statement's default database is `db` (string literals and comments are not looked in).
+ */
+export function namesTable(sql: string, db: string, table: string, defaultDb: string | undefined): boolean {
+  const code = sql.replace(/'(?:[^'\\]|\\.|'')*'|"(?:[^"\\]|\\.|"")*"|\/\*[\s\S]*?\*\/|(?:--\s|#)[^\n]*/g, (m) => m.replace(/[^\n]/g, ' '));
+  if (new RegExp(`${idForms(db)}\\s*\\.\\s*${idForms(table)}`).test(code)) return true;
+  // names are compared as the server does on Linux (case matters: two tables may differ in case only); keywords are not
+  const keyword = ['FROM', 'JOIN', 'UPDATE', 'INTO'].map((k) => [...k].map((c) => `[${c}${c.toLowerCase()}]`).join('')).join('|');
+  return defaultDb === db && new RegExp(`\\b(?:${keyword})\\s+${idForms(table)}(?!\\s*\\.)`).test(code);
+}

@@ -38,6 +38,10 @@ export interface DatasetPlan {
   primaryKeys?: Record<string, number>;
   /** Dumps and schemas: per table, its engine as CREATE TABLE names it; absent when not known before loading. */
   engines?: Record<string, string>;
+  /** Dumps and schemas: the tables with a FLOAT column, and those created WITH SYSTEM VERSIONING (absent when not known
+   * before loading): what a logical dump cannot carry exactly (their values rounded; their history, without --dump-history). */
+  floatTables?: string[];
+  versionedTables?: string[];
   /** Dumps: per sequence (`db.name`), its INCREMENT and CACHE (what a Galera cluster accepts depends on them). */
   sequences?: Record<string, SequenceOptions>;
   /** Bytes on disk (dump files, compressed as they are). */
@@ -101,7 +105,12 @@ export async function planDataset(src: DatasetSource): Promise<DatasetPlan> {
 
 async function scanFiles(
   files: readonly string[],
-): Promise<Pick<DatasetPlan, 'databases' | 'tables' | 'users' | 'fileBytes' | 'primaryKeys' | 'engines' | 'sequences'>> {
+): Promise<
+  Pick<
+    DatasetPlan,
+    'databases' | 'tables' | 'users' | 'fileBytes' | 'primaryKeys' | 'engines' | 'sequences' | 'floatTables' | 'versionedTables'
+  >
+> {
   const out = {
     databases: [] as string[],
     tables: [] as string[],
@@ -109,6 +118,8 @@ async function scanFiles(
     fileBytes: 0,
     primaryKeys: {} as Record<string, number>,
     engines: {} as Record<string, string>,
+    floatTables: [] as string[],
+    versionedTables: [] as string[],
     sequences: {} as Record<string, SequenceOptions>,
   };
   for (const f of files) {
@@ -124,6 +135,8 @@ async function scanFiles(
     out.users.push(...info.users.filter((u) => !out.users.includes(u)));
     Object.assign(out.primaryKeys, info.primaryKeys);
     Object.assign(out.engines, info.engines);
+    out.floatTables.push(...info.floatTables.filter((t) => !out.floatTables.includes(t)));
+    out.versionedTables.push(...info.versionedTables.filter((t) => !out.versionedTables.includes(t)));
     Object.assign(out.sequences, info.sequences);
   }
   return out;

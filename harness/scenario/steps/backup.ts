@@ -128,8 +128,9 @@ export function retryCheck(id: string, gtid: string | undefined, error: string, 
 }
 
 /** Logical dump of a replica with the flavor's dump tool; the artifact lands in the store. */
-export const logicalBackupOf = (from: string): Step =>
-  withNodes(
+export const logicalBackupOf = (from: string): Step => ({
+  logicalCopy: true,
+  ...withNodes(
     { uses: [from] },
     step(`logical dump of ${from}`, async (ctx) => {
       const n = ctx.topo.get(from);
@@ -143,4 +144,5 @@ export const logicalBackupOf = (from: string): Step =>
       };
       ctx.checks.push(backupPointEqualsSnapshot(n.adapter.gtid, manifest.position, checkName.backupPointEqualsSnapshotPoint));
     }),
-  );
+  ),
+});

@@ -51,6 +51,8 @@ export const inject = (fault: Fault): Step =>
 /** Injects a fault, runs the steps while it holds, then heals it (the heal runs whatever the steps do). */
 export const whileFaulted = (fault: Fault, steps: readonly Step[]): Step => ({
   physicalCopy: steps.find((s) => s.physicalCopy)?.physicalCopy,
+  logicalCopy: steps.find((s) => s.logicalCopy)?.logicalCopy,
+  restartsNode: steps.find((s) => s.restartsNode)?.restartsNode,
   ...withNodes(
     { uses: steps.flatMap((s) => s.nodes?.uses ?? []), creates: steps.flatMap((s) => s.nodes?.creates ?? []) },
     step(

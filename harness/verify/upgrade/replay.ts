@@ -8,6 +8,7 @@
 import { isRead, isTransactionalWrite, ordersRows, type LoggedQuery } from '../../workload/query-log.js';
 import { explainRows, measurePair, openSession, type ReplaySide, type StatementOutcome } from '../../workload/statement-replay.js';
 import type { Finding } from './findings.js';
+import { judgeResultChange, type RowsNotCarried } from './replay-limits.js';
 
 export interface ReplayOptions {
   /** Timed runs of each read per side, after one warm-up run, alternating sides; the medians are compared (default 5). */
@@ -25,6 +26,9 @@ export interface ReplayOptions {
   session?: readonly string[];
   /** Per-statement timeout (default 60 s). */
   queryTimeoutMs?: number;
+  /** Tables whose rows a side does not hold by the method (MEMORY rows after a physical copy or a restart): a changed
+   * result of a statement reading one is a note, not a blocking finding (replay-limits.ts). */
+  rowsNotCarried?: readonly RowsNotCarried[];
 }
 
 /** What a comparison keeps of one side once compared: the digest and the row count, not the rows (a long log of
@@ -136,13 +140,14 @@ export async function replayQueries(
       } else if (before.ok && before.digest !== after.digest) {
         cmp.differences.push('result');
         const first = firstDifferingRow(before.rows, after.rows);
-        report.findings.push({
+        const changed: Finding = {
           ...base,
           severity: 'blocking',
           kind: 'result',
           message: `result changes (${before.rows.length} rows -> ${after.rows.length}; ${ordersRows(q.sql) ? 'ordered' : 'as a multiset'}); first differing row #${first?.index ?? '?'}: ${first?.old ?? '(none)'} -> ${first?.new ?? '(none)'}${before.columns.join() !== after.columns.join() ? `; columns ${before.columns.join(',')} -> ${after.columns.join(',')}` : ''}${before.affectedRows !== after.affectedRows ? `; affected rows ${before.affectedRows} -> ${after.affectedRows}` : ''}`,
           evidence: { query: q.sql, db: q.db, digests, firstDifferingRow: first, collations: report.sessions },
-        });
+        };
+        report.findings.push(judgeResultChange(changed, q.sql, q.db, o.rowsNotCarried ?? []));
       }
       const wa = [...before.warnings].sort().join('\n');
       const wb = [...after.warnings].sort().join('\n');
