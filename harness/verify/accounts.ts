@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { inspect } from '../sql/index.js';
 import { check, reason, type CheckResult, type Difference, type Queryable } from './check.js';
 import { type ComparisonContext, type Explained, ruleOfKind } from './equivalence.js';
-import { grantDifferences } from './grant-rules.js';
+import { explainStoredRoutineGrants, grantDifferences } from './grant-rules.js';
 import { hostIsName, ignoresHostNames, storedAccount } from './stored-accounts.js';
 
 /**
@@ -180,6 +180,11 @@ async function compareAsStored(
     cite: rule.cite,
   }));
   if (se === st && se !== '') return { explained };
+  if (se !== '' && st !== '') {
+    // the routine grant the copy's server gave the definer, stored like the rest (F4, also with F7's names)
+    const routine = await explainStoredRoutineGrants({ database: '*', object: key }, se, st, dst);
+    if (routine.explained.length && routine.actual === se) return { explained: [...explained, ...routine.explained] };
+  }
   return {
     explained,
     difference: {

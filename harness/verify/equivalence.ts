@@ -209,6 +209,28 @@ export function explainDefinition(
 export const mangledName = (name: string, encoding: string) =>
   encoding === 'windows-1252' ? cp1252(Buffer.from(name, 'utf8')) : new TextDecoder(encoding).decode(Buffer.from(name, 'utf8'));
 
+/**
+ * The name whose UTF-8 bytes, read as `encoding` text, read as `read`: the name a mangled one was made from, or
+ * undefined when `read` is not such a reading (a character outside the encoding, or bytes that are not UTF-8).
+ */
+export function unmangledName(read: string, encoding: string): string | undefined {
+  if (encoding !== 'windows-1252') return undefined;
+  const bytes: number[] = [];
+  for (const ch of read) {
+    const high = CP1252_HIGH.indexOf(ch);
+    const code = ch.codePointAt(0)!;
+    if (high >= 0) bytes.push(0x80 + high);
+    else if (code <= 0xff) bytes.push(code);
+    else return undefined;
+  }
+  try {
+    const name = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(bytes));
+    return name === read ? undefined : name;
+  } catch {
+    return undefined;
+  }
+}
+
 /** 0x80–0x9F as MySQL's and MariaDB's latin1 (cp1252) read them; Node's TextDecoder reads that label as ISO-8859-1. */
 const CP1252_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
 const cp1252 = (b: Buffer) => [...b].map((x) => (x >= 0x80 && x <= 0x9f ? CP1252_HIGH[x - 0x80]! : String.fromCharCode(x))).join('');

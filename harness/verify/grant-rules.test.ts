@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Queryable } from './check.js';
-import { mangledName } from './equivalence.js';
-import { canonicalGrant, explainGrants, grantDifferences } from './grant-rules.js';
+import { mangledName, unmangledName } from './equivalence.js';
+import { canonicalGrant, explainGrants, explainStoredRoutineGrants, grantDifferences } from './grant-rules.js';
 
 const where = { database: '*', object: 'u@localhost' };
 
@@ -136,5 +136,63 @@ describe('a GRANT PROXY a Galera peer did not apply (F22: its applier refuses it
     const select = 'GRANT SELECT ON `shop`.* TO `px`@`%`';
     const g = await explainGrants(where, [select, proxy], [], none, undefined, { peers: true });
     expect([g.missing, g.explained.length]).toEqual([[select], 1]);
+  });
+});
+
+describe('the routine grant a replica gives the definer, stored with its names read as latin1 (F4 with F7, found by a drill that restarts the replica)', () => {
+  const DB = 'ελληνικά28';
+  const FN = 'ünï-cödé76';
+  const [mdb, mfn] = [mangledName(DB, 'windows-1252'), mangledName(FN, 'windows-1252')];
+  /** A replica where the routine exists under its own names with the given definer, and nothing under any other. */
+  const replica = (definer: string): Queryable =>
+    ({
+      name: 'replica-1',
+      query: async (s: { sql: string }) =>
+        s.sql.includes(DB) && s.sql.includes(FN)
+          ? [{ Function: FN, 'Create Function': `CREATE DEFINER=${definer} FUNCTION \`${FN}\`() RETURNS int(11)\nRETURN 1` }]
+          : Promise.reject(new Error('FUNCTION does not exist')),
+    }) as unknown as Queryable;
+  const grant = (db: string, fn: string, to = '`u`@`web1.example.com`') =>
+    `GRANT EXECUTE, ALTER ROUTINE ON FUNCTION \`${db}\`.\`${fn}\` TO ${to}`;
+  const row = (db: string, fn: string, user = 'u', privs = 'Execute,Alter Routine') =>
+    `procs_priv ${JSON.stringify({ Db: db, Host: 'web1.example.com', Proc_priv: privs, Routine_name: fn, Routine_type: 'FUNCTION', User: user })}`;
+  const base = 'global_priv {"Host":"web1.example.com","User":"u"}';
+
+  it('unmangledName reverses the latin1 reading, and says when a name is not such a reading', () => {
+    expect([unmangledName(mdb, 'windows-1252'), unmangledName(mfn, 'windows-1252')]).toEqual([DB, FN]);
+    expect(unmangledName('plain_name', 'windows-1252')).toBeUndefined(); // ASCII reads as itself
+    expect(unmangledName(DB, 'windows-1252')).toBeUndefined(); // Greek letters are outside latin1
+    expect(unmangledName('Ã(', 'windows-1252')).toBeUndefined(); // C3 28 is not UTF-8
+  });
+
+  it('SHOW GRANTS: the grant on the names read as latin1 is explained by both rules when the account is the definer', async () => {
+    const g = await grantDifferences(where, [], [grant(mdb, mfn)], replica('`u`@`web1.example.com`'));
+    expect([g.missing, g.extra]).toEqual([[], []]);
+    expect(g.explained.map((x) => [x.rule, x.severity])).toEqual([
+      ['routine-creator-grant-on-replica', 'info'],
+      ['routine-grant-name-stored-as-latin1', 'warning'],
+    ]);
+  });
+
+  it('SHOW GRANTS: another definer, or names that are no reading of the routine, stay differences', async () => {
+    expect((await grantDifferences(where, [], [grant(mdb, mfn)], replica('`v`@`web1.example.com`'))).extra).toHaveLength(1);
+    expect((await grantDifferences(where, [], [grant(mdb, 'other')], replica('`u`@`web1.example.com`'))).extra).toHaveLength(1);
+  });
+
+  it('as stored (a host-name account under skip_name_resolve): the extra procs_priv row is explained, the rest compared', async () => {
+    const r = await explainStoredRoutineGrants(where, base, [base, row(mdb, mfn)].sort().join('\n'), replica('`u`@`web1.example.com`'));
+    expect(r.actual).toBe(base);
+    expect(r.explained.map((x) => x.rule)).toEqual(['routine-creator-grant-on-replica', 'routine-grant-name-stored-as-latin1']);
+  });
+
+  it('as stored: more privileges, another definer or another changed row stay in the comparison', async () => {
+    const as = (actual: string[], definer = '`u`@`web1.example.com`') =>
+      explainStoredRoutineGrants(where, base, actual.sort().join('\n'), replica(definer));
+    const more = await as([base, row(mdb, mfn, 'u', 'Execute,Alter Routine,Grant')]);
+    expect([more.actual.includes('procs_priv'), more.explained]).toEqual([true, []]);
+    const other = await as([base, row(mdb, mfn)], '`v`@`web1.example.com`');
+    expect(other.actual.includes('procs_priv')).toBe(true);
+    const changed = await as(['global_priv {"Host":"web1.example.com","User":"u","x":1}', row(mdb, mfn)]);
+    expect(changed.actual).not.toBe(base); // the explained row is out, the changed one is left to differ
   });
 });

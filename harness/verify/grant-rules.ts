@@ -1,6 +1,14 @@
 import { inspect } from '../sql/index.js';
 import type { Queryable } from './check.js';
-import { type ComparisonContext, comparisonRules, type Explained, mangledName, ruleFinding, ruleOfKind } from './equivalence.js';
+import {
+  type ComparisonContext,
+  comparisonRules,
+  type Explained,
+  mangledName,
+  ruleFinding,
+  ruleOfKind,
+  unmangledName,
+} from './equivalence.js';
 
 /**
  * SHOW GRANTS lines as an account comparison reads them: a column grant's column list is a set (its order in SHOW
@@ -60,6 +68,28 @@ async function routineDefiner(q: Queryable, kind: 'PROCEDURE' | 'FUNCTION', db: 
 }
 
 type DefinerOf = (kind: 'PROCEDURE' | 'FUNCTION', db: string, name: string) => Promise<string | undefined>;
+type Rules = ReturnType<typeof comparisonRules>;
+
+/**
+ * Whether `to` is the definer of the routine a grant names: read under the grant's names, or, when the server stored
+ * those names as their UTF-8 bytes read as latin1 (a mangled-routine-grant rule, F7), under the names they were made
+ * from. Returns the mangled-routine-grant rule that also applies (undefined: the names are the routine's own);
+ * false when `to` is not the definer.
+ */
+async function definedBy(
+  p: Pick<RoutineGrant, 'kind' | 'db' | 'name' | 'to'>,
+  definerOf: DefinerOf,
+  rules: Rules,
+): Promise<false | { mangled?: ReturnType<typeof ruleOfKind<'mangled-routine-grant'>>[number] }> {
+  if ((await definerOf(p.kind, p.db, p.name)) === p.to) return {};
+  for (const rule of ruleOfKind('mangled-routine-grant', rules)) {
+    const [db, name] = [unmangledName(unquote(p.db), rule.encoding), unmangledName(unquote(p.name), rule.encoding)];
+    if (db === undefined && name === undefined) continue;
+    if ((await definerOf(p.kind, db === undefined ? p.db : quote(db), name === undefined ? p.name : quote(name))) === p.to)
+      return { mangled: rule };
+  }
+  return false;
+}
 
 /**
  * The grant lines of one account missing on the actual side and extra there (canonical form), with what the grant
@@ -123,20 +153,14 @@ export async function explainGrants(
       });
       const expectedPrivs = before ? parseRoutineGrant(before)!.privs : [];
       if (!sameSet(p.privs, [...new Set([...expectedPrivs, ...rule.privileges])]) || (!before && p.withGrant)) continue;
-      if ((await definerOf(p.kind, p.db, p.name)) !== p.to) continue;
+      const by = await definedBy(p, definerOf, rules);
+      if (!by) continue;
       take(x, a);
       if (before) take(m, before);
-      explained.push({
-        ...where,
-        kind: 'grants-differ',
-        rule: rule.id,
-        severity: rule.severity ?? 'info',
-        finding: rule.finding,
-        advice: rule.advice,
-        cite: rule.cite,
-        expected: before ?? '(no grant)',
-        actual: a,
-      });
+      const pair = { expected: before ?? '(no grant)', actual: a };
+      explained.push({ ...where, kind: 'grants-differ', ...ruleFinding(rule), severity: rule.severity ?? 'info', ...pair });
+      // the automatic grant stored under its names' latin1 reading: both rules apply (F4 with F7)
+      if (by.mangled) explained.push({ ...where, kind: 'grants-differ', ...ruleFinding(by.mangled), ...pair });
     }
   }
   return { missing: m, extra: x, explained };
@@ -159,4 +183,55 @@ export async function grantDifferences(
   const extra = a.filter((g) => !e.includes(g));
   if (!missing.length && !extra.length) return { missing, extra, explained: [] };
   return explainGrants(where, missing, extra, (kind, db, name) => routineDefiner(actualServer, kind, db, name), undefined, context);
+}
+
+/**
+ * An account as its grant tables store it (stored-accounts.ts: one `table {columns}` line per row), for an account a
+ * side cannot show with SHOW GRANTS: the `procs_priv` rows only `actual` holds that are the automatic routine grant
+ * (the rule's privileges, on a routine whose definer on `actualServer` is the account, under the routine's names or
+ * their latin1 reading) are explained and taken out. Returns the actual lines left and what explained the others.
+ */
+export async function explainStoredRoutineGrants(
+  where: { database: string; object: string },
+  expected: string,
+  actual: string,
+  actualServer: Queryable,
+  rules = comparisonRules(),
+): Promise<{ actual: string; explained: Explained[] }> {
+  const had = new Set(expected.split('\n'));
+  const left: string[] = [];
+  const explained: Explained[] = [];
+  for (const line of actual.split('\n')) {
+    const row =
+      had.has(line) || !line.startsWith('procs_priv {')
+        ? undefined
+        : (JSON.parse(line.slice('procs_priv '.length)) as Record<string, string>);
+    const kind = row?.['Routine_type'];
+    const rule = ruleOfKind('automatic-routine-grant', rules).find((r) =>
+      sameSet(
+        String(row?.['Proc_priv'] ?? '')
+          .toUpperCase()
+          .split(','),
+        r.privileges,
+      ),
+    );
+    const grant = row && {
+      kind: kind as RoutineGrant['kind'],
+      db: quote(row['Db']!),
+      name: quote(row['Routine_name']!),
+      to: `${quote(row['User']!)}@${quote(row['Host']!)}`,
+    };
+    const by =
+      grant && rule && (kind === 'PROCEDURE' || kind === 'FUNCTION')
+        ? await definedBy(grant, (k, d, n) => routineDefiner(actualServer, k, d, n), rules)
+        : false;
+    if (!by || !rule) {
+      left.push(line);
+      continue;
+    }
+    const pair = { expected: '(no row)', actual: line };
+    explained.push({ ...where, kind: 'account-differs-as-stored', ...ruleFinding(rule), severity: rule.severity ?? 'info', ...pair });
+    if (by.mangled) explained.push({ ...where, kind: 'account-differs-as-stored', ...ruleFinding(by.mangled), ...pair });
+  }
+  return { actual: left.join('\n'), explained };
 }
