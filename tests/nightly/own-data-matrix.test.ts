@@ -1,5 +1,10 @@
-import { resolve } from 'node:path';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { FlavorId } from '../../harness/core/index.js';
+import { renderDump } from '../../harness/sql/corpus/index.js';
+import { corpusFor } from '../../harness/workload/corpus/index.js';
 import { loadScenarios } from '../../harness/scenario/index.js';
 import { cli, leftovers } from '../docker/helpers.js';
 import { projectRoot as root } from '../../harness/runtime/index.js';
@@ -7,10 +12,25 @@ import { projectRoot as root } from '../../harness/runtime/index.js';
 // Every drill on every flavor it supports, on datasets that are not Sakila: firedrill's own shop dump (no drill
 // depends on a sample table) and storefront, a dump like a production application's (an enabled event, definers of
 // host-name and missing users, a case-only name clash, host-name accounts: a healthy database never fails a drill).
-// One drill at a time (the machine is shared); small bulk tables. FIREDRILL_MATRIX_DATASETS=storefront runs one.
+// One drill at a time (the machine is shared); small bulk tables. FIREDRILL_MATRIX_DATASETS=storefront runs one;
+// `corpus` is the generated corpus's covering sample for the flavor (docs/corpus.md: every object kind, account kind and
+// name the flavor accepts, seed FIREDRILL_CORPUS_SEED or 20261206), dumped as a team's dump would be.
+// FIREDRILL_MATRIX_FLAVORS=mariadb-10.11 keeps one flavor.
 const DATASETS = (process.env.FIREDRILL_MATRIX_DATASETS ?? 'shop,storefront').split(',').filter(Boolean);
+const FLAVORS = process.env.FIREDRILL_MATRIX_FLAVORS?.split(',');
+const SEED = Number(process.env.FIREDRILL_CORPUS_SEED ?? 20261206);
 const all = await loadScenarios();
-const cases = DATASETS.flatMap((dataset) => all.flatMap((s) => s.flavors.map((flavor) => ({ id: s.id, flavor, dataset }))));
+const cases = DATASETS.flatMap((dataset) =>
+  all.flatMap((s) => s.flavors.filter((f) => !FLAVORS || FLAVORS.includes(f)).map((flavor) => ({ id: s.id, flavor, dataset }))),
+);
+
+/** The dataset's path: a fixture directory, or the corpus's covering sample for the flavor written to a dump. */
+async function datasetPath(dataset: string, flavor: FlavorId): Promise<string> {
+  if (dataset !== 'corpus') return resolve(root, 'fixtures/datasets', dataset);
+  const file = join(await mkdtemp(join(tmpdir(), 'fd-matrix-corpus-')), `corpus-${flavor}.sql`);
+  await writeFile(file, renderDump(corpusFor(flavor, SEED, { cover: true, rows: 4 })));
+  return file;
+}
 
 describe.each(cases)('firedrill run $id --flavor $flavor --dataset $dataset', ({ id, flavor, dataset }) => {
   it(
@@ -22,7 +42,7 @@ describe.each(cases)('firedrill run $id --flavor $flavor --dataset $dataset', ({
         '--flavor',
         flavor,
         '--dataset',
-        resolve(root, 'fixtures/datasets', dataset),
+        await datasetPath(dataset, flavor as FlavorId),
         '--param',
         'bulkMb=1',
         '--json',
@@ -35,7 +55,8 @@ describe.each(cases)('firedrill run $id --flavor $flavor --dataset $dataset', ({
       };
       expect(result.verdict, r.stderr.slice(-3000)).toBe('pass');
       expect(r.code).toBe(0);
-      expect(result.dataset).toMatchObject({ name: dataset, databases: [dataset] });
+      if (dataset === 'corpus') expect(result.dataset.databases.length).toBeGreaterThan(1);
+      else expect(result.dataset).toMatchObject({ name: dataset, databases: [dataset] });
       expect(result.checks.filter((c) => !c.valid)).toEqual([]);
       expect(await leftovers(result.runId)).toEqual([]);
     },
