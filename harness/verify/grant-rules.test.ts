@@ -104,6 +104,14 @@ describe('a routine grant whose names the server stored as latin1 (F7)', () => {
     expect((await explainGrants(where, [on(cyr)], [on(read)], async () => undefined)).explained).toHaveLength(1);
   });
 
+  it('MySQL 9.7 reads the mangled routine name back lowercased (F37, measured with character_set_server=latin1): explained', async () => {
+    const g = (name: string) => `GRANT EXECUTE ON PROCEDURE \`c_d-ea37p38___\`.\`${name}\` TO \`e1w_-y_4_x\`@\`%\``;
+    const r = await explainGrants(where, [g('naïve5')], [g('naã¯ve5')], async () => undefined);
+    expect([r.missing, r.extra, r.explained.map((x) => x.rule)]).toEqual([[], [], ['routine-grant-name-stored-as-latin1']]);
+    const other = await explainGrants(where, [g('naïve5')], [g('naã¯ve6')], async () => undefined);
+    expect([other.missing.length, other.extra.length, other.explained.length]).toEqual([1, 1, 0]);
+  });
+
   it('a grant on another database, or a name read some other way, is still a difference', async () => {
     const g = await explainGrants(where, [on('ελληνικά28')], [on('ελληνικά29')], async () => undefined);
     expect([g.missing.length, g.extra.length, g.explained.length]).toEqual([1, 1, 0]);

@@ -130,8 +130,16 @@ export async function explainGrants(
     for (const e of [...m]) {
       const p = parseRoutineGrant(e);
       if (!p) continue;
-      const read = e.replace(`${p.db}.${p.name} TO `, `${mangled(p.db, rule.encoding)}.${mangled(p.name, rule.encoding)} TO `);
-      if (read === e || !x.includes(read)) continue;
+      const [db, name] = [mangled(p.db, rule.encoding), mangled(p.name, rule.encoding)];
+      if (db === p.db && name === p.name) continue;
+      // a routine's name is not case-sensitive: MySQL lowercases the name it reads back from the grant table (F37)
+      const read = x.find((a) => {
+        const q = parseRoutineGrant(a);
+        return (
+          q && q.db === db && q.name.toLowerCase() === name.toLowerCase() && a === e.replace(`${p.db}.${p.name} TO `, `${db}.${q.name} TO `)
+        );
+      });
+      if (!read) continue;
       take(m, e);
       take(x, read);
       explained.push({
