@@ -34,7 +34,10 @@ export interface NodeSpec {
   /** Logical name ('primary', 'replica-1'): the container's network alias and hostname. */
   name: string;
   server: ServerOptions;
-  /** Host folders mounted into the container (never a file holding a secret: see `files`). */
+  /**
+   * Harness folders the container needs (never a file holding a secret: see `files`), placed by `placeMounts`: on a
+   * remote engine copied in before the start, so inputs only; a folder the server writes names its `volume`.
+   */
   mounts?: readonly Mount[];
   /**
    * Files the container gets from memory before it starts (option files with passwords, an init file): put into the
