@@ -2,7 +2,8 @@ import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { waitUntil } from '../exec/index.js';
 import { docker, putFiles } from '../runtime/docker.js';
-import { bindMountArgs, currentEngine } from '../runtime/engine.js';
+import { currentEngine } from '../runtime/engine.js';
+import { copyOutOf, filesHow, placeMounts } from '../runtime/mounts.js';
 import { LABEL_NODE, type StartedNode } from '../runtime/node.js';
 import type { TopologyContext } from '../runtime/context.js';
 import { binlogSql } from '../sql/index.js';
@@ -39,6 +40,8 @@ export class BinlogStream {
     readonly source: StartedNode,
     readonly dir: string,
     readonly connectionId: number,
+    /** On an engine that does not share this machine's files: the run's volume the streamers write, copied to `dir`. */
+    private readonly volume: string | undefined,
   ) {}
 
   /**
@@ -53,7 +56,9 @@ export class BinlogStream {
   ): Promise<BinlogStream> {
     const dir = join(store.hostDir, 'binlogs', source.name);
     await mkdir(dir, { recursive: true });
-    const s = new BinlogStream(ctx, source, dir, connectionId);
+    const copied = filesHow(await currentEngine()) === 'copied';
+    const volume = copied ? await ctx.run.volume(`binlogs-${source.name}`) : undefined;
+    const s = new BinlogStream(ctx, source, dir, connectionId, volume);
     const [first] = await source.query<{ Log_name: string }>(binlogSql.binaryLogs());
     if (!first) throw new Error(`${source.name} has no binary logs to stream`);
     await s.launch(String(first.Log_name));
@@ -62,7 +67,13 @@ export class BinlogStream {
 
   /** Binlog files in the store, in order. */
   async files(): Promise<string[]> {
+    await this.fetch();
     return (await readdir(this.dir)).filter((f) => BINLOG_FILE.test(f)).sort();
+  }
+
+  /** On an engine that copies files: brings the archive as the streamer wrote it so far into `dir` (also once it died). */
+  private async fetch(): Promise<void> {
+    if (this.volume && this.container) await copyOutOf(this.container, `${IN_CONTAINER}/.`, this.dir);
   }
 
   private async launch(firstFile: string): Promise<void> {
@@ -88,7 +99,9 @@ export class BinlogStream {
       ...this.ctx.run.labelArgs(),
       '--label',
       `${LABEL_NODE}=binlog-stream`,
-      ...bindMountArgs(await currentEngine(), name, [{ source: this.dir, target: IN_CONTAINER }]),
+      ...(
+        await placeMounts(this.ctx.run, name, [{ source: this.dir, target: IN_CONTAINER, ...(this.volume ? { volume: this.volume } : {}) }])
+      ).args,
       '--entrypoint',
       argv[0]!,
       this.ctx.image,
@@ -138,6 +151,8 @@ export class BinlogStream {
   /** Stops streaming (idempotent). */
   async stop(): Promise<void> {
     if (!this.container) return;
+    if (this.volume) await docker(['kill', this.container]).catch(() => undefined);
+    await this.fetch();
     await docker(['rm', '-f', '-v', this.container]);
     this.container = '';
   }
@@ -152,8 +167,9 @@ export class BinlogStream {
         name: String(r.Log_name),
         bytes: Number(r.File_size),
       }));
-    const sizes = async () =>
-      Promise.all(
+    const sizes = async () => {
+      await this.fetch();
+      return Promise.all(
         (await sourceFiles()).map(async (f) => ({
           ...f,
           copied: await stat(join(this.dir, f.name)).then(
@@ -162,6 +178,7 @@ export class BinlogStream {
           ),
         })),
       );
+    };
     const caught = await waitUntil(sizes, (fs) => fs.every((f) => f.copied === f.bytes), {
       what: `the binlog stream of ${this.source.name} to reach the source's binlog sizes`,
       timeoutMs: timeoutS * 1000,

@@ -4,7 +4,7 @@ import { gtidReplicaPos, replicaStates } from '../runtime/replication.js';
 import type { StartedNode } from '../runtime/node.js';
 import { takeSnapshot } from '../verify/index.js';
 import { DATA_DIR, hashTree, MANIFEST_FORMAT, writeManifest, type Manifest } from './manifest.js';
-import { artifactPath, makePartial, partialPath, removePartial, type BackupStore } from './store.js';
+import { artifactPath, fetchPartial, makeEnginePartial, makePartial, partialPath, removePartial, type BackupStore } from './store.js';
 
 /** What a physical method does inside the common replica protocol. */
 export interface CopyStep {
@@ -107,10 +107,12 @@ export async function backupFromReplica(
   const timings: Record<string, number> = {};
   const t0 = Date.now();
   // Private, owned by the server's user (the clone plugin writes as mysql; exec'd tools run as root).
-  const partial = await makePartial(store, id, await serverUser(node));
+  const owner = await serverUser(node);
+  const partial = await makePartial(store, id, owner);
   // Every channel (named connection) of the replica: one on a plain replica, one per source on a fan-in.
   const channels = [...new Set((await replicaStates(node)).map((s) => s.channel || undefined))];
   try {
+    await makeEnginePartial(store, node, id, owner);
     for (const c of channels) await node.query(d.stopReplicaSqlThread(c));
     let snapshotGtid: string;
     let snapshot: Manifest['snapshot'] | undefined;
@@ -139,6 +141,10 @@ export async function backupFromReplica(
       throw e;
     }
     for (const c of channels) await node.query(d.startReplicaSqlThread(c));
+    // On an engine that does not share this machine's files, the copy is in the store's volume: fetched now.
+    const tf = Date.now();
+    await fetchPartial(store, node, id);
+    if (store.volume) timings['fetchMs'] = Date.now() - tf;
     const position = await step.position(node, join(partial, DATA_DIR), { afterCopyGtid });
     const warnings = step.blindSpots?.(snapshot!) ?? [];
     for (const w of warnings) progress(`${node.name}: WARNING: ${w}`);

@@ -1,21 +1,49 @@
 import { chmod, chown, mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HarnessError, waitUntil } from '../exec/index.js';
+import { currentEngine } from '../runtime/engine.js';
+import { copyOutOf, filesHow } from '../runtime/mounts.js';
+import type { StartedNode } from '../runtime/node.js';
+import type { RunContext } from '../runtime/run-context.js';
 
 /**
  * A backup store: a host folder, mounted into backup nodes at `containerDir`. Its root can be traversed but not
  * listed by others (0711: a server's own user reaches the partial folder it owns); every artifact folder is private
- * (0700): artifacts hold data and may hold credentials.
+ * (0700): artifacts hold data and may hold credentials. On an engine that does not share this machine's files,
+ * `volume` (a volume of the run) is mounted instead: a copy is made there and fetched into `hostDir` (fetchPartial),
+ * where it is hashed, sealed and kept as on the local engine.
  */
 export interface BackupStore {
   hostDir: string;
   containerDir: string;
+  volume?: string;
 }
 
-export async function openStore(hostDir: string): Promise<BackupStore> {
+/** Opens the store; given the run, on an engine that copies files, with the labelled volume that stands for it there. */
+export async function openStore(hostDir: string, run?: RunContext): Promise<BackupStore> {
   await mkdir(hostDir, { recursive: true, mode: 0o711 });
   await chmod(hostDir, 0o711);
-  return { hostDir, containerDir: '/backups' };
+  const volume = run && filesHow(await currentEngine()) === 'copied' ? await run.volume('store') : undefined;
+  return { hostDir, containerDir: '/backups', ...(volume ? { volume } : {}) };
+}
+
+/** The partial folder as the backup node sees it in the store's volume (made afresh, private, owned by `owner`). */
+export async function makeEnginePartial(store: BackupStore, node: StartedNode, id: string, owner?: { uid: number; gid: number }) {
+  if (!store.volume) return;
+  const dir = `${store.containerDir}/${checkArtifactId(id)}.partial`;
+  await node.container.exec(['rm', '-rf', dir], { timeoutMs: 10 * 60_000 });
+  await node.container.exec(['install', '-d', '-m', '0700', ...(owner ? ['-o', String(owner.uid), '-g', String(owner.gid)] : []), dir]);
+}
+
+/**
+ * Brings the copy a backup node wrote into the store's volume to the harness's partial folder (through the engine,
+ * an archive stream), then frees the volume of it. Nothing to do when the store is shared with the node.
+ */
+export async function fetchPartial(store: BackupStore, node: StartedNode, id: string): Promise<void> {
+  if (!store.volume) return;
+  const dir = `${store.containerDir}/${checkArtifactId(id)}.partial`;
+  await copyOutOf(node.container.name, `${dir}/.`, partialPath(store, id));
+  await node.container.exec(['rm', '-rf', dir], { timeoutMs: 10 * 60_000 });
 }
 
 /** Artifact ids are made by the harness; one that is not a plain name is refused before it becomes a path. */

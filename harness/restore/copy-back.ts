@@ -3,12 +3,15 @@ import { access, chown, copyFile, mkdir, readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path';
 import { DATA_DIR, type PhysicalMethod } from '../backup/index.js';
 import { inspect } from '../runtime/docker.js';
+import { currentEngine } from '../runtime/engine.js';
+import { filesHow } from '../runtime/mounts.js';
 import type { TopologyContext } from '../runtime/context.js';
 import { oneShot } from '../runtime/oneshot.js';
 
 /** How a copy-back was done, and what it moved. */
 export interface CopyBackResult {
-  how: 'host' | 'container';
+  /** host: by this process into the volume's folder; engine: an archive through the engine; container: the method's steps. */
+  how: 'host' | 'engine' | 'container';
   files: number;
   bytes: number;
   ms: number;
@@ -42,6 +45,7 @@ export function datadirOwner(ctx: TopologyContext): Promise<{ uid: number; gid: 
 
 /** The host folder behind a local named volume, when this process may write there (root, local engine); else undefined. */
 async function volumeHostPath(volume: string): Promise<string | undefined> {
+  if (filesHow(await currentEngine()) === 'copied') return undefined; // its Mountpoint is a path of the engine's host
   // Once one local volume's folder is known, the engine's volumes folder is: the next ones need no docker call.
   if (volumesRoot) {
     const p = join(volumesRoot, volume, '_data');
@@ -138,6 +142,21 @@ export async function copyBack(
     const r = await copyTreeAs(join(artifactDir, DATA_DIR), hostPath, owner);
     return { how: 'host', ...r, ms: Date.now() - t0 };
   }
+  const tree = async () => {
+    const st = await listTree(join(artifactDir, DATA_DIR)).catch(() => []);
+    return { files: st.filter((e) => !e.dir).length, bytes: st.reduce((s, e) => s + e.bytes, 0) };
+  };
+  if (method.datadirAsIs && filesHow(await currentEngine()) === 'copied') {
+    // The datadir as it is goes straight into the volume as an archive through the engine (one copy, not two).
+    ctx.progress(`restore ${label}: copying the artifact into the datadir volume through the engine`);
+    await oneShot(ctx, {
+      name: `${label}-restore-copy`,
+      volume,
+      argv: ['chown', '-R', 'mysql:mysql', '/var/lib/mysql'],
+      copyIn: [{ source: join(artifactDir, DATA_DIR), target: '/var/lib/mysql' }],
+    });
+    return { how: 'engine', ...(await tree()), ms: Date.now() - t0 };
+  }
   for (const [i, step] of method.restoreSteps('/artifact').entries()) {
     ctx.progress(`restore ${label}: ${step[0]} (step ${i + 1})`);
     await oneShot(ctx, {
@@ -147,6 +166,5 @@ export async function copyBack(
       mounts: [{ source: artifactDir, target: '/artifact', readOnly: true }],
     });
   }
-  const st = await listTree(join(artifactDir, DATA_DIR)).catch(() => []);
-  return { how: 'container', files: st.filter((e) => !e.dir).length, bytes: st.reduce((s, e) => s + e.bytes, 0), ms: Date.now() - t0 };
+  return { how: 'container', ...(await tree()), ms: Date.now() - t0 };
 }

@@ -2,7 +2,10 @@ import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DATA_DIR, hashTree, readManifest, type ArtifactFile, type Manifest } from '../backup/index.js';
+import { UsageError } from '../core/index.js';
 import { docker, type ContainerFiles } from '../runtime/docker.js';
+import { currentEngine } from '../runtime/engine.js';
+import { filesHow } from '../runtime/mounts.js';
 import { oneShot } from '../runtime/oneshot.js';
 import { NodeDefinition, type StartedNode } from '../runtime/node.js';
 import type { TopologyContext } from '../runtime/context.js';
@@ -117,6 +120,10 @@ export async function openInstant(
 ): Promise<InstantServer & { prehashMs: number; startMs: number }> {
   const name = o.name ?? 'instant';
   const label = o.label ?? dataDir;
+  if (filesHow(await currentEngine()) === 'copied')
+    throw new UsageError(
+      `${name}: the instant check starts the server on an overlay whose lower layer is ${label} on this machine, which a remote engine cannot mount: restore it instead (without --instant / --instant-verify)`,
+    );
   const th = Date.now();
   const expected = o.expectedFiles ?? (ctx.progress(`${name}: hashing ${label} before the server starts on it`), await hashTree(dataDir));
   const prehashMs = Date.now() - th;

@@ -84,7 +84,7 @@ describe("the client programs' TLS options (the live copy's dump tool)", () => {
   it("gives MySQL's tools the mode as it is, and MariaDB's their equivalent, never weaker", () => {
     expect(clientTlsOptions('mysql', { mode: 'VERIFY_CA', ca: '/x/ca.pem' })).toEqual([
       'ssl-mode=VERIFY_CA',
-      'ssl-ca=/etc/firedrill-ssl-ca.pem',
+      'ssl-ca=/etc/firedrill-ssl-ca/ca.pem',
     ]);
     expect(clientTlsOptions('mysql', { mode: 'DISABLED' })).toEqual(['ssl-mode=DISABLED']);
     expect(clientTlsOptions('mariadb', { mode: 'DISABLED' })).toEqual(['skip-ssl']);
@@ -92,7 +92,7 @@ describe("the client programs' TLS options (the live copy's dump tool)", () => {
     expect(clientTlsOptions('mariadb', { mode: 'VERIFY_CA', ca: '/x/ca.pem' })).toEqual([
       'ssl',
       'ssl-verify-server-cert',
-      'ssl-ca=/etc/firedrill-ssl-ca.pem',
+      'ssl-ca=/etc/firedrill-ssl-ca/ca.pem',
     ]);
   });
 });

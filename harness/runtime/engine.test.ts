@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../core/index.js';
-import { bindMountArgs, contextName, describeEngine, parsePublished, publishArgs } from './engine.js';
+import { contextName, describeEngine, parsePublished, publishArgs } from './engine.js';
+import { filesHow, placeMounts } from './mounts.js';
+import { RunContext } from './run-context.js';
 
 let certs: string;
 let noKey: string;
@@ -101,31 +103,29 @@ describe('parsePublished (docker port output)', () => {
   });
 });
 
-describe('bindMountArgs: harness paths shared with a container', () => {
+describe('placeMounts: harness paths in a container, per engine', () => {
   const mounts = [
-    { source: '/var/tmp/store', target: '/backups' },
+    { source: '/var/tmp/store', target: '/backups', volume: 'fd-x-store' },
     { source: '/srv/ca.pem', target: '/etc/ca.pem', readOnly: true },
+    { source: 'fd-x-restore-stage', target: '/stage', readOnly: true },
   ];
-  it('the local engine (and a local rootless socket) mount them as today', () => {
-    const want = ['-v', '/var/tmp/store:/backups', '-v', '/srv/ca.pem:/etc/ca.pem:ro'];
-    expect(bindMountArgs(describeEngine({}), 'fd-x-backup-replica', mounts)).toEqual(want);
-    expect(bindMountArgs(describeEngine({ DOCKER_HOST: 'unix:///run/user/1000/docker.sock' }), 'c', mounts)).toEqual(want);
-  });
-  it('a remote engine would mount its own host path instead: refused, one line per path, bad input', () => {
-    const remote = describeEngine({ DOCKER_HOST: 'tcp://10.1.2.3:2375' });
-    const f = () => bindMountArgs(remote, 'fd-x-backup-replica', mounts);
-    expect(f).toThrow(UsageError);
-    let lines: string[] = [];
-    try {
-      f();
-    } catch (e) {
-      lines = (e as Error).message.split('\n');
-    }
-    expect(lines).toEqual([
-      'fd-x-backup-replica needs the harness path /var/tmp/store mounted at /backups, which tcp://10.1.2.3:2375 cannot see',
-      'fd-x-backup-replica needs the harness path /srv/ca.pem mounted at /etc/ca.pem, which tcp://10.1.2.3:2375 cannot see',
-      '(a remote engine shares no host paths: see docs/engines.md)',
+  it('an engine that shares this machine (local dockerd, a local rootless socket) bind-mounts them as before', async () => {
+    expect(filesHow(describeEngine({}))).toBe('shared');
+    expect(filesHow(describeEngine({ DOCKER_HOST: 'unix:///run/user/1000/docker.sock' }))).toBe('shared');
+    const placed = await placeMounts(new RunContext('unit-x'), 'fd-x-backup-replica', mounts, 'shared');
+    expect(placed.args).toEqual([
+      '-v',
+      '/var/tmp/store:/backups',
+      '-v',
+      '/srv/ca.pem:/etc/ca.pem:ro',
+      '-v',
+      'fd-x-restore-stage:/stage:ro',
     ]);
-    expect(bindMountArgs(remote, 'c', [])).toEqual([]);
+  });
+  it('a remote engine copies them: a volume that stands for a harness folder, and a run volume, are mounted as they are', async () => {
+    expect(filesHow(describeEngine({ DOCKER_HOST: 'tcp://10.1.2.3:2375' }))).toBe('copied');
+    expect(filesHow(describeEngine({ DOCKER_HOST: 'ssh://ci@builder' }))).toBe('copied');
+    const placed = await placeMounts(new RunContext('unit-x'), 'c', [mounts[0]!, mounts[2]!], 'copied');
+    expect(placed.args).toEqual(['-v', 'fd-x-store:/backups', '-v', 'fd-x-restore-stage:/stage:ro']);
   });
 });

@@ -201,24 +201,3 @@ export async function reachContainer(container: string, network: string | undefi
     throw new Error(`${container}: port ${port}/tcp is not published by the engine (docker port said ${JSON.stringify(r.stdout.trim())})`);
   return reached;
 }
-
-/** A folder (or file) of the harness's host mounted into a container. */
-export interface Mount {
-  source: string;
-  target: string;
-  readOnly?: boolean;
-}
-
-/**
- * `docker create` options that bind-mount harness paths into `container`. An engine that does not share this
- * machine's files (remote) would mount a path of its own host instead, silently: refused, one line per path.
- */
-export function bindMountArgs(engine: Engine, container: string, mounts: readonly Mount[]): string[] {
-  if (mounts.length && engine.remote) {
-    const lines = mounts.map(
-      (m) => `${container} needs the harness path ${m.source} mounted at ${m.target}, which ${engine.endpoint} cannot see`,
-    );
-    throw new UsageError(`${lines.join('\n')}\n(a remote engine shares no host paths: see docs/engines.md)`);
-  }
-  return mounts.flatMap((m) => ['-v', `${m.source}:${m.target}${m.readOnly ? ':ro' : ''}`]);
-}

@@ -7,7 +7,8 @@ import type { FlavorAdapter, ServerOptions } from './adapter.js';
 import { NodeContainer, SQL_PORT, type ContainerState, type RemovedState } from './container.js';
 import type { TopologyContext } from './context.js';
 import { docker, putAllFiles, type ContainerFiles } from './docker.js';
-import { bindMountArgs, currentEngine, publishArgs, type Mount, type Reached } from './engine.js';
+import { currentEngine, publishArgs, type Reached } from './engine.js';
+import { placeMounts, type Mount } from './mounts.js';
 import { loadConfig } from './config.js';
 import { keepNodeLogs, saveNodeLogs, type NodeLogSource } from './node-logs.js';
 import { oneShot } from './oneshot.js';
@@ -27,13 +28,16 @@ const roleOf = (o: ServerOptions): NodeRole => ({
 
 export const LABEL_NODE = 'firedrill.node';
 
-export type { Mount } from './engine.js';
+export type { Mount } from './mounts.js';
 
 export interface NodeSpec {
   /** Logical name ('primary', 'replica-1'): the container's network alias and hostname. */
   name: string;
   server: ServerOptions;
-  /** Host folders mounted into the container (never a file holding a secret: see `files`). */
+  /**
+   * Harness folders the container needs (never a file holding a secret: see `files`), placed by `placeMounts`: on a
+   * remote engine copied in before the start, so inputs only; a folder the server writes names its `volume`.
+   */
   mounts?: readonly Mount[];
   /**
    * Files the container gets from memory before it starts (option files with passwords, an init file): put into the
@@ -63,7 +67,7 @@ export class NodeDefinition {
     const { run, network, adapter, image } = this.ctx;
     const container = run.name(this.spec.name);
     const volume = this.spec.datadirVolume ?? (await run.volume(`${this.spec.name}-data`));
-    const mounts = bindMountArgs(await currentEngine(), container, this.spec.mounts ?? []);
+    const mounts = await placeMounts(run, container, this.spec.mounts ?? []);
     if (this.spec.bootstrapCluster) {
       await oneShot(this.ctx, { name: `${this.spec.name}-init`, volume, argv: ['touch', '/var/lib/mysql/.fd-bootstrap-once'] });
     }
@@ -98,13 +102,14 @@ export class NodeDefinition {
       `${LABEL_NODE}=${this.spec.name}`,
       '-v',
       `${volume}:/var/lib/mysql`,
-      ...mounts,
+      ...mounts.args,
       image,
       ...command,
       ...(pinned?.flags ?? []),
     ]);
     const node = new StartedNode(this.ctx, this.spec, container, volume);
     keepNodeLogs(run, node.logSource());
+    await mounts.fill();
     await putAllFiles(container, [...userConfig, ...(this.spec.files ?? [])]);
     await docker(['start', container]);
     await node.waitReady();

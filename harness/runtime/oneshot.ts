@@ -1,5 +1,5 @@
 import { docker, putAllFiles, type ContainerFiles } from './docker.js';
-import { bindMountArgs, currentEngine, type Mount } from './engine.js';
+import { copyInto, placeMounts, type Mount } from './mounts.js';
 import type { TopologyContext } from './context.js';
 import type { RunResult } from '../exec/index.js';
 
@@ -19,6 +19,8 @@ export async function oneShot(
     volume?: string;
     argv: readonly string[];
     mounts?: readonly Mount[];
+    /** Harness folders whose contents are copied into the created container before it starts (through the engine). */
+    copyIn?: ReadonlyArray<{ source: string; target: string }>;
     /** Files put into the created container from memory before it starts (option files: never on the host). */
     files?: readonly ContainerFiles[];
     timeoutMs?: number;
@@ -27,9 +29,10 @@ export async function oneShot(
   },
 ): Promise<RunResult> {
   const name = ctx.run.name(p.name);
-  const mounts = bindMountArgs(await currentEngine(), name, p.mounts ?? []);
+  const mounts = await placeMounts(ctx.run, name, p.mounts ?? []);
   const remove = async () => {
     await docker(['rm', '-f', '-v', name]);
+    await mounts.release();
   };
   ctx.run.onTeardown(`remove one-shot container ${name}`, remove);
   await docker([
@@ -40,15 +43,19 @@ export async function oneShot(
     '-e',
     'FIREDRILL_EMPTY_DATADIR=1',
     ...(p.volume ? ['-v', `${p.volume}:/var/lib/mysql`] : []),
-    ...mounts,
+    ...mounts.args,
     ...(p.netnsOf ? ['--network', `container:${p.netnsOf.container}`, ...p.netnsOf.capAdd.flatMap((c) => ['--cap-add', c])] : []),
     ctx.image,
     ...p.argv,
   ]);
   try {
+    await mounts.fill();
+    for (const c of p.copyIn ?? []) await copyInto(name, `${c.source}/.`, c.target);
     await putAllFiles(name, p.files);
     // `docker start -a` exits with the container's exit code (an ExecError names it, with the output's tail).
-    return await docker(['start', '-a', name], { timeoutMs: p.timeoutMs ?? ONE_SHOT_TIMEOUT_MS });
+    const r = await docker(['start', '-a', name], { timeoutMs: p.timeoutMs ?? ONE_SHOT_TIMEOUT_MS });
+    await mounts.drain();
+    return r;
   } finally {
     await remove().catch(() => undefined);
   }

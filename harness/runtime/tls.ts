@@ -14,7 +14,7 @@ export interface Tls {
 }
 
 /** Where a path to the CA file leads inside a throw-away client container (mounted read-only: a CA is no secret). */
-export const CONTAINER_CA_PATH = '/etc/firedrill-ssl-ca.pem';
+export const CONTAINER_CA_PATH = '/etc/firedrill-ssl-ca/ca.pem';
 
 /** The driver's (mysql2) ssl option for a TLS mode; undefined: plaintext. The CA file must be readable. */
 export function sslOptions(tls: Tls, who: string): { ca?: string; rejectUnauthorized: boolean; verifyIdentity?: boolean } | undefined {

@@ -64,7 +64,7 @@ export function defineScenario(def: ScenarioDefinition): ScenarioDefinition {
 
 export const phase = (name: string, steps: readonly Step[], opts: { recovery?: boolean } = {}): Phase => ({ name, steps, ...opts });
 
-const storeMount = (s: BackupStore): Mount => ({ source: s.hostDir, target: s.containerDir });
+const storeMount = (s: BackupStore): Mount => ({ source: s.hostDir, target: s.containerDir, ...(s.volume ? { volume: s.volume } : {}) });
 
 /**
  * Several primaries fanned into replicas (MariaDB named connections with one GTID domain per primary; MySQL

@@ -63,7 +63,7 @@ export async function runScenario(plan: DrillPlan, o: RunOptions): Promise<Drill
   await mkdir(reportDir, { recursive: true });
   // Every node's logs go into the report before its container goes (runtime/node-logs.ts), also on failure.
   o.run.nodeLogsDir ??= join(reportDir, 'nodes');
-  const store = await openStore(join(reportDir, 'store'));
+  const store = await openStore(join(reportDir, 'store'), o.run);
   if (!o.keepArtifacts) o.run.temporary(store.hostDir, 'remove backup store data');
   const result = emptyResult(def, plan.flavor, o.run.runId, {
     verdict: 'fail',

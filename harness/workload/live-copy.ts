@@ -5,7 +5,7 @@ import { UsageError } from '../core/index.js';
 import { HarnessError, spawnPiped } from '../exec/index.js';
 import { redact } from '../runtime/connection.js';
 import { docker } from '../runtime/docker.js';
-import { bindMountArgs, currentEngine } from '../runtime/engine.js';
+import { prefilledMounts } from '../runtime/mounts.js';
 import type { StartedNode } from '../runtime/node.js';
 import { clientTlsOptions, CONTAINER_CA_PATH } from '../runtime/tls.js';
 import { DumpFilter, type DumpInfo } from './dump-reader.js';
@@ -34,9 +34,9 @@ export async function copyLive(
   const ctx = node.context;
   // The source's TLS mode goes to the tool too; its CA file (no secret) is mounted read-only.
   const tls = s.tls ?? { mode: 'PREFERRED' as const };
-  const caMount = bindMountArgs(
-    await currentEngine(),
-    'the dataset copy',
+  const caMount = await prefilledMounts(
+    ctx.run,
+    ctx.image,
     tls.ca !== undefined ? [{ source: resolve(tls.ca), target: CONTAINER_CA_PATH, readOnly: true }] : [],
   );
   const options = [`user=${s.user}`, `password=${s.password}`, `host=${s.host}`, `port=${s.port}`, ...clientTlsOptions(family, tls)];

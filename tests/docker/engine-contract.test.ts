@@ -1,7 +1,7 @@
 // What every drill needs from a container engine, checked against the engine DOCKER_HOST (or the docker context)
 // names: the local dockerd in `npm test`, a dind engine with `firedrill engine dind` (docs/engines.md). Two servers
 // of the default flavor on the run's network; each operation is checked by what a user would observe.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import { DEFAULT_FLAVOR } from '../../harness/core/index.js';
 import type { ExecError } from '../../harness/exec/index.js';
 import { currentEngine, docker, NodeDefinition, openTopologyContext, RunContext, type StartedNode } from '../../harness/runtime/index.js';
 import { oneShot } from '../../harness/runtime/oneshot.js';
+import { placeMounts, type Mount } from '../../harness/runtime/mounts.js';
 import type { TopologyContext } from '../../harness/runtime/context.js';
 import { leftovers, quiet } from './helpers.js';
 
@@ -88,6 +89,58 @@ describe(`the engine contract (${process.env['DOCKER_HOST'] || 'the local engine
     await oneShot(ctx, { name: 'vol-write', volume, argv: ['sh', '-c', 'echo kept > /var/lib/mysql/marker'] });
     const r = await oneShot(ctx, { name: 'vol-read', volume, argv: ['cat', '/var/lib/mysql/marker'] });
     expect(r.stdout.trim()).toBe('kept');
+  });
+
+  // A folder read (and left alone), a single file, a folder written: what backups, restores and binlog tools need.
+  const folders = async (tag: string) => {
+    const base = join(dir, tag);
+    const bytes = Buffer.from(Array.from({ length: 90_000 }, (_, i) => (i * 13) % 256));
+    await mkdir(join(base, 'in', 'sub'), { recursive: true });
+    await writeFile(join(base, 'in', 'sub', 'data.bin'), bytes);
+    await chmod(join(base, 'in', 'sub', 'data.bin'), 0o640);
+    await writeFile(join(base, 'single.txt'), 'one file\n');
+    await mkdir(join(base, 'out'));
+    const mounts: Mount[] = [
+      { source: join(base, 'in'), target: '/in', readOnly: true },
+      { source: join(base, 'single.txt'), target: '/etc/fd-single.txt', readOnly: true },
+      { source: join(base, 'out'), target: '/out' },
+    ];
+    const argv = [
+      'sh',
+      '-c',
+      'cp /in/sub/data.bin /out/copy.bin && stat -c %a /in/sub/data.bin > /out/mode && cat /etc/fd-single.txt > /out/single.txt',
+    ];
+    const expectBack = async () => {
+      expect((await readFile(join(base, 'out', 'copy.bin'))).equals(bytes)).toBe(true);
+      expect((await readFile(join(base, 'out', 'mode'), 'utf8')).trim()).toBe('640');
+      expect(await readFile(join(base, 'out', 'single.txt'), 'utf8')).toBe('one file\n');
+      expect((await readFile(join(base, 'in', 'sub', 'data.bin'))).equals(bytes)).toBe(true);
+    };
+    return { mounts, argv, expectBack };
+  };
+
+  it('a one-shot gets harness folders and a file, and what it writes comes back (the way this engine does it)', async () => {
+    const f = await folders('engine-way');
+    await oneShot(ctx, { name: 'files-engine-way', argv: f.argv, mounts: f.mounts });
+    await f.expectBack();
+  });
+
+  it("a remote engine's way on this one: volumes filled and read through docker cp, no harness path reaches the engine", async () => {
+    const f = await folders('copied');
+    const name = run.name('files-copied');
+    const placed = await placeMounts(run, name, f.mounts, 'copied');
+    expect(placed.args.join(' ')).not.toContain(dir);
+    run.onTeardown(`remove container ${name}`, async () => {
+      await docker(['rm', '-f', '-v', name]);
+    });
+    await docker(['create', '--name', name, ...run.labelArgs(), '-e', 'FIREDRILL_EMPTY_DATADIR=1', ...placed.args, ctx.image, ...f.argv]);
+    await placed.fill();
+    await docker(['start', '-a', name]);
+    await placed.drain();
+    await docker(['rm', '-f', '-v', name]);
+    await placed.release();
+    await f.expectBack();
+    expect((await stat(join(dir, 'copied', 'in', 'sub', 'data.bin'))).mode & 0o777).toBe(0o640);
   });
 
   it('pause freezes the server (a query waits), unpause lets it answer', async () => {
