@@ -42,6 +42,7 @@ export * from './steps/failover.js';
 export * from './steps/primary-fault.js';
 export * from './steps/failover-params.js';
 export * from './steps/failover-checks.js';
+export * from './steps/galera-failover.js';
 export * from './steps/durability.js';
 export * from './steps/switchover.js';
 export { runScenario } from './run.js';
