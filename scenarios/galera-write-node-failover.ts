@@ -16,7 +16,7 @@ import {
   galeraFailoverParams,
   galeraMembersEqual,
   galeraWriterChosen,
-  killedMemberRejoins,
+  killedMembersRejoin,
   ledgerHolds,
   phase,
   proxyFollowsWriteNode,
@@ -43,7 +43,7 @@ export default defineScenario({
     phase('promote', [galeraWriterChosen()], { recovery: true }),
     phase('repoint', [proxyFollowsWriteNode()], { recovery: true }),
     phase('first-write', [firstWriteOnNewPrimary()], { recovery: true }),
-    phase('rejoin', [underLoad(200), killedMemberRejoins('galera-1'), underLoad(200)]),
+    phase('rejoin', [underLoad(200), killedMembersRejoin(['galera-1']), underLoad(200)]),
     phase('verify', [stopWorkload(), galeraConverge(), galeraMembersEqual(), ...members.map(ledgerHolds)]),
   ],
   // the write node at the end (the survivor the clients moved to)

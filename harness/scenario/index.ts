@@ -43,6 +43,7 @@ export * from './steps/primary-fault.js';
 export * from './steps/failover-params.js';
 export * from './steps/failover-checks.js';
 export * from './steps/galera-failover.js';
+export * from './steps/galera-crashes.js';
 export * from './steps/durability.js';
 export * from './steps/switchover.js';
 export { runScenario } from './run.js';

@@ -43,3 +43,4 @@ export {
   limitLines,
 } from './path-limits.js';
 export type { PathLimit } from './path-limits.js';
+export { survivorMostAdvanced } from './galera-recovery.js';

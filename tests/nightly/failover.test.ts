@@ -138,7 +138,8 @@ describe.each(['mariadb-11.8', 'mysql-9.7'].map((flavor) => ({ flavor })))('dela
   });
 });
 
-// The Galera write node killed (npm test runs MariaDB 10.11 once: tests/docker/galera-failover.test.ts).
+// The Galera write node killed (npm test runs MariaDB 10.11 once: tests/docker/galera-failover.test.ts), and two members
+// crashed in quick succession.
 describe.each(MARIADB_FLAVORS.map((flavor) => ({ flavor })))('galera-write-node-failover on $flavor', ({ flavor }) => {
   const run = (params: string[], env?: Record<string, string>) => drill(flavor, params, 'galera-write-node-failover', env);
 
@@ -148,6 +149,22 @@ describe.each(MARIADB_FLAVORS.map((flavor) => ({ flavor })))('galera-write-node-
     expect(result.rpo.lostAcknowledgedWrites).toBe(0);
     expect(obs(result, 'failover')['writeUnavailableMs']).toBeGreaterThan(0);
     expect(result.checks.find((c) => c.name === 'galera-1-rejoined-by-ist')?.valid).toBe(true);
+  });
+
+  it('two members crash in quick succession: the survivor loses quorum, is bootstrapped as the most advanced, nothing lost', async () => {
+    const { result, stderr } = await drill(flavor, ['seed=1'], 'galera-quick-crashes');
+    expect(result.verdict, stderr.slice(-3000)).toBe('pass');
+    expect(result.rpo.lostAcknowledgedWrites).toBe(0);
+    expect(obs(result, 'crashes in quick succession')).toMatchObject({ killed: ['galera-1', 'galera-2'], seed: 1 });
+    for (const c of [
+      'galera-3-non-primary-after-quorum-loss',
+      'galera-3-refuses-queries-without-quorum',
+      'galera-3-most-advanced-after-the-crashes',
+      'galera-1-rejoined-by-ist',
+      'galera-2-rejoined-by-ist',
+    ])
+      expect(result.checks.find((x) => x.name === c)?.valid, c).toBe(true);
+    expect(obs(result, 'failover')['promoted']).toBe('galera-3');
   });
 
   it('NEGATIVE: a failover that loses one acknowledged write (planted) fails the drill for exactly that write', async () => {

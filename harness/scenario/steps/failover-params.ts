@@ -70,3 +70,11 @@ export const galeraFailoverParams = (): Record<string, ParamSpec> => ({
   },
   detectMs: { default: 1000, min: 0, description: 'how long the write node must be unreachable before it is declared dead' },
 });
+
+/** Galera crashes in quick succession: the data, the detector and the crashes' schedule. */
+export const galeraCrashesParams = (): Record<string, ParamSpec> => ({
+  bulkMb: galeraFailoverParams()['bulkMb']!,
+  detectMs: galeraFailoverParams()['detectMs']!,
+  seed: { default: 1, min: 0, description: 'draws the interval between the two crashes' },
+  maxIntervalMs: { default: 2000, min: 0, description: 'the interval between the crashes is drawn in [0, maxIntervalMs)' },
+});

@@ -36,11 +36,11 @@ type Survivor = { node: string } & Partial<GaleraState> & { error?: string };
  * it is such a member, else the one that has committed the most (the first by name on a tie). The proxy's writer is
  * set to it (the topology's primary).
  */
-export const galeraWriterChosen = (): Step =>
-  step('the survivors evict the write node; one of them becomes the write node', async (ctx) => {
+export const galeraWriterChosen = (dead?: readonly string[]): Step =>
+  step(`the survivors evict ${dead ? dead.join(', ') : 'the write node'}; one of them becomes the write node`, async (ctx) => {
     const f = failoverOf(ctx);
-    const all = ctx.topo.members.map((n) => n.name);
-    const survivors = ctx.topo.members.filter((n) => n.name !== f.failed);
+    const gone = new Set(dead ?? [f.failed]);
+    const survivors = ctx.topo.members.filter((n) => !gone.has(n.name));
     const read = () =>
       Promise.all(
         survivors.map(async (n): Promise<Survivor> => {
@@ -51,9 +51,9 @@ export const galeraWriterChosen = (): Step =>
           }
         }),
       );
-    const eligible = (s: Survivor) => isSynced(s as GaleraState) && s.clusterSize === all.length - 1;
+    const eligible = (s: Survivor) => isSynced(s as GaleraState) && s.clusterSize === survivors.length;
     const seen = await waitUntil(read, (ss) => ss.some(eligible), {
-      what: `a survivor Synced in a Primary component of ${all.length - 1} members (without ${f.failed})`,
+      what: `a survivor Synced in a Primary component of ${survivors.length} members (without ${[...gone].join(', ')})`,
       timeoutMs: 120_000,
       intervalMs: 100,
     });
@@ -90,31 +90,32 @@ export const proxyFollowsWriteNode = (): Step =>
   });
 
 /**
- * The killed member starts again (the entrypoint recovers its position with --wsrep-recover), becomes Synced in the
- * full cluster, and must have caught up by IST from the position it recovered, not by a full SST (from its log
- * since the kill).
+ * The killed members start again, one after the other (each entrypoint recovers its position with --wsrep-recover),
+ * all become Synced in the full cluster, and each must have caught up by IST from the position it recovered, not by a
+ * full SST (from its log since its kill).
  */
-export const killedMemberRejoins = (node: string): Step =>
-  step(`${node} starts again and rejoins by IST`, async (ctx) => {
-    const n = ctx.topo.get(node);
-    const kill = [...ctx.faults]
-      .reverse()
-      .find((x) => x.fault.kind === 'kill' && (x.effect?.nodes.includes(node) ?? x.fault.target === node));
-    const t0 = Date.now();
-    await n.restart();
-    const s = await waitGalera(
-      n,
-      `to be Synced in a cluster of ${ctx.topo.members.length}`,
-      (x) => isSynced(x) && x.clusterSize === ctx.topo.members.length,
-      {
+export const killedMembersRejoin = (nodes: readonly string[]): Step =>
+  step(`${nodes.join(', ')} start again and rejoin by IST`, async (ctx) => {
+    const size = ctx.topo.members.length;
+    const started = new Map<string, number>();
+    for (const node of nodes) {
+      started.set(node, Date.now());
+      await ctx.topo.get(node).restart();
+    }
+    for (const node of nodes) {
+      const n = ctx.topo.get(node);
+      const kill = [...ctx.faults]
+        .reverse()
+        .find((x) => x.fault.kind === 'kill' && (x.effect?.nodes.includes(node) ?? x.fault.target === node));
+      const s = await waitGalera(n, `to be Synced in a cluster of ${size}`, (x) => isSynced(x) && x.clusterSize === size, {
         timeoutS: 180,
-      },
-    );
-    const c = judgeIstRejoin(node, await n.container.logsTail(20_000, kill?.injectedAt));
-    ctx.observations[observationName.stateTransfer(node)] = {
-      untilSyncedMs: Date.now() - t0,
-      lastCommitted: s.lastCommitted,
-      ...c.details,
-    };
-    ctx.checks.push(c);
+      });
+      const c = judgeIstRejoin(node, await n.container.logsTail(20_000, kill?.injectedAt));
+      ctx.observations[observationName.stateTransfer(node)] = {
+        untilSyncedMs: Date.now() - started.get(node)!,
+        lastCommitted: s.lastCommitted,
+        ...c.details,
+      };
+      ctx.checks.push(c);
+    }
   });
