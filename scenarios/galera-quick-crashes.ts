@@ -6,14 +6,13 @@
 // rejoin by IST; every member holds the same data and every acknowledged write. Killing a process keeps the operating
 // system's page cache: only a loss that needs no lost unsynced write can show here.
 import {
-  MARIADB_FLAVORS,
   bootstrapMostAdvancedSurvivor,
   clientsBehindProxy,
   crashesInQuickSuccession,
   defineScenario,
   detectPrimaryFailure,
   firstWriteOnNewPrimary,
-  galera,
+  galeraWriteNodeCluster,
   galeraConverge,
   galeraCrashesParams,
   galeraMembersEqual,
@@ -34,11 +33,8 @@ export default defineScenario({
   id: 'galera-quick-crashes',
   description:
     'SIGKILL the Galera write node, then a second member a seeded interval later: the survivor loses quorum, is bootstrapped as the most advanced, the clients move to it; lost writes, window, RTO; both rejoin by IST, all equal',
-  flavors: MARIADB_FLAVORS,
   params: galeraCrashesParams(),
-  data: { dataset: true, bulkMb: (p) => Number(p['bulkMb'] ?? 0) },
-  topology: galera({ members, writeNode: 'galera-1' }),
-  workload: { writers: 4, ratePerSec: 200 },
+  ...galeraWriteNodeCluster(members),
   phases: [
     phase('prepare', [clientsBehindProxy('write-node'), underLoad(300)]),
     phase('crashes', [crashesInQuickSuccession('galera-1', 'galera-2')]),

@@ -6,12 +6,11 @@
 // eviction), repointing and the first write. The killed member starts again, rejoins by IST from the position it
 // recovered, and every member holds the same data and the whole ledger. Parameters: candidate, detectMs, bulkMb.
 import {
-  MARIADB_FLAVORS,
   clientsBehindProxy,
   defineScenario,
   detectPrimaryFailure,
   firstWriteOnNewPrimary,
-  galera,
+  galeraWriteNodeCluster,
   galeraConverge,
   galeraFailoverParams,
   galeraMembersEqual,
@@ -31,11 +30,8 @@ export default defineScenario({
   id: 'galera-write-node-failover',
   description:
     'SIGKILL the Galera node the clients write to; the survivors evict it, the proxy moves the writes to one of them; lost writes, write-unavailability window, RTO split; it rejoins by IST, all equal',
-  flavors: MARIADB_FLAVORS,
   params: galeraFailoverParams(),
-  data: { dataset: true, bulkMb: (p) => Number(p['bulkMb'] ?? 0) },
-  topology: galera({ members, writeNode: 'galera-1' }),
-  workload: { writers: 4, ratePerSec: 200 },
+  ...galeraWriteNodeCluster(members),
   phases: [
     phase('prepare', [clientsBehindProxy('write-node'), underLoad(300)]),
     phase('fault', [writeNodeKilled('galera-1')]),

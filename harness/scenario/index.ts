@@ -17,6 +17,7 @@ export {
   primaryReplicas,
   multiSource,
   galera,
+  galeraWriteNodeCluster,
   datasetPlusBulk,
   tableParam,
   restoreVerifyCatchUp,
