@@ -88,14 +88,16 @@ export class Topology {
   private readonly nodes = new Map<string, StartedNode>();
   /** What every node that was ever a member was started as: a lost node is rebuilt as what it was. */
   private readonly specs = new Map<string, NodeSpec>();
-  /** primary-replicas: the node holding the primary role (moved by a failover or switchover). */
-  private primaryName = 'primary';
+  /** primary-replicas: the node holding the primary role (moved by a failover or switchover); Galera: the write node. */
+  private primaryName: string;
   /** Nodes out of the replication topology (a failed primary that came back): neither primary nor replica. */
   private readonly fenced = new Set<string>();
   constructor(
     readonly ctx: TopologyContext,
     readonly spec: TopologySpec,
-  ) {}
+  ) {
+    this.primaryName = spec.kind === 'galera' ? spec.writeNode : 'primary';
+  }
 
   add(node: StartedNode): void {
     this.nodes.set(node.name, node);
@@ -122,15 +124,21 @@ export class Topology {
   /** The primaries with their ledger databases. */
   get sourceSpecs(): readonly SourceSpec[] {
     if (this.spec.kind === 'multi-source') return this.spec.sources;
-    return [{ name: this.spec.kind === 'galera' ? this.spec.writeNode : this.primaryName, ledgerDb: ownNames().schema }];
+    return [{ name: this.primaryName, ledgerDb: ownNames().schema }];
   }
   /**
    * primary-replicas: the primary role moves to `name` (a failover or a switchover). The former primary becomes a
-   * replica, unless it is fenced (a failed primary: out of the topology until it is rejoined).
+   * replica, unless it is fenced (a failed primary: out of the topology until it is rejoined). Galera: the clients'
+   * writes move to the member `name` (the former write node stays a member).
    */
   promote(name: string, formerPrimary: 'replica' | 'fenced'): void {
+    if (this.spec.kind === 'galera') {
+      if (!this.spec.members.includes(name)) throw new Error(`${name} is not a member of the Galera cluster`);
+      this.primaryName = name;
+      return;
+    }
     if (this.spec.kind !== 'primary-replicas')
-      throw new Error(`only a primary-replicas topology changes its primary (this one: ${this.spec.kind})`);
+      throw new Error(`only a primary-replicas or Galera topology changes its primary (this one: ${this.spec.kind})`);
     this.get(name);
     if (formerPrimary === 'fenced') this.fenced.add(this.primaryName);
     this.fenced.delete(name);

@@ -101,6 +101,20 @@ export function galera(p: { members: readonly string[]; writeNode: string; sst?:
   };
 }
 
+/**
+ * The Galera failover drills' cluster: `members` on every MariaDB flavor, the run's dataset plus `bulkMb`, the
+ * workload of primary-failover (4 writers, 200 writes/s) written to the first member (the clients' write node), so
+ * the drills compare with primary-failover on the same data.
+ */
+export function galeraWriteNodeCluster(members: readonly string[]): Pick<ScenarioDefinition, 'flavors' | 'data' | 'topology' | 'workload'> {
+  return {
+    flavors: MARIADB_FLAVORS,
+    data: { dataset: true, bulkMb: (p) => Number(p['bulkMb'] ?? 0) },
+    topology: galera({ members, writeNode: members[0]! }),
+    workload: { writers: 4, ratePerSec: 200 },
+  };
+}
+
 /** A primary with GTID replicas; backup replicas get the backup store mounted. */
 export function primaryReplicas(p: {
   replicas: readonly string[];

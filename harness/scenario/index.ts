@@ -17,6 +17,7 @@ export {
   primaryReplicas,
   multiSource,
   galera,
+  galeraWriteNodeCluster,
   datasetPlusBulk,
   tableParam,
   restoreVerifyCatchUp,
@@ -42,6 +43,8 @@ export * from './steps/failover.js';
 export * from './steps/primary-fault.js';
 export * from './steps/failover-params.js';
 export * from './steps/failover-checks.js';
+export * from './steps/galera-failover.js';
+export * from './steps/galera-crashes.js';
 export * from './steps/durability.js';
 export * from './steps/switchover.js';
 export { runScenario } from './run.js';

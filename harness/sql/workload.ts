@@ -54,6 +54,9 @@ export const createTargets = (db: string): Statement[] => [
   },
 ];
 
+/** One acknowledged write taken back (a test-only planted loss: a drill must then fail naming it). */
+export const deleteWrite = (id: number, db = LEDGER_DB): Statement => ({ sql: `DELETE FROM ${ledger(db)} WHERE id = ?`, values: [id] });
+
 export const presentWriteIds = (db = LEDGER_DB): Statement => ({ sql: `SELECT id FROM ${ledger(db)} ORDER BY id` });
 
 /**

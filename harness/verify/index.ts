@@ -11,7 +11,7 @@ export { databasesInScope } from './scope.js';
 export { presentLedgerIds } from './ledger-read.js';
 export { compareServers } from './servers.js';
 export { compareBinlogCopies } from './binlog-copy.js';
-export { judgeStateTransfer, judgeSstRejoin } from './state-transfer.js';
+export { judgeIstRejoin, judgeStateTransfer, judgeSstRejoin } from './state-transfer.js';
 export { judgeRpo } from './rpo.js';
 export { committedGtids, locateStatement } from './committed.js';
 export { backupPointEqualsSnapshot } from './backup-point.js';
@@ -43,3 +43,4 @@ export {
   limitLines,
 } from './path-limits.js';
 export type { PathLimit } from './path-limits.js';
+export { survivorMostAdvanced } from './galera-recovery.js';

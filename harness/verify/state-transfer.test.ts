@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { judgeSstRejoin, judgeStateTransfer } from './state-transfer.js';
+import { judgeIstRejoin, judgeSstRejoin, judgeStateTransfer } from './state-transfer.js';
 
 // Lines from real MariaDB 11.8 joiner logs (galera-snapshot-rebuild and galera-datadir-wiped drills).
 const U = '8b50a54f-e63f-11f1-9eee-cad6143f0b01';
@@ -56,5 +56,30 @@ describe('judgeSstRejoin (reads only the log written after the fault)', () => {
     const c = judgeSstRejoin('galera-3', byIst);
     expect(c.valid).toBe(false);
     expect(JSON.stringify(c.details['differences'])).toContain('sst-bypassed-ist-used');
+  });
+});
+
+describe('judgeIstRejoin (a killed member started again, from its log since the kill)', () => {
+  it('passes when it recovered its position and received IST from the next seqno', () => {
+    const c = judgeIstRejoin('galera-1', byIst);
+    expect(c.name).toBe('galera-1-rejoined-by-ist');
+    expect(c.valid).toBe(true);
+    expect(c.details).toMatchObject({ joinedBy: 'IST', recoveredSeqno: 297, istFrom: 298 });
+  });
+  it('fails on a full SST: the whole dataset copied again though the member had its datadir', () => {
+    const sst = [
+      `2026-11-22  6:40:32 3 [Note] WSREP: Recovered position from storage: ${U}:297`,
+      `2026-11-22  6:40:32 3 [Note] WSREP: SST received: ${U}:1478`,
+    ].join('\n');
+    const c = judgeIstRejoin('galera-1', sst);
+    expect(c.valid).toBe(false);
+    expect((c.details['differences'] as Array<{ kind: string }>).map((d) => d.kind)).toEqual(['full-sst-instead-of-ist', 'no-ist-seen']);
+  });
+  it('fails when IST did not start right after the recovered position, or nothing was recovered since the kill', () => {
+    const skipped = byIst.replace('seqnos 298-1478', 'seqnos 310-1478');
+    expect(JSON.stringify(judgeIstRejoin('galera-1', skipped).details['differences'])).toContain('ist-not-from-recovered-position');
+    const none = judgeIstRejoin('galera-1', '');
+    expect(none.valid).toBe(false);
+    expect((none.details['differences'] as Array<{ kind: string }>).map((d) => d.kind)).toEqual(['no-recovered-position', 'no-ist-seen']);
   });
 });

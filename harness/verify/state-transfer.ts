@@ -51,3 +51,22 @@ export function judgeSstRejoin(name: string, logSinceFault: string): CheckResult
   }
   return check(`${name}-rejoined-by-sst`, diffs, { logLines: lines.slice(-6) });
 }
+
+/**
+ * A member that was killed and started again rejoined by IST from the position it recovered from its own datadir
+ * (`--wsrep-recover`), not by a full SST that copies the whole dataset: judged from its log written since the kill.
+ * No recovered position in that log (the member never started, or started from nothing) fails too.
+ */
+export function judgeIstRejoin(name: string, logSinceFault: string): CheckResult {
+  const recovered = /Recovered position from storage: \S+:(-?\d+)/.exec(logSinceFault);
+  const seqno = recovered ? Number(recovered[1]) : -1;
+  const c = judgeStateTransfer(name, logSinceFault, seqno);
+  const { differences, ...observed } = c.details as { differences: Difference[] } & Record<string, unknown>;
+  const diffs: Difference[] = [
+    ...(recovered
+      ? []
+      : [{ database: '*', object: name, kind: 'no-recovered-position', actual: 'no "Recovered position from storage" since the fault' }]),
+    ...differences.map((d) => (d.kind === 'ist-not-from-backup-position' ? { ...d, kind: 'ist-not-from-recovered-position' } : d)),
+  ];
+  return check(`${name}-rejoined-by-ist`, diffs, { ...observed, recoveredSeqno: recovered ? seqno : undefined });
+}

@@ -1,7 +1,7 @@
 // primary-failover on every flavor, in its variants, and its negative drills: each must fail for the reason it exists.
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ALL_FLAVORS } from '../../harness/scenario/index.js';
+import { ALL_FLAVORS, MARIADB_FLAVORS } from '../../harness/scenario/index.js';
 import { projectRoot } from '../../harness/runtime/index.js';
 import { cli, leftovers } from '../docker/helpers.js';
 
@@ -20,8 +20,9 @@ const drill = async (
   flavor: string,
   params: string[],
   id = 'primary-failover',
+  env?: Record<string, string>,
 ): Promise<{ code: number | null; result: Result; stderr: string }> => {
-  const r = await cli(['run', id, '--flavor', flavor, '--dataset', SHOP, ...params.flatMap((p) => ['--param', p]), '--json']);
+  const r = await cli(['run', id, '--flavor', flavor, '--dataset', SHOP, ...params.flatMap((p) => ['--param', p]), '--json'], { env });
   const result = JSON.parse(r.stdout) as Result;
   expect(await leftovers(result.runId)).toEqual([]);
   return { code: r.code, result, stderr: r.stderr };
@@ -134,5 +135,47 @@ describe.each(['mariadb-11.8', 'mysql-9.7'].map((flavor) => ({ flavor })))('dela
     expect(late.code).toBe(1);
     expect(failed(late.result)).toContain('replica-delayed-checksum-table-as-before-the-drop');
     expect(failed(late.result)).toContain('replica-delayed-gtid-stops-just-before-the-drop');
+  });
+});
+
+// The Galera write node killed (npm test runs MariaDB 10.11 once: tests/docker/galera-failover.test.ts), and two members
+// crashed in quick succession.
+describe.each(MARIADB_FLAVORS.map((flavor) => ({ flavor })))('galera-write-node-failover on $flavor', ({ flavor }) => {
+  const run = (params: string[], env?: Record<string, string>) => drill(flavor, params, 'galera-write-node-failover', env);
+
+  it('the clients move to a survivor with no acknowledged write lost; the killed node rejoins by IST; all equal', async () => {
+    const { result, stderr } = await run([]);
+    expect(result.verdict, stderr.slice(-3000)).toBe('pass');
+    expect(result.rpo.lostAcknowledgedWrites).toBe(0);
+    expect(obs(result, 'failover')['writeUnavailableMs']).toBeGreaterThan(0);
+    expect(result.checks.find((c) => c.name === 'galera-1-rejoined-by-ist')?.valid).toBe(true);
+  });
+
+  it('two members crash in quick succession: the survivor loses quorum, is bootstrapped as the most advanced, nothing lost', async () => {
+    const { result, stderr } = await drill(flavor, ['seed=1'], 'galera-quick-crashes');
+    expect(result.verdict, stderr.slice(-3000)).toBe('pass');
+    expect(result.rpo.lostAcknowledgedWrites).toBe(0);
+    expect(obs(result, 'crashes in quick succession')).toMatchObject({ killed: ['galera-1', 'galera-2'], seed: 1 });
+    for (const c of [
+      'galera-3-non-primary-after-quorum-loss',
+      'galera-3-refuses-queries-without-quorum',
+      'galera-3-most-advanced-after-the-crashes',
+      'galera-1-rejoined-by-ist',
+      'galera-2-rejoined-by-ist',
+    ])
+      expect(result.checks.find((x) => x.name === c)?.valid, c).toBe(true);
+    expect(obs(result, 'failover')['promoted']).toBe('galera-3');
+  });
+
+  it('NEGATIVE: a failover that loses one acknowledged write (planted) fails the drill for exactly that write', async () => {
+    const { code, result } = await run([], { FIREDRILL_PLANTED_DEFECT: 'galera-failover-loses-a-write' });
+    expect(result.verdict).toBe('fail');
+    expect(code).toBe(1);
+    expect(result.rpo.lostAcknowledgedWrites).toBe(1);
+    // every member lacks the same one write, by id, and nothing else failed
+    expect(failed(result).sort()).toEqual(['galera-1-ledger', 'galera-2-ledger', 'galera-3-ledger']);
+    const lost = result.checks.filter((c) => c.name.endsWith('-ledger')).map((c) => c.details['lostIds']);
+    expect(lost).toEqual([lost[0], lost[0], lost[0]]);
+    expect(lost[0]).toHaveLength(1);
   });
 });

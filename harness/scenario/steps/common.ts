@@ -8,7 +8,8 @@ import type { DrillContext, Step } from '../types.js';
  * Test-only switch for defects planted on purpose (FIREDRILL_PLANTED_DEFECT=name): the generative chaos test proves
  * it finds and shrinks them. Never set in a real drill.
  */
-export const plantedDefect = (name: 'restore-skips-binlogs'): boolean => process.env['FIREDRILL_PLANTED_DEFECT'] === name;
+export const plantedDefect = (name: 'restore-skips-binlogs' | 'galera-failover-loses-a-write'): boolean =>
+  process.env['FIREDRILL_PLANTED_DEFECT'] === name;
 
 /** A named runbook line. */
 export const step = (name: string, run: (ctx: DrillContext) => Promise<void>, faults?: readonly Fault[]): Step => ({

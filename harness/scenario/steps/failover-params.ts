@@ -57,3 +57,24 @@ export const failoverParams = (): Record<string, ParamSpec> => ({
     description: 'the returning old primary: fenced, or rejoined as a replica when it has no divergent history',
   },
 });
+
+/** The Galera write-node failover's parameters. */
+export const galeraFailoverParams = (): Record<string, ParamSpec> => ({
+  bulkMb: failoverParams()['bulkMb']!,
+  candidate: {
+    type: 'string',
+    default: 'auto',
+    pattern: /^[\w-]+$/,
+    description:
+      'the surviving member to make the write node when it is Synced in the Primary component (auto: the one that committed the most)',
+  },
+  detectMs: { default: 1000, min: 0, description: 'how long the write node must be unreachable before it is declared dead' },
+});
+
+/** Galera crashes in quick succession: the data, the detector and the crashes' schedule. */
+export const galeraCrashesParams = (): Record<string, ParamSpec> => ({
+  bulkMb: galeraFailoverParams()['bulkMb']!,
+  detectMs: galeraFailoverParams()['detectMs']!,
+  seed: { default: 1, min: 0, description: 'draws the interval between the two crashes' },
+  maxIntervalMs: { default: 2000, min: 0, description: 'the interval between the crashes is drawn in [0, maxIntervalMs)' },
+});

@@ -50,12 +50,16 @@ async function factsOf(n: StartedNode, lagSeconds: number | null): Promise<Repli
 }
 
 /**
- * The application writes through a proxy that routes to whichever node is writable (read_only OFF), so it follows a
- * promotion by itself, as it would behind ProxySQL. Fenced nodes are not known to the proxy.
+ * The application writes through a proxy. `writable-node`: it routes to whichever node is writable (read_only OFF),
+ * so it follows a promotion by itself, as it would behind ProxySQL; fenced nodes are not known to it. `write-node`
+ * (Galera, where every member is writable): it routes to the one write node only, as ProxySQL's Galera hostgroup with
+ * one writer or HAProxy with backup servers does; a failover sets the new write node (the topology's primary).
  */
-export const clientsBehindProxy = (): Step =>
-  step('the clients write through a proxy that follows the writable node', async (ctx) => {
-    const router = new WritableRouter(() => ctx.topo.all().filter((n) => !ctx.topo.isFenced(n.name)));
+export const clientsBehindProxy = (routes: 'writable-node' | 'write-node' = 'writable-node'): Step =>
+  step(`the clients write through a proxy that follows the ${routes === 'write-node' ? 'write node' : 'writable node'}`, async (ctx) => {
+    const router = new WritableRouter(() =>
+      routes === 'write-node' ? [ctx.topo.primary] : ctx.topo.all().filter((n) => !ctx.topo.isFenced(n.name)),
+    );
     await router.start();
     ctx.run.onTeardown("stop the clients' proxy", () => router.stop());
     await ctx.workload.stop();
@@ -148,7 +152,11 @@ export async function detect(ctx: DrillContext, f: FailoverState): Promise<void>
     confirmMs,
     firstFailedProbeAt: downSince && new Date(downSince).toISOString(),
     detectedAt: new Date(f.detectedAt).toISOString(),
-    from: fromReplicasSide ? "the replicas' side of the cut (their IO threads)" : "firedrill's host and the replicas",
+    from: fromReplicasSide
+      ? "the replicas' side of the cut (their IO threads)"
+      : ctx.topo.replicas.length
+        ? "firedrill's host and the replicas"
+        : "firedrill's host",
     replicas: seen.io,
   };
 }
@@ -293,7 +301,7 @@ export const firstWriteOnNewPrimary = (): Step =>
       failed: f.failed,
       promoted: f.promoted,
       by: String(ctx.params['failover'] ?? '') ? "the team's failover command" : 'firedrill',
-      durability: String(ctx.params['durability'] ?? 'async'),
+      durability: ctx.topo.spec.kind === 'galera' ? 'Galera (certification)' : String(ctx.params['durability'] ?? 'async'),
       rto: {
         detectionMs: t(f.detectedAt! - f.faultAt!),
         promotionMs: t(f.promotedAt! - f.detectedAt!),

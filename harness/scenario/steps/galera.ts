@@ -100,6 +100,20 @@ const seqnoOf = (text: string, re: RegExp) => {
 };
 
 /**
+ * A stopped member's position as its own datadir holds it: grastate.dat, and the seqno `--wsrep-recover` finds in
+ * InnoDB (a killed member's grastate.dat says -1). Run in one-shot containers on its volume.
+ */
+export async function recoveredPosition(n: StartedNode): Promise<{ grastate: string; recovered?: number }> {
+  const g = await oneShot(n.context, { name: `${n.name}-grastate`, volume: n.volume, argv: ['cat', '/var/lib/mysql/grastate.dat'] });
+  const r = await oneShot(n.context, {
+    name: `${n.name}-recover`,
+    volume: n.volume,
+    argv: [...n.adapter.serverCommand(n.spec.server), '--wsrep-recover'],
+  });
+  return { grastate: g.stdout, recovered: seqnoOf(r.stderr + r.stdout, /Recovered position:\s*[0-9a-f-]+:(-?\d+)/) };
+}
+
+/**
  * Whole-cluster crash recovery by hand: read every member's grastate.dat and its --wsrep-recover position, pick the
  * most advanced member, mark it safe_to_bootstrap and bootstrap it, then start the others (they rejoin by IST).
  */
@@ -107,15 +121,7 @@ export const recoverCrashedCluster = (): Step =>
   step('recover the crashed cluster from the most advanced member', async (ctx) => {
     const nodes = ctx.topo.members;
     const seen: Array<{ node: StartedNode; grastate: string; recovered?: number }> = [];
-    for (const n of nodes) {
-      const g = await oneShot(n.context, { name: `${n.name}-grastate`, volume: n.volume, argv: ['cat', '/var/lib/mysql/grastate.dat'] });
-      const r = await oneShot(n.context, {
-        name: `${n.name}-recover`,
-        volume: n.volume,
-        argv: [...n.adapter.serverCommand(n.spec.server), '--wsrep-recover'],
-      });
-      seen.push({ node: n, grastate: g.stdout, recovered: seqnoOf(r.stderr + r.stdout, /Recovered position:\s*[0-9a-f-]+:(-?\d+)/) });
-    }
+    for (const n of nodes) seen.push({ node: n, ...(await recoveredPosition(n)) });
     const best = seen.reduce((a, b) => ((b.recovered ?? -1) > (a.recovered ?? -1) ? b : a));
     if (best.recovered === undefined) throw new Error(`no member recovered a position: ${JSON.stringify(seen.map((s) => s.grastate))}`);
     await oneShot(best.node.context, {
