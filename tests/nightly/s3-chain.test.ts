@@ -155,14 +155,32 @@ describe('MariaDB 10.11: a full backup, two incrementals and the binlog archive 
     const t = await teamDb(c.flavor, c.prefix);
     const backup = (...args: string[]) =>
       t.db.container.exec(['mariadb-backup', '--backup', '--user=root', ...args], { timeoutMs: 300_000 });
+    await t.db.container.exec(['mkdir', '-p', '/tmp/chain']);
+    // An incremental starts at its base's checkpoint LSN: without a checkpoint between two incrementals both start at
+    // the same LSN and the second applies on the full backup alone (measured: then deleting the first breaks
+    // nothing). Backups hours apart always have one; here the page cleaner flushes everything and the test waits for
+    // the checkpoint to pass the base's before each incremental.
+    await t.db.query({ sql: 'SET GLOBAL innodb_max_dirty_pages_pct = 0' });
+    const checkpointPast = async (base: string) => {
+      const cp = await t.db.container.exec(['sh', '-c', `sed -n 's/^to_lsn = //p' ${base}/*_checkpoints`]);
+      const baseLsn = Number(cp.stdout.trim());
+      await waitUntil(
+        async () =>
+          Number((await t.db.query<{ Value: string }>({ sql: "SHOW GLOBAL STATUS LIKE 'Innodb_lsn_last_checkpoint'" }))[0]?.Value),
+        (lsn) => lsn > baseLsn,
+        { timeoutMs: 120_000, intervalMs: 200, what: `an InnoDB checkpoint past ${base}'s LSN ${baseLsn}` },
+      );
+    };
     const w = workload(t.db);
     try {
       await w.more(50);
       await backup('--target-dir=/tmp/chain/full'); // under writes: its own GTID is in its binlog info
       await w.more(50);
       await t.db.query({ sql: 'FLUSH BINARY LOGS' }); // the archive rotates between backups
+      await checkpointPast('/tmp/chain/full');
       await backup('--target-dir=/tmp/chain/inc1', '--incremental-basedir=/tmp/chain/full');
       await w.more(50);
+      await checkpointPast('/tmp/chain/inc1');
       await backup('--target-dir=/tmp/chain/inc2', '--incremental-basedir=/tmp/chain/inc1');
       await w.more(50);
     } finally {
