@@ -1,15 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CreateBucketCommand, DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openObjectStore, type ObjectStore } from '../../harness/backup/object-store.js';
+import type { ObjectStore } from '../../harness/backup/object-store.js';
 import { listObjects, uploadFile, uploadFolder } from '../../harness/backup/object-transfer.js';
 import { binlog, goodLocation } from '../../harness/restore/chain.test-fixture.js';
-import { RunContext, startS3Server } from '../../harness/runtime/index.js';
-import { cli, leftovers, quiet, restoreTestCli, type RestoreTestResult } from './helpers.js';
-import { faultProxy, type FaultProxy } from './s3-fault-proxy.js';
+import { cli, restoreTestCli, type RestoreTestResult } from './helpers.js';
+import type { FaultProxy } from './s3-fault-proxy.js';
+import { closeTestStore, openTestStore, type TestStore } from './s3-test-store.js';
 
 /**
  * The S3 part of `npm test`, against the real S3-compatible store the set-up builds (moto, signatures checked against
@@ -18,7 +17,7 @@ import { faultProxy, type FaultProxy } from './s3-fault-proxy.js';
  * (a broken backup exit 1, a broken environment exit 2 with one line). None of these starts a database server: the
  * restores of real chains from S3 are the nightly series' (tests/nightly/s3-chain.test.ts, s3-restore.test.ts).
  */
-let run: RunContext;
+let t: TestStore;
 let store: ObjectStore;
 let proxy: FaultProxy;
 let dir: string;
@@ -33,13 +32,8 @@ const put = (Key: string, Body: string | Buffer, more: Record<string, string> = 
   store.client.send(new PutObjectCommand({ Bucket: BUCKET, Key, Body, ...more }));
 
 beforeAll(async () => {
-  run = new RunContext();
-  const s3 = await startS3Server(run, quiet);
-  store = openObjectStore({ ...s3.env });
-  await store.client.send(new CreateBucketCommand({ Bucket: BUCKET }));
-  readerEnv = { FIREDRILL_S3_ENDPOINT: s3.endpoint, AWS_REGION: 'us-east-1', ...s3.reader };
-  proxy = await faultProxy(s3.endpoint);
-  dir = await mkdtemp(join(tmpdir(), 'fd-s3-store-'));
+  t = await openTestStore(BUCKET);
+  ({ store, proxy, dir, readerEnv } = t);
   // a full backup, two incrementals and a binlog archive (synthetic metadata and binlog files, byte for byte)
   await goodLocation(join(dir, 'chain'));
   // a 2 MiB object and its sha256 sidecar, as a dump job ships it
@@ -47,12 +41,7 @@ beforeAll(async () => {
   await uploadFile(store, join(dir, 'app.sql.gz'), { bucket: BUCKET, key: 'db1/2026-12-06/app.sql.gz' });
 }, 10 * 60_000);
 
-afterAll(async () => {
-  await proxy?.close();
-  await run?.teardown();
-  if (run) expect(await leftovers(run.runId)).toEqual([]);
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => closeTestStore(t));
 
 describe('chain verify on a chain kept in S3, each break planted in the bucket', () => {
   const ship = (prefix: string) => uploadFolder(store, join(dir, 'chain'), { bucket: BUCKET, key: prefix });

@@ -1,14 +1,14 @@
-import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CreateBucketCommand, DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitUntil } from '../../harness/exec/index.js';
-import { openObjectStore, type ObjectStore } from '../../harness/backup/object-store.js';
+import type { ObjectStore } from '../../harness/backup/object-store.js';
 import { listObjects, uploadFile, uploadFolder } from '../../harness/backup/object-transfer.js';
 import { type FlavorId, seeded } from '../../harness/core/index.js';
-import { NodeDefinition, openTopologyContext, RunContext, startS3Server, type StartedNode } from '../../harness/runtime/index.js';
-import { cli, leftovers, quiet, restoreTestCli, type RestoreTestResult } from '../docker/helpers.js';
+import { NodeDefinition, openTopologyContext, type RunContext, type StartedNode } from '../../harness/runtime/index.js';
+import { cli, quiet, restoreTestCli, type RestoreTestResult } from '../docker/helpers.js';
+import { closeTestStore, openTestStore, type TestStore } from '../docker/s3-test-store.js';
 
 /**
  * The nightly job on a backup chain kept in S3 (issue 23's Done when): the real tools make it against a live server
@@ -19,6 +19,7 @@ import { cli, leftovers, quiet, restoreTestCli, type RestoreTestResult } from '.
  * the state recorded there where the location holds one. A planted break (a middle incremental or binlog file deleted
  * from the bucket) makes the same run exit 1, naming it.
  */
+let t: TestStore;
 let run: RunContext;
 let store: ObjectStore;
 let readerEnv: Record<string, string>;
@@ -26,19 +27,11 @@ let work: string;
 const BUCKET = 'chain-nightly';
 
 beforeAll(async () => {
-  run = new RunContext();
-  const s3 = await startS3Server(run, quiet);
-  store = openObjectStore({ ...s3.env });
-  await store.client.send(new CreateBucketCommand({ Bucket: BUCKET }));
-  readerEnv = { FIREDRILL_S3_ENDPOINT: s3.endpoint, AWS_REGION: 'us-east-1', ...s3.reader };
-  work = await mkdtemp(join(tmpdir(), 'fd-s3-chain-'));
+  t = await openTestStore(BUCKET);
+  ({ run, store, readerEnv, dir: work } = t);
 }, 10 * 60_000);
 
-afterAll(async () => {
-  await run?.teardown();
-  if (run) expect(await leftovers(run.runId)).toEqual([]);
-  if (work) await rm(work, { recursive: true, force: true });
-});
+afterAll(() => closeTestStore(t));
 
 /** The application's writes: inserts, updates and deletes, one transaction each, until stopped. */
 function workload(db: StartedNode) {

@@ -1,13 +1,12 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateBucketCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openObjectStore, type ObjectStore } from '../../harness/backup/object-store.js';
 import { uploadFile, uploadFolder } from '../../harness/backup/object-transfer.js';
-import { NodeDefinition, openTopologyContext, RunContext, startS3Server, type S3Server } from '../../harness/runtime/index.js';
-import { leftovers, quiet, restoreTestCli, type RestoreTestResult } from '../docker/helpers.js';
-import { faultProxy, type FaultProxy } from '../docker/s3-fault-proxy.js';
+import { NodeDefinition, openTopologyContext, type RunContext, type S3Server } from '../../harness/runtime/index.js';
+import { quiet, restoreTestCli, type RestoreTestResult } from '../docker/helpers.js';
+import type { FaultProxy } from '../docker/s3-fault-proxy.js';
+import { closeTestStore, openTestStore, type TestStore } from '../docker/s3-test-store.js';
 
 // Nightly (not in npm test): it makes real backups on a MariaDB server and restores them. The store's exit codes
 // (missing, truncated, lost file, wrong key, down, throttled, dropped, GLACIER) are in npm test: tests/docker/s3-store.test.ts.
@@ -18,6 +17,7 @@ import { faultProxy, type FaultProxy } from '../docker/s3-fault-proxy.js';
  */
 type Result = RestoreTestResult;
 
+let t: TestStore;
 let run: RunContext;
 let s3: S3Server;
 let store: ObjectStore;
@@ -30,13 +30,8 @@ const restoreTest = (env: Record<string, string>, ...args: string[]) => restoreT
 const failed = (r?: Result) => r?.checks.filter((c) => !c.valid).map((c) => c.name) ?? [];
 
 beforeAll(async () => {
-  run = new RunContext();
-  s3 = await startS3Server(run, quiet);
-  store = openObjectStore({ ...s3.env });
-  await store.client.send(new CreateBucketCommand({ Bucket: BUCKET }));
-  readerEnv = { FIREDRILL_S3_ENDPOINT: s3.endpoint, AWS_REGION: 'us-east-1', ...s3.reader };
-  proxy = await faultProxy(s3.endpoint);
-  dir = await mkdtemp(join(tmpdir(), 'fd-s3-test-'));
+  t = await openTestStore(BUCKET);
+  ({ run, s3, store, proxy, dir, readerEnv } = t);
   // The team's backup job: a small database, a streamed mariabackup and a dump, shipped to the store.
   const ctx = await openTopologyContext(run, 'mariadb-10.11', quiet);
   const db = await new NodeDefinition(ctx, { name: 'team-db', server: { serverId: 1 } }).start();
@@ -57,12 +52,7 @@ beforeAll(async () => {
   await uploadFolder(store, join(dir, 'folder'), { bucket: BUCKET, key: 'db1/2026-12-06/folder' });
 }, 10 * 60_000);
 
-afterAll(async () => {
-  await proxy?.close();
-  await run?.teardown();
-  if (run) expect(await leftovers(run.runId)).toEqual([]);
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => closeTestStore(t));
 
 describe('restore-test --artifact s3://… (MariaDB 10.11, a real S3 store)', () => {
   it('an mbstream uploaded in parts restores from the store with read-only keys, checked with its sha256 and the store checksums', async () => {
