@@ -1,4 +1,4 @@
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { digestOfSidecar } from '../backup/object-checksum.js';
@@ -76,6 +76,9 @@ async function stageFromStore(store: ObjectStore, url: string, scratch: string, 
     const rel = o.key.slice(prefix.length);
     return rel !== SUMS_FILE && !rel.endsWith('/');
   });
+  // `name/` objects are folders (an empty one is kept that way: a MySQL datadir needs its empty mysql/)
+  for (const o of under.filter((x) => x.key.endsWith('/') && x.key.length > prefix.length))
+    await mkdir(join(folder, ...o.key.slice(prefix.length).split('/').filter(Boolean)), { recursive: true, mode: 0o700 });
   // FETCH_CONCURRENCY objects at once (a folder is many small files: one at a time, the round trips dominate); the
   // first failure stops the others from starting and is thrown once the ones under way ended
   let next = 0;
