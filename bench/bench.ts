@@ -305,7 +305,7 @@ const doc = {
 await mkdir(reportsDir, { recursive: true });
 const file = join(reportsDir, `bench-${started.toISOString().replace(/[:.]/g, '-')}.json`);
 await writeFile(file, JSON.stringify(doc, null, 2) + '\n');
-await writeFile(join(projectRoot, 'bench', 'latest.json'), JSON.stringify(doc, null, 2) + '\n');
+if (!only) await writeFile(join(projectRoot, 'bench', 'latest.json'), JSON.stringify(doc, null, 2) + '\n');
 const speedPage = join(projectRoot, 'docs', 'speed.md');
 const latest = `Benchmark of ${started.toISOString()} (${values.flavor}, sizes ${sizes.join(', ')} MB, fastest of ${values.reps} runs per pair; \`npm run bench\`):\n\n${table}\n`;
 let page = await readFile(speedPage, 'utf8');
@@ -321,5 +321,5 @@ if (s3Rows.length) {
   page = page.replace(/(<!-- bench:s3 -->\n)[\s\S]*?(<!-- \/bench:s3 -->)/, `$1${s3Table}\n$2`);
 }
 await writeFile(speedPage, page);
-console.log(`figures: ${file}, bench/latest.json, docs/speed.md`);
+console.log(`figures: ${file}${only ? '' : ', bench/latest.json'}, docs/speed.md`);
 process.exitCode = missed || failed ? 1 : 0;
