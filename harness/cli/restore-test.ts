@@ -32,7 +32,8 @@ and with --expect the result is compared with the state \`firedrill snapshot\` r
   --point random|newest --location L [--seed N]
                       pick a point of the location's recovery windows (firedrill chain verify), restore its backups
                       and replay its binlogs up to it, and check the server stands exactly there (recovery-point);
-                      the seed is printed
+                      the seed is printed. A break anywhere in the chain fails the test (chain-continuous, exit 1);
+                      a state (state.json, *.state.json) recorded at exactly that point is compared, as --expect
   --flavor F          ${Object.keys(FLAVORS).join(' | ')} (default ${DEFAULT_FLAVOR})
   --server-config F   the source's my.cnf (lower_case_table_names, page size, encryption keys); path options are ignored
   --binlogs DIR --until GTID|TIME
