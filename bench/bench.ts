@@ -1,18 +1,20 @@
 // firedrill's speed and memory targets, as ratios against the physical work each step stands for, measured in one
 // run on the same data (absolute times on a shared machine say little; a ratio measured back to back does).
-// Usage: npm run bench [-- --4gb] [--sizes 100,1000] [--flavor mariadb-10.11] [--reps 3] [--no-suite]
+// Usage: npm run bench [-- --4gb] [--sizes 100,1000] [--flavor mariadb-10.11] [--reps 3] [--no-suite] [--only s3,…]
 // Exits 1 when a target is missed (or a drill fails), 2 on bad input. Writes reports/bench-<time>.json,
 // bench/latest.json, and the table between the bench:latest markers of docs/speed.md (the speed page).
 import { spawn } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FLAVORS } from '../harness/core/index.js';
+import { run as exec } from '../harness/exec/index.js';
 import { projectRoot, reportsDir } from '../harness/runtime/index.js';
 import type { SizeResult } from './types.js';
 import { suiteTimes, type SuiteTimes } from './suite.js';
 
-let values: { sizes: string; '4gb': boolean; flavor: string; reps: string; 'no-suite': boolean; help: boolean };
+let values: { sizes: string; '4gb': boolean; flavor: string; reps: string; 'no-suite': boolean; only?: string; help: boolean };
 try {
   ({ values } = parseArgs({
     options: {
@@ -21,6 +23,8 @@ try {
       flavor: { type: 'string', default: 'mariadb-10.11' },
       reps: { type: 'string', default: '3' },
       'no-suite': { type: 'boolean', default: false },
+      // some parts only (bench/size.ts's --only): the latest table of docs/speed.md is then left as it is
+      only: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   }));
@@ -29,7 +33,7 @@ try {
   process.exit(2);
 }
 if (values.help) {
-  console.log('usage: npm run bench [-- --4gb] [--sizes 100,1000] [--flavor F] [--reps N] [--no-suite]');
+  console.log('usage: npm run bench [-- --4gb] [--sizes 100,1000] [--flavor F] [--reps N] [--no-suite] [--only s3,verify,…]');
   process.exit(0);
 }
 const sizes = [...new Set([...values.sizes.split(',').map(Number), ...(values['4gb'] ? [4000] : [])])].sort((a, b) => a - b);
@@ -47,7 +51,17 @@ function measureSize(mb: number): Promise<SizeResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [...process.execArgv, join(projectRoot, 'bench', 'size.ts'), '--mb', String(mb), '--flavor', values.flavor, '--reps', values.reps],
+      [
+        ...process.execArgv,
+        join(projectRoot, 'bench', 'size.ts'),
+        '--mb',
+        String(mb),
+        '--flavor',
+        values.flavor,
+        '--reps',
+        values.reps,
+        ...(values.only ? ['--only', values.only] : []),
+      ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     let out = '';
@@ -101,7 +115,11 @@ const RATIOS: Array<{ key: keyof SizeResult['pairs']; what: string; baseline: st
   },
 ];
 
+const only = values.only ? new Set(values.only.split(',')) : undefined;
 const started = new Date();
+const loadAtStart = loadavg()
+  .map((x) => x.toFixed(2))
+  .join(' / ');
 const results: SizeResult[] = [];
 let failed = false;
 for (const mb of sizes) {
@@ -128,6 +146,7 @@ for (const r of results) {
     });
   }
   for (const t of RATIOS) {
+    if (only && !only.has(t.key)) continue;
     const p = r.pairs[t.key];
     if (!p) {
       rows.push({ what: t.what, size, harness: 'not measured', baseline: '', ratio: null, target: `≤ ${t.max}`, ok: false });
@@ -147,6 +166,25 @@ for (const r of results) {
     });
   }
 }
+
+// restore-test from S3 against the same from a local path: the times, and the bandwidth the fetch used (in the note).
+const s3Rows = results.flatMap((r): Row[] => {
+  const p = r.pairs.s3Restore;
+  if (!p) return [];
+  return [
+    {
+      what: 'restore-test from S3 (the local store), whole command',
+      size: `${r.mb} MB`,
+      harness: fmtMs(p.harnessMs),
+      baseline: `${fmtMs(p.baselineMs)} (restore-test of the same backup from a local path)`,
+      ratio: p.harnessMs / Math.max(1, p.baselineMs),
+      target: 'report',
+      ok: null,
+      note: p.note,
+    },
+  ];
+});
+rows.push(...s3Rows);
 
 // Linear cost: the marginal drill time per GB between consecutive sizes (fixed costs cancel out), flat within 25 %.
 const drilled = results.filter((r) => r.drill);
@@ -268,10 +306,25 @@ const doc = {
 await mkdir(reportsDir, { recursive: true });
 const file = join(reportsDir, `bench-${started.toISOString().replace(/[:.]/g, '-')}.json`);
 await writeFile(file, JSON.stringify(doc, null, 2) + '\n');
-await writeFile(join(projectRoot, 'bench', 'latest.json'), JSON.stringify(doc, null, 2) + '\n');
+if (!only) await writeFile(join(projectRoot, 'bench', 'latest.json'), JSON.stringify(doc, null, 2) + '\n');
 const speedPage = join(projectRoot, 'docs', 'speed.md');
 const latest = `Benchmark of ${started.toISOString()} (${values.flavor}, sizes ${sizes.join(', ')} MB, fastest of ${values.reps} runs per pair; \`npm run bench\`):\n\n${table}\n`;
-const page = await readFile(speedPage, 'utf8');
-await writeFile(speedPage, page.replace(/(<!-- bench:latest -->\n)[\s\S]*?(<!-- \/bench:latest -->)/, `$1${latest}$2`));
-console.log(`figures: ${file}, bench/latest.json, docs/speed.md`);
+let page = await readFile(speedPage, 'utf8');
+if (!only) page = page.replace(/(<!-- bench:latest -->\n)[\s\S]*?(<!-- \/bench:latest -->)/, `$1${latest}$2`);
+if (s3Rows.length) {
+  const s3Table = [
+    `Measured ${started.toISOString()} (${values.flavor}; \`npm run bench${only ? ` -- --only ${values.only} --sizes ${sizes.join(',')}` : ''}\`), load average at the start ${loadAtStart}:`,
+    '',
+    '| size | from S3 | from a local path | S3 / local | what the time went to |',
+    '|---|---|---|---|---|',
+    ...s3Rows.map((r) => `| ${r.size} | ${r.harness} | ${r.baseline.replace(/ \(.*$/, '')} | ${r.ratio!.toFixed(2)} | ${r.note} |`),
+  ].join('\n');
+  page = page.replace(/(<!-- bench:s3 -->\n)[\s\S]*?(<!-- \/bench:s3 -->)/, `$1${s3Table}\n$2`);
+}
+await writeFile(speedPage, page);
+// its tables as the lint wants them (biome aligns markdown tables): a bench run never breaks npm run lint
+await exec([join(projectRoot, 'node_modules', '.bin', 'biome'), 'format', '--write', speedPage], { timeoutMs: 60_000 }).catch((e) =>
+  console.error(`bench: docs/speed.md left unformatted: ${e instanceof Error ? e.message : String(e)}`),
+);
+console.log(`figures: ${file}${only ? '' : ', bench/latest.json'}, docs/speed.md`);
 process.exitCode = missed || failed ? 1 : 0;

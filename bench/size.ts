@@ -14,6 +14,7 @@ import { findScenario, planDrill, runScenario } from '../harness/scenario/index.
 import { inspect, tamperSql, workloadSql } from '../harness/sql/index.js';
 import { compareData, compareSnapshots, databasesInScope, takeSnapshot } from '../harness/verify/index.js';
 import { loadBulk, loadSakila } from '../harness/workload/index.js';
+import { s3RestorePair } from './s3.js';
 import type { Pair, SizeResult } from './types.js';
 
 const { values } = parseArgs({
@@ -21,7 +22,7 @@ const { values } = parseArgs({
     mb: { type: 'string' },
     flavor: { type: 'string', default: 'mariadb-10.11' },
     reps: { type: 'string', default: '3' },
-    // For working on one part: --only verify,copyBack,instant,load,compare (the drill runs when an artifact is needed).
+    // For working on one part: --only verify,copyBack,instant,s3,load,compare (the drill runs when an artifact is needed).
     only: { type: 'string' },
   },
 });
@@ -82,7 +83,7 @@ const stopDrill = () => {
 process.once('SIGINT', stopDrill);
 process.once('SIGTERM', stopDrill);
 const def = await findScenario('replica-kill-restore');
-const needsDrill = wants('drill') || wants('verify') || wants('copyBack') || wants('instant');
+const needsDrill = wants('drill') || wants('verify') || wants('copyBack') || wants('instant') || wants('s3');
 let drill: Awaited<ReturnType<typeof runScenario>> | undefined;
 try {
   if (needsDrill)
@@ -196,6 +197,9 @@ try {
         async () => undefined,
         Math.min(reps, 2),
       );
+
+    // restore-test of the artifact from the S3 store vs from its local folder (twice at most: each is a whole restore).
+    if (wants('s3')) out.pairs['s3Restore'] = await s3RestorePair(run, artifactDir, flavorId, Math.min(reps, 2), progress);
   }
 
   if (wants('load') || wants('compare')) {

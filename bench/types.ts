@@ -25,5 +25,5 @@ export interface SizeResult {
   };
   artifact?: { id: string; method: string; bytes: number; files: number };
   rssMiB: { afterDrill: number; peak: number };
-  pairs: Partial<Record<'verify' | 'copyBack' | 'compare' | 'load' | 'instant', Pair>>;
+  pairs: Partial<Record<'verify' | 'copyBack' | 'compare' | 'load' | 'instant' | 's3Restore', Pair>>;
 }

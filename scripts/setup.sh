@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets everything up on a fresh machine: npm dependencies, a Docker engine (Debian's docker.io, started by hand
-# when we are root and none answers), debootstrap, the default flavor's image (cached by input hash), and removes
+# when we are root and none answers), debootstrap, the default flavor's image and the S3 store's (both cached by input
+# hash; the tests of backups in S3 run against that store), and removes
 # leftovers of dead runs. Safe to run again: it does only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,9 +15,9 @@ fi
 bash scripts/engine.sh
 if [ "$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
   # Building a base image runs debootstrap, which needs root: through sudo when we are not root.
-  sudo -n env "PATH=$PATH" ${FIREDRILL_DEBIAN_MIRROR:+FIREDRILL_DEBIAN_MIRROR="$FIREDRILL_DEBIAN_MIRROR"} node bin/firedrill.mjs images --flavor "${FIREDRILL_FLAVOR:-mariadb-10.11}" >/dev/null
+  sudo -n env "PATH=$PATH" ${FIREDRILL_DEBIAN_MIRROR:+FIREDRILL_DEBIAN_MIRROR="$FIREDRILL_DEBIAN_MIRROR"} node bin/firedrill.mjs images --flavor "${FIREDRILL_FLAVOR:-mariadb-10.11}" --s3 >/dev/null
 else
-  node bin/firedrill.mjs images --flavor "${FIREDRILL_FLAVOR:-mariadb-10.11}" >/dev/null
+  node bin/firedrill.mjs images --flavor "${FIREDRILL_FLAVOR:-mariadb-10.11}" --s3 >/dev/null
 fi
 node bin/firedrill.mjs clean >&2
 log "ready"

@@ -178,6 +178,18 @@ async function expectedDigest(
   }
 }
 
+/** Folders under a folder that hold nothing, relative. */
+async function emptyFoldersUnder(dir: string, root = dir): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    if (!e.isDirectory()) continue;
+    const p = join(dir, e.name);
+    if ((await readdir(p)).length === 0) out.push(relative(root, p).split(sep).join('/'));
+    else out.push(...(await emptyFoldersUnder(p, root)));
+  }
+  return out;
+}
+
 /** Files under a folder, relative, in order. */
 async function filesUnder(dir: string, root = dir): Promise<string[]> {
   const out: string[] = [];
@@ -257,6 +269,9 @@ export async function uploadFolder(store: ObjectStore, dir: string, at: S3Addres
     done.push({ key, bytes: (await stat(f)).size, sha256 });
   }
   try {
+    // An empty folder is a zero-byte `name/` object (the S3 console's folder): a MySQL datadir needs its empty mysql/
+    for (const rel of await emptyFoldersUnder(dir))
+      await store.client.send(new PutObjectCommand({ Bucket: at.bucket, Key: `${prefix}${rel}/`, Body: '', ...store.sse.write }));
     await store.client.send(
       new PutObjectCommand({ Bucket: at.bucket, Key: `${prefix}${SUMS_FILE}`, Body: lines.join('\n') + '\n', ...store.sse.write }),
     );

@@ -33,12 +33,12 @@ export async function cmdChain(args: string[]): Promise<number> {
     throw new UsageError(`bad --min-size-ratio '${values['min-size-ratio']}' (a fraction above 0 and at most 1, such as 0.5)`);
   // the S3 client is loaded only when a command needs it (it costs every other command's start)
   const store = isS3Url(values.location) ? (await import('../backup/object-store.js')).openObjectStore() : undefined;
-  const { scanLocation } = await import('../restore/chain-scan.js');
+  const { familyOfLocation, scanLocation } = await import('../restore/chain-scan.js');
   const t0 = Date.now();
   const scanned = await scanLocation(values.location, store);
   if (!scanned.backups.length && !scanned.binlogs.length)
-    throw new UsageError(`--location ${values.location}: no backup (mariabackup folder) and no binlog file in it`);
-  const family = scanned.binlogs[0]?.headers.family ?? 'mariadb';
+    throw new UsageError(`--location ${values.location}: no backup (mariabackup or clone folder) and no binlog file in it`);
+  const family = familyOfLocation(scanned);
   const report = analyseChain(family, scanned.backups, scanned.binlogs, {
     now: Date.now(),
     ...(maxAgeMs !== undefined ? { maxAgeMs } : {}),

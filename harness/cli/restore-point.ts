@@ -2,10 +2,11 @@ import { randomInt } from 'node:crypto';
 import { join } from 'node:path';
 import type { ObjectStore } from '../backup/object-store.js';
 import { FLAVORS, mariadbGtid, mysqlGtid, UsageError, type FlavorId } from '../core/index.js';
-import { analyseChain } from '../restore/chain.js';
+import { analyseChain, type ChainReport } from '../restore/chain.js';
+import { stateAt } from '../restore/chain-states.js';
 import { pickRecoveryPoint, type RecoveryPoint } from '../restore/recovery-point.js';
 import type { RestoreTestOutcome } from '../restore/restore-test.js';
-import { check } from '../verify/index.js';
+import { check, parseState, type RecordedState } from '../verify/index.js';
 
 /** What restore-test restores for `--point`: the window's backups and binlog folder as locations, and the GTID. */
 export interface PointPlan {
@@ -14,6 +15,12 @@ export interface PointPlan {
   incrementals: string[];
   binlogs?: string;
   until?: { gtid: string };
+  /** The server's whole position at the point. */
+  position?: string;
+  /** Where the chain breaks (the point is picked among what is still restorable; the breaks fail the test). */
+  breaks: ChainReport['breaks'];
+  /** The state the location holds for exactly that position, when it holds one: the restore is compared with it. */
+  state?: { name: string; text: string };
 }
 
 const under = (location: string, rel: string) =>
@@ -33,9 +40,9 @@ export async function planPoint(
   if (how !== 'random' && how !== 'newest') throw new UsageError(`--point ${how}: give random or newest`);
   if (seedText !== undefined && !/^\d{1,10}$/.test(seedText)) throw new UsageError(`--seed ${seedText}: a whole number`);
   const seed = seedText !== undefined ? Number(seedText) : randomInt(2 ** 31);
-  const { scanLocation } = await import('../restore/chain-scan.js'); // loads the S3 client: only when used
+  const { familyOfLocation, readLocationFile, scanLocation } = await import('../restore/chain-scan.js'); // the S3 client: only when used
   const s = await scanLocation(location, store);
-  const family = s.binlogs[0]?.headers.family ?? 'mariadb';
+  const family = familyOfLocation(s);
   const report = analyseChain(family, s.backups, s.binlogs, { now: Date.now() });
   for (const b of report.breaks) say(`chain: ${b.kind} at ${b.where}: ${b.detail}`);
   const point = pickRecoveryPoint(report.windows, how, seed);
@@ -44,6 +51,9 @@ export async function planPoint(
     `point ${how}${how === 'random' ? ` (seed ${seed}; --seed ${seed} picks it again)` : ''}: ${point.window.backups.join(' + ')}${point.gtid ? `, then the binlogs up to ${point.gtid}` : ' (its own point)'}`,
   );
   const [full, ...incs] = point.window.backups;
+  const position = positionAt(family, point);
+  const st = position ? stateAt(position, family, s.states) : undefined;
+  if (st) say(`point ${position}: compared with the state ${st.name} recorded there`);
   return {
     point,
     artifact: under(location, full!),
@@ -51,11 +61,44 @@ export async function planPoint(
     ...(point.gtid && point.window.binlogFolder
       ? { binlogs: under(location, point.window.binlogFolder), until: { gtid: point.gtid } }
       : {}),
+    ...(position ? { position } : {}),
+    breaks: report.breaks,
+    ...(st ? { state: { name: st.name, text: await readLocationFile(location, st.name, store) } } : {}),
   };
+}
+
+/** The server's whole GTID position at a point: the backup's, advanced through every transaction replayed up to it. */
+function positionAt(family: 'mariadb' | 'mysql', p: RecoveryPoint): string | undefined {
+  const g = family === 'mariadb' ? mariadbGtid : mysqlGtid;
+  const w = p.window;
+  if (!w.from.gtid) return undefined;
+  const upTo = p.gtid ? w.gtids.indexOf(p.gtid) + 1 : 0;
+  return w.gtids.slice(0, upTo).reduce((pos, x) => g.advance(pos, x), w.from.gtid);
+}
+
+/** The state recorded at the point, to compare the restored server with (a damaged one is bad input: exit 2). */
+export function stateOfPlan(plan: PointPlan): RecordedState | undefined {
+  if (!plan.state) return undefined;
+  try {
+    return parseState(plan.state.text);
+  } catch (e) {
+    throw new UsageError(`${plan.state.name}: ${(e as Error).message}`);
+  }
 }
 
 /** The location holds nothing that can be restored: the backup system is broken (exit 1). */
 export class NoRecoveryPointError extends Error {}
+
+/**
+ * chain-continuous: a break anywhere in the location's chain fails the night (exit 1, named), also when the point
+ * picked lies before it and restores.
+ */
+export const chainCheck = (plan: PointPlan) =>
+  check(
+    'chain-continuous',
+    plan.breaks.map((b) => ({ database: '*', object: b.where, kind: b.kind, actual: b.detail })),
+    { breaks: plan.breaks.length },
+  );
 
 /**
  * recovery-point: the restored server's position is the point, exactly: it holds the point's GTID (or the backup's
@@ -86,6 +129,8 @@ export function checkPoint(outcome: RestoreTestOutcome, plan: PointPlan, flavor:
     seed: plan.point.seed,
     backups: w.backups,
     gtid: plan.point.gtid,
+    position: plan.position,
+    comparedWith: plan.state?.name,
     window: { from: w.from, to: w.to },
   };
 }

@@ -4,7 +4,7 @@ import { causeOfError, exitCodeOfCause, failureCause, unmeasuredRpo, writeReport
 import { foldingMismatch, readServerConfig } from '../restore/server-config.js';
 import { restoreTest, type RestoreTestOutcome } from '../restore/restore-test.js';
 import { appendHistory, historyKeyOf, lastTested, readHistory, restoreTrend, type TrendPoint } from '../restore/restore-history.js';
-import { checkPoint, NoRecoveryPointError, planPoint, type PointPlan } from './restore-point.js';
+import { chainCheck, checkPoint, NoRecoveryPointError, planPoint, type PointPlan, stateOfPlan } from './restore-point.js';
 import { isS3Url } from '../backup/index.js';
 import { DEFAULT_FLAVOR, FLAVORS, UsageError } from '../core/index.js';
 import { engineVersion, reportsDir, resolveImage, RunContext } from '../runtime/index.js';
@@ -32,7 +32,8 @@ and with --expect the result is compared with the state \`firedrill snapshot\` r
   --point random|newest --location L [--seed N]
                       pick a point of the location's recovery windows (firedrill chain verify), restore its backups
                       and replay its binlogs up to it, and check the server stands exactly there (recovery-point);
-                      the seed is printed
+                      the seed is printed. A break anywhere in the chain fails the test (chain-continuous, exit 1);
+                      a state (state.json, *.state.json) recorded at exactly that point is compared, as --expect
   --flavor F          ${Object.keys(FLAVORS).join(' | ')} (default ${DEFAULT_FLAVOR})
   --server-config F   the source's my.cnf (lower_case_table_names, page size, encryption keys); path options are ignored
   --binlogs DIR --until GTID|TIME
@@ -132,6 +133,7 @@ export async function cmdRestoreTest(args: string[]): Promise<number> {
       return 1;
     }
     Object.assign(values, { artifact: plan.artifact, incremental: plan.incrementals, binlogs: plan.binlogs });
+    expect ??= stateOfPlan(plan); // the state recorded at that point, when the location holds one
   }
   const artifactArg = values.artifact!;
   await engineVersion();
@@ -173,6 +175,7 @@ export async function cmdRestoreTest(args: string[]): Promise<number> {
         progress,
         instant: !!values.instant,
       });
+    if (plan) outcome.checks.push(chainCheck(plan));
     if (plan && !('failed' in local)) checkPoint(outcome, plan, f.id);
     if ('fetch' in local && local.fetch) {
       outcome.phases.unshift(local.fetch.phase);

@@ -7,16 +7,37 @@ import { classifyStoreError, isS3Url, type ObjectStore, parseS3Url } from '../ba
 import { listObjects, readObjectHead } from '../backup/object-transfer.js';
 import type { ChainBackup, ChainBinlog } from './chain.js';
 import { MARIABACKUP_FILES, readMariabackupFiles } from './artifact-kinds/mariabackup.js';
+import { type ChainState, isStateName, stateOf, stateOfBackup } from './chain-states.js';
 
 const BINLOG_NAME = /\.\d{6,}$/;
 const CHECKPOINT_NAMES = new Set(MARIABACKUP_FILES().filter((n) => n.endsWith('checkpoints')));
+/** The folder CLONE LOCAL DATA DIRECTORY leaves in a MySQL clone. */
+const CLONE_MARKER = '#clone';
 
 /** What a location holds, read from metadata and headers only. */
 export interface ScannedLocation {
   backups: ChainBackup[];
   binlogs: ChainBinlog[];
+  /** The states recorded in it (`firedrill snapshot`): the points that can be compared after a restore. */
+  states: ChainState[];
   /** Bytes read to judge it (metadata files and event headers). */
   bytesRead: number;
+}
+
+/**
+ * A MySQL clone folder: a full backup whose point is the state recorded with it (a clone records its GTID only inside
+ * its InnoDB tables, and performance_schema.clone_status stays empty for a local clone). Without a state it is listed,
+ * and gives no recovery window.
+ */
+function cloneBackup(name: string, bytes: number, states: readonly ChainState[]): ChainBackup {
+  const st = stateOfBackup(name, states);
+  return {
+    name,
+    bytes,
+    kind: 'full',
+    ...(st?.takenAt ? { createdAt: st.takenAt } : {}),
+    ...(st ? { gtid: st.gtid } : {}),
+  };
 }
 
 function toBackup(name: string, a: Awaited<ReturnType<typeof readMariabackupFiles>>, bytes: number): ChainBackup | undefined {
@@ -44,9 +65,14 @@ async function folderBytes(dir: string): Promise<number> {
 
 /** A local folder: mariabackup folders (full or incremental) at any depth, and binlog files (`name.000001`). */
 async function scanFolder(root: string): Promise<ScannedLocation> {
-  const out: ScannedLocation = { backups: [], binlogs: [], bytesRead: 0 };
+  const out: ScannedLocation = { backups: [], binlogs: [], states: [], bytesRead: 0 };
+  const clones: Array<{ name: string; bytes: number }> = [];
   const walk = async (dir: string, rel: string, depth: number) => {
     const entries = await readdir(dir, { withFileTypes: true });
+    if (entries.some((e) => e.isDirectory() && e.name === CLONE_MARKER)) {
+      clones.push({ name: rel || '.', bytes: await folderBytes(dir) });
+      return;
+    }
     if (entries.some((e) => e.isFile() && CHECKPOINT_NAMES.has(e.name))) {
       const b = toBackup(
         rel || '.',
@@ -69,7 +95,12 @@ async function scanFolder(root: string): Promise<ScannedLocation> {
       const p = join(dir, e.name);
       const r = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory() && depth < 4) await walk(p, r, depth + 1);
-      else if (e.isFile() && BINLOG_NAME.test(e.name)) {
+      else if (e.isFile() && isStateName(e.name)) {
+        const text = await readFile(p, 'utf8');
+        out.bytesRead += text.length;
+        const st = stateOf(r, text);
+        if (st) out.states.push(st);
+      } else if (e.isFile() && BINLOG_NAME.test(e.name)) {
         const src = await fileSource(p);
         try {
           out.binlogs.push({ name: e.name, folder: rel || '.', headers: await readBinlogHeaders(counted(src, out)) });
@@ -80,6 +111,7 @@ async function scanFolder(root: string): Promise<ScannedLocation> {
     }
   };
   await walk(root, '', 0);
+  for (const c of clones) out.backups.push(cloneBackup(c.name, c.bytes, out.states));
   return out;
 }
 
@@ -121,15 +153,25 @@ function objectSource(store: ObjectStore, bucket: string, key: string, size: num
 async function scanStore(store: ObjectStore, url: string): Promise<ScannedLocation> {
   const at = parseS3Url(url);
   const prefix = at.key === '' ? '' : at.key.replace(/\/?$/, '/');
-  const out: ScannedLocation = { backups: [], binlogs: [], bytesRead: 0 };
+  const out: ScannedLocation = { backups: [], binlogs: [], states: [], bytesRead: 0 };
   const objects = await listObjects(store, { bucket: at.bucket, key: prefix });
   const byKey = new Map(objects.map((o) => [o.key, o]));
+  const rel = (key: string) => key.slice(prefix.length);
+  const sizeUnder = (f: string) => objects.filter((o) => o.key.startsWith(f)).reduce((n, o) => n + o.size, 0);
+  for (const o of objects.filter((x) => isStateName(x.key.split('/').pop()!))) {
+    const buf = await readObjectHead(store, { bucket: at.bucket, key: o.key }, o.size + 1);
+    out.bytesRead += buf.length;
+    const st = stateOf(rel(o.key), buf.toString('utf8'));
+    if (st) out.states.push(st);
+  }
+  const clones = [...new Set(objects.map((o) => /^(.*?\/)#clone\//.exec(o.key)?.[1]).filter((f): f is string => !!f))];
+  for (const f of clones) out.backups.push(cloneBackup(rel(f).replace(/\/$/, '') || '.', sizeUnder(f), out.states));
   const folders = [
     ...new Set(objects.filter((o) => CHECKPOINT_NAMES.has(o.key.split('/').pop()!)).map((o) => o.key.replace(/[^/]+$/, ''))),
   ];
   for (const f of folders) {
     const b = toBackup(
-      f.slice(prefix.length).replace(/\/$/, '') || '.',
+      rel(f).replace(/\/$/, '') || '.',
       await readMariabackupFiles(f, async (names) => {
         for (const n of names) {
           const o = byKey.get(`${f}${n}`);
@@ -140,21 +182,36 @@ async function scanStore(store: ObjectStore, url: string): Promise<ScannedLocati
         }
         return undefined;
       }),
-      objects.filter((o) => o.key.startsWith(f)).reduce((n, o) => n + o.size, 0),
+      sizeUnder(f),
     );
     if (b) out.backups.push(b);
   }
   for (const o of objects) {
     const name = o.key.split('/').pop()!;
-    if (!BINLOG_NAME.test(name) || folders.some((f) => o.key.startsWith(f))) continue;
+    if (!BINLOG_NAME.test(name) || [...folders, ...clones].some((f) => o.key.startsWith(f))) continue;
     out.binlogs.push({
       name,
-      folder: o.key.slice(prefix.length).replace(/\/?[^/]+$/, '') || '.',
+      folder: rel(o.key).replace(/\/?[^/]+$/, '') || '.',
       headers: await readBinlogHeaders(counted(objectSource(store, at.bucket, o.key, o.size), out)),
     });
   }
   return out;
 }
+
+/** One small file of a location (a state), read whole: `rel` is relative to the folder or the s3:// prefix. */
+export async function readLocationFile(location: string, rel: string, store?: ObjectStore): Promise<string> {
+  if (!isS3Url(location)) return readFile(join(location, rel), 'utf8');
+  if (!store) throw new UsageError(`${location}: no object store configured`);
+  const at = parseS3Url(location);
+  const key = `${at.key === '' ? '' : at.key.replace(/\/?$/, '/')}${rel}`;
+  const [o] = (await listObjects(store, { bucket: at.bucket, key })).filter((x) => x.key === key);
+  if (!o) throw new UsageError(`s3://${at.bucket}/${key}: gone from the store while it was read`);
+  return (await readObjectHead(store, { bucket: at.bucket, key }, o.size + 1)).toString('utf8');
+}
+
+/** The server family a location's binlogs (else its states) come from. */
+export const familyOfLocation = (s: ScannedLocation): 'mariadb' | 'mysql' =>
+  s.binlogs[0]?.headers.family ?? s.states[0]?.family ?? 'mariadb';
 
 /** Reads a backup location (a folder, or s3://bucket/prefix/ with `store`) from metadata and headers only. */
 export async function scanLocation(location: string, store?: ObjectStore): Promise<ScannedLocation> {

@@ -1,4 +1,4 @@
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { digestOfSidecar } from '../backup/object-checksum.js';
@@ -7,6 +7,9 @@ import { downloadObject, listObjects, readObjectHead, SUMS_FILE, type Downloaded
 import { check } from '../verify/index.js';
 import type { RestoreTestOutcome } from './restore-test.js';
 import type { RunContext } from '../runtime/run-context.js';
+
+/** Objects of a folder read at once. */
+const FETCH_CONCURRENCY = 4;
 
 /** A backup read out of object storage into a private local folder: where it is, and what each object was checked with. */
 interface StagedFromStore {
@@ -69,21 +72,42 @@ async function stageFromStore(store: ObjectStore, url: string, scratch: string, 
       );
   }
   const folder = join(dir, name);
-  for (const o of under) {
+  const todo = under.filter((o) => {
     const rel = o.key.slice(prefix.length);
-    if (rel === SUMS_FILE || rel.endsWith('/')) continue;
-    const sum = sums.get(rel);
-    const expected = sum ? digestOfSidecar(sum, 'sha256', `${SUMS_FILE}`) : undefined;
-    const d = await downloadObject(store, { bucket: at.bucket, key: o.key }, join(folder, ...rel.split('/')), {
-      ...(expected ? { expected } : {}),
-      siblings: under,
-      onBytes: (n) => {
-        bytes += n;
-        report(bytes);
-      },
-    });
-    objects.push(d);
-  }
+    return rel !== SUMS_FILE && !rel.endsWith('/');
+  });
+  // `name/` objects are folders (an empty one is kept that way: a MySQL datadir needs its empty mysql/)
+  for (const o of under.filter((x) => x.key.endsWith('/') && x.key.length > prefix.length))
+    await mkdir(join(folder, ...o.key.slice(prefix.length).split('/').filter(Boolean)), { recursive: true, mode: 0o700 });
+  // FETCH_CONCURRENCY objects at once (a folder is many small files: one at a time, the round trips dominate); the
+  // first failure stops the others from starting and is thrown once the ones under way ended
+  let next = 0;
+  let stop = false;
+  const worker = async () => {
+    for (let i = next++; i < todo.length && !stop; i = next++) {
+      const o = todo[i]!;
+      const rel = o.key.slice(prefix.length);
+      const sum = sums.get(rel);
+      const expected = sum ? digestOfSidecar(sum, 'sha256', `${SUMS_FILE}`) : undefined;
+      try {
+        const d = await downloadObject(store, { bucket: at.bucket, key: o.key }, join(folder, ...rel.split('/')), {
+          ...(expected ? { expected } : {}),
+          siblings: under,
+          onBytes: (n) => {
+            bytes += n;
+            report(bytes);
+          },
+        });
+        objects.push(d);
+      } catch (e) {
+        stop = true;
+        throw e;
+      }
+    }
+  };
+  const ended = await Promise.allSettled(Array.from({ length: Math.min(FETCH_CONCURRENCY, todo.length) }, worker));
+  const failure = ended.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failure) throw failure.reason;
   progress(
     `${url}: ${objects.length} object(s), ${bytes} bytes, ${sumsObject ? `checked with ${SUMS_FILE}` : 'checked with their ETags where the store gives an MD5'}`,
   );

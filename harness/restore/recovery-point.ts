@@ -10,7 +10,8 @@ export interface RecoveryPoint {
 }
 
 /**
- * Picks a point inside the recovery windows: `newest` the last point of the window reaching furthest; `random` one of
+ * Picks a point inside the recovery windows: `newest` the last point of the window reaching furthest (of those reaching
+ * as far, the one with the newest backups: the least replay, the way a person would restore it); `random` one of
  * every restorable point (each backup's own point and each GTID after it), uniformly, so over many nights every part
  * of the chain is restored.
  */
@@ -18,7 +19,7 @@ export function pickRecoveryPoint(windows: readonly RecoveryWindow[], how: 'newe
   if (!windows.length) return undefined;
   if (how === 'newest') {
     const w = [...windows]
-      .sort((a, b) => Date.parse(a.to.time ?? '') - Date.parse(b.to.time ?? '') || a.gtids.length - b.gtids.length)
+      .sort((a, b) => Date.parse(a.to.time ?? '') - Date.parse(b.to.time ?? '') || b.gtids.length - a.gtids.length)
       .at(-1)!;
     return { window: w, ...(w.gtids.length ? { gtid: w.gtids.at(-1)! } : {}) };
   }

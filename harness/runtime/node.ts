@@ -96,6 +96,9 @@ export class NodeDefinition {
       this.spec.name,
       ...(this.spec.ip ? ['--ip', this.spec.ip] : []),
       ...(this.spec.server.galera ? ['-e', 'FIREDRILL_GALERA=1'] : []),
+      // a datadir of its own (a restore) is never seeded from the image's template, also when it lacks the mysql/
+      // folder the entrypoint looks for (a MySQL clone keeps it empty, and an object store holds no empty folder)
+      ...(this.spec.datadirVolume ? ['-e', 'FIREDRILL_EMPTY_DATADIR=1'] : []),
       ...run.labelArgs(),
       ...publishArgs(await currentEngine(), [SQL_PORT]),
       '--label',
