@@ -110,9 +110,9 @@ describe('placeMounts: harness paths in a container, per engine', () => {
     { source: 'fd-x-restore-stage', target: '/stage', readOnly: true },
   ];
   it('an engine that shares this machine (local dockerd, a local rootless socket) bind-mounts them as before', async () => {
-    expect(filesHow(describeEngine({}))).toBe('shared');
-    expect(filesHow(describeEngine({ DOCKER_HOST: 'unix:///run/user/1000/docker.sock' }))).toBe('shared');
-    const placed = await placeMounts(new RunContext('unit-x'), 'fd-x-backup-replica', mounts, 'shared');
+    expect(filesHow(describeEngine({}))).toBe('mounted');
+    expect(filesHow(describeEngine({ DOCKER_HOST: 'unix:///run/user/1000/docker.sock' }))).toBe('mounted');
+    const placed = await placeMounts(new RunContext('unit-x'), 'fd-x-backup-replica', mounts, 'mounted');
     expect(placed.args).toEqual([
       '-v',
       '/var/tmp/store:/backups',

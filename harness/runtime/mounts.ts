@@ -20,9 +20,9 @@ export interface Mount {
 }
 
 /** How harness folders reach containers: bind mounts (the engine shares this machine's files) or archive copies. */
-export type FilesHow = 'shared' | 'copied';
+export type FilesHow = 'mounted' | 'copied';
 
-export const filesHow = (engine: Engine): FilesHow => (engine.remote ? 'copied' : 'shared');
+export const filesHow = (engine: Engine): FilesHow => (engine.remote ? 'copied' : 'mounted');
 
 /** The `docker create` options of a container's mounts, and what moves files through the engine around its run. */
 export interface PlacedMounts {
@@ -47,7 +47,7 @@ let made = 0;
  */
 export async function placeMounts(run: RunContext, container: string, mounts: readonly Mount[], how?: FilesHow): Promise<PlacedMounts> {
   const mode = how ?? filesHow(await currentEngine());
-  if (mode === 'shared' || mounts.length === 0)
+  if (mode === 'mounted' || mounts.length === 0)
     return {
       args: mounts.flatMap((m) => ['-v', `${m.source}:${m.target}${m.readOnly ? ':ro' : ''}`]),
       fill: noop,
@@ -100,7 +100,7 @@ export async function placeMounts(run: RunContext, container: string, mounts: re
  */
 export async function prefilledMounts(run: RunContext, image: string, mounts: readonly Mount[], how?: FilesHow): Promise<string[]> {
   const mode = how ?? filesHow(await currentEngine());
-  if (mode === 'shared') return mounts.flatMap((m) => ['-v', `${m.source}:${m.target}:ro`]);
+  if (mode === 'mounted') return mounts.flatMap((m) => ['-v', `${m.source}:${m.target}:ro`]);
   const args: string[] = [];
   for (const m of mounts) {
     const file = (await stat(m.source)).isFile();
