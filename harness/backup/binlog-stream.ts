@@ -2,8 +2,7 @@ import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { waitUntil } from '../exec/index.js';
 import { docker, putFiles } from '../runtime/docker.js';
-import { currentEngine } from '../runtime/engine.js';
-import { copyOutOf, filesHow, placeMounts } from '../runtime/mounts.js';
+import { copyOutOf, filesAreCopied, placeMounts } from '../runtime/mounts.js';
 import { LABEL_NODE, type StartedNode } from '../runtime/node.js';
 import type { TopologyContext } from '../runtime/context.js';
 import { binlogSql } from '../sql/index.js';
@@ -56,7 +55,7 @@ export class BinlogStream {
   ): Promise<BinlogStream> {
     const dir = join(store.hostDir, 'binlogs', source.name);
     await mkdir(dir, { recursive: true });
-    const copied = filesHow(await currentEngine()) === 'copied';
+    const copied = await filesAreCopied();
     const volume = copied ? await ctx.run.volume(`binlogs-${source.name}`) : undefined;
     const s = new BinlogStream(ctx, source, dir, connectionId, volume);
     const [first] = await source.query<{ Log_name: string }>(binlogSql.binaryLogs());

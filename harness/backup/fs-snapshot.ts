@@ -3,8 +3,7 @@ import { join } from 'node:path';
 import { run } from '../exec/index.js';
 import { UsageError } from '../core/index.js';
 import { inspect } from '../runtime/docker.js';
-import { currentEngine } from '../runtime/engine.js';
-import { filesHow } from '../runtime/mounts.js';
+import { filesAreCopied } from '../runtime/mounts.js';
 import { backupSql } from '../sql/index.js';
 import { DATA_DIR } from './manifest.js';
 import { backupFromReplica, type CopyStep } from './from-replica.js';
@@ -26,7 +25,7 @@ export async function lockedVolumeCopy(
   progress: (m: string) => void,
   opts: { leaveOut?: readonly string[]; underLock?: () => Promise<void>; beforeUnlock?: () => Promise<void> } = {},
 ): Promise<Record<string, number>> {
-  if (filesHow(await currentEngine()) === 'copied')
+  if (await filesAreCopied())
     throw new UsageError(
       `${node.name}: the fs-snapshot method copies the datadir volume's folder on this machine, which a remote engine does not share (docs/engines.md)`,
     );

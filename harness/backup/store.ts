@@ -1,8 +1,7 @@
 import { chmod, chown, mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HarnessError, waitUntil } from '../exec/index.js';
-import { currentEngine } from '../runtime/engine.js';
-import { copyOutOf, filesHow } from '../runtime/mounts.js';
+import { copyOutOf, filesAreCopied } from '../runtime/mounts.js';
 import type { StartedNode } from '../runtime/node.js';
 import type { RunContext } from '../runtime/run-context.js';
 
@@ -23,7 +22,7 @@ export interface BackupStore {
 export async function openStore(hostDir: string, run?: RunContext): Promise<BackupStore> {
   await mkdir(hostDir, { recursive: true, mode: 0o711 });
   await chmod(hostDir, 0o711);
-  const volume = run && filesHow(await currentEngine()) === 'copied' ? await run.volume('store') : undefined;
+  const volume = run && (await filesAreCopied()) ? await run.volume('store') : undefined;
   return { hostDir, containerDir: '/backups', ...(volume ? { volume } : {}) };
 }
 

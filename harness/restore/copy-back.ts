@@ -3,8 +3,7 @@ import { access, chown, copyFile, mkdir, readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path';
 import { DATA_DIR, type PhysicalMethod } from '../backup/index.js';
 import { inspect } from '../runtime/docker.js';
-import { currentEngine } from '../runtime/engine.js';
-import { filesHow } from '../runtime/mounts.js';
+import { filesAreCopied } from '../runtime/mounts.js';
 import type { TopologyContext } from '../runtime/context.js';
 import { oneShot } from '../runtime/oneshot.js';
 
@@ -45,7 +44,7 @@ export function datadirOwner(ctx: TopologyContext): Promise<{ uid: number; gid: 
 
 /** The host folder behind a local named volume, when this process may write there (root, local engine); else undefined. */
 async function volumeHostPath(volume: string): Promise<string | undefined> {
-  if (filesHow(await currentEngine()) === 'copied') return undefined; // its Mountpoint is a path of the engine's host
+  if (await filesAreCopied()) return undefined; // its Mountpoint is a path of the engine's host
   // Once one local volume's folder is known, the engine's volumes folder is: the next ones need no docker call.
   if (volumesRoot) {
     const p = join(volumesRoot, volume, '_data');
@@ -146,7 +145,7 @@ export async function copyBack(
     const st = await listTree(join(artifactDir, DATA_DIR)).catch(() => []);
     return { files: st.filter((e) => !e.dir).length, bytes: st.reduce((s, e) => s + e.bytes, 0) };
   };
-  if (method.datadirAsIs && filesHow(await currentEngine()) === 'copied') {
+  if (method.datadirAsIs && (await filesAreCopied())) {
     // The datadir as it is goes straight into the volume as an archive through the engine (one copy, not two).
     ctx.progress(`restore ${label}: copying the artifact into the datadir volume through the engine`);
     await oneShot(ctx, {

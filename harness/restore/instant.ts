@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import { DATA_DIR, hashTree, readManifest, type ArtifactFile, type Manifest } from '../backup/index.js';
 import { UsageError } from '../core/index.js';
 import { docker, type ContainerFiles } from '../runtime/docker.js';
-import { currentEngine } from '../runtime/engine.js';
-import { filesHow } from '../runtime/mounts.js';
+import { filesAreCopied } from '../runtime/mounts.js';
 import { oneShot } from '../runtime/oneshot.js';
 import { NodeDefinition, type StartedNode } from '../runtime/node.js';
 import type { TopologyContext } from '../runtime/context.js';
@@ -120,7 +119,7 @@ export async function openInstant(
 ): Promise<InstantServer & { prehashMs: number; startMs: number }> {
   const name = o.name ?? 'instant';
   const label = o.label ?? dataDir;
-  if (filesHow(await currentEngine()) === 'copied')
+  if (await filesAreCopied())
     throw new UsageError(
       `${name}: the instant check starts the server on an overlay whose lower layer is ${label} on this machine, which a remote engine cannot mount: restore it instead (without --instant / --instant-verify)`,
     );

@@ -24,6 +24,9 @@ export type FilesHow = 'mounted' | 'copied';
 
 export const filesHow = (engine: Engine): FilesHow => (engine.remote ? 'copied' : 'mounted');
 
+/** Whether the current engine gets harness folders as archive copies (a remote engine) rather than bind mounts. */
+export const filesAreCopied = async (): Promise<boolean> => filesHow(await currentEngine()) === 'copied';
+
 /** The `docker create` options of a container's mounts, and what moves files through the engine around its run. */
 export interface PlacedMounts {
   args: string[];
