@@ -62,9 +62,16 @@ export interface SessionReplayOptions {
   mode: 'concurrent' | 'serial';
   /** How long one statement may take to answer or to be seen waiting for a lock (default 60 s). */
   statementTimeoutMs?: number;
-  /** Pause between two looks at the server while a statement has not answered (default 50 ms). */
+  /**
+   * Pause between two looks at the server while a statement has not answered (default 250 ms). InnoDB refreshes what
+   * information_schema.INNODB_TRX shows only when it was last read more than 100 ms ago: looking more often than that
+   * freezes it, and a lock wait that began after the first look is never seen (measured on 10.11: every 50 ms, never).
+   */
   pollMs?: number;
 }
+
+/** InnoDB's information_schema.INNODB_TRX is refreshed only when not read for this long. */
+const INNODB_TRX_REFRESH_MS = 100;
 
 const sessionOf = (q: LoggedQuery) => q.session ?? 'log';
 const opensTransaction = (sql: string) => /^\s*(START\s+TRANSACTION|BEGIN)\b/i.test(sql);
@@ -94,7 +101,7 @@ export async function replaySessions(
   opts: SessionReplayOptions,
 ): Promise<SessionReplay> {
   const timeout = opts.statementTimeoutMs ?? 60_000;
-  const poll = opts.pollMs ?? 50;
+  const poll = Math.max(opts.pollMs ?? 250, INNODB_TRX_REFRESH_MS + 50);
   const order = replayOrder(queries, opts.mode);
   const live = new Map<string, Live>();
   const timeline: Array<{ session: string; index: number; sql: string }> = [];

@@ -180,9 +180,12 @@ describe('concurrent replay of a general log on both versions', () => {
   it('interleaved: the update of a row changed since the snapshot fails on 11.8 only (1020), naming both sessions', async () => {
     const r = await replay('concurrent');
     const err = r.findings.filter((f) => f.kind === 'concurrent-error');
-    expect(err.map((f) => f.where)).toEqual([
-      'general.log: session 11 statement #9: UPDATE account SET balance = balance - 5 WHERE id = 1',
-    ]);
+    const seen = (x: typeof r.old) =>
+      x.statements.map(({ index, ok, error, waitedFor, stuck }) => ({ index, ok, error, waitedFor, stuck }));
+    expect(
+      err.map((f) => f.where),
+      JSON.stringify({ old: seen(r.old), new: seen(r.new) }),
+    ).toEqual(['general.log: session 11 statement #9: UPDATE account SET balance = balance - 5 WHERE id = 1']);
     expect(err[0]!.severity).toBe('blocking');
     expect(err[0]!.message).toMatch(/old succeeds, new fails \(1020: Record has changed since last read/);
     expect(err[0]!.message).toMatch(/session 12 #4 UPDATE account SET balance = balance \+ 10 WHERE id = 1/);
@@ -190,7 +193,10 @@ describe('concurrent replay of a general log on both versions', () => {
     expect(r.findings.filter((f) => f.kind === 'concurrent-result').map((f) => f.evidence?.['statement'])).toEqual([11]);
     // session 14 waited for session 13's row lock on both servers, and answered once 13 committed
     for (const side of [r.old, r.new])
-      expect(side.statements.find((s) => s.index === 6)).toMatchObject({ ok: true, waitedFor: expect.stringMatching(/lock/) });
+      expect(
+        side.statements.find((s) => s.index === 6),
+        JSON.stringify(seen(side)),
+      ).toMatchObject({ ok: true, waitedFor: expect.stringMatching(/lock/) });
     expect(goNoGo(r.findings).verdict).toBe('no-go');
   });
 
