@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConnectError, DeadlineError, firstWords, openConnection, redact } from './connection.js';
-import { errPacket, fakeServer, frozenAfterLogin, greeting, loginOk } from './fake-server.test-fixture.js';
+import { acceptSession, errPacket, fakeServer, frozenAfterLogin, greeting, loginOk } from './fake-server.test-fixture.js';
 
 let server: { port: number; stop(): Promise<void> } | undefined;
 afterEach(async () => {
@@ -56,6 +56,18 @@ describe('openConnection: deadlines', () => {
     expect(Date.now() - t0).toBeLessThan(5_000);
   });
 
+  it('a server that answers the login and never the session set-up fails the connection at its deadline, naming the statement', async () => {
+    server = await fakeServer((s) => {
+      s.write(greeting());
+      s.once('data', () => s.write(loginOk()));
+    });
+    const t0 = Date.now();
+    const err = (await openConnection(at(server.port), { queryTimeoutMs: 300 }).catch((e: unknown) => e)) as Error;
+    expect(err).toBeInstanceOf(DeadlineError);
+    expect(err.message).toMatch(/u@127\.0\.0\.1:\d+: no answer within 0\.3 s .*to: SET SESSION sql_mode/);
+    expect(Date.now() - t0).toBeLessThan(5_000);
+  });
+
   it('closing a connection whose server froze returns within its deadline', async () => {
     server = await frozenAfterLogin();
     const c = await openConnection(at(server.port), { queryTimeoutMs: 60_000 });
@@ -71,7 +83,7 @@ describe('openConnection: TLS modes against a server that offers no TLS', () => 
   it('REQUIRED is refused; PREFERRED falls back to plaintext, as the mysql client does', async () => {
     server = await fakeServer((s) => {
       s.write(greeting());
-      s.once('data', () => s.write(loginOk()));
+      acceptSession(s);
     });
     const err = await openConnection(at(server.port, 'pw', 'REQUIRED'), { queryTimeoutMs: 2000 }).catch((e: unknown) => e as Error);
     expect(err).toBeInstanceOf(ConnectError);
@@ -102,10 +114,7 @@ describe('redaction', () => {
     await server.stop();
     server = await fakeServer((s) => {
       s.write(greeting());
-      s.once('data', () => {
-        s.write(loginOk());
-        s.once('data', () => s.write(errPacket(1, 1064, `syntax error near '${pw}'`)));
-      });
+      acceptSession(s, () => s.write(errPacket(1, 1064, `syntax error near '${pw}'`)));
     });
     const c = await openConnection(at(server.port, pw), { queryTimeoutMs: 2000 });
     const failed = (await c.query({ sql: `SET PASSWORD = '${pw}'` }).catch((e: unknown) => e)) as Error & { sql?: string };

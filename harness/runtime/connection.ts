@@ -11,7 +11,7 @@
 import type { PeerCertificate } from 'node:tls';
 import mysql from 'mysql2';
 import { EnvironmentError } from '../exec/index.js';
-import type { Statement } from '../sql/index.js';
+import { sessionSql, type Statement } from '../sql/index.js';
 import { sslOptions, verifyPeerIdentity, type Tls } from './tls.js';
 
 /** A server to connect to; `tls` defaults to PREFERRED (TLS when the server offers it, as the mysql client). */
@@ -132,7 +132,14 @@ export async function openConnection(ep: Endpoint, opts: ConnectOptions): Promis
     core.destroy();
     throw new ConnectError(`cannot connect to ${name} (ssl-mode VERIFY_IDENTITY): ${identity.message}`, identity);
   }
-  return new Connection(core, name, ep.password, opts);
+  const conn = new Connection(core, name, ep.password, opts);
+  // values read as stored, whatever the server's sql_mode pads (sql/session.ts). A node that refuses the statement
+  // (a Galera member out of the primary component) keeps its mode: what the caller asks next says what is wrong. A
+  // server that never answers it fails the connection here, naming the statement and the deadline.
+  await conn.query(sessionSql.withoutCharPadding()).catch((e: unknown) => {
+    if (conn.lost) throw e;
+  });
+  return conn;
 }
 
 /** One open connection. Queries run one after another on it, each with its own deadline from the moment it is asked. */

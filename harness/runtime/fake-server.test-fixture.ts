@@ -1,5 +1,6 @@
 // A stand-in MySQL server for unit tests: it speaks just enough of the protocol (the greeting, an answer to the
-// login) to let a client in, then does what the test tells it to (usually nothing: a frozen server).
+// login, an OK to the session's set-up that every firedrill connection sends) to let a client in, then does what the
+// test tells it to (usually nothing: a frozen server).
 import { createServer, type Server, type Socket } from 'node:net';
 
 const packet = (seq: number, payload: Buffer) => {
@@ -72,15 +73,26 @@ export async function fakeServer(
   };
 }
 
-/** A server that lets any login in and then never answers a query (a server frozen after the handshake). */
+/** The OK packet that answers a statement (sequence 1: the first packet of the server's reply). */
+const statementOk = () => packet(1, Buffer.from([0, 0, 0, 2, 0, 0, 0]));
+
+/**
+ * Answers the login (the client's first packet) and the session's set-up statement that every firedrill connection
+ * sends next (`SET SESSION sql_mode …`, runtime/connection.ts), then hands each later packet to `then`.
+ */
+export function acceptSession(s: Socket, then: (data: Buffer) => void = () => undefined): void {
+  let step = 0;
+  s.on('data', (data) => {
+    step += 1;
+    if (step === 1) s.write(loginOk());
+    else if (step === 2 && /^SET SESSION sql_mode/i.test(data.subarray(5).toString('utf8'))) s.write(statementOk());
+    else then(data);
+  });
+}
+
+/** A server that lets any login in, sets the session up, and then never answers a query (a server frozen after it). */
 export const frozenAfterLogin = () =>
   fakeServer((s) => {
     s.write(greeting());
-    let authed = false;
-    s.on('data', () => {
-      if (!authed) {
-        authed = true;
-        s.write(loginOk());
-      }
-    });
+    acceptSession(s);
   });

@@ -18,3 +18,4 @@ export * as stateSql from './state.js';
 export * as grantTablesSql from './grant-tables.js';
 export * as failoverSql from './failover.js';
 export type { FailoverSql, SemiSyncWaitPoint } from './failover.js';
+export * as sessionSql from './session.js';

@@ -56,6 +56,27 @@ describe('ssl-mode=REQUIRED against a server that offers no TLS', () => {
   }, 180_000);
 });
 
+describe('a server whose sql_mode pads CHAR values (PAD_CHAR_TO_FULL_LENGTH, a drawn option of the corpus, F36)', () => {
+  it('verify of the server against itself is equal (exit 0): accounts and CHAR values are read as stored', async () => {
+    await node.query({ sql: "CREATE USER 'padme'@'%' IDENTIFIED BY 'x-Pad-1'" });
+    await node.query({ sql: 'CREATE DATABASE padded' });
+    await node.query({ sql: 'CREATE TABLE padded.t (id INT PRIMARY KEY, c CHAR(12) NOT NULL) ENGINE=InnoDB' });
+    await node.query({ sql: "INSERT INTO padded.t VALUES (1, 'a'), (2, 'bb')" });
+    await node.query({ sql: "SET GLOBAL sql_mode = CONCAT(@@GLOBAL.sql_mode, ',PAD_CHAR_TO_FULL_LENGTH')" });
+    try {
+      const v = await cli(['verify', '--source', dsn(), '--target', dsn(), '--databases', 'padded', '--json'], { env });
+      expect(v.code, v.stdout.slice(-2000) + v.stderr).toBe(0);
+      const checks = (JSON.parse(v.stdout) as { checks: Array<{ name: string; valid: boolean }> }).checks;
+      expect(checks.filter((c) => !c.valid)).toEqual([]);
+      expect(checks.map((c) => c.name)).toEqual(expect.arrayContaining(['accounts']));
+    } finally {
+      await node.query({ sql: "SET GLOBAL sql_mode = REPLACE(@@GLOBAL.sql_mode, ',PAD_CHAR_TO_FULL_LENGTH', '')" });
+      await node.query({ sql: "DROP USER 'padme'@'%'" });
+      await node.query({ sql: 'DROP DATABASE padded' });
+    }
+  }, 120_000);
+});
+
 /** Statements on big.t running in other sessions. */
 const readingBig = async () =>
   Number(
