@@ -1,7 +1,7 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { FlavorId } from '../../harness/core/index.js';
 import { renderDump } from '../../harness/sql/corpus/index.js';
 import { corpusFor } from '../../harness/workload/corpus/index.js';
@@ -24,12 +24,27 @@ const cases = DATASETS.flatMap((dataset) =>
   all.flatMap((s) => s.flavors.filter((f) => !FLAVORS || FLAVORS.includes(f)).map((flavor) => ({ id: s.id, flavor, dataset }))),
 );
 
+/** The corpus dumps written so far, one per flavor, in one temporary folder removed after the matrix. */
+const dumps = new Map<FlavorId, Promise<string>>();
+let dumpDir: Promise<string> | undefined;
+afterAll(async () => {
+  if (dumpDir) await rm(await dumpDir, { recursive: true, force: true });
+});
+
 /** The dataset's path: a fixture directory, or the corpus's covering sample for the flavor written to a dump. */
-async function datasetPath(dataset: string, flavor: FlavorId): Promise<string> {
-  if (dataset !== 'corpus') return resolve(root, 'fixtures/datasets', dataset);
-  const file = join(await mkdtemp(join(tmpdir(), 'fd-matrix-corpus-')), `corpus-${flavor}.sql`);
-  await writeFile(file, renderDump(corpusFor(flavor, SEED, { cover: true, rows: 4 })));
-  return file;
+function datasetPath(dataset: string, flavor: FlavorId): Promise<string> {
+  if (dataset !== 'corpus') return Promise.resolve(resolve(root, 'fixtures/datasets', dataset));
+  let dump = dumps.get(flavor);
+  if (!dump) {
+    dumpDir ??= mkdtemp(join(tmpdir(), 'fd-matrix-corpus-'));
+    dump = dumpDir.then(async (dir) => {
+      const file = join(dir, `corpus-${flavor}.sql`);
+      await writeFile(file, renderDump(corpusFor(flavor, SEED, { cover: true, rows: 4 })));
+      return file;
+    });
+    dumps.set(flavor, dump);
+  }
+  return dump;
 }
 
 describe.each(cases)('firedrill run $id --flavor $flavor --dataset $dataset', ({ id, flavor, dataset }) => {
