@@ -126,32 +126,38 @@ export async function explainGrants(
       }
     }
   }
+  // Either side may be the server that read its grant tables back after a restart (a restarted replica, or a primary
+  // rebuilt from a replica's backup): each rule is tried with the sides both ways round.
+  const ways = [
+    { from: m, to: x, pair: (f: string, t: string) => ({ expected: f, actual: t }) },
+    { from: x, to: m, pair: (f: string, t: string) => ({ expected: t, actual: f }) },
+  ];
   for (const rule of ruleOfKind('mangled-routine-grant', rules)) {
-    for (const e of [...m]) {
-      const p = parseRoutineGrant(e);
-      if (!p) continue;
-      const [db, name] = [mangled(p.db, rule.encoding), mangled(p.name, rule.encoding)];
-      if (db === p.db && name === p.name) continue;
-      // a routine's name is not case-sensitive: MySQL lowercases the name it reads back from the grant table (F37)
-      const read = x.find((a) => {
-        const q = parseRoutineGrant(a);
-        return (
-          q && q.db === db && q.name.toLowerCase() === name.toLowerCase() && a === e.replace(`${p.db}.${p.name} TO `, `${db}.${q.name} TO `)
-        );
-      });
-      if (!read) continue;
-      take(m, e);
-      take(x, read);
-      explained.push({
-        ...where,
-        kind: 'grants-differ',
-        ...ruleFinding(rule),
-        expected: e,
-        actual: read,
-      });
+    for (const { from, to, pair } of ways) {
+      for (const e of [...from]) {
+        const p = parseRoutineGrant(e);
+        if (!p) continue;
+        const [db, name] = [mangled(p.db, rule.encoding), mangled(p.name, rule.encoding)];
+        if (db === p.db && name === p.name) continue;
+        // a routine's name is not case-sensitive: MySQL lowercases the name it reads back from the grant table (F37)
+        const read = to.find((a) => {
+          const q = parseRoutineGrant(a);
+          return (
+            q &&
+            q.db === db &&
+            q.name.toLowerCase() === name.toLowerCase() &&
+            a === e.replace(`${p.db}.${p.name} TO `, `${db}.${q.name} TO `)
+          );
+        });
+        if (!read) continue;
+        take(from, e);
+        take(to, read);
+        explained.push({ ...where, kind: 'grants-differ', ...ruleFinding(rule), ...pair(e, read) });
+      }
     }
   }
   for (const rule of ruleOfKind('automatic-routine-grant', rules)) {
+    // only on the actual side: an automatic grant the expected side has and the actual lacks stays a difference
     for (const a of [...x]) {
       const p = parseRoutineGrant(a);
       if (!p) continue;
@@ -165,10 +171,10 @@ export async function explainGrants(
       if (!by) continue;
       take(x, a);
       if (before) take(m, before);
-      const pair = { expected: before ?? '(no grant)', actual: a };
-      explained.push({ ...where, kind: 'grants-differ', ...ruleFinding(rule), severity: rule.severity ?? 'info', ...pair });
+      const both = { expected: before ?? '(no grant)', actual: a };
+      explained.push({ ...where, kind: 'grants-differ', ...ruleFinding(rule), severity: rule.severity ?? 'info', ...both });
       // the automatic grant stored under its names' latin1 reading: both rules apply (F4 with F7)
-      if (by.mangled) explained.push({ ...where, kind: 'grants-differ', ...ruleFinding(by.mangled), ...pair });
+      if (by.mangled) explained.push({ ...where, kind: 'grants-differ', ...ruleFinding(by.mangled), ...both });
     }
   }
   return { missing: m, extra: x, explained };

@@ -49,7 +49,7 @@ function datasetPath(dataset: string, flavor: FlavorId): Promise<string> {
 
 describe.each(cases)('firedrill run $id --flavor $flavor --dataset $dataset', ({ id, flavor, dataset }) => {
   it(
-    'passes on the dataset and reports it',
+    'passes on the dataset and reports it, or names the limit that refuses it before anything starts',
     async () => {
       const r = await cli([
         'run',
@@ -62,6 +62,13 @@ describe.each(cases)('firedrill run $id --flavor $flavor --dataset $dataset', ({
         'bulkMb=1',
         '--json',
       ]);
+      // The covering corpus holds a sequence with a CACHE, which a Galera cluster refuses (MDEV-27862): a limit of the
+      // topology, named before anything starts (exit 2, one line naming the sequence and what to do).
+      if (dataset === 'corpus' && id.startsWith('galera-')) {
+        expect(r.code, r.stderr.slice(-2000)).toBe(2);
+        expect(r.stderr.trim().split('\n').at(-1)).toMatch(/a Galera cluster refuses CREATE SEQUENCE with a CACHE .*: \S+ \(INCREMENT BY/);
+        return;
+      }
       const result = JSON.parse(r.stdout) as {
         verdict: string;
         runId: string;
