@@ -141,6 +141,14 @@ describe('GTID algebra per family', () => {
     expect(g.contains('0-1-601', '0-4001-600')).toBe(true); // a later transaction of the domain: order by sequence number
   });
 
+  it('MariaDB: a binlog state with two writers in a domain (a restored node that wrote after its replay, F39) contains what its last GTID does', () => {
+    const g = GTID_ALGEBRA.mariadb;
+    expect(g.contains('0-1-3099,0-103-3100', '0-1-3099')).toBe(true);
+    expect(g.contains('0-1-3099,0-103-3100', '0-1-3100')).toBe(false); // the accident's GTID: another writer at that number
+    expect(g.contains('0-1-3099,0-103-3100', '0-1-3101')).toBe(false);
+    expect(() => g.contains('0-1-3099,0-1-3100', '0-1-1')).toThrow(/pair 0-1 appears twice/);
+  });
+
   it('names differing domains and sources', () => {
     expect(GTID_ALGEBRA.mariadb.differences('0-1-5', '0-1-6')).toEqual([{ source: 'domain 0', expected: '0-1-5', actual: '0-1-6' }]);
     expect(GTID_ALGEBRA.mysql.differences(`${U}:1-5`, `${U}:1-6`)).toEqual([{ source: U, expected: `${U}:1-5`, actual: `${U}:1-6` }]);

@@ -5,6 +5,7 @@ import {
   mariaLeq,
   parseMariaPos,
   parseMariaState,
+  positionOfState,
   subtractMariaState,
 } from './gtid.js';
 import { formatMysqlSet, isSubset, parseMysqlSet, subtract, union } from './gtid-mysql.js';
@@ -60,7 +61,8 @@ export const mariadbGtid: GtidAlgebra = {
     for (const [d, g] of parseMariaPos(gtid)) p.set(d, g);
     return formatMariaPos(p);
   },
-  contains: (pos, gtid) => mariaLeq(parseMariaPos(gtid), parseMariaPos(pos)),
+  // `pos` may be a binlog state (gtid_binlog_state: a server that wrote after a replay or a restart adds its own entry)
+  contains: (pos, gtid) => mariaLeq(parseMariaPos(gtid), positionOfState(parseMariaState(pos))),
   transactionsBetween: (from, to, committed) => {
     const f = parseMariaPos(from);
     const t = parseMariaPos(to);

@@ -101,6 +101,19 @@ export function parseMariaState(input: string): MariaState {
   return out;
 }
 
+/**
+ * The position a binlog state stands at: per domain, the GTID with the highest sequence number (the last one written,
+ * as sequence numbers grow within a domain in binlog order). A position reads as itself.
+ */
+export function positionOfState(s: MariaState): MariaPos {
+  const out = new Map<number, DomainPos>();
+  for (const g of s.values()) {
+    const o = out.get(g.domain);
+    if (!o || g.seq > o.seq) out.set(g.domain, { server: g.server, seq: g.seq });
+  }
+  return out;
+}
+
 export function formatMariaState(s: MariaState): string {
   return [...s.values()]
     .sort((a, b) => a.domain - b.domain || a.server - b.server)
