@@ -46,3 +46,6 @@ export const routesWrites = (): Statement => ({
 
 /** Whether the member refuses every write (super_read_only: a secondary, or a primary still applying its backlog). */
 export const superReadOnly = (): Statement => ({ sql: 'SELECT @@GLOBAL.super_read_only AS sro' });
+
+/** Whether the member's datadir was last replaced by a clone (distributed recovery by clone): rows of the clone plugin. */
+export const cloneStatus = (): Statement => ({ sql: 'SELECT STATE AS state, SOURCE AS source FROM performance_schema.clone_status' });

@@ -311,7 +311,11 @@ export const firstWriteOnNewPrimary = (): Step =>
     ctx.observations['failover'] = {
       failed: f.failed,
       promoted: f.promoted,
-      by: String(ctx.params['failover'] ?? '') ? "the team's failover command" : 'firedrill',
+      by: String(ctx.params['failover'] ?? '')
+        ? "the team's failover command"
+        : ctx.topo.spec.kind === 'group-replication'
+          ? 'the group (automatic election)'
+          : 'firedrill',
       durability: DURABILITY[ctx.topo.spec.kind] ?? String(ctx.params['durability'] ?? 'async'),
       rto: {
         detectionMs: t(f.detectedAt! - f.faultAt!),
