@@ -26,7 +26,7 @@ export interface GroupMember {
  * as Galera's nodes here drop their defaults), and does not start group replication at boot until it has been a member
  * (set once it is ONLINE: `startOnBoot`).
  */
-export function groupOptionFile(o: { group: string; member: string; members: readonly string[] }): string {
+function groupOptionFile(o: { group: string; member: string; members: readonly string[] }): string {
   return [
     '# firedrill: a MySQL Group Replication member (single-primary)',
     '[mysqld]',

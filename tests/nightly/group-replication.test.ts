@@ -14,8 +14,9 @@ type Result = {
   runId: string;
   rpo: { lostAcknowledgedWrites: number; node: string };
   checks: Array<{ name: string; valid: boolean; details: Record<string, unknown> }>;
-  observations: Record<string, Record<string, any>>;
+  observations: Record<string, Record<string, unknown>>;
 };
+type View = { node: string; members: Array<{ host: string; state: string }> };
 
 const drill = async (env?: Record<string, string>) => {
   const r = await cli(['run', 'group-replication-primary-failover', '--flavor', 'mysql-9.7', '--dataset', SHOP, '--json'], { env });
@@ -35,16 +36,14 @@ describe('group-replication-primary-failover on mysql-9.7', () => {
     expect(['gr-2', 'gr-3']).toContain(f['promoted']);
     expect(f['by']).toBe('the group (automatic election)');
     // the clients wrote to gr-1 alone, then (nothing routed between) to the member the group elected
-    expect(f['routes'].map((x: { writable: string[] }) => x.writable)).toEqual([['gr-1'], [], [f['promoted']]]);
+    expect((f['routes'] as Array<{ writable: string[] }>).map((x) => x.writable)).toEqual([['gr-1'], [], [f['promoted']]]);
     expect(result.rpo).toMatchObject({ lostAcknowledgedWrites: 0, node: f['promoted'] });
     expect(f['writeUnavailableMs']).toBeGreaterThan(0);
     const rto = f['rto'] as Record<string, number>;
     for (const k of ['detectionMs', 'promotionMs', 'repointMs', 'firstWriteMs']) expect(rto[k], k).toBeGreaterThanOrEqual(0);
     // the election: the survivors saw a group of two ONLINE members without gr-1, the elected one PRIMARY
-    const view = result.observations['promotion']!['survivors'].find((s: { node: string }) => s.node === f['promoted']);
-    expect(view.members.map((m: { host: string; state: string }) => [m.host, m.state]).sort()).toEqual(
-      MEMBERS.filter((m) => m !== 'gr-1').map((m) => [m, 'ONLINE']),
-    );
+    const view = (result.observations['promotion']!['survivors'] as View[]).find((s) => s.node === f['promoted']);
+    expect(view?.members.map((m) => [m.host, m.state]).sort()).toEqual(MEMBERS.filter((m) => m !== 'gr-1').map((m) => [m, 'ONLINE']));
     for (const c of ['gr-2-refuses-writes', 'gr-3-refuses-writes', 'gr-1-rejoined-the-group', ...MEMBERS.map((m) => `${m}-ledger`)])
       expect(result.checks.find((x) => x.name === c)?.valid, c).toBe(true);
     expect(failed(result)).toEqual([]);
