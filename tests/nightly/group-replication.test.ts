@@ -18,8 +18,20 @@ type Result = {
 };
 type View = { node: string; members: Array<{ host: string; state: string }> };
 
-const drill = async (env?: Record<string, string>) => {
-  const r = await cli(['run', 'group-replication-primary-failover', '--flavor', 'mysql-9.7', '--dataset', SHOP, '--json'], { env });
+const drill = async (env?: Record<string, string>, params: string[] = []) => {
+  const r = await cli(
+    [
+      'run',
+      'group-replication-primary-failover',
+      '--flavor',
+      'mysql-9.7',
+      '--dataset',
+      SHOP,
+      ...params.flatMap((p) => ['--param', p]),
+      '--json',
+    ],
+    { env },
+  );
   const result = JSON.parse(r.stdout) as Result;
   expect(await leftovers(result.runId)).toEqual([]);
   return { code: r.code, result, stderr: r.stderr };
@@ -48,6 +60,23 @@ describe('group-replication-primary-failover on mysql-9.7', () => {
       expect(result.checks.find((x) => x.name === c)?.valid, c).toBe(true);
     expect(failed(result)).toEqual([]);
   });
+
+  it.each(['freeze', 'partition'])(
+    'the primary %s: the majority elects another, the clients follow; thawed or reconnected, it rejoins; nothing lost',
+    async (fault) => {
+      const { result, stderr } = await drill(undefined, [`fault=${fault}`]);
+      expect(result.verdict, stderr.slice(-3000)).toBe('pass');
+      expect(result.rpo.lostAcknowledgedWrites).toBe(0);
+      const f = result.observations['failover']!;
+      expect(['gr-2', 'gr-3']).toContain(f['promoted']);
+      // it rejoined under the elected primary, seen so by both (a thawed member's own stale view does not count)
+      const rejoin = result.checks.find((c) => c.name === 'gr-1-rejoined-the-group')!;
+      expect(rejoin.valid).toBe(true);
+      const group = rejoin.details['group'] as Array<{ host: string; role: string }>;
+      expect(group.find((m) => m.role === 'PRIMARY')?.host).toBe(f['promoted']);
+      expect(failed(result)).toEqual([]);
+    },
+  );
 
   it('NEGATIVE: a failover that loses one acknowledged write (planted) fails the drill for exactly that write', async () => {
     const { code, result } = await drill({ FIREDRILL_PLANTED_DEFECT: 'group-failover-loses-a-write' });

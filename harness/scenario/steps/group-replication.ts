@@ -99,31 +99,44 @@ export const groupElectsPrimary = (): Step =>
   });
 
 /**
- * The killed member starts again (docker start: nothing in the container restarts mysqld by itself) and, as its
- * option file tells it once it has been a member, starts group replication at boot; distributed recovery copies what
- * it lacks from a donor. It must be ONLINE in the full group: a check, with how it recovered (binary logs or clone).
+ * The former primary returns: killed, it is started again (docker start: nothing in the container restarts mysqld by
+ * itself); frozen or cut off, it is thawed or reconnected. Started, it starts group replication at boot (its option
+ * file, once it has been a member); thawed or reconnected, it finds itself expelled and rejoins by itself
+ * (`group_replication_autorejoin_tries`). Distributed recovery copies what it lacks from a donor. It must be ONLINE
+ * in the full group: a check, with how it recovered (binary logs or clone) and the membership last seen.
  */
-export const killedMemberRejoins = (node: string): Step =>
-  step(`${node} starts again and rejoins the group by distributed recovery`, async (ctx) => {
-    const n = ctx.topo.get(node);
+export const formerPrimaryRejoins = (): Step =>
+  step('the former primary returns and rejoins the group by distributed recovery', async (ctx) => {
+    const f = failoverOf(ctx);
+    const n = ctx.topo.get(f.failed);
     const size = ctx.topo.members.length;
     const t0 = Date.now();
-    await n.restart();
-    const seen = await waitGroup(n, `to be ONLINE again in a group of ${size}`, allOnline(size), 180).then(
-      (ms) => ({ ok: true as const, ms }),
-      (e: Error) => ({ ok: false as const, error: e.message }),
-    );
+    if (f.held) {
+      f.held.release();
+      await f.held.healed;
+    } else await n.restart();
+    // Both views must agree: a thawed member's own view is stale (all ONLINE, itself PRIMARY) until it learns it was
+    // expelled, so the elected primary must see it ONLINE too, and it must name the elected primary.
+    const primary = ctx.topo.primary.name;
+    const agreed = (ms: GroupMember[]) => allOnline(size)(ms) && ms.find((m) => m.role === 'PRIMARY')?.host === primary;
+    const seen = await waitGroup(n, `to be ONLINE again in a group of ${size} whose primary is ${primary}`, agreed, 180)
+      .then(() => waitGroup(ctx.topo.primary, `to see ${n.name} ONLINE again in a group of ${size}`, agreed, 60))
+      .then(
+        (ms) => ({ ok: true as const, ms }),
+        (e: Error) => ({ ok: false as const, error: e.message }),
+      );
     const cloned = seen.ok ? await n.query<{ state: string }>(groupSql.cloneStatus()) : [];
     const details = {
+      returnedBy: f.held ? 'thawed or reconnected' : 'started again',
       untilOnlineMs: Date.now() - t0,
       recoveredBy: cloned.some((c) => c.state === 'Completed') ? 'clone' : 'incremental recovery (binary logs from a donor)',
       ...(seen.ok ? { group: seen.ms } : { lastSeen: seen.error }),
     };
-    ctx.observations[`rejoin ${node}`] = details;
+    ctx.observations[`rejoin ${n.name}`] = details;
     ctx.checks.push(
       check(
-        `${node}-rejoined-the-group`,
-        seen.ok ? [] : [{ database: '*', object: node, kind: 'not-online-in-the-group', actual: seen.error }],
+        `${n.name}-rejoined-the-group`,
+        seen.ok ? [] : [{ database: '*', object: n.name, kind: 'not-online-in-the-group', actual: seen.error }],
         details,
       ),
     );
