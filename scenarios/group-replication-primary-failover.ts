@@ -31,7 +31,7 @@ const members = ['gr-1', 'gr-2', 'gr-3'];
 export default defineScenario({
   id: 'group-replication-primary-failover',
   description:
-    'SIGKILL the primary of a MySQL Group Replication group; the group elects a new one, the clients follow it; lost writes, write-unavailability window, RTO split; it rejoins by distributed recovery, all equal',
+    'SIGKILL (or freeze, or cut off) the primary of a MySQL Group Replication group; the group elects a new one, the clients follow it; lost writes, write-unavailability window, RTO split; it rejoins by distributed recovery, all equal',
   params: groupFailoverParams(),
   ...groupReplicationGroup(members),
   phases: [
