@@ -6,7 +6,7 @@ import { waitUntil } from '../../exec/index.js';
 import { gtidExecuted } from '../../runtime/replication.js';
 import { allOnline, groupMembers, waitGroup, type GroupMember } from '../../runtime/group-replication.js';
 import { groupSql, workloadSql } from '../../sql/index.js';
-import { check } from '../../verify/index.js';
+import { rejoinedTheGroup, secondaryRefusedWrite } from '../../verify/index.js';
 import type { Step } from '../types.js';
 import { plantedDefect, step } from './common.js';
 import { failoverOf } from './failover.js';
@@ -28,16 +28,7 @@ export const secondariesRefuseWrites = (): Step =>
         () => ({ refused: false, errno: 0, message: 'the write was accepted' }),
         (e: { errno?: number; message?: string }) => ({ refused: true, errno: e.errno ?? 0, message: String(e.message) }),
       );
-      const ok = answer.refused && answer.errno === 1290 && /super.read.only/i.test(answer.message);
-      ctx.checks.push(
-        check(
-          `${n.name}-refuses-writes`,
-          ok ? [] : [{ database: ctx.workload.db, object: n.name, kind: 'write-not-refused', actual: answer }],
-          {
-            answer,
-          },
-        ),
-      );
+      ctx.checks.push(secondaryRefusedWrite(n.name, ctx.workload.db, answer));
     }
   });
 
@@ -122,24 +113,18 @@ export const formerPrimaryRejoins = (): Step =>
     const seen = await waitGroup(n, `to be ONLINE again in a group of ${size} whose primary is ${primary}`, agreed, 180)
       .then(() => waitGroup(ctx.topo.primary, `to see ${n.name} ONLINE again in a group of ${size}`, agreed, 60))
       .then(
-        (ms) => ({ ok: true as const, ms }),
-        (e: Error) => ({ ok: false as const, error: e.message }),
+        (members) => ({ members }),
+        (e: Error) => ({ error: e.message }),
       );
-    const cloned = seen.ok ? await n.query<{ state: string }>(groupSql.cloneStatus()) : [];
+    const cloned = 'members' in seen ? await n.query<{ state: string }>(groupSql.cloneStatus()) : [];
     const details = {
       returnedBy: f.held ? 'thawed or reconnected' : 'started again',
       untilOnlineMs: Date.now() - t0,
       recoveredBy: cloned.some((c) => c.state === 'Completed') ? 'clone' : 'incremental recovery (binary logs from a donor)',
-      ...(seen.ok ? { group: seen.ms } : { lastSeen: seen.error }),
+      ...('members' in seen ? { group: seen.members } : { lastSeen: seen.error }),
     };
     ctx.observations[`rejoin ${n.name}`] = details;
-    ctx.checks.push(
-      check(
-        `${n.name}-rejoined-the-group`,
-        seen.ok ? [] : [{ database: '*', object: n.name, kind: 'not-online-in-the-group', actual: seen.error }],
-        details,
-      ),
-    );
+    ctx.checks.push(rejoinedTheGroup(n.name, primary, size, seen, details));
   });
 
 /** Every member has applied the same transactions (the same gtid_executed): then their data can be compared. */
