@@ -8,7 +8,7 @@ import {
   galera,
   galeraClusterSize,
   galeraConverge,
-  galeraMembersEqual,
+  membersEqual,
   galeraSynced,
   inject,
   ledgerHolds,
@@ -36,7 +36,7 @@ export default defineScenario({
       underLoad(400),
     ]),
     phase('rejoin', [startNode('galera-1'), galeraSynced(['galera-1']), rejoinedBySst('galera-1')], { recovery: true }),
-    phase('verify', [stopWorkload(), galeraConverge(), galeraMembersEqual(), ...members.map(ledgerHolds)]),
+    phase('verify', [stopWorkload(), galeraConverge(), membersEqual(), ...members.map(ledgerHolds)]),
   ],
   rpoNode: 'galera-1',
 });

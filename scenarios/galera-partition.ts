@@ -8,7 +8,7 @@ import {
   galera,
   galeraClusterSize,
   galeraConverge,
-  galeraMembersEqual,
+  membersEqual,
   galeraRefusesWithoutQuorum,
   galeraSynced,
   ledgerHolds,
@@ -38,7 +38,7 @@ export default defineScenario({
       ]),
     ]),
     phase('rejoin', [galeraSynced(['galera-3'])], { recovery: true }),
-    phase('verify', [stopWorkload(), galeraConverge(), galeraMembersEqual(), ...members.map(ledgerHolds)]),
+    phase('verify', [stopWorkload(), galeraConverge(), membersEqual(), ...members.map(ledgerHolds)]),
   ],
   rpoNode: 'galera-3',
 });

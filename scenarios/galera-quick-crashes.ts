@@ -15,7 +15,7 @@ import {
   galeraWriteNodeCluster,
   galeraConverge,
   galeraCrashesParams,
-  galeraMembersEqual,
+  membersEqual,
   galeraRefusesWithoutQuorum,
   galeraWriterChosen,
   killedMembersRejoin,
@@ -44,7 +44,7 @@ export default defineScenario({
     phase('repoint', [proxyFollowsWriteNode()], { recovery: true }),
     phase('first-write', [firstWriteOnNewPrimary()], { recovery: true }),
     phase('rejoin', [underLoad(200), killedMembersRejoin(crashed), underLoad(200)]),
-    phase('verify', [stopWorkload(), galeraConverge(), galeraMembersEqual(), ...members.map(ledgerHolds)]),
+    phase('verify', [stopWorkload(), galeraConverge(), membersEqual(), ...members.map(ledgerHolds)]),
   ],
   // the write node at the end (the survivor)
   rpoNode: 'primary',

@@ -8,7 +8,7 @@ import {
   defineScenario,
   galera,
   galeraConverge,
-  galeraMembersEqual,
+  membersEqual,
   galeraRefusesWithoutQuorum,
   galeraSynced,
   inject,
@@ -45,7 +45,7 @@ export default defineScenario({
     phase('rejoin', [galeraSynced()], { recovery: true }),
     phase('full-crash', [underLoad(200), inject({ kind: 'kill', target: members.join(','), restart: false })]),
     phase('recover-cluster', [recoverCrashedCluster(), galeraSynced()], { recovery: true }),
-    phase('verify', [underLoad(200), stopWorkload(), galeraConverge(), galeraMembersEqual(), ...members.map(ledgerHolds)]),
+    phase('verify', [underLoad(200), stopWorkload(), galeraConverge(), membersEqual(), ...members.map(ledgerHolds)]),
   ],
   rpoNode: 'galera-1',
 });

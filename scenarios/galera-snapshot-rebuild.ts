@@ -8,7 +8,7 @@ import {
   galera,
   galeraConverge,
   galeraDesyncedSnapshot,
-  galeraMembersEqual,
+  membersEqual,
   galeraSynced,
   inject,
   ledgerHolds,
@@ -35,7 +35,7 @@ export default defineScenario({
     phase('rebuild', [rebuildGaleraMember('galera-3'), galeraSynced()], { recovery: true }),
     phase(
       'verify',
-      [rejoinedByIst('galera-3'), underLoad(200), stopWorkload(), galeraConverge(), galeraMembersEqual(), ...members.map(ledgerHolds)],
+      [rejoinedByIst('galera-3'), underLoad(200), stopWorkload(), galeraConverge(), membersEqual(), ...members.map(ledgerHolds)],
       { recovery: true },
     ),
   ],

@@ -13,7 +13,7 @@ import {
   galeraWriteNodeCluster,
   galeraConverge,
   galeraFailoverParams,
-  galeraMembersEqual,
+  membersEqual,
   galeraWriterChosen,
   killedMembersRejoin,
   ledgerHolds,
@@ -40,7 +40,7 @@ export default defineScenario({
     phase('repoint', [proxyFollowsWriteNode()], { recovery: true }),
     phase('first-write', [firstWriteOnNewPrimary()], { recovery: true }),
     phase('rejoin', [underLoad(200), killedMembersRejoin(['galera-1']), underLoad(200)]),
-    phase('verify', [stopWorkload(), galeraConverge(), galeraMembersEqual(), ...members.map(ledgerHolds)]),
+    phase('verify', [stopWorkload(), galeraConverge(), membersEqual(), ...members.map(ledgerHolds)]),
   ],
   // the write node at the end (the survivor the clients moved to)
   rpoNode: 'primary',

@@ -11,7 +11,7 @@ import {
   galera,
   galeraClusterSize,
   galeraConverge,
-  galeraMembersEqual,
+  membersEqual,
   galeraSynced,
   gtidCoversSources,
   inject,
@@ -113,7 +113,7 @@ function faultSteps(topology: ChaosTopology, c: DrawnFault): Step[] {
 /** What must hold after every command, in the state the model says the topology is in. */
 function invariantsFor(topology: ChaosTopology, m: ChaosModel): Step[] {
   const up = [...m.up].sort();
-  if (topology === 'galera') return [galeraConverge(), galeraMembersEqual(), ...[GALERA_WRITE_NODE, ...up].map((n) => ledgerHolds(n))];
+  if (topology === 'galera') return [galeraConverge(), membersEqual(), ...[GALERA_WRITE_NODE, ...up].map((n) => ledgerHolds(n))];
   const perNode = up.flatMap((n) => [
     equalsPrimary(n),
     ledgerHolds(n),

@@ -20,6 +20,8 @@ interface FlavorFields {
   dockerDir: string;
   /** Whether the flavor can run a Galera cluster. */
   galera: boolean;
+  /** Whether the flavor can run a MySQL Group Replication group (its image ships the group_replication plugin). */
+  groupReplication: boolean;
   /**
    * How Galera provider options are changed at run time: through `wsrep_provider_options` (10.11), or, from
    * MariaDB 11.1, through one system variable each (`wsrep_provider_pc_bootstrap`); there the old variable is read-only.
@@ -41,6 +43,7 @@ const ENTRIES = {
     suite: 'bullseye',
     dockerDir: 'mariadb',
     galera: true,
+    groupReplication: false,
     providerOptions: 'options-string',
     binlogReplayBy: 'byte-position',
     packages: ['mariadb-server', 'mariadb-client', 'mariadb-backup', 'galera-4', 'rsync', 'socat', ...common],
@@ -51,6 +54,7 @@ const ENTRIES = {
     suite: 'bookworm',
     dockerDir: 'mariadb',
     galera: true,
+    groupReplication: false,
     providerOptions: 'options-string',
     packages: ['mariadb-server', 'mariadb-client', 'mariadb-backup', 'galera-4', 'rsync', 'socat', ...common],
   },
@@ -60,6 +64,7 @@ const ENTRIES = {
     suite: 'trixie',
     dockerDir: 'mariadb',
     galera: true,
+    groupReplication: false,
     providerOptions: 'variables',
     packages: ['mariadb-server', 'mariadb-client', 'mariadb-backup', 'galera-4', 'rsync', 'socat', ...common],
   },
@@ -69,6 +74,7 @@ const ENTRIES = {
     suite: 'sid',
     dockerDir: 'mysql',
     galera: false,
+    groupReplication: true,
     packages: ['mysql-server-core', 'mysql-client', ...common],
   },
 } satisfies Record<string, FlavorFields>;

@@ -20,7 +20,7 @@ export interface SelectorTopology {
 
 /** What a scenario's topology will hold, known when the scenario is defined. */
 export interface TopologyShape {
-  kind: 'primary-replicas' | 'multi-source' | 'galera';
+  kind: 'primary-replicas' | 'multi-source' | 'galera' | 'group-replication';
   nodes: readonly string[];
   replicas: readonly string[];
 }

@@ -51,7 +51,8 @@ export interface FaultEffect {
   observed: Record<string, unknown>;
 }
 
-export type ChaosTopology = TopologyShape['kind'];
+/** The topologies chaos schedules are drawn on (not Group Replication: no chaos model for it yet). */
+export type ChaosTopology = Exclude<TopologyShape['kind'], 'group-replication'>;
 
 /** What the chaos model knows when it asks whether a fault may hit a target (its state, and the topology's). */
 interface ChaosState {

@@ -16,9 +16,20 @@ export type { NodeSpec, Mount } from './node.js';
 export type { Credentials, TopologyContext } from './context.js';
 export { attachReplica, replicaStates, gtidExecuted, gtidReplicaPos, gtidWritten, waitCaughtUp } from './replication.js';
 export { Topology, startTopology, openTopologyContext, attachToSources, withFlavor } from './topology.js';
-export type { TopologySpec, PrimaryReplicasSpec, MultiSourceSpec, GaleraSpec, ReplicaSpec, SourceSpec, SourceLink } from './topology.js';
+export type {
+  TopologySpec,
+  PrimaryReplicasSpec,
+  MultiSourceSpec,
+  GaleraSpec,
+  GroupReplicationSpec,
+  ReplicaSpec,
+  SourceSpec,
+  SourceLink,
+} from './topology.js';
 export { galeraState, waitGalera, isSynced } from './galera.js';
 export type { GaleraState } from './galera.js';
+export { allOnline, groupMembers, waitGroup } from './group-replication.js';
+export type { GroupMember } from './group-replication.js';
 export { oneShot } from './oneshot.js';
 export { probeOptions } from './option-probe.js';
 export { catchUpOrRefusal, replicateOrRefusal } from './replication-attempt.js';

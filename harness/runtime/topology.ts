@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { adapterFor, type ServerOptions } from './adapter.js';
 import { FLAVORS, UsageError, type FlavorId } from '../core/index.js';
 import { isSynced, waitGalera } from './galera.js';
+import { formGroup } from './group-replication.js';
 import { ownNames, resolveImage } from './config.js';
 import { engineVersion } from './docker.js';
 import { startNetwork } from './network.js';
@@ -42,7 +43,12 @@ export interface GaleraSpec {
   writeNode: string;
   sst: 'rsync' | 'mariabackup';
 }
-export type TopologySpec = PrimaryReplicasSpec | MultiSourceSpec | GaleraSpec;
+/** A MySQL Group Replication group in single-primary mode; the group elects its primary (the first member bootstraps it). */
+export interface GroupReplicationSpec {
+  kind: 'group-replication';
+  members: readonly string[];
+}
+export type TopologySpec = PrimaryReplicasSpec | MultiSourceSpec | GaleraSpec | GroupReplicationSpec;
 
 /** Where a replica replicates from: the source node and the channel (connection name) it uses. */
 export interface SourceLink {
@@ -88,7 +94,8 @@ export class Topology {
   private readonly nodes = new Map<string, StartedNode>();
   /** What every node that was ever a member was started as: a lost node is rebuilt as what it was. */
   private readonly specs = new Map<string, NodeSpec>();
-  /** primary-replicas: the node holding the primary role (moved by a failover or switchover); Galera: the write node. */
+  /** primary-replicas: the node holding the primary role (moved by a failover or switchover); Galera: the write node;
+   * Group Replication: the member the group elected. */
   private primaryName: string;
   /** Nodes out of the replication topology (a failed primary that came back): neither primary nor replica. */
   private readonly fenced = new Set<string>();
@@ -96,7 +103,7 @@ export class Topology {
     readonly ctx: TopologyContext,
     readonly spec: TopologySpec,
   ) {
-    this.primaryName = spec.kind === 'galera' ? spec.writeNode : 'primary';
+    this.primaryName = spec.kind === 'galera' ? spec.writeNode : spec.kind === 'group-replication' ? spec.members[0]! : 'primary';
   }
 
   add(node: StartedNode): void {
@@ -129,11 +136,13 @@ export class Topology {
   /**
    * primary-replicas: the primary role moves to `name` (a failover or a switchover). The former primary becomes a
    * replica, unless it is fenced (a failed primary: out of the topology until it is rejoined). Galera: the clients'
-   * writes move to the member `name` (the former write node stays a member).
+   * writes move to the member `name` (the former write node stays a member). Group Replication: the group elected
+   * `name` (the former primary stays a member, to rejoin).
    */
   promote(name: string, formerPrimary: 'replica' | 'fenced'): void {
-    if (this.spec.kind === 'galera') {
-      if (!this.spec.members.includes(name)) throw new Error(`${name} is not a member of the Galera cluster`);
+    if (this.spec.kind === 'galera' || this.spec.kind === 'group-replication') {
+      if (!this.spec.members.includes(name))
+        throw new Error(`${name} is not a member of the ${this.spec.kind === 'galera' ? 'Galera cluster' : 'group'}`);
       this.primaryName = name;
       return;
     }
@@ -152,9 +161,11 @@ export class Topology {
   isFenced(name: string): boolean {
     return this.fenced.has(name);
   }
-  /** Galera members (empty for replication topologies). */
+  /** Galera or Group Replication members (empty for replication topologies). */
   get members(): StartedNode[] {
-    return this.spec.kind === 'galera' ? this.spec.members.map((m) => this.nodes.get(m)).filter((n): n is StartedNode => !!n) : [];
+    return this.spec.kind === 'galera' || this.spec.kind === 'group-replication'
+      ? this.spec.members.map((m) => this.nodes.get(m)).filter((n): n is StartedNode => !!n)
+      : [];
   }
   get primaries(): StartedNode[] {
     return this.sourceSpecs.map((s) => this.get(s.name));
@@ -164,7 +175,7 @@ export class Topology {
     return this.get(this.sourceSpecs[0]!.name);
   }
   get replicas(): StartedNode[] {
-    if (this.spec.kind === 'galera') return [];
+    if (this.spec.kind === 'galera' || this.spec.kind === 'group-replication') return [];
     const names =
       this.spec.kind === 'primary-replicas' ? ['primary', ...this.spec.replicas.map((r) => r.name)] : this.spec.replicas.map((r) => r.name);
     return names
@@ -215,9 +226,25 @@ async function startGalera(ctx: TopologyContext, spec: GaleraSpec): Promise<Topo
   return topo;
 }
 
-/** Starts the topology: primaries and replicas pointed at their sources by GTID, or a Galera cluster. */
+/** Starts a Group Replication group (flavors whose adapter can hold one): every member ONLINE, the first the primary. */
+async function startGroup(ctx: TopologyContext, spec: GroupReplicationSpec): Promise<Topology> {
+  if (!ctx.adapter.flavor.groupReplication)
+    throw new UsageError(
+      `${ctx.adapter.flavor.id} has no MySQL Group Replication (flavors that do: ${Object.values(FLAVORS)
+        .filter((f) => f.groupReplication)
+        .map((f) => f.id)
+        .join(', ')})`,
+    );
+  const topo = new Topology(ctx, spec);
+  ctx.progress(`forming Group Replication group ${spec.members.join(', ')} (${ctx.adapter.flavor.id}, single-primary)`);
+  for (const n of await formGroup(ctx, spec.members)) topo.add(n);
+  return topo;
+}
+
+/** Starts the topology: primaries and replicas pointed at their sources by GTID, a Galera cluster, or a group. */
 export async function startTopology(ctx: TopologyContext, spec: TopologySpec): Promise<Topology> {
   if (spec.kind === 'galera') return startGalera(ctx, spec);
+  if (spec.kind === 'group-replication') return startGroup(ctx, spec);
   const topo = new Topology(ctx, spec);
   const sources = spec.kind === 'multi-source' ? spec.sources : [{ name: 'primary', ledgerDb: ownNames().schema }];
   const primaryMounts = spec.kind === 'primary-replicas' ? spec.primaryMounts : undefined;

@@ -115,6 +115,24 @@ export function galeraWriteNodeCluster(members: readonly string[]): Pick<Scenari
   };
 }
 
+/**
+ * The Group Replication drills' group: `members` (single-primary, the first bootstraps it and is the primary) on the
+ * flavors that can hold one, with the data and workload of the other failover drills, so they compare on the same data.
+ */
+export function groupReplicationGroup(members: readonly string[]): Pick<ScenarioDefinition, 'flavors' | 'data' | 'topology' | 'workload'> {
+  return {
+    flavors: Object.values(FLAVORS)
+      .filter((f) => f.groupReplication)
+      .map((f) => f.id),
+    data: { dataset: true, bulkMb: (p) => Number(p['bulkMb'] ?? 0) },
+    topology: {
+      shape: { kind: 'group-replication', nodes: members, replicas: [] },
+      spec: () => ({ kind: 'group-replication', members }),
+    },
+    workload: { writers: 4, ratePerSec: 200 },
+  };
+}
+
 /** A primary with GTID replicas; backup replicas get the backup store mounted. */
 export function primaryReplicas(p: {
   replicas: readonly string[];

@@ -10,6 +10,7 @@ import snapshotRestore from '../../scenarios/snapshot-restore.js';
 import replicaPause from '../../scenarios/replica-pause.js';
 import preUpgrade from '../../scenarios/pre-upgrade.js';
 import logicalRestore from '../../scenarios/logical-restore.js';
+import groupFailover from '../../scenarios/group-replication-primary-failover.js';
 
 // A dump's tables and engines as the dump reader reads them from CREATE TABLE (dump-reader.ts)
 const dataset = {
@@ -164,5 +165,21 @@ describe('a Galera drill on a dataset whose sequences Galera refuses stops befor
     expect(() => refusePathLimits(replicaPause, withSequences({ 'shop.s': { increment: 5, cache: 10 } }))).not.toThrow();
     expect(() => refusePathLimits(galeraPartition, withSequences({ 'shop.s': { increment: 5, cache: 0 } }))).not.toThrow();
     expect(() => refusePathLimits(galeraPartition, dataset)).not.toThrow();
+  });
+});
+
+describe('a Group Replication drill on a dataset with tables the group refuses stops before anything starts', () => {
+  const plan = (primaryKeys: Record<string, number>, engines: Record<string, string>) =>
+    ({ ...dataset, name: 'app.sql', primaryKeys, engines }) as DatasetPlan;
+  it('names every table without a PRIMARY KEY and every table not InnoDB, and what to change (bad input, exit 2)', () => {
+    const p = plan({ 'app.a': 1, 'app.log': 0, 'app.hits': 0 }, { 'app.a': 'InnoDB', 'app.log': 'InnoDB', 'app.hits': 'MyISAM' });
+    expect(() => refusePathLimits(groupFailover, p)).toThrow(UsageError);
+    expect(() => refusePathLimits(groupFailover, p)).toThrow(
+      'dataset app.sql: MySQL Group Replication refuses writes to tables without a PRIMARY KEY: app.hits, app.log; tables not InnoDB: app.hits (MyISAM); give each',
+    );
+  });
+  it('every table InnoDB with a key passes, and a drill that is not Group Replication is not held to it', () => {
+    expect(() => refusePathLimits(groupFailover, plan({ 'app.a': 2 }, { 'app.a': 'innodb' }))).not.toThrow();
+    expect(() => refusePathLimits(replicaPause, plan({ 'app.log': 0 }, { 'app.log': 'MyISAM' }))).not.toThrow();
   });
 });

@@ -71,10 +71,35 @@ export const judgeDrillChecks = (checks: readonly CheckResult[], limits: readonl
  * instead of at load with the server's error.
  */
 export function refusePathLimits(def: ScenarioDefinition, dataset: DatasetPlan): void {
+  if (def.topology.shape.kind === 'group-replication') refuseGroupReplicationTables(dataset);
   if (def.topology.shape.kind !== 'galera' || !dataset.sequences) return;
   const refused = galeraRefusedSequences(dataset.sequences);
   if (!refused.length) return;
   throw new UsageError(
     `dataset ${dataset.name}: ${GALERA_SEQUENCE_REFUSAL}: ${refused.join(', ')}; create them NOCACHE (CACHE 0) or with INCREMENT BY 0 in the dump, as a Galera cluster needs them, or run a drill that is not Galera`,
+  );
+}
+
+/**
+ * A Group Replication group refuses every write to a table without a PRIMARY KEY (it certifies rows by key) or not
+ * InnoDB: such a dataset stops before anything starts (bad input, exit 2), naming the tables (from its CREATE TABLE
+ * statements; a live source's keys are not known before loading).
+ */
+function refuseGroupReplicationTables(dataset: DatasetPlan): void {
+  const noKey = Object.entries(dataset.primaryKeys ?? {})
+    .filter(([, n]) => n === 0)
+    .map(([t]) => t)
+    .sort();
+  const notInnodb = Object.entries(dataset.engines ?? {})
+    .filter(([, e]) => e.toLowerCase() !== 'innodb')
+    .map(([t, e]) => `${t} (${e})`)
+    .sort();
+  if (!noKey.length && !notInnodb.length) return;
+  const said = [
+    ...(noKey.length ? [`tables without a PRIMARY KEY: ${noKey.join(', ')}`] : []),
+    ...(notInnodb.length ? [`tables not InnoDB: ${notInnodb.join(', ')}`] : []),
+  ];
+  throw new UsageError(
+    `dataset ${dataset.name}: MySQL Group Replication refuses writes to ${said.join('; ')}; give each a PRIMARY KEY and ENGINE=InnoDB in the dump, or run a drill that is not Group Replication`,
   );
 }

@@ -5,6 +5,7 @@ export * as inspect from './inspect.js';
 export * as workloadSql from './workload.js';
 export * as crashSql from './crash.js';
 export * as galeraSql from './galera.js';
+export * as groupSql from './group-replication.js';
 export * as backupSql from './backup.js';
 export type { RowRef } from './crash.js';
 export * as binlogSql from './binlog.js';

@@ -44,3 +44,4 @@ export {
 } from './path-limits.js';
 export type { PathLimit } from './path-limits.js';
 export { survivorMostAdvanced } from './galera-recovery.js';
+export { rejoinedTheGroup, secondaryRefusedWrite } from './group-replication.js';

@@ -174,10 +174,16 @@ describe('primary keys read from CREATE TABLE', () => {
         '  id int PRIMARY KEY,',
         '  v text',
         ');',
+        // Sakila's own spelling: two spaces, unquoted columns
+        'CREATE TABLE film_actor (',
+        '  actor_id SMALLINT UNSIGNED NOT NULL,',
+        '  film_id SMALLINT UNSIGNED NOT NULL,',
+        '  PRIMARY KEY  (actor_id,film_id)',
+        ');',
         '',
       ].join('\n'),
     );
-    expect(f.info.primaryKeys).toEqual({ 'app.orders': 1, 'app.order lines': 2, 'app.log-book': 0, 'app.pairs': 1 });
+    expect(f.info.primaryKeys).toEqual({ 'app.orders': 1, 'app.order lines': 2, 'app.log-book': 0, 'app.pairs': 1, 'app.film_actor': 2 });
   });
 });
 

@@ -101,7 +101,7 @@ const HEADER_DB = /^-- Host: .*\bDatabase: (\S+)/;
 const CREATE_SEQUENCE = new RegExp(`^CREATE (?:OR REPLACE )?SEQUENCE (?:IF NOT EXISTS )?${ID}(?:\\.${ID})?(.*)`, 'i');
 const CREATE_TABLE = new RegExp(`^CREATE TABLE (?:IF NOT EXISTS )?${ID}(?:\\.${ID})?`, 'i');
 /** A table's key line (`PRIMARY KEY (...)`), or a column declared PRIMARY KEY on its own line. */
-const PRIMARY_KEY = /^\s*PRIMARY KEY \((.*)/i;
+const PRIMARY_KEY = /^\s*PRIMARY KEY\s*\((.*)/i;
 const INLINE_PRIMARY_KEY = /^\s*(?:`(?:[^`]|``)+`|[A-Za-z0-9_$]+) .*\bPRIMARY KEY\b/i;
 /** A column line of CREATE TABLE declaring a FLOAT (not a key or constraint line). */
 const FLOAT_COLUMN =

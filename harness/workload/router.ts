@@ -2,7 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { waitUntil } from '../exec/index.js';
 import type { Connection } from '../runtime/connection.js';
 import type { StartedNode } from '../runtime/node.js';
-import { failoverSql } from '../sql/index.js';
+import { failoverSql, type Statement } from '../sql/index.js';
 import type { WriteTarget } from './writer.js';
 
 /** How often the router asks every node whether it is writable, and how long one answer may take. */
@@ -31,8 +31,15 @@ export class WritableRouter implements WriteTarget {
   private running = false;
   private loop: Promise<void> | undefined;
 
-  /** `nodes`: the servers the proxy knows now (a fenced node is left out by the caller). */
-  constructor(private readonly nodes: () => StartedNode[]) {}
+  /**
+   * `nodes`: the servers the proxy knows now (a fenced node is left out by the caller). `ask`: the question each is
+   * asked, answering `ro` 0 when writes go there (by default its read_only; a Group Replication member answers from
+   * its view of the group, as MySQL Router's metadata cache reads it).
+   */
+  constructor(
+    private readonly nodes: () => StartedNode[],
+    private readonly ask: Statement = failoverSql.readOnly(),
+  ) {}
 
   /** Starts probing and resolves once a first round has been answered (or has failed). */
   async start(): Promise<void> {
@@ -115,7 +122,7 @@ export class WritableRouter implements WriteTarget {
       if (!p.conn) {
         p.conn = await n.connect({ connectTimeoutMs: PROBE_DEADLINE_MS * 2 });
       }
-      const rows = await p.conn.query<{ ro: unknown }>(failoverSql.readOnly(), { timeoutMs: PROBE_DEADLINE_MS });
+      const rows = await p.conn.query<{ ro: unknown }>(this.ask, { timeoutMs: PROBE_DEADLINE_MS });
       p.writable = Number(rows[0]?.ro) === 0;
     } catch {
       p.writable = false;

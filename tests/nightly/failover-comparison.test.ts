@@ -1,10 +1,12 @@
 // The comparison table of docs/failover-comparison.md, from real runs on one flavor and the same data (the shop
 // dataset, 4 writers at 200 writes/s through a proxy): primary-failover async against semi-sync, the primary killed and
-// split-brained, and galera-write-node-failover (the Galera node the clients write to killed). The test writes the
-// page; it fails when a drill does (the table is only written from passing runs).
+// split-brained, galera-write-node-failover (the Galera node the clients write to killed) and
+// group-replication-primary-failover (the group's primary killed; always on mysql-9.7, the one flavor with Group
+// Replication). The test writes the page; it fails when a drill does (the table is only written from passing runs).
 // FIREDRILL_COMPARISON_FLAVOR (default mariadb-10.11). About 3 minutes a drill here.
-// FIREDRILL_COMPARISON_ROWS=galera (or async-kill, semisync-kill, async-split-brain, semisync-split-brain; comma
-// separated) runs only those rows and keeps the page's other rows as they were (each names its run).
+// FIREDRILL_COMPARISON_ROWS=galera (or async-kill, semisync-kill, async-split-brain, semisync-split-brain,
+// group-replication; comma separated) runs only those rows and keeps the page's other rows as they were (each names
+// its run).
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { execa } from 'execa';
@@ -25,7 +27,7 @@ type Result = {
   observations: Record<string, Obs>;
 };
 
-type Variant = { key: string; drill: string; label: string; fault: string; params: string[] };
+type Variant = { key: string; drill: string; label: string; fault: string; params: string[]; flavor?: string };
 const VARIANTS: Variant[] = [
   ...(['kill', 'split-brain'] as const).flatMap((fault) =>
     (['async', 'semisync'] as const).map((durability) => ({
@@ -37,6 +39,14 @@ const VARIANTS: Variant[] = [
     })),
   ),
   { key: 'galera', drill: 'galera-write-node-failover', label: 'Galera (MariaDB, 3 nodes)', fault: 'the write node killed', params: [] },
+  {
+    key: 'group-replication',
+    drill: 'group-replication-primary-failover',
+    label: 'MySQL Group Replication (MySQL 9.7, 3 members, single-primary)',
+    fault: 'the primary killed',
+    params: [],
+    flavor: 'mysql-9.7',
+  },
 ];
 const ONLY = process.env['FIREDRILL_COMPARISON_ROWS']?.split(',').filter(Boolean);
 const unknown = ONLY?.filter((k) => !VARIANTS.some((v) => v.key === k)) ?? [];
@@ -75,10 +85,19 @@ async function rowsOnThePage(): Promise<Map<string, string>> {
   return out;
 }
 
-it(`failover on ${FLAVOR}: async vs semi-sync, killed vs split-brained, and Galera's write node killed, on the same data; writes the page`, async () => {
+it(`failover on ${FLAVOR}: async vs semi-sync, killed vs split-brained, Galera's write node and the group's primary killed, on the same data; writes the page`, async () => {
   const rows = await rowsOnThePage();
   for (const v of VARIANTS.filter((x) => !ONLY || ONLY.includes(x.key))) {
-    const r = await cli(['run', v.drill, '--flavor', FLAVOR, '--dataset', SHOP, ...v.params.flatMap((p) => ['--param', p]), '--json']);
+    const r = await cli([
+      'run',
+      v.drill,
+      '--flavor',
+      v.flavor ?? FLAVOR,
+      '--dataset',
+      SHOP,
+      ...v.params.flatMap((p) => ['--param', p]),
+      '--json',
+    ]);
     const result = JSON.parse(r.stdout) as Result;
     expect(result.verdict, `${v.drill} ${v.params.join(' ')}: ${r.stderr.slice(-3000)}`).toBe('pass');
     expect(await leftovers(result.runId)).toEqual([]);
@@ -97,7 +116,10 @@ it(`failover on ${FLAVOR}: async vs semi-sync, killed vs split-brained, and Gale
     '  (primary, replica-1, replica-2, replica-delayed; the proxy follows the writable node);',
     `- Galera row: \`firedrill run galera-write-node-failover --flavor ${FLAVOR} --dataset fixtures/datasets/shop/shop.sql\``,
     '  (galera-1, galera-2, galera-3; the proxy writes to one member, galera-1, until the failover gives it another; see',
-    '  [galera-failover.md](galera-failover.md)).',
+    '  [galera-failover.md](galera-failover.md));',
+    '- Group Replication row: `firedrill run group-replication-primary-failover --flavor mysql-9.7 --dataset fixtures/datasets/shop/shop.sql`',
+    "  (gr-1, gr-2, gr-3, single-primary; the proxy writes to the member the group's view names PRIMARY; see",
+    '  [group-replication.md](group-replication.md)).',
     '',
     "Each figure is from that run's `result.json` (`reports/<run id>/`); a single run on a shared 2-core machine, not a",
     'distribution.',
@@ -117,13 +139,14 @@ it(`failover on ${FLAVOR}: async vs semi-sync, killed vs split-brained, and Gale
     "  without the dead member (Galera's own eviction, `evs.suspect_timeout` 2 s in firedrill's nodes), and the new write",
     '  node is chosen; repointing is the proxy moving its writes there. The Galera row also proves the killed member',
     '  rejoined by IST from the position it recovered and that all three members hold the same data and the whole ledger.',
+    '  For Group Replication too: "promotion" is the wait, after detection, until a survivor sees a group of the two',
+    '  survivors ONLINE with one PRIMARY (the group expelled the dead member, `group_replication_member_expel_timeout` 0,',
+    '  and elected); any acknowledged write lost fails the drill, as for Galera; the killed member must rejoin by',
+    '  distributed recovery and all three must hold the same data and the whole ledger.',
     '',
     '| durability | fault | verdict | acknowledged writes lost | split-brain writes | indeterminate | write-unavailability window | RTO: detection / promotion / repoint / first write (total) | semi-sync fallbacks to async | run |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...VARIANTS.map((v) => rows.get(v.key) ?? `| ${v.label} | ${v.fault} | not run | | | | | | | |`),
-    '| MySQL Group Replication | | not built | | | | | | | |',
-    '',
-    'MySQL Group Replication is not built.',
     '',
   ].join('\n');
   await writeFile(PAGE, page);

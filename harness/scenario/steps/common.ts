@@ -8,7 +8,7 @@ import type { DrillContext, Step } from '../types.js';
  * Test-only switch for defects planted on purpose (FIREDRILL_PLANTED_DEFECT=name): the generative chaos test proves
  * it finds and shrinks them. Never set in a real drill.
  */
-export const plantedDefect = (name: 'restore-skips-binlogs' | 'galera-failover-loses-a-write'): boolean =>
+export const plantedDefect = (name: 'restore-skips-binlogs' | 'galera-failover-loses-a-write' | 'group-failover-loses-a-write'): boolean =>
   process.env['FIREDRILL_PLANTED_DEFECT'] === name;
 
 /** A named runbook line. */

@@ -71,6 +71,19 @@ export const galeraFailoverParams = (): Record<string, ParamSpec> => ({
   detectMs: { default: 1000, min: 0, description: 'how long the write node must be unreachable before it is declared dead' },
 });
 
+/** The Group Replication failover's parameters (the group elects the new primary: no candidate to prefer). */
+export const groupFailoverParams = (): Record<string, ParamSpec> => ({
+  bulkMb: failoverParams()['bulkMb']!,
+  fault: {
+    type: 'string',
+    default: 'kill',
+    pattern: /^(kill|freeze|partition)$/,
+    description:
+      'what happens to the primary: kill (SIGKILL, started again when it returns), freeze (docker pause, thawed when it returns) or partition (cut off the network, reconnected when it returns)',
+  },
+  detectMs: { default: 1000, min: 0, description: 'how long the primary must be unreachable before it is declared dead' },
+});
+
 /** Galera crashes in quick succession: the data, the detector and the crashes' schedule. */
 export const galeraCrashesParams = (): Record<string, ParamSpec> => ({
   bulkMb: galeraFailoverParams()['bulkMb']!,

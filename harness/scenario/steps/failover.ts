@@ -3,7 +3,7 @@
 import { waitUntil } from '../../exec/index.js';
 import { attachReplica, gtidExecuted, replicaStates } from '../../runtime/replication.js';
 import type { StartedNode } from '../../runtime/node.js';
-import { failoverSql } from '../../sql/index.js';
+import { failoverSql, groupSql } from '../../sql/index.js';
 import {
   check,
   choosePromotion,
@@ -49,16 +49,22 @@ async function factsOf(n: StartedNode, lagSeconds: number | null): Promise<Repli
   }
 }
 
+const FOLLOWS = { 'writable-node': 'writable node', 'write-node': 'write node', 'group-primary': "group's primary" } as const;
+
 /**
  * The application writes through a proxy. `writable-node`: it routes to whichever node is writable (read_only OFF),
  * so it follows a promotion by itself, as it would behind ProxySQL; fenced nodes are not known to it. `write-node`
  * (Galera, where every member is writable): it routes to the one write node only, as ProxySQL's Galera hostgroup with
  * one writer or HAProxy with backup servers does; a failover sets the new write node (the topology's primary).
+ * `group-primary` (Group Replication): it asks every member for its view of the group
+ * (performance_schema.replication_group_members) and routes to the member that is the PRIMARY of a majority, as MySQL
+ * Router does (Router itself needs MySQL Shell's metadata, which is not packaged).
  */
-export const clientsBehindProxy = (routes: 'writable-node' | 'write-node' = 'writable-node'): Step =>
-  step(`the clients write through a proxy that follows the ${routes === 'write-node' ? 'write node' : 'writable node'}`, async (ctx) => {
-    const router = new WritableRouter(() =>
-      routes === 'write-node' ? [ctx.topo.primary] : ctx.topo.all().filter((n) => !ctx.topo.isFenced(n.name)),
+export const clientsBehindProxy = (routes: keyof typeof FOLLOWS = 'writable-node'): Step =>
+  step(`the clients write through a proxy that follows the ${FOLLOWS[routes]}`, async (ctx) => {
+    const router = new WritableRouter(
+      () => (routes === 'write-node' ? [ctx.topo.primary] : ctx.topo.all().filter((n) => !ctx.topo.isFenced(n.name))),
+      routes === 'group-primary' ? groupSql.routesWrites() : undefined,
     );
     await router.start();
     ctx.run.onTeardown("stop the clients' proxy", () => router.stop());
@@ -279,6 +285,11 @@ export const repointReplicas = (): Step =>
     ctx.observations['repoint'] = { to: p.name, replicas: ctx.topo.replicas.map((r) => r.name), by: 'GTID auto-position' };
   });
 
+const DURABILITY: Partial<Record<string, string>> = {
+  galera: 'Galera (certification)',
+  'group-replication': 'Group Replication (certification by a majority)',
+};
+
 /** The clients' first acknowledged write on the new primary; the RTO split and the write-unavailability window. */
 export const firstWriteOnNewPrimary = (): Step =>
   step('the clients write on the new primary', async (ctx) => {
@@ -300,8 +311,12 @@ export const firstWriteOnNewPrimary = (): Step =>
     ctx.observations['failover'] = {
       failed: f.failed,
       promoted: f.promoted,
-      by: String(ctx.params['failover'] ?? '') ? "the team's failover command" : 'firedrill',
-      durability: ctx.topo.spec.kind === 'galera' ? 'Galera (certification)' : String(ctx.params['durability'] ?? 'async'),
+      by: String(ctx.params['failover'] ?? '')
+        ? "the team's failover command"
+        : ctx.topo.spec.kind === 'group-replication'
+          ? 'the group (automatic election)'
+          : 'firedrill',
+      durability: DURABILITY[ctx.topo.spec.kind] ?? String(ctx.params['durability'] ?? 'async'),
       rto: {
         detectionMs: t(f.detectedAt! - f.faultAt!),
         promotionMs: t(f.promotedAt! - f.detectedAt!),

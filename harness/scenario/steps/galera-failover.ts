@@ -80,13 +80,19 @@ export const galeraWriterChosen = (dead?: readonly string[]): Step =>
     };
   });
 
-/** The clients' proxy routes writes to the new write node alone (its monitor asked anew since it was chosen). */
+/** The clients' proxy routes writes to the new write node (Galera) or elected primary (a group) alone (its monitor asked anew since it was chosen). */
 export const proxyFollowsWriteNode = (): Step =>
   step("the clients' proxy routes writes to the new write node", async (ctx) => {
     const f = failoverOf(ctx);
     await f.router.routesOnlyTo(ctx.topo.primary.name, f.promotedAt!);
     f.repointedAt = Date.now();
-    ctx.observations['repoint'] = { to: ctx.topo.primary.name, by: "the clients' proxy (its write node set by the failover)" };
+    ctx.observations['repoint'] = {
+      to: ctx.topo.primary.name,
+      by:
+        ctx.topo.spec.kind === 'group-replication'
+          ? "the clients' proxy (it found the elected primary in the members' replication_group_members)"
+          : "the clients' proxy (its write node set by the failover)",
+    };
   });
 
 /**

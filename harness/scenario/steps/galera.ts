@@ -165,8 +165,8 @@ export const galeraConverge = (timeoutS = 120): Step =>
     );
   });
 
-/** Every member equals the first: schema objects and every row. */
-export const galeraMembersEqual = (): Step =>
+/** Every member of a Galera cluster or a group equals the first: schema objects and every row. */
+export const membersEqual = (): Step =>
   step('every member holds the same data', async (ctx) => {
     const [first, ...rest] = ctx.topo.members;
     for (const n of rest)
