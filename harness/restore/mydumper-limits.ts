@@ -1,0 +1,37 @@
+/**
+ * What a mydumper folder restored with myloader (Debian's 0.10.1) cannot carry, measured (docs/corpus-findings.md F16),
+ * known from the recorded state alone so it is said before the restore: besides a logical dump's own limits (no
+ * system-versioned history: mydumper has no --dump-history; FLOAT values as printed), the rows of MariaDB's INET6,
+ * INET4 and UUID columns (myloader loads them under SET NAMES binary: the server reads the text as 16 or 4 raw bytes
+ * and stores NULL), and the settings a trigger, routine or event was created under (myloader re-creates them in its
+ * own session: its sql_mode, and the time zone +00:00 its files set).
+ */
+import type { SettingsLimit } from '../verify/index.js';
+import type { CarryLimit } from './method-limits.js';
+
+const NETWORK_TYPES =
+  "myloader 0.10.1 loads a MariaDB INET6, INET4 or UUID column's values under SET NAMES binary, where the server reads the text as raw bytes: they come back NULL";
+
+const SETTINGS_NOT_CARRIED =
+  "myloader 0.10.1 re-creates triggers, routines and events in its own session: under its own sql_mode (STRICT_TRANS_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_AUTO_CREATE_USER,NO_ENGINE_SUBSTITUTION) and the time zone '+00:00' of its files, not the ones they were created under";
+
+const ROUTINE_KINDS = /^(?:TRIGGER|PROCEDURE|FUNCTION|EVENT) /;
+
+/** The tables whose rows a mydumper folder cannot carry (besides a logical dump's limits), from their column types. */
+export function mydumperRowLimits(tables: ReadonlyArray<{ table: string; engine: string; types: readonly string[] }>): CarryLimit[] {
+  return tables
+    .filter((t) => t.types.some((c) => /^(?:inet6|inet4|uuid)\b/i.test(c)))
+    .map(({ table, engine }): CarryLimit => ({ table, engine, notCarried: 'rows', reason: NETWORK_TYPES }));
+}
+
+/** The triggers, routines and events of a recorded state whose sql_mode and time zone myloader does not carry. */
+export function mydumperSettingsLimit(objects: Readonly<Record<string, string>>): SettingsLimit | undefined {
+  const keys = Object.keys(objects)
+    .filter((k) => ROUTINE_KINDS.test(k))
+    .sort();
+  return keys.length ? { objects: keys, settings: ['sql_mode', 'time_zone'], reason: SETTINGS_NOT_CARRIED } : undefined;
+}
+
+/** The line said before the restore. */
+export const describeSettingsLimit = (l: SettingsLimit) =>
+  `limit of the method: ${l.reason}: ${l.objects.join(', ')}; their ${l.settings.join(' and ')} are not compared, their definitions are, the rest is judged`;
