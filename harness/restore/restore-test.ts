@@ -4,7 +4,7 @@ import { loadKey, methodOf, PackageRejectedError, unpackArtifact } from '../back
 import { FLAVORS } from '../core/index.js';
 import type { StartedNode } from '../runtime/node.js';
 import { reportsDir } from '../runtime/paths.js';
-import { check } from '../verify/index.js';
+import { check, notApplicableCheck } from '../verify/index.js';
 import { checkFlavor, detectArtifact, NotABackupError } from './external.js';
 import type { InstantServer } from './instant.js';
 import { carryLimits, describeLimits, dumpCarriesHistory } from './method-limits.js';
@@ -129,13 +129,13 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
     // a firedrill artifact's manifest holds its own pre-backup snapshot: its limits are named without --expect too
     o.expect ?? artifact.manifest?.snapshot,
   );
-  for (const line of describeLimits(limits)) o.progress(line);
   if (limits.length) observations['limitsOfTheMethod'] = limits;
   const settings = artifact.kind === 'mydumper' && o.expect ? mydumperSettingsLimit(o.expect.objects) : undefined;
-  if (settings) {
-    o.progress(describeSettingsLimit(settings));
-    observations['settingsNotCarried'] = settings;
-  }
+  if (settings) observations['settingsNotCarried'] = settings;
+  const said = [...describeLimits(limits), ...(settings ? [describeSettingsLimit(settings)] : [])];
+  for (const line of said) o.progress(line);
+  // a mydumper folder's limits are a check of their own in the report too: not applicable, never passed
+  if (artifact.kind === 'mydumper' && said.length) checks.push(notApplicableCheck('limits-of-the-method', said.join(' | ')));
   const accountsNA = notApplicable.find((x) => x.check === 'state-accounts');
   const b = await openBench(o, outcome, timed);
   const d = b.ctx.adapter.dialect;
