@@ -43,7 +43,7 @@ export function mydumperMetadata(text: string): MydumperFacts | undefined {
 }
 
 /** The databases a mydumper folder creates: its `db-schema-create.sql` files. */
-export const mydumperDatabases = (names: readonly string[]) =>
+const mydumperDatabases = (names: readonly string[]) =>
   names
     .filter((n) => n.endsWith('-schema-create.sql'))
     .map((n) => n.slice(0, -'-schema-create.sql'.length))
