@@ -9,7 +9,7 @@ import { setSettingsAside, withoutSettings } from '../verify/settings-not-carrie
 import { mydumperMetadata } from './artifact-kinds/mydumper.js';
 import { detectArtifact } from './external.js';
 import { carryLimits, describeLimits } from './method-limits.js';
-import { describeSettingsLimit, mydumperSettingsLimit } from './mydumper-limits.js';
+import { describeSettingsLimit, failsByTheLimit, mydumperSettingsLimit } from './mydumper-limits.js';
 import { notApplicableChecks } from './outcome.js';
 import { firstMyloaderError, requireMyloader } from './restore-test-myloader.js';
 
@@ -93,7 +93,7 @@ describe('what myloader 0.10.1 cannot carry, named before the restore (F16)', ()
       'TABLE app.hosts': def('hosts'),
       'TABLE app.ids': def('ids', 'MyISAM'),
       'TABLE app.prices': def('prices', 'InnoDB', ' WITH SYSTEM VERSIONING'),
-      'PROCEDURE app.total': 'CREATE PROCEDURE `total`() SELECT 1\n/* sql_mode=ANSI_QUOTES; character_set_client=utf8mb4 */',
+      'PROCEDURE app.total': 'CREATE PROCEDURE `total`() SELECT 1\n/* sql_mode=NO_ZERO_DATE; character_set_client=utf8mb4 */',
       'EVENT app.nightly': 'CREATE EVENT `nightly` ON SCHEDULE EVERY 1 DAY DO SELECT 1\n/* sql_mode=; time_zone=SYSTEM */',
     },
   };
@@ -115,7 +115,10 @@ describe('what myloader 0.10.1 cannot carry, named before the restore (F16)', ()
   it("names the routines' and events' settings, and compares their text without them: a changed body is still a difference", () => {
     const limit = mydumperSettingsLimit(state.objects)!;
     expect(limit.objects).toEqual(['EVENT app.nightly', 'PROCEDURE app.total']);
-    expect(describeSettingsLimit(limit)).toMatch(/their sql_mode and time_zone are not compared, their definitions are/);
+    expect(describeSettingsLimit(limit)).toEqual([
+      expect.stringMatching(/their sql_mode and time_zone are not compared, their definitions are/),
+    ]);
+    expect(limit.notRecreated).toBeUndefined();
     const reloaded = {
       ...state.objects,
       'PROCEDURE app.total': 'CREATE PROCEDURE `total`() SELECT 1\n/* sql_mode=STRICT_TRANS_TABLES; character_set_client=utf8mb4 */',
@@ -132,6 +135,39 @@ describe('what myloader 0.10.1 cannot carry, named before the restore (F16)', ()
     const charset = { ...reloaded, 'PROCEDURE app.total': reloaded['PROCEDURE app.total'].replace('utf8mb4', 'latin1') };
     expect(compareObjects(...setSettingsAside(state.objects, charset, limit)).valid).toBe(false);
     expect(mydumperSettingsLimit({ 'TABLE app.plain': def('plain') })).toBeUndefined();
+  });
+
+  it('a routine created under ANSI_QUOTES cannot be re-created: the rest of its file is named ahead, and only a failure of that file is the limit', () => {
+    const objects = {
+      ...state.objects,
+      'FUNCTION app.f':
+        'CREATE FUNCTION "f"() RETURNS int RETURN 1\n/* sql_mode=PIPES_AS_CONCAT,ANSI_QUOTES; character_set_client=utf8mb4 */',
+      'TRIGGER app.t': 'CREATE TRIGGER t BEFORE INSERT ON plain FOR EACH ROW SET @x = 1\n/* sql_mode=; character_set_client=utf8mb4 */',
+      'PROCEDURE shop.p': 'CREATE PROCEDURE `p`() SELECT 1\n/* sql_mode=STRICT_TRANS_TABLES; character_set_client=utf8mb4 */',
+    };
+    const limit = mydumperSettingsLimit(objects)!;
+    // app's routines and events share app-schema-post.sql; its triggers and shop's routine are re-created
+    expect(limit.notRecreated!.objects).toEqual(['EVENT app.nightly', 'FUNCTION app.f', 'PROCEDURE app.total']);
+    expect(limit.failingDatabases).toEqual(['app']);
+    expect(describeSettingsLimit(limit)[1]).toMatch(
+      /^limit of the method: .*ANSI_QUOTES.*: EVENT app\.nightly, FUNCTION app\.f, PROCEDURE app\.total; not compared/,
+    );
+    expect(failsByTheLimit('app-schema-post.sql', limit.failingDatabases)).toBe(true);
+    expect(failsByTheLimit('shop-schema-post.sql', limit.failingDatabases)).toBe(false);
+    expect(failsByTheLimit('app.orders.sql', limit.failingDatabases)).toBe(false); // a data file: never this limit
+    // the objects it names are not compared, present or not; any other object still is
+    const [e, a] = setSettingsAside(
+      objects,
+      { ...objects, 'FUNCTION app.f': undefined as never, 'PROCEDURE app.total': undefined as never },
+      limit,
+    );
+    expect(compareObjects(e, Object.fromEntries(Object.entries(a).filter(([, v]) => v !== undefined))).valid).toBe(true);
+    const [e2, a2] = setSettingsAside(
+      objects,
+      Object.fromEntries(Object.entries(objects).filter(([k]) => k !== 'PROCEDURE shop.p')),
+      limit,
+    );
+    expect(compareObjects(e2, a2).valid).toBe(false);
   });
 
   it('takes only the named settings out of a definition', () => {

@@ -132,7 +132,7 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
   if (limits.length) observations['limitsOfTheMethod'] = limits;
   const settings = artifact.kind === 'mydumper' && o.expect ? mydumperSettingsLimit(o.expect.objects) : undefined;
   if (settings) observations['settingsNotCarried'] = settings;
-  const said = [...describeLimits(limits), ...(settings ? [describeSettingsLimit(settings)] : [])];
+  const said = [...describeLimits(limits), ...(settings ? describeSettingsLimit(settings) : [])];
   for (const line of said) o.progress(line);
   // a mydumper folder's limits are a check of their own in the report too: not applicable, never passed
   if (artifact.kind === 'mydumper' && said.length) checks.push(notApplicableCheck('limits-of-the-method', said.join(' | ')));
@@ -152,7 +152,7 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
     } else if (artifact.kind === 'mydumper') {
       // A mydumper folder: a fresh server, myloader from this machine against its published port.
       node = await startForLoad(b);
-      await loadMydumper(b, node);
+      await loadMydumper(b, node, settings?.failingDatabases ?? []);
     } else {
       // A dump (or a firedrill logical artifact): a fresh server, the dump through its own client, binary logging off.
       const dumpPath = dumpFileOf(b);

@@ -11,6 +11,8 @@ export interface SettingsLimit {
   /** Names in the settings comment snapshot.ts appends (`/* sql_mode=…; time_zone=… *\/`). */
   settings: readonly string[];
   reason: string;
+  /** Objects the method cannot re-create at all (named before with their own reason): not compared, present or not. */
+  notRecreated?: { objects: readonly string[]; reason: string };
 }
 
 /** A definition with the named settings taken out of its trailing settings comment. */
@@ -28,8 +30,13 @@ export function setSettingsAside(
   limit: SettingsLimit | undefined,
 ): [Record<string, string>, Record<string, string>] {
   if (!limit) return [{ ...expected }, { ...actual }];
+  const gone = new Set(limit.notRecreated?.objects ?? []);
   const strip = (defs: Readonly<Record<string, string>>) =>
-    Object.fromEntries(Object.entries(defs).map(([k, v]) => [k, limit.objects.includes(k) ? withoutSettings(v, limit.settings) : v]));
+    Object.fromEntries(
+      Object.entries(defs)
+        .filter(([k]) => !gone.has(k))
+        .map(([k, v]) => [k, limit.objects.includes(k) ? withoutSettings(v, limit.settings) : v]),
+    );
   return [strip(expected), strip(actual)];
 }
 
@@ -42,6 +49,10 @@ export const namedSettingsLimit = (c: CheckResult, limit: SettingsLimit | undefi
         details: {
           ...c.details,
           settingsNotCarried: { objects: limit.objects, settings: limit.settings, reason: limit.reason },
-          warning: `${limit.settings.join(' and ')} not carried by the method, not compared: ${limit.objects.join(', ')}`,
+          ...(limit.notRecreated ? { notRecreated: limit.notRecreated } : {}),
+          warning: [
+            `${limit.settings.join(' and ')} not carried by the method, not compared: ${limit.objects.join(', ')}`,
+            ...(limit.notRecreated ? [`not re-created by the method, not compared: ${limit.notRecreated.objects.join(', ')}`] : []),
+          ].join('; '),
         },
       };
