@@ -13,7 +13,7 @@ const NETWORK_TYPES =
   "myloader 0.10.1 loads a MariaDB INET6, INET4 or UUID column's values under SET NAMES binary, where the server reads the text as raw bytes: they come back NULL";
 
 const SETTINGS_NOT_CARRIED =
-  "myloader 0.10.1 re-creates triggers, routines and events in its own session: under its own sql_mode (STRICT_TRANS_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_AUTO_CREATE_USER,NO_ENGINE_SUBSTITUTION) and the time zone '+00:00' of its files, not the ones they were created under";
+  "myloader 0.10.1 re-creates triggers, routines and events in its own session: under its own sql_mode (STRICT_TRANS_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_AUTO_CREATE_USER,NO_ENGINE_SUBSTITUTION) and the time zone '+00:00' of its files, not the ones they were created under; and mydumper writes a blank at the end of each line of a body of several lines";
 
 const ROUTINE_KINDS = /^(?:TRIGGER|PROCEDURE|FUNCTION|EVENT) /;
 
@@ -56,6 +56,7 @@ export function mydumperSettingsLimit(
     objects: keys,
     settings: ['sql_mode', 'time_zone'],
     reason: SETTINGS_NOT_CARRIED,
+    lineEnds: true,
     ...(gone.length ? { notRecreated: { objects: gone, reason: ANSI_QUOTES_NOT_LOADED } } : {}),
     failingDatabases: [...new Set([...post, ...trig])].sort(),
   };
@@ -70,7 +71,7 @@ export function failsByTheLimit(file: string, failingDatabases: readonly string[
 
 /** The lines said before the restore. */
 export const describeSettingsLimit = (l: SettingsLimit): string[] => [
-  `limit of the method: ${l.reason}: ${l.objects.join(', ')}; their ${l.settings.join(' and ')} are not compared, their definitions are, the rest is judged`,
+  `limit of the method: ${l.reason}: ${l.objects.join(', ')}; their ${l.settings.join(' and ')}${l.lineEnds ? ' and blanks at line ends' : ''} are not compared, their definitions are, the rest is judged`,
   ...(l.notRecreated
     ? [`limit of the method: ${l.notRecreated.reason}: ${l.notRecreated.objects.join(', ')}; not compared, the rest is judged`]
     : []),

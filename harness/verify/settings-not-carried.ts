@@ -11,6 +11,8 @@ export interface SettingsLimit {
   /** Names in the settings comment snapshot.ts appends (`/* sql_mode=…; time_zone=… *\/`). */
   settings: readonly string[];
   reason: string;
+  /** The method adds blanks at the ends of the lines of these objects' texts: compared without blanks at line ends. */
+  lineEnds?: boolean;
   /** Objects the method cannot re-create at all (named before with their own reason): not compared, present or not. */
   notRecreated?: { objects: readonly string[]; reason: string };
 }
@@ -35,7 +37,10 @@ export function setSettingsAside(
     Object.fromEntries(
       Object.entries(defs)
         .filter(([k]) => !gone.has(k))
-        .map(([k, v]) => [k, limit.objects.includes(k) ? withoutSettings(v, limit.settings) : v]),
+        .map(([k, v]) => [
+          k,
+          limit.objects.includes(k) ? withoutSettings(limit.lineEnds ? v.replace(/[ \t]+$/gm, '') : v, limit.settings) : v,
+        ]),
     );
   return [strip(expected), strip(actual)];
 }
