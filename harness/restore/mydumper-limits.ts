@@ -7,7 +7,6 @@
  * own session: its sql_mode, and the time zone +00:00 its files set).
  */
 import type { SettingsLimit } from '../verify/index.js';
-import type { CarryLimit } from './method-limits.js';
 
 const NETWORK_TYPES =
   "myloader 0.10.1 loads a MariaDB INET6, INET4 or UUID column's values under SET NAMES binary, where the server reads the text as raw bytes: they come back NULL";
@@ -18,10 +17,12 @@ const SETTINGS_NOT_CARRIED =
 const ROUTINE_KINDS = /^(?:TRIGGER|PROCEDURE|FUNCTION|EVENT) /;
 
 /** The tables whose rows a mydumper folder cannot carry (besides a logical dump's limits), from their column types. */
-export function mydumperRowLimits(tables: ReadonlyArray<{ table: string; engine: string; types: readonly string[] }>): CarryLimit[] {
+export function mydumperRowLimits(
+  tables: ReadonlyArray<{ table: string; engine: string; types: readonly string[] }>,
+): Array<{ table: string; engine: string; notCarried: 'rows'; reason: string }> {
   return tables
     .filter((t) => t.types.some((c) => /^(?:inet6|inet4|uuid)\b/i.test(c)))
-    .map(({ table, engine }): CarryLimit => ({ table, engine, notCarried: 'rows', reason: NETWORK_TYPES }));
+    .map(({ table, engine }) => ({ table, engine, notCarried: 'rows' as const, reason: NETWORK_TYPES }));
 }
 
 const ANSI_QUOTES_NOT_LOADED =
