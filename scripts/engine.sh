@@ -2,7 +2,8 @@
 # Makes sure a Docker engine answers and the image build tools exist.
 # An engine that already answers (DOCKER_HOST, a CI runner's own engine) is used as it is. Otherwise installs Debian's
 # docker.io + debootstrap and starts dockerd: as root, or through sudo when not root and sudo works without a
-# password (hosted CI runners). Also installs chromium (the HTML report's browser test) when it is missing.
+# password (hosted CI runners). Also installs chromium (the HTML report's browser test) when it is missing, and Debian's
+# mydumper (myloader, for restore-test of a mydumper folder) where the release packages it.
 set -euo pipefail
 
 log() { printf 'firedrill setup: %s\n' "$*" >&2; }
@@ -37,6 +38,16 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null
+fi
+
+# mydumper/myloader: restore-test of a mydumper folder runs Debian's myloader from this machine. Packaged in bookworm and
+# sid only (not trixie), so it is optional: where it cannot be installed, that restore-test says so (exit 2).
+if ! command -v myloader >/dev/null 2>&1 && [ "$as_root_possible" = yes ] && command -v apt-get >/dev/null 2>&1; then
+  if $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends mydumper >/dev/null 2>&1; then
+    log "installed mydumper (myloader) from Debian"
+  else
+    log "mydumper is not packaged for this Debian release (bookworm and sid have it): restore-test of a mydumper folder needs it"
+  fi
 fi
 
 if ! engine_up; then

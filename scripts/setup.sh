@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets everything up on a fresh machine: npm dependencies, a Docker engine (Debian's docker.io, started by hand
-# when we are root and none answers), debootstrap, the default flavor's image and the S3 store's (both cached by input
+# when we are root and none answers), debootstrap, Debian's mydumper where packaged (scripts/engine.sh), the default flavor's image and the S3 store's (both cached by input
 # hash; the tests of backups in S3 run against that store), and removes
 # leftovers of dead runs. Safe to run again: it does only what is missing.
 set -euo pipefail

@@ -3,6 +3,7 @@ import { createGunzip } from 'node:zlib';
 import type { DetectedArtifact } from './external.js';
 import type { RestoreKind } from './outcome.js';
 import { limitLines } from '../verify/index.js';
+import { mydumperRowLimits } from './mydumper-limits.js';
 
 /**
  * What a backup method cannot carry, known from the method and the recorded state alone, so it is said before
@@ -57,8 +58,11 @@ export function carryLimits(
       engine: engines.get(table) ?? '?',
       versioned: t.type === 'SYSTEM VERSIONED',
       float: (t.columns ?? []).some((c) => /^float\b/i.test(c.type)),
+      types: (t.columns ?? []).map((c) => c.type),
     }));
-    return logicalDumpLimits(tables, artifact.dumpHistory);
+    if (artifact.kind !== 'mydumper') return logicalDumpLimits(tables, artifact.dumpHistory);
+    // mydumper has no --dump-history; myloader loses MariaDB's network types (mydumper-limits.ts)
+    return [...logicalDumpLimits(tables, false), ...mydumperRowLimits(tables)].sort((a, b) => a.table.localeCompare(b.table));
   }
   return physicalCopyLimits(enginesOf(state), artifact.kind === 'mysql-clone' || artifact.method === 'clone');
 }

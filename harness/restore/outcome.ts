@@ -44,7 +44,8 @@ export function notApplicableChecks(
 ): Array<{ check: string; reason: string }> {
   if (!expect) return [];
   const out: Array<{ check: string; reason: string }> = [];
-  const accountsInBackup = restore === 'datadir' || (artifact.kind === 'dump' && (artifact.dumpDatabases ?? []).includes('mysql'));
+  const logical = artifact.kind === 'dump' || artifact.kind === 'mydumper';
+  const accountsInBackup = restore === 'datadir' || (logical && (artifact.dumpDatabases ?? []).includes('mysql'));
   if (!accountsInBackup)
     out.push({ check: 'state-accounts', reason: 'the dump does not hold the mysql database: accounts and grants are not in this backup' });
   if (expect.gtid.replicaPos === '' && expect.gtid.executed === '')

@@ -18,6 +18,7 @@ import {
   uncheckedDetails,
   type CheckResult,
   type Difference,
+  type SettingsLimit,
 } from '../verify/index.js';
 import { baseTables, dataTables, databasesInScope } from '../verify/scope.js';
 import type { DetectedArtifact } from './external.js';
@@ -118,6 +119,8 @@ export async function compareRestored(
   accountsNA: { reason: string } | undefined,
   /** What the backup's method cannot carry (method-limits.ts): those rows are counted, not compared. */
   rowsNotCarried: readonly CarryLimit[],
+  /** Definition settings the method cannot carry (mydumper-limits.ts): not compared, named. */
+  settingsNotCarried?: SettingsLimit,
 ): Promise<void> {
   const { o, ctx } = b;
   const { artifact, checks } = b.outcome;
@@ -138,6 +141,7 @@ export async function compareRestored(
           backupGtid,
           ...(accountsNA ? { accountsNotInBackup: accountsNA.reason } : {}),
           rowsNotCarried,
+          ...(settingsNotCarried ? { settingsNotCarried } : {}),
           gtidEqual: (x, y) => algebra.differences(x, y).length === 0,
           progress: o.progress,
         })),

@@ -48,14 +48,19 @@ export async function loadDump(b: RestoreBench, node: StartedNode, dumpPath: str
       throw new BadBackupError(`the dump does not load: ${firstClientError(e)}`);
     }
   });
-  const dbs = artifact.kind === 'dump' ? (artifact.dumpDatabases ?? []) : (artifact.manifest?.snapshot.databases ?? []);
-  if (artifact.kind === 'dump' && dbs.includes('mysql')) {
-    // The dump replaced the grant tables: load them, keep the test's own admin.
-    await node.query(grantTablesSql.reloadGrantTables());
-    for (const s of d.bootstrapUsers(ctx.creds)) await node.query(s);
-  }
+  if (artifact.kind === 'dump' && (artifact.dumpDatabases ?? []).includes('mysql')) await adoptGrantTables(b, node);
   if (artifact.kind === 'firedrill-artifact' && artifact.manifest)
     for (const s of d.adoptReplicaPosition(artifact.manifest.position.gtid)) await node.query(s);
+}
+
+/**
+ * A load that replaced the grant tables (a whole-server dump; `rows`: a mydumper folder, whose tables came back row by
+ * row without the test's admin): the server reads them, the test's own admin is made again on the session that loaded.
+ */
+export async function adoptGrantTables(b: RestoreBench, node: StartedNode, rows = false): Promise<void> {
+  await node.query(grantTablesSql.reloadGrantTables());
+  const users = b.ctx.adapter.dialect.bootstrapUsers(b.ctx.creds);
+  for (const s of rows ? grantTablesSql.withoutProxyGrants(users) : users) await node.query(s);
 }
 
 /** `mariadb-bin.000001`-style files in a folder, in order (no index files, no decoded text). */

@@ -99,12 +99,12 @@ export function instantFolder(a: DetectedArtifact, o: RestoreTestOptions): { dir
   );
 }
 
-/** Starts a fresh server with the dump file mounted read-only at /dump, for it to be loaded. */
-export function startForLoad(b: RestoreBench, dumpPath: string): Promise<StartedNode> {
+/** Starts a fresh server, with the dump file (if any: myloader reads its folder from this machine) mounted read-only at /dump. */
+export function startForLoad(b: RestoreBench, dumpPath?: string): Promise<StartedNode> {
   return b.timed('start', () =>
     new NodeDefinition(b.ctx, {
       name: 'restored',
-      mounts: [...b.serverMounts, { source: dumpPath, target: '/dump', readOnly: true }],
+      mounts: [...b.serverMounts, ...(dumpPath ? [{ source: dumpPath, target: '/dump', readOnly: true }] : [])],
       files: b.serverFiles,
       server: { serverId: serverId(), skipReplicaStart: true, extra: ['--event-scheduler=OFF'] },
     }).start(),

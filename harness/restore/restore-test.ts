@@ -4,15 +4,17 @@ import { loadKey, methodOf, PackageRejectedError, unpackArtifact } from '../back
 import { FLAVORS } from '../core/index.js';
 import type { StartedNode } from '../runtime/node.js';
 import { reportsDir } from '../runtime/paths.js';
-import { check } from '../verify/index.js';
+import { check, notApplicableCheck } from '../verify/index.js';
 import { checkFlavor, detectArtifact, NotABackupError } from './external.js';
 import type { InstantServer } from './instant.js';
 import { carryLimits, describeLimits, dumpCarriesHistory } from './method-limits.js';
+import { describeSettingsLimit, mydumperSettingsLimit } from './mydumper-limits.js';
 import { notApplicableChecks } from './outcome.js';
 import { openBench } from './restore-test-bench.js';
 import { backupAgeCheck, checkRestoredServer, compareRestored, judgeFailure } from './restore-test-checks.js';
 import { stageDatadir } from './restore-test-datadir.js';
 import { dumpFileOf, loadDump, replayArchive } from './restore-test-load.js';
+import { loadMydumper, requireMyloader } from './restore-test-myloader.js';
 import { instantFolder, startForLoad, startInstant, startOnDatadir } from './restore-test-start.js';
 import { phaseTimer, type PhaseRecord, type RestoreTestOptions, type RestoreTestOutcome } from './restore-test-types.js';
 import { ArtifactRejectedError, verifyArtifact } from './verify-artifact.js';
@@ -112,7 +114,10 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
 
   if (o.instant) instantFolder(artifact, o); // bad input (exit 2) before any container exists
   const physical =
-    artifact.kind !== 'dump' && !(artifact.kind === 'firedrill-artifact' && methodOf(artifact.manifest!).restore.kind === 'load');
+    artifact.kind !== 'dump' &&
+    artifact.kind !== 'mydumper' &&
+    !(artifact.kind === 'firedrill-artifact' && methodOf(artifact.manifest!).restore.kind === 'load');
+  if (artifact.kind === 'mydumper') o.progress(`restored with ${await timed('inspect', requireMyloader)}`);
   // What this backup or state cannot show is said now, before anything is restored: not applicable, never a skip.
   const notApplicable = notApplicableChecks(artifact, physical ? 'datadir' : 'load', o.expect);
   for (const na of notApplicable) o.progress(`not applicable: ${na.check}: ${na.reason}`);
@@ -124,8 +129,13 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
     // a firedrill artifact's manifest holds its own pre-backup snapshot: its limits are named without --expect too
     o.expect ?? artifact.manifest?.snapshot,
   );
-  for (const line of describeLimits(limits)) o.progress(line);
   if (limits.length) observations['limitsOfTheMethod'] = limits;
+  const settings = artifact.kind === 'mydumper' && o.expect ? mydumperSettingsLimit(o.expect.objects) : undefined;
+  if (settings) observations['settingsNotCarried'] = settings;
+  const said = [...describeLimits(limits), ...(settings ? describeSettingsLimit(settings) : [])];
+  for (const line of said) o.progress(line);
+  // a mydumper folder's limits are a check of their own in the report too: not applicable, never passed
+  if (artifact.kind === 'mydumper' && said.length) checks.push(notApplicableCheck('limits-of-the-method', said.join(' | ')));
   const accountsNA = notApplicable.find((x) => x.check === 'state-accounts');
   const b = await openBench(o, outcome, timed);
   const d = b.ctx.adapter.dialect;
@@ -139,6 +149,10 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
     } else if (physical) {
       // Stage, prepare, copy back: a ready datadir in a new labelled volume, then the server on it.
       node = await startOnDatadir(b, await stageDatadir(b));
+    } else if (artifact.kind === 'mydumper') {
+      // A mydumper folder: a fresh server, myloader from this machine against its published port.
+      node = await startForLoad(b);
+      await loadMydumper(b, node, settings?.failingDatabases ?? []);
     } else {
       // A dump (or a firedrill logical artifact): a fresh server, the dump through its own client, binary logging off.
       const dumpPath = dumpFileOf(b);
@@ -166,7 +180,7 @@ export async function restoreTest(o: RestoreTestOptions): Promise<RestoreTestOut
     observations['restoredGtid'] = { backup: outcome.artifact.gtid, server: restoredGtid, afterReplay: o.binlogs ? backupGtid : undefined };
 
     await checkRestoredServer(b, node);
-    await compareRestored(b, node, backupGtid, accountsNA, limits);
+    await compareRestored(b, node, backupGtid, accountsNA, limits, settings);
   } catch (e) {
     await judgeFailure(outcome, e, node, o.artifact);
   }

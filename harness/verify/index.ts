@@ -17,6 +17,7 @@ export { committedGtids, locateStatement } from './committed.js';
 export { backupPointEqualsSnapshot } from './backup-point.js';
 export { compareAccounts } from './accounts.js';
 export { takeState, parseState, compareWithState } from './state-file.js';
+export type { SettingsLimit } from './settings-not-carried.js';
 export type { RecordedState } from './state-file.js';
 export { writeUnavailability } from './write-window.js';
 export { choosePromotion, readiness } from './promotion.js';

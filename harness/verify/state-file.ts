@@ -5,6 +5,7 @@ import { compareObjects } from './compare-snapshot.js';
 import { compareStateAccounts, recordAccounts, type StateAccounts } from './state-accounts.js';
 import { compareServerOptions, recordServerOptions, type ServerOptions } from './state-options.js';
 import { columnsByTable, dataTables, databasesInScope, primaryKeysByTable } from './scope.js';
+import { namedSettingsLimit, setSettingsAside, type SettingsLimit } from './settings-not-carried.js';
 import { checksumOf, rowsFingerprint, schemaObjects, tableKey } from './snapshot.js';
 
 /**
@@ -261,6 +262,8 @@ export interface CompareStateOptions {
   /** Tables whose rows the backup's method cannot carry, named before the restore: their rows are not compared
    * (listed with the reason in state-data's details); they must still exist with their definition. */
   rowsNotCarried?: ReadonlyArray<{ table: string; reason: string; notCarried: 'rows' | 'history' | 'float-precision' }>;
+  /** Definition settings the method cannot carry (myloader's sql_mode): compared without them, named in the details. */
+  settingsNotCarried?: SettingsLimit;
 }
 
 /**
@@ -313,7 +316,8 @@ export async function compareWithState(expected: RecordedState, q: Queryable, o:
       ...(limited.length ? { notCarried: limited.map(({ table, notCarried: what, reason }) => ({ table, what, reason })) } : {}),
     }),
   );
-  out.push(compareObjects(expected.objects, await schemaObjects(q, dbs), 'state-objects'));
+  const [eo, ao] = setSettingsAside(expected.objects, await schemaObjects(q, dbs), o.settingsNotCarried);
+  out.push(namedSettingsLimit(compareObjects(eo, ao, 'state-objects'), o.settingsNotCarried));
   if (o.accountsNotInBackup) {
     out.push({
       name: 'state-accounts',

@@ -19,13 +19,16 @@ import {
   unnamed,
 } from '../docker/corpus-kit.js';
 import { leftovers } from '../docker/helpers.js';
+import { run as runCommand } from '../../harness/exec/index.js';
+import type { TeamServer } from '../docker/corpus-kit.js';
 
 /**
  * The generated corpus (the fixed seed and regression cases of tests/nightly/corpus-paths.test.ts) through the restore
  * paths that file does not take: the package round trip (firedrill's physical backup sealed as a FDPKG2 package, then
  * `restore-test` of the package) and PITR (the real tool's backup, more writes, `restore-test --binlogs --until` to a
  * point). Each: no false alarm (equal to the state `firedrill snapshot` recorded at that point), no blind spot (what
- * changed after the state is named, exit 1).
+ * changed after the state is named, exit 1). On MariaDB 10.11 also a mydumper folder (Debian's mydumper 0.10.1, run from
+ * this machine as a team's job would), restore-tested with myloader: what it cannot carry is named, the rest judged.
  */
 const SEED = 20261206;
 /** A write after the PITR point, in a database of its own: replaying past the point must name it. */
@@ -34,6 +37,26 @@ const LATER = [
   'CREATE TABLE fd_later.after_point (id INT PRIMARY KEY)',
   'INSERT INTO fd_later.after_point VALUES (1)',
 ];
+
+/** A whole-server mydumper folder of the team's server, made from this machine. */
+async function mydumperFolder(t: TeamServer, dir: string, name: string): Promise<string> {
+  const out = join(dir, name);
+  const { host, port } = t.node.sqlEndpoint;
+  await runCommand(
+    [
+      'mydumper',
+      `--host=${host}`,
+      `--port=${port}`,
+      `--user=${t.ctx.creds.admin}`,
+      `--outputdir=${out}`,
+      '--triggers',
+      '--events',
+      '--routines',
+    ],
+    { env: { MYSQL_PWD: t.ctx.creds.adminPassword }, timeoutMs: 10 * 60_000 },
+  );
+  return out;
+}
 
 const failedNames = (r: { checks: Array<{ name: string; valid: boolean }> } | undefined) =>
   r?.checks.filter((c) => !c.valid).map((c) => c.name) ?? [];
@@ -73,6 +96,34 @@ describe.each(['mariadb-10.11', 'mariadb-11.8', 'mysql-9.7'] as FlavorId[])('the
           r.mutated.result!.checks.filter((c) => !c.valid),
         ).map((m) => `${m.kind} ${m.names}`),
       ).toEqual([]);
+    },
+    15 * 60_000,
+  );
+
+  it.runIf(flavor === 'mariadb-10.11')(
+    "mydumper: a whole-server folder restore-tested with myloader equals the recorded state, myloader's limits named before the restore; after one changed row, view, account and grant, the next folder does not (exit 1), each named",
+    async () => {
+      const team = await teamServer(flavor, file);
+      try {
+        const state = join(dir, 'state-mydumper.json');
+        await team.snapshot(state);
+        const r = await restoreTestWith(flavor, await mydumperFolder(team, dir, 'mydumper'), state);
+        expectEqual(r);
+        expect(r.result!.checks.find((c) => c.name === 'limits-of-the-method')).toMatchObject({ status: 'not-applicable' });
+        const muts = mutationsOf(corpus);
+        await applyMutations(team.node, muts);
+        const mutated = await restoreTestWith(flavor, await mydumperFolder(team, dir, 'mydumper-later'), state);
+        expect(mutated.code, mutated.stderr.slice(-1500)).toBe(1);
+        expect(
+          unnamed(
+            muts,
+            mutated.result!.checks.filter((c) => !c.valid),
+          ).map((m) => `${m.kind} ${m.names}`),
+        ).toEqual([]);
+      } finally {
+        await team.run.teardown();
+      }
+      expect(await leftovers(team.run.runId)).toEqual([]);
     },
     15 * 60_000,
   );

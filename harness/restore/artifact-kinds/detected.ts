@@ -18,6 +18,7 @@ type ArtifactKind =
   | 'mysql-clone'
   | 'datadir'
   | 'dump'
+  | 'mydumper'
   | 'in-object-store';
 
 export interface DetectedArtifact {
@@ -41,7 +42,7 @@ export interface DetectedArtifact {
   incrementals?: DetectedArtifact[];
   // dumps
   compression?: 'none' | 'gzip' | 'zstd';
-  /** Databases the dump creates (its "Current Database" lines). */
+  /** Databases the dump creates (its "Current Database" lines; a mydumper folder's `db-schema-create.sql` files). */
   dumpDatabases?: string[];
   /** Set when the dump is damaged or incomplete: a bad backup (exit 1), not bad input. */
   damaged?: string;

@@ -1,6 +1,6 @@
 /**
  * Every kind of backup restore-test recognises, in the order they are tried: a new kind is one detector file in this
- * folder and its line here (then its restore, in restore-test-datadir.ts or restore-test-load.ts).
+ * folder and its line here (then its restore, in restore-test-datadir.ts, restore-test-load.ts or restore-test-myloader.ts).
  */
 import type { ArtifactDetector } from './detected.js';
 import { datadirCopy } from './datadir.js';
@@ -11,6 +11,7 @@ import { mariabackup } from './mariabackup.js';
 import { mariabackupChain } from './mariabackup-chain.js';
 import { mbstream } from './mbstream.js';
 import { mysqlClone } from './mysql-clone.js';
+import { mydumper } from './mydumper.js';
 
 export const ARTIFACT_DETECTORS: readonly ArtifactDetector[] = [
   // folders
@@ -18,6 +19,7 @@ export const ARTIFACT_DETECTORS: readonly ArtifactDetector[] = [
   mariabackup,
   mysqlClone,
   datadirCopy,
+  mydumper,
   mariabackupChain,
   // files: by their first bytes, the dump (which reads the whole file) last
   firedrillPackage,
