@@ -257,6 +257,7 @@ export function toResult(
       node: 'restored',
       indeterminate: 0,
       method: 'not measured: a restore test of one backup has no write ledger (compare with --expect STATE instead)',
+      notApplicable: true,
     },
     checks: o.checks,
     faults: [],

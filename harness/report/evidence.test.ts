@@ -155,6 +155,20 @@ describe('honest JUnit', () => {
     expect(Number(attr(x, 'testsuite', 'errors'))).toBeGreaterThan(0);
   });
 
+  it('a restore test that passed (no write ledger by its method): its RPO objectives are not applicable, never a failure, never met', () => {
+    const rpo = { lostAcknowledgedWrites: null, seconds: null, node: 'restored', indeterminate: 0, method: 'no write ledger' };
+    const r = sampleResult({ scenario: 'restore-test', verdict: 'pass', rpo: { ...rpo, notApplicable: true }, objectives: undefined });
+    const rpoCases = judgementsOf(r).filter((j) => j.name.startsWith('objective rpo'));
+    expect(rpoCases.map((j) => [j.name, j.ok, j.skip])).toEqual([
+      ['objective rpo-writes', true, 'not-applicable'],
+      ['objective rpo-seconds', true, 'not-applicable'],
+    ]);
+    expect(cases(junitXml([r])).filter((c) => c.failed)).toEqual([]);
+    // without the method's word, an RPO never measured stays a failure
+    const drill = sampleResult({ scenario: 'restore-test', verdict: 'pass', rpo, objectives: undefined });
+    expect(judgementsOf(drill).filter((j) => j.name.startsWith('objective rpo') && !j.ok)).toHaveLength(2);
+  });
+
   it('a verdict that is not pass reads red even when every other judgement is green (e.g. interrupted)', () => {
     const r = sampleResult({ verdict: 'fail' });
     expect(

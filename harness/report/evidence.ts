@@ -31,7 +31,11 @@ export interface Judgement {
 export function objectiveReportOf(r: EvidenceResult): ObjectiveReport {
   return (
     r.objectives ??
-    judgeObjectives(objectivesFor(r.scenario), { rtoMs: r.rto.ms, rpoWrites: r.rpo.lostAcknowledgedWrites, rpoSeconds: r.rpo.seconds })
+    judgeObjectives(objectivesFor(r.scenario, { expectsLoss: r.rpo.notApplicable }), {
+      rtoMs: r.rto.ms,
+      rpoWrites: r.rpo.lostAcknowledgedWrites,
+      rpoSeconds: r.rpo.seconds,
+    })
   );
 }
 
@@ -48,6 +52,15 @@ export function objectiveLabel(j: ObjectiveJudgement): string {
 function objectiveJudgement(j: ObjectiveJudgement, r: EvidenceResult): Judgement {
   const fmt = (v: number | null) => (v === null ? 'not measured' : j.unit === 's' ? `${+v.toFixed(3)} s` : `${v} writes`);
   const where = j.name === 'rto' ? `sum of recovery phases ${Object.keys(r.rto.phases).join(' + ') || '(none ran)'}` : `on ${r.rpo.node}`;
+  if (j.name !== 'rto' && j.target === null && r.rpo.notApplicable)
+    return {
+      name: `objective ${j.name}`,
+      group: 'objective',
+      ok: true,
+      skip: 'not-applicable',
+      message: `${OBJ_LABEL[j.name]} not applicable: ${r.rpo.method}`,
+      details: { ...j },
+    };
   // With no target, the figure must still have been measured: an RPO that was never measured is not a pass.
   const ok = j.target === null ? j.measured !== null || j.name === 'rto' : j.met === true;
   const message =

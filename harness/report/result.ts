@@ -20,6 +20,11 @@ export interface Rpo {
   node: string;
   indeterminate: number;
   method: string;
+  /**
+   * The method keeps no write ledger (a restore test of one backup): the RPO is not measured by design, and its
+   * objectives are reported as not applicable (never as met, never as missed), unless the user set one.
+   */
+  notApplicable?: boolean;
 }
 
 /**
