@@ -106,16 +106,18 @@ export async function diffRowsPairs(
       progress,
     );
     const t0 = performance.now();
-    const sync = await exec(['pt-table-sync', '--print', '--replicate=percona.checksums', '--sync-to-master', dsn(replica, user)], {
+    // --replicate with the primary's DSN then the replica's (--sync-to-master would look the primary up by the name
+    // the replica knows it by, a Docker network alias this host cannot resolve)
+    const sync = await exec(['pt-table-sync', '--print', '--replicate=percona.checksums', dsn(primary, user), dsn(replica, user)], {
       env,
       timeoutMs: 3_600_000,
       okExitCodes: [0, 2],
-    }).catch((e: Error) => ({ stdout: '', error: e.message.split('\n')[0] }));
+    }).catch((e: Error) => ({ stdout: '', stderr: '', error: e.message.split('\n')[0] }));
     const syncMs = Math.round(performance.now() - t0);
     const ptNamed = keysInSyncPrint(sync.stdout);
     const same = (a: number[]) => a.length === differing.length && a.every((k, i) => k === differing[i]);
     rowsPair.proviso = same(firedrillNamed);
-    rowsPair.note = `${differing.length} rows differ (${how === 'spread' ? 'spread evenly' : `${DIFFERING} spread + ${DIFFERING} neighbours`}); firedrill named ${firedrillNamed.length}, all: ${same(firedrillNamed)}; pt-table-sync --print (${syncMs} ms) named ${ptNamed.length}, all: ${same(ptNamed)}${'error' in sync ? ` (${sync.error})` : ''}`;
+    rowsPair.note = `${differing.length} rows differ (${how === 'spread' ? 'spread evenly' : `${DIFFERING} spread + ${DIFFERING} neighbours`}); firedrill named ${firedrillNamed.length}, all: ${same(firedrillNamed)}; pt-table-sync --print (${syncMs} ms) named ${ptNamed.length}, all: ${same(ptNamed)}${'error' in sync ? ` (${sync.error})` : !ptNamed.length && sync.stderr.trim() ? ` (it said: ${sync.stderr.trim().split('\n').pop()})` : ''}`;
     progress(rowsPair.note);
     out[`diffRows${name}`] = rowsPair;
     const sumPair = await measureAgainst(

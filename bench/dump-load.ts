@@ -10,22 +10,14 @@ import { measureAgainst, measurePair, timed } from './pair.js';
 import { targetOf } from './targets.js';
 import type { Pair } from './types.js';
 
-/** The client reading a (zstd-compressed) file on stdin inside the node's container: argv only, no password. */
+/** The client reading the (zstd-compressed) file on its stdin inside the node's container, as a shell user types it: argv only, no password. */
 function clientLoad(node: StartedNode, file: string, zst: boolean): Promise<unknown> {
-  if (!zst) return node.loadSqlFile(file);
+  const script = zst ? 'zstd -q -dc -- "$f" | docker exec -i "$c" "$@"' : 'docker exec -i "$c" "$@" < "$f"';
   return exec(
-    [
-      'bash',
-      '-o',
-      'pipefail',
-      '-c',
-      'f=$1; c=$2; shift 2; zstd -q -dc -- "$f" | docker exec -i "$c" "$@"',
-      'bash',
-      file,
-      node.container.name,
-      ...node.adapter.client,
-    ],
-    { timeoutMs: 3_600_000 },
+    ['bash', '-o', 'pipefail', '-c', `f=$1; c=$2; shift 2; ${script}`, 'bash', file, node.container.name, ...node.adapter.client],
+    {
+      timeoutMs: 3_600_000,
+    },
   );
 }
 
@@ -67,7 +59,10 @@ export async function dumpLoadPair(
         },
         baseline: () => clientLoad(node!, file, zst),
         before: async (which) => {
-          node = await new NodeDefinition(tctx, { name: `bench-${which}-${made}`, server: { serverId: 400 + made++ } }).start();
+          node = await new NodeDefinition(tctx, {
+            name: `bench-${zst ? 'zst-' : ''}${which}-${made}`,
+            server: { serverId: 400 + made++ },
+          }).start();
         },
         after: async (which, i) => {
           if (keep && which === 'baseline' && i === total - 1) keep(node!);
