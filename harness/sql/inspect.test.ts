@@ -96,9 +96,11 @@ describe('inspection SQL', () => {
       /^SELECT CAST\(`id` DIV 128 AS CHAR\) AS g, COUNT\(\*\) AS n, .* WHERE `id` > \? AND `id` <= \? GROUP BY `id` DIV 128$/,
     );
     expect(g.values).toEqual([100, 200]);
-    const r = chunkRows('db', 't', ['id'], cols, { lo: [100], hi: [200] }, true, { width: 128, group: '1' });
+    const r = chunkRows({ db: 'db', table: 't', pk: ['id'], cols, r: { lo: [100], hi: [200] } }, true, { width: 128, group: '1' });
     expect(r.sql).toContain('WHERE `id` > ? AND `id` <= ? AND `id` DIV 128 = CAST(? AS DECIMAL(20, 0)) ORDER BY `id`');
     expect(r.values).toEqual([100, 200, '1']);
-    expect(chunkRows('db', 't', ['id'], cols, {}, true, { width: 128, group: '0' }).sql).toContain('WHERE `id` DIV 128 = CAST(');
+    expect(chunkRows({ db: 'db', table: 't', pk: ['id'], cols, r: {} }, true, { width: 128, group: '0' }).sql).toContain(
+      'WHERE `id` DIV 128 = CAST(',
+    );
   });
 });

@@ -267,17 +267,18 @@ export function keyGroups(
   };
 }
 
+/** One key range of one table: its key and columns (what the statements that read a chunk's rows take). */
+export interface TableChunk {
+  db: string;
+  table: string;
+  pk: readonly string[];
+  cols: readonly Column[];
+  r: KeyRange;
+}
+
 /** Key and fingerprint of every row in a key range, in key order (to name the rows that differ; `live` as chunkChecksum;
  * `group`: only that group's keys). */
-export function chunkRows(
-  db: string,
-  table: string,
-  pk: readonly string[],
-  cols: readonly Column[],
-  r: KeyRange,
-  live = false,
-  group?: KeyGroup,
-): Statement {
+export function chunkRows({ db, table, pk, cols, r }: TableChunk, live = false, group?: KeyGroup): Statement {
   const range = rangeWhere(pk, r);
   const cond = group ? `${quoteId(pk[0]!)} DIV ${Math.max(1, Math.floor(group.width))} = CAST(? AS DECIMAL(20, 0))` : '';
   const where = cond ? (range.where ? `${range.where} AND ${cond}` : `WHERE ${cond}`) : range.where;

@@ -1,5 +1,5 @@
 import { inspect } from '../sql/index.js';
-import type { Column, KeyGroup, KeyRange } from '../sql/inspect.js';
+import type { Column, KeyGroup, KeyRange, TableChunk } from '../sql/inspect.js';
 import { check, reason, type CheckResult, type Difference, type Queryable } from './check.js';
 import { columnsByTable, dataTables, databasesInScope, type TableInfo } from './scope.js';
 import { CURRENT_ROWS_DIFFER } from './compare-snapshot.js';
@@ -38,15 +38,12 @@ async function columnsOf(q: Queryable, db: string, t: string): Promise<Column[]>
 async function diffRange(
   src: Queryable,
   dst: Queryable,
-  db: string,
-  t: string,
-  pk: readonly string[],
-  cols: Column[],
-  r: KeyRange,
+  chunk: TableChunk,
   limit: number,
   group?: KeyGroup,
 ): Promise<{ count: number; rows: Difference[] }> {
-  const stmt = inspect.chunkRows(db, t, pk, cols, r, true, group);
+  const { db, table: t, pk } = chunk;
+  const stmt = inspect.chunkRows(chunk, true, group);
   const [a, b] = await Promise.all([src.query<Row>(stmt), dst.query<Row>(stmt)]);
   const index = new Map(b.map((row) => [JSON.stringify(keyOf(row, pk)), String(row['__h'])]));
   const rows: Difference[] = [];
@@ -77,16 +74,13 @@ const GROUP_KEYS = 128;
 async function diffChunk(
   src: Queryable,
   dst: Queryable,
-  db: string,
-  t: string,
-  pk: readonly string[],
-  cols: Column[],
-  r: KeyRange,
+  chunk: TableChunk,
   limit: number,
   chunkRows: number,
 ): Promise<{ count: number; rows: Difference[] }> {
-  if (!inspect.groupableKey(pk, cols) || chunkRows <= GROUP_KEYS * 4) return diffRange(src, dst, db, t, pk, cols, r, limit);
-  const stmt = inspect.keyGroups(db, t, pk, cols, r, GROUP_KEYS);
+  const { db, table, pk, cols, r } = chunk;
+  if (!inspect.groupableKey(pk, cols) || chunkRows <= GROUP_KEYS * 4) return diffRange(src, dst, chunk, limit);
+  const stmt = inspect.keyGroups(db, table, pk, cols, r, GROUP_KEYS);
   const [a, b] = await Promise.all([src.query<Row>(stmt), dst.query<Row>(stmt)]);
   const theirs = new Map(b.map((g) => [String(g['g']), `${String(g['n'])}/${String(g['h'])}`]));
   const groups = new Set<string>();
@@ -98,7 +92,7 @@ async function diffChunk(
   for (const k of theirs.keys()) groups.add(k);
   const out = { count: 0, rows: [] as Difference[] };
   for (const group of [...groups].sort((x, y) => (BigInt(x) < BigInt(y) ? -1 : 1))) {
-    const d = await diffRange(src, dst, db, t, pk, cols, r, Math.max(0, limit - out.rows.length), { width: GROUP_KEYS, group });
+    const d = await diffRange(src, dst, chunk, Math.max(0, limit - out.rows.length), { width: GROUP_KEYS, group });
     out.count += d.count;
     out.rows.push(...d.rows);
   }
@@ -133,7 +127,7 @@ async function diffKeyedTable(
     const stmt = inspect.chunkChecksum(db, t, pk, cols, r, true);
     const [[a], [b]] = await Promise.all([src.query<Row>(stmt), dst.query<Row>(stmt)]);
     if (String(a?.['n']) === String(b?.['n']) && String(a?.['h']) === String(b?.['h'])) continue;
-    const d = await diffChunk(src, dst, db, t, pk, cols, r, Math.max(0, o.maxRowsNamed - named), o.chunkRows);
+    const d = await diffChunk(src, dst, { db, table: t, pk, cols, r }, Math.max(0, o.maxRowsNamed - named), o.chunkRows);
     named += d.rows.length;
     diffs.push({
       database: db,
