@@ -76,7 +76,7 @@ describe('inspection SQL', () => {
       { name: 'f', type: 'float' },
     ]);
     expect(e).toBe(
-      "CRC32(CONCAT_WS('#', `id`, CONCAT(OCTET_LENGTH(`s`), ':', CAST(`s` AS BINARY)), CONCAT(OCTET_LENGTH(`b`), ':', CRC32(`b`)), CAST(`f` AS DOUBLE), CONCAT(ISNULL(`id`), ISNULL(`s`), ISNULL(`b`), ISNULL(`f`))))",
+      "CRC32(CONCAT_WS('#', `id`, OCTET_LENGTH(`s`), CAST(`s` AS BINARY), OCTET_LENGTH(`b`), CRC32(`b`), CAST(`f` AS DOUBLE), CONCAT(ISNULL(`id`), ISNULL(`s`), ISNULL(`b`), ISNULL(`f`))))",
     );
     // stored fingerprints (state files) keep SHA-256: a live comparison never changes them
     expect(chunkChecksum('db', 't', ['id'], [{ name: 'id', type: 'int' }], {}).sql).toContain('SHA2(');

@@ -67,31 +67,46 @@ async function diffRange(
 const GROUP_KEYS = 128;
 
 /**
- * Names the rows of a differing chunk. With a single integer key, the chunk is first cut into groups of neighbouring
- * key values (one grouped read on each server) and only the groups that differ have their rows read: a chunk with one
- * changed row then moves about GROUP_KEYS rows to the harness instead of the whole chunk. Other keys: the whole chunk.
+ * A chunk's row count and fingerprint on both servers, and which of its groups differ. With a single integer key
+ * the one read of the chunk on each server is grouped by GROUP_KEYS neighbouring key values, so a differing chunk
+ * says at once which small groups hold the differing rows (only those rows are then read); other keys: the chunk
+ * as a whole (all its rows are read when it differs).
  */
+async function chunkState(
+  src: Queryable,
+  dst: Queryable,
+  chunk: TableChunk,
+  grouped: boolean,
+): Promise<{ rows: [string, string]; differs: boolean; groups?: string[] }> {
+  const { db, table, pk, cols, r } = chunk;
+  const stmt = grouped ? inspect.keyGroups(db, table, pk, cols, r, GROUP_KEYS) : inspect.chunkChecksum(db, table, pk, cols, r, true);
+  const [a, b] = await Promise.all([src.query<Row>(stmt), dst.query<Row>(stmt)]);
+  const total = (x: Row[]) => String(x.reduce((n, g) => n + Number(g['n'] ?? 0), 0));
+  const rows: [string, string] = [total(a), total(b)];
+  const state = (g: Row) => `${String(g['n'])}/${String(g['h'])}`;
+  if (!grouped) return { rows, differs: state(a[0] ?? {}) !== state(b[0] ?? {}) };
+  const theirs = new Map(b.map((g) => [String(g['g']), state(g)]));
+  const groups = new Set<string>();
+  for (const g of a) {
+    const k = String(g['g']);
+    if (theirs.get(k) !== state(g)) groups.add(k);
+    theirs.delete(k);
+  }
+  for (const k of theirs.keys()) groups.add(k);
+  return { rows, differs: groups.size > 0, groups: [...groups].sort((x, y) => (BigInt(x) < BigInt(y) ? -1 : 1)) };
+}
+
+/** Names the differing rows of a chunk: those of its differing groups, or all of its rows. */
 async function diffChunk(
   src: Queryable,
   dst: Queryable,
   chunk: TableChunk,
   limit: number,
-  chunkRows: number,
+  groups: string[] | undefined,
 ): Promise<{ count: number; rows: Difference[] }> {
-  const { db, table, pk, cols, r } = chunk;
-  if (!inspect.groupableKey(pk, cols) || chunkRows <= GROUP_KEYS * 4) return diffRange(src, dst, chunk, limit);
-  const stmt = inspect.keyGroups(db, table, pk, cols, r, GROUP_KEYS);
-  const [a, b] = await Promise.all([src.query<Row>(stmt), dst.query<Row>(stmt)]);
-  const theirs = new Map(b.map((g) => [String(g['g']), `${String(g['n'])}/${String(g['h'])}`]));
-  const groups = new Set<string>();
-  for (const g of a) {
-    const k = String(g['g']);
-    if (theirs.get(k) !== `${String(g['n'])}/${String(g['h'])}`) groups.add(k);
-    theirs.delete(k);
-  }
-  for (const k of theirs.keys()) groups.add(k);
+  if (!groups) return diffRange(src, dst, chunk, limit);
   const out = { count: 0, rows: [] as Difference[] };
-  for (const group of [...groups].sort((x, y) => (BigInt(x) < BigInt(y) ? -1 : 1))) {
+  for (const group of groups) {
     const d = await diffRange(src, dst, chunk, Math.max(0, limit - out.rows.length), { width: GROUP_KEYS, group });
     out.count += d.count;
     out.rows.push(...d.rows);
@@ -123,19 +138,20 @@ async function diffKeyedTable(
   }
   const diffs: Difference[] = [];
   let named = 0;
+  const grouped = inspect.groupableKey(pk, cols) && o.chunkRows > GROUP_KEYS * 4;
   for (const r of ranges) {
-    const stmt = inspect.chunkChecksum(db, t, pk, cols, r, true);
-    const [[a], [b]] = await Promise.all([src.query<Row>(stmt), dst.query<Row>(stmt)]);
-    if (String(a?.['n']) === String(b?.['n']) && String(a?.['h']) === String(b?.['h'])) continue;
-    const d = await diffChunk(src, dst, { db, table: t, pk, cols, r }, Math.max(0, o.maxRowsNamed - named), o.chunkRows);
+    const chunk = { db, table: t, pk, cols, r };
+    const c = await chunkState(src, dst, chunk, grouped);
+    if (!c.differs) continue;
+    const d = await diffChunk(src, dst, chunk, Math.max(0, o.maxRowsNamed - named), c.groups);
     named += d.rows.length;
     diffs.push({
       database: db,
       object: t,
       kind: 'chunk-differs',
       where: fmtRange(pk, r),
-      expected: { rows: String(a?.['n']) },
-      actual: { rows: String(b?.['n']), differingRows: d.count },
+      expected: { rows: c.rows[0] },
+      actual: { rows: c.rows[1], differingRows: d.count },
     });
     diffs.push(...d.rows);
   }
