@@ -17,6 +17,9 @@ export interface Row {
   note?: string;
 }
 
+/** A table cell's text: a '|' in it would end the cell. */
+const cell = (s: string) => s.replace(/\|/g, '\\|');
+
 /** The markdown table of rows: step, size, load average, both times, ratio, target, verdict. */
 export function tableOf(rows: readonly Row[]): string {
   return [
@@ -24,7 +27,7 @@ export function tableOf(rows: readonly Row[]): string {
     '|---|---|---|---|---|---|---|---|',
     ...rows.map(
       (r) =>
-        `| ${r.what} | ${r.size} | ${r.load ?? ''} | ${r.harness} | ${r.baseline} | ${r.ratio === null ? '' : r.ratio.toFixed(2)} | ${r.target} | ${r.ok === null ? '' : r.ok ? 'ok' : 'MISS'} |`,
+        `| ${cell(r.what)} | ${r.size} | ${r.load ?? ''} | ${cell(r.harness)} | ${cell(r.baseline)} | ${r.ratio === null ? '' : r.ratio.toFixed(2)} | ${r.target} | ${r.ok === null ? '' : r.ok ? 'ok' : 'MISS'} |`,
     ),
   ].join('\n');
 }

@@ -27,7 +27,7 @@ export const RATIOS: readonly RatioTarget[] = [
   {
     key: 'dumpLoadZst',
     what: '--dataset dump.sql.zst: plan + load into a fresh server',
-    baseline: 'zstd -dc dump.sql.zst | the client, into a fresh server of the same image',
+    baseline: 'zstd -dc dump.sql.zst piped into the client, into a fresh server of the same image',
     max: 1.0,
   },
   ...(['Spread', 'Clustered'] as const).flatMap((how): RatioTarget[] => [
