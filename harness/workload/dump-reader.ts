@@ -181,6 +181,7 @@ export class DumpFilter extends Transform {
       }
       pos = end;
     }
+    this.pushPassed();
     cb();
   }
 
@@ -190,11 +191,21 @@ export class DumpFilter extends Transform {
       const fate = this.decide(whole.toString('utf8'));
       if (fate === 'pass') this.out(whole);
     }
+    this.pushPassed();
     cb();
   }
 
+  /** What passes, gathered over one input chunk and pushed at its end: one write per chunk, not one per line
+   * (a dump of one row a line would otherwise make hundreds of thousands of tiny writes into the client's pipe). */
+  private passed: Buffer[] = [];
+
   private out(b: Buffer | string): void {
-    if (this.passOn) this.push(b);
+    if (this.passOn) this.passed.push(typeof b === 'string' ? Buffer.from(b) : b);
+  }
+
+  private pushPassed(): void {
+    if (this.passed.length) this.push(this.passed.length === 1 ? this.passed[0]! : Buffer.concat(this.passed));
+    this.passed = [];
   }
 
   /** A dropped statement ends on a line whose last non-blank character is ';'. */
