@@ -12,7 +12,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['harness/**/*.test.ts', 'scenarios/**/*.test.ts'],
+          include: ['harness/**/*.test.ts', 'scenarios/**/*.test.ts', 'bench/**/*.test.ts'],
           environment: 'node',
           // a deadline, not a speed target: some unit tests load every drill file or spawn the CLI, which takes
           // over vitest's default 5 s when the 2 cores are busy with Docker

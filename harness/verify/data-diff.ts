@@ -1,5 +1,5 @@
 import { inspect } from '../sql/index.js';
-import type { Column, KeyRange } from '../sql/inspect.js';
+import type { Column, KeyGroup, KeyRange, TableChunk } from '../sql/inspect.js';
 import { check, reason, type CheckResult, type Difference, type Queryable } from './check.js';
 import { columnsByTable, dataTables, databasesInScope, type TableInfo } from './scope.js';
 import { CURRENT_ROWS_DIFFER } from './compare-snapshot.js';
@@ -38,14 +38,12 @@ async function columnsOf(q: Queryable, db: string, t: string): Promise<Column[]>
 async function diffRange(
   src: Queryable,
   dst: Queryable,
-  db: string,
-  t: string,
-  pk: readonly string[],
-  cols: Column[],
-  r: KeyRange,
+  chunk: TableChunk,
   limit: number,
+  group?: KeyGroup,
 ): Promise<{ count: number; rows: Difference[] }> {
-  const stmt = inspect.chunkRows(db, t, pk, cols, r);
+  const { db, table: t, pk } = chunk;
+  const stmt = inspect.chunkRows(chunk, true, group);
   const [a, b] = await Promise.all([src.query<Row>(stmt), dst.query<Row>(stmt)]);
   const index = new Map(b.map((row) => [JSON.stringify(keyOf(row, pk)), String(row['__h'])]));
   const rows: Difference[] = [];
@@ -63,6 +61,57 @@ async function diffRange(
   }
   for (const k of index.keys()) note({ database: db, object: t, kind: 'row-unexpected', where: fmtKey(pk, JSON.parse(k) as unknown[]) });
   return { count, rows };
+}
+
+/** Keys per group when a differing chunk is narrowed down before its rows are read. */
+const GROUP_KEYS = 128;
+
+/**
+ * A chunk's row count and fingerprint on both servers, and which of its groups differ. With a single integer key
+ * the one read of the chunk on each server is grouped by GROUP_KEYS neighbouring key values, so a differing chunk
+ * says at once which small groups hold the differing rows (only those rows are then read); other keys: the chunk
+ * as a whole (all its rows are read when it differs).
+ */
+async function chunkState(
+  src: Queryable,
+  dst: Queryable,
+  chunk: TableChunk,
+  grouped: boolean,
+): Promise<{ rows: [string, string]; differs: boolean; groups?: string[] }> {
+  const { db, table, pk, cols, r } = chunk;
+  const stmt = grouped ? inspect.keyGroups(db, table, pk, cols, r, GROUP_KEYS) : inspect.chunkChecksum(db, table, pk, cols, r, true);
+  const [a, b] = await Promise.all([src.query<Row>(stmt), dst.query<Row>(stmt)]);
+  const total = (x: Row[]) => String(x.reduce((n, g) => n + Number(g['n'] ?? 0), 0));
+  const rows: [string, string] = [total(a), total(b)];
+  const state = (g: Row) => `${String(g['n'])}/${String(g['h'])}`;
+  if (!grouped) return { rows, differs: state(a[0] ?? {}) !== state(b[0] ?? {}) };
+  const theirs = new Map(b.map((g) => [String(g['g']), state(g)]));
+  const groups = new Set<string>();
+  for (const g of a) {
+    const k = String(g['g']);
+    if (theirs.get(k) !== state(g)) groups.add(k);
+    theirs.delete(k);
+  }
+  for (const k of theirs.keys()) groups.add(k);
+  return { rows, differs: groups.size > 0, groups: [...groups].sort((x, y) => (BigInt(x) < BigInt(y) ? -1 : 1)) };
+}
+
+/** Names the differing rows of a chunk: those of its differing groups, or all of its rows. */
+async function diffChunk(
+  src: Queryable,
+  dst: Queryable,
+  chunk: TableChunk,
+  limit: number,
+  groups: string[] | undefined,
+): Promise<{ count: number; rows: Difference[] }> {
+  if (!groups) return diffRange(src, dst, chunk, limit);
+  const out = { count: 0, rows: [] as Difference[] };
+  for (const group of groups) {
+    const d = await diffRange(src, dst, chunk, Math.max(0, limit - out.rows.length), { width: GROUP_KEYS, group });
+    out.count += d.count;
+    out.rows.push(...d.rows);
+  }
+  return out;
 }
 
 /** Compares one table with a primary key chunk by chunk (ranges cut on the source), then names differing rows. */
@@ -89,19 +138,20 @@ async function diffKeyedTable(
   }
   const diffs: Difference[] = [];
   let named = 0;
+  const grouped = inspect.groupableKey(pk, cols) && o.chunkRows > GROUP_KEYS * 4;
   for (const r of ranges) {
-    const stmt = inspect.chunkChecksum(db, t, pk, cols, r);
-    const [[a], [b]] = await Promise.all([src.query<Row>(stmt), dst.query<Row>(stmt)]);
-    if (String(a?.['n']) === String(b?.['n']) && String(a?.['h']) === String(b?.['h'])) continue;
-    const d = await diffRange(src, dst, db, t, pk, cols, r, Math.max(0, o.maxRowsNamed - named));
+    const chunk = { db, table: t, pk, cols, r };
+    const c = await chunkState(src, dst, chunk, grouped);
+    if (!c.differs) continue;
+    const d = await diffChunk(src, dst, chunk, Math.max(0, o.maxRowsNamed - named), c.groups);
     named += d.rows.length;
     diffs.push({
       database: db,
       object: t,
       kind: 'chunk-differs',
       where: fmtRange(pk, r),
-      expected: { rows: String(a?.['n']) },
-      actual: { rows: String(b?.['n']), differingRows: d.count },
+      expected: { rows: c.rows[0] },
+      actual: { rows: c.rows[1], differingRows: d.count },
     });
     diffs.push(...d.rows);
   }
