@@ -92,9 +92,7 @@ describe('inspection SQL', () => {
     expect(groupableKey(['c'], cols)).toBe(false);
     expect(groupableKey(['id', 'c'], cols)).toBe(false);
     const g = keyGroups('db', 't', ['id'], cols, { lo: [100], hi: [200] }, 128);
-    expect(g.sql).toMatch(
-      /^SELECT CAST\(`id` DIV 128 AS CHAR\) AS g, COUNT\(\*\) AS n, .* WHERE `id` > \? AND `id` <= \? GROUP BY `id` DIV 128$/,
-    );
+    expect(g.sql).toMatch(/^SELECT CAST\(`id` DIV 128 AS CHAR\) AS g, COUNT\(\*\) AS n, .* WHERE `id` > \? AND `id` <= \? GROUP BY g$/);
     expect(g.values).toEqual([100, 200]);
     const r = chunkRows({ db: 'db', table: 't', pk: ['id'], cols, r: { lo: [100], hi: [200] } }, true, { width: 128, group: '1' });
     expect(r.sql).toContain('WHERE `id` > ? AND `id` <= ? AND `id` DIV 128 = CAST(? AS DECIMAL(20, 0)) ORDER BY `id`');

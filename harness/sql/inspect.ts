@@ -261,9 +261,10 @@ export function keyGroups(
   width: number,
 ): Statement {
   const { where, values } = rangeWhere(pk, r);
+  // grouped by the alias: MySQL's ONLY_FULL_GROUP_BY refuses CAST(key DIV w) in the list when grouped by key DIV w
   const g = `${quoteId(pk[0]!)} DIV ${Math.max(1, Math.floor(width))}`;
   return {
-    sql: `SELECT CAST(${g} AS CHAR) AS g, COUNT(*) AS n, COALESCE(BIT_XOR(${liveRowHashExpr(cols)}), 0) AS h FROM ${qualified(db, table)} ${where} GROUP BY ${g}`,
+    sql: `SELECT CAST(${g} AS CHAR) AS g, COUNT(*) AS n, COALESCE(BIT_XOR(${liveRowHashExpr(cols)}), 0) AS h FROM ${qualified(db, table)} ${where} GROUP BY g`,
     values,
   };
 }
