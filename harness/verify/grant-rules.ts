@@ -127,7 +127,7 @@ export async function explainGrants(
     }
   }
   // Either side may be the server that read its grant tables back after a restart (a restarted replica, or a primary
-  // rebuilt from a replica's backup): each rule is tried with the sides both ways round.
+  // rebuilt from a replica's backup): the latin1-reading rule is tried with the sides both ways round.
   const ways = [
     { from: m, to: x, pair: (f: string, t: string) => ({ expected: f, actual: t }) },
     { from: x, to: m, pair: (f: string, t: string) => ({ expected: t, actual: f }) },
