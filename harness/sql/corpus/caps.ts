@@ -29,9 +29,6 @@ export interface Caps {
   passwordHash: 'mysql-native' | 'none';
   /** The sql_mode PAD_CHAR_TO_FULL_LENGTH (MariaDB; MySQL 8.0 deprecated it and 9.x removed it). */
   padCharToFullLength: boolean;
-  /** lower_case_table_names=1 from an option file on firedrill's seeded datadir (initialised with 0): MariaDB starts
-   * on it; MySQL 8+ refuses a value its data dictionary was not initialised with, so a MySQL corpus draws 0 only. */
-  lowerCaseTableNames1: boolean;
 }
 
 export function capsOf(flavor: FlavorId): Caps {
@@ -54,6 +51,5 @@ export function capsOf(flavor: FlavorId): Caps {
     // of the corpus have no password (what a dump of them carries is their other attributes).
     passwordHash: maria ? 'mysql-native' : 'none',
     padCharToFullLength: maria,
-    lowerCaseTableNames1: maria,
   };
 }
