@@ -39,8 +39,12 @@ const LATER = [
   'INSERT INTO fd_later.after_point VALUES (1)',
 ];
 
-/** A whole-server mydumper folder of the team's server, made from this machine. */
-async function mydumperFolder(t: TeamServer, dir: string, name: string): Promise<string> {
+/**
+ * A whole-server mydumper folder of the team's server, made from this machine. `failing`: the tool's exit 1 is
+ * accepted (bookworm's mydumper 0.10.0 on MySQL 9.7 drops every database whose name is not ASCII, says so on stderr,
+ * exits 1 and still writes "Finished dump at": a team's job that ignores the exit code keeps such a folder).
+ */
+async function mydumperFolder(t: TeamServer, dir: string, name: string, failing = false): Promise<string> {
   const out = join(dir, name);
   const { host, port } = t.node.sqlEndpoint;
   await runCommand(
@@ -54,7 +58,7 @@ async function mydumperFolder(t: TeamServer, dir: string, name: string): Promise
       '--events',
       '--routines',
     ],
-    { env: { MYSQL_PWD: t.ctx.creds.adminPassword }, timeoutMs: 10 * 60_000 },
+    { env: { MYSQL_PWD: t.ctx.creds.adminPassword, LANG: 'C.UTF-8' }, timeoutMs: 10 * 60_000, ...(failing ? { okExitCodes: [0, 1] } : {}) },
   );
   return out;
 }
@@ -101,7 +105,7 @@ describe.each(['mariadb-10.11', 'mariadb-11.8', 'mysql-9.7'] as FlavorId[])('the
     15 * 60_000,
   );
 
-  it(
+  it.runIf(flavor !== 'mysql-9.7')(
     "mydumper: a whole-server folder restore-tested with myloader equals the recorded state, myloader's limits named before the restore; after one changed row, view, account and grant, the next folder does not (exit 1), each named",
     async () => {
       const team = await teamServer(flavor, file);
@@ -121,6 +125,26 @@ describe.each(['mariadb-10.11', 'mariadb-11.8', 'mysql-9.7'] as FlavorId[])('the
             mutated.result!.checks.filter((c) => !c.valid),
           ).map((m) => `${m.kind} ${m.names}`),
         ).toEqual([]);
+      } finally {
+        await team.run.teardown();
+      }
+      expect(await leftovers(team.run.runId)).toEqual([]);
+    },
+    15 * 60_000,
+  );
+
+  it.runIf(flavor === 'mysql-9.7')(
+    "mydumper 0.10 on MySQL 9.7: its whole-server folder does not load with myloader 0.10 (names that are not ASCII come out as '?', the sys schema's routines are refused): restore-test says it is a bad backup (exit 1) with myloader's own error",
+    async () => {
+      const team = await teamServer(flavor, file);
+      try {
+        const state = join(dir, 'state-mydumper.json');
+        await team.snapshot(state);
+        const r = await restoreTestWith(flavor, await mydumperFolder(team, dir, 'mydumper', true), state);
+        expect(r.code, r.stderr.slice(-1500)).toBe(1);
+        const failed = diffsOf(r.result!.checks);
+        expect(failed).toEqual([expect.objectContaining({ check: 'backup-restores', kind: 'restore-failed' })]);
+        expect(String(failed[0]!.actual)).toMatch(/^myloader does not load the folder: .*CRITICAL/s);
       } finally {
         await team.run.teardown();
       }
