@@ -37,9 +37,10 @@ export interface FailoverState {
   eventsEnabled?: string[];
   /**
    * fault=split-brain: the writers on the old primary's side of the cut (writing to it directly), those on the new
-   * side (behind a proxy that cannot see the old primary), and that proxy.
+   * side (behind a proxy that cannot see the old primary), that proxy, and once the sides are joined each writer's
+   * first id after its repoint.
    */
-  split?: { oldSide: number[]; newSide: number[]; router: WritableRouter };
+  split?: { oldSide: number[]; newSide: number[]; router: WritableRouter; firstIdAfterRepoint?: Map<number, number> };
 }
 
 /** The accident a point-in-time recovery undoes: what was dropped, when, and the database as it was before. */

@@ -50,7 +50,7 @@ export async function errantInBinlog(q: Queryable, algebra: GtidAlgebra, primary
 }
 
 /** The table a generated emptying statement names, when the transaction is that statement alone and a rule says so. */
-export function generatedEmptying(t: ErrantTransaction, rules = comparisonRules()) {
+function generatedEmptying(t: ErrantTransaction, rules = comparisonRules()) {
   if (t.rowEvents || t.statements.length !== 1) return undefined;
   for (const rule of ruleOfKind('generated-errant-statement', rules)) {
     const m = new RegExp(rule.statement).exec(bare(t.statements[0]!));

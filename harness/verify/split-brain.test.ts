@@ -17,6 +17,23 @@ describe('split-brain writes: what the old primary acknowledged after the promot
     expect(splitBrainWrites(ledger, [3, 4], 100).map((x) => x.id)).toEqual([3, 5]);
   });
 
+  it("leaves out what a writer sent after its side was repointed to the new primary (found on 10.5: such writes were counted and 'reached' it)", () => {
+    const later = [...ledger, e(8, 3, 160), e(9, 4, 170)];
+    expect(splitBrainWrites(later, [3, 4], 100).map((x) => x.id)).toEqual([3, 5, 8, 9]);
+    expect(
+      splitBrainWrites(
+        later,
+        [3, 4],
+        100,
+        new Map([
+          [3, 8],
+          [4, 9],
+        ]),
+      ).map((x) => x.id),
+    ).toEqual([3, 5]);
+    expect(splitBrainWrites(later, [3, 4], 100, new Map([[3, 8]])).map((x) => x.id)).toEqual([3, 5, 9]);
+  });
+
   it('passes when each is on the old primary alone', () => {
     const r = splitBrainHeld('primary', 'replica-1', splitBrainWrites(ledger, [3, 4], 100), [1, 2, 3, 5], [1, 2, 4, 7]);
     expect(r).toMatchObject({ name: 'primary-split-brain-writes', valid: true, details: { count: 2, ids: [3, 5] } });

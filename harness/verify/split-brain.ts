@@ -6,10 +6,21 @@
 import type { LedgerEntry } from '../workload/index.js';
 import { check, type CheckResult } from './check.js';
 
-/** The acknowledged writes of the old side's writers after `promotedAt`, in id order. */
-export function splitBrainWrites(entries: readonly LedgerEntry[], oldSideWriters: readonly number[], promotedAt: number): LedgerEntry[] {
+/**
+ * The acknowledged writes of the old side's writers after `promotedAt`, in id order, and before each writer was
+ * repointed (`firstIdAfterRepoint`: its first id sent elsewhere; a later write of it went to the new primary).
+ */
+export function splitBrainWrites(
+  entries: readonly LedgerEntry[],
+  oldSideWriters: readonly number[],
+  promotedAt: number,
+  firstIdAfterRepoint: ReadonlyMap<number, number> = new Map(),
+): LedgerEntry[] {
   const side = new Set(oldSideWriters);
-  return entries.filter((e) => e.outcome === 'acked' && side.has(e.writer) && e.doneAt > promotedAt).sort((a, b) => a.id - b.id);
+  const before = (e: LedgerEntry) => e.id < (firstIdAfterRepoint.get(e.writer) ?? Number.POSITIVE_INFINITY);
+  return entries
+    .filter((e) => e.outcome === 'acked' && side.has(e.writer) && e.doneAt > promotedAt && before(e))
+    .sort((a, b) => a.id - b.id);
 }
 
 /**

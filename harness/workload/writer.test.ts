@@ -39,8 +39,12 @@ describe('WriteWorkload.redirect: some writers to another server, as one side of
         (n) => n >= 20,
         { what: 'writes on a', timeoutMs: 5000 },
       );
-      await w.redirect([3, 4], b);
+      const firstIdOnB = await w.redirect([3, 4], b);
       const switched = Date.now();
+      // each redirected writer's writes below its first id went to a, the rest to b: exact, by id
+      for (const writer of [3, 4]) {
+        expect(a.writes.filter((x) => x.writer === writer).every((x) => x.id < firstIdOnB.get(writer)!)).toBe(true);
+      }
       expect(a.closed).toBe(2); // writers 3 and 4 let their connections to a go
       await waitUntil(
         async () => b.writes.length,
@@ -48,6 +52,7 @@ describe('WriteWorkload.redirect: some writers to another server, as one side of
         { what: 'writes on b', timeoutMs: 5000 },
       );
       expect(new Set(b.writes.map((x) => x.writer))).toEqual(new Set([3, 4]));
+      expect(b.writes.every((x) => x.id >= firstIdOnB.get(x.writer)!)).toBe(true);
       expect(a.writes.filter((x) => x.at > switched && x.writer >= 3)).toEqual([]);
       expect(a.writes.filter((x) => x.at > switched).length).toBeGreaterThan(0); // 1 and 2 kept writing on a
       await w.redirect([3, 4]);
@@ -70,6 +75,11 @@ describe('WriteWorkload.redirect: some writers to another server, as one side of
   it('a writer the workload does not have is refused by name; a stopped workload redirects at once', async () => {
     const w = new WriteWorkload(target('a'), { writers: 2 });
     await expect(w.redirect([3], target('b'))).rejects.toThrow(/no writer 3: the workload has writers 1 to 2/);
-    await expect(w.redirect([1, 2], target('b'))).resolves.toBeUndefined();
+    await expect(w.redirect([1, 2], target('b'))).resolves.toEqual(
+      new Map([
+        [1, 1],
+        [2, 1],
+      ]),
+    );
   });
 });

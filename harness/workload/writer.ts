@@ -70,18 +70,31 @@ export class WriteWorkload {
    * Sends these writers (numbered from 1) to `target` (none: back to the workload's own), as an application server
    * is repointed: each finishes its current write, closes its connection and connects there. Resolves once every one
    * of them has let its old connection go (at once when the workload is stopped). Writers are the unit a split brain
-   * divides: some of the application writes on one side of a cut, the rest on the other.
+   * divides: some of the application writes on one side of a cut, the rest on the other. Resolves with each writer's
+   * first id after the switch (its writes with a lower id went to where it wrote before).
    */
-  async redirect(writers: readonly number[], target?: WriteTarget): Promise<void> {
+  async redirect(writers: readonly number[], target?: WriteTarget): Promise<Map<number, number>> {
+    // per writer, the first id it can send to the new target: every write it sent before has a lower id
+    const firstIdAfter = new Map<number, number>();
     const waits: Promise<void>[] = [];
     for (const w of writers) {
       if (w < 1 || w > this.writers) throw new Error(`no writer ${w}: the workload has writers 1 to ${this.writers}`);
       if (target) this.elsewhere.set(w, target);
       else this.elsewhere.delete(w);
       this.switching.get(w)?.();
-      if (this.running) waits.push(new Promise<void>((r) => this.switching.set(w, r)));
+      if (this.running)
+        waits.push(
+          new Promise<void>((r) =>
+            this.switching.set(w, () => {
+              firstIdAfter.set(w, this.nextId);
+              r();
+            }),
+          ),
+        );
+      else firstIdAfter.set(w, this.nextId);
     }
     await Promise.all(waits);
+    return firstIdAfter;
   }
 
   /** How many writers the workload runs (numbered 1 to this). */

@@ -29,7 +29,7 @@ export async function splitTheClients(ctx: DrillContext, f: FailoverState): Prom
 export async function joinTheClients(ctx: DrillContext, f: FailoverState): Promise<void> {
   const split = f.split;
   if (!split) return;
-  await ctx.workload.redirect([...split.oldSide, ...split.newSide]);
+  split.firstIdAfterRepoint = await ctx.workload.redirect([...split.oldSide, ...split.newSide]);
   await split.router.stop();
 }
 
@@ -39,7 +39,7 @@ export async function judgeSplitBrain(ctx: DrillContext, f: FailoverState): Prom
   if (!split) return;
   const old = ctx.topo.get(f.failed);
   const p = ctx.topo.primary;
-  const writes = splitBrainWrites(ctx.workload.ledger.all(), split.oldSide, f.promotedAt!);
+  const writes = splitBrainWrites(ctx.workload.ledger.all(), split.oldSide, f.promotedAt!, split.firstIdAfterRepoint);
   const result = splitBrainHeld(
     old.name,
     p.name,
