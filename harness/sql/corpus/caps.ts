@@ -1,4 +1,5 @@
 import { FLAVORS, type FlavorId } from '../../core/index.js';
+import type { AuthKind } from './model.js';
 
 /**
  * What a flavor's server can hold, for the corpus: a case a flavor cannot hold is left out for that flavor (never
@@ -32,6 +33,8 @@ export interface Caps {
   /** lower_case_table_names=1 from an option file on firedrill's seeded datadir (initialised with 0): MariaDB starts
    * on it; MySQL 8+ refuses a value its data dictionary was not initialised with, so a MySQL corpus draws 0 only. */
   lowerCaseTableNames1: boolean;
+  /** The authentication plugins the build ships that a dump can carry (docs/corpus.md, "Authentication plugins"). */
+  authKinds: readonly AuthKind[];
 }
 
 export function capsOf(flavor: FlavorId): Caps {
@@ -55,5 +58,9 @@ export function capsOf(flavor: FlavorId): Caps {
     passwordHash: maria ? 'mysql-native' : 'none',
     padCharToFullLength: maria,
     lowerCaseTableNames1: maria,
+    // Checked on the images (2026-12-07): MariaDB 10.11.18 has unix_socket built in and ships auth_ed25519.so (and
+    // auth_pam, left out: it needs the host's PAM); MySQL 9.7.4 has caching_sha2_password and sha256_password built
+    // in and ships auth_socket.so; its mysql_native_password.so no longer installs as a plugin.
+    authKinds: maria ? ['auth-ed25519', 'auth-unix-socket', 'auth-two-plugins'] : ['auth-caching-sha2', 'auth-sha256', 'auth-socket'],
   };
 }
