@@ -1,4 +1,4 @@
-import { createHash, createPrivateKey, createPublicKey } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, pbkdf2Sync } from 'node:crypto';
 
 /**
  * Stored authentication strings of throwaway texts, computed the way each plugin computes them from a password, so
@@ -6,6 +6,8 @@ import { createHash, createPrivateKey, createPublicKey } from 'node:crypto';
  * - MariaDB `ed25519`: the Ed25519 public key whose private scalar is SHA-512 of the password (the plugin's
  *   ref10 `crypto_sign_keypair`), base64 without padding (43 characters). With a 32-byte password this is the RFC 8032
  *   key of that seed, which node:crypto computes.
+ * - MariaDB `parsec` (11.6+): `P0:` + an 18-byte salt + `:` + the Ed25519 public key whose seed is
+ *   PBKDF2-HMAC-SHA512(password, salt, 1024 iterations, 32 bytes), both base64 (the `P0` factor: 1024 << 0).
  * - MySQL `caching_sha2_password` (`$A$005$` + 20-byte salt + 43 characters) and `sha256_password` (`$5$` + salt +
  *   `$` + 43 characters): SHA-256 crypt (Drepper's "Unix crypt using SHA-256", 5,000 rounds) with a 20-byte salt.
  */
@@ -23,12 +25,25 @@ export const throwawayText = (name: string): string => createHash('sha256').upda
 export function ed25519Stored(password: string): string {
   const seed = Buffer.from(password, 'utf8');
   if (seed.length !== 32) throw new Error('ed25519Stored: the throwaway text must be 32 bytes');
+  return ed25519PublicKey(seed).toString('base64').replace(/=+$/, '');
+}
+
+/** MariaDB parsec's stored string of a password, with an 18-byte salt derived from a name. */
+export function parsecStored(password: string, name: string): string {
+  const salt = createHash('sha256').update(`corpus-parsec-salt-${name}`).digest().subarray(0, 18);
+  return parsecStoredWithSalt(password, salt);
+}
+
+export function parsecStoredWithSalt(password: string, salt: Buffer): string {
+  const pub = ed25519PublicKey(pbkdf2Sync(password, salt, 1024, 32, 'sha512'));
+  return `P0:${salt.toString('base64')}:${pub.toString('base64').replace(/=+$/, '')}`;
+}
+
+/** The RFC 8032 public key of a 32-byte seed. */
+function ed25519PublicKey(seed: Buffer): Buffer {
   const der = Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), seed]);
   const pub = createPublicKey(createPrivateKey({ key: der, format: 'der', type: 'pkcs8' })).export({ format: 'der', type: 'spki' });
-  return pub
-    .subarray(pub.length - 32)
-    .toString('base64')
-    .replace(/=+$/, '');
+  return pub.subarray(pub.length - 32);
 }
 
 const ITOA64 = './0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';

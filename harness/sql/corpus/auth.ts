@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { cachingSha2Stored, ed25519Stored, sha256PasswordStored, throwawayText } from './auth-hashes.js';
+import { cachingSha2Stored, ed25519Stored, parsecStored, sha256PasswordStored, throwawayText } from './auth-hashes.js';
 import type { AccountCase, AuthKind, Corpus } from './model.js';
 
 /**
  * Accounts authenticated by the plugins a build ships (issue 19): the IDENTIFIED clause of each, with the stored
  * string of a throwaway text (never a password), and the my.cnf that loads the plugins they need. Sources: MariaDB KB
- * "Authentication Plugin - ed25519", "Authentication Plugin - Unix Socket", "CREATE USER" (IDENTIFIED VIA … OR …);
+ * "Authentication Plugin - ed25519", "Authentication Plugin - PARSEC", "Authentication Plugin - Unix Socket", "CREATE USER" (IDENTIFIED VIA … OR …);
  * MySQL 9.7 reference manual 8.4.1.2 "Caching SHA-2 Pluggable Authentication", 8.4.1.3 "SHA-256 Pluggable
  * Authentication", 8.4.1.10 "Socket Peer-Credential Pluggable Authentication", 15.7.1.3 "CREATE USER" (`AS 'auth_string'`).
  */
@@ -31,6 +31,8 @@ export function authClause(a: AccountCase, seed: number): string {
       return ' IDENTIFIED VIA unix_socket';
     case 'auth-two-plugins':
       return ` IDENTIFIED VIA ed25519 USING '${ed25519Stored(text)}' OR unix_socket`;
+    case 'auth-parsec':
+      return ` IDENTIFIED VIA parsec USING '${parsecStored(text, `${seed}-${a.user}`)}'`;
     case 'auth-caching-sha2':
       // as hex: the stored string is bytes (a salt), whatever they are
       return ` IDENTIFIED WITH caching_sha2_password AS ${hex(cachingSha2Stored(text, `${seed}-${a.user}`))}`;
@@ -47,6 +49,7 @@ export function authClause(a: AccountCase, seed: number): string {
 const LIBRARY: Partial<Record<AuthKind, { plugin: string; library: string }>> = {
   'auth-ed25519': { plugin: 'ed25519', library: 'auth_ed25519' },
   'auth-two-plugins': { plugin: 'ed25519', library: 'auth_ed25519' },
+  'auth-parsec': { plugin: 'parsec', library: 'auth_parsec' },
   'auth-socket': { plugin: 'auth_socket', library: 'auth_socket.so' },
 };
 

@@ -2,7 +2,13 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { FlavorId } from '../../core/index.js';
 import { authMutation, grantMutation, pluginsCnf, renderDump } from '../../sql/corpus/index.js';
-import { cachingSha2Stored, ed25519Stored, sha256CryptDigest, sha256PasswordStored } from '../../sql/corpus/auth-hashes.js';
+import {
+  cachingSha2Stored,
+  ed25519Stored,
+  parsecStoredWithSalt,
+  sha256CryptDigest,
+  sha256PasswordStored,
+} from '../../sql/corpus/auth-hashes.js';
 import { authKindsOf, corpusFor } from './corpus.js';
 
 const FLAVORS: FlavorId[] = ['mariadb-10.11', 'mariadb-11.8', 'mysql-9.7'];
@@ -32,6 +38,13 @@ describe('accounts of other authentication plugins in the corpus', () => {
     expect(pluginsCnf(my)).toBe('[mysqld]\nplugin_load_add = auth_socket.so\n');
     // no password anywhere, a stored string at most
     for (const d of [md, yd]) expect(d).not.toMatch(/IDENTIFIED BY '|PASSWORD\('/);
+  });
+
+  it('MariaDB 11.8 also holds a parsec account (11.6+), and loads its plugin', () => {
+    const c = corpusFor('mariadb-11.8', 20261206, { cover: true, rows: 0 });
+    expect(authKindsOf('mariadb-11.8')).toEqual(['auth-ed25519', 'auth-unix-socket', 'auth-two-plugins', 'auth-parsec']);
+    expect(renderDump(c)).toMatch(/^CREATE USER .* IDENTIFIED VIA parsec USING 'P0:[A-Za-z0-9+/]{24}:[A-Za-z0-9+/]{43}';$/m);
+    expect(pluginsCnf(c)).toBe('[mysqld]\nplugin_load_add = auth_ed25519\nplugin_load_add = auth_parsec\n');
   });
 
   it('a corpus without such accounts needs no my.cnf; drawn at random, they come and go one by one', () => {
@@ -84,6 +97,10 @@ describe('stored strings of throwaway texts, as the servers compute them', () =>
     // measured on the images, 2026-12-07: CREATE USER … IDENTIFIED VIA ed25519 USING PASSWORD('91de…a5f3') stored this
     expect(ed25519Stored('91de12e9369845c554874a6587b3a5f3')).toBe('d2BcH87NXbZCLe8CZePDw5wa41leBtAzj0TiOQFv6bg');
     expect(ed25519Stored('91de12e9369845c554874a6587b3a5f4')).not.toBe('d2BcH87NXbZCLe8CZePDw5wa41leBtAzj0TiOQFv6bg');
+    // MariaDB 11.8.9: CREATE USER … IDENTIFIED VIA parsec USING PASSWORD('91de…a5f3') stored this (its salt drawn by the server)
+    expect(parsecStoredWithSalt('91de12e9369845c554874a6587b3a5f3', Buffer.from('pEbH9OnFc3e+ChV1XLK37eNX', 'base64'))).toBe(
+      'P0:pEbH9OnFc3e+ChV1XLK37eNX:M/QFO4hqBdTQdEBN/FNssF7KnlxyArYjYy7w6A2xk90',
+    );
     // an account created AS this string logged in with the text (mysql client on the server's socket)
     expect(cachingSha2Stored('throwaway-probe-text-0123456789ab', 'c1')).toBe(
       '$A$005$FZ4KLRPBS5fypqXuG5LKQx33DlKNQJnOyOpiCbq/eZ1WbPxfzhHSyQmXJkLyIV4',
