@@ -17,12 +17,13 @@ import type { RestoreBench } from './restore-test-bench.js';
 
 const LOAD_TIMEOUT_MS = 4 * 60 * 60_000;
 
-/** The library that loads an authentication plugin a build ships as a file (MariaDB ed25519, parsec, pam; MySQL auth_socket). */
+/** The library that loads an authentication plugin a build ships as a file (MariaDB ed25519, parsec, pam; MySQL auth_socket, mysql_no_login). */
 const PLUGIN_LIBRARY: Record<string, string> = {
   ed25519: 'auth_ed25519',
   parsec: 'auth_parsec',
   pam: 'auth_pam',
   auth_socket: 'auth_socket.so',
+  mysql_no_login: 'mysql_no_login.so',
 };
 
 /** The dump file of a dump or of a firedrill logical artifact. */

@@ -42,10 +42,12 @@ describe.each(['mariadb-10.11', 'mysql-9.7'] as FlavorId[])('the corpus on %s', 
   });
 
   it(
-    'replication: the replica reads equal to the primary; one changed row, view, account and grant are each named',
+    'replication: the replica reads equal to the primary; one changed row, view, account, grant and authentication plugin are each named',
     async () => {
       const r = await replicationPath(flavor, file, corpus);
       expect(unexplained(diffsOf(r.equal), loaded)).toEqual([]);
+      // the covering corpus holds an account of each plugin the build ships (both nodes load them)
+      expect(r.muts.map((m) => m.kind)).toContain('authentication');
       expectEachMutationNamed(r);
     },
     10 * 60_000,

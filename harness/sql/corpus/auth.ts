@@ -7,7 +7,7 @@ import type { AccountCase, AuthKind, Corpus } from './model.js';
  * string of a throwaway text (never a password), and the my.cnf that loads the plugins they need. Sources: MariaDB KB
  * "Authentication Plugin - ed25519", "Authentication Plugin - PARSEC", "Authentication Plugin - Unix Socket", "CREATE USER" (IDENTIFIED VIA … OR …);
  * MySQL 9.7 reference manual 8.4.1.2 "Caching SHA-2 Pluggable Authentication", 8.4.1.3 "SHA-256 Pluggable
- * Authentication", 8.4.1.10 "Socket Peer-Credential Pluggable Authentication", 15.7.1.3 "CREATE USER" (`AS 'auth_string'`).
+ * Authentication", 8.4.1.10 "Socket Peer-Credential Pluggable Authentication", 8.4.1.9 "No-Login Pluggable Authentication", 15.7.1.3 "CREATE USER" (`AS 'auth_string'`).
  */
 
 export const isAuthKind = (k: string): k is AuthKind => k.startsWith('auth-');
@@ -40,6 +40,8 @@ export function authClause(a: AccountCase, seed: number): string {
       return ` IDENTIFIED WITH sha256_password AS ${hex(sha256PasswordStored(text, `${seed}-${a.user}`))}`;
     case 'auth-socket':
       return ' IDENTIFIED WITH auth_socket';
+    case 'auth-no-login':
+      return ' IDENTIFIED WITH mysql_no_login';
     default:
       return '';
   }
@@ -51,6 +53,7 @@ const LIBRARY: Partial<Record<AuthKind, { plugin: string; library: string }>> = 
   'auth-two-plugins': { plugin: 'ed25519', library: 'auth_ed25519' },
   'auth-parsec': { plugin: 'parsec', library: 'auth_parsec' },
   'auth-socket': { plugin: 'auth_socket', library: 'auth_socket.so' },
+  'auth-no-login': { plugin: 'mysql_no_login', library: 'mysql_no_login.so' },
 };
 
 /** The plugins a corpus's accounts need loaded on every server that holds them (primary, replicas, restore servers). */

@@ -61,10 +61,11 @@ export function capsOf(flavor: FlavorId): Caps {
     lowerCaseTableNames1: maria,
     // Checked on the images (2026-12-07): MariaDB 10.11.18 has unix_socket built in and ships auth_ed25519.so (and
     // auth_pam, left out: it needs the host's PAM); MySQL 9.7.4 has caching_sha2_password and sha256_password built
-    // in and ships auth_socket.so; its mysql_native_password.so no longer installs as a plugin. MariaDB 11.8.9 also
+    // in and ships auth_socket.so and mysql_no_login.so; its mysql_native_password.so no longer installs as a plugin
+    // (nor does authentication_webauthn.so without its settings). MariaDB 11.8.9 also
     // ships auth_parsec.so (parsec: MariaDB 11.6+).
     authKinds: maria
       ? ['auth-ed25519', 'auth-unix-socket', 'auth-two-plugins', ...(major * 100 + minor >= 1106 ? (['auth-parsec'] as const) : [])]
-      : ['auth-caching-sha2', 'auth-sha256', 'auth-socket'],
+      : ['auth-caching-sha2', 'auth-sha256', 'auth-socket', 'auth-no-login'],
   };
 }

@@ -29,13 +29,15 @@ describe('accounts of other authentication plugins in the corpus', () => {
       'auth-caching-sha2',
       'auth-sha256',
       'auth-socket',
+      'auth-no-login',
     ]);
     const yd = renderDump(my);
     // $A$005$ and $5$ as hex: 0x244124303035 24…, 0x243524…; 70 bytes = 140 hex digits for caching_sha2
     expect(yd).toMatch(/^CREATE USER .* IDENTIFIED WITH caching_sha2_password AS 0x24412430303524[0-9a-f]{126};$/m);
     expect(yd).toMatch(/^CREATE USER .* IDENTIFIED WITH sha256_password AS 0x243524[0-9a-f]+;$/m);
     expect(yd).toMatch(/^CREATE USER .*@'localhost' IDENTIFIED WITH auth_socket;$/m);
-    expect(pluginsCnf(my)).toBe('[mysqld]\nplugin_load_add = auth_socket.so\n');
+    expect(yd).toMatch(/^CREATE USER .*@'%' IDENTIFIED WITH mysql_no_login;$/m);
+    expect(pluginsCnf(my)).toBe('[mysqld]\nplugin_load_add = auth_socket.so\nplugin_load_add = mysql_no_login.so\n');
     // no password anywhere, a stored string at most
     for (const d of [md, yd]) expect(d).not.toMatch(/IDENTIFIED BY '|PASSWORD\('/);
   });
