@@ -1,1 +1,1 @@
-export { ACCOUNT_KINDS, authKindsOf, corpusArb, corpusFor, OBJECT_KINDS, tableKindsOf } from './corpus.js';
+export { ACCOUNT_KINDS, corpusArb, corpusFor, OBJECT_KINDS, tableKindsOf } from './corpus.js';
