@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { execError } from '../exec/errors.test-fixture.js';
-import { isToolRefusal, notApplicableChecks } from './outcome.js';
+import { isToolRefusal, notApplicableChecks, pluginNotLoaded } from './outcome.js';
 
 const execErr = (p: Parameters<typeof execError>[0]) => execError({ argv: ['docker', 'start', '-a', 'fd-x-rt-prepare'], ...p });
 
@@ -19,6 +19,19 @@ describe('a failure during a restore test: the backup refused, or the environmen
     expect(isToolRefusal(execErr({ stderr: 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock' }))).toBe(false);
     expect(isToolRefusal(execErr({ stderr: 'cp: error writing: No space left on device' }))).toBe(false);
     expect(isToolRefusal(new Error('ECONNRESET'))).toBe(false);
+  });
+});
+
+describe("a dump's account naming a plugin the restore server does not load is the server's configuration, not the backup", () => {
+  it("names the plugin from the client's ERROR 1524 (as MariaDB 10.11 answered CREATE USER … VIA ed25519 without it)", () => {
+    expect(pluginNotLoaded("ERROR 1524 (HY000) at line 7: Plugin 'ed25519' is not loaded")).toBe('ed25519');
+    expect(pluginNotLoaded("ERROR 1524 (HY000) at line 12: Plugin 'auth_socket' is not loaded")).toBe('auth_socket');
+  });
+  it('any other refusal stays a refusal of the backup', () => {
+    expect(pluginNotLoaded("ERROR 1064 (42000) at line 7: You have an error in your SQL syntax near 'Plugin 'x' is not loaded'")).toBe(
+      undefined,
+    );
+    expect(pluginNotLoaded("ERROR 1396 (HY000) at line 3: Operation CREATE USER failed for 'a'@'%'")).toBe(undefined);
   });
 });
 

@@ -30,6 +30,15 @@ export function firstClientError(e: unknown): string {
   return /^ERROR \d+.*$/m.exec(m)?.[0] ?? m;
 }
 
+/**
+ * The authentication plugin a dump's account names and the restore server does not load (MariaDB and MySQL: ERROR
+ * 1524 on CREATE USER … IDENTIFIED VIA/WITH it): the restore server's configuration, not the backup (docs/corpus.md,
+ * "Authentication plugins"). A physical copy carries such an account without the plugin (it cannot log in there).
+ */
+export function pluginNotLoaded(message: string): string | undefined {
+  return /ERROR 1524 \(HY000\)[^\n]*?Plugin '([^']+)' is not loaded/.exec(message)?.[1];
+}
+
 /** How a backup comes back: a datadir (physical kinds) or SQL text loaded into a fresh server (dumps). */
 export type RestoreKind = 'datadir' | 'load';
 

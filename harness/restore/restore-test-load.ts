@@ -12,10 +12,19 @@ import { grantTablesSql } from '../sql/index.js';
 import { check } from '../verify/index.js';
 import { replayBinlogs, ReplayStopNotFoundError } from './binlog-replay.js';
 import { NotABackupError } from './external.js';
-import { BadBackupError, firstClientError, isToolRefusal } from './outcome.js';
+import { BadBackupError, firstClientError, isToolRefusal, pluginNotLoaded } from './outcome.js';
 import type { RestoreBench } from './restore-test-bench.js';
 
 const LOAD_TIMEOUT_MS = 4 * 60 * 60_000;
+
+/** The library that loads an authentication plugin a build ships as a file (MariaDB ed25519, parsec, pam; MySQL auth_socket, mysql_no_login). */
+const PLUGIN_LIBRARY: Record<string, string> = {
+  ed25519: 'auth_ed25519',
+  parsec: 'auth_parsec',
+  pam: 'auth_pam',
+  auth_socket: 'auth_socket.so',
+  mysql_no_login: 'mysql_no_login.so',
+};
 
 /** The dump file of a dump or of a firedrill logical artifact. */
 export function dumpFileOf(b: RestoreBench): string {
@@ -45,6 +54,11 @@ export async function loadDump(b: RestoreBench, node: StartedNode, dumpPath: str
       );
     } catch (e) {
       if (!isToolRefusal(e)) throw e;
+      const plugin = pluginNotLoaded(firstClientError(e));
+      if (plugin)
+        throw new NotABackupError(
+          `${dumpPath}: the dump's accounts use the authentication plugin '${plugin}', which the restore server does not load (give the source's my.cnf with --server-config, e.g. plugin_load_add = ${PLUGIN_LIBRARY[plugin] ?? `<the library of ${plugin}>`})`,
+        );
       throw new BadBackupError(`the dump does not load: ${firstClientError(e)}`);
     }
   });

@@ -7,6 +7,7 @@ import type { FlavorId } from '../../harness/core/index.js';
 import {
   NodeDefinition,
   openTopologyContext,
+  parseServerConfig,
   projectRoot,
   RunContext,
   startTopology,
@@ -17,7 +18,9 @@ import {
 import {
   accountMutation,
   definitionMutation,
+  authMutation,
   grantMutation,
+  pluginsCnf,
   renderDump,
   rowMutation,
   type Corpus,
@@ -63,15 +66,40 @@ async function regressions(flavor: FlavorId): Promise<Regression[]> {
 
 /**
  * The dump a corpus test loads, in `dir`: the flavor's fixed regression cases first, then the covering sample of
- * `seed` (one dump, one load). `loaded` is what the findings look at: every table of both.
+ * `seed` (one dump, one load). `loaded` is what the findings look at: every table of both. `serverConfig`: the
+ * restore-test options that load the plugins the corpus's accounts need (`--server-config` with the corpus's
+ * plugins.cnf, as a team passes its my.cnf), empty when it needs none.
  */
-export async function corpusDump(flavor: FlavorId, seed: number, dir: string): Promise<{ corpus: Corpus; loaded: Corpus; file: string }> {
+export async function corpusDump(
+  flavor: FlavorId,
+  seed: number,
+  dir: string,
+): Promise<{ corpus: Corpus; loaded: Corpus; file: string; serverConfig: string[] }> {
   const corpus = corpusFor(flavor, seed, { cover: true, rows: 4 });
   const fixed = await regressions(flavor);
   const loaded = { ...corpus, tables: [...fixed.flatMap((r) => r.corpus.tables), ...corpus.tables] };
   const file = join(dir, 'corpus.sql');
   await writeFile(file, [...fixed.map((r) => renderDump(r.corpus)), renderDump(corpus)].join('\n'));
-  return { corpus, loaded, file };
+  return { corpus, loaded, file, serverConfig: await pluginsConfigFile(corpus, dir) };
+}
+
+/** The corpus's plugins.cnf written into `dir`, as restore-test options (`--server-config FILE`); [] when none is needed. */
+export async function pluginsConfigFile(corpus: Corpus, dir: string): Promise<string[]> {
+  const cnf = pluginsCnf(corpus);
+  if (!cnf) return [];
+  const path = join(dir, 'plugins.cnf');
+  await writeFile(path, cnf);
+  return ['--server-config', path];
+}
+
+/**
+ * Every node of the context loads the plugins the corpus's accounts need (the corpus's my.cnf as `--server-config`):
+ * a plugin loaded by INSTALL SONAME is not in the binary log, so a replica must load it itself.
+ */
+export function withCorpusPlugins(ctx: TopologyContext, corpus: Corpus | undefined): TopologyContext {
+  const cnf = corpus ? pluginsCnf(corpus) : '';
+  if (cnf) ctx.serverConfig = { cfg: parseServerConfig(cnf, 'plugins.cnf'), overrides: {}, applied: {} };
+  return ctx;
 }
 
 export async function writeDump(c: Corpus, dir: string, name = 'corpus.sql'): Promise<string> {
@@ -80,9 +108,9 @@ export async function writeDump(c: Corpus, dir: string, name = 'corpus.sql'): Pr
   return file;
 }
 
-/** The four mutations of a corpus (those it has a subject for). */
+/** The mutations of a corpus (those it has a subject for): row, definition, account, grant, and authentication. */
 export const mutationsOf = (c: Corpus): Mutation[] =>
-  [rowMutation(c), definitionMutation(c), accountMutation(c), grantMutation(c)].filter((m): m is Mutation => m !== null);
+  [rowMutation(c), definitionMutation(c), accountMutation(c), grantMutation(c), authMutation(c)].filter((m): m is Mutation => m !== null);
 
 /** Which mutations no failing check names (a blind spot each); an account is named 'user'@'host' or user@host. */
 export const unnamed = (muts: readonly Mutation[], failed: readonly unknown[]) => {
@@ -91,9 +119,12 @@ export const unnamed = (muts: readonly Mutation[], failed: readonly unknown[]) =
   return muts.filter((m) => !has(m.names) && !has(m.names.replace(/'/g, '')));
 };
 
-/** The replication path's four mutations (row, view, account, grant) were each named by a failing check. */
+/**
+ * The replication path's mutations (row, view, account, grant, and the authentication plugin when the corpus has an
+ * account of another plugin) were each named by a failing check.
+ */
 export function expectEachMutationNamed(r: { muts: readonly Mutation[]; mutated: readonly CheckResult[] }): void {
-  expect(r.muts.map((m) => m.kind)).toEqual(['row', 'definition', 'account', 'grant']);
+  expect(r.muts.map((m) => m.kind).filter((k) => k !== 'authentication')).toEqual(['row', 'definition', 'account', 'grant']);
   expect(
     unnamed(
       r.muts,
@@ -121,7 +152,7 @@ export async function replicationPath(
 ): Promise<{ equal: CheckResult[]; mutated: CheckResult[]; muts: Mutation[] }> {
   const run = new RunContext();
   try {
-    const ctx = await openTopologyContext(run, flavor, quiet);
+    const ctx = withCorpusPlugins(await openTopologyContext(run, flavor, quiet), corpus);
     const topo = await startTopology(ctx, { kind: 'primary-replicas', replicas: [{ name: 'replica-1' }] });
     await loadDump(topo.primary, file);
     const replica = topo.get('replica-1');
@@ -147,9 +178,10 @@ export interface TeamServer {
   snapshot(out: string): Promise<void>;
 }
 
-export async function teamServer(flavor: FlavorId, file: string): Promise<TeamServer> {
+/** `corpus`: its accounts' plugins are loaded (the team's my.cnf). */
+export async function teamServer(flavor: FlavorId, file: string, corpus?: Corpus): Promise<TeamServer> {
   const run = new RunContext();
-  const ctx = await openTopologyContext(run, flavor, quiet);
+  const ctx = withCorpusPlugins(await openTopologyContext(run, flavor, quiet), corpus);
   const node = await new NodeDefinition(ctx, { name: 'team-db', server: { serverId: 1 } }).start();
   await loadDump(node, file);
   const env = { FD_CORPUS_PW: ctx.creds.adminPassword };
@@ -442,7 +474,7 @@ async function sealedBackup(replica: StartedNode, store: BackupStore, dir: strin
 export async function packagePath(flavor: FlavorId, file: string, corpus: Corpus, dir: string) {
   const run = new RunContext();
   try {
-    const ctx = await openTopologyContext(run, flavor, quiet);
+    const ctx = withCorpusPlugins(await openTopologyContext(run, flavor, quiet), corpus);
     const store = await openStore(join(dir, 'store'));
     const mounts = [{ source: store.hostDir, target: store.containerDir }];
     const topo = await startTopology(ctx, { kind: 'primary-replicas', replicas: [{ name: 'replica-1', mounts }] });
@@ -452,12 +484,13 @@ export async function packagePath(flavor: FlavorId, file: string, corpus: Corpus
     const state = join(dir, 'state-package.json');
     await snapshotOf(ctx, replica, state);
     const first = await sealedBackup(replica, store, dir, 'nightly');
-    const equal = await restoreTestWith(flavor, first.file, state, [], first.env);
+    const serverConfig = await pluginsConfigFile(corpus, dir);
+    const equal = await restoreTestWith(flavor, first.file, state, serverConfig, first.env);
     const muts = mutationsOf(corpus);
     await applyMutations(topo.primary, muts);
     await waitCaughtUp(replica, topo.primary);
     const later = await sealedBackup(replica, store, dir, 'later');
-    const mutated = await restoreTestWith(flavor, later.file, state, [], later.env);
+    const mutated = await restoreTestWith(flavor, later.file, state, serverConfig, later.env);
     return { equal, mutated, muts };
   } finally {
     await run.teardown();

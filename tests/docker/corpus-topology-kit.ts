@@ -27,7 +27,7 @@ import {
   type CheckResult,
   type PathLimit,
 } from '../../harness/verify/index.js';
-import { applyMutations, mutationsOf, type Diff } from './corpus-kit.js';
+import { applyMutations, mutationsOf, withCorpusPlugins, type Diff } from './corpus-kit.js';
 import { quiet } from './helpers.js';
 
 /**
@@ -60,7 +60,9 @@ export async function fanInPath(
 ): Promise<FanInResult> {
   const run = new RunContext();
   try {
-    const ctx = await openTopologyContext(run, flavor, quiet);
+    // both sources' accounts' plugins loaded on every node
+    const both = { ...a.corpus, accounts: [...a.corpus.accounts, ...b.corpus.accounts] };
+    const ctx = withCorpusPlugins(await openTopologyContext(run, flavor, quiet), both);
     const topo = await startTopology(ctx, {
       kind: 'multi-source',
       sources: [
@@ -163,7 +165,7 @@ const galeraMutationsOf = (c: Corpus): Mutation[] =>
 export async function galeraPath(flavor: FlavorId, file: string, corpus: Corpus): Promise<GaleraResult> {
   const run = new RunContext();
   try {
-    const ctx = await openTopologyContext(run, flavor, quiet, { fixedSubnet: true });
+    const ctx = withCorpusPlugins(await openTopologyContext(run, flavor, quiet, { fixedSubnet: true }), corpus);
     const members = ['galera-1', 'galera-2', 'galera-3'];
     const topo = await startTopology(ctx, { kind: 'galera', members, writeNode: 'galera-1', sst: 'rsync' });
     const [g1, ...rest] = members.map((m) => topo.get(m));

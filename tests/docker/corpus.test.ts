@@ -32,19 +32,22 @@ describe.each(['mariadb-10.11', 'mysql-9.7'] as FlavorId[])('the corpus on %s', 
   let corpus: Corpus;
   let loaded: Corpus;
   let file: string;
+  let serverConfig: string[];
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'fd-corpus-'));
-    ({ corpus, loaded, file } = await corpusDump(flavor, SEED, dir));
+    ({ corpus, loaded, file, serverConfig } = await corpusDump(flavor, SEED, dir));
   });
   afterAll(async () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   it(
-    'replication: the replica reads equal to the primary; one changed row, view, account and grant are each named',
+    'replication: the replica reads equal to the primary; one changed row, view, account, grant and authentication plugin are each named',
     async () => {
       const r = await replicationPath(flavor, file, corpus);
       expect(unexplained(diffsOf(r.equal), loaded)).toEqual([]);
+      // the covering corpus holds an account of each plugin the build ships (both nodes load them)
+      expect(r.muts.map((m) => m.kind)).toContain('authentication');
       expectEachMutationNamed(r);
     },
     10 * 60_000,
@@ -56,11 +59,11 @@ describe.each(['mariadb-10.11', 'mysql-9.7'] as FlavorId[])('the corpus on %s', 
   it(
     'the physical backup (clone) made outside firedrill: restore-test --expect reads it equal to the recorded state',
     async () => {
-      const team = await teamServer(flavor, file);
+      const team = await teamServer(flavor, file, corpus);
       try {
         const state = join(dir, 'state.json');
         await team.snapshot(state);
-        const r = await restoreTest(flavor, await physicalBackup(team, dir, 'full'), state);
+        const r = await restoreTest(flavor, await physicalBackup(team, dir, 'full'), state, serverConfig);
         expect(r.result, r.stderr.slice(-1500)).toBeDefined();
         expect(unexplained(diffsOf(r.result!.checks), loaded)).toEqual([]);
         expect(r.code).toBe(0);

@@ -13,7 +13,7 @@ import {
   type StartedNode,
   type TopologyContext,
 } from '../../harness/runtime/index.js';
-import { optionsCnf, renderDump, type Corpus } from '../../harness/sql/corpus/index.js';
+import { optionsCnf, pluginsCnf, renderDump, type Corpus } from '../../harness/sql/corpus/index.js';
 import { compareServers } from '../../harness/verify/index.js';
 import { corpusFor } from '../../harness/workload/corpus/index.js';
 import { datasetSource, loadDataset, planDataset } from '../../harness/workload/index.js';
@@ -55,6 +55,9 @@ async function contextWithOptions(run: RunContext, flavor: FlavorId, cnf: string
   return ctx;
 }
 
+/** The team's my.cnf: the drawn options and the plugins the corpus's accounts need. */
+const teamCnf = (c: Corpus) => optionsCnf(c.options!) + pluginsCnf(c);
+
 const load = async (node: StartedNode, file: string) => loadDataset(node, await planDataset(datasetSource(file)));
 
 describe.each(FLAVORS)('the corpus under drawn server options on %s', (flavor) => {
@@ -73,9 +76,9 @@ describe.each(FLAVORS)('the corpus under drawn server options on %s', (flavor) =
     file = join(dir, 'corpus.sql');
     await writeFile(file, renderDump(corpus));
     cnf = join(dir, 'team.cnf');
-    await writeFile(cnf, optionsCnf(corpus.options!));
+    await writeFile(cnf, teamCnf(corpus));
     run = new RunContext();
-    const ctx = await contextWithOptions(run, flavor, optionsCnf(corpus.options!), cnf);
+    const ctx = await contextWithOptions(run, flavor, teamCnf(corpus), cnf);
     const node = await new NodeDefinition(ctx, { name: 'team-db', server: { serverId: 1 } }).start();
     if (corpus.options!.timeZoneTables) await loadTimeZones(node);
     await load(node, file);
@@ -97,7 +100,7 @@ describe.each(FLAVORS)('the corpus under drawn server options on %s', (flavor) =
     async () => {
       const r = new RunContext();
       try {
-        const ctx = await contextWithOptions(r, flavor, optionsCnf(corpus.options!), cnf);
+        const ctx = await contextWithOptions(r, flavor, teamCnf(corpus), cnf);
         const topo = await startTopology(ctx, { kind: 'primary-replicas', replicas: [{ name: 'replica-1' }] });
         const replica = topo.get('replica-1');
         if (corpus.options!.timeZoneTables) for (const n of [topo.primary, replica]) await loadTimeZones(n);

@@ -39,13 +39,14 @@ describe.each(['mariadb-10.11', 'mariadb-11.8', 'mysql-9.7'] as FlavorId[])('the
   let corpus: Corpus;
   let loaded: Corpus;
   let file: string;
+  let serverConfig: string[];
   let team: TeamServer;
   let state: string;
   /** Every difference each path reported on equal copies (for the open findings' own tests). */
   const seen: Diff[] = [];
   /** restore-test --expect of an artifact of the unchanged server: no difference that no open finding explains. */
   const equalsState = async (artifact: string) => {
-    const r = await restoreTest(flavor, artifact, state);
+    const r = await restoreTest(flavor, artifact, state, serverConfig);
     expect(r.result, r.stderr.slice(-1500)).toBeDefined();
     const d = diffsOf(r.result!.checks);
     seen.push(...d);
@@ -55,8 +56,8 @@ describe.each(['mariadb-10.11', 'mariadb-11.8', 'mysql-9.7'] as FlavorId[])('the
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'fd-corpus-'));
-    ({ corpus, loaded, file } = await corpusDump(flavor, SEED, dir));
-    team = await teamServer(flavor, file);
+    ({ corpus, loaded, file, serverConfig } = await corpusDump(flavor, SEED, dir));
+    team = await teamServer(flavor, file, corpus);
     state = join(dir, 'state.json');
     await team.snapshot(state);
   }, 10 * 60_000);
@@ -97,7 +98,7 @@ describe.each(['mariadb-10.11', 'mariadb-11.8', 'mysql-9.7'] as FlavorId[])('the
   it(
     'after one changed row, view, account and grant, the backup no longer equals the state (exit 1), each named',
     async () => {
-      const r = await mutatedBackupNamesEachChange(flavor, team, dir, corpus, state);
+      const r = await mutatedBackupNamesEachChange(flavor, team, dir, corpus, state, serverConfig);
       expect(failedNames(r.result)).toEqual(expect.arrayContaining(['state-data', 'state-objects', 'state-accounts']));
     },
     10 * 60_000,

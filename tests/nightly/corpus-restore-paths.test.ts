@@ -71,6 +71,7 @@ describe.each(['mariadb-10.11', 'mariadb-11.8', 'mysql-9.7'] as FlavorId[])('the
   let corpus: Corpus;
   let loaded: Corpus;
   let file: string;
+  let serverConfig: string[];
 
   /** A restore-test verdict on an equal copy: exit 0 and no difference that no open finding explains. */
   const expectEqual = (r: Awaited<ReturnType<typeof restoreTestWith>>) => {
@@ -81,7 +82,7 @@ describe.each(['mariadb-10.11', 'mariadb-11.8', 'mysql-9.7'] as FlavorId[])('the
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'fd-corpus-rp-'));
-    ({ corpus, loaded, file } = await corpusDump(flavor, SEED, dir));
+    ({ corpus, loaded, file, serverConfig } = await corpusDump(flavor, SEED, dir));
   });
   afterAll(async () => {
     if (dir) await rm(dir, { recursive: true, force: true });
@@ -108,16 +109,16 @@ describe.each(['mariadb-10.11', 'mariadb-11.8', 'mysql-9.7'] as FlavorId[])('the
   it.runIf(flavor !== 'mysql-9.7')(
     "mydumper: a whole-server folder restore-tested with myloader equals the recorded state, myloader's limits named before the restore; after one changed row, view, account and grant, the next folder does not (exit 1), each named",
     async () => {
-      const team = await teamServer(flavor, file);
+      const team = await teamServer(flavor, file, corpus);
       try {
         const state = join(dir, 'state-mydumper.json');
         await team.snapshot(state);
-        const r = await restoreTestWith(flavor, await mydumperFolder(team, dir, 'mydumper'), state);
+        const r = await restoreTestWith(flavor, await mydumperFolder(team, dir, 'mydumper'), state, serverConfig);
         expectEqual(r);
         expect(r.result!.checks.find((c) => c.name === 'limits-of-the-method')).toMatchObject({ status: 'not-applicable' });
         const muts = mutationsOf(corpus);
         await applyMutations(team.node, muts);
-        const mutated = await restoreTestWith(flavor, await mydumperFolder(team, dir, 'mydumper-later'), state);
+        const mutated = await restoreTestWith(flavor, await mydumperFolder(team, dir, 'mydumper-later'), state, serverConfig);
         expect(mutated.code, mutated.stderr.slice(-1500)).toBe(1);
         expect(
           unnamed(
@@ -156,7 +157,7 @@ describe.each(['mariadb-10.11', 'mariadb-11.8', 'mysql-9.7'] as FlavorId[])('the
   it(
     'PITR: the backup, then one changed row, view, account and grant, replayed from the binlogs to that point, equals the state recorded there; one write past it is named',
     async () => {
-      const team = await teamServer(flavor, file);
+      const team = await teamServer(flavor, file, corpus);
       try {
         const base = await physicalBackup(team, dir, 'base');
         await applyMutations(team.node, mutationsOf(corpus));
@@ -167,10 +168,10 @@ describe.each(['mariadb-10.11', 'mariadb-11.8', 'mysql-9.7'] as FlavorId[])('the
         const past = await lastGtid(team.node);
         const binlogs = await binlogArchive(team, dir, 'binlogs');
 
-        const r = await restoreTestWith(flavor, base, atPoint, ['--binlogs', binlogs, '--until', point]);
+        const r = await restoreTestWith(flavor, base, atPoint, ['--binlogs', binlogs, '--until', point, ...serverConfig]);
         expectEqual(r);
         // replayed one write past the point: that write (a new database) is named
-        const tooFar = await restoreTestWith(flavor, base, atPoint, ['--binlogs', binlogs, '--until', past]);
+        const tooFar = await restoreTestWith(flavor, base, atPoint, ['--binlogs', binlogs, '--until', past, ...serverConfig]);
         expect(tooFar.code, tooFar.stderr.slice(-1500)).toBe(1);
         expect(failedNames(tooFar.result)).toContain('state-data');
         expect(JSON.stringify(tooFar.result!.checks.filter((c) => !c.valid))).toMatch(/fd_later/);

@@ -64,8 +64,9 @@ const UPGRADE_FINDINGS: Array<{ id: string; title: string; shows: (d: Diff, c: C
 const unexplainedHere = (diffs: readonly Diff[], c: Corpus) =>
   unexplained(diffs, c).filter((d) => !UPGRADE_FINDINGS.some((f) => f.shows(d, c)));
 
-async function preUpgrade(dataset: string) {
-  const r = await cli(['pre-upgrade', '--from', FROM, '--to', TO, '--dataset', dataset, '--param', 'bulkMb=0', '--json']);
+/** `serverConfig`: the corpus's plugins.cnf as `--server-config` (its accounts' plugins loaded on every node). */
+async function preUpgrade(dataset: string, serverConfig: readonly string[] = []) {
+  const r = await cli(['pre-upgrade', '--from', FROM, '--to', TO, '--dataset', dataset, '--param', 'bulkMb=0', ...serverConfig, '--json']);
   let result: PreUpgradeJson | undefined;
   try {
     result = JSON.parse(r.stdout) as PreUpgradeJson;
@@ -82,12 +83,13 @@ describe(`the corpus through pre-upgrade, ${FROM} -> ${TO}`, () => {
   let dir: string;
   let file: string;
   let loaded: Corpus;
+  let serverConfig: string[];
   let healthy: Awaited<ReturnType<typeof preUpgrade>>;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'fd-corpus-upgrade-'));
-    ({ loaded, file } = await corpusDump(FROM, SEED, dir));
-    healthy = await preUpgrade(file);
+    ({ loaded, file, serverConfig } = await corpusDump(FROM, SEED, dir));
+    healthy = await preUpgrade(file, serverConfig);
   }, 60 * 60_000);
   afterAll(async () => {
     if (dir) await rm(dir, { recursive: true, force: true });
@@ -141,7 +143,7 @@ describe(`the corpus through pre-upgrade, ${FROM} -> ${TO}`, () => {
       const planted = join(dir, 'corpus-planted.sql');
       const plant = await readFile(join(projectRoot, 'fixtures/pre-upgrade/planted-corpus.sql'), 'utf8');
       await writeFile(planted, `${await readFile(file, 'utf8')}\n${plant}`);
-      const r = await preUpgrade(planted);
+      const r = await preUpgrade(planted, serverConfig);
       expect(r.result, r.stderr.slice(-3000)).toBeDefined();
       const res = r.result!;
       expect(r.code).toBe(1);

@@ -11,6 +11,7 @@ import {
   corpusToJson,
   diffsOf,
   physicalBackup,
+  pluginsConfigFile,
   replicationPath,
   restoreTest,
   teamServer,
@@ -53,7 +54,7 @@ async function problems(flavor: FlavorId, c: Corpus): Promise<string[]> {
         rep.mutated.filter((x) => !x.valid),
       ).map((m) => `replication blind spot: ${m.kind} ${m.names}`),
     ];
-    const team = await teamServer(flavor, file);
+    const team = await teamServer(flavor, file, c);
     try {
       const state = join(dir, 'state.json');
       await team.snapshot(state);
@@ -61,7 +62,7 @@ async function problems(flavor: FlavorId, c: Corpus): Promise<string[]> {
         ['physical backup', await physicalBackup(team, dir, 'full')],
         ['whole-server dump', await wholeServerDump(team, dir, 'all.sql')],
       ] as const) {
-        const r = await restoreTest(flavor, artifact, state);
+        const r = await restoreTest(flavor, artifact, state, await pluginsConfigFile(c, dir));
         if (!r.result) out.push(`${path}: restore-test could not run: ${r.stderr.slice(-500)}`);
         else out.push(...unexplained(diffsOf(r.result.checks), c).map((d) => `${path}: false alarm: ${JSON.stringify(d)}`));
       }

@@ -1,6 +1,7 @@
 export type {
   AccountCase,
   AccountKind,
+  AuthKind,
   Corpus,
   DefinerKind,
   ObjectCase,
@@ -12,5 +13,6 @@ export type {
 export { capsOf } from './caps.js';
 export { shapeOf, TABLE_KINDS } from './shapes.js';
 export { renderDump } from './dump.js';
-export { accountMutation, definitionMutation, grantMutation, rowMutation, type Mutation } from './mutate.js';
+export { accountMutation, authMutation, definitionMutation, grantMutation, rowMutation, type Mutation } from './mutate.js';
+export { isAuthKind, pluginsCnf, pluginsNeeded } from './auth.js';
 export { charsetsOf, optionsCnf, sqlModesOf } from './options.js';

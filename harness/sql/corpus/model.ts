@@ -56,7 +56,24 @@ export type AccountKind =
   | 'password-expiry'
   | 'locked'
   | 'require-ssl'
-  | 'proxy';
+  | 'proxy'
+  | AuthKind;
+
+/**
+ * An account authenticated by one of the plugins the build ships (drawn after every other choice, so that a seed keeps
+ * its tables, objects and other accounts): MariaDB `ed25519`, `unix_socket`, both at once (`… OR unix_socket`), `parsec`
+ * (11.6+); MySQL
+ * `caching_sha2_password` with a stored hash, `sha256_password`, `auth_socket`, `mysql_no_login`.
+ */
+export type AuthKind =
+  | 'auth-ed25519'
+  | 'auth-unix-socket'
+  | 'auth-two-plugins'
+  | 'auth-parsec'
+  | 'auth-caching-sha2'
+  | 'auth-sha256'
+  | 'auth-socket'
+  | 'auth-no-login';
 
 /** Whose name an object's DEFINER carries: an account the corpus creates, one whose host is a name, or one that does not exist. */
 export type DefinerKind = 'existing' | 'host-name' | 'missing';

@@ -2,6 +2,7 @@ import { qualified, quoteId } from '../inspect.js';
 import type { Corpus, TableCase } from './model.js';
 import { account, createView, isView } from './render-objects.js';
 import { insertColumns, literal } from './render-tables.js';
+import { authClause, isAuthKind, nativeHash, textOf } from './auth.js';
 import { capsOf } from './caps.js';
 import { shapeOf } from './shapes.js';
 
@@ -10,7 +11,7 @@ import { shapeOf } from './shapes.js';
  * and name. Each says what it changed (`names`: the database, object or account a difference must name).
  */
 export interface Mutation {
-  kind: 'row' | 'definition' | 'account' | 'grant';
+  kind: 'row' | 'definition' | 'account' | 'grant' | 'authentication';
   sql: string[];
   /** The text a reported difference names: `db.table`, the object's name, or the account as 'user'@'host'. */
   names: string;
@@ -78,7 +79,23 @@ export function accountMutation(c: Corpus): Mutation | null {
 
 /** The grant mutation: one account gets one more privilege on the corpus's first database. */
 export function grantMutation(c: Corpus): Mutation | null {
-  const a = [...c.accounts].reverse().find((x) => x.kind !== 'host-name' && x.kind !== 'localhost');
+  // not an account of another authentication plugin (drawn last): a seed's grant mutation stays what it was
+  const a = [...c.accounts].reverse().find((x) => x.kind !== 'host-name' && x.kind !== 'localhost' && !isAuthKind(x.kind));
   if (!a) return null;
   return { kind: 'grant', sql: [`GRANT CREATE VIEW ON ${quoteId(c.databases[0]!)}.* TO ${account(a)}`], names: `'${a.user}'@'${a.host}'` };
+}
+
+/**
+ * The authentication mutation: one account of another plugin gets another plugin (MariaDB: mysql_native_password with
+ * the hash of the same throwaway text; MySQL: caching_sha2_password becomes sha256_password, the others become
+ * caching_sha2_password), what a restore that lost a plugin's account, or a hand-made "fix", looks like.
+ */
+export function authMutation(c: Corpus): Mutation | null {
+  const a = c.accounts.find((x) => isAuthKind(x.kind));
+  if (!a) return null;
+  const clause =
+    capsOf(c.flavor).family === 'mariadb'
+      ? ` IDENTIFIED VIA mysql_native_password USING '${nativeHash(textOf(a, c.seed))}'`
+      : authClause({ ...a, kind: a.kind === 'auth-caching-sha2' ? 'auth-sha256' : 'auth-caching-sha2' }, c.seed);
+  return { kind: 'authentication', sql: [`ALTER USER ${account(a)}${clause}`], names: `'${a.user}'@'${a.host}'` };
 }

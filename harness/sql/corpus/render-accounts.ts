@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { qualified, quoteId } from '../inspect.js';
+import { authClause, isAuthKind } from './auth.js';
 import type { Caps } from './caps.js';
 import type { AccountCase, Corpus } from './model.js';
 import { account } from './render-objects.js';
@@ -17,6 +18,7 @@ const hashFor = (a: AccountCase, seed: number) =>
     .toUpperCase()}`;
 
 function identified(a: AccountCase, caps: Caps, seed: number): string {
+  if (isAuthKind(a.kind)) return authClause(a, seed);
   return caps.passwordHash === 'mysql-native' ? ` IDENTIFIED BY PASSWORD '${hashFor(a, seed)}'` : '';
 }
 

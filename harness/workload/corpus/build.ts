@@ -4,6 +4,7 @@ import {
   shapeOf,
   type AccountCase,
   type AccountKind,
+  type AuthKind,
   type Corpus,
   type DefinerKind,
   type ObjectCase,
@@ -36,10 +37,16 @@ export interface Choices {
   rows: number;
   /** The server options (drawn after every other choice, so that drawing them shifts no earlier case); absent: none. */
   options?: ServerOptionsCase;
+  /** Accounts of other authentication plugins and their user names (drawn after the options, for the same reason). */
+  authKinds?: AuthKind[];
+  authUsers?: string[];
 }
 
 const HOSTS: Partial<Record<AccountKind, string>> = {
   'host-name': 'web1.example.com',
+  // socket authentication answers on the server's own socket only
+  'auth-unix-socket': 'localhost',
+  'auth-socket': 'localhost',
   wildcard: '10.0.%',
   'ip-mask': '192.168.1.0/255.255.255.0',
   localhost: 'localhost',
@@ -99,6 +106,14 @@ export function buildCorpus(ch: Choices): Corpus {
       ...(kind === 'column-grant' ? { on: { db, name: base!.name, columns: insertable(base!, caps) } } : {}),
       ...(kind === 'routine-grant' ? { on: { db, name: procedure!.name, columns: [] } } : {}),
     }));
+  const taken = new Set(accounts.map((a) => a.user));
+  const authUsers = [...(ch.authUsers ?? [])];
+  for (const kind of ch.authKinds ?? []) {
+    let user = authUsers.shift() ?? `${kind.replace(/-/g, '_')}`;
+    while (taken.has(user)) user = `${user}_a`;
+    taken.add(user);
+    accounts.push({ kind, user, host: HOSTS[kind] ?? '%' });
+  }
   const corpus: Corpus = {
     flavor: ch.flavor,
     seed: ch.seed,

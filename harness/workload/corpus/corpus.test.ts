@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { FlavorId } from '../../core/index.js';
-import { accountMutation, definitionMutation, grantMutation, renderDump, rowMutation } from '../../sql/corpus/index.js';
+import { accountMutation, authMutation, definitionMutation, grantMutation, renderDump, rowMutation } from '../../sql/corpus/index.js';
 import { literal } from '../../sql/corpus/render-tables.js';
-import { ACCOUNT_KINDS, OBJECT_KINDS, corpusArb, corpusFor, tableKindsOf } from './corpus.js';
+import { ACCOUNT_KINDS, OBJECT_KINDS, authKindsOf, corpusArb, corpusFor, tableKindsOf } from './corpus.js';
 import { foldName } from './names.js';
 
 const FLAVORS: FlavorId[] = ['mariadb-10.11', 'mariadb-11.8', 'mysql-9.7'];
@@ -31,7 +31,7 @@ describe('the generated corpus', () => {
       for (const c of fc.sample(corpusArb(f, { rows: 0 }), { seed: 3, numRuns: 100 })) {
         for (const x of [...c.tables, ...c.objects, ...c.accounts]) seen.add(x.kind);
       }
-      const all: string[] = [...tableKindsOf(f), 'fk-child', ...OBJECT_KINDS, ...ACCOUNT_KINDS];
+      const all: string[] = [...tableKindsOf(f), 'fk-child', ...OBJECT_KINDS, ...ACCOUNT_KINDS, ...authKindsOf(f)];
       expect(all.filter((k) => !seen.has(k))).toEqual([]);
       const cover = corpusFor(f, 11, { cover: true });
       const kinds = new Set<string>([...cover.tables, ...cover.objects, ...cover.accounts].map((x) => x.kind));
@@ -98,11 +98,11 @@ describe('the generated corpus', () => {
     expect(minimal.accounts.map((a) => a.kind)).toEqual(['localhost', 'host-name']);
   }, 60_000);
 
-  it('names one mutation of each subject (row, definition, account, grant) on a covering corpus', () => {
+  it('names one mutation of each subject (row, definition, account, grant, authentication) on a covering corpus', () => {
     for (const f of FLAVORS) {
       const c = corpusFor(f, 29, { cover: true, rows: 3 });
-      const m = [rowMutation(c), definitionMutation(c), accountMutation(c), grantMutation(c)];
-      expect(m.map((x) => x?.kind)).toEqual(['row', 'definition', 'account', 'grant']);
+      const m = [rowMutation(c), definitionMutation(c), accountMutation(c), grantMutation(c), authMutation(c)];
+      expect(m.map((x) => x?.kind)).toEqual(['row', 'definition', 'account', 'grant', 'authentication']);
       const row = m[0]!;
       expect(c.tables.map((t) => t.name)).toContain(row.names);
       expect(row.sql[0]).toMatch(/^UPDATE .* SET .* WHERE /);

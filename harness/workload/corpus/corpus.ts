@@ -7,6 +7,7 @@ import {
   sqlModesOf,
   TABLE_KINDS,
   type AccountKind,
+  type AuthKind,
   type Corpus,
   type ObjectKind,
   type ServerOptionsCase,
@@ -56,6 +57,9 @@ export interface CorpusOptions {
   without?: readonly string[];
 }
 
+/** The accounts of other authentication plugins a flavor's build ships (drawn after every other choice). */
+export const authKindsOf = (flavor: FlavorId): AuthKind[] => [...capsOf(flavor).authKinds];
+
 /** The table kinds a flavor can hold ('fk-child' comes with 'fk-parent'). */
 export function tableKindsOf(flavor: FlavorId) {
   const caps = capsOf(flavor);
@@ -67,6 +71,7 @@ export function corpusArb(flavor: FlavorId, o: CorpusOptions = {}): fc.Arbitrary
   const tk = tableKindsOf(flavor).filter((k) => !out.has(k));
   const ok = OBJECT_KINDS.filter((k) => !out.has(k));
   const ak = ACCOUNT_KINDS.filter((k) => !out.has(k));
+  const auth = authKindsOf(flavor).filter((k) => !out.has(k));
   // one yes/no per kind (each shrinks to "no" on its own): a failure shrinks to the fewest kinds that still fail
   const kinds = <T>(all: T[], min: number): fc.Arbitrary<T[]> =>
     o.cover
@@ -90,6 +95,9 @@ export function corpusArb(flavor: FlavorId, o: CorpusOptions = {}): fc.Arbitrary
     rows: o.rows !== undefined ? fc.constant(o.rows) : fc.integer({ min: 0, max: 8 }),
     // drawn last and always (used only when asked for): a fixed seed's earlier choices are the same with or without it
     options: serverOptionsArb(flavor),
+    // drawn after the options: a seed's tables, objects, other accounts and options are what they were before them
+    authKinds: kinds(auth, 0),
+    authUsers: userNames(auth.length),
   });
   return choices.map(({ options, ...ch }) => buildCorpus(o.serverOptions ? { ...ch, options } : ch));
 }

@@ -1,1 +1,1 @@
-export { corpusArb, corpusFor } from './corpus.js';
+export { ACCOUNT_KINDS, corpusArb, corpusFor, OBJECT_KINDS, tableKindsOf } from './corpus.js';
