@@ -28,11 +28,19 @@ interface Account {
   locked: boolean;
 }
 
+/** A base table and its storage engine (views are not tables here). */
+interface Table {
+  db: string;
+  name: string;
+  engine: string;
+}
+
 export interface Inventory {
   version: string;
   variables: Map<string, string>;
   objects: CodeObject[];
   identifiers: Identifier[];
+  tables: Table[];
   accounts: Account[];
 }
 
@@ -59,9 +67,11 @@ export async function readInventory(server: SqlTarget): Promise<Inventory> {
     }
   }
   const identifiers: Identifier[] = [];
+  const tables: Table[] = [];
   for (const r of await server.query<Record<string, unknown>>(upgradeSql.schemata()))
     identifiers.push({ where: str(r['db']), name: str(r['db']), what: 'database' });
   for (const r of await server.query<Record<string, unknown>>(upgradeSql.tables())) {
+    if (str(r['type']) !== 'VIEW') tables.push({ db: str(r['db']), name: str(r['name']), engine: str(r['engine']) });
     identifiers.push({
       where: `${str(r['db'])}.${str(r['name'])}`,
       name: str(r['name']),
@@ -85,5 +95,5 @@ export async function readInventory(server: SqlTarget): Promise<Inventory> {
     noPassword: Number(r['noPassword']) === 1,
     locked: Number(r['locked']) === 1,
   }));
-  return { version: str(v?.v), variables, objects, identifiers, accounts };
+  return { version: str(v?.v), variables, objects, identifiers, tables, accounts };
 }

@@ -97,4 +97,34 @@ describe('upgrade rules mariadb-10.5 -> mariadb-10.11', () => {
     const f = serious(await incompatibilityReport({ rules, old: inv, target: target() }));
     expect(f.map((x) => [x.severity, x.kind, x.where])).toEqual([['blocking', 'auth-plugin-available', "'legacy'@'%'"]]);
   });
+  it('a TokuDB table blocks (10.11 has no TokuDB engine); InnoDB, MyISAM and Aria tables pass', async () => {
+    const inv = old();
+    inv.tables.push({ db: 'shop', name: 'events_log', engine: 'TokuDB' }, { db: 'shop', name: 'orders', engine: 'InnoDB' });
+    const f = serious(await incompatibilityReport({ rules, old: inv, target: target() }));
+    expect(f.map((x) => [x.severity, x.category, x.kind, x.where])).toEqual([
+      ['blocking', 'engines', 'engine-removed-tokudb', 'shop.events_log'],
+    ]);
+    expect(f[0]!.message).toMatch(/uses the TokuDB engine, which the target does not have .*ENGINE=InnoDB/);
+    expect(goNoGo(f).verdict).toBe('no-go');
+    const clean = old();
+    clean.tables.push(
+      { db: 'shop', name: 'orders', engine: 'InnoDB' },
+      { db: 'shop', name: 'cache', engine: 'MyISAM' },
+      { db: 'shop', name: 'tokudb_notes', engine: 'Aria' },
+    );
+    expect(serious(await incompatibilityReport({ rules, old: clean, target: target() }))).toEqual([]);
+  });
+
+  it('DES_ENCRYPT/DES_DECRYPT in code warn (deprecated in 10.10, still run: go); AES_ENCRYPT and the name in a string pass', async () => {
+    const planted = proc('seal', "BEGIN\n  SET @c = DES_ENCRYPT(@card, 'k');\n  SELECT des_decrypt (c, 'k') FROM cards;\nEND");
+    const f = serious(await incompatibilityReport({ rules, old: old(planted), target: target() }));
+    expect(f.map((x) => [x.severity, x.category, x.kind, x.where])).toEqual([
+      ['warning', 'object-definitions', 'function-deprecated-des', 'shop.seal:2'],
+      ['warning', 'object-definitions', 'function-deprecated-des', 'shop.seal:3'],
+    ]);
+    expect(f[0]!.message).toMatch(/DES_ENCRYPT\( — deprecated on the target \(since 10\.10\.0\).*AES_ENCRYPT/);
+    expect(goNoGo(f).verdict).toBe('go');
+    const clean = proc('seal', "BEGIN\n  SET @c = AES_ENCRYPT(@card, 'k');\n  SELECT 'DES_ENCRYPT(' AS note; -- DES_DECRYPT(x)\nEND");
+    expect(serious(await incompatibilityReport({ rules, old: old(clean), target: target() }))).toEqual([]);
+  });
 });
