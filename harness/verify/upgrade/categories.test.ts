@@ -38,6 +38,12 @@ describe('upgrade rule categories', () => {
     expect(parseRuleSet(step([{ ...engine, engines: ['TokuDB'] }]), 'e.json').rules).toHaveLength(1);
   });
 
+  it('a charset rule names its character sets and the name the target shows', () => {
+    const cs = { ...rule, kind: 'charset', category: 'object-definitions', effect: undefined, options: undefined, charsets: ['utf8'] };
+    expect(() => parseRuleSet(step([cs]), 'c.json')).toThrow(/c\.json: rule r1 needs charsets and shownAs/);
+    expect(parseRuleSet(step([{ ...cs, shownAs: 'utf8mb3' }]), 'c.json').rules).toHaveLength(1);
+  });
+
   it("findings the target server itself proves get the category of the checker's matching check", async () => {
     const old = emptyInventory();
     old.variables.set('sql_mode', 'GONE_MODE');

@@ -178,6 +178,36 @@ function engineFindings(input: IncompatInput, rule: Rule & { kind: 'engine' }): 
     }));
 }
 
+/**
+ * Tables whose default character set or columns are declared with a character set the target shows under another name
+ * (utf8, shown as utf8mb3 from 10.6): one finding per table naming its columns. A warning: the data is unchanged,
+ * its definitions read differently.
+ */
+function charsetFindings(input: IncompatInput, rule: Rule & { kind: 'charset' }): Finding[] {
+  const names = new Set(rule.charsets.map((c) => c.toLowerCase()));
+  const out: Finding[] = [];
+  for (const t of input.old.tables) {
+    const own = t.collation.toLowerCase().split('_')[0] ?? ''; // utf8_general_ci: the character set utf8
+    const cols = input.old.columns.filter((c) => c.db === t.db && c.table === t.name && names.has(c.charset.toLowerCase()));
+    if (!names.has(own) && !cols.length) continue;
+    const what = [
+      names.has(own) ? `its default character set is ${own}` : '',
+      cols.length ? `${cols.length} column(s) are ${cols[0]!.charset} (${cols.map((c) => c.name).join(', ')})` : '',
+    ].filter(Boolean);
+    out.push({
+      severity: rule.severity ?? 'warning',
+      source: 'incompatibility',
+      category: rule.category,
+      kind: rule.id,
+      where: `${t.db}.${t.name}`,
+      message: `table ${t.db}.${t.name}: ${what.join(' and ')}, which the target stores and shows as ${rule.shownAs} (since ${rule.since}); ${rule.advice}`,
+      cite: rule.cite,
+      evidence: { table: `${t.db}.${t.name}`, collation: t.collation, columns: cols.map((c) => c.name) },
+    });
+  }
+  return out;
+}
+
 async function accountFindings(input: IncompatInput, rule: Rule & { kind: 'account' }): Promise<Finding[]> {
   const out: Finding[] = [];
   const local = new Set(['localhost', '127.0.0.1', '::1']);
@@ -268,6 +298,7 @@ export async function incompatibilityReport(input: IncompatInput): Promise<Findi
     if (r.kind === 'function' || r.kind === 'syntax') out.push(...patternFindings(input, r));
     if (r.kind === 'account') out.push(...(await accountFindings(input, r)));
     if (r.kind === 'engine') out.push(...engineFindings(input, r));
+    if (r.kind === 'charset') out.push(...charsetFindings(input, r));
   }
   out.push(...(await sqlModeFindings(input)));
   return out;

@@ -23,6 +23,7 @@ export const emptyInventory = (version = '10.11.18-MariaDB'): Inventory => ({
   objects: [],
   identifiers: [],
   tables: [],
+  columns: [],
   accounts: [],
 });
 

@@ -64,7 +64,14 @@ interface EngineRule extends RuleBase {
   kind: 'engine';
   engines: string[];
 }
-export type Rule = OptionRule | DefaultRule | ReservedWordRule | AccountRule | FunctionRule | EngineRule;
+/** Columns and tables declared with a character set the target names otherwise (utf8, shown as utf8mb3 from 10.6). */
+interface CharsetRule extends RuleBase {
+  kind: 'charset';
+  charsets: string[];
+  /** The name the target shows instead. */
+  shownAs: string;
+}
+export type Rule = OptionRule | DefaultRule | ReservedWordRule | AccountRule | FunctionRule | EngineRule | CharsetRule;
 
 export interface RuleSet {
   from: string;
@@ -76,7 +83,7 @@ export interface RuleSet {
 
 const RULES_DIR = join(projectRoot, 'fixtures', 'upgrade-rules');
 
-const KINDS = new Set(['option', 'default', 'reserved-word', 'account', 'function', 'syntax', 'engine']);
+const KINDS = new Set(['option', 'default', 'reserved-word', 'account', 'function', 'syntax', 'engine', 'charset']);
 
 /** What a rule of an upgrade file needs beyond the shared format: a known category, and what its kind matches. */
 function ruleProblem(r: Rule): string | undefined {
@@ -84,6 +91,7 @@ function ruleProblem(r: Rule): string | undefined {
     return `has ${r.category === undefined ? 'no category' : `an unknown category '${String(r.category)}'`} (one of: ${UPGRADE_CATEGORIES.join(', ')})`;
   if ((r.kind === 'function' || r.kind === 'syntax') && !r.pattern) return 'has no pattern';
   if (r.kind === 'engine' && !(Array.isArray(r.engines) && r.engines.length)) return 'names no engines';
+  if (r.kind === 'charset' && !(Array.isArray(r.charsets) && r.charsets.length && r.shownAs)) return 'needs charsets and shownAs';
   return undefined;
 }
 
