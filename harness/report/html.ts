@@ -11,7 +11,7 @@ import type { HistoryEntry } from './history.js';
 import { explainedHtml } from './explained.js';
 import { zonedTimestamp } from './log.js';
 import type { LedgerEntry } from '../workload/index.js';
-import type { GoNoGo } from '../verify/upgrade/index.js';
+import { findingGroups, groupCounts, type GoNoGo } from '../verify/upgrade/index.js';
 import { outcomeOf } from '../verify/index.js';
 import { faultBand } from '../faults/index.js';
 import { checkCounts } from './summary.js';
@@ -284,15 +284,19 @@ function goNoGoSection(r: EvidenceResult): string {
   const g = r.observations['go/no-go'] as GoNoGo | undefined;
   if (!g || !Array.isArray(g.findings)) return '';
   const badge = g.verdict === 'go' ? 'pass' : 'fail';
-  const rows = g.findings
+  const row = (f: GoNoGo['findings'][number]) =>
+    `<tr data-severity="${esc(f.severity)}"><td class="${f.severity === 'blocking' ? 'bad' : f.severity === 'warning' ? '' : 'mute'}">${esc(f.severity)}</td><td>${esc(f.source)}</td><td>${esc(f.kind)}</td><td class="mono">${esc(f.where)}</td><td>${esc(f.message)}</td><td class="mute">${esc(f.cite ?? '')}</td></tr>`;
+  // one table per category (MySQL Shell's upgrade-checker categories; replay and rolling-upgrade findings by part)
+  const groups = findingGroups(g)
     .map(
-      (f) =>
-        `<tr data-severity="${esc(f.severity)}"><td class="${f.severity === 'blocking' ? 'bad' : f.severity === 'warning' ? '' : 'mute'}">${esc(f.severity)}</td><td>${esc(f.source)}</td><td>${esc(f.kind)}</td><td class="mono">${esc(f.where)}</td><td>${esc(f.message)}</td><td class="mute">${esc(f.cite ?? '')}</td></tr>`,
+      (group) =>
+        `<h4 data-category="${esc(group.name)}">${esc(group.name)}: ${groupCounts(group)}</h4>
+<table class="findings"><tr><th>severity</th><th>part</th><th>kind</th><th>where</th><th>finding</th><th>source</th></tr>${group.findings.map(row).join('')}</table>`,
     )
-    .join('');
+    .join('\n');
   return `<h3 data-go-no-go="${esc(g.verdict)}">Go / no-go <span class="badge ${badge}">${esc(g.verdict.toUpperCase())}</span></h3>
 <p>${g.blocking} blocking, ${g.warnings} warning(s), ${g.info} note(s). A blocking finding is a reason not to upgrade as things stand; a warning names what to check.</p>
-${g.findings.length ? `<table class="findings"><tr><th>severity</th><th>part</th><th>kind</th><th>where</th><th>finding</th><th>source</th></tr>${rows}</table>` : ''}`;
+${groups}`;
 }
 
 function trendSection(history: readonly HistoryEntry[]): string {

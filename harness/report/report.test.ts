@@ -255,12 +255,13 @@ describe('HTML report', () => {
 });
 
 describe('HTML report: pre-upgrade go/no-go', () => {
-  it('shows the verdict and every finding with its severity, blocking first; nothing for other drills', () => {
+  it('shows the verdict and every finding with its severity, by category, blocking first; nothing for other drills', () => {
     const r = sampleResult({ scenario: 'pre-upgrade', verdict: 'fail' });
     r.observations['go/no-go'] = goNoGo([
       {
         severity: 'warning',
         source: 'incompatibility',
+        category: 'system-variables',
         kind: 'option-ignored',
         where: 'my.cnf:4',
         message: 'innodb_defragment is ignored',
@@ -271,6 +272,11 @@ describe('HTML report: pre-upgrade go/no-go', () => {
     expect(html).toContain('data-go-no-go="no-go"');
     const severities = [...html.matchAll(/<tr data-severity="(\w+)">/g)].map((m) => m[1]);
     expect(severities).toEqual(['blocking', 'warning']);
+    // grouped by category (the checker's, or the part that found it), the group with a blocking finding first
+    expect([...html.matchAll(/<h4 data-category="([^"]+)">([^<]*)</g)].map((m) => m[2])).toEqual([
+      'query replay: 1 blocking, 0 warning(s), 0 note(s)',
+      'system-variables: 0 blocking, 1 warning(s), 0 note(s)',
+    ]);
     expect(html).toContain('innodb_defragment is ignored');
     const plain = renderReport({ runs: [{ result: sampleResult(), source: 'a' }], history: [], generatedAt: T0 });
     expect(plain).not.toContain('data-go-no-go');

@@ -49,6 +49,7 @@ function optionFindings(input: IncompatInput): Finding[] {
     out.push({
       severity,
       source: 'incompatibility',
+      category: rule?.category ?? 'system-variables',
       kind: `option-${effect}`,
       where: at(o),
       message: `option ${o.name} in ${o.file} (line ${o.line}) ${what}${rule ? `; ${rule.advice}` : ''}`,
@@ -73,6 +74,7 @@ function defaultFindings(input: IncompatInput): Finding[] {
           out.push({
             severity: 'warning',
             source: 'incompatibility',
+            category: r.category,
             kind: r.id,
             where: `${o.db}.${o.name}:${line}`,
             message: `${objectName(o)}, body line ${line}: '${o.body.split('\n')[line - 1]!.trim()}' depends on ${r.dependsOn ?? 'the default collation of utf8mb4'} (${r.from} on the old server, ${r.to} on the target); ${r.advice}`,
@@ -85,6 +87,7 @@ function defaultFindings(input: IncompatInput): Finding[] {
     out.push({
       severity: 'info',
       source: 'incompatibility',
+      category: r.category,
       kind: r.id,
       where: pinned ? `option ${pinned}` : `server default ${r.variable}`,
       message: pinned
@@ -104,6 +107,7 @@ function reservedWordFindings(input: IncompatInput, rule: Rule & { kind: 'reserv
     out.push({
       severity: 'warning',
       source: 'incompatibility',
+      category: rule.category,
       kind: rule.id,
       where: id.where,
       message: `${id.what} ${id.where} is named ${id.name}, a reserved word on the target (since ${rule.since}); ${rule.advice}`,
@@ -122,6 +126,7 @@ function reservedWordFindings(input: IncompatInput, rule: Rule & { kind: 'reserv
       out.push({
         severity: 'blocking',
         source: 'incompatibility',
+        category: rule.category,
         kind: rule.id,
         where: `${o.db}.${o.name}:${line}`,
         message: `${objectName(o)}, body line ${line}: unquoted ${m[1]} is a reserved word on the target, the ${o.type.toLowerCase()} will not parse there; ${rule.advice}`,
@@ -133,22 +138,72 @@ function reservedWordFindings(input: IncompatInput, rule: Rule & { kind: 'reserv
   return out;
 }
 
+/** Code that uses what the target removed (blocking, the default) or deprecated (a rule with severity warning). */
 function patternFindings(input: IncompatInput, rule: Rule & { kind: 'function' | 'syntax' }): Finding[] {
   const out: Finding[] = [];
   const re = new RegExp(rule.pattern, 'gi');
+  const severity = rule.severity ?? 'blocking';
   for (const o of input.old.objects) {
     for (const m of codeOnly(o.body).matchAll(re)) {
       const line = lineOf(o.body, m.index ?? 0);
       out.push({
-        severity: 'blocking',
+        severity,
         source: 'incompatibility',
+        category: rule.category,
         kind: rule.id,
         where: `${o.db}.${o.name}:${line}`,
-        message: `${objectName(o)}, body line ${line}: ${m[0].trim()} — removed on the target (since ${rule.since}); ${rule.advice}`,
+        message: `${objectName(o)}, body line ${line}: ${m[0].trim()} — ${severity === 'blocking' ? 'removed' : 'deprecated'} on the target (since ${rule.since}); ${rule.advice}`,
         cite: rule.cite,
         evidence: { object: `${o.db}.${o.name}`, line, text: o.body.split('\n')[line - 1]?.trim() },
       });
     }
+  }
+  return out;
+}
+
+/** Tables whose storage engine the target no longer has: they cannot be opened after the upgrade. */
+function engineFindings(input: IncompatInput, rule: Rule & { kind: 'engine' }): Finding[] {
+  const gone = new Set(rule.engines.map((e) => e.toLowerCase()));
+  return input.old.tables
+    .filter((t) => gone.has(t.engine.toLowerCase()))
+    .map((t) => ({
+      severity: rule.severity ?? 'blocking',
+      source: 'incompatibility' as const,
+      category: rule.category,
+      kind: rule.id,
+      where: `${t.db}.${t.name}`,
+      message: `table ${t.db}.${t.name} uses the ${t.engine} engine, which the target does not have (since ${rule.since}); ${rule.advice}`,
+      cite: rule.cite,
+      evidence: { table: `${t.db}.${t.name}`, engine: t.engine },
+    }));
+}
+
+/**
+ * Tables whose default character set or columns are declared with a character set the target shows under another name
+ * (utf8, shown as utf8mb3 from 10.6): one finding per table naming its columns. A warning: the data is unchanged,
+ * its definitions read differently.
+ */
+function charsetFindings(input: IncompatInput, rule: Rule & { kind: 'charset' }): Finding[] {
+  const names = new Set(rule.charsets.map((c) => c.toLowerCase()));
+  const out: Finding[] = [];
+  for (const t of input.old.tables) {
+    const own = t.collation.toLowerCase().split('_')[0] ?? ''; // utf8_general_ci: the character set utf8
+    const cols = input.old.columns.filter((c) => c.db === t.db && c.table === t.name && names.has(c.charset.toLowerCase()));
+    if (!names.has(own) && !cols.length) continue;
+    const what = [
+      names.has(own) ? `its default character set is ${own}` : '',
+      cols.length ? `${cols.length} column(s) are ${cols[0]!.charset} (${cols.map((c) => c.name).join(', ')})` : '',
+    ].filter(Boolean);
+    out.push({
+      severity: rule.severity ?? 'warning',
+      source: 'incompatibility',
+      category: rule.category,
+      kind: rule.id,
+      where: `${t.db}.${t.name}`,
+      message: `table ${t.db}.${t.name}: ${what.join(' and ')}, which the target stores and shows as ${rule.shownAs} (since ${rule.since}); ${rule.advice}`,
+      cite: rule.cite,
+      evidence: { table: `${t.db}.${t.name}`, collation: t.collation, columns: cols.map((c) => c.name) },
+    });
   }
   return out;
 }
@@ -162,6 +217,7 @@ async function accountFindings(input: IncompatInput, rule: Rule & { kind: 'accou
       out.push({
         severity: 'warning',
         source: 'incompatibility',
+        category: rule.category,
         kind: rule.id,
         where: `'${a.user}'@'${a.host}'`,
         message: `account '${a.user}'@'${a.host}' has no password: ${rule.advice}`,
@@ -177,6 +233,7 @@ async function accountFindings(input: IncompatInput, rule: Rule & { kind: 'accou
       out.push({
         severity: 'blocking',
         source: 'incompatibility',
+        category: rule.category,
         kind: rule.id,
         where: `'${a.user}'@'${a.host}'`,
         message: `account '${a.user}'@'${a.host}' authenticates with ${a.plugin}, which the target server does not have; ${rule.advice}`,
@@ -206,6 +263,7 @@ async function sqlModeFindings(input: IncompatInput): Promise<Finding[]> {
         out.push({
           severity: 'blocking',
           source: 'incompatibility',
+          category: 'object-definitions',
           kind: 'sql-mode-removed',
           where: who.join(', '),
           message: `sql_mode value ${value} (used by ${who.join(', ')}) is refused by the target server: ${(e as Error).message}`,
@@ -222,6 +280,7 @@ async function sqlModeFindings(input: IncompatInput): Promise<Finding[]> {
       out.push({
         severity: 'blocking',
         source: 'incompatibility',
+        category: 'system-variables',
         kind: 'old-mode-removed',
         where: 'global old_mode',
         message: `old_mode value ${value} is refused by the target server: ${(e as Error).message}`,
@@ -238,6 +297,8 @@ export async function incompatibilityReport(input: IncompatInput): Promise<Findi
     if (r.kind === 'reserved-word') out.push(...reservedWordFindings(input, r));
     if (r.kind === 'function' || r.kind === 'syntax') out.push(...patternFindings(input, r));
     if (r.kind === 'account') out.push(...(await accountFindings(input, r)));
+    if (r.kind === 'engine') out.push(...engineFindings(input, r));
+    if (r.kind === 'charset') out.push(...charsetFindings(input, r));
   }
   out.push(...(await sqlModeFindings(input)));
   return out;

@@ -1,4 +1,4 @@
-export { goNoGo, goNoGoMarkdown, type Finding, type GoNoGo } from './findings.js';
+export { findingGroups, goNoGo, goNoGoMarkdown, groupCounts, type Finding, type GoNoGo } from './findings.js';
 export { optionsOfText, parseOptionFile, serverOptions, type ConfigOption } from './config-file.js';
 export { loadRuleSet } from './rules.js';
 export { readInventory } from './inventory.js';

@@ -28,11 +28,28 @@ interface Account {
   locked: boolean;
 }
 
+/** A base table, its storage engine and default collation (views are not tables here). */
+interface Table {
+  db: string;
+  name: string;
+  engine: string;
+  collation: string;
+}
+/** A column of a base table or view with its character set (empty for a column that has none). */
+interface Column {
+  db: string;
+  table: string;
+  name: string;
+  charset: string;
+}
+
 export interface Inventory {
   version: string;
   variables: Map<string, string>;
   objects: CodeObject[];
   identifiers: Identifier[];
+  tables: Table[];
+  columns: Column[];
   accounts: Account[];
 }
 
@@ -59,9 +76,13 @@ export async function readInventory(server: SqlTarget): Promise<Inventory> {
     }
   }
   const identifiers: Identifier[] = [];
+  const tables: Table[] = [];
+  const columns: Column[] = [];
   for (const r of await server.query<Record<string, unknown>>(upgradeSql.schemata()))
     identifiers.push({ where: str(r['db']), name: str(r['db']), what: 'database' });
   for (const r of await server.query<Record<string, unknown>>(upgradeSql.tables())) {
+    if (str(r['type']) !== 'VIEW')
+      tables.push({ db: str(r['db']), name: str(r['name']), engine: str(r['engine']), collation: str(r['collation']) });
     identifiers.push({
       where: `${str(r['db'])}.${str(r['name'])}`,
       name: str(r['name']),
@@ -70,6 +91,7 @@ export async function readInventory(server: SqlTarget): Promise<Inventory> {
   }
   for (const r of await server.query<Record<string, unknown>>(upgradeSql.columns())) {
     identifiers.push({ where: `${str(r['db'])}.${str(r['tbl'])}.${str(r['col'])}`, name: str(r['col']), what: 'column' });
+    columns.push({ db: str(r['db']), table: str(r['tbl']), name: str(r['col']), charset: str(r['charset']) });
   }
   for (const o of objects)
     if (o.type !== 'VIEW')
@@ -85,5 +107,5 @@ export async function readInventory(server: SqlTarget): Promise<Inventory> {
     noPassword: Number(r['noPassword']) === 1,
     locked: Number(r['locked']) === 1,
   }));
-  return { version: str(v?.v), variables, objects, identifiers, accounts };
+  return { version: str(v?.v), variables, objects, identifiers, tables, columns, accounts };
 }

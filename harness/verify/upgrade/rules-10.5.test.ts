@@ -97,4 +97,72 @@ describe('upgrade rules mariadb-10.5 -> mariadb-10.11', () => {
     const f = serious(await incompatibilityReport({ rules, old: inv, target: target() }));
     expect(f.map((x) => [x.severity, x.kind, x.where])).toEqual([['blocking', 'auth-plugin-available', "'legacy'@'%'"]]);
   });
+  it('a TokuDB table blocks (10.11 has no TokuDB engine); InnoDB, MyISAM and Aria tables pass', async () => {
+    const inv = old();
+    inv.tables.push(
+      { db: 'shop', name: 'events_log', engine: 'TokuDB', collation: 'utf8mb4_general_ci' },
+      { db: 'shop', name: 'orders', engine: 'InnoDB', collation: 'utf8mb4_general_ci' },
+    );
+    const f = serious(await incompatibilityReport({ rules, old: inv, target: target() }));
+    expect(f.map((x) => [x.severity, x.category, x.kind, x.where])).toEqual([
+      ['blocking', 'engines', 'engine-removed-tokudb', 'shop.events_log'],
+    ]);
+    expect(f[0]!.message).toMatch(/uses the TokuDB engine, which the target does not have .*ENGINE=InnoDB/);
+    expect(goNoGo(f).verdict).toBe('no-go');
+    const clean = old();
+    clean.tables.push(
+      { db: 'shop', name: 'orders', engine: 'InnoDB', collation: 'utf8mb4_general_ci' },
+      { db: 'shop', name: 'cache', engine: 'MyISAM', collation: 'utf8mb4_general_ci' },
+      { db: 'shop', name: 'tokudb_notes', engine: 'Aria', collation: 'utf8mb4_general_ci' },
+    );
+    expect(serious(await incompatibilityReport({ rules, old: clean, target: target() }))).toEqual([]);
+  });
+
+  it('DES_ENCRYPT/DES_DECRYPT in code warn (deprecated in 10.10, still run: go); AES_ENCRYPT and the name in a string pass', async () => {
+    const planted = proc('seal', "BEGIN\n  SET @c = DES_ENCRYPT(@card, 'k');\n  SELECT des_decrypt (c, 'k') FROM cards;\nEND");
+    const f = serious(await incompatibilityReport({ rules, old: old(planted), target: target() }));
+    expect(f.map((x) => [x.severity, x.category, x.kind, x.where])).toEqual([
+      ['warning', 'object-definitions', 'function-deprecated-des', 'shop.seal:2'],
+      ['warning', 'object-definitions', 'function-deprecated-des', 'shop.seal:3'],
+    ]);
+    expect(f[0]!.message).toMatch(/DES_ENCRYPT\( — deprecated on the target \(since 10\.10\.0\).*AES_ENCRYPT/);
+    expect(goNoGo(f).verdict).toBe('go');
+    const clean = proc('seal', "BEGIN\n  SET @c = AES_ENCRYPT(@card, 'k');\n  SELECT 'DES_ENCRYPT(' AS note; -- DES_DECRYPT(x)\nEND");
+    expect(serious(await incompatibilityReport({ rules, old: old(clean), target: target() }))).toEqual([]);
+  });
+  it('a table whose default or columns are utf8 warns once, naming the columns (10.11 shows utf8mb3); utf8mb4, utf8mb3 and latin1 pass', async () => {
+    const inv = old();
+    inv.tables.push(
+      { db: 'sakila', name: 'actor', engine: 'InnoDB', collation: 'utf8_general_ci' },
+      { db: 'shop', name: 'notes', engine: 'InnoDB', collation: 'utf8mb4_general_ci' },
+      { db: 'shop', name: 'orders', engine: 'InnoDB', collation: 'utf8mb4_general_ci' },
+    );
+    inv.columns.push(
+      { db: 'sakila', table: 'actor', name: 'first_name', charset: 'utf8' },
+      { db: 'sakila', table: 'actor', name: 'actor_id', charset: '' },
+      { db: 'shop', table: 'notes', name: 'body', charset: 'utf8' },
+      { db: 'shop', table: 'orders', name: 'ref', charset: 'utf8mb4' },
+    );
+    const f = serious(await incompatibilityReport({ rules, old: inv, target: target() }));
+    expect(f.map((x) => [x.severity, x.category, x.kind, x.where])).toEqual([
+      ['warning', 'object-definitions', 'utf8-tables-are-utf8mb3', 'sakila.actor'],
+      ['warning', 'object-definitions', 'utf8-tables-are-utf8mb3', 'shop.notes'],
+    ]);
+    expect(f[0]!.message).toMatch(
+      /its default character set is utf8 and 1 column\(s\) are utf8 \(first_name\), which the target stores and shows as utf8mb3/,
+    );
+    expect(f[1]!.message).toMatch(/^table shop\.notes: 1 column\(s\) are utf8 \(body\),/);
+    const clean = old();
+    clean.tables.push(
+      { db: 'shop', name: 'a', engine: 'InnoDB', collation: 'utf8mb4_general_ci' },
+      { db: 'shop', name: 'b', engine: 'InnoDB', collation: 'utf8mb3_general_ci' },
+      { db: 'shop', name: 'c', engine: 'InnoDB', collation: 'latin1_swedish_ci' },
+    );
+    clean.columns.push(
+      { db: 'shop', table: 'a', name: 'x', charset: 'utf8mb4' },
+      { db: 'shop', table: 'b', name: 'y', charset: 'utf8mb3' },
+      { db: 'shop', table: 'c', name: 'z', charset: 'latin1' },
+    );
+    expect(serious(await incompatibilityReport({ rules, old: clean, target: target() }))).toEqual([]);
+  });
 });

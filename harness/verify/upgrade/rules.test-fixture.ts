@@ -22,6 +22,8 @@ export const emptyInventory = (version = '10.11.18-MariaDB'): Inventory => ({
   variables: new Map([['sql_mode', 'STRICT_TRANS_TABLES']]),
   objects: [],
   identifiers: [],
+  tables: [],
+  columns: [],
   accounts: [],
 });
 

@@ -145,7 +145,15 @@ describe('incompatibility report (each rule kind on a schema that has the proble
       ...rules,
       rules: [
         ...rules.rules,
-        { id: 'fn-gone', kind: 'function' as const, pattern: '\\bDES_ENCRYPT\\s*\\(', since: 'x', advice: 'use AES_ENCRYPT', cite: 'test' },
+        {
+          id: 'fn-gone',
+          kind: 'function' as const,
+          category: 'object-definitions' as const,
+          pattern: '\\bDES_ENCRYPT\\s*\\(',
+          since: 'x',
+          advice: 'use AES_ENCRYPT',
+          cite: 'test',
+        },
       ],
     };
     const old = emptyInventory();

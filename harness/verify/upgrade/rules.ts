@@ -8,8 +8,27 @@ import { UsageError, type Flavor } from '../../core/index.js';
 import { projectRoot } from '../../runtime/paths.js';
 import { parseRulesFile, type RuleBase as SharedRuleBase } from '../rules-format.js';
 
+/**
+ * The categories of MySQL Shell's upgrade checker (its check targets: modules/util/upgrade_checker/common.h `enum class
+ * Target`), which firedrill's upgrade rules and findings are grouped by. `mdsSpecific` (MySQL HeatWave) has no
+ * MariaDB counterpart; the map of every Shell check to firedrill's rules: docs/upgrade-checker-categories.md.
+ */
+export const UPGRADE_CATEGORIES = [
+  'system-variables',
+  'object-definitions',
+  'engines',
+  'tablespaces',
+  'innodb-internals',
+  'authentication-plugins',
+  'plugins',
+  'privileges',
+] as const;
+export type UpgradeCategory = (typeof UPGRADE_CATEGORIES)[number];
+const CATEGORIES: ReadonlySet<string> = new Set(UPGRADE_CATEGORIES);
+
 interface RuleBase extends SharedRuleBase {
   since: string;
+  category: UpgradeCategory;
 }
 export interface OptionRule extends RuleBase {
   kind: 'option';
@@ -40,7 +59,19 @@ interface FunctionRule extends RuleBase {
   kind: 'function' | 'syntax';
   pattern: string;
 }
-export type Rule = OptionRule | DefaultRule | ReservedWordRule | AccountRule | FunctionRule;
+/** Tables whose storage engine the target no longer has (they do not open there). */
+interface EngineRule extends RuleBase {
+  kind: 'engine';
+  engines: string[];
+}
+/** Columns and tables declared with a character set the target names otherwise (utf8, shown as utf8mb3 from 10.6). */
+interface CharsetRule extends RuleBase {
+  kind: 'charset';
+  charsets: string[];
+  /** The name the target shows instead. */
+  shownAs: string;
+}
+export type Rule = OptionRule | DefaultRule | ReservedWordRule | AccountRule | FunctionRule | EngineRule | CharsetRule;
 
 export interface RuleSet {
   from: string;
@@ -52,12 +83,20 @@ export interface RuleSet {
 
 const RULES_DIR = join(projectRoot, 'fixtures', 'upgrade-rules');
 
-const KINDS = new Set(['option', 'default', 'reserved-word', 'account', 'function', 'syntax']);
+const KINDS = new Set(['option', 'default', 'reserved-word', 'account', 'function', 'syntax', 'engine', 'charset']);
+
+/** What a rule of an upgrade file needs beyond the shared format: a known category, and what its kind matches. */
+function ruleProblem(r: Rule): string | undefined {
+  if (!CATEGORIES.has(r.category))
+    return `has ${r.category === undefined ? 'no category' : `an unknown category '${String(r.category)}'`} (one of: ${UPGRADE_CATEGORIES.join(', ')})`;
+  if ((r.kind === 'function' || r.kind === 'syntax') && !r.pattern) return 'has no pattern';
+  if (r.kind === 'engine' && !(Array.isArray(r.engines) && r.engines.length)) return 'names no engines';
+  if (r.kind === 'charset' && !(Array.isArray(r.charsets) && r.charsets.length && r.shownAs)) return 'needs charsets and shownAs';
+  return undefined;
+}
 
 export function parseRuleSet(text: string, file: string): RuleSet {
-  const f = parseRulesFile<Rule>(text, file, KINDS, (r) =>
-    (r.kind === 'function' || r.kind === 'syntax') && !r.pattern ? 'has no pattern' : undefined,
-  );
+  const f = parseRulesFile<Rule>(text, file, KINDS, ruleProblem);
   const { from, to } = f.header;
   if (typeof from !== 'string' || typeof to !== 'string') throw new UsageError(`${file}: needs "from", "to" and "rules"`);
   return { from, to, about: f.about, file, rules: f.rules };
