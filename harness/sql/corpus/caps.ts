@@ -30,14 +30,8 @@ export interface Caps {
   passwordHash: 'mysql-native' | 'none';
   /** The sql_mode PAD_CHAR_TO_FULL_LENGTH (MariaDB; MySQL 8.0 deprecated it and 9.x removed it). */
   padCharToFullLength: boolean;
-<<<<<<< HEAD
-=======
-  /** lower_case_table_names=1 from an option file on firedrill's seeded datadir (initialised with 0): MariaDB starts
-   * on it; MySQL 8+ refuses a value its data dictionary was not initialised with, so a MySQL corpus draws 0 only. */
-  lowerCaseTableNames1: boolean;
   /** The authentication plugins the build ships that a dump can carry (docs/corpus.md, "Authentication plugins"). */
   authKinds: readonly AuthKind[];
->>>>>>> lane-auth
 }
 
 export function capsOf(flavor: FlavorId): Caps {
@@ -61,9 +55,6 @@ export function capsOf(flavor: FlavorId): Caps {
     // of the corpus have no password (what a dump of them carries is their other attributes).
     passwordHash: maria ? 'mysql-native' : 'none',
     padCharToFullLength: maria,
-<<<<<<< HEAD
-=======
-    lowerCaseTableNames1: maria,
     // Checked on the images (2026-12-07): MariaDB 10.11.18 has unix_socket built in and ships auth_ed25519.so (and
     // auth_pam, left out: it needs the host's PAM); MySQL 9.7.4 has caching_sha2_password and sha256_password built
     // in and ships auth_socket.so and mysql_no_login.so; its mysql_native_password.so no longer installs as a plugin
@@ -72,6 +63,5 @@ export function capsOf(flavor: FlavorId): Caps {
     authKinds: maria
       ? ['auth-ed25519', 'auth-unix-socket', 'auth-two-plugins', ...(major * 100 + minor >= 1106 ? (['auth-parsec'] as const) : [])]
       : ['auth-caching-sha2', 'auth-sha256', 'auth-socket', 'auth-no-login'],
->>>>>>> lane-auth
   };
 }
