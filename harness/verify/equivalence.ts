@@ -80,7 +80,17 @@ interface PeerUnappliedGrantRule extends RuleBase {
   pattern: string;
   finding: string;
 }
+/** A transaction a server writes to its own binary log by itself (errant on a replica), recognised by its statement. */
+interface GeneratedErrantStatementRule extends RuleBase {
+  kind: 'generated-errant-statement';
+  /** The statement alone (no `use`, no comments); groups 1 and 2 are the quoted database and table it names. */
+  statement: string;
+  /** The engine the named table must have on that server for the rule to apply. */
+  engine: string;
+  finding: string;
+}
 type ComparisonRule =
+  | GeneratedErrantStatementRule
   | MangledRoutineNameRule
   | PeerUnappliedGrantRule
   | EquivalentDefinitionRule
@@ -123,6 +133,7 @@ const KINDS = new Set([
   'mangled-routine-grant',
   'mangled-routine-name',
   'peer-unapplied-grant',
+  'generated-errant-statement',
 ]);
 const COMPARISON_RULES_DIR = join(projectRoot, 'fixtures', 'comparison-rules');
 
@@ -136,6 +147,14 @@ function checkRule(r: ComparisonRule): string | undefined {
     }
   }
   if (r.kind !== 'equivalent-definition' && !r.finding) return 'says no finding';
+  if (r.kind === 'generated-errant-statement') {
+    if (!r.engine || !r.statement) return 'needs statement and engine';
+    try {
+      new RegExp(r.statement);
+    } catch (e) {
+      return `has a statement that is not a regular expression (${(e as Error).message})`;
+    }
+  }
   if (r.kind === 'environment-option' && !r.variable) return 'names no variable';
   if (r.kind === 'automatic-routine-grant' && (!Array.isArray(r.privileges) || r.privileges.length === 0)) return 'names no privileges';
   if (r.kind === 'peer-unapplied-grant' || r.kind === 'mangled-routine-name') {

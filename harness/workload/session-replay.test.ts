@@ -3,7 +3,8 @@
 // releases it; a session's next statement waits for its previous one; the serial control never interleaves.
 import { describe, expect, it } from 'vitest';
 import type { LoggedQuery } from './query-log.js';
-import { replayOrder, replaySessions, type SessionConn, type SessionOutcome, type SessionTarget } from './session-replay.js';
+import { replayOrder, replaySessions, serverTarget, type SessionConn, type SessionOutcome, type SessionTarget } from './session-replay.js';
+import type { ReplaySide } from './statement-replay.js';
 
 /** A fake server: `LOCK k` takes row lock k until the session's COMMIT (or its close); `HANG` never answers. */
 function fakeServer() {
@@ -117,5 +118,33 @@ describe('concurrent session replay: scheduling', () => {
       /timed out after 100 ms waiting for statement #1 of session 1 on fake to answer or wait for a lock/,
     );
     expect(r.statements[1]).toMatchObject({ ok: true });
+  });
+});
+
+describe("a server target's look at lock waits", () => {
+  it('reads INNODB_TRX at most once per 150 ms, so InnoDB refreshes it between two reads', async () => {
+    const reads: number[] = [];
+    const side = {
+      name: 'server',
+      connect: async () => ({
+        query: async () => {
+          reads.push(Date.now());
+          return [{ id: 7, state: 'updating', trxState: 'LOCK WAIT' }];
+        },
+        close: async () => undefined,
+      }),
+    } as unknown as ReplaySide;
+    const target = serverTarget(side, { charset: 'utf8mb4' });
+    const first = await target.lockWaits([7]);
+    const again = await target.lockWaits([7]);
+    expect(first.get(7)).toMatch(/row lock/);
+    expect(again.size).toBe(0);
+    expect(reads).toHaveLength(1);
+    const t0 = Date.now();
+    let seen: Map<number, string> = new Map();
+    while (!seen.size && Date.now() - t0 < 2000) seen = await target.lockWaits([7]);
+    expect(reads).toHaveLength(2);
+    expect(reads[1]! - reads[0]!).toBeGreaterThanOrEqual(150);
+    await target.close();
   });
 });
