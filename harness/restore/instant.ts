@@ -9,7 +9,7 @@ import { oneShot } from '../runtime/oneshot.js';
 import { NodeDefinition, type StartedNode } from '../runtime/node.js';
 import type { TopologyContext } from '../runtime/context.js';
 import { gtidReplicaPos } from '../runtime/replication.js';
-import { check, compareSnapshots, gtidPositionsEqual, takeSnapshot, type CheckResult } from '../verify/index.js';
+import { check, compareSnapshots, restoredAtPoint, takeSnapshot, type CheckResult } from '../verify/index.js';
 import { ArtifactRejectedError } from './verify-artifact.js';
 
 export interface InstantVerifyOptions {
@@ -74,7 +74,7 @@ export async function instantVerify(ctx: TopologyContext, artifactDir: string, o
     checks: async (node) => {
       const snap = await takeSnapshot(node, undefined, { against: manifest.snapshot });
       const out = compareSnapshots(manifest.snapshot, snap).map((c) => ({ ...c, name: `${name}-${c.name}` }));
-      out.push(gtidPositionsEqual(node.adapter.gtid, manifest.position.gtid, await gtidReplicaPos(node), `${name}-gtid-equals-manifest`));
+      out.push(await restoredAtPoint(node, manifest.position.gtid, await gtidReplicaPos(node), `${name}-gtid-equals-manifest`));
       if (o.more) out.push(...(await o.more(node, manifest)));
       return out;
     },

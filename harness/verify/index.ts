@@ -4,7 +4,15 @@ export { takeSnapshot, schemaObjects, checkTableState, checksumOf } from './snap
 export type { Snapshot } from './snapshot.js';
 export { compareSnapshots, tablesHealthy, checksumsEqual, compareObjects, uncheckedDetails } from './compare-snapshot.js';
 export { compareData, UnknownDatabaseError } from './data-diff.js';
-export { gtidPositionsEqual, errantTransactions, noErrantTransactions, stopsJustBefore, wroteNothingAs, coversEvery } from './gtid.js';
+export {
+  gtidPositionsEqual,
+  errantTransactions,
+  noErrantTransactions,
+  restoredAtPoint,
+  stopsJustBefore,
+  wroteNothingAs,
+  coversEvery,
+} from './gtid.js';
 export { judgeLedger, ledgerCheck, ledgerAtCutCheck } from './ledger.js';
 export type { LedgerVerdict, RecoveryCut } from './ledger.js';
 export { databasesInScope } from './scope.js';

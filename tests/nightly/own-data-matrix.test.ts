@@ -69,6 +69,15 @@ describe.each(cases)('firedrill run $id --flavor $flavor --dataset $dataset', ({
         expect(r.stderr.trim().split('\n').at(-1)).toMatch(/a Galera cluster refuses CREATE SEQUENCE with a CACHE .*: \S+ \(INCREMENT BY/);
         return;
       }
+      // It also holds MyISAM, MEMORY and key-less tables, to which a Group Replication group refuses every write: a limit
+      // of the topology, named the same way (exit 2, one line listing the tables and what to change).
+      if (dataset === 'corpus' && id.startsWith('group-replication-')) {
+        expect(r.code, r.stderr.slice(-2000)).toBe(2);
+        expect(r.stderr.trim().split('\n').at(-1)).toMatch(
+          /MySQL Group Replication refuses writes to tables without a PRIMARY KEY: \S.*; tables not InnoDB: .+ \((MyISAM|MEMORY)\)/,
+        );
+        return;
+      }
       const result = JSON.parse(r.stdout) as {
         verdict: string;
         runId: string;

@@ -6,8 +6,8 @@ import {
   committedGtids,
   compareSnapshots,
   coversEvery,
-  gtidPositionsEqual,
   presentLedgerIds,
+  restoredAtPoint,
   takeSnapshot,
   wroteNothingAs,
 } from '../../verify/index.js';
@@ -44,12 +44,11 @@ export const verifyAgainstSnapshot = (node: string): Step =>
       const snap = await takeSnapshot(n, undefined, { against: manifest.snapshot });
       for (const c of compareSnapshots(manifest.snapshot, snap)) ctx.checks.push({ ...c, name: checkName.onNode(node, c.name) });
       // The restored server's own GTID state (read from the restored datadir or the loaded dump) against the artifact's
-      // recorded point and against the snapshot's point.
+      // recorded point and against the snapshot's point; what it wrote by itself on a rule's account (a MEMORY table's
+      // generated emptying, F39) is named as a finding.
       const restoredAt = await gtidReplicaPos(n);
-      ctx.checks.push(gtidPositionsEqual(n.adapter.gtid, manifest.position.gtid, restoredAt, checkName.gtidEqualsManifest(node)));
-      ctx.checks.push(
-        gtidPositionsEqual(n.adapter.gtid, manifest.position.snapshotGtid, restoredAt, checkName.gtidEqualsSnapshotPoint(node)),
-      );
+      ctx.checks.push(await restoredAtPoint(n, manifest.position.gtid, restoredAt, checkName.gtidEqualsManifest(node)));
+      ctx.checks.push(await restoredAtPoint(n, manifest.position.snapshotGtid, restoredAt, checkName.gtidEqualsSnapshotPoint(node)));
     }),
   );
 
