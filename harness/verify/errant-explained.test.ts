@@ -90,10 +90,18 @@ describe('noErrantTransactions explains what a restarted replica writes by itsel
   });
 
   it('fails on a DELETE with a WHERE (a write, not the generated emptying) and when the binary log no longer holds the GTID', async () => {
-    const where: Event[] = [mariaEvents[0]!, mariaEvents[1]!, ['Gtid', 'GTID 0-2-101'], ['Query', 'DELETE FROM `app`.`sessions` WHERE id = 1']];
+    const where: Event[] = [
+      mariaEvents[0]!,
+      mariaEvents[1]!,
+      ['Gtid', 'GTID 0-2-101'],
+      ['Query', 'DELETE FROM `app`.`sessions` WHERE id = 1'],
+    ];
     const a = await noErrantTransactions(server('replica-1', mariadbGtid, '0-1-100,0-2-101', where, { 'app.sessions': 'MEMORY' }), primary);
     expect(a.valid).toBe(false);
-    const purged = await noErrantTransactions(server('replica-1', mariadbGtid, '0-1-100,0-2-101', [], { 'app.sessions': 'MEMORY' }), primary);
+    const purged = await noErrantTransactions(
+      server('replica-1', mariadbGtid, '0-1-100,0-2-101', [], { 'app.sessions': 'MEMORY' }),
+      primary,
+    );
     expect(purged.valid).toBe(false);
     expect(purged.details['differences']).toEqual([expect.objectContaining({ where: '0-2-101' })]);
   });
