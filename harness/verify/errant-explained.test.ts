@@ -1,35 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { type GtidAlgebra, mariadbGtid, mysqlGtid } from '../core/index.js';
-import type { Statement } from '../sql/index.js';
+import { type BinlogEvent, binlogServer } from './binlog-server.test-fixture.js';
 import { noErrantTransactions } from './gtid.js';
 
 const U = 'bf6f89ba-e640-11f1-9e02-0242ac1a0002';
 const R = 'c7c480f7-e640-11f1-93c6-0242ac1a0002';
-type Event = [type: string, info: string];
+type Event = BinlogEvent;
 
-/** A server that answers what the errant check asks: its GTIDs, its binary log's events, its tables' engines. */
-function server(name: string, gtid: GtidAlgebra, written: string, events: Event[] = [], engines: Record<string, string> = {}) {
-  return {
-    name,
-    adapter: { dialect: { gtidWritten: (): Statement => ({ sql: 'SELECT @@gtid_binlog_state AS gtid' }) }, gtid },
-    async query<T>(s: Statement): Promise<T[]> {
-      const rows = (r: unknown[]) => r as T[];
-      if (s.sql.includes('AS gtid')) return rows([{ gtid: written }]);
-      if (s.sql === 'SHOW BINARY LOGS') return rows([{ Log_name: 'bin.000001' }, { Log_name: 'bin.000002' }]);
-      if (s.sql.startsWith('SHOW BINLOG EVENTS')) {
-        const half = s.sql.includes('000001') ? events.slice(0, 2) : events.slice(2);
-        return rows(half.map(([Event_type, Info]) => ({ Event_type, Info })));
-      }
-      if (s.sql.includes('information_schema.TABLES'))
-        return rows(
-          Object.entries(engines)
-            .filter(([k]) => k.startsWith(`${s.values?.[0]}.`))
-            .map(([k, engine]) => ({ name: k.split('.')[1], type: 'BASE TABLE', engine })),
-        );
-      throw new Error(`unexpected ${s.sql}`);
-    },
-  };
-}
+/** A server that answers what the errant check asks: its GTIDs, its binary logs' events (two files), its tables' engines. */
+const server = (name: string, gtid: GtidAlgebra, written: string, events: Event[] = [], engines: Record<string, string> = {}) =>
+  binlogServer({ name, gtid, written, files: [events.slice(0, 2), events.slice(2)], engines });
 
 const mariaEvents: Event[] = [
   ['Gtid', 'BEGIN GTID 0-1-100'],

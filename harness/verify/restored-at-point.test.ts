@@ -1,35 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { mysqlGtid } from '../core/index.js';
-import type { Statement } from '../sql/index.js';
+import { type BinlogEvent, binlogServer } from './binlog-server.test-fixture.js';
 import { gtidPositionsEqual, restoredAtPoint } from './gtid.js';
 
 const SOURCE = 'bf6f89ba-e640-11f1-9e02-0242ac1a0002';
 const RESTORED = 'c7c480f7-e640-11f1-93c6-0242ac1a0002';
 const POINT = `${SOURCE}:1-329`;
-type Event = [type: string, info: string];
+type Event = BinlogEvent;
 
 /** A restored MySQL server as the check asks it: its binary log's events (one file) and its tables' engines. */
-function restored(events: Event[], engines: Record<string, string>) {
-  const asked: string[] = [];
-  return {
-    asked,
-    name: 'restored',
-    adapter: { dialect: { gtidWritten: (): Statement => ({ sql: 'SELECT @@GLOBAL.gtid_executed AS gtid' }) }, gtid: mysqlGtid },
-    async query<T>(s: Statement): Promise<T[]> {
-      asked.push(s.sql);
-      const rows = (r: unknown[]) => r as T[];
-      if (s.sql === 'SHOW BINARY LOGS') return rows([{ Log_name: 'binlog.000001' }]);
-      if (s.sql.startsWith('SHOW BINLOG EVENTS')) return rows(events.map(([Event_type, Info]) => ({ Event_type, Info })));
-      if (s.sql.includes('information_schema.TABLES'))
-        return rows(
-          Object.entries(engines)
-            .filter(([k]) => k.startsWith(`${s.values?.[0]}.`))
-            .map(([k, engine]) => ({ name: k.split('.')[1], type: 'BASE TABLE', engine })),
-        );
-      throw new Error(`unexpected ${s.sql}`);
-    },
-  };
-}
+const restored = (events: Event[], engines: Record<string, string>) =>
+  binlogServer({ name: 'restored', gtid: mysqlGtid, written: '', files: [events], engines });
 
 // What MySQL 9.7.4 wrote on a server started on a clone of a replica holding a MEMORY table (the corpus's
 // `ελληνικά28`.`tcaller2 w_3`), the first time the drill's snapshot read the table: its own first transaction.
