@@ -59,7 +59,13 @@ async function loadDumpFile(node: StartedNode, file: string, progress: (m: strin
   } catch (e) {
     client.kill();
     await client.done.catch(() => undefined);
-    throw new UsageError(`dataset ${file}: the server refused it: ${firstError(e)}`);
+    const error = firstError(e);
+    // an account that authenticates with a plugin the server does not load: the team's my.cnf loads it
+    const plugin = /ERROR 1524 \(HY000\)[^\n]*?Plugin '([^']+)' is not loaded/.exec(error)?.[1];
+    const advice = plugin
+      ? `; the dump has an account that authenticates with '${plugin}': pass your server's my.cnf, which loads it (plugin_load_add), with --server-config`
+      : '';
+    throw new UsageError(`dataset ${file}: the server refused it: ${error}${advice}`);
   }
 }
 

@@ -76,6 +76,12 @@ describe('datasets (mariadb-10.11)', () => {
     await expect(loadDataset(node, await planDataset(datasetSource(bad)))).rejects.toThrow(
       /broken\.sql: the server refused it: ERROR 1064/,
     );
+    // an account of an authentication plugin the server does not load: the line says how to load it
+    const plugin = join(dir, 'ed25519.sql');
+    await writeFile(plugin, "CREATE USER 'app'@'%' IDENTIFIED VIA ed25519 USING 'ZIgUREUg5PVgQ6LskhXmO+eZLS0nC8be6HPjYWR4YJY';\n");
+    await expect(loadDataset(node, await planDataset(datasetSource(plugin)))).rejects.toThrow(
+      /ed25519\.sql: the server refused it: ERROR 1524 .*Plugin 'ed25519' is not loaded; the dump has an account that authenticates with 'ed25519': pass your server's my\.cnf, which loads it \(plugin_load_add\), with --server-config/,
+    );
   }, 120_000);
 
   it("refuses a dataset holding firedrill's own schema or accounts before anything starts", async () => {

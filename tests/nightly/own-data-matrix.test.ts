@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { FlavorId } from '../../harness/core/index.js';
-import { renderDump } from '../../harness/sql/corpus/index.js';
+import { pluginsCnf, renderDump } from '../../harness/sql/corpus/index.js';
 import { corpusFor } from '../../harness/workload/corpus/index.js';
 import { loadScenarios } from '../../harness/scenario/index.js';
 import { cli, leftovers } from '../docker/helpers.js';
@@ -25,22 +25,29 @@ const cases = DATASETS.flatMap((dataset) =>
 );
 
 /** The corpus dumps written so far, one per flavor, in one temporary folder removed after the matrix. */
-const dumps = new Map<FlavorId, Promise<string>>();
+const dumps = new Map<FlavorId, Promise<string[]>>();
 let dumpDir: Promise<string> | undefined;
 afterAll(async () => {
   if (dumpDir) await rm(await dumpDir, { recursive: true, force: true });
 });
 
-/** The dataset's path: a fixture directory, or the corpus's covering sample for the flavor written to a dump. */
-function datasetPath(dataset: string, flavor: FlavorId): Promise<string> {
-  if (dataset !== 'corpus') return Promise.resolve(resolve(root, 'fixtures/datasets', dataset));
+/**
+ * The dataset's arguments: a fixture directory, or the corpus's covering sample for the flavor written to a dump, with
+ * the my.cnf that loads the authentication plugins its accounts use (as the team's server does) as --server-config.
+ */
+function datasetArgs(dataset: string, flavor: FlavorId): Promise<string[]> {
+  if (dataset !== 'corpus') return Promise.resolve(['--dataset', resolve(root, 'fixtures/datasets', dataset)]);
   let dump = dumps.get(flavor);
   if (!dump) {
     dumpDir ??= mkdtemp(join(tmpdir(), 'fd-matrix-corpus-'));
     dump = dumpDir.then(async (dir) => {
+      const corpus = corpusFor(flavor, SEED, { cover: true, rows: 4 });
       const file = join(dir, `corpus-${flavor}.sql`);
-      await writeFile(file, renderDump(corpusFor(flavor, SEED, { cover: true, rows: 4 })));
-      return file;
+      await writeFile(file, renderDump(corpus));
+      const cnf = pluginsCnf(corpus);
+      if (!cnf) return ['--dataset', file];
+      await writeFile(join(dir, `corpus-${flavor}.cnf`), cnf);
+      return ['--dataset', file, '--server-config', join(dir, `corpus-${flavor}.cnf`)];
     });
     dumps.set(flavor, dump);
   }
@@ -56,8 +63,7 @@ describe.each(cases)('firedrill run $id --flavor $flavor --dataset $dataset', ({
         id,
         '--flavor',
         flavor,
-        '--dataset',
-        await datasetPath(dataset, flavor as FlavorId),
+        ...(await datasetArgs(dataset, flavor as FlavorId)),
         '--param',
         'bulkMb=1',
         '--json',
