@@ -84,6 +84,8 @@ export class WritableRouter implements WriteTarget {
       (v) => !v.stale.length && v.writable.length === 1 && v.writable[0] === name,
       { what: `the clients' proxy to route writes to ${name} alone`, timeoutMs, intervalMs: 20 },
     );
+    // recorded now: the monitor's loop notes changes only every PROBE_EVERY_MS, and a drill may read the history at once
+    this.note();
   }
 
   /** Every change of the writable set, in time order. */
