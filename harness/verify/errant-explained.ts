@@ -32,7 +32,7 @@ const ROW_EVENT = /^(Table_map|Write_rows|Update_rows|Delete_rows|Rows_query)/i;
  * The errant transactions in a server's binary logs: every transaction whose GTID the primary's set lacks, with its
  * statements. Reads SHOW BINLOG EVENTS of every file (only asked when errant transactions exist).
  */
-export async function errantInBinlog(q: Queryable, algebra: GtidAlgebra, primarySet: string): Promise<ErrantTransaction[]> {
+async function errantInBinlog(q: Queryable, algebra: GtidAlgebra, primarySet: string): Promise<ErrantTransaction[]> {
   const out: ErrantTransaction[] = [];
   let current: ErrantTransaction | undefined;
   for (const f of await q.query<{ Log_name: string }>(inspect.binaryLogs())) {
@@ -63,7 +63,7 @@ function generatedEmptying(t: ErrantTransaction, rules = comparisonRules()) {
  * Which errant transactions a rule explains (a generated statement on a table of the rule's engine on this server)
  * and which GTIDs stay unexplained. `engineOf` answers a table's engine on the server that wrote them.
  */
-export function explainErrant(
+function explainErrant(
   server: string,
   found: readonly ErrantTransaction[],
   engineOf: (db: string, table: string) => string | undefined,
@@ -90,11 +90,20 @@ export function explainErrant(
 }
 
 /** The engine of every table a set of transactions names, read from the server (information_schema.TABLES). */
-export async function enginesOf(q: Queryable, found: readonly ErrantTransaction[], rules = comparisonRules()) {
+async function enginesOf(q: Queryable, found: readonly ErrantTransaction[], rules = comparisonRules()) {
   const dbs = [...new Set(found.map((t) => generatedEmptying(t, rules)?.db).filter((d): d is string => !!d))];
   const engines = new Map<string, string>();
   for (const db of dbs)
     for (const t of await q.query<{ name: string; engine: string | null }>(inspect.listTables(db)))
       if (t.engine) engines.set(`${db}.${t.name}`, String(t.engine));
   return (db: string, table: string) => engines.get(`${db}.${table}`);
+}
+
+/**
+ * A server's own transactions (those `base` lacks) as its binary log holds them, and which of them a rule explains:
+ * what the errant check of a replica and the point check of a restored server both ask.
+ */
+export async function ownTransactionsExplained(q: Queryable & { name: string }, algebra: GtidAlgebra, base: string) {
+  const found = await errantInBinlog(q, algebra, base);
+  return { found, ...explainErrant(q.name, found, await enginesOf(q, found)) };
 }

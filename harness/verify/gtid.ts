@@ -2,7 +2,7 @@ import type { GtidAlgebra } from '../core/index.js';
 import { gtidWritten } from '../runtime/replication.js';
 import type { Statement } from '../sql/index.js';
 import { check, type CheckResult, type Queryable } from './check.js';
-import { enginesOf, errantInBinlog, explainErrant } from './errant-explained.js';
+import { ownTransactionsExplained } from './errant-explained.js';
 
 /** Two GTID positions (or sets) are equal, domain by domain or source by source; each difference is named. */
 export function gtidPositionsEqual(algebra: GtidAlgebra, expected: string, actual: string, name = 'gtid-position'): CheckResult {
@@ -43,8 +43,7 @@ export async function noErrantTransactions(replica: GtidSource, primary: GtidSou
   const e = await errantTransactions(replica, primary);
   const sets = { replicaSet: e.replicaSet, primarySet: e.primarySet };
   if (!e.errant) return check(`${replica.name}-no-errant-transactions`, [], sets);
-  const found = await errantInBinlog(replica, replica.adapter.gtid, e.primarySet);
-  const { explained, unexplained } = explainErrant(replica.name, found, await enginesOf(replica, found));
+  const { found, explained, unexplained } = await ownTransactionsExplained(replica, replica.adapter.gtid, e.primarySet);
   // nothing read back from the binary log (purged): the set itself is the difference
   const differences =
     unexplained.length || !found.length
@@ -79,8 +78,7 @@ export async function restoredAtPoint(node: GtidSource, expected: string, actual
     return plain;
   }
   if (!own) return plain;
-  const found = await errantInBinlog(node, algebra, expected);
-  const { explained, unexplained } = explainErrant(node.name, found, await enginesOf(node, found));
+  const { found, explained, unexplained } = await ownTransactionsExplained(node, algebra, expected);
   if (!explained.length) return plain;
   const setAside = found.filter((t) => !unexplained.includes(t.gtid)).reduce((set, t) => algebra.advance(set, t.gtid), '');
   const c = gtidPositionsEqual(algebra, expected, algebra.subtract(actual, setAside), name);
