@@ -100,6 +100,10 @@ interface SdkError {
   $retryable?: unknown;
 }
 
+/** Node's codes for a server certificate the client cannot verify (unknown CA, self-signed, expired, wrong name). */
+const TLS_TRUST_CODES =
+  /^(UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|CERT_HAS_EXPIRED|CERT_NOT_YET_VALID|ERR_TLS_CERT_ALTNAME_INVALID)$/;
+
 /**
  * What an SDK error means for the test: a missing object is a broken backup system; a refused key, a store that is
  * down or throttles, an archived object, a missing bucket are the environment (StoreUnavailableError).
@@ -138,6 +142,10 @@ export function classifyStoreError(e: unknown, url: string, store: Pick<ObjectSt
       `${url}: the store throttles requests (${name || status})${tries}; try again later or lower the request rate`,
     );
   const code = err.code ?? (e as { cause?: { code?: string } })?.cause?.code ?? '';
+  if (TLS_TRUST_CODES.test(code))
+    return new StoreUnavailableError(
+      `${url}: the store's TLS certificate at ${store.endpoint} is not trusted (${code}: ${msg}); give its CA with NODE_EXTRA_CA_CERTS=<ca.pem>`,
+    );
   if (
     /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET|ETIMEDOUT|EPIPE|socket hang up|aborted|premature close/i.test(`${code} ${name} ${msg}`) ||
     name === 'TimeoutError'

@@ -1,10 +1,12 @@
-import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, request, type IncomingHttpHeaders, type RequestListener, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 /**
  * A small HTTP proxy in front of the S3 store, for what the store cannot do by itself: throttle (503 SlowDown to every
  * request), drop connections (a GET whose body is cut after its first bytes), and record the headers clients send
- * (server-side encryption). The Host header is forwarded unchanged, so SigV4 signatures stay valid.
+ * (server-side encryption). The Host header is forwarded unchanged, so SigV4 signatures stay valid. With `tls` it is an
+ * https endpoint (the certificate and key given, in memory): a store behind TLS, as a team's endpoint is.
  */
 export interface FaultProxy {
   endpoint: string;
@@ -13,10 +15,10 @@ export interface FaultProxy {
   close(): Promise<void>;
 }
 
-export async function faultProxy(target: string): Promise<FaultProxy> {
+export async function faultProxy(target: string, tls?: { cert: Buffer; key: Buffer }): Promise<FaultProxy> {
   const to = new URL(target);
   const state: FaultProxy = { endpoint: '', mode: 'pass', seen: [], close: async () => {} };
-  const server: Server = createServer((req, res) => {
+  const handle: RequestListener = (req, res) => {
     state.seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
     if (state.mode === 'throttle') {
       req.resume();
@@ -41,9 +43,10 @@ export async function faultProxy(target: string): Promise<FaultProxy> {
     });
     up.on('error', () => res.socket?.destroy());
     req.pipe(up);
-  });
+  };
+  const server: Server = tls ? createTlsServer({ cert: tls.cert, key: tls.key }, handle) : createServer(handle);
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  state.endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  state.endpoint = `${tls ? 'https' : 'http'}://127.0.0.1:${(server.address() as AddressInfo).port}`;
   state.close = () =>
     new Promise<void>((ok) => {
       server.closeAllConnections();

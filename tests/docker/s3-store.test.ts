@@ -6,8 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ObjectStore } from '../../harness/backup/object-store.js';
 import { listObjects, uploadFile, uploadFolder } from '../../harness/backup/object-transfer.js';
 import { binlog, goodLocation } from '../../harness/restore/chain.test-fixture.js';
+import { makeEngineCerts } from '../../harness/runtime/engine-certs.js';
 import { cli, restoreTestCli, type RestoreTestResult } from './helpers.js';
-import type { FaultProxy } from './s3-fault-proxy.js';
+import { type FaultProxy, faultProxy } from './s3-fault-proxy.js';
 import { closeTestStore, openTestStore, type TestStore } from './s3-test-store.js';
 
 /**
@@ -164,5 +165,36 @@ describe('restore-test --artifact s3://…: a broken backup is exit 1, a broken 
     const r = await restoreTest(readerEnv, `s3://${BUCKET}/db1/cold/full.xb`);
     expect(r.code).toBe(2);
     expect(lastLine(r.stderr)).toMatch(/GLACIER storage class and not restored: restore it first/);
+  });
+});
+
+describe('an https endpoint (a store behind TLS with a private CA)', () => {
+  let https: FaultProxy;
+  let caFile: string;
+  beforeAll(async () => {
+    // a throwaway CA and a certificate for 127.0.0.1: the keys stay in memory, only the CA certificate is a file
+    const certs = await makeEngineCerts(join(dir, 'tls-client'), ['127.0.0.1']);
+    caFile = join(certs.clientDir, 'ca.pem');
+    https = await faultProxy(t.s3.endpoint, certs.server);
+    await uploadFolder(store, join(dir, 'chain'), { bucket: BUCKET, key: 'over-tls' });
+  }, 120_000);
+  afterAll(() => https?.close());
+
+  it('the CA given through NODE_EXTRA_CA_CERTS: chain verify reads the chain over TLS, exit 0', async () => {
+    https.seen.length = 0;
+    const r = await chainVerify('over-tls', { ...readerEnv, FIREDRILL_S3_ENDPOINT: https.endpoint, NODE_EXTRA_CA_CERTS: caFile });
+    expect(https.endpoint).toMatch(/^https:/);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^CONTINUOUS s3:\/\/team-backups\/over-tls\//);
+    // every request went through the TLS endpoint, none around it
+    expect(https.seen.length).toBeGreaterThan(3);
+  });
+
+  it('a certificate the client does not trust: exit 2, one line naming the certificate, nothing read', async () => {
+    https.seen.length = 0;
+    const r = await restoreTest({ ...readerEnv, FIREDRILL_S3_ENDPOINT: https.endpoint }, `s3://${BUCKET}/db1/2026-12-06/app.sql.gz`);
+    expect(r.code).toBe(2);
+    expect(lastLine(r.stderr)).toMatch(/TLS certificate at https:\/\/127\.0\.0\.1:\d+ is not trusted .*NODE_EXTRA_CA_CERTS/);
+    expect(https.seen).toEqual([]);
   });
 });
