@@ -8,7 +8,7 @@
 // (or, with oldPrimary=rejoin, rejoined only if it has none). A planned switchover follows, measured the same way on
 // the same data. Parameters: durability (async | semisync), candidate,
 // stallWrites (writes the primary acknowledges while no replica receives, before it dies), failover (the team's own
-// failover command instead of firedrill's promotion), oldPrimary (fence | rejoin), fault (kill | freeze | partition),
+// failover command instead of firedrill's promotion), oldPrimary (fence | rejoin | rebuild), fault (kill | freeze | partition),
 // replicaNetTimeoutS.
 import {
   clientsBehindProxy,
@@ -42,7 +42,8 @@ export default defineScenario({
   flavors: ALL_FLAVORS,
   params: failoverParams(),
   data: { dataset: true, bulkMb: (p) => Number(p['bulkMb'] ?? 0) },
-  topology: primaryReplicas({ replicas: ['replica-1', 'replica-2', 'replica-delayed'] }),
+  // replica-1 and replica-2 have the backup store mounted: oldPrimary=rebuild takes the new primary's backup on one of them
+  topology: primaryReplicas({ replicas: ['replica-delayed'], backupReplicas: ['replica-1', 'replica-2'] }),
   workload: { writers: 4, ratePerSec: 200 },
   phases: [
     phase('prepare', [

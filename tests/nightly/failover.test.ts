@@ -108,6 +108,32 @@ describe.each(ALL_FLAVORS.map((flavor) => ({ flavor })))('primary-failover on $f
     expect(failed(result)).toEqual(['primary-rejoins-without-divergent-history']);
   });
 
+  it('oldPrimary=rebuild: the old primary with divergent history is rebuilt from a backup of the new primary and rejoins: pass', async () => {
+    const { code, result, stderr } = await drill(flavor, ['stallWrites=50', 'oldPrimary=rebuild']);
+    expect(result.verdict, stderr.slice(-3000)).toBe('pass');
+    expect(code).toBe(0);
+    // its divergence was named before its datadir went
+    expect(obs(result, 'old primary')['errantGtids']).not.toBe('');
+    const rebuilt = obs(result, 'old primary rebuilt');
+    expect(rebuilt['node']).toBe('primary');
+    expect(rebuilt['backupTakenOn']).not.toBe('replica-delayed');
+    expect(rebuilt['backupTakenOn']).not.toBe(obs(result, 'failover')['promoted']);
+    const named = (n: string) => result.checks.find((c) => c.name === n);
+    const promoted = String(obs(result, 'failover')['promoted']);
+    expect(named(`primary-rebuilt-no-errant-transactions-against-${promoted}`)?.valid).toBe(true);
+    // the rebuilt node is a replica again: compared with the primary at the end (or, when the planned switchover
+    // that follows chose it, the primary the others are compared with), and holding the ledger
+    const sw = obs(result, 'planned switchover');
+    const finalPrimary = sw['attempted'] === false ? promoted : String(sw['to']);
+    const compared = result.checks.filter((c) =>
+      finalPrimary === 'primary'
+        ? c.name.endsWith('-equals-primary')
+        : c.name.startsWith('primary-') && c.name.endsWith(`-equals-${finalPrimary}`),
+    );
+    expect(compared.length).toBeGreaterThan(0);
+    expect(named('primary-ledger')?.valid).toBe(true);
+  });
+
   it("NEGATIVE: the team's failover script promotes the lagging (delayed) replica: the drill fails for that reason", async () => {
     const { code, result } = await drill(flavor, [`failover=${WRONG}`]);
     expect(result.verdict).toBe('fail');

@@ -26,6 +26,7 @@ import type { Step } from '../types.js';
 import { harnessAccounts, step } from './common.js';
 import { semiSyncWaitPoint } from './durability.js';
 import { failoverOf } from './failover.js';
+import { rebuildOldPrimary } from './old-primary-rebuild.js';
 import { joinTheClients, judgeSplitBrain } from './split-brain.js';
 
 /** One writable primary, every replica replicating from it and caught up, no errant GTIDs, the promoted node complete. */
@@ -103,7 +104,8 @@ export const replicasEqualPrimaryAndLedger = (): Step =>
 /**
  * The failed primary comes back: it is fenced at once (read-only for every account; the proxy does not know it),
  * its divergent history is found by GTID set algebra and named, and with `oldPrimary=rejoin` it replicates from the
- * new primary, unless that would put it on top of divergent history (the drill then fails). The writes it
+ * new primary, unless that would put it on top of divergent history (the drill then fails); with `oldPrimary=rebuild`
+ * its datadir is discarded and it is rebuilt from a backup of the new primary's data (old-primary-rebuild.ts). The writes it
  * acknowledged that the new primary lacks are the failover's expected loss (unless semi-sync promised them).
  */
 export const oldPrimaryReturns = (): Step =>
@@ -153,7 +155,9 @@ export const oldPrimaryReturns = (): Step =>
       returnedBy: held ? `${String(ctx.params['fault'])} healed` : 'restart',
       fencedAfterMs: Date.now() - returnedAt,
     };
-    if (String(ctx.params['oldPrimary'] ?? 'fence') !== 'rejoin') return;
+    const way = String(ctx.params['oldPrimary'] ?? 'fence');
+    if (way === 'rebuild') return rebuildOldPrimary(ctx, old.name);
+    if (way !== 'rejoin') return;
     const allowed = rejoinAllowed(old.name, found.errant);
     ctx.checks.push(allowed);
     if (!allowed.valid) return; // left fenced: replicating on top of its own divergent history would hide it

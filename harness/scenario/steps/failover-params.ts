@@ -53,8 +53,9 @@ export const failoverParams = (): Record<string, ParamSpec> => ({
   oldPrimary: {
     type: 'string',
     default: 'fence',
-    pattern: /^(fence|rejoin)$/,
-    description: 'the returning old primary: fenced, or rejoined as a replica when it has no divergent history',
+    pattern: /^(fence|rejoin|rebuild)$/,
+    description:
+      "the returning old primary: fenced; rejoined as a replica when it has no divergent history; or rebuilt from a backup of the new primary's data (taken on a replica of it) and rejoined",
   },
 });
 
