@@ -56,6 +56,16 @@ export const enabledEvents = (): Statement => ({
 /** The semi-sync wait point the server runs with (one row, Variable_name and Value; both families' names). */
 export const semiSyncWaitPointSetting = (): Statement => ({ sql: "SHOW GLOBAL VARIABLES LIKE 'rpl\\_semi\\_sync\\_%wait\\_point'" });
 
+/** How often a commit is flushed: the binary log (`sync_binlog`) and InnoDB's redo log (`innodb_flush_log_at_trx_commit`). */
+export const setCommitFlush = (syncBinlog: number, flushLogAtTrxCommit: 0 | 1 | 2): Statement[] => {
+  if (!Number.isInteger(syncBinlog) || syncBinlog < 0) throw new Error(`sync_binlog ${syncBinlog}: not a count`);
+  return [{ sql: `SET GLOBAL sync_binlog = ${syncBinlog}` }, { sql: `SET GLOBAL innodb_flush_log_at_trx_commit = ${flushLogAtTrxCommit}` }];
+};
+/** The commit flush settings as the server runs them (columns `syncBinlog`, `flushAtCommit`). */
+export const commitFlush = (): Statement => ({
+  sql: 'SELECT @@GLOBAL.sync_binlog AS syncBinlog, @@GLOBAL.innodb_flush_log_at_trx_commit AS flushAtCommit',
+});
+
 /** Every server's read_only (column `ro`, 0 or 1): how a proxy tells the writable node. */
 export const readOnly = (): Statement => ({ sql: 'SELECT @@GLOBAL.read_only AS ro' });
 

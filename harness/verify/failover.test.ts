@@ -5,6 +5,7 @@ import {
   errantNamed,
   fenced,
   ledgerAfterFailover,
+  lostToUnwrittenRedo,
   oneWritablePrimary,
   promotedHeldEverything,
   rejoinAllowed,
@@ -110,5 +111,20 @@ describe('the ledger after a failover', () => {
     expect(beyond.valid).toBe(false);
     expect(beyond.details['differences']).toEqual([expect.objectContaining({ kind: 'acknowledged-write-lost', where: 'id 3' })]);
     expect(ledgerAfterFailover('r1-ledger', l, [1, 2, 3, 4, 5, 9], []).valid).toBe(false);
+  });
+});
+
+describe('writes a killed primary lost with its redo log unwritten (innodb_flush_log_at_trx_commit=0)', () => {
+  const entries = [1, 2, 3, 4, 5, 6].map((i) => acked(i, i * 1000));
+  it('only acknowledged writes on neither primary, acknowledged within the window before the kill', () => {
+    const on = { oldPrimary: new Set([1, 2, 3]), newPrimary: new Set([1, 2]) };
+    // 4, 5, 6 are on neither; the kill at 6000 with a 2 s window explains 4..6, not earlier ones
+    expect(lostToUnwrittenRedo(entries, on, 6000, 2000)).toEqual([4, 5, 6]);
+    expect(lostToUnwrittenRedo(entries, on, 6000, 1500)).toEqual([5, 6]);
+  });
+  it('a write the old primary still holds, or one acknowledged after the kill, is not explained by it', () => {
+    const on = { oldPrimary: new Set([1, 2, 3, 4, 5, 6]), newPrimary: new Set([1]) };
+    expect(lostToUnwrittenRedo(entries, on, 6000, 10_000)).toEqual([]);
+    expect(lostToUnwrittenRedo(entries, { oldPrimary: new Set(), newPrimary: new Set() }, 3000, 1000)).toEqual([2, 3]);
   });
 });

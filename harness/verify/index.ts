@@ -40,6 +40,7 @@ export {
   semiSyncKeptItsPromise,
   promisedBySemiSync,
   ledgerAfterFailover,
+  lostToUnwrittenRedo,
 } from './failover.js';
 export type { FollowerState, SemiSyncSample } from './failover.js';
 export { splitBrainHeld, splitBrainWrites } from './split-brain.js';

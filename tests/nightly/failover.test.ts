@@ -58,6 +58,27 @@ describe.each(ALL_FLAVORS.map((flavor) => ({ flavor })))('primary-failover on $f
     expect(obs(result, 'old primary')['errantGtids']).not.toBe('');
   });
 
+  it('commit flush strict (1, 1) and none (0, 0), async with a stall: each run with its settings; under none the killed primary also loses its unwritten redo, named', async () => {
+    for (const [setting, expected] of [
+      ['strict', { sync_binlog: 1, innodb_flush_log_at_trx_commit: 1 }],
+      ['none', { sync_binlog: 0, innodb_flush_log_at_trx_commit: 0 }],
+    ] as const) {
+      const { result, stderr } = await drill(flavor, ['stallWrites=50', `commitFlush=${setting}`]);
+      expect(result.verdict, stderr.slice(-3000)).toBe('pass');
+      const nodes = obs(result, 'commit flush')['nodes'] as Record<string, unknown>;
+      expect(Object.keys(nodes).sort()).toEqual(['primary', 'replica-1', 'replica-2', 'replica-delayed']);
+      for (const n of Object.values(nodes)) expect(n).toEqual(expected);
+      const old = obs(result, 'old primary');
+      expect(result.rpo.lostAcknowledgedWrites).toBeGreaterThanOrEqual(50);
+      expect(result.rpo.lostAcknowledgedWrites).toBe(old['expectedLoss']);
+      // strict: every lost write is one the old primary holds alone; none: also the writes its unwritten redo held
+      // (on neither primary), counted apart
+      const unwritten = (old['lostWithUnwrittenRedo'] as { count: number } | undefined)?.count ?? 0;
+      if (setting === 'strict') expect(unwritten).toBe(0);
+      expect(result.rpo.lostAcknowledgedWrites).toBe((old['divergentAcknowledged'] as number) + unwritten);
+    }
+  });
+
   it('frozen past the detection timeout: detected through the replicas, promoted; on thaw its queued writes are named errant', async () => {
     const { result, stderr } = await drill(flavor, ['fault=freeze']);
     expect(result.verdict, stderr.slice(-3000)).toBe('pass');

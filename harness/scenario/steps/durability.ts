@@ -24,8 +24,21 @@ export function semiSyncWaitPoint(durability: unknown): SemiSyncWaitPoint | unde
  * fallback to async; replicas reconnect so they register as semi-sync. The primary's status is sampled every 100 ms
  * until the drill ends. `async`: nothing changes (the default).
  */
+/** `commitFlush`: sync_binlog and innodb_flush_log_at_trx_commit per setting; undefined: as the server is configured. */
+const COMMIT_FLUSH: Record<string, [number, 0 | 1 | 2] | undefined> = { strict: [1, 1], relaxed: [0, 2], none: [0, 0] };
+
 export const durability = (): Step =>
-  step('set the durability of commits (async or semi-sync)', async (ctx) => {
+  step('set the durability of commits (async or semi-sync, and the commit flush)', async (ctx) => {
+    const flush = COMMIT_FLUSH[String(ctx.params['commitFlush'] ?? 'server')];
+    const asRun: Record<string, unknown> = {};
+    for (const n of ctx.topo.all()) {
+      if (flush) for (const s of failoverSql.setCommitFlush(...flush)) await n.query(s);
+      const [row] = await n.query<{ syncBinlog: unknown; flushAtCommit: unknown }>(failoverSql.commitFlush());
+      asRun[n.name] = { sync_binlog: Number(row?.syncBinlog), innodb_flush_log_at_trx_commit: Number(row?.flushAtCommit) };
+    }
+    // A SIGKILL keeps the operating system's page cache: what a relaxed flush leaves unsynced survives a killed
+    // server, and is lost only when the host itself fails (docs/failover.md).
+    ctx.observations['commit flush'] = { setting: String(ctx.params['commitFlush'] ?? 'server'), nodes: asRun };
     const waitPoint = semiSyncWaitPoint(ctx.params['durability']);
     if (!waitPoint) return;
     const f = failoverOf(ctx);

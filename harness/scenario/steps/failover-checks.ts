@@ -10,6 +10,7 @@ import {
   errantTransactions,
   fenced,
   ledgerAfterFailover,
+  lostToUnwrittenRedo,
   noErrantTransactions,
   oneWritablePrimary,
   presentLedgerIds,
@@ -28,6 +29,9 @@ import { semiSyncWaitPoint } from './durability.js';
 import { failoverOf } from './failover.js';
 import { rebuildOldPrimary } from './old-primary-rebuild.js';
 import { joinTheClients, judgeSplitBrain } from './split-brain.js';
+
+/** innodb_flush_log_at_trx_commit=0 writes the log once a second (innodb_flush_log_at_timeout, default 1): twice that. */
+const UNWRITTEN_REDO_WINDOW_MS = 2000;
 
 /** One writable primary, every replica replicating from it and caught up, no errant GTIDs, the promoted node complete. */
 export const failoverHolds = (): Step =>
@@ -144,13 +148,25 @@ export const oldPrimaryReturns = (): Step =>
       : undefined;
     if (promise) ctx.checks.push(promise);
     const promised = new Set((promise?.details['lostWhileOn'] as number[] | undefined) ?? []);
-    f.lostByDesign = lostHere.filter((e) => !promised.has(e.id)).map((e) => e.id);
+    // commitFlush=none: a killed primary also loses what its unwritten redo log held (the last second or so before
+    // the kill), on itself too: a measured finding of that setting, bounded to that window, never of the others.
+    const unwritten =
+      String(ctx.params['commitFlush'] ?? 'server') === 'none' && !held
+        ? lostToUnwrittenRedo(
+            ctx.workload.ledger.all(),
+            { oldPrimary: new Set(await presentLedgerIds(old, ctx.workload.db)), newPrimary: onNew },
+            need(f.faultDoneAt, 'no fault has hit the primary'),
+            UNWRITTEN_REDO_WINDOW_MS,
+          )
+        : [];
+    f.lostByDesign = [...lostHere.filter((e) => !promised.has(e.id)).map((e) => e.id), ...unwritten];
     ctx.state.expectedLoss = f.lostByDesign.length;
     ctx.observations['old primary'] = {
       node: old.name,
       errantGtids: found.errant,
       divergentLedgerIds: divergent.slice(0, 50),
       divergentAcknowledged: lostHere.length,
+      ...(unwritten.length ? { lostWithUnwrittenRedo: { count: unwritten.length, first: unwritten[0], last: unwritten.at(-1) } } : {}),
       expectedLoss: ctx.state.expectedLoss,
       returnedBy: held ? `${String(ctx.params['fault'])} healed` : 'restart',
       fencedAfterMs: Date.now() - returnedAt,

@@ -9,6 +9,13 @@ export const failoverParams = (): Record<string, ParamSpec> => ({
     pattern: /^(async|semisync|semisync-after-commit)$/,
     description: 'async, semisync (AFTER_SYNC, with its timeout fallback), or semisync-after-commit (AFTER_COMMIT, the same fallback)',
   },
+  commitFlush: {
+    type: 'string',
+    default: 'server',
+    pattern: /^(server|strict|relaxed|none)$/,
+    description:
+      'commit flush on every node: server (as configured), strict (sync_binlog=1, innodb_flush_log_at_trx_commit=1), relaxed (0, 2) or none (0, 0)',
+  },
   semiSyncTimeoutMs: {
     default: 2000,
     min: 0,
