@@ -72,6 +72,8 @@ export interface Dialect {
 export interface ReplicaState {
   channel: string;
   ioRunning: string;
+  /** What the IO thread is doing (Slave_IO_State / Replica_IO_State), e.g. reconnecting while still running. */
+  ioState: string;
   sqlRunning: string;
   lastIoError: string;
   lastSqlError: string;

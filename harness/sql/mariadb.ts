@@ -53,6 +53,7 @@ export function mariadbReplicaState(row: Record<string, unknown>): ReplicaState 
   return {
     channel: String(row['Connection_name'] ?? ''),
     ioRunning: String(row['Slave_IO_Running'] ?? ''),
+    ioState: String(row['Slave_IO_State'] ?? ''),
     sqlRunning: String(row['Slave_SQL_Running'] ?? ''),
     lastIoError: String(row['Last_IO_Error'] ?? ''),
     lastSqlError: String(row['Last_SQL_Error'] ?? ''),

@@ -70,6 +70,7 @@ export function mysqlReplicaState(row: Record<string, unknown>): ReplicaState {
   return {
     channel: String(row['Channel_Name'] ?? ''),
     ioRunning: String(row['Replica_IO_Running'] ?? ''),
+    ioState: String(row['Replica_IO_State'] ?? ''),
     sqlRunning: String(row['Replica_SQL_Running'] ?? ''),
     lastIoError: String(row['Last_IO_Error'] ?? ''),
     lastSqlError: String(row['Last_SQL_Error'] ?? ''),

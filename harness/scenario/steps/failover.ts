@@ -129,10 +129,23 @@ export async function detect(ctx: DrillContext, f: FailoverState): Promise<void>
   // In a split brain the monitor stands on the replicas' side of the cut (firedrill's host reaches both sides): the
   // primary is alive for it while a replica's IO thread is connected to it.
   const fromReplicasSide = f.split !== undefined;
+  // Every change of a replica's IO thread while detecting (time since the fault, running, state): the evidence of
+  // how long the replicas took to give the primary up.
+  const timeline: Array<{ afterMs: number; node: string; io: string; state: string }> = [];
+  const last = new Map<string, string>();
   const seen = await waitUntil(
     async () => {
       const io = await Promise.all(
-        ctx.topo.replicas.map(async (r) => ({ node: r.name, io: (await replicaStates(r))[0]?.ioRunning ?? '' })),
+        ctx.topo.replicas.map(async (r) => {
+          const st = (await replicaStates(r))[0];
+          const now = `${st?.ioRunning ?? ''}|${st?.ioState ?? ''}`;
+          if (last.get(r.name) !== now) {
+            last.set(r.name, now);
+            if (timeline.length < 60)
+              timeline.push({ afterMs: Date.now() - f.faultAt!, node: r.name, io: st?.ioRunning ?? '', state: st?.ioState ?? '' });
+          }
+          return { node: r.name, io: st?.ioRunning ?? '' };
+        }),
       );
       const alive = fromReplicasSide
         ? io.some((r) => r.io === 'Yes')
@@ -164,6 +177,7 @@ export async function detect(ctx: DrillContext, f: FailoverState): Promise<void>
         ? "firedrill's host and the replicas"
         : "firedrill's host",
     replicas: seen.io,
+    ioTimeline: timeline,
   };
 }
 
