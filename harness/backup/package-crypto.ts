@@ -28,6 +28,11 @@ export async function loadKey(env: NodeJS.ProcessEnv = process.env): Promise<Buf
   return key;
 }
 
+/** The key when the environment gives one (as loadKey reads it), else undefined; a bad key is still a usage error. */
+export async function keyIfGiven(env: NodeJS.ProcessEnv = process.env): Promise<Buffer | undefined> {
+  return env['FIREDRILL_ARTIFACT_KEY'] || env['FIREDRILL_ARTIFACT_KEY_FILE'] ? loadKey(env) : undefined;
+}
+
 /** Canonical JSON (keys sorted at every level): what the MAC and the associated data are computed over. */
 export function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;

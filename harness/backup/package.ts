@@ -76,7 +76,9 @@ export class PackageRejectedError extends Error {
   }
 }
 
-export const sidecarOf = (file: string) => file.replace(/\.tar\.zst\.enc$/, '') + '.package.json';
+export const PACKAGE_SUFFIX = '.tar.zst.enc';
+export const SIDECAR_SUFFIX = '.package.json';
+export const sidecarOf = (file: string) => file.replace(/\.tar\.zst\.enc$/, '') + SIDECAR_SUFFIX;
 
 /** Every entry of a folder; anything but a regular file or a folder (symlink, device, fifo, socket) is listed apart. */
 export async function scanTree(root: string): Promise<{ files: string[]; special: Array<{ path: string; type: string }> }> {
