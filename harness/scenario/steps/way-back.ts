@@ -74,6 +74,7 @@ export const wayBackRestore = (as: string, rollbackLabel = 'rollback'): Step => 
         const checks = await checksAgainstArtifact(r.node, a.manifest);
         restore.restoreS = (Date.now() - t0) / 1000;
         restore.answeringS = (answering - t0) / 1000;
+        restore.timings = r.timings;
         ctx.checks.push(...checks);
         // judged as the drill judges them: what the method cannot carry (a MEMORY table's rows) is no failure
         const failed = judgeDrillChecks(checks, ctx.limits)
@@ -83,8 +84,6 @@ export const wayBackRestore = (as: string, rollbackLabel = 'rollback'): Step => 
         if (failed.length) restore.failures = failed;
         const present = new Set(await presentLedgerIds(r.node, ctx.workload.db));
         restore.writesAfterBackupPoint = ctx.workload.ledger.byOutcome('acked').filter((e) => !present.has(e.id)).length;
-        // kept for its logs when it failed; otherwise it has served its purpose (the drill stays small)
-        if (restore.verified) await ctx.topo.destroy(as);
       } catch (e) {
         restore.failures = [(e as Error).message.split('\n')[0]!];
       }

@@ -27,6 +27,8 @@ export interface WayBack {
     restoreS?: number;
     /** Until the restored server answered (artifact verified, copied back, server started). */
     answeringS?: number;
+    /** The restore's own parts (ms): the artifact's files checked, copied back, the server started until it answered. */
+    timings?: { verifyArtifactMs: number; copyBackMs: number; startMs: number };
     verified: boolean;
     /** The failed verification checks, or the error that stopped the restore. */
     failures?: string[];
