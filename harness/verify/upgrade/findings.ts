@@ -1,4 +1,5 @@
 import type { UpgradeCategory } from './rules.js';
+import { wayBackMarkdown, type WayBack } from './way-back.js';
 
 /**
  * Findings of a pre-upgrade run, from every part (incompatibility report, query replay, rolling upgrade), and the
@@ -9,7 +10,7 @@ type Severity = 'blocking' | 'warning' | 'info';
 export interface Finding {
   severity: Severity;
   /** Which part found it. */
-  source: 'incompatibility' | 'replay' | 'rolling-upgrade';
+  source: 'incompatibility' | 'replay' | 'rolling-upgrade' | 'way-back';
   /**
    * The incompatibility report's findings: the category of MySQL Shell's upgrade checker the rule belongs to (rules.ts
    * UPGRADE_CATEGORIES). The replay's and the rolling upgrade's findings have none: they are grouped by their part.
@@ -40,6 +41,7 @@ const PART: Record<Finding['source'], string> = {
   incompatibility: 'incompatibility',
   replay: 'query replay',
   'rolling-upgrade': 'rolling upgrade',
+  'way-back': 'way back',
 };
 
 /** The documentation a finding links to: the first address its citation names. */
@@ -93,8 +95,11 @@ export function findingGroups(g: Pick<GoNoGo, 'findings'>): FindingGroup[] {
 export const groupCounts = (x: { blocking: number; warnings: number; info: number }) =>
   `${x.blocking} blocking, ${x.warnings} warning(s), ${x.info} note(s)`;
 
-/** The go/no-go page as Markdown (summary.md section, and what `firedrill pre-upgrade` prints): one table per category. */
-export function goNoGoMarkdown(g: GoNoGo, title = 'Pre-upgrade go/no-go'): string {
+/**
+ * The go/no-go page as Markdown (summary.md section, and what `firedrill pre-upgrade` prints): one table per category,
+ * then the step's way back when the drill measured it.
+ */
+export function goNoGoMarkdown(g: GoNoGo, title = 'Pre-upgrade go/no-go', wayBack?: WayBack): string {
   const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
   const lines = [`## ${title}: **${g.verdict.toUpperCase()}**`, '', `${groupCounts(g)}.`, ''];
   for (const group of findingGroups(g)) {
@@ -104,5 +109,6 @@ export function goNoGoMarkdown(g: GoNoGo, title = 'Pre-upgrade go/no-go'): strin
       lines.push(`| ${f.severity} | ${f.source} | ${esc(f.kind)} | ${esc(f.where)} | ${esc(f.message)} | ${esc(f.cite ?? '')} |`);
     lines.push('');
   }
+  if (wayBack) lines.push(wayBackMarkdown(wayBack));
   return lines.join('\n').replace(/\n+$/, '') + '\n';
 }
