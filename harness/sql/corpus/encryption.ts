@@ -18,3 +18,8 @@ export const canEncrypt = (t: TableCase, caps: Caps) => caps.encryption && t.eng
 export function keysNeeded(c: Corpus): number[] {
   return [...new Set(c.tables.flatMap((t) => (t.encryptionKeyId ? [t.encryptionKeyId] : [])))].sort((a, b) => a - b);
 }
+
+/** The server's encrypted InnoDB tablespaces (a partition is one each) and the key id each is encrypted with now. */
+export const encryptedTablespaces = (): { sql: string } => ({
+  sql: 'SELECT NAME AS name, CURRENT_KEY_ID AS keyId FROM information_schema.INNODB_TABLESPACES_ENCRYPTION WHERE ENCRYPTION_SCHEME > 0 ORDER BY NAME',
+});
