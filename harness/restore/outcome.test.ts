@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { execError } from '../exec/errors.test-fixture.js';
-import { isToolRefusal, NEEDS_OTHER_SETTINGS, needsSettings, notApplicableChecks, pluginNotLoaded } from './outcome.js';
+import {
+  ENCRYPTED_TABLE_OPTION,
+  isToolRefusal,
+  NEEDS_OTHER_SETTINGS,
+  needsSettings,
+  notApplicableChecks,
+  pluginNotLoaded,
+  wrongCreateOptions,
+} from './outcome.js';
 
 const execErr = (p: Parameters<typeof execError>[0]) => execError({ argv: ['docker', 'start', '-a', 'fd-x-rt-prepare'], ...p });
 
@@ -44,6 +52,19 @@ describe('a backup with encrypted tables, restored without the keys: the missing
       /^prepare needs the source's key management \(the backup holds encrypted tables.*\): .*file_key_management.*--server-config: plugin_load_add = file_key_management and file_key_management_filename = /,
     );
   });
+  it("a dump's CREATE TABLE refused for its options (as 10.11.18 refused ENCRYPTED=YES without keys), read in the dump as mariadb-dump writes it", () => {
+    expect(wrongCreateOptions('ERROR 1005 (HY000) at line 25: Can\'t create table `d`.`t` (errno: 140 "Wrong create options")')).toBe(true);
+    expect(
+      wrongCreateOptions(
+        'ERROR 1005 (HY000) at line 25: Can\'t create table `d`.`t` (errno: 150 "Foreign key constraint is incorrectly formed")',
+      ),
+    ).toBe(false);
+    const option = new RegExp(ENCRYPTED_TABLE_OPTION, 'i');
+    expect(option.test(') ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 `ENCRYPTED`=YES `ENCRYPTION_KEY_ID`=1;')).toBe(true);
+    expect(option.test(') ENGINE=InnoDB ENCRYPTED=YES ENCRYPTION_KEY_ID=2;')).toBe(true);
+    expect(option.test(') ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 `PAGE_COMPRESSED`=1;')).toBe(false);
+  });
+
   it('another setting is named as a setting, not as keys', () => {
     const other = '[ERROR] InnoDB: Data file uses page size 4096, but the innodb_page_size start-up parameter is 16384';
     expect(NEEDS_OTHER_SETTINGS.test(other)).toBe(true);

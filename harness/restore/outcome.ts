@@ -36,9 +36,22 @@ const KEY_MANAGEMENT =
 export function needsSettings(what: string, line: string): string {
   const l = line.trim().slice(0, 300);
   return KEY_MANAGEMENT.test(l)
-    ? `${what} needs the source's key management (the backup holds encrypted tables, and the restore server has no key for them): ${l} (give the source's my.cnf with --server-config: plugin_load_add = file_key_management and file_key_management_filename = its key file, kept beside the my.cnf)`
+    ? keysMissing(what, l)
     : `${what} needs the source's settings: ${l} (give them with --server-config my.cnf)`;
 }
+
+/** The line that says a step needs the source's encryption keys (see needsSettings). */
+export const keysMissing = (what: string, line: string) =>
+  `${what} needs the source's key management (the backup holds encrypted tables, and the restore server has no key for them): ${line} (give the source's my.cnf with --server-config: plugin_load_add = file_key_management and file_key_management_filename = its key file, kept beside the my.cnf)`;
+
+/**
+ * A dump's CREATE TABLE refused for its table options (MariaDB 10.11.18 answers `… ENCRYPTED=YES` without key
+ * management, or with a key id the key file lacks, this way): whether it was the encryption is read in the dump.
+ */
+export const wrongCreateOptions = (clientError: string) => /^ERROR 1005 \(HY000\).*errno: 140\b/.test(clientError);
+
+/** A dump's text holds an encrypted table (mariadb-dump writes the option as `` `ENCRYPTED`=YES ``). */
+export const ENCRYPTED_TABLE_OPTION = '`?ENCRYPTED`?=.?YES';
 
 /** The client's own error line ("ERROR 1062 (23000) at line 49: Duplicate entry …"), else the whole message. */
 export function firstClientError(e: unknown): string {

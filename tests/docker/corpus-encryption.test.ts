@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -101,6 +101,23 @@ describe('encrypted tables on mariadb-10.11, with the run keys on every node', (
     // mariabackup's prepare reads backup-my.cnf, which names the plugin and the key file the backup was taken with
     expect(r.stderr).toMatch(
       /prepare needs the source's key management \(the backup holds encrypted tables, .*Plugin 'file_key_management' init function returned error.*--server-config: plugin_load_add = file_key_management/,
+    );
+  }, 180_000);
+
+  it("mariadb-dump writes the encrypted tables' rows in clear; restore-test of the dump without the key management: exit 2 naming it", async () => {
+    const db = corpus.databases[0]!;
+    await replica.container.exec(['sh', '-c', 'mariadb-dump --single-transaction --databases "$0" > /tmp/enc.sql', db]);
+    const artifact = join(dir, 'enc.sql');
+    await replica.container.copyOut('/tmp/enc.sql', artifact);
+    const text = await readFile(artifact, 'utf8');
+    const numbers = corpus.tables.find((t) => t.kind === 'numbers')!;
+    expect(text).toContain(`CREATE TABLE \`${numbers.name}\``);
+    expect(text).toMatch(/ `ENCRYPTED`=YES `ENCRYPTION_KEY_ID`=1/);
+    expect(text).toContain(`INSERT INTO \`${numbers.name}\` VALUES`);
+    const r = await cli(['restore-test', '--flavor', FLAVOR, '--artifact', artifact]);
+    expect(r.code, r.stderr.slice(-1500)).toBe(2);
+    expect(r.stderr).toMatch(
+      /the load needs the source's key management \(the backup holds encrypted tables, .*ERROR 1005 \(HY000\).*errno: 140 "Wrong create options".*--server-config: plugin_load_add = file_key_management/,
     );
   }, 180_000);
 
