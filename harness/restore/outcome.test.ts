@@ -62,6 +62,8 @@ describe('a backup with encrypted tables, restored without the keys: the missing
     const option = new RegExp(ENCRYPTED_TABLE_OPTION, 'i');
     expect(option.test(') ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 `ENCRYPTED`=YES `ENCRYPTION_KEY_ID`=1;')).toBe(true);
     expect(option.test(') ENGINE=InnoDB ENCRYPTED=YES ENCRYPTION_KEY_ID=2;')).toBe(true);
+    // as mariadb-dump 11.8.9 writes it
+    expect(option.test(") ENGINE=InnoDB `ENCRYPTED`='YES' `ENCRYPTION_KEY_ID`='2';")).toBe(true);
     expect(option.test(') ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 `PAGE_COMPRESSED`=1;')).toBe(false);
   });
 
