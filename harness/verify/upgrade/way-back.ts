@@ -1,4 +1,4 @@
-import type { Finding } from './findings.js';
+import type { Finding } from './finding.js';
 
 /**
  * An upgrade step's way back, as the drill exercised it: replication from the new version to the old one (the
