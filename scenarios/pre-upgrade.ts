@@ -6,7 +6,9 @@
 //    general log's sessions also replayed with their interleaving on scratch copies of both versions;
 // 4. the rolling upgrade under load: a replica upgraded in place, switchover to it, the old primary and the backup
 //    replica kept on the old version as rollback targets, then the rollback exercised;
-// 5. one go/no-go over every finding (blocking findings fail the drill).
+// 5. the other way back: the pre-upgrade backup (the physical one, taken on the old version) restored onto a fresh
+//    old-version node, verified and timed;
+// 6. one go/no-go over every finding (blocking findings fail the drill).
 // In a multi-step upgrade (10.5 -> 10.11 -> 11.8) each step is one run of this drill; the data the physically upgraded
 // node holds at the end is carried to the next step as its dataset.
 // Parameters: `to` (the target version, default the family's next one: 10.5 -> 10.11, 10.11 -> 11.8) and `queries` (the team's query log or statements file,
@@ -35,6 +37,7 @@ import {
   upgradeInPlace,
   upgradeParams,
   validateUpgradeParams,
+  wayBackRestore,
 } from '../harness/scenario/index.js';
 
 export default defineScenario({
@@ -63,6 +66,7 @@ export default defineScenario({
       allEqualAndWhole('after-switchover'),
     ]),
     phase('rollback', [switchover('primary', 'rollback'), underLoad(100), allEqualAndWhole('after-rollback')]),
+    phase('way-back', [wayBackRestore('way-back')], { recovery: true }),
     phase('verify', [
       stopWorkload(),
       converge(['upgraded-physical', 'upgraded-logical']),

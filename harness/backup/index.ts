@@ -28,7 +28,7 @@ export function methodByName(name: string): PhysicalMethod {
 }
 export { backupMethods, methodOf } from './registry.js';
 export { copyPackage, PackageRejectedError, dataOffset, scanTree } from './package.js';
-export { loadKey } from './package-crypto.js';
+export { keyIfGiven, loadKey } from './package-crypto.js';
 export { packArtifact, resealSidecar } from './package-pack.js';
 export { unpackArtifact } from './package-unpack.js';
 export { BinlogStream } from './binlog-stream.js';

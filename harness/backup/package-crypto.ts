@@ -1,5 +1,5 @@
 /** The package's cryptography: the artifact key, the sidecar's MAC, and chunked AES-256-GCM sealing and opening. */
-import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { Transform, type TransformCallback } from 'node:stream';
 import { UsageError } from '../core/index.js';
@@ -28,6 +28,11 @@ export async function loadKey(env: NodeJS.ProcessEnv = process.env): Promise<Buf
   return key;
 }
 
+/** The key when the environment gives one (as loadKey reads it), else undefined; a bad key is still a usage error. */
+export async function keyIfGiven(env: NodeJS.ProcessEnv = process.env): Promise<Buffer | undefined> {
+  return env['FIREDRILL_ARTIFACT_KEY'] || env['FIREDRILL_ARTIFACT_KEY_FILE'] ? loadKey(env) : undefined;
+}
+
 /** Canonical JSON (keys sorted at every level): what the MAC and the associated data are computed over. */
 export function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
@@ -45,6 +50,20 @@ export function canonical(v: unknown): string {
 export function sidecarMac(info: object & { mac?: string }, key: Buffer): string {
   const { mac: _m, ...fields } = info;
   return createHmac('sha256', subKey(key, 'sidecar')).update(canonical(fields)).digest('hex');
+}
+
+/**
+ * Whether a sidecar is what the key made: `other-key` when it names another key's fingerprint (nothing can be said
+ * about it with this key), `forged` when its MAC does not verify (a field was altered without the key).
+ */
+export function sidecarVerdict(
+  info: object & { keyFingerprint?: unknown; mac?: unknown },
+  key: Buffer,
+): 'authentic' | 'other-key' | 'forged' {
+  if (info.keyFingerprint !== keyFingerprint(key)) return 'other-key';
+  const expected = Buffer.from(sidecarMac(info as { mac?: string }, key), 'hex');
+  const got = Buffer.from(typeof info.mac === 'string' ? info.mac : '', 'hex');
+  return got.length === expected.length && timingSafeEqual(got, expected) ? 'authentic' : 'forged';
 }
 
 const nonce = (prefix: Buffer, i: number, last: boolean) => {

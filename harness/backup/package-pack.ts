@@ -5,9 +5,19 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { execa } from 'execa';
-import { sha256File } from './manifest.js';
+import { readManifest, sha256File } from './manifest.js';
 import { canonical, ChunkSeal, keyFingerprint, NONCE_PREFIX_BYTES, sidecarMac, subKey } from './package-crypto.js';
-import { CHUNK_BYTES, MAGIC, PACKAGE_FORMAT, scanTree, sidecarOf, toolDeadline, type PackageHeader, type PackageInfo } from './package.js';
+import {
+  CHUNK_BYTES,
+  MAGIC,
+  PACKAGE_FORMAT,
+  scanTree,
+  sidecarOf,
+  toolDeadline,
+  type PackageHeader,
+  type PackageInfo,
+  type PackagePoint,
+} from './package.js';
 
 /**
  * Packs an artifact folder: tar → zstd → chunked AES-256-GCM, into `outDir/<id>.tar.zst.enc`, plus its sidecar
@@ -23,6 +33,16 @@ export async function packArtifact(artifactDir: string, outDir: string, key: Buf
   return packTree(artifactDir, outDir, key, tree.files, t0);
 }
 
+/** The artifact's point from its manifest.json (a folder without a readable manifest has none). */
+async function pointOf(artifactDir: string): Promise<PackagePoint | undefined> {
+  try {
+    const m = await readManifest(artifactDir);
+    return { method: m.method, flavor: m.flavor, gtid: m.position.gtid, createdAt: m.createdAt, totalBytes: m.totalBytes };
+  } catch {
+    return undefined;
+  }
+}
+
 /** The packing itself, without the checks of packArtifact (exported for tests that need a package a packer should never make). */
 export async function packTree(
   artifactDir: string,
@@ -35,6 +55,7 @@ export async function packTree(
   const tree = { files };
   const inputBytes = (await Promise.all(tree.files.map((f) => stat(join(artifactDir, f)).then((s) => s.size)))).reduce((a, b) => a + b, 0);
   const file = join(outDir, `${id}.tar.zst.enc`);
+  const point = await pointOf(artifactDir);
   const header: PackageHeader = {
     format: PACKAGE_FORMAT,
     artifact: id,
@@ -70,6 +91,7 @@ export async function packTree(
     keyFingerprint: header.keyFingerprint,
     createdAt: header.createdAt,
     header,
+    ...(point ? { point } : {}),
     timings: { packMs: Date.now() - t0 },
   } as const;
   const info: PackageInfo = { ...unsigned, mac: sidecarMac(unsigned, key) };

@@ -3,10 +3,9 @@ import { createReadStream } from 'node:fs';
 import { chmod, lstat, mkdtemp, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { timingSafeEqual } from 'node:crypto';
 import { execa } from 'execa';
 import { sha256File } from './manifest.js';
-import { canonical, ChunkOpen, keyFingerprint, sidecarMac, subKey, TAG_BYTES } from './package-crypto.js';
+import { canonical, ChunkOpen, sidecarVerdict, subKey, TAG_BYTES } from './package-crypto.js';
 import { PACKAGE_FORMAT, PackageRejectedError, readHead, scanTree, sidecarOf, toolDeadline, type PackageInfo } from './package.js';
 
 /** Reads and authenticates a sidecar; every failure is a refusal that says why. */
@@ -18,13 +17,9 @@ async function readSidecar(file: string, key: Buffer): Promise<PackageInfo> {
     throw new PackageRejectedError(file, 'its sidecar (.package.json) is missing or unreadable');
   }
   if (info.format !== PACKAGE_FORMAT) throw new PackageRejectedError(file, `unknown format ${String(info.format)}`);
-  if (info.keyFingerprint !== keyFingerprint(key))
-    throw new PackageRejectedError(file, 'the key does not match the one it was encrypted with');
-  const expected = Buffer.from(sidecarMac(info, key), 'hex');
-  const got = Buffer.from(typeof info.mac === 'string' ? info.mac : '', 'hex');
-  if (got.length !== expected.length || !timingSafeEqual(got, expected)) {
-    throw new PackageRejectedError(file, 'its sidecar is not authenticated by the key (a field was altered)');
-  }
+  const verdict = sidecarVerdict(info, key);
+  if (verdict === 'other-key') throw new PackageRejectedError(file, 'the key does not match the one it was encrypted with');
+  if (verdict === 'forged') throw new PackageRejectedError(file, 'its sidecar is not authenticated by the key (a field was altered)');
   return info;
 }
 

@@ -22,6 +22,19 @@ async function artifact(big = 200_000): Promise<string> {
   return a;
 }
 
+/** A manifest.json as the backup methods write it (the fields the packer reads, and the ones parseManifest needs). */
+const manifestOf = (gtid: string) => ({
+  format: 'firedrill-artifact/1',
+  id: 'mariabackup-x-1',
+  method: 'mariabackup',
+  flavor: 'mariadb-10.11',
+  createdAt: '2026-12-01T02:10:00.000Z',
+  position: { gtid, snapshotGtid: gtid },
+  snapshot: {},
+  files: [],
+  totalBytes: 200_005,
+});
+
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'fd-pkg-'));
   await mkdir(join(dir, 'back'));
@@ -115,6 +128,32 @@ describe('artifact packages (zstd + chunked AES-256-GCM, sidecar authenticated w
     const empty = join(dir, 'empty');
     await mkdir(join(empty, 'data'), { recursive: true });
     await expect(packArtifact(empty, dir, key)).rejects.toThrow(/holds no file/);
+  });
+  it("records the artifact's point (from its manifest) in the sidecar, under the MAC: altered without the key, refused", async () => {
+    const a = await artifact();
+    await writeFile(join(a, 'manifest.json'), JSON.stringify(manifestOf('0-1-42')));
+    const info = await packArtifact(a, dir, key);
+    const side = JSON.parse(await readFile(sidecarOf(join(dir, info.file)), 'utf8'));
+    expect(side.point).toEqual({
+      method: 'mariabackup',
+      flavor: 'mariadb-10.11',
+      gtid: '0-1-42',
+      createdAt: '2026-12-01T02:10:00.000Z',
+      totalBytes: 200_005,
+    });
+    await writeFile(sidecarOf(join(dir, info.file)), JSON.stringify({ ...side, point: { ...side.point, gtid: '0-1-99' } }));
+    await refused(join(dir, info.file), key, /not authenticated by the key/);
+  });
+  it('an artifact without a readable manifest is packed without a point', async () => {
+    expect((await packArtifact(await artifact(), dir, key)).point).toBeUndefined();
+  });
+  it('still accepts a sidecar made before the point was recorded (no point, MAC over the old fields)', async () => {
+    const a = await artifact();
+    await writeFile(join(a, 'manifest.json'), JSON.stringify(manifestOf('0-1-42')));
+    const f = join(dir, (await packArtifact(a, dir, key)).file);
+    const { point: _p, mac: _m, ...old } = JSON.parse(await readFile(sidecarOf(f), 'utf8'));
+    await writeFile(sidecarOf(f), JSON.stringify({ ...old, mac: sidecarMac(old, key) }));
+    expect(await unpackArtifact(f, key, dest())).toBe(dest());
   });
   it('refuses an authenticated package that holds a symlink (made by a packer without the checks)', async () => {
     const a = await artifact();

@@ -30,6 +30,21 @@ export interface PackageHeader {
 }
 
 /**
+ * The packed artifact's point, copied from its manifest.json when it was packed: what a backup location's scan
+ * (`chain verify`) reads instead of the package body. Sidecars made before it was recorded have none.
+ */
+export interface PackagePoint {
+  method: string;
+  flavor: string;
+  /** The artifact's own GTID position (its manifest's `position.gtid`). */
+  gtid: string;
+  /** When the backup was taken (the manifest's `createdAt`, not the packing time). */
+  createdAt: string;
+  /** The artifact's bytes before packing. */
+  totalBytes: number;
+}
+
+/**
  * The sidecar that travels with a package. Every field is authenticated with the key (HMAC-SHA256 under a key
  * derived from the artifact key), so size, sha256 and the header can be trusted once `mac` verified.
  */
@@ -44,6 +59,8 @@ export interface PackageInfo {
   keyFingerprint: string;
   createdAt: string;
   header: PackageHeader;
+  /** Authenticated like every field; absent in sidecars made before it was recorded (still accepted). */
+  point?: PackagePoint;
   timings: { packMs: number };
   mac: string;
 }
@@ -59,7 +76,9 @@ export class PackageRejectedError extends Error {
   }
 }
 
-export const sidecarOf = (file: string) => file.replace(/\.tar\.zst\.enc$/, '') + '.package.json';
+export const PACKAGE_SUFFIX = '.tar.zst.enc';
+export const SIDECAR_SUFFIX = '.package.json';
+export const sidecarOf = (file: string) => file.replace(/\.tar\.zst\.enc$/, '') + SIDECAR_SUFFIX;
 
 /** Every entry of a folder; anything but a regular file or a folder (symlink, device, fifo, socket) is listed apart. */
 export async function scanTree(root: string): Promise<{ files: string[]; special: Array<{ path: string; type: string }> }> {

@@ -3,7 +3,7 @@ import { resolve as resolvePath } from 'node:path';
 import { upgradePath, UsageError } from '../core/index.js';
 import { consoleSummary } from '../report/index.js';
 import { DEFAULT_UPGRADE_TARGET, planInputs, validateUpgradeParams } from '../scenario/index.js';
-import { goNoGoMarkdown, type GoNoGo } from '../verify/upgrade/index.js';
+import { goNoGoMarkdown, type GoNoGo, type WayBack } from '../verify/upgrade/index.js';
 import { DATASET_OPTIONS, datasetFrom } from './dataset-options.js';
 import { drill } from './drill.js';
 import { configAfter, runSteps, stepsExitCode } from './upgrade-steps.js';
@@ -98,7 +98,8 @@ export async function cmdPreUpgrade(args: string[], run: typeof drill = drill): 
       out(consoleSummary(d.result));
       const g = d.result.observations['go/no-go'] as GoNoGo | undefined;
       const title = `${steps.length > 1 ? `Step ${i + 1} of ${steps.length}: ` : ''}Pre-upgrade ${d.from} -> ${d.to}`;
-      if (g) out(goNoGoMarkdown(g, title) + (leftOut[i] ? `\n${leftOut[i]}` : ''));
+      const wayBack = d.result.observations['way back'] as WayBack | undefined;
+      if (g) out(goNoGoMarkdown(g, title, wayBack) + (leftOut[i] ? `\n${leftOut[i]}` : ''));
     }
   for (const [i, st] of steps.entries())
     if (i >= done.length)

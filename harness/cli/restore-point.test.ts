@@ -1,9 +1,11 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { goodLocation, stateText } from '../restore/chain.test-fixture.js';
-import { chainCheck, planPoint } from './restore-point.js';
+import { randomBytes } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { UsageError } from '../core/index.js';
+import { goodLocation, PACKAGE_NAME, packageLocation, stateText } from '../restore/chain.test-fixture.js';
+import { chainCheck, planPoint, under } from './restore-point.js';
 
 /** --point on a synthetic location: full (0-1-10), incrementals (0-1-20, 0-1-30), an archive through 0-1-45. */
 let dir: string;
@@ -54,5 +56,43 @@ describe('restore-test --point: what is restored, and what it is compared with',
     expect(said).toContain(
       'chain: incremental-without-base at inc2: it starts at LSN 2000; no full backup or incremental in the location ends there',
     );
+  });
+});
+
+describe('restore-test --point on a location of firedrill packages', () => {
+  const key = randomBytes(32);
+  beforeEach(async () => {
+    await rm(dir, { recursive: true });
+    await packageLocation(dir, key);
+  });
+  afterEach(() => vi.unstubAllEnvs());
+
+  it('newest: the package file itself, then the archive up to its last GTID; the sidecars authenticated with the key', async () => {
+    vi.stubEnv('FIREDRILL_ARTIFACT_KEY', key.toString('hex'));
+    vi.stubEnv('FIREDRILL_ARTIFACT_KEY_FILE', '');
+    const p = await plan('newest');
+    expect([p.artifact, p.incrementals, p.binlogs, p.until, p.position]).toEqual([
+      join(dir, PACKAGE_NAME),
+      [],
+      join(dir, 'binlogs'),
+      { gtid: '0-1-45' },
+      '0-1-45',
+    ]);
+    expect(p.breaks).toEqual([]);
+    expect(said).toContain('chain: 1 firedrill package(s): sidecars authenticated with the package key');
+  });
+
+  it('without the key a package cannot be restored: bad input (exit 2) before anything starts', async () => {
+    vi.stubEnv('FIREDRILL_ARTIFACT_KEY', '');
+    vi.stubEnv('FIREDRILL_ARTIFACT_KEY_FILE', '');
+    const e = await plan('newest').catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(UsageError);
+    expect((e as Error).message).toMatch(/no artifact key: set FIREDRILL_ARTIFACT_KEY/);
+  });
+
+  it('in a store, a package is one object (no trailing slash), a folder a prefix', () => {
+    expect(under('s3://b/nightly', PACKAGE_NAME)).toBe('s3://b/nightly/pkgs/full-1.tar.zst.enc');
+    expect(under('s3://b/nightly/', 'day1/full')).toBe('s3://b/nightly/day1/full/');
+    expect(under('/backups', PACKAGE_NAME)).toBe(join('/backups', PACKAGE_NAME));
   });
 });

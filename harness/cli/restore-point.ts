@@ -1,12 +1,15 @@
 import { randomInt } from 'node:crypto';
 import { join } from 'node:path';
+import { keyIfGiven, loadKey } from '../backup/index.js';
 import type { ObjectStore } from '../backup/object-store.js';
+import { PACKAGE_SUFFIX } from '../backup/package.js';
 import { FLAVORS, mariadbGtid, mysqlGtid, UsageError, type FlavorId } from '../core/index.js';
 import { analyseChain, type ChainReport } from '../restore/chain.js';
 import { stateAt } from '../restore/chain-states.js';
 import { pickRecoveryPoint, type RecoveryPoint } from '../restore/recovery-point.js';
 import type { RestoreTestOutcome } from '../restore/restore-test.js';
 import { check, parseState, type RecordedState } from '../verify/index.js';
+import { packageLines } from './chain-verify.js';
 
 /** What restore-test restores for `--point`: the window's backups and binlog folder as locations, and the GTID. */
 export interface PointPlan {
@@ -23,8 +26,11 @@ export interface PointPlan {
   state?: { name: string; text: string };
 }
 
-const under = (location: string, rel: string) =>
-  location.startsWith('s3://') ? `${location.replace(/\/?$/, '/')}${rel === '.' ? '' : `${rel}/`}` : join(location, rel);
+/** Where a backup of the location is: a folder (`s3://…/name/` on a store), or one file (a package). */
+export const under = (location: string, rel: string) =>
+  location.startsWith('s3://')
+    ? `${location.replace(/\/?$/, '/')}${rel === '.' ? '' : rel.endsWith(PACKAGE_SUFFIX) ? rel : `${rel}/`}`
+    : join(location, rel);
 
 /**
  * Picks a point of a location's recovery windows (`random`, seeded: the seed is printed and `--seed` replays it; or
@@ -41,12 +47,16 @@ export async function planPoint(
   if (seedText !== undefined && !/^\d{1,10}$/.test(seedText)) throw new UsageError(`--seed ${seedText}: a whole number`);
   const seed = seedText !== undefined ? Number(seedText) : randomInt(2 ** 31);
   const { familyOfLocation, readLocationFile, scanLocation } = await import('../restore/chain-scan.js'); // the S3 client: only when used
-  const s = await scanLocation(location, store);
+  const key = await keyIfGiven();
+  const s = await scanLocation(location, store, key);
   const family = familyOfLocation(s);
   const report = analyseChain(family, s.backups, s.binlogs, { now: Date.now() });
+  for (const line of packageLines(s.packages)) say(`chain:${line.slice(1)}`);
   for (const b of report.breaks) say(`chain: ${b.kind} at ${b.where}: ${b.detail}`);
   const point = pickRecoveryPoint(report.windows, how, seed);
   if (!point) throw new NoRecoveryPointError(`${location}: no recovery window (no full backup whose chain is whole)`);
+  // a package is restored with its key: without one, bad input (exit 2) before anything starts
+  if (point.window.backups[0]!.endsWith(PACKAGE_SUFFIX) && !key) await loadKey();
   say(
     `point ${how}${how === 'random' ? ` (seed ${seed}; --seed ${seed} picks it again)` : ''}: ${point.window.backups.join(' + ')}${point.gtid ? `, then the binlogs up to ${point.gtid}` : ' (its own point)'}`,
   );

@@ -12,6 +12,7 @@ export * as mysqlGtidSet from './gtid-mysql.js';
 export { seeded } from './seeded.js';
 export type { ColumnType } from './column-type.js';
 export { timePhase } from './phases.js';
+export { generatedKeyFile, keyIdsOf, RUN_KEY_DIR, RUN_KEY_FILE, RUN_KEY_IDS } from './key-file.js';
 export type { PhaseRecord } from './phases.js';
 export {
   canonicalOption,

@@ -12,6 +12,7 @@ import { explainedHtml } from './explained.js';
 import { zonedTimestamp } from './log.js';
 import type { LedgerEntry } from '../workload/index.js';
 import { findingGroups, groupCounts, type GoNoGo } from '../verify/upgrade/index.js';
+import { wayBackHtml } from './way-back.js';
 import { outcomeOf } from '../verify/index.js';
 import { faultBand } from '../faults/index.js';
 import { checkCounts } from './summary.js';
@@ -296,7 +297,8 @@ function goNoGoSection(r: EvidenceResult): string {
     .join('\n');
   return `<h3 data-go-no-go="${esc(g.verdict)}">Go / no-go <span class="badge ${badge}">${esc(g.verdict.toUpperCase())}</span></h3>
 <p>${g.blocking} blocking, ${g.warnings} warning(s), ${g.info} note(s). A blocking finding is a reason not to upgrade as things stand; a warning names what to check.</p>
-${groups}`;
+${groups}
+${wayBackHtml(r.observations, esc)}`;
 }
 
 function trendSection(history: readonly HistoryEntry[]): string {

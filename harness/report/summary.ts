@@ -3,7 +3,7 @@ import { judgementsOf, objectiveLabel, objectiveReportOf, type EvidenceResult } 
 import { describeJudgement } from './objectives.js';
 import { explainedMarkdown } from './explained.js';
 import { zonedTimestamp } from './log.js';
-import { goNoGoMarkdown, type GoNoGo } from '../verify/upgrade/index.js';
+import { goNoGoMarkdown, type GoNoGo, type WayBack } from '../verify/upgrade/index.js';
 import { outcomeOf, type CheckResult } from '../verify/index.js';
 
 const secs = (ms: number | null | undefined) => (ms === null || ms === undefined ? 'n/a' : `${(ms / 1000).toFixed(2)} s`);
@@ -88,7 +88,9 @@ export function summaryMarkdown(r: EvidenceResult): string {
     }),
     '',
     // pre-upgrade: the go/no-go page (every finding with its severity)
-    ...(r.observations['go/no-go'] ? [goNoGoMarkdown(r.observations['go/no-go'] as GoNoGo), ''] : []),
+    ...(r.observations['go/no-go']
+      ? [goNoGoMarkdown(r.observations['go/no-go'] as GoNoGo, undefined, r.observations['way back'] as WayBack | undefined), '']
+      : []),
     ...(r.error ? ['## Error', '', '```', r.error, '```', ''] : []),
     '## Provenance',
     '',

@@ -8,6 +8,7 @@ import { listObjects, readObjectHead } from '../backup/object-transfer.js';
 import type { ChainBackup, ChainBinlog } from './chain.js';
 import { MARIABACKUP_FILES, readMariabackupFiles } from './artifact-kinds/mariabackup.js';
 import { type ChainState, isStateName, stateOf, stateOfBackup } from './chain-states.js';
+import { newPackageEntries, type PackageEntries, packageBackups, packageIdOf, type PackagesSeen } from './chain-packages.js';
 
 const BINLOG_NAME = /\.\d{6,}$/;
 const CHECKPOINT_NAMES = new Set(MARIABACKUP_FILES().filter((n) => n.endsWith('checkpoints')));
@@ -20,6 +21,8 @@ export interface ScannedLocation {
   binlogs: ChainBinlog[];
   /** The states recorded in it (`firedrill snapshot`): the points that can be compared after a restore. */
   states: ChainState[];
+  /** The firedrill packages in it (listed among `backups`), and whether their sidecars were authenticated. */
+  packages: PackagesSeen;
   /** Bytes read to judge it (metadata files and event headers). */
   bytesRead: number;
 }
@@ -64,9 +67,10 @@ async function folderBytes(dir: string): Promise<number> {
 }
 
 /** A local folder: mariabackup folders (full or incremental) at any depth, and binlog files (`name.000001`). */
-async function scanFolder(root: string): Promise<ScannedLocation> {
-  const out: ScannedLocation = { backups: [], binlogs: [], states: [], bytesRead: 0 };
+async function scanFolder(root: string, key: Buffer | undefined): Promise<ScannedLocation> {
+  const out = emptyScan();
   const clones: Array<{ name: string; bytes: number }> = [];
+  const packages = newPackageEntries();
   const walk = async (dir: string, rel: string, depth: number) => {
     const entries = await readdir(dir, { withFileTypes: true });
     if (entries.some((e) => e.isDirectory() && e.name === CLONE_MARKER)) {
@@ -94,7 +98,13 @@ async function scanFolder(root: string): Promise<ScannedLocation> {
     for (const e of entries) {
       const p = join(dir, e.name);
       const r = rel ? `${rel}/${e.name}` : e.name;
+      const pkg = e.isFile() ? packageIdOf(r) : undefined;
       if (e.isDirectory() && depth < 4) await walk(p, r, depth + 1);
+      else if (pkg !== undefined && r.endsWith('.json')) {
+        const text = await readFile(p, 'utf8');
+        out.bytesRead += text.length;
+        packages.sidecars.set(pkg, text);
+      } else if (pkg !== undefined) packages.files.set(pkg, (await stat(p)).size);
       else if (e.isFile() && isStateName(e.name)) {
         const text = await readFile(p, 'utf8');
         out.bytesRead += text.length;
@@ -112,6 +122,22 @@ async function scanFolder(root: string): Promise<ScannedLocation> {
   };
   await walk(root, '', 0);
   for (const c of clones) out.backups.push(cloneBackup(c.name, c.bytes, out.states));
+  return withPackages(out, packages, key);
+}
+
+const emptyScan = (): ScannedLocation => ({
+  backups: [],
+  binlogs: [],
+  states: [],
+  packages: { count: 0, authenticated: false, otherKey: [] },
+  bytesRead: 0,
+});
+
+/** The packages found, as backups (read after the states: a package without a point takes the state beside it). */
+function withPackages(out: ScannedLocation, entries: PackageEntries, key: Buffer | undefined): ScannedLocation {
+  const { backups, seen } = packageBackups(entries, out.states, key);
+  out.backups.push(...backups);
+  out.packages = seen;
   return out;
 }
 
@@ -150,10 +176,10 @@ function objectSource(store: ObjectStore, bucket: string, key: string, size: num
 }
 
 /** An `s3://bucket/prefix/` location: the same, through listings, small GETs and ranged reads of binlog headers. */
-async function scanStore(store: ObjectStore, url: string): Promise<ScannedLocation> {
+async function scanStore(store: ObjectStore, url: string, key: Buffer | undefined): Promise<ScannedLocation> {
   const at = parseS3Url(url);
   const prefix = at.key === '' ? '' : at.key.replace(/\/?$/, '/');
-  const out: ScannedLocation = { backups: [], binlogs: [], states: [], bytesRead: 0 };
+  const out = emptyScan();
   const objects = await listObjects(store, { bucket: at.bucket, key: prefix });
   const byKey = new Map(objects.map((o) => [o.key, o]));
   const rel = (key: string) => key.slice(prefix.length);
@@ -186,16 +212,24 @@ async function scanStore(store: ObjectStore, url: string): Promise<ScannedLocati
     );
     if (b) out.backups.push(b);
   }
+  const packages = newPackageEntries();
   for (const o of objects) {
     const name = o.key.split('/').pop()!;
-    if (!BINLOG_NAME.test(name) || [...folders, ...clones].some((f) => o.key.startsWith(f))) continue;
-    out.binlogs.push({
-      name,
-      folder: rel(o.key).replace(/\/?[^/]+$/, '') || '.',
-      headers: await readBinlogHeaders(counted(objectSource(store, at.bucket, o.key, o.size), out)),
-    });
+    if ([...folders, ...clones].some((f) => o.key.startsWith(f))) continue;
+    const pkg = packageIdOf(rel(o.key));
+    if (pkg !== undefined && name.endsWith('.json')) {
+      const buf = await readObjectHead(store, { bucket: at.bucket, key: o.key }, Math.min(o.size, 64 * 1024) + 1);
+      out.bytesRead += buf.length;
+      packages.sidecars.set(pkg, buf.toString('utf8'));
+    } else if (pkg !== undefined) packages.files.set(pkg, o.size);
+    else if (BINLOG_NAME.test(name))
+      out.binlogs.push({
+        name,
+        folder: rel(o.key).replace(/\/?[^/]+$/, '') || '.',
+        headers: await readBinlogHeaders(counted(objectSource(store, at.bucket, o.key, o.size), out)),
+      });
   }
-  return out;
+  return withPackages(out, packages, key);
 }
 
 /** One small file of a location (a state), read whole: `rel` is relative to the folder or the s3:// prefix. */
@@ -211,15 +245,18 @@ export async function readLocationFile(location: string, rel: string, store?: Ob
 
 /** The server family a location's binlogs (else its states) come from. */
 export const familyOfLocation = (s: ScannedLocation): 'mariadb' | 'mysql' =>
-  s.binlogs[0]?.headers.family ?? s.states[0]?.family ?? 'mariadb';
+  s.binlogs[0]?.headers.family ?? s.states[0]?.family ?? s.packages.family ?? 'mariadb';
 
-/** Reads a backup location (a folder, or s3://bucket/prefix/ with `store`) from metadata and headers only. */
-export async function scanLocation(location: string, store?: ObjectStore): Promise<ScannedLocation> {
+/**
+ * Reads a backup location (a folder, or s3://bucket/prefix/ with `store`) from metadata and headers only; `key`, the
+ * package key when the environment gives one, authenticates the packages' sidecars.
+ */
+export async function scanLocation(location: string, store?: ObjectStore, key?: Buffer): Promise<ScannedLocation> {
   if (isS3Url(location)) {
     if (!store) throw new UsageError(`${location}: no object store configured`);
-    return scanStore(store, location);
+    return scanStore(store, location, key);
   }
   const s = await stat(location).catch(() => undefined);
   if (!s?.isDirectory()) throw new UsageError(`--location ${location}: not a folder`);
-  return scanFolder(location);
+  return scanFolder(location, key);
 }

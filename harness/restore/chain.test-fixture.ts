@@ -1,5 +1,7 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { packArtifact } from '../backup/package-pack.js';
 
 /**
  * A synthetic backup location, written byte for byte in the formats the servers use: mariabackup metadata files and
@@ -93,3 +95,36 @@ export async function cloneFolder(dir: string, gtid?: string) {
 /** The head of a state file as `firedrill snapshot` writes it: what a location's scan reads (its position). */
 export const stateText = (family: 'mariadb' | 'mysql', executed: string, takenAt: string) =>
   JSON.stringify({ format: 'firedrill-state/2', takenAt, source: { family }, gtid: { executed, replicaPos: '', heldReplica: false } });
+
+/** The package packageLocation makes, relative to the location. */
+export const PACKAGE_NAME = 'pkgs/full-1.tar.zst.enc';
+
+/** Packs (with `key`) into `dir/pkgs` an artifact folder whose manifest.json says it was taken at `gtid` on `flavor`. */
+export async function packedBackup(dir: string, key: Buffer, id: string, gtid: string, flavor = 'mariadb-10.11') {
+  const a = join(dir, 'work', id);
+  await mkdir(join(a, 'data'), { recursive: true });
+  await writeFile(join(a, 'data', 'ibdata1'), randomBytes(50_000));
+  const manifest = {
+    format: 'firedrill-artifact/1',
+    id,
+    method: 'mariabackup',
+    flavor,
+    createdAt: '2026-12-01T02:10:00.000Z',
+    position: { gtid, snapshotGtid: gtid },
+    snapshot: {},
+    files: [],
+    totalBytes: 123_456,
+  };
+  await writeFile(join(a, 'manifest.json'), JSON.stringify(manifest));
+  await mkdir(join(dir, 'pkgs'), { recursive: true });
+  await packArtifact(a, join(dir, 'pkgs'), key);
+  await rm(join(dir, 'work'), { recursive: true });
+}
+
+/** A firedrill package of a full backup at 0-1-10 (PACKAGE_NAME) and binlogs holding 0-1-1 … 0-1-45. */
+export async function packageLocation(dir: string, key: Buffer) {
+  await packedBackup(dir, key, 'full-1', '0-1-10');
+  await mkdir(join(dir, 'binlogs'));
+  await writeFile(join(dir, 'binlogs', 'mariadb-bin.000001'), binlog({ startSeq: 0, from: 1, to: 15, next: 'mariadb-bin.000002' }));
+  await writeFile(join(dir, 'binlogs', 'mariadb-bin.000002'), binlog({ startSeq: 15, from: 16, to: 45 }));
+}

@@ -11,8 +11,10 @@ export interface ChainBackup {
   gtid?: string;
   /** mariabackup only: the LSN range it covers (an incremental starts where its base ended). */
   lsn?: { from: number; to: number };
-  /** Its size on the store: every file of its folder. */
+  /** Its size on the store: every file of its folder (a package: the artifact's bytes its sidecar records). */
   bytes?: number;
+  /** A backup no restore accepts (a package whose file or sidecar is gone, cut short or forged): a break, no window. */
+  broken?: { kind: BreakKind; detail: string };
 }
 
 export interface ChainBinlog {
@@ -31,7 +33,12 @@ type BreakKind =
   | 'backup-too-old'
   | 'archive-stopped'
   | 'backup-shrunk'
-  | 'no-full-backup';
+  | 'no-full-backup'
+  | 'package-missing'
+  | 'package-truncated'
+  | 'package-sidecar-forged'
+  | 'package-sidecar-missing'
+  | 'package-sidecar-unreadable';
 
 /** Where the chain breaks: after it, no point can be restored until the next backup. */
 interface ChainBreak {
@@ -161,8 +168,11 @@ export function analyseChain(
   const files = [...binlogs].sort((a, b) => fileNumber(a.name) - fileNumber(b.name));
   const segments = segmentsOf(g, files, breaks);
 
-  // Backups: each full starts a base; an incremental extends the base whose LSN it starts at.
-  const ordered = [...backups].sort((a, b) => (a.createdAt?.getTime() ?? 0) - (b.createdAt?.getTime() ?? 0));
+  // A broken backup (a package no restore accepts) is a break and starts no window.
+  for (const b of backups) if (b.broken) breaks.push({ kind: b.broken.kind, where: b.name, detail: b.broken.detail });
+  const sound = backups.filter((b) => !b.broken);
+  // Backups: each full starts a base (a package holds a full one); an incremental extends the base whose LSN it starts at.
+  const ordered = [...sound].sort((a, b) => (a.createdAt?.getTime() ?? 0) - (b.createdAt?.getTime() ?? 0));
   const bases: Array<{ chain: ChainBackup[] }> = [];
   for (const b of ordered) {
     if (b.kind === 'full') {
@@ -181,7 +191,7 @@ export function analyseChain(
     // an incremental of the newest link makes a new restorable point; keep the shorter chain as its own base too
     bases.push({ chain: [...base.chain, b] });
   }
-  if (!backups.some((b) => b.kind === 'full'))
+  if (!sound.some((b) => b.kind === 'full'))
     breaks.push({ kind: 'no-full-backup', where: '(location)', detail: 'no full backup: nothing can be restored' });
   const newest = ordered.at(-1);
   if (opts.maxAgeMs !== undefined && newest?.createdAt && opts.now - newest.createdAt.getTime() > opts.maxAgeMs)

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { digestOfSidecar } from '../backup/object-checksum.js';
 import { BadObjectError, isS3Url, type ObjectStore, parseS3Url } from '../backup/object-store.js';
 import { downloadObject, listObjects, readObjectHead, SUMS_FILE, type Downloaded } from '../backup/object-transfer.js';
+import { PACKAGE_SUFFIX, sidecarOf } from '../backup/package.js';
 import { check } from '../verify/index.js';
 import type { RestoreTestOutcome } from './restore-test.js';
 import type { RunContext } from '../runtime/run-context.js';
@@ -49,7 +50,12 @@ async function stageFromStore(store: ObjectStore, url: string, scratch: string, 
       },
     });
     progress(`${url}: ${d.bytes} bytes, checked with ${d.verified}`);
-    return { url, path: join(dir, name), objects: [d], bytes, ms: Date.now() - t0 };
+    objects.push(d);
+    // a firedrill package travels with its sidecar (its MAC is checked when it is unpacked; without it, it is refused)
+    const side = at.key.endsWith(PACKAGE_SUFFIX) ? sidecarOf(at.key) : undefined;
+    if (side && (await listObjects(store, { bucket: at.bucket, key: side })).some((o) => o.key === side))
+      objects.push(await downloadObject(store, { bucket: at.bucket, key: side }, join(dir, sidecarOf(name))));
+    return { url, path: join(dir, name), objects, bytes, ms: Date.now() - t0 };
   }
   const prefix = at.key === '' ? '' : at.key.replace(/\/?$/, '/');
   const under = listed.filter((o) => o.key.startsWith(prefix));

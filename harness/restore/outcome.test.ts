@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { execError } from '../exec/errors.test-fixture.js';
-import { isToolRefusal, notApplicableChecks, pluginNotLoaded } from './outcome.js';
+import {
+  ENCRYPTED_TABLE_OPTION,
+  isToolRefusal,
+  NEEDS_OTHER_SETTINGS,
+  needsSettings,
+  notApplicableChecks,
+  pluginNotLoaded,
+  wrongCreateOptions,
+} from './outcome.js';
 
 const execErr = (p: Parameters<typeof execError>[0]) => execError({ argv: ['docker', 'start', '-a', 'fd-x-rt-prepare'], ...p });
 
@@ -32,6 +40,39 @@ describe("a dump's account naming a plugin the restore server does not load is t
       undefined,
     );
     expect(pluginNotLoaded("ERROR 1396 (HY000) at line 3: Operation CREATE USER failed for 'a'@'%'")).toBe(undefined);
+  });
+});
+
+describe('a backup with encrypted tables, restored without the keys: the missing key management is named (exit 2)', () => {
+  // as mariadb-backup --prepare of MariaDB 10.11.18 logged it without the key file (tests/docker/corpus-encryption.test.ts)
+  const line = "2026-12-08  1:32:43 0 [ERROR] Plugin 'file_key_management' init function returned error.";
+  it('names the key management, the plugin and the option that points at the key file', () => {
+    expect(NEEDS_OTHER_SETTINGS.test(line)).toBe(true);
+    expect(needsSettings('prepare', line)).toMatch(
+      /^prepare needs the source's key management \(the backup holds encrypted tables.*\): .*file_key_management.*--server-config: plugin_load_add = file_key_management and file_key_management_filename = /,
+    );
+  });
+  it("a dump's CREATE TABLE refused for its options (as 10.11.18 refused ENCRYPTED=YES without keys), read in the dump as mariadb-dump writes it", () => {
+    expect(wrongCreateOptions('ERROR 1005 (HY000) at line 25: Can\'t create table `d`.`t` (errno: 140 "Wrong create options")')).toBe(true);
+    expect(
+      wrongCreateOptions(
+        'ERROR 1005 (HY000) at line 25: Can\'t create table `d`.`t` (errno: 150 "Foreign key constraint is incorrectly formed")',
+      ),
+    ).toBe(false);
+    const option = new RegExp(ENCRYPTED_TABLE_OPTION, 'i');
+    expect(option.test(') ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 `ENCRYPTED`=YES `ENCRYPTION_KEY_ID`=1;')).toBe(true);
+    expect(option.test(') ENGINE=InnoDB ENCRYPTED=YES ENCRYPTION_KEY_ID=2;')).toBe(true);
+    // as mariadb-dump 11.8.9 writes it
+    expect(option.test(") ENGINE=InnoDB `ENCRYPTED`='YES' `ENCRYPTION_KEY_ID`='2';")).toBe(true);
+    expect(option.test(') ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 `PAGE_COMPRESSED`=1;')).toBe(false);
+  });
+
+  it('another setting is named as a setting, not as keys', () => {
+    const other = '[ERROR] InnoDB: Data file uses page size 4096, but the innodb_page_size start-up parameter is 16384';
+    expect(NEEDS_OTHER_SETTINGS.test(other)).toBe(true);
+    expect(needsSettings('the mariadb-10.11 server', other)).toBe(
+      `the mariadb-10.11 server needs the source's settings: ${other} (give them with --server-config my.cnf)`,
+    );
   });
 });
 

@@ -24,6 +24,35 @@ export class BadBackupError extends Error {}
 export const NEEDS_OTHER_SETTINGS =
   /Cannot boot server version|Downgrade is not supported|Different lower_case_table_names|uses page size \d+, but the innodb_page_size|innodb_page_size=\d+ .*differs|Upgrade after a crash is not supported|unsupported redo log format|The redo log was created with|is encrypted|Cannot decrypt|key_id \d+ .*not found|Unknown\/unsupported storage engine|Plugin '\w+' init function returned error|registration as a ENCRYPTION failed/i;
 
+/** A line of NEEDS_OTHER_SETTINGS that is about encryption keys: encrypted data, and no key management to read it. */
+const KEY_MANAGEMENT =
+  /file_key_management|_key_management|registration as a ENCRYPTION failed|is encrypted|Cannot decrypt|key_id \d+ .*not found/i;
+
+/**
+ * What a step that needs the source's settings says (exit 2: the restore server's configuration, not the backup). A
+ * backup with encrypted tables names the key management it needs: mariabackup's prepare and the server read the
+ * key file named in the source's my.cnf (the one in backup-my.cnf too), and refuse without it.
+ */
+export function needsSettings(what: string, line: string): string {
+  const l = line.trim().slice(0, 300);
+  return KEY_MANAGEMENT.test(l)
+    ? keysMissing(what, l)
+    : `${what} needs the source's settings: ${l} (give them with --server-config my.cnf)`;
+}
+
+/** The line that says a step needs the source's encryption keys (see needsSettings). */
+export const keysMissing = (what: string, line: string) =>
+  `${what} needs the source's key management (the backup holds encrypted tables, and the restore server has no key for them): ${line} (give the source's my.cnf with --server-config: plugin_load_add = file_key_management and file_key_management_filename = its key file, kept beside the my.cnf)`;
+
+/**
+ * A dump's CREATE TABLE refused for its table options (MariaDB 10.11.18 answers `… ENCRYPTED=YES` without key
+ * management, or with a key id the key file lacks, this way): whether it was the encryption is read in the dump.
+ */
+export const wrongCreateOptions = (clientError: string) => /^ERROR 1005 \(HY000\).*errno: 140\b/.test(clientError);
+
+/** A dump's text holds an encrypted table (mariadb-dump writes the option as `` `ENCRYPTED`=YES ``). */
+export const ENCRYPTED_TABLE_OPTION = '`?ENCRYPTED`?=.?YES';
+
 /** The client's own error line ("ERROR 1062 (23000) at line 49: Duplicate entry …"), else the whole message. */
 export function firstClientError(e: unknown): string {
   const m = e instanceof Error ? e.message : String(e);

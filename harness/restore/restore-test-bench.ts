@@ -13,7 +13,7 @@ import type { TopologyContext } from '../runtime/context.js';
 import { oneShot } from '../runtime/oneshot.js';
 import { openTopologyContext } from '../runtime/topology.js';
 import { NotABackupError } from './external.js';
-import { BadBackupError, isToolRefusal, NEEDS_OTHER_SETTINGS } from './outcome.js';
+import { BadBackupError, isToolRefusal, NEEDS_OTHER_SETTINGS, needsSettings } from './outcome.js';
 import type { PhaseTimer, RestoreTestOptions, RestoreTestOutcome } from './restore-test-types.js';
 
 /** Folders of the image a user's config folder must never cover. */
@@ -122,10 +122,7 @@ export async function openBench(o: RestoreTestOptions, outcome: RestoreTestOutco
       } catch (e) {
         const msg = e instanceof Error ? e.message : String(e);
         const line = msg.split('\n').find((l) => NEEDS_OTHER_SETTINGS.test(l));
-        if (line)
-          throw new NotABackupError(
-            `${o.artifact}: ${name} needs the source's settings: ${line.trim().slice(0, 300)} (give them with --server-config my.cnf)`,
-          );
+        if (line) throw new NotABackupError(`${o.artifact}: ${needsSettings(name, line)}`);
         if (!isToolRefusal(e)) throw e; // a docker call, a deadline: not the backup's fault
         throw new BadBackupError(`${name}: ${msg}`);
       }

@@ -12,7 +12,15 @@ import { grantTablesSql } from '../sql/index.js';
 import { check } from '../verify/index.js';
 import { replayBinlogs, ReplayStopNotFoundError } from './binlog-replay.js';
 import { NotABackupError } from './external.js';
-import { BadBackupError, firstClientError, isToolRefusal, pluginNotLoaded } from './outcome.js';
+import {
+  BadBackupError,
+  ENCRYPTED_TABLE_OPTION,
+  firstClientError,
+  isToolRefusal,
+  keysMissing,
+  pluginNotLoaded,
+  wrongCreateOptions,
+} from './outcome.js';
 import type { RestoreBench } from './restore-test-bench.js';
 
 const LOAD_TIMEOUT_MS = 4 * 60 * 60_000;
@@ -25,6 +33,16 @@ const PLUGIN_LIBRARY: Record<string, string> = {
   auth_socket: 'auth_socket.so',
   mysql_no_login: 'mysql_no_login.so',
 };
+
+/** Whether the dump (read again, in the restore container) holds a table created ENCRYPTED=YES. */
+async function holdsEncryptedTable(node: StartedNode, decompress: string): Promise<boolean> {
+  return node.container
+    .exec(['sh', '-c', `${decompress} | grep -q -i -E -e "$0"`, ENCRYPTED_TABLE_OPTION], { timeoutMs: LOAD_TIMEOUT_MS })
+    .then(
+      () => true,
+      () => false,
+    );
+}
 
 /** The dump file of a dump or of a firedrill logical artifact. */
 export function dumpFileOf(b: RestoreBench): string {
@@ -59,7 +77,10 @@ export async function loadDump(b: RestoreBench, node: StartedNode, dumpPath: str
         throw new NotABackupError(
           `${dumpPath}: the dump's accounts use the authentication plugin '${plugin}', which the restore server does not load (give the source's my.cnf with --server-config, e.g. plugin_load_add = ${PLUGIN_LIBRARY[plugin] ?? `<the library of ${plugin}>`})`,
         );
-      throw new BadBackupError(`the dump does not load: ${firstClientError(e)}`);
+      const refused = firstClientError(e);
+      if (wrongCreateOptions(refused) && (await holdsEncryptedTable(node, decompress)))
+        throw new NotABackupError(`${dumpPath}: ${keysMissing('the load', refused)}`);
+      throw new BadBackupError(`the dump does not load: ${refused}`);
     }
   });
   if (artifact.kind === 'dump' && (artifact.dumpDatabases ?? []).includes('mysql')) await adoptGrantTables(b, node);

@@ -13,7 +13,7 @@ import type { RecoveryWork } from '../runtime/ready-timeout.js';
 import { runUpgradeTool } from '../runtime/upgrade-tool.js';
 import { type DetectedArtifact, NotABackupError } from './external.js';
 import { type InstantServer, openInstant } from './instant.js';
-import { BadBackupError, NEEDS_OTHER_SETTINGS } from './outcome.js';
+import { BadBackupError, NEEDS_OTHER_SETTINGS, needsSettings } from './outcome.js';
 import { FILES, type RestoreBench } from './restore-test-bench.js';
 import type { RestoreTestOptions } from './restore-test-types.js';
 
@@ -44,7 +44,9 @@ export async function startOnDatadir(b: RestoreBench, datadirVolume: string): Pr
         const line = e.message.split('\n').find((l) => NEEDS_OTHER_SETTINGS.test(l));
         if (line)
           throw new NotABackupError(
-            `${o.artifact}: the ${o.flavor} server refuses this datadir: ${line.trim().slice(0, 300)}${/version|Downgrade|redo log/i.test(line) ? '' : " (give the source's settings with --server-config my.cnf)"}`,
+            /version|Downgrade|redo log/i.test(line)
+              ? `${o.artifact}: the ${o.flavor} server refuses this datadir: ${line.trim().slice(0, 300)}`
+              : `${o.artifact}: ${needsSettings(`the ${o.flavor} server`, line)}`,
           );
         throw new BadBackupError(`the server does not start on the restored datadir: ${e.message}`);
       }

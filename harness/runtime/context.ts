@@ -1,5 +1,6 @@
 import type { Override, ServerConfig } from './server-config.js';
 import type { FlavorAdapter } from './adapter.js';
+import type { ContainerFiles } from './docker.js';
 import type { StartedNetwork } from './network.js';
 import type { RunContext } from './run-context.js';
 
@@ -27,5 +28,11 @@ export interface TopologyContext {
     cfg: ServerConfig;
     overrides: Record<string, Override[]>;
     applied: Record<string, Record<string, string>>;
+    /**
+     * Files the configuration names, put into every node (and the config check) from memory before it starts: the
+     * run's key file for `file_key_management` (core/key-file.ts), identical on every node so that encrypted tables
+     * replicate and physical backups of one node prepare and start on another.
+     */
+    files?: readonly ContainerFiles[];
   };
 }

@@ -31,6 +31,7 @@ export type { GaleraState } from './galera.js';
 export { allOnline, groupMembers, waitGroup } from './group-replication.js';
 export type { GroupMember } from './group-replication.js';
 export { oneShot } from './oneshot.js';
+export { keyFilesNamed, runKeyFiles } from './key-management.js';
 export { probeOptions } from './option-probe.js';
 export { catchUpOrRefusal, replicateOrRefusal } from './replication-attempt.js';
 export { projectRoot, reportsDir, sakilaDir } from './paths.js';

@@ -76,8 +76,9 @@ export class NodeDefinition {
     const command = adapter.serverCommand(this.spec.server);
     const pinned = sc ? overridesFor(sc.cfg, adapter.flavor.family, roleOf(this.spec.server), command) : undefined;
     if (sc && pinned) sc.overrides[this.spec.name] = pinned.overrides;
+    // and the files it names (a key file), from memory: the same on every node of the run
     const userConfig: ContainerFiles[] = sc
-      ? [{ dir: adapter.configDropIn.dir, files: [{ name: USER_CONFIG_NAME, content: sc.cfg.text, mode: 0o644 }] }]
+      ? [{ dir: adapter.configDropIn.dir, files: [{ name: USER_CONFIG_NAME, content: sc.cfg.text, mode: 0o644 }] }, ...(sc.files ?? [])]
       : [];
     // Registered before it exists: a run interrupted while `docker create` is under way still removes it.
     run.onTeardown(`remove container ${container}`, async () => {

@@ -37,6 +37,7 @@ export { concurrentReplay } from './steps/concurrent-replay.js';
 export * from './steps/upgrade-params.js';
 export * from './steps/upgrade-carry.js';
 export * from './steps/rolling-upgrade.js';
+export { wayBackRestore } from './steps/way-back.js';
 export * from './steps/galera.js';
 export * from './steps/pitr.js';
 export * from './steps/delayed-recovery.js';

@@ -45,7 +45,7 @@ function nodesRestoredFromDump(steps: readonly Step[]): string[] | undefined {
     if (s.physicalCopy) latest = 'physical';
     if (s.logicalCopy) latest = 'logical';
     dumped ||= !!s.logicalCopy;
-    if (latest === 'logical') nodes.push(...(s.nodes?.creates ?? []));
+    if (latest === 'logical' && !s.restoresPhysical) nodes.push(...(s.nodes?.creates ?? []));
   }
   return dumped ? nodes : undefined;
 }

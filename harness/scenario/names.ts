@@ -42,6 +42,8 @@ export const checkName = {
   preUpgradeNoBlockingFinding: 'pre-upgrade-no-blocking-finding',
   /** pre-upgrade: the switchover (`label`: 'switchover', 'rollback') the README promises was exercised, not skipped. */
   switchoverExercised: (label: string) => `${label}-exercised`,
+  /** pre-upgrade: the pre-upgrade backup restored onto the old version and verified (the step's way back). */
+  wayBackRestoreVerified: 'way-back-restore-verified',
 } as const;
 
 /** Observation names (keys of result.json's `observations`). */
@@ -83,6 +85,8 @@ export const observationName = {
   /** A switchover's measurements, by its label ('switchover', 'rollback'). */
   switchover: (label: string) => label,
   goNoGo: 'go/no-go',
+  /** pre-upgrade: the step's way back (replication new -> old, and the pre-upgrade backup's restore, timed). */
+  wayBack: 'way back',
   /** The dataset as the upgraded node holds it, written for the next step of a multi-step upgrade. */
   carriedDataset: 'carried dataset',
 } as const;

@@ -30,6 +30,7 @@ import { loadConfig } from '../runtime/config.js';
 import { judgeLedger, judgeRpo, presentLedgerIds } from '../verify/index.js';
 import { loadBulk, loadDataset, WriteWorkload, type DatasetInfo, type DatasetPlan } from '../workload/index.js';
 import { validateServerConfig } from '../runtime/server-config-check.js';
+import { keyFilesNamed } from '../runtime/key-management.js';
 import { workloadSql } from '../sql/index.js';
 import { describeLimits } from '../restore/index.js';
 import { judgeDrillChecks } from './limits.js';
@@ -166,10 +167,12 @@ async function setUp(plan: DrillPlan, o: RunOptions, store: BackupStore, result:
   if (plan.serverConfig) {
     // The user's my.cnf: checked by the server itself before any node starts (a refused option: exit 2), then
     // put into every node of the run from memory; the overrides are recorded per node as they start.
-    await validateServerConfig(tctx, plan.serverConfig);
+    // The key files it names (file_key_management) go into every node from memory, at the same path.
+    const files = await keyFilesNamed(plan.serverConfig);
+    await validateServerConfig(tctx, plan.serverConfig, files);
     const overrides = {};
     const applied = {};
-    tctx.serverConfig = { cfg: plan.serverConfig, overrides, applied };
+    tctx.serverConfig = { cfg: plan.serverConfig, overrides, applied, files };
     result.serverConfig = { path: plan.serverConfig.path, overrides, applied };
   }
   let topo!: Topology;

@@ -82,6 +82,9 @@ export interface Step {
   logicalCopy?: true;
   /** The step restarts a node's server (an in-place upgrade): a MEMORY table's rows are gone on it, named when planned. */
   restartsNode?: true;
+  /** The nodes the step creates are restored from the drill's physical backup, whatever artifact was taken last
+   * (pre-upgrade's way back): the limits of a logical dump are not theirs. */
+  restoresPhysical?: true;
 }
 
 export interface Phase {

@@ -58,6 +58,17 @@ export const authPlugins = (): Statement => ({
   WHERE PLUGIN_TYPE = 'AUTHENTICATION'`,
 });
 
+/** Plugins the server runs from a library (INSTALL SONAME, mysql.plugin or plugin_load_add), not built in. */
+export const libraryPlugins = (): Statement => ({
+  sql: `SELECT PLUGIN_NAME AS name, PLUGIN_TYPE AS type, PLUGIN_LIBRARY AS library FROM information_schema.PLUGINS
+  WHERE PLUGIN_LIBRARY IS NOT NULL AND PLUGIN_STATUS = 'ACTIVE' ORDER BY 1`,
+});
+
+/** Every plugin the server has, built in, loaded or loadable from a library of its plugin directory (SHOW PLUGINS SONAME). */
+export const allPlugins = (): Statement => ({
+  sql: 'SELECT PLUGIN_NAME AS name, PLUGIN_STATUS AS status, PLUGIN_LIBRARY AS library FROM information_schema.ALL_PLUGINS',
+});
+
 /** Asks the server whether it takes an sql_mode value (it refuses unknown or removed ones). */
 export const trySqlMode = (mode: string): Statement => ({ sql: 'SET SESSION sql_mode = ?', values: [mode] });
 export const tryOldMode = (mode: string): Statement => ({ sql: 'SET SESSION old_mode = ?', values: [mode] });

@@ -5,6 +5,7 @@ import { columnsByTable, dataTables, databasesInScope, type TableInfo } from './
 import { CURRENT_ROWS_DIFFER } from './compare-snapshot.js';
 import { checksumOf } from './snapshot.js';
 import { DEFAULT_LANES, inLanes } from './lanes.js';
+import { charsetName } from './equivalence.js';
 
 export interface DataDiffOptions {
   databases?: readonly string[];
@@ -188,8 +189,11 @@ async function diffUnkeyedTable(
   ];
 }
 
-const sameColumns = (a: readonly Column[], b: readonly Column[]) =>
-  JSON.stringify(a.map((c) => [c.name, c.type, c.charset ?? null])) === JSON.stringify(b.map((c) => [c.name, c.type, c.charset ?? null]));
+/** Same names, types and character sets, in order (a character set under another version's name for it is the same). */
+const sameColumns = (a: readonly Column[], b: readonly Column[]) => {
+  const shape = (cols: readonly Column[]) => JSON.stringify(cols.map((c) => [c.name, c.type, charsetName(c.charset)]));
+  return shape(a) === shape(b);
+};
 
 /** How one table was settled. */
 type Settled = 'checksum' | 'rows' | 'history' | 'state' | 'error';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compareObjects } from './compare-snapshot.js';
-import { comparisonRules, explainDefinition, loadComparisonRules } from './equivalence.js';
+import { charsetName, comparisonRules, explainDefinition, loadComparisonRules } from './equivalence.js';
 
 // SHOW CREATE EVENT as MariaDB 10.11/11.8 and MySQL 9.7 print it, on the primary and on a replica.
 const event = (status: string, body = 'CALL `close_day`(CURRENT_DATE - INTERVAL 1 DAY)') =>
@@ -118,5 +118,22 @@ describe('a column printed with its character set and collation, or with its col
     expect(flagged(inherited, table('COLLATE utf8mb4_unicode_ci'))).toBe(false);
     // explained clause, but another column's definition changed too
     expect(flagged(inherited, table('CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci', '`note` varchar(99) DEFAULT NULL'))).toBe(false);
+  });
+});
+
+describe('a character set two versions name differently (utf8 on 10.5, utf8mb3 from 10.6)', () => {
+  it('is the same character set to a column comparison; utf8mb4 and latin1 are still other ones', () => {
+    expect(charsetName('utf8')).toBe(charsetName('utf8mb3'));
+    expect(charsetName('UTF8')).toBe('utf8mb3');
+    expect(charsetName('utf8mb4')).not.toBe(charsetName('utf8'));
+    expect(charsetName('latin1')).toBe('latin1');
+    expect(charsetName(null)).toBeNull();
+  });
+  it('a charset-alias rule naming fewer than two character sets is refused', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fd-rules-'));
+    made.push(dir);
+    const rule = { id: 'a', kind: 'charset-alias', names: ['utf8'], finding: 'f', advice: 'x', cite: 'https://x' };
+    writeFileSync(join(dir, 'r.json'), JSON.stringify({ rules: [rule] }));
+    expect(() => loadComparisonRules(dir)).toThrow(/rule a names fewer than two character sets/);
   });
 });

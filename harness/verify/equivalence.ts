@@ -89,7 +89,15 @@ interface GeneratedErrantStatementRule extends RuleBase {
   engine: string;
   finding: string;
 }
+/** Names two versions of one server give the same character set (10.5's utf8 is 10.6's utf8mb3). */
+interface CharsetAliasRule extends RuleBase {
+  kind: 'charset-alias';
+  /** The names, the first the one a comparison reports. */
+  names: string[];
+  finding: string;
+}
 type ComparisonRule =
+  | CharsetAliasRule
   | GeneratedErrantStatementRule
   | MangledRoutineNameRule
   | PeerUnappliedGrantRule
@@ -125,6 +133,7 @@ export const ruleFinding = (r: RuleBase & { finding: string }) => ({
 });
 
 const KINDS = new Set([
+  'charset-alias',
   'equivalent-definition',
   'environment-account',
   'environment-option',
@@ -156,6 +165,7 @@ function checkRule(r: ComparisonRule): string | undefined {
     }
   }
   if (r.kind === 'environment-option' && !r.variable) return 'names no variable';
+  if (r.kind === 'charset-alias' && !(Array.isArray(r.names) && r.names.length > 1)) return 'names fewer than two character sets';
   if (r.kind === 'automatic-routine-grant' && (!Array.isArray(r.privileges) || r.privileges.length === 0)) return 'names no privileges';
   if (r.kind === 'peer-unapplied-grant' || r.kind === 'mangled-routine-name') {
     const bad = r.kind === 'peer-unapplied-grant' ? !r.pattern : !Array.isArray(r.objects) || r.objects.length === 0;
@@ -188,6 +198,14 @@ export function comparisonRules(): ComparisonRule[] {
 
 export function ruleOfKind<K extends ComparisonRule['kind']>(kind: K, rules = comparisonRules()): Extract<ComparisonRule, { kind: K }>[] {
   return rules.filter((r): r is Extract<ComparisonRule, { kind: K }> => r.kind === kind);
+}
+
+/** A character set's name as a comparison reads it: an alias of a charset-alias rule becomes the rule's first name. */
+export function charsetName(name: string | null | undefined, rules = comparisonRules()): string | null {
+  if (name === null || name === undefined) return null;
+  const lower = name.toLowerCase();
+  const rule = ruleOfKind('charset-alias', rules).find((r) => r.names.some((n) => n.toLowerCase() === lower));
+  return rule ? rule.names[0]!.toLowerCase() : name;
 }
 
 /** A clause is among a pair's values: each value is a whole-clause regular expression (plain words match themselves). */

@@ -10,6 +10,7 @@ import {
   parseServerConfig,
   projectRoot,
   RunContext,
+  runKeyFiles,
   startTopology,
   waitCaughtUp,
   type StartedNode,
@@ -20,6 +21,7 @@ import {
   definitionMutation,
   authMutation,
   grantMutation,
+  keysNeeded,
   pluginsCnf,
   renderDump,
   rowMutation,
@@ -94,11 +96,13 @@ export async function pluginsConfigFile(corpus: Corpus, dir: string): Promise<st
 
 /**
  * Every node of the context loads the plugins the corpus's accounts need (the corpus's my.cnf as `--server-config`):
- * a plugin loaded by INSTALL SONAME is not in the binary log, so a replica must load it itself.
+ * a plugin loaded by INSTALL SONAME is not in the binary log, so a replica must load it itself. A corpus with
+ * encrypted tables also gets the run's key file (fresh random keys, from memory) on every node.
  */
 export function withCorpusPlugins(ctx: TopologyContext, corpus: Corpus | undefined): TopologyContext {
   const cnf = corpus ? pluginsCnf(corpus) : '';
-  if (cnf) ctx.serverConfig = { cfg: parseServerConfig(cnf, 'plugins.cnf'), overrides: {}, applied: {} };
+  const files = corpus && keysNeeded(corpus).length ? { files: [runKeyFiles()] } : {};
+  if (cnf) ctx.serverConfig = { cfg: parseServerConfig(cnf, 'plugins.cnf'), overrides: {}, applied: {}, ...files };
   return ctx;
 }
 

@@ -247,6 +247,13 @@ describe('firedrill pre-upgrade --server-config with an option the target refuse
       g.findings.filter((f: Finding) => f.severity === 'blocking').map((f: Finding) => [f.kind, f.where.replace(/^.*\//, '')]),
     ).toEqual([['option-refused', 'planted-my.cnf:5']]);
     expect(result.observations['server config for mariadb-11.8'].removed).toEqual([{ option: 'old-alter-table', line: 5 }]);
+    // the step's way back: replication 11.8 -> 10.11 (the rollback), and the pre-upgrade backup restored onto 10.11, timed
+    const wayBack = result.observations['way back'];
+    expect(wayBack.replication).toMatchObject({ exercised: true, from: 'replica-1 (mariadb-11.8)', to: 'primary (mariadb-10.11)' });
+    expect(wayBack.restore).toMatchObject({ node: 'way-back', flavor: 'mariadb-10.11', kind: 'physical', verified: true });
+    expect(wayBack.restore.restoreS).toBeGreaterThan(0);
+    expect(wayBack.restore.backupPoint).toMatch(/^\d+-\d+-\d+/);
+    expect(result.checks.find((c: { name: string }) => c.name === 'way-back-restore-verified')).toMatchObject({ valid: true });
     const applied = result.serverConfig.applied;
     expect(applied['primary']).toHaveProperty('old_alter_table'); // 10.11 runs with it
     for (const n of ['replica-1', 'upgraded-physical']) {

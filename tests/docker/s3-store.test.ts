@@ -5,7 +5,7 @@ import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ObjectStore } from '../../harness/backup/object-store.js';
 import { listObjects, uploadFile, uploadFolder } from '../../harness/backup/object-transfer.js';
-import { binlog, goodLocation } from '../../harness/restore/chain.test-fixture.js';
+import { binlog, goodLocation, PACKAGE_NAME, packageLocation } from '../../harness/restore/chain.test-fixture.js';
 import { makeEngineCerts } from '../../harness/runtime/engine-certs.js';
 import { cli, restoreTestCli, type RestoreTestResult } from './helpers.js';
 import { type FaultProxy, faultProxy } from './s3-fault-proxy.js';
@@ -91,6 +91,21 @@ describe('chain verify on a chain kept in S3, each break planted in the bucket',
     expect(r.stdout).toMatch(/BREAK gtid-gap at mariadb-bin\.000001 → mariadb-bin\.000002: .*0-1-17/);
   });
 
+  it('a firedrill package and binlogs (its sidecar read, never its body): exit 0 authenticated with the key; the package cut short in the bucket: exit 1, package-truncated', async () => {
+    const key = randomBytes(32);
+    await packageLocation(join(dir, 'packaged'), key);
+    await uploadFolder(store, join(dir, 'packaged'), { bucket: BUCKET, key: 'packaged' });
+    const env = { ...readerEnv, FIREDRILL_ARTIFACT_KEY: key.toString('hex') };
+    const whole = await chainVerify('packaged', env);
+    expect(whole.code, whole.stderr).toBe(0);
+    expect(whole.stdout).toContain('1 firedrill package(s): sidecars authenticated with the package key');
+    expect(whole.stdout).toMatch(/window pkgs\/full-1\.tar\.zst\.enc: .*\(0-1-10\) → .*\(0-1-45\)/);
+    await put(`packaged/${PACKAGE_NAME}`, (await readFile(join(dir, 'packaged', PACKAGE_NAME))).subarray(0, 1000));
+    const cut = await chainVerify('packaged', env);
+    expect(cut.code).toBe(1);
+    expect(cut.stdout).toMatch(/BREAK package-truncated at pkgs\/full-1\.tar\.zst\.enc: 1000 bytes listed, the sidecar says \d+/);
+  });
+
   it('keys the store refuses: exit 2, one line', async () => {
     const r = await chainVerify('whole', { ...readerEnv, AWS_SECRET_ACCESS_KEY: 'not-the-key' });
     expect(r.code).toBe(2);
@@ -116,6 +131,17 @@ describe('restore-test --artifact s3://…: a broken backup is exit 1, a broken 
     const r = await restoreTest(readerEnv, `s3://${BUCKET}/${key}`);
     expect(r.code, r.stderr).toBe(1);
     expect(failedChecks(r.result)).toContain('checksum-mismatch');
+  });
+
+  it('a firedrill package is read out of the store with its sidecar: opened with another key, exit 2 naming the key (not "sidecar missing")', async () => {
+    await packageLocation(join(dir, 'packaged-rt'), randomBytes(32));
+    await uploadFolder(store, join(dir, 'packaged-rt', 'pkgs'), { bucket: BUCKET, key: 'packaged-rt' });
+    const r = await restoreTest(
+      { ...readerEnv, FIREDRILL_ARTIFACT_KEY: randomBytes(32).toString('hex') },
+      `s3://${BUCKET}/packaged-rt/full-1.tar.zst.enc`,
+    );
+    expect(r.code, r.stderr).toBe(2);
+    expect(lastLine(r.stderr)).toMatch(/refused: the key does not match the one it was encrypted with/);
   });
 
   it('a folder whose SHA256SUMS lists a file the store lost: exit 1, naming it', async () => {

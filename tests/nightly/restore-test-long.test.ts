@@ -232,7 +232,9 @@ describe("--server-config: a backup with encrypted tables needs the source's key
     await enc.container.copyOut('/tmp/encrypted', join(edir, 'full'));
     const without = await cli(['restore-test', '--flavor', 'mariadb-10.11', '--artifact', join(edir, 'full')]);
     expect(without.code).toBe(2);
-    expect(without.stderr).toMatch(/needs the source's settings: .*file_key_management.*--server-config/);
+    expect(without.stderr).toMatch(
+      /needs the source's key management \(the backup holds encrypted tables.*file_key_management.*--server-config/,
+    );
     const withCfg = await cli([
       'restore-test',
       '--json',

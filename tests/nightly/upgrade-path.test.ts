@@ -43,6 +43,16 @@ describe('firedrill pre-upgrade --from mariadb-10.5 --to mariadb-11.8', () => {
     expect(carried.bytes).toBeGreaterThan(0);
     expect(out.steps[1]!.result.dataset.databases).toEqual(['shop']);
     expect(out.steps[1]!.result.dataset.origin).toMatch(/data-for-mariadb-10\.11\.sql/);
+    // each step's own way back: the step's pre-upgrade backup restored onto the step's old version, verified and timed
+    for (const s of out.steps) {
+      const wayBack = s.result.observations['way back'] as {
+        replication: { exercised: boolean };
+        restore: { flavor: string; restoreS: number };
+      };
+      expect(wayBack.restore, s.from).toMatchObject({ flavor: s.from, kind: 'physical', verified: true });
+      expect(wayBack.restore.restoreS).toBeGreaterThan(0);
+      expect(wayBack.replication.exercised, s.from).toBe(true);
+    }
     for (const s of out.steps) expect(await leftovers(s.result.runId)).toEqual([]);
   }, 3_600_000);
 

@@ -1,8 +1,10 @@
-import { methodOf } from '../../backup/index.js';
+import { methodOf, type Manifest } from '../../backup/index.js';
+import type { StartedNode } from '../../runtime/node.js';
 import { restoreAndCatchUp, restoreArtifact } from '../../restore/index.js';
 import { gtidExecuted, gtidReplicaPos, gtidWritten } from '../../runtime/replication.js';
 import {
   check,
+  type CheckResult,
   committedGtids,
   compareSnapshots,
   coversEvery,
@@ -37,20 +39,27 @@ export const verifyAgainstSnapshot = (node: string): Step =>
   withNodes(
     { uses: [node] },
     step(`verify ${node} against the pre-backup snapshot`, async (ctx) => {
-      const { manifest } = latest(ctx);
-      const n = ctx.topo.get(node);
-      // The whole server, not only the manifest's databases: a database present only on the restored node is reported.
-      // Rows are fingerprinted only where the checksum does not already equal the snapshot's.
-      const snap = await takeSnapshot(n, undefined, { against: manifest.snapshot });
-      for (const c of compareSnapshots(manifest.snapshot, snap)) ctx.checks.push({ ...c, name: checkName.onNode(node, c.name) });
-      // The restored server's own GTID state (read from the restored datadir or the loaded dump) against the artifact's
-      // recorded point and against the snapshot's point; what it wrote by itself on a rule's account (a MEMORY table's
-      // generated emptying, F39) is named as a finding.
-      const restoredAt = await gtidReplicaPos(n);
-      ctx.checks.push(await restoredAtPoint(n, manifest.position.gtid, restoredAt, checkName.gtidEqualsManifest(node)));
-      ctx.checks.push(await restoredAtPoint(n, manifest.position.snapshotGtid, restoredAt, checkName.gtidEqualsSnapshotPoint(node)));
+      ctx.checks.push(...(await checksAgainstArtifact(ctx.topo.get(node), latest(ctx).manifest)));
     }),
   );
+
+/**
+ * A restored node's checks against the artifact it came from: its snapshot (CHECK TABLE, CHECKSUM TABLE, objects) and
+ * its GTID state against the artifact's recorded point and the snapshot's point.
+ */
+export async function checksAgainstArtifact(n: StartedNode, manifest: Manifest): Promise<CheckResult[]> {
+  // The whole server, not only the manifest's databases: a database present only on the restored node is reported.
+  // Rows are fingerprinted only where the checksum does not already equal the snapshot's.
+  const snap = await takeSnapshot(n, undefined, { against: manifest.snapshot });
+  const out = compareSnapshots(manifest.snapshot, snap).map((c) => ({ ...c, name: checkName.onNode(n.name, c.name) }));
+  // The restored server's own GTID state (read from the restored datadir or the loaded dump) against the artifact's
+  // recorded point and against the snapshot's point; what it wrote by itself on a rule's account (a MEMORY table's
+  // generated emptying, F39) is named as a finding.
+  const restoredAt = await gtidReplicaPos(n);
+  out.push(await restoredAtPoint(n, manifest.position.gtid, restoredAt, checkName.gtidEqualsManifest(n.name)));
+  out.push(await restoredAtPoint(n, manifest.position.snapshotGtid, restoredAt, checkName.gtidEqualsSnapshotPoint(n.name)));
+  return out;
+}
 
 /** Rebuilds a lost or diverged replica from the latest artifact (under its old name) and catches it up by GTID. */
 export const rebuildFromBackup = (node: string): Step =>

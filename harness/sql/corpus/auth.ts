@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { cachingSha2Stored, ed25519Stored, parsecStored, sha256PasswordStored, throwawayText } from './auth-hashes.js';
+import { RUN_KEY_FILE } from '../../core/index.js';
 import type { AccountCase, AuthKind, Corpus } from './model.js';
+import { KEY_PLUGIN, keysNeeded } from './encryption.js';
 
 /**
  * Accounts authenticated by the plugins a build ships (issue 19): the IDENTIFIED clause of each, with the stored
@@ -56,21 +58,29 @@ const LIBRARY: Partial<Record<AuthKind, { plugin: string; library: string }>> = 
   'auth-no-login': { plugin: 'mysql_no_login', library: 'mysql_no_login.so' },
 };
 
-/** The plugins a corpus's accounts need loaded on every server that holds them (primary, replicas, restore servers). */
+/**
+ * The plugins a corpus needs loaded on every server that holds it (primary, replicas, restore servers): those of its
+ * accounts, and `file_key_management` when it has encrypted tables (keysNeeded).
+ */
 export function pluginsNeeded(c: Corpus): Array<{ plugin: string; library: string }> {
   const out = new Map<string, { plugin: string; library: string }>();
   for (const a of c.accounts) {
     const l = isAuthKind(a.kind) ? LIBRARY[a.kind] : undefined;
     if (l) out.set(l.plugin, l);
   }
+  if (keysNeeded(c).length) out.set(KEY_PLUGIN, { plugin: KEY_PLUGIN, library: KEY_PLUGIN });
   return [...out.values()];
 }
 
 /**
  * The my.cnf that loads them (the file a team passes as `--server-config`, the same on every node): '' when the corpus
- * needs none. A plugin loaded by INSTALL SONAME is not written to the binary log: a replica must load it itself.
+ * needs none. A plugin loaded by INSTALL SONAME is not written to the binary log: a replica must load it itself. With
+ * encrypted tables it names the key file (`keyFile`: where the run's keys are in the container, core/key-file.ts),
+ * which must hold every id of keysNeeded.
  */
-export function pluginsCnf(c: Corpus): string {
+export function pluginsCnf(c: Corpus, keyFile: string = RUN_KEY_FILE): string {
   const need = pluginsNeeded(c);
-  return need.length ? ['[mysqld]', ...need.map((p) => `plugin_load_add = ${p.library}`), ''].join('\n') : '';
+  if (!need.length) return '';
+  const keys = need.some((p) => p.plugin === KEY_PLUGIN) ? [`file_key_management_filename = ${keyFile}`] : [];
+  return ['[mysqld]', ...need.map((p) => `plugin_load_add = ${p.library}`), ...keys, ''].join('\n');
 }

@@ -32,6 +32,11 @@ export interface Caps {
   padCharToFullLength: boolean;
   /** The authentication plugins the build ships that a dump can carry (docs/corpus.md, "Authentication plugins"). */
   authKinds: readonly AuthKind[];
+  /**
+   * InnoDB `ENCRYPTED=YES ENCRYPTION_KEY_ID=n` under `file_key_management` (MariaDB: the plugin ships with 10.11.18
+   * and 11.8.9). MySQL encrypts with a keyring component and `ENCRYPTION='Y'`: not generated yet.
+   */
+  encryption: boolean;
 }
 
 export function capsOf(flavor: FlavorId): Caps {
@@ -63,5 +68,6 @@ export function capsOf(flavor: FlavorId): Caps {
     authKinds: maria
       ? ['auth-ed25519', 'auth-unix-socket', 'auth-two-plugins', ...(major * 100 + minor >= 1106 ? (['auth-parsec'] as const) : [])]
       : ['auth-caching-sha2', 'auth-sha256', 'auth-socket', 'auth-no-login'],
+    encryption: maria,
   };
 }

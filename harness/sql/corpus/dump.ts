@@ -14,7 +14,7 @@ import { createTable, insertRows } from './render-tables.js';
 export function renderDump(c: Corpus): string {
   const caps = capsOf(c.flavor);
   const out: string[] = [
-    `-- firedrill corpus: seed ${c.seed}, flavor ${c.flavor}; tables: ${c.tables.map((t) => t.kind).join(' ')}; objects: ${c.objects.map((o) => o.kind).join(' ') || '-'}; accounts: ${c.accounts.map((a) => a.kind).join(' ') || '-'}${c.options ? `; options: ${JSON.stringify(c.options)}` : ''}\n`,
+    `-- firedrill corpus: seed ${c.seed}, flavor ${c.flavor}; tables: ${c.tables.map((t) => (t.encryptionKeyId ? `${t.kind}:key${t.encryptionKeyId}` : t.kind)).join(' ')}; objects: ${c.objects.map((o) => o.kind).join(' ') || '-'}; accounts: ${c.accounts.map((a) => a.kind).join(' ') || '-'}${c.options ? `; options: ${JSON.stringify(c.options)}` : ''}\n`,
     '/*!40101 SET NAMES utf8mb4 */;\n',
     "/*!40103 SET @OLD_TIME_ZONE=@@TIME_ZONE */;\n/*!40103 SET TIME_ZONE='+00:00' */;\n",
     '/*!40014 SET @OLD_UNIQUE_CHECKS=@@UNIQUE_CHECKS, UNIQUE_CHECKS=0 */;\n',

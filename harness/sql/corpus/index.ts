@@ -16,3 +16,4 @@ export { renderDump } from './dump.js';
 export { accountMutation, authMutation, definitionMutation, grantMutation, rowMutation, type Mutation } from './mutate.js';
 export { isAuthKind, pluginsCnf, pluginsNeeded } from './auth.js';
 export { charsetsOf, optionsCnf, sqlModesOf } from './options.js';
+export { canEncrypt, encryptedTablespaces, keysNeeded } from './encryption.js';

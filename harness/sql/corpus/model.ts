@@ -91,6 +91,8 @@ export interface TableCase {
   rowFormat: string | null;
   /** Rows as the kind's non-generated columns take them (strings, numbers, Buffers, null). */
   rows: unknown[][];
+  /** `ENCRYPTED=YES ENCRYPTION_KEY_ID=n` (InnoDB, drawn only when the run has keys: `keys` of the corpus's options). */
+  encryptionKeyId?: number;
 }
 
 export interface ObjectCase {

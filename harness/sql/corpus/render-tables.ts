@@ -49,6 +49,7 @@ export function createTable(t: TableCase, caps: Caps, parent?: TableCase): strin
   const opts = [`ENGINE=${t.engine}`, 'DEFAULT CHARSET=utf8mb4'];
   if (t.rowFormat) opts.push(t.rowFormat.includes('=') ? t.rowFormat : `ROW_FORMAT=${t.rowFormat}`);
   if (s.tail && t.engine === 'Aria') opts.push(s.tail);
+  if (t.encryptionKeyId) opts.push('ENCRYPTED=YES', `ENCRYPTION_KEY_ID=${t.encryptionKeyId}`);
   const tail = s.tail && t.engine !== 'Aria' ? ` ${s.tail}` : '';
   const part = s.partition ? `\n${fill(s.partition, t)}` : '';
   return `CREATE TABLE ${quoteId(t.name)} (\n${lines.join(',\n')}\n) ${opts.join(' ')}${tail}${part};\n`;

@@ -1,31 +1,11 @@
-import type { UpgradeCategory } from './rules.js';
-
 /**
  * Findings of a pre-upgrade run, from every part (incompatibility report, query replay, rolling upgrade), and the
  * one go/no-go verdict: no-go as soon as one finding blocks.
  */
-type Severity = 'blocking' | 'warning' | 'info';
+import type { Finding, Severity } from './finding.js';
+import { wayBackMarkdown, type WayBack } from './way-back.js';
 
-export interface Finding {
-  severity: Severity;
-  /** Which part found it. */
-  source: 'incompatibility' | 'replay' | 'rolling-upgrade';
-  /**
-   * The incompatibility report's findings: the category of MySQL Shell's upgrade checker the rule belongs to (rules.ts
-   * UPGRADE_CATEGORIES). The replay's and the rolling upgrade's findings have none: they are grouped by their part.
-   */
-  category?: UpgradeCategory;
-  /** The rule (incompatibility), or the kind of difference (replay: result, error, warnings, time, plan). */
-  kind: string;
-  /** What it is about: `file:line` of a config option, `db.object` (+ line), an account, a query. */
-  where: string;
-  message: string;
-  /** Release notes the rule comes from, or the server's own answer that proves it. */
-  cite?: string;
-  /** The documentation address in `cite` (set by goNoGo), for tools reading `--json`. */
-  link?: string;
-  evidence?: Record<string, unknown>;
-}
+export type { Finding } from './finding.js';
 
 export interface GoNoGo {
   verdict: 'go' | 'no-go';
@@ -40,6 +20,7 @@ const PART: Record<Finding['source'], string> = {
   incompatibility: 'incompatibility',
   replay: 'query replay',
   'rolling-upgrade': 'rolling upgrade',
+  'way-back': 'way back',
 };
 
 /** The documentation a finding links to: the first address its citation names. */
@@ -93,8 +74,11 @@ export function findingGroups(g: Pick<GoNoGo, 'findings'>): FindingGroup[] {
 export const groupCounts = (x: { blocking: number; warnings: number; info: number }) =>
   `${x.blocking} blocking, ${x.warnings} warning(s), ${x.info} note(s)`;
 
-/** The go/no-go page as Markdown (summary.md section, and what `firedrill pre-upgrade` prints): one table per category. */
-export function goNoGoMarkdown(g: GoNoGo, title = 'Pre-upgrade go/no-go'): string {
+/**
+ * The go/no-go page as Markdown (summary.md section, and what `firedrill pre-upgrade` prints): one table per category,
+ * then the step's way back when the drill measured it.
+ */
+export function goNoGoMarkdown(g: GoNoGo, title = 'Pre-upgrade go/no-go', wayBack?: WayBack): string {
   const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
   const lines = [`## ${title}: **${g.verdict.toUpperCase()}**`, '', `${groupCounts(g)}.`, ''];
   for (const group of findingGroups(g)) {
@@ -104,5 +88,6 @@ export function goNoGoMarkdown(g: GoNoGo, title = 'Pre-upgrade go/no-go'): strin
       lines.push(`| ${f.severity} | ${f.source} | ${esc(f.kind)} | ${esc(f.where)} | ${esc(f.message)} | ${esc(f.cite ?? '')} |`);
     lines.push('');
   }
+  if (wayBack) lines.push(wayBackMarkdown(wayBack));
   return lines.join('\n').replace(/\n+$/, '') + '\n';
 }

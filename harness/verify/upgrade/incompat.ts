@@ -9,6 +9,7 @@ import type { OptionVerdict } from '../../runtime/option-probe.js';
 import { at, variableOf, type ConfigOption } from './config-file.js';
 import type { Finding } from './findings.js';
 import type { CodeObject, Inventory, SqlTarget } from './inventory.js';
+import { pluginFindings } from './plugin-findings.js';
 import type { DefaultRule, OptionRule, Rule, RuleSet } from './rules.js';
 
 export interface IncompatInput {
@@ -299,6 +300,7 @@ export async function incompatibilityReport(input: IncompatInput): Promise<Findi
     if (r.kind === 'account') out.push(...(await accountFindings(input, r)));
     if (r.kind === 'engine') out.push(...engineFindings(input, r));
     if (r.kind === 'charset') out.push(...charsetFindings(input, r));
+    if (r.kind === 'plugin') out.push(...(await pluginFindings(input, r)));
   }
   out.push(...(await sqlModeFindings(input)));
   return out;

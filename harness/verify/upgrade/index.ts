@@ -5,3 +5,4 @@ export { readInventory } from './inventory.js';
 export { incompatibilityReport } from './incompat.js';
 export { replayQueries } from './replay.js';
 export { replaySessionsOnBoth } from './concurrent-replay.js';
+export { wayBackFindings, wayBackLines, type WayBack } from './way-back.js';

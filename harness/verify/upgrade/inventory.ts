@@ -42,6 +42,12 @@ interface Column {
   name: string;
   charset: string;
 }
+/** A plugin the server runs from a library of its plugin directory. */
+interface LibraryPlugin {
+  name: string;
+  type: string;
+  library: string;
+}
 
 export interface Inventory {
   version: string;
@@ -51,6 +57,7 @@ export interface Inventory {
   tables: Table[];
   columns: Column[];
   accounts: Account[];
+  plugins: LibraryPlugin[];
 }
 
 const str = (v: unknown) => (v === null || v === undefined ? '' : Buffer.isBuffer(v) ? v.toString('utf8') : String(v));
@@ -107,5 +114,10 @@ export async function readInventory(server: SqlTarget): Promise<Inventory> {
     noPassword: Number(r['noPassword']) === 1,
     locked: Number(r['locked']) === 1,
   }));
-  return { version: str(v?.v), variables, objects, identifiers, tables, columns, accounts };
+  const plugins = (await server.query<Record<string, unknown>>(upgradeSql.libraryPlugins())).map((r) => ({
+    name: str(r['name']),
+    type: str(r['type']),
+    library: str(r['library']),
+  }));
+  return { version: str(v?.v), variables, objects, identifiers, tables, columns, accounts, plugins };
 }

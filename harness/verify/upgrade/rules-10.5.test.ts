@@ -165,4 +165,49 @@ describe('upgrade rules mariadb-10.5 -> mariadb-10.11', () => {
     );
     expect(serious(await incompatibilityReport({ rules, old: clean, target: target() }))).toEqual([]);
   });
+
+  it('a plugin 10.11 does not have blocks when the option file loads it and warns when INSTALL SONAME did; plugins it has pass', async () => {
+    const d = tempDir();
+    writeFileSync(join(d, 'my.cnf'), '[mysqld]\nplugin_load_add = server_audit=server_audit.so;ha_cassandra\n');
+    const options = serverOptions(parseOptionFile(join(d, 'my.cnf')));
+    const inv = old();
+    inv.plugins.push(
+      { name: 'CASSANDRA', type: 'STORAGE ENGINE', library: 'ha_cassandra.so' },
+      { name: 'SERVER_AUDIT', type: 'AUDIT', library: 'server_audit.so' },
+      { name: 'QUERY_RESPONSE_TIME', type: 'INFORMATION SCHEMA', library: 'query_response_time.so' },
+      { name: 'FANCY_LOG', type: 'AUDIT', library: 'fancy_log.so' },
+    );
+    // what 10.11.18's ALL_PLUGINS lists: server_audit and query_response_time ship; Cassandra and fancy_log do not
+    const has = target([], ['mysql_native_password', 'SERVER_AUDIT=server_audit.so', 'QUERY_RESPONSE_TIME=query_response_time.so']);
+    const f = serious(await incompatibilityReport({ rules, old: inv, target: has, config: { options, verdicts: [] } }));
+    expect(f.map((x) => [x.severity, x.category, x.kind, x.where.replace(/.*\//, '')])).toEqual([
+      ['blocking', 'plugins', 'plugin-available', 'my.cnf:2'],
+      ['warning', 'plugins', 'plugin-available', 'plugin FANCY_LOG'],
+    ]);
+    expect(f[0]!.message).toMatch(
+      /storage engine plugin CASSANDRA from ha_cassandra\.so, which the target does not have .*removed in 10\.6.*loaded by plugin_load_add/,
+    );
+    expect(f[1]!.message).toMatch(/installed on the old server \(mysql\.plugin\)/);
+    expect(goNoGo(f).verdict).toBe('no-go');
+    // the same plugins on a target that ships every library: nothing to say
+    const all = target(
+      [],
+      ['CASSANDRA=ha_cassandra.so', 'SERVER_AUDIT=server_audit.so', 'QUERY_RESPONSE_TIME=query_response_time.so', 'FANCY_LOG=fancy_log.so'],
+    );
+    expect(serious(await incompatibilityReport({ rules, old: inv, target: all, config: { options, verdicts: [] } }))).toEqual([]);
+  });
+
+  it('a plugin the option file loads from a library the target renamed blocks (the plugin is there, the file names the old library)', async () => {
+    const d = tempDir();
+    writeFileSync(join(d, 'my.cnf'), '[mysqld]\nplugin-load-add=query_cache_info_v1.so\n');
+    const options = serverOptions(parseOptionFile(join(d, 'my.cnf')));
+    const inv = old();
+    inv.plugins.push({ name: 'QUERY_CACHE_INFO', type: 'INFORMATION SCHEMA', library: 'query_cache_info_v1.so' });
+    const renamed = target([], ['QUERY_CACHE_INFO=query_cache_info.so']);
+    const f = serious(await incompatibilityReport({ rules, old: inv, target: renamed, config: { options, verdicts: [] } }));
+    expect(f.map((x) => [x.severity, x.kind, x.where.replace(/.*\//, '')])).toEqual([['blocking', 'plugin-available', 'my.cnf:2']]);
+    expect(f[0]!.message).toMatch(/whose library the target no longer has \(it has the plugin in query_cache_info\.so\)/);
+    const same = target([], ['QUERY_CACHE_INFO=query_cache_info_v1.so']);
+    expect(serious(await incompatibilityReport({ rules, old: inv, target: same, config: { options, verdicts: [] } }))).toEqual([]);
+  });
 });

@@ -25,14 +25,22 @@ export const emptyInventory = (version = '10.11.18-MariaDB'): Inventory => ({
   tables: [],
   columns: [],
   accounts: [],
+  plugins: [],
 });
 
-/** A target server that refuses the sql_mode values given and has the authentication plugins given. */
+/**
+ * A target server that refuses the sql_mode values given and has the plugins given (`name` built in, `name=lib.so`
+ * from a library of its plugin directory).
+ */
 export const target = (refuse: string[] = [], plugins = ['mysql_native_password', 'unix_socket']): SqlTarget => ({
   query: async <T>(s: { sql: string; values?: unknown[] }) => {
     if (/sql_mode/.test(s.sql) && refuse.includes(String(s.values?.[0])))
       throw new Error(`Variable 'sql_mode' can't be set to the value of '${String(s.values?.[0])}'`);
-    if (/ALL_PLUGINS/.test(s.sql)) return plugins.map((name) => ({ name, status: 'ACTIVE' })) as T[];
+    if (/ALL_PLUGINS/.test(s.sql))
+      return plugins.map((p) => {
+        const [name, library] = p.split('=');
+        return { name, status: 'ACTIVE', library: library ?? null };
+      }) as T[];
     return [] as T[];
   },
 });

@@ -173,4 +173,22 @@ describe('incompatibility report (each rule kind on a schema that has the proble
     expect(g).toMatchObject({ verdict: 'go', warnings: 1 });
     expect(goNoGoMarkdown(g)).toContain('| warning | incompatibility | k | w | m \\| pipe |');
   });
+  it('10.11 -> 11.8: a plugin 11.8 does not ship warns (installed) and blocks (loaded by the file); 10.11.18 plugins 11.8 has pass', async () => {
+    const old = emptyInventory();
+    old.plugins.push(
+      { name: 'PASSWORD_REUSE_CHECK', type: 'PASSWORD VALIDATION', library: 'password_reuse_check.so' },
+      { name: 'VENDOR_AUDIT', type: 'AUDIT', library: 'vendor_audit.so' },
+    );
+    const d = tempDir();
+    writeFileSync(join(d, 'my.cnf'), '[mariadb]\nplugin_load_add=vendor_audit\n');
+    const config = { options: serverOptions(parseOptionFile(join(d, 'my.cnf'))), verdicts: [] };
+    const has = target([], ['PASSWORD_REUSE_CHECK=password_reuse_check.so', 'unix_socket']);
+    const installed = serious(await incompatibilityReport({ rules, old, target: has }));
+    expect(installed.map((x) => [x.severity, x.category, x.kind, x.where])).toEqual([
+      ['warning', 'plugins', 'plugin-available', 'plugin VENDOR_AUDIT'],
+    ]);
+    const loaded = serious(await incompatibilityReport({ rules, old, target: has, config }));
+    expect(loaded.map((x) => [x.severity, x.kind, x.where.replace(/.*\//, '')])).toEqual([['blocking', 'plugin-available', 'my.cnf:2']]);
+    expect(goNoGo(loaded).verdict).toBe('no-go');
+  });
 });

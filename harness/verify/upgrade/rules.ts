@@ -71,7 +71,22 @@ interface CharsetRule extends RuleBase {
   /** The name the target shows instead. */
   shownAs: string;
 }
-export type Rule = OptionRule | DefaultRule | ReservedWordRule | AccountRule | FunctionRule | EngineRule | CharsetRule;
+/** A plugin the target no longer ships or that went out of a library, with what replaces it (for the advice). */
+interface RemovedPlugin {
+  plugin: string;
+  library: string;
+  since: string;
+  instead: string;
+}
+/**
+ * Plugins the old server runs from a library: the target must have each one (its ALL_PLUGINS, which lists every
+ * library of its plugin directory), and the library an option file loads it from must still hold it.
+ */
+export interface PluginRule extends RuleBase {
+  kind: 'plugin';
+  removed?: RemovedPlugin[];
+}
+export type Rule = OptionRule | DefaultRule | ReservedWordRule | AccountRule | FunctionRule | EngineRule | CharsetRule | PluginRule;
 
 export interface RuleSet {
   from: string;
@@ -83,7 +98,7 @@ export interface RuleSet {
 
 const RULES_DIR = join(projectRoot, 'fixtures', 'upgrade-rules');
 
-const KINDS = new Set(['option', 'default', 'reserved-word', 'account', 'function', 'syntax', 'engine', 'charset']);
+const KINDS = new Set(['option', 'default', 'reserved-word', 'account', 'function', 'syntax', 'engine', 'charset', 'plugin']);
 
 /** What a rule of an upgrade file needs beyond the shared format: a known category, and what its kind matches. */
 function ruleProblem(r: Rule): string | undefined {
@@ -92,6 +107,8 @@ function ruleProblem(r: Rule): string | undefined {
   if ((r.kind === 'function' || r.kind === 'syntax') && !r.pattern) return 'has no pattern';
   if (r.kind === 'engine' && !(Array.isArray(r.engines) && r.engines.length)) return 'names no engines';
   if (r.kind === 'charset' && !(Array.isArray(r.charsets) && r.charsets.length && r.shownAs)) return 'needs charsets and shownAs';
+  if (r.kind === 'plugin' && !(r.removed ?? []).every((x) => x.plugin && x.library && x.since && x.instead))
+    return 'lists a removed plugin without plugin, library, since and instead';
   return undefined;
 }
 

@@ -1,5 +1,6 @@
 import type { FlavorId } from '../../core/index.js';
 import {
+  canEncrypt,
   capsOf,
   shapeOf,
   type AccountCase,
@@ -40,6 +41,8 @@ export interface Choices {
   /** Accounts of other authentication plugins and their user names (drawn after the options, for the same reason). */
   authKinds?: AuthKind[];
   authUsers?: string[];
+  /** Per table by position: the key id it is encrypted with, 0 plain (drawn last, only when the run has keys). */
+  encryptWith?: number[];
 }
 
 const HOSTS: Partial<Record<AccountKind, string>> = {
@@ -81,6 +84,10 @@ export function buildCorpus(ch: Choices): Corpus {
     if (kind === 'fk-parent') add('fk-child', take(), i + 1);
   });
   fillRows(tables, ch, caps);
+  tables.forEach((t, i) => {
+    const key = ch.encryptWith?.[i];
+    if (key && canEncrypt(t, caps)) t.encryptionKeyId = key;
+  });
   const users = [...ch.users];
   const accountKinds: AccountKind[] = ['localhost', 'host-name', ...ch.accountKinds.filter((k) => k !== 'localhost' && k !== 'host-name')];
   const base = tables.find((t) => t.kind !== 'sequence' && t.columns.length >= 2);

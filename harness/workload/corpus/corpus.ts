@@ -55,6 +55,12 @@ export interface CorpusOptions {
   serverOptions?: boolean;
   /** Case kinds left out (a known finding being worked on, a path that cannot carry them: say why where it is used). */
   without?: readonly string[];
+  /**
+   * The key ids the run's key file holds (core/key-file.ts RUN_KEY_IDS): InnoDB tables are then drawn encrypted with
+   * one of them (with `cover`: every one that can be, key ids drawn). Absent or empty: no key management, no encrypted
+   * table. MariaDB only (caps.encryption).
+   */
+  keys?: readonly number[];
 }
 
 /** The accounts of other authentication plugins a flavor's build ships (drawn after every other choice). */
@@ -98,8 +104,18 @@ export function corpusArb(flavor: FlavorId, o: CorpusOptions = {}): fc.Arbitrary
     // drawn after the options: a seed's tables, objects, other accounts and options are what they were before them
     authKinds: kinds(auth, 0),
     authUsers: userNames(auth.length),
+    // drawn last, and only with keys: a seed's corpus without keys is what it was before encryption existed
+    encryptWith: encryptionArb(o),
   });
   return choices.map(({ options, ...ch }) => buildCorpus(o.serverOptions ? { ...ch, options } : ch));
+}
+
+/** Per table (by position): 0 plain, else the key id it is encrypted with; shrinks to plain. */
+function encryptionArb(o: CorpusOptions): fc.Arbitrary<number[]> {
+  const keys = o.keys ?? [];
+  if (!keys.length) return fc.constant([]);
+  const pick = o.cover ? fc.constantFrom(...keys) : fc.constantFrom(0, ...keys);
+  return fc.array(pick, { minLength: 48, maxLength: 48 });
 }
 
 /** Server options a flavor's server can run with (each shrinks towards firedrill's defaults: 0, loaded, the first mode). */
