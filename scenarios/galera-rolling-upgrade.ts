@@ -2,8 +2,9 @@
 // galera-1 through a proxy with one write node) is upgraded member by member, galera-3, galera-2, then galera-1 once
 // the clients were moved to an upgraded member. Each member is stopped cleanly, started on the target version's image
 // on the same datadir, rejoins by IST (MariaDB: a rolling upgrade with SST does not work) and runs mariadb-upgrade
-// with --skip-write-binlog. While the versions are mixed, each member's version is seen, the writes go on, and the
-// ledger holds on an upgraded and an old member. At the end all three run the target version, hold the same data and
+// with --skip-write-binlog. While the versions are mixed, each member's version is seen, the writes go on, the
+// ledger holds on an upgraded and an old member, and a full SST is tried both ways (an old member wiped and fed by a
+// new donor, later a new member wiped and fed by an old donor): each direction worked or was refused (a warning). At the end all three run the target version, hold the same data and
 // the whole ledger. Parameter `to`: the target version (default the family's next one: 10.5 -> 10.11, 10.11 -> 11.8).
 import {
   clientsBehindProxy,
@@ -12,11 +13,13 @@ import {
   galera,
   galeraConverge,
   galeraMemberUpgraded,
+  goNoGoVerdict,
   ledgerHolds,
   ledgerHoldsWhileMixed,
   memberVersions,
   membersEqual,
   phase,
+  sstDirection,
   stopWorkload,
   underLoad,
   upgradeParams,
@@ -39,9 +42,18 @@ export default defineScenario({
   phases: [
     phase('prepare', [clientsBehindProxy('write-node'), underLoad(200), memberVersions('before', [])]),
     phase('upgrade-galera-3', [galeraMemberUpgraded('galera-3')], { recovery: true }),
-    phase('mixed', [memberVersions('mixed', ['galera-3']), underLoad(200), ledgerHoldsWhileMixed(['galera-3', 'galera-1'])]),
+    phase('mixed', [
+      memberVersions('mixed', ['galera-3']),
+      underLoad(200),
+      ledgerHoldsWhileMixed(['galera-3', 'galera-1']),
+      // SST, old-version joiner from a new-version donor (if refused: it rejoins from galera-1, old)
+      sstDirection('galera-2', 'galera-3', 'galera-1'),
+      underLoad(100),
+    ]),
     phase('upgrade-galera-2', [galeraMemberUpgraded('galera-2')], { recovery: true }),
     phase('move-writes', [writeNodeMovedTo('galera-2'), underLoad(100)], { recovery: true }),
+    // SST, new-version joiner from an old-version donor (if refused: it rejoins from galera-2, new)
+    phase('sst-new-from-old', [sstDirection('galera-3', 'galera-1', 'galera-2'), underLoad(100)]),
     phase('upgrade-galera-1', [galeraMemberUpgraded('galera-1')], { recovery: true }),
     phase('verify', [
       underLoad(100),
@@ -51,6 +63,8 @@ export default defineScenario({
       membersEqual(),
       ...members.map(ledgerHolds),
     ]),
+    // a refused SST direction is a warning here, never a failed drill
+    phase('go-no-go', [goNoGoVerdict()]),
   ],
   // the write node at the end (galera-2, where the clients moved)
   rpoNode: 'primary',

@@ -61,7 +61,11 @@ export const galeraMemberUpgraded = (node: string): Step =>
         // bullseye's mysql user is uid 101, bookworm's and trixie's 100: the datadir goes to the target image's (as upgradeInPlace)
         await oneShot(target, { name: `${node}-own-${to}`, volume: n.volume, argv: ['chown', '-R', 'mysql:mysql', '/var/lib/mysql'] });
         const t1 = Date.now();
-        const up = await new NodeDefinition(target, { ...ctx.topo.specOf(node), datadirVolume: n.volume, skipBootstrap: true }).start();
+        // a donor forced for an earlier SST (galera-sst-direction.ts) is not kept: the member rejoins from any donor
+        const spec = ctx.topo.specOf(node);
+        const extra = spec.server.extra?.filter((o) => !o.startsWith('--wsrep-sst-donor='));
+        const server = { ...spec.server, ...(extra ? { extra } : {}) };
+        const up = await new NodeDefinition(target, { ...spec, server, datadirVolume: n.volume, skipBootstrap: true }).start();
         ctx.topo.add(up);
         const synced = await waitGalera(up, `to be Synced in a cluster of ${size}`, (s) => isSynced(s) && s.clusterSize === size, {
           timeoutS: 300,
