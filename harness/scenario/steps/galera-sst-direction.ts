@@ -4,7 +4,8 @@
  * recorded outcome; a refused one is a warning finding with the server's own lines, and the member is brought back by
  * a donor of its own version.
  */
-import { isSynced, waitGalera } from '../../runtime/galera.js';
+import { waitUntil } from '../../exec/index.js';
+import { galeraState, isSynced, waitGalera, type GaleraState } from '../../runtime/galera.js';
 import { NodeDefinition, type StartedNode } from '../../runtime/node.js';
 import { oneShot } from '../../runtime/oneshot.js';
 import { runUpgradeTool } from '../../runtime/upgrade-tool.js';
@@ -44,6 +45,48 @@ async function rejoinEmptyFrom(ctx: DrillContext, n: StartedNode, donor: string)
     timeoutS: 180,
   });
   return up;
+}
+
+/**
+ * After a refused joiner crashed: the other members keep (or regain) a Primary component of their own. Seen here: the
+ * joiner's crash right after its SST left the two others non-Primary (each alone for a moment, then merged without
+ * quorum). Then the most advanced one is bootstrapped (pc.bootstrap), as a DBA would; what happened is returned.
+ */
+async function survivorsPrimary(ctx: DrillContext, joiner: string): Promise<Record<string, unknown>> {
+  const others = ctx.topo.members.filter((m) => m.name !== joiner);
+  const read = () =>
+    Promise.all(
+      others.map((m) =>
+        galeraState(m).then(
+          (s): GaleraState | undefined => s,
+          () => undefined,
+        ),
+      ),
+    );
+  const ok = (ss: Array<GaleraState | undefined>) => ss.every((s) => s && isSynced(s) && s.clusterSize === others.length);
+  try {
+    await waitUntil(read, ok, {
+      what: `${others.map((m) => m.name).join(', ')} Synced in a Primary component of ${others.length}`,
+      timeoutMs: 30_000,
+      intervalMs: 250,
+    });
+    return { keptPrimary: true };
+  } catch {
+    const seen = await read();
+    const best = others.reduce((a, b, i) => ((seen[i]?.lastCommitted ?? -1) > (seen[others.indexOf(a)]?.lastCommitted ?? -1) ? b : a));
+    if (!best.adapter.galera) throw new Error(`${best.adapter.flavor.id} has no Galera`);
+    await best.query(best.adapter.galera.bootstrapPrimaryComponent);
+    await waitUntil(read, ok, {
+      what: `${others.map((m) => m.name).join(', ')} Primary again after pc.bootstrap on ${best.name}`,
+      timeoutMs: 60_000,
+      intervalMs: 250,
+    });
+    return {
+      keptPrimary: false,
+      statesSeen: seen.map((x, i) => ({ node: others[i]!.name, status: x?.clusterStatus, size: x?.clusterSize })),
+      bootstrapped: best.name,
+    };
+  }
 }
 
 /**
@@ -102,6 +145,16 @@ export const sstDirection = (joiner: string, donor: string, fallbackDonor: strin
           cite: GALERA_ROLLING_UPGRADE_DOC,
           evidence: { error, logLines: lines },
         });
+        const survivors = await survivorsPrimary(ctx, joiner);
+        if (!survivors['keptPrimary'])
+          findings(ctx).push({
+            severity: 'warning',
+            source: 'rolling-upgrade',
+            kind: 'sst-refusal-cost-quorum',
+            where: `${joiner} <- ${donor}`,
+            message: `when the refused joiner crashed, the other members lost their Primary component: ${String(survivors['bootstrapped'])} was bootstrapped (pc.bootstrap)`,
+            evidence: survivors,
+          });
         const t1 = Date.now();
         await rejoinEmptyFrom(ctx, n, fallbackDonor);
         ctx.observations[name] = {
