@@ -159,6 +159,7 @@ export const sstDirection = (joiner: string, donor: string, fallbackDonor: strin
         await rejoinEmptyFrom(ctx, n, fallbackDonor);
         ctx.observations[name] = {
           ...(ctx.observations[name] as Record<string, unknown>),
+          survivors,
           rejoinedFrom: { donor: fallbackDonor, untilSyncedMs: Date.now() - t1 },
         };
       }),
