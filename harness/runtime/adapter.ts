@@ -79,6 +79,11 @@ export interface FlavorAdapter {
   validateConfig: readonly string[];
   /** Upgrades the system tables after the server was started on an older version's datadir. */
   upgrade: readonly string[];
+  /**
+   * The same upgrade, its own statements kept out of the binary log (on a Galera member: not replicated to the members
+   * still on the old version), as MariaDB's Galera rolling upgrade asks (`mariadb-upgrade --skip-write-binlog`).
+   */
+  upgradeUnlogged: readonly string[];
   /** The logical dump command (consistent snapshot, routines, events, triggers) writing to a file in the container. */
   logicalDump(databases: readonly string[], resultFile: string): string[];
   /** Where a supervised server writes its error log, and the text of the line it logs at every start. */
@@ -143,6 +148,7 @@ const mariadbFamily: FamilyAdapter = {
   },
   startLogLine: ' as process ', // "Starting MariaDB 10.11.18-... as process 192"
   upgrade: ['mariadb-upgrade'],
+  upgradeUnlogged: ['mariadb-upgrade', '--skip-write-binlog'],
   logicalDump: (dbs, file) => [
     'mariadb-dump',
     '--databases',
@@ -251,6 +257,7 @@ const mysqlFamily: FamilyAdapter = {
   },
   startLogLine: ' starting as process ', // "/usr/sbin/mysqld (mysqld 9.7.4-2) starting as process 640"
   upgrade: [], // MySQL 8.0.16+ upgrades itself at start
+  upgradeUnlogged: [],
   logicalDump: (dbs, file) => [
     'mysqldump',
     '--databases',

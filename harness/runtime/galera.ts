@@ -10,6 +10,8 @@ export interface GaleraState {
   /** The cluster state's uuid: with lastCommitted, the Galera position (uuid:seqno). */
   stateUuid: string;
   ready: string;
+  /** Writesets this member replicated to the cluster (its own transactions) since it started. */
+  replicated: number;
 }
 
 function toState(rows: Array<Record<string, unknown>>): GaleraState {
@@ -21,6 +23,7 @@ function toState(rows: Array<Record<string, unknown>>): GaleraState {
     lastCommitted: Number(m.get('wsrep_last_committed') ?? -1),
     ready: m.get('wsrep_ready') ?? '',
     stateUuid: m.get('wsrep_local_state_uuid') ?? '',
+    replicated: Number(m.get('wsrep_replicated') ?? 0),
   };
 }
 

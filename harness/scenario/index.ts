@@ -47,6 +47,8 @@ export * from './steps/failover-params.js';
 export * from './steps/failover-checks.js';
 export * from './steps/galera-failover.js';
 export * from './steps/galera-crashes.js';
+export * from './steps/galera-upgrade.js';
+export * from './steps/galera-sst-direction.js';
 export * from './steps/group-replication.js';
 export * from './steps/durability.js';
 export * from './steps/switchover.js';

@@ -44,6 +44,10 @@ export const checkName = {
   switchoverExercised: (label: string) => `${label}-exercised`,
   /** pre-upgrade: the pre-upgrade backup restored onto the old version and verified (the step's way back). */
   wayBackRestoreVerified: 'way-back-restore-verified',
+  /** galera-rolling-upgrade: every member runs the version series expected at this point (`label`: mixed, upgraded). */
+  memberVersions: (label: string) => `member-versions-${label}`,
+  /** galera-rolling-upgrade: the member's mariadb-upgrade replicated no writeset to the other members. */
+  upgradeNotReplicated: (node: string) => `${node}-upgrade-not-replicated`,
 } as const;
 
 /** Observation names (keys of result.json's `observations`). */
@@ -89,4 +93,10 @@ export const observationName = {
   wayBack: 'way back',
   /** The dataset as the upgraded node holds it, written for the next step of a multi-step upgrade. */
   carriedDataset: 'carried dataset',
+  /** galera-rolling-upgrade: each member's `SELECT VERSION()` at a point of the upgrade (`label`). */
+  memberVersions: (label: string) => `member versions ${label}`,
+  /** galera-rolling-upgrade: the clients' write node moved to an upgraded member before the old write node's turn. */
+  writeNodeMoved: 'write node moved',
+  /** galera-rolling-upgrade: a full SST to `joiner` from `donor`, a member of the other version: worked or refused. */
+  sstDirection: (joiner: string, donor: string) => `sst ${joiner} from ${donor}`,
 } as const;

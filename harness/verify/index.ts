@@ -20,6 +20,7 @@ export { presentLedgerIds } from './ledger-read.js';
 export { compareServers } from './servers.js';
 export { compareBinlogCopies } from './binlog-copy.js';
 export { judgeIstRejoin, judgeStateTransfer, judgeSstRejoin } from './state-transfer.js';
+export { judgeMemberVersions, judgeUpgradeNotReplicated, type MemberVersion } from './rolling-upgrade-checks.js';
 export { judgeRpo } from './rpo.js';
 export { committedGtids, locateStatement } from './committed.js';
 export { backupPointEqualsSnapshot } from './backup-point.js';

@@ -68,3 +68,12 @@ export function validateUpgradeParams(params: Params, from: FlavorId): void {
   checkQueriesOption(String(params['queries']));
   if (String(params['concurrent'] ?? 'off') === 'on') checkConcurrentQueries(String(params['queries']));
 }
+
+/** Bad galera-rolling-upgrade input, before anything starts: the same version, or a target that cannot run Galera. */
+export function validateGaleraUpgradeParams(params: Params, from: FlavorId): void {
+  const to = upgradeTargetOf(params, from);
+  if (to === from) throw new UsageError(`the upgrade goes from ${from} to the same version (--param to=${to})`);
+  if (!flavorById(to).galera) throw new UsageError(`${to} cannot run a Galera cluster (--param to=${to})`);
+  if (flavorById(to).family !== flavorById(from).family)
+    throw new UsageError(`a Galera cluster cannot mix ${from} and ${to} (--param to=${to})`);
+}
