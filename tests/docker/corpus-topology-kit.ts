@@ -27,7 +27,8 @@ import {
   type CheckResult,
   type PathLimit,
 } from '../../harness/verify/index.js';
-import { applyMutations, mutationsOf, withCorpusPlugins, type Diff } from './corpus-kit.js';
+import { applyMutations, mutationsOf, withCorpusPlugins } from './corpus-kit.js';
+import type { Diff } from './corpus-known-findings.js';
 import { quiet } from './helpers.js';
 
 /**

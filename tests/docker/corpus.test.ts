@@ -4,16 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FlavorId } from '../../harness/core/index.js';
 import type { Corpus } from '../../harness/sql/corpus/index.js';
-import {
-  corpusDump,
-  diffsOf,
-  expectEachMutationNamed,
-  physicalBackup,
-  replicationPath,
-  restoreTest,
-  teamServer,
-  unexplained,
-} from './corpus-kit.js';
+import { corpusDump, expectEachMutationNamed, physicalBackup, replicationPath, restoreTest, teamServer } from './corpus-kit.js';
+import { diffsOf, unexplained } from './corpus-known-findings.js';
 import { leftovers } from './helpers.js';
 
 /**

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FlavorId } from '../../harness/core/index.js';
 import type { Corpus } from '../../harness/sql/corpus/index.js';
 import { ACCOUNT_KINDS, OBJECT_KINDS, corpusFor, tableKindsOf } from '../../harness/workload/corpus/index.js';
-import { diffsOf, pluginsConfigFile, restoreTest, teamServer, wholeServerDump, writeDump, type TeamServer } from '../docker/corpus-kit.js';
+import { pluginsConfigFile, restoreTest, teamServer, wholeServerDump, writeDump, type TeamServer } from '../docker/corpus-kit.js';
+import { diffsOf } from '../docker/corpus-known-findings.js';
 import { leftovers } from '../docker/helpers.js';
 
 /**

@@ -19,16 +19,15 @@ import { corpusFor } from '../../harness/workload/corpus/index.js';
 import { datasetSource, loadDataset, planDataset } from '../../harness/workload/index.js';
 import {
   applyMutations,
-  diffsOf,
   expectEachMutationNamed,
   mutationsOf,
   physicalBackup,
   restoreTest,
-  unexplained,
   wholeServerDump,
   type TeamServer,
   mutatedBackupNamesEachChange,
 } from '../docker/corpus-kit.js';
+import { diffsOf, unexplained } from '../docker/corpus-known-findings.js';
 import { cli, quiet } from '../docker/helpers.js';
 
 /**

@@ -5,20 +5,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FlavorId } from '../../harness/core/index.js';
 import type { Corpus } from '../../harness/sql/corpus/index.js';
 import {
-  diffsOf,
-  FINDINGS,
   physicalBackup,
   corpusDump,
   replicationPath,
   restoreTest,
   teamServer,
-  unexplained,
   expectEachMutationNamed,
   wholeServerDump,
-  type Diff,
   type TeamServer,
   mutatedBackupNamesEachChange,
 } from '../docker/corpus-kit.js';
+import { diffsOf, FINDINGS, unexplained, type Diff } from '../docker/corpus-known-findings.js';
 import { leftovers } from '../docker/helpers.js';
 
 /**

@@ -8,16 +8,15 @@ import {
   applyMutations,
   binlogArchive,
   corpusDump,
-  diffsOf,
   lastGtid,
   mutationsOf,
   packagePath,
   physicalBackup,
   restoreTestWith,
   teamServer,
-  unexplained,
   unnamed,
 } from '../docker/corpus-kit.js';
+import { diffsOf, unexplained } from '../docker/corpus-known-findings.js';
 import { leftovers } from '../docker/helpers.js';
 import { run as runCommand } from '../../harness/exec/index.js';
 import type { TeamServer } from '../docker/corpus-kit.js';

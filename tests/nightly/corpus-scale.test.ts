@@ -23,7 +23,8 @@ import {
   type ScaleSpec,
 } from '../../harness/sql/corpus/scale.js';
 import { datasetSource, loadDataset, planDataset } from '../../harness/workload/index.js';
-import { diffsOf, physicalBackup, type TeamServer } from '../docker/corpus-kit.js';
+import { physicalBackup, type TeamServer } from '../docker/corpus-kit.js';
+import { diffsOf } from '../docker/corpus-known-findings.js';
 import { leftovers } from '../docker/helpers.js';
 
 /**

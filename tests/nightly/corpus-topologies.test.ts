@@ -9,7 +9,8 @@ import galeraDef from '../../scenarios/galera-partition.js';
 import { datasetSource, planDataset } from '../../harness/workload/index.js';
 import type { Corpus } from '../../harness/sql/corpus/index.js';
 import { corpusFor } from '../../harness/workload/corpus/index.js';
-import { diffsOf, expectEachMutationNamed, unexplained, writeDump, type Diff } from '../docker/corpus-kit.js';
+import { expectEachMutationNamed, writeDump } from '../docker/corpus-kit.js';
+import { diffsOf, unexplained, type Diff } from '../docker/corpus-known-findings.js';
 import {
   FANIN_FINDINGS,
   fanInPath,

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../harness/runtime/index.js';
 import type { Corpus } from '../../harness/sql/corpus/index.js';
 import type { Finding } from '../../harness/verify/upgrade/index.js';
-import { corpusDump, type Diff, diffsOf, unexplained } from '../docker/corpus-kit.js';
+import { corpusDump } from '../docker/corpus-kit.js';
+import { type Diff, diffsOf, unexplained } from '../docker/corpus-known-findings.js';
 import { cli, leftovers } from '../docker/helpers.js';
 
 /**

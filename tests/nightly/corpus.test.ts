@@ -9,17 +9,16 @@ import type { Corpus } from '../../harness/sql/corpus/index.js';
 import { corpusArb, corpusFor } from '../../harness/workload/corpus/index.js';
 import {
   corpusToJson,
-  diffsOf,
   physicalBackup,
   pluginsConfigFile,
   replicationPath,
   restoreTest,
   teamServer,
-  unexplained,
   unnamed,
   wholeServerDump,
   writeDump,
 } from '../docker/corpus-kit.js';
+import { diffsOf, unexplained } from '../docker/corpus-known-findings.js';
 
 /**
  * The corpus with a fresh seed (printed; FIREDRILL_CORPUS_SEED replays one) through replication and the restore-test

@@ -7,7 +7,10 @@ import type { AuthKind } from './model.js';
  */
 export interface Caps {
   family: 'mariadb' | 'mysql';
-  /** Aria, sequences, system-versioned tables, application-time periods, INET4/INET6/UUID: MariaDB only. */
+  /**
+   * Aria, sequences, system-versioned tables, application-time periods: MariaDB only. The network types table holds
+   * INET6 (10.5), UUID (10.7) and INET4 (10.10) together: MariaDB 10.10 and later.
+   */
   aria: boolean;
   sequences: boolean;
   versioning: boolean;
@@ -48,7 +51,7 @@ export function capsOf(flavor: FlavorId): Caps {
     sequences: maria,
     versioning: maria,
     periods: maria,
-    networkTypes: maria,
+    networkTypes: maria && major * 100 + minor >= 1010,
     partitionEngines: maria ? ['InnoDB', 'MyISAM', 'Aria'] : ['InnoDB'],
     descendingIndexEngines: maria ? ['InnoDB', 'MyISAM', 'Aria'] : ['InnoDB'],
     pageCompressed: maria,
