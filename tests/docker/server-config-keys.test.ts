@@ -12,6 +12,10 @@ import { cli, leftovers } from './helpers.js';
  * node at the same path from memory; the drill passes, and the key is in no report, log or result. A key file that
  * is not one: exit 2 naming the option, before any node starts.
  */
+/** replica-pause on MariaDB 10.11 with no dataset, run with the team's option file. */
+const pauseWith = (cnf: string, ...more: string[]) =>
+  cli(['run', 'replica-pause', '--flavor', 'mariadb-10.11', '--dataset', 'none', '--server-config', cnf, ...more]);
+
 describe("a drill on a team's my.cnf that encrypts with its own key file", () => {
   let dir: string;
   const runIds: string[] = [];
@@ -27,17 +31,7 @@ describe("a drill on a team's my.cnf that encrypts with its own key file", () =>
     await writeFile(join(dir, 'keys.txt'), keys, { mode: 0o600 });
     const cnf = `[mysqld]\nplugin_load_add = file_key_management\nfile_key_management_filename = ${join(dir, 'keys.txt')}\ninnodb_encrypt_tables = ON\n`;
     await writeFile(join(dir, 'my.cnf'), cnf);
-    const r = await cli([
-      'run',
-      'replica-pause',
-      '--flavor',
-      'mariadb-10.11',
-      '--dataset',
-      'none',
-      '--server-config',
-      join(dir, 'my.cnf'),
-      '--json',
-    ]);
+    const r = await pauseWith(join(dir, 'my.cnf'), '--json');
     const res = JSON.parse(r.stdout) as {
       runId: string;
       verdict: string;
@@ -65,16 +59,7 @@ describe("a drill on a team's my.cnf that encrypts with its own key file", () =>
       join(dir, 'bad.cnf'),
       `[mysqld]\nplugin_load_add = file_key_management\nfile_key_management_filename = ${join(dir, 'bad.txt')}\n`,
     );
-    const r = await cli([
-      'run',
-      'replica-pause',
-      '--flavor',
-      'mariadb-10.11',
-      '--dataset',
-      'none',
-      '--server-config',
-      join(dir, 'bad.cnf'),
-    ]);
+    const r = await pauseWith(join(dir, 'bad.cnf'));
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(
       /--server-config .*bad\.cnf line 3: file_key_management_filename: .*bad\.txt is not a key file: line 1 is not/,
