@@ -22,7 +22,7 @@ import { diffsOf, unexplained } from '../docker/corpus-known-findings.js';
 
 /**
  * The corpus with a fresh seed (printed; FIREDRILL_CORPUS_SEED replays one) through replication and the restore-test
- * of the physical backup and of a whole-server dump, on each flavor (FIREDRILL_CORPUS_FLAVORS, default all three),
+ * of the physical backup and of a whole-server dump, on each flavor (FIREDRILL_CORPUS_FLAVORS, default all four),
  * within FIREDRILL_CORPUS_BUDGET_MIN minutes in all (default 60), shared equally by the flavors. A corpus that
  * shows a false alarm or a blind spot no open finding explains shrinks (fast-check) to a minimal schema, written to
  * reports/corpus/<flavor>-<seed>.json as a regression case to add to fixtures/corpus/regressions.json.
@@ -33,7 +33,7 @@ import { diffsOf, unexplained } from '../docker/corpus-known-findings.js';
  * containers and its Docker work go on beside the next flavor's) and reports a run interrupted before any corpus ended
  * as a failure without a counterexample.
  */
-const FLAVORS = (process.env['FIREDRILL_CORPUS_FLAVORS'] ?? 'mariadb-10.11,mariadb-11.8,mysql-9.7').split(',') as FlavorId[];
+const FLAVORS = (process.env['FIREDRILL_CORPUS_FLAVORS'] ?? 'mariadb-10.5,mariadb-10.11,mariadb-11.8,mysql-9.7').split(',') as FlavorId[];
 const budgetMs = Number(process.env['FIREDRILL_CORPUS_BUDGET_MIN'] ?? 60) * 60_000;
 const seed = Number(process.env['FIREDRILL_CORPUS_SEED'] ?? Date.now() % 2 ** 31);
 
