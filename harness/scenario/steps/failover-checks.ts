@@ -132,7 +132,8 @@ export const oldPrimaryReturns = (): Step =>
     const found = await errantTransactions(old, p);
     const [me] = await old.query<{ w: string }>(old.adapter.dialect.gtidWriterIdentity());
     const onNew = new Set(await presentLedgerIds(p, ctx.workload.db));
-    const divergent = (await presentLedgerIds(old, ctx.workload.db)).filter((id) => !onNew.has(id)).sort((a, b) => a - b);
+    const onOld = await presentLedgerIds(old, ctx.workload.db);
+    const divergent = onOld.filter((id) => !onNew.has(id)).sort((a, b) => a - b);
     ctx.checks.push(errantNamed(old.name, found, String(me?.w), divergent));
     const [ro] = await old.query<{ ro: unknown }>(failoverSql.readOnly());
     ctx.checks.push(fenced(old.name, { readOnly: Number(ro?.ro) !== 0, replicationChannels: (await replicaStates(old)).length }));
@@ -154,7 +155,7 @@ export const oldPrimaryReturns = (): Step =>
       String(ctx.params['commitFlush'] ?? 'server') === 'none' && !held
         ? lostToUnwrittenRedo(
             ctx.workload.ledger.all(),
-            { oldPrimary: new Set(await presentLedgerIds(old, ctx.workload.db)), newPrimary: onNew },
+            { oldPrimary: new Set(onOld), newPrimary: onNew },
             need(f.faultDoneAt, 'no fault has hit the primary'),
             UNWRITTEN_REDO_WINDOW_MS,
           )
