@@ -22,7 +22,7 @@ import type { Step } from '../types.js';
 import { step, withNodes } from './common.js';
 import { failoverOf } from './failover.js';
 import { galeraConverge } from './galera.js';
-import { flavorContext, upgradeTarget } from './upgrade-context.js';
+import { datadirHandedTo, upgradeTarget } from './upgrade-context.js';
 
 const seqnoLine = (grastate: string) =>
   grastate
@@ -57,9 +57,7 @@ export const galeraMemberUpgraded = (node: string): Step =>
           argv: ['cat', '/var/lib/mysql/grastate.dat'],
         });
         await n.remove();
-        const target = await flavorContext(ctx, to);
-        // bullseye's mysql user is uid 101, bookworm's and trixie's 100: the datadir goes to the target image's (as upgradeInPlace)
-        await oneShot(target, { name: `${node}-own-${to}`, volume: n.volume, argv: ['chown', '-R', 'mysql:mysql', '/var/lib/mysql'] });
+        const target = await datadirHandedTo(ctx, to, node, n.volume);
         const t1 = Date.now();
         // a donor forced for an earlier SST (galera-sst-direction.ts) is not kept: the member rejoins from any donor
         const spec = ctx.topo.specOf(node);

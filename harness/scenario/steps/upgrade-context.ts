@@ -5,6 +5,7 @@
 import { FLAVORS, type FlavorId } from '../../core/index.js';
 import type { TopologyContext } from '../../runtime/context.js';
 import type { StartedNode } from '../../runtime/node.js';
+import { oneShot } from '../../runtime/oneshot.js';
 import { probeOptions, type OptionVerdict } from '../../runtime/option-probe.js';
 import { withoutOptions } from '../../runtime/server-config.js';
 import { withFlavor } from '../../runtime/topology.js';
@@ -44,6 +45,17 @@ export function optionVerdicts(ctx: DrillContext, flavorId: FlavorId, image: str
  * every node, issue 9) without the options that version refuses, so its nodes start on the rest of the file while
  * each refusal stays a blocking finding of the incompatibility report. The overrides land in the same result.
  */
+/**
+ * The target version's context, once a stopped node's datadir volume is given to that image's mysql user: the old
+ * image's uid may not be the target's (Debian bullseye's mysql is 101, bookworm's and trixie's 100; on one host the
+ * package keeps its user). Every in-place upgrade (a replica, a Galera member) goes through it.
+ */
+export async function datadirHandedTo(ctx: DrillContext, to: FlavorId, node: string, volume: string): Promise<TopologyContext> {
+  const target = await flavorContext(ctx, to);
+  await oneShot(target, { name: `${node}-own-${to}`, volume, argv: ['chown', '-R', 'mysql:mysql', '/var/lib/mysql'] });
+  return target;
+}
+
 export function flavorContext(ctx: DrillContext, flavorId: FlavorId): Promise<TopologyContext> {
   let c = ctx.state.flavorContexts.get(flavorId);
   if (!c) {

@@ -3,7 +3,6 @@
  * replay on both versions, a replica upgraded in place, and the one go/no-go verdict. The rolling upgrade's
  * switchovers are in rolling-upgrade.ts.
  */
-import { oneShot } from '../../runtime/oneshot.js';
 import { flavor as flavorById, type FlavorId } from '../../core/index.js';
 import { restoreArtifact } from '../../restore/index.js';
 import { NodeDefinition } from '../../runtime/node.js';
@@ -16,7 +15,15 @@ import { queriesToReplay, sessionStatements } from '../../workload/replay-input.
 import { checkName, observationName } from '../names.js';
 import type { Step } from '../types.js';
 import { latest, restoredServerId, step, withNodes } from './common.js';
-import { currentPrimary, findings, flavorContext, judgedOptions, optionVerdicts, upgradeTarget } from './upgrade-context.js';
+import {
+  currentPrimary,
+  datadirHandedTo,
+  findings,
+  flavorContext,
+  judgedOptions,
+  optionVerdicts,
+  upgradeTarget,
+} from './upgrade-context.js';
 
 /**
  * Pre-upgrade validation: restores the latest artifact onto another flavor (a newer server), runs its upgrade,
@@ -175,10 +182,7 @@ export const upgradeInPlace = (node: string): Step => ({
     await n.query(upgradeSql.slowShutdown());
     await n.stop();
     await n.remove();
-    const target = await flavorContext(ctx, to);
-    // The datadir belongs to the old image's mysql user, whose uid the target's image may not share (Debian bullseye's
-    // mysql is 101, bookworm's and trixie's 100; on one host the package keeps its user): give it to the target's.
-    await oneShot(target, { name: `${node}-own-${to}`, volume: n.volume, argv: ['chown', '-R', 'mysql:mysql', '/var/lib/mysql'] });
+    const target = await datadirHandedTo(ctx, to, node, n.volume);
     const up = await new NodeDefinition(target, {
       ...n.spec,
       datadirVolume: n.volume,
